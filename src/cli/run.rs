@@ -1,0 +1,101 @@
+//! `sluice run SCRIPT.sql`: statement by statement, queries run to the end of their bounded
+//! input, changes printed as JSON lines (the contract tests and benchmarks rely on).
+
+use std::io::{BufWriter, Write};
+
+use crate::session::{Change, ColumnInfo, Outcome, Session};
+
+pub fn run_script(path: &str) -> i32 {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {path}: {e}");
+            return 1;
+        }
+    };
+    let statements = match crate::sql::parse_script(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{path}:{e}");
+            return 1;
+        }
+    };
+    let mut session = Session::empty();
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    for located in &statements {
+        let outcome = match session.execute_one(located) {
+            Ok(o) => o,
+            Err(e) => {
+                let _ = out.flush();
+                eprintln!("{path}:{e}");
+                return 1;
+            }
+        };
+        let (job, columns) = match outcome {
+            Outcome::Done { message, warnings } => {
+                for w in warnings {
+                    eprintln!("warning: {w}");
+                }
+                eprintln!("{message}");
+                continue;
+            }
+            Outcome::Table { columns, rows } => {
+                for row in rows {
+                    let change = Change { kind: crate::types::RowKind::Insert, row };
+                    let _ = writeln!(out, "{}", change_json(&change, &columns));
+                }
+                continue;
+            }
+            Outcome::Text(t) => {
+                let _ = writeln!(out, "{t}");
+                continue;
+            }
+            Outcome::Query { job, columns, .. } => (job, columns),
+            Outcome::Insert { job, warnings, .. } => {
+                for w in warnings {
+                    eprintln!("warning: {w}");
+                }
+                (job, Vec::new())
+            }
+        };
+        let mut line = String::with_capacity(256);
+        let result = session.run_to_end(job, &mut |changes| {
+            for c in changes {
+                line.clear();
+                write_change(&mut line, &c, &columns);
+                let _ = out.write_all(line.as_bytes());
+            }
+        });
+        if let Err(e) = result {
+            let _ = out.flush();
+            eprintln!("{path}:{}: error: {e}", located.location);
+            return 1;
+        }
+    }
+    let _ = out.flush();
+    0
+}
+
+fn change_json(change: &Change, columns: &[ColumnInfo]) -> String {
+    let mut s = String::new();
+    write_change(&mut s, change, columns);
+    s.pop();
+    s
+}
+
+/// `{"op":"+I","row":{"col":value,…}}` with keys in column order, and a newline.
+fn write_change(out: &mut String, change: &Change, columns: &[ColumnInfo]) {
+    out.push_str("{\"op\":\"");
+    out.push_str(change.kind.short());
+    out.push_str("\",\"row\":{");
+    for (i, (c, v)) in columns.iter().zip(&change.row).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(&c.name).unwrap_or_default());
+        out.push(':');
+        out.push_str(&v.to_json().to_string());
+    }
+    out.push_str("}}\n");
+}

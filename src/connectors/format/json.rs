@@ -1,0 +1,831 @@
+//! Flink's `json` format: records decoded straight into columns, rows encoded for sinks.
+//!
+//! The decoder is a small hand-written scanner rather than `serde_json::Value`: a record is
+//! scanned once, each wanted field's value is converted without building a tree, and a row
+//! reaches the columns only once all of it converted, so a bad record leaves no half row.
+//! Conversions follow Flink's `JsonToRowDataConverters`: numbers in strings are accepted for
+//! numeric columns, non-string values are kept as their JSON text in string columns, unknown
+//! fields are ignored, missing fields are NULL unless `json.fail-on-missing-field` is set.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::types::{parse_date, parse_time, Batch, Column, ColumnData, DataType, Field, Value};
+
+/// `json.timestamp-format.standard`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimestampStandard {
+    /// `2021-05-19 11:20:00.978` (Flink's default).
+    Sql,
+    /// `2021-05-19T11:20:00.978`.
+    Iso8601,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonOptions {
+    pub timestamp_standard: TimestampStandard,
+    pub fail_on_missing_field: bool,
+    pub ignore_parse_errors: bool,
+}
+
+impl Default for JsonOptions {
+    fn default() -> Self {
+        JsonOptions { timestamp_standard: TimestampStandard::Sql, fail_on_missing_field: false, ignore_parse_errors: false }
+    }
+}
+
+fn bool_option(options: &[(String, String)], key: &str) -> Result<bool, String> {
+    match options.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()) {
+        None => Ok(false),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+        Some(v) => Err(format!("'{key}' = '{v}' is not a boolean (true or false)")),
+    }
+}
+
+impl JsonOptions {
+    /// Reads the `json.*` options of a table's `WITH` clause.
+    pub fn from_table_options(options: &[(String, String)]) -> Result<Self, String> {
+        let timestamp_standard = match options.iter().find(|(k, _)| k == "json.timestamp-format.standard").map(|(_, v)| v.as_str()) {
+            None => TimestampStandard::Sql,
+            Some(v) if v.eq_ignore_ascii_case("SQL") => TimestampStandard::Sql,
+            Some(v) if v.eq_ignore_ascii_case("ISO-8601") => TimestampStandard::Iso8601,
+            Some(v) => return Err(format!("'json.timestamp-format.standard' = '{v}' is not one of SQL, ISO-8601")),
+        };
+        let fail_on_missing_field = bool_option(options, "json.fail-on-missing-field")?;
+        let ignore_parse_errors = bool_option(options, "json.ignore-parse-errors")?;
+        if fail_on_missing_field && ignore_parse_errors {
+            return Err("'json.fail-on-missing-field' and 'json.ignore-parse-errors' cannot both be true".into());
+        }
+        Ok(JsonOptions { timestamp_standard, fail_on_missing_field, ignore_parse_errors })
+    }
+}
+
+/// Why a record could not be decoded: where in the record, and what was wrong.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecodeError {
+    pub offset: usize,
+    pub message: String,
+    /// The record, shortened for display.
+    pub record: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot decode JSON record `{}` at byte {}: {}", self.record, self.offset, self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// A converted value, borrowing from the record where it can.
+enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Double(f64),
+    Decimal(i128),
+    Str(Cow<'a, str>),
+    Row(Vec<Scalar<'a>>),
+}
+
+/// Decodes JSON records into a batch of the table's physical columns.
+pub struct JsonDecoder {
+    fields: Vec<Field>,
+    options: JsonOptions,
+    columns: Vec<Column>,
+    len: usize,
+    skipped: u64,
+    /// Per field, this record's value (reused between records).
+    row: Vec<Option<Scalar<'static>>>,
+}
+
+impl JsonDecoder {
+    pub fn new(fields: &[Field], options: JsonOptions) -> Self {
+        let columns = fields.iter().map(|f| Column::empty(&f.ty.data_type, 1024)).collect();
+        JsonDecoder { fields: fields.to_vec(), options, columns, len: 0, skipped: 0, row: Vec::new() }
+    }
+
+    /// Decodes one record and appends it as a row. With `json.ignore-parse-errors` a bad record
+    /// is counted and skipped; otherwise its error is returned and nothing is appended.
+    pub fn decode(&mut self, record: &[u8]) -> Result<(), DecodeError> {
+        let mut row: Vec<Option<Scalar<'_>>> = std::mem::take(&mut self.row).into_iter().map(|_| None).collect();
+        row.resize_with(self.fields.len(), || None);
+        let result = self.scan(record, &mut row);
+        match result {
+            Ok(()) => {
+                for ((column, value), field) in self.columns.iter_mut().zip(row.iter_mut()).zip(&self.fields) {
+                    push_scalar(column, value.take().unwrap_or(Scalar::Null), &field.ty.data_type);
+                }
+                self.len += 1;
+            }
+            Err(_) if self.options.ignore_parse_errors => self.skipped += 1,
+            Err((offset, message)) => {
+                let text = String::from_utf8_lossy(record);
+                let record = if text.chars().count() > 120 { text.chars().take(117).collect::<String>() + "..." } else { text.into_owned() };
+                return Err(DecodeError { offset, message, record });
+            }
+        }
+        row.iter_mut().for_each(|v| *v = None);
+        // The values borrowed from `record` are all gone; keep the allocation for the next one.
+        self.row = row.into_iter().map(|_| None).collect();
+        Ok(())
+    }
+
+    fn scan<'a>(&self, record: &'a [u8], row: &mut [Option<Scalar<'a>>]) -> Result<(), (usize, String)> {
+        let mut p = Parser { s: record, i: 0 };
+        p.ws();
+        if p.peek() != Some(b'{') {
+            return Err((p.i, "a record must be a JSON object".into()));
+        }
+        decode_object(&mut p, &self.fields, row, &self.options)?;
+        p.ws();
+        if p.i != record.len() {
+            return Err((p.i, "unexpected text after the object".into()));
+        }
+        Ok(())
+    }
+
+    /// The rows decoded since the last call.
+    pub fn finish(&mut self) -> Batch {
+        let columns = self.fields.iter().map(|f| Column::empty(&f.ty.data_type, 1024)).collect();
+        let columns = std::mem::replace(&mut self.columns, columns);
+        let len = std::mem::take(&mut self.len);
+        Batch::new(columns, len)
+    }
+
+    pub fn skipped(&self) -> u64 {
+        self.skipped
+    }
+}
+
+fn decode_object<'a>(
+    p: &mut Parser<'a>,
+    fields: &[Field],
+    row: &mut [Option<Scalar<'a>>],
+    options: &JsonOptions,
+) -> Result<(), (usize, String)> {
+    p.expect(b'{')?;
+    p.ws();
+    if p.peek() == Some(b'}') {
+        p.i += 1;
+    } else {
+        loop {
+            p.ws();
+            let key_at = p.i;
+            let key = p.string()?;
+            p.ws();
+            p.expect(b':')?;
+            p.ws();
+            match fields.iter().position(|f| f.name == *key) {
+                Some(idx) => {
+                    let at = p.i;
+                    let value = convert(p, &fields[idx].ty.data_type, options)
+                        .map_err(|(o, m)| (o, format!("field `{}`: {m}", fields[idx].name)))?;
+                    if row[idx].is_some() {
+                        return Err((key_at, format!("field `{}` appears twice", fields[idx].name)));
+                    }
+                    let _ = at;
+                    row[idx] = Some(value);
+                }
+                None => p.skip_value()?,
+            }
+            p.ws();
+            match p.next() {
+                Some(b',') => continue,
+                Some(b'}') => break,
+                _ => return Err((p.i.saturating_sub(1), "expected `,` or `}`".into())),
+            }
+        }
+    }
+    if options.fail_on_missing_field {
+        if let Some(i) = row.iter().position(Option::is_none) {
+            return Err((p.i, format!("field `{}` is missing ('json.fail-on-missing-field' is true)", fields[i].name)));
+        }
+    }
+    Ok(())
+}
+
+/// Converts the value at the parser's position to a column of type `ty`.
+fn convert<'a>(p: &mut Parser<'a>, ty: &DataType, options: &JsonOptions) -> Result<Scalar<'a>, (usize, String)> {
+    let at = p.i;
+    let err = |m: String| Err((at, m));
+    match p.peek() {
+        None => return err("the record ends where a value should be".into()),
+        Some(b'n') => {
+            p.literal(b"null")?;
+            return Ok(Scalar::Null);
+        }
+        _ => {}
+    }
+    match ty {
+        DataType::Row(fields) => {
+            if p.peek() != Some(b'{') {
+                return err(format!("expected an object for {ty}"));
+            }
+            let mut nested: Vec<Option<Scalar<'a>>> = (0..fields.len()).map(|_| None).collect();
+            decode_object(p, fields, &mut nested, options)?;
+            Ok(Scalar::Row(nested.into_iter().map(|v| v.unwrap_or(Scalar::Null)).collect()))
+        }
+        DataType::Char(_) | DataType::Varchar(_) => {
+            if p.peek() == Some(b'"') {
+                Ok(Scalar::Str(p.string()?))
+            } else {
+                // Flink keeps a non-string value as its JSON text.
+                let start = p.i;
+                p.skip_value()?;
+                Ok(Scalar::Str(Cow::Owned(String::from_utf8_lossy(&p.s[start..p.i]).into_owned())))
+            }
+        }
+        DataType::Boolean => match p.peek() {
+            Some(b't') => p.literal(b"true").map(|_| Scalar::Bool(true)),
+            Some(b'f') => p.literal(b"false").map(|_| Scalar::Bool(false)),
+            Some(b'"') => Ok(Scalar::Bool(p.string()?.trim().eq_ignore_ascii_case("true"))),
+            _ => err(format!("expected a boolean for {ty}")),
+        },
+        DataType::TinyInt | DataType::SmallInt | DataType::Int | DataType::BigInt => {
+            let (text, quoted) = p.number_or_string()?;
+            let text = text.trim();
+            let v = match text.parse::<i64>() {
+                Ok(v) => v,
+                // Jackson's canConvertToInt accepts a fractional number and truncates it.
+                Err(_) if !quoted => match text.parse::<f64>() {
+                    Ok(d) if d.is_finite() => d.trunc() as i64,
+                    _ => return err(format!("`{text}` is not a number")),
+                },
+                Err(_) => return err(format!("`{text}` is not an integer")),
+            };
+            let (lo, hi) = match ty {
+                DataType::TinyInt => (i8::MIN as i64, i8::MAX as i64),
+                DataType::SmallInt => (i16::MIN as i64, i16::MAX as i64),
+                DataType::Int => (i32::MIN as i64, i32::MAX as i64),
+                _ => (i64::MIN, i64::MAX),
+            };
+            if v < lo || v > hi {
+                return err(format!("{v} is out of range for {ty}"));
+            }
+            Ok(Scalar::Int(v))
+        }
+        DataType::Float | DataType::Double => {
+            let (text, _) = p.number_or_string()?;
+            let text = text.trim();
+            match text {
+                "NaN" => Ok(Scalar::Double(f64::NAN)),
+                "Infinity" => Ok(Scalar::Double(f64::INFINITY)),
+                "-Infinity" => Ok(Scalar::Double(f64::NEG_INFINITY)),
+                _ => match text.parse::<f64>() {
+                    Ok(d) if matches!(ty, DataType::Float) => Ok(Scalar::Double(d as f32 as f64)),
+                    Ok(d) => Ok(Scalar::Double(d)),
+                    Err(_) => err(format!("`{text}` is not a number")),
+                },
+            }
+        }
+        DataType::Decimal { precision, scale } => {
+            let (text, _) = p.number_or_string()?;
+            match parse_decimal(text.trim(), *precision, *scale) {
+                Some(u) => Ok(Scalar::Decimal(u)),
+                // Flink turns a decimal that does not fit into NULL.
+                None if text.trim().parse::<f64>().is_ok() => Ok(Scalar::Null),
+                None => err(format!("`{text}` is not a decimal")),
+            }
+        }
+        DataType::Date => {
+            let s = p.string_value(ty)?;
+            parse_date(&s).map(|d| Scalar::Int(d as i64)).ok_or((at, format!("`{s}` is not a date (yyyy-MM-dd)")))
+        }
+        DataType::Time(_) => {
+            let s = p.string_value(ty)?;
+            parse_time(&s).map(|t| Scalar::Int(t as i64)).ok_or((at, format!("`{s}` is not a time (HH:mm:ss)")))
+        }
+        DataType::Timestamp(_) | DataType::TimestampLtz(_) => {
+            let s = p.string_value(ty)?;
+            parse_json_timestamp(&s, options.timestamp_standard, matches!(ty, DataType::TimestampLtz(_)))
+                .map(Scalar::Int)
+                .map_err(|m| (at, m))
+        }
+        DataType::Interval | DataType::Null => err(format!("a JSON value cannot be read as {ty}")),
+    }
+}
+
+/// A timestamp in the table's standard: SQL `yyyy-MM-dd HH:mm:ss[.f…]` or ISO-8601
+/// `yyyy-MM-ddTHH:mm:ss[.f…]` (with a `Z` for `TIMESTAMP_LTZ`). Digits past the millisecond are
+/// truncated, as Sluice keeps timestamps in milliseconds.
+pub fn parse_json_timestamp(s: &str, standard: TimestampStandard, ltz: bool) -> Result<i64, String> {
+    let (sep, name) = match standard {
+        TimestampStandard::Sql => (' ', "SQL"),
+        TimestampStandard::Iso8601 => ('T', "ISO-8601"),
+    };
+    let body = if ltz { s.strip_suffix('Z').ok_or_else(|| format!("`{s}` has no `Z` (TIMESTAMP_LTZ wants UTC)"))? } else { s };
+    let Some(split) = body.find(sep) else {
+        let other = if sep == ' ' { "'ISO-8601'" } else { "'SQL'" };
+        return Err(format!(
+            "`{s}` is not a {name} timestamp (yyyy-MM-dd{}HH:mm:ss); if the data is right, set 'json.timestamp-format.standard' = {other}",
+            if sep == ' ' { " " } else { "T" }
+        ));
+    };
+    let days = parse_date(&body[..split]).ok_or_else(|| format!("`{s}` has no valid date"))? as i64;
+    let time = parse_time(&body[split + 1..]).ok_or_else(|| format!("`{s}` has no valid time"))? as i64;
+    Ok(days * 86_400_000 + time)
+}
+
+fn parse_decimal(text: &str, precision: u8, scale: u8) -> Option<i128> {
+    let (neg, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() && frac.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut u: i128 = 0;
+    for b in int.bytes() {
+        u = u.checked_mul(10)?.checked_add((b - b'0') as i128)?;
+    }
+    let fb = frac.as_bytes();
+    for i in 0..scale as usize {
+        u = u.checked_mul(10)?.checked_add(fb.get(i).map_or(0, |b| (b - b'0') as i128))?;
+    }
+    // Round half up on the first dropped digit, as BigDecimal.setScale(HALF_UP).
+    if fb.get(scale as usize).is_some_and(|&b| b >= b'5') {
+        u += 1;
+    }
+    if u >= 10i128.checked_pow(precision as u32)? {
+        return None;
+    }
+    Some(if neg { -u } else { u })
+}
+
+fn push_scalar(column: &mut Column, value: Scalar<'_>, ty: &DataType) {
+    let ok = match (&mut column.data, &value) {
+        (ColumnData::Bool(v), Scalar::Bool(b)) => {
+            v.push(*b);
+            true
+        }
+        (ColumnData::Int(v), Scalar::Int(i)) => {
+            v.push(*i);
+            true
+        }
+        (ColumnData::Double(v), Scalar::Double(d)) => {
+            v.push(*d);
+            true
+        }
+        (ColumnData::Decimal(v), Scalar::Decimal(d)) => {
+            v.push(*d);
+            true
+        }
+        (ColumnData::Str(v), Scalar::Str(s)) => {
+            v.push(s);
+            true
+        }
+        _ => false,
+    };
+    if ok {
+        if let Some(validity) = &mut column.validity {
+            validity.push(true);
+        }
+        return;
+    }
+    match value {
+        Scalar::Row(values) => {
+            let types: Vec<DataType> = match ty {
+                DataType::Row(f) => f.iter().map(|f| f.ty.data_type.clone()).collect(),
+                _ => Vec::new(),
+            };
+            let before = column.len();
+            if let ColumnData::Row(fields) = &mut column.data {
+                for ((c, v), t) in fields.iter_mut().zip(values).zip(&types) {
+                    push_scalar(c, v, t);
+                }
+            }
+            if let Some(validity) = &mut column.validity {
+                validity.truncate(before);
+                validity.push(true);
+            }
+        }
+        _ => column.push_null(),
+    }
+}
+
+/// A cursor over one record's bytes.
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Parser<'a> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek();
+        self.i += 1;
+        b
+    }
+
+    #[inline]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn expect(&mut self, b: u8) -> Result<(), (usize, String)> {
+        if self.peek() == Some(b) {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err((self.i, format!("expected `{}`", b as char)))
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), (usize, String)> {
+        if self.s[self.i..].starts_with(word) {
+            self.i += word.len();
+            Ok(())
+        } else {
+            Err((self.i, format!("expected `{}`", String::from_utf8_lossy(word))))
+        }
+    }
+
+    /// A string literal, borrowed unless it has escapes.
+    fn string(&mut self) -> Result<Cow<'a, str>, (usize, String)> {
+        let start = self.i;
+        self.expect(b'"')?;
+        let body = self.i;
+        while let Some(&b) = self.s.get(self.i) {
+            match b {
+                b'"' => {
+                    let text = std::str::from_utf8(&self.s[body..self.i]).map_err(|_| (body, "the string is not UTF-8".to_string()))?;
+                    self.i += 1;
+                    return Ok(Cow::Borrowed(text));
+                }
+                b'\\' => return self.escaped_string(body),
+                0..=0x1f => return Err((self.i, "control character in a string".into())),
+                _ => self.i += 1,
+            }
+        }
+        Err((start, "the string is not closed".into()))
+    }
+
+    fn escaped_string(&mut self, body: usize) -> Result<Cow<'a, str>, (usize, String)> {
+        let mut out: Vec<u8> = self.s[body..self.i].to_vec();
+        loop {
+            let Some(b) = self.next() else { return Err((body - 1, "the string is not closed".into())) };
+            match b {
+                b'"' => break,
+                b'\\' => {
+                    let at = self.i - 1;
+                    let c = match self.next() {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            let hi = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&hi) && self.s[self.i..].starts_with(b"\\u") {
+                                self.i += 2;
+                                let lo = self.hex4()?;
+                                0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3ff)
+                            } else {
+                                hi
+                            };
+                            char::from_u32(code).unwrap_or('\u{fffd}')
+                        }
+                        _ => return Err((at, "invalid escape".into())),
+                    };
+                    let mut buf = [0; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
+                0..=0x1f => return Err((self.i - 1, "control character in a string".into())),
+                _ => out.push(b),
+            }
+        }
+        String::from_utf8(out).map(Cow::Owned).map_err(|_| (body, "the string is not UTF-8".into()))
+    }
+
+    fn hex4(&mut self) -> Result<u32, (usize, String)> {
+        let at = self.i;
+        let digits = self.s.get(self.i..self.i + 4).ok_or((at, "short \\u escape".to_string()))?;
+        let text = std::str::from_utf8(digits).map_err(|_| (at, "bad \\u escape".to_string()))?;
+        let v = u32::from_str_radix(text, 16).map_err(|_| (at, "bad \\u escape".to_string()))?;
+        self.i += 4;
+        Ok(v)
+    }
+
+    /// A number's text, or a string's contents (Flink parses numbers given as strings).
+    fn number_or_string(&mut self) -> Result<(Cow<'a, str>, bool), (usize, String)> {
+        if self.peek() == Some(b'"') {
+            return Ok((self.string()?, true));
+        }
+        let start = self.i;
+        while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = self.peek() {
+            self.i += 1;
+        }
+        if self.i == start {
+            return Err((start, "expected a number".into()));
+        }
+        // Only ASCII was consumed.
+        Ok((Cow::Borrowed(std::str::from_utf8(&self.s[start..self.i]).unwrap_or_default()), false))
+    }
+
+    fn string_value(&mut self, ty: &DataType) -> Result<Cow<'a, str>, (usize, String)> {
+        if self.peek() == Some(b'"') {
+            self.string()
+        } else {
+            Err((self.i, format!("expected a string for {ty}")))
+        }
+    }
+
+    /// Skips any JSON value, checking its structure.
+    fn skip_value(&mut self) -> Result<(), (usize, String)> {
+        self.ws();
+        match self.peek() {
+            Some(b'"') => self.string().map(|_| ()),
+            Some(b'{') | Some(b'[') => {
+                let close = if self.next() == Some(b'{') { b'}' } else { b'[' + 2 };
+                self.ws();
+                if self.peek() == Some(close) {
+                    self.i += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.ws();
+                    if close == b'}' {
+                        self.string()?;
+                        self.ws();
+                        self.expect(b':')?;
+                    }
+                    self.skip_value()?;
+                    self.ws();
+                    match self.next() {
+                        Some(b',') => continue,
+                        Some(c) if c == close => return Ok(()),
+                        _ => return Err((self.i.saturating_sub(1), format!("expected `,` or `{}`", close as char))),
+                    }
+                }
+            }
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            Some(_) => self.number_or_string().map(|_| ()),
+            None => Err((self.i, "the record ends where a value should be".into())),
+        }
+    }
+}
+
+/// Encodes rows as Flink's JSON format writes them.
+pub struct JsonEncoder {
+    fields: Vec<Field>,
+    options: JsonOptions,
+    /// `"name":` per field, JSON-escaped once.
+    keys: Vec<String>,
+}
+
+impl JsonEncoder {
+    pub fn new(fields: &[Field], options: JsonOptions) -> Self {
+        let keys = fields.iter().map(|f| format!("{}:", serde_json::Value::String(f.name.clone()))).collect();
+        JsonEncoder { fields: fields.to_vec(), options, keys }
+    }
+
+    /// Appends `row` as one JSON object (no newline) to `out`.
+    pub fn encode(&self, row: &[Value], out: &mut Vec<u8>) {
+        out.push(b'{');
+        for (i, (value, field)) in row.iter().zip(&self.fields).enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(self.keys[i].as_bytes());
+            self.write_value(value, &field.ty.data_type, out);
+        }
+        out.push(b'}');
+    }
+
+    fn write_value(&self, value: &Value, ty: &DataType, out: &mut Vec<u8>) {
+        use std::io::Write;
+        match value {
+            Value::Null => out.extend_from_slice(b"null"),
+            Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+            Value::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Value::Double(d) => write_java_double(*d, out),
+            Value::Decimal(..) => {
+                let _ = write!(out, "{value}");
+            }
+            Value::Str(s) => write_json_string(s, out),
+            Value::Date(_) | Value::Time(_) => {
+                let _ = write!(out, "\"{value}\"");
+            }
+            Value::Timestamp(ms) => {
+                let text = format_json_timestamp(*ms, self.options.timestamp_standard, matches!(ty, DataType::TimestampLtz(_)));
+                let _ = write!(out, "\"{text}\"");
+            }
+            Value::Row(values) => {
+                let fields: &[Field] = match ty {
+                    DataType::Row(f) => f,
+                    _ => &[],
+                };
+                out.push(b'{');
+                for (i, (v, f)) in values.iter().zip(fields).enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_json_string(&f.name, out);
+                    out.push(b':');
+                    self.write_value(v, &f.ty.data_type, out);
+                }
+                out.push(b'}');
+            }
+        }
+    }
+}
+
+/// A timestamp as Flink's JSON format writes it: the fraction only when non-zero (SQL: as few
+/// digits as needed; ISO-8601: in groups of three).
+pub fn format_json_timestamp(ms: i64, standard: TimestampStandard, ltz: bool) -> String {
+    let mut text = crate::types::format_timestamp(ms);
+    let millis = ms.rem_euclid(1000);
+    if millis == 0 {
+        text.truncate(text.len() - 4);
+    } else if standard == TimestampStandard::Sql {
+        while text.ends_with('0') {
+            text.pop();
+        }
+    }
+    if standard == TimestampStandard::Sql {
+        text.replace_range(10..11, " ");
+    }
+    if ltz && standard == TimestampStandard::Iso8601 {
+        text.push('Z');
+    }
+    text
+}
+
+/// A double as Java's `Double.toString` (which Jackson uses) prints it: `93.11`, `100.0`,
+/// `1.0E7`, `1.5E-4`.
+pub fn write_java_double(d: f64, out: &mut Vec<u8>) {
+    use std::io::Write;
+    if d.is_nan() || d.is_infinite() {
+        // Jackson writes these as strings.
+        let _ = write!(out, "\"{}\"", if d.is_nan() { "NaN" } else if d > 0.0 { "Infinity" } else { "-Infinity" });
+        return;
+    }
+    let abs = d.abs();
+    if abs == 0.0 || (1e-3..1e7).contains(&abs) {
+        if d.fract() == 0.0 {
+            let _ = write!(out, "{d:.1}");
+        } else {
+            let _ = write!(out, "{d}");
+        }
+        return;
+    }
+    // Shortest round-trip digits in scientific form, mantissa with at least one decimal.
+    let sci = format!("{d:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    if mantissa.contains('.') {
+        let _ = write!(out, "{mantissa}E{exp}");
+    } else {
+        let _ = write!(out, "{mantissa}.0E{exp}");
+    }
+}
+
+fn write_json_string(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    for c in s.chars() {
+        match c {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            c if (c as u32) < 0x20 => {
+                use std::io::Write;
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => {
+                let mut buf = [0; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::SqlType;
+
+    fn sensor_fields() -> Vec<Field> {
+        [
+            ("sensor_id", DataType::Int),
+            ("current_temperature", DataType::Double),
+            ("status", DataType::Varchar(6)),
+            ("event_time", DataType::Timestamp(3)),
+        ]
+        .into_iter()
+        .map(|(n, t)| Field { name: n.into(), ty: SqlType::nullable(t) })
+        .collect()
+    }
+
+    fn iso() -> JsonOptions {
+        JsonOptions { timestamp_standard: TimestampStandard::Iso8601, ..JsonOptions::default() }
+    }
+
+    fn rows(decoder: &mut JsonDecoder) -> Vec<Vec<Value>> {
+        let fields = sensor_fields();
+        let types: Vec<DataType> = fields.iter().map(|f| f.ty.data_type.clone()).collect();
+        let b = decoder.finish();
+        (0..b.len()).map(|i| b.row(i, &types)).collect()
+    }
+
+    #[test]
+    fn decodes_the_walkthrough_record() {
+        let mut d = JsonDecoder::new(&sensor_fields(), iso());
+        d.decode(br#"{"sensor_id": 77, "current_temperature": 93.11, "status": "OK", "event_time": "2021-05-19T11:20:00.978328"}"#)
+            .unwrap();
+        let r = rows(&mut d);
+        assert_eq!(r[0][0], Value::Int(77));
+        assert_eq!(r[0][1], Value::Double(93.11));
+        assert_eq!(r[0][2], Value::Str("OK".into()));
+        assert_eq!(r[0][3].to_string(), "2021-05-19T11:20:00.978");
+    }
+
+    #[test]
+    fn missing_unknown_null_and_lenient_fields() {
+        let mut d = JsonDecoder::new(&sensor_fields(), iso());
+        d.decode(br#"{"extra": {"a": [1, {"b": null}]}, "status": 42, "sensor_id": "12", "current_temperature": null}"#).unwrap();
+        let r = rows(&mut d);
+        assert_eq!(r[0], vec![Value::Int(12), Value::Null, Value::Str("42".into()), Value::Null]);
+    }
+
+    #[test]
+    fn a_bad_record_leaves_no_half_row_and_says_where() {
+        let mut d = JsonDecoder::new(&sensor_fields(), iso());
+        d.decode(br#"{"sensor_id": 1, "status": "OK"}"#).unwrap();
+        let e = d.decode(br#"{"sensor_id": 2, "current_temperature": "hot"}"#).unwrap_err();
+        assert!(e.message.contains("current_temperature"), "{e}");
+        assert_eq!(e.offset, 40);
+        let e = d.decode(br#"{"sensor_id": 3, "event_time": "2021-05-19 11:20:00"}"#).unwrap_err();
+        assert!(e.message.contains("'json.timestamp-format.standard'"), "{e}");
+        assert!(d.decode(b"[1,2]").is_err());
+        assert!(d.decode(br#"{"sensor_id": 3"#).is_err());
+        assert_eq!(rows(&mut d).len(), 1);
+    }
+
+    #[test]
+    fn ignore_parse_errors_skips_and_counts() {
+        let options = JsonOptions { ignore_parse_errors: true, ..iso() };
+        let mut d = JsonDecoder::new(&sensor_fields(), options);
+        d.decode(b"not json").unwrap();
+        d.decode(br#"{"sensor_id": 5}"#).unwrap();
+        assert_eq!(d.skipped(), 1);
+        assert_eq!(rows(&mut d).len(), 1);
+    }
+
+    #[test]
+    fn escapes_and_unicode_round_trip() {
+        let mut d = JsonDecoder::new(&sensor_fields(), iso());
+        d.decode(r#"{"status": "a\"b\\c\u00e9\ud83d\ude00ü"}"#.as_bytes()).unwrap();
+        let r = rows(&mut d);
+        assert_eq!(r[0][2], Value::Str("a\"b\\cé😀ü".into()));
+        let e = JsonEncoder::new(&sensor_fields(), iso());
+        let mut out = Vec::new();
+        e.encode(&r[0], &mut out);
+        let back: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(back["status"], "a\"b\\cé😀ü");
+    }
+
+    #[test]
+    fn encodes_like_flink() {
+        let e = JsonEncoder::new(&sensor_fields(), JsonOptions::default());
+        let mut out = Vec::new();
+        e.encode(&[Value::Int(7), Value::Double(100.0), Value::Str("OK".into()), Value::Timestamp(1_621_423_209_500)], &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"sensor_id":7,"current_temperature":100.0,"status":"OK","event_time":"2021-05-19 11:20:09.5"}"#
+        );
+        assert_eq!(format_json_timestamp(1_621_423_209_000, TimestampStandard::Iso8601, false), "2021-05-19T11:20:09");
+        assert_eq!(format_json_timestamp(1_621_423_209_500, TimestampStandard::Iso8601, false), "2021-05-19T11:20:09.500");
+        for (d, s) in [(1e7, "1.0E7"), (1.5e-4, "1.5E-4"), (93.11, "93.11"), (-0.001, "-0.001"), (123456789.0, "1.23456789E8")] {
+            let mut out = Vec::new();
+            write_java_double(d, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn options_are_checked() {
+        let opt = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
+        assert!(JsonOptions::from_table_options(&opt("json.timestamp-format.standard", "RFC")).is_err());
+        assert!(JsonOptions::from_table_options(&opt("json.ignore-parse-errors", "yes")).is_err());
+        assert_eq!(JsonOptions::from_table_options(&opt("json.timestamp-format.standard", "ISO-8601")).unwrap(), iso());
+    }
+}

@@ -1,0 +1,3 @@
+//! Record formats: how bytes on a stream become rows and back.
+
+pub mod json;

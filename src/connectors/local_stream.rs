@@ -1,0 +1,326 @@
+//! Local streams: in-memory, Kinesis-like streams that live inside the page.
+//!
+//! Like Kinesis, a stream has shards; a record goes to the shard whose hash-key range holds the
+//! MD5 of its partition key, gets a sequence number that grows with arrival, and stays readable
+//! until retention drops it. Readers start at `TRIM_HORIZON`, `LATEST` or `AT_TIMESTAMP` and
+//! read the shards merged in arrival order.
+
+use std::collections::{BTreeMap, VecDeque};
+
+/// Shards a local stream has unless created otherwise.
+pub const DEFAULT_SHARDS: usize = 2;
+/// Bytes of record data a stream keeps before dropping its oldest records (Kinesis keeps
+/// 24 hours; a tab has less memory).
+pub const DEFAULT_RETENTION_BYTES: usize = 64 << 20;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StreamRecord {
+    /// Grows with arrival across the whole stream.
+    pub sequence_number: u64,
+    pub partition_key: String,
+    pub data: Vec<u8>,
+    /// When the record was put (the page's clock), as Kinesis's ApproximateArrivalTimestamp.
+    pub arrival_ms: i64,
+}
+
+#[derive(Default)]
+struct Shard {
+    records: VecDeque<StreamRecord>,
+    /// Index (since the shard began) of `records[0]`.
+    first_index: u64,
+}
+
+impl Shard {
+    fn end_index(&self) -> u64 {
+        self.first_index + self.records.len() as u64
+    }
+
+    fn get(&self, index: u64) -> Option<&StreamRecord> {
+        index.checked_sub(self.first_index).and_then(|i| self.records.get(i as usize))
+    }
+}
+
+pub struct LocalStream {
+    name: String,
+    shards: Vec<Shard>,
+    next_sequence: u64,
+    bytes: usize,
+    retention_bytes: usize,
+    total_records: u64,
+}
+
+impl LocalStream {
+    pub fn new(name: &str, shards: usize) -> Self {
+        LocalStream {
+            name: name.to_string(),
+            shards: (0..shards.max(1)).map(|_| Shard::default()).collect(),
+            next_sequence: 1,
+            bytes: 0,
+            retention_bytes: DEFAULT_RETENTION_BYTES,
+            total_records: 0,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn shard_count(&self) -> usize {
+        self.shards.len()
+    }
+
+    /// Records the stream holds now.
+    pub fn record_count(&self) -> usize {
+        self.shards.iter().map(|s| s.records.len()).sum()
+    }
+
+    /// Records ever put.
+    pub fn total_records(&self) -> u64 {
+        self.total_records
+    }
+
+    pub fn set_retention_bytes(&mut self, bytes: usize) {
+        self.retention_bytes = bytes;
+        self.trim();
+    }
+
+    /// The shard a partition key maps to: shards split the 128-bit MD5 range evenly, as
+    /// `CreateStream` does.
+    pub fn shard_for(&self, partition_key: &str) -> usize {
+        let hash = u128::from_be_bytes(md5(partition_key.as_bytes()));
+        let n = self.shards.len() as u128;
+        let width = u128::MAX / n + 1;
+        ((hash / width) as usize).min(self.shards.len() - 1)
+    }
+
+    /// Appends a record; returns its shard and sequence number.
+    pub fn put_record(&mut self, partition_key: &str, data: Vec<u8>, arrival_ms: i64) -> (usize, u64) {
+        let shard = self.shard_for(partition_key);
+        let sequence_number = self.next_sequence;
+        self.next_sequence += 1;
+        self.total_records += 1;
+        self.bytes += data.len() + partition_key.len();
+        self.shards[shard].records.push_back(StreamRecord { sequence_number, partition_key: partition_key.to_string(), data, arrival_ms });
+        self.trim();
+        (shard, sequence_number)
+    }
+
+    /// The last `n` records in arrival order (for a peek at the stream).
+    pub fn recent(&self, n: usize) -> Vec<&StreamRecord> {
+        let mut all: Vec<&StreamRecord> = self.shards.iter().flat_map(|s| s.records.iter().rev().take(n)).collect();
+        all.sort_by_key(|r| r.sequence_number);
+        let skip = all.len().saturating_sub(n);
+        all.split_off(skip)
+    }
+
+    fn trim(&mut self) {
+        while self.bytes > self.retention_bytes {
+            // Drop the oldest record of the whole stream.
+            let Some(shard) = self
+                .shards
+                .iter_mut()
+                .filter(|s| !s.records.is_empty())
+                .min_by_key(|s| s.records[0].sequence_number)
+            else {
+                break;
+            };
+            let r = shard.records.pop_front().expect("non-empty");
+            shard.first_index += 1;
+            self.bytes -= r.data.len() + r.partition_key.len();
+        }
+    }
+}
+
+/// The page's local streams, by name.
+#[derive(Default)]
+pub struct LocalStreams {
+    streams: BTreeMap<String, LocalStream>,
+}
+
+impl LocalStreams {
+    pub fn get_or_create(&mut self, name: &str) -> &mut LocalStream {
+        self.streams.entry(name.to_string()).or_insert_with(|| LocalStream::new(name, DEFAULT_SHARDS))
+    }
+
+    pub fn get(&self, name: &str) -> Option<&LocalStream> {
+        self.streams.get(name)
+    }
+
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut LocalStream> {
+        self.streams.get_mut(name)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &String> {
+        self.streams.keys()
+    }
+}
+
+/// Where a reader starts (`scan.stream.initpos`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartPosition {
+    TrimHorizon,
+    Latest,
+    /// The first record that arrived at or after this time (ms).
+    AtTimestamp(i64),
+}
+
+/// A reader's position in every shard of one stream.
+pub struct StreamReader {
+    stream: String,
+    next: Vec<u64>,
+}
+
+impl StreamReader {
+    /// Starts reading `stream` at `start` (a missing stream reads as empty until it appears).
+    pub fn new(streams: &LocalStreams, stream: &str, start: StartPosition) -> Self {
+        let next = match streams.get(stream) {
+            None => Vec::new(),
+            Some(s) => s
+                .shards
+                .iter()
+                .map(|shard| match start {
+                    StartPosition::TrimHorizon => shard.first_index,
+                    StartPosition::Latest => shard.end_index(),
+                    StartPosition::AtTimestamp(ms) => {
+                        let skip = shard.records.partition_point(|r| r.arrival_ms < ms);
+                        shard.first_index + skip as u64
+                    }
+                })
+                .collect(),
+        };
+        StreamReader { stream: stream.to_string(), next }
+    }
+
+    /// Hands up to `max` new records to `out`, in arrival order across shards; returns how many.
+    pub fn poll(&mut self, streams: &LocalStreams, max: usize, out: &mut dyn FnMut(&StreamRecord)) -> usize {
+        let Some(stream) = streams.get(&self.stream) else { return 0 };
+        self.next.resize(stream.shards.len(), 0);
+        let mut n = 0;
+        while n < max {
+            let mut best: Option<(usize, &StreamRecord)> = None;
+            for (i, shard) in stream.shards.iter().enumerate() {
+                // Records trimmed by retention before they were read are gone, as in Kinesis.
+                let at = self.next[i].max(shard.first_index);
+                self.next[i] = at;
+                if let Some(r) = shard.get(at) {
+                    if best.is_none_or(|(_, b)| r.sequence_number < b.sequence_number) {
+                        best = Some((i, r));
+                    }
+                }
+            }
+            let Some((i, record)) = best else { break };
+            out(record);
+            self.next[i] += 1;
+            n += 1;
+        }
+        n
+    }
+}
+
+/// MD5 (RFC 1321), which Kinesis uses to map partition keys to shards.
+pub fn md5(input: &[u8]) -> [u8; 16] {
+    const S: [u32; 64] = [
+        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 4,
+        11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+    ];
+    let k: [u32; 64] = std::array::from_fn(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32);
+    let mut state: [u32; 4] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
+    let mut message = input.to_vec();
+    message.push(0x80);
+    while message.len() % 64 != 56 {
+        message.push(0);
+    }
+    message.extend_from_slice(&((input.len() as u64).wrapping_mul(8)).to_le_bytes());
+    for chunk in message.chunks_exact(64) {
+        let m: [u32; 16] = std::array::from_fn(|i| u32::from_le_bytes(chunk[i * 4..i * 4 + 4].try_into().expect("4 bytes")));
+        let [mut a, mut b, mut c, mut d] = state;
+        for i in 0..64 {
+            let (f, g) = match i / 16 {
+                0 => ((b & c) | (!b & d), i),
+                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
+                2 => (b ^ c ^ d, (3 * i + 5) % 16),
+                _ => (c ^ (b | !d), (7 * i) % 16),
+            };
+            let f = f.wrapping_add(a).wrapping_add(k[i]).wrapping_add(m[g]);
+            a = d;
+            d = c;
+            c = b;
+            b = b.wrapping_add(f.rotate_left(S[i]));
+        }
+        state = [state[0].wrapping_add(a), state[1].wrapping_add(b), state[2].wrapping_add(c), state[3].wrapping_add(d)];
+    }
+    let mut out = [0; 16];
+    for (i, word) in state.iter().enumerate() {
+        out[i * 4..i * 4 + 4].copy_from_slice(&word.to_le_bytes());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(b: [u8; 16]) -> String {
+        b.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn md5_matches_rfc_1321() {
+        assert_eq!(hex(md5(b"")), "d41d8cd98f00b204e9800998ecf8427e");
+        assert_eq!(hex(md5(b"abc")), "900150983cd24fb0d6963f7d28e17f72");
+        assert_eq!(
+            hex(md5(b"12345678901234567890123456789012345678901234567890123456789012345678901234567890")),
+            "57edf4a22be3c955ac49da2e2107b67a"
+        );
+    }
+
+    #[test]
+    fn keys_spread_over_shards_and_stay_put() {
+        let mut s = LocalStream::new("s", 4);
+        let mut used = [0; 4];
+        for id in 1..100 {
+            let key = id.to_string();
+            let (shard, _) = s.put_record(&key, vec![1], 0);
+            assert_eq!(shard, s.shard_for(&key));
+            used[shard] += 1;
+        }
+        assert!(used.iter().all(|&n| n > 10), "{used:?}");
+    }
+
+    #[test]
+    fn readers_start_where_asked_and_read_in_arrival_order() {
+        let mut streams = LocalStreams::default();
+        let s = streams.get_or_create("in");
+        for i in 0..10 {
+            s.put_record(&format!("k{i}"), vec![i as u8], i * 100);
+        }
+        let mut latest = StreamReader::new(&streams, "in", StartPosition::Latest);
+        let mut horizon = StreamReader::new(&streams, "in", StartPosition::TrimHorizon);
+        let mut at = StreamReader::new(&streams, "in", StartPosition::AtTimestamp(450));
+        streams.get_mut("in").unwrap().put_record("x", vec![10], 1000);
+        let read = |r: &mut StreamReader, streams: &LocalStreams, max| {
+            let mut got = Vec::new();
+            r.poll(streams, max, &mut |rec| got.push(rec.data[0]));
+            got
+        };
+        assert_eq!(read(&mut latest, &streams, 100), vec![10]);
+        assert_eq!(read(&mut horizon, &streams, 4), vec![0, 1, 2, 3]);
+        assert_eq!(read(&mut horizon, &streams, 100), vec![4, 5, 6, 7, 8, 9, 10]);
+        assert_eq!(read(&mut at, &streams, 100), vec![5, 6, 7, 8, 9, 10]);
+    }
+
+    #[test]
+    fn retention_drops_the_oldest_records() {
+        let mut streams = LocalStreams::default();
+        let s = streams.get_or_create("in");
+        s.set_retention_bytes(50);
+        for i in 0..20u8 {
+            s.put_record("k", vec![i; 9], 0);
+        }
+        assert_eq!(s.record_count(), 5);
+        let mut r = StreamReader::new(&streams, "in", StartPosition::TrimHorizon);
+        let mut got = Vec::new();
+        r.poll(&streams, 100, &mut |rec| got.push(rec.data[0]));
+        assert_eq!(got, vec![15, 16, 17, 18, 19]);
+    }
+}

@@ -1,0 +1,69 @@
+//! Calc: a filter and a projection fused into one pass, as Flink's `Calc` node does.
+
+use super::eval::{eval, selection, EvalContext, EvalError};
+use super::operator::{Operator, OperatorMetrics};
+use crate::plan::Expr;
+use crate::types::Batch;
+
+pub struct Calc {
+    pub predicate: Option<Expr>,
+    pub projection: Option<Vec<Expr>>,
+    pub context: EvalContext,
+    metrics: OperatorMetrics,
+}
+
+impl Calc {
+    pub fn new(predicate: Option<Expr>, projection: Option<Vec<Expr>>) -> Self {
+        Calc { predicate, projection, context: EvalContext::default(), metrics: OperatorMetrics::default() }
+    }
+
+    pub fn apply(&self, batch: Batch) -> Result<Batch, EvalError> {
+        let batch = match &self.predicate {
+            Some(p) => {
+                let mask = eval(p, &batch, &self.context)?;
+                let rows = selection(&mask);
+                if rows.len() == batch.len() {
+                    batch
+                } else {
+                    batch.gather(&rows)
+                }
+            }
+            None => batch,
+        };
+        match &self.projection {
+            None => Ok(batch),
+            Some(exprs) => {
+                let columns = exprs.iter().map(|e| eval(e, &batch, &self.context)).collect::<Result<Vec<_>, _>>()?;
+                let mut out = Batch::new(columns, batch.len());
+                out.kinds = batch.kinds;
+                out.arrival_watermarks = batch.arrival_watermarks;
+                Ok(out)
+            }
+        }
+    }
+}
+
+impl Operator for Calc {
+    fn name(&self) -> String {
+        match (&self.predicate, &self.projection) {
+            (Some(p), None) => format!("Filter({p})"),
+            (None, Some(_)) => "Calc".to_string(),
+            (Some(p), Some(_)) => format!("Calc(where={p})"),
+            (None, None) => "Pass".to_string(),
+        }
+    }
+
+    fn process(&mut self, batch: Batch, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        self.metrics.records_in += batch.len() as u64;
+        let result = self.apply(batch)?;
+        self.metrics.records_out += result.len() as u64;
+        if !result.is_empty() {
+            out.push(result);
+        }
+        Ok(())
+    }
+
+    fn metrics(&self) -> OperatorMetrics {
+        self.metrics.clone()
+    }
+}

@@ -1,0 +1,527 @@
+//! Evaluates bound expressions over a batch, a column at a time.
+//!
+//! The planner has already inserted every implicit cast, so binary operators only ever see two
+//! operands of the same physical kind; each operator is a tight loop over typed vectors.
+//! Runtime failures (a failing CAST, division by zero) are [`EvalError`]s, never panics.
+
+use std::fmt;
+
+use crate::plan::expr::{BinaryOp, Expr, ExprKind, Function};
+use crate::types::{cast_value, Batch, Column, ColumnData, DataType, StrColumn, Value};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvalError(pub String);
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+type Result<T> = std::result::Result<T, EvalError>;
+
+/// What an expression may read besides the batch: the processing-time clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EvalContext {
+    pub now_ms: i64,
+}
+
+pub fn eval(expr: &Expr, batch: &Batch, ctx: &EvalContext) -> Result<Column> {
+    let n = batch.len();
+    Ok(match &expr.kind {
+        ExprKind::Column(i) => batch.columns[*i].clone(),
+        ExprKind::Literal(v) => constant(v, &expr.ty.data_type, n),
+        ExprKind::Not(a) => {
+            let c = eval(a, batch, ctx)?;
+            map_bool(&c, |b| !b)
+        }
+        ExprKind::Negate(a) => {
+            let c = eval(a, batch, ctx)?;
+            let data = match &c.data {
+                ColumnData::Int(v) => ColumnData::Int(v.iter().map(|x| x.wrapping_neg()).collect()),
+                ColumnData::Double(v) => ColumnData::Double(v.iter().map(|x| -x).collect()),
+                ColumnData::Decimal(v) => ColumnData::Decimal(v.iter().map(|x| -x).collect()),
+                _ => return Err(EvalError("cannot negate a non-number".into())),
+            };
+            Column { data, validity: c.validity }
+        }
+        ExprKind::Binary { op, left, right } => {
+            let l = eval(left, batch, ctx)?;
+            let r = eval(right, batch, ctx)?;
+            binary(*op, &l, &r, &left.ty.data_type, &expr.ty.data_type)?
+        }
+        ExprKind::IsNull { arg, negated } => {
+            let c = eval(arg, batch, ctx)?;
+            let v = (0..n).map(|i| c.is_valid(i) == *negated).collect();
+            Column::new(ColumnData::Bool(v))
+        }
+        ExprKind::IsBool { arg, value, negated } => {
+            let c = eval(arg, batch, ctx)?;
+            let ColumnData::Bool(b) = &c.data else { return Err(EvalError("IS TRUE needs a boolean".into())) };
+            let v = (0..n).map(|i| (c.is_valid(i) && b[i] == *value) != *negated).collect();
+            Column::new(ColumnData::Bool(v))
+        }
+        ExprKind::Cast { arg, try_cast } => {
+            let c = eval(arg, batch, ctx)?;
+            cast_column(&c, &arg.ty.data_type, &expr.ty.data_type, *try_cast)?
+        }
+        ExprKind::Case { whens, otherwise } => {
+            let conds: Vec<Column> = whens.iter().map(|(w, _)| eval(w, batch, ctx)).collect::<Result<_>>()?;
+            let results: Vec<Column> = whens.iter().map(|(_, t)| eval(t, batch, ctx)).collect::<Result<_>>()?;
+            let other = otherwise.as_ref().map(|o| eval(o, batch, ctx)).transpose()?;
+            let mut out = Column::empty(&expr.ty.data_type, n);
+            for i in 0..n {
+                let chosen = conds.iter().position(|c| truthy(c, i));
+                match (chosen, &other) {
+                    (Some(k), _) => push_from(&mut out, &results[k], i, &expr.ty.data_type),
+                    (None, Some(o)) => push_from(&mut out, o, i, &expr.ty.data_type),
+                    (None, None) => out.push_null(),
+                }
+            }
+            out
+        }
+        ExprKind::InList { arg, list, negated } => {
+            let a = eval(arg, batch, ctx)?;
+            let items: Vec<Column> = list.iter().map(|e| eval(e, batch, ctx)).collect::<Result<_>>()?;
+            let ty = &arg.ty.data_type;
+            let mut out = Column::empty(&DataType::Boolean, n);
+            for i in 0..n {
+                if !a.is_valid(i) {
+                    out.push_null();
+                    continue;
+                }
+                let v = a.value(i, ty);
+                let mut saw_null = false;
+                let found = items.iter().any(|c| {
+                    let x = c.value(i, ty);
+                    saw_null |= x.is_null();
+                    x == v
+                });
+                if found {
+                    out.push(&Value::Bool(!negated));
+                } else if saw_null {
+                    out.push_null();
+                } else {
+                    out.push(&Value::Bool(*negated));
+                }
+            }
+            out
+        }
+        ExprKind::Like { arg, pattern, negated } => {
+            let a = eval(arg, batch, ctx)?;
+            let p = eval(pattern, batch, ctx)?;
+            let (ColumnData::Str(s), ColumnData::Str(ps)) = (&a.data, &p.data) else {
+                return Err(EvalError("LIKE needs strings".into()));
+            };
+            let v = (0..n).map(|i| like(s.get(i), ps.get(i)) != *negated).collect();
+            Column { data: ColumnData::Bool(v), validity: merge_validity(&a, &p, n) }
+        }
+        ExprKind::Call { func, args } => {
+            let cols: Vec<Column> = args.iter().map(|e| eval(e, batch, ctx)).collect::<Result<_>>()?;
+            call(*func, &cols, args, &expr.ty.data_type, n, ctx)?
+        }
+    })
+}
+
+/// The rows where a boolean column is TRUE (NULL counts as not true).
+pub fn selection(c: &Column) -> Vec<u32> {
+    let ColumnData::Bool(v) = &c.data else { return Vec::new() };
+    (0..v.len()).filter(|&i| v[i] && c.is_valid(i)).map(|i| i as u32).collect()
+}
+
+fn truthy(c: &Column, i: usize) -> bool {
+    matches!(&c.data, ColumnData::Bool(v) if v[i]) && c.is_valid(i)
+}
+
+fn push_from(out: &mut Column, src: &Column, i: usize, ty: &DataType) {
+    out.push(&src.value(i, ty));
+}
+
+pub fn constant(v: &Value, ty: &DataType, n: usize) -> Column {
+    let data = match (v, ty) {
+        (Value::Null, _) => {
+            let mut c = Column::empty(ty, n);
+            for _ in 0..n {
+                c.push_null();
+            }
+            return c;
+        }
+        (Value::Bool(b), _) => ColumnData::Bool(vec![*b; n]),
+        (Value::Int(i) | Value::Timestamp(i), DataType::Double | DataType::Float) => ColumnData::Double(vec![*i as f64; n]),
+        (Value::Int(i) | Value::Timestamp(i), _) => ColumnData::Int(vec![*i; n]),
+        (Value::Date(d) | Value::Time(d), _) => ColumnData::Int(vec![*d as i64; n]),
+        (Value::Double(d), _) => ColumnData::Double(vec![*d; n]),
+        (Value::Decimal(u, _), _) => ColumnData::Decimal(vec![*u; n]),
+        (Value::Str(s), _) => {
+            let mut c = StrColumn::with_capacity(n, n * s.len());
+            for _ in 0..n {
+                c.push(s);
+            }
+            ColumnData::Str(c)
+        }
+        (Value::Row(_), _) => {
+            let mut c = Column::empty(ty, n);
+            for _ in 0..n {
+                c.push(v);
+            }
+            return c;
+        }
+    };
+    Column::new(data)
+}
+
+fn map_bool(c: &Column, f: impl Fn(bool) -> bool) -> Column {
+    match &c.data {
+        ColumnData::Bool(v) => Column { data: ColumnData::Bool(v.iter().map(|b| f(*b)).collect()), validity: c.validity.clone() },
+        _ => c.clone(),
+    }
+}
+
+fn merge_validity(a: &Column, b: &Column, n: usize) -> Option<Vec<bool>> {
+    match (&a.validity, &b.validity) {
+        (None, None) => None,
+        (Some(v), None) | (None, Some(v)) => Some(v.clone()),
+        (Some(x), Some(y)) => Some((0..n).map(|i| x[i] && y[i]).collect()),
+    }
+}
+
+fn binary(op: BinaryOp, l: &Column, r: &Column, operand_ty: &DataType, result_ty: &DataType) -> Result<Column> {
+    let n = l.len();
+    if matches!(op, BinaryOp::And | BinaryOp::Or) {
+        return Ok(logic(op, l, r, n));
+    }
+    let validity = merge_validity(l, r, n);
+    let data = match (&l.data, &r.data) {
+        (ColumnData::Int(a), ColumnData::Int(b)) => {
+            if op.is_comparison() {
+                ColumnData::Bool(compare(a, b, op))
+            } else {
+                ColumnData::Int(int_arith(op, a, b, l, r, result_ty)?)
+            }
+        }
+        (ColumnData::Double(a), ColumnData::Double(b)) => {
+            if op.is_comparison() {
+                ColumnData::Bool(compare(a, b, op))
+            } else {
+                ColumnData::Double(match op {
+                    BinaryOp::Add => a.iter().zip(b).map(|(x, y)| x + y).collect(),
+                    BinaryOp::Subtract => a.iter().zip(b).map(|(x, y)| x - y).collect(),
+                    BinaryOp::Multiply => a.iter().zip(b).map(|(x, y)| x * y).collect(),
+                    BinaryOp::Divide => a.iter().zip(b).map(|(x, y)| x / y).collect(),
+                    _ => a.iter().zip(b).map(|(x, y)| x % y).collect(),
+                })
+            }
+        }
+        (ColumnData::Decimal(a), ColumnData::Decimal(b)) => {
+            if op.is_comparison() {
+                ColumnData::Bool(compare(a, b, op))
+            } else {
+                let (DataType::Decimal { scale: s_in, .. }, DataType::Decimal { scale: s_out, .. }) = (operand_ty, result_ty) else {
+                    return Err(EvalError("decimal arithmetic on a non-decimal type".into()));
+                };
+                let rescale = 10i128.pow((*s_in as u32 * 2).saturating_sub(*s_out as u32));
+                let mut out = Vec::with_capacity(n);
+                for (x, y) in a.iter().zip(b) {
+                    out.push(match op {
+                        BinaryOp::Add => x.checked_add(*y),
+                        BinaryOp::Subtract => x.checked_sub(*y),
+                        BinaryOp::Multiply => x.checked_mul(*y).map(|p| p / rescale),
+                        _ => if *y == 0 { None } else { Some(x % y) },
+                    }
+                    .unwrap_or(0));
+                }
+                ColumnData::Decimal(out)
+            }
+        }
+        (ColumnData::Str(a), ColumnData::Str(b)) => {
+            if op == BinaryOp::Concat {
+                let mut out = StrColumn::with_capacity(n, n * 16);
+                let mut s = String::new();
+                for i in 0..n {
+                    s.clear();
+                    s.push_str(a.get(i));
+                    s.push_str(b.get(i));
+                    out.push(&s);
+                }
+                ColumnData::Str(out)
+            } else {
+                let va: Vec<&str> = a.iter().collect();
+                let vb: Vec<&str> = b.iter().collect();
+                ColumnData::Bool(compare(&va, &vb, op))
+            }
+        }
+        (ColumnData::Bool(a), ColumnData::Bool(b)) if op.is_comparison() => ColumnData::Bool(compare(a, b, op)),
+        _ => return Err(EvalError(format!("cannot apply {} to these operands", op.symbol()))),
+    };
+    Ok(Column { data, validity })
+}
+
+fn compare<T: PartialOrd>(a: &[T], b: &[T], op: BinaryOp) -> Vec<bool> {
+    let f: fn(&T, &T) -> bool = match op {
+        BinaryOp::Eq => |x, y| x == y,
+        BinaryOp::NotEq => |x, y| x != y,
+        BinaryOp::Lt => |x, y| x < y,
+        BinaryOp::LtEq => |x, y| x <= y,
+        BinaryOp::Gt => |x, y| x > y,
+        _ => |x, y| x >= y,
+    };
+    a.iter().zip(b).map(|(x, y)| f(x, y)).collect()
+}
+
+fn int_arith(op: BinaryOp, a: &[i64], b: &[i64], l: &Column, r: &Column, ty: &DataType) -> Result<Vec<i64>> {
+    let mut out = Vec::with_capacity(a.len());
+    for i in 0..a.len() {
+        let (x, y) = (a[i], b[i]);
+        let v = match op {
+            BinaryOp::Add => x.wrapping_add(y),
+            BinaryOp::Subtract => x.wrapping_sub(y),
+            BinaryOp::Multiply => x.wrapping_mul(y),
+            BinaryOp::Divide | BinaryOp::Modulo => {
+                if y == 0 {
+                    if l.is_valid(i) && r.is_valid(i) {
+                        return Err(EvalError("division by zero".into()));
+                    }
+                    0
+                } else if op == BinaryOp::Divide {
+                    x.wrapping_div(y)
+                } else {
+                    x.wrapping_rem(y)
+                }
+            }
+            _ => 0,
+        };
+        out.push(wrap_to(v, ty));
+    }
+    Ok(out)
+}
+
+/// Integer results wrap around at their type's width, as in Java.
+fn wrap_to(v: i64, ty: &DataType) -> i64 {
+    match ty {
+        DataType::TinyInt => v as i8 as i64,
+        DataType::SmallInt => v as i16 as i64,
+        DataType::Int => v as i32 as i64,
+        _ => v,
+    }
+}
+
+/// Three-valued AND/OR.
+fn logic(op: BinaryOp, l: &Column, r: &Column, n: usize) -> Column {
+    let (ColumnData::Bool(a), ColumnData::Bool(b)) = (&l.data, &r.data) else {
+        // A NULL literal operand arrives as an all-NULL column of another kind.
+        let mut c = Column::empty(&DataType::Boolean, n);
+        for _ in 0..n {
+            c.push_null();
+        }
+        return c;
+    };
+    if l.validity.is_none() && r.validity.is_none() {
+        let v = match op {
+            BinaryOp::And => a.iter().zip(b).map(|(x, y)| *x && *y).collect(),
+            _ => a.iter().zip(b).map(|(x, y)| *x || *y).collect(),
+        };
+        return Column::new(ColumnData::Bool(v));
+    }
+    let mut out = Column::empty(&DataType::Boolean, n);
+    for i in 0..n {
+        let x = l.is_valid(i).then_some(a[i]);
+        let y = r.is_valid(i).then_some(b[i]);
+        let v = match op {
+            BinaryOp::And => match (x, y) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            },
+            _ => match (x, y) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            },
+        };
+        match v {
+            Some(b) => out.push(&Value::Bool(b)),
+            None => out.push_null(),
+        }
+    }
+    out
+}
+
+pub fn cast_column(c: &Column, from: &DataType, to: &DataType, try_cast: bool) -> Result<Column> {
+    let n = c.len();
+    // Fast paths for the casts the planner inserts on hot paths.
+    match (&c.data, to) {
+        (ColumnData::Int(v), DataType::Double | DataType::Float) if from.is_integer() => {
+            return Ok(Column { data: ColumnData::Double(v.iter().map(|x| *x as f64).collect()), validity: c.validity.clone() });
+        }
+        (ColumnData::Int(v), t) if from.is_integer() && t.is_integer() && from.integer_rank() <= t.integer_rank() => {
+            return Ok(Column { data: ColumnData::Int(v.clone()), validity: c.validity.clone() });
+        }
+        (ColumnData::Int(_), t) if from.is_timestamp() && t.is_timestamp() => return Ok(c.clone()),
+        (ColumnData::Str(_), t) if from.is_string() && matches!(t, DataType::Varchar(n) if *n == crate::types::STRING_LENGTH) => return Ok(c.clone()),
+        _ => {}
+    }
+    let mut out = Column::empty(to, n);
+    for i in 0..n {
+        let v = c.value(i, from);
+        match cast_value(&v, from, to) {
+            Some(x) => out.push(&x),
+            None if try_cast => out.push_null(),
+            None => return Err(EvalError(format!("cannot cast '{v}' from {from} to {to}"))),
+        }
+    }
+    Ok(out)
+}
+
+fn like(s: &str, pattern: &str) -> bool {
+    fn go(s: &[char], p: &[char]) -> bool {
+        match p.split_first() {
+            None => s.is_empty(),
+            Some(('%', rest)) => (0..=s.len()).any(|k| go(&s[k..], rest)),
+            Some(('_', rest)) => !s.is_empty() && go(&s[1..], rest),
+            Some((c, rest)) => s.first() == Some(c) && go(&s[1..], rest),
+        }
+    }
+    let s: Vec<char> = s.chars().collect();
+    let p: Vec<char> = pattern.chars().collect();
+    go(&s, &p)
+}
+
+/// Scalar functions, evaluated row by row over their argument columns (they are rare on hot
+/// paths; arithmetic and comparisons above are the vectorised ones).
+fn call(func: Function, cols: &[Column], args: &[Expr], ty: &DataType, n: usize, ctx: &EvalContext) -> Result<Column> {
+    use Function as F;
+    if let F::Proctime | F::CurrentTimestamp = func {
+        return Ok(constant(&Value::Timestamp(ctx.now_ms), ty, n));
+    }
+    let mut out = Column::empty(ty, n);
+    let mut row = Vec::with_capacity(cols.len());
+    for i in 0..n {
+        row.clear();
+        row.extend(cols.iter().zip(args).map(|(c, a)| c.value(i, &a.ty.data_type)));
+        out.push(&scalar(func, &row)?);
+    }
+    Ok(out)
+}
+
+fn scalar(func: Function, a: &[Value]) -> Result<Value> {
+    use Function as F;
+    use Value as V;
+    let null_in = a.iter().any(Value::is_null);
+    if null_in && !matches!(func, F::Coalesce | F::NullIf | F::If | F::Concat) {
+        return Ok(V::Null);
+    }
+    let s = |i: usize| match &a[i] {
+        V::Str(s) => s.clone(),
+        _ => "".into(),
+    };
+    let int = |i: usize| match a[i] {
+        V::Int(x) => x,
+        _ => 0,
+    };
+    let dbl = |i: usize| a[i].as_f64().unwrap_or(0.0);
+    Ok(match func {
+        F::Upper => V::Str(s(0).to_uppercase().into()),
+        F::Lower => V::Str(s(0).to_lowercase().into()),
+        F::Trim => V::Str(s(0).trim_matches(' ').into()),
+        F::CharLength => V::Int(s(0).chars().count() as i64),
+        F::Concat => {
+            if null_in {
+                return Ok(V::Null);
+            }
+            V::Str(a.iter().map(|v| v.to_string()).collect::<String>().into())
+        }
+        F::Replace => V::Str(s(0).replace(&*s(1), &s(2)).into()),
+        F::Substring => {
+            let chars: Vec<char> = s(0).chars().collect();
+            let start = int(1);
+            let len = if a.len() > 2 { int(2) } else { i64::MAX / 2 };
+            if len < 0 {
+                return Err(EvalError("SUBSTRING's length must not be negative".into()));
+            }
+            // SQL positions are 1-based; a start before 1 eats into the length.
+            let from = (start - 1).max(0) as usize;
+            let to = (start - 1).saturating_add(len).clamp(0, chars.len() as i64) as usize;
+            V::Str(chars.get(from.min(chars.len())..to.max(from.min(chars.len()))).unwrap_or(&[]).iter().collect::<String>().into())
+        }
+        F::Position => V::Int(s(1).find(&*s(0)).map_or(0, |b| s(1)[..b].chars().count() as i64 + 1)),
+        F::Abs => match &a[0] {
+            V::Int(x) => V::Int(x.wrapping_abs()),
+            V::Double(x) => V::Double(x.abs()),
+            V::Decimal(x, sc) => V::Decimal(x.abs(), *sc),
+            v => v.clone(),
+        },
+        F::Floor | F::Ceil => match &a[0] {
+            V::Double(x) => V::Double(if func == F::Floor { x.floor() } else { x.ceil() }),
+            V::Decimal(x, sc) => {
+                let p = 10i128.pow(*sc as u32);
+                let q = if func == F::Floor { x.div_euclid(p) } else { -(-x).div_euclid(p) };
+                V::Decimal(q * p, *sc)
+            }
+            v => v.clone(),
+        },
+        F::Round => {
+            let digits = if a.len() > 1 { int(1) } else { 0 };
+            match &a[0] {
+                V::Double(x) => {
+                    let p = 10f64.powi(digits as i32);
+                    V::Double((x * p).round() / p)
+                }
+                V::Decimal(x, sc) => {
+                    let drop = (*sc as i64 - digits).max(0) as u32;
+                    let p = 10i128.pow(drop);
+                    let q = x / p;
+                    let r = (x % p).abs() * 2;
+                    V::Decimal((q + if r >= p { x.signum() } else { 0 }) * p, *sc)
+                }
+                V::Int(x) if digits < 0 => {
+                    let p = 10i64.pow((-digits) as u32);
+                    V::Int((x + x.signum() * p / 2) / p * p)
+                }
+                v => v.clone(),
+            }
+        }
+        F::Power => V::Double(dbl(0).powf(dbl(1))),
+        F::Sqrt => V::Double(dbl(0).sqrt()),
+        F::Ln => V::Double(dbl(0).ln()),
+        F::Log10 => V::Double(dbl(0).log10()),
+        F::Exp => V::Double(dbl(0).exp()),
+        F::Coalesce => a.iter().find(|v| !v.is_null()).cloned().unwrap_or(V::Null),
+        F::NullIf => {
+            if a[0] == a[1] {
+                V::Null
+            } else {
+                a[0].clone()
+            }
+        }
+        F::If => {
+            if a[0] == V::Bool(true) {
+                a[1].clone()
+            } else {
+                a[2].clone()
+            }
+        }
+        F::FloorTime | F::CeilTime => {
+            let (V::Timestamp(t), V::Int(unit)) = (&a[0], &a[1]) else { return Ok(V::Null) };
+            let floor = t.div_euclid(*unit) * unit;
+            V::Timestamp(if func == F::CeilTime && floor != *t { floor + unit } else { floor })
+        }
+        F::TimestampAddMs => match (&a[0], &a[1]) {
+            (V::Timestamp(t), V::Int(ms)) => V::Timestamp(t + ms),
+            _ => V::Null,
+        },
+        F::Mod | F::Proctime | F::CurrentTimestamp => V::Null,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_matches_sql_wildcards() {
+        assert!(like("WARNING", "WARN%"));
+        assert!(like("OK", "_K"));
+        assert!(!like("OK", "_"));
+        assert!(like("", "%"));
+    }
+}

@@ -1,0 +1,17 @@
+//! Streaming operators: watermarks, windows, aggregates, state and changelogs.
+//!
+//! A [`pipeline::Pipeline`] is a running query: its source stage stamps rows with watermarks,
+//! then [`calc`], [`group_aggregate`] and [`window`] operators turn batches of changes into
+//! result changes. Everything here is plain Rust: it runs natively and in the page alike.
+
+pub mod accumulator;
+pub mod calc;
+pub mod eval;
+pub mod group_aggregate;
+pub mod group_table;
+pub mod operator;
+pub mod pipeline;
+pub mod watermark;
+pub mod window;
+
+pub use pipeline::Pipeline;

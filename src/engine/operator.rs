@@ -1,0 +1,46 @@
+//! The streaming operator interface: batches of changes in, batches out, and watermarks.
+
+use super::eval::EvalError;
+use crate::types::Value;
+
+/// What an operator reports for the jobs panel and EXPLAIN's live counts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OperatorMetrics {
+    pub records_in: u64,
+    pub records_out: u64,
+    pub late_records_dropped: u64,
+    /// Rows (groups, windows × keys, …) held in state right now.
+    pub state_rows: u64,
+}
+
+/// A record an operator dropped because it arrived behind the watermark.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LateRecord {
+    /// The operator's input row.
+    pub row: Vec<Value>,
+    pub event_time: i64,
+    /// The watermark in force when the record arrived.
+    pub watermark: i64,
+}
+
+/// At most this many late records are kept per operator for display.
+pub const LATE_RECORDS_KEPT: usize = 1000;
+
+pub trait Operator {
+    fn name(&self) -> String;
+
+    /// Processes one batch, appending whatever it emits to `out`.
+    fn process(&mut self, batch: crate::types::Batch, out: &mut Vec<crate::types::Batch>) -> Result<(), EvalError>;
+
+    /// The watermark has advanced to `watermark`: fire what is due.
+    fn on_watermark(&mut self, _watermark: i64, _out: &mut Vec<crate::types::Batch>) -> Result<(), EvalError> {
+        Ok(())
+    }
+
+    fn metrics(&self) -> OperatorMetrics;
+
+    /// The most recent records dropped as late (oldest first).
+    fn late_records(&self) -> Vec<LateRecord> {
+        Vec::new()
+    }
+}

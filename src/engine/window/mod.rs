@@ -1,0 +1,14 @@
+//! Event-time window aggregation.
+//!
+//! Tumbling, hopping and cumulating windows are computed over *slices*, as Flink's slicing
+//! window operator does: each record updates exactly one slice, and a window's result merges
+//! its slices when the watermark passes the window's end. Session windows merge per key
+//! instead ([`session`]). Both fire once, with final results, and free their state as they go.
+
+mod late;
+pub mod session;
+pub mod slice_aggregate;
+pub mod slicing;
+
+pub use session::SessionWindowAggregate;
+pub use slice_aggregate::SliceWindowAggregate;

@@ -1,0 +1,12 @@
+//! The `sluice` binary: in the browser (wasm32) it mounts the studio; natively it is the
+//! command-line runner (`sluice run SCRIPT.sql`).
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    sluice::ui::mount();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    std::process::exit(sluice::cli::main());
+}

@@ -1,0 +1,996 @@
+//! Binding: sqlparser expressions → typed [`Expr`]s over a scope of named columns.
+//!
+//! One [`Binder`] serves plain expressions (WHERE, projections without aggregates) and, with an
+//! [`AggContext`], expressions above an aggregate: there an aggregate call becomes a reference
+//! to its result column, an expression equal to a GROUP BY key becomes a reference to the key,
+//! and window properties (`HOP_ROWTIME(…)`, `window_start`) become references to the window's
+//! columns. Implicit casts are inserted here, so the engine only ever combines equal types.
+
+use sqlparser::ast::{self, BinaryOperator, UnaryOperator};
+use sqlparser::tokenizer::Span;
+
+use super::expr::{BinaryOp, Expr, ExprKind, Function};
+use super::logical::{AggFunc, SchemaField, WindowSpec};
+use crate::sql::{parse_type_text, Location, SqlError};
+use crate::types::{DataType, SqlType, Value};
+
+type Result<T> = std::result::Result<T, SqlError>;
+
+/// Offsets that keep aggregate and window references apart from key references until the
+/// aggregate's final layout is known (see [`AggContext::finish`]).
+const AGG_BASE: usize = 1 << 20;
+const WINDOW_BASE: usize = 1 << 21;
+
+pub fn location(span: Span) -> Location {
+    Location { line: span.start.line as u32, column: span.start.column as u32 }
+}
+
+fn at(expr: &ast::Expr) -> Location {
+    use sqlparser::ast::Spanned;
+    location(expr.span())
+}
+
+/// Grouping state while binding the SELECT list and HAVING of an aggregating query.
+pub struct AggContext {
+    /// GROUP BY keys (without the window), bound over the input scope.
+    pub keys: Vec<Expr>,
+    /// Aggregate calls: function, argument bound over the input scope, DISTINCT.
+    pub calls: Vec<(AggFunc, Option<Expr>, bool, SqlType)>,
+    pub window: Option<WindowBinding>,
+}
+
+/// How window properties are referred to in the query.
+pub struct WindowBinding {
+    pub spec: WindowSpec,
+    /// Legacy group window: the function name (`HOP`) and its arguments' text, which
+    /// `HOP_START(…)` and friends must repeat.
+    pub legacy: Option<(String, Vec<String>)>,
+    /// Window table function: the scope positions of window_start, window_end, window_time.
+    pub tvf_columns: Option<[usize; 3]>,
+}
+
+impl AggContext {
+    /// The output schema's types: keys, aggregate results, then the window columns.
+    pub fn output_types(&self) -> Vec<SqlType> {
+        let mut types: Vec<SqlType> = self.keys.iter().map(|k| k.ty.plain()).collect();
+        types.extend(self.calls.iter().map(|c| c.3.clone()));
+        if self.window.is_some() {
+            types.extend(window_types(self.window.as_ref().is_some_and(|w| w.legacy.is_some())));
+        }
+        types
+    }
+
+    /// Moves aggregate and window references to their final positions.
+    pub fn finish(&self, expr: &Expr) -> Expr {
+        let (keys, aggs) = (self.keys.len(), self.calls.len());
+        expr.remap_columns(&|i| {
+            if i >= WINDOW_BASE {
+                keys + aggs + (i - WINDOW_BASE)
+            } else if i >= AGG_BASE {
+                keys + (i - AGG_BASE)
+            } else {
+                i
+            }
+        })
+    }
+}
+
+/// window_start, window_end, window_time. Legacy `*_ROWTIME` is nullable, as Flink types it.
+pub fn window_types(legacy: bool) -> [SqlType; 3] {
+    [
+        SqlType::not_null(DataType::Timestamp(3)),
+        SqlType::not_null(DataType::Timestamp(3)),
+        SqlType::nullable(DataType::Timestamp(3)).with_nullable(legacy).as_rowtime(),
+    ]
+}
+
+pub struct Binder<'a> {
+    pub scope: &'a [SchemaField],
+    pub agg: Option<&'a mut AggContext>,
+}
+
+impl<'a> Binder<'a> {
+    pub fn new(scope: &'a [SchemaField]) -> Self {
+        Binder { scope, agg: None }
+    }
+
+    pub fn with_aggregates(scope: &'a [SchemaField], agg: &'a mut AggContext) -> Self {
+        Binder { scope, agg: Some(agg) }
+    }
+
+    pub fn bind(&mut self, e: &ast::Expr) -> Result<Expr> {
+        if self.agg.is_some() {
+            if let Some(bound) = self.bind_above_aggregate(e)? {
+                return Ok(bound);
+            }
+        }
+        self.bind_plain(e).map_err(|err| err.or_at(at(e)))
+    }
+
+    /// Binds a boolean condition (WHERE, HAVING).
+    pub fn bind_predicate(&mut self, e: &ast::Expr, clause: &str) -> Result<Expr> {
+        let bound = self.bind(e)?;
+        if !matches!(bound.ty.data_type, DataType::Boolean | DataType::Null) {
+            return Err(SqlError::new(format!("{clause} must be a boolean condition, not {}", bound.ty))
+                .at(at(e)));
+        }
+        Ok(bound)
+    }
+
+    fn bind_above_aggregate(&mut self, e: &ast::Expr) -> Result<Option<Expr>> {
+        // An aggregate call.
+        if let ast::Expr::Function(f) = e {
+            let name = function_name(f);
+            if let Some(func) = aggregate_function(&name) {
+                return self.bind_aggregate_call(e, f, func).map(Some);
+            }
+            if let Some(prop) = self.window_property(&name, f, e)? {
+                return Ok(Some(prop));
+            }
+        }
+        // An expression equal to a GROUP BY key (or a window column of a window TVF).
+        let scope = self.scope;
+        if let Ok(plain) = (Binder { scope, agg: None }).bind_plain(e) {
+            let agg = self.agg.as_ref().expect("called only with an aggregate context");
+            if let Some(i) = agg.keys.iter().position(|k| *k == plain) {
+                return Ok(Some(Expr::column(i, plain.ty.plain())));
+            }
+            if let (Some(col), Some(w)) = (plain.as_column(), &agg.window) {
+                if let Some(pos) = w.tvf_columns.and_then(|cols| cols.iter().position(|&c| c == col)) {
+                    let ty = window_types(false)[pos].clone();
+                    return Ok(Some(Expr::column(WINDOW_BASE + pos, ty)));
+                }
+            }
+            if matches!(e, ast::Expr::Identifier(_) | ast::Expr::CompoundIdentifier(_)) {
+                return Err(SqlError::new(format!("expression `{e}` is not being grouped"))
+                    .at(at(e))
+                    .hint("add it to GROUP BY, or aggregate it (e.g. MAX(…))"));
+            }
+        }
+        Ok(None)
+    }
+
+    fn bind_aggregate_call(&mut self, e: &ast::Expr, f: &ast::Function, func: AggFunc) -> Result<Expr> {
+        if f.over.is_some() {
+            return Err(SqlError::new("OVER aggregations are not supported yet").at(at(e)));
+        }
+        let (args, distinct) = function_args(f)?;
+        let scope = self.scope;
+        let mut inner = Binder::new(scope);
+        let (func, arg) = match (func, args.as_slice()) {
+            (AggFunc::Count, [FnArg::Star] | []) => (AggFunc::CountStar, None),
+            (_, [FnArg::Expr(a)]) => {
+                let bound = inner.bind(a)?;
+                if contains_aggregate(a) {
+                    return Err(SqlError::new("aggregate calls cannot be nested").at(at(a)));
+                }
+                (func, Some(bound))
+            }
+            _ => {
+                return Err(SqlError::new(format!("{} takes one argument", function_name(f)))
+                    .at(at(e)))
+            }
+        };
+        let ty = aggregate_type(func, arg.as_ref().map(|a| &a.ty)).map_err(|m| SqlError::new(m).at(at(e)))?;
+        let agg = self.agg.as_mut().expect("called only with an aggregate context");
+        let key = (func, arg, distinct, ty.clone());
+        let index = match agg.calls.iter().position(|c| *c == key) {
+            Some(i) => i,
+            None => {
+                agg.calls.push(key);
+                agg.calls.len() - 1
+            }
+        };
+        Ok(Expr::column(AGG_BASE + index, ty))
+    }
+
+    /// `HOP_START(ts, …)`, `TUMBLE_ROWTIME(ts, …)`, …: a legacy window's property.
+    fn window_property(&mut self, name: &str, f: &ast::Function, e: &ast::Expr) -> Result<Option<Expr>> {
+        let Some((kind, prop)) = name.rsplit_once('_') else { return Ok(None) };
+        let pos = match prop {
+            "START" => 0,
+            "END" => 1,
+            "ROWTIME" => 2,
+            "PROCTIME" => {
+                return Err(SqlError::new("processing-time windows are not supported yet").at(at(e)))
+            }
+            _ => return Ok(None),
+        };
+        if !matches!(kind, "HOP" | "TUMBLE" | "SESSION") {
+            return Ok(None);
+        }
+        let agg = self.agg.as_ref().expect("called only with an aggregate context");
+        let Some((window_kind, window_args)) = agg.window.as_ref().and_then(|w| w.legacy.clone()) else {
+            return Err(SqlError::new(format!("{name} needs a GROUP BY {kind}(…) window")).at(at(e)));
+        };
+        let (args, _) = function_args(f)?;
+        let texts: Vec<String> = args.iter().map(|a| normalize(&a.to_string())).collect();
+        if window_kind != kind || texts != window_args {
+            return Err(SqlError::new(format!(
+                "{name}({}) does not match the query's window {window_kind}({})",
+                texts.join(", "),
+                window_args.join(", ")
+            ))
+            .at(at(e))
+            .hint("repeat the GROUP BY window's arguments exactly"));
+        }
+        let ty = window_types(true)[pos].clone();
+        Ok(Some(Expr::column(WINDOW_BASE + pos, ty)))
+    }
+
+    fn bind_plain(&mut self, e: &ast::Expr) -> Result<Expr> {
+        use ast::Expr as E;
+        match e {
+            E::Identifier(ident) => self.resolve(None, ident, e),
+            E::CompoundIdentifier(parts) => match parts.as_slice() {
+                [q, name] => self.resolve(Some(q), name, e),
+                [.., q, name] => self.resolve(Some(q), name, e),
+                _ => Err(SqlError::new(format!("cannot resolve `{e}`")).at(at(e))),
+            },
+            E::Nested(inner) => self.bind(inner),
+            E::Value(v) => literal(&v.value).map_err(|m| SqlError::new(m).at(at(e))),
+            E::Interval(interval) => bind_interval(interval).map_err(|m| SqlError::new(m).at(at(e))),
+            E::TypedString(ts) => {
+                let text = match &ts.value.value {
+                    ast::Value::SingleQuotedString(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let ty = parse_type_text(&ts.data_type.to_string())?;
+                let lit = Expr::literal(Value::Str(text.into()), SqlType::not_null(DataType::Varchar(crate::types::STRING_LENGTH)));
+                cast(lit, ty.with_nullable(false), false).map_err(|m| SqlError::new(m).at(at(e)))
+            }
+            E::UnaryOp { op, expr } => {
+                let arg = self.bind(expr)?;
+                match op {
+                    UnaryOperator::Not => {
+                        expect_boolean(&arg, "NOT").map_err(|m| SqlError::new(m).at(at(e)))?;
+                        let ty = arg.ty.plain();
+                        Ok(Expr { kind: ExprKind::Not(Box::new(arg)), ty })
+                    }
+                    UnaryOperator::Minus => {
+                        if !arg.ty.data_type.is_numeric() && arg.ty.data_type != DataType::Interval {
+                            return Err(SqlError::new(format!("cannot negate {}", arg.ty)).at(at(e)));
+                        }
+                        let ty = arg.ty.plain();
+                        Ok(Expr { kind: ExprKind::Negate(Box::new(arg)), ty })
+                    }
+                    UnaryOperator::Plus => Ok(arg),
+                    other => Err(SqlError::new(format!("operator `{other}` is not supported")).at(at(e))),
+                }
+            }
+            E::BinaryOp { left, op, right } => {
+                let (l, r) = (self.bind(left)?, self.bind(right)?);
+                let op = binary_op(op).ok_or_else(|| {
+                    SqlError::new(format!("operator `{op}` is not supported")).at(at(e))
+                })?;
+                binary(op, l, r).map_err(|m| SqlError::new(m).at(at(e)))
+            }
+            E::IsNull(a) | E::IsNotNull(a) => {
+                let arg = self.bind(a)?;
+                let negated = matches!(e, E::IsNotNull(_));
+                Ok(Expr {
+                    kind: ExprKind::IsNull { arg: Box::new(arg), negated },
+                    ty: SqlType::not_null(DataType::Boolean),
+                })
+            }
+            E::IsTrue(a) | E::IsNotTrue(a) | E::IsFalse(a) | E::IsNotFalse(a) => {
+                let arg = self.bind(a)?;
+                expect_boolean(&arg, "IS TRUE/FALSE").map_err(|m| SqlError::new(m).at(at(e)))?;
+                let value = matches!(e, E::IsTrue(_) | E::IsNotTrue(_));
+                let negated = matches!(e, E::IsNotTrue(_) | E::IsNotFalse(_));
+                Ok(Expr {
+                    kind: ExprKind::IsBool { arg: Box::new(arg), value, negated },
+                    ty: SqlType::not_null(DataType::Boolean),
+                })
+            }
+            E::Between { expr, negated, low, high } => {
+                let v = self.bind(expr)?;
+                let (lo, hi) = (self.bind(low)?, self.bind(high)?);
+                let ge = binary(BinaryOp::GtEq, v.clone(), lo).map_err(|m| SqlError::new(m).at(at(e)))?;
+                let le = binary(BinaryOp::LtEq, v, hi).map_err(|m| SqlError::new(m).at(at(e)))?;
+                let both = binary(BinaryOp::And, ge, le).map_err(|m| SqlError::new(m).at(at(e)))?;
+                Ok(if *negated {
+                    let ty = both.ty.clone();
+                    Expr { kind: ExprKind::Not(Box::new(both)), ty }
+                } else {
+                    both
+                })
+            }
+            E::In { expr, target, negated, .. } => {
+                let ast::InTarget::List(list) = target else {
+                    return Err(SqlError::new("IN with a subquery is not supported yet").at(at(e)));
+                };
+                let arg = self.bind(expr)?;
+                let mut items = Vec::with_capacity(list.len());
+                let mut nullable = arg.ty.nullable;
+                for item in list {
+                    let bound = self.bind(item)?;
+                    // Coerce each item to the argument's type through the comparison rules.
+                    let cmp = binary(BinaryOp::Eq, arg.clone(), bound).map_err(|m| SqlError::new(m).at(at(item)))?;
+                    let ExprKind::Binary { right, .. } = cmp.kind else { unreachable!("binary() builds a Binary") };
+                    nullable |= right.ty.nullable;
+                    items.push(*right);
+                }
+                let (arg, items) = unify_in_list(arg, items);
+                Ok(Expr {
+                    kind: ExprKind::InList { arg: Box::new(arg), list: items, negated: *negated },
+                    ty: SqlType::nullable(DataType::Boolean).with_nullable(nullable),
+                })
+            }
+            E::Like { negated, expr, pattern, escape_char, any: false } => {
+                if escape_char.is_some() {
+                    return Err(SqlError::new("LIKE … ESCAPE is not supported yet").at(at(e)));
+                }
+                let (arg, pat) = (self.bind(expr)?, self.bind(pattern)?);
+                for side in [&arg, &pat] {
+                    if !side.ty.data_type.is_string() && side.ty.data_type != DataType::Null {
+                        return Err(SqlError::new(format!("LIKE needs strings, not {}", side.ty)).at(at(e)));
+                    }
+                }
+                let nullable = arg.ty.nullable || pat.ty.nullable;
+                Ok(Expr {
+                    kind: ExprKind::Like { arg: Box::new(arg), pattern: Box::new(pat), negated: *negated },
+                    ty: SqlType::nullable(DataType::Boolean).with_nullable(nullable),
+                })
+            }
+            E::Case { operand, conditions, else_result, .. } => {
+                let operand = operand.as_ref().map(|o| self.bind(o)).transpose()?;
+                let mut whens = Vec::new();
+                for cw in conditions {
+                    let cond = match &operand {
+                        Some(o) => {
+                            let v = self.bind(&cw.condition)?;
+                            binary(BinaryOp::Eq, o.clone(), v).map_err(|m| SqlError::new(m).at(at(&cw.condition)))?
+                        }
+                        None => self.bind_predicate(&cw.condition, "a CASE WHEN condition")?,
+                    };
+                    whens.push((cond, self.bind(&cw.result)?));
+                }
+                let otherwise = else_result.as_ref().map(|x| self.bind(x)).transpose()?;
+                let mut results: Vec<Expr> = whens.iter().map(|(_, r)| r.clone()).collect();
+                if let Some(o) = &otherwise {
+                    results.push(o.clone());
+                }
+                let ty = common_type(&results).map_err(|m| SqlError::new(m).at(at(e)))?;
+                let nullable = otherwise.is_none() || results.iter().any(|r| r.ty.nullable);
+                let coerce = |x: Expr| cast_if_needed(x, &ty.data_type);
+                let whens = whens.into_iter().map(|(c, r)| Ok((c, coerce(r)?))).collect::<std::result::Result<Vec<_>, String>>().map_err(|m| SqlError::new(m).at(at(e)))?;
+                let otherwise = otherwise.map(coerce).transpose().map_err(|m| SqlError::new(m).at(at(e)))?.map(Box::new);
+                Ok(Expr { kind: ExprKind::Case { whens, otherwise }, ty: SqlType::nullable(ty.data_type).with_nullable(nullable) })
+            }
+            E::Cast { kind, expr, data_type, .. } => {
+                let arg = self.bind(expr)?;
+                let target = parse_type_text(&data_type.to_string()).map_err(|err| err.or_at(at(e)))?;
+                let try_cast = matches!(kind, ast::CastKind::TryCast | ast::CastKind::SafeCast);
+                let nullable = arg.ty.nullable || try_cast;
+                cast(arg, target.with_nullable(nullable), try_cast).map_err(|m| SqlError::new(m).at(at(e)))
+            }
+            E::Floor { expr, field } | E::Ceil { expr, field } => {
+                let arg = self.bind(expr)?;
+                let is_floor = matches!(e, E::Floor { .. });
+                match field {
+                    ast::CeilFloorKind::DateTimeField(f) if !matches!(f, ast::DateTimeField::NoDateTime) => {
+                        if !arg.ty.data_type.is_timestamp() {
+                            return Err(SqlError::new(format!("FLOOR/CEIL … TO needs a timestamp, not {}", arg.ty)).at(at(e)));
+                        }
+                        let unit = time_unit_ms(f).ok_or_else(|| SqlError::new(format!("unsupported unit {f}")).at(at(e)))?;
+                        let ty = arg.ty.plain();
+                        let func = if is_floor { Function::FloorTime } else { Function::CeilTime };
+                        Ok(Expr { kind: ExprKind::Call { func, args: vec![arg, Expr::literal(Value::Int(unit), SqlType::not_null(DataType::BigInt))] }, ty })
+                    }
+                    _ => call(if is_floor { Function::Floor } else { Function::Ceil }, vec![arg]).map_err(|m| SqlError::new(m).at(at(e))),
+                }
+            }
+            E::Substring { expr, substring_from, substring_for, .. } => {
+                let mut args = vec![self.bind(expr)?];
+                if let Some(f) = substring_from {
+                    args.push(self.bind(f)?);
+                }
+                if let Some(f) = substring_for {
+                    args.push(self.bind(f)?);
+                }
+                call(Function::Substring, args).map_err(|m| SqlError::new(m).at(at(e)))
+            }
+            E::Position { expr, r#in } => {
+                let args = vec![self.bind(expr)?, self.bind(r#in)?];
+                call(Function::Position, args).map_err(|m| SqlError::new(m).at(at(e)))
+            }
+            E::Trim { expr, trim_where, trim_what, .. } => {
+                if trim_where.is_some() || trim_what.is_some() {
+                    return Err(SqlError::new("TRIM with LEADING/TRAILING/characters is not supported yet").at(at(e)));
+                }
+                call(Function::Trim, vec![self.bind(expr)?]).map_err(|m| SqlError::new(m).at(at(e)))
+            }
+            E::Function(f) => self.bind_function(f, e),
+            other => Err(SqlError::new(format!("`{other}` is not supported")).at(at(e))),
+        }
+    }
+
+    fn bind_function(&mut self, f: &ast::Function, e: &ast::Expr) -> Result<Expr> {
+        let name = function_name(f);
+        if aggregate_function(&name).is_some() {
+            return Err(SqlError::new(format!("aggregate {name} is not allowed here"))
+                .at(at(e))
+                .hint("aggregates belong in the SELECT list or HAVING of a grouped query"));
+        }
+        if matches!(name.as_str(), "HOP" | "TUMBLE" | "SESSION" | "CUMULATE") {
+            return Err(SqlError::new(format!("{name}(…) is only allowed in GROUP BY or as a table function in FROM"))
+                .at(at(e))
+                .hint(format!("write FROM TABLE({name}(TABLE t, DESCRIPTOR(ts), …)) or GROUP BY {name}(ts, …)")));
+        }
+        if f.over.is_some() {
+            return Err(SqlError::new("OVER windows are not supported yet").at(at(e)));
+        }
+        let (args, _) = function_args(f)?;
+        let mut bound = Vec::with_capacity(args.len());
+        for a in &args {
+            match a {
+                FnArg::Expr(x) => bound.push(self.bind(x)?),
+                FnArg::Star => return Err(SqlError::new(format!("{name}(*) is not valid")).at(at(e))),
+            }
+        }
+        let func = match name.as_str() {
+            "UPPER" => Function::Upper,
+            "LOWER" => Function::Lower,
+            "CHAR_LENGTH" | "CHARACTER_LENGTH" => Function::CharLength,
+            "TRIM" => Function::Trim,
+            "CONCAT" => Function::Concat,
+            "REPLACE" => Function::Replace,
+            "SUBSTRING" | "SUBSTR" => Function::Substring,
+            "ABS" => Function::Abs,
+            "ROUND" => Function::Round,
+            "FLOOR" => Function::Floor,
+            "CEIL" | "CEILING" => Function::Ceil,
+            "POWER" | "POW" => Function::Power,
+            "SQRT" => Function::Sqrt,
+            "MOD" => Function::Mod,
+            "LN" => Function::Ln,
+            "LOG10" => Function::Log10,
+            "EXP" => Function::Exp,
+            "COALESCE" => Function::Coalesce,
+            "NULLIF" => Function::NullIf,
+            "IF" => Function::If,
+            "PROCTIME" => Function::Proctime,
+            "CURRENT_TIMESTAMP" | "LOCALTIMESTAMP" | "NOW" => Function::CurrentTimestamp,
+            _ => {
+                return Err(SqlError::new(format!("no function named {name}"))
+                    .at(at(e))
+                    .hint(match closest(&name, FUNCTION_NAMES.iter().copied()) {
+                        Some(c) => format!("did you mean {c}?"),
+                        None => "SHOW FUNCTIONS lists the functions Sluice knows".to_string(),
+                    }))
+            }
+        };
+        call(func, bound).map_err(|m| SqlError::new(m).at(at(e)))
+    }
+
+    fn resolve(&self, qualifier: Option<&ast::Ident>, ident: &ast::Ident, e: &ast::Expr) -> Result<Expr> {
+        let matches: Vec<usize> = self
+            .scope
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.name == ident.value)
+            .filter(|(_, f)| qualifier.is_none_or(|q| f.qualifier.as_deref() == Some(q.value.as_str())))
+            .map(|(i, _)| i)
+            .collect();
+        match matches.as_slice() {
+            [i] => Ok(Expr::column(*i, self.scope[*i].ty.clone())),
+            [] => {
+                if let Some(q) = qualifier {
+                    if !self.scope.iter().any(|f| f.qualifier.as_deref() == Some(q.value.as_str())) {
+                        return Err(SqlError::new(format!("table or alias `{q}` is not in the FROM clause")).at(at(e)));
+                    }
+                }
+                let names = self.scope.iter().map(|f| f.name.as_str());
+                let mut err = SqlError::new(format!("column `{}` not found", ident.value)).at(at(e));
+                if let Some(c) = closest(&ident.value, names) {
+                    err = err.hint(format!("did you mean `{c}`?"));
+                } else {
+                    let all: Vec<&str> = self.scope.iter().map(|f| f.name.as_str()).collect();
+                    err = err.hint(format!("the columns are: {}", all.join(", ")));
+                }
+                Err(err)
+            }
+            _ => Err(SqlError::new(format!("column `{}` is ambiguous", ident.value))
+                .at(at(e))
+                .hint("qualify it with its table name or alias")),
+        }
+    }
+}
+
+/// A function argument: an expression or `*`.
+#[derive(Clone, Debug)]
+pub enum FnArg {
+    Expr(ast::Expr),
+    Star,
+}
+
+impl std::fmt::Display for FnArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FnArg::Expr(e) => write!(f, "{e}"),
+            FnArg::Star => f.write_str("*"),
+        }
+    }
+}
+
+pub fn function_name(f: &ast::Function) -> String {
+    f.name.0.last().and_then(|p| p.as_ident()).map_or_else(String::new, |i| i.value.to_ascii_uppercase())
+}
+
+/// The positional arguments of a call and whether it says DISTINCT; named arguments
+/// (`SIZE => …`) are returned in the order written.
+pub fn function_args(f: &ast::Function) -> Result<(Vec<FnArg>, bool)> {
+    match &f.args {
+        ast::FunctionArguments::None => Ok((vec![], false)),
+        ast::FunctionArguments::Subquery(_) => Err(SqlError::new("subquery arguments are not supported")),
+        ast::FunctionArguments::List(list) => {
+            let distinct = matches!(list.duplicate_treatment, Some(ast::DuplicateTreatment::Distinct));
+            let args = list
+                .args
+                .iter()
+                .map(|a| match a {
+                    ast::FunctionArg::Unnamed(x) | ast::FunctionArg::Named { arg: x, .. } | ast::FunctionArg::ExprNamed { arg: x, .. } => x,
+                })
+                .map(|x| match x {
+                    ast::FunctionArgExpr::Expr(e) => FnArg::Expr(e.clone()),
+                    _ => FnArg::Star,
+                })
+                .collect();
+            Ok((args, distinct))
+        }
+    }
+}
+
+pub fn aggregate_function(name: &str) -> Option<AggFunc> {
+    Some(match name {
+        "COUNT" => AggFunc::Count,
+        "SUM" => AggFunc::Sum,
+        "AVG" => AggFunc::Avg,
+        "MIN" => AggFunc::Min,
+        "MAX" => AggFunc::Max,
+        _ => return None,
+    })
+}
+
+/// Whether an expression contains an aggregate call anywhere (by its text; cheap and exact
+/// enough for deciding whether a query aggregates).
+pub fn contains_aggregate(e: &ast::Expr) -> bool {
+    let mut found = false;
+    let _ = ast::visit_expressions(e, |x: &ast::Expr| {
+        if let ast::Expr::Function(f) = x {
+            if aggregate_function(&function_name(f)).is_some() && f.over.is_none() {
+                found = true;
+            }
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    found
+}
+
+/// Flink's result type of an aggregate.
+pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Result<SqlType, String> {
+    Ok(match (func, arg) {
+        (AggFunc::CountStar | AggFunc::Count, _) => SqlType::not_null(DataType::BigInt),
+        (AggFunc::Sum | AggFunc::Avg, Some(t)) => {
+            if !t.data_type.is_numeric() {
+                return Err(format!("{func:?} needs a numeric argument, not {t}").to_uppercase());
+            }
+            SqlType::nullable(t.data_type.clone())
+        }
+        (AggFunc::Min | AggFunc::Max, Some(t)) => SqlType::nullable(t.data_type.clone()),
+        (_, None) => return Err(format!("{func:?} needs an argument").to_uppercase()),
+    })
+}
+
+fn literal(v: &ast::Value) -> std::result::Result<Expr, String> {
+    Ok(match v {
+        ast::Value::Number(n, _) => number_literal(n)?,
+        ast::Value::SingleQuotedString(s) => Expr::literal(
+            Value::Str(s.as_str().into()),
+            SqlType::not_null(DataType::Char(s.chars().count().max(1) as u32)),
+        ),
+        ast::Value::Boolean(b) => Expr::literal(Value::Bool(*b), SqlType::not_null(DataType::Boolean)),
+        ast::Value::Null => Expr::literal(Value::Null, SqlType::nullable(DataType::Null)),
+        other => return Err(format!("literal `{other}` is not supported")),
+    })
+}
+
+fn number_literal(n: &str) -> std::result::Result<Expr, String> {
+    if n.contains(['e', 'E']) {
+        let d: f64 = n.parse().map_err(|_| format!("invalid number `{n}`"))?;
+        return Ok(Expr::literal(Value::Double(d), SqlType::not_null(DataType::Double)));
+    }
+    if let Some((int, frac)) = n.split_once('.') {
+        let digits = format!("{int}{frac}");
+        let unscaled: i128 = digits.parse().map_err(|_| format!("number `{n}` is out of range"))?;
+        let scale = frac.len() as u8;
+        let precision = (digits.trim_start_matches('0').len() as u8).max(scale).max(1);
+        return Ok(Expr::literal(Value::Decimal(unscaled, scale), SqlType::not_null(DataType::Decimal { precision, scale })));
+    }
+    let v: i64 = n.parse().map_err(|_| format!("number `{n}` is out of range for BIGINT"))?;
+    let ty = if i32::try_from(v).is_ok() { DataType::Int } else { DataType::BigInt };
+    Ok(Expr::literal(Value::Int(v), SqlType::not_null(ty)))
+}
+
+fn time_unit_ms(f: &ast::DateTimeField) -> Option<i64> {
+    use ast::DateTimeField as F;
+    Some(match f {
+        F::Millisecond | F::Milliseconds => 1,
+        F::Second | F::Seconds => 1000,
+        F::Minute | F::Minutes => 60_000,
+        F::Hour | F::Hours => 3_600_000,
+        F::Day | F::Days => 86_400_000,
+        F::Week(_) | F::Weeks => 7 * 86_400_000,
+        _ => return None,
+    })
+}
+
+/// `INTERVAL '10' SECOND` → 10 000 ms. Year-month intervals are not supported yet.
+fn bind_interval(interval: &ast::Interval) -> std::result::Result<Expr, String> {
+    let text = match interval.value.as_ref() {
+        ast::Expr::Value(v) => match &v.value {
+            ast::Value::SingleQuotedString(s) => s.clone(),
+            ast::Value::Number(n, _) => n.clone(),
+            other => return Err(format!("invalid interval value {other}")),
+        },
+        other => return Err(format!("invalid interval value {other}")),
+    };
+    let unit = interval.leading_field.as_ref().ok_or("an interval needs a unit, e.g. INTERVAL '5' SECOND")?;
+    let ms = time_unit_ms(unit).ok_or_else(|| format!("interval unit {unit} is not supported yet (use SECOND, MINUTE, HOUR or DAY)"))?;
+    let value: f64 = text.trim().parse().map_err(|_| format!("invalid interval value '{text}'"))?;
+    Ok(Expr::literal(Value::Int((value * ms as f64).round() as i64), SqlType::not_null(DataType::Interval)))
+}
+
+/// The value of a constant interval expression, in ms.
+pub fn interval_ms(e: &Expr) -> Option<i64> {
+    match (&e.kind, &e.ty.data_type) {
+        (ExprKind::Literal(Value::Int(ms)), DataType::Interval) => Some(*ms),
+        _ => None,
+    }
+}
+
+fn binary_op(op: &BinaryOperator) -> Option<BinaryOp> {
+    Some(match op {
+        BinaryOperator::Plus => BinaryOp::Add,
+        BinaryOperator::Minus => BinaryOp::Subtract,
+        BinaryOperator::Multiply => BinaryOp::Multiply,
+        BinaryOperator::Divide => BinaryOp::Divide,
+        BinaryOperator::Modulo => BinaryOp::Modulo,
+        BinaryOperator::Eq => BinaryOp::Eq,
+        BinaryOperator::NotEq => BinaryOp::NotEq,
+        BinaryOperator::Lt => BinaryOp::Lt,
+        BinaryOperator::LtEq => BinaryOp::LtEq,
+        BinaryOperator::Gt => BinaryOp::Gt,
+        BinaryOperator::GtEq => BinaryOp::GtEq,
+        BinaryOperator::And => BinaryOp::And,
+        BinaryOperator::Or => BinaryOp::Or,
+        BinaryOperator::StringConcat => BinaryOp::Concat,
+        _ => return None,
+    })
+}
+
+fn expect_boolean(e: &Expr, what: &str) -> std::result::Result<(), String> {
+    match e.ty.data_type {
+        DataType::Boolean | DataType::Null => Ok(()),
+        _ => Err(format!("{what} needs a BOOLEAN, not {}", e.ty)),
+    }
+}
+
+/// The type two numeric operands are brought to before arithmetic or comparison.
+fn numeric_common(a: &DataType, b: &DataType) -> Option<DataType> {
+    use DataType as T;
+    Some(match (a, b) {
+        (T::Null, x) | (x, T::Null) => x.clone(),
+        (x, y) if x.is_integer() && y.is_integer() => {
+            if x.integer_rank() >= y.integer_rank() { x.clone() } else { y.clone() }
+        }
+        (T::Double, _) | (_, T::Double) => T::Double,
+        (T::Float, y) | (y, T::Float) if y.is_numeric() => {
+            if matches!(y, T::Decimal { .. }) { T::Double } else { T::Float }
+        }
+        (T::Decimal { precision: p1, scale: s1 }, T::Decimal { precision: p2, scale: s2 }) => {
+            let scale = *s1.max(s2);
+            let int = (p1 - s1).max(p2 - s2);
+            T::Decimal { precision: (int + scale + 1).min(38), scale }
+        }
+        (T::Decimal { precision, scale }, y) | (y, T::Decimal { precision, scale }) if y.is_integer() => {
+            T::Decimal { precision: (precision + 10).min(38), scale: *scale }
+        }
+        _ => return None,
+    })
+}
+
+/// The common type of several expressions (CASE branches, COALESCE arguments).
+fn common_type(exprs: &[Expr]) -> std::result::Result<SqlType, String> {
+    let mut ty = DataType::Null;
+    for e in exprs {
+        let t = &e.ty.data_type;
+        ty = if ty == DataType::Null {
+            t.clone()
+        } else if *t == DataType::Null || *t == ty {
+            ty
+        } else if ty.is_string() && t.is_string() {
+            DataType::Varchar(crate::types::STRING_LENGTH)
+        } else if let Some(c) = numeric_common(&ty, t) {
+            c
+        } else if ty.is_timestamp() && t.is_timestamp() {
+            ty
+        } else {
+            return Err(format!("incompatible types {ty} and {t}"));
+        };
+    }
+    Ok(SqlType::nullable(ty).with_nullable(exprs.iter().any(|e| e.ty.nullable)))
+}
+
+fn cast_if_needed(e: Expr, to: &DataType) -> std::result::Result<Expr, String> {
+    if e.ty.data_type == *to || (e.ty.data_type.is_string() && to.is_string()) {
+        return Ok(e);
+    }
+    let nullable = e.ty.nullable;
+    cast(e, SqlType::nullable(to.clone()).with_nullable(nullable), false)
+}
+
+/// Builds a cast, checking it is one Flink allows.
+pub fn cast(arg: Expr, to: SqlType, try_cast: bool) -> std::result::Result<Expr, String> {
+    use DataType as T;
+    let from = &arg.ty.data_type;
+    let ok = from == &to.data_type
+        || *from == T::Null
+        || (from.is_numeric() && to.data_type.is_numeric())
+        || from.is_string()
+        || to.data_type.is_string()
+        || (from.is_timestamp() && (to.data_type.is_timestamp() || matches!(to.data_type, T::Date | T::Time(_))))
+        || (*from == T::Date && to.data_type.is_timestamp())
+        || (*from == T::Boolean && to.data_type.is_numeric())
+        || (from.is_numeric() && to.data_type == T::Boolean)
+        || (from.is_integer() && to.data_type.is_timestamp());
+    if !ok {
+        return Err(format!("cannot cast {} to {}", arg.ty, to));
+    }
+    // Literal folding keeps constants cheap and lets the planner read them (intervals, sizes).
+    if let ExprKind::Literal(v) = &arg.kind {
+        if let Some(folded) = crate::types::cast_value(v, from, &to.data_type) {
+            return Ok(Expr::literal(folded, to));
+        }
+    }
+    Ok(Expr { kind: ExprKind::Cast { arg: Box::new(arg), try_cast }, ty: to })
+}
+
+/// Builds `left op right`, inserting the casts the engine needs for equal operand types.
+pub fn binary(op: BinaryOp, left: Expr, right: Expr) -> std::result::Result<Expr, String> {
+    use DataType as T;
+    let nullable = left.ty.nullable || right.ty.nullable;
+    let (lt, rt) = (left.ty.data_type.clone(), right.ty.data_type.clone());
+    let mismatch = || format!("cannot apply `{}` to {} and {}", op.symbol(), left.ty, right.ty);
+    let make = |l: Expr, r: Expr, ty: DataType| Expr {
+        kind: ExprKind::Binary { op, left: Box::new(l), right: Box::new(r) },
+        ty: SqlType::nullable(ty).with_nullable(nullable),
+    };
+    match op {
+        BinaryOp::And | BinaryOp::Or => {
+            expect_boolean(&left, op.symbol())?;
+            expect_boolean(&right, op.symbol())?;
+            Ok(make(left, right, T::Boolean))
+        }
+        BinaryOp::Concat => {
+            if !(lt.is_string() || lt == T::Null) || !(rt.is_string() || rt == T::Null) {
+                return Err(mismatch());
+            }
+            Ok(make(left, right, T::Varchar(crate::types::STRING_LENGTH)))
+        }
+        _ if op.is_comparison() => {
+            let common = if lt == rt || (lt.is_string() && rt.is_string()) {
+                lt.clone()
+            } else if let Some(c) = numeric_common(&lt, &rt) {
+                c
+            } else if lt.is_timestamp() && rt.is_timestamp() {
+                lt.clone()
+            } else if lt.is_timestamp() && rt.is_string() {
+                lt.clone()
+            } else if rt.is_timestamp() && lt.is_string() {
+                rt.clone()
+            } else if lt == T::Null || rt == T::Null {
+                if lt == T::Null { rt.clone() } else { lt.clone() }
+            } else {
+                return Err(mismatch());
+            };
+            let l = cast_if_needed(left, &common)?;
+            let r = cast_if_needed(right, &common)?;
+            Ok(make(l, r, T::Boolean))
+        }
+        _ => {
+            // Timestamp ± interval and interval arithmetic.
+            match (&lt, &rt, op) {
+                (a, T::Interval, BinaryOp::Add | BinaryOp::Subtract) if a.is_timestamp() => {
+                    let ty = left.ty.data_type.clone();
+                    return Ok(make(left, right, ty));
+                }
+                (T::Interval, b, BinaryOp::Add) if b.is_timestamp() => {
+                    let ty = right.ty.data_type.clone();
+                    return Ok(make(right, left, ty));
+                }
+                (T::Interval, T::Interval, BinaryOp::Add | BinaryOp::Subtract) => return Ok(make(left, right, T::Interval)),
+                _ => {}
+            }
+            let common = numeric_common(&lt, &rt).filter(|c| c.is_numeric()).ok_or_else(mismatch)?;
+            let l = cast_if_needed(left, &common)?;
+            let r = cast_if_needed(right, &common)?;
+            // Flink widens a decimal product's scale; keep the operands' common scale simple:
+            let ty = match (&common, op) {
+                (T::Decimal { scale, .. }, BinaryOp::Multiply) => T::Decimal { precision: 38, scale: (*scale * 2).min(18) },
+                (T::Decimal { .. }, BinaryOp::Divide) => T::Double,
+                _ => common,
+            };
+            Ok(make(l, r, ty))
+        }
+    }
+}
+
+fn unify_in_list(arg: Expr, items: Vec<Expr>) -> (Expr, Vec<Expr>) {
+    // `binary` may have cast the argument instead of the item; compare everything in the type
+    // of the first comparison.
+    let Some(first) = items.first() else { return (arg, items) };
+    let target = first.ty.data_type.clone();
+    let arg = cast_if_needed(arg.clone(), &target).unwrap_or(arg);
+    let items = items.into_iter().map(|i| cast_if_needed(i.clone(), &target).unwrap_or(i)).collect();
+    (arg, items)
+}
+
+/// Types a scalar function call, coercing its arguments.
+pub fn call(func: Function, mut args: Vec<Expr>) -> std::result::Result<Expr, String> {
+    use DataType as T;
+    use Function as F;
+    let name = format!("{func:?}").to_uppercase();
+    let arity = |n: std::ops::RangeInclusive<usize>, args: &[Expr]| -> std::result::Result<(), String> {
+        if n.contains(&args.len()) { Ok(()) } else { Err(format!("{name} takes {} argument(s), got {}", if n.start() == n.end() { n.start().to_string() } else { format!("{}..{}", n.start(), n.end()) }, args.len())) }
+    };
+    let any_nullable = args.iter().any(|a| a.ty.nullable);
+    let string = |nullable: bool| SqlType::nullable(T::Varchar(crate::types::STRING_LENGTH)).with_nullable(nullable);
+    let need = |e: &Expr, ok: bool, what: &str| -> std::result::Result<(), String> {
+        if ok || e.ty.data_type == T::Null { Ok(()) } else { Err(format!("{name} needs {what}, not {}", e.ty)) }
+    };
+    let ty = match func {
+        F::Upper | F::Lower | F::Trim => {
+            arity(1..=1, &args)?;
+            need(&args[0], args[0].ty.data_type.is_string(), "a string")?;
+            string(any_nullable)
+        }
+        F::CharLength => {
+            arity(1..=1, &args)?;
+            need(&args[0], args[0].ty.data_type.is_string(), "a string")?;
+            SqlType::nullable(T::Int).with_nullable(any_nullable)
+        }
+        F::Concat => {
+            if args.is_empty() {
+                return Err("CONCAT needs at least one argument".into());
+            }
+            for a in &args {
+                need(a, a.ty.data_type.is_string(), "strings")?;
+            }
+            string(any_nullable)
+        }
+        F::Replace => {
+            arity(3..=3, &args)?;
+            for a in &args {
+                need(a, a.ty.data_type.is_string(), "strings")?;
+            }
+            string(any_nullable)
+        }
+        F::Substring => {
+            arity(2..=3, &args)?;
+            need(&args[0], args[0].ty.data_type.is_string(), "a string")?;
+            for a in &mut args[1..] {
+                need(a, a.ty.data_type.is_integer(), "integer positions")?;
+                *a = cast_if_needed(a.clone(), &T::BigInt)?;
+            }
+            string(any_nullable)
+        }
+        F::Position => {
+            arity(2..=2, &args)?;
+            for a in &args {
+                need(a, a.ty.data_type.is_string(), "strings")?;
+            }
+            SqlType::nullable(T::Int).with_nullable(any_nullable)
+        }
+        F::Abs | F::Floor | F::Ceil => {
+            arity(1..=1, &args)?;
+            need(&args[0], args[0].ty.data_type.is_numeric(), "a number")?;
+            args[0].ty.plain()
+        }
+        F::Round => {
+            arity(1..=2, &args)?;
+            need(&args[0], args[0].ty.data_type.is_numeric(), "a number")?;
+            if args.len() == 2 {
+                need(&args[1], args[1].ty.data_type.is_integer(), "an integer scale")?;
+                args[1] = cast_if_needed(args[1].clone(), &T::BigInt)?;
+            }
+            args[0].ty.plain()
+        }
+        F::Power | F::Sqrt | F::Ln | F::Log10 | F::Exp => {
+            arity(if func == F::Power { 2..=2 } else { 1..=1 }, &args)?;
+            for a in &mut args {
+                need(a, a.ty.data_type.is_numeric(), "a number")?;
+                *a = cast_if_needed(a.clone(), &T::Double)?;
+            }
+            SqlType::nullable(T::Double).with_nullable(any_nullable)
+        }
+        F::Mod => {
+            arity(2..=2, &args)?;
+            let (b, a) = (args.pop().unwrap_or_else(|| unreachable!()), args.pop().unwrap_or_else(|| unreachable!()));
+            return binary(BinaryOp::Modulo, a, b);
+        }
+        F::Coalesce => {
+            if args.is_empty() {
+                return Err("COALESCE needs at least one argument".into());
+            }
+            let ty = common_type(&args)?;
+            args = args.into_iter().map(|a| cast_if_needed(a, &ty.data_type)).collect::<std::result::Result<_, _>>()?;
+            SqlType::nullable(ty.data_type).with_nullable(args.iter().all(|a| a.ty.nullable))
+        }
+        F::NullIf => {
+            arity(2..=2, &args)?;
+            let ty = common_type(&args)?;
+            args = args.into_iter().map(|a| cast_if_needed(a, &ty.data_type)).collect::<std::result::Result<_, _>>()?;
+            SqlType::nullable(ty.data_type)
+        }
+        F::If => {
+            arity(3..=3, &args)?;
+            expect_boolean(&args[0], "IF")?;
+            let ty = common_type(&args[1..])?;
+            for a in &mut args[1..] {
+                *a = cast_if_needed(a.clone(), &ty.data_type)?;
+            }
+            ty
+        }
+        F::Proctime => {
+            arity(0..=0, &args)?;
+            let mut t = SqlType::not_null(T::TimestampLtz(3));
+            t.proctime = true;
+            t
+        }
+        F::CurrentTimestamp => {
+            arity(0..=0, &args)?;
+            SqlType::not_null(T::TimestampLtz(3))
+        }
+        F::FloorTime | F::CeilTime | F::TimestampAddMs => args[0].ty.plain(),
+    };
+    Ok(Expr { kind: ExprKind::Call { func, args }, ty })
+}
+
+pub const FUNCTION_NAMES: &[&str] = &[
+    "ABS", "AVG", "CAST", "CEIL", "CHAR_LENGTH", "COALESCE", "CONCAT", "COUNT", "CURRENT_TIMESTAMP", "EXP",
+    "FLOOR", "HOP", "HOP_END", "HOP_ROWTIME", "HOP_START", "IF", "LN", "LOCALTIMESTAMP", "LOG10", "LOWER",
+    "MAX", "MIN", "MOD", "NULLIF", "POSITION", "POWER", "PROCTIME", "REPLACE", "ROUND", "SESSION",
+    "SESSION_END", "SESSION_ROWTIME", "SESSION_START", "SQRT", "SUBSTRING", "SUM", "TRIM", "TRY_CAST",
+    "TUMBLE", "TUMBLE_END", "TUMBLE_ROWTIME", "TUMBLE_START", "UPPER", "CUMULATE",
+];
+
+/// The candidate closest to `name` by edit distance, if it is close enough to be a typo.
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    candidates
+        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Normalizes expression text for comparing window arguments (`INTERVAL '10' second` vs
+/// `INTERVAL '10' SECOND`).
+pub fn normalize(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase()
+}

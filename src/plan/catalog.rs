@@ -1,0 +1,105 @@
+//! The catalog: tables and views declared in a session, with their resolved schemas.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use sqlparser::ast::Query;
+
+use super::expr::Expr;
+use crate::types::SqlType;
+
+#[derive(Clone, Debug)]
+pub struct TableDef {
+    pub name: String,
+    pub columns: Vec<TableColumn>,
+    pub watermark: Option<WatermarkSpec>,
+    pub primary_key: Vec<String>,
+    pub partitioned_by: Vec<String>,
+    /// The `WITH` options, in the order they were written.
+    pub options: Vec<(String, String)>,
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TableColumn {
+    pub name: String,
+    pub ty: SqlType,
+    pub kind: ColumnKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum ColumnKind {
+    Physical,
+    /// Computed from the table's physical columns (bound against them, in table order).
+    Computed(Expr),
+    Metadata { key: String, is_virtual: bool },
+}
+
+/// `WATERMARK FOR rowtime AS expr`: `expr` is bound against the table's full row.
+#[derive(Clone, Debug)]
+pub struct WatermarkSpec {
+    pub rowtime: usize,
+    pub expr: Expr,
+    /// The expression as the user wrote it, for the catalog panel and DESCRIBE.
+    pub text: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ViewDef {
+    pub name: String,
+    pub query: Box<Query>,
+    pub columns: Vec<(String, SqlType)>,
+}
+
+impl TableDef {
+    pub fn option(&self, key: &str) -> Option<&str> {
+        self.options.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+    pub fn connector(&self) -> &str {
+        self.option("connector").unwrap_or("")
+    }
+    /// Positions of the columns stored in records (what a format decodes).
+    pub fn physical_columns(&self) -> impl Iterator<Item = (usize, &TableColumn)> {
+        self.columns.iter().enumerate().filter(|(_, c)| matches!(c.kind, ColumnKind::Physical))
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    tables: BTreeMap<String, Arc<TableDef>>,
+    views: BTreeMap<String, Arc<ViewDef>>,
+}
+
+impl Catalog {
+    pub fn table(&self, name: &str) -> Option<&Arc<TableDef>> {
+        self.tables.get(name)
+    }
+    pub fn view(&self, name: &str) -> Option<&Arc<ViewDef>> {
+        self.views.get(name)
+    }
+    pub fn contains(&self, name: &str) -> bool {
+        self.tables.contains_key(name) || self.views.contains_key(name)
+    }
+    pub fn add_table(&mut self, table: TableDef) {
+        self.tables.insert(table.name.clone(), Arc::new(table));
+    }
+    pub fn add_view(&mut self, view: ViewDef) {
+        self.views.insert(view.name.clone(), Arc::new(view));
+    }
+    pub fn drop_table(&mut self, name: &str) -> bool {
+        self.tables.remove(name).is_some()
+    }
+    pub fn drop_view(&mut self, name: &str) -> bool {
+        self.views.remove(name).is_some()
+    }
+    pub fn tables(&self) -> impl Iterator<Item = &Arc<TableDef>> {
+        self.tables.values()
+    }
+    pub fn views(&self) -> impl Iterator<Item = &Arc<ViewDef>> {
+        self.views.values()
+    }
+    /// Every table and view name, for "did you mean" hints.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.tables.keys().chain(self.views.keys()).map(String::as_str)
+    }
+}

@@ -1,0 +1,256 @@
+//! Bound scalar expressions: names resolved to column positions, types checked and known.
+//! The engine evaluates these column-at-a-time (`engine::eval`).
+
+use std::fmt;
+
+use crate::types::{SqlType, Value};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: SqlType,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// The input column at this position.
+    Column(usize),
+    Literal(Value),
+    Not(Box<Expr>),
+    Negate(Box<Expr>),
+    Binary { op: BinaryOp, left: Box<Expr>, right: Box<Expr> },
+    IsNull { arg: Box<Expr>, negated: bool },
+    /// `IS [NOT] TRUE/FALSE`.
+    IsBool { arg: Box<Expr>, value: bool, negated: bool },
+    Cast { arg: Box<Expr>, try_cast: bool },
+    /// Searched CASE (a simple CASE is rewritten into this form).
+    Case { whens: Vec<(Expr, Expr)>, otherwise: Option<Box<Expr>> },
+    InList { arg: Box<Expr>, list: Vec<Expr>, negated: bool },
+    Like { arg: Box<Expr>, pattern: Box<Expr>, negated: bool },
+    Call { func: Function, args: Vec<Expr> },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Modulo,
+    Eq,
+    NotEq,
+    Lt,
+    LtEq,
+    Gt,
+    GtEq,
+    And,
+    Or,
+    Concat,
+}
+
+impl BinaryOp {
+    pub fn is_comparison(self) -> bool {
+        matches!(self, BinaryOp::Eq | BinaryOp::NotEq | BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq)
+    }
+    pub fn is_arithmetic(self) -> bool {
+        matches!(self, BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide | BinaryOp::Modulo)
+    }
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Add => "+",
+            BinaryOp::Subtract => "-",
+            BinaryOp::Multiply => "*",
+            BinaryOp::Divide => "/",
+            BinaryOp::Modulo => "%",
+            BinaryOp::Eq => "=",
+            BinaryOp::NotEq => "<>",
+            BinaryOp::Lt => "<",
+            BinaryOp::LtEq => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::GtEq => ">=",
+            BinaryOp::And => "AND",
+            BinaryOp::Or => "OR",
+            BinaryOp::Concat => "||",
+        }
+    }
+}
+
+/// Built-in scalar functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Function {
+    Upper,
+    Lower,
+    CharLength,
+    Trim,
+    Concat,
+    Replace,
+    Substring,
+    Position,
+    Abs,
+    Round,
+    Floor,
+    Ceil,
+    Power,
+    Sqrt,
+    Mod,
+    Ln,
+    Log10,
+    Exp,
+    Coalesce,
+    NullIf,
+    If,
+    /// Truncate a timestamp to a unit (`FLOOR(ts TO MINUTE)`); argument 1 is the unit in ms.
+    FloorTime,
+    CeilTime,
+    /// Timestamp plus an interval in ms.
+    TimestampAddMs,
+    /// The current processing time (an injected clock, fixed for a batch).
+    Proctime,
+    CurrentTimestamp,
+}
+
+impl Expr {
+    pub fn column(index: usize, ty: SqlType) -> Expr {
+        Expr { kind: ExprKind::Column(index), ty }
+    }
+    pub fn literal(value: Value, ty: SqlType) -> Expr {
+        Expr { kind: ExprKind::Literal(value), ty }
+    }
+    /// The column this expression is, if it is a bare column reference.
+    pub fn as_column(&self) -> Option<usize> {
+        match self.kind {
+            ExprKind::Column(i) => Some(i),
+            _ => None,
+        }
+    }
+    /// Calls `f` on every column this expression reads.
+    pub fn visit_columns(&self, f: &mut impl FnMut(usize)) {
+        match &self.kind {
+            ExprKind::Column(i) => f(*i),
+            ExprKind::Literal(_) => {}
+            ExprKind::Not(a) | ExprKind::Negate(a) => a.visit_columns(f),
+            ExprKind::IsNull { arg, .. } | ExprKind::IsBool { arg, .. } | ExprKind::Cast { arg, .. } => {
+                arg.visit_columns(f)
+            }
+            ExprKind::Binary { left, right, .. } => {
+                left.visit_columns(f);
+                right.visit_columns(f);
+            }
+            ExprKind::Case { whens, otherwise } => {
+                for (w, t) in whens {
+                    w.visit_columns(f);
+                    t.visit_columns(f);
+                }
+                if let Some(o) = otherwise {
+                    o.visit_columns(f);
+                }
+            }
+            ExprKind::InList { arg, list, .. } => {
+                arg.visit_columns(f);
+                list.iter().for_each(|e| e.visit_columns(f));
+            }
+            ExprKind::Like { arg, pattern, .. } => {
+                arg.visit_columns(f);
+                pattern.visit_columns(f);
+            }
+            ExprKind::Call { args, .. } => args.iter().for_each(|e| e.visit_columns(f)),
+        }
+    }
+    /// Rewrites column references through `map` (used when pushing expressions through a
+    /// projection).
+    pub fn remap_columns(&self, map: &impl Fn(usize) -> usize) -> Expr {
+        let mut e = self.clone();
+        e.remap_in_place(map);
+        e
+    }
+    fn remap_in_place(&mut self, map: &impl Fn(usize) -> usize) {
+        match &mut self.kind {
+            ExprKind::Column(i) => *i = map(*i),
+            ExprKind::Literal(_) => {}
+            ExprKind::Not(a) | ExprKind::Negate(a) => a.remap_in_place(map),
+            ExprKind::IsNull { arg, .. } | ExprKind::IsBool { arg, .. } | ExprKind::Cast { arg, .. } => {
+                arg.remap_in_place(map)
+            }
+            ExprKind::Binary { left, right, .. } => {
+                left.remap_in_place(map);
+                right.remap_in_place(map);
+            }
+            ExprKind::Case { whens, otherwise } => {
+                for (w, t) in whens {
+                    w.remap_in_place(map);
+                    t.remap_in_place(map);
+                }
+                if let Some(o) = otherwise {
+                    o.remap_in_place(map);
+                }
+            }
+            ExprKind::InList { arg, list, .. } => {
+                arg.remap_in_place(map);
+                list.iter_mut().for_each(|e| e.remap_in_place(map));
+            }
+            ExprKind::Like { arg, pattern, .. } => {
+                arg.remap_in_place(map);
+                pattern.remap_in_place(map);
+            }
+            ExprKind::Call { args, .. } => args.iter_mut().for_each(|e| e.remap_in_place(map)),
+        }
+    }
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ExprKind::Column(i) => write!(f, "${i}"),
+            ExprKind::Literal(Value::Str(s)) => write!(f, "'{s}'"),
+            ExprKind::Literal(v) => write!(f, "{v}"),
+            ExprKind::Not(a) => write!(f, "NOT({a})"),
+            ExprKind::Negate(a) => write!(f, "-({a})"),
+            ExprKind::Binary { op, left, right } => write!(f, "({left} {} {right})", op.symbol()),
+            ExprKind::IsNull { arg, negated } => {
+                write!(f, "{arg} IS {}NULL", if *negated { "NOT " } else { "" })
+            }
+            ExprKind::IsBool { arg, value, negated } => write!(
+                f,
+                "{arg} IS {}{}",
+                if *negated { "NOT " } else { "" },
+                if *value { "TRUE" } else { "FALSE" }
+            ),
+            ExprKind::Cast { arg, try_cast } => {
+                write!(f, "{}({arg} AS {})", if *try_cast { "TRY_CAST" } else { "CAST" }, self.ty)
+            }
+            ExprKind::Case { whens, otherwise } => {
+                f.write_str("CASE")?;
+                for (w, t) in whens {
+                    write!(f, " WHEN {w} THEN {t}")?;
+                }
+                if let Some(o) = otherwise {
+                    write!(f, " ELSE {o}")?;
+                }
+                f.write_str(" END")
+            }
+            ExprKind::InList { arg, list, negated } => {
+                write!(f, "{arg} {}IN (", if *negated { "NOT " } else { "" })?;
+                for (i, e) in list.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                f.write_str(")")
+            }
+            ExprKind::Like { arg, pattern, negated } => {
+                write!(f, "{arg} {}LIKE {pattern}", if *negated { "NOT " } else { "" })
+            }
+            ExprKind::Call { func, args } => {
+                write!(f, "{}(", format!("{func:?}").to_uppercase())?;
+                for (i, e) in args.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                f.write_str(")")
+            }
+        }
+    }
+}

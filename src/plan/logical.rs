@@ -1,0 +1,177 @@
+//! Logical plans: what a query computes, as a tree of relational operators over typed
+//! schemas. The engine turns a plan into a pipeline of streaming operators.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::catalog::TableDef;
+use super::expr::Expr;
+use crate::types::SqlType;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SchemaField {
+    pub name: String,
+    pub ty: SqlType,
+    /// The table or alias the column can be qualified with.
+    pub qualifier: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Schema {
+    pub fields: Vec<SchemaField>,
+}
+
+impl Schema {
+    pub fn types(&self) -> Vec<SqlType> {
+        self.fields.iter().map(|f| f.ty.clone()).collect()
+    }
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub node: Node,
+    pub schema: Schema,
+}
+
+#[derive(Clone, Debug)]
+pub enum Node {
+    /// Reads a table: its physical columns, then its computed columns, with its watermark.
+    Scan { table: Arc<TableDef> },
+    Filter { input: Box<Plan>, predicate: Expr },
+    Project { input: Box<Plan>, exprs: Vec<Expr> },
+    /// Groups by the first `keys` input columns and aggregates. The output is the keys, then
+    /// one column per aggregate, then (for a window aggregate) window_start, window_end and
+    /// window_time.
+    Aggregate { input: Box<Plan>, keys: usize, aggs: Vec<AggCall>, window: Option<WindowAgg> },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AggFunc {
+    CountStar,
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggCall {
+    pub func: AggFunc,
+    /// The input column aggregated (none for COUNT(*)).
+    pub arg: Option<usize>,
+    pub distinct: bool,
+    /// The result type (Flink's rules: COUNT is BIGINT NOT NULL, AVG of INT is INT, …).
+    pub ty: SqlType,
+    /// The input's type.
+    pub arg_ty: Option<SqlType>,
+}
+
+/// An event-time window an aggregate groups by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WindowSpec {
+    Tumble { size: i64, offset: i64 },
+    Hop { slide: i64, size: i64, offset: i64 },
+    Cumulate { step: i64, max_size: i64, offset: i64 },
+    Session { gap: i64 },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct WindowAgg {
+    pub spec: WindowSpec,
+    /// The input column holding the event time the window is over.
+    pub time_column: usize,
+}
+
+impl fmt::Display for WindowSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            WindowSpec::Tumble { size, .. } => write!(f, "TUMBLE(size=[{}])", ms(size)),
+            WindowSpec::Hop { slide, size, .. } => write!(f, "HOP(slide=[{}], size=[{}])", ms(slide), ms(size)),
+            WindowSpec::Cumulate { step, max_size, .. } => {
+                write!(f, "CUMULATE(step=[{}], max_size=[{}])", ms(step), ms(max_size))
+            }
+            WindowSpec::Session { gap } => write!(f, "SESSION(gap=[{}])", ms(gap)),
+        }
+    }
+}
+
+fn ms(v: i64) -> String {
+    if v % 60_000 == 0 {
+        format!("{} min", v / 60_000)
+    } else if v % 1000 == 0 {
+        format!("{} s", v / 1000)
+    } else {
+        format!("{v} ms")
+    }
+}
+
+impl Plan {
+    /// The plan as indented text, one operator per line (EXPLAIN).
+    pub fn explain(&self) -> String {
+        let mut out = String::new();
+        self.explain_into(&mut out, 0);
+        out
+    }
+
+    fn explain_into(&self, out: &mut String, depth: usize) {
+        use std::fmt::Write;
+        let pad = if depth == 0 { String::new() } else { format!("{}+- ", "   ".repeat(depth - 1)) };
+        let names = |s: &Schema| s.fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>().join(", ");
+        match &self.node {
+            Node::Scan { table } => {
+                let _ = write!(out, "{pad}TableSourceScan(table=[{}], fields=[{}])", table.name, names(&self.schema));
+                if let Some(wm) = &table.watermark {
+                    let _ = write!(out, " with WatermarkAssigner(rowtime=[{}], watermark=[{}])", table.columns[wm.rowtime].name, wm.text);
+                }
+                out.push('\n');
+            }
+            Node::Filter { input, predicate } => {
+                let _ = writeln!(out, "{pad}Filter(condition=[{predicate}])");
+                input.explain_into(out, depth + 1);
+            }
+            Node::Project { input, exprs } => {
+                let items: Vec<String> = exprs
+                    .iter()
+                    .zip(&self.schema.fields)
+                    .map(|(e, f)| format!("{e} AS {}", f.name))
+                    .collect();
+                let _ = writeln!(out, "{pad}Calc(select=[{}])", items.join(", "));
+                input.explain_into(out, depth + 1);
+            }
+            Node::Aggregate { input, keys, aggs, window } => {
+                let key_names: Vec<String> =
+                    input.schema.fields[..*keys].iter().map(|f| f.name.clone()).collect();
+                let agg_names: Vec<String> = aggs
+                    .iter()
+                    .map(|a| match a.arg {
+                        Some(i) => format!("{:?}({})", a.func, input.schema.fields[i].name).to_uppercase(),
+                        None => "COUNT(*)".to_string(),
+                    })
+                    .collect();
+                match window {
+                    Some(w) => {
+                        let _ = writeln!(
+                            out,
+                            "{pad}WindowAggregate(groupBy=[{}], window=[{} on {}], select=[{}])",
+                            key_names.join(", "),
+                            w.spec,
+                            input.schema.fields[w.time_column].name,
+                            agg_names.join(", ")
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(out, "{pad}GroupAggregate(groupBy=[{}], select=[{}])", key_names.join(", "), agg_names.join(", "));
+                    }
+                }
+                input.explain_into(out, depth + 1);
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Logical plans: typed, resolved queries, independent of how they execute.
+//!
+//! [`planner`] turns statements into [`logical::Plan`]s over the [`catalog`], binding names and
+//! types with [`bind`]; expressions are [`expr::Expr`].
+
+pub mod bind;
+pub mod catalog;
+pub mod expr;
+pub mod logical;
+pub mod planner;
+pub mod sink;
+
+pub use catalog::{Catalog, TableDef};
+pub use expr::Expr;
+pub use logical::{Node, Plan, Schema};
+pub use planner::Planner;

@@ -1,0 +1,658 @@
+//! The planner: statements → typed logical [`Plan`]s and catalog entries.
+//!
+//! Streaming-specific shapes are recognised here, as Flink's planner recognises them: a
+//! `GROUP BY HOP(ts, …)` (legacy group window) or a `GROUP BY window_start, window_end` over a
+//! window table function becomes a window [`Node::Aggregate`]; any other aggregate becomes an
+//! updating group aggregate.
+
+use std::sync::Arc;
+
+use sqlparser::ast::{self, GroupByExpr, SelectItem, SetExpr, TableFactor};
+
+use super::bind::{self, function_args, function_name, interval_ms, AggContext, Binder, FnArg, WindowBinding};
+use super::catalog::{Catalog, ColumnKind, TableColumn, TableDef, ViewDef, WatermarkSpec};
+use super::expr::{Expr, ExprKind};
+use super::logical::{AggCall, Node, Plan, Schema, SchemaField, WindowAgg, WindowSpec};
+use crate::sql::ast::{ColumnKind as AstColumnKind, CreateTable};
+use crate::sql::{Location, SqlError};
+use crate::types::{DataType, SqlType};
+
+type Result<T> = std::result::Result<T, SqlError>;
+
+fn at(e: &impl ast::Spanned) -> Location {
+    bind::location(e.span())
+}
+
+/// Resolves a `CREATE TABLE` against nothing but itself: types, computed columns, watermark.
+pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
+    let mut columns: Vec<TableColumn> = Vec::new();
+    for c in &ddl.columns {
+        if columns.iter().any(|x| x.name == c.name.value) {
+            return Err(SqlError::new(format!("column `{}` is declared twice", c.name.value)).at(c.location));
+        }
+        let (ty, kind) = match &c.kind {
+            AstColumnKind::Physical(ty) => (ty.clone(), ColumnKind::Physical),
+            AstColumnKind::Metadata { ty, key, is_virtual } => (
+                ty.clone(),
+                ColumnKind::Metadata { key: key.clone().unwrap_or_else(|| c.name.value.clone()), is_virtual: *is_virtual },
+            ),
+            AstColumnKind::Computed(e) => {
+                // Computed columns read the physical and metadata columns declared so far.
+                let scope: Vec<SchemaField> = columns
+                    .iter()
+                    .map(|c| SchemaField { name: c.name.clone(), ty: c.ty.clone(), qualifier: None })
+                    .collect();
+                let bound = Binder::new(&scope).bind(e)?;
+                (bound.ty.clone(), ColumnKind::Computed(bound))
+            }
+        };
+        columns.push(TableColumn { name: c.name.value.clone(), ty, kind });
+    }
+    let watermark = match &ddl.watermark {
+        None => None,
+        Some(wm) => {
+            let Some(rowtime) = columns.iter().position(|c| c.name == wm.rowtime.value) else {
+                let names = columns.iter().map(|c| c.name.as_str());
+                let mut err = SqlError::new(format!("the watermark's rowtime column `{}` is not a column of the table", wm.rowtime.value)).at(wm.location);
+                if let Some(c) = bind::closest(&wm.rowtime.value, names) {
+                    err = err.hint(format!("did you mean `{c}`?"));
+                }
+                return Err(err);
+            };
+            let ty = &columns[rowtime].ty.data_type;
+            if !matches!(ty, DataType::Timestamp(p) | DataType::TimestampLtz(p) if *p <= 3) {
+                return Err(SqlError::new(format!(
+                    "the rowtime column `{}` must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), not {}",
+                    wm.rowtime.value, columns[rowtime].ty
+                ))
+                .at(wm.location));
+            }
+            let scope: Vec<SchemaField> =
+                columns.iter().map(|c| SchemaField { name: c.name.clone(), ty: c.ty.clone(), qualifier: None }).collect();
+            let expr = Binder::new(&scope).bind(&wm.expr)?;
+            if !expr.ty.data_type.is_timestamp() {
+                return Err(SqlError::new(format!("the watermark expression must give a timestamp, not {}", expr.ty))
+                    .at(at(&wm.expr))
+                    .hint(format!("e.g. WATERMARK FOR {0} AS {0} - INTERVAL '5' SECOND", wm.rowtime.value)));
+            }
+            columns[rowtime].ty.rowtime = true;
+            Some(WatermarkSpec { rowtime, expr, text: wm.expr.to_string() })
+        }
+    };
+    for key in ddl.primary_key.iter().chain(&ddl.partitioned_by) {
+        if !columns.iter().any(|c| c.name == key.value) {
+            return Err(SqlError::new(format!("`{}` is not a column of the table", key.value)).at(bind::location(key.span)));
+        }
+    }
+    for key in &ddl.primary_key {
+        if let Some(c) = columns.iter_mut().find(|c| c.name == key.value) {
+            c.ty.nullable = false;
+        }
+    }
+    Ok(TableDef {
+        name: ddl.name.value.clone(),
+        columns,
+        watermark,
+        primary_key: ddl.primary_key.iter().map(|i| i.value.clone()).collect(),
+        partitioned_by: ddl.partitioned_by.iter().map(|i| i.value.clone()).collect(),
+        options: ddl.options.clone(),
+        comment: ddl.comment.clone(),
+    })
+}
+
+pub struct Planner<'a> {
+    catalog: &'a Catalog,
+    ctes: Vec<(String, Plan)>,
+}
+
+/// A window table function in FROM: its window and the scope positions of its three columns.
+struct WindowTvf {
+    spec: WindowSpec,
+    time_column: usize,
+    columns: [usize; 3],
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(catalog: &'a Catalog) -> Self {
+        Planner { catalog, ctes: Vec::new() }
+    }
+
+    pub fn plan_query(&mut self, query: &ast::Query) -> Result<Plan> {
+        let ctes_before = self.ctes.len();
+        if let Some(with) = &query.with {
+            if with.recursive {
+                return Err(SqlError::new("WITH RECURSIVE is not supported in streaming queries").at(at(query)));
+            }
+            for cte in &with.cte_tables {
+                let plan = self.plan_query(&cte.query)?;
+                let plan = rename(plan, &cte.alias.columns.iter().map(|c| c.name.value.clone()).collect::<Vec<_>>(), Some(&cte.alias.name.value))?;
+                self.ctes.push((cte.alias.name.value.clone(), plan));
+            }
+        }
+        if let Some(order_by) = &query.order_by {
+            return Err(SqlError::new("ORDER BY on an unbounded stream is not supported")
+                .at(at(order_by))
+                .hint("streaming results have no final order; remove ORDER BY, or use a Top-N (ROW_NUMBER() OVER …) query"));
+        }
+        if query.limit_clause.is_some() || query.fetch.is_some() {
+            return Err(SqlError::new("LIMIT is not supported on an unbounded stream yet").at(at(query)));
+        }
+        let plan = self.plan_set_expr(&query.body)?;
+        self.ctes.truncate(ctes_before);
+        Ok(plan)
+    }
+
+    fn plan_set_expr(&mut self, body: &SetExpr) -> Result<Plan> {
+        match body {
+            SetExpr::Select(select) => self.plan_select(select),
+            SetExpr::Query(q) => self.plan_query(q),
+            SetExpr::SetOperation { op, .. } => Err(SqlError::new(format!("{op} is not supported yet")).at(at(body))),
+            SetExpr::Values(_) => Err(SqlError::new("VALUES is not supported yet").at(at(body))),
+            other => Err(SqlError::new(format!("`{other}` is not supported")).at(at(body))),
+        }
+    }
+
+    fn plan_select(&mut self, select: &ast::Select) -> Result<Plan> {
+        if select.distinct.is_some() {
+            return Err(SqlError::new("SELECT DISTINCT is not supported yet").at(at(select)).hint("GROUP BY the selected columns instead"));
+        }
+        let [from] = select.from.as_slice() else {
+            return Err(if select.from.is_empty() {
+                SqlError::new("a streaming query needs a FROM clause").at(at(select))
+            } else {
+                SqlError::new("joins are not supported yet").at(at(select))
+            });
+        };
+        if let Some(join) = from.joins.first() {
+            return Err(SqlError::new("joins are not supported yet").at(at(&join.relation)));
+        }
+        let (mut input, tvf) = self.plan_table_factor(&from.relation)?;
+        let mut scope = input.schema.fields.clone();
+        if let Some(tvf) = &tvf {
+            let [s, e, t] = bind::window_types(false);
+            for (name, ty) in [("window_start", s), ("window_end", e), ("window_time", t)] {
+                scope.push(SchemaField { name: name.to_string(), ty, qualifier: None });
+            }
+            debug_assert_eq!(tvf.columns[0], input.schema.len());
+        }
+        let real_columns = input.schema.len();
+
+        if let Some(selection) = &select.selection {
+            let predicate = Binder::new(&scope).bind_predicate(selection, "WHERE")?;
+            if reads_beyond(&predicate, real_columns) {
+                return Err(SqlError::new("filtering on window_start/window_end/window_time before the aggregation is not supported yet")
+                    .at(at(selection))
+                    .hint("filter in HAVING or in an outer query"));
+            }
+            input = Plan { schema: input.schema.clone(), node: Node::Filter { input: Box::new(input), predicate } };
+        }
+
+        let group_exprs = match &select.group_by {
+            GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => exprs.clone(),
+            GroupByExpr::Expressions(..) => return Err(SqlError::new("GROUP BY modifiers are not supported").at(at(select))),
+            GroupByExpr::All(_) => return Err(SqlError::new("GROUP BY ALL is not supported").at(at(select))),
+        };
+        let aggregates = !group_exprs.is_empty()
+            || select.having.is_some()
+            || select.projection.iter().any(|item| match item {
+                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => bind::contains_aggregate(e),
+                _ => false,
+            });
+        if !aggregates {
+            if tvf.is_some() {
+                return Err(SqlError::new("a window table function without a window aggregation is not supported yet")
+                    .at(at(&from.relation))
+                    .hint("GROUP BY window_start, window_end, … to aggregate per window"));
+            }
+            return self.plan_projection(input, &scope, &select.projection);
+        }
+        self.plan_aggregate(input, scope, tvf, &group_exprs, select)
+    }
+
+    fn plan_projection(&self, input: Plan, scope: &[SchemaField], items: &[SelectItem]) -> Result<Plan> {
+        let mut exprs = Vec::new();
+        let mut fields = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match item {
+                SelectItem::Wildcard(_) => {
+                    for (j, f) in scope.iter().enumerate() {
+                        exprs.push(Expr::column(j, f.ty.clone()));
+                        fields.push(SchemaField { name: f.name.clone(), ty: f.ty.clone(), qualifier: f.qualifier.clone() });
+                    }
+                }
+                SelectItem::QualifiedWildcard(kind, _) => {
+                    let q = kind.to_string();
+                    let before = exprs.len();
+                    for (j, f) in scope.iter().enumerate().filter(|(_, f)| f.qualifier.as_deref() == Some(q.as_str())) {
+                        exprs.push(Expr::column(j, f.ty.clone()));
+                        fields.push(f.clone());
+                    }
+                    if exprs.len() == before {
+                        return Err(SqlError::new(format!("`{q}` is not a table in FROM")).at(at(item)));
+                    }
+                }
+                SelectItem::UnnamedExpr(e) => {
+                    let bound = Binder::new(scope).bind(e)?;
+                    fields.push(SchemaField { name: column_name(e, i), ty: bound.ty.clone(), qualifier: None });
+                    exprs.push(bound);
+                }
+                SelectItem::ExprWithAlias { expr, alias } => {
+                    let bound = Binder::new(scope).bind(expr)?;
+                    fields.push(SchemaField { name: alias.value.clone(), ty: bound.ty.clone(), qualifier: None });
+                    exprs.push(bound);
+                }
+                other => return Err(SqlError::new(format!("`{other}` is not supported")).at(at(item))),
+            }
+        }
+        Ok(project(input, exprs, fields))
+    }
+
+    fn plan_aggregate(
+        &mut self,
+        input: Plan,
+        scope: Vec<SchemaField>,
+        tvf: Option<WindowTvf>,
+        group_exprs: &[ast::Expr],
+        select: &ast::Select,
+    ) -> Result<Plan> {
+        let mut ctx = AggContext { keys: Vec::new(), calls: Vec::new(), window: None };
+        let mut window_time_column: Option<usize> = None;
+        let mut grouped_window_columns = [false; 3];
+        for g in group_exprs {
+            if let ast::Expr::Function(f) = g {
+                let name = function_name(f);
+                if matches!(name.as_str(), "HOP" | "TUMBLE" | "SESSION" | "CUMULATE") {
+                    if ctx.window.is_some() {
+                        return Err(SqlError::new("a query can group by only one window").at(at(g)));
+                    }
+                    let (spec, time) = legacy_window(&name, f, &scope, g)?;
+                    let (args, _) = function_args(f)?;
+                    ctx.window = Some(WindowBinding {
+                        spec,
+                        legacy: Some((name, args.iter().map(|a| bind::normalize(&a.to_string())).collect())),
+                        tvf_columns: None,
+                    });
+                    window_time_column = Some(time);
+                    continue;
+                }
+            }
+            let key = Binder::new(&scope).bind(g)?;
+            if let (Some(col), Some(tvf)) = (key.as_column(), &tvf) {
+                if let Some(pos) = tvf.columns.iter().position(|&c| c == col) {
+                    grouped_window_columns[pos] = true;
+                    continue;
+                }
+            }
+            if reads_beyond(&key, input.schema.len()) {
+                return Err(SqlError::new("window columns can only be grouped by directly").at(at(g)));
+            }
+            if !ctx.keys.contains(&key) {
+                ctx.keys.push(key);
+            }
+        }
+        if let Some(tvf) = &tvf {
+            if !(grouped_window_columns[0] && grouped_window_columns[1]) {
+                return Err(SqlError::new("a window aggregation must GROUP BY window_start and window_end")
+                    .at(at(select))
+                    .hint("add `window_start, window_end` to GROUP BY"));
+            }
+            ctx.window = Some(WindowBinding { spec: tvf.spec, legacy: None, tvf_columns: Some(tvf.columns) });
+            window_time_column = Some(tvf.time_column);
+        }
+
+        // Bind the SELECT list and HAVING above the aggregate.
+        let mut outputs = Vec::new();
+        let mut names = Vec::new();
+        for (i, item) in select.projection.iter().enumerate() {
+            let (e, name) = match item {
+                SelectItem::UnnamedExpr(e) => (e, column_name(e, i)),
+                SelectItem::ExprWithAlias { expr, alias } => (expr, alias.value.clone()),
+                _ => return Err(SqlError::new("`*` cannot be used with GROUP BY").at(at(item)).hint("list the grouped columns and aggregates")),
+            };
+            outputs.push(Binder::with_aggregates(&scope, &mut ctx).bind(e)?);
+            names.push(name);
+        }
+        let having = match &select.having {
+            Some(h) => Some(Binder::with_aggregates(&scope, &mut ctx).bind_predicate(h, "HAVING")?),
+            None => None,
+        };
+
+        // Below the aggregate: keys, then aggregate arguments, then the window's time column.
+        let mut pre_exprs: Vec<Expr> = ctx.keys.clone();
+        let mut pre_fields: Vec<SchemaField> = ctx
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| SchemaField { name: key_name(k, &scope, i), ty: k.ty.clone(), qualifier: None })
+            .collect();
+        let mut calls = Vec::new();
+        for (func, arg, distinct, ty) in &ctx.calls {
+            let arg_index = arg.as_ref().map(|a| match pre_exprs.iter().position(|p| p == a) {
+                Some(i) => i,
+                None => {
+                    pre_exprs.push(a.clone());
+                    pre_fields.push(SchemaField { name: format!("$f{}", pre_fields.len()), ty: a.ty.clone(), qualifier: None });
+                    pre_exprs.len() - 1
+                }
+            });
+            calls.push(AggCall { func: *func, arg: arg_index, distinct: *distinct, ty: ty.clone(), arg_ty: arg.as_ref().map(|a| a.ty.clone()) });
+        }
+        let window = match (&ctx.window, window_time_column) {
+            (Some(w), Some(time)) => {
+                pre_exprs.push(Expr::column(time, scope[time].ty.clone()));
+                pre_fields.push(SchemaField { name: scope[time].name.clone(), ty: scope[time].ty.clone(), qualifier: None });
+                Some(WindowAgg { spec: w.spec, time_column: pre_exprs.len() - 1 })
+            }
+            _ => None,
+        };
+        if calls.iter().any(|c| c.distinct) {
+            return Err(SqlError::new("DISTINCT aggregates are not supported yet").at(at(select)));
+        }
+        let keys = ctx.keys.len();
+        let pre = project(input, pre_exprs, pre_fields);
+
+        let mut agg_fields: Vec<SchemaField> = pre.schema.fields[..keys].iter().map(|f| SchemaField { ty: f.ty.plain(), ..f.clone() }).collect();
+        let types = ctx.output_types();
+        for (i, c) in calls.iter().enumerate() {
+            agg_fields.push(SchemaField { name: format!("$a{i}"), ty: c.ty.clone(), qualifier: None });
+        }
+        if window.is_some() {
+            for (name, ty) in ["window_start", "window_end", "window_time"].iter().zip(&types[keys + calls.len()..]) {
+                agg_fields.push(SchemaField { name: name.to_string(), ty: ty.clone(), qualifier: None });
+            }
+        }
+        let mut plan = Plan {
+            schema: Schema { fields: agg_fields },
+            node: Node::Aggregate { input: Box::new(pre), keys, aggs: calls, window },
+        };
+        if let Some(h) = having {
+            let predicate = ctx.finish(&h);
+            plan = Plan { schema: plan.schema.clone(), node: Node::Filter { input: Box::new(plan), predicate } };
+        }
+        let exprs: Vec<Expr> = outputs.iter().map(|o| ctx.finish(o)).collect();
+        let fields = exprs.iter().zip(names).map(|(e, name)| SchemaField { name, ty: e.ty.clone(), qualifier: None }).collect();
+        Ok(project(plan, exprs, fields))
+    }
+
+    fn plan_table_factor(&mut self, factor: &TableFactor) -> Result<(Plan, Option<WindowTvf>)> {
+        match factor {
+            TableFactor::Table { name, alias, args: None, .. } => {
+                let ident = name.0.last().and_then(|p| p.as_ident()).map(|i| i.value.clone()).unwrap_or_default();
+                let qualifier = alias.as_ref().map_or(ident.clone(), |a| a.name.value.clone());
+                let plan = self.scan(&ident, at(factor))?;
+                Ok((with_qualifier(plan, &qualifier), None))
+            }
+            TableFactor::Derived { subquery, alias, .. } => {
+                let plan = self.plan_query(subquery)?;
+                let plan = match alias {
+                    Some(a) => rename(plan, &a.columns.iter().map(|c| c.name.value.clone()).collect::<Vec<_>>(), Some(&a.name.value))?,
+                    None => plan,
+                };
+                Ok((plan, None))
+            }
+            TableFactor::TableFunction { expr, alias } => {
+                let (plan, tvf) = self.plan_window_tvf(expr)?;
+                let plan = match alias {
+                    Some(a) => with_qualifier(plan, &a.name.value),
+                    None => plan,
+                };
+                Ok((plan, Some(tvf)))
+            }
+            other => Err(SqlError::new(format!("`{other}` in FROM is not supported")).at(at(factor))),
+        }
+    }
+
+    fn scan(&self, name: &str, location: Location) -> Result<Plan> {
+        if let Some((_, plan)) = self.ctes.iter().rev().find(|(n, _)| n == name) {
+            return Ok(plan.clone());
+        }
+        if let Some(view) = self.catalog.view(name) {
+            let mut inner = Planner::new(self.catalog);
+            return inner.plan_query(&view.query).map_err(|e| SqlError::new(format!("in view `{name}`: {}", e.message)).at(location));
+        }
+        let Some(table) = self.catalog.table(name) else {
+            let mut err = SqlError::new(format!("table `{name}` not found")).at(location);
+            let names: Vec<&str> = self.catalog.names().chain(self.ctes.iter().map(|(n, _)| n.as_str())).collect();
+            err = match bind::closest(name, names.iter().copied()) {
+                Some(c) => err.hint(format!("did you mean `{c}`?")),
+                None if names.is_empty() => err.hint("declare it first with CREATE TABLE"),
+                None => err.hint(format!("the tables are: {}", names.join(", "))),
+            };
+            return Err(err);
+        };
+        Ok(scan_table(table))
+    }
+
+    fn plan_window_tvf(&mut self, expr: &ast::Expr) -> Result<(Plan, WindowTvf)> {
+        let ast::Expr::Function(f) = expr else {
+            return Err(SqlError::new("expected a window function such as TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE)").at(at(expr)));
+        };
+        let name = function_name(f);
+        let expected: &[&str] = match name.as_str() {
+            "TUMBLE" => &["DATA", "TIMECOL", "SIZE", "OFFSET"],
+            "HOP" => &["DATA", "TIMECOL", "SLIDE", "SIZE", "OFFSET"],
+            "CUMULATE" => &["DATA", "TIMECOL", "STEP", "SIZE", "OFFSET"],
+            "SESSION" => &["DATA", "TIMECOL", "GAP"],
+            _ => {
+                return Err(SqlError::new(format!("`{name}` is not a window table function"))
+                    .at(at(expr))
+                    .hint("use TUMBLE, HOP, CUMULATE or SESSION"))
+            }
+        };
+        let args = tvf_args(f, expected).map_err(|m| SqlError::new(m).at(at(expr)))?;
+        let data = args[0].as_ref().ok_or_else(|| SqlError::new(format!("{name} needs a TABLE argument")).at(at(expr)))?;
+        let Some((table_name, partition)) = crate::sql::dialect::table_arg(data) else {
+            return Err(SqlError::new(format!("{name}'s first argument must be `TABLE name`")).at(at(data)));
+        };
+        let ident = table_name.last().map(|i| i.value.clone()).unwrap_or_default();
+        let input = with_qualifier(self.scan(&ident, at(data))?, &ident);
+        let scope = &input.schema.fields;
+        if !partition.is_empty() && name != "SESSION" {
+            return Err(SqlError::new("PARTITION BY is only allowed for SESSION windows").at(at(data)));
+        }
+        for p in &partition {
+            Binder::new(scope).bind(p)?;
+        }
+        let timecol = args[1].as_ref().ok_or_else(|| SqlError::new(format!("{name} needs DESCRIPTOR(time_column)")).at(at(expr)))?;
+        let time_column = descriptor_column(timecol, scope)?;
+        let interval = |i: usize, what: &str| -> Result<Option<i64>> {
+            match &args[i] {
+                None => Ok(None),
+                Some(e) => {
+                    let bound = Binder::new(scope).bind(e)?;
+                    interval_ms(&bound)
+                        .filter(|ms| *ms >= 0)
+                        .map(Some)
+                        .ok_or_else(|| SqlError::new(format!("{name}'s {what} must be a constant interval such as INTERVAL '10' SECOND")).at(at(e)))
+                }
+            }
+        };
+        let need = |v: Option<i64>, what: &str| v.ok_or_else(|| SqlError::new(format!("{name} needs a {what}")).at(at(expr)));
+        let spec = match name.as_str() {
+            "TUMBLE" => WindowSpec::Tumble { size: need(interval(2, "size")?, "size")?, offset: interval(3, "offset")?.unwrap_or(0) },
+            "HOP" => WindowSpec::Hop { slide: need(interval(2, "slide")?, "slide")?, size: need(interval(3, "size")?, "size")?, offset: interval(4, "offset")?.unwrap_or(0) },
+            "CUMULATE" => WindowSpec::Cumulate { step: need(interval(2, "step")?, "step")?, max_size: need(interval(3, "size")?, "size")?, offset: interval(4, "offset")?.unwrap_or(0) },
+            _ => WindowSpec::Session { gap: need(interval(2, "gap")?, "gap")? },
+        };
+        validate_window(&spec).map_err(|m| SqlError::new(m).at(at(expr)))?;
+        let n = input.schema.len();
+        Ok((input, WindowTvf { spec, time_column, columns: [n, n + 1, n + 2] }))
+    }
+}
+
+/// Arguments of a window TVF by position or by name (`SIZE => …`), in `expected` order.
+fn tvf_args(f: &ast::Function, expected: &[&str]) -> std::result::Result<Vec<Option<ast::Expr>>, String> {
+    let mut out = vec![None; expected.len()];
+    let ast::FunctionArguments::List(list) = &f.args else { return Err("missing arguments".into()) };
+    for (i, a) in list.args.iter().enumerate() {
+        let (slot, arg) = match a {
+            ast::FunctionArg::Unnamed(x) => (i, x),
+            ast::FunctionArg::Named { name, arg, .. } => {
+                let n = name.value.to_ascii_uppercase();
+                let n = if n == "MAX_SIZE" { "SIZE".to_string() } else { n };
+                (expected.iter().position(|e| *e == n).ok_or_else(|| format!("unknown argument name {}; expected one of {}", name.value, expected.join(", ")))?, arg)
+            }
+            ast::FunctionArg::ExprNamed { .. } => return Err("unsupported named argument form".into()),
+        };
+        let ast::FunctionArgExpr::Expr(e) = arg else { return Err("`*` is not a valid argument".into()) };
+        if slot >= out.len() {
+            return Err(format!("too many arguments; expected {}", expected.join(", ")));
+        }
+        out[slot] = Some(e.clone());
+    }
+    Ok(out)
+}
+
+/// `DESCRIPTOR(ts)` → the position of `ts`, which must be an event-time attribute.
+fn descriptor_column(e: &ast::Expr, scope: &[SchemaField]) -> Result<usize> {
+    let ast::Expr::Function(f) = e else {
+        return Err(SqlError::new("expected DESCRIPTOR(time_column)").at(at(e)));
+    };
+    if function_name(f) != "DESCRIPTOR" {
+        return Err(SqlError::new("expected DESCRIPTOR(time_column)").at(at(e)));
+    }
+    let (args, _) = function_args(f)?;
+    let [FnArg::Expr(col)] = args.as_slice() else {
+        return Err(SqlError::new("DESCRIPTOR takes one column").at(at(e)));
+    };
+    let bound = Binder::new(scope).bind(col)?;
+    time_attribute(&bound, col)
+}
+
+fn time_attribute(bound: &Expr, e: &ast::Expr) -> Result<usize> {
+    match bound.as_column() {
+        Some(i) if bound.ty.rowtime => Ok(i),
+        Some(_) if bound.ty.proctime => Err(SqlError::new("processing-time windows are not supported yet").at(at(e))),
+        _ => Err(SqlError::new(format!("the window's time column must be an event-time attribute, but `{e}` is {}", bound.ty))
+            .at(at(e))
+            .hint("declare it with WATERMARK FOR in CREATE TABLE")),
+    }
+}
+
+/// `GROUP BY HOP(ts, slide, size)`, `TUMBLE(ts, size)`, `SESSION(ts, gap)`.
+fn legacy_window(name: &str, f: &ast::Function, scope: &[SchemaField], e: &ast::Expr) -> Result<(WindowSpec, usize)> {
+    let (args, _) = function_args(f)?;
+    let exprs: Vec<&ast::Expr> = args
+        .iter()
+        .map(|a| match a {
+            FnArg::Expr(x) => Ok(x),
+            FnArg::Star => Err(SqlError::new("`*` is not a valid window argument").at(at(e))),
+        })
+        .collect::<Result<_>>()?;
+    let expected = match name {
+        "HOP" => 3,
+        "TUMBLE" | "SESSION" => 2,
+        _ => return Err(SqlError::new(format!("GROUP BY {name}(…) is not a group window; use the {name} table function")).at(at(e))),
+    };
+    if exprs.len() != expected {
+        return Err(SqlError::new(format!("{name} takes {expected} arguments: the time column and {}", if name == "HOP" { "slide and size intervals" } else { "an interval" })).at(at(e)));
+    }
+    let time_expr = Binder::new(scope).bind(exprs[0])?;
+    let time = time_attribute(&time_expr, exprs[0])?;
+    let mut intervals = Vec::new();
+    for x in &exprs[1..] {
+        let bound = Binder::new(scope).bind(x)?;
+        intervals.push(interval_ms(&bound).filter(|v| *v > 0).ok_or_else(|| {
+            SqlError::new(format!("{name}'s arguments after the time column must be positive constant intervals")).at(at(*x))
+        })?);
+    }
+    let spec = match name {
+        "HOP" => WindowSpec::Hop { slide: intervals[0], size: intervals[1], offset: 0 },
+        "TUMBLE" => WindowSpec::Tumble { size: intervals[0], offset: 0 },
+        _ => WindowSpec::Session { gap: intervals[0] },
+    };
+    validate_window(&spec).map_err(|m| SqlError::new(m).at(at(e)))?;
+    Ok((spec, time))
+}
+
+fn validate_window(spec: &WindowSpec) -> std::result::Result<(), String> {
+    match *spec {
+        WindowSpec::Tumble { size, .. } if size <= 0 => Err("the window size must be positive".into()),
+        WindowSpec::Hop { slide, size, .. } if slide <= 0 || size <= 0 => Err("HOP's slide and size must be positive".into()),
+        WindowSpec::Hop { slide, size, .. } if size % slide != 0 => Err(format!(
+            "HOP's size ({size} ms) must be a whole multiple of its slide ({slide} ms)"
+        )),
+        WindowSpec::Cumulate { step, max_size, .. } if step <= 0 || max_size % step != 0 => {
+            Err("CUMULATE's max size must be a positive whole multiple of its step".into())
+        }
+        WindowSpec::Session { gap } if gap <= 0 => Err("SESSION's gap must be positive".into()),
+        _ => Ok(()),
+    }
+}
+
+pub fn scan_table(table: &Arc<TableDef>) -> Plan {
+    let fields = table
+        .columns
+        .iter()
+        .map(|c| SchemaField { name: c.name.clone(), ty: c.ty.clone(), qualifier: Some(table.name.clone()) })
+        .collect();
+    Plan { schema: Schema { fields }, node: Node::Scan { table: table.clone() } }
+}
+
+fn project(input: Plan, exprs: Vec<Expr>, fields: Vec<SchemaField>) -> Plan {
+    // A projection that passes its input through unchanged is dropped.
+    let identity = exprs.len() == input.schema.len() && exprs.iter().enumerate().all(|(i, e)| e.as_column() == Some(i));
+    if identity {
+        return Plan { schema: Schema { fields }, node: input.node };
+    }
+    Plan { schema: Schema { fields }, node: Node::Project { input: Box::new(input), exprs } }
+}
+
+fn with_qualifier(mut plan: Plan, qualifier: &str) -> Plan {
+    for f in &mut plan.schema.fields {
+        f.qualifier = Some(qualifier.to_string());
+    }
+    plan
+}
+
+fn rename(mut plan: Plan, columns: &[String], qualifier: Option<&str>) -> Result<Plan> {
+    if !columns.is_empty() {
+        if columns.len() != plan.schema.len() {
+            return Err(SqlError::new(format!("{} column names given for {} columns", columns.len(), plan.schema.len())));
+        }
+        for (f, n) in plan.schema.fields.iter_mut().zip(columns) {
+            f.name = n.clone();
+        }
+    }
+    Ok(match qualifier {
+        Some(q) => with_qualifier(plan, q),
+        None => plan,
+    })
+}
+
+fn reads_beyond(e: &Expr, columns: usize) -> bool {
+    let mut beyond = false;
+    e.visit_columns(&mut |i| beyond |= i >= columns);
+    beyond
+}
+
+/// Flink's name for a SELECT item without an alias: the column's name, or `EXPR$n`.
+fn column_name(e: &ast::Expr, position: usize) -> String {
+    match e {
+        ast::Expr::Identifier(i) => i.value.clone(),
+        ast::Expr::CompoundIdentifier(parts) => parts.last().map_or_else(String::new, |i| i.value.clone()),
+        _ => format!("EXPR${position}"),
+    }
+}
+
+fn key_name(k: &Expr, scope: &[SchemaField], i: usize) -> String {
+    match k.kind {
+        ExprKind::Column(c) => scope[c].name.clone(),
+        _ => format!("$k{i}"),
+    }
+}
+
+/// A view's columns, for the catalog.
+pub fn plan_view(catalog: &Catalog, name: &str, query: &ast::Query) -> Result<ViewDef> {
+    let plan = Planner::new(catalog).plan_query(query)?;
+    Ok(ViewDef {
+        name: name.to_string(),
+        query: Box::new(query.clone()),
+        columns: plan.schema.fields.iter().map(|f| (f.name.clone(), f.ty.clone())).collect(),
+    })
+}
+
+/// The types of a plan's output, for sinks and result headers.
+pub fn output_types(plan: &Plan) -> Vec<SqlType> {
+    plan.schema.types()
+}

@@ -1,0 +1,575 @@
+//! A studio session: the catalog, the local streams with their generators, and the running
+//! jobs. This is the one door the UI and the native runner use: SQL text goes in through
+//! [`Session::execute`], time moves on through [`Session::advance`], and result changes come
+//! out through [`Session::take_changes`]. No web types here; the page drives it from a timer.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::connectors::{self, Decoder, LocalStreams, SensorGenerator, Sink, Source, SourceStatus};
+use crate::engine::Pipeline;
+use crate::plan::bind::FUNCTION_NAMES;
+use crate::plan::planner::plan_create_table;
+use crate::plan::{Catalog, Plan, Planner};
+use crate::sql::{Located, SqlError, Statement};
+use crate::types::{Batch, DataType, RowKind, SqlType, Value, STRING_LENGTH};
+
+pub type JobId = u32;
+
+/// A result column: its name and its Flink type (shown in result headers).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColumnInfo {
+    pub name: String,
+    pub ty: SqlType,
+}
+
+/// One change of a continuous query's result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub kind: RowKind,
+    pub row: Vec<Value>,
+}
+
+/// What running one statement produced.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// DDL, SET and the like: a short confirmation.
+    Done { message: String, warnings: Vec<String> },
+    /// A finite table of information (SHOW TABLES, DESCRIBE, …).
+    Table { columns: Vec<ColumnInfo>, rows: Vec<Vec<Value>> },
+    /// Text to show as is (EXPLAIN).
+    Text(String),
+    /// A continuous query is running; read its changes with [`Session::take_changes`].
+    Query { job: JobId, columns: Vec<ColumnInfo>, warnings: Vec<String> },
+    /// An `INSERT INTO` job is running, writing to `target`.
+    Insert { job: JobId, target: String, warnings: Vec<String> },
+}
+
+/// A table in the catalog, as the catalog panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableInfo {
+    pub name: String,
+    pub columns: Vec<ColumnInfo>,
+    /// `event_time - INTERVAL '5' SECOND` style text, when the table declares a watermark.
+    pub watermark: Option<String>,
+    pub connector: String,
+    /// The stream a Kinesis table reads or writes, if any.
+    pub stream: Option<String>,
+}
+
+/// A local (in-page) stream, as the catalog panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StreamInfo {
+    pub name: String,
+    pub shards: usize,
+    pub records: u64,
+    pub generator: Option<GeneratorInfo>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GeneratorInfo {
+    pub running: bool,
+    pub records_per_second: f64,
+}
+
+/// A running (or stopped) job, as the jobs panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobInfo {
+    pub id: JobId,
+    pub sql: String,
+    pub running: bool,
+    pub records_in: u64,
+    pub records_out: u64,
+    pub late_records_dropped: u64,
+    /// The job's current event-time watermark (ms since the epoch), if any.
+    pub watermark: Option<i64>,
+    pub error: Option<String>,
+}
+
+/// Changes kept per query job until the view takes them; older ones are dropped (and counted)
+/// so a result nobody reads cannot grow without bound.
+pub const MAX_PENDING_CHANGES: usize = 100_000;
+/// Records a job reads per step, so one busy job cannot starve the page.
+const RECORDS_PER_STEP: usize = 8192;
+
+/// The studio's state: catalog, settings, local streams with their generators, and jobs.
+pub struct Session {
+    catalog: Catalog,
+    config: BTreeMap<String, String>,
+    streams: LocalStreams,
+    generators: Vec<AttachedGenerator>,
+    jobs: Vec<Job>,
+    next_job: JobId,
+    now_ms: i64,
+}
+
+struct AttachedGenerator {
+    stream: String,
+    generator: SensorGenerator,
+    running: bool,
+    rate: f64,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The stream the built-in generator feeds when a session starts, and the default sink.
+pub const DEFAULT_INPUT_STREAM: &str = "my-input-stream";
+pub const DEFAULT_OUTPUT_STREAM: &str = "my-output-stream";
+/// Records per second the built-in generator starts with.
+pub const DEFAULT_GENERATOR_RATE: f64 = 20.0;
+
+impl Session {
+    /// A fresh session: local streams `my-input-stream` (fed by a running sensor generator)
+    /// and `my-output-stream`, an empty catalog, no jobs.
+    pub fn new() -> Self {
+        let mut session = Self::empty();
+        session.streams.get_or_create(DEFAULT_INPUT_STREAM);
+        session.streams.get_or_create(DEFAULT_OUTPUT_STREAM);
+        session.attach_generator(DEFAULT_INPUT_STREAM, 1, DEFAULT_GENERATOR_RATE);
+        session
+    }
+
+    /// A session without streams or generators (the native runner's starting point).
+    pub fn empty() -> Self {
+        Session {
+            catalog: Catalog::default(),
+            config: BTreeMap::new(),
+            streams: LocalStreams::default(),
+            generators: Vec::new(),
+            jobs: Vec::new(),
+            next_job: 1,
+            now_ms: 0,
+        }
+    }
+
+    /// Feeds `stream` from a new sensor generator (created running).
+    pub fn attach_generator(&mut self, stream: &str, seed: u64, records_per_second: f64) {
+        self.streams.get_or_create(stream);
+        let mut generator = SensorGenerator::new(seed);
+        generator.set_rate(records_per_second);
+        self.generators.push(AttachedGenerator { stream: stream.to_string(), generator, running: true, rate: records_per_second });
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Runs every statement in `sql` (a paragraph may hold several, separated by `;`).
+    /// `now_ms` is the local wall-clock time in ms since the epoch. A leading Zeppelin
+    /// interpreter line (`%flink.ssql(type=update)`) is ignored, keeping line numbers.
+    pub fn execute(&mut self, sql: &str, now_ms: i64) -> Result<Vec<Outcome>, SqlError> {
+        self.now_ms = now_ms;
+        let text = blank_interpreter_line(sql);
+        let statements = crate::sql::parse_script(&text)?;
+        if statements.is_empty() {
+            return Err(SqlError::new("there is no statement to run").hint("type a SQL statement, e.g. SELECT * FROM sensor_data"));
+        }
+        let mut outcomes = Vec::new();
+        for located in &statements {
+            outcomes.push(self.execute_one(located)?);
+        }
+        Ok(outcomes)
+    }
+
+    /// Runs one parsed statement (the native runner goes statement by statement).
+    pub fn execute_one(&mut self, located: &Located) -> Result<Outcome, SqlError> {
+        self.execute_statement(located).map_err(|e| e.or_at(located.location))
+    }
+
+    fn execute_statement(&mut self, located: &Located) -> Result<Outcome, SqlError> {
+        match &located.statement {
+            Statement::CreateTable(ddl) => {
+                let name = &ddl.name.value;
+                if self.catalog.contains(name) {
+                    if ddl.if_not_exists {
+                        return Ok(done(format!("Table `{name}` already exists; nothing changed.")));
+                    }
+                    return Err(SqlError::new(format!("table `{name}` already exists"))
+                        .at(located.location)
+                        .hint(format!("use CREATE TABLE IF NOT EXISTS, or DROP TABLE {name} first")));
+                }
+                let table = plan_create_table(ddl)?;
+                let warnings = connectors::validate_table(&table).map_err(|m| SqlError::new(m).at(located.location))?;
+                if let Some(stream) = connectors::local_stream_name(&table) {
+                    self.streams.get_or_create(&stream);
+                }
+                self.catalog.add_table(table);
+                Ok(Outcome::Done { message: format!("Table `{name}` has been created."), warnings })
+            }
+            Statement::CreateView { name, query, if_not_exists, .. } => {
+                if self.catalog.contains(&name.value) {
+                    if *if_not_exists {
+                        return Ok(done(format!("View `{}` already exists; nothing changed.", name.value)));
+                    }
+                    return Err(SqlError::new(format!("`{}` already exists", name.value)).at(located.location));
+                }
+                let view = crate::plan::planner::plan_view(&self.catalog, &name.value, query)?;
+                self.catalog.add_view(view);
+                Ok(done(format!("View `{}` has been created.", name.value)))
+            }
+            Statement::Drop { name, if_exists, view } => {
+                let dropped = if *view { self.catalog.drop_view(&name.value) } else { self.catalog.drop_table(&name.value) };
+                match (dropped, if_exists) {
+                    (true, _) => Ok(done(format!("{} `{}` has been dropped.", if *view { "View" } else { "Table" }, name.value))),
+                    (false, true) => Ok(done(format!("`{}` does not exist; nothing changed.", name.value))),
+                    (false, false) => Err(SqlError::new(format!("{} `{}` does not exist", if *view { "view" } else { "table" }, name.value))
+                        .at(located.location)
+                        .hint("use DROP … IF EXISTS to ignore a missing one")),
+                }
+            }
+            Statement::Set { key: None, .. } => Ok(Outcome::Table {
+                columns: vec![info("key", DataType::Varchar(STRING_LENGTH)), info("value", DataType::Varchar(STRING_LENGTH))],
+                rows: self.config.iter().map(|(k, v)| vec![Value::Str(k.as_str().into()), Value::Str(v.as_str().into())]).collect(),
+            }),
+            Statement::Set { key: Some(k), value } => {
+                let value = value.clone().unwrap_or_default();
+                self.config.insert(k.clone(), value.clone());
+                Ok(done(format!("Session property `{k}` set to '{value}'.")))
+            }
+            Statement::Reset { key } => {
+                match key {
+                    Some(k) => {
+                        self.config.remove(k);
+                    }
+                    None => self.config.clear(),
+                }
+                Ok(done("Session properties have been reset.".to_string()))
+            }
+            Statement::ShowTables => Ok(name_table("table name", self.catalog.tables().map(|t| t.name.clone()).collect())),
+            Statement::ShowViews => Ok(name_table("view name", self.catalog.views().map(|v| v.name.clone()).collect())),
+            Statement::ShowFunctions => Ok(name_table("function name", FUNCTION_NAMES.iter().map(|s| s.to_string()).collect())),
+            Statement::Describe(name) => self.describe(&name.value, located.location),
+            Statement::Explain(inner) => match &inner.statement {
+                Statement::Query(q) | Statement::Insert { query: q, .. } => {
+                    let plan = Planner::new(&self.catalog).plan_query(q)?;
+                    Ok(Outcome::Text(format!("== Optimized Physical Plan ==\n{}", plan.explain())))
+                }
+                _ => Err(SqlError::new("EXPLAIN takes a query or an INSERT").at(located.location)),
+            },
+            Statement::Query(q) => {
+                let plan = Planner::new(&self.catalog).plan_query(q)?;
+                let columns: Vec<ColumnInfo> = plan.schema.fields.iter().map(|f| ColumnInfo { name: f.name.clone(), ty: f.ty.clone() }).collect();
+                let job = self.start_job(&plan, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 })?;
+                Ok(Outcome::Query { job, columns, warnings: Vec::new() })
+            }
+            Statement::Insert { table, query } => {
+                let Some(target) = self.catalog.table(&table.value).cloned() else {
+                    return Err(SqlError::new(format!("sink table `{}` not found", table.value)).at(located.location));
+                };
+                let plan = Planner::new(&self.catalog).plan_query(query)?;
+                let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(located.location))?;
+                let sink = connectors::open_sink(&target, &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
+                let job = self.start_job(&plan, located, JobSink::Table(sink))?;
+                Ok(Outcome::Insert { job, target: target.name.clone(), warnings })
+            }
+        }
+    }
+
+    fn describe(&self, name: &str, location: crate::sql::Location) -> Result<Outcome, SqlError> {
+        let columns = vec![
+            info("name", DataType::Varchar(STRING_LENGTH)),
+            info("type", DataType::Varchar(STRING_LENGTH)),
+            info("null", DataType::Boolean),
+            info("key", DataType::Varchar(STRING_LENGTH)),
+            info("extras", DataType::Varchar(STRING_LENGTH)),
+            info("watermark", DataType::Varchar(STRING_LENGTH)),
+        ];
+        let s = |x: &str| Value::Str(x.into());
+        if let Some(t) = self.catalog.table(name) {
+            let rows = t
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let key = if t.primary_key.contains(&c.name) { "PRI(…)" } else { "" };
+                    let extras = match &c.kind {
+                        crate::plan::catalog::ColumnKind::Computed(e) => format!("AS {e}"),
+                        crate::plan::catalog::ColumnKind::Metadata { key, .. } => format!("METADATA FROM '{key}'"),
+                        _ => String::new(),
+                    };
+                    let wm = t.watermark.as_ref().filter(|w| w.rowtime == i).map_or(String::new(), |w| format!("`{}`", w.text));
+                    vec![s(&c.name), s(&c.ty.plain().with_nullable(true).to_string()), Value::Bool(c.ty.nullable), s(key), s(&extras), s(&wm)]
+                })
+                .collect();
+            return Ok(Outcome::Table { columns, rows });
+        }
+        if let Some(v) = self.catalog.view(name) {
+            let rows = v.columns.iter().map(|(n, t)| vec![s(n), s(&t.plain().with_nullable(true).to_string()), Value::Bool(t.nullable), s(""), s(""), s("")]).collect();
+            return Ok(Outcome::Table { columns, rows });
+        }
+        Err(SqlError::new(format!("table or view `{name}` not found")).at(location))
+    }
+
+    fn start_job(&mut self, plan: &Plan, located: &Located, sink: JobSink) -> Result<JobId, SqlError> {
+        let pipeline = Pipeline::new(plan).map_err(|e| SqlError::new(e.0).at(located.location))?;
+        let source = connectors::open_source(pipeline.table(), &self.streams, self.now_ms).map_err(|m| SqlError::new(m).at(located.location))?;
+        let decoder = connectors::decoder_for(pipeline.table(), &pipeline.source_fields()).map_err(|m| SqlError::new(m).at(located.location))?;
+        let id = self.next_job;
+        self.next_job += 1;
+        self.jobs.push(Job {
+            id,
+            sql: located.text.clone(),
+            pipeline,
+            source,
+            decoder,
+            sink,
+            running: true,
+            finished: false,
+            error: None,
+            started_ms: self.now_ms,
+        });
+        Ok(id)
+    }
+
+    /// Moves time on to `now_ms`: generators produce their records, jobs consume them.
+    pub fn advance(&mut self, now_ms: i64) {
+        self.now_ms = now_ms;
+        for g in &mut self.generators {
+            if !g.running {
+                continue;
+            }
+            let Some(stream) = self.streams.get_mut(&g.stream) else { continue };
+            g.generator.generate_until(now_ms, &mut |record| {
+                stream.put_record(&record.partition_key, record.to_json().into_bytes(), now_ms);
+            });
+        }
+        for i in 0..self.jobs.len() {
+            if self.jobs[i].running {
+                // Keep up with a fast generator, but give the page its frame back eventually.
+                for _ in 0..64 {
+                    if self.step_job(i) == StepResult::Idle {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs job `job` until its bounded input ends (or it fails or stops), handing each batch of
+    /// changes to `on_changes`. Used by the native runner.
+    pub fn run_to_end(&mut self, job: JobId, on_changes: &mut dyn FnMut(Vec<Change>)) -> Result<(), String> {
+        let Some(i) = self.jobs.iter().position(|j| j.id == job) else { return Err(format!("no job {job}")) };
+        loop {
+            let step = self.step_job(i);
+            on_changes(self.take_changes(job));
+            match step {
+                StepResult::Progress => {}
+                StepResult::Idle if self.jobs[i].source.is_bounded() => {}
+                StepResult::Idle | StepResult::Done => break,
+            }
+            if !self.jobs[i].running {
+                break;
+            }
+        }
+        match &self.jobs[i].error {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    fn step_job(&mut self, i: usize) -> StepResult {
+        let now = self.now_ms;
+        let job = &mut self.jobs[i];
+        job.pipeline.set_now(now);
+        let mut decode_error = None;
+        let decoder = &mut job.decoder;
+        let read = job.source.poll(&self.streams, RECORDS_PER_STEP, &mut |record: &[u8]| {
+            if decode_error.is_none() {
+                if let Err(e) = decoder.decode(record) {
+                    decode_error = Some(e.to_string());
+                }
+            }
+        });
+        let result = (|| -> Result<StepResult, String> {
+            let read = read?;
+            // Rows decoded before a bad record still count, as they would in Flink.
+            let batch = job.decoder.finish();
+            let mut out = Vec::new();
+            if !batch.is_empty() {
+                job.pipeline.push(batch, &mut out).map_err(|e| e.to_string())?;
+            }
+            if let Some(e) = decode_error {
+                job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now)?;
+                return Err(format!("a record of `{}` could not be read: {e}", job.pipeline.table().name));
+            }
+            let ended = read == SourceStatus::Ended;
+            if ended {
+                job.pipeline.end_of_input(&mut out).map_err(|e| e.to_string())?;
+            }
+            job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now)?;
+            Ok(if ended {
+                StepResult::Done
+            } else if read == SourceStatus::Idle {
+                StepResult::Idle
+            } else {
+                StepResult::Progress
+            })
+        })();
+        match result {
+            Ok(StepResult::Done) => {
+                job.running = false;
+                job.finished = true;
+                StepResult::Done
+            }
+            Ok(r) => r,
+            Err(e) => {
+                job.running = false;
+                job.error = Some(e);
+                StepResult::Done
+            }
+        }
+    }
+
+    /// The changes job `job` produced since the last call.
+    pub fn take_changes(&mut self, job: JobId) -> Vec<Change> {
+        match self.jobs.iter_mut().find(|j| j.id == job).map(|j| &mut j.sink) {
+            Some(JobSink::Collect { changes, .. }) => changes.drain(..).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn stop_job(&mut self, job: JobId) {
+        if let Some(j) = self.jobs.iter_mut().find(|j| j.id == job) {
+            j.running = false;
+        }
+    }
+
+    /// Late records the job's operators dropped (the most recent ones).
+    pub fn late_records(&self, job: JobId) -> Vec<crate::engine::operator::LateRecord> {
+        self.jobs.iter().find(|j| j.id == job).map(|j| j.pipeline.late_records()).unwrap_or_default()
+    }
+
+    pub fn tables(&self) -> Vec<TableInfo> {
+        self.catalog
+            .tables()
+            .map(|t| TableInfo {
+                name: t.name.clone(),
+                columns: t.columns.iter().map(|c| ColumnInfo { name: c.name.clone(), ty: c.ty.clone() }).collect(),
+                watermark: t.watermark.as_ref().map(|w| w.text.clone()),
+                connector: t.connector().to_string(),
+                stream: connectors::local_stream_name(t),
+            })
+            .collect()
+    }
+
+    pub fn streams(&self) -> Vec<StreamInfo> {
+        self.streams
+            .names()
+            .into_iter()
+            .filter_map(|name| {
+                let stream = self.streams.get(&name)?;
+                let generator = self.generators.iter().find(|g| &g.stream == name).map(|g| GeneratorInfo { running: g.running, records_per_second: g.rate });
+                Some(StreamInfo { name: name.clone(), shards: stream.shard_count(), records: stream.record_count() as u64, generator })
+            })
+            .collect()
+    }
+
+    pub fn jobs(&self) -> Vec<JobInfo> {
+        self.jobs
+            .iter()
+            .map(|j| JobInfo {
+                id: j.id,
+                sql: j.sql.clone(),
+                running: j.running,
+                records_in: j.pipeline.records_in(),
+                records_out: j.pipeline.records_out(),
+                late_records_dropped: j.pipeline.late_records_dropped(),
+                watermark: j.pipeline.watermark().filter(|w| *w > i64::MIN && *w < i64::MAX),
+                error: j.error.clone(),
+            })
+            .collect()
+    }
+
+    /// Starts or stops the generator feeding `stream` and sets its rate.
+    pub fn set_generator(&mut self, stream: &str, running: bool, records_per_second: f64) {
+        let rate = if records_per_second.is_finite() { records_per_second.clamp(0.0, 1_000_000.0) } else { 0.0 };
+        for g in self.generators.iter_mut().filter(|g| g.stream == stream) {
+            g.running = running;
+            g.rate = rate;
+            g.generator.set_rate(rate);
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum StepResult {
+    Progress,
+    Idle,
+    Done,
+}
+
+struct Job {
+    id: JobId,
+    sql: String,
+    pipeline: Pipeline,
+    source: Source,
+    decoder: Decoder,
+    sink: JobSink,
+    running: bool,
+    #[allow(dead_code)]
+    finished: bool,
+    error: Option<String>,
+    #[allow(dead_code)]
+    started_ms: i64,
+}
+
+enum JobSink {
+    /// A SELECT: changes wait here for the view.
+    Collect { changes: VecDeque<Change>, dropped: u64 },
+    /// An INSERT INTO: rows go to the sink table.
+    Table(Sink),
+}
+
+impl JobSink {
+    fn write(&mut self, batches: &[Batch], types: &[DataType], streams: &mut LocalStreams, now_ms: i64) -> Result<(), String> {
+        match self {
+            JobSink::Collect { changes, dropped } => {
+                for b in batches {
+                    for i in 0..b.len() {
+                        if changes.len() == MAX_PENDING_CHANGES {
+                            changes.pop_front();
+                            *dropped += 1;
+                        }
+                        changes.push_back(Change { kind: b.kind(i), row: b.row(i, types) });
+                    }
+                }
+                Ok(())
+            }
+            JobSink::Table(sink) => sink.write(batches, types, streams, now_ms),
+        }
+    }
+}
+
+fn done(message: String) -> Outcome {
+    Outcome::Done { message, warnings: Vec::new() }
+}
+
+fn info(name: &str, ty: DataType) -> ColumnInfo {
+    ColumnInfo { name: name.to_string(), ty: SqlType::nullable(ty) }
+}
+
+fn name_table(header: &str, names: Vec<String>) -> Outcome {
+    Outcome::Table {
+        columns: vec![info(header, DataType::Varchar(STRING_LENGTH))],
+        rows: names.into_iter().map(|n| vec![Value::Str(n.into())]).collect(),
+    }
+}
+
+/// Replaces a leading `%interpreter(…)` line with spaces, so positions stay where the user
+/// sees them.
+fn blank_interpreter_line(text: &str) -> String {
+    let trimmed = text.trim_start();
+    if !trimmed.starts_with('%') {
+        return text.to_string();
+    }
+    let lead = text.len() - trimmed.len();
+    let end = trimmed.find('\n').map_or(text.len(), |i| lead + i);
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..lead]);
+    out.extend(text[lead..end].chars().map(|_| ' '));
+    out.push_str(&text[end..]);
+    out
+}

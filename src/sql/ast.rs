@@ -1,0 +1,74 @@
+//! The statements Sluice understands. Queries and expressions are sqlparser's AST; the
+//! statements sqlparser does not know in Flink's form (`CREATE TABLE` with a watermark and
+//! computed columns, `SET 'k' = 'v'`, …) are ours.
+
+use sqlparser::ast::{Expr, Ident, Query};
+
+use super::Location;
+use crate::types::SqlType;
+
+/// A statement and where it starts in the text.
+#[derive(Clone, Debug)]
+pub struct Located {
+    pub statement: Statement,
+    pub location: Location,
+    /// The statement's own text, for the jobs panel and EXPLAIN.
+    pub text: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum Statement {
+    CreateTable(CreateTable),
+    CreateView { name: Ident, query: Box<Query>, if_not_exists: bool, temporary: bool },
+    Drop { name: Ident, if_exists: bool, view: bool },
+    Query(Box<Query>),
+    Insert { table: Ident, query: Box<Query> },
+    /// `SET` (list all), `SET 'k' = 'v'`.
+    Set { key: Option<String>, value: Option<String> },
+    /// `RESET` (all), `RESET 'k'`.
+    Reset { key: Option<String> },
+    ShowTables,
+    ShowViews,
+    ShowFunctions,
+    Describe(Ident),
+    Explain(Box<Located>),
+}
+
+#[derive(Clone, Debug)]
+pub struct CreateTable {
+    pub name: Ident,
+    pub if_not_exists: bool,
+    pub temporary: bool,
+    pub columns: Vec<ColumnDef>,
+    pub watermark: Option<WatermarkDef>,
+    pub primary_key: Vec<Ident>,
+    pub partitioned_by: Vec<Ident>,
+    pub options: Vec<(String, String)>,
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ColumnDef {
+    pub name: Ident,
+    pub kind: ColumnKind,
+    pub comment: Option<String>,
+    pub location: Location,
+}
+
+#[derive(Clone, Debug)]
+pub enum ColumnKind {
+    /// A column stored in the source's records.
+    Physical(SqlType),
+    /// `name AS expr`: computed from other columns (e.g. `PROCTIME()`).
+    Computed(Expr),
+    /// `name type METADATA [FROM 'key'] [VIRTUAL]`.
+    Metadata { ty: SqlType, key: Option<String>, is_virtual: bool },
+}
+
+/// `WATERMARK FOR rowtime AS expr`.
+#[derive(Clone, Debug)]
+pub struct WatermarkDef {
+    pub rowtime: Ident,
+    pub expr: Expr,
+    pub location: Location,
+}

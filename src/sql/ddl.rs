@@ -1,0 +1,348 @@
+//! Flink's statement forms that sqlparser does not read as Flink writes them: `CREATE TABLE`
+//! with `WATERMARK FOR`, computed and metadata columns, `PRIMARY KEY … NOT ENFORCED`,
+//! `PARTITIONED BY` and `WITH`; `SET`/`RESET 'key'`; `DESCRIBE`; `SHOW …`; and Flink's type
+//! names (`STRING`, `TIMESTAMP_LTZ(3)`, `ROW<…>`). Expressions inside them are sqlparser's.
+
+use sqlparser::ast::Ident;
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+use super::ast::{ColumnDef, ColumnKind, CreateTable, Statement, WatermarkDef};
+use super::dialect::FlinkDialect;
+use super::parser::{location_of, unexpected, StatementError};
+use super::SqlError;
+use crate::types::{DataType, Field, SqlType};
+
+/// Reads a Flink-specific statement if one starts here; `None` leaves the parser untouched.
+pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statement>, StatementError> {
+    let start = parser.index();
+    if parser.parse_keyword(Keyword::CREATE) {
+        let temporary = parser.parse_keyword(Keyword::TEMPORARY);
+        if parser.parse_keyword(Keyword::TABLE) {
+            return Ok(Some(Statement::CreateTable(parse_create_table(parser, temporary)?)));
+        }
+        rewind(parser, start);
+        return Ok(None);
+    }
+    if parser.parse_keyword(Keyword::SET) {
+        if at_end(parser) {
+            return Ok(Some(Statement::Set { key: None, value: None }));
+        }
+        let key = parse_quoted(parser, "a quoted key such as 'execution.runtime-mode'")?;
+        if !parser.consume_token(&Token::Eq) {
+            return Err(unexpected(&parser.peek_token(), "`=`"));
+        }
+        let value = parse_quoted(parser, "a quoted value")?;
+        return Ok(Some(Statement::Set { key: Some(key), value: Some(value) }));
+    }
+    if parser.parse_keyword(Keyword::RESET) {
+        if at_end(parser) {
+            return Ok(Some(Statement::Reset { key: None }));
+        }
+        let key = parse_quoted(parser, "a quoted key")?;
+        return Ok(Some(Statement::Reset { key: Some(key) }));
+    }
+    if parser.parse_keyword(Keyword::DESCRIBE) || parser.parse_keyword(Keyword::DESC) {
+        let name = parser.parse_object_name(false)?;
+        return Ok(Some(Statement::Describe(super::parser::single_ident(&name)?)));
+    }
+    if parser.parse_keyword(Keyword::SHOW) {
+        let what = parser.next_token();
+        let statement = match &what.token {
+            Token::Word(w) if w.keyword == Keyword::TABLES => Statement::ShowTables,
+            Token::Word(w) if w.keyword == Keyword::VIEWS => Statement::ShowViews,
+            Token::Word(w) if w.keyword == Keyword::FUNCTIONS => Statement::ShowFunctions,
+            _ => return Err(unexpected(&what, "TABLES, VIEWS or FUNCTIONS")),
+        };
+        return Ok(Some(statement));
+    }
+    Ok(None)
+}
+
+fn rewind(parser: &mut Parser, index: usize) {
+    while parser.index() > index {
+        parser.prev_token();
+    }
+}
+
+/// Consumes `word` (a keyword sqlparser does not know) if it comes next.
+fn parse_word(parser: &mut Parser, word: &str) -> bool {
+    match &parser.peek_token_ref().token {
+        Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word) => {
+            parser.next_token();
+            true
+        }
+        _ => false,
+    }
+}
+
+fn at_end(parser: &Parser) -> bool {
+    matches!(parser.peek_token_ref().token, Token::SemiColon | Token::EOF)
+}
+
+fn parse_quoted(parser: &mut Parser, what: &str) -> Result<String, StatementError> {
+    let token = parser.next_token();
+    match token.token {
+        Token::SingleQuotedString(s) => Ok(s),
+        _ => Err(unexpected(&token, what)),
+    }
+}
+
+fn parse_create_table(parser: &mut Parser, temporary: bool) -> Result<CreateTable, StatementError> {
+    let if_not_exists = parser.parse_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS]);
+    let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+    let mut table = CreateTable {
+        name,
+        if_not_exists,
+        temporary,
+        columns: Vec::new(),
+        watermark: None,
+        primary_key: Vec::new(),
+        partitioned_by: Vec::new(),
+        options: Vec::new(),
+        comment: None,
+    };
+    parser.expect_token(&Token::LParen)?;
+    loop {
+        parse_table_element(parser, &mut table)?;
+        if parser.consume_token(&Token::Comma) {
+            continue;
+        }
+        parser.expect_token(&Token::RParen)?;
+        break;
+    }
+    loop {
+        if parser.parse_keyword(Keyword::COMMENT) {
+            table.comment = Some(parse_quoted(parser, "a quoted comment")?);
+        } else if parser.parse_keywords(&[Keyword::PARTITIONED, Keyword::BY]) {
+            parser.expect_token(&Token::LParen)?;
+            table.partitioned_by = parser.parse_comma_separated(|p| p.parse_identifier())?;
+            parser.expect_token(&Token::RParen)?;
+        } else if parser.parse_keyword(Keyword::WITH) {
+            parser.expect_token(&Token::LParen)?;
+            if !parser.consume_token(&Token::RParen) {
+                loop {
+                    let key = parse_quoted(parser, "a quoted option key such as 'connector'")?;
+                    if !parser.consume_token(&Token::Eq) {
+                        return Err(unexpected(&parser.peek_token(), "`=`"));
+                    }
+                    let value = parse_quoted(parser, "a quoted option value")?;
+                    table.options.push((key, value));
+                    if parser.consume_token(&Token::Comma) {
+                        continue;
+                    }
+                    parser.expect_token(&Token::RParen)?;
+                    break;
+                }
+            }
+        } else {
+            break;
+        }
+    }
+    Ok(table)
+}
+
+fn parse_table_element(parser: &mut Parser, table: &mut CreateTable) -> Result<(), StatementError> {
+    let start = parser.peek_token();
+    if parse_word(parser, "WATERMARK") {
+        parser.expect_keyword(Keyword::FOR)?;
+        let rowtime = parser.parse_identifier()?;
+        parser.expect_keyword(Keyword::AS)?;
+        let expr = parser.parse_expr()?;
+        if table.watermark.is_some() {
+            return Err(SqlError::new("a table can declare only one WATERMARK")
+                .at(location_of(&start))
+                .into());
+        }
+        table.watermark = Some(WatermarkDef { rowtime, expr, location: location_of(&start) });
+        return Ok(());
+    }
+    if parser.parse_keyword(Keyword::CONSTRAINT) {
+        parser.parse_identifier()?;
+    }
+    if parser.parse_keywords(&[Keyword::PRIMARY, Keyword::KEY]) {
+        parser.expect_token(&Token::LParen)?;
+        table.primary_key = parser.parse_comma_separated(|p| p.parse_identifier())?;
+        parser.expect_token(&Token::RParen)?;
+        if !parser.parse_keywords(&[Keyword::NOT, Keyword::ENFORCED]) {
+            return Err(SqlError::new("Flink supports only PRIMARY KEY … NOT ENFORCED")
+                .at(location_of(&parser.peek_token()))
+                .hint("add NOT ENFORCED: Flink does not check primary keys, it relies on them")
+                .into());
+        }
+        return Ok(());
+    }
+    let name = parser.parse_identifier()?;
+    let kind = if parser.parse_keyword(Keyword::AS) {
+        ColumnKind::Computed(parser.parse_expr()?)
+    } else {
+        let ty = parse_type(parser)?;
+        if parser.parse_keyword(Keyword::METADATA) {
+            let key = if parser.parse_keyword(Keyword::FROM) {
+                Some(parse_quoted(parser, "a quoted metadata key")?)
+            } else {
+                None
+            };
+            let is_virtual = parser.parse_keyword(Keyword::VIRTUAL);
+            ColumnKind::Metadata { ty, key, is_virtual }
+        } else {
+            ColumnKind::Physical(ty)
+        }
+    };
+    if parser.parse_keywords(&[Keyword::PRIMARY, Keyword::KEY]) {
+        parser.expect_keywords(&[Keyword::NOT, Keyword::ENFORCED])?;
+        table.primary_key = vec![name.clone()];
+    }
+    let comment = if parser.parse_keyword(Keyword::COMMENT) {
+        Some(parse_quoted(parser, "a quoted comment")?)
+    } else {
+        None
+    };
+    table.columns.push(ColumnDef { name, kind, comment, location: location_of(&start) });
+    Ok(())
+}
+
+/// Reads a Flink type: `INT`, `VARCHAR(6)`, `TIMESTAMP(3)`, `ROW<a INT, b STRING>`, … and an
+/// optional `NOT NULL`/`NULL`.
+pub(super) fn parse_type(parser: &mut Parser) -> Result<SqlType, StatementError> {
+    let token = parser.next_token();
+    let Token::Word(word) = &token.token else {
+        return Err(unexpected(&token, "a type such as INT, DOUBLE, STRING or TIMESTAMP(3)"));
+    };
+    let name = word.value.to_ascii_uppercase();
+    let data_type = match name.as_str() {
+        "BOOLEAN" | "BOOL" => DataType::Boolean,
+        "TINYINT" => DataType::TinyInt,
+        "SMALLINT" => DataType::SmallInt,
+        "INT" | "INTEGER" => DataType::Int,
+        "BIGINT" => DataType::BigInt,
+        "FLOAT" | "REAL" => DataType::Float,
+        "DOUBLE" => {
+            let _ = parser.parse_keyword(Keyword::PRECISION);
+            DataType::Double
+        }
+        "DECIMAL" | "DEC" | "NUMERIC" => {
+            let args = parse_type_args(parser)?;
+            let precision = args.first().copied().unwrap_or(10);
+            let scale = args.get(1).copied().unwrap_or(0);
+            if !(1..=38).contains(&precision) || scale > precision {
+                return Err(SqlError::new(format!(
+                    "DECIMAL({precision}, {scale}) is out of range: precision is 1..38 and scale at most the precision"
+                ))
+                .at(location_of(&token))
+                .into());
+            }
+            DataType::Decimal { precision: precision as u8, scale: scale as u8 }
+        }
+        "CHAR" | "CHARACTER" => DataType::Char(one_arg(parser, 1)?),
+        "VARCHAR" => DataType::Varchar(one_arg(parser, 1)?),
+        "STRING" => DataType::Varchar(crate::types::STRING_LENGTH),
+        "DATE" => DataType::Date,
+        "TIME" => {
+            let p = one_arg(parser, 0)?;
+            let _ = parser.parse_keywords(&[Keyword::WITHOUT, Keyword::TIME, Keyword::ZONE]);
+            DataType::Time(p.min(9) as u8)
+        }
+        "TIMESTAMP" => {
+            let p = one_arg(parser, 6)?.min(9) as u8;
+            if parser.parse_keywords(&[Keyword::WITH, Keyword::LOCAL, Keyword::TIME, Keyword::ZONE]) {
+                DataType::TimestampLtz(p)
+            } else {
+                let _ = parser.parse_keywords(&[Keyword::WITHOUT, Keyword::TIME, Keyword::ZONE]);
+                DataType::Timestamp(p)
+            }
+        }
+        "TIMESTAMP_LTZ" => DataType::TimestampLtz(one_arg(parser, 6)?.min(9) as u8),
+        "ROW" => DataType::Row(parse_row_fields(parser)?),
+        other => {
+            return Err(SqlError::new(format!("unknown or unsupported type `{other}`"))
+                .at(location_of(&token))
+                .hint("Sluice supports BOOLEAN, TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s), CHAR(n), VARCHAR(n), STRING, DATE, TIME, TIMESTAMP(p), TIMESTAMP_LTZ(p) and ROW<…>")
+                .into())
+        }
+    };
+    let nullable = if parser.parse_keywords(&[Keyword::NOT, Keyword::NULL]) {
+        false
+    } else {
+        let _ = parser.parse_keyword(Keyword::NULL);
+        true
+    };
+    Ok(SqlType::nullable(data_type).with_nullable(nullable))
+}
+
+fn parse_type_args(parser: &mut Parser) -> Result<Vec<u32>, StatementError> {
+    let mut args = Vec::new();
+    if parser.consume_token(&Token::LParen) {
+        loop {
+            let token = parser.next_token();
+            match &token.token {
+                Token::Number(n, _) => match n.parse::<u32>() {
+                    Ok(v) => args.push(v),
+                    Err(_) => return Err(unexpected(&token, "a length or precision")),
+                },
+                _ => return Err(unexpected(&token, "a length or precision")),
+            }
+            if parser.consume_token(&Token::Comma) {
+                continue;
+            }
+            parser.expect_token(&Token::RParen)?;
+            break;
+        }
+    }
+    Ok(args)
+}
+
+fn one_arg(parser: &mut Parser, default: u32) -> Result<u32, StatementError> {
+    let args = parse_type_args(parser)?;
+    if args.len() > 1 {
+        return Err(unexpected(&parser.peek_token(), "one length or precision"));
+    }
+    Ok(args.first().copied().unwrap_or(default))
+}
+
+fn parse_row_fields(parser: &mut Parser) -> Result<Vec<Field>, StatementError> {
+    let (open, close) = if parser.consume_token(&Token::Lt) {
+        (Token::Lt, Token::Gt)
+    } else {
+        parser.expect_token(&Token::LParen)?;
+        (Token::LParen, Token::RParen)
+    };
+    let _ = open;
+    let mut fields = Vec::new();
+    loop {
+        let name: Ident = parser.parse_identifier()?;
+        let ty = parse_type(parser)?;
+        if parser.parse_keyword(Keyword::COMMENT) {
+            parse_quoted(parser, "a quoted comment")?;
+        }
+        fields.push(Field { name: name.value, ty });
+        if parser.consume_token(&Token::Comma) {
+            continue;
+        }
+        // `ROW<a ROW<b INT>>` ends in `>>`, which the tokenizer reads as one shift token.
+        if close == Token::Gt && parser.peek_token_ref().token == Token::ShiftRight {
+            return Err(unexpected(&parser.peek_token(), "`> >` (write nested ROW types with a space between the closing brackets)"));
+        }
+        parser.expect_token(&close)?;
+        break;
+    }
+    Ok(fields)
+}
+
+/// Parses a type from text, e.g. the type of a `CAST` as sqlparser prints it.
+pub fn parse_type_text(text: &str) -> Result<SqlType, SqlError> {
+    let dialect = FlinkDialect;
+    let tokens = Tokenizer::new(&dialect, text)
+        .tokenize_with_location()
+        .map_err(|e| SqlError::new(e.to_string()))?;
+    let mut parser = Parser::new(&dialect).with_tokens_with_locations(tokens);
+    let ty = parse_type(&mut parser).map_err(|e| match e {
+        StatementError::Sql(e) => e,
+        StatementError::Parser(e) => SqlError::new(e.to_string()),
+    })?;
+    if parser.peek_token_ref().token != Token::EOF {
+        return Err(SqlError::new(format!("unsupported type `{text}`")));
+    }
+    Ok(ty)
+}

@@ -1,0 +1,116 @@
+//! Flink's SQL dialect, as hooks on sqlparser (no fork).
+//!
+//! sqlparser already reads most of Flink's query syntax. What it lacks at the expression level
+//! is the table argument of window table functions: `HOP(TABLE t [PARTITION BY k], …)`. The
+//! [`FlinkDialect::parse_prefix`] hook reads `TABLE name [PARTITION BY k, …]` wherever an
+//! expression may start and represents it as a call of the reserved function [`TABLE_ARG`];
+//! [`table_arg`] turns that call back into its parts for the planner. Statement-level Flink
+//! syntax (`CREATE TABLE` with `WATERMARK FOR`, computed columns, …) is read in [`super::ddl`].
+
+use sqlparser::ast::{
+    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident,
+    ObjectName, ObjectNamePart,
+};
+use sqlparser::dialect::Dialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::Token;
+
+/// The name under which a `TABLE t` argument travels through sqlparser's AST.
+pub const TABLE_ARG: &str = "$table";
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FlinkDialect;
+
+impl Dialect for FlinkDialect {
+    fn is_delimited_identifier_start(&self, ch: char) -> bool {
+        ch == '`'
+    }
+
+    fn is_identifier_start(&self, ch: char) -> bool {
+        ch.is_alphabetic() || ch == '_'
+    }
+
+    fn is_identifier_part(&self, ch: char) -> bool {
+        ch.is_alphanumeric() || ch == '_' || ch == '$'
+    }
+
+    fn supports_group_by_expr(&self) -> bool {
+        true
+    }
+
+    fn supports_named_fn_args_with_rarrow_operator(&self) -> bool {
+        true
+    }
+
+    fn supports_window_clause_named_window_reference(&self) -> bool {
+        true
+    }
+
+    fn supports_filter_during_aggregation(&self) -> bool {
+        true
+    }
+
+    fn parse_prefix(&self, parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+        // `TABLE t` only appears as a function argument; elsewhere TABLE is not an expression.
+        if !parser.peek_keyword(Keyword::TABLE) {
+            return None;
+        }
+        if matches!(parser.peek_nth_token_ref(1).token, Token::LParen) {
+            return None;
+        }
+        parser.next_token();
+        Some(parse_table_arg(parser))
+    }
+}
+
+fn parse_table_arg(parser: &mut Parser) -> Result<Expr, ParserError> {
+    let name = parser.parse_object_name(false)?;
+    let mut args = vec![FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::CompoundIdentifier(
+        name.0.iter().filter_map(|p| p.as_ident().cloned()).collect(),
+    )))];
+    if parser.parse_keywords(&[Keyword::PARTITION, Keyword::BY]) {
+        // Flink's grammar: `PARTITION BY k` or `PARTITION BY (k1, k2)`; a comma after a single
+        // key starts the function's next argument.
+        let keys = match parser.parse_expr()? {
+            Expr::Tuple(keys) => keys,
+            Expr::Nested(key) => vec![*key],
+            key => vec![key],
+        };
+        for key in keys {
+            args.push(FunctionArg::Unnamed(FunctionArgExpr::Expr(key)));
+        }
+    }
+    Ok(Expr::Function(Function {
+        name: ObjectName(vec![ObjectNamePart::Identifier(Ident::new(TABLE_ARG))]),
+        uses_odbc_syntax: false,
+        parameters: FunctionArguments::None,
+        args: FunctionArguments::List(FunctionArgumentList {
+            duplicate_treatment: None,
+            args,
+            clauses: vec![],
+        }),
+        filter: None,
+        null_treatment: None,
+        over: None,
+        within_group: vec![],
+    }))
+}
+
+/// A `TABLE t [PARTITION BY k, …]` argument: the table's name parts and the partition keys.
+pub fn table_arg(expr: &Expr) -> Option<(Vec<Ident>, Vec<Expr>)> {
+    let Expr::Function(f) = expr else { return None };
+    if f.name.0.len() != 1 || f.name.0[0].as_ident()?.value != TABLE_ARG {
+        return None;
+    }
+    let FunctionArguments::List(list) = &f.args else { return None };
+    let mut exprs = list.args.iter().filter_map(|a| match a {
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e.clone()),
+        _ => None,
+    });
+    let name = match exprs.next()? {
+        Expr::CompoundIdentifier(parts) => parts,
+        _ => return None,
+    };
+    Some((name, exprs.collect()))
+}

@@ -1,0 +1,204 @@
+//! SQL text → [`Located`] statements. Dispatches on the first keywords: Flink's own statement
+//! forms are read in [`super::ddl`]; everything else goes to sqlparser with [`FlinkDialect`].
+
+use sqlparser::ast::{self, Statement as SqlStatement};
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Token, TokenWithSpan};
+
+use super::ast::{Located, Statement};
+use super::dialect::FlinkDialect;
+use super::{ddl, Location, SqlError};
+
+/// Parses a script of `;`-separated statements.
+pub fn parse_script(text: &str) -> Result<Vec<Located>, SqlError> {
+    let dialect = FlinkDialect;
+    let mut parser = Parser::new(&dialect)
+        .with_recursion_limit(64)
+        .try_with_sql(text)
+        .map_err(|e| parser_error(e, text))?;
+    let lines = LineIndex::new(text);
+    let mut out = Vec::new();
+    loop {
+        while parser.consume_token(&Token::SemiColon) {}
+        let start = parser.peek_token();
+        if start.token == Token::EOF {
+            break;
+        }
+        let statement = parse_statement(&mut parser).map_err(|e| match e {
+            StatementError::Parser(e) => parser_error(e, text),
+            StatementError::Sql(e) => e,
+        })?;
+        let end = parser.peek_token();
+        if !matches!(end.token, Token::SemiColon | Token::EOF) {
+            return Err(match unexpected(&end, "';' or the end of the statement") {
+                StatementError::Sql(e) => e,
+                StatementError::Parser(e) => parser_error(e, text),
+            });
+        }
+        let location = location_of(&start);
+        let text = lines.slice(text, location, location_of(&end)).trim().to_string();
+        out.push(Located { statement, location, text });
+    }
+    Ok(out)
+}
+
+pub(super) enum StatementError {
+    Parser(ParserError),
+    Sql(SqlError),
+}
+
+impl From<ParserError> for StatementError {
+    fn from(e: ParserError) -> Self {
+        StatementError::Parser(e)
+    }
+}
+
+impl From<SqlError> for StatementError {
+    fn from(e: SqlError) -> Self {
+        StatementError::Sql(e)
+    }
+}
+
+fn parse_statement(parser: &mut Parser) -> Result<Statement, StatementError> {
+    let first = parser.peek_token();
+    if parser.parse_keyword(Keyword::EXPLAIN) {
+        // Flink also accepts `EXPLAIN PLAN FOR`.
+        let _ = parser.parse_keywords(&[Keyword::PLAN, Keyword::FOR]);
+        let start = parser.peek_token();
+        let inner = parse_statement(parser)?;
+        return Ok(Statement::Explain(Box::new(Located {
+            statement: inner,
+            location: location_of(&start),
+            text: String::new(),
+        })));
+    }
+    if let Some(statement) = ddl::parse_flink_statement(parser)? {
+        return Ok(statement);
+    }
+    let statement = parser.parse_statement()?;
+    convert(statement).map_err(|e| StatementError::Sql(e.or_at(location_of(&first))))
+}
+
+/// Maps the sqlparser statements Sluice runs onto [`Statement`].
+fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
+    Ok(match statement {
+        SqlStatement::Query(query) => Statement::Query(query),
+        SqlStatement::Insert(insert) => {
+            let table = match &insert.table {
+                ast::TableObject::TableName(name) => single_ident(name)?,
+                _ => return Err(SqlError::new("INSERT INTO expects a table name")),
+            };
+            let Some(query) = insert.source else {
+                return Err(SqlError::new("INSERT INTO expects a query"));
+            };
+            if !insert.columns.is_empty() {
+                return Err(SqlError::new("INSERT INTO with a column list is not supported yet")
+                    .hint("select the columns in the sink's order instead"));
+            }
+            Statement::Insert { table, query }
+        }
+        SqlStatement::CreateView(view) => Statement::CreateView {
+            name: single_ident(&view.name)?,
+            query: view.query,
+            if_not_exists: view.if_not_exists,
+            temporary: view.temporary,
+        },
+        SqlStatement::Drop { object_type, if_exists, names, .. } => {
+            let view = match object_type {
+                ast::ObjectType::Table => false,
+                ast::ObjectType::View => true,
+                other => return Err(SqlError::new(format!("DROP {other} is not supported"))),
+            };
+            let [name] = names.as_slice() else {
+                return Err(SqlError::new("DROP takes one name"));
+            };
+            Statement::Drop { name: single_ident(name)?, if_exists, view }
+        }
+        SqlStatement::ExplainTable { table_name, .. } => Statement::Describe(single_ident(&table_name)?),
+        SqlStatement::ShowTables { .. } => Statement::ShowTables,
+        SqlStatement::ShowViews { .. } => Statement::ShowViews,
+        SqlStatement::ShowFunctions { .. } => Statement::ShowFunctions,
+        other => {
+            let text = other.to_string();
+            let head: String = text.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+            return Err(SqlError::new(format!("`{head}` statements are not supported"))
+                .hint("Sluice runs CREATE TABLE/VIEW, DROP, SELECT, INSERT INTO, SET, RESET, SHOW, DESCRIBE and EXPLAIN"));
+        }
+    })
+}
+
+pub(super) fn single_ident(name: &ast::ObjectName) -> Result<ast::Ident, SqlError> {
+    // Catalog and database qualifiers name the only ones there are; the last part is the table.
+    name.0
+        .last()
+        .and_then(|p| p.as_ident().cloned())
+        .ok_or_else(|| SqlError::new(format!("`{name}` is not a table name")))
+}
+
+pub(super) fn location_of(token: &TokenWithSpan) -> Location {
+    Location { line: token.span.start.line as u32, column: token.span.start.column as u32 }
+}
+
+pub(super) fn unexpected(found: &TokenWithSpan, expected: &str) -> StatementError {
+    let what = match &found.token {
+        Token::EOF => "the end of the text".to_string(),
+        t => format!("`{t}`"),
+    };
+    StatementError::Sql(SqlError::new(format!("expected {expected}, found {what}")).at(location_of(found)))
+}
+
+/// Turns sqlparser's message (`… at Line: 3, Column: 7`) into a located [`SqlError`].
+pub(super) fn parser_error(e: ParserError, text: &str) -> SqlError {
+    let message = match e {
+        ParserError::TokenizerError(m) | ParserError::ParserError(m) => m,
+        ParserError::RecursionLimitExceeded => {
+            return SqlError::new("the statement is nested too deeply").hint("simplify the expression")
+        }
+    };
+    let (body, location) = match message.rfind(" at Line: ") {
+        Some(i) => {
+            let tail = &message[i + " at Line: ".len()..];
+            let mut nums = tail.split(", Column: ").map(|n| n.trim().parse::<u32>().ok());
+            match (nums.next().flatten(), nums.next().flatten()) {
+                (Some(line), Some(column)) => (message[..i].to_string(), Some(Location { line, column })),
+                _ => (message.clone(), None),
+            }
+        }
+        None => (message.clone(), None),
+    };
+    let body = body.replacen("Expected: ", "expected ", 1).replace(", found: ", ", found ");
+    let mut err = SqlError::new(body);
+    if let Some(loc) = location {
+        err = err.at(loc);
+    } else if text.trim().is_empty() {
+        err = err.hint("the paragraph is empty");
+    }
+    err
+}
+
+/// Byte offsets of line starts, to cut a statement's text out of the script.
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex(starts)
+    }
+    fn offset(&self, text: &str, loc: Location) -> usize {
+        if loc.line == 0 {
+            return text.len();
+        }
+        let Some(&line_start) = self.0.get(loc.line as usize - 1) else { return text.len() };
+        // Columns count characters, not bytes.
+        text[line_start..]
+            .char_indices()
+            .nth(loc.column.saturating_sub(1) as usize)
+            .map_or(text.len(), |(i, _)| line_start + i)
+    }
+    fn slice<'a>(&self, text: &'a str, from: Location, to: Location) -> &'a str {
+        let (a, b) = (self.offset(text, from), self.offset(text, to));
+        text.get(a..b.max(a)).unwrap_or("")
+    }
+}

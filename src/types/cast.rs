@@ -1,0 +1,107 @@
+//! Casting one value between SQL types, with Flink's rules for the common cases. `None` means
+//! the cast fails (CAST raises an error, TRY_CAST gives NULL).
+
+use super::{time, DataType, Value};
+
+pub fn cast_value(v: &Value, from: &DataType, to: &DataType) -> Option<Value> {
+    use DataType as T;
+    if v.is_null() {
+        return Some(Value::Null);
+    }
+    if from == to {
+        return Some(v.clone());
+    }
+    Some(match (v, to) {
+        (_, t) if t.is_string() => {
+            let s = match (v, from) {
+                (Value::Double(d), T::Float) => format!("{}", *d as f32),
+                (Value::Timestamp(ms), _) => time::format_timestamp(*ms).replace('T', " "),
+                _ => v.to_string(),
+            };
+            let s = match t {
+                T::Char(n) | T::Varchar(n) if s.chars().count() > *n as usize => s.chars().take(*n as usize).collect(),
+                _ => s,
+            };
+            Value::Str(s.into())
+        }
+        (Value::Str(s), t) => parse_as(s.trim(), t)?,
+        (Value::Int(i), t) if t.is_integer() => Value::Int(fit_integer(*i as i128, t)?),
+        (Value::Int(i), T::Float | T::Double) => Value::Double(*i as f64),
+        (Value::Int(i), T::Decimal { precision, scale }) => {
+            Value::Decimal(fit_decimal((*i as i128).checked_mul(10i128.pow(*scale as u32))?, *precision)?, *scale)
+        }
+        (Value::Int(i), T::Boolean) => Value::Bool(*i != 0),
+        (Value::Int(i), T::Timestamp(_) | T::TimestampLtz(_)) => Value::Timestamp(i.checked_mul(1000)?),
+        (Value::Double(d), t) if t.is_integer() => {
+            if !d.is_finite() {
+                return None;
+            }
+            Value::Int(fit_integer(d.trunc() as i128, t)?)
+        }
+        (Value::Double(d), T::Float) => Value::Double(*d as f32 as f64),
+        (Value::Double(d), T::Double) => Value::Double(*d),
+        (Value::Double(d), T::Decimal { precision, scale }) => {
+            let scaled = (d * 10f64.powi(*scale as i32)).round();
+            if !scaled.is_finite() || scaled.abs() >= 1e38 {
+                return None;
+            }
+            Value::Decimal(fit_decimal(scaled as i128, *precision)?, *scale)
+        }
+        (Value::Double(d), T::Boolean) => Value::Bool(*d != 0.0),
+        (Value::Decimal(u, s), t) if t.is_integer() => Value::Int(fit_integer(u / 10i128.pow(*s as u32), t)?),
+        (Value::Decimal(u, s), T::Float | T::Double) => Value::Double(*u as f64 / 10f64.powi(*s as i32)),
+        (Value::Decimal(u, s), T::Decimal { precision, scale }) => {
+            let rescaled = if scale >= s {
+                u.checked_mul(10i128.pow((scale - s) as u32))?
+            } else {
+                let div = 10i128.pow((s - scale) as u32);
+                // Round half up, as Flink does.
+                let q = u / div;
+                let r = (u % div).abs() * 2;
+                q + if r >= div { u.signum() } else { 0 }
+            };
+            Value::Decimal(fit_decimal(rescaled, *precision)?, *scale)
+        }
+        (Value::Bool(b), t) if t.is_numeric() => cast_value(&Value::Int(*b as i64), &T::BigInt, t)?,
+        (Value::Timestamp(ms), T::Timestamp(_) | T::TimestampLtz(_)) => Value::Timestamp(*ms),
+        (Value::Timestamp(ms), T::Date) => Value::Date(ms.div_euclid(86_400_000) as i32),
+        (Value::Timestamp(ms), T::Time(_)) => Value::Time(ms.rem_euclid(86_400_000) as i32),
+        (Value::Date(d), T::Timestamp(_) | T::TimestampLtz(_)) => Value::Timestamp(*d as i64 * 86_400_000),
+        _ => return None,
+    })
+}
+
+fn parse_as(s: &str, to: &DataType) -> Option<Value> {
+    use DataType as T;
+    Some(match to {
+        T::Boolean => match s.to_ascii_lowercase().as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => return None,
+        },
+        t if t.is_integer() => Value::Int(fit_integer(s.parse::<i128>().ok()?, t)?),
+        T::Float | T::Double => Value::Double(s.parse().ok()?),
+        T::Decimal { .. } => {
+            let d: f64 = s.parse().ok()?;
+            cast_value(&Value::Double(d), &T::Double, to)?
+        }
+        T::Date => Value::Date(time::parse_date(s)?),
+        T::Time(_) => Value::Time(time::parse_time(s)?),
+        T::Timestamp(_) | T::TimestampLtz(_) => Value::Timestamp(time::parse_timestamp(s)?),
+        _ => return None,
+    })
+}
+
+fn fit_integer(v: i128, to: &DataType) -> Option<i64> {
+    let (lo, hi) = match to {
+        DataType::TinyInt => (i8::MIN as i128, i8::MAX as i128),
+        DataType::SmallInt => (i16::MIN as i128, i16::MAX as i128),
+        DataType::Int => (i32::MIN as i128, i32::MAX as i128),
+        _ => (i64::MIN as i128, i64::MAX as i128),
+    };
+    (lo..=hi).contains(&v).then_some(v as i64)
+}
+
+fn fit_decimal(unscaled: i128, precision: u8) -> Option<i128> {
+    (unscaled.unsigned_abs() < 10u128.pow(precision as u32)).then_some(unscaled)
+}

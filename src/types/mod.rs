@@ -1,0 +1,14 @@
+//! The data model every layer shares: SQL types as Flink names them, values at the edges, and the
+//! columnar batches of changes that flow between streaming operators.
+
+mod batch;
+mod cast;
+mod data_type;
+mod time;
+mod value;
+
+pub use cast::cast_value;
+pub use batch::{Batch, BatchBuilder, Column, ColumnData, RowKind, StrColumn};
+pub use data_type::{DataType, Field, SqlType, STRING_LENGTH};
+pub use time::{format_date, format_time, format_timestamp, parse_date, parse_time, parse_timestamp, write_timestamp};
+pub use value::Value;

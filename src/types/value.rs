@@ -1,0 +1,116 @@
+//! A single SQL value, as it leaves the engine: for result tables, charts, JSON lines and
+//! literals. The engine's hot path works on typed columns (`Batch`), not on `Value`s.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::time;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// TINYINT, SMALLINT, INT and BIGINT.
+    Int(i64),
+    /// FLOAT and DOUBLE.
+    Double(f64),
+    /// DECIMAL: the unscaled integer and the scale.
+    Decimal(i128, u8),
+    Str(Arc<str>),
+    /// Days since the epoch.
+    Date(i32),
+    /// Milliseconds of the day.
+    Time(i32),
+    /// Milliseconds since the epoch (TIMESTAMP and TIMESTAMP_LTZ).
+    Timestamp(i64),
+    Row(Vec<Value>),
+}
+
+impl Value {
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The value as a number, for charts and numeric summaries.
+    pub fn as_f64(&self) -> Option<f64> {
+        match *self {
+            Value::Int(i) => Some(i as f64),
+            Value::Double(d) => Some(d),
+            Value::Decimal(u, s) => Some(u as f64 / 10f64.powi(s as i32)),
+            Value::Timestamp(t) => Some(t as f64),
+            _ => None,
+        }
+    }
+
+    /// The value as Flink's JSON format writes it (and as `sluice run` prints result rows).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Double(d) => serde_json::Number::from_f64(*d).map_or(J::Null, J::Number),
+            Value::Decimal(..) => {
+                // Decimals print as JSON numbers with their exact digits.
+                serde_json::from_str(&self.to_string()).unwrap_or(J::Null)
+            }
+            Value::Row(fields) => J::Array(fields.iter().map(Value::to_json).collect()),
+            other => J::String(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("NULL"),
+            Value::Bool(b) => f.write_str(if *b { "TRUE" } else { "FALSE" }),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Double(d) => {
+                if d.is_finite() && d.fract() == 0.0 && d.abs() < 1e15 {
+                    write!(f, "{d:.1}")
+                } else {
+                    write!(f, "{d}")
+                }
+            }
+            Value::Decimal(unscaled, scale) => {
+                let scale = *scale as u32;
+                if scale == 0 {
+                    return write!(f, "{unscaled}");
+                }
+                let pow = 10i128.pow(scale);
+                let sign = if *unscaled < 0 { "-" } else { "" };
+                let abs = unscaled.unsigned_abs();
+                write!(f, "{sign}{}.{:0width$}", abs / pow as u128, abs % pow as u128, width = scale as usize)
+            }
+            Value::Str(s) => f.write_str(s),
+            Value::Date(d) => f.write_str(&time::format_date(*d)),
+            Value::Time(t) => f.write_str(&time::format_time(*t)),
+            Value::Timestamp(ms) => f.write_str(&time::format_timestamp(*ms)),
+            Value::Row(fields) => {
+                f.write_str("(")?;
+                for (i, v) in fields.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str(")")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_render_like_flink() {
+        assert_eq!(Value::Decimal(-12345, 2).to_string(), "-123.45");
+        assert_eq!(Value::Decimal(5, 3).to_string(), "0.005");
+        assert_eq!(Value::Double(2.0).to_string(), "2.0");
+        assert_eq!(Value::Timestamp(0).to_json(), serde_json::json!("1970-01-01T00:00:00.000"));
+        assert_eq!(Value::Double(135.18427600000015).to_json().to_string(), "135.18427600000015");
+    }
+}

@@ -1,0 +1,3 @@
+//! The studio in the page (Leptos).
+
+pub fn mount() {}
