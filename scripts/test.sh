@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Every test tier, cheapest first, stopping at the first that fails:
+#   native   cargo test (engine, SQL, golden tests against Flink via the `sluice` binary)
+#   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
+#   build    trunk build --release into dist/ (the page exactly as served)
+#   e2e      dist/ served on loopback, the walkthrough driven in Chromium (tests/e2e/run.mjs)
+# Installs what is missing first (scripts/setup.sh). Exits non-zero if any tier fails.
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO"
+. scripts/env.sh
+
+bold() { printf '\033[1m%s\033[0m\n' "$*"; }
+TIMES=()
+SERVER_PID=
+
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  [ -n "${SERVER_LOG:-}" ] && rm -f "$SERVER_LOG"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+summary() {
+  local t
+  for t in "${TIMES[@]}"; do echo "  $t"; done
+}
+
+# tier NAME COMMAND...: runs one tier, records its wall time, stops everything if it fails.
+tier() {
+  local name=$1
+  shift
+  bold "==> $name: $*"
+  local start=$SECONDS rc=0
+  "$@" || rc=$?
+  local took=$((SECONDS - start))
+  if [ "$rc" -ne 0 ]; then
+    TIMES+=("$name: FAILED after ${took}s (exit $rc)")
+    bold "==> $name FAILED (exit $rc) after ${took}s; later tiers not run"
+    summary
+    exit "$rc"
+  fi
+  TIMES+=("$name: ${took}s")
+  bold "==> $name passed in ${took}s"
+}
+
+wasm_tests() {
+  CHROMEDRIVER=/usr/bin/chromedriver \
+    WASM_BINDGEN_TEST_WEBDRIVER_JSON="$REPO/tests/wasm/webdriver.json" \
+    cargo test --target wasm32-unknown-unknown --tests
+}
+
+e2e() {
+  SERVER_LOG=$(mktemp)
+  node tests/e2e/serve.mjs "$REPO/dist" 0 >"$SERVER_LOG" 2>&1 &
+  SERVER_PID=$!
+  local url= i
+  for i in $(seq 1 100); do
+    url=$(sed -n 's/^listening on \(http:.*\)$/\1/p' "$SERVER_LOG")
+    [ -n "$url" ] && break
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  if [ -z "$url" ]; then
+    echo "e2e: the static server did not start:" >&2
+    cat "$SERVER_LOG" >&2
+    return 1
+  fi
+  echo "serving dist/ at $url"
+  local rc=0
+  node tests/e2e/run.mjs "$url" || rc=$?
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=
+  if [ "$rc" -ne 0 ]; then
+    echo "e2e: screenshots of each step are in tests/e2e/screenshots/" >&2
+  fi
+  return "$rc"
+}
+
+tier setup run_setup
+tier native cargo test
+tier wasm wasm_tests
+tier build trunk build --release
+tier e2e e2e
+
+bold "==> all tiers passed"
+summary
