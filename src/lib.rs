@@ -12,6 +12,7 @@ pub mod plan;
 pub mod session;
 pub mod sql;
 pub mod types;
+pub mod views;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -468,25 +468,34 @@ impl Session {
     }
 
     pub fn jobs(&self) -> Vec<JobInfo> {
-        self.jobs
-            .iter()
-            .map(|j| JobInfo {
+        self.jobs.iter().map(Self::job_info).collect()
+    }
+
+    pub fn job(&self, id: JobId) -> Option<JobInfo> {
+        self.jobs.iter().find(|j| j.id == id).map(Self::job_info)
+    }
+
+    fn job_info(j: &Job) -> JobInfo {
+        JobInfo {
                 id: j.id,
                 sql: j.sql.clone(),
                 running: j.running,
                 records_in: j.pipeline.records_in(),
                 records_out: j.pipeline.records_out(),
                 late_records_dropped: j.pipeline.late_records_dropped(),
-                watermark: j.pipeline.watermark().filter(|w| *w > i64::MIN && *w < i64::MAX),
-                error: j.error.clone(),
-            })
-            .collect()
+            watermark: j.pipeline.watermark().filter(|w| *w > i64::MIN && *w < i64::MAX),
+            error: j.error.clone(),
+        }
     }
 
     /// Starts or stops the generator feeding `stream` and sets its rate.
     pub fn set_generator(&mut self, stream: &str, running: bool, records_per_second: f64) {
         let rate = if records_per_second.is_finite() { records_per_second.clamp(0.0, 1_000_000.0) } else { 0.0 };
         for g in self.generators.iter_mut().filter(|g| g.stream == stream) {
+            if !running {
+                // Restarting later begins at that moment instead of back-filling the pause.
+                g.generator.pause();
+            }
             g.running = running;
             g.rate = rate;
             g.generator.set_rate(rate);

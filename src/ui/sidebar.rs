@@ -1,0 +1,205 @@
+//! The side panels: the catalog (tables with columns, types, watermark), the local streams
+//! with their generators, and the running jobs.
+
+use leptos::prelude::*;
+
+use super::with_session;
+use crate::session::{StreamInfo, TableInfo};
+
+/// `12345` → `12,345`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[component]
+pub fn Sidebar(tick: RwSignal<u64>) -> impl IntoView {
+    // Re-read on every tick, but the lists only re-render when their keys change, so an input
+    // the user is typing in is never replaced under them.
+    let tables = move || {
+        tick.get();
+        with_session(|s| s.tables())
+    };
+    let stream_names = move || {
+        tick.get();
+        with_session(|s| s.streams().into_iter().map(|s| s.name).collect::<Vec<_>>())
+    };
+    let job_ids = move || {
+        tick.get();
+        with_session(|s| s.jobs().into_iter().map(|j| j.id).collect::<Vec<_>>())
+    };
+
+    view! {
+        <aside class="sidebar">
+            <section class="panel" data-testid="catalog">
+                <h2>"Catalog"</h2>
+                <Show when=move || tables().is_empty()>
+                    <p class="empty">"No tables yet. Run a CREATE TABLE."</p>
+                </Show>
+                <For each=tables key=|t| format!("{t:?}") let:table>
+                    <TableEntry table=table />
+                </For>
+            </section>
+            <section class="panel" data-testid="streams">
+                <h2>"Streams"</h2>
+                <For each=stream_names key=|n| n.clone() let:name>
+                    <StreamEntry name=name tick=tick />
+                </For>
+            </section>
+            <section class="panel" data-testid="jobs">
+                <h2>"Jobs"</h2>
+                <Show when=move || job_ids().is_empty()>
+                    <p class="empty">"No jobs. A SELECT or INSERT INTO starts one."</p>
+                </Show>
+                <For each=job_ids key=|id| *id let:id>
+                    <JobEntry id=id tick=tick />
+                </For>
+            </section>
+        </aside>
+    }
+}
+
+#[component]
+fn TableEntry(table: TableInfo) -> impl IntoView {
+    let source = match &table.stream {
+        Some(stream) => format!("{} · {}", table.connector, stream),
+        None => table.connector.clone(),
+    };
+    view! {
+        <div class="catalog-table" data-table=table.name.clone()>
+            <div class="catalog-name">{table.name.clone()}<span class="catalog-source">{source}</span></div>
+            <ul class="columns">
+                {table.columns.iter().map(|c| view! {
+                    <li data-testid="column" data-name=c.name.clone() data-type=c.ty.to_string()>
+                        <span class="column-name">{c.name.clone()}</span>
+                        <span class="column-type">{c.ty.to_string()}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {table.watermark.clone().map(|w| view! {
+                <div class="watermark" data-testid="watermark">"WATERMARK " {w}</div>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
+    let info = {
+        let name = name.clone();
+        move || -> Option<StreamInfo> {
+            tick.get();
+            with_session(|s| s.streams().into_iter().find(|s| s.name == name))
+        }
+    };
+    let initial_rate = with_session(|s| s.streams().into_iter().find(|s| s.name == name).and_then(|s| s.generator).map(|g| g.records_per_second));
+    let rate_error = RwSignal::new(None::<String>);
+    let records = {
+        let info = info.clone();
+        move || info().map(|i| thousands(i.records)).unwrap_or_default()
+    };
+    let shards = {
+        let info = info.clone();
+        move || info().map(|i| i.shards).unwrap_or(0)
+    };
+    let generator = {
+        let info = info.clone();
+        move || info().and_then(|i| i.generator)
+    };
+    let toggle = {
+        let name = name.clone();
+        let generator = generator.clone();
+        move |_| {
+            if let Some(g) = generator() {
+                with_session(|s| s.set_generator(&name, !g.running, g.records_per_second));
+                tick.update(|t| *t += 1);
+            }
+        }
+    };
+    let set_rate = {
+        let name = name.clone();
+        let generator = generator.clone();
+        move |ev| {
+            let text = event_target_value(&ev);
+            match text.trim().parse::<f64>() {
+                Ok(rate) if rate.is_finite() && rate > 0.0 && rate <= 100_000.0 => {
+                    rate_error.set(None);
+                    let running = generator().is_some_and(|g| g.running);
+                    with_session(|s| s.set_generator(&name, running, rate));
+                }
+                _ => rate_error.set(Some(format!("`{text}` is not a rate: give records per second, from 0.1 to 100000"))),
+            }
+        }
+    };
+    let has_generator = initial_rate.is_some();
+    view! {
+        <div class="stream" data-stream=name.clone()>
+            <div class="stream-name">{name.clone()}</div>
+            <div class="stream-meta">
+                <span class="badge" data-testid="stream-kind">
+                    {if has_generator { "local · generator-fed" } else { "local" }}
+                </span>
+                <span>{move || format!("{} shard{}", shards(), if shards() == 1 { "" } else { "s" })}</span>
+                <span><span data-testid="stream-records">{records}</span>" records"</span>
+            </div>
+            {has_generator.then(|| {
+                let generator = generator.clone();
+                let running = move || generator().is_some_and(|g| g.running);
+                view! {
+                    <div class="generator">
+                        <button data-testid="generator-toggle" class:active=running.clone() on:click=toggle.clone()>
+                            {let running = running.clone(); move || if running() { "Stop generator" } else { "Start generator" }}
+                        </button>
+                        <label>
+                            <input type="number" min="0.1" max="100000" step="any" data-testid="generator-rate"
+                                value=initial_rate.unwrap_or(20.0) on:change=set_rate.clone() />
+                            " rec/s"
+                        </label>
+                    </div>
+                    <Show when=move || rate_error.with(Option::is_some)>
+                        <div class="error small">{move || rate_error.get().unwrap_or_default()}</div>
+                    </Show>
+                }
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn JobEntry(id: u32, tick: RwSignal<u64>) -> impl IntoView {
+    let info = move || {
+        tick.get();
+        with_session(|s| s.job(id))
+    };
+    let stop = move |_| {
+        with_session(|s| s.stop_job(id));
+        tick.update(|t| *t += 1);
+    };
+    view! {
+        <div class="job" data-job=id>
+            {move || info().map(|j| {
+                let state = if j.error.is_some() { "failed" } else if j.running { "running" } else { "stopped" };
+                let first_line = j.sql.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('%')).unwrap_or("").to_string();
+                view! {
+                    <div class="job-head">
+                        <span class=format!("status status-{state}")>{state}</span>
+                        " job " {j.id}
+                        {j.running.then(|| view! { <button class="ghost small" on:click=stop>"Stop"</button> })}
+                    </div>
+                    <div class="job-sql" title=j.sql.clone()>{first_line}</div>
+                    <div class="job-stats">
+                        {format!("{} in · {} out · {} late", thousands(j.records_in), thousands(j.records_out), thousands(j.late_records_dropped))}
+                    </div>
+                    {j.error.map(|e| view! { <div class="error small">{e}</div> })}
+                }
+            })}
+        </div>
+    }
+}
