@@ -174,6 +174,18 @@ impl Session {
         Ok(outcomes)
     }
 
+    /// Plans a single query without running it (benchmarks and tools build their own pipeline).
+    pub fn plan_query(&self, sql: &str) -> Result<Plan, SqlError> {
+        let statements = crate::sql::parse_script(sql)?;
+        match statements.as_slice() {
+            [located] => match &located.statement {
+                Statement::Query(q) => Planner::new(&self.catalog).plan_query(q).map_err(|e| e.or_at(located.location)),
+                _ => Err(SqlError::new("expected a query").at(located.location)),
+            },
+            _ => Err(SqlError::new("expected exactly one query")),
+        }
+    }
+
     /// Runs one parsed statement (the native runner goes statement by statement).
     pub fn execute_one(&mut self, located: &Located) -> Result<Outcome, SqlError> {
         self.execute_statement(located).map_err(|e| e.or_at(located.location))

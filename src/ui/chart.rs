@@ -66,7 +66,8 @@ pub fn draw_bar_chart(canvas: &HtmlCanvasElement, bars: &[Bar], caption: &str) -
         .margin(px(12.0))
         .x_label_area_size(px(28.0))
         .y_label_area_size(px(56.0))
-        .build_cartesian_2d((0..bars.len()).into_segmented(), low..high)
+        // plotters' integer ranges include their end: 0..n-1 is n segments.
+        .build_cartesian_2d((0..bars.len() - 1).into_segmented(), low..high)
         .map_err(err)?;
     let labels = |v: &SegmentValue<usize>| match v {
         SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => bars.get(*i).map(|b| b.label.clone()).unwrap_or_default(),
