@@ -101,7 +101,7 @@ fn hash_value(h: &mut impl Hasher, c: &Column, row: usize) {
         // -0.0 and 0.0 group together, as SQL's equality says.
         ColumnData::Double(v) => h.write_u64(if v[row] == 0.0 { 0 } else { v[row].to_bits() }),
         ColumnData::Decimal(v) => h.write_i128(v[row]),
-        ColumnData::Str(v) => h.write(v.get(row).as_bytes()),
+        ColumnData::Str(v) => h.write(v.get_bytes(row)),
         ColumnData::Row(fields) => fields.iter().for_each(|f| hash_value(h, f, row)),
     }
 }
@@ -121,7 +121,7 @@ fn value_equal(a: &Column, i: usize, b: &Column, j: usize) -> bool {
         (ColumnData::Int(x), ColumnData::Int(y)) => x[i] == y[j],
         (ColumnData::Double(x), ColumnData::Double(y)) => x[i] == y[j] || (x[i].is_nan() && y[j].is_nan()),
         (ColumnData::Decimal(x), ColumnData::Decimal(y)) => x[i] == y[j],
-        (ColumnData::Str(x), ColumnData::Str(y)) => x.get(i) == y.get(j),
+        (ColumnData::Str(x), ColumnData::Str(y)) => x.get_bytes(i) == y.get_bytes(j),
         (ColumnData::Row(x), ColumnData::Row(y)) => x.iter().zip(y).all(|(p, q)| value_equal(p, i, q, j)),
         _ => false,
     }

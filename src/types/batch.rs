@@ -65,6 +65,18 @@ impl StrColumn {
         // Invariant: only `push(&str)` writes bytes, one whole UTF-8 string per row.
         std::str::from_utf8(&self.bytes[a..b]).unwrap_or_default()
     }
+    /// Row `i`'s bytes, without the UTF-8 check `get` makes (for hashing and comparing).
+    #[inline]
+    pub fn get_bytes(&self, i: usize) -> &[u8] {
+        &self.bytes[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+    /// Keeps the first `len` rows.
+    pub fn truncate(&mut self, len: usize) {
+        if len < self.len() {
+            self.offsets.truncate(len + 1);
+            self.bytes.truncate(self.offsets[len] as usize);
+        }
+    }
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.len()).map(|i| self.get(i))
     }
@@ -128,6 +140,21 @@ impl Column {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Keeps the first `len` rows (undoes a partly appended row).
+    pub fn truncate(&mut self, len: usize) {
+        match &mut self.data {
+            ColumnData::Bool(v) => v.truncate(len),
+            ColumnData::Int(v) => v.truncate(len),
+            ColumnData::Double(v) => v.truncate(len),
+            ColumnData::Decimal(v) => v.truncate(len),
+            ColumnData::Str(v) => v.truncate(len),
+            ColumnData::Row(fields) => fields.iter_mut().for_each(|f| f.truncate(len)),
+        }
+        if let Some(v) = &mut self.validity {
+            v.truncate(len);
+        }
     }
 
     #[inline]

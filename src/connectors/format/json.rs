@@ -78,17 +78,6 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// A converted value, borrowing from the record where it can.
-enum Scalar<'a> {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Double(f64),
-    Decimal(i128),
-    Str(Cow<'a, str>),
-    Row(Vec<Scalar<'a>>),
-}
-
 /// Decodes JSON records into a batch of the table's physical columns.
 pub struct JsonDecoder {
     fields: Vec<Field>,
@@ -96,59 +85,58 @@ pub struct JsonDecoder {
     columns: Vec<Column>,
     len: usize,
     skipped: u64,
-    /// Per field, this record's value (reused between records).
-    row: Vec<Option<Scalar<'static>>>,
+    /// Which fields this record set (reused between records).
+    seen: Vec<bool>,
 }
 
 impl JsonDecoder {
     pub fn new(fields: &[Field], options: JsonOptions) -> Self {
         let columns = fields.iter().map(|f| Column::empty(&f.ty.data_type, 1024)).collect();
-        JsonDecoder { fields: fields.to_vec(), options, columns, len: 0, skipped: 0, row: Vec::new() }
+        JsonDecoder { fields: fields.to_vec(), options, columns, len: 0, skipped: 0, seen: vec![false; fields.len()] }
     }
 
     /// Decodes one record and appends it as a row. With `json.ignore-parse-errors` a bad record
-    /// is counted and skipped; otherwise its error is returned and nothing is appended.
+    /// is counted and skipped; otherwise its error is returned. Either way a bad record leaves
+    /// nothing behind: values written before the error are taken back.
     pub fn decode(&mut self, record: &[u8]) -> Result<(), DecodeError> {
-        let mut row: Vec<Option<Scalar<'_>>> = std::mem::take(&mut self.row).into_iter().map(|_| None).collect();
-        row.resize_with(self.fields.len(), || None);
-        let result = self.scan(record, &mut row);
-        match result {
-            Ok(()) => {
-                for ((column, value), field) in self.columns.iter_mut().zip(row.iter_mut()).zip(&self.fields) {
-                    push_scalar(column, value.take().unwrap_or(Scalar::Null), &field.ty.data_type);
-                }
-                self.len += 1;
-            }
-            Err(_) if self.options.ignore_parse_errors => self.skipped += 1,
-            Err((offset, message)) => {
-                let text = String::from_utf8_lossy(record);
-                let record = if text.chars().count() > 120 { text.chars().take(117).collect::<String>() + "..." } else { text.into_owned() };
-                return Err(DecodeError { offset, message, record });
-            }
-        }
-        row.iter_mut().for_each(|v| *v = None);
-        // The values borrowed from `record` are all gone; keep the allocation for the next one.
-        self.row = row.into_iter().map(|_| None).collect();
-        Ok(())
-    }
-
-    fn scan<'a>(&self, record: &'a [u8], row: &mut [Option<Scalar<'a>>]) -> Result<(), (usize, String)> {
         let mut p = Parser { s: record, i: 0 };
         p.ws();
-        if p.peek() != Some(b'{') {
-            return Err((p.i, "a record must be a JSON object".into()));
+        let result = if p.peek() == Some(b'{') {
+            decode_object(&mut p, &self.fields, &mut self.columns, &mut self.seen, &self.options).and_then(|()| {
+                p.ws();
+                if p.i == record.len() {
+                    Ok(())
+                } else {
+                    Err((p.i, "unexpected text after the object".into()))
+                }
+            })
+        } else {
+            Err((p.i, "a record must be a JSON object".into()))
+        };
+        match result {
+            Ok(()) => {
+                self.len += 1;
+                Ok(())
+            }
+            Err(e) => {
+                for c in &mut self.columns {
+                    c.truncate(self.len);
+                }
+                if self.options.ignore_parse_errors {
+                    self.skipped += 1;
+                    return Ok(());
+                }
+                let (offset, message) = e;
+                let text = String::from_utf8_lossy(record);
+                let record = if text.chars().count() > 120 { text.chars().take(117).collect::<String>() + "..." } else { text.into_owned() };
+                Err(DecodeError { offset, message, record })
+            }
         }
-        decode_object(&mut p, &self.fields, row, &self.options)?;
-        p.ws();
-        if p.i != record.len() {
-            return Err((p.i, "unexpected text after the object".into()));
-        }
-        Ok(())
     }
 
     /// The rows decoded since the last call.
     pub fn finish(&mut self) -> Batch {
-        let columns = self.fields.iter().map(|f| Column::empty(&f.ty.data_type, 1024)).collect();
+        let columns = self.fields.iter().map(|f| Column::empty(&f.ty.data_type, self.len.max(1024))).collect();
         let columns = std::mem::replace(&mut self.columns, columns);
         let len = std::mem::take(&mut self.len);
         Batch::new(columns, len)
@@ -159,34 +147,40 @@ impl JsonDecoder {
     }
 }
 
-fn decode_object<'a>(
-    p: &mut Parser<'a>,
-    fields: &[Field],
-    row: &mut [Option<Scalar<'a>>],
-    options: &JsonOptions,
-) -> Result<(), (usize, String)> {
+type Failure = (usize, String);
+
+/// Reads one object into one new row of `columns` (one per field). On error the columns may
+/// hold part of the row; the caller truncates them.
+fn decode_object(p: &mut Parser<'_>, fields: &[Field], columns: &mut [Column], seen: &mut [bool], options: &JsonOptions) -> Result<(), Failure> {
     p.expect(b'{')?;
+    seen.iter_mut().for_each(|s| *s = false);
     p.ws();
     if p.peek() == Some(b'}') {
         p.i += 1;
     } else {
+        // Records usually list fields in table order: try the next one first.
+        let mut expected = 0;
         loop {
             p.ws();
             let key_at = p.i;
-            let key = p.string()?;
+            let key = p.key()?;
             p.ws();
             p.expect(b':')?;
             p.ws();
-            match fields.iter().position(|f| f.name == *key) {
+            let idx = if fields.get(expected).is_some_and(|f| f.name.as_bytes() == key.as_ref()) {
+                Some(expected)
+            } else {
+                fields.iter().position(|f| f.name.as_bytes() == key.as_ref())
+            };
+            match idx {
                 Some(idx) => {
-                    let at = p.i;
-                    let value = convert(p, &fields[idx].ty.data_type, options)
-                        .map_err(|(o, m)| (o, format!("field `{}`: {m}", fields[idx].name)))?;
-                    if row[idx].is_some() {
+                    if seen[idx] {
                         return Err((key_at, format!("field `{}` appears twice", fields[idx].name)));
                     }
-                    let _ = at;
-                    row[idx] = Some(value);
+                    seen[idx] = true;
+                    expected = idx + 1;
+                    decode_value(p, &fields[idx].ty.data_type, &mut columns[idx], options)
+                        .map_err(|(o, m)| (o, format!("field `{}`: {m}", fields[idx].name)))?;
                 }
                 None => p.skip_value()?,
             }
@@ -198,62 +192,83 @@ fn decode_object<'a>(
             }
         }
     }
-    if options.fail_on_missing_field {
-        if let Some(i) = row.iter().position(Option::is_none) {
-            return Err((p.i, format!("field `{}` is missing ('json.fail-on-missing-field' is true)", fields[i].name)));
+    for (i, s) in seen.iter().enumerate() {
+        if !s {
+            if options.fail_on_missing_field {
+                return Err((p.i, format!("field `{}` is missing ('json.fail-on-missing-field' is true)", fields[i].name)));
+            }
+            columns[i].push_null();
         }
     }
     Ok(())
 }
 
-/// Converts the value at the parser's position to a column of type `ty`.
-fn convert<'a>(p: &mut Parser<'a>, ty: &DataType, options: &JsonOptions) -> Result<Scalar<'a>, (usize, String)> {
+/// Marks the row just appended to `column` as not NULL.
+#[inline]
+fn valid(column: &mut Column) {
+    if let Some(v) = &mut column.validity {
+        v.push(true);
+    }
+}
+
+/// Converts the value at the parser's position and appends it to `column` (of type `ty`).
+fn decode_value(p: &mut Parser<'_>, ty: &DataType, column: &mut Column, options: &JsonOptions) -> Result<(), Failure> {
     let at = p.i;
-    let err = |m: String| Err((at, m));
     match p.peek() {
-        None => return err("the record ends where a value should be".into()),
+        None => return Err((at, "the record ends where a value should be".into())),
         Some(b'n') => {
             p.literal(b"null")?;
-            return Ok(Scalar::Null);
+            column.push_null();
+            return Ok(());
         }
         _ => {}
     }
-    match ty {
-        DataType::Row(fields) => {
+    match (ty, &mut column.data) {
+        (DataType::Row(fields), ColumnData::Row(children)) => {
             if p.peek() != Some(b'{') {
-                return err(format!("expected an object for {ty}"));
+                return Err((at, format!("expected an object for {ty}")));
             }
-            let mut nested: Vec<Option<Scalar<'a>>> = (0..fields.len()).map(|_| None).collect();
-            decode_object(p, fields, &mut nested, options)?;
-            Ok(Scalar::Row(nested.into_iter().map(|v| v.unwrap_or(Scalar::Null)).collect()))
+            let mut seen = vec![false; fields.len()];
+            decode_object(p, fields, children, &mut seen, options)?;
+            valid(column);
         }
-        DataType::Char(_) | DataType::Varchar(_) => {
+        (DataType::Char(_) | DataType::Varchar(_), ColumnData::Str(v)) => {
             if p.peek() == Some(b'"') {
-                Ok(Scalar::Str(p.string()?))
+                v.push(&p.string()?);
             } else {
                 // Flink keeps a non-string value as its JSON text.
                 let start = p.i;
                 p.skip_value()?;
-                Ok(Scalar::Str(Cow::Owned(String::from_utf8_lossy(&p.s[start..p.i]).into_owned())))
+                v.push(&String::from_utf8_lossy(&p.s[start..p.i]));
             }
+            valid(column);
         }
-        DataType::Boolean => match p.peek() {
-            Some(b't') => p.literal(b"true").map(|_| Scalar::Bool(true)),
-            Some(b'f') => p.literal(b"false").map(|_| Scalar::Bool(false)),
-            Some(b'"') => Ok(Scalar::Bool(p.string()?.trim().eq_ignore_ascii_case("true"))),
-            _ => err(format!("expected a boolean for {ty}")),
-        },
-        DataType::TinyInt | DataType::SmallInt | DataType::Int | DataType::BigInt => {
-            let (text, quoted) = p.number_or_string()?;
-            let text = text.trim();
-            let v = match text.parse::<i64>() {
-                Ok(v) => v,
-                // Jackson's canConvertToInt accepts a fractional number and truncates it.
-                Err(_) if !quoted => match text.parse::<f64>() {
-                    Ok(d) if d.is_finite() => d.trunc() as i64,
-                    _ => return err(format!("`{text}` is not a number")),
-                },
-                Err(_) => return err(format!("`{text}` is not an integer")),
+        (DataType::Boolean, ColumnData::Bool(v)) => {
+            let b = match p.peek() {
+                Some(b't') => p.literal(b"true").map(|_| true)?,
+                Some(b'f') => p.literal(b"false").map(|_| false)?,
+                Some(b'"') => p.string()?.trim().eq_ignore_ascii_case("true"),
+                _ => return Err((at, format!("expected a boolean for {ty}"))),
+            };
+            v.push(b);
+            valid(column);
+        }
+        (DataType::TinyInt | DataType::SmallInt | DataType::Int | DataType::BigInt, ColumnData::Int(v)) => {
+            let n = match p.integer() {
+                Some(n) => n,
+                None => {
+                    let (text, quoted) = p.number_or_string()?;
+                    let text = text.trim();
+                    match text.parse::<i64>() {
+                        Ok(n) => n,
+                        // Jackson's canConvertToInt accepts a fractional number and truncates it.
+                        Err(_) if !quoted => match text.parse::<f64>() {
+                            Ok(d) if d.is_finite() => d.trunc() as i64,
+                            _ => return Err((at, format!("`{text}` is not a number"))),
+                        },
+                        Err(_) => return Err((at, format!("`{text}` is not an integer"))),
+                    }
+                }
             };
             let (lo, hi) = match ty {
                 DataType::TinyInt => (i8::MIN as i64, i8::MAX as i64),
@@ -261,50 +276,110 @@ fn convert<'a>(p: &mut Parser<'a>, ty: &DataType, options: &JsonOptions) -> Resu
                 DataType::Int => (i32::MIN as i64, i32::MAX as i64),
                 _ => (i64::MIN, i64::MAX),
             };
-            if v < lo || v > hi {
-                return err(format!("{v} is out of range for {ty}"));
+            if n < lo || n > hi {
+                return Err((at, format!("{n} is out of range for {ty}")));
             }
-            Ok(Scalar::Int(v))
+            v.push(n);
+            valid(column);
         }
-        DataType::Float | DataType::Double => {
+        (DataType::Float | DataType::Double, ColumnData::Double(v)) => {
             let (text, _) = p.number_or_string()?;
             let text = text.trim();
-            match text {
-                "NaN" => Ok(Scalar::Double(f64::NAN)),
-                "Infinity" => Ok(Scalar::Double(f64::INFINITY)),
-                "-Infinity" => Ok(Scalar::Double(f64::NEG_INFINITY)),
-                _ => match text.parse::<f64>() {
-                    Ok(d) if matches!(ty, DataType::Float) => Ok(Scalar::Double(d as f32 as f64)),
-                    Ok(d) => Ok(Scalar::Double(d)),
-                    Err(_) => err(format!("`{text}` is not a number")),
-                },
-            }
+            let d = match text {
+                "NaN" => f64::NAN,
+                "Infinity" => f64::INFINITY,
+                "-Infinity" => f64::NEG_INFINITY,
+                _ => text.parse::<f64>().map_err(|_| (at, format!("`{text}` is not a number")))?,
+            };
+            v.push(if matches!(ty, DataType::Float) { d as f32 as f64 } else { d });
+            valid(column);
         }
-        DataType::Decimal { precision, scale } => {
+        (DataType::Decimal { precision, scale }, ColumnData::Decimal(v)) => {
             let (text, _) = p.number_or_string()?;
             match parse_decimal(text.trim(), *precision, *scale) {
-                Some(u) => Ok(Scalar::Decimal(u)),
+                Some(u) => {
+                    v.push(u);
+                    valid(column);
+                }
                 // Flink turns a decimal that does not fit into NULL.
-                None if text.trim().parse::<f64>().is_ok() => Ok(Scalar::Null),
-                None => err(format!("`{text}` is not a decimal")),
+                None if text.trim().parse::<f64>().is_ok() => column.push_null(),
+                None => return Err((at, format!("`{text}` is not a decimal"))),
             }
         }
-        DataType::Date => {
+        (DataType::Date, ColumnData::Int(v)) => {
             let s = p.string_value(ty)?;
-            parse_date(&s).map(|d| Scalar::Int(d as i64)).ok_or((at, format!("`{s}` is not a date (yyyy-MM-dd)")))
+            v.push(parse_date(&s).ok_or((at, format!("`{s}` is not a date (yyyy-MM-dd)")))? as i64);
+            valid(column);
         }
-        DataType::Time(_) => {
+        (DataType::Time(_), ColumnData::Int(v)) => {
             let s = p.string_value(ty)?;
-            parse_time(&s).map(|t| Scalar::Int(t as i64)).ok_or((at, format!("`{s}` is not a time (HH:mm:ss)")))
+            v.push(parse_time(&s).ok_or((at, format!("`{s}` is not a time (HH:mm:ss)")))? as i64);
+            valid(column);
         }
-        DataType::Timestamp(_) | DataType::TimestampLtz(_) => {
+        (DataType::Timestamp(_) | DataType::TimestampLtz(_), ColumnData::Int(v)) => {
             let s = p.string_value(ty)?;
-            parse_json_timestamp(&s, options.timestamp_standard, matches!(ty, DataType::TimestampLtz(_)))
-                .map(Scalar::Int)
-                .map_err(|m| (at, m))
+            let ltz = matches!(ty, DataType::TimestampLtz(_));
+            let ms = match fast_timestamp(s.as_bytes(), options.timestamp_standard, ltz) {
+                Some(ms) => ms,
+                None => parse_json_timestamp(&s, options.timestamp_standard, ltz).map_err(|m| (at, m))?,
+            };
+            v.push(ms);
+            valid(column);
         }
-        DataType::Interval | DataType::Null => err(format!("a JSON value cannot be read as {ty}")),
+        _ => return Err((at, format!("a JSON value cannot be read as {ty}"))),
     }
+    Ok(())
+}
+
+/// The common timestamp layout `yyyy-MM-dd?HH:mm:ss[.f…]` read straight from bytes; `None`
+/// sends anything else to the general parser (which also explains what is wrong).
+#[inline]
+fn fast_timestamp(b: &[u8], standard: TimestampStandard, ltz: bool) -> Option<i64> {
+    let b = if ltz { b.strip_suffix(b"Z")? } else { b };
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let sep = if standard == TimestampStandard::Sql { b' ' } else { b'T' };
+    if b[10] != sep {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        b[r].iter().try_fold(0i64, |n, &c| c.is_ascii_digit().then(|| n * 10 + (c - b'0') as i64))
+    };
+    let (y, m, d, h, mi, sec) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut ms = 0;
+    match &b[19..] {
+        [] => {}
+        [b'.', frac @ ..] if !frac.is_empty() && frac.len() <= 9 && frac.iter().all(u8::is_ascii_digit) => {
+            for i in 0..3 {
+                ms = ms * 10 + frac.get(i).map_or(0, |c| (c - b'0') as i64);
+            }
+        }
+        _ => return None,
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 31,
+    };
+    if !(1..=12).contains(&m) || d < 1 || d > month_days || h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    let days = days_from_civil(y, m as u32, d as u32);
+    Some(days * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000 + ms)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// A timestamp in the table's standard: SQL `yyyy-MM-dd HH:mm:ss[.f…]` or ISO-8601
@@ -355,57 +430,6 @@ fn parse_decimal(text: &str, precision: u8, scale: u8) -> Option<i128> {
     Some(if neg { -u } else { u })
 }
 
-fn push_scalar(column: &mut Column, value: Scalar<'_>, ty: &DataType) {
-    let ok = match (&mut column.data, &value) {
-        (ColumnData::Bool(v), Scalar::Bool(b)) => {
-            v.push(*b);
-            true
-        }
-        (ColumnData::Int(v), Scalar::Int(i)) => {
-            v.push(*i);
-            true
-        }
-        (ColumnData::Double(v), Scalar::Double(d)) => {
-            v.push(*d);
-            true
-        }
-        (ColumnData::Decimal(v), Scalar::Decimal(d)) => {
-            v.push(*d);
-            true
-        }
-        (ColumnData::Str(v), Scalar::Str(s)) => {
-            v.push(s);
-            true
-        }
-        _ => false,
-    };
-    if ok {
-        if let Some(validity) = &mut column.validity {
-            validity.push(true);
-        }
-        return;
-    }
-    match value {
-        Scalar::Row(values) => {
-            let types: Vec<DataType> = match ty {
-                DataType::Row(f) => f.iter().map(|f| f.ty.data_type.clone()).collect(),
-                _ => Vec::new(),
-            };
-            let before = column.len();
-            if let ColumnData::Row(fields) = &mut column.data {
-                for ((c, v), t) in fields.iter_mut().zip(values).zip(&types) {
-                    push_scalar(c, v, t);
-                }
-            }
-            if let Some(validity) = &mut column.validity {
-                validity.truncate(before);
-                validity.push(true);
-            }
-        }
-        _ => column.push_null(),
-    }
-}
-
 /// A cursor over one record's bytes.
 struct Parser<'a> {
     s: &'a [u8],
@@ -448,6 +472,54 @@ impl<'a> Parser<'a> {
         } else {
             Err((self.i, format!("expected `{}`", String::from_utf8_lossy(word))))
         }
+    }
+
+    /// An object key's bytes, borrowed unless it has escapes.
+    #[inline]
+    fn key(&mut self) -> Result<Cow<'a, [u8]>, Failure> {
+        if self.peek() == Some(b'"') {
+            let body = self.i + 1;
+            let mut j = body;
+            while let Some(&b) = self.s.get(j) {
+                match b {
+                    b'"' => {
+                        self.i = j + 1;
+                        return Ok(Cow::Borrowed(&self.s[body..j]));
+                    }
+                    b'\\' => break,
+                    _ => j += 1,
+                }
+            }
+        }
+        Ok(match self.string()? {
+            Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+        })
+    }
+
+    /// A plain integer literal (`-12`, `77`) read straight from bytes; `None` (and nothing
+    /// consumed) for anything else, such as `1.5`, `1e3` or `"12"`.
+    #[inline]
+    fn integer(&mut self) -> Option<i64> {
+        let mut j = self.i;
+        let negative = self.s.get(j) == Some(&b'-');
+        if negative {
+            j += 1;
+        }
+        let digits_start = j;
+        let mut n: i64 = 0;
+        while let Some(&c) = self.s.get(j) {
+            if !c.is_ascii_digit() {
+                break;
+            }
+            n = n.checked_mul(10)?.checked_add((c - b'0') as i64)?;
+            j += 1;
+        }
+        if j == digits_start || matches!(self.s.get(j), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.i = j;
+        Some(if negative { -n } else { n })
     }
 
     /// A string literal, borrowed unless it has escapes.
