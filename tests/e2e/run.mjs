@@ -242,13 +242,16 @@ async function canvasFacts(i) {
   return paragraph(i).evaluate((p) => {
     const canvas = p.querySelector('canvas[data-testid=bar-chart]');
     if (!canvas) return null;
+    // The bitmap is stretched over the content box: the border box less borders and padding.
     const rect = canvas.getBoundingClientRect();
+    const style = getComputedStyle(canvas);
+    const px = (name) => parseFloat(style.getPropertyValue(name)) || 0;
     const ctx = canvas.getContext('2d');
     const facts = {
       width: canvas.width,
       height: canvas.height,
-      cssWidth: rect.width,
-      cssHeight: rect.height,
+      cssWidth: rect.width - px('border-left-width') - px('border-right-width') - px('padding-left') - px('padding-right'),
+      cssHeight: rect.height - px('border-top-width') - px('border-bottom-width') - px('padding-top') - px('padding-bottom'),
       dpr: window.devicePixelRatio,
     };
     if (!ctx || canvas.width === 0 || canvas.height === 0) return { ...facts, colored: 0, hash: 0, background: null };
@@ -426,7 +429,7 @@ await test('step4: GROUP BY status counts grow, and its bar chart is sharp and l
   check(a.cssWidth > 0 && a.cssHeight > 0, `the canvas has no size on the page (${a.cssWidth}×${a.cssHeight} CSS px)`);
   check(a.dpr === 2, `devicePixelRatio is ${a.dpr}, expected 2`);
   check(Math.abs(a.width - a.cssWidth * a.dpr) <= 1 && Math.abs(a.height - a.cssHeight * a.dpr) <= 1,
-    `canvas backing store is ${a.width}×${a.height} for ${a.cssWidth}×${a.cssHeight} CSS px at devicePixelRatio ${a.dpr} (blurry: expected ${a.cssWidth * a.dpr}×${a.cssHeight * a.dpr})`);
+    `canvas backing store is ${a.width}×${a.height} for a ${a.cssWidth}×${a.cssHeight} CSS px content box at devicePixelRatio ${a.dpr} (blurry: expected ${a.cssWidth * a.dpr}×${a.cssHeight * a.dpr})`);
   const threshold = Math.max(500, Math.round(a.width * a.height * 0.002));
   check(a.colored > threshold, `only ${a.colored} bar-colored pixels on the canvas (background #${a.background}; expected > ${threshold})`);
   await sleep(2000);
