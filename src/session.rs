@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::connectors::{self, Decoder, LocalStreams, SensorGenerator, Sink, Source, SourceStatus};
+use crate::connectors::{self, Decoder, Files, LocalStreams, ReadMode, SensorGenerator, Sink, Source, SourceStatus};
 use crate::engine::Pipeline;
 use crate::plan::bind::FUNCTION_NAMES;
 use crate::plan::planner::plan_create_table;
@@ -96,8 +96,11 @@ pub struct Session {
     catalog: Catalog,
     config: BTreeMap<String, String>,
     streams: LocalStreams,
+    files: Files,
     generators: Vec<AttachedGenerator>,
     jobs: Vec<Job>,
+    /// Set while a `%flink.bsql` paragraph runs.
+    batch_paragraph: bool,
     next_job: JobId,
     now_ms: i64,
 }
@@ -138,8 +141,10 @@ impl Session {
             catalog: Catalog::default(),
             config: BTreeMap::new(),
             streams: LocalStreams::default(),
+            files: Files::default(),
             generators: Vec::new(),
             jobs: Vec::new(),
+            batch_paragraph: false,
             next_job: 1,
             now_ms: 0,
         }
@@ -162,6 +167,13 @@ impl Session {
     /// interpreter line (`%flink.ssql(type=update)`) is ignored, keeping line numbers.
     pub fn execute(&mut self, sql: &str, now_ms: i64) -> Result<Vec<Outcome>, SqlError> {
         self.now_ms = now_ms;
+        self.batch_paragraph = sql.trim_start().starts_with("%flink.bsql");
+        let result = self.execute_paragraph(sql);
+        self.batch_paragraph = false;
+        result
+    }
+
+    fn execute_paragraph(&mut self, sql: &str) -> Result<Vec<Outcome>, SqlError> {
         let text = blank_interpreter_line(sql);
         let statements = crate::sql::parse_script(&text)?;
         if statements.is_empty() {
@@ -172,6 +184,22 @@ impl Session {
             outcomes.push(self.execute_one(located)?);
         }
         Ok(outcomes)
+    }
+
+    /// Sets the processing-time clock (ms since the epoch) without moving generators or jobs.
+    pub fn set_now(&mut self, now_ms: i64) {
+        self.now_ms = now_ms;
+    }
+
+    /// Gives the session a file's content under `path`, so `'connector' = 'filesystem'` tables
+    /// with that path read it (the page cannot read paths; natively this overrides the disk).
+    pub fn add_file(&mut self, path: &str, data: Vec<u8>) {
+        self.files.add(path, data);
+    }
+
+    /// Whether queries run in batch mode: `%flink.bsql`, or `SET 'execution.runtime-mode' = 'batch'`.
+    pub fn is_batch(&self) -> bool {
+        self.batch_paragraph || self.config.get("execution.runtime-mode").is_some_and(|m| m.eq_ignore_ascii_case("batch"))
     }
 
     /// Plans a single query without running it (benchmarks and tools build their own pipeline).
@@ -264,7 +292,12 @@ impl Session {
             Statement::Query(q) => {
                 let plan = Planner::new(&self.catalog).plan_query(q)?;
                 let columns: Vec<ColumnInfo> = plan.schema.fields.iter().map(|f| ColumnInfo { name: f.name.clone(), ty: f.ty.clone() }).collect();
-                let job = self.start_job(&plan, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 })?;
+                if self.is_batch() {
+                    let job = self.start_job(&plan, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Batch)?;
+                    let rows = self.finish_batch_job(job).map_err(|m| SqlError::new(m).at(located.location))?;
+                    return Ok(Outcome::Table { columns, rows });
+                }
+                let job = self.start_job(&plan, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Streaming)?;
                 Ok(Outcome::Query { job, columns, warnings: Vec::new() })
             }
             Statement::Insert { table, query } => {
@@ -274,7 +307,12 @@ impl Session {
                 let plan = Planner::new(&self.catalog).plan_query(query)?;
                 let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(located.location))?;
                 let sink = connectors::open_sink(&target, &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
-                let job = self.start_job(&plan, located, JobSink::Table(sink))?;
+                if self.is_batch() {
+                    let job = self.start_job(&plan, located, JobSink::Table(sink), ReadMode::Batch)?;
+                    self.finish_batch_job(job).map_err(|m| SqlError::new(m).at(located.location))?;
+                    return Ok(Outcome::Done { message: format!("Inserted the batch result into `{}`.", target.name), warnings });
+                }
+                let job = self.start_job(&plan, located, JobSink::Table(sink), ReadMode::Streaming)?;
                 Ok(Outcome::Insert { job, target: target.name.clone(), warnings })
             }
         }
@@ -315,9 +353,19 @@ impl Session {
         Err(SqlError::new(format!("table or view `{name}` not found")).at(location))
     }
 
-    fn start_job(&mut self, plan: &Plan, located: &Located, sink: JobSink) -> Result<JobId, SqlError> {
+    /// Runs a batch job to its end and removes it; returns its final rows (the changelog
+    /// folded: what a batch query outputs).
+    fn finish_batch_job(&mut self, job: JobId) -> Result<Vec<Vec<Value>>, String> {
+        let mut changes = Vec::new();
+        let result = self.run_to_end(job, &mut |c| changes.extend(c));
+        self.jobs.retain(|j| j.id != job);
+        result?;
+        Ok(final_rows(changes))
+    }
+
+    fn start_job(&mut self, plan: &Plan, located: &Located, sink: JobSink, mode: ReadMode) -> Result<JobId, SqlError> {
         let pipeline = Pipeline::new(plan).map_err(|e| SqlError::new(e.0).at(located.location))?;
-        let source = connectors::open_source(pipeline.table(), &self.streams, self.now_ms).map_err(|m| SqlError::new(m).at(located.location))?;
+        let source = connectors::open_source(pipeline.table(), &self.streams, &self.files, mode).map_err(|m| SqlError::new(m).at(located.location))?;
         let decoder = connectors::decoder_for(pipeline.table(), &pipeline.source_fields()).map_err(|m| SqlError::new(m).at(located.location))?;
         let id = self.next_job;
         self.next_job += 1;
@@ -577,6 +625,23 @@ fn name_table(header: &str, names: Vec<String>) -> Outcome {
         columns: vec![info(header, DataType::Varchar(STRING_LENGTH))],
         rows: names.into_iter().map(|n| vec![Value::Str(n.into())]).collect(),
     }
+}
+
+/// The rows a changelog leaves: `+I`/`+U` add a row, `-U`/`-D` take an equal one away.
+fn final_rows(changes: Vec<Change>) -> Vec<Vec<Value>> {
+    let mut rows: Vec<Option<Vec<Value>>> = Vec::new();
+    // Rows by their rendering (values are not `Hash`: doubles), newest last.
+    let mut positions: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+    for change in changes {
+        let key = format!("{:?}", change.row);
+        if change.kind.is_accumulate() {
+            positions.entry(key).or_default().push(rows.len());
+            rows.push(Some(change.row));
+        } else if let Some(at) = positions.get_mut(&key).and_then(Vec::pop) {
+            rows[at] = None;
+        }
+    }
+    rows.into_iter().flatten().collect()
 }
 
 /// Replaces a leading `%interpreter(…)` line with spaces, so positions stay where the user

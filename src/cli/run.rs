@@ -21,6 +21,9 @@ pub fn run_script(path: &str) -> i32 {
         }
     };
     let mut session = Session::empty();
+    // CURRENT_TIMESTAMP and PROCTIME() read the machine's clock (UTC: the runner has no zone).
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+    session.set_now(now);
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     for located in &statements {

@@ -168,6 +168,8 @@ pub enum StartPosition {
 pub struct StreamReader {
     stream: String,
     next: Vec<u64>,
+    /// For a bounded read (batch mode), where each shard ends.
+    end: Option<Vec<u64>>,
 }
 
 impl StreamReader {
@@ -188,7 +190,25 @@ impl StreamReader {
                 })
                 .collect(),
         };
-        StreamReader { stream: stream.to_string(), next }
+        StreamReader { stream: stream.to_string(), next, end: None }
+    }
+
+    /// Reads what `stream` holds now, from its oldest record, and then ends (batch mode).
+    pub fn snapshot(streams: &LocalStreams, stream: &str) -> Self {
+        let mut reader = Self::new(streams, stream, StartPosition::TrimHorizon);
+        reader.end = Some(streams.get(stream).map(|s| s.shards.iter().map(Shard::end_index).collect()).unwrap_or_default());
+        reader
+    }
+
+    /// Whether a bounded reader has read everything it will read.
+    pub fn is_done(&self, streams: &LocalStreams) -> bool {
+        let Some(end) = &self.end else { return false };
+        let Some(stream) = streams.get(&self.stream) else { return true };
+        stream.shards.iter().enumerate().all(|(i, shard)| self.next.get(i).copied().unwrap_or(0).max(shard.first_index) >= end.get(i).copied().unwrap_or(0))
+    }
+
+    pub fn is_bounded(&self) -> bool {
+        self.end.is_some()
     }
 
     /// Hands up to `max` new records to `out`, in arrival order across shards; returns how many.
@@ -202,6 +222,9 @@ impl StreamReader {
                 // Records trimmed by retention before they were read are gone, as in Kinesis.
                 let at = self.next[i].max(shard.first_index);
                 self.next[i] = at;
+                if self.end.as_ref().is_some_and(|end| at >= end.get(i).copied().unwrap_or(0)) {
+                    continue;
+                }
                 if let Some(r) = shard.get(at) {
                     if best.is_none_or(|(_, b)| r.sequence_number < b.sequence_number) {
                         best = Some((i, r));
@@ -307,6 +330,21 @@ mod tests {
         assert_eq!(read(&mut horizon, &streams, 4), vec![0, 1, 2, 3]);
         assert_eq!(read(&mut horizon, &streams, 100), vec![4, 5, 6, 7, 8, 9, 10]);
         assert_eq!(read(&mut at, &streams, 100), vec![5, 6, 7, 8, 9, 10]);
+    }
+
+    #[test]
+    fn a_snapshot_reads_what_is_there_and_ends() {
+        let mut streams = LocalStreams::default();
+        for i in 0..5u8 {
+            streams.get_or_create("in").put_record(&i.to_string(), vec![i], 0);
+        }
+        let mut r = StreamReader::snapshot(&streams, "in");
+        streams.get_mut("in").unwrap().put_record("late", vec![9], 1);
+        let mut got = Vec::new();
+        assert!(!r.is_done(&streams));
+        r.poll(&streams, 100, &mut |rec| got.push(rec.data[0]));
+        assert_eq!(got, vec![0, 1, 2, 3, 4]);
+        assert!(r.is_done(&streams));
     }
 
     #[test]

@@ -17,5 +17,5 @@ pub use decoder::{decoder_for, Decoder};
 pub use generator::{SensorGenerator, SensorRecord};
 pub use local_stream::{LocalStream, LocalStreams, StartPosition, StreamReader, StreamRecord};
 pub use sink::{open_sink, Sink};
-pub use source::{open_source, Source, SourceStatus};
+pub use source::{open_source, Files, MemoryFile, ReadMode, Source, SourceStatus};
 pub use table::{local_stream_name, validate_table, CONNECTORS};

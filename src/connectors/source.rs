@@ -1,5 +1,7 @@
 //! Sources a job reads: local streams (in the page) and files (natively).
 
+use std::sync::Arc;
+
 use super::local_stream::{LocalStreams, StartPosition, StreamReader};
 use crate::plan::catalog::TableDef;
 use crate::types::parse_timestamp;
@@ -16,6 +18,8 @@ pub enum SourceStatus {
 
 pub enum Source {
     Local(StreamReader),
+    /// A file the page was given (or a test put in memory), read line by line.
+    Memory(MemoryFile),
     #[cfg(not(target_arch = "wasm32"))]
     File(super::filesystem::FileSource),
 }
@@ -30,8 +34,15 @@ impl Source {
                     n += 1;
                     out(&r.data)
                 });
-                Ok(if n == 0 { SourceStatus::Idle } else { SourceStatus::Progress })
+                Ok(if reader.is_done(streams) {
+                    SourceStatus::Ended
+                } else if n == 0 {
+                    SourceStatus::Idle
+                } else {
+                    SourceStatus::Progress
+                })
             }
+            Source::Memory(file) => Ok(file.poll(max, out)),
             #[cfg(not(target_arch = "wasm32"))]
             Source::File(file) => file.poll(max, out),
         }
@@ -39,14 +50,78 @@ impl Source {
 
     pub fn is_bounded(&self) -> bool {
         match self {
-            Source::Local(_) => false,
+            Source::Local(reader) => reader.is_bounded(),
+            Source::Memory(_) => true,
             #[cfg(not(target_arch = "wasm32"))]
             Source::File(_) => true,
         }
     }
 }
 
-pub fn open_source(table: &TableDef, streams: &LocalStreams, now_ms: i64) -> Result<Source, String> {
+/// Files given to the session by content (the page cannot read paths), by path.
+#[derive(Default)]
+pub struct Files {
+    files: std::collections::BTreeMap<String, Arc<[u8]>>,
+}
+
+impl Files {
+    pub fn add(&mut self, path: &str, data: Vec<u8>) {
+        self.files.insert(path.to_string(), data.into());
+    }
+
+    pub fn get(&self, path: &str) -> Option<Arc<[u8]>> {
+        self.files.get(path).cloned()
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &String> {
+        self.files.keys()
+    }
+}
+
+/// A bounded source over bytes in memory: JSON lines, in order.
+pub struct MemoryFile {
+    data: Arc<[u8]>,
+    pos: usize,
+}
+
+impl MemoryFile {
+    pub fn new(data: Arc<[u8]>) -> Self {
+        MemoryFile { data, pos: 0 }
+    }
+
+    fn poll(&mut self, max: usize, out: &mut dyn FnMut(&[u8])) -> SourceStatus {
+        for _ in 0..max {
+            if self.pos >= self.data.len() {
+                return SourceStatus::Ended;
+            }
+            let rest = &self.data[self.pos..];
+            let len = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+            self.pos += len + 1;
+            let mut line = &rest[..len];
+            while let [head @ .., b'\r'] = line {
+                line = head;
+            }
+            if !line.iter().all(u8::is_ascii_whitespace) {
+                out(line);
+            }
+        }
+        if self.pos >= self.data.len() {
+            SourceStatus::Ended
+        } else {
+            SourceStatus::Progress
+        }
+    }
+}
+
+/// How a job reads its table: continuously (streaming) or what is there now, then the end
+/// (batch mode).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadMode {
+    Streaming,
+    Batch,
+}
+
+pub fn open_source(table: &TableDef, streams: &LocalStreams, files: &Files, mode: ReadMode) -> Result<Source, String> {
     match table.connector() {
         "kinesis" => {
             let name = super::table::local_stream_name(table).ok_or("the table names no stream")?;
@@ -71,16 +146,21 @@ pub fn open_source(table: &TableDef, streams: &LocalStreams, now_ms: i64) -> Res
                 }
                 _ => StartPosition::Latest,
             };
-            let _ = now_ms;
+            if mode == ReadMode::Batch {
+                return Ok(Source::Local(StreamReader::snapshot(streams, &name)));
+            }
             Ok(Source::Local(StreamReader::new(streams, &name, start)))
         }
-        #[cfg(not(target_arch = "wasm32"))]
         "filesystem" => {
             let path = table.option("path").ok_or("a filesystem table needs 'path'")?;
-            Ok(Source::File(super::filesystem::FileSource::open(path)?))
+            if let Some(data) = files.get(path) {
+                return Ok(Source::Memory(MemoryFile::new(data)));
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            return Ok(Source::File(super::filesystem::FileSource::open(path)?));
+            #[cfg(target_arch = "wasm32")]
+            Err(format!("file `{path}` is not in the page; open it in the page first, or run this script with `sluice run`"))
         }
-        #[cfg(target_arch = "wasm32")]
-        "filesystem" => Err("files are read in the page by picking them (not supported yet); run this with `sluice run`".into()),
         other => Err(format!("connector '{other}' cannot be read")),
     }
 }

@@ -44,6 +44,10 @@ impl Calc {
 }
 
 impl Operator for Calc {
+    fn set_now(&mut self, now_ms: i64) {
+        self.context.now_ms = now_ms;
+    }
+
     fn name(&self) -> String {
         match (&self.predicate, &self.projection) {
             (Some(p), None) => format!("Filter({p})"),

@@ -39,6 +39,9 @@ pub trait Operator {
 
     fn metrics(&self) -> OperatorMetrics;
 
+    /// The processing-time clock moved (`PROCTIME()`, `CURRENT_TIMESTAMP`).
+    fn set_now(&mut self, _now_ms: i64) {}
+
     /// The most recent records dropped as late (oldest first).
     fn late_records(&self) -> Vec<LateRecord> {
         Vec::new()

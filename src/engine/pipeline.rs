@@ -64,6 +64,9 @@ impl Pipeline {
     /// The processing-time clock seen by `PROCTIME()` and `CURRENT_TIMESTAMP`.
     pub fn set_now(&mut self, now_ms: i64) {
         self.context.now_ms = now_ms;
+        for op in &mut self.operators {
+            op.set_now(now_ms);
+        }
     }
 
     pub fn watermark(&self) -> Option<i64> {
