@@ -34,9 +34,20 @@ fn at(expr: &ast::Expr) -> Location {
 pub struct AggContext {
     /// GROUP BY keys (without the window), bound over the input scope.
     pub keys: Vec<Expr>,
-    /// Aggregate calls: function, argument bound over the input scope, DISTINCT.
-    pub calls: Vec<(AggFunc, Option<Expr>, bool, SqlType)>,
+    /// Aggregate calls, with arguments bound over the input scope.
+    pub calls: Vec<BoundAgg>,
     pub window: Option<WindowBinding>,
+}
+
+/// An aggregate call found while binding: function, argument, DISTINCT, result type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoundAgg {
+    pub func: AggFunc,
+    pub arg: Option<Expr>,
+    pub distinct: bool,
+    pub ty: SqlType,
+    /// LISTAGG's separator.
+    pub separator: Option<String>,
 }
 
 /// How window properties are referred to in the query.
@@ -53,7 +64,7 @@ impl AggContext {
     /// The output schema's types: keys, aggregate results, then the window columns.
     pub fn output_types(&self) -> Vec<SqlType> {
         let mut types: Vec<SqlType> = self.keys.iter().map(|k| k.ty.plain()).collect();
-        types.extend(self.calls.iter().map(|c| c.3.clone()));
+        types.extend(self.calls.iter().map(|c| c.ty.clone()));
         if self.window.is_some() {
             types.extend(window_types(self.window.as_ref().is_some_and(|w| w.legacy.is_some())));
         }
@@ -154,17 +165,24 @@ impl<'a> Binder<'a> {
         if f.over.is_some() {
             return Err(SqlError::new("OVER aggregations are not supported yet").at(at(e)));
         }
+        if f.filter.is_some() {
+            return Err(SqlError::new("aggregate FILTER (WHERE …) is not supported yet").at(at(e)));
+        }
+        if !f.within_group.is_empty() {
+            return Err(SqlError::new("WITHIN GROUP is not supported").at(at(e)));
+        }
         let (args, distinct) = function_args(f)?;
-        let scope = self.scope;
-        let mut inner = Binder::new(scope);
+        let mut separator = None;
         let (func, arg) = match (func, args.as_slice()) {
-            (AggFunc::Count, [FnArg::Star] | []) => (AggFunc::CountStar, None),
-            (_, [FnArg::Expr(a)]) => {
-                let bound = inner.bind(a)?;
-                if contains_aggregate(a) {
-                    return Err(SqlError::new("aggregate calls cannot be nested").at(at(a)));
-                }
-                (func, Some(bound))
+            (AggFunc::Count, [FnArg::Star] | []) if !distinct => (AggFunc::CountStar, None),
+            (AggFunc::ListAgg, [FnArg::Expr(a), FnArg::Expr(sep)]) => {
+                separator = Some(listagg_separator(sep)?);
+                (func, Some(self.bind_aggregate_arg(a)?))
+            }
+            (_, [FnArg::Expr(a)]) => (func, Some(self.bind_aggregate_arg(a)?)),
+            (AggFunc::ListAgg, _) => {
+                return Err(SqlError::new("LISTAGG takes a value and an optional separator literal, e.g. LISTAGG(status, ';')")
+                    .at(at(e)))
             }
             _ => {
                 return Err(SqlError::new(format!("{} takes one argument", function_name(f)))
@@ -173,7 +191,7 @@ impl<'a> Binder<'a> {
         };
         let ty = aggregate_type(func, arg.as_ref().map(|a| &a.ty)).map_err(|m| SqlError::new(m).at(at(e)))?;
         let agg = self.agg.as_mut().expect("called only with an aggregate context");
-        let key = (func, arg, distinct, ty.clone());
+        let key = BoundAgg { func, arg, distinct, ty: ty.clone(), separator };
         let index = match agg.calls.iter().position(|c| *c == key) {
             Some(i) => i,
             None => {
@@ -182,6 +200,13 @@ impl<'a> Binder<'a> {
             }
         };
         Ok(Expr::column(AGG_BASE + index, ty))
+    }
+
+    fn bind_aggregate_arg(&self, a: &ast::Expr) -> Result<Expr> {
+        if contains_aggregate(a) {
+            return Err(SqlError::new("aggregate calls cannot be nested").at(at(a)));
+        }
+        Binder::new(self.scope).bind(a)
     }
 
     /// `HOP_START(ts, …)`, `TUMBLE_ROWTIME(ts, …)`, …: a legacy window's property.
@@ -549,6 +574,13 @@ pub fn aggregate_function(name: &str) -> Option<AggFunc> {
         "AVG" => AggFunc::Avg,
         "MIN" => AggFunc::Min,
         "MAX" => AggFunc::Max,
+        "VAR_POP" => AggFunc::VarPop,
+        "VAR_SAMP" | "VARIANCE" => AggFunc::VarSamp,
+        "STDDEV_POP" => AggFunc::StddevPop,
+        "STDDEV_SAMP" | "STDDEV" => AggFunc::StddevSamp,
+        "FIRST_VALUE" => AggFunc::FirstValue,
+        "LAST_VALUE" => AggFunc::LastValue,
+        "LISTAGG" => AggFunc::ListAgg,
         _ => return None,
     })
 }
@@ -574,13 +606,38 @@ pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Resu
         (AggFunc::CountStar | AggFunc::Count, _) => SqlType::not_null(DataType::BigInt),
         (AggFunc::Sum | AggFunc::Avg, Some(t)) => {
             if !t.data_type.is_numeric() {
-                return Err(format!("{func:?} needs a numeric argument, not {t}").to_uppercase());
+                return Err(format!("{} needs a numeric argument, not {t}", func.name()));
             }
             SqlType::nullable(t.data_type.clone())
         }
-        (AggFunc::Min | AggFunc::Max, Some(t)) => SqlType::nullable(t.data_type.clone()),
-        (_, None) => return Err(format!("{func:?} needs an argument").to_uppercase()),
+        (AggFunc::Min | AggFunc::Max | AggFunc::FirstValue | AggFunc::LastValue, Some(t)) => SqlType::nullable(t.data_type.clone()),
+        // Calcite types these like AVG: the argument's type (DECIMAL(38, max(6, s)) for decimals).
+        (AggFunc::VarPop | AggFunc::VarSamp | AggFunc::StddevPop | AggFunc::StddevSamp, Some(t)) => {
+            match &t.data_type {
+                DataType::Decimal { scale, .. } => SqlType::nullable(DataType::Decimal { precision: 38, scale: (*scale).max(6) }),
+                d if d.is_numeric() => SqlType::nullable(d.clone()),
+                _ => return Err(format!("{} needs a numeric argument, not {t}", func.name())),
+            }
+        }
+        (AggFunc::ListAgg, Some(t)) => {
+            if !t.data_type.is_string() && t.data_type != DataType::Null {
+                return Err(format!("LISTAGG needs a string argument, not {t}; CAST it to STRING"));
+            }
+            SqlType::nullable(DataType::Varchar(crate::types::STRING_LENGTH))
+        }
+        (_, None) => return Err(format!("{} needs an argument", func.name())),
     })
+}
+
+/// LISTAGG's separator: Flink accepts only a character literal.
+fn listagg_separator(e: &ast::Expr) -> Result<String> {
+    match e {
+        ast::Expr::Value(v) => match &v.value {
+            ast::Value::SingleQuotedString(s) => Ok(s.clone()),
+            _ => Err(SqlError::new("LISTAGG's separator must be a string literal such as ';'").at(at(e))),
+        },
+        _ => Err(SqlError::new("LISTAGG's separator must be a string literal such as ';'").at(at(e))),
+    }
 }
 
 fn literal(v: &ast::Value) -> std::result::Result<Expr, String> {

@@ -59,6 +59,33 @@ pub enum AggFunc {
     Avg,
     Min,
     Max,
+    VarPop,
+    VarSamp,
+    StddevPop,
+    StddevSamp,
+    FirstValue,
+    LastValue,
+    ListAgg,
+}
+
+impl AggFunc {
+    /// The function's SQL name (EXPLAIN, error messages).
+    pub fn name(self) -> &'static str {
+        match self {
+            AggFunc::CountStar | AggFunc::Count => "COUNT",
+            AggFunc::Sum => "SUM",
+            AggFunc::Avg => "AVG",
+            AggFunc::Min => "MIN",
+            AggFunc::Max => "MAX",
+            AggFunc::VarPop => "VAR_POP",
+            AggFunc::VarSamp => "VAR_SAMP",
+            AggFunc::StddevPop => "STDDEV_POP",
+            AggFunc::StddevSamp => "STDDEV_SAMP",
+            AggFunc::FirstValue => "FIRST_VALUE",
+            AggFunc::LastValue => "LAST_VALUE",
+            AggFunc::ListAgg => "LISTAGG",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -67,6 +94,8 @@ pub struct AggCall {
     /// The input column aggregated (none for COUNT(*)).
     pub arg: Option<usize>,
     pub distinct: bool,
+    /// LISTAGG's separator (a literal; `,` when omitted).
+    pub separator: Option<String>,
     /// The result type (Flink's rules: COUNT is BIGINT NOT NULL, AVG of INT is INT, …).
     pub ty: SqlType,
     /// The input's type.
@@ -151,7 +180,12 @@ impl Plan {
                 let agg_names: Vec<String> = aggs
                     .iter()
                     .map(|a| match a.arg {
-                        Some(i) => format!("{:?}({})", a.func, input.schema.fields[i].name).to_uppercase(),
+                        Some(i) => format!(
+                            "{}({}{})",
+                            a.func.name(),
+                            if a.distinct { "DISTINCT " } else { "" },
+                            input.schema.fields[i].name
+                        ),
                         None => "COUNT(*)".to_string(),
                     })
                     .collect();

@@ -153,9 +153,18 @@ impl<'a> Planner<'a> {
     }
 
     fn plan_select(&mut self, select: &ast::Select) -> Result<Plan> {
-        if select.distinct.is_some() {
-            return Err(SqlError::new("SELECT DISTINCT is not supported yet").at(at(select)).hint("GROUP BY the selected columns instead"));
+        let plan = self.plan_select_all(select)?;
+        match &select.distinct {
+            None | Some(ast::Distinct::All) => Ok(plan),
+            Some(ast::Distinct::Distinct) => Ok(distinct(plan)),
+            Some(ast::Distinct::On(_)) => Err(SqlError::new("SELECT DISTINCT ON is not supported in Flink SQL")
+                .at(at(select))
+                .hint("use SELECT DISTINCT, or a deduplication query (ROW_NUMBER() OVER …)")),
         }
+    }
+
+    /// A SELECT without its DISTINCT.
+    fn plan_select_all(&mut self, select: &ast::Select) -> Result<Plan> {
         let [from] = select.from.as_slice() else {
             return Err(if select.from.is_empty() {
                 SqlError::new("a streaming query needs a FROM clause").at(at(select))
@@ -326,7 +335,8 @@ impl<'a> Planner<'a> {
             .map(|(i, k)| SchemaField { name: key_name(k, &scope, i), ty: k.ty.clone(), qualifier: None })
             .collect();
         let mut calls = Vec::new();
-        for (func, arg, distinct, ty) in &ctx.calls {
+        for call in &ctx.calls {
+            let arg = &call.arg;
             let arg_index = arg.as_ref().map(|a| match pre_exprs.iter().position(|p| p == a) {
                 Some(i) => i,
                 None => {
@@ -335,7 +345,14 @@ impl<'a> Planner<'a> {
                     pre_exprs.len() - 1
                 }
             });
-            calls.push(AggCall { func: *func, arg: arg_index, distinct: *distinct, ty: ty.clone(), arg_ty: arg.as_ref().map(|a| a.ty.clone()) });
+            calls.push(AggCall {
+                func: call.func,
+                arg: arg_index,
+                distinct: call.distinct,
+                separator: call.separator.clone(),
+                ty: call.ty.clone(),
+                arg_ty: arg.as_ref().map(|a| a.ty.clone()),
+            });
         }
         let window = match (&ctx.window, window_time_column) {
             (Some(w), Some(time)) => {
@@ -345,9 +362,6 @@ impl<'a> Planner<'a> {
             }
             _ => None,
         };
-        if calls.iter().any(|c| c.distinct) {
-            return Err(SqlError::new("DISTINCT aggregates are not supported yet").at(at(select)));
-        }
         let keys = ctx.keys.len();
         let pre = project(input, pre_exprs, pre_fields);
 
@@ -587,6 +601,15 @@ pub fn scan_table(table: &Arc<TableDef>) -> Plan {
         .map(|c| SchemaField { name: c.name.clone(), ty: c.ty.clone(), qualifier: Some(table.name.clone()) })
         .collect();
     Plan { schema: Schema { fields }, node: Node::Scan { table: table.clone() } }
+}
+
+/// `SELECT DISTINCT …`: as Flink plans it, a group aggregate keyed by every selected column
+/// and computing nothing; its result is an updating table (a new row is inserted once; rows
+/// of an updating input are deleted when their last copy is retracted).
+fn distinct(input: Plan) -> Plan {
+    let fields: Vec<SchemaField> = input.schema.fields.iter().map(|f| SchemaField { ty: f.ty.plain(), ..f.clone() }).collect();
+    let keys = fields.len();
+    Plan { schema: Schema { fields }, node: Node::Aggregate { input: Box::new(input), keys, aggs: Vec::new(), window: None } }
 }
 
 fn project(input: Plan, exprs: Vec<Expr>, fields: Vec<SchemaField>) -> Plan {
