@@ -548,6 +548,14 @@ impl Session {
         }
     }
 
+    /// Puts one record on a local stream (as Kinesis's PutRecord does); returns its shard and
+    /// sequence number.
+    pub fn put_record(&mut self, stream: &str, partition_key: &str, data: Vec<u8>) -> Result<(usize, u64), String> {
+        let now = self.now_ms;
+        let s = self.streams.get_mut(stream).ok_or_else(|| format!("local stream `{stream}` does not exist"))?;
+        Ok(s.put_record(partition_key, data, now))
+    }
+
     /// Starts or stops the generator feeding `stream` and sets its rate.
     pub fn set_generator(&mut self, stream: &str, running: bool, records_per_second: f64) {
         let rate = if records_per_second.is_finite() { records_per_second.clamp(0.0, 1_000_000.0) } else { 0.0 };

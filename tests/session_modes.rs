@@ -1,0 +1,71 @@
+//! Batch mode and files given by content, through the session the page and runner share.
+
+use sluice::session::{Outcome, Session};
+use sluice::types::Value;
+
+const TABLE: &str = "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),
+    event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
+  WITH ('connector' = 'kinesis', 'stream' = 'my-input-stream', 'format' = 'json',
+        'json.timestamp-format.standard' = 'ISO-8601')";
+
+fn table_rows(outcomes: Vec<Outcome>) -> Vec<Vec<Value>> {
+    match outcomes.into_iter().last() {
+        Some(Outcome::Table { rows, .. }) => rows,
+        other => panic!("expected a finite table, got {other:?}"),
+    }
+}
+
+fn count(rows: &[Vec<Value>], column: usize) -> i64 {
+    rows.iter().map(|r| if let Value::Int(n) = r[column] { n } else { panic!("not a count: {:?}", r[column]) }).sum()
+}
+
+#[test]
+fn a_batch_query_reads_what_the_stream_holds_and_returns_final_rows() {
+    let mut session = Session::new();
+    session.execute(TABLE, 1_000).unwrap();
+    // The generator fills my-input-stream at 20 records/s for 10 s.
+    for t in (1_000..=11_000).step_by(250) {
+        session.advance(t);
+    }
+    let held = session.streams().into_iter().find(|s| s.name == "my-input-stream").unwrap().records;
+    assert!(held >= 190, "the generator wrote {held} records");
+    let rows = table_rows(session.execute("%flink.bsql\nSELECT status, COUNT(*) AS num FROM sensor_data GROUP BY status", 11_000).unwrap());
+    assert!(rows.len() <= 3);
+    assert_eq!(count(&rows, 1) as u64, held, "each record is counted once, and no updates are left over");
+    assert!(session.jobs().is_empty(), "a batch query leaves no job running");
+
+    // The same through the session setting, and streaming again after RESET.
+    session.execute("SET 'execution.runtime-mode' = 'batch'", 11_000).unwrap();
+    let rows = table_rows(session.execute("SELECT COUNT(*) AS n FROM sensor_data", 11_000).unwrap());
+    assert_eq!(rows.len(), 1);
+    assert_eq!(count(&rows, 0) as u64, held);
+    session.execute("RESET 'execution.runtime-mode'", 11_000).unwrap();
+    let outcomes = session.execute("SELECT COUNT(*) AS n FROM sensor_data", 11_000).unwrap();
+    assert!(matches!(outcomes.last(), Some(Outcome::Query { .. })), "streaming again: {outcomes:?}");
+}
+
+#[test]
+fn a_file_given_by_content_is_a_bounded_table() {
+    let mut session = Session::empty();
+    session.add_file(
+        "/in.jsonl",
+        b"{\"sensor_id\": 1, \"status\": \"OK\"}\n\n{\"sensor_id\": 2, \"status\": \"ERROR\"}\r\n{\"sensor_id\": 3, \"status\": \"OK\"}".to_vec(),
+    );
+    session
+        .execute("CREATE TABLE t (sensor_id INT, status STRING) WITH ('connector' = 'filesystem', 'path' = '/in.jsonl', 'format' = 'json')", 0)
+        .unwrap();
+    let rows = table_rows(session.execute("%flink.bsql\nSELECT status, SUM(sensor_id) AS s FROM t GROUP BY status", 0).unwrap());
+    let mut got: Vec<String> = rows.iter().map(|r| format!("{}={}", r[0], r[1])).collect();
+    got.sort();
+    assert_eq!(got, ["ERROR=2", "OK=4"]);
+}
+
+#[test]
+fn current_timestamp_follows_the_sessions_clock() {
+    let mut session = Session::empty();
+    session.add_file("/one.jsonl", b"{\"x\": 1}".to_vec());
+    session.execute("CREATE TABLE one (x INT) WITH ('connector' = 'filesystem', 'path' = '/one.jsonl', 'format' = 'json')", 0).unwrap();
+    session.set_now(1_621_423_209_999);
+    let rows = table_rows(session.execute("%flink.bsql\nSELECT CURRENT_TIMESTAMP AS now FROM one", 1_621_423_209_999).unwrap());
+    assert_eq!(rows[0][0].to_string(), "2021-05-19T11:20:09.999");
+}
