@@ -229,3 +229,43 @@ fn aggregate_argument_errors_are_located() {
     let err = rejected(&records(), "SELECT STDDEV_POP(status) FROM sensor_data;");
     assert!(err.contains("STDDEV_POP needs a numeric argument"), "{err}");
 }
+
+#[test]
+fn string_functions_trim_sides_and_character_sets() {
+    let changes = ok(
+        &records()[..1],
+        "SELECT TRIM(BOTH 'xy' FROM 'xxhiyx') AS a, TRIM(LEADING 'x' FROM 'xxhix') AS b, TRIM(TRAILING FROM '  hi  ') AS c, \
+         TRIM('  hi  ') AS d, LTRIM('  a ') AS e, RTRIM(' a  ') AS f, SUBSTRING(status FROM 1 FOR 1) AS g, SUBSTRING(status, 2) AS h, \
+         POSITION('K' IN status) AS i, CONCAT(status, '-', 'x') AS j, status || '!' AS k, REPLACE(status, 'O', '0') AS l, \
+         UPPER('a') || LOWER('B') AS m, CHAR_LENGTH(status) AS n FROM sensor_data;",
+    );
+    assert_eq!(
+        changes[0].1,
+        json!({"a": "hi", "b": "hix", "c": "  hi", "d": "hi", "e": "a ", "f": " a", "g": "O", "h": "K", "i": 2, "j": "OK-x", "k": "OK!", "l": "0K", "m": "Ab", "n": 2})
+    );
+}
+
+#[test]
+fn regular_expressions_follow_java_and_flink() {
+    let changes = ok(
+        &[rec(7, 1.0, "WARNING", "20:01.000")],
+        "SELECT REGEXP(status, 'ARN') AS a, REGEXP(status, '^ARN') AS b, REGEXP_EXTRACT(status, '([A-Z])([A-Z]+)', 2) AS c, \
+         REGEXP_EXTRACT(status, 'N.') AS d, REGEXP_EXTRACT(status, '(X)?W', 1) AS e, REGEXP_EXTRACT(status, 'W', 3) AS f, \
+         REGEXP_REPLACE(status, '[AEIOU]', '$1') AS g, REGEXP_EXTRACT(status, '(') AS h, REGEXP_EXTRACT('ab12', '\\d+') AS i \
+         FROM sensor_data;",
+    );
+    // Group 0 by default; a group that did not take part, an out-of-range group and an invalid
+    // pattern are NULL; the replacement is literal (Flink quotes it).
+    assert_eq!(
+        changes[0].1,
+        json!({"a": true, "b": false, "c": "ARNING", "d": "NI", "e": null, "f": null, "g": "W$1RN$1NG", "h": null, "i": "12"})
+    );
+}
+
+#[test]
+fn unsupported_regex_constructs_are_named() {
+    let err = rejected(&records(), "SELECT REGEXP_EXTRACT(status, '(?i)ok') FROM sensor_data;");
+    assert!(err.contains("inline flags") && err.contains("REGEXP_EXTRACT"), "{err}");
+    let err = rejected(&records(), "SELECT status FROM sensor_data WHERE REGEXP(status, '(?<=W)A');");
+    assert!(err.contains("lookbehind"), "{err}");
+}

@@ -5,6 +5,7 @@
 //! Runtime failures (a failing CAST, division by zero) are [`EvalError`]s, never panics.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::plan::expr::{BinaryOp, Expr, ExprKind, Function};
 use crate::types::{cast_value, Batch, Column, ColumnData, DataType, StrColumn, Value};
@@ -393,6 +394,9 @@ fn call(func: Function, cols: &[Column], args: &[Expr], ty: &DataType, n: usize,
     if let F::Proctime | F::CurrentTimestamp = func {
         return Ok(constant(&Value::Timestamp(ctx.now_ms), ty, n));
     }
+    if let F::Regexp | F::RegexpExtract | F::RegexpReplace = func {
+        return regexp_call(func, cols, args, ty, n);
+    }
     let mut out = Column::empty(ty, n);
     let mut row = Vec::with_capacity(cols.len());
     for i in 0..n {
@@ -401,6 +405,73 @@ fn call(func: Function, cols: &[Column], args: &[Expr], ty: &DataType, n: usize,
         out.push(&scalar(func, &row)?);
     }
     Ok(out)
+}
+
+/// REGEXP, REGEXP_EXTRACT and REGEXP_REPLACE, compiling each distinct pattern once per run
+/// of equal patterns. As in Flink, a pattern Java would reject gives NULL (REGEXP: FALSE); a
+/// pattern Java accepts but Sluice's matcher does not is an error naming the construct.
+fn regexp_call(func: Function, cols: &[Column], args: &[Expr], ty: &DataType, n: usize) -> Result<Column> {
+    use crate::engine::regex::{group_text, Regex, RegexError};
+    let mut out = Column::empty(ty, n);
+    let mut compiled: Option<(Arc<str>, std::result::Result<Regex, RegexError>)> = None;
+    let mut row = Vec::with_capacity(cols.len());
+    for i in 0..n {
+        row.clear();
+        row.extend(cols.iter().zip(args).map(|(c, a)| c.value(i, &a.ty.data_type)));
+        let (Value::Str(text), Value::Str(pattern)) = (&row[0], &row[1]) else {
+            out.push_null();
+            continue;
+        };
+        if compiled.as_ref().is_none_or(|(p, _)| p != pattern) {
+            compiled = Some((pattern.clone(), Regex::new(pattern)));
+        }
+        let Some((_, re)) = &compiled else { unreachable!("compiled just above") };
+        let re = match re {
+            Ok(re) => re,
+            Err(RegexError::Invalid(_)) => {
+                out.push(&if func == Function::Regexp { Value::Bool(false) } else { Value::Null });
+                continue;
+            }
+            Err(e) => return Err(EvalError(format!("{}: {e} (pattern '{pattern}')", func_name(func)))),
+        };
+        let fail = |e: RegexError| EvalError(format!("{}: {e} (pattern '{pattern}')", func_name(func)));
+        let value = match func {
+            Function::Regexp => Value::Bool(re.is_match(text).map_err(fail)?),
+            Function::RegexpExtract => {
+                let group = match row.get(2) {
+                    None => 0,
+                    Some(Value::Int(g)) => *g,
+                    Some(_) => {
+                        out.push_null();
+                        continue;
+                    }
+                };
+                let chars: Vec<char> = text.chars().collect();
+                let found = re.find_at(&chars, 0).map_err(fail)?;
+                // A group index out of range is an exception in Java, which Flink turns into NULL.
+                match found {
+                    Some(caps) if group >= 0 && (group as usize) <= re.groups() => {
+                        group_text(&chars, &caps, group as usize).map_or(Value::Null, |t| Value::Str(t.into()))
+                    }
+                    _ => Value::Null,
+                }
+            }
+            _ => match &row[2] {
+                Value::Str(replacement) => Value::Str(re.replace_all(text, replacement).map_err(fail)?.into()),
+                _ => Value::Null,
+            },
+        };
+        out.push(&value);
+    }
+    Ok(out)
+}
+
+fn func_name(func: Function) -> &'static str {
+    match func {
+        Function::Regexp => "REGEXP",
+        Function::RegexpExtract => "REGEXP_EXTRACT",
+        _ => "REGEXP_REPLACE",
+    }
 }
 
 fn scalar(func: Function, a: &[Value]) -> Result<Value> {
@@ -422,7 +493,18 @@ fn scalar(func: Function, a: &[Value]) -> Result<Value> {
     Ok(match func {
         F::Upper => V::Str(s(0).to_uppercase().into()),
         F::Lower => V::Str(s(0).to_lowercase().into()),
-        F::Trim => V::Str(s(0).trim_matches(' ').into()),
+        F::Trim | F::TrimLeading | F::TrimTrailing => {
+            // The second argument is a set of characters, as Flink's trim reads it.
+            let set: Arc<str> = if a.len() > 1 { s(1) } else { " ".into() };
+            let text = s(0);
+            let strip = |c: char| set.contains(c);
+            V::Str(match func {
+                F::Trim => text.trim_matches(strip),
+                F::TrimLeading => text.trim_start_matches(strip),
+                _ => text.trim_end_matches(strip),
+            }
+            .into())
+        }
         F::CharLength => V::Int(s(0).chars().count() as i64),
         F::Concat => {
             if null_in {
@@ -509,7 +591,7 @@ fn scalar(func: Function, a: &[Value]) -> Result<Value> {
             (V::Timestamp(t), V::Int(ms)) => V::Timestamp(t + ms),
             _ => V::Null,
         },
-        F::Mod | F::Proctime | F::CurrentTimestamp => V::Null,
+        F::Mod | F::Proctime | F::CurrentTimestamp | F::Regexp | F::RegexpExtract | F::RegexpReplace => V::Null,
     })
 }
 

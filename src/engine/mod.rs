@@ -11,6 +11,7 @@ pub mod group_aggregate;
 pub mod group_table;
 pub mod operator;
 pub mod pipeline;
+pub mod regex;
 pub mod watermark;
 pub mod window;
 

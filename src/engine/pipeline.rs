@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use super::calc::Calc;
+use super::regex::{Regex, RegexError};
 use super::eval::{eval, EvalContext, EvalError};
 use super::group_aggregate::GroupAggregate;
 use super::operator::{LateRecord, Operator, OperatorMetrics};
@@ -13,6 +14,7 @@ use super::window::slicing::SliceAssigner;
 use super::window::{SessionWindowAggregate, SliceWindowAggregate};
 use crate::plan::catalog::{ColumnKind, TableDef};
 use crate::plan::logical::{Node, Plan, WindowSpec};
+use crate::plan::Expr;
 use crate::types::{Batch, Column, DataType, Field};
 
 pub struct Pipeline {
@@ -178,11 +180,13 @@ fn build(plan: &Plan, ops: &mut Vec<Box<dyn Operator>>) -> Result<Arc<TableDef>,
     match &plan.node {
         Node::Scan { table } => Ok(table.clone()),
         Node::Filter { input, predicate } => {
+            unsupported_regexes(predicate)?;
             let table = build(input, ops)?;
             ops.push(Box::new(Calc::new(Some(predicate.clone()), None)));
             Ok(table)
         }
         Node::Project { input, exprs } => {
+            exprs.iter().try_for_each(unsupported_regexes)?;
             // Fuse a projection over a filter into one Calc.
             if let Node::Filter { input: inner, predicate } = &input.node {
                 let table = build(inner, ops)?;
@@ -216,6 +220,24 @@ fn build(plan: &Plan, ops: &mut Vec<Box<dyn Operator>>) -> Result<Arc<TableDef>,
             Ok(table)
         }
     }
+}
+
+/// A constant pattern of REGEXP/REGEXP_EXTRACT/REGEXP_REPLACE that Java accepts but Sluice's
+/// matcher cannot run is rejected before the query starts, naming the construct.
+fn unsupported_regexes(e: &Expr) -> Result<(), BuildError> {
+    use crate::plan::expr::{ExprKind, Function};
+    let mut result = Ok(());
+    e.visit(&mut |x| {
+        if let ExprKind::Call { func: func @ (Function::Regexp | Function::RegexpExtract | Function::RegexpReplace), args } = &x.kind {
+            if let Some(ExprKind::Literal(crate::types::Value::Str(pattern))) = args.get(1).map(|a| &a.kind) {
+                if let Err(RegexError::Unsupported(m)) = Regex::new(pattern) {
+                    let name = format!("{func:?}").to_uppercase().replace("REGEXPEXTRACT", "REGEXP_EXTRACT").replace("REGEXPREPLACE", "REGEXP_REPLACE");
+                    result = Err(BuildError(format!("{name}('{pattern}'): the regular expression construct {m} is not supported by Sluice")));
+                }
+            }
+        }
+    });
+    result
 }
 
 /// Whether a plan's output is an updating changelog (contains a non-windowed aggregate).

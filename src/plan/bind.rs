@@ -420,11 +420,20 @@ impl<'a> Binder<'a> {
                 let args = vec![self.bind(expr)?, self.bind(r#in)?];
                 call(Function::Position, args).map_err(|m| SqlError::new(m).at(at(e)))
             }
-            E::Trim { expr, trim_where, trim_what, .. } => {
-                if trim_where.is_some() || trim_what.is_some() {
-                    return Err(SqlError::new("TRIM with LEADING/TRAILING/characters is not supported yet").at(at(e)));
+            E::Trim { expr, trim_where, trim_what, trim_characters } => {
+                if trim_characters.is_some() {
+                    return Err(SqlError::new("TRIM(s, chars) is not Flink syntax").at(at(e)).hint("write TRIM(BOTH 'chars' FROM s)"));
                 }
-                call(Function::Trim, vec![self.bind(expr)?]).map_err(|m| SqlError::new(m).at(at(e)))
+                let func = match trim_where {
+                    None | Some(ast::TrimWhereField::Both) => Function::Trim,
+                    Some(ast::TrimWhereField::Leading) => Function::TrimLeading,
+                    Some(ast::TrimWhereField::Trailing) => Function::TrimTrailing,
+                };
+                let mut args = vec![self.bind(expr)?];
+                if let Some(what) = trim_what {
+                    args.push(self.bind(what)?);
+                }
+                call(func, args).map_err(|m| SqlError::new(m).at(at(e)))
             }
             E::Function(f) => self.bind_function(f, e),
             other => Err(SqlError::new(format!("`{other}` is not supported")).at(at(e))),
@@ -459,6 +468,11 @@ impl<'a> Binder<'a> {
             "LOWER" => Function::Lower,
             "CHAR_LENGTH" | "CHARACTER_LENGTH" => Function::CharLength,
             "TRIM" => Function::Trim,
+            "LTRIM" => Function::TrimLeading,
+            "RTRIM" => Function::TrimTrailing,
+            "REGEXP" => Function::Regexp,
+            "REGEXP_EXTRACT" => Function::RegexpExtract,
+            "REGEXP_REPLACE" => Function::RegexpReplace,
             "CONCAT" => Function::Concat,
             "REPLACE" => Function::Replace,
             "SUBSTRING" | "SUBSTR" => Function::Substring,
@@ -908,10 +922,33 @@ pub fn call(func: Function, mut args: Vec<Expr>) -> std::result::Result<Expr, St
         if ok || e.ty.data_type == T::Null { Ok(()) } else { Err(format!("{name} needs {what}, not {}", e.ty)) }
     };
     let ty = match func {
-        F::Upper | F::Lower | F::Trim => {
+        F::Upper | F::Lower => {
             arity(1..=1, &args)?;
             need(&args[0], args[0].ty.data_type.is_string(), "a string")?;
             string(any_nullable)
+        }
+        F::Trim | F::TrimLeading | F::TrimTrailing => {
+            arity(1..=2, &args)?;
+            for a in &args {
+                need(a, a.ty.data_type.is_string(), "strings")?;
+            }
+            string(any_nullable)
+        }
+        F::Regexp | F::RegexpExtract | F::RegexpReplace => {
+            arity(match func { F::Regexp => 2..=2, F::RegexpExtract => 2..=3, _ => 3..=3 }, &args)?;
+            let strings = if func == F::RegexpExtract { 2 } else { args.len() };
+            for a in &args[..strings] {
+                need(a, a.ty.data_type.is_string(), "string arguments")?;
+            }
+            if func == F::RegexpExtract && args.len() == 3 {
+                need(&args[2], args[2].ty.data_type.is_integer(), "an integer group index")?;
+                args[2] = cast_if_needed(args[2].clone(), &T::BigInt)?;
+            }
+            match func {
+                F::Regexp => SqlType::nullable(T::Boolean).with_nullable(any_nullable),
+                // NULL when nothing matches or the group did not take part.
+                _ => string(true),
+            }
         }
         F::CharLength => {
             arity(1..=1, &args)?;
@@ -1018,7 +1055,9 @@ pub fn call(func: Function, mut args: Vec<Expr>) -> std::result::Result<Expr, St
 pub const FUNCTION_NAMES: &[&str] = &[
     "ABS", "AVG", "CAST", "CEIL", "CHAR_LENGTH", "COALESCE", "CONCAT", "COUNT", "CURRENT_TIMESTAMP", "EXP",
     "FLOOR", "HOP", "HOP_END", "HOP_ROWTIME", "HOP_START", "IF", "LN", "LOCALTIMESTAMP", "LOG10", "LOWER",
-    "MAX", "MIN", "MOD", "NULLIF", "POSITION", "POWER", "PROCTIME", "REPLACE", "ROUND", "SESSION",
+    "MAX", "MIN", "MOD", "NULLIF", "POSITION", "POWER", "PROCTIME", "REGEXP", "REGEXP_EXTRACT", "REGEXP_REPLACE",
+    "REPLACE", "ROUND", "SESSION", "LTRIM", "RTRIM", "STDDEV_POP", "STDDEV_SAMP", "VAR_POP", "VAR_SAMP", "VARIANCE",
+    "STDDEV", "FIRST_VALUE", "LAST_VALUE", "LISTAGG",
     "SESSION_END", "SESSION_ROWTIME", "SESSION_START", "SQRT", "SUBSTRING", "SUM", "TRIM", "TRY_CAST",
     "TUMBLE", "TUMBLE_END", "TUMBLE_ROWTIME", "TUMBLE_START", "UPPER", "CUMULATE",
 ];

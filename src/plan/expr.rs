@@ -81,7 +81,16 @@ pub enum Function {
     Upper,
     Lower,
     CharLength,
+    /// `TRIM([BOTH] [chars FROM] s)`: argument 1 (optional) is the set of characters removed.
     Trim,
+    TrimLeading,
+    TrimTrailing,
+    /// `REGEXP(s, re)`: whether some substring matches (Java's `find`).
+    Regexp,
+    /// `REGEXP_EXTRACT(s, re [, group])`: the group (default 0) of the first match.
+    RegexpExtract,
+    /// `REGEXP_REPLACE(s, re, replacement)`: every match replaced by the literal replacement.
+    RegexpReplace,
     Concat,
     Replace,
     Substring,
@@ -156,6 +165,38 @@ impl Expr {
             ExprKind::Call { args, .. } => args.iter().for_each(|e| e.visit_columns(f)),
         }
     }
+    /// Calls `f` on this expression and every expression inside it.
+    pub fn visit(&self, f: &mut impl FnMut(&Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Column(_) | ExprKind::Literal(_) => {}
+            ExprKind::Not(a) | ExprKind::Negate(a) => a.visit(f),
+            ExprKind::IsNull { arg, .. } | ExprKind::IsBool { arg, .. } | ExprKind::Cast { arg, .. } => arg.visit(f),
+            ExprKind::Binary { left, right, .. } => {
+                left.visit(f);
+                right.visit(f);
+            }
+            ExprKind::Case { whens, otherwise } => {
+                for (w, t) in whens {
+                    w.visit(f);
+                    t.visit(f);
+                }
+                if let Some(o) = otherwise {
+                    o.visit(f);
+                }
+            }
+            ExprKind::InList { arg, list, .. } => {
+                arg.visit(f);
+                list.iter().for_each(|e| e.visit(f));
+            }
+            ExprKind::Like { arg, pattern, .. } => {
+                arg.visit(f);
+                pattern.visit(f);
+            }
+            ExprKind::Call { args, .. } => args.iter().for_each(|e| e.visit(f)),
+        }
+    }
+
     /// Rewrites column references through `map` (used when pushing expressions through a
     /// projection).
     pub fn remap_columns(&self, map: &impl Fn(usize) -> usize) -> Expr {

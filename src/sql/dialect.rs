@@ -9,7 +9,7 @@
 
 use sqlparser::ast::{
     Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident,
-    ObjectName, ObjectNamePart,
+    ObjectName, ObjectNamePart, TrimWhereField,
 };
 use sqlparser::dialect::Dialect;
 use sqlparser::keywords::Keyword;
@@ -52,6 +52,9 @@ impl Dialect for FlinkDialect {
     }
 
     fn parse_prefix(&self, parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+        if let Some(trim) = parse_trim_side_from(parser) {
+            return Some(trim);
+        }
         // `TABLE t` only appears as a function argument; elsewhere TABLE is not an expression.
         if !parser.peek_keyword(Keyword::TABLE) {
             return None;
@@ -62,6 +65,30 @@ impl Dialect for FlinkDialect {
         parser.next_token();
         Some(parse_table_arg(parser))
     }
+}
+
+/// `TRIM(LEADING FROM s)`: a side without characters, which sqlparser does not read (it
+/// expects `TRIM(LEADING 'x' FROM s)`). Other TRIM forms are left to sqlparser.
+fn parse_trim_side_from(parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+    let is_trim = matches!(&parser.peek_token_ref().token, Token::Word(w) if w.keyword == Keyword::TRIM);
+    let side = match &parser.peek_nth_token_ref(2).token {
+        Token::Word(w) if w.keyword == Keyword::BOTH => TrimWhereField::Both,
+        Token::Word(w) if w.keyword == Keyword::LEADING => TrimWhereField::Leading,
+        Token::Word(w) if w.keyword == Keyword::TRAILING => TrimWhereField::Trailing,
+        _ => return None,
+    };
+    let from = matches!(&parser.peek_nth_token_ref(3).token, Token::Word(w) if w.keyword == Keyword::FROM);
+    if !is_trim || parser.peek_nth_token_ref(1).token != Token::LParen || !from {
+        return None;
+    }
+    for _ in 0..4 {
+        parser.next_token();
+    }
+    Some((|| {
+        let expr = parser.parse_expr()?;
+        parser.expect_token(&Token::RParen)?;
+        Ok(Expr::Trim { expr: Box::new(expr), trim_where: Some(side), trim_what: None, trim_characters: None })
+    })())
 }
 
 fn parse_table_arg(parser: &mut Parser) -> Result<Expr, ParserError> {
