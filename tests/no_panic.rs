@@ -2,6 +2,7 @@
 //! tab). Inputs are random text, SQL token soup, and mutations of the walkthrough's statements;
 //! records are random bytes and mutations of real sensor records. Each case runs the statement
 //! through the whole session (parse, plan, start a job, move time on).
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use sluice::connectors::format::json::{JsonDecoder, JsonOptions, TimestampStandard};
@@ -81,7 +82,7 @@ fn run_statement(sql: &str) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn random_text_never_panics(sql in "\\PC{0,80}") {
