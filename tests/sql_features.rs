@@ -269,3 +269,27 @@ fn unsupported_regex_constructs_are_named() {
     let err = rejected(&records(), "SELECT status FROM sensor_data WHERE REGEXP(status, '(?<=W)A');");
     assert!(err.contains("lookbehind"), "{err}");
 }
+
+#[test]
+fn temporal_functions() {
+    let changes = ok(
+        &records()[..1],
+        "SELECT EXTRACT(HOUR FROM event_time) AS h, EXTRACT(DOW FROM event_time) AS dow, YEAR(event_time) AS y, \
+         EXTRACT(MONTH FROM DATE '2021-05-19') AS m, DATE_FORMAT(event_time, 'yyyy-MM-dd HH:mm:ss') AS f, \
+         DATE_FORMAT(event_time, 'HH:mm:ss.SSS') AS f2, TO_TIMESTAMP('2021-05-19 11:20:00') AS t, \
+         TO_TIMESTAMP('19/05/2021', 'dd/MM/yyyy') AS t2, TO_TIMESTAMP('not a time') AS t3, TO_DATE('2021-05-19') AS d, \
+         TIMESTAMPADD(MINUTE, 5, event_time) AS a, TIMESTAMPADD(MONTH, 1, TIMESTAMP '2021-01-31 10:00:00') AS a2, \
+         TIMESTAMPDIFF(SECOND, TIMESTAMP '2021-05-19 11:00:00', event_time) AS s, TIMESTAMPDIFF(DAY, event_time, TIMESTAMP '2021-05-17 12:00:00') AS s2, \
+         FLOOR(event_time TO MINUTE) AS fl, CEIL(event_time TO HOUR) AS ce, DATE '2021-05-19' AS dl, TIME '11:20:00' AS tl \
+         FROM sensor_data;",
+    );
+    assert_eq!(
+        changes[0].1,
+        json!({"h": 11, "dow": 4, "y": 2021, "m": 5, "f": "2021-05-19 11:20:01", "f2": "11:20:01.000",
+               "t": "2021-05-19T11:20:00.000", "t2": "2021-05-19T00:00:00.000", "t3": null, "d": "2021-05-19",
+               "a": "2021-05-19T11:25:01.000", "a2": "2021-02-28T10:00:00.000", "s": 1201, "s2": -1,
+               "fl": "2021-05-19T11:20:00.000", "ce": "2021-05-19T12:00:00.000", "dl": "2021-05-19", "tl": "11:20:00"})
+    );
+    let err = rejected(&records(), "SELECT EXTRACT(EPOCH FROM event_time) FROM sensor_data;");
+    assert!(err.contains("EXTRACT does not know the unit EPOCH"), "{err}");
+}

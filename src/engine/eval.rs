@@ -7,6 +7,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::temporal;
 use crate::plan::expr::{BinaryOp, Expr, ExprKind, Function};
 use crate::types::{cast_value, Batch, Column, ColumnData, DataType, StrColumn, Value};
 
@@ -391,8 +392,11 @@ fn like(s: &str, pattern: &str) -> bool {
 /// paths; arithmetic and comparisons above are the vectorised ones).
 fn call(func: Function, cols: &[Column], args: &[Expr], ty: &DataType, n: usize, ctx: &EvalContext) -> Result<Column> {
     use Function as F;
-    if let F::Proctime | F::CurrentTimestamp = func {
+    if let F::Proctime | F::CurrentTimestamp | F::LocalTimestamp = func {
         return Ok(constant(&Value::Timestamp(ctx.now_ms), ty, n));
+    }
+    if func == F::CurrentDate {
+        return Ok(constant(&Value::Date(ctx.now_ms.div_euclid(86_400_000) as i32), ty, n));
     }
     if let F::Regexp | F::RegexpExtract | F::RegexpReplace = func {
         return regexp_call(func, cols, args, ty, n);
@@ -464,6 +468,10 @@ fn regexp_call(func: Function, cols: &[Column], args: &[Expr], ty: &DataType, n:
         out.push(&value);
     }
     Ok(out)
+}
+
+fn unit_of(name: &str) -> Result<temporal::Unit> {
+    temporal::Unit::parse(name).ok_or_else(|| EvalError(format!("unknown time unit {name}")))
 }
 
 fn func_name(func: Function) -> &'static str {
@@ -591,7 +599,44 @@ fn scalar(func: Function, a: &[Value]) -> Result<Value> {
             (V::Timestamp(t), V::Int(ms)) => V::Timestamp(t + ms),
             _ => V::Null,
         },
-        F::Mod | F::Proctime | F::CurrentTimestamp | F::Regexp | F::RegexpExtract | F::RegexpReplace => V::Null,
+        F::Extract => match (&a[0], &a[1]) {
+            (V::Str(unit), V::Timestamp(t)) => V::Int(temporal::extract(unit_of(unit)?, *t)),
+            _ => V::Null,
+        },
+        F::DateFormat => match (&a[0], &a[1]) {
+            (V::Timestamp(t), V::Str(p)) => V::Str(temporal::format(*t, p).map_err(|m| EvalError(format!("DATE_FORMAT: {m}")))?.into()),
+            _ => V::Null,
+        },
+        F::ToTimestamp | F::ToDate => {
+            let default = if func == F::ToDate { "yyyy-MM-dd" } else { "yyyy-MM-dd HH:mm:ss" };
+            let pattern = if a.len() > 1 { s(1) } else { default.into() };
+            let name = if func == F::ToDate { "TO_DATE" } else { "TO_TIMESTAMP" };
+            match temporal::parse(&s(0), &pattern).map_err(|m| EvalError(format!("{name}: {m}")))? {
+                Some(t) if func == F::ToDate => V::Date(t.div_euclid(86_400_000) as i32),
+                Some(t) => V::Timestamp(t),
+                None => V::Null,
+            }
+        }
+        F::TimestampAdd => {
+            let unit = unit_of(&s(0))?;
+            match &a[2] {
+                V::Timestamp(t) => temporal::add(unit, int(1), *t).map_or(V::Null, V::Timestamp),
+                V::Date(d) => temporal::add(unit, int(1), *d as i64 * 86_400_000).map_or(V::Null, |t| V::Date(t.div_euclid(86_400_000) as i32)),
+                _ => V::Null,
+            }
+        }
+        F::TimestampDiff => {
+            let ms = |v: &V| match v {
+                V::Timestamp(t) => Some(*t),
+                V::Date(d) => Some(*d as i64 * 86_400_000),
+                _ => None,
+            };
+            match (ms(&a[1]), ms(&a[2])) {
+                (Some(x), Some(y)) => temporal::diff(unit_of(&s(0))?, x, y).map_or(V::Null, |d| V::Int(d as i32 as i64)),
+                _ => V::Null,
+            }
+        }
+        F::Mod | F::Proctime | F::CurrentTimestamp | F::LocalTimestamp | F::CurrentDate | F::Regexp | F::RegexpExtract | F::RegexpReplace => V::Null,
     })
 }
 

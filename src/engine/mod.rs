@@ -12,6 +12,7 @@ pub mod group_table;
 pub mod operator;
 pub mod pipeline;
 pub mod regex;
+pub mod temporal;
 pub mod watermark;
 pub mod window;
 

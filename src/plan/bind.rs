@@ -435,6 +435,11 @@ impl<'a> Binder<'a> {
                 }
                 call(func, args).map_err(|m| SqlError::new(m).at(at(e)))
             }
+            E::Extract { field, expr, .. } => {
+                let arg = self.bind(expr)?;
+                let unit = field.to_string().to_ascii_uppercase();
+                extract(&unit, arg).map_err(|m| SqlError::new(m).at(at(e)))
+            }
             E::Function(f) => self.bind_function(f, e),
             other => Err(SqlError::new(format!("`{other}` is not supported")).at(at(e))),
         }
@@ -456,6 +461,22 @@ impl<'a> Binder<'a> {
             return Err(SqlError::new("OVER windows are not supported yet").at(at(e)));
         }
         let (args, _) = function_args(f)?;
+        if let ("TIMESTAMPADD" | "TIMESTAMPDIFF", [FnArg::Expr(unit), rest @ ..]) = (name.as_str(), args.as_slice()) {
+            // The unit is a keyword, not a column.
+            let unit_name = match unit {
+                ast::Expr::Identifier(i) => i.value.to_ascii_uppercase(),
+                other => other.to_string().to_ascii_uppercase(),
+            };
+            let mut bound = vec![unit_literal(&unit_name, &name).map_err(|m| SqlError::new(m).at(at(unit)))?];
+            for a in rest {
+                match a {
+                    FnArg::Expr(x) => bound.push(self.bind(x)?),
+                    FnArg::Star => return Err(SqlError::new(format!("{name}(*) is not valid")).at(at(e))),
+                }
+            }
+            let func = if name == "TIMESTAMPADD" { Function::TimestampAdd } else { Function::TimestampDiff };
+            return call(func, bound).map_err(|m| SqlError::new(m).at(at(e)));
+        }
         let mut bound = Vec::with_capacity(args.len());
         for a in &args {
             match a {
@@ -490,7 +511,16 @@ impl<'a> Binder<'a> {
             "NULLIF" => Function::NullIf,
             "IF" => Function::If,
             "PROCTIME" => Function::Proctime,
-            "CURRENT_TIMESTAMP" | "LOCALTIMESTAMP" | "NOW" => Function::CurrentTimestamp,
+            "CURRENT_TIMESTAMP" | "NOW" | "CURRENT_ROW_TIMESTAMP" => Function::CurrentTimestamp,
+            "LOCALTIMESTAMP" => Function::LocalTimestamp,
+            "CURRENT_DATE" => Function::CurrentDate,
+            "DATE_FORMAT" => Function::DateFormat,
+            "TO_TIMESTAMP" => Function::ToTimestamp,
+            "TO_DATE" => Function::ToDate,
+            "YEAR" | "QUARTER" | "MONTH" | "WEEK" | "DAYOFYEAR" | "DAYOFMONTH" | "DAYOFWEEK" | "HOUR" | "MINUTE" | "SECOND" => {
+                let [arg] = <[Expr; 1]>::try_from(bound).map_err(|_| SqlError::new(format!("{name} takes one argument")).at(at(e)))?;
+                return extract(&name, arg).map_err(|m| SqlError::new(m).at(at(e)));
+            }
             _ => {
                 return Err(SqlError::new(format!("no function named {name}"))
                     .at(at(e))
@@ -641,6 +671,35 @@ pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Resu
         }
         (_, None) => return Err(format!("{} needs an argument", func.name())),
     })
+}
+
+/// The units EXTRACT and TIMESTAMPADD/DIFF accept (the engine's `temporal::Unit` reads them).
+const UNITS: &[&str] = &[
+    "MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "DAYOFMONTH", "WEEK", "MONTH", "QUARTER", "YEAR", "DOW", "DAYOFWEEK",
+    "DOY", "DAYOFYEAR", "SQL_TSI_SECOND", "SQL_TSI_MINUTE", "SQL_TSI_HOUR", "SQL_TSI_DAY", "SQL_TSI_WEEK", "SQL_TSI_MONTH",
+    "SQL_TSI_QUARTER", "SQL_TSI_YEAR", "FRAC_SECOND",
+];
+
+fn unit_literal(unit: &str, func: &str) -> std::result::Result<Expr, String> {
+    let calendar_only = matches!(unit, "DOW" | "DAYOFWEEK" | "DOY" | "DAYOFYEAR" | "DAYOFMONTH");
+    if !UNITS.contains(&unit) || (func != "EXTRACT" && calendar_only) {
+        return Err(format!("{func} does not know the unit {unit}; use SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR"));
+    }
+    Ok(Expr::literal(Value::Str(unit.into()), SqlType::not_null(DataType::Varchar(crate::types::STRING_LENGTH))))
+}
+
+/// `EXTRACT(unit FROM t)` and its shorthands (`YEAR(t)`, `HOUR(t)`, …): a BIGINT.
+fn extract(unit: &str, arg: Expr) -> std::result::Result<Expr, String> {
+    let t = &arg.ty.data_type;
+    if !(t.is_timestamp() || *t == DataType::Date || *t == DataType::Null) {
+        return Err(format!("EXTRACT needs a timestamp or date, not {}", arg.ty));
+    }
+    if *t == DataType::Date && matches!(unit, "HOUR" | "MINUTE" | "SECOND" | "MILLISECOND") {
+        return Err(format!("cannot extract {unit} from a DATE"));
+    }
+    let arg = if *t == DataType::Date { cast(arg.clone(), SqlType::nullable(DataType::Timestamp(3)).with_nullable(arg.ty.nullable), false)? } else { arg };
+    let unit = unit_literal(unit, "EXTRACT")?;
+    call(Function::Extract, vec![unit, arg])
 }
 
 /// LISTAGG's separator: Flink accepts only a character literal.
@@ -1047,6 +1106,50 @@ pub fn call(func: Function, mut args: Vec<Expr>) -> std::result::Result<Expr, St
             arity(0..=0, &args)?;
             SqlType::not_null(T::TimestampLtz(3))
         }
+        F::LocalTimestamp => {
+            arity(0..=0, &args)?;
+            SqlType::not_null(T::Timestamp(3))
+        }
+        F::CurrentDate => {
+            arity(0..=0, &args)?;
+            SqlType::not_null(T::Date)
+        }
+        F::Extract => SqlType::nullable(T::BigInt).with_nullable(any_nullable),
+        F::DateFormat => {
+            arity(2..=2, &args)?;
+            if args[0].ty.data_type.is_string() {
+                // Flink reads a string argument as a 'yyyy-MM-dd HH:mm:ss' timestamp.
+                let nullable = args[0].ty.nullable;
+                args[0] = cast(args[0].clone(), SqlType::nullable(T::Timestamp(3)).with_nullable(nullable), true)?;
+            }
+            need(&args[0], args[0].ty.data_type.is_timestamp() || args[0].ty.data_type == T::Date, "a timestamp")?;
+            if args[0].ty.data_type == T::Date {
+                args[0] = cast(args[0].clone(), SqlType::nullable(T::Timestamp(3)), false)?;
+            }
+            need(&args[1], args[1].ty.data_type.is_string(), "a format string such as 'yyyy-MM-dd HH:mm:ss'")?;
+            string(any_nullable)
+        }
+        F::ToTimestamp | F::ToDate => {
+            arity(1..=2, &args)?;
+            for a in &args {
+                need(a, a.ty.data_type.is_string(), "strings")?;
+            }
+            SqlType::nullable(if func == F::ToDate { T::Date } else { T::Timestamp(3) })
+        }
+        F::TimestampAdd => {
+            arity(3..=3, &args)?;
+            need(&args[1], args[1].ty.data_type.is_integer(), "an integer count")?;
+            args[1] = cast_if_needed(args[1].clone(), &T::BigInt)?;
+            need(&args[2], args[2].ty.data_type.is_timestamp() || args[2].ty.data_type == T::Date, "a timestamp or date")?;
+            args[2].ty.plain().with_nullable(any_nullable)
+        }
+        F::TimestampDiff => {
+            arity(3..=3, &args)?;
+            for a in &args[1..] {
+                need(a, a.ty.data_type.is_timestamp() || a.ty.data_type == T::Date, "timestamps or dates")?;
+            }
+            SqlType::nullable(T::Int).with_nullable(any_nullable)
+        }
         F::FloorTime | F::CeilTime | F::TimestampAddMs => args[0].ty.plain(),
     };
     Ok(Expr { kind: ExprKind::Call { func, args }, ty })
@@ -1057,7 +1160,9 @@ pub const FUNCTION_NAMES: &[&str] = &[
     "FLOOR", "HOP", "HOP_END", "HOP_ROWTIME", "HOP_START", "IF", "LN", "LOCALTIMESTAMP", "LOG10", "LOWER",
     "MAX", "MIN", "MOD", "NULLIF", "POSITION", "POWER", "PROCTIME", "REGEXP", "REGEXP_EXTRACT", "REGEXP_REPLACE",
     "REPLACE", "ROUND", "SESSION", "LTRIM", "RTRIM", "STDDEV_POP", "STDDEV_SAMP", "VAR_POP", "VAR_SAMP", "VARIANCE",
-    "STDDEV", "FIRST_VALUE", "LAST_VALUE", "LISTAGG",
+    "STDDEV", "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "EXTRACT", "DATE_FORMAT", "TO_TIMESTAMP", "TO_DATE", "TIMESTAMPADD",
+    "TIMESTAMPDIFF", "CURRENT_DATE", "YEAR", "QUARTER", "MONTH", "WEEK", "DAYOFYEAR", "DAYOFMONTH", "DAYOFWEEK", "HOUR",
+    "MINUTE", "SECOND", "NOW",
     "SESSION_END", "SESSION_ROWTIME", "SESSION_START", "SQRT", "SUBSTRING", "SUM", "TRIM", "TRY_CAST",
     "TUMBLE", "TUMBLE_END", "TUMBLE_ROWTIME", "TUMBLE_START", "UPPER", "CUMULATE",
 ];

@@ -116,6 +116,21 @@ pub enum Function {
     /// The current processing time (an injected clock, fixed for a batch).
     Proctime,
     CurrentTimestamp,
+    /// `LOCALTIMESTAMP`: the clock as a TIMESTAMP(3).
+    LocalTimestamp,
+    CurrentDate,
+    /// `EXTRACT(unit FROM t)`, `YEAR(t)`, …: argument 0 is the unit's name as a literal.
+    Extract,
+    /// `DATE_FORMAT(ts, 'yyyy-MM-dd')` with Java's `SimpleDateFormat` letters.
+    DateFormat,
+    /// `TO_TIMESTAMP(s [, pattern])`: NULL when `s` does not fit.
+    ToTimestamp,
+    /// `TO_DATE(s [, pattern])`.
+    ToDate,
+    /// `TIMESTAMPADD(unit, n, t)`: argument 0 is the unit's name as a literal.
+    TimestampAdd,
+    /// `TIMESTAMPDIFF(unit, a, b)`: argument 0 is the unit's name as a literal.
+    TimestampDiff,
 }
 
 impl Expr {
