@@ -56,7 +56,7 @@ wasm_tests() {
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg getrandom_backend="unsupported"' \
     CHROMEDRIVER=/usr/bin/chromedriver \
     WASM_BINDGEN_TEST_WEBDRIVER_JSON="$REPO/tests/wasm/webdriver.json" \
-    cargo test --target wasm32-unknown-unknown --tests
+    cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
 }
 
 e2e() {
@@ -88,7 +88,7 @@ e2e() {
 }
 
 tier setup run_setup
-tier native cargo test
+tier native cargo test --no-fail-fast
 tier wasm wasm_tests
 tier build trunk build --release
 tier e2e e2e
