@@ -49,12 +49,7 @@ tier() {
 }
 
 wasm_tests() {
-  # Stopgap: the dev-dependency proptest (unused so far) pulls in getrandom 0.4, which does not
-  # compile for wasm32-unknown-unknown without its `wasm_js` feature. The lasting fix is in
-  # Cargo.toml (proptest under [target.'cfg(not(target_arch = "wasm32"))'.dev-dependencies]);
-  # until then getrandom gets its "unsupported" backend here, which nothing in these tests calls.
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg getrandom_backend="unsupported"' \
-    CHROMEDRIVER=/usr/bin/chromedriver \
+  CHROMEDRIVER=/usr/bin/chromedriver \
     WASM_BINDGEN_TEST_WEBDRIVER_JSON="$REPO/tests/wasm/webdriver.json" \
     cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
 }
