@@ -293,3 +293,50 @@ fn temporal_functions() {
     let err = rejected(&records(), "SELECT EXTRACT(EPOCH FROM event_time) FROM sensor_data;");
     assert!(err.contains("EXTRACT does not know the unit EPOCH"), "{err}");
 }
+
+#[test]
+fn union_all_runs_both_branches_over_one_source() {
+    let changes = ok(
+        &records(),
+        "SELECT sensor_id, status FROM sensor_data WHERE status = 'ERROR' UNION ALL SELECT sensor_id * 10, 'TEN' FROM sensor_data WHERE sensor_id = 2;",
+    );
+    assert_eq!(
+        final_rows(&changes),
+        [json!({"sensor_id": 20, "status": "TEN"}), json!({"sensor_id": 1, "status": "ERROR"}), json!({"sensor_id": 20, "status": "TEN"})]
+    );
+    // UNION without ALL removes duplicates, as a DISTINCT over the union.
+    let changes = ok(&records(), "SELECT status FROM sensor_data UNION SELECT 'OK' FROM sensor_data;");
+    assert_eq!(final_rows(&changes), [json!({"status": "OK"}), json!({"status": "ERROR"})]);
+}
+
+#[test]
+fn a_window_over_a_union_counts_each_branch_and_keeps_lateness() {
+    let mut input = records();
+    // Late: the watermark is 11:21:25 when this 11:20:10 record arrives; its window has fired.
+    input.push(rec(9, 1.0, "OK", "20:10.000"));
+    let changes = ok(
+        &input,
+        "SELECT TUMBLE_START(event_time, INTERVAL '1' MINUTE) AS w, COUNT(*) AS c FROM \
+         (SELECT event_time FROM sensor_data UNION ALL SELECT event_time FROM sensor_data WHERE sensor_id = 1) \
+         GROUP BY TUMBLE(event_time, INTERVAL '1' MINUTE);",
+    );
+    assert_eq!(
+        final_rows(&changes),
+        [json!({"w": "2021-05-19T11:20:00.000", "c": 7}), json!({"w": "2021-05-19T11:21:00.000", "c": 2})]
+    );
+}
+
+#[test]
+fn union_errors_name_the_problem() {
+    let err = rejected(&records(), "SELECT sensor_id FROM sensor_data UNION ALL SELECT sensor_id, status FROM sensor_data;");
+    assert!(err.contains("same number of columns"), "{err}");
+    let err = rejected(&records(), "SELECT status FROM sensor_data UNION ALL SELECT event_time FROM sensor_data;");
+    assert!(err.contains("incompatible types"), "{err}");
+    let err = rejected(
+        &records(),
+        "CREATE TABLE other (x INT) WITH ('connector'='filesystem', 'path'='/nonexistent.jsonl', 'format'='json');\nSELECT sensor_id FROM sensor_data UNION ALL SELECT x FROM other;",
+    );
+    assert!(err.contains("different tables") && err.contains("`other`"), "{err}");
+    let err = rejected(&records(), "SELECT status FROM sensor_data INTERSECT SELECT status FROM sensor_data;");
+    assert!(err.contains("INTERSECT is not supported"), "{err}");
+}

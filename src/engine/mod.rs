@@ -13,6 +13,7 @@ pub mod operator;
 pub mod pipeline;
 pub mod regex;
 pub mod temporal;
+pub mod union;
 pub mod watermark;
 pub mod window;
 

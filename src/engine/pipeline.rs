@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::calc::Calc;
 use super::regex::{Regex, RegexError};
+use super::union::Union;
 use super::eval::{eval, EvalContext, EvalError};
 use super::group_aggregate::GroupAggregate;
 use super::operator::{LateRecord, Operator, OperatorMetrics};
@@ -219,6 +220,26 @@ fn build(plan: &Plan, ops: &mut Vec<Box<dyn Operator>>) -> Result<Arc<TableDef>,
             }
             Ok(table)
         }
+        Node::Union { inputs } => {
+            let mut branches = Vec::new();
+            let mut table: Option<Arc<TableDef>> = None;
+            for input in inputs {
+                let mut chain = Vec::new();
+                let t = build(input, &mut chain)?;
+                if let Some(first) = &table {
+                    if first.name != t.name {
+                        return Err(BuildError(format!(
+                            "UNION ALL of different tables (`{}` and `{}`) is not supported yet: a Sluice query reads exactly one source table",
+                            first.name, t.name
+                        )));
+                    }
+                }
+                table = Some(t);
+                branches.push(chain);
+            }
+            ops.push(Box::new(Union::new(branches)));
+            table.ok_or_else(|| BuildError("a UNION needs inputs".into()))
+        }
     }
 }
 
@@ -246,5 +267,6 @@ pub fn is_updating(plan: &Plan) -> bool {
         Node::Scan { .. } => false,
         Node::Filter { input, .. } | Node::Project { input, .. } => is_updating(input),
         Node::Aggregate { input, window, .. } => window.is_none() || is_updating(input),
+        Node::Union { inputs } => inputs.iter().any(is_updating),
     }
 }

@@ -832,7 +832,7 @@ fn numeric_common(a: &DataType, b: &DataType) -> Option<DataType> {
 }
 
 /// The common type of several expressions (CASE branches, COALESCE arguments).
-fn common_type(exprs: &[Expr]) -> std::result::Result<SqlType, String> {
+pub fn common_type(exprs: &[Expr]) -> std::result::Result<SqlType, String> {
     let mut ty = DataType::Null;
     for e in exprs {
         let t = &e.ty.data_type;

@@ -49,6 +49,9 @@ pub enum Node {
     /// one column per aggregate, then (for a window aggregate) window_start, window_end and
     /// window_time.
     Aggregate { input: Box<Plan>, keys: usize, aggs: Vec<AggCall>, window: Option<WindowAgg> },
+    /// `UNION ALL`: every input's rows, in the first input's column names. The inputs have
+    /// equal column types (the planner casts them to their common type).
+    Union { inputs: Vec<Plan> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,6 +209,21 @@ impl Plan {
                 }
                 input.explain_into(out, depth + 1);
             }
+            Node::Union { inputs } => {
+                let _ = writeln!(out, "{pad}Union(all=[true], union=[{}])", names(&self.schema));
+                for input in inputs {
+                    input.explain_into(out, depth + 1);
+                }
+            }
+        }
+    }
+
+    /// The tables this plan scans (with repeats), for checks that need one source.
+    pub fn scanned_tables(&self) -> Vec<Arc<TableDef>> {
+        match &self.node {
+            Node::Scan { table } => vec![table.clone()],
+            Node::Filter { input, .. } | Node::Project { input, .. } | Node::Aggregate { input, .. } => input.scanned_tables(),
+            Node::Union { inputs } => inputs.iter().flat_map(Plan::scanned_tables).collect(),
         }
     }
 }

@@ -146,7 +146,20 @@ impl<'a> Planner<'a> {
         match body {
             SetExpr::Select(select) => self.plan_select(select),
             SetExpr::Query(q) => self.plan_query(q),
-            SetExpr::SetOperation { op, .. } => Err(SqlError::new(format!("{op} is not supported yet")).at(at(body))),
+            SetExpr::SetOperation { op: ast::SetOperator::Union, set_quantifier, left, right } => {
+                let all = match set_quantifier {
+                    ast::SetQuantifier::All => true,
+                    ast::SetQuantifier::Distinct | ast::SetQuantifier::None => false,
+                    other => return Err(SqlError::new(format!("UNION {other} is not supported")).at(at(body))),
+                };
+                let (l, r) = (self.plan_set_expr(left)?, self.plan_set_expr(right)?);
+                let union = union_all(l, r).map_err(|e| e.or_at(at(body)))?;
+                // UNION without ALL is, as Flink plans it, UNION ALL then DISTINCT.
+                Ok(if all { union } else { distinct(union) })
+            }
+            SetExpr::SetOperation { op, .. } => Err(SqlError::new(format!("{op} is not supported yet"))
+                .at(at(body))
+                .hint("Sluice runs UNION and UNION ALL")),
             SetExpr::Values(_) => Err(SqlError::new("VALUES is not supported yet").at(at(body))),
             other => Err(SqlError::new(format!("`{other}` is not supported")).at(at(body))),
         }
@@ -601,6 +614,66 @@ pub fn scan_table(table: &Arc<TableDef>) -> Plan {
         .map(|c| SchemaField { name: c.name.clone(), ty: c.ty.clone(), qualifier: Some(table.name.clone()) })
         .collect();
     Plan { schema: Schema { fields }, node: Node::Scan { table: table.clone() } }
+}
+
+/// `left UNION ALL right`: the column counts must agree; each column takes the common type of
+/// its two sides (casts are added below the union), the left side's name, and stays an
+/// event-time attribute only if it is one on both sides. A Sluice query reads one source, so
+/// both sides must read the same table (each input batch then runs through both branches).
+fn union_all(left: Plan, right: Plan) -> Result<Plan> {
+    if left.schema.len() != right.schema.len() {
+        return Err(SqlError::new(format!(
+            "UNION needs the same number of columns on both sides, but the left has {} and the right {}",
+            left.schema.len(),
+            right.schema.len()
+        )));
+    }
+    let tables: Vec<String> = left.scanned_tables().iter().chain(&right.scanned_tables()).map(|t| t.name.clone()).collect();
+    if let Some(other) = tables.iter().find(|t| **t != tables[0]) {
+        return Err(SqlError::new(format!(
+            "UNION ALL of different tables (`{}` and `{other}`) is not supported yet: a Sluice query reads exactly one source table",
+            tables[0]
+        ))
+        .hint("union queries over the same table, or INSERT each query INTO one sink table"));
+    }
+    let mut fields = Vec::new();
+    let mut types = Vec::new();
+    for (i, (l, r)) in left.schema.fields.iter().zip(&right.schema.fields).enumerate() {
+        let sides = [Expr::column(i, l.ty.clone()), Expr::column(i, r.ty.clone())];
+        let common = bind::common_type(&sides).map_err(|m| {
+            SqlError::new(format!("UNION column {} (`{}`) has incompatible types {} and {}: {m}", i + 1, l.name, l.ty, r.ty))
+        })?;
+        let mut ty = common.clone();
+        ty.rowtime = l.ty.rowtime && r.ty.rowtime && l.ty.data_type == r.ty.data_type;
+        fields.push(SchemaField { name: l.name.clone(), ty: ty.clone(), qualifier: None });
+        types.push(ty);
+    }
+    let coerce = |plan: Plan| -> Result<Plan> {
+        if plan.schema.fields.iter().zip(&types).all(|(f, t)| f.ty.data_type == t.data_type) {
+            return Ok(plan);
+        }
+        let mut exprs = Vec::new();
+        for (i, (f, t)) in plan.schema.fields.iter().zip(&types).enumerate() {
+            let column = Expr::column(i, f.ty.clone());
+            exprs.push(if f.ty.data_type == t.data_type {
+                column
+            } else {
+                bind::cast(column, t.plain().with_nullable(f.ty.nullable), false).map_err(SqlError::new)?
+            });
+        }
+        let out_fields = plan.schema.fields.iter().zip(&exprs).map(|(f, e)| SchemaField { ty: e.ty.clone(), ..f.clone() }).collect();
+        Ok(project(plan, exprs, out_fields))
+    };
+    let inputs = vec![coerce(left)?, coerce(right)?];
+    // Flatten `a UNION ALL b UNION ALL c` into one union.
+    let inputs = inputs
+        .into_iter()
+        .flat_map(|p| match p.node {
+            Node::Union { inputs } => inputs,
+            node => vec![Plan { node, schema: p.schema }],
+        })
+        .collect();
+    Ok(Plan { schema: Schema { fields }, node: Node::Union { inputs } })
 }
 
 /// `SELECT DISTINCT …`: as Flink plans it, a group aggregate keyed by every selected column
