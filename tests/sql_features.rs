@@ -340,3 +340,37 @@ fn union_errors_name_the_problem() {
     let err = rejected(&records(), "SELECT status FROM sensor_data INTERSECT SELECT status FROM sensor_data;");
     assert!(err.contains("INTERSECT is not supported"), "{err}");
 }
+
+#[test]
+fn cascading_windows_over_a_subquery_a_view_and_a_cte() {
+    // 10-second counts rolled up into 1-minute windows: the same as counting per minute.
+    let inner = "SELECT window_start, window_end, window_time, COUNT(*) AS c \
+                 FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, window_time";
+    let expected = [
+        json!({"window_start": "2021-05-19T11:20:00.000", "window_end": "2021-05-19T11:21:00.000", "total": 4}),
+        json!({"window_start": "2021-05-19T11:21:00.000", "window_end": "2021-05-19T11:22:00.000", "total": 2}),
+    ];
+    let outer = |from: &str| {
+        format!(
+            "SELECT window_start, window_end, SUM(c) AS total FROM TABLE(TUMBLE({from}, DESCRIPTOR(window_time), INTERVAL '1' MINUTE)) \
+             GROUP BY window_start, window_end;"
+        )
+    };
+    assert_eq!(final_rows(&ok(&records(), &outer(&format!("TABLE ({inner})")))), expected);
+    assert_eq!(final_rows(&ok(&records(), &format!("CREATE VIEW v AS {inner};\n{}", outer("TABLE v")))), expected);
+    assert_eq!(final_rows(&ok(&records(), &format!("WITH v AS ({inner})\n{}", outer("TABLE v")))), expected);
+    // A window needs an event-time attribute: an updating result has none.
+    let err = rejected(
+        &records(),
+        "SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE (SELECT status, COUNT(*) AS c FROM sensor_data GROUP BY status), \
+         DESCRIPTOR(event_time), INTERVAL '30' SECOND)) GROUP BY window_start, window_end;",
+    );
+    assert!(err.contains("column `event_time` not found"), "{err}");
+}
+
+#[test]
+fn create_view_after_another_statement_parses() {
+    // CREATE [TEMPORARY] that is not CREATE TABLE is handed back to sqlparser intact.
+    let changes = ok(&records(), "CREATE TEMPORARY VIEW ok_rows AS SELECT sensor_id FROM sensor_data WHERE status = 'OK';\nSELECT * FROM ok_rows;");
+    assert_eq!(changes.len(), 5);
+}

@@ -14,6 +14,7 @@ use super::catalog::{Catalog, ColumnKind, TableColumn, TableDef, ViewDef, Waterm
 use super::expr::{Expr, ExprKind};
 use super::logical::{AggCall, Node, Plan, Schema, SchemaField, WindowAgg, WindowSpec};
 use crate::sql::ast::{ColumnKind as AstColumnKind, CreateTable};
+use crate::sql::dialect::TableArg;
 use crate::sql::{Location, SqlError};
 use crate::types::{DataType, SqlType};
 
@@ -191,6 +192,14 @@ impl<'a> Planner<'a> {
         let (mut input, tvf) = self.plan_table_factor(&from.relation)?;
         let mut scope = input.schema.fields.clone();
         if let Some(tvf) = &tvf {
+            // A cascaded window's input (an earlier window's result) has its own window
+            // columns; the new window's columns shadow them, so `GROUP BY window_start,
+            // window_end` means this window. The input's stay reachable as `window_start$in` ….
+            for f in &mut scope {
+                if matches!(f.name.as_str(), "window_start" | "window_end" | "window_time") {
+                    f.name.push_str("$in");
+                }
+            }
             let [s, e, t] = bind::window_types(false);
             for (name, ty) in [("window_start", s), ("window_end", e), ("window_time", t)] {
                 scope.push(SchemaField { name: name.to_string(), ty, qualifier: None });
@@ -468,11 +477,16 @@ impl<'a> Planner<'a> {
         };
         let args = tvf_args(f, expected).map_err(|m| SqlError::new(m).at(at(expr)))?;
         let data = args[0].as_ref().ok_or_else(|| SqlError::new(format!("{name} needs a TABLE argument")).at(at(expr)))?;
-        let Some((table_name, partition)) = crate::sql::dialect::table_arg(data) else {
-            return Err(SqlError::new(format!("{name}'s first argument must be `TABLE name`")).at(at(data)));
+        let Some((table, partition)) = crate::sql::dialect::table_arg(data) else {
+            return Err(SqlError::new(format!("{name}'s first argument must be `TABLE name` or `TABLE (SELECT …)`")).at(at(data)));
         };
-        let ident = table_name.last().map(|i| i.value.clone()).unwrap_or_default();
-        let input = with_qualifier(self.scan(&ident, at(data))?, &ident);
+        let input = match table {
+            TableArg::Named(table_name) => {
+                let ident = table_name.last().map(|i| i.value.clone()).unwrap_or_default();
+                with_qualifier(self.scan(&ident, at(data))?, &ident)
+            }
+            TableArg::Subquery(query) => self.plan_query(&query)?,
+        };
         let scope = &input.schema.fields;
         if !partition.is_empty() && name != "SESSION" {
             return Err(SqlError::new("PARTITION BY is only allowed for SESSION windows").at(at(data)));

@@ -22,7 +22,11 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
         if parser.parse_keyword(Keyword::TABLE) {
             return Ok(Some(Statement::CreateTable(parse_create_table(parser, temporary)?)));
         }
-        rewind(parser, start);
+        // Give back CREATE [TEMPORARY] for sqlparser (CREATE VIEW, …).
+        for _ in 0..1 + usize::from(temporary) {
+            parser.prev_token();
+        }
+        debug_assert!(parser.index() <= start + 2);
         return Ok(None);
     }
     if parser.parse_keyword(Keyword::SET) {
@@ -60,11 +64,6 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
     Ok(None)
 }
 
-fn rewind(parser: &mut Parser, index: usize) {
-    while parser.index() > index {
-        parser.prev_token();
-    }
-}
 
 /// Consumes `word` (a keyword sqlparser does not know) if it comes next.
 fn parse_word(parser: &mut Parser, word: &str) -> bool {

@@ -2,7 +2,8 @@
 //!
 //! sqlparser already reads most of Flink's query syntax. What it lacks at the expression level
 //! is the table argument of window table functions: `HOP(TABLE t [PARTITION BY k], …)`. The
-//! [`FlinkDialect::parse_prefix`] hook reads `TABLE name [PARTITION BY k, …]` wherever an
+//! [`FlinkDialect::parse_prefix`] hook reads `TABLE name [PARTITION BY k, …]` (or
+//! `TABLE (SELECT …)`, for cascading windows) wherever an
 //! expression may start and represents it as a call of the reserved function [`TABLE_ARG`];
 //! [`table_arg`] turns that call back into its parts for the planner. Statement-level Flink
 //! syntax (`CREATE TABLE` with `WATERMARK FOR`, computed columns, …) is read in [`super::ddl`].
@@ -60,7 +61,15 @@ impl Dialect for FlinkDialect {
             return None;
         }
         if matches!(parser.peek_nth_token_ref(1).token, Token::LParen) {
-            return None;
+            // `TABLE (SELECT …)`: a subquery as the table argument (cascading windows).
+            let query_follows = match &parser.peek_nth_token_ref(2).token {
+                Token::Word(w) => matches!(w.keyword, Keyword::SELECT | Keyword::WITH | Keyword::VALUES),
+                Token::LParen => true,
+                _ => false,
+            };
+            if !query_follows {
+                return None;
+            }
         }
         parser.next_token();
         Some(parse_table_arg(parser))
@@ -92,10 +101,15 @@ fn parse_trim_side_from(parser: &mut Parser) -> Option<Result<Expr, ParserError>
 }
 
 fn parse_table_arg(parser: &mut Parser) -> Result<Expr, ParserError> {
-    let name = parser.parse_object_name(false)?;
-    let mut args = vec![FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::CompoundIdentifier(
-        name.0.iter().filter_map(|p| p.as_ident().cloned()).collect(),
-    )))];
+    let data = if parser.consume_token(&Token::LParen) {
+        let query = parser.parse_query()?;
+        parser.expect_token(&Token::RParen)?;
+        Expr::Subquery(query)
+    } else {
+        let name = parser.parse_object_name(false)?;
+        Expr::CompoundIdentifier(name.0.iter().filter_map(|p| p.as_ident().cloned()).collect())
+    };
+    let mut args = vec![FunctionArg::Unnamed(FunctionArgExpr::Expr(data))];
     if parser.parse_keywords(&[Keyword::PARTITION, Keyword::BY]) {
         // Flink's grammar: `PARTITION BY k` or `PARTITION BY (k1, k2)`; a comma after a single
         // key starts the function's next argument.
@@ -124,8 +138,17 @@ fn parse_table_arg(parser: &mut Parser) -> Result<Expr, ParserError> {
     }))
 }
 
-/// A `TABLE t [PARTITION BY k, …]` argument: the table's name parts and the partition keys.
-pub fn table_arg(expr: &Expr) -> Option<(Vec<Ident>, Vec<Expr>)> {
+/// What a `TABLE …` argument reads.
+#[derive(Clone, Debug)]
+pub enum TableArg {
+    /// `TABLE t`: a table, view or CTE by name.
+    Named(Vec<Ident>),
+    /// `TABLE (SELECT …)`.
+    Subquery(Box<sqlparser::ast::Query>),
+}
+
+/// A `TABLE t [PARTITION BY k, …]` argument: what it reads and the partition keys.
+pub fn table_arg(expr: &Expr) -> Option<(TableArg, Vec<Expr>)> {
     let Expr::Function(f) = expr else { return None };
     if f.name.0.len() != 1 || f.name.0[0].as_ident()?.value != TABLE_ARG {
         return None;
@@ -135,9 +158,10 @@ pub fn table_arg(expr: &Expr) -> Option<(Vec<Ident>, Vec<Expr>)> {
         FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e.clone()),
         _ => None,
     });
-    let name = match exprs.next()? {
-        Expr::CompoundIdentifier(parts) => parts,
+    let data = match exprs.next()? {
+        Expr::CompoundIdentifier(parts) => TableArg::Named(parts),
+        Expr::Subquery(q) => TableArg::Subquery(q),
         _ => return None,
     };
-    Some((name, exprs.collect()))
+    Some((data, exprs.collect()))
 }
