@@ -512,6 +512,10 @@ impl<'a> Binder<'a> {
             "IF" => Function::If,
             "PROCTIME" => Function::Proctime,
             "CURRENT_TIMESTAMP" | "NOW" | "CURRENT_ROW_TIMESTAMP" => Function::CurrentTimestamp,
+            "TIMESTAMPADD" | "TIMESTAMPDIFF" => {
+                return Err(SqlError::new(format!("{name} takes a unit, then {}", if name == "TIMESTAMPADD" { "a count and a timestamp, e.g. TIMESTAMPADD(MINUTE, 5, ts)" } else { "two timestamps, e.g. TIMESTAMPDIFF(SECOND, t1, t2)" }))
+                    .at(at(e)))
+            }
             "LOCALTIMESTAMP" => Function::LocalTimestamp,
             "CURRENT_DATE" => Function::CurrentDate,
             "DATE_FORMAT" => Function::DateFormat,
