@@ -13,6 +13,7 @@ pub mod session;
 pub mod sql;
 pub mod types;
 pub mod views;
+pub mod workload;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

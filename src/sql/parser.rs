@@ -168,6 +168,10 @@ pub(super) fn parser_error(e: ParserError, text: &str) -> SqlError {
         None => (message.clone(), None),
     };
     let body = body.replacen("Expected: ", "expected ", 1).replace(", found: ", ", found ");
+    // sqlparser gives no position when the text ends too soon: point just past its end.
+    let ends_early = body.ends_with("found EOF");
+    let body = if ends_early { body.replace("found EOF", "found the end of the text") } else { body };
+    let location = location.or_else(|| ends_early.then(|| end_of(text)).flatten());
     let mut err = SqlError::new(body);
     if let Some(loc) = location {
         err = err.at(loc);
@@ -175,6 +179,17 @@ pub(super) fn parser_error(e: ParserError, text: &str) -> SqlError {
         err = err.hint("the paragraph is empty");
     }
     err
+}
+
+/// The position just after the last non-blank character of `text`, if it has one.
+fn end_of(text: &str) -> Option<Location> {
+    let trimmed = text.trim_end();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let line = trimmed.lines().count().max(1) as u32;
+    let last = trimmed.rsplit('\n').next().unwrap_or("");
+    Some(Location { line, column: last.chars().count() as u32 + 1 })
 }
 
 /// Byte offsets of line starts, to cut a statement's text out of the script.
@@ -200,5 +215,17 @@ impl LineIndex {
     fn slice<'a>(&self, text: &'a str, from: Location, to: Location) -> &'a str {
         let (a, b) = (self.offset(text, from), self.offset(text, to));
         text.get(a..b.max(a)).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_statement_cut_short_points_past_its_end() {
+        let err = parse_script("SELECT status\nFROM sensor_data WHERE  \n").unwrap_err();
+        assert_eq!(err.location, Some(Location { line: 2, column: 23 }));
+        assert!(err.message.contains("the end of the text"), "{err}");
     }
 }

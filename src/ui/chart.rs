@@ -8,7 +8,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::views::Bar;
 
-/// The chart's height in CSS pixels (the width follows the paragraph).
+/// The chart's height in CSS pixels before layout (then the canvas's own box decides).
 const CSS_HEIGHT: f64 = 280.0;
 
 const PALETTE: [RGBColor; 8] = [
@@ -39,7 +39,12 @@ pub fn draw_bar_chart(canvas: &HtmlCanvasElement, bars: &[Bar], caption: &str) -
         w if w > 0 => w as f64,
         _ => 640.0,
     };
-    let (width, height) = ((css_width * dpr).round() as u32, (CSS_HEIGHT * dpr).round() as u32);
+    // The bitmap matches the content box (inside any border), so one pixel is one device pixel.
+    let css_height = match canvas.client_height() {
+        h if h > 0 => h as f64,
+        _ => CSS_HEIGHT,
+    };
+    let (width, height) = ((css_width * dpr).round() as u32, (css_height * dpr).round() as u32);
     if canvas.width() != width {
         canvas.set_width(width);
     }

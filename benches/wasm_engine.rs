@@ -1,0 +1,30 @@
+//! The engine benchmark in WebAssembly: Q1 over decoded sensor records, the same workload as
+//! `sluice bench` (src/workload.rs). It prints figures and checks nothing about speed; run it
+//! with `scripts/bench.sh` (it is not part of the test tiers).
+#![cfg(target_arch = "wasm32")]
+
+use sluice::workload::{decoded_batches, run_q1};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn now_seconds() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+#[wasm_bindgen_test]
+fn q1_engine_throughput_in_wasm() {
+    let records: u64 = option_env!("SLUICE_BENCH_RECORDS").and_then(|n| n.parse().ok()).unwrap_or(5_000_000);
+    let batches = decoded_batches(records, 8192);
+    let mut best = f64::INFINITY;
+    let mut rows = 0;
+    for _ in 0..3 {
+        let run = run_q1(&batches, &now_seconds).unwrap_or_else(|e| panic!("Q1 failed: {e}"));
+        best = best.min(run.seconds);
+        rows = run.result_rows;
+    }
+    console_log!(
+        "wasm engine  Q1 over {records} decoded records: {best:.3} s, {:.1} M records/s (best of 3; {rows} result rows)",
+        records as f64 / best / 1e6
+    );
+}
