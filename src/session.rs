@@ -455,6 +455,7 @@ impl Session {
                 job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now)?;
                 return Err(format!("a record of `{}` could not be read: {e}", job.pipeline.table().name));
             }
+            job.pipeline.on_processing_time(&mut out).map_err(|e| e.to_string())?;
             let ended = read == SourceStatus::Ended;
             if ended {
                 job.pipeline.end_of_input(&mut out).map_err(|e| e.to_string())?;

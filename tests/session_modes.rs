@@ -69,3 +69,54 @@ fn current_timestamp_follows_the_sessions_clock() {
     let rows = table_rows(session.execute("%flink.bsql\nSELECT CURRENT_TIMESTAMP AS now FROM one", 1_621_423_209_999).unwrap());
     assert_eq!(rows[0][0].to_string(), "2021-05-19T11:20:09.999");
 }
+
+/// Windows over `PROCTIME()` fire when the session's clock passes their end, whatever the
+/// records' own times; the clock is the session's (a virtual one here).
+#[test]
+fn processing_time_windows_fire_on_the_clock() {
+    let mut session = Session::new();
+    session
+        .execute(
+            "CREATE TABLE readings (sensor_id INT, status STRING, pt AS PROCTIME())
+             WITH ('connector' = 'kinesis', 'stream' = 'my-input-stream', 'format' = 'json')",
+            0,
+        )
+        .unwrap();
+    let outcomes = session
+        .execute(
+            "SELECT TUMBLE_START(pt, INTERVAL '10' SECOND) AS ws, TUMBLE_PROCTIME(pt, INTERVAL '10' SECOND) AS wt, COUNT(*) AS n
+             FROM readings GROUP BY TUMBLE(pt, INTERVAL '10' SECOND)",
+            0,
+        )
+        .unwrap();
+    let Some(Outcome::Query { job, columns, .. }) = outcomes.into_iter().last() else { panic!("a streaming query starts a job") };
+    assert_eq!(columns[1].ty.to_string(), "TIMESTAMP_LTZ(3) NOT NULL *PROCTIME*");
+    let mut fired = Vec::new();
+    // The generator writes 20 records/s; the clock moves in 250 ms ticks.
+    for t in (250..=25_000).step_by(250) {
+        session.advance(t);
+        fired.extend(session.take_changes(job));
+        if t == 9_750 {
+            assert!(fired.is_empty(), "no window has ended at {t} ms");
+        }
+    }
+    let rows: Vec<(String, i64)> = fired.iter().map(|c| (c.row[0].to_string(), if let Value::Int(n) = c.row[2] { n } else { -1 })).collect();
+    assert_eq!(rows.len(), 2, "[0 s, 10 s) and [10 s, 20 s) fired, [20 s, 30 s) not yet: {rows:?}");
+    assert_eq!(rows[0].0, "1970-01-01T00:00:00.000");
+    assert_eq!(rows[1].0, "1970-01-01T00:00:10.000");
+    // Records read in the tick at 10 s belong to [10 s, 20 s): 200 records each, give or take a tick.
+    assert!(rows.iter().all(|(_, n)| (190..=210).contains(n)), "{rows:?}");
+}
+
+#[test]
+fn rowtime_and_proctime_window_properties_are_not_mixed_up() {
+    let mut session = Session::new();
+    session
+        .execute("CREATE TABLE r (status STRING, pt AS PROCTIME()) WITH ('connector' = 'kinesis', 'stream' = 'my-input-stream', 'format' = 'json')", 0)
+        .unwrap();
+    let err = session
+        .execute("SELECT TUMBLE_ROWTIME(pt, INTERVAL '1' MINUTE) FROM r GROUP BY TUMBLE(pt, INTERVAL '1' MINUTE)", 0)
+        .unwrap_err();
+    assert!(err.to_string().contains("TUMBLE_PROCTIME"), "{err}");
+    assert!(err.location.is_some());
+}

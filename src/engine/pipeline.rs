@@ -28,6 +28,8 @@ pub struct Pipeline {
     records_out: u64,
     /// The watermark last pushed through the operators.
     forwarded: i64,
+    /// Windows over `PROCTIME()`: the clock, not the data, moves time (see [`Self::on_processing_time`]).
+    processing_time: bool,
 }
 
 /// Why a plan cannot run as a streaming pipeline.
@@ -48,6 +50,7 @@ impl Pipeline {
             records_in: 0,
             records_out: 0,
             forwarded: i64::MIN,
+            processing_time: has_processing_time_window(plan),
         })
     }
 
@@ -80,14 +83,31 @@ impl Pipeline {
     pub fn push(&mut self, physical: Batch, out: &mut Vec<Batch>) -> Result<(), EvalError> {
         self.records_in += physical.len() as u64;
         let mut batch = self.complete_row(physical)?;
-        if let Some(w) = &mut self.watermark {
+        if self.processing_time {
+            // A processing-time window's rows carry the clock's time: none is ever late, and
+            // every window fires once the clock has passed its end.
+            batch.arrival_watermarks = Some(vec![self.context.now_ms - 1; batch.len()]);
+        } else if let Some(w) = &mut self.watermark {
             w.assign(&mut batch)?;
         }
         let before = out.len();
         self.run_from(0, vec![batch], out)?;
-        if let Some(wm) = self.watermark() {
+        if self.processing_time {
+            self.forward_watermark(self.context.now_ms - 1, out)?;
+        } else if let Some(wm) = self.watermark() {
             self.forward_watermark(wm, out)?;
         }
+        self.records_out += out[before..].iter().map(|b| b.len() as u64).sum::<u64>();
+        Ok(())
+    }
+
+    /// The clock moved without new records: fires the processing-time windows that ended.
+    pub fn on_processing_time(&mut self, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        if !self.processing_time {
+            return Ok(());
+        }
+        let before = out.len();
+        self.forward_watermark(self.context.now_ms - 1, out)?;
         self.records_out += out[before..].iter().map(|b| b.len() as u64).sum::<u64>();
         Ok(())
     }
@@ -173,6 +193,18 @@ impl Pipeline {
 
     pub fn late_records(&self) -> Vec<LateRecord> {
         self.operators.iter().flat_map(|o| o.late_records()).collect()
+    }
+}
+
+/// Whether a window in `plan` is over processing time.
+fn has_processing_time_window(plan: &Plan) -> bool {
+    match &plan.node {
+        Node::Aggregate { input, window: Some(w), .. } => {
+            input.schema.fields.get(w.time_column).is_some_and(|f| f.ty.proctime) || has_processing_time_window(input)
+        }
+        Node::Scan { .. } => false,
+        Node::Filter { input, .. } | Node::Project { input, .. } | Node::Aggregate { input, .. } => has_processing_time_window(input),
+        Node::Union { inputs } => inputs.iter().any(has_processing_time_window),
     }
 }
 

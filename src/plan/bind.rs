@@ -58,6 +58,8 @@ pub struct WindowBinding {
     pub legacy: Option<(String, Vec<String>)>,
     /// Window table function: the scope positions of window_start, window_end, window_time.
     pub tvf_columns: Option<[usize; 3]>,
+    /// Over processing time (`PROCTIME()`) rather than event time.
+    pub proctime: bool,
 }
 
 impl AggContext {
@@ -66,7 +68,8 @@ impl AggContext {
         let mut types: Vec<SqlType> = self.keys.iter().map(|k| k.ty.plain()).collect();
         types.extend(self.calls.iter().map(|c| c.ty.clone()));
         if self.window.is_some() {
-            types.extend(window_types(self.window.as_ref().is_some_and(|w| w.legacy.is_some())));
+            let w = self.window.as_ref();
+            types.extend(window_types(w.is_some_and(|w| w.legacy.is_some()), w.is_some_and(|w| w.proctime)));
         }
         types
     }
@@ -86,13 +89,15 @@ impl AggContext {
     }
 }
 
-/// window_start, window_end, window_time. Legacy `*_ROWTIME` is nullable, as Flink types it.
-pub fn window_types(legacy: bool) -> [SqlType; 3] {
-    [
-        SqlType::not_null(DataType::Timestamp(3)),
-        SqlType::not_null(DataType::Timestamp(3)),
-        SqlType::nullable(DataType::Timestamp(3)).with_nullable(legacy).as_rowtime(),
-    ]
+/// window_start, window_end, window_time. Legacy `*_ROWTIME` is nullable, as Flink types it;
+/// a processing-time window's time is `TIMESTAMP_LTZ(3) *PROCTIME*`.
+pub fn window_types(legacy: bool, proctime: bool) -> [SqlType; 3] {
+    let time = if proctime {
+        SqlType { data_type: DataType::TimestampLtz(3), nullable: false, rowtime: false, proctime: true }
+    } else {
+        SqlType::nullable(DataType::Timestamp(3)).with_nullable(legacy).as_rowtime()
+    };
+    [SqlType::not_null(DataType::Timestamp(3)), SqlType::not_null(DataType::Timestamp(3)), time]
 }
 
 pub struct Binder<'a> {
@@ -148,7 +153,7 @@ impl<'a> Binder<'a> {
             }
             if let (Some(col), Some(w)) = (plain.as_column(), &agg.window) {
                 if let Some(pos) = w.tvf_columns.and_then(|cols| cols.iter().position(|&c| c == col)) {
-                    let ty = window_types(false)[pos].clone();
+                    let ty = window_types(false, w.proctime)[pos].clone();
                     return Ok(Some(Expr::column(WINDOW_BASE + pos, ty)));
                 }
             }
@@ -215,10 +220,7 @@ impl<'a> Binder<'a> {
         let pos = match prop {
             "START" => 0,
             "END" => 1,
-            "ROWTIME" => 2,
-            "PROCTIME" => {
-                return Err(SqlError::new("processing-time windows are not supported yet").at(at(e)))
-            }
+            "ROWTIME" | "PROCTIME" => 2,
             _ => return Ok(None),
         };
         if !matches!(kind, "HOP" | "TUMBLE" | "SESSION") {
@@ -239,7 +241,21 @@ impl<'a> Binder<'a> {
             .at(at(e))
             .hint("repeat the GROUP BY window's arguments exactly"));
         }
-        let ty = window_types(true)[pos].clone();
+        let proctime = agg.window.as_ref().is_some_and(|w| w.proctime);
+        match (prop, proctime) {
+            ("ROWTIME", true) => {
+                return Err(SqlError::new(format!("{name} needs an event-time window, but this {kind} window is over processing time"))
+                    .at(at(e))
+                    .hint(format!("use {kind}_PROCTIME")))
+            }
+            ("PROCTIME", false) => {
+                return Err(SqlError::new(format!("{name} needs a processing-time window, but this {kind} window is over event time"))
+                    .at(at(e))
+                    .hint(format!("use {kind}_ROWTIME")))
+            }
+            _ => {}
+        }
+        let ty = window_types(true, proctime)[pos].clone();
         Ok(Some(Expr::column(WINDOW_BASE + pos, ty)))
     }
 

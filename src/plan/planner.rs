@@ -111,6 +111,7 @@ struct WindowTvf {
     spec: WindowSpec,
     time_column: usize,
     columns: [usize; 3],
+    proctime: bool,
 }
 
 impl<'a> Planner<'a> {
@@ -200,7 +201,7 @@ impl<'a> Planner<'a> {
                     f.name.push_str("$in");
                 }
             }
-            let [s, e, t] = bind::window_types(false);
+            let [s, e, t] = bind::window_types(false, tvf.proctime);
             for (name, ty) in [("window_start", s), ("window_end", e), ("window_time", t)] {
                 scope.push(SchemaField { name: name.to_string(), ty, qualifier: None });
             }
@@ -302,6 +303,7 @@ impl<'a> Planner<'a> {
                         spec,
                         legacy: Some((name, args.iter().map(|a| bind::normalize(&a.to_string())).collect())),
                         tvf_columns: None,
+                        proctime: scope[time].ty.proctime,
                     });
                     window_time_column = Some(time);
                     continue;
@@ -327,7 +329,7 @@ impl<'a> Planner<'a> {
                     .at(at(select))
                     .hint("add `window_start, window_end` to GROUP BY"));
             }
-            ctx.window = Some(WindowBinding { spec: tvf.spec, legacy: None, tvf_columns: Some(tvf.columns) });
+            ctx.window = Some(WindowBinding { spec: tvf.spec, legacy: None, tvf_columns: Some(tvf.columns), proctime: tvf.proctime });
             window_time_column = Some(tvf.time_column);
         }
 
@@ -517,7 +519,8 @@ impl<'a> Planner<'a> {
         };
         validate_window(&spec).map_err(|m| SqlError::new(m).at(at(expr)))?;
         let n = input.schema.len();
-        Ok((input, WindowTvf { spec, time_column, columns: [n, n + 1, n + 2] }))
+        let proctime = input.schema.fields[time_column].ty.proctime;
+        Ok((input, WindowTvf { spec, time_column, columns: [n, n + 1, n + 2], proctime }))
     }
 }
 
@@ -563,10 +566,10 @@ fn descriptor_column(e: &ast::Expr, scope: &[SchemaField]) -> Result<usize> {
 fn time_attribute(bound: &Expr, e: &ast::Expr) -> Result<usize> {
     match bound.as_column() {
         Some(i) if bound.ty.rowtime => Ok(i),
-        Some(_) if bound.ty.proctime => Err(SqlError::new("processing-time windows are not supported yet").at(at(e))),
-        _ => Err(SqlError::new(format!("the window's time column must be an event-time attribute, but `{e}` is {}", bound.ty))
+        Some(i) if bound.ty.proctime => Ok(i),
+        _ => Err(SqlError::new(format!("the window's time column must be a time attribute, but `{e}` is {}", bound.ty))
             .at(at(e))
-            .hint("declare it with WATERMARK FOR in CREATE TABLE")),
+            .hint("declare event time with WATERMARK FOR in CREATE TABLE, or processing time with a `pt AS PROCTIME()` column")),
     }
 }
 
