@@ -266,6 +266,16 @@ impl Session {
             }),
             Statement::Set { key: Some(k), value } => {
                 let value = value.clone().unwrap_or_default();
+                let invalid = match k.as_str() {
+                    "table.exec.state.ttl" => parse_duration(&value).is_none().then_some("a duration such as '1 h', '30 min' or '500 ms'"),
+                    "execution.runtime-mode" => {
+                        (!["streaming", "batch"].iter().any(|m| value.eq_ignore_ascii_case(m))).then_some("'streaming' or 'batch'")
+                    }
+                    _ => None,
+                };
+                if let Some(expected) = invalid {
+                    return Err(SqlError::new(format!("'{k}' = '{value}' is not valid: expected {expected}")).at(located.location));
+                }
                 self.config.insert(k.clone(), value.clone());
                 Ok(done(format!("Session property `{k}` set to '{value}'.")))
             }
@@ -364,7 +374,14 @@ impl Session {
     }
 
     fn start_job(&mut self, plan: &Plan, located: &Located, sink: JobSink, mode: ReadMode) -> Result<JobId, SqlError> {
-        let pipeline = Pipeline::new(plan).map_err(|e| SqlError::new(e.0).at(located.location))?;
+        let mut pipeline = Pipeline::new(plan).map_err(|e| SqlError::new(e.0).at(located.location))?;
+        if let Some(ttl) = self.config.get("table.exec.state.ttl") {
+            let ms = parse_duration(ttl).ok_or_else(|| {
+                SqlError::new(format!("'table.exec.state.ttl' = '{ttl}' is not a duration")).at(located.location).hint("write e.g. '1 h', '30 min', '10 s' or '500 ms'")
+            })?;
+            pipeline.set_state_ttl(Some(ms));
+        }
+        pipeline.set_now(self.now_ms);
         let source = connectors::open_source(pipeline.table(), &self.streams, &self.files, mode).map_err(|m| SqlError::new(m).at(located.location))?;
         let decoder = connectors::decoder_for(pipeline.table(), &pipeline.source_fields()).map_err(|m| SqlError::new(m).at(located.location))?;
         let id = self.next_job;
@@ -634,6 +651,23 @@ fn name_table(header: &str, names: Vec<String>) -> Outcome {
         columns: vec![info(header, DataType::Varchar(STRING_LENGTH))],
         rows: names.into_iter().map(|n| vec![Value::Str(n.into())]).collect(),
     }
+}
+
+/// A Flink duration option (`'1 h'`, `'30min'`, `'10 s'`, `'500 ms'`, `'2d'`, plain milliseconds)
+/// in milliseconds.
+fn parse_duration(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let n: i64 = t[..split].parse().ok()?;
+    let unit_ms = match t[split..].trim().to_ascii_lowercase().as_str() {
+        "" | "ms" | "milli" | "millis" | "millisecond" | "milliseconds" => 1,
+        "s" | "sec" | "secs" | "second" | "seconds" => 1_000,
+        "min" | "m" | "minute" | "minutes" => 60_000,
+        "h" | "hour" | "hours" => 3_600_000,
+        "d" | "day" | "days" => 86_400_000,
+        _ => return None,
+    };
+    n.checked_mul(unit_ms)
 }
 
 /// The rows a changelog leaves: `+I`/`+U` add a row, `-U`/`-D` take an equal one away.

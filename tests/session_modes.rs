@@ -120,3 +120,52 @@ fn rowtime_and_proctime_window_properties_are_not_mixed_up() {
     assert!(err.to_string().contains("TUMBLE_PROCTIME"), "{err}");
     assert!(err.location.is_some());
 }
+
+/// `table.exec.state.ttl`: a group idle longer than the TTL is forgotten silently, and its
+/// key's next row starts over with `+I`, as in Flink.
+#[test]
+fn state_ttl_forgets_idle_groups() {
+    let mut session = Session::empty();
+    session.execute("CREATE TABLE t (k STRING) WITH ('connector' = 'kinesis', 'stream' = 's', 'format' = 'json')", 0).unwrap();
+    assert!(session.execute("SET 'table.exec.state.ttl' = 'soon'", 0).is_err());
+    session.execute("SET 'table.exec.state.ttl' = '10 s'", 0).unwrap();
+    let Some(Outcome::Query { job, .. }) = session.execute("SELECT k, COUNT(*) AS n FROM t GROUP BY k", 0).unwrap().pop() else { panic!() };
+    let mut put = |session: &mut Session, at: i64, key: &str| {
+        session.set_now(at);
+        session.put_record("s", key, format!("{{\"k\": \"{key}\"}}").into_bytes()).unwrap();
+        session.advance(at);
+        session.take_changes(job).into_iter().map(|c| format!("{}{}", c.kind.short(), c.row.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))).collect::<Vec<_>>()
+    };
+    assert_eq!(put(&mut session, 1_000, "a"), ["+Ia,1"]);
+    assert_eq!(put(&mut session, 5_000, "a"), ["-Ua,1", "+Ua,2"]);
+    assert_eq!(put(&mut session, 9_000, "b"), ["+Ib,1"]);
+    // `a` was last touched at 5 s: at 16 s it has been idle 11 s and is gone; `b` is not.
+    assert_eq!(put(&mut session, 16_000, "a"), ["+Ia,1"]);
+    assert_eq!(put(&mut session, 16_500, "b"), ["-Ub,1", "+Ub,2"]);
+}
+
+/// Many short-lived keys do not grow the state: expired groups are compacted away, and the
+/// live ones keep their counts across the compaction.
+#[test]
+fn expired_groups_are_compacted_and_live_ones_survive() {
+    let mut session = Session::empty();
+    session.execute("CREATE TABLE t (k STRING) WITH ('connector' = 'kinesis', 'stream' = 's', 'format' = 'json')", 0).unwrap();
+    session.execute("SET 'table.exec.state.ttl' = '3 s'", 0).unwrap();
+    let Some(Outcome::Query { job, .. }) = session.execute("SELECT k, COUNT(*) AS n FROM t GROUP BY k", 0).unwrap().pop() else { panic!() };
+    let mut last = Vec::new();
+    for round in 0..10i64 {
+        let now = round * 2_000;
+        session.set_now(now);
+        for i in 0..500 {
+            session.put_record("s", "x", format!("{{\"k\": \"k{round}-{i}\"}}").into_bytes()).unwrap();
+        }
+        // One key stays alive throughout.
+        session.put_record("s", "x", b"{\"k\": \"steady\"}".to_vec()).unwrap();
+        session.advance(now);
+        last = session.take_changes(job);
+    }
+    let steady: Vec<_> = last.iter().filter(|c| c.row[0].to_string() == "steady").map(|c| (c.kind.short(), c.row[1].to_string())).collect();
+    assert_eq!(steady, [("-U", "9".to_string()), ("+U", "10".to_string())]);
+    let state = session.jobs()[0].clone();
+    assert!(state.error.is_none());
+}

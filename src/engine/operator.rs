@@ -39,8 +39,11 @@ pub trait Operator {
 
     fn metrics(&self) -> OperatorMetrics;
 
-    /// The processing-time clock moved (`PROCTIME()`, `CURRENT_TIMESTAMP`).
+    /// The processing-time clock moved (`PROCTIME()`, `CURRENT_TIMESTAMP`, state expiry).
     fn set_now(&mut self, _now_ms: i64) {}
+
+    /// `table.exec.state.ttl`: keyed state idle this long (processing time) may be dropped.
+    fn set_state_ttl(&mut self, _ttl_ms: Option<i64>) {}
 
     /// The most recent records dropped as late (oldest first).
     fn late_records(&self) -> Vec<LateRecord> {

@@ -101,6 +101,13 @@ impl Pipeline {
         Ok(())
     }
 
+    /// `table.exec.state.ttl` for the operators that keep keyed state (`None`: forever).
+    pub fn set_state_ttl(&mut self, ttl_ms: Option<i64>) {
+        for op in &mut self.operators {
+            op.set_state_ttl(ttl_ms);
+        }
+    }
+
     /// The clock moved without new records: fires the processing-time windows that ended.
     pub fn on_processing_time(&mut self, out: &mut Vec<Batch>) -> Result<(), EvalError> {
         if !self.processing_time {
