@@ -8,6 +8,7 @@
 
 pub mod connectors;
 pub mod engine;
+pub mod export;
 pub mod plan;
 pub mod session;
 pub mod sql;

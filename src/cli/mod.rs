@@ -6,6 +6,8 @@ mod run;
 
 const USAGE: &str = "\
 usage: sluice run SCRIPT.sql
+       sluice export [--kinesis legacy|current:ACCOUNT_ID] [--with-queries] NOTE.zpln|NOTE.sql
+                                   print the note as a Flink SQL script Apache Flink runs unchanged
        sluice gen RECORDS FILE     write the benchmark's sensor records as JSON lines
        sluice bench [RECORDS]      print engine and decoder throughput (default 5,000,000)
 
@@ -25,6 +27,7 @@ pub fn main() -> i32 {
                 2
             }
         },
+        ["export", rest @ ..] => export(rest),
         ["bench"] => bench::bench(5_000_000),
         ["bench", n] => match n.replace('_', "").parse() {
             Ok(n) => bench::bench(n),
@@ -40,6 +43,62 @@ pub fn main() -> i32 {
         _ => {
             eprintln!("{USAGE}");
             2
+        }
+    }
+}
+
+fn export(args: &[&str]) -> i32 {
+    use crate::export::{flink_script, read_note, ExportOptions, KinesisOptions};
+    let mut options = ExportOptions::default();
+    let mut file = None;
+    let mut args = args.iter();
+    while let Some(&arg) = args.next() {
+        match arg {
+            "--with-queries" => options.include_queries = true,
+            "--kinesis" => {
+                options.kinesis = match args.next().copied() {
+                    Some("legacy") => KinesisOptions::Legacy,
+                    Some(current) if current.starts_with("current:") => KinesisOptions::Current { account_id: current["current:".len()..].to_string() },
+                    other => {
+                        eprintln!("error: --kinesis takes `legacy` or `current:ACCOUNT_ID`, not {}", other.unwrap_or("nothing"));
+                        return 2;
+                    }
+                }
+            }
+            path if file.is_none() && !path.starts_with("--") => file = Some(path),
+            other => {
+                eprintln!("error: unexpected argument `{other}`\n{USAGE}");
+                return 2;
+            }
+        }
+    }
+    let Some(path) = file else {
+        eprintln!("{USAGE}");
+        return 2;
+    };
+    let content = match std::fs::read_to_string(path) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: cannot read {path}: {e}");
+            return 1;
+        }
+    };
+    let (name, paragraphs) = match read_note(path, &content) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let texts: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+    match flink_script(&name, &texts, &options) {
+        Ok(script) => {
+            print!("{script}");
+            0
+        }
+        Err(e) => {
+            eprintln!("{path}: {e}");
+            1
         }
     }
 }

@@ -62,6 +62,23 @@ pub fn fit_to_sink(plan: Plan, sink: &TableDef) -> Result<(Plan, Vec<String>), S
     Ok((Plan { schema: Schema { fields }, node: Node::Project { input: Box::new(plan), exprs } }, warnings))
 }
 
+/// The result columns an `INSERT` narrows into its sink (the integers Flink 2.3 rejects), with
+/// the sink column's type: where an export for Flink must write an explicit `CAST`.
+pub fn narrowed_columns(plan: &Plan, sink: &TableDef) -> Vec<(usize, DataType)> {
+    let targets = sink.columns.iter().filter(|c| matches!(c.kind, ColumnKind::Physical));
+    plan.schema
+        .fields
+        .iter()
+        .zip(targets)
+        .enumerate()
+        .filter(|(_, (f, t))| {
+            let (from, to) = (&f.ty.data_type, &t.ty.data_type);
+            from.is_integer() && to.is_integer() && from.integer_rank() > to.integer_rank()
+        })
+        .map(|(i, (_, t))| (i, t.ty.data_type.clone()))
+        .collect()
+}
+
 /// Implicit widening Flink allows into a sink.
 fn widens(from: &DataType, to: &DataType) -> bool {
     (from.is_integer() && to.is_integer() && from.integer_rank() <= to.integer_rank())

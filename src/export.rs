@@ -1,0 +1,388 @@
+//! Promoting a note to production: the note as a Flink SQL script that Apache Flink runs
+//! unchanged.
+//!
+//! Statements keep the text the user wrote; only what Flink would refuse or read differently is
+//! rewritten, in place:
+//! - an `INSERT` that narrows an integer into its sink (the walkthrough's `COUNT(*)` into
+//!   `num INTEGER`, which Sluice accepts with a warning and Flink 2.3 rejects) gets the explicit
+//!   `CAST(… AS INT)`;
+//! - Kinesis tables' options can be written with the legacy or the current connector's names;
+//! - paragraph properties become `SET` statements (`parallelism`, batch paragraphs);
+//! - interactive `SELECT`s, which a deployed job has nobody to show to, become comments unless
+//!   asked for; `%md` paragraphs become comments.
+
+use std::fmt::Write;
+
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+
+use crate::plan::sink::narrowed_columns;
+use crate::plan::Planner;
+use crate::session::Session;
+use crate::sql::{dialect::FlinkDialect, SqlError, Statement};
+
+/// How Kinesis tables' `WITH` options are spelled in the script.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KinesisOptions {
+    /// As the note has them.
+    AsWritten,
+    /// The legacy `FlinkKinesisConsumer` names: `stream`, `scan.stream.initpos`, ….
+    Legacy,
+    /// Flink's current Kinesis connector: `stream.arn`, `source.init.position`, …; the ARN
+    /// needs the AWS account that owns the stream.
+    Current { account_id: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportOptions {
+    pub kinesis: KinesisOptions,
+    /// Keep interactive `SELECT`s as statements (the SQL client shows them) instead of comments.
+    pub include_queries: bool,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions { kinesis: KinesisOptions::AsWritten, include_queries: false }
+    }
+}
+
+/// Why a note could not be exported: which paragraph (0-based), and the error in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportError {
+    pub paragraph: usize,
+    pub error: SqlError,
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "paragraph {}: {}", self.paragraph + 1, self.error)
+    }
+}
+
+/// A paragraph's interpreter line: `%flink.ssql(type=update, parallelism=2)`.
+struct Header {
+    interpreter: String,
+    properties: Vec<(String, String)>,
+}
+
+fn header(text: &str) -> Option<Header> {
+    let line = text.trim_start().strip_prefix('%')?.lines().next()?.trim();
+    let (interpreter, props) = match line.split_once('(') {
+        Some((name, rest)) => (name.trim(), rest.trim_end().trim_end_matches(')')),
+        None => (line, ""),
+    };
+    let properties = props
+        .split(',')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().trim_matches(|c| c == '"' || c == '\'').to_string()))
+        .collect();
+    Some(Header { interpreter: interpreter.to_string(), properties })
+}
+
+/// The note as one Flink SQL script.
+pub fn flink_script(note_name: &str, paragraphs: &[&str], options: &ExportOptions) -> Result<String, ExportError> {
+    // A scratch session follows the note's DDL, so INSERTs are checked against their sinks.
+    let mut scratch = Session::empty();
+    let mut out = String::new();
+    let _ = writeln!(out, "-- Flink SQL script exported by Sluice from the note \"{}\".", note_name.replace('\n', " "));
+    let _ = writeln!(out, "-- Apache Flink runs it as is, e.g. `./bin/sql-client.sh -f <this file>`.");
+    let mut parallelism: Option<String> = None;
+    let mut batch = false;
+    for (index, text) in paragraphs.iter().enumerate() {
+        let fail = |error: SqlError| ExportError { paragraph: index, error };
+        let head = header(text);
+        let interpreter = head.as_ref().map_or("flink.ssql", |h| h.interpreter.as_str());
+        let _ = writeln!(out, "\n-- Paragraph {}{}", index + 1, head.as_ref().map(|_| format!(" ({})", text.trim_start().lines().next().unwrap_or("").trim())).unwrap_or_default());
+        match interpreter {
+            "md" | "flink.md" => {
+                for line in text.trim_start().lines().skip(1) {
+                    let _ = writeln!(out, "-- {line}").map(|_| ());
+                }
+                continue;
+            }
+            "flink.ssql" | "flink.bsql" | "ssql" | "bsql" => {}
+            other => {
+                let _ = writeln!(out, "-- (a %{other} paragraph: not SQL, left out)");
+                continue;
+            }
+        }
+        let wants_batch = interpreter.ends_with("bsql");
+        if wants_batch != batch {
+            batch = wants_batch;
+            let _ = writeln!(out, "SET 'execution.runtime-mode' = '{}';", if batch { "batch" } else { "streaming" });
+        }
+        if let Some(p) = head.as_ref().and_then(|h| h.properties.iter().find(|(k, _)| k == "parallelism")).map(|(_, v)| v.clone()) {
+            if parallelism.as_ref() != Some(&p) {
+                let _ = writeln!(out, "SET 'parallelism.default' = '{p}';");
+                parallelism = Some(p);
+            }
+        }
+        let body = blank_header(text);
+        let statements = crate::sql::parse_script(&body).map_err(fail)?;
+        for located in &statements {
+            let statement_text = located.text.trim().trim_end_matches(';').trim_end();
+            let exported = match &located.statement {
+                Statement::Query(_) if !options.include_queries => {
+                    let _ = writeln!(out, "-- An interactive query (the studio shows its result; a deployed job has no one to show it to):");
+                    for line in statement_text.lines() {
+                        let _ = writeln!(out, "-- {line}");
+                    }
+                    continue;
+                }
+                Statement::Insert { table, query } => {
+                    let target = scratch.catalog().table(&table.value).cloned().ok_or_else(|| {
+                        fail(SqlError::new(format!("sink table `{}` is not created earlier in the note", table.value)).at(located.location))
+                    })?;
+                    let plan = Planner::new(scratch.catalog()).plan_query(query).map_err(|e| fail(e.or_at(located.location)))?;
+                    let narrowed = narrowed_columns(&plan, &target);
+                    cast_select_items(statement_text, &narrowed).map_err(|m| fail(SqlError::new(m).at(located.location)))?
+                }
+                Statement::CreateTable(_) => {
+                    scratch.execute_one(located).map_err(fail)?;
+                    rename_kinesis_options(statement_text, &options.kinesis)
+                }
+                Statement::CreateView { .. } | Statement::Drop { .. } => {
+                    scratch.execute_one(located).map_err(fail)?;
+                    statement_text.to_string()
+                }
+                _ => statement_text.to_string(),
+            };
+            let _ = writeln!(out, "{exported};");
+        }
+    }
+    Ok(out)
+}
+
+/// A note read from a file: a Zeppelin `.zpln`/`note.json` (its name and paragraphs' text) or a
+/// SQL script, where a line starting with `%` begins a new paragraph.
+pub fn read_note(file_name: &str, content: &str) -> Result<(String, Vec<String>), String> {
+    let stem = file_name.rsplit('/').next().unwrap_or(file_name);
+    let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s).to_string();
+    if content.trim_start().starts_with('{') {
+        let json: serde_json::Value = serde_json::from_str(content).map_err(|e| format!("{file_name} is not a Zeppelin note: {e}"))?;
+        let name = json.get("name").and_then(|n| n.as_str()).map_or(stem, str::to_string);
+        let paragraphs = json
+            .get("paragraphs")
+            .and_then(|p| p.as_array())
+            .ok_or_else(|| format!("{file_name} is not a Zeppelin note: it has no \"paragraphs\" list"))?
+            .iter()
+            .filter_map(|p| p.get("text").and_then(|t| t.as_str()))
+            .filter(|t| !t.trim().is_empty())
+            .map(str::to_string)
+            .collect();
+        return Ok((name, paragraphs));
+    }
+    let mut paragraphs: Vec<String> = Vec::new();
+    for line in content.split_inclusive('\n') {
+        match paragraphs.last_mut() {
+            Some(p) if !line.starts_with('%') => p.push_str(line),
+            _ => paragraphs.push(line.to_string()),
+        }
+    }
+    paragraphs.retain(|p| !p.trim().is_empty());
+    Ok((stem, paragraphs))
+}
+
+/// The paragraph with its interpreter line blanked (positions kept).
+fn blank_header(text: &str) -> String {
+    let trimmed = text.trim_start();
+    if !trimmed.starts_with('%') {
+        return text.to_string();
+    }
+    let lead = text.len() - trimmed.len();
+    let end = trimmed.find('\n').map_or(text.len(), |i| lead + i);
+    format!("{}{}{}", &text[..lead], " ".repeat(text[lead..end].chars().count()), &text[end..])
+}
+
+fn tokens(text: &str) -> Result<Vec<TokenWithSpan>, String> {
+    Tokenizer::new(&FlinkDialect, text).tokenize_with_location().map_err(|e| e.to_string())
+}
+
+/// Byte offset of a tokenizer location (1-based line and column, in characters).
+fn offset(text: &str, line: u64, column: u64) -> usize {
+    let mut at = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line as usize {
+            return at + l.char_indices().nth(column.saturating_sub(1) as usize).map_or(l.len(), |(b, _)| b);
+        }
+        at += l.len();
+    }
+    text.len()
+}
+
+/// Wraps the chosen items of the outermost SELECT list in `CAST(… AS type)`, keeping their
+/// names (`AS alias`) and every other character as written.
+fn cast_select_items(text: &str, casts: &[(usize, crate::types::DataType)]) -> Result<String, String> {
+    if casts.is_empty() {
+        return Ok(text.to_string());
+    }
+    let toks: Vec<TokenWithSpan> = tokens(text)?.into_iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).collect();
+    let is_kw = |t: &Token, kw: &str| matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(kw));
+    let select = toks.iter().position(|t| is_kw(&t.token, "SELECT")).ok_or("the INSERT has no SELECT list to cast")?;
+    // Items: token ranges between SELECT and FROM at parenthesis depth 0.
+    let mut items: Vec<(usize, usize)> = Vec::new();
+    let (mut depth, mut start) = (0i32, select + 1);
+    let mut end_of_list = toks.len();
+    for (i, t) in toks.iter().enumerate().skip(select + 1) {
+        match &t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::Comma if depth == 0 => {
+                items.push((start, i));
+                start = i + 1;
+            }
+            tok if depth == 0 && is_kw(tok, "FROM") => {
+                end_of_list = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    items.push((start, end_of_list));
+    let mut edits: Vec<(usize, String)> = Vec::new();
+    for (column, ty) in casts {
+        let &(first, last) = items.get(*column).ok_or("the SELECT list does not match the sink's columns")?;
+        if first >= last {
+            return Err("an empty item in the SELECT list".into());
+        }
+        // The expression ends before `AS alias` or a bare trailing alias.
+        let mut expr_end = last;
+        if last - first >= 2 && is_kw(&toks[last - 2].token, "AS") {
+            expr_end = last - 2;
+        } else if last - first >= 2 && matches!(toks[last - 1].token, Token::Word(_)) && !matches!(toks[last - 2].token, Token::Period) {
+            let w = &toks[last - 2].token;
+            // `expr alias`: two adjacent operands with no operator between them.
+            if matches!(w, Token::RParen | Token::Word(_) | Token::Number(..) | Token::SingleQuotedString(_)) {
+                expr_end = last - 1;
+            }
+        }
+        let from = offset(text, toks[first].span.start.line, toks[first].span.start.column);
+        let to = offset(text, toks[expr_end - 1].span.end.line, toks[expr_end - 1].span.end.column);
+        edits.push((from, "CAST(".to_string()));
+        edits.push((to, format!(" AS {ty})")));
+    }
+    let mut out = text.to_string();
+    edits.sort_by(|a, b| b.0.cmp(&a.0));
+    for (at, piece) in edits {
+        out.insert_str(at, &piece);
+    }
+    Ok(out)
+}
+
+/// Rewrites a Kinesis table's option names (and the stream's ARN) for the chosen connector.
+fn rename_kinesis_options(text: &str, naming: &KinesisOptions) -> String {
+    if *naming == KinesisOptions::AsWritten {
+        return text.to_string();
+    }
+    let Ok(all) = tokens(text) else { return text.to_string() };
+    let toks: Vec<&TokenWithSpan> = all.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).collect();
+    let literal = |t: &Token| match t {
+        Token::SingleQuotedString(s) => Some(s.clone()),
+        _ => None,
+    };
+    // 'key' = 'value' pairs.
+    let mut pairs = Vec::new();
+    for w in toks.windows(3) {
+        if let (Some(k), Token::Eq, Some(v)) = (literal(&w[0].token), &w[1].token, literal(&w[2].token)) {
+            pairs.push((k, v, w[0], w[2]));
+        }
+    }
+    if !pairs.iter().any(|(k, v, ..)| k == "connector" && v == "kinesis") {
+        return text.to_string();
+    }
+    let region = pairs.iter().find(|(k, ..)| k == "aws.region").map_or("us-east-1".to_string(), |(_, v, ..)| v.clone());
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let span = |t: &TokenWithSpan| (offset(text, t.span.start.line, t.span.start.column), offset(text, t.span.end.line, t.span.end.column));
+    for (key, value, key_tok, value_tok) in &pairs {
+        let renamed: Option<(&str, String)> = match (naming, key.as_str()) {
+            (KinesisOptions::Current { account_id }, "stream") => {
+                Some(("stream.arn", format!("arn:aws:kinesis:{region}:{account_id}:stream/{value}")))
+            }
+            (KinesisOptions::Current { .. }, "scan.stream.initpos") => Some(("source.init.position", value.clone())),
+            (KinesisOptions::Current { .. }, "scan.stream.initpos-timestamp") => Some(("source.init.timestamp", value.clone())),
+            (KinesisOptions::Legacy, "stream.arn") => Some(("stream", value.rsplit('/').next().unwrap_or(value).to_string())),
+            (KinesisOptions::Legacy, "source.init.position") => Some(("scan.stream.initpos", value.clone())),
+            (KinesisOptions::Legacy, "source.init.timestamp") => Some(("scan.stream.initpos-timestamp", value.clone())),
+            _ => None,
+        };
+        if let Some((new_key, new_value)) = renamed {
+            let (ks, ke) = span(key_tok);
+            let (vs, ve) = span(value_tok);
+            edits.push((ks, ke, quote(new_key)));
+            edits.push((vs, ve, quote(&new_value)));
+        }
+    }
+    let mut out = text.to_string();
+    edits.sort_by(|a, b| b.0.cmp(&a.0));
+    for (start, end, piece) in edits {
+        out.replace_range(start..end, &piece);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SENSOR_DATA: &str = "%flink.ssql\n\nCREATE TABLE sensor_data (\n    sensor_id INTEGER,\n    current_temperature DOUBLE,\n    status VARCHAR(6),\n    event_time TIMESTAMP(3),\n    WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND\n)\nPARTITIONED BY (sensor_id)\nWITH (\n    'connector' = 'kinesis',\n    'stream' = 'my-input-stream',\n    'aws.region' = 'us-east-1',\n    'scan.stream.initpos' = 'LATEST',\n    'format' = 'json',\n    'json.timestamp-format.standard' = 'ISO-8601'\n)";
+    const SENSOR_STATE: &str = "%flink.ssql\n\nCREATE TABLE sensor_state (\n    status VARCHAR(6),\n    num INTEGER,\n    avg_current_temperature DOUBLE,\n    hop_time TIMESTAMP(3)\n)\nWITH (\n'connector' = 'kinesis',\n'stream' = 'my-output-stream',\n'aws.region' = 'us-east-1',\n'scan.stream.initpos' = 'LATEST',\n'format' = 'json',\n'json.timestamp-format.standard' = 'ISO-8601');";
+    const INSERT: &str = "%flink.ssql(type=update)\n\nINSERT INTO sensor_state\nSELECT sensor_data.status,\n    COUNT(*) AS num,\n    AVG(sensor_data.current_temperature) AS avg_current_temperature,\n    HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time\nFROM sensor_data\nGROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;";
+
+    #[test]
+    fn the_walkthrough_insert_gets_its_cast_and_nothing_else_changes() {
+        let script = flink_script("Sensors", &[SENSOR_DATA, SENSOR_STATE, "%flink.ssql(type=update)\n\nSELECT * FROM sensor_data;", INSERT], &ExportOptions::default()).unwrap();
+        assert!(script.contains("    CAST(COUNT(*) AS INT) AS num,\n"), "{script}");
+        assert!(script.contains("WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND\n)\nPARTITIONED BY (sensor_id)"), "{script}");
+        assert!(script.contains("-- SELECT * FROM sensor_data"), "{script}");
+        assert_eq!(script.matches("CREATE TABLE").count(), 2);
+        // What comes out parses and plans in Sluice again, without the narrowing warning.
+        let mut session = Session::empty();
+        let outcomes = session.execute(&script, 0).unwrap();
+        let warnings: Vec<_> = outcomes
+            .iter()
+            .flat_map(|o| match o {
+                crate::session::Outcome::Insert { warnings, .. } | crate::session::Outcome::Done { warnings, .. } => warnings.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
+        assert!(warnings.iter().all(|w| !w.contains("narrowed")), "{warnings:?}");
+    }
+
+    #[test]
+    fn notes_are_read_from_zeppelin_json_or_sql() {
+        let zpln = r#"{"name": "Sensors", "paragraphs": [{"text": "%flink.ssql\nSELECT 1", "config": {}}, {"text": ""}, {"config": {}}]}"#;
+        assert_eq!(read_note("x.zpln", zpln).unwrap(), ("Sensors".to_string(), vec!["%flink.ssql\nSELECT 1".to_string()]));
+        let sql = "-- intro\n%flink.ssql\nCREATE TABLE t (a INT);\n%flink.bsql\nSELECT 1;\n";
+        let (name, paragraphs) = read_note("dir/app.sql", sql).unwrap();
+        assert_eq!(name, "app");
+        assert_eq!(paragraphs, ["-- intro\n", "%flink.ssql\nCREATE TABLE t (a INT);\n", "%flink.bsql\nSELECT 1;\n"]);
+        assert!(read_note("x.zpln", "{\"name\": 1}").is_err());
+    }
+
+    #[test]
+    fn casts_respect_aliases_and_expressions() {
+        let casts = [(1, crate::types::DataType::Int), (2, crate::types::DataType::SmallInt)];
+        let out = cast_select_items("INSERT INTO t SELECT a, COUNT(*) n, SUM(x + (1)) FROM s GROUP BY a", &casts).unwrap();
+        assert_eq!(out, "INSERT INTO t SELECT a, CAST(COUNT(*) AS INT) n, CAST(SUM(x + (1)) AS SMALLINT) FROM s GROUP BY a");
+    }
+
+    #[test]
+    fn kinesis_options_follow_the_chosen_connector() {
+        let options = ExportOptions { kinesis: KinesisOptions::Current { account_id: "123456789012".into() }, include_queries: true };
+        let script = flink_script("n", &[SENSOR_DATA], &options).unwrap();
+        assert!(script.contains("'stream.arn' = 'arn:aws:kinesis:us-east-1:123456789012:stream/my-input-stream'"), "{script}");
+        assert!(script.contains("'source.init.position' = 'LATEST'"), "{script}");
+        let back = flink_script("n", &[&script], &ExportOptions { kinesis: KinesisOptions::Legacy, include_queries: true }).unwrap();
+        assert!(back.contains("'stream' = 'my-input-stream'") && back.contains("'scan.stream.initpos' = 'LATEST'"), "{back}");
+    }
+
+    #[test]
+    fn paragraph_properties_become_settings_and_errors_name_the_paragraph() {
+        let script = flink_script("n", &["%md\n# Sensors\nA note.", "%flink.bsql(parallelism=2)\nSET 'table.exec.state.ttl' = '1 h'"], &ExportOptions::default()).unwrap();
+        assert!(script.contains("-- # Sensors"));
+        assert!(script.contains("SET 'execution.runtime-mode' = 'batch';\nSET 'parallelism.default' = '2';"), "{script}");
+        let err = flink_script("n", &[SENSOR_DATA, "INSERT INTO nowhere SELECT * FROM sensor_data"], &ExportOptions::default()).unwrap_err();
+        assert_eq!(err.paragraph, 1);
+        assert!(err.to_string().contains("nowhere"), "{err}");
+    }
+}
