@@ -15,3 +15,6 @@ run_setup() {
     "$REPO/scripts/setup.sh"
   fi
 }
+
+# The Python with Apache Flink 2.3 that scripts/setup.sh installs (the export tier runs on it).
+export FLINK_VENV=${SLUICE_FLINK_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/flink-2.3.0}

@@ -40,3 +40,13 @@ if [ ! -x tests/e2e/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_module
   say "installing node tools (playwright-core, binaryen)"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# Apache Flink 2.3 (PyFlink, ~850 MB with its Java jars) for the export tier: a note exported by
+# Sluice must run unchanged on real Flink. Kept outside the repo so clean clones share it.
+FLINK_VENV=${SLUICE_FLINK_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/flink-2.3.0}
+if ! "$FLINK_VENV/bin/python" -c "import pyflink" 2>/dev/null; then
+  say "installing Apache Flink 2.3.0 from PyPI into $FLINK_VENV (about a minute, once)"
+  rm -rf "$FLINK_VENV"
+  python3 -m venv "$FLINK_VENV"
+  "$FLINK_VENV/bin/pip" install -q --disable-pip-version-check apache-flink==2.3.0
+fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test tier, cheapest first, stopping at the first that fails:
 #   native   cargo test (engine, SQL, golden tests against Flink via the `sluice` binary)
+#   flink    a note exported by `sluice export` runs on real Apache Flink 2.3 with Sluice's rows
 #   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
 #   build    trunk build --release into dist/ (the page exactly as served)
 #   e2e      dist/ served on loopback, the walkthrough driven in Chromium (tests/e2e/run.mjs)
@@ -84,6 +85,7 @@ e2e() {
 
 tier setup run_setup
 tier native cargo test --no-fail-fast
+tier flink "$FLINK_VENV/bin/python" tests/flink_export/check.py "$REPO/target/debug/sluice"
 tier wasm wasm_tests
 tier build trunk build --release
 tier e2e e2e
