@@ -201,3 +201,13 @@ fn cumulate_table_function_matches_flink() {
 fn session_table_function_matches_flink() {
     check_case("session_tvf");
 }
+
+#[test]
+fn over_rows_window_matches_flink() {
+    check_case("over_rows_avg");
+}
+
+#[test]
+fn over_range_window_matches_flink_including_its_cleanup_timer_drop() {
+    check_case("over_range_1min");
+}

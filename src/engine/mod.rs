@@ -1,7 +1,7 @@
 //! Streaming operators: watermarks, windows, aggregates, state and changelogs.
 //!
 //! A [`pipeline::Pipeline`] is a running query: its source stage stamps rows with watermarks,
-//! then [`calc`], [`group_aggregate`] and [`window`] operators turn batches of changes into
+//! then [`calc`], [`group_aggregate`], [`over_aggregate`] and [`window`] operators turn batches of changes into
 //! result changes. Everything here is plain Rust: it runs natively and in the page alike.
 
 pub mod accumulator;
@@ -10,6 +10,7 @@ pub mod eval;
 pub mod group_aggregate;
 pub mod group_table;
 pub mod operator;
+pub mod over_aggregate;
 pub mod pipeline;
 pub mod regex;
 pub mod temporal;

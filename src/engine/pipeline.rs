@@ -10,6 +10,7 @@ use super::union::Union;
 use super::eval::{eval, EvalContext, EvalError};
 use super::group_aggregate::GroupAggregate;
 use super::operator::{LateRecord, Operator, OperatorMetrics};
+use super::over_aggregate::OverAggregate;
 use super::watermark::{WatermarkAssigner, END_OF_INPUT};
 use super::window::slicing::SliceAssigner;
 use super::window::{SessionWindowAggregate, SliceWindowAggregate};
@@ -259,6 +260,17 @@ fn build(plan: &Plan, ops: &mut Vec<Box<dyn Operator>>) -> Result<Arc<TableDef>,
             }
             Ok(table)
         }
+        Node::Over { input, window, aggs } => {
+            if is_updating(input) {
+                return Err(BuildError(
+                    "an OVER aggregation cannot consume an updating result (e.g. the output of a GROUP BY without a window)".into(),
+                ));
+            }
+            let table = build(input, ops)?;
+            let input_types: Vec<DataType> = input.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
+            ops.push(Box::new(OverAggregate::new(window.frame, window.partition.clone(), window.time_column, aggs, input_types)));
+            Ok(table)
+        }
         Node::Union { inputs } => {
             let mut branches = Vec::new();
             let mut table: Option<Arc<TableDef>> = None;
@@ -304,7 +316,7 @@ fn unsupported_regexes(e: &Expr) -> Result<(), BuildError> {
 pub fn is_updating(plan: &Plan) -> bool {
     match &plan.node {
         Node::Scan { .. } => false,
-        Node::Filter { input, .. } | Node::Project { input, .. } => is_updating(input),
+        Node::Filter { input, .. } | Node::Project { input, .. } | Node::Over { input, .. } => is_updating(input),
         Node::Aggregate { input, window, .. } => window.is_none() || is_updating(input),
         Node::Union { inputs } => inputs.iter().any(is_updating),
     }

@@ -10,7 +10,7 @@ use sqlparser::ast::{self, BinaryOperator, UnaryOperator};
 use sqlparser::tokenizer::Span;
 
 use super::expr::{BinaryOp, Expr, ExprKind, Function};
-use super::logical::{AggFunc, SchemaField, WindowSpec};
+use super::logical::{AggFunc, OverFrame, SchemaField, WindowSpec};
 use crate::sql::{parse_type_text, Location, SqlError};
 use crate::types::{DataType, SqlType, Value};
 
@@ -20,6 +20,8 @@ type Result<T> = std::result::Result<T, SqlError>;
 /// aggregate's final layout is known (see [`AggContext::finish`]).
 const AGG_BASE: usize = 1 << 20;
 const WINDOW_BASE: usize = 1 << 21;
+/// Offset of OVER aggregate references until the OVER node's layout is known.
+const OVER_BASE: usize = 1 << 22;
 
 pub fn location(span: Span) -> Location {
     Location { line: span.start.line as u32, column: span.start.column as u32 }
@@ -100,18 +102,48 @@ pub fn window_types(legacy: bool, proctime: bool) -> [SqlType; 3] {
     [SqlType::not_null(DataType::Timestamp(3)), SqlType::not_null(DataType::Timestamp(3)), time]
 }
 
+/// OVER calls found while binding a SELECT list: the aggregates and the one window they share.
+#[derive(Default)]
+pub struct OverContext {
+    /// The query's `WINDOW name AS (…)` definitions.
+    pub named: Vec<ast::NamedWindowDefinition>,
+    pub calls: Vec<BoundAgg>,
+    pub window: Option<BoundOverWindow>,
+}
+
+/// An OVER window with its partition keys bound over the input scope.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoundOverWindow {
+    pub partition: Vec<Expr>,
+    pub time_column: usize,
+    pub frame: OverFrame,
+}
+
+impl OverContext {
+    /// Moves OVER references to their final positions: the aggregates follow `columns` inputs.
+    pub fn finish(&self, expr: &Expr, columns: usize) -> Expr {
+        expr.remap_columns(&|i| if i >= OVER_BASE { columns + (i - OVER_BASE) } else { i })
+    }
+}
+
 pub struct Binder<'a> {
     pub scope: &'a [SchemaField],
     pub agg: Option<&'a mut AggContext>,
+    pub over: Option<&'a mut OverContext>,
 }
 
 impl<'a> Binder<'a> {
     pub fn new(scope: &'a [SchemaField]) -> Self {
-        Binder { scope, agg: None }
+        Binder { scope, agg: None, over: None }
     }
 
     pub fn with_aggregates(scope: &'a [SchemaField], agg: &'a mut AggContext) -> Self {
-        Binder { scope, agg: Some(agg) }
+        Binder { scope, agg: Some(agg), over: None }
+    }
+
+    /// A binder for a SELECT list whose aggregates are OVER aggregates.
+    pub fn with_over(scope: &'a [SchemaField], over: &'a mut OverContext) -> Self {
+        Binder { scope, agg: None, over: Some(over) }
     }
 
     pub fn bind(&mut self, e: &ast::Expr) -> Result<Expr> {
@@ -146,7 +178,7 @@ impl<'a> Binder<'a> {
         }
         // An expression equal to a GROUP BY key (or a window column of a window TVF).
         let scope = self.scope;
-        if let Ok(plain) = (Binder { scope, agg: None }).bind_plain(e) {
+        if let Ok(plain) = (Binder { scope, agg: None, over: None }).bind_plain(e) {
             let agg = self.agg.as_ref().expect("called only with an aggregate context");
             if let Some(i) = agg.keys.iter().position(|k| *k == plain) {
                 return Ok(Some(Expr::column(i, plain.ty.plain())));
@@ -168,8 +200,25 @@ impl<'a> Binder<'a> {
 
     fn bind_aggregate_call(&mut self, e: &ast::Expr, f: &ast::Function, func: AggFunc) -> Result<Expr> {
         if f.over.is_some() {
-            return Err(SqlError::new("OVER aggregations are not supported yet").at(at(e)));
+            return Err(SqlError::new("OVER aggregates cannot be mixed with GROUP BY or plain aggregates in one SELECT")
+                .at(at(e))
+                .hint("compute the OVER aggregates in a subquery and aggregate its result in an outer query"));
         }
+        let key = self.bound_aggregate(e, f, func)?;
+        let ty = key.ty.clone();
+        let agg = self.agg.as_mut().expect("called only with an aggregate context");
+        let index = match agg.calls.iter().position(|c| *c == key) {
+            Some(i) => i,
+            None => {
+                agg.calls.push(key);
+                agg.calls.len() - 1
+            }
+        };
+        Ok(Expr::column(AGG_BASE + index, ty))
+    }
+
+    /// An aggregate call's function, argument, DISTINCT and result type.
+    fn bound_aggregate(&self, e: &ast::Expr, f: &ast::Function, func: AggFunc) -> Result<BoundAgg> {
         if f.filter.is_some() {
             return Err(SqlError::new("aggregate FILTER (WHERE …) is not supported yet").at(at(e)));
         }
@@ -195,16 +244,167 @@ impl<'a> Binder<'a> {
             }
         };
         let ty = aggregate_type(func, arg.as_ref().map(|a| &a.ty)).map_err(|m| SqlError::new(m).at(at(e)))?;
-        let agg = self.agg.as_mut().expect("called only with an aggregate context");
-        let key = BoundAgg { func, arg, distinct, ty: ty.clone(), separator };
-        let index = match agg.calls.iter().position(|c| *c == key) {
+        Ok(BoundAgg { func, arg, distinct, ty, separator })
+    }
+
+    /// `agg(…) OVER w`: registers the aggregate and checks its window against the query's one.
+    fn bind_over_call(&mut self, f: &ast::Function, e: &ast::Expr) -> Result<Expr> {
+        let name = function_name(f);
+        let Some(func) = aggregate_function(&name) else {
+            return Err(match name.as_str() {
+                "ROW_NUMBER" | "RANK" | "DENSE_RANK" => SqlError::new(format!("{name}() OVER … is only supported in a Top-N query"))
+                    .at(at(e))
+                    .hint(format!("SELECT * FROM (SELECT …, {name}() OVER (PARTITION BY k ORDER BY x DESC) AS rownum FROM t) WHERE rownum <= 3")),
+                _ => SqlError::new(format!("`{name}` is not an aggregate function, so it cannot be used with OVER"))
+                    .at(at(e))
+                    .hint("OVER windows compute COUNT, SUM, AVG, MIN, MAX, … per row"),
+            });
+        };
+        let Some(over) = &f.over else { unreachable!("bind_over_call is only called for OVER calls") };
+        let over_ctx = self.over.as_ref().expect("called only with an OVER context");
+        let spec = resolve_window(over, &over_ctx.named, at(e))?;
+        let window = self.bind_over_window(&spec, e)?;
+        let call = self.bound_aggregate(e, f, func)?;
+        let ty = call.ty.clone();
+        let over_ctx = self.over.as_mut().expect("called only with an OVER context");
+        match &over_ctx.window {
+            Some(w) if *w != window => {
+                return Err(SqlError::new("all OVER aggregates of a SELECT must be computed on the same window")
+                    .at(at(e))
+                    .hint("Flink runs one OVER window per SELECT: define it once with WINDOW w AS (…) and use OVER w everywhere, or compute the other window in a separate query"))
+            }
+            Some(_) => {}
+            None => over_ctx.window = Some(window),
+        }
+        let index = match over_ctx.calls.iter().position(|c| *c == call) {
             Some(i) => i,
             None => {
-                agg.calls.push(key);
-                agg.calls.len() - 1
+                over_ctx.calls.push(call);
+                over_ctx.calls.len() - 1
             }
         };
-        Ok(Expr::column(AGG_BASE + index, ty))
+        Ok(Expr::column(OVER_BASE + index, ty))
+    }
+
+    /// Checks a window the way Flink's streaming planner does: ordered ascending by one
+    /// event-time attribute, ending at the current row.
+    fn bind_over_window(&self, spec: &ast::WindowSpec, e: &ast::Expr) -> Result<BoundOverWindow> {
+        let streaming_form = "e.g. OVER (PARTITION BY k ORDER BY event_time ROWS BETWEEN 9 PRECEDING AND CURRENT ROW) or RANGE BETWEEN INTERVAL '1' MINUTE PRECEDING AND CURRENT ROW";
+        let mut partition = Vec::new();
+        for p in &spec.partition_by {
+            partition.push(Binder::new(self.scope).bind(p)?);
+        }
+        let order = match spec.order_by.as_slice() {
+            [] => {
+                return Err(SqlError::new("OVER windows' ordering in stream mode must be defined on a time attribute, but this window has no ORDER BY")
+                    .at(at(e))
+                    .hint(streaming_form))
+            }
+            [one] => one,
+            [_, second, ..] => {
+                return Err(SqlError::new("an OVER window can only be ordered by a single time column")
+                    .at(at(&second.expr))
+                    .hint(streaming_form))
+            }
+        };
+        if let Some(ast::OrderBySort::Desc | ast::OrderBySort::Using(_)) = &order.options.sort {
+            return Err(SqlError::new("an OVER window can only be ordered in ASCENDING mode in streaming queries")
+                .at(at(&order.expr))
+                .hint("rows are aggregated in event-time order; remove DESC (for the top rows by a value, use a Top-N query with ROW_NUMBER())"));
+        }
+        let time = Binder::new(self.scope).bind(&order.expr)?;
+        let time_column = match time.as_column() {
+            Some(i) if time.ty.rowtime => i,
+            Some(_) if time.ty.proctime => {
+                return Err(SqlError::new("processing-time OVER windows are not supported yet")
+                    .at(at(&order.expr))
+                    .hint("order the window by an event-time attribute (a column with WATERMARK FOR)"))
+            }
+            _ => {
+                return Err(SqlError::new(format!(
+                    "OVER windows' ordering in stream mode must be defined on a time attribute, but `{}` is {}",
+                    order.expr, time.ty
+                ))
+                .at(at(&order.expr))
+                .hint("order by the table's rowtime column, the one declared with WATERMARK FOR"))
+            }
+        };
+        let frame = match &spec.window_frame {
+            // Flink's default frame with ORDER BY: RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW.
+            None => OverFrame::Range { preceding: None },
+            Some(frame) => self.bind_frame(frame, e, streaming_form)?,
+        };
+        Ok(BoundOverWindow { partition, time_column, frame })
+    }
+
+    fn bind_frame(&self, frame: &ast::WindowFrame, e: &ast::Expr, streaming_form: &str) -> Result<OverFrame> {
+        use ast::WindowFrameBound as B;
+        let bound_at = |b: &B| match b {
+            B::Preceding(Some(x)) | B::Following(Some(x)) => at(x),
+            _ => at(e),
+        };
+        match &frame.end_bound {
+            None | Some(B::CurrentRow) => {}
+            Some(b @ B::Following(_)) => {
+                return Err(SqlError::new("OVER windows with a FOLLOWING bound are not supported in streaming queries: a row's result cannot wait for later rows")
+                    .at(bound_at(b))
+                    .hint(streaming_form.to_string()))
+            }
+            Some(b) => {
+                return Err(SqlError::new("an OVER window in a streaming query must end at CURRENT ROW").at(bound_at(b)).hint(streaming_form.to_string()))
+            }
+        }
+        let rows = match frame.units {
+            ast::WindowFrameUnits::Rows => true,
+            ast::WindowFrameUnits::Range => false,
+            ast::WindowFrameUnits::Groups => {
+                return Err(SqlError::new("GROUPS frames are not supported; use ROWS or RANGE").at(at(e)).hint(streaming_form.to_string()))
+            }
+        };
+        let preceding = match &frame.start_bound {
+            B::CurrentRow => Some(None),
+            B::Preceding(None) => None,
+            B::Preceding(Some(x)) => Some(Some(x)),
+            b @ B::Following(_) => {
+                return Err(SqlError::new("OVER windows with a FOLLOWING bound are not supported in streaming queries: a row's result cannot wait for later rows")
+                    .at(bound_at(b))
+                    .hint(streaming_form.to_string()))
+            }
+        };
+        let Some(bound) = preceding else {
+            return Ok(if rows { OverFrame::Rows { preceding: None } } else { OverFrame::Range { preceding: None } });
+        };
+        let value = match bound {
+            None => None,
+            Some(x) => Some((x, Binder::new(self.scope).bind(x)?)),
+        };
+        if rows {
+            let n = match &value {
+                None => 0,
+                Some((x, v)) => match (&v.kind, &v.ty.data_type) {
+                    (ExprKind::Literal(Value::Int(n)), t) if t.is_integer() && *n >= 0 => *n as u64,
+                    _ => {
+                        return Err(SqlError::new(format!("ROWS needs a non-negative integer constant before PRECEDING, not `{x}`"))
+                            .at(at(x))
+                            .hint("e.g. ROWS BETWEEN 9 PRECEDING AND CURRENT ROW; for a time span use RANGE BETWEEN INTERVAL '1' MINUTE PRECEDING AND CURRENT ROW"))
+                    }
+                },
+            };
+            Ok(OverFrame::Rows { preceding: Some(n) })
+        } else {
+            let ms = match &value {
+                None => 0,
+                Some((x, v)) => match interval_ms(v) {
+                    Some(ms) if ms >= 0 => ms,
+                    _ => {
+                        return Err(SqlError::new(format!("RANGE over a time attribute needs a non-negative constant interval before PRECEDING, not `{x}`"))
+                            .at(at(x))
+                            .hint("e.g. RANGE BETWEEN INTERVAL '1' MINUTE PRECEDING AND CURRENT ROW; to count rows use ROWS BETWEEN 9 PRECEDING AND CURRENT ROW"))
+                    }
+                },
+            };
+            Ok(OverFrame::Range { preceding: Some(ms) })
+        }
     }
 
     fn bind_aggregate_arg(&self, a: &ast::Expr) -> Result<Expr> {
@@ -463,6 +663,14 @@ impl<'a> Binder<'a> {
 
     fn bind_function(&mut self, f: &ast::Function, e: &ast::Expr) -> Result<Expr> {
         let name = function_name(f);
+        if f.over.is_some() {
+            if self.over.is_some() {
+                return self.bind_over_call(f, e);
+            }
+            return Err(SqlError::new(format!("{name}(…) OVER … is only allowed in the SELECT list"))
+                .at(at(e))
+                .hint("compute it in the SELECT list of a subquery and refer to its alias"));
+        }
         if aggregate_function(&name).is_some() {
             return Err(SqlError::new(format!("aggregate {name} is not allowed here"))
                 .at(at(e))
@@ -472,9 +680,6 @@ impl<'a> Binder<'a> {
             return Err(SqlError::new(format!("{name}(…) is only allowed in GROUP BY or as a table function in FROM"))
                 .at(at(e))
                 .hint(format!("write FROM TABLE({name}(TABLE t, DESCRIPTOR(ts), …)) or GROUP BY {name}(ts, …)")));
-        }
-        if f.over.is_some() {
-            return Err(SqlError::new("OVER windows are not supported yet").at(at(e)));
         }
         let (args, _) = function_args(f)?;
         if let ("TIMESTAMPADD" | "TIMESTAMPDIFF", [FnArg::Expr(unit), rest @ ..]) = (name.as_str(), args.as_slice()) {
@@ -601,6 +806,61 @@ impl std::fmt::Display for FnArg {
             FnArg::Star => f.write_str("*"),
         }
     }
+}
+
+/// The window an OVER clause names or spells out; `OVER (w …)` refines the named window `w`.
+fn resolve_window(over: &ast::WindowType, named: &[ast::NamedWindowDefinition], location: Location) -> Result<ast::WindowSpec> {
+    let lookup = |name: &ast::Ident| -> Result<ast::WindowSpec> {
+        let mut name = name.clone();
+        // A chain of `WINDOW a AS b` is at most as long as the definitions.
+        for _ in 0..=named.len() {
+            let Some(def) = named.iter().find(|d| d.0.value.eq_ignore_ascii_case(&name.value)) else {
+                let mut err = SqlError::new(format!("window `{name}` is not defined")).at(location);
+                err = match closest(&name.value, named.iter().map(|d| d.0.value.as_str())) {
+                    Some(c) => err.hint(format!("did you mean `{c}`?")),
+                    None => err.hint(format!("define it after FROM/WHERE: WINDOW {name} AS (PARTITION BY … ORDER BY … ROWS BETWEEN … PRECEDING AND CURRENT ROW)")),
+                };
+                return Err(err);
+            };
+            match &def.1 {
+                ast::NamedWindowExpr::WindowSpec(spec) => return Ok(spec.clone()),
+                ast::NamedWindowExpr::NamedWindow(next) => name = next.clone(),
+            }
+        }
+        Err(SqlError::new(format!("window `{name}` is defined in terms of itself")).at(location))
+    };
+    match over {
+        ast::WindowType::NamedWindow(name) => lookup(name),
+        ast::WindowType::WindowSpec(spec) => match &spec.window_name {
+            None => Ok(spec.clone()),
+            Some(base) => {
+                let mut merged = lookup(base)?;
+                if !spec.partition_by.is_empty() {
+                    merged.partition_by = spec.partition_by.clone();
+                }
+                if !spec.order_by.is_empty() {
+                    merged.order_by = spec.order_by.clone();
+                }
+                if spec.window_frame.is_some() {
+                    merged.window_frame = spec.window_frame.clone();
+                }
+                merged.window_name = None;
+                Ok(merged)
+            }
+        },
+    }
+}
+
+/// Whether an expression contains an `… OVER …` call.
+pub fn contains_over(e: &ast::Expr) -> bool {
+    let mut found = false;
+    let _ = ast::visit_expressions(e, |x: &ast::Expr| {
+        if let ast::Expr::Function(f) = x {
+            found |= f.over.is_some();
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    found
 }
 
 pub fn function_name(f: &ast::Function) -> String {

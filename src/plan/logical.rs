@@ -52,6 +52,39 @@ pub enum Node {
     /// `UNION ALL`: every input's rows, in the first input's column names. The inputs have
     /// equal column types (the planner casts them to their common type).
     Union { inputs: Vec<Plan> },
+    /// `agg(…) OVER (PARTITION BY … ORDER BY rowtime ROWS/RANGE … PRECEDING)`: every input row
+    /// once the watermark passes it, followed by one column per aggregate over its frame.
+    Over { input: Box<Plan>, window: OverWindow, aggs: Vec<AggCall> },
+}
+
+/// The one window every OVER aggregate of a query is computed on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OverWindow {
+    /// Input columns the rows are partitioned by (none: one partition).
+    pub partition: Vec<usize>,
+    /// The event-time attribute the window is ordered by (ascending).
+    pub time_column: usize,
+    pub frame: OverFrame,
+}
+
+/// The frame of an OVER window; it always ends at the current row. `None` is UNBOUNDED PRECEDING.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OverFrame {
+    /// `ROWS BETWEEN n PRECEDING AND CURRENT ROW`.
+    Rows { preceding: Option<u64> },
+    /// `RANGE BETWEEN INTERVAL … PRECEDING AND CURRENT ROW`, in milliseconds.
+    Range { preceding: Option<i64> },
+}
+
+impl fmt::Display for OverFrame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            OverFrame::Rows { preceding: Some(n) } => write!(f, "ROWS BETWEEN {n} PRECEDING AND CURRENT ROW"),
+            OverFrame::Rows { preceding: None } => write!(f, "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"),
+            OverFrame::Range { preceding: Some(ms) } => write!(f, "RANGE BETWEEN {ms} PRECEDING AND CURRENT ROW"),
+            OverFrame::Range { preceding: None } => write!(f, "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -209,6 +242,27 @@ impl Plan {
                 }
                 input.explain_into(out, depth + 1);
             }
+            Node::Over { input, window, aggs } => {
+                let fields = &input.schema.fields;
+                let partition: Vec<&str> = window.partition.iter().map(|&i| fields[i].name.as_str()).collect();
+                let calls: Vec<String> = aggs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| match a.arg {
+                        Some(c) => format!("{}({}{}) AS w0$o{i}", a.func.name(), if a.distinct { "DISTINCT " } else { "" }, fields[c].name),
+                        None => format!("COUNT(*) AS w0$o{i}"),
+                    })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "{pad}OverAggregate(partitionBy=[{}], orderBy=[{} ASC], window=[{}], select=[{}])",
+                    partition.join(", "),
+                    fields[window.time_column].name,
+                    window.frame,
+                    calls.join(", ")
+                );
+                input.explain_into(out, depth + 1);
+            }
             Node::Union { inputs } => {
                 let _ = writeln!(out, "{pad}Union(all=[true], union=[{}])", names(&self.schema));
                 for input in inputs {
@@ -222,7 +276,9 @@ impl Plan {
     pub fn scanned_tables(&self) -> Vec<Arc<TableDef>> {
         match &self.node {
             Node::Scan { table } => vec![table.clone()],
-            Node::Filter { input, .. } | Node::Project { input, .. } | Node::Aggregate { input, .. } => input.scanned_tables(),
+            Node::Filter { input, .. } | Node::Project { input, .. } | Node::Aggregate { input, .. } | Node::Over { input, .. } => {
+                input.scanned_tables()
+            }
             Node::Union { inputs } => inputs.iter().flat_map(Plan::scanned_tables).collect(),
         }
     }

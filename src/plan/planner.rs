@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use sqlparser::ast::{self, GroupByExpr, SelectItem, SetExpr, TableFactor};
 
-use super::bind::{self, function_args, function_name, interval_ms, AggContext, Binder, FnArg, WindowBinding};
+use super::bind::{self, function_args, function_name, interval_ms, AggContext, Binder, FnArg, OverContext, WindowBinding};
 use super::catalog::{Catalog, ColumnKind, TableColumn, TableDef, ViewDef, WatermarkSpec};
 use super::expr::{Expr, ExprKind};
-use super::logical::{AggCall, Node, Plan, Schema, SchemaField, WindowAgg, WindowSpec};
+use super::logical::{AggCall, Node, OverWindow, Plan, Schema, SchemaField, WindowAgg, WindowSpec};
 use crate::sql::ast::{ColumnKind as AstColumnKind, CreateTable};
 use crate::sql::dialect::TableArg;
 use crate::sql::{Location, SqlError};
@@ -230,6 +230,18 @@ impl<'a> Planner<'a> {
                 SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => bind::contains_aggregate(e),
                 _ => false,
             });
+        let over = select.projection.iter().any(|item| match item {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => bind::contains_over(e),
+            _ => false,
+        });
+        if over && !aggregates {
+            if tvf.is_some() {
+                return Err(SqlError::new("OVER aggregation over a window table function is not supported yet")
+                    .at(at(&from.relation))
+                    .hint("read the table directly: SELECT …, COUNT(*) OVER w FROM t WINDOW w AS (…)"));
+            }
+            return self.plan_over(input, &scope, select);
+        }
         if !aggregates {
             if tvf.is_some() {
                 return Err(SqlError::new("a window table function without a window aggregation is not supported yet")
@@ -277,6 +289,73 @@ impl<'a> Planner<'a> {
             }
         }
         Ok(project(input, exprs, fields))
+    }
+
+    /// `SELECT …, agg(…) OVER w … FROM t WINDOW w AS (…)`: an OVER node that appends the
+    /// aggregates to each input row, under a projection that computes the SELECT list. As in
+    /// Flink, every OVER aggregate of the SELECT must share one window.
+    fn plan_over(&self, input: Plan, scope: &[SchemaField], select: &ast::Select) -> Result<Plan> {
+        let mut ctx = OverContext { named: select.named_window.clone(), ..OverContext::default() };
+        let mut outputs = Vec::new();
+        let mut names = Vec::new();
+        for (i, item) in select.projection.iter().enumerate() {
+            let (e, name) = match item {
+                SelectItem::Wildcard(_) => {
+                    for (j, f) in scope.iter().enumerate() {
+                        outputs.push(Expr::column(j, f.ty.clone()));
+                        names.push(f.name.clone());
+                    }
+                    continue;
+                }
+                SelectItem::UnnamedExpr(e) => (e, column_name(e, i)),
+                SelectItem::ExprWithAlias { expr, alias } => (expr, alias.value.clone()),
+                other => return Err(SqlError::new(format!("`{other}` is not supported with OVER aggregates")).at(at(item))),
+            };
+            outputs.push(Binder::with_over(scope, &mut ctx).bind(e)?);
+            names.push(name);
+        }
+        let Some(window) = ctx.window.clone() else {
+            return Err(SqlError::new("expected an aggregate with OVER in the SELECT list").at(at(select)));
+        };
+        // Below the OVER node: the input's columns, then the partition keys and aggregate
+        // arguments that are not plain columns.
+        let mut pre_exprs: Vec<Expr> = scope.iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
+        let mut pre_fields: Vec<SchemaField> = scope.to_vec();
+        let mut column_of = |e: &Expr| -> usize {
+            if let Some(i) = e.as_column() {
+                return i;
+            }
+            if let Some(i) = pre_exprs.iter().position(|p| p == e) {
+                return i;
+            }
+            pre_exprs.push(e.clone());
+            pre_fields.push(SchemaField { name: format!("$f{}", pre_fields.len()), ty: e.ty.clone(), qualifier: None });
+            pre_exprs.len() - 1
+        };
+        let partition: Vec<usize> = window.partition.iter().map(&mut column_of).collect();
+        let aggs: Vec<AggCall> = ctx
+            .calls
+            .iter()
+            .map(|call| AggCall {
+                func: call.func,
+                arg: call.arg.as_ref().map(&mut column_of),
+                distinct: call.distinct,
+                separator: call.separator.clone(),
+                ty: call.ty.clone(),
+                arg_ty: call.arg.as_ref().map(|a| a.ty.clone()),
+            })
+            .collect();
+        let pre = project(input, pre_exprs, pre_fields);
+        let columns = pre.schema.len();
+        let mut fields = pre.schema.fields.clone();
+        for (i, a) in aggs.iter().enumerate() {
+            fields.push(SchemaField { name: format!("w0$o{i}"), ty: a.ty.clone(), qualifier: None });
+        }
+        let over_window = OverWindow { partition, time_column: window.time_column, frame: window.frame };
+        let plan = Plan { schema: Schema { fields }, node: Node::Over { input: Box::new(pre), window: over_window, aggs } };
+        let exprs: Vec<Expr> = outputs.iter().map(|o| ctx.finish(o, columns)).collect();
+        let fields = exprs.iter().zip(names).map(|(e, name)| SchemaField { name, ty: e.ty.clone(), qualifier: None }).collect();
+        Ok(project(plan, exprs, fields))
     }
 
     fn plan_aggregate(

@@ -5,7 +5,7 @@
 //! its slices when the watermark passes the window's end. Session windows merge per key
 //! instead ([`session`]). Both fire once, with final results, and free their state as they go.
 
-mod late;
+pub mod late;
 pub mod session;
 pub mod slice_aggregate;
 pub mod slicing;
