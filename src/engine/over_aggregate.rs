@@ -368,3 +368,64 @@ impl Operator for OverAggregate {
         self.late.recent()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::logical::AggFunc;
+    use crate::types::SqlType;
+
+    /// Rows (sensor, time) arriving in order, each under the watermark time − 5 s of the row
+    /// before it.
+    fn batch(rows: &[(i64, i64)], watermark_before: i64) -> Batch {
+        let mut wm = watermark_before;
+        let mut stamps = Vec::new();
+        for &(_, t) in rows {
+            stamps.push(wm);
+            wm = wm.max(t - 5000);
+        }
+        let mut b = Batch::new(
+            vec![Column::new(ColumnData::Int(rows.iter().map(|r| r.0).collect())), Column::new(ColumnData::Int(rows.iter().map(|r| r.1).collect()))],
+            rows.len(),
+        );
+        b.arrival_watermarks = Some(stamps);
+        b
+    }
+
+    fn count_star() -> AggCall {
+        AggCall { func: AggFunc::CountStar, arg: None, distinct: false, separator: None, ty: SqlType::not_null(DataType::BigInt), arg_ty: None }
+    }
+
+    #[test]
+    fn rows_leave_state_as_they_leave_the_frame() {
+        let mut op = OverAggregate::new(OverFrame::Rows { preceding: Some(1) }, vec![0], 1, &[count_star()], vec![DataType::Int, DataType::Timestamp(3)]);
+        let mut out = Vec::new();
+        let mut wm = NO_WATERMARK;
+        for chunk in 0..50 {
+            let rows: Vec<(i64, i64)> = (0..100).map(|i| ((i % 3) as i64, 1_000_000 + (chunk * 100 + i) * 100)).collect();
+            let b = batch(&rows, wm);
+            wm = rows.iter().map(|r| r.1 - 5000).max().unwrap_or(wm).max(wm);
+            op.process(b, &mut out).unwrap();
+            // Held: the 2-row frame of each of 3 partitions, plus the last 5 s (50 rows) waiting.
+            assert!(op.metrics().state_rows <= 6 + 51, "{:?}", op.metrics());
+            assert!(op.arena.rows.len() <= 2 * 1024 + 200, "arena of {} slots", op.arena.rows.len());
+        }
+        op.on_watermark(i64::MAX, &mut out).unwrap();
+        assert_eq!(out.iter().map(Batch::len).sum::<usize>(), 5000);
+        assert_eq!(op.metrics().state_rows, 6);
+    }
+
+    #[test]
+    fn range_state_is_cleared_once_a_partition_goes_quiet() {
+        let mut op = OverAggregate::new(OverFrame::Range { preceding: Some(10_000) }, vec![0], 1, &[count_star()], vec![DataType::Int, DataType::Timestamp(3)]);
+        let mut out = Vec::new();
+        op.process(batch(&[(1, 1_000_000), (1, 1_001_000)], NO_WATERMARK), &mut out).unwrap();
+        assert_eq!(op.metrics().state_rows, 2);
+        // Far later rows of another partition: sensor 1's clean-up timer fires and frees it.
+        op.process(batch(&[(2, 2_000_000), (2, 2_000_001)], 1_001_000 - 5000), &mut out).unwrap();
+        // Sensor 1's two rows came out and its state went at 1 015 001; sensor 2's two wait.
+        assert_eq!(out.iter().map(Batch::len).sum::<usize>(), 2);
+        assert_eq!(op.metrics().state_rows, 2);
+        assert!(op.partitions[0].frame.is_empty() && op.partitions[0].pending.is_empty());
+    }
+}
