@@ -211,7 +211,9 @@ fn has_processing_time_window(plan: &Plan) -> bool {
             input.schema.fields.get(w.time_column).is_some_and(|f| f.ty.proctime) || has_processing_time_window(input)
         }
         Node::Scan { .. } => false,
-        Node::Filter { input, .. } | Node::Project { input, .. } | Node::Aggregate { input, .. } => has_processing_time_window(input),
+        Node::Filter { input, .. } | Node::Project { input, .. } | Node::Aggregate { input, .. } | Node::Over { input, .. } => {
+            has_processing_time_window(input)
+        }
         Node::Union { inputs } => inputs.iter().any(has_processing_time_window),
     }
 }
