@@ -5,21 +5,30 @@ pub mod bench;
 mod run;
 
 const USAGE: &str = "\
-usage: sluice run SCRIPT.sql
+usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
+                  [--metrics S] NOTE.zpln|SCRIPT.sql
        sluice export [--kinesis legacy|current:ACCOUNT_ID] [--with-queries] NOTE.zpln|NOTE.sql
                                    print the note as a Flink SQL script Apache Flink runs unchanged
        sluice gen RECORDS FILE     write the benchmark's sensor records as JSON lines
        sluice bench [RECORDS]      print engine and decoder throughput (default 5,000,000)
 
-Runs a Flink SQL script. Tables with 'connector' = 'filesystem' are read as bounded inputs;
-every SELECT prints its result changes to stdout, one JSON line each:
+`run` runs a Flink SQL script or a note. Tables with 'connector' = 'filesystem' are bounded
+inputs read in file order; every SELECT prints its result changes to stdout, one JSON line each:
   {\"op\":\"+I\",\"row\":{\"col\":value,…}}
+Kinesis tables read local streams; --generator feeds one with the built-in sensor generator,
+and then the queries run live until they end, --exit-when-idle, --duration or Ctrl-C.
 Errors go to stderr as line:column: message, and the exit code is 1.";
 
 pub fn main() -> i32 {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["run", script] => run::run_script(script),
+        ["run", rest @ ..] => match run::parse_run_args(rest) {
+            Ok((options, path)) => run::run_note(&path, &options),
+            Err(e) => {
+                eprintln!("error: {e}\n{USAGE}");
+                2
+            }
+        },
         ["gen", n, path] => match n.replace('_', "").parse() {
             Ok(n) => bench::generate(n, path),
             Err(_) => {

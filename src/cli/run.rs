@@ -5,7 +5,54 @@ use std::io::{BufWriter, Write};
 
 use crate::session::{Change, ColumnInfo, Outcome, Session};
 
-pub fn run_script(path: &str) -> i32 {
+/// How `sluice run` runs past its bounded inputs.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Local streams fed by the built-in sensor generator, with their rates (records/s).
+    pub generators: Vec<(String, f64)>,
+    pub seed: u64,
+    /// Stop once no job has read a record for this long (seconds).
+    pub exit_when_idle: Option<f64>,
+    /// Stop after this long (seconds).
+    pub duration: Option<f64>,
+    /// Print job metrics to stderr this often (seconds) while running live.
+    pub metrics_every: Option<f64>,
+}
+
+/// Parses `run`'s flags; returns the options and the note's path.
+pub fn parse_run_args(args: &[&str]) -> Result<(RunOptions, String), String> {
+    let mut options = RunOptions { seed: 1, ..RunOptions::default() };
+    let mut path = None;
+    let mut args = args.iter();
+    let seconds = |flag: &str, v: Option<&&str>| -> Result<f64, String> {
+        v.and_then(|v| v.parse::<f64>().ok()).filter(|s| s.is_finite() && *s >= 0.0).ok_or_else(|| format!("{flag} takes a number of seconds"))
+    };
+    while let Some(&arg) = args.next() {
+        match arg {
+            "--generator" => {
+                let spec = args.next().ok_or("--generator takes STREAM or STREAM=RATE")?;
+                let (stream, rate) = match spec.split_once('=') {
+                    Some((s, r)) => (s, r.parse::<f64>().ok().filter(|r| r.is_finite() && *r > 0.0).ok_or_else(|| format!("`{r}` is not a rate (records per second)"))?),
+                    None => (*spec, crate::session::DEFAULT_GENERATOR_RATE),
+                };
+                options.generators.push((stream.to_string(), rate));
+            }
+            "--seed" => options.seed = args.next().and_then(|v| v.parse().ok()).ok_or("--seed takes a number")?,
+            "--exit-when-idle" => options.exit_when_idle = Some(seconds(arg, args.next())?),
+            "--duration" => options.duration = Some(seconds(arg, args.next())?),
+            "--metrics" => options.metrics_every = Some(seconds(arg, args.next())?).filter(|s| *s > 0.0),
+            p if path.is_none() && !p.starts_with("--") => path = Some(p.to_string()),
+            other => return Err(format!("unexpected argument `{other}`")),
+        }
+    }
+    Ok((options, path.ok_or("no note or script to run")?))
+}
+
+fn wall_clock_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+pub fn run_note(path: &str, options: &RunOptions) -> i32 {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -25,9 +72,15 @@ pub fn run_script(path: &str) -> i32 {
         }
     };
     let mut session = Session::empty();
-    // CURRENT_TIMESTAMP and PROCTIME() read the machine's clock (UTC: the runner has no zone).
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+    // CURRENT_TIMESTAMP, PROCTIME() and the generators read the machine's clock (UTC: the
+    // runner has no time zone).
+    let now = wall_clock_ms();
     session.set_now(now);
+    for (stream, rate) in &options.generators {
+        session.attach_generator(stream, options.seed, *rate);
+    }
+    // Queries still running after their first pass (unbounded sources), with their columns.
+    let mut live: Vec<(crate::session::JobId, Vec<ColumnInfo>)> = Vec::new();
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut first_line = 0;
@@ -88,11 +141,92 @@ pub fn run_script(path: &str) -> i32 {
                 eprintln!("{}", place(&format!("error: {e}"), None));
                 return 1;
             }
+            if session.job(job).is_some_and(|j| j.running) {
+                live.push((job, columns));
+            }
         }
         first_line += lines_here;
     }
     let _ = out.flush();
+    if live.is_empty() && options.generators.is_empty() {
+        return 0;
+    }
+    run_live(&mut session, &live, options, &mut out)
+}
+
+/// Runs the jobs on unbounded sources in real time until they end, the note has been idle or
+/// running long enough, or Ctrl-C; prints their changes as they come.
+fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInfo>)], options: &RunOptions, out: &mut impl Write) -> i32 {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        // Ctrl-C ends the loop between two steps: sinks have written every change so far.
+        let _ = ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::SeqCst));
+    }
+    let started = std::time::Instant::now();
+    let mut last_progress = std::time::Instant::now();
+    let mut last_metrics = std::time::Instant::now();
+    let mut last_in = 0u64;
+    let mut line = String::with_capacity(256);
+    let reason = loop {
+        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            break "interrupted";
+        }
+        session.advance(wall_clock_ms());
+        for (job, columns) in live {
+            for c in session.take_changes(*job) {
+                line.clear();
+                write_change(&mut line, &c, columns);
+                let _ = out.write_all(line.as_bytes());
+            }
+        }
+        let _ = out.flush();
+        let jobs = session.jobs();
+        if let Some(failed) = jobs.iter().find(|j| j.error.is_some()) {
+            eprintln!("error: job {} failed: {}", failed.id, failed.error.clone().unwrap_or_default());
+            return 1;
+        }
+        let records_in: u64 = jobs.iter().map(|j| j.records_in).sum();
+        if records_in != last_in {
+            last_in = records_in;
+            last_progress = std::time::Instant::now();
+        }
+        if !jobs.iter().any(|j| j.running) && options.generators.is_empty() {
+            break "every job has ended";
+        }
+        if options.exit_when_idle.is_some_and(|s| last_progress.elapsed().as_secs_f64() >= s) {
+            break "the sources have been idle";
+        }
+        if options.duration.is_some_and(|s| started.elapsed().as_secs_f64() >= s) {
+            break "the duration is over";
+        }
+        if let Some(every) = options.metrics_every {
+            if last_metrics.elapsed().as_secs_f64() >= every {
+                last_metrics = std::time::Instant::now();
+                print_metrics(session, started.elapsed().as_secs_f64());
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let _ = out.flush();
+    print_metrics(session, started.elapsed().as_secs_f64());
+    eprintln!("stopped: {reason}");
     0
+}
+
+fn print_metrics(session: &Session, seconds: f64) {
+    for j in session.jobs() {
+        let wm = j.watermark.map(crate::types::format_timestamp).unwrap_or_else(|| "none".into());
+        eprintln!(
+            "job {}: {} records in ({:.0}/s), {} out, {} late dropped, watermark {wm}, {}",
+            j.id,
+            j.records_in,
+            j.records_in as f64 / seconds.max(0.001),
+            j.records_out,
+            j.late_records_dropped,
+            if j.running { "running" } else { "ended" }
+        );
+    }
 }
 
 /// An error's text without its leading `line:column: ` (the runner prints its own).
