@@ -344,14 +344,21 @@ impl Session {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    let key = if t.primary_key.contains(&c.name) { "PRI(…)" } else { "" };
+                    // As Flink 2.3 prints it: the type with its time marker but without NOT NULL
+                    // (that is the `null` column), expressions with quoted identifiers.
+                    let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+                    let key = if t.primary_key.contains(&c.name) { format!("PRI({})", t.primary_key.join(", ")) } else { String::new() };
                     let extras = match &c.kind {
-                        crate::plan::catalog::ColumnKind::Computed(e) => format!("AS {e}"),
-                        crate::plan::catalog::ColumnKind::Metadata { key, .. } => format!("METADATA FROM '{key}'"),
+                        crate::plan::catalog::ColumnKind::Computed(e) => {
+                            format!("AS {}", c.expr_text.as_deref().map_or_else(|| e.to_string(), |t| quote_identifiers(t, &names)))
+                        }
+                        crate::plan::catalog::ColumnKind::Metadata { key, is_virtual } => {
+                            format!("METADATA FROM '{key}'{}", if *is_virtual { " VIRTUAL" } else { "" })
+                        }
                         _ => String::new(),
                     };
-                    let wm = t.watermark.as_ref().filter(|w| w.rowtime == i).map_or(String::new(), |w| format!("`{}`", w.text));
-                    vec![s(&c.name), s(&c.ty.plain().with_nullable(true).to_string()), Value::Bool(c.ty.nullable), s(key), s(&extras), s(&wm)]
+                    let wm = t.watermark.as_ref().filter(|w| w.rowtime == i).map_or(String::new(), |w| quote_identifiers(&w.text, &names));
+                    vec![s(&c.name), s(&c.ty.clone().with_nullable(true).to_string()), Value::Bool(c.ty.nullable), s(&key), s(&extras), s(&wm)]
                 })
                 .collect();
             return Ok(Outcome::Table { columns, rows });
@@ -651,6 +658,20 @@ fn name_table(header: &str, names: Vec<String>) -> Outcome {
         columns: vec![info(header, DataType::Varchar(STRING_LENGTH))],
         rows: names.into_iter().map(|n| vec![Value::Str(n.into())]).collect(),
     }
+}
+
+/// SQL text with the table's column names in backquotes, as Flink prints expressions
+/// (`event_time - INTERVAL '5' SECOND` → `` `event_time` - INTERVAL '5' SECOND ``).
+fn quote_identifiers(text: &str, columns: &[&str]) -> String {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let Ok(tokens) = Tokenizer::new(&crate::sql::dialect::FlinkDialect, text).tokenize() else { return text.to_string() };
+    tokens
+        .iter()
+        .map(|t| match t {
+            Token::Word(w) if w.quote_style.is_none() && columns.contains(&w.value.as_str()) => format!("`{}`", w.value),
+            t => t.to_string(),
+        })
+        .collect()
 }
 
 /// A Flink duration option (`'1 h'`, `'30min'`, `'10 s'`, `'500 ms'`, `'2d'`, plain milliseconds)

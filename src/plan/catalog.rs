@@ -25,6 +25,8 @@ pub struct TableColumn {
     pub name: String,
     pub ty: SqlType,
     pub kind: ColumnKind,
+    /// A computed column's expression as SQL text (`DESCRIBE` shows it).
+    pub expr_text: Option<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -47,7 +47,11 @@ pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
                 (bound.ty.clone(), ColumnKind::Computed(bound))
             }
         };
-        columns.push(TableColumn { name: c.name.value.clone(), ty, kind });
+        let expr_text = match &c.kind {
+            AstColumnKind::Computed(e) => Some(e.to_string()),
+            _ => None,
+        };
+        columns.push(TableColumn { name: c.name.value.clone(), ty, kind, expr_text });
     }
     let watermark = match &ddl.watermark {
         None => None,
