@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Produces expected rows for Sluice's own Flink cases by running them on Apache Flink 2.3.
+
+Not part of the test command: the tests read the committed output. Run it (with the Python of
+scripts/setup.sh's Flink venv) after adding a case to CASES:
+
+    ~/.cache/sluice/flink-2.3.0/bin/python tests/flink/generate.py [CASE ...]
+
+Each case gets `query.sql`, `expected_exact.jsonl` (the final rows, Flink's changelog folded)
+and `meta.json` (columns with Flink's types, change counts), the shape of the reference cases in
+../shared/flink-reference. Same table, input and settings as those: parallelism 1, a watermark
+after every record.
+"""
+
+import datetime
+import decimal
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+INPUT = os.path.join(os.path.dirname(HERE), "data", "sensor_input.jsonl")
+
+CASES = {
+    "select_distinct": "SELECT DISTINCT status FROM sensor_data",
+    "count_distinct": "SELECT status, COUNT(DISTINCT sensor_id) AS sensors FROM sensor_data GROUP BY status",
+    "group_having_int_avg": """SELECT status, AVG(sensor_id) AS avg_id, SUM(sensor_id) AS sum_id, MIN(current_temperature) AS coldest
+FROM sensor_data GROUP BY status HAVING COUNT(*) > 100""",
+    "tumble_statistics": """SELECT window_start, status, STDDEV_POP(current_temperature) AS sd, VAR_SAMP(current_temperature) AS var_s,
+  FIRST_VALUE(sensor_id) AS first_id, LAST_VALUE(sensor_id) AS last_id, COUNT(DISTINCT sensor_id) AS sensors
+FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+GROUP BY window_start, window_end, status""",
+    "tumble_listagg": """SELECT window_start, status, LISTAGG(CAST(sensor_id AS STRING)) AS ids
+FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND))
+WHERE sensor_id < 8
+GROUP BY window_start, window_end, status""",
+    "scalar_functions": """SELECT sensor_id, UPPER(status) AS up, LOWER(status) AS low, CHAR_LENGTH(status) AS len,
+  SUBSTRING(status, 1, 2) AS first2, status || '!' AS bang, REPLACE(status, 'O', '0') AS zeroed,
+  POSITION('R' IN status) AS r_at, REGEXP_EXTRACT(status, '(W|E)(A|R)', 2) AS rx,
+  DATE_FORMAT(event_time, 'yyyy-MM-dd HH:mm') AS minute_text, EXTRACT(SECOND FROM event_time) AS sec,
+  TIMESTAMPADD(MINUTE, 5, event_time) AS later, FLOOR(event_time TO MINUTE) AS minute_floor,
+  CASE WHEN current_temperature > 150 THEN 'hot' WHEN current_temperature < 30 THEN 'cold' ELSE 'mild' END AS band,
+  ROUND(current_temperature, 1) AS rounded, MOD(sensor_id, 7) AS m7, CAST(current_temperature AS INT) AS t_int,
+  COALESCE(NULLIF(status, 'OK'), 'fine') AS not_ok
+FROM sensor_data WHERE sensor_id < 6""",
+    "union_all_groupby": """SELECT status, COUNT(*) AS n FROM (
+  SELECT status FROM sensor_data WHERE sensor_id < 30
+  UNION ALL
+  SELECT status FROM sensor_data WHERE sensor_id > 80
+) GROUP BY status""",
+    "cascading_tumble": """WITH ten_seconds AS (
+    SELECT window_time AS wt, COUNT(*) AS num
+    FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND))
+    GROUP BY window_start, window_end, window_time
+)
+SELECT window_start, window_end, SUM(num) AS total, MAX(num) AS busiest
+FROM TABLE(TUMBLE(TABLE ten_seconds, DESCRIPTOR(wt), INTERVAL '1' MINUTE))
+GROUP BY window_start, window_end""",
+}
+
+TABLE = f"""CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),
+    event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
+  WITH ('connector'='filesystem', 'path'='{INPUT}', 'format'='json', 'json.timestamp-format.standard'='ISO-8601')"""
+
+
+def to_json(v):
+    if isinstance(v, datetime.datetime):
+        return v.isoformat(timespec="milliseconds")
+    if isinstance(v, decimal.Decimal):
+        return float(v)
+    return v
+
+
+def run(name, query):
+    from pyflink.common import RowKind
+    from pyflink.table import EnvironmentSettings, TableEnvironment
+
+    env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+    env.get_config().set("parallelism.default", "1")
+    env.get_config().set("pipeline.auto-watermark-interval", "0")
+    env.execute_sql(TABLE)
+    result = env.execute_sql(query)
+    schema = result.get_resolved_schema()
+    names = schema.get_column_names()
+    types = [str(t) for t in schema.get_column_data_types()]
+    ops = {"+I": 0, "-U": 0, "+U": 0, "-D": 0}
+    rows = []
+    with result.collect() as it:
+        for row in it:
+            kind = row.get_row_kind()
+            values = {n: to_json(row[i]) for i, n in enumerate(names)}
+            if kind == RowKind.INSERT:
+                ops["+I"] += 1
+                rows.append(values)
+            elif kind == RowKind.UPDATE_AFTER:
+                ops["+U"] += 1
+                rows.append(values)
+            else:
+                ops["-U" if kind == RowKind.UPDATE_BEFORE else "-D"] += 1
+                rows.remove(values)
+    out = os.path.join(HERE, name)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "query.sql"), "w") as f:
+        f.write(query.strip() + "\n")
+    with open(os.path.join(out, "expected_exact.jsonl"), "w") as f:
+        for r in sorted(rows, key=lambda r: json.dumps(r, sort_keys=True)):
+            f.write(json.dumps(r) + "\n")
+    meta = {
+        "flink_version": "2.3.0",
+        "generated_by": "tests/flink/generate.py",
+        "columns": [{"name": n, "type": t} for n, t in zip(names, types)],
+        "rows_final": len(rows),
+        "ops": ops,
+    }
+    with open(os.path.join(out, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+    print(f"{name}: {len(rows)} rows, {ops}")
+
+
+def main():
+    names = sys.argv[1:] or list(CASES)
+    for name in names:
+        run(name, CASES[name])
+
+
+if __name__ == "__main__":
+    main()
