@@ -342,7 +342,7 @@ fn union_errors_name_the_problem() {
 }
 
 #[test]
-fn cascading_windows_over_a_subquery_a_view_and_a_cte() {
+fn cascading_windows_over_a_view_and_a_cte_not_a_subquery() {
     // 10-second counts rolled up into 1-minute windows: the same as counting per minute.
     let inner = "SELECT window_start, window_end, window_time, COUNT(*) AS c \
                  FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, window_time";
@@ -356,14 +356,16 @@ fn cascading_windows_over_a_subquery_a_view_and_a_cte() {
              GROUP BY window_start, window_end;"
         )
     };
-    assert_eq!(final_rows(&ok(&records(), &outer(&format!("TABLE ({inner})")))), expected);
     assert_eq!(final_rows(&ok(&records(), &format!("CREATE VIEW v AS {inner};\n{}", outer("TABLE v")))), expected);
     assert_eq!(final_rows(&ok(&records(), &format!("WITH v AS ({inner})\n{}", outer("TABLE v")))), expected);
+    // Flink's parser refuses a subquery as the table argument; so does Sluice, with the way out.
+    let err = rejected(&records(), &outer(&format!("TABLE ({inner})")));
+    assert!(err.contains("not Flink SQL") && err.contains("WITH w AS"), "{err}");
     // A window needs an event-time attribute: an updating result has none.
     let err = rejected(
         &records(),
-        "SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE (SELECT status, COUNT(*) AS c FROM sensor_data GROUP BY status), \
-         DESCRIPTOR(event_time), INTERVAL '30' SECOND)) GROUP BY window_start, window_end;",
+        "WITH counts AS (SELECT status, COUNT(*) AS c FROM sensor_data GROUP BY status)
+         SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE counts, DESCRIPTOR(event_time), INTERVAL '30' SECOND)) GROUP BY window_start, window_end;",
     );
     assert!(err.contains("column `event_time` not found"), "{err}");
 }

@@ -563,14 +563,20 @@ impl<'a> Planner<'a> {
         let args = tvf_args(f, expected).map_err(|m| SqlError::new(m).at(at(expr)))?;
         let data = args[0].as_ref().ok_or_else(|| SqlError::new(format!("{name} needs a TABLE argument")).at(at(expr)))?;
         let Some((table, partition)) = crate::sql::dialect::table_arg(data) else {
-            return Err(SqlError::new(format!("{name}'s first argument must be `TABLE name` or `TABLE (SELECT …)`")).at(at(data)));
+            return Err(SqlError::new(format!("{name}'s first argument must be `TABLE name`")).at(at(data)));
         };
         let input = match table {
             TableArg::Named(table_name) => {
                 let ident = table_name.last().map(|i| i.value.clone()).unwrap_or_default();
                 with_qualifier(self.scan(&ident, at(data))?, &ident)
             }
-            TableArg::Subquery(query) => self.plan_query(&query)?,
+            // Flink 2.3's parser refuses `TABLE (SELECT …)`; accepting it here would let a note
+            // work in Sluice and fail when exported.
+            TableArg::Subquery(_) => {
+                return Err(SqlError::new(format!("{name}(TABLE (SELECT …)) is not Flink SQL: a table argument must be a table or view name"))
+                    .at(at(data))
+                    .hint("name the query: WITH w AS (SELECT …) SELECT … FROM TABLE(TUMBLE(TABLE w, …)), or CREATE VIEW"))
+            }
         };
         let scope = &input.schema.fields;
         if !partition.is_empty() && name != "SESSION" {
