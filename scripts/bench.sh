@@ -38,5 +38,5 @@ echo "         ($(wc -l <"$DATA/out.jsonl") result rows)"
 
 SLUICE_BENCH_RECORDS=$N CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$REPO/tests/wasm/webdriver.json" \
-  cargo test --quiet --release --target wasm32-unknown-unknown --features bench --test wasm_engine_bench -- --nocapture 2>&1 \
+  cargo test --release --target wasm32-unknown-unknown --features bench --test wasm_engine_bench -- --nocapture 2>&1 \
   | grep -E "wasm engine|error|panicked" || true
