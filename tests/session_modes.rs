@@ -169,3 +169,21 @@ fn expired_groups_are_compacted_and_live_ones_survive() {
     let state = session.jobs()[0].clone();
     assert!(state.error.is_none());
 }
+
+/// ROW fields read as Flink reads them: `loc.lat` (a column's field), `t.loc.name` (a table's
+/// column's field); a NULL row has NULL fields; a wrong field name says which fields there are.
+#[test]
+fn row_fields_are_read_by_path() {
+    let mut session = Session::empty();
+    session.add_file("/rows.jsonl", b"{\"id\": 1, \"loc\": {\"lat\": 1.5, \"name\": \"x\"}}\n{\"id\": 2, \"loc\": null}\n{\"id\": 3, \"loc\": {\"name\": \"x\"}}".to_vec());
+    session
+        .execute("CREATE TABLE t (id BIGINT, loc ROW<lat DOUBLE, name STRING>) WITH ('connector' = 'filesystem', 'path' = '/rows.jsonl', 'format' = 'json')", 0)
+        .unwrap();
+    let rows = table_rows(session.execute("%flink.bsql\nSELECT id, loc.lat, t.loc.name AS n FROM t", 0).unwrap());
+    let text: Vec<String> = rows.iter().map(|r| r.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")).collect();
+    assert_eq!(text, ["1,1.5,x", "2,NULL,NULL", "3,NULL,x"]);
+    let rows = table_rows(session.execute("%flink.bsql\nSELECT loc.name, COUNT(*) FROM t GROUP BY loc.name", 0).unwrap());
+    assert_eq!(rows.len(), 2);
+    let err = session.execute("SELECT loc.height FROM t", 0).unwrap_err();
+    assert!(err.to_string().contains("no field `height`") && err.to_string().contains("lat, name"), "{err}");
+}

@@ -32,6 +32,25 @@ pub fn eval(expr: &Expr, batch: &Batch, ctx: &EvalContext) -> Result<Column> {
     let n = batch.len();
     Ok(match &expr.kind {
         ExprKind::Column(i) => batch.columns[*i].clone(),
+        ExprKind::Field { arg, index, .. } => {
+            let row = eval(arg, batch, ctx)?;
+            let ColumnData::Row(mut fields) = row.data else {
+                return Err(EvalError(format!("`{expr}` reads a field of a value that is not a ROW")));
+            };
+            if *index >= fields.len() {
+                return Err(EvalError(format!("`{expr}`: the ROW has no such field")));
+            }
+            let mut field = fields.swap_remove(*index);
+            // A NULL row has NULL fields.
+            if let Some(row_valid) = row.validity {
+                let valid = match field.validity.take() {
+                    Some(v) => v.iter().zip(&row_valid).map(|(a, b)| *a && *b).collect(),
+                    None => row_valid,
+                };
+                field.validity = Some(valid);
+            }
+            field
+        }
         ExprKind::Literal(v) => constant(v, &expr.ty.data_type, n),
         ExprKind::Not(a) => {
             let c = eval(a, batch, ctx)?;

@@ -463,11 +463,7 @@ impl<'a> Binder<'a> {
         use ast::Expr as E;
         match e {
             E::Identifier(ident) => self.resolve(None, ident, e),
-            E::CompoundIdentifier(parts) => match parts.as_slice() {
-                [q, name] => self.resolve(Some(q), name, e),
-                [.., q, name] => self.resolve(Some(q), name, e),
-                _ => Err(SqlError::new(format!("cannot resolve `{e}`")).at(at(e))),
-            },
+            E::CompoundIdentifier(parts) => self.resolve_path(parts, e),
             E::Nested(inner) => self.bind(inner),
             E::Value(v) => literal(&v.value).map_err(|m| SqlError::new(m).at(at(e))),
             E::Interval(interval) => bind_interval(interval).map_err(|m| SqlError::new(m).at(at(e))),
@@ -756,6 +752,29 @@ impl<'a> Binder<'a> {
             }
         };
         call(func, bound).map_err(|m| SqlError::new(m).at(at(e)))
+    }
+
+    /// `a.b.c`: a table's column and its ROW fields (`t.loc.lat`), or a column and its fields
+    /// (`loc.lat`), as Calcite resolves them: a known table qualifier first.
+    fn resolve_path(&self, parts: &[ast::Ident], e: &ast::Expr) -> Result<Expr> {
+        let is_qualifier = |q: &ast::Ident| self.scope.iter().any(|f| f.qualifier.as_deref() == Some(q.value.as_str()));
+        let (column, fields) = match parts {
+            [q, name, rest @ ..] if is_qualifier(q) => (self.resolve(Some(q), name, e)?, rest),
+            [name, rest @ ..] if self.scope.iter().any(|f| f.name == name.value) => (self.resolve(None, name, e)?, rest),
+            [q, name, ..] => return self.resolve(Some(q), name, e),
+            _ => return Err(SqlError::new(format!("cannot resolve `{e}`")).at(at(e))),
+        };
+        fields.iter().try_fold(column, |value, field| {
+            let DataType::Row(row_fields) = &value.ty.data_type else {
+                return Err(SqlError::new(format!("`{field}` is not a field: the value before it is {}, not a ROW", value.ty)).at(at(e)));
+            };
+            let Some(index) = row_fields.iter().position(|f| f.name == field.value) else {
+                let names: Vec<&str> = row_fields.iter().map(|f| f.name.as_str()).collect();
+                return Err(SqlError::new(format!("the ROW has no field `{field}`")).at(at(e)).hint(format!("its fields are: {}", names.join(", "))));
+            };
+            let ty = row_fields[index].ty.clone().with_nullable(row_fields[index].ty.nullable || value.ty.nullable);
+            Ok(Expr { kind: ExprKind::Field { arg: Box::new(value), index, name: field.value.clone() }, ty: ty.plain() })
+        })
     }
 
     fn resolve(&self, qualifier: Option<&ast::Ident>, ident: &ast::Ident, e: &ast::Expr) -> Result<Expr> {

@@ -28,6 +28,8 @@ pub enum ExprKind {
     InList { arg: Box<Expr>, list: Vec<Expr>, negated: bool },
     Like { arg: Box<Expr>, pattern: Box<Expr>, negated: bool },
     Call { func: Function, args: Vec<Expr> },
+    /// A field of a ROW value: `loc.lat`.
+    Field { arg: Box<Expr>, index: usize, name: String },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,7 +155,7 @@ impl Expr {
             ExprKind::Column(i) => f(*i),
             ExprKind::Literal(_) => {}
             ExprKind::Not(a) | ExprKind::Negate(a) => a.visit_columns(f),
-            ExprKind::IsNull { arg, .. } | ExprKind::IsBool { arg, .. } | ExprKind::Cast { arg, .. } => {
+            ExprKind::IsNull { arg, .. } | ExprKind::IsBool { arg, .. } | ExprKind::Cast { arg, .. } | ExprKind::Field { arg, .. } => {
                 arg.visit_columns(f)
             }
             ExprKind::Binary { left, right, .. } => {
@@ -186,7 +188,7 @@ impl Expr {
         match &self.kind {
             ExprKind::Column(_) | ExprKind::Literal(_) => {}
             ExprKind::Not(a) | ExprKind::Negate(a) => a.visit(f),
-            ExprKind::IsNull { arg, .. } | ExprKind::IsBool { arg, .. } | ExprKind::Cast { arg, .. } => arg.visit(f),
+            ExprKind::IsNull { arg, .. } | ExprKind::IsBool { arg, .. } | ExprKind::Cast { arg, .. } | ExprKind::Field { arg, .. } => arg.visit(f),
             ExprKind::Binary { left, right, .. } => {
                 left.visit(f);
                 right.visit(f);
@@ -224,7 +226,7 @@ impl Expr {
             ExprKind::Column(i) => *i = map(*i),
             ExprKind::Literal(_) => {}
             ExprKind::Not(a) | ExprKind::Negate(a) => a.remap_in_place(map),
-            ExprKind::IsNull { arg, .. } | ExprKind::IsBool { arg, .. } | ExprKind::Cast { arg, .. } => {
+            ExprKind::IsNull { arg, .. } | ExprKind::IsBool { arg, .. } | ExprKind::Cast { arg, .. } | ExprKind::Field { arg, .. } => {
                 arg.remap_in_place(map)
             }
             ExprKind::Binary { left, right, .. } => {
@@ -261,6 +263,7 @@ impl fmt::Display for Expr {
             ExprKind::Literal(v) => write!(f, "{v}"),
             ExprKind::Not(a) => write!(f, "NOT({a})"),
             ExprKind::Negate(a) => write!(f, "-({a})"),
+            ExprKind::Field { arg, name, .. } => write!(f, "{arg}.{name}"),
             ExprKind::Binary { op, left, right } => write!(f, "({left} {} {right})", op.symbol()),
             ExprKind::IsNull { arg, negated } => {
                 write!(f, "{arg} IS {}NULL", if *negated { "NOT " } else { "" })
