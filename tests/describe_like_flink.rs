@@ -1,5 +1,6 @@
 //! `DESCRIBE` prints what Apache Flink 2.3 prints. The expected table below is Flink's own output
 //! for the same DDL (PyFlink 2.3.0, `DESCRIBE sensor_data`).
+#![cfg(not(target_arch = "wasm32"))]
 
 use sluice::session::{Outcome, Session};
 

@@ -4,57 +4,16 @@
 //! relative, since Flink sums window slices in a different order) and the same change counts.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use common::{sensor_table as create_table, sluice_run, Run};
 use serde_json::{Map, Value};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The reference table, as Flink's harness declared it, over `input`.
-fn create_table(input: &Path) -> String {
-    format!(
-        "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),\n\
-         event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)\n\
-         WITH ('connector'='filesystem', 'path'='{}', 'format'='json',\n\
-         'json.timestamp-format.standard'='ISO-8601');\n",
-        input.display()
-    )
-}
-
-pub struct Run {
-    pub changes: Vec<(String, Map<String, Value>)>,
-    pub stderr: String,
-    pub code: i32,
-}
-
-pub fn sluice_run(script: &str) -> Run {
-    let dir = std::env::temp_dir().join(format!("sluice-test-{}-{}", std::process::id(), fastrand()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("script.sql");
-    std::fs::write(&path, script).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_sluice")).arg("run").arg(&path).output().expect("sluice runs");
-    let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
-    let changes = stdout
-        .lines()
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}"));
-            let op = v["op"].as_str().expect("op").to_string();
-            let row = v["row"].as_object().expect("row").clone();
-            (op, row)
-        })
-        .collect();
-    let _ = std::fs::remove_dir_all(&dir);
-    Run { changes, stderr: String::from_utf8_lossy(&output.stderr).into_owned(), code: output.status.code().unwrap_or(-1) }
-}
-
-fn fastrand() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    N.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Applies a changelog: the final rows (+I/+U add a row, -U/-D remove an equal one).

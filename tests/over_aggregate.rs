@@ -5,23 +5,16 @@
 //! largest event time so far − 5 s.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-use serde_json::{json, Map, Value};
+use std::path::PathBuf;
+
+use common::{run_over, sensor_table, Run};
+use serde_json::{json, Value};
 use sluice::session::{Outcome, Session};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn table_ddl(path: &std::path::Path) -> String {
-    format!(
-        "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),\n\
-         event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)\n\
-         WITH ('connector'='filesystem', 'path'='{}', 'format'='json', 'json.timestamp-format.standard'='ISO-8601');\n",
-        path.display()
-    )
 }
 
 /// Runs a reference case in a session and returns (sensor_id, event_time) of every line the
@@ -29,7 +22,7 @@ fn table_ddl(path: &std::path::Path) -> String {
 fn dropped_and_types(case: &str) -> (Vec<(i64, String)>, Vec<String>) {
     let query = std::fs::read_to_string(root().join("tests/flink").join(case).join("query.sql")).unwrap();
     let mut session = Session::empty();
-    let script = format!("{}{};", table_ddl(&root().join("tests/data/sensor_input.jsonl")), query.trim().trim_end_matches(';'));
+    let script = format!("{}{};", sensor_table(&root().join("tests/data/sensor_input.jsonl")), query.trim().trim_end_matches(';'));
     let outcomes = session.execute(&script, 0).unwrap_or_else(|e| panic!("{case}: {e}"));
     let Some(Outcome::Query { job, columns, .. }) = outcomes.last() else { panic!("{case}: no query job in {outcomes:?}") };
     let job = *job;
@@ -91,33 +84,8 @@ fn over_range_drops_the_lines_flink_dropped_including_the_cleanup_timer_one() {
 // ---------------------------------------------------------------------------------------------
 // Hand-worked streams, run through `sluice run`.
 
-struct Run {
-    changes: Vec<(String, Map<String, Value>)>,
-    stderr: String,
-    code: i32,
-}
-
 fn run(records: &[Value], query: &str) -> Run {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let dir = std::env::temp_dir().join(format!("sluice-over-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
-    std::fs::create_dir_all(&dir).unwrap();
-    let input = dir.join("input.jsonl");
-    let lines: Vec<String> = records.iter().map(Value::to_string).collect();
-    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
-    let path = dir.join("script.sql");
-    std::fs::write(&path, format!("{}{query}\n", table_ddl(&input))).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_sluice")).arg("run").arg(&path).output().expect("sluice runs");
-    let changes = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}"));
-            (v["op"].as_str().unwrap().to_string(), v["row"].as_object().unwrap().clone())
-        })
-        .collect();
-    let _ = std::fs::remove_dir_all(&dir);
-    Run { changes, stderr: String::from_utf8_lossy(&output.stderr).into_owned(), code: output.status.code().unwrap_or(-1) }
+    run_over(records, query)
 }
 
 /// The rows of an insert-only result, in emission order.

@@ -1,4 +1,5 @@
 //! Batch mode and files given by content, through the session the page and runner share.
+#![cfg(not(target_arch = "wasm32"))]
 
 use sluice::session::{Outcome, Session};
 use sluice::types::Value;
@@ -130,7 +131,7 @@ fn state_ttl_forgets_idle_groups() {
     assert!(session.execute("SET 'table.exec.state.ttl' = 'soon'", 0).is_err());
     session.execute("SET 'table.exec.state.ttl' = '10 s'", 0).unwrap();
     let Some(Outcome::Query { job, .. }) = session.execute("SELECT k, COUNT(*) AS n FROM t GROUP BY k", 0).unwrap().pop() else { panic!() };
-    let mut put = |session: &mut Session, at: i64, key: &str| {
+    let put = |session: &mut Session, at: i64, key: &str| {
         session.set_now(at);
         session.put_record("s", key, format!("{{\"k\": \"{key}\"}}").into_bytes()).unwrap();
         session.advance(at);

@@ -3,50 +3,13 @@
 //! hand (and were, in the comments), following Flink 2.3's documented semantics.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-use serde_json::{json, Map, Value};
+use common::{run_over, Run};
+use serde_json::{json, Value};
 
-struct Run {
-    changes: Vec<(String, Map<String, Value>)>,
-    stderr: String,
-    code: i32,
-}
-
-fn temp_dir() -> PathBuf {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let dir = std::env::temp_dir().join(format!("sluice-features-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Runs `queries` over a `sensor_data` table holding `records` (JSON lines).
 fn run(records: &[Value], queries: &str) -> Run {
-    let dir = temp_dir();
-    let input = dir.join("input.jsonl");
-    let lines: Vec<String> = records.iter().map(Value::to_string).collect();
-    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
-    let script = format!(
-        "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),\n\
-         event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)\n\
-         WITH ('connector'='filesystem', 'path'='{}', 'format'='json', 'json.timestamp-format.standard'='ISO-8601');\n{queries}\n",
-        input.display()
-    );
-    let path = dir.join("script.sql");
-    std::fs::write(&path, script).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_sluice")).arg("run").arg(&path).output().expect("sluice runs");
-    let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
-    let changes = stdout
-        .lines()
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}"));
-            (v["op"].as_str().unwrap().to_string(), v["row"].as_object().unwrap().clone())
-        })
-        .collect();
-    let _ = std::fs::remove_dir_all(&dir);
-    Run { changes, stderr: String::from_utf8_lossy(&output.stderr).into_owned(), code: output.status.code().unwrap_or(-1) }
+    run_over(records, queries)
 }
 
 fn ok(records: &[Value], queries: &str) -> Vec<(String, Value)> {

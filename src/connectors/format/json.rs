@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::types::{parse_date, parse_time, Batch, Column, ColumnData, DataType, Field, Value};
+use crate::types::{days_from_civil, parse_date, parse_time, Batch, Column, ColumnData, DataType, Field, Value};
 
 /// `json.timestamp-format.standard`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -371,16 +371,6 @@ fn fast_timestamp(b: &[u8], standard: TimestampStandard, ltz: bool) -> Option<i6
     Some(days * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000 + ms)
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
 
 /// A timestamp in the table's standard: SQL `yyyy-MM-dd HH:mm:ss[.f…]` or ISO-8601
 /// `yyyy-MM-ddTHH:mm:ss[.f…]` (with a `Z` for `TIMESTAMP_LTZ`). Digits past the millisecond are
