@@ -76,3 +76,25 @@ fn bad_flags_are_explained() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`fast` is not a rate"));
 }
+
+#[test]
+fn table_mode_redraws_the_current_rows() {
+    let path = std::env::temp_dir().join(format!("sluice-live-{}-table.sql", std::process::id()));
+    std::fs::write(&path, NOTE.replace(
+        "SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' SECOND))\nGROUP BY window_start, window_end;",
+        "SELECT status, COUNT(*) AS num FROM sensor_data GROUP BY status;",
+    ))
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .args(["run", "--table", "--generator", "my-input-stream=100", "--duration", "1.5", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let screen = String::from_utf8_lossy(&out.stdout);
+    let last = screen.rsplit("\x1b[H\x1b[2J").next().unwrap();
+    assert!(last.starts_with("query 1: "), "{last}");
+    assert!(last.lines().nth(1).unwrap().starts_with(" status  │ num"), "{last}");
+    // Updated in place: one line per status, never more than three.
+    let rows = last.lines().skip(3).filter(|l| !l.trim().is_empty()).count();
+    assert!((1..=3).contains(&rows), "{last}");
+}

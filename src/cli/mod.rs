@@ -6,7 +6,7 @@ mod run;
 
 const USAGE: &str = "\
 usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
-                  [--metrics S] NOTE.zpln|SCRIPT.sql
+                  [--metrics S] [--table] NOTE.zpln|SCRIPT.sql
        sluice export [--kinesis legacy|current:ACCOUNT_ID] [--with-queries] NOTE.zpln|NOTE.sql
                                    print the note as a Flink SQL script Apache Flink runs unchanged
        sluice gen RECORDS FILE     write the benchmark's sensor records as JSON lines
@@ -16,7 +16,8 @@ usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S]
 inputs read in file order; every SELECT prints its result changes to stdout, one JSON line each:
   {\"op\":\"+I\",\"row\":{\"col\":value,…}}
 Kinesis tables read local streams; --generator feeds one with the built-in sensor generator,
-and then the queries run live until they end, --exit-when-idle, --duration or Ctrl-C.
+and then the queries run live until they end, --exit-when-idle, --duration or Ctrl-C;
+--table shows them as tables redrawn in place instead of JSON lines.
 Errors go to stderr as line:column: message, and the exit code is 1.";
 
 pub fn main() -> i32 {

@@ -4,6 +4,7 @@
 use std::io::{BufWriter, Write};
 
 use crate::session::{Change, ColumnInfo, Outcome, Session};
+use crate::views::{ResultMode, ResultTable};
 
 /// How `sluice run` runs past its bounded inputs.
 #[derive(Clone, Debug, Default)]
@@ -17,6 +18,8 @@ pub struct RunOptions {
     pub duration: Option<f64>,
     /// Print job metrics to stderr this often (seconds) while running live.
     pub metrics_every: Option<f64>,
+    /// Show each live query as a table redrawn in place (for a terminal), not JSON lines.
+    pub table: bool,
 }
 
 /// Parses `run`'s flags; returns the options and the note's path.
@@ -41,6 +44,7 @@ pub fn parse_run_args(args: &[&str]) -> Result<(RunOptions, String), String> {
             "--exit-when-idle" => options.exit_when_idle = Some(seconds(arg, args.next())?),
             "--duration" => options.duration = Some(seconds(arg, args.next())?),
             "--metrics" => options.metrics_every = Some(seconds(arg, args.next())?).filter(|s| *s > 0.0),
+            "--table" => options.table = true,
             p if path.is_none() && !p.starts_with("--") => path = Some(p.to_string()),
             other => return Err(format!("unexpected argument `{other}`")),
         }
@@ -168,16 +172,31 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
     let mut last_metrics = std::time::Instant::now();
     let mut last_in = 0u64;
     let mut line = String::with_capacity(256);
+    let mut tables: Vec<ResultTable> = live.iter().map(|(_, columns)| ResultTable::new(columns.clone(), ResultMode::Update, TABLE_ROWS)).collect();
     let reason = loop {
         if stop.load(std::sync::atomic::Ordering::SeqCst) {
             break "interrupted";
         }
         session.advance(wall_clock_ms());
-        for (job, columns) in live {
-            for c in session.take_changes(*job) {
+        let mut changed = false;
+        for ((job, columns), table) in live.iter().zip(&mut tables) {
+            let changes = session.take_changes(*job);
+            changed |= !changes.is_empty();
+            if options.table {
+                table.apply(&changes);
+                continue;
+            }
+            for c in changes {
                 line.clear();
                 write_change(&mut line, &c, columns);
                 let _ = out.write_all(line.as_bytes());
+            }
+        }
+        if options.table && changed {
+            // Home the cursor and clear the screen, then draw every live query's rows.
+            let _ = out.write_all(b"\x1b[H\x1b[2J");
+            for (i, table) in tables.iter().enumerate() {
+                let _ = out.write_all(render_table(i + 1, table).as_bytes());
             }
         }
         let _ = out.flush();
@@ -212,6 +231,30 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
     print_metrics(session, started.elapsed().as_secs_f64());
     eprintln!("stopped: {reason}");
     0
+}
+
+/// Rows a live table on a terminal keeps (the newest).
+const TABLE_ROWS: usize = 40;
+
+/// A result as a compact text table: a header, a rule, the rows; columns as wide as they need.
+fn render_table(query: usize, table: &ResultTable) -> String {
+    let header: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+    let rows: Vec<Vec<String>> = table.rows().map(|r| r.iter().map(ToString::to_string).collect()).collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].chars().count()]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: &[String]| -> String {
+        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        format!(" {}\n", padded.join(" │ ").trim_end())
+    };
+    let mut out = format!("query {query}: {} row{}\n", table.len(), if table.len() == 1 { "" } else { "s" });
+    out.push_str(&line(&header));
+    out.push_str(&format!("─{}─\n", widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().join("─┼─")));
+    for r in &rows {
+        out.push_str(&line(r));
+    }
+    out.push('\n');
+    out
 }
 
 fn print_metrics(session: &Session, seconds: f64) {
