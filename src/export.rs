@@ -45,7 +45,8 @@ impl Default for ExportOptions {
     }
 }
 
-/// Why a note could not be exported: which paragraph (0-based), and the error in it.
+/// Why a note could not be exported: which paragraph (its number in the note, from 1), and the
+/// error in it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExportError {
     pub paragraph: usize,
@@ -54,7 +55,7 @@ pub struct ExportError {
 
 impl std::fmt::Display for ExportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "paragraph {}: {}", self.paragraph + 1, self.error)
+        write!(f, "paragraph {}: {}", self.paragraph, self.error)
     }
 }
 
@@ -78,8 +79,14 @@ fn header(text: &str) -> Option<Header> {
     Some(Header { interpreter: interpreter.to_string(), properties })
 }
 
-/// The note as one Flink SQL script.
+/// The note as one Flink SQL script: every paragraph, in order.
 pub fn flink_script(note_name: &str, paragraphs: &[&str], options: &ExportOptions) -> Result<String, ExportError> {
+    let numbered: Vec<(usize, &str)> = paragraphs.iter().enumerate().map(|(i, p)| (i + 1, *p)).collect();
+    flink_script_of(note_name, &numbered, options)
+}
+
+/// Chosen paragraphs as one Flink SQL script, each given with its number in the note.
+pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &ExportOptions) -> Result<String, ExportError> {
     // A scratch session follows the note's DDL, so INSERTs are checked against their sinks.
     let mut scratch = Session::empty();
     let mut out = String::new();
@@ -87,11 +94,11 @@ pub fn flink_script(note_name: &str, paragraphs: &[&str], options: &ExportOption
     let _ = writeln!(out, "-- Apache Flink runs it as is, e.g. `./bin/sql-client.sh -f <this file>`.");
     let mut parallelism: Option<String> = None;
     let mut batch = false;
-    for (index, text) in paragraphs.iter().enumerate() {
-        let fail = |error: SqlError| ExportError { paragraph: index, error };
+    for &(number, text) in paragraphs {
+        let fail = |error: SqlError| ExportError { paragraph: number, error };
         let head = header(text);
         let interpreter = head.as_ref().map_or("flink.ssql", |h| h.interpreter.as_str());
-        let _ = writeln!(out, "\n-- Paragraph {}{}", index + 1, head.as_ref().map(|_| format!(" ({})", text.trim_start().lines().next().unwrap_or("").trim())).unwrap_or_default());
+        let _ = writeln!(out, "\n-- Paragraph {}{}", number, head.as_ref().map(|_| format!(" ({})", text.trim_start().lines().next().unwrap_or("").trim())).unwrap_or_default());
         match interpreter {
             "md" | "flink.md" => {
                 for line in text.trim_start().lines().skip(1) {
@@ -382,7 +389,7 @@ mod tests {
         assert!(script.contains("-- # Sensors"));
         assert!(script.contains("SET 'execution.runtime-mode' = 'batch';\nSET 'parallelism.default' = '2';"), "{script}");
         let err = flink_script("n", &[SENSOR_DATA, "INSERT INTO nowhere SELECT * FROM sensor_data"], &ExportOptions::default()).unwrap_err();
-        assert_eq!(err.paragraph, 1);
+        assert_eq!(err.paragraph, 2);
         assert!(err.to_string().contains("nowhere"), "{err}");
     }
 }

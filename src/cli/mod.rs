@@ -7,7 +7,8 @@ mod run;
 const USAGE: &str = "\
 usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
                   [--metrics S] [--table] NOTE.zpln|SCRIPT.sql
-       sluice export [--kinesis legacy|current:ACCOUNT_ID] [--with-queries] NOTE.zpln|NOTE.sql
+       sluice export [--kinesis legacy|current:ACCOUNT_ID] [--with-queries] [--paragraphs 1,3,4]
+                     NOTE.zpln|NOTE.sql
                                    print the note as a Flink SQL script Apache Flink runs unchanged
        sluice gen RECORDS FILE     write the benchmark's sensor records as JSON lines
        sluice bench [RECORDS]      print engine and decoder throughput (default 5,000,000)
@@ -58,13 +59,24 @@ pub fn main() -> i32 {
 }
 
 fn export(args: &[&str]) -> i32 {
-    use crate::export::{flink_script, read_note, ExportOptions, KinesisOptions};
+    use crate::export::{flink_script_of, read_note, ExportOptions, KinesisOptions};
     let mut options = ExportOptions::default();
     let mut file = None;
+    let mut chosen: Option<Vec<usize>> = None;
     let mut args = args.iter();
     while let Some(&arg) = args.next() {
         match arg {
             "--with-queries" => options.include_queries = true,
+            "--paragraphs" => {
+                let list = args.next().copied().unwrap_or("");
+                match list.split(',').map(|n| n.trim().parse::<usize>().ok().filter(|n| *n > 0)).collect::<Option<Vec<_>>>() {
+                    Some(numbers) if !numbers.is_empty() => chosen = Some(numbers),
+                    _ => {
+                        eprintln!("error: --paragraphs takes paragraph numbers from 1, e.g. 1,2,5; not `{list}`");
+                        return 2;
+                    }
+                }
+            }
             "--kinesis" => {
                 options.kinesis = match args.next().copied() {
                     Some("legacy") => KinesisOptions::Legacy,
@@ -100,8 +112,19 @@ fn export(args: &[&str]) -> i32 {
             return 1;
         }
     };
-    let texts: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
-    match flink_script(&name, &texts, &options) {
+    // Chosen paragraphs (numbered from 1) keep the note's order; the tables they use must be
+    // among them, as in the walkthrough's "SensorsApp" note.
+    if let Some(n) = chosen.iter().flatten().find(|n| **n > paragraphs.len()) {
+        eprintln!("error: the note has {} paragraphs, not {n}", paragraphs.len());
+        return 2;
+    }
+    let texts: Vec<(usize, &str)> = paragraphs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i + 1, p.as_str()))
+        .filter(|(n, _)| chosen.as_ref().is_none_or(|c| c.contains(n)))
+        .collect();
+    match flink_script_of(&name, &texts, &options) {
         Ok(script) => {
             print!("{script}");
             0

@@ -1,0 +1,46 @@
+//! `sluice export` on the command line: chosen paragraphs keep their numbers, and what a
+//! paragraph needs must be among the chosen ones.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::Command;
+
+const NOTE: &str = "%flink.ssql
+CREATE TABLE a (x BIGINT) WITH ('connector'='filesystem','path'='/tmp/a','format'='json');
+%flink.ssql
+SELECT * FROM a;
+%flink.ssql
+CREATE TABLE b (x INT) WITH ('connector'='filesystem','path'='/tmp/b','format'='json');
+%flink.ssql(parallelism=1)
+INSERT INTO b SELECT x FROM a;
+";
+
+fn export(args: &[&str]) -> (i32, String, String) {
+    let path = std::env::temp_dir().join(format!("sluice-export-{}.sql", std::process::id()));
+    std::fs::write(&path, NOTE).unwrap();
+    let mut all: Vec<&str> = vec!["export"];
+    all.extend(args);
+    let p = path.to_string_lossy().into_owned();
+    all.push(&p);
+    let out = Command::new(env!("CARGO_BIN_EXE_sluice")).args(&all).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn chosen_paragraphs_export_with_their_numbers() {
+    let (code, script, err) = export(&["--paragraphs", "1,3,4"]);
+    assert_eq!(code, 0, "{err}");
+    let headers: Vec<&str> = script.lines().filter(|l| l.starts_with("-- Paragraph")).collect();
+    assert_eq!(headers, ["-- Paragraph 1 (%flink.ssql)", "-- Paragraph 3 (%flink.ssql)", "-- Paragraph 4 (%flink.ssql(parallelism=1))"]);
+    assert!(script.contains("SET 'parallelism.default' = '1';\nINSERT INTO b SELECT CAST(x AS INT) FROM a;"), "{script}");
+    assert!(!script.contains("SELECT * FROM a"));
+}
+
+#[test]
+fn a_paragraph_without_its_tables_is_refused_by_number() {
+    let (code, _, err) = export(&["--paragraphs", "4"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("paragraph 4:") && err.contains("sink table `b`"), "{err}");
+    let (code, _, err) = export(&["--paragraphs", "9"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("has 4 paragraphs"), "{err}");
+}
