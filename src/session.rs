@@ -181,7 +181,23 @@ impl Session {
         }
         let mut outcomes = Vec::new();
         for located in &statements {
-            outcomes.push(self.execute_one(located)?);
+            match self.execute_one(located) {
+                Ok(o) => outcomes.push(o),
+                Err(e) => {
+                    // The paragraph failed: the jobs its earlier statements started would run
+                    // on with nobody showing their results, so they go. (DDL stays done, as in
+                    // Flink's SQL client.)
+                    let started: Vec<JobId> = outcomes
+                        .iter()
+                        .filter_map(|o| match o {
+                            Outcome::Query { job, .. } | Outcome::Insert { job, .. } => Some(*job),
+                            _ => None,
+                        })
+                        .collect();
+                    self.jobs.retain(|j| !started.contains(&j.id));
+                    return Err(e);
+                }
+            }
         }
         Ok(outcomes)
     }

@@ -188,3 +188,15 @@ fn row_fields_are_read_by_path() {
     let err = session.execute("SELECT loc.height FROM t", 0).unwrap_err();
     assert!(err.to_string().contains("no field `height`") && err.to_string().contains("lat, name"), "{err}");
 }
+
+/// A paragraph that fails part-way leaves no job of its own running unseen; its DDL stays.
+#[test]
+fn a_failing_paragraph_takes_back_the_jobs_it_started() {
+    let mut session = Session::new();
+    let err = session
+        .execute(&format!("{TABLE};\nSELECT * FROM sensor_data;\nSELECT nope FROM sensor_data"), 0)
+        .unwrap_err();
+    assert_eq!(err.location.map(|l| l.line), Some(6), "{err}");
+    assert!(session.jobs().is_empty(), "{:?}", session.jobs());
+    assert_eq!(session.tables().len(), 1, "the CREATE TABLE before the error stays done");
+}
