@@ -1,8 +1,15 @@
-//! Views of a continuous query's result: the changelog applied to a table, and the table
-//! folded into a bar chart's bars. Plain Rust, so the page only draws what these compute.
+//! What the studio shows, as plain Rust so the page only draws what these compute: a query's
+//! changelog applied to a table, kept as it arrived, and folded into bar-chart bars; a result's
+//! rows as CSV and JSON; `%md` paragraphs as HTML; and the notes themselves with their file
+//! formats (Zeppelin `.zpln`, Flink SQL scripts) and their saved form.
 
+pub mod changelog;
 pub mod chart;
+pub mod download;
+pub mod markdown;
+pub mod note;
 pub mod table;
 
+pub use changelog::Changelog;
 pub use chart::{Bar, BarAggregate, BarChart};
 pub use table::{ResultMode, ResultTable};

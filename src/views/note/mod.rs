@@ -1,0 +1,125 @@
+//! A note as the studio keeps it: its name and its paragraphs' text and view settings, never
+//! their results. The page autosaves these ([`storage`]), and they travel as Zeppelin notes
+//! ([`zeppelin`]) and as Flink SQL scripts ([`script`]). Plain Rust, so the formats are tested
+//! natively.
+
+pub mod script;
+pub mod seed;
+pub mod storage;
+pub mod zeppelin;
+
+use serde::{Deserialize, Serialize};
+
+use super::chart::BarAggregate;
+
+/// How a paragraph shows its result.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ViewKind {
+    #[default]
+    Table,
+    Bar,
+    /// Every change as it arrived: `+I`, `-U`, `+U`, `-D`.
+    Changelog,
+}
+
+/// The bar chart's columns, by name (a result's column order is only known once it runs).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartColumns {
+    pub keys: String,
+    pub values: String,
+    #[serde(with = "aggregate_name")]
+    pub aggregate: BarAggregate,
+}
+
+/// What a paragraph remembers besides its text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewSettings {
+    #[serde(default)]
+    pub view: ViewKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart: Option<ChartColumns>,
+    /// Editor and output hidden (a `%md` paragraph keeps its rendered text).
+    #[serde(default)]
+    pub collapsed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParagraphDoc {
+    /// Zeppelin-style id (`paragraph_<ms>_<n>`), stable across saves and exports.
+    pub id: String,
+    pub text: String,
+    #[serde(default)]
+    pub settings: ViewSettings,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteDoc {
+    pub name: String,
+    pub paragraphs: Vec<ParagraphDoc>,
+}
+
+impl ParagraphDoc {
+    pub fn new(id: String, text: impl Into<String>) -> Self {
+        ParagraphDoc { id, text: text.into(), settings: ViewSettings::default() }
+    }
+}
+
+/// The interpreter a paragraph's first line names: `%flink.ssql(type=update)` → `flink.ssql`.
+/// `None` when the text has no `%` line (Sluice then runs it as streaming SQL).
+pub fn interpreter(text: &str) -> Option<&str> {
+    let line = text.trim_start().lines().next()?.trim();
+    let name = line.strip_prefix('%')?;
+    let end = name.find(|c: char| c == '(' || c.is_whitespace()).unwrap_or(name.len());
+    Some(&name[..end])
+}
+
+/// Whether a paragraph is markdown (`%md`), which renders instead of running SQL.
+pub fn is_markdown(text: &str) -> bool {
+    interpreter(text) == Some("md")
+}
+
+/// A paragraph's text after its interpreter line.
+pub fn body(text: &str) -> &str {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('%') {
+        match trimmed.find('\n') {
+            Some(i) => &trimmed[i + 1..],
+            None => "",
+        }
+    } else {
+        text
+    }
+}
+
+mod aggregate_name {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::views::chart::BarAggregate;
+
+    pub fn serialize<S: Serializer>(a: &BarAggregate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(a.name())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BarAggregate, D::Error> {
+        let name = String::deserialize(d)?;
+        BarAggregate::from_name(&name).ok_or_else(|| serde::de::Error::custom(format!("`{name}` is not an aggregate (avg, sum, count, min, max)")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interpreter_lines_name_the_interpreter() {
+        assert_eq!(interpreter("%flink.ssql(type=update)\n\nSELECT 1"), Some("flink.ssql"));
+        assert_eq!(interpreter("\n  %md\n# Title"), Some("md"));
+        assert_eq!(interpreter("SELECT 1"), None);
+        assert!(is_markdown("%md\nhello"));
+        assert!(!is_markdown("%flink.ssql\nSELECT 1"));
+        assert_eq!(body("%md\n# Title\ntext"), "# Title\ntext");
+        assert_eq!(body("%md"), "");
+        assert_eq!(body("SELECT 1"), "SELECT 1");
+    }
+}

@@ -1,0 +1,239 @@
+//! Notes as Apache Zeppelin writes them (`.zpln`, Zeppelin 0.9+; older `note.json` has the same
+//! shape): `{"name", "id", "paragraphs": [{"id", "text", "config", "settings", "status"}],
+//! "config", "info", …}`. A paragraph's `text` keeps its interpreter line
+//! (`%flink.ssql(type=update)`), so a note goes to Zeppelin and back unchanged. View settings
+//! map onto Zeppelin's own paragraph config where it has one (`results.0.graph.mode`,
+//! `keys`/`values`, `editorHide`/`tableHide`); the changelog view, which Zeppelin lacks, is kept
+//! under `config.sluice`, which Zeppelin carries along untouched.
+
+use serde_json::{json, Map, Value};
+
+use super::{is_markdown, ChartColumns, NoteDoc, ParagraphDoc, ViewKind, ViewSettings};
+use crate::views::BarAggregate;
+
+/// The note as a `.zpln` file.
+pub fn to_zpln(note: &NoteDoc) -> String {
+    let paragraphs: Vec<Value> = note.paragraphs.iter().map(paragraph_json).collect();
+    let zpln = json!({
+        "paragraphs": paragraphs,
+        "name": note.name,
+        "id": note_id(note),
+        "defaultInterpreterGroup": "flink",
+        "version": "0.10.1",
+        "noteParams": {},
+        "noteForms": {},
+        "angularObjects": {},
+        "config": { "isZeppelinNotebookCronEnable": false },
+        "info": {}
+    });
+    // A `json!` value always serializes.
+    serde_json::to_string_pretty(&zpln).unwrap_or_default()
+}
+
+fn paragraph_json(p: &ParagraphDoc) -> Value {
+    let md = is_markdown(&p.text);
+    let s = &p.settings;
+    let mut graph = Map::new();
+    graph.insert("mode".into(), json!(if s.view == ViewKind::Bar { "multiBarChart" } else { "table" }));
+    graph.insert("height".into(), json!(300.0));
+    graph.insert("optionOpen".into(), json!(false));
+    if let Some(chart) = &s.chart {
+        graph.insert("keys".into(), json!([{ "name": chart.keys, "aggr": "sum" }]));
+        graph.insert("values".into(), json!([{ "name": chart.values, "aggr": chart.aggregate.name() }]));
+        graph.insert("groups".into(), json!([]));
+    }
+    let mut config = json!({
+        "colWidth": 12.0,
+        "fontSize": 9.0,
+        "enabled": true,
+        "results": { "0": { "graph": Value::Object(graph) } },
+        "editorSetting": {
+            "language": if md { "markdown" } else { "sql" },
+            "editOnDblClick": md,
+            "completionKey": "TAB",
+            "completionSupport": !md
+        },
+        "editorMode": if md { "ace/mode/markdown" } else { "ace/mode/sql" },
+        "editorHide": s.collapsed,
+        "tableHide": s.collapsed && !md
+    });
+    if s.view == ViewKind::Changelog {
+        config["sluice"] = json!({ "view": "changelog" });
+    }
+    json!({
+        "text": p.text,
+        "config": config,
+        "settings": { "params": {}, "forms": {} },
+        "apps": [],
+        "runtimeInfos": {},
+        "progressUpdateIntervalMs": 500,
+        "jobName": p.id,
+        "id": p.id,
+        "status": "READY"
+    })
+}
+
+/// A Zeppelin-style note id (nine characters of 0-9A-Z), derived from the note so that an
+/// export of the same note is the same file.
+fn note_id(note: &NoteDoc) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in note.name.bytes().chain(note.paragraphs.iter().flat_map(|p| p.id.bytes())) {
+        hash = (hash ^ byte as u64).wrapping_mul(0x100_0000_01b3);
+    }
+    const DIGITS: &[u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    (0..9)
+        .map(|_| {
+            let d = DIGITS[(hash % 36) as usize] as char;
+            hash /= 36;
+            d
+        })
+        .collect()
+}
+
+/// Reads a Zeppelin note. `file_name` names the note when the file has no `name`; `new_id`
+/// gives ids to paragraphs that have none.
+pub fn from_zpln(text: &str, file_name: &str, mut new_id: impl FnMut() -> String) -> Result<NoteDoc, String> {
+    let value: Value = serde_json::from_str(text).map_err(|e| format!("{file_name} is not JSON: {e}"))?;
+    let Value::Object(note) = value else {
+        return Err(format!("{file_name} is not a Zeppelin note: it holds a JSON {}, not an object", kind(&value)));
+    };
+    let paragraphs = match note.get("paragraphs") {
+        Some(Value::Array(ps)) => ps,
+        Some(other) => return Err(format!("{file_name} is not a Zeppelin note: its \"paragraphs\" is a {}, not a list", kind(other))),
+        None => return Err(format!("{file_name} is not a Zeppelin note: it has no \"paragraphs\" list")),
+    };
+    let name = match note.get("name") {
+        Some(Value::String(n)) if !n.trim().is_empty() => n.clone(),
+        _ => file_stem(file_name),
+    };
+    let mut out = Vec::with_capacity(paragraphs.len());
+    for (i, p) in paragraphs.iter().enumerate() {
+        let Value::Object(p) = p else {
+            return Err(format!("{file_name}: paragraph {} is a {}, not an object", i + 1, kind(p)));
+        };
+        let text = match p.get("text") {
+            Some(Value::String(t)) => t.clone(),
+            None | Some(Value::Null) => String::new(),
+            Some(other) => return Err(format!("{file_name}: paragraph {}'s \"text\" is a {}, not a string", i + 1, kind(other))),
+        };
+        let id = match p.get("id") {
+            Some(Value::String(id)) if !id.is_empty() => id.clone(),
+            _ => new_id(),
+        };
+        let settings = p.get("config").map(|c| settings_of(c, &text)).unwrap_or_default();
+        out.push(ParagraphDoc { id, text, settings });
+    }
+    Ok(NoteDoc { name, paragraphs: out })
+}
+
+/// View settings from a paragraph's Zeppelin config; what does not fit is ignored.
+fn settings_of(config: &Value, text: &str) -> ViewSettings {
+    let graph = &config["results"]["0"]["graph"];
+    let mut view = match graph["mode"].as_str() {
+        Some("multiBarChart") => ViewKind::Bar,
+        _ => ViewKind::Table,
+    };
+    if config["sluice"]["view"].as_str() == Some("changelog") {
+        view = ViewKind::Changelog;
+    }
+    let first_name = |list: &Value| list.get(0).and_then(|k| k["name"].as_str()).map(str::to_string);
+    let chart = match (first_name(&graph["keys"]), first_name(&graph["values"])) {
+        (Some(keys), Some(values)) => {
+            let aggregate = graph["values"][0]["aggr"].as_str().and_then(BarAggregate::from_name).unwrap_or(BarAggregate::Avg);
+            Some(ChartColumns { keys, values, aggregate })
+        }
+        _ => None,
+    };
+    let editor_hidden = config["editorHide"].as_bool().unwrap_or(false);
+    let table_hidden = config["tableHide"].as_bool().unwrap_or(false);
+    let collapsed = if is_markdown(text) { editor_hidden } else { editor_hidden && table_hidden };
+    ViewSettings { view, chart, collapsed }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "list",
+        Value::Object(_) => "object",
+    }
+}
+
+/// `Sensors_2EYD56B9B.zpln` → `Sensors`; Zeppelin names its files `<name>_<id>.zpln`.
+fn file_stem(file_name: &str) -> String {
+    let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
+    let stem = match stem.rsplit_once('_') {
+        Some((name, id)) if id.len() == 9 && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) => name,
+        _ => stem,
+    };
+    if stem.trim().is_empty() {
+        "Imported note".into()
+    } else {
+        stem.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::note::seed;
+
+    fn ids() -> impl FnMut() -> String {
+        let mut n = 0;
+        move || {
+            n += 1;
+            format!("paragraph_{n}")
+        }
+    }
+
+    #[test]
+    fn a_note_goes_to_zeppelin_and_back_unchanged() {
+        let mut note = seed::sensors(ids());
+        note.paragraphs.insert(0, ParagraphDoc::new("paragraph_md".into(), "%md\n# Sensors"));
+        note.paragraphs[0].settings.collapsed = true;
+        note.paragraphs[2].settings.view = ViewKind::Bar;
+        note.paragraphs[2].settings.chart = Some(ChartColumns { keys: "status".into(), values: "current_temperature".into(), aggregate: BarAggregate::Max });
+        note.paragraphs[3].settings.view = ViewKind::Changelog;
+        note.paragraphs[4].settings.collapsed = true;
+        let zpln = to_zpln(&note);
+        assert_eq!(from_zpln(&zpln, "x.zpln", ids()).unwrap(), note);
+        // The file has Zeppelin's structure, interpreter lines kept.
+        let v: Value = serde_json::from_str(&zpln).unwrap();
+        assert_eq!(v["name"], "Sensors");
+        assert_eq!(v["paragraphs"][2]["text"], seed::WALKTHROUGH[1]);
+        assert!(v["paragraphs"][2]["text"].as_str().unwrap().starts_with("%flink.ssql(type=update)\n"));
+        assert_eq!(v["paragraphs"][2]["config"]["results"]["0"]["graph"]["mode"], "multiBarChart");
+        assert!(v["config"].is_object() && v["info"].is_object());
+        assert_eq!(v["id"].as_str().unwrap().len(), 9);
+    }
+
+    #[test]
+    fn zeppelins_own_notes_import() {
+        let text = r#"{"paragraphs":[{"title":"x","text":"%flink.ssql(type=update)\n\nselect 1","config":{"results":{"0":{"graph":{"mode":"multiBarChart","keys":[{"name":"status","index":0.0,"aggr":"sum"}],"values":[{"name":"num","index":1.0,"aggr":"count"}]}}}},"id":"paragraph_1"},{"config":{},"status":"READY"}],"name":"4. Streaming ETL","id":"2EYD56B9B","config":{},"info":{}}"#;
+        let note = from_zpln(text, "a.zpln", ids()).unwrap();
+        assert_eq!(note.name, "4. Streaming ETL");
+        assert_eq!(note.paragraphs[0].settings.view, ViewKind::Bar);
+        assert_eq!(note.paragraphs[0].settings.chart, Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: BarAggregate::Count }));
+        assert_eq!(note.paragraphs[1], ParagraphDoc::new("paragraph_1".into(), ""));
+    }
+
+    #[test]
+    fn bad_files_say_what_is_wrong() {
+        let err = |text: &str| from_zpln(text, "n.zpln", ids()).unwrap_err();
+        assert!(err("{oops").starts_with("n.zpln is not JSON: "));
+        assert_eq!(err("[1]"), "n.zpln is not a Zeppelin note: it holds a JSON list, not an object");
+        assert_eq!(err("{}"), "n.zpln is not a Zeppelin note: it has no \"paragraphs\" list");
+        assert_eq!(err(r#"{"paragraphs": 3}"#), "n.zpln is not a Zeppelin note: its \"paragraphs\" is a number, not a list");
+        assert_eq!(err(r#"{"paragraphs": [{"text": 3}]}"#), "n.zpln: paragraph 1's \"text\" is a number, not a string");
+        assert_eq!(err(r#"{"paragraphs": ["x"]}"#), "n.zpln: paragraph 1 is a string, not an object");
+    }
+
+    #[test]
+    fn a_nameless_note_is_named_after_its_file() {
+        assert_eq!(from_zpln(r#"{"paragraphs":[]}"#, "Sensors_2EYD56B9B.zpln", ids()).unwrap().name, "Sensors");
+        assert_eq!(from_zpln(r#"{"paragraphs":[]}"#, "my_note.json", ids()).unwrap().name, "my_note");
+        assert_eq!(from_zpln(r#"{"paragraphs":[]}"#, ".zpln", ids()).unwrap().name, "Imported note");
+    }
+}
