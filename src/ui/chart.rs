@@ -1,5 +1,5 @@
 //! Drawing a bar chart on a canvas with plotters-canvas, sized by the device pixel ratio so it
-//! stays crisp on HiDPI screens.
+//! stays crisp on HiDPI screens, in the page's light or dark colours.
 
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
@@ -32,7 +32,36 @@ fn color_for(label: &str, index: usize) -> RGBColor {
     }
 }
 
-pub fn draw_bar_chart(canvas: &HtmlCanvasElement, bars: &[Bar], caption: &str) -> Result<(), String> {
+/// The chart's own colours (a canvas does not follow the stylesheet).
+struct Ink {
+    background: RGBColor,
+    text: RGBColor,
+    muted: RGBColor,
+    light_grid: RGBColor,
+    grid: RGBColor,
+    axis: RGBColor,
+}
+
+const LIGHT: Ink = Ink {
+    background: RGBColor(0xff, 0xff, 0xff),
+    text: RGBColor(0x1d, 0x23, 0x30),
+    muted: RGBColor(0x66, 0x66, 0x66),
+    light_grid: RGBColor(0xee, 0xee, 0xee),
+    grid: RGBColor(0xdd, 0xdd, 0xdd),
+    axis: RGBColor(0x99, 0x99, 0x99),
+};
+
+const DARK: Ink = Ink {
+    background: RGBColor(0x1a, 0x1f, 0x29),
+    text: RGBColor(0xd8, 0xdd, 0xe6),
+    muted: RGBColor(0x94, 0x9c, 0xab),
+    light_grid: RGBColor(0x26, 0x2c, 0x38),
+    grid: RGBColor(0x33, 0x3a, 0x48),
+    axis: RGBColor(0x6b, 0x73, 0x82),
+};
+
+pub fn draw_bar_chart(canvas: &HtmlCanvasElement, bars: &[Bar], caption: &str, dark: bool) -> Result<(), String> {
+    let ink = if dark { &DARK } else { &LIGHT };
     let window = web_sys::window().ok_or("no window")?;
     let dpr = window.device_pixel_ratio().max(1.0);
     let css_width = match canvas.client_width() {
@@ -54,11 +83,11 @@ pub fn draw_bar_chart(canvas: &HtmlCanvasElement, bars: &[Bar], caption: &str) -
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("the canvas has no 2D context")?;
     let root = backend.into_drawing_area();
     let err = |e: DrawingAreaErrorKind<_>| format!("cannot draw the chart: {e:?}");
-    root.fill(&WHITE).map_err(err)?;
+    root.fill(&ink.background).map_err(err)?;
     let px = |v: f64| (v * dpr).round() as i32;
     let font = |size: f64| ("sans-serif", size * dpr);
     if bars.is_empty() {
-        root.draw(&Text::new("waiting for rows…", (px(16.0), px(16.0)), font(14.0).into_font().color(&RGBColor(0x66, 0x66, 0x66))))
+        root.draw(&Text::new("waiting for rows…", (px(16.0), px(16.0)), font(14.0).into_font().color(&ink.muted)))
             .map_err(err)?;
         return root.present().map_err(err);
     }
@@ -67,7 +96,7 @@ pub fn draw_bar_chart(canvas: &HtmlCanvasElement, bars: &[Bar], caption: &str) -
     let span = if max > min { max - min } else { 1.0 };
     let (low, high) = (if min < 0.0 { min - span * 0.08 } else { 0.0 }, max + span * 0.08);
     let mut chart = ChartBuilder::on(&root)
-        .caption(caption, font(13.0))
+        .caption(caption, font(13.0).into_font().color(&ink.text))
         .margin(px(12.0))
         .x_label_area_size(px(28.0))
         .y_label_area_size(px(56.0))
@@ -81,12 +110,12 @@ pub fn draw_bar_chart(canvas: &HtmlCanvasElement, bars: &[Bar], caption: &str) -
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .light_line_style(RGBColor(0xee, 0xee, 0xee))
-        .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
+        .light_line_style(ink.light_grid)
+        .bold_line_style(ink.grid)
         .x_labels(bars.len())
         .x_label_formatter(&labels)
-        .label_style(font(12.0))
-        .axis_style(RGBColor(0x99, 0x99, 0x99))
+        .label_style(font(12.0).into_font().color(&ink.text))
+        .axis_style(ink.axis)
         .draw()
         .map_err(err)?;
     chart

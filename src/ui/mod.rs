@@ -1,11 +1,19 @@
 //! The studio in the page (Leptos, client-side rendered). Browser-only code lives here: the
-//! clock, the timer that moves the session on, and the views. Everything they show comes from
-//! [`crate::session::Session`] and [`crate::views`].
+//! clock, the timer that moves the session on, storage, files, and the views. Everything they
+//! show comes from [`crate::session::Session`] and [`crate::views`].
 
 mod app;
 mod chart;
+mod files;
+mod note;
+mod notebook;
+mod notes_panel;
+mod output;
 mod paragraph;
+mod result;
 mod sidebar;
+mod storage;
+mod theme;
 
 use std::cell::RefCell;
 

@@ -1,31 +1,18 @@
-//! One paragraph of the note: its SQL, the job it started, and the live view of the result.
-
-use std::cell::RefCell;
-use std::collections::HashMap;
+//! One paragraph of a note: its text, the job it started, its view settings, and the bar of
+//! actions (run, stop, move, clear, collapse, remove). `%md` paragraphs render instead of
+//! running.
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
-use super::chart::draw_bar_chart;
+use super::output::{remove_output, set_output, with_output, with_output_mut, Output, RESULT_ROWS};
+use super::result::ResultView;
 use super::{now_ms, with_session};
-use crate::session::{JobId, Outcome};
-use crate::types::Value;
-use crate::views::{BarAggregate, BarChart, ResultMode, ResultTable};
-
-/// Rows a result keeps (the newest); older ones are dropped and counted.
-const RESULT_ROWS: usize = 500;
-/// Rows the table shows (the newest).
-const SHOWN_ROWS: usize = 100;
-
-thread_local! {
-    /// Each paragraph's result, by paragraph id. Kept outside signals: it changes many times a
-    /// second, and views re-read it when the paragraph's `version` moves.
-    static RESULTS: RefCell<HashMap<u32, ResultTable>> = RefCell::new(HashMap::new());
-}
-
-fn with_result<R>(id: u32, f: impl FnOnce(Option<&ResultTable>) -> R) -> R {
-    RESULTS.with(|r| f(r.borrow().get(&id)))
-}
+use crate::session::{Change, JobId, Outcome};
+use crate::types::RowKind;
+use crate::views::markdown;
+use crate::views::note::{is_markdown, ChartColumns, ParagraphDoc, ViewKind, ViewSettings};
+use crate::views::{BarChart, ResultMode};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -48,34 +35,36 @@ impl Status {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ViewKind {
-    Table,
-    Bar,
-}
-
 /// A paragraph's reactive state (all handles, so it is `Copy`).
 #[derive(Clone, Copy)]
 pub struct ParagraphState {
+    /// The page's key for this paragraph (outputs and lists are keyed by it).
     pub id: u32,
+    /// The id it is saved and exported under.
+    pub doc_id: StoredValue<String>,
     pub text: RwSignal<String>,
-    status: RwSignal<Status>,
-    error: RwSignal<Option<String>>,
-    messages: RwSignal<Vec<String>>,
-    text_output: RwSignal<Option<String>>,
-    job: RwSignal<Option<JobId>>,
-    /// Moves whenever the shown result changes.
-    version: RwSignal<u64>,
-    paused: RwSignal<bool>,
-    view: RwSignal<ViewKind>,
-    chart: RwSignal<Option<BarChart>>,
+    pub status: RwSignal<Status>,
+    pub error: RwSignal<Option<String>>,
+    pub messages: RwSignal<Vec<String>>,
+    pub text_output: RwSignal<Option<String>>,
+    pub job: RwSignal<Option<JobId>>,
+    /// Moves whenever the shown output changes.
+    pub version: RwSignal<u64>,
+    pub paused: RwSignal<bool>,
+    pub view: RwSignal<ViewKind>,
+    /// The chart's columns as chosen (saved by name) …
+    pub chart_columns: RwSignal<Option<ChartColumns>>,
+    /// … and as they apply to the current result.
+    pub chart: RwSignal<Option<BarChart>>,
+    pub collapsed: RwSignal<bool>,
 }
 
 impl ParagraphState {
-    pub fn new(id: u32, text: &str) -> Self {
+    pub fn from_doc(id: u32, doc: ParagraphDoc) -> Self {
         ParagraphState {
             id,
-            text: RwSignal::new(text.to_string()),
+            doc_id: StoredValue::new(doc.id),
+            text: RwSignal::new(doc.text),
             status: RwSignal::new(Status::Ready),
             error: RwSignal::new(None),
             messages: RwSignal::new(Vec::new()),
@@ -83,9 +72,24 @@ impl ParagraphState {
             job: RwSignal::new(None),
             version: RwSignal::new(0),
             paused: RwSignal::new(false),
-            view: RwSignal::new(ViewKind::Table),
+            view: RwSignal::new(doc.settings.view),
+            chart_columns: RwSignal::new(doc.settings.chart),
             chart: RwSignal::new(None),
+            collapsed: RwSignal::new(doc.settings.collapsed),
         }
+    }
+
+    /// What is saved and exported (tracked, so autosave follows every change).
+    pub fn to_doc(&self) -> ParagraphDoc {
+        ParagraphDoc {
+            id: self.doc_id.get_value(),
+            text: self.text.get(),
+            settings: ViewSettings { view: self.view.get(), chart: self.chart_columns.get(), collapsed: self.collapsed.get() },
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.status.get_untracked() == Status::Running
     }
 
     /// Stops the paragraph's job, if it has one running.
@@ -98,28 +102,34 @@ impl ParagraphState {
         }
     }
 
-    /// Runs the paragraph's SQL; a previous job of this paragraph stops first.
+    /// Stops the job and forgets the output (the paragraph is going away).
+    pub fn discard(&self) {
+        self.stop();
+        remove_output(self.id);
+    }
+
+    /// Runs the paragraph: SQL goes to the session (a previous job of this paragraph stops
+    /// first); markdown just renders.
     pub fn run(&self) {
         self.stop();
         self.job.set(None);
         self.error.set(None);
         self.messages.set(Vec::new());
         self.text_output.set(None);
-        RESULTS.with(|r| r.borrow_mut().remove(&self.id));
+        remove_output(self.id);
         let text = self.text.get_untracked();
+        if is_markdown(&text) {
+            self.status.set(Status::Done);
+            self.version.update(|v| *v += 1);
+            return;
+        }
         let mode = match ResultMode::from_paragraph(&text) {
             Ok(m) => m,
-            Err(e) => {
-                self.fail(format!("1:1: {e}"));
-                return;
-            }
+            Err(e) => return self.fail(format!("1:1: {e}")),
         };
         let outcomes = match with_session(|s| s.execute(&text, now_ms())) {
             Ok(o) => o,
-            Err(e) => {
-                self.fail(e.to_string());
-                return;
-            }
+            Err(e) => return self.fail(e.to_string()),
         };
         let mut messages = Vec::new();
         let mut status = Status::Done;
@@ -130,15 +140,15 @@ impl ParagraphState {
                     messages.extend(warnings.into_iter().map(|w| format!("warning: {w}")));
                 }
                 Outcome::Table { columns, rows } => {
-                    let mut table = ResultTable::new(columns, ResultMode::Append, rows.len().max(1));
-                    let changes: Vec<_> = rows.into_iter().map(|row| crate::session::Change { kind: crate::types::RowKind::Insert, row }).collect();
-                    table.apply(&changes);
-                    self.set_result(table);
+                    let mut output = Output::new(columns, ResultMode::Append, rows.len().max(1));
+                    let changes: Vec<_> = rows.into_iter().map(|row| Change { kind: RowKind::Insert, row }).collect();
+                    output.apply(&changes);
+                    self.set_output(output);
                 }
                 Outcome::Text(t) => self.text_output.set(Some(t)),
                 Outcome::Query { job, columns, warnings } => {
                     messages.extend(warnings.into_iter().map(|w| format!("warning: {w}")));
-                    self.set_result(ResultTable::new(columns, mode, RESULT_ROWS));
+                    self.set_output(Output::new(columns, mode, RESULT_ROWS));
                     self.job.set(Some(job));
                     status = Status::Running;
                 }
@@ -161,20 +171,59 @@ impl ParagraphState {
         self.version.update(|v| *v += 1);
     }
 
-    fn set_result(&self, table: ResultTable) {
-        let types: Vec<_> = table.columns.iter().map(|c| c.ty.data_type.clone()).collect();
-        self.chart.set(BarChart::default_for(&types));
-        RESULTS.with(|r| r.borrow_mut().insert(self.id, table));
+    fn set_output(&self, output: Output) {
+        let types: Vec<_> = output.table.columns.iter().map(|c| c.ty.data_type.clone()).collect();
+        let mut chart = BarChart::default_for(&types);
+        // The saved choice wins when the result has those columns.
+        if let (Some(chart), Some(chosen)) = (&mut chart, self.chart_columns.get_untracked()) {
+            let position = |name: &str| output.table.columns.iter().position(|c| c.name == name);
+            if let (Some(keys), Some(values)) = (position(&chosen.keys), position(&chosen.values)) {
+                *chart = BarChart { category: keys, value: values, aggregate: chosen.aggregate };
+            }
+        }
+        self.chart.set(chart);
+        set_output(self.id, output);
     }
 
-    /// Applies the job's new changes to the result (called on every tick).
+    /// Chart settings changed by the person: apply them and remember them by column name.
+    pub fn set_chart(&self, chart: BarChart) {
+        let names = with_output(self.id, |o| {
+            let columns = &o?.table.columns;
+            Some((columns.get(chart.category)?.name.clone(), columns.get(chart.value)?.name.clone()))
+        });
+        if let Some((keys, values)) = names {
+            self.chart_columns.set(Some(ChartColumns { keys, values, aggregate: chart.aggregate }));
+        }
+        self.chart.set(Some(chart));
+    }
+
+    /// Clears what the paragraph shows; a running query keeps running into an empty result.
+    pub fn clear_output(&self) {
+        self.error.set(None);
+        self.messages.set(Vec::new());
+        self.text_output.set(None);
+        if self.is_running() {
+            with_output_mut(self.id, |o| {
+                if let Some(o) = o {
+                    *o = o.emptied();
+                }
+            });
+        } else {
+            remove_output(self.id);
+            self.job.set(None);
+            self.status.set(Status::Ready);
+        }
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Applies the job's new changes to the output (called on every tick).
     pub fn pull_changes(&self) {
         let Some(job) = self.job.get_untracked() else { return };
         let (changes, info) = with_session(|s| (s.take_changes(job), s.job(job)));
         if !changes.is_empty() {
-            RESULTS.with(|r| {
-                if let Some(t) = r.borrow_mut().get_mut(&self.id) {
-                    t.apply(&changes);
+            with_output_mut(self.id, |o| {
+                if let Some(o) = o {
+                    o.apply(&changes);
                 }
             });
             if !self.paused.get_untracked() {
@@ -194,8 +243,17 @@ impl ParagraphState {
     }
 }
 
+/// What a paragraph's bar can ask of its note.
+#[derive(Clone, Copy)]
+pub struct ParagraphActions {
+    pub remove: Callback<u32>,
+    pub move_by: Callback<(u32, isize)>,
+    /// A file name for downloads of this paragraph's rows (no extension).
+    pub file_stem: Callback<u32, String>,
+}
+
 #[component]
-pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, on_remove: impl Fn(u32) + Copy + 'static) -> impl IntoView {
+pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphActions) -> impl IntoView {
     let p = state;
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Enter" && (ev.shift_key() || ev.ctrl_key() || ev.meta_key()) {
@@ -204,9 +262,10 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, on_remove: impl Fn(
         }
     };
     let rows = move || p.text.with(|t| t.lines().count().max(3) + 1);
-    let has_result = move || {
+    let markdown = Memo::new(move |_| p.text.with(|t| is_markdown(t)));
+    let has_output = move || {
         p.version.get();
-        with_result(p.id, |r| r.is_some())
+        with_output(p.id, |o| o.is_some())
     };
     let job_line = move || {
         tick.get();
@@ -218,199 +277,69 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, on_remove: impl Fn(
             info.id, info.records_in, info.records_out, info.late_records_dropped, wm
         ))
     };
+    // Shown in the bar of a collapsed paragraph: its first line that is not the interpreter's.
+    let summary = move || {
+        p.text.with(|t| t.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('%')).unwrap_or("(empty)").to_string())
+    };
+    let rendered = move || p.text.with(|t| markdown::to_html(crate::views::note::body(t)));
+    let collapsed = move || p.collapsed.get();
 
     view! {
-        <section class="paragraph" data-testid="paragraph" data-status=move || p.status.get().label()>
+        <section class="paragraph" data-testid="paragraph" data-status=move || p.status.get().label()
+            class:collapsed=collapsed class:markdown-paragraph=move || markdown.get()>
             <div class="paragraph-bar">
                 <span class=move || format!("status status-{}", p.status.get().label()) data-testid="status">
                     {move || p.status.get().label()}
                 </span>
-                <span class="job-line">{job_line}</span>
+                <Show when=collapsed fallback=move || view! { <span class="job-line">{job_line}</span> }>
+                    <span class="summary" data-testid="summary">{summary}</span>
+                </Show>
                 <span class="spacer"></span>
                 <button class="primary" data-testid="run" title="Run (Shift+Enter)" on:click=move |_| p.run()>"Run"</button>
                 <Show when=move || p.status.get() == Status::Running>
-                    <button data-testid="stop" on:click=move |_| p.stop()>"Stop"</button>
+                    <button data-testid="stop" title="Cancel the running job" on:click=move |_| p.stop()>"Stop"</button>
                 </Show>
-                <button class="ghost" title="Remove this paragraph" on:click=move |_| on_remove(p.id)>"✕"</button>
+                <span class="tools">
+                    <button class="ghost icon" data-testid="move-up" title="Move up" on:click=move |_| actions.move_by.run((p.id, -1))>"↑"</button>
+                    <button class="ghost icon" data-testid="move-down" title="Move down" on:click=move |_| actions.move_by.run((p.id, 1))>"↓"</button>
+                    <button class="ghost icon" data-testid="clear-output" title="Clear output" on:click=move |_| p.clear_output()>"⌫"</button>
+                    <button class="ghost icon" data-testid="collapse" title=move || if collapsed() { "Expand" } else { "Collapse" }
+                        aria-expanded=move || (!collapsed()).to_string()
+                        on:click=move |_| p.collapsed.update(|c| *c = !*c)>
+                        {move || if collapsed() { "▸" } else { "▾" }}
+                    </button>
+                    <button class="ghost icon" data-testid="remove" title="Remove this paragraph" on:click=move |_| actions.remove.run(p.id)>"✕"</button>
+                </span>
             </div>
-            <textarea
-                class="editor"
-                data-testid="editor"
-                spellcheck="false"
-                rows=rows
-                placeholder="%flink.ssql\n\nSELECT * FROM sensor_data;"
-                prop:value=move || p.text.get()
-                on:input=move |ev| p.text.set(event_target_value(&ev))
-                on:keydown=on_keydown
-            ></textarea>
-            <Show when=move || p.error.with(Option::is_some)>
-                <pre class="error" data-testid="error">{move || p.error.get().unwrap_or_default()}</pre>
+            <Show when=move || !collapsed()>
+                <textarea
+                    class="editor"
+                    data-testid="editor"
+                    spellcheck="false"
+                    rows=rows
+                    placeholder="%flink.ssql\n\nSELECT * FROM sensor_data;"
+                    prop:value=move || p.text.get()
+                    on:input=move |ev| p.text.set(event_target_value(&ev))
+                    on:keydown=on_keydown
+                ></textarea>
             </Show>
-            <For each=move || p.messages.get() key=|m| m.clone() let:m>
-                <div class=if m.starts_with("warning") { "message warning" } else { "message" } data-testid="message">{m.clone()}</div>
-            </For>
-            <Show when=move || p.text_output.with(Option::is_some)>
-                <pre class="text-output">{move || p.text_output.get().unwrap_or_default()}</pre>
+            <Show when=move || markdown.get() && p.text.with(|t| !crate::views::note::body(t).trim().is_empty())>
+                <div class="markdown" data-testid="markdown" inner_html=rendered></div>
             </Show>
-            <Show when=has_result>
-                <ResultView p=p />
+            <Show when=move || !collapsed()>
+                <Show when=move || p.error.with(Option::is_some)>
+                    <pre class="error" data-testid="error">{move || p.error.get().unwrap_or_default()}</pre>
+                </Show>
+                <For each=move || p.messages.get() key=|m| m.clone() let:m>
+                    <div class=if m.starts_with("warning") { "message warning" } else { "message" } data-testid="message">{m.clone()}</div>
+                </For>
+                <Show when=move || p.text_output.with(Option::is_some)>
+                    <pre class="text-output">{move || p.text_output.get().unwrap_or_default()}</pre>
+                </Show>
+                <Show when=has_output>
+                    <ResultView p=p file_stem=Signal::derive(move || actions.file_stem.run(p.id)) />
+                </Show>
             </Show>
         </section>
-    }
-}
-
-#[component]
-fn ResultView(p: ParagraphState) -> impl IntoView {
-    let columns = move || {
-        p.version.get();
-        with_result(p.id, |r| r.map(|t| t.columns.clone()).unwrap_or_default())
-    };
-    let is_live = move || p.job.get().is_some();
-    let row_count = move || {
-        p.version.get();
-        with_result(p.id, |r| {
-            let Some(t) = r else { return String::new() };
-            let mut s = format!("{} row{}", t.len(), if t.len() == 1 { "" } else { "s" });
-            if t.len() > SHOWN_ROWS {
-                s.push_str(&format!(" (newest {SHOWN_ROWS} shown)"));
-            }
-            if t.dropped() > 0 {
-                s.push_str(&format!(" · {} older dropped (keeps {})", t.dropped(), t.cap()));
-            }
-            s
-        })
-    };
-    let single = move || {
-        p.version.get();
-        with_result(p.id, |r| r.filter(|t| t.mode() == ResultMode::Single).map(|t| t.single_value().map(ToString::to_string).unwrap_or_default()))
-    };
-
-    view! {
-        <div class="result">
-            <div class="result-bar">
-                <div class="segmented">
-                    <button data-testid="view-table" class:active=move || p.view.get() == ViewKind::Table on:click=move |_| p.view.set(ViewKind::Table)>"Table"</button>
-                    <button data-testid="view-bar" class:active=move || p.view.get() == ViewKind::Bar on:click=move |_| p.view.set(ViewKind::Bar)>"Bar chart"</button>
-                </div>
-                <Show when=is_live>
-                    <button
-                        data-testid="pause"
-                        class:active=move || p.paused.get()
-                        on:click=move |_| {
-                            p.paused.update(|x| *x = !*x);
-                            p.version.update(|v| *v += 1);
-                        }
-                    >
-                        {move || if p.paused.get() { "Resume" } else { "Pause" }}
-                    </button>
-                </Show>
-                <span class="row-count" data-testid="row-count">{row_count}</span>
-            </div>
-            {move || match (single(), p.view.get()) {
-                (Some(value), _) => view! { <div class="single-value" data-testid="single-value">{value}</div> }.into_any(),
-                (None, ViewKind::Table) => view! { <ResultTableView p=p columns=Signal::derive(columns) /> }.into_any(),
-                (None, ViewKind::Bar) => view! { <BarChartView p=p columns=Signal::derive(columns) /> }.into_any(),
-            }}
-        </div>
-    }
-}
-
-#[component]
-fn ResultTableView(p: ParagraphState, columns: Signal<Vec<crate::session::ColumnInfo>>) -> impl IntoView {
-    let body = move || {
-        p.version.get();
-        with_result(p.id, |r| {
-            let Some(t) = r else { return Vec::new() };
-            let skip = t.len().saturating_sub(SHOWN_ROWS);
-            t.rows()
-                .skip(skip)
-                .map(|row| {
-                    let cells = row
-                        .iter()
-                        .map(|v| match v {
-                            Value::Null => view! { <td class="null">"NULL"</td> }.into_any(),
-                            Value::Int(_) | Value::Double(_) | Value::Decimal(..) => view! { <td class="num">{v.to_string()}</td> }.into_any(),
-                            v => view! { <td>{v.to_string()}</td> }.into_any(),
-                        })
-                        .collect_view();
-                    view! { <tr>{cells}</tr> }
-                })
-                .collect::<Vec<_>>()
-        })
-    };
-    view! {
-        <div class="table-scroll">
-            <table class="result-table" data-testid="result-table">
-                <thead>
-                    <tr>
-                        {move || columns.get().into_iter().map(|c| view! {
-                            <th data-column=c.name.clone()>{c.name.clone()}<small>{c.ty.to_string()}</small></th>
-                        }).collect_view()}
-                    </tr>
-                </thead>
-                <tbody>{body}</tbody>
-            </table>
-        </div>
-    }
-}
-
-#[component]
-fn BarChartView(p: ParagraphState, columns: Signal<Vec<crate::session::ColumnInfo>>) -> impl IntoView {
-    let canvas = NodeRef::<leptos::html::Canvas>::new();
-    let problem = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        p.version.get();
-        let chart = p.chart.get();
-        let Some(canvas) = canvas.get() else { return };
-        let Some(chart) = chart else {
-            problem.set(Some("the result has no numeric column to chart".into()));
-            return;
-        };
-        let bars = with_result(p.id, |r| r.map(|t| chart.bars(t)).unwrap_or_default());
-        let label = columns.with_untracked(|c| {
-            format!("{}({}) by {}", chart.aggregate.name(), c.get(chart.value).map_or("", |c| &c.name), c.get(chart.category).map_or("", |c| &c.name))
-        });
-        problem.set(draw_bar_chart(&canvas, &bars, &label).err());
-    });
-    let options = move |selected: fn(&BarChart) -> usize| {
-        columns
-            .get()
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let is = p.chart.with(|ch| ch.as_ref().is_some_and(|ch| selected(ch) == i));
-                view! { <option value=c.name.clone() selected=is>{c.name.clone()}</option> }
-            })
-            .collect_view()
-    };
-    let set_column = move |value: String, which: fn(&mut BarChart, usize)| {
-        if let Some(i) = columns.with_untracked(|c| c.iter().position(|c| c.name == value)) {
-            p.chart.update(|ch| {
-                if let Some(ch) = ch {
-                    which(ch, i)
-                }
-            });
-        }
-    };
-    view! {
-        <div class="chart-settings">
-            <label>"Keys " <select data-testid="chart-x" on:change=move |ev| set_column(event_target_value(&ev), |c, i| c.category = i)>{move || options(|c| c.category)}</select></label>
-            <label>"Values " <select data-testid="chart-y" on:change=move |ev| set_column(event_target_value(&ev), |c, i| c.value = i)>{move || options(|c| c.value)}</select></label>
-            <label>"Aggregate "
-                <select data-testid="chart-aggregate" on:change=move |ev| {
-                    if let Some(a) = BarAggregate::from_name(&event_target_value(&ev)) {
-                        p.chart.update(|c| if let Some(c) = c { c.aggregate = a });
-                    }
-                }>
-                    {BarAggregate::ALL.into_iter().map(|a| view! {
-                        <option value=a.name() selected=move || p.chart.with(|c| c.as_ref().is_some_and(|c| c.aggregate == a))>{a.name()}</option>
-                    }).collect_view()}
-                </select>
-            </label>
-        </div>
-        <Show when=move || problem.with(Option::is_some)>
-            <div class="message warning">{move || problem.get().unwrap_or_default()}</div>
-        </Show>
-        <canvas class="bar-chart" data-testid="bar-chart" node_ref=canvas></canvas>
     }
 }

@@ -7,7 +7,7 @@ use super::with_session;
 use crate::session::{StreamInfo, TableInfo};
 
 /// `12345` → `12,345`.
-fn thousands(n: u64) -> String {
+pub(super) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

@@ -56,7 +56,7 @@ pub fn from_sql(text: &str, name: &str, mut new_id: impl FnMut() -> String) -> R
 fn by_markers(text: &str) -> Vec<String> {
     let mut paragraphs = Vec::new();
     let mut current: Option<(String, Vec<&str>)> = None;
-    let mut flush = |p: Option<(String, Vec<&str>)>, out: &mut Vec<String>| {
+    let flush = |p: Option<(String, Vec<&str>)>, out: &mut Vec<String>| {
         let Some((header, lines)) = p else { return };
         let markdown = interpreter(&header).is_some_and(|i| !i.starts_with("flink"));
         let lines: Vec<String> = if markdown {

@@ -1,0 +1,71 @@
+//! The open note: its name, the note's actions (run all, stop all, export), and its
+//! paragraphs.
+
+use leptos::prelude::*;
+
+use super::files;
+use super::notebook::{NoteState, Notebook};
+use super::paragraph::{Paragraph, ParagraphActions, Status};
+use crate::views::note::{script, seed, zeppelin};
+
+#[component]
+pub fn NoteView(notebook: Notebook, note: NoteState, tick: RwSignal<u64>) -> impl IntoView {
+    let actions = ParagraphActions {
+        remove: Callback::new(move |key| note.remove_paragraph(key)),
+        move_by: Callback::new(move |(key, by)| note.move_paragraph(key, by)),
+        file_stem: Callback::new(move |key| {
+            let n = note.paragraphs.with_untracked(|ps| ps.iter().position(|p| p.id == key)).map_or(0, |i| i + 1);
+            format!("{}-paragraph-{n}", files::file_stem(&note.name.get_untracked()))
+        }),
+    };
+    let run_all = move |_| {
+        if let Some(failed) = note.run_all() {
+            notebook.warn(format!("Run all stopped at paragraph {failed}, which failed; the paragraphs after it did not run."));
+        }
+    };
+    let any_running = move || note.paragraphs.with(|ps| ps.iter().any(|p| p.status.get() == Status::Running));
+    let export = move |zpln: bool| {
+        let doc = note.to_doc();
+        let stem = files::file_stem(&doc.name);
+        let result = if zpln {
+            files::download(&format!("{stem}.zpln"), "application/json", &zeppelin::to_zpln(&doc))
+        } else {
+            files::download(&format!("{stem}.sql"), "application/sql", &script::to_sql(&doc))
+        };
+        if let Err(e) = result {
+            notebook.warn(e);
+        }
+    };
+    let rename = move |ev: leptos::ev::Event| {
+        let name = event_target_value(&ev);
+        let name = name.trim();
+        note.name.set(if name.is_empty() { "Untitled note".into() } else { name.to_string() });
+    };
+
+    view! {
+        <div class="note-head">
+            <input class="note-name" data-testid="note-name" aria-label="Note name" spellcheck="false"
+                prop:value=move || note.name.get() on:change=rename
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Enter" {
+                        // Leaving the field commits the name (its `change` event).
+                        let input: web_sys::HtmlInputElement = event_target(&ev);
+                        let _ = input.blur();
+                    }
+                } />
+            <span class="spacer"></span>
+            <button class="primary" data-testid="run-all" title="Run every paragraph, top to bottom" on:click=run_all>"▶ Run all"</button>
+            <Show when=any_running>
+                <button data-testid="stop-all" title="Cancel every running job of this note" on:click=move |_| note.stop_all()>"■ Stop all"</button>
+            </Show>
+            <button data-testid="export-zpln" title="Download as a Zeppelin note" on:click=move |_| export(true)>"⤓ .zpln"</button>
+            <button data-testid="export-sql" title="Download as a Flink SQL script" on:click=move |_| export(false)>"⤓ .sql"</button>
+        </div>
+        <For each=move || note.paragraphs.get() key=|p| p.id let:p>
+            <Paragraph state=p tick=tick actions=actions />
+        </For>
+        <button class="add-paragraph" data-testid="add-paragraph" on:click=move |_| note.add_paragraph(seed::NEW_PARAGRAPH)>
+            "+ Add paragraph"
+        </button>
+    }
+}

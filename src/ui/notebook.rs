@@ -1,0 +1,217 @@
+//! The notebook in the page: its notes, the open one, and the notice line. Notes are made from
+//! and turned back into [`NoteDoc`]s, which is what autosave writes and export sends; results
+//! and jobs stay in the page and the session.
+
+use std::cell::Cell;
+
+use leptos::prelude::*;
+
+use super::paragraph::{ParagraphState, Status};
+use super::{now_ms, storage};
+use crate::views::note::storage::{SavedNotebook, VERSION};
+use crate::views::note::{seed, NoteDoc, ParagraphDoc};
+
+thread_local! {
+    static NEXT_KEY: Cell<u32> = const { Cell::new(1) };
+}
+
+/// A key unique in this page, for notes and paragraphs.
+pub fn next_key() -> u32 {
+    NEXT_KEY.with(|k| {
+        let key = k.get();
+        k.set(key + 1);
+        key
+    })
+}
+
+/// A new Zeppelin-style paragraph id: `paragraph_<ms>_<n>`.
+pub fn new_paragraph_id() -> String {
+    format!("paragraph_{}_{}", now_ms(), next_key())
+}
+
+#[derive(Clone, Copy)]
+pub struct NoteState {
+    pub key: u32,
+    pub name: RwSignal<String>,
+    pub paragraphs: RwSignal<Vec<ParagraphState>>,
+}
+
+impl NoteState {
+    pub fn from_doc(doc: NoteDoc) -> Self {
+        NoteState {
+            key: next_key(),
+            name: RwSignal::new(doc.name),
+            paragraphs: RwSignal::new(doc.paragraphs.into_iter().map(|p| ParagraphState::from_doc(next_key(), p)).collect()),
+        }
+    }
+
+    /// Tracked, so autosave follows every change.
+    pub fn to_doc(&self) -> NoteDoc {
+        NoteDoc { name: self.name.get(), paragraphs: self.paragraphs.get().iter().map(ParagraphState::to_doc).collect() }
+    }
+
+    pub fn add_paragraph(&self, text: &str) {
+        let p = ParagraphState::from_doc(next_key(), ParagraphDoc::new(new_paragraph_id(), text));
+        self.paragraphs.update(|ps| ps.push(p));
+    }
+
+    pub fn remove_paragraph(&self, key: u32) {
+        self.paragraphs.update(|ps| {
+            if let Some(i) = ps.iter().position(|p| p.id == key) {
+                ps.remove(i).discard();
+            }
+        });
+    }
+
+    /// Moves a paragraph `by` places (−1 up, +1 down), staying inside the note.
+    pub fn move_paragraph(&self, key: u32, by: isize) {
+        self.paragraphs.update(|ps| {
+            let Some(from) = ps.iter().position(|p| p.id == key) else { return };
+            let to = (from as isize + by).clamp(0, ps.len() as isize - 1) as usize;
+            if to != from {
+                let p = ps.remove(from);
+                ps.insert(to, p);
+            }
+        });
+    }
+
+    /// Runs every paragraph top to bottom, stopping at the first that fails; returns the
+    /// failed paragraph's position (from 1).
+    pub fn run_all(&self) -> Option<usize> {
+        for (i, p) in self.paragraphs.get_untracked().iter().enumerate() {
+            p.run();
+            if p.status.get_untracked() == Status::Failed {
+                return Some(i + 1);
+            }
+        }
+        None
+    }
+
+    pub fn stop_all(&self) {
+        for p in self.paragraphs.get_untracked() {
+            p.stop();
+        }
+    }
+
+    pub fn pull_changes(&self) {
+        for p in self.paragraphs.get_untracked() {
+            p.pull_changes();
+        }
+    }
+
+    fn discard(&self) {
+        for p in self.paragraphs.get_untracked() {
+            p.discard();
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+#[derive(Clone, Copy)]
+pub struct Notebook {
+    pub notes: RwSignal<Vec<NoteState>>,
+    pub current: RwSignal<u32>,
+    pub notice: RwSignal<Option<Notice>>,
+}
+
+impl Notebook {
+    /// The saved notebook, or on a first visit the walkthrough note "Sensors".
+    pub fn load() -> Notebook {
+        let (docs, current, notice) = match storage::load() {
+            storage::Loaded::Notebook(saved) => (saved.notes, saved.current, None),
+            storage::Loaded::Nothing => (vec![seed::sensors(new_paragraph_id)], 0, None),
+            storage::Loaded::Unreadable(why) => (vec![seed::sensors(new_paragraph_id)], 0, Some(Notice { text: capitalized(&why), error: true })),
+        };
+        let notes: Vec<NoteState> = docs.into_iter().map(NoteState::from_doc).collect();
+        let current = notes.get(current).or(notes.first()).map_or(0, |n| n.key);
+        Notebook { notes: RwSignal::new(notes), current: RwSignal::new(current), notice: RwSignal::new(notice) }
+    }
+
+    /// What autosave writes (tracked).
+    pub fn to_saved(&self) -> SavedNotebook {
+        let current = self.current.get();
+        self.notes.with(|notes| SavedNotebook {
+            version: VERSION,
+            current: notes.iter().position(|n| n.key == current).unwrap_or(0),
+            notes: notes.iter().map(NoteState::to_doc).collect(),
+        })
+    }
+
+    pub fn note(&self, key: u32) -> Option<NoteState> {
+        self.notes.with_untracked(|notes| notes.iter().find(|n| n.key == key).copied())
+    }
+
+    /// Adds a note after the open one and opens it.
+    pub fn add(&self, doc: NoteDoc) -> NoteState {
+        let note = NoteState::from_doc(doc);
+        let current = self.current.get_untracked();
+        self.notes.update(|notes| {
+            let at = notes.iter().position(|n| n.key == current).map_or(notes.len(), |i| i + 1);
+            notes.insert(at, note);
+        });
+        self.current.set(note.key);
+        note
+    }
+
+    /// A copy of a note (text and settings; no results), opened.
+    pub fn duplicate(&self, key: u32) {
+        let Some(note) = self.note(key) else { return };
+        let mut doc = note.to_doc();
+        doc.name = format!("{} (copy)", doc.name);
+        for p in &mut doc.paragraphs {
+            p.id = new_paragraph_id();
+        }
+        self.current.set(key);
+        self.add(doc);
+    }
+
+    /// Deletes a note, stopping its jobs. The notebook always keeps one note.
+    pub fn delete(&self, key: u32) {
+        let Some(note) = self.note(key) else { return };
+        note.discard();
+        let mut next = None;
+        self.notes.update(|notes| {
+            if let Some(i) = notes.iter().position(|n| n.key == key) {
+                notes.remove(i);
+                next = notes.get(i).or(notes.get(i.wrapping_sub(1))).map(|n| n.key);
+            }
+        });
+        match next {
+            Some(next) => {
+                if self.current.get_untracked() == key {
+                    self.current.set(next);
+                }
+            }
+            None => {
+                self.add(seed::blank("Untitled note", new_paragraph_id));
+            }
+        }
+    }
+
+    pub fn pull_changes(&self) {
+        for note in self.notes.get_untracked() {
+            note.pull_changes();
+        }
+    }
+
+    pub fn tell(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice { text: text.into(), error: false }));
+    }
+
+    pub fn warn(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice { text: capitalized(&text.into()), error: true }));
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,257 @@
+//! A paragraph's result: the table (kept as its `type=` mode says), the bar chart, and the
+//! changelog as it arrived; counts of rows and changes; downloads of the rows as CSV and JSON.
+
+use leptos::prelude::*;
+
+use super::chart::draw_bar_chart;
+use super::files;
+use super::output::with_output;
+use super::paragraph::ParagraphState;
+use super::sidebar::thousands;
+use super::theme::Theme;
+use crate::session::ColumnInfo;
+use crate::types::{RowKind, Value};
+use crate::views::note::ViewKind;
+use crate::views::{download, BarAggregate, ResultMode};
+
+/// Rows the table and the changelog show (the newest).
+const SHOWN_ROWS: usize = 100;
+
+fn cell(v: &Value) -> AnyView {
+    match v {
+        Value::Null => view! { <td class="null">"NULL"</td> }.into_any(),
+        Value::Int(_) | Value::Double(_) | Value::Decimal(..) => view! { <td class="num">{v.to_string()}</td> }.into_any(),
+        v => view! { <td>{v.to_string()}</td> }.into_any(),
+    }
+}
+
+#[component]
+pub fn ResultView(p: ParagraphState, file_stem: Signal<String>) -> impl IntoView {
+    let columns = move || {
+        p.version.get();
+        with_output(p.id, |o| o.map(|o| o.table.columns.clone()).unwrap_or_default())
+    };
+    let is_live = move || p.job.get().is_some();
+    let row_count = move || {
+        p.version.get();
+        with_output(p.id, |o| {
+            let Some(t) = o.map(|o| &o.table) else { return String::new() };
+            let mut s = format!("{} row{}", t.len(), if t.len() == 1 { "" } else { "s" });
+            if t.len() > SHOWN_ROWS {
+                s.push_str(&format!(" (newest {SHOWN_ROWS} shown)"));
+            }
+            if t.dropped() > 0 {
+                s.push_str(&format!(" · {} older dropped (keeps {})", t.dropped(), t.cap()));
+            }
+            s
+        })
+    };
+    let change_counts = move || {
+        p.version.get();
+        with_output(p.id, |o| {
+            let Some(log) = o.map(|o| &o.changelog) else { return String::new() };
+            let total = log.total();
+            format!(
+                "{} change{} · +I {} · -U {} · +U {} · -D {}",
+                thousands(total),
+                if total == 1 { "" } else { "s" },
+                thousands(log.count(RowKind::Insert)),
+                thousands(log.count(RowKind::UpdateBefore)),
+                thousands(log.count(RowKind::UpdateAfter)),
+                thousands(log.count(RowKind::Delete))
+            )
+        })
+    };
+    let single = move || {
+        p.version.get();
+        with_output(p.id, |o| {
+            o.map(|o| &o.table).filter(|t| t.mode() == ResultMode::Single).map(|t| t.single_value().map(ToString::to_string).unwrap_or_default())
+        })
+    };
+    let download_error = RwSignal::new(None::<String>);
+    let download_rows = move |json: bool| {
+        let text = with_output(p.id, |o| {
+            o.map(|o| if json { download::to_json(&o.table.columns, o.table.rows()) } else { download::to_csv(&o.table.columns, o.table.rows()) })
+        });
+        let Some(text) = text else { return };
+        let name = format!("{}.{}", file_stem.get_untracked(), if json { "json" } else { "csv" });
+        let mime = if json { "application/json" } else { "text/csv" };
+        download_error.set(files::download(&name, mime, &text).err());
+    };
+    let view_button = move |kind: ViewKind, label: &'static str, testid: &'static str| {
+        view! {
+            <button data-testid=testid class:active=move || p.view.get() == kind on:click=move |_| p.view.set(kind)>{label}</button>
+        }
+    };
+
+    view! {
+        <div class="result">
+            <div class="result-bar">
+                <div class="segmented">
+                    {view_button(ViewKind::Table, "Table", "view-table")}
+                    {view_button(ViewKind::Bar, "Bar chart", "view-bar")}
+                    {view_button(ViewKind::Changelog, "Changelog", "view-changelog")}
+                </div>
+                <Show when=is_live>
+                    <button
+                        data-testid="pause"
+                        class:active=move || p.paused.get()
+                        on:click=move |_| {
+                            p.paused.update(|x| *x = !*x);
+                            p.version.update(|v| *v += 1);
+                        }
+                    >
+                        {move || if p.paused.get() { "Resume" } else { "Pause" }}
+                    </button>
+                </Show>
+                <span class="downloads">
+                    <button class="ghost small" data-testid="download-csv" title="Download the rows as CSV" on:click=move |_| download_rows(false)>"⤓ CSV"</button>
+                    <button class="ghost small" data-testid="download-json" title="Download the rows as JSON" on:click=move |_| download_rows(true)>"⤓ JSON"</button>
+                </span>
+                <span class="counts">
+                    <span class="row-count" data-testid="row-count">{row_count}</span>
+                    <span class="change-counts" data-testid="change-counts">{change_counts}</span>
+                </span>
+            </div>
+            <Show when=move || download_error.with(Option::is_some)>
+                <div class="error small">{move || download_error.get().unwrap_or_default()}</div>
+            </Show>
+            {move || match (single(), p.view.get()) {
+                (Some(value), ViewKind::Table | ViewKind::Bar) => view! { <div class="single-value" data-testid="single-value">{value}</div> }.into_any(),
+                (_, ViewKind::Changelog) => view! { <ChangelogView p=p columns=Signal::derive(columns) /> }.into_any(),
+                (None, ViewKind::Table) => view! { <ResultTableView p=p columns=Signal::derive(columns) /> }.into_any(),
+                (None, ViewKind::Bar) => view! { <BarChartView p=p columns=Signal::derive(columns) /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+fn header(columns: Signal<Vec<ColumnInfo>>) -> impl IntoView {
+    move || {
+        columns
+            .get()
+            .into_iter()
+            .map(|c| view! { <th data-column=c.name.clone()>{c.name.clone()}<small>{c.ty.to_string()}</small></th> })
+            .collect_view()
+    }
+}
+
+#[component]
+fn ResultTableView(p: ParagraphState, columns: Signal<Vec<ColumnInfo>>) -> impl IntoView {
+    let body = move || {
+        p.version.get();
+        with_output(p.id, |o| {
+            let Some(t) = o.map(|o| &o.table) else { return Vec::new() };
+            let skip = t.len().saturating_sub(SHOWN_ROWS);
+            t.rows().skip(skip).map(|row| view! { <tr>{row.iter().map(cell).collect_view()}</tr> }).collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div class="table-scroll">
+            <table class="result-table" data-testid="result-table">
+                <thead><tr>{header(columns)}</tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn ChangelogView(p: ParagraphState, columns: Signal<Vec<ColumnInfo>>) -> impl IntoView {
+    let body = move || {
+        p.version.get();
+        with_output(p.id, |o| {
+            let Some(log) = o.map(|o| &o.changelog) else { return Vec::new() };
+            let skip = log.entries().len().saturating_sub(SHOWN_ROWS);
+            log.entries()
+                .skip(skip)
+                .map(|change| {
+                    let op = change.kind.short();
+                    let class = if change.kind.is_accumulate() { "op op-add" } else { "op op-retract" };
+                    view! { <tr data-op=op><td class=class>{op}</td>{change.row.iter().map(cell).collect_view()}</tr> }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let kept = move || {
+        p.version.get();
+        with_output(p.id, |o| {
+            let Some(log) = o.map(|o| &o.changelog) else { return String::new() };
+            if log.dropped() > 0 {
+                format!("Newest {} of {} changes kept.", log.entries().len(), thousands(log.total()))
+            } else {
+                String::new()
+            }
+        })
+    };
+    view! {
+        <div class="table-scroll">
+            <table class="result-table changelog" data-testid="changelog">
+                <thead><tr><th class="op">"op"</th>{header(columns)}</tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+        <div class="kept">{kept}</div>
+    }
+}
+
+#[component]
+fn BarChartView(p: ParagraphState, columns: Signal<Vec<ColumnInfo>>) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let problem = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        p.version.get();
+        let dark = Theme::dark_in_context();
+        let chart = p.chart.get();
+        let Some(canvas) = canvas.get() else { return };
+        let Some(chart) = chart else {
+            problem.set(Some("the result has no numeric column to chart".into()));
+            return;
+        };
+        let bars = with_output(p.id, |o| o.map(|o| chart.bars(&o.table)).unwrap_or_default());
+        let label = columns.with_untracked(|c| {
+            format!("{}({}) by {}", chart.aggregate.name(), c.get(chart.value).map_or("", |c| &c.name), c.get(chart.category).map_or("", |c| &c.name))
+        });
+        problem.set(draw_bar_chart(&canvas, &bars, &label, dark).err());
+    });
+    let options = move |selected: fn(&crate::views::BarChart) -> usize| {
+        columns
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let is = p.chart.with(|ch| ch.as_ref().is_some_and(|ch| selected(ch) == i));
+                view! { <option value=c.name.clone() selected=is>{c.name.clone()}</option> }
+            })
+            .collect_view()
+    };
+    let set_column = move |value: String, which: fn(&mut crate::views::BarChart, usize)| {
+        let Some(i) = columns.with_untracked(|c| c.iter().position(|c| c.name == value)) else { return };
+        if let Some(mut chart) = p.chart.get_untracked() {
+            which(&mut chart, i);
+            p.set_chart(chart);
+        }
+    };
+    view! {
+        <div class="chart-settings">
+            <label>"Keys " <select data-testid="chart-x" on:change=move |ev| set_column(event_target_value(&ev), |c, i| c.category = i)>{move || options(|c| c.category)}</select></label>
+            <label>"Values " <select data-testid="chart-y" on:change=move |ev| set_column(event_target_value(&ev), |c, i| c.value = i)>{move || options(|c| c.value)}</select></label>
+            <label>"Aggregate "
+                <select data-testid="chart-aggregate" on:change=move |ev| {
+                    if let (Some(a), Some(mut chart)) = (BarAggregate::from_name(&event_target_value(&ev)), p.chart.get_untracked()) {
+                        chart.aggregate = a;
+                        p.set_chart(chart);
+                    }
+                }>
+                    {BarAggregate::ALL.into_iter().map(|a| view! {
+                        <option value=a.name() selected=move || p.chart.with(|c| c.as_ref().is_some_and(|c| c.aggregate == a))>{a.name()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        </div>
+        <Show when=move || problem.with(Option::is_some)>
+            <div class="message warning">{move || problem.get().unwrap_or_default()}</div>
+        </Show>
+        <canvas class="bar-chart" data-testid="bar-chart" node_ref=canvas></canvas>
+    }
+}
