@@ -2,7 +2,7 @@
 //! and turned back into [`NoteDoc`]s, which is what autosave writes and export sends; results
 //! and jobs stay in the page and the session.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use leptos::prelude::*;
 
@@ -13,6 +13,18 @@ use crate::views::note::{seed, NoteDoc, ParagraphDoc};
 
 thread_local! {
     static NEXT_KEY: Cell<u32> = const { Cell::new(1) };
+    /// The reactive owner of every note's and paragraph's signals: the notebook's (the app's).
+    /// Signals made in an event handler would otherwise belong to whatever view was current,
+    /// and die with it while the note lives on.
+    static OWNER: RefCell<Option<Owner>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` under the notebook's owner, so the signals it makes live as long as the page.
+fn owned<R>(f: impl FnOnce() -> R) -> R {
+    match OWNER.with(|o| o.borrow().clone()) {
+        Some(owner) => owner.with(f),
+        None => f(),
+    }
 }
 
 /// A key unique in this page, for notes and paragraphs.
@@ -38,11 +50,11 @@ pub struct NoteState {
 
 impl NoteState {
     pub fn from_doc(doc: NoteDoc) -> Self {
-        NoteState {
+        owned(|| NoteState {
             key: next_key(),
             name: RwSignal::new(doc.name),
             paragraphs: RwSignal::new(doc.paragraphs.into_iter().map(|p| ParagraphState::from_doc(next_key(), p)).collect()),
-        }
+        })
     }
 
     /// Tracked, so autosave follows every change.
@@ -51,7 +63,7 @@ impl NoteState {
     }
 
     pub fn add_paragraph(&self, text: &str) {
-        let p = ParagraphState::from_doc(next_key(), ParagraphDoc::new(new_paragraph_id(), text));
+        let p = owned(|| ParagraphState::from_doc(next_key(), ParagraphDoc::new(new_paragraph_id(), text)));
         self.paragraphs.update(|ps| ps.push(p));
     }
 
@@ -121,7 +133,9 @@ pub struct Notebook {
 
 impl Notebook {
     /// The saved notebook, or on a first visit the walkthrough note "Sensors".
+    /// Call inside the app's component: the notebook's signals belong to it.
     pub fn load() -> Notebook {
+        OWNER.with(|o| *o.borrow_mut() = Owner::current());
         let (docs, current, notice) = match storage::load() {
             storage::Loaded::Notebook(saved) => (saved.notes, saved.current, None),
             storage::Loaded::Nothing => (vec![seed::sensors(new_paragraph_id)], 0, None),

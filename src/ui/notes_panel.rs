@@ -11,8 +11,7 @@ use crate::views::note::{script, seed, zeppelin};
 /// Reads an imported file into a note: `.sql` as a script, anything else as a Zeppelin note.
 fn import(notebook: Notebook, file_name: &str, text: &str) {
     let doc = if file_name.to_ascii_lowercase().ends_with(".sql") {
-        let name = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
-        script::from_sql(text, name, new_paragraph_id)
+        script::from_sql(text, file_name, new_paragraph_id)
     } else {
         zeppelin::from_zpln(text, file_name, new_paragraph_id)
     };

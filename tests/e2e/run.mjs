@@ -8,9 +8,14 @@
 // tests/e2e/screenshots/stepN.png (taken even when the step fails).
 //
 // Only the DOM contract's selectors are used: data-testid / data-table / data-stream /
-// data-name / data-type / data-column attributes.
+// data-name / data-type / data-column / data-current / data-op attributes.
+//
+// The first visit opens the "Sensors" walkthrough note; the walkthrough steps below run in a
+// fresh blank note made with "New", as a person trying their own SQL would. Later tests cover
+// notes, paragraph actions, markdown, the changelog, downloads, import/export, reloads and the
+// dark theme.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +50,72 @@ const SELECT_ALL = '%flink.ssql(type=update)\n\nSELECT * FROM sensor_data;';
 const GROUP_BY =
   '%flink.ssql(type=update)\n\nSELECT status, COUNT(*) AS num, AVG(current_temperature) AS avg_current_temperature FROM sensor_data GROUP BY status';
 const BAD = 'SELECT nope FROM sensor_data';
+
+// The Sensors note a first visit opens: SEED-WALKTHROUGH.md steps 2–5, verbatim.
+const WALKTHROUGH = [
+  `%flink.ssql
+
+CREATE TABLE sensor_data (
+    sensor_id INTEGER,
+    current_temperature DOUBLE,
+    status VARCHAR(6),
+    event_time TIMESTAMP(3),
+    WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
+)
+PARTITIONED BY (sensor_id)
+WITH (
+    'connector' = 'kinesis',
+    'stream' = 'my-input-stream',
+    'aws.region' = 'us-east-1',
+    'scan.stream.initpos' = 'LATEST',
+    'format' = 'json',
+    'json.timestamp-format.standard' = 'ISO-8601'
+)`,
+  `%flink.ssql(type=update)
+
+SELECT * FROM sensor_data;`,
+  `%flink.ssql(type=update)
+
+SELECT sensor_data.status,
+       COUNT(*) AS num,
+       AVG(sensor_data.current_temperature) AS avg_current_temperature,
+       HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
+  FROM sensor_data
+ GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;`,
+  `%flink.ssql
+
+CREATE TABLE sensor_state (
+    status VARCHAR(6),
+    num INTEGER,
+    avg_current_temperature DOUBLE,
+    hop_time TIMESTAMP(3)
+)
+WITH (
+'connector' = 'kinesis',
+'stream' = 'my-output-stream',
+'aws.region' = 'us-east-1',
+'scan.stream.initpos' = 'LATEST',
+'format' = 'json',
+'json.timestamp-format.standard' = 'ISO-8601');`,
+  `%flink.ssql(type=update)
+
+INSERT INTO sensor_state
+SELECT sensor_data.status,
+    COUNT(*) AS num,
+    AVG(sensor_data.current_temperature) AS avg_current_temperature,
+    HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
+FROM sensor_data
+GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;`,
+];
+const MARKDOWN = `%md
+# Sensor notes
+
+Readings from **my-input-stream**, every *second*; see [Flink](https://flink.apache.org/).
+
+- sensor_data holds COUNT(*) rows
+- \`code\` stays code
+
+<img src=x onerror="window.__pwned = 1"> <script>window.__pwned = 1</script>`;
 
 const LOAD_TIMEOUT = 30_000;
 const STEP_TIMEOUT = 10_000;
@@ -149,6 +220,45 @@ async function addParagraph() {
   await page.locator('[data-testid=add-paragraph]').click();
   await until(async () => (await paragraphs().count()) === before + 1, { what: `paragraph ${before + 1} to appear` });
   return before;
+}
+
+async function textOf(i) {
+  return paragraph(i).locator('textarea[data-testid=editor]').inputValue();
+}
+
+async function allStatuses() {
+  return paragraphs().evaluateAll((ps) => ps.map((p) => p.querySelector('[data-testid=status]')?.textContent.trim()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notes
+
+const noteItems = () => page.locator('[data-testid=notes] [data-testid=note-item]');
+const noteNames = () => noteItems().locator('[data-testid=note-link]').evaluateAll((ls) => ls.map((l) => l.textContent.trim()));
+const currentNoteName = () => page.locator('[data-testid=note-name]').inputValue();
+
+/** Opens the note named `name` from the notes list. */
+async function openNote(name) {
+  const item = noteItems().filter({ has: page.locator('[data-testid=note-link]', { hasText: name }) }).first();
+  await item.locator('[data-testid=note-link]').click();
+  await until(async () => (await currentNoteName()) === name, { what: `note "${name}" to open` });
+}
+
+/** Texts of every paragraph of the open note. */
+async function noteTexts() {
+  return paragraphs().locator('textarea[data-testid=editor]').evaluateAll((es) => es.map((e) => e.value));
+}
+
+/** Clicks `button` and returns the downloaded file's name and text. */
+async function downloadOf(button) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: STEP_TIMEOUT }), button.click()]);
+  const file = await download.path();
+  return { name: download.suggestedFilename(), text: readFileSync(file, 'utf8') };
+}
+
+async function noticeText() {
+  const notice = page.locator('[data-testid=notice]');
+  return (await notice.count()) ? (await notice.innerText()).trim() : null;
 }
 
 async function statusOf(i) {
@@ -293,6 +403,28 @@ await test('page loads and the note shows a paragraph', null, async () => {
     throw new Failure(`no [data-testid=paragraph] within ${LOAD_TIMEOUT / 1000} s (the wasm app did not mount)`);
   }
   check(await page.locator('[data-testid=add-paragraph]').count() === 1, 'no single [data-testid=add-paragraph] button');
+});
+
+await test('first visit: the Sensors note is the walkthrough, one paragraph per step, not yet run', 'first-visit.png', async () => {
+  check((await currentNoteName()) === 'Sensors', `the open note is "${await currentNoteName()}", not "Sensors"`);
+  check(JSON.stringify(await noteNames()) === JSON.stringify(['Sensors']), `the notes list reads ${JSON.stringify(await noteNames())}`);
+  const texts = await noteTexts();
+  check(texts.length === WALKTHROUGH.length, `the Sensors note has ${texts.length} paragraphs, expected ${WALKTHROUGH.length}`);
+  texts.forEach((t, i) => check(t === WALKTHROUGH[i], `paragraph ${i + 1} reads ${JSON.stringify(t)}, expected ${JSON.stringify(WALKTHROUGH[i])}`));
+  const statuses = await allStatuses();
+  check(statuses.every((s) => s === 'ready'), `statuses are ${JSON.stringify(statuses)}, expected all "ready"`);
+  check((await page.locator('[data-testid=result-table]').count()) === 0, 'a result table shows before anything ran');
+  check((await page.locator('[data-testid=catalog] [data-table]').count()) === 0, 'the catalog has tables before anything ran');
+});
+
+await test('New makes a blank note with one empty paragraph, and opens it', null, async () => {
+  await page.locator('[data-testid=new-note]').click();
+  await until(async () => (await noteItems().count()) === 2, { what: 'a second note in the list' });
+  await until(async () => (await currentNoteName()) !== 'Sensors', { what: 'the new note to open' });
+  const texts = await noteTexts();
+  check(texts.length === 1 && texts[0] === '', `the new note's paragraphs read ${JSON.stringify(texts)}`);
+  const current = await noteItems().evaluateAll((is) => is.map((i) => i.getAttribute('data-current')));
+  check(JSON.stringify(current) === '["false","true"]', `data-current of the notes list is ${JSON.stringify(current)}`);
 });
 
 await test('step1: CREATE TABLE puts sensor_data with its columns and watermark in the catalog', 'step1.png', async () => {
@@ -469,6 +601,294 @@ await test('step5: an unknown column shows a located error and the note keeps ru
   }
   const grew = await growth(1500);
   check(grew > 0, 'my-input-stream stopped growing after the error');
+});
+
+
+// ---------------------------------------------------------------------------------------------
+// Notes, paragraph actions and results (in the note steps 1–5 ran in)
+
+await test('notes: rename, duplicate (text, no results), switch and delete', 'notes.png', async () => {
+  const name = page.locator('[data-testid=note-name]');
+  await name.fill('Scratch');
+  await name.press('Enter');
+  await until(async () => (await noteNames()).includes('Scratch'), { what: 'the list to show the renamed note' });
+  const texts = await noteTexts();
+
+  await page.locator('[data-testid=note-item][data-current=true] [data-testid=note-duplicate]').click();
+  await until(async () => (await currentNoteName()) === 'Scratch (copy)', { what: 'the copy to open' });
+  check(JSON.stringify(await noteTexts()) === JSON.stringify(texts), 'the copy does not have the same paragraph texts');
+  const statuses = await allStatuses();
+  check(statuses.every((s) => s === 'ready'), `the copy's statuses are ${JSON.stringify(statuses)}`);
+  check((await page.locator('[data-testid=result-table]').count()) === 0, 'the copy shows results');
+  check(JSON.stringify(await noteNames()) === JSON.stringify(['Sensors', 'Scratch', 'Scratch (copy)']), `notes: ${JSON.stringify(await noteNames())}`);
+
+  await openNote('Sensors');
+  check((await noteTexts())[0] === WALKTHROUGH[0], 'switching to Sensors does not show its paragraphs');
+  await openNote('Scratch (copy)');
+  const item = page.locator('[data-testid=note-item][data-current=true]');
+  await item.locator('[data-testid=note-delete]').click();
+  await item.locator('[data-testid=note-delete-cancel]').click();
+  check((await noteItems().count()) === 3, 'Keep deleted the note');
+  await item.locator('[data-testid=note-delete]').click();
+  await item.locator('[data-testid=note-delete-confirm]').click();
+  await until(async () => (await noteItems().count()) === 2, { what: 'the note to be deleted' });
+  check(JSON.stringify(await noteNames()) === JSON.stringify(['Sensors', 'Scratch']), `notes after delete: ${JSON.stringify(await noteNames())}`);
+  await openNote('Scratch');
+  // The steps' jobs kept running while other notes were open.
+  await waitForStatus(groupBy, /running/i, 'the GROUP BY paragraph to still be running');
+});
+
+await test('paragraph actions: move up and down, collapse, stop, clear output', 'actions.png', async () => {
+  const n = await paragraphs().count();
+  const last = await textOf(n - 1);
+  const before = await textOf(n - 2);
+  await paragraph(n - 1).locator('[data-testid=move-up]').click();
+  await until(async () => (await textOf(n - 2)) === last && (await textOf(n - 1)) === before, { what: 'the last paragraph to move up' });
+  await paragraph(n - 2).locator('[data-testid=move-down]').click();
+  await until(async () => (await textOf(n - 1)) === last, { what: 'it to move back down' });
+  await paragraph(0).locator('[data-testid=move-up]').click(); // the top stays the top
+  check((await textOf(0)).startsWith('%flink.ssql\nCREATE TABLE'), 'moving the first paragraph up changed the order');
+
+  const p = paragraph(selectAll);
+  await p.locator('[data-testid=collapse]').click();
+  await until(async () => (await p.locator('[data-testid=editor]').count()) === 0, { what: 'the editor to hide' });
+  check((await p.locator('[data-testid=result-table]').count()) === 0, 'a collapsed paragraph still shows its result');
+  const summary = (await p.locator('[data-testid=summary]').innerText()).trim();
+  check(summary === 'SELECT * FROM sensor_data;', `the collapsed paragraph's summary reads "${summary}"`);
+  await p.locator('[data-testid=collapse]').click();
+  await p.locator('[data-testid=editor]').waitFor();
+  await waitForRows(selectAll, 'the result after expanding');
+
+  await p.locator('[data-testid=stop]').click();
+  await waitForStatus(selectAll, /stopped/i, 'the SELECT * paragraph to stop');
+  await sleep(600);
+  const frozen = JSON.stringify((await resultOf(selectAll)).rows);
+  await sleep(1200);
+  check(JSON.stringify((await resultOf(selectAll)).rows) === frozen, 'the result still changes after Stop');
+  await p.locator('[data-testid=clear-output]').click();
+  await until(async () => (await resultOf(selectAll)) === null, { what: 'the result to clear' });
+  check(/ready/i.test(await statusOf(selectAll)), `after clearing, the status reads "${await statusOf(selectAll)}"`);
+});
+
+await test('%md paragraphs render headings, lists, bold, italic, links and code, escaping HTML', 'markdown.png', async () => {
+  const i = await addParagraph();
+  await runInParagraph(i, MARKDOWN);
+  const md = paragraph(i).locator('[data-testid=markdown]');
+  await md.waitFor();
+  const facts = await md.evaluate((m) => ({
+    h1: m.querySelector('h1')?.textContent,
+    strong: m.querySelector('strong')?.textContent,
+    em: m.querySelector('em')?.textContent,
+    items: [...m.querySelectorAll('ul > li')].map((li) => li.textContent),
+    code: m.querySelector('code')?.textContent,
+    href: m.querySelector('a')?.getAttribute('href'),
+    rel: m.querySelector('a')?.getAttribute('rel'),
+    injected: m.querySelectorAll('img, script').length,
+    text: m.textContent,
+  }));
+  check(facts.h1 === 'Sensor notes', `h1 reads ${JSON.stringify(facts.h1)}`);
+  check(facts.strong === 'my-input-stream' && facts.em === 'second', `bold/italic read ${JSON.stringify([facts.strong, facts.em])}`);
+  check(JSON.stringify(facts.items) === JSON.stringify(['sensor_data holds COUNT(*) rows', 'code stays code']), `list items read ${JSON.stringify(facts.items)}`);
+  check(facts.code === 'code', `code reads ${JSON.stringify(facts.code)}`);
+  check(facts.href === 'https://flink.apache.org/' && /noopener/.test(facts.rel ?? ''), `the link is ${facts.href} (rel ${facts.rel})`);
+  check(facts.injected === 0 && facts.text.includes('<img src=x'), 'HTML in the markdown was not escaped');
+  check(!(await page.evaluate(() => window.__pwned)), 'markdown ran a script');
+  check(/done/i.test(await statusOf(i)), `the markdown paragraph's status reads "${await statusOf(i)}"`);
+  await paragraph(i).locator('[data-testid=collapse]').click();
+  await until(async () => (await paragraph(i).locator('[data-testid=editor]').count()) === 0, { what: 'the markdown editor to hide' });
+  check((await paragraph(i).locator('[data-testid=markdown]').count()) === 1, 'a collapsed markdown paragraph hides its text');
+});
+
+await test('results: changelog view with +I/-U/+U, counters, CSV and JSON downloads', 'changelog.png', async () => {
+  const p = paragraph(groupBy);
+  await p.locator('[data-testid=view-changelog]').click();
+  const log = p.locator('table[data-testid=changelog]');
+  await log.waitFor();
+  const ops = await until(async () => {
+    const o = await log.locator('tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-op')));
+    return o.includes('-U') && o.includes('+U') ? o : null;
+  }, { what: '-U and +U in the changelog' });
+  check(ops.every((o) => ['+I', '-U', '+U', '-D'].includes(o)), `changelog ops: ${JSON.stringify(ops.slice(0, 10))}`);
+  check(ops.length <= 100, `the changelog shows ${ops.length} entries`);
+  const head = await log.locator('thead th').evaluateAll((ths) => ths.map((t) => t.getAttribute('data-column') ?? t.textContent.trim()));
+  check(JSON.stringify(head) === JSON.stringify(['op', 'status', 'num', 'avg_current_temperature']), `changelog header: ${JSON.stringify(head)}`);
+
+  const counts = (await p.locator('[data-testid=change-counts]').innerText()).replace(/,/g, '');
+  const m = counts.match(/(\d+) changes? · \+I (\d+) · -U (\d+) · \+U (\d+) · -D (\d+)/);
+  check(m, `change-counts reads "${counts}"`);
+  const [total, ins, ub, ua, del] = m.slice(1).map(Number);
+  check(total === ins + ub + ua + del && ub === ua && ins >= 1 && ins <= 3, `inconsistent counts: "${counts}"`);
+
+  await p.locator('[data-testid=pause]').click(); // a still result to compare with
+  await p.locator('[data-testid=view-table]').click();
+  const table = await waitForRows(groupBy, 'the GROUP BY table');
+  const csv = await downloadOf(p.locator('[data-testid=download-csv]'));
+  check(/\.csv$/.test(csv.name), `the CSV file is named ${csv.name}`);
+  const lines = csv.text.trim().split(/\r\n/);
+  check(lines[0] === 'status,num,avg_current_temperature', `the CSV header is ${JSON.stringify(lines[0])}`);
+  check(lines.length - 1 === table.rows.length, `the CSV has ${lines.length - 1} rows, the table ${table.rows.length}`);
+  check(JSON.stringify(lines.slice(1).map((l) => l.split(',').slice(0, 2))) === JSON.stringify(table.rows.map((r) => r.slice(0, 2))), `CSV rows ${JSON.stringify(lines.slice(1))} differ from the table ${JSON.stringify(table.rows)}`);
+  const json = await downloadOf(p.locator('[data-testid=download-json]'));
+  let rows;
+  try { rows = JSON.parse(json.text); } catch (e) { throw new Failure(`the JSON download does not parse: ${e.message}`); }
+  check(Array.isArray(rows) && rows.length === table.rows.length, `the JSON holds ${rows?.length} rows, the table ${table.rows.length}`);
+  check(JSON.stringify(Object.keys(rows[0])) === JSON.stringify(['status', 'num', 'avg_current_temperature']), `JSON keys: ${JSON.stringify(Object.keys(rows[0]))}`);
+  check(typeof rows[0].num === 'number' && typeof rows[0].status === 'string', `JSON types: ${JSON.stringify(rows[0])}`);
+  await p.locator('[data-testid=pause]').click();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+const exported = {};
+
+await test('export .zpln then import it gives the same note; .sql too', 'import.png', async () => {
+  await openNote('Sensors');
+  const texts = await noteTexts();
+  // A view setting to carry along.
+  await paragraph(1).locator('[data-testid=collapse]').click();
+  const zpln = await downloadOf(page.locator('[data-testid=export-zpln]'));
+  check(zpln.name === 'Sensors.zpln', `the export is named ${zpln.name}`);
+  let note;
+  try { note = JSON.parse(zpln.text); } catch (e) { throw new Failure(`the .zpln does not parse: ${e.message}`); }
+  check(note.name === 'Sensors', `name is ${JSON.stringify(note.name)}`);
+  check(note.config && typeof note.config === 'object' && note.info && typeof note.info === 'object', 'no config/info objects');
+  check(Array.isArray(note.paragraphs) && note.paragraphs.length === WALKTHROUGH.length, 'paragraphs is not the walkthrough list');
+  note.paragraphs.forEach((p, i) => {
+    check(p.text === WALKTHROUGH[i], `paragraphs[${i}].text differs: ${JSON.stringify(p.text)}`);
+    check(typeof p.id === 'string' && p.id && p.config && typeof p.config === 'object', `paragraphs[${i}] lacks id or config`);
+  });
+  exported.zpln = zpln;
+
+  await page.locator('[data-testid=import-file]').setInputFiles({ name: zpln.name, mimeType: 'application/json', buffer: Buffer.from(zpln.text) });
+  await until(async () => (await noteItems().count()) === 3, { what: 'the imported note in the list' });
+  check((await currentNoteName()) === 'Sensors', `the imported note is named "${await currentNoteName()}"`);
+  // Paragraph 2 came back collapsed, so compare texts with it expanded.
+  check((await paragraph(1).locator('[data-testid=editor]').count()) === 0, 'the collapsed paragraph came back expanded');
+  await paragraph(1).locator('[data-testid=collapse]').click();
+  check(JSON.stringify(await noteTexts()) === JSON.stringify(texts), `imported texts differ: ${JSON.stringify(await noteTexts())}`);
+  check(/Imported/.test((await noticeText()) ?? ''), `the notice reads ${JSON.stringify(await noticeText())}`);
+
+  const sql = await downloadOf(page.locator('[data-testid=export-sql]'));
+  check(sql.name === 'Sensors.sql', `the script is named ${sql.name}`);
+  check(sql.text.includes("-- %flink.ssql(type=update)\nSELECT * FROM sensor_data;\n"), 'the script lacks the SELECT paragraph');
+  await page.locator('[data-testid=import-file]').setInputFiles({ name: 'Sensors-script.sql', mimeType: 'text/plain', buffer: Buffer.from(sql.text) });
+  await until(async () => (await currentNoteName()) === 'Sensors-script', { what: 'the imported script to open' });
+  const norm = (ts) => JSON.stringify(ts.map((t) => t.trimEnd().replace(/;$/, '')));
+  check(norm(await noteTexts()) === norm(texts), `the script came back as ${JSON.stringify(await noteTexts())}`);
+});
+
+await test('bad import files say what is wrong and change nothing', null, async () => {
+  const before = await noteNames();
+  const cases = [
+    ['broken.zpln', '{"name": "x", paragraphs', /broken\.zpln is not JSON/],
+    ['other.json', '{"cells": []}', /other\.json is not a Zeppelin note: it has no "paragraphs" list/],
+    ['list.zpln', '[1, 2]', /not a Zeppelin note/],
+    ['empty.sql', '-- nothing here\n', /empty\.sql holds no SQL statement/],
+  ];
+  for (const [name, text, re] of cases) {
+    await page.locator('[data-testid=import-file]').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(text) });
+    await until(async () => re.test((await noticeText()) ?? ''), { what: `the notice for ${name} (reads ${JSON.stringify(await noticeText())})` });
+  }
+  check(JSON.stringify(await noteNames()) === JSON.stringify(before), `bad imports changed the notes: ${JSON.stringify(await noteNames())}`);
+  await page.locator('[data-testid=notice-dismiss]').click();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Reloads
+
+await test('reload: notes, texts and view settings come back; jobs do not', 'reload.png', async () => {
+  await openNote('Scratch');
+  const texts = await noteTexts();
+  const names = await noteNames();
+  await paragraph(groupBy).locator('[data-testid=view-bar]').click();
+  await sleep(300); // autosave runs after the change settles
+  await page.reload({ waitUntil: 'load' });
+  await page.locator('[data-testid=paragraph]').first().waitFor({ timeout: LOAD_TIMEOUT });
+  check(JSON.stringify(await noteNames()) === JSON.stringify(names), `notes after reload: ${JSON.stringify(await noteNames())}`);
+  check((await currentNoteName()) === 'Scratch', `the open note after reload is "${await currentNoteName()}"`);
+  const after = await noteTexts();
+  // The markdown paragraph is collapsed (no editor), so compare the others.
+  check(after.length === texts.length && after.every((t, i) => t === texts[i]), `texts after reload: ${JSON.stringify(after)}`);
+  const statuses = await allStatuses();
+  check(statuses.every((s) => s === 'ready'), `statuses after reload: ${JSON.stringify(statuses)}`);
+  check((await page.locator('[data-testid=jobs] [data-job]').count()) === 0, 'jobs came back after the reload');
+  check((await page.locator('[data-testid=markdown]').count()) === 1, 'the markdown paragraph does not render after reload');
+  // The paragraph remembers its bar chart view: run the table it needs and its query.
+  await paragraph(0).locator('[data-testid=run]').click();
+  await waitForStatus(0, /done/i, 'CREATE TABLE after reload');
+  await paragraph(groupBy).locator('[data-testid=run]').click();
+  await paragraph(groupBy).locator('canvas[data-testid=bar-chart]').waitFor();
+  const x = await paragraph(groupBy).locator('[data-testid=chart-x]').inputValue();
+  const y = await paragraph(groupBy).locator('[data-testid=chart-y]').inputValue();
+  check(x === 'status' && y === 'num', `the chart's columns after reload are ${x}/${y}, expected status/num`);
+});
+
+await test('unreadable saved notes give a clear message and a fresh start', null, async () => {
+  const broken = '{"version": 1, "current": 0, "notes": [{"name": 5}]}';
+  await page.evaluate((b) => localStorage.setItem('sluice.notebook', b), broken);
+  await page.reload({ waitUntil: 'load' });
+  await page.locator('[data-testid=paragraph]').first().waitFor({ timeout: LOAD_TIMEOUT });
+  const notice = (await noticeText()) ?? '';
+  check(/could not be read/.test(notice) && /sluice\.notebook\.unreadable/.test(notice), `the notice reads ${JSON.stringify(notice)}`);
+  check(JSON.stringify(await noteNames()) === '["Sensors"]', `notes after a bad load: ${JSON.stringify(await noteNames())}`);
+  check((await page.evaluate(() => localStorage.getItem('sluice.notebook.unreadable'))) === broken, 'the unreadable text was not kept aside');
+  for (const bad of ['{not json', '[]', '{"version": 99}']) {
+    await page.evaluate((b) => localStorage.setItem('sluice.notebook', b), bad);
+    await page.reload({ waitUntil: 'load' });
+    await page.locator('[data-testid=paragraph]').first().waitFor({ timeout: LOAD_TIMEOUT });
+    check(/could not be read/.test((await noticeText()) ?? ''), `no notice for saved text ${bad}`);
+  }
+});
+
+await test('run all runs the walkthrough top to bottom; stop all cancels its jobs', 'run-all.png', async () => {
+  check((await currentNoteName()) === 'Sensors', 'the Sensors note is not open');
+  await page.locator('[data-testid=run-all]').click();
+  await waitForStatus(1, /running/i, 'SELECT * to run');
+  const statuses = await allStatuses();
+  check(JSON.stringify(statuses) === JSON.stringify(['done', 'running', 'running', 'done', 'running']), `statuses after run all: ${JSON.stringify(statuses)}`);
+  for (const t of ['sensor_data', 'sensor_state']) {
+    await until(async () => (await page.locator(`[data-testid=catalog] [data-table=${t}]`).count()) === 1, { what: `${t} in the catalog` });
+  }
+  const warnings = await paragraph(4).locator('[data-testid=message]').allInnerTexts();
+  check(warnings.some((w) => /warning/.test(w) && /`num`/.test(w)), `the INSERT INTO shows no warning naming num: ${JSON.stringify(warnings)}`);
+  await waitForRows(1, 'rows in the SELECT * result');
+  await page.locator('[data-testid=stop-all]').click();
+  await until(async () => (await allStatuses()).filter((s) => s === 'running').length === 0, { what: 'every job to stop' });
+  check(JSON.stringify(await allStatuses()) === JSON.stringify(['done', 'stopped', 'stopped', 'done', 'stopped']), `statuses after stop all: ${JSON.stringify(await allStatuses())}`);
+});
+
+await test('dark theme follows the system until toggled, is remembered, and fits 1280×800', 'dark.png', async () => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const background = () => page.evaluate(() => {
+    const [r, g, b] = getComputedStyle(document.documentElement).backgroundColor.match(/\d+/g).map(Number);
+    return (r + g + b) / 3;
+  });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  check((await background()) < 60, `with a dark system the page background is ${await background()} bright`);
+  await page.emulateMedia({ colorScheme: 'light' });
+  check((await background()) > 200, `with a light system the page background is ${await background()} bright`);
+  await page.locator('[data-testid=theme-toggle]').click();
+  await until(async () => (await background()) < 60, { what: 'the toggle to turn the page dark' });
+  await page.reload({ waitUntil: 'load' });
+  await page.locator('[data-testid=paragraph]').first().waitFor({ timeout: LOAD_TIMEOUT });
+  check((await background()) < 60, 'the dark choice was not remembered over a reload');
+  // Something to look at: the walkthrough running, its bar chart in dark colours.
+  await page.locator('[data-testid=run-all]').click();
+  await waitForRows(1, 'rows in the SELECT * result');
+  await paragraph(1).locator('[data-testid=view-bar]').click();
+  await paragraph(1).locator('[data-testid=chart-x]').selectOption('status');
+  await sleep(800);
+  const c = await canvasFacts(1);
+  check(c && c.colored > 500, `the dark bar chart shows ${c?.colored} bar-colored pixels`);
+  const bg = parseInt(c.background.slice(0, 2), 16);
+  check(bg < 80, `the dark chart's background is #${c.background}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `the page is ${overflow} px wider than a 1280 px window`);
+  await page.screenshot({ path: path.join(shots, 'dark-1280.png') });
+  await page.locator('[data-testid=theme-toggle]').click();
+  await until(async () => (await background()) > 200, { what: 'the toggle to turn the page light again' });
+  await page.screenshot({ path: path.join(shots, 'light-1280.png') });
 });
 
 await context.close().catch(() => {});

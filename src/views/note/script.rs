@@ -43,13 +43,19 @@ fn one_line(s: &str) -> String {
     s.replace(['\n', '\r'], " ")
 }
 
-/// Reads a script back into a note named `name`; `new_id` gives each paragraph its id.
-pub fn from_sql(text: &str, name: &str, mut new_id: impl FnMut() -> String) -> Result<NoteDoc, String> {
+/// Reads a script back into a note named after the file (`Sensors.sql` → `Sensors`); `new_id`
+/// gives each paragraph its id.
+pub fn from_sql(text: &str, file_name: &str, mut new_id: impl FnMut() -> String) -> Result<NoteDoc, String> {
     let text = text.replace("\r\n", "\n");
     let paragraphs = if text.lines().any(|l| l.starts_with(MARKER)) { by_markers(&text) } else { by_statements(&text) };
     if paragraphs.is_empty() {
-        return Err(format!("{name} holds no SQL statement"));
+        return Err(format!("{file_name} holds no SQL statement"));
     }
+    let name = match file_name.rsplit_once('.') {
+        Some((stem, _)) if !stem.trim().is_empty() => stem,
+        _ if !file_name.trim().is_empty() => file_name,
+        _ => "Imported script",
+    };
     Ok(NoteDoc { name: name.to_string(), paragraphs: paragraphs.into_iter().map(|t| ParagraphDoc::new(new_id(), t)).collect() })
 }
 
@@ -161,7 +167,7 @@ mod tests {
         assert!(sql.starts_with("-- Sluice note: Sensors\n\n-- %md\n-- # Sensors\n--\n-- The *tour*.\n\n-- %flink.ssql\nCREATE TABLE sensor_data ("));
         assert!(sql.contains("\n-- %flink.ssql(type=update)\nSELECT * FROM sensor_data;\n"));
         assert!(sql.contains("    'json.timestamp-format.standard' = 'ISO-8601'\n);\n"));
-        let back = from_sql(&sql, "Sensors", ids()).unwrap();
+        let back = from_sql(&sql, "Sensors.sql", ids()).unwrap();
         assert_eq!(back.name, "Sensors");
         assert_eq!(normalized(&back), normalized(&note));
     }
