@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use super::files;
 use super::notebook::{NoteState, Notebook};
 use super::paragraph::{Paragraph, ParagraphActions, Status};
-use crate::views::note::{script, seed, zeppelin};
+use crate::export::{flink_script, ExportOptions};
+use crate::views::note::{seed, zeppelin};
 
 #[component]
 pub fn NoteView(notebook: Notebook, note: NoteState, tick: RwSignal<u64>) -> impl IntoView {
@@ -30,7 +31,13 @@ pub fn NoteView(notebook: Notebook, note: NoteState, tick: RwSignal<u64>) -> imp
         let result = if zpln {
             files::download(&format!("{stem}.zpln"), "application/json", &zeppelin::to_zpln(&doc))
         } else {
-            files::download(&format!("{stem}.sql"), "application/sql", &script::to_sql(&doc))
+            // For Flink: what it would refuse is rewritten (the narrowing CAST); the studio's
+            // queries stay, so the script reads back as the same note.
+            let texts: Vec<&str> = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
+            let options = ExportOptions { include_queries: true, ..ExportOptions::default() };
+            flink_script(&doc.name, &texts, &options)
+                .map_err(|e| format!("{} cannot be exported for Flink: {e}", doc.name))
+                .and_then(|script| files::download(&format!("{stem}.sql"), "application/sql", &script))
         };
         if let Err(e) = result {
             notebook.warn(e);
@@ -59,7 +66,7 @@ pub fn NoteView(notebook: Notebook, note: NoteState, tick: RwSignal<u64>) -> imp
                 <button data-testid="stop-all" title="Cancel every running job of this note" on:click=move |_| note.stop_all()>"■ Stop all"</button>
             </Show>
             <button data-testid="export-zpln" title="Download as a Zeppelin note" on:click=move |_| export(true)>"⤓ .zpln"</button>
-            <button data-testid="export-sql" title="Download as a Flink SQL script" on:click=move |_| export(false)>"⤓ .sql"</button>
+            <button data-testid="export-sql" title="Download as a Flink SQL script (the CASTs Flink needs written out)" on:click=move |_| export(false)>"⤓ .sql"</button>
         </div>
         <For each=move || note.paragraphs.get() key=|p| p.id let:p>
             <Paragraph state=p tick=tick actions=actions />

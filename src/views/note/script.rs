@@ -1,96 +1,76 @@
-//! Notes as plain Flink SQL scripts (`.sql`), for the Flink SQL client or `sluice run`. Each
-//! paragraph is preceded by its interpreter line as a comment (`-- %flink.ssql(type=update)`),
-//! which Flink skips and which lets Sluice read the script back paragraph by paragraph; `%md`
-//! paragraphs become comments. A script without such lines (one written by hand) is read as
-//! one paragraph per statement.
+//! Notes from SQL scripts (`.sql`). The page exports a note for Flink with
+//! [`crate::export::flink_script`] (statements as written, the narrowing `CAST`s Flink needs,
+//! `%md` as comments), which marks each paragraph with a `-- Paragraph N (%flink.ssql…)`
+//! comment; reading such a script gives the note back paragraph by paragraph, its name from the
+//! script's first line. A script without those marks (one written by hand) is read as one
+//! paragraph per statement.
 
-use super::{body, interpreter, is_markdown, NoteDoc, ParagraphDoc};
+use super::{interpreter, NoteDoc, ParagraphDoc};
 
-const MARKER: &str = "-- %";
+const NAME_LINE: &str = "-- Flink SQL script exported by Sluice from the note \"";
+const PARAGRAPH_MARK: &str = "-- Paragraph ";
 
-/// The note as a SQL script: every statement ends with `;`.
-pub fn to_sql(note: &NoteDoc) -> String {
-    let mut out = format!("-- Sluice note: {}\n", one_line(&note.name));
-    for p in &note.paragraphs {
-        let header = p.text.trim_start().lines().next().filter(|l| l.trim_start().starts_with('%')).map(str::trim).unwrap_or("%flink.ssql");
-        let body = body(&p.text).trim_matches(|c: char| c == '\n' || c == '\r' || c == ' ' || c == '\t');
-        if body.is_empty() {
-            continue;
-        }
-        out.push('\n');
-        out.push_str("-- ");
-        out.push_str(header);
-        out.push('\n');
-        if is_markdown(&p.text) || (interpreter(&p.text).is_some() && !interpreter(&p.text).is_some_and(|i| i.starts_with("flink"))) {
-            // Not SQL: keep it, commented out.
-            for line in body.lines() {
-                out.push_str(if line.is_empty() { "--" } else { "-- " });
-                out.push_str(line);
-                out.push('\n');
-            }
-            continue;
-        }
-        out.push_str(body);
-        if !body.ends_with(';') {
-            out.push(';');
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn one_line(s: &str) -> String {
-    s.replace(['\n', '\r'], " ")
-}
-
-/// Reads a script back into a note named after the file (`Sensors.sql` → `Sensors`); `new_id`
-/// gives each paragraph its id.
+/// Reads a script into a note named as the script says, else after the file (`Sensors.sql` →
+/// `Sensors`); `new_id` gives each paragraph its id.
 pub fn from_sql(text: &str, file_name: &str, mut new_id: impl FnMut() -> String) -> Result<NoteDoc, String> {
     let text = text.replace("\r\n", "\n");
-    let paragraphs = if text.lines().any(|l| l.starts_with(MARKER)) { by_markers(&text) } else { by_statements(&text) };
+    let marked = text.lines().any(|l| paragraph_header(l).is_some());
+    let paragraphs = if marked { by_marks(&text) } else { by_statements(&text) };
     if paragraphs.is_empty() {
         return Err(format!("{file_name} holds no SQL statement"));
     }
-    let name = match file_name.rsplit_once('.') {
-        Some((stem, _)) if !stem.trim().is_empty() => stem,
+    let named = text.lines().next().and_then(|l| l.strip_prefix(NAME_LINE)).and_then(|l| l.strip_suffix("\".")).filter(|n| !n.trim().is_empty());
+    let name = match (named, file_name.rsplit_once('.')) {
+        (Some(name), _) => name,
+        (None, Some((stem, _))) if !stem.trim().is_empty() => stem,
         _ if !file_name.trim().is_empty() => file_name,
         _ => "Imported script",
     };
     Ok(NoteDoc { name: name.to_string(), paragraphs: paragraphs.into_iter().map(|t| ParagraphDoc::new(new_id(), t)).collect() })
 }
 
-fn by_markers(text: &str) -> Vec<String> {
+/// `-- Paragraph 2 (%flink.ssql(type=update))` → `Some("%flink.ssql(type=update)")`;
+/// `-- Paragraph 2` → `Some("%flink.ssql")`.
+fn paragraph_header(line: &str) -> Option<String> {
+    let rest = line.strip_prefix(PARAGRAPH_MARK)?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    match rest[digits..].trim() {
+        "" => Some("%flink.ssql".into()),
+        header => header.strip_prefix('(').and_then(|h| h.strip_suffix(')')).filter(|h| h.starts_with('%')).map(str::to_string),
+    }
+}
+
+fn by_marks(text: &str) -> Vec<String> {
     let mut paragraphs = Vec::new();
     let mut current: Option<(String, Vec<&str>)> = None;
-    let flush = |p: Option<(String, Vec<&str>)>, out: &mut Vec<String>| {
+    let finish = |p: Option<(String, Vec<&str>)>, out: &mut Vec<String>| {
         let Some((header, lines)) = p else { return };
-        let markdown = interpreter(&header).is_some_and(|i| !i.starts_with("flink"));
-        let lines: Vec<String> = if markdown {
-            lines.iter().map(|l| l.strip_prefix("-- ").or_else(|| l.strip_prefix("--")).unwrap_or(l).to_string()).collect()
+        let sql = interpreter(&header).is_some_and(|i| i.starts_with("flink") && i != "flink.md");
+        if sql {
+            // SET lines the export derives from paragraph properties; the header keeps them.
+            let body: Vec<&str> = lines
+                .into_iter()
+                .filter(|l| !(l.starts_with("SET 'execution.runtime-mode'") || l.starts_with("SET 'parallelism.default'")))
+                .collect();
+            out.push(format!("{header}\n\n{}", body.join("\n").trim_matches('\n').trim_end()));
         } else {
-            lines.iter().map(|l| l.to_string()).collect()
-        };
-        let body = lines.join("\n");
-        let body = body.trim_matches('\n').trim_end();
-        if markdown {
-            out.push(format!("{header}\n{body}"));
-        } else {
-            out.push(format!("{header}\n\n{body}"));
+            // Markdown and other text came out as comments.
+            let body: Vec<&str> = lines.into_iter().map(|l| l.strip_prefix("-- ").or_else(|| l.strip_prefix("--")).unwrap_or(l)).collect();
+            out.push(format!("{header}\n{}", body.join("\n").trim_matches('\n').trim_end()));
         }
     };
     for line in text.lines() {
-        if let Some(rest) = line.strip_prefix("-- ") {
-            if rest.starts_with('%') {
-                flush(current.take(), &mut paragraphs);
-                current = Some((rest.trim().to_string(), Vec::new()));
-                continue;
-            }
-        }
-        if let Some((_, lines)) = &mut current {
+        if let Some(header) = paragraph_header(line) {
+            finish(current.take(), &mut paragraphs);
+            current = Some((header, Vec::new()));
+        } else if let Some((_, lines)) = &mut current {
             lines.push(line);
         }
     }
-    flush(current.take(), &mut paragraphs);
+    finish(current.take(), &mut paragraphs);
     paragraphs
 }
 
@@ -144,6 +124,7 @@ fn by_statements(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::{flink_script, ExportOptions};
     use crate::views::note::seed;
 
     fn ids() -> impl FnMut() -> String {
@@ -155,27 +136,32 @@ mod tests {
     }
 
     /// What survives a script: the text, with every statement ending in `;`.
-    fn normalized(note: &NoteDoc) -> Vec<String> {
-        note.paragraphs.iter().map(|p| p.text.trim_end().trim_end_matches(';').to_string()).collect()
+    fn normalized(texts: &[&str]) -> Vec<String> {
+        texts.iter().map(|t| t.trim_end().trim_end_matches(';').to_string()).collect()
     }
 
     #[test]
-    fn a_note_goes_to_a_script_and_back() {
-        let mut note = seed::sensors(ids());
-        note.paragraphs.insert(0, ParagraphDoc::new("md".into(), "%md\n# Sensors\n\nThe *tour*."));
-        let sql = to_sql(&note);
-        assert!(sql.starts_with("-- Sluice note: Sensors\n\n-- %md\n-- # Sensors\n--\n-- The *tour*.\n\n-- %flink.ssql\nCREATE TABLE sensor_data ("));
-        assert!(sql.contains("\n-- %flink.ssql(type=update)\nSELECT * FROM sensor_data;\n"));
-        assert!(sql.contains("    'json.timestamp-format.standard' = 'ISO-8601'\n);\n"));
-        let back = from_sql(&sql, "Sensors.sql", ids()).unwrap();
+    fn an_exported_note_reads_back_with_flinks_cast() {
+        let mut texts: Vec<&str> = seed::WALKTHROUGH.to_vec();
+        texts.insert(0, "%md\n# Sensors\n\nThe *tour*.");
+        let options = ExportOptions { include_queries: true, ..ExportOptions::default() };
+        let sql = flink_script("Sensors", &texts, &options).unwrap();
+        assert!(sql.contains("CAST(COUNT(*) AS INT) AS num"));
+        let back = from_sql(&sql, "whatever.sql", ids()).unwrap();
         assert_eq!(back.name, "Sensors");
-        assert_eq!(normalized(&back), normalized(&note));
+        let back_texts: Vec<&str> = back.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        // Only the INSERT (the last paragraph) is rewritten; the window query keeps its COUNT(*).
+        let insert = texts[5].replace("COUNT(*) AS num", "CAST(COUNT(*) AS INT) AS num");
+        let mut expected = texts.clone();
+        expected[5] = &insert;
+        assert_eq!(normalized(&back_texts), normalized(&expected));
     }
 
     #[test]
     fn a_hand_written_script_is_one_paragraph_per_statement() {
         let sql = "-- setup\nCREATE TABLE t (a INT, s STRING) WITH ('connector' = 'datagen');\n/* ; */ SELECT ';' AS x, a FROM t -- trailing ;\n;\n\n";
-        let note = from_sql(sql, "script", ids()).unwrap();
+        let note = from_sql(sql, "script.sql", ids()).unwrap();
+        assert_eq!(note.name, "script");
         let texts: Vec<_> = note.paragraphs.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(
             texts,
@@ -184,7 +170,15 @@ mod tests {
                 "%flink.ssql\n\n/* ; */ SELECT ';' AS x, a FROM t -- trailing ;\n;"
             ]
         );
-        assert_eq!(from_sql("SELECT 1", "s", ids()).unwrap().paragraphs[0].text, "%flink.ssql\n\nSELECT 1");
+        assert_eq!(from_sql("SELECT 1", "s.sql", ids()).unwrap().paragraphs[0].text, "%flink.ssql\n\nSELECT 1");
         assert_eq!(from_sql("-- nothing\n", "empty.sql", ids()).unwrap_err(), "empty.sql holds no SQL statement");
+    }
+
+    #[test]
+    fn paragraph_marks_carry_their_interpreter_line() {
+        assert_eq!(paragraph_header("-- Paragraph 12 (%flink.ssql(type=update))").as_deref(), Some("%flink.ssql(type=update)"));
+        assert_eq!(paragraph_header("-- Paragraph 3").as_deref(), Some("%flink.ssql"));
+        assert_eq!(paragraph_header("-- Paragraph of text"), None);
+        assert_eq!(paragraph_header("-- Paragraph 3 (not a header)"), None);
     }
 }
