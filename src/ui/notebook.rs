@@ -58,8 +58,8 @@ impl NoteState {
     }
 
     /// Tracked, so autosave follows every change.
-    pub fn to_doc(&self) -> NoteDoc {
-        NoteDoc { name: self.name.get(), paragraphs: self.paragraphs.get().iter().map(ParagraphState::to_doc).collect() }
+    pub fn to_doc(self) -> NoteDoc {
+        NoteDoc { name: self.name.get(), paragraphs: self.paragraphs.get().iter().map(|p| p.to_doc()).collect() }
     }
 
     pub fn add_paragraph(&self, text: &str) {
@@ -147,12 +147,12 @@ impl Notebook {
     }
 
     /// What autosave writes (tracked).
-    pub fn to_saved(&self) -> SavedNotebook {
+    pub fn to_saved(self) -> SavedNotebook {
         let current = self.current.get();
         self.notes.with(|notes| SavedNotebook {
             version: VERSION,
             current: notes.iter().position(|n| n.key == current).unwrap_or(0),
-            notes: notes.iter().map(NoteState::to_doc).collect(),
+            notes: notes.iter().map(|n| n.to_doc()).collect(),
         })
     }
 

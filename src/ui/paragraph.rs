@@ -80,7 +80,7 @@ impl ParagraphState {
     }
 
     /// What is saved and exported (tracked, so autosave follows every change).
-    pub fn to_doc(&self) -> ParagraphDoc {
+    pub fn to_doc(self) -> ParagraphDoc {
         ParagraphDoc {
             id: self.doc_id.get_value(),
             text: self.text.get(),

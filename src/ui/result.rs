@@ -153,6 +153,9 @@ fn ResultTableView(p: ParagraphState, columns: Signal<Vec<ColumnInfo>>) -> impl 
                 <tbody>{body}</tbody>
             </table>
         </div>
+        <Show when=move || { p.version.get(); with_output(p.id, |o| o.is_some_and(|o| o.table.is_empty())) }>
+            <div class="kept" data-testid="no-rows">{move || if p.job.get().is_some() { "No rows yet: waiting for the query's first result." } else { "No rows." }}</div>
+        </Show>
     }
 }
 
