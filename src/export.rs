@@ -159,25 +159,20 @@ pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &
     Ok(out)
 }
 
-/// A note read from a file: a Zeppelin `.zpln`/`note.json` (its name and paragraphs' text) or a
+/// A note read from a file: a Zeppelin `.zpln`/`note.json` (read as the studio imports it) or a
 /// SQL script, where a line starting with `%` begins a new paragraph.
 pub fn read_note(file_name: &str, content: &str) -> Result<(String, Vec<String>), String> {
+    if content.trim_start().starts_with('{') {
+        let mut n = 0;
+        let note = crate::views::note::zeppelin::from_zpln(content, file_name, || {
+            n += 1;
+            format!("paragraph_{n}")
+        })?;
+        let paragraphs = note.paragraphs.into_iter().map(|p| p.text).filter(|t| !t.trim().is_empty()).collect();
+        return Ok((note.name, paragraphs));
+    }
     let stem = file_name.rsplit('/').next().unwrap_or(file_name);
     let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s).to_string();
-    if content.trim_start().starts_with('{') {
-        let json: serde_json::Value = serde_json::from_str(content).map_err(|e| format!("{file_name} is not a Zeppelin note: {e}"))?;
-        let name = json.get("name").and_then(|n| n.as_str()).map_or(stem, str::to_string);
-        let paragraphs = json
-            .get("paragraphs")
-            .and_then(|p| p.as_array())
-            .ok_or_else(|| format!("{file_name} is not a Zeppelin note: it has no \"paragraphs\" list"))?
-            .iter()
-            .filter_map(|p| p.get("text").and_then(|t| t.as_str()))
-            .filter(|t| !t.trim().is_empty())
-            .map(str::to_string)
-            .collect();
-        return Ok((name, paragraphs));
-    }
     let mut paragraphs: Vec<String> = Vec::new();
     for line in content.split_inclusive('\n') {
         match paragraphs.last_mut() {
@@ -364,6 +359,7 @@ mod tests {
         assert_eq!(name, "app");
         assert_eq!(paragraphs, ["-- intro\n", "%flink.ssql\nCREATE TABLE t (a INT);\n", "%flink.bsql\nSELECT 1;\n"]);
         assert!(read_note("x.zpln", "{\"name\": 1}").is_err());
+        assert!(read_note("x.zpln", "{\"paragraphs\": [1]}").is_err());
     }
 
     #[test]

@@ -44,3 +44,20 @@ fn a_paragraph_without_its_tables_is_refused_by_number() {
     assert_eq!(code, 2);
     assert!(err.contains("has 4 paragraphs"), "{err}");
 }
+
+#[test]
+fn a_note_exported_as_zeppelin_reads_back_the_same() {
+    let (code, zpln, err) = export(&["--zpln", "--paragraphs", "1,3,4"]);
+    assert_eq!(code, 0, "{err}");
+    let note: serde_json::Value = serde_json::from_str(&zpln).unwrap();
+    let texts: Vec<&str> = note["paragraphs"].as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap()).collect();
+    assert_eq!(texts.len(), 3);
+    assert!(texts[2].starts_with("%flink.ssql(parallelism=1)\nINSERT INTO b SELECT x FROM a;"), "{texts:?}");
+    // And the Zeppelin note exports to the same Flink script as the SQL note it came from.
+    let path = std::env::temp_dir().join(format!("sluice-export-{}.zpln", std::process::id()));
+    std::fs::write(&path, &zpln).unwrap();
+    let from_zpln = Command::new(env!("CARGO_BIN_EXE_sluice")).args(["export", path.to_str().unwrap()]).output().unwrap();
+    let (_, from_sql, _) = export(&["--paragraphs", "1,3,4"]);
+    let body = |s: &str| s.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&String::from_utf8_lossy(&from_zpln.stdout)), body(&from_sql));
+}

@@ -8,7 +8,7 @@ const USAGE: &str = "\
 usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
                   [--metrics S] [--table] NOTE.zpln|SCRIPT.sql
        sluice export [--kinesis legacy|current:ACCOUNT_ID] [--with-queries] [--paragraphs 1,3,4]
-                     NOTE.zpln|NOTE.sql
+                     [--zpln] NOTE.zpln|NOTE.sql
                                    print the note as a Flink SQL script Apache Flink runs unchanged
        sluice gen RECORDS FILE     write the benchmark's sensor records as JSON lines
        sluice bench [RECORDS]      print engine and decoder throughput (default 5,000,000)
@@ -63,10 +63,12 @@ fn export(args: &[&str]) -> i32 {
     let mut options = ExportOptions::default();
     let mut file = None;
     let mut chosen: Option<Vec<usize>> = None;
+    let mut zeppelin = false;
     let mut args = args.iter();
     while let Some(&arg) = args.next() {
         match arg {
             "--with-queries" => options.include_queries = true,
+            "--zpln" => zeppelin = true,
             "--paragraphs" => {
                 let list = args.next().copied().unwrap_or("");
                 match list.split(',').map(|n| n.trim().parse::<usize>().ok().filter(|n| *n > 0)).collect::<Option<Vec<_>>>() {
@@ -124,6 +126,14 @@ fn export(args: &[&str]) -> i32 {
         .map(|(i, p)| (i + 1, p.as_str()))
         .filter(|(n, _)| chosen.as_ref().is_none_or(|c| c.contains(n)))
         .collect();
+    if zeppelin {
+        // The note as a Zeppelin note (Managed Service for Apache Flink Studio imports these):
+        // paragraph text kept exactly, as the studio's own export keeps it.
+        use crate::views::note::{zeppelin::to_zpln, NoteDoc, ParagraphDoc};
+        let paragraphs = texts.iter().map(|(n, t)| ParagraphDoc::new(format!("paragraph_{n}"), *t)).collect();
+        println!("{}", to_zpln(&NoteDoc { name, paragraphs }));
+        return 0;
+    }
     match flink_script_of(&name, &texts, &options) {
         Ok(script) => {
             print!("{script}");
