@@ -101,6 +101,9 @@ pub struct Session {
     jobs: Vec<Job>,
     /// Set while a `%flink.bsql` paragraph runs.
     batch_paragraph: bool,
+    /// The statement text that created each table or view (whitespace collapsed), so running
+    /// the same paragraph again is not an error.
+    definitions: BTreeMap<String, String>,
     next_job: JobId,
     now_ms: i64,
 }
@@ -145,6 +148,7 @@ impl Session {
             generators: Vec::new(),
             jobs: Vec::new(),
             batch_paragraph: false,
+            definitions: BTreeMap::new(),
             next_job: 1,
             now_ms: 0,
         }
@@ -240,8 +244,8 @@ impl Session {
             Statement::CreateTable(ddl) => {
                 let name = &ddl.name.value;
                 if self.catalog.contains(name) {
-                    if ddl.if_not_exists {
-                        return Ok(done(format!("Table `{name}` already exists; nothing changed.")));
+                    if ddl.if_not_exists || self.definitions.get(name) == Some(&normalized(&located.text)) {
+                        return Ok(done(format!("Table `{name}` already exists as defined here; nothing changed.")));
                     }
                     return Err(SqlError::new(format!("table `{name}` already exists"))
                         .at(located.location)
@@ -253,21 +257,26 @@ impl Session {
                     self.streams.get_or_create(&stream);
                 }
                 self.catalog.add_table(table);
+                self.definitions.insert(name.clone(), normalized(&located.text));
                 Ok(Outcome::Done { message: format!("Table `{name}` has been created."), warnings })
             }
             Statement::CreateView { name, query, if_not_exists, .. } => {
                 if self.catalog.contains(&name.value) {
-                    if *if_not_exists {
-                        return Ok(done(format!("View `{}` already exists; nothing changed.", name.value)));
+                    if *if_not_exists || self.definitions.get(&name.value) == Some(&normalized(&located.text)) {
+                        return Ok(done(format!("View `{}` already exists as defined here; nothing changed.", name.value)));
                     }
                     return Err(SqlError::new(format!("`{}` already exists", name.value)).at(located.location));
                 }
                 let view = crate::plan::planner::plan_view(&self.catalog, &name.value, query)?;
                 self.catalog.add_view(view);
+                self.definitions.insert(name.value.clone(), normalized(&located.text));
                 Ok(done(format!("View `{}` has been created.", name.value)))
             }
             Statement::Drop { name, if_exists, view } => {
                 let dropped = if *view { self.catalog.drop_view(&name.value) } else { self.catalog.drop_table(&name.value) };
+                if dropped {
+                    self.definitions.remove(&name.value);
+                }
                 match (dropped, if_exists) {
                     (true, _) => Ok(done(format!("{} `{}` has been dropped.", if *view { "View" } else { "Table" }, name.value))),
                     (false, true) => Ok(done(format!("`{}` does not exist; nothing changed.", name.value))),
@@ -688,6 +697,11 @@ fn quote_identifiers(text: &str, columns: &[&str]) -> String {
             t => t.to_string(),
         })
         .collect()
+}
+
+/// A statement's text with runs of whitespace collapsed and no trailing `;`.
+fn normalized(text: &str) -> String {
+    text.trim().trim_end_matches(';').split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A Flink duration option (`'1 h'`, `'30min'`, `'10 s'`, `'500 ms'`, `'2d'`, plain milliseconds)

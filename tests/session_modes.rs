@@ -200,3 +200,18 @@ fn a_failing_paragraph_takes_back_the_jobs_it_started() {
     assert!(session.jobs().is_empty(), "{:?}", session.jobs());
     assert_eq!(session.tables().len(), 1, "the CREATE TABLE before the error stays done");
 }
+
+/// Running the same CREATE paragraph again (Run all, twice) is not an error; a different
+/// definition under the same name still is, as in Flink.
+#[test]
+fn rerunning_the_same_create_is_a_no_op() {
+    let mut session = Session::new();
+    session.execute(&format!("%flink.ssql\n\n{TABLE}"), 0).unwrap();
+    let again = session.execute(&format!("%flink.ssql\n{}\n", TABLE.replace('\n', "\n  ")), 0).unwrap();
+    assert!(matches!(&again[0], Outcome::Done { message, .. } if message.contains("nothing changed")), "{again:?}");
+    let other = TABLE.replace("status VARCHAR(6)", "status STRING");
+    let err = session.execute(&other, 0).unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+    session.execute("DROP TABLE sensor_data", 0).unwrap();
+    session.execute(&other, 0).unwrap();
+}
