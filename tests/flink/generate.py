@@ -56,6 +56,46 @@ FROM sensor_data WHERE sensor_id < 6""",
 SELECT window_start, window_end, SUM(num) AS total, MAX(num) AS busiest
 FROM TABLE(TUMBLE(TABLE ten_seconds, DESCRIPTOR(wt), INTERVAL '1' MINUTE))
 GROUP BY window_start, window_end""",
+    "topn_hottest_per_status": """SELECT * FROM (
+  SELECT sensor_id, current_temperature, status, event_time,
+    ROW_NUMBER() OVER (PARTITION BY status ORDER BY current_temperature DESC) AS rownum
+  FROM sensor_data)
+WHERE rownum <= 3""",
+    "topn_hottest_no_rownum": """SELECT sensor_id, current_temperature, status, event_time FROM (
+  SELECT sensor_id, current_temperature, status, event_time,
+    ROW_NUMBER() OVER (PARTITION BY status ORDER BY current_temperature DESC) AS rownum
+  FROM sensor_data)
+WHERE rownum <= 3""",
+    "topn_coolest_offset": """SELECT sensor_id, current_temperature, event_time FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY sensor_id ORDER BY current_temperature) AS rn
+  FROM sensor_data WHERE status <> 'OK')
+WHERE rn BETWEEN 2 AND 3""",
+    "dedup_first_rowtime": """SELECT sensor_id, current_temperature, status, event_time FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY sensor_id ORDER BY event_time ASC) AS rn
+  FROM sensor_data)
+WHERE rn = 1""",
+    "dedup_last_rowtime": """SELECT sensor_id, current_temperature, status, event_time FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY sensor_id ORDER BY event_time DESC) AS rn
+  FROM sensor_data)
+WHERE rn = 1""",
+    "window_topn_after_agg": """SELECT * FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY num DESC, hottest DESC) AS rn
+  FROM (
+    SELECT window_start, window_end, sensor_id, COUNT(*) AS num, MAX(current_temperature) AS hottest
+    FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+    GROUP BY window_start, window_end, sensor_id))
+WHERE rn <= 3""",
+    "window_topn_tvf": """SELECT * FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, status ORDER BY current_temperature DESC) AS rn
+  FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND)))
+WHERE rn <= 2""",
+    "window_dedup_last": """SELECT * FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, status ORDER BY event_time DESC) AS rn
+  FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)))
+WHERE rn <= 1""",
+    "values_table": "SELECT * FROM (VALUES (1, 'a', 1.5), (2, 'bb', 2.25), (3, 'a', -0.5)) AS t(id, name, score)",
+    "values_group_by": """SELECT name, SUM(id) AS total, COUNT(*) AS n
+FROM (VALUES (1, 'a'), (2, 'b'), (3, 'a')) AS t(id, name) GROUP BY name""",
 }
 
 TABLE = f"""CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),
