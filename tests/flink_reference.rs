@@ -214,3 +214,49 @@ fn union_all_into_group_by_matches_flink() {
 fn cascading_windows_over_a_cte_match_flink() {
     check_case("cascading_tumble");
 }
+
+// Top-N, deduplication and their per-window forms (issue 4).
+
+/// With the row number selected, a row entering the top moves the rows below it down:
+/// `-U`/`+U` per moved row, as Flink's `AppendOnlyTopNFunction` emits them.
+#[test]
+fn top_n_with_row_number_changelog_matches_flink() {
+    check_case("topn_hottest_per_status");
+}
+
+/// Without the row number, the row falling out is deleted and the new one inserted.
+#[test]
+fn top_n_without_row_number_changelog_matches_flink() {
+    check_case("topn_hottest_no_rownum");
+}
+
+#[test]
+fn top_n_with_an_offset_matches_flink() {
+    check_case("topn_coolest_offset");
+}
+
+/// Keep-first emits each key's earliest row once the watermark passes it, and drops late rows.
+#[test]
+fn deduplication_keeping_the_first_row_matches_flink() {
+    check_case("dedup_first_rowtime");
+}
+
+#[test]
+fn deduplication_keeping_the_last_row_matches_flink() {
+    check_case("dedup_last_rowtime");
+}
+
+#[test]
+fn window_top_n_after_a_window_aggregate_matches_flink() {
+    check_case("window_topn_after_agg");
+}
+
+#[test]
+fn window_top_n_over_a_window_table_function_matches_flink() {
+    check_case("window_topn_tvf");
+}
+
+#[test]
+fn window_deduplication_matches_flink() {
+    check_case("window_dedup_last");
+}

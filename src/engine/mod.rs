@@ -12,6 +12,7 @@ pub mod group_table;
 pub mod operator;
 pub mod over_aggregate;
 pub mod pipeline;
+pub mod rank;
 pub mod regex;
 pub mod temporal;
 pub mod union;

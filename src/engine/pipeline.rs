@@ -15,7 +15,10 @@ use super::watermark::{WatermarkAssigner, END_OF_INPUT};
 use super::window::slicing::SliceAssigner;
 use super::window::{SessionWindowAggregate, SliceWindowAggregate};
 use crate::plan::catalog::{ColumnKind, TableDef};
-use crate::plan::logical::{Node, Plan, WindowSpec};
+use super::rank::{AppendOnlyTopN, Deduplicate};
+use super::window::rank::{WindowRank, WindowRankKind};
+use super::window::table_function::WindowTableFunction;
+use crate::plan::logical::{Node, Plan, RankStrategy, WindowSpec};
 use crate::plan::Expr;
 use crate::types::{Batch, Column, DataType, Field};
 
@@ -211,9 +214,13 @@ fn has_processing_time_window(plan: &Plan) -> bool {
             input.schema.fields.get(w.time_column).is_some_and(|f| f.ty.proctime) || has_processing_time_window(input)
         }
         Node::Scan { .. } => false,
-        Node::Filter { input, .. } | Node::Project { input, .. } | Node::Aggregate { input, .. } | Node::Over { input, .. } => {
-            has_processing_time_window(input)
-        }
+        Node::Filter { input, .. }
+        | Node::Project { input, .. }
+        | Node::Aggregate { input, .. }
+        | Node::Over { input, .. }
+        | Node::Rank { input, .. }
+        | Node::WindowTvf { input, .. } => has_processing_time_window(input),
+        Node::Values { .. } => false,
         Node::Union { inputs } => inputs.iter().any(has_processing_time_window),
     }
 }
@@ -273,6 +280,52 @@ fn build(plan: &Plan, ops: &mut Vec<Box<dyn Operator>>) -> Result<Arc<TableDef>,
             ops.push(Box::new(OverAggregate::new(window.frame, window.partition.clone(), window.time_column, aggs, input_types)));
             Ok(table)
         }
+        Node::Rank { input, rank } => {
+            if is_updating(input) {
+                return Err(BuildError(
+                    "ROW_NUMBER() over an updating result (e.g. the output of a GROUP BY without a window) is not supported yet".into(),
+                ));
+            }
+            let (start, end) = rank.range.ok_or_else(|| BuildError("ROW_NUMBER() must be filtered to a range of row numbers".into()))?;
+            let table = build(input, ops)?;
+            let input_types: Vec<DataType> = input.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
+            let partition = rank.partition.clone();
+            match rank.strategy {
+                RankStrategy::TopN => {
+                    ops.push(Box::new(AppendOnlyTopN::new(partition, rank.order.clone(), (start, end), rank.output_number, input_types)))
+                }
+                RankStrategy::Deduplicate { keep_last, time_column } => {
+                    ops.push(Box::new(Deduplicate::new(keep_last, time_column, partition, input_types)))
+                }
+                RankStrategy::WindowTopN { end_column } => ops.push(Box::new(WindowRank::new(
+                    WindowRankKind::TopN { start, end },
+                    end_column,
+                    partition,
+                    rank.order.clone(),
+                    input_types,
+                ))),
+                RankStrategy::WindowDeduplicate { end_column, keep_last, time_column } => ops.push(Box::new(WindowRank::new(
+                    WindowRankKind::Deduplicate { keep_last, time_column },
+                    end_column,
+                    partition,
+                    rank.order.clone(),
+                    input_types,
+                ))),
+            }
+            Ok(table)
+        }
+        Node::WindowTvf { input, spec, time_column } => {
+            if is_updating(input) {
+                return Err(BuildError("a window table function cannot read an updating result".into()));
+            }
+            let assigner = SliceAssigner::new(*spec)
+                .ok_or_else(|| BuildError("SESSION windows are only supported with a window aggregation (GROUP BY window_start, window_end)".into()))?;
+            let table = build(input, ops)?;
+            let input_types: Vec<DataType> = input.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
+            ops.push(Box::new(WindowTableFunction::new(assigner, *time_column, input_types)));
+            Ok(table)
+        }
+        Node::Values { .. } => Err(BuildError("VALUES is not supported yet".into())),
         Node::Union { inputs } => {
             let mut branches = Vec::new();
             let mut table: Option<Arc<TableDef>> = None;
@@ -318,7 +371,14 @@ fn unsupported_regexes(e: &Expr) -> Result<(), BuildError> {
 pub fn is_updating(plan: &Plan) -> bool {
     match &plan.node {
         Node::Scan { .. } => false,
-        Node::Filter { input, .. } | Node::Project { input, .. } | Node::Over { input, .. } => is_updating(input),
+        Node::Filter { input, .. } | Node::Project { input, .. } | Node::Over { input, .. } | Node::WindowTvf { input, .. } => {
+            is_updating(input)
+        }
+        Node::Rank { input, rank } => match rank.strategy {
+            RankStrategy::TopN | RankStrategy::Deduplicate { keep_last: true, .. } => true,
+            _ => is_updating(input),
+        },
+        Node::Values { .. } => false,
         Node::Aggregate { input, window, .. } => window.is_none() || is_updating(input),
         Node::Union { inputs } => inputs.iter().any(is_updating),
     }

@@ -828,7 +828,7 @@ impl std::fmt::Display for FnArg {
 }
 
 /// The window an OVER clause names or spells out; `OVER (w …)` refines the named window `w`.
-fn resolve_window(over: &ast::WindowType, named: &[ast::NamedWindowDefinition], location: Location) -> Result<ast::WindowSpec> {
+pub(super) fn resolve_window(over: &ast::WindowType, named: &[ast::NamedWindowDefinition], location: Location) -> Result<ast::WindowSpec> {
     let lookup = |name: &ast::Ident| -> Result<ast::WindowSpec> {
         let mut name = name.clone();
         // A chain of `WINDOW a AS b` is at most as long as the definitions.

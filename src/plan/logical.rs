@@ -55,6 +55,53 @@ pub enum Node {
     /// `agg(…) OVER (PARTITION BY … ORDER BY rowtime ROWS/RANGE … PRECEDING)`: every input row
     /// once the watermark passes it, followed by one column per aggregate over its frame.
     Over { input: Box<Plan>, window: OverWindow, aggs: Vec<AggCall> },
+    /// `ROW_NUMBER() OVER (PARTITION BY … ORDER BY …)` kept to a range of row numbers (Top-N,
+    /// deduplication, and their per-window forms): the input's columns, then the row number.
+    Rank { input: Box<Plan>, rank: Rank },
+    /// A window table function's rows without an aggregate over them: each input row once per
+    /// window it falls in, followed by window_start, window_end and window_time.
+    WindowTvf { input: Box<Plan>, spec: WindowSpec, time_column: usize },
+    /// `VALUES (…), (…)`: a bounded table of constant rows.
+    Values { rows: Vec<Vec<Expr>> },
+}
+
+/// A ranking over the input, as Flink's `Rank`/`Deduplicate`/`WindowRank` nodes describe it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rank {
+    /// Input columns the rows are ranked within (for a window rank, without the window columns).
+    pub partition: Vec<usize>,
+    pub order: Vec<SortKey>,
+    /// The row numbers kept, 1-based and inclusive. `None` until the WHERE above the ranking
+    /// gives it; a ranking without one is not a streaming query Flink runs.
+    pub range: Option<(u64, u64)>,
+    /// Whether the row number is read above. When it is not, Flink emits a shorter changelog
+    /// (a row leaving the top is deleted, instead of every row below it moving up), and the
+    /// number column holds a constant nobody reads.
+    pub output_number: bool,
+    pub strategy: RankStrategy,
+    /// Where `ROW_NUMBER()` is written, for errors found later.
+    pub location: crate::sql::Location,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RankStrategy {
+    /// Top-N over an append-only input (`AppendOnlyTopNFunction`): an updating result.
+    TopN,
+    /// `ROW_NUMBER() … ORDER BY rowtime = 1` (`RowTimeDeduplicate…Function`).
+    Deduplicate { keep_last: bool, time_column: usize },
+    /// Top-N per window over a window's rows (`WindowRankOperator`): final rows, once the
+    /// window ends. `end_column` is the input's `window_end`.
+    WindowTopN { end_column: usize },
+    /// `… = 1` per window, ordered by the rowtime (`WindowDeduplicateOperator`).
+    WindowDeduplicate { end_column: usize, keep_last: bool, time_column: usize },
+}
+
+/// One ORDER BY item of a ranking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SortKey {
+    pub column: usize,
+    pub descending: bool,
+    pub nulls_first: bool,
 }
 
 /// The one window every OVER aggregate of a query is computed on.
@@ -263,6 +310,56 @@ impl Plan {
                 );
                 input.explain_into(out, depth + 1);
             }
+            Node::Rank { input, rank } => {
+                let fields = &input.schema.fields;
+                let partition: Vec<&str> = rank.partition.iter().map(|&i| fields[i].name.as_str()).collect();
+                let order: Vec<String> = rank
+                    .order
+                    .iter()
+                    .map(|k| format!("{} {}", fields[k.column].name, if k.descending { "DESC" } else { "ASC" }))
+                    .collect();
+                let (start, end) = rank.range.unwrap_or((1, u64::MAX));
+                let select = if rank.output_number { names(&self.schema) } else { names(&input.schema) };
+                let _ = match rank.strategy {
+                    RankStrategy::TopN => writeln!(
+                        out,
+                        "{pad}Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart={start}, rankEnd={end}], partitionBy=[{}], orderBy=[{}], select=[{select}])",
+                        partition.join(", "),
+                        order.join(", ")
+                    ),
+                    RankStrategy::Deduplicate { keep_last, .. } => writeln!(
+                        out,
+                        "{pad}Deduplicate(keep=[{}], key=[{}], order=[ROWTIME])",
+                        if keep_last { "LastRow" } else { "FirstRow" },
+                        partition.join(", ")
+                    ),
+                    RankStrategy::WindowTopN { .. } => writeln!(
+                        out,
+                        "{pad}WindowRank(rankType=[ROW_NUMBER], rankRange=[rankStart={start}, rankEnd={end}], partitionBy=[{}], orderBy=[{}], select=[{select}])",
+                        partition.join(", "),
+                        order.join(", ")
+                    ),
+                    RankStrategy::WindowDeduplicate { keep_last, time_column, .. } => writeln!(
+                        out,
+                        "{pad}WindowDeduplicate(keep=[{}], partitionKeys=[{}], orderKey=[{}], order=[ROWTIME])",
+                        if keep_last { "LastRow" } else { "FirstRow" },
+                        partition.join(", "),
+                        fields[time_column].name
+                    ),
+                };
+                input.explain_into(out, depth + 1);
+            }
+            Node::WindowTvf { input, spec, time_column } => {
+                let _ = writeln!(out, "{pad}WindowTableFunction(window=[{spec} on {}])", input.schema.fields[*time_column].name);
+                input.explain_into(out, depth + 1);
+            }
+            Node::Values { rows } => {
+                let tuples: Vec<String> = rows
+                    .iter()
+                    .map(|r| format!("{{ {} }}", r.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")))
+                    .collect();
+                let _ = writeln!(out, "{pad}Values(tuples=[[{}]])", tuples.join(", "));
+            }
             Node::Union { inputs } => {
                 let _ = writeln!(out, "{pad}Union(all=[true], union=[{}])", names(&self.schema));
                 for input in inputs {
@@ -276,9 +373,10 @@ impl Plan {
     pub fn scanned_tables(&self) -> Vec<Arc<TableDef>> {
         match &self.node {
             Node::Scan { table } => vec![table.clone()],
-            Node::Filter { input, .. } | Node::Project { input, .. } | Node::Aggregate { input, .. } | Node::Over { input, .. } => {
+            Node::Filter { input, .. } | Node::Project { input, .. } | Node::Aggregate { input, .. } | Node::Over { input, .. } | Node::Rank { input, .. } | Node::WindowTvf { input, .. } => {
                 input.scanned_tables()
             }
+            Node::Values { .. } => Vec::new(),
             Node::Union { inputs } => inputs.iter().flat_map(Plan::scanned_tables).collect(),
         }
     }

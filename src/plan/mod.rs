@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod expr;
 pub mod logical;
 pub mod planner;
+pub mod rank;
 pub mod sink;
 
 pub use catalog::{Catalog, TableDef};

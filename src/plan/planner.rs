@@ -12,7 +12,8 @@ use sqlparser::ast::{self, GroupByExpr, SelectItem, SetExpr, TableFactor};
 use super::bind::{self, function_args, function_name, interval_ms, AggContext, Binder, FnArg, OverContext, WindowBinding};
 use super::catalog::{Catalog, ColumnKind, TableColumn, TableDef, ViewDef, WatermarkSpec};
 use super::expr::{Expr, ExprKind};
-use super::logical::{AggCall, Node, OverWindow, Plan, Schema, SchemaField, WindowAgg, WindowSpec};
+use super::logical::{self, AggCall, Node, OverWindow, Plan, RankStrategy, Schema, SchemaField, SortKey, WindowAgg, WindowSpec};
+use super::rank;
 use crate::sql::ast::{ColumnKind as AstColumnKind, CreateTable};
 use crate::sql::dialect::TableArg;
 use crate::sql::{Location, SqlError};
@@ -123,14 +124,21 @@ impl<'a> Planner<'a> {
         Planner { catalog, ctes: Vec::new() }
     }
 
+    /// Plans a whole query (not a part of one): rankings must have been bounded by now.
     pub fn plan_query(&mut self, query: &ast::Query) -> Result<Plan> {
+        let plan = self.plan_subquery(query)?;
+        rank::finish(plan)
+    }
+
+    /// Plans a query that may be part of a larger one (a CTE, a derived table, a view).
+    pub fn plan_subquery(&mut self, query: &ast::Query) -> Result<Plan> {
         let ctes_before = self.ctes.len();
         if let Some(with) = &query.with {
             if with.recursive {
                 return Err(SqlError::new("WITH RECURSIVE is not supported in streaming queries").at(at(query)));
             }
             for cte in &with.cte_tables {
-                let plan = self.plan_query(&cte.query)?;
+                let plan = self.plan_subquery(&cte.query)?;
                 let plan = rename(plan, &cte.alias.columns.iter().map(|c| c.name.value.clone()).collect::<Vec<_>>(), Some(&cte.alias.name.value))?;
                 self.ctes.push((cte.alias.name.value.clone(), plan));
             }
@@ -220,7 +228,10 @@ impl<'a> Planner<'a> {
                     .at(at(selection))
                     .hint("filter in HAVING or in an outer query"));
             }
-            input = Plan { schema: input.schema.clone(), node: Node::Filter { input: Box::new(input), predicate } };
+            // Over a ranking, the conditions on its row number become its range.
+            if let Some(predicate) = rank::absorb_filter(&mut input, predicate)? {
+                input = Plan { schema: input.schema.clone(), node: Node::Filter { input: Box::new(input), predicate } };
+            }
         }
 
         let group_exprs = match &select.group_by {
@@ -238,6 +249,12 @@ impl<'a> Planner<'a> {
             SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => bind::contains_over(e),
             _ => false,
         });
+        if over && !aggregates && select.projection.iter().any(is_ranking_item) {
+            if let Some(tvf) = &tvf {
+                input = window_table_function(input, tvf);
+            }
+            return self.plan_rank(input, &scope, select);
+        }
         if over && !aggregates {
             if tvf.is_some() {
                 return Err(SqlError::new("OVER aggregation over a window table function is not supported yet")
@@ -293,6 +310,110 @@ impl<'a> Planner<'a> {
             }
         }
         Ok(project(input, exprs, fields))
+    }
+
+    /// `SELECT …, ROW_NUMBER() OVER (PARTITION BY … ORDER BY …) AS rn FROM t`: a [`Node::Rank`]
+    /// below a projection that computes the SELECT list. Its range (and so whether it is a
+    /// Top-N or a deduplication) comes from the WHERE of the query that reads it
+    /// ([`rank::absorb_filter`]).
+    fn plan_rank(&self, input: Plan, scope: &[SchemaField], select: &ast::Select) -> Result<Plan> {
+        let mut rank_call: Option<(&ast::Function, &ast::Expr)> = None;
+        for item in &select.projection {
+            if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item {
+                if let ast::Expr::Function(f) = e {
+                    if f.over.is_some() && is_ranking_function(&function_name(f)) {
+                        if rank_call.is_some() {
+                            return Err(SqlError::new("a SELECT can compute only one ROW_NUMBER()").at(at(e)));
+                        }
+                        rank_call = Some((f, e));
+                        continue;
+                    }
+                }
+                if bind::contains_over(e) {
+                    return Err(SqlError::new("OVER aggregates cannot be combined with ROW_NUMBER() in one SELECT")
+                        .at(at(e))
+                        .hint("compute the OVER aggregate in a separate query"));
+                }
+            }
+        }
+        let Some((f, call)) = rank_call else {
+            return Err(SqlError::new("ROW_NUMBER() must be a whole SELECT item, e.g. ROW_NUMBER() OVER (…) AS rownum").at(at(select)));
+        };
+        let name = function_name(f);
+        if name != "ROW_NUMBER" {
+            return Err(SqlError::new(format!("{name}() on streaming table is not supported currently"))
+                .at(at(call))
+                .hint("Flink 2.3 ranks a stream with ROW_NUMBER() only"));
+        }
+        if !matches!(&f.args, ast::FunctionArguments::None) && !matches!(&f.args, ast::FunctionArguments::List(l) if l.args.is_empty()) {
+            return Err(SqlError::new("ROW_NUMBER() takes no arguments").at(at(call)));
+        }
+        let Some(over) = &f.over else { unreachable!("only OVER calls are ranking items") };
+        let spec = bind::resolve_window(over, &select.named_window, at(call))?;
+        if spec.window_frame.is_some() {
+            return Err(SqlError::new("ROW_NUMBER() does not take a window frame (ROWS/RANGE …)").at(at(call)));
+        }
+        if spec.order_by.is_empty() {
+            return Err(SqlError::new("ROW_NUMBER() needs an ORDER BY in its OVER clause")
+                .at(at(call))
+                .hint("e.g. ROW_NUMBER() OVER (PARTITION BY k ORDER BY x DESC)"));
+        }
+        // Below the ranking: the input's columns, then partition and sort expressions that are
+        // not plain columns.
+        let mut pre_exprs: Vec<Expr> = scope.iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
+        let mut pre_fields: Vec<SchemaField> = scope.to_vec();
+        let mut column_of = |e: Expr| -> usize {
+            if let Some(i) = e.as_column() {
+                return i;
+            }
+            if let Some(i) = pre_exprs.iter().position(|p| *p == e) {
+                return i;
+            }
+            pre_fields.push(SchemaField { name: format!("$f{}", pre_fields.len()), ty: e.ty.clone(), qualifier: None });
+            pre_exprs.push(e);
+            pre_exprs.len() - 1
+        };
+        let mut partition = Vec::new();
+        for p in &spec.partition_by {
+            partition.push(column_of(Binder::new(scope).bind(p)?));
+        }
+        let mut order = Vec::new();
+        for o in &spec.order_by {
+            let descending = match &o.options.sort {
+                None | Some(ast::OrderBySort::Asc) => false,
+                Some(ast::OrderBySort::Desc) => true,
+                Some(ast::OrderBySort::Using(_)) => return Err(SqlError::new("ORDER BY … USING is not Flink SQL").at(at(&o.expr))),
+            };
+            // Flink sorts NULL as the smallest value unless told otherwise.
+            let nulls_first = o.options.nulls_first.unwrap_or(!descending);
+            order.push(SortKey { column: column_of(Binder::new(scope).bind(&o.expr)?), descending, nulls_first });
+        }
+        let pre = project(input, pre_exprs, pre_fields);
+        let number = pre.schema.len();
+        let mut fields = pre.schema.fields.clone();
+        fields.push(SchemaField { name: "w0$o0".into(), ty: SqlType::not_null(DataType::BigInt), qualifier: None });
+        let rank = logical::Rank { partition, order, range: None, output_number: true, strategy: RankStrategy::TopN, location: at(call) };
+        let ranked = Plan { schema: Schema { fields }, node: Node::Rank { input: Box::new(pre), rank } };
+        let mut exprs = Vec::new();
+        let mut out_fields = Vec::new();
+        for (i, item) in select.projection.iter().enumerate() {
+            let (e, name) = match item {
+                SelectItem::Wildcard(_) => {
+                    for (j, f) in scope.iter().enumerate() {
+                        exprs.push(Expr::column(j, f.ty.clone()));
+                        out_fields.push(f.clone());
+                    }
+                    continue;
+                }
+                SelectItem::UnnamedExpr(e) => (e, column_name(e, i)),
+                SelectItem::ExprWithAlias { expr, alias } => (expr, alias.value.clone()),
+                other => return Err(SqlError::new(format!("`{other}` is not supported with ROW_NUMBER()")).at(at(item))),
+            };
+            let bound = if std::ptr::eq(e, call) { Expr::column(number, ranked.schema.fields[number].ty.clone()) } else { Binder::new(scope).bind(e)? };
+            out_fields.push(SchemaField { name, ty: bound.ty.clone(), qualifier: None });
+            exprs.push(bound);
+        }
+        Ok(project(ranked, exprs, out_fields))
     }
 
     /// `SELECT …, agg(…) OVER w … FROM t WINDOW w AS (…)`: an OVER node that appends the
@@ -504,7 +625,7 @@ impl<'a> Planner<'a> {
                 Ok((with_qualifier(plan, &qualifier), None))
             }
             TableFactor::Derived { subquery, alias, .. } => {
-                let plan = self.plan_query(subquery)?;
+                let plan = self.plan_subquery(subquery)?;
                 let plan = match alias {
                     Some(a) => rename(plan, &a.columns.iter().map(|c| c.name.value.clone()).collect::<Vec<_>>(), Some(&a.name.value))?,
                     None => plan,
@@ -529,7 +650,7 @@ impl<'a> Planner<'a> {
         }
         if let Some(view) = self.catalog.view(name) {
             let mut inner = Planner::new(self.catalog);
-            return inner.plan_query(&view.query).map_err(|e| SqlError::new(format!("in view `{name}`: {}", e.message)).at(location));
+            return inner.plan_subquery(&view.query).map_err(|e| SqlError::new(format!("in view `{name}`: {}", e.message)).at(location));
         }
         let Some(table) = self.catalog.table(name) else {
             let mut err = SqlError::new(format!("table `{name}` not found")).at(location);
@@ -634,6 +755,31 @@ fn tvf_args(f: &ast::Function, expected: &[&str]) -> std::result::Result<Vec<Opt
         out[slot] = Some(e.clone());
     }
     Ok(out)
+}
+
+/// The rows of a window table function: the input's columns, then window_start, window_end
+/// and window_time of each window a row falls in.
+fn window_table_function(input: Plan, tvf: &WindowTvf) -> Plan {
+    let mut fields = input.schema.fields.clone();
+    let types = bind::window_types(false, tvf.proctime);
+    for (name, ty) in ["window_start", "window_end", "window_time"].into_iter().zip(types) {
+        fields.push(SchemaField { name: name.to_string(), ty, qualifier: None });
+    }
+    Plan { schema: Schema { fields }, node: Node::WindowTvf { input: Box::new(input), spec: tvf.spec, time_column: tvf.time_column } }
+}
+
+/// Whether a SELECT item is `ROW_NUMBER()`/`RANK()`/`DENSE_RANK()` with OVER.
+fn is_ranking_item(item: &SelectItem) -> bool {
+    match item {
+        SelectItem::UnnamedExpr(ast::Expr::Function(f)) | SelectItem::ExprWithAlias { expr: ast::Expr::Function(f), .. } => {
+            f.over.is_some() && is_ranking_function(&function_name(f))
+        }
+        _ => false,
+    }
+}
+
+fn is_ranking_function(name: &str) -> bool {
+    matches!(name, "ROW_NUMBER" | "RANK" | "DENSE_RANK")
 }
 
 /// `DESCRIPTOR(ts)` → the position of `ts`, which must be an event-time attribute.
@@ -846,7 +992,7 @@ fn key_name(k: &Expr, scope: &[SchemaField], i: usize) -> String {
 
 /// A view's columns, for the catalog.
 pub fn plan_view(catalog: &Catalog, name: &str, query: &ast::Query) -> Result<ViewDef> {
-    let plan = Planner::new(catalog).plan_query(query)?;
+    let plan = Planner::new(catalog).plan_subquery(query)?;
     Ok(ViewDef {
         name: name.to_string(),
         query: Box::new(query.clone()),

@@ -8,7 +8,9 @@
 pub mod late;
 pub mod session;
 pub mod slice_aggregate;
+pub mod rank;
 pub mod slicing;
+pub mod table_function;
 
 pub use session::SessionWindowAggregate;
 pub use slice_aggregate::SliceWindowAggregate;
