@@ -316,6 +316,8 @@ impl Session {
             Statement::ShowTables => Ok(name_table("table name", self.catalog.tables().map(|t| t.name.clone()).collect())),
             Statement::ShowViews => Ok(name_table("view name", self.catalog.views().map(|v| v.name.clone()).collect())),
             Statement::ShowFunctions => Ok(name_table("function name", FUNCTION_NAMES.iter().map(|s| s.to_string()).collect())),
+            Statement::ShowJobs => Ok(self.show_jobs()),
+            Statement::StopJob { id, savepoint, drain, location } => self.stop_job_statement(id, *savepoint, *drain, *location),
             Statement::Describe(name) => self.describe(&name.value, located.location),
             Statement::Explain(inner) => match &inner.statement {
                 Statement::Query(q) | Statement::Insert { query: q, .. } => {
@@ -351,6 +353,51 @@ impl Session {
                 Ok(Outcome::Insert { job, target: target.name.clone(), warnings })
             }
         }
+    }
+
+    /// `SHOW JOBS`: Flink's SQL client columns. A job's id is its Sluice number in Flink's
+    /// 32-hex-digit form; its name is its statement.
+    fn show_jobs(&self) -> Outcome {
+        let columns = vec![
+            info("job id", DataType::Varchar(STRING_LENGTH)),
+            info("job name", DataType::Varchar(STRING_LENGTH)),
+            info("status", DataType::Varchar(STRING_LENGTH)),
+            info("start time", DataType::TimestampLtz(3)),
+        ];
+        let rows = self
+            .jobs
+            .iter()
+            .map(|j| {
+                vec![
+                    Value::Str(flink_job_id(j.id).into()),
+                    Value::Str(j.sql.trim().into()),
+                    Value::Str(job_status(j).into()),
+                    Value::Timestamp(j.started_ms),
+                ]
+            })
+            .collect();
+        Outcome::Table { columns, rows }
+    }
+
+    /// `STOP JOB '<id>'`: cancels a running job (Flink without a savepoint cancels it too).
+    fn stop_job_statement(&mut self, id: &str, savepoint: bool, drain: bool, location: crate::sql::Location) -> Result<Outcome, SqlError> {
+        if savepoint || drain {
+            return Err(SqlError::new(format!("STOP JOB … WITH {} is not supported: Sluice keeps no savepoints", if savepoint { "SAVEPOINT" } else { "DRAIN" }))
+                .at(location)
+                .hint(format!("STOP JOB '{id}' stops the job without one")));
+        }
+        let wanted = parse_job_id(id);
+        let Some(job) = self.jobs.iter_mut().find(|j| Some(j.id) == wanted) else {
+            let ids: Vec<String> = self.jobs.iter().filter(|j| j.running).map(|j| format!("'{}'", flink_job_id(j.id))).collect();
+            let err = SqlError::new(format!("there is no job '{id}'")).at(location);
+            return Err(if ids.is_empty() { err.hint("no job is running; SHOW JOBS lists them") } else { err.hint(format!("running jobs: {}", ids.join(", "))) });
+        };
+        if !job.running {
+            return Err(SqlError::new(format!("job '{id}' is not running (it is {})", job_status(job))).at(location).hint("SHOW JOBS lists the jobs and their status"));
+        }
+        job.running = false;
+        job.stopped = true;
+        Ok(done(format!("Job '{}' has been stopped.", flink_job_id(job.id))))
     }
 
     fn describe(&self, name: &str, location: crate::sql::Location) -> Result<Outcome, SqlError> {
@@ -427,6 +474,7 @@ impl Session {
             sink,
             running: true,
             finished: false,
+            stopped: false,
             error: None,
             started_ms: self.now_ms,
         });
@@ -543,6 +591,7 @@ impl Session {
 
     pub fn stop_job(&mut self, job: JobId) {
         if let Some(j) = self.jobs.iter_mut().find(|j| j.id == job) {
+            j.stopped |= j.running;
             j.running = false;
         }
     }
@@ -636,10 +685,10 @@ struct Job {
     decoder: Decoder,
     sink: JobSink,
     running: bool,
-    #[allow(dead_code)]
     finished: bool,
+    /// Stopped by STOP JOB (or the jobs panel) before its input ended.
+    stopped: bool,
     error: Option<String>,
-    #[allow(dead_code)]
     started_ms: i64,
 }
 
@@ -667,6 +716,35 @@ impl JobSink {
             }
             JobSink::Table(sink) => sink.write(batches, types, streams, now_ms),
         }
+    }
+}
+
+/// A job id as Flink prints one: 32 hex digits.
+fn flink_job_id(id: JobId) -> String {
+    format!("{id:032x}")
+}
+
+/// `STOP JOB '…'` takes the id as SHOW JOBS prints it, or the plain job number.
+fn parse_job_id(text: &str) -> Option<JobId> {
+    let text = text.trim();
+    if text.len() == 32 {
+        return u128::from_str_radix(text, 16).ok().and_then(|v| JobId::try_from(v).ok());
+    }
+    text.parse().ok()
+}
+
+/// Flink's job status names.
+fn job_status(j: &Job) -> &'static str {
+    if j.running {
+        "RUNNING"
+    } else if j.error.is_some() {
+        "FAILED"
+    } else if j.stopped {
+        "CANCELED"
+    } else if j.finished {
+        "FINISHED"
+    } else {
+        "CANCELED"
     }
 }
 

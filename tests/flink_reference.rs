@@ -260,3 +260,9 @@ fn window_top_n_over_a_window_table_function_matches_flink() {
 fn window_deduplication_matches_flink() {
     check_case("window_dedup_last");
 }
+
+/// A window table function read directly: each row once per window, late windows skipped.
+#[test]
+fn hopping_window_rows_without_an_aggregate_match_flink() {
+    check_case("window_tvf_hop_rows");
+}

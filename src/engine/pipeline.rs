@@ -220,7 +220,6 @@ fn has_processing_time_window(plan: &Plan) -> bool {
         | Node::Over { input, .. }
         | Node::Rank { input, .. }
         | Node::WindowTvf { input, .. } => has_processing_time_window(input),
-        Node::Values { .. } => false,
         Node::Union { inputs } => inputs.iter().any(has_processing_time_window),
     }
 }
@@ -321,11 +320,9 @@ fn build(plan: &Plan, ops: &mut Vec<Box<dyn Operator>>) -> Result<Arc<TableDef>,
             let assigner = SliceAssigner::new(*spec)
                 .ok_or_else(|| BuildError("SESSION windows are only supported with a window aggregation (GROUP BY window_start, window_end)".into()))?;
             let table = build(input, ops)?;
-            let input_types: Vec<DataType> = input.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
-            ops.push(Box::new(WindowTableFunction::new(assigner, *time_column, input_types)));
+            ops.push(Box::new(WindowTableFunction::new(assigner, *time_column)));
             Ok(table)
         }
-        Node::Values { .. } => Err(BuildError("VALUES is not supported yet".into())),
         Node::Union { inputs } => {
             let mut branches = Vec::new();
             let mut table: Option<Arc<TableDef>> = None;
@@ -378,7 +375,6 @@ pub fn is_updating(plan: &Plan) -> bool {
             RankStrategy::TopN | RankStrategy::Deduplicate { keep_last: true, .. } => true,
             _ => is_updating(input),
         },
-        Node::Values { .. } => false,
         Node::Aggregate { input, window, .. } => window.is_none() || is_updating(input),
         Node::Union { inputs } => inputs.iter().any(is_updating),
     }

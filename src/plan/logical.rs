@@ -61,8 +61,6 @@ pub enum Node {
     /// A window table function's rows without an aggregate over them: each input row once per
     /// window it falls in, followed by window_start, window_end and window_time.
     WindowTvf { input: Box<Plan>, spec: WindowSpec, time_column: usize },
-    /// `VALUES (…), (…)`: a bounded table of constant rows.
-    Values { rows: Vec<Vec<Expr>> },
 }
 
 /// A ranking over the input, as Flink's `Rank`/`Deduplicate`/`WindowRank` nodes describe it.
@@ -353,13 +351,6 @@ impl Plan {
                 let _ = writeln!(out, "{pad}WindowTableFunction(window=[{spec} on {}])", input.schema.fields[*time_column].name);
                 input.explain_into(out, depth + 1);
             }
-            Node::Values { rows } => {
-                let tuples: Vec<String> = rows
-                    .iter()
-                    .map(|r| format!("{{ {} }}", r.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")))
-                    .collect();
-                let _ = writeln!(out, "{pad}Values(tuples=[[{}]])", tuples.join(", "));
-            }
             Node::Union { inputs } => {
                 let _ = writeln!(out, "{pad}Union(all=[true], union=[{}])", names(&self.schema));
                 for input in inputs {
@@ -376,7 +367,6 @@ impl Plan {
             Node::Filter { input, .. } | Node::Project { input, .. } | Node::Aggregate { input, .. } | Node::Over { input, .. } | Node::Rank { input, .. } | Node::WindowTvf { input, .. } => {
                 input.scanned_tables()
             }
-            Node::Values { .. } => Vec::new(),
             Node::Union { inputs } => inputs.iter().flat_map(Plan::scanned_tables).collect(),
         }
     }

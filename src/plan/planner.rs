@@ -264,10 +264,8 @@ impl<'a> Planner<'a> {
             return self.plan_over(input, &scope, select);
         }
         if !aggregates {
-            if tvf.is_some() {
-                return Err(SqlError::new("a window table function without a window aggregation is not supported yet")
-                    .at(at(&from.relation))
-                    .hint("GROUP BY window_start, window_end, … to aggregate per window"));
+            if let Some(tvf) = &tvf {
+                input = window_table_function(input, tvf);
             }
             return self.plan_projection(input, &scope, &select.projection);
         }

@@ -30,6 +30,10 @@ pub enum Statement {
     ShowTables,
     ShowViews,
     ShowFunctions,
+    /// `SHOW JOBS`, as Flink's SQL client lists the cluster's jobs.
+    ShowJobs,
+    /// `STOP JOB '<id>' [WITH SAVEPOINT] [WITH DRAIN]`.
+    StopJob { id: String, savepoint: bool, drain: bool, location: Location },
     Describe(Ident),
     Explain(Box<Located>),
 }

@@ -51,13 +51,32 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
         let name = parser.parse_object_name(false)?;
         return Ok(Some(Statement::Describe(super::parser::single_ident(&name)?)));
     }
+    if parse_word(parser, "STOP") {
+        if !parse_word(parser, "JOB") {
+            return Err(unexpected(&parser.peek_token(), "JOB"));
+        }
+        let location = super::parser::location_of(&parser.peek_token());
+        let id = parse_quoted(parser, "the job id in quotes, e.g. STOP JOB '1'")?;
+        let (mut savepoint, mut drain) = (false, false);
+        while parser.parse_keyword(Keyword::WITH) {
+            if parse_word(parser, "SAVEPOINT") {
+                savepoint = true;
+            } else if parse_word(parser, "DRAIN") {
+                drain = true;
+            } else {
+                return Err(unexpected(&parser.peek_token(), "SAVEPOINT or DRAIN"));
+            }
+        }
+        return Ok(Some(Statement::StopJob { id, savepoint, drain, location }));
+    }
     if parser.parse_keyword(Keyword::SHOW) {
         let what = parser.next_token();
         let statement = match &what.token {
             Token::Word(w) if w.keyword == Keyword::TABLES => Statement::ShowTables,
             Token::Word(w) if w.keyword == Keyword::VIEWS => Statement::ShowViews,
             Token::Word(w) if w.keyword == Keyword::FUNCTIONS => Statement::ShowFunctions,
-            _ => return Err(unexpected(&what, "TABLES, VIEWS or FUNCTIONS")),
+            Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("JOBS") => Statement::ShowJobs,
+            _ => return Err(unexpected(&what, "TABLES, VIEWS, FUNCTIONS or JOBS")),
         };
         return Ok(Some(statement));
     }

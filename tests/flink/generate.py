@@ -93,6 +93,9 @@ WHERE rn <= 2""",
   SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, status ORDER BY event_time DESC) AS rn
   FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)))
 WHERE rn <= 1""",
+    "window_tvf_hop_rows": """SELECT sensor_id, event_time, window_start, window_end, window_time
+FROM TABLE(HOP(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '5' SECOND, INTERVAL '10' SECOND))
+WHERE sensor_id < 10""",
     "values_table": "SELECT * FROM (VALUES (1, 'a', 1.5), (2, 'bb', 2.25), (3, 'a', -0.5)) AS t(id, name, score)",
     "values_group_by": """SELECT name, SUM(id) AS total, COUNT(*) AS n
 FROM (VALUES (1, 'a'), (2, 'b'), (3, 'a')) AS t(id, name) GROUP BY name""",

@@ -3,23 +3,20 @@
 //! falls in, with window_start, window_end and window_time (end − 1) appended. A window that
 //! has already fired (end − 1 at or behind the watermark the row arrived under) is skipped.
 
-use super::late::LateLog;
 use super::slicing::SliceAssigner;
 use crate::engine::eval::EvalError;
-use crate::engine::operator::{LateRecord, Operator, OperatorMetrics};
-use crate::types::{Batch, Column, ColumnData, DataType};
+use crate::engine::operator::{Operator, OperatorMetrics};
+use crate::types::{Batch, Column, ColumnData};
 
 pub struct WindowTableFunction {
     assigner: SliceAssigner,
     time_column: usize,
-    input_types: Vec<DataType>,
-    late: LateLog,
     metrics: OperatorMetrics,
 }
 
 impl WindowTableFunction {
-    pub fn new(assigner: SliceAssigner, time_column: usize, input_types: Vec<DataType>) -> Self {
-        WindowTableFunction { assigner, time_column, input_types, late: LateLog::default(), metrics: OperatorMetrics::default() }
+    pub fn new(assigner: SliceAssigner, time_column: usize) -> Self {
+        WindowTableFunction { assigner, time_column, metrics: OperatorMetrics::default() }
     }
 }
 
@@ -42,19 +39,11 @@ impl Operator for WindowTableFunction {
             }
             let wm = batch.arrival_watermark(i);
             let slice_end = self.assigner.slice_end(times[i]);
-            let mut any = false;
             for end in self.assigner.window_ends(slice_end) {
-                if end - 1 <= wm {
-                    continue;
-                }
-                any = true;
                 rows.push(i as u32);
                 starts.push(self.assigner.window_start(end));
                 ends.push(end);
                 marks.push(wm);
-            }
-            if !any {
-                self.late.record(&batch, i, &self.input_types, times[i], wm);
             }
         }
         if rows.is_empty() {
@@ -71,13 +60,8 @@ impl Operator for WindowTableFunction {
         b.kinds = result.kinds;
         b.arrival_watermarks = Some(marks);
         self.metrics.records_out += n as u64;
-        self.metrics.late_records_dropped = self.late.dropped;
         out.push(b);
         Ok(())
-    }
-
-    fn late_records(&self) -> Vec<LateRecord> {
-        self.late.recent()
     }
 
     fn metrics(&self) -> OperatorMetrics {
