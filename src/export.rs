@@ -37,11 +37,14 @@ pub struct ExportOptions {
     pub kinesis: KinesisOptions,
     /// Keep interactive `SELECT`s as statements (the SQL client shows them) instead of comments.
     pub include_queries: bool,
+    /// Streams the studio's sensor generator feeds: a table over one gets a comment saying what
+    /// must feed it in production (Flink's `datagen` cannot make the walkthrough's readings).
+    pub generator_streams: Vec<String>,
 }
 
 impl Default for ExportOptions {
     fn default() -> Self {
-        ExportOptions { kinesis: KinesisOptions::AsWritten, include_queries: false }
+        ExportOptions { kinesis: KinesisOptions::AsWritten, include_queries: false, generator_streams: Vec::new() }
     }
 }
 
@@ -143,8 +146,17 @@ pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &
                     let narrowed = narrowed_columns(&plan, &target);
                     cast_select_items(statement_text, &narrowed).map_err(|m| fail(SqlError::new(m).at(located.location)))?
                 }
-                Statement::CreateTable(_) => {
+                Statement::CreateTable(ddl) => {
                     scratch.execute_one(located).map_err(fail)?;
+                    let fed = scratch.catalog().table(&ddl.name.value).and_then(|t| crate::connectors::local_stream_name(t));
+                    if let Some(stream) = fed.filter(|s| options.generator_streams.contains(s)) {
+                        let _ = writeln!(
+                            out,
+                            "-- In the studio, Sluice's sensor generator feeds `{stream}`. In production a producer must write it\n\
+                             -- (the walkthrough's Python sender does). Flink's datagen cannot stand in: it draws each field on\n\
+                             -- its own, so it can neither tie `status` to the temperature nor stamp event time from the clock."
+                        );
+                    }
                     rename_kinesis_options(statement_text, &options.kinesis)
                 }
                 Statement::CreateView { .. } | Statement::Drop { .. } => {
@@ -363,6 +375,13 @@ mod tests {
     }
 
     #[test]
+    fn generator_fed_tables_say_what_feeds_them_in_production() {
+        let options = ExportOptions { generator_streams: vec!["my-input-stream".into()], ..ExportOptions::default() };
+        let script = flink_script("n", &[SENSOR_DATA, SENSOR_STATE], &options).unwrap();
+        assert_eq!(script.matches("Sluice's sensor generator feeds `my-input-stream`").count(), 1, "{script}");
+    }
+
+    #[test]
     fn casts_respect_aliases_and_expressions() {
         let casts = [(1, crate::types::DataType::Int), (2, crate::types::DataType::SmallInt)];
         let out = cast_select_items("INSERT INTO t SELECT a, COUNT(*) n, SUM(x + (1)) FROM s GROUP BY a", &casts).unwrap();
@@ -371,11 +390,11 @@ mod tests {
 
     #[test]
     fn kinesis_options_follow_the_chosen_connector() {
-        let options = ExportOptions { kinesis: KinesisOptions::Current { account_id: "123456789012".into() }, include_queries: true };
+        let options = ExportOptions { kinesis: KinesisOptions::Current { account_id: "123456789012".into() }, include_queries: true, generator_streams: Vec::new() };
         let script = flink_script("n", &[SENSOR_DATA], &options).unwrap();
         assert!(script.contains("'stream.arn' = 'arn:aws:kinesis:us-east-1:123456789012:stream/my-input-stream'"), "{script}");
         assert!(script.contains("'source.init.position' = 'LATEST'"), "{script}");
-        let back = flink_script("n", &[&script], &ExportOptions { kinesis: KinesisOptions::Legacy, include_queries: true }).unwrap();
+        let back = flink_script("n", &[&script], &ExportOptions { kinesis: KinesisOptions::Legacy, ..ExportOptions::default() }).unwrap();
         assert!(back.contains("'stream' = 'my-input-stream'") && back.contains("'scan.stream.initpos' = 'LATEST'"), "{back}");
     }
 

@@ -8,7 +8,7 @@ const USAGE: &str = "\
 usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
                   [--metrics S] [--table] NOTE.zpln|SCRIPT.sql
        sluice export [--kinesis legacy|current:ACCOUNT_ID] [--with-queries] [--paragraphs 1,3,4]
-                     [--zpln] NOTE.zpln|NOTE.sql
+                     [--generator STREAM]… [--zpln] NOTE.zpln|NOTE.sql
                                    print the note as a Flink SQL script Apache Flink runs unchanged
        sluice gen RECORDS FILE     write the benchmark's sensor records as JSON lines
        sluice bench [RECORDS]      print engine and decoder throughput (default 5,000,000)
@@ -69,6 +69,14 @@ fn export(args: &[&str]) -> i32 {
         match arg {
             "--with-queries" => options.include_queries = true,
             "--zpln" => zeppelin = true,
+            "--generator" => match args.next() {
+                // The streams `sluice run --generator` would feed: their tables get a comment.
+                Some(stream) => options.generator_streams.push(stream.split('=').next().unwrap_or(stream).to_string()),
+                None => {
+                    eprintln!("error: --generator takes the name of a stream the generator feeds");
+                    return 2;
+                }
+            },
             "--paragraphs" => {
                 let list = args.next().copied().unwrap_or("");
                 match list.split(',').map(|n| n.trim().parse::<usize>().ok().filter(|n| *n > 0)).collect::<Option<Vec<_>>>() {

@@ -34,7 +34,9 @@ pub fn NoteView(notebook: Notebook, note: NoteState, tick: RwSignal<u64>) -> imp
             // For Flink: what it would refuse is rewritten (the narrowing CAST); the studio's
             // queries stay, so the script reads back as the same note.
             let texts: Vec<&str> = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
-            let options = ExportOptions { include_queries: true, ..ExportOptions::default() };
+            let generator_streams =
+                crate::ui::with_session(|s| s.streams().into_iter().filter(|st| st.generator.is_some()).map(|st| st.name).collect());
+            let options = ExportOptions { include_queries: true, generator_streams, ..ExportOptions::default() };
             flink_script(&doc.name, &texts, &options)
                 .map_err(|e| format!("{} cannot be exported for Flink: {e}", doc.name))
                 .and_then(|script| files::download(&format!("{stem}.sql"), "application/sql", &script))
