@@ -15,7 +15,10 @@ INSERT INTO b SELECT x FROM a;
 ";
 
 fn export(args: &[&str]) -> (i32, String, String) {
-    let path = std::env::temp_dir().join(format!("sluice-export-{}.sql", std::process::id()));
+    // Tests run in parallel: each call has its own file.
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let path = std::env::temp_dir().join(format!("sluice-export-{}-{}.sql", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
     std::fs::write(&path, NOTE).unwrap();
     let mut all: Vec<&str> = vec!["export"];
     all.extend(args);
