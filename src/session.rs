@@ -106,6 +106,10 @@ pub struct Session {
     definitions: BTreeMap<String, String>,
     next_job: JobId,
     now_ms: i64,
+    /// Real Kinesis streams mirrored into `streams` (natively, `sluice run` in remote mode).
+    remote: Option<Box<dyn connectors::RemoteStreams>>,
+    /// What the remote streams reported, until [`Session::take_remote_messages`].
+    remote_messages: Vec<String>,
 }
 
 struct AttachedGenerator {
@@ -151,6 +155,8 @@ impl Session {
             definitions: BTreeMap::new(),
             next_job: 1,
             now_ms: 0,
+            remote: None,
+            remote_messages: Vec::new(),
         }
     }
 
@@ -160,6 +166,42 @@ impl Session {
         let mut generator = SensorGenerator::new(seed);
         generator.set_rate(records_per_second);
         self.generators.push(AttachedGenerator { stream: stream.to_string(), generator, running: true, rate: records_per_second });
+    }
+
+    /// Plugs real streams in: from now on, a Kinesis table the remote knows reads and writes its
+    /// real stream, mirrored into the local stream of the same name.
+    pub fn connect_remote(&mut self, remote: Box<dyn connectors::RemoteStreams>) {
+        self.remote = Some(remote);
+    }
+
+    /// Moves records between the remote streams and the local ones; a remote stream that
+    /// failed fails the jobs reading or writing it.
+    pub fn pump_remote(&mut self) {
+        let Some(remote) = &mut self.remote else { return };
+        let mut events = Vec::new();
+        remote.pump(&mut self.streams, &mut events);
+        for event in events {
+            match event {
+                connectors::RemoteEvent::Info(message) => self.remote_messages.push(message),
+                connectors::RemoteEvent::Failed { stream, error } => {
+                    for job in self.jobs.iter_mut().filter(|j| j.running && j.streams.contains(&stream)) {
+                        job.running = false;
+                        job.error = Some(error.clone());
+                    }
+                    self.remote_messages.push(error);
+                }
+            }
+        }
+    }
+
+    /// Records written to remote streams that Kinesis has not stored yet.
+    pub fn remote_pending_writes(&self) -> usize {
+        self.remote.as_ref().map_or(0, |r| r.pending_writes())
+    }
+
+    /// Progress and trouble the remote streams reported since the last call.
+    pub fn take_remote_messages(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.remote_messages)
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -344,12 +386,19 @@ impl Session {
                 let plan = Planner::new(&self.catalog).plan_query(query)?;
                 let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(located.location))?;
                 let sink = connectors::open_sink(&target, &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
+                if let Some(remote) = &mut self.remote {
+                    remote.attach_sink(&target, &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
+                }
                 if self.is_batch() {
                     let job = self.start_job(&plan, located, JobSink::Table(sink), ReadMode::Batch)?;
                     self.finish_batch_job(job).map_err(|m| SqlError::new(m).at(located.location))?;
                     return Ok(Outcome::Done { message: format!("Inserted the batch result into `{}`.", target.name), warnings });
                 }
+                let mut job_streams: Vec<String> = connectors::local_stream_name(&target).into_iter().collect();
                 let job = self.start_job(&plan, located, JobSink::Table(sink), ReadMode::Streaming)?;
+                if let Some(j) = self.jobs.iter_mut().find(|j| j.id == job) {
+                    j.streams.append(&mut job_streams);
+                }
                 Ok(Outcome::Insert { job, target: target.name.clone(), warnings })
             }
         }
@@ -461,6 +510,10 @@ impl Session {
             pipeline.set_state_ttl(Some(ms));
         }
         pipeline.set_now(self.now_ms);
+        if let Some(remote) = &mut self.remote {
+            remote.attach_source(pipeline.table(), &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
+        }
+        let streams = connectors::local_stream_name(pipeline.table()).into_iter().collect();
         let source = connectors::open_source(pipeline.table(), &self.streams, &self.files, mode).map_err(|m| SqlError::new(m).at(located.location))?;
         let decoder = connectors::decoder_for(pipeline.table(), &pipeline.source_fields()).map_err(|m| SqlError::new(m).at(located.location))?;
         let id = self.next_job;
@@ -477,6 +530,7 @@ impl Session {
             stopped: false,
             error: None,
             started_ms: self.now_ms,
+            streams,
         });
         Ok(id)
     }
@@ -484,6 +538,7 @@ impl Session {
     /// Moves time on to `now_ms`: generators produce their records, jobs consume them.
     pub fn advance(&mut self, now_ms: i64) {
         self.now_ms = now_ms;
+        self.pump_remote();
         for g in &mut self.generators {
             if !g.running {
                 continue;
@@ -503,6 +558,7 @@ impl Session {
                 }
             }
         }
+        self.pump_remote();
     }
 
     /// Runs job `job` until its bounded input ends (or it fails or stops), handing each batch of
@@ -690,6 +746,8 @@ struct Job {
     stopped: bool,
     error: Option<String>,
     started_ms: i64,
+    /// The streams the job reads and writes (a remote one failing fails the job).
+    streams: Vec<String>,
 }
 
 enum JobSink {

@@ -6,7 +6,8 @@ mod run;
 
 const USAGE: &str = "\
 usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
-                  [--metrics S] [--table] NOTE.zpln|SCRIPT.sql
+                  [--metrics S] [--table] [--kinesis-endpoint URL|aws|local]
+                  NOTE.zpln|SCRIPT.sql
        sluice export [--kinesis legacy|current:ACCOUNT_ID] [--with-queries] [--paragraphs 1,3,4]
                      [--generator STREAM]… [--zpln] NOTE.zpln|NOTE.sql
                                    print the note as a Flink SQL script Apache Flink runs unchanged
@@ -19,6 +20,10 @@ inputs read in file order; every SELECT prints its result changes to stdout, one
 Kinesis tables read local streams; --generator feeds one with the built-in sensor generator,
 and then the queries run live until they end, --exit-when-idle, --duration or Ctrl-C;
 --table shows them as tables redrawn in place instead of JSON lines.
+A Kinesis table reads and writes a real stream when it has 'aws.endpoint', or when
+--kinesis-endpoint (or AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL) names one; `aws` means
+https://kinesis.<aws.region>.amazonaws.com. Credentials come from AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
 Errors go to stderr as line:column: message, and the exit code is 1.";
 
 pub fn main() -> i32 {

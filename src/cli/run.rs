@@ -3,8 +3,22 @@
 
 use std::io::{BufWriter, Write};
 
+use crate::connectors::kinesis::remote::{DefaultEndpoint, KinesisRemote};
 use crate::session::{Change, ColumnInfo, Outcome, Session};
 use crate::views::{ResultMode, ResultTable};
+
+/// Longest wait, when stopping, for Kinesis to store what the sinks wrote.
+const FLUSH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The Kinesis for tables without 'aws.endpoint': the flag, else the standard AWS variables.
+fn kinesis_endpoint(options: &RunOptions) -> DefaultEndpoint {
+    match options.kinesis_endpoint.as_deref() {
+        Some("local") => DefaultEndpoint::Local,
+        Some("aws") => DefaultEndpoint::Regional,
+        Some(url) => DefaultEndpoint::Url(url.to_string()),
+        None => DefaultEndpoint::from_env(),
+    }
+}
 
 /// How `sluice run` runs past its bounded inputs.
 #[derive(Clone, Debug, Default)]
@@ -20,6 +34,9 @@ pub struct RunOptions {
     pub metrics_every: Option<f64>,
     /// Show each live query as a table redrawn in place (for a terminal), not JSON lines.
     pub table: bool,
+    /// `--kinesis-endpoint`: the Kinesis that tables without 'aws.endpoint' use (`None`: from
+    /// the environment, else local streams).
+    pub kinesis_endpoint: Option<String>,
 }
 
 /// Parses `run`'s flags; returns the options and the note's path.
@@ -45,6 +62,10 @@ pub fn parse_run_args(args: &[&str]) -> Result<(RunOptions, String), String> {
             "--duration" => options.duration = Some(seconds(arg, args.next())?),
             "--metrics" => options.metrics_every = Some(seconds(arg, args.next())?).filter(|s| *s > 0.0),
             "--table" => options.table = true,
+            "--kinesis-endpoint" => {
+                let url = args.next().ok_or("--kinesis-endpoint takes a URL, `aws` (the region's endpoint) or `local`")?;
+                options.kinesis_endpoint = Some(url.to_string());
+            }
             p if path.is_none() && !p.starts_with("--") => path = Some(p.to_string()),
             other => return Err(format!("unexpected argument `{other}`")),
         }
@@ -76,6 +97,7 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
         }
     };
     let mut session = Session::empty();
+    session.connect_remote(Box::new(KinesisRemote::new(kinesis_endpoint(options))));
     // CURRENT_TIMESTAMP, PROCTIME() and the generators read the machine's clock (UTC: the
     // runner has no time zone).
     let now = wall_clock_ms();
@@ -178,6 +200,9 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
             break "interrupted";
         }
         session.advance(wall_clock_ms());
+        for message in session.take_remote_messages() {
+            eprintln!("kinesis: {message}");
+        }
         let mut changed = false;
         for ((job, columns), table) in live.iter().zip(&mut tables) {
             let changes = session.take_changes(*job);
@@ -203,6 +228,7 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
         let jobs = session.jobs();
         if let Some(failed) = jobs.iter().find(|j| j.error.is_some()) {
             eprintln!("error: job {} failed: {}", failed.id, failed.error.clone().unwrap_or_default());
+            flush_remote(session);
             return 1;
         }
         let records_in: u64 = jobs.iter().map(|j| j.records_in).sum();
@@ -228,9 +254,35 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
         std::thread::sleep(std::time::Duration::from_millis(100));
     };
     let _ = out.flush();
+    let flushed = flush_remote(session);
     print_metrics(session, started.elapsed().as_secs_f64());
     eprintln!("stopped: {reason}");
-    0
+    if flushed {
+        0
+    } else {
+        1
+    }
+}
+
+/// Waits until Kinesis has stored every record the sinks wrote (or [`FLUSH_TIMEOUT`] passed);
+/// says so and returns false if some were not.
+fn flush_remote(session: &mut Session) -> bool {
+    let started = std::time::Instant::now();
+    loop {
+        session.pump_remote();
+        for message in session.take_remote_messages() {
+            eprintln!("kinesis: {message}");
+        }
+        let pending = session.remote_pending_writes();
+        if pending == 0 {
+            return true;
+        }
+        if started.elapsed() >= FLUSH_TIMEOUT {
+            eprintln!("error: {pending} records were not stored in Kinesis after {}s", FLUSH_TIMEOUT.as_secs());
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 /// Rows a live table on a terminal keeps (the newest).

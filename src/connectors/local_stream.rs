@@ -47,6 +47,12 @@ pub struct LocalStream {
     bytes: usize,
     retention_bytes: usize,
     total_records: u64,
+    /// Set when a real Kinesis stream is mirrored into this one: its records come in through
+    /// [`LocalStream::mirror_record`] only.
+    mirrored: bool,
+    /// Set when records put here go on to a real Kinesis stream ([`LocalStream::take_outbox`]).
+    forwarded: bool,
+    outbox: Vec<(String, Vec<u8>)>,
 }
 
 impl LocalStream {
@@ -58,6 +64,9 @@ impl LocalStream {
             bytes: 0,
             retention_bytes: DEFAULT_RETENTION_BYTES,
             total_records: 0,
+            mirrored: false,
+            forwarded: false,
+            outbox: Vec::new(),
         }
     }
 
@@ -93,8 +102,41 @@ impl LocalStream {
         ((hash / width) as usize).min(self.shards.len() - 1)
     }
 
-    /// Appends a record; returns its shard and sequence number.
+    /// Appends a record; returns its shard and sequence number. On a stream forwarded to Kinesis
+    /// the record is also queued for it; on one mirrored from Kinesis it is only queued (it
+    /// comes back through the mirror, as any reader of the real stream would see it).
     pub fn put_record(&mut self, partition_key: &str, data: Vec<u8>, arrival_ms: i64) -> (usize, u64) {
+        if self.forwarded {
+            if self.mirrored {
+                self.outbox.push((partition_key.to_string(), data));
+                return (self.shard_for(partition_key), 0);
+            }
+            self.outbox.push((partition_key.to_string(), data.clone()));
+        }
+        self.append(partition_key, data, arrival_ms)
+    }
+
+    /// Appends a record read from the real Kinesis stream this one mirrors (not forwarded back).
+    pub fn mirror_record(&mut self, partition_key: &str, data: Vec<u8>, arrival_ms: i64) -> (usize, u64) {
+        self.append(partition_key, data, arrival_ms)
+    }
+
+    /// From now on the stream mirrors a real Kinesis stream (see [`LocalStream::put_record`]).
+    pub fn mirror_remote(&mut self) {
+        self.mirrored = true;
+    }
+
+    /// From now on, records put here are also queued for a real Kinesis stream.
+    pub fn forward_puts(&mut self) {
+        self.forwarded = true;
+    }
+
+    /// The records put since the last call, for the real Kinesis stream, in order.
+    pub fn take_outbox(&mut self) -> Vec<(String, Vec<u8>)> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    fn append(&mut self, partition_key: &str, data: Vec<u8>, arrival_ms: i64) -> (usize, u64) {
         let shard = self.shard_for(partition_key);
         let sequence_number = self.next_sequence;
         self.next_sequence += 1;

@@ -1,13 +1,15 @@
-//! Sources and sinks: local streams, the sensor generator, files, formats.
+//! Sources and sinks: local streams, the sensor generator, files, formats, and real Kinesis
+//! streams mirrored into local streams.
 //!
 //! Plain Rust with no web types: the page and the native runner use the same connectors; only
-//! the file connector is native-only.
+//! the file connector and Kinesis's HTTP transport and threads are native-only.
 
 mod decoder;
 #[cfg(not(target_arch = "wasm32"))]
 mod filesystem;
 pub mod format;
 pub mod generator;
+pub mod kinesis;
 pub mod local_stream;
 mod sink;
 mod source;
@@ -17,5 +19,6 @@ pub use decoder::{decoder_for, Decoder};
 pub use generator::{SensorGenerator, SensorRecord};
 pub use local_stream::{LocalStream, LocalStreams, StartPosition, StreamReader, StreamRecord};
 pub use sink::{open_sink, Sink};
-pub use source::{open_source, Files, MemoryFile, ReadMode, Source, SourceStatus};
+pub use kinesis::{RemoteEvent, RemoteStreams};
+pub use source::{open_source, start_position, Files, MemoryFile, ReadMode, Source, SourceStatus};
 pub use table::{local_stream_name, validate_table, CONNECTORS};

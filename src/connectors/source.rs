@@ -121,6 +121,29 @@ pub enum ReadMode {
     Batch,
 }
 
+/// Where a Kinesis table starts reading: `scan.stream.initpos` (legacy) or
+/// `source.init.position` (current connector), LATEST unless said otherwise.
+pub fn start_position(table: &TableDef) -> Result<StartPosition, String> {
+    let position = table.option("scan.stream.initpos").or(table.option("source.init.position")).unwrap_or("LATEST");
+    Ok(match position.to_ascii_uppercase().as_str() {
+        "TRIM_HORIZON" => StartPosition::TrimHorizon,
+        "AT_TIMESTAMP" => {
+            let ts = table
+                .option("scan.stream.initpos-timestamp")
+                .or(table.option("source.init.timestamp"))
+                .ok_or("AT_TIMESTAMP needs 'scan.stream.initpos-timestamp'")?;
+            let ms = ts
+                .parse::<f64>()
+                .map(|secs| (secs * 1000.0) as i64)
+                .ok()
+                .or_else(|| parse_timestamp(ts))
+                .ok_or_else(|| format!("'{ts}' is not a timestamp (seconds since the epoch, or yyyy-MM-ddTHH:mm:ss)"))?;
+            StartPosition::AtTimestamp(ms)
+        }
+        _ => StartPosition::Latest,
+    })
+}
+
 pub fn open_source(table: &TableDef, streams: &LocalStreams, files: &Files, mode: ReadMode) -> Result<Source, String> {
     match table.connector() {
         "kinesis" => {
@@ -128,24 +151,7 @@ pub fn open_source(table: &TableDef, streams: &LocalStreams, files: &Files, mode
             if streams.get(&name).is_none() {
                 return Err(format!("local stream `{name}` does not exist"));
             }
-            let position = table.option("scan.stream.initpos").or(table.option("source.init.position")).unwrap_or("LATEST");
-            let start = match position.to_ascii_uppercase().as_str() {
-                "TRIM_HORIZON" => StartPosition::TrimHorizon,
-                "AT_TIMESTAMP" => {
-                    let ts = table
-                        .option("scan.stream.initpos-timestamp")
-                        .or(table.option("source.init.timestamp"))
-                        .ok_or("AT_TIMESTAMP needs 'scan.stream.initpos-timestamp'")?;
-                    let ms = ts
-                        .parse::<f64>()
-                        .map(|secs| (secs * 1000.0) as i64)
-                        .ok()
-                        .or_else(|| parse_timestamp(ts))
-                        .ok_or_else(|| format!("'{ts}' is not a timestamp (seconds since the epoch, or yyyy-MM-ddTHH:mm:ss)"))?;
-                    StartPosition::AtTimestamp(ms)
-                }
-                _ => StartPosition::Latest,
-            };
+            let start = start_position(table)?;
             if mode == ReadMode::Batch {
                 return Ok(Source::Local(StreamReader::snapshot(streams, &name)));
             }

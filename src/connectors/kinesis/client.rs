@@ -1,0 +1,381 @@
+//! The Kinesis actions Sluice uses, as typed calls over a [`Transport`]: `ListShards`,
+//! `GetShardIterator`, `GetRecords` and `PutRecords`. Requests and answers are the JSON 1.1
+//! shapes of the Kinesis API reference; record data travels as base64.
+//!
+//! Errors are sorted by what the caller should do about them ([`KinesisError::is_retryable`]),
+//! not by HTTP status alone.
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::transport::Transport;
+
+/// A stream, as the table names it: `stream` (a name) or `stream.arn`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StreamRef {
+    pub name: String,
+    pub arn: Option<String>,
+}
+
+impl StreamRef {
+    /// The request fields that name the stream (`StreamARN` wins when there is one).
+    fn put_into(&self, body: &mut Value) {
+        match &self.arn {
+            Some(arn) => body["StreamARN"] = json!(arn),
+            None => body["StreamName"] = json!(self.name),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum KinesisError {
+    /// `ProvisionedThroughputExceededException`, `LimitExceededException`: slow down and retry.
+    Throttled(String),
+    /// `ExpiredIteratorException`: get a new iterator after the last record read.
+    ExpiredIterator(String),
+    /// `ResourceNotFoundException`: the stream (or shard) is not there.
+    NotFound(String),
+    /// A 5xx answer, or one that is not Kinesis JSON: retry, the server or a proxy had trouble.
+    Server { status: u16, message: String },
+    /// No answer at all.
+    Network(String),
+    /// Any other 4xx (bad credentials, access denied, invalid argument): retrying won't help.
+    Rejected { kind: String, message: String },
+}
+
+impl KinesisError {
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, KinesisError::Throttled(_) | KinesisError::Server { .. } | KinesisError::Network(_))
+    }
+}
+
+impl std::fmt::Display for KinesisError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KinesisError::Throttled(m) => write!(f, "throttled by Kinesis: {m}"),
+            KinesisError::ExpiredIterator(m) => write!(f, "shard iterator expired: {m}"),
+            KinesisError::NotFound(m) => write!(f, "not found: {m}"),
+            KinesisError::Server { status, message } => write!(f, "the server answered {status}: {message}"),
+            KinesisError::Network(m) => write!(f, "no answer from the Kinesis endpoint: {m}"),
+            KinesisError::Rejected { kind, message } => write!(f, "{kind}: {message}"),
+        }
+    }
+}
+
+/// A shard as `ListShards` describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShardInfo {
+    pub id: String,
+    pub parent: Option<String>,
+    pub adjacent_parent: Option<String>,
+    /// Set once the shard is closed (split or merged away): it will get no more records.
+    pub ending_sequence: Option<String>,
+}
+
+/// Where a shard iterator starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IteratorStart {
+    TrimHorizon,
+    Latest,
+    /// The first record that arrived at or after this time (ms since the epoch).
+    AtTimestamp(i64),
+    AfterSequence(String),
+}
+
+/// A record read from a shard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShardRecord {
+    pub sequence_number: String,
+    pub partition_key: String,
+    pub data: Vec<u8>,
+    /// `ApproximateArrivalTimestamp`, in ms since the epoch.
+    pub arrival_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordsPage {
+    pub records: Vec<ShardRecord>,
+    /// `None` once a closed shard has been read to its end.
+    pub next_iterator: Option<String>,
+    pub millis_behind_latest: Option<i64>,
+}
+
+/// One entry's fate in a `PutRecords` answer, in request order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PutOutcome {
+    Stored { sequence_number: String },
+    Failed { code: String, message: String },
+}
+
+impl PutOutcome {
+    /// Per-entry throttling: the entry may be sent again (after a pause).
+    pub fn is_throttled(&self) -> bool {
+        matches!(self, PutOutcome::Failed { code, .. } if code == "ProvisionedThroughputExceededException")
+    }
+}
+
+pub struct KinesisClient<T> {
+    transport: T,
+}
+
+impl<T: Transport> KinesisClient<T> {
+    pub fn new(transport: T) -> Self {
+        KinesisClient { transport }
+    }
+
+    /// Every shard of the stream, open and closed (following `NextToken`).
+    pub fn list_shards(&mut self, stream: &StreamRef) -> Result<Vec<ShardInfo>, KinesisError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Shard {
+            shard_id: String,
+            parent_shard_id: Option<String>,
+            adjacent_parent_shard_id: Option<String>,
+            sequence_number_range: Option<SequenceRange>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct SequenceRange {
+            ending_sequence_number: Option<String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Page {
+            #[serde(default)]
+            shards: Vec<Shard>,
+            next_token: Option<String>,
+        }
+        let mut shards = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            // With a NextToken the stream must not be named again (the token carries it).
+            let mut body = json!({});
+            match &token {
+                Some(t) => body["NextToken"] = json!(t),
+                None => stream.put_into(&mut body),
+            }
+            let page: Page = self.call("ListShards", &body)?;
+            shards.extend(page.shards.into_iter().map(|s| ShardInfo {
+                id: s.shard_id,
+                parent: s.parent_shard_id,
+                adjacent_parent: s.adjacent_parent_shard_id,
+                ending_sequence: s.sequence_number_range.and_then(|r| r.ending_sequence_number),
+            }));
+            match page.next_token {
+                Some(t) if !t.is_empty() => token = Some(t),
+                _ => return Ok(shards),
+            }
+        }
+    }
+
+    pub fn get_shard_iterator(&mut self, stream: &StreamRef, shard_id: &str, start: &IteratorStart) -> Result<String, KinesisError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Answer {
+            shard_iterator: String,
+        }
+        let mut body = json!({ "ShardId": shard_id });
+        stream.put_into(&mut body);
+        match start {
+            IteratorStart::TrimHorizon => body["ShardIteratorType"] = json!("TRIM_HORIZON"),
+            IteratorStart::Latest => body["ShardIteratorType"] = json!("LATEST"),
+            IteratorStart::AtTimestamp(ms) => {
+                body["ShardIteratorType"] = json!("AT_TIMESTAMP");
+                body["Timestamp"] = json!(*ms as f64 / 1000.0);
+            }
+            IteratorStart::AfterSequence(seq) => {
+                body["ShardIteratorType"] = json!("AFTER_SEQUENCE_NUMBER");
+                body["StartingSequenceNumber"] = json!(seq);
+            }
+        }
+        let answer: Answer = self.call("GetShardIterator", &body)?;
+        Ok(answer.shard_iterator)
+    }
+
+    /// Up to `limit` records (Kinesis allows 10,000 per call).
+    pub fn get_records(&mut self, iterator: &str, limit: usize) -> Result<RecordsPage, KinesisError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Record {
+            sequence_number: String,
+            partition_key: String,
+            data: String,
+            approximate_arrival_timestamp: Option<f64>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Answer {
+            #[serde(default)]
+            records: Vec<Record>,
+            next_shard_iterator: Option<String>,
+            millis_behind_latest: Option<i64>,
+        }
+        let answer: Answer = self.call("GetRecords", &json!({ "ShardIterator": iterator, "Limit": limit.clamp(1, 10_000) }))?;
+        let mut records = Vec::with_capacity(answer.records.len());
+        for r in answer.records {
+            let data = BASE64
+                .decode(r.data.as_bytes())
+                .map_err(|e| KinesisError::Server { status: 200, message: format!("record {} has data that is not base64: {e}", r.sequence_number) })?;
+            records.push(ShardRecord {
+                sequence_number: r.sequence_number,
+                partition_key: r.partition_key,
+                data,
+                arrival_ms: r.approximate_arrival_timestamp.map_or(0, |s| (s * 1000.0).round() as i64),
+            });
+        }
+        Ok(RecordsPage { records, next_iterator: answer.next_shard_iterator.filter(|i| !i.is_empty()), millis_behind_latest: answer.millis_behind_latest })
+    }
+
+    /// Sends up to 500 records in one call; the answer says, entry by entry, which were stored.
+    pub fn put_records(&mut self, stream: &StreamRef, entries: &[(&str, &[u8])]) -> Result<Vec<PutOutcome>, KinesisError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Entry {
+            sequence_number: Option<String>,
+            error_code: Option<String>,
+            error_message: Option<String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Answer {
+            records: Vec<Entry>,
+        }
+        let records: Vec<Value> = entries.iter().map(|(key, data)| json!({ "PartitionKey": key, "Data": BASE64.encode(data) })).collect();
+        let mut body = json!({ "Records": records });
+        stream.put_into(&mut body);
+        let answer: Answer = self.call("PutRecords", &body)?;
+        if answer.records.len() != entries.len() {
+            return Err(KinesisError::Server {
+                status: 200,
+                message: format!("PutRecords answered for {} records, {} were sent", answer.records.len(), entries.len()),
+            });
+        }
+        Ok(answer
+            .records
+            .into_iter()
+            .map(|e| match (e.error_code, e.sequence_number) {
+                (Some(code), _) => PutOutcome::Failed { code, message: e.error_message.unwrap_or_default() },
+                (None, Some(sequence_number)) => PutOutcome::Stored { sequence_number },
+                (None, None) => PutOutcome::Failed { code: "InternalFailure".into(), message: "neither a sequence number nor an error".into() },
+            })
+            .collect())
+    }
+
+    fn call<R: for<'de> Deserialize<'de>>(&mut self, action: &str, body: &Value) -> Result<R, KinesisError> {
+        let bytes = serde_json::to_vec(body).expect("a JSON value always serializes");
+        let reply = self.transport.send(action, &bytes).map_err(KinesisError::Network)?;
+        if reply.status == 200 {
+            return serde_json::from_slice(&reply.body).map_err(|e| KinesisError::Server {
+                status: 200,
+                message: format!("{action} answered with something that is not its JSON ({e}): {}", snippet(&reply.body)),
+            });
+        }
+        Err(classify(reply.status, &reply.body))
+    }
+}
+
+/// Sorts an error answer: Kinesis names the exception in `__type` (sometimes prefixed with a
+/// namespace and `#`) and explains it in `message` or `Message`.
+pub fn classify(status: u16, body: &[u8]) -> KinesisError {
+    let parsed: Option<Value> = serde_json::from_slice(body).ok();
+    let kind = parsed
+        .as_ref()
+        .and_then(|v| v.get("__type"))
+        .and_then(Value::as_str)
+        .map(|t| t.rsplit('#').next().unwrap_or(t).to_string());
+    let message = parsed
+        .as_ref()
+        .and_then(|v| v.get("message").or_else(|| v.get("Message")))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| snippet(body));
+    match kind.as_deref() {
+        Some("ProvisionedThroughputExceededException" | "LimitExceededException" | "ThrottlingException") => KinesisError::Throttled(message),
+        Some("ExpiredIteratorException") => KinesisError::ExpiredIterator(message),
+        Some("ResourceNotFoundException") => KinesisError::NotFound(message),
+        _ if status >= 500 || status == 429 => KinesisError::Server { status, message },
+        Some(kind) => KinesisError::Rejected { kind: kind.to_string(), message },
+        None => KinesisError::Rejected { kind: format!("HTTP {status}"), message },
+    }
+}
+
+/// The start of an unexpected body, for error messages.
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::transport::Reply;
+    use super::*;
+
+    /// Answers every call with the next scripted reply and remembers what was asked.
+    struct Scripted {
+        replies: Vec<Reply>,
+        asked: Vec<(String, Value)>,
+    }
+
+    impl Transport for Scripted {
+        fn send(&mut self, action: &str, body: &[u8]) -> Result<Reply, String> {
+            self.asked.push((action.to_string(), serde_json::from_slice(body).unwrap()));
+            Ok(self.replies.remove(0))
+        }
+    }
+
+    fn ok(v: Value) -> Reply {
+        Reply { status: 200, body: v.to_string().into_bytes() }
+    }
+
+    #[test]
+    fn get_records_decodes_data_and_arrival_times() {
+        let page = json!({"Records": [{"SequenceNumber": "7", "PartitionKey": "42", "Data": "eyJhIjoxfQ==", "ApproximateArrivalTimestamp": 1795625139.594}],
+                          "NextShardIterator": "it-2", "MillisBehindLatest": 0});
+        let mut client = KinesisClient::new(Scripted { replies: vec![ok(page)], asked: vec![] });
+        let got = client.get_records("it-1", 100).unwrap();
+        assert_eq!(got.records[0].data, br#"{"a":1}"#);
+        assert_eq!(got.records[0].arrival_ms, 1_795_625_139_594);
+        assert_eq!(got.next_iterator.as_deref(), Some("it-2"));
+        assert_eq!(client.transport.asked[0], ("GetRecords".to_string(), json!({"ShardIterator": "it-1", "Limit": 100})));
+    }
+
+    #[test]
+    fn list_shards_follows_next_token_without_naming_the_stream_again() {
+        let first = json!({"Shards": [{"ShardId": "s0", "SequenceNumberRange": {"StartingSequenceNumber": "0", "EndingSequenceNumber": "9"}}], "NextToken": "t"});
+        let second = json!({"Shards": [{"ShardId": "s1", "ParentShardId": "s0"}]});
+        let mut client = KinesisClient::new(Scripted { replies: vec![ok(first), ok(second)], asked: vec![] });
+        let stream = StreamRef { name: "in".into(), arn: None };
+        let shards = client.list_shards(&stream).unwrap();
+        assert_eq!(shards[0].ending_sequence.as_deref(), Some("9"));
+        assert_eq!(shards[1].parent.as_deref(), Some("s0"));
+        assert_eq!(client.transport.asked[1].1, json!({"NextToken": "t"}));
+    }
+
+    #[test]
+    fn errors_are_sorted_by_what_to_do_about_them() {
+        let throttled = classify(400, br#"{"__type":"ProvisionedThroughputExceededException","message":"Rate exceeded"}"#);
+        assert_eq!(throttled, KinesisError::Throttled("Rate exceeded".into()));
+        assert!(throttled.is_retryable());
+        let expired = classify(400, br#"{"__type":"com.amazonaws#ExpiredIteratorException","Message":"old"}"#);
+        assert_eq!(expired, KinesisError::ExpiredIterator("old".into()));
+        assert!(matches!(classify(500, b"<html>oops</html>"), KinesisError::Server { status: 500, .. }));
+        let denied = classify(400, br#"{"__type":"AccessDeniedException","message":"no"}"#);
+        assert!(!denied.is_retryable());
+    }
+
+    #[test]
+    fn put_records_reports_each_entry() {
+        let answer = json!({"FailedRecordCount": 1, "Records": [{"SequenceNumber": "1", "ShardId": "s0"},
+                            {"ErrorCode": "ProvisionedThroughputExceededException", "ErrorMessage": "slow down"}]});
+        let mut client = KinesisClient::new(Scripted { replies: vec![ok(answer)], asked: vec![] });
+        let stream = StreamRef { name: "out".into(), arn: Some("arn:aws:kinesis:us-east-1:1:stream/out".into()) };
+        let got = client.put_records(&stream, &[("a", b"x"), ("b", b"y")]).unwrap();
+        assert_eq!(got[0], PutOutcome::Stored { sequence_number: "1".into() });
+        assert!(got[1].is_throttled());
+        let sent = &client.transport.asked[0].1;
+        assert_eq!(sent["StreamARN"], "arn:aws:kinesis:us-east-1:1:stream/out");
+        assert_eq!(sent["Records"][1], json!({"PartitionKey": "b", "Data": "eQ=="}));
+    }
+}

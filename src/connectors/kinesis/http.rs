@@ -1,0 +1,132 @@
+//! The native transport: Kinesis JSON 1.1 over HTTP/1.1 (ureq), each request signed with SigV4
+//! by AWS's `aws-sigv4` crate.
+//!
+//! HTTPS needs Sluice built with the `tls` feature; plain `http://` is for local test servers
+//! (moto, kinesalite) and `sluice proxy`.
+
+use std::time::{Duration, SystemTime};
+
+use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::sign::v4;
+
+use super::transport::{Reply, Transport};
+
+/// AWS credentials, from the standard environment variables. Never printed: `Debug` shows
+/// only the access key id.
+#[derive(Clone)]
+pub struct Credentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Credentials({}, secret hidden)", self.access_key_id)
+    }
+}
+
+impl Credentials {
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, if set, `AWS_SESSION_TOKEN`.
+    pub fn from_env() -> Result<Credentials, String> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+            (Some(access_key_id), Some(secret_access_key)) => {
+                Ok(Credentials { access_key_id, secret_access_key, session_token: var("AWS_SESSION_TOKEN") })
+            }
+            _ => Err("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary \
+                      credentials); a local test server accepts any values"
+                .into()),
+        }
+    }
+}
+
+/// Where and how to reach Kinesis.
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    /// `http://127.0.0.1:4567` or `https://kinesis.us-east-1.amazonaws.com`.
+    pub url: String,
+    pub region: String,
+}
+
+pub struct HttpTransport {
+    agent: ureq::Agent,
+    endpoint: Endpoint,
+    url: String,
+    credentials: Credentials,
+}
+
+/// Longest wait for one answer: a `GetRecords` of 10 MB on a slow link still fits.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl HttpTransport {
+    pub fn new(endpoint: Endpoint, credentials: Credentials) -> Result<HttpTransport, String> {
+        let url = format!("{}/", endpoint.url.trim_end_matches('/'));
+        if !url.starts_with("http://") && !url.starts_with("https://") {
+            return Err(format!("Kinesis endpoint `{}` is not an http:// or https:// URL", endpoint.url));
+        }
+        if url.starts_with("https://") && !cfg!(feature = "tls") {
+            return Err(format!(
+                "Kinesis endpoint `{}` needs HTTPS, and this sluice was built without it: rebuild with `cargo build --features tls`",
+                endpoint.url
+            ));
+        }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            // Kinesis explains its errors in the body; we want to read it, not an Err.
+            .http_status_as_error(false)
+            .timeout_global(Some(REQUEST_TIMEOUT))
+            .build()
+            .into();
+        Ok(HttpTransport { agent, endpoint, url, credentials })
+    }
+
+    /// The SigV4 headers (`authorization`, `x-amz-date`, maybe `x-amz-security-token`).
+    fn signature(&self, headers: &[(&str, &str)], body: &[u8]) -> Result<Vec<(String, String)>, String> {
+        let identity = aws_credential_types::Credentials::new(
+            &self.credentials.access_key_id,
+            &self.credentials.secret_access_key,
+            self.credentials.session_token.clone(),
+            None,
+            "environment",
+        )
+        .into();
+        let params = v4::SigningParams::builder()
+            .identity(&identity)
+            .region(&self.endpoint.region)
+            .name("kinesis")
+            .time(SystemTime::now())
+            .settings(SigningSettings::default())
+            .build()
+            .map_err(|e| format!("cannot sign: {e}"))?
+            .into();
+        let request = SignableRequest::new("POST", self.url.as_str(), headers.iter().copied(), SignableBody::Bytes(body))
+            .map_err(|e| format!("cannot sign a request to {}: {e}", self.url))?;
+        let (instructions, _) = sign(request, &params).map_err(|e| format!("cannot sign: {e}"))?.into_parts();
+        let (signed, _) = instructions.into_parts();
+        Ok(signed.into_iter().map(|h| (h.name().to_string(), h.value().to_string())).collect())
+    }
+}
+
+impl Transport for HttpTransport {
+    fn send(&mut self, action: &str, body: &[u8]) -> Result<Reply, String> {
+        let target = format!("Kinesis_20131202.{action}");
+        let headers = [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", target.as_str())];
+        let signature = self.signature(&headers, body)?;
+        let mut request = self.agent.post(&self.url);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        for (name, value) in &signature {
+            request = request.header(name, value);
+        }
+        let mut response = request.send(body).map_err(|e| format!("{action} to {}: {e}", self.endpoint.url))?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(64 << 20)
+            .read_to_vec()
+            .map_err(|e| format!("{action} to {}: reading the answer: {e}", self.endpoint.url))?;
+        Ok(Reply { status, body })
+    }
+}

@@ -1,0 +1,50 @@
+//! Real Kinesis streams, over the Kinesis JSON 1.1 API.
+//!
+//! Queries never read Kinesis directly: a real stream is *mirrored* into the local stream of the
+//! same name, so every query runs exactly as it does on local streams. Reading, a
+//! [`poller::StreamPoller`] brings the stream's records in, in arrival order; writing, records a
+//! sink puts on a forwarded local stream leave through a [`writer::PutBatcher`].
+//!
+//! The layers, bottom up:
+//! - [`transport::Transport`]: send one request, get status and body (natively
+//!   [`http::HttpTransport`], SigV4-signed; in the page a `fetch`, later);
+//! - [`client::KinesisClient`]: the four actions Sluice uses, typed;
+//! - [`poller`] and [`writer`]: Kinesis's limits, back-off, retries, resharding — pure state
+//!   machines that are told the time;
+//! - [`RemoteStreams`]: what the session sees; natively [`remote::KinesisRemote`] runs each
+//!   poller and writer on its own thread.
+
+pub mod client;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod http;
+pub mod poller;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod remote;
+pub mod transport;
+pub mod writer;
+
+use super::local_stream::LocalStreams;
+use crate::plan::catalog::TableDef;
+
+/// Something a person watching a job should know about its remote streams.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RemoteEvent {
+    /// Progress and transient trouble (`reading `x`: 4 shards from LATEST`, back-offs).
+    Info(String),
+    /// The stream cannot be read or written (missing stream, refused credentials): jobs on it
+    /// fail with this error.
+    Failed { stream: String, error: String },
+}
+
+/// Real streams plugged into a session's local streams.
+pub trait RemoteStreams {
+    /// Starts mirroring `table`'s stream into the local stream of the same name, if the table is
+    /// remote; `Ok(false)` leaves it a local stream.
+    fn attach_source(&mut self, table: &TableDef, streams: &mut LocalStreams) -> Result<bool, String>;
+    /// Starts forwarding records put on `table`'s local stream to the real one, if remote.
+    fn attach_sink(&mut self, table: &TableDef, streams: &mut LocalStreams) -> Result<bool, String>;
+    /// Moves records: mirrored ones into local streams, forwarded ones out.
+    fn pump(&mut self, streams: &mut LocalStreams, events: &mut Vec<RemoteEvent>);
+    /// Records handed over for writing that Kinesis has not stored yet.
+    fn pending_writes(&self) -> usize;
+}

@@ -1,0 +1,324 @@
+//! Reading a Kinesis stream: shards found with `ListShards` (again every
+//! [`DISCOVERY_INTERVAL_MS`], so a reshard is noticed), each read with `GetShardIterator` and
+//! `GetRecords` within Kinesis's limits, and the shards' records merged into one sequence in
+//! arrival order.
+//!
+//! Why merge: a Sluice query reads a stream as local streams are read — all shards in arrival
+//! order under one watermark (DIFFERENCES.md). So a record is handed over only once no shard
+//! can still produce an earlier one: each shard has a *frontier*, the arrival time before which
+//! it has been read completely (its last record's time, or — when `GetRecords` says it is
+//! caught up — the time of that call less [`ARRIVAL_SLACK_MS`]), and records older than every
+//! shard's frontier go out, oldest first.
+//!
+//! The rules Kinesis sets and this follows:
+//! - at most 5 `GetRecords` per second per shard ([`GET_RECORDS_INTERVAL_MS`]);
+//! - `ProvisionedThroughputExceededException` and server errors: back off, doubling up to
+//!   [`MAX_BACKOFF_MS`];
+//! - an expired iterator (or one the server keeps failing on) is re-acquired
+//!   `AFTER_SEQUENCE_NUMBER` the last record read, so nothing is skipped or read twice;
+//! - after a reshard, a child shard is read from its start once its parents have been read to
+//!   their end.
+//!
+//! No clocks or threads here: the caller says what time it is and calls again when asked, so the
+//! same code runs in a native thread, in the page, and in tests with a scripted transport.
+
+use std::collections::VecDeque;
+
+use super::client::{IteratorStart, KinesisClient, KinesisError, ShardInfo, ShardRecord, StreamRef};
+use super::transport::Transport;
+
+/// At most 5 `GetRecords` calls per second per shard (Flink's default interval too).
+pub const GET_RECORDS_INTERVAL_MS: i64 = 200;
+/// How often shards are listed again to find the children of a reshard (Flink's default).
+pub const DISCOVERY_INTERVAL_MS: i64 = 10_000;
+pub const MAX_BACKOFF_MS: i64 = 5_000;
+/// How far behind the reader's clock a caught-up shard's frontier is put: allowance for the
+/// server's clock and for records stamped just before a call but not yet visible to it.
+pub const ARRIVAL_SLACK_MS: i64 = 250;
+const RECORDS_PER_CALL: usize = 10_000;
+/// A shard this far ahead of the others is not read further until they catch up.
+const MAX_QUEUED_PER_SHARD: usize = 100_000;
+/// `GetRecords` failures in a row after which the iterator is taken again (moto answers 500
+/// for an iterator it cannot read).
+const FAILURES_BEFORE_NEW_ITERATOR: u32 = 3;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Phase {
+    /// A child of a reshard whose parents are still being read.
+    WaitingForParents,
+    NeedIterator(IteratorStart),
+    Reading(String),
+    /// Closed and read to its end (or gone).
+    Finished,
+}
+
+struct Shard {
+    info: ShardInfo,
+    phase: Phase,
+    /// Where reading begins once the parents are done: the table's position for shards there
+    /// at the first listing, TRIM_HORIZON for shards a reshard made later.
+    start: IteratorStart,
+    last_sequence: Option<String>,
+    next_call_ms: i64,
+    backoff_ms: i64,
+    failures: u32,
+    frontier_ms: i64,
+    queue: VecDeque<ShardRecord>,
+    /// When the first iterator was taken: a `LATEST` reader that read nothing yet resumes there.
+    started_ms: Option<i64>,
+}
+
+impl Shard {
+    fn new(info: ShardInfo, phase: Phase, start: IteratorStart, now_ms: i64) -> Self {
+        Shard { info, phase, start, last_sequence: None, next_call_ms: now_ms, backoff_ms: 0, failures: 0, frontier_ms: i64::MIN, queue: VecDeque::new(), started_ms: None }
+    }
+
+    /// The arrival time before which this shard can add nothing more.
+    fn effective_frontier(&self) -> i64 {
+        match self.phase {
+            // A waiting child's records all come after its parents', which still hold the line.
+            Phase::Finished | Phase::WaitingForParents => i64::MAX,
+            _ => self.frontier_ms,
+        }
+    }
+
+    fn back_off(&mut self, now_ms: i64) {
+        self.failures += 1;
+        self.backoff_ms = (self.backoff_ms * 2).clamp(GET_RECORDS_INTERVAL_MS, MAX_BACKOFF_MS);
+        self.next_call_ms = now_ms + self.backoff_ms;
+    }
+
+    /// Where a new iterator starts so that the next record is the one after the last read.
+    fn resume_position(&self, initial: &IteratorStart) -> IteratorStart {
+        match (&self.last_sequence, initial, self.started_ms) {
+            (Some(seq), _, _) => IteratorStart::AfterSequence(seq.clone()),
+            (None, IteratorStart::Latest, Some(started)) => IteratorStart::AtTimestamp(started),
+            (None, start, _) => start.clone(),
+        }
+    }
+}
+
+/// Counters for metrics and tests.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PollerStats {
+    pub get_records_calls: u64,
+    pub records: u64,
+    pub throttled: u64,
+    pub server_errors: u64,
+    pub iterators_renewed: u64,
+    pub shards_finished: u64,
+}
+
+pub struct StreamPoller {
+    stream: StreamRef,
+    start: IteratorStart,
+    shards: Vec<Shard>,
+    next_discovery_ms: i64,
+    discovered: bool,
+    announced: bool,
+    pub stats: PollerStats,
+}
+
+impl StreamPoller {
+    pub fn new(stream: StreamRef, start: IteratorStart) -> Self {
+        StreamPoller { stream, start, shards: Vec::new(), next_discovery_ms: i64::MIN, discovered: false, announced: false, stats: PollerStats::default() }
+    }
+
+    /// Makes the calls due at `now_ms`; appends to `out` the records that are ready, in arrival
+    /// order, and to `log` what a person watching should know. Returns when to call again, or
+    /// an error that retrying will not fix (no such stream, access denied).
+    pub fn poll<T: Transport>(
+        &mut self,
+        client: &mut KinesisClient<T>,
+        now_ms: i64,
+        out: &mut Vec<ShardRecord>,
+        log: &mut Vec<String>,
+    ) -> Result<i64, KinesisError> {
+        if now_ms >= self.next_discovery_ms {
+            match self.discover(client, now_ms) {
+                Ok(()) => self.next_discovery_ms = now_ms + DISCOVERY_INTERVAL_MS,
+                Err(e) if e.is_retryable() => {
+                    log.push(format!("listing the shards of `{}`: {e}; trying again", self.stream.name));
+                    self.next_discovery_ms = now_ms + MAX_BACKOFF_MS.min(1_000);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        self.start_children(now_ms);
+        for i in 0..self.shards.len() {
+            if self.shards[i].next_call_ms <= now_ms && self.shards[i].queue.len() < MAX_QUEUED_PER_SHARD {
+                self.call_shard(i, client, now_ms, log)?;
+            }
+        }
+        if !self.announced && self.discovered && self.shards.iter().all(|s| !matches!(s.phase, Phase::NeedIterator(_))) {
+            self.announced = true;
+            let open = self.shards.iter().filter(|s| s.phase != Phase::Finished).count();
+            log.push(format!("reading `{}`: {open} shards from {}", self.stream.name, describe(&self.start)));
+        }
+        self.release(out);
+        let next_shard = self.shards.iter().filter(|s| s.phase != Phase::Finished && s.phase != Phase::WaitingForParents).map(|s| s.next_call_ms).min();
+        Ok(next_shard.unwrap_or(i64::MAX).min(self.next_discovery_ms))
+    }
+
+    /// Open shards and shards still being read.
+    pub fn active_shards(&self) -> usize {
+        self.shards.iter().filter(|s| s.phase != Phase::Finished).count()
+    }
+
+    fn discover<T: Transport>(&mut self, client: &mut KinesisClient<T>, now_ms: i64) -> Result<(), KinesisError> {
+        let listed = client.list_shards(&self.stream)?;
+        let first = !self.discovered;
+        self.discovered = true;
+        for info in listed {
+            if let Some(known) = self.shards.iter_mut().find(|s| s.info.id == info.id) {
+                known.info.ending_sequence = info.ending_sequence;
+                continue;
+            }
+            let (phase, start) = match (first, &self.start) {
+                // LATEST: nothing new will ever arrive in a closed shard, and open ones start now
+                // whatever their parents.
+                (true, IteratorStart::Latest) if info.ending_sequence.is_some() => (Phase::Finished, IteratorStart::Latest),
+                (true, IteratorStart::Latest) => (Phase::NeedIterator(IteratorStart::Latest), IteratorStart::Latest),
+                (true, start) => (Phase::WaitingForParents, start.clone()),
+                (false, _) => (Phase::WaitingForParents, IteratorStart::TrimHorizon),
+            };
+            self.shards.push(Shard::new(info, phase, start, now_ms));
+        }
+        Ok(())
+    }
+
+    /// Children whose parents have been read to their end start reading.
+    fn start_children(&mut self, now_ms: i64) {
+        for i in 0..self.shards.len() {
+            if self.shards[i].phase != Phase::WaitingForParents {
+                continue;
+            }
+            let info = &self.shards[i].info;
+            let parents_done = [&info.parent, &info.adjacent_parent].into_iter().flatten().all(|p| {
+                // A parent no longer listed has aged out of the stream: nothing to wait for.
+                self.shards.iter().find(|s| &s.info.id == p).is_none_or(|s| s.phase == Phase::Finished)
+            });
+            if parents_done {
+                let shard = &mut self.shards[i];
+                shard.phase = Phase::NeedIterator(shard.start.clone());
+                shard.next_call_ms = now_ms;
+            }
+        }
+    }
+
+    fn call_shard<T: Transport>(&mut self, i: usize, client: &mut KinesisClient<T>, now_ms: i64, log: &mut Vec<String>) -> Result<(), KinesisError> {
+        let stream = self.stream.clone();
+        let shard = &mut self.shards[i];
+        let initial = shard.start.clone();
+        match shard.phase.clone() {
+            Phase::WaitingForParents | Phase::Finished => Ok(()),
+            Phase::NeedIterator(start) => match client.get_shard_iterator(&stream, &shard.info.id, &start) {
+                Ok(iterator) => {
+                    shard.started_ms.get_or_insert(now_ms);
+                    shard.phase = Phase::Reading(iterator);
+                    shard.backoff_ms = 0;
+                    shard.next_call_ms = now_ms;
+                    Ok(())
+                }
+                Err(KinesisError::NotFound(_)) => {
+                    shard.phase = Phase::Finished;
+                    Ok(())
+                }
+                Err(e) if e.is_retryable() => {
+                    note_failure(&mut self.stats, &e);
+                    shard.back_off(now_ms);
+                    if shard.failures == 1 {
+                        log.push(format!("`{}` {}: {e}; backing off", stream.name, shard.info.id));
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            },
+            Phase::Reading(iterator) => {
+                self.stats.get_records_calls += 1;
+                match client.get_records(&iterator, RECORDS_PER_CALL) {
+                    Ok(page) => {
+                        shard.failures = 0;
+                        shard.backoff_ms = 0;
+                        shard.next_call_ms = now_ms + GET_RECORDS_INTERVAL_MS;
+                        self.stats.records += page.records.len() as u64;
+                        if let Some(last) = page.records.last() {
+                            shard.last_sequence = Some(last.sequence_number.clone());
+                            shard.frontier_ms = shard.frontier_ms.max(last.arrival_ms);
+                        }
+                        if page.millis_behind_latest == Some(0) {
+                            shard.frontier_ms = shard.frontier_ms.max(now_ms - ARRIVAL_SLACK_MS);
+                        }
+                        shard.queue.extend(page.records);
+                        match page.next_iterator {
+                            Some(next) => shard.phase = Phase::Reading(next),
+                            None => {
+                                // Closed and read to the end: its children may start, and a
+                                // listing finds them if it has not yet.
+                                shard.phase = Phase::Finished;
+                                self.stats.shards_finished += 1;
+                                self.next_discovery_ms = now_ms;
+                            }
+                        }
+                        Ok(())
+                    }
+                    Err(KinesisError::ExpiredIterator(_)) => {
+                        self.stats.iterators_renewed += 1;
+                        shard.phase = Phase::NeedIterator(shard.resume_position(&initial));
+                        shard.next_call_ms = now_ms;
+                        Ok(())
+                    }
+                    Err(KinesisError::NotFound(_)) => {
+                        shard.phase = Phase::Finished;
+                        Ok(())
+                    }
+                    Err(e) if e.is_retryable() => {
+                        note_failure(&mut self.stats, &e);
+                        shard.back_off(now_ms);
+                        if shard.failures == 1 {
+                            log.push(format!("`{}` {}: {e}; backing off", stream.name, shard.info.id));
+                        }
+                        if shard.failures >= FAILURES_BEFORE_NEW_ITERATOR && !matches!(e, KinesisError::Throttled(_)) {
+                            self.stats.iterators_renewed += 1;
+                            shard.phase = Phase::NeedIterator(shard.resume_position(&initial));
+                        }
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        }
+    }
+
+    /// Hands over, oldest first, every queued record older than all frontiers.
+    fn release(&mut self, out: &mut Vec<ShardRecord>) {
+        let frontier = self.shards.iter().map(Shard::effective_frontier).min().unwrap_or(i64::MAX);
+        loop {
+            let next = self
+                .shards
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| s.queue.front().map(|r| (r.arrival_ms, i)))
+                .filter(|&(arrival, _)| arrival < frontier)
+                .min();
+            let Some((_, i)) = next else { break };
+            out.extend(self.shards[i].queue.pop_front());
+        }
+    }
+}
+
+fn note_failure(stats: &mut PollerStats, e: &KinesisError) {
+    match e {
+        KinesisError::Throttled(_) => stats.throttled += 1,
+        _ => stats.server_errors += 1,
+    }
+}
+
+fn describe(start: &IteratorStart) -> String {
+    match start {
+        IteratorStart::TrimHorizon => "TRIM_HORIZON".into(),
+        IteratorStart::Latest => "LATEST".into(),
+        IteratorStart::AtTimestamp(ms) => format!("AT_TIMESTAMP {}", crate::types::format_timestamp(*ms)),
+        IteratorStart::AfterSequence(s) => format!("after sequence number {s}"),
+    }
+}
