@@ -23,8 +23,14 @@ def client():
 
 
 def create(stream, shards):
+    """A new, empty stream (one left by an earlier run is deleted first)."""
     kinesis = client()
-    kinesis.create_stream(StreamName=stream, ShardCount=int(shards))
+    try:
+        kinesis.create_stream(StreamName=stream, ShardCount=int(shards))
+    except kinesis.exceptions.ResourceInUseException:
+        kinesis.delete_stream(StreamName=stream)
+        kinesis.get_waiter("stream_not_exists").wait(StreamName=stream)
+        kinesis.create_stream(StreamName=stream, ShardCount=int(shards))
     kinesis.get_waiter("stream_exists").wait(StreamName=stream)
 
 
