@@ -125,6 +125,11 @@ impl<T: Transport> KinesisClient<T> {
         KinesisClient { transport }
     }
 
+    /// The transport (tests look at what a scripted one was asked).
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
     /// Every shard of the stream, open and closed (following `NextToken`).
     pub fn list_shards(&mut self, stream: &StreamRef) -> Result<Vec<ShardInfo>, KinesisError> {
         #[derive(Deserialize)]

@@ -73,14 +73,6 @@ impl Shard {
         Shard { info, phase, start, last_sequence: None, next_call_ms: now_ms, backoff_ms: 0, failures: 0, frontier_ms: i64::MIN, queue: VecDeque::new(), started_ms: None }
     }
 
-    /// The arrival time before which this shard can add nothing more.
-    fn effective_frontier(&self) -> i64 {
-        match self.phase {
-            // A waiting child's records all come after its parents', which still hold the line.
-            Phase::Finished | Phase::WaitingForParents => i64::MAX,
-            _ => self.frontier_ms,
-        }
-    }
 
     fn back_off(&mut self, now_ms: i64) {
         self.failures += 1;
@@ -246,7 +238,9 @@ impl StreamPoller {
                             shard.last_sequence = Some(last.sequence_number.clone());
                             shard.frontier_ms = shard.frontier_ms.max(last.arrival_ms);
                         }
-                        if page.millis_behind_latest == Some(0) {
+                        // A closed shard's children go on where it ended: its last record,
+                        // not the clock, is how far it reached.
+                        if page.millis_behind_latest == Some(0) && page.next_iterator.is_some() {
                             shard.frontier_ms = shard.frontier_ms.max(now_ms - ARRIVAL_SLACK_MS);
                         }
                         shard.queue.extend(page.records);
@@ -290,9 +284,26 @@ impl StreamPoller {
         }
     }
 
+    /// The arrival time before which shard `i` can add nothing more.
+    fn frontier(&self, i: usize) -> i64 {
+        let shard = &self.shards[i];
+        match shard.phase {
+            Phase::Finished => i64::MAX,
+            // A waiting child's records all come after its parents' last ones.
+            Phase::WaitingForParents => [&shard.info.parent, &shard.info.adjacent_parent]
+                .into_iter()
+                .flatten()
+                .filter_map(|p| self.shards.iter().find(|s| &s.info.id == p))
+                .map(|p| p.frontier_ms)
+                .min()
+                .unwrap_or(i64::MIN),
+            _ => shard.frontier_ms,
+        }
+    }
+
     /// Hands over, oldest first, every queued record older than all frontiers.
     fn release(&mut self, out: &mut Vec<ShardRecord>) {
-        let frontier = self.shards.iter().map(Shard::effective_frontier).min().unwrap_or(i64::MAX);
+        let frontier = (0..self.shards.len()).map(|i| self.frontier(i)).min().unwrap_or(i64::MAX);
         loop {
             let next = self
                 .shards
@@ -320,5 +331,151 @@ fn describe(start: &IteratorStart) -> String {
         IteratorStart::Latest => "LATEST".into(),
         IteratorStart::AtTimestamp(ms) => format!("AT_TIMESTAMP {}", crate::types::format_timestamp(*ms)),
         IteratorStart::AfterSequence(s) => format!("after sequence number {s}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::transport::Reply;
+    use super::*;
+    use base64::Engine as _;
+    use serde_json::{json, Value};
+
+    /// An in-memory Kinesis: shards of (arrival ms, data), iterators "shard:next-index", and
+    /// faults to play on chosen calls.
+    #[derive(Default)]
+    struct FakeKinesis {
+        shards: Vec<(ShardInfo, Vec<(i64, String)>)>,
+        /// The n-th GetRecords call (from 0) answers ExpiredIteratorException instead.
+        expire_call: Option<usize>,
+        get_records_calls: usize,
+        iterator_requests: Vec<Value>,
+        page_size: usize,
+    }
+
+    impl FakeKinesis {
+        fn shard(&mut self, id: &str, parent: Option<&str>, closed: bool, records: &[(i64, &str)]) {
+            let info = ShardInfo { id: id.into(), parent: parent.map(Into::into), adjacent_parent: None, ending_sequence: closed.then(|| "end".into()) };
+            self.shards.push((info, records.iter().map(|(t, d)| (*t, d.to_string())).collect()));
+        }
+    }
+
+    impl Transport for FakeKinesis {
+        fn send(&mut self, action: &str, body: &[u8]) -> Result<Reply, String> {
+            let body: Value = serde_json::from_slice(body).unwrap();
+            let answer = match action {
+                "ListShards" => json!({"Shards": self.shards.iter().map(|(s, _)| {
+                    let mut v = json!({"ShardId": s.id, "SequenceNumberRange": {"StartingSequenceNumber": "0"}});
+                    if let Some(p) = &s.parent { v["ParentShardId"] = json!(p); }
+                    if s.ending_sequence.is_some() { v["SequenceNumberRange"]["EndingSequenceNumber"] = json!("9"); }
+                    v
+                }).collect::<Vec<_>>()}),
+                "GetShardIterator" => {
+                    self.iterator_requests.push(body.clone());
+                    let shard = body["ShardId"].as_str().unwrap();
+                    let len = self.shards.iter().find(|(s, _)| s.id == shard).unwrap().1.len();
+                    let at = match body["ShardIteratorType"].as_str().unwrap() {
+                        "TRIM_HORIZON" => 0,
+                        "LATEST" => len,
+                        "AFTER_SEQUENCE_NUMBER" => body["StartingSequenceNumber"].as_str().unwrap().parse::<usize>().unwrap() + 1,
+                        other => panic!("{other}"),
+                    };
+                    json!({"ShardIterator": format!("{shard}:{at}")})
+                }
+                "GetRecords" => {
+                    self.get_records_calls += 1;
+                    if self.expire_call == Some(self.get_records_calls - 1) {
+                        return Ok(Reply { status: 400, body: br#"{"__type":"ExpiredIteratorException","message":"old"}"#.to_vec() });
+                    }
+                    let (shard, at) = body["ShardIterator"].as_str().unwrap().split_once(':').unwrap();
+                    let at: usize = at.parse().unwrap();
+                    let (info, records) = self.shards.iter().find(|(s, _)| s.id == shard).unwrap();
+                    let end = (at + self.page_size.max(1)).min(records.len());
+                    let page: Vec<Value> = records[at..end]
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (t, d))| json!({"SequenceNumber": (at + i).to_string(), "PartitionKey": "k", "ApproximateArrivalTimestamp": *t as f64 / 1000.0,
+                                                  "Data": base64::engine::general_purpose::STANDARD.encode(d)}))
+                        .collect();
+                    let done = end == records.len();
+                    let next = if done && info.ending_sequence.is_some() { Value::Null } else { json!(format!("{shard}:{end}")) };
+                    json!({"Records": page, "NextShardIterator": next, "MillisBehindLatest": if done { 0 } else { 1000 }})
+                }
+                other => panic!("unexpected {other}"),
+            };
+            Ok(Reply { status: 200, body: answer.to_string().into_bytes() })
+        }
+    }
+
+    /// Polls until `until_ms` (a simulated clock, stepping to each wake-up); returns the data read.
+    fn read_all(client: &mut KinesisClient<FakeKinesis>, poller: &mut StreamPoller, until_ms: i64) -> Vec<String> {
+        let (mut out, mut log, mut now) = (Vec::new(), Vec::new(), 1_000_000);
+        while now < until_ms {
+            let next = poller.poll(client, now, &mut out, &mut log).unwrap();
+            now = next.max(now + 1);
+        }
+        out.into_iter().map(|r| String::from_utf8(r.data).unwrap()).collect()
+    }
+
+    fn stream() -> StreamRef {
+        StreamRef { name: "in".into(), arn: None }
+    }
+
+    #[test]
+    fn shards_are_merged_in_arrival_order_even_when_read_a_page_at_a_time() {
+        let mut fake = FakeKinesis { page_size: 2, ..Default::default() };
+        fake.shard("s0", None, false, &[(10, "a"), (13, "d"), (14, "e"), (30, "h")]);
+        fake.shard("s1", None, false, &[(11, "b"), (12, "c"), (20, "f"), (21, "g")]);
+        let mut client = KinesisClient::new(fake);
+        let mut poller = StreamPoller::new(stream(), IteratorStart::TrimHorizon);
+        assert_eq!(read_all(&mut client, &mut poller, 1_005_000), ["a", "b", "c", "d", "e", "f", "g", "h"]);
+    }
+
+    #[test]
+    fn get_records_stays_within_five_calls_per_second_per_shard() {
+        let mut fake = FakeKinesis { page_size: 1, ..Default::default() };
+        fake.shard("s0", None, false, &[(1, "a"); 100]);
+        let mut client = KinesisClient::new(fake);
+        let mut poller = StreamPoller::new(stream(), IteratorStart::TrimHorizon);
+        read_all(&mut client, &mut poller, 1_000_000 + 10_000);
+        let calls = client.transport().get_records_calls;
+        assert!((45..=51).contains(&calls), "{calls} calls in 10 s");
+    }
+
+    #[test]
+    fn an_expired_iterator_resumes_after_the_last_record_read() {
+        let mut fake = FakeKinesis { page_size: 2, expire_call: Some(1), ..Default::default() };
+        fake.shard("s0", None, false, &[(1, "a"), (2, "b"), (3, "c"), (4, "d"), (5, "e")]);
+        let mut client = KinesisClient::new(fake);
+        let mut poller = StreamPoller::new(stream(), IteratorStart::TrimHorizon);
+        assert_eq!(read_all(&mut client, &mut poller, 1_003_000), ["a", "b", "c", "d", "e"]);
+        let renewed = &client.transport().iterator_requests[1];
+        assert_eq!(renewed["ShardIteratorType"], "AFTER_SEQUENCE_NUMBER");
+        assert_eq!(renewed["StartingSequenceNumber"], "1");
+        assert_eq!(poller.stats.iterators_renewed, 1);
+    }
+
+    #[test]
+    fn after_a_reshard_children_are_read_once_their_parent_is_finished() {
+        let mut fake = FakeKinesis { page_size: 1, ..Default::default() };
+        fake.shard("parent", None, true, &[(1, "p1"), (2, "p2"), (3, "p3")]);
+        fake.shard("child", Some("parent"), false, &[(4, "c1"), (5, "c2")]);
+        fake.shard("other", None, false, &[(2, "o1"), (6, "o2")]);
+        let mut client = KinesisClient::new(fake);
+        let mut poller = StreamPoller::new(stream(), IteratorStart::TrimHorizon);
+        assert_eq!(read_all(&mut client, &mut poller, 1_005_000), ["p1", "p2", "o1", "p3", "c1", "c2", "o2"]);
+        let first_child_call = client.transport().iterator_requests.iter().position(|r| r["ShardId"] == "child").unwrap();
+        assert!(first_child_call > 1, "the child's iterator comes after its parent's");
+    }
+
+    #[test]
+    fn latest_skips_closed_shards_and_what_is_already_there() {
+        let mut fake = FakeKinesis { page_size: 10, ..Default::default() };
+        fake.shard("old", None, true, &[(1, "x")]);
+        fake.shard("s0", Some("old"), false, &[(2, "y")]);
+        let mut client = KinesisClient::new(fake);
+        let mut poller = StreamPoller::new(stream(), IteratorStart::Latest);
+        assert!(read_all(&mut client, &mut poller, 1_001_000).is_empty());
+        assert_eq!(poller.active_shards(), 1);
     }
 }

@@ -203,7 +203,7 @@ mod tests {
             let (_, next) = batcher.poll(&mut client, now, &mut log).unwrap();
             now = next.max(now + 1);
         }
-        let stored = &client.transport.stored;
+        let stored = &client.transport().stored;
         assert_eq!(stored.len(), 6, "each record exactly once: {stored:?}");
         for key in ["a", "b", "c"] {
             let order: Vec<&str> = stored.iter().filter(|(k, _)| k == key).map(|(_, d)| d.as_str()).collect();
