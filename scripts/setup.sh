@@ -50,3 +50,13 @@ if ! "$FLINK_VENV/bin/python" -c "import pyflink" 2>/dev/null; then
   python3 -m venv "$FLINK_VENV"
   "$FLINK_VENV/bin/pip" install -q --disable-pip-version-check apache-flink==2.3.0
 fi
+
+# moto (a Kinesis API server) and boto3 for the kinesis tier: the tests write and read streams
+# with boto3 as the walkthrough's sender does. Kept outside the repo, like Flink.
+KINESIS_VENV=${SLUICE_KINESIS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/kinesis-venv}
+if ! "$KINESIS_VENV/bin/python" -c "import boto3, moto.server" 2>/dev/null || [ ! -x "$KINESIS_VENV/bin/moto_server" ]; then
+  say "installing moto[server] and boto3 from PyPI into $KINESIS_VENV (once)"
+  rm -rf "$KINESIS_VENV"
+  python3 -m venv "$KINESIS_VENV"
+  "$KINESIS_VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==5.2.5" "boto3==1.44.8"
+fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test tier, cheapest first, stopping at the first that fails:
 #   native   cargo test (engine, SQL, golden tests against Flink via the `sluice` binary)
+#   kinesis  sluice run against a Kinesis API server (moto on 127.0.0.1): tests/kinesis_moto.rs
 #   flink    a note exported by `sluice export` runs on real Apache Flink 2.3 with Sluice's rows
 #   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
 #   build    trunk build --release into dist/ (the page exactly as served)
@@ -14,6 +15,9 @@ cd "$REPO"
 bold() { printf '\033[1m%s\033[0m\n' "$*"; }
 TIMES=()
 SERVER_PID=
+MOTO_PID=
+# The Python with moto and boto3 that scripts/setup.sh installs.
+KINESIS_VENV=${SLUICE_KINESIS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/kinesis-venv}
 
 cleanup() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -21,6 +25,7 @@ cleanup() {
     wait "$SERVER_PID" 2>/dev/null || true
   fi
   [ -n "${SERVER_LOG:-}" ] && rm -f "$SERVER_LOG"
+  stop_moto
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -55,6 +60,46 @@ wasm_tests() {
     cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
 }
 
+stop_moto() {
+  if [ -n "$MOTO_PID" ] && kill -0 "$MOTO_PID" 2>/dev/null; then
+    kill "$MOTO_PID" 2>/dev/null || true
+    wait "$MOTO_PID" 2>/dev/null || true
+  fi
+  MOTO_PID=
+  [ -n "${MOTO_LOG:-}" ] && rm -f "$MOTO_LOG"
+  MOTO_LOG=
+}
+
+# moto on a free loopback port for the length of tests/kinesis_moto.rs.
+kinesis_tests() {
+  local port
+  port=$("$KINESIS_VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  MOTO_LOG=$(mktemp)
+  "$KINESIS_VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$MOTO_LOG" 2>&1 &
+  MOTO_PID=$!
+  local i up=
+  for i in $(seq 1 100); do
+    if "$KINESIS_VENV/bin/python" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2)' "$port" 2>/dev/null; then
+      up=1
+      break
+    fi
+    kill -0 "$MOTO_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$up" ]; then
+    echo "kinesis: moto did not start:" >&2
+    cat "$MOTO_LOG" >&2
+    stop_moto
+    return 1
+  fi
+  echo "moto listening on http://127.0.0.1:$port"
+  local rc=0
+  SLUICE_KINESIS_ENDPOINT="http://127.0.0.1:$port" SLUICE_KINESIS_PYTHON="$KINESIS_VENV/bin/python" \
+    cargo test --test kinesis_moto -- --test-threads 1 || rc=$?
+  stop_moto
+  return "$rc"
+}
+
 e2e() {
   SERVER_LOG=$(mktemp)
   node tests/e2e/serve.mjs "$REPO/dist" 0 >"$SERVER_LOG" 2>&1 &
@@ -85,6 +130,7 @@ e2e() {
 
 tier setup run_setup
 tier native cargo test --no-fail-fast
+tier kinesis kinesis_tests
 tier flink "$FLINK_VENV/bin/python" tests/flink_export/check.py "$REPO/target/debug/sluice"
 tier wasm wasm_tests
 tier build trunk build --release
