@@ -20,6 +20,10 @@ use crate::plan::Planner;
 use crate::session::Session;
 use crate::sql::{dialect::FlinkDialect, SqlError, Statement};
 
+/// The start of comment lines the export writes on its own (not the note's text), so reading
+/// the script back as a note can leave them out.
+pub const DERIVED: &str = "-- sluice: ";
+
 /// How Kinesis tables' `WITH` options are spelled in the script.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KinesisOptions {
@@ -152,9 +156,10 @@ pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &
                     if let Some(stream) = fed.filter(|s| options.generator_streams.contains(s)) {
                         let _ = writeln!(
                             out,
-                            "-- In the studio, Sluice's sensor generator feeds `{stream}`. In production a producer must write it\n\
-                             -- (the walkthrough's Python sender does). Flink's datagen cannot stand in: it draws each field on\n\
-                             -- its own, so it can neither tie `status` to the temperature nor stamp event time from the clock."
+                            "{DERIVED}In the studio, Sluice's sensor generator feeds `{stream}`. In production a producer must\n\
+                             {DERIVED}write it (the walkthrough's Python sender does). Flink's datagen cannot stand in: it draws\n\
+                             {DERIVED}each field on its own, so it can neither tie `status` to the temperature nor stamp event\n\
+                             {DERIVED}time from the clock."
                         );
                     }
                     rename_kinesis_options(statement_text, &options.kinesis)

@@ -54,6 +54,7 @@ fn by_marks(text: &str) -> Vec<String> {
             let body: Vec<&str> = lines
                 .into_iter()
                 .filter(|l| !(l.starts_with("SET 'execution.runtime-mode'") || l.starts_with("SET 'parallelism.default'")))
+                .filter(|l| !l.starts_with(crate::export::DERIVED))
                 .collect();
             out.push(format!("{header}\n\n{}", body.join("\n").trim_matches('\n').trim_end()));
         } else {
@@ -144,9 +145,11 @@ mod tests {
     fn an_exported_note_reads_back_with_flinks_cast() {
         let mut texts: Vec<&str> = seed::WALKTHROUGH.to_vec();
         texts.insert(0, "%md\n# Sensors\n\nThe *tour*.");
-        let options = ExportOptions { include_queries: true, ..ExportOptions::default() };
+        // As the page exports it: the generator feeds my-input-stream (a comment the script adds).
+        let options = ExportOptions { include_queries: true, generator_streams: vec!["my-input-stream".into()], ..ExportOptions::default() };
         let sql = flink_script("Sensors", &texts, &options).unwrap();
         assert!(sql.contains("CAST(COUNT(*) AS INT) AS num"));
+        assert!(sql.contains("sensor generator feeds `my-input-stream`"));
         let back = from_sql(&sql, "whatever.sql", ids()).unwrap();
         assert_eq!(back.name, "Sensors");
         let back_texts: Vec<&str> = back.paragraphs.iter().map(|p| p.text.as_str()).collect();
