@@ -510,6 +510,10 @@ impl Session {
             pipeline.set_state_ttl(Some(ms));
         }
         pipeline.set_now(self.now_ms);
+        // A VALUES table brings its rows along; they are read like a file.
+        if let (Some(rows), Some(path)) = (pipeline.table().option("values.rows"), pipeline.table().option("path")) {
+            self.files.add(path, rows.as_bytes().to_vec());
+        }
         if let Some(remote) = &mut self.remote {
             remote.attach_source(pipeline.table(), &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
         }

@@ -266,3 +266,13 @@ fn window_deduplication_matches_flink() {
 fn hopping_window_rows_without_an_aggregate_match_flink() {
     check_case("window_tvf_hop_rows");
 }
+
+#[test]
+fn values_as_a_table_matches_flink() {
+    check_case("values_table");
+}
+
+#[test]
+fn values_into_group_by_matches_flink() {
+    check_case("values_group_by");
+}

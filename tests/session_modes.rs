@@ -215,3 +215,18 @@ fn rerunning_the_same_create_is_a_no_op() {
     session.execute("DROP TABLE sensor_data", 0).unwrap();
     session.execute(&other, 0).unwrap();
 }
+
+/// VALUES as a table: column types as Flink gives them (checked with PyFlink 2.3: `INT NOT
+/// NULL`, `CHAR(1) NOT NULL` when every string has one length, else `VARCHAR(longest)`), and
+/// located errors for ragged rows and non-constant values.
+#[test]
+fn values_are_typed_like_flink_and_checked() {
+    let session = Session::empty();
+    let plan = session.plan_query("SELECT * FROM (VALUES (1, 'a', 'x'), (2, 'b', 'yy')) AS t(id, c, v)").unwrap();
+    let types: Vec<String> = plan.schema.fields.iter().map(|f| f.ty.to_string()).collect();
+    assert_eq!(types, ["INT NOT NULL", "CHAR(1) NOT NULL", "VARCHAR(2) NOT NULL"]);
+    let err = session.plan_query("SELECT * FROM (VALUES (1, 'a'), (2)) AS t(id, c)").unwrap_err();
+    assert!(err.to_string().contains("every VALUES row needs 2 values"), "{err}");
+    let err = session.plan_query("SELECT * FROM (VALUES (1), (CURRENT_TIMESTAMP)) AS t(x)").unwrap_err();
+    assert!(err.to_string().contains("constant") && err.location.is_some(), "{err}");
+}

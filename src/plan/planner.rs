@@ -174,7 +174,7 @@ impl<'a> Planner<'a> {
             SetExpr::SetOperation { op, .. } => Err(SqlError::new(format!("{op} is not supported yet"))
                 .at(at(body))
                 .hint("Sluice runs UNION and UNION ALL")),
-            SetExpr::Values(_) => Err(SqlError::new("VALUES is not supported yet").at(at(body))),
+            SetExpr::Values(values) => plan_values(values, at(body)),
             other => Err(SqlError::new(format!("`{other}` is not supported")).at(at(body))),
         }
     }
@@ -864,6 +864,112 @@ pub fn scan_table(table: &Arc<TableDef>) -> Plan {
         .map(|c| SchemaField { name: c.name.clone(), ty: c.ty.clone(), qualifier: Some(table.name.clone()) })
         .collect();
     Plan { schema: Schema { fields }, node: Node::Scan { table: table.clone() } }
+}
+
+/// `VALUES (…), (…)`: a bounded table of constant rows. Its rows travel as JSON lines in the
+/// table's options, read like a file (the session hands them over under the table's `path`).
+/// Column types follow Flink: the common type of each column's values, strings `CHAR(n)` when
+/// all have one length and `VARCHAR(longest)` otherwise, `NOT NULL` unless a value is NULL.
+fn plan_values(values: &ast::Values, location: Location) -> Result<Plan> {
+    use crate::plan::catalog::{ColumnKind, TableColumn};
+    use crate::types::Value;
+    let rows: Vec<&Vec<ast::Expr>> = values.rows.iter().map(|r| &r.content).collect();
+    let width = rows.first().map_or(0, |r| r.len());
+    if width == 0 {
+        return Err(SqlError::new("VALUES needs at least one row with at least one value").at(location));
+    }
+    let mut cells: Vec<Vec<Expr>> = Vec::with_capacity(rows.len());
+    for row in &rows {
+        if row.len() != width {
+            return Err(SqlError::new(format!("every VALUES row needs {width} values, like the first; one has {}", row.len())).at(location));
+        }
+        let mut bound = Vec::with_capacity(width);
+        for e in row.iter() {
+            let b = Binder::new(&[]).bind(e)?;
+            let Some(value) = constant(&b) else {
+                return Err(SqlError::new(format!("VALUES takes constant values; `{e}` is not one")).at(at(e)));
+            };
+            bound.push(Expr { kind: ExprKind::Literal(value), ty: b.ty });
+        }
+        cells.push(bound);
+    }
+    let mut columns = Vec::with_capacity(width);
+    for c in 0..width {
+        let column: Vec<Expr> = cells.iter().map(|r| r[c].clone()).collect();
+        let mut ty = bind::common_type(&column).map_err(|m| SqlError::new(format!("VALUES column {}: {m}", c + 1)).at(location))?;
+        if ty.data_type.is_string() {
+            let lengths: Vec<u32> = column
+                .iter()
+                .filter_map(|e| match &e.kind {
+                    ExprKind::Literal(Value::Str(s)) => Some(s.chars().count() as u32),
+                    _ => None,
+                })
+                .collect();
+            let longest = lengths.iter().copied().max().unwrap_or(1).max(1);
+            ty.data_type = if lengths.windows(2).all(|w| w[0] == w[1]) { DataType::Char(longest) } else { DataType::Varchar(longest) };
+        }
+        if ty.data_type == DataType::Null {
+            ty.data_type = DataType::Varchar(1);
+        }
+        columns.push(TableColumn { name: format!("EXPR${c}"), ty, kind: ColumnKind::Physical, expr_text: None });
+    }
+    let mut lines = String::new();
+    for row in &cells {
+        let object: serde_json::Map<String, serde_json::Value> = row
+            .iter()
+            .zip(&columns)
+            .map(|(e, col)| {
+                let value = match &e.kind {
+                    ExprKind::Literal(v) => crate::types::cast_value(v, &e.ty.data_type, &col.ty.data_type).unwrap_or(Value::Null),
+                    _ => Value::Null,
+                };
+                let json = match value {
+                    v @ (Value::Timestamp(_) | Value::Date(_) | Value::Time(_)) => serde_json::Value::String(v.to_string()),
+                    v => v.to_json(),
+                };
+                (col.name.clone(), json)
+            })
+            .collect();
+        lines.push_str(&serde_json::Value::Object(object).to_string());
+        lines.push('\n');
+    }
+    // A path of its own for each distinct VALUES, so two in one session never mix.
+    let path = format!("values://{:016x}", {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        lines.hash(&mut h);
+        h.finish()
+    });
+    let options = [("connector", "filesystem"), ("path", path.as_str()), ("format", "json"), ("json.timestamp-format.standard", "ISO-8601"), ("values.rows", lines.as_str())]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let table = TableDef {
+        name: "$values".to_string(),
+        columns,
+        watermark: None,
+        primary_key: Vec::new(),
+        partitioned_by: Vec::new(),
+        options,
+        comment: None,
+    };
+    Ok(scan_table(&Arc::new(table)))
+}
+
+/// The value of a constant expression: a literal, a negated one, a cast of one.
+fn constant(e: &Expr) -> Option<crate::types::Value> {
+    use crate::types::Value;
+    match &e.kind {
+        ExprKind::Literal(v) => Some(v.clone()),
+        ExprKind::Negate(inner) => match constant(inner)? {
+            Value::Int(i) => i.checked_neg().map(Value::Int),
+            Value::Double(d) => Some(Value::Double(-d)),
+            Value::Decimal(u, s) => Some(Value::Decimal(-u, s)),
+            _ => None,
+        },
+        ExprKind::Cast { arg, .. } => crate::types::cast_value(&constant(arg)?, &arg.ty.data_type, &e.ty.data_type),
+        _ => None,
+    }
 }
 
 /// `left UNION ALL right`: the column counts must agree; each column takes the common type of
