@@ -12,6 +12,7 @@ pub const RESULT_ROWS: usize = 500;
 /// Changes the changelog keeps (the newest).
 pub const CHANGELOG_ENTRIES: usize = 500;
 
+#[derive(Clone)]
 pub struct Output {
     pub table: ResultTable,
     pub changelog: Changelog,
@@ -37,10 +38,30 @@ thread_local! {
     /// By paragraph key. The page is single-threaded; every borrow is short and never spans a
     /// call back into Leptos.
     static OUTPUTS: RefCell<HashMap<u32, Output>> = RefCell::new(HashMap::new());
+    /// A paused paragraph's output as it was when paused: what its views show and its downloads
+    /// hold, while the live output keeps taking changes (nothing is lost).
+    static FROZEN: RefCell<HashMap<u32, Output>> = RefCell::new(HashMap::new());
 }
 
+/// The output the views show: the frozen one while paused, else the live one.
 pub fn with_output<R>(key: u32, f: impl FnOnce(Option<&Output>) -> R) -> R {
-    OUTPUTS.with(|o| f(o.borrow().get(&key)))
+    FROZEN.with(|frozen| match frozen.borrow().get(&key) {
+        Some(o) => f(Some(o)),
+        None => OUTPUTS.with(|o| f(o.borrow().get(&key))),
+    })
+}
+
+/// Pauses (`true`: keeps a copy of the output as it is now) or resumes the views of `key`.
+pub fn freeze(key: u32, paused: bool) {
+    let copy = paused.then(|| OUTPUTS.with(|o| o.borrow().get(&key).cloned())).flatten();
+    FROZEN.with(|f| match copy {
+        Some(o) => {
+            f.borrow_mut().insert(key, o);
+        }
+        None => {
+            f.borrow_mut().remove(&key);
+        }
+    });
 }
 
 pub fn with_output_mut<R>(key: u32, f: impl FnOnce(Option<&mut Output>) -> R) -> R {
@@ -48,9 +69,11 @@ pub fn with_output_mut<R>(key: u32, f: impl FnOnce(Option<&mut Output>) -> R) ->
 }
 
 pub fn set_output(key: u32, output: Output) {
+    FROZEN.with(|f| f.borrow_mut().remove(&key));
     OUTPUTS.with(|o| o.borrow_mut().insert(key, output));
 }
 
 pub fn remove_output(key: u32) {
+    FROZEN.with(|f| f.borrow_mut().remove(&key));
     OUTPUTS.with(|o| o.borrow_mut().remove(&key));
 }

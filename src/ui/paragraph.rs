@@ -112,6 +112,7 @@ impl ParagraphState {
     /// first); markdown just renders.
     pub fn run(&self) {
         self.stop();
+        self.paused.set(false);
         self.job.set(None);
         self.error.set(None);
         self.messages.set(Vec::new());

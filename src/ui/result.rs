@@ -98,6 +98,7 @@ pub fn ResultView(p: ParagraphState, file_stem: Signal<String>) -> impl IntoView
                         class:active=move || p.paused.get()
                         on:click=move |_| {
                             p.paused.update(|x| *x = !*x);
+                            super::output::freeze(p.id, p.paused.get_untracked());
                             p.version.update(|v| *v += 1);
                         }
                     >
