@@ -182,6 +182,40 @@ fn JobEntry(id: u32, tick: RwSignal<u64>) -> impl IntoView {
         with_session(|s| s.stop_job(id));
         tick.update(|t| *t += 1);
     };
+    // The records the job dropped as late (the newest first), shown on request: which rows they
+    // were, their event time and the watermark that had passed them.
+    let show_late = RwSignal::new(false);
+    let late_count = move || {
+        tick.get();
+        with_session(|s| s.job(id)).map_or(0, |j| j.late_records_dropped)
+    };
+    let late_list = move || {
+        if !show_late.get() {
+            return None;
+        }
+        tick.get();
+        let records = with_session(|s| s.late_records(id));
+        Some(view! {
+            <ul class="late-records" data-testid="late-records">
+                {records
+                    .iter()
+                    .rev()
+                    .take(LATE_SHOWN)
+                    .map(|r| {
+                        let row = r.row.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                        view! {
+                            <li>
+                                <span class="late-time">{crate::types::format_timestamp(r.event_time)}</span>
+                                " behind watermark "
+                                <span class="late-time">{crate::types::format_timestamp(r.watermark)}</span>
+                                <div class="late-row">{row}</div>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        })
+    };
     view! {
         <div class="job" data-job=id>
             {move || info().map(|j| {
@@ -200,6 +234,15 @@ fn JobEntry(id: u32, tick: RwSignal<u64>) -> impl IntoView {
                     {j.error.map(|e| view! { <div class="error small">{e}</div> })}
                 }
             })}
+            <Show when=move || { late_count() > 0 }>
+                <button class="ghost small" data-testid="late-toggle" on:click=move |_| show_late.update(|v| *v = !*v)>
+                    {move || if show_late.get() { "Hide late records" } else { "Show late records" }}
+                </button>
+            </Show>
+            {late_list}
         </div>
     }
 }
+
+/// Late records a job entry lists (the newest).
+const LATE_SHOWN: usize = 20;

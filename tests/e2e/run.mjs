@@ -604,6 +604,33 @@ await test('step5: an unknown column shows a located error and the note keeps ru
 });
 
 
+await test('late data: a job counts the records it dropped and shows which they were', 'late.png', async () => {
+  // A watermark ahead of event time makes every next reading late for its 1-second window.
+  const ddl = await addParagraph();
+  await runInParagraph(ddl, `%flink.ssql
+CREATE TABLE eager (sensor_id INT, status STRING, event_time TIMESTAMP(3),
+  WATERMARK FOR event_time AS event_time + INTERVAL '5' SECOND)
+WITH ('connector' = 'kinesis', 'stream' = 'my-input-stream', 'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601')`);
+  await waitForStatus(ddl, /done/i, 'CREATE TABLE eager');
+  const q = await addParagraph();
+  await runInParagraph(q, `%flink.ssql(type=update)
+SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE eager, DESCRIPTOR(event_time), INTERVAL '1' SECOND)) GROUP BY window_start, window_end`);
+  await waitForStatus(q, /running/i, 'the window query');
+  const job = page.locator('[data-testid=jobs] [data-job]').last();
+  const toggle = job.locator('[data-testid=late-toggle]');
+  await until(async () => (await toggle.count()) > 0, { what: 'the job to report late records' });
+  const stats = await job.locator('.job-stats').innerText();
+  check(numberIn(stats.split('·')[2] ?? '') > 0, `the job's late count reads "${stats}"`);
+  await toggle.click();
+  const items = job.locator('[data-testid=late-records] li');
+  await until(async () => (await items.count()) > 0, { what: 'the list of late records' });
+  const first = await items.first().innerText();
+  check(/behind watermark/.test(first) && /\d{4}-\d\d-\d\dT/.test(first), `a late record reads "${first}"`);
+  await job.locator('[data-testid=late-toggle]').click();
+  await until(async () => (await job.locator('[data-testid=late-records]').count()) === 0, { what: 'the late list to close' });
+  await paragraph(q).locator('[data-testid=stop]').click();
+});
+
 // ---------------------------------------------------------------------------------------------
 // Notes, paragraph actions and results (in the note steps 1–5 ran in)
 
