@@ -83,6 +83,10 @@ pub struct JobInfo {
     /// The job's current event-time watermark (ms since the epoch), if any.
     pub watermark: Option<i64>,
     pub error: Option<String>,
+    /// When the job started, on the session's clock (ms since the epoch).
+    pub started_ms: i64,
+    /// Rows its operators hold in state (groups, open windows × keys, buffered rows).
+    pub state_rows: u64,
 }
 
 /// Changes kept per query job until the view takes them; older ones are dropped (and counted)
@@ -696,14 +700,16 @@ impl Session {
 
     fn job_info(j: &Job) -> JobInfo {
         JobInfo {
-                id: j.id,
-                sql: j.sql.clone(),
-                running: j.running,
-                records_in: j.pipeline.records_in(),
-                records_out: j.pipeline.records_out(),
-                late_records_dropped: j.pipeline.late_records_dropped(),
+            id: j.id,
+            sql: j.sql.clone(),
+            running: j.running,
+            records_in: j.pipeline.records_in(),
+            records_out: j.pipeline.records_out(),
+            late_records_dropped: j.pipeline.late_records_dropped(),
             watermark: j.pipeline.watermark().filter(|w| *w > i64::MIN && *w < i64::MAX),
             error: j.error.clone(),
+            started_ms: j.started_ms,
+            state_rows: j.pipeline.operator_metrics().iter().map(|(_, m)| m.state_rows).sum(),
         }
     }
 

@@ -216,6 +216,19 @@ fn JobEntry(id: u32, tick: RwSignal<u64>) -> impl IntoView {
             </ul>
         })
     };
+    // Records per second, from the counts seen one tick ago.
+    let last = StoredValue::new((0u64, 0u64, super::now_ms(), 0.0f64, 0.0f64));
+    let rates = move |records_in: u64, records_out: u64| {
+        let (prev_in, prev_out, prev_ms, in_rate, out_rate) = last.get_value();
+        let now = super::now_ms();
+        let elapsed = (now - prev_ms) as f64 / 1000.0;
+        if elapsed < 0.9 {
+            return (in_rate, out_rate);
+        }
+        let rates = (records_in.saturating_sub(prev_in) as f64 / elapsed, records_out.saturating_sub(prev_out) as f64 / elapsed);
+        last.set_value((records_in, records_out, now, rates.0, rates.1));
+        rates
+    };
     view! {
         <div class="job" data-job=id>
             {move || info().map(|j| {
@@ -228,9 +241,19 @@ fn JobEntry(id: u32, tick: RwSignal<u64>) -> impl IntoView {
                         {j.running.then(|| view! { <button class="ghost small" on:click=stop>"Stop"</button> })}
                     </div>
                     <div class="job-sql" title=j.sql.clone()>{first_line}</div>
-                    <div class="job-stats">
+                    <div class="job-stats" data-testid="job-counts">
                         {format!("{} in · {} out · {} late", thousands(j.records_in), thousands(j.records_out), thousands(j.late_records_dropped))}
                     </div>
+                    {j.running.then(|| {
+                        let (in_rate, out_rate) = rates(j.records_in, j.records_out);
+                        let uptime = duration_text(super::now_ms() - j.started_ms);
+                        let lag = j.watermark.map(|w| duration_text(super::now_ms() - w)).map_or(String::new(), |d| format!(" · watermark {d} behind the clock"));
+                        view! {
+                            <div class="job-stats" data-testid="job-live">
+                                {format!("{in_rate:.0}/s in · {out_rate:.0}/s out · state {} rows · up {uptime}{lag}", thousands(j.state_rows))}
+                            </div>
+                        }
+                    })}
                     {j.error.map(|e| view! { <div class="error small">{e}</div> })}
                 }
             })}
@@ -241,6 +264,16 @@ fn JobEntry(id: u32, tick: RwSignal<u64>) -> impl IntoView {
             </Show>
             {late_list}
         </div>
+    }
+}
+
+/// `83_000` ms → `1m 23s`.
+fn duration_text(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, s) => format!("{m}m {s}s"),
+        (h, m, _) => format!("{h}h {m}m"),
     }
 }
 

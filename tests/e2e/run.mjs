@@ -619,8 +619,10 @@ SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE eager, DESCRIPTOR(eve
   const job = page.locator('[data-testid=jobs] [data-job]').last();
   const toggle = job.locator('[data-testid=late-toggle]');
   await until(async () => (await toggle.count()) > 0, { what: 'the job to report late records' });
-  const stats = await job.locator('.job-stats').innerText();
+  const stats = await job.locator('[data-testid=job-counts]').innerText();
   check(numberIn(stats.split('·')[2] ?? '') > 0, `the job's late count reads "${stats}"`);
+  const live = await job.locator('[data-testid=job-live]').innerText();
+  check(/\/s in · .*\/s out · state [\d,]+ rows · up \d+s · watermark/.test(live), `the job's live line reads "${live}"`);
   await toggle.click();
   const items = job.locator('[data-testid=late-records] li');
   await until(async () => (await items.count()) > 0, { what: 'the list of late records' });
