@@ -1,5 +1,11 @@
 //! The built-in sensor generator: the walkthrough's readings (step 0), without any stream or
 //! network. Deterministic for a seed, so tests and demos can repeat a run.
+//!
+//! By default every reading is stamped with the moment it was sent, so event time only moves
+//! forward. [`Disorder`] is the teaching knob: it backdates a share of readings a little (out of
+//! order, but within the watermark's bound) and a share a lot (late: behind any watermark that
+//! allows `late_bound_ms`), so a class can watch watermarks hold windows open and drop what comes
+//! too late.
 
 use std::fmt::Write;
 
@@ -57,10 +63,45 @@ impl Rng {
     }
 }
 
-/// Makes readings at a steady rate, each stamped with the time it was due.
+/// How far readings' event times stray from the moment they are sent. The default is none:
+/// the walkthrough's in-order stream.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Disorder {
+    /// Share (0 … 1) of readings stamped up to `max_delay_ms` earlier than sent.
+    pub out_of_order_share: f64,
+    pub max_delay_ms: i64,
+    /// Share (0 … 1) of readings stamped more than `late_bound_ms` earlier than sent, so a
+    /// watermark of `event_time - late_bound` has already passed them.
+    pub late_share: f64,
+    pub late_bound_ms: i64,
+}
+
+impl Disorder {
+    pub fn is_none(&self) -> bool {
+        self.out_of_order_share <= 0.0 && self.late_share <= 0.0
+    }
+
+    /// Shares clamped to 0 … 1 (and to a sum of at most 1), delays to zero or more.
+    fn clamped(self) -> Self {
+        let share = |s: f64| if s.is_finite() { s.clamp(0.0, 1.0) } else { 0.0 };
+        let late_share = share(self.late_share);
+        Disorder {
+            out_of_order_share: share(self.out_of_order_share).min(1.0 - late_share),
+            max_delay_ms: self.max_delay_ms.max(0),
+            late_share,
+            late_bound_ms: self.late_bound_ms.max(0),
+        }
+    }
+}
+
+/// Makes readings at a steady rate, each stamped with the time it was due (or earlier, per
+/// its [`Disorder`]).
 #[derive(Clone, Debug)]
 pub struct SensorGenerator {
     rng: Rng,
+    /// Draws for the disorder only, so the readings themselves are the same with or without it.
+    disorder_rng: Rng,
+    disorder: Disorder,
     records_per_second: f64,
     /// When the next record is due (µs since the epoch); `None` until the first call.
     next_due_us: Option<i64>,
@@ -72,7 +113,39 @@ const MAX_CATCH_UP_MS: i64 = 5_000;
 
 impl SensorGenerator {
     pub fn new(seed: u64) -> Self {
-        SensorGenerator { rng: Rng(seed), records_per_second: 10.0, next_due_us: None }
+        SensorGenerator {
+            rng: Rng(seed),
+            disorder_rng: Rng(seed ^ 0xD150_4DE5_0000_0000),
+            disorder: Disorder::default(),
+            records_per_second: 10.0,
+            next_due_us: None,
+        }
+    }
+
+    pub fn set_disorder(&mut self, disorder: Disorder) {
+        self.disorder = disorder.clamped();
+    }
+
+    pub fn disorder(&self) -> Disorder {
+        self.disorder
+    }
+
+    /// The event time of a reading sent at `sent_us`: the same, or backdated per the disorder.
+    fn event_time_us(&mut self, sent_us: i64) -> i64 {
+        let d = self.disorder;
+        if d.is_none() {
+            return sent_us;
+        }
+        let draw = self.disorder_rng.unit();
+        let delay_ms = if draw < d.late_share {
+            // Beyond the bound by up to the bound again (at least 1 ms), so it is surely late.
+            d.late_bound_ms + 1 + (self.disorder_rng.unit() * d.late_bound_ms.max(1) as f64) as i64
+        } else if draw < d.late_share + d.out_of_order_share {
+            (self.disorder_rng.unit() * (d.max_delay_ms + 1) as f64) as i64
+        } else {
+            0
+        };
+        sent_us - delay_ms * 1000
     }
 
     /// Sets the rate (clamped to 0.1 … 100,000 records per second).
@@ -113,7 +186,8 @@ impl SensorGenerator {
             _ => now_us as f64,
         };
         while due <= now_us as f64 {
-            let record = self.reading(due as i64);
+            let event_time_us = self.event_time_us(due as i64);
+            let record = self.reading(event_time_us);
             out(record);
             due += interval_us;
         }
@@ -170,6 +244,68 @@ mod tests {
         let before = times.len();
         g.generate_until(3_600_000, &mut |r| times.push(r.event_time_us));
         assert_eq!(times.len(), before + 1);
+    }
+
+    fn event_times(g: &mut SensorGenerator, until_ms: i64) -> Vec<i64> {
+        let mut times = Vec::new();
+        g.generate_until(0, &mut |r| times.push(r.event_time_us / 1000));
+        g.generate_until(until_ms, &mut |r| times.push(r.event_time_us / 1000));
+        times
+    }
+
+    #[test]
+    fn without_disorder_event_time_never_goes_back() {
+        let mut g = SensorGenerator::new(3);
+        g.set_rate(100.0);
+        let times = event_times(&mut g, 4_000);
+        assert!(times.windows(2).all(|w| w[1] > w[0]));
+    }
+
+    #[test]
+    fn disorder_changes_only_the_times_not_the_readings() {
+        let mut plain = SensorGenerator::new(5);
+        let mut disordered = SensorGenerator::new(5);
+        disordered.set_disorder(Disorder { out_of_order_share: 0.5, max_delay_ms: 2_000, late_share: 0.1, late_bound_ms: 5_000 });
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        plain.generate_until(0, &mut |r| a.push(r));
+        plain.generate_until(3_000, &mut |r| a.push(r));
+        disordered.generate_until(0, &mut |r| b.push(r));
+        disordered.generate_until(3_000, &mut |r| b.push(r));
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!((x.sensor_id, x.current_temperature, x.status), (y.sensor_id, y.current_temperature, y.status));
+        }
+        assert!(a.iter().zip(&b).any(|(x, y)| x.event_time_us != y.event_time_us));
+    }
+
+    #[test]
+    fn out_of_order_and_late_shares_are_kept_and_seeded() {
+        let disorder = Disorder { out_of_order_share: 0.3, max_delay_ms: 2_000, late_share: 0.05, late_bound_ms: 5_000 };
+        let run = || {
+            let mut g = SensorGenerator::new(11);
+            g.set_rate(1_000.0);
+            g.set_disorder(disorder);
+            let mut delays = Vec::new();
+            g.generate_until(0, &mut |_| {});
+            let mut sent_ms = 1;
+            for step in 1..=20 {
+                g.generate_until(step * 1_000, &mut |r| {
+                    delays.push(sent_ms - r.event_time_us / 1000);
+                    sent_ms += 1;
+                });
+            }
+            delays
+        };
+        let delays = run();
+        assert_eq!(delays, run(), "same seed, same disorder");
+        let n = delays.len() as f64;
+        let late = delays.iter().filter(|&&d| d > 5_000).count() as f64 / n;
+        let disordered = delays.iter().filter(|&&d| d > 0 && d <= 2_000).count() as f64 / n;
+        assert!(delays.iter().all(|&d| d >= 0 && d <= 10_001), "{:?}", delays.iter().max());
+        assert!(delays.iter().all(|&d| d <= 2_000 || d > 5_000), "out-of-order delays stay within their maximum");
+        assert!((late - 0.05).abs() < 0.01, "late share {late}");
+        // A delay drawn as 0 ms is in order, so the measured share is a little under 30 %.
+        assert!((disordered - 0.3).abs() < 0.02, "out-of-order share {disordered}");
     }
 
     #[test]
