@@ -134,6 +134,8 @@ pub const DEFAULT_INPUT_STREAM: &str = "my-input-stream";
 pub const DEFAULT_OUTPUT_STREAM: &str = "my-output-stream";
 /// Records per second the built-in generator starts with.
 pub const DEFAULT_GENERATOR_RATE: f64 = 20.0;
+/// The session setting that seeds `datagen` tables (Flink's datagen is random; ours repeats).
+pub const DATAGEN_SEED_KEY: &str = "sluice.datagen.seed";
 
 impl Session {
     /// A fresh session: local streams `my-input-stream` (fed by a running sensor generator)
@@ -170,6 +172,18 @@ impl Session {
         let mut generator = SensorGenerator::new(seed);
         generator.set_rate(records_per_second);
         self.generators.push(AttachedGenerator { stream: stream.to_string(), generator, running: true, rate: records_per_second });
+    }
+
+    /// Sets how far the readings of the generators feeding `stream` stray from the order they
+    /// are sent in (the teaching knob for watermarks and late data); `Disorder::default()` is the
+    /// walkthrough's in-order stream. Returns false when no generator feeds `stream`.
+    pub fn set_generator_disorder(&mut self, stream: &str, disorder: connectors::Disorder) -> bool {
+        let mut found = false;
+        for g in self.generators.iter_mut().filter(|g| g.stream == stream) {
+            g.generator.set_disorder(disorder);
+            found = true;
+        }
+        found
     }
 
     /// Plugs real streams in: from now on, a Kinesis table the remote knows reads and writes its
@@ -523,7 +537,8 @@ impl Session {
         }
         let streams = connectors::local_stream_name(pipeline.table()).into_iter().collect();
         let source = connectors::open_source(pipeline.table(), &self.streams, &self.files, mode).map_err(|m| SqlError::new(m).at(located.location))?;
-        let decoder = connectors::decoder_for(pipeline.table(), &pipeline.source_fields()).map_err(|m| SqlError::new(m).at(located.location))?;
+        let decoder = connectors::decoder_for(pipeline.table(), &pipeline.source_fields(), self.datagen_seed(&pipeline.table().name))
+            .map_err(|m| SqlError::new(m).at(located.location))?;
         let id = self.next_job;
         self.next_job += 1;
         self.jobs.push(Job {
@@ -541,6 +556,13 @@ impl Session {
             streams,
         });
         Ok(id)
+    }
+
+    /// The seed of a `datagen` table's rows: `SET 'sluice.datagen.seed' = 'N'` (0 unless set),
+    /// mixed with the table's name so two tables do not make the same rows.
+    fn datagen_seed(&self, table: &str) -> u64 {
+        let seed: u64 = self.config.get(DATAGEN_SEED_KEY).and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+        table.bytes().fold(seed ^ 0xCBF2_9CE4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01B3))
     }
 
     /// Moves time on to `now_ms`: generators produce their records, jobs consume them.
@@ -573,6 +595,8 @@ impl Session {
     /// changes to `on_changes`. Used by the native runner.
     pub fn run_to_end(&mut self, job: JobId, on_changes: &mut dyn FnMut(Vec<Change>)) -> Result<(), String> {
         let Some(i) = self.jobs.iter().position(|j| j.id == job) else { return Err(format!("no job {job}")) };
+        // Nobody moves the clock while this runs, so a bounded source must not wait for it.
+        self.jobs[i].source.read_without_pacing();
         loop {
             let step = self.step_job(i);
             on_changes(self.take_changes(job));
@@ -597,10 +621,10 @@ impl Session {
         job.pipeline.set_now(now);
         let mut decode_error = None;
         let decoder = &mut job.decoder;
-        let read = job.source.poll(&self.streams, RECORDS_PER_STEP, &mut |record: &[u8]| {
+        let read = job.source.poll(&self.streams, now, RECORDS_PER_STEP, &mut |record: &[u8]| {
             if decode_error.is_none() {
                 if let Err(e) = decoder.decode(record) {
-                    decode_error = Some(e.to_string());
+                    decode_error = Some(e);
                 }
             }
         });
@@ -643,6 +667,18 @@ impl Session {
                 StepResult::Done
             }
         }
+    }
+
+    /// The lines `print` sinks wrote since the last call (every job's, in job order), so the
+    /// page can show what Flink would write to the TaskManager's stdout.
+    pub fn take_printed(&mut self) -> Vec<String> {
+        let mut printed = Vec::new();
+        for job in &mut self.jobs {
+            if let JobSink::Table(sink) = &mut job.sink {
+                printed.append(&mut sink.take_printed());
+            }
+        }
+        printed
     }
 
     /// The changes job `job` produced since the last call.

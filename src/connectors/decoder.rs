@@ -1,29 +1,45 @@
-//! The decoder a table's `format` calls for.
+//! The decoder a table's `format` calls for (or, for `datagen`, the maker of its rows).
 
+use super::datagen::{DatagenDecoder, DatagenOptions};
 use super::format::json::{JsonDecoder, JsonOptions};
 use crate::plan::catalog::TableDef;
 use crate::types::{Batch, Field};
 
-pub struct Decoder {
-    json: JsonDecoder,
+pub enum Decoder {
+    Json(JsonDecoder),
+    Datagen(DatagenDecoder),
 }
 
 impl Decoder {
-    pub fn decode(&mut self, record: &[u8]) -> Result<(), super::format::json::DecodeError> {
-        self.json.decode(record)
+    /// Decodes one record into the pending batch; the error names the record and what was wrong.
+    pub fn decode(&mut self, record: &[u8]) -> Result<(), String> {
+        match self {
+            Decoder::Json(d) => d.decode(record).map_err(|e| e.to_string()),
+            Decoder::Datagen(d) => d.decode(record),
+        }
     }
 
     pub fn finish(&mut self) -> Batch {
-        self.json.finish()
+        match self {
+            Decoder::Json(d) => d.finish(),
+            Decoder::Datagen(d) => d.finish(),
+        }
     }
 
-    /// Records skipped because `json.ignore-parse-errors` is set.
+    /// Records skipped because the format's `*.ignore-parse-errors` is set.
     pub fn skipped(&self) -> u64 {
-        self.json.skipped()
+        match self {
+            Decoder::Json(d) => d.skipped(),
+            Decoder::Datagen(_) => 0,
+        }
     }
 }
 
-pub fn decoder_for(table: &TableDef, fields: &[Field]) -> Result<Decoder, String> {
+/// The decoder for `table`'s records; `seed` makes `datagen` rows repeatable.
+pub fn decoder_for(table: &TableDef, fields: &[Field], seed: u64) -> Result<Decoder, String> {
+    if table.connector() == "datagen" {
+        return Ok(Decoder::Datagen(DatagenDecoder::new(fields, &DatagenOptions::from_table(table)?, seed)));
+    }
     let options = JsonOptions::from_table_options(&table.options)?;
-    Ok(Decoder { json: JsonDecoder::new(fields, options) })
+    Ok(Decoder::Json(JsonDecoder::new(fields, options)))
 }

@@ -1,9 +1,10 @@
-//! Sources and sinks: local streams, the sensor generator, files, formats, and real Kinesis
-//! streams mirrored into local streams.
+//! Sources and sinks: local streams, the sensor generator, Flink's `datagen`, `print` and
+//! `blackhole`, files, formats, and real Kinesis streams mirrored into local streams.
 //!
 //! Plain Rust with no web types: the page and the native runner use the same connectors; only
 //! the file connector and Kinesis's HTTP transport and threads are native-only.
 
+pub mod datagen;
 mod decoder;
 #[cfg(not(target_arch = "wasm32"))]
 mod filesystem;
@@ -11,14 +12,15 @@ pub mod format;
 pub mod generator;
 pub mod kinesis;
 pub mod local_stream;
+mod print;
 mod sink;
 mod source;
 mod table;
 
 pub use decoder::{decoder_for, Decoder};
-pub use generator::{SensorGenerator, SensorRecord};
+pub use generator::{Disorder, SensorGenerator, SensorRecord};
 pub use local_stream::{LocalStream, LocalStreams, StartPosition, StreamReader, StreamRecord};
-pub use sink::{open_sink, Sink};
+pub use sink::{open_sink, Sink, MAX_PRINTED_LINES};
 pub use kinesis::{RemoteEvent, RemoteStreams};
 pub use source::{open_source, start_position, Files, MemoryFile, ReadMode, Source, SourceStatus};
 pub use table::{local_stream_name, validate_table, CONNECTORS};

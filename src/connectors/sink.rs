@@ -1,5 +1,5 @@
 //! Sinks an `INSERT INTO` job writes to: local streams (JSON records, partition key from
-//! `PARTITIONED BY`) and, natively, files.
+//! `PARTITIONED BY`), natively files, and Flink's `print` and `blackhole`.
 
 use super::format::json::JsonEncoder;
 use super::local_stream::LocalStreams;
@@ -14,10 +14,41 @@ pub struct Sink {
     buffer: Vec<u8>,
 }
 
+/// Printed lines kept for the page (oldest dropped beyond this), as a TaskManager log would.
+pub const MAX_PRINTED_LINES: usize = 10_000;
+
 enum Target {
     Local(String),
+    /// Flink's `print`: lines kept until [`Sink::take_printed`]; natively also written to
+    /// stdout (or stderr with `standard-error`), where Flink's TaskManager writes them.
+    Print { identifier: Option<String>, to_stderr: bool, lines: std::collections::VecDeque<String> },
+    /// Flink's `blackhole`: every row is taken and dropped.
+    Blackhole,
     #[cfg(not(target_arch = "wasm32"))]
     File(super::filesystem::FileSink),
+}
+
+/// The options Flink's `print` and `blackhole` sinks take; others are rejected as Flink does.
+pub fn check_sink_options(table: &TableDef) -> Result<(), String> {
+    let supported: &[&str] = match table.connector() {
+        "print" => &["connector", "print-identifier", "sink.parallelism", "standard-error"],
+        _ => &["connector"],
+    };
+    let unsupported: Vec<&str> = table.options.iter().map(|(k, _)| k.as_str()).filter(|k| !supported.contains(k)).collect();
+    if !unsupported.is_empty() {
+        return Err(format!(
+            "Unsupported options found for '{}'.\n\nUnsupported options:\n\n{}\n\nSupported options:\n\n{}",
+            table.connector(),
+            unsupported.join("\n"),
+            supported.join("\n")
+        ));
+    }
+    if let Some(v) = table.option("standard-error") {
+        if !v.eq_ignore_ascii_case("true") && !v.eq_ignore_ascii_case("false") {
+            return Err(format!("'standard-error' = '{v}' is not a boolean (true or false)"));
+        }
+    }
+    Ok(())
 }
 
 pub fn open_sink(table: &TableDef, streams: &mut LocalStreams) -> Result<Sink, String> {
@@ -31,14 +62,73 @@ pub fn open_sink(table: &TableDef, streams: &mut LocalStreams) -> Result<Sink, S
         }
         #[cfg(not(target_arch = "wasm32"))]
         "filesystem" => Target::File(super::filesystem::FileSink::create(table.option("path").ok_or("a filesystem table needs 'path'")?)?),
+        "print" => {
+            check_sink_options(table)?;
+            Target::Print {
+                identifier: table.option("print-identifier").map(str::to_string),
+                to_stderr: table.option("standard-error").is_some_and(|v| v.eq_ignore_ascii_case("true")),
+                lines: Default::default(),
+            }
+        }
+        "blackhole" => {
+            check_sink_options(table)?;
+            Target::Blackhole
+        }
+        "datagen" => return Err("Connector 'datagen' can only be used as a source. It cannot be used as a sink.".into()),
         other => return Err(format!("connector '{other}' cannot be written to yet")),
     };
+    if matches!(target, Target::Print { .. } | Target::Blackhole) {
+        return Ok(Sink { target, encoder: JsonEncoder::new(&fields, Default::default()), partition_columns, buffer: Vec::new() });
+    }
     let options = super::format::json::JsonOptions::from_table_options(&table.options)?;
     Ok(Sink { target, encoder: JsonEncoder::new(&fields, options), partition_columns, buffer: Vec::with_capacity(256) })
 }
 
 impl Sink {
+    /// Lines a `print` sink wrote since the last call.
+    pub fn take_printed(&mut self) -> Vec<String> {
+        match &mut self.target {
+            Target::Print { lines, .. } => lines.drain(..).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn write(&mut self, batches: &[Batch], types: &[DataType], streams: &mut LocalStreams, now_ms: i64) -> Result<(), String> {
+        match &mut self.target {
+            // A changelog sink: updates and deletions are printed with their kind, as in Flink.
+            Target::Print { identifier, to_stderr, lines } => {
+                #[cfg(not(target_arch = "wasm32"))]
+                let mut text = String::new();
+                for b in batches {
+                    for i in 0..b.len() {
+                        let mut line = String::with_capacity(64);
+                        super::print::write_print_line(&mut line, identifier.as_deref(), b.kind(i), &b.row(i, types), types);
+                        #[cfg(not(target_arch = "wasm32"))]
+                        {
+                            text.push_str(&line);
+                            text.push('\n');
+                        }
+                        if lines.len() == MAX_PRINTED_LINES {
+                            lines.pop_front();
+                        }
+                        lines.push_back(line);
+                    }
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                if !text.is_empty() {
+                    if *to_stderr {
+                        eprint!("{text}");
+                    } else {
+                        print!("{text}");
+                    }
+                }
+                #[cfg(target_arch = "wasm32")]
+                let _ = to_stderr;
+                return Ok(());
+            }
+            Target::Blackhole => return Ok(()),
+            _ => {}
+        }
         for b in batches {
             for i in 0..b.len() {
                 let kind = b.kind(i);
@@ -63,6 +153,7 @@ impl Sink {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     Target::File(f) => f.write_line(&self.buffer)?,
+                    Target::Print { .. } | Target::Blackhole => {}
                 }
             }
         }

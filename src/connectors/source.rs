@@ -22,12 +22,16 @@ pub enum Source {
     Memory(MemoryFile),
     #[cfg(not(target_arch = "wasm32"))]
     File(super::filesystem::FileSource),
+    /// Flink's `datagen`: rows made up on the session clock.
+    Datagen(super::datagen::DatagenSource),
 }
 
 impl Source {
-    /// Reads up to `max` records, handing each one's bytes to `out`.
-    pub fn poll(&mut self, streams: &LocalStreams, max: usize, out: &mut dyn FnMut(&[u8])) -> Result<SourceStatus, String> {
+    /// Reads up to `max` records due by `now_ms` (the session clock), handing each one's bytes
+    /// to `out`.
+    pub fn poll(&mut self, streams: &LocalStreams, now_ms: i64, max: usize, out: &mut dyn FnMut(&[u8])) -> Result<SourceStatus, String> {
         match self {
+            Source::Datagen(g) => Ok(g.poll(now_ms, max, out)),
             Source::Local(reader) => {
                 let mut n = 0;
                 reader.poll(streams, max, &mut |r| {
@@ -54,6 +58,17 @@ impl Source {
             Source::Memory(_) => true,
             #[cfg(not(target_arch = "wasm32"))]
             Source::File(_) => true,
+            Source::Datagen(g) => g.is_bounded(),
+        }
+    }
+
+    /// A bounded source read to its end in one go (the native runner, batch mode) does not wait
+    /// for the clock: its remaining records are all due now.
+    pub fn read_without_pacing(&mut self) {
+        if let Source::Datagen(g) = self {
+            if g.is_bounded() {
+                g.stop_pacing();
+            }
         }
     }
 }
@@ -167,6 +182,8 @@ pub fn open_source(table: &TableDef, streams: &LocalStreams, files: &Files, mode
             #[cfg(target_arch = "wasm32")]
             Err(format!("file `{path}` is not in the page; open it in the page first, or run this script with `sluice run`"))
         }
+        "datagen" => Ok(Source::Datagen(super::datagen::DatagenSource::new(&super::datagen::DatagenOptions::from_table(table)?))),
+        "print" | "blackhole" => Err(format!("Connector '{}' can only be used as a sink. It cannot be used as a source.", table.connector())),
         other => Err(format!("connector '{other}' cannot be read")),
     }
 }

@@ -4,7 +4,7 @@
 use crate::plan::catalog::TableDef;
 
 /// The connectors Sluice knows, as `'connector' = '…'` spells them.
-pub const CONNECTORS: &[&str] = &["kinesis", "filesystem"];
+pub const CONNECTORS: &[&str] = &["kinesis", "filesystem", "datagen", "print", "blackhole"];
 
 /// Checks a table's options; returns warnings (options accepted but without effect).
 pub fn validate_table(table: &TableDef) -> Result<Vec<String>, String> {
@@ -31,6 +31,15 @@ pub fn validate_table(table: &TableDef) -> Result<Vec<String>, String> {
             if table.option("path").is_none() {
                 return Err("a filesystem table needs 'path'".into());
             }
+        }
+        // These make or take rows without a format, and Flink rejects options they do not know.
+        "datagen" => {
+            super::datagen::DatagenOptions::from_table(table)?;
+            return Ok(warnings);
+        }
+        "print" | "blackhole" => {
+            super::sink::check_sink_options(table)?;
+            return Ok(warnings);
         }
         other => {
             return Err(format!("connector '{other}' is not supported yet (Sluice knows: {})", CONNECTORS.join(", ")));
