@@ -1,12 +1,16 @@
 //! The decoder a table's `format` calls for (or, for `datagen`, the maker of its rows).
 
 use super::datagen::{DatagenDecoder, DatagenOptions};
+use super::format::csv::{CsvDecoder, CsvOptions};
 use super::format::json::{JsonDecoder, JsonOptions};
+use super::format::raw::{self, RawDecoder};
 use crate::plan::catalog::TableDef;
 use crate::types::{Batch, Field};
 
 pub enum Decoder {
     Json(JsonDecoder),
+    Csv(CsvDecoder),
+    Raw(RawDecoder),
     Datagen(DatagenDecoder),
 }
 
@@ -15,6 +19,11 @@ impl Decoder {
     pub fn decode(&mut self, record: &[u8]) -> Result<(), String> {
         match self {
             Decoder::Json(d) => d.decode(record).map_err(|e| e.to_string()),
+            Decoder::Csv(d) => d.decode(record),
+            Decoder::Raw(d) => {
+                d.decode(record);
+                Ok(())
+            }
             Decoder::Datagen(d) => d.decode(record),
         }
     }
@@ -22,6 +31,8 @@ impl Decoder {
     pub fn finish(&mut self) -> Batch {
         match self {
             Decoder::Json(d) => d.finish(),
+            Decoder::Csv(d) => d.finish(),
+            Decoder::Raw(d) => d.finish(),
             Decoder::Datagen(d) => d.finish(),
         }
     }
@@ -30,7 +41,8 @@ impl Decoder {
     pub fn skipped(&self) -> u64 {
         match self {
             Decoder::Json(d) => d.skipped(),
-            Decoder::Datagen(_) => 0,
+            Decoder::Csv(d) => d.skipped(),
+            Decoder::Raw(_) | Decoder::Datagen(_) => 0,
         }
     }
 }
@@ -40,6 +52,12 @@ pub fn decoder_for(table: &TableDef, fields: &[Field], seed: u64) -> Result<Deco
     if table.connector() == "datagen" {
         return Ok(Decoder::Datagen(DatagenDecoder::new(fields, &DatagenOptions::from_table(table)?, seed)));
     }
-    let options = JsonOptions::from_table_options(&table.options)?;
-    Ok(Decoder::Json(JsonDecoder::new(fields, options)))
+    match table.option("format") {
+        Some("csv") => Ok(Decoder::Csv(CsvDecoder::new(fields, CsvOptions::from_table_options(&table.options)?))),
+        Some("raw") => {
+            raw::check(fields, &table.options)?;
+            Ok(Decoder::Raw(RawDecoder::new(fields)))
+        }
+        _ => Ok(Decoder::Json(JsonDecoder::new(fields, JsonOptions::from_table_options(&table.options)?))),
+    }
 }

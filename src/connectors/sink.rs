@@ -1,17 +1,38 @@
 //! Sinks an `INSERT INTO` job writes to: local streams (JSON records, partition key from
 //! `PARTITIONED BY`), natively files, and Flink's `print` and `blackhole`.
 
+use super::format::csv::{CsvEncoder, CsvOptions};
 use super::format::json::JsonEncoder;
 use super::local_stream::LocalStreams;
 use crate::plan::catalog::TableDef;
-use crate::types::{Batch, DataType, Field, RowKind};
+use crate::types::{Batch, DataType, Field, RowKind, Value};
 
 pub struct Sink {
     target: Target,
-    encoder: JsonEncoder,
+    encoder: Encoder,
     /// Positions of the `PARTITIONED BY` columns among the written columns.
     partition_columns: Vec<usize>,
     buffer: Vec<u8>,
+}
+
+/// How a row becomes a record: the table's `format`.
+enum Encoder {
+    Json(JsonEncoder),
+    Csv(CsvEncoder),
+    Raw,
+    /// `print` and `blackhole` take rows, not records.
+    None,
+}
+
+impl Encoder {
+    fn encode(&self, row: &[Value], out: &mut Vec<u8>) {
+        match self {
+            Encoder::Json(e) => e.encode(row, out),
+            Encoder::Csv(e) => e.encode(row, out),
+            Encoder::Raw => super::format::raw::encode(row, out),
+            Encoder::None => {}
+        }
+    }
 }
 
 /// Printed lines kept for the page (oldest dropped beyond this), as a TaskManager log would.
@@ -78,10 +99,17 @@ pub fn open_sink(table: &TableDef, streams: &mut LocalStreams) -> Result<Sink, S
         other => return Err(format!("connector '{other}' cannot be written to yet")),
     };
     if matches!(target, Target::Print { .. } | Target::Blackhole) {
-        return Ok(Sink { target, encoder: JsonEncoder::new(&fields, Default::default()), partition_columns, buffer: Vec::new() });
+        return Ok(Sink { target, encoder: Encoder::None, partition_columns, buffer: Vec::new() });
     }
-    let options = super::format::json::JsonOptions::from_table_options(&table.options)?;
-    Ok(Sink { target, encoder: JsonEncoder::new(&fields, options), partition_columns, buffer: Vec::with_capacity(256) })
+    let encoder = match table.option("format") {
+        Some("csv") => Encoder::Csv(CsvEncoder::new(&fields, CsvOptions::from_table_options(&table.options)?)),
+        Some("raw") => {
+            super::format::raw::check(&fields, &table.options)?;
+            Encoder::Raw
+        }
+        _ => Encoder::Json(JsonEncoder::new(&fields, super::format::json::JsonOptions::from_table_options(&table.options)?)),
+    };
+    Ok(Sink { target, encoder, partition_columns, buffer: Vec::with_capacity(256) })
 }
 
 impl Sink {

@@ -49,8 +49,16 @@ pub fn validate_table(table: &TableDef) -> Result<Vec<String>, String> {
         Some("json") => {
             super::format::json::JsonOptions::from_table_options(&table.options)?;
         }
-        Some(other) => return Err(format!("format '{other}' is not supported yet (use 'json')")),
-        None => return Err("the table has no 'format' option; add 'format' = 'json'".into()),
+        Some("csv") => {
+            super::format::csv::CsvOptions::from_table_options(&table.options)?;
+        }
+        Some("raw") => {
+            let fields: Vec<crate::types::Field> =
+                table.physical_columns().map(|(_, c)| crate::types::Field { name: c.name.clone(), ty: c.ty.plain() }).collect();
+            super::format::raw::check(&fields, &table.options)?;
+        }
+        Some(other) => return Err(format!("format '{other}' is not supported yet (use 'json', 'csv' or 'raw')")),
+        None => return Err("the table has no 'format' option; add 'format' = 'json' (or 'csv', 'raw')".into()),
     }
     for (k, _) in &table.options {
         let known = matches!(
@@ -58,6 +66,8 @@ pub fn validate_table(table: &TableDef) -> Result<Vec<String>, String> {
             "connector" | "stream" | "stream.arn" | "aws.region" | "aws.endpoint" | "scan.stream.initpos" | "scan.stream.initpos-timestamp"
                 | "source.init.position" | "source.init.timestamp" | "path" | "format"
         ) || k.starts_with("json.")
+            || k.starts_with("csv.")
+            || k.starts_with("raw.")
             || k.starts_with("aws.")
             || k.starts_with("scan.")
             || k.starts_with("sink.");

@@ -1,0 +1,311 @@
+//! Flink's `csv` format: one record per line, fields by position in the table's column order.
+//!
+//! Options as Flink spells them: `csv.field-delimiter` (one character, `,`),
+//! `csv.quote-character` (`"`; a doubled quote inside quotes is a quote),
+//! `csv.disable-quote-character`, `csv.null-literal`, `csv.ignore-parse-errors`. An empty
+//! field is NULL for every type but strings. A record with the wrong number of fields, or a
+//! field that is not of its column's type, is skipped and counted with `csv.ignore-parse-errors`,
+//! and otherwise an error naming the record and the field.
+
+use crate::types::{cast_value, Batch, Column, DataType, Field, Value, STRING_LENGTH};
+
+use super::json::{format_json_timestamp, write_java_double, TimestampStandard};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsvOptions {
+    pub delimiter: char,
+    pub quote: Option<char>,
+    pub null_literal: Option<String>,
+    pub ignore_parse_errors: bool,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions { delimiter: ',', quote: Some('"'), null_literal: None, ignore_parse_errors: false }
+    }
+}
+
+const KNOWN: &[&str] = &[
+    "csv.field-delimiter",
+    "csv.quote-character",
+    "csv.disable-quote-character",
+    "csv.null-literal",
+    "csv.ignore-parse-errors",
+    "csv.allow-comments",
+    "csv.array-element-delimiter",
+    "csv.escape-character",
+    "csv.write-bigdecimal-in-scientific-notation",
+];
+
+fn one_char(key: &str, v: &str) -> Result<char, String> {
+    // Flink takes '\t' spelled out as well as a real tab.
+    let v = if v == "\\t" { "\t" } else { v };
+    let mut chars = v.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Ok(c),
+        _ => Err(format!("Option '{key}' must be a string with single character, but was: {v}")),
+    }
+}
+
+fn bool_option(options: &[(String, String)], key: &str) -> Result<bool, String> {
+    match options.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()) {
+        None => Ok(false),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+        Some(v) => Err(format!("'{key}' = '{v}' is not a boolean (true or false)")),
+    }
+}
+
+impl CsvOptions {
+    pub fn from_table_options(options: &[(String, String)]) -> Result<Self, String> {
+        let get = |key: &str| options.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+        if let Some((k, _)) = options.iter().find(|(k, _)| k.starts_with("csv.") && !KNOWN.contains(&k.as_str())) {
+            return Err(format!("'{k}' is not an option of the csv format (it knows: {})", KNOWN.join(", ")));
+        }
+        let delimiter = get("csv.field-delimiter").map(|v| one_char("csv.field-delimiter", v)).transpose()?.unwrap_or(',');
+        let disable_quote = bool_option(options, "csv.disable-quote-character")?;
+        let quote = match get("csv.quote-character") {
+            Some(_) if disable_quote => {
+                return Err("Format cannot define a quote character and disabled quote character at the same time.".into())
+            }
+            Some(v) => Some(one_char("csv.quote-character", v)?),
+            None if disable_quote => None,
+            None => Some('"'),
+        };
+        if quote == Some(delimiter) {
+            return Err("'csv.quote-character' cannot be the field delimiter".into());
+        }
+        Ok(CsvOptions {
+            delimiter,
+            quote,
+            null_literal: get("csv.null-literal").map(str::to_string),
+            ignore_parse_errors: bool_option(options, "csv.ignore-parse-errors")?,
+        })
+    }
+}
+
+/// Splits one line into its fields (quotes removed, doubled quotes undone). `Err` for a quote
+/// left open.
+fn split_fields(line: &str, options: &CsvOptions, out: &mut Vec<String>) -> Result<(), String> {
+    out.clear();
+    let mut field = String::new();
+    let mut chars = line.chars().peekable();
+    let mut in_quotes = false;
+    loop {
+        match chars.next() {
+            None => {
+                if in_quotes {
+                    return Err("a quoted field is not closed".into());
+                }
+                out.push(field);
+                return Ok(());
+            }
+            Some(c) if in_quotes && Some(c) == options.quote => {
+                if chars.peek() == Some(&c) {
+                    chars.next();
+                    field.push(c);
+                } else {
+                    in_quotes = false;
+                }
+            }
+            Some(c) if !in_quotes && Some(c) == options.quote && field.is_empty() => in_quotes = true,
+            Some(c) if !in_quotes && c == options.delimiter => out.push(std::mem::take(&mut field)),
+            Some(c) => field.push(c),
+        }
+    }
+}
+
+/// Why a record was not read: the record (shortened) and, when one is to blame, the field.
+pub fn describe(format: &str, record: &[u8], field: Option<&str>, message: &str) -> String {
+    let text = String::from_utf8_lossy(record);
+    let shown = if text.chars().count() > 120 { text.chars().take(117).collect::<String>() + "..." } else { text.into_owned() };
+    match field {
+        Some(f) => format!("cannot decode {format} record `{shown}`: field `{f}`: {message}"),
+        None => format!("cannot decode {format} record `{shown}`: {message}"),
+    }
+}
+
+pub struct CsvDecoder {
+    fields: Vec<Field>,
+    options: CsvOptions,
+    columns: Vec<Column>,
+    len: usize,
+    skipped: u64,
+    parts: Vec<String>,
+    row: Vec<Value>,
+}
+
+impl CsvDecoder {
+    pub fn new(fields: &[Field], options: CsvOptions) -> Self {
+        let columns = fields.iter().map(|f| Column::empty(&f.ty.data_type, 1024)).collect();
+        CsvDecoder { fields: fields.to_vec(), options, columns, len: 0, skipped: 0, parts: Vec::new(), row: Vec::new() }
+    }
+
+    /// Decodes one line; a bad one is skipped and counted, or returned as an error.
+    pub fn decode(&mut self, record: &[u8]) -> Result<(), String> {
+        match self.parse(record) {
+            Ok(()) => {
+                for (c, v) in self.columns.iter_mut().zip(&self.row) {
+                    c.push(v);
+                }
+                self.len += 1;
+                Ok(())
+            }
+            Err(_) if self.options.ignore_parse_errors => {
+                self.skipped += 1;
+                Ok(())
+            }
+            Err((field, message)) => Err(describe("CSV", record, field.map(|i| self.fields[i].name.as_str()), &message)),
+        }
+    }
+
+    /// Converts the whole row before any of it reaches the columns, so a bad record leaves
+    /// nothing behind.
+    fn parse(&mut self, record: &[u8]) -> Result<(), (Option<usize>, String)> {
+        let line = std::str::from_utf8(record).map_err(|_| (None, "the record is not UTF-8".to_string()))?;
+        split_fields(line, &self.options, &mut self.parts).map_err(|m| (None, m))?;
+        if self.parts.len() != self.fields.len() {
+            return Err((None, format!("{} fields, but the table has {} columns", self.parts.len(), self.fields.len())));
+        }
+        self.row.clear();
+        for (i, (text, field)) in self.parts.iter().zip(&self.fields).enumerate() {
+            let ty = &field.ty.data_type;
+            let value = if self.options.null_literal.as_deref() == Some(text.as_str()) || (text.is_empty() && !ty.is_string()) {
+                Value::Null
+            } else if ty.is_string() {
+                Value::Str(text.as_str().into())
+            } else {
+                cast_value(&Value::Str(text.as_str().into()), &DataType::Varchar(STRING_LENGTH), ty)
+                    .ok_or_else(|| (Some(i), format!("`{text}` is not a {ty:?} value")))?
+            };
+            if value.is_null() && !field.ty.nullable {
+                return Err((Some(i), "NULL in a NOT NULL column".into()));
+            }
+            self.row.push(value);
+        }
+        Ok(())
+    }
+
+    pub fn finish(&mut self) -> Batch {
+        let columns = self.fields.iter().map(|f| Column::empty(&f.ty.data_type, self.len.max(1024))).collect();
+        let columns = std::mem::replace(&mut self.columns, columns);
+        Batch::new(columns, std::mem::take(&mut self.len))
+    }
+
+    pub fn skipped(&self) -> u64 {
+        self.skipped
+    }
+}
+
+/// Writes rows as Flink's csv format does: quoted only when needed, NULL as the null literal
+/// (empty by default).
+pub struct CsvEncoder {
+    fields: Vec<Field>,
+    options: CsvOptions,
+}
+
+impl CsvEncoder {
+    pub fn new(fields: &[Field], options: CsvOptions) -> Self {
+        CsvEncoder { fields: fields.to_vec(), options }
+    }
+
+    pub fn encode(&self, row: &[Value], out: &mut Vec<u8>) {
+        let mut text = String::new();
+        for (i, (value, field)) in row.iter().zip(&self.fields).enumerate() {
+            if i > 0 {
+                text.push(self.options.delimiter);
+            }
+            let ty = &field.ty.data_type;
+            let shown = match value {
+                Value::Null => self.options.null_literal.clone().unwrap_or_default(),
+                Value::Double(d) => {
+                    let mut b = Vec::new();
+                    write_java_double(if matches!(ty, DataType::Float) { *d as f32 as f64 } else { *d }, &mut b);
+                    String::from_utf8_lossy(&b).into_owned()
+                }
+                Value::Bool(b) => b.to_string(),
+                Value::Timestamp(ms) => format_json_timestamp(*ms, TimestampStandard::Sql, matches!(ty, DataType::TimestampLtz(_))),
+                other => other.to_string(),
+            };
+            let needs_quotes = self.options.quote.is_some_and(|q| shown.contains(|c| c == q || c == self.options.delimiter || c == '\n' || c == '\r'));
+            match self.options.quote {
+                Some(q) if needs_quotes => {
+                    text.push(q);
+                    for c in shown.chars() {
+                        if c == q {
+                            text.push(q);
+                        }
+                        text.push(c);
+                    }
+                    text.push(q);
+                }
+                _ => text.push_str(&shown),
+            }
+        }
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::SqlType;
+
+    fn fields() -> Vec<Field> {
+        vec![
+            Field { name: "id".into(), ty: SqlType::nullable(DataType::Int) },
+            Field { name: "name".into(), ty: SqlType::nullable(DataType::Varchar(STRING_LENGTH)) },
+            Field { name: "price".into(), ty: SqlType::nullable(DataType::Double) },
+        ]
+    }
+
+    fn rows(d: &mut CsvDecoder) -> Vec<Vec<Value>> {
+        let types: Vec<DataType> = fields().iter().map(|f| f.ty.data_type.clone()).collect();
+        let b = d.finish();
+        (0..b.len()).map(|i| b.row(i, &types)).collect()
+    }
+
+    #[test]
+    fn reads_quoted_fields_with_delimiters_and_doubled_quotes() {
+        let mut d = CsvDecoder::new(&fields(), CsvOptions::default());
+        d.decode(br#"1,"a, ""b""",2.5"#).unwrap();
+        d.decode(b"2,,").unwrap();
+        assert_eq!(
+            rows(&mut d),
+            vec![vec![Value::Int(1), Value::Str("a, \"b\"".into()), Value::Double(2.5)], vec![Value::Int(2), Value::Str("".into()), Value::Null]]
+        );
+    }
+
+    #[test]
+    fn a_bad_field_is_named_or_skipped_and_counted() {
+        let mut d = CsvDecoder::new(&fields(), CsvOptions::default());
+        let err = d.decode(b"1,x,abc").unwrap_err();
+        assert!(err.contains("`1,x,abc`") && err.contains("field `price`"), "{err}");
+        let err = d.decode(b"1,x").unwrap_err();
+        assert!(err.contains("2 fields, but the table has 3 columns"), "{err}");
+        let mut d = CsvDecoder::new(&fields(), CsvOptions { ignore_parse_errors: true, ..Default::default() });
+        d.decode(b"1,x,abc").unwrap();
+        d.decode(b"\"open,x,1").unwrap();
+        d.decode(b"3,y,1").unwrap();
+        assert_eq!(d.skipped(), 2);
+        assert_eq!(rows(&mut d).len(), 1);
+    }
+
+    #[test]
+    fn custom_delimiter_and_quote_round_trip() {
+        let options = CsvOptions::from_table_options(&[("csv.field-delimiter".into(), "|".into()), ("csv.quote-character".into(), "'".into())]).unwrap();
+        let e = CsvEncoder::new(&fields(), options.clone());
+        let mut out = Vec::new();
+        e.encode(&[Value::Int(7), Value::Str("it's|here".into()), Value::Null], &mut out);
+        assert_eq!(String::from_utf8_lossy(&out), "7|'it''s|here'|");
+        let mut d = CsvDecoder::new(&fields(), options);
+        d.decode(&out).unwrap();
+        assert_eq!(rows(&mut d), vec![vec![Value::Int(7), Value::Str("it's|here".into()), Value::Null]]);
+    }
+
+    #[test]
+    fn options_are_checked() {
+        assert!(CsvOptions::from_table_options(&[("csv.field-delimiter".into(), ";;".into())]).unwrap_err().contains("single character"));
+        assert!(CsvOptions::from_table_options(&[("csv.nope".into(), "1".into())]).is_err());
+    }
+}
