@@ -110,3 +110,33 @@ fn raw_wants_exactly_one_string_column() {
         .unwrap_err();
     assert!(err.to_string().contains("single character"), "{err}");
 }
+
+mod never_panics {
+    use proptest::prelude::*;
+    use sluice::connectors::format::csv::{CsvDecoder, CsvOptions};
+    use sluice::types::{DataType, Field, SqlType};
+
+    fn fields() -> Vec<Field> {
+        [DataType::Int, DataType::Double, DataType::Decimal { precision: 5, scale: 2 }, DataType::Timestamp(3), DataType::Boolean, DataType::Varchar(3)]
+            .into_iter()
+            .enumerate()
+            .map(|(i, ty)| Field { name: format!("c{i}"), ty: SqlType::nullable(ty) })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_are_a_row_or_an_error(record in proptest::collection::vec(any::<u8>(), 0..80), ignore in any::<bool>()) {
+            let mut d = CsvDecoder::new(&fields(), CsvOptions { ignore_parse_errors: ignore, ..Default::default() });
+            let _ = d.decode(&record);
+            let _ = d.finish();
+        }
+
+        #[test]
+        fn any_text_fields_are_a_row_or_an_error(parts in proptest::collection::vec("[-0-9a-zT:. ,\"eE+]{0,12}", 6)) {
+            let mut d = CsvDecoder::new(&fields(), CsvOptions::default());
+            let _ = d.decode(parts.join(",").as_bytes());
+            let _ = d.finish();
+        }
+    }
+}

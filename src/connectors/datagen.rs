@@ -122,7 +122,7 @@ impl DatagenOptions {
                         return Err(format!("'fields.{name}.start' ({start}) is after 'fields.{name}.end' ({end})"));
                     }
                     // A sequence ends the source when it runs out, as in Flink.
-                    let len = (end - start) as u64 + 1;
+                    let len = u64::try_from(end as i128 - start as i128 + 1).unwrap_or(u64::MAX);
                     bound = Some(bound.map_or(len, |b| b.min(len)));
                     Kind::Sequence { start, end }
                 }
@@ -198,7 +198,7 @@ impl DatagenSource {
         let started = *self.started_ms.get_or_insert(now_ms);
         let mut due = if self.paced {
             // The first row is due at once, then one every 1/rate seconds.
-            ((now_ms - started).max(0) as f64 * self.rows_per_second / 1000.0) as u64 + 1
+            (now_ms.saturating_sub(started).max(0) as f64 * self.rows_per_second / 1000.0) as u64 + 1
         } else {
             u64::MAX
         };
@@ -286,8 +286,9 @@ fn make_value(ty: &DataType, gen: &FieldGen, row: u64, now_ms: i64, rng: &mut Rn
                     DataType::Int => (i32::MIN as i64, i32::MAX as i64),
                     _ => (i64::MIN, i64::MAX),
                 };
-                let lo = min.map_or(lo, |m| (m as i64).max(lo));
-                let hi = max.map_or(hi, |m| (m as i64).min(hi));
+                let lo = min.map_or(lo, |m| (m as i64).clamp(lo, hi));
+                // Never below `lo`, so the span below is at least one.
+                let hi = max.map_or(hi, |m| (m as i64).clamp(lo, hi));
                 let span = (hi as i128 - lo as i128 + 1) as u128;
                 Value::Int((lo as i128 + (rng.next_u64() as u128 % span) as i128) as i64)
             }
@@ -339,5 +340,41 @@ impl Rng {
 
     fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::SqlType;
+
+    fn rows_of(ty: DataType, options: &[(&str, &str)]) -> Vec<Value> {
+        let gens = vec![FieldGen {
+            kind: Kind::Random {
+                min: options.iter().find(|o| o.0 == "min").map(|o| o.1.parse().unwrap()),
+                max: options.iter().find(|o| o.0 == "max").map(|o| o.1.parse().unwrap()),
+                length: 4,
+                var_len: false,
+                max_past_ms: 0,
+            },
+            null_rate: 0.0,
+        }];
+        let options = DatagenOptions { rows_per_second: 1.0, bound: Some(20), fields: gens };
+        let fields = [Field { name: "x".into(), ty: SqlType::nullable(ty.clone()) }];
+        let mut source = DatagenSource::new(&options);
+        source.stop_pacing();
+        let mut decoder = DatagenDecoder::new(&fields, &options, 1);
+        source.poll(0, 100, &mut |t| decoder.decode(t).unwrap());
+        let b = decoder.finish();
+        (0..b.len()).map(|i| b.row(i, &[ty.clone()])[0].clone()).collect()
+    }
+
+    #[test]
+    fn bounds_outside_the_type_are_clamped_not_a_panic() {
+        let values = rows_of(DataType::Int, &[("min", "2147483648"), ("max", "2147483648")]);
+        assert_eq!(values.len(), 20);
+        assert!(values.iter().all(|v| *v == Value::Int(i32::MAX as i64)), "{values:?}");
+        let values = rows_of(DataType::BigInt, &[]);
+        assert_eq!(values.len(), 20, "the full BIGINT range works too");
     }
 }
