@@ -4,8 +4,9 @@
 //! `csv.quote-character` (`"`; a doubled quote inside quotes is a quote),
 //! `csv.disable-quote-character`, `csv.null-literal`, `csv.ignore-parse-errors`. An empty
 //! field is NULL for every type but strings. A record with the wrong number of fields, or a
-//! field that is not of its column's type, is skipped and counted with `csv.ignore-parse-errors`,
-//! and otherwise an error naming the record and the field.
+//! field that is not of its column's type, is an error naming the record and the field — unless
+//! `csv.ignore-parse-errors` is set: then, as in Flink, such fields are NULL (a record that cannot
+//! be split at all, such as one with an open quote, is skipped) and the record is counted.
 
 use crate::types::{cast_value, Batch, Column, DataType, Field, Value, STRING_LENGTH};
 
@@ -151,6 +152,7 @@ impl CsvDecoder {
                 self.len += 1;
                 Ok(())
             }
+            // Flink skips a record it cannot split at all.
             Err(_) if self.options.ignore_parse_errors => {
                 self.skipped += 1;
                 Ok(())
@@ -164,24 +166,40 @@ impl CsvDecoder {
     fn parse(&mut self, record: &[u8]) -> Result<(), (Option<usize>, String)> {
         let line = std::str::from_utf8(record).map_err(|_| (None, "the record is not UTF-8".to_string()))?;
         split_fields(line, &self.options, &mut self.parts).map_err(|m| (None, m))?;
+        // With `csv.ignore-parse-errors`, as in Flink, missing and unreadable fields are NULL
+        // and the record is kept (and counted); otherwise they fail it.
+        let lenient = self.options.ignore_parse_errors;
+        let mut flawed = false;
         if self.parts.len() != self.fields.len() {
-            return Err((None, format!("{} fields, but the table has {} columns", self.parts.len(), self.fields.len())));
+            if !lenient {
+                return Err((None, format!("Row length mismatch. {} fields expected but was {}.", self.fields.len(), self.parts.len())));
+            }
+            flawed = true;
         }
         self.row.clear();
-        for (i, (text, field)) in self.parts.iter().zip(&self.fields).enumerate() {
+        for (i, field) in self.fields.iter().enumerate() {
             let ty = &field.ty.data_type;
-            let value = if self.options.null_literal.as_deref() == Some(text.as_str()) || (text.is_empty() && !ty.is_string()) {
-                Value::Null
-            } else if ty.is_string() {
-                Value::Str(text.as_str().into())
-            } else {
-                cast_value(&Value::Str(text.as_str().into()), &DataType::Varchar(STRING_LENGTH), ty)
-                    .ok_or_else(|| (Some(i), format!("`{text}` is not a {ty:?} value")))?
+            let text = self.parts.get(i).map(String::as_str);
+            let value = match text {
+                None => Value::Null,
+                Some(t) if self.options.null_literal.as_deref() == Some(t) || (t.is_empty() && !ty.is_string()) => Value::Null,
+                Some(t) if ty.is_string() => Value::Str(t.into()),
+                Some(t) => match cast_value(&Value::Str(t.into()), &DataType::Varchar(STRING_LENGTH), ty) {
+                    Some(v) => v,
+                    None if lenient => {
+                        flawed = true;
+                        Value::Null
+                    }
+                    None => return Err((Some(i), format!("`{t}` is not a {ty:?} value"))),
+                },
             };
             if value.is_null() && !field.ty.nullable {
                 return Err((Some(i), "NULL in a NOT NULL column".into()));
             }
             self.row.push(value);
+        }
+        if flawed {
+            self.skipped += 1;
         }
         Ok(())
     }
@@ -192,6 +210,7 @@ impl CsvDecoder {
         Batch::new(columns, std::mem::take(&mut self.len))
     }
 
+    /// Records with a parse error that `csv.ignore-parse-errors` let through or skipped.
     pub fn skipped(&self) -> u64 {
         self.skipped
     }
@@ -216,6 +235,10 @@ impl CsvEncoder {
                 text.push(self.options.delimiter);
             }
             let ty = &field.ty.data_type;
+            // Jackson, which Flink's csv writer uses, quotes text (strings, dates, times) that
+            // holds any character up to the delimiter or quote, so `2021-05-19 11:20:00` is
+            // quoted for its space; numbers and booleans never are.
+            let is_text = matches!(value, Value::Str(_) | Value::Date(_) | Value::Time(_) | Value::Timestamp(_));
             let shown = match value {
                 Value::Null => self.options.null_literal.clone().unwrap_or_default(),
                 Value::Double(d) => {
@@ -227,7 +250,10 @@ impl CsvEncoder {
                 Value::Timestamp(ms) => format_json_timestamp(*ms, TimestampStandard::Sql, matches!(ty, DataType::TimestampLtz(_))),
                 other => other.to_string(),
             };
-            let needs_quotes = self.options.quote.is_some_and(|q| shown.contains(|c| c == q || c == self.options.delimiter || c == '\n' || c == '\r'));
+            let needs_quotes = self.options.quote.is_some_and(|q| {
+                let min_safe = (q as u32).max(self.options.delimiter as u32).max('\n' as u32) + 1;
+                is_text && shown.chars().any(|c| (c as u32) < min_safe || c == q || c == self.options.delimiter)
+            });
             match self.options.quote {
                 Some(q) if needs_quotes => {
                     text.push(q);
@@ -282,13 +308,22 @@ mod tests {
         let err = d.decode(b"1,x,abc").unwrap_err();
         assert!(err.contains("`1,x,abc`") && err.contains("field `price`"), "{err}");
         let err = d.decode(b"1,x").unwrap_err();
-        assert!(err.contains("2 fields, but the table has 3 columns"), "{err}");
+        assert!(err.contains("Row length mismatch. 3 fields expected but was 2."), "{err}");
+        // Checked against Flink 2.3: bad and missing fields become NULL; an open quote skips.
         let mut d = CsvDecoder::new(&fields(), CsvOptions { ignore_parse_errors: true, ..Default::default() });
         d.decode(b"1,x,abc").unwrap();
         d.decode(b"\"open,x,1").unwrap();
-        d.decode(b"3,y,1").unwrap();
-        assert_eq!(d.skipped(), 2);
-        assert_eq!(rows(&mut d).len(), 1);
+        d.decode(b"2,y").unwrap();
+        d.decode(b"3,z,1").unwrap();
+        assert_eq!(d.skipped(), 3);
+        assert_eq!(
+            rows(&mut d),
+            vec![
+                vec![Value::Int(1), Value::Str("x".into()), Value::Null],
+                vec![Value::Int(2), Value::Str("y".into()), Value::Null],
+                vec![Value::Int(3), Value::Str("z".into()), Value::Double(1.0)],
+            ]
+        );
     }
 
     #[test]
@@ -301,6 +336,28 @@ mod tests {
         let mut d = CsvDecoder::new(&fields(), options);
         d.decode(&out).unwrap();
         assert_eq!(rows(&mut d), vec![vec![Value::Int(7), Value::Str("it's|here".into()), Value::Null]]);
+    }
+
+    #[test]
+    fn writes_as_flinks_csv_writer_does() {
+        // Checked against Flink 2.3's filesystem sink with 'format' = 'csv'.
+        let fields = vec![
+            Field { name: "n".into(), ty: SqlType::nullable(DataType::Int) },
+            Field { name: "x".into(), ty: SqlType::nullable(DataType::Double) },
+            Field { name: "s".into(), ty: SqlType::nullable(DataType::Varchar(STRING_LENGTH)) },
+            Field { name: "ts".into(), ty: SqlType::nullable(DataType::Timestamp(3)) },
+            Field { name: "b".into(), ty: SqlType::nullable(DataType::Boolean) },
+        ];
+        let e = CsvEncoder::new(&fields, CsvOptions::default());
+        let ts = crate::types::parse_timestamp("2021-05-19 11:20:00").unwrap();
+        let line = |row: &[Value]| {
+            let mut out = Vec::new();
+            e.encode(row, &mut out);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(line(&[Value::Int(2), Value::Null, Value::Str("q\"x".into()), Value::Timestamp(ts), Value::Bool(false)]), r#"2,,"q""x","2021-05-19 11:20:00",false"#);
+        assert_eq!(line(&[Value::Int(3), Value::Double(1e10), Value::Str("".into()), Value::Null, Value::Null]), "3,1.0E10,,,");
+        assert_eq!(line(&[Value::Int(1), Value::Double(1.0), Value::Str("a,b".into()), Value::Timestamp(ts + 978), Value::Bool(true)]), r#"1,1.0,"a,b","2021-05-19 11:20:00.978",true"#);
     }
 
     #[test]
