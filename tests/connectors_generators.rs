@@ -156,6 +156,8 @@ fn unknown_datagen_options_are_rejected_as_flink_does() {
     assert!(err.to_string().contains("Could not find required property 'fields.id.start' for sequence generator"), "{err}");
     let err = session.execute("CREATE TABLE g4 (id INT) WITH ('connector' = 'datagen', 'fields.id.kind' = 'wat')", 0).unwrap_err();
     assert!(err.to_string().contains("Unsupported generator kind: wat"), "{err}");
+    let err = session.execute("CREATE TABLE g5 (s VARCHAR(4)) WITH ('connector' = 'datagen', 'fields.s.length' = '10')", 0).unwrap_err();
+    assert!(err.to_string().contains("Custom length '10' for variable-length type"), "{err}");
 }
 
 #[test]
@@ -218,4 +220,37 @@ fn sluice_run_prints_a_bounded_datagen_table_at_once_to_stdout() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "+I[10]\n+I[20]\n+I[30]\n+I[40]\n");
     assert!(started.elapsed().as_secs() < 3, "a bounded table is not paced at 1 row/s natively");
+}
+
+#[test]
+fn a_datagen_table_with_a_watermark_feeds_event_time_windows() {
+    let t0 = 1_621_423_200_000;
+    let mut session = Session::empty();
+    session
+        .execute(
+            "CREATE TABLE clicks (user_id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
+             WITH ('connector' = 'datagen', 'rows-per-second' = '10', 'fields.user_id.min' = '1', 'fields.user_id.max' = '3',
+                   'fields.ts.max-past' = '3 s')",
+            t0,
+        )
+        .unwrap();
+    let job = job_of(
+        &session
+            .execute("SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '5' SECOND)) GROUP BY window_start, window_end", t0)
+            .unwrap(),
+    );
+    let mut counted = 0;
+    for t in (t0..=t0 + 30_000).step_by(100) {
+        session.advance(t);
+        for c in session.take_changes(job) {
+            let Value::Int(n) = c.row[1] else { panic!("{:?}", c.row) };
+            counted += n;
+        }
+    }
+    let info = session.job(job).unwrap();
+    assert!(info.error.is_none(), "{info:?}");
+    // Timestamps up to 3 s in the past behind a 1 s watermark: some rows are late, the rest counted.
+    assert!(info.late_records_dropped > 0, "{info:?}");
+    assert!(counted > 150, "windows counted {counted} rows");
+    assert!(counted as u64 + info.late_records_dropped <= info.records_in, "no row is counted twice: {info:?}");
 }

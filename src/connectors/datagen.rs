@@ -99,6 +99,11 @@ impl DatagenOptions {
                         Some(v) => v.trim().parse().map_err(|_| format!("'fields.{name}.length' = '{v}' is not a length"))?,
                     };
                     let length = match ty {
+                        DataType::Varchar(n) if get("length").is_some() && length > *n as usize => {
+                            return Err(format!(
+                                "Custom length '{length}' for variable-length type (VARCHAR/STRING/VARBINARY/BYTES) field '{name}' should be shorter than '{n}' defined in the schema."
+                            ))
+                        }
                         DataType::Char(n) | DataType::Varchar(n) => length.min(*n as usize),
                         _ => length,
                     };
