@@ -174,6 +174,10 @@ fn option_applies(o: &str, ty: &DataType, sequence: bool) -> bool {
     }
 }
 
+/// How far behind its schedule a paced source may fall before it skips ahead (as the sensor
+/// generator does).
+const MAX_CATCH_UP_MS: i64 = 5_000;
+
 /// Decides when rows are due; each due row becomes a 16-byte ticket: its number and the clock.
 pub struct DatagenSource {
     rows_per_second: f64,
@@ -200,7 +204,16 @@ impl DatagenSource {
     }
 
     pub fn poll(&mut self, now_ms: i64, max: usize, out: &mut dyn FnMut(&[u8])) -> SourceStatus {
-        let started = *self.started_ms.get_or_insert(now_ms);
+        let mut started = *self.started_ms.get_or_insert(now_ms);
+        if self.paced {
+            // A tab that slept does not come back to a flood: beyond a few seconds behind, the
+            // schedule moves on (the rows keep their numbers, so sequences have no gap).
+            let behind_ms = now_ms.saturating_sub(started) as f64 - self.emitted as f64 * 1000.0 / self.rows_per_second;
+            if behind_ms > MAX_CATCH_UP_MS as f64 {
+                started += (behind_ms - MAX_CATCH_UP_MS as f64) as i64;
+                self.started_ms = Some(started);
+            }
+        }
         let mut due = if self.paced {
             // The first row is due at once, then one every 1/rate seconds.
             (now_ms.saturating_sub(started).max(0) as f64 * self.rows_per_second / 1000.0) as u64 + 1
@@ -372,6 +385,24 @@ mod tests {
         source.poll(0, 100, &mut |t| decoder.decode(t).unwrap());
         let b = decoder.finish();
         (0..b.len()).map(|i| b.row(i, &[ty.clone()])[0].clone()).collect()
+    }
+
+    #[test]
+    fn a_paced_source_that_fell_far_behind_skips_ahead_without_gaps() {
+        let options = DatagenOptions { rows_per_second: 10.0, bound: None, fields: Vec::new() };
+        let mut source = DatagenSource::new(&options);
+        let mut numbers = Vec::new();
+        let poll = |s: &mut DatagenSource, now, numbers: &mut Vec<u64>| {
+            s.poll(now, 1_000_000, &mut |t| numbers.push(u64::from_le_bytes(t[..8].try_into().unwrap())));
+        };
+        poll(&mut source, 0, &mut numbers);
+        poll(&mut source, 1_000, &mut numbers);
+        // An hour asleep: five seconds' worth, not 36,000 rows.
+        poll(&mut source, 3_601_000, &mut numbers);
+        assert_eq!(numbers.len(), 11 + 51, "{}", numbers.len());
+        assert!(numbers.windows(2).all(|w| w[1] == w[0] + 1), "row numbers run on without a gap");
+        poll(&mut source, 3_602_000, &mut numbers);
+        assert_eq!(numbers.len(), 72, "back on the schedule");
     }
 
     #[test]
