@@ -2,7 +2,8 @@
 //!
 //! Options as Flink spells them: `csv.field-delimiter` (one character, `,`),
 //! `csv.quote-character` (`"`; a doubled quote inside quotes is a quote),
-//! `csv.disable-quote-character`, `csv.null-literal`, `csv.ignore-parse-errors`. An empty
+//! `csv.disable-quote-character`, `csv.null-literal`, `csv.allow-comments`,
+//! `csv.ignore-parse-errors`. An empty
 //! field is NULL for every type but strings. A record with the wrong number of fields, or a
 //! field that is not of its column's type, is an error naming the record and the field — unless
 //! `csv.ignore-parse-errors` is set: then, as in Flink, such fields are NULL (a record that cannot
@@ -18,11 +19,13 @@ pub struct CsvOptions {
     pub quote: Option<char>,
     pub null_literal: Option<String>,
     pub ignore_parse_errors: bool,
+    /// `csv.allow-comments`: lines starting with `#` are not records.
+    pub allow_comments: bool,
 }
 
 impl Default for CsvOptions {
     fn default() -> Self {
-        CsvOptions { delimiter: ',', quote: Some('"'), null_literal: None, ignore_parse_errors: false }
+        CsvOptions { delimiter: ',', quote: Some('"'), null_literal: None, ignore_parse_errors: false, allow_comments: false }
     }
 }
 
@@ -81,6 +84,7 @@ impl CsvOptions {
             quote,
             null_literal: get("csv.null-literal").map(str::to_string),
             ignore_parse_errors: bool_option(options, "csv.ignore-parse-errors")?,
+            allow_comments: bool_option(options, "csv.allow-comments")?,
         })
     }
 }
@@ -144,6 +148,9 @@ impl CsvDecoder {
 
     /// Decodes one line; a bad one is skipped and counted, or returned as an error.
     pub fn decode(&mut self, record: &[u8]) -> Result<(), String> {
+        if self.options.allow_comments && record.first() == Some(&b'#') {
+            return Ok(());
+        }
         match self.parse(record) {
             Ok(()) => {
                 for (c, v) in self.columns.iter_mut().zip(&self.row) {
@@ -358,6 +365,16 @@ mod tests {
         assert_eq!(line(&[Value::Int(2), Value::Null, Value::Str("q\"x".into()), Value::Timestamp(ts), Value::Bool(false)]), r#"2,,"q""x","2021-05-19 11:20:00",false"#);
         assert_eq!(line(&[Value::Int(3), Value::Double(1e10), Value::Str("".into()), Value::Null, Value::Null]), "3,1.0E10,,,");
         assert_eq!(line(&[Value::Int(1), Value::Double(1.0), Value::Str("a,b".into()), Value::Timestamp(ts + 978), Value::Bool(true)]), r#"1,1.0,"a,b","2021-05-19 11:20:00.978",true"#);
+    }
+
+    #[test]
+    fn comment_lines_are_skipped_when_allowed() {
+        let options = CsvOptions::from_table_options(&[("csv.allow-comments".into(), "true".into())]).unwrap();
+        let mut d = CsvDecoder::new(&fields(), options);
+        d.decode(b"# id,name,price").unwrap();
+        d.decode(b"1,a,2").unwrap();
+        assert_eq!(rows(&mut d).len(), 1);
+        assert!(CsvDecoder::new(&fields(), CsvOptions::default()).decode(b"# id,name,price").is_err());
     }
 
     #[test]
