@@ -116,7 +116,7 @@ impl DatagenOptions {
                 }
                 Some("sequence") => {
                     if !(ty_is_integer(ty) || matches!(ty, DataType::Char(_) | DataType::Varchar(_) | DataType::Float | DataType::Double | DataType::Decimal { .. })) {
-                        return Err(format!("column `{name}` of type {ty:?} cannot be a sequence; only numbers and strings can"));
+                        return Err(format!("column `{name}` of type {ty} cannot be a sequence; only numbers and strings can"));
                     }
                     let int = |o: &str| -> Result<i64, String> {
                         let v = get(o).ok_or_else(|| format!("Could not find required property 'fields.{name}.{o}' for sequence generator."))?;

@@ -197,7 +197,7 @@ impl CsvDecoder {
                         flawed = true;
                         Value::Null
                     }
-                    None => return Err((Some(i), format!("`{t}` is not a {ty:?} value"))),
+                    None => return Err((Some(i), format!("`{t}` is not a {ty} value"))),
                 },
             };
             if value.is_null() && !field.ty.nullable {
