@@ -384,7 +384,7 @@ mod tests {
         let mut decoder = DatagenDecoder::new(&fields, &options, 1);
         source.poll(0, 100, &mut |t| decoder.decode(t).unwrap());
         let b = decoder.finish();
-        (0..b.len()).map(|i| b.row(i, &[ty.clone()])[0].clone()).collect()
+        (0..b.len()).map(|i| b.row(i, std::slice::from_ref(&ty))[0].clone()).collect()
     }
 
     #[test]

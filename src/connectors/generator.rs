@@ -301,7 +301,7 @@ mod tests {
         let n = delays.len() as f64;
         let late = delays.iter().filter(|&&d| d > 5_000).count() as f64 / n;
         let disordered = delays.iter().filter(|&&d| d > 0 && d <= 2_000).count() as f64 / n;
-        assert!(delays.iter().all(|&d| d >= 0 && d <= 10_001), "{:?}", delays.iter().max());
+        assert!(delays.iter().all(|&d| (0..=10_001).contains(&d)), "{:?}", delays.iter().max());
         assert!(delays.iter().all(|&d| d <= 2_000 || d > 5_000), "out-of-order delays stay within their maximum");
         assert!((late - 0.05).abs() < 0.01, "late share {late}");
         // A delay drawn as 0 ms is in order, so the measured share is a little under 30 %.
