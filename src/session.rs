@@ -114,6 +114,8 @@ pub struct Session {
     remote: Option<Box<dyn connectors::RemoteStreams>>,
     /// What the remote streams reported, until [`Session::take_remote_messages`].
     remote_messages: Vec<String>,
+    /// Lines `print` sinks of finished batch jobs wrote, until [`Session::take_printed`].
+    printed: Vec<String>,
 }
 
 struct AttachedGenerator {
@@ -163,6 +165,7 @@ impl Session {
             now_ms: 0,
             remote: None,
             remote_messages: Vec::new(),
+            printed: Vec::new(),
         }
     }
 
@@ -514,6 +517,10 @@ impl Session {
     fn finish_batch_job(&mut self, job: JobId) -> Result<Vec<Vec<Value>>, String> {
         let mut changes = Vec::new();
         let result = self.run_to_end(job, &mut |c| changes.extend(c));
+        // The job goes, but what it printed stays for the page to show.
+        if let Some(JobSink::Table(sink)) = self.jobs.iter_mut().find(|j| j.id == job).map(|j| &mut j.sink) {
+            self.printed.append(&mut sink.take_printed());
+        }
         self.jobs.retain(|j| j.id != job);
         result?;
         Ok(final_rows(changes))
@@ -672,7 +679,7 @@ impl Session {
     /// The lines `print` sinks wrote since the last call (every job's, in job order), so the
     /// page can show what Flink would write to the TaskManager's stdout.
     pub fn take_printed(&mut self) -> Vec<String> {
-        let mut printed = Vec::new();
+        let mut printed = std::mem::take(&mut self.printed);
         for job in &mut self.jobs {
             if let JobSink::Table(sink) = &mut job.sink {
                 printed.append(&mut sink.take_printed());

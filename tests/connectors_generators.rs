@@ -254,3 +254,15 @@ fn a_datagen_table_with_a_watermark_feeds_event_time_windows() {
     assert!(counted > 150, "windows counted {counted} rows");
     assert!(counted as u64 + info.late_records_dropped <= info.records_in, "no row is counted twice: {info:?}");
 }
+
+#[test]
+fn a_batch_insert_into_print_keeps_its_lines_after_the_job_is_gone() {
+    let mut session = Session::empty();
+    session
+        .execute("CREATE TABLE g (id INT) WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '2')", 0)
+        .unwrap();
+    session.execute("CREATE TABLE p (id INT) WITH ('connector' = 'print')", 0).unwrap();
+    session.execute("%flink.bsql\nINSERT INTO p SELECT id FROM g", 0).unwrap();
+    assert!(session.jobs().is_empty());
+    assert_eq!(session.take_printed(), ["+I[1]", "+I[2]"]);
+}
