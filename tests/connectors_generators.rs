@@ -266,3 +266,13 @@ fn a_batch_insert_into_print_keeps_its_lines_after_the_job_is_gone() {
     assert!(session.jobs().is_empty());
     assert_eq!(session.take_printed(), ["+I[1]", "+I[2]"]);
 }
+
+#[test]
+fn a_random_decimal_fits_its_precision_and_is_positive_as_in_flink() {
+    let mut session = Session::empty();
+    session.execute("CREATE TABLE d (x DECIMAL(5, 2)) WITH ('connector' = 'datagen', 'number-of-rows' = '200')", 0).unwrap();
+    for row in batch_rows(&mut session, "SELECT x FROM d") {
+        let Value::Decimal(unscaled, 2) = row[0] else { panic!("{:?}", row[0]) };
+        assert!((0..=99_999).contains(&unscaled), "{unscaled}");
+    }
+}

@@ -319,8 +319,9 @@ fn make_value(ty: &DataType, gen: &FieldGen, row: u64, now_ms: i64, rng: &mut Rn
             }
             DataType::Decimal { precision, scale } => {
                 let limit = 10f64.powi(*precision as i32 - *scale as i32);
-                let lo = min.unwrap_or(-limit + 1.0);
-                let hi = max.unwrap_or(limit - 1.0);
+                // As Flink: from (nearly) zero up to the largest value the precision holds.
+                let lo = min.unwrap_or(0.0);
+                let hi = max.unwrap_or(limit - 10f64.powi(-(*scale as i32)));
                 let v = lo + rng.unit() * (hi - lo);
                 Value::Decimal((v * 10f64.powi(*scale as i32)).round() as i128, *scale)
             }
