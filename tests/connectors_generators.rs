@@ -276,3 +276,17 @@ fn a_random_decimal_fits_its_precision_and_is_positive_as_in_flink() {
         assert!((0..=99_999).contains(&unscaled), "{unscaled}");
     }
 }
+
+#[test]
+fn datagen_fills_only_the_physical_columns() {
+    let mut session = Session::empty();
+    session
+        .execute(
+            "CREATE TABLE d (x INT, doubled AS x * 2, pt AS PROCTIME())
+             WITH ('connector' = 'datagen', 'number-of-rows' = '3', 'fields.x.kind' = 'sequence', 'fields.x.start' = '1', 'fields.x.end' = '3')",
+            0,
+        )
+        .unwrap();
+    let rows = batch_rows(&mut session, "SELECT x, doubled FROM d");
+    assert_eq!(rows, vec![vec![Value::Int(1), Value::Int(2)], vec![Value::Int(2), Value::Int(4)], vec![Value::Int(3), Value::Int(6)]]);
+}
