@@ -10,8 +10,11 @@ use super::sidebar::Sidebar;
 use super::theme::{Theme, ThemeToggle};
 use super::{now_ms, storage, with_session};
 
-/// How often the page moves time on: generators produce, jobs consume, views refresh.
-const TICK_MS: u32 = 250;
+/// How often the page moves time on: generators produce, jobs consume. Small steps keep each
+/// one short, so a fast generator never holds a frame for long.
+const ENGINE_TICK_MS: u32 = 40;
+/// How often the views redraw what changed (tables, charts, panels).
+const VIEW_TICK_MS: u32 = 250;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -19,14 +22,18 @@ pub fn App() -> impl IntoView {
     let notebook = Notebook::load();
     let tick = RwSignal::new(0u64);
 
-    // The clock: move the session on, hand every paragraph of every note its new changes.
-    let interval = gloo_timers::callback::Interval::new(TICK_MS, move || {
+    // The clock: move the session on and hand every paragraph of every note its new changes;
+    // a slower one redraws. Both intervals live as long as the page.
+    gloo_timers::callback::Interval::new(ENGINE_TICK_MS, move || {
         with_session(|s| s.advance(now_ms()));
         notebook.pull_changes();
+    })
+    .forget();
+    gloo_timers::callback::Interval::new(VIEW_TICK_MS, move || {
+        notebook.refresh_views();
         tick.update(|t| *t += 1);
-    });
-    // The interval lives as long as the page.
-    interval.forget();
+    })
+    .forget();
 
     // Autosave: every change of a name, a paragraph's text or its view settings. A failed save
     // says so once, and again only after a save has worked.

@@ -111,6 +111,12 @@ impl NoteState {
         }
     }
 
+    pub fn refresh_views(&self) {
+        for p in self.paragraphs.get_untracked() {
+            p.refresh_view();
+        }
+    }
+
     fn discard(&self) {
         for p in self.paragraphs.get_untracked() {
             p.discard();
@@ -210,6 +216,12 @@ impl Notebook {
     pub fn pull_changes(&self) {
         for note in self.notes.get_untracked() {
             note.pull_changes();
+        }
+    }
+
+    pub fn refresh_views(&self) {
+        for note in self.notes.get_untracked() {
+            note.refresh_views();
         }
     }
 

@@ -50,6 +50,8 @@ pub struct ParagraphState {
     pub job: RwSignal<Option<JobId>>,
     /// Moves whenever the shown output changes.
     pub version: RwSignal<u64>,
+    /// Changes arrived since the views last redrew.
+    dirty: StoredValue<bool>,
     pub paused: RwSignal<bool>,
     pub view: RwSignal<ViewKind>,
     /// The chart's columns as chosen (saved by name) …
@@ -72,6 +74,7 @@ impl ParagraphState {
             job: RwSignal::new(None),
             version: RwSignal::new(0),
             paused: RwSignal::new(false),
+            dirty: StoredValue::new(false),
             view: RwSignal::new(doc.settings.view),
             chart_columns: RwSignal::new(doc.settings.chart),
             chart: RwSignal::new(None),
@@ -217,7 +220,17 @@ impl ParagraphState {
         self.version.update(|v| *v += 1);
     }
 
-    /// Applies the job's new changes to the output (called on every tick).
+    /// Redraws the views if changes arrived since the last redraw (and the paragraph is not
+    /// paused). Called less often than [`Self::pull_changes`]: the engine keeps up in small steps,
+    /// the page redraws a few times a second.
+    pub fn refresh_view(&self) {
+        if self.dirty.get_value() && !self.paused.get_untracked() {
+            self.dirty.set_value(false);
+            self.version.update(|v| *v += 1);
+        }
+    }
+
+    /// Applies the job's new changes to the output (called on every engine tick).
     pub fn pull_changes(&self) {
         let Some(job) = self.job.get_untracked() else { return };
         let (changes, info) = with_session(|s| (s.take_changes(job), s.job(job)));
@@ -227,9 +240,7 @@ impl ParagraphState {
                     o.apply(&changes);
                 }
             });
-            if !self.paused.get_untracked() {
-                self.version.update(|v| *v += 1);
-            }
+            self.dirty.set_value(true);
         }
         if let Some(info) = info {
             if let Some(e) = info.error {
