@@ -87,6 +87,8 @@ pub struct JobInfo {
     pub started_ms: i64,
     /// Rows its operators hold in state (groups, open windows × keys, buffered rows).
     pub state_rows: u64,
+    /// Records skipped as unreadable (`json.ignore-parse-errors`, `csv.ignore-parse-errors`).
+    pub skipped_records: u64,
 }
 
 /// Changes kept per query job until the view takes them; older ones are dropped (and counted)
@@ -753,6 +755,7 @@ impl Session {
             error: j.error.clone(),
             started_ms: j.started_ms,
             state_rows: j.pipeline.operator_metrics().iter().map(|(_, m)| m.state_rows).sum(),
+            skipped_records: j.decoder.skipped(),
         }
     }
 

@@ -62,6 +62,7 @@ pub fn Sidebar(tick: RwSignal<u64>) -> impl IntoView {
                     <JobEntry id=id tick=tick />
                 </For>
             </section>
+            <PrintedPanel tick=tick />
         </aside>
     }
 }
@@ -166,11 +167,78 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
                     <Show when=move || rate_error.with(Option::is_some)>
                         <div class="error small">{move || rate_error.get().unwrap_or_default()}</div>
                     </Show>
+                    <DisorderControls stream=name.clone() />
                 }
             })}
         </div>
     }
 }
+
+/// The generator's teaching knobs: a share of readings out of order (up to 3 s, within the
+/// walkthrough's 5 s watermark delay) and a share of late ones (over 10 s behind: dropped by
+/// its windows).
+#[component]
+fn DisorderControls(stream: String) -> impl IntoView {
+    let stream = StoredValue::new(stream);
+    let shares = RwSignal::new((0.0f64, 0.0f64));
+    let problem = RwSignal::new(None::<String>);
+    let set = move |which: usize, text: String| {
+        let Some(percent) = text.trim().parse::<f64>().ok().filter(|p| (0.0..=100.0).contains(p)) else {
+            problem.set(Some(format!("`{text}` is not a percentage from 0 to 100")));
+            return;
+        };
+        problem.set(None);
+        shares.update(|s| if which == 0 { s.0 = percent / 100.0 } else { s.1 = percent / 100.0 });
+        let (out_of_order_share, late_share) = shares.get_untracked();
+        let disorder = crate::connectors::Disorder { out_of_order_share, max_delay_ms: 3_000, late_share, late_bound_ms: 10_000 };
+        stream.with_value(|name| with_session(|s| s.set_generator_disorder(name, disorder)));
+    };
+    view! {
+        <div class="generator disorder">
+            <label title="Readings stamped up to 3 s earlier than sent: within a 5 s watermark delay">
+                <input type="number" min="0" max="100" step="any" value="0" data-testid="generator-out-of-order"
+                    on:change=move |ev| set(0, event_target_value(&ev)) />
+                " % out of order"
+            </label>
+            <label title="Readings stamped over 10 s earlier than sent: their windows have fired">
+                <input type="number" min="0" max="100" step="any" value="0" data-testid="generator-late"
+                    on:change=move |ev| set(1, event_target_value(&ev)) />
+                " % late"
+            </label>
+        </div>
+        <Show when=move || problem.with(Option::is_some)>
+            <div class="error small">{move || problem.get().unwrap_or_default()}</div>
+        </Show>
+    }
+}
+
+/// Lines `print` sinks wrote, newest last (kept for the panel between ticks).
+#[component]
+pub fn PrintedPanel(tick: RwSignal<u64>) -> impl IntoView {
+    let lines = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        tick.get();
+        let new = with_session(|s| s.take_printed());
+        if !new.is_empty() {
+            lines.update(|l| {
+                l.extend(new);
+                let excess = l.len().saturating_sub(PRINTED_SHOWN);
+                l.drain(..excess);
+            });
+        }
+    });
+    view! {
+        <Show when=move || lines.with(|l| !l.is_empty())>
+            <section class="panel" data-testid="printed">
+                <h2>"Printed"</h2>
+                <pre class="printed">{move || lines.get().join("\n")}</pre>
+            </section>
+        </Show>
+    }
+}
+
+/// Lines the Printed panel keeps.
+const PRINTED_SHOWN: usize = 200;
 
 #[component]
 fn JobEntry(id: u32, tick: RwSignal<u64>) -> impl IntoView {
@@ -243,6 +311,7 @@ fn JobEntry(id: u32, tick: RwSignal<u64>) -> impl IntoView {
                     <div class="job-sql" title=j.sql.clone()>{first_line}</div>
                     <div class="job-stats" data-testid="job-counts">
                         {format!("{} in · {} out · {} late", thousands(j.records_in), thousands(j.records_out), thousands(j.late_records_dropped))}
+                        {(j.skipped_records > 0).then(|| format!(" · {} unreadable skipped", thousands(j.skipped_records)))}
                     </div>
                     {j.running.then(|| {
                         let (in_rate, out_rate) = rates(j.records_in, j.records_out);

@@ -633,6 +633,37 @@ SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE eager, DESCRIPTOR(eve
   await paragraph(q).locator('[data-testid=stop]').click();
 });
 
+await test("generator knobs make late readings the walkthrough's window drops; print sinks show their lines", 'knobs.png', async () => {
+  const stream = page.locator('[data-testid=streams] [data-stream=my-input-stream]');
+  const late = stream.locator('input[data-testid=generator-late]');
+  await late.fill('30');
+  await late.dispatchEvent('change');
+  const q = await addParagraph();
+  await runInParagraph(q, `%flink.ssql(type=update)
+SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' SECOND)) GROUP BY window_start, window_end`);
+  await waitForStatus(q, /running/i, 'the window query over sensor_data');
+  const job = page.locator('[data-testid=jobs] [data-job]').last();
+  await until(async () => numberIn(((await job.locator('[data-testid=job-counts]').innerText()).split('·')[2]) ?? '') > 0, {
+    timeout: 20_000,
+    what: 'late readings dropped by the 5 s watermark',
+  });
+  await paragraph(q).locator('[data-testid=stop]').click();
+  await late.fill('0');
+  await late.dispatchEvent('change');
+
+  const sink = await addParagraph();
+  await runInParagraph(sink, `%flink.ssql
+CREATE TABLE printed_counts (status VARCHAR(6), num BIGINT) WITH ('connector' = 'print')`);
+  await waitForStatus(sink, /done/i, 'CREATE TABLE printed_counts');
+  const insert = await addParagraph();
+  await runInParagraph(insert, 'INSERT INTO printed_counts SELECT status, COUNT(*) FROM sensor_data GROUP BY status');
+  const printed = page.locator('[data-testid=printed] pre');
+  await until(async () => (await printed.count()) > 0 && /[+-][IU]\[(OK|WARNING|ERROR), \d+\]/.test(await printed.innerText()), {
+    what: 'print lines like +I[OK, 3] in the Printed panel',
+  });
+  await paragraph(insert).locator('[data-testid=stop]').click();
+});
+
 // ---------------------------------------------------------------------------------------------
 // Notes, paragraph actions and results (in the note steps 1–5 ran in)
 
