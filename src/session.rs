@@ -357,7 +357,7 @@ impl Session {
             Statement::Set { key: Some(k), value } => {
                 let value = value.clone().unwrap_or_default();
                 let invalid = match k.as_str() {
-                    "table.exec.state.ttl" => parse_duration(&value).is_none().then_some("a duration such as '1 h', '30 min' or '500 ms'"),
+                    "table.exec.state.ttl" => crate::types::parse_duration(&value).is_none().then_some("a duration such as '1 h', '30 min' or '500 ms'"),
                     "execution.runtime-mode" => {
                         (!["streaming", "batch"].iter().any(|m| value.eq_ignore_ascii_case(m))).then_some("'streaming' or 'batch'")
                     }
@@ -531,7 +531,7 @@ impl Session {
     fn start_job(&mut self, plan: &Plan, located: &Located, sink: JobSink, mode: ReadMode) -> Result<JobId, SqlError> {
         let mut pipeline = Pipeline::new(plan).map_err(|e| SqlError::new(e.0).at(located.location))?;
         if let Some(ttl) = self.config.get("table.exec.state.ttl") {
-            let ms = parse_duration(ttl).ok_or_else(|| {
+            let ms = crate::types::parse_duration(ttl).ok_or_else(|| {
                 SqlError::new(format!("'table.exec.state.ttl' = '{ttl}' is not a duration")).at(located.location).hint("write e.g. '1 h', '30 min', '10 s' or '500 ms'")
             })?;
             pipeline.set_state_ttl(Some(ms));
@@ -896,22 +896,6 @@ fn normalized(text: &str) -> String {
     text.trim().trim_end_matches(';').split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A Flink duration option (`'1 h'`, `'30min'`, `'10 s'`, `'500 ms'`, `'2d'`, plain milliseconds)
-/// in milliseconds.
-fn parse_duration(text: &str) -> Option<i64> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let n: i64 = t[..split].parse().ok()?;
-    let unit_ms = match t[split..].trim().to_ascii_lowercase().as_str() {
-        "" | "ms" | "milli" | "millis" | "millisecond" | "milliseconds" => 1,
-        "s" | "sec" | "secs" | "second" | "seconds" => 1_000,
-        "min" | "m" | "minute" | "minutes" => 60_000,
-        "h" | "hour" | "hours" => 3_600_000,
-        "d" | "day" | "days" => 86_400_000,
-        _ => return None,
-    };
-    n.checked_mul(unit_ms)
-}
 
 /// The rows a changelog leaves: `+I`/`+U` add a row, `-U`/`-D` take an equal one away.
 fn final_rows(changes: Vec<Change>) -> Vec<Vec<Value>> {

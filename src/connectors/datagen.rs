@@ -10,6 +10,7 @@
 use crate::plan::catalog::TableDef;
 use crate::types::{Batch, Column, DataType, Field, Value};
 
+use super::generator::Rng;
 use super::source::SourceStatus;
 
 /// How one column's values are made.
@@ -110,7 +111,7 @@ impl DatagenOptions {
                     let var_len = get("var-len").is_some_and(|v| v.eq_ignore_ascii_case("true"));
                     let max_past_ms = match get("max-past") {
                         None => 0,
-                        Some(v) => duration_ms(v).ok_or_else(|| format!("'fields.{name}.max-past' = '{v}' is not a duration (e.g. '5 s', '1 min')"))?,
+                        Some(v) => crate::types::parse_duration(v).ok_or_else(|| format!("'fields.{name}.max-past' = '{v}' is not a duration (e.g. '5 s', '1 min')"))?,
                     };
                     Kind::Random { min, max, length, var_len, max_past_ms }
                 }
@@ -139,21 +140,6 @@ impl DatagenOptions {
     }
 }
 
-/// A Flink duration (`'5 s'`, `'1 min'`, `'500 ms'`, `'2 h'`, plain milliseconds) in ms.
-fn duration_ms(text: &str) -> Option<i64> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let n: i64 = t[..split].parse().ok()?;
-    let unit_ms = match t[split..].trim().to_ascii_lowercase().as_str() {
-        "" | "ms" | "milli" | "millis" | "millisecond" | "milliseconds" => 1,
-        "s" | "sec" | "secs" | "second" | "seconds" => 1_000,
-        "min" | "m" | "minute" | "minutes" => 60_000,
-        "h" | "hour" | "hours" => 3_600_000,
-        "d" | "day" | "days" => 86_400_000,
-        _ => return None,
-    };
-    n.checked_mul(unit_ms)
-}
 
 fn ty_is_integer(ty: &DataType) -> bool {
     matches!(ty, DataType::TinyInt | DataType::SmallInt | DataType::Int | DataType::BigInt)
@@ -264,6 +250,7 @@ impl DatagenDecoder {
         let row = u64::from_le_bytes(row.try_into().unwrap());
         let now_ms = i64::from_le_bytes(now.try_into().unwrap());
         for (i, (field, gen)) in self.fields.iter().zip(&self.gens).enumerate() {
+            // One SplitMix64 per value, seeded from the row number and column: rows need no state.
             let mut rng = Rng(self.seed ^ row.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (i as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F));
             rng.next_u64();
             let value = if gen.null_rate > 0.0 && rng.unit() < gen.null_rate {
@@ -345,22 +332,6 @@ fn make_value(ty: &DataType, gen: &FieldGen, row: u64, now_ms: i64, rng: &mut Rn
     }
 }
 
-/// SplitMix64, one per value: seeded from the row number and column, so rows need no state.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 #[cfg(test)]
 mod tests {

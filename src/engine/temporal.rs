@@ -3,6 +3,8 @@
 //! (Flink's TIMESTAMP), dates are days since the epoch. Patterns are Java's `SimpleDateFormat`
 //! letters, the ones Flink's documentation uses.
 
+pub use crate::types::{civil_from_days, days_from_civil};
+
 const MS_PER_DAY: i64 = 86_400_000;
 
 /// A broken-down timestamp.
@@ -15,27 +17,6 @@ pub struct Civil {
     pub minute: u32,
     pub second: u32,
     pub milli: u32,
-}
-
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 pub fn civil(ms: i64) -> Civil {

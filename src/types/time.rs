@@ -17,7 +17,7 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -112,6 +112,23 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     let days = parse_date(&s[..split])? as i64;
     let time = parse_time(&s[split + 1..])? as i64;
     Some(days * MS_PER_DAY + time)
+}
+
+/// A Flink duration option (`'1 h'`, `'30min'`, `'10 s'`, `'500 ms'`, `'2d'`, plain milliseconds)
+/// in milliseconds.
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let n: i64 = t[..split].parse().ok()?;
+    let unit_ms = match t[split..].trim().to_ascii_lowercase().as_str() {
+        "" | "ms" | "milli" | "millis" | "millisecond" | "milliseconds" => 1,
+        "s" | "sec" | "secs" | "second" | "seconds" => 1_000,
+        "min" | "m" | "minute" | "minutes" => 60_000,
+        "h" | "hour" | "hours" => 3_600_000,
+        "d" | "day" | "days" => 86_400_000,
+        _ => return None,
+    };
+    n.checked_mul(unit_ms)
 }
 
 pub fn format_date(days: i32) -> String {

@@ -11,6 +11,7 @@
 
 use crate::types::{cast_value, Batch, Column, DataType, Field, Value, STRING_LENGTH};
 
+use super::bool_option;
 use super::json::{format_json_timestamp, write_java_double, TimestampStandard};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,14 +52,6 @@ fn one_char(key: &str, v: &str) -> Result<char, String> {
     }
 }
 
-fn bool_option(options: &[(String, String)], key: &str) -> Result<bool, String> {
-    match options.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()) {
-        None => Ok(false),
-        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
-        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
-        Some(v) => Err(format!("'{key}' = '{v}' is not a boolean (true or false)")),
-    }
-}
 
 impl CsvOptions {
     pub fn from_table_options(options: &[(String, String)]) -> Result<Self, String> {

@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::bool_option;
 use crate::types::{days_from_civil, parse_date, parse_time, Batch, Column, ColumnData, DataType, Field, Value};
 
 /// `json.timestamp-format.standard`.
@@ -34,14 +35,6 @@ impl Default for JsonOptions {
     }
 }
 
-fn bool_option(options: &[(String, String)], key: &str) -> Result<bool, String> {
-    match options.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()) {
-        None => Ok(false),
-        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
-        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
-        Some(v) => Err(format!("'{key}' = '{v}' is not a boolean (true or false)")),
-    }
-}
 
 impl JsonOptions {
     /// Reads the `json.*` options of a table's `WITH` clause.
