@@ -230,3 +230,36 @@ fn values_are_typed_like_flink_and_checked() {
     let err = session.plan_query("SELECT * FROM (VALUES (1), (CURRENT_TIMESTAMP)) AS t(x)").unwrap_err();
     assert!(err.to_string().contains("constant") && err.location.is_some(), "{err}");
 }
+
+/// `EXECUTE STATEMENT SET BEGIN … END`: every INSERT in it runs, each writing its sink.
+#[test]
+fn a_statement_set_runs_all_its_inserts() {
+    let mut session = Session::new();
+    session.execute(TABLE, 0).unwrap();
+    session
+        .execute(
+            "CREATE TABLE hot (sensor_id INT, current_temperature DOUBLE) WITH ('connector' = 'kinesis', 'stream' = 'hot', 'format' = 'json');
+             CREATE TABLE cold (sensor_id INT, current_temperature DOUBLE) WITH ('connector' = 'kinesis', 'stream' = 'cold', 'format' = 'json')",
+            0,
+        )
+        .unwrap();
+    let outcomes = session
+        .execute(
+            "%flink.ssql
+EXECUTE STATEMENT SET
+BEGIN
+INSERT INTO hot SELECT sensor_id, current_temperature FROM sensor_data WHERE current_temperature > 100;
+INSERT INTO cold SELECT sensor_id, current_temperature FROM sensor_data WHERE current_temperature <= 100;
+END;",
+            0,
+        )
+        .unwrap();
+    assert_eq!(outcomes.iter().filter(|o| matches!(o, Outcome::Insert { .. })).count(), 2, "{outcomes:?}");
+    for t in (250..=5_000).step_by(250) {
+        session.advance(t);
+    }
+    let records = |name: &str| session.streams().into_iter().find(|s| s.name == name).map_or(0, |s| s.records);
+    let input = records("my-input-stream");
+    assert!(records("hot") > 0 && records("cold") > 0);
+    assert_eq!(records("hot") + records("cold"), input, "every reading went to exactly one sink");
+}

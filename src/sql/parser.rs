@@ -19,16 +19,42 @@ pub fn parse_script(text: &str) -> Result<Vec<Located>, SqlError> {
         .map_err(|e| parser_error(e, text))?;
     let lines = LineIndex::new(text);
     let mut out = Vec::new();
+    // Inside `EXECUTE STATEMENT SET BEGIN … END`: where it began. Its INSERTs run as jobs like
+    // any other INSERT (Flink optimizes them together; the rows are the same).
+    let mut statement_set: Option<Location> = None;
+    let word = |t: &Token, w: &str| matches!(t, Token::Word(x) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w));
     loop {
         while parser.consume_token(&Token::SemiColon) {}
         let start = parser.peek_token();
         if start.token == Token::EOF {
+            if let Some(begin) = statement_set {
+                return Err(SqlError::new("the statement set has no END").at(begin).hint("close it with END;"));
+            }
             break;
+        }
+        let opens_set = ["EXECUTE", "STATEMENT", "SET", "BEGIN"].iter().enumerate().all(|(i, w)| word(&parser.peek_nth_token_ref(i).token, w));
+        if opens_set {
+            if statement_set.is_some() {
+                return Err(SqlError::new("statement sets cannot be nested").at(location_of(&start)));
+            }
+            for _ in 0..4 {
+                parser.next_token();
+            }
+            statement_set = Some(location_of(&start));
+            continue;
+        }
+        if statement_set.is_some() && word(&start.token, "END") {
+            parser.next_token();
+            statement_set = None;
+            continue;
         }
         let statement = parse_statement(&mut parser).map_err(|e| match e {
             StatementError::Parser(e) => parser_error(e, text),
             StatementError::Sql(e) => e,
         })?;
+        if statement_set.is_some() && !matches!(statement, Statement::Insert { .. }) {
+            return Err(SqlError::new("a statement set holds only INSERT INTO statements").at(location_of(&start)));
+        }
         let end = parser.peek_token();
         if !matches!(end.token, Token::SemiColon | Token::EOF) {
             return Err(match unexpected(&end, "';' or the end of the statement") {
@@ -221,6 +247,19 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statement_sets_hold_inserts() {
+        let script = "EXECUTE STATEMENT SET\nBEGIN\nINSERT INTO a SELECT * FROM t;\nINSERT INTO b SELECT * FROM t;\nEND;\nSELECT 1";
+        let statements = parse_script(script).unwrap();
+        assert_eq!(statements.len(), 3);
+        assert!(matches!(statements[1].statement, Statement::Insert { .. }));
+        assert_eq!(statements[1].location, Location { line: 4, column: 1 });
+        let err = parse_script("EXECUTE STATEMENT SET BEGIN SELECT 1; END").unwrap_err();
+        assert!(err.message.contains("only INSERT INTO"), "{err}");
+        let err = parse_script("EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT 1;").unwrap_err();
+        assert!(err.message.contains("no END") && err.location.is_some(), "{err}");
+    }
 
     #[test]
     fn a_statement_cut_short_points_past_its_end() {
