@@ -50,3 +50,29 @@ pub trait Operator {
         Vec::new()
     }
 }
+
+/// Runs `batches` through `chain` in order, appending what comes out of the last operator to
+/// `out` (the pipeline's operators, and each branch of a UNION ALL).
+pub fn run_chain(chain: &mut [Box<dyn Operator>], mut batches: Vec<crate::types::Batch>, out: &mut Vec<crate::types::Batch>) -> Result<(), EvalError> {
+    for op in chain {
+        let mut next = Vec::with_capacity(batches.len());
+        for b in batches {
+            op.process(b, &mut next)?;
+        }
+        batches = next;
+        if batches.is_empty() {
+            return Ok(());
+        }
+    }
+    out.extend(batches);
+    Ok(())
+}
+
+/// Hands an operator's built rows on, if there are any, counting them as its output.
+pub fn emit_rows(emit: crate::types::BatchBuilder, metrics: &mut OperatorMetrics, out: &mut Vec<crate::types::Batch>) {
+    if !emit.is_empty() {
+        let b = emit.finish();
+        metrics.records_out += b.len() as u64;
+        out.push(b);
+    }
+}

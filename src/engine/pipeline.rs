@@ -149,19 +149,8 @@ impl Pipeline {
         Ok(())
     }
 
-    fn run_from(&mut self, start: usize, mut batches: Vec<Batch>, out: &mut Vec<Batch>) -> Result<(), EvalError> {
-        for op in &mut self.operators[start..] {
-            let mut next = Vec::with_capacity(batches.len());
-            for b in batches {
-                op.process(b, &mut next)?;
-            }
-            batches = next;
-            if batches.is_empty() {
-                return Ok(());
-            }
-        }
-        out.extend(batches);
-        Ok(())
+    fn run_from(&mut self, start: usize, batches: Vec<Batch>, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        super::operator::run_chain(&mut self.operators[start..], batches, out)
     }
 
     /// Physical columns → the table's full row, computing computed columns in place.

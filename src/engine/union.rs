@@ -7,7 +7,7 @@
 //! "from the past" just because another branch's rows of the same batch came first.
 
 use super::eval::EvalError;
-use super::operator::{LateRecord, Operator, OperatorMetrics};
+use super::operator::{run_chain, LateRecord, Operator, OperatorMetrics};
 use crate::types::{Batch, Column, RowKind};
 
 pub type Chain = Vec<Box<dyn Operator>>;
@@ -21,22 +21,6 @@ impl Union {
     pub fn new(branches: Vec<Chain>) -> Self {
         Union { branches, metrics: OperatorMetrics::default() }
     }
-}
-
-/// Runs `batches` through `chain[start..]`, appending what comes out to `out`.
-fn run_chain(chain: &mut Chain, start: usize, mut batches: Vec<Batch>, out: &mut Vec<Batch>) -> Result<(), EvalError> {
-    for op in &mut chain[start..] {
-        let mut next = Vec::with_capacity(batches.len());
-        for b in batches {
-            op.process(b, &mut next)?;
-        }
-        batches = next;
-        if batches.is_empty() {
-            return Ok(());
-        }
-    }
-    out.extend(batches);
-    Ok(())
 }
 
 /// All rows of `batches`, stably ordered by arrival watermark, as one batch.
@@ -73,7 +57,7 @@ impl Operator for Union {
         self.metrics.records_in += batch.len() as u64;
         let mut produced = Vec::new();
         for branch in &mut self.branches {
-            run_chain(branch, 0, vec![batch.clone()], &mut produced)?;
+            run_chain(branch, vec![batch.clone()], &mut produced)?;
         }
         if let Some(b) = merge_by_arrival(produced) {
             self.metrics.records_out += b.len() as u64;
@@ -89,7 +73,7 @@ impl Operator for Union {
                 let mut fired = Vec::new();
                 branch[i].on_watermark(watermark, &mut fired)?;
                 if !fired.is_empty() {
-                    run_chain(branch, i + 1, fired, &mut produced)?;
+                    run_chain(&mut branch[i + 1..], fired, &mut produced)?;
                 }
             }
         }

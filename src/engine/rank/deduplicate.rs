@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use crate::engine::eval::EvalError;
 use crate::engine::group_table::GroupTable;
-use crate::engine::operator::{LateRecord, Operator, OperatorMetrics};
+use crate::engine::operator::{emit_rows, LateRecord, Operator, OperatorMetrics};
 use crate::engine::watermark::NO_WATERMARK;
 use crate::engine::window::late::LateLog;
 use crate::types::{Batch, BatchBuilder, ColumnData, DataType, RowKind, Value};
@@ -141,11 +141,7 @@ impl Operator for Deduplicate {
             self.timers.insert((ts, p));
             kept.row = Some((ts, batch.row(i, &self.input_types)));
         }
-        if !emit.is_empty() {
-            let b = emit.finish();
-            self.metrics.records_out += b.len() as u64;
-            out.push(b);
-        }
+        emit_rows(emit, &mut self.metrics, out);
         self.metrics.late_records_dropped = self.late.dropped;
         self.metrics.state_rows = self.kept.len() as u64;
         Ok(())
@@ -157,11 +153,7 @@ impl Operator for Deduplicate {
         }
         let mut emit = BatchBuilder::new(&self.output_types);
         self.advance(watermark, &mut emit);
-        if !emit.is_empty() {
-            let b = emit.finish();
-            self.metrics.records_out += b.len() as u64;
-            out.push(b);
-        }
+        emit_rows(emit, &mut self.metrics, out);
         Ok(())
     }
 

@@ -8,7 +8,7 @@
 use super::buffer::{RankOrder, Row, TopNBuffer};
 use crate::engine::eval::EvalError;
 use crate::engine::group_table::GroupTable;
-use crate::engine::operator::{Operator, OperatorMetrics};
+use crate::engine::operator::{emit_rows, Operator, OperatorMetrics};
 use crate::plan::logical::SortKey;
 use crate::types::{Batch, BatchBuilder, DataType, RowKind, Value};
 
@@ -133,11 +133,7 @@ impl Operator for AppendOnlyTopN {
                 self.without_row_number(p, row, wm, &mut emit);
             }
         }
-        if !emit.is_empty() {
-            let b = emit.finish();
-            self.metrics.records_out += b.len() as u64;
-            out.push(b);
-        }
+        emit_rows(emit, &mut self.metrics, out);
         self.metrics.state_rows = self.buffers.iter().map(|b| b.count as u64).sum();
         Ok(())
     }

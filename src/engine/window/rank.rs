@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::late::LateLog;
 use crate::engine::eval::EvalError;
 use crate::engine::group_table::GroupTable;
-use crate::engine::operator::{LateRecord, Operator, OperatorMetrics};
+use crate::engine::operator::{emit_rows, LateRecord, Operator, OperatorMetrics};
 use crate::engine::rank::buffer::{RankOrder, TopNBuffer};
 use crate::engine::watermark::NO_WATERMARK;
 use crate::plan::logical::SortKey;
@@ -155,11 +155,7 @@ impl Operator for WindowRank {
             }
             self.take(&batch, i, end);
         }
-        if !emit.is_empty() {
-            let b = emit.finish();
-            self.metrics.records_out += b.len() as u64;
-            out.push(b);
-        }
+        emit_rows(emit, &mut self.metrics, out);
         self.metrics.late_records_dropped = self.late.dropped;
         self.metrics.state_rows = self.windows.values().map(|w| w.buffers.iter().map(|b| b.count as u64).sum::<u64>()).sum();
         Ok(())
@@ -171,11 +167,7 @@ impl Operator for WindowRank {
         }
         let mut emit = BatchBuilder::new(&self.output_types);
         self.fire(watermark, &mut emit);
-        if !emit.is_empty() {
-            let b = emit.finish();
-            self.metrics.records_out += b.len() as u64;
-            out.push(b);
-        }
+        emit_rows(emit, &mut self.metrics, out);
         Ok(())
     }
 
