@@ -64,6 +64,7 @@ pub fn main() -> i32 {
 }
 
 fn export(args: &[&str]) -> i32 {
+    use std::io::Write;
     use crate::export::{flink_script_of, read_note, ExportOptions, KinesisOptions};
     let mut options = ExportOptions::default();
     let mut file = None;
@@ -144,12 +145,13 @@ fn export(args: &[&str]) -> i32 {
         // paragraph text kept exactly, as the studio's own export keeps it.
         use crate::views::note::{zeppelin::to_zpln, NoteDoc, ParagraphDoc};
         let paragraphs = texts.iter().map(|(n, t)| ParagraphDoc::new(format!("paragraph_{n}"), *t)).collect();
-        println!("{}", to_zpln(&NoteDoc { name, paragraphs }));
+        // A closed stdout (`| head`) is not worth a panic: write and ignore the error.
+        let _ = writeln!(std::io::stdout(), "{}", to_zpln(&NoteDoc { name, paragraphs }));
         return 0;
     }
     match flink_script_of(&name, &texts, &options) {
         Ok(script) => {
-            print!("{script}");
+            let _ = write!(std::io::stdout(), "{script}");
             0
         }
         Err(e) => {
