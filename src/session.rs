@@ -537,25 +537,36 @@ impl Session {
             pipeline.set_state_ttl(Some(ms));
         }
         pipeline.set_now(self.now_ms);
-        // A VALUES table brings its rows along; they are read like a file.
-        if let (Some(rows), Some(path)) = (pipeline.table().option("values.rows"), pipeline.table().option("path")) {
-            self.files.add(path, rows.as_bytes().to_vec());
+        let mut inputs = Vec::new();
+        let mut streams = Vec::new();
+        for (i, table) in pipeline.tables().iter().enumerate() {
+            // A VALUES table brings its rows along; they are read like a file.
+            if let (Some(rows), Some(path)) = (table.option("values.rows"), table.option("path")) {
+                self.files.add(path, rows.as_bytes().to_vec());
+            }
+            if let Some(remote) = &mut self.remote {
+                remote.attach_source(table, &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
+            }
+            streams.extend(connectors::local_stream_name(table));
+            let source = connectors::open_source(table, &self.streams, &self.files, mode).map_err(|m| SqlError::new(m).at(located.location))?;
+            let decoder = connectors::decoder_for(table, &pipeline.source_fields_of(i), self.datagen_seed(&table.name))
+                .map_err(|m| SqlError::new(m).at(located.location))?;
+            let read_rank = if table.option("values.rows").is_some() {
+                0
+            } else if source.is_bounded() {
+                1
+            } else {
+                2
+            };
+            inputs.push(JobInput { source, decoder, ended: false, read_rank });
         }
-        if let Some(remote) = &mut self.remote {
-            remote.attach_source(pipeline.table(), &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
-        }
-        let streams = connectors::local_stream_name(pipeline.table()).into_iter().collect();
-        let source = connectors::open_source(pipeline.table(), &self.streams, &self.files, mode).map_err(|m| SqlError::new(m).at(located.location))?;
-        let decoder = connectors::decoder_for(pipeline.table(), &pipeline.source_fields(), self.datagen_seed(&pipeline.table().name))
-            .map_err(|m| SqlError::new(m).at(located.location))?;
         let id = self.next_job;
         self.next_job += 1;
         self.jobs.push(Job {
             id,
             sql: located.text.clone(),
             pipeline,
-            source,
-            decoder,
+            inputs,
             sink,
             running: true,
             finished: false,
@@ -605,13 +616,15 @@ impl Session {
     pub fn run_to_end(&mut self, job: JobId, on_changes: &mut dyn FnMut(Vec<Change>)) -> Result<(), String> {
         let Some(i) = self.jobs.iter().position(|j| j.id == job) else { return Err(format!("no job {job}")) };
         // Nobody moves the clock while this runs, so a bounded source must not wait for it.
-        self.jobs[i].source.read_without_pacing();
+        for input in &mut self.jobs[i].inputs {
+            input.source.read_without_pacing();
+        }
         loop {
             let step = self.step_job(i);
             on_changes(self.take_changes(job));
             match step {
                 StepResult::Progress => {}
-                StepResult::Idle if self.jobs[i].source.is_bounded() => {}
+                StepResult::Idle if self.jobs[i].inputs.iter().any(|x| !x.ended && x.source.is_bounded()) => {}
                 StepResult::Idle | StepResult::Done => break,
             }
             if !self.jobs[i].running {
@@ -628,48 +641,58 @@ impl Session {
         let now = self.now_ms;
         let job = &mut self.jobs[i];
         job.pipeline.set_now(now);
-        let mut decode_error = None;
-        let decoder = &mut job.decoder;
-        let read = job.source.poll(&self.streams, now, RECORDS_PER_STEP, &mut |record: &[u8]| {
-            if decode_error.is_none() {
-                if let Err(e) = decoder.decode(record) {
-                    decode_error = Some(e);
+        // Small bounded inputs are read before the others (a VALUES list first, then files),
+        // so a stream joined with sensor metadata meets a complete table rather than padding
+        // rows it must retract. Flink gives no order; this is one it may take.
+        let first = job.inputs.iter().filter(|x| !x.ended).map(|x| x.read_rank).min().unwrap_or(0);
+        let mut out = Vec::new();
+        let mut status = StepResult::Idle;
+        let result = (|| -> Result<(), String> {
+            for (n, input) in job.inputs.iter_mut().enumerate() {
+                if input.ended || input.read_rank > first {
+                    continue;
+                }
+                let mut decode_error = None;
+                let decoder = &mut input.decoder;
+                let read = input.source.poll(&self.streams, now, RECORDS_PER_STEP, &mut |record: &[u8]| {
+                    if decode_error.is_none() {
+                        if let Err(e) = decoder.decode(record) {
+                            decode_error = Some(e);
+                        }
+                    }
+                });
+                let read = read?;
+                // Rows decoded before a bad record still count, as they would in Flink.
+                let batch = input.decoder.finish();
+                if !batch.is_empty() {
+                    job.pipeline.push_input(n, batch, &mut out).map_err(|e| e.to_string())?;
+                }
+                if let Some(e) = decode_error {
+                    job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now)?;
+                    out.clear();
+                    return Err(format!("a record of `{}` could not be read: {e}", job.pipeline.tables()[n].name));
+                }
+                match read {
+                    SourceStatus::Ended => {
+                        input.ended = true;
+                        job.pipeline.end_of_input_of(n, &mut out).map_err(|e| e.to_string())?;
+                        status = StepResult::Progress;
+                    }
+                    SourceStatus::Idle => {}
+                    _ => status = StepResult::Progress,
                 }
             }
-        });
-        let result = (|| -> Result<StepResult, String> {
-            let read = read?;
-            // Rows decoded before a bad record still count, as they would in Flink.
-            let batch = job.decoder.finish();
-            let mut out = Vec::new();
-            if !batch.is_empty() {
-                job.pipeline.push(batch, &mut out).map_err(|e| e.to_string())?;
-            }
-            if let Some(e) = decode_error {
-                job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now)?;
-                return Err(format!("a record of `{}` could not be read: {e}", job.pipeline.table().name));
-            }
             job.pipeline.on_processing_time(&mut out).map_err(|e| e.to_string())?;
-            let ended = read == SourceStatus::Ended;
-            if ended {
-                job.pipeline.end_of_input(&mut out).map_err(|e| e.to_string())?;
-            }
             job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now)?;
-            Ok(if ended {
-                StepResult::Done
-            } else if read == SourceStatus::Idle {
-                StepResult::Idle
-            } else {
-                StepResult::Progress
-            })
+            Ok(())
         })();
         match result {
-            Ok(StepResult::Done) => {
+            Ok(()) if job.inputs.iter().all(|x| x.ended) => {
                 job.running = false;
                 job.finished = true;
                 StepResult::Done
             }
-            Ok(r) => r,
+            Ok(()) => status,
             Err(e) => {
                 job.running = false;
                 job.error = Some(e);
@@ -755,7 +778,7 @@ impl Session {
             error: j.error.clone(),
             started_ms: j.started_ms,
             state_rows: j.pipeline.operator_metrics().iter().map(|(_, m)| m.state_rows).sum(),
-            skipped_records: j.decoder.skipped(),
+            skipped_records: j.inputs.iter().map(|x| x.decoder.skipped()).sum(),
         }
     }
 
@@ -793,8 +816,8 @@ struct Job {
     id: JobId,
     sql: String,
     pipeline: Pipeline,
-    source: Source,
-    decoder: Decoder,
+    /// One source per table the query reads, in the pipeline's input order.
+    inputs: Vec<JobInput>,
     sink: JobSink,
     running: bool,
     finished: bool,
@@ -804,6 +827,14 @@ struct Job {
     started_ms: i64,
     /// The streams the job reads and writes (a remote one failing fails the job).
     streams: Vec<String>,
+}
+
+struct JobInput {
+    source: Source,
+    decoder: Decoder,
+    ended: bool,
+    /// Inputs of the lowest rank still reading are read first: 0 VALUES, 1 other bounded, 2 the rest.
+    read_rank: u8,
 }
 
 enum JobSink {

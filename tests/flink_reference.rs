@@ -92,7 +92,9 @@ fn check_case(case: &str) -> Run {
     let run = sluice_run(&script);
     assert_eq!(run.code, 0, "{case}: sluice run failed:\n{}", run.stderr);
     let meta: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
-    for op in ["+I", "-U", "+U", "-D"] {
+    // Some cases' change counts vary between Flink runs (see generate.py); their rows do not.
+    let changes_vary = meta["changes_vary_between_runs"].as_bool() == Some(true);
+    for op in ["+I", "-U", "+U", "-D"].into_iter().filter(|_| !changes_vary) {
         let count = run.changes.iter().filter(|(o, _)| o == op).count() as u64;
         assert_eq!(count, meta["ops"][op].as_u64().unwrap(), "{case}: number of {op} changes");
     }
@@ -275,4 +277,49 @@ fn values_as_a_table_matches_flink() {
 #[test]
 fn values_into_group_by_matches_flink() {
     check_case("values_group_by");
+}
+
+/// A stream joined with a VALUES table of sensor metadata (one sensor has no readings).
+#[test]
+fn join_with_a_values_table_matches_flink() {
+    check_case("join_values_inner");
+}
+
+/// LEFT JOIN of a stream with a bounded table: Sluice reads the bounded side first, so no
+/// NULL-padded row is ever retracted (Flink read it first here too).
+#[test]
+fn left_join_with_a_values_table_matches_flink() {
+    check_case("join_values_left");
+}
+
+/// FULL JOIN of two updating aggregates over the same source: retractions on both sides.
+#[test]
+fn full_join_of_two_group_aggregates_matches_flink() {
+    check_case("join_full_of_aggregates");
+}
+
+/// A self interval join (each reading with the same sensor's readings 1–10 s later), late
+/// rows included.
+#[test]
+fn interval_self_join_matches_flink() {
+    check_case("interval_join_self");
+}
+
+/// A LEFT interval join with strict and inclusive bounds: errors with and without a recovery
+/// within 30 s; the unmatched come out NULL-padded once the watermark passes their bound.
+#[test]
+fn left_outer_interval_join_matches_flink() {
+    check_case("interval_join_left_outer");
+}
+
+/// A window join of two window aggregates on window_start/window_end and the sensor.
+#[test]
+fn window_join_of_window_aggregates_matches_flink() {
+    check_case("window_join_aggregates");
+}
+
+/// A FULL window join of two window table functions' rows; late rows are dropped.
+#[test]
+fn full_window_join_of_window_rows_matches_flink() {
+    check_case("window_join_full_tvf");
 }

@@ -9,6 +9,7 @@ pub mod calc;
 pub mod eval;
 pub mod group_aggregate;
 pub mod group_table;
+pub mod join;
 pub mod operator;
 pub mod over_aggregate;
 pub mod pipeline;

@@ -9,31 +9,215 @@ use super::regex::{Regex, RegexError};
 use super::union::Union;
 use super::eval::{eval, EvalContext, EvalError};
 use super::group_aggregate::GroupAggregate;
-use super::operator::{LateRecord, Operator, OperatorMetrics};
+use super::operator::{run_chain, LateRecord, Operator, OperatorMetrics};
 use super::over_aggregate::OverAggregate;
-use super::watermark::{WatermarkAssigner, END_OF_INPUT};
+use super::watermark::{WatermarkAssigner, END_OF_INPUT, NO_WATERMARK};
 use super::window::slicing::SliceAssigner;
 use super::window::{SessionWindowAggregate, SliceWindowAggregate};
 use crate::plan::catalog::{ColumnKind, TableDef};
 use super::rank::{AppendOnlyTopN, Deduplicate};
 use super::window::rank::{WindowRank, WindowRankKind};
 use super::window::table_function::WindowTableFunction;
-use crate::plan::logical::{Node, Plan, RankStrategy, WindowSpec};
+use crate::plan::logical::{JoinKind, JoinStrategy, Node, Plan, RankStrategy, WindowSpec};
+use super::join::{IntervalJoin, RegularJoin, Side, TwoInputOperator, WindowJoin};
 use crate::plan::Expr;
 use crate::types::{Batch, Column, DataType, Field};
 
 pub struct Pipeline {
-    table: Arc<TableDef>,
-    watermark: Option<WatermarkAssigner>,
-    operators: Vec<Box<dyn Operator>>,
+    /// The tables the query reads, each once (a table scanned twice, as in a self-join, is
+    /// read once and feeds both scans, as Flink reuses a source).
+    inputs: Vec<Input>,
+    root: Stage,
     output_types: Vec<DataType>,
     context: EvalContext,
     records_in: u64,
     records_out: u64,
-    /// The watermark last pushed through the operators.
-    forwarded: i64,
     /// Windows over `PROCTIME()`: the clock, not the data, moves time (see [`Self::on_processing_time`]).
     processing_time: bool,
+}
+
+/// One source table of a query, with its watermark.
+struct Input {
+    table: Arc<TableDef>,
+    watermark: Option<WatermarkAssigner>,
+    /// Set once a bounded input has ended: its watermark is then +∞.
+    ended: bool,
+}
+
+impl Input {
+    fn watermark(&self, processing_time: Option<i64>) -> i64 {
+        if self.ended {
+            return END_OF_INPUT;
+        }
+        if let Some(now) = processing_time {
+            return now - 1;
+        }
+        self.watermark.as_ref().map_or(NO_WATERMARK, WatermarkAssigner::current)
+    }
+}
+
+type Chain = Vec<Box<dyn Operator>>;
+
+/// A part of the query's operator tree: where its rows come from, then a chain of one-input
+/// operators. Batches enter at the leaves (the inputs) and leave at the root.
+enum Stage {
+    Source { input: usize, chain: Chain, forwarded: i64 },
+    Join { left: Box<Stage>, right: Box<Stage>, join: Box<dyn TwoInputOperator>, chain: Chain, forwarded: i64 },
+    /// UNION ALL of branches over different inputs.
+    Union { branches: Vec<Stage>, chain: Chain, forwarded: i64 },
+}
+
+impl Stage {
+    fn chain(&mut self) -> &mut Chain {
+        match self {
+            Stage::Source { chain, .. } | Stage::Join { chain, .. } | Stage::Union { chain, .. } => chain,
+        }
+    }
+
+    fn reads(&self, input: usize) -> bool {
+        match self {
+            Stage::Source { input: i, .. } => *i == input,
+            Stage::Join { left, right, .. } => left.reads(input) || right.reads(input),
+            Stage::Union { branches, .. } => branches.iter().any(|b| b.reads(input)),
+        }
+    }
+
+    /// Runs a batch of input `input`'s rows through the stages that read it.
+    fn push(&mut self, input: usize, batch: Batch, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        match self {
+            Stage::Source { input: i, chain, .. } => {
+                if *i == input {
+                    run_chain(chain, vec![batch], out)?;
+                }
+                Ok(())
+            }
+            Stage::Join { left, right, join, chain, .. } => {
+                let mut joined = Vec::new();
+                for (side, stage) in [(Side::Left, left), (Side::Right, right)] {
+                    if stage.reads(input) {
+                        let mut rows = Vec::new();
+                        stage.push(input, batch.clone(), &mut rows)?;
+                        for b in rows {
+                            join.process(side, b, &mut joined)?;
+                        }
+                    }
+                }
+                join.flush(&mut joined)?;
+                run_chain(chain, joined, out)
+            }
+            Stage::Union { branches, chain, .. } => {
+                let mut rows = Vec::new();
+                for b in branches.iter_mut().filter(|b| b.reads(input)) {
+                    b.push(input, batch.clone(), &mut rows)?;
+                }
+                run_chain(chain, rows, out)
+            }
+        }
+    }
+
+    /// Moves the watermarks on (`watermarks[i]` is input `i`'s), firing what is due, and
+    /// returns the watermark this stage's output now has.
+    fn advance(&mut self, watermarks: &[i64], out: &mut Vec<Batch>) -> Result<i64, EvalError> {
+        match self {
+            Stage::Source { input, chain, forwarded } => {
+                let wm = watermarks[*input];
+                forward_chain(chain, wm, forwarded, out)?;
+                Ok(wm)
+            }
+            Stage::Join { left, right, join, chain, forwarded } => {
+                let mut joined = Vec::new();
+                let mut side_watermarks = [NO_WATERMARK; 2];
+                for (k, (side, stage)) in [(Side::Left, left), (Side::Right, right)].into_iter().enumerate() {
+                    let mut rows = Vec::new();
+                    side_watermarks[k] = stage.advance(watermarks, &mut rows)?;
+                    for b in rows {
+                        join.process(side, b, &mut joined)?;
+                    }
+                }
+                join.flush(&mut joined)?;
+                join.on_watermarks(side_watermarks[0], side_watermarks[1], &mut joined)?;
+                run_chain(chain, joined, out)?;
+                let wm = join.output_watermark(side_watermarks[0].min(side_watermarks[1]));
+                forward_chain(chain, wm, forwarded, out)?;
+                Ok(wm)
+            }
+            Stage::Union { branches, chain, forwarded } => {
+                let mut rows = Vec::new();
+                let mut wm = END_OF_INPUT;
+                for b in branches.iter_mut() {
+                    wm = wm.min(b.advance(watermarks, &mut rows)?);
+                }
+                run_chain(chain, rows, out)?;
+                forward_chain(chain, wm, forwarded, out)?;
+                Ok(wm)
+            }
+        }
+    }
+
+    /// Every operator, leaves first, as (name, metrics).
+    fn metrics(&self, out: &mut Vec<(String, OperatorMetrics)>) {
+        match self {
+            Stage::Source { .. } => {}
+            Stage::Join { left, right, join, .. } => {
+                left.metrics(out);
+                right.metrics(out);
+                out.push((join.name(), join.metrics()));
+            }
+            Stage::Union { branches, .. } => branches.iter().for_each(|b| b.metrics(out)),
+        }
+        let chain = match self {
+            Stage::Source { chain, .. } | Stage::Join { chain, .. } | Stage::Union { chain, .. } => chain,
+        };
+        out.extend(chain.iter().map(|o| (o.name(), o.metrics())));
+    }
+
+    fn late_records(&self, out: &mut Vec<LateRecord>) {
+        match self {
+            Stage::Source { .. } => {}
+            Stage::Join { left, right, join, .. } => {
+                left.late_records(out);
+                right.late_records(out);
+                out.extend(join.late_records());
+            }
+            Stage::Union { branches, .. } => branches.iter().for_each(|b| b.late_records(out)),
+        }
+        let chain = match self {
+            Stage::Source { chain, .. } | Stage::Join { chain, .. } | Stage::Union { chain, .. } => chain,
+        };
+        out.extend(chain.iter().flat_map(|o| o.late_records()));
+    }
+
+    fn for_each_operator(&mut self, f: &mut dyn FnMut(&mut dyn Operator), g: &mut dyn FnMut(&mut dyn TwoInputOperator)) {
+        match self {
+            Stage::Source { .. } => {}
+            Stage::Join { left, right, join, .. } => {
+                left.for_each_operator(f, g);
+                right.for_each_operator(f, g);
+                g(join.as_mut());
+            }
+            Stage::Union { branches, .. } => branches.iter_mut().for_each(|b| b.for_each_operator(f, g)),
+        }
+        for op in self.chain() {
+            f(op.as_mut());
+        }
+    }
+}
+
+/// Hands watermark `wm` down a chain: each operator fires what is due, and what it fires runs
+/// through the operators after it.
+fn forward_chain(chain: &mut Chain, wm: i64, forwarded: &mut i64, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+    if wm <= *forwarded {
+        return Ok(());
+    }
+    *forwarded = wm;
+    for i in 0..chain.len() {
+        let mut fired = Vec::new();
+        chain[i].on_watermark(wm, &mut fired)?;
+        if !fired.is_empty() {
+            run_chain(&mut chain[i + 1..], fired, out)?;
+        }
+    }
+    Ok(())
 }
 
 /// Why a plan cannot run as a streaming pipeline.
@@ -42,29 +226,48 @@ pub struct BuildError(pub String);
 
 impl Pipeline {
     pub fn new(plan: &Plan) -> Result<Pipeline, BuildError> {
-        let mut operators: Vec<Box<dyn Operator>> = Vec::new();
-        let table = build(plan, &mut operators)?;
-        let watermark = table.watermark.as_ref().map(|w| WatermarkAssigner::new(w.expr.clone()));
+        let mut inputs = Vec::new();
+        let root = build(plan, &mut inputs)?;
+        if inputs.is_empty() {
+            return Err(BuildError("the query reads no table".into()));
+        }
+        let inputs = inputs
+            .into_iter()
+            .map(|table: Arc<TableDef>| Input {
+                watermark: table.watermark.as_ref().map(|w| WatermarkAssigner::new(w.expr.clone())),
+                table,
+                ended: false,
+            })
+            .collect();
         Ok(Pipeline {
-            table,
-            watermark,
-            operators,
+            inputs,
+            root,
             output_types: plan.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect(),
             context: EvalContext::default(),
             records_in: 0,
             records_out: 0,
-            forwarded: i64::MIN,
             processing_time: has_processing_time_window(plan),
         })
     }
 
+    /// The first table the query reads (the only one, unless it joins or unions tables).
     pub fn table(&self) -> &Arc<TableDef> {
-        &self.table
+        &self.inputs[0].table
     }
 
-    /// The columns a source must decode, in order (the table's physical columns).
+    /// The tables the query reads, in input order.
+    pub fn tables(&self) -> Vec<Arc<TableDef>> {
+        self.inputs.iter().map(|i| i.table.clone()).collect()
+    }
+
+    /// The columns input `input`'s source must decode, in order (its table's physical columns).
+    pub fn source_fields_of(&self, input: usize) -> Vec<Field> {
+        self.inputs[input].table.physical_columns().map(|(_, c)| Field { name: c.name.clone(), ty: c.ty.plain() }).collect()
+    }
+
+    /// The columns the first input's source must decode.
     pub fn source_fields(&self) -> Vec<Field> {
-        self.table.physical_columns().map(|(_, c)| Field { name: c.name.clone(), ty: c.ty.plain() }).collect()
+        self.source_fields_of(0)
     }
 
     pub fn output_types(&self) -> &[DataType] {
@@ -74,42 +277,53 @@ impl Pipeline {
     /// The processing-time clock seen by `PROCTIME()` and `CURRENT_TIMESTAMP`.
     pub fn set_now(&mut self, now_ms: i64) {
         self.context.now_ms = now_ms;
-        for op in &mut self.operators {
-            op.set_now(now_ms);
-        }
+        self.root.for_each_operator(&mut |op| op.set_now(now_ms), &mut |op| op.set_now(now_ms));
     }
 
+    /// The query's event-time watermark: the least of its inputs' (`None` if no input has one).
     pub fn watermark(&self) -> Option<i64> {
-        self.watermark.as_ref().map(WatermarkAssigner::current)
+        let declared: Vec<i64> = self
+            .inputs
+            .iter()
+            .filter(|i| i.watermark.is_some())
+            .map(|i| i.watermark(None))
+            .collect();
+        declared.into_iter().min()
     }
 
-    /// Runs a batch of source rows (physical columns only) through the query.
+    /// Runs a batch of the first input's source rows (physical columns only) through the query.
     pub fn push(&mut self, physical: Batch, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        self.push_input(0, physical, out)
+    }
+
+    /// Runs a batch of input `input`'s source rows (physical columns only) through the query.
+    pub fn push_input(&mut self, input: usize, physical: Batch, out: &mut Vec<Batch>) -> Result<(), EvalError> {
         self.records_in += physical.len() as u64;
-        let mut batch = self.complete_row(physical)?;
+        let mut batch = complete_row(&self.inputs[input].table, &self.context, physical)?;
         if self.processing_time {
             // A processing-time window's rows carry the clock's time: none is ever late, and
             // every window fires once the clock has passed its end.
             batch.arrival_watermarks = Some(vec![self.context.now_ms - 1; batch.len()]);
-        } else if let Some(w) = &mut self.watermark {
+        } else if let Some(w) = &mut self.inputs[input].watermark {
             w.assign(&mut batch)?;
         }
         let before = out.len();
-        self.run_from(0, vec![batch], out)?;
-        if self.processing_time {
-            self.forward_watermark(self.context.now_ms - 1, out)?;
-        } else if let Some(wm) = self.watermark() {
-            self.forward_watermark(wm, out)?;
-        }
+        self.root.push(input, batch, out)?;
+        self.advance(out)?;
         self.records_out += out[before..].iter().map(|b| b.len() as u64).sum::<u64>();
+        Ok(())
+    }
+
+    fn advance(&mut self, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        let now = self.processing_time.then_some(self.context.now_ms);
+        let watermarks: Vec<i64> = self.inputs.iter().map(|i| i.watermark(now)).collect();
+        self.root.advance(&watermarks, out)?;
         Ok(())
     }
 
     /// `table.exec.state.ttl` for the operators that keep keyed state (`None`: forever).
     pub fn set_state_ttl(&mut self, ttl_ms: Option<i64>) {
-        for op in &mut self.operators {
-            op.set_state_ttl(ttl_ms);
-        }
+        self.root.for_each_operator(&mut |op| op.set_state_ttl(ttl_ms), &mut |_| {});
     }
 
     /// The clock moved without new records: fires the processing-time windows that ended.
@@ -118,61 +332,31 @@ impl Pipeline {
             return Ok(());
         }
         let before = out.len();
-        self.forward_watermark(self.context.now_ms - 1, out)?;
+        self.advance(out)?;
         self.records_out += out[before..].iter().map(|b| b.len() as u64).sum::<u64>();
         Ok(())
     }
 
-    /// The end of a bounded input: the watermark jumps to +∞ and every window fires.
+    /// The end of a bounded first input (see [`Self::end_of_input_of`]).
     pub fn end_of_input(&mut self, out: &mut Vec<Batch>) -> Result<(), EvalError> {
-        if let Some(w) = &mut self.watermark {
+        for i in 0..self.inputs.len() {
+            self.end_of_input_of(i, out)?;
+        }
+        Ok(())
+    }
+
+    /// The end of bounded input `input`: its watermark jumps to +∞, so once every input has
+    /// ended every window fires.
+    pub fn end_of_input_of(&mut self, input: usize, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        let i = &mut self.inputs[input];
+        i.ended = true;
+        if let Some(w) = &mut i.watermark {
             w.advance_to(END_OF_INPUT);
         }
         let before = out.len();
-        self.forward_watermark(END_OF_INPUT, out)?;
+        self.advance(out)?;
         self.records_out += out[before..].iter().map(|b| b.len() as u64).sum::<u64>();
         Ok(())
-    }
-
-    fn forward_watermark(&mut self, wm: i64, out: &mut Vec<Batch>) -> Result<(), EvalError> {
-        if wm <= self.forwarded {
-            return Ok(());
-        }
-        self.forwarded = wm;
-        for i in 0..self.operators.len() {
-            let mut fired = Vec::new();
-            self.operators[i].on_watermark(wm, &mut fired)?;
-            if !fired.is_empty() {
-                self.run_from(i + 1, fired, out)?;
-            }
-        }
-        Ok(())
-    }
-
-    fn run_from(&mut self, start: usize, batches: Vec<Batch>, out: &mut Vec<Batch>) -> Result<(), EvalError> {
-        super::operator::run_chain(&mut self.operators[start..], batches, out)
-    }
-
-    /// Physical columns → the table's full row, computing computed columns in place.
-    fn complete_row(&self, physical: Batch) -> Result<Batch, EvalError> {
-        let n = physical.len();
-        let has_other = self.table.columns.iter().any(|c| !matches!(c.kind, ColumnKind::Physical));
-        if !has_other {
-            return Ok(physical);
-        }
-        let mut decoded = physical.columns.into_iter();
-        let mut row = Batch::new(Vec::new(), n);
-        for c in &self.table.columns {
-            let column = match &c.kind {
-                ColumnKind::Physical => decoded.next().unwrap_or_else(|| Column::empty(&c.ty.data_type, 0)),
-                ColumnKind::Computed(e) => eval(e, &row, &self.context)?,
-                ColumnKind::Metadata { .. } => super::eval::constant(&crate::types::Value::Null, &c.ty.data_type, n),
-            };
-            let mut columns = std::mem::take(&mut row.columns);
-            columns.push(column);
-            row = Batch::new(columns, n);
-        }
-        Ok(row)
     }
 
     pub fn records_in(&self) -> u64 {
@@ -184,16 +368,42 @@ impl Pipeline {
     }
 
     pub fn operator_metrics(&self) -> Vec<(String, OperatorMetrics)> {
-        self.operators.iter().map(|o| (o.name(), o.metrics())).collect()
+        let mut out = Vec::new();
+        self.root.metrics(&mut out);
+        out
     }
 
     pub fn late_records_dropped(&self) -> u64 {
-        self.operators.iter().map(|o| o.metrics().late_records_dropped).sum()
+        self.operator_metrics().iter().map(|(_, m)| m.late_records_dropped).sum()
     }
 
     pub fn late_records(&self) -> Vec<LateRecord> {
-        self.operators.iter().flat_map(|o| o.late_records()).collect()
+        let mut out = Vec::new();
+        self.root.late_records(&mut out);
+        out
     }
+}
+
+/// Physical columns → the table's full row, computing computed columns in place.
+fn complete_row(table: &TableDef, context: &EvalContext, physical: Batch) -> Result<Batch, EvalError> {
+    let n = physical.len();
+    let has_other = table.columns.iter().any(|c| !matches!(c.kind, ColumnKind::Physical));
+    if !has_other {
+        return Ok(physical);
+    }
+    let mut decoded = physical.columns.into_iter();
+    let mut row = Batch::new(Vec::new(), n);
+    for c in &table.columns {
+        let column = match &c.kind {
+            ColumnKind::Physical => decoded.next().unwrap_or_else(|| Column::empty(&c.ty.data_type, 0)),
+            ColumnKind::Computed(e) => eval(e, &row, context)?,
+            ColumnKind::Metadata { .. } => super::eval::constant(&crate::types::Value::Null, &c.ty.data_type, n),
+        };
+        let mut columns = std::mem::take(&mut row.columns);
+        columns.push(column);
+        row = Batch::new(columns, n);
+    }
+    Ok(row)
 }
 
 /// Whether a window in `plan` is over processing time.
@@ -210,52 +420,62 @@ fn has_processing_time_window(plan: &Plan) -> bool {
         | Node::Rank { input, .. }
         | Node::WindowTvf { input, .. } => has_processing_time_window(input),
         Node::Union { inputs } => inputs.iter().any(has_processing_time_window),
+        Node::Join { left, right, .. } => has_processing_time_window(left) || has_processing_time_window(right),
     }
 }
 
-/// Appends the operators for `plan` (leaves first) and returns the table it reads.
-fn build(plan: &Plan, ops: &mut Vec<Box<dyn Operator>>) -> Result<Arc<TableDef>, BuildError> {
+/// The operator tree for `plan`; the tables it reads are added to `inputs` (each once).
+fn build(plan: &Plan, inputs: &mut Vec<Arc<TableDef>>) -> Result<Stage, BuildError> {
     match &plan.node {
-        Node::Scan { table } => Ok(table.clone()),
+        Node::Scan { table } => {
+            let input = match inputs.iter().position(|t| t.name == table.name) {
+                Some(i) => i,
+                None => {
+                    inputs.push(table.clone());
+                    inputs.len() - 1
+                }
+            };
+            Ok(Stage::Source { input, chain: Vec::new(), forwarded: NO_WATERMARK })
+        }
         Node::Filter { input, predicate } => {
             unsupported_regexes(predicate)?;
-            let table = build(input, ops)?;
-            ops.push(Box::new(Calc::new(Some(predicate.clone()), None)));
-            Ok(table)
+            let mut stage = build(input, inputs)?;
+            stage.chain().push(Box::new(Calc::new(Some(predicate.clone()), None)));
+            Ok(stage)
         }
         Node::Project { input, exprs } => {
             exprs.iter().try_for_each(unsupported_regexes)?;
             // Fuse a projection over a filter into one Calc.
             if let Node::Filter { input: inner, predicate } = &input.node {
-                let table = build(inner, ops)?;
-                ops.push(Box::new(Calc::new(Some(predicate.clone()), Some(exprs.clone()))));
-                return Ok(table);
+                let mut stage = build(inner, inputs)?;
+                stage.chain().push(Box::new(Calc::new(Some(predicate.clone()), Some(exprs.clone()))));
+                return Ok(stage);
             }
-            let table = build(input, ops)?;
-            ops.push(Box::new(Calc::new(None, Some(exprs.clone()))));
-            Ok(table)
+            let mut stage = build(input, inputs)?;
+            stage.chain().push(Box::new(Calc::new(None, Some(exprs.clone()))));
+            Ok(stage)
         }
         Node::Aggregate { input, keys, aggs, window } => {
             let updating = is_updating(input);
-            let table = build(input, ops)?;
+            let mut stage = build(input, inputs)?;
             let key_types: Vec<DataType> = input.schema.fields[..*keys].iter().map(|f| f.ty.data_type.clone()).collect();
             let input_types: Vec<DataType> = input.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
             match window {
-                None => ops.push(Box::new(GroupAggregate::new(&key_types, aggs, updating))),
+                None => stage.chain().push(Box::new(GroupAggregate::new(&key_types, aggs, updating))),
                 Some(_) if updating => {
                     return Err(BuildError(
                         "a window aggregation cannot consume an updating result (e.g. the output of a GROUP BY without a window)".into(),
                     ))
                 }
                 Some(w) => match w.spec {
-                    WindowSpec::Session { gap } => ops.push(Box::new(SessionWindowAggregate::new(gap, &key_types, aggs, w.time_column, input_types))),
+                    WindowSpec::Session { gap } => stage.chain().push(Box::new(SessionWindowAggregate::new(gap, &key_types, aggs, w.time_column, input_types))),
                     spec => {
                         let assigner = SliceAssigner::new(spec).ok_or_else(|| BuildError("unsupported window".into()))?;
-                        ops.push(Box::new(SliceWindowAggregate::new(assigner, &key_types, aggs, w.time_column, input_types)));
+                        stage.chain().push(Box::new(SliceWindowAggregate::new(assigner, &key_types, aggs, w.time_column, input_types)));
                     }
                 },
             }
-            Ok(table)
+            Ok(stage)
         }
         Node::Over { input, window, aggs } => {
             if is_updating(input) {
@@ -263,10 +483,10 @@ fn build(plan: &Plan, ops: &mut Vec<Box<dyn Operator>>) -> Result<Arc<TableDef>,
                     "an OVER aggregation cannot consume an updating result (e.g. the output of a GROUP BY without a window)".into(),
                 ));
             }
-            let table = build(input, ops)?;
+            let mut stage = build(input, inputs)?;
             let input_types: Vec<DataType> = input.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
-            ops.push(Box::new(OverAggregate::new(window.frame, window.partition.clone(), window.time_column, aggs, input_types)));
-            Ok(table)
+            stage.chain().push(Box::new(OverAggregate::new(window.frame, window.partition.clone(), window.time_column, aggs, input_types)));
+            Ok(stage)
         }
         Node::Rank { input, rank } => {
             if is_updating(input) {
@@ -275,24 +495,24 @@ fn build(plan: &Plan, ops: &mut Vec<Box<dyn Operator>>) -> Result<Arc<TableDef>,
                 ));
             }
             let (start, end) = rank.range.ok_or_else(|| BuildError("ROW_NUMBER() must be filtered to a range of row numbers".into()))?;
-            let table = build(input, ops)?;
+            let mut stage = build(input, inputs)?;
             let input_types: Vec<DataType> = input.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
             let partition = rank.partition.clone();
             match rank.strategy {
                 RankStrategy::TopN => {
-                    ops.push(Box::new(AppendOnlyTopN::new(partition, rank.order.clone(), (start, end), rank.output_number, input_types)))
+                    stage.chain().push(Box::new(AppendOnlyTopN::new(partition, rank.order.clone(), (start, end), rank.output_number, input_types)))
                 }
                 RankStrategy::Deduplicate { keep_last, time_column } => {
-                    ops.push(Box::new(Deduplicate::new(keep_last, time_column, partition, input_types)))
+                    stage.chain().push(Box::new(Deduplicate::new(keep_last, time_column, partition, input_types)))
                 }
-                RankStrategy::WindowTopN { end_column } => ops.push(Box::new(WindowRank::new(
+                RankStrategy::WindowTopN { end_column } => stage.chain().push(Box::new(WindowRank::new(
                     WindowRankKind::TopN { start, end },
                     end_column,
                     partition,
                     rank.order.clone(),
                     input_types,
                 ))),
-                RankStrategy::WindowDeduplicate { end_column, keep_last, time_column } => ops.push(Box::new(WindowRank::new(
+                RankStrategy::WindowDeduplicate { end_column, keep_last, time_column } => stage.chain().push(Box::new(WindowRank::new(
                     WindowRankKind::Deduplicate { keep_last, time_column },
                     end_column,
                     partition,
@@ -300,7 +520,7 @@ fn build(plan: &Plan, ops: &mut Vec<Box<dyn Operator>>) -> Result<Arc<TableDef>,
                     input_types,
                 ))),
             }
-            Ok(table)
+            Ok(stage)
         }
         Node::WindowTvf { input, spec, time_column } => {
             if is_updating(input) {
@@ -308,29 +528,45 @@ fn build(plan: &Plan, ops: &mut Vec<Box<dyn Operator>>) -> Result<Arc<TableDef>,
             }
             let assigner = SliceAssigner::new(*spec)
                 .ok_or_else(|| BuildError("SESSION windows are only supported with a window aggregation (GROUP BY window_start, window_end)".into()))?;
-            let table = build(input, ops)?;
-            ops.push(Box::new(WindowTableFunction::new(assigner, *time_column)));
-            Ok(table)
+            let mut stage = build(input, inputs)?;
+            stage.chain().push(Box::new(WindowTableFunction::new(assigner, *time_column)));
+            Ok(stage)
         }
-        Node::Union { inputs } => {
-            let mut branches = Vec::new();
-            let mut table: Option<Arc<TableDef>> = None;
-            for input in inputs {
-                let mut chain = Vec::new();
-                let t = build(input, &mut chain)?;
-                if let Some(first) = &table {
-                    if first.name != t.name {
-                        return Err(BuildError(format!(
-                            "UNION ALL of different tables (`{}` and `{}`) is not supported yet: a Sluice query reads exactly one source table",
-                            first.name, t.name
-                        )));
-                    }
+        Node::Union { inputs: branches } => {
+            let mut stages = branches.iter().map(|b| build(b, inputs)).collect::<Result<Vec<_>, _>>()?;
+            // Branches that each read the same one input without joins run as one operator,
+            // which keeps their rows in arrival order (see `union`).
+            let single = match stages.first() {
+                Some(Stage::Source { input, .. }) => {
+                    let first = *input;
+                    stages.iter().all(|s| matches!(s, Stage::Source { input, .. } if *input == first)).then_some(first)
                 }
-                table = Some(t);
-                branches.push(chain);
+                _ => None,
+            };
+            if let Some(input) = single {
+                let chains = stages.iter_mut().map(|s| std::mem::take(s.chain())).collect();
+                return Ok(Stage::Source { input, chain: vec![Box::new(Union::new(chains))], forwarded: NO_WATERMARK });
             }
-            ops.push(Box::new(Union::new(branches)));
-            table.ok_or_else(|| BuildError("a UNION needs inputs".into()))
+            Ok(Stage::Union { branches: stages, chain: Vec::new(), forwarded: NO_WATERMARK })
+        }
+        Node::Join { left, right, join } => {
+            let left_types: Vec<DataType> = left.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
+            let right_types: Vec<DataType> = right.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
+            let updating = is_updating(left) || is_updating(right);
+            let operator: Box<dyn TwoInputOperator> = match join.strategy {
+                JoinStrategy::Regular => Box::new(RegularJoin::new(join, left_types, right_types)),
+                JoinStrategy::Interval { .. } if updating => {
+                    return Err(BuildError("an interval join cannot read an updating result (e.g. the output of a GROUP BY without a window)".into()))
+                }
+                JoinStrategy::Window { .. } if updating => {
+                    return Err(BuildError("a window join cannot read an updating result (e.g. the output of a GROUP BY without a window)".into()))
+                }
+                JoinStrategy::Interval { .. } => Box::new(IntervalJoin::new(join, left_types, right_types)),
+                JoinStrategy::Window { .. } => Box::new(WindowJoin::new(join, left_types, right_types)),
+            };
+            let left = build(left, inputs)?;
+            let right = build(right, inputs)?;
+            Ok(Stage::Join { left: Box::new(left), right: Box::new(right), join: operator, chain: Vec::new(), forwarded: NO_WATERMARK })
         }
     }
 }
@@ -366,5 +602,11 @@ pub fn is_updating(plan: &Plan) -> bool {
         },
         Node::Aggregate { input, window, .. } => window.is_none() || is_updating(input),
         Node::Union { inputs } => inputs.iter().any(is_updating),
+        // A regular join's result updates when an input does or a side is outer (a padded row
+        // is retracted once a partner arrives); interval and window joins only append.
+        Node::Join { left, right, join } => match join.strategy {
+            JoinStrategy::Regular => join.kind != JoinKind::Inner || is_updating(left) || is_updating(right),
+            _ => false,
+        },
     }
 }

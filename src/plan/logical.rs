@@ -61,6 +61,62 @@ pub enum Node {
     /// A window table function's rows without an aggregate over them: each input row once per
     /// window it falls in, followed by window_start, window_end and window_time.
     WindowTvf { input: Box<Plan>, spec: WindowSpec, time_column: usize },
+    /// Two inputs joined: the left's columns, then the right's (an outer side's columns
+    /// nullable). How state is kept and when rows come out depends on the [`JoinStrategy`].
+    Join { left: Box<Plan>, right: Box<Plan>, join: Join },
+}
+
+/// A join's type, keys, time bounds and remaining condition, as Flink's `Join`,
+/// `IntervalJoin` and `WindowJoin` nodes describe it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Join {
+    pub kind: JoinKind,
+    /// Equi-join keys: left column `left_keys[i]` equals right column `right_keys[i]`. Rows
+    /// whose key holds a NULL match nothing.
+    pub left_keys: Vec<usize>,
+    pub right_keys: Vec<usize>,
+    /// What else the ON clause asks, over the joined row (left columns, then right columns).
+    pub condition: Option<Expr>,
+    pub strategy: JoinStrategy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinKind {
+    Inner,
+    Left,
+    Right,
+    Full,
+}
+
+impl JoinKind {
+    pub fn left_outer(self) -> bool {
+        matches!(self, JoinKind::Left | JoinKind::Full)
+    }
+    pub fn right_outer(self) -> bool {
+        matches!(self, JoinKind::Right | JoinKind::Full)
+    }
+    pub fn sql(self) -> &'static str {
+        match self {
+            JoinKind::Inner => "InnerJoin",
+            JoinKind::Left => "LeftOuterJoin",
+            JoinKind::Right => "RightOuterJoin",
+            JoinKind::Full => "FullOuterJoin",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinStrategy {
+    /// Both inputs kept in state for ever (Flink's `StreamingJoinOperator`): an updating result
+    /// when a side is outer or an input updates.
+    Regular,
+    /// `l.t BETWEEN r.t + lower AND r.t + upper` over two event-time attributes
+    /// (`RowTimeIntervalJoin`): rows are kept only while the other side's watermark can still
+    /// bring a partner; the output stays append-only and keeps both time attributes.
+    Interval { left_time: usize, right_time: usize, lower: i64, upper: i64 },
+    /// Equal `window_start`/`window_end` of two windowed inputs (`WindowJoinOperator`): a
+    /// window's rows are joined once the watermark passes its end.
+    Window { left_end: usize, right_end: usize },
 }
 
 /// A ranking over the input, as Flink's `Rank`/`Deduplicate`/`WindowRank` nodes describe it.
@@ -357,6 +413,32 @@ impl Plan {
                     input.explain_into(out, depth + 1);
                 }
             }
+            Node::Join { left, right, join } => {
+                let keys: Vec<String> = join
+                    .left_keys
+                    .iter()
+                    .zip(&join.right_keys)
+                    .map(|(l, r)| format!("=({}, {})", left.schema.fields[*l].name, right.schema.fields[*r].name))
+                    .collect();
+                let mut on = keys.join(", ");
+                if let Some(c) = &join.condition {
+                    on = if on.is_empty() { c.to_string() } else { format!("{on}, {c}") };
+                }
+                let node = match join.strategy {
+                    JoinStrategy::Regular => "Join",
+                    JoinStrategy::Interval { .. } => "IntervalJoin",
+                    JoinStrategy::Window { .. } => "WindowJoin",
+                };
+                let bounds = match join.strategy {
+                    JoinStrategy::Interval { left_time, right_time, lower, upper } => format!(
+                        ", windowBounds=[isRowTime=true, leftLowerBound={lower}, leftUpperBound={upper}, leftTimeIndex={left_time}, rightTimeIndex={right_time}]"
+                    ),
+                    _ => String::new(),
+                };
+                let _ = writeln!(out, "{pad}{node}(joinType=[{}]{bounds}, where=[{on}], select=[{}])", join.kind.sql(), names(&self.schema));
+                left.explain_into(out, depth + 1);
+                right.explain_into(out, depth + 1);
+            }
         }
     }
 
@@ -368,6 +450,7 @@ impl Plan {
                 input.scanned_tables()
             }
             Node::Union { inputs } => inputs.iter().flat_map(Plan::scanned_tables).collect(),
+            Node::Join { left, right, .. } => left.scanned_tables().into_iter().chain(right.scanned_tables()).collect(),
         }
     }
 }

@@ -12,7 +12,8 @@ use sqlparser::ast::{self, GroupByExpr, SelectItem, SetExpr, TableFactor};
 use super::bind::{self, function_args, function_name, interval_ms, AggContext, Binder, FnArg, OverContext, WindowBinding};
 use super::catalog::{Catalog, ColumnKind, TableColumn, TableDef, ViewDef, WatermarkSpec};
 use super::expr::{Expr, ExprKind};
-use super::logical::{self, AggCall, Node, OverWindow, Plan, RankStrategy, Schema, SchemaField, SortKey, WindowAgg, WindowSpec};
+use super::join;
+use super::logical::{self, AggCall, JoinKind, Node, OverWindow, Plan, RankStrategy, Schema, SchemaField, SortKey, WindowAgg, WindowSpec};
 use super::rank;
 use crate::sql::ast::{ColumnKind as AstColumnKind, CreateTable};
 use crate::sql::dialect::TableArg;
@@ -192,17 +193,36 @@ impl<'a> Planner<'a> {
 
     /// A SELECT without its DISTINCT.
     fn plan_select_all(&mut self, select: &ast::Select) -> Result<Plan> {
-        let [from] = select.from.as_slice() else {
-            return Err(if select.from.is_empty() {
-                SqlError::new("a streaming query needs a FROM clause").at(at(select))
-            } else {
-                SqlError::new("joins are not supported yet").at(at(select))
-            });
-        };
-        if let Some(join) = from.joins.first() {
-            return Err(SqlError::new("joins are not supported yet").at(at(&join.relation)));
+        if select.from.is_empty() {
+            return Err(SqlError::new("a streaming query needs a FROM clause").at(at(select)));
         }
-        let (mut input, tvf) = self.plan_table_factor(&from.relation)?;
+        // `FROM a, b WHERE …` is an inner join on the WHERE clause, as Flink plans it.
+        let comma_join = select.from.len() > 1;
+        let (mut input, tvf) = if comma_join || !select.from[0].joins.is_empty() {
+            let mut joined: Option<Plan> = None;
+            for from in &select.from {
+                let mut plan = self.plan_join_input(&from.relation)?;
+                for join in &from.joins {
+                    let right = self.plan_join_input(&join.relation)?;
+                    plan = self.plan_join(plan, right, &join.join_operator, at(&join.relation))?;
+                }
+                joined = Some(match joined {
+                    None => plan,
+                    Some(left) => {
+                        let last = select.from.len() > 1 && std::ptr::eq(from, select.from.last().expect("FROM has items"));
+                        let on = match (&select.selection, last) {
+                            (Some(w), true) => Some(self.bind_join_condition(&left, &plan, w)?),
+                            _ => None,
+                        };
+                        join::plan_join(left, plan, JoinKind::Inner, on, at(&from.relation))?
+                    }
+                });
+            }
+            (joined.expect("FROM has items"), None)
+        } else {
+            self.plan_table_factor(&select.from[0].relation)?
+        };
+        let from = &select.from[0];
         let mut scope = input.schema.fields.clone();
         if let Some(tvf) = &tvf {
             // A cascaded window's input (an earlier window's result) has its own window
@@ -221,7 +241,7 @@ impl<'a> Planner<'a> {
         }
         let real_columns = input.schema.len();
 
-        if let Some(selection) = &select.selection {
+        if let Some(selection) = select.selection.as_ref().filter(|_| !comma_join) {
             let predicate = Binder::new(&scope).bind_predicate(selection, "WHERE")?;
             if reads_beyond(&predicate, real_columns) {
                 return Err(SqlError::new("filtering on window_start/window_end/window_time before the aggregation is not supported yet")
@@ -612,6 +632,55 @@ impl<'a> Planner<'a> {
         let exprs: Vec<Expr> = outputs.iter().map(|o| ctx.finish(o)).collect();
         let fields = exprs.iter().zip(names).map(|(e, name)| SchemaField { name, ty: e.ty.clone(), qualifier: None }).collect();
         Ok(project(plan, exprs, fields))
+    }
+
+    /// One side of a join: a table, a derived table, or a window table function's rows.
+    fn plan_join_input(&mut self, factor: &TableFactor) -> Result<Plan> {
+        let (plan, tvf) = self.plan_table_factor(factor)?;
+        Ok(match tvf {
+            Some(tvf) => {
+                let qualifier = plan.schema.fields.first().and_then(|f| f.qualifier.clone());
+                let mut plan = window_table_function(plan, &tvf);
+                if let Some(q) = qualifier {
+                    plan = with_qualifier(plan, &q);
+                }
+                plan
+            }
+            None => plan,
+        })
+    }
+
+    fn plan_join(&mut self, left: Plan, right: Plan, op: &ast::JoinOperator, location: Location) -> Result<Plan> {
+        use ast::JoinOperator as J;
+        let (kind, constraint) = match op {
+            J::Join(c) | J::Inner(c) => (JoinKind::Inner, Some(c)),
+            J::Left(c) | J::LeftOuter(c) => (JoinKind::Left, Some(c)),
+            J::Right(c) | J::RightOuter(c) => (JoinKind::Right, Some(c)),
+            J::FullOuter(c) => (JoinKind::Full, Some(c)),
+            J::CrossJoin(_) => (JoinKind::Inner, None),
+            other => {
+                let text = format!("{other:?}");
+                let name = text.split('(').next().unwrap_or("this join").to_uppercase();
+                return Err(SqlError::new(format!("{name} joins are not supported in Flink SQL streaming queries"))
+                    .at(location)
+                    .hint("use [INNER | LEFT | RIGHT | FULL] JOIN … ON …, or WHERE [NOT] EXISTS / IN for a semi- or anti-join"));
+            }
+        };
+        let on = match constraint {
+            None | Some(ast::JoinConstraint::None) => None,
+            Some(ast::JoinConstraint::On(e)) => Some(self.bind_join_condition(&left, &right, e)?),
+            Some(_) => {
+                return Err(SqlError::new("JOIN … USING and NATURAL JOIN are not supported yet")
+                    .at(location)
+                    .hint("spell the condition out: JOIN r ON l.id = r.id"))
+            }
+        };
+        join::plan_join(left, right, kind, on, location)
+    }
+
+    fn bind_join_condition(&self, left: &Plan, right: &Plan, e: &ast::Expr) -> Result<Expr> {
+        let scope: Vec<SchemaField> = left.schema.fields.iter().chain(&right.schema.fields).cloned().collect();
+        Binder::new(&scope).bind_predicate(e, "ON")
     }
 
     fn plan_table_factor(&mut self, factor: &TableFactor) -> Result<(Plan, Option<WindowTvf>)> {

@@ -225,5 +225,9 @@ fn mark_used(plan: &mut Plan, used: &[bool]) -> Result<()> {
             mark_used(input, &all)
         }
         Node::Union { inputs } => inputs.iter_mut().try_for_each(|i| mark_used(i, used)),
+        Node::Join { left, right, .. } => {
+            mark_used(left, &vec![true; left.schema.len()])?;
+            mark_used(right, &vec![true; right.schema.len()])
+        }
     }
 }

@@ -1,0 +1,224 @@
+//! Two-input operators: the joins.
+//!
+//! A join sees two inputs, each with its own watermark; what it may clean up or fire is
+//! decided by the *combined* watermark, the lesser of the two, as in Flink's two-input
+//! operators. Batches of both inputs are buffered by [`TwoInputs`] and handed to the join row by
+//! row in arrival order, each with the combined watermark in force when it arrived — as if
+//! Flink had seen a watermark after every record of either input.
+//!
+//! - [`regular`]: `StreamingJoinOperator`, both inputs kept for ever, retractions right.
+//! - [`interval`]: `RowTimeIntervalJoin`, rows kept while a partner can still come.
+//! - [`window`]: `WindowJoinOperator`, a window's rows joined when it fires.
+
+pub mod interval;
+pub mod regular;
+pub mod window;
+
+pub use interval::IntervalJoin;
+pub use regular::RegularJoin;
+pub use window::WindowJoin;
+
+use super::eval::{eval, selection, EvalContext, EvalError};
+use super::group_table::GroupTable;
+use super::operator::{LateRecord, OperatorMetrics};
+use super::watermark::NO_WATERMARK;
+use crate::plan::logical::Join;
+use crate::plan::Expr;
+use crate::types::{Batch, BatchBuilder, DataType, RowKind, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Left,
+    Right,
+}
+
+impl Side {
+    fn index(self) -> usize {
+        match self {
+            Side::Left => 0,
+            Side::Right => 1,
+        }
+    }
+}
+
+pub trait TwoInputOperator {
+    fn name(&self) -> String;
+
+    /// Takes a batch of one input (processed at the next [`Self::flush`]).
+    fn process(&mut self, side: Side, batch: Batch, out: &mut Vec<Batch>) -> Result<(), EvalError>;
+
+    /// Processes what [`Self::process`] took, both inputs' rows in arrival order.
+    fn flush(&mut self, out: &mut Vec<Batch>) -> Result<(), EvalError>;
+
+    /// The inputs' watermarks moved on: fire what the combined watermark makes due.
+    fn on_watermarks(&mut self, left: i64, right: i64, out: &mut Vec<Batch>) -> Result<(), EvalError>;
+
+    /// The watermark the join's output has when its inputs' combined watermark is `combined`.
+    fn output_watermark(&self, combined: i64) -> i64 {
+        combined
+    }
+
+    fn metrics(&self) -> OperatorMetrics;
+
+    fn set_now(&mut self, _now_ms: i64) {}
+
+    fn late_records(&self) -> Vec<LateRecord> {
+        Vec::new()
+    }
+}
+
+/// Both inputs' pending batches and watermarks.
+pub struct TwoInputs {
+    pending: [Vec<Batch>; 2],
+    /// Each input's watermark as far as the join has seen it.
+    watermarks: [i64; 2],
+}
+
+impl Default for TwoInputs {
+    fn default() -> Self {
+        TwoInputs { pending: [Vec::new(), Vec::new()], watermarks: [NO_WATERMARK; 2] }
+    }
+}
+
+impl TwoInputs {
+    pub fn push(&mut self, side: Side, batch: Batch) {
+        if !batch.is_empty() {
+            self.pending[side.index()].push(batch);
+        }
+    }
+
+    pub fn combined(&self) -> i64 {
+        self.watermarks[0].min(self.watermarks[1])
+    }
+
+    pub fn advance(&mut self, left: i64, right: i64) {
+        self.watermarks[0] = self.watermarks[0].max(left);
+        self.watermarks[1] = self.watermarks[1].max(right);
+    }
+
+    /// Hands every pending row to `f` in arrival order (left first on ties), with the combined
+    /// watermark in force when it arrived: its own input's watermark before it, and the other
+    /// input's watermark before that input's next pending row.
+    pub fn drain(&mut self, mut f: impl FnMut(Side, &Batch, usize, i64) -> Result<(), EvalError>) -> Result<(), EvalError> {
+        let [left, right] = std::mem::take(&mut self.pending);
+        let rows = |batches: &[Batch]| -> Vec<(usize, usize)> {
+            batches.iter().enumerate().flat_map(|(b, batch)| (0..batch.len()).map(move |r| (b, r))).collect()
+        };
+        let (l, r) = (rows(&left), rows(&right));
+        let arrival = |batches: &[Batch], (b, r): (usize, usize)| batches[b].arrival_watermark(r);
+        let (mut i, mut j) = (0, 0);
+        while i < l.len() || j < r.len() {
+            let take_left = j == r.len() || (i < l.len() && arrival(&left, l[i]) <= arrival(&right, r[j]));
+            if take_left {
+                let own = arrival(&left, l[i]).max(self.watermarks[0]);
+                self.watermarks[0] = own;
+                let other = if j < r.len() { arrival(&right, r[j]).max(self.watermarks[1]) } else { self.watermarks[1] };
+                f(Side::Left, &left[l[i].0], l[i].1, own.min(other))?;
+                i += 1;
+            } else {
+                let own = arrival(&right, r[j]).max(self.watermarks[1]);
+                self.watermarks[1] = own;
+                let other = if i < l.len() { arrival(&left, l[i]).max(self.watermarks[0]) } else { self.watermarks[0] };
+                f(Side::Right, &right[r[j].0], r[j].1, own.min(other))?;
+                j += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The equi-join keys of both inputs as ids in one table.
+pub struct JoinKeys {
+    table: GroupTable,
+    columns: [Vec<usize>; 2],
+}
+
+impl JoinKeys {
+    pub fn new(join: &Join, left_types: &[DataType]) -> Self {
+        let key_types: Vec<DataType> = join.left_keys.iter().map(|&c| left_types[c].clone()).collect();
+        JoinKeys { table: GroupTable::new(&key_types), columns: [join.left_keys.clone(), join.right_keys.clone()] }
+    }
+
+    /// The key id of row `row` of a `side` batch, and whether a key column is NULL (such a row
+    /// matches nothing: SQL's `NULL = x` is never true).
+    pub fn key(&mut self, side: Side, batch: &Batch, row: usize) -> (u32, bool) {
+        let columns = &self.columns[side.index()];
+        let null = columns.iter().any(|&c| !batch.columns[c].is_valid(row));
+        (self.table.find_or_insert(batch, columns, row).0, null)
+    }
+}
+
+/// The part of the ON clause that is neither key nor time bound, tested on candidate pairs.
+pub struct Condition {
+    expr: Option<Expr>,
+    types: Vec<DataType>,
+    context: EvalContext,
+}
+
+impl Condition {
+    pub fn new(join: &Join, left_types: &[DataType], right_types: &[DataType]) -> Self {
+        Condition { expr: join.condition.clone(), types: [left_types, right_types].concat(), context: EvalContext::default() }
+    }
+
+    pub fn set_now(&mut self, now_ms: i64) {
+        self.context.now_ms = now_ms;
+    }
+
+    /// Which of `others` joins with `row` (`row` on `side`, the others on the other side).
+    pub fn matches<'a>(&self, side: Side, row: &[Value], others: impl Iterator<Item = &'a [Value]>) -> Result<Vec<bool>, EvalError> {
+        let Some(expr) = &self.expr else { return Ok(others.map(|_| true).collect()) };
+        let mut pairs = BatchBuilder::new(&self.types);
+        let mut n = 0;
+        let mut joined = Vec::with_capacity(self.types.len());
+        for other in others {
+            joined.clear();
+            match side {
+                Side::Left => joined.extend(row.iter().chain(other).cloned()),
+                Side::Right => joined.extend(other.iter().chain(row).cloned()),
+            }
+            pairs.push(RowKind::Insert, &joined, 0);
+            n += 1;
+        }
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let mask = eval(expr, &pairs.finish(), &self.context)?;
+        let mut keep = vec![false; n];
+        for i in selection(&mask) {
+            keep[i as usize] = true;
+        }
+        Ok(keep)
+    }
+}
+
+/// Builds a join's output rows: the left row's values then the right's, NULL for a missing side.
+pub struct JoinOutput {
+    types: Vec<DataType>,
+    widths: [usize; 2],
+    builder: BatchBuilder,
+    row: Vec<Value>,
+}
+
+impl JoinOutput {
+    pub fn new(left_types: &[DataType], right_types: &[DataType]) -> Self {
+        let types = [left_types, right_types].concat();
+        JoinOutput { builder: BatchBuilder::new(&types), types, widths: [left_types.len(), right_types.len()], row: Vec::new() }
+    }
+
+    pub fn push(&mut self, kind: RowKind, left: Option<&[Value]>, right: Option<&[Value]>, arrival: i64) {
+        self.row.clear();
+        for (side, width) in [(left, self.widths[0]), (right, self.widths[1])] {
+            match side {
+                Some(values) => self.row.extend(values.iter().cloned()),
+                None => self.row.extend(std::iter::repeat_n(Value::Null, width)),
+            }
+        }
+        self.builder.push(kind, &self.row, arrival);
+    }
+
+    /// The rows built so far, handed on (and counted) if there are any.
+    pub fn emit(&mut self, metrics: &mut OperatorMetrics, out: &mut Vec<Batch>) {
+        let built = std::mem::replace(&mut self.builder, BatchBuilder::new(&self.types));
+        super::operator::emit_rows(built, metrics, out);
+    }
+}

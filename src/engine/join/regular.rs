@@ -1,0 +1,188 @@
+//! The regular join (Flink's `StreamingJoinOperator`): every row of both inputs is kept,
+//! keyed by the join key, and each new row joins with what the other side holds.
+//!
+//! Retractions follow Flink's `JoinHelper` exactly: an inner side forwards its input's row
+//! kind; an outer side emits `+I`/`-D` only, retracting its NULL-padded row (`-D[row, null]`)
+//! when the first partner arrives and re-inserting it when the last one goes. On an outer side each kept row
+//! counts how many rows of the other side it is joined with. Flink keeps equal rows as one
+//! entry with a count; keeping each copy on its own gives the same changes.
+
+use hashbrown::HashMap;
+
+use super::{Condition, JoinKeys, JoinOutput, Side, TwoInputOperator, TwoInputs};
+use crate::engine::eval::EvalError;
+use crate::engine::operator::OperatorMetrics;
+use crate::plan::logical::{Join, JoinKind};
+use crate::types::{Batch, DataType, RowKind, Value};
+
+/// A row held by one side (each copy on its own), with (outer side) its number of partners.
+struct Kept {
+    row: Vec<Value>,
+    partners: u32,
+}
+
+/// One side's rows per key id (rows with a NULL key under [`NULL_KEY`]: they match nothing but
+/// must still be retractable).
+type SideState = HashMap<u32, Vec<Kept>>;
+const NULL_KEY: u32 = u32::MAX;
+
+pub struct RegularJoin {
+    kind: JoinKind,
+    keys: JoinKeys,
+    condition: Condition,
+    types: [Vec<DataType>; 2],
+    state: [SideState; 2],
+    inputs: TwoInputs,
+    output: JoinOutput,
+    metrics: OperatorMetrics,
+}
+
+impl RegularJoin {
+    pub fn new(join: &Join, left_types: Vec<DataType>, right_types: Vec<DataType>) -> Self {
+        RegularJoin {
+            kind: join.kind,
+            keys: JoinKeys::new(join, &left_types),
+            condition: Condition::new(join, &left_types, &right_types),
+            output: JoinOutput::new(&left_types, &right_types),
+            types: [left_types, right_types],
+            state: [SideState::new(), SideState::new()],
+            inputs: TwoInputs::default(),
+            metrics: OperatorMetrics::default(),
+        }
+    }
+
+    fn outer(&self, side: Side) -> bool {
+        match side {
+            Side::Left => self.kind.left_outer(),
+            Side::Right => self.kind.right_outer(),
+        }
+    }
+
+    fn emit(&mut self, kind: RowKind, side: Side, row: Option<&[Value]>, other: Option<&[Value]>, arrival: i64) {
+        let (l, r) = match side {
+            Side::Left => (row, other),
+            Side::Right => (other, row),
+        };
+        self.output.push(kind, l, r, arrival);
+    }
+
+    fn set_partners(&mut self, side: usize, key: u32, j: usize, partners: u32) {
+        if let Some(k) = self.state[side].get_mut(&key).and_then(|kept| kept.get_mut(j)) {
+            k.partners = partners;
+        }
+    }
+
+    fn join_row(&mut self, side: Side, batch: &Batch, i: usize, watermark: i64) -> Result<(), EvalError> {
+        let other_side = match side {
+            Side::Left => Side::Right,
+            Side::Right => Side::Left,
+        };
+        let (s, o) = (side.index(), other_side.index());
+        let kind = batch.kind(i);
+        let row = batch.row(i, &self.types[s]);
+        let (key, null_key) = self.keys.key(side, batch, i);
+        let key = if null_key { NULL_KEY } else { key };
+        // The other side's rows this one joins with: (index in the key's list, row, partners).
+        let associated: Vec<(usize, Vec<Value>, u32)> = match self.state[o].get(&key).filter(|_| !null_key) {
+            Some(kept) => {
+                let matches = self.condition.matches(side, &row, kept.iter().map(|k| k.row.as_slice()))?;
+                kept.iter().enumerate().filter(|(j, _)| matches[*j]).map(|(j, k)| (j, k.row.clone(), k.partners)).collect()
+            }
+            None => Vec::new(),
+        };
+        let count = associated.len() as u32;
+        let (input_outer, other_outer) = (self.outer(side), self.outer(other_side));
+        if kind.is_accumulate() {
+            if input_outer && count == 0 {
+                self.emit(RowKind::Insert, side, Some(&row), None, watermark);
+                add(&mut self.state[s], key, row, 0);
+                return Ok(());
+            }
+            if other_outer {
+                for (j, other, partners) in &associated {
+                    if *partners == 0 {
+                        self.emit(RowKind::Delete, other_side, Some(other), None, watermark);
+                    }
+                    self.set_partners(o, key, *j, partners + 1);
+                }
+            }
+            let out_kind = if input_outer || other_outer { RowKind::Insert } else { kind };
+            for (_, other, _) in &associated {
+                self.emit(out_kind, side, Some(&row), Some(other), watermark);
+            }
+            add(&mut self.state[s], key, row, if input_outer { count } else { 0 });
+        } else {
+            retract(&mut self.state[s], key, &row);
+            if count == 0 {
+                if input_outer {
+                    self.emit(RowKind::Delete, side, Some(&row), None, watermark);
+                }
+                return Ok(());
+            }
+            let out_kind = if input_outer { RowKind::Delete } else { kind };
+            for (_, other, _) in &associated {
+                self.emit(out_kind, side, Some(&row), Some(other), watermark);
+            }
+            if other_outer {
+                for (j, other, partners) in &associated {
+                    if *partners == 1 {
+                        self.emit(RowKind::Insert, other_side, Some(other), None, watermark);
+                    }
+                    self.set_partners(o, key, *j, partners.saturating_sub(1));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn add(state: &mut SideState, key: u32, row: Vec<Value>, partners: u32) {
+    state.entry(key).or_default().push(Kept { row, partners });
+}
+
+/// Removes one copy of `row`. The retracted row was kept before (a changelog retracts only
+/// what it inserted); if not, there is nothing to remove.
+fn retract(state: &mut SideState, key: u32, row: &[Value]) {
+    let Some(kept) = state.get_mut(&key) else { return };
+    if let Some(j) = kept.iter().position(|k| k.row == row) {
+        kept.remove(j);
+    }
+    if kept.is_empty() {
+        state.remove(&key);
+    }
+}
+
+impl TwoInputOperator for RegularJoin {
+    fn name(&self) -> String {
+        format!("Join({})", self.kind.sql())
+    }
+
+    fn process(&mut self, side: Side, batch: Batch, _out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        self.metrics.records_in += batch.len() as u64;
+        self.inputs.push(side, batch);
+        Ok(())
+    }
+
+    fn flush(&mut self, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        let mut inputs = std::mem::take(&mut self.inputs);
+        let result = inputs.drain(|side, batch, i, wm| self.join_row(side, batch, i, wm));
+        self.inputs = inputs;
+        result?;
+        self.output.emit(&mut self.metrics, out);
+        Ok(())
+    }
+
+    fn on_watermarks(&mut self, left: i64, right: i64, _out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        self.inputs.advance(left, right);
+        Ok(())
+    }
+
+    fn metrics(&self) -> OperatorMetrics {
+        let rows: usize = self.state.iter().flat_map(|s| s.values()).map(Vec::len).sum();
+        OperatorMetrics { state_rows: rows as u64, ..self.metrics.clone() }
+    }
+
+    fn set_now(&mut self, now_ms: i64) {
+        self.condition.set_now(now_ms);
+    }
+}

@@ -1,0 +1,221 @@
+//! Joins: the ON clause taken apart into what Flink's join operators need.
+//!
+//! Flink picks the join operator from the condition, and so does Sluice:
+//! - equalities between a left column and a right column become the join key;
+//! - `l.t BETWEEN r.t - INTERVAL … AND r.t + INTERVAL …` (or `>=`/`<=`/`>`/`<` pairs) over two
+//!   event-time attributes makes an *interval join*, whose state is bounded by the watermark;
+//! - equal `window_start` and `window_end` of two windowed inputs make a *window join*;
+//! - anything else is a *regular join*, which keeps both inputs for ever.
+//!
+//! What is left of the condition is evaluated on each candidate pair.
+
+use super::expr::{BinaryOp, Expr, ExprKind};
+use super::logical::{Join, JoinKind, JoinStrategy, Node, Plan, Schema, SchemaField};
+use crate::sql::{Location, SqlError};
+use crate::types::DataType;
+
+/// `left JOIN right ON condition`; `condition` is bound over the left's columns then the
+/// right's.
+pub fn plan_join(left: Plan, right: Plan, kind: JoinKind, condition: Option<Expr>, location: Location) -> Result<Plan, SqlError> {
+    let split = left.schema.len();
+    let mut conjuncts = Vec::new();
+    if let Some(c) = condition {
+        split_and(c, &mut conjuncts);
+    }
+    let mut left_keys = Vec::new();
+    let mut right_keys = Vec::new();
+    let mut bounds = TimeBounds::default();
+    let mut rest = Vec::new();
+    for c in conjuncts {
+        if let Some((l, r)) = equi_key(&c, split, &left.schema, &right.schema) {
+            left_keys.push(l);
+            right_keys.push(r);
+        } else if !bounds.absorb(&c, split, &left.schema, &right.schema) {
+            rest.push(c);
+        }
+    }
+    let strategy = if let Some((left_time, right_time, lower, upper)) = bounds.interval() {
+        if lower > upper {
+            return Err(SqlError::new(format!(
+                "the time bounds of this interval join can never both hold ({lower} ms is after {upper} ms)"
+            ))
+            .at(location));
+        }
+        JoinStrategy::Interval { left_time, right_time, lower, upper }
+    } else {
+        // Time conditions that do not make an interval are ordinary conditions.
+        rest.extend(bounds.conditions);
+        match window_keys(&left, &right, &mut left_keys, &mut right_keys) {
+            Some((left_end, right_end)) => JoinStrategy::Window { left_end, right_end },
+            None => JoinStrategy::Regular,
+        }
+    };
+    let condition = rest.into_iter().reduce(|a, b| Expr {
+        ty: crate::types::SqlType::nullable(DataType::Boolean),
+        kind: ExprKind::Binary { op: BinaryOp::And, left: Box::new(a), right: Box::new(b) },
+    });
+    let keep_time = matches!(strategy, JoinStrategy::Interval { .. });
+    let side = |fields: &[SchemaField], outer: bool| -> Vec<SchemaField> {
+        fields
+            .iter()
+            .map(|f| {
+                let mut ty = f.ty.clone();
+                if outer {
+                    ty.nullable = true;
+                }
+                // Only an interval join keeps its inputs' time attributes; other joins
+                // materialize them into plain timestamps, as Flink does.
+                if !keep_time {
+                    ty.rowtime = false;
+                    ty.proctime = false;
+                }
+                SchemaField { ty, ..f.clone() }
+            })
+            .collect()
+    };
+    let mut fields = side(&left.schema.fields, kind.right_outer());
+    fields.extend(side(&right.schema.fields, kind.left_outer()));
+    let join = Join { kind, left_keys, right_keys, condition, strategy };
+    Ok(Plan { schema: Schema { fields }, node: Node::Join { left: Box::new(left), right: Box::new(right), join } })
+}
+
+fn split_and(e: Expr, out: &mut Vec<Expr>) {
+    match e.kind {
+        ExprKind::Binary { op: BinaryOp::And, left, right } => {
+            split_and(*left, out);
+            split_and(*right, out);
+        }
+        kind => out.push(Expr { kind, ty: e.ty }),
+    }
+}
+
+/// `l.a = r.b` (either way round) over columns whose values compare as stored.
+fn equi_key(e: &Expr, split: usize, left: &Schema, right: &Schema) -> Option<(usize, usize)> {
+    let ExprKind::Binary { op: BinaryOp::Eq, left: a, right: b } = &e.kind else { return None };
+    let (a, b) = (a.as_column()?, b.as_column()?);
+    let (l, r) = match (a < split, b < split) {
+        (true, false) => (a, b - split),
+        (false, true) => (b, a - split),
+        _ => return None,
+    };
+    // The key table compares values as stored: both sides must be stored alike (INT with
+    // BIGINT is, INT with DOUBLE is not; such a pair stays an ordinary condition).
+    let stored = |ty: &DataType| std::mem::discriminant(&crate::types::Column::empty(ty, 0).data);
+    (stored(&left.fields[l].ty.data_type) == stored(&right.fields[r].ty.data_type)).then_some((l, r))
+}
+
+/// The time conditions between a left and a right event-time attribute, as bounds on
+/// `left_time - right_time`.
+#[derive(Default)]
+struct TimeBounds {
+    columns: Option<(usize, usize)>,
+    lower: Option<i64>,
+    upper: Option<i64>,
+    conditions: Vec<Expr>,
+}
+
+impl TimeBounds {
+    /// Takes `e` if it bounds the two time attributes (the first pair seen fixes which).
+    fn absorb(&mut self, e: &Expr, split: usize, left: &Schema, right: &Schema) -> bool {
+        let ExprKind::Binary { op, left: a, right: b } = &e.kind else { return false };
+        if !op.is_comparison() || *op == BinaryOp::NotEq {
+            return false;
+        }
+        let (Some((ca, oa)), Some((cb, ob))) = (time_plus_offset(a), time_plus_offset(b)) else { return false };
+        // Orient as `l (+ ol) op r (+ or)`.
+        let (l, ol, r, or, op) = match (ca < split, cb < split) {
+            (true, false) => (ca, oa, cb - split, ob, *op),
+            (false, true) => (cb, ob, ca - split, oa, flip(*op)),
+            _ => return false,
+        };
+        let is_time = |f: &SchemaField| f.ty.rowtime;
+        if !is_time(&left.fields[l]) || !is_time(&right.fields[r]) {
+            return false;
+        }
+        if self.columns.is_some_and(|c| c != (l, r)) {
+            return false;
+        }
+        self.columns = Some((l, r));
+        // l + ol op r + or  ⇔  l - r op or - ol
+        let c = or - ol;
+        let (lower, upper) = match op {
+            BinaryOp::GtEq => (Some(c), None),
+            BinaryOp::Gt => (Some(c + 1), None),
+            BinaryOp::LtEq => (None, Some(c)),
+            BinaryOp::Lt => (None, Some(c - 1)),
+            BinaryOp::Eq => (Some(c), Some(c)),
+            _ => return false,
+        };
+        if let Some(lo) = lower {
+            self.lower = Some(self.lower.map_or(lo, |x| x.max(lo)));
+        }
+        if let Some(hi) = upper {
+            self.upper = Some(self.upper.map_or(hi, |x| x.min(hi)));
+        }
+        self.conditions.push(e.clone());
+        true
+    }
+
+    fn interval(&self) -> Option<(usize, usize, i64, i64)> {
+        let (l, r) = self.columns?;
+        Some((l, r, self.lower?, self.upper?))
+    }
+}
+
+/// `col`, `col + INTERVAL …` or `col - INTERVAL …` → the column and the offset in ms.
+fn time_plus_offset(e: &Expr) -> Option<(usize, i64)> {
+    if let Some(c) = e.as_column() {
+        return Some((c, 0));
+    }
+    match &e.kind {
+        ExprKind::Binary { op: op @ (BinaryOp::Add | BinaryOp::Subtract), left, right } => {
+            let c = left.as_column()?;
+            let ms = super::bind::interval_ms(right)?;
+            Some((c, if *op == BinaryOp::Add { ms } else { -ms }))
+        }
+        ExprKind::Cast { arg, .. } => time_plus_offset(arg),
+        _ => None,
+    }
+}
+
+fn flip(op: BinaryOp) -> BinaryOp {
+    match op {
+        BinaryOp::Lt => BinaryOp::Gt,
+        BinaryOp::LtEq => BinaryOp::GtEq,
+        BinaryOp::Gt => BinaryOp::Lt,
+        BinaryOp::GtEq => BinaryOp::LtEq,
+        other => other,
+    }
+}
+
+/// A window join's `l.window_start = r.window_start AND l.window_end = r.window_end`: both
+/// inputs windowed, both equalities among the keys. They leave the keys (the operator keeps
+/// rows per window already); the window ends' columns are returned.
+fn window_keys(left: &Plan, right: &Plan, left_keys: &mut Vec<usize>, right_keys: &mut Vec<usize>) -> Option<(usize, usize)> {
+    if !is_windowed(left) || !is_windowed(right) {
+        return None;
+    }
+    let find = |name: &str| -> Option<usize> {
+        left_keys.iter().zip(right_keys.iter()).position(|(l, r)| left.schema.fields[*l].name == name && right.schema.fields[*r].name == name)
+    };
+    let (start, end) = (find("window_start")?, find("window_end")?);
+    let ends = (left_keys[end], right_keys[end]);
+    for i in [start.max(end), start.min(end)] {
+        left_keys.remove(i);
+        right_keys.remove(i);
+    }
+    Some(ends)
+}
+
+/// Whether `plan`'s rows carry the windows of a window table function or aggregate.
+fn is_windowed(plan: &Plan) -> bool {
+    match &plan.node {
+        Node::WindowTvf { .. } | Node::Aggregate { window: Some(_), .. } => true,
+        Node::Filter { input, .. } | Node::Project { input, .. } => is_windowed(input),
+        Node::Rank { input, rank } => {
+            matches!(rank.strategy, super::logical::RankStrategy::WindowTopN { .. } | super::logical::RankStrategy::WindowDeduplicate { .. })
+                && is_windowed(input)
+        }
+        _ => false,
+    }
+}
