@@ -11,7 +11,7 @@ use sqlparser::ast::{self, GroupByExpr, SelectItem, SetExpr, TableFactor};
 
 use super::bind::{self, function_args, function_name, interval_ms, AggContext, Binder, FnArg, OverContext, WindowBinding};
 use super::catalog::{Catalog, ColumnKind, TableColumn, TableDef, ViewDef, WatermarkSpec};
-use super::expr::{Expr, ExprKind};
+use super::expr::{BinaryOp, Expr, ExprKind};
 use super::join;
 use super::logical::{self, AggCall, JoinKind, Node, OverWindow, Plan, RankStrategy, Schema, SchemaField, SortKey, WindowAgg, WindowSpec};
 use super::rank;
@@ -172,9 +172,16 @@ impl<'a> Planner<'a> {
                 // UNION without ALL is, as Flink plans it, UNION ALL then DISTINCT.
                 Ok(if all { union } else { distinct(union) })
             }
-            SetExpr::SetOperation { op, .. } => Err(SqlError::new(format!("{op} is not supported yet"))
-                .at(at(body))
-                .hint("Sluice runs UNION and UNION ALL")),
+            SetExpr::SetOperation { op: op @ (ast::SetOperator::Intersect | ast::SetOperator::Except | ast::SetOperator::Minus), set_quantifier, left, right } => {
+                if !matches!(set_quantifier, ast::SetQuantifier::Distinct | ast::SetQuantifier::None) {
+                    return Err(SqlError::new(format!("{op} {set_quantifier} is not supported yet"))
+                        .at(at(body))
+                        .hint(format!("{op} (without ALL) is")));
+                }
+                let (l, r) = (self.plan_set_expr(left)?, self.plan_set_expr(right)?);
+                let intersect = matches!(op, ast::SetOperator::Intersect);
+                set_difference(l, r, intersect).map_err(|e| e.or_at(at(body)))
+            }
             SetExpr::Values(values) => plan_values(values, at(body)),
             other => Err(SqlError::new(format!("`{other}` is not supported")).at(at(body))),
         }
@@ -1043,8 +1050,7 @@ fn constant(e: &Expr) -> Option<crate::types::Value> {
 
 /// `left UNION ALL right`: the column counts must agree; each column takes the common type of
 /// its two sides (casts are added below the union), the left side's name, and stays an
-/// event-time attribute only if it is one on both sides. A Sluice query reads one source, so
-/// both sides must read the same table (each input batch then runs through both branches).
+/// event-time attribute only if it is one on both sides.
 fn union_all(left: Plan, right: Plan) -> Result<Plan> {
     if left.schema.len() != right.schema.len() {
         return Err(SqlError::new(format!(
@@ -1052,14 +1058,6 @@ fn union_all(left: Plan, right: Plan) -> Result<Plan> {
             left.schema.len(),
             right.schema.len()
         )));
-    }
-    let tables: Vec<String> = left.scanned_tables().iter().chain(&right.scanned_tables()).map(|t| t.name.clone()).collect();
-    if let Some(other) = tables.iter().find(|t| **t != tables[0]) {
-        return Err(SqlError::new(format!(
-            "UNION ALL of different tables (`{}` and `{other}`) is not supported yet: a Sluice query reads exactly one source table",
-            tables[0]
-        ))
-        .hint("union queries over the same table, or INSERT each query INTO one sink table"));
     }
     let mut fields = Vec::new();
     let mut types = Vec::new();
@@ -1099,6 +1097,61 @@ fn union_all(left: Plan, right: Plan) -> Result<Plan> {
         })
         .collect();
     Ok(Plan { schema: Schema { fields }, node: Node::Union { inputs } })
+}
+
+/// `left INTERSECT right` / `left EXCEPT right` (set semantics): the distinct rows of `left`
+/// that `right` has (or has not). Each side's rows are tagged, unioned, and counted per distinct
+/// row; a row is kept while its counts say so. The result is an updating table with the rows
+/// Flink's semi-/anti-join plan gives; its intermediate changes may differ.
+fn set_difference(left: Plan, right: Plan, intersect: bool) -> Result<Plan> {
+    use crate::types::Value;
+    let n = left.schema.len();
+    let tag = |plan: Plan, (l, r): (i64, i64)| -> Plan {
+        let mut exprs: Vec<Expr> = plan.schema.fields.iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
+        let mut fields = plan.schema.fields.clone();
+        for (name, v) in [("$left", l), ("$right", r)] {
+            exprs.push(Expr::literal(Value::Int(v), SqlType::not_null(DataType::BigInt)));
+            fields.push(SchemaField { name: name.into(), ty: SqlType::not_null(DataType::BigInt), qualifier: None });
+        }
+        project(plan, exprs, fields)
+    };
+    if left.schema.len() != right.schema.len() {
+        let op = if intersect { "INTERSECT" } else { "EXCEPT" };
+        return Err(SqlError::new(format!(
+            "{op} needs the same number of columns on both sides, but the left has {} and the right {}",
+            left.schema.len(),
+            right.schema.len()
+        )));
+    }
+    let union = union_all(tag(left, (1, 0)), tag(right, (0, 1)))?;
+    let mut fields: Vec<SchemaField> = union.schema.fields[..n].iter().map(|f| SchemaField { ty: f.ty.plain(), ..f.clone() }).collect();
+    let count_ty = SqlType::nullable(DataType::BigInt);
+    let aggs: Vec<AggCall> = [n, n + 1]
+        .into_iter()
+        .map(|arg| AggCall { func: logical::AggFunc::Sum, arg: Some(arg), distinct: false, separator: None, ty: count_ty.clone(), arg_ty: Some(SqlType::not_null(DataType::BigInt)) })
+        .collect();
+    for name in ["$left", "$right"] {
+        fields.push(SchemaField { name: name.into(), ty: count_ty.clone(), qualifier: None });
+    }
+    let counted = Plan { schema: Schema { fields: fields.clone() }, node: Node::Aggregate { input: Box::new(union), keys: n, aggs, window: None } };
+    let compare = |column: usize, op: BinaryOp| -> Expr {
+        Expr {
+            kind: ExprKind::Binary {
+                op,
+                left: Box::new(Expr::column(column, count_ty.clone())),
+                right: Box::new(Expr::literal(Value::Int(0), SqlType::not_null(DataType::BigInt))),
+            },
+            ty: SqlType::nullable(DataType::Boolean),
+        }
+    };
+    let right_test = compare(n + 1, if intersect { BinaryOp::Gt } else { BinaryOp::Eq });
+    let predicate = Expr {
+        kind: ExprKind::Binary { op: BinaryOp::And, left: Box::new(compare(n, BinaryOp::Gt)), right: Box::new(right_test) },
+        ty: SqlType::nullable(DataType::Boolean),
+    };
+    let filtered = Plan { schema: counted.schema.clone(), node: Node::Filter { input: Box::new(counted), predicate } };
+    let exprs = fields[..n].iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
+    Ok(project(filtered, exprs, fields[..n].to_vec()))
 }
 
 /// `SELECT DISTINCT …`: as Flink plans it, a group aggregate keyed by every selected column
