@@ -299,9 +299,47 @@ fn union_errors_name_the_problem() {
         &records(),
         "CREATE TABLE other (x INT) WITH ('connector'='filesystem', 'path'='/nonexistent.jsonl', 'format'='json');\nSELECT sensor_id FROM sensor_data UNION ALL SELECT x FROM other;",
     );
-    assert!(err.contains("different tables") && err.contains("`other`"), "{err}");
-    let err = rejected(&records(), "SELECT status FROM sensor_data INTERSECT SELECT status FROM sensor_data;");
-    assert!(err.contains("INTERSECT is not supported"), "{err}");
+    assert!(err.contains("/nonexistent.jsonl"), "a union reads both tables, and says which is missing: {err}");
+    let err = rejected(&records(), "SELECT status FROM sensor_data INTERSECT ALL SELECT status FROM sensor_data;");
+    assert!(err.contains("INTERSECT ALL is not supported"), "{err}");
+}
+
+#[test]
+fn join_errors_name_the_problem() {
+    let err = rejected(&records(), "SELECT * FROM sensor_data a JOIN sensor_data b USING (sensor_id);");
+    assert!(err.contains("USING") && err.contains("ON l.id = r.id"), "{err}");
+    let err = rejected(&records(), "SELECT a.status FROM sensor_data a JOIN sensor_data b ON sensor_id = sensor_id;");
+    assert!(err.contains("`sensor_id` is ambiguous") && err.contains("qualify"), "{err}");
+    let err = rejected(&records(), "SELECT a.status FROM sensor_data a JOIN sensor_data b ON a.sensor_id = c.sensor_id;");
+    assert!(err.contains("`c` is not in the FROM clause"), "{err}");
+    // A regular join materializes time attributes: no window over its result, as in Flink.
+    let err = rejected(
+        &records(),
+        "SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE (SELECT a.event_time FROM sensor_data a JOIN sensor_data b ON a.sensor_id = b.sensor_id), DESCRIPTOR(event_time), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end;",
+    );
+    assert!(!err.is_empty());
+    // MAX(event_time) of a GROUP BY is no time attribute, so time bounds on it are an ordinary
+    // condition of a regular join over an updating input, whose -U rows pass through.
+    let changes = ok(
+        &records(),
+        "SELECT a.status, a.n, b.sensor_id FROM (SELECT status, COUNT(*) AS n, MAX(event_time) AS t FROM sensor_data GROUP BY status) a \
+         JOIN sensor_data b ON a.status = b.status AND b.event_time BETWEEN a.t AND a.t + INTERVAL '1' SECOND;",
+    );
+    assert!(ops(&changes).contains(&"-U"), "{changes:?}");
+    assert_eq!(final_rows(&changes), [json!({"status": "ERROR", "n": 1, "sensor_id": 1}), json!({"status": "OK", "n": 5, "sensor_id": 2})]);
+}
+
+/// `FROM a, b WHERE …` is an inner join on the WHERE clause; hand-checked over the six records.
+#[test]
+fn comma_join_is_an_inner_join_on_the_where_clause() {
+    let changes = ok(
+        &records(),
+        "SELECT a.sensor_id, a.event_time AS t1, b.event_time AS t2 FROM sensor_data a, sensor_data b \
+         WHERE a.sensor_id = b.sensor_id AND a.event_time < b.event_time;",
+    );
+    // Sensor 1 at 20:01, 20:25, 20:45 gives three ordered pairs; sensor 2 at 20:15, 21:30 one.
+    assert_eq!(final_rows(&changes).len(), 4, "{changes:?}");
+    assert!(ops(&changes).iter().all(|o| *o == "+I"));
 }
 
 #[test]
