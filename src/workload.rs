@@ -22,6 +22,18 @@ pub const Q1: &str = "SELECT sensor_data.status,
   FROM sensor_data
  GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status";
 
+/// Issue 4's benchmark lines: each ERROR reading with the same sensor's readings in the
+/// following second (an interval self-join), and the three hottest readings per status (Top-N).
+pub const INTERVAL_JOIN: &str = "SELECT a.sensor_id, a.event_time, b.event_time AS later, b.current_temperature - a.current_temperature AS delta
+  FROM (SELECT * FROM sensor_data WHERE status = 'ERROR') a JOIN sensor_data b
+    ON a.sensor_id = b.sensor_id AND b.event_time BETWEEN a.event_time AND a.event_time + INTERVAL '1' SECOND";
+
+pub const TOP_N: &str = "SELECT * FROM (
+    SELECT sensor_id, current_temperature, status, event_time,
+      ROW_NUMBER() OVER (PARTITION BY status ORDER BY current_temperature DESC) AS rownum
+    FROM sensor_data)
+  WHERE rownum <= 3";
+
 /// Deterministic sensor records with the reference input's disorder.
 pub struct Workload {
     generator: SensorGenerator,
@@ -84,9 +96,14 @@ pub fn sensor_fields() -> Vec<Field> {
 
 
 pub fn q1_pipeline() -> Result<Pipeline, String> {
+    pipeline_for(Q1)
+}
+
+/// A pipeline for `query` over the workload's `sensor_data` table.
+pub fn pipeline_for(query: &str) -> Result<Pipeline, String> {
     let mut session = Session::empty();
     session.execute(&SENSOR_TABLE.replace("{path}", "/dev/null"), 0).map_err(|e| e.to_string())?;
-    let plan = session.plan_query(Q1).map_err(|e| e.to_string())?;
+    let plan = session.plan_query(query).map_err(|e| e.to_string())?;
     Pipeline::new(&plan).map_err(|e| e.0)
 }
 
@@ -120,7 +137,12 @@ pub struct EngineRun {
 
 /// Runs Q1 over `batches` (cloned, so the caller can repeat), timed with `clock` (seconds).
 pub fn run_q1(batches: &[Batch], clock: &dyn Fn() -> f64) -> Result<EngineRun, String> {
-    let mut pipeline = q1_pipeline()?;
+    run_query(Q1, batches, clock)
+}
+
+/// Runs `query` over `batches` (cloned, so the caller can repeat), timed with `clock` (seconds).
+pub fn run_query(query: &str, batches: &[Batch], clock: &dyn Fn() -> f64) -> Result<EngineRun, String> {
+    let mut pipeline = pipeline_for(query)?;
     let input = batches.to_vec();
     let mut result_rows = 0;
     let start = clock();
