@@ -341,3 +341,15 @@ fn except_matches_flink() {
 fn union_all_of_a_stream_and_values_matches_flink() {
     check_case("union_all_values");
 }
+
+/// Top-N over a GROUP BY's updating result, with the row number read.
+#[test]
+fn top_n_over_an_updating_aggregate_matches_flink() {
+    check_case("topn_over_group_by");
+}
+
+/// Top-N over an updating aggregate without the row number.
+#[test]
+fn top_n_over_an_updating_aggregate_without_row_number_matches_flink() {
+    check_case("topn_over_group_by_no_rownum");
+}

@@ -15,7 +15,7 @@ use super::watermark::{WatermarkAssigner, END_OF_INPUT, NO_WATERMARK};
 use super::window::slicing::SliceAssigner;
 use super::window::{SessionWindowAggregate, SliceWindowAggregate};
 use crate::plan::catalog::{ColumnKind, TableDef};
-use super::rank::{AppendOnlyTopN, Deduplicate};
+use super::rank::{AppendOnlyTopN, Deduplicate, RetractableTopN};
 use super::window::rank::{WindowRank, WindowRankKind};
 use super::window::table_function::WindowTableFunction;
 use crate::plan::logical::{JoinKind, JoinStrategy, Node, Plan, RankStrategy, WindowSpec};
@@ -489,9 +489,10 @@ fn build(plan: &Plan, inputs: &mut Vec<Arc<TableDef>>) -> Result<Stage, BuildErr
             Ok(stage)
         }
         Node::Rank { input, rank } => {
-            if is_updating(input) {
+            let updating = is_updating(input);
+            if updating && rank.strategy != RankStrategy::TopN {
                 return Err(BuildError(
-                    "ROW_NUMBER() over an updating result (e.g. the output of a GROUP BY without a window) is not supported yet".into(),
+                    "deduplication over an updating result (e.g. the output of a GROUP BY without a window) is not supported yet".into(),
                 ));
             }
             let (start, end) = rank.range.ok_or_else(|| BuildError("ROW_NUMBER() must be filtered to a range of row numbers".into()))?;
@@ -499,6 +500,9 @@ fn build(plan: &Plan, inputs: &mut Vec<Arc<TableDef>>) -> Result<Stage, BuildErr
             let input_types: Vec<DataType> = input.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
             let partition = rank.partition.clone();
             match rank.strategy {
+                RankStrategy::TopN if updating => {
+                    stage.chain().push(Box::new(RetractableTopN::new(partition, rank.order.clone(), (start, end), rank.output_number, input_types)))
+                }
                 RankStrategy::TopN => {
                     stage.chain().push(Box::new(AppendOnlyTopN::new(partition, rank.order.clone(), (start, end), rank.output_number, input_types)))
                 }

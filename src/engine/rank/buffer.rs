@@ -70,6 +70,18 @@ impl TopNBuffer {
         self.count += 1;
     }
 
+    /// Removes one row equal to `row` (whose sort key is `key`); false if there is none.
+    pub fn remove(&mut self, order: &RankOrder, key: &[Value], row: &Row) -> bool {
+        let Ok(i) = self.find(order, key) else { return false };
+        let Some(j) = self.entries[i].1.iter().position(|r| r == row) else { return false };
+        self.entries[i].1.remove(j);
+        if self.entries[i].1.is_empty() {
+            self.entries.remove(i);
+        }
+        self.count -= 1;
+        true
+    }
+
     /// Removes the last row of the worst key and returns it.
     pub fn remove_last(&mut self) -> Option<Row> {
         let (_, rows) = self.entries.last_mut()?;
