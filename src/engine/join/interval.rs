@@ -163,32 +163,37 @@ impl IntervalJoin {
             let other_outer = self.outer(o);
             let state = self.states.entry(key).or_default();
             state.null |= null;
-            let mut joined = Vec::new();
-            let mut padded = Vec::new();
-            let candidates: Vec<&[Value]> =
-                state.caches[o].range(lower..=upper).flat_map(|(_, rows)| rows.iter().map(|(r, _)| r.as_slice())).collect();
-            let matches = if state.null { vec![false; candidates.len()] } else { self.condition.matches(side, &row, candidates.into_iter())? };
-            let mut m = matches.into_iter();
-            for (_, rows) in state.caches[o].range_mut(lower..=upper) {
-                for (other, other_joined) in rows.iter_mut() {
-                    if m.next().unwrap_or(false) {
-                        joined.push(other.clone());
-                        emitted = true;
-                        *other_joined = true;
+            let matches = if state.null {
+                None
+            } else if self.condition.is_always_true() {
+                Some(Vec::new())
+            } else {
+                let candidates = state.caches[o].range(lower..=upper).flat_map(|(_, rows)| rows.iter().map(|(r, _)| r.as_slice()));
+                Some(self.condition.matches(side, &row, candidates)?)
+            };
+            if let Some(matches) = matches {
+                let mut m = matches.into_iter();
+                let (l, r) = if s == 0 { (Some(&row), None) } else { (None, Some(&row)) };
+                for (_, rows) in state.caches[o].range_mut(lower..=upper) {
+                    for (other, other_joined) in rows.iter_mut() {
+                        if m.next().unwrap_or(true) {
+                            let (l, r) = (l.or(Some(other)), r.or(Some(other)));
+                            self.output.push(RowKind::Insert, l.map(Vec::as_slice), r.map(Vec::as_slice), arrival);
+                            emitted = true;
+                            *other_joined = true;
+                        }
                     }
                 }
             }
             // Clean the other side's expired rows while here, as Flink does.
-            let kept = state.caches[o].split_off(&expiration.saturating_add(1));
-            let expired = std::mem::replace(&mut state.caches[o], kept);
-            if other_outer {
-                padded.extend(expired.into_values().flatten().filter(|(_, j)| !j).map(|(r, _)| r));
-            }
-            for other in joined {
-                self.emit(s, &row, Some(&other), arrival);
-            }
-            for other in padded {
-                self.emit(o, &other, None, arrival);
+            if state.caches[o].first_key_value().is_some_and(|(t, _)| *t <= expiration) {
+                let kept = state.caches[o].split_off(&expiration.saturating_add(1));
+                let expired = std::mem::replace(&mut state.caches[o], kept);
+                if other_outer {
+                    for (other, _) in expired.into_values().flatten().filter(|(_, j)| !j) {
+                        self.emit(o, &other, None, arrival);
+                    }
+                }
             }
         }
         if operator_time < upper {

@@ -164,6 +164,11 @@ impl Condition {
         self.context.now_ms = now_ms;
     }
 
+    /// Whether there is nothing to test (every candidate joins).
+    pub fn is_always_true(&self) -> bool {
+        self.expr.is_none()
+    }
+
     /// Which of `others` joins with `row` (`row` on `side`, the others on the other side).
     pub fn matches<'a>(&self, side: Side, row: &[Value], others: impl Iterator<Item = &'a [Value]>) -> Result<Vec<bool>, EvalError> {
         let Some(expr) = &self.expr else { return Ok(others.map(|_| true).collect()) };
