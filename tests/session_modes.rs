@@ -263,3 +263,52 @@ END;",
     assert!(records("hot") > 0 && records("cold") > 0);
     assert_eq!(records("hot") + records("cold"), input, "every reading went to exactly one sink");
 }
+
+/// Live, on the generator's stream: a join with a VALUES table of metadata gives each reading
+/// of a listed sensor its room (the VALUES are read first, so nothing is padded and retracted),
+/// and a self interval join pairs only readings of one sensor within its bounds.
+#[test]
+fn joins_run_live_on_a_generated_stream() {
+    let mut session = Session::new();
+    session.execute(TABLE, 0).unwrap();
+    session.set_generator("my-input-stream", true, 200.0);
+    let start = |session: &mut Session, sql: &str| match session.execute(sql, 0).unwrap().pop() {
+        Some(Outcome::Query { job, .. }) => job,
+        other => panic!("expected a query, got {other:?}"),
+    };
+    let rooms = start(
+        &mut session,
+        "SELECT s.sensor_id, m.room FROM sensor_data s LEFT JOIN (VALUES (1, 'lab'), (2, 'hall')) AS m(id, room) ON s.sensor_id = m.id",
+    );
+    let pairs = start(
+        &mut session,
+        "SELECT a.sensor_id AS a_id, b.sensor_id AS b_id, a.event_time AS a_time, b.event_time AS b_time FROM sensor_data a JOIN sensor_data b \
+         ON a.sensor_id = b.sensor_id AND b.event_time BETWEEN a.event_time AND a.event_time + INTERVAL '2' SECOND",
+    );
+    let (mut room_changes, mut pair_changes) = (Vec::new(), Vec::new());
+    for t in (250..=20_000).step_by(250) {
+        session.advance(t);
+        room_changes.extend(session.take_changes(rooms));
+        pair_changes.extend(session.take_changes(pairs));
+    }
+    assert!(room_changes.len() > 3000, "about 200 readings a second for 20 s: {}", room_changes.len());
+    for c in &room_changes {
+        assert_eq!(c.kind, sluice::types::RowKind::Insert, "metadata read first: no padded row is retracted");
+        let expected = match c.row[0] {
+            Value::Int(1) => Value::Str("lab".into()),
+            Value::Int(2) => Value::Str("hall".into()),
+            _ => Value::Null,
+        };
+        assert_eq!(c.row[1], expected, "{:?}", c.row);
+    }
+    assert!(pair_changes.len() > room_changes.len(), "each reading pairs with itself at least once");
+    for c in &pair_changes {
+        let (Value::Timestamp(a), Value::Timestamp(b)) = (&c.row[2], &c.row[3]) else { panic!("{:?}", c.row) };
+        assert_eq!(c.row[0], c.row[1]);
+        assert!((0..=2_000).contains(&(b - a)), "{:?}", c.row);
+    }
+    // A row is kept until the watermark (5 s behind) passes it by the bound: about 7 s of the
+    // left side and 5 s of the right at 200 readings/s, not the 20 s seen.
+    let job = session.job(pairs).unwrap();
+    assert!((1..3_000).contains(&job.state_rows), "the interval join keeps only rows a partner can still reach: {}", job.state_rows);
+}
