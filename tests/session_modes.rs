@@ -145,6 +145,30 @@ fn state_ttl_forgets_idle_groups() {
     assert_eq!(put(&mut session, 16_500, "b"), ["-Ub,1", "+Ub,2"]);
 }
 
+/// A regular join's rows live `table.exec.state.ttl` after they were written: a partner that
+/// comes later finds nothing (and an outer row's padding stays), as with Flink's state TTL.
+#[test]
+fn state_ttl_expires_regular_join_rows() {
+    let mut session = Session::empty();
+    for (name, stream) in [("l", "ls"), ("r", "rs")] {
+        session.execute(&format!("CREATE TABLE {name} (k STRING, v INT) WITH ('connector' = 'kinesis', 'stream' = '{stream}', 'format' = 'json')"), 0).unwrap();
+    }
+    session.execute("SET 'table.exec.state.ttl' = '10 s'", 0).unwrap();
+    let Some(Outcome::Query { job, .. }) = session.execute("SELECT l.k, l.v, r.v FROM l LEFT JOIN r ON l.k = r.k", 0).unwrap().pop() else { panic!() };
+    let put = |session: &mut Session, at: i64, stream: &str, k: &str, v: i64| {
+        session.set_now(at);
+        session.put_record(stream, k, format!("{{\"k\": \"{k}\", \"v\": {v}}}").into_bytes()).unwrap();
+        session.advance(at);
+        session.take_changes(job).into_iter().map(|c| format!("{}{}", c.kind.short(), c.row.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))).collect::<Vec<_>>()
+    };
+    assert_eq!(put(&mut session, 1_000, "ls", "a", 1), ["+Ia,1,NULL"]);
+    assert_eq!(put(&mut session, 5_000, "rs", "a", 2), ["-Da,1,NULL", "+Ia,1,2"]);
+    // The left row was written at 5 s (its partner count changed): at 16 s it is gone.
+    assert_eq!(put(&mut session, 16_000, "rs", "a", 3), Vec::<String>::new());
+    assert_eq!(put(&mut session, 17_000, "ls", "a", 4), ["+Ia,4,3"]);
+    assert!(session.job(job).unwrap().state_rows <= 2);
+}
+
 /// Many short-lived keys do not grow the state: expired groups are compacted away, and the
 /// live ones keep their counts across the compaction.
 #[test]

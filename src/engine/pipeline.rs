@@ -323,7 +323,7 @@ impl Pipeline {
 
     /// `table.exec.state.ttl` for the operators that keep keyed state (`None`: forever).
     pub fn set_state_ttl(&mut self, ttl_ms: Option<i64>) {
-        self.root.for_each_operator(&mut |op| op.set_state_ttl(ttl_ms), &mut |_| {});
+        self.root.for_each_operator(&mut |op| op.set_state_ttl(ttl_ms), &mut |op| op.set_state_ttl(ttl_ms));
     }
 
     /// The clock moved without new records: fires the processing-time windows that ended.

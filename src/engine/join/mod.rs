@@ -62,6 +62,9 @@ pub trait TwoInputOperator {
 
     fn set_now(&mut self, _now_ms: i64) {}
 
+    /// `table.exec.state.ttl`: kept rows not written for this long (processing time) are gone.
+    fn set_state_ttl(&mut self, _ttl_ms: Option<i64>) {}
+
     fn late_records(&self) -> Vec<LateRecord> {
         Vec::new()
     }

@@ -15,10 +15,12 @@ use crate::engine::operator::OperatorMetrics;
 use crate::plan::logical::{Join, JoinKind};
 use crate::types::{Batch, DataType, RowKind, Value};
 
-/// A row held by one side (each copy on its own), with (outer side) its number of partners.
+/// A row held by one side (each copy on its own), with (outer side) its number of partners and
+/// when it was last written (for `table.exec.state.ttl`).
 struct Kept {
     row: Vec<Value>,
     partners: u32,
+    written: i64,
 }
 
 /// One side's rows per key id (rows with a NULL key under [`NULL_KEY`]: they match nothing but
@@ -35,6 +37,10 @@ pub struct RegularJoin {
     inputs: TwoInputs,
     output: JoinOutput,
     metrics: OperatorMetrics,
+    now: i64,
+    /// `table.exec.state.ttl`, and when expired rows are next swept out of every key.
+    ttl: Option<i64>,
+    next_sweep: i64,
 }
 
 impl RegularJoin {
@@ -48,6 +54,24 @@ impl RegularJoin {
             state: [SideState::new(), SideState::new()],
             inputs: TwoInputs::default(),
             metrics: OperatorMetrics::default(),
+            now: 0,
+            ttl: None,
+            next_sweep: i64::MIN,
+        }
+    }
+
+    /// Drops `key`'s rows on both sides whose time to live has passed: as in Flink, expired
+    /// state is gone without a trace (an outer row's padding is not retracted).
+    fn expire(&mut self, key: u32) {
+        let Some(ttl) = self.ttl else { return };
+        let now = self.now;
+        for state in &mut self.state {
+            if let Some(kept) = state.get_mut(&key) {
+                kept.retain(|k| k.written.saturating_add(ttl) > now);
+                if kept.is_empty() {
+                    state.remove(&key);
+                }
+            }
         }
     }
 
@@ -67,8 +91,10 @@ impl RegularJoin {
     }
 
     fn set_partners(&mut self, side: usize, key: u32, j: usize, partners: u32) {
+        let now = self.now;
         if let Some(k) = self.state[side].get_mut(&key).and_then(|kept| kept.get_mut(j)) {
             k.partners = partners;
+            k.written = now;
         }
     }
 
@@ -82,6 +108,7 @@ impl RegularJoin {
         let row = batch.row(i, &self.types[s]);
         let (key, null_key) = self.keys.key(side, batch, i);
         let key = if null_key { NULL_KEY } else { key };
+        self.expire(key);
         // The other side's rows this one joins with: (index in the key's list, row, partners).
         let associated: Vec<(usize, Vec<Value>, u32)> = match self.state[o].get(&key).filter(|_| !null_key) {
             Some(kept) => {
@@ -95,7 +122,7 @@ impl RegularJoin {
         if kind.is_accumulate() {
             if input_outer && count == 0 {
                 self.emit(RowKind::Insert, side, Some(&row), None, watermark);
-                add(&mut self.state[s], key, row, 0);
+                add(&mut self.state[s], key, row, 0, self.now);
                 return Ok(());
             }
             if other_outer {
@@ -110,7 +137,7 @@ impl RegularJoin {
             for (_, other, _) in &associated {
                 self.emit(out_kind, side, Some(&row), Some(other), watermark);
             }
-            add(&mut self.state[s], key, row, if input_outer { count } else { 0 });
+            add(&mut self.state[s], key, row, if input_outer { count } else { 0 }, self.now);
         } else {
             retract(&mut self.state[s], key, &row);
             if count == 0 {
@@ -136,8 +163,8 @@ impl RegularJoin {
     }
 }
 
-fn add(state: &mut SideState, key: u32, row: Vec<Value>, partners: u32) {
-    state.entry(key).or_default().push(Kept { row, partners });
+fn add(state: &mut SideState, key: u32, row: Vec<Value>, partners: u32, now: i64) {
+    state.entry(key).or_default().push(Kept { row, partners, written: now });
 }
 
 /// Removes one copy of `row`. The retracted row was kept before (a changelog retracts only
@@ -184,5 +211,20 @@ impl TwoInputOperator for RegularJoin {
 
     fn set_now(&mut self, now_ms: i64) {
         self.condition.set_now(now_ms);
+        self.now = now_ms;
+        // Keys nobody reads again would keep their expired rows: sweep them now and then.
+        if let Some(ttl) = self.ttl {
+            if now_ms >= self.next_sweep {
+                self.next_sweep = now_ms.saturating_add((ttl / 4).max(1_000));
+                let keys: Vec<u32> = self.state.iter().flat_map(|s| s.keys().copied()).collect();
+                for key in keys {
+                    self.expire(key);
+                }
+            }
+        }
+    }
+
+    fn set_state_ttl(&mut self, ttl_ms: Option<i64>) {
+        self.ttl = ttl_ms;
     }
 }
