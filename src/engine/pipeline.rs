@@ -98,7 +98,7 @@ impl Stage {
                         let mut rows = Vec::new();
                         stage.push(input, batch.clone(), &mut rows)?;
                         for b in rows {
-                            join.process(side, b, &mut joined)?;
+                            join.process(side, b);
                         }
                     }
                 }
@@ -131,7 +131,7 @@ impl Stage {
                     let mut rows = Vec::new();
                     side_watermarks[k] = stage.advance(watermarks, &mut rows)?;
                     for b in rows {
-                        join.process(side, b, &mut joined)?;
+                        join.process(side, b);
                     }
                 }
                 join.flush(&mut joined)?;

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use hashbrown::HashMap;
 
-use super::{Condition, JoinKeys, JoinOutput, Side, TwoInputOperator, TwoInputs};
+use super::{Condition, JoinIo, JoinKeys, Side, TwoInputOperator};
 use crate::engine::eval::EvalError;
 use crate::engine::operator::OperatorMetrics;
 use crate::engine::watermark::{END_OF_INPUT, NO_WATERMARK};
@@ -47,9 +47,7 @@ pub struct IntervalJoin {
     expiration: [i64; 2],
     states: HashMap<u32, KeyState>,
     timers: BTreeSet<(i64, u32)>,
-    inputs: TwoInputs,
-    output: JoinOutput,
-    metrics: OperatorMetrics,
+    io: JoinIo,
 }
 
 impl IntervalJoin {
@@ -61,15 +59,13 @@ impl IntervalJoin {
             kind: join.kind,
             keys: JoinKeys::new(join, &left_types),
             condition: Condition::new(join, &left_types, &right_types),
-            output: JoinOutput::new(&left_types, &right_types),
+            io: JoinIo::new(&left_types, &right_types),
             types: [left_types, right_types],
             time_columns: [left_time, right_time],
             relative: [-lower, upper],
             expiration: [0, 0],
             states: HashMap::new(),
             timers: BTreeSet::new(),
-            inputs: TwoInputs::default(),
-            metrics: OperatorMetrics::default(),
         }
     }
 
@@ -91,7 +87,7 @@ impl IntervalJoin {
 
     fn emit(&mut self, side: usize, row: &[Value], other: Option<&[Value]>, arrival: i64) {
         let (l, r) = if side == 0 { (Some(row), other) } else { (other, Some(row)) };
-        self.output.push(RowKind::Insert, l, r, arrival);
+        self.io.output.push(RowKind::Insert, l, r, arrival);
     }
 
     /// Fires the clean-up timers due at watermark `wm`.
@@ -139,7 +135,7 @@ impl IntervalJoin {
         }
     }
 
-    fn join_row(&mut self, side: Side, batch: &Batch, i: usize, wm: i64) -> Result<(), EvalError> {
+    fn join_one(&mut self, side: Side, batch: &Batch, i: usize, wm: i64) -> Result<(), EvalError> {
         self.fire_timers(wm);
         let s = side.index();
         let o = 1 - s;
@@ -178,7 +174,7 @@ impl IntervalJoin {
                     for (other, other_joined) in rows.iter_mut() {
                         if m.next().unwrap_or(true) {
                             let (l, r) = (l.or(Some(other)), r.or(Some(other)));
-                            self.output.push(RowKind::Insert, l.map(Vec::as_slice), r.map(Vec::as_slice), arrival);
+                            self.io.output.push(RowKind::Insert, l.map(Vec::as_slice), r.map(Vec::as_slice), arrival);
                             emitted = true;
                             *other_joined = true;
                         }
@@ -235,27 +231,21 @@ impl TwoInputOperator for IntervalJoin {
         format!("IntervalJoin({}, leftLowerBound={}, leftUpperBound={})", self.kind.sql(), -self.relative[0], self.relative[1])
     }
 
-    fn process(&mut self, side: Side, batch: Batch, _out: &mut Vec<Batch>) -> Result<(), EvalError> {
-        self.metrics.records_in += batch.len() as u64;
-        self.inputs.push(side, batch);
+    fn io(&mut self) -> &mut JoinIo {
+        &mut self.io
+    }
+
+    fn join_row(&mut self, side: Side, batch: &Batch, i: usize, wm: i64) -> Result<(), EvalError> {
+        self.join_one(side, batch, i, wm)
+    }
+
+    fn fire(&mut self, wm: i64) -> Result<(), EvalError> {
+        self.fire_timers(wm);
         Ok(())
     }
 
-    fn flush(&mut self, out: &mut Vec<Batch>) -> Result<(), EvalError> {
-        let mut inputs = std::mem::take(&mut self.inputs);
-        let result = inputs.drain(|side, batch, i, wm| self.join_row(side, batch, i, wm));
-        self.inputs = inputs;
-        result?;
-        self.output.emit(&mut self.metrics, out);
-        Ok(())
-    }
 
-    fn on_watermarks(&mut self, left: i64, right: i64, out: &mut Vec<Batch>) -> Result<(), EvalError> {
-        self.inputs.advance(left, right);
-        self.fire_timers(self.inputs.combined());
-        self.output.emit(&mut self.metrics, out);
-        Ok(())
-    }
+
 
     fn output_watermark(&self, combined: i64) -> i64 {
         if combined == NO_WATERMARK || combined == END_OF_INPUT {
@@ -267,7 +257,7 @@ impl TwoInputOperator for IntervalJoin {
 
     fn metrics(&self) -> OperatorMetrics {
         let rows: usize = self.states.values().flat_map(|s| s.caches.iter()).flat_map(|c| c.values()).map(Vec::len).sum();
-        OperatorMetrics { state_rows: rows as u64, ..self.metrics.clone() }
+        OperatorMetrics { state_rows: rows as u64, ..self.io.metrics.clone() }
     }
 
     fn set_now(&mut self, now_ms: i64) {

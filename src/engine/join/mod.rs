@@ -44,14 +44,43 @@ impl Side {
 pub trait TwoInputOperator {
     fn name(&self) -> String;
 
-    /// Takes a batch of one input (processed at the next [`Self::flush`]).
-    fn process(&mut self, side: Side, batch: Batch, out: &mut Vec<Batch>) -> Result<(), EvalError>;
+    /// The buffers every join has: pending input rows, built output, metrics.
+    fn io(&mut self) -> &mut JoinIo;
 
-    /// Processes what [`Self::process`] took, both inputs' rows in arrival order.
-    fn flush(&mut self, out: &mut Vec<Batch>) -> Result<(), EvalError>;
+    /// Joins one input row, `side`'s row `i` of `batch`, arriving under combined watermark `wm`.
+    fn join_row(&mut self, side: Side, batch: &Batch, i: usize, wm: i64) -> Result<(), EvalError>;
+
+    /// The combined watermark reached `wm`: fire (and forget) what it makes due.
+    fn fire(&mut self, _wm: i64) -> Result<(), EvalError> {
+        Ok(())
+    }
+
+    /// Takes a batch of one input (joined at the next [`Self::flush`]).
+    fn process(&mut self, side: Side, batch: Batch) {
+        let io = self.io();
+        io.metrics.records_in += batch.len() as u64;
+        io.inputs.push(side, batch);
+    }
+
+    /// Joins what [`Self::process`] took, both inputs' rows in arrival order.
+    fn flush(&mut self, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        let mut inputs = std::mem::take(&mut self.io().inputs);
+        let result = inputs.drain(|side, batch, i, wm| self.join_row(side, batch, i, wm));
+        self.io().inputs = inputs;
+        result?;
+        self.io().emit(out);
+        Ok(())
+    }
 
     /// The inputs' watermarks moved on: fire what the combined watermark makes due.
-    fn on_watermarks(&mut self, left: i64, right: i64, out: &mut Vec<Batch>) -> Result<(), EvalError>;
+    fn on_watermarks(&mut self, left: i64, right: i64, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        let io = self.io();
+        io.inputs.advance(left, right);
+        let combined = io.inputs.combined();
+        self.fire(combined)?;
+        self.io().emit(out);
+        Ok(())
+    }
 
     /// The watermark the join's output has when its inputs' combined watermark is `combined`.
     fn output_watermark(&self, combined: i64) -> i64 {
@@ -67,6 +96,23 @@ pub trait TwoInputOperator {
 
     fn late_records(&self) -> Vec<LateRecord> {
         Vec::new()
+    }
+}
+
+/// What every join buffers: its inputs' pending rows, the output being built, its metrics.
+pub struct JoinIo {
+    pub inputs: TwoInputs,
+    pub output: JoinOutput,
+    pub metrics: OperatorMetrics,
+}
+
+impl JoinIo {
+    pub fn new(left_types: &[DataType], right_types: &[DataType]) -> Self {
+        JoinIo { inputs: TwoInputs::default(), output: JoinOutput::new(left_types, right_types), metrics: OperatorMetrics::default() }
+    }
+
+    fn emit(&mut self, out: &mut Vec<Batch>) {
+        self.output.emit(&mut self.metrics, out);
     }
 }
 

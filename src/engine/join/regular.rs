@@ -9,7 +9,7 @@
 
 use hashbrown::HashMap;
 
-use super::{Condition, JoinKeys, JoinOutput, Side, TwoInputOperator, TwoInputs};
+use super::{Condition, JoinIo, JoinKeys, Side, TwoInputOperator};
 use crate::engine::eval::EvalError;
 use crate::engine::operator::OperatorMetrics;
 use crate::plan::logical::{Join, JoinKind};
@@ -34,9 +34,7 @@ pub struct RegularJoin {
     condition: Condition,
     types: [Vec<DataType>; 2],
     state: [SideState; 2],
-    inputs: TwoInputs,
-    output: JoinOutput,
-    metrics: OperatorMetrics,
+    io: JoinIo,
     now: i64,
     /// `table.exec.state.ttl`, and when expired rows are next swept out of every key.
     ttl: Option<i64>,
@@ -49,11 +47,9 @@ impl RegularJoin {
             kind: join.kind,
             keys: JoinKeys::new(join, &left_types),
             condition: Condition::new(join, &left_types, &right_types),
-            output: JoinOutput::new(&left_types, &right_types),
+            io: JoinIo::new(&left_types, &right_types),
             types: [left_types, right_types],
             state: [SideState::new(), SideState::new()],
-            inputs: TwoInputs::default(),
-            metrics: OperatorMetrics::default(),
             now: 0,
             ttl: None,
             next_sweep: i64::MIN,
@@ -87,7 +83,7 @@ impl RegularJoin {
             Side::Left => (row, other),
             Side::Right => (other, row),
         };
-        self.output.push(kind, l, r, arrival);
+        self.io.output.push(kind, l, r, arrival);
     }
 
     fn set_partners(&mut self, side: usize, key: u32, j: usize, partners: u32) {
@@ -98,7 +94,7 @@ impl RegularJoin {
         }
     }
 
-    fn join_row(&mut self, side: Side, batch: &Batch, i: usize, watermark: i64) -> Result<(), EvalError> {
+    fn join_one(&mut self, side: Side, batch: &Batch, i: usize, watermark: i64) -> Result<(), EvalError> {
         let other_side = match side {
             Side::Left => Side::Right,
             Side::Right => Side::Left,
@@ -184,29 +180,20 @@ impl TwoInputOperator for RegularJoin {
         format!("Join({})", self.kind.sql())
     }
 
-    fn process(&mut self, side: Side, batch: Batch, _out: &mut Vec<Batch>) -> Result<(), EvalError> {
-        self.metrics.records_in += batch.len() as u64;
-        self.inputs.push(side, batch);
-        Ok(())
+    fn io(&mut self) -> &mut JoinIo {
+        &mut self.io
     }
 
-    fn flush(&mut self, out: &mut Vec<Batch>) -> Result<(), EvalError> {
-        let mut inputs = std::mem::take(&mut self.inputs);
-        let result = inputs.drain(|side, batch, i, wm| self.join_row(side, batch, i, wm));
-        self.inputs = inputs;
-        result?;
-        self.output.emit(&mut self.metrics, out);
-        Ok(())
+    fn join_row(&mut self, side: Side, batch: &Batch, i: usize, wm: i64) -> Result<(), EvalError> {
+        self.join_one(side, batch, i, wm)
     }
 
-    fn on_watermarks(&mut self, left: i64, right: i64, _out: &mut Vec<Batch>) -> Result<(), EvalError> {
-        self.inputs.advance(left, right);
-        Ok(())
-    }
+
+
 
     fn metrics(&self) -> OperatorMetrics {
         let rows: usize = self.state.iter().flat_map(|s| s.values()).map(Vec::len).sum();
-        OperatorMetrics { state_rows: rows as u64, ..self.metrics.clone() }
+        OperatorMetrics { state_rows: rows as u64, ..self.io.metrics.clone() }
     }
 
     fn set_now(&mut self, now_ms: i64) {

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use hashbrown::HashMap;
 
-use super::{Condition, JoinKeys, JoinOutput, Side, TwoInputOperator, TwoInputs};
+use super::{Condition, JoinIo, JoinKeys, Side, TwoInputOperator};
 use crate::engine::eval::EvalError;
 use crate::engine::operator::{LateRecord, OperatorMetrics, LATE_RECORDS_KEPT};
 use crate::plan::logical::{Join, JoinKind, JoinStrategy};
@@ -30,9 +30,7 @@ pub struct WindowJoin {
     end_columns: [usize; 2],
     /// Open windows by their end, then by key id.
     windows: BTreeMap<i64, HashMap<u32, WindowRows>>,
-    inputs: TwoInputs,
-    output: JoinOutput,
-    metrics: OperatorMetrics,
+    io: JoinIo,
     late: VecDeque<LateRecord>,
 }
 
@@ -45,18 +43,16 @@ impl WindowJoin {
             kind: join.kind,
             keys: JoinKeys::new(join, &left_types),
             condition: Condition::new(join, &left_types, &right_types),
-            output: JoinOutput::new(&left_types, &right_types),
+            io: JoinIo::new(&left_types, &right_types),
             types: [left_types, right_types],
             end_columns: [left_end, right_end],
             windows: BTreeMap::new(),
-            inputs: TwoInputs::default(),
-            metrics: OperatorMetrics::default(),
             late: VecDeque::new(),
         }
     }
 
     /// Joins and forgets every window whose end the watermark `wm` has passed.
-    fn fire(&mut self, wm: i64) -> Result<(), EvalError> {
+    fn fire_windows(&mut self, wm: i64) -> Result<(), EvalError> {
         while let Some(entry) = self.windows.first_entry() {
             if *entry.key() - 1 > wm {
                 break;
@@ -86,12 +82,12 @@ impl WindowJoin {
                     let mut any = false;
                     for (l, left_row) in left.iter().enumerate() {
                         if matched[l][r] {
-                            self.output.push(RowKind::Insert, Some(left_row), Some(right_row), wm);
+                            self.io.output.push(RowKind::Insert, Some(left_row), Some(right_row), wm);
                             any = true;
                         }
                     }
                     if !any {
-                        self.output.push(RowKind::Insert, None, Some(right_row), wm);
+                        self.io.output.push(RowKind::Insert, None, Some(right_row), wm);
                     }
                 }
             }
@@ -101,19 +97,19 @@ impl WindowJoin {
                     let mut any = false;
                     for (r, right_row) in right.iter().enumerate() {
                         if matched[l][r] {
-                            self.output.push(RowKind::Insert, Some(left_row), Some(right_row), wm);
+                            self.io.output.push(RowKind::Insert, Some(left_row), Some(right_row), wm);
                             any = true;
                             right_joined[r] = true;
                         }
                     }
                     if !any && left_outer {
-                        self.output.push(RowKind::Insert, Some(left_row), None, wm);
+                        self.io.output.push(RowKind::Insert, Some(left_row), None, wm);
                     }
                 }
                 if right_outer {
                     for (r, right_row) in right.iter().enumerate() {
                         if !right_joined[r] {
-                            self.output.push(RowKind::Insert, None, Some(right_row), wm);
+                            self.io.output.push(RowKind::Insert, None, Some(right_row), wm);
                         }
                     }
                 }
@@ -122,8 +118,8 @@ impl WindowJoin {
         Ok(())
     }
 
-    fn join_row(&mut self, side: Side, batch: &Batch, i: usize, wm: i64) -> Result<(), EvalError> {
-        self.fire(wm)?;
+    fn join_one(&mut self, side: Side, batch: &Batch, i: usize, wm: i64) -> Result<(), EvalError> {
+        self.fire_windows(wm)?;
         let s = side.index();
         let ColumnData::Int(ends) = &batch.columns[self.end_columns[s]].data else {
             return Err(EvalError("a window join's window_end is not a timestamp".into()));
@@ -131,7 +127,7 @@ impl WindowJoin {
         let end = ends[i];
         let row = batch.row(i, &self.types[s]);
         if end - 1 <= wm {
-            self.metrics.late_records_dropped += 1;
+            self.io.metrics.late_records_dropped += 1;
             if self.late.len() == LATE_RECORDS_KEPT {
                 self.late.pop_front();
             }
@@ -151,31 +147,24 @@ impl TwoInputOperator for WindowJoin {
         format!("WindowJoin({})", self.kind.sql())
     }
 
-    fn process(&mut self, side: Side, batch: Batch, _out: &mut Vec<Batch>) -> Result<(), EvalError> {
-        self.metrics.records_in += batch.len() as u64;
-        self.inputs.push(side, batch);
-        Ok(())
+    fn io(&mut self) -> &mut JoinIo {
+        &mut self.io
     }
 
-    fn flush(&mut self, out: &mut Vec<Batch>) -> Result<(), EvalError> {
-        let mut inputs = std::mem::take(&mut self.inputs);
-        let result = inputs.drain(|side, batch, i, wm| self.join_row(side, batch, i, wm));
-        self.inputs = inputs;
-        result?;
-        self.output.emit(&mut self.metrics, out);
-        Ok(())
+    fn join_row(&mut self, side: Side, batch: &Batch, i: usize, wm: i64) -> Result<(), EvalError> {
+        self.join_one(side, batch, i, wm)
     }
 
-    fn on_watermarks(&mut self, left: i64, right: i64, out: &mut Vec<Batch>) -> Result<(), EvalError> {
-        self.inputs.advance(left, right);
-        self.fire(self.inputs.combined())?;
-        self.output.emit(&mut self.metrics, out);
-        Ok(())
+    fn fire(&mut self, wm: i64) -> Result<(), EvalError> {
+        self.fire_windows(wm)
     }
+
+
+
 
     fn metrics(&self) -> OperatorMetrics {
         let rows: usize = self.windows.values().flat_map(|w| w.values()).map(|r| r.sides[0].len() + r.sides[1].len()).sum();
-        OperatorMetrics { state_rows: rows as u64, ..self.metrics.clone() }
+        OperatorMetrics { state_rows: rows as u64, ..self.io.metrics.clone() }
     }
 
     fn set_now(&mut self, now_ms: i64) {
