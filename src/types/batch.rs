@@ -394,6 +394,14 @@ impl BatchBuilder {
         self.kinds.push(kind);
         self.watermarks.push(arrival_watermark);
     }
+    /// Pushes a row given as values in order (no intermediate row to build).
+    pub fn push_values<'a>(&mut self, kind: RowKind, values: impl Iterator<Item = &'a Value>, arrival_watermark: i64) {
+        for (c, v) in self.columns.iter_mut().zip(values) {
+            c.push(v);
+        }
+        self.kinds.push(kind);
+        self.watermarks.push(arrival_watermark);
+    }
     pub fn is_empty(&self) -> bool {
         self.kinds.is_empty()
     }

@@ -250,24 +250,22 @@ pub struct JoinOutput {
     types: Vec<DataType>,
     widths: [usize; 2],
     builder: BatchBuilder,
-    row: Vec<Value>,
 }
 
 impl JoinOutput {
     pub fn new(left_types: &[DataType], right_types: &[DataType]) -> Self {
         let types = [left_types, right_types].concat();
-        JoinOutput { builder: BatchBuilder::new(&types), types, widths: [left_types.len(), right_types.len()], row: Vec::new() }
+        JoinOutput { builder: BatchBuilder::new(&types), types, widths: [left_types.len(), right_types.len()] }
     }
 
-    pub fn push(&mut self, kind: RowKind, left: Option<&[Value]>, right: Option<&[Value]>, arrival: i64) {
-        self.row.clear();
-        for (side, width) in [(left, self.widths[0]), (right, self.widths[1])] {
-            match side {
-                Some(values) => self.row.extend(values.iter().cloned()),
-                None => self.row.extend(std::iter::repeat_n(Value::Null, width)),
-            }
-        }
-        self.builder.push(kind, &self.row, arrival);
+    pub fn push<'a>(&mut self, kind: RowKind, left: Option<&'a [Value]>, right: Option<&'a [Value]>, arrival: i64) {
+        const NULL: Value = Value::Null;
+        // A missing side is as many NULLs as it has columns.
+        let side = |values: Option<&'a [Value]>, width: usize| {
+            values.into_iter().flatten().chain(std::iter::repeat_n(&NULL, if values.is_none() { width } else { 0 }))
+        };
+        let (l, r) = (side(left, self.widths[0]), side(right, self.widths[1]));
+        self.builder.push_values(kind, l.chain(r), arrival);
     }
 
     /// The rows built so far, handed on (and counted) if there are any.
