@@ -353,3 +353,15 @@ fn top_n_over_an_updating_aggregate_matches_flink() {
 fn top_n_over_an_updating_aggregate_without_row_number_matches_flink() {
     check_case("topn_over_group_by_no_rownum");
 }
+
+/// `x IN (SELECT …)` as a semi-join: a reading comes out once its sensor has a partner.
+#[test]
+fn in_subquery_matches_flink() {
+    check_case("in_subquery_semi");
+}
+
+/// `x NOT IN (SELECT …)` as an anti-join: a reading comes out, and goes when a partner comes.
+#[test]
+fn not_in_subquery_matches_flink() {
+    check_case("not_in_subquery_anti");
+}

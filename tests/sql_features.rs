@@ -310,6 +310,14 @@ fn join_errors_name_the_problem() {
     assert!(err.contains("USING") && err.contains("ON l.id = r.id"), "{err}");
     let err = rejected(&records(), "SELECT a.status FROM sensor_data a JOIN sensor_data b ON sensor_id = sensor_id;");
     assert!(err.contains("`sensor_id` is ambiguous") && err.contains("qualify"), "{err}");
+    let err = rejected(&records(), "SELECT status FROM sensor_data WHERE sensor_id IN (SELECT sensor_id, status FROM sensor_data);");
+    assert!(err.contains("must return one column, not 2"), "{err}");
+    let err = rejected(&records(), "SELECT status FROM sensor_data WHERE sensor_id + 1 IN (SELECT sensor_id FROM sensor_data);");
+    assert!(err.contains("must compare a column"), "{err}");
+    let err = rejected(&records(), "SELECT status FROM sensor_data WHERE status IN (SELECT sensor_id FROM sensor_data);");
+    assert!(err.contains("types must match"), "{err}");
+    let err = rejected(&records(), "SELECT status FROM sensor_data s WHERE EXISTS (SELECT 1 FROM sensor_data t WHERE t.sensor_id = s.sensor_id);");
+    assert!(err.contains("EXISTS") && err.contains("IN (SELECT"), "{err}");
     let err = rejected(&records(), "SELECT a.status FROM sensor_data a JOIN sensor_data b ON a.sensor_id = c.sensor_id;");
     assert!(err.contains("`c` is not in the FROM clause"), "{err}");
     // A regular join materializes time attributes: no window over its result, as in Flink.

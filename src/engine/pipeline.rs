@@ -609,7 +609,9 @@ pub fn is_updating(plan: &Plan) -> bool {
         // A regular join's result updates when an input does or a side is outer (a padded row
         // is retracted once a partner arrives); interval and window joins only append.
         Node::Join { left, right, join } => match join.strategy {
-            JoinStrategy::Regular => join.kind != JoinKind::Inner || is_updating(left) || is_updating(right),
+            // A semi-join's row, once out, stays unless an input retracts; an anti-join's goes
+            // when a partner comes.
+            JoinStrategy::Regular => !matches!(join.kind, JoinKind::Inner | JoinKind::Semi) || is_updating(left) || is_updating(right),
             _ => false,
         },
     }

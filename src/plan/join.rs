@@ -74,9 +74,38 @@ pub fn plan_join(left: Plan, right: Plan, kind: JoinKind, condition: Option<Expr
             .collect()
     };
     let mut fields = side(&left.schema.fields, kind.right_outer());
-    fields.extend(side(&right.schema.fields, kind.left_outer()));
+    if !kind.left_only() {
+        fields.extend(side(&right.schema.fields, kind.left_outer()));
+    }
     let join = Join { kind, left_keys, right_keys, condition, strategy };
     Ok(Plan { schema: Schema { fields }, node: Node::Join { left: Box::new(left), right: Box::new(right), join } })
+}
+
+/// `x [NOT] IN (SELECT c …)`: a semi- (anti-) join of `left` with the subquery `right` on
+/// left column `column` = the subquery's only column. The left's rows come out unchanged, so a
+/// WHERE's other conditions still read the same columns.
+pub fn plan_in_subquery(left: Plan, right: Plan, column: usize, negated: bool, location: Location) -> Result<Plan, SqlError> {
+    if right.schema.len() != 1 {
+        return Err(SqlError::new(format!("the subquery of IN must return one column, not {}", right.schema.len())).at(location));
+    }
+    let split = left.schema.len();
+    let condition = Expr {
+        ty: crate::types::SqlType::nullable(DataType::Boolean),
+        kind: ExprKind::Binary {
+            op: BinaryOp::Eq,
+            left: Box::new(Expr::column(column, left.schema.fields[column].ty.clone())),
+            right: Box::new(Expr::column(split, right.schema.fields[0].ty.clone())),
+        },
+    };
+    if equi_key(&condition, split, &left.schema, &right.schema).is_none() {
+        return Err(SqlError::new(format!(
+            "IN compares `{}` ({}) with a subquery column of type {}: their types must match",
+            left.schema.fields[column].name, left.schema.fields[column].ty, right.schema.fields[0].ty
+        ))
+        .at(location)
+        .hint("CAST one side to the other's type"));
+    }
+    plan_join(left, right, if negated { JoinKind::Anti } else { JoinKind::Semi }, Some(condition), location)
 }
 
 fn split_and(e: Expr, out: &mut Vec<Expr>) {

@@ -86,6 +86,10 @@ pub enum JoinKind {
     Left,
     Right,
     Full,
+    /// `WHERE x IN (SELECT …)`: the left rows that have a partner; only the left's columns.
+    Semi,
+    /// `WHERE x NOT IN (SELECT …)`: the left rows that have none.
+    Anti,
 }
 
 impl JoinKind {
@@ -95,12 +99,18 @@ impl JoinKind {
     pub fn right_outer(self) -> bool {
         matches!(self, JoinKind::Right | JoinKind::Full)
     }
+    /// Whether only the left's columns come out.
+    pub fn left_only(self) -> bool {
+        matches!(self, JoinKind::Semi | JoinKind::Anti)
+    }
     pub fn sql(self) -> &'static str {
         match self {
             JoinKind::Inner => "InnerJoin",
             JoinKind::Left => "LeftOuterJoin",
             JoinKind::Right => "RightOuterJoin",
             JoinKind::Full => "FullOuterJoin",
+            JoinKind::Semi => "LeftSemiJoin",
+            JoinKind::Anti => "LeftAntiJoin",
         }
     }
 }

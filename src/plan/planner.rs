@@ -248,7 +248,29 @@ impl<'a> Planner<'a> {
         }
         let real_columns = input.schema.len();
 
-        if let Some(selection) = select.selection.as_ref().filter(|_| !comma_join) {
+        // `x [NOT] IN (SELECT …)` conditions of the WHERE become semi- and anti-joins.
+        let mut selection = select.selection.clone().filter(|_| !comma_join);
+        if let Some(w) = selection.take() {
+            let mut rest = Vec::new();
+            for c in split_ast_and(w) {
+                match c {
+                    ast::Expr::In { ref expr, target: ast::InTarget::Subquery(ref subquery), negated, .. } => {
+                        let bound = Binder::new(&scope).bind(expr)?;
+                        let column = bound.as_column().filter(|c| *c < input.schema.len()).ok_or_else(|| {
+                            SqlError::new("IN (SELECT …) must compare a column of the FROM clause").at(at(&c)).hint("compute the value in a subquery in FROM first")
+                        })?;
+                        let right = self.plan_subquery(subquery)?;
+                        input = join::plan_in_subquery(input, right, column, negated, at(&c))?;
+                    }
+                    ast::Expr::Exists { .. } => {
+                        return Err(SqlError::new("EXISTS subqueries are not supported yet").at(at(&c)).hint("write it as x IN (SELECT y FROM … WHERE …)"))
+                    }
+                    other => rest.push(other),
+                }
+            }
+            selection = rest.into_iter().reduce(|a, b| ast::Expr::BinaryOp { left: Box::new(a), op: ast::BinaryOperator::And, right: Box::new(b) });
+        }
+        if let Some(selection) = &selection {
             let predicate = Binder::new(&scope).bind_predicate(selection, "WHERE")?;
             if reads_beyond(&predicate, real_columns) {
                 return Err(SqlError::new("filtering on window_start/window_end/window_time before the aggregation is not supported yet")
@@ -1045,6 +1067,19 @@ fn constant(e: &Expr) -> Option<crate::types::Value> {
         },
         ExprKind::Cast { arg, .. } => crate::types::cast_value(&constant(arg)?, &arg.ty.data_type, &e.ty.data_type),
         _ => None,
+    }
+}
+
+/// The top-level AND-ed conditions of a WHERE clause.
+fn split_ast_and(e: ast::Expr) -> Vec<ast::Expr> {
+    match e {
+        ast::Expr::BinaryOp { left, op: ast::BinaryOperator::And, right } => {
+            let mut all = split_ast_and(*left);
+            all.extend(split_ast_and(*right));
+            all
+        }
+        ast::Expr::Nested(inner) if matches!(*inner, ast::Expr::BinaryOp { op: ast::BinaryOperator::And, .. }) => split_ast_and(*inner),
+        other => vec![other],
     }
 }
 

@@ -47,7 +47,7 @@ impl RegularJoin {
             kind: join.kind,
             keys: JoinKeys::new(join, &left_types),
             condition: Condition::new(join, &left_types, &right_types),
-            io: JoinIo::new(&left_types, &right_types),
+            io: JoinIo::new(&left_types, if join.kind.left_only() { &[] } else { &right_types }),
             types: [left_types, right_types],
             state: [SideState::new(), SideState::new()],
             now: 0,
@@ -94,7 +94,64 @@ impl RegularJoin {
         }
     }
 
+    /// A semi- or anti-join's row (Flink's `StreamingSemiAntiJoinOperator`): a left row counts
+    /// its partners and comes out (semi) while it has some, or (anti) while it has none; a right
+    /// row changes its partners' counts, letting them in or out as a count leaves or reaches 0.
+    fn semi_anti_one(&mut self, side: Side, batch: &Batch, i: usize, watermark: i64) -> Result<(), EvalError> {
+        let semi = self.kind == JoinKind::Semi;
+        let kind = batch.kind(i);
+        let row = batch.row(i, &self.types[side.index()]);
+        let (key, null_key) = self.keys.key(side, batch, i);
+        let key = if null_key { NULL_KEY } else { key };
+        self.expire(key);
+        match side {
+            Side::Left => {
+                let partners = match self.state[1].get(&key).filter(|_| !null_key) {
+                    Some(kept) => self.condition.matches(Side::Left, &row, kept.iter().map(|k| k.row.as_slice()))?.iter().filter(|m| **m).count() as u32,
+                    None => 0,
+                };
+                if (partners > 0) == semi {
+                    self.io.output.push(kind, Some(&row), None, watermark);
+                }
+                if kind.is_accumulate() {
+                    add(&mut self.state[0], key, row, partners, self.now);
+                } else {
+                    retract(&mut self.state[0], key, &row);
+                }
+            }
+            Side::Right => {
+                if kind.is_accumulate() {
+                    add(&mut self.state[1], key, row.clone(), 0, self.now);
+                } else {
+                    retract(&mut self.state[1], key, &row);
+                }
+                let Some(kept) = self.state[0].get(&key).filter(|_| !null_key) else { return Ok(()) };
+                let matches = self.condition.matches(Side::Right, &row, kept.iter().map(|k| k.row.as_slice()))?;
+                let now = self.now;
+                let kept = self.state[0].get_mut(&key).expect("looked up above");
+                for (k, matched) in kept.iter_mut().zip(matches) {
+                    if !matched {
+                        continue;
+                    }
+                    let (before, after) = if kind.is_accumulate() { (k.partners, k.partners + 1) } else { (k.partners, k.partners.saturating_sub(1)) };
+                    k.partners = after;
+                    k.written = now;
+                    if (before == 0) != (after == 0) {
+                        // The row's side of the line changed: in for a semi-join gaining its
+                        // first partner or an anti-join losing its last, out otherwise.
+                        let enters = (after > 0) == semi;
+                        self.io.output.push(if enters { RowKind::Insert } else { RowKind::Delete }, Some(&k.row), None, watermark);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn join_one(&mut self, side: Side, batch: &Batch, i: usize, watermark: i64) -> Result<(), EvalError> {
+        if self.kind.left_only() {
+            return self.semi_anti_one(side, batch, i, watermark);
+        }
         let other_side = match side {
             Side::Left => Side::Right,
             Side::Right => Side::Left,
