@@ -22,11 +22,13 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
         if parser.parse_keyword(Keyword::TABLE) {
             return Ok(Some(Statement::CreateTable(parse_create_table(parser, temporary)?)));
         }
-        // Give back CREATE [TEMPORARY] for sqlparser (CREATE VIEW, …).
+        // Give back CREATE [TEMPORARY] for sqlparser (CREATE VIEW, …). `prev_token` steps back
+        // over the keywords, not over the whitespace before them, so the index may stay past
+        // `start`; only never before it.
         for _ in 0..1 + usize::from(temporary) {
             parser.prev_token();
         }
-        debug_assert!(parser.index() <= start + 2);
+        debug_assert!(parser.index() >= start);
         return Ok(None);
     }
     if parser.parse_keyword(Keyword::SET) {
