@@ -1,15 +1,18 @@
 //! What the studio shows, as plain Rust so the page only draws what these compute: a query's
-//! changelog applied to a table, kept as it arrived, and folded into bar-chart bars; a result's
-//! rows as CSV and JSON; `%md` paragraphs as HTML; and the notes themselves with their file
-//! formats (Zeppelin `.zpln`, Flink SQL scripts) and their saved form.
+//! changelog applied to a table, kept as it arrived, and folded into charts; a result's rows
+//! as CSV and JSON; `%md` paragraphs as HTML; the editor's highlighting and completion; and the
+//! notes themselves with their file formats (Zeppelin `.zpln`, Flink SQL scripts) and their
+//! saved form.
 
 pub mod changelog;
 pub mod chart;
+pub mod completion;
 pub mod download;
+pub mod highlight;
 pub mod markdown;
 pub mod note;
 pub mod table;
 
 pub use changelog::Changelog;
-pub use chart::{Bar, BarAggregate, BarChart};
+pub use chart::{Aggregate, ChartKind, ChartSpec};
 pub use table::{ResultMode, ResultTable};

@@ -10,7 +10,7 @@ pub mod zeppelin;
 
 use serde::{Deserialize, Serialize};
 
-use super::chart::BarAggregate;
+use super::chart::{Aggregate, ChartKind};
 
 /// How a paragraph shows its result.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,17 +19,48 @@ pub enum ViewKind {
     #[default]
     Table,
     Bar,
+    Line,
+    Area,
+    Pie,
+    Scatter,
     /// Every change as it arrived: `+I`, `-U`, `+U`, `-D`.
     Changelog,
 }
 
-/// The bar chart's columns, by name (a result's column order is only known once it runs).
+impl ViewKind {
+    /// The chart this view draws, if it is a chart.
+    pub fn chart(self) -> Option<ChartKind> {
+        match self {
+            ViewKind::Bar => Some(ChartKind::Bar),
+            ViewKind::Line => Some(ChartKind::Line),
+            ViewKind::Area => Some(ChartKind::Area),
+            ViewKind::Pie => Some(ChartKind::Pie),
+            ViewKind::Scatter => Some(ChartKind::Scatter),
+            ViewKind::Table | ViewKind::Changelog => None,
+        }
+    }
+
+    pub fn of_chart(kind: ChartKind) -> Self {
+        match kind {
+            ChartKind::Bar => ViewKind::Bar,
+            ChartKind::Line => ViewKind::Line,
+            ChartKind::Area => ViewKind::Area,
+            ChartKind::Pie => ViewKind::Pie,
+            ChartKind::Scatter => ViewKind::Scatter,
+        }
+    }
+}
+
+/// A chart's columns, by name (a result's column order is only known once it runs).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChartColumns {
     pub keys: String,
     pub values: String,
     #[serde(with = "aggregate_name")]
-    pub aggregate: BarAggregate,
+    pub aggregate: Aggregate,
+    /// Zeppelin's "groups": a series per value of this column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<String>,
 }
 
 /// What a paragraph remembers besides its text.
@@ -95,15 +126,15 @@ pub fn body(text: &str) -> &str {
 mod aggregate_name {
     use serde::{Deserialize, Deserializer, Serializer};
 
-    use crate::views::chart::BarAggregate;
+    use crate::views::chart::Aggregate;
 
-    pub fn serialize<S: Serializer>(a: &BarAggregate, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(a: &Aggregate, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(a.name())
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BarAggregate, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Aggregate, D::Error> {
         let name = String::deserialize(d)?;
-        BarAggregate::from_name(&name).ok_or_else(|| serde::de::Error::custom(format!("`{name}` is not an aggregate (avg, sum, count, min, max)")))
+        Aggregate::from_name(&name).ok_or_else(|| serde::de::Error::custom(format!("`{name}` is not an aggregate (avg, sum, count, min, max)")))
     }
 }
 

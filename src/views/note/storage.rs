@@ -48,7 +48,7 @@ impl SavedNotebook {
 mod tests {
     use super::*;
     use crate::views::note::{seed, ChartColumns, ViewKind};
-    use crate::views::BarAggregate;
+    use crate::views::Aggregate;
 
     fn ids() -> impl FnMut() -> String {
         let mut n = 0;
@@ -62,7 +62,7 @@ mod tests {
     fn a_saved_notebook_reads_back_the_same() {
         let mut sensors = seed::sensors(ids());
         sensors.paragraphs[1].settings.view = ViewKind::Bar;
-        sensors.paragraphs[1].settings.chart = Some(ChartColumns { keys: "status".into(), values: "current_temperature".into(), aggregate: BarAggregate::Avg });
+        sensors.paragraphs[1].settings.chart = Some(ChartColumns { keys: "status".into(), values: "current_temperature".into(), aggregate: Aggregate::Avg, groups: None });
         sensors.paragraphs[2].settings.collapsed = true;
         let saved = SavedNotebook { version: VERSION, current: 1, notes: vec![sensors, seed::blank("Scratch", ids())] };
         assert_eq!(SavedNotebook::from_json(&saved.to_json()).unwrap(), saved);

@@ -9,7 +9,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{is_markdown, ChartColumns, NoteDoc, ParagraphDoc, ViewKind, ViewSettings};
-use crate::views::BarAggregate;
+use crate::views::Aggregate;
 
 /// The note as a `.zpln` file.
 pub fn to_zpln(note: &NoteDoc) -> String {
@@ -34,13 +34,13 @@ fn paragraph_json(p: &ParagraphDoc) -> Value {
     let md = is_markdown(&p.text);
     let s = &p.settings;
     let mut graph = Map::new();
-    graph.insert("mode".into(), json!(if s.view == ViewKind::Bar { "multiBarChart" } else { "table" }));
+    graph.insert("mode".into(), json!(zeppelin_mode(s.view)));
     graph.insert("height".into(), json!(300.0));
     graph.insert("optionOpen".into(), json!(false));
     if let Some(chart) = &s.chart {
         graph.insert("keys".into(), json!([{ "name": chart.keys, "aggr": "sum" }]));
         graph.insert("values".into(), json!([{ "name": chart.values, "aggr": chart.aggregate.name() }]));
-        graph.insert("groups".into(), json!([]));
+        graph.insert("groups".into(), json!(chart.groups.iter().map(|g| json!({ "name": g, "aggr": "sum" })).collect::<Vec<_>>()));
     }
     let mut config = json!({
         "colWidth": 12.0,
@@ -129,18 +129,18 @@ pub fn from_zpln(text: &str, file_name: &str, mut new_id: impl FnMut() -> String
 /// View settings from a paragraph's Zeppelin config; what does not fit is ignored.
 fn settings_of(config: &Value, text: &str) -> ViewSettings {
     let graph = &config["results"]["0"]["graph"];
-    let mut view = match graph["mode"].as_str() {
-        Some("multiBarChart") => ViewKind::Bar,
-        _ => ViewKind::Table,
-    };
+    let mut view = [ViewKind::Bar, ViewKind::Line, ViewKind::Area, ViewKind::Pie, ViewKind::Scatter]
+        .into_iter()
+        .find(|v| graph["mode"].as_str() == Some(zeppelin_mode(*v)))
+        .unwrap_or(ViewKind::Table);
     if config["sluice"]["view"].as_str() == Some("changelog") {
         view = ViewKind::Changelog;
     }
     let first_name = |list: &Value| list.get(0).and_then(|k| k["name"].as_str()).map(str::to_string);
     let chart = match (first_name(&graph["keys"]), first_name(&graph["values"])) {
         (Some(keys), Some(values)) => {
-            let aggregate = graph["values"][0]["aggr"].as_str().and_then(BarAggregate::from_name).unwrap_or(BarAggregate::Avg);
-            Some(ChartColumns { keys, values, aggregate })
+            let aggregate = graph["values"][0]["aggr"].as_str().and_then(Aggregate::from_name).unwrap_or(Aggregate::Avg);
+            Some(ChartColumns { keys, values, aggregate, groups: first_name(&graph["groups"]) })
         }
         _ => None,
     };
@@ -148,6 +148,18 @@ fn settings_of(config: &Value, text: &str) -> ViewSettings {
     let table_hidden = config["tableHide"].as_bool().unwrap_or(false);
     let collapsed = if is_markdown(text) { editor_hidden } else { editor_hidden && table_hidden };
     ViewSettings { view, chart, collapsed }
+}
+
+/// Zeppelin's name for a view's chart (`graph.mode`); the changelog is a table to Zeppelin.
+fn zeppelin_mode(view: ViewKind) -> &'static str {
+    match view {
+        ViewKind::Bar => "multiBarChart",
+        ViewKind::Line => "lineChart",
+        ViewKind::Area => "stackedAreaChart",
+        ViewKind::Pie => "pieChart",
+        ViewKind::Scatter => "scatterChart",
+        ViewKind::Table | ViewKind::Changelog => "table",
+    }
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -194,9 +206,11 @@ mod tests {
         note.paragraphs.insert(0, ParagraphDoc::new("paragraph_md".into(), "%md\n# Sensors"));
         note.paragraphs[0].settings.collapsed = true;
         note.paragraphs[2].settings.view = ViewKind::Bar;
-        note.paragraphs[2].settings.chart = Some(ChartColumns { keys: "status".into(), values: "current_temperature".into(), aggregate: BarAggregate::Max });
+        note.paragraphs[2].settings.chart = Some(ChartColumns { keys: "status".into(), values: "current_temperature".into(), aggregate: Aggregate::Max, groups: None });
         note.paragraphs[3].settings.view = ViewKind::Changelog;
         note.paragraphs[4].settings.collapsed = true;
+        note.paragraphs[5].settings.view = ViewKind::Scatter;
+        note.paragraphs[5].settings.chart = Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: Aggregate::Sum, groups: Some("hop_time".into()) });
         let zpln = to_zpln(&note);
         assert_eq!(from_zpln(&zpln, "x.zpln", ids()).unwrap(), note);
         // The file has Zeppelin's structure, interpreter lines kept.
@@ -205,6 +219,8 @@ mod tests {
         assert_eq!(v["paragraphs"][2]["text"], seed::WALKTHROUGH[1]);
         assert!(v["paragraphs"][2]["text"].as_str().unwrap().starts_with("%flink.ssql(type=update)\n"));
         assert_eq!(v["paragraphs"][2]["config"]["results"]["0"]["graph"]["mode"], "multiBarChart");
+        assert_eq!(v["paragraphs"][5]["config"]["results"]["0"]["graph"]["mode"], "scatterChart");
+        assert_eq!(v["paragraphs"][5]["config"]["results"]["0"]["graph"]["groups"][0]["name"], "hop_time");
         assert!(v["config"].is_object() && v["info"].is_object());
         assert_eq!(v["id"].as_str().unwrap().len(), 9);
     }
@@ -215,7 +231,7 @@ mod tests {
         let note = from_zpln(text, "a.zpln", ids()).unwrap();
         assert_eq!(note.name, "4. Streaming ETL");
         assert_eq!(note.paragraphs[0].settings.view, ViewKind::Bar);
-        assert_eq!(note.paragraphs[0].settings.chart, Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: BarAggregate::Count }));
+        assert_eq!(note.paragraphs[0].settings.chart, Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: Aggregate::Count, groups: None }));
         assert_eq!(note.paragraphs[1], ParagraphDoc::new("paragraph_1".into(), ""));
     }
 
