@@ -1,5 +1,5 @@
-//! Files in and out of the page: a download made from text through a Blob URL, and the text of
-//! a file the person picked in a file input.
+//! Files in and out of the page: a download made from text through a Blob URL or from a
+//! `data:` URL, and the text of a file the person picked in a file input.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -30,6 +30,18 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
         let _ = web_sys::Url::revoke_object_url(&url);
     })
     .forget();
+    Ok(())
+}
+
+/// Offers what `url` holds (a `data:` URL, e.g. a canvas's PNG) as a file named `file_name`.
+pub fn download_url(file_name: &str, url: &str) -> Result<(), String> {
+    let fail = |what: &str| format!("could not download {file_name}: {what}");
+    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| fail("no document"))?;
+    let anchor: web_sys::HtmlAnchorElement =
+        document.create_element("a").ok().and_then(|a| a.dyn_into().ok()).ok_or_else(|| fail("cannot create a link"))?;
+    anchor.set_href(url);
+    anchor.set_download(file_name);
+    anchor.click();
     Ok(())
 }
 

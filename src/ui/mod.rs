@@ -4,6 +4,7 @@
 
 mod app;
 mod chart;
+mod editor;
 mod files;
 mod note;
 mod notebook;

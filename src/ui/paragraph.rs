@@ -1,18 +1,21 @@
 //! One paragraph of a note: its text, the job it started, its view settings, and the bar of
 //! actions (run, stop, move, clear, collapse, remove). `%md` paragraphs render instead of
-//! running.
+//! running. The interpreter line's properties (`type`, `refreshInterval`, `template`,
+//! `parallelism`) are read when it runs.
 
-use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
 use super::output::{remove_output, set_output, with_output, with_output_mut, Output, RESULT_ROWS};
 use super::result::ResultView;
+use super::editor::Editor;
 use super::{now_ms, with_session};
 use crate::session::{Change, JobId, Outcome};
+use crate::sql::Location;
 use crate::types::RowKind;
 use crate::views::markdown;
 use crate::views::note::{is_markdown, ChartColumns, ParagraphDoc, ViewKind, ViewSettings};
-use crate::views::{BarChart, ResultMode};
+use crate::views::properties::ParagraphProperties;
+use crate::views::{ChartSpec, ResultMode};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -45,6 +48,12 @@ pub struct ParagraphState {
     pub text: RwSignal<String>,
     pub status: RwSignal<Status>,
     pub error: RwSignal<Option<String>>,
+    /// Where in the text the error is, when it has a place (the editor underlines it).
+    pub error_at: RwSignal<Option<Location>>,
+    /// The interpreter line's properties as of the last run.
+    pub properties: RwSignal<ParagraphProperties>,
+    /// When the views last redrew (ms), for `refreshInterval`.
+    last_redraw: StoredValue<f64>,
     pub messages: RwSignal<Vec<String>>,
     pub text_output: RwSignal<Option<String>>,
     pub job: RwSignal<Option<JobId>>,
@@ -57,7 +66,7 @@ pub struct ParagraphState {
     /// The chart's columns as chosen (saved by name) …
     pub chart_columns: RwSignal<Option<ChartColumns>>,
     /// … and as they apply to the current result.
-    pub chart: RwSignal<Option<BarChart>>,
+    pub chart: RwSignal<Option<ChartSpec>>,
     pub collapsed: RwSignal<bool>,
 }
 
@@ -69,6 +78,9 @@ impl ParagraphState {
             text: RwSignal::new(doc.text),
             status: RwSignal::new(Status::Ready),
             error: RwSignal::new(None),
+            error_at: RwSignal::new(None),
+            properties: RwSignal::new(ParagraphProperties::default()),
+            last_redraw: StoredValue::new(0.0),
             messages: RwSignal::new(Vec::new()),
             text_output: RwSignal::new(None),
             job: RwSignal::new(None),
@@ -118,6 +130,7 @@ impl ParagraphState {
         self.paused.set(false);
         self.job.set(None);
         self.error.set(None);
+        self.error_at.set(None);
         self.messages.set(Vec::new());
         self.text_output.set(None);
         remove_output(self.id);
@@ -127,13 +140,21 @@ impl ParagraphState {
             self.version.update(|v| *v += 1);
             return;
         }
-        let mode = match ResultMode::from_paragraph(&text) {
-            Ok(m) => m,
-            Err(e) => return self.fail(format!("1:1: {e}")),
+        let properties = match ParagraphProperties::parse(&text) {
+            Ok(p) => p,
+            Err(e) => {
+                self.error_at.set(Some(Location { line: 1, column: 1 }));
+                return self.fail(format!("1:1: {e}"));
+            }
         };
+        let mode = properties.mode;
+        self.properties.set(properties);
         let outcomes = match with_session(|s| s.execute(&text, now_ms())) {
             Ok(o) => o,
-            Err(e) => return self.fail(e.to_string()),
+            Err(e) => {
+                self.error_at.set(e.location);
+                return self.fail(e.to_string());
+            }
         };
         let mut messages = Vec::new();
         let mut status = Status::Done;
@@ -177,12 +198,13 @@ impl ParagraphState {
 
     fn set_output(&self, output: Output) {
         let types: Vec<_> = output.table.columns.iter().map(|c| c.ty.data_type.clone()).collect();
-        let mut chart = BarChart::default_for(&types);
+        let mut chart = ChartSpec::default_for(&types);
         // The saved choice wins when the result has those columns.
         if let (Some(chart), Some(chosen)) = (&mut chart, self.chart_columns.get_untracked()) {
             let position = |name: &str| output.table.columns.iter().position(|c| c.name == name);
             if let (Some(keys), Some(values)) = (position(&chosen.keys), position(&chosen.values)) {
-                *chart = BarChart { category: keys, value: values, aggregate: chosen.aggregate };
+                let group = chosen.groups.as_deref().and_then(position);
+                *chart = ChartSpec { keys, group, value: values, aggregate: chosen.aggregate };
             }
         }
         self.chart.set(chart);
@@ -190,13 +212,14 @@ impl ParagraphState {
     }
 
     /// Chart settings changed by the person: apply them and remember them by column name.
-    pub fn set_chart(&self, chart: BarChart) {
+    pub fn set_chart(&self, chart: ChartSpec) {
         let names = with_output(self.id, |o| {
             let columns = &o?.table.columns;
-            Some((columns.get(chart.category)?.name.clone(), columns.get(chart.value)?.name.clone()))
+            let groups = chart.group.and_then(|g| columns.get(g)).map(|c| c.name.clone());
+            Some((columns.get(chart.keys)?.name.clone(), columns.get(chart.value)?.name.clone(), groups))
         });
-        if let Some((keys, values)) = names {
-            self.chart_columns.set(Some(ChartColumns { keys, values, aggregate: chart.aggregate }));
+        if let Some((keys, values, groups)) = names {
+            self.chart_columns.set(Some(ChartColumns { keys, values, aggregate: chart.aggregate, groups }));
         }
         self.chart.set(Some(chart));
     }
@@ -222,10 +245,18 @@ impl ParagraphState {
 
     /// Redraws the views if changes arrived since the last redraw (and the paragraph is not
     /// paused). Called less often than [`Self::pull_changes`]: the engine keeps up in small steps,
-    /// the page redraws a few times a second.
+    /// the page redraws a few times a second — unless the paragraph sets its own
+    /// `refreshInterval`, which [`Self::pull_changes`] keeps.
     pub fn refresh_view(&self) {
+        if self.properties.with_untracked(|p| p.refresh_interval_ms.is_none()) {
+            self.redraw();
+        }
+    }
+
+    fn redraw(&self) {
         if self.dirty.get_value() && !self.paused.get_untracked() {
             self.dirty.set_value(false);
+            self.last_redraw.set_value(js_sys::Date::now());
             self.version.update(|v| *v += 1);
         }
     }
@@ -241,6 +272,11 @@ impl ParagraphState {
                 }
             });
             self.dirty.set_value(true);
+        }
+        if let Some(every) = self.properties.with_untracked(|p| p.refresh_interval_ms) {
+            if js_sys::Date::now() - self.last_redraw.get_value() >= f64::from(every) {
+                self.redraw();
+            }
         }
         if let Some(info) = info {
             if let Some(e) = info.error {
@@ -267,13 +303,6 @@ pub struct ParagraphActions {
 #[component]
 pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphActions) -> impl IntoView {
     let p = state;
-    let on_keydown = move |ev: KeyboardEvent| {
-        if ev.key() == "Enter" && (ev.shift_key() || ev.ctrl_key() || ev.meta_key()) {
-            ev.prevent_default();
-            p.run();
-        }
-    };
-    let rows = move || p.text.with(|t| t.lines().count().max(3) + 1);
     let markdown = Memo::new(move |_| p.text.with(|t| is_markdown(t)));
     let has_output = move || {
         p.version.get();
@@ -284,8 +313,10 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
         let job = p.job.get()?;
         let info = with_session(|s| s.job(job))?;
         let wm = info.watermark.map(crate::types::format_timestamp).unwrap_or_else(|| "—".into());
+        // Accepted and exported as Flink's `parallelism.default`; the page runs one task.
+        let parallelism = p.properties.with(|p| p.parallelism).map(|n| format!(" · parallelism {n}")).unwrap_or_default();
         Some(format!(
-            "job {} · {} in · {} out · {} late dropped · watermark {}",
+            "job {} · {} in · {} out · {} late dropped · watermark {}{parallelism}",
             info.id, info.records_in, info.records_out, info.late_records_dropped, wm
         ))
     };
@@ -324,16 +355,7 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
                 </span>
             </div>
             <Show when=move || !collapsed()>
-                <textarea
-                    class="editor"
-                    data-testid="editor"
-                    spellcheck="false"
-                    rows=rows
-                    placeholder="%flink.ssql\n\nSELECT * FROM sensor_data;"
-                    prop:value=move || p.text.get()
-                    on:input=move |ev| p.text.set(event_target_value(&ev))
-                    on:keydown=on_keydown
-                ></textarea>
+                <Editor text=p.text error_at=p.error_at on_run=Callback::new(move |()| p.run()) />
             </Show>
             <Show when=move || markdown.get() && p.text.with(|t| !crate::views::note::body(t).trim().is_empty())>
                 <div class="markdown" data-testid="markdown" inner_html=rendered></div>

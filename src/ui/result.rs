@@ -1,9 +1,10 @@
-//! A paragraph's result: the table (kept as its `type=` mode says), the bar chart, and the
-//! changelog as it arrived; counts of rows and changes; downloads of the rows as CSV and JSON.
+//! A paragraph's result: the table (kept as its `type=` mode says; `single` through its
+//! template), the charts, and the changelog as it arrived; counts of rows and changes;
+//! downloads of the rows as CSV and JSON and of the chart as PNG.
 
 use leptos::prelude::*;
 
-use super::chart::draw_bar_chart;
+use super::chart::{draw_chart, LegendEntry};
 use super::files;
 use super::output::with_output;
 use super::paragraph::ParagraphState;
@@ -11,8 +12,10 @@ use super::sidebar::thousands;
 use super::theme::Theme;
 use crate::session::ColumnInfo;
 use crate::types::{RowKind, Value};
+use crate::views::chart::{hit_test, Hit};
 use crate::views::note::ViewKind;
-use crate::views::{download, BarAggregate, ResultMode};
+use crate::views::properties::render_template;
+use crate::views::{download, Aggregate, ChartKind, ChartSpec, ResultMode};
 
 /// Rows the table and the changelog show (the newest).
 const SHOWN_ROWS: usize = 100;
@@ -62,10 +65,17 @@ pub fn ResultView(p: ParagraphState, file_stem: Signal<String>) -> impl IntoView
             )
         })
     };
+    // `type=single`: the newest row's first value, or its values through the paragraph's
+    // template (HTML, the template's own tags only; values escaped).
     let single = move || {
         p.version.get();
+        let template = p.properties.with(|props| props.template.clone());
         with_output(p.id, |o| {
-            o.map(|o| &o.table).filter(|t| t.mode() == ResultMode::Single).map(|t| t.single_value().map(ToString::to_string).unwrap_or_default())
+            let table = o.map(|o| &o.table).filter(|t| t.mode() == ResultMode::Single)?;
+            Some(match &template {
+                Some(template) => (true, table.single_row().map(|row| render_template(template, row)).unwrap_or_default()),
+                None => (false, table.single_value().map(ToString::to_string).unwrap_or_default()),
+            })
         })
     };
     let download_error = RwSignal::new(None::<String>);
@@ -89,7 +99,11 @@ pub fn ResultView(p: ParagraphState, file_stem: Signal<String>) -> impl IntoView
             <div class="result-bar">
                 <div class="segmented">
                     {view_button(ViewKind::Table, "Table", "view-table")}
-                    {view_button(ViewKind::Bar, "Bar chart", "view-bar")}
+                    {view_button(ViewKind::Bar, "Bar", "view-bar")}
+                    {view_button(ViewKind::Line, "Line", "view-line")}
+                    {view_button(ViewKind::Area, "Area", "view-area")}
+                    {view_button(ViewKind::Pie, "Pie", "view-pie")}
+                    {view_button(ViewKind::Scatter, "Scatter", "view-scatter")}
                     {view_button(ViewKind::Changelog, "Changelog", "view-changelog")}
                 </div>
                 <Show when=is_live>
@@ -118,10 +132,14 @@ pub fn ResultView(p: ParagraphState, file_stem: Signal<String>) -> impl IntoView
                 <div class="error small">{move || download_error.get().unwrap_or_default()}</div>
             </Show>
             {move || match (single(), p.view.get()) {
-                (Some(value), ViewKind::Table | ViewKind::Bar) => view! { <div class="single-value" data-testid="single-value">{value}</div> }.into_any(),
                 (_, ViewKind::Changelog) => view! { <ChangelogView p=p columns=Signal::derive(columns) /> }.into_any(),
+                (Some((true, html)), _) => view! { <div class="single-value templated" data-testid="single-value" inner_html=html></div> }.into_any(),
+                (Some((false, value)), _) => view! { <div class="single-value" data-testid="single-value">{value}</div> }.into_any(),
                 (None, ViewKind::Table) => view! { <ResultTableView p=p columns=Signal::derive(columns) /> }.into_any(),
-                (None, ViewKind::Bar) => view! { <BarChartView p=p columns=Signal::derive(columns) /> }.into_any(),
+                (None, view) => match view.chart() {
+                    Some(kind) => view! { <ChartView p=p kind=kind columns=Signal::derive(columns) file_stem=file_stem /> }.into_any(),
+                    None => view! { <ResultTableView p=p columns=Signal::derive(columns) /> }.into_any(),
+                },
             }}
         </div>
     }
@@ -199,10 +217,16 @@ fn ChangelogView(p: ParagraphState, columns: Signal<Vec<ColumnInfo>>) -> impl In
     }
 }
 
+/// The chart of a result, redrawn whenever the paragraph's views refresh (every view tick, or
+/// at its `refreshInterval`), with Zeppelin's settings above it, a legend beside it and a
+/// tooltip for the mark under the pointer.
 #[component]
-fn BarChartView(p: ParagraphState, columns: Signal<Vec<ColumnInfo>>) -> impl IntoView {
+fn ChartView(p: ParagraphState, kind: ChartKind, columns: Signal<Vec<ColumnInfo>>, file_stem: Signal<String>) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let problem = RwSignal::new(None::<String>);
+    let legend = RwSignal::new(Vec::<LegendEntry>::new());
+    let hits = StoredValue::new(Vec::<Hit>::new());
+    let tooltip = RwSignal::new(None::<(String, f64, f64)>);
     Effect::new(move |_| {
         p.version.get();
         let dark = Theme::dark_in_context();
@@ -212,50 +236,97 @@ fn BarChartView(p: ParagraphState, columns: Signal<Vec<ColumnInfo>>) -> impl Int
             problem.set(Some("the result has no numeric column to chart".into()));
             return;
         };
-        let bars = with_output(p.id, |o| o.map(|o| chart.bars(&o.table)).unwrap_or_default());
-        let label = columns.with_untracked(|c| {
-            format!("{}({}) by {}", chart.aggregate.name(), c.get(chart.value).map_or("", |c| &c.name), c.get(chart.category).map_or("", |c| &c.name))
-        });
-        problem.set(draw_bar_chart(&canvas, &bars, &label, dark).err());
+        let names: Vec<String> = columns.with_untracked(|c| c.iter().map(|c| c.name.clone()).collect());
+        let drawn = with_output(p.id, |o| o.map(|o| draw_chart(&canvas, kind, &chart, &o.table, &names, dark)));
+        match drawn {
+            Some(Ok(drawn)) => {
+                hits.set_value(drawn.hits);
+                if legend.with_untracked(|l| *l != drawn.legend) {
+                    legend.set(drawn.legend);
+                }
+                if problem.with_untracked(Option::is_some) {
+                    problem.set(None);
+                }
+            }
+            Some(Err(e)) => problem.set(Some(e)),
+            None => {}
+        }
     });
-    let options = move |selected: fn(&crate::views::BarChart) -> usize| {
+    let on_move = move |ev: leptos::ev::MouseEvent| {
+        let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+        let found = hits.with_value(|h| hit_test(h, x, y).map(|h| h.text.clone()));
+        tooltip.set(found.map(|text| (text, x, y)));
+    };
+    let options = move |selected: fn(&ChartSpec) -> Option<usize>| {
         columns
             .get()
             .into_iter()
             .enumerate()
             .map(|(i, c)| {
-                let is = p.chart.with(|ch| ch.as_ref().is_some_and(|ch| selected(ch) == i));
+                let is = p.chart.with(|ch| ch.as_ref().is_some_and(|ch| selected(ch) == Some(i)));
                 view! { <option value=c.name.clone() selected=is>{c.name.clone()}</option> }
             })
             .collect_view()
     };
-    let set_column = move |value: String, which: fn(&mut crate::views::BarChart, usize)| {
-        let Some(i) = columns.with_untracked(|c| c.iter().position(|c| c.name == value)) else { return };
+    let set_column = move |value: String, which: fn(&mut ChartSpec, Option<usize>)| {
+        let i = columns.with_untracked(|c| c.iter().position(|c| c.name == value));
         if let Some(mut chart) = p.chart.get_untracked() {
             which(&mut chart, i);
             p.set_chart(chart);
         }
     };
+    let png_error = RwSignal::new(None::<String>);
+    let download_png = move |_| {
+        let Some(canvas) = canvas.get_untracked() else { return };
+        let name = format!("{}-{}.png", file_stem.get_untracked(), kind.name());
+        png_error.set(canvas.to_data_url_with_type("image/png").map_err(|_| format!("could not download {name}: the canvas cannot be read")).and_then(|url| files::download_url(&name, &url)).err());
+    };
     view! {
         <div class="chart-settings">
-            <label>"Keys " <select data-testid="chart-x" on:change=move |ev| set_column(event_target_value(&ev), |c, i| c.category = i)>{move || options(|c| c.category)}</select></label>
-            <label>"Values " <select data-testid="chart-y" on:change=move |ev| set_column(event_target_value(&ev), |c, i| c.value = i)>{move || options(|c| c.value)}</select></label>
+            <label>"Keys " <select data-testid="chart-x" on:change=move |ev| set_column(event_target_value(&ev), |c, i| if let Some(i) = i { c.keys = i })>{move || options(|c| Some(c.keys))}</select></label>
+            <label>"Groups "
+                <select data-testid="chart-group" on:change=move |ev| set_column(event_target_value(&ev), |c, i| c.group = i)>
+                    <option value="" selected=move || p.chart.with(|c| c.as_ref().is_some_and(|c| c.group.is_none()))>"(none)"</option>
+                    {move || options(|c| c.group)}
+                </select>
+            </label>
+            <label>"Values " <select data-testid="chart-y" on:change=move |ev| set_column(event_target_value(&ev), |c, i| if let Some(i) = i { c.value = i })>{move || options(|c| Some(c.value))}</select></label>
             <label>"Aggregate "
                 <select data-testid="chart-aggregate" on:change=move |ev| {
-                    if let (Some(a), Some(mut chart)) = (BarAggregate::from_name(&event_target_value(&ev)), p.chart.get_untracked()) {
+                    if let (Some(a), Some(mut chart)) = (Aggregate::from_name(&event_target_value(&ev)), p.chart.get_untracked()) {
                         chart.aggregate = a;
                         p.set_chart(chart);
                     }
                 }>
-                    {BarAggregate::ALL.into_iter().map(|a| view! {
+                    {Aggregate::ALL.into_iter().map(|a| view! {
                         <option value=a.name() selected=move || p.chart.with(|c| c.as_ref().is_some_and(|c| c.aggregate == a))>{a.name()}</option>
                     }).collect_view()}
                 </select>
             </label>
+            <button class="ghost small" data-testid="download-png" title="Download the chart as a PNG image" on:click=download_png>"⤓ PNG"</button>
         </div>
-        <Show when=move || problem.with(Option::is_some)>
-            <div class="message warning">{move || problem.get().unwrap_or_default()}</div>
+        <Show when=move || problem.with(Option::is_some) || png_error.with(Option::is_some)>
+            <div class="message warning">{move || problem.get().or_else(|| png_error.get()).unwrap_or_default()}</div>
         </Show>
-        <canvas class="bar-chart" data-testid="bar-chart" node_ref=canvas></canvas>
+        <div class="chart-box">
+            <div class="chart-canvas-box">
+                <canvas class="bar-chart" data-testid=if kind == ChartKind::Bar { "bar-chart" } else { "chart" } data-kind=kind.name() node_ref=canvas
+                    on:mousemove=on_move on:mouseleave=move |_| tooltip.set(None)></canvas>
+                <Show when=move || tooltip.with(Option::is_some)>
+                    <div class="chart-tooltip" data-testid="chart-tooltip" role="tooltip"
+                        style=move || tooltip.with(|t| t.as_ref().map(|(_, x, y)| format!("left: {}px; top: {}px", x + 12.0, y + 12.0)).unwrap_or_default())>
+                        {move || tooltip.with(|t| t.as_ref().map(|(text, _, _)| text.clone()).unwrap_or_default())}
+                    </div>
+                </Show>
+            </div>
+            <ul class="chart-legend" data-testid="chart-legend">
+                <For each=move || legend.get() key=|e| (e.label.clone(), e.color.clone()) let:entry>
+                    <li data-testid="legend-item" data-label=entry.label.clone()>
+                        <span class="swatch" style=format!("background: {}", entry.color)></span>
+                        {entry.label.clone()}
+                    </li>
+                </For>
+            </ul>
+        </div>
     }
 }

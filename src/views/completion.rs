@@ -81,8 +81,7 @@ pub fn complete(text: &str, caret: usize, tables: &[TableInfo], functions: &[&st
         detail: format!("{} · {}", c.ty, table.name),
     };
     if let Some(q) = qualifier.filter(|q| *q != ".") {
-        let table = resolve_qualifier(text, &tokens, q, tables);
-        for t in table {
+        if let Some(t) = resolve_qualifier(text, &tokens, q, tables) {
             candidates.extend(t.columns.iter().filter(|c| matches(&c.name)).map(|c| column(t, c)));
         }
     } else if prefix.is_empty() {

@@ -11,6 +11,7 @@ pub mod download;
 pub mod highlight;
 pub mod markdown;
 pub mod note;
+pub mod properties;
 pub mod table;
 
 pub use changelog::Changelog;

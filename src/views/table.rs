@@ -6,9 +6,10 @@ use crate::session::{Change, ColumnInfo};
 use crate::types::{RowKind, Value};
 
 /// How a paragraph shows its result (`%flink.ssql(type=update|append|single)`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ResultMode {
     /// Rows are updated in place: `-U`/`+U` replace a row, `-D` removes it.
+    #[default]
     Update,
     /// Every change is a new row, newest last.
     Append,
@@ -29,12 +30,7 @@ impl ResultMode {
 
     /// The mode a paragraph's interpreter line asks for: `%flink.ssql(type=append)`.
     pub fn from_paragraph(text: &str) -> Result<Self, String> {
-        let Some(header) = text.trim_start().strip_prefix('%') else { return Ok(ResultMode::Update) };
-        let header = header.lines().next().unwrap_or("");
-        let Some((_, props)) = header.split_once('(') else { return Ok(ResultMode::Update) };
-        let props = props.trim_end().trim_end_matches(')');
-        let kind = props.split(',').filter_map(|p| p.split_once('=')).find(|(k, _)| k.trim() == "type").map(|(_, v)| v.trim());
-        Self::from_property(kind)
+        super::properties::ParagraphProperties::parse(text).map(|p| p.mode)
     }
 }
 
@@ -122,6 +118,11 @@ impl ResultTable {
     /// The value `single` mode shows.
     pub fn single_value(&self) -> Option<&Value> {
         self.rows.back().and_then(|r| r.first())
+    }
+
+    /// The row `single` mode shows through a template (the newest).
+    pub fn single_row(&self) -> Option<&[Value]> {
+        self.rows.back().map(Vec::as_slice)
     }
 }
 
