@@ -349,7 +349,7 @@ fn draw_scatter(c: &Canvas, spec: &ChartSpec, table: &ResultTable, value_label: 
         drawn.legend.push(LegendEntry { label: name.clone(), color: css(color) });
         for &(x, y) in points {
             let at = chart.backend_coord(&(x, y));
-            c.root.draw(&Circle::new(at, c.px(4.0), color.mix(0.85).filled())).map_err(err)?;
+            c.root.draw(&Circle::new(at, c.px(5.0), color.mix(0.85).filled())).map_err(err)?;
             let (hx, hy) = c.css(at);
             let key = match &data.x_labels {
                 Some(labels) => labels.get(x as usize).cloned().unwrap_or_default(),

@@ -78,6 +78,9 @@ pub fn ResultView(p: ParagraphState, file_stem: Signal<String>) -> impl IntoView
             })
         })
     };
+    // What the body shows, as a memo: a running query bumps `version` several times a second,
+    // and only a `single` value changes with it — a table or chart redraws itself in place.
+    let shown = Memo::new(move |_| (single(), p.view.get()));
     let download_error = RwSignal::new(None::<String>);
     let download_rows = move |json: bool| {
         let text = with_output(p.id, |o| {
@@ -131,7 +134,7 @@ pub fn ResultView(p: ParagraphState, file_stem: Signal<String>) -> impl IntoView
             <Show when=move || download_error.with(Option::is_some)>
                 <div class="error small">{move || download_error.get().unwrap_or_default()}</div>
             </Show>
-            {move || match (single(), p.view.get()) {
+            {move || match shown.get() {
                 (_, ViewKind::Changelog) => view! { <ChangelogView p=p columns=Signal::derive(columns) /> }.into_any(),
                 (Some((true, html)), _) => view! { <div class="single-value templated" data-testid="single-value" inner_html=html></div> }.into_any(),
                 (Some((false, value)), _) => view! { <div class="single-value" data-testid="single-value">{value}</div> }.into_any(),

@@ -1,10 +1,10 @@
 // Page benchmarks (they print figures and check nothing): time to first render, and frame times
 // while the generator runs fast with a live table and a live bar chart open.
 //
-//   node tests/e2e/bench.mjs URL [RATE]
+//   node tests/e2e/bench.mjs URL [RATE] [CHART]
 //
-// RATE is the generator's records per second (default 50000). scripts/bench.sh runs it against
-// the built page.
+// RATE is the generator's records per second (default 50000); CHART the live chart's kind (bar,
+// line, area, pie or scatter; default bar). scripts/bench.sh runs it against the built page.
 import { chromium } from 'playwright-core';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import path from 'node:path';
 
 const url = process.argv[2];
 const rate = Number(process.argv[3] ?? 50_000);
+const chart = process.argv[4] ?? 'bar';
 if (!url) {
   console.error('usage: node tests/e2e/bench.mjs URL [RATE]');
   process.exit(2);
@@ -46,7 +47,7 @@ const run = async (i) => {
 await run(0);
 await run(1);
 await run(2);
-await paragraphs.nth(2).locator('[data-testid=view-bar]').click();
+await paragraphs.nth(2).locator(`[data-testid=view-${chart}]`).click();
 const rateInput = page.locator('[data-testid=streams] [data-stream=my-input-stream] input[data-testid=generator-rate]');
 await rateInput.fill(String(rate));
 await rateInput.dispatchEvent('change');
@@ -71,7 +72,7 @@ frames.sort((a, b) => a - b);
 const pct = (p) => frames[Math.min(frames.length - 1, Math.floor((p / 100) * frames.length))];
 const records = await page.locator('[data-testid=streams] [data-stream=my-input-stream] [data-testid=stream-records]').innerText();
 console.log(
-  `page     frames at ${rate} records/s with a live table and bar chart: p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms, ` +
+  `page     frames at ${rate} records/s with a live table and ${chart} chart: p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms, ` +
     `max ${frames[frames.length - 1].toFixed(1)} ms over ${frames.length} frames (stream holds ${records} records)`,
 );
 await context.close();

@@ -604,6 +604,263 @@ await test('step5: an unknown column shows a located error and the note keeps ru
 });
 
 
+// ---------------------------------------------------------------------------------------------
+// The editor and the charts
+
+/** Facts about paragraph `i`'s editor: the textarea and the highlighted copy under it. */
+async function editorFacts(i) {
+  return paragraph(i).evaluate((p) => {
+    const ta = p.querySelector('textarea[data-testid=editor]');
+    const pre = p.querySelector('[data-testid=editor-highlight]');
+    if (!ta || !pre) return null;
+    const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height].map(Math.round); };
+    const style = (e) => { const s = getComputedStyle(e); return [s.fontFamily, s.fontSize, s.lineHeight, s.paddingTop, s.paddingLeft, s.borderTopWidth, s.borderLeftWidth, s.whiteSpace, s.overflowWrap, s.letterSpacing].join('|'); };
+    const spans = (cls) => [...pre.querySelectorAll(`.${cls}`)].map((s) => s.textContent);
+    return {
+      taBox: box(ta), preBox: box(pre), taStyle: style(ta), preStyle: style(pre),
+      taScroll: [ta.scrollHeight, ta.clientWidth, ta.scrollTop], preScroll: [pre.scrollHeight, pre.clientWidth, pre.scrollTop],
+      text: pre.textContent, value: ta.value, taColor: getComputedStyle(ta).color,
+      keyword: spans('tok-keyword'), func: spans('tok-function'), string: spans('tok-string'), number: spans('tok-number'),
+      comment: spans('tok-comment'), interpreter: spans('tok-interpreter'), ident: spans('tok-ident'),
+    };
+  });
+}
+
+await test('editor: SQL is highlighted under the textarea, aligned as it wraps and scrolls', 'editor.png', async () => {
+  const i = await addParagraph();
+  const long = 'x'.repeat(30) + ' + 1 '.repeat(60);
+  const sql = `%flink.ssql(type=update)\n-- readings per status\nSELECT status, COUNT(*) AS num, ${long} AS wide\nFROM sensor_data\nWHERE current_temperature > 100.5 AND status <> 'OK'\nGROUP BY status`;
+  const editor = paragraph(i).locator('textarea[data-testid=editor]');
+  await editor.fill(sql);
+  await editor.press('Escape');
+  const f = await editorFacts(i);
+  check(f, 'no [data-testid=editor-highlight] beside the textarea');
+  check(f.text.replace(/\n$/, '') === sql, `the highlighted copy reads ${JSON.stringify(f.text)}, not the typed text`);
+  check(JSON.stringify(f.interpreter) === JSON.stringify(['%flink.ssql(type=update)']), `interpreter spans: ${JSON.stringify(f.interpreter)}`);
+  for (const k of ['SELECT', 'AS', 'FROM', 'WHERE', 'AND', 'GROUP', 'BY']) check(f.keyword.includes(k), `no keyword span for ${k}: ${JSON.stringify(f.keyword)}`);
+  check(f.func.includes('COUNT'), `no function span for COUNT: ${JSON.stringify(f.func)}`);
+  check(f.string.includes("'OK'"), `no string span for 'OK': ${JSON.stringify(f.string)}`);
+  check(f.number.includes('100.5'), `no number span for 100.5: ${JSON.stringify(f.number)}`);
+  check(f.comment.includes('-- readings per status'), `no comment span: ${JSON.stringify(f.comment)}`);
+  check(f.ident.includes('status') && f.ident.includes('sensor_data'), `identifier spans: ${JSON.stringify(f.ident)}`);
+  check(f.taColor === 'rgba(0, 0, 0, 0)', `the textarea's own text is ${f.taColor}, not transparent over the highlighting`);
+  const aligned = (g, what) => {
+    check(JSON.stringify(g.taBox) === JSON.stringify(g.preBox), `${what}: textarea box ${JSON.stringify(g.taBox)} vs highlight box ${JSON.stringify(g.preBox)}`);
+    check(g.taStyle === g.preStyle, `${what}: text styles differ: ${g.taStyle} vs ${g.preStyle}`);
+    // The same content height at the same width: both wrap the long line the same way.
+    check(g.taScroll[1] === g.preScroll[1] && Math.abs(g.taScroll[0] - g.preScroll[0]) <= 1,
+      `${what}: textarea scrollHeight/clientWidth ${g.taScroll.slice(0, 2)} vs highlight ${g.preScroll.slice(0, 2)}`);
+    check(g.taScroll[2] === g.preScroll[2], `${what}: textarea scrolled to ${g.taScroll[2]} px, highlight to ${g.preScroll[2]} px`);
+  };
+  aligned(f, 'wrapped');
+  check(f.taScroll[0] > 0 && f.preBox[3] > 0, 'the editor has no size');
+  // Made short, it scrolls; the highlighting follows.
+  await editor.evaluate((ta) => { ta.style.height = '70px'; ta.scrollTop = 45; });
+  await until(async () => { const g = await editorFacts(i); return g.taScroll[2] > 0 && g.taScroll[2] === g.preScroll[2]; }, { what: 'the highlight to follow the textarea scroll' });
+  aligned(await editorFacts(i), 'scrolled');
+  await page.screenshot({ path: path.join(shots, 'editor-scrolled.png'), clip: await paragraph(i).boundingBox() });
+  await editor.evaluate((ta) => { ta.style.height = ''; ta.scrollTop = 0; });
+  // The dark theme colours the same spans and keeps them aligned. (Set on the page, not with
+  // the toggle, which would remember the choice the dark-theme test starts without.)
+  await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
+  aligned(await editorFacts(i), 'dark theme');
+  await page.screenshot({ path: path.join(shots, 'editor-dark.png'), clip: await paragraph(i).boundingBox() });
+  await page.evaluate(() => document.documentElement.removeAttribute('data-theme'));
+  await paragraph(i).locator('[data-testid=remove]').click();
+});
+
+await test('editor: completion offers catalog columns at the caret; arrows, Enter, Tab and Esc work', 'completion.png', async () => {
+  const i = await addParagraph();
+  const editor = paragraph(i).locator('textarea[data-testid=editor]');
+  const popup = paragraph(i).locator('[data-testid=completion]');
+  const items = () => popup.locator('[data-testid=completion-item] .completion-text').allInnerTexts();
+  await editor.fill('%flink.ssql\nSELECT ');
+  await editor.press('End');
+  await editor.pressSequentially('current_t');
+  await popup.waitFor({ state: 'visible' });
+  const offered = await items();
+  check(offered[0] === 'current_temperature', `completion offers ${JSON.stringify(offered)} for "current_t"`);
+  // At the caret: below the second line, to the right of "SELECT ".
+  const [pb, tb] = [await popup.boundingBox(), await editor.boundingBox()];
+  check(pb.y > tb.y + 20 && pb.y < tb.y + 80 && pb.x > tb.x + 40, `the popup sits at ${pb.x - tb.x},${pb.y - tb.y} in the editor`);
+  await page.screenshot({ path: path.join(shots, 'completion-popup.png'), clip: { x: tb.x, y: tb.y, width: tb.width, height: tb.height + 200 } });
+  await editor.press('ArrowDown');
+  await editor.press('ArrowUp');
+  await editor.press('Enter');
+  await until(async () => (await popup.count()) === 0, { what: 'the popup to close after Enter' });
+  check((await editor.inputValue()) === '%flink.ssql\nSELECT current_temperature', `after Enter the editor holds ${JSON.stringify(await editor.inputValue())}`);
+  await editor.pressSequentially(', stat');
+  await popup.waitFor({ state: 'visible' });
+  await editor.press('Escape');
+  await until(async () => (await popup.count()) === 0, { what: 'Esc to close the popup' });
+  check((await editor.inputValue()).endsWith(', stat'), 'Esc changed the text');
+  await editor.press('Control+Space');
+  await popup.waitFor({ state: 'visible' });
+  check((await items()).includes('status'), `Ctrl+Space offers ${JSON.stringify(await items())}`);
+  await editor.press('Tab');
+  await editor.pressSequentially(' FROM sens');
+  await popup.waitFor({ state: 'visible' });
+  check((await items())[0] === 'sensor_data', `after FROM the first choice is ${JSON.stringify(await items())}`);
+  await editor.press('Tab');
+  const text = await editor.inputValue();
+  check(text === '%flink.ssql\nSELECT current_temperature, status FROM sensor_data', `the editor holds ${JSON.stringify(text)}`);
+  // Shift+Enter still runs.
+  await editor.press('Shift+Enter');
+  await waitForStatus(i, /running/i, 'the completed query to run');
+  await paragraph(i).locator('[data-testid=remove]').click();
+});
+
+await test('editor: an error is underlined at its line:column', 'error-mark.png', async () => {
+  const i = await addParagraph();
+  await runInParagraph(i, '%flink.ssql\nSELECT status,\n    nope\nFROM sensor_data');
+  await waitForStatus(i, /fail/i, 'the bad query to fail');
+  const error = await errorOf(i);
+  check(/^3:5:/.test(error ?? ''), `the error reads "${error}", expected it at 3:5`);
+  const mark = paragraph(i).locator('[data-testid=error-mark]');
+  await until(async () => (await mark.count()) === 1, { what: 'one [data-testid=error-mark] in the editor' });
+  check((await mark.innerText()) === 'nope', `the underlined text is "${await mark.innerText()}"`);
+  const where = await paragraph(i).evaluate((p) => {
+    const pre = p.querySelector('[data-testid=editor-highlight]');
+    const m = pre.querySelector('[data-testid=error-mark]');
+    const s = getComputedStyle(pre);
+    const line = parseFloat(s.lineHeight);
+    const r = m.getBoundingClientRect();
+    const top = pre.getBoundingClientRect().top + parseFloat(s.paddingTop) + parseFloat(s.borderTopWidth);
+    const left = pre.getBoundingClientRect().left + parseFloat(s.paddingLeft) + parseFloat(s.borderLeftWidth);
+    const ch = r.width / 4;
+    return { row: (r.top - top) / line, column: (r.left - left) / ch, decoration: getComputedStyle(m).textDecorationLine };
+  });
+  check(Math.abs(where.row - 2) < 0.3, `the mark is on line ${where.row + 1}, not 3`);
+  check(Math.abs(where.column - 4) < 0.3, `the mark starts at column ${where.column + 1}, not 5`);
+  check(where.decoration.includes('underline'), `the mark is not underlined (${where.decoration})`);
+  // Editing the text takes the stale mark away.
+  await paragraph(i).locator('textarea[data-testid=editor]').press('End');
+  await paragraph(i).locator('textarea[data-testid=editor]').pressSequentially(' ');
+  await until(async () => (await mark.count()) === 0, { what: 'the mark to go once the text changes' });
+  await paragraph(i).locator('[data-testid=remove]').click();
+});
+
+/** Moves the pointer over paragraph `i`'s chart canvas at the given CSS offsets until a tooltip shows. */
+async function tooltipAt(i, points) {
+  const canvas = paragraph(i).locator('canvas[data-kind]');
+  const tip = paragraph(i).locator('[data-testid=chart-tooltip]');
+  for (const [x, y] of points) {
+    await canvas.hover({ position: { x, y } });
+    if ((await tip.count()) && (await tip.isVisible())) return (await tip.innerText()).trim();
+  }
+  return null;
+}
+
+async function chartFacts(i) {
+  return paragraph(i).evaluate((p) => {
+    const canvas = p.querySelector('canvas[data-kind]');
+    if (!canvas) return null;
+    const ctx = canvas.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    let colored = 0;
+    let hash = 2166136261;
+    for (let k = 0; k < data.length; k += 4) {
+      const [r, g, b] = [data[k], data[k + 1], data[k + 2]];
+      hash = Math.imul(hash ^ r ^ (g << 8) ^ (b << 16), 16777619) >>> 0;
+      if (Math.max(r, g, b) - Math.min(r, g, b) > 40) colored += 1;
+    }
+    return {
+      kind: canvas.getAttribute('data-kind'), width: canvas.width, height: canvas.height, cssWidth: canvas.clientWidth, cssHeight: canvas.clientHeight, colored, hash,
+      legend: [...p.querySelectorAll('[data-testid=legend-item]')].map((l) => l.getAttribute('data-label')),
+    };
+  });
+}
+
+await test('charts: a running GROUP BY switches to line, area, pie and scatter, with legend and tooltips', 'charts.png', async () => {
+  check(groupBy >= 0, 'the GROUP BY paragraph of step 4 is not there');
+  const p = paragraph(groupBy);
+  check(/running/i.test(await statusOf(groupBy)), `the GROUP BY paragraph is ${await statusOf(groupBy)}, not running`);
+  const kinds = {};
+  for (const kind of ['line', 'area', 'pie', 'scatter']) {
+    await p.locator(`[data-testid=view-${kind}]`).click();
+    await p.locator(`canvas[data-kind=${kind}]`).waitFor({ state: 'visible' });
+    await p.locator('[data-testid=chart-x]').selectOption('status');
+    await p.locator('[data-testid=chart-y]').selectOption('num');
+    await p.locator('[data-testid=chart-aggregate]').selectOption('sum');
+    // Line and area draw one series through the statuses; the pie has a slice per status, and
+    // the scatter plot a series (a colour) per status.
+    await p.locator('[data-testid=chart-group]').selectOption(kind === 'scatter' ? 'status' : '');
+    await sleep(600);
+    const f = await chartFacts(groupBy);
+    check(f && f.kind === kind, `the ${kind} view shows ${JSON.stringify(f?.kind)}`);
+    check(Math.abs(f.width - f.cssWidth * 2) <= 2, `the ${kind} chart is ${f.width} px wide for ${f.cssWidth} CSS px at devicePixelRatio 2`);
+    // A scatter plot of three rows is three dots (radius 5 CSS px: about 300 pixels each at 2×).
+    const threshold = kind === 'scatter' ? 600 : Math.max(300, Math.round(f.width * f.height * 0.0015));
+    check(f.colored > threshold, `only ${f.colored} coloured pixels on the ${kind} chart (expected > ${threshold})`);
+    const legend = ['line', 'area'].includes(kind) ? ['sum(num)'] : ['ERROR', 'OK', 'WARNING'];
+    check(JSON.stringify(f.legend) === JSON.stringify(legend), `the ${kind} legend reads ${JSON.stringify(f.legend)}, expected ${JSON.stringify(legend)}`);
+    kinds[kind] = f;
+    await page.screenshot({ path: path.join(shots, `chart-${kind}.png`), clip: await p.boundingBox() });
+  }
+  // Hovering: a pie wedge under the pointer, a point within reach on the line chart.
+  const pie = kinds.pie;
+  await p.locator('[data-testid=view-pie]').click();
+  await p.locator('canvas[data-kind=pie]').waitFor({ state: 'visible' });
+  await sleep(300);
+  const cx = pie.cssWidth / 2;
+  const cy = 30 + (pie.cssHeight - 42) / 2;
+  const pieTip = await tooltipAt(groupBy, [[cx + 30, cy - 30], [cx - 30, cy + 30], [cx - 30, cy - 30], [cx + 30, cy + 30]]);
+  check(pieTip && /^(ERROR|OK|WARNING): \d+ \(\d+\.\d%\)$/.test(pieTip), `hovering the pie shows ${JSON.stringify(pieTip)}`);
+  await p.locator('[data-testid=view-line]').click();
+  await p.locator('canvas[data-kind=line]').waitFor({ state: 'visible' });
+  await sleep(300);
+  const line = kinds.line;
+  const plotLeft = 12 + 56;
+  const firstCenter = plotLeft + (line.cssWidth - 12 - plotLeft) / 6;
+  const column = [];
+  for (let y = 30; y < line.cssHeight - 30; y += 8) column.push([firstCenter, y]);
+  const lineTip = await tooltipAt(groupBy, column);
+  check(lineTip && /^ERROR: \d+$/.test(lineTip), `hovering the first point of the line chart shows ${JSON.stringify(lineTip)}`);
+  await page.screenshot({ path: path.join(shots, 'chart-tooltip.png'), clip: await p.boundingBox() });
+  // Live: the line chart redraws as counts grow.
+  const a = await chartFacts(groupBy);
+  await sleep(1500);
+  const b = await chartFacts(groupBy);
+  check(a.hash !== b.hash, 'the line chart did not change in 1.5 s while counts grow');
+  // Back to one bar per status, as later tests expect.
+  await p.locator('[data-testid=chart-aggregate]').selectOption('avg');
+  await p.locator('[data-testid=view-table]').click();
+});
+
+await test('charts: the chart downloads as a PNG', null, async () => {
+  const p = paragraph(groupBy);
+  await p.locator('[data-testid=view-bar]').click();
+  await p.locator('canvas[data-testid=bar-chart]').waitFor({ state: 'visible' });
+  await sleep(400);
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: STEP_TIMEOUT }), p.locator('[data-testid=download-png]').click()]);
+  const bytes = readFileSync(await download.path());
+  check(download.suggestedFilename().endsWith('.png'), `the download is named ${download.suggestedFilename()}`);
+  check(bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), 'the download does not start with the PNG signature');
+  const width = bytes.readUInt32BE(16);
+  const f = await chartFacts(groupBy);
+  check(width === f.width, `the PNG is ${width} px wide, the canvas ${f.width}`);
+  await p.locator('[data-testid=view-table]').click();
+});
+
+await test('single mode renders the template with the row, refreshInterval and parallelism are honoured', 'single.png', async () => {
+  const i = await addParagraph();
+  await runInParagraph(i, `%flink.ssql(type=single, template=<h1 class="x">{0} readings</h1><small>max {1}</small><img src=x onerror="window.__pwned = 1">, refreshInterval=500, parallelism=2)
+SELECT COUNT(*) AS n, MAX(current_temperature) AS hottest FROM sensor_data`);
+  await waitForStatus(i, /running/i, 'the single-value query to run');
+  const single = paragraph(i).locator('[data-testid=single-value]');
+  const h1 = single.locator('h1');
+  await until(async () => (await h1.count()) === 1 && /^\d+ readings$/.test((await h1.innerText()).trim()), { what: 'the template\'s <h1> with the count' });
+  const first = numberIn(await h1.innerText());
+  check(/^max \d+(\.\d+)?$/.test((await single.locator('small').innerText()).trim()), `the template's <small> reads "${await single.locator('small').innerText()}"`);
+  check((await single.locator('img').count()) === 0, 'the template\'s <img> became an element');
+  check((await h1.getAttribute('class')) === null, 'the template kept an attribute');
+  check(await page.evaluate(() => window.__pwned === undefined), 'the template ran script');
+  await until(async () => numberIn(await h1.innerText()) > first, { what: 'the count to move on at the refresh interval' });
+  const line = await paragraph(i).locator('.job-line').innerText();
+  check(/parallelism 2/.test(line), `the job line reads "${line}", without its parallelism`);
+  await paragraph(i).locator('[data-testid=remove]').click();
+});
+
 await test('late data: a job counts the records it dropped and shows which they were', 'late.png', async () => {
   // A watermark ahead of event time makes every next reading late for its 1-second window.
   const ddl = await addParagraph();
