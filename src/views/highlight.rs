@@ -196,11 +196,11 @@ pub fn to_html(text: &str, error: Option<Location>, caret: Option<usize>) -> Str
             // An error before a line break: a space at the end of the line carries the mark
             // (it shifts nothing after it); a space is marked in place.
             html.push_str(ERROR_SPACE);
-            if piece.starts_with(' ') {
+            if let Some(after) = piece.strip_prefix(' ') {
                 if caret_inside.is_some() {
                     html.push_str(CARET_MARK);
                 }
-                escape_into(&mut html, &piece[1..]);
+                escape_into(&mut html, after);
                 continue;
             }
         }
