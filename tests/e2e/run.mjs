@@ -733,6 +733,7 @@ await test('editor: an error is underlined at its line:column', 'error-mark.png'
   check(Math.abs(where.row - 2) < 0.3, `the mark is on line ${where.row + 1}, not 3`);
   check(Math.abs(where.column - 4) < 0.3, `the mark starts at column ${where.column + 1}, not 5`);
   check(where.decoration.includes('underline'), `the mark is not underlined (${where.decoration})`);
+  await paragraph(i).screenshot({ path: path.join(shots, 'error-underlined.png') });
   // Editing the text takes the stale mark away.
   await paragraph(i).locator('textarea[data-testid=editor]').press('End');
   await paragraph(i).locator('textarea[data-testid=editor]').pressSequentially(' ');
@@ -860,6 +861,7 @@ SELECT COUNT(*) AS n, MAX(current_temperature) AS hottest FROM sensor_data`);
   await until(async () => numberIn(await h1.innerText()) > first, { what: 'the count to move on at the refresh interval' });
   const line = await paragraph(i).locator('.job-line').innerText();
   check(/parallelism 2/.test(line), `the job line reads "${line}", without its parallelism`);
+  await paragraph(i).screenshot({ path: path.join(shots, 'single-template.png') });
   await paragraph(i).locator('[data-testid=remove]').click();
 });
 
