@@ -3,6 +3,8 @@
 //! [`Session::execute`], time moves on through [`Session::advance`], and result changes come
 //! out through [`Session::take_changes`]. No web types here; the page drives it from a timer.
 
+pub mod clock;
+
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::connectors::{self, Decoder, Files, LocalStreams, ReadMode, SensorGenerator, Sink, Source, SourceStatus};
@@ -274,6 +276,22 @@ impl Session {
     /// Sets the processing-time clock (ms since the epoch) without moving generators or jobs.
     pub fn set_now(&mut self, now_ms: i64) {
         self.now_ms = now_ms;
+    }
+
+    /// The session's clock: the time [`Session::advance`] last moved to (ms since the epoch).
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+
+    /// When a running generator's next reading is due (the virtual clock's "one record" step).
+    /// A generator that has not produced yet makes its first reading at the next advance: now.
+    pub fn next_record_due_ms(&self) -> Option<i64> {
+        self.generators.iter().filter(|g| g.running).map(|g| g.generator.next_due_ms().unwrap_or(self.now_ms)).min()
+    }
+
+    /// The smallest watermark at which a running job fires a window (that window's end − 1).
+    pub fn next_window_firing(&self) -> Option<i64> {
+        self.jobs.iter().filter(|j| j.running).filter_map(|j| j.pipeline.next_timer()).min()
     }
 
     /// Gives the session a file's content under `path`, so `'connector' = 'filesystem'` tables

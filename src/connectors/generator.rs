@@ -103,8 +103,10 @@ pub struct SensorGenerator {
     disorder_rng: Rng,
     disorder: Disorder,
     records_per_second: f64,
-    /// When the next record is due (µs since the epoch); `None` until the first call.
-    next_due_us: Option<i64>,
+    /// When the next record is due (µs since the epoch); `None` until the first call. Kept
+    /// unrounded, so the readings' times do not depend on how time was cut into calls (the
+    /// virtual clock's determinism).
+    next_due_us: Option<f64>,
 }
 
 /// A generator that fell further behind than this (a sleeping tab) skips ahead instead of
@@ -181,7 +183,7 @@ impl SensorGenerator {
         let now_us = now_ms.saturating_mul(1000);
         let interval_us = (1_000_000.0 / self.records_per_second).max(1.0);
         let mut due = match self.next_due_us {
-            Some(d) if now_us - d <= MAX_CATCH_UP_MS * 1000 => d as f64,
+            Some(d) if now_us as f64 - d <= (MAX_CATCH_UP_MS * 1000) as f64 => d,
             // First call, or far behind: start now.
             _ => now_us as f64,
         };
@@ -191,7 +193,13 @@ impl SensorGenerator {
             out(record);
             due += interval_us;
         }
-        self.next_due_us = Some(due as i64);
+        self.next_due_us = Some(due);
+    }
+
+    /// The first ms at which [`Self::generate_until`] produces the next reading; `None` before
+    /// the first call (that call produces one at once).
+    pub fn next_due_ms(&self) -> Option<i64> {
+        self.next_due_us.map(|d| (d / 1000.0).ceil() as i64)
     }
 }
 
@@ -251,6 +259,38 @@ mod tests {
         g.generate_until(0, &mut |r| times.push(r.event_time_us / 1000));
         g.generate_until(until_ms, &mut |r| times.push(r.event_time_us / 1000));
         times
+    }
+
+    #[test]
+    fn the_next_due_reading_comes_at_the_announced_ms() {
+        let mut g = SensorGenerator::new(2);
+        g.set_rate(3.0);
+        assert_eq!(g.next_due_ms(), None);
+        let mut times = Vec::new();
+        g.generate_until(1_000, &mut |r| times.push(r.event_time_us));
+        for _ in 0..5 {
+            let due = g.next_due_ms().unwrap();
+            let before = times.len();
+            g.generate_until(due - 1, &mut |r| times.push(r.event_time_us));
+            assert_eq!(times.len(), before, "nothing before {due}");
+            g.generate_until(due, &mut |r| times.push(r.event_time_us));
+            assert_eq!(times.len(), before + 1, "one reading at {due}");
+        }
+    }
+
+    #[test]
+    fn how_time_is_cut_into_calls_does_not_change_the_readings() {
+        let run = |steps: &[i64]| {
+            let mut g = SensorGenerator::new(9);
+            g.set_rate(7.0);
+            let mut out = Vec::new();
+            for &t in steps {
+                g.generate_until(t, &mut |r| out.push(r));
+            }
+            out
+        };
+        let fine: Vec<i64> = (0..=3_000).step_by(13).chain([3_000]).collect();
+        assert_eq!(run(&[0, 1_000, 3_000]), run(&fine));
     }
 
     #[test]

@@ -49,6 +49,12 @@ pub trait Operator {
     fn late_records(&self) -> Vec<LateRecord> {
         Vec::new()
     }
+
+    /// The watermark at which this operator fires next (a pending window's end − 1), if it
+    /// waits for one. The virtual clock steps "to the next window firing" with it.
+    fn next_timer(&self) -> Option<i64> {
+        None
+    }
 }
 
 /// Runs `batches` through `chain` in order, appending what comes out of the last operator to

@@ -382,6 +382,11 @@ impl Pipeline {
         self.root.late_records(&mut out);
         out
     }
+
+    /// The watermark at which the query fires its next window, if one is pending.
+    pub fn next_timer(&self) -> Option<i64> {
+        self.operators.iter().filter_map(|o| o.next_timer()).min()
+    }
 }
 
 /// Physical columns → the table's full row, computing computed columns in place.

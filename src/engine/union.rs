@@ -99,4 +99,8 @@ impl Operator for Union {
     fn late_records(&self) -> Vec<LateRecord> {
         self.branches.iter().flatten().flat_map(|o| o.late_records()).collect()
     }
+
+    fn next_timer(&self) -> Option<i64> {
+        self.branches.iter().flatten().filter_map(|o| o.next_timer()).min()
+    }
 }

@@ -175,4 +175,8 @@ impl Operator for SessionWindowAggregate {
     fn late_records(&self) -> Vec<LateRecord> {
         self.late.recent()
     }
+
+    fn next_timer(&self) -> Option<i64> {
+        self.timers.first().map(|(end, _, _)| end - 1)
+    }
 }

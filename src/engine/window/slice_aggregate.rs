@@ -215,6 +215,10 @@ impl Operator for SliceWindowAggregate {
     fn late_records(&self) -> Vec<LateRecord> {
         self.late.recent()
     }
+
+    fn next_timer(&self) -> Option<i64> {
+        (self.next_due != i64::MAX).then_some(self.next_due)
+    }
 }
 
 fn flush(slices: &mut BTreeMap<i64, Slice>, slice_end: i64, gids: &mut Vec<u32>, rows: &mut Vec<u32>, batch: &Batch) {
