@@ -1,9 +1,10 @@
 //! What the studio shows, as plain Rust so the page only draws what these compute: a query's
 //! changelog applied to a table, kept as it arrived, and folded into charts; a result's rows
-//! as CSV and JSON; `%md` paragraphs as HTML; the editor's highlighting and completion; and the
-//! notes themselves with their file formats (Zeppelin `.zpln`, Flink SQL scripts) and their
-//! saved form.
+//! as CSV and JSON; `%md` paragraphs as HTML; the editor's highlighting and completion; the
+//! notes themselves with their file formats (Zeppelin `.zpln`, Flink SQL scripts, share links)
+//! and their saved form; and what the page's address asks for.
 
+pub mod address;
 pub mod changelog;
 pub mod chart;
 pub mod completion;

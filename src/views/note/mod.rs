@@ -5,6 +5,7 @@
 
 pub mod script;
 pub mod seed;
+pub mod share;
 pub mod storage;
 pub mod zeppelin;
 

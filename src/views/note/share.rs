@@ -1,0 +1,208 @@
+//! A note in a link: its name, its paragraphs' text and view settings, as JSON, deflated and
+//! written in base64url, to put after `#share=` (read-only, with "Make a copy") or `#embed=`
+//! (one paragraph, run). The fragment never reaches a server, so a link works from any static
+//! file host and the note stays between the people who pass it on.
+//!
+//! Credentials never travel: the values of options that name a secret (`aws.credentials.*`,
+//! `…secret…`, `…password…`, `…token…`, access keys) are replaced by `'<redacted>'`.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use super::{NoteDoc, ParagraphDoc, ViewSettings};
+
+/// The payload's format version.
+const VERSION: u32 = 1;
+/// A link's note inflates to at most this many bytes (a damaged or hostile link cannot make
+/// the page allocate without bound).
+const MAX_NOTE_BYTES: usize = 1 << 20;
+/// What a credential's value becomes in a shared note.
+pub const REDACTED: &str = "<redacted>";
+
+#[derive(Serialize, Deserialize)]
+struct SharedNote {
+    v: u32,
+    name: String,
+    paragraphs: Vec<SharedParagraph>,
+    /// The paragraph an embed shows (the paragraphs before it run first, unseen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    show: Option<usize>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SharedParagraph {
+    text: String,
+    #[serde(default, skip_serializing_if = "is_default")]
+    settings: ViewSettings,
+}
+
+fn is_default(s: &ViewSettings) -> bool {
+    *s == ViewSettings::default()
+}
+
+/// A note read from a link, and which paragraph an embed shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shared {
+    pub note: NoteDoc,
+    pub show: Option<usize>,
+}
+
+/// What [`encode`] made, and how many credential values it left out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Encoded {
+    pub fragment_value: String,
+    pub redacted: usize,
+}
+
+/// The text after `#share=` or `#embed=` for `note` (`show`: the paragraph an embed shows).
+pub fn encode(note: &NoteDoc, show: Option<usize>) -> Encoded {
+    let mut redacted = 0;
+    let paragraphs = note
+        .paragraphs
+        .iter()
+        .map(|p| {
+            let (text, n) = redact_credentials(&p.text);
+            redacted += n;
+            SharedParagraph { text, settings: p.settings.clone() }
+        })
+        .collect();
+    let shared = SharedNote { v: VERSION, name: note.name.clone(), paragraphs, show };
+    // Serializing plain structs of strings, numbers and enums cannot fail.
+    let json = serde_json::to_vec(&shared).unwrap_or_default();
+    let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    Encoded { fragment_value: URL_SAFE_NO_PAD.encode(deflated), redacted }
+}
+
+/// Reads what [`encode`] wrote; `new_id` names the paragraphs (ids are not shared). The error
+/// says what is wrong with the link, for a sentence like "This link's note cannot be read: …".
+pub fn decode(value: &str, new_id: impl FnMut() -> String) -> Result<Shared, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err("the link holds no note after `share=`".into());
+    }
+    let deflated = URL_SAFE_NO_PAD
+        .decode(value.trim_end_matches('='))
+        .map_err(|e| format!("it is not base64url text ({e}); was the link cut short or changed?"))?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_NOTE_BYTES)
+        .map_err(|e| format!("its data does not inflate ({:?}); was the link cut short or changed?", e.status))?;
+    let value: serde_json::Value = serde_json::from_slice(&json).map_err(|e| format!("it is not a note ({e})"))?;
+    match value.get("v").and_then(serde_json::Value::as_u64) {
+        Some(v) if v == VERSION as u64 => {}
+        Some(v) => return Err(format!("it is shared-note version {v}, and this page reads version {VERSION}")),
+        None => return Err("it is not a note (no version)".into()),
+    }
+    let shared: SharedNote = serde_json::from_value(value).map_err(|e| format!("it does not have a note's shape ({e})"))?;
+    if shared.paragraphs.is_empty() {
+        return Err("its note has no paragraphs".into());
+    }
+    let show = shared.show.map(|i| i.min(shared.paragraphs.len() - 1));
+    let mut new_id = new_id;
+    let paragraphs = shared.paragraphs.into_iter().map(|p| ParagraphDoc { id: new_id(), text: p.text, settings: p.settings }).collect();
+    Ok(Shared { note: NoteDoc { name: shared.name, paragraphs }, show })
+}
+
+/// Whether a connector option holds a secret.
+fn is_credential(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key.starts_with("aws.credentials.")
+        || ["secret", "password", "token", "accesskey", "access-key", "access_key"].iter().any(|w| key.contains(w))
+}
+
+/// `'key' = 'value'` pairs whose key names a secret get `'<redacted>'` for a value; the text
+/// is otherwise kept as written. Returns the text and how many values were replaced.
+pub fn redact_credentials(text: &str) -> (String, usize) {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let Ok(tokens) = Tokenizer::new(&crate::sql::dialect::FlinkDialect, text).tokenize() else { return (text.to_string(), 0) };
+    let significant: Vec<usize> = (0..tokens.len()).filter(|&i| !matches!(tokens[i], Token::Whitespace(_))).collect();
+    let mut secret_values = Vec::new();
+    for w in significant.windows(3) {
+        if let (Token::SingleQuotedString(key), Token::Eq, Token::SingleQuotedString(value)) = (&tokens[w[0]], &tokens[w[1]], &tokens[w[2]]) {
+            if is_credential(key) && value != REDACTED {
+                secret_values.push(w[2]);
+            }
+        }
+    }
+    if secret_values.is_empty() {
+        return (text.to_string(), 0);
+    }
+    let out = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| if secret_values.contains(&i) { format!("'{REDACTED}'") } else { t.to_string() })
+        .collect();
+    (out, secret_values.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::note::{seed, ChartColumns, ViewKind};
+    use crate::views::BarAggregate;
+
+    fn ids() -> impl FnMut() -> String {
+        let mut n = 0;
+        move || {
+            n += 1;
+            format!("paragraph_{n}")
+        }
+    }
+
+    #[test]
+    fn a_shared_note_reads_back_with_its_text_and_view_settings() {
+        let mut note = seed::sensors(ids());
+        note.paragraphs[2].settings.view = ViewKind::Bar;
+        note.paragraphs[2].settings.chart = Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: BarAggregate::Sum });
+        note.paragraphs[3].settings.collapsed = true;
+        let encoded = encode(&note, Some(2));
+        assert_eq!(encoded.redacted, 0);
+        assert!(encoded.fragment_value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "safe in a URL");
+        let json_len = serde_json::to_string(&note).unwrap().len();
+        assert!(encoded.fragment_value.len() * 2 < json_len, "deflated: {} vs {json_len} bytes of JSON", encoded.fragment_value.len());
+        let shared = decode(&encoded.fragment_value, ids()).unwrap();
+        assert_eq!(shared.note, note);
+        assert_eq!(shared.show, Some(2));
+    }
+
+    #[test]
+    fn credentials_never_travel() {
+        let sql = "CREATE TABLE t (a INT) WITH (\n  'connector' = 'kinesis',\n  'aws.credentials.basic.secretkey' = 'wJalrXUt',\n  'aws.credentials.basic.accesskeyid' = 'AKIA123',\n  'stream' = 'secret-stream'\n)";
+        let (text, n) = redact_credentials(sql);
+        assert_eq!(n, 2);
+        assert!(!text.contains("wJalrXUt") && !text.contains("AKIA123"), "{text}");
+        assert!(text.contains("'stream' = 'secret-stream'"), "other options stay as written: {text}");
+        assert!(text.starts_with("CREATE TABLE t (a INT) WITH (\n  'connector' = 'kinesis',\n"), "{text}");
+        let note = NoteDoc { name: "n".into(), paragraphs: vec![ParagraphDoc::new("p".into(), sql)] };
+        let encoded = encode(&note, None);
+        assert_eq!(encoded.redacted, 2);
+        let back = decode(&encoded.fragment_value, ids()).unwrap();
+        assert!(back.note.paragraphs[0].text.contains("'aws.credentials.basic.secretkey' = '<redacted>'"));
+        assert_eq!(redact_credentials("SELECT 'password' = 'x'").1, 1, "any such pair, wherever it is");
+        assert_eq!(redact_credentials("SELECT 1").0, "SELECT 1");
+    }
+
+    #[test]
+    fn a_damaged_link_says_what_is_wrong() {
+        let err = |v: &str| decode(v, ids()).unwrap_err();
+        assert_eq!(err(""), "the link holds no note after `share=`");
+        assert!(err("not base64!").starts_with("it is not base64url text"));
+        assert!(err("AAAA").starts_with("its data does not inflate"));
+        let good = encode(&seed::sensors(ids()), None).fragment_value;
+        assert!(err(&good[..good.len() / 2]).contains("cut short or changed"));
+        let deflate = |json: &str| URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 6));
+        assert!(err(&deflate("[1, 2")).starts_with("it is not a note"));
+        assert_eq!(err(&deflate(r#"{"v": 9}"#)), "it is shared-note version 9, and this page reads version 1");
+        assert!(err(&deflate(r#"{"v": 1, "name": 3}"#)).starts_with("it does not have a note's shape"));
+        assert_eq!(err(&deflate(r#"{"v": 1, "name": "n", "paragraphs": []}"#)), "its note has no paragraphs");
+        let huge = deflate(&format!(r#"{{"v": 1, "name": "{}", "paragraphs": []}}"#, "x".repeat(2 * MAX_NOTE_BYTES)));
+        assert!(err(&huge).starts_with("its data does not inflate"), "a link cannot inflate without bound");
+    }
+
+    #[test]
+    fn an_embedded_paragraph_out_of_range_is_the_last() {
+        let note = seed::sensors(ids());
+        let n = note.paragraphs.len();
+        let shared = decode(&encode(&note, Some(99)).fragment_value, ids()).unwrap();
+        assert_eq!(shared.show, Some(n - 1));
+    }
+}
