@@ -1,31 +1,64 @@
-//! The studio's frame: the top bar, the side panels, the open note, and the clock that moves
-//! the session on. The notebook autosaves here, at the boundary with the browser's storage.
+//! The studio's frame: the top bar with the virtual clock, the side panels, the open note (or
+//! a shared one, read-only), and the timer that moves the clock on. The notebook autosaves
+//! here, at the boundary with the browser's storage. An embed link gets the embed page instead.
 
 use leptos::prelude::*;
 
+use super::clock::ClockBar;
+use super::embed::EmbedPage;
 use super::note::NoteView;
-use super::notebook::Notebook;
+use super::notebook::{new_paragraph_id, Notebook};
 use super::notes_panel::NotesPanel;
+use super::share::SharedNoteView;
 use super::sidebar::Sidebar;
 use super::theme::{Theme, ThemeToggle};
-use super::{now_ms, storage, with_session};
+use super::{real_ms, storage, with_clock};
+use crate::views::address::{self, PageMode};
 
 /// How often the page moves time on: generators produce, jobs consume. Small steps keep each
 /// one short, so a fast generator never holds a frame for long.
 const ENGINE_TICK_MS: u32 = 40;
 /// How often the views redraw what changed (tables, charts, panels).
 const VIEW_TICK_MS: u32 = 250;
+/// At "as fast as possible", the share of each engine tick the clock may spend moving on.
+const FASTEST_BUDGET_MS: f64 = 25.0;
 
 #[component]
 pub fn App() -> impl IntoView {
     let theme = Theme::provide();
+    let location = web_sys::window().map(|w| w.location());
+    let search = location.as_ref().and_then(|l| l.search().ok()).unwrap_or_default();
+    let hash = location.as_ref().and_then(|l| l.hash().ok()).unwrap_or_default();
+    let address = address::read(&search, &hash, new_paragraph_id);
+    super::clock::start(&address);
+    match address.mode {
+        PageMode::Embed(shared) => view! { <EmbedPage shared=shared /> }.into_any(),
+        mode => view! { <Studio theme=theme mode=mode problem=address.problem /> }.into_any(),
+    }
+}
+
+#[component]
+fn Studio(theme: Theme, mode: PageMode, problem: Option<String>) -> impl IntoView {
     let notebook = Notebook::load();
     let tick = RwSignal::new(0u64);
+    let shared = match mode {
+        PageMode::Shared(shared) => Some(shared),
+        PageMode::Broken(why) => {
+            notebook.warn(format!("The note in this link cannot be read: {why}. Your own notes are below."));
+            None
+        }
+        _ => None,
+    };
+    if let Some(problem) = problem {
+        notebook.warn(problem);
+    }
+    let shared_closed = RwSignal::new(shared.is_none());
 
     // The clock: move the session on and hand every paragraph of every note its new changes;
     // a slower one redraws. Both intervals live as long as the page.
     gloo_timers::callback::Interval::new(ENGINE_TICK_MS, move || {
-        with_session(|s| s.advance(now_ms()));
+        let start = real_ms();
+        with_clock(|c, s| c.tick(s, start, &mut || real_ms() - start > FASTEST_BUDGET_MS));
         notebook.pull_changes();
     })
     .forget();
@@ -52,14 +85,25 @@ pub fn App() -> impl IntoView {
 
     let current = Memo::new(move |_| notebook.current.get());
     let open_note = move || {
+        if !shared_closed.get() {
+            let shared = shared.clone()?;
+            return Some(view! { <SharedNoteView shared=shared notebook=notebook closed=shared_closed /> }.into_any());
+        }
         let key = current.get();
-        notebook.note(key).map(|note| view! { <NoteView notebook=notebook note=note tick=tick /> })
+        notebook.note(key).map(|note| view! { <NoteView notebook=notebook note=note tick=tick /> }.into_any())
     };
+    // A step shows its results at once, not at the next redraw.
+    let on_moved = Callback::new(move |_| {
+        notebook.pull_changes();
+        notebook.refresh_views();
+        tick.update(|t| *t += 1);
+    });
 
     view! {
         <header class="topbar">
             <span class="logo">"Sluice"</span>
             <span class="topbar-hint">"Flink SQL in your browser · Shift+Enter runs a paragraph"</span>
+            <ClockBar tick=tick on_moved=on_moved />
             <ThemeToggle theme=theme />
         </header>
         <div class="layout">

@@ -4,7 +4,9 @@
 
 mod app;
 mod chart;
+mod clock;
 mod editor;
+mod embed;
 mod files;
 mod note;
 mod notebook;
@@ -12,18 +14,22 @@ mod notes_panel;
 mod output;
 mod paragraph;
 mod result;
+mod share;
 mod sidebar;
 mod storage;
 mod theme;
 
 use std::cell::RefCell;
 
+use crate::session::clock::VirtualClock;
 use crate::session::Session;
 
 thread_local! {
     /// The page's one session. The page is single-threaded; every access is a short borrow
     /// that never spans an await or a callback into Leptos.
     static SESSION: RefCell<Session> = RefCell::new(Session::new());
+    /// The session's one clock (see [`clock`]); set at start from the address.
+    static CLOCK: RefCell<VirtualClock> = RefCell::new(VirtualClock::new(wall_clock_ms()));
 }
 
 /// Runs `f` with the session.
@@ -31,9 +37,25 @@ pub(crate) fn with_session<R>(f: impl FnOnce(&mut Session) -> R) -> R {
     SESSION.with(|s| f(&mut s.borrow_mut()))
 }
 
-/// The page's wall clock: local time as milliseconds since the epoch, as the walkthrough's
-/// sender stamps `event_time` (local time, no zone).
+/// Runs `f` with the virtual clock and the session it moves.
+pub(crate) fn with_clock<R>(f: impl FnOnce(&mut VirtualClock, &mut Session) -> R) -> R {
+    CLOCK.with(|c| with_session(|s| f(&mut c.borrow_mut(), s)))
+}
+
+/// The session's time: the virtual clock's, which generators stamp records with and queries
+/// see as processing time (ms since the epoch, local time).
 pub(crate) fn now_ms() -> i64 {
+    CLOCK.with(|c| c.borrow().now_ms())
+}
+
+/// The browser's monotonic clock (ms), which the virtual clock's ticks measure real time by.
+pub(crate) fn real_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// The page's wall clock: local time as milliseconds since the epoch, as the walkthrough's
+/// sender stamps `event_time` (local time, no zone). The virtual clock starts here.
+pub(crate) fn wall_clock_ms() -> i64 {
     let date = js_sys::Date::new_0();
     let utc = date.get_time();
     let offset_minutes = date.get_timezone_offset();

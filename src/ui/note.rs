@@ -1,4 +1,4 @@
-//! The open note: its name, the note's actions (run all, stop all, export), and its
+//! The open note: its name, the note's actions (run all, stop all, export, share), and its
 //! paragraphs.
 
 use leptos::prelude::*;
@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::files;
 use super::notebook::{NoteState, Notebook};
 use super::paragraph::{Paragraph, ParagraphActions, Status};
+use super::share::SharePanel;
 use crate::export::{flink_script, ExportOptions};
 use crate::views::note::{seed, zeppelin};
 
@@ -45,6 +46,7 @@ pub fn NoteView(notebook: Notebook, note: NoteState, tick: RwSignal<u64>) -> imp
             notebook.warn(e);
         }
     };
+    let sharing = RwSignal::new(false);
     let rename = move |ev: leptos::ev::Event| {
         let name = event_target_value(&ev);
         let name = name.trim();
@@ -69,7 +71,12 @@ pub fn NoteView(notebook: Notebook, note: NoteState, tick: RwSignal<u64>) -> imp
             </Show>
             <button data-testid="export-zpln" title="Download as a Zeppelin note" on:click=move |_| export(true)>"⤓ .zpln"</button>
             <button data-testid="export-sql" title="Download as a Flink SQL script (the CASTs Flink needs written out)" on:click=move |_| export(false)>"⤓ .sql"</button>
+            <button data-testid="share" title="A link to this note, or to embed one of its paragraphs" class:active=move || sharing.get()
+                on:click=move |_| sharing.update(|s| *s = !*s)>"🔗 Share"</button>
         </div>
+        <Show when=move || sharing.get()>
+            <SharePanel note=note />
+        </Show>
         <For each=move || note.paragraphs.get() key=|p| p.id let:p>
             <Paragraph state=p tick=tick actions=actions />
         </For>
