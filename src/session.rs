@@ -4,6 +4,7 @@
 //! out through [`Session::take_changes`]. No web types here; the page drives it from a timer.
 
 pub mod clock;
+pub mod topology;
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -405,7 +406,12 @@ impl Session {
             Statement::Explain(inner) => match &inner.statement {
                 Statement::Query(q) | Statement::Insert { query: q, .. } => {
                     let plan = Planner::new(&self.catalog).plan_query(q)?;
-                    Ok(Outcome::Text(format!("== Optimized Physical Plan ==\n{}", plan.explain())))
+                    let sink = match &inner.statement {
+                        Statement::Insert { table, .. } => Some(table.value.as_str()),
+                        _ => None,
+                    };
+                    let execution = topology::planned_stages(&plan, sink).map_or(String::new(), |s| format!("\n{}", topology::explain_execution(&s)));
+                    Ok(Outcome::Text(format!("== Optimized Physical Plan ==\n{}{execution}", plan.explain())))
                 }
                 _ => Err(SqlError::new("EXPLAIN takes a query or an INSERT").at(located.location)),
             },

@@ -40,7 +40,7 @@ pub fn ClockBar(tick: RwSignal<u64>, on_moved: Callback<()>) -> impl IntoView {
     let time = move || {
         tick.get();
         changed.get();
-        crate::types::format_timestamp(now_ms())
+        crate::types::format_timestamp(now_ms()).replace('T', " ")
     };
     let toggle = move |_| {
         with_clock(|c, _| if c.is_paused() { c.resume() } else { c.pause() });

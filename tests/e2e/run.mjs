@@ -1216,6 +1216,165 @@ await test('dark theme follows the system until toggled, is remembered, and fits
   await page.screenshot({ path: path.join(shots, 'light-1280.png') });
 });
 
+// ---------------------------------------------------------------------------------------------
+// The virtual clock, share links and embeds, each in a fresh browser profile of its own.
+
+/** A page in a new browser profile (no saved notes), reporting its errors like the main one. */
+async function freshPage(address) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-fresh-'));
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1400, height: 1000 },
+  });
+  const pg = ctx.pages()[0] ?? (await ctx.newPage());
+  pg.setDefaultTimeout(STEP_TIMEOUT);
+  pg.on('pageerror', (e) => pageErrors.push(`page error (fresh profile): ${e.message}`));
+  pg.on('console', (msg) => {
+    if (msg.type() === 'error' && !/favicon\.ico/.test(msg.location()?.url ?? '')) pageErrors.push(`console error (fresh profile): ${msg.text()}`);
+  });
+  await pg.goto(address, { waitUntil: 'load' });
+  const close = async () => {
+    await ctx.close().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { pg, close };
+}
+
+const clockTime = (pg) => pg.locator('[data-testid=clock-time]').innerText();
+
+/** Rows of paragraph `i`'s result table in page `pg`, each as its cells joined by ' | '. */
+async function rowsIn(pg, i) {
+  return pg.locator('[data-testid=paragraph]').nth(i).evaluate((p) =>
+    [...p.querySelectorAll('table[data-testid=result-table] tbody tr')].map((tr) => [...tr.children].map((td) => td.textContent.trim()).join(' | ')),
+  );
+}
+
+async function runIn(pg, i) {
+  const p = pg.locator('[data-testid=paragraph]').nth(i);
+  await p.locator('[data-testid=run]').click();
+  await until(async () => /running|done/.test(await p.locator('[data-testid=status]').innerText()), { what: `paragraph ${i + 1} to run` });
+}
+
+// The HOP paragraph of the Sensors note and the column its window time is in.
+const HOP = 2;
+const hopTime = (row) => row.split(' | ')[3];
+const START = '2021-05-19T11:20:00';
+
+await test('pausing and stepping the clock change nothing but the time: an unpaused run gives the same windows', null, async () => {
+  const stepped = await freshPage(`${url}?start=${START}&paused`);
+  const running = await freshPage(`${url}?start=${START}&paused`);
+  try {
+    const a = stepped.pg;
+    await a.locator('[data-testid=paragraph]').first().waitFor({ timeout: LOAD_TIMEOUT });
+    check((await clockTime(a)) === '2021-05-19 11:20:00.000', `the clock starts at ${await clockTime(a)}`);
+    check((await a.locator('[data-testid=clock]').getAttribute('data-paused')) === 'true', 'the clock is not paused by ?paused');
+    await runIn(a, 0);
+    await runIn(a, HOP);
+    await sleep(700);
+    check((await clockTime(a)) === '2021-05-19 11:20:00.000', `the paused clock moved to ${await clockTime(a)}`);
+    check((await a.locator('[data-testid=stream-records]').first().innerText()).trim() === '1', 'the paused generator made more than its first record');
+    // Every kind of step; the clock only moves when told.
+    const press = async (id, n) => {
+      for (let k = 0; k < n; k++) await a.locator(`[data-testid=${id}]`).click();
+    };
+    await press('clock-step-window', 1);
+    const firstFiring = await clockTime(a);
+    check(firstFiring > '2021-05-19 11:20:15', `the first HOP window (ending 11:20:10, watermark 5 s behind) fired at ${firstFiring}`);
+    await press('clock-step-record', 3);
+    await press('clock-step-second', 4);
+    await press('clock-step-window', 8);
+    const steppedTo = await clockTime(a);
+    await until(async () => (await rowsIn(a, HOP)).length > 0, { what: 'the stepped windows to show' });
+    const steppedRows = await rowsIn(a, HOP);
+    check(steppedRows.length >= 20, `9 window steps gave ${steppedRows.length} rows`);
+    await sleep(600);
+    check((await clockTime(a)) === steppedTo, 'the clock moved between steps');
+    await a.screenshot({ path: path.join(shots, 'clock-stepped.png'), fullPage: true });
+
+    // The same start and queries, left running at 25×.
+    const b = running.pg;
+    await b.locator('[data-testid=paragraph]').first().waitFor({ timeout: LOAD_TIMEOUT });
+    await runIn(b, 0);
+    await runIn(b, HOP);
+    await b.locator('[data-testid=clock-speed]').selectOption('25');
+    await b.locator('[data-testid=clock-pause]').click();
+    const lastStepped = steppedRows.map(hopTime).sort().at(-1);
+    await until(async () => (await rowsIn(b, HOP)).some((r) => hopTime(r) > lastStepped), { timeout: 30_000, what: `the running clock to fire a window after ${lastStepped}` });
+    await b.locator('[data-testid=clock-pause]').click();
+    const runRows = (await rowsIn(b, HOP)).filter((r) => hopTime(r) <= lastStepped);
+    const same = JSON.stringify([...runRows].sort()) === JSON.stringify([...steppedRows].sort());
+    check(same, `stepped and running differ:\n${steppedRows.filter((r) => !runRows.includes(r)).join('\n')}\nvs\n${runRows.filter((r) => !steppedRows.includes(r)).join('\n')}`);
+    await b.screenshot({ path: path.join(shots, 'clock-running.png'), fullPage: true });
+  } finally {
+    await stepped.close();
+    await running.close();
+  }
+});
+
+await test('a shared link reopens the note read-only in a fresh profile; Make a copy keeps it', 'share.png', async () => {
+  await openNote('Sensors');
+  const texts = await noteTexts();
+  await page.locator('[data-testid=share]').click();
+  const link = await page.locator('[data-testid=share-link]').inputValue();
+  check(link.startsWith(url.replace(/\/$/, '')) && /#share=[A-Za-z0-9_-]+$/.test(link), `the share link is ${link}`);
+  const { pg, close } = await freshPage(link);
+  try {
+    await pg.locator('[data-testid=shared-banner]').waitFor({ timeout: LOAD_TIMEOUT });
+    check((await pg.locator('[data-testid=shared-name]').innerText()).trim() === 'Sensors', 'the shared note has another name');
+    const shown = await pg.locator('[data-testid=shared-paragraph]').allInnerTexts();
+    check(shown.length === texts.length, `${shown.length} paragraphs shown of ${texts.length}`);
+    check(shown.every((t, i) => t.trim() === texts[i].trim()), 'a shared paragraph reads differently');
+    check((await pg.locator('textarea[data-testid=editor]').count()) === 0, 'the shared note can be edited');
+    await pg.screenshot({ path: path.join(shots, 'shared-read-only.png'), fullPage: true });
+    await pg.locator('[data-testid=make-copy]').click();
+    await until(async () => (await pg.locator('[data-testid=note-name]').inputValue()) === 'Sensors' && (await pg.locator('[data-testid=shared-banner]').count()) === 0, { what: 'the copy to open' });
+    const copied = await pg.locator('[data-testid=paragraph] textarea[data-testid=editor]').evaluateAll((es) => es.map((e) => e.value));
+    check(JSON.stringify(copied) === JSON.stringify(texts), 'the copy has other texts');
+    check(!pg.url().includes('#share='), `the address still holds the link: ${pg.url()}`);
+    await sleep(400);
+    await pg.reload({ waitUntil: 'load' });
+    await pg.locator('[data-testid=paragraph]').first().waitFor({ timeout: LOAD_TIMEOUT });
+    const names = await pg.locator('[data-testid=notes] [data-testid=note-link]').allInnerTexts();
+    check(names.filter((n) => n.trim() === 'Sensors').length === 2, `after a reload the notes are ${JSON.stringify(names)}: the copy was not saved`);
+    // A damaged link says so and leaves the notebook as it was.
+    await pg.goto(`${link.slice(0, link.length - 12)}`, { waitUntil: 'load' });
+    await pg.reload({ waitUntil: 'load' });
+    await pg.locator('[data-testid=notice]').waitFor({ timeout: LOAD_TIMEOUT });
+    const notice = await pg.locator('[data-testid=notice]').innerText();
+    check(/cannot be read/.test(notice) && /cut short or changed/.test(notice), `a damaged link's notice reads ${JSON.stringify(notice)}`);
+  } finally {
+    await close();
+  }
+  await page.locator('[data-testid=share]').click();
+});
+
+await test('an embed link shows one paragraph with minimal chrome and runs it', null, async () => {
+  await openNote('Sensors');
+  await page.locator('[data-testid=share]').click();
+  await page.locator('[data-testid=embed-paragraph]').selectOption('1');
+  const link = await page.locator('[data-testid=embed-link]').inputValue();
+  check(/#embed=/.test(link), `the embed link is ${link}`);
+  check((await page.locator('[data-testid=embed-code]').inputValue()).includes(`src="${link}"`), 'the iframe code does not use the embed link');
+  await page.locator('[data-testid=share]').click();
+  const { pg, close } = await freshPage(link);
+  try {
+    await pg.locator('[data-testid=embed]').waitFor({ timeout: LOAD_TIMEOUT });
+    check((await pg.locator('[data-testid=embed-sql]').innerText()).trim() === 'SELECT * FROM sensor_data;', 'the embed shows another paragraph');
+    for (const chrome of ['notes', 'catalog', 'editor', 'clock']) {
+      check((await pg.locator(`[data-testid=${chrome}]`).count()) === 0, `the embed shows the studio's ${chrome}`);
+    }
+    const rows = async () => (await pg.locator('table[data-testid=result-table] tbody tr').count());
+    await until(async () => (await rows()) > 0, { timeout: 15_000, what: 'rows in the embedded result' });
+    const before = await rows();
+    await until(async () => (await rows()) > before, { what: 'the embedded result to grow' });
+    await pg.screenshot({ path: path.join(shots, 'embed.png'), fullPage: true });
+  } finally {
+    await close();
+  }
+});
+
 await context.close().catch(() => {});
 rmSync(profile, { recursive: true, force: true });
 
