@@ -41,6 +41,7 @@ pub fn App() -> impl IntoView {
 fn Studio(theme: Theme, mode: PageMode, problem: Option<String>) -> impl IntoView {
     let notebook = Notebook::load();
     let tick = RwSignal::new(0u64);
+    provide_context(super::RedrawTick(tick));
     let shared = match mode {
         PageMode::Shared(shared) => Some(shared),
         PageMode::Broken(why) => {

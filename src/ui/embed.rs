@@ -30,6 +30,7 @@ pub fn EmbedPage(shared: Shared) -> impl IntoView {
         return view! { <div class="embed" data-testid="embed"><div class="notice notice-error">"The embedded note has no paragraph to show."</div></div> }.into_any();
     };
     let tick = RwSignal::new(0u64);
+    provide_context(super::RedrawTick(tick));
     gloo_timers::callback::Interval::new(ENGINE_TICK_MS, move || {
         let start = real_ms();
         with_clock(|c, s| c.tick(s, start, &mut || real_ms() - start > FASTEST_BUDGET_MS));

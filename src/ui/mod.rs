@@ -7,6 +7,7 @@ mod chart;
 mod clock;
 mod editor;
 mod embed;
+mod explain;
 mod files;
 mod note;
 mod notebook;
@@ -31,6 +32,11 @@ thread_local! {
     /// The session's one clock (see [`clock`]); set at start from the address.
     static CLOCK: RefCell<VirtualClock> = RefCell::new(VirtualClock::new(wall_clock_ms()));
 }
+
+/// Moves each time the page's views redraw (every 250 ms); views that show counts from the
+/// session without a paragraph's changes (the plan graph) follow it.
+#[derive(Clone, Copy)]
+pub(crate) struct RedrawTick(pub leptos::prelude::RwSignal<u64>);
 
 /// Runs `f` with the session.
 pub(crate) fn with_session<R>(f: impl FnOnce(&mut Session) -> R) -> R {

@@ -26,6 +26,8 @@ pub enum ViewKind {
     Scatter,
     /// Every change as it arrived: `+I`, `-U`, `+U`, `-D`.
     Changelog,
+    /// The running job's plan as a graph of stages with live counts.
+    Plan,
 }
 
 impl ViewKind {
@@ -37,7 +39,7 @@ impl ViewKind {
             ViewKind::Area => Some(ChartKind::Area),
             ViewKind::Pie => Some(ChartKind::Pie),
             ViewKind::Scatter => Some(ChartKind::Scatter),
-            ViewKind::Table | ViewKind::Changelog => None,
+            ViewKind::Table | ViewKind::Changelog | ViewKind::Plan => None,
         }
     }
 

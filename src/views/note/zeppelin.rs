@@ -57,8 +57,11 @@ fn paragraph_json(p: &ParagraphDoc) -> Value {
         "editorHide": s.collapsed,
         "tableHide": s.collapsed && !md
     });
-    if s.view == ViewKind::Changelog {
-        config["sluice"] = json!({ "view": "changelog" });
+    // Zeppelin has no such views: Sluice keeps them under its own key.
+    match s.view {
+        ViewKind::Changelog => config["sluice"] = json!({ "view": "changelog" }),
+        ViewKind::Plan => config["sluice"] = json!({ "view": "plan" }),
+        _ => {}
     }
     json!({
         "text": p.text,
@@ -133,8 +136,10 @@ fn settings_of(config: &Value, text: &str) -> ViewSettings {
         .into_iter()
         .find(|v| graph["mode"].as_str() == Some(zeppelin_mode(*v)))
         .unwrap_or(ViewKind::Table);
-    if config["sluice"]["view"].as_str() == Some("changelog") {
-        view = ViewKind::Changelog;
+    match config["sluice"]["view"].as_str() {
+        Some("changelog") => view = ViewKind::Changelog,
+        Some("plan") => view = ViewKind::Plan,
+        _ => {}
     }
     let first_name = |list: &Value| list.get(0).and_then(|k| k["name"].as_str()).map(str::to_string);
     let chart = match (first_name(&graph["keys"]), first_name(&graph["values"])) {
@@ -158,7 +163,7 @@ fn zeppelin_mode(view: ViewKind) -> &'static str {
         ViewKind::Area => "stackedAreaChart",
         ViewKind::Pie => "pieChart",
         ViewKind::Scatter => "scatterChart",
-        ViewKind::Table | ViewKind::Changelog => "table",
+        ViewKind::Table | ViewKind::Changelog | ViewKind::Plan => "table",
     }
 }
 
@@ -208,6 +213,7 @@ mod tests {
         note.paragraphs[2].settings.view = ViewKind::Bar;
         note.paragraphs[2].settings.chart = Some(ChartColumns { keys: "status".into(), values: "current_temperature".into(), aggregate: Aggregate::Max, groups: None });
         note.paragraphs[3].settings.view = ViewKind::Changelog;
+        note.paragraphs[4].settings.view = ViewKind::Plan;
         note.paragraphs[4].settings.collapsed = true;
         note.paragraphs[5].settings.view = ViewKind::Scatter;
         note.paragraphs[5].settings.chart = Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: Aggregate::Sum, groups: Some("hop_time".into()) });

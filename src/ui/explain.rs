@@ -1,0 +1,42 @@
+//! The plan graph of a paragraph's running query: its stages, source to sink, as boxes joined
+//! by arrows, each with the counts that went through it, redrawn with the page's views. What
+//! the boxes say is plain Rust ([`crate::views::plan_graph`]); EXPLAIN gives the text form.
+
+use leptos::prelude::*;
+
+use super::paragraph::ParagraphState;
+use super::{with_session, RedrawTick};
+use crate::views::plan_graph;
+
+#[component]
+pub fn PlanGraphView(p: ParagraphState) -> impl IntoView {
+    let tick = use_context::<RedrawTick>();
+    let boxes = move || {
+        if let Some(RedrawTick(t)) = tick {
+            t.get();
+        }
+        let job = p.job.get()?;
+        with_session(|s| s.job_stages(job).map(|stages| plan_graph::boxes(&stages, s.now_ms())))
+    };
+    view! {
+        {move || match boxes() {
+            None => view! { <div class="kept" data-testid="plan-none">"The plan shows while the query runs: run the paragraph."</div> }.into_any(),
+            Some(boxes) => {
+                let last = boxes.len().saturating_sub(1);
+                view! {
+                    <div class="plan-graph" data-testid="plan-graph">
+                        {boxes.into_iter().enumerate().map(|(i, b)| view! {
+                            <div class=format!("plan-stage plan-{}", b.kind) class:late=b.dropped_late
+                                data-testid="plan-stage" data-kind=b.kind data-records-in=b.records_in.to_string()>
+                                <div class="plan-title">{b.title.clone()}</div>
+                                {b.detail.clone().map(|d| view! { <div class="plan-detail">{d}</div> })}
+                                {b.counts.iter().map(|c| view! { <div class="plan-count">{c.clone()}</div> }).collect_view()}
+                            </div>
+                            {(i < last).then(|| view! { <span class="plan-arrow" aria-hidden="true">"→"</span> })}
+                        }).collect_view()}
+                    </div>
+                }.into_any()
+            }
+        }}
+    }
+}
