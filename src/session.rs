@@ -143,6 +143,15 @@ pub const DEFAULT_OUTPUT_STREAM: &str = "my-output-stream";
 pub const DEFAULT_GENERATOR_RATE: f64 = 20.0;
 /// The session setting that seeds `datagen` tables (Flink's datagen is random; ours repeats).
 pub const DATAGEN_SEED_KEY: &str = "sluice.datagen.seed";
+/// Session settings that make the sensor generators untidy, as the Streams panel's knobs do, so
+/// a note can set up its own lesson: the percentage of readings out of order (up to
+/// [`OUT_OF_ORDER_DELAY_MS`] early: within the walkthrough's 5 s watermark delay) and late
+/// (more than [`LATE_BOUND_MS`] early: behind any such watermark).
+const GENERATOR_KEYS: &str = "sluice.generator.";
+pub const GENERATOR_OUT_OF_ORDER_KEY: &str = "sluice.generator.out-of-order-percent";
+pub const GENERATOR_LATE_KEY: &str = "sluice.generator.late-percent";
+pub const OUT_OF_ORDER_DELAY_MS: i64 = 3_000;
+pub const LATE_BOUND_MS: i64 = 10_000;
 
 impl Session {
     /// A fresh session: local streams `my-input-stream` (fed by a running sensor generator)
@@ -192,6 +201,21 @@ impl Session {
             found = true;
         }
         found
+    }
+
+    /// Applies the `sluice.generator.*` settings to every generator (unset: in order). Only a
+    /// SET or RESET of one of them calls this, so other settings leave the panel's knobs alone.
+    fn apply_generator_settings(&mut self) {
+        let share = |key: &str| self.config.get(key).and_then(|v| percent(v)).unwrap_or(0.0) / 100.0;
+        let disorder = connectors::Disorder {
+            out_of_order_share: share(GENERATOR_OUT_OF_ORDER_KEY),
+            max_delay_ms: OUT_OF_ORDER_DELAY_MS,
+            late_share: share(GENERATOR_LATE_KEY),
+            late_bound_ms: LATE_BOUND_MS,
+        };
+        for g in &mut self.generators {
+            g.generator.set_disorder(disorder);
+        }
     }
 
     /// Plugs real streams in: from now on, a Kinesis table the remote knows reads and writes its
@@ -380,20 +404,31 @@ impl Session {
                     "execution.runtime-mode" => {
                         (!["streaming", "batch"].iter().any(|m| value.eq_ignore_ascii_case(m))).then_some("'streaming' or 'batch'")
                     }
+                    GENERATOR_OUT_OF_ORDER_KEY | GENERATOR_LATE_KEY => percent(&value).is_none().then_some("a percentage from 0 to 100"),
                     _ => None,
                 };
                 if let Some(expected) = invalid {
                     return Err(SqlError::new(format!("'{k}' = '{value}' is not valid: expected {expected}")).at(located.location));
                 }
                 self.config.insert(k.clone(), value.clone());
+                if k.starts_with(GENERATOR_KEYS) {
+                    self.apply_generator_settings();
+                }
                 Ok(done(format!("Session property `{k}` set to '{value}'.")))
             }
             Statement::Reset { key } => {
+                let generators_touched = match key {
+                    Some(k) => k.starts_with(GENERATOR_KEYS),
+                    None => self.config.keys().any(|k| k.starts_with(GENERATOR_KEYS)),
+                };
                 match key {
                     Some(k) => {
                         self.config.remove(k);
                     }
                     None => self.config.clear(),
+                }
+                if generators_touched {
+                    self.apply_generator_settings();
                 }
                 Ok(done("Session properties have been reset.".to_string()))
             }
@@ -886,6 +921,11 @@ impl JobSink {
             JobSink::Table(sink) => sink.write(batches, types, streams, now_ms),
         }
     }
+}
+
+/// `'30'` or `'30%'` → 30.0, when it is a percentage from 0 to 100.
+fn percent(text: &str) -> Option<f64> {
+    text.trim().trim_end_matches('%').trim().parse::<f64>().ok().filter(|p| (0.0..=100.0).contains(p))
 }
 
 /// A job id as Flink prints one: 32 hex digits.

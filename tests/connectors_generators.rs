@@ -54,6 +54,47 @@ fn out_of_order_readings_within_the_bound_are_not_late() {
     assert_eq!(late_dropped_with(Some(Disorder { out_of_order_share: 0.5, max_delay_ms: 4_000, late_share: 0.0, late_bound_ms: 0 })), 0);
 }
 
+/// The same run with the disorder set by SQL, as a note does; returns the late records dropped.
+fn late_dropped_with_settings(settings: &[&str]) -> u64 {
+    let t0 = 1_621_423_200_000;
+    let mut session = Session::new();
+    for sql in settings {
+        session.execute(sql, t0).unwrap();
+    }
+    session.execute(SENSOR_TABLE, t0).unwrap();
+    let job = job_of(&session.execute(WINDOWED, t0).unwrap());
+    for t in (t0..=t0 + 60_000).step_by(100) {
+        session.advance(t);
+    }
+    session.job(job).unwrap().late_records_dropped
+}
+
+#[test]
+fn a_note_makes_the_generator_untidy_with_set_and_tidy_with_reset() {
+    let late = late_dropped_with_settings(&["SET 'sluice.generator.late-percent' = '10'", "SET 'sluice.generator.out-of-order-percent' = '30%'"]);
+    assert!(late > 30, "only {late} late records were dropped");
+    assert_eq!(late_dropped_with_settings(&["SET 'sluice.generator.out-of-order-percent' = '50'"]), 0, "out of order within the 5 s watermark is not late");
+    assert_eq!(late_dropped_with_settings(&["SET 'sluice.generator.late-percent' = '10'", "RESET 'sluice.generator.late-percent'"]), 0);
+    assert_eq!(late_dropped_with_settings(&["SET 'sluice.generator.late-percent' = '10'", "RESET"]), 0);
+    let err = Session::new().execute("SET 'sluice.generator.late-percent' = '150'", 0).unwrap_err();
+    assert!(err.to_string().contains("is not valid: expected a percentage from 0 to 100"), "{err}");
+}
+
+#[test]
+fn other_settings_leave_the_panels_disorder_alone() {
+    let t0 = 1_621_423_200_000;
+    let mut session = Session::new();
+    session.set_generator_disorder("my-input-stream", Disorder { out_of_order_share: 0.0, max_delay_ms: 0, late_share: 0.1, late_bound_ms: 15_000 });
+    session.execute("SET 'table.exec.state.ttl' = '1 h'", t0).unwrap();
+    session.execute("RESET 'table.exec.state.ttl'", t0).unwrap();
+    session.execute(SENSOR_TABLE, t0).unwrap();
+    let job = job_of(&session.execute(WINDOWED, t0).unwrap());
+    for t in (t0..=t0 + 60_000).step_by(100) {
+        session.advance(t);
+    }
+    assert!(session.job(job).unwrap().late_records_dropped > 30);
+}
+
 #[test]
 fn disorder_is_set_only_where_a_generator_feeds() {
     let mut session = Session::new();
