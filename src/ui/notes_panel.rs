@@ -59,6 +59,8 @@ pub fn NotesPanel(notebook: Notebook) -> impl IntoView {
             </ul>
             <button class="ghost small walkthrough" data-testid="load-walkthrough" title="A new note with the Sensors walkthrough"
                 on:click=move |_| { notebook.add(seed::sensors(new_paragraph_id)); }>"+ Sensors walkthrough"</button>
+            <button class="ghost small walkthrough" data-testid="load-watermarks" title="A new note: a lesson on watermarks and late data, with the virtual clock"
+                on:click=move |_| { notebook.add(seed::watermarks(new_paragraph_id)); }>"+ Watermarks and late data"</button>
         </section>
     }
 }
