@@ -174,9 +174,10 @@ fn the_watermarks_note_runs_as_written_and_drops_late_readings() {
     }
     let dropped = session.job(job).unwrap().late_records_dropped;
     assert!(dropped > 0, "60 s at 20 readings/s, 5 % late: some were dropped");
-    // The last paragraph puts the generator back in order.
-    let reset = note.paragraphs.last().unwrap();
-    session.execute(&reset.text, clock.now_ms()).unwrap();
+    // The RESETs the note suggests put the generator back in order.
+    let reset = "RESET 'sluice.generator.out-of-order-percent';\nRESET 'sluice.generator.late-percent';";
+    assert!(note.paragraphs.last().unwrap().text.contains(reset));
+    session.execute(reset, clock.now_ms()).unwrap();
     for _ in 0..20 {
         clock.step(&mut session, Step::Second).unwrap();
     }

@@ -1398,6 +1398,29 @@ await test('the Plan view draws the running query source to sink with counts tha
   await paragraph(HOP).locator('[data-testid=stop]').click();
 });
 
+await test('the "Watermarks and late data" note runs as written: windows fire and late readings are dropped', 'watermarks-note.png', async () => {
+  await page.locator('[data-testid=load-watermarks]').click();
+  await until(async () => (await currentNoteName()) === 'Watermarks and late data', { what: 'the lesson to open' });
+  check((await page.locator('[data-testid=markdown]').count()) >= 4, 'the lesson\'s explanations do not render');
+  const query = 5;
+  await page.locator('[data-testid=run-all]').click();
+  await waitForStatus(query, /running/i, 'the lesson\'s window query to run');
+  check(JSON.stringify(await allStatuses()) === JSON.stringify(['done', 'done', 'done', 'done', 'done', 'running', 'done']), `statuses after run all: ${JSON.stringify(await allStatuses())}`);
+  await waitForRows(query, 'a window to fire');
+  const dropped = async () => {
+    const line = await paragraph(query).locator('.job-line').innerText();
+    return Number((line.match(/([\d,]+) late dropped/) ?? [])[1]?.replace(/,/g, '') ?? NaN);
+  };
+  await until(async () => (await dropped()) > 0, { timeout: 20_000, what: 'a late reading to be dropped' });
+  await paragraph(query).locator('[data-testid=view-plan]').click();
+  await until(async () => /late dropped/.test(await paragraph(query).locator('[data-testid=plan-graph]').innerText()), { what: 'the plan to show the late records' });
+  await paragraph(query).locator('[data-testid=stop]').click();
+  // Back in order, as the lesson's last paragraph says.
+  const last = await addParagraph();
+  await runInParagraph(last, "%flink.ssql\nRESET 'sluice.generator.out-of-order-percent';\nRESET 'sluice.generator.late-percent';");
+  await waitForStatus(last, /done/i, 'the RESETs');
+});
+
 await context.close().catch(() => {});
 rmSync(profile, { recursive: true, force: true });
 

@@ -69,7 +69,7 @@ GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data
 
 /// "Watermarks and late data": a lesson on the virtual clock, with the generator made untidy
 /// by its own `SET`s (`sluice.generator.*`, the Streams panel's knobs) so it runs as written.
-pub const WATERMARKS: [&str; 8] = [
+pub const WATERMARKS: [&str; 7] = [
     "%md
 # Watermarks and late data
 
@@ -136,11 +136,12 @@ SELECT window_start, window_end,
 - Wait longer: drop the table, create it with `INTERVAL '15' SECOND`, and run the query again.
   Late readings now make it into their windows, and every window fires 10 s later. That is the
   trade: completeness against latency.
-- Put things back with the paragraph below.",
-    "%flink.ssql
+- Put the generator back in order in a new paragraph:
 
+```sql
 RESET 'sluice.generator.out-of-order-percent';
-RESET 'sluice.generator.late-percent';",
+RESET 'sluice.generator.late-percent';
+```",
 ];
 
 /// The "Watermarks and late data" note; `new_id` gives each paragraph its id.
