@@ -1406,7 +1406,8 @@ await test('the "Watermarks and late data" note runs as written: windows fire an
   await page.locator('[data-testid=run-all]').click();
   await waitForStatus(query, /running/i, 'the lesson\'s window query to run');
   check(JSON.stringify(await allStatuses()) === JSON.stringify(['done', 'done', 'done', 'done', 'done', 'running', 'done']), `statuses after run all: ${JSON.stringify(await allStatuses())}`);
-  await waitForRows(query, 'a window to fire');
+  // The first 5-second window fires once the watermark, 5 s behind, passes its end.
+  await until(async () => (await resultOf(query))?.rows.length > 0, { timeout: 20_000, what: 'a window to fire' });
   const dropped = async () => {
     const line = await paragraph(query).locator('.job-line').innerText();
     return Number((line.match(/([\d,]+) late dropped/) ?? [])[1]?.replace(/,/g, '') ?? NaN);
