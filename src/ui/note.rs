@@ -72,7 +72,7 @@ pub fn NoteView(notebook: Notebook, note: NoteState, tick: RwSignal<u64>) -> imp
             <button data-testid="export-zpln" title="Download as a Zeppelin note" on:click=move |_| export(true)>"⤓ .zpln"</button>
             <button data-testid="export-sql" title="Download as a Flink SQL script (the CASTs Flink needs written out)" on:click=move |_| export(false)>"⤓ .sql"</button>
             <button data-testid="share" title="A link to this note, or to embed one of its paragraphs" class:active=move || sharing.get()
-                on:click=move |_| sharing.update(|s| *s = !*s)>"🔗 Share"</button>
+                on:click=move |_| sharing.update(|s| *s = !*s)>"↗ Share"</button>
         </div>
         <Show when=move || sharing.get()>
             <SharePanel note=note />
