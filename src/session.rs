@@ -4,6 +4,7 @@
 //! out through [`Session::take_changes`]. No web types here; the page drives it from a timer.
 
 pub mod clock;
+pub mod timeline;
 pub mod topology;
 
 use std::collections::{BTreeMap, VecDeque};

@@ -187,3 +187,23 @@ fn the_watermarks_note_runs_as_written_and_drops_late_readings() {
     }
     assert_eq!(session.job(job).unwrap().late_records_dropped, later, "in order again: nothing more is late");
 }
+
+#[test]
+fn the_timeline_marks_exactly_the_records_the_engine_dropped() {
+    use sluice::views::timeline::Timeline;
+    let (mut session, mut clock, jobs) = started();
+    let mut timeline = Timeline::default();
+    for _ in 0..40 {
+        clock.step(&mut session, Step::Second).unwrap();
+        timeline.update(session.timeline_sample(jobs[1], 1_000).unwrap(), &[]);
+    }
+    assert_eq!(timeline.dots.len(), 800, "40 s at 20 records/s, all since the job started");
+    let mut marked = timeline.late_event_times();
+    let mut dropped: Vec<i64> = session.late_records(jobs[1]).iter().map(|r| r.event_time).collect();
+    assert!(dropped.len() > 10, "{} late", dropped.len());
+    marked.sort_unstable();
+    dropped.sort_unstable();
+    assert_eq!(marked, dropped);
+    // Every marked record is behind the watermark it met; the HOP job (a minute wide) dropped none.
+    assert!(session.timeline_sample(jobs[0], 1_000).unwrap().late.is_empty());
+}

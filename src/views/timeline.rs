@@ -1,0 +1,135 @@
+//! A running query's timeline, as the page plots it: each record by its event time (up) against
+//! when it arrived (across), the watermark as a line, the windows the query fired as spans of
+//! event time, and the records the engine dropped as late marked. Plain Rust and capped, so the
+//! page only draws.
+
+use std::collections::VecDeque;
+
+use crate::session::timeline::TimelineSample;
+
+/// Records plotted (the newest) and watermark points kept.
+pub const MAX_RECORDS: usize = 1_000;
+pub const MAX_WATERMARKS: usize = 2_000;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dot {
+    pub arrival_ms: i64,
+    pub event_time_ms: i64,
+    /// The engine dropped this record as late.
+    pub late: bool,
+}
+
+/// A window the query fired: its event-time span, and when the watermark fired it (on the
+/// clock, as far as the samples tell).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Span {
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub fired_at_ms: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Timeline {
+    pub dots: Vec<Dot>,
+    /// (clock, watermark), one per sample where it moved, oldest first.
+    pub watermark: VecDeque<(i64, i64)>,
+    pub windows: Vec<Span>,
+    pub now_ms: i64,
+}
+
+impl Timeline {
+    /// Takes a new sample of the job, and the `[start, end)` of the windows its result holds.
+    pub fn update(&mut self, sample: TimelineSample, fired_windows: &[(i64, i64)]) {
+        self.now_ms = sample.now_ms;
+        let skip = sample.records.len().saturating_sub(MAX_RECORDS);
+        self.dots = sample.records[skip..].iter().map(|&(arrival_ms, event_time_ms)| Dot { arrival_ms, event_time_ms, late: false }).collect();
+        mark_late(&mut self.dots, &sample.late);
+        if let Some(w) = sample.watermark {
+            if self.watermark.back().is_none_or(|&(_, last)| w > last) {
+                if self.watermark.len() == MAX_WATERMARKS {
+                    self.watermark.pop_front();
+                }
+                self.watermark.push_back((sample.now_ms, w));
+            }
+        }
+        let mut spans: Vec<(i64, i64)> = fired_windows.to_vec();
+        spans.sort_unstable();
+        spans.dedup();
+        self.windows = spans
+            .into_iter()
+            .map(|(start_ms, end_ms)| Span { start_ms, end_ms, fired_at_ms: self.watermark.iter().find(|(_, w)| *w >= end_ms - 1).map(|(t, _)| *t) })
+            .collect();
+    }
+
+    /// Event times of the records marked late, in arrival order.
+    pub fn late_event_times(&self) -> Vec<i64> {
+        self.dots.iter().filter(|d| d.late).map(|d| d.event_time_ms).collect()
+    }
+
+    /// The plot's ranges: (arrival from, to), (event time from, to), with a little room.
+    pub fn bounds(&self) -> Option<((i64, i64), (i64, i64))> {
+        let first = self.dots.first()?;
+        let x0 = first.arrival_ms;
+        let x1 = self.now_ms.max(x0 + 1_000);
+        let ys = self.dots.iter().map(|d| d.event_time_ms).chain(self.watermark.iter().filter(|(t, _)| *t >= x0).map(|(_, w)| *w));
+        let (y0, y1) = ys.fold((i64::MAX, i64::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+        let pad = ((y1 - y0) / 20).max(500);
+        Some(((x0, x1), (y0 - pad, y1 + pad)))
+    }
+}
+
+/// Marks the dots the engine dropped. A late record is known by its event time; when several
+/// plotted records share it, the one that arrived last is the late one (an on-time record with
+/// that event time arrived when its time was current, a late one long after). Late records from
+/// before the plotted range mark nothing.
+fn mark_late(dots: &mut [Dot], late: &[(i64, i64)]) {
+    for &(event_time, _) in late {
+        if let Some(d) = dots.iter_mut().rev().find(|d| !d.late && d.event_time_ms == event_time) {
+            d.late = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(now_ms: i64, watermark: Option<i64>, records: &[(i64, i64)], late: &[(i64, i64)]) -> TimelineSample {
+        TimelineSample { now_ms, watermark, records: records.to_vec(), late: late.to_vec() }
+    }
+
+    #[test]
+    fn the_records_the_engine_dropped_are_marked_and_no_others() {
+        let mut t = Timeline::default();
+        // 2_000 arrived on time; 2_900 arrived at 2_950 after a record stamped 9_000 moved the
+        // watermark on; another record is stamped 2_000 too, but arrived late.
+        let records = [(1_000, 1_000), (2_000, 2_000), (2_950, 2_900), (9_000, 9_000), (9_050, 2_000)];
+        t.update(sample(9_100, Some(4_000), &records, &[(2_000, 4_000)]), &[]);
+        assert_eq!(t.late_event_times(), [2_000]);
+        assert!(t.dots[4].late && !t.dots[1].late, "the later arrival with that event time is the late one");
+        // A late record older than the plotted records marks nothing.
+        t.update(sample(9_200, Some(4_000), &records[1..], &[(1_000, 4_000), (2_000, 4_000)]), &[]);
+        assert_eq!(t.late_event_times(), [2_000]);
+    }
+
+    #[test]
+    fn windows_fire_when_the_watermark_passes_their_end() {
+        let mut t = Timeline::default();
+        for (now, wm) in [(1_000, 0), (6_000, 4_999), (11_000, 4_999), (12_000, 9_999)] {
+            t.update(sample(now, Some(wm), &[(0, 0)], &[]), &[(0, 5_000), (5_000, 10_000), (0, 5_000)]);
+        }
+        assert_eq!(t.watermark.iter().copied().collect::<Vec<_>>(), [(1_000, 0), (6_000, 4_999), (12_000, 9_999)], "one point per move");
+        assert_eq!(t.windows, [Span { start_ms: 0, end_ms: 5_000, fired_at_ms: Some(6_000) }, Span { start_ms: 5_000, end_ms: 10_000, fired_at_ms: Some(12_000) }]);
+    }
+
+    #[test]
+    fn it_keeps_only_the_newest_records() {
+        let mut t = Timeline::default();
+        let records: Vec<(i64, i64)> = (0..3 * MAX_RECORDS as i64).map(|i| (i, i)).collect();
+        t.update(sample(10_000, None, &records, &[(0, 0), (2_999, 0)]), &[]);
+        assert_eq!(t.dots.len(), MAX_RECORDS);
+        assert_eq!(t.dots[0].arrival_ms, 2 * MAX_RECORDS as i64);
+        assert_eq!(t.late_event_times(), [2_999]);
+        assert_eq!(t.bounds().unwrap().0, (2_000, 10_000));
+    }
+}
