@@ -19,6 +19,7 @@ mod share;
 mod sidebar;
 mod storage;
 mod theme;
+mod timeline;
 
 use std::cell::RefCell;
 

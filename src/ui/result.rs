@@ -109,6 +109,7 @@ pub fn ResultView(p: ParagraphState, file_stem: Signal<String>) -> impl IntoView
                     {view_button(ViewKind::Scatter, "Scatter", "view-scatter")}
                     {view_button(ViewKind::Changelog, "Changelog", "view-changelog")}
                     {view_button(ViewKind::Plan, "Plan", "view-plan")}
+                    {view_button(ViewKind::Timeline, "Timeline", "view-timeline")}
                 </div>
                 <Show when=is_live>
                     <button
@@ -138,6 +139,7 @@ pub fn ResultView(p: ParagraphState, file_stem: Signal<String>) -> impl IntoView
             {move || match shown.get() {
                 (_, ViewKind::Changelog) => view! { <ChangelogView p=p columns=Signal::derive(columns) /> }.into_any(),
                 (_, ViewKind::Plan) => view! { <super::explain::PlanGraphView p=p /> }.into_any(),
+                (_, ViewKind::Timeline) => view! { <super::timeline::TimelineView p=p /> }.into_any(),
                 (Some((true, html)), _) => view! { <div class="single-value templated" data-testid="single-value" inner_html=html></div> }.into_any(),
                 (Some((false, value)), _) => view! { <div class="single-value" data-testid="single-value">{value}</div> }.into_any(),
                 (None, ViewKind::Table) => view! { <ResultTableView p=p columns=Signal::derive(columns) /> }.into_any(),

@@ -28,6 +28,8 @@ pub enum ViewKind {
     Changelog,
     /// The running job's plan as a graph of stages with live counts.
     Plan,
+    /// The running job's records, watermark and windows against the clock.
+    Timeline,
 }
 
 impl ViewKind {
@@ -39,7 +41,7 @@ impl ViewKind {
             ViewKind::Area => Some(ChartKind::Area),
             ViewKind::Pie => Some(ChartKind::Pie),
             ViewKind::Scatter => Some(ChartKind::Scatter),
-            ViewKind::Table | ViewKind::Changelog | ViewKind::Plan => None,
+            ViewKind::Table | ViewKind::Changelog | ViewKind::Plan | ViewKind::Timeline => None,
         }
     }
 

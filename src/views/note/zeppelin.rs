@@ -61,6 +61,7 @@ fn paragraph_json(p: &ParagraphDoc) -> Value {
     match s.view {
         ViewKind::Changelog => config["sluice"] = json!({ "view": "changelog" }),
         ViewKind::Plan => config["sluice"] = json!({ "view": "plan" }),
+        ViewKind::Timeline => config["sluice"] = json!({ "view": "timeline" }),
         _ => {}
     }
     json!({
@@ -139,6 +140,7 @@ fn settings_of(config: &Value, text: &str) -> ViewSettings {
     match config["sluice"]["view"].as_str() {
         Some("changelog") => view = ViewKind::Changelog,
         Some("plan") => view = ViewKind::Plan,
+        Some("timeline") => view = ViewKind::Timeline,
         _ => {}
     }
     let first_name = |list: &Value| list.get(0).and_then(|k| k["name"].as_str()).map(str::to_string);
@@ -163,7 +165,7 @@ fn zeppelin_mode(view: ViewKind) -> &'static str {
         ViewKind::Area => "stackedAreaChart",
         ViewKind::Pie => "pieChart",
         ViewKind::Scatter => "scatterChart",
-        ViewKind::Table | ViewKind::Changelog | ViewKind::Plan => "table",
+        ViewKind::Table | ViewKind::Changelog | ViewKind::Plan | ViewKind::Timeline => "table",
     }
 }
 
@@ -214,6 +216,7 @@ mod tests {
         note.paragraphs[2].settings.chart = Some(ChartColumns { keys: "status".into(), values: "current_temperature".into(), aggregate: Aggregate::Max, groups: None });
         note.paragraphs[3].settings.view = ViewKind::Changelog;
         note.paragraphs[4].settings.view = ViewKind::Plan;
+        note.paragraphs[1].settings.view = ViewKind::Timeline;
         note.paragraphs[4].settings.collapsed = true;
         note.paragraphs[5].settings.view = ViewKind::Scatter;
         note.paragraphs[5].settings.chart = Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: Aggregate::Sum, groups: Some("hop_time".into()) });
