@@ -171,6 +171,19 @@ impl Stage {
         out.extend(chain.iter().map(|o| (o.name(), o.metrics())));
     }
 
+    /// The earliest watermark at which an operator of this stage or below fires.
+    fn next_timer(&self) -> Option<i64> {
+        let below = match self {
+            Stage::Source { .. } => None,
+            Stage::Join { left, right, .. } => left.next_timer().into_iter().chain(right.next_timer()).min(),
+            Stage::Union { branches, .. } => branches.iter().filter_map(Stage::next_timer).min(),
+        };
+        let chain = match self {
+            Stage::Source { chain, .. } | Stage::Join { chain, .. } | Stage::Union { chain, .. } => chain,
+        };
+        chain.iter().filter_map(|o| o.next_timer()).chain(below).min()
+    }
+
     fn late_records(&self, out: &mut Vec<LateRecord>) {
         match self {
             Stage::Source { .. } => {}
@@ -385,7 +398,7 @@ impl Pipeline {
 
     /// The watermark at which the query fires its next window, if one is pending.
     pub fn next_timer(&self) -> Option<i64> {
-        self.operators.iter().filter_map(|o| o.next_timer()).min()
+        self.root.next_timer()
     }
 }
 

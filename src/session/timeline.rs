@@ -26,7 +26,10 @@ impl Session {
     /// none: no watermark, an event time that is computed rather than read, no local stream.
     pub fn timeline_sample(&self, job: JobId, max_records: usize) -> Result<TimelineSample, String> {
         let j = self.jobs.iter().find(|j| j.id == job).ok_or("the job has ended")?;
-        let table = j.pipeline.table();
+        let tables = j.pipeline.tables();
+        let [table] = tables.as_slice() else {
+            return Err(format!("the query reads {} tables, and the timeline follows one", tables.len()));
+        };
         let wm = table.watermark.as_ref().ok_or_else(|| format!("`{}` has no watermark, so the query runs on no event time", table.name))?;
         let physical: Vec<usize> = table.columns.iter().enumerate().filter(|(_, c)| matches!(c.kind, ColumnKind::Physical)).map(|(i, _)| i).collect();
         let at = physical

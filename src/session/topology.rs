@@ -31,7 +31,7 @@ pub struct Stage {
 
 /// The stages of `pipeline`, writing to `sink` (a table's name, or the paragraph's result).
 pub fn stages(pipeline: &Pipeline, sink: Option<&str>) -> Vec<Stage> {
-    let table = pipeline.table();
+    let tables = pipeline.tables();
     let read = pipeline.records_in();
     let stage = |kind, name: String, records_in, records_out| Stage {
         kind,
@@ -40,12 +40,18 @@ pub fn stages(pipeline: &Pipeline, sink: Option<&str>) -> Vec<Stage> {
         metrics: OperatorMetrics { records_in, records_out, ..OperatorMetrics::default() },
         watermark: None,
     };
-    let mut out = vec![stage(StageKind::Source, format!("TableSourceScan({})", table.name), read, read)];
-    if let Some(wm) = &table.watermark {
-        let mut assigner = stage(StageKind::WatermarkAssigner, "WatermarkAssigner".into(), read, read);
-        assigner.detail = Some(format!("{}: {}", table.columns[wm.rowtime].name, wm.text));
-        assigner.watermark = pipeline.watermark().filter(|w| *w > i64::MIN && *w < i64::MAX);
-        out.push(assigner);
+    // A query over several tables (a join, a union) reads them as one source here: the
+    // pipeline counts what it reads, not per table. Its watermark is the smallest of theirs.
+    let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+    let mut out = vec![stage(StageKind::Source, format!("TableSourceScan({})", names.join(", ")), read, read)];
+    for table in &tables {
+        if let Some(wm) = &table.watermark {
+            let mut assigner = stage(StageKind::WatermarkAssigner, "WatermarkAssigner".into(), read, read);
+            let column = &table.columns[wm.rowtime].name;
+            assigner.detail = Some(if tables.len() == 1 { format!("{column}: {}", wm.text) } else { format!("{}.{column}: {}", table.name, wm.text) });
+            assigner.watermark = pipeline.watermark().filter(|w| *w > i64::MIN && *w < i64::MAX);
+            out.push(assigner);
+        }
     }
     for (name, metrics) in pipeline.operator_metrics() {
         out.push(Stage { kind: StageKind::Operator, name, detail: None, metrics, watermark: None });
@@ -128,6 +134,20 @@ mod tests {
         assert!(later[2].metrics.records_out < later[2].metrics.records_in, "the filter dropped the coldest readings");
         assert!(later[5].metrics.records_in > 0, "windows fired into the result");
         assert!(later[1].watermark.is_some());
+    }
+
+    #[test]
+    fn a_join_reads_its_tables_as_one_source_with_each_watermark() {
+        let mut session = Session::new();
+        session.execute(TABLE, 0).unwrap();
+        let sql = "EXPLAIN SELECT s.sensor_id, m.room FROM sensor_data AS s JOIN (VALUES (1, 'lab'), (2, 'hall')) AS m(id, room) ON s.sensor_id = m.id";
+        let Some(Outcome::Text(text)) = session.execute(sql, 0).unwrap().pop() else { panic!("no text") };
+        let execution = text.split("== Physical Execution Plan ==\n").nth(1).expect(&text);
+        let lines: Vec<&str> = execution.lines().collect();
+        assert!(lines[0].starts_with("Source: TableSourceScan(sensor_data, "), "{execution}");
+        assert_eq!(lines.iter().filter(|l| l.contains("WatermarkAssigner")).count(), 1, "only sensor_data has one: {execution}");
+        assert!(lines.iter().any(|l| l.contains("Join")), "{execution}");
+        assert_eq!(lines.last(), Some(&"  -> Collect(result)"));
     }
 
     #[test]
