@@ -31,7 +31,7 @@ pub struct Span {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Timeline {
     pub dots: Vec<Dot>,
-    /// (clock, watermark), one per sample where it moved, oldest first.
+    /// (clock, watermark) where it moved, oldest first.
     pub watermark: VecDeque<(i64, i64)>,
     pub windows: Vec<Span>,
     pub now_ms: i64,
@@ -44,14 +44,7 @@ impl Timeline {
         let skip = sample.records.len().saturating_sub(MAX_RECORDS);
         self.dots = sample.records[skip..].iter().map(|&(arrival_ms, event_time_ms)| Dot { arrival_ms, event_time_ms, late: false }).collect();
         mark_late(&mut self.dots, &sample.late);
-        if let Some(w) = sample.watermark {
-            if self.watermark.back().is_none_or(|&(_, last)| w > last) {
-                if self.watermark.len() == MAX_WATERMARKS {
-                    self.watermark.pop_front();
-                }
-                self.watermark.push_back((sample.now_ms, w));
-            }
-        }
+        self.watermark = watermark_line(&self.dots, sample.watermark);
         let mut spans: Vec<(i64, i64)> = fired_windows.to_vec();
         spans.sort_unstable();
         spans.dedup();
@@ -76,6 +69,30 @@ impl Timeline {
         let pad = ((y1 - y0) / 20).max(500);
         Some(((x0, x1), (y0 - pad, y1 + pad)))
     }
+}
+
+/// The watermark over the plotted records: after each arrival, the largest event time so far
+/// less the job's current lag behind it (what `WATERMARK FOR t AS t - INTERVAL …` gives: the
+/// lag is that interval), ending at the job's watermark now. One point per move, at most
+/// [`MAX_WATERMARKS`].
+fn watermark_line(dots: &[Dot], watermark: Option<i64>) -> VecDeque<(i64, i64)> {
+    let mut line = VecDeque::new();
+    let Some(current) = watermark else { return line };
+    let Some(max_event) = dots.iter().map(|d| d.event_time_ms).max() else { return line };
+    let lag = max_event - current;
+    let mut highest = i64::MIN;
+    for d in dots {
+        if d.event_time_ms > highest {
+            highest = d.event_time_ms;
+            if line.len() == MAX_WATERMARKS {
+                line.pop_front();
+            }
+            line.push_back((d.arrival_ms, highest - lag));
+        }
+    }
+    // The last point is the job's watermark now (the largest event time less the lag); the
+    // page extends it to the clock.
+    line
 }
 
 /// Marks the dots the engine dropped. A late record is known by its event time; when several
@@ -113,13 +130,14 @@ mod tests {
     }
 
     #[test]
-    fn windows_fire_when_the_watermark_passes_their_end() {
+    fn the_watermark_follows_the_records_and_windows_fire_when_it_passes_their_end() {
         let mut t = Timeline::default();
-        for (now, wm) in [(1_000, 0), (6_000, 4_999), (11_000, 4_999), (12_000, 9_999)] {
-            t.update(sample(now, Some(wm), &[(0, 0)], &[]), &[(0, 5_000), (5_000, 10_000), (0, 5_000)]);
-        }
-        assert_eq!(t.watermark.iter().copied().collect::<Vec<_>>(), [(1_000, 0), (6_000, 4_999), (12_000, 9_999)], "one point per move");
-        assert_eq!(t.windows, [Span { start_ms: 0, end_ms: 5_000, fired_at_ms: Some(6_000) }, Span { start_ms: 5_000, end_ms: 10_000, fired_at_ms: Some(12_000) }]);
+        // A 5 s watermark delay: records up to event time 14_999 make a watermark of 9_999.
+        let records = [(1_000, 1_000), (6_000, 9_999), (7_000, 8_000), (11_000, 10_500), (15_000, 14_999)];
+        t.update(sample(16_000, Some(9_999), &records, &[]), &[(0, 5_000), (5_000, 10_000), (0, 5_000)]);
+        let line: Vec<(i64, i64)> = t.watermark.iter().copied().collect();
+        assert_eq!(line, [(1_000, -4_000), (6_000, 4_999), (11_000, 5_500), (15_000, 9_999)], "it moves only on a new largest event time");
+        assert_eq!(t.windows, [Span { start_ms: 0, end_ms: 5_000, fired_at_ms: Some(6_000) }, Span { start_ms: 5_000, end_ms: 10_000, fired_at_ms: Some(15_000) }]);
     }
 
     #[test]
