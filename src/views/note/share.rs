@@ -138,7 +138,7 @@ pub fn redact_credentials(text: &str) -> (String, usize) {
 mod tests {
     use super::*;
     use crate::views::note::{seed, ChartColumns, ViewKind};
-    use crate::views::BarAggregate;
+    use crate::views::Aggregate;
 
     fn ids() -> impl FnMut() -> String {
         let mut n = 0;
@@ -152,7 +152,7 @@ mod tests {
     fn a_shared_note_reads_back_with_its_text_and_view_settings() {
         let mut note = seed::sensors(ids());
         note.paragraphs[2].settings.view = ViewKind::Bar;
-        note.paragraphs[2].settings.chart = Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: BarAggregate::Sum });
+        note.paragraphs[2].settings.chart = Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: Aggregate::Sum, groups: Some("hop_time".into()) });
         note.paragraphs[3].settings.collapsed = true;
         let encoded = encode(&note, Some(2));
         assert_eq!(encoded.redacted, 0);
