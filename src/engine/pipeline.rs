@@ -42,6 +42,7 @@ struct Input {
     watermark: Option<WatermarkAssigner>,
     /// Set once a bounded input has ended: its watermark is then +∞.
     ended: bool,
+    records_in: u64,
 }
 
 impl Input {
@@ -250,6 +251,7 @@ impl Pipeline {
                 watermark: table.watermark.as_ref().map(|w| WatermarkAssigner::new(w.expr.clone())),
                 table,
                 ended: false,
+                records_in: 0,
             })
             .collect();
         Ok(Pipeline {
@@ -312,6 +314,7 @@ impl Pipeline {
     /// Runs a batch of input `input`'s source rows (physical columns only) through the query.
     pub fn push_input(&mut self, input: usize, physical: Batch, out: &mut Vec<Batch>) -> Result<(), EvalError> {
         self.records_in += physical.len() as u64;
+        self.inputs[input].records_in += physical.len() as u64;
         let mut batch = complete_row(&self.inputs[input].table, &self.context, physical)?;
         if self.processing_time {
             // A processing-time window's rows carry the clock's time: none is ever late, and
@@ -374,6 +377,16 @@ impl Pipeline {
 
     pub fn records_in(&self) -> u64 {
         self.records_in
+    }
+
+    /// Records read from input `input` (its table) so far.
+    pub fn input_records_in(&self, input: usize) -> u64 {
+        self.inputs.get(input).map_or(0, |i| i.records_in)
+    }
+
+    /// Input `input`'s own watermark, if its table declares one.
+    pub fn input_watermark(&self, input: usize) -> Option<i64> {
+        self.inputs.get(input).filter(|i| i.watermark.is_some()).map(|i| i.watermark(None))
     }
 
     pub fn records_out(&self) -> u64 {

@@ -32,7 +32,6 @@ pub struct Stage {
 /// The stages of `pipeline`, writing to `sink` (a table's name, or the paragraph's result).
 pub fn stages(pipeline: &Pipeline, sink: Option<&str>) -> Vec<Stage> {
     let tables = pipeline.tables();
-    let read = pipeline.records_in();
     let stage = |kind, name: String, records_in, records_out| Stage {
         kind,
         name,
@@ -40,16 +39,17 @@ pub fn stages(pipeline: &Pipeline, sink: Option<&str>) -> Vec<Stage> {
         metrics: OperatorMetrics { records_in, records_out, ..OperatorMetrics::default() },
         watermark: None,
     };
-    // A query over several tables (a join, a union) reads them as one source here: the
-    // pipeline counts what it reads, not per table. Its watermark is the smallest of theirs.
-    let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
-    let mut out = vec![stage(StageKind::Source, format!("TableSourceScan({})", names.join(", ")), read, read)];
-    for table in &tables {
+    // Each table the query reads is a source with its own count and watermark assigner; a
+    // join or union after them sees the least of their watermarks.
+    let mut out = Vec::new();
+    for (i, table) in tables.iter().enumerate() {
+        let read = pipeline.input_records_in(i);
+        out.push(stage(StageKind::Source, format!("TableSourceScan({})", table.name), read, read));
         if let Some(wm) = &table.watermark {
             let mut assigner = stage(StageKind::WatermarkAssigner, "WatermarkAssigner".into(), read, read);
             let column = &table.columns[wm.rowtime].name;
             assigner.detail = Some(if tables.len() == 1 { format!("{column}: {}", wm.text) } else { format!("{}.{column}: {}", table.name, wm.text) });
-            assigner.watermark = pipeline.watermark().filter(|w| *w > i64::MIN && *w < i64::MAX);
+            assigner.watermark = pipeline.input_watermark(i).filter(|w| *w > i64::MIN && *w < i64::MAX);
             out.push(assigner);
         }
     }
@@ -66,8 +66,9 @@ pub fn stages(pipeline: &Pipeline, sink: Option<&str>) -> Vec<Stage> {
 /// them, source first (the optimized plan above it reads the other way, sink first).
 pub fn explain_execution(stages: &[Stage]) -> String {
     let mut out = String::from("== Physical Execution Plan ==\n");
-    for (i, s) in stages.iter().enumerate() {
-        let lead = if i == 0 { "Source: " } else { "  -> " };
+    for s in stages {
+        // Each table read starts a line of its own; a join's operators follow the last one.
+        let lead = if s.kind == StageKind::Source { "Source: " } else { "  -> " };
         let detail = s.detail.as_ref().map_or(String::new(), |d| format!("({d})"));
         out.push_str(&format!("{lead}{}{detail}\n", s.name));
     }
@@ -137,14 +138,15 @@ mod tests {
     }
 
     #[test]
-    fn a_join_reads_its_tables_as_one_source_with_each_watermark() {
+    fn a_join_reads_each_table_as_its_own_source() {
         let mut session = Session::new();
         session.execute(TABLE, 0).unwrap();
         let sql = "EXPLAIN SELECT s.sensor_id, m.room FROM sensor_data AS s JOIN (VALUES (1, 'lab'), (2, 'hall')) AS m(id, room) ON s.sensor_id = m.id";
         let Some(Outcome::Text(text)) = session.execute(sql, 0).unwrap().pop() else { panic!("no text") };
         let execution = text.split("== Physical Execution Plan ==\n").nth(1).expect(&text);
         let lines: Vec<&str> = execution.lines().collect();
-        assert!(lines[0].starts_with("Source: TableSourceScan(sensor_data, "), "{execution}");
+        assert_eq!(lines[0], "Source: TableSourceScan(sensor_data)", "{execution}");
+        assert!(lines[2].starts_with("Source: TableSourceScan($values"), "{execution}");
         assert_eq!(lines.iter().filter(|l| l.contains("WatermarkAssigner")).count(), 1, "only sensor_data has one: {execution}");
         assert!(lines.iter().any(|l| l.contains("Join")), "{execution}");
         assert_eq!(lines.last(), Some(&"  -> Collect(result)"));
