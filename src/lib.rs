@@ -4,7 +4,8 @@
 //! SQL text → [`sql`] (AST, Flink dialect over sqlparser) → [`plan`] (typed logical plan) →
 //! [`engine`] (streaming operators: watermarks, windows, state, changelog) → result changes →
 //! views ([`ui`] in the page, [`cli`] natively). [`connectors`] feed sources and take sinks;
-//! [`session`] ties a catalog, local streams and running jobs together for both front ends.
+//! [`session`] ties a catalog, local streams and running jobs together for both front ends;
+//! natively, [`proxy`] lets the page reach real Kinesis streams without holding AWS keys.
 
 pub mod connectors;
 pub mod engine;
@@ -18,5 +19,7 @@ pub mod workload;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod proxy;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

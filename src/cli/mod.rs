@@ -1,7 +1,9 @@
 //! The native command line. `sluice run SCRIPT.sql` runs a Flink SQL script with the same
-//! engine as the page and prints each query's changes as JSON lines.
+//! engine as the page and prints each query's changes as JSON lines; `sluice proxy` lets the page
+//! reach real Kinesis streams.
 
 pub mod bench;
+mod proxy;
 mod run;
 
 const USAGE: &str = "\
@@ -13,6 +15,9 @@ usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S]
                                    print the note as a Flink SQL script Apache Flink runs unchanged
        sluice gen RECORDS FILE     write the benchmark's sensor records as JSON lines
        sluice bench [RECORDS]      print engine and decoder throughput (default 5,000,000)
+       sluice proxy [--port N] [--bind ADDR] [--endpoint URL] [--region R] [--profile NAME]
+                    [--allow-origin ORIGIN]… [--allow-stream STREAM]… [--max-body BYTES] [--serve DIR]
+                                   let the page call Kinesis through this machine's AWS keys
 
 `run` runs a Flink SQL script or a note. Tables with 'connector' = 'filesystem' are bounded
 inputs read in file order; every SELECT prints its result changes to stdout, one JSON line each:
@@ -23,7 +28,14 @@ and then the queries run live until they end, --exit-when-idle, --duration or Ct
 A Kinesis table reads and writes a real stream when it has 'aws.endpoint', or when
 --kinesis-endpoint (or AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL) names one; `aws` means
 https://kinesis.<aws.region>.amazonaws.com. Credentials come from AWS_ACCESS_KEY_ID,
-AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the shared files' profile (AWS_PROFILE).
+
+`proxy` listens on 127.0.0.1:4599 and forwards the page's Kinesis calls (ListShards,
+GetShardIterator, GetRecords, PutRecords, DescribeStreamSummary; nothing else) to
+https://kinesis.<region>.amazonaws.com or --endpoint, signed with the credentials above
+(--profile picks a profile). Pages may call it from its own origin and --allow-origin (default
+http://127.0.0.1:8080 and http://localhost:8080); --allow-stream limits it to those streams;
+bodies over --max-body (8 MiB) are refused; --serve dist serves the built studio as well.
 Errors go to stderr as line:column: message, and the exit code is 1.";
 
 pub fn main() -> i32 {
@@ -44,6 +56,7 @@ pub fn main() -> i32 {
             }
         },
         ["export", rest @ ..] => export(rest),
+        ["proxy", rest @ ..] => proxy::proxy(rest),
         ["bench"] => bench::bench(5_000_000),
         ["bench", n] => match n.replace('_', "").parse() {
             Ok(n) => bench::bench(n),

@@ -11,35 +11,7 @@ use aws_sigv4::sign::v4;
 
 use super::transport::{Reply, Transport};
 
-/// AWS credentials, from the standard environment variables. Never printed: `Debug` shows
-/// only the access key id.
-#[derive(Clone)]
-pub struct Credentials {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: Option<String>,
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Credentials({}, secret hidden)", self.access_key_id)
-    }
-}
-
-impl Credentials {
-    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, if set, `AWS_SESSION_TOKEN`.
-    pub fn from_env() -> Result<Credentials, String> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
-            (Some(access_key_id), Some(secret_access_key)) => {
-                Ok(Credentials { access_key_id, secret_access_key, session_token: var("AWS_SESSION_TOKEN") })
-            }
-            _ => Err("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary \
-                      credentials); a local test server accepts any values"
-                .into()),
-        }
-    }
-}
+pub use super::credentials::Credentials;
 
 /// Where and how to reach Kinesis.
 #[derive(Clone, Debug)]

@@ -8,6 +8,7 @@
 //! The layers, bottom up:
 //! - [`transport::Transport`]: send one request, get status and body (natively
 //!   [`http::HttpTransport`], SigV4-signed; in the page a `fetch`, later);
+//! - [`credentials`]: AWS keys from the environment or a profile of the shared files;
 //! - [`client::KinesisClient`]: the four actions Sluice uses, typed;
 //! - [`poller`] and [`writer`]: Kinesis's limits, back-off, retries, resharding — pure state
 //!   machines that are told the time;
@@ -15,6 +16,7 @@
 //!   poller and writer on its own thread.
 
 pub mod client;
+pub mod credentials;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod http;
 pub mod poller;

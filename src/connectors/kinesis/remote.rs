@@ -87,7 +87,7 @@ impl KinesisRemote {
     }
 
     fn client_for(endpoint: &Endpoint) -> Result<KinesisClient<HttpTransport>, String> {
-        let credentials = Credentials::from_env()?;
+        let (credentials, _) = Credentials::from_standard_sources(None)?;
         Ok(KinesisClient::new(HttpTransport::new(endpoint.clone(), credentials)?))
     }
 }
