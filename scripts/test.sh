@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test tier, cheapest first, stopping at the first that fails:
 #   native   cargo test (engine, SQL, golden tests against Flink via the `sluice` binary)
-#   kinesis  sluice run against a Kinesis API server (moto on 127.0.0.1): tests/kinesis_moto.rs
+#   kinesis  sluice run and sluice proxy against a Kinesis API server (moto on 127.0.0.1):
+#            tests/kinesis_moto.rs, tests/kinesis_proxy.rs
 #   flink    a note exported by `sluice export` runs on real Apache Flink 2.3 with Sluice's rows
 #   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
 #   build    trunk build --release into dist/ (the page exactly as served)
@@ -70,7 +71,7 @@ stop_moto() {
   MOTO_LOG=
 }
 
-# moto on a free loopback port for the length of tests/kinesis_moto.rs.
+# moto on a free loopback port for the length of tests/kinesis_moto.rs and tests/kinesis_proxy.rs.
 kinesis_tests() {
   local port
   port=$("$KINESIS_VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -95,7 +96,7 @@ kinesis_tests() {
   echo "moto listening on http://127.0.0.1:$port"
   local rc=0
   SLUICE_KINESIS_ENDPOINT="http://127.0.0.1:$port" SLUICE_KINESIS_PYTHON="$KINESIS_VENV/bin/python" \
-    cargo test --test kinesis_moto -- --ignored --test-threads 1 || rc=$?
+    cargo test --test kinesis_moto --test kinesis_proxy -- --ignored --test-threads 1 || rc=$?
   stop_moto
   return "$rc"
 }

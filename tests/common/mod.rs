@@ -1,6 +1,8 @@
 //! Shared by the tests that drive the `sluice` binary: run a script, read its JSON lines.
 #![allow(dead_code)]
 
+pub mod kinesis;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
