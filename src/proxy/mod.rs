@@ -23,7 +23,7 @@ use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::connectors::kinesis::credentials::{standard_region, Credentials};
 use crate::connectors::kinesis::http::{Endpoint, HttpTransport};
-use crate::connectors::kinesis::transport::Transport;
+use crate::connectors::kinesis::transport::{block_on, Transport};
 use policy::{AnswerTokens, IssuedTokens, Policy, Refusal, RequestTarget};
 use static_files::Lookup;
 
@@ -239,7 +239,7 @@ fn forward(request: &mut Request, shared: &Shared, origin: Option<&str>, transpo
     if let Err(refused) = shared.policy.check_stream(stream.as_deref()) {
         return (refusal(&refused), Note::because(what, refused.message));
     }
-    match transport.send(&action, &body) {
+    match block_on(transport.send(&action, &body)) {
         Ok(reply) => {
             if let (200, Some(stream)) = (reply.status, &stream) {
                 if let Ok(tokens) = serde_json::from_slice::<AnswerTokens>(&reply.body) {

@@ -131,7 +131,7 @@ impl<T: Transport> KinesisClient<T> {
     }
 
     /// Every shard of the stream, open and closed (following `NextToken`).
-    pub fn list_shards(&mut self, stream: &StreamRef) -> Result<Vec<ShardInfo>, KinesisError> {
+    pub async fn list_shards(&mut self, stream: &StreamRef) -> Result<Vec<ShardInfo>, KinesisError> {
         #[derive(Deserialize)]
         #[serde(rename_all = "PascalCase")]
         struct Shard {
@@ -161,7 +161,7 @@ impl<T: Transport> KinesisClient<T> {
                 Some(t) => body["NextToken"] = json!(t),
                 None => stream.put_into(&mut body),
             }
-            let page: Page = self.call("ListShards", &body)?;
+            let page: Page = self.call("ListShards", &body).await?;
             shards.extend(page.shards.into_iter().map(|s| ShardInfo {
                 id: s.shard_id,
                 parent: s.parent_shard_id,
@@ -175,7 +175,7 @@ impl<T: Transport> KinesisClient<T> {
         }
     }
 
-    pub fn get_shard_iterator(&mut self, stream: &StreamRef, shard_id: &str, start: &IteratorStart) -> Result<String, KinesisError> {
+    pub async fn get_shard_iterator(&mut self, stream: &StreamRef, shard_id: &str, start: &IteratorStart) -> Result<String, KinesisError> {
         #[derive(Deserialize)]
         #[serde(rename_all = "PascalCase")]
         struct Answer {
@@ -195,12 +195,12 @@ impl<T: Transport> KinesisClient<T> {
                 body["StartingSequenceNumber"] = json!(seq);
             }
         }
-        let answer: Answer = self.call("GetShardIterator", &body)?;
+        let answer: Answer = self.call("GetShardIterator", &body).await?;
         Ok(answer.shard_iterator)
     }
 
     /// Up to `limit` records (Kinesis allows 10,000 per call).
-    pub fn get_records(&mut self, iterator: &str, limit: usize) -> Result<RecordsPage, KinesisError> {
+    pub async fn get_records(&mut self, iterator: &str, limit: usize) -> Result<RecordsPage, KinesisError> {
         #[derive(Deserialize)]
         #[serde(rename_all = "PascalCase")]
         struct Record {
@@ -217,7 +217,7 @@ impl<T: Transport> KinesisClient<T> {
             next_shard_iterator: Option<String>,
             millis_behind_latest: Option<i64>,
         }
-        let answer: Answer = self.call("GetRecords", &json!({ "ShardIterator": iterator, "Limit": limit.clamp(1, 10_000) }))?;
+        let answer: Answer = self.call("GetRecords", &json!({ "ShardIterator": iterator, "Limit": limit.clamp(1, 10_000) })).await?;
         let mut records = Vec::with_capacity(answer.records.len());
         for r in answer.records {
             let data = BASE64
@@ -234,7 +234,7 @@ impl<T: Transport> KinesisClient<T> {
     }
 
     /// Sends up to 500 records in one call; the answer says, entry by entry, which were stored.
-    pub fn put_records(&mut self, stream: &StreamRef, entries: &[(&str, &[u8])]) -> Result<Vec<PutOutcome>, KinesisError> {
+    pub async fn put_records(&mut self, stream: &StreamRef, entries: &[(&str, &[u8])]) -> Result<Vec<PutOutcome>, KinesisError> {
         #[derive(Deserialize)]
         #[serde(rename_all = "PascalCase")]
         struct Entry {
@@ -250,7 +250,7 @@ impl<T: Transport> KinesisClient<T> {
         let records: Vec<Value> = entries.iter().map(|(key, data)| json!({ "PartitionKey": key, "Data": BASE64.encode(data) })).collect();
         let mut body = json!({ "Records": records });
         stream.put_into(&mut body);
-        let answer: Answer = self.call("PutRecords", &body)?;
+        let answer: Answer = self.call("PutRecords", &body).await?;
         if answer.records.len() != entries.len() {
             return Err(KinesisError::Server {
                 status: 200,
@@ -268,9 +268,9 @@ impl<T: Transport> KinesisClient<T> {
             .collect())
     }
 
-    fn call<R: for<'de> Deserialize<'de>>(&mut self, action: &str, body: &Value) -> Result<R, KinesisError> {
+    async fn call<R: for<'de> Deserialize<'de>>(&mut self, action: &str, body: &Value) -> Result<R, KinesisError> {
         let bytes = serde_json::to_vec(body).expect("a JSON value always serializes");
-        let reply = self.transport.send(action, &bytes).map_err(KinesisError::Network)?;
+        let reply = self.transport.send(action, &bytes).await.map_err(KinesisError::Network)?;
         if reply.status == 200 {
             return serde_json::from_slice(&reply.body).map_err(|e| KinesisError::Server {
                 status: 200,
@@ -314,7 +314,7 @@ fn snippet(body: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::transport::Reply;
+    use super::super::transport::{block_on, Reply};
     use super::*;
 
     /// Answers every call with the next scripted reply and remembers what was asked.
@@ -324,7 +324,7 @@ mod tests {
     }
 
     impl Transport for Scripted {
-        fn send(&mut self, action: &str, body: &[u8]) -> Result<Reply, String> {
+        async fn send(&mut self, action: &str, body: &[u8]) -> Result<Reply, String> {
             self.asked.push((action.to_string(), serde_json::from_slice(body).unwrap()));
             Ok(self.replies.remove(0))
         }
@@ -339,7 +339,7 @@ mod tests {
         let page = json!({"Records": [{"SequenceNumber": "7", "PartitionKey": "42", "Data": "eyJhIjoxfQ==", "ApproximateArrivalTimestamp": 1795625139.594}],
                           "NextShardIterator": "it-2", "MillisBehindLatest": 0});
         let mut client = KinesisClient::new(Scripted { replies: vec![ok(page)], asked: vec![] });
-        let got = client.get_records("it-1", 100).unwrap();
+        let got = block_on(client.get_records("it-1", 100)).unwrap();
         assert_eq!(got.records[0].data, br#"{"a":1}"#);
         assert_eq!(got.records[0].arrival_ms, 1_795_625_139_594);
         assert_eq!(got.next_iterator.as_deref(), Some("it-2"));
@@ -352,7 +352,7 @@ mod tests {
         let second = json!({"Shards": [{"ShardId": "s1", "ParentShardId": "s0"}]});
         let mut client = KinesisClient::new(Scripted { replies: vec![ok(first), ok(second)], asked: vec![] });
         let stream = StreamRef { name: "in".into(), arn: None };
-        let shards = client.list_shards(&stream).unwrap();
+        let shards = block_on(client.list_shards(&stream)).unwrap();
         assert_eq!(shards[0].ending_sequence.as_deref(), Some("9"));
         assert_eq!(shards[1].parent.as_deref(), Some("s0"));
         assert_eq!(client.transport.asked[1].1, json!({"NextToken": "t"}));
@@ -376,7 +376,7 @@ mod tests {
                             {"ErrorCode": "ProvisionedThroughputExceededException", "ErrorMessage": "slow down"}]});
         let mut client = KinesisClient::new(Scripted { replies: vec![ok(answer)], asked: vec![] });
         let stream = StreamRef { name: "out".into(), arn: Some("arn:aws:kinesis:us-east-1:1:stream/out".into()) };
-        let got = client.put_records(&stream, &[("a", b"x"), ("b", b"y")]).unwrap();
+        let got = block_on(client.put_records(&stream, &[("a", b"x"), ("b", b"y")])).unwrap();
         assert_eq!(got[0], PutOutcome::Stored { sequence_number: "1".into() });
         assert!(got[1].is_throttled());
         let sent = &client.transport.asked[0].1;

@@ -80,7 +80,7 @@ impl HttpTransport {
 }
 
 impl Transport for HttpTransport {
-    fn send(&mut self, action: &str, body: &[u8]) -> Result<Reply, String> {
+    async fn send(&mut self, action: &str, body: &[u8]) -> Result<Reply, String> {
         let target = format!("Kinesis_20131202.{action}");
         let headers = [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", target.as_str())];
         let signature = self.signature(&headers, body)?;

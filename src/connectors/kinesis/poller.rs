@@ -119,7 +119,7 @@ impl StreamPoller {
     /// Makes the calls due at `now_ms`; appends to `out` the records that are ready, in arrival
     /// order, and to `log` what a person watching should know. Returns when to call again, or
     /// an error that retrying will not fix (no such stream, access denied).
-    pub fn poll<T: Transport>(
+    pub async fn poll<T: Transport>(
         &mut self,
         client: &mut KinesisClient<T>,
         now_ms: i64,
@@ -127,7 +127,7 @@ impl StreamPoller {
         log: &mut Vec<String>,
     ) -> Result<i64, KinesisError> {
         if now_ms >= self.next_discovery_ms {
-            match self.discover(client, now_ms) {
+            match self.discover(client, now_ms).await {
                 Ok(()) => self.next_discovery_ms = now_ms + DISCOVERY_INTERVAL_MS,
                 Err(e) if e.is_retryable() => {
                     log.push(format!("listing the shards of `{}`: {e}; trying again", self.stream.name));
@@ -139,7 +139,7 @@ impl StreamPoller {
         self.start_children(now_ms);
         for i in 0..self.shards.len() {
             if self.shards[i].next_call_ms <= now_ms && self.shards[i].queue.len() < MAX_QUEUED_PER_SHARD {
-                self.call_shard(i, client, now_ms, log)?;
+                self.call_shard(i, client, now_ms, log).await?;
             }
         }
         if !self.announced && self.discovered && self.shards.iter().all(|s| !matches!(s.phase, Phase::NeedIterator(_))) {
@@ -157,8 +157,8 @@ impl StreamPoller {
         self.shards.iter().filter(|s| s.phase != Phase::Finished).count()
     }
 
-    fn discover<T: Transport>(&mut self, client: &mut KinesisClient<T>, now_ms: i64) -> Result<(), KinesisError> {
-        let listed = client.list_shards(&self.stream)?;
+    async fn discover<T: Transport>(&mut self, client: &mut KinesisClient<T>, now_ms: i64) -> Result<(), KinesisError> {
+        let listed = client.list_shards(&self.stream).await?;
         let first = !self.discovered;
         self.discovered = true;
         for info in listed {
@@ -198,13 +198,13 @@ impl StreamPoller {
         }
     }
 
-    fn call_shard<T: Transport>(&mut self, i: usize, client: &mut KinesisClient<T>, now_ms: i64, log: &mut Vec<String>) -> Result<(), KinesisError> {
+    async fn call_shard<T: Transport>(&mut self, i: usize, client: &mut KinesisClient<T>, now_ms: i64, log: &mut Vec<String>) -> Result<(), KinesisError> {
         let stream = self.stream.clone();
         let shard = &mut self.shards[i];
         let initial = shard.start.clone();
         match shard.phase.clone() {
             Phase::WaitingForParents | Phase::Finished => Ok(()),
-            Phase::NeedIterator(start) => match client.get_shard_iterator(&stream, &shard.info.id, &start) {
+            Phase::NeedIterator(start) => match client.get_shard_iterator(&stream, &shard.info.id, &start).await {
                 Ok(iterator) => {
                     shard.started_ms.get_or_insert(now_ms);
                     shard.phase = Phase::Reading(iterator);
@@ -228,7 +228,7 @@ impl StreamPoller {
             },
             Phase::Reading(iterator) => {
                 self.stats.get_records_calls += 1;
-                match client.get_records(&iterator, RECORDS_PER_CALL) {
+                match client.get_records(&iterator, RECORDS_PER_CALL).await {
                     Ok(page) => {
                         shard.failures = 0;
                         shard.backoff_ms = 0;
@@ -336,7 +336,7 @@ fn describe(start: &IteratorStart) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::transport::Reply;
+    use super::super::transport::{block_on, Reply};
     use super::*;
     use base64::Engine as _;
     use serde_json::{json, Value};
@@ -361,7 +361,7 @@ mod tests {
     }
 
     impl Transport for FakeKinesis {
-        fn send(&mut self, action: &str, body: &[u8]) -> Result<Reply, String> {
+        async fn send(&mut self, action: &str, body: &[u8]) -> Result<Reply, String> {
             let body: Value = serde_json::from_slice(body).unwrap();
             let answer = match action {
                 "ListShards" => json!({"Shards": self.shards.iter().map(|(s, _)| {
@@ -411,7 +411,7 @@ mod tests {
     fn read_all(client: &mut KinesisClient<FakeKinesis>, poller: &mut StreamPoller, until_ms: i64) -> Vec<String> {
         let (mut out, mut log, mut now) = (Vec::new(), Vec::new(), 1_000_000);
         while now < until_ms {
-            let next = poller.poll(client, now, &mut out, &mut log).unwrap();
+            let next = block_on(poller.poll(client, now, &mut out, &mut log)).unwrap();
             now = next.max(now + 1);
         }
         out.into_iter().map(|r| String::from_utf8(r.data).unwrap()).collect()

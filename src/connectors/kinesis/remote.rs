@@ -15,6 +15,7 @@ use std::time::Duration;
 use super::client::{IteratorStart, KinesisClient, ShardRecord, StreamRef};
 use super::http::{Credentials, Endpoint, HttpTransport};
 use super::poller::StreamPoller;
+use super::transport::block_on;
 use super::writer::PutBatcher;
 use super::{RemoteEvent, RemoteStreams};
 use crate::connectors::local_stream::{LocalStreams, StartPosition};
@@ -133,7 +134,7 @@ impl RemoteStreams for KinesisRemote {
                 let mut out = Vec::new();
                 let mut log = Vec::new();
                 while !thread_stop.load(Ordering::Relaxed) {
-                    match poller.poll(&mut client, wall_clock_ms(), &mut out, &mut log) {
+                    match block_on(poller.poll(&mut client, wall_clock_ms(), &mut out, &mut log)) {
                         Ok(next) => {
                             for line in log.drain(..) {
                                 let _ = events.send(RemoteEvent::Info(line));
@@ -188,7 +189,7 @@ impl RemoteStreams for KinesisRemote {
                     }
                     let now = wall_clock_ms();
                     if now >= next_ms {
-                        match batcher.poll(&mut client, now, &mut log) {
+                        match block_on(batcher.poll(&mut client, now, &mut log)) {
                             Ok((stored, next)) => {
                                 thread_pending.fetch_sub(stored, Ordering::SeqCst);
                                 next_ms = next;

@@ -54,14 +54,14 @@ impl PutBatcher {
 
     /// Sends one batch if one is due; returns how many records Kinesis stored and when to call
     /// again, or an error retrying will not fix.
-    pub fn poll<T: Transport>(&mut self, client: &mut KinesisClient<T>, now_ms: i64, log: &mut Vec<String>) -> Result<(usize, i64), KinesisError> {
+    pub async fn poll<T: Transport>(&mut self, client: &mut KinesisClient<T>, now_ms: i64, log: &mut Vec<String>) -> Result<(usize, i64), KinesisError> {
         if self.queue.is_empty() || now_ms < self.next_call_ms {
             return Ok((0, self.next_call_ms.max(now_ms)));
         }
         let batch = self.take_batch()?;
         self.stats.calls += 1;
         let entries: Vec<(&str, &[u8])> = batch.iter().map(|(k, d)| (k.as_str(), d.as_slice())).collect();
-        match client.put_records(&self.stream, &entries) {
+        match client.put_records(&self.stream, &entries).await {
             Ok(outcomes) => {
                 let mut failed = Vec::new();
                 let mut throttled = false;
@@ -160,7 +160,7 @@ impl PutBatcher {
 
 #[cfg(test)]
 mod tests {
-    use super::super::transport::Reply;
+    use super::super::transport::{block_on, Reply};
     use super::*;
     use serde_json::{json, Value};
 
@@ -171,7 +171,7 @@ mod tests {
     }
 
     impl Transport for Flaky {
-        fn send(&mut self, _action: &str, body: &[u8]) -> Result<Reply, String> {
+        async fn send(&mut self, _action: &str, body: &[u8]) -> Result<Reply, String> {
             use base64::Engine as _;
             let body: Value = serde_json::from_slice(body).unwrap();
             let mut answers = Vec::new();
@@ -200,7 +200,7 @@ mod tests {
         let mut now = 0;
         let mut log = Vec::new();
         while batcher.pending() > 0 {
-            let (_, next) = batcher.poll(&mut client, now, &mut log).unwrap();
+            let (_, next) = block_on(batcher.poll(&mut client, now, &mut log)).unwrap();
             now = next.max(now + 1);
         }
         let stored = &client.transport().stored;
