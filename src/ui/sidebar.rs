@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::settings::KinesisAccess;
 use super::with_session;
 use crate::session::{StreamInfo, TableInfo};
 
@@ -49,6 +50,7 @@ pub fn Sidebar(tick: RwSignal<u64>) -> impl IntoView {
             </section>
             <section class="panel" data-testid="streams">
                 <h2>"Streams"</h2>
+                <KinesisAccess tick=tick />
                 <For each=stream_names key=|n| n.clone() let:name>
                     <StreamEntry name=name tick=tick />
                 </For>

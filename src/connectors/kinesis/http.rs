@@ -1,14 +1,12 @@
 //! The native transport: Kinesis JSON 1.1 over HTTP/1.1 (ureq), each request signed with SigV4
-//! by AWS's `aws-sigv4` crate.
+//! ([`super::sign`]).
 //!
 //! HTTPS needs Sluice built with the `tls` feature; plain `http://` is for local test servers
 //! (moto, kinesalite) and `sluice proxy`.
 
 use std::time::{Duration, SystemTime};
 
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-use aws_sigv4::sign::v4;
-
+use super::sign::sigv4_headers;
 use super::transport::{Reply, Transport};
 
 pub use super::credentials::Credentials;
@@ -51,39 +49,13 @@ impl HttpTransport {
             .into();
         Ok(HttpTransport { agent, endpoint, url, credentials })
     }
-
-    /// The SigV4 headers (`authorization`, `x-amz-date`, maybe `x-amz-security-token`).
-    fn signature(&self, headers: &[(&str, &str)], body: &[u8]) -> Result<Vec<(String, String)>, String> {
-        let identity = aws_credential_types::Credentials::new(
-            &self.credentials.access_key_id,
-            &self.credentials.secret_access_key,
-            self.credentials.session_token.clone(),
-            None,
-            "environment",
-        )
-        .into();
-        let params = v4::SigningParams::builder()
-            .identity(&identity)
-            .region(&self.endpoint.region)
-            .name("kinesis")
-            .time(SystemTime::now())
-            .settings(SigningSettings::default())
-            .build()
-            .map_err(|e| format!("cannot sign: {e}"))?
-            .into();
-        let request = SignableRequest::new("POST", self.url.as_str(), headers.iter().copied(), SignableBody::Bytes(body))
-            .map_err(|e| format!("cannot sign a request to {}: {e}", self.url))?;
-        let (instructions, _) = sign(request, &params).map_err(|e| format!("cannot sign: {e}"))?.into_parts();
-        let (signed, _) = instructions.into_parts();
-        Ok(signed.into_iter().map(|h| (h.name().to_string(), h.value().to_string())).collect())
-    }
 }
 
 impl Transport for HttpTransport {
     async fn send(&mut self, action: &str, body: &[u8]) -> Result<Reply, String> {
         let target = format!("Kinesis_20131202.{action}");
         let headers = [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", target.as_str())];
-        let signature = self.signature(&headers, body)?;
+        let signature = sigv4_headers(&self.url, &self.endpoint.region, &self.credentials, &headers, body, SystemTime::now())?;
         let mut request = self.agent.post(&self.url);
         for (name, value) in headers {
             request = request.header(name, value);

@@ -22,11 +22,13 @@ pub mod http;
 pub mod poller;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod remote;
+pub mod sign;
 pub mod transport;
 pub mod writer;
 
-use super::local_stream::LocalStreams;
+use super::local_stream::{LocalStreams, StartPosition};
 use crate::plan::catalog::TableDef;
+use client::{IteratorStart, StreamRef};
 
 /// Something a person watching a job should know about its remote streams.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,4 +51,19 @@ pub trait RemoteStreams {
     fn pump(&mut self, streams: &mut LocalStreams, events: &mut Vec<RemoteEvent>);
     /// Records handed over for writing that Kinesis has not stored yet.
     fn pending_writes(&self) -> usize;
+}
+
+/// The stream a Kinesis table names: `stream` (or the name in `stream.arn`), with its ARN if given.
+pub fn stream_ref(table: &TableDef) -> Result<StreamRef, String> {
+    let name = super::local_stream_name(table).ok_or("the table names no stream")?;
+    Ok(StreamRef { name, arn: table.option("stream.arn").map(str::to_string) })
+}
+
+/// Where reading a table's stream begins (`scan.stream.initpos`, `source.init.position`).
+pub fn iterator_start(table: &TableDef) -> Result<IteratorStart, String> {
+    Ok(match super::source::start_position(table)? {
+        StartPosition::TrimHorizon => IteratorStart::TrimHorizon,
+        StartPosition::Latest => IteratorStart::Latest,
+        StartPosition::AtTimestamp(ms) => IteratorStart::AtTimestamp(ms),
+    })
 }

@@ -12,13 +12,13 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::client::{IteratorStart, KinesisClient, ShardRecord, StreamRef};
+use super::client::{KinesisClient, ShardRecord};
 use super::http::{Credentials, Endpoint, HttpTransport};
 use super::poller::StreamPoller;
 use super::transport::block_on;
 use super::writer::PutBatcher;
-use super::{RemoteEvent, RemoteStreams};
-use crate::connectors::local_stream::{LocalStreams, StartPosition};
+use super::{iterator_start, stream_ref, RemoteEvent, RemoteStreams};
+use crate::connectors::local_stream::LocalStreams;
 use crate::plan::catalog::TableDef;
 
 /// The Kinesis a table without `'aws.endpoint'` uses.
@@ -93,11 +93,6 @@ impl KinesisRemote {
     }
 }
 
-fn stream_ref(table: &TableDef) -> Result<StreamRef, String> {
-    let name = crate::connectors::local_stream_name(table).ok_or("the table names no stream")?;
-    Ok(StreamRef { name, arn: table.option("stream.arn").map(str::to_string) })
-}
-
 fn wall_clock_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
@@ -116,11 +111,7 @@ impl RemoteStreams for KinesisRemote {
         if self.readers.contains_key(&stream.name) {
             return Ok(true);
         }
-        let start = match crate::connectors::source::start_position(table)? {
-            StartPosition::TrimHorizon => IteratorStart::TrimHorizon,
-            StartPosition::Latest => IteratorStart::Latest,
-            StartPosition::AtTimestamp(ms) => IteratorStart::AtTimestamp(ms),
-        };
+        let start = iterator_start(table)?;
         let mut client = Self::client_for(&endpoint)?;
         let (send, records) = channel();
         let stop = Arc::new(AtomicBool::new(false));

@@ -1,0 +1,71 @@
+//! The page's Kinesis transport: each request one `fetch`, either to `sluice proxy` (unsigned:
+//! the proxy signs with the keys of the machine it runs on) or straight to Kinesis, signed here
+//! with the keys typed into the settings, which live only in this value.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::connectors::kinesis::credentials::Credentials;
+use crate::connectors::kinesis::sign::sigv4_headers;
+use crate::connectors::kinesis::transport::{Reply, Transport};
+
+pub struct FetchTransport {
+    url: String,
+    signing: Option<(String, Credentials)>,
+}
+
+impl FetchTransport {
+    /// Requests to `sluice proxy` at `url`.
+    pub fn proxy(url: &str) -> FetchTransport {
+        FetchTransport { url: root_url(url), signing: None }
+    }
+
+    /// Requests to Kinesis at `url`, signed for `region`.
+    pub fn direct(url: &str, region: &str, credentials: Credentials) -> FetchTransport {
+        FetchTransport { url: root_url(url), signing: Some((region.to_string(), credentials)) }
+    }
+}
+
+/// Kinesis answers at `/`; the URL signed must be the URL fetched.
+fn root_url(url: &str) -> String {
+    format!("{}/", url.trim().trim_end_matches('/'))
+}
+
+impl Transport for FetchTransport {
+    async fn send(&mut self, action: &str, body: &[u8]) -> Result<Reply, String> {
+        let fail = |what: &str, e: JsValue| format!("{action} to {}: {what}{}", self.url, describe(&e));
+        let target = format!("Kinesis_20131202.{action}");
+        let headers = [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", target.as_str())];
+        let request_headers = web_sys::Headers::new().map_err(|e| fail("", e))?;
+        for (name, value) in headers {
+            request_headers.set(name, value).map_err(|e| fail("", e))?;
+        }
+        if let Some((region, credentials)) = &self.signing {
+            let time = UNIX_EPOCH + Duration::from_millis(js_sys::Date::now().max(0.0) as u64);
+            for (name, value) in sigv4_headers(&self.url, region, credentials, &headers, body, time)? {
+                request_headers.set(&name, &value).map_err(|e| fail("", e))?;
+            }
+        }
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_mode(web_sys::RequestMode::Cors);
+        init.set_headers(&request_headers);
+        init.set_body(&js_sys::Uint8Array::from(body));
+        let request = web_sys::Request::new_with_str_and_init(&self.url, &init).map_err(|e| fail("", e))?;
+        let window = web_sys::window().ok_or_else(|| format!("{action}: no window to fetch from"))?;
+        // A refused connection or a CORS refusal both end here, as a TypeError without detail.
+        let response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(|e| fail("no answer (is the endpoint up, and does it allow this page's origin?): ", e))?;
+        let response: web_sys::Response = response.dyn_into().map_err(|e| fail("", e))?;
+        let status = response.status();
+        let buffer = JsFuture::from(response.array_buffer().map_err(|e| fail("", e))?).await.map_err(|e| fail("reading the answer: ", e))?;
+        Ok(Reply { status, body: js_sys::Uint8Array::new(&buffer).to_vec() })
+    }
+}
+
+fn describe(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_default()
+}
