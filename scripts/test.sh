@@ -7,6 +7,8 @@
 #   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
 #   build    trunk build --release into dist/ (the page exactly as served)
 #   e2e      dist/ served on loopback, the walkthrough driven in Chromium (tests/e2e/run.mjs)
+#   e2e-kinesis  the page against moto, through `sluice proxy --serve dist` and direct
+#            (tests/e2e/kinesis.mjs)
 # Installs what is missing first (scripts/setup.sh). Exits non-zero if any tier fails.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +19,7 @@ bold() { printf '\033[1m%s\033[0m\n' "$*"; }
 TIMES=()
 SERVER_PID=
 MOTO_PID=
+PROXY_PID=
 # The Python with moto and boto3 that scripts/setup.sh installs.
 KINESIS_VENV=${SLUICE_KINESIS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/kinesis-venv}
 
@@ -26,6 +29,7 @@ cleanup() {
     wait "$SERVER_PID" 2>/dev/null || true
   fi
   [ -n "${SERVER_LOG:-}" ] && rm -f "$SERVER_LOG"
+  stop_proxy
   stop_moto
 }
 trap cleanup EXIT
@@ -71,32 +75,81 @@ stop_moto() {
   MOTO_LOG=
 }
 
-# moto on a free loopback port for the length of tests/kinesis_moto.rs and tests/kinesis_proxy.rs.
-kinesis_tests() {
+# moto on a free loopback port; sets MOTO_URL.
+start_moto() {
   local port
   port=$("$KINESIS_VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   MOTO_LOG=$(mktemp)
   "$KINESIS_VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$MOTO_LOG" 2>&1 &
   MOTO_PID=$!
-  local i up=
+  local i
   for i in $(seq 1 100); do
     if "$KINESIS_VENV/bin/python" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2)' "$port" 2>/dev/null; then
-      up=1
-      break
+      MOTO_URL="http://127.0.0.1:$port"
+      echo "moto listening on $MOTO_URL"
+      return 0
     fi
     kill -0 "$MOTO_PID" 2>/dev/null || break
     sleep 0.1
   done
-  if [ -z "$up" ]; then
-    echo "kinesis: moto did not start:" >&2
-    cat "$MOTO_LOG" >&2
+  echo "kinesis: moto did not start:" >&2
+  cat "$MOTO_LOG" >&2
+  stop_moto
+  return 1
+}
+
+# moto for the length of tests/kinesis_moto.rs and tests/kinesis_proxy.rs.
+kinesis_tests() {
+  start_moto || return 1
+  local rc=0
+  SLUICE_KINESIS_ENDPOINT="$MOTO_URL" SLUICE_KINESIS_PYTHON="$KINESIS_VENV/bin/python" \
+    cargo test --test kinesis_moto --test kinesis_proxy -- --ignored --test-threads 1 || rc=$?
+  stop_moto
+  return "$rc"
+}
+
+stop_proxy() {
+  if [ -n "$PROXY_PID" ] && kill -0 "$PROXY_PID" 2>/dev/null; then
+    kill "$PROXY_PID" 2>/dev/null || true
+    wait "$PROXY_PID" 2>/dev/null || true
+  fi
+  PROXY_PID=
+  [ -n "${PROXY_LOG:-}" ] && rm -f "$PROXY_LOG"
+  PROXY_LOG=
+}
+
+# The page against moto: served by `sluice proxy --serve dist` in proxy mode, and signing itself
+# in direct mode (tests/e2e/kinesis.mjs).
+e2e_kinesis() {
+  local sluice="${CARGO_TARGET_DIR:-$REPO/target}/debug/sluice"
+  cargo build --bin sluice || return 1
+  start_moto || return 1
+  PROXY_LOG=$(mktemp)
+  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+    "$sluice" proxy --port 0 --endpoint "$MOTO_URL" --serve "$REPO/dist" >"$PROXY_LOG" 2>&1 &
+  PROXY_PID=$!
+  local url= i
+  for i in $(seq 1 100); do
+    url=$(sed -n 's/^sluice proxy: listening on \(http:.*\)$/\1/p' "$PROXY_LOG")
+    [ -n "$url" ] && break
+    kill -0 "$PROXY_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$url" ]; then
+    echo "e2e-kinesis: sluice proxy did not start:" >&2
+    cat "$PROXY_LOG" >&2
+    stop_proxy
     stop_moto
     return 1
   fi
-  echo "moto listening on http://127.0.0.1:$port"
+  echo "sluice proxy at $url serving dist/, forwarding to $MOTO_URL"
   local rc=0
-  SLUICE_KINESIS_ENDPOINT="http://127.0.0.1:$port" SLUICE_KINESIS_PYTHON="$KINESIS_VENV/bin/python" \
-    cargo test --test kinesis_moto --test kinesis_proxy -- --ignored --test-threads 1 || rc=$?
+  node tests/e2e/kinesis.mjs "$url" "$MOTO_URL" "$KINESIS_VENV/bin/python" "$sluice" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "e2e-kinesis: the proxy's log:" >&2
+    tail -n 40 "$PROXY_LOG" >&2
+  fi
+  stop_proxy
   stop_moto
   return "$rc"
 }
@@ -136,6 +189,7 @@ tier flink "$FLINK_VENV/bin/python" tests/flink_export/check.py "$REPO/target/de
 tier wasm wasm_tests
 tier build trunk build --release
 tier e2e e2e
+tier e2e-kinesis e2e_kinesis
 
 bold "==> all tiers passed"
 summary

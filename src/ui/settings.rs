@@ -64,7 +64,25 @@ pub fn KinesisAccess(tick: RwSignal<u64>) -> impl IntoView {
         };
         in_use.set(describe(&access));
         error.set(None);
-        with_session(|s| s.connect_remote(Box::new(PageRemote::new(access))));
+        let remote = !matches!(access, Access::Local);
+        let stopped = with_session(|s| {
+            s.connect_remote(Box::new(PageRemote::new(access)));
+            // A real stream is read as it is: the sensor generator must not slip readings into
+            // its mirror (nor, unasked, into a real stream). It stays stopped until started again.
+            let running: Vec<(String, f64)> = if remote {
+                s.streams().into_iter().filter_map(|st| st.generator.filter(|g| g.running).map(|g| (st.name, g.records_per_second))).collect()
+            } else {
+                Vec::new()
+            };
+            for (name, rate) in &running {
+                s.set_generator(name, false, *rate);
+            }
+            running
+        });
+        if !stopped.is_empty() {
+            let names: Vec<String> = stopped.into_iter().map(|(name, _)| format!("`{name}`")).collect();
+            messages.update(|m| m.push(format!("stopped the sensor generator on {}: Kinesis tables now read real streams", names.join(", "))));
+        }
     };
 
     let text_input = |testid: &'static str, label: &'static str, value: RwSignal<String>, kind: &'static str| {

@@ -7,13 +7,13 @@
 //!
 //! The layers, bottom up:
 //! - [`transport::Transport`]: send one request, get status and body (natively
-//!   [`http::HttpTransport`], SigV4-signed; in the page a `fetch`, later);
+//!   [`http::HttpTransport`], SigV4-signed; in the page a `fetch`, `ui::fetch_transport`);
 //! - [`credentials`]: AWS keys from the environment or a profile of the shared files;
 //! - [`client::KinesisClient`]: the four actions Sluice uses, typed;
 //! - [`poller`] and [`writer`]: Kinesis's limits, back-off, retries, resharding — pure state
 //!   machines that are told the time;
 //! - [`RemoteStreams`]: what the session sees; natively [`remote::KinesisRemote`] runs each
-//!   poller and writer on its own thread.
+//!   poller and writer on its own thread, in the page `ui::page_remote` runs them as tasks.
 
 pub mod client;
 pub mod credentials;

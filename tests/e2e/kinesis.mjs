@@ -1,0 +1,281 @@
+// The page against real Kinesis streams (moto), through `sluice proxy` and direct, in headless
+// Chromium:
+//
+//   node tests/e2e/kinesis.mjs PROXY_URL MOTO_URL PYTHON SLUICE
+//
+// PROXY_URL is `sluice proxy --serve dist --endpoint MOTO_URL`, which also serves the page;
+// PYTHON has boto3 (tests/kinesis/kinesis_tool.py); SLUICE is the native binary. scripts/test.sh's
+// `e2e-kinesis` tier starts them. The walkthrough's sender (boto3) writes the seeded sensor
+// records to `my-input-stream`; the page, set to each access mode in the Streams panel, runs the
+// walkthrough's HOP INSERT INTO an output stream; reading that back with boto3 must give exactly
+// the rows `sluice run` computes from the same records in a file.
+//
+// Prints `ok - name` / `not ok - name: reason`, then `N passed, M failed`; exits 1 if any failed.
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [proxyUrl, motoUrl, python, sluice] = process.argv.slice(2);
+if (!sluice) {
+  console.error('usage: node tests/e2e/kinesis.mjs PROXY_URL MOTO_URL PYTHON SLUICE');
+  process.exit(2);
+}
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const shots = path.join(here, 'screenshots');
+mkdirSync(shots, { recursive: true });
+const RECORDS = path.join(repo, 'tests/data/sensor_input.jsonl');
+const EXPECTED_ROWS = 317;
+// Records in the file, plus the sender's one record a day later that closes every window.
+const RECORDS_IN = 10_001;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+class Failure extends Error {}
+function check(cond, message) {
+  if (!cond) throw new Failure(message);
+}
+async function until(fn, { timeout = 10_000, every = 200, what = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const last = await fn();
+    if (last) return last;
+    if (Date.now() > end) throw new Failure(`timed out after ${timeout} ms waiting for ${what}`);
+    await sleep(every);
+  }
+}
+
+/** boto3 against moto, as the walkthrough's sender and reader. */
+function tool(...args) {
+  const env = { ...process.env, AWS_ENDPOINT_URL: motoUrl, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_DEFAULT_REGION: 'us-east-1' };
+  return execFileSync(python, [path.join(repo, 'tests/kinesis/kinesis_tool.py'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** A window result as a comparable key: averages to 9 decimals, as tests/common/kinesis.rs does. */
+const rowKey = (row) => [row.status, row.num, row.avg_current_temperature.toFixed(9), String(row.hop_time).replace(' ', 'T')].join('|');
+
+/** What `sluice run` computes for the walkthrough's query over the file. */
+function rowsFromFile() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-kinesis-'));
+  const script = path.join(dir, 'q1.sql');
+  writeFileSync(
+    script,
+    `CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6), event_time TIMESTAMP(3),
+       WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
+     WITH ('connector' = 'filesystem', 'path' = '${RECORDS}', 'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601');
+     SELECT sensor_data.status, COUNT(*) AS num, AVG(sensor_data.current_temperature) AS avg_current_temperature,
+       HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
+     FROM sensor_data GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;`,
+  );
+  const out = execFileSync(sluice, ['run', script], { encoding: 'utf8' });
+  return out.trim().split('\n').map((l) => rowKey(JSON.parse(l).row)).sort();
+}
+
+function rowsFromStream(stream) {
+  const out = tool('read', stream).trim();
+  return out === '' ? [] : out.split('\n').map((l) => rowKey(JSON.parse(l))).sort();
+}
+
+// The walkthrough's steps 2, 4 and 5, reading the backlog the sender already wrote.
+const createInput = `%flink.ssql
+CREATE TABLE sensor_data (
+    sensor_id INTEGER,
+    current_temperature DOUBLE,
+    status VARCHAR(6),
+    event_time TIMESTAMP(3),
+    WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
+)
+PARTITIONED BY (sensor_id)
+WITH (
+    'connector' = 'kinesis',
+    'stream' = 'my-input-stream',
+    'aws.region' = 'us-east-1',
+    'scan.stream.initpos' = 'TRIM_HORIZON',
+    'format' = 'json',
+    'json.timestamp-format.standard' = 'ISO-8601'
+)`;
+const createOutput = (stream) => `%flink.ssql
+CREATE TABLE sensor_state (
+    status VARCHAR(6),
+    num INTEGER,
+    avg_current_temperature DOUBLE,
+    hop_time TIMESTAMP(3)
+)
+WITH (
+'connector' = 'kinesis',
+'stream' = '${stream}',
+'aws.region' = 'us-east-1',
+'scan.stream.initpos' = 'LATEST',
+'format' = 'json',
+'json.timestamp-format.standard' = 'ISO-8601');`;
+const INSERT = `%flink.ssql(type=update)
+INSERT INTO sensor_state
+SELECT sensor_data.status,
+    COUNT(*) AS num,
+    AVG(sensor_data.current_temperature) AS avg_current_temperature,
+    HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
+FROM sensor_data
+GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;`;
+const COUNT = `%flink.ssql(type=single)
+SELECT COUNT(*) AS records FROM sensor_data;`;
+
+const profile = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-kinesis-profile-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1400, height: 1000 },
+});
+const page = context.pages()[0] ?? (await context.newPage());
+page.setDefaultTimeout(10_000);
+let pageErrors = [];
+page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
+page.on('console', (msg) => {
+  if (msg.type() === 'error' && !/favicon\.ico/.test(msg.location()?.url ?? '')) pageErrors.push(`console error: ${msg.text()}`);
+});
+/** Every request the page made, to look for keys where they must not be. */
+const requests = [];
+page.on('request', (r) => requests.push(r.url()));
+
+const results = [];
+async function test(name, shot, body) {
+  let failure = null;
+  try {
+    await body();
+  } catch (e) {
+    failure = e instanceof Failure ? e.message : `${e?.name ?? 'Error'}: ${e?.message ?? e}`;
+  }
+  await page.screenshot({ path: path.join(shots, shot), fullPage: true }).catch(() => {});
+  if (pageErrors.length > 0) {
+    failure = [failure, ...pageErrors].filter(Boolean).join(' | ');
+    pageErrors = [];
+  }
+  console.log(failure ? `not ok - ${name}: ${failure.replace(/\s+/g, ' ')}` : `ok - ${name}`);
+  results.push(!failure);
+}
+
+const paragraphs = () => page.locator('[data-testid=paragraph]');
+const statusOf = async (i) => (await paragraphs().nth(i).locator('[data-testid=status]').first().innerText()).trim();
+const errorOf = async (i) => {
+  const e = paragraphs().nth(i).locator('[data-testid=error]');
+  return (await e.count()) ? (await e.first().innerText()).trim() : null;
+};
+
+/** A new note, then each text in its own paragraph, run in turn. */
+async function runNote(texts) {
+  await page.locator('[data-testid=new-note]').click();
+  await until(async () => (await paragraphs().count()) === 1, { what: 'the new note' });
+  for (let i = 0; i < texts.length; i++) {
+    if (i > 0) {
+      await page.locator('[data-testid=add-paragraph]').click();
+      await until(async () => (await paragraphs().count()) === i + 1, { what: `paragraph ${i + 1}` });
+    }
+    const editor = paragraphs().nth(i).locator('textarea[data-testid=editor]');
+    await editor.fill(texts[i]);
+    await editor.press('Shift+Enter');
+    await until(async () => /done|running/i.test(await statusOf(i)) || (await errorOf(i)), { what: `paragraph ${i + 1} to run` });
+    const error = await errorOf(i);
+    check(error === null, `paragraph ${i + 1} failed: ${error}`);
+  }
+}
+
+/** Chooses an access mode in the Streams panel and applies it. */
+async function chooseAccess(mode, fields) {
+  const panel = page.locator('[data-testid=kinesis-access]');
+  await panel.locator('[data-testid=kinesis-mode]').selectOption(mode);
+  for (const [testid, value] of Object.entries(fields)) {
+    await panel.locator(`[data-testid=${testid}]`).fill(value);
+  }
+  await panel.locator('[data-testid=kinesis-apply]').click();
+  const status = await panel.locator('[data-testid=kinesis-status]').innerText();
+  check(!(await panel.locator('[data-testid=kinesis-error]').count()), `the setting was refused: ${status}`);
+  return status;
+}
+
+async function jobCounts() {
+  const job = page.locator('[data-testid=jobs] [data-job]');
+  const texts = await job.locator('[data-testid=job-counts]').allInnerTexts();
+  return texts.map((t) => t.split('·').map((part) => Number(part.replace(/[^\d]/g, ''))));
+}
+
+/** The walkthrough INSERT in the page, into `output`; then the stream read back with boto3. */
+async function insertRoundTrip(output, expected) {
+  await runNote([createInput, createOutput(output), INSERT, COUNT]);
+  // Every record read once: the INSERT job and the COUNT(*) both see all of them.
+  await until(async () => (await jobCounts()).length === 2 && (await jobCounts()).every(([records]) => records === RECORDS_IN), {
+    timeout: 120_000,
+    every: 500,
+    what: `both jobs to read ${RECORDS_IN} records (jobs: ${JSON.stringify(await jobCounts())})`,
+  });
+  const single = await page.locator('[data-testid=single-value]').innerText();
+  check(Number(single.replace(/[^\d]/g, '')) === RECORDS_IN, `SELECT COUNT(*) shows ${single}`);
+  const rows = await until(async () => {
+    const got = rowsFromStream(output);
+    return got.length >= EXPECTED_ROWS ? got : null;
+  }, { timeout: 60_000, every: 1_000, what: `${EXPECTED_ROWS} rows in ${output}` });
+  const missing = expected.filter((r) => !rows.includes(r));
+  const extra = rows.filter((r) => !expected.includes(r));
+  check(missing.length === 0 && extra.length === 0, `missing: ${JSON.stringify(missing.slice(0, 5))}; not from the file: ${JSON.stringify(extra.slice(0, 5))}`);
+  check(rows.length === EXPECTED_ROWS, `${rows.length} rows, expected ${EXPECTED_ROWS}: a row written twice`);
+  const messages = await page.locator('[data-testid=kinesis-messages]').innerText();
+  check(/reading `my-input-stream`: 4 shards from TRIM_HORIZON/.test(messages), `the Streams panel does not say reading began: ${messages}`);
+}
+
+const expected = rowsFromFile();
+check(expected.length === EXPECTED_ROWS, `sluice run computes ${expected.length} rows from the file`);
+tool('create', 'my-input-stream', '4');
+tool('create', 'my-output-stream', '2');
+tool('create', 'direct-output-stream', '2');
+// As the kinesis tier's sender: 10 records per call keeps arrival order close to event order.
+tool('put', 'my-input-stream', RECORDS, '--batch', '10', '--flush-record');
+
+await test('proxy mode: the walkthrough INSERT through sluice proxy writes the file\'s rows', 'kinesis-proxy.png', async () => {
+  const response = await page.goto(proxyUrl, { waitUntil: 'load', timeout: 30_000 });
+  check(response && response.ok(), `GET ${proxyUrl} answered ${response?.status()}`);
+  await paragraphs().first().waitFor({ timeout: 30_000 });
+  const status = await chooseAccess('proxy', { 'kinesis-proxy-url': proxyUrl });
+  check(status.includes(`sluice proxy at ${proxyUrl}`), `the status reads ${status}`);
+  const messages = await page.locator('[data-testid=kinesis-messages]').innerText();
+  check(/stopped the sensor generator on `my-input-stream`/.test(messages), `the generator was not stopped: ${messages}`);
+  await insertRoundTrip('my-output-stream', expected);
+});
+
+await test('direct mode: the page signs its own requests to Kinesis and writes the file\'s rows', 'kinesis-direct.png', async () => {
+  // A fresh session: a reload forgets the tables, the jobs and the access.
+  await page.reload({ waitUntil: 'load' });
+  await paragraphs().first().waitFor({ timeout: 30_000 });
+  const status = await chooseAccess('direct', {
+    'kinesis-region': 'us-east-1',
+    'kinesis-endpoint': motoUrl,
+    'kinesis-access-key-id': 'AKIDPAGETEST',
+    'kinesis-secret-access-key': 'page-secret-e2e-Qx7',
+  });
+  check(status.includes(`Kinesis at ${motoUrl}, signed here`), `the status reads ${status}`);
+  await insertRoundTrip('direct-output-stream', expected);
+  // The keys stay in memory: not in storage, not in any URL the page asked for, not on screen.
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  check(!stored.includes('page-secret-e2e-Qx7') && !stored.includes('AKIDPAGETEST'), 'the keys were saved in the browser storage');
+  check(!requests.some((u) => u.includes('page-secret-e2e-Qx7')), 'the secret appeared in a URL');
+  check(!(await page.locator('body').innerText()).includes('page-secret-e2e-Qx7'), 'the secret shows on the page');
+});
+
+await test('a proxy that is not there is an error in the Streams panel, not a dead tab', 'kinesis-no-proxy.png', async () => {
+  await page.reload({ waitUntil: 'load' });
+  await paragraphs().first().waitFor({ timeout: 30_000 });
+  await chooseAccess('proxy', { 'kinesis-proxy-url': 'http://127.0.0.1:9' });
+  await runNote([createInput, COUNT]);
+  // Unanswered calls are retried with back-off, and the panel says so.
+  await until(async () => /listing the shards of `my-input-stream`: no answer/.test(await page.locator('[data-testid=kinesis-messages]').innerText()), {
+    timeout: 20_000,
+    what: 'the Streams panel to report the missing proxy',
+  });
+  // The browser logs refused fetches as console errors; those are the point of this test.
+  pageErrors = pageErrors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to fetch|127\.0\.0\.1:9/.test(e));
+});
+
+await context.close();
+const passed = results.filter(Boolean).length;
+console.log(`${passed} passed, ${results.length - passed} failed`);
+process.exit(passed === results.length ? 0 : 1);
