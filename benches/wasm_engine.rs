@@ -1,9 +1,9 @@
-//! The engine benchmark in WebAssembly: Q1 over decoded sensor records, the same workload as
-//! `sluice bench` (src/workload.rs). It prints figures and checks nothing about speed; run it
+//! The engine benchmark in WebAssembly: Q1 over decoded sensor records, and the JSON decoder over
+//! the same records as lines, the same workloads as `sluice bench` (src/workload.rs). It prints figures and checks nothing about speed; run it
 //! with `scripts/bench.sh` (it is not part of the test tiers).
 #![cfg(target_arch = "wasm32")]
 
-use sluice::workload::{decoded_batches, run_q1};
+use sluice::workload::{decode_json_lines, decoded_batches, json_lines, run_q1};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -26,5 +26,21 @@ fn q1_engine_throughput_in_wasm() {
     console_log!(
         "wasm engine  Q1 over {records} decoded records: {best:.3} s, {:.1} M records/s (best of 3; {rows} result rows)",
         records as f64 / best / 1e6
+    );
+}
+
+#[wasm_bindgen_test]
+fn json_decode_throughput_in_wasm() {
+    let records: u64 = option_env!("SLUICE_BENCH_RECORDS").and_then(|n| n.parse().ok()).unwrap_or(5_000_000).min(2_000_000);
+    let data = json_lines(records);
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        best = best.min(decode_json_lines(&data, 8192, &now_seconds).unwrap_or_else(|e| panic!("decoding failed: {e}")));
+    }
+    console_log!(
+        "wasm decoder  JSON lines -> columns, {records} records ({:.0} MB): {best:.3} s, {:.1} M records/s, {:.0} MB/s (best of 3)",
+        data.len() as f64 / 1e6,
+        records as f64 / best / 1e6,
+        data.len() as f64 / best / 1e6
     );
 }

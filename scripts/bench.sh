@@ -5,6 +5,7 @@
 #   run      `sluice run` over the records as an N-line JSONL file (target <= 1.5 s, <= 200 MB)
 #   wasm     Q1 over N decoded records in headless Chromium      (target >= 10 M records/s)
 #   page     first render (target < 1 s) and frame times at 50,000 records/s (target p95 < 16 ms)
+#   proxy    PutRecords of 500 records by boto3 to moto, straight and through `sluice proxy`
 # N defaults to 5,000,000 (`N=1000000 scripts/bench.sh` for a quick look).
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,7 +41,7 @@ echo "         ($(wc -l <"$DATA/out.jsonl") result rows)"
 SLUICE_BENCH_RECORDS=$N CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$REPO/tests/wasm/webdriver.json" \
   cargo test --release --target wasm32-unknown-unknown --features bench --test wasm_engine_bench -- --nocapture 2>&1 \
-  | grep -E "wasm engine|error|panicked" || true
+  | grep -E "wasm engine|wasm decoder|error|panicked" || true
 
 # The page: time to first render, and frame times at 50,000 records/s with a live table and a
 # live bar chart (target p95 < 16 ms), in headless Chromium against the release build.
@@ -51,3 +52,25 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA" "$SERVER_LOG"' EXIT
 for _ in $(seq 1 50); do grep -q '^listening on' "$SERVER_LOG" && break; sleep 0.1; done
 node tests/e2e/bench.mjs "$(sed -n 's/^listening on \(http:.*\)$/\1/p' "$SERVER_LOG")" 50000
+
+# PutRecords through `sluice proxy`: the walkthrough's records sent by boto3 in calls of 500, to
+# moto straight and through the proxy (which reads, checks, signs and forwards each call).
+KINESIS_VENV=${SLUICE_KINESIS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/kinesis-venv}
+PY="$KINESIS_VENV/bin/python"
+MOTO_PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$KINESIS_VENV/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" >/dev/null 2>&1 &
+MOTO=$!
+PROXY_LOG=$(mktemp)
+AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench "$BIN" proxy --port 0 --endpoint "http://127.0.0.1:$MOTO_PORT" >"$PROXY_LOG" 2>&1 &
+PROXY=$!
+trap 'kill $SERVER $MOTO $PROXY 2>/dev/null; rm -rf "$DATA" "$SERVER_LOG" "$PROXY_LOG"' EXIT
+for _ in $(seq 1 100); do grep -q 'listening on' "$PROXY_LOG" && "$PY" -c "import socket; socket.create_connection(('127.0.0.1', $MOTO_PORT), 0.2)" 2>/dev/null && break; sleep 0.1; done
+PROXY_URL=$(sed -n 's/^sluice proxy: listening on \(http:.*\)$/\1/p' "$PROXY_LOG")
+kinesis() { AWS_ENDPOINT_URL=$1 AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1 "$PY" tests/kinesis/kinesis_tool.py "${@:2}"; }
+kinesis "http://127.0.0.1:$MOTO_PORT" create bench-stream 4
+for run in 1 2 3; do
+  printf 'proxy    straight to moto:       '
+  kinesis "http://127.0.0.1:$MOTO_PORT" put bench-stream tests/data/sensor_input.jsonl --batch 500 2>&1
+  printf 'proxy    through sluice proxy:   '
+  kinesis "$PROXY_URL" put bench-stream tests/data/sensor_input.jsonl --batch 500 2>&1
+done

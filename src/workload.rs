@@ -48,6 +48,16 @@ pub struct WorkloadRecord {
     pub event_time_ms: i64,
 }
 
+impl WorkloadRecord {
+    /// The record as the walkthrough's sender writes it: one JSON line, newline included.
+    pub fn write_json_line(&self, line: &mut String) {
+        use std::fmt::Write as _;
+        let _ = write!(line, "{{\"sensor_id\":{},\"current_temperature\":{:?},\"status\":\"{}\",\"event_time\":\"", self.sensor_id, self.current_temperature, self.status);
+        crate::types::write_timestamp(line, self.event_time_ms);
+        line.push_str("\"}\n");
+    }
+}
+
 impl Workload {
     pub fn new(seed: u64) -> Self {
         Workload { generator: SensorGenerator::new(seed), state: seed ^ 0x5EED, next: 0 }
@@ -126,6 +136,35 @@ pub fn decoded_batches(records: u64, batch_rows: usize) -> Vec<Batch> {
         batches.push(builder.finish());
     }
     batches
+}
+
+/// The workload's first `records` records as JSON lines, in memory (the decoder benchmark's input
+/// in the page, where there are no files).
+pub fn json_lines(records: u64) -> Vec<u8> {
+    let mut text = String::with_capacity(records as usize * 110);
+    for r in Workload::new(42).take(records as usize) {
+        r.write_json_line(&mut text);
+    }
+    text.into_bytes()
+}
+
+/// Decodes JSON lines into columns as a `'format' = 'json'` table with ISO-8601 timestamps does,
+/// in batches of `batch_rows`; returns the seconds taken, timed with `clock` (seconds).
+pub fn decode_json_lines(data: &[u8], batch_rows: usize, clock: &dyn Fn() -> f64) -> Result<f64, String> {
+    use crate::connectors::format::json::{JsonDecoder, JsonOptions, TimestampStandard};
+    let options = JsonOptions { timestamp_standard: TimestampStandard::Iso8601, ..JsonOptions::default() };
+    let mut decoder = JsonDecoder::new(&sensor_fields(), options);
+    let start = clock();
+    let mut n = 0;
+    for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        decoder.decode(line).map_err(|e| e.to_string())?;
+        n += 1;
+        if n % batch_rows == 0 {
+            std::hint::black_box(decoder.finish());
+        }
+    }
+    std::hint::black_box(decoder.finish());
+    Ok(clock() - start)
 }
 
 /// What one run of Q1 over decoded batches did.

@@ -4,8 +4,7 @@
 use std::io::{BufWriter, Write};
 use std::time::Instant;
 
-use crate::connectors::format::json::{JsonDecoder, JsonOptions, TimestampStandard};
-use crate::workload::{decoded_batches, run_q1, sensor_fields, EngineRun, Workload};
+use crate::workload::{decode_json_lines, decoded_batches, run_q1, EngineRun, Workload};
 
 /// `sluice gen N FILE`: the workload as JSON lines, as the reference input writes them.
 pub fn generate(records: u64, path: &str) -> i32 {
@@ -20,10 +19,7 @@ pub fn generate(records: u64, path: &str) -> i32 {
     let mut line = String::with_capacity(128);
     for r in Workload::new(42).take(records as usize) {
         line.clear();
-        use std::fmt::Write as _;
-        let _ = write!(line, "{{\"sensor_id\":{},\"current_temperature\":{:?},\"status\":\"{}\",\"event_time\":\"", r.sensor_id, r.current_temperature, r.status);
-        crate::types::write_timestamp(&mut line, r.event_time_ms);
-        line.push_str("\"}\n");
+        r.write_json_line(&mut line);
         if let Err(e) = out.write_all(line.as_bytes()) {
             eprintln!("error: writing {path}: {e}");
             return 1;
@@ -49,7 +45,6 @@ pub fn bench(records: u64) -> i32 {
 
 fn run_bench(records: u64) -> Result<(), String> {
     const BATCH: usize = 8192;
-    let fields = sensor_fields();
 
     // (a) Decoded records through the engine.
     let batches = decoded_batches(records, BATCH);
@@ -96,21 +91,9 @@ fn run_bench(records: u64) -> Result<(), String> {
     }
     let data = std::fs::read(&path).map_err(|e| e.to_string())?;
     let _ = std::fs::remove_file(&path);
-    let options = JsonOptions { timestamp_standard: TimestampStandard::Iso8601, ..JsonOptions::default() };
     let mut best = f64::INFINITY;
     for _ in 0..3 {
-        let mut decoder = JsonDecoder::new(&fields, options.clone());
-        let start = Instant::now();
-        let mut n = 0;
-        for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-            decoder.decode(line).map_err(|e| e.to_string())?;
-            n += 1;
-            if n % BATCH == 0 {
-                std::hint::black_box(decoder.finish());
-            }
-        }
-        std::hint::black_box(decoder.finish());
-        best = best.min(start.elapsed().as_secs_f64());
+        best = best.min(decode_json_lines(&data, BATCH, &clock)?);
     }
     say(format!(
         "decoder  JSON lines → columns, {records} records ({:.0} MB): {:.3} s, {:.1} M records/s, {:.0} MB/s (best of 3)",
