@@ -122,7 +122,17 @@ impl LocalStream {
     }
 
     /// From now on the stream mirrors a real Kinesis stream (see [`LocalStream::put_record`]).
+    /// What local puts left here before (in the page, the sensor generator fed it until a real
+    /// access was chosen) is dropped as retention drops old records: a mirror holds the real
+    /// stream's records only, so a query from TRIM_HORIZON reads those and no others.
     pub fn mirror_remote(&mut self) {
+        if !self.mirrored {
+            for shard in &mut self.shards {
+                shard.first_index += shard.records.len() as u64;
+                shard.records.clear();
+            }
+            self.bytes = 0;
+        }
         self.mirrored = true;
     }
 
@@ -402,5 +412,20 @@ mod tests {
         let mut got = Vec::new();
         r.poll(&streams, 100, &mut |rec| got.push(rec.data[0]));
         assert_eq!(got, vec![15, 16, 17, 18, 19]);
+    }
+
+    #[test]
+    fn a_mirror_holds_only_the_real_streams_records() {
+        let mut streams = LocalStreams::default();
+        streams.get_or_create("in").put_record("generated", vec![1], 0);
+        let mut before = StreamReader::new(&streams, "in", StartPosition::TrimHorizon);
+        let s = streams.get_mut("in").unwrap();
+        s.mirror_remote();
+        s.mirror_record("real", vec![2], 5);
+        s.mirror_remote();
+        let mut got = Vec::new();
+        StreamReader::new(&streams, "in", StartPosition::TrimHorizon).poll(&streams, 100, &mut |rec| got.push(rec.data[0]));
+        before.poll(&streams, 100, &mut |rec| got.push(rec.data[0]));
+        assert_eq!(got, vec![2, 2], "the generated record is gone for new and old readers alike");
     }
 }
