@@ -5,6 +5,7 @@
 mod app;
 mod chart;
 mod clock;
+mod data_files;
 mod editor;
 mod embed;
 mod explain;

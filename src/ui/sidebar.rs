@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::data_files::DataFiles;
 use super::settings::KinesisAccess;
 use super::with_session;
 use crate::session::{StreamInfo, TableInfo};
@@ -64,6 +65,7 @@ pub fn Sidebar(tick: RwSignal<u64>) -> impl IntoView {
                     <JobEntry id=id tick=tick />
                 </For>
             </section>
+            <DataFiles />
             <PrintedPanel tick=tick />
         </aside>
     }
