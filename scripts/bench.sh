@@ -67,10 +67,12 @@ trap 'kill $SERVER $MOTO $PROXY 2>/dev/null; rm -rf "$DATA" "$SERVER_LOG" "$PROX
 for _ in $(seq 1 100); do grep -q 'listening on' "$PROXY_LOG" && "$PY" -c "import socket; socket.create_connection(('127.0.0.1', $MOTO_PORT), 0.2)" 2>/dev/null && break; sleep 0.1; done
 PROXY_URL=$(sed -n 's/^sluice proxy: listening on \(http:.*\)$/\1/p' "$PROXY_LOG")
 kinesis() { AWS_ENDPOINT_URL=$1 AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1 "$PY" tests/kinesis/kinesis_tool.py "${@:2}"; }
-kinesis "http://127.0.0.1:$MOTO_PORT" create bench-stream 4
+# A fresh stream for each run: moto's PutRecords slows down as a stream grows.
 for run in 1 2 3; do
+  kinesis "http://127.0.0.1:$MOTO_PORT" create "straight-$run" 4
   printf 'proxy    straight to moto:       '
-  kinesis "http://127.0.0.1:$MOTO_PORT" put bench-stream tests/data/sensor_input.jsonl --batch 500 2>&1
+  kinesis "http://127.0.0.1:$MOTO_PORT" put "straight-$run" tests/data/sensor_input.jsonl --batch 500 2>&1
+  kinesis "http://127.0.0.1:$MOTO_PORT" create "proxied-$run" 4
   printf 'proxy    through sluice proxy:   '
-  kinesis "$PROXY_URL" put bench-stream tests/data/sensor_input.jsonl --batch 500 2>&1
+  kinesis "$PROXY_URL" put "proxied-$run" tests/data/sensor_input.jsonl --batch 500 2>&1
 done
