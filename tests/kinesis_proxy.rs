@@ -6,6 +6,8 @@
 //! Everything the tests send and read (boto3's sender and `sluice run`) goes through the proxy;
 //! only creating the streams and reading the written rows back go to moto directly, since
 //! `CreateStream` is exactly what the proxy does not forward.
+// The proxy and the HTTP client the tests talk to it with are native only.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
