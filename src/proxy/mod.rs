@@ -221,7 +221,7 @@ fn forward(request: &mut Request, shared: &Shared, origin: Option<&str>, transpo
             return (refusal(&refused), Note::because(format!("{named} -"), refused.message));
         }
     };
-    let body = match read_body(request, shared.policy.max_body) {
+    let body = match read_body(request, &shared.policy) {
         Ok(body) => body,
         Err(refused) => return (refusal(&refused), Note::because(format!("{action} -"), refused.message)),
     };
@@ -259,18 +259,18 @@ fn forward(request: &mut Request, shared: &Shared, origin: Option<&str>, transpo
     }
 }
 
-/// The body, up to `limit` bytes: a larger one is refused before it is read whole.
-fn read_body(request: &mut Request, limit: usize) -> Result<Vec<u8>, Refusal> {
-    let too_large = |length| Policy { allowed_origins: Vec::new(), allowed_streams: Vec::new(), max_body: limit }.check_size(length);
+/// The body, up to the policy's limit: a larger one is refused before it is read whole (by its
+/// `Content-Length`, or once one byte more than the limit has come).
+fn read_body(request: &mut Request, policy: &Policy) -> Result<Vec<u8>, Refusal> {
     if let Some(length) = request.body_length() {
-        too_large(length)?;
+        policy.check_size(length)?;
     }
     let mut body = Vec::new();
-    let read = request.as_reader().take(limit as u64 + 1).read_to_end(&mut body);
+    let read = request.as_reader().take(policy.max_body as u64 + 1).read_to_end(&mut body);
     if let Err(e) = read {
         return Err(Refusal { status: 400, kind: "SerializationException", message: format!("reading the request body: {e}") });
     }
-    too_large(body.len())?;
+    policy.check_size(body.len())?;
     Ok(body)
 }
 
