@@ -1460,11 +1460,11 @@ await test('a file picked in the Files panel is a filesystem table; a file that 
   await page.locator('[data-testid=new-note]').click();
   await until(async () => (await noteItems().count()) === notes + 1, { what: 'a new note' });
   await runInParagraph(0, `%flink.ssql
-CREATE TABLE readings (sensor_id INT, status STRING) WITH ('connector' = 'filesystem', 'path' = 'readings.jsonl', 'format' = 'json');
-CREATE TABLE broken (sensor_id INT, status STRING) WITH ('connector' = 'filesystem', 'path' = 'broken.jsonl', 'format' = 'json');`);
+CREATE TABLE picked_readings (sensor_id INT, status STRING) WITH ('connector' = 'filesystem', 'path' = 'readings.jsonl', 'format' = 'json');
+CREATE TABLE picked_broken (sensor_id INT, status STRING) WITH ('connector' = 'filesystem', 'path' = 'broken.jsonl', 'format' = 'json');`);
   await waitForStatus(0, /done/i, 'the CREATE TABLEs to be done');
   const counts = await addParagraph();
-  await runInParagraph(counts, '%flink.ssql(type=update)\nSELECT status, COUNT(*) AS num FROM readings GROUP BY status');
+  await runInParagraph(counts, '%flink.ssql(type=update)\nSELECT status, COUNT(*) AS num FROM picked_readings GROUP BY status');
   await waitForStatus(counts, /done/i, 'the bounded query over the file to end');
   // The table shows the final rows at the next redraw.
   const got = await until(async () => {
@@ -1473,10 +1473,10 @@ CREATE TABLE broken (sensor_id INT, status STRING) WITH ('connector' = 'filesyst
   }, { what: 'two statuses counted from the file' });
   check(got.OK === 2 && got.ERROR === 1, `counts from the file: ${JSON.stringify(got)}`);
   const bad = await addParagraph();
-  await runInParagraph(bad, '%flink.ssql(type=update)\nSELECT * FROM broken');
+  await runInParagraph(bad, '%flink.ssql(type=update)\nSELECT * FROM picked_broken');
   await until(async () => (await errorOf(bad)) !== null, { what: 'the query over a file that is not JSON to fail' });
   const error = await errorOf(bad);
-  check(/`broken`/.test(error) && /not json/.test(error), `the error does not name the table and the record: ${error}`);
+  check(/`picked_broken`/.test(error) && /not json/.test(error), `the error does not name the table and the record: ${error}`);
   rmSync(dir, { recursive: true, force: true });
 });
 
