@@ -44,3 +44,34 @@ fn json_decode_throughput_in_wasm() {
         data.len() as f64 / best / 1e6
     );
 }
+
+/// The page's own path, end to end: the sensor generator writes JSON records into the local
+/// stream, and the walkthrough's Q1 job reads, decodes and aggregates them, moved on by
+/// `Session::advance` as the page's timer does (issue 5's target: 1 M records/s).
+#[wasm_bindgen_test]
+fn generator_decoder_and_engine_in_wasm() {
+    use sluice::session::{Outcome, Session};
+    const TABLE: &str = "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),
+        event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
+      WITH ('connector' = 'kinesis', 'stream' = 'my-input-stream', 'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601')";
+    let mut session = Session::new();
+    session.execute(TABLE, 0).unwrap_or_else(|e| panic!("CREATE TABLE: {e}"));
+    let Some(Outcome::Query { job, .. }) = session.execute(sluice::workload::Q1, 0).unwrap_or_else(|e| panic!("Q1: {e}")).pop() else {
+        panic!("Q1 started no job")
+    };
+    let rate = 1_000_000.0;
+    session.set_generator("my-input-stream", true, rate);
+    let start = now_seconds();
+    let mut rows = 0;
+    for step in 1..=50 {
+        session.advance(step * 100);
+        rows += session.take_changes(job).len();
+    }
+    let seconds = now_seconds() - start;
+    let info = session.job(job).unwrap_or_else(|| panic!("the job is gone"));
+    console_log!(
+        "wasm page path  generator -> JSON -> decoder -> Q1, 5 s at {rate} records/s: {} records in {seconds:.3} s, {:.2} M records/s ({rows} result rows)",
+        info.records_in,
+        info.records_in as f64 / seconds / 1e6
+    );
+}
