@@ -34,8 +34,9 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver
 fi
 
-# Node tools: playwright-core drives the browser, binaryen supplies the wasm-opt Trunk uses.
-if [ ! -x tests/e2e/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_modules/playwright-core ] \
+# Node tools: playwright-core drives the browser, binaryen supplies the wasm-opt Trunk uses,
+# kinesalite is the Kinesis API server that reshards (the kinesis tier).
+if [ ! -x tests/e2e/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/kinesalite ] \
    || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
   say "installing node tools (playwright-core, binaryen)"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)

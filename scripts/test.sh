@@ -19,6 +19,7 @@ bold() { printf '\033[1m%s\033[0m\n' "$*"; }
 TIMES=()
 SERVER_PID=
 MOTO_PID=
+KINESALITE_PID=
 PROXY_PID=
 # The Python with moto and boto3 that scripts/setup.sh installs.
 KINESIS_VENV=${SLUICE_KINESIS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/kinesis-venv}
@@ -31,6 +32,7 @@ cleanup() {
   [ -n "${SERVER_LOG:-}" ] && rm -f "$SERVER_LOG"
   stop_proxy
   stop_moto
+  stop_kinesalite
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -98,13 +100,47 @@ start_moto() {
   return 1
 }
 
-# moto for the length of tests/kinesis_moto.rs and tests/kinesis_proxy.rs.
+stop_kinesalite() {
+  if [ -n "$KINESALITE_PID" ] && kill -0 "$KINESALITE_PID" 2>/dev/null; then
+    kill "$KINESALITE_PID" 2>/dev/null || true
+    wait "$KINESALITE_PID" 2>/dev/null || true
+  fi
+  KINESALITE_PID=
+  [ -n "${KINESALITE_LOG:-}" ] && rm -f "$KINESALITE_LOG"
+  KINESALITE_LOG=
+}
+
+# kinesalite (npm; it reshards as Kinesis does) on a free loopback port; sets KINESALITE_URL.
+start_kinesalite() {
+  KINESALITE_LOG=$(mktemp)
+  node tests/e2e/kinesalite.mjs 0 >"$KINESALITE_LOG" 2>&1 &
+  KINESALITE_PID=$!
+  local i
+  for i in $(seq 1 100); do
+    KINESALITE_URL=$(sed -n 's/^listening on \(http:.*\)$/\1/p' "$KINESALITE_LOG")
+    if [ -n "$KINESALITE_URL" ]; then
+      echo "kinesalite listening on $KINESALITE_URL"
+      return 0
+    fi
+    kill -0 "$KINESALITE_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "kinesis: kinesalite did not start:" >&2
+  cat "$KINESALITE_LOG" >&2
+  stop_kinesalite
+  return 1
+}
+
+# moto for tests/kinesis_moto.rs and tests/kinesis_proxy.rs, kinesalite for
+# tests/kinesis_reshard.rs.
 kinesis_tests() {
   start_moto || return 1
+  start_kinesalite || { stop_moto; return 1; }
   local rc=0
-  SLUICE_KINESIS_ENDPOINT="$MOTO_URL" SLUICE_KINESIS_PYTHON="$KINESIS_VENV/bin/python" \
-    cargo test --test kinesis_moto --test kinesis_proxy -- --ignored --test-threads 1 || rc=$?
+  SLUICE_KINESIS_ENDPOINT="$MOTO_URL" SLUICE_KINESALITE_ENDPOINT="$KINESALITE_URL" SLUICE_KINESIS_PYTHON="$KINESIS_VENV/bin/python" \
+    cargo test --test kinesis_moto --test kinesis_proxy --test kinesis_reshard -- --ignored --test-threads 1 || rc=$?
   stop_moto
+  stop_kinesalite
   return "$rc"
 }
 

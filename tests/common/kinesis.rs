@@ -28,6 +28,15 @@ pub fn server() -> Server {
     }
 }
 
+/// kinesalite, which the `kinesis` tier starts beside moto because it reshards as Kinesis does
+/// (a split shard keeps its records and closes; moto moves them into the children).
+pub fn kinesalite() -> Server {
+    match (std::env::var("SLUICE_KINESALITE_ENDPOINT"), std::env::var("SLUICE_KINESIS_PYTHON")) {
+        (Ok(endpoint), Ok(python)) => Server { endpoint, python },
+        _ => panic!("no kinesalite server: run these through scripts/test.sh's `kinesis` tier"),
+    }
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -108,12 +108,24 @@ pub struct StreamPoller {
     next_discovery_ms: i64,
     discovered: bool,
     announced: bool,
+    /// A shard was read to its end and no listing has been made since: its children may be
+    /// unknown yet, so it still holds records of other shards back (see [`Self::frontier`]).
+    awaiting_listing: bool,
     pub stats: PollerStats,
 }
 
 impl StreamPoller {
     pub fn new(stream: StreamRef, start: IteratorStart) -> Self {
-        StreamPoller { stream, start, shards: Vec::new(), next_discovery_ms: i64::MIN, discovered: false, announced: false, stats: PollerStats::default() }
+        StreamPoller {
+            stream,
+            start,
+            shards: Vec::new(),
+            next_discovery_ms: i64::MIN,
+            discovered: false,
+            announced: false,
+            awaiting_listing: false,
+            stats: PollerStats::default(),
+        }
     }
 
     /// Makes the calls due at `now_ms`; appends to `out` the records that are ready, in arrival
@@ -128,7 +140,10 @@ impl StreamPoller {
     ) -> Result<i64, KinesisError> {
         if now_ms >= self.next_discovery_ms {
             match self.discover(client, now_ms).await {
-                Ok(()) => self.next_discovery_ms = now_ms + DISCOVERY_INTERVAL_MS,
+                Ok(()) => {
+                    self.next_discovery_ms = now_ms + DISCOVERY_INTERVAL_MS;
+                    self.awaiting_listing = false;
+                }
                 Err(e) if e.is_retryable() => {
                     log.push(format!("listing the shards of `{}`: {e}; trying again", self.stream.name));
                     self.next_discovery_ms = now_ms + MAX_BACKOFF_MS.min(1_000);
@@ -239,8 +254,10 @@ impl StreamPoller {
                             shard.frontier_ms = shard.frontier_ms.max(last.arrival_ms);
                         }
                         // A closed shard's children go on where it ended: its last record,
-                        // not the clock, is how far it reached.
-                        if page.millis_behind_latest == Some(0) && page.next_iterator.is_some() {
+                        // not the clock, is how far it reached. A full page is never the end,
+                        // whatever MillisBehindLatest says (kinesalite always says 0).
+                        let caught_up = page.millis_behind_latest == Some(0) && page.records.len() < RECORDS_PER_CALL;
+                        if caught_up && page.next_iterator.is_some() {
                             shard.frontier_ms = shard.frontier_ms.max(now_ms - ARRIVAL_SLACK_MS);
                         }
                         shard.queue.extend(page.records);
@@ -252,6 +269,7 @@ impl StreamPoller {
                                 shard.phase = Phase::Finished;
                                 self.stats.shards_finished += 1;
                                 self.next_discovery_ms = now_ms;
+                                self.awaiting_listing = true;
                             }
                         }
                         Ok(())
@@ -288,6 +306,9 @@ impl StreamPoller {
     fn frontier(&self, i: usize) -> i64 {
         let shard = &self.shards[i];
         match shard.phase {
+            // Until a listing has shown a finished shard's children, records of other shards
+            // that arrived after its last one may have to wait for theirs.
+            Phase::Finished if self.awaiting_listing => shard.frontier_ms,
             Phase::Finished => i64::MAX,
             // A waiting child's records all come after its parents' last ones.
             Phase::WaitingForParents => [&shard.info.parent, &shard.info.adjacent_parent]
