@@ -3,7 +3,8 @@
 #   engine   Q1 over N decoded records, natively              (target >= 20 M records/s)
 #   decoder  the JSON decoder on the same records as lines
 #   run      `sluice run` over the records as an N-line JSONL file (target <= 1.5 s, <= 200 MB)
-#   wasm     Q1 over N decoded records in headless Chromium      (target >= 10 M records/s)
+#   wasm     Q1 over N decoded records in headless Chromium      (target >= 10 M records/s); the JSON
+#            decoder; the page path, generator → JSON → decoder → Q1 (target >= 1 M records/s)
 #   page     first render (target < 1 s) and frame times at 50,000 records/s (target p95 < 16 ms)
 #   proxy    PutRecords of 500 records by boto3 to moto, straight and through `sluice proxy`
 # N defaults to 5,000,000 (`N=1000000 scripts/bench.sh` for a quick look).
@@ -41,7 +42,7 @@ echo "         ($(wc -l <"$DATA/out.jsonl") result rows)"
 SLUICE_BENCH_RECORDS=$N CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$REPO/tests/wasm/webdriver.json" \
   cargo test --release --target wasm32-unknown-unknown --features bench --test wasm_engine_bench -- --nocapture 2>&1 \
-  | grep -E "wasm engine|wasm decoder|error|panicked" || true
+  | grep -E "wasm engine|wasm decoder|wasm page path|error|panicked" || true
 
 # The page: time to first render, and frame times at 50,000 records/s with a live table and a
 # live bar chart (target p95 < 16 ms), in headless Chromium against the release build.

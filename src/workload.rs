@@ -196,3 +196,27 @@ pub fn run_query(query: &str, batches: &[Batch], clock: &dyn Fn() -> f64) -> Res
     result_rows += out.iter().map(Batch::len).sum::<usize>();
     Ok(EngineRun { seconds, result_rows, late_dropped: pipeline.late_records_dropped() })
 }
+
+/// The page's path end to end, on the session's clock run as fast as the work allows: the
+/// sensor generator (at `rate` records/s of the clock) writes JSON records into the local
+/// stream, and Q1 reads, decodes and aggregates them. Returns (records read, seconds).
+pub fn run_page_path(rate: f64, clock_seconds: i64, clock: &dyn Fn() -> f64) -> Result<(u64, f64), String> {
+    use crate::session::Outcome;
+    const TABLE: &str = "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),
+        event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
+      WITH ('connector' = 'kinesis', 'stream' = 'my-input-stream', 'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601')";
+    let mut session = Session::new();
+    session.execute(TABLE, 0).map_err(|e| e.to_string())?;
+    let Some(Outcome::Query { job, .. }) = session.execute(Q1, 0).map_err(|e| e.to_string())?.pop() else {
+        return Err("Q1 started no job".into());
+    };
+    session.set_generator(crate::session::DEFAULT_INPUT_STREAM, true, rate);
+    let start = clock();
+    for step in 1..=clock_seconds * 10 {
+        session.advance(step * 100);
+        session.take_changes(job);
+    }
+    let seconds = clock() - start;
+    let read = session.job(job).map_or(0, |j| j.records_in);
+    Ok((read, seconds))
+}

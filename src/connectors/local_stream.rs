@@ -53,7 +53,13 @@ pub struct LocalStream {
     /// Set when records put here go on to a real Kinesis stream ([`LocalStream::take_outbox`]).
     forwarded: bool,
     outbox: Vec<(String, Vec<u8>)>,
+    /// Shards of recently seen partition keys: producers reuse a few keys (the generator's are
+    /// its 99 sensor ids), and an MD5 per record was a tenth of the page's ingest time.
+    key_shards: hashbrown::HashMap<Box<str>, usize>,
 }
+
+/// Keys remembered by [`LocalStream::key_shards`] before it starts over.
+const KEY_SHARDS_KEPT: usize = 4096;
 
 impl LocalStream {
     pub fn new(name: &str, shards: usize) -> Self {
@@ -67,6 +73,7 @@ impl LocalStream {
             mirrored: false,
             forwarded: false,
             outbox: Vec::new(),
+            key_shards: hashbrown::HashMap::new(),
         }
     }
 
@@ -147,7 +154,17 @@ impl LocalStream {
     }
 
     fn append(&mut self, partition_key: &str, data: Vec<u8>, arrival_ms: i64) -> (usize, u64) {
-        let shard = self.shard_for(partition_key);
+        let shard = match self.key_shards.get(partition_key) {
+            Some(&shard) => shard,
+            None => {
+                let shard = self.shard_for(partition_key);
+                if self.key_shards.len() == KEY_SHARDS_KEPT {
+                    self.key_shards.clear();
+                }
+                self.key_shards.insert(partition_key.into(), shard);
+                shard
+            }
+        };
         let sequence_number = self.next_sequence;
         self.next_sequence += 1;
         self.total_records += 1;
