@@ -84,13 +84,7 @@ mod tests {
     use super::*;
     use crate::views::note::seed;
 
-    fn ids() -> impl FnMut() -> String {
-        let mut n = 0;
-        move || {
-            n += 1;
-            format!("paragraph_{n}")
-        }
-    }
+    use crate::views::note::test_ids as ids;
 
     #[test]
     fn a_plain_address_is_the_studio_on_the_wall_clock() {

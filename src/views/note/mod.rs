@@ -159,3 +159,13 @@ mod tests {
         assert_eq!(body("SELECT 1"), "SELECT 1");
     }
 }
+
+/// Paragraph ids `paragraph_1`, `paragraph_2`, … for the tests of the note formats.
+#[cfg(test)]
+pub(crate) fn test_ids() -> impl FnMut() -> String {
+    let mut n = 0;
+    move || {
+        n += 1;
+        format!("paragraph_{n}")
+    }
+}

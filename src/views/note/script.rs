@@ -128,13 +128,7 @@ mod tests {
     use crate::export::{flink_script, ExportOptions};
     use crate::views::note::seed;
 
-    fn ids() -> impl FnMut() -> String {
-        let mut n = 0;
-        move || {
-            n += 1;
-            format!("paragraph_{n}")
-        }
-    }
+    use crate::views::note::test_ids as ids;
 
     /// What survives a script: the text, with every statement ending in `;`.
     fn normalized(texts: &[&str]) -> Vec<String> {

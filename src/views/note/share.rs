@@ -140,13 +140,7 @@ mod tests {
     use crate::views::note::{seed, ChartColumns, ViewKind};
     use crate::views::Aggregate;
 
-    fn ids() -> impl FnMut() -> String {
-        let mut n = 0;
-        move || {
-            n += 1;
-            format!("paragraph_{n}")
-        }
-    }
+    use crate::views::note::test_ids as ids;
 
     #[test]
     fn a_shared_note_reads_back_with_its_text_and_view_settings() {

@@ -50,13 +50,7 @@ mod tests {
     use crate::views::note::{seed, ChartColumns, ViewKind};
     use crate::views::Aggregate;
 
-    fn ids() -> impl FnMut() -> String {
-        let mut n = 0;
-        move || {
-            n += 1;
-            format!("paragraph_{n}")
-        }
-    }
+    use crate::views::note::test_ids as ids;
 
     #[test]
     fn a_saved_notebook_reads_back_the_same() {

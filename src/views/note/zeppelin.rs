@@ -199,13 +199,7 @@ mod tests {
     use super::*;
     use crate::views::note::seed;
 
-    fn ids() -> impl FnMut() -> String {
-        let mut n = 0;
-        move || {
-            n += 1;
-            format!("paragraph_{n}")
-        }
-    }
+    use crate::views::note::test_ids as ids;
 
     #[test]
     fn a_note_goes_to_zeppelin_and_back_unchanged() {
