@@ -1480,6 +1480,35 @@ CREATE TABLE picked_broken (sensor_id INT, status STRING) WITH ('connector' = 'f
   rmSync(dir, { recursive: true, force: true });
 });
 
+await test('a stream joined with a VALUES table of rooms runs live in the page: every reading gets its room', null, async () => {
+  const { pg, close } = await freshPage(url);
+  try {
+    await runIn(pg, 0); // the Sensors note's CREATE TABLE sensor_data
+    await until(async () => /done/i.test(await pg.locator('[data-testid=paragraph]').nth(0).locator('[data-testid=status]').innerText()), { what: 'the CREATE TABLE' });
+    const before = await pg.locator('[data-testid=paragraph]').count();
+    await pg.locator('[data-testid=add-paragraph]').click();
+    const p = pg.locator('[data-testid=paragraph]').nth(before);
+    const rooms = Array.from({ length: 99 }, (_, k) => `(${k + 1}, 'room-${(k + 1) % 5}')`).join(', ');
+    const editor = p.locator('textarea[data-testid=editor]');
+    await editor.click();
+    await editor.fill(`%flink.ssql(type=append)\nSELECT s.sensor_id, m.room, s.status FROM sensor_data AS s\n  JOIN (VALUES ${rooms}) AS m(id, room) ON s.sensor_id = m.id`);
+    await editor.press('Shift+Enter');
+    const rows = await until(async () => {
+      const r = await rowsIn(pg, before);
+      return r.length >= 5 ? r : null;
+    }, { what: 'joined rows to arrive' });
+    for (const row of rows) {
+      const [id, room] = row.split(' | ');
+      check(room === `room-${Number(id) % 5}`, `sensor ${id} got room ${room}`);
+    }
+    const status = await p.locator('[data-testid=status]').innerText();
+    check(/running/i.test(status), `the join keeps running on the stream: ${status}`);
+    await p.screenshot({ path: path.join(shots, 'join.png') });
+  } finally {
+    await close();
+  }
+});
+
 await context.close().catch(() => {});
 rmSync(profile, { recursive: true, force: true });
 
