@@ -236,7 +236,8 @@ fn forward(request: &mut Request, shared: &Shared, origin: Option<&str>, transpo
         let refused = Refusal { status: 400, kind: "SerializationException", message: format!("the body is not Kinesis JSON: {e}") };
         return (refusal(&refused), Note::because(what, refused.message));
     }
-    if let Err(refused) = shared.policy.check_stream(stream.as_deref()) {
+    let carries_iterator = parsed.as_ref().is_ok_and(|t| t.carries_iterator());
+    if let Err(refused) = shared.policy.check_stream(stream.as_deref(), carries_iterator) {
         return (refusal(&refused), Note::because(what, refused.message));
     }
     match block_on(transport.send(&action, &body)) {

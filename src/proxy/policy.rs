@@ -102,15 +102,24 @@ impl Policy {
     }
 
     /// With a stream allowlist, the request's stream (named, or known from its token) must be
-    /// on it.
-    pub fn check_stream(&self, stream: Option<&str>) -> Result<(), Refusal> {
+    /// on it. A shard iterator the proxy did not hand out (it restarted, or forgot the oldest)
+    /// is answered as expired: the reader gets a new one with `GetShardIterator`, which names
+    /// its stream, and reads on after its last record — nothing is read without a checked name.
+    pub fn check_stream(&self, stream: Option<&str>, carries_iterator: bool) -> Result<(), Refusal> {
         if self.allowed_streams.is_empty() {
             return Ok(());
         }
         let what = match stream {
             Some(stream) if self.allowed_streams.iter().any(|s| s == stream) => return Ok(()),
             Some(stream) => format!("stream `{stream}` is not allowed"),
-            None => "the request names no stream, or carries an iterator or token this proxy did not hand out".into(),
+            None if carries_iterator => {
+                return Err(Refusal::new(
+                    400,
+                    "ExpiredIteratorException",
+                    "sluice proxy did not hand out this shard iterator (it may have restarted): get a new one with GetShardIterator".into(),
+                ))
+            }
+            None => "the request names no stream, or carries a page token this proxy did not hand out".into(),
         };
         Err(Refusal::new(403, "AccessDeniedException", format!("{what}: sluice proxy serves only {}", self.allowed_streams.join(", "))))
     }
@@ -128,6 +137,10 @@ pub struct RequestTarget {
 }
 
 impl RequestTarget {
+    pub fn carries_iterator(&self) -> bool {
+        self.shard_iterator.is_some()
+    }
+
     /// The stream: `StreamName`, else the name at the end of `StreamARN`
     /// (`arn:aws:kinesis:REGION:ACCOUNT:stream/NAME`), else the one the proxy handed the
     /// request's iterator or page token out for.
@@ -244,11 +257,12 @@ mod tests {
     #[test]
     fn a_stream_allowlist_refuses_other_streams_and_unknown_iterators() {
         let p = policy(&["my-input-stream"]);
-        assert!(p.check_stream(Some("my-input-stream")).is_ok());
-        assert!(p.check_stream(Some("payroll")).unwrap_err().message.contains("`payroll` is not allowed"));
-        assert_eq!(p.check_stream(None).unwrap_err().status, 403);
-        assert!(policy(&[]).check_stream(Some("payroll")).is_ok());
-        assert!(policy(&[]).check_stream(None).is_ok());
+        assert!(p.check_stream(Some("my-input-stream"), false).is_ok());
+        assert!(p.check_stream(Some("payroll"), false).unwrap_err().message.contains("`payroll` is not allowed"));
+        assert_eq!(p.check_stream(None, false).unwrap_err().status, 403);
+        assert_eq!(p.check_stream(None, true).unwrap_err().kind, "ExpiredIteratorException");
+        assert!(policy(&[]).check_stream(Some("payroll"), false).is_ok());
+        assert!(policy(&[]).check_stream(None, true).is_ok());
     }
 
     #[test]
