@@ -142,6 +142,11 @@ pub const DEFAULT_INPUT_STREAM: &str = "my-input-stream";
 pub const DEFAULT_OUTPUT_STREAM: &str = "my-output-stream";
 /// Records per second the built-in generator starts with.
 pub const DEFAULT_GENERATOR_RATE: f64 = 20.0;
+/// Flink's setting naming the savepoint the next job starts from.
+pub const SAVEPOINT_PATH_KEY: &str = "execution.savepoint.path";
+/// Savepoints are kept in the session (a stopped job's state), named like Flink's paths.
+const SAVEPOINT_PREFIX: &str = "sluice-savepoints/savepoint-";
+
 /// The session setting that seeds `datagen` tables (Flink's datagen is random; ours repeats).
 pub const DATAGEN_SEED_KEY: &str = "sluice.datagen.seed";
 /// Session settings that make the sensor generators untidy, as the Streams panel's knobs do, so
@@ -459,7 +464,10 @@ impl Session {
                     let rows = self.finish_batch_job(job).map_err(|m| SqlError::new(m).at(located.location))?;
                     return Ok(Outcome::Table { columns, rows });
                 }
-                let job = self.start_job(&plan, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Streaming)?;
+                let job = match self.resume_from_savepoint(located) {
+                    Some(resumed) => resumed?,
+                    None => self.start_job(&plan, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Streaming)?,
+                };
                 Ok(Outcome::Query { job, columns, warnings: Vec::new() })
             }
             Statement::Insert { table, query } => {
@@ -476,6 +484,9 @@ impl Session {
                     let job = self.start_job(&plan, located, JobSink::Table(sink), ReadMode::Batch)?;
                     self.finish_batch_job(job).map_err(|m| SqlError::new(m).at(located.location))?;
                     return Ok(Outcome::Done { message: format!("Inserted the batch result into `{}`.", target.name), warnings });
+                }
+                if let Some(resumed) = self.resume_from_savepoint(located) {
+                    return Ok(Outcome::Insert { job: resumed?, target: target.name.clone(), warnings });
                 }
                 let mut job_streams: Vec<String> = connectors::local_stream_name(&target).into_iter().collect();
                 let job = self.start_job(&plan, located, JobSink::Table(sink), ReadMode::Streaming)?;
@@ -511,12 +522,14 @@ impl Session {
         Outcome::Table { columns, rows }
     }
 
-    /// `STOP JOB '<id>'`: cancels a running job (Flink without a savepoint cancels it too).
+    /// `STOP JOB '<id>' [WITH SAVEPOINT]`: cancels a running job (Flink without a savepoint
+    /// cancels it too). With a savepoint the job keeps its state and its sources' positions, and
+    /// the same statement run with `SET 'execution.savepoint.path'` continues where it stopped.
     fn stop_job_statement(&mut self, id: &str, savepoint: bool, drain: bool, location: crate::sql::Location) -> Result<Outcome, SqlError> {
-        if savepoint || drain {
-            return Err(SqlError::new(format!("STOP JOB … WITH {} is not supported: Sluice keeps no savepoints", if savepoint { "SAVEPOINT" } else { "DRAIN" }))
+        if drain {
+            return Err(SqlError::new("STOP JOB … WITH DRAIN is not supported: it would fire every window as if the input had ended")
                 .at(location)
-                .hint(format!("STOP JOB '{id}' stops the job without one")));
+                .hint(format!("STOP JOB '{id}' WITH SAVEPOINT keeps the job's state to resume it later")));
         }
         let wanted = parse_job_id(id);
         let Some(job) = self.jobs.iter_mut().find(|j| Some(j.id) == wanted) else {
@@ -529,7 +542,44 @@ impl Session {
         }
         job.running = false;
         job.stopped = true;
+        if savepoint {
+            let path = format!("{SAVEPOINT_PREFIX}{}", flink_job_id(job.id));
+            job.savepoint = Some(path.clone());
+            return Ok(done(format!(
+                "Job '{}' has been stopped with savepoint '{path}'. SET 'execution.savepoint.path' = '{path}' and run the same statement to resume it.",
+                flink_job_id(job.id)
+            )));
+        }
         Ok(done(format!("Job '{}' has been stopped.", flink_job_id(job.id))))
+    }
+
+    /// With `execution.savepoint.path` set, the statement resumes the job stopped with that
+    /// savepoint (its state and positions, so nothing is read twice or lost), if it is the same
+    /// statement; the setting is then cleared, so later statements start fresh. `None` when no
+    /// savepoint is set.
+    fn resume_from_savepoint(&mut self, located: &Located) -> Option<Result<JobId, SqlError>> {
+        let path = self.config.get(SAVEPOINT_PATH_KEY)?.clone();
+        let text = |sql: &str| sql.split_whitespace().collect::<Vec<_>>().join(" ");
+        let Some(job) = self.jobs.iter_mut().find(|j| j.savepoint.as_deref() == Some(path.as_str())) else {
+            let known: Vec<String> = self.jobs.iter().filter_map(|j| j.savepoint.as_ref()).map(|p| format!("'{p}'")).collect();
+            let err = SqlError::new(format!("there is no savepoint '{path}' to resume from")).at(located.location);
+            return Some(Err(if known.is_empty() {
+                err.hint(format!("STOP JOB '<id>' WITH SAVEPOINT makes one; RESET '{SAVEPOINT_PATH_KEY}' starts the statement fresh"))
+            } else {
+                err.hint(format!("savepoints: {}", known.join(", ")))
+            }));
+        };
+        if text(&job.sql) != text(&located.text) {
+            return Some(Err(SqlError::new(format!("savepoint '{path}' was taken of another statement: {}", job.sql.trim()))
+                .at(located.location)
+                .hint(format!("run that statement to resume it, or RESET '{SAVEPOINT_PATH_KEY}' to start this one fresh"))));
+        }
+        job.savepoint = None;
+        job.running = true;
+        job.stopped = false;
+        let id = job.id;
+        self.config.remove(SAVEPOINT_PATH_KEY);
+        Some(Ok(id))
     }
 
     fn describe(&self, name: &str, location: crate::sql::Location) -> Result<Outcome, SqlError> {
@@ -634,6 +684,7 @@ impl Session {
             error: None,
             started_ms: self.now_ms,
             streams,
+            savepoint: None,
         });
         Ok(id)
     }
@@ -887,6 +938,9 @@ struct Job {
     started_ms: i64,
     /// The streams the job reads and writes (a remote one failing fails the job).
     streams: Vec<String>,
+    /// Set by `STOP JOB … WITH SAVEPOINT`: the stopped job keeps its operators' state and its
+    /// sources' positions under this path, until a run of the same statement resumes it.
+    savepoint: Option<String>,
 }
 
 struct JobInput {
@@ -949,6 +1003,9 @@ fn job_status(j: &Job) -> &'static str {
         "RUNNING"
     } else if j.error.is_some() {
         "FAILED"
+    } else if j.savepoint.is_some() {
+        // Stopped with a savepoint, as Flink reports it.
+        "FINISHED"
     } else if j.stopped {
         "CANCELED"
     } else if j.finished {

@@ -336,3 +336,54 @@ fn joins_run_live_on_a_generated_stream() {
     let job = session.job(pairs).unwrap();
     assert!((1..3_000).contains(&job.state_rows), "the interval join keeps only rows a partner can still reach: {}", job.state_rows);
 }
+
+/// `STOP JOB … WITH SAVEPOINT` keeps the job's state and its sources' positions; the same INSERT
+/// run with `SET 'execution.savepoint.path'` continues where it stopped. What it writes equals an
+/// uninterrupted run's: nothing lost while it was stopped, nothing written twice.
+#[test]
+fn a_job_stopped_with_a_savepoint_resumes_where_it_stopped() {
+    const INSERT: &str = "INSERT INTO counts SELECT status, COUNT(*) AS num, window_end \
+        FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, status";
+    let written = |stop: Option<(i64, i64)>| -> Vec<String> {
+        let mut session = Session::new();
+        session.execute(TABLE, 0).unwrap();
+        session
+            .execute("CREATE TABLE counts (status VARCHAR(6), num BIGINT, window_end TIMESTAMP(3)) WITH ('connector' = 'kinesis', 'stream' = 'counts', 'format' = 'json')", 0)
+            .unwrap();
+        let Some(Outcome::Insert { job, .. }) = session.execute(INSERT, 0).unwrap().pop() else { panic!("no INSERT job") };
+        for t in (250..=60_000).step_by(250) {
+            session.advance(t);
+            match stop {
+                Some((at, _)) if at == t => {
+                    let id = match session.execute("SHOW JOBS", t).unwrap().pop() {
+                        Some(Outcome::Table { rows, .. }) => rows[0][0].to_string(),
+                        other => panic!("{other:?}"),
+                    };
+                    let Some(Outcome::Done { message, .. }) = session.execute(&format!("STOP JOB '{id}' WITH SAVEPOINT"), t).unwrap().pop() else { panic!() };
+                    assert!(message.contains("savepoint 'sluice-savepoints/savepoint-"), "{message}");
+                    let path = message.split('\'').nth(3).unwrap().to_string();
+                    // Another statement cannot take the savepoint.
+                    session.execute(&format!("SET 'execution.savepoint.path' = '{path}'"), t).unwrap();
+                    let err = session.execute("INSERT INTO counts SELECT status, COUNT(*), window_end FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end, status", t).unwrap_err();
+                    assert!(err.message.contains("taken of another statement"), "{}", err.message);
+                }
+                Some((_, at)) if at == t => {
+                    assert!(!session.job(job).unwrap().running);
+                    let Some(Outcome::Insert { job: resumed, .. }) = session.execute(INSERT, t).unwrap().pop() else { panic!("not resumed") };
+                    assert_eq!(resumed, job, "the stopped job itself goes on");
+                    let Some(Outcome::Insert { job: fresh, .. }) = session.execute(INSERT, t).unwrap().pop() else { panic!() };
+                    assert_ne!(fresh, job, "the setting is cleared: the next run starts fresh");
+                    session.stop_job(fresh);
+                }
+                _ => {}
+            }
+        }
+        let Some(Outcome::Table { rows, .. }) = session.execute("%flink.bsql\nSELECT * FROM counts", 60_000).unwrap().pop() else { panic!() };
+        let mut rows: Vec<String> = rows.iter().map(|r| format!("{r:?}")).collect();
+        rows.sort();
+        rows
+    };
+    let uninterrupted = written(None);
+    assert!(uninterrupted.len() > 10, "{uninterrupted:?}");
+    assert_eq!(written(Some((20_000, 30_000))), uninterrupted);
+}

@@ -93,6 +93,7 @@ fn show_jobs_lists_jobs_and_stop_job_cancels_one() {
     let (message, _, column) = error(&mut s, "STOP JOB 'abc'");
     assert_eq!(message, "there is no job 'abc'");
     assert_eq!(column, 10);
-    let (message, _, _) = error(&mut s, &format!("STOP JOB '{job}' WITH SAVEPOINT"));
-    assert!(message.contains("savepoint"), "{message}");
+    let (message, hint, _) = error(&mut s, &format!("STOP JOB '{job}' WITH DRAIN"));
+    assert!(message.contains("WITH DRAIN is not supported"), "{message}");
+    assert!(hint.is_some_and(|h| h.contains("WITH SAVEPOINT")));
 }
