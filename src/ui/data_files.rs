@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::sidebar::thousands;
+use crate::views::plan_graph::thousands;
 use super::with_session;
 
 /// The page holds a file whole in its memory: beyond this, use `sluice run` on it.

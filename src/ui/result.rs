@@ -8,7 +8,7 @@ use super::chart::{draw_chart, LegendEntry};
 use super::files;
 use super::output::with_output;
 use super::paragraph::ParagraphState;
-use super::sidebar::thousands;
+use crate::views::plan_graph::thousands;
 use super::theme::Theme;
 use crate::session::ColumnInfo;
 use crate::types::{RowKind, Value};

@@ -7,19 +7,7 @@ use super::data_files::DataFiles;
 use super::settings::KinesisAccess;
 use super::with_session;
 use crate::session::{StreamInfo, TableInfo};
-
-/// `12345` → `12,345`.
-pub(super) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+use crate::views::plan_graph::thousands;
 
 #[component]
 pub fn Sidebar(tick: RwSignal<u64>) -> impl IntoView {

@@ -64,8 +64,8 @@ pub fn boxes(stages: &[Stage], now_ms: i64) -> Vec<StageBox> {
         .collect()
 }
 
-/// `12345` → `12,345` (as the side panels write counts).
-fn thousands(n: u64) -> String {
+/// `12345` → `12,345`: how the plan graph, the side panels and the result counters write counts.
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

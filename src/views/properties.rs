@@ -7,6 +7,7 @@
 //! may be double-quoted (`template="{0}, {1}"`); unquoted, it runs to the comma before the next
 //! `key=`, so `template=<b>{0}, {1}</b>` needs no quotes.
 
+use super::markdown::escape_into;
 use super::table::ResultMode;
 use crate::types::Value;
 
@@ -133,18 +134,6 @@ fn allowed_tag(s: &str) -> Option<Tag> {
     TEMPLATE_TAGS.contains(&name.as_str()).then(|| Tag { html: format!("<{slash}{name}>"), len: close + 1 })
 }
 
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {
