@@ -4,8 +4,9 @@
 use std::cmp::Ordering;
 
 use crate::engine::accumulator::SortKey as Ordered;
+use crate::engine::group_table::GroupTable;
 use crate::plan::logical::SortKey;
-use crate::types::{Batch, DataType, Value};
+use crate::types::{Batch, BatchBuilder, DataType, RowKind, Value};
 
 /// How a ranking orders rows: which values of a row, and in which direction.
 #[derive(Clone, Debug)]
@@ -100,5 +101,64 @@ impl TopNBuffer {
         for (_, rows) in self.entries.drain(index.min(self.entries.len())..) {
             self.count -= rows.len();
         }
+    }
+}
+
+/// What a Top-N keeps whatever its input: a buffer per partition, the order, the row numbers
+/// kept, and the shape of its output (the input's columns, then the row number).
+pub struct Partitioned {
+    partition_columns: Vec<usize>,
+    partitions: GroupTable,
+    pub buffers: Vec<TopNBuffer>,
+    pub order: RankOrder,
+    /// The row numbers kept, 1-based, inclusive.
+    pub start: u64,
+    pub end: u64,
+    pub output_number: bool,
+    pub input_types: Vec<DataType>,
+    pub output_types: Vec<DataType>,
+}
+
+impl Partitioned {
+    pub fn new(partition_columns: Vec<usize>, order: Vec<SortKey>, range: (u64, u64), output_number: bool, input_types: Vec<DataType>) -> Self {
+        let key_types: Vec<DataType> = partition_columns.iter().map(|&c| input_types[c].clone()).collect();
+        let mut output_types = input_types.clone();
+        output_types.push(DataType::BigInt);
+        Partitioned {
+            partition_columns,
+            partitions: GroupTable::new(&key_types),
+            buffers: Vec::new(),
+            order: RankOrder { keys: order, types: input_types.clone() },
+            start: range.0,
+            end: range.1,
+            output_number,
+            input_types,
+            output_types,
+        }
+    }
+
+    /// The buffer of row `i`'s partition (a new partition starts with an empty one).
+    pub fn partition(&mut self, batch: &Batch, i: usize) -> usize {
+        let (p, new) = self.partitions.find_or_insert(batch, &self.partition_columns, i);
+        if new {
+            self.buffers.push(TopNBuffer::default());
+        }
+        p as usize
+    }
+
+    /// Emits `row` with row number `rank`, if that number is kept (the column holds a constant
+    /// nobody reads when the row number is not selected).
+    pub fn emit(&self, out: &mut BatchBuilder, kind: RowKind, row: &Row, rank: u64, wm: i64) {
+        if rank < self.start || rank > self.end {
+            return;
+        }
+        let mut values = row.clone();
+        values.push(Value::Int(if self.output_number { rank as i64 } else { 0 }));
+        out.push(kind, &values, wm);
+    }
+
+    /// Rows held in every partition's buffer.
+    pub fn rows(&self) -> u64 {
+        self.buffers.iter().map(|b| b.count as u64).sum()
     }
 }
