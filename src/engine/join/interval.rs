@@ -111,28 +111,40 @@ impl IntervalJoin {
         }
     }
 
+    /// A timer's clean-up: `side`'s expired rows of `key` go, and a new timer is set for the
+    /// earliest row left (Flink clears the cache when none is left after the epoch).
     fn remove_expired(&mut self, key: u32, side: usize, wm: i64) {
-        let expiration = self.expiration[side];
-        let arrival = self.output_arrival(wm);
+        self.drop_expired(key, side, self.output_arrival(wm));
         let Some(state) = self.states.get_mut(&key) else { return };
+        state.timers[side] = None;
+        match state.caches[side].keys().next().copied().filter(|t| *t > 0) {
+            Some(t) => self.register_cleanup(key, side, t),
+            None => state.caches[side].clear(),
+        }
+    }
+
+    /// Drops `side`'s rows of `key` at or before its expiration time, emitting an outer side's
+    /// never-joined rows NULL-padded.
+    fn drop_expired(&mut self, key: u32, side: usize, arrival: i64) {
+        let expiration = self.expiration[side];
+        let Some(state) = self.states.get_mut(&key) else { return };
+        if !state.caches[side].first_key_value().is_some_and(|(t, _)| *t <= expiration) {
+            return;
+        }
         let kept = state.caches[side].split_off(&expiration.saturating_add(1));
         let expired = std::mem::replace(&mut state.caches[side], kept);
-        let earliest = state.caches[side].keys().next().copied().filter(|t| *t > 0);
-        state.timers[side] = None;
-        if let Some(t) = earliest {
-            let at = t.saturating_add(self.relative[side]).saturating_add(1);
-            state.timers[side] = Some(at);
-            self.timers.insert((at, key));
-        } else {
-            state.caches[side].clear();
-        }
         if self.outer(side) {
-            for (row, joined) in expired.into_values().flatten() {
-                if !joined {
-                    self.emit(side, &row, None, arrival);
-                }
+            for (row, _) in expired.into_values().flatten().filter(|(_, joined)| !joined) {
+                self.emit(side, &row, None, arrival);
             }
         }
+    }
+
+    /// Sets the clean-up timer of `side`'s cache of `key` for a row at time `t`.
+    fn register_cleanup(&mut self, key: u32, side: usize, t: i64) {
+        let at = t.saturating_add(self.relative[side]).saturating_add(1);
+        self.states.entry(key).or_default().timers[side] = Some(at);
+        self.timers.insert((at, key));
     }
 
     fn join_one(&mut self, side: Side, batch: &Batch, i: usize, wm: i64) -> Result<(), EvalError> {
@@ -155,8 +167,6 @@ impl IntervalJoin {
         let mut emitted = false;
         if self.expiration[o] < upper {
             self.expiration[o] = expiration_time(operator_time, self.relative[o]);
-            let expiration = self.expiration[o];
-            let other_outer = self.outer(o);
             let state = self.states.entry(key).or_default();
             state.null |= null;
             let matches = if state.null {
@@ -182,25 +192,14 @@ impl IntervalJoin {
                 }
             }
             // Clean the other side's expired rows while here, as Flink does.
-            if state.caches[o].first_key_value().is_some_and(|(t, _)| *t <= expiration) {
-                let kept = state.caches[o].split_off(&expiration.saturating_add(1));
-                let expired = std::mem::replace(&mut state.caches[o], kept);
-                if other_outer {
-                    for (other, _) in expired.into_values().flatten().filter(|(_, j)| !j) {
-                        self.emit(o, &other, None, arrival);
-                    }
-                }
-            }
+            self.drop_expired(key, o, arrival);
         }
         if operator_time < upper {
-            let relative = self.relative[s];
             let state = self.states.entry(key).or_default();
             state.null |= null;
             state.caches[s].entry(t).or_default().push((row, emitted));
             if state.timers[s].is_none() {
-                let at = t.saturating_add(relative).saturating_add(1);
-                state.timers[s] = Some(at);
-                self.timers.insert((at, key));
+                self.register_cleanup(key, s, t);
             }
         } else if !emitted && self.outer(s) {
             self.emit(s, &row, None, arrival);
