@@ -155,50 +155,23 @@ impl Stage {
         }
     }
 
-    /// Every operator, leaves first, as (name, metrics).
-    fn metrics(&self, out: &mut Vec<(String, OperatorMetrics)>) {
-        match self {
-            Stage::Source { .. } => {}
-            Stage::Join { left, right, join, .. } => {
-                left.metrics(out);
-                right.metrics(out);
-                out.push((join.name(), join.metrics()));
+    /// Every operator of this stage and below, leaves first (a join after its inputs, a chain
+    /// after what feeds it), for the read-only walks: metrics, late records, timers.
+    fn visit<'a>(&'a self, f: &mut dyn FnMut(OperatorRef<'a>)) {
+        let chain = match self {
+            Stage::Source { chain, .. } => chain,
+            Stage::Join { left, right, join, chain, .. } => {
+                left.visit(f);
+                right.visit(f);
+                f(OperatorRef::Two(join.as_ref()));
+                chain
             }
-            Stage::Union { branches, .. } => branches.iter().for_each(|b| b.metrics(out)),
-        }
-        let chain = match self {
-            Stage::Source { chain, .. } | Stage::Join { chain, .. } | Stage::Union { chain, .. } => chain,
-        };
-        out.extend(chain.iter().map(|o| (o.name(), o.metrics())));
-    }
-
-    /// The earliest watermark at which an operator of this stage or below fires.
-    fn next_timer(&self) -> Option<i64> {
-        let below = match self {
-            Stage::Source { .. } => None,
-            Stage::Join { left, right, .. } => left.next_timer().into_iter().chain(right.next_timer()).min(),
-            Stage::Union { branches, .. } => branches.iter().filter_map(Stage::next_timer).min(),
-        };
-        let chain = match self {
-            Stage::Source { chain, .. } | Stage::Join { chain, .. } | Stage::Union { chain, .. } => chain,
-        };
-        chain.iter().filter_map(|o| o.next_timer()).chain(below).min()
-    }
-
-    fn late_records(&self, out: &mut Vec<LateRecord>) {
-        match self {
-            Stage::Source { .. } => {}
-            Stage::Join { left, right, join, .. } => {
-                left.late_records(out);
-                right.late_records(out);
-                out.extend(join.late_records());
+            Stage::Union { branches, chain, .. } => {
+                branches.iter().for_each(|b| b.visit(f));
+                chain
             }
-            Stage::Union { branches, .. } => branches.iter().for_each(|b| b.late_records(out)),
-        }
-        let chain = match self {
-            Stage::Source { chain, .. } | Stage::Join { chain, .. } | Stage::Union { chain, .. } => chain,
         };
-        out.extend(chain.iter().flat_map(|o| o.late_records()));
+        chain.iter().for_each(|o| f(OperatorRef::One(o.as_ref())));
     }
 
     fn for_each_operator(&mut self, f: &mut dyn FnMut(&mut dyn Operator), g: &mut dyn FnMut(&mut dyn TwoInputOperator)) {
@@ -213,6 +186,35 @@ impl Stage {
         }
         for op in self.chain() {
             f(op.as_mut());
+        }
+    }
+}
+
+/// An operator of the tree, as [`Stage::visit`] hands it out.
+enum OperatorRef<'a> {
+    One(&'a dyn Operator),
+    Two(&'a dyn TwoInputOperator),
+}
+
+impl OperatorRef<'_> {
+    fn name(&self) -> String {
+        match self {
+            OperatorRef::One(o) => o.name(),
+            OperatorRef::Two(o) => o.name(),
+        }
+    }
+
+    fn metrics(&self) -> OperatorMetrics {
+        match self {
+            OperatorRef::One(o) => o.metrics(),
+            OperatorRef::Two(o) => o.metrics(),
+        }
+    }
+
+    fn late_records(&self) -> Vec<LateRecord> {
+        match self {
+            OperatorRef::One(o) => o.late_records(),
+            OperatorRef::Two(o) => o.late_records(),
         }
     }
 }
@@ -395,7 +397,7 @@ impl Pipeline {
 
     pub fn operator_metrics(&self) -> Vec<(String, OperatorMetrics)> {
         let mut out = Vec::new();
-        self.root.metrics(&mut out);
+        self.root.visit(&mut |o| out.push((o.name(), o.metrics())));
         out
     }
 
@@ -405,13 +407,20 @@ impl Pipeline {
 
     pub fn late_records(&self) -> Vec<LateRecord> {
         let mut out = Vec::new();
-        self.root.late_records(&mut out);
+        self.root.visit(&mut |o| out.extend(o.late_records()));
         out
     }
 
     /// The watermark at which the query fires its next window, if one is pending.
     pub fn next_timer(&self) -> Option<i64> {
-        self.root.next_timer()
+        let mut next: Option<i64> = None;
+        // Joins report no timer (the clock's "next window" step does not wait for them).
+        self.root.visit(&mut |o| {
+            if let OperatorRef::One(o) = o {
+                next = next.into_iter().chain(o.next_timer()).min();
+            }
+        });
+        next
     }
 }
 
