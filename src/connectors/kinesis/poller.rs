@@ -74,6 +74,18 @@ impl Shard {
     }
 
 
+    /// A call failed in a way a later one may not: count it, back off, and say so the first time.
+    fn retry_later(&mut self, e: &KinesisError, now_ms: i64, stream: &str, stats: &mut PollerStats, log: &mut Vec<String>) {
+        match e {
+            KinesisError::Throttled(_) => stats.throttled += 1,
+            _ => stats.server_errors += 1,
+        }
+        self.back_off(now_ms);
+        if self.failures == 1 {
+            log.push(format!("`{stream}` {}: {e}; backing off", self.info.id));
+        }
+    }
+
     fn back_off(&mut self, now_ms: i64) {
         self.failures += 1;
         self.backoff_ms = (self.backoff_ms * 2).clamp(GET_RECORDS_INTERVAL_MS, MAX_BACKOFF_MS);
@@ -232,11 +244,7 @@ impl StreamPoller {
                     Ok(())
                 }
                 Err(e) if e.is_retryable() => {
-                    note_failure(&mut self.stats, &e);
-                    shard.back_off(now_ms);
-                    if shard.failures == 1 {
-                        log.push(format!("`{}` {}: {e}; backing off", stream.name, shard.info.id));
-                    }
+                    shard.retry_later(&e, now_ms, &stream.name, &mut self.stats, log);
                     Ok(())
                 }
                 Err(e) => Err(e),
@@ -285,11 +293,7 @@ impl StreamPoller {
                         Ok(())
                     }
                     Err(e) if e.is_retryable() => {
-                        note_failure(&mut self.stats, &e);
-                        shard.back_off(now_ms);
-                        if shard.failures == 1 {
-                            log.push(format!("`{}` {}: {e}; backing off", stream.name, shard.info.id));
-                        }
+                        shard.retry_later(&e, now_ms, &stream.name, &mut self.stats, log);
                         if shard.failures >= FAILURES_BEFORE_NEW_ITERATOR && !matches!(e, KinesisError::Throttled(_)) {
                             self.stats.iterators_renewed += 1;
                             shard.phase = Phase::NeedIterator(shard.resume_position(&initial));
@@ -336,13 +340,6 @@ impl StreamPoller {
             let Some((_, i)) = next else { break };
             out.extend(self.shards[i].queue.pop_front());
         }
-    }
-}
-
-fn note_failure(stats: &mut PollerStats, e: &KinesisError) {
-    match e {
-        KinesisError::Throttled(_) => stats.throttled += 1,
-        _ => stats.server_errors += 1,
     }
 }
 
