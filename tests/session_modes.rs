@@ -350,6 +350,12 @@ fn a_job_stopped_with_a_savepoint_resumes_where_it_stopped() {
         session
             .execute("CREATE TABLE counts (status VARCHAR(6), num BIGINT, window_end TIMESTAMP(3)) WITH ('connector' = 'kinesis', 'stream' = 'counts', 'format' = 'json')", 0)
             .unwrap();
+        // A savepoint that does not exist is a clear error, and nothing starts.
+        session.execute("SET 'execution.savepoint.path' = 'sluice-savepoints/nope'", 0).unwrap();
+        let err = session.execute(INSERT, 0).unwrap_err();
+        assert!(err.message.contains("there is no savepoint 'sluice-savepoints/nope'"), "{}", err.message);
+        assert!(session.jobs().is_empty());
+        session.execute("RESET 'execution.savepoint.path'", 0).unwrap();
         let Some(Outcome::Insert { job, .. }) = session.execute(INSERT, 0).unwrap().pop() else { panic!("no INSERT job") };
         for t in (250..=60_000).step_by(250) {
             session.advance(t);
