@@ -144,6 +144,10 @@ pub const DEFAULT_OUTPUT_STREAM: &str = "my-output-stream";
 pub const DEFAULT_GENERATOR_RATE: f64 = 20.0;
 /// Flink's setting naming the savepoint the next job starts from.
 pub const SAVEPOINT_PATH_KEY: &str = "execution.savepoint.path";
+/// Keyed state not written for this long may be forgotten (Flink's option).
+const STATE_TTL_KEY: &str = "table.exec.state.ttl";
+/// An input without a record for this long turns idle (Flink's option; see `engine::watermark::Progress`).
+const IDLE_TIMEOUT_KEY: &str = "table.exec.source.idle-timeout";
 /// Savepoints are kept in the session (a stopped job's state), named like Flink's paths.
 const SAVEPOINT_PREFIX: &str = "sluice-savepoints/savepoint-";
 
@@ -406,7 +410,7 @@ impl Session {
             Statement::Set { key: Some(k), value } => {
                 let value = value.clone().unwrap_or_default();
                 let invalid = match k.as_str() {
-                    "table.exec.state.ttl" => crate::types::parse_duration(&value).is_none().then_some("a duration such as '1 h', '30 min' or '500 ms'"),
+                    STATE_TTL_KEY | IDLE_TIMEOUT_KEY => crate::types::parse_duration(&value).is_none().then_some("a duration such as '1 h', '30 min' or '500 ms'"),
                     "execution.runtime-mode" => {
                         (!["streaming", "batch"].iter().any(|m| value.eq_ignore_ascii_case(m))).then_some("'streaming' or 'batch'")
                     }
@@ -640,12 +644,17 @@ impl Session {
 
     fn start_job(&mut self, plan: &Plan, located: &Located, sink: JobSink, mode: ReadMode) -> Result<JobId, SqlError> {
         let mut pipeline = Pipeline::new(plan).map_err(|e| SqlError::new(e.0).at(located.location))?;
-        if let Some(ttl) = self.config.get("table.exec.state.ttl") {
-            let ms = crate::types::parse_duration(ttl).ok_or_else(|| {
-                SqlError::new(format!("'table.exec.state.ttl' = '{ttl}' is not a duration")).at(located.location).hint("write e.g. '1 h', '30 min', '10 s' or '500 ms'")
+        let duration = |key: &str| -> Result<Option<i64>, SqlError> {
+            let Some(text) = self.config.get(key) else { return Ok(None) };
+            let ms = crate::types::parse_duration(text).ok_or_else(|| {
+                SqlError::new(format!("'{key}' = '{text}' is not a duration")).at(located.location).hint("write e.g. '1 h', '30 min', '10 s' or '500 ms'")
             })?;
-            pipeline.set_state_ttl(Some(ms));
+            Ok(Some(ms))
+        };
+        if let Some(ttl) = duration(STATE_TTL_KEY)? {
+            pipeline.set_state_ttl(Some(ttl));
         }
+        pipeline.set_idle_timeout(duration(IDLE_TIMEOUT_KEY)?);
         pipeline.set_now(self.now_ms);
         let mut inputs = Vec::new();
         let mut streams = Vec::new();

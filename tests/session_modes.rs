@@ -393,3 +393,94 @@ fn a_job_stopped_with_a_savepoint_resumes_where_it_stopped() {
     assert!(uninterrupted.len() > 10, "{uninterrupted:?}");
     assert_eq!(written(Some((20_000, 30_000))), uninterrupted);
 }
+
+/// Two streams with watermarks, `l` on stream `ls` and `r` on `rs`; rows `{k, ts}` put at
+/// processing time `at` with event time `ts` seconds.
+fn two_streams() -> Session {
+    let mut session = Session::empty();
+    for (name, stream) in [("l", "ls"), ("r", "rs")] {
+        session
+            .execute(
+                &format!("CREATE TABLE {name} (k STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'kinesis', 'stream' = '{stream}', 'format' = 'json')"),
+                0,
+            )
+            .unwrap();
+    }
+    session
+}
+
+fn put_at(session: &mut Session, at: i64, stream: &str, k: &str, ts_s: i64) {
+    session.set_now(at);
+    session.put_record(stream, k, format!("{{\"k\": \"{k}\", \"ts\": \"2024-01-01 00:00:{ts_s:02}.000\"}}").into_bytes()).unwrap();
+    session.advance(at);
+}
+
+fn rendered(session: &mut Session, job: sluice::session::JobId) -> Vec<String> {
+    session.take_changes(job).into_iter().map(|c| format!("{}{}", c.kind.short(), c.row.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))).collect()
+}
+
+const WINDOW_JOIN: &str = "SELECT L.k, L.window_start FROM (SELECT * FROM TABLE(TUMBLE(TABLE l, DESCRIPTOR(ts), INTERVAL '10' SECOND))) L \
+    JOIN (SELECT * FROM TABLE(TUMBLE(TABLE r, DESCRIPTOR(ts), INTERVAL '10' SECOND))) R \
+    ON L.k = R.k AND L.window_start = R.window_start AND L.window_end = R.window_end";
+
+/// Flink's `table.exec.source.idle-timeout`: an input without records holds a join's watermark
+/// back until it has been quiet that long; then the other input alone moves it, and windows fire.
+#[test]
+fn an_idle_input_stops_holding_a_join_back_after_the_idle_timeout() {
+    for timeout in [None, Some("5 s")] {
+        let mut session = two_streams();
+        if let Some(t) = timeout {
+            assert!(session.execute("SET 'table.exec.source.idle-timeout' = 'a while'", 0).is_err());
+            session.execute(&format!("SET 'table.exec.source.idle-timeout' = '{t}'"), 0).unwrap();
+        }
+        let Some(Outcome::Query { job, .. }) = session.execute(WINDOW_JOIN, 0).unwrap().pop() else { panic!() };
+        put_at(&mut session, 1_000, "ls", "a", 1);
+        put_at(&mut session, 1_000, "rs", "a", 2);
+        // `l` moves on in event time; `r` falls silent.
+        for (i, at) in (2_000..=12_000).step_by(1_000).enumerate() {
+            put_at(&mut session, at, "ls", "b", 12 + i as i64);
+        }
+        let fired = rendered(&mut session, job);
+        match timeout {
+            None => assert!(fired.is_empty(), "r's watermark (2 s) holds the window [0, 10) back: {fired:?}"),
+            Some(_) => assert_eq!(fired, ["+Ia,2024-01-01T00:00:00.000"], "r idle since 1 s: at 6 s l's watermark alone counts"),
+        }
+        // Once `r` speaks again it counts again: its own watermark holds the next window.
+        put_at(&mut session, 13_000, "rs", "b", 12);
+        put_at(&mut session, 14_000, "ls", "c", 25);
+        let next = rendered(&mut session, job);
+        match timeout {
+            None => assert_eq!(next, ["+Ia,2024-01-01T00:00:00.000"], "r's watermark passed 10 s"),
+            Some(_) => assert!(next.is_empty(), "window [10, 20) waits for r (at 12 s): {next:?}"),
+        }
+    }
+}
+
+/// After a UNION ALL of two tables a window fires on the lesser watermark of the two, unless
+/// the slower table has been idle for `table.exec.source.idle-timeout`. A row of the faster
+/// table is late only against the union's watermark, not its own table's.
+#[test]
+fn a_union_of_tables_waits_for_both_unless_one_is_idle() {
+    let query = "WITH u AS (SELECT k, ts FROM l UNION ALL SELECT k, ts FROM r) \
+        SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE u, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end";
+    for timeout in [None, Some("5 s")] {
+        let mut session = two_streams();
+        if let Some(t) = timeout {
+            session.execute(&format!("SET 'table.exec.source.idle-timeout' = '{t}'"), 0).unwrap();
+        }
+        let Some(Outcome::Query { job, .. }) = session.execute(query, 0).unwrap().pop() else { panic!() };
+        put_at(&mut session, 1_000, "rs", "x", 3);
+        put_at(&mut session, 1_000, "ls", "x", 15);
+        // l's own watermark (15 s) is past this row's window; the union's (3 s) is not.
+        put_at(&mut session, 1_500, "ls", "y", 5);
+        for at in (2_000..=8_000).step_by(1_000) {
+            put_at(&mut session, at, "ls", "z", 16);
+        }
+        let fired = rendered(&mut session, job);
+        match timeout {
+            None => assert!(fired.is_empty(), "r holds the union at 3 s: {fired:?}"),
+            Some(_) => assert_eq!(fired, ["+I2024-01-01T00:00:00.000,2"], "r idle from 6 s: both rows of [0, 10) count"),
+        }
+        assert_eq!(session.job(job).unwrap().late_records_dropped, 0);
+    }
+}

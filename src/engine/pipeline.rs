@@ -11,7 +11,7 @@ use super::eval::{eval, EvalContext, EvalError};
 use super::group_aggregate::GroupAggregate;
 use super::operator::{run_chain, LateRecord, Operator, OperatorMetrics};
 use super::over_aggregate::OverAggregate;
-use super::watermark::{WatermarkAssigner, END_OF_INPUT, NO_WATERMARK};
+use super::watermark::{combine_channels, Progress, WatermarkAssigner, END_OF_INPUT, NO_WATERMARK};
 use super::window::slicing::SliceAssigner;
 use super::window::{SessionWindowAggregate, SliceWindowAggregate};
 use crate::plan::catalog::{ColumnKind, TableDef};
@@ -34,6 +34,8 @@ pub struct Pipeline {
     records_out: u64,
     /// Windows over `PROCTIME()`: the clock, not the data, moves time (see [`Self::on_processing_time`]).
     processing_time: bool,
+    /// `table.exec.source.idle-timeout` (`None`: inputs never turn idle).
+    idle_timeout_ms: Option<i64>,
 }
 
 /// One source table of a query, with its watermark.
@@ -43,6 +45,10 @@ struct Input {
     /// Set once a bounded input has ended: its watermark is then +∞.
     ended: bool,
     records_in: u64,
+    /// When the input last had a record (processing time), once the clock has been seen.
+    last_record_ms: Option<i64>,
+    /// No record for `table.exec.source.idle-timeout` (see [`Progress`]).
+    idle: bool,
 }
 
 impl Input {
@@ -55,6 +61,10 @@ impl Input {
         }
         self.watermark.as_ref().map_or(NO_WATERMARK, WatermarkAssigner::current)
     }
+
+    fn progress(&self, processing_time: Option<i64>) -> Progress {
+        Progress { watermark: self.watermark(processing_time), idle: self.idle }
+    }
 }
 
 type Chain = Vec<Box<dyn Operator>>;
@@ -64,8 +74,9 @@ type Chain = Vec<Box<dyn Operator>>;
 enum Stage {
     Source { input: usize, chain: Chain, forwarded: i64 },
     Join { left: Box<Stage>, right: Box<Stage>, join: Box<dyn TwoInputOperator>, chain: Chain, forwarded: i64 },
-    /// UNION ALL of branches over different inputs.
-    Union { branches: Vec<Stage>, chain: Chain, forwarded: i64 },
+    /// UNION ALL of branches over different inputs; `levels` is each branch's progress when
+    /// the watermarks last moved.
+    Union { branches: Vec<Stage>, levels: Vec<Progress>, chain: Chain, forwarded: i64 },
 }
 
 impl Stage {
@@ -106,51 +117,62 @@ impl Stage {
                 join.flush(&mut joined)?;
                 run_chain(chain, joined, out)
             }
-            Stage::Union { branches, chain, .. } => {
+            Stage::Union { branches, levels, chain, forwarded } => {
                 let mut rows = Vec::new();
-                for b in branches.iter_mut().filter(|b| b.reads(input)) {
+                for (k, b) in branches.iter_mut().enumerate().filter(|(_, b)| b.reads(input)) {
+                    let from = rows.len();
                     b.push(input, batch.clone(), &mut rows)?;
+                    // After the union a row is late against the watermark of all branches
+                    // together, not its own branch's alone.
+                    // (`combine_channels` over the other branches and this row's own.)
+                    let others = levels.iter().enumerate().filter(|&(o, p)| o != k && !p.idle).map(|(_, p)| p.watermark).min();
+                    for stamps in rows[from..].iter_mut().filter_map(|b| b.arrival_watermarks.as_mut()) {
+                        for stamp in stamps {
+                            *stamp = others.map_or(*stamp, |o| o.min(*stamp)).max(*forwarded);
+                        }
+                    }
                 }
                 run_chain(chain, rows, out)
             }
         }
     }
 
-    /// Moves the watermarks on (`watermarks[i]` is input `i`'s), firing what is due, and
-    /// returns the watermark this stage's output now has.
-    fn advance(&mut self, watermarks: &[i64], out: &mut Vec<Batch>) -> Result<i64, EvalError> {
+    /// Moves the watermarks on (`inputs[i]` is input `i`'s progress), firing what is due, and
+    /// returns the progress this stage's output has now.
+    fn advance(&mut self, inputs: &[Progress], out: &mut Vec<Batch>) -> Result<Progress, EvalError> {
         match self {
             Stage::Source { input, chain, forwarded } => {
-                let wm = watermarks[*input];
-                forward_chain(chain, wm, forwarded, out)?;
-                Ok(wm)
+                let progress = inputs[*input];
+                forward_chain(chain, progress.watermark, forwarded, out)?;
+                Ok(progress)
             }
             Stage::Join { left, right, join, chain, forwarded } => {
                 let mut joined = Vec::new();
-                let mut side_watermarks = [NO_WATERMARK; 2];
+                let mut sides = [Progress::active(NO_WATERMARK); 2];
                 for (k, (side, stage)) in [(Side::Left, left), (Side::Right, right)].into_iter().enumerate() {
                     let mut rows = Vec::new();
-                    side_watermarks[k] = stage.advance(watermarks, &mut rows)?;
+                    sides[k] = stage.advance(inputs, &mut rows)?;
                     for b in rows {
                         join.process(side, b);
                     }
                 }
                 join.flush(&mut joined)?;
-                join.on_watermarks(side_watermarks[0], side_watermarks[1], &mut joined)?;
+                let combined = join.on_watermarks(sides[0], sides[1], &mut joined)?;
                 run_chain(chain, joined, out)?;
-                let wm = join.output_watermark(side_watermarks[0].min(side_watermarks[1]));
+                let wm = join.output_watermark(combined);
                 forward_chain(chain, wm, forwarded, out)?;
-                Ok(wm)
+                Ok(Progress { watermark: wm, idle: Progress::all_idle(&sides) })
             }
-            Stage::Union { branches, chain, forwarded } => {
+            Stage::Union { branches, levels, chain, forwarded } => {
                 let mut rows = Vec::new();
-                let mut wm = END_OF_INPUT;
+                levels.clear();
                 for b in branches.iter_mut() {
-                    wm = wm.min(b.advance(watermarks, &mut rows)?);
+                    levels.push(b.advance(inputs, &mut rows)?);
                 }
                 run_chain(chain, rows, out)?;
+                let wm = combine_channels(*forwarded, levels);
                 forward_chain(chain, wm, forwarded, out)?;
-                Ok(wm)
+                Ok(Progress { watermark: wm, idle: Progress::all_idle(levels) })
             }
         }
     }
@@ -254,6 +276,8 @@ impl Pipeline {
                 table,
                 ended: false,
                 records_in: 0,
+                last_record_ms: None,
+                idle: false,
             })
             .collect();
         Ok(Pipeline {
@@ -264,6 +288,7 @@ impl Pipeline {
             records_in: 0,
             records_out: 0,
             processing_time: has_processing_time_window(plan),
+            idle_timeout_ms: None,
         })
     }
 
@@ -316,7 +341,10 @@ impl Pipeline {
     /// Runs a batch of input `input`'s source rows (physical columns only) through the query.
     pub fn push_input(&mut self, input: usize, physical: Batch, out: &mut Vec<Batch>) -> Result<(), EvalError> {
         self.records_in += physical.len() as u64;
-        self.inputs[input].records_in += physical.len() as u64;
+        let i = &mut self.inputs[input];
+        i.records_in += physical.len() as u64;
+        i.last_record_ms = Some(self.context.now_ms);
+        i.idle = false;
         let mut batch = complete_row(&self.inputs[input].table, &self.context, physical)?;
         if self.processing_time {
             // A processing-time window's rows carry the clock's time: none is ever late, and
@@ -334,9 +362,33 @@ impl Pipeline {
 
     fn advance(&mut self, out: &mut Vec<Batch>) -> Result<(), EvalError> {
         let now = self.processing_time.then_some(self.context.now_ms);
-        let watermarks: Vec<i64> = self.inputs.iter().map(|i| i.watermark(now)).collect();
-        self.root.advance(&watermarks, out)?;
+        let progress: Vec<Progress> = self.inputs.iter().map(|i| i.progress(now)).collect();
+        self.root.advance(&progress, out)?;
         Ok(())
+    }
+
+    /// `table.exec.source.idle-timeout`: an input without a record for this long (processing
+    /// time) turns idle until its next record (`None` or 0: never).
+    pub fn set_idle_timeout(&mut self, timeout_ms: Option<i64>) {
+        self.idle_timeout_ms = timeout_ms.filter(|&ms| ms > 0);
+    }
+
+    /// Marks the inputs that have had no record for the idle timeout as idle; true if one
+    /// turned idle just now.
+    fn detect_idleness(&mut self) -> bool {
+        let Some(timeout) = self.idle_timeout_ms else { return false };
+        let now = self.context.now_ms;
+        let mut changed = false;
+        for input in self.inputs.iter_mut().filter(|i| !i.ended && !i.idle) {
+            // The timeout counts from when the query first saw the clock, as Flink's counts
+            // from when the operator opened.
+            let since = *input.last_record_ms.get_or_insert(now);
+            if now - since >= timeout {
+                input.idle = true;
+                changed = true;
+            }
+        }
+        changed
     }
 
     /// `table.exec.state.ttl` for the operators that keep keyed state (`None`: forever).
@@ -344,9 +396,10 @@ impl Pipeline {
         self.root.for_each_operator(&mut |op| op.set_state_ttl(ttl_ms), &mut |op| op.set_state_ttl(ttl_ms));
     }
 
-    /// The clock moved without new records: fires the processing-time windows that ended.
+    /// The clock moved without new records: fires the processing-time windows that ended, and
+    /// what an input turning idle lets the watermark pass.
     pub fn on_processing_time(&mut self, out: &mut Vec<Batch>) -> Result<(), EvalError> {
-        if !self.processing_time {
+        if !self.detect_idleness() && !self.processing_time {
             return Ok(());
         }
         let before = out.len();
@@ -591,7 +644,7 @@ fn build(plan: &Plan, inputs: &mut Vec<Arc<TableDef>>) -> Result<Stage, BuildErr
                 let chains = stages.iter_mut().map(|s| std::mem::take(s.chain())).collect();
                 return Ok(Stage::Source { input, chain: vec![Box::new(Union::new(chains))], forwarded: NO_WATERMARK });
             }
-            Ok(Stage::Union { branches: stages, chain: Vec::new(), forwarded: NO_WATERMARK })
+            Ok(Stage::Union { levels: vec![Progress::active(NO_WATERMARK); stages.len()], branches: stages, chain: Vec::new(), forwarded: NO_WATERMARK })
         }
         Node::Join { left, right, join } => {
             let left_types: Vec<DataType> = left.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();

@@ -53,3 +53,74 @@ impl WatermarkAssigner {
         self.current = self.current.max(watermark);
     }
 }
+
+/// How far an input, or a stage fed by inputs, has got: its watermark, and whether it is idle.
+///
+/// An input with `table.exec.source.idle-timeout` set turns idle once that much processing time
+/// passed without a record, and active again at its next record, as Flink's
+/// `WatermarkAssignerOperator` marks its output `WatermarkStatus.IDLE`. Where inputs meet, an
+/// idle one does not hold the watermark back: see [`combine_two_inputs`] and [`combine_channels`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub watermark: i64,
+    pub idle: bool,
+}
+
+impl Progress {
+    pub fn active(watermark: i64) -> Self {
+        Progress { watermark, idle: false }
+    }
+
+    /// Idle when every one of `parts` is.
+    pub fn all_idle(parts: &[Progress]) -> bool {
+        parts.iter().all(|p| p.idle)
+    }
+}
+
+/// The least watermark of the active `parts`, if any is active.
+fn least_active(parts: &[Progress]) -> Option<i64> {
+    parts.iter().filter(|p| !p.idle).map(|p| p.watermark).min()
+}
+
+/// A two-input operator's combined watermark, moved on from `previous` (Flink's
+/// `CombinedWatermarkStatus`): the least of the active inputs' watermarks. When both inputs
+/// are idle it stays where it is, and it never goes back, even when an idle input wakes up
+/// behind it.
+pub fn combine_two_inputs(previous: i64, parts: &[Progress]) -> i64 {
+    least_active(parts).map_or(previous, |wm| wm.max(previous))
+}
+
+/// The watermark of several channels of one input, as after a UNION ALL of tables, moved on
+/// from `previous` (Flink's `StatusWatermarkValve`): the least of the active channels'. When
+/// the last active channel turns idle, the greatest of all channels' is taken instead, since
+/// none of them will move it any more. It never goes back.
+pub fn combine_channels(previous: i64, parts: &[Progress]) -> i64 {
+    let wm = least_active(parts).or_else(|| parts.iter().map(|p| p.watermark).max());
+    wm.map_or(previous, |wm| wm.max(previous))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IDLE: bool = true;
+
+    fn p(watermark: i64, idle: bool) -> Progress {
+        Progress { watermark, idle }
+    }
+
+    #[test]
+    fn idle_inputs_do_not_hold_the_watermark_back_and_it_never_goes_back() {
+        assert_eq!(combine_two_inputs(0, &[p(10, false), p(3, false)]), 3);
+        assert_eq!(combine_two_inputs(3, &[p(10, false), p(3, IDLE)]), 10);
+        // The idle input wakes up behind: the combined watermark stays.
+        assert_eq!(combine_two_inputs(10, &[p(10, false), p(4, false)]), 10);
+        assert_eq!(combine_channels(10, &[p(12, false), p(4, false)]), 10);
+    }
+
+    #[test]
+    fn all_idle_holds_a_join_but_flushes_a_union_to_its_greatest_channel() {
+        assert_eq!(combine_two_inputs(3, &[p(10, IDLE), p(3, IDLE)]), 3);
+        assert_eq!(combine_channels(3, &[p(10, IDLE), p(3, IDLE)]), 10);
+    }
+}

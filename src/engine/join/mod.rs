@@ -21,7 +21,7 @@ pub use window::WindowJoin;
 use super::eval::{eval, selection, EvalContext, EvalError};
 use super::group_table::GroupTable;
 use super::operator::{LateRecord, OperatorMetrics};
-use super::watermark::NO_WATERMARK;
+use super::watermark::{combine_two_inputs, Progress, NO_WATERMARK};
 use crate::plan::logical::Join;
 use crate::plan::Expr;
 use crate::types::{Batch, BatchBuilder, DataType, RowKind, Value};
@@ -72,14 +72,15 @@ pub trait TwoInputOperator {
         Ok(())
     }
 
-    /// The inputs' watermarks moved on: fire what the combined watermark makes due.
-    fn on_watermarks(&mut self, left: i64, right: i64, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+    /// The inputs' watermarks moved on: fire what the combined watermark makes due, and
+    /// return it.
+    fn on_watermarks(&mut self, left: Progress, right: Progress, out: &mut Vec<Batch>) -> Result<i64, EvalError> {
         let io = self.io();
         io.inputs.advance(left, right);
         let combined = io.inputs.combined();
         self.fire(combined)?;
         self.io().emit(out);
-        Ok(())
+        Ok(combined)
     }
 
     /// The watermark the join's output has when its inputs' combined watermark is `combined`.
@@ -121,11 +122,15 @@ pub struct TwoInputs {
     pending: [Vec<Batch>; 2],
     /// Each input's watermark as far as the join has seen it.
     watermarks: [i64; 2],
+    /// Whether each input is idle: an idle input's watermark does not count.
+    idle: [bool; 2],
+    /// The combined watermark so far (see [`combine_two_inputs`]).
+    combined: i64,
 }
 
 impl Default for TwoInputs {
     fn default() -> Self {
-        TwoInputs { pending: [Vec::new(), Vec::new()], watermarks: [NO_WATERMARK; 2] }
+        TwoInputs { pending: [Vec::new(), Vec::new()], watermarks: [NO_WATERMARK; 2], idle: [false; 2], combined: NO_WATERMARK }
     }
 }
 
@@ -137,12 +142,26 @@ impl TwoInputs {
     }
 
     pub fn combined(&self) -> i64 {
-        self.watermarks[0].min(self.watermarks[1])
+        self.combined
     }
 
-    pub fn advance(&mut self, left: i64, right: i64) {
-        self.watermarks[0] = self.watermarks[0].max(left);
-        self.watermarks[1] = self.watermarks[1].max(right);
+    pub fn advance(&mut self, left: Progress, right: Progress) {
+        for (k, p) in [left, right].into_iter().enumerate() {
+            self.watermarks[k] = self.watermarks[k].max(p.watermark);
+            self.idle[k] = p.idle;
+        }
+        let parts = [0, 1].map(|k| Progress { watermark: self.watermarks[k], idle: self.idle[k] });
+        self.combined = combine_two_inputs(self.combined, &parts);
+    }
+
+    /// The combined watermark in force when input `own` reached `own_wm` and the other input
+    /// is at `other` (`None` when it is idle); a row makes its own input active.
+    fn arrive(&mut self, own: usize, own_wm: i64, other: Option<i64>) -> i64 {
+        self.watermarks[own] = own_wm;
+        self.idle[own] = false;
+        let parts = [Some(own_wm), other].map(|w| Progress { watermark: w.unwrap_or(NO_WATERMARK), idle: w.is_none() });
+        self.combined = combine_two_inputs(self.combined, &parts);
+        self.combined
     }
 
     /// Hands every pending row to `f` in arrival order (left first on ties), with the combined
@@ -158,17 +177,18 @@ impl TwoInputs {
         let (mut i, mut j) = (0, 0);
         while i < l.len() || j < r.len() {
             let take_left = j == r.len() || (i < l.len() && arrival(&left, l[i]) <= arrival(&right, r[j]));
+            // The other input counts if it has a row pending (then it is active) or is active.
             if take_left {
                 let own = arrival(&left, l[i]).max(self.watermarks[0]);
-                self.watermarks[0] = own;
-                let other = if j < r.len() { arrival(&right, r[j]).max(self.watermarks[1]) } else { self.watermarks[1] };
-                f(Side::Left, &left[l[i].0], l[i].1, own.min(other))?;
+                let other = if j < r.len() { Some(arrival(&right, r[j]).max(self.watermarks[1])) } else { (!self.idle[1]).then_some(self.watermarks[1]) };
+                let wm = self.arrive(0, own, other);
+                f(Side::Left, &left[l[i].0], l[i].1, wm)?;
                 i += 1;
             } else {
                 let own = arrival(&right, r[j]).max(self.watermarks[1]);
-                self.watermarks[1] = own;
-                let other = if i < l.len() { arrival(&left, l[i]).max(self.watermarks[0]) } else { self.watermarks[0] };
-                f(Side::Right, &right[r[j].0], r[j].1, own.min(other))?;
+                let other = if i < l.len() { Some(arrival(&left, l[i]).max(self.watermarks[0])) } else { (!self.idle[0]).then_some(self.watermarks[0]) };
+                let wm = self.arrive(1, own, other);
+                f(Side::Right, &right[r[j].0], r[j].1, wm)?;
                 j += 1;
             }
         }
