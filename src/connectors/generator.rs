@@ -18,7 +18,14 @@ pub struct SensorRecord {
     /// Microseconds since the epoch (the sender's local wall clock, no zone).
     pub event_time_us: i64,
     /// The sensor id, as the sender's `put_record` uses it.
-    pub partition_key: String,
+    pub partition_key: &'static str,
+}
+
+/// The sensors' ids as text, made once: a reading's partition key is one of them, so a record
+/// costs no allocation for it.
+fn sensor_key(sensor_id: u32) -> &'static str {
+    static KEYS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    &KEYS.get_or_init(|| (0..=MAX_SENSOR_ID).map(|id| id.to_string()).collect())[sensor_id as usize]
 }
 
 impl SensorRecord {
@@ -29,8 +36,9 @@ impl SensorRecord {
         // Pushed piece by piece rather than through `write!`: this runs for every generated
         // record, and only the temperature needs the float formatter (shortest round trip).
         out.push_str("{\"sensor_id\": ");
-        out.push_str(&self.partition_key);
-        let _ = write!(out, ", \"current_temperature\": {:?}", self.current_temperature);
+        out.push_str(self.partition_key);
+        out.push_str(", \"current_temperature\": ");
+        write_hundredths(&mut out, self.current_temperature);
         out.push_str(", \"status\": \"");
         out.push_str(self.status);
         out.push_str("\", \"event_time\": \"");
@@ -42,6 +50,28 @@ impl SensorRecord {
         }
         out.push_str("\"}");
         out
+    }
+}
+
+/// Sensor ids are uniform from 1 to this (the walkthrough's distribution).
+const MAX_SENSOR_ID: u32 = 99;
+
+/// Writes `v`, a temperature rounded to hundredths, exactly as `{:?}` would (the shortest text
+/// that reads back as `v`: `93.11`, `12.5`, `100.0`) without the float formatter, which was the
+/// largest single cost of making a record. Anything else goes to the formatter.
+fn write_hundredths(out: &mut String, v: f64) {
+    let hundredths = (v * 100.0).round();
+    if !(0.0..1e15).contains(&hundredths) || hundredths / 100.0 != v {
+        let _ = write!(out, "{v:?}");
+        return;
+    }
+    let hundredths = hundredths as u64;
+    let (whole, fraction) = (hundredths / 100, hundredths % 100);
+    let _ = write!(out, "{whole}");
+    out.push('.');
+    out.push(char::from(b'0' + (fraction / 10) as u8));
+    if fraction % 10 != 0 {
+        out.push(char::from(b'0' + (fraction % 10) as u8));
     }
 }
 
@@ -168,7 +198,7 @@ impl SensorGenerator {
 
     /// One reading with the walkthrough's distribution.
     pub fn reading(&mut self, event_time_us: i64) -> SensorRecord {
-        let sensor_id = self.rng.int(1, 99);
+        let sensor_id = self.rng.int(1, MAX_SENSOR_ID);
         let current_temperature = ((10.0 + self.rng.unit() * 170.0) * 100.0).round() / 100.0;
         let status = if current_temperature > 160.0 {
             "ERROR"
@@ -181,7 +211,7 @@ impl SensorGenerator {
         } else {
             "OK"
         };
-        SensorRecord { sensor_id, current_temperature, status, event_time_us, partition_key: sensor_id.to_string() }
+        SensorRecord { sensor_id, current_temperature, status, event_time_us, partition_key: sensor_key(sensor_id) }
     }
 
     /// Produces every reading due up to `now_ms`, each stamped with its due time.
@@ -355,13 +385,28 @@ mod tests {
     }
 
     #[test]
+    fn hundredths_are_written_as_the_float_formatter_writes_them() {
+        for cents in 0..=100_000u32 {
+            let v = cents as f64 / 100.0;
+            let mut fast = String::new();
+            write_hundredths(&mut fast, v);
+            assert_eq!(fast, format!("{v:?}"), "{cents}");
+        }
+        for v in [0.125, 1e20, f64::NAN, -3.25] {
+            let mut fast = String::new();
+            write_hundredths(&mut fast, v);
+            assert_eq!(fast, format!("{v:?}"));
+        }
+    }
+
+    #[test]
     fn writes_the_senders_json() {
         let r = SensorRecord {
             sensor_id: 77,
             current_temperature: 93.11,
             status: "OK",
             event_time_us: 1_621_423_200_978_328,
-            partition_key: "77".into(),
+            partition_key: "77",
         };
         assert_eq!(
             r.to_json(),

@@ -6,6 +6,7 @@
 //! read the shards merged in arrival order.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 /// Shards a local stream has unless created otherwise.
 pub const DEFAULT_SHARDS: usize = 2;
@@ -17,7 +18,7 @@ pub const DEFAULT_RETENTION_BYTES: usize = 64 << 20;
 pub struct StreamRecord {
     /// Grows with arrival across the whole stream.
     pub sequence_number: u64,
-    pub partition_key: String,
+    pub partition_key: Arc<str>,
     pub data: Vec<u8>,
     /// When the record was put (the page's clock), as Kinesis's ApproximateArrivalTimestamp.
     pub arrival_ms: i64,
@@ -53,9 +54,10 @@ pub struct LocalStream {
     /// Set when records put here go on to a real Kinesis stream ([`LocalStream::take_outbox`]).
     forwarded: bool,
     outbox: Vec<(String, Vec<u8>)>,
-    /// Shards of recently seen partition keys: producers reuse a few keys (the generator's are
-    /// its 99 sensor ids), and an MD5 per record was a tenth of the page's ingest time.
-    key_shards: hashbrown::HashMap<Box<str>, usize>,
+    /// Shards of recently seen partition keys, and the key shared by their records: producers
+    /// reuse a few keys (the generator's are its 99 sensor ids), and an MD5 per record was a
+    /// tenth of the page's ingest time.
+    key_shards: hashbrown::HashMap<Arc<str>, usize>,
 }
 
 /// Keys remembered by [`LocalStream::key_shards`] before it starts over.
@@ -154,22 +156,23 @@ impl LocalStream {
     }
 
     fn append(&mut self, partition_key: &str, data: Vec<u8>, arrival_ms: i64) -> (usize, u64) {
-        let shard = match self.key_shards.get(partition_key) {
-            Some(&shard) => shard,
+        let (key, shard) = match self.key_shards.get_key_value(partition_key) {
+            Some((key, &shard)) => (key.clone(), shard),
             None => {
                 let shard = self.shard_for(partition_key);
                 if self.key_shards.len() == KEY_SHARDS_KEPT {
                     self.key_shards.clear();
                 }
-                self.key_shards.insert(partition_key.into(), shard);
-                shard
+                let key: Arc<str> = partition_key.into();
+                self.key_shards.insert(key.clone(), shard);
+                (key, shard)
             }
         };
         let sequence_number = self.next_sequence;
         self.next_sequence += 1;
         self.total_records += 1;
         self.bytes += data.len() + partition_key.len();
-        self.shards[shard].records.push_back(StreamRecord { sequence_number, partition_key: partition_key.to_string(), data, arrival_ms });
+        self.shards[shard].records.push_back(StreamRecord { sequence_number, partition_key: key, data, arrival_ms });
         self.trim();
         (shard, sequence_number)
     }
