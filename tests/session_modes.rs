@@ -441,6 +441,10 @@ fn an_idle_input_stops_holding_a_join_back_after_the_idle_timeout() {
             put_at(&mut session, at, "ls", "b", 12 + i as i64);
         }
         let fired = rendered(&mut session, job);
+        // 2024-01-01 00:00:00 UTC; the query's watermark is l's (22 s) once r is idle.
+        let midnight = 1_704_067_200_000;
+        let shown = session.job(job).unwrap().watermark;
+        assert_eq!(shown, Some(midnight + if timeout.is_some() { 22_000 } else { 2_000 }));
         match timeout {
             None => assert!(fired.is_empty(), "r's watermark (2 s) holds the window [0, 10) back: {fired:?}"),
             Some(_) => assert_eq!(fired, ["+Ia,2024-01-01T00:00:00.000"], "r idle since 1 s: at 6 s l's watermark alone counts"),

@@ -322,15 +322,11 @@ impl Pipeline {
         self.root.for_each_operator(&mut |op| op.set_now(now_ms), &mut |op| op.set_now(now_ms));
     }
 
-    /// The query's event-time watermark: the least of its inputs' (`None` if no input has one).
+    /// The query's event-time watermark: the least of its active inputs' (of all of them
+    /// when all are idle, the greatest), or `None` if no input declares one.
     pub fn watermark(&self) -> Option<i64> {
-        let declared: Vec<i64> = self
-            .inputs
-            .iter()
-            .filter(|i| i.watermark.is_some())
-            .map(|i| i.watermark(None))
-            .collect();
-        declared.into_iter().min()
+        let declared: Vec<Progress> = self.inputs.iter().filter(|i| i.watermark.is_some()).map(|i| i.progress(None)).collect();
+        (!declared.is_empty()).then(|| combine_channels(NO_WATERMARK, &declared))
     }
 
     /// Runs a batch of the first input's source rows (physical columns only) through the query.
