@@ -417,6 +417,8 @@ impl Pipeline {
     pub fn end_of_input_of(&mut self, input: usize, out: &mut Vec<Batch>) -> Result<(), EvalError> {
         let i = &mut self.inputs[input];
         i.ended = true;
+        // Its +∞ counts even if it was idle (Flink marks the input active to send it).
+        i.idle = false;
         if let Some(w) = &mut i.watermark {
             w.advance_to(END_OF_INPUT);
         }
