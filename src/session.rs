@@ -67,6 +67,8 @@ pub struct StreamInfo {
     pub shards: usize,
     pub records: u64,
     pub generator: Option<GeneratorInfo>,
+    /// The stream mirrors a real Kinesis stream: it holds that stream's records.
+    pub kinesis_mirror: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -873,7 +875,13 @@ impl Session {
             .filter_map(|name| {
                 let stream = self.streams.get(&name)?;
                 let generator = self.generators.iter().find(|g| &g.stream == name).map(|g| GeneratorInfo { running: g.running, records_per_second: g.rate });
-                Some(StreamInfo { name: name.clone(), shards: stream.shard_count(), records: stream.record_count() as u64, generator })
+                Some(StreamInfo {
+                    name: name.clone(),
+                    shards: stream.shard_count(),
+                    records: stream.record_count() as u64,
+                    generator,
+                    kinesis_mirror: stream.is_mirror(),
+                })
             })
             .collect()
     }

@@ -51,6 +51,10 @@ pub struct LocalStream {
     /// Set when a real Kinesis stream is mirrored into this one: its records come in through
     /// [`LocalStream::mirror_record`] only.
     mirrored: bool,
+    /// For a mirror, per Kinesis shard id, the sequence number of the last record mirrored from
+    /// that shard: where a new reader of the real stream goes on (records dropped by retention
+    /// since count too, as they were mirrored).
+    mirrored_up_to: BTreeMap<String, String>,
     /// Set when records put here go on to a real Kinesis stream ([`LocalStream::take_outbox`]).
     forwarded: bool,
     outbox: Vec<(String, Vec<u8>)>,
@@ -73,6 +77,7 @@ impl LocalStream {
             retention_bytes: DEFAULT_RETENTION_BYTES,
             total_records: 0,
             mirrored: false,
+            mirrored_up_to: BTreeMap::new(),
             forwarded: false,
             outbox: Vec::new(),
             key_shards: hashbrown::HashMap::new(),
@@ -125,9 +130,26 @@ impl LocalStream {
         self.append(partition_key, data, arrival_ms)
     }
 
-    /// Appends a record read from the real Kinesis stream this one mirrors (not forwarded back).
-    pub fn mirror_record(&mut self, partition_key: &str, data: Vec<u8>, arrival_ms: i64) -> (usize, u64) {
+    /// Appends a record read from the real Kinesis stream this one mirrors (not forwarded back):
+    /// record `sequence_number` of the real stream's shard `shard_id`.
+    pub fn mirror_record(&mut self, shard_id: &str, sequence_number: &str, partition_key: &str, data: Vec<u8>, arrival_ms: i64) -> (usize, u64) {
+        match self.mirrored_up_to.get_mut(shard_id) {
+            Some(last) => sequence_number.clone_into(last),
+            None => {
+                self.mirrored_up_to.insert(shard_id.to_string(), sequence_number.to_string());
+            }
+        }
         self.append(partition_key, data, arrival_ms)
+    }
+
+    /// Whether the stream mirrors a real Kinesis stream (see [`LocalStream::mirror_remote`]).
+    pub fn is_mirror(&self) -> bool {
+        self.mirrored
+    }
+
+    /// Per Kinesis shard id, the sequence number of the last record mirrored from that shard.
+    pub fn mirrored_up_to(&self) -> &BTreeMap<String, String> {
+        &self.mirrored_up_to
     }
 
     /// From now on the stream mirrors a real Kinesis stream (see [`LocalStream::put_record`]).
@@ -441,11 +463,24 @@ mod tests {
         let mut before = StreamReader::new(&streams, "in", StartPosition::TrimHorizon);
         let s = streams.get_mut("in").unwrap();
         s.mirror_remote();
-        s.mirror_record("real", vec![2], 5);
+        s.mirror_record("shardId-000000000000", "49", "real", vec![2], 5);
         s.mirror_remote();
         let mut got = Vec::new();
         StreamReader::new(&streams, "in", StartPosition::TrimHorizon).poll(&streams, 100, &mut |rec| got.push(rec.data[0]));
         before.poll(&streams, 100, &mut |rec| got.push(rec.data[0]));
         assert_eq!(got, vec![2, 2], "the generated record is gone for new and old readers alike");
+    }
+
+    #[test]
+    fn a_mirror_remembers_the_last_record_of_each_real_shard() {
+        let mut s = LocalStream::new("in", 2);
+        s.mirror_remote();
+        s.set_retention_bytes(10);
+        s.mirror_record("shardId-000000000000", "101", "a", vec![0; 8], 1);
+        s.mirror_record("shardId-000000000001", "201", "a", vec![0; 8], 2);
+        s.mirror_record("shardId-000000000000", "102", "a", vec![0; 8], 3);
+        assert_eq!(s.record_count(), 1, "retention dropped the older records");
+        let up_to: Vec<(&str, &str)> = s.mirrored_up_to().iter().map(|(shard, seq)| (shard.as_str(), seq.as_str())).collect();
+        assert_eq!(up_to, [("shardId-000000000000", "102"), ("shardId-000000000001", "201")]);
     }
 }

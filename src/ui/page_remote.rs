@@ -12,11 +12,11 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::fetch_transport::FetchTransport;
-use crate::connectors::kinesis::client::{KinesisClient, ShardRecord};
+use crate::connectors::kinesis::client::KinesisClient;
 use crate::connectors::kinesis::credentials::Credentials;
-use crate::connectors::kinesis::poller::StreamPoller;
+use crate::connectors::kinesis::poller::PolledRecord;
 use crate::connectors::kinesis::writer::PutBatcher;
-use crate::connectors::kinesis::{iterator_start, stream_ref, RemoteEvent, RemoteStreams};
+use crate::connectors::kinesis::{mirror, mirror_poller, stream_ref, RemoteEvent, RemoteStreams};
 use crate::connectors::local_stream::LocalStreams;
 use crate::plan::catalog::TableDef;
 
@@ -57,7 +57,7 @@ impl Access {
 
 #[derive(Default)]
 struct Reader {
-    records: Vec<ShardRecord>,
+    records: Vec<PolledRecord>,
     stopped: bool,
 }
 
@@ -96,13 +96,12 @@ impl RemoteStreams for PageRemote {
         if self.readers.contains_key(&stream.name) {
             return Ok(true);
         }
-        let start = iterator_start(table)?;
+        let name = stream.name.clone();
+        let mut poller = mirror_poller(table, stream, streams)?;
         let reader = Rc::new(RefCell::new(Reader::default()));
-        self.readers.insert(stream.name.clone(), reader.clone());
+        self.readers.insert(name.clone(), reader.clone());
         let events = self.events.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let name = stream.name.clone();
-            let mut poller = StreamPoller::new(stream, start);
             let mut client = KinesisClient::new(transport);
             let (mut out, mut log) = (Vec::new(), Vec::new());
             while !reader.borrow().stopped {
@@ -172,10 +171,7 @@ impl RemoteStreams for PageRemote {
             if records.is_empty() {
                 continue;
             }
-            let stream = streams.get_or_create(name);
-            for r in records {
-                stream.mirror_record(&r.partition_key, r.data, r.arrival_ms);
-            }
+            mirror(streams, name, records);
         }
         for (name, writer) in &self.writers {
             let Some(stream) = streams.get_mut(name) else { continue };

@@ -132,13 +132,19 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
         }
     };
     let has_generator = initial_rate.is_some();
+    let kind = {
+        let info = info.clone();
+        move || match info() {
+            Some(i) if i.kinesis_mirror => "Kinesis mirror",
+            _ if has_generator => "local · generator-fed",
+            _ => "local",
+        }
+    };
     view! {
         <div class="stream" data-stream=name.clone()>
             <div class="stream-name">{name.clone()}</div>
             <div class="stream-meta">
-                <span class="badge" data-testid="stream-kind">
-                    {if has_generator { "local · generator-fed" } else { "local" }}
-                </span>
+                <span class="badge" data-testid="stream-kind">{kind}</span>
                 <span>{move || format!("{} shard{}", shards(), if shards() == 1 { "" } else { "s" })}</span>
                 <span><span data-testid="stream-records">{records}</span>" records"</span>
             </div>

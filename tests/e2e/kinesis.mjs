@@ -264,6 +264,43 @@ await test('direct mode: the page signs its own requests to Kinesis and writes t
   check(!(await page.locator('body').innerText()).includes('page-secret-e2e-Qx7'), 'the secret shows on the page');
 });
 
+await test('choosing an access again goes on where the mirror stopped: a TRIM_HORIZON query reads every record once', 'kinesis-use-again.png', async () => {
+  await page.reload({ waitUntil: 'load' });
+  await paragraphs().first().waitFor({ timeout: 30_000 });
+  const direct = { 'kinesis-region': 'us-east-1', 'kinesis-endpoint': motoUrl, 'kinesis-access-key-id': 'AKIDPAGETEST', 'kinesis-secret-access-key': 'page-secret-e2e-Qx7' };
+  const messages = () => page.locator('[data-testid=kinesis-messages]').innerText();
+  const began = async (what) => ((await messages()).match(new RegExp(`reading \`my-input-stream\`: 4 shards${what}`, 'g')) ?? []).length;
+  const everyJobRead = (jobs) =>
+    until(async () => (await jobCounts()).length === jobs && (await jobCounts()).every(([records]) => records >= RECORDS_IN), {
+      timeout: 120_000,
+      every: 500,
+      what: async () => `${jobs} jobs to read ${RECORDS_IN} records each (in, out, late per job: ${JSON.stringify(await jobCounts())})`,
+    });
+  await chooseAccess('proxy', { 'kinesis-proxy-url': proxyUrl });
+  await runNote([createInput, COUNT]);
+  await everyJobRead(1);
+  // "Use" again, in the same mode and then in the other, each time with a new query: each new
+  // reader of the stream starts where the mirror's records end.
+  for (const [n, [mode, fields]] of [['proxy', { 'kinesis-proxy-url': proxyUrl }], ['direct', direct]].entries()) {
+    await chooseAccess(mode, fields);
+    await runNote([COUNT]);
+    await until(async () => (await began('')) === n + 2, { timeout: 30_000, what: async () => `reader ${n + 2} to begin: ${await messages()}` });
+    await everyJobRead(n + 2);
+  }
+  // A reader that started over brings a second copy of every record within a few polls.
+  await sleep(3_000);
+  const counts = await jobCounts();
+  check(counts.every(([records]) => records === RECORDS_IN), `jobs read ${JSON.stringify(counts)}, expected ${RECORDS_IN} records each`);
+  check((await began(', 4 going on after the last record read before')) === 2, `the new readers did not resume: ${await messages()}`);
+  const single = await page.locator('[data-testid=single-value]').innerText();
+  check(Number(single.replace(/[^\d]/g, '')) === RECORDS_IN, `SELECT COUNT(*) shows ${single}`);
+  const input = page.locator('[data-testid=streams] [data-stream=my-input-stream]');
+  const held = await input.locator('[data-testid=stream-records]').innerText();
+  check(Number(held.replace(/[^\d]/g, '')) === RECORDS_IN, `the mirror holds ${held} records`);
+  const kind = await input.locator('[data-testid=stream-kind]').innerText();
+  check(kind === 'Kinesis mirror', `stream-kind reads "${kind}"`);
+});
+
 await test('a proxy that is not there is an error in the Streams panel, not a dead tab', 'kinesis-no-proxy.png', async () => {
   await page.reload({ waitUntil: 'load' });
   await paragraphs().first().waitFor({ timeout: 30_000 });

@@ -3,7 +3,9 @@
 //! Queries never read Kinesis directly: a real stream is *mirrored* into the local stream of the
 //! same name, so every query runs exactly as it does on local streams. Reading, a
 //! [`poller::StreamPoller`] brings the stream's records in, in arrival order; writing, records a
-//! sink puts on a forwarded local stream leave through a [`writer::PutBatcher`].
+//! sink puts on a forwarded local stream leave through a [`writer::PutBatcher`]. A mirror
+//! remembers the last record it holds from each shard, and a new reader goes on from there
+//! ([`mirror_poller`]), so replacing the reader reads nothing twice.
 //!
 //! The layers, bottom up:
 //! - [`transport::Transport`]: send one request, get status and body (natively
@@ -29,6 +31,7 @@ pub mod writer;
 use super::local_stream::{LocalStreams, StartPosition};
 use crate::plan::catalog::TableDef;
 use client::{IteratorStart, StreamRef};
+use poller::{PolledRecord, StreamPoller};
 
 /// Something a person watching a job should know about its remote streams.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,4 +69,21 @@ pub fn iterator_start(table: &TableDef) -> Result<IteratorStart, String> {
         StartPosition::Latest => IteratorStart::Latest,
         StartPosition::AtTimestamp(ms) => IteratorStart::AtTimestamp(ms),
     })
+}
+
+/// The poller that mirrors `stream`, read by `table`, into the local stream of the same name. A
+/// mirror already holding records (its earlier reader replaced, as when the page's Kinesis
+/// access is chosen again) is not filled twice: shards it has records from go on after the last
+/// of them, the others start at the table's position.
+pub fn mirror_poller(table: &TableDef, stream: StreamRef, streams: &LocalStreams) -> Result<StreamPoller, String> {
+    let last_read = streams.get(&stream.name).map(|mirror| mirror.mirrored_up_to().clone()).unwrap_or_default();
+    Ok(StreamPoller::resuming(stream, iterator_start(table)?, last_read))
+}
+
+/// Appends records a [`mirror_poller`] handed over to the mirror `name`.
+pub fn mirror(streams: &mut LocalStreams, name: &str, records: impl IntoIterator<Item = PolledRecord>) {
+    let stream = streams.get_or_create(name);
+    for PolledRecord { shard_id, record } in records {
+        stream.mirror_record(&shard_id, &record.sequence_number, &record.partition_key, record.data, record.arrival_ms);
+    }
 }

@@ -19,10 +19,15 @@
 //! - after a reshard, a child shard is read from its start once its parents have been read to
 //!   their end.
 //!
+//! A poller can also take over from an earlier one ([`StreamPoller::resuming`]): given the last
+//! record handed over from each shard, it goes on after those, so a mirror whose reader is
+//! replaced (in the page, when a Kinesis access is chosen again) gets nothing twice.
+//!
 //! No clocks or threads here: the caller says what time it is and calls again when asked, so the
 //! same code runs in a native thread, in the page, and in tests with a scripted transport.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 use super::client::{IteratorStart, KinesisClient, KinesisError, ShardInfo, ShardRecord, StreamRef};
 use super::transport::Transport;
@@ -54,9 +59,12 @@ enum Phase {
 
 struct Shard {
     info: ShardInfo,
+    /// `info.id`, shared by the records handed over.
+    id: Arc<str>,
     phase: Phase,
     /// Where reading begins once the parents are done: the table's position for shards there
-    /// at the first listing, TRIM_HORIZON for shards a reshard made later.
+    /// at the first listing, TRIM_HORIZON for shards a reshard made later, and after the last
+    /// record an earlier poller handed over for shards it read.
     start: IteratorStart,
     last_sequence: Option<String>,
     next_call_ms: i64,
@@ -70,9 +78,17 @@ struct Shard {
 
 impl Shard {
     fn new(info: ShardInfo, phase: Phase, start: IteratorStart, now_ms: i64) -> Self {
-        Shard { info, phase, start, last_sequence: None, next_call_ms: now_ms, backoff_ms: 0, failures: 0, frontier_ms: i64::MIN, queue: VecDeque::new(), started_ms: None }
+        Shard { id: info.id.as_str().into(), info, phase, start, last_sequence: None, next_call_ms: now_ms, backoff_ms: 0, failures: 0, frontier_ms: i64::MIN, queue: VecDeque::new(), started_ms: None }
     }
 
+    /// An earlier poller handed over this shard's records up to `sequence`: go on after it, once
+    /// the parents are done as for any shard (a closed shard read to its end finds nothing more
+    /// and finishes).
+    fn resume_after(&mut self, sequence: String) {
+        self.phase = Phase::WaitingForParents;
+        self.start = IteratorStart::AfterSequence(sequence.clone());
+        self.last_sequence = Some(sequence);
+    }
 
     /// A call failed in a way a later one may not: count it, back off, and say so the first time.
     fn retry_later(&mut self, e: &KinesisError, now_ms: i64, stream: &str, stats: &mut PollerStats, log: &mut Vec<String>) {
@@ -102,6 +118,14 @@ impl Shard {
     }
 }
 
+/// A record as the poller hands it over: with the shard it was read from, so that whoever
+/// keeps it knows where a later poller resumes ([`StreamPoller::resuming`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolledRecord {
+    pub shard_id: Arc<str>,
+    pub record: ShardRecord,
+}
+
 /// Counters for metrics and tests.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PollerStats {
@@ -117,6 +141,11 @@ pub struct StreamPoller {
     stream: StreamRef,
     start: IteratorStart,
     shards: Vec<Shard>,
+    /// Shard id → sequence number of the last record an earlier poller handed over, for shards
+    /// not listed yet (see [`Self::resuming`]).
+    resume: BTreeMap<String, String>,
+    /// Shards that went on where an earlier poller stopped.
+    resumed: usize,
     next_discovery_ms: i64,
     discovered: bool,
     announced: bool,
@@ -128,10 +157,20 @@ pub struct StreamPoller {
 
 impl StreamPoller {
     pub fn new(stream: StreamRef, start: IteratorStart) -> Self {
+        Self::resuming(stream, start, BTreeMap::new())
+    }
+
+    /// Takes over from an earlier poller that handed over, from each shard in `last_read`, the
+    /// records up to the sequence number it maps to: those shards go on after it, the others
+    /// start at `start`. Records are then neither lost nor handed over twice, provided the
+    /// earlier poller's were kept up to the last one counted in `last_read`.
+    pub fn resuming(stream: StreamRef, start: IteratorStart, last_read: BTreeMap<String, String>) -> Self {
         StreamPoller {
             stream,
             start,
             shards: Vec::new(),
+            resume: last_read,
+            resumed: 0,
             next_discovery_ms: i64::MIN,
             discovered: false,
             announced: false,
@@ -147,7 +186,7 @@ impl StreamPoller {
         &mut self,
         client: &mut KinesisClient<T>,
         now_ms: i64,
-        out: &mut Vec<ShardRecord>,
+        out: &mut Vec<PolledRecord>,
         log: &mut Vec<String>,
     ) -> Result<i64, KinesisError> {
         if now_ms >= self.next_discovery_ms {
@@ -172,7 +211,14 @@ impl StreamPoller {
         if !self.announced && self.discovered && self.shards.iter().all(|s| !matches!(s.phase, Phase::NeedIterator(_))) {
             self.announced = true;
             let open = self.shards.iter().filter(|s| s.phase != Phase::Finished).count();
-            log.push(format!("reading `{}`: {open} shards from {}", self.stream.name, describe(&self.start)));
+            log.push(match self.resumed {
+                0 => format!("reading `{}`: {open} shards from {}", self.stream.name, describe(&self.start)),
+                resumed => format!(
+                    "reading `{}`: {open} shards, {resumed} going on after the last record read before, any others from {}",
+                    self.stream.name,
+                    describe(&self.start)
+                ),
+            });
         }
         self.release(out);
         let next_shard = self.shards.iter().filter(|s| s.phase != Phase::Finished && s.phase != Phase::WaitingForParents).map(|s| s.next_call_ms).min();
@@ -201,7 +247,12 @@ impl StreamPoller {
                 (true, start) => (Phase::WaitingForParents, start.clone()),
                 (false, _) => (Phase::WaitingForParents, IteratorStart::TrimHorizon),
             };
-            self.shards.push(Shard::new(info, phase, start, now_ms));
+            let mut shard = Shard::new(info, phase, start, now_ms);
+            if let Some(sequence) = self.resume.remove(&shard.info.id) {
+                shard.resume_after(sequence);
+                self.resumed += 1;
+            }
+            self.shards.push(shard);
         }
         Ok(())
     }
@@ -327,7 +378,7 @@ impl StreamPoller {
     }
 
     /// Hands over, oldest first, every queued record older than all frontiers.
-    fn release(&mut self, out: &mut Vec<ShardRecord>) {
+    fn release(&mut self, out: &mut Vec<PolledRecord>) {
         let frontier = (0..self.shards.len()).map(|i| self.frontier(i)).min().unwrap_or(i64::MAX);
         loop {
             let next = self
@@ -338,7 +389,8 @@ impl StreamPoller {
                 .filter(|&(arrival, _)| arrival < frontier)
                 .min();
             let Some((_, i)) = next else { break };
-            out.extend(self.shards[i].queue.pop_front());
+            let shard = &mut self.shards[i];
+            out.extend(shard.queue.pop_front().map(|record| PolledRecord { shard_id: shard.id.clone(), record }));
         }
     }
 }
@@ -354,8 +406,10 @@ fn describe(start: &IteratorStart) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::mirror;
     use super::super::transport::{block_on, Reply};
     use super::*;
+    use crate::connectors::local_stream::{LocalStreams, StartPosition, StreamReader};
     use base64::Engine as _;
     use serde_json::{json, Value};
 
@@ -425,14 +479,20 @@ mod tests {
         }
     }
 
-    /// Polls until `until_ms` (a simulated clock, stepping to each wake-up); returns the data read.
-    fn read_all(client: &mut KinesisClient<FakeKinesis>, poller: &mut StreamPoller, until_ms: i64) -> Vec<String> {
+    /// Polls until `until_ms` (a simulated clock, stepping to each wake-up); returns the records
+    /// handed over.
+    fn poll_until(client: &mut KinesisClient<FakeKinesis>, poller: &mut StreamPoller, until_ms: i64) -> Vec<PolledRecord> {
         let (mut out, mut log, mut now) = (Vec::new(), Vec::new(), 1_000_000);
         while now < until_ms {
             let next = block_on(poller.poll(client, now, &mut out, &mut log)).unwrap();
             now = next.max(now + 1);
         }
-        out.into_iter().map(|r| String::from_utf8(r.data).unwrap()).collect()
+        out
+    }
+
+    /// Polls until `until_ms`; returns the data read.
+    fn read_all(client: &mut KinesisClient<FakeKinesis>, poller: &mut StreamPoller, until_ms: i64) -> Vec<String> {
+        poll_until(client, poller, until_ms).into_iter().map(|r| String::from_utf8(r.record.data).unwrap()).collect()
     }
 
     fn stream() -> StreamRef {
@@ -495,5 +555,51 @@ mod tests {
         let mut poller = StreamPoller::new(stream(), IteratorStart::Latest);
         assert!(read_all(&mut client, &mut poller, 1_001_000).is_empty());
         assert_eq!(poller.active_shards(), 1);
+    }
+
+    /// `parent` split into `child` after p3, with `other` beside it; `later` adds what arrives
+    /// afterwards.
+    fn resharded(later: bool) -> FakeKinesis {
+        let mut fake = FakeKinesis { page_size: 1, ..Default::default() };
+        fake.shard("parent", None, true, &[(1, "p1"), (2, "p2"), (3, "p3")]);
+        let (mut child, mut other) = (vec![(4, "c1"), (5, "c2"), (6, "c3")], vec![(2, "o1"), (7, "o2")]);
+        if later {
+            child.push((8, "c4"));
+            other.push((9, "o3"));
+        }
+        fake.shard("child", Some("parent"), false, &child);
+        fake.shard("other", None, false, &other);
+        fake
+    }
+
+    #[test]
+    fn a_poller_taking_over_a_mirror_adds_only_what_it_lacks_wherever_the_first_stopped() {
+        let mut cuts = Vec::new();
+        for stop_ms in (1_000_000..1_004_000).step_by(100) {
+            let mut streams = LocalStreams::default();
+            streams.get_or_create("in").mirror_remote();
+            let mut first = StreamPoller::new(stream(), IteratorStart::TrimHorizon);
+            mirror(&mut streams, "in", poll_until(&mut KinesisClient::new(resharded(false)), &mut first, stop_ms));
+            let last_read = streams.get("in").unwrap().mirrored_up_to().clone();
+
+            let mut client = KinesisClient::new(resharded(true));
+            let mut second = StreamPoller::resuming(stream(), IteratorStart::TrimHorizon, last_read.clone());
+            mirror(&mut streams, "in", poll_until(&mut client, &mut second, 1_010_000));
+            let mut got = Vec::new();
+            StreamReader::new(&streams, "in", StartPosition::TrimHorizon).poll(&streams, 100, &mut |r| got.push(String::from_utf8(r.data.clone()).unwrap()));
+            assert_eq!(got, ["p1", "p2", "o1", "p3", "c1", "c2", "c3", "o2", "c4", "o3"], "the first poller stopped at {stop_ms}, having mirrored up to {last_read:?}");
+            for (shard, sequence) in &last_read {
+                let first_request = client.transport().iterator_requests.iter().find(|r| r["ShardId"] == shard.as_str()).unwrap();
+                assert_eq!(first_request["ShardIteratorType"], "AFTER_SEQUENCE_NUMBER", "{shard}");
+                assert_eq!(first_request["StartingSequenceNumber"], sequence.as_str(), "{shard}");
+            }
+            if last_read.get("parent").is_some_and(|s| s == "2") {
+                assert!(second.stats.shards_finished == 1, "the finished parent, read again after its last record, finishes");
+            }
+            cuts.push(last_read);
+        }
+        let split_and_child_begun = |c: &BTreeMap<String, String>| c.get("parent").is_some_and(|s| s == "2") && c.get("child").is_some_and(|s| s == "0");
+        assert!(cuts.iter().any(split_and_child_begun), "some cut falls after the parent and within the child: {cuts:?}");
+        assert!(cuts.iter().any(BTreeMap::is_empty) && cuts.iter().any(|c| c.len() == 3), "cuts before anything and after everything: {cuts:?}");
     }
 }

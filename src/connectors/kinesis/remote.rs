@@ -12,12 +12,12 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::client::{KinesisClient, ShardRecord};
+use super::client::KinesisClient;
 use super::http::{Credentials, Endpoint, HttpTransport};
-use super::poller::StreamPoller;
+use super::poller::PolledRecord;
 use super::transport::block_on;
 use super::writer::PutBatcher;
-use super::{iterator_start, stream_ref, RemoteEvent, RemoteStreams};
+use super::{mirror, mirror_poller, stream_ref, RemoteEvent, RemoteStreams};
 use crate::connectors::local_stream::LocalStreams;
 use crate::plan::catalog::TableDef;
 
@@ -51,7 +51,7 @@ pub struct KinesisRemote {
 }
 
 struct Reader {
-    records: Receiver<Vec<ShardRecord>>,
+    records: Receiver<Vec<PolledRecord>>,
     stop: Arc<AtomicBool>,
 }
 
@@ -111,17 +111,16 @@ impl RemoteStreams for KinesisRemote {
         if self.readers.contains_key(&stream.name) {
             return Ok(true);
         }
-        let start = iterator_start(table)?;
+        let name = stream.name.clone();
+        let mut poller = mirror_poller(table, stream, streams)?;
         let mut client = Self::client_for(&endpoint)?;
         let (send, records) = channel();
         let stop = Arc::new(AtomicBool::new(false));
         let events = self.events.clone();
-        let name = stream.name.clone();
         let thread_stop = stop.clone();
         std::thread::Builder::new()
             .name(format!("kinesis-read-{name}"))
             .spawn(move || {
-                let mut poller = StreamPoller::new(stream, start);
                 let mut out = Vec::new();
                 let mut log = Vec::new();
                 while !thread_stop.load(Ordering::Relaxed) {
@@ -207,11 +206,8 @@ impl RemoteStreams for KinesisRemote {
 
     fn pump(&mut self, streams: &mut LocalStreams, events: &mut Vec<RemoteEvent>) {
         for (name, reader) in &self.readers {
-            let stream = streams.get_or_create(name);
             while let Ok(batch) = reader.records.try_recv() {
-                for r in batch {
-                    stream.mirror_record(&r.partition_key, r.data, r.arrival_ms);
-                }
+                mirror(streams, name, batch);
             }
         }
         for (name, writer) in &self.writers {
