@@ -112,7 +112,8 @@ impl LocalStream {
     pub fn shard_for(&self, partition_key: &str) -> usize {
         let hash = u128::from_be_bytes(md5(partition_key.as_bytes()));
         let n = self.shards.len() as u128;
-        let width = u128::MAX / n + 1;
+        // One shard holds the whole range (its width, 2^128, does not fit a u128).
+        let Some(width) = (u128::MAX / n).checked_add(1) else { return 0 };
         ((hash / width) as usize).min(self.shards.len() - 1)
     }
 
@@ -402,6 +403,14 @@ mod tests {
             used[shard] += 1;
         }
         assert!(used.iter().all(|&n| n > 10), "{used:?}");
+    }
+
+    #[test]
+    fn a_stream_of_one_shard_takes_every_key() {
+        let mut s = LocalStream::new("s", 1);
+        for key in ["1", "77", "sensor-a", ""] {
+            assert_eq!(s.put_record(key, vec![1], 0).0, 0);
+        }
     }
 
     #[test]
