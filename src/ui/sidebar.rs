@@ -92,7 +92,7 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
             with_session(|s| s.streams().into_iter().find(|s| s.name == name))
         }
     };
-    let initial_rate = with_session(|s| s.streams().into_iter().find(|s| s.name == name).and_then(|s| s.generator).map(|g| g.records_per_second));
+    let initial_rate = generator_rate(&name);
     let rate_error = RwSignal::new(None::<String>);
     let records = {
         let info = info.clone();
@@ -131,13 +131,33 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
             }
         }
     };
-    let has_generator = initial_rate.is_some();
+    let has_generator = {
+        let generator = generator.clone();
+        move || generator().is_some()
+    };
     let kind = {
         let info = info.clone();
         move || match info() {
             Some(i) if i.kinesis_mirror => "Kinesis mirror",
-            _ if has_generator => "local · generator-fed",
+            Some(i) if i.generator.is_some() => "local · generator-fed",
             _ => "local",
+        }
+    };
+    let stream = name.clone();
+    // Any local stream can be fed by a generator of its own (a mirror holds real records only).
+    let can_attach = {
+        let info = info.clone();
+        move || info().is_some_and(|i| i.generator.is_none() && !i.kinesis_mirror)
+    };
+    let attach = {
+        let name = name.clone();
+        move |_| {
+            with_session(|s| {
+                // Each stream's generator has its own seed, so two streams carry different readings.
+                let seed = 1 + s.streams().iter().filter(|x| x.generator.is_some()).count() as u64;
+                s.attach_generator(&name, seed, crate::session::DEFAULT_GENERATOR_RATE);
+            });
+            tick.update(|t| *t += 1);
         }
     };
     view! {
@@ -148,9 +168,15 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
                 <span>{move || format!("{} shard{}", shards(), if shards() == 1 { "" } else { "s" })}</span>
                 <span><span data-testid="stream-records">{records}</span>" records"</span>
             </div>
-            {has_generator.then(|| {
+            <Show when=can_attach>
+                <div class="generator">
+                    <button data-testid="generator-attach" on:click=attach.clone()>"Feed with the sensor generator"</button>
+                </div>
+            </Show>
+            <Show when=has_generator.clone()>{
                 let generator = generator.clone();
                 let running = move || generator().is_some_and(|g| g.running);
+                let rate = initial_rate.or_else(|| generator_rate(&stream)).unwrap_or(crate::session::DEFAULT_GENERATOR_RATE);
                 view! {
                     <div class="generator">
                         <button data-testid="generator-toggle" class:active=running.clone() on:click=toggle.clone()>
@@ -158,18 +184,23 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
                         </button>
                         <label>
                             <input type="number" min="0.1" max="100000" step="any" data-testid="generator-rate"
-                                value=initial_rate.unwrap_or(20.0) on:change=set_rate.clone() />
+                                value=rate on:change=set_rate.clone() />
                             " rec/s"
                         </label>
                     </div>
                     <Show when=move || rate_error.with(Option::is_some)>
                         <div class="error small">{move || rate_error.get().unwrap_or_default()}</div>
                     </Show>
-                    <DisorderControls stream=name.clone() />
+                    <DisorderControls stream=stream.clone() />
                 }
-            })}
+            }</Show>
         </div>
     }
+}
+
+/// The rate of the generator feeding `stream`, if one does.
+fn generator_rate(stream: &str) -> Option<f64> {
+    with_session(|s| s.streams().into_iter().find(|s| s.name == stream).and_then(|s| s.generator).map(|g| g.records_per_second))
 }
 
 /// The generator's teaching knobs: a share of readings out of order (up to 3 s, within the

@@ -1509,6 +1509,58 @@ await test('a stream joined with a VALUES table of rooms runs live in the page: 
   }
 });
 
+await test('any local stream can be fed by a generator of its own; two generators feed a join at once', null, async () => {
+  const { pg, close } = await freshPage(url);
+  try {
+    await runIn(pg, 0); // the Sensors note's CREATE TABLE sensor_data
+    await until(async () => /done/i.test(await pg.locator('[data-testid=paragraph]').nth(0).locator('[data-testid=status]').innerText()), { what: 'the CREATE TABLE' });
+    const before = await pg.locator('[data-testid=paragraph]').count();
+    await pg.locator('[data-testid=add-paragraph]').click();
+    const p = pg.locator('[data-testid=paragraph]').nth(before);
+    const editor = p.locator('textarea[data-testid=editor]');
+    await editor.click();
+    await editor.fill(`%flink.ssql
+CREATE TABLE lab_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6), event_time TIMESTAMP(3),
+  WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
+WITH ('connector' = 'kinesis', 'stream' = 'lab-stream', 'aws.region' = 'us-east-1', 'scan.stream.initpos' = 'LATEST',
+  'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601')`);
+    await editor.press('Shift+Enter');
+    await until(async () => /done/i.test(await p.locator('[data-testid=status]').innerText()), { what: 'CREATE TABLE lab_data' });
+    const lab = pg.locator('[data-testid=streams] [data-stream=lab-stream]');
+    await until(async () => (await lab.count()) === 1, { what: 'lab-stream in the Streams panel' });
+    check((await lab.locator('[data-testid=stream-kind]').innerText()) === 'local', 'a new stream starts unfed');
+    const labRecords = async () => numberIn(await lab.locator('[data-testid=stream-records]').innerText());
+    const still = await labRecords();
+    await sleep(500);
+    check((await labRecords()) === still, 'nothing feeds lab-stream yet');
+    await lab.locator('[data-testid=generator-attach]').click();
+    await until(async () => (await lab.locator('[data-testid=stream-kind]').innerText()) === 'local · generator-fed', { what: 'the badge to say generator-fed' });
+    check((await lab.locator('[data-testid=generator-attach]').count()) === 0, 'a fed stream offers no second generator');
+    check((await lab.locator('[data-testid=generator-toggle]').innerText()) === 'Stop generator', 'its generator runs at once');
+    await until(async () => (await labRecords()) > still + 10, { what: 'lab-stream to fill' });
+    // Both generators run at once: a window join of the two streams gets pairs.
+    await pg.locator('[data-testid=add-paragraph]').click();
+    const q = pg.locator('[data-testid=paragraph]').nth(before + 1);
+    const qe = q.locator('textarea[data-testid=editor]');
+    await qe.click();
+    await qe.fill(`%flink.ssql(type=append)
+SELECT a.window_start, COUNT(*) AS pairs
+FROM (SELECT * FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' SECOND))) a
+JOIN (SELECT * FROM TABLE(TUMBLE(TABLE lab_data, DESCRIPTOR(event_time), INTERVAL '1' SECOND))) b
+  ON a.status = b.status AND a.window_start = b.window_start AND a.window_end = b.window_end
+GROUP BY a.window_start, a.window_end`);
+    await qe.press('Shift+Enter');
+    const rows = await until(async () => {
+      const r = await rowsIn(pg, before + 1);
+      return r.length >= 1 ? r : null;
+    }, { timeout: 20_000, what: 'window join pairs from two generated streams' });
+    check(rows.every((r) => Number(r.split(' | ')[1]) > 0), `pairs counted: ${rows}`);
+    await lab.screenshot({ path: path.join(shots, 'second-generator.png') });
+  } finally {
+    await close();
+  }
+});
+
 await context.close().catch(() => {});
 rmSync(profile, { recursive: true, force: true });
 
