@@ -280,7 +280,7 @@ fn cast_select_items(text: &str, casts: &[(usize, crate::types::DataType)]) -> R
         edits.push((to, format!(" AS {ty})")));
     }
     let mut out = text.to_string();
-    edits.sort_by(|a, b| b.0.cmp(&a.0));
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     for (at, piece) in edits {
         out.insert_str(at, &piece);
     }
@@ -332,7 +332,7 @@ fn rename_kinesis_options(text: &str, naming: &KinesisOptions) -> String {
         }
     }
     let mut out = text.to_string();
-    edits.sort_by(|a, b| b.0.cmp(&a.0));
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     for (start, end, piece) in edits {
         out.replace_range(start..end, &piece);
     }

@@ -717,7 +717,7 @@ impl Session {
             }
             let Some(stream) = self.streams.get_mut(&g.stream) else { continue };
             g.generator.generate_until(now_ms, &mut |record| {
-                stream.put_record(&record.partition_key, record.to_json().into_bytes(), now_ms);
+                stream.put_record(record.partition_key, record.to_json().into_bytes(), now_ms);
             });
         }
         for i in 0..self.jobs.len() {
@@ -871,9 +871,8 @@ impl Session {
     pub fn streams(&self) -> Vec<StreamInfo> {
         self.streams
             .names()
-            .into_iter()
             .filter_map(|name| {
-                let stream = self.streams.get(&name)?;
+                let stream = self.streams.get(name)?;
                 let generator = self.generators.iter().find(|g| &g.stream == name).map(|g| GeneratorInfo { running: g.running, records_per_second: g.rate });
                 Some(StreamInfo {
                     name: name.clone(),

@@ -337,13 +337,13 @@ impl Operator for OverAggregate {
         let ColumnData::Int(times) = &time.data else {
             return Err(EvalError("the OVER window's time column is not a timestamp".into()));
         };
-        for i in 0..batch.len() {
+        for (i, &t) in times.iter().enumerate() {
             let arrival = batch.arrival_watermark(i);
             if arrival > self.watermark {
                 self.advance(arrival, &mut emitted);
             }
             // Flink reads a NULL rowtime as 0.
-            let ts = if time.is_valid(i) { times[i] } else { 0 };
+            let ts = if time.is_valid(i) { t } else { 0 };
             self.take_row(&batch, i, ts);
         }
         self.finish(emitted, out);
@@ -402,7 +402,7 @@ mod tests {
         let mut out = Vec::new();
         let mut wm = NO_WATERMARK;
         for chunk in 0..50 {
-            let rows: Vec<(i64, i64)> = (0..100).map(|i| ((i % 3) as i64, 1_000_000 + (chunk * 100 + i) * 100)).collect();
+            let rows: Vec<(i64, i64)> = (0..100).map(|i| (i % 3, 1_000_000 + (chunk * 100 + i) * 100)).collect();
             let b = batch(&rows, wm);
             wm = rows.iter().map(|r| r.1 - 5000).max().unwrap_or(wm).max(wm);
             op.process(b, &mut out).unwrap();

@@ -274,7 +274,7 @@ pub fn format(ms: i64, pattern: &str) -> Result<String, String> {
             'H' => num(c.hour as i64, &mut out),
             'k' => num(if c.hour == 0 { 24 } else { c.hour as i64 }, &mut out),
             'K' => num((c.hour % 12) as i64, &mut out),
-            'h' => num(if c.hour % 12 == 0 { 12 } else { (c.hour % 12) as i64 }, &mut out),
+            'h' => num(if c.hour.is_multiple_of(12) { 12 } else { (c.hour % 12) as i64 }, &mut out),
             'm' => num(c.minute as i64, &mut out),
             's' => num(c.second as i64, &mut out),
             // Fractions print as a number of milliseconds, padded, as SimpleDateFormat does.

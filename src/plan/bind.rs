@@ -1213,9 +1213,7 @@ pub fn binary(op: BinaryOp, left: Expr, right: Expr) -> std::result::Result<Expr
                 lt.clone()
             } else if let Some(c) = numeric_common(&lt, &rt) {
                 c
-            } else if lt.is_timestamp() && rt.is_timestamp() {
-                lt.clone()
-            } else if lt.is_timestamp() && rt.is_string() {
+            } else if lt.is_timestamp() && (rt.is_timestamp() || rt.is_string()) {
                 lt.clone()
             } else if rt.is_timestamp() && lt.is_string() {
                 rt.clone()

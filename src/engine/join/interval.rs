@@ -128,7 +128,7 @@ impl IntervalJoin {
     fn drop_expired(&mut self, key: u32, side: usize, arrival: i64) {
         let expiration = self.expiration[side];
         let Some(state) = self.states.get_mut(&key) else { return };
-        if !state.caches[side].first_key_value().is_some_and(|(t, _)| *t <= expiration) {
+        if state.caches[side].first_key_value().is_none_or(|(t, _)| *t > expiration) {
             return;
         }
         let kept = state.caches[side].split_off(&expiration.saturating_add(1));

@@ -96,7 +96,7 @@ impl Operator for Deduplicate {
             return Err(EvalError("the deduplication's time column is not a timestamp".into()));
         };
         let mut emit = BatchBuilder::new(&self.output_types);
-        for i in 0..batch.len() {
+        for (i, &ts) in times.iter().enumerate() {
             if !batch.kind(i).is_accumulate() {
                 return Err(EvalError("deduplication over an updating input is not supported yet".into()));
             }
@@ -107,7 +107,6 @@ impl Operator for Deduplicate {
             if !batch.columns[self.time_column].is_valid(i) {
                 continue;
             }
-            let ts = times[i];
             let (p, new) = self.partitions.find_or_insert(&batch, &self.partition_columns, i);
             if new {
                 self.kept.push(Kept::default());

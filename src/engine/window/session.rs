@@ -98,7 +98,7 @@ impl Operator for SessionWindowAggregate {
             return Err(EvalError("the window's time column is not a timestamp".into()));
         };
         let mut emit = BatchBuilder::new(&self.output_types);
-        for i in 0..batch.len() {
+        for (i, &ts) in times.iter().enumerate() {
             let arrival = batch.arrival_watermark(i);
             if arrival > self.watermark {
                 self.fire(arrival, &mut emit);
@@ -107,7 +107,6 @@ impl Operator for SessionWindowAggregate {
             if !time.is_valid(i) {
                 continue;
             }
-            let ts = times[i];
             let (key, new) = self.keys.find_or_insert(&batch, &self.key_columns, i);
             if new {
                 self.sessions.push(Vec::new());

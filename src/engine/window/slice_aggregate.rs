@@ -144,7 +144,7 @@ impl Operator for SliceWindowAggregate {
         let mut run_slice = i64::MIN;
         let mut gids: Vec<u32> = Vec::with_capacity(n.min(4096));
         let mut rows: Vec<u32> = Vec::with_capacity(n.min(4096));
-        for i in 0..n {
+        for (i, &ts) in times.iter().enumerate() {
             let arrival = batch.arrival_watermark(i);
             if arrival > self.watermark {
                 if arrival >= self.next_due {
@@ -156,7 +156,6 @@ impl Operator for SliceWindowAggregate {
             if !time.is_valid(i) {
                 continue;
             }
-            let ts = times[i];
             let slice_end = self.assigner.slice_end(ts);
             if self.assigner.last_window_end(slice_end) - 1 <= self.watermark {
                 self.late.record(&batch, i, &self.input_types, ts, self.watermark);

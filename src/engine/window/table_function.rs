@@ -33,12 +33,12 @@ impl Operator for WindowTableFunction {
         };
         let mut rows: Vec<u32> = Vec::with_capacity(batch.len());
         let (mut starts, mut ends, mut marks): (Vec<i64>, Vec<i64>, Vec<i64>) = Default::default();
-        for i in 0..batch.len() {
+        for (i, &ts) in times.iter().enumerate() {
             if !time.is_valid(i) {
                 continue;
             }
             let wm = batch.arrival_watermark(i);
-            let slice_end = self.assigner.slice_end(times[i]);
+            let slice_end = self.assigner.slice_end(ts);
             for end in self.assigner.window_ends(slice_end) {
                 rows.push(i as u32);
                 starts.push(self.assigner.window_start(end));

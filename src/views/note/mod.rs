@@ -143,6 +143,16 @@ mod aggregate_name {
     }
 }
 
+/// Paragraph ids `paragraph_1`, `paragraph_2`, … for the tests of the note formats.
+#[cfg(test)]
+pub(crate) fn test_ids() -> impl FnMut() -> String {
+    let mut n = 0;
+    move || {
+        n += 1;
+        format!("paragraph_{n}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,15 +167,5 @@ mod tests {
         assert_eq!(body("%md\n# Title\ntext"), "# Title\ntext");
         assert_eq!(body("%md"), "");
         assert_eq!(body("SELECT 1"), "SELECT 1");
-    }
-}
-
-/// Paragraph ids `paragraph_1`, `paragraph_2`, … for the tests of the note formats.
-#[cfg(test)]
-pub(crate) fn test_ids() -> impl FnMut() -> String {
-    let mut n = 0;
-    move || {
-        n += 1;
-        format!("paragraph_{n}")
     }
 }
