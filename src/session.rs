@@ -236,6 +236,37 @@ impl Session {
         self.remote = Some(remote);
     }
 
+    /// Replaces the way real streams are reached (`None`: every stream is local), as the page's
+    /// settings do, and returns the jobs this stopped. A running job that reads or writes a
+    /// real stream is stopped, with a message: its reader goes with the old access, and what it
+    /// wrote would pile up for a writer that is gone. What it wrote before is handed to the old
+    /// writers, which finish sending it. With no access left, mirrors become plain local
+    /// streams holding what they mirrored.
+    pub fn switch_remote(&mut self, remote: Option<Box<dyn connectors::RemoteStreams>>) -> Vec<JobId> {
+        self.pump_remote();
+        let remote_streams: Vec<String> = self.streams.names().filter(|n| self.streams.get(n).is_some_and(|s| s.is_remote())).cloned().collect();
+        let mut stopped = Vec::new();
+        for job in self.jobs.iter_mut().filter(|j| j.running && j.streams.iter().any(|s| remote_streams.contains(s))) {
+            job.running = false;
+            job.stopped = true;
+            stopped.push(job.id);
+        }
+        if !stopped.is_empty() {
+            let ids: Vec<String> = stopped.iter().map(|id| id.to_string()).collect();
+            self.remote_messages.push(format!("stopped job {}: it used real Kinesis streams through the access just replaced; run it again to use the new one", ids.join(", ")));
+        }
+        for name in &remote_streams {
+            if let Some(stream) = self.streams.get_mut(name) {
+                stream.stop_forwarding();
+                if remote.is_none() {
+                    stream.stop_mirroring();
+                }
+            }
+        }
+        self.remote = remote;
+        stopped
+    }
+
     /// Moves records between the remote streams and the local ones; a remote stream that
     /// failed fails the jobs reading or writing it.
     pub fn pump_remote(&mut self) {

@@ -488,3 +488,64 @@ fn a_union_of_tables_waits_for_both_unless_one_is_idle() {
         assert_eq!(session.job(job).unwrap().late_records_dropped, 0);
     }
 }
+
+/// Real streams as the page's remote access makes them, without a network: a Kinesis table's
+/// stream becomes a mirror (fed here by `put_record`), a sink's forwards its puts.
+struct FakeRemote;
+
+impl sluice::connectors::RemoteStreams for FakeRemote {
+    fn attach_source(&mut self, table: &sluice::plan::catalog::TableDef, streams: &mut sluice::connectors::LocalStreams) -> Result<bool, String> {
+        let Some(stream) = table.option("stream") else { return Ok(false) };
+        streams.get_or_create(stream).mirror_remote();
+        Ok(true)
+    }
+    fn attach_sink(&mut self, table: &sluice::plan::catalog::TableDef, streams: &mut sluice::connectors::LocalStreams) -> Result<bool, String> {
+        let Some(stream) = table.option("stream") else { return Ok(false) };
+        streams.get_or_create(stream).forward_puts();
+        Ok(true)
+    }
+    fn pump(&mut self, _: &mut sluice::connectors::LocalStreams, _: &mut Vec<sluice::connectors::RemoteEvent>) {}
+    fn pending_writes(&self) -> usize {
+        0
+    }
+}
+
+/// Choosing another Kinesis access stops the jobs on real streams (their reader and writer go
+/// with the old access) and says so; back to local streams, a mirror is a local stream that
+/// keeps what it mirrored, and a new query reads it.
+#[test]
+fn switching_the_kinesis_access_stops_the_jobs_on_real_streams_and_keeps_the_records() {
+    let mut session = Session::empty();
+    for (name, stream) in [("src", "in"), ("dst", "out")] {
+        session
+            .execute(&format!("CREATE TABLE {name} (k STRING) WITH ('connector' = 'kinesis', 'stream' = '{stream}', 'scan.stream.initpos' = 'TRIM_HORIZON', 'format' = 'json')"), 0)
+            .unwrap();
+    }
+    session.execute("CREATE TABLE local_only (k STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '1000000', 'rows-per-second' = '1')", 0).unwrap();
+    assert!(session.switch_remote(Some(Box::new(FakeRemote))).is_empty(), "no job to stop yet");
+    let job = |outcomes: Vec<Outcome>| match outcomes.into_iter().last() {
+        Some(Outcome::Query { job, .. }) | Some(Outcome::Insert { job, .. }) => job,
+        other => panic!("expected a job, got {other:?}"),
+    };
+    let reader = job(session.execute("SELECT k FROM src", 0).unwrap());
+    let writer = job(session.execute("INSERT INTO dst SELECT k FROM src", 0).unwrap());
+    let bystander = job(session.execute("SELECT k FROM local_only", 0).unwrap());
+    for i in 0..5 {
+        session.put_record("in", "p", format!("{{\"k\": \"r{i}\"}}").into_bytes()).unwrap();
+    }
+    session.advance(1_000);
+    let mirror = |session: &Session| session.streams().into_iter().find(|s| s.name == "in").unwrap();
+    assert!(mirror(&session).kinesis_mirror);
+
+    let mut stopped = session.switch_remote(None);
+    stopped.sort();
+    assert_eq!(stopped, [reader, writer]);
+    assert!(session.job(bystander).unwrap().running, "a job on no real stream runs on");
+    assert!(session.take_remote_messages().iter().any(|m| m.starts_with(&format!("stopped job {reader}, {writer}"))));
+    let now_local = mirror(&session);
+    assert!(!now_local.kinesis_mirror);
+    assert_eq!(now_local.records, 5, "the mirrored records stay, as local ones");
+    let again = job(session.execute("SELECT k FROM src", 2_000).unwrap());
+    session.advance(2_000);
+    assert_eq!(session.job(again).unwrap().records_in, 5);
+}

@@ -173,6 +173,25 @@ impl LocalStream {
         self.forwarded = true;
     }
 
+    /// Whether the stream mirrors or forwards to a real Kinesis stream.
+    pub fn is_remote(&self) -> bool {
+        self.mirrored || self.forwarded
+    }
+
+    /// Puts here stay here again (see [`LocalStream::forward_puts`]).
+    pub fn stop_forwarding(&mut self) {
+        self.forwarded = false;
+        self.outbox.clear();
+    }
+
+    /// The stream is a plain local stream again: it keeps the records it mirrored, as local
+    /// ones, and forgets where the real stream's shards were read up to, so mirroring it again
+    /// starts over from an empty mirror (see [`LocalStream::mirror_remote`]).
+    pub fn stop_mirroring(&mut self) {
+        self.mirrored = false;
+        self.mirrored_up_to.clear();
+    }
+
     /// The records put since the last call, for the real Kinesis stream, in order.
     pub fn take_outbox(&mut self) -> Vec<(String, Vec<u8>)> {
         std::mem::take(&mut self.outbox)

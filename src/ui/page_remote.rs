@@ -138,7 +138,8 @@ impl RemoteStreams for PageRemote {
             let mut client = KinesisClient::new(transport);
             let mut log = Vec::new();
             let mut next_ms = i64::MIN;
-            while !writer.borrow().stopped {
+            // A stopped writer still sends what it was handed.
+            while !writer.borrow().stopped || !writer.borrow().outgoing.is_empty() || batcher.pending() > 0 {
                 for (key, data) in writer.borrow_mut().outgoing.drain(..) {
                     batcher.push(key, data);
                 }
@@ -189,7 +190,8 @@ impl RemoteStreams for PageRemote {
 }
 
 impl Drop for PageRemote {
-    /// Another access chosen: this one's tasks end at their next wake-up.
+    /// Another access chosen: this one's readers end at their next wake-up, its writers once
+    /// they have sent what they hold.
     fn drop(&mut self) {
         for reader in self.readers.values() {
             reader.borrow_mut().stopped = true;

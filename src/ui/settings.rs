@@ -66,7 +66,7 @@ pub fn KinesisAccess(tick: RwSignal<u64>) -> impl IntoView {
         error.set(None);
         let remote = !matches!(access, Access::Local);
         let stopped = with_session(|s| {
-            s.connect_remote(Box::new(PageRemote::new(access)));
+            s.switch_remote(remote.then(|| Box::new(PageRemote::new(access)) as Box<dyn crate::connectors::RemoteStreams>));
             // A real stream is read as it is: the sensor generator must not slip readings into
             // its mirror (nor, unasked, into a real stream). It stays stopped until started again.
             let running: Vec<(String, f64)> = if remote {

@@ -287,6 +287,8 @@ await test('choosing an access again goes on where the mirror stopped: a TRIM_HO
     await until(async () => (await began('')) === n + 2, { timeout: 30_000, what: async () => `reader ${n + 2} to begin: ${await messages()}` });
     await everyJobRead(n + 2);
   }
+  // The jobs of the replaced accesses were stopped, and the panel says so.
+  check(((await messages()).match(/stopped job \d+: it used real Kinesis streams/g) ?? []).length === 2, `no message about the stopped jobs: ${await messages()}`);
   // A reader that started over brings a second copy of every record within a few polls.
   await sleep(3_000);
   const counts = await jobCounts();
