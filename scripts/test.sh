@@ -10,6 +10,7 @@
 #   e2e-kinesis  the page against moto, through `sluice proxy --serve dist` and direct
 #            (tests/e2e/kinesis.mjs)
 # Installs what is missing first (scripts/setup.sh). Exits non-zero if any tier fails.
+# `scripts/test.sh build e2e-kinesis` runs only those tiers (in the order above).
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
@@ -43,10 +44,16 @@ summary() {
   for t in "${TIMES[@]}"; do echo "  $t"; done
 }
 
+# `scripts/test.sh TIER…` runs only the tiers named (setup always runs); no argument runs all.
+ONLY=("$@")
+
 # tier NAME COMMAND...: runs one tier, records its wall time, stops everything if it fails.
 tier() {
   local name=$1
   shift
+  if [ "${#ONLY[@]}" -gt 0 ] && [ "$name" != setup ] && [[ " ${ONLY[*]} " != *" $name "* ]]; then
+    return 0
+  fi
   bold "==> $name: $*"
   local start=$SECONDS rc=0
   "$@" || rc=$?
@@ -227,5 +234,9 @@ tier build trunk build --release
 tier e2e e2e
 tier e2e-kinesis e2e_kinesis
 
-bold "==> all tiers passed"
+if [ "${#ONLY[@]}" -gt 0 ]; then
+  bold "==> tiers ${ONLY[*]} passed"
+else
+  bold "==> all tiers passed"
+fi
 summary

@@ -95,6 +95,8 @@ pub struct JobInfo {
     pub state_rows: u64,
     /// Records skipped as unreadable (`json.ignore-parse-errors`, `csv.ignore-parse-errors`).
     pub skipped_records: u64,
+    /// The job ended by itself (its bounded inputs ended), rather than being stopped or failing.
+    pub finished: bool,
 }
 
 /// Changes kept per query job until the view takes them; older ones are dropped (and counted)
@@ -937,6 +939,7 @@ impl Session {
             started_ms: j.started_ms,
             state_rows: j.pipeline.operator_metrics().iter().map(|(_, m)| m.state_rows).sum(),
             skipped_records: j.inputs.iter().map(|x| x.decoder.skipped()).sum(),
+            finished: j.finished,
         }
     }
 

@@ -285,7 +285,8 @@ impl ParagraphState {
                     self.status.set(Status::Failed);
                 }
             } else if !info.running && self.status.get_untracked() == Status::Running {
-                self.status.set(Status::Done);
+                // Stopped elsewhere (the Jobs panel, STOP JOB, another Kinesis access) or done.
+                self.status.set(if info.finished { Status::Done } else { Status::Stopped });
             }
         }
     }

@@ -131,9 +131,11 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
             }
         }
     };
+    // A mirror holds the real stream's records only: its generator's controls come back when
+    // the streams are local again.
     let has_generator = {
-        let generator = generator.clone();
-        move || generator().is_some()
+        let info = info.clone();
+        move || info().is_some_and(|i| i.generator.is_some() && !i.kinesis_mirror)
     };
     let kind = {
         let info = info.clone();

@@ -301,6 +301,17 @@ await test('choosing an access again goes on where the mirror stopped: a TRIM_HO
   check(Number(held.replace(/[^\d]/g, '')) === RECORDS_IN, `the mirror holds ${held} records`);
   const kind = await input.locator('[data-testid=stream-kind]').innerText();
   check(kind === 'Kinesis mirror', `stream-kind reads "${kind}"`);
+  check((await input.locator('[data-testid=generator-toggle]').count()) === 0, 'a mirror offers the sensor generator');
+  // Back to local streams: the running COUNT stops, and the mirror is a local stream again,
+  // with its records and its generator's controls.
+  await chooseAccess('local', {});
+  await until(async () => (await input.locator('[data-testid=stream-kind]').innerText()) === 'local · generator-fed', { what: 'my-input-stream to be local again' });
+  check(/Start generator/.test(await input.locator('[data-testid=generator-toggle]').innerText()), 'the generator stays stopped until started');
+  const kept = await input.locator('[data-testid=stream-records]').innerText();
+  check(Number(kept.replace(/[^\d]/g, '')) === RECORDS_IN, `the former mirror holds ${kept} records`);
+  check(((await messages()).match(/stopped job \d+: it used real Kinesis streams/g) ?? []).length === 3, `the last COUNT was not stopped: ${await messages()}`);
+  const status = await paragraphs().last().locator('[data-testid=status]').innerText();
+  check(/stopped/i.test(status), `the COUNT paragraph reads "${status}", not stopped`);
 });
 
 await test('a proxy that is not there is an error in the Streams panel, not a dead tab', 'kinesis-no-proxy.png', async () => {
