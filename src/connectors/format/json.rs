@@ -420,32 +420,38 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    #[inline]
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<u8> {
         let b = self.peek();
         self.i += 1;
         b
     }
 
-    #[inline]
+    #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.i += 1;
         }
     }
 
+    #[inline(always)]
     fn expect(&mut self, b: u8) -> Result<(), (usize, String)> {
         if self.peek() == Some(b) {
             self.i += 1;
             Ok(())
         } else {
-            Err((self.i, format!("expected `{}`", b as char)))
+            Err(self.expected(b))
         }
+    }
+
+    #[cold]
+    fn expected(&self, b: u8) -> (usize, String) {
+        (self.i, format!("expected `{}`", b as char))
     }
 
     fn literal(&mut self, word: &[u8]) -> Result<(), (usize, String)> {
@@ -458,7 +464,7 @@ impl<'a> Parser<'a> {
     }
 
     /// An object key's bytes, borrowed unless it has escapes.
-    #[inline]
+    #[inline(always)]
     fn key(&mut self) -> Result<Cow<'a, [u8]>, Failure> {
         if self.peek() == Some(b'"') {
             let body = self.i + 1;
@@ -482,7 +488,7 @@ impl<'a> Parser<'a> {
 
     /// A plain integer literal (`-12`, `77`) read straight from bytes; `None` (and nothing
     /// consumed) for anything else, such as `1.5`, `1e3` or `"12"`.
-    #[inline]
+    #[inline(always)]
     fn integer(&mut self) -> Option<i64> {
         let mut j = self.i;
         let negative = self.s.get(j) == Some(&b'-');
