@@ -72,18 +72,12 @@ struct Header {
     properties: Vec<(String, String)>,
 }
 
-fn header(text: &str) -> Option<Header> {
-    let line = text.trim_start().strip_prefix('%')?.lines().next()?.trim();
-    let (interpreter, props) = match line.split_once('(') {
-        Some((name, rest)) => (name.trim(), rest.trim_end().trim_end_matches(')')),
-        None => (line, ""),
-    };
-    let properties = props
-        .split(',')
-        .filter_map(|p| p.split_once('='))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().trim_matches(|c| c == '"' || c == '\'').to_string()))
-        .collect();
-    Some(Header { interpreter: interpreter.to_string(), properties })
+/// The paragraph's interpreter line, if it has one; its properties are read as the page reads
+/// them (a template's own commas stay in it), and a malformed list is an error.
+fn header(text: &str) -> Result<Option<Header>, String> {
+    let Some(line) = text.trim_start().strip_prefix('%').and_then(|t| t.lines().next()) else { return Ok(None) };
+    let interpreter = line.split_once('(').map_or(line, |(name, _)| name).trim().to_string();
+    Ok(Some(Header { interpreter, properties: crate::views::properties::pairs(text)? }))
 }
 
 /// The note as one Flink SQL script: every paragraph, in order.
@@ -103,7 +97,7 @@ pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &
     let mut batch = false;
     for &(number, text) in paragraphs {
         let fail = |error: SqlError| ExportError { paragraph: number, error };
-        let head = header(text);
+        let head = header(text).map_err(|e| fail(SqlError::new(e).at(crate::sql::Location { line: 1, column: 1 })))?;
         let interpreter = head.as_ref().map_or("flink.ssql", |h| h.interpreter.as_str());
         let _ = writeln!(out, "\n-- Paragraph {}{}", number, head.as_ref().map(|_| format!(" ({})", text.trim_start().lines().next().unwrap_or("").trim())).unwrap_or_default());
         match interpreter {
@@ -411,5 +405,16 @@ mod tests {
         let err = flink_script("n", &[SENSOR_DATA, "INSERT INTO nowhere SELECT * FROM sensor_data"], &ExportOptions::default()).unwrap_err();
         assert_eq!(err.paragraph, 2);
         assert!(err.to_string().contains("nowhere"), "{err}");
+    }
+
+    /// Properties are read as the page reads them: a template's commas stay in the template.
+    #[test]
+    fn properties_are_read_as_the_page_reads_them() {
+        let single = "%flink.ssql(type=single, template=<b>{0}, {1}</b>, parallelism=3)\nSELECT 1, 2";
+        let script = flink_script("n", &[single], &ExportOptions::default()).unwrap();
+        assert!(script.contains("SET 'parallelism.default' = '3';"), "{script}");
+        let err = flink_script("n", &["%md\nhi", "%flink.ssql(type=update\nSELECT 1"], &ExportOptions::default()).unwrap_err();
+        assert_eq!(err.paragraph, 2);
+        assert!(err.to_string().contains("no closing `)`"), "{err}");
     }
 }

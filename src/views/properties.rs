@@ -47,7 +47,7 @@ impl ParagraphProperties {
 }
 
 /// The `key=value` pairs of the interpreter line, in order.
-fn pairs(text: &str) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn pairs(text: &str) -> Result<Vec<(String, String)>, String> {
     let Some(header) = text.trim_start().strip_prefix('%') else { return Ok(Vec::new()) };
     let header = header.lines().next().unwrap_or("");
     let Some(open) = header.find('(') else { return Ok(Vec::new()) };
