@@ -14,6 +14,7 @@ use crate::engine::eval::EvalError;
 use crate::engine::group_table::GroupTable;
 use crate::engine::operator::{emit_rows, LateRecord, Operator, OperatorMetrics};
 use crate::engine::watermark::NO_WATERMARK;
+use super::replaces_kept;
 use crate::engine::window::late::LateLog;
 use crate::types::{Batch, BatchBuilder, ColumnData, DataType, RowKind, Value};
 
@@ -113,7 +114,7 @@ impl Operator for Deduplicate {
             }
             let kept = &mut self.kept[p as usize];
             if self.keep_last {
-                if kept.row.as_ref().is_some_and(|(prev, _)| *prev > ts) {
+                if kept.row.as_ref().is_some_and(|(prev, _)| !replaces_kept(true, ts.cmp(prev))) {
                     continue;
                 }
                 let row = batch.row(i, &self.input_types);
@@ -131,7 +132,7 @@ impl Operator for Deduplicate {
                 self.late.record(&batch, i, &self.input_types, ts, self.watermark);
                 continue;
             }
-            if kept.emitted || kept.row.as_ref().is_some_and(|(prev, _)| *prev <= ts) {
+            if kept.emitted || kept.row.as_ref().is_some_and(|(prev, _)| !replaces_kept(false, ts.cmp(prev))) {
                 continue;
             }
             if let Some((prev, _)) = &kept.row {

@@ -11,3 +11,14 @@ pub mod top_n;
 pub use deduplicate::Deduplicate;
 pub use retract::RetractableTopN;
 pub use top_n::AppendOnlyTopN;
+
+/// Flink's deduplication rule, for a row whose time compares to the kept row's as `order`:
+/// keeping the last row, one at or after the kept one replaces it (a tie goes to the later
+/// arrival); keeping the first, only an earlier one does.
+pub fn replaces_kept(keep_last: bool, order: std::cmp::Ordering) -> bool {
+    if keep_last {
+        order.is_ge()
+    } else {
+        order.is_lt()
+    }
+}

@@ -114,8 +114,8 @@ impl WindowRank {
                 let replace = match buffer.entries.first() {
                     None => true,
                     Some((kept, _)) => {
-                        let ord = crate::engine::accumulator::SortKey(ts.clone()).cmp(&crate::engine::accumulator::SortKey(kept[0].clone()));
-                        if keep_last { ord.is_ge() } else { ord.is_lt() }
+                        let order = crate::engine::accumulator::SortKey(ts.clone()).cmp(&crate::engine::accumulator::SortKey(kept[0].clone()));
+                        crate::engine::rank::replaces_kept(keep_last, order)
                     }
                 };
                 if replace {
