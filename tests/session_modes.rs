@@ -445,6 +445,9 @@ fn an_idle_input_stops_holding_a_join_back_after_the_idle_timeout() {
         let midnight = 1_704_067_200_000;
         let shown = session.job(job).unwrap().watermark;
         assert_eq!(shown, Some(midnight + if timeout.is_some() { 22_000 } else { 2_000 }));
+        // The plan graph says which input is idle.
+        let idle: Vec<String> = session.job_stages(job).unwrap().into_iter().filter(|s| s.idle).filter_map(|s| s.detail).collect();
+        assert_eq!(idle, if timeout.is_some() { vec!["r.ts: ts".to_string()] } else { vec![] });
         match timeout {
             None => assert!(fired.is_empty(), "r's watermark (2 s) holds the window [0, 10) back: {fired:?}"),
             Some(_) => assert_eq!(fired, ["+Ia,2024-01-01T00:00:00.000"], "r idle since 1 s: at 6 s l's watermark alone counts"),

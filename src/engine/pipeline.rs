@@ -437,6 +437,11 @@ impl Pipeline {
         self.inputs.get(input).map_or(0, |i| i.records_in)
     }
 
+    /// Whether input `input` is idle (`table.exec.source.idle-timeout` passed without a record).
+    pub fn input_idle(&self, input: usize) -> bool {
+        self.inputs.get(input).is_some_and(|i| i.idle)
+    }
+
     /// Input `input`'s own watermark, if its table declares one.
     pub fn input_watermark(&self, input: usize) -> Option<i64> {
         self.inputs.get(input).filter(|i| i.watermark.is_some()).map(|i| i.watermark(None))

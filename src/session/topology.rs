@@ -27,6 +27,8 @@ pub struct Stage {
     pub metrics: OperatorMetrics,
     /// The assigner's current watermark (ms since the epoch).
     pub watermark: Option<i64>,
+    /// The assigner's input is idle: its watermark holds nothing back.
+    pub idle: bool,
 }
 
 /// The stages of `pipeline`, writing to `sink` (a table's name, or the paragraph's result).
@@ -38,6 +40,7 @@ pub fn stages(pipeline: &Pipeline, sink: Option<&str>) -> Vec<Stage> {
         detail: None,
         metrics: OperatorMetrics { records_in, records_out, ..OperatorMetrics::default() },
         watermark: None,
+        idle: false,
     };
     // Each table the query reads is a source with its own count and watermark assigner; a
     // join or union after them sees the least of their watermarks.
@@ -50,11 +53,12 @@ pub fn stages(pipeline: &Pipeline, sink: Option<&str>) -> Vec<Stage> {
             let column = &table.columns[wm.rowtime].name;
             assigner.detail = Some(if tables.len() == 1 { format!("{column}: {}", wm.text) } else { format!("{}.{column}: {}", table.name, wm.text) });
             assigner.watermark = pipeline.input_watermark(i).filter(|w| *w > i64::MIN && *w < i64::MAX);
+            assigner.idle = pipeline.input_idle(i);
             out.push(assigner);
         }
     }
     for (name, metrics) in pipeline.operator_metrics() {
-        out.push(Stage { kind: StageKind::Operator, name, detail: None, metrics, watermark: None });
+        out.push(Stage { kind: StageKind::Operator, name, detail: None, metrics, watermark: None, idle: false });
     }
     let written = pipeline.records_out();
     let sink_name = sink.map_or_else(|| "Collect(result)".to_string(), |t| format!("Sink({t})"));

@@ -30,13 +30,18 @@ pub fn boxes(stages: &[Stage], now_ms: i64) -> Vec<StageBox> {
             match s.kind {
                 StageKind::Source => counts.push(format!("{} read", thousands(m.records_out))),
                 StageKind::Sink => counts.push(format!("{} written", thousands(m.records_in))),
-                StageKind::WatermarkAssigner => match s.watermark {
-                    Some(w) => {
-                        counts.push(format!("watermark {}", crate::types::format_timestamp(w).replace('T', " ")));
-                        counts.push(format!("{} behind the clock", lag(now_ms - w)));
+                StageKind::WatermarkAssigner => {
+                    match s.watermark {
+                        Some(w) => {
+                            counts.push(format!("watermark {}", crate::types::format_timestamp(w).replace('T', " ")));
+                            counts.push(format!("{} behind the clock", lag(now_ms - w)));
+                        }
+                        None => counts.push("no watermark yet".into()),
                     }
-                    None => counts.push("no watermark yet".into()),
-                },
+                    if s.idle {
+                        counts.push("idle: holds nothing back".into());
+                    }
+                }
                 StageKind::Operator => {
                     counts.push(format!("{} in → {} out", thousands(m.records_in), thousands(m.records_out)));
                     if m.late_records_dropped > 0 {
@@ -95,7 +100,7 @@ mod tests {
     use crate::engine::operator::OperatorMetrics;
 
     fn stage(kind: StageKind, name: &str, records_in: u64, records_out: u64) -> Stage {
-        Stage { kind, name: name.into(), detail: None, metrics: OperatorMetrics { records_in, records_out, ..Default::default() }, watermark: None }
+        Stage { kind, name: name.into(), detail: None, metrics: OperatorMetrics { records_in, records_out, ..Default::default() }, watermark: None, idle: false }
     }
 
     #[test]
@@ -116,5 +121,7 @@ mod tests {
         assert!(b[2].dropped_late && !b[0].dropped_late);
         assert_eq!(b[3].counts, ["30 written"]);
         assert_eq!(boxes(&[stage(StageKind::WatermarkAssigner, "WatermarkAssigner", 0, 0)], 0)[0].counts, ["no watermark yet"]);
+        let idle = Stage { idle: true, ..stage(StageKind::WatermarkAssigner, "WatermarkAssigner", 0, 0) };
+        assert_eq!(boxes(&[idle], 0)[0].counts, ["no watermark yet", "idle: holds nothing back"]);
     }
 }
