@@ -11,7 +11,7 @@ use super::eval::{eval, EvalContext, EvalError};
 use super::group_aggregate::GroupAggregate;
 use super::operator::{run_chain, LateRecord, Operator, OperatorMetrics};
 use super::over_aggregate::OverAggregate;
-use super::watermark::{combine_channels, Progress, WatermarkAssigner, END_OF_INPUT, NO_WATERMARK};
+use super::watermark::{combine_at_arrival, combine_channels, Progress, WatermarkAssigner, END_OF_INPUT, NO_WATERMARK};
 use super::window::slicing::SliceAssigner;
 use super::window::{SessionWindowAggregate, SliceWindowAggregate};
 use crate::plan::catalog::{ColumnKind, TableDef};
@@ -124,11 +124,10 @@ impl Stage {
                     b.push(input, batch.clone(), &mut rows)?;
                     // After the union a row is late against the watermark of all branches
                     // together, not its own branch's alone.
-                    // (`combine_channels` over the other branches and this row's own.)
                     let others = levels.iter().enumerate().filter(|&(o, p)| o != k && !p.idle).map(|(_, p)| p.watermark).min();
                     for stamps in rows[from..].iter_mut().filter_map(|b| b.arrival_watermarks.as_mut()) {
                         for stamp in stamps {
-                            *stamp = others.map_or(*stamp, |o| o.min(*stamp)).max(*forwarded);
+                            *stamp = combine_at_arrival(*forwarded, *stamp, others);
                         }
                     }
                 }

@@ -90,6 +90,13 @@ pub fn combine_two_inputs(previous: i64, parts: &[Progress]) -> i64 {
     least_active(parts).map_or(previous, |wm| wm.max(previous))
 }
 
+/// The combined watermark in force when a row arrives on one input whose own watermark is then
+/// `own`, the other inputs' least active one being `others` (`None`: all idle), moved on from
+/// `previous`. The row makes its input active, so a join's rule and a union's agree here.
+pub fn combine_at_arrival(previous: i64, own: i64, others: Option<i64>) -> i64 {
+    others.map_or(own, |o| o.min(own)).max(previous)
+}
+
 /// The watermark of several channels of one input, as after a UNION ALL of tables, moved on
 /// from `previous` (Flink's `StatusWatermarkValve`): the least of the active channels'. When
 /// the last active channel turns idle, the greatest of all channels' is taken instead, since
@@ -116,6 +123,10 @@ mod tests {
         // The idle input wakes up behind: the combined watermark stays.
         assert_eq!(combine_two_inputs(10, &[p(10, false), p(4, false)]), 10);
         assert_eq!(combine_channels(10, &[p(12, false), p(4, false)]), 10);
+        // A row's own input counts with the others' least active watermark, if any.
+        assert_eq!(combine_at_arrival(3, 10, Some(5)), 5);
+        assert_eq!(combine_at_arrival(3, 10, None), 10);
+        assert_eq!(combine_at_arrival(8, 4, Some(5)), 8);
     }
 
     #[test]

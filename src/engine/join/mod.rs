@@ -21,7 +21,7 @@ pub use window::WindowJoin;
 use super::eval::{eval, selection, EvalContext, EvalError};
 use super::group_table::GroupTable;
 use super::operator::{LateRecord, OperatorMetrics};
-use super::watermark::{combine_two_inputs, Progress, NO_WATERMARK};
+use super::watermark::{combine_at_arrival, combine_two_inputs, Progress, NO_WATERMARK};
 use crate::plan::logical::Join;
 use crate::plan::Expr;
 use crate::types::{Batch, BatchBuilder, DataType, RowKind, Value};
@@ -159,8 +159,7 @@ impl TwoInputs {
     fn arrive(&mut self, own: usize, own_wm: i64, other: Option<i64>) -> i64 {
         self.watermarks[own] = own_wm;
         self.idle[own] = false;
-        let parts = [Some(own_wm), other].map(|w| Progress { watermark: w.unwrap_or(NO_WATERMARK), idle: w.is_none() });
-        self.combined = combine_two_inputs(self.combined, &parts);
+        self.combined = combine_at_arrival(self.combined, own_wm, other);
         self.combined
     }
 
