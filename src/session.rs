@@ -232,25 +232,20 @@ impl Session {
         }
     }
 
-    /// Plugs real streams in: from now on, a Kinesis table the remote knows reads and writes its
-    /// real stream, mirrored into the local stream of the same name.
-    pub fn connect_remote(&mut self, remote: Box<dyn connectors::RemoteStreams>) {
-        self.remote = Some(remote);
-    }
-
-    /// Replaces the way real streams are reached (`None`: every stream is local), as the page's
-    /// settings do, and returns the jobs this stopped. A running job that reads or writes a
-    /// real stream is stopped, with a message: its reader goes with the old access, and what it
-    /// wrote would pile up for a writer that is gone. What it wrote before is handed to the old
-    /// writers, which finish sending it. With no access left, mirrors become plain local
-    /// streams holding what they mirrored.
+    /// Plugs real streams in, or replaces the way they are reached (`None`: every stream is
+    /// local), and returns the jobs this stopped. From then on, a Kinesis table the remote knows
+    /// reads and writes its real stream, mirrored into the local stream of the same name.
+    ///
+    /// A running job that reads or writes a real stream is stopped, with a message: its reader
+    /// goes with the old access, and what it wrote would pile up for a writer that is gone. What
+    /// it wrote before is handed to the old writers, which finish sending it. With no access
+    /// left, mirrors become plain local streams holding what they mirrored.
     pub fn switch_remote(&mut self, remote: Option<Box<dyn connectors::RemoteStreams>>) -> Vec<JobId> {
         self.pump_remote();
         let remote_streams: Vec<String> = self.streams.names().filter(|n| self.streams.get(n).is_some_and(|s| s.is_remote())).cloned().collect();
         let mut stopped = Vec::new();
         for job in self.jobs.iter_mut().filter(|j| j.running && j.streams.iter().any(|s| remote_streams.contains(s))) {
-            job.running = false;
-            job.stopped = true;
+            job.stop();
             stopped.push(job.id);
         }
         if !stopped.is_empty() {
@@ -579,8 +574,7 @@ impl Session {
         if !job.running {
             return Err(SqlError::new(format!("job '{id}' is not running (it is {})", job_status(job))).at(location).hint("SHOW JOBS lists the jobs and their status"));
         }
-        job.running = false;
-        job.stopped = true;
+        job.stop();
         if savepoint {
             let path = format!("{SAVEPOINT_PREFIX}{}", flink_job_id(job.id));
             job.savepoint = Some(path.clone());
@@ -878,8 +872,7 @@ impl Session {
 
     pub fn stop_job(&mut self, job: JobId) {
         if let Some(j) = self.jobs.iter_mut().find(|j| j.id == job) {
-            j.stopped |= j.running;
-            j.running = false;
+            j.stop();
         }
     }
 
@@ -982,7 +975,7 @@ struct Job {
     sink: JobSink,
     running: bool,
     finished: bool,
-    /// Stopped by STOP JOB (or the jobs panel) before its input ended.
+    /// Stopped (STOP JOB, the jobs panel, another Kinesis access) before its input ended.
     stopped: bool,
     error: Option<String>,
     started_ms: i64,
@@ -991,6 +984,14 @@ struct Job {
     /// Set by `STOP JOB … WITH SAVEPOINT`: the stopped job keeps its operators' state and its
     /// sources' positions under this path, until a run of the same statement resumes it.
     savepoint: Option<String>,
+}
+
+impl Job {
+    /// Stops the job if it runs; a job that ended or failed stays as it is.
+    fn stop(&mut self) {
+        self.stopped |= self.running;
+        self.running = false;
+    }
 }
 
 struct JobInput {

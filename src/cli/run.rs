@@ -97,7 +97,7 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
         }
     };
     let mut session = Session::empty();
-    session.connect_remote(Box::new(KinesisRemote::new(kinesis_endpoint(options))));
+    session.switch_remote(Some(Box::new(KinesisRemote::new(kinesis_endpoint(options)))));
     // CURRENT_TIMESTAMP, PROCTIME() and the generators read the machine's clock (UTC: the
     // runner has no time zone).
     let now = wall_clock_ms();
