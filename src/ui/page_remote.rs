@@ -91,13 +91,7 @@ async fn nap(until_ms: i64, cap_ms: i64) {
 impl RemoteStreams for PageRemote {
     fn attach_source(&mut self, table: &TableDef, streams: &mut LocalStreams) -> Result<bool, String> {
         let Some((transport, url)) = self.access.transport_for(table) else { return Ok(false) };
-        let stream = stream_ref(table)?;
-        streams.get_or_create(&stream.name).mirror_remote();
-        if self.readers.contains_key(&stream.name) {
-            return Ok(true);
-        }
-        let name = stream.name.clone();
-        let mut poller = mirror_poller(table, stream, streams)?;
+        let Some((name, mut poller)) = mirror_poller(table, streams, |name| self.readers.contains_key(name))? else { return Ok(true) };
         let reader = Rc::new(RefCell::new(Reader::default()));
         self.readers.insert(name.clone(), reader.clone());
         let events = self.events.clone();

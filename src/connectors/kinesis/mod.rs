@@ -71,13 +71,21 @@ pub fn iterator_start(table: &TableDef) -> Result<IteratorStart, String> {
     })
 }
 
-/// The poller that mirrors `stream`, read by `table`, into the local stream of the same name. A
+/// Makes the local stream named after `table`'s stream its mirror, and returns the stream's
+/// name with the poller that fills the mirror, unless `reading(name)` says one already does. A
 /// mirror already holding records (its earlier reader replaced, as when the page's Kinesis
 /// access is chosen again) is not filled twice: shards it has records from go on after the last
 /// of them, the others start at the table's position.
-pub fn mirror_poller(table: &TableDef, stream: StreamRef, streams: &LocalStreams) -> Result<StreamPoller, String> {
-    let last_read = streams.get(&stream.name).map(|mirror| mirror.mirrored_up_to().clone()).unwrap_or_default();
-    Ok(StreamPoller::resuming(stream, iterator_start(table)?, last_read))
+pub fn mirror_poller(table: &TableDef, streams: &mut LocalStreams, reading: impl Fn(&str) -> bool) -> Result<Option<(String, StreamPoller)>, String> {
+    let stream = stream_ref(table)?;
+    let mirror = streams.get_or_create(&stream.name);
+    mirror.mirror_remote();
+    if reading(&stream.name) {
+        return Ok(None);
+    }
+    let last_read = mirror.mirrored_up_to().clone();
+    let name = stream.name.clone();
+    Ok(Some((name, StreamPoller::resuming(stream, iterator_start(table)?, last_read))))
 }
 
 /// Appends records a [`mirror_poller`] handed over to the mirror `name`.

@@ -106,13 +106,7 @@ fn nap(until_ms: i64, cap: Duration) {
 impl RemoteStreams for KinesisRemote {
     fn attach_source(&mut self, table: &TableDef, streams: &mut LocalStreams) -> Result<bool, String> {
         let Some(endpoint) = self.endpoint_for(table) else { return Ok(false) };
-        let stream = stream_ref(table)?;
-        streams.get_or_create(&stream.name).mirror_remote();
-        if self.readers.contains_key(&stream.name) {
-            return Ok(true);
-        }
-        let name = stream.name.clone();
-        let mut poller = mirror_poller(table, stream, streams)?;
+        let Some((name, mut poller)) = mirror_poller(table, streams, |name| self.readers.contains_key(name))? else { return Ok(true) };
         let mut client = Self::client_for(&endpoint)?;
         let (send, records) = channel();
         let stop = Arc::new(AtomicBool::new(false));
