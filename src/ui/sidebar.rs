@@ -89,10 +89,9 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
         let name = name.clone();
         move || -> Option<StreamInfo> {
             tick.get();
-            with_session(|s| s.streams().into_iter().find(|s| s.name == name))
+            stream_info(&name)
         }
     };
-    let initial_rate = generator_rate(&name);
     let rate_error = RwSignal::new(None::<String>);
     let records = {
         let info = info.clone();
@@ -178,7 +177,8 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
             <Show when=has_generator.clone()>{
                 let generator = generator.clone();
                 let running = move || generator().is_some_and(|g| g.running);
-                let rate = initial_rate.or_else(|| generator_rate(&stream)).unwrap_or(crate::session::DEFAULT_GENERATOR_RATE);
+                // Read once, untracked: the input is not replaced while someone types in it.
+                let rate = stream_info(&stream).and_then(|i| i.generator).map_or(crate::session::DEFAULT_GENERATOR_RATE, |g| g.records_per_second);
                 view! {
                     <div class="generator">
                         <button data-testid="generator-toggle" class:active=running.clone() on:click=toggle.clone()>
@@ -200,9 +200,9 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
     }
 }
 
-/// The rate of the generator feeding `stream`, if one does.
-fn generator_rate(stream: &str) -> Option<f64> {
-    with_session(|s| s.streams().into_iter().find(|s| s.name == stream).and_then(|s| s.generator).map(|g| g.records_per_second))
+/// What the session says of local stream `name` now (untracked).
+fn stream_info(name: &str) -> Option<StreamInfo> {
+    with_session(|s| s.streams().into_iter().find(|s| s.name == name))
 }
 
 /// The generator's teaching knobs: a share of readings out of order (up to 3 s, within the
