@@ -21,14 +21,21 @@ fn job_of(outcomes: &[Outcome]) -> u32 {
     }
 }
 
-/// Runs the walkthrough's windowed count for 60 s of generator time; returns the late records
-/// the window dropped.
+/// [`late_dropped_after`] the generator's disorder is set (`None`: in order, as by default).
 fn late_dropped_with(disorder: Option<Disorder>) -> u64 {
+    late_dropped_after(|session, _| {
+        if let Some(d) = disorder {
+            assert!(session.set_generator_disorder("my-input-stream", d));
+        }
+    })
+}
+
+/// Runs the walkthrough's windowed count for 60 s of generator time after `setup` (given the
+/// session and its start time); returns the late records the window dropped.
+fn late_dropped_after(setup: impl FnOnce(&mut Session, i64)) -> u64 {
     let t0 = 1_621_423_200_000;
     let mut session = Session::new();
-    if let Some(d) = disorder {
-        assert!(session.set_generator_disorder("my-input-stream", d));
-    }
+    setup(&mut session, t0);
     session.execute(SENSOR_TABLE, t0).unwrap();
     let job = job_of(&session.execute(WINDOWED, t0).unwrap());
     for t in (t0..=t0 + 60_000).step_by(100) {
@@ -56,17 +63,11 @@ fn out_of_order_readings_within_the_bound_are_not_late() {
 
 /// The same run with the disorder set by SQL, as a note does; returns the late records dropped.
 fn late_dropped_with_settings(settings: &[&str]) -> u64 {
-    let t0 = 1_621_423_200_000;
-    let mut session = Session::new();
-    for sql in settings {
-        session.execute(sql, t0).unwrap();
-    }
-    session.execute(SENSOR_TABLE, t0).unwrap();
-    let job = job_of(&session.execute(WINDOWED, t0).unwrap());
-    for t in (t0..=t0 + 60_000).step_by(100) {
-        session.advance(t);
-    }
-    session.job(job).unwrap().late_records_dropped
+    late_dropped_after(|session, t0| {
+        for sql in settings {
+            session.execute(sql, t0).unwrap();
+        }
+    })
 }
 
 #[test]

@@ -11,9 +11,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use common::kinesis::*;
@@ -46,14 +45,7 @@ impl Proxy {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let (send, lines) = channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                eprintln!("{line}");
-                let _ = send.send(line);
-            }
-        });
+        let lines = stderr_lines(&mut child, "");
         let first = lines.recv_timeout(Duration::from_secs(20)).expect("sluice proxy prints where it listens");
         let url = first.strip_prefix("sluice proxy: listening on ").unwrap_or_else(|| panic!("unexpected first line: {first}")).to_string();
         Proxy { child, url, lines }

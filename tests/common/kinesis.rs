@@ -87,15 +87,21 @@ pub fn start_sluice(note: &Path, endpoint: &str) -> (Child, Receiver<String>) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let lines = stderr_lines(&mut child, "sluice: ");
+    (child, lines)
+}
+
+/// `child`'s stderr (piped), line by line on the receiver, each echoed after `prefix`.
+pub fn stderr_lines(child: &mut Child, prefix: &'static str) -> Receiver<String> {
     let (send, lines) = channel();
-    let stderr = child.stderr.take().unwrap();
+    let stderr = child.stderr.take().expect("stderr is piped");
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            eprintln!("sluice: {line}");
+            eprintln!("{prefix}{line}");
             let _ = send.send(line);
         }
     });
-    (child, lines)
+    lines
 }
 
 /// Waits for a stderr line containing `text`; returns every line seen.

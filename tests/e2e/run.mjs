@@ -201,12 +201,12 @@ async function test(name, shot, body) {
 // ---------------------------------------------------------------------------------------------
 // The note
 
-const paragraphs = () => page.locator('[data-testid=paragraph]');
-const paragraph = (i) => paragraphs().nth(i);
+const paragraphs = (pg = page) => pg.locator('[data-testid=paragraph]');
+const paragraph = (i, pg = page) => paragraphs(pg).nth(i);
 
-/** Types `text` into paragraph `i`'s editor and runs it with Shift+Enter. */
-async function runInParagraph(i, text) {
-  const editor = paragraph(i).locator('textarea[data-testid=editor]');
+/** Types `text` into paragraph `i`'s editor (of page `pg`) and runs it with Shift+Enter. */
+async function runInParagraph(i, text, pg = page) {
+  const editor = paragraph(i, pg).locator('textarea[data-testid=editor]');
   await editor.click();
   await editor.fill(text);
   const typed = await editor.inputValue();
@@ -214,11 +214,11 @@ async function runInParagraph(i, text) {
   await editor.press('Shift+Enter');
 }
 
-/** Adds a paragraph at the end of the note; returns its index. */
-async function addParagraph() {
-  const before = await paragraphs().count();
-  await page.locator('[data-testid=add-paragraph]').click();
-  await until(async () => (await paragraphs().count()) === before + 1, { what: `paragraph ${before + 1} to appear` });
+/** Adds a paragraph at the end of the note (of page `pg`); returns its index. */
+async function addParagraph(pg = page) {
+  const before = await paragraphs(pg).count();
+  await pg.locator('[data-testid=add-paragraph]').click();
+  await until(async () => (await paragraphs(pg).count()) === before + 1, { what: `paragraph ${before + 1} to appear` });
   return before;
 }
 
@@ -1257,6 +1257,19 @@ async function runIn(pg, i) {
   await until(async () => /running|done/i.test(await p.locator('[data-testid=status]').innerText()), { what: `paragraph ${i + 1} to run` });
 }
 
+/** A fresh profile's page with the Sensors note's CREATE TABLE sensor_data run. */
+async function freshSensorsPage() {
+  const fresh = await freshPage(url);
+  try {
+    await runIn(fresh.pg, 0);
+    await until(async () => /done/i.test(await paragraph(0, fresh.pg).locator('[data-testid=status]').innerText()), { what: 'the CREATE TABLE' });
+    return fresh;
+  } catch (e) {
+    await fresh.close();
+    throw e;
+  }
+}
+
 // The HOP paragraph of the Sensors note and the column its window time is in.
 const HOP = 2;
 const hopTime = (row) => row.split(' | ')[3];
@@ -1481,20 +1494,14 @@ CREATE TABLE picked_broken (sensor_id INT, status STRING) WITH ('connector' = 'f
 });
 
 await test('a stream joined with a VALUES table of rooms runs live in the page: every reading gets its room', null, async () => {
-  const { pg, close } = await freshPage(url);
+  const { pg, close } = await freshSensorsPage();
   try {
-    await runIn(pg, 0); // the Sensors note's CREATE TABLE sensor_data
-    await until(async () => /done/i.test(await pg.locator('[data-testid=paragraph]').nth(0).locator('[data-testid=status]').innerText()), { what: 'the CREATE TABLE' });
-    const before = await pg.locator('[data-testid=paragraph]').count();
-    await pg.locator('[data-testid=add-paragraph]').click();
-    const p = pg.locator('[data-testid=paragraph]').nth(before);
+    const join = await addParagraph(pg);
+    const p = paragraph(join, pg);
     const rooms = Array.from({ length: 99 }, (_, k) => `(${k + 1}, 'room-${(k + 1) % 5}')`).join(', ');
-    const editor = p.locator('textarea[data-testid=editor]');
-    await editor.click();
-    await editor.fill(`%flink.ssql(type=append)\nSELECT s.sensor_id, m.room, s.status FROM sensor_data AS s\n  JOIN (VALUES ${rooms}) AS m(id, room) ON s.sensor_id = m.id`);
-    await editor.press('Shift+Enter');
+    await runInParagraph(join, `%flink.ssql(type=append)\nSELECT s.sensor_id, m.room, s.status FROM sensor_data AS s\n  JOIN (VALUES ${rooms}) AS m(id, room) ON s.sensor_id = m.id`, pg);
     const rows = await until(async () => {
-      const r = await rowsIn(pg, before);
+      const r = await rowsIn(pg, join);
       return r.length >= 5 ? r : null;
     }, { what: 'joined rows to arrive' });
     for (const row of rows) {
@@ -1510,22 +1517,15 @@ await test('a stream joined with a VALUES table of rooms runs live in the page: 
 });
 
 await test('any local stream can be fed by a generator of its own; two generators feed a join at once', null, async () => {
-  const { pg, close } = await freshPage(url);
+  const { pg, close } = await freshSensorsPage();
   try {
-    await runIn(pg, 0); // the Sensors note's CREATE TABLE sensor_data
-    await until(async () => /done/i.test(await pg.locator('[data-testid=paragraph]').nth(0).locator('[data-testid=status]').innerText()), { what: 'the CREATE TABLE' });
-    const before = await pg.locator('[data-testid=paragraph]').count();
-    await pg.locator('[data-testid=add-paragraph]').click();
-    const p = pg.locator('[data-testid=paragraph]').nth(before);
-    const editor = p.locator('textarea[data-testid=editor]');
-    await editor.click();
-    await editor.fill(`%flink.ssql
+    const ddl = await addParagraph(pg);
+    await runInParagraph(ddl, `%flink.ssql
 CREATE TABLE lab_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6), event_time TIMESTAMP(3),
   WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
 WITH ('connector' = 'kinesis', 'stream' = 'lab-stream', 'aws.region' = 'us-east-1', 'scan.stream.initpos' = 'LATEST',
-  'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601')`);
-    await editor.press('Shift+Enter');
-    await until(async () => /done/i.test(await p.locator('[data-testid=status]').innerText()), { what: 'CREATE TABLE lab_data' });
+  'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601')`, pg);
+    await until(async () => /done/i.test(await paragraph(ddl, pg).locator('[data-testid=status]').innerText()), { what: 'CREATE TABLE lab_data' });
     const lab = pg.locator('[data-testid=streams] [data-stream=lab-stream]');
     await until(async () => (await lab.count()) === 1, { what: 'lab-stream in the Streams panel' });
     check((await lab.locator('[data-testid=stream-kind]').innerText()) === 'local', 'a new stream starts unfed');
@@ -1539,19 +1539,15 @@ WITH ('connector' = 'kinesis', 'stream' = 'lab-stream', 'aws.region' = 'us-east-
     check((await lab.locator('[data-testid=generator-toggle]').innerText()) === 'Stop generator', 'its generator runs at once');
     await until(async () => (await labRecords()) > still + 10, { what: 'lab-stream to fill' });
     // Both generators run at once: a window join of the two streams gets pairs.
-    await pg.locator('[data-testid=add-paragraph]').click();
-    const q = pg.locator('[data-testid=paragraph]').nth(before + 1);
-    const qe = q.locator('textarea[data-testid=editor]');
-    await qe.click();
-    await qe.fill(`%flink.ssql(type=append)
+    const pairs = await addParagraph(pg);
+    await runInParagraph(pairs, `%flink.ssql(type=append)
 SELECT a.window_start, COUNT(*) AS pairs
 FROM (SELECT * FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' SECOND))) a
 JOIN (SELECT * FROM TABLE(TUMBLE(TABLE lab_data, DESCRIPTOR(event_time), INTERVAL '1' SECOND))) b
   ON a.status = b.status AND a.window_start = b.window_start AND a.window_end = b.window_end
-GROUP BY a.window_start, a.window_end`);
-    await qe.press('Shift+Enter');
+GROUP BY a.window_start, a.window_end`, pg);
     const rows = await until(async () => {
-      const r = await rowsIn(pg, before + 1);
+      const r = await rowsIn(pg, pairs);
       return r.length >= 1 ? r : null;
     }, { timeout: 20_000, what: 'window join pairs from two generated streams' });
     check(rows.every((r) => Number(r.split(' | ')[1]) > 0), `pairs counted: ${rows}`);
