@@ -99,7 +99,12 @@ pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &
         let fail = |error: SqlError| ExportError { paragraph: number, error };
         let head = header(text).map_err(|e| fail(SqlError::new(e).at(crate::sql::Location { line: 1, column: 1 })))?;
         let interpreter = head.as_ref().map_or("flink.ssql", |h| h.interpreter.as_str());
-        let _ = writeln!(out, "\n-- Paragraph {}{}", number, head.as_ref().map(|_| format!(" ({})", text.trim_start().lines().next().unwrap_or("").trim())).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "\n-- Paragraph {}{}",
+            number,
+            head.as_ref().map(|_| format!(" ({})", text.trim_start().lines().next().unwrap_or("").trim())).unwrap_or_default()
+        );
         match interpreter {
             "md" | "flink.md" => {
                 for line in text.trim_start().lines().skip(1) {
@@ -130,7 +135,8 @@ pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &
             let statement_text = located.text.trim().trim_end_matches(';').trim_end();
             let exported = match &located.statement {
                 Statement::Query(_) if !options.include_queries => {
-                    let _ = writeln!(out, "-- An interactive query (the studio shows its result; a deployed job has no one to show it to):");
+                    let _ =
+                        writeln!(out, "-- An interactive query (the studio shows its result; a deployed job has no one to show it to):");
                     for line in statement_text.lines() {
                         let _ = writeln!(out, "-- {line}");
                     }
@@ -343,7 +349,12 @@ mod tests {
 
     #[test]
     fn the_walkthrough_insert_gets_its_cast_and_nothing_else_changes() {
-        let script = flink_script("Sensors", &[SENSOR_DATA, SENSOR_STATE, "%flink.ssql(type=update)\n\nSELECT * FROM sensor_data;", INSERT], &ExportOptions::default()).unwrap();
+        let script = flink_script(
+            "Sensors",
+            &[SENSOR_DATA, SENSOR_STATE, "%flink.ssql(type=update)\n\nSELECT * FROM sensor_data;", INSERT],
+            &ExportOptions::default(),
+        )
+        .unwrap();
         assert!(script.contains("    CAST(COUNT(*) AS INT) AS num,\n"), "{script}");
         assert!(script.contains("WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND\n)\nPARTITIONED BY (sensor_id)"), "{script}");
         assert!(script.contains("-- SELECT * FROM sensor_data"), "{script}");
@@ -389,7 +400,11 @@ mod tests {
 
     #[test]
     fn kinesis_options_follow_the_chosen_connector() {
-        let options = ExportOptions { kinesis: KinesisOptions::Current { account_id: "123456789012".into() }, include_queries: true, generator_streams: Vec::new() };
+        let options = ExportOptions {
+            kinesis: KinesisOptions::Current { account_id: "123456789012".into() },
+            include_queries: true,
+            generator_streams: Vec::new(),
+        };
         let script = flink_script("n", &[SENSOR_DATA], &options).unwrap();
         assert!(script.contains("'stream.arn' = 'arn:aws:kinesis:us-east-1:123456789012:stream/my-input-stream'"), "{script}");
         assert!(script.contains("'source.init.position' = 'LATEST'"), "{script}");
@@ -399,10 +414,16 @@ mod tests {
 
     #[test]
     fn paragraph_properties_become_settings_and_errors_name_the_paragraph() {
-        let script = flink_script("n", &["%md\n# Sensors\nA note.", "%flink.bsql(parallelism=2)\nSET 'table.exec.state.ttl' = '1 h'"], &ExportOptions::default()).unwrap();
+        let script = flink_script(
+            "n",
+            &["%md\n# Sensors\nA note.", "%flink.bsql(parallelism=2)\nSET 'table.exec.state.ttl' = '1 h'"],
+            &ExportOptions::default(),
+        )
+        .unwrap();
         assert!(script.contains("-- # Sensors"));
         assert!(script.contains("SET 'execution.runtime-mode' = 'batch';\nSET 'parallelism.default' = '2';"), "{script}");
-        let err = flink_script("n", &[SENSOR_DATA, "INSERT INTO nowhere SELECT * FROM sensor_data"], &ExportOptions::default()).unwrap_err();
+        let err =
+            flink_script("n", &[SENSOR_DATA, "INSERT INTO nowhere SELECT * FROM sensor_data"], &ExportOptions::default()).unwrap_err();
         assert_eq!(err.paragraph, 2);
         assert!(err.to_string().contains("nowhere"), "{err}");
     }

@@ -242,7 +242,8 @@ impl Session {
     /// left, mirrors become plain local streams holding what they mirrored.
     pub fn switch_remote(&mut self, remote: Option<Box<dyn connectors::RemoteStreams>>) -> Vec<JobId> {
         self.pump_remote();
-        let remote_streams: Vec<String> = self.streams.names().filter(|n| self.streams.get(n).is_some_and(|s| s.is_remote())).cloned().collect();
+        let remote_streams: Vec<String> =
+            self.streams.names().filter(|n| self.streams.get(n).is_some_and(|s| s.is_remote())).cloned().collect();
         let mut stopped = Vec::new();
         for job in self.jobs.iter_mut().filter(|j| j.running && j.streams.iter().any(|s| remote_streams.contains(s))) {
             job.stop();
@@ -250,7 +251,10 @@ impl Session {
         }
         if !stopped.is_empty() {
             let ids: Vec<String> = stopped.iter().map(|id| id.to_string()).collect();
-            self.remote_messages.push(format!("stopped job {}: it used real Kinesis streams through the access just replaced; run it again to use the new one", ids.join(", ")));
+            self.remote_messages.push(format!(
+                "stopped job {}: it used real Kinesis streams through the access just replaced; run it again to use the new one",
+                ids.join(", ")
+            ));
         }
         for name in &remote_streams {
             if let Some(stream) = self.streams.get_mut(name) {
@@ -428,9 +432,11 @@ impl Session {
                 match (dropped, if_exists) {
                     (true, _) => Ok(done(format!("{} `{}` has been dropped.", if *view { "View" } else { "Table" }, name.value))),
                     (false, true) => Ok(done(format!("`{}` does not exist; nothing changed.", name.value))),
-                    (false, false) => Err(SqlError::new(format!("{} `{}` does not exist", if *view { "view" } else { "table" }, name.value))
-                        .at(located.location)
-                        .hint("use DROP … IF EXISTS to ignore a missing one")),
+                    (false, false) => {
+                        Err(SqlError::new(format!("{} `{}` does not exist", if *view { "view" } else { "table" }, name.value))
+                            .at(located.location)
+                            .hint("use DROP … IF EXISTS to ignore a missing one"))
+                    }
                 }
             }
             Statement::Set { key: None, .. } => Ok(Outcome::Table {
@@ -440,7 +446,9 @@ impl Session {
             Statement::Set { key: Some(k), value } => {
                 let value = value.clone().unwrap_or_default();
                 let invalid = match k.as_str() {
-                    STATE_TTL_KEY | IDLE_TIMEOUT_KEY => crate::types::parse_duration(&value).is_none().then_some("a duration such as '1 h', '30 min' or '500 ms'"),
+                    STATE_TTL_KEY | IDLE_TIMEOUT_KEY => {
+                        crate::types::parse_duration(&value).is_none().then_some("a duration such as '1 h', '30 min' or '500 ms'")
+                    }
                     "execution.runtime-mode" => {
                         (!["streaming", "batch"].iter().any(|m| value.eq_ignore_ascii_case(m))).then_some("'streaming' or 'batch'")
                     }
@@ -485,14 +493,16 @@ impl Session {
                         Statement::Insert { table, .. } => Some(table.value.as_str()),
                         _ => None,
                     };
-                    let execution = topology::planned_stages(&plan, sink).map_or(String::new(), |s| format!("\n{}", topology::explain_execution(&s)));
+                    let execution =
+                        topology::planned_stages(&plan, sink).map_or(String::new(), |s| format!("\n{}", topology::explain_execution(&s)));
                     Ok(Outcome::Text(format!("== Optimized Physical Plan ==\n{}{execution}", plan.explain())))
                 }
                 _ => Err(SqlError::new("EXPLAIN takes a query or an INSERT").at(located.location)),
             },
             Statement::Query(q) => {
                 let plan = Planner::new(&self.catalog).plan_query(q)?;
-                let columns: Vec<ColumnInfo> = plan.schema.fields.iter().map(|f| ColumnInfo { name: f.name.clone(), ty: f.ty.clone() }).collect();
+                let columns: Vec<ColumnInfo> =
+                    plan.schema.fields.iter().map(|f| ColumnInfo { name: f.name.clone(), ty: f.ty.clone() }).collect();
                 if self.is_batch() {
                     let job = self.start_job(&plan, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Batch)?;
                     let rows = self.finish_batch_job(job).map_err(|m| SqlError::new(m).at(located.location))?;
@@ -500,7 +510,9 @@ impl Session {
                 }
                 let job = match self.resume_from_savepoint(located) {
                     Some(resumed) => resumed?,
-                    None => self.start_job(&plan, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Streaming)?,
+                    None => {
+                        self.start_job(&plan, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Streaming)?
+                    }
                 };
                 Ok(Outcome::Query { job, columns, warnings: Vec::new() })
             }
@@ -569,10 +581,16 @@ impl Session {
         let Some(job) = self.jobs.iter_mut().find(|j| Some(j.id) == wanted) else {
             let ids: Vec<String> = self.jobs.iter().filter(|j| j.running).map(|j| format!("'{}'", flink_job_id(j.id))).collect();
             let err = SqlError::new(format!("there is no job '{id}'")).at(location);
-            return Err(if ids.is_empty() { err.hint("no job is running; SHOW JOBS lists them") } else { err.hint(format!("running jobs: {}", ids.join(", "))) });
+            return Err(if ids.is_empty() {
+                err.hint("no job is running; SHOW JOBS lists them")
+            } else {
+                err.hint(format!("running jobs: {}", ids.join(", ")))
+            });
         };
         if !job.running {
-            return Err(SqlError::new(format!("job '{id}' is not running (it is {})", job_status(job))).at(location).hint("SHOW JOBS lists the jobs and their status"));
+            return Err(SqlError::new(format!("job '{id}' is not running (it is {})", job_status(job)))
+                .at(location)
+                .hint("SHOW JOBS lists the jobs and their status"));
         }
         job.stop();
         if savepoint {
@@ -645,13 +663,24 @@ impl Session {
                         _ => String::new(),
                     };
                     let wm = t.watermark.as_ref().filter(|w| w.rowtime == i).map_or(String::new(), |w| quote_identifiers(&w.text, &names));
-                    vec![s(&c.name), s(&c.ty.clone().with_nullable(true).to_string()), Value::Bool(c.ty.nullable), s(&key), s(&extras), s(&wm)]
+                    vec![
+                        s(&c.name),
+                        s(&c.ty.clone().with_nullable(true).to_string()),
+                        Value::Bool(c.ty.nullable),
+                        s(&key),
+                        s(&extras),
+                        s(&wm),
+                    ]
                 })
                 .collect();
             return Ok(Outcome::Table { columns, rows });
         }
         if let Some(v) = self.catalog.view(name) {
-            let rows = v.columns.iter().map(|(n, t)| vec![s(n), s(&t.plain().with_nullable(true).to_string()), Value::Bool(t.nullable), s(""), s(""), s("")]).collect();
+            let rows = v
+                .columns
+                .iter()
+                .map(|(n, t)| vec![s(n), s(&t.plain().with_nullable(true).to_string()), Value::Bool(t.nullable), s(""), s(""), s("")])
+                .collect();
             return Ok(Outcome::Table { columns, rows });
         }
         Err(SqlError::new(format!("table or view `{name}` not found")).at(location))
@@ -676,7 +705,9 @@ impl Session {
         let duration = |key: &str| -> Result<Option<i64>, SqlError> {
             let Some(text) = self.config.get(key) else { return Ok(None) };
             let ms = crate::types::parse_duration(text).ok_or_else(|| {
-                SqlError::new(format!("'{key}' = '{text}' is not a duration")).at(located.location).hint("write e.g. '1 h', '30 min', '10 s' or '500 ms'")
+                SqlError::new(format!("'{key}' = '{text}' is not a duration"))
+                    .at(located.location)
+                    .hint("write e.g. '1 h', '30 min', '10 s' or '500 ms'")
             })?;
             Ok(Some(ms))
         };
@@ -696,7 +727,8 @@ impl Session {
                 remote.attach_source(table, &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
             }
             streams.extend(connectors::local_stream_name(table));
-            let source = connectors::open_source(table, &self.streams, &self.files, mode).map_err(|m| SqlError::new(m).at(located.location))?;
+            let source =
+                connectors::open_source(table, &self.streams, &self.files, mode).map_err(|m| SqlError::new(m).at(located.location))?;
             let decoder = connectors::decoder_for(table, &pipeline.source_fields_of(i), self.datagen_seed(&table.name))
                 .map_err(|m| SqlError::new(m).at(located.location))?;
             let read_rank = if table.option("values.rows").is_some() {
@@ -899,7 +931,11 @@ impl Session {
             .names()
             .filter_map(|name| {
                 let stream = self.streams.get(name)?;
-                let generator = self.generators.iter().find(|g| &g.stream == name).map(|g| GeneratorInfo { running: g.running, records_per_second: g.rate });
+                let generator = self
+                    .generators
+                    .iter()
+                    .find(|g| &g.stream == name)
+                    .map(|g| GeneratorInfo { running: g.running, records_per_second: g.rate });
                 Some(StreamInfo {
                     name: name.clone(),
                     shards: stream.shard_count(),
@@ -1099,7 +1135,6 @@ fn quote_identifiers(text: &str, columns: &[&str]) -> String {
 fn normalized(text: &str) -> String {
     text.trim().trim_end_matches(';').split_whitespace().collect::<Vec<_>>().join(" ")
 }
-
 
 /// The rows a changelog leaves: `+I`/`+U` add a row, `-U`/`-D` take an equal one away.
 fn final_rows(changes: Vec<Change>) -> Vec<Vec<Value>> {

@@ -24,7 +24,8 @@ pub const Q1: &str = "SELECT sensor_data.status,
 
 /// Issue 4's benchmark lines: each ERROR reading with the same sensor's readings in the
 /// following second (an interval self-join), and the three hottest readings per status (Top-N).
-pub const INTERVAL_JOIN: &str = "SELECT a.sensor_id, a.event_time, b.event_time AS later, b.current_temperature - a.current_temperature AS delta
+pub const INTERVAL_JOIN: &str =
+    "SELECT a.sensor_id, a.event_time, b.event_time AS later, b.current_temperature - a.current_temperature AS delta
   FROM (SELECT * FROM sensor_data WHERE status = 'ERROR') a JOIN sensor_data b
     ON a.sensor_id = b.sensor_id AND b.event_time BETWEEN a.event_time AND a.event_time + INTERVAL '1' SECOND";
 
@@ -52,7 +53,11 @@ impl WorkloadRecord {
     /// The record as the walkthrough's sender writes it: one JSON line, newline included.
     pub fn write_json_line(&self, line: &mut String) {
         use std::fmt::Write as _;
-        let _ = write!(line, "{{\"sensor_id\":{},\"current_temperature\":{:?},\"status\":\"{}\",\"event_time\":\"", self.sensor_id, self.current_temperature, self.status);
+        let _ = write!(
+            line,
+            "{{\"sensor_id\":{},\"current_temperature\":{:?},\"status\":\"{}\",\"event_time\":\"",
+            self.sensor_id, self.current_temperature, self.status
+        );
         crate::types::write_timestamp(line, self.event_time_ms);
         line.push_str("\"}\n");
     }
@@ -98,12 +103,16 @@ impl Iterator for Workload {
 }
 
 pub fn sensor_fields() -> Vec<Field> {
-    [("sensor_id", DataType::Int), ("current_temperature", DataType::Double), ("status", DataType::Varchar(6)), ("event_time", DataType::Timestamp(3))]
-        .into_iter()
-        .map(|(n, t)| Field { name: n.into(), ty: SqlType::nullable(t) })
-        .collect()
+    [
+        ("sensor_id", DataType::Int),
+        ("current_temperature", DataType::Double),
+        ("status", DataType::Varchar(6)),
+        ("event_time", DataType::Timestamp(3)),
+    ]
+    .into_iter()
+    .map(|(n, t)| Field { name: n.into(), ty: SqlType::nullable(t) })
+    .collect()
 }
-
 
 pub fn q1_pipeline() -> Result<Pipeline, String> {
     pipeline_for(Q1)
@@ -124,7 +133,12 @@ pub fn decoded_batches(records: u64, batch_rows: usize) -> Vec<Batch> {
     let mut builder = BatchBuilder::new(&types);
     let mut in_batch = 0;
     for r in Workload::new(42).take(records as usize) {
-        let row = [Value::Int(r.sensor_id as i64), Value::Double(r.current_temperature), Value::Str(r.status.into()), Value::Timestamp(r.event_time_ms)];
+        let row = [
+            Value::Int(r.sensor_id as i64),
+            Value::Double(r.current_temperature),
+            Value::Str(r.status.into()),
+            Value::Timestamp(r.event_time_ms),
+        ];
         builder.push(RowKind::Insert, &row, i64::MIN);
         in_batch += 1;
         if in_batch == batch_rows {

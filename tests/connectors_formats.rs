@@ -50,7 +50,9 @@ fn a_csv_delimiter_and_quote_are_options() {
 fn a_malformed_csv_record_stops_the_query_naming_record_and_field() {
     let mut session = Session::empty();
     session.add_file("/bad.csv", b"1,2.0\n2,hot\n3,4.0\n".to_vec());
-    session.execute("CREATE TABLE t (n INT, x DOUBLE) WITH ('connector' = 'filesystem', 'path' = '/bad.csv', 'format' = 'csv')", 0).unwrap();
+    session
+        .execute("CREATE TABLE t (n INT, x DOUBLE) WITH ('connector' = 'filesystem', 'path' = '/bad.csv', 'format' = 'csv')", 0)
+        .unwrap();
     let err = batch(&mut session, "SELECT n, x FROM t").unwrap_err();
     assert!(err.contains("`2,hot`") && err.contains("field `x`"), "{err}");
 
@@ -78,7 +80,9 @@ fn csv_ignore_parse_errors_nulls_bad_fields_and_skips_unsplittable_records() {
 fn csv_and_raw_records_written_to_a_stream_read_back() {
     let mut session = Session::empty();
     session.add_file("/in.csv", b"1,a\n2,\"b,c\"\n3,\n".to_vec());
-    session.execute("CREATE TABLE src (n INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '/in.csv', 'format' = 'csv')", 0).unwrap();
+    session
+        .execute("CREATE TABLE src (n INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '/in.csv', 'format' = 'csv')", 0)
+        .unwrap();
     session
         .execute("CREATE TABLE out_csv (n INT, s STRING) WITH ('connector' = 'kinesis', 'stream' = 'out', 'format' = 'csv', 'csv.field-delimiter' = '|')", 0)
         .unwrap();
@@ -106,10 +110,15 @@ fn csv_and_raw_records_written_to_a_stream_read_back() {
 #[test]
 fn raw_wants_exactly_one_string_column() {
     let mut session = Session::empty();
-    let err = session.execute("CREATE TABLE t (a STRING, b STRING) WITH ('connector' = 'kinesis', 'stream' = 's', 'format' = 'raw')", 0).unwrap_err();
+    let err = session
+        .execute("CREATE TABLE t (a STRING, b STRING) WITH ('connector' = 'kinesis', 'stream' = 's', 'format' = 'raw')", 0)
+        .unwrap_err();
     assert!(err.to_string().contains("single physical column"), "{err}");
     let err = session
-        .execute("CREATE TABLE t (a STRING) WITH ('connector' = 'kinesis', 'stream' = 's', 'format' = 'csv', 'csv.field-delimiter' = 'ab')", 0)
+        .execute(
+            "CREATE TABLE t (a STRING) WITH ('connector' = 'kinesis', 'stream' = 's', 'format' = 'csv', 'csv.field-delimiter' = 'ab')",
+            0,
+        )
         .unwrap_err();
     assert!(err.to_string().contains("single character"), "{err}");
 }
@@ -120,11 +129,18 @@ mod never_panics {
     use sluice::types::{DataType, Field, SqlType};
 
     fn fields() -> Vec<Field> {
-        [DataType::Int, DataType::Double, DataType::Decimal { precision: 5, scale: 2 }, DataType::Timestamp(3), DataType::Boolean, DataType::Varchar(3)]
-            .into_iter()
-            .enumerate()
-            .map(|(i, ty)| Field { name: format!("c{i}"), ty: SqlType::nullable(ty) })
-            .collect()
+        [
+            DataType::Int,
+            DataType::Double,
+            DataType::Decimal { precision: 5, scale: 2 },
+            DataType::Timestamp(3),
+            DataType::Boolean,
+            DataType::Varchar(3),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, ty)| Field { name: format!("c{i}"), ty: SqlType::nullable(ty) })
+        .collect()
     }
 
     proptest! {

@@ -72,9 +72,14 @@ fn late_dropped_with_settings(settings: &[&str]) -> u64 {
 
 #[test]
 fn a_note_makes_the_generator_untidy_with_set_and_tidy_with_reset() {
-    let late = late_dropped_with_settings(&["SET 'sluice.generator.late-percent' = '10'", "SET 'sluice.generator.out-of-order-percent' = '30%'"]);
+    let late =
+        late_dropped_with_settings(&["SET 'sluice.generator.late-percent' = '10'", "SET 'sluice.generator.out-of-order-percent' = '30%'"]);
     assert!(late > 30, "only {late} late records were dropped");
-    assert_eq!(late_dropped_with_settings(&["SET 'sluice.generator.out-of-order-percent' = '50'"]), 0, "out of order within the 5 s watermark is not late");
+    assert_eq!(
+        late_dropped_with_settings(&["SET 'sluice.generator.out-of-order-percent' = '50'"]),
+        0,
+        "out of order within the 5 s watermark is not late"
+    );
     assert_eq!(late_dropped_with_settings(&["SET 'sluice.generator.late-percent' = '10'", "RESET 'sluice.generator.late-percent'"]), 0);
     assert_eq!(late_dropped_with_settings(&["SET 'sluice.generator.late-percent' = '10'", "RESET"]), 0);
     let err = Session::new().execute("SET 'sluice.generator.late-percent' = '150'", 0).unwrap_err();
@@ -85,7 +90,10 @@ fn a_note_makes_the_generator_untidy_with_set_and_tidy_with_reset() {
 fn other_settings_leave_the_panels_disorder_alone() {
     let t0 = 1_621_423_200_000;
     let mut session = Session::new();
-    session.set_generator_disorder("my-input-stream", Disorder { out_of_order_share: 0.0, max_delay_ms: 0, late_share: 0.1, late_bound_ms: 15_000 });
+    session.set_generator_disorder(
+        "my-input-stream",
+        Disorder { out_of_order_share: 0.0, max_delay_ms: 0, late_share: 0.1, late_bound_ms: 15_000 },
+    );
     session.execute("SET 'table.exec.state.ttl' = '1 h'", t0).unwrap();
     session.execute("RESET 'table.exec.state.ttl'", t0).unwrap();
     session.execute(SENSOR_TABLE, t0).unwrap();
@@ -242,7 +250,6 @@ fn sinks_and_sources_are_used_the_right_way_round() {
     let err = session.execute("CREATE TABLE b (id INT) WITH ('connector' = 'blackhole', 'foo' = '1')", 0).unwrap_err();
     assert!(err.to_string().contains("Unsupported options found for 'blackhole'"), "{err}");
 }
-
 
 #[test]
 fn sluice_run_prints_a_bounded_datagen_table_at_once_to_stdout() {

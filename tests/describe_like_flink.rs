@@ -22,7 +22,9 @@ const FLINK: &str = "
 fn describe_matches_flink() {
     let mut session = Session::empty();
     session.execute(DDL, 0).unwrap();
-    let Some(Outcome::Table { columns, rows }) = session.execute("DESCRIBE sensor_data", 0).unwrap().pop() else { panic!("DESCRIBE gives a table") };
+    let Some(Outcome::Table { columns, rows }) = session.execute("DESCRIBE sensor_data", 0).unwrap().pop() else {
+        panic!("DESCRIBE gives a table")
+    };
     let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["name", "type", "null", "key", "extras", "watermark"]);
     let expected: Vec<Vec<String>> = FLINK

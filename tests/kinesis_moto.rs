@@ -62,7 +62,11 @@ fn throttling_expired_iterators_and_server_errors_change_no_row() {
     let (child, lines) = start_sluice(&note("faulty-input", "faulty-output", "TRIM_HORIZON"), &proxy_url);
     let stderr = finish(child, &lines);
     let faults = Command::new(&server.python)
-        .args(["-c", "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())", &format!("{proxy_url}/faults")])
+        .args([
+            "-c",
+            "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())",
+            &format!("{proxy_url}/faults"),
+        ])
         .output()
         .unwrap();
     let faults = String::from_utf8_lossy(&faults.stdout).into_owned();

@@ -118,8 +118,13 @@ fn the_walkthrough_insert_runs_through_the_proxy_with_the_files_rows() {
     assert!(stderr.iter().any(|l| l.contains("job 1: 10001 records in")), "every record read once: {stderr:#?}");
     assert_same_rows(&rows_from_stream(&server, "proxied-output"), &rows_from_file());
     let log = proxy.stop();
-    for call in ["ListShards proxied-input -> 200", "GetShardIterator proxied-input -> 200", "GetRecords proxied-input -> 200",
-                 "PutRecords proxied-input -> 200", "PutRecords proxied-output -> 200"] {
+    for call in [
+        "ListShards proxied-input -> 200",
+        "GetShardIterator proxied-input -> 200",
+        "GetRecords proxied-input -> 200",
+        "PutRecords proxied-input -> 200",
+        "PutRecords proxied-output -> 200",
+    ] {
         assert!(log.iter().any(|l| l.contains(call)), "the proxy logged no `{call}`");
     }
     assert_never_shows_the_keys("the proxy's log", &log.join("\n"));
@@ -148,7 +153,12 @@ fn the_proxy_refuses_other_actions_origins_streams_iterators_and_large_bodies() 
     assert_eq!(ok.allow_origin.as_deref(), Some(page));
     let iterator = check(
         "GetShardIterator",
-        kinesis_call(&proxy, "GetShardIterator", r#"{"StreamName":"allowed-stream","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"}"#, None),
+        kinesis_call(
+            &proxy,
+            "GetShardIterator",
+            r#"{"StreamName":"allowed-stream","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"}"#,
+            None,
+        ),
         200,
     );
     let iterator: serde_json::Value = serde_json::from_str(&iterator.body).unwrap();
@@ -162,16 +172,28 @@ fn the_proxy_refuses_other_actions_origins_streams_iterators_and_large_bodies() 
     check("ListShards after DeleteStream", kinesis_call(&proxy, "ListShards", r#"{"StreamName":"allowed-stream"}"#, None), 200);
 
     // A page from another origin: no CORS answer, no forwarding.
-    let foreign = check("a foreign origin", kinesis_call(&proxy, "ListShards", r#"{"StreamName":"allowed-stream"}"#, Some("https://evil.example")), 403);
+    let foreign = check(
+        "a foreign origin",
+        kinesis_call(&proxy, "ListShards", r#"{"StreamName":"allowed-stream"}"#, Some("https://evil.example")),
+        403,
+    );
     assert_eq!(foreign.allow_origin, None);
     assert_eq!(check("a foreign preflight", preflight(&proxy, "https://evil.example"), 403).allow_origin, None);
 
     // Streams off the allowlist, by name, by ARN, or through an iterator got elsewhere.
     check("another stream", kinesis_call(&proxy, "ListShards", r#"{"StreamName":"other-stream"}"#, None), 403);
-    check("another stream's ARN", kinesis_call(&proxy, "ListShards", r#"{"StreamARN":"arn:aws:kinesis:us-east-1:123456789012:stream/other-stream"}"#, None), 403);
+    check(
+        "another stream's ARN",
+        kinesis_call(&proxy, "ListShards", r#"{"StreamARN":"arn:aws:kinesis:us-east-1:123456789012:stream/other-stream"}"#, None),
+        403,
+    );
     // An iterator the proxy did not hand out reads as expired: no records, and the reader must
     // ask for a new one by a stream name the allowlist checks.
-    let unknown = check("an unknown iterator", kinesis_call(&proxy, "GetRecords", r#"{"ShardIterator":"AAAAAAAAAAF0cmlja3k=","Limit":10}"#, None), 400);
+    let unknown = check(
+        "an unknown iterator",
+        kinesis_call(&proxy, "GetRecords", r#"{"ShardIterator":"AAAAAAAAAAF0cmlja3k=","Limit":10}"#, None),
+        400,
+    );
     assert!(unknown.body.contains("ExpiredIteratorException") && !unknown.body.contains("Records"), "{}", unknown.body);
 
     // A body over --max-body, and one that is not JSON.

@@ -66,7 +66,8 @@ fn check_drops_and_types(case: &str) {
     dropped.sort();
     expected.sort();
     assert_eq!(dropped, expected, "{case}: dropped lines");
-    let meta: Value = serde_json::from_str(&std::fs::read_to_string(root().join("tests/flink").join(case).join("meta.json")).unwrap()).unwrap();
+    let meta: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("tests/flink").join(case).join("meta.json")).unwrap()).unwrap();
     let flink_types: Vec<&str> = meta["columns"].as_array().unwrap().iter().map(|c| c["type"].as_str().unwrap()).collect();
     assert_eq!(types, flink_types, "{case}: column types");
 }
@@ -239,7 +240,10 @@ fn assert_error(query: &str, needle: &str) {
     let err = rejected(query);
     assert!(err.contains(needle), "expected `{needle}` in:\n{err}");
     // `script.sql:<line>:<column>: …` — the error points into the query.
-    assert!(err.lines().any(|l| l.contains("script.sql:") && l.split(':').nth(1).is_some_and(|n| n.parse::<u32>().is_ok())), "no location in:\n{err}");
+    assert!(
+        err.lines().any(|l| l.contains("script.sql:") && l.split(':').nth(1).is_some_and(|n| n.parse::<u32>().is_ok())),
+        "no location in:\n{err}"
+    );
 }
 
 #[test]
@@ -253,18 +257,12 @@ fn ordering_by_a_non_time_column_is_rejected() {
 
 #[test]
 fn descending_order_is_rejected() {
-    assert_error(
-        "SELECT COUNT(*) OVER (PARTITION BY sensor_id ORDER BY event_time DESC ROWS 2 PRECEDING) FROM sensor_data;",
-        "ASCENDING",
-    );
+    assert_error("SELECT COUNT(*) OVER (PARTITION BY sensor_id ORDER BY event_time DESC ROWS 2 PRECEDING) FROM sensor_data;", "ASCENDING");
 }
 
 #[test]
 fn following_bounds_are_rejected() {
-    assert_error(
-        "SELECT COUNT(*) OVER (ORDER BY event_time ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM sensor_data;",
-        "FOLLOWING",
-    );
+    assert_error("SELECT COUNT(*) OVER (ORDER BY event_time ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM sensor_data;", "FOLLOWING");
     assert_error(
         "SELECT COUNT(*) OVER (ORDER BY event_time ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM sensor_data;",
         "FOLLOWING",

@@ -50,10 +50,14 @@ fn a_file_given_by_content_is_a_bounded_table() {
     let mut session = Session::empty();
     session.add_file(
         "/in.jsonl",
-        b"{\"sensor_id\": 1, \"status\": \"OK\"}\n\n{\"sensor_id\": 2, \"status\": \"ERROR\"}\r\n{\"sensor_id\": 3, \"status\": \"OK\"}".to_vec(),
+        b"{\"sensor_id\": 1, \"status\": \"OK\"}\n\n{\"sensor_id\": 2, \"status\": \"ERROR\"}\r\n{\"sensor_id\": 3, \"status\": \"OK\"}"
+            .to_vec(),
     );
     session
-        .execute("CREATE TABLE t (sensor_id INT, status STRING) WITH ('connector' = 'filesystem', 'path' = '/in.jsonl', 'format' = 'json')", 0)
+        .execute(
+            "CREATE TABLE t (sensor_id INT, status STRING) WITH ('connector' = 'filesystem', 'path' = '/in.jsonl', 'format' = 'json')",
+            0,
+        )
         .unwrap();
     let rows = table_rows(session.execute("%flink.bsql\nSELECT status, SUM(sensor_id) AS s FROM t GROUP BY status", 0).unwrap());
     let mut got: Vec<String> = rows.iter().map(|r| format!("{}={}", r[0], r[1])).collect();
@@ -101,7 +105,8 @@ fn processing_time_windows_fire_on_the_clock() {
             assert!(fired.is_empty(), "no window has ended at {t} ms");
         }
     }
-    let rows: Vec<(String, i64)> = fired.iter().map(|c| (c.row[0].to_string(), if let Value::Int(n) = c.row[2] { n } else { -1 })).collect();
+    let rows: Vec<(String, i64)> =
+        fired.iter().map(|c| (c.row[0].to_string(), if let Value::Int(n) = c.row[2] { n } else { -1 })).collect();
     assert_eq!(rows.len(), 2, "[0 s, 10 s) and [10 s, 20 s) fired, [20 s, 30 s) not yet: {rows:?}");
     assert_eq!(rows[0].0, "1970-01-01T00:00:00.000");
     assert_eq!(rows[1].0, "1970-01-01T00:00:10.000");
@@ -115,9 +120,8 @@ fn rowtime_and_proctime_window_properties_are_not_mixed_up() {
     session
         .execute("CREATE TABLE r (status STRING, pt AS PROCTIME()) WITH ('connector' = 'kinesis', 'stream' = 'my-input-stream', 'format' = 'json')", 0)
         .unwrap();
-    let err = session
-        .execute("SELECT TUMBLE_ROWTIME(pt, INTERVAL '1' MINUTE) FROM r GROUP BY TUMBLE(pt, INTERVAL '1' MINUTE)", 0)
-        .unwrap_err();
+    let err =
+        session.execute("SELECT TUMBLE_ROWTIME(pt, INTERVAL '1' MINUTE) FROM r GROUP BY TUMBLE(pt, INTERVAL '1' MINUTE)", 0).unwrap_err();
     assert!(err.to_string().contains("TUMBLE_PROCTIME"), "{err}");
     assert!(err.location.is_some());
 }
@@ -135,7 +139,11 @@ fn state_ttl_forgets_idle_groups() {
         session.set_now(at);
         session.put_record("s", key, format!("{{\"k\": \"{key}\"}}").into_bytes()).unwrap();
         session.advance(at);
-        session.take_changes(job).into_iter().map(|c| format!("{}{}", c.kind.short(), c.row.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))).collect::<Vec<_>>()
+        session
+            .take_changes(job)
+            .into_iter()
+            .map(|c| format!("{}{}", c.kind.short(), c.row.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")))
+            .collect::<Vec<_>>()
     };
     assert_eq!(put(&mut session, 1_000, "a"), ["+Ia,1"]);
     assert_eq!(put(&mut session, 5_000, "a"), ["-Ua,1", "+Ua,2"]);
@@ -151,15 +159,26 @@ fn state_ttl_forgets_idle_groups() {
 fn state_ttl_expires_regular_join_rows() {
     let mut session = Session::empty();
     for (name, stream) in [("l", "ls"), ("r", "rs")] {
-        session.execute(&format!("CREATE TABLE {name} (k STRING, v INT) WITH ('connector' = 'kinesis', 'stream' = '{stream}', 'format' = 'json')"), 0).unwrap();
+        session
+            .execute(
+                &format!("CREATE TABLE {name} (k STRING, v INT) WITH ('connector' = 'kinesis', 'stream' = '{stream}', 'format' = 'json')"),
+                0,
+            )
+            .unwrap();
     }
     session.execute("SET 'table.exec.state.ttl' = '10 s'", 0).unwrap();
-    let Some(Outcome::Query { job, .. }) = session.execute("SELECT l.k, l.v, r.v FROM l LEFT JOIN r ON l.k = r.k", 0).unwrap().pop() else { panic!() };
+    let Some(Outcome::Query { job, .. }) = session.execute("SELECT l.k, l.v, r.v FROM l LEFT JOIN r ON l.k = r.k", 0).unwrap().pop() else {
+        panic!()
+    };
     let put = |session: &mut Session, at: i64, stream: &str, k: &str, v: i64| {
         session.set_now(at);
         session.put_record(stream, k, format!("{{\"k\": \"{k}\", \"v\": {v}}}").into_bytes()).unwrap();
         session.advance(at);
-        session.take_changes(job).into_iter().map(|c| format!("{}{}", c.kind.short(), c.row.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))).collect::<Vec<_>>()
+        session
+            .take_changes(job)
+            .into_iter()
+            .map(|c| format!("{}{}", c.kind.short(), c.row.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")))
+            .collect::<Vec<_>>()
     };
     assert_eq!(put(&mut session, 1_000, "ls", "a", 1), ["+Ia,1,NULL"]);
     assert_eq!(put(&mut session, 5_000, "rs", "a", 2), ["-Da,1,NULL", "+Ia,1,2"]);
@@ -200,7 +219,11 @@ fn expired_groups_are_compacted_and_live_ones_survive() {
 #[test]
 fn row_fields_are_read_by_path() {
     let mut session = Session::empty();
-    session.add_file("/rows.jsonl", b"{\"id\": 1, \"loc\": {\"lat\": 1.5, \"name\": \"x\"}}\n{\"id\": 2, \"loc\": null}\n{\"id\": 3, \"loc\": {\"name\": \"x\"}}".to_vec());
+    session.add_file(
+        "/rows.jsonl",
+        b"{\"id\": 1, \"loc\": {\"lat\": 1.5, \"name\": \"x\"}}\n{\"id\": 2, \"loc\": null}\n{\"id\": 3, \"loc\": {\"name\": \"x\"}}"
+            .to_vec(),
+    );
     session
         .execute("CREATE TABLE t (id BIGINT, loc ROW<lat DOUBLE, name STRING>) WITH ('connector' = 'filesystem', 'path' = '/rows.jsonl', 'format' = 'json')", 0)
         .unwrap();
@@ -217,9 +240,7 @@ fn row_fields_are_read_by_path() {
 #[test]
 fn a_failing_paragraph_takes_back_the_jobs_it_started() {
     let mut session = Session::new();
-    let err = session
-        .execute(&format!("{TABLE};\nSELECT * FROM sensor_data;\nSELECT nope FROM sensor_data"), 0)
-        .unwrap_err();
+    let err = session.execute(&format!("{TABLE};\nSELECT * FROM sensor_data;\nSELECT nope FROM sensor_data"), 0).unwrap_err();
     assert_eq!(err.location.map(|l| l.line), Some(6), "{err}");
     assert!(session.jobs().is_empty(), "{:?}", session.jobs());
     assert_eq!(session.tables().len(), 1, "the CREATE TABLE before the error stays done");
@@ -365,7 +386,10 @@ fn a_job_stopped_with_a_savepoint_resumes_where_it_stopped() {
                         Some(Outcome::Table { rows, .. }) => rows[0][0].to_string(),
                         other => panic!("{other:?}"),
                     };
-                    let Some(Outcome::Done { message, .. }) = session.execute(&format!("STOP JOB '{id}' WITH SAVEPOINT"), t).unwrap().pop() else { panic!() };
+                    let Some(Outcome::Done { message, .. }) = session.execute(&format!("STOP JOB '{id}' WITH SAVEPOINT"), t).unwrap().pop()
+                    else {
+                        panic!()
+                    };
                     assert!(message.contains("savepoint 'sluice-savepoints/savepoint-"), "{message}");
                     let path = message.split('\'').nth(3).unwrap().to_string();
                     // Another statement cannot take the savepoint.
@@ -375,7 +399,9 @@ fn a_job_stopped_with_a_savepoint_resumes_where_it_stopped() {
                 }
                 Some((_, at)) if at == t => {
                     assert!(!session.job(job).unwrap().running);
-                    let Some(Outcome::Insert { job: resumed, .. }) = session.execute(INSERT, t).unwrap().pop() else { panic!("not resumed") };
+                    let Some(Outcome::Insert { job: resumed, .. }) = session.execute(INSERT, t).unwrap().pop() else {
+                        panic!("not resumed")
+                    };
                     assert_eq!(resumed, job, "the stopped job itself goes on");
                     let Some(Outcome::Insert { job: fresh, .. }) = session.execute(INSERT, t).unwrap().pop() else { panic!() };
                     assert_ne!(fresh, job, "the setting is cleared: the next run starts fresh");
@@ -384,7 +410,9 @@ fn a_job_stopped_with_a_savepoint_resumes_where_it_stopped() {
                 _ => {}
             }
         }
-        let Some(Outcome::Table { rows, .. }) = session.execute("%flink.bsql\nSELECT * FROM counts", 60_000).unwrap().pop() else { panic!() };
+        let Some(Outcome::Table { rows, .. }) = session.execute("%flink.bsql\nSELECT * FROM counts", 60_000).unwrap().pop() else {
+            panic!()
+        };
         let mut rows: Vec<String> = rows.iter().map(|r| format!("{r:?}")).collect();
         rows.sort();
         rows
@@ -416,7 +444,11 @@ fn put_at(session: &mut Session, at: i64, stream: &str, k: &str, ts_s: i64) {
 }
 
 fn rendered(session: &mut Session, job: sluice::session::JobId) -> Vec<String> {
-    session.take_changes(job).into_iter().map(|c| format!("{}{}", c.kind.short(), c.row.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))).collect()
+    session
+        .take_changes(job)
+        .into_iter()
+        .map(|c| format!("{}{}", c.kind.short(), c.row.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")))
+        .collect()
 }
 
 const WINDOW_JOIN: &str = "SELECT L.k, L.window_start FROM (SELECT * FROM TABLE(TUMBLE(TABLE l, DESCRIPTOR(ts), INTERVAL '10' SECOND))) L \
@@ -497,12 +529,20 @@ fn a_union_of_tables_waits_for_both_unless_one_is_idle() {
 struct FakeRemote;
 
 impl sluice::connectors::RemoteStreams for FakeRemote {
-    fn attach_source(&mut self, table: &sluice::plan::catalog::TableDef, streams: &mut sluice::connectors::LocalStreams) -> Result<bool, String> {
+    fn attach_source(
+        &mut self,
+        table: &sluice::plan::catalog::TableDef,
+        streams: &mut sluice::connectors::LocalStreams,
+    ) -> Result<bool, String> {
         let Some(stream) = table.option("stream") else { return Ok(false) };
         streams.get_or_create(stream).mirror_remote();
         Ok(true)
     }
-    fn attach_sink(&mut self, table: &sluice::plan::catalog::TableDef, streams: &mut sluice::connectors::LocalStreams) -> Result<bool, String> {
+    fn attach_sink(
+        &mut self,
+        table: &sluice::plan::catalog::TableDef,
+        streams: &mut sluice::connectors::LocalStreams,
+    ) -> Result<bool, String> {
         let Some(stream) = table.option("stream") else { return Ok(false) };
         streams.get_or_create(stream).forward_puts();
         Ok(true)
@@ -524,7 +564,12 @@ fn switching_the_kinesis_access_stops_the_jobs_on_real_streams_and_keeps_the_rec
             .execute(&format!("CREATE TABLE {name} (k STRING) WITH ('connector' = 'kinesis', 'stream' = '{stream}', 'scan.stream.initpos' = 'TRIM_HORIZON', 'format' = 'json')"), 0)
             .unwrap();
     }
-    session.execute("CREATE TABLE local_only (k STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '1000000', 'rows-per-second' = '1')", 0).unwrap();
+    session
+        .execute(
+            "CREATE TABLE local_only (k STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '1000000', 'rows-per-second' = '1')",
+            0,
+        )
+        .unwrap();
     assert!(session.switch_remote(Some(Box::new(FakeRemote))).is_empty(), "no job to stop yet");
     let job = |outcomes: Vec<Outcome>| match outcomes.into_iter().last() {
         Some(Outcome::Query { job, .. }) | Some(Outcome::Insert { job, .. }) => job,

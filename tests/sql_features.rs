@@ -283,10 +283,7 @@ fn a_window_over_a_union_counts_each_branch_and_keeps_lateness() {
          (SELECT event_time FROM sensor_data UNION ALL SELECT event_time FROM sensor_data WHERE sensor_id = 1) \
          GROUP BY TUMBLE(event_time, INTERVAL '1' MINUTE);",
     );
-    assert_eq!(
-        final_rows(&changes),
-        [json!({"w": "2021-05-19T11:20:00.000", "c": 7}), json!({"w": "2021-05-19T11:21:00.000", "c": 2})]
-    );
+    assert_eq!(final_rows(&changes), [json!({"w": "2021-05-19T11:20:00.000", "c": 7}), json!({"w": "2021-05-19T11:21:00.000", "c": 2})]);
 }
 
 #[test]
@@ -316,7 +313,10 @@ fn join_errors_name_the_problem() {
     assert!(err.contains("must compare a column"), "{err}");
     let err = rejected(&records(), "SELECT status FROM sensor_data WHERE status IN (SELECT sensor_id FROM sensor_data);");
     assert!(err.contains("types must match"), "{err}");
-    let err = rejected(&records(), "SELECT status FROM sensor_data s WHERE EXISTS (SELECT 1 FROM sensor_data t WHERE t.sensor_id = s.sensor_id);");
+    let err = rejected(
+        &records(),
+        "SELECT status FROM sensor_data s WHERE EXISTS (SELECT 1 FROM sensor_data t WHERE t.sensor_id = s.sensor_id);",
+    );
     assert!(err.contains("EXISTS") && err.contains("IN (SELECT"), "{err}");
     let err = rejected(&records(), "SELECT a.status FROM sensor_data a JOIN sensor_data b ON a.sensor_id = c.sensor_id;");
     assert!(err.contains("`c` is not in the FROM clause"), "{err}");
@@ -382,6 +382,7 @@ fn cascading_windows_over_a_view_and_a_cte_not_a_subquery() {
 #[test]
 fn create_view_after_another_statement_parses() {
     // CREATE [TEMPORARY] that is not CREATE TABLE is handed back to sqlparser intact.
-    let changes = ok(&records(), "CREATE TEMPORARY VIEW ok_rows AS SELECT sensor_id FROM sensor_data WHERE status = 'OK';\nSELECT * FROM ok_rows;");
+    let changes =
+        ok(&records(), "CREATE TEMPORARY VIEW ok_rows AS SELECT sensor_id FROM sensor_data WHERE status = 'OK';\nSELECT * FROM ok_rows;");
     assert_eq!(changes.len(), 5);
 }

@@ -44,8 +44,10 @@ fn rank_and_dense_rank_are_refused_as_flink_refuses_them() {
 #[test]
 fn a_top_n_needs_an_upper_bound() {
     let mut s = session();
-    let (message, _, _) =
-        error(&mut s, "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY current_temperature DESC) AS rn FROM sensor_data) WHERE rn > 3");
+    let (message, _, _) = error(
+        &mut s,
+        "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY current_temperature DESC) AS rn FROM sensor_data) WHERE rn > 3",
+    );
     assert!(message.contains("upper bound"), "{message}");
 }
 

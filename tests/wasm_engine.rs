@@ -49,12 +49,7 @@ fn session_with_table() -> Session {
 }
 
 fn input_records(session: &Session) -> u64 {
-    session
-        .streams()
-        .into_iter()
-        .find(|s| s.name == DEFAULT_INPUT_STREAM)
-        .expect("the session has my-input-stream")
-        .records
+    session.streams().into_iter().find(|s| s.name == DEFAULT_INPUT_STREAM).expect("the session has my-input-stream").records
 }
 
 /// Starts `sql` (one SELECT) and returns its job id and column names.
@@ -125,7 +120,8 @@ fn catalog_shows_the_walkthrough_table() {
     assert_eq!(t.connector, "kinesis");
     assert_eq!(t.stream.as_deref(), Some("my-input-stream"));
     let columns: Vec<(String, String)> = t.columns.iter().map(|c| (c.name.clone(), c.ty.to_string())).collect();
-    let expected = [("sensor_id", "INT"), ("current_temperature", "DOUBLE"), ("status", "VARCHAR(6)"), ("event_time", "TIMESTAMP(3) *ROWTIME*")];
+    let expected =
+        [("sensor_id", "INT"), ("current_temperature", "DOUBLE"), ("status", "VARCHAR(6)"), ("event_time", "TIMESTAMP(3) *ROWTIME*")];
     assert_eq!(columns, expected.iter().map(|(n, ty)| (n.to_string(), ty.to_string())).collect::<Vec<_>>());
     let watermark = t.watermark.as_deref().expect("the table declares a watermark");
     assert!(watermark.contains("event_time - INTERVAL '5' SECOND"), "watermark text: {watermark}");
@@ -178,7 +174,12 @@ fn group_by_status_counts_every_record_read_after_the_query_started() {
         now = tick(&mut session, now, 2);
         result.apply(session.take_changes(job));
         let produced = input_records(&session) - before;
-        assert_eq!(result.total(), produced as i64, "counts {:?} do not add up to the {produced} records produced since the query started", result.rows);
+        assert_eq!(
+            result.total(),
+            produced as i64,
+            "counts {:?} do not add up to the {produced} records produced since the query started",
+            result.rows
+        );
         assert!(result.total() as u64 <= input_records(&session), "the query counted more records than the stream holds");
         totals.push(result.total());
     }
@@ -280,7 +281,8 @@ fn an_unreadable_record_fails_only_its_job() {
 
     let (healthy, _) = start_query(&mut session, GROUP_BY_STATUS, now);
     let (reader, _) = start_query(&mut session, "SELECT sensor_id FROM typed_in", now);
-    let outcomes = session.execute("INSERT INTO text_out SELECT status FROM sensor_data", now).unwrap_or_else(|e| panic!("INSERT failed: {e}"));
+    let outcomes =
+        session.execute("INSERT INTO text_out SELECT status FROM sensor_data", now).unwrap_or_else(|e| panic!("INSERT failed: {e}"));
     assert!(matches!(outcomes.as_slice(), [Outcome::Insert { .. }]), "INSERT gave {outcomes:?}");
 
     now = tick(&mut session, now, 2);

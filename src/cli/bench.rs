@@ -85,7 +85,10 @@ fn run_bench(records: u64) -> Result<(), String> {
 
     // The page's path (generator → JSON → local stream → decoder → Q1), natively.
     let (read, seconds) = crate::workload::run_page_path(90_000.0, 20, &clock)?;
-    say(format!("page path generator → JSON → decoder → Q1, natively: {read} records in {seconds:.3} s, {:.2} M records/s", read as f64 / seconds / 1e6));
+    say(format!(
+        "page path generator → JSON → decoder → Q1, natively: {read} records in {seconds:.3} s, {:.2} M records/s",
+        read as f64 / seconds / 1e6
+    ));
 
     // The JSON decoder on the same records.
     let path = std::env::temp_dir().join(format!("sluice-bench-{}.jsonl", std::process::id()));

@@ -77,8 +77,8 @@ pub fn main() -> i32 {
 }
 
 fn export(args: &[&str]) -> i32 {
-    use std::io::Write;
     use crate::export::{flink_script_of, read_note, ExportOptions, KinesisOptions};
+    use std::io::Write;
     let mut options = ExportOptions::default();
     let mut file = None;
     let mut chosen: Option<Vec<usize>> = None;
@@ -109,7 +109,9 @@ fn export(args: &[&str]) -> i32 {
             "--kinesis" => {
                 options.kinesis = match args.next().copied() {
                     Some("legacy") => KinesisOptions::Legacy,
-                    Some(current) if current.starts_with("current:") => KinesisOptions::Current { account_id: current["current:".len()..].to_string() },
+                    Some(current) if current.starts_with("current:") => {
+                        KinesisOptions::Current { account_id: current["current:".len()..].to_string() }
+                    }
                     other => {
                         eprintln!("error: --kinesis takes `legacy` or `current:ACCOUNT_ID`, not {}", other.unwrap_or("nothing"));
                         return 2;

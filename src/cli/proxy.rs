@@ -50,7 +50,8 @@ fn parse_proxy_args(args: &[&str]) -> Result<ProxyConfig, String> {
             "--allow-stream" => config.allowed_streams.push(value()?.to_string()),
             "--max-body" => {
                 let bytes = value()?;
-                config.max_body = bytes.replace('_', "").parse().map_err(|_| format!("--max-body takes a number of bytes, not `{bytes}`"))?;
+                config.max_body =
+                    bytes.replace('_', "").parse().map_err(|_| format!("--max-body takes a number of bytes, not `{bytes}`"))?;
             }
             "--serve" => config.serve = Some(PathBuf::from(value()?)),
             other => return Err(format!("unexpected argument `{other}`")),
@@ -66,8 +67,22 @@ mod tests {
     #[test]
     fn flags_fill_the_config_and_repeat_where_lists() {
         let config = parse_proxy_args(&[
-            "--port", "0", "--endpoint", "http://127.0.0.1:4567", "--allow-origin", "http://a:1", "--allow-origin", "http://b:2",
-            "--allow-stream", "in", "--max-body", "1_024", "--serve", "dist", "--profile", "work",
+            "--port",
+            "0",
+            "--endpoint",
+            "http://127.0.0.1:4567",
+            "--allow-origin",
+            "http://a:1",
+            "--allow-origin",
+            "http://b:2",
+            "--allow-stream",
+            "in",
+            "--max-body",
+            "1_024",
+            "--serve",
+            "dist",
+            "--profile",
+            "work",
         ])
         .unwrap();
         assert_eq!(config.port, 0);

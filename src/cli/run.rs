@@ -45,14 +45,22 @@ pub fn parse_run_args(args: &[&str]) -> Result<(RunOptions, String), String> {
     let mut path = None;
     let mut args = args.iter();
     let seconds = |flag: &str, v: Option<&&str>| -> Result<f64, String> {
-        v.and_then(|v| v.parse::<f64>().ok()).filter(|s| s.is_finite() && *s >= 0.0).ok_or_else(|| format!("{flag} takes a number of seconds"))
+        v.and_then(|v| v.parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .ok_or_else(|| format!("{flag} takes a number of seconds"))
     };
     while let Some(&arg) = args.next() {
         match arg {
             "--generator" => {
                 let spec = args.next().ok_or("--generator takes STREAM or STREAM=RATE")?;
                 let (stream, rate) = match spec.split_once('=') {
-                    Some((s, r)) => (s, r.parse::<f64>().ok().filter(|r| r.is_finite() && *r > 0.0).ok_or_else(|| format!("`{r}` is not a rate (records per second)"))?),
+                    Some((s, r)) => (
+                        s,
+                        r.parse::<f64>()
+                            .ok()
+                            .filter(|r| r.is_finite() && *r > 0.0)
+                            .ok_or_else(|| format!("`{r}` is not a rate (records per second)"))?,
+                    ),
                     None => (*spec, crate::session::DEFAULT_GENERATOR_RATE),
                 };
                 options.generators.push((stream.to_string(), rate));
@@ -194,7 +202,8 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
     let mut last_metrics = std::time::Instant::now();
     let mut last_in = 0u64;
     let mut line = String::with_capacity(256);
-    let mut tables: Vec<ResultTable> = live.iter().map(|(_, columns)| ResultTable::new(columns.clone(), ResultMode::Update, TABLE_ROWS)).collect();
+    let mut tables: Vec<ResultTable> =
+        live.iter().map(|(_, columns)| ResultTable::new(columns.clone(), ResultMode::Update, TABLE_ROWS)).collect();
     let reason = loop {
         if stop.load(std::sync::atomic::Ordering::SeqCst) {
             break "interrupted";

@@ -47,7 +47,8 @@ impl DatagenOptions {
     /// option Flink would not know is an error naming it and listing the ones that exist.
     pub fn from_table(table: &TableDef) -> Result<Self, String> {
         let columns: Vec<(&str, &DataType)> = table.physical_columns().map(|(_, c)| (c.name.as_str(), &c.ty.data_type)).collect();
-        let mut supported: Vec<String> = vec!["connector".into(), "number-of-rows".into(), "rows-per-second".into(), "scan.parallelism".into()];
+        let mut supported: Vec<String> =
+            vec!["connector".into(), "number-of-rows".into(), "rows-per-second".into(), "scan.parallelism".into()];
         for (name, ty) in &columns {
             let sequence = table.option(&format!("fields.{name}.kind")).is_some_and(|k| k.eq_ignore_ascii_case("sequence"));
             for o in FIELD_OPTIONS.iter().filter(|o| option_applies(o, ty, sequence)) {
@@ -111,16 +112,23 @@ impl DatagenOptions {
                     let var_len = get("var-len").is_some_and(|v| v.eq_ignore_ascii_case("true"));
                     let max_past_ms = match get("max-past") {
                         None => 0,
-                        Some(v) => crate::types::parse_duration(v).ok_or_else(|| format!("'fields.{name}.max-past' = '{v}' is not a duration (e.g. '5 s', '1 min')"))?,
+                        Some(v) => crate::types::parse_duration(v)
+                            .ok_or_else(|| format!("'fields.{name}.max-past' = '{v}' is not a duration (e.g. '5 s', '1 min')"))?,
                     };
                     Kind::Random { min, max, length, var_len, max_past_ms }
                 }
                 Some("sequence") => {
-                    if !(ty_is_integer(ty) || matches!(ty, DataType::Char(_) | DataType::Varchar(_) | DataType::Float | DataType::Double | DataType::Decimal { .. })) {
+                    if !(ty_is_integer(ty)
+                        || matches!(
+                            ty,
+                            DataType::Char(_) | DataType::Varchar(_) | DataType::Float | DataType::Double | DataType::Decimal { .. }
+                        ))
+                    {
                         return Err(format!("column `{name}` of type {ty} cannot be a sequence; only numbers and strings can"));
                     }
                     let int = |o: &str| -> Result<i64, String> {
-                        let v = get(o).ok_or_else(|| format!("Could not find required property 'fields.{name}.{o}' for sequence generator."))?;
+                        let v = get(o)
+                            .ok_or_else(|| format!("Could not find required property 'fields.{name}.{o}' for sequence generator."))?;
                         v.trim().parse::<i64>().map_err(|_| format!("'fields.{name}.{o}' = '{v}' is not a whole number"))
                     };
                     let (start, end) = (int("start")?, int("end")?);
@@ -139,7 +147,6 @@ impl DatagenOptions {
         Ok(DatagenOptions { rows_per_second, bound, fields })
     }
 }
-
 
 fn ty_is_integer(ty: &DataType) -> bool {
     matches!(ty, DataType::TinyInt | DataType::SmallInt | DataType::Int | DataType::BigInt)
@@ -177,7 +184,14 @@ pub struct DatagenSource {
 
 impl DatagenSource {
     pub fn new(options: &DatagenOptions) -> Self {
-        DatagenSource { rows_per_second: options.rows_per_second, bound: options.bound, emitted: 0, started_ms: None, paced: true, ticket: [0; 16] }
+        DatagenSource {
+            rows_per_second: options.rows_per_second,
+            bound: options.bound,
+            emitted: 0,
+            started_ms: None,
+            paced: true,
+            ticket: [0; 16],
+        }
     }
 
     pub fn is_bounded(&self) -> bool {
@@ -331,7 +345,6 @@ fn make_value(ty: &DataType, gen: &FieldGen, row: u64, now_ms: i64, rng: &mut Rn
         },
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -133,7 +133,14 @@ impl LocalStream {
 
     /// Appends a record read from the real Kinesis stream this one mirrors (not forwarded back):
     /// record `sequence_number` of the real stream's shard `shard_id`.
-    pub fn mirror_record(&mut self, shard_id: &str, sequence_number: &str, partition_key: &str, data: Vec<u8>, arrival_ms: i64) -> (usize, u64) {
+    pub fn mirror_record(
+        &mut self,
+        shard_id: &str,
+        sequence_number: &str,
+        partition_key: &str,
+        data: Vec<u8>,
+        arrival_ms: i64,
+    ) -> (usize, u64) {
         match self.mirrored_up_to.get_mut(shard_id) {
             Some(last) => sequence_number.clone_into(last),
             None => {
@@ -230,12 +237,7 @@ impl LocalStream {
     fn trim(&mut self) {
         while self.bytes > self.retention_bytes {
             // Drop the oldest record of the whole stream.
-            let Some(shard) = self
-                .shards
-                .iter_mut()
-                .filter(|s| !s.records.is_empty())
-                .min_by_key(|s| s.records[0].sequence_number)
-            else {
+            let Some(shard) = self.shards.iter_mut().filter(|s| !s.records.is_empty()).min_by_key(|s| s.records[0].sequence_number) else {
                 break;
             };
             let r = shard.records.pop_front().expect("non-empty");
@@ -318,7 +320,11 @@ impl StreamReader {
     pub fn is_done(&self, streams: &LocalStreams) -> bool {
         let Some(end) = &self.end else { return false };
         let Some(stream) = streams.get(&self.stream) else { return true };
-        stream.shards.iter().enumerate().all(|(i, shard)| self.next.get(i).copied().unwrap_or(0).max(shard.first_index) >= end.get(i).copied().unwrap_or(0))
+        stream
+            .shards
+            .iter()
+            .enumerate()
+            .all(|(i, shard)| self.next.get(i).copied().unwrap_or(0).max(shard.first_index) >= end.get(i).copied().unwrap_or(0))
     }
 
     pub fn is_bounded(&self) -> bool {
@@ -357,8 +363,8 @@ impl StreamReader {
 /// MD5 (RFC 1321), which Kinesis uses to map partition keys to shards.
 pub fn md5(input: &[u8]) -> [u8; 16] {
     const S: [u32; 64] = [
-        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 4,
-        11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23,
+        4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
     ];
     let k: [u32; 64] = std::array::from_fn(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32);
     let mut state: [u32; 4] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];

@@ -19,8 +19,8 @@ mod table;
 
 pub use decoder::{decoder_for, Decoder};
 pub use generator::{Disorder, SensorGenerator, SensorRecord};
+pub use kinesis::{RemoteEvent, RemoteStreams};
 pub use local_stream::{LocalStream, LocalStreams, StartPosition, StreamReader, StreamRecord};
 pub use sink::{open_sink, Sink, MAX_PRINTED_LINES};
-pub use kinesis::{RemoteEvent, RemoteStreams};
 pub use source::{open_source, start_position, Files, MemoryFile, ReadMode, Source, SourceStatus};
 pub use table::{local_stream_name, validate_table, CONNECTORS};

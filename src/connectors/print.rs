@@ -95,7 +95,13 @@ mod tests {
             Field { name: "b".into(), ty: SqlType::nullable(DataType::Varchar(5)) },
         ]);
         let types = [DataType::Int, DataType::Varchar(9), DataType::Double, row_ty, DataType::Int];
-        let row = [Value::Int(1), Value::Str("a,b".into()), Value::Double(1.0), Value::Row(vec![Value::Int(2), Value::Str("x".into())]), Value::Null];
+        let row = [
+            Value::Int(1),
+            Value::Str("a,b".into()),
+            Value::Double(1.0),
+            Value::Row(vec![Value::Int(2), Value::Str("x".into())]),
+            Value::Null,
+        ];
         assert_eq!(line(Some("out"), RowKind::Insert, &row, &types), "out> +I[1, a,b, 1.0, +I[2, x], null]");
         assert_eq!(line(None, RowKind::UpdateBefore, &[Value::Bool(false)], &[DataType::Boolean]), "-U[false]");
     }

@@ -42,7 +42,11 @@ enum Target {
     Local(String),
     /// Flink's `print`: lines kept until [`Sink::take_printed`]; natively also written to
     /// stdout (or stderr with `standard-error`), where Flink's TaskManager writes them.
-    Print { identifier: Option<String>, to_stderr: bool, lines: std::collections::VecDeque<String> },
+    Print {
+        identifier: Option<String>,
+        to_stderr: bool,
+        lines: std::collections::VecDeque<String>,
+    },
     /// Flink's `blackhole`: every row is taken and dropped.
     Blackhole,
     #[cfg(not(target_arch = "wasm32"))]

@@ -183,7 +183,9 @@ pub fn open_source(table: &TableDef, streams: &LocalStreams, files: &Files, mode
             Err(format!("file `{path}` is not in the page; open it in the page first, or run this script with `sluice run`"))
         }
         "datagen" => Ok(Source::Datagen(super::datagen::DatagenSource::new(&super::datagen::DatagenOptions::from_table(table)?))),
-        "print" | "blackhole" => Err(format!("Connector '{}' can only be used as a sink. It cannot be used as a source.", table.connector())),
+        "print" | "blackhole" => {
+            Err(format!("Connector '{}' can only be used as a sink. It cannot be used as a source.", table.connector()))
+        }
         other => Err(format!("connector '{other}' cannot be read")),
     }
 }

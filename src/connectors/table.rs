@@ -63,8 +63,17 @@ pub fn validate_table(table: &TableDef) -> Result<Vec<String>, String> {
     for (k, _) in &table.options {
         let known = matches!(
             k.as_str(),
-            "connector" | "stream" | "stream.arn" | "aws.region" | "aws.endpoint" | "scan.stream.initpos" | "scan.stream.initpos-timestamp"
-                | "source.init.position" | "source.init.timestamp" | "path" | "format"
+            "connector"
+                | "stream"
+                | "stream.arn"
+                | "aws.region"
+                | "aws.endpoint"
+                | "scan.stream.initpos"
+                | "scan.stream.initpos-timestamp"
+                | "source.init.position"
+                | "source.init.timestamp"
+                | "path"
+                | "format"
         ) || k.starts_with("json.")
             || k.starts_with("csv.")
             || k.starts_with("raw.")

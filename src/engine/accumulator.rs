@@ -25,19 +25,57 @@ pub struct Accumulators {
 }
 
 enum Acc {
-    Count { arg: Option<usize>, n: Vec<i64> },
-    Sum { arg: usize, kind: SumKind, avg: bool, n: Vec<i64> },
-    MinMax { arg: usize, max: bool, ty: DataType, values: Vec<Option<Value>>, multiset: Option<Vec<BTreeMap<SortKey, i64>>> },
+    Count {
+        arg: Option<usize>,
+        n: Vec<i64>,
+    },
+    Sum {
+        arg: usize,
+        kind: SumKind,
+        avg: bool,
+        n: Vec<i64>,
+    },
+    MinMax {
+        arg: usize,
+        max: bool,
+        ty: DataType,
+        values: Vec<Option<Value>>,
+        multiset: Option<Vec<BTreeMap<SortKey, i64>>>,
+    },
     /// VAR_POP, VAR_SAMP, STDDEV_POP, STDDEV_SAMP: Welford's count, running mean and M2, as
     /// Flink's `WELFORD_M2` helper aggregate keeps them (it can retract and merge).
-    Variance { arg: usize, func: AggFunc, arg_ty: DataType, out: DataType, n: Vec<i64>, mean: Vec<f64>, m2: Vec<f64> },
+    Variance {
+        arg: usize,
+        func: AggFunc,
+        arg_ty: DataType,
+        out: DataType,
+        n: Vec<i64>,
+        mean: Vec<f64>,
+        m2: Vec<f64>,
+    },
     /// FIRST_VALUE / LAST_VALUE. Nulls are skipped. `history` (retracting inputs only) holds
     /// every present value by arrival, as Flink's `FirstValueWithRetract` orders them.
-    FirstLast { arg: usize, last: bool, ty: DataType, values: Vec<Option<(u64, Value)>>, history: Option<Vec<BTreeMap<u64, Value>>> },
+    FirstLast {
+        arg: usize,
+        last: bool,
+        ty: DataType,
+        values: Vec<Option<(u64, Value)>>,
+        history: Option<Vec<BTreeMap<u64, Value>>>,
+    },
     /// LISTAGG: the values joined in arrival order; `items` (retracting inputs only) keeps them
     /// apart so one can be taken back.
-    ListAgg { arg: usize, separator: String, joined: Vec<Option<String>>, items: Option<Vec<Vec<Arc<str>>>> },
-    Distinct { arg: usize, ty: DataType, seen: Vec<BTreeMap<SortKey, i64>>, inner: Box<Acc> },
+    ListAgg {
+        arg: usize,
+        separator: String,
+        joined: Vec<Option<String>>,
+        items: Option<Vec<Vec<Arc<str>>>>,
+    },
+    Distinct {
+        arg: usize,
+        ty: DataType,
+        seen: Vec<BTreeMap<SortKey, i64>>,
+        inner: Box<Acc>,
+    },
 }
 
 enum SumKind {
@@ -191,22 +229,12 @@ fn new_acc(c: &AggCall, retracting: bool) -> Acc {
             values: Vec::new(),
             multiset: retracting.then(Vec::new),
         },
-        AggFunc::VarPop | AggFunc::VarSamp | AggFunc::StddevPop | AggFunc::StddevSamp => Acc::Variance {
-            arg,
-            func: c.func,
-            arg_ty,
-            out: c.ty.data_type.clone(),
-            n: Vec::new(),
-            mean: Vec::new(),
-            m2: Vec::new(),
-        },
-        AggFunc::FirstValue | AggFunc::LastValue => Acc::FirstLast {
-            arg,
-            last: c.func == AggFunc::LastValue,
-            ty: arg_ty,
-            values: Vec::new(),
-            history: retracting.then(Vec::new),
-        },
+        AggFunc::VarPop | AggFunc::VarSamp | AggFunc::StddevPop | AggFunc::StddevSamp => {
+            Acc::Variance { arg, func: c.func, arg_ty, out: c.ty.data_type.clone(), n: Vec::new(), mean: Vec::new(), m2: Vec::new() }
+        }
+        AggFunc::FirstValue | AggFunc::LastValue => {
+            Acc::FirstLast { arg, last: c.func == AggFunc::LastValue, ty: arg_ty, values: Vec::new(), history: retracting.then(Vec::new) }
+        }
         AggFunc::ListAgg => Acc::ListAgg {
             arg,
             separator: c.separator.clone().unwrap_or_else(|| ",".to_string()),
@@ -530,7 +558,13 @@ impl Acc {
                 if let Some((seq, v)) = &ov[s] {
                     let take = match &values[d] {
                         None => true,
-                        Some((cur, _)) if ordered => if *last { seq > cur } else { seq < cur },
+                        Some((cur, _)) if ordered => {
+                            if *last {
+                                seq > cur
+                            } else {
+                                seq < cur
+                            }
+                        }
                         Some(_) => *last,
                     };
                     if take {
@@ -706,7 +740,11 @@ fn add_sum(kind: &mut SumKind, n: &mut [i64], g: usize, data: &ColumnData, valid
 
 fn better(candidate: &Value, current: &Value, max: bool) -> bool {
     let ord = SortKey(candidate.clone()).cmp(&SortKey(current.clone()));
-    if max { ord == Ordering::Greater } else { ord == Ordering::Less }
+    if max {
+        ord == Ordering::Greater
+    } else {
+        ord == Ordering::Less
+    }
 }
 
 /// A total order over values of one type, for MIN/MAX and DISTINCT.
@@ -742,14 +780,7 @@ mod tests {
     use crate::types::{Column, SqlType};
 
     fn call(func: AggFunc, distinct: bool, ty: DataType, out: DataType) -> AggCall {
-        AggCall {
-            func,
-            arg: Some(0),
-            distinct,
-            separator: None,
-            ty: SqlType::nullable(out),
-            arg_ty: Some(SqlType::nullable(ty)),
-        }
+        AggCall { func, arg: Some(0), distinct, separator: None, ty: SqlType::nullable(out), arg_ty: Some(SqlType::nullable(ty)) }
     }
 
     fn ints(v: &[i64]) -> Batch {
@@ -831,10 +862,8 @@ mod tests {
 
     #[test]
     fn first_and_last_value_follow_arrival_and_retraction() {
-        let calls = [
-            call(AggFunc::FirstValue, false, DataType::Int, DataType::Int),
-            call(AggFunc::LastValue, false, DataType::Int, DataType::Int),
-        ];
+        let calls =
+            [call(AggFunc::FirstValue, false, DataType::Int, DataType::Int), call(AggFunc::LastValue, false, DataType::Int, DataType::Int)];
         let mut a = Accumulators::new(&calls, true);
         let g = a.add_group();
         let b = ints(&[3, 1, 2]);

@@ -243,13 +243,21 @@ fn binary(op: BinaryOp, l: &Column, r: &Column, operand_ty: &DataType, result_ty
                 let rescale = 10i128.pow((*s_in as u32 * 2).saturating_sub(*s_out as u32));
                 let mut out = Vec::with_capacity(n);
                 for (x, y) in a.iter().zip(b) {
-                    out.push(match op {
-                        BinaryOp::Add => x.checked_add(*y),
-                        BinaryOp::Subtract => x.checked_sub(*y),
-                        BinaryOp::Multiply => x.checked_mul(*y).map(|p| p / rescale),
-                        _ => if *y == 0 { None } else { Some(x % y) },
-                    }
-                    .unwrap_or(0));
+                    out.push(
+                        match op {
+                            BinaryOp::Add => x.checked_add(*y),
+                            BinaryOp::Subtract => x.checked_sub(*y),
+                            BinaryOp::Multiply => x.checked_mul(*y).map(|p| p / rescale),
+                            _ => {
+                                if *y == 0 {
+                                    None
+                                } else {
+                                    Some(x % y)
+                                }
+                            }
+                        }
+                        .unwrap_or(0),
+                    );
                 }
                 ColumnData::Decimal(out)
             }
@@ -378,7 +386,9 @@ pub fn cast_column(c: &Column, from: &DataType, to: &DataType, try_cast: bool) -
             return Ok(Column { data: ColumnData::Int(v.clone()), validity: c.validity.clone() });
         }
         (ColumnData::Int(_), t) if from.is_timestamp() && t.is_timestamp() => return Ok(c.clone()),
-        (ColumnData::Str(_), t) if from.is_string() && matches!(t, DataType::Varchar(n) if *n == crate::types::STRING_LENGTH) => return Ok(c.clone()),
+        (ColumnData::Str(_), t) if from.is_string() && matches!(t, DataType::Varchar(n) if *n == crate::types::STRING_LENGTH) => {
+            return Ok(c.clone())
+        }
         _ => {}
     }
     let mut out = Column::empty(to, n);
@@ -525,12 +535,14 @@ fn scalar(func: Function, a: &[Value]) -> Result<Value> {
             let set: Arc<str> = if a.len() > 1 { s(1) } else { " ".into() };
             let text = s(0);
             let strip = |c: char| set.contains(c);
-            V::Str(match func {
-                F::Trim => text.trim_matches(strip),
-                F::TrimLeading => text.trim_start_matches(strip),
-                _ => text.trim_end_matches(strip),
-            }
-            .into())
+            V::Str(
+                match func {
+                    F::Trim => text.trim_matches(strip),
+                    F::TrimLeading => text.trim_start_matches(strip),
+                    _ => text.trim_end_matches(strip),
+                }
+                .into(),
+            )
         }
         F::CharLength => V::Int(s(0).chars().count() as i64),
         F::Concat => {
@@ -640,7 +652,9 @@ fn scalar(func: Function, a: &[Value]) -> Result<Value> {
             let unit = unit_of(&s(0))?;
             match &a[2] {
                 V::Timestamp(t) => temporal::add(unit, int(1), *t).map_or(V::Null, V::Timestamp),
-                V::Date(d) => temporal::add(unit, int(1), *d as i64 * 86_400_000).map_or(V::Null, |t| V::Date(t.div_euclid(86_400_000) as i32)),
+                V::Date(d) => {
+                    temporal::add(unit, int(1), *d as i64 * 86_400_000).map_or(V::Null, |t| V::Date(t.div_euclid(86_400_000) as i32))
+                }
                 _ => V::Null,
             }
         }
@@ -655,7 +669,14 @@ fn scalar(func: Function, a: &[Value]) -> Result<Value> {
                 _ => V::Null,
             }
         }
-        F::Mod | F::Proctime | F::CurrentTimestamp | F::LocalTimestamp | F::CurrentDate | F::Regexp | F::RegexpExtract | F::RegexpReplace => V::Null,
+        F::Mod
+        | F::Proctime
+        | F::CurrentTimestamp
+        | F::LocalTimestamp
+        | F::CurrentDate
+        | F::Regexp
+        | F::RegexpExtract
+        | F::RegexpReplace => V::Null,
     })
 }
 

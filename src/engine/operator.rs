@@ -59,7 +59,11 @@ pub trait Operator {
 
 /// Runs `batches` through `chain` in order, appending what comes out of the last operator to
 /// `out` (the pipeline's operators, and each branch of a UNION ALL).
-pub fn run_chain(chain: &mut [Box<dyn Operator>], mut batches: Vec<crate::types::Batch>, out: &mut Vec<crate::types::Batch>) -> Result<(), EvalError> {
+pub fn run_chain(
+    chain: &mut [Box<dyn Operator>],
+    mut batches: Vec<crate::types::Batch>,
+    out: &mut Vec<crate::types::Batch>,
+) -> Result<(), EvalError> {
     for op in chain {
         let mut next = Vec::with_capacity(batches.len());
         for b in batches {

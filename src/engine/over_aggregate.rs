@@ -35,9 +35,13 @@ use crate::types::{Batch, BatchBuilder, Column, ColumnData, DataType, RowKind, V
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
     /// Frame of the current row and the `n - 1` before it (Flink's `precedingOffset` = n).
-    BoundedRows { rows: usize },
+    BoundedRows {
+        rows: usize,
+    },
     /// Frame of the rows at most `range` ms before the current row's timestamp.
-    BoundedRange { range: i64 },
+    BoundedRange {
+        range: i64,
+    },
     UnboundedRows,
     UnboundedRange,
 }
@@ -110,7 +114,9 @@ impl OverAggregate {
     pub fn new(frame: OverFrame, partition_columns: Vec<usize>, time_column: usize, calls: &[AggCall], input_types: Vec<DataType>) -> Self {
         let mode = match frame {
             // Flink's precedingOffset for ROWS is n + 1: the frame holds n + 1 rows.
-            OverFrame::Rows { preceding: Some(n) } => Mode::BoundedRows { rows: usize::try_from(n).unwrap_or(usize::MAX).saturating_add(1) },
+            OverFrame::Rows { preceding: Some(n) } => {
+                Mode::BoundedRows { rows: usize::try_from(n).unwrap_or(usize::MAX).saturating_add(1) }
+            }
             OverFrame::Range { preceding: Some(ms) } => Mode::BoundedRange { range: ms },
             OverFrame::Rows { preceding: None } => Mode::UnboundedRows,
             OverFrame::Range { preceding: None } => Mode::UnboundedRange,
@@ -385,7 +391,10 @@ mod tests {
             wm = wm.max(t - 5000);
         }
         let mut b = Batch::new(
-            vec![Column::new(ColumnData::Int(rows.iter().map(|r| r.0).collect())), Column::new(ColumnData::Int(rows.iter().map(|r| r.1).collect()))],
+            vec![
+                Column::new(ColumnData::Int(rows.iter().map(|r| r.0).collect())),
+                Column::new(ColumnData::Int(rows.iter().map(|r| r.1).collect())),
+            ],
             rows.len(),
         );
         b.arrival_watermarks = Some(stamps);
@@ -393,12 +402,25 @@ mod tests {
     }
 
     fn count_star() -> AggCall {
-        AggCall { func: AggFunc::CountStar, arg: None, distinct: false, separator: None, ty: SqlType::not_null(DataType::BigInt), arg_ty: None }
+        AggCall {
+            func: AggFunc::CountStar,
+            arg: None,
+            distinct: false,
+            separator: None,
+            ty: SqlType::not_null(DataType::BigInt),
+            arg_ty: None,
+        }
     }
 
     #[test]
     fn rows_leave_state_as_they_leave_the_frame() {
-        let mut op = OverAggregate::new(OverFrame::Rows { preceding: Some(1) }, vec![0], 1, &[count_star()], vec![DataType::Int, DataType::Timestamp(3)]);
+        let mut op = OverAggregate::new(
+            OverFrame::Rows { preceding: Some(1) },
+            vec![0],
+            1,
+            &[count_star()],
+            vec![DataType::Int, DataType::Timestamp(3)],
+        );
         let mut out = Vec::new();
         let mut wm = NO_WATERMARK;
         for chunk in 0..50 {
@@ -417,7 +439,13 @@ mod tests {
 
     #[test]
     fn range_state_is_cleared_once_a_partition_goes_quiet() {
-        let mut op = OverAggregate::new(OverFrame::Range { preceding: Some(10_000) }, vec![0], 1, &[count_star()], vec![DataType::Int, DataType::Timestamp(3)]);
+        let mut op = OverAggregate::new(
+            OverFrame::Range { preceding: Some(10_000) },
+            vec![0],
+            1,
+            &[count_star()],
+            vec![DataType::Int, DataType::Timestamp(3)],
+        );
         let mut out = Vec::new();
         op.process(batch(&[(1, 1_000_000), (1, 1_001_000)], NO_WATERMARK), &mut out).unwrap();
         assert_eq!(op.metrics().state_rows, 2);

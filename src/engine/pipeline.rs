@@ -5,21 +5,21 @@
 use std::sync::Arc;
 
 use super::calc::Calc;
-use super::regex::{Regex, RegexError};
-use super::union::Union;
 use super::eval::{eval, EvalContext, EvalError};
 use super::group_aggregate::GroupAggregate;
+use super::join::{IntervalJoin, RegularJoin, Side, TwoInputOperator, WindowJoin};
 use super::operator::{run_chain, LateRecord, Operator, OperatorMetrics};
 use super::over_aggregate::OverAggregate;
+use super::rank::{AppendOnlyTopN, Deduplicate, RetractableTopN};
+use super::regex::{Regex, RegexError};
+use super::union::Union;
 use super::watermark::{combine_at_arrival, combine_channels, Progress, WatermarkAssigner, END_OF_INPUT, NO_WATERMARK};
+use super::window::rank::{WindowRank, WindowRankKind};
 use super::window::slicing::SliceAssigner;
+use super::window::table_function::WindowTableFunction;
 use super::window::{SessionWindowAggregate, SliceWindowAggregate};
 use crate::plan::catalog::{ColumnKind, TableDef};
-use super::rank::{AppendOnlyTopN, Deduplicate, RetractableTopN};
-use super::window::rank::{WindowRank, WindowRankKind};
-use super::window::table_function::WindowTableFunction;
 use crate::plan::logical::{JoinKind, JoinStrategy, Node, Plan, RankStrategy, WindowSpec};
-use super::join::{IntervalJoin, RegularJoin, Side, TwoInputOperator, WindowJoin};
 use crate::plan::Expr;
 use crate::types::{Batch, Column, DataType, Field};
 
@@ -72,11 +72,26 @@ type Chain = Vec<Box<dyn Operator>>;
 /// A part of the query's operator tree: where its rows come from, then a chain of one-input
 /// operators. Batches enter at the leaves (the inputs) and leave at the root.
 enum Stage {
-    Source { input: usize, chain: Chain, forwarded: i64 },
-    Join { left: Box<Stage>, right: Box<Stage>, join: Box<dyn TwoInputOperator>, chain: Chain, forwarded: i64 },
+    Source {
+        input: usize,
+        chain: Chain,
+        forwarded: i64,
+    },
+    Join {
+        left: Box<Stage>,
+        right: Box<Stage>,
+        join: Box<dyn TwoInputOperator>,
+        chain: Chain,
+        forwarded: i64,
+    },
     /// UNION ALL of branches over different inputs; `levels` is each branch's progress when
     /// the watermarks last moved.
-    Union { branches: Vec<Stage>, levels: Vec<Progress>, chain: Chain, forwarded: i64 },
+    Union {
+        branches: Vec<Stage>,
+        levels: Vec<Progress>,
+        chain: Chain,
+        forwarded: i64,
+    },
 }
 
 impl Stage {
@@ -563,7 +578,9 @@ fn build(plan: &Plan, inputs: &mut Vec<Arc<TableDef>>) -> Result<Stage, BuildErr
                     ))
                 }
                 Some(w) => match w.spec {
-                    WindowSpec::Session { gap } => stage.chain().push(Box::new(SessionWindowAggregate::new(gap, &key_types, aggs, w.time_column, input_types))),
+                    WindowSpec::Session { gap } => {
+                        stage.chain().push(Box::new(SessionWindowAggregate::new(gap, &key_types, aggs, w.time_column, input_types)))
+                    }
                     spec => {
                         let assigner = SliceAssigner::new(spec).ok_or_else(|| BuildError("unsupported window".into()))?;
                         stage.chain().push(Box::new(SliceWindowAggregate::new(assigner, &key_types, aggs, w.time_column, input_types)));
@@ -595,12 +612,20 @@ fn build(plan: &Plan, inputs: &mut Vec<Arc<TableDef>>) -> Result<Stage, BuildErr
             let input_types: Vec<DataType> = input.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
             let partition = rank.partition.clone();
             match rank.strategy {
-                RankStrategy::TopN if updating => {
-                    stage.chain().push(Box::new(RetractableTopN::new(partition, rank.order.clone(), (start, end), rank.output_number, input_types)))
-                }
-                RankStrategy::TopN => {
-                    stage.chain().push(Box::new(AppendOnlyTopN::new(partition, rank.order.clone(), (start, end), rank.output_number, input_types)))
-                }
+                RankStrategy::TopN if updating => stage.chain().push(Box::new(RetractableTopN::new(
+                    partition,
+                    rank.order.clone(),
+                    (start, end),
+                    rank.output_number,
+                    input_types,
+                ))),
+                RankStrategy::TopN => stage.chain().push(Box::new(AppendOnlyTopN::new(
+                    partition,
+                    rank.order.clone(),
+                    (start, end),
+                    rank.output_number,
+                    input_types,
+                ))),
                 RankStrategy::Deduplicate { keep_last, time_column } => {
                     stage.chain().push(Box::new(Deduplicate::new(keep_last, time_column, partition, input_types)))
                 }
@@ -625,8 +650,9 @@ fn build(plan: &Plan, inputs: &mut Vec<Arc<TableDef>>) -> Result<Stage, BuildErr
             if is_updating(input) {
                 return Err(BuildError("a window table function cannot read an updating result".into()));
             }
-            let assigner = SliceAssigner::new(*spec)
-                .ok_or_else(|| BuildError("SESSION windows are only supported with a window aggregation (GROUP BY window_start, window_end)".into()))?;
+            let assigner = SliceAssigner::new(*spec).ok_or_else(|| {
+                BuildError("SESSION windows are only supported with a window aggregation (GROUP BY window_start, window_end)".into())
+            })?;
             let mut stage = build(input, inputs)?;
             stage.chain().push(Box::new(WindowTableFunction::new(assigner, *time_column)));
             Ok(stage)
@@ -646,7 +672,12 @@ fn build(plan: &Plan, inputs: &mut Vec<Arc<TableDef>>) -> Result<Stage, BuildErr
                 let chains = stages.iter_mut().map(|s| std::mem::take(s.chain())).collect();
                 return Ok(Stage::Source { input, chain: vec![Box::new(Union::new(chains))], forwarded: NO_WATERMARK });
             }
-            Ok(Stage::Union { levels: vec![Progress::active(NO_WATERMARK); stages.len()], branches: stages, chain: Vec::new(), forwarded: NO_WATERMARK })
+            Ok(Stage::Union {
+                levels: vec![Progress::active(NO_WATERMARK); stages.len()],
+                branches: stages,
+                chain: Vec::new(),
+                forwarded: NO_WATERMARK,
+            })
         }
         Node::Join { left, right, join } => {
             let left_types: Vec<DataType> = left.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
@@ -655,10 +686,14 @@ fn build(plan: &Plan, inputs: &mut Vec<Arc<TableDef>>) -> Result<Stage, BuildErr
             let operator: Box<dyn TwoInputOperator> = match join.strategy {
                 JoinStrategy::Regular => Box::new(RegularJoin::new(join, left_types, right_types)),
                 JoinStrategy::Interval { .. } if updating => {
-                    return Err(BuildError("an interval join cannot read an updating result (e.g. the output of a GROUP BY without a window)".into()))
+                    return Err(BuildError(
+                        "an interval join cannot read an updating result (e.g. the output of a GROUP BY without a window)".into(),
+                    ))
                 }
                 JoinStrategy::Window { .. } if updating => {
-                    return Err(BuildError("a window join cannot read an updating result (e.g. the output of a GROUP BY without a window)".into()))
+                    return Err(BuildError(
+                        "a window join cannot read an updating result (e.g. the output of a GROUP BY without a window)".into(),
+                    ))
                 }
                 JoinStrategy::Interval { .. } => Box::new(IntervalJoin::new(join, left_types, right_types)),
                 JoinStrategy::Window { .. } => Box::new(WindowJoin::new(join, left_types, right_types)),
@@ -679,8 +714,12 @@ fn unsupported_regexes(e: &Expr) -> Result<(), BuildError> {
         if let ExprKind::Call { func: func @ (Function::Regexp | Function::RegexpExtract | Function::RegexpReplace), args } = &x.kind {
             if let Some(ExprKind::Literal(crate::types::Value::Str(pattern))) = args.get(1).map(|a| &a.kind) {
                 if let Err(RegexError::Unsupported(m)) = Regex::new(pattern) {
-                    let name = format!("{func:?}").to_uppercase().replace("REGEXPEXTRACT", "REGEXP_EXTRACT").replace("REGEXPREPLACE", "REGEXP_REPLACE");
-                    result = Err(BuildError(format!("{name}('{pattern}'): the regular expression construct {m} is not supported by Sluice")));
+                    let name = format!("{func:?}")
+                        .to_uppercase()
+                        .replace("REGEXPEXTRACT", "REGEXP_EXTRACT")
+                        .replace("REGEXPREPLACE", "REGEXP_REPLACE");
+                    result =
+                        Err(BuildError(format!("{name}('{pattern}'): the regular expression construct {m} is not supported by Sluice")));
                 }
             }
         }

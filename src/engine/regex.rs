@@ -49,7 +49,12 @@ enum Node {
     LookAhead(Box<Node>, bool),
     Concat(Vec<Node>),
     Alt(Vec<Node>),
-    Repeat { node: Box<Node>, min: u32, max: u32, greedy: bool },
+    Repeat {
+        node: Box<Node>,
+        min: u32,
+        max: u32,
+        greedy: bool,
+    },
     BackRef(usize),
 }
 
@@ -211,18 +216,38 @@ impl Matcher<'_> {
                     Ok(false)
                 }
             }
-            Node::Start => if pos == 0 { k(pos, caps) } else { Ok(false) },
-            Node::End => if pos == text.len() { k(pos, caps) } else { Ok(false) },
+            Node::Start => {
+                if pos == 0 {
+                    k(pos, caps)
+                } else {
+                    Ok(false)
+                }
+            }
+            Node::End => {
+                if pos == text.len() {
+                    k(pos, caps)
+                } else {
+                    Ok(false)
+                }
+            }
             Node::EndOrLastLine => {
                 let at_end = pos == text.len()
                     || (pos + 1 == text.len() && is_line_terminator(text[pos]))
                     || (pos + 2 == text.len() && text[pos] == '\r' && text[pos + 1] == '\n');
-                if at_end { k(pos, caps) } else { Ok(false) }
+                if at_end {
+                    k(pos, caps)
+                } else {
+                    Ok(false)
+                }
             }
             Node::WordBoundary(expected) => {
                 let before = pos > 0 && is_word(text[pos - 1]);
                 let after = pos < text.len() && is_word(text[pos]);
-                if (before != after) == *expected { k(pos, caps) } else { Ok(false) }
+                if (before != after) == *expected {
+                    k(pos, caps)
+                } else {
+                    Ok(false)
+                }
             }
             Node::Group(inner, index) => {
                 let index = *index;
@@ -329,7 +354,11 @@ impl Matcher<'_> {
                 return Ok(true);
             }
         }
-        if greedy && count >= min { k(pos, caps) } else { Ok(false) }
+        if greedy && count >= min {
+            k(pos, caps)
+        } else {
+            Ok(false)
+        }
     }
 }
 

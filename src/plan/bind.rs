@@ -159,8 +159,7 @@ impl<'a> Binder<'a> {
     pub fn bind_predicate(&mut self, e: &ast::Expr, clause: &str) -> Result<Expr> {
         let bound = self.bind(e)?;
         if !matches!(bound.ty.data_type, DataType::Boolean | DataType::Null) {
-            return Err(SqlError::new(format!("{clause} must be a boolean condition, not {}", bound.ty))
-                .at(at(e)));
+            return Err(SqlError::new(format!("{clause} must be a boolean condition, not {}", bound.ty)).at(at(e)));
         }
         Ok(bound)
     }
@@ -235,13 +234,9 @@ impl<'a> Binder<'a> {
             }
             (_, [FnArg::Expr(a)]) => (func, Some(self.bind_aggregate_arg(a)?)),
             (AggFunc::ListAgg, _) => {
-                return Err(SqlError::new("LISTAGG takes a value and an optional separator literal, e.g. LISTAGG(status, ';')")
-                    .at(at(e)))
+                return Err(SqlError::new("LISTAGG takes a value and an optional separator literal, e.g. LISTAGG(status, ';')").at(at(e)))
             }
-            _ => {
-                return Err(SqlError::new(format!("{} takes one argument", function_name(f)))
-                    .at(at(e)))
-            }
+            _ => return Err(SqlError::new(format!("{} takes one argument", function_name(f))).at(at(e))),
         };
         let ty = aggregate_type(func, arg.as_ref().map(|a| &a.ty)).map_err(|m| SqlError::new(m).at(at(e)))?;
         Ok(BoundAgg { func, arg, distinct, ty, separator })
@@ -252,9 +247,11 @@ impl<'a> Binder<'a> {
         let name = function_name(f);
         let Some(func) = aggregate_function(&name) else {
             return Err(match name.as_str() {
-                "ROW_NUMBER" | "RANK" | "DENSE_RANK" => SqlError::new(format!("{name}() OVER … is only supported in a Top-N query"))
-                    .at(at(e))
-                    .hint(format!("SELECT * FROM (SELECT …, {name}() OVER (PARTITION BY k ORDER BY x DESC) AS rownum FROM t) WHERE rownum <= 3")),
+                "ROW_NUMBER" | "RANK" | "DENSE_RANK" => {
+                    SqlError::new(format!("{name}() OVER … is only supported in a Top-N query")).at(at(e)).hint(format!(
+                        "SELECT * FROM (SELECT …, {name}() OVER (PARTITION BY k ORDER BY x DESC) AS rownum FROM t) WHERE rownum <= 3"
+                    ))
+                }
                 _ => SqlError::new(format!("`{name}` is not an aggregate function, so it cannot be used with OVER"))
                     .at(at(e))
                     .hint("OVER windows compute COUNT, SUM, AVG, MIN, MAX, … per row"),
@@ -296,9 +293,11 @@ impl<'a> Binder<'a> {
         }
         let order = match spec.order_by.as_slice() {
             [] => {
-                return Err(SqlError::new("OVER windows' ordering in stream mode must be defined on a time attribute, but this window has no ORDER BY")
-                    .at(at(e))
-                    .hint(streaming_form))
+                return Err(SqlError::new(
+                    "OVER windows' ordering in stream mode must be defined on a time attribute, but this window has no ORDER BY",
+                )
+                .at(at(e))
+                .hint(streaming_form))
             }
             [one] => one,
             [_, second, ..] => {
@@ -310,7 +309,9 @@ impl<'a> Binder<'a> {
         if let Some(ast::OrderBySort::Desc | ast::OrderBySort::Using(_)) = &order.options.sort {
             return Err(SqlError::new("an OVER window can only be ordered in ASCENDING mode in streaming queries")
                 .at(at(&order.expr))
-                .hint("rows are aggregated in event-time order; remove DESC (for the top rows by a value, use a Top-N query with ROW_NUMBER())"));
+                .hint(
+                "rows are aggregated in event-time order; remove DESC (for the top rows by a value, use a Top-N query with ROW_NUMBER())",
+            ));
         }
         let time = Binder::new(self.scope).bind(&order.expr)?;
         let time_column = match time.as_column() {
@@ -346,12 +347,16 @@ impl<'a> Binder<'a> {
         match &frame.end_bound {
             None | Some(B::CurrentRow) => {}
             Some(b @ B::Following(_)) => {
-                return Err(SqlError::new("OVER windows with a FOLLOWING bound are not supported in streaming queries: a row's result cannot wait for later rows")
-                    .at(bound_at(b))
-                    .hint(streaming_form.to_string()))
+                return Err(SqlError::new(
+                    "OVER windows with a FOLLOWING bound are not supported in streaming queries: a row's result cannot wait for later rows",
+                )
+                .at(bound_at(b))
+                .hint(streaming_form.to_string()))
             }
             Some(b) => {
-                return Err(SqlError::new("an OVER window in a streaming query must end at CURRENT ROW").at(bound_at(b)).hint(streaming_form.to_string()))
+                return Err(SqlError::new("an OVER window in a streaming query must end at CURRENT ROW")
+                    .at(bound_at(b))
+                    .hint(streaming_form.to_string()))
             }
         }
         let rows = match frame.units {
@@ -361,16 +366,17 @@ impl<'a> Binder<'a> {
                 return Err(SqlError::new("GROUPS frames are not supported; use ROWS or RANGE").at(at(e)).hint(streaming_form.to_string()))
             }
         };
-        let preceding = match &frame.start_bound {
-            B::CurrentRow => Some(None),
-            B::Preceding(None) => None,
-            B::Preceding(Some(x)) => Some(Some(x)),
-            b @ B::Following(_) => {
-                return Err(SqlError::new("OVER windows with a FOLLOWING bound are not supported in streaming queries: a row's result cannot wait for later rows")
-                    .at(bound_at(b))
-                    .hint(streaming_form.to_string()))
-            }
-        };
+        let preceding =
+            match &frame.start_bound {
+                B::CurrentRow => Some(None),
+                B::Preceding(None) => None,
+                B::Preceding(Some(x)) => Some(Some(x)),
+                b @ B::Following(_) => return Err(SqlError::new(
+                    "OVER windows with a FOLLOWING bound are not supported in streaming queries: a row's result cannot wait for later rows",
+                )
+                .at(bound_at(b))
+                .hint(streaming_form.to_string())),
+            };
         let Some(bound) = preceding else {
             return Ok(if rows { OverFrame::Rows { preceding: None } } else { OverFrame::Range { preceding: None } });
         };
@@ -497,28 +503,20 @@ impl<'a> Binder<'a> {
             }
             E::BinaryOp { left, op, right } => {
                 let (l, r) = (self.bind(left)?, self.bind(right)?);
-                let op = binary_op(op).ok_or_else(|| {
-                    SqlError::new(format!("operator `{op}` is not supported")).at(at(e))
-                })?;
+                let op = binary_op(op).ok_or_else(|| SqlError::new(format!("operator `{op}` is not supported")).at(at(e)))?;
                 binary(op, l, r).map_err(|m| SqlError::new(m).at(at(e)))
             }
             E::IsNull(a) | E::IsNotNull(a) => {
                 let arg = self.bind(a)?;
                 let negated = matches!(e, E::IsNotNull(_));
-                Ok(Expr {
-                    kind: ExprKind::IsNull { arg: Box::new(arg), negated },
-                    ty: SqlType::not_null(DataType::Boolean),
-                })
+                Ok(Expr { kind: ExprKind::IsNull { arg: Box::new(arg), negated }, ty: SqlType::not_null(DataType::Boolean) })
             }
             E::IsTrue(a) | E::IsNotTrue(a) | E::IsFalse(a) | E::IsNotFalse(a) => {
                 let arg = self.bind(a)?;
                 expect_boolean(&arg, "IS TRUE/FALSE").map_err(|m| SqlError::new(m).at(at(e)))?;
                 let value = matches!(e, E::IsTrue(_) | E::IsNotTrue(_));
                 let negated = matches!(e, E::IsNotTrue(_) | E::IsNotFalse(_));
-                Ok(Expr {
-                    kind: ExprKind::IsBool { arg: Box::new(arg), value, negated },
-                    ty: SqlType::not_null(DataType::Boolean),
-                })
+                Ok(Expr { kind: ExprKind::IsBool { arg: Box::new(arg), value, negated }, ty: SqlType::not_null(DataType::Boolean) })
             }
             E::Between { expr, negated, low, high } => {
                 let v = self.bind(expr)?;
@@ -591,7 +589,11 @@ impl<'a> Binder<'a> {
                 let ty = common_type(&results).map_err(|m| SqlError::new(m).at(at(e)))?;
                 let nullable = otherwise.is_none() || results.iter().any(|r| r.ty.nullable);
                 let coerce = |x: Expr| cast_if_needed(x, &ty.data_type);
-                let whens = whens.into_iter().map(|(c, r)| Ok((c, coerce(r)?))).collect::<std::result::Result<Vec<_>, String>>().map_err(|m| SqlError::new(m).at(at(e)))?;
+                let whens = whens
+                    .into_iter()
+                    .map(|(c, r)| Ok((c, coerce(r)?)))
+                    .collect::<std::result::Result<Vec<_>, String>>()
+                    .map_err(|m| SqlError::new(m).at(at(e)))?;
                 let otherwise = otherwise.map(coerce).transpose().map_err(|m| SqlError::new(m).at(at(e)))?.map(Box::new);
                 Ok(Expr { kind: ExprKind::Case { whens, otherwise }, ty: SqlType::nullable(ty.data_type).with_nullable(nullable) })
             }
@@ -613,7 +615,13 @@ impl<'a> Binder<'a> {
                         let unit = time_unit_ms(f).ok_or_else(|| SqlError::new(format!("unsupported unit {f}")).at(at(e)))?;
                         let ty = arg.ty.plain();
                         let func = if is_floor { Function::FloorTime } else { Function::CeilTime };
-                        Ok(Expr { kind: ExprKind::Call { func, args: vec![arg, Expr::literal(Value::Int(unit), SqlType::not_null(DataType::BigInt))] }, ty })
+                        Ok(Expr {
+                            kind: ExprKind::Call {
+                                func,
+                                args: vec![arg, Expr::literal(Value::Int(unit), SqlType::not_null(DataType::BigInt))],
+                            },
+                            ty,
+                        })
                     }
                     _ => call(if is_floor { Function::Floor } else { Function::Ceil }, vec![arg]).map_err(|m| SqlError::new(m).at(at(e))),
                 }
@@ -730,8 +738,15 @@ impl<'a> Binder<'a> {
             "PROCTIME" => Function::Proctime,
             "CURRENT_TIMESTAMP" | "NOW" | "CURRENT_ROW_TIMESTAMP" => Function::CurrentTimestamp,
             "TIMESTAMPADD" | "TIMESTAMPDIFF" => {
-                return Err(SqlError::new(format!("{name} takes a unit, then {}", if name == "TIMESTAMPADD" { "a count and a timestamp, e.g. TIMESTAMPADD(MINUTE, 5, ts)" } else { "two timestamps, e.g. TIMESTAMPDIFF(SECOND, t1, t2)" }))
-                    .at(at(e)))
+                return Err(SqlError::new(format!(
+                    "{name} takes a unit, then {}",
+                    if name == "TIMESTAMPADD" {
+                        "a count and a timestamp, e.g. TIMESTAMPADD(MINUTE, 5, ts)"
+                    } else {
+                        "two timestamps, e.g. TIMESTAMPDIFF(SECOND, t1, t2)"
+                    }
+                ))
+                .at(at(e)))
             }
             "LOCALTIMESTAMP" => Function::LocalTimestamp,
             "CURRENT_DATE" => Function::CurrentDate,
@@ -743,12 +758,12 @@ impl<'a> Binder<'a> {
                 return extract(&name, arg).map_err(|m| SqlError::new(m).at(at(e)));
             }
             _ => {
-                return Err(SqlError::new(format!("no function named {name}"))
-                    .at(at(e))
-                    .hint(match closest(&name, FUNCTION_NAMES.iter().copied()) {
+                return Err(SqlError::new(format!("no function named {name}")).at(at(e)).hint(
+                    match closest(&name, FUNCTION_NAMES.iter().copied()) {
                         Some(c) => format!("did you mean {c}?"),
                         None => "SHOW FUNCTIONS lists the functions Sluice knows".to_string(),
-                    }))
+                    },
+                ))
             }
         };
         call(func, bound).map_err(|m| SqlError::new(m).at(at(e)))
@@ -770,7 +785,9 @@ impl<'a> Binder<'a> {
             };
             let Some(index) = row_fields.iter().position(|f| f.name == field.value) else {
                 let names: Vec<&str> = row_fields.iter().map(|f| f.name.as_str()).collect();
-                return Err(SqlError::new(format!("the ROW has no field `{field}`")).at(at(e)).hint(format!("its fields are: {}", names.join(", "))));
+                return Err(SqlError::new(format!("the ROW has no field `{field}`"))
+                    .at(at(e))
+                    .hint(format!("its fields are: {}", names.join(", "))));
             };
             let ty = row_fields[index].ty.clone().with_nullable(row_fields[index].ty.nullable || value.ty.nullable);
             Ok(Expr { kind: ExprKind::Field { arg: Box::new(value), index, name: field.value.clone() }, ty: ty.plain() })
@@ -837,7 +854,9 @@ pub(super) fn resolve_window(over: &ast::WindowType, named: &[ast::NamedWindowDe
                 let mut err = SqlError::new(format!("window `{name}` is not defined")).at(location);
                 err = match closest(&name.value, named.iter().map(|d| d.0.value.as_str())) {
                     Some(c) => err.hint(format!("did you mean `{c}`?")),
-                    None => err.hint(format!("define it after FROM/WHERE: WINDOW {name} AS (PARTITION BY … ORDER BY … ROWS BETWEEN … PRECEDING AND CURRENT ROW)")),
+                    None => err.hint(format!(
+                        "define it after FROM/WHERE: WINDOW {name} AS (PARTITION BY … ORDER BY … ROWS BETWEEN … PRECEDING AND CURRENT ROW)"
+                    )),
                 };
                 return Err(err);
             };
@@ -955,13 +974,11 @@ pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Resu
         }
         (AggFunc::Min | AggFunc::Max | AggFunc::FirstValue | AggFunc::LastValue, Some(t)) => SqlType::nullable(t.data_type.clone()),
         // Calcite types these like AVG: the argument's type (DECIMAL(38, max(6, s)) for decimals).
-        (AggFunc::VarPop | AggFunc::VarSamp | AggFunc::StddevPop | AggFunc::StddevSamp, Some(t)) => {
-            match &t.data_type {
-                DataType::Decimal { scale, .. } => SqlType::nullable(DataType::Decimal { precision: 38, scale: (*scale).max(6) }),
-                d if d.is_numeric() => SqlType::nullable(d.clone()),
-                _ => return Err(format!("{} needs a numeric argument, not {t}", func.name())),
-            }
-        }
+        (AggFunc::VarPop | AggFunc::VarSamp | AggFunc::StddevPop | AggFunc::StddevSamp, Some(t)) => match &t.data_type {
+            DataType::Decimal { scale, .. } => SqlType::nullable(DataType::Decimal { precision: 38, scale: (*scale).max(6) }),
+            d if d.is_numeric() => SqlType::nullable(d.clone()),
+            _ => return Err(format!("{} needs a numeric argument, not {t}", func.name())),
+        },
         (AggFunc::ListAgg, Some(t)) => {
             if !t.data_type.is_string() && t.data_type != DataType::Null {
                 return Err(format!("LISTAGG needs a string argument, not {t}; CAST it to STRING"));
@@ -974,9 +991,29 @@ pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Resu
 
 /// The units EXTRACT and TIMESTAMPADD/DIFF accept (the engine's `temporal::Unit` reads them).
 const UNITS: &[&str] = &[
-    "MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "DAYOFMONTH", "WEEK", "MONTH", "QUARTER", "YEAR", "DOW", "DAYOFWEEK",
-    "DOY", "DAYOFYEAR", "SQL_TSI_SECOND", "SQL_TSI_MINUTE", "SQL_TSI_HOUR", "SQL_TSI_DAY", "SQL_TSI_WEEK", "SQL_TSI_MONTH",
-    "SQL_TSI_QUARTER", "SQL_TSI_YEAR", "FRAC_SECOND",
+    "MILLISECOND",
+    "SECOND",
+    "MINUTE",
+    "HOUR",
+    "DAY",
+    "DAYOFMONTH",
+    "WEEK",
+    "MONTH",
+    "QUARTER",
+    "YEAR",
+    "DOW",
+    "DAYOFWEEK",
+    "DOY",
+    "DAYOFYEAR",
+    "SQL_TSI_SECOND",
+    "SQL_TSI_MINUTE",
+    "SQL_TSI_HOUR",
+    "SQL_TSI_DAY",
+    "SQL_TSI_WEEK",
+    "SQL_TSI_MONTH",
+    "SQL_TSI_QUARTER",
+    "SQL_TSI_YEAR",
+    "FRAC_SECOND",
 ];
 
 fn unit_literal(unit: &str, func: &str) -> std::result::Result<Expr, String> {
@@ -996,7 +1033,11 @@ fn extract(unit: &str, arg: Expr) -> std::result::Result<Expr, String> {
     if *t == DataType::Date && matches!(unit, "HOUR" | "MINUTE" | "SECOND" | "MILLISECOND") {
         return Err(format!("cannot extract {unit} from a DATE"));
     }
-    let arg = if *t == DataType::Date { cast(arg.clone(), SqlType::nullable(DataType::Timestamp(3)).with_nullable(arg.ty.nullable), false)? } else { arg };
+    let arg = if *t == DataType::Date {
+        cast(arg.clone(), SqlType::nullable(DataType::Timestamp(3)).with_nullable(arg.ty.nullable), false)?
+    } else {
+        arg
+    };
     let unit = unit_literal(unit, "EXTRACT")?;
     call(Function::Extract, vec![unit, arg])
 }
@@ -1015,10 +1056,9 @@ fn listagg_separator(e: &ast::Expr) -> Result<String> {
 fn literal(v: &ast::Value) -> std::result::Result<Expr, String> {
     Ok(match v {
         ast::Value::Number(n, _) => number_literal(n)?,
-        ast::Value::SingleQuotedString(s) => Expr::literal(
-            Value::Str(s.as_str().into()),
-            SqlType::not_null(DataType::Char(s.chars().count().max(1) as u32)),
-        ),
+        ast::Value::SingleQuotedString(s) => {
+            Expr::literal(Value::Str(s.as_str().into()), SqlType::not_null(DataType::Char(s.chars().count().max(1) as u32)))
+        }
         ast::Value::Boolean(b) => Expr::literal(Value::Bool(*b), SqlType::not_null(DataType::Boolean)),
         ast::Value::Null => Expr::literal(Value::Null, SqlType::nullable(DataType::Null)),
         other => return Err(format!("literal `{other}` is not supported")),
@@ -1112,11 +1152,19 @@ fn numeric_common(a: &DataType, b: &DataType) -> Option<DataType> {
     Some(match (a, b) {
         (T::Null, x) | (x, T::Null) => x.clone(),
         (x, y) if x.is_integer() && y.is_integer() => {
-            if x.integer_rank() >= y.integer_rank() { x.clone() } else { y.clone() }
+            if x.integer_rank() >= y.integer_rank() {
+                x.clone()
+            } else {
+                y.clone()
+            }
         }
         (T::Double, _) | (_, T::Double) => T::Double,
         (T::Float, y) | (y, T::Float) if y.is_numeric() => {
-            if matches!(y, T::Decimal { .. }) { T::Double } else { T::Float }
+            if matches!(y, T::Decimal { .. }) {
+                T::Double
+            } else {
+                T::Float
+            }
         }
         (T::Decimal { precision: p1, scale: s1 }, T::Decimal { precision: p2, scale: s2 }) => {
             let scale = *s1.max(s2);
@@ -1218,7 +1266,11 @@ pub fn binary(op: BinaryOp, left: Expr, right: Expr) -> std::result::Result<Expr
             } else if rt.is_timestamp() && lt.is_string() {
                 rt.clone()
             } else if lt == T::Null || rt == T::Null {
-                if lt == T::Null { rt.clone() } else { lt.clone() }
+                if lt == T::Null {
+                    rt.clone()
+                } else {
+                    lt.clone()
+                }
             } else {
                 return Err(mismatch());
             };
@@ -1270,12 +1322,24 @@ pub fn call(func: Function, mut args: Vec<Expr>) -> std::result::Result<Expr, St
     use Function as F;
     let name = format!("{func:?}").to_uppercase();
     let arity = |n: std::ops::RangeInclusive<usize>, args: &[Expr]| -> std::result::Result<(), String> {
-        if n.contains(&args.len()) { Ok(()) } else { Err(format!("{name} takes {} argument(s), got {}", if n.start() == n.end() { n.start().to_string() } else { format!("{}..{}", n.start(), n.end()) }, args.len())) }
+        if n.contains(&args.len()) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{name} takes {} argument(s), got {}",
+                if n.start() == n.end() { n.start().to_string() } else { format!("{}..{}", n.start(), n.end()) },
+                args.len()
+            ))
+        }
     };
     let any_nullable = args.iter().any(|a| a.ty.nullable);
     let string = |nullable: bool| SqlType::nullable(T::Varchar(crate::types::STRING_LENGTH)).with_nullable(nullable);
     let need = |e: &Expr, ok: bool, what: &str| -> std::result::Result<(), String> {
-        if ok || e.ty.data_type == T::Null { Ok(()) } else { Err(format!("{name} needs {what}, not {}", e.ty)) }
+        if ok || e.ty.data_type == T::Null {
+            Ok(())
+        } else {
+            Err(format!("{name} needs {what}, not {}", e.ty))
+        }
     };
     let ty = match func {
         F::Upper | F::Lower => {
@@ -1291,7 +1355,14 @@ pub fn call(func: Function, mut args: Vec<Expr>) -> std::result::Result<Expr, St
             string(any_nullable)
         }
         F::Regexp | F::RegexpExtract | F::RegexpReplace => {
-            arity(match func { F::Regexp => 2..=2, F::RegexpExtract => 2..=3, _ => 3..=3 }, &args)?;
+            arity(
+                match func {
+                    F::Regexp => 2..=2,
+                    F::RegexpExtract => 2..=3,
+                    _ => 3..=3,
+                },
+                &args,
+            )?;
             let strings = if func == F::RegexpExtract { 2 } else { args.len() };
             for a in &args[..strings] {
                 need(a, a.ty.data_type.is_string(), "string arguments")?;
@@ -1453,15 +1524,82 @@ pub fn call(func: Function, mut args: Vec<Expr>) -> std::result::Result<Expr, St
 }
 
 pub const FUNCTION_NAMES: &[&str] = &[
-    "ABS", "AVG", "CAST", "CEIL", "CHAR_LENGTH", "COALESCE", "CONCAT", "COUNT", "CURRENT_TIMESTAMP", "EXP",
-    "FLOOR", "HOP", "HOP_END", "HOP_ROWTIME", "HOP_START", "IF", "LN", "LOCALTIMESTAMP", "LOG10", "LOWER",
-    "MAX", "MIN", "MOD", "NULLIF", "POSITION", "POWER", "PROCTIME", "REGEXP", "REGEXP_EXTRACT", "REGEXP_REPLACE",
-    "REPLACE", "ROUND", "SESSION", "LTRIM", "RTRIM", "STDDEV_POP", "STDDEV_SAMP", "VAR_POP", "VAR_SAMP", "VARIANCE",
-    "STDDEV", "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "EXTRACT", "DATE_FORMAT", "TO_TIMESTAMP", "TO_DATE", "TIMESTAMPADD",
-    "TIMESTAMPDIFF", "CURRENT_DATE", "YEAR", "QUARTER", "MONTH", "WEEK", "DAYOFYEAR", "DAYOFMONTH", "DAYOFWEEK", "HOUR",
-    "MINUTE", "SECOND", "NOW",
-    "SESSION_END", "SESSION_ROWTIME", "SESSION_START", "SQRT", "SUBSTRING", "SUM", "TRIM", "TRY_CAST",
-    "TUMBLE", "TUMBLE_END", "TUMBLE_ROWTIME", "TUMBLE_START", "UPPER", "CUMULATE",
+    "ABS",
+    "AVG",
+    "CAST",
+    "CEIL",
+    "CHAR_LENGTH",
+    "COALESCE",
+    "CONCAT",
+    "COUNT",
+    "CURRENT_TIMESTAMP",
+    "EXP",
+    "FLOOR",
+    "HOP",
+    "HOP_END",
+    "HOP_ROWTIME",
+    "HOP_START",
+    "IF",
+    "LN",
+    "LOCALTIMESTAMP",
+    "LOG10",
+    "LOWER",
+    "MAX",
+    "MIN",
+    "MOD",
+    "NULLIF",
+    "POSITION",
+    "POWER",
+    "PROCTIME",
+    "REGEXP",
+    "REGEXP_EXTRACT",
+    "REGEXP_REPLACE",
+    "REPLACE",
+    "ROUND",
+    "SESSION",
+    "LTRIM",
+    "RTRIM",
+    "STDDEV_POP",
+    "STDDEV_SAMP",
+    "VAR_POP",
+    "VAR_SAMP",
+    "VARIANCE",
+    "STDDEV",
+    "FIRST_VALUE",
+    "LAST_VALUE",
+    "LISTAGG",
+    "EXTRACT",
+    "DATE_FORMAT",
+    "TO_TIMESTAMP",
+    "TO_DATE",
+    "TIMESTAMPADD",
+    "TIMESTAMPDIFF",
+    "CURRENT_DATE",
+    "YEAR",
+    "QUARTER",
+    "MONTH",
+    "WEEK",
+    "DAYOFYEAR",
+    "DAYOFMONTH",
+    "DAYOFWEEK",
+    "HOUR",
+    "MINUTE",
+    "SECOND",
+    "NOW",
+    "SESSION_END",
+    "SESSION_ROWTIME",
+    "SESSION_START",
+    "SQRT",
+    "SUBSTRING",
+    "SUM",
+    "TRIM",
+    "TRY_CAST",
+    "TUMBLE",
+    "TUMBLE_END",
+    "TUMBLE_ROWTIME",
+    "TUMBLE_START",
+    "UPPER",
+    "CUMULATE",
 ];
 
 /// The candidate closest to `name` by edit distance, if it is close enough to be a typo.

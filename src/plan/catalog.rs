@@ -34,7 +34,10 @@ pub enum ColumnKind {
     Physical,
     /// Computed from the table's physical columns (bound against them, in table order).
     Computed(Expr),
-    Metadata { key: String, is_virtual: bool },
+    Metadata {
+        key: String,
+        is_virtual: bool,
+    },
 }
 
 /// `WATERMARK FOR rowtime AS expr`: `expr` is bound against the table's full row.

@@ -18,18 +18,50 @@ pub enum ExprKind {
     Literal(Value),
     Not(Box<Expr>),
     Negate(Box<Expr>),
-    Binary { op: BinaryOp, left: Box<Expr>, right: Box<Expr> },
-    IsNull { arg: Box<Expr>, negated: bool },
+    Binary {
+        op: BinaryOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    IsNull {
+        arg: Box<Expr>,
+        negated: bool,
+    },
     /// `IS [NOT] TRUE/FALSE`.
-    IsBool { arg: Box<Expr>, value: bool, negated: bool },
-    Cast { arg: Box<Expr>, try_cast: bool },
+    IsBool {
+        arg: Box<Expr>,
+        value: bool,
+        negated: bool,
+    },
+    Cast {
+        arg: Box<Expr>,
+        try_cast: bool,
+    },
     /// Searched CASE (a simple CASE is rewritten into this form).
-    Case { whens: Vec<(Expr, Expr)>, otherwise: Option<Box<Expr>> },
-    InList { arg: Box<Expr>, list: Vec<Expr>, negated: bool },
-    Like { arg: Box<Expr>, pattern: Box<Expr>, negated: bool },
-    Call { func: Function, args: Vec<Expr> },
+    Case {
+        whens: Vec<(Expr, Expr)>,
+        otherwise: Option<Box<Expr>>,
+    },
+    InList {
+        arg: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+    },
+    Like {
+        arg: Box<Expr>,
+        pattern: Box<Expr>,
+        negated: bool,
+    },
+    Call {
+        func: Function,
+        args: Vec<Expr>,
+    },
     /// A field of a ROW value: `loc.lat`.
-    Field { arg: Box<Expr>, index: usize, name: String },
+    Field {
+        arg: Box<Expr>,
+        index: usize,
+        name: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,7 +220,9 @@ impl Expr {
         match &self.kind {
             ExprKind::Column(_) | ExprKind::Literal(_) => {}
             ExprKind::Not(a) | ExprKind::Negate(a) => a.visit(f),
-            ExprKind::IsNull { arg, .. } | ExprKind::IsBool { arg, .. } | ExprKind::Cast { arg, .. } | ExprKind::Field { arg, .. } => arg.visit(f),
+            ExprKind::IsNull { arg, .. } | ExprKind::IsBool { arg, .. } | ExprKind::Cast { arg, .. } | ExprKind::Field { arg, .. } => {
+                arg.visit(f)
+            }
             ExprKind::Binary { left, right, .. } => {
                 left.visit(f);
                 right.visit(f);
@@ -268,12 +302,9 @@ impl fmt::Display for Expr {
             ExprKind::IsNull { arg, negated } => {
                 write!(f, "{arg} IS {}NULL", if *negated { "NOT " } else { "" })
             }
-            ExprKind::IsBool { arg, value, negated } => write!(
-                f,
-                "{arg} IS {}{}",
-                if *negated { "NOT " } else { "" },
-                if *value { "TRUE" } else { "FALSE" }
-            ),
+            ExprKind::IsBool { arg, value, negated } => {
+                write!(f, "{arg} IS {}{}", if *negated { "NOT " } else { "" }, if *value { "TRUE" } else { "FALSE" })
+            }
             ExprKind::Cast { arg, try_cast } => {
                 write!(f, "{}({arg} AS {})", if *try_cast { "TRY_CAST" } else { "CAST" }, self.ty)
             }

@@ -225,7 +225,10 @@ fn window_keys(left: &Plan, right: &Plan, left_keys: &mut Vec<usize>, right_keys
         return None;
     }
     let find = |name: &str| -> Option<usize> {
-        left_keys.iter().zip(right_keys.iter()).position(|(l, r)| left.schema.fields[*l].name == name && right.schema.fields[*r].name == name)
+        left_keys
+            .iter()
+            .zip(right_keys.iter())
+            .position(|(l, r)| left.schema.fields[*l].name == name && right.schema.fields[*r].name == name)
     };
     let (start, end) = (find("window_start")?, find("window_end")?);
     let ends = (left_keys[end], right_keys[end]);
@@ -242,8 +245,10 @@ fn is_windowed(plan: &Plan) -> bool {
         Node::WindowTvf { .. } | Node::Aggregate { window: Some(_), .. } => true,
         Node::Filter { input, .. } | Node::Project { input, .. } => is_windowed(input),
         Node::Rank { input, rank } => {
-            matches!(rank.strategy, super::logical::RankStrategy::WindowTopN { .. } | super::logical::RankStrategy::WindowDeduplicate { .. })
-                && is_windowed(input)
+            matches!(
+                rank.strategy,
+                super::logical::RankStrategy::WindowTopN { .. } | super::logical::RankStrategy::WindowDeduplicate { .. }
+            ) && is_windowed(input)
         }
         _ => false,
     }

@@ -42,28 +42,58 @@ pub struct Plan {
 #[derive(Clone, Debug)]
 pub enum Node {
     /// Reads a table: its physical columns, then its computed columns, with its watermark.
-    Scan { table: Arc<TableDef> },
-    Filter { input: Box<Plan>, predicate: Expr },
-    Project { input: Box<Plan>, exprs: Vec<Expr> },
+    Scan {
+        table: Arc<TableDef>,
+    },
+    Filter {
+        input: Box<Plan>,
+        predicate: Expr,
+    },
+    Project {
+        input: Box<Plan>,
+        exprs: Vec<Expr>,
+    },
     /// Groups by the first `keys` input columns and aggregates. The output is the keys, then
     /// one column per aggregate, then (for a window aggregate) window_start, window_end and
     /// window_time.
-    Aggregate { input: Box<Plan>, keys: usize, aggs: Vec<AggCall>, window: Option<WindowAgg> },
+    Aggregate {
+        input: Box<Plan>,
+        keys: usize,
+        aggs: Vec<AggCall>,
+        window: Option<WindowAgg>,
+    },
     /// `UNION ALL`: every input's rows, in the first input's column names. The inputs have
     /// equal column types (the planner casts them to their common type).
-    Union { inputs: Vec<Plan> },
+    Union {
+        inputs: Vec<Plan>,
+    },
     /// `agg(…) OVER (PARTITION BY … ORDER BY rowtime ROWS/RANGE … PRECEDING)`: every input row
     /// once the watermark passes it, followed by one column per aggregate over its frame.
-    Over { input: Box<Plan>, window: OverWindow, aggs: Vec<AggCall> },
+    Over {
+        input: Box<Plan>,
+        window: OverWindow,
+        aggs: Vec<AggCall>,
+    },
     /// `ROW_NUMBER() OVER (PARTITION BY … ORDER BY …)` kept to a range of row numbers (Top-N,
     /// deduplication, and their per-window forms): the input's columns, then the row number.
-    Rank { input: Box<Plan>, rank: Rank },
+    Rank {
+        input: Box<Plan>,
+        rank: Rank,
+    },
     /// A window table function's rows without an aggregate over them: each input row once per
     /// window it falls in, followed by window_start, window_end and window_time.
-    WindowTvf { input: Box<Plan>, spec: WindowSpec, time_column: usize },
+    WindowTvf {
+        input: Box<Plan>,
+        spec: WindowSpec,
+        time_column: usize,
+    },
     /// Two inputs joined: the left's columns, then the right's (an outer side's columns
     /// nullable). How state is kept and when rows come out depends on the [`JoinStrategy`].
-    Join { left: Box<Plan>, right: Box<Plan>, join: Join },
+    Join {
+        left: Box<Plan>,
+        right: Box<Plan>,
+        join: Join,
+    },
 }
 
 /// A join's type, keys, time bounds and remaining condition, as Flink's `Join`,
@@ -313,26 +343,18 @@ impl Plan {
                 input.explain_into(out, depth + 1);
             }
             Node::Project { input, exprs } => {
-                let items: Vec<String> = exprs
-                    .iter()
-                    .zip(&self.schema.fields)
-                    .map(|(e, f)| format!("{e} AS {}", f.name))
-                    .collect();
+                let items: Vec<String> = exprs.iter().zip(&self.schema.fields).map(|(e, f)| format!("{e} AS {}", f.name)).collect();
                 let _ = writeln!(out, "{pad}Calc(select=[{}])", items.join(", "));
                 input.explain_into(out, depth + 1);
             }
             Node::Aggregate { input, keys, aggs, window } => {
-                let key_names: Vec<String> =
-                    input.schema.fields[..*keys].iter().map(|f| f.name.clone()).collect();
+                let key_names: Vec<String> = input.schema.fields[..*keys].iter().map(|f| f.name.clone()).collect();
                 let agg_names: Vec<String> = aggs
                     .iter()
                     .map(|a| match a.arg {
-                        Some(i) => format!(
-                            "{}({}{})",
-                            a.func.name(),
-                            if a.distinct { "DISTINCT " } else { "" },
-                            input.schema.fields[i].name
-                        ),
+                        Some(i) => {
+                            format!("{}({}{})", a.func.name(), if a.distinct { "DISTINCT " } else { "" }, input.schema.fields[i].name)
+                        }
                         None => "COUNT(*)".to_string(),
                     })
                     .collect();
@@ -377,11 +399,8 @@ impl Plan {
             Node::Rank { input, rank } => {
                 let fields = &input.schema.fields;
                 let partition: Vec<&str> = rank.partition.iter().map(|&i| fields[i].name.as_str()).collect();
-                let order: Vec<String> = rank
-                    .order
-                    .iter()
-                    .map(|k| format!("{} {}", fields[k.column].name, if k.descending { "DESC" } else { "ASC" }))
-                    .collect();
+                let order: Vec<String> =
+                    rank.order.iter().map(|k| format!("{} {}", fields[k.column].name, if k.descending { "DESC" } else { "ASC" })).collect();
                 let (start, end) = rank.range.unwrap_or((1, u64::MAX));
                 let select = if rank.output_number { names(&self.schema) } else { names(&input.schema) };
                 let _ = match rank.strategy {
@@ -445,7 +464,8 @@ impl Plan {
                     ),
                     _ => String::new(),
                 };
-                let _ = writeln!(out, "{pad}{node}(joinType=[{}]{bounds}, where=[{on}], select=[{}])", join.kind.sql(), names(&self.schema));
+                let _ =
+                    writeln!(out, "{pad}{node}(joinType=[{}]{bounds}, where=[{on}], select=[{}])", join.kind.sql(), names(&self.schema));
                 left.explain_into(out, depth + 1);
                 right.explain_into(out, depth + 1);
             }
@@ -456,9 +476,12 @@ impl Plan {
     pub fn scanned_tables(&self) -> Vec<Arc<TableDef>> {
         match &self.node {
             Node::Scan { table } => vec![table.clone()],
-            Node::Filter { input, .. } | Node::Project { input, .. } | Node::Aggregate { input, .. } | Node::Over { input, .. } | Node::Rank { input, .. } | Node::WindowTvf { input, .. } => {
-                input.scanned_tables()
-            }
+            Node::Filter { input, .. }
+            | Node::Project { input, .. }
+            | Node::Aggregate { input, .. }
+            | Node::Over { input, .. }
+            | Node::Rank { input, .. }
+            | Node::WindowTvf { input, .. } => input.scanned_tables(),
             Node::Union { inputs } => inputs.iter().flat_map(Plan::scanned_tables).collect(),
             Node::Join { left, right, .. } => left.scanned_tables().into_iter().chain(right.scanned_tables()).collect(),
         }

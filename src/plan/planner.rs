@@ -35,16 +35,13 @@ pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
         }
         let (ty, kind) = match &c.kind {
             AstColumnKind::Physical(ty) => (ty.clone(), ColumnKind::Physical),
-            AstColumnKind::Metadata { ty, key, is_virtual } => (
-                ty.clone(),
-                ColumnKind::Metadata { key: key.clone().unwrap_or_else(|| c.name.value.clone()), is_virtual: *is_virtual },
-            ),
+            AstColumnKind::Metadata { ty, key, is_virtual } => {
+                (ty.clone(), ColumnKind::Metadata { key: key.clone().unwrap_or_else(|| c.name.value.clone()), is_virtual: *is_virtual })
+            }
             AstColumnKind::Computed(e) => {
                 // Computed columns read the physical and metadata columns declared so far.
-                let scope: Vec<SchemaField> = columns
-                    .iter()
-                    .map(|c| SchemaField { name: c.name.clone(), ty: c.ty.clone(), qualifier: None })
-                    .collect();
+                let scope: Vec<SchemaField> =
+                    columns.iter().map(|c| SchemaField { name: c.name.clone(), ty: c.ty.clone(), qualifier: None }).collect();
                 let bound = Binder::new(&scope).bind(e)?;
                 (bound.ty.clone(), ColumnKind::Computed(bound))
             }
@@ -60,7 +57,8 @@ pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
         Some(wm) => {
             let Some(rowtime) = columns.iter().position(|c| c.name == wm.rowtime.value) else {
                 let names = columns.iter().map(|c| c.name.as_str());
-                let mut err = SqlError::new(format!("the watermark's rowtime column `{}` is not a column of the table", wm.rowtime.value)).at(wm.location);
+                let mut err = SqlError::new(format!("the watermark's rowtime column `{}` is not a column of the table", wm.rowtime.value))
+                    .at(wm.location);
                 if let Some(c) = bind::closest(&wm.rowtime.value, names) {
                     err = err.hint(format!("did you mean `{c}`?"));
                 }
@@ -140,7 +138,8 @@ impl<'a> Planner<'a> {
             }
             for cte in &with.cte_tables {
                 let plan = self.plan_subquery(&cte.query)?;
-                let plan = rename(plan, &cte.alias.columns.iter().map(|c| c.name.value.clone()).collect::<Vec<_>>(), Some(&cte.alias.name.value))?;
+                let plan =
+                    rename(plan, &cte.alias.columns.iter().map(|c| c.name.value.clone()).collect::<Vec<_>>(), Some(&cte.alias.name.value))?;
                 self.ctes.push((cte.alias.name.value.clone(), plan));
             }
         }
@@ -172,7 +171,12 @@ impl<'a> Planner<'a> {
                 // UNION without ALL is, as Flink plans it, UNION ALL then DISTINCT.
                 Ok(if all { union } else { distinct(union) })
             }
-            SetExpr::SetOperation { op: op @ (ast::SetOperator::Intersect | ast::SetOperator::Except | ast::SetOperator::Minus), set_quantifier, left, right } => {
+            SetExpr::SetOperation {
+                op: op @ (ast::SetOperator::Intersect | ast::SetOperator::Except | ast::SetOperator::Minus),
+                set_quantifier,
+                left,
+                right,
+            } => {
                 if !matches!(set_quantifier, ast::SetQuantifier::Distinct | ast::SetQuantifier::None) {
                     return Err(SqlError::new(format!("{op} {set_quantifier} is not supported yet"))
                         .at(at(body))
@@ -257,18 +261,23 @@ impl<'a> Planner<'a> {
                     ast::Expr::In { ref expr, target: ast::InTarget::Subquery(ref subquery), negated, .. } => {
                         let bound = Binder::new(&scope).bind(expr)?;
                         let column = bound.as_column().filter(|c| *c < input.schema.len()).ok_or_else(|| {
-                            SqlError::new("IN (SELECT …) must compare a column of the FROM clause").at(at(&c)).hint("compute the value in a subquery in FROM first")
+                            SqlError::new("IN (SELECT …) must compare a column of the FROM clause")
+                                .at(at(&c))
+                                .hint("compute the value in a subquery in FROM first")
                         })?;
                         let right = self.plan_subquery(subquery)?;
                         input = join::plan_in_subquery(input, right, column, negated, at(&c))?;
                     }
                     ast::Expr::Exists { .. } => {
-                        return Err(SqlError::new("EXISTS subqueries are not supported yet").at(at(&c)).hint("write it as x IN (SELECT y FROM … WHERE …)"))
+                        return Err(SqlError::new("EXISTS subqueries are not supported yet")
+                            .at(at(&c))
+                            .hint("write it as x IN (SELECT y FROM … WHERE …)"))
                     }
                     other => rest.push(other),
                 }
             }
-            selection = rest.into_iter().reduce(|a, b| ast::Expr::BinaryOp { left: Box::new(a), op: ast::BinaryOperator::And, right: Box::new(b) });
+            selection =
+                rest.into_iter().reduce(|a, b| ast::Expr::BinaryOp { left: Box::new(a), op: ast::BinaryOperator::And, right: Box::new(b) });
         }
         if let Some(selection) = &selection {
             let predicate = Binder::new(&scope).bind_predicate(selection, "WHERE")?;
@@ -456,7 +465,11 @@ impl<'a> Planner<'a> {
                 SelectItem::ExprWithAlias { expr, alias } => (expr, alias.value.clone()),
                 other => return Err(SqlError::new(format!("`{other}` is not supported with ROW_NUMBER()")).at(at(item))),
             };
-            let bound = if std::ptr::eq(e, call) { Expr::column(number, ranked.schema.fields[number].ty.clone()) } else { Binder::new(scope).bind(e)? };
+            let bound = if std::ptr::eq(e, call) {
+                Expr::column(number, ranked.schema.fields[number].ty.clone())
+            } else {
+                Binder::new(scope).bind(e)?
+            };
             out_fields.push(SchemaField { name, ty: bound.ty.clone(), qualifier: None });
             exprs.push(bound);
         }
@@ -591,7 +604,11 @@ impl<'a> Planner<'a> {
             let (e, name) = match item {
                 SelectItem::UnnamedExpr(e) => (e, column_name(e, i)),
                 SelectItem::ExprWithAlias { expr, alias } => (expr, alias.value.clone()),
-                _ => return Err(SqlError::new("`*` cannot be used with GROUP BY").at(at(item)).hint("list the grouped columns and aggregates")),
+                _ => {
+                    return Err(SqlError::new("`*` cannot be used with GROUP BY")
+                        .at(at(item))
+                        .hint("list the grouped columns and aggregates"))
+                }
             };
             outputs.push(Binder::with_aggregates(&scope, &mut ctx).bind(e)?);
             names.push(name);
@@ -640,7 +657,8 @@ impl<'a> Planner<'a> {
         let keys = ctx.keys.len();
         let pre = project(input, pre_exprs, pre_fields);
 
-        let mut agg_fields: Vec<SchemaField> = pre.schema.fields[..keys].iter().map(|f| SchemaField { ty: f.ty.plain(), ..f.clone() }).collect();
+        let mut agg_fields: Vec<SchemaField> =
+            pre.schema.fields[..keys].iter().map(|f| SchemaField { ty: f.ty.plain(), ..f.clone() }).collect();
         let types = ctx.output_types();
         for (i, c) in calls.iter().enumerate() {
             agg_fields.push(SchemaField { name: format!("$a{i}"), ty: c.ty.clone(), qualifier: None });
@@ -650,10 +668,8 @@ impl<'a> Planner<'a> {
                 agg_fields.push(SchemaField { name: name.to_string(), ty: ty.clone(), qualifier: None });
             }
         }
-        let mut plan = Plan {
-            schema: Schema { fields: agg_fields },
-            node: Node::Aggregate { input: Box::new(pre), keys, aggs: calls, window },
-        };
+        let mut plan =
+            Plan { schema: Schema { fields: agg_fields }, node: Node::Aggregate { input: Box::new(pre), keys, aggs: calls, window } };
         if let Some(h) = having {
             let predicate = ctx.finish(&h);
             plan = Plan { schema: plan.schema.clone(), node: Node::Filter { input: Box::new(plan), predicate } };
@@ -763,7 +779,9 @@ impl<'a> Planner<'a> {
 
     fn plan_window_tvf(&mut self, expr: &ast::Expr) -> Result<(Plan, WindowTvf)> {
         let ast::Expr::Function(f) = expr else {
-            return Err(SqlError::new("expected a window function such as TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE)").at(at(expr)));
+            return Err(
+                SqlError::new("expected a window function such as TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE)").at(at(expr))
+            );
         };
         let name = function_name(f);
         let expected: &[&str] = match name.as_str() {
@@ -790,9 +808,11 @@ impl<'a> Planner<'a> {
             // Flink 2.3's parser refuses `TABLE (SELECT …)`; accepting it here would let a note
             // work in Sluice and fail when exported.
             TableArg::Subquery(_) => {
-                return Err(SqlError::new(format!("{name}(TABLE (SELECT …)) is not Flink SQL: a table argument must be a table or view name"))
-                    .at(at(data))
-                    .hint("name the query: WITH w AS (SELECT …) SELECT … FROM TABLE(TUMBLE(TABLE w, …)), or CREATE VIEW"))
+                return Err(SqlError::new(format!(
+                    "{name}(TABLE (SELECT …)) is not Flink SQL: a table argument must be a table or view name"
+                ))
+                .at(at(data))
+                .hint("name the query: WITH w AS (SELECT …) SELECT … FROM TABLE(TUMBLE(TABLE w, …)), or CREATE VIEW"))
             }
         };
         let scope = &input.schema.fields;
@@ -809,18 +829,25 @@ impl<'a> Planner<'a> {
                 None => Ok(None),
                 Some(e) => {
                     let bound = Binder::new(scope).bind(e)?;
-                    interval_ms(&bound)
-                        .filter(|ms| *ms >= 0)
-                        .map(Some)
-                        .ok_or_else(|| SqlError::new(format!("{name}'s {what} must be a constant interval such as INTERVAL '10' SECOND")).at(at(e)))
+                    interval_ms(&bound).filter(|ms| *ms >= 0).map(Some).ok_or_else(|| {
+                        SqlError::new(format!("{name}'s {what} must be a constant interval such as INTERVAL '10' SECOND")).at(at(e))
+                    })
                 }
             }
         };
         let need = |v: Option<i64>, what: &str| v.ok_or_else(|| SqlError::new(format!("{name} needs a {what}")).at(at(expr)));
         let spec = match name.as_str() {
             "TUMBLE" => WindowSpec::Tumble { size: need(interval(2, "size")?, "size")?, offset: interval(3, "offset")?.unwrap_or(0) },
-            "HOP" => WindowSpec::Hop { slide: need(interval(2, "slide")?, "slide")?, size: need(interval(3, "size")?, "size")?, offset: interval(4, "offset")?.unwrap_or(0) },
-            "CUMULATE" => WindowSpec::Cumulate { step: need(interval(2, "step")?, "step")?, max_size: need(interval(3, "size")?, "size")?, offset: interval(4, "offset")?.unwrap_or(0) },
+            "HOP" => WindowSpec::Hop {
+                slide: need(interval(2, "slide")?, "slide")?,
+                size: need(interval(3, "size")?, "size")?,
+                offset: interval(4, "offset")?.unwrap_or(0),
+            },
+            "CUMULATE" => WindowSpec::Cumulate {
+                step: need(interval(2, "step")?, "step")?,
+                max_size: need(interval(3, "size")?, "size")?,
+                offset: interval(4, "offset")?.unwrap_or(0),
+            },
             _ => WindowSpec::Session { gap: need(interval(2, "gap")?, "gap")? },
         };
         validate_window(&spec).map_err(|m| SqlError::new(m).at(at(expr)))?;
@@ -840,7 +867,13 @@ fn tvf_args(f: &ast::Function, expected: &[&str]) -> std::result::Result<Vec<Opt
             ast::FunctionArg::Named { name, arg, .. } => {
                 let n = name.value.to_ascii_uppercase();
                 let n = if n == "MAX_SIZE" { "SIZE".to_string() } else { n };
-                (expected.iter().position(|e| *e == n).ok_or_else(|| format!("unknown argument name {}; expected one of {}", name.value, expected.join(", ")))?, arg)
+                (
+                    expected
+                        .iter()
+                        .position(|e| *e == n)
+                        .ok_or_else(|| format!("unknown argument name {}; expected one of {}", name.value, expected.join(", ")))?,
+                    arg,
+                )
             }
             ast::FunctionArg::ExprNamed { .. } => return Err("unsupported named argument form".into()),
         };
@@ -920,7 +953,11 @@ fn legacy_window(name: &str, f: &ast::Function, scope: &[SchemaField], e: &ast::
         _ => return Err(SqlError::new(format!("GROUP BY {name}(…) is not a group window; use the {name} table function")).at(at(e))),
     };
     if exprs.len() != expected {
-        return Err(SqlError::new(format!("{name} takes {expected} arguments: the time column and {}", if name == "HOP" { "slide and size intervals" } else { "an interval" })).at(at(e)));
+        return Err(SqlError::new(format!(
+            "{name} takes {expected} arguments: the time column and {}",
+            if name == "HOP" { "slide and size intervals" } else { "an interval" }
+        ))
+        .at(at(e)));
     }
     let time_expr = Binder::new(scope).bind(exprs[0])?;
     let time = time_attribute(&time_expr, exprs[0])?;
@@ -944,9 +981,9 @@ fn validate_window(spec: &WindowSpec) -> std::result::Result<(), String> {
     match *spec {
         WindowSpec::Tumble { size, .. } if size <= 0 => Err("the window size must be positive".into()),
         WindowSpec::Hop { slide, size, .. } if slide <= 0 || size <= 0 => Err("HOP's slide and size must be positive".into()),
-        WindowSpec::Hop { slide, size, .. } if size % slide != 0 => Err(format!(
-            "HOP's size ({size} ms) must be a whole multiple of its slide ({slide} ms)"
-        )),
+        WindowSpec::Hop { slide, size, .. } if size % slide != 0 => {
+            Err(format!("HOP's size ({size} ms) must be a whole multiple of its slide ({slide} ms)"))
+        }
         WindowSpec::Cumulate { step, max_size, .. } if step <= 0 || max_size % step != 0 => {
             Err("CUMULATE's max size must be a positive whole multiple of its step".into())
         }
@@ -956,11 +993,8 @@ fn validate_window(spec: &WindowSpec) -> std::result::Result<(), String> {
 }
 
 pub fn scan_table(table: &Arc<TableDef>) -> Plan {
-    let fields = table
-        .columns
-        .iter()
-        .map(|c| SchemaField { name: c.name.clone(), ty: c.ty.clone(), qualifier: Some(table.name.clone()) })
-        .collect();
+    let fields =
+        table.columns.iter().map(|c| SchemaField { name: c.name.clone(), ty: c.ty.clone(), qualifier: Some(table.name.clone()) }).collect();
     Plan { schema: Schema { fields }, node: Node::Scan { table: table.clone() } }
 }
 
@@ -1038,10 +1072,16 @@ fn plan_values(values: &ast::Values, location: Location) -> Result<Plan> {
         lines.hash(&mut h);
         h.finish()
     });
-    let options = [("connector", "filesystem"), ("path", path.as_str()), ("format", "json"), ("json.timestamp-format.standard", "ISO-8601"), ("values.rows", lines.as_str())]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let options = [
+        ("connector", "filesystem"),
+        ("path", path.as_str()),
+        ("format", "json"),
+        ("json.timestamp-format.standard", "ISO-8601"),
+        ("values.rows", lines.as_str()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
     let table = TableDef {
         name: "$values".to_string(),
         columns,
@@ -1163,12 +1203,20 @@ fn set_difference(left: Plan, right: Plan, intersect: bool) -> Result<Plan> {
     let count_ty = SqlType::nullable(DataType::BigInt);
     let aggs: Vec<AggCall> = [n, n + 1]
         .into_iter()
-        .map(|arg| AggCall { func: logical::AggFunc::Sum, arg: Some(arg), distinct: false, separator: None, ty: count_ty.clone(), arg_ty: Some(SqlType::not_null(DataType::BigInt)) })
+        .map(|arg| AggCall {
+            func: logical::AggFunc::Sum,
+            arg: Some(arg),
+            distinct: false,
+            separator: None,
+            ty: count_ty.clone(),
+            arg_ty: Some(SqlType::not_null(DataType::BigInt)),
+        })
         .collect();
     for name in ["$left", "$right"] {
         fields.push(SchemaField { name: name.into(), ty: count_ty.clone(), qualifier: None });
     }
-    let counted = Plan { schema: Schema { fields: fields.clone() }, node: Node::Aggregate { input: Box::new(union), keys: n, aggs, window: None } };
+    let counted =
+        Plan { schema: Schema { fields: fields.clone() }, node: Node::Aggregate { input: Box::new(union), keys: n, aggs, window: None } };
     let compare = |column: usize, op: BinaryOp| -> Expr {
         Expr {
             kind: ExprKind::Binary {

@@ -155,7 +155,11 @@ fn conjuncts(e: Expr) -> Vec<Expr> {
 }
 
 fn predicate_of(mut parts: Vec<Expr>) -> Expr {
-    let first = if parts.is_empty() { Expr::literal(Value::Bool(true), crate::types::SqlType::not_null(crate::types::DataType::Boolean)) } else { parts.remove(0) };
+    let first = if parts.is_empty() {
+        Expr::literal(Value::Bool(true), crate::types::SqlType::not_null(crate::types::DataType::Boolean))
+    } else {
+        parts.remove(0)
+    };
     parts.into_iter().fold(first, |acc, p| {
         let ty = acc.ty.clone().with_nullable(acc.ty.nullable || p.ty.nullable);
         Expr { kind: ExprKind::Binary { op: BinaryOp::And, left: Box::new(acc), right: Box::new(p) }, ty }

@@ -98,7 +98,8 @@ impl Proxy {
                 return Err(format!("--serve {}: no index.html there (build the app first: trunk build --release)", dir.display()));
             }
         }
-        let server = Server::http((config.bind.as_str(), config.port)).map_err(|e| format!("cannot listen on {}:{}: {e}", config.bind, config.port))?;
+        let server = Server::http((config.bind.as_str(), config.port))
+            .map_err(|e| format!("cannot listen on {}:{}: {e}", config.bind, config.port))?;
         let port = server.server_addr().to_ip().map_or(config.port, |a| a.port());
         let host = if config.bind.contains(':') { format!("[{}]", config.bind) } else { config.bind.clone() };
         let own = format!("http://{host}:{port}");
@@ -296,11 +297,15 @@ fn serve_file(request: &Request, shared: &Shared) -> (Answer, Note) {
 }
 
 fn refusal(refused: &Refusal) -> Answer {
-    Response::from_data(refused.body()).with_status_code(refused.status).with_header(header_of("Content-Type", "application/x-amz-json-1.1"))
+    Response::from_data(refused.body())
+        .with_status_code(refused.status)
+        .with_header(header_of("Content-Type", "application/x-amz-json-1.1"))
 }
 
 fn text(status: u16, message: &str) -> Answer {
-    Response::from_data(message.as_bytes().to_vec()).with_status_code(status).with_header(header_of("Content-Type", "text/plain; charset=utf-8"))
+    Response::from_data(message.as_bytes().to_vec())
+        .with_status_code(status)
+        .with_header(header_of("Content-Type", "text/plain; charset=utf-8"))
 }
 
 fn header(request: &Request, name: &str) -> Option<String> {

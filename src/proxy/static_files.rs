@@ -73,8 +73,14 @@ mod tests {
     fn serves_the_page_its_files_and_app_routes() {
         let root = dist();
         assert_eq!(lookup(&root, "/"), Lookup::File { path: root.join("index.html"), content_type: "text/html; charset=utf-8" });
-        assert_eq!(lookup(&root, "/sluice-1a2b.wasm?v=1"), Lookup::File { path: root.join("sluice-1a2b.wasm"), content_type: "application/wasm" });
-        assert_eq!(lookup(&root, "/assets/style.css"), Lookup::File { path: root.join("assets/style.css"), content_type: "text/css; charset=utf-8" });
+        assert_eq!(
+            lookup(&root, "/sluice-1a2b.wasm?v=1"),
+            Lookup::File { path: root.join("sluice-1a2b.wasm"), content_type: "application/wasm" }
+        );
+        assert_eq!(
+            lookup(&root, "/assets/style.css"),
+            Lookup::File { path: root.join("assets/style.css"), content_type: "text/css; charset=utf-8" }
+        );
         assert!(matches!(lookup(&root, "/notes/sensors"), Lookup::File { path, .. } if path == root.join("index.html")));
         assert_eq!(lookup(&root, "/missing.js"), Lookup::NotFound);
     }

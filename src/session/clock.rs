@@ -133,7 +133,9 @@ impl VirtualClock {
     pub fn step(&mut self, session: &mut Session, step: Step) -> Result<(), String> {
         match step {
             Step::Record => {
-                let due = session.next_record_due_ms().ok_or("no generator is running, so there is no next record: start one in the Streams panel")?;
+                let due = session
+                    .next_record_due_ms()
+                    .ok_or("no generator is running, so there is no next record: start one in the Streams panel")?;
                 self.advance_to(session, due);
             }
             Step::Second => self.advance_to(session, self.now_ms + 1_000),

@@ -30,8 +30,10 @@ impl Session {
         let [table] = tables.as_slice() else {
             return Err(format!("the query reads {} tables, and the timeline follows one", tables.len()));
         };
-        let wm = table.watermark.as_ref().ok_or_else(|| format!("`{}` has no watermark, so the query runs on no event time", table.name))?;
-        let physical: Vec<usize> = table.columns.iter().enumerate().filter(|(_, c)| matches!(c.kind, ColumnKind::Physical)).map(|(i, _)| i).collect();
+        let wm =
+            table.watermark.as_ref().ok_or_else(|| format!("`{}` has no watermark, so the query runs on no event time", table.name))?;
+        let physical: Vec<usize> =
+            table.columns.iter().enumerate().filter(|(_, c)| matches!(c.kind, ColumnKind::Physical)).map(|(i, _)| i).collect();
         let at = physical
             .iter()
             .position(|&i| i == wm.rowtime)

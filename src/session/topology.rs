@@ -51,7 +51,8 @@ pub fn stages(pipeline: &Pipeline, sink: Option<&str>) -> Vec<Stage> {
         if let Some(wm) = &table.watermark {
             let mut assigner = stage(StageKind::WatermarkAssigner, "WatermarkAssigner".into(), read, read);
             let column = &table.columns[wm.rowtime].name;
-            assigner.detail = Some(if tables.len() == 1 { format!("{column}: {}", wm.text) } else { format!("{}.{column}: {}", table.name, wm.text) });
+            assigner.detail =
+                Some(if tables.len() == 1 { format!("{column}: {}", wm.text) } else { format!("{}.{column}: {}", table.name, wm.text) });
             assigner.watermark = pipeline.input_watermark(i).filter(|w| *w > i64::MIN && *w < i64::MAX);
             assigner.idle = pipeline.input_idle(i);
             out.push(assigner);
@@ -161,7 +162,9 @@ mod tests {
         let mut session = Session::new();
         session.execute(TABLE, 0).unwrap();
         session.execute("CREATE TABLE out_t (status VARCHAR(6), n BIGINT, t TIMESTAMP(3)) WITH ('connector' = 'blackhole')", 0).unwrap();
-        let Some(Outcome::Text(text)) = session.execute(&format!("EXPLAIN INSERT INTO out_t {QUERY}"), 0).unwrap().pop() else { panic!("no text") };
+        let Some(Outcome::Text(text)) = session.execute(&format!("EXPLAIN INSERT INTO out_t {QUERY}"), 0).unwrap().pop() else {
+            panic!("no text")
+        };
         let execution = text.split("== Physical Execution Plan ==\n").nth(1).expect(&text);
         assert_eq!(
             execution,

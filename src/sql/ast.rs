@@ -19,21 +19,43 @@ pub struct Located {
 #[derive(Clone, Debug)]
 pub enum Statement {
     CreateTable(CreateTable),
-    CreateView { name: Ident, query: Box<Query>, if_not_exists: bool, temporary: bool },
-    Drop { name: Ident, if_exists: bool, view: bool },
+    CreateView {
+        name: Ident,
+        query: Box<Query>,
+        if_not_exists: bool,
+        temporary: bool,
+    },
+    Drop {
+        name: Ident,
+        if_exists: bool,
+        view: bool,
+    },
     Query(Box<Query>),
-    Insert { table: Ident, query: Box<Query> },
+    Insert {
+        table: Ident,
+        query: Box<Query>,
+    },
     /// `SET` (list all), `SET 'k' = 'v'`.
-    Set { key: Option<String>, value: Option<String> },
+    Set {
+        key: Option<String>,
+        value: Option<String>,
+    },
     /// `RESET` (all), `RESET 'k'`.
-    Reset { key: Option<String> },
+    Reset {
+        key: Option<String>,
+    },
     ShowTables,
     ShowViews,
     ShowFunctions,
     /// `SHOW JOBS`, as Flink's SQL client lists the cluster's jobs.
     ShowJobs,
     /// `STOP JOB '<id>' [WITH SAVEPOINT] [WITH DRAIN]`.
-    StopJob { id: String, savepoint: bool, drain: bool, location: Location },
+    StopJob {
+        id: String,
+        savepoint: bool,
+        drain: bool,
+        location: Location,
+    },
     Describe(Ident),
     Explain(Box<Located>),
 }

@@ -85,7 +85,6 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
     Ok(None)
 }
 
-
 /// Consumes `word` (a keyword sqlparser does not know) if it comes next.
 fn parse_word(parser: &mut Parser, word: &str) -> bool {
     match &parser.peek_token_ref().token {
@@ -171,9 +170,7 @@ fn parse_table_element(parser: &mut Parser, table: &mut CreateTable) -> Result<(
         parser.expect_keyword(Keyword::AS)?;
         let expr = parser.parse_expr()?;
         if table.watermark.is_some() {
-            return Err(SqlError::new("a table can declare only one WATERMARK")
-                .at(location_of(&start))
-                .into());
+            return Err(SqlError::new("a table can declare only one WATERMARK").at(location_of(&start)).into());
         }
         table.watermark = Some(WatermarkDef { rowtime, expr, location: location_of(&start) });
         return Ok(());
@@ -199,11 +196,7 @@ fn parse_table_element(parser: &mut Parser, table: &mut CreateTable) -> Result<(
     } else {
         let ty = parse_type(parser)?;
         if parser.parse_keyword(Keyword::METADATA) {
-            let key = if parser.parse_keyword(Keyword::FROM) {
-                Some(parse_quoted(parser, "a quoted metadata key")?)
-            } else {
-                None
-            };
+            let key = if parser.parse_keyword(Keyword::FROM) { Some(parse_quoted(parser, "a quoted metadata key")?) } else { None };
             let is_virtual = parser.parse_keyword(Keyword::VIRTUAL);
             ColumnKind::Metadata { ty, key, is_virtual }
         } else {
@@ -214,11 +207,7 @@ fn parse_table_element(parser: &mut Parser, table: &mut CreateTable) -> Result<(
         parser.expect_keywords(&[Keyword::NOT, Keyword::ENFORCED])?;
         table.primary_key = vec![name.clone()];
     }
-    let comment = if parser.parse_keyword(Keyword::COMMENT) {
-        Some(parse_quoted(parser, "a quoted comment")?)
-    } else {
-        None
-    };
+    let comment = if parser.parse_keyword(Keyword::COMMENT) { Some(parse_quoted(parser, "a quoted comment")?) } else { None };
     table.columns.push(ColumnDef { name, kind, comment, location: location_of(&start) });
     Ok(())
 }
@@ -353,9 +342,7 @@ fn parse_row_fields(parser: &mut Parser) -> Result<Vec<Field>, StatementError> {
 /// Parses a type from text, e.g. the type of a `CAST` as sqlparser prints it.
 pub fn parse_type_text(text: &str) -> Result<SqlType, SqlError> {
     let dialect = FlinkDialect;
-    let tokens = Tokenizer::new(&dialect, text)
-        .tokenize_with_location()
-        .map_err(|e| SqlError::new(e.to_string()))?;
+    let tokens = Tokenizer::new(&dialect, text).tokenize_with_location().map_err(|e| SqlError::new(e.to_string()))?;
     let mut parser = Parser::new(&dialect).with_tokens_with_locations(tokens);
     let ty = parse_type(&mut parser).map_err(|e| match e {
         StatementError::Sql(e) => e,

@@ -36,7 +36,11 @@ impl SqlError {
     }
     /// Sets the location only if none is known yet (inner errors are more precise).
     pub fn or_at(self, location: Location) -> Self {
-        if self.location.is_some() { self } else { self.at(location) }
+        if self.location.is_some() {
+            self
+        } else {
+            self.at(location)
+        }
     }
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());

@@ -13,10 +13,7 @@ use super::{ddl, Location, SqlError};
 /// Parses a script of `;`-separated statements.
 pub fn parse_script(text: &str) -> Result<Vec<Located>, SqlError> {
     let dialect = FlinkDialect;
-    let mut parser = Parser::new(&dialect)
-        .with_recursion_limit(64)
-        .try_with_sql(text)
-        .map_err(|e| parser_error(e, text))?;
+    let mut parser = Parser::new(&dialect).with_recursion_limit(64).try_with_sql(text).map_err(|e| parser_error(e, text))?;
     let lines = LineIndex::new(text);
     let mut out = Vec::new();
     // Inside `EXECUTE STATEMENT SET BEGIN … END`: where it began. Its INSERTs run as jobs like
@@ -32,7 +29,8 @@ pub fn parse_script(text: &str) -> Result<Vec<Located>, SqlError> {
             }
             break;
         }
-        let opens_set = ["EXECUTE", "STATEMENT", "SET", "BEGIN"].iter().enumerate().all(|(i, w)| word(&parser.peek_nth_token_ref(i).token, w));
+        let opens_set =
+            ["EXECUTE", "STATEMENT", "SET", "BEGIN"].iter().enumerate().all(|(i, w)| word(&parser.peek_nth_token_ref(i).token, w));
         if opens_set {
             if statement_set.is_some() {
                 return Err(SqlError::new("statement sets cannot be nested").at(location_of(&start)));
@@ -93,11 +91,7 @@ fn parse_statement(parser: &mut Parser) -> Result<Statement, StatementError> {
         let _ = parser.parse_keywords(&[Keyword::PLAN, Keyword::FOR]);
         let start = parser.peek_token();
         let inner = parse_statement(parser)?;
-        return Ok(Statement::Explain(Box::new(Located {
-            statement: inner,
-            location: location_of(&start),
-            text: String::new(),
-        })));
+        return Ok(Statement::Explain(Box::new(Located { statement: inner, location: location_of(&start), text: String::new() })));
     }
     if let Some(statement) = ddl::parse_flink_statement(parser)? {
         return Ok(statement);
@@ -156,10 +150,7 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
 
 pub(super) fn single_ident(name: &ast::ObjectName) -> Result<ast::Ident, SqlError> {
     // Catalog and database qualifiers name the only ones there are; the last part is the table.
-    name.0
-        .last()
-        .and_then(|p| p.as_ident().cloned())
-        .ok_or_else(|| SqlError::new(format!("`{name}` is not a table name")))
+    name.0.last().and_then(|p| p.as_ident().cloned()).ok_or_else(|| SqlError::new(format!("`{name}` is not a table name")))
 }
 
 pub(super) fn location_of(token: &TokenWithSpan) -> Location {
@@ -178,9 +169,7 @@ pub(super) fn unexpected(found: &TokenWithSpan, expected: &str) -> StatementErro
 pub(super) fn parser_error(e: ParserError, text: &str) -> SqlError {
     let message = match e {
         ParserError::TokenizerError(m) | ParserError::ParserError(m) => m,
-        ParserError::RecursionLimitExceeded => {
-            return SqlError::new("the statement is nested too deeply").hint("simplify the expression")
-        }
+        ParserError::RecursionLimitExceeded => return SqlError::new("the statement is nested too deeply").hint("simplify the expression"),
     };
     let (body, location) = match message.rfind(" at Line: ") {
         Some(i) => {
@@ -233,10 +222,7 @@ impl LineIndex {
         }
         let Some(&line_start) = self.0.get(loc.line as usize - 1) else { return text.len() };
         // Columns count characters, not bytes.
-        text[line_start..]
-            .char_indices()
-            .nth(loc.column.saturating_sub(1) as usize)
-            .map_or(text.len(), |(i, _)| line_start + i)
+        text[line_start..].char_indices().nth(loc.column.saturating_sub(1) as usize).map_or(text.len(), |(i, _)| line_start + i)
     }
     fn slice<'a>(&self, text: &'a str, from: Location, to: Location) -> &'a str {
         let (a, b) = (self.offset(text, from), self.offset(text, to));

@@ -113,12 +113,8 @@ impl Column {
             DataType::Boolean => ColumnData::Bool(Vec::with_capacity(capacity)),
             DataType::Float | DataType::Double => ColumnData::Double(Vec::with_capacity(capacity)),
             DataType::Decimal { .. } => ColumnData::Decimal(Vec::with_capacity(capacity)),
-            DataType::Char(_) | DataType::Varchar(_) => {
-                ColumnData::Str(StrColumn::with_capacity(capacity, capacity * 8))
-            }
-            DataType::Row(fields) => ColumnData::Row(
-                fields.iter().map(|f| Column::empty(&f.ty.data_type, capacity)).collect(),
-            ),
+            DataType::Char(_) | DataType::Varchar(_) => ColumnData::Str(StrColumn::with_capacity(capacity, capacity * 8)),
+            DataType::Row(fields) => ColumnData::Row(fields.iter().map(|f| Column::empty(&f.ty.data_type, capacity)).collect()),
             _ => ColumnData::Int(Vec::with_capacity(capacity)),
         };
         Column { data, validity: None }
@@ -267,12 +263,8 @@ impl Column {
         let data = match &self.data {
             ColumnData::Bool(v) => ColumnData::Bool(indices.iter().map(|&i| v[i as usize]).collect()),
             ColumnData::Int(v) => ColumnData::Int(indices.iter().map(|&i| v[i as usize]).collect()),
-            ColumnData::Double(v) => {
-                ColumnData::Double(indices.iter().map(|&i| v[i as usize]).collect())
-            }
-            ColumnData::Decimal(v) => {
-                ColumnData::Decimal(indices.iter().map(|&i| v[i as usize]).collect())
-            }
+            ColumnData::Double(v) => ColumnData::Double(indices.iter().map(|&i| v[i as usize]).collect()),
+            ColumnData::Decimal(v) => ColumnData::Decimal(indices.iter().map(|&i| v[i as usize]).collect()),
             ColumnData::Str(v) => {
                 let mut out = StrColumn::with_capacity(indices.len(), indices.len() * 8);
                 for &i in indices {
@@ -282,10 +274,7 @@ impl Column {
             }
             ColumnData::Row(fields) => ColumnData::Row(fields.iter().map(|f| f.gather(indices)).collect()),
         };
-        let validity = self
-            .validity
-            .as_ref()
-            .map(|v| indices.iter().map(|&i| v[i as usize]).collect());
+        let validity = self.validity.as_ref().map(|v| indices.iter().map(|&i| v[i as usize]).collect());
         Column { data, validity }
     }
 
@@ -298,9 +287,7 @@ impl Column {
             (ColumnData::Double(a), ColumnData::Double(b)) => a.extend_from_slice(b),
             (ColumnData::Decimal(a), ColumnData::Decimal(b)) => a.extend_from_slice(b),
             (ColumnData::Str(a), ColumnData::Str(b)) => b.iter().for_each(|s| a.push(s)),
-            (ColumnData::Row(a), ColumnData::Row(b)) => {
-                a.iter_mut().zip(b).for_each(|(a, b)| a.extend(b))
-            }
+            (ColumnData::Row(a), ColumnData::Row(b)) => a.iter_mut().zip(b).for_each(|(a, b)| a.extend(b)),
             _ => {
                 for _ in 0..other.len() {
                     self.push_null();
@@ -357,10 +344,7 @@ impl Batch {
         Batch {
             columns: self.columns.iter().map(|c| c.gather(indices)).collect(),
             kinds: self.kinds.as_ref().map(|k| indices.iter().map(|&i| k[i as usize]).collect()),
-            arrival_watermarks: self
-                .arrival_watermarks
-                .as_ref()
-                .map(|w| indices.iter().map(|&i| w[i as usize]).collect()),
+            arrival_watermarks: self.arrival_watermarks.as_ref().map(|w| indices.iter().map(|&i| w[i as usize]).collect()),
             len: indices.len(),
         }
     }
@@ -381,11 +365,7 @@ pub struct BatchBuilder {
 
 impl BatchBuilder {
     pub fn new(types: &[DataType]) -> Self {
-        BatchBuilder {
-            columns: types.iter().map(|t| Column::empty(t, 16)).collect(),
-            kinds: Vec::new(),
-            watermarks: Vec::new(),
-        }
+        BatchBuilder { columns: types.iter().map(|t| Column::empty(t, 16)).collect(), kinds: Vec::new(), watermarks: Vec::new() }
     }
     pub fn push(&mut self, kind: RowKind, row: &[Value], arrival_watermark: i64) {
         for (c, v) in self.columns.iter_mut().zip(row) {

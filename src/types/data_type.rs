@@ -15,7 +15,10 @@ pub enum DataType {
     BigInt,
     Float,
     Double,
-    Decimal { precision: u8, scale: u8 },
+    Decimal {
+        precision: u8,
+        scale: u8,
+    },
     Char(u32),
     /// `VARCHAR(n)`; `STRING` is `VARCHAR(2147483647)`, as in Flink.
     Varchar(u32),
@@ -162,13 +165,7 @@ mod tests {
         assert_eq!(SqlType::not_null(DataType::BigInt).to_string(), "BIGINT NOT NULL");
         assert_eq!(SqlType::nullable(DataType::Varchar(6)).to_string(), "VARCHAR(6)");
         assert_eq!(SqlType::nullable(DataType::Varchar(STRING_LENGTH)).to_string(), "STRING");
-        assert_eq!(
-            SqlType::nullable(DataType::Timestamp(3)).as_rowtime().to_string(),
-            "TIMESTAMP(3) *ROWTIME*"
-        );
-        assert_eq!(
-            SqlType::not_null(DataType::Timestamp(3)).as_rowtime().to_string(),
-            "TIMESTAMP(3) NOT NULL *ROWTIME*"
-        );
+        assert_eq!(SqlType::nullable(DataType::Timestamp(3)).as_rowtime().to_string(), "TIMESTAMP(3) *ROWTIME*");
+        assert_eq!(SqlType::not_null(DataType::Timestamp(3)).as_rowtime().to_string(), "TIMESTAMP(3) NOT NULL *ROWTIME*");
     }
 }

@@ -109,7 +109,14 @@ fn err(e: impl std::fmt::Debug) -> String {
 }
 
 /// Draws `spec` over `table` as a `kind` chart. `columns` are the result's column names.
-pub fn draw_chart(canvas: &HtmlCanvasElement, kind: ChartKind, spec: &ChartSpec, table: &ResultTable, columns: &[String], dark: bool) -> Result<Drawn, String> {
+pub fn draw_chart(
+    canvas: &HtmlCanvasElement,
+    kind: ChartKind,
+    spec: &ChartSpec,
+    table: &ResultTable,
+    columns: &[String],
+    dark: bool,
+) -> Result<Drawn, String> {
     let ink = if dark { &DARK } else { &LIGHT };
     let window = web_sys::window().ok_or("no window")?;
     let dpr = window.device_pixel_ratio().max(1.0);
@@ -197,10 +204,15 @@ fn draw_categories(c: &Canvas, kind: ChartKind, data: &CategoryData, caption: &s
     if by_key {
         drawn.legend = data.keys.iter().enumerate().map(|(i, k)| LegendEntry { label: k.clone(), color: css(color_for(k, i)) }).collect();
     } else {
-        drawn.legend = data.series.iter().enumerate().map(|(si, s)| LegendEntry { label: s.name.clone(), color: css(series_color(si)) }).collect();
+        drawn.legend =
+            data.series.iter().enumerate().map(|(si, s)| LegendEntry { label: s.name.clone(), color: css(series_color(si)) }).collect();
     }
     let tooltip = |key: &str, series: &str, v: f64| {
-        if data.series.len() == 1 { format!("{key}: {}", format_value(v)) } else { format!("{key} · {series}: {}", format_value(v)) }
+        if data.series.len() == 1 {
+            format!("{key}: {}", format_value(v))
+        } else {
+            format!("{key} · {series}: {}", format_value(v))
+        }
     };
     match kind {
         ChartKind::Bar => {
@@ -216,7 +228,10 @@ fn draw_categories(c: &Canvas, kind: ChartKind, data: &CategoryData, caption: &s
                     let top = y_of(v);
                     c.root.draw(&Rectangle::new([(x0, top), (x1, baseline)], color.filled())).map_err(err)?;
                     let ((l, t), (r, b)) = (c.css((x0, top)), c.css((x1, baseline)));
-                    drawn.hits.push(Hit { shape: Shape::Rect { left: l, top: t, right: r, bottom: b }, text: tooltip(&data.keys[i], &s.name, v) });
+                    drawn.hits.push(Hit {
+                        shape: Shape::Rect { left: l, top: t, right: r, bottom: b },
+                        text: tooltip(&data.keys[i], &s.name, v),
+                    });
                 }
             }
         }

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::views::plan_graph::thousands;
 use super::with_session;
+use crate::views::plan_graph::thousands;
 
 /// The page holds a file whole in its memory: beyond this, use `sluice run` on it.
 const MAX_FILE_BYTES: f64 = 256.0 * 1024.0 * 1024.0;

@@ -48,7 +48,11 @@ pub fn EmbedPage(shared: Shared) -> impl IntoView {
         for (i, q) in paragraphs.iter().take(show + 1).enumerate() {
             q.run();
             if q.status.get_untracked() == Status::Failed && i < show {
-                setup_failed.set(Some(format!("Paragraph {} of the note, which this one needs, failed: {}", i + 1, q.error.get_untracked().unwrap_or_default())));
+                setup_failed.set(Some(format!(
+                    "Paragraph {} of the note, which this one needs, failed: {}",
+                    i + 1,
+                    q.error.get_untracked().unwrap_or_default()
+                )));
                 return;
             }
         }

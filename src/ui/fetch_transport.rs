@@ -61,7 +61,8 @@ impl Transport for FetchTransport {
             .map_err(|e| fail("no answer (is the endpoint up, and does it allow this page's origin?): ", e))?;
         let response: web_sys::Response = response.dyn_into().map_err(|e| fail("", e))?;
         let status = response.status();
-        let buffer = JsFuture::from(response.array_buffer().map_err(|e| fail("", e))?).await.map_err(|e| fail("reading the answer: ", e))?;
+        let buffer =
+            JsFuture::from(response.array_buffer().map_err(|e| fail("", e))?).await.map_err(|e| fail("reading the answer: ", e))?;
         Ok(Reply { status, body: js_sys::Uint8Array::new(&buffer).to_vec() })
     }
 }

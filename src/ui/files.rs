@@ -15,13 +15,11 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| fail("the browser refused to make a Blob"))?;
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| fail("the browser refused to make a Blob"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("the browser refused a Blob URL"))?;
-    let anchor: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|_| fail("cannot create a link"))?
-        .dyn_into()
-        .map_err(|_| fail("cannot create a link"))?;
+    let anchor: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|_| fail("cannot create a link"))?.dyn_into().map_err(|_| fail("cannot create a link"))?;
     anchor.set_href(&url);
     anchor.set_download(file_name);
     anchor.click();

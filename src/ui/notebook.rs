@@ -145,7 +145,9 @@ impl Notebook {
         let (docs, current, notice) = match storage::load() {
             storage::Loaded::Notebook(saved) => (saved.notes, saved.current, None),
             storage::Loaded::Nothing => (vec![seed::sensors(new_paragraph_id)], 0, None),
-            storage::Loaded::Unreadable(why) => (vec![seed::sensors(new_paragraph_id)], 0, Some(Notice { text: capitalized(&why), error: true })),
+            storage::Loaded::Unreadable(why) => {
+                (vec![seed::sensors(new_paragraph_id)], 0, Some(Notice { text: capitalized(&why), error: true }))
+            }
         };
         let notes: Vec<NoteState> = docs.into_iter().map(NoteState::from_doc).collect();
         let current = notes.get(current).or(notes.first()).map_or(0, |n| n.key);

@@ -19,7 +19,11 @@ fn import(notebook: Notebook, file_name: &str, text: &str) {
         Ok(doc) => {
             let n = doc.paragraphs.len();
             let note = notebook.add(doc);
-            notebook.tell(format!("Imported “{}” ({n} paragraph{}) from {file_name}.", note.name.get_untracked(), if n == 1 { "" } else { "s" }));
+            notebook.tell(format!(
+                "Imported “{}” ({n} paragraph{}) from {file_name}.",
+                note.name.get_untracked(),
+                if n == 1 { "" } else { "s" }
+            ));
         }
         Err(e) => notebook.warn(format!("Nothing imported: {e}")),
     }
@@ -69,9 +73,7 @@ pub fn NotesPanel(notebook: Notebook) -> impl IntoView {
 fn NoteItem(notebook: Notebook, note: NoteState) -> impl IntoView {
     let is_current = move || notebook.current.get() == note.key;
     let confirming = RwSignal::new(false);
-    let running = move || {
-        note.paragraphs.with(|ps| ps.iter().any(|p| p.status.get() == super::paragraph::Status::Running))
-    };
+    let running = move || note.paragraphs.with(|ps| ps.iter().any(|p| p.status.get() == super::paragraph::Status::Running));
     view! {
         <li class="note-item" data-testid="note-item" data-current=move || is_current().to_string() class:current=is_current>
             <button class="note-link" data-testid="note-link" title=move || note.name.get()

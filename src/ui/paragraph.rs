@@ -5,9 +5,9 @@
 
 use leptos::prelude::*;
 
+use super::editor::Editor;
 use super::output::{remove_output, set_output, with_output, with_output_mut, Output, RESULT_ROWS};
 use super::result::ResultView;
-use super::editor::Editor;
 use super::{now_ms, with_session};
 use crate::session::{Change, JobId, Outcome};
 use crate::sql::Location;
@@ -322,9 +322,8 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
         ))
     };
     // Shown in the bar of a collapsed paragraph: its first line that is not the interpreter's.
-    let summary = move || {
-        p.text.with(|t| t.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('%')).unwrap_or("(empty)").to_string())
-    };
+    let summary =
+        move || p.text.with(|t| t.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('%')).unwrap_or("(empty)").to_string());
     let rendered = move || p.text.with(|t| markdown::to_html(crate::views::note::body(t)));
     let collapsed = move || p.collapsed.get();
 

@@ -8,12 +8,12 @@ use super::chart::{draw_chart, LegendEntry};
 use super::files;
 use super::output::with_output;
 use super::paragraph::ParagraphState;
-use crate::views::plan_graph::thousands;
 use super::theme::Theme;
 use crate::session::ColumnInfo;
 use crate::types::{RowKind, Value};
 use crate::views::chart::{hit_test, Hit};
 use crate::views::note::ViewKind;
+use crate::views::plan_graph::thousands;
 use crate::views::properties::render_template;
 use crate::views::{download, Aggregate, ChartKind, ChartSpec, ResultMode};
 
@@ -84,7 +84,13 @@ pub fn ResultView(p: ParagraphState, file_stem: Signal<String>) -> impl IntoView
     let download_error = RwSignal::new(None::<String>);
     let download_rows = move |json: bool| {
         let text = with_output(p.id, |o| {
-            o.map(|o| if json { download::to_json(&o.table.columns, o.table.rows()) } else { download::to_csv(&o.table.columns, o.table.rows()) })
+            o.map(|o| {
+                if json {
+                    download::to_json(&o.table.columns, o.table.rows())
+                } else {
+                    download::to_csv(&o.table.columns, o.table.rows())
+                }
+            })
         });
         let Some(text) = text else { return };
         let name = format!("{}.{}", file_stem.get_untracked(), if json { "json" } else { "csv" });
@@ -286,7 +292,13 @@ fn ChartView(p: ParagraphState, kind: ChartKind, columns: Signal<Vec<ColumnInfo>
     let download_png = move |_| {
         let Some(canvas) = canvas.get_untracked() else { return };
         let name = format!("{}-{}.png", file_stem.get_untracked(), kind.name());
-        png_error.set(canvas.to_data_url_with_type("image/png").map_err(|_| format!("could not download {name}: the canvas cannot be read")).and_then(|url| files::download_url(&name, &url)).err());
+        png_error.set(
+            canvas
+                .to_data_url_with_type("image/png")
+                .map_err(|_| format!("could not download {name}: the canvas cannot be read"))
+                .and_then(|url| files::download_url(&name, &url))
+                .err(),
+        );
     };
     view! {
         <div class="chart-settings">

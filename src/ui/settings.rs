@@ -51,13 +51,15 @@ pub fn KinesisAccess(tick: RwSignal<u64>) -> impl IntoView {
                 Access::Proxy { url }
             }
             "direct" => {
-                let (key, secret) = (access_key_id.get_untracked().trim().to_string(), secret_access_key.get_untracked().trim().to_string());
+                let (key, secret) =
+                    (access_key_id.get_untracked().trim().to_string(), secret_access_key.get_untracked().trim().to_string());
                 if key.is_empty() || secret.is_empty() {
                     error.set(Some("direct access needs an access key id and a secret access key".into()));
                     return;
                 }
                 let token = session_token.get_untracked().trim().to_string();
-                let credentials = Credentials { access_key_id: key, secret_access_key: secret, session_token: (!token.is_empty()).then_some(token) };
+                let credentials =
+                    Credentials { access_key_id: key, secret_access_key: secret, session_token: (!token.is_empty()).then_some(token) };
                 Access::Direct { endpoint: endpoint.get_untracked(), region: region.get_untracked().trim().to_string(), credentials }
             }
             _ => Access::Local,
@@ -70,7 +72,10 @@ pub fn KinesisAccess(tick: RwSignal<u64>) -> impl IntoView {
             // A real stream is read as it is: the sensor generator must not slip readings into
             // its mirror (nor, unasked, into a real stream). It stays stopped until started again.
             let running: Vec<(String, f64)> = if remote {
-                s.streams().into_iter().filter_map(|st| st.generator.filter(|g| g.running).map(|g| (st.name, g.records_per_second))).collect()
+                s.streams()
+                    .into_iter()
+                    .filter_map(|st| st.generator.filter(|g| g.running).map(|g| (st.name, g.records_per_second)))
+                    .collect()
             } else {
                 Vec::new()
             };
@@ -81,7 +86,8 @@ pub fn KinesisAccess(tick: RwSignal<u64>) -> impl IntoView {
         });
         if !stopped.is_empty() {
             let names: Vec<String> = stopped.into_iter().map(|(name, _)| format!("`{name}`")).collect();
-            messages.update(|m| m.push(format!("stopped the sensor generator on {}: Kinesis tables now read real streams", names.join(", "))));
+            messages
+                .update(|m| m.push(format!("stopped the sensor generator on {}: Kinesis tables now read real streams", names.join(", "))));
         }
     };
 
@@ -137,7 +143,9 @@ fn describe(access: &Access) -> String {
     match access {
         Access::Local => "local streams".into(),
         Access::Proxy { url } => format!("sluice proxy at {url}"),
-        Access::Direct { endpoint, region, .. } if endpoint.trim().is_empty() => format!("Kinesis in {region} (or the table's aws.region), signed here"),
+        Access::Direct { endpoint, region, .. } if endpoint.trim().is_empty() => {
+            format!("Kinesis in {region} (or the table's aws.region), signed here")
+        }
         Access::Direct { endpoint, .. } => format!("Kinesis at {}, signed here", endpoint.trim()),
     }
 }

@@ -37,7 +37,8 @@ pub fn SharePanel(note: NoteState) -> impl IntoView {
     let embed_code = move || format!("<iframe src=\"{}\" width=\"100%\" height=\"420\" style=\"border:0\"></iframe>", embed_link());
     let redacted = move || {
         let n = encoded(None).redacted;
-        (n > 0).then(|| format!("{n} credential value{} left out of the link (shown as '<redacted>').", if n == 1 { " is" } else { "s are" }))
+        (n > 0)
+            .then(|| format!("{n} credential value{} left out of the link (shown as '<redacted>').", if n == 1 { " is" } else { "s are" }))
     };
     let select_all = |ev: leptos::ev::FocusEvent| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -50,7 +51,9 @@ pub fn SharePanel(note: NoteState) -> impl IntoView {
             ps.iter()
                 .enumerate()
                 .map(|(i, p)| {
-                    let first = p.text.with(|t| body(t).lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(empty)").chars().take(50).collect::<String>());
+                    let first = p.text.with(|t| {
+                        body(t).lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(empty)").chars().take(50).collect::<String>()
+                    });
                     view! { <option value=i.to_string() selected=i == chosen>{format!("{}. {first}", i + 1)}</option> }
                 })
                 .collect_view()

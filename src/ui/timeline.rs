@@ -170,13 +170,21 @@ fn draw(canvas: &HtmlCanvasElement, t: &Timeline, dark: bool) -> Result<(), Stri
             Rectangle::new([(from, w.start_ms.max(y0)), (x1, w.end_ms.min(y1))], ink.window.stroke_width(1))
         }))
         .map_err(err)?;
-    let line: Vec<(i64, i64)> = t.watermark.iter().copied().filter(|(at, _)| *at >= x0).chain(t.watermark.back().map(|&(_, w)| (x1, w))).collect();
+    let line: Vec<(i64, i64)> =
+        t.watermark.iter().copied().filter(|(at, _)| *at >= x0).chain(t.watermark.back().map(|&(_, w)| (x1, w))).collect();
     chart.draw_series(LineSeries::new(line, ink.watermark.stroke_width(px(2.0) as u32))).map_err(err)?;
     chart
-        .draw_series(t.dots.iter().filter(|d| !d.late).map(|d| Circle::new((d.arrival_ms, d.event_time_ms), px(2.0), ink.record.mix(0.7).filled())))
+        .draw_series(
+            t.dots.iter().filter(|d| !d.late).map(|d| Circle::new((d.arrival_ms, d.event_time_ms), px(2.0), ink.record.mix(0.7).filled())),
+        )
         .map_err(err)?;
     chart
-        .draw_series(t.dots.iter().filter(|d| d.late).map(|d| Cross::new((d.arrival_ms, d.event_time_ms), px(5.0), LATE.stroke_width(px(2.0) as u32))))
+        .draw_series(
+            t.dots
+                .iter()
+                .filter(|d| d.late)
+                .map(|d| Cross::new((d.arrival_ms, d.event_time_ms), px(5.0), LATE.stroke_width(px(2.0) as u32))),
+        )
         .map_err(err)?;
     root.present().map_err(err)
 }

@@ -29,14 +29,16 @@ pub struct Address {
 
 /// Reads `search` (`?a=b&c`) and `hash` (`#share=…`) as `window.location` gives them.
 pub fn read(search: &str, hash: &str, new_id: impl FnMut() -> String) -> Address {
-    let params: Vec<(&str, &str)> = search.trim_start_matches('?').split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, ""))).collect();
+    let params: Vec<(&str, &str)> =
+        search.trim_start_matches('?').split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, ""))).collect();
     let param = |name: &str| params.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
     let mut problem = None;
     let clock_start_ms = param("start").and_then(|s| {
         let text = percent_decoded(s).replace('T', " ");
         let parsed = crate::types::parse_timestamp(&text);
         if parsed.is_none() {
-            problem = Some(format!("`start={s}` in the address is not a timestamp (write e.g. start=2021-05-19T11:20:00); the clock starts now"));
+            problem =
+                Some(format!("`start={s}` in the address is not a timestamp (write e.g. start=2021-05-19T11:20:00); the clock starts now"));
         }
         parsed
     });

@@ -82,7 +82,10 @@ mod tests {
         log.apply(&[change(RowKind::Delete, 2), change(RowKind::Insert, 3)]);
         let kept: Vec<_> = log.entries().map(|c| (c.kind.short(), c.row[0].to_string())).collect();
         assert_eq!(kept, [("+U", "2".to_string()), ("-D", "2".into()), ("+I", "3".into())]);
-        assert_eq!((log.count(RowKind::Insert), log.count(RowKind::UpdateBefore), log.count(RowKind::UpdateAfter), log.count(RowKind::Delete)), (2, 1, 1, 1));
+        assert_eq!(
+            (log.count(RowKind::Insert), log.count(RowKind::UpdateBefore), log.count(RowKind::UpdateAfter), log.count(RowKind::Delete)),
+            (2, 1, 1, 1)
+        );
         assert_eq!((log.total(), log.dropped()), (5, 2));
         let mut big = Changelog::new(2);
         big.apply(&(0..10).map(|n| change(RowKind::Insert, n)).collect::<Vec<_>>());

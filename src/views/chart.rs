@@ -195,13 +195,20 @@ impl ChartSpec {
         let group_index: BTreeMap<&str, usize> = groups.iter().enumerate().map(|(i, g)| (g.as_str(), i)).collect();
         let mut folds = vec![vec![None::<Fold>; keys.len()]; groups.len()];
         for (k, g, v) in self.cells(table) {
-            let (Some(&ki), Some(&gi)) = (key_index.get(label(k).as_str()), group_index.get(g.map_or(value_label.to_string(), label).as_str())) else { continue };
+            let (Some(&ki), Some(&gi)) =
+                (key_index.get(label(k).as_str()), group_index.get(g.map_or(value_label.to_string(), label).as_str()))
+            else {
+                continue;
+            };
             folds[gi][ki].get_or_insert(Fold::EMPTY).add(v, self.aggregate);
         }
         let series = groups
             .iter()
             .zip(folds)
-            .map(|(name, folds)| Series { name: name.clone(), values: folds.into_iter().map(|f| f.and_then(|f| f.value(self.aggregate))).collect() })
+            .map(|(name, folds)| Series {
+                name: name.clone(),
+                values: folds.into_iter().map(|f| f.and_then(|f| f.value(self.aggregate))).collect(),
+            })
             .collect();
         CategoryData { keys, series }
     }
@@ -263,10 +270,24 @@ pub fn value_range(values: impl Iterator<Item = f64>, from_zero: bool) -> (f64, 
 /// Where a drawn mark is (CSS pixels on the canvas), so hovering can say what it shows.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Shape {
-    Rect { left: f64, top: f64, right: f64, bottom: f64 },
-    Point { x: f64, y: f64 },
+    Rect {
+        left: f64,
+        top: f64,
+        right: f64,
+        bottom: f64,
+    },
+    Point {
+        x: f64,
+        y: f64,
+    },
     /// Angles in radians, clockwise from twelve o'clock.
-    Wedge { cx: f64, cy: f64, radius: f64, from: f64, to: f64 },
+    Wedge {
+        cx: f64,
+        cy: f64,
+        radius: f64,
+        from: f64,
+        to: f64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -331,7 +352,8 @@ mod tests {
     /// Rows of (sensor_id, current_temperature, status).
     fn readings(rows: &[(i64, f64, &str)]) -> ResultTable {
         let types = [DataType::Int, DataType::Double, DataType::Varchar(6)];
-        let columns = types.iter().enumerate().map(|(i, t)| ColumnInfo { name: format!("c{i}"), ty: SqlType::nullable(t.clone()) }).collect();
+        let columns =
+            types.iter().enumerate().map(|(i, t)| ColumnInfo { name: format!("c{i}"), ty: SqlType::nullable(t.clone()) }).collect();
         let mut t = ResultTable::new(columns, ResultMode::Append, 100);
         for &(id, temp, status) in rows {
             t.apply(&[Change { kind: RowKind::Insert, row: vec![Value::Int(id), Value::Double(temp), Value::Str(status.into())] }]);
@@ -381,9 +403,19 @@ mod tests {
     fn pie_slices_per_key_and_per_key_and_group() {
         let t = readings(&ROWS);
         let by_status = ChartSpec { keys: 2, group: None, value: 1, aggregate: Aggregate::Count }.slices(&t);
-        assert_eq!(by_status, [Slice { label: "ERROR".into(), value: 1.0 }, Slice { label: "OK".into(), value: 3.0 }, Slice { label: "WARNING".into(), value: 1.0 }]);
+        assert_eq!(
+            by_status,
+            [
+                Slice { label: "ERROR".into(), value: 1.0 },
+                Slice { label: "OK".into(), value: 3.0 },
+                Slice { label: "WARNING".into(), value: 1.0 }
+            ]
+        );
         let grouped = ChartSpec { keys: 0, group: Some(2), value: 1, aggregate: Aggregate::Sum }.slices(&t);
-        assert_eq!(grouped.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["1 · OK", "2 · ERROR", "2 · OK", "3 · OK", "10 · WARNING"]);
+        assert_eq!(
+            grouped.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(),
+            ["1 · OK", "2 · ERROR", "2 · OK", "3 · OK", "10 · WARNING"]
+        );
     }
 
     #[test]
@@ -413,7 +445,10 @@ mod tests {
             Hit { shape: Shape::Rect { left: 0.0, top: 10.0, right: 20.0, bottom: 100.0 }, text: "bar".into() },
             Hit { shape: Shape::Point { x: 50.0, y: 50.0 }, text: "far".into() },
             Hit { shape: Shape::Point { x: 55.0, y: 50.0 }, text: "near".into() },
-            Hit { shape: Shape::Wedge { cx: 200.0, cy: 200.0, radius: 50.0, from: 0.0, to: std::f64::consts::FRAC_PI_2 }, text: "wedge".into() },
+            Hit {
+                shape: Shape::Wedge { cx: 200.0, cy: 200.0, radius: 50.0, from: 0.0, to: std::f64::consts::FRAC_PI_2 },
+                text: "wedge".into(),
+            },
         ];
         assert_eq!(hit_test(&hits, 10.0, 50.0).map(|h| h.text.as_str()), Some("bar"));
         assert_eq!(hit_test(&hits, 57.0, 51.0).map(|h| h.text.as_str()), Some("near"));

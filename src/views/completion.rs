@@ -58,7 +58,9 @@ pub fn complete(text: &str, caret: usize, tables: &[TableInfo], functions: &[&st
     // The token that ends at the caret (or holds it) is the word being typed.
     let current = tokens.iter().rposition(|t| t.start < caret && caret <= t.end);
     let (start, prefix) = match current.map(|i| (i, tokens[i])) {
-        Some((_, t)) if matches!(t.kind, TokenKind::Keyword | TokenKind::Identifier | TokenKind::Function) => (t.start, &text[t.start..caret]),
+        Some((_, t)) if matches!(t.kind, TokenKind::Keyword | TokenKind::Identifier | TokenKind::Function) => {
+            (t.start, &text[t.start..caret])
+        }
         Some((_, t)) if t.kind == TokenKind::Symbol && &text[t.start..t.end] == "." => (caret, ""),
         _ => return None,
     };
@@ -74,7 +76,8 @@ pub fn complete(text: &str, caret: usize, tables: &[TableInfo], functions: &[&st
         }
     };
     let mut candidates = Vec::new();
-    let matches = |name: &str| name.len() >= prefix.len() && name.is_char_boundary(prefix.len()) && name[..prefix.len()].eq_ignore_ascii_case(prefix);
+    let matches =
+        |name: &str| name.len() >= prefix.len() && name.is_char_boundary(prefix.len()) && name[..prefix.len()].eq_ignore_ascii_case(prefix);
     let column = |table: &TableInfo, c: &crate::session::ColumnInfo| Candidate {
         text: c.name.clone(),
         kind: CandidateKind::Column,
@@ -87,7 +90,8 @@ pub fn complete(text: &str, caret: usize, tables: &[TableInfo], functions: &[&st
     } else if prefix.is_empty() {
         return None;
     } else {
-        let after_table_keyword = words.last().is_some_and(|w| ["FROM", "JOIN", "INTO", "TABLE", "DESCRIBE"].iter().any(|k| k.eq_ignore_ascii_case(w)));
+        let after_table_keyword =
+            words.last().is_some_and(|w| ["FROM", "JOIN", "INTO", "TABLE", "DESCRIBE"].iter().any(|k| k.eq_ignore_ascii_case(w)));
         let named: Vec<&TableInfo> = tables.iter().filter(|t| mentions(text, &tokens, &t.name)).collect();
         let table_candidates = tables.iter().filter(|t| matches(&t.name)).map(|t| Candidate {
             text: t.name.clone(),
@@ -153,7 +157,8 @@ fn resolve_qualifier<'a>(text: &str, tokens: &[super::highlight::Token], q: &str
     if let Some(t) = tables.iter().find(|t| t.name.eq_ignore_ascii_case(&q)) {
         return Some(t);
     }
-    let words: Vec<&str> = tokens.iter().filter(|t| t.kind != TokenKind::Whitespace && t.kind != TokenKind::Comment).map(|t| &text[t.start..t.end]).collect();
+    let words: Vec<&str> =
+        tokens.iter().filter(|t| t.kind != TokenKind::Whitespace && t.kind != TokenKind::Comment).map(|t| &text[t.start..t.end]).collect();
     words.iter().enumerate().find_map(|(i, w)| {
         let table = tables.iter().find(|t| t.name.eq_ignore_ascii_case(&unquote(w)))?;
         let alias = match words.get(i + 1) {
@@ -197,7 +202,10 @@ mod tests {
             stream: None,
         };
         vec![
-            table("sensor_data", &[("sensor_id", DataType::Int), ("current_temperature", DataType::Double), ("status", DataType::Varchar(6))]),
+            table(
+                "sensor_data",
+                &[("sensor_id", DataType::Int), ("current_temperature", DataType::Double), ("status", DataType::Varchar(6))],
+            ),
             table("sensor_state", &[("status", DataType::Varchar(6)), ("num", DataType::Int)]),
         ]
     }

@@ -71,7 +71,11 @@ pub fn to_html(text: &str) -> String {
                         let mut item = item.to_string();
                         i += 1;
                         // Lazy continuation lines belong to the item.
-                        while i < lines.len() && !lines[i].trim().is_empty() && list_item(lines[i].trim_start()).is_none() && lines[i].starts_with([' ', '\t']) {
+                        while i < lines.len()
+                            && !lines[i].trim().is_empty()
+                            && list_item(lines[i].trim_start()).is_none()
+                            && lines[i].starts_with([' ', '\t'])
+                        {
                             item.push('\n');
                             item.push_str(lines[i].trim());
                             i += 1;
@@ -163,7 +167,11 @@ fn inline(text: &str) -> String {
             '[' => match link(&chars, i) {
                 Some((label, url, end)) => {
                     if safe_url(&url) {
-                        out.push_str(&format!("<a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{}</a>", escape(&url), inline(&label)));
+                        out.push_str(&format!(
+                            "<a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{}</a>",
+                            escape(&url),
+                            inline(&label)
+                        ));
                     } else {
                         out.push_str(&inline(&label));
                     }
@@ -212,9 +220,7 @@ fn emphasis(chars: &[char], i: usize) -> Option<(bool, usize, usize)> {
         }
         let mut from = i + len + 1;
         while let Some(end) = find(chars, from, &marker) {
-            let closes = !chars[end - 1].is_whitespace()
-                && chars.get(end + len) != Some(&c)
-                && !(c == '_' && word(chars.get(end + len)));
+            let closes = !chars[end - 1].is_whitespace() && chars.get(end + len) != Some(&c) && !(c == '_' && word(chars.get(end + len)));
             if closes {
                 return Some((len == 2, end, len));
             }
@@ -274,7 +280,8 @@ mod tests {
 
     #[test]
     fn headings_paragraphs_and_lists() {
-        let md = "# Sensors\n\nReadings from **my-input-stream**,\nevery *second*.\n\n- one\n- two `x`\n\n1. first\n2. second\n\n### Done ###";
+        let md =
+            "# Sensors\n\nReadings from **my-input-stream**,\nevery *second*.\n\n- one\n- two `x`\n\n1. first\n2. second\n\n### Done ###";
         assert_eq!(
             to_html(md),
             "<h1>Sensors</h1>\n<p>Readings from <strong>my-input-stream</strong>,\nevery <em>second</em>.</p>\n\
@@ -319,7 +326,8 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        for text in ["", "#", "*", "**", "_", "[", "[]", "[](", "`", "1.", "- ", ">", "\\", "ä*ö*ü", "[é](ü)", "*\u{1F600}*", "#######"] {
+        for text in ["", "#", "*", "**", "_", "[", "[]", "[](", "`", "1.", "- ", ">", "\\", "ä*ö*ü", "[é](ü)", "*\u{1F600}*", "#######"]
+        {
             let _ = to_html(text);
         }
     }

@@ -100,7 +100,14 @@ mod tests {
     use crate::engine::operator::OperatorMetrics;
 
     fn stage(kind: StageKind, name: &str, records_in: u64, records_out: u64) -> Stage {
-        Stage { kind, name: name.into(), detail: None, metrics: OperatorMetrics { records_in, records_out, ..Default::default() }, watermark: None, idle: false }
+        Stage {
+            kind,
+            name: name.into(),
+            detail: None,
+            metrics: OperatorMetrics { records_in, records_out, ..Default::default() },
+            watermark: None,
+            idle: false,
+        }
     }
 
     #[test]
@@ -111,7 +118,12 @@ mod tests {
         let mut assigner = stage(StageKind::WatermarkAssigner, "WatermarkAssigner", 12_345, 12_345);
         assigner.detail = Some("event_time: event_time - INTERVAL '5' SECOND".into());
         assigner.watermark = Some(1_621_423_200_000);
-        let stages = [stage(StageKind::Source, "TableSourceScan(sensor_data)", 12_345, 12_345), assigner, window, stage(StageKind::Sink, "Collect(result)", 30, 30)];
+        let stages = [
+            stage(StageKind::Source, "TableSourceScan(sensor_data)", 12_345, 12_345),
+            assigner,
+            window,
+            stage(StageKind::Sink, "Collect(result)", 30, 30),
+        ];
         let b = boxes(&stages, 1_621_423_205_250);
         assert_eq!(b.iter().map(|b| b.kind).collect::<Vec<_>>(), ["source", "watermark", "operator", "sink"]);
         assert_eq!(b[0].counts, ["12,345 read"]);

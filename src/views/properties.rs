@@ -26,9 +26,7 @@ impl ParagraphProperties {
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut props = ParagraphProperties::default();
         for (key, value) in pairs(text)? {
-            let number = |what: &str| {
-                value.trim().parse::<u32>().map_err(|_| format!("{key}={value} is not a {what}"))
-            };
+            let number = |what: &str| value.trim().parse::<u32>().map_err(|_| format!("{key}={value} is not a {what}"));
             match key.as_str() {
                 "type" => props.mode = ResultMode::from_property(Some(&value))?,
                 "refreshInterval" => props.refresh_interval_ms = Some(number("number of milliseconds")?.max(MIN_REFRESH_INTERVAL_MS)),
@@ -87,7 +85,8 @@ fn value_end(s: &str) -> usize {
 
 /// Tags a `type=single` template may use; anything else in it shows as text. Attributes are
 /// dropped, so an imported note's template cannot run script or load anything.
-const TEMPLATE_TAGS: &[&str] = &["b", "big", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6", "i", "p", "small", "span", "strong", "sub", "sup", "u"];
+const TEMPLATE_TAGS: &[&str] =
+    &["b", "big", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6", "i", "p", "small", "span", "strong", "sub", "sup", "u"];
 
 /// Zeppelin's single mode: `{0}`, `{1}`, … in the template become the row's values, escaped.
 pub fn render_template(template: &str, row: &[Value]) -> String {
@@ -134,14 +133,16 @@ fn allowed_tag(s: &str) -> Option<Tag> {
     TEMPLATE_TAGS.contains(&name.as_str()).then(|| Tag { html: format!("<{slash}{name}>"), len: close + 1 })
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn properties_come_from_the_interpreter_line() {
-        let p = ParagraphProperties::parse("%flink.ssql(type=single, template=<h1>{0}, {1}</h1>, refreshInterval=1000, parallelism=2)\nSELECT 1").unwrap();
+        let p = ParagraphProperties::parse(
+            "%flink.ssql(type=single, template=<h1>{0}, {1}</h1>, refreshInterval=1000, parallelism=2)\nSELECT 1",
+        )
+        .unwrap();
         assert_eq!(p.mode, ResultMode::Single);
         assert_eq!(p.template.as_deref(), Some("<h1>{0}, {1}</h1>"));
         assert_eq!(p.refresh_interval_ms, Some(1000));
@@ -168,7 +169,10 @@ mod tests {
     fn templates_escape_values_and_keep_only_plain_tags() {
         let row = [Value::Str("<b>&".into()), Value::Int(42), Value::Null];
         assert_eq!(render_template("<h1 class=big>{0}</h1> n={1} {2} {7}", &row), "<h1>&lt;b&gt;&amp;</h1> n=42 NULL ");
-        assert_eq!(render_template("<img src=x onerror=alert(1)><script>x</script>{x}", &row), "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;x&lt;/script&gt;{x}");
+        assert_eq!(
+            render_template("<img src=x onerror=alert(1)><script>x</script>{x}", &row),
+            "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;x&lt;/script&gt;{x}"
+        );
         assert_eq!(render_template("a<br/>b", &row), "a<br>b");
     }
 }

@@ -42,7 +42,8 @@ impl Timeline {
     pub fn update(&mut self, sample: TimelineSample, fired_windows: &[(i64, i64)]) {
         self.now_ms = sample.now_ms;
         let skip = sample.records.len().saturating_sub(MAX_RECORDS);
-        self.dots = sample.records[skip..].iter().map(|&(arrival_ms, event_time_ms)| Dot { arrival_ms, event_time_ms, late: false }).collect();
+        self.dots =
+            sample.records[skip..].iter().map(|&(arrival_ms, event_time_ms)| Dot { arrival_ms, event_time_ms, late: false }).collect();
         mark_late(&mut self.dots, &sample.late);
         self.watermark = watermark_line(&self.dots, sample.watermark);
         let mut spans: Vec<(i64, i64)> = fired_windows.to_vec();
@@ -50,7 +51,11 @@ impl Timeline {
         spans.dedup();
         self.windows = spans
             .into_iter()
-            .map(|(start_ms, end_ms)| Span { start_ms, end_ms, fired_at_ms: self.watermark.iter().find(|(_, w)| *w >= end_ms - 1).map(|(t, _)| *t) })
+            .map(|(start_ms, end_ms)| Span {
+                start_ms,
+                end_ms,
+                fired_at_ms: self.watermark.iter().find(|(_, w)| *w >= end_ms - 1).map(|(t, _)| *t),
+            })
             .collect();
     }
 
@@ -137,7 +142,13 @@ mod tests {
         t.update(sample(16_000, Some(9_999), &records, &[]), &[(0, 5_000), (5_000, 10_000), (0, 5_000)]);
         let line: Vec<(i64, i64)> = t.watermark.iter().copied().collect();
         assert_eq!(line, [(1_000, -4_000), (6_000, 4_999), (11_000, 5_500), (15_000, 9_999)], "it moves only on a new largest event time");
-        assert_eq!(t.windows, [Span { start_ms: 0, end_ms: 5_000, fired_at_ms: Some(6_000) }, Span { start_ms: 5_000, end_ms: 10_000, fired_at_ms: Some(15_000) }]);
+        assert_eq!(
+            t.windows,
+            [
+                Span { start_ms: 0, end_ms: 5_000, fired_at_ms: Some(6_000) },
+                Span { start_ms: 5_000, end_ms: 10_000, fired_at_ms: Some(15_000) }
+            ]
+        );
     }
 
     #[test]

@@ -174,7 +174,8 @@ pub fn rows_from_file() -> Vec<(String, i64, String, String)> {
 }
 
 pub fn rows_from_stream(server: &Server, stream: &str) -> Vec<(String, i64, String, String)> {
-    let mut rows: Vec<_> = server.tool(&server.endpoint, &["read", stream]).lines().map(|l| row_key(&serde_json::from_str(l).unwrap())).collect();
+    let mut rows: Vec<_> =
+        server.tool(&server.endpoint, &["read", stream]).lines().map(|l| row_key(&serde_json::from_str(l).unwrap())).collect();
     rows.sort();
     rows
 }
@@ -186,4 +187,3 @@ pub fn assert_same_rows(got: &[(String, i64, String, String)], expected: &[(Stri
     assert!(missing.is_empty() && extra.is_empty(), "missing from the stream: {missing:#?}\nnot from the file: {extra:#?}");
     assert_eq!(got.len(), expected.len(), "a row written twice");
 }
-

@@ -52,7 +52,6 @@ fn one_char(key: &str, v: &str) -> Result<char, String> {
     }
 }
 
-
 impl CsvOptions {
     pub fn from_table_options(options: &[(String, String)]) -> Result<Self, String> {
         let get = |key: &str| options.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
@@ -298,7 +297,10 @@ mod tests {
         d.decode(b"2,,").unwrap();
         assert_eq!(
             rows(&mut d),
-            vec![vec![Value::Int(1), Value::Str("a, \"b\"".into()), Value::Double(2.5)], vec![Value::Int(2), Value::Str("".into()), Value::Null]]
+            vec![
+                vec![Value::Int(1), Value::Str("a, \"b\"".into()), Value::Double(2.5)],
+                vec![Value::Int(2), Value::Str("".into()), Value::Null]
+            ]
         );
     }
 
@@ -328,7 +330,9 @@ mod tests {
 
     #[test]
     fn custom_delimiter_and_quote_round_trip() {
-        let options = CsvOptions::from_table_options(&[("csv.field-delimiter".into(), "|".into()), ("csv.quote-character".into(), "'".into())]).unwrap();
+        let options =
+            CsvOptions::from_table_options(&[("csv.field-delimiter".into(), "|".into()), ("csv.quote-character".into(), "'".into())])
+                .unwrap();
         let e = CsvEncoder::new(&fields(), options.clone());
         let mut out = Vec::new();
         e.encode(&[Value::Int(7), Value::Str("it's|here".into()), Value::Null], &mut out);
@@ -355,9 +359,15 @@ mod tests {
             e.encode(row, &mut out);
             String::from_utf8(out).unwrap()
         };
-        assert_eq!(line(&[Value::Int(2), Value::Null, Value::Str("q\"x".into()), Value::Timestamp(ts), Value::Bool(false)]), r#"2,,"q""x","2021-05-19 11:20:00",false"#);
+        assert_eq!(
+            line(&[Value::Int(2), Value::Null, Value::Str("q\"x".into()), Value::Timestamp(ts), Value::Bool(false)]),
+            r#"2,,"q""x","2021-05-19 11:20:00",false"#
+        );
         assert_eq!(line(&[Value::Int(3), Value::Double(1e10), Value::Str("".into()), Value::Null, Value::Null]), "3,1.0E10,,,");
-        assert_eq!(line(&[Value::Int(1), Value::Double(1.0), Value::Str("a,b".into()), Value::Timestamp(ts + 978), Value::Bool(true)]), r#"1,1.0,"a,b","2021-05-19 11:20:00.978",true"#);
+        assert_eq!(
+            line(&[Value::Int(1), Value::Double(1.0), Value::Str("a,b".into()), Value::Timestamp(ts + 978), Value::Bool(true)]),
+            r#"1,1.0,"a,b","2021-05-19 11:20:00.978",true"#
+        );
     }
 
     #[test]

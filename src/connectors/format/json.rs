@@ -35,7 +35,6 @@ impl Default for JsonOptions {
     }
 }
 
-
 impl JsonOptions {
     /// Reads the `json.*` options of a table's `WITH` clause.
     pub fn from_table_options(options: &[(String, String)]) -> Result<Self, String> {
@@ -121,7 +120,8 @@ impl JsonDecoder {
                 }
                 let (offset, message) = e;
                 let text = String::from_utf8_lossy(record);
-                let record = if text.chars().count() > 120 { text.chars().take(117).collect::<String>() + "..." } else { text.into_owned() };
+                let record =
+                    if text.chars().count() > 120 { text.chars().take(117).collect::<String>() + "..." } else { text.into_owned() };
                 Err(DecodeError { offset, message, record })
             }
         }
@@ -144,7 +144,13 @@ type Failure = (usize, String);
 
 /// Reads one object into one new row of `columns` (one per field). On error the columns may
 /// hold part of the row; the caller truncates them.
-fn decode_object(p: &mut Parser<'_>, fields: &[Field], columns: &mut [Column], seen: &mut [bool], options: &JsonOptions) -> Result<(), Failure> {
+fn decode_object(
+    p: &mut Parser<'_>,
+    fields: &[Field],
+    columns: &mut [Column],
+    seen: &mut [bool],
+    options: &JsonOptions,
+) -> Result<(), Failure> {
     p.expect(b'{')?;
     seen.iter_mut().for_each(|s| *s = false);
     p.ws();
@@ -363,7 +369,6 @@ fn fast_timestamp(b: &[u8], standard: TimestampStandard, ltz: bool) -> Option<i6
     let days = days_from_civil(y, m as u32, d as u32);
     Some(days * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000 + ms)
 }
-
 
 /// A timestamp in the table's standard: SQL `yyyy-MM-dd HH:mm:ss[.f…]` or ISO-8601
 /// `yyyy-MM-ddTHH:mm:ss[.f…]` (with a `Z` for `TIMESTAMP_LTZ`). Digits past the millisecond are
@@ -735,7 +740,17 @@ pub fn write_java_double(d: f64, out: &mut Vec<u8>) {
     use std::io::Write;
     if d.is_nan() || d.is_infinite() {
         // Jackson writes these as strings.
-        let _ = write!(out, "\"{}\"", if d.is_nan() { "NaN" } else if d > 0.0 { "Infinity" } else { "-Infinity" });
+        let _ = write!(
+            out,
+            "\"{}\"",
+            if d.is_nan() {
+                "NaN"
+            } else if d > 0.0 {
+                "Infinity"
+            } else {
+                "-Infinity"
+            }
+        );
         return;
     }
     let abs = d.abs();

@@ -15,7 +15,10 @@ pub fn check(fields: &[Field], options: &[(String, String)]) -> Result<(), Strin
     match fields {
         [f] if f.ty.data_type.is_string() => Ok(()),
         [f] => Err(format!("the raw format needs a STRING column, but `{}` is {}", f.name, f.ty.data_type)),
-        _ => Err(format!("The 'raw' format only supports single physical column. However the defined schema contains multiple physical columns: {}", fields.len())),
+        _ => Err(format!(
+            "The 'raw' format only supports single physical column. However the defined schema contains multiple physical columns: {}",
+            fields.len()
+        )),
     }
 }
 

@@ -220,9 +220,10 @@ impl<T: Transport> KinesisClient<T> {
         let answer: Answer = self.call("GetRecords", &json!({ "ShardIterator": iterator, "Limit": limit.clamp(1, 10_000) })).await?;
         let mut records = Vec::with_capacity(answer.records.len());
         for r in answer.records {
-            let data = BASE64
-                .decode(r.data.as_bytes())
-                .map_err(|e| KinesisError::Server { status: 200, message: format!("record {} has data that is not base64: {e}", r.sequence_number) })?;
+            let data = BASE64.decode(r.data.as_bytes()).map_err(|e| KinesisError::Server {
+                status: 200,
+                message: format!("record {} has data that is not base64: {e}", r.sequence_number),
+            })?;
             records.push(ShardRecord {
                 sequence_number: r.sequence_number,
                 partition_key: r.partition_key,
@@ -230,7 +231,11 @@ impl<T: Transport> KinesisClient<T> {
                 arrival_ms: r.approximate_arrival_timestamp.map_or(0, |s| (s * 1000.0).round() as i64),
             });
         }
-        Ok(RecordsPage { records, next_iterator: answer.next_shard_iterator.filter(|i| !i.is_empty()), millis_behind_latest: answer.millis_behind_latest })
+        Ok(RecordsPage {
+            records,
+            next_iterator: answer.next_shard_iterator.filter(|i| !i.is_empty()),
+            millis_behind_latest: answer.millis_behind_latest,
+        })
     }
 
     /// Sends up to 500 records in one call; the answer says, entry by entry, which were stored.
@@ -263,7 +268,9 @@ impl<T: Transport> KinesisClient<T> {
             .map(|e| match (e.error_code, e.sequence_number) {
                 (Some(code), _) => PutOutcome::Failed { code, message: e.error_message.unwrap_or_default() },
                 (None, Some(sequence_number)) => PutOutcome::Stored { sequence_number },
-                (None, None) => PutOutcome::Failed { code: "InternalFailure".into(), message: "neither a sequence number nor an error".into() },
+                (None, None) => {
+                    PutOutcome::Failed { code: "InternalFailure".into(), message: "neither a sequence number nor an error".into() }
+                }
             })
             .collect())
     }
@@ -285,11 +292,7 @@ impl<T: Transport> KinesisClient<T> {
 /// namespace and `#`) and explains it in `message` or `Message`.
 pub fn classify(status: u16, body: &[u8]) -> KinesisError {
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
-    let kind = parsed
-        .as_ref()
-        .and_then(|v| v.get("__type"))
-        .and_then(Value::as_str)
-        .map(|t| t.rsplit('#').next().unwrap_or(t).to_string());
+    let kind = parsed.as_ref().and_then(|v| v.get("__type")).and_then(Value::as_str).map(|t| t.rsplit('#').next().unwrap_or(t).to_string());
     let message = parsed
         .as_ref()
         .and_then(|v| v.get("message").or_else(|| v.get("Message")))
@@ -297,7 +300,9 @@ pub fn classify(status: u16, body: &[u8]) -> KinesisError {
         .map(str::to_string)
         .unwrap_or_else(|| snippet(body));
     match kind.as_deref() {
-        Some("ProvisionedThroughputExceededException" | "LimitExceededException" | "ThrottlingException") => KinesisError::Throttled(message),
+        Some("ProvisionedThroughputExceededException" | "LimitExceededException" | "ThrottlingException") => {
+            KinesisError::Throttled(message)
+        }
         Some("ExpiredIteratorException") => KinesisError::ExpiredIterator(message),
         Some("ResourceNotFoundException") => KinesisError::NotFound(message),
         _ if status >= 500 || status == 429 => KinesisError::Server { status, message },

@@ -76,7 +76,11 @@ pub fn iterator_start(table: &TableDef) -> Result<IteratorStart, String> {
 /// mirror already holding records (its earlier reader replaced, as when the page's Kinesis
 /// access is chosen again) is not filled twice: shards it has records from go on after the last
 /// of them, the others start at the table's position.
-pub fn mirror_poller(table: &TableDef, streams: &mut LocalStreams, reading: impl Fn(&str) -> bool) -> Result<Option<(String, StreamPoller)>, String> {
+pub fn mirror_poller(
+    table: &TableDef,
+    streams: &mut LocalStreams,
+    reading: impl Fn(&str) -> bool,
+) -> Result<Option<(String, StreamPoller)>, String> {
     let stream = stream_ref(table)?;
     let mirror = streams.get_or_create(&stream.name);
     mirror.mirror_remote();

@@ -78,7 +78,19 @@ struct Shard {
 
 impl Shard {
     fn new(info: ShardInfo, phase: Phase, start: IteratorStart, now_ms: i64) -> Self {
-        Shard { id: info.id.as_str().into(), info, phase, start, last_sequence: None, next_call_ms: now_ms, backoff_ms: 0, failures: 0, frontier_ms: i64::MIN, queue: VecDeque::new(), started_ms: None }
+        Shard {
+            id: info.id.as_str().into(),
+            info,
+            phase,
+            start,
+            last_sequence: None,
+            next_call_ms: now_ms,
+            backoff_ms: 0,
+            failures: 0,
+            frontier_ms: i64::MIN,
+            queue: VecDeque::new(),
+            started_ms: None,
+        }
     }
 
     /// An earlier poller handed over this shard's records up to `sequence`: go on after it, once
@@ -221,7 +233,8 @@ impl StreamPoller {
             });
         }
         self.release(out);
-        let next_shard = self.shards.iter().filter(|s| s.phase != Phase::Finished && s.phase != Phase::WaitingForParents).map(|s| s.next_call_ms).min();
+        let next_shard =
+            self.shards.iter().filter(|s| s.phase != Phase::Finished && s.phase != Phase::WaitingForParents).map(|s| s.next_call_ms).min();
         Ok(next_shard.unwrap_or(i64::MAX).min(self.next_discovery_ms))
     }
 
@@ -276,7 +289,13 @@ impl StreamPoller {
         }
     }
 
-    async fn call_shard<T: Transport>(&mut self, i: usize, client: &mut KinesisClient<T>, now_ms: i64, log: &mut Vec<String>) -> Result<(), KinesisError> {
+    async fn call_shard<T: Transport>(
+        &mut self,
+        i: usize,
+        client: &mut KinesisClient<T>,
+        now_ms: i64,
+        log: &mut Vec<String>,
+    ) -> Result<(), KinesisError> {
         let stream = self.stream.clone();
         let shard = &mut self.shards[i];
         let initial = shard.start.clone();
@@ -427,7 +446,12 @@ mod tests {
 
     impl FakeKinesis {
         fn shard(&mut self, id: &str, parent: Option<&str>, closed: bool, records: &[(i64, &str)]) {
-            let info = ShardInfo { id: id.into(), parent: parent.map(Into::into), adjacent_parent: None, ending_sequence: closed.then(|| "end".into()) };
+            let info = ShardInfo {
+                id: id.into(),
+                parent: parent.map(Into::into),
+                adjacent_parent: None,
+                ending_sequence: closed.then(|| "end".into()),
+            };
             self.shards.push((info, records.iter().map(|(t, d)| (*t, d.to_string())).collect()));
         }
     }
@@ -586,8 +610,13 @@ mod tests {
             let mut second = StreamPoller::resuming(stream(), IteratorStart::TrimHorizon, last_read.clone());
             mirror(&mut streams, "in", poll_until(&mut client, &mut second, 1_010_000));
             let mut got = Vec::new();
-            StreamReader::new(&streams, "in", StartPosition::TrimHorizon).poll(&streams, 100, &mut |r| got.push(String::from_utf8(r.data.clone()).unwrap()));
-            assert_eq!(got, ["p1", "p2", "o1", "p3", "c1", "c2", "c3", "o2", "c4", "o3"], "the first poller stopped at {stop_ms}, having mirrored up to {last_read:?}");
+            StreamReader::new(&streams, "in", StartPosition::TrimHorizon)
+                .poll(&streams, 100, &mut |r| got.push(String::from_utf8(r.data.clone()).unwrap()));
+            assert_eq!(
+                got,
+                ["p1", "p2", "o1", "p3", "c1", "c2", "c3", "o2", "c4", "o3"],
+                "the first poller stopped at {stop_ms}, having mirrored up to {last_read:?}"
+            );
             for (shard, sequence) in &last_read {
                 let first_request = client.transport().iterator_requests.iter().find(|r| r["ShardId"] == shard.as_str()).unwrap();
                 assert_eq!(first_request["ShardIteratorType"], "AFTER_SEQUENCE_NUMBER", "{shard}");
@@ -598,8 +627,12 @@ mod tests {
             }
             cuts.push(last_read);
         }
-        let split_and_child_begun = |c: &BTreeMap<String, String>| c.get("parent").is_some_and(|s| s == "2") && c.get("child").is_some_and(|s| s == "0");
+        let split_and_child_begun =
+            |c: &BTreeMap<String, String>| c.get("parent").is_some_and(|s| s == "2") && c.get("child").is_some_and(|s| s == "0");
         assert!(cuts.iter().any(split_and_child_begun), "some cut falls after the parent and within the child: {cuts:?}");
-        assert!(cuts.iter().any(BTreeMap::is_empty) && cuts.iter().any(|c| c.len() == 3), "cuts before anything and after everything: {cuts:?}");
+        assert!(
+            cuts.iter().any(BTreeMap::is_empty) && cuts.iter().any(|c| c.len() == 3),
+            "cuts before anything and after everything: {cuts:?}"
+        );
     }
 }

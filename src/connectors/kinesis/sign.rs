@@ -52,13 +52,20 @@ mod tests {
 
     #[test]
     fn the_signature_names_the_kinesis_service_and_region_and_hides_the_secret() {
-        let credentials = Credentials { access_key_id: "AKIDEXAMPLE".into(), secret_access_key: "wJalrXUtnFEMI".into(), session_token: Some("tok".into()) };
+        let credentials = Credentials {
+            access_key_id: "AKIDEXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI".into(),
+            session_token: Some("tok".into()),
+        };
         let headers = [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "Kinesis_20131202.ListShards")];
         let time = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let signed = sigv4_headers("http://127.0.0.1:4567/", "eu-west-1", &credentials, &headers, b"{}", time).unwrap();
         let get = |name: &str| signed.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
         let authorization = get("authorization").unwrap();
-        assert!(authorization.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20231114/eu-west-1/kinesis/aws4_request"), "{authorization}");
+        assert!(
+            authorization.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20231114/eu-west-1/kinesis/aws4_request"),
+            "{authorization}"
+        );
         assert!(authorization.contains("x-amz-target"), "the action is signed: {authorization}");
         assert!(!authorization.contains("wJalrXUtnFEMI"));
         assert_eq!(get("x-amz-date"), Some("20231114T221320Z"));

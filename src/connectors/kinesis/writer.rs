@@ -54,7 +54,12 @@ impl PutBatcher {
 
     /// Sends one batch if one is due; returns how many records Kinesis stored and when to call
     /// again, or an error retrying will not fix.
-    pub async fn poll<T: Transport>(&mut self, client: &mut KinesisClient<T>, now_ms: i64, log: &mut Vec<String>) -> Result<(usize, i64), KinesisError> {
+    pub async fn poll<T: Transport>(
+        &mut self,
+        client: &mut KinesisClient<T>,
+        now_ms: i64,
+        log: &mut Vec<String>,
+    ) -> Result<(usize, i64), KinesisError> {
         if self.queue.is_empty() || now_ms < self.next_call_ms {
             return Ok((0, self.next_call_ms.max(now_ms)));
         }
@@ -177,7 +182,8 @@ mod tests {
             let mut answers = Vec::new();
             for r in body["Records"].as_array().unwrap() {
                 let key = r["PartitionKey"].as_str().unwrap().to_string();
-                let data = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(r["Data"].as_str().unwrap()).unwrap()).unwrap();
+                let data =
+                    String::from_utf8(base64::engine::general_purpose::STANDARD.decode(r["Data"].as_str().unwrap()).unwrap()).unwrap();
                 if let Some(at) = self.fail_once.iter().position(|d| *d == data) {
                     self.fail_once.remove(at);
                     answers.push(json!({"ErrorCode": "ProvisionedThroughputExceededException", "ErrorMessage": "slow down"}));

@@ -243,9 +243,6 @@ impl TwoInputOperator for IntervalJoin {
         Ok(())
     }
 
-
-
-
     fn output_watermark(&self, combined: i64) -> i64 {
         if combined == NO_WATERMARK || combined == END_OF_INPUT {
             combined

@@ -179,13 +179,21 @@ impl TwoInputs {
             // The other input counts if it has a row pending (then it is active) or is active.
             if take_left {
                 let own = arrival(&left, l[i]).max(self.watermarks[0]);
-                let other = if j < r.len() { Some(arrival(&right, r[j]).max(self.watermarks[1])) } else { (!self.idle[1]).then_some(self.watermarks[1]) };
+                let other = if j < r.len() {
+                    Some(arrival(&right, r[j]).max(self.watermarks[1]))
+                } else {
+                    (!self.idle[1]).then_some(self.watermarks[1])
+                };
                 let wm = self.arrive(0, own, other);
                 f(Side::Left, &left[l[i].0], l[i].1, wm)?;
                 i += 1;
             } else {
                 let own = arrival(&right, r[j]).max(self.watermarks[1]);
-                let other = if i < l.len() { Some(arrival(&left, l[i]).max(self.watermarks[0])) } else { (!self.idle[0]).then_some(self.watermarks[0]) };
+                let other = if i < l.len() {
+                    Some(arrival(&left, l[i]).max(self.watermarks[0]))
+                } else {
+                    (!self.idle[0]).then_some(self.watermarks[0])
+                };
                 let wm = self.arrive(1, own, other);
                 f(Side::Right, &right[r[j].0], r[j].1, wm)?;
                 j += 1;

@@ -107,7 +107,10 @@ impl RegularJoin {
         match side {
             Side::Left => {
                 let partners = match self.state[1].get(&key).filter(|_| !null_key) {
-                    Some(kept) => self.condition.matches(Side::Left, &row, kept.iter().map(|k| k.row.as_slice()))?.iter().filter(|m| **m).count() as u32,
+                    Some(kept) => {
+                        self.condition.matches(Side::Left, &row, kept.iter().map(|k| k.row.as_slice()))?.iter().filter(|m| **m).count()
+                            as u32
+                    }
                     None => 0,
                 };
                 if (partners > 0) == semi {
@@ -133,7 +136,8 @@ impl RegularJoin {
                     if !matched {
                         continue;
                     }
-                    let (before, after) = if kind.is_accumulate() { (k.partners, k.partners + 1) } else { (k.partners, k.partners.saturating_sub(1)) };
+                    let (before, after) =
+                        if kind.is_accumulate() { (k.partners, k.partners + 1) } else { (k.partners, k.partners.saturating_sub(1)) };
                     k.partners = after;
                     k.written = now;
                     if (before == 0) != (after == 0) {
@@ -244,9 +248,6 @@ impl TwoInputOperator for RegularJoin {
     fn join_row(&mut self, side: Side, batch: &Batch, i: usize, wm: i64) -> Result<(), EvalError> {
         self.join_one(side, batch, i, wm)
     }
-
-
-
 
     fn metrics(&self) -> OperatorMetrics {
         let rows: usize = self.state.iter().flat_map(|s| s.values()).map(Vec::len).sum();

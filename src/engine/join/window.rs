@@ -159,9 +159,6 @@ impl TwoInputOperator for WindowJoin {
         self.fire_windows(wm)
     }
 
-
-
-
     fn metrics(&self) -> OperatorMetrics {
         let rows: usize = self.windows.values().flat_map(|w| w.values()).map(|r| r.sides[0].len() + r.sides[1].len()).sum();
         OperatorMetrics { state_rows: rows as u64, ..self.io.metrics.clone() }

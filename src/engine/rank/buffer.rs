@@ -120,7 +120,13 @@ pub struct Partitioned {
 }
 
 impl Partitioned {
-    pub fn new(partition_columns: Vec<usize>, order: Vec<SortKey>, range: (u64, u64), output_number: bool, input_types: Vec<DataType>) -> Self {
+    pub fn new(
+        partition_columns: Vec<usize>,
+        order: Vec<SortKey>,
+        range: (u64, u64),
+        output_number: bool,
+        input_types: Vec<DataType>,
+    ) -> Self {
         let key_types: Vec<DataType> = partition_columns.iter().map(|&c| input_types[c].clone()).collect();
         let mut output_types = input_types.clone();
         output_types.push(DataType::BigInt);

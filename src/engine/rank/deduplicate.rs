@@ -10,11 +10,11 @@
 
 use std::collections::BTreeSet;
 
+use super::replaces_kept;
 use crate::engine::eval::EvalError;
 use crate::engine::group_table::GroupTable;
 use crate::engine::operator::{emit_rows, LateRecord, Operator, OperatorMetrics};
 use crate::engine::watermark::NO_WATERMARK;
-use super::replaces_kept;
 use crate::engine::window::late::LateLog;
 use crate::types::{Batch, BatchBuilder, ColumnData, DataType, RowKind, Value};
 

@@ -20,8 +20,17 @@ pub struct RetractableTopN {
 }
 
 impl RetractableTopN {
-    pub fn new(partition_columns: Vec<usize>, order: Vec<SortKey>, range: (u64, u64), output_number: bool, input_types: Vec<DataType>) -> Self {
-        RetractableTopN { top: Partitioned::new(partition_columns, order, range, output_number, input_types), metrics: OperatorMetrics::default() }
+    pub fn new(
+        partition_columns: Vec<usize>,
+        order: Vec<SortKey>,
+        range: (u64, u64),
+        output_number: bool,
+        input_types: Vec<DataType>,
+    ) -> Self {
+        RetractableTopN {
+            top: Partitioned::new(partition_columns, order, range, output_number, input_types),
+            metrics: OperatorMetrics::default(),
+        }
     }
 
     /// The rows ranked `start..=end` of partition `p`, best first.

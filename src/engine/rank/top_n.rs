@@ -17,8 +17,17 @@ pub struct AppendOnlyTopN {
 }
 
 impl AppendOnlyTopN {
-    pub fn new(partition_columns: Vec<usize>, order: Vec<SortKey>, range: (u64, u64), output_number: bool, input_types: Vec<DataType>) -> Self {
-        AppendOnlyTopN { top: Partitioned::new(partition_columns, order, range, output_number, input_types), metrics: OperatorMetrics::default() }
+    pub fn new(
+        partition_columns: Vec<usize>,
+        order: Vec<SortKey>,
+        range: (u64, u64),
+        output_number: bool,
+        input_types: Vec<DataType>,
+    ) -> Self {
+        AppendOnlyTopN {
+            top: Partitioned::new(partition_columns, order, range, output_number, input_types),
+            metrics: OperatorMetrics::default(),
+        }
     }
 
     /// Flink's `processElementWithRowNumber`: the rows below the new one move down a place.

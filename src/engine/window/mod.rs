@@ -6,9 +6,9 @@
 //! instead ([`session`]). Both fire once, with final results, and free their state as they go.
 
 pub mod late;
+pub mod rank;
 pub mod session;
 pub mod slice_aggregate;
-pub mod rank;
 pub mod slicing;
 pub mod table_function;
 

@@ -43,7 +43,13 @@ pub struct WindowRank {
 }
 
 impl WindowRank {
-    pub fn new(kind: WindowRankKind, end_column: usize, partition_columns: Vec<usize>, order: Vec<SortKey>, input_types: Vec<DataType>) -> Self {
+    pub fn new(
+        kind: WindowRankKind,
+        end_column: usize,
+        partition_columns: Vec<usize>,
+        order: Vec<SortKey>,
+        input_types: Vec<DataType>,
+    ) -> Self {
         let key_types: Vec<DataType> = partition_columns.iter().map(|&c| input_types[c].clone()).collect();
         let mut output_types = input_types.clone();
         output_types.push(DataType::BigInt);
@@ -96,7 +102,8 @@ impl WindowRank {
 
     fn take(&mut self, batch: &Batch, i: usize, window_end: i64) {
         let key_types = &self.key_types;
-        let window = self.windows.entry(window_end).or_insert_with(|| Window { partitions: GroupTable::new(key_types), buffers: Vec::new() });
+        let window =
+            self.windows.entry(window_end).or_insert_with(|| Window { partitions: GroupTable::new(key_types), buffers: Vec::new() });
         let (p, new) = window.partitions.find_or_insert(batch, &self.partition_columns, i);
         if new {
             window.buffers.push(TopNBuffer::default());
@@ -114,7 +121,8 @@ impl WindowRank {
                 let replace = match buffer.entries.first() {
                     None => true,
                     Some((kept, _)) => {
-                        let order = crate::engine::accumulator::SortKey(ts.clone()).cmp(&crate::engine::accumulator::SortKey(kept[0].clone()));
+                        let order =
+                            crate::engine::accumulator::SortKey(ts.clone()).cmp(&crate::engine::accumulator::SortKey(kept[0].clone()));
                         crate::engine::rank::replaces_kept(keep_last, order)
                     }
                 };

@@ -67,9 +67,7 @@ impl SliceAssigner {
         match self.spec {
             WindowSpec::Tumble { size, .. } => window_end - size,
             WindowSpec::Hop { size, .. } => window_end - size,
-            WindowSpec::Cumulate { step, max_size, offset } => {
-                (window_end - step - offset).div_euclid(max_size) * max_size + offset
-            }
+            WindowSpec::Cumulate { step, max_size, offset } => (window_end - step - offset).div_euclid(max_size) * max_size + offset,
             WindowSpec::Session { .. } => window_end,
         }
     }

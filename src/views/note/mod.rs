@@ -139,7 +139,8 @@ mod aggregate_name {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Aggregate, D::Error> {
         let name = String::deserialize(d)?;
-        Aggregate::from_name(&name).ok_or_else(|| serde::de::Error::custom(format!("`{name}` is not an aggregate (avg, sum, count, min, max)")))
+        Aggregate::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{name}` is not an aggregate (avg, sum, count, min, max)")))
     }
 }
 

@@ -19,7 +19,8 @@ pub fn from_sql(text: &str, file_name: &str, mut new_id: impl FnMut() -> String)
     if paragraphs.is_empty() {
         return Err(format!("{file_name} holds no SQL statement"));
     }
-    let named = text.lines().next().and_then(|l| l.strip_prefix(NAME_LINE)).and_then(|l| l.strip_suffix("\".")).filter(|n| !n.trim().is_empty());
+    let named =
+        text.lines().next().and_then(|l| l.strip_prefix(NAME_LINE)).and_then(|l| l.strip_suffix("\".")).filter(|n| !n.trim().is_empty());
     let name = match (named, file_name.rsplit_once('.')) {
         (Some(name), _) => name,
         (None, Some((stem, _))) if !stem.trim().is_empty() => stem,
@@ -140,7 +141,8 @@ mod tests {
         let mut texts: Vec<&str> = seed::WALKTHROUGH.to_vec();
         texts.insert(0, "%md\n# Sensors\n\nThe *tour*.");
         // As the page exports it: the generator feeds my-input-stream (a comment the script adds).
-        let options = ExportOptions { include_queries: true, generator_streams: vec!["my-input-stream".into()], ..ExportOptions::default() };
+        let options =
+            ExportOptions { include_queries: true, generator_streams: vec!["my-input-stream".into()], ..ExportOptions::default() };
         let sql = flink_script("Sensors", &texts, &options).unwrap();
         assert!(sql.contains("CAST(COUNT(*) AS INT) AS num"));
         assert!(sql.contains("sensor generator feeds `my-input-stream`"));

@@ -146,7 +146,10 @@ RESET 'sluice.generator.late-percent';
 
 /// The "Watermarks and late data" note; `new_id` gives each paragraph its id.
 pub fn watermarks(mut new_id: impl FnMut() -> String) -> NoteDoc {
-    NoteDoc { name: "Watermarks and late data".into(), paragraphs: WATERMARKS.iter().map(|text| ParagraphDoc::new(new_id(), *text)).collect() }
+    NoteDoc {
+        name: "Watermarks and late data".into(),
+        paragraphs: WATERMARKS.iter().map(|text| ParagraphDoc::new(new_id(), *text)).collect(),
+    }
 }
 
 /// What a new paragraph starts with.

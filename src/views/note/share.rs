@@ -117,7 +117,8 @@ pub fn redact_credentials(text: &str) -> (String, usize) {
     let significant: Vec<usize> = (0..tokens.len()).filter(|&i| !matches!(tokens[i], Token::Whitespace(_))).collect();
     let mut secret_values = Vec::new();
     for w in significant.windows(3) {
-        if let (Token::SingleQuotedString(key), Token::Eq, Token::SingleQuotedString(value)) = (&tokens[w[0]], &tokens[w[1]], &tokens[w[2]]) {
+        if let (Token::SingleQuotedString(key), Token::Eq, Token::SingleQuotedString(value)) = (&tokens[w[0]], &tokens[w[1]], &tokens[w[2]])
+        {
             if is_credential(key) && value != REDACTED {
                 secret_values.push(w[2]);
             }
@@ -126,11 +127,8 @@ pub fn redact_credentials(text: &str) -> (String, usize) {
     if secret_values.is_empty() {
         return (text.to_string(), 0);
     }
-    let out = tokens
-        .iter()
-        .enumerate()
-        .map(|(i, t)| if secret_values.contains(&i) { format!("'{REDACTED}'") } else { t.to_string() })
-        .collect();
+    let out =
+        tokens.iter().enumerate().map(|(i, t)| if secret_values.contains(&i) { format!("'{REDACTED}'") } else { t.to_string() }).collect();
     (out, secret_values.len())
 }
 
@@ -146,7 +144,8 @@ mod tests {
     fn a_shared_note_reads_back_with_its_text_and_view_settings() {
         let mut note = seed::sensors(ids());
         note.paragraphs[2].settings.view = ViewKind::Bar;
-        note.paragraphs[2].settings.chart = Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: Aggregate::Sum, groups: Some("hop_time".into()) });
+        note.paragraphs[2].settings.chart =
+            Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: Aggregate::Sum, groups: Some("hop_time".into()) });
         note.paragraphs[3].settings.collapsed = true;
         let encoded = encode(&note, Some(2));
         assert_eq!(encoded.redacted, 0);

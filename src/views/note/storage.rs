@@ -56,7 +56,8 @@ mod tests {
     fn a_saved_notebook_reads_back_the_same() {
         let mut sensors = seed::sensors(ids());
         sensors.paragraphs[1].settings.view = ViewKind::Bar;
-        sensors.paragraphs[1].settings.chart = Some(ChartColumns { keys: "status".into(), values: "current_temperature".into(), aggregate: Aggregate::Avg, groups: None });
+        sensors.paragraphs[1].settings.chart =
+            Some(ChartColumns { keys: "status".into(), values: "current_temperature".into(), aggregate: Aggregate::Avg, groups: None });
         sensors.paragraphs[2].settings.collapsed = true;
         let saved = SavedNotebook { version: VERSION, current: 1, notes: vec![sensors, seed::blank("Scratch", ids())] };
         assert_eq!(SavedNotebook::from_json(&saved.to_json()).unwrap(), saved);

@@ -207,13 +207,15 @@ mod tests {
         note.paragraphs.insert(0, ParagraphDoc::new("paragraph_md".into(), "%md\n# Sensors"));
         note.paragraphs[0].settings.collapsed = true;
         note.paragraphs[2].settings.view = ViewKind::Bar;
-        note.paragraphs[2].settings.chart = Some(ChartColumns { keys: "status".into(), values: "current_temperature".into(), aggregate: Aggregate::Max, groups: None });
+        note.paragraphs[2].settings.chart =
+            Some(ChartColumns { keys: "status".into(), values: "current_temperature".into(), aggregate: Aggregate::Max, groups: None });
         note.paragraphs[3].settings.view = ViewKind::Changelog;
         note.paragraphs[4].settings.view = ViewKind::Plan;
         note.paragraphs[1].settings.view = ViewKind::Timeline;
         note.paragraphs[4].settings.collapsed = true;
         note.paragraphs[5].settings.view = ViewKind::Scatter;
-        note.paragraphs[5].settings.chart = Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: Aggregate::Sum, groups: Some("hop_time".into()) });
+        note.paragraphs[5].settings.chart =
+            Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: Aggregate::Sum, groups: Some("hop_time".into()) });
         let zpln = to_zpln(&note);
         assert_eq!(from_zpln(&zpln, "x.zpln", ids()).unwrap(), note);
         // The file has Zeppelin's structure, interpreter lines kept.
@@ -234,7 +236,10 @@ mod tests {
         let note = from_zpln(text, "a.zpln", ids()).unwrap();
         assert_eq!(note.name, "4. Streaming ETL");
         assert_eq!(note.paragraphs[0].settings.view, ViewKind::Bar);
-        assert_eq!(note.paragraphs[0].settings.chart, Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: Aggregate::Count, groups: None }));
+        assert_eq!(
+            note.paragraphs[0].settings.chart,
+            Some(ChartColumns { keys: "status".into(), values: "num".into(), aggregate: Aggregate::Count, groups: None })
+        );
         assert_eq!(note.paragraphs[1], ParagraphDoc::new("paragraph_1".into(), ""));
     }
 
