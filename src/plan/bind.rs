@@ -688,7 +688,7 @@ impl<'a> Binder<'a> {
         let (args, _) = function_args(f)?;
         if let ("TIMESTAMPADD" | "TIMESTAMPDIFF", [FnArg::Expr(unit), rest @ ..]) = (name.as_str(), args.as_slice()) {
             // The unit is a keyword, not a column.
-            let unit_name = match unit {
+            let unit_name = match unit.as_ref() {
                 ast::Expr::Identifier(i) => i.value.to_ascii_uppercase(),
                 other => other.to_string().to_ascii_uppercase(),
             };
@@ -831,7 +831,7 @@ impl<'a> Binder<'a> {
 /// A function argument: an expression or `*`.
 #[derive(Clone, Debug)]
 pub enum FnArg {
-    Expr(ast::Expr),
+    Expr(Box<ast::Expr>),
     Star,
 }
 
@@ -920,7 +920,7 @@ pub fn function_args(f: &ast::Function) -> Result<(Vec<FnArg>, bool)> {
                     ast::FunctionArg::Unnamed(x) | ast::FunctionArg::Named { arg: x, .. } | ast::FunctionArg::ExprNamed { arg: x, .. } => x,
                 })
                 .map(|x| match x {
-                    ast::FunctionArgExpr::Expr(e) => FnArg::Expr(e.clone()),
+                    ast::FunctionArgExpr::Expr(e) => FnArg::Expr(Box::new(e.clone())),
                     _ => FnArg::Star,
                 })
                 .collect();

@@ -943,7 +943,7 @@ fn legacy_window(name: &str, f: &ast::Function, scope: &[SchemaField], e: &ast::
     let exprs: Vec<&ast::Expr> = args
         .iter()
         .map(|a| match a {
-            FnArg::Expr(x) => Ok(x),
+            FnArg::Expr(x) => Ok(x.as_ref()),
             FnArg::Star => Err(SqlError::new("`*` is not a valid window argument").at(at(e))),
         })
         .collect::<Result<_>>()?;

@@ -18,7 +18,7 @@ pub struct Located {
 
 #[derive(Clone, Debug)]
 pub enum Statement {
-    CreateTable(CreateTable),
+    CreateTable(Box<CreateTable>),
     CreateView {
         name: Ident,
         query: Box<Query>,
@@ -86,7 +86,7 @@ pub enum ColumnKind {
     /// A column stored in the source's records.
     Physical(SqlType),
     /// `name AS expr`: computed from other columns (e.g. `PROCTIME()`).
-    Computed(Expr),
+    Computed(Box<Expr>),
     /// `name type METADATA [FROM 'key'] [VIRTUAL]`.
     Metadata { ty: SqlType, key: Option<String>, is_virtual: bool },
 }

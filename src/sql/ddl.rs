@@ -20,7 +20,7 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
     if parser.parse_keyword(Keyword::CREATE) {
         let temporary = parser.parse_keyword(Keyword::TEMPORARY);
         if parser.parse_keyword(Keyword::TABLE) {
-            return Ok(Some(Statement::CreateTable(parse_create_table(parser, temporary)?)));
+            return Ok(Some(Statement::CreateTable(Box::new(parse_create_table(parser, temporary)?))));
         }
         // Give back CREATE [TEMPORARY] for sqlparser (CREATE VIEW, …). `prev_token` steps back
         // over the keywords, not over the whitespace before them, so the index may stay past
@@ -192,7 +192,7 @@ fn parse_table_element(parser: &mut Parser, table: &mut CreateTable) -> Result<(
     }
     let name = parser.parse_identifier()?;
     let kind = if parser.parse_keyword(Keyword::AS) {
-        ColumnKind::Computed(parser.parse_expr()?)
+        ColumnKind::Computed(Box::new(parser.parse_expr()?))
     } else {
         let ty = parse_type(parser)?;
         if parser.parse_keyword(Keyword::METADATA) {
