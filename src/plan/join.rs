@@ -77,7 +77,7 @@ pub fn plan_join(left: Plan, right: Plan, kind: JoinKind, condition: Option<Expr
     if !kind.left_only() {
         fields.extend(side(&right.schema.fields, kind.left_outer()));
     }
-    let join = Join { kind, left_keys, right_keys, condition, strategy };
+    let join = Join { kind, left_keys, right_keys, condition, strategy, location };
     Ok(Plan { schema: Schema { fields }, node: Node::Join { left: Box::new(left), right: Box::new(right), join } })
 }
 
