@@ -12,14 +12,15 @@
 //!    `GroupAggregate` retracting from its accumulators) or only the new one (`+U`, *only
 //!    after*, as an upsert sink keyed like its input). The root asks for *only after* when
 //!    nothing above needs more, and falls back to *before and after* when a node below cannot
-//!    give it (a `Calc` with a condition, FLINK-9528; a join whose updating input is not keyed
-//!    by the join key; a retracting Top-N).
+//!    give it (a `Calc` with a condition, FLINK-9528, unless Flink would push it below a join;
+//!    a join whose updating input is not keyed by the join key; a retracting Top-N).
 //!
 //! Printed as Flink prints it: `[I]`, `[I,UB,UA]`, `[I,UA]`, `[I,UB,UA,D]`, `[I,UA,D]`.
 
 use std::fmt;
 
-use super::{PhysicalNode, PhysicalPlan, RankProcess};
+use super::{JoinOperator, PhysicalNode, PhysicalPlan, RankProcess};
+use crate::plan::expr::Expr;
 
 /// The kinds of change a node emits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -163,7 +164,7 @@ fn satisfy(plan: &mut PhysicalPlan, required: UpdateKind) -> bool {
         PhysicalNode::Calc { input, predicate, .. } => {
             // Flink will not let a filter pass on only `+U` rows (FLINK-9528: `cnt < 10`
             // over an aggregate would keep a key's stale row once its count passes 10).
-            if required == UpdateKind::OnlyAfter && predicate.is_some() {
+            if required == UpdateKind::OnlyAfter && predicate.as_ref().is_some_and(|p| !pushed_below_join(p, input)) {
                 return false;
             }
             if !satisfy(input, required) {
@@ -218,6 +219,24 @@ fn satisfy(plan: &mut PhysicalPlan, required: UpdateKind) -> bool {
     let provided = if updates && provided == UpdateKind::None { UpdateKind::BeforeAndAfter } else { provided };
     plan.changelog.update_before = updates && provided == UpdateKind::BeforeAndAfter;
     !(updates && required != UpdateKind::None && provided != required)
+}
+
+/// Whether Flink would push `predicate` (over `input`'s columns) below `input`, a regular
+/// join, into one of its insert-only inputs, where it filters inserts only: Flink's
+/// `FlinkFilterJoinRule` moves a WHERE on the columns of one side that is never padded with
+/// NULLs into that side. Sluice keeps the filter above the join (the same rows), so for the
+/// changelog modes it counts as pushed.
+fn pushed_below_join(predicate: &Expr, input: &PhysicalPlan) -> bool {
+    let PhysicalNode::Join { left, right, join, operator: JoinOperator::Regular } = &input.node else { return false };
+    let width = left.schema.len();
+    let (mut any_left, mut any_right) = (false, false);
+    predicate.visit_columns(&mut |c| {
+        any_left |= c < width;
+        any_right |= c >= width;
+    });
+    let into_left = !any_right && !join.kind.right_outer() && left.changelog.is_insert_only();
+    let into_right = !any_left && !join.kind.left_outer() && !join.kind.left_only() && right.changelog.is_insert_only();
+    into_left || into_right
 }
 
 fn provided_of(plan: &PhysicalPlan) -> UpdateKind {

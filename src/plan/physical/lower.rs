@@ -106,10 +106,11 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
                         ChangelogMode::ALL,
                     )
                 }
-                // Flink's row-time deduplication may update or retract a row it emitted
-                // (`ALL_CHANGES`), whichever row it keeps.
+                // Keeping the first row by event time emits each key's row once its watermark
+                // has passed; keeping the last replaces it with every newer one (Flink 2.3).
                 RankStrategy::Deduplicate { keep_last, time_column } => {
-                    node(PhysicalNode::Deduplicate { input, partition, keep_last, time_column }, ChangelogMode::ALL)
+                    let mode = if keep_last { ChangelogMode::ALL } else { ChangelogMode::INSERT_ONLY };
+                    node(PhysicalNode::Deduplicate { input, partition, keep_last, time_column }, mode)
                 }
                 RankStrategy::WindowTopN { end_column } => node(
                     PhysicalNode::WindowRank { input, partition, order, range, output_number: rank.output_number, end_column },
