@@ -622,8 +622,10 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
             let (left_types, right_types) = (types(left), types(right));
             let operator: Box<dyn TwoInputOperator> = match operator {
                 JoinOperator::Regular => Box::new(RegularJoin::new(join, left_types, right_types)),
-                JoinOperator::Interval => Box::new(IntervalJoin::new(join, left_types, right_types)),
-                JoinOperator::Window => Box::new(WindowJoin::new(join, left_types, right_types)),
+                JoinOperator::Interval(bounds) => Box::new(IntervalJoin::new(join, *bounds, left_types, right_types)),
+                JoinOperator::Window { left_end, right_end } => {
+                    Box::new(WindowJoin::new(join, [*left_end, *right_end], left_types, right_types))
+                }
             };
             let left = build(left, sources)?;
             let right = build(right, sources)?;

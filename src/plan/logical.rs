@@ -103,8 +103,8 @@ pub enum Node {
     },
 }
 
-/// A join's type, keys, time bounds and remaining condition, as Flink's `Join`,
-/// `IntervalJoin` and `WindowJoin` nodes describe it.
+/// A join's type, keys and condition, with what the ON clause says about time: the facts
+/// from which lowering picks Flink's `Join`, `IntervalJoin` or `WindowJoin`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Join {
     pub kind: JoinKind,
@@ -114,7 +114,12 @@ pub struct Join {
     pub right_keys: Vec<usize>,
     /// What else the ON clause asks, over the joined row (left columns, then right columns).
     pub condition: Option<Expr>,
-    pub strategy: JoinStrategy,
+    /// `l.t BETWEEN r.t + lower AND r.t + upper` over two event-time attributes, when the ON
+    /// clause bounds them so (those conditions are then not in `condition`).
+    pub time_bounds: Option<TimeBounds>,
+    /// The inputs' `window_end` columns, when both inputs are windowed and the ON clause
+    /// equates their `window_start` and `window_end` (those equalities are then not keys).
+    pub window_ends: Option<(usize, usize)>,
     /// Where the join is written, for errors found when it is lowered.
     pub location: Location,
 }
@@ -154,18 +159,14 @@ impl JoinKind {
     }
 }
 
+/// `l.t BETWEEN r.t + lower AND r.t + upper`: the left's time column, the right's, and the
+/// bounds in milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JoinStrategy {
-    /// Both inputs kept in state for ever (Flink's `StreamingJoinOperator`): an updating result
-    /// when a side is outer or an input updates.
-    Regular,
-    /// `l.t BETWEEN r.t + lower AND r.t + upper` over two event-time attributes
-    /// (`RowTimeIntervalJoin`): rows are kept only while the other side's watermark can still
-    /// bring a partner; the output stays append-only and keeps both time attributes.
-    Interval { left_time: usize, right_time: usize, lower: i64, upper: i64 },
-    /// Equal `window_start`/`window_end` of two windowed inputs (`WindowJoinOperator`): a
-    /// window's rows are joined once the watermark passes its end.
-    Window { left_end: usize, right_end: usize },
+pub struct TimeBounds {
+    pub left_time: usize,
+    pub right_time: usize,
+    pub lower: i64,
+    pub upper: i64,
 }
 
 /// A ranking over the input, as Flink's `Rank`/`Deduplicate`/`WindowRank` nodes describe it.

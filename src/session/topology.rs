@@ -124,8 +124,8 @@ fn operator_name(node: &PhysicalPlan) -> String {
         PhysicalNode::WindowAggregate { assignment: WindowAssignment::Session { .. }, .. } => "SessionWindowAggregate".into(),
         PhysicalNode::Rank { process: RankProcess::Retract, .. } => "Rank(retract)".into(),
         PhysicalNode::Join { join, operator: JoinOperator::Regular, .. } => format!("Join({})", join.kind.sql()),
-        PhysicalNode::Join { join, operator: JoinOperator::Interval, .. } => format!("IntervalJoin({})", join.kind.sql()),
-        PhysicalNode::Join { join, operator: JoinOperator::Window, .. } => format!("WindowJoin({})", join.kind.sql()),
+        PhysicalNode::Join { join, operator: JoinOperator::Interval(_), .. } => format!("IntervalJoin({})", join.kind.sql()),
+        PhysicalNode::Join { join, operator: JoinOperator::Window { .. }, .. } => format!("WindowJoin({})", join.kind.sql()),
         _ => node.name().to_string(),
     }
 }

@@ -159,9 +159,10 @@ fn describe(plan: &PhysicalPlan) -> String {
             if let Some(c) = &join.condition {
                 on.push(c.to_string());
             }
-            let bounds = match (operator, join.strategy) {
-                (JoinOperator::Interval, crate::plan::logical::JoinStrategy::Interval { left_time, right_time, lower, upper }) => format!(
-                    ", windowBounds=[isRowTime=true, leftLowerBound={lower}, leftUpperBound={upper}, leftTimeIndex={left_time}, rightTimeIndex={right_time}]"
+            let bounds = match operator {
+                JoinOperator::Interval(b) => format!(
+                    ", windowBounds=[isRowTime=true, leftLowerBound={}, leftUpperBound={}, leftTimeIndex={}, rightTimeIndex={}]",
+                    b.lower, b.upper, b.left_time, b.right_time
                 ),
                 _ => String::new(),
             };

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::changelog::{assign_update_kinds, ChangelogMode, RootReader};
 use super::{JoinOperator, PhysicalNode, PhysicalPlan, RankProcess, WindowAssignment};
-use crate::plan::logical::{JoinKind, JoinStrategy, Node, Plan, RankStrategy, WindowSpec};
+use crate::plan::logical::{JoinKind, Node, Plan, RankStrategy, WindowSpec};
 use crate::sql::{Location, SqlError};
 
 /// The physical plan of `plan`, read by `reader`.
@@ -142,27 +142,34 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
         Node::Join { left, right, join } => {
             let left = lower_node(left)?;
             let right = lower_node(right)?;
-            let (operator, mode) = match join.strategy {
-                JoinStrategy::Regular => {
+            // As Flink's `StreamPhysicalIntervalJoinRule` and `StreamPhysicalWindowJoinRule`:
+            // time bounds between two event-time attributes make an interval join, equal
+            // windows a window join, anything else a regular join.
+            let operator = match (join.time_bounds, join.window_ends) {
+                (Some(bounds), _) => JoinOperator::Interval(bounds),
+                (None, Some((left_end, right_end))) => JoinOperator::Window { left_end, right_end },
+                (None, None) => JoinOperator::Regular,
+            };
+            let mode = match operator {
+                JoinOperator::Regular => {
                     // An inner or semi join passes on what its inputs do; any other may
                     // retract a row it emitted (a padded row once a partner comes).
-                    let mode = match join.kind {
+                    match join.kind {
                         JoinKind::Inner | JoinKind::Semi => left.changelog.union(right.changelog),
                         _ => ChangelogMode::ALL,
-                    };
-                    (JoinOperator::Regular, mode)
+                    }
                 }
-                JoinStrategy::Interval { .. } => {
+                JoinOperator::Interval(_) => {
                     for side in [&left, &right] {
                         insert_only(side, "an interval join", join.location)?;
                     }
-                    (JoinOperator::Interval, ChangelogMode::INSERT_ONLY)
+                    ChangelogMode::INSERT_ONLY
                 }
-                JoinStrategy::Window { .. } => {
+                JoinOperator::Window { .. } => {
                     for side in [&left, &right] {
                         insert_only(side, "a window join", join.location)?;
                     }
-                    (JoinOperator::Window, ChangelogMode::INSERT_ONLY)
+                    ChangelogMode::INSERT_ONLY
                 }
             };
             node(PhysicalNode::Join { left: Box::new(left), right: Box::new(right), join: join.clone(), operator }, mode)

@@ -41,7 +41,7 @@ pub use lower::lower;
 
 use super::catalog::TableDef;
 use super::expr::Expr;
-use super::logical::{AggCall, Join, OverWindow, Schema, SortKey, WindowSpec};
+use super::logical::{AggCall, Join, OverWindow, Schema, SortKey, TimeBounds, WindowSpec};
 use crate::types::Value;
 
 /// A node of the physical plan, with its output schema and changelog mode.
@@ -119,12 +119,15 @@ pub enum WindowAssignment {
 /// A join's operator, chosen from what its ON clause says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JoinOperator {
-    /// `StreamingJoinOperator`: both inputs kept for ever.
+    /// `StreamingJoinOperator`: both inputs kept for ever; an updating result when a side is
+    /// outer or an input updates.
     Regular,
-    /// `RowTimeIntervalJoin`: rows kept while a partner can still come.
-    Interval,
-    /// `WindowJoinOperator`: a window's rows joined when it fires.
-    Window,
+    /// `RowTimeIntervalJoin`: rows are kept only while the other side's watermark can still
+    /// bring a partner; the output stays append-only and keeps both time attributes.
+    Interval(TimeBounds),
+    /// `WindowJoinOperator`: a window's rows are joined once the watermark passes its end
+    /// (`left_end`, `right_end`: each input's `window_end`).
+    Window { left_end: usize, right_end: usize },
 }
 
 #[derive(Clone, Debug)]
@@ -246,8 +249,8 @@ impl PhysicalPlan {
             PhysicalNode::WindowTableFunction { .. } => "WindowTableFunction",
             PhysicalNode::Union { .. } => "Union",
             PhysicalNode::Join { operator: JoinOperator::Regular, .. } => "Join",
-            PhysicalNode::Join { operator: JoinOperator::Interval, .. } => "IntervalJoin",
-            PhysicalNode::Join { operator: JoinOperator::Window, .. } => "WindowJoin",
+            PhysicalNode::Join { operator: JoinOperator::Interval(_), .. } => "IntervalJoin",
+            PhysicalNode::Join { operator: JoinOperator::Window { .. }, .. } => "WindowJoin",
         }
     }
 
