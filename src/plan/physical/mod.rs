@@ -14,21 +14,25 @@
 //! `EXPLAIN` prints it ([`explain`]) without building anything. The walkthrough's query
 //!
 //! ```text
-//! SELECT status, COUNT(*) AS num FROM sensor_data
-//! GROUP BY HOP(event_time, INTERVAL '10' SECOND, INTERVAL '1' MINUTE), status
+//! SELECT status, COUNT(*) AS num, HOP_ROWTIME(event_time, INTERVAL '10' SECOND, INTERVAL '1' MINUTE) AS hop_time
+//! FROM sensor_data GROUP BY HOP(event_time, INTERVAL '10' SECOND, INTERVAL '1' MINUTE), status
 //! ```
 //!
-//! lowers to
+//! lowers to (`EXPLAIN CHANGELOG_MODE`)
 //!
 //! ```text
-//! Calc(select=[status, $a0 AS num])                                      changelogMode=[I]
-//! +- WindowAggregate(groupBy=[status], window=[HOP(…)], select=[COUNT(*)]) changelogMode=[I]
-//!    +- Calc(select=[status, event_time])                                changelogMode=[I]
-//!       +- TableSourceScan(table=[sensor_data], …)                       changelogMode=[I]
+//! Calc(select=[$0 AS status, $1 AS num, $4 AS hop_time], changelogMode=[I])
+//! +- WindowAggregate(groupBy=[status], window=[HOP(slide=[10 s], size=[1 min]) on event_time], select=[COUNT(*)], changelogMode=[I])
+//!    +- Calc(select=[$2 AS status, $3 AS event_time], changelogMode=[I])
+//!       +- TableSourceScan(table=[sensor_data], fields=[…], watermark=[…], changelogMode=[I])
 //! ```
 //!
 //! while the same query grouped by `status` alone becomes a `GroupAggregate` whose result
-//! updates (`[I,UB,UA]`), which a window aggregate above it would refuse.
+//! updates (`[I,UA]`, or `[I,UB,UA]` when its reader needs the old rows), which a window
+//! aggregate above it would refuse.
+//!
+//! One file per concern rather than per node: the nodes are plain data (this file), and what
+//! is done with them — lowering, the changelog passes, printing — each reads every node kind.
 
 pub mod changelog;
 pub mod explain;
