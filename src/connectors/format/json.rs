@@ -106,7 +106,9 @@ impl JsonDecoder {
     /// is counted and skipped; otherwise its error is returned. Either way a bad record leaves
     /// nothing behind: values written before the error are taken back.
     pub fn decode(&mut self, record: &[u8]) -> Result<(), DecodeError> {
-        let mut p = Parser { s: record, i: 0, depth: 0 };
+        // Jackson skips a UTF-8 byte order mark before the record.
+        let start = if record.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+        let mut p = Parser { s: record, i: start, depth: 0 };
         p.ws();
         let result = if p.peek() == Some(b'{') {
             decode_object(&mut p, &self.fields, &mut self.columns, &mut self.seen, &self.options).and_then(|()| {
@@ -200,10 +202,12 @@ fn decode_object(
                     let (start, depth) = (p.i, p.depth);
                     if let Err((o, m)) = decode_value(p, &fields[idx].ty.data_type, column, options) {
                         let failure = (o, format!("field `{}`: {m}", fields[idx].name));
-                        if !options.ignore_parse_errors {
+                        // An array or object where a value was wanted fails the record in Flink
+                        // too (its parser is left inside the value), as does malformed JSON.
+                        if !options.ignore_parse_errors || matches!(p.s.get(start), Some(b'[' | b'{')) {
                             return Err(failure);
                         }
-                        // Well-formed but not convertible: NULL; malformed: the record fails.
+                        // A scalar that does not convert: NULL.
                         (p.i, p.depth) = (start, depth);
                         p.skip_value().map_err(|_| failure)?;
                         column.truncate(row);
@@ -230,6 +234,22 @@ fn decode_object(
         }
     }
     Ok(())
+}
+
+/// A JSON value's text without the whitespace between its tokens, as Jackson writes a tree.
+fn compact(value: &[u8]) -> String {
+    let mut out = Vec::with_capacity(value.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in value {
+        if in_string {
+            out.push(b);
+            (in_string, escaped) = (escaped || b != b'"', !escaped && b == b'\\');
+        } else if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            out.push(b);
+            in_string = b == b'"';
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Marks the row just appended to `column` as not NULL.
@@ -265,10 +285,10 @@ fn decode_value(p: &mut Parser<'_>, ty: &DataType, column: &mut Column, options:
             if p.peek() == Some(b'"') {
                 v.push(&p.string()?);
             } else {
-                // Flink keeps a non-string value as its JSON text.
+                // Flink keeps a non-string value as its JSON text, written without whitespace.
                 let start = p.i;
                 p.skip_value()?;
-                v.push(&String::from_utf8_lossy(&p.s[start..p.i]));
+                v.push(&compact(&p.s[start..p.i]));
             }
             valid(column);
         }
@@ -1013,6 +1033,13 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_skipped_as_jackson_does() {
+        let mut d = JsonDecoder::new(&sensor_fields(), iso());
+        d.decode(b"\xef\xbb\xbf{\"sensor_id\": 5}").unwrap();
+        assert_eq!(rows(&mut d)[0][0], Value::Int(5));
+    }
+
+    #[test]
     fn a_repeated_key_keeps_the_last_value_as_jackson_does() {
         let mut d = JsonDecoder::new(&sensor_fields(), iso());
         d.decode(br#"{"sensor_id": 1, "status": "OK", "sensor_id": 2, "status": null, "x": {"a": 1, "a": 2}}"#).unwrap();
@@ -1026,16 +1053,17 @@ mod tests {
     fn ignore_parse_errors_nulls_a_field_that_does_not_convert() {
         let mut d = JsonDecoder::new(&sensor_fields(), JsonOptions { ignore_parse_errors: true, ..iso() });
         d.decode(br#"{"sensor_id": 2, "current_temperature": "hot", "status": "OK", "event_time": "yesterday"}"#).unwrap();
+        d.decode(br#"{"sensor_id": 99999999999, "status": {"a": [1, " x\" "]}}"#).unwrap();
+        // An array or object for a number, and malformed JSON, still skip the whole record.
         d.decode(br#"{"sensor_id": 3, "current_temperature": {"a": [1, 2]}, "status": "OK"}"#).unwrap();
-        // Malformed JSON inside a field still skips the whole record.
         d.decode(br#"{"sensor_id": 4, "current_temperature": [1, 2, "status": "OK"}"#).unwrap();
-        assert_eq!(d.skipped(), 1);
+        assert_eq!(d.skipped(), 2);
         let r = rows(&mut d);
         assert_eq!(
             r,
             vec![
                 vec![Value::Int(2), Value::Null, Value::Str("OK".into()), Value::Null],
-                vec![Value::Int(3), Value::Null, Value::Str("OK".into()), Value::Null],
+                vec![Value::Null, Value::Null, Value::Str(r#"{"a":[1," x\" "]}"#.into()), Value::Null],
             ]
         );
     }
