@@ -4,6 +4,7 @@
 //! Also: the command line's own findings (issue 14), and proptest over deep and long records.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
 #[path = "common/hostile.rs"]
 mod hostile;
 
@@ -125,5 +126,108 @@ mod command_line {
         let out = sluice(&[OsStr::new("run"), OsStr::new("--seed=x"), OsStr::new("a.sql")], &dir);
         assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: --seed takes a number, not `x`"));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// A record nested 300,000 deep in a table's file: `sluice run` stops with an error naming the
+/// record and the depth (it used to overflow its stack), or skips it with 'json.ignore-parse-errors'.
+#[test]
+fn a_300000_deep_record_stops_the_job_cleanly_or_is_skipped() {
+    let dir = common::temp_dir("deep");
+    let input = dir.join("input.jsonl");
+    let deep = format!(r#"{{"sensor_id": 2, "x": {}{}}}"#, "[".repeat(300_000), "]".repeat(300_000));
+    std::fs::write(&input, format!("{{\"sensor_id\": 1}}\n{deep}\n{{\"sensor_id\": 3}}\n")).unwrap();
+    let table = |ignore: bool| {
+        format!(
+            "CREATE TABLE t (sensor_id INT) WITH ('connector' = 'filesystem', 'path' = '{}', 'format' = 'json', \
+             'json.ignore-parse-errors' = '{ignore}');\nSELECT sensor_id FROM t;\n",
+            input.display()
+        )
+    };
+    let run = common::sluice_run(&table(false));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked") && !run.stderr.contains("overflow"), "{}", run.stderr);
+    assert!(run.stderr.contains(r#"cannot decode JSON record `{"sensor_id": 2, "x": [[["#), "{}", run.stderr);
+    assert!(run.stderr.contains("nesting depth 1001 exceeds the maximum of 1000"), "{}", run.stderr);
+    let run = common::sluice_run(&table(true));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ids: Vec<_> = run.changes.iter().map(|(_, row)| row["sensor_id"].clone()).collect();
+    assert_eq!(ids, [1, 3]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// proptest over the record decoders with deep and long inputs: the bound is exact (Jackson's
+/// 1000 levels and 1000-digit numbers) and nothing panics, whatever surrounds the nesting.
+mod deep_and_long {
+    use proptest::prelude::*;
+    use sluice::connectors::format::csv::{CsvDecoder, CsvOptions};
+    use sluice::connectors::format::json::{JsonDecoder, JsonOptions, MAX_NESTING_DEPTH, MAX_NUMBER_LENGTH};
+
+    fn json_decoder(ignore: bool) -> JsonDecoder {
+        JsonDecoder::new(&super::hostile::sensor_fields(), JsonOptions { ignore_parse_errors: ignore, ..JsonOptions::default() })
+    }
+
+    /// One level of nesting: an array or a one-member object.
+    fn level() -> impl Strategy<Value = (&'static str, &'static str)> {
+        prop_oneof![Just(("[", "]")), Just(("{\"a\": ", "}")), Just(("[1, ", "]")), Just(("{\"status\": 1, \"b\": ", "}"))]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn nesting_is_refused_exactly_past_1000(
+            levels in proptest::collection::vec(level(), 0..1_500),
+            key in prop_oneof![Just("x"), Just("status"), Just("nested")],
+        ) {
+            let open: String = levels.iter().map(|(o, _)| *o).collect();
+            let close: String = levels.iter().rev().map(|(_, c)| *c).collect();
+            let record = format!(r#"{{"{key}": {open}1{close}}}"#);
+            let depth = levels.len() + 1;
+            match json_decoder(false).decode(record.as_bytes()) {
+                Ok(()) => prop_assert!(depth <= MAX_NESTING_DEPTH),
+                // A ROW column refuses shapes it cannot read, at any depth.
+                Err(_) if key == "nested" => {}
+                Err(e) => prop_assert!(depth > MAX_NESTING_DEPTH && e.message.contains("nesting depth 1001"), "{}", e),
+            }
+        }
+
+        #[test]
+        fn cut_or_spliced_deep_records_never_panic(
+            depth in 0usize..5_000,
+            cut in any::<proptest::sample::Index>(),
+            splice in proptest::collection::vec(prop_oneof![Just(b'['), Just(b'{'), Just(b'"'), Just(b','), Just(b':'), Just(b'}'), Just(b']'), any::<u8>()], 0..8),
+            ignore in any::<bool>(),
+        ) {
+            let mut record = format!(r#"{{"sensor_id": 1, "x": {}"s"{}}}"#, "[".repeat(depth), "]".repeat(depth)).into_bytes();
+            let at = cut.index(record.len());
+            record.splice(at..at, splice);
+            let _ = json_decoder(ignore).decode(&record);
+            record.truncate(at);
+            let _ = json_decoder(ignore).decode(&record);
+        }
+
+        #[test]
+        fn numbers_are_refused_exactly_past_1000_characters(digits in 1usize..2_000, quoted in any::<bool>()) {
+            let number = "7".repeat(digits);
+            let value = if quoted { format!("\"{number}\"") } else { number };
+            let result = json_decoder(false).decode(format!(r#"{{"x": {value}, "current_temperature": {value}}}"#).as_bytes());
+            // Jackson counts number tokens only; a quoted number is a string.
+            prop_assert_eq!(result.is_ok(), quoted || digits <= MAX_NUMBER_LENGTH);
+        }
+
+        #[test]
+        fn long_csv_records_are_a_row_or_an_error(
+            fields in proptest::collection::vec("[a-z0-9\",. -]{0,2000}", 0..12),
+            ignore in any::<bool>(),
+        ) {
+            let line = fields.join(",");
+            let fields = super::hostile::sensor_fields()[..4].to_vec();
+            let mut decoder = CsvDecoder::new(&fields, CsvOptions { ignore_parse_errors: ignore, ..CsvOptions::default() });
+            match decoder.decode(line.as_bytes()) {
+                Ok(()) => {}
+                Err(e) => prop_assert!(e.starts_with("cannot decode CSV record"), "{}", e),
+            }
+        }
     }
 }
