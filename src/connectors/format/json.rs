@@ -312,7 +312,9 @@ fn decode_value(p: &mut Parser<'_>, ty: &DataType, column: &mut Column, options:
                         Ok(n) => n,
                         // Jackson's canConvertToInt accepts a fractional number and truncates it.
                         Err(_) if !quoted => match text.parse::<f64>() {
-                            Ok(d) if d.is_finite() => d.trunc() as i64,
+                            // 2^63: past it `as` would saturate and the error name i64::MAX.
+                            Ok(d) if d.abs() < 2f64.powi(63) => d.trunc() as i64,
+                            Ok(d) if d.is_finite() => return Err((at, format!("`{text}` is out of range for {ty}"))),
                             _ => return Err((at, format!("`{text}` is not a number"))),
                         },
                         Err(_) => return Err((at, format!("`{text}` is not an integer"))),
@@ -1083,6 +1085,8 @@ mod tests {
         let e = d.decode(format!(r#"{{"x": "{text}"}}"#).as_bytes()).unwrap_err();
         assert!(e.message.contains("a string of 20000001 bytes exceeds the maximum of 20000000"), "{e}");
         d.decode(format!(r#"{{"current_temperature": {}}}"#, "1".repeat(MAX_NUMBER_LENGTH)).as_bytes()).unwrap();
+        let e = d.decode(br#"{"sensor_id": 99999999999999999999999999999}"#).unwrap_err();
+        assert!(e.message.contains("`99999999999999999999999999999` is out of range for INT"), "{e}");
     }
 
     #[test]
