@@ -8,8 +8,9 @@
 //! fields are ignored, missing fields are NULL unless `json.fail-on-missing-field` is set.
 //!
 //! Records come from strangers (a shared stream), so the scanner never recurses on input and
-//! bounds what it reads as Jackson's `StreamReadConstraints` (the defaults of the Jackson that
-//! Flink 2.3 shades) bound Flink: nesting depth, number length, string and name length. A
+//! bounds what it reads as Jackson's `StreamReadConstraints` bound Flink (the defaults of
+//! Jackson 2.20.1, which Flink 2.3's flink-dist shades; read from its classes): nesting depth,
+//! number length, string and name length; document length and token count are unbounded. A
 //! repeated key keeps its last value, as Jackson's tree and parser do.
 
 use std::borrow::Cow;
