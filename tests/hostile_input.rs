@@ -231,3 +231,16 @@ mod deep_and_long {
         }
     }
 }
+
+/// Issue 14's DECIMAL finding, in `sluice run`'s output as in downloads: every digit, never
+/// through a double (which kept 17), from CAST of a string (which also went through one) too.
+#[test]
+fn sluice_run_prints_decimals_with_every_digit() {
+    let dir = common::temp_dir("decimal");
+    let script = dir.join("d.sql");
+    std::fs::write(&script, "SELECT CAST('12345678901234567890.123' AS DECIMAL(38, 3)) AS d FROM (VALUES (1)) AS t(n);\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sluice")).arg("run").arg(&script).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(r#"{"op":"+I","row":{"d":12345678901234567890.123}}"#), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

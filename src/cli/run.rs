@@ -378,7 +378,7 @@ fn write_change(out: &mut String, change: &Change, columns: &[ColumnInfo]) {
         }
         out.push_str(&serde_json::to_string(&c.name).unwrap_or_default());
         out.push(':');
-        out.push_str(&v.to_json().to_string());
+        v.write_json(out);
     }
     out.push_str("}}\n");
 }

@@ -66,32 +66,12 @@ pub fn to_json<'a>(columns: &[ColumnInfo], rows: impl IntoIterator<Item = &'a Ve
             }
             out.push_str(key);
             out.push_str(": ");
-            write_json_value(value, &mut out);
+            value.write_json(&mut out);
         }
         out.push('}');
     }
     out.push_str(if out.len() == 1 { "]\n" } else { "\n]\n" });
     out
-}
-
-/// One value as Flink's JSON format writes it; a DECIMAL with all its digits (`to_json` goes
-/// through serde_json's double).
-fn write_json_value(value: &Value, out: &mut String) {
-    match value {
-        Value::Decimal(..) => out.push_str(&value.to_string()),
-        // Rows nest as deep as their SQL type, which the SQL parser bounds.
-        Value::Row(fields) => {
-            out.push('[');
-            for (i, v) in fields.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json_value(v, out);
-            }
-            out.push(']');
-        }
-        other => out.push_str(&other.to_json().to_string()),
-    }
 }
 
 #[cfg(test)]

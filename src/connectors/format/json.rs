@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use super::bool_option;
-use crate::types::{days_from_civil, parse_date, parse_time, Batch, Column, ColumnData, DataType, Field, Value};
+use crate::types::{days_from_civil, parse_date, parse_decimal, parse_time, Batch, Column, ColumnData, DataType, Field, Value};
 
 /// Deepest nesting of objects and arrays in a record, the outer object counting as 1: Jackson's
 /// `StreamReadConstraints.DEFAULT_MAX_DEPTH`.
@@ -442,33 +442,6 @@ pub fn parse_json_timestamp(s: &str, standard: TimestampStandard, ltz: bool) -> 
     let days = parse_date(&body[..split]).ok_or_else(|| format!("`{s}` has no valid date"))? as i64;
     let time = parse_time(&body[split + 1..]).ok_or_else(|| format!("`{s}` has no valid time"))? as i64;
     Ok(days * 86_400_000 + time)
-}
-
-fn parse_decimal(text: &str, precision: u8, scale: u8) -> Option<i128> {
-    let (neg, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if int.is_empty() && frac.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let mut u: i128 = 0;
-    for b in int.bytes() {
-        u = u.checked_mul(10)?.checked_add((b - b'0') as i128)?;
-    }
-    let fb = frac.as_bytes();
-    for i in 0..scale as usize {
-        u = u.checked_mul(10)?.checked_add(fb.get(i).map_or(0, |b| (b - b'0') as i128))?;
-    }
-    // Round half up on the first dropped digit, as BigDecimal.setScale(HALF_UP).
-    if fb.get(scale as usize).is_some_and(|&b| b >= b'5') {
-        u += 1;
-    }
-    if u >= 10i128.checked_pow(precision as u32)? {
-        return None;
-    }
-    Some(if neg { -u } else { u })
 }
 
 #[cold]
