@@ -88,7 +88,14 @@ fn read_jsonl(path: &Path) -> Vec<Map<String, Value>> {
 fn check_case(case: &str) -> Run {
     let dir = root().join("tests/flink").join(case);
     let query = std::fs::read_to_string(dir.join("query.sql")).unwrap();
-    let script = format!("{}{};\n", create_table(&root().join("tests/data/sensor_input.jsonl")), query.trim().trim_end_matches(';'));
+    // A case with an input of its own has its table too (`{input}`: the input's path).
+    let table = match std::fs::read_to_string(dir.join("table.sql")) {
+        Ok(table) => {
+            format!("{};\n", table.trim().trim_end_matches(';').replace("{input}", &dir.join("input.jsonl").display().to_string()))
+        }
+        Err(_) => create_table(&root().join("tests/data/sensor_input.jsonl")),
+    };
+    let script = format!("{table}{};\n", query.trim().trim_end_matches(';'));
     let run = sluice_run(&script);
     assert_eq!(run.code, 0, "{case}: sluice run failed:\n{}", run.stderr);
     let meta: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
@@ -174,6 +181,14 @@ fn over_range_window_matches_flink_including_its_cleanup_timer_drop() {
 }
 
 // Cases of our own, with rows produced by Apache Flink 2.3 (tests/flink/generate.py).
+
+/// With 'json.ignore-parse-errors': a scalar that does not convert is NULL and the row kept;
+/// a record that is not JSON, nests past 1000 or has an over-long number is skipped; the last
+/// of a repeated key wins; a byte order mark is skipped; a non-string value is its JSON text.
+#[test]
+fn json_ignore_parse_errors_nulls_fields_and_skips_records_like_flink() {
+    check_case("json_ignore_parse_errors");
+}
 
 #[test]
 fn select_distinct_matches_flink() {
