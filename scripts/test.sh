@@ -8,7 +8,8 @@
 #   flink    a note exported by `sluice export` runs on real Apache Flink 2.3 with Sluice's rows
 #   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
 #   build    trunk build --release into dist/ (the page exactly as served)
-#   e2e      dist/ served on loopback, the walkthrough driven in Chromium (tests/e2e/run.mjs)
+#   e2e      dist/ served on loopback, the studio driven in Chromium area by area (tests/e2e/run.mjs,
+#            tests/e2e/areas/*.mjs over tests/e2e/harness.mjs)
 #   e2e-kinesis  the page against moto, through `sluice proxy --serve dist` and direct
 #            (tests/e2e/kinesis.mjs)
 # Installs what is missing first (scripts/setup.sh). Exits non-zero if any tier fails.
