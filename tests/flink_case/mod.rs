@@ -12,7 +12,9 @@
 //!   `changelog` (a file of every change in Flink's emission order, `{"op":…,"row":…}`, compared
 //!   change by change, to `changelog_tolerance`, default 5e-6 as it is printed to 6 digits) and
 //!   `variants` (further expected-row files, for a case whose rows Flink varies from run to run:
-//!   matching any one passes).
+//!   matching any one passes) and `wasm` (true: `tests/wasm_flink.rs` runs it in the browser too;
+//!   a debug wasm build in headless Chromium is slow, and a case that keeps the page busy for
+//!   30 s trips ChromeDriver's timeout, so only a few cases do).
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -34,6 +36,7 @@ pub struct Notes {
     pub changelog: Option<String>,
     pub changelog_tolerance: f64,
     pub variants: Vec<String>,
+    pub wasm: bool,
 }
 
 impl Notes {
@@ -41,7 +44,7 @@ impl Notes {
         let v: Value = serde_json::from_str(text).map_err(|e| format!("case.json: {e}"))?;
         let obj = v.as_object().ok_or("case.json: not a JSON object")?;
         for key in obj.keys() {
-            if !["about", "tolerance", "changelog", "changelog_tolerance", "variants"].contains(&key.as_str()) {
+            if !["about", "tolerance", "changelog", "changelog_tolerance", "variants", "wasm"].contains(&key.as_str()) {
                 return Err(format!("case.json: unknown key `{key}`"));
             }
         }
@@ -61,6 +64,10 @@ impl Notes {
                     .as_array()
                     .and_then(|a| a.iter().map(|f| f.as_str().map(str::to_string)).collect::<Option<Vec<_>>>())
                     .ok_or("case.json: `variants` is not a list of file names")?,
+            },
+            wasm: match obj.get("wasm") {
+                None => false,
+                Some(v) => v.as_bool().ok_or("case.json: `wasm` is not true or false")?,
             },
         })
     }
