@@ -12,7 +12,7 @@ SELECT status, COUNT(*) AS num, AVG(current_temperature) AS avg_t FROM sensor_da
 == Optimized Physical Plan ==
 GroupAggregate(groupBy=[status], select=[COUNT(*), AVG($f1)])
 +- Calc(select=[$2 AS status, $1 AS $f1])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -26,7 +26,7 @@ SELECT status, COUNT(DISTINCT sensor_id) AS sensors, MAX(current_temperature) AS
 == Optimized Physical Plan ==
 GroupAggregate(groupBy=[status], select=[COUNT(DISTINCT $f1), MAX($f2)])
 +- Calc(select=[$2 AS status, $0 AS $f1, $1 AS $f2])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -38,11 +38,10 @@ Source: TableSourceScan(sensor_data)
 SELECT sensor_id, AVG(sensor_id) AS a FROM sensor_data GROUP BY sensor_id HAVING COUNT(*) > 10;
 ----
 == Optimized Physical Plan ==
-Calc(select=[$0 AS sensor_id, $1 AS a])
-+- Filter(condition=[($2 > 10)])
-   +- GroupAggregate(groupBy=[sensor_id], select=[AVG(sensor_id), COUNT(*)])
-      +- Calc(select=[$0 AS sensor_id])
-         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+Calc(select=[$0 AS sensor_id, $1 AS a], where=[($2 > 10)])
++- GroupAggregate(groupBy=[sensor_id], select=[AVG(sensor_id), COUNT(*)])
+   +- Calc(select=[$0 AS sensor_id])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -57,7 +56,7 @@ SELECT DISTINCT status FROM sensor_data;
 == Optimized Physical Plan ==
 GroupAggregate(groupBy=[status], select=[])
 +- Calc(select=[$2 AS status])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -72,7 +71,7 @@ SELECT COUNT(*) AS n, SUM(current_temperature) AS total FROM sensor_data;
 == Optimized Physical Plan ==
 GroupAggregate(groupBy=[], select=[COUNT(*), SUM($f0)])
 +- Calc(select=[$1 AS $f0])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -89,7 +88,7 @@ GroupAggregate(groupBy=[num], select=[COUNT(*)])
 +- Calc(select=[$1 AS num])
    +- GroupAggregate(groupBy=[status], select=[COUNT(*)])
       +- Calc(select=[$2 AS status])
-         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)

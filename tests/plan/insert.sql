@@ -21,16 +21,19 @@ GROUP BY HOP(event_time, INTERVAL '10' SECOND, INTERVAL '1' MINUTE), status;
 ----
 warning: sink column `num` is INT but the query gives BIGINT NOT NULL: values are narrowed (Flink 2.3 rejects this; the Flink export writes CAST(… AS INT))
 == Optimized Physical Plan ==
-Calc(select=[$0 AS status, $1 AS num, $2 AS avg_current_temperature, $5 AS hop_time])
-+- WindowAggregate(groupBy=[status], window=[HOP(slide=[10 s], size=[1 min]) on event_time], select=[COUNT(*), AVG($f1)])
-   +- Calc(select=[$2 AS status, $1 AS $f1, $3 AS event_time])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+Sink(table=[sensor_state], fields=[status, num, avg_current_temperature, hop_time])
++- Calc(select=[$0 AS status, CAST($1 AS INT NOT NULL) AS num, $2 AS avg_current_temperature, $3 AS hop_time])
+   +- Calc(select=[$0 AS status, $1 AS num, $2 AS avg_current_temperature, $5 AS hop_time])
+      +- WindowAggregate(groupBy=[status], window=[HOP(slide=[10 s], size=[1 min]) on event_time], select=[COUNT(*), AVG($f1)])
+         +- Calc(select=[$2 AS status, $1 AS $f1, $3 AS event_time])
+            +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
   -> Calc
   -> WindowAggregate
+  -> Calc
   -> Calc
   -> Sink(sensor_state)
 
@@ -49,10 +52,11 @@ error: 1:1: column types of query result and sink `sensor_state` do not match: s
 INSERT INTO sensor_state SELECT status, CAST(COUNT(*) AS INTEGER), AVG(current_temperature), MAX(event_time) FROM sensor_data GROUP BY status;
 ----
 == Optimized Physical Plan ==
-Calc(select=[$0 AS status, CAST($1 AS INT NOT NULL) AS EXPR$1, $2 AS EXPR$2, $3 AS EXPR$3])
-+- GroupAggregate(groupBy=[status], select=[COUNT(*), AVG($f1), MAX($f2)])
-   +- Calc(select=[$2 AS status, $1 AS $f1, $3 AS $f2])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+Sink(table=[sensor_state], fields=[status, num, avg_current_temperature, hop_time])
++- Calc(select=[$0 AS status, CAST($1 AS INT NOT NULL) AS num, $2 AS avg_current_temperature, $3 AS hop_time])
+   +- GroupAggregate(groupBy=[status], select=[COUNT(*), AVG($f1), MAX($f2)])
+      +- Calc(select=[$2 AS status, $1 AS $f1, $3 AS $f2])
+         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)

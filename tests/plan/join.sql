@@ -16,13 +16,13 @@ SELECT s.name, d.current_temperature FROM sensor_data d JOIN sensors s ON d.sens
 == Optimized Physical Plan ==
 Calc(select=[$5 AS name, $1 AS current_temperature])
 +- Join(joinType=[InnerJoin], where=[=(sensor_id, id)], select=[sensor_id, current_temperature, status, event_time, id, name])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
-   +- TableSourceScan(table=[$values], fields=[id, name])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+   +- Values(tuples=[[{ 1, boiler }, { 2, pump }, { 11, spare }]])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(sensor_data.event_time: event_time - INTERVAL '5' SECOND)
-Source: TableSourceScan($values)
+Source: Values
   -> Join(InnerJoin)
   -> Calc
   -> Collect(result)
@@ -32,13 +32,13 @@ SELECT s.name, d.current_temperature FROM sensor_data d LEFT JOIN sensors s ON d
 == Optimized Physical Plan ==
 Calc(select=[$5 AS name, $1 AS current_temperature])
 +- Join(joinType=[LeftOuterJoin], where=[=(sensor_id, id)], select=[sensor_id, current_temperature, status, event_time, id, name])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
-   +- TableSourceScan(table=[$values], fields=[id, name])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+   +- Values(tuples=[[{ 1, boiler }, { 2, pump }, { 11, spare }]])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(sensor_data.event_time: event_time - INTERVAL '5' SECOND)
-Source: TableSourceScan($values)
+Source: Values
   -> Join(LeftOuterJoin)
   -> Calc
   -> Collect(result)
@@ -48,13 +48,13 @@ SELECT s.name, d.current_temperature FROM sensor_data d RIGHT JOIN sensors s ON 
 == Optimized Physical Plan ==
 Calc(select=[$5 AS name, $1 AS current_temperature])
 +- Join(joinType=[RightOuterJoin], where=[=(sensor_id, id), ($2 = 'OK')], select=[sensor_id, current_temperature, status, event_time, id, name])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
-   +- TableSourceScan(table=[$values], fields=[id, name])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+   +- Values(tuples=[[{ 1, boiler }, { 2, pump }, { 11, spare }]])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(sensor_data.event_time: event_time - INTERVAL '5' SECOND)
-Source: TableSourceScan($values)
+Source: Values
   -> Join(RightOuterJoin)
   -> Calc
   -> Collect(result)
@@ -67,11 +67,10 @@ Calc(select=[$0 AS status, $1 AS n, $3 AS m])
 +- Join(joinType=[FullOuterJoin], where=[=(status, status)], select=[status, n, status, n])
    +- GroupAggregate(groupBy=[status], select=[COUNT(*)])
       +- Calc(select=[$2 AS status])
-         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
    +- GroupAggregate(groupBy=[status], select=[COUNT(*)])
-      +- Calc(select=[$2 AS status])
-         +- Filter(condition=[($0 > 5)])
-            +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+      +- Calc(select=[$2 AS status], where=[($0 > 5)])
+         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -91,13 +90,13 @@ WHERE a.sensor_id = b.sensor_id AND b.event_time BETWEEN a.event_time + INTERVAL
 == Optimized Physical Plan ==
 Calc(select=[$0 AS sensor_id, $3 AS event_time, $7 AS later])
 +- IntervalJoin(joinType=[InnerJoin], windowBounds=[isRowTime=true, leftLowerBound=-10000, leftUpperBound=-1000, leftTimeIndex=3, rightTimeIndex=3], where=[=(sensor_id, sensor_id)], select=[sensor_id, current_temperature, status, event_time, sensor_id, current_temperature, status, event_time])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
-  -> IntervalJoin(InnerJoin, leftLowerBound=-10000, leftUpperBound=-1000)
+  -> IntervalJoin(InnerJoin)
   -> Calc
   -> Collect(result)
 
@@ -106,16 +105,15 @@ ON a.sensor_id = b.sensor_id AND b.status = 'OK' AND b.event_time > a.event_time
 WHERE a.status = 'ERROR';
 ----
 == Optimized Physical Plan ==
-Calc(select=[$0 AS sensor_id, $7 AS event_time])
-+- Filter(condition=[($2 = 'ERROR')])
-   +- IntervalJoin(joinType=[LeftOuterJoin], windowBounds=[isRowTime=true, leftLowerBound=-30000, leftUpperBound=-1, leftTimeIndex=3, rightTimeIndex=3], where=[=(sensor_id, sensor_id), ($6 = 'OK')], select=[sensor_id, current_temperature, status, event_time, sensor_id, current_temperature, status, event_time])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+Calc(select=[$0 AS sensor_id, $7 AS event_time], where=[($2 = 'ERROR')])
++- IntervalJoin(joinType=[LeftOuterJoin], windowBounds=[isRowTime=true, leftLowerBound=-30000, leftUpperBound=-1, leftTimeIndex=3, rightTimeIndex=3], where=[=(sensor_id, sensor_id), ($6 = 'OK')], select=[sensor_id, current_temperature, status, event_time, sensor_id, current_temperature, status, event_time])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
-  -> IntervalJoin(LeftOuterJoin, leftLowerBound=-30000, leftUpperBound=-1)
+  -> IntervalJoin(LeftOuterJoin)
   -> Calc(where=($2 = 'ERROR'))
   -> Collect(result)
 
@@ -131,12 +129,11 @@ Calc(select=[$0 AS window_start, $2 AS sensor_id, $3 AS n, $7 AS m])
    +- Calc(select=[$2 AS window_start, $3 AS window_end, $0 AS sensor_id, $1 AS n])
       +- WindowAggregate(groupBy=[sensor_id], window=[TUMBLE(size=[1 min]) on event_time], select=[COUNT(*)])
          +- Calc(select=[$0 AS sensor_id, $3 AS event_time])
-            +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+            +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
    +- Calc(select=[$2 AS window_start, $3 AS window_end, $0 AS sensor_id, $1 AS n])
       +- WindowAggregate(groupBy=[sensor_id], window=[TUMBLE(size=[1 min]) on event_time], select=[COUNT(*)])
-         +- Calc(select=[$0 AS sensor_id, $3 AS event_time])
-            +- Filter(condition=[($2 = 'ERROR')])
-               +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+         +- Calc(select=[$0 AS sensor_id, $3 AS event_time], where=[($2 = 'ERROR')])
+            +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -157,14 +154,14 @@ SELECT sensor_id, status FROM sensor_data WHERE sensor_id IN (SELECT id FROM sen
 == Optimized Physical Plan ==
 Calc(select=[$0 AS sensor_id, $2 AS status])
 +- Join(joinType=[LeftSemiJoin], where=[=(sensor_id, id)], select=[sensor_id, current_temperature, status, event_time])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
    +- Calc(select=[$0 AS id])
-      +- TableSourceScan(table=[$values], fields=[id, name])
+      +- Values(tuples=[[{ 1, boiler }, { 2, pump }, { 11, spare }]])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(sensor_data.event_time: event_time - INTERVAL '5' SECOND)
-Source: TableSourceScan($values)
+Source: Values
   -> Calc
   -> Join(LeftSemiJoin)
   -> Calc
@@ -175,14 +172,14 @@ SELECT sensor_id, status FROM sensor_data WHERE sensor_id NOT IN (SELECT id FROM
 == Optimized Physical Plan ==
 Calc(select=[$0 AS sensor_id, $2 AS status])
 +- Join(joinType=[LeftAntiJoin], where=[=(sensor_id, id)], select=[sensor_id, current_temperature, status, event_time])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
    +- Calc(select=[$0 AS id])
-      +- TableSourceScan(table=[$values], fields=[id, name])
+      +- Values(tuples=[[{ 1, boiler }, { 2, pump }, { 11, spare }]])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(sensor_data.event_time: event_time - INTERVAL '5' SECOND)
-Source: TableSourceScan($values)
+Source: Values
   -> Calc
   -> Join(LeftAntiJoin)
   -> Calc

@@ -12,7 +12,7 @@ SELECT sensor_id, AVG(current_temperature) OVER (PARTITION BY sensor_id ORDER BY
 == Optimized Physical Plan ==
 Calc(select=[$0 AS sensor_id, $4 AS avg10])
 +- OverAggregate(partitionBy=[sensor_id], orderBy=[event_time ASC], window=[ROWS BETWEEN 9 PRECEDING AND CURRENT ROW], select=[AVG(current_temperature) AS w0$o0])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -26,7 +26,7 @@ SELECT sensor_id, MAX(current_temperature) OVER (PARTITION BY sensor_id ORDER BY
 == Optimized Physical Plan ==
 Calc(select=[$0 AS sensor_id, $4 AS max1m])
 +- OverAggregate(partitionBy=[sensor_id], orderBy=[event_time ASC], window=[RANGE BETWEEN 60000 PRECEDING AND CURRENT ROW], select=[MAX(current_temperature) AS w0$o0])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -40,7 +40,7 @@ SELECT sensor_id, COUNT(*) OVER w AS n, SUM(current_temperature) OVER w AS s FRO
 == Optimized Physical Plan ==
 Calc(select=[$0 AS sensor_id, $4 AS n, $5 AS s])
 +- OverAggregate(partitionBy=[sensor_id], orderBy=[event_time ASC], window=[ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW], select=[COUNT(*) AS w0$o0, SUM(current_temperature) AS w0$o1])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -55,7 +55,7 @@ SELECT COUNT(*) OVER (ORDER BY event_time ROWS BETWEEN 2 PRECEDING AND CURRENT R
 == Optimized Physical Plan ==
 Calc(select=[$4 AS n])
 +- OverAggregate(partitionBy=[], orderBy=[event_time ASC], window=[ROWS BETWEEN 2 PRECEDING AND CURRENT ROW], select=[COUNT(*) AS w0$o0])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)

@@ -12,7 +12,7 @@ SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY status ORDER BY current
 ----
 == Optimized Physical Plan ==
 Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=3], partitionBy=[status], orderBy=[current_temperature DESC], select=[sensor_id, current_temperature, status, event_time, rn])
-+- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
++- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -25,8 +25,8 @@ SELECT sensor_id, status FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY status 
 ----
 == Optimized Physical Plan ==
 Calc(select=[$0 AS sensor_id, $2 AS status])
-+- Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=3], partitionBy=[status], orderBy=[current_temperature DESC], select=[sensor_id, current_temperature, status, event_time])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
++- Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=3], partitionBy=[status], orderBy=[current_temperature DESC], select=[sensor_id, current_temperature, status, event_time, rn])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -41,7 +41,7 @@ SELECT sensor_id, rn FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY sensor_id O
 == Optimized Physical Plan ==
 Calc(select=[$0 AS sensor_id, $4 AS rn])
 +- Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=2, rankEnd=3], partitionBy=[sensor_id], orderBy=[current_temperature ASC], select=[sensor_id, current_temperature, status, event_time, rn])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -56,7 +56,7 @@ SELECT sensor_id, status FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY sensor_
 == Optimized Physical Plan ==
 Calc(select=[$0 AS sensor_id, $2 AS status])
 +- Deduplicate(keep=[FirstRow], key=[sensor_id], order=[ROWTIME])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -71,7 +71,7 @@ SELECT sensor_id, status FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY sensor_
 == Optimized Physical Plan ==
 Calc(select=[$0 AS sensor_id, $2 AS status])
 +- Deduplicate(keep=[LastRow], key=[sensor_id], order=[ROWTIME])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -84,10 +84,10 @@ Source: TableSourceScan(sensor_data)
 SELECT * FROM (SELECT sensor_id, n, ROW_NUMBER() OVER (ORDER BY n DESC) AS rn FROM (SELECT sensor_id, COUNT(*) AS n FROM sensor_data GROUP BY sensor_id)) WHERE rn <= 2;
 ----
 == Optimized Physical Plan ==
-Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=2], partitionBy=[], orderBy=[n DESC], select=[sensor_id, n, rn])
+Rank(strategy=[RetractStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=2], partitionBy=[], orderBy=[n DESC], select=[sensor_id, n, rn])
 +- GroupAggregate(groupBy=[sensor_id], select=[COUNT(*)])
    +- Calc(select=[$0 AS sensor_id])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -107,7 +107,7 @@ WindowRank(rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=3], partitionB
 +- Calc(select=[$2 AS window_start, $3 AS window_end, $0 AS sensor_id, $1 AS n])
    +- WindowAggregate(groupBy=[sensor_id], window=[TUMBLE(size=[1 min]) on event_time], select=[COUNT(*)])
       +- Calc(select=[$0 AS sensor_id, $3 AS event_time])
-         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -126,7 +126,7 @@ WHERE rn <= 2;
 == Optimized Physical Plan ==
 WindowRank(rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=2], partitionBy=[status], orderBy=[current_temperature DESC], select=[sensor_id, current_temperature, status, event_time, window_start, window_end, window_time, rn])
 +- WindowTableFunction(window=[TUMBLE(size=[1 min]) on event_time])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -143,7 +143,7 @@ WHERE rn = 1;
 == Optimized Physical Plan ==
 WindowDeduplicate(keep=[LastRow], partitionKeys=[sensor_id], orderKey=[event_time], order=[ROWTIME])
 +- WindowTableFunction(window=[TUMBLE(size=[1 min]) on event_time])
-   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)

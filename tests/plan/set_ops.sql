@@ -11,16 +11,16 @@ SELECT sensor_id, status FROM sensor_data WHERE status = 'OK' UNION ALL SELECT s
 ----
 == Optimized Physical Plan ==
 Union(all=[true], union=[sensor_id, status])
-+- Calc(select=[$0 AS sensor_id, $2 AS status])
-   +- Filter(condition=[($2 = 'OK')])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
-+- Calc(select=[$0 AS sensor_id, $2 AS status])
-   +- Filter(condition=[($2 = 'ERROR')])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
++- Calc(select=[$0 AS sensor_id, $2 AS status], where=[($2 = 'OK')])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
++- Calc(select=[$0 AS sensor_id, $2 AS status], where=[($2 = 'ERROR')])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Calc(where=($2 = 'OK'))
+  -> Calc(where=($2 = 'ERROR'))
   -> Union
   -> Collect(result)
 
@@ -29,16 +29,16 @@ SELECT status FROM sensor_data WHERE sensor_id < 3 UNION SELECT status FROM sens
 == Optimized Physical Plan ==
 GroupAggregate(groupBy=[status], select=[])
 +- Union(all=[true], union=[status])
-   +- Calc(select=[$2 AS status])
-      +- Filter(condition=[($0 < 3)])
-         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
-   +- Calc(select=[$2 AS status])
-      +- Filter(condition=[($0 > 7)])
-         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+   +- Calc(select=[$2 AS status], where=[($0 < 3)])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+   +- Calc(select=[$2 AS status], where=[($0 > 7)])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Calc(where=($0 < 3))
+  -> Calc(where=($0 > 7))
   -> Union
   -> GroupAggregate
   -> Collect(result)
@@ -46,22 +46,23 @@ Source: TableSourceScan(sensor_data)
 SELECT sensor_id FROM sensor_data WHERE status = 'ERROR' INTERSECT SELECT sensor_id FROM sensor_data WHERE status = 'WARNING';
 ----
 == Optimized Physical Plan ==
-Calc(select=[$0 AS sensor_id])
-+- Filter(condition=[(($1 > 0) AND ($2 > 0))])
-   +- GroupAggregate(groupBy=[sensor_id], select=[SUM($left), SUM($right)])
-      +- Union(all=[true], union=[sensor_id, $left, $right])
-         +- Calc(select=[$0 AS sensor_id, 1 AS $left, 0 AS $right])
-            +- Calc(select=[$0 AS sensor_id])
-               +- Filter(condition=[($2 = 'ERROR')])
-                  +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
-         +- Calc(select=[$0 AS sensor_id, 0 AS $left, 1 AS $right])
-            +- Calc(select=[$0 AS sensor_id])
-               +- Filter(condition=[($2 = 'WARNING')])
-                  +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+Calc(select=[$0 AS sensor_id], where=[(($1 > 0) AND ($2 > 0))])
++- GroupAggregate(groupBy=[sensor_id], select=[SUM($left), SUM($right)])
+   +- Union(all=[true], union=[sensor_id, $left, $right])
+      +- Calc(select=[$0 AS sensor_id, 1 AS $left, 0 AS $right])
+         +- Calc(select=[$0 AS sensor_id], where=[($2 = 'ERROR')])
+            +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+      +- Calc(select=[$0 AS sensor_id, 0 AS $left, 1 AS $right])
+         +- Calc(select=[$0 AS sensor_id], where=[($2 = 'WARNING')])
+            +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Calc(where=($2 = 'ERROR'))
+  -> Calc
+  -> Calc(where=($2 = 'WARNING'))
+  -> Calc
   -> Union
   -> GroupAggregate
   -> Calc(where=(($1 > 0) AND ($2 > 0)))
@@ -70,21 +71,23 @@ Source: TableSourceScan(sensor_data)
 SELECT sensor_id FROM sensor_data EXCEPT SELECT sensor_id FROM sensor_data WHERE status = 'ERROR';
 ----
 == Optimized Physical Plan ==
-Calc(select=[$0 AS sensor_id])
-+- Filter(condition=[(($1 > 0) AND ($2 = 0))])
-   +- GroupAggregate(groupBy=[sensor_id], select=[SUM($left), SUM($right)])
-      +- Union(all=[true], union=[sensor_id, $left, $right])
-         +- Calc(select=[$0 AS sensor_id, 1 AS $left, 0 AS $right])
-            +- Calc(select=[$0 AS sensor_id])
-               +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
-         +- Calc(select=[$0 AS sensor_id, 0 AS $left, 1 AS $right])
-            +- Calc(select=[$0 AS sensor_id])
-               +- Filter(condition=[($2 = 'ERROR')])
-                  +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+Calc(select=[$0 AS sensor_id], where=[(($1 > 0) AND ($2 = 0))])
++- GroupAggregate(groupBy=[sensor_id], select=[SUM($left), SUM($right)])
+   +- Union(all=[true], union=[sensor_id, $left, $right])
+      +- Calc(select=[$0 AS sensor_id, 1 AS $left, 0 AS $right])
+         +- Calc(select=[$0 AS sensor_id])
+            +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+      +- Calc(select=[$0 AS sensor_id, 0 AS $left, 1 AS $right])
+         +- Calc(select=[$0 AS sensor_id], where=[($2 = 'ERROR')])
+            +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Calc
+  -> Calc
+  -> Calc(where=($2 = 'ERROR'))
+  -> Calc
   -> Union
   -> GroupAggregate
   -> Calc(where=(($1 > 0) AND ($2 = 0)))
@@ -97,17 +100,18 @@ SELECT sensor_id, status FROM sensor_data UNION ALL VALUES (99, 'TEST');
 Union(all=[true], union=[sensor_id, status])
 +- Calc(select=[$0 AS sensor_id, CAST($1 AS STRING) AS status])
    +- Calc(select=[$0 AS sensor_id, $2 AS status])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 +- Calc(select=[$0 AS EXPR$0, CAST($1 AS STRING NOT NULL) AS EXPR$1])
-   +- TableSourceScan(table=[$values], fields=[EXPR$0, EXPR$1])
+   +- Values(tuples=[[{ 99, TEST }]])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(sensor_data.event_time: event_time - INTERVAL '5' SECOND)
-Source: TableSourceScan($values)
+Source: Values
   -> Calc
   -> Calc
   -> Calc
+  -> Union
   -> Collect(result)
 
 # Column counts must agree.

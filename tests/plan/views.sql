@@ -14,11 +14,9 @@ View `hot` has been created.
 SELECT sensor_id FROM hot WHERE sensor_id < 5;
 ----
 == Optimized Physical Plan ==
-Calc(select=[$0 AS sensor_id])
-+- Filter(condition=[($0 < 5)])
-   +- Calc(select=[$0 AS sensor_id, $1 AS current_temperature, $3 AS event_time])
-      +- Filter(condition=[($1 > 100.0)])
-         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+Calc(select=[$0 AS sensor_id], where=[($0 < 5)])
++- Calc(select=[$0 AS sensor_id, $1 AS current_temperature, $3 AS event_time], where=[($1 > 100.0)])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -34,12 +32,11 @@ View `hot_counts` has been created.
 SELECT * FROM hot_counts WHERE n > 3;
 ----
 == Optimized Physical Plan ==
-Filter(condition=[($1 > 3)])
+Calc(where=[($1 > 3)])
 +- GroupAggregate(groupBy=[sensor_id], select=[COUNT(*)])
    +- Calc(select=[$0 AS sensor_id])
-      +- Calc(select=[$0 AS sensor_id, $1 AS current_temperature, $3 AS event_time])
-         +- Filter(condition=[($1 > 100.0)])
-            +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+      +- Calc(select=[$0 AS sensor_id, $1 AS current_temperature, $3 AS event_time], where=[($1 > 100.0)])
+         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -54,9 +51,8 @@ WITH errors AS (SELECT * FROM sensor_data WHERE status = 'ERROR'), per_sensor AS
 ----
 == Optimized Physical Plan ==
 GroupAggregate(groupBy=[sensor_id], select=[COUNT(*)])
-+- Calc(select=[$0 AS sensor_id])
-   +- Filter(condition=[($2 = 'ERROR')])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
++- Calc(select=[$0 AS sensor_id], where=[($2 = 'ERROR')])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -70,16 +66,16 @@ WITH e AS (SELECT sensor_id FROM sensor_data WHERE status = 'ERROR') SELECT * FR
 ----
 == Optimized Physical Plan ==
 Union(all=[true], union=[sensor_id])
-+- Calc(select=[$0 AS sensor_id])
-   +- Filter(condition=[($2 = 'ERROR')])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
-+- Calc(select=[$0 AS sensor_id])
-   +- Filter(condition=[($2 = 'ERROR')])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
++- Calc(select=[$0 AS sensor_id], where=[($2 = 'ERROR')])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
++- Calc(select=[$0 AS sensor_id], where=[($2 = 'ERROR')])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Calc(where=($2 = 'ERROR'))
+  -> Calc(where=($2 = 'ERROR'))
   -> Union
   -> Collect(result)
 

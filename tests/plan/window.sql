@@ -17,7 +17,7 @@ GROUP BY HOP(event_time, INTERVAL '10' SECOND, INTERVAL '1' MINUTE), status;
 Calc(select=[$0 AS status, $1 AS num, $2 AS avg_current_temperature, $5 AS hop_time])
 +- WindowAggregate(groupBy=[status], window=[HOP(slide=[10 s], size=[1 min]) on event_time], select=[COUNT(*), AVG($f1)])
    +- Calc(select=[$2 AS status, $1 AS $f1, $3 AS event_time])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -33,7 +33,7 @@ SELECT TUMBLE_START(event_time, INTERVAL '1' MINUTE) AS s, TUMBLE_END(event_time
 Calc(select=[$1 AS s, $2 AS e, $0 AS n])
 +- WindowAggregate(groupBy=[], window=[TUMBLE(size=[1 min]) on event_time], select=[COUNT(*)])
    +- Calc(select=[$3 AS event_time])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -49,7 +49,7 @@ SELECT SESSION_START(event_time, INTERVAL '20' SECOND) AS s, sensor_id, COUNT(*)
 Calc(select=[$2 AS s, $0 AS sensor_id, $1 AS n])
 +- WindowAggregate(groupBy=[sensor_id], window=[SESSION(gap=[20 s]) on event_time], select=[COUNT(*)])
    +- Calc(select=[$0 AS sensor_id, $3 AS event_time])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -65,7 +65,7 @@ SELECT window_start, window_end, status, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE s
 Calc(select=[$2 AS window_start, $3 AS window_end, $0 AS status, $1 AS n])
 +- WindowAggregate(groupBy=[status], window=[TUMBLE(size=[1 min]) on event_time], select=[COUNT(*)])
    +- Calc(select=[$2 AS status, $3 AS event_time])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -81,7 +81,7 @@ SELECT window_start, window_end, AVG(current_temperature) AS t FROM TABLE(HOP(TA
 Calc(select=[$1 AS window_start, $2 AS window_end, $0 AS t])
 +- WindowAggregate(groupBy=[], window=[HOP(slide=[10 s], size=[1 min]) on event_time], select=[AVG($f0)])
    +- Calc(select=[$1 AS $f0, $3 AS event_time])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -97,7 +97,7 @@ SELECT window_start, window_end, COUNT(*) AS n FROM TABLE(CUMULATE(TABLE sensor_
 Calc(select=[$1 AS window_start, $2 AS window_end, $0 AS n])
 +- WindowAggregate(groupBy=[], window=[CUMULATE(step=[10 s], max_size=[1 min]) on event_time], select=[COUNT(*)])
    +- Calc(select=[$3 AS event_time])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -113,7 +113,7 @@ SELECT window_start, window_end, sensor_id, COUNT(*) AS n FROM TABLE(SESSION(TAB
 Calc(select=[$2 AS window_start, $3 AS window_end, $0 AS sensor_id, $1 AS n])
 +- WindowAggregate(groupBy=[sensor_id], window=[SESSION(gap=[20 s]) on event_time], select=[COUNT(*)])
    +- Calc(select=[$0 AS sensor_id, $3 AS event_time])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -128,7 +128,7 @@ SELECT * FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '
 ----
 == Optimized Physical Plan ==
 WindowTableFunction(window=[TUMBLE(size=[10 s]) on event_time])
-+- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
++- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
@@ -148,7 +148,7 @@ Calc(select=[$1 AS window_start, $0 AS total])
       +- Calc(select=[$2 AS window_start, $3 AS window_end, $4 AS window_time, $0 AS status, $1 AS n])
          +- WindowAggregate(groupBy=[status], window=[TUMBLE(size=[10 s]) on event_time], select=[COUNT(*)])
             +- Calc(select=[$2 AS status, $3 AS event_time])
-               +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time]) with WatermarkAssigner(rowtime=[event_time], watermark=[event_time - INTERVAL '5' SECOND])
+               +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
