@@ -435,7 +435,9 @@ fn like_column(
     let run = |m: &PatternMatcher, text: &str, p: &str| -> Result<bool> {
         match m {
             PatternMatcher::Like(l) => Ok(l.matches(text)),
-            PatternMatcher::Similar(r) => r.matches(text).map_err(|err| EvalError(format!("{op} '{p}': {err} (value '{text}')"))),
+            PatternMatcher::Similar(r) => {
+                r.matches(text).map_err(|err| EvalError(format!("{op} '{p}': {err} (value {})", quoted_value(text))))
+            }
         }
     };
     let literal = |e: &Expr| match &e.kind {
@@ -443,8 +445,9 @@ fn like_column(
         ExprKind::Literal(Value::Null) => Some(None),
         _ => None,
     };
+    // None: not a constant; Some(None): NULL; Some(Some(escape)), where no ESCAPE is None.
     let constant_escape = match escape {
-        None => Some(None),
+        None => Some(Some(None)),
         Some(e) => literal(e).map(|v| v.map(Some)),
     };
     if let (Some(p), Some(e)) = (literal(pattern), constant_escape) {
@@ -532,7 +535,7 @@ fn regexp_call(func: Function, cols: &[Column], args: &[Expr], ty: &DataType, n:
             }
             Err(e) => return Err(EvalError(format!("{}: {e} (pattern '{pattern}')", func_name(func)))),
         };
-        let fail = |e: RegexError| EvalError(format!("{}: {e} (pattern '{pattern}')", func_name(func)));
+        let fail = |e: RegexError| EvalError(format!("{}: {e} (pattern '{pattern}', value {})", func_name(func), quoted_value(text)));
         let value = match func {
             Function::Regexp => Value::Bool(re.is_match(text).map_err(fail)?),
             Function::RegexpExtract => {
@@ -562,6 +565,14 @@ fn regexp_call(func: Function, cols: &[Column], args: &[Expr], ty: &DataType, n:
         out.push(&value);
     }
     Ok(out)
+}
+
+/// A value for an error message: quoted, and cut after 100 characters.
+fn quoted_value(text: &str) -> String {
+    match text.char_indices().nth(100) {
+        Some((at, _)) => format!("'{}…' ({} characters)", &text[..at], text.chars().count()),
+        None => format!("'{text}'"),
+    }
 }
 
 fn unit_of(name: &str) -> Result<temporal::Unit> {
