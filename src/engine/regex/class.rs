@@ -1,7 +1,10 @@
 //! Character classes as `java.util.regex.Pattern` reads them: `[…]` with ranges, negation,
 //! nested classes and intersections (`[a-z&&[^aeiou]]`), the predefined `\d \w \s \h \v`, the
-//! POSIX (US-ASCII) `\p{Alpha}` family and the Unicode properties the standard library can
-//! answer exactly, and case-insensitive matching (`(?i)`, ASCII only unless `(?u)`).
+//! POSIX (US-ASCII) `\p{Alpha}` family, Unicode general categories (Java's own tables, in
+//! [`super::unicode_tables`]) and the Unicode properties the standard library answers exactly,
+//! and case-insensitive matching (`(?i)`, ASCII only unless `(?u)`).
+
+use super::unicode_tables::CATEGORIES;
 
 /// How letters compare: exactly, ASCII case-insensitively (`(?i)`), or Unicode
 /// case-insensitively (`(?iu)`).
@@ -74,6 +77,60 @@ pub enum Property {
     All,
     /// `\p{IsLowercase}` and `\p{IsUppercase}` under `(?i)`: a character with case.
     Cased,
+    /// Unicode general categories (`\p{L}`, `\p{Lu}`, `\p{Nd}`, …): a bit per entry of
+    /// [`CATEGORIES`], plus [`UNASSIGNED`] for `Cn`.
+    Category(u64),
+}
+
+/// The bit of `Cn` (unassigned) in [`Property::Category`].
+const UNASSIGNED: u64 = 1 << 63;
+
+/// The categories a `\p{…}` name covers, as a [`Property::Category`] mask.
+fn category_mask(name: &str) -> Option<u64> {
+    let bit = |cat: &str| CATEGORIES.iter().position(|(n, _)| *n == cat).map(|i| 1u64 << i);
+    let mask = match name {
+        "Cn" => UNASSIGNED,
+        "C" => bit("Cc")? | bit("Cf")? | bit("Co")? | UNASSIGNED,
+        "LC" => bit("Lu")? | bit("Ll")? | bit("Lt")?,
+        "L" | "M" | "N" | "P" | "S" | "Z" => {
+            CATEGORIES.iter().enumerate().filter(|(_, (n, _))| n.starts_with(name)).fold(0, |m, (i, _)| m | 1 << i)
+        }
+        _ => bit(name)?,
+    };
+    Some(mask)
+}
+
+/// Java 17's `\b` word character: `Character.isLetterOrDigit` (categories L and Nd) or `_`.
+pub fn is_boundary_word(c: char) -> bool {
+    c == '_'
+        || c.is_ascii_alphanumeric()
+        || (!c.is_ascii() && category_mask("L").zip(category_mask("Nd")).is_some_and(|(l, nd)| in_category(l | nd, c)))
+}
+
+/// A non-spacing mark (category Mn), which `\b` counts with the letter it follows.
+pub fn is_nonspacing_mark(c: char) -> bool {
+    !c.is_ascii() && category_mask("Mn").is_some_and(|m| in_category(m, c))
+}
+
+fn in_category(mask: u64, c: char) -> bool {
+    let cp = c as u32;
+    let found = |ranges: &[(u32, u32)]| {
+        ranges
+            .binary_search_by(|&(lo, hi)| {
+                if hi < cp {
+                    std::cmp::Ordering::Less
+                } else if lo > cp {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .is_ok()
+    };
+    if mask & UNASSIGNED != 0 && !CATEGORIES.iter().any(|(_, r)| found(r)) {
+        return true;
+    }
+    CATEGORIES.iter().enumerate().any(|(i, (_, r))| mask & (1 << i) != 0 && found(r))
 }
 
 impl Property {
@@ -106,7 +163,15 @@ impl Property {
             "IsLowercase" | "IsLowerCase" | "javaLowerCase" => P::Lowercase,
             "IsUppercase" | "IsUpperCase" | "javaUpperCase" => P::Uppercase,
             "IsWhite_Space" | "IsWhiteSpace" | "IsWhite Space" => P::WhiteSpace,
-            _ => return None,
+            "javaDigit" => P::Category(category_mask("Nd")?),
+            "javaLetter" => P::Category(category_mask("L")?),
+            "javaLetterOrDigit" => P::Category(category_mask("L")? | category_mask("Nd")?),
+            _ => {
+                let category = ["Is", "gc=", "general_category="].iter().find_map(|p| name.strip_prefix(p)).unwrap_or(name);
+                // Java: with CASE_INSENSITIVE, Lu, Ll and Lt each match all three.
+                let category = if case_insensitive && matches!(category, "Lu" | "Ll" | "Lt") { "LC" } else { category };
+                P::Category(category_mask(category)?)
+            }
         })
     }
 
@@ -157,6 +222,7 @@ impl Property {
             P::Control => c.is_control(),
             P::All => true,
             P::Cased => c.is_lowercase() || c.is_uppercase() || simple_lower(c) != c || simple_upper(c) != c,
+            P::Category(mask) => in_category(mask, c),
         }
     }
 }

@@ -8,7 +8,7 @@
 //! Every run also has a budget of steps ([`budget`]); spending it is an error, so even a
 //! back-reference pattern cannot freeze the page.
 
-use super::class::{chars_equal, Fold};
+use super::class::{chars_equal, is_boundary_word, is_nonspacing_mark, Fold};
 use super::compile::{Inst, LookKind, One, Program};
 use super::parse::{Assertion, Dot};
 use super::RegexError;
@@ -330,9 +330,18 @@ impl<'a> Vm<'a> {
                 is_line_terminator(c)
             }
             Assertion::WordBoundary(expected) => {
-                let word = |c: char| c.is_alphanumeric() || c == '_';
-                let before = pos > 0 && word(text[pos - 1]);
-                let after = pos < n && word(text[pos]);
+                // Java 17: a letter or digit, or a non-spacing mark after one (`Bound.check`).
+                let word = |i: usize| {
+                    is_boundary_word(text[i])
+                        || (is_nonspacing_mark(text[i])
+                            && text[..=i]
+                                .iter()
+                                .rev()
+                                .find(|c| !is_nonspacing_mark(**c))
+                                .is_some_and(|c| is_boundary_word(*c) && *c != '_'))
+                };
+                let before = pos > 0 && word(pos - 1);
+                let after = pos < n && word(pos);
                 (before != after) == expected
             }
         }
