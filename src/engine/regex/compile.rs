@@ -256,12 +256,18 @@ impl Compiler {
         }
         match max {
             None => {
-                let mark = self.p.marks;
-                self.p.marks += 1;
                 let head = self.split()?;
-                self.emit(Inst::Mark(mark))?;
-                self.node(inner)?;
-                self.emit(Inst::LoopEnd { mark, head })?;
+                if width(inner).0 > 0 {
+                    // A body that always consumes needs no empty-iteration check.
+                    self.node(inner)?;
+                    self.emit(Inst::Jmp(head))?;
+                } else {
+                    let mark = self.p.marks;
+                    self.p.marks += 1;
+                    self.emit(Inst::Mark(mark))?;
+                    self.node(inner)?;
+                    self.emit(Inst::LoopEnd { mark, head })?;
+                }
                 let exit = self.pc();
                 if greedy {
                     self.patch_split(head, head + 1, exit);
