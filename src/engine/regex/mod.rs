@@ -234,3 +234,26 @@ mod tests {
         assert!(matches!(backref.is_match(&"a".repeat(60)), Err(RegexError::TooComplex { .. })));
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Any pattern built from regex syntax, on any text: an answer or an error, never a panic.
+        #[test]
+        fn random_patterns_never_panic(
+            pattern in "([ab.^$|*+?(){}\\[\\]\\-\\\\&:=!<>,0-9iPpQEdwsbBkRz]|\\(\\?[imsxdu\\-:=!<>]){0,24}",
+            text in "[ab\n_1é ]{0,30}",
+        ) {
+            if let Ok(re) = Regex::new(&pattern) {
+                let chars: Vec<char> = text.chars().collect();
+                let _ = re.find_at(&chars, 0);
+                let _ = re.full_match(&text);
+                let _ = re.replace_all(&text, "x");
+            }
+        }
+    }
+}
