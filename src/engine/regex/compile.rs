@@ -83,6 +83,9 @@ pub struct Program {
     pub has_backrefs: bool,
     /// The pattern can only match at the start of the text (`^…`, `\A…`).
     pub anchored: bool,
+    /// The test every match's first character passes, when the pattern has one: the search
+    /// skips start positions that fail it.
+    pub first: Option<One>,
 }
 
 pub fn compile(root: &Node, groups: usize) -> Result<Program, RegexError> {
@@ -96,9 +99,11 @@ pub fn compile(root: &Node, groups: usize) -> Result<Program, RegexError> {
             slots: 2 * (groups as u32 + 1),
             has_backrefs: has_backrefs(root),
             anchored: starts_anchored(root),
+            first: None,
         },
         groups,
     };
+    c.p.first = first_one(root).and_then(|n| c.one(n));
     c.emit(Inst::Save(0))?;
     c.node(root)?;
     c.emit(Inst::Save(1))?;
@@ -363,6 +368,21 @@ fn has_backrefs(node: &Node) -> bool {
         }
         Node::Concat(nodes) | Node::Alt(nodes) => nodes.iter().any(has_backrefs),
         _ => false,
+    }
+}
+
+/// The one-character node every match starts with, if there is one (zero-width assertions and
+/// lookarounds before it do not move the position).
+fn first_one(node: &Node) -> Option<&Node> {
+    match node {
+        Node::Char(..) | Node::Any(_) | Node::Class(_) => Some(node),
+        Node::Group(inner, _) | Node::Atomic(inner) => first_one(inner),
+        Node::Repeat { node: inner, min, .. } if *min >= 1 => first_one(inner),
+        Node::Concat(nodes) => {
+            let first = nodes.iter().find(|n| !matches!(n, Node::Assert(_) | Node::Look { .. } | Node::Empty))?;
+            first_one(first)
+        }
+        _ => None,
     }
 }
 

@@ -70,6 +70,7 @@ impl Clone for Regex {
                 slots: p.slots,
                 has_backrefs: p.has_backrefs,
                 anchored: p.anchored,
+                first: p.first,
             },
             groups: self.groups,
         }

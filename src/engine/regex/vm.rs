@@ -77,6 +77,9 @@ impl<'a> Vm<'a> {
         self.next_stamp += 1;
         let last = if whole || self.prog.anchored { from } else { self.text.len() };
         for start in from..=last {
+            if self.prog.first.is_some_and(|one| !self.one(one, start)) {
+                continue;
+            }
             self.slots.iter_mut().for_each(|s| *s = NONE);
             let end = if whole { Some(self.text.len()) } else { None };
             if self.run(0, start, end)?.is_some() {
