@@ -120,13 +120,21 @@ fn patterns_bench() {
     use crate::engine::like::LikePattern;
     use crate::engine::regex::Regex;
     let values: Vec<String> = (0..2_000).map(|i| "a".repeat(199) + if i % 2 == 0 { "b" } else { "c" }).collect();
+    // The best of three passes, so a cold first pass does not count.
     let time_per_row = |f: &dyn Fn(&str) -> bool| {
-        let start = Instant::now();
-        let mut hits = 0;
-        for v in &values {
-            hits += usize::from(f(v));
+        let mut best = (f64::INFINITY, 0);
+        for _ in 0..3 {
+            let start = Instant::now();
+            let mut hits = 0;
+            for v in &values {
+                hits += usize::from(f(v));
+            }
+            let ns = start.elapsed().as_nanos() as f64 / values.len() as f64;
+            if ns < best.0 {
+                best = (ns, hits);
+            }
         }
-        (start.elapsed().as_nanos() as f64 / values.len() as f64, hits)
+        best
     };
     for (plain, evil) in [("a%", "%a%a%a%a%a%a%a%a%b"), ("%b", "%a_a%a_a%a_a%a_a%b")] {
         let (p, e) = (LikePattern::new(plain, None), LikePattern::new(evil, None));
