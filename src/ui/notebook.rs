@@ -8,8 +8,9 @@ use leptos::prelude::*;
 
 use super::paragraph::{ParagraphState, Status};
 use super::{now_ms, storage};
+use crate::views::note::merge::{self, Merged};
 use crate::views::note::storage::{SavedNotebook, VERSION};
-use crate::views::note::{seed, NoteDoc, ParagraphDoc};
+use crate::views::note::{redact, seed, NoteDoc, ParagraphDoc};
 
 thread_local! {
     static NEXT_KEY: Cell<u32> = const { Cell::new(1) };
@@ -60,6 +61,10 @@ impl NoteState {
     /// Tracked, so autosave follows every change.
     pub fn to_doc(self) -> NoteDoc {
         NoteDoc { name: self.name.get(), paragraphs: self.paragraphs.get().iter().map(|p| p.to_doc()).collect() }
+    }
+
+    fn to_doc_untracked(self) -> NoteDoc {
+        untrack(|| self.to_doc())
     }
 
     pub fn add_paragraph(&self, text: &str) {
@@ -135,6 +140,9 @@ pub struct Notebook {
     pub notes: RwSignal<Vec<NoteState>>,
     pub current: RwSignal<u32>,
     pub notice: RwSignal<Option<Notice>>,
+    /// The notes as this tab last wrote or read them in storage: what a save from another tab
+    /// is merged against.
+    pub base: StoredValue<Vec<NoteDoc>>,
 }
 
 impl Notebook {
@@ -149,9 +157,63 @@ impl Notebook {
                 (vec![seed::sensors(new_paragraph_id)], 0, Some(Notice { text: capitalized(&why), error: true }))
             }
         };
+        let base = StoredValue::new(docs.clone());
         let notes: Vec<NoteState> = docs.into_iter().map(NoteState::from_doc).collect();
         let current = notes.get(current).or(notes.first()).map_or(0, |n| n.key);
-        Notebook { notes: RwSignal::new(notes), current: RwSignal::new(current), notice: RwSignal::new(notice) }
+        let notebook = Notebook { notes: RwSignal::new(notes), current: RwSignal::new(current), notice: RwSignal::new(notice), base };
+        storage::on_other_tab_save(move |saved| match saved {
+            Ok(saved) => notebook.merge_from_other_tab(saved.notes),
+            Err(why) => {
+                notebook.warn(format!("another tab saved notes this tab cannot read ({why}); this tab's notes are kept as they are"))
+            }
+        });
+        notebook
+    }
+
+    /// Merges what another tab saved into this tab's notes ([`merge::merge`]), and says what
+    /// came from it.
+    pub fn merge_from_other_tab(&self, theirs: Vec<NoteDoc>) {
+        let old = self.notes.get_untracked();
+        let mine: Vec<NoteDoc> = old.iter().map(|n| redact::for_storage(&n.to_doc_untracked()).0).collect();
+        let merged = merge::merge(&self.base.get_value(), &mine, &theirs, new_paragraph_id);
+        self.base.set_value(theirs);
+        if merged.is_unchanged(old.len()) {
+            return;
+        }
+        let current = self.current.get_untracked();
+        let mut next_current = None;
+        let mut kept = vec![false; old.len()];
+        let mut notes = Vec::with_capacity(merged.notes.len());
+        for m in merged.notes {
+            match m {
+                Merged::Mine(i) => {
+                    kept[i] = true;
+                    notes.push(old[i]);
+                }
+                Merged::Theirs(doc, replaces) => {
+                    let note = NoteState::from_doc(doc);
+                    if replaces.is_some_and(|i| old[i].key == current) {
+                        next_current = Some(note.key);
+                    }
+                    notes.push(note);
+                }
+            }
+        }
+        for (i, note) in old.iter().enumerate() {
+            if !kept[i] {
+                note.discard();
+            }
+        }
+        let current = next_current.or(notes.iter().find(|n| n.key == current).map(|n| n.key)).or(notes.first().map(|n| n.key));
+        if notes.is_empty() {
+            notes.push(NoteState::from_doc(seed::blank("Untitled note", new_paragraph_id)));
+        }
+        let current = current.unwrap_or(notes[0].key);
+        self.notes.set(notes);
+        self.current.set(current);
+        if let Some(notice) = merged.notice {
+            self.tell(notice);
+        }
     }
 
     /// What autosave writes (tracked).

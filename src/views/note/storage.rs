@@ -1,7 +1,8 @@
 //! The notebook as the page saves it in `localStorage`: every note's text and view settings,
 //! and which note is open. Results and running jobs are never saved. Reading is defensive: the
 //! stored text may come from an older page, another tab or a hand edit, so anything that does
-//! not fit gives an error that says what is wrong instead of a broken page.
+//! not fit gives an error that says what is wrong instead of a broken page. What is written is
+//! [`SavedNotebook::for_storage`]: credential values redacted, as for a link.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,22 @@ impl SavedNotebook {
     pub fn to_json(&self) -> String {
         // Serializing plain structs of strings, bools and enums cannot fail.
         serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The notebook as it may be written: every note through [`super::redact::for_storage`],
+    /// with a sentence for each paragraph whose text had to be cut.
+    pub fn for_storage(&self) -> (SavedNotebook, Vec<String>) {
+        let mut cut = Vec::new();
+        let notes = self
+            .notes
+            .iter()
+            .map(|n| {
+                let (note, why) = super::redact::for_storage(n);
+                cut.extend(why);
+                note
+            })
+            .collect();
+        (SavedNotebook { version: self.version, current: self.current, notes }, cut)
     }
 
     /// Reads what [`SavedNotebook::to_json`] wrote.

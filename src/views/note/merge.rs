@@ -1,0 +1,201 @@
+//! Two tabs, one notebook: when another tab saves, this tab merges what it saved into its own
+//! notes instead of overwriting it at its next save. Per note, three versions are compared as
+//! they are saved (credentials redacted): the one both tabs last agreed on (`base`, what this
+//! tab last wrote or read), this tab's, and the other tab's.
+//!
+//! - changed only in the other tab: taken;
+//! - changed only here: kept;
+//! - changed in both: this tab's kept, and the other's added as a copy "… (from another tab)";
+//! - new in the other tab: added; deleted there: deleted here, unless changed here (then kept).
+//!
+//! Nothing is lost without a word: [`Merge::notice`] says what happened. A note is known by its
+//! paragraphs' ids (stable across saves, new for a copy); a note without paragraphs by its name.
+
+use super::NoteDoc;
+
+/// What the merged notebook holds, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Merged {
+    /// This tab's note at this index, as it is.
+    Mine(usize),
+    /// The other tab's note (replacing this tab's note at the index, if any).
+    Theirs(NoteDoc, Option<usize>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Merge {
+    pub notes: Vec<Merged>,
+    /// For the person, when anything came from the other tab.
+    pub notice: Option<String>,
+}
+
+impl Merge {
+    /// Whether the merge leaves this tab's notes as they are.
+    pub fn is_unchanged(&self, mine: usize) -> bool {
+        self.notes.len() == mine && self.notes.iter().enumerate().all(|(i, m)| *m == Merged::Mine(i))
+    }
+}
+
+/// Whether two notes are the same note (not necessarily the same text).
+fn same_note(a: &NoteDoc, b: &NoteDoc) -> bool {
+    if a.paragraphs.is_empty() || b.paragraphs.is_empty() {
+        return a.paragraphs.is_empty() && b.paragraphs.is_empty() && a.name == b.name;
+    }
+    a.paragraphs.iter().any(|p| b.paragraphs.iter().any(|q| q.id == p.id))
+}
+
+fn find(notes: &[NoteDoc], note: &NoteDoc, taken: &[bool]) -> Option<usize> {
+    notes.iter().enumerate().position(|(i, n)| !taken[i] && same_note(n, note))
+}
+
+/// Merges `theirs` (what the other tab saved) into `mine` (this tab's notes, as they would be
+/// saved), given `base`; `new_id` names the paragraphs of a copy.
+pub fn merge(base: &[NoteDoc], mine: &[NoteDoc], theirs: &[NoteDoc], mut new_id: impl FnMut() -> String) -> Merge {
+    let mut out: Vec<Merged> = Vec::new();
+    let mut taken_base = vec![false; base.len()];
+    let mut took = Vec::new();
+    let mut copies = Vec::new();
+    let mut deleted = Vec::new();
+    let mut kept = Vec::new();
+    // This tab's notes in order, each with what the other tab did to it.
+    let mut their_match: Vec<Option<usize>> = vec![None; mine.len()];
+    let mut theirs_taken = vec![false; theirs.len()];
+    for (i, m) in mine.iter().enumerate() {
+        if let Some(t) = find(theirs, m, &theirs_taken) {
+            theirs_taken[t] = true;
+            their_match[i] = Some(t);
+        }
+    }
+    for (i, m) in mine.iter().enumerate() {
+        let b = find(base, m, &taken_base).inspect(|&b| taken_base[b] = true).map(|b| &base[b]);
+        match (their_match[i].map(|t| &theirs[t]), b) {
+            (Some(t), _) if t == m => out.push(Merged::Mine(i)),
+            (Some(t), Some(b)) if m == b => {
+                took.push(t.name.clone());
+                out.push(Merged::Theirs(t.clone(), Some(i)));
+            }
+            (Some(t), Some(b)) if t == b => out.push(Merged::Mine(i)),
+            (Some(t), _) => {
+                // Changed in both (or new in both with different text): keep both.
+                out.push(Merged::Mine(i));
+                let mut copy = t.clone();
+                copy.name = format!("{} (from another tab)", t.name);
+                copy.paragraphs.iter_mut().for_each(|p| p.id = new_id());
+                copies.push(copy.name.clone());
+                out.push(Merged::Theirs(copy, None));
+            }
+            // Gone from the other tab's notebook: deleted there, unless it is new or changed here.
+            (None, Some(b)) if m == b => deleted.push(m.name.clone()),
+            (None, Some(_)) => {
+                kept.push(m.name.clone());
+                out.push(Merged::Mine(i));
+            }
+            (None, None) => out.push(Merged::Mine(i)),
+        }
+    }
+    // Notes new in the other tab (neither here nor in the base).
+    for (t, note) in theirs.iter().enumerate() {
+        if theirs_taken[t] {
+            continue;
+        }
+        if find(base, note, &taken_base).is_some() {
+            // Deleted here, since the base: stays deleted.
+            continue;
+        }
+        took.push(note.name.clone());
+        out.push(Merged::Theirs(note.clone(), None));
+    }
+    let quoted = |names: &[String]| names.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join(", ");
+    let mut parts = Vec::new();
+    if !took.is_empty() {
+        parts.push(format!("took {} from it", quoted(&took)));
+    }
+    if !copies.is_empty() {
+        parts.push(format!("notes changed in both tabs keep this tab's text, and the other tab's is kept as {}", quoted(&copies)));
+    }
+    if !deleted.is_empty() {
+        parts.push(format!("deleted {}, as it did", quoted(&deleted)));
+    }
+    if !kept.is_empty() {
+        parts.push(format!("kept {}, which it deleted, because it changed here", quoted(&kept)));
+    }
+    let notice = (!parts.is_empty()).then(|| format!("Another tab saved changes to your notes: {}.", parts.join("; ")));
+    Merge { notes: out, notice }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::note::ParagraphDoc;
+
+    fn note(name: &str, paragraphs: &[(&str, &str)]) -> NoteDoc {
+        NoteDoc { name: name.into(), paragraphs: paragraphs.iter().map(|(id, text)| ParagraphDoc::new(id.to_string(), *text)).collect() }
+    }
+
+    fn ids() -> impl FnMut() -> String {
+        let mut n = 0;
+        move || {
+            n += 1;
+            format!("copy_{n}")
+        }
+    }
+
+    #[test]
+    fn a_note_changed_only_in_the_other_tab_is_taken() {
+        let a = note("A", &[("p1", "SELECT 1")]);
+        let b = note("B", &[("p2", "SELECT 2")]);
+        let b2 = note("B", &[("p2", "SELECT 22")]);
+        let merge = merge(&[a.clone(), b.clone()], &[a.clone(), b.clone()], &[a.clone(), b2.clone()], ids());
+        assert_eq!(merge.notes, vec![Merged::Mine(0), Merged::Theirs(b2, Some(1))]);
+        assert_eq!(merge.notice.unwrap(), "Another tab saved changes to your notes: took “B” from it.");
+    }
+
+    #[test]
+    fn a_note_changed_only_here_is_kept_and_nothing_is_said() {
+        let a = note("A", &[("p1", "SELECT 1")]);
+        let a2 = note("A", &[("p1", "SELECT 11")]);
+        let merge = merge(std::slice::from_ref(&a), &[a2], std::slice::from_ref(&a), ids());
+        assert!(merge.is_unchanged(1));
+        assert_eq!(merge.notice, None);
+    }
+
+    #[test]
+    fn a_note_changed_in_both_keeps_both() {
+        let a = note("A", &[("p1", "SELECT 1"), ("p2", "SELECT 2")]);
+        let mine = note("A", &[("p1", "SELECT 1 -- here")]);
+        let theirs = note("A", &[("p1", "SELECT 1"), ("p2", "SELECT 2 -- there")]);
+        let merge = merge(&[a], &[mine], &[theirs], ids());
+        let copy = note("A (from another tab)", &[("copy_1", "SELECT 1"), ("copy_2", "SELECT 2 -- there")]);
+        assert_eq!(merge.notes, vec![Merged::Mine(0), Merged::Theirs(copy, None)]);
+        assert_eq!(
+            merge.notice.unwrap(),
+            "Another tab saved changes to your notes: notes changed in both tabs keep this tab's text, and the other tab's is kept as “A (from another tab)”."
+        );
+    }
+
+    #[test]
+    fn new_and_deleted_notes_follow_the_other_tab_unless_changed_here() {
+        let a = note("A", &[("p1", "x")]);
+        let b = note("B", &[("p2", "y")]);
+        let c = note("C", &[("p3", "z")]);
+        let new = note("New", &[("p9", "n")]);
+        let c_here = note("C", &[("p3", "z changed")]);
+        // The other tab deleted B and C and added New; C was changed here.
+        let merge = merge(&[a.clone(), b.clone(), c.clone()], &[a.clone(), b, c_here], &[a, new.clone()], ids());
+        assert_eq!(merge.notes, vec![Merged::Mine(0), Merged::Mine(2), Merged::Theirs(new, None)]);
+        assert_eq!(
+            merge.notice.unwrap(),
+            "Another tab saved changes to your notes: took “New” from it; deleted “B”, as it did; kept “C”, which it deleted, because it changed here."
+        );
+    }
+
+    #[test]
+    fn a_note_deleted_here_stays_deleted_and_new_notes_here_stay() {
+        let a = note("A", &[("p1", "x")]);
+        let b = note("B", &[("p2", "y")]);
+        let mine_new = note("Mine", &[("p5", "m")]);
+        let merge = merge(&[a.clone(), b.clone()], &[a.clone(), mine_new], &[a, b], ids());
+        assert!(merge.is_unchanged(2));
+        assert_eq!(merge.notice, None);
+    }
+}
