@@ -63,18 +63,21 @@ pub fn save(saved: &SavedNotebook) -> Result<(SavedNotebook, Vec<String>), Strin
     Ok((written, cut))
 }
 
-/// Calls `saved` with what another tab of this page saved, each time it saves (the browser
-/// tells every other tab of the origin; never the tab that wrote). Text this page cannot read
-/// comes as the reason.
+/// Calls `saved` with the notebook in storage each time another tab of this page saves (the
+/// browser tells every other tab of the origin; never the tab that wrote). Text this page cannot
+/// read comes as the reason.
+///
+/// It reads what storage holds now, not the event's `newValue`: when two tabs save at once, an
+/// event can arrive after a newer save, and merging the newest keeps both tabs converging.
 pub fn on_other_tab_save(saved: impl Fn(Result<SavedNotebook, String>) + 'static) {
     let Some(window) = web_sys::window() else { return };
     let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
-        let field = |name: &str| js_sys::Reflect::get(&event, &name.into()).ok().and_then(|v| v.as_string());
-        if field("key").as_deref() != Some(KEY) {
+        let key = js_sys::Reflect::get(&event, &"key".into()).ok().and_then(|v| v.as_string());
+        if key.as_deref() != Some(KEY) {
             return;
         }
         // A removed notebook (cleared storage) is not a change to merge.
-        if let Some(text) = field("newValue") {
+        if let Some(text) = local_storage().ok().and_then(|s| s.get_item(KEY).ok().flatten()) {
             saved(SavedNotebook::from_json(&text));
         }
     });
