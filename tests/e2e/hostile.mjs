@@ -49,6 +49,15 @@ async function until(fn, { timeout = STEP_TIMEOUT, every = 100, what = 'conditio
   }
 }
 
+/** `promise`, or a failure naming `what` after `ms` (for a tab that may stop answering). */
+function within(ms, what, promise) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Failure(`${what}: nothing after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Browser, page, long tasks
 
@@ -216,15 +225,6 @@ await test('%md of 80,000 `*a ` renders as text without a long task', 'stars.png
   budget('%md of 80,000 `*a `', await longestSince(since));
 });
 
-await test('the pathological LIKE gives a result or an error without a long task', 'like.png', async () => {
-  const i = await addParagraph();
-  const since = await now();
-  await run(i, `%flink.ssql\nSELECT s LIKE '%a%a%a%a%a%a%a%a%b' AS m FROM (VALUES ('${'a'.repeat(200)}')) AS t(s)`);
-  const outcome = await resultOrError(i, 'the LIKE paragraph to show a result or an error');
-  console.log(`# LIKE: ${JSON.stringify(outcome)}`);
-  budget('LIKE %a%a%a%a%a%a%a%a%b over 200 characters', await longestSince(since));
-});
-
 await test('a deeply nested JSON record in a local stream is a clear error or skipped, without a long task', 'deep.png', async () => {
   await newNote();
   const depth = 20_000;
@@ -328,10 +328,43 @@ await test('two tabs editing one note: nothing is lost and the other tab says so
   await b.close();
 });
 
+// Last, in a tab of its own: until LIKE has a linear-time matcher (another branch), this freezes
+// its tab, and the tests above must not depend on it.
+await test('the pathological LIKE gives a result or an error without a long task', null, async () => {
+  const tab = watch(await context.newPage(), 'LIKE tab');
+  try {
+    await load(tab, url);
+    await tab.locator('[data-testid=new-note]').click();
+    await until(async () => (await paragraphs(tab).count()) === 1, { what: 'the new note', timeout: LOAD_TIMEOUT });
+    const since = await now(tab);
+    const editor = paragraph(0, tab).locator('textarea[data-testid=editor]');
+    await editor.fill(`%flink.ssql\nSELECT s LIKE '%a%a%a%a%a%a%a%a%b' AS m FROM (VALUES ('${'a'.repeat(200)}')) AS t(s)`);
+    try {
+      await editor.press('Shift+Enter');
+    } catch (e) {
+      throw new Failure(`the tab froze running the LIKE (Shift+Enter did not return: ${e.message.split('\n')[0]})`);
+    }
+    const outcome = await within(STEP_TIMEOUT * 2, 'the LIKE paragraph (its tab stopped answering)', until(
+      async () => {
+        const error = paragraph(0, tab).locator('[data-testid=error]');
+        if (await error.count()) return { error: (await error.first().innerText()).trim() };
+        const rows = await paragraph(0, tab).locator('table[data-testid=result-table] tbody tr').count();
+        return rows > 0 ? { rows } : null;
+      },
+      { what: 'the LIKE paragraph to show a result or an error' },
+    ));
+    console.log(`# LIKE: ${JSON.stringify(outcome)}`);
+    await tab.screenshot({ path: path.join(shots, 'hostile-like.png') }).catch(() => {});
+    budget('LIKE %a%a%a%a%a%a%a%a%b over 200 characters', await longestSince(since, tab));
+  } finally {
+    await within(5000, 'closing the LIKE tab', tab.close({ runBeforeUnload: false })).catch(() => {});
+  }
+});
+
 const longestSeen = longest.reduce((m, [, ms]) => Math.max(m, ms), 0);
 console.log(`# longest task seen while handling hostile input: ${longestSeen.toFixed(0)} ms (plain page load: ${baselineLoad.toFixed(0)} ms)`);
 const passed = results.filter(Boolean).length;
 console.log(`${passed} passed, ${results.length - passed} failed`);
-await context.close();
+await within(10_000, 'closing the browser', context.close()).catch(() => {});
 rmSync(profile, { recursive: true, force: true });
 process.exit(passed === results.length ? 0 : 1);
