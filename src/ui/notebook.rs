@@ -67,6 +67,29 @@ impl NoteState {
         untrack(|| self.to_doc())
     }
 
+    /// Becomes `doc` (another tab's version) in place: paragraphs are matched by id, so the
+    /// views, outputs and jobs of those that stay are kept.
+    fn take_doc(&self, doc: NoteDoc) {
+        if self.name.get_untracked() != doc.name {
+            self.name.set(doc.name);
+        }
+        let old = self.paragraphs.get_untracked();
+        let next: Vec<ParagraphState> = doc
+            .paragraphs
+            .into_iter()
+            .map(|d| match old.iter().find(|p| p.doc_id.get_value() == d.id) {
+                Some(p) => {
+                    p.take_doc(d);
+                    *p
+                }
+                None => owned(|| ParagraphState::from_doc(next_key(), d)),
+            })
+            .collect();
+        let removed: Vec<ParagraphState> = old.iter().filter(|p| !next.iter().any(|q| q.id == p.id)).copied().collect();
+        self.paragraphs.set(next);
+        removed.iter().for_each(ParagraphState::discard);
+    }
+
     pub fn add_paragraph(&self, text: &str) {
         let p = owned(|| ParagraphState::from_doc(next_key(), ParagraphDoc::new(new_paragraph_id(), text)));
         self.paragraphs.update(|ps| ps.push(p));
@@ -181,7 +204,6 @@ impl Notebook {
             return;
         }
         let current = self.current.get_untracked();
-        let mut next_current = None;
         let mut kept = vec![false; old.len()];
         let mut notes = Vec::with_capacity(merged.notes.len());
         for m in merged.notes {
@@ -190,27 +212,28 @@ impl Notebook {
                     kept[i] = true;
                     notes.push(old[i]);
                 }
-                Merged::Theirs(doc, replaces) => {
-                    let note = NoteState::from_doc(doc);
-                    if replaces.is_some_and(|i| old[i].key == current) {
-                        next_current = Some(note.key);
-                    }
-                    notes.push(note);
+                // Updated in place: an open note keeps its views (and a focused editor).
+                Merged::Theirs(doc, Some(i)) => {
+                    kept[i] = true;
+                    old[i].take_doc(doc);
+                    notes.push(old[i]);
                 }
+                Merged::Theirs(doc, None) => notes.push(NoteState::from_doc(doc)),
             }
+        }
+        if notes.is_empty() {
+            notes.push(NoteState::from_doc(seed::blank("Untitled note", new_paragraph_id)));
+        }
+        let next_current = notes.iter().find(|n| n.key == current).unwrap_or(&notes[0]).key;
+        self.notes.set(notes);
+        if next_current != current {
+            self.current.set(next_current);
         }
         for (i, note) in old.iter().enumerate() {
             if !kept[i] {
                 note.discard();
             }
         }
-        let current = next_current.or(notes.iter().find(|n| n.key == current).map(|n| n.key)).or(notes.first().map(|n| n.key));
-        if notes.is_empty() {
-            notes.push(NoteState::from_doc(seed::blank("Untitled note", new_paragraph_id)));
-        }
-        let current = current.unwrap_or(notes[0].key);
-        self.notes.set(notes);
-        self.current.set(current);
         if let Some(notice) = merged.notice {
             self.tell(notice);
         }
