@@ -129,7 +129,7 @@ proptest! {
             }
         }
 
-        let saved = SavedNotebook { version: VERSION, current: 0, notes: vec![note] };
+        let saved = SavedNotebook { version: VERSION, current: 0, notes: vec![note], based_on: None };
         let json = saved.for_storage().0.to_json();
         prop_assert_eq!(leaks(&json), None, "the saved notebook holds a secret: {}", json);
     }

@@ -78,7 +78,9 @@ fn Studio(theme: Theme, mode: PageMode, problem: Option<String>) -> impl IntoVie
         match storage::save(&saved) {
             Ok((written, cut)) => {
                 save_failed.set_value(false);
-                notebook.base.set_value(written.notes);
+                notebook.seen.update_value(|s| {
+                    s.record(written.notes);
+                });
                 // A paragraph saved without part of its text (a credential that could not be
                 // redacted): said once, until it changes.
                 if !cut.is_empty() && cut != cut_told.get_value() {

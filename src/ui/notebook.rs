@@ -163,9 +163,9 @@ pub struct Notebook {
     pub notes: RwSignal<Vec<NoteState>>,
     pub current: RwSignal<u32>,
     pub notice: RwSignal<Option<Notice>>,
-    /// The notes as this tab last wrote or read them in storage: what a save from another tab
-    /// is merged against.
-    pub base: StoredValue<Vec<NoteDoc>>,
+    /// The versions of the notes this tab last wrote or read in storage: what a save from
+    /// another tab is merged against.
+    pub seen: StoredValue<merge::Seen>,
 }
 
 impl Notebook {
@@ -180,12 +180,12 @@ impl Notebook {
                 (vec![seed::sensors(new_paragraph_id)], 0, Some(Notice { text: capitalized(&why), error: true }))
             }
         };
-        let base = StoredValue::new(docs.clone());
+        let seen = StoredValue::new(merge::Seen::new(docs.clone()));
         let notes: Vec<NoteState> = docs.into_iter().map(NoteState::from_doc).collect();
         let current = notes.get(current).or(notes.first()).map_or(0, |n| n.key);
-        let notebook = Notebook { notes: RwSignal::new(notes), current: RwSignal::new(current), notice: RwSignal::new(notice), base };
+        let notebook = Notebook { notes: RwSignal::new(notes), current: RwSignal::new(current), notice: RwSignal::new(notice), seen };
         storage::on_other_tab_save(move |saved| match saved {
-            Ok(saved) => notebook.merge_from_other_tab(saved.notes),
+            Ok(saved) => notebook.merge_from_other_tab(saved),
             Err(why) => {
                 notebook.warn(format!("another tab saved notes this tab cannot read ({why}); this tab's notes are kept as they are"))
             }
@@ -195,11 +195,14 @@ impl Notebook {
 
     /// Merges what another tab saved into this tab's notes ([`merge::merge`]), and says what
     /// came from it.
-    pub fn merge_from_other_tab(&self, theirs: Vec<NoteDoc>) {
+    pub fn merge_from_other_tab(&self, theirs: SavedNotebook) {
         let old = self.notes.get_untracked();
         let mine: Vec<NoteDoc> = old.iter().map(|n| redact::for_storage(&n.to_doc_untracked()).0).collect();
-        let merged = merge::merge(&self.base.get_value(), &mine, &theirs, new_paragraph_id);
-        self.base.set_value(theirs);
+        let base = self.seen.with_value(|s| s.base_for(theirs.based_on));
+        let merged = merge::merge(&base, &mine, &theirs.notes, new_paragraph_id);
+        self.seen.update_value(|s| {
+            s.record(theirs.notes);
+        });
         if merged.is_unchanged(old.len()) {
             return;
         }
@@ -246,6 +249,7 @@ impl Notebook {
             version: VERSION,
             current: notes.iter().position(|n| n.key == current).unwrap_or(0),
             notes: notes.iter().map(|n| n.to_doc()).collect(),
+            based_on: self.seen.with_value(merge::Seen::latest),
         })
     }
 

@@ -10,8 +10,62 @@
 //!
 //! Nothing is lost without a word: [`Merge::notice`] says what happened. A note is known by its
 //! paragraphs' ids (stable across saves, new for a copy); a note without paragraphs by its name.
+//!
+//! Two tabs can save at the same moment, each over the version it last saw, and storage keeps
+//! the later. So each save names the version it was based on (its [`fingerprint`]), and each tab
+//! remembers the last few versions it wrote or read ([`Seen`]): the base of a merge is the
+//! version the other tab's save was based on, and a save that overwrote this tab's edits still
+//! merges them as "changed in both".
+
+use std::collections::VecDeque;
 
 use super::NoteDoc;
+
+/// How many versions of the notebook a tab remembers.
+const SEEN_VERSIONS: usize = 8;
+
+/// A fingerprint of the notes as saved (FNV-1a over their JSON).
+pub fn fingerprint(notes: &[NoteDoc]) -> u64 {
+    let json = serde_json::to_vec(notes).unwrap_or_default();
+    json.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// The versions of the notebook this tab last wrote or read, newest last.
+#[derive(Clone, Debug, Default)]
+pub struct Seen {
+    versions: VecDeque<(u64, Vec<NoteDoc>)>,
+}
+
+impl Seen {
+    pub fn new(notes: Vec<NoteDoc>) -> Seen {
+        let mut seen = Seen::default();
+        seen.record(notes);
+        seen
+    }
+
+    /// Remembers a version written or read; returns its fingerprint.
+    pub fn record(&mut self, notes: Vec<NoteDoc>) -> u64 {
+        let print = fingerprint(&notes);
+        self.versions.retain(|(p, _)| *p != print);
+        self.versions.push_back((print, notes));
+        while self.versions.len() > SEEN_VERSIONS {
+            self.versions.pop_front();
+        }
+        print
+    }
+
+    /// The newest version's fingerprint (what this tab's next save is based on).
+    pub fn latest(&self) -> Option<u64> {
+        self.versions.back().map(|(p, _)| *p)
+    }
+
+    /// The base to merge a save based on `based_on` against: that version if this tab saw it,
+    /// else the newest this tab saw.
+    pub fn base_for(&self, based_on: Option<u64>) -> Vec<NoteDoc> {
+        let found = based_on.and_then(|b| self.versions.iter().find(|(p, _)| *p == b));
+        found.or(self.versions.back()).map(|(_, n)| n.clone()).unwrap_or_default()
+    }
+}
 
 /// What the merged notebook holds, in order.
 #[derive(Clone, Debug, PartialEq)]
@@ -187,6 +241,24 @@ mod tests {
             merge.notice.unwrap(),
             "Another tab saved changes to your notes: took “New” from it; deleted “B”, as it did; kept “C”, which it deleted, because it changed here."
         );
+    }
+
+    #[test]
+    fn crossing_saves_merge_against_the_version_each_was_based_on() {
+        // Both tabs start from s0; A saves s1 (edits p1), B saves s2 (edits p2) over s0, and
+        // storage keeps s2. A, having written s1, gets s2: its base must be s0, not s1.
+        let s0 = note("N", &[("p1", "a"), ("p2", "b")]);
+        let s1 = note("N", &[("p1", "a edited in A"), ("p2", "b")]);
+        let s2 = note("N", &[("p1", "a"), ("p2", "b edited in B")]);
+        let mut seen_a = Seen::new(vec![s0.clone()]);
+        let s0_print = seen_a.latest();
+        seen_a.record(vec![s1.clone()]);
+        let merged = merge(&seen_a.base_for(s0_print), std::slice::from_ref(&s1), std::slice::from_ref(&s2), ids());
+        assert_eq!(merged.notes[0], Merged::Mine(0), "A keeps its edit");
+        assert!(matches!(&merged.notes[1], Merged::Theirs(copy, None) if copy.paragraphs[1].text == "b edited in B"), "and B's as a copy");
+        // Against its own last write (s1), A would have taken s2 and lost its edit.
+        let naive = merge(&seen_a.base_for(None), std::slice::from_ref(&s1), std::slice::from_ref(&s2), ids());
+        assert_eq!(naive.notes, vec![Merged::Theirs(s2, Some(0))]);
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub struct SavedNotebook {
     /// Index of the open note.
     pub current: usize,
     pub notes: Vec<NoteDoc>,
+    /// The fingerprint ([`super::merge::fingerprint`]) of the notes the writing tab last saw
+    /// before this save, so another tab knows what to merge it against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub based_on: Option<u64>,
 }
 
 impl SavedNotebook {
@@ -40,7 +44,7 @@ impl SavedNotebook {
                 note
             })
             .collect();
-        (SavedNotebook { version: self.version, current: self.current, notes }, cut)
+        (SavedNotebook { version: self.version, current: self.current, notes, based_on: self.based_on }, cut)
     }
 
     /// Reads what [`SavedNotebook::to_json`] wrote.
@@ -76,7 +80,7 @@ mod tests {
         sensors.paragraphs[1].settings.chart =
             Some(ChartColumns { keys: "status".into(), values: "current_temperature".into(), aggregate: Aggregate::Avg, groups: None });
         sensors.paragraphs[2].settings.collapsed = true;
-        let saved = SavedNotebook { version: VERSION, current: 1, notes: vec![sensors, seed::blank("Scratch", ids())] };
+        let saved = SavedNotebook { version: VERSION, current: 1, notes: vec![sensors, seed::blank("Scratch", ids())], based_on: Some(7) };
         assert_eq!(SavedNotebook::from_json(&saved.to_json()).unwrap(), saved);
     }
 
