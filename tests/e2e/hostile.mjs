@@ -146,9 +146,19 @@ async function load(pg, address) {
   check(response && response.ok(), `GET ${address.slice(0, 80)} answered ${response?.status()}`);
 }
 
-async function newNote() {
-  await page.locator('[data-testid=new-note]').click();
-  await until(async () => (await paragraphs().count()) === 1, { what: 'the new note' });
+/** Makes a new note in `pg` and waits until it is the open one (one empty paragraph). */
+async function newNote(pg = page) {
+  const items = pg.locator('[data-testid=notes] [data-testid=note-item]');
+  await until(async () => (await items.count()) > 0, { what: 'the notes list', timeout: LOAD_TIMEOUT });
+  const before = await items.count();
+  await pg.locator('[data-testid=new-note]').click();
+  await until(
+    async () =>
+      (await items.count()) === before + 1 &&
+      (await paragraphs(pg).count()) === 1 &&
+      (await paragraph(0, pg).locator('textarea[data-testid=editor]').inputValue()) === '',
+    { what: 'the new note to open' },
+  );
 }
 
 async function addParagraph() {
@@ -332,11 +342,14 @@ await test('a deeply nested JSON record in a local stream is a clear error or sk
     await until(async () => (await paragraphs(tab).count()) === before + 1, { what: `paragraph ${before + 1}` });
     return before;
   };
-  const status = async (i) => (await paragraph(i, tab).locator('[data-testid=status]').first().innerText()).trim();
+  const status = async (i) => {
+    const text = (await paragraph(i, tab).locator('[data-testid=status]').first().innerText()).trim();
+    if (/failed/i.test(text)) throw new Failure(`paragraph ${i + 1} failed: ${await paragraph(i, tab).locator('[data-testid=error]').first().innerText()}`);
+    return text;
+  };
   try {
     await load(tab, url);
-    await tab.locator('[data-testid=new-note]').click();
-    await until(async () => (await paragraphs(tab).count()) === 1, { what: 'the new note', timeout: LOAD_TIMEOUT });
+    await newNote(tab);
     await runIn(0, `%flink.ssql\nCREATE TABLE deep_raw (line STRING) WITH ('connector' = 'kinesis', 'stream' = 'deep-stream', 'format' = 'raw')`);
     await until(async () => /done/i.test(await status(0)), { what: 'CREATE TABLE deep_raw' });
     const create = await add();
@@ -372,8 +385,7 @@ await test('the pathological LIKE gives a result or an error without a long task
   const tab = watch(await context.newPage(), 'LIKE tab');
   try {
     await load(tab, url);
-    await tab.locator('[data-testid=new-note]').click();
-    await until(async () => (await paragraphs(tab).count()) === 1, { what: 'the new note', timeout: LOAD_TIMEOUT });
+    await newNote(tab);
     const since = await now(tab);
     const editor = paragraph(0, tab).locator('textarea[data-testid=editor]');
     await editor.fill(`%flink.ssql\nSELECT s LIKE '%a%a%a%a%a%a%a%a%b' AS m FROM (VALUES ('${'a'.repeat(200)}')) AS t(s)`);
