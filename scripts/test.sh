@@ -9,7 +9,8 @@
 #   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
 #   build    trunk build --release into dist/ (the page exactly as served)
 #   e2e      dist/ served on loopback, the studio driven in Chromium area by area (tests/e2e/run.mjs,
-#            tests/e2e/areas/*.mjs over tests/e2e/harness.mjs)
+#            tests/e2e/areas/*.mjs over tests/e2e/harness.mjs), then hostile input with long
+#            tasks measured (tests/e2e/hostile.mjs)
 #   e2e-kinesis  the page against moto, through `sluice proxy --serve dist` and direct
 #            (tests/e2e/kinesis.mjs)
 # Installs what is missing first (scripts/setup.sh). Exits non-zero if any tier fails.
@@ -227,6 +228,8 @@ e2e() {
   echo "serving dist/ at $url"
   local rc=0
   node tests/e2e/run.mjs "$url" || rc=$?
+  # Hostile input: no crash, no long task over 200 ms (a fresh page of its own).
+  node tests/e2e/hostile.mjs "$url" || rc=$?
   kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=

@@ -51,9 +51,11 @@ pub fn Editor(
         }
     });
 
+    // Also called on blur, which fires when a focused editor leaves the page, after its
+    // signals are gone: hence `try_`.
     let close = move || {
-        if popup.with_untracked(Option::is_some) {
-            popup.set(None);
+        if popup.try_with_untracked(Option::is_some) == Some(true) {
+            popup.try_set(None);
         }
     };
     // Offers completions for the word at the caret (closes the popup when there are none).

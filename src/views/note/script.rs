@@ -17,6 +17,7 @@ const PARAGRAPH_MARK: &str = "-- Paragraph ";
 /// Reads a script into a note named as the script says, else after the file (`Sensors.sql` →
 /// `Sensors`); `new_id` gives each paragraph its id.
 pub fn from_sql(text: &str, file_name: &str, mut new_id: impl FnMut() -> String) -> Result<NoteDoc, String> {
+    super::limits::check_import_size(file_name, text.len())?;
     let text = text.replace("\r\n", "\n");
     let marked = text.lines().any(|l| paragraph_header(l).is_some());
     let paragraphs = if marked { by_marks(&text) } else { by_statements(&text) };
@@ -31,7 +32,10 @@ pub fn from_sql(text: &str, file_name: &str, mut new_id: impl FnMut() -> String)
         _ if !file_name.trim().is_empty() => file_name,
         _ => "Imported script",
     };
-    Ok(NoteDoc { name: name.to_string(), paragraphs: paragraphs.into_iter().map(|t| ParagraphDoc::new(new_id(), t)).collect() })
+    super::limits::check_paragraph_count(file_name, paragraphs.len())?;
+    let note = NoteDoc { name: name.to_string(), paragraphs: paragraphs.into_iter().map(|t| ParagraphDoc::new(new_id(), t)).collect() };
+    super::limits::check_note(file_name, &note)?;
+    Ok(note)
 }
 
 /// `-- Paragraph 2 (%flink.ssql(type=update))` → `Some("%flink.ssql(type=update)")`;
