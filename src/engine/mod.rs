@@ -15,7 +15,7 @@ pub mod over_aggregate;
 pub mod pipeline;
 pub mod rank;
 pub mod regex;
-pub mod temporal;
+
 pub mod union;
 pub mod watermark;
 pub mod window;

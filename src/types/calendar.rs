@@ -1,4 +1,4 @@
-//! Calendar arithmetic for the temporal functions: EXTRACT, DATE_FORMAT, TO_TIMESTAMP,
+//! Calendar arithmetic for the temporal functions (`plan/functions/temporal.rs`): EXTRACT, DATE_FORMAT, TO_TIMESTAMP,
 //! TIMESTAMPADD and TIMESTAMPDIFF. Timestamps are milliseconds since the epoch without a zone
 //! (Flink's TIMESTAMP), dates are days since the epoch. Patterns are Java's `SimpleDateFormat`
 //! letters, the ones Flink's documentation uses.
