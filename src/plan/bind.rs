@@ -479,7 +479,12 @@ impl<'a> Binder<'a> {
                     ast::Value::SingleQuotedString(s) => s.clone(),
                     other => other.to_string(),
                 };
-                let ty = parse_type_text(&ts.data_type.to_string())?;
+                let mut ty = parse_type_text(&ts.data_type.to_string())?;
+                // `TIMESTAMP '… 10:11:12.345'` has the precision its digits give, as in Flink.
+                if let (DataType::Timestamp(_), ast::DataType::Timestamp(None, _)) = (&ty.data_type, &ts.data_type) {
+                    let digits = text.split_once('.').map_or(0, |(_, f)| f.trim().chars().take_while(char::is_ascii_digit).count());
+                    ty.data_type = DataType::Timestamp(digits.min(9) as u8);
+                }
                 let lit = Expr::literal(Value::Str(text.into()), SqlType::not_null(DataType::Varchar(crate::types::STRING_LENGTH)));
                 cast(lit, ty.with_nullable(false), false).map_err(|m| SqlError::new(m).at(at(e)))
             }
@@ -518,6 +523,21 @@ impl<'a> Binder<'a> {
                 let value = matches!(e, E::IsTrue(_) | E::IsNotTrue(_));
                 let negated = matches!(e, E::IsNotTrue(_) | E::IsNotFalse(_));
                 Ok(Expr { kind: ExprKind::IsBool { arg: Box::new(arg), value, negated }, ty: SqlType::not_null(DataType::Boolean) })
+            }
+            E::IsUnknown(a) | E::IsNotUnknown(a) => {
+                let arg = self.bind(a)?;
+                expect_boolean(&arg, "IS UNKNOWN").map_err(|m| SqlError::new(m).at(at(e)))?;
+                let negated = matches!(e, E::IsNotUnknown(_));
+                Ok(Expr { kind: ExprKind::IsNull { arg: Box::new(arg), negated }, ty: SqlType::not_null(DataType::Boolean) })
+            }
+            E::IsDistinctFrom(a, b) | E::IsNotDistinctFrom(a, b) => {
+                let args = vec![self.bind(a)?, self.bind(b)?];
+                let distinct = call(Function::of(&functions::IS_DISTINCT_FROM), args).map_err(|m| SqlError::new(m).at(at(e)))?;
+                Ok(if matches!(e, E::IsNotDistinctFrom(..)) {
+                    Expr { kind: ExprKind::Not(Box::new(distinct)), ty: SqlType::not_null(DataType::Boolean) }
+                } else {
+                    distinct
+                })
             }
             E::Between { expr, negated, low, high } => {
                 let v = self.bind(expr)?;
@@ -636,6 +656,13 @@ impl<'a> Binder<'a> {
                     args.push(self.bind(f)?);
                 }
                 call(builtin("SUBSTRING"), args).map_err(|m| SqlError::new(m).at(at(e)))
+            }
+            E::Overlay { expr, overlay_what, overlay_from, overlay_for } => {
+                let mut args = vec![self.bind(expr)?, self.bind(overlay_what)?, self.bind(overlay_from)?];
+                if let Some(f) = overlay_for {
+                    args.push(self.bind(f)?);
+                }
+                call(builtin("OVERLAY"), args).map_err(|m| SqlError::new(m).at(at(e)))
             }
             E::Position { expr, r#in } => {
                 let args = vec![self.bind(expr)?, self.bind(r#in)?];
@@ -1069,9 +1096,51 @@ fn bind_interval(interval: &ast::Interval) -> std::result::Result<Expr, String> 
         other => return Err(format!("invalid interval value {other}")),
     };
     let unit = interval.leading_field.as_ref().ok_or("an interval needs a unit, e.g. INTERVAL '5' SECOND")?;
+    if let Some(last) = &interval.last_field {
+        return day_time_range(&text, unit, last).map(|ms| Expr::literal(Value::Int(ms), SqlType::not_null(DataType::Interval)));
+    }
     let ms = time_unit_ms(unit).ok_or_else(|| format!("interval unit {unit} is not supported yet (use SECOND, MINUTE, HOUR or DAY)"))?;
     let value: f64 = text.trim().parse().map_err(|_| format!("invalid interval value '{text}'"))?;
     Ok(Expr::literal(Value::Int((value * ms as f64).round() as i64), SqlType::not_null(DataType::Interval)))
+}
+
+/// `INTERVAL 'd hh:mm:ss.fff' DAY TO SECOND` and its narrower ranges (`'hh:mm' HOUR TO MINUTE`,
+/// …): the fields from the leading unit to the last, separated by a space, colons and a point,
+/// with an optional sign.
+fn day_time_range(text: &str, leading: &ast::DateTimeField, last: &ast::DateTimeField) -> std::result::Result<i64, String> {
+    use ast::DateTimeField as F;
+    let rank = |f: &F| match f {
+        F::Day | F::Days => Some(0),
+        F::Hour | F::Hours => Some(1),
+        F::Minute | F::Minutes => Some(2),
+        F::Second | F::Seconds => Some(3),
+        _ => None,
+    };
+    let unsupported = || {
+        format!("interval range {leading} TO {last} is not supported (year-month intervals are not yet; use DAY TO SECOND or its parts)")
+    };
+    let (from, to) = (rank(leading).ok_or_else(unsupported)?, rank(last).ok_or_else(unsupported)?);
+    if to <= from {
+        return Err(unsupported());
+    }
+    let trimmed = text.trim();
+    let (negative, body) = match trimmed.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, trimmed.strip_prefix('+').unwrap_or(trimmed)),
+    };
+    let bad = || format!("invalid interval value '{text}' for {leading} TO {last}");
+    let parts: Vec<&str> = body.split([' ', ':']).collect();
+    if parts.len() != to - from + 1 {
+        return Err(bad());
+    }
+    const UNIT_MS: [i64; 4] = [86_400_000, 3_600_000, 60_000, 1000];
+    let mut ms: i64 = 0;
+    for (i, part) in parts.iter().enumerate() {
+        let unit = from + i;
+        let value: f64 = if unit == 3 { part.parse().map_err(|_| bad())? } else { part.parse::<u32>().map_err(|_| bad())? as f64 };
+        ms = ms.checked_add((value * UNIT_MS[unit] as f64).round() as i64).ok_or_else(bad)?;
+    }
+    Ok(if negative { -ms } else { ms })
 }
 
 /// The value of a constant interval expression, in ms.
@@ -1256,6 +1325,12 @@ pub fn binary(op: BinaryOp, left: Expr, right: Expr) -> std::result::Result<Expr
                 _ => {}
             }
             let common = numeric_common(&lt, &rt).filter(|c| c.is_numeric()).ok_or_else(mismatch)?;
+            if matches!(common, T::Decimal { .. }) && op == BinaryOp::Divide {
+                // A DOUBLE quotient (Flink: a DECIMAL of scale ≥ 6; DIFFERENCES.md): both sides as DOUBLE.
+                let l = cast_if_needed(left, &T::Double)?;
+                let r = cast_if_needed(right, &T::Double)?;
+                return Ok(make(l, r, T::Double));
+            }
             let l = cast_if_needed(left, &common)?;
             let r = cast_if_needed(right, &common)?;
             // Flink widens a decimal product's scale; keep the operands' common scale simple:

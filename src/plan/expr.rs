@@ -274,6 +274,10 @@ impl fmt::Display for Expr {
             ExprKind::Like { arg, pattern, negated } => {
                 write!(f, "{arg} {}LIKE {pattern}", if *negated { "NOT " } else { "" })
             }
+            // An operator kept as a function (`a IS DISTINCT FROM b`) prints as the operator.
+            ExprKind::Call { func, args } if func.name().contains(' ') && args.len() == 2 => {
+                write!(f, "{} {} {}", args[0], func.name(), args[1])
+            }
             ExprKind::Call { func, args } => {
                 write!(f, "{}(", func.name())?;
                 for (i, e) in args.iter().enumerate() {

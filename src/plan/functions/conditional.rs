@@ -112,7 +112,8 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         listed: true,
         typing: |_, a| {
             expect_boolean(&a[0], "IF")?;
-            unify(&mut a[1..])
+            let nullable = a.iter().any(|x| x.ty.nullable);
+            Ok(unify(&mut a[1..])?.with_nullable(nullable))
         },
         eval: Eval::Lenient(|a| Ok(if a[0] == Value::Bool(true) { a[1].clone() } else { a[2].clone() })),
     },
@@ -190,25 +191,25 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         deterministic: true,
         listed: true,
         typing: string_test,
-        eval: Eval::Lenient(|a| Ok(Value::Bool(!a[0].is_null() && is_decimal(text(a, 0))))),
+        eval: Eval::Lenient(|a| Ok(Value::Bool(!a[0].is_null() && is_decimal(text(a, 0).trim())))),
     },
     FunctionDef {
         name: "TYPEOF",
         aliases: &[],
         family: C,
         syntax: "TYPEOF(value[, force_serializable])",
-        returns: "STRING NOT NULL",
+        returns: "STRING",
         description: "The name of value's data type, as DESCRIBE prints it.",
         example: "TYPEOF(1) = 'INT NOT NULL'",
         arity: (1, 2),
         deterministic: true,
         listed: true,
-        typing: |_, _| Ok(SqlType::not_null(DataType::Varchar(crate::types::STRING_LENGTH))),
+        typing: |_, _| Ok(SqlType::nullable(DataType::Varchar(crate::types::STRING_LENGTH))),
         eval: Eval::Rewrite(|a| {
             // Known when the query is planned: a constant.
             let ty = a[0].ty.clone();
             let name = if ty.nullable { ty.data_type.to_string() } else { format!("{} NOT NULL", ty.data_type) };
-            Ok(Expr::literal(str_value(name), SqlType::not_null(DataType::Varchar(crate::types::STRING_LENGTH))))
+            Ok(Expr::literal(str_value(name), SqlType::nullable(DataType::Varchar(crate::types::STRING_LENGTH))))
         }),
     },
 ];
@@ -230,3 +231,23 @@ fn is_decimal(s: &str) -> bool {
     });
     mantissa_ok && exponent_ok
 }
+
+/// `a IS DISTINCT FROM b` (and, under a NOT, `IS NOT DISTINCT FROM`): inequality where two
+/// NULLs are equal and NULL differs from any value; never NULL.
+pub static IS_DISTINCT_FROM: FunctionDef = FunctionDef {
+    name: "IS DISTINCT FROM",
+    aliases: &[],
+    family: C,
+    syntax: "value1 IS [NOT] DISTINCT FROM value2",
+    returns: "BOOLEAN NOT NULL",
+    description: "Whether two values differ, a NULL being equal to a NULL.",
+    example: "1 IS DISTINCT FROM NULL = TRUE",
+    arity: (2, 2),
+    deterministic: true,
+    listed: false,
+    typing: |_, a| {
+        unify(a)?;
+        Ok(SqlType::not_null(DataType::Boolean))
+    },
+    eval: Eval::Lenient(|a| Ok(Value::Bool(a[0] != a[1]))),
+};

@@ -29,7 +29,40 @@ macro_rules! unary_double {
     };
 }
 
-/// The argument's own type: ABS, SIGN, FLOOR, CEIL.
+/// ROUND and TRUNCATE: the argument's type, a DECIMAL's scale cut to the digits kept (Flink's
+/// `LogicalTypeMerging.findRoundDecimalType`; one more digit before the point for ROUND's carry).
+fn rounded_type(d: &FunctionDef, a: &mut [Expr]) -> Result<SqlType, String> {
+    let mut ty = same_type(d, a)?;
+    if let DataType::Decimal { precision, scale } = ty.data_type {
+        let digits = match a.get(1).map(|e| &e.kind) {
+            None => 0,
+            Some(crate::plan::expr::ExprKind::Literal(Value::Int(n))) => *n,
+            Some(_) => return Err(format!("{} of a DECIMAL needs a literal number of digits", d.name)),
+        };
+        let carry = u8::from(d.name == "ROUND");
+        ty.data_type = if digits >= scale as i64 {
+            DataType::Decimal { precision, scale }
+        } else if digits < 0 {
+            DataType::Decimal { precision: (carry + precision - scale).clamp(1, 38), scale: 0 }
+        } else if d.name == "ROUND" {
+            DataType::Decimal { precision: (1 + precision - scale + digits as u8).min(38), scale: digits as u8 }
+        } else {
+            DataType::Decimal { precision, scale: digits as u8 }
+        };
+    }
+    Ok(ty)
+}
+
+/// FLOOR and CEIL: the argument's type, a DECIMAL's scale 0.
+fn whole_type(d: &FunctionDef, a: &mut [Expr]) -> Result<SqlType, String> {
+    let mut ty = same_type(d, a)?;
+    if let DataType::Decimal { precision, .. } = ty.data_type {
+        ty.data_type = DataType::Decimal { precision, scale: 0 };
+    }
+    Ok(ty)
+}
+
+/// The argument's own type: ABS, SIGN.
 fn same_type(d: &FunctionDef, a: &mut [Expr]) -> Result<SqlType, String> {
     check(d, a, &[Arg::Num, Arg::Int])?;
     let nullable = a.iter().any(|x| x.ty.nullable);
@@ -169,7 +202,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (1, 2),
         deterministic: true,
         listed: true,
-        typing: same_type,
+        typing: rounded_type,
         eval: Eval::Strict(|a| Ok(round_value(&a[0], if a.len() > 1 { int(a, 1) } else { 0 }, Rounding::HalfUp))),
     },
     FunctionDef {
@@ -183,7 +216,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (1, 2),
         deterministic: true,
         listed: true,
-        typing: same_type,
+        typing: rounded_type,
         eval: Eval::Strict(|a| Ok(round_value(&a[0], if a.len() > 1 { int(a, 1) } else { 0 }, Rounding::Down))),
     },
     FunctionDef {
@@ -197,7 +230,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (1, 1),
         deterministic: true,
         listed: true,
-        typing: same_type,
+        typing: whole_type,
         eval: Eval::Strict(|a| Ok(floor_ceil(&a[0], true))),
     },
     FunctionDef {
@@ -211,7 +244,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (1, 1),
         deterministic: true,
         listed: true,
-        typing: same_type,
+        typing: whole_type,
         eval: Eval::Strict(|a| Ok(floor_ceil(&a[0], false))),
     },
     FunctionDef {
@@ -342,8 +375,11 @@ fn round_value(v: &Value, digits: i64, mode: Rounding) -> Value {
     match v {
         Value::Int(x) if digits < 0 => Value::Int(round_i128(*x as i128, (-digits).min(38) as u32, mode) as i64),
         Value::Decimal(x, s) => {
+            // The result keeps only the digits asked for (see `rounded_type`).
             let drop = (*s as i64 - digits).clamp(0, 38) as u32;
-            Value::Decimal(round_i128(*x, drop, mode), *s)
+            let scale = if digits >= *s as i64 { *s } else { digits.max(0) as u8 };
+            let rounded = round_i128(*x, drop, mode);
+            Value::Decimal(rounded / 10i128.pow((*s - scale) as u32), scale)
         }
         Value::Double(x) if x.is_finite() => Value::Double(round_double(*x, digits, mode)),
         v => v.clone(),
@@ -391,7 +427,7 @@ fn floor_ceil(v: &Value, floor: bool) -> Value {
         Value::Decimal(x, s) => {
             let p = 10i128.pow(*s as u32);
             let q = if floor { x.div_euclid(p) } else { -(-x).div_euclid(p) };
-            Value::Decimal(q * p, *s)
+            Value::Decimal(q, 0)
         }
         v => v.clone(),
     }

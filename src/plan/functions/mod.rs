@@ -33,6 +33,7 @@ use std::sync::OnceLock;
 use super::expr::Expr;
 use crate::types::{SqlType, Value};
 
+pub use conditional::IS_DISTINCT_FROM;
 pub use non_scalar::{NonScalar, NON_SCALAR};
 pub use temporal::{CEIL_TIME, EXTRACT, FLOOR_TIME, TIMESTAMP_ADD_MS};
 
@@ -262,7 +263,8 @@ mod tests {
 
     #[test]
     fn the_binders_own_names_are_in_the_table() {
-        for n in ["FLOOR", "CEIL", "SUBSTRING", "POSITION", "TRIM", "LTRIM", "RTRIM", "TIMESTAMPADD", "TIMESTAMPDIFF", "EXTRACT"] {
+        for n in ["FLOOR", "CEIL", "OVERLAY", "SUBSTRING", "POSITION", "TRIM", "LTRIM", "RTRIM", "TIMESTAMPADD", "TIMESTAMPDIFF", "EXTRACT"]
+        {
             assert!(lookup(n).is_some(), "{n}");
         }
         assert!(Function::of(&FLOOR_TIME) != lookup("FLOOR").unwrap());

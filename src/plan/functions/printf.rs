@@ -101,11 +101,9 @@ fn convert(conversion: char, v: &Value, flags: &str, precision: Option<usize>) -
             s
         }
         'f' | 'e' | 'E' | 'g' | 'G' => {
-            let x = match v {
-                Value::Double(d) => *d,
-                Value::Decimal(..) => v.as_f64()?,
-                _ => return None,
-            };
+            // Flink hands DECIMAL arguments over as its internal `DecimalData`, which Java's
+            // Formatter refuses for %f and %e: the result is NULL.
+            let Value::Double(x) = *v else { return None };
             if !x.is_finite() {
                 return Some(if x.is_nan() {
                     "NaN".into()

@@ -16,6 +16,36 @@ fn strings_to_string(d: &FunctionDef, a: &mut [super::Expr]) -> Result<SqlType, 
     returns(d, a, &[Arg::Str], STRING)
 }
 
+/// The first argument's own type (CHAR(n) stays CHAR(n)): UPPER, LOWER, INITCAP.
+fn first_arg_type(d: &FunctionDef, a: &mut [super::Expr]) -> Result<SqlType, String> {
+    check(d, a, &[Arg::Str])?;
+    let nullable = a.iter().any(|x| x.ty.nullable);
+    Ok(match &a[0].ty.data_type {
+        DataType::Null => string(true),
+        t => SqlType::nullable(t.clone()).with_nullable(nullable),
+    })
+}
+
+/// `VARCHAR(n)` of the first argument's length n: TRIM and its sides.
+fn varchar_of_first(d: &FunctionDef, a: &mut [super::Expr]) -> Result<SqlType, String> {
+    check(d, a, &[Arg::Str, Arg::Str, Arg::Int, Arg::Int])?;
+    let nullable = a.iter().any(|x| x.ty.nullable);
+    Ok(SqlType::nullable(varchar_like(&a[0].ty.data_type)).with_nullable(nullable))
+}
+
+/// `VARCHAR(n)` of the first argument's length, always nullable: SUBSTRING, LEFT, RIGHT.
+fn nullable_varchar_of_first(d: &FunctionDef, a: &mut [super::Expr]) -> Result<SqlType, String> {
+    check(d, a, &[Arg::Str, Arg::Int, Arg::Int])?;
+    Ok(SqlType::nullable(varchar_like(&a[0].ty.data_type)))
+}
+
+fn varchar_like(t: &DataType) -> DataType {
+    match t {
+        DataType::Char(n) | DataType::Varchar(n) => DataType::Varchar(*n),
+        _ => STRING,
+    }
+}
+
 /// The most characters REPEAT, LPAD and RPAD build: beyond it a query fails rather than
 /// exhausting memory.
 const MAX_BUILT: usize = 1 << 24;
@@ -60,7 +90,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (1, 1),
         deterministic: true,
         listed: true,
-        typing: strings_to_string,
+        typing: first_arg_type,
         eval: Eval::Strict(|a| Ok(str_value(text(a, 0).to_uppercase()))),
     },
     FunctionDef {
@@ -74,7 +104,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (1, 1),
         deterministic: true,
         listed: true,
-        typing: strings_to_string,
+        typing: first_arg_type,
         eval: Eval::Strict(|a| Ok(str_value(text(a, 0).to_lowercase()))),
     },
     FunctionDef {
@@ -93,12 +123,26 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     },
     FunctionDef {
         name: "TRIM",
-        aliases: &["BTRIM"],
+        aliases: &[],
         family: S,
-        syntax: "TRIM([BOTH | LEADING | TRAILING] [chars FROM] string) | BTRIM(string[, chars])",
+        syntax: "TRIM([BOTH | LEADING | TRAILING] [chars FROM] string)",
         returns: "STRING",
         description: "string without the given characters (spaces by default) at both ends.",
         example: "TRIM(BOTH 'x' FROM 'xxhixx') = 'hi'",
+        arity: (1, 2),
+        deterministic: true,
+        listed: true,
+        typing: varchar_of_first,
+        eval: Eval::Strict(|a| Ok(trim(a, true, true))),
+    },
+    FunctionDef {
+        name: "BTRIM",
+        aliases: &[],
+        family: S,
+        syntax: "BTRIM(string[, chars])",
+        returns: "STRING",
+        description: "string without the given characters (spaces by default) at both ends.",
+        example: "BTRIM('xyhixy', 'xy') = 'hi'",
         arity: (1, 2),
         deterministic: true,
         listed: true,
@@ -116,7 +160,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (1, 2),
         deterministic: true,
         listed: true,
-        typing: strings_to_string,
+        typing: varchar_of_first,
         eval: Eval::Strict(|a| Ok(trim(a, true, false))),
     },
     FunctionDef {
@@ -130,7 +174,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (1, 2),
         deterministic: true,
         listed: true,
-        typing: strings_to_string,
+        typing: varchar_of_first,
         eval: Eval::Strict(|a| Ok(trim(a, false, true))),
     },
     FunctionDef {
@@ -158,10 +202,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (2, usize::MAX),
         deterministic: true,
         listed: true,
-        typing: |d, a| {
-            check(d, a, &[Arg::Str])?;
-            Ok(string(a[0].ty.nullable))
-        },
+        typing: strings_to_string,
         eval: Eval::Lenient(|a| {
             let Value::Str(sep) = &a[0] else { return Ok(Value::Null) };
             let parts: Vec<String> = a[1..].iter().filter(|v| !v.is_null()).map(|v| v.to_string()).collect();
@@ -181,8 +222,8 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         listed: true,
         typing: strings_to_string,
         eval: Eval::Strict(|a| {
-            let (s, from) = (text(a, 0), text(a, 1));
-            Ok(str_value(if from.is_empty() { s.to_string() } else { s.replace(from, text(a, 2)) }))
+            // An empty search inserts the replacement between characters, as Java's does.
+            Ok(str_value(text(a, 0).replace(text(a, 1), text(a, 2))))
         }),
     },
     FunctionDef {
@@ -196,7 +237,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (2, 3),
         deterministic: true,
         listed: true,
-        typing: |d, a| returns(d, a, &[Arg::Str, Arg::Int, Arg::Int], STRING),
+        typing: nullable_varchar_of_first,
         eval: Eval::Strict(|a| {
             let cs = chars(text(a, 0));
             let (start, len) = (int(a, 1), if a.len() > 2 { int(a, 2) } else { i64::MAX / 2 });
@@ -205,11 +246,12 @@ pub static FUNCTIONS: &[FunctionDef] = &[
             }
             let n = cs.len() as i64;
             // A negative start counts from the end; 0 is 1.
-            // (Flink's `substringSQL`: a start before the string's first character still
-            // counts towards the length.)
+            // (Flink's `substringSQL`: a negative start reaching before the string gives ''.)
             let from = if start > 0 { start - 1 } else if start < 0 { n + start } else { 0 };
+            if from < 0 {
+                return Ok(str_value(""));
+            }
             let to = from.saturating_add(len).min(n);
-            let from = from.max(0);
             Ok(str_value(if from >= n || to <= from { String::new() } else { cs[from as usize..to as usize].iter().collect() }))
         }),
     },
@@ -240,11 +282,9 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         listed: true,
         typing: |d, a| returns(d, a, &[Arg::Str, Arg::Str, Arg::Int], DataType::Int),
         eval: Eval::Strict(|a| {
+            // A start below 1 searches from the beginning (Java's `indexOf`).
             let from = if a.len() > 2 { int(a, 2) } else { 1 };
-            if from < 1 {
-                return Ok(Value::Int(0));
-            }
-            Ok(Value::Int(position_from(text(a, 0), text(a, 1), (from - 1) as usize)))
+            Ok(Value::Int(position_from(text(a, 0), text(a, 1), (from - 1).max(0) as usize)))
         }),
     },
     FunctionDef {
@@ -267,12 +307,12 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         family: S,
         syntax: "LPAD(string, length, pad)",
         returns: "STRING",
-        description: "string left-padded with pad to length characters, or cut to length; NULL for a negative length or empty pad.",
+        description: "string left-padded with pad to length characters, or cut to length; a negative length or an empty pad fails the query.",
         example: "LPAD('hi', 4, '??') = '??hi'",
         arity: (3, 3),
         deterministic: true,
         listed: true,
-        typing: |d, a| returns_nullable(d, a, &[Arg::Str, Arg::Int, Arg::Str], STRING),
+        typing: |d, a| returns(d, a, &[Arg::Str, Arg::Int, Arg::Str], STRING),
         eval: Eval::Strict(|a| pad(a, true)),
     },
     FunctionDef {
@@ -281,12 +321,12 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         family: S,
         syntax: "RPAD(string, length, pad)",
         returns: "STRING",
-        description: "string right-padded with pad to length characters, or cut to length; NULL for a negative length or empty pad.",
+        description: "string right-padded with pad to length characters, or cut to length; a negative length or an empty pad fails the query.",
         example: "RPAD('hi', 4, '??') = 'hi??'",
         arity: (3, 3),
         deterministic: true,
         listed: true,
-        typing: |d, a| returns_nullable(d, a, &[Arg::Str, Arg::Int, Arg::Str], STRING),
+        typing: |d, a| returns(d, a, &[Arg::Str, Arg::Int, Arg::Str], STRING),
         eval: Eval::Strict(|a| pad(a, false)),
     },
     FunctionDef {
@@ -318,7 +358,15 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (3, 4),
         deterministic: true,
         listed: true,
-        typing: |d, a| returns(d, a, &[Arg::Str, Arg::Str, Arg::Int, Arg::Int], STRING),
+        typing: |d, a| {
+            check(d, a, &[Arg::Str, Arg::Str, Arg::Int, Arg::Int])?;
+            let len = |t: &DataType| match t {
+                DataType::Char(n) | DataType::Varchar(n) => *n,
+                _ => STRING_LENGTH,
+            };
+            let n = len(&a[0].ty.data_type).saturating_add(len(&a[1].ty.data_type)).min(STRING_LENGTH);
+            Ok(SqlType::nullable(DataType::Varchar(n)).with_nullable(a.iter().any(|x| x.ty.nullable)))
+        },
         eval: Eval::Strict(|a| {
             let (s, r) = (chars(text(a, 0)), text(a, 1));
             let len = if a.len() > 3 { int(a, 3) } else { r.chars().count() as i64 };
@@ -341,14 +389,22 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (1, 1),
         deterministic: true,
         listed: true,
-        typing: strings_to_string,
+        typing: first_arg_type,
         eval: Eval::Strict(|a| {
+            // Calcite's `initcap`: words are runs of ASCII letters and digits; anything else
+            // (non-ASCII letters included) separates them and is kept as it is.
             let mut start = true;
             let out: String = text(a, 0)
                 .chars()
-                .flat_map(|c| {
-                    let word = c.is_alphanumeric();
-                    let mapped: Vec<char> = if start && word { c.to_uppercase().collect() } else { c.to_lowercase().collect() };
+                .map(|c| {
+                    let word = c.is_ascii_alphanumeric();
+                    let mapped = if !word {
+                        c
+                    } else if start {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c.to_ascii_lowercase()
+                    };
                     start = !word;
                     mapped
                 })
@@ -367,7 +423,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (2, 2),
         deterministic: true,
         listed: true,
-        typing: |d, a| returns(d, a, &[Arg::Str, Arg::Int], STRING),
+        typing: nullable_varchar_of_first,
         eval: Eval::Strict(|a| Ok(str_value(text(a, 0).chars().take(int(a, 1).max(0) as usize).collect::<String>()))),
     },
     FunctionDef {
@@ -381,7 +437,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (2, 2),
         deterministic: true,
         listed: true,
-        typing: |d, a| returns(d, a, &[Arg::Str, Arg::Int], STRING),
+        typing: nullable_varchar_of_first,
         eval: Eval::Strict(|a| {
             let cs = chars(text(a, 0));
             let n = (int(a, 1).max(0) as usize).min(cs.len());
@@ -399,7 +455,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (1, 1),
         deterministic: true,
         listed: true,
-        typing: strings_to_string,
+        typing: |d, a| returns_nullable(d, a, &[Arg::Str], STRING),
         eval: Eval::Strict(|a| Ok(str_value(text(a, 0).chars().rev().collect::<String>()))),
     },
     FunctionDef {
@@ -497,7 +553,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (1, 1),
         deterministic: true,
         listed: true,
-        typing: |d, a| returns(d, a, &[Arg::Int], STRING),
+        typing: |d, a| returns_nullable(d, a, &[Arg::Int], STRING),
         eval: Eval::Strict(|a| {
             let n = int(a, 0);
             Ok(str_value(if n < 0 { String::new() } else { char::from((n % 256) as u8).to_string() }))
@@ -627,7 +683,8 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         listed: true,
         typing: |d, a| {
             check(d, a, &[Arg::Str, Arg::Any])?;
-            Ok(string(a[0].ty.nullable))
+            // NULL for a format Java refuses.
+            Ok(string(true))
         },
         eval: Eval::Lenient(|a| {
             let Value::Str(format) = &a[0] else { return Ok(Value::Null) };
@@ -747,6 +804,7 @@ fn regexp_typing(d: &FunctionDef, a: &mut [super::Expr]) -> Result<SqlType, Stri
     Ok(match d.eval {
         Eval::Kernel(Kernel::Regexp) => SqlType::nullable(DataType::Boolean).with_nullable(nullable),
         Eval::Kernel(Kernel::RegexpCount | Kernel::RegexpInstr) => SqlType::nullable(DataType::Int),
+        Eval::Kernel(Kernel::RegexpReplace) => string(nullable),
         // NULL when nothing matches, the group did not take part, or the regex is invalid.
         _ => string(true),
     })
@@ -754,8 +812,12 @@ fn regexp_typing(d: &FunctionDef, a: &mut [super::Expr]) -> Result<SqlType, Stri
 
 fn pad(a: &[Value], left: bool) -> Result<Value, String> {
     let (s, len, p) = (chars(text(a, 0)), int(a, 1), chars(text(a, 2)));
-    if len < 0 || p.is_empty() {
-        return Ok(Value::Null);
+    // Flink's job fails here (Java's `new char[len]`, a division by the pad's length).
+    if len < 0 {
+        return Err(format!("the length must not be negative, got {len}"));
+    }
+    if p.is_empty() {
+        return Err("the pad must not be empty".into());
     }
     let len = len as usize;
     too_long(if left { "LPAD" } else { "RPAD" }, len)?;

@@ -3,7 +3,7 @@
 //! calendar arithmetic. The session time zone is UTC (DIFFERENCES.md), so TIMESTAMP and
 //! TIMESTAMP_LTZ values share one representation: milliseconds since the epoch.
 
-use super::typing::{check, int, returns, str_value, string, text, Arg};
+use super::typing::{check, int, returns, returns_nullable, str_value, string, text, Arg};
 
 use super::{Eval, Family, FunctionDef, Kernel};
 use crate::plan::bind::cast;
@@ -192,7 +192,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         arity: (1, 2),
         deterministic: true,
         listed: true,
-        typing: |d, a| returns(d, a, &[Arg::Int, Arg::Str], DataType::Varchar(crate::types::STRING_LENGTH)),
+        typing: |d, a| returns_nullable(d, a, &[Arg::Int, Arg::Str], DataType::Varchar(crate::types::STRING_LENGTH)),
         eval: Eval::Strict(|a| {
             let pattern = if a.len() > 1 { text(a, 1) } else { "yyyy-MM-dd HH:mm:ss" };
             let t = int(a, 0).checked_mul(1000).ok_or("the time is out of range")?;
@@ -204,8 +204,8 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         aliases: &[],
         family: T,
         syntax: "TO_TIMESTAMP_LTZ(epoch[, precision])",
-        returns: "TIMESTAMP_LTZ(precision)",
-        description: "An instant from epoch seconds (precision 0) or milliseconds (precision 3, the default).",
+        returns: "TIMESTAMP_LTZ(3), or TIMESTAMP_LTZ(precision) above 3",
+        description: "An instant from an epoch count in units of 10^-precision seconds: 0 seconds, 3 milliseconds (the default).",
         example: "TO_TIMESTAMP_LTZ(1621423200, 0) = 2021-05-19 11:20:00",
         arity: (1, 2),
         deterministic: true,
@@ -214,21 +214,18 @@ pub static FUNCTIONS: &[FunctionDef] = &[
             check(d, a, &[Arg::Num, Arg::Int])?;
             let precision = match a.get(1).map(|p| &p.kind) {
                 None => 3,
-                Some(crate::plan::expr::ExprKind::Literal(Value::Int(p @ (0 | 3)))) => *p as u8,
-                Some(_) => {
-                    return Err(format!(
-                        "the precision of TO_TIMESTAMP_LTZ must be the literal 0 (seconds) or 3 (milliseconds), not {}",
-                        a[1]
-                    ))
-                }
+                Some(crate::plan::expr::ExprKind::Literal(Value::Int(p @ 0..=9))) => *p as u8,
+                Some(_) => return Err(format!("the precision of TO_TIMESTAMP_LTZ must be a literal from 0 to 9, not {}", a[1])),
             };
-            Ok(SqlType::nullable(DataType::TimestampLtz(precision)).with_nullable(a[0].ty.nullable))
+            Ok(SqlType::nullable(DataType::TimestampLtz(precision.max(3))))
         },
         eval: Eval::Strict(|a| {
-            let scale = if a.len() > 1 && int(a, 1) == 0 { 1000.0 } else { 1.0 };
+            // epoch × 10^-precision seconds, kept in milliseconds (finer digits are cut).
+            let precision = if a.len() > 1 { int(a, 1) } else { 3 };
+            let ms_per_unit = 10f64.powi(3 - precision as i32);
             let t = match &a[0] {
-                Value::Int(x) => (*x as f64 * scale) as i64,
-                v => (v.as_f64().unwrap_or(0.0) * scale) as i64,
+                Value::Int(x) if precision <= 3 => x.checked_mul(10i64.pow((3 - precision) as u32)).ok_or("the time is out of range")?,
+                v => (v.as_f64().unwrap_or(0.0) * ms_per_unit).floor() as i64,
             };
             Ok(Value::Timestamp(t))
         }),
@@ -276,7 +273,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
             }
             check(d, a, &[Arg::Time, Arg::Str])?;
             date_to_timestamp(&mut a[0])?;
-            Ok(string(a.iter().any(|x| x.ty.nullable)))
+            Ok(string(true))
         },
         eval: Eval::Strict(|a| ms(&a[0]).map_or(Ok(Value::Null), |t| calendar::format(t, text(a, 1)).map(str_value))),
     },

@@ -80,9 +80,26 @@ pub fn returns_nullable(d: &FunctionDef, args: &mut [Expr], kinds: &[Arg], ty: D
     Ok(SqlType::nullable(ty))
 }
 
-/// The common type of `args`, every argument cast to it.
+/// The common type of `args`, every argument cast to it. Strings keep Flink's precision:
+/// `CHAR(n)` when all are `CHAR(n)`, else `VARCHAR` of the longest.
 pub fn unify(args: &mut [Expr]) -> Result<SqlType, String> {
-    let ty = common_type(args)?;
+    let mut ty = common_type(args)?;
+    let lengths: Option<Vec<(bool, u32)>> = args
+        .iter()
+        .filter(|a| a.ty.data_type != DataType::Null)
+        .map(|a| match a.ty.data_type {
+            DataType::Char(n) => Some((true, n)),
+            DataType::Varchar(n) => Some((false, n)),
+            _ => None,
+        })
+        .collect();
+    if let Some(lengths) = lengths.filter(|l| !l.is_empty()) {
+        let longest = lengths.iter().map(|(_, n)| *n).max().unwrap_or(STRING_LENGTH);
+        let all_char_same = lengths.iter().all(|(c, n)| *c && *n == longest);
+        ty.data_type = if all_char_same { DataType::Char(longest) } else { DataType::Varchar(longest) };
+        // Strings need no cast between lengths; the engine keeps them as they are.
+        return Ok(ty);
+    }
     for a in args.iter_mut() {
         *a = cast_if_needed(a.clone(), &ty.data_type)?;
     }
