@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Every test tier, cheapest first, stopping at the first that fails:
+#   gates    cargo fmt --check; cargo clippy --all-targets -D warnings natively and for wasm32
+#            (clippy shares the build cache with the tiers after it)
 #   native   cargo test (engine, SQL, golden tests against Flink via the `sluice` binary)
 #   kinesis  sluice run and sluice proxy against a Kinesis API server (moto on 127.0.0.1):
 #            tests/kinesis_moto.rs, tests/kinesis_proxy.rs
 #   flink    a note exported by `sluice export` runs on real Apache Flink 2.3 with Sluice's rows
 #   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
 #   build    trunk build --release into dist/ (the page exactly as served)
-#   e2e      dist/ served on loopback, the walkthrough driven in Chromium (tests/e2e/run.mjs)
+#   e2e      dist/ served on loopback, the studio driven in Chromium area by area (tests/e2e/run.mjs,
+#            tests/e2e/areas/*.mjs over tests/e2e/harness.mjs)
 #   e2e-kinesis  the page against moto, through `sluice proxy --serve dist` and direct
 #            (tests/e2e/kinesis.mjs)
 # Installs what is missing first (scripts/setup.sh). Exits non-zero if any tier fails.
@@ -66,6 +69,14 @@ tier() {
   fi
   TIMES+=("$name: ${took}s")
   bold "==> $name passed in ${took}s"
+}
+
+# The hygiene gates: formatting as rustfmt.toml says, and no clippy warning on either target
+# (the wasm32 build has code the native one does not: src/ui/, the wasm tests).
+gates() {
+  cargo fmt --check
+  cargo clippy --all-targets -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 }
 
 wasm_tests() {
@@ -226,6 +237,7 @@ e2e() {
 }
 
 tier setup run_setup
+tier gates gates
 tier native cargo test --no-fail-fast
 tier kinesis kinesis_tests
 tier flink "$FLINK_VENV/bin/python" tests/flink_export/check.py "$REPO/target/debug/sluice"

@@ -12,8 +12,9 @@ use std::collections::{BTreeMap, VecDeque};
 use crate::connectors::{self, Decoder, Files, LocalStreams, ReadMode, SensorGenerator, Sink, Source, SourceStatus};
 use crate::engine::Pipeline;
 use crate::plan::functions;
+use crate::plan::physical::{self, changelog::RootReader, Source as PlanSource};
 use crate::plan::planner::plan_create_table;
-use crate::plan::{Catalog, Plan, Planner};
+use crate::plan::{Catalog, PhysicalPlan, Plan, Planner};
 use crate::sql::{Located, SqlError, Statement};
 use crate::types::{Batch, DataType, RowKind, SqlType, Value, STRING_LENGTH};
 
@@ -487,32 +488,41 @@ impl Session {
             Statement::StopJob { id, savepoint, drain, location } => self.stop_job_statement(id, *savepoint, *drain, *location),
             Statement::Describe(name) => self.describe(&name.value, located.location),
             Statement::DescribeFunction { name, extended, location } => describe_function(name, *extended, *location),
-            Statement::Explain(inner) => match &inner.statement {
-                Statement::Query(q) | Statement::Insert { query: q, .. } => {
+            Statement::Explain { statement: inner, changelog_mode } => match &inner.statement {
+                Statement::Query(q) => {
                     let plan = Planner::new(&self.catalog).plan_query(q)?;
-                    let sink = match &inner.statement {
-                        Statement::Insert { table, .. } => Some(table.value.as_str()),
-                        _ => None,
+                    // A bare query has no sink to ask for `-U` rows: Flink explains it as if
+                    // its reader took `+U` rows alone.
+                    let physical = physical::lower(&plan, RootReader::UpdateAfterSuffices)?;
+                    Ok(Outcome::Text(topology::explain(&physical, None, *changelog_mode)))
+                }
+                Statement::Insert { table, query } => {
+                    let Some(target) = self.catalog.table(&table.value).cloned() else {
+                        return Err(SqlError::new(format!("sink table `{}` not found", table.value)).at(inner.location));
                     };
-                    let execution =
-                        topology::planned_stages(&plan, sink).map_or(String::new(), |s| format!("\n{}", topology::explain_execution(&s)));
-                    Ok(Outcome::Text(format!("== Optimized Physical Plan ==\n{}{execution}", plan.explain())))
+                    let plan = Planner::new(&self.catalog).plan_query(query)?;
+                    let (plan, _) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(inner.location))?;
+                    let physical = physical::lower(&plan, crate::plan::sink::reader(&target))?;
+                    Ok(Outcome::Text(topology::explain(&physical, Some(&target.name), *changelog_mode)))
                 }
                 _ => Err(SqlError::new("EXPLAIN takes a query or an INSERT").at(located.location)),
             },
             Statement::Query(q) => {
                 let plan = Planner::new(&self.catalog).plan_query(q)?;
+                // The page's result and the runner's output read every kind of change.
+                let physical = physical::lower(&plan, RootReader::NeedsUpdateBefore)?;
                 let columns: Vec<ColumnInfo> =
                     plan.schema.fields.iter().map(|f| ColumnInfo { name: f.name.clone(), ty: f.ty.clone() }).collect();
                 if self.is_batch() {
-                    let job = self.start_job(&plan, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Batch)?;
+                    let job =
+                        self.start_job(&physical, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Batch)?;
                     let rows = self.finish_batch_job(job).map_err(|m| SqlError::new(m).at(located.location))?;
                     return Ok(Outcome::Table { columns, rows });
                 }
                 let job = match self.resume_from_savepoint(located) {
                     Some(resumed) => resumed?,
                     None => {
-                        self.start_job(&plan, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Streaming)?
+                        self.start_job(&physical, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Streaming)?
                     }
                 };
                 Ok(Outcome::Query { job, columns, warnings: Vec::new() })
@@ -523,12 +533,13 @@ impl Session {
                 };
                 let plan = Planner::new(&self.catalog).plan_query(query)?;
                 let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(located.location))?;
+                let physical = physical::lower(&plan, crate::plan::sink::reader(&target))?;
                 let sink = connectors::open_sink(&target, &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
                 if let Some(remote) = &mut self.remote {
                     remote.attach_sink(&target, &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
                 }
                 if self.is_batch() {
-                    let job = self.start_job(&plan, located, JobSink::Table(sink), ReadMode::Batch)?;
+                    let job = self.start_job(&physical, located, JobSink::Table { sink, table: target.name.clone() }, ReadMode::Batch)?;
                     self.finish_batch_job(job).map_err(|m| SqlError::new(m).at(located.location))?;
                     return Ok(Outcome::Done { message: format!("Inserted the batch result into `{}`.", target.name), warnings });
                 }
@@ -536,7 +547,7 @@ impl Session {
                     return Ok(Outcome::Insert { job: resumed?, target: target.name.clone(), warnings });
                 }
                 let mut job_streams: Vec<String> = connectors::local_stream_name(&target).into_iter().collect();
-                let job = self.start_job(&plan, located, JobSink::Table(sink), ReadMode::Streaming)?;
+                let job = self.start_job(&physical, located, JobSink::Table { sink, table: target.name.clone() }, ReadMode::Streaming)?;
                 if let Some(j) = self.jobs.iter_mut().find(|j| j.id == job) {
                     j.streams.append(&mut job_streams);
                 }
@@ -693,7 +704,7 @@ impl Session {
         let mut changes = Vec::new();
         let result = self.run_to_end(job, &mut |c| changes.extend(c));
         // The job goes, but what it printed stays for the page to show.
-        if let Some(JobSink::Table(sink)) = self.jobs.iter_mut().find(|j| j.id == job).map(|j| &mut j.sink) {
+        if let Some(JobSink::Table { sink, .. }) = self.jobs.iter_mut().find(|j| j.id == job).map(|j| &mut j.sink) {
             self.printed.append(&mut sink.take_printed());
         }
         self.jobs.retain(|j| j.id != job);
@@ -701,7 +712,7 @@ impl Session {
         Ok(final_rows(changes))
     }
 
-    fn start_job(&mut self, plan: &Plan, located: &Located, sink: JobSink, mode: ReadMode) -> Result<JobId, SqlError> {
+    fn start_job(&mut self, plan: &PhysicalPlan, located: &Located, sink: JobSink, mode: ReadMode) -> Result<JobId, SqlError> {
         let mut pipeline = Pipeline::new(plan).map_err(|e| SqlError::new(e.0).at(located.location))?;
         let duration = |key: &str| -> Result<Option<i64>, SqlError> {
             let Some(text) = self.config.get(key) else { return Ok(None) };
@@ -719,33 +730,32 @@ impl Session {
         pipeline.set_now(self.now_ms);
         let mut inputs = Vec::new();
         let mut streams = Vec::new();
-        for (i, table) in pipeline.tables().iter().enumerate() {
-            // A VALUES table brings its rows along; they are read like a file.
-            if let (Some(rows), Some(path)) = (table.option("values.rows"), table.option("path")) {
-                self.files.add(path, rows.as_bytes().to_vec());
-            }
-            if let Some(remote) = &mut self.remote {
-                remote.attach_source(table, &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
-            }
-            streams.extend(connectors::local_stream_name(table));
-            let source =
-                connectors::open_source(table, &self.streams, &self.files, mode).map_err(|m| SqlError::new(m).at(located.location))?;
-            let decoder = connectors::decoder_for(table, &pipeline.source_fields_of(i), self.datagen_seed(&table.name))
-                .map_err(|m| SqlError::new(m).at(located.location))?;
-            let read_rank = if table.option("values.rows").is_some() {
-                0
-            } else if source.is_bounded() {
-                1
-            } else {
-                2
+        for (i, source) in pipeline.sources().into_iter().enumerate() {
+            let table = match source {
+                PlanSource::Table(table) => table,
+                PlanSource::Values { rows, schema } => {
+                    let values = connectors::ValuesSource::new(rows, schema.fields.iter().map(|f| f.ty.data_type.clone()).collect());
+                    inputs.push(JobInput { feed: Feed::Values(values), ended: false, read_rank: 0 });
+                    continue;
+                }
             };
-            inputs.push(JobInput { source, decoder, ended: false, read_rank });
+            if let Some(remote) = &mut self.remote {
+                remote.attach_source(&table, &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
+            }
+            streams.extend(connectors::local_stream_name(&table));
+            let source =
+                connectors::open_source(&table, &self.streams, &self.files, mode).map_err(|m| SqlError::new(m).at(located.location))?;
+            let decoder = connectors::decoder_for(&table, &pipeline.source_fields_of(i), self.datagen_seed(&table.name))
+                .map_err(|m| SqlError::new(m).at(located.location))?;
+            let read_rank = if source.is_bounded() { 1 } else { 2 };
+            inputs.push(JobInput { feed: Feed::Records { source, decoder }, ended: false, read_rank });
         }
         let id = self.next_job;
         self.next_job += 1;
         self.jobs.push(Job {
             id,
             sql: located.text.clone(),
+            plan: plan.clone(),
             pipeline,
             inputs,
             sink,
@@ -799,14 +809,14 @@ impl Session {
         let Some(i) = self.jobs.iter().position(|j| j.id == job) else { return Err(format!("no job {job}")) };
         // Nobody moves the clock while this runs, so a bounded source must not wait for it.
         for input in &mut self.jobs[i].inputs {
-            input.source.read_without_pacing();
+            input.read_without_pacing();
         }
         loop {
             let step = self.step_job(i);
             on_changes(self.take_changes(job));
             match step {
                 StepResult::Progress => {}
-                StepResult::Idle if self.jobs[i].inputs.iter().any(|x| !x.ended && x.source.is_bounded()) => {}
+                StepResult::Idle if self.jobs[i].inputs.iter().any(|x| !x.ended && x.is_bounded()) => {}
                 StepResult::Idle | StepResult::Done => break,
             }
             if !self.jobs[i].running {
@@ -834,26 +844,38 @@ impl Session {
                 if input.ended || input.read_rank > first {
                     continue;
                 }
-                let mut decode_error = None;
-                let decoder = &mut input.decoder;
-                let read = input.source.poll(&self.streams, now, RECORDS_PER_STEP, &mut |record: &[u8]| {
-                    if decode_error.is_none() {
-                        if let Err(e) = decoder.decode(record) {
-                            decode_error = Some(e);
+                let read = match &mut input.feed {
+                    Feed::Values(values) => {
+                        let (batch, read) = values.poll(RECORDS_PER_STEP);
+                        if !batch.is_empty() {
+                            job.pipeline.push_input(n, batch, &mut out).map_err(|e| e.to_string())?;
                         }
+                        read
                     }
-                });
-                let read = read?;
-                // Rows decoded before a bad record still count, as they would in Flink.
-                let batch = input.decoder.finish();
-                if !batch.is_empty() {
-                    job.pipeline.push_input(n, batch, &mut out).map_err(|e| e.to_string())?;
-                }
-                if let Some(e) = decode_error {
-                    job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now)?;
-                    out.clear();
-                    return Err(format!("a record of `{}` could not be read: {e}", job.pipeline.tables()[n].name));
-                }
+                    Feed::Records { source, decoder } => {
+                        let mut decode_error = None;
+                        let read = source.poll(&self.streams, now, RECORDS_PER_STEP, &mut |record: &[u8]| {
+                            if decode_error.is_none() {
+                                if let Err(e) = decoder.decode(record) {
+                                    decode_error = Some(e);
+                                }
+                            }
+                        });
+                        let read = read?;
+                        // Rows decoded before a bad record still count, as they would in Flink.
+                        let batch = decoder.finish();
+                        if !batch.is_empty() {
+                            job.pipeline.push_input(n, batch, &mut out).map_err(|e| e.to_string())?;
+                        }
+                        if let Some(e) = decode_error {
+                            job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now)?;
+                            out.clear();
+                            let name = job.pipeline.sources().get(n).map_or_else(String::new, |s| s.name().to_string());
+                            return Err(format!("a record of `{name}` could not be read: {e}"));
+                        }
+                        read
+                    }
+                };
                 match read {
                     SourceStatus::Ended => {
                         input.ended = true;
@@ -888,7 +910,7 @@ impl Session {
     pub fn take_printed(&mut self) -> Vec<String> {
         let mut printed = std::mem::take(&mut self.printed);
         for job in &mut self.jobs {
-            if let JobSink::Table(sink) = &mut job.sink {
+            if let JobSink::Table { sink, .. } = &mut job.sink {
                 printed.append(&mut sink.take_printed());
             }
         }
@@ -968,7 +990,7 @@ impl Session {
             error: j.error.clone(),
             started_ms: j.started_ms,
             state_rows: j.pipeline.operator_metrics().iter().map(|(_, m)| m.state_rows).sum(),
-            skipped_records: j.inputs.iter().map(|x| x.decoder.skipped()).sum(),
+            skipped_records: j.inputs.iter().map(JobInput::skipped).sum(),
             finished: j.finished,
         }
     }
@@ -1006,6 +1028,8 @@ enum StepResult {
 struct Job {
     id: JobId,
     sql: String,
+    /// What runs: EXPLAIN's plan, with each operator's changelog mode.
+    plan: PhysicalPlan,
     pipeline: Pipeline,
     /// One source per table the query reads, in the pipeline's input order.
     inputs: Vec<JobInput>,
@@ -1032,18 +1056,50 @@ impl Job {
 }
 
 struct JobInput {
-    source: Source,
-    decoder: Decoder,
+    feed: Feed,
     ended: bool,
     /// Inputs of the lowest rank still reading are read first: 0 VALUES, 1 other bounded, 2 the rest.
     read_rank: u8,
 }
 
+/// Where an input's rows come from. A job has a few inputs, each read on every step, so the
+/// records' variant stays inline rather than behind a box on the read path.
+#[allow(clippy::large_enum_variant)]
+enum Feed {
+    /// A connector's records, decoded into columns.
+    Records { source: Source, decoder: Decoder },
+    /// VALUES rows, columns already.
+    Values(connectors::ValuesSource),
+}
+
+impl JobInput {
+    fn is_bounded(&self) -> bool {
+        match &self.feed {
+            Feed::Records { source, .. } => source.is_bounded(),
+            Feed::Values(_) => true,
+        }
+    }
+
+    fn read_without_pacing(&mut self) {
+        if let Feed::Records { source, .. } = &mut self.feed {
+            source.read_without_pacing();
+        }
+    }
+
+    /// Records the decoder skipped as unreadable.
+    fn skipped(&self) -> u64 {
+        match &self.feed {
+            Feed::Records { decoder, .. } => decoder.skipped(),
+            Feed::Values(_) => 0,
+        }
+    }
+}
+
 enum JobSink {
     /// A SELECT: changes wait here for the view.
     Collect { changes: VecDeque<Change>, dropped: u64 },
-    /// An INSERT INTO: rows go to the sink table.
-    Table(Sink),
+    /// An INSERT INTO: rows go to the sink table, `table`.
+    Table { sink: Sink, table: String },
 }
 
 impl JobSink {
@@ -1061,7 +1117,7 @@ impl JobSink {
                 }
                 Ok(())
             }
-            JobSink::Table(sink) => sink.write(batches, types, streams, now_ms),
+            JobSink::Table { sink, .. } => sink.write(batches, types, streams, now_ms),
         }
     }
 }

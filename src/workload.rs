@@ -123,6 +123,8 @@ pub fn pipeline_for(query: &str) -> Result<Pipeline, String> {
     let mut session = Session::empty();
     session.execute(&SENSOR_TABLE.replace("{path}", "/dev/null"), 0).map_err(|e| e.to_string())?;
     let plan = session.plan_query(query).map_err(|e| e.to_string())?;
+    let plan =
+        crate::plan::physical::lower(&plan, crate::plan::physical::changelog::RootReader::NeedsUpdateBefore).map_err(|e| e.to_string())?;
     Pipeline::new(&plan).map_err(|e| e.0)
 }
 

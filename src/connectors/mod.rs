@@ -16,6 +16,7 @@ mod print;
 mod sink;
 mod source;
 mod table;
+mod values;
 
 pub use decoder::{decoder_for, Decoder};
 pub use generator::{Disorder, SensorGenerator, SensorRecord};
@@ -24,3 +25,4 @@ pub use local_stream::{LocalStream, LocalStreams, StartPosition, StreamReader, S
 pub use sink::{open_sink, Sink, MAX_PRINTED_LINES};
 pub use source::{open_source, start_position, Files, MemoryFile, ReadMode, Source, SourceStatus};
 pub use table::{local_stream_name, validate_table, CONNECTORS};
+pub use values::ValuesSource;

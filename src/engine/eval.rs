@@ -7,6 +7,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::like::{escape_char, LikeError, LikePattern};
+use super::similar::SimilarPattern;
 use crate::plan::expr::{BinaryOp, Expr, ExprKind, Function};
 use crate::plan::functions::{Eval, Kernel};
 use crate::types::{cast_value, Batch, Column, ColumnData, DataType, StrColumn, Value};
@@ -128,14 +130,8 @@ pub fn eval(expr: &Expr, batch: &Batch, ctx: &EvalContext) -> Result<Column> {
             }
             out
         }
-        ExprKind::Like { arg, pattern, negated } => {
-            let a = eval(arg, batch, ctx)?;
-            let p = eval(pattern, batch, ctx)?;
-            let (ColumnData::Str(s), ColumnData::Str(ps)) = (&a.data, &p.data) else {
-                return Err(EvalError("LIKE needs strings".into()));
-            };
-            let v = (0..n).map(|i| like(s.get(i), ps.get(i)) != *negated).collect();
-            Column { data: ColumnData::Bool(v), validity: merge_validity(&a, &p, n) }
+        ExprKind::Like { arg, pattern, escape, negated, similar } => {
+            like_column(arg, pattern, escape.as_deref(), *negated, *similar, batch, ctx)?
         }
         ExprKind::Call { func, args } => {
             let cols: Vec<Column> = args.iter().map(|e| eval(e, batch, ctx)).collect::<Result<_>>()?;
@@ -403,18 +399,90 @@ pub fn cast_column(c: &Column, from: &DataType, to: &DataType, try_cast: bool) -
     Ok(out)
 }
 
-fn like(s: &str, pattern: &str) -> bool {
-    fn go(s: &[char], p: &[char]) -> bool {
-        match p.split_first() {
-            None => s.is_empty(),
-            Some(('%', rest)) => (0..=s.len()).any(|k| go(&s[k..], rest)),
-            Some(('_', rest)) => !s.is_empty() && go(&s[1..], rest),
-            Some((c, rest)) => s.first() == Some(c) && go(&s[1..], rest),
+/// A compiled LIKE or SIMILAR TO pattern.
+enum PatternMatcher {
+    Like(LikePattern),
+    Similar(SimilarPattern),
+}
+
+/// `[NOT] LIKE` / `[NOT] SIMILAR TO`: each distinct (pattern, escape) is compiled once (a
+/// constant pattern once per batch, without materialising it), NULL in any operand gives NULL.
+/// A bad pattern or escape stops the job with Calcite's message, as Flink's generated code does.
+fn like_column(
+    arg: &Expr,
+    pattern: &Expr,
+    escape: Option<&Expr>,
+    negated: bool,
+    similar: bool,
+    batch: &Batch,
+    ctx: &EvalContext,
+) -> Result<Column> {
+    let n = batch.len();
+    let a = eval(arg, batch, ctx)?;
+    let op = if similar { "SIMILAR TO" } else { "LIKE" };
+    let ColumnData::Str(s) = &a.data else {
+        return Err(EvalError(format!("{op} needs strings")));
+    };
+    let compile = |p: &str, e: Option<&str>| -> Result<PatternMatcher> {
+        let fail = |err: LikeError| EvalError(format!("{op} '{p}': {err}"));
+        let e = e.map(escape_char).transpose().map_err(fail)?;
+        Ok(if similar {
+            PatternMatcher::Similar(SimilarPattern::new(p, e).map_err(fail)?)
+        } else {
+            PatternMatcher::Like(LikePattern::new(p, e).map_err(fail)?)
+        })
+    };
+    let run = |m: &PatternMatcher, text: &str, p: &str| -> Result<bool> {
+        match m {
+            PatternMatcher::Like(l) => Ok(l.matches(text)),
+            PatternMatcher::Similar(r) => {
+                r.matches(text).map_err(|err| EvalError(format!("{op} '{p}': {err} (value {})", quoted_value(text))))
+            }
         }
+    };
+    let literal = |e: &Expr| match &e.kind {
+        ExprKind::Literal(Value::Str(v)) => Some(Some(v.clone())),
+        ExprKind::Literal(Value::Null) => Some(None),
+        _ => None,
+    };
+    // None: not a constant; Some(None): NULL; Some(Some(escape)), where no ESCAPE is None.
+    let constant_escape = match escape {
+        None => Some(Some(None)),
+        Some(e) => literal(e).map(|v| v.map(Some)),
+    };
+    if let (Some(p), Some(e)) = (literal(pattern), constant_escape) {
+        // The hot path: one pattern for the whole batch.
+        let (Some(p), Some(e)) = (p, e) else { return Ok(constant(&Value::Null, &DataType::Boolean, n)) };
+        let m = compile(&p, e.as_deref())?;
+        let mut v = Vec::with_capacity(n);
+        for i in 0..n {
+            v.push(a.is_valid(i) && run(&m, s.get(i), &p)? != negated);
+        }
+        return Ok(Column { data: ColumnData::Bool(v), validity: a.validity.clone() });
     }
-    let s: Vec<char> = s.chars().collect();
-    let p: Vec<char> = pattern.chars().collect();
-    go(&s, &p)
+    let p = eval(pattern, batch, ctx)?;
+    let e = escape.map(|e| eval(e, batch, ctx)).transpose()?;
+    let text_of = |c: &Column, i: usize| match &c.data {
+        ColumnData::Str(x) if c.is_valid(i) => Some(x.get(i).to_string()),
+        _ => None,
+    };
+    let mut out = Column::empty(&DataType::Boolean, n);
+    let mut compiled: Option<(String, Option<String>, PatternMatcher)> = None;
+    for i in 0..n {
+        let pat = text_of(&p, i);
+        let esc = e.as_ref().map(|c| text_of(c, i));
+        let (Some(pat), true, true) = (pat, a.is_valid(i), esc.as_ref().is_none_or(Option::is_some)) else {
+            out.push_null();
+            continue;
+        };
+        let esc = esc.flatten();
+        if compiled.as_ref().is_none_or(|(cp, ce, _)| *cp != pat || *ce != esc) {
+            compiled = Some((pat.clone(), esc.clone(), compile(&pat, esc.as_deref())?));
+        }
+        let Some((_, _, m)) = &compiled else { unreachable!("compiled just above") };
+        out.push(&Value::Bool(run(m, s.get(i), &pat)? != negated));
+    }
+    Ok(out)
 }
 
 /// Scalar functions, evaluated row by row over their argument columns by the function
@@ -549,7 +617,7 @@ fn regexp_call(k: Kernel, func: Function, cols: &[Column], args: &[Expr], ty: &D
             }
             Err(e) => return Err(EvalError(format!("{name}: {e} (pattern '{pattern}')"))),
         };
-        let fail = |e: RegexError| EvalError(format!("{name}: {e} (pattern '{pattern}')"));
+        let fail = |e: RegexError| EvalError(format!("{name}: {e} (pattern '{pattern}', value {})", quoted_value(text)));
         let value = match k {
             Kernel::Regexp => Value::Bool(re.is_match(text).map_err(fail)?),
             Kernel::RegexpReplace => match &row[2] {
@@ -598,6 +666,14 @@ fn regexp_call(k: Kernel, func: Function, cols: &[Column], args: &[Expr], ty: &D
         out.push(&value);
     }
     Ok(out)
+}
+
+/// A value for an error message: quoted, and cut after 100 characters.
+fn quoted_value(text: &str) -> String {
+    match text.char_indices().nth(100) {
+        Some((at, _)) => format!("'{}…' ({} characters)", &text[..at], text.chars().count()),
+        None => format!("'{text}'"),
+    }
 }
 
 /// Random numbers for RAND, RAND_INTEGER and UUID.
@@ -684,18 +760,5 @@ mod random {
             assert_eq!(&u[14..15], "4");
             assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_matches_sql_wildcards() {
-        assert!(like("WARNING", "WARN%"));
-        assert!(like("OK", "_K"));
-        assert!(!like("OK", "_"));
-        assert!(like("", "%"));
     }
 }

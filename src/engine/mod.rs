@@ -10,12 +10,13 @@ pub mod eval;
 pub mod group_aggregate;
 pub mod group_table;
 pub mod join;
+pub mod like;
 pub mod operator;
 pub mod over_aggregate;
 pub mod pipeline;
 pub mod rank;
 pub mod regex;
-
+pub mod similar;
 pub mod union;
 pub mod watermark;
 pub mod window;

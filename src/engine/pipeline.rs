@@ -1,6 +1,7 @@
-//! A running query: the source stage (computed columns, watermark assignment) and a chain of
-//! operators built from a logical plan. Batches of decoded source rows go in; result changes
-//! come out.
+//! A running query: the source stage (computed columns, watermark assignment) and the tree of
+//! operators its physical plan names, built as the plan says with no choice of its own
+//! (`plan::physical` chose the operators and checked they can run). Batches of decoded
+//! source rows go in; result changes come out.
 
 use std::sync::Arc;
 
@@ -19,7 +20,7 @@ use super::window::slicing::SliceAssigner;
 use super::window::table_function::WindowTableFunction;
 use super::window::{SessionWindowAggregate, SliceWindowAggregate};
 use crate::plan::catalog::{ColumnKind, TableDef};
-use crate::plan::logical::{JoinKind, JoinStrategy, Node, Plan, RankStrategy, WindowSpec};
+use crate::plan::physical::{JoinOperator, PhysicalNode, PhysicalPlan, RankProcess, Source, WindowAssignment};
 use crate::plan::Expr;
 use crate::types::{Batch, Column, DataType, Field};
 
@@ -38,9 +39,9 @@ pub struct Pipeline {
     idle_timeout_ms: Option<i64>,
 }
 
-/// One source table of a query, with its watermark.
+/// One source of a query (a table, or VALUES rows), with its watermark.
 struct Input {
-    table: Arc<TableDef>,
+    source: Source,
     watermark: Option<WatermarkAssigner>,
     /// Set once a bounded input has ended: its watermark is then +∞.
     ended: bool,
@@ -277,17 +278,14 @@ fn forward_chain(chain: &mut Chain, wm: i64, forwarded: &mut i64, out: &mut Vec<
 pub struct BuildError(pub String);
 
 impl Pipeline {
-    pub fn new(plan: &Plan) -> Result<Pipeline, BuildError> {
-        let mut inputs = Vec::new();
-        let root = build(plan, &mut inputs)?;
-        if inputs.is_empty() {
-            return Err(BuildError("the query reads no table".into()));
-        }
-        let inputs = inputs
+    pub fn new(plan: &PhysicalPlan) -> Result<Pipeline, BuildError> {
+        let sources = plan.sources();
+        let root = build(plan, &sources)?;
+        let inputs = sources
             .into_iter()
-            .map(|table: Arc<TableDef>| Input {
-                watermark: table.watermark.as_ref().map(|w| WatermarkAssigner::new(w.expr.clone())),
-                table,
+            .map(|source| Input {
+                watermark: source.table().and_then(|t| t.watermark.as_ref()).map(|w| WatermarkAssigner::new(w.expr.clone())),
+                source,
                 ended: false,
                 records_in: 0,
                 last_record_ms: None,
@@ -301,24 +299,29 @@ impl Pipeline {
             context: EvalContext::default(),
             records_in: 0,
             records_out: 0,
-            processing_time: has_processing_time_window(plan),
+            processing_time: plan.uses_processing_time(),
             idle_timeout_ms: None,
         })
     }
 
-    /// The first table the query reads (the only one, unless it joins or unions tables).
-    pub fn table(&self) -> &Arc<TableDef> {
-        &self.inputs[0].table
+    /// The sources the query reads, in input order.
+    pub fn sources(&self) -> Vec<Source> {
+        self.inputs.iter().map(|i| i.source.clone()).collect()
     }
 
-    /// The tables the query reads, in input order.
+    /// The tables the query reads, in input order (its VALUES left out).
     pub fn tables(&self) -> Vec<Arc<TableDef>> {
-        self.inputs.iter().map(|i| i.table.clone()).collect()
+        self.inputs.iter().filter_map(|i| i.source.table().cloned()).collect()
     }
 
-    /// The columns input `input`'s source must decode, in order (its table's physical columns).
+    /// The columns input `input`'s source must decode, in order (a table's physical columns,
+    /// all of a VALUES's).
     pub fn source_fields_of(&self, input: usize) -> Vec<Field> {
-        self.inputs[input].table.physical_columns().map(|(_, c)| Field { name: c.name.clone(), ty: c.ty.plain() }).collect()
+        match self.inputs.get(input).map(|i| &i.source) {
+            Some(Source::Table(t)) => t.physical_columns().map(|(_, c)| Field { name: c.name.clone(), ty: c.ty.plain() }).collect(),
+            Some(Source::Values { schema, .. }) => schema.fields.iter().map(|f| Field { name: f.name.clone(), ty: f.ty.plain() }).collect(),
+            None => Vec::new(),
+        }
     }
 
     /// The columns the first input's source must decode.
@@ -355,7 +358,10 @@ impl Pipeline {
         i.records_in += physical.len() as u64;
         i.last_record_ms = Some(self.context.now_ms);
         i.idle = false;
-        let mut batch = complete_row(&self.inputs[input].table, &self.context, physical)?;
+        let mut batch = match &self.inputs[input].source {
+            Source::Table(table) => complete_row(table, &self.context, physical)?,
+            Source::Values { .. } => physical,
+        };
         if self.processing_time {
             // A processing-time window's rows carry the clock's time: none is ever late, and
             // every window fires once the clock has passed its end.
@@ -516,149 +522,82 @@ fn complete_row(table: &TableDef, context: &EvalContext, physical: Batch) -> Res
     Ok(row)
 }
 
-/// Whether a window in `plan` is over processing time.
-fn has_processing_time_window(plan: &Plan) -> bool {
+/// The operator tree for `plan`: each physical node becomes its operator, as lowering chose
+/// it. `sources` is the plan's [`PhysicalPlan::sources`].
+fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
+    let types = |p: &PhysicalPlan| -> Vec<DataType> { p.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect() };
+    let one_input = |input: &PhysicalPlan, operator: Box<dyn Operator>| -> Result<Stage, BuildError> {
+        let mut stage = build(input, sources)?;
+        stage.chain().push(operator);
+        Ok(stage)
+    };
     match &plan.node {
-        Node::Aggregate { input, window: Some(w), .. } => {
-            input.schema.fields.get(w.time_column).is_some_and(|f| f.ty.proctime) || has_processing_time_window(input)
-        }
-        Node::Scan { .. } => false,
-        Node::Filter { input, .. }
-        | Node::Project { input, .. }
-        | Node::Aggregate { input, .. }
-        | Node::Over { input, .. }
-        | Node::Rank { input, .. }
-        | Node::WindowTvf { input, .. } => has_processing_time_window(input),
-        Node::Union { inputs } => inputs.iter().any(has_processing_time_window),
-        Node::Join { left, right, .. } => has_processing_time_window(left) || has_processing_time_window(right),
-    }
-}
-
-/// The operator tree for `plan`; the tables it reads are added to `inputs` (each once).
-fn build(plan: &Plan, inputs: &mut Vec<Arc<TableDef>>) -> Result<Stage, BuildError> {
-    match &plan.node {
-        Node::Scan { table } => {
-            let input = match inputs.iter().position(|t| t.name == table.name) {
-                Some(i) => i,
-                None => {
-                    inputs.push(table.clone());
-                    inputs.len() - 1
-                }
-            };
+        PhysicalNode::TableSourceScan { .. } | PhysicalNode::Values { .. } => {
+            let input = PhysicalPlan::source_index(sources, plan).ok_or_else(|| BuildError("a source of the plan is missing".into()))?;
             Ok(Stage::Source { input, chain: Vec::new(), forwarded: NO_WATERMARK })
         }
-        Node::Filter { input, predicate } => {
-            unsupported_regexes(predicate)?;
-            let mut stage = build(input, inputs)?;
-            stage.chain().push(Box::new(Calc::new(Some(predicate.clone()), None)));
-            Ok(stage)
+        PhysicalNode::Calc { input, predicate, projection } => {
+            predicate.iter().chain(projection.iter().flatten()).try_for_each(unsupported_regexes)?;
+            one_input(input, Box::new(Calc::new(predicate.clone(), projection.clone())))
         }
-        Node::Project { input, exprs } => {
-            exprs.iter().try_for_each(unsupported_regexes)?;
-            // Fuse a projection over a filter into one Calc.
-            if let Node::Filter { input: inner, predicate } = &input.node {
-                let mut stage = build(inner, inputs)?;
-                stage.chain().push(Box::new(Calc::new(Some(predicate.clone()), Some(exprs.clone()))));
-                return Ok(stage);
-            }
-            let mut stage = build(input, inputs)?;
-            stage.chain().push(Box::new(Calc::new(None, Some(exprs.clone()))));
-            Ok(stage)
+        PhysicalNode::GroupAggregate { input, keys, aggs } => {
+            let key_types = &types(input)[..*keys];
+            one_input(input, Box::new(GroupAggregate::new(key_types, aggs, !input.changelog.is_insert_only())))
         }
-        Node::Aggregate { input, keys, aggs, window } => {
-            let updating = is_updating(input);
-            let mut stage = build(input, inputs)?;
-            let key_types: Vec<DataType> = input.schema.fields[..*keys].iter().map(|f| f.ty.data_type.clone()).collect();
-            let input_types: Vec<DataType> = input.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
-            match window {
-                None => stage.chain().push(Box::new(GroupAggregate::new(&key_types, aggs, updating))),
-                Some(_) if updating => {
-                    return Err(BuildError(
-                        "a window aggregation cannot consume an updating result (e.g. the output of a GROUP BY without a window)".into(),
-                    ))
+        PhysicalNode::WindowAggregate { input, keys, aggs, spec, time_column, assignment, .. } => {
+            let input_types = types(input);
+            let key_types = &input_types[..*keys];
+            let operator: Box<dyn Operator> = match assignment {
+                WindowAssignment::Session { gap } => {
+                    Box::new(SessionWindowAggregate::new(*gap, key_types, aggs, *time_column, input_types.clone()))
                 }
-                Some(w) => match w.spec {
-                    WindowSpec::Session { gap } => {
-                        stage.chain().push(Box::new(SessionWindowAggregate::new(gap, &key_types, aggs, w.time_column, input_types)))
-                    }
-                    spec => {
-                        let assigner = SliceAssigner::new(spec).ok_or_else(|| BuildError("unsupported window".into()))?;
-                        stage.chain().push(Box::new(SliceWindowAggregate::new(assigner, &key_types, aggs, w.time_column, input_types)));
-                    }
-                },
-            }
-            Ok(stage)
-        }
-        Node::Over { input, window, aggs } => {
-            if is_updating(input) {
-                return Err(BuildError(
-                    "an OVER aggregation cannot consume an updating result (e.g. the output of a GROUP BY without a window)".into(),
-                ));
-            }
-            let mut stage = build(input, inputs)?;
-            let input_types: Vec<DataType> = input.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
-            stage.chain().push(Box::new(OverAggregate::new(window.frame, window.partition.clone(), window.time_column, aggs, input_types)));
-            Ok(stage)
-        }
-        Node::Rank { input, rank } => {
-            let updating = is_updating(input);
-            if updating && rank.strategy != RankStrategy::TopN {
-                return Err(BuildError(
-                    "deduplication over an updating result (e.g. the output of a GROUP BY without a window) is not supported yet".into(),
-                ));
-            }
-            let (start, end) = rank.range.ok_or_else(|| BuildError("ROW_NUMBER() must be filtered to a range of row numbers".into()))?;
-            let mut stage = build(input, inputs)?;
-            let input_types: Vec<DataType> = input.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
-            let partition = rank.partition.clone();
-            match rank.strategy {
-                RankStrategy::TopN if updating => stage.chain().push(Box::new(RetractableTopN::new(
-                    partition,
-                    rank.order.clone(),
-                    (start, end),
-                    rank.output_number,
-                    input_types,
-                ))),
-                RankStrategy::TopN => stage.chain().push(Box::new(AppendOnlyTopN::new(
-                    partition,
-                    rank.order.clone(),
-                    (start, end),
-                    rank.output_number,
-                    input_types,
-                ))),
-                RankStrategy::Deduplicate { keep_last, time_column } => {
-                    stage.chain().push(Box::new(Deduplicate::new(keep_last, time_column, partition, input_types)))
+                WindowAssignment::Sliced => {
+                    let assigner = SliceAssigner::new(*spec).ok_or_else(|| BuildError(format!("{spec} cannot be sliced")))?;
+                    Box::new(SliceWindowAggregate::new(assigner, key_types, aggs, *time_column, input_types.clone()))
                 }
-                RankStrategy::WindowTopN { end_column } => stage.chain().push(Box::new(WindowRank::new(
-                    WindowRankKind::TopN { start, end },
-                    end_column,
-                    partition,
-                    rank.order.clone(),
-                    input_types,
-                ))),
-                RankStrategy::WindowDeduplicate { end_column, keep_last, time_column } => stage.chain().push(Box::new(WindowRank::new(
-                    WindowRankKind::Deduplicate { keep_last, time_column },
-                    end_column,
-                    partition,
-                    rank.order.clone(),
-                    input_types,
-                ))),
-            }
-            Ok(stage)
+            };
+            one_input(input, operator)
         }
-        Node::WindowTvf { input, spec, time_column } => {
-            if is_updating(input) {
-                return Err(BuildError("a window table function cannot read an updating result".into()));
-            }
-            let assigner = SliceAssigner::new(*spec).ok_or_else(|| {
-                BuildError("SESSION windows are only supported with a window aggregation (GROUP BY window_start, window_end)".into())
-            })?;
-            let mut stage = build(input, inputs)?;
-            stage.chain().push(Box::new(WindowTableFunction::new(assigner, *time_column)));
-            Ok(stage)
+        PhysicalNode::OverAggregate { input, window, aggs } => {
+            one_input(input, Box::new(OverAggregate::new(window.frame, window.partition.clone(), window.time_column, aggs, types(input))))
         }
-        Node::Union { inputs: branches } => {
-            let mut stages = branches.iter().map(|b| build(b, inputs)).collect::<Result<Vec<_>, _>>()?;
+        PhysicalNode::Rank { input, partition, order, range, output_number, process } => {
+            let (partition, order) = (partition.clone(), order.clone());
+            let operator: Box<dyn Operator> = match process {
+                RankProcess::AppendFast => Box::new(AppendOnlyTopN::new(partition, order, *range, *output_number, types(input))),
+                RankProcess::Retract => Box::new(RetractableTopN::new(partition, order, *range, *output_number, types(input))),
+            };
+            one_input(input, operator)
+        }
+        PhysicalNode::Deduplicate { input, partition, keep_last, time_column } => {
+            one_input(input, Box::new(Deduplicate::new(*keep_last, *time_column, partition.clone(), types(input))))
+        }
+        PhysicalNode::WindowRank { input, partition, order, range: (start, end), end_column, .. } => one_input(
+            input,
+            Box::new(WindowRank::new(
+                WindowRankKind::TopN { start: *start, end: *end },
+                *end_column,
+                partition.clone(),
+                order.clone(),
+                types(input),
+            )),
+        ),
+        PhysicalNode::WindowDeduplicate { input, partition, order, keep_last, time_column, end_column } => one_input(
+            input,
+            Box::new(WindowRank::new(
+                WindowRankKind::Deduplicate { keep_last: *keep_last, time_column: *time_column },
+                *end_column,
+                partition.clone(),
+                order.clone(),
+                types(input),
+            )),
+        ),
+        PhysicalNode::WindowTableFunction { input, spec, time_column } => {
+            let assigner = SliceAssigner::new(*spec).ok_or_else(|| BuildError(format!("{spec} cannot be sliced")))?;
+            one_input(input, Box::new(WindowTableFunction::new(assigner, *time_column)))
+        }
+        PhysicalNode::Union { inputs: branches } => {
+            let mut stages = branches.iter().map(|b| build(b, sources)).collect::<Result<Vec<_>, _>>()?;
             // Branches that each read the same one input without joins run as one operator,
             // which keeps their rows in arrival order (see `union`).
             let single = match stages.first() {
@@ -679,27 +618,17 @@ fn build(plan: &Plan, inputs: &mut Vec<Arc<TableDef>>) -> Result<Stage, BuildErr
                 forwarded: NO_WATERMARK,
             })
         }
-        Node::Join { left, right, join } => {
-            let left_types: Vec<DataType> = left.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
-            let right_types: Vec<DataType> = right.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
-            let updating = is_updating(left) || is_updating(right);
-            let operator: Box<dyn TwoInputOperator> = match join.strategy {
-                JoinStrategy::Regular => Box::new(RegularJoin::new(join, left_types, right_types)),
-                JoinStrategy::Interval { .. } if updating => {
-                    return Err(BuildError(
-                        "an interval join cannot read an updating result (e.g. the output of a GROUP BY without a window)".into(),
-                    ))
+        PhysicalNode::Join { left, right, join, operator } => {
+            let (left_types, right_types) = (types(left), types(right));
+            let operator: Box<dyn TwoInputOperator> = match operator {
+                JoinOperator::Regular => Box::new(RegularJoin::new(join, left_types, right_types)),
+                JoinOperator::Interval(bounds) => Box::new(IntervalJoin::new(join, *bounds, left_types, right_types)),
+                JoinOperator::Window { left_end, right_end } => {
+                    Box::new(WindowJoin::new(join, [*left_end, *right_end], left_types, right_types))
                 }
-                JoinStrategy::Window { .. } if updating => {
-                    return Err(BuildError(
-                        "a window join cannot read an updating result (e.g. the output of a GROUP BY without a window)".into(),
-                    ))
-                }
-                JoinStrategy::Interval { .. } => Box::new(IntervalJoin::new(join, left_types, right_types)),
-                JoinStrategy::Window { .. } => Box::new(WindowJoin::new(join, left_types, right_types)),
             };
-            let left = build(left, inputs)?;
-            let right = build(right, inputs)?;
+            let left = build(left, sources)?;
+            let right = build(right, sources)?;
             Ok(Stage::Join { left: Box::new(left), right: Box::new(right), join: operator, chain: Vec::new(), forwarded: NO_WATERMARK })
         }
     }
@@ -726,28 +655,4 @@ fn unsupported_regexes(e: &Expr) -> Result<(), BuildError> {
         }
     });
     result
-}
-
-/// Whether a plan's output is an updating changelog (contains a non-windowed aggregate).
-pub fn is_updating(plan: &Plan) -> bool {
-    match &plan.node {
-        Node::Scan { .. } => false,
-        Node::Filter { input, .. } | Node::Project { input, .. } | Node::Over { input, .. } | Node::WindowTvf { input, .. } => {
-            is_updating(input)
-        }
-        Node::Rank { input, rank } => match rank.strategy {
-            RankStrategy::TopN | RankStrategy::Deduplicate { keep_last: true, .. } => true,
-            _ => is_updating(input),
-        },
-        Node::Aggregate { input, window, .. } => window.is_none() || is_updating(input),
-        Node::Union { inputs } => inputs.iter().any(is_updating),
-        // A regular join's result updates when an input does or a side is outer (a padded row
-        // is retracted once a partner arrives); interval and window joins only append.
-        Node::Join { left, right, join } => match join.strategy {
-            // A semi-join's row, once out, stays unless an input retracts; an anti-join's goes
-            // when a partner comes.
-            JoinStrategy::Regular => !matches!(join.kind, JoinKind::Inner | JoinKind::Semi) || is_updating(left) || is_updating(right),
-            _ => false,
-        },
-    }
 }

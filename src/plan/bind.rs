@@ -165,6 +165,33 @@ impl<'a> Binder<'a> {
         Ok(bound)
     }
 
+    /// `[NOT] LIKE` and `[NOT] SIMILAR TO`, each with an optional `ESCAPE`: strings in, a
+    /// boolean out, NULL when any operand is NULL. Patterns are checked when they are matched
+    /// (`engine::like`, `engine::similar`), as Flink's generated code does.
+    fn bind_like(
+        &mut self,
+        e: &ast::Expr,
+        expr: &ast::Expr,
+        pattern: &ast::Expr,
+        escape: Option<&ast::Expr>,
+        negated: bool,
+        similar: bool,
+    ) -> Result<Expr> {
+        let (arg, pat) = (self.bind(expr)?, self.bind(pattern)?);
+        let escape = escape.map(|x| self.bind(x)).transpose()?;
+        let op = if similar { "SIMILAR TO" } else { "LIKE" };
+        for side in [Some(&arg), Some(&pat), escape.as_ref()].into_iter().flatten() {
+            if !side.ty.data_type.is_string() && side.ty.data_type != DataType::Null {
+                return Err(SqlError::new(format!("{op} needs strings, not {}", side.ty)).at(at(e)));
+            }
+        }
+        let nullable = arg.ty.nullable || pat.ty.nullable || escape.as_ref().is_some_and(|x| x.ty.nullable);
+        Ok(Expr {
+            kind: ExprKind::Like { arg: Box::new(arg), pattern: Box::new(pat), escape: escape.map(Box::new), negated, similar },
+            ty: SqlType::nullable(DataType::Boolean).with_nullable(nullable),
+        })
+    }
+
     fn bind_above_aggregate(&mut self, e: &ast::Expr) -> Result<Option<Expr>> {
         // An aggregate call.
         if let ast::Expr::Function(f) = e {
@@ -574,20 +601,10 @@ impl<'a> Binder<'a> {
                 })
             }
             E::Like { negated, expr, pattern, escape_char, any: false } => {
-                if escape_char.is_some() {
-                    return Err(SqlError::new("LIKE … ESCAPE is not supported yet").at(at(e)));
-                }
-                let (arg, pat) = (self.bind(expr)?, self.bind(pattern)?);
-                for side in [&arg, &pat] {
-                    if !side.ty.data_type.is_string() && side.ty.data_type != DataType::Null {
-                        return Err(SqlError::new(format!("LIKE needs strings, not {}", side.ty)).at(at(e)));
-                    }
-                }
-                let nullable = arg.ty.nullable || pat.ty.nullable;
-                Ok(Expr {
-                    kind: ExprKind::Like { arg: Box::new(arg), pattern: Box::new(pat), negated: *negated },
-                    ty: SqlType::nullable(DataType::Boolean).with_nullable(nullable),
-                })
+                self.bind_like(e, expr, pattern, escape_char.as_deref(), *negated, false)
+            }
+            E::SimilarTo { negated, expr, pattern, escape_char } => {
+                self.bind_like(e, expr, pattern, escape_char.as_deref(), *negated, true)
             }
             E::Case { operand, conditions, else_result, .. } => {
                 let operand = operand.as_ref().map(|o| self.bind(o)).transpose()?;

@@ -48,10 +48,13 @@ pub enum ExprKind {
         list: Vec<Expr>,
         negated: bool,
     },
+    /// `arg [NOT] LIKE pattern [ESCAPE escape]`, or SIMILAR TO when `similar`.
     Like {
         arg: Box<Expr>,
         pattern: Box<Expr>,
+        escape: Option<Box<Expr>>,
         negated: bool,
+        similar: bool,
     },
     Call {
         func: Function,
@@ -150,9 +153,12 @@ impl Expr {
                 arg.visit_columns(f);
                 list.iter().for_each(|e| e.visit_columns(f));
             }
-            ExprKind::Like { arg, pattern, .. } => {
+            ExprKind::Like { arg, pattern, escape, .. } => {
                 arg.visit_columns(f);
                 pattern.visit_columns(f);
+                if let Some(e) = escape {
+                    e.visit_columns(f);
+                }
             }
             ExprKind::Call { args, .. } => args.iter().for_each(|e| e.visit_columns(f)),
         }
@@ -183,9 +189,12 @@ impl Expr {
                 arg.visit(f);
                 list.iter().for_each(|e| e.visit(f));
             }
-            ExprKind::Like { arg, pattern, .. } => {
+            ExprKind::Like { arg, pattern, escape, .. } => {
                 arg.visit(f);
                 pattern.visit(f);
+                if let Some(e) = escape {
+                    e.visit(f);
+                }
             }
             ExprKind::Call { args, .. } => args.iter().for_each(|e| e.visit(f)),
         }
@@ -223,9 +232,12 @@ impl Expr {
                 arg.remap_in_place(map);
                 list.iter_mut().for_each(|e| e.remap_in_place(map));
             }
-            ExprKind::Like { arg, pattern, .. } => {
+            ExprKind::Like { arg, pattern, escape, .. } => {
                 arg.remap_in_place(map);
                 pattern.remap_in_place(map);
+                if let Some(e) = escape {
+                    e.remap_in_place(map);
+                }
             }
             ExprKind::Call { args, .. } => args.iter_mut().for_each(|e| e.remap_in_place(map)),
         }
@@ -271,8 +283,13 @@ impl fmt::Display for Expr {
                 }
                 f.write_str(")")
             }
-            ExprKind::Like { arg, pattern, negated } => {
-                write!(f, "{arg} {}LIKE {pattern}", if *negated { "NOT " } else { "" })
+            ExprKind::Like { arg, pattern, escape, negated, similar } => {
+                let op = if *similar { "SIMILAR TO" } else { "LIKE" };
+                write!(f, "{arg} {}{op} {pattern}", if *negated { "NOT " } else { "" })?;
+                match escape {
+                    Some(e) => write!(f, " ESCAPE {e}"),
+                    None => Ok(()),
+                }
             }
             // An operator kept as a function (`a IS DISTINCT FROM b`) prints as the operator.
             ExprKind::Call { func, args } if func.name().contains(' ') && args.len() == 2 => {

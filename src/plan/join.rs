@@ -1,16 +1,19 @@
 //! Joins: the ON clause taken apart into what Flink's join operators need.
 //!
-//! Flink picks the join operator from the condition, and so does Sluice:
+//! Flink picks the join operator from the condition, and so does Sluice; here the condition
+//! is taken apart into the facts the choice rests on (`plan::physical::lower` makes it):
 //! - equalities between a left column and a right column become the join key;
 //! - `l.t BETWEEN r.t - INTERVAL … AND r.t + INTERVAL …` (or `>=`/`<=`/`>`/`<` pairs) over two
-//!   event-time attributes makes an *interval join*, whose state is bounded by the watermark;
-//! - equal `window_start` and `window_end` of two windowed inputs make a *window join*;
-//! - anything else is a *regular join*, which keeps both inputs for ever.
+//!   event-time attributes are *time bounds* (an interval join, whose state is bounded by the
+//!   watermark);
+//! - equal `window_start` and `window_end` of two windowed inputs are *window ends* (a window
+//!   join);
+//! - without either, a *regular join* keeps both inputs for ever.
 //!
 //! What is left of the condition is evaluated on each candidate pair.
 
 use super::expr::{BinaryOp, Expr, ExprKind};
-use super::logical::{Join, JoinKind, JoinStrategy, Node, Plan, Schema, SchemaField};
+use super::logical::{Join, JoinKind, Node, Plan, Schema, SchemaField, TimeBounds};
 use crate::sql::{Location, SqlError};
 use crate::types::DataType;
 
@@ -24,7 +27,7 @@ pub fn plan_join(left: Plan, right: Plan, kind: JoinKind, condition: Option<Expr
     }
     let mut left_keys = Vec::new();
     let mut right_keys = Vec::new();
-    let mut bounds = TimeBounds::default();
+    let mut bounds = BoundsFound::default();
     let mut rest = Vec::new();
     for c in conjuncts {
         if let Some((l, r)) = equi_key(&c, split, &left.schema, &right.schema) {
@@ -34,27 +37,26 @@ pub fn plan_join(left: Plan, right: Plan, kind: JoinKind, condition: Option<Expr
             rest.push(c);
         }
     }
-    let strategy = if let Some((left_time, right_time, lower, upper)) = bounds.interval() {
+    let mut window_ends = None;
+    let time_bounds = if let Some((left_time, right_time, lower, upper)) = bounds.interval() {
         if lower > upper {
             return Err(SqlError::new(format!(
                 "the time bounds of this interval join can never both hold ({lower} ms is after {upper} ms)"
             ))
             .at(location));
         }
-        JoinStrategy::Interval { left_time, right_time, lower, upper }
+        Some(TimeBounds { left_time, right_time, lower, upper })
     } else {
         // Time conditions that do not make an interval are ordinary conditions.
         rest.extend(bounds.conditions);
-        match window_keys(&left, &right, &mut left_keys, &mut right_keys) {
-            Some((left_end, right_end)) => JoinStrategy::Window { left_end, right_end },
-            None => JoinStrategy::Regular,
-        }
+        window_ends = window_keys(&left, &right, &mut left_keys, &mut right_keys);
+        None
     };
     let condition = rest.into_iter().reduce(|a, b| Expr {
         ty: crate::types::SqlType::nullable(DataType::Boolean),
         kind: ExprKind::Binary { op: BinaryOp::And, left: Box::new(a), right: Box::new(b) },
     });
-    let keep_time = matches!(strategy, JoinStrategy::Interval { .. });
+    let keep_time = time_bounds.is_some();
     let side = |fields: &[SchemaField], outer: bool| -> Vec<SchemaField> {
         fields
             .iter()
@@ -77,7 +79,7 @@ pub fn plan_join(left: Plan, right: Plan, kind: JoinKind, condition: Option<Expr
     if !kind.left_only() {
         fields.extend(side(&right.schema.fields, kind.left_outer()));
     }
-    let join = Join { kind, left_keys, right_keys, condition, strategy };
+    let join = Join { kind, left_keys, right_keys, condition, time_bounds, window_ends, location };
     Ok(Plan { schema: Schema { fields }, node: Node::Join { left: Box::new(left), right: Box::new(right), join } })
 }
 
@@ -136,14 +138,14 @@ fn equi_key(e: &Expr, split: usize, left: &Schema, right: &Schema) -> Option<(us
 /// The time conditions between a left and a right event-time attribute, as bounds on
 /// `left_time - right_time`.
 #[derive(Default)]
-struct TimeBounds {
+struct BoundsFound {
     columns: Option<(usize, usize)>,
     lower: Option<i64>,
     upper: Option<i64>,
     conditions: Vec<Expr>,
 }
 
-impl TimeBounds {
+impl BoundsFound {
     /// Takes `e` if it bounds the two time attributes (the first pair seen fixes which).
     fn absorb(&mut self, e: &Expr, split: usize, left: &Schema, right: &Schema) -> bool {
         let ExprKind::Binary { op, left: a, right: b } = &e.kind else { return false };

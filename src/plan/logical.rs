@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use super::catalog::TableDef;
 use super::expr::Expr;
-use crate::types::SqlType;
+use crate::sql::Location;
+use crate::types::{SqlType, Value};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SchemaField {
@@ -44,6 +45,10 @@ pub enum Node {
     /// Reads a table: its physical columns, then its computed columns, with its watermark.
     Scan {
         table: Arc<TableDef>,
+    },
+    /// `VALUES (…), (…)`: constant rows, already of the schema's types (Flink's `Values`).
+    Values {
+        rows: Arc<Vec<Vec<Value>>>,
     },
     Filter {
         input: Box<Plan>,
@@ -86,6 +91,8 @@ pub enum Node {
         input: Box<Plan>,
         spec: WindowSpec,
         time_column: usize,
+        /// Where the window table function is called, for errors found when it is lowered.
+        location: Location,
     },
     /// Two inputs joined: the left's columns, then the right's (an outer side's columns
     /// nullable). How state is kept and when rows come out depends on the [`JoinStrategy`].
@@ -96,8 +103,8 @@ pub enum Node {
     },
 }
 
-/// A join's type, keys, time bounds and remaining condition, as Flink's `Join`,
-/// `IntervalJoin` and `WindowJoin` nodes describe it.
+/// A join's type, keys and condition, with what the ON clause says about time: the facts
+/// from which lowering picks Flink's `Join`, `IntervalJoin` or `WindowJoin`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Join {
     pub kind: JoinKind,
@@ -107,7 +114,14 @@ pub struct Join {
     pub right_keys: Vec<usize>,
     /// What else the ON clause asks, over the joined row (left columns, then right columns).
     pub condition: Option<Expr>,
-    pub strategy: JoinStrategy,
+    /// `l.t BETWEEN r.t + lower AND r.t + upper` over two event-time attributes, when the ON
+    /// clause bounds them so (those conditions are then not in `condition`).
+    pub time_bounds: Option<TimeBounds>,
+    /// The inputs' `window_end` columns, when both inputs are windowed and the ON clause
+    /// equates their `window_start` and `window_end` (those equalities are then not keys).
+    pub window_ends: Option<(usize, usize)>,
+    /// Where the join is written, for errors found when it is lowered.
+    pub location: Location,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,18 +159,14 @@ impl JoinKind {
     }
 }
 
+/// `l.t BETWEEN r.t + lower AND r.t + upper`: the left's time column, the right's, and the
+/// bounds in milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JoinStrategy {
-    /// Both inputs kept in state for ever (Flink's `StreamingJoinOperator`): an updating result
-    /// when a side is outer or an input updates.
-    Regular,
-    /// `l.t BETWEEN r.t + lower AND r.t + upper` over two event-time attributes
-    /// (`RowTimeIntervalJoin`): rows are kept only while the other side's watermark can still
-    /// bring a partner; the output stays append-only and keeps both time attributes.
-    Interval { left_time: usize, right_time: usize, lower: i64, upper: i64 },
-    /// Equal `window_start`/`window_end` of two windowed inputs (`WindowJoinOperator`): a
-    /// window's rows are joined once the watermark passes its end.
-    Window { left_end: usize, right_end: usize },
+pub struct TimeBounds {
+    pub left_time: usize,
+    pub right_time: usize,
+    pub lower: i64,
+    pub upper: i64,
 }
 
 /// A ranking over the input, as Flink's `Rank`/`Deduplicate`/`WindowRank` nodes describe it.
@@ -174,7 +184,7 @@ pub struct Rank {
     pub output_number: bool,
     pub strategy: RankStrategy,
     /// Where `ROW_NUMBER()` is written, for errors found later.
-    pub location: crate::sql::Location,
+    pub location: Location,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,6 +216,8 @@ pub struct OverWindow {
     /// The event-time attribute the window is ordered by (ascending).
     pub time_column: usize,
     pub frame: OverFrame,
+    /// Where the OVER aggregate is written, for errors found when it is lowered.
+    pub location: Location,
 }
 
 /// The frame of an OVER window; it always ends at the current row. `None` is UNBOUNDED PRECEDING.
@@ -288,11 +300,13 @@ pub enum WindowSpec {
     Session { gap: i64 },
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WindowAgg {
     pub spec: WindowSpec,
     /// The input column holding the event time the window is over.
     pub time_column: usize,
+    /// Where the window is grouped by, for errors found when it is lowered.
+    pub location: Location,
 }
 
 impl fmt::Display for WindowSpec {
@@ -319,163 +333,11 @@ fn ms(v: i64) -> String {
 }
 
 impl Plan {
-    /// The plan as indented text, one operator per line (EXPLAIN).
-    pub fn explain(&self) -> String {
-        let mut out = String::new();
-        self.explain_into(&mut out, 0);
-        out
-    }
-
-    fn explain_into(&self, out: &mut String, depth: usize) {
-        use std::fmt::Write;
-        let pad = if depth == 0 { String::new() } else { format!("{}+- ", "   ".repeat(depth - 1)) };
-        let names = |s: &Schema| s.fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>().join(", ");
-        match &self.node {
-            Node::Scan { table } => {
-                let _ = write!(out, "{pad}TableSourceScan(table=[{}], fields=[{}])", table.name, names(&self.schema));
-                if let Some(wm) = &table.watermark {
-                    let _ = write!(out, " with WatermarkAssigner(rowtime=[{}], watermark=[{}])", table.columns[wm.rowtime].name, wm.text);
-                }
-                out.push('\n');
-            }
-            Node::Filter { input, predicate } => {
-                let _ = writeln!(out, "{pad}Filter(condition=[{predicate}])");
-                input.explain_into(out, depth + 1);
-            }
-            Node::Project { input, exprs } => {
-                let items: Vec<String> = exprs.iter().zip(&self.schema.fields).map(|(e, f)| format!("{e} AS {}", f.name)).collect();
-                let _ = writeln!(out, "{pad}Calc(select=[{}])", items.join(", "));
-                input.explain_into(out, depth + 1);
-            }
-            Node::Aggregate { input, keys, aggs, window } => {
-                let key_names: Vec<String> = input.schema.fields[..*keys].iter().map(|f| f.name.clone()).collect();
-                let agg_names: Vec<String> = aggs
-                    .iter()
-                    .map(|a| match a.arg {
-                        Some(i) => {
-                            format!("{}({}{})", a.func.name(), if a.distinct { "DISTINCT " } else { "" }, input.schema.fields[i].name)
-                        }
-                        None => "COUNT(*)".to_string(),
-                    })
-                    .collect();
-                match window {
-                    Some(w) => {
-                        let _ = writeln!(
-                            out,
-                            "{pad}WindowAggregate(groupBy=[{}], window=[{} on {}], select=[{}])",
-                            key_names.join(", "),
-                            w.spec,
-                            input.schema.fields[w.time_column].name,
-                            agg_names.join(", ")
-                        );
-                    }
-                    None => {
-                        let _ = writeln!(out, "{pad}GroupAggregate(groupBy=[{}], select=[{}])", key_names.join(", "), agg_names.join(", "));
-                    }
-                }
-                input.explain_into(out, depth + 1);
-            }
-            Node::Over { input, window, aggs } => {
-                let fields = &input.schema.fields;
-                let partition: Vec<&str> = window.partition.iter().map(|&i| fields[i].name.as_str()).collect();
-                let calls: Vec<String> = aggs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| match a.arg {
-                        Some(c) => format!("{}({}{}) AS w0$o{i}", a.func.name(), if a.distinct { "DISTINCT " } else { "" }, fields[c].name),
-                        None => format!("COUNT(*) AS w0$o{i}"),
-                    })
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "{pad}OverAggregate(partitionBy=[{}], orderBy=[{} ASC], window=[{}], select=[{}])",
-                    partition.join(", "),
-                    fields[window.time_column].name,
-                    window.frame,
-                    calls.join(", ")
-                );
-                input.explain_into(out, depth + 1);
-            }
-            Node::Rank { input, rank } => {
-                let fields = &input.schema.fields;
-                let partition: Vec<&str> = rank.partition.iter().map(|&i| fields[i].name.as_str()).collect();
-                let order: Vec<String> =
-                    rank.order.iter().map(|k| format!("{} {}", fields[k.column].name, if k.descending { "DESC" } else { "ASC" })).collect();
-                let (start, end) = rank.range.unwrap_or((1, u64::MAX));
-                let select = if rank.output_number { names(&self.schema) } else { names(&input.schema) };
-                let _ = match rank.strategy {
-                    RankStrategy::TopN => writeln!(
-                        out,
-                        "{pad}Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart={start}, rankEnd={end}], partitionBy=[{}], orderBy=[{}], select=[{select}])",
-                        partition.join(", "),
-                        order.join(", ")
-                    ),
-                    RankStrategy::Deduplicate { keep_last, .. } => writeln!(
-                        out,
-                        "{pad}Deduplicate(keep=[{}], key=[{}], order=[ROWTIME])",
-                        if keep_last { "LastRow" } else { "FirstRow" },
-                        partition.join(", ")
-                    ),
-                    RankStrategy::WindowTopN { .. } => writeln!(
-                        out,
-                        "{pad}WindowRank(rankType=[ROW_NUMBER], rankRange=[rankStart={start}, rankEnd={end}], partitionBy=[{}], orderBy=[{}], select=[{select}])",
-                        partition.join(", "),
-                        order.join(", ")
-                    ),
-                    RankStrategy::WindowDeduplicate { keep_last, time_column, .. } => writeln!(
-                        out,
-                        "{pad}WindowDeduplicate(keep=[{}], partitionKeys=[{}], orderKey=[{}], order=[ROWTIME])",
-                        if keep_last { "LastRow" } else { "FirstRow" },
-                        partition.join(", "),
-                        fields[time_column].name
-                    ),
-                };
-                input.explain_into(out, depth + 1);
-            }
-            Node::WindowTvf { input, spec, time_column } => {
-                let _ = writeln!(out, "{pad}WindowTableFunction(window=[{spec} on {}])", input.schema.fields[*time_column].name);
-                input.explain_into(out, depth + 1);
-            }
-            Node::Union { inputs } => {
-                let _ = writeln!(out, "{pad}Union(all=[true], union=[{}])", names(&self.schema));
-                for input in inputs {
-                    input.explain_into(out, depth + 1);
-                }
-            }
-            Node::Join { left, right, join } => {
-                let keys: Vec<String> = join
-                    .left_keys
-                    .iter()
-                    .zip(&join.right_keys)
-                    .map(|(l, r)| format!("=({}, {})", left.schema.fields[*l].name, right.schema.fields[*r].name))
-                    .collect();
-                let mut on = keys.join(", ");
-                if let Some(c) = &join.condition {
-                    on = if on.is_empty() { c.to_string() } else { format!("{on}, {c}") };
-                }
-                let node = match join.strategy {
-                    JoinStrategy::Regular => "Join",
-                    JoinStrategy::Interval { .. } => "IntervalJoin",
-                    JoinStrategy::Window { .. } => "WindowJoin",
-                };
-                let bounds = match join.strategy {
-                    JoinStrategy::Interval { left_time, right_time, lower, upper } => format!(
-                        ", windowBounds=[isRowTime=true, leftLowerBound={lower}, leftUpperBound={upper}, leftTimeIndex={left_time}, rightTimeIndex={right_time}]"
-                    ),
-                    _ => String::new(),
-                };
-                let _ =
-                    writeln!(out, "{pad}{node}(joinType=[{}]{bounds}, where=[{on}], select=[{}])", join.kind.sql(), names(&self.schema));
-                left.explain_into(out, depth + 1);
-                right.explain_into(out, depth + 1);
-            }
-        }
-    }
-
     /// The tables this plan scans (with repeats), for checks that need one source.
     pub fn scanned_tables(&self) -> Vec<Arc<TableDef>> {
         match &self.node {
             Node::Scan { table } => vec![table.clone()],
+            Node::Values { .. } => Vec::new(),
             Node::Filter { input, .. }
             | Node::Project { input, .. }
             | Node::Aggregate { input, .. }

@@ -1,7 +1,8 @@
-//! Logical plans: typed, resolved queries, independent of how they execute.
+//! Plans: typed, resolved queries ([`logical`]), and what runs them ([`physical`]).
 //!
 //! [`planner`] turns statements into [`logical::Plan`]s over the [`catalog`], binding names and
-//! types with [`bind`]; expressions are [`expr::Expr`].
+//! types with [`bind`]; expressions are [`expr::Expr`]. [`physical::lower`] picks the operators,
+//! infers each one's changelog mode and refuses what cannot run.
 
 pub mod bind;
 pub mod catalog;
@@ -9,6 +10,7 @@ pub mod expr;
 pub mod functions;
 pub mod join;
 pub mod logical;
+pub mod physical;
 pub mod planner;
 pub mod rank;
 pub mod sink;
@@ -16,4 +18,5 @@ pub mod sink;
 pub use catalog::{Catalog, TableDef};
 pub use expr::Expr;
 pub use logical::{Node, Plan, Schema};
+pub use physical::PhysicalPlan;
 pub use planner::Planner;

@@ -116,6 +116,7 @@ struct WindowTvf {
     time_column: usize,
     columns: [usize; 3],
     proctime: bool,
+    location: Location,
 }
 
 impl<'a> Planner<'a> {
@@ -536,7 +537,7 @@ impl<'a> Planner<'a> {
         for (i, a) in aggs.iter().enumerate() {
             fields.push(SchemaField { name: format!("w0$o{i}"), ty: a.ty.clone(), qualifier: None });
         }
-        let over_window = OverWindow { partition, time_column: window.time_column, frame: window.frame };
+        let over_window = OverWindow { partition, time_column: window.time_column, frame: window.frame, location: at(select) };
         let plan = Plan { schema: Schema { fields }, node: Node::Over { input: Box::new(pre), window: over_window, aggs } };
         let exprs: Vec<Expr> = outputs.iter().map(|o| ctx.finish(o, columns)).collect();
         let fields = exprs.iter().zip(names).map(|(e, name)| SchemaField { name, ty: e.ty.clone(), qualifier: None }).collect();
@@ -650,7 +651,11 @@ impl<'a> Planner<'a> {
             (Some(w), Some(time)) => {
                 pre_exprs.push(Expr::column(time, scope[time].ty.clone()));
                 pre_fields.push(SchemaField { name: scope[time].name.clone(), ty: scope[time].ty.clone(), qualifier: None });
-                Some(WindowAgg { spec: w.spec, time_column: pre_exprs.len() - 1 })
+                Some(WindowAgg {
+                    spec: w.spec,
+                    time_column: pre_exprs.len() - 1,
+                    location: group_exprs.first().map_or_else(|| at(select), at),
+                })
             }
             _ => None,
         };
@@ -853,7 +858,7 @@ impl<'a> Planner<'a> {
         validate_window(&spec).map_err(|m| SqlError::new(m).at(at(expr)))?;
         let n = input.schema.len();
         let proctime = input.schema.fields[time_column].ty.proctime;
-        Ok((input, WindowTvf { spec, time_column, columns: [n, n + 1, n + 2], proctime }))
+        Ok((input, WindowTvf { spec, time_column, columns: [n, n + 1, n + 2], proctime, location: at(expr) }))
     }
 }
 
@@ -894,7 +899,10 @@ fn window_table_function(input: Plan, tvf: &WindowTvf) -> Plan {
     for (name, ty) in ["window_start", "window_end", "window_time"].into_iter().zip(types) {
         fields.push(SchemaField { name: name.to_string(), ty, qualifier: None });
     }
-    Plan { schema: Schema { fields }, node: Node::WindowTvf { input: Box::new(input), spec: tvf.spec, time_column: tvf.time_column } }
+    Plan {
+        schema: Schema { fields },
+        node: Node::WindowTvf { input: Box::new(input), spec: tvf.spec, time_column: tvf.time_column, location: tvf.location },
+    }
 }
 
 /// Whether a SELECT item is `ROW_NUMBER()`/`RANK()`/`DENSE_RANK()` with OVER.
@@ -998,12 +1006,10 @@ pub fn scan_table(table: &Arc<TableDef>) -> Plan {
     Plan { schema: Schema { fields }, node: Node::Scan { table: table.clone() } }
 }
 
-/// `VALUES (…), (…)`: a bounded table of constant rows. Its rows travel as JSON lines in the
-/// table's options, read like a file (the session hands them over under the table's `path`).
+/// `VALUES (…), (…)`: a bounded table of constant rows, each value cast to its column's type.
 /// Column types follow Flink: the common type of each column's values, strings `CHAR(n)` when
 /// all have one length and `VARCHAR(longest)` otherwise, `NOT NULL` unless a value is NULL.
 fn plan_values(values: &ast::Values, location: Location) -> Result<Plan> {
-    use crate::plan::catalog::{ColumnKind, TableColumn};
     use crate::types::Value;
     let rows: Vec<&Vec<ast::Expr>> = values.rows.iter().map(|r| &r.content).collect();
     let width = rows.first().map_or(0, |r| r.len());
@@ -1043,55 +1049,22 @@ fn plan_values(values: &ast::Values, location: Location) -> Result<Plan> {
         if ty.data_type == DataType::Null {
             ty.data_type = DataType::Varchar(1);
         }
-        columns.push(TableColumn { name: format!("EXPR${c}"), ty, kind: ColumnKind::Physical, expr_text: None });
+        columns.push(ty);
     }
-    let mut lines = String::new();
-    for row in &cells {
-        let object: serde_json::Map<String, serde_json::Value> = row
-            .iter()
-            .zip(&columns)
-            .map(|(e, col)| {
-                let value = match &e.kind {
-                    ExprKind::Literal(v) => crate::types::cast_value(v, &e.ty.data_type, &col.ty.data_type).unwrap_or(Value::Null),
+    let rows: Vec<Vec<Value>> = cells
+        .iter()
+        .map(|row| {
+            row.iter()
+                .zip(&columns)
+                .map(|(e, ty)| match &e.kind {
+                    ExprKind::Literal(v) => crate::types::cast_value(v, &e.ty.data_type, &ty.data_type).unwrap_or(Value::Null),
                     _ => Value::Null,
-                };
-                let json = match value {
-                    v @ (Value::Timestamp(_) | Value::Date(_) | Value::Time(_)) => serde_json::Value::String(v.to_string()),
-                    v => v.to_json(),
-                };
-                (col.name.clone(), json)
-            })
-            .collect();
-        lines.push_str(&serde_json::Value::Object(object).to_string());
-        lines.push('\n');
-    }
-    // A path of its own for each distinct VALUES, so two in one session never mix.
-    let path = format!("values://{:016x}", {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        lines.hash(&mut h);
-        h.finish()
-    });
-    let options = [
-        ("connector", "filesystem"),
-        ("path", path.as_str()),
-        ("format", "json"),
-        ("json.timestamp-format.standard", "ISO-8601"),
-        ("values.rows", lines.as_str()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    let table = TableDef {
-        name: "$values".to_string(),
-        columns,
-        watermark: None,
-        primary_key: Vec::new(),
-        partitioned_by: Vec::new(),
-        options,
-        comment: None,
-    };
-    Ok(scan_table(&Arc::new(table)))
+                })
+                .collect()
+        })
+        .collect();
+    let fields = columns.into_iter().enumerate().map(|(c, ty)| SchemaField { name: format!("EXPR${c}"), ty, qualifier: None }).collect();
+    Ok(Plan { schema: Schema { fields }, node: Node::Values { rows: Arc::new(rows) } })
 }
 
 /// The value of a constant expression: a literal, a negated one, a cast of one.

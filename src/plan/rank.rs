@@ -192,7 +192,7 @@ pub fn finish(mut plan: Plan) -> Result<Plan> {
 
 fn mark_used(plan: &mut Plan, used: &[bool]) -> Result<()> {
     match &mut plan.node {
-        Node::Scan { .. } => Ok(()),
+        Node::Scan { .. } | Node::Values { .. } => Ok(()),
         Node::Filter { input, predicate } => {
             let mut below = used.to_vec();
             below.resize(input.schema.len(), false);

@@ -85,3 +85,14 @@ fn widens(from: &DataType, to: &DataType) -> bool {
         || (from.is_numeric() && matches!(to, DataType::Double))
         || (from.is_integer() && matches!(to, DataType::Float | DataType::Decimal { .. }))
 }
+
+/// What a sink table's connector reads of an updating result, as its `getChangelogMode`
+/// answers Flink: `blackhole` drops `-U` rows and `upsert-kafka` writes by key, so `+U` rows
+/// are enough for them; `print` and the others ask for every kind.
+pub fn reader(sink: &TableDef) -> super::physical::changelog::RootReader {
+    use super::physical::changelog::RootReader;
+    match sink.option("connector") {
+        Some("blackhole" | "upsert-kafka") => RootReader::UpdateAfterSuffices,
+        _ => RootReader::NeedsUpdateBefore,
+    }
+}

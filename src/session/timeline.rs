@@ -26,10 +26,11 @@ impl Session {
     /// none: no watermark, an event time that is computed rather than read, no local stream.
     pub fn timeline_sample(&self, job: JobId, max_records: usize) -> Result<TimelineSample, String> {
         let j = self.jobs.iter().find(|j| j.id == job).ok_or("the job has ended")?;
-        let tables = j.pipeline.tables();
-        let [table] = tables.as_slice() else {
-            return Err(format!("the query reads {} tables, and the timeline follows one", tables.len()));
+        let sources = j.pipeline.sources();
+        let [source] = sources.as_slice() else {
+            return Err(format!("the query reads {} tables, and the timeline follows one", sources.len()));
         };
+        let table = source.table().ok_or("the query reads only VALUES, which has no event time")?;
         let wm =
             table.watermark.as_ref().ok_or_else(|| format!("`{}` has no watermark, so the query runs on no event time", table.name))?;
         let physical: Vec<usize> =

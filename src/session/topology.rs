@@ -1,12 +1,12 @@
 //! A job as the chain of stages it runs, source to sink — the source scan, the watermark
-//! assigner, each operator, the sink — with each stage's counts. EXPLAIN prints it as the
-//! physical execution plan; the page draws it as a graph whose counts grow while the job runs.
+//! assigner, each operator, the sink — with each stage's counts and changelog mode. EXPLAIN
+//! prints the physical plan and these stages (read from the plan: nothing is built); the page
+//! draws a running job's stages as a graph whose counts grow.
 
 use super::{JobId, JobSink, Session};
 use crate::engine::operator::OperatorMetrics;
 use crate::engine::Pipeline;
-use crate::plan::Plan;
-use crate::sql::Statement;
+use crate::plan::physical::{self, JoinOperator, PhysicalNode, PhysicalPlan, RankProcess, Source, WindowAssignment};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StageKind {
@@ -29,42 +29,144 @@ pub struct Stage {
     pub watermark: Option<i64>,
     /// The assigner's input is idle: its watermark holds nothing back.
     pub idle: bool,
+    /// The operator's changelog mode as Flink prints it (`[I]`, `[I,UB,UA]`, …).
+    pub changelog: Option<String>,
 }
 
-/// The stages of `pipeline`, writing to `sink` (a table's name, or the paragraph's result).
-pub fn stages(pipeline: &Pipeline, sink: Option<&str>) -> Vec<Stage> {
-    let tables = pipeline.tables();
-    let stage = |kind, name: String, records_in, records_out| Stage {
+/// The stages of a job running `plan` as `pipeline`, writing to `sink` (a table's name, or
+/// the paragraph's result).
+pub fn stages(plan: &PhysicalPlan, pipeline: &Pipeline, sink: Option<&str>) -> Vec<Stage> {
+    let sources = pipeline.sources();
+    let counts: Vec<u64> = (0..sources.len()).map(|i| pipeline.input_records_in(i)).collect();
+    let mut out = source_stages(&sources, &counts, pipeline);
+    let operators = pipeline.operator_metrics();
+    let planned = operator_nodes(plan);
+    // The engine runs one operator per physical node, except where it fuses a union's
+    // branches over one source into one operator; its stages then go without modes.
+    let modes: Vec<Option<String>> = if planned.len() == operators.len() {
+        planned.iter().map(|n| Some(n.changelog.to_string())).collect()
+    } else {
+        vec![None; operators.len()]
+    };
+    for ((name, metrics), changelog) in operators.into_iter().zip(modes) {
+        out.push(Stage { kind: StageKind::Operator, name, detail: None, metrics, watermark: None, idle: false, changelog });
+    }
+    let written = pipeline.records_out();
+    out.push(sink_stage(sink, written));
+    out
+}
+
+fn stage(kind: StageKind, name: String, records: u64) -> Stage {
+    Stage {
         kind,
         name,
         detail: None,
-        metrics: OperatorMetrics { records_in, records_out, ..OperatorMetrics::default() },
+        metrics: OperatorMetrics { records_in: records, records_out: records, ..OperatorMetrics::default() },
         watermark: None,
         idle: false,
-    };
-    // Each table the query reads is a source with its own count and watermark assigner; a
-    // join or union after them sees the least of their watermarks.
+        changelog: None,
+    }
+}
+
+fn sink_stage(sink: Option<&str>, written: u64) -> Stage {
+    let name = sink.map_or_else(|| "Collect(result)".to_string(), |t| format!("Sink({t})"));
+    stage(StageKind::Sink, name, written)
+}
+
+/// Each source the query reads, with its own count and (a table's) watermark assigner; a
+/// join or union after them sees the least of their watermarks.
+fn source_stages(sources: &[Source], read: &[u64], pipeline: &Pipeline) -> Vec<Stage> {
     let mut out = Vec::new();
-    for (i, table) in tables.iter().enumerate() {
-        let read = pipeline.input_records_in(i);
-        out.push(stage(StageKind::Source, format!("TableSourceScan({})", table.name), read, read));
+    for (i, source) in sources.iter().enumerate() {
+        let read = read.get(i).copied().unwrap_or(0);
+        let table = match source {
+            Source::Table(table) => table,
+            Source::Values { .. } => {
+                out.push(Stage { changelog: Some("[I]".into()), ..stage(StageKind::Source, "Values".into(), read) });
+                continue;
+            }
+        };
+        out.push(Stage { changelog: Some("[I]".into()), ..stage(StageKind::Source, format!("TableSourceScan({})", table.name), read) });
         if let Some(wm) = &table.watermark {
-            let mut assigner = stage(StageKind::WatermarkAssigner, "WatermarkAssigner".into(), read, read);
+            let mut assigner = stage(StageKind::WatermarkAssigner, "WatermarkAssigner".into(), read);
             let column = &table.columns[wm.rowtime].name;
             assigner.detail =
-                Some(if tables.len() == 1 { format!("{column}: {}", wm.text) } else { format!("{}.{column}: {}", table.name, wm.text) });
+                Some(if sources.len() == 1 { format!("{column}: {}", wm.text) } else { format!("{}.{column}: {}", table.name, wm.text) });
             assigner.watermark = pipeline.input_watermark(i).filter(|w| *w > i64::MIN && *w < i64::MAX);
             assigner.idle = pipeline.input_idle(i);
             out.push(assigner);
         }
     }
-    for (name, metrics) in pipeline.operator_metrics() {
-        out.push(Stage { kind: StageKind::Operator, name, detail: None, metrics, watermark: None, idle: false });
-    }
-    let written = pipeline.records_out();
-    let sink_name = sink.map_or_else(|| "Collect(result)".to_string(), |t| format!("Sink({t})"));
-    out.push(stage(StageKind::Sink, sink_name, written, written));
     out
+}
+
+/// The plan's operators (its nodes but the sources) in the order records reach them: a
+/// node's inputs before it, left before right, as the engine lists its operators.
+fn operator_nodes(plan: &PhysicalPlan) -> Vec<&PhysicalPlan> {
+    // Parents first with inputs right to left, reversed: inputs first, left to right.
+    let mut out = Vec::new();
+    let mut stack = vec![plan];
+    while let Some(p) = stack.pop() {
+        out.push(p);
+        stack.extend(p.inputs());
+    }
+    out.reverse();
+    out.retain(|p| !p.inputs().is_empty());
+    out
+}
+
+/// The name the engine gives the operator it runs for `node`.
+fn operator_name(node: &PhysicalPlan) -> String {
+    match &node.node {
+        PhysicalNode::Calc { predicate: Some(p), projection: None, .. } => format!("Filter({p})"),
+        PhysicalNode::Calc { predicate: Some(p), projection: Some(_), .. } => format!("Calc(where={p})"),
+        PhysicalNode::Calc { predicate: None, .. } => "Calc".into(),
+        PhysicalNode::WindowAggregate { assignment: WindowAssignment::Session { .. }, .. } => "SessionWindowAggregate".into(),
+        PhysicalNode::Rank { process: RankProcess::Retract, .. } => "Rank(retract)".into(),
+        PhysicalNode::Join { join, operator: JoinOperator::Regular, .. } => format!("Join({})", join.kind.sql()),
+        PhysicalNode::Join { join, operator: JoinOperator::Interval(_), .. } => format!("IntervalJoin({})", join.kind.sql()),
+        PhysicalNode::Join { join, operator: JoinOperator::Window { .. }, .. } => format!("WindowJoin({})", join.kind.sql()),
+        _ => node.name().to_string(),
+    }
+}
+
+/// The stages `plan` would run as, for EXPLAIN: read from the plan, nothing is built.
+pub fn planned_stages(plan: &PhysicalPlan, sink: Option<&str>) -> Vec<Stage> {
+    let sources = plan.sources();
+    let mut out = Vec::new();
+    for source in &sources {
+        match source {
+            Source::Values { .. } => out.push(stage(StageKind::Source, "Values".into(), 0)),
+            Source::Table(table) => {
+                out.push(stage(StageKind::Source, format!("TableSourceScan({})", table.name), 0));
+                if let Some(wm) = &table.watermark {
+                    let column = &table.columns[wm.rowtime].name;
+                    let mut assigner = stage(StageKind::WatermarkAssigner, "WatermarkAssigner".into(), 0);
+                    assigner.detail = Some(if sources.len() == 1 {
+                        format!("{column}: {}", wm.text)
+                    } else {
+                        format!("{}.{column}: {}", table.name, wm.text)
+                    });
+                    out.push(assigner);
+                }
+            }
+        }
+    }
+    for node in operator_nodes(plan) {
+        out.push(Stage { changelog: Some(node.changelog.to_string()), ..stage(StageKind::Operator, operator_name(node), 0) });
+    }
+    out.push(sink_stage(sink, 0));
+    out
+}
+
+/// EXPLAIN's whole text: the optimized physical plan (with changelog modes for
+/// `EXPLAIN CHANGELOG_MODE`), then the stages records flow through.
+pub fn explain(plan: &PhysicalPlan, sink: Option<&str>, changelog: bool) -> String {
+    format!(
+        "== Optimized Physical Plan ==\n{}\n{}",
+        physical::explain::explain(plan, sink, changelog),
+        explain_execution(&planned_stages(plan, sink))
+    )
 }
 
 /// EXPLAIN's `== Physical Execution Plan ==`: the stages in the order records flow through
@@ -80,29 +182,15 @@ pub fn explain_execution(stages: &[Stage]) -> String {
     out
 }
 
-/// The stages `plan` would run as, for EXPLAIN (nothing runs). `None` when it cannot run as a
-/// streaming pipeline (starting it says why).
-pub fn planned_stages(plan: &Plan, sink: Option<&str>) -> Option<Vec<Stage>> {
-    Pipeline::new(plan).ok().map(|p| stages(&p, sink))
-}
-
 impl Session {
     /// Job `job`'s stages with their counts so far.
     pub fn job_stages(&self, job: JobId) -> Option<Vec<Stage>> {
         let j = self.jobs.iter().find(|j| j.id == job)?;
         let target = match &j.sink {
             JobSink::Collect { .. } => None,
-            JobSink::Table(_) => Some(insert_target(&j.sql).unwrap_or_else(|| "table".into())),
+            JobSink::Table { table, .. } => Some(table.as_str()),
         };
-        Some(stages(&j.pipeline, target.as_deref()))
-    }
-}
-
-/// The table an `INSERT INTO` statement writes.
-fn insert_target(sql: &str) -> Option<String> {
-    match crate::sql::parse_script(sql).ok()?.first().map(|l| &l.statement) {
-        Some(Statement::Insert { table, .. }) => Some(table.value.clone()),
-        _ => None,
+        Some(stages(&j.plan, &j.pipeline, target))
     }
 }
 
@@ -151,7 +239,7 @@ mod tests {
         let execution = text.split("== Physical Execution Plan ==\n").nth(1).expect(&text);
         let lines: Vec<&str> = execution.lines().collect();
         assert_eq!(lines[0], "Source: TableSourceScan(sensor_data)", "{execution}");
-        assert!(lines[2].starts_with("Source: TableSourceScan($values"), "{execution}");
+        assert_eq!(lines[2], "Source: Values", "{execution}");
         assert_eq!(lines.iter().filter(|l| l.contains("WatermarkAssigner")).count(), 1, "only sensor_data has one: {execution}");
         assert!(lines.iter().any(|l| l.contains("Join")), "{execution}");
         assert_eq!(lines.last(), Some(&"  -> Collect(result)"));

@@ -63,7 +63,12 @@ pub enum Statement {
         extended: bool,
         location: Location,
     },
-    Explain(Box<Located>),
+    /// `EXPLAIN [CHANGELOG_MODE] <query or INSERT>`.
+    Explain {
+        statement: Box<Located>,
+        /// `CHANGELOG_MODE`: each operator's changelog mode, as Flink's `ExplainDetail.CHANGELOG_MODE`.
+        changelog_mode: bool,
+    },
 }
 
 #[derive(Clone, Debug)]

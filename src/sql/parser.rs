@@ -87,11 +87,30 @@ impl From<SqlError> for StatementError {
 fn parse_statement(parser: &mut Parser) -> Result<Statement, StatementError> {
     let first = parser.peek_token();
     if parser.parse_keyword(Keyword::EXPLAIN) {
-        // Flink also accepts `EXPLAIN PLAN FOR`.
+        // Flink also accepts `EXPLAIN PLAN FOR`, and details before the statement
+        // (`EXPLAIN CHANGELOG_MODE, ESTIMATED_COST SELECT …`); Sluice gives CHANGELOG_MODE.
         let _ = parser.parse_keywords(&[Keyword::PLAN, Keyword::FOR]);
+        let mut changelog_mode = false;
+        loop {
+            let token = parser.peek_token();
+            let detail = match &token.token {
+                Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+                _ => break,
+            };
+            match detail.as_str() {
+                "CHANGELOG_MODE" => changelog_mode = true,
+                "ESTIMATED_COST" | "JSON_EXECUTION_PLAN" | "PLAN_ADVICE" => {}
+                _ => break,
+            }
+            parser.next_token();
+            if !parser.consume_token(&Token::Comma) {
+                break;
+            }
+        }
         let start = parser.peek_token();
         let inner = parse_statement(parser)?;
-        return Ok(Statement::Explain(Box::new(Located { statement: inner, location: location_of(&start), text: String::new() })));
+        let statement = Box::new(Located { statement: inner, location: location_of(&start), text: String::new() });
+        return Ok(Statement::Explain { statement, changelog_mode });
     }
     if let Some(statement) = ddl::parse_flink_statement(parser)? {
         return Ok(statement);

@@ -1,5 +1,5 @@
 //! The plan graph of a paragraph's running query: its stages, source to sink, as boxes joined
-//! by arrows, each with the counts that went through it, redrawn with the page's views. What
+//! by arrows, each with the counts that went through it and the kinds of change it emits, redrawn with the page's views. What
 //! the boxes say is plain Rust ([`crate::views::plan_graph`]); EXPLAIN gives the text form.
 
 use leptos::prelude::*;
@@ -30,6 +30,7 @@ pub fn PlanGraphView(p: ParagraphState) -> impl IntoView {
                                 data-testid="plan-stage" data-kind=b.kind data-records-in=b.records_in.to_string()>
                                 <div class="plan-title">{b.title.clone()}</div>
                                 {b.detail.clone().map(|d| view! { <div class="plan-detail">{d}</div> })}
+                                {b.changelog.clone().map(|c| view! { <div class="plan-changelog" data-testid="plan-changelog">{c}</div> })}
                                 {b.counts.iter().map(|c| view! { <div class="plan-count">{c.clone()}</div> }).collect_view()}
                             </div>
                             {(i < last).then(|| view! { <span class="plan-arrow" aria-hidden="true">"→"</span> })}

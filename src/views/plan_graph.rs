@@ -1,6 +1,8 @@
 //! A running job's plan as the page draws it: one box per stage, source to sink, each with
 //! the counts that went through it — records in and out, late records dropped, rows held in
-//! state, the watermark and how far it is behind the clock. The page only lays the boxes out.
+//! state, the watermark and how far it is behind the clock — and the kinds of change it emits,
+//! in Flink's words (`[I]` inserts only, `[I,UB,UA]` updates with their old rows, …). The page
+//! only lays the boxes out.
 
 use crate::session::topology::{Stage, StageKind};
 
@@ -18,6 +20,8 @@ pub struct StageBox {
     pub records_in: u64,
     /// The stage dropped records as late (drawn in the warning colour).
     pub dropped_late: bool,
+    /// `changelogMode=[I,UB,UA]`: what kinds of change the stage emits.
+    pub changelog: Option<String>,
 }
 
 /// The boxes for `stages`; `now_ms` is the session's clock (for the watermark's lag).
@@ -64,6 +68,7 @@ pub fn boxes(stages: &[Stage], now_ms: i64) -> Vec<StageBox> {
                 counts,
                 records_in: m.records_in,
                 dropped_late: m.late_records_dropped > 0,
+                changelog: s.changelog.as_ref().map(|c| format!("changelogMode={c}")),
             }
         })
         .collect()
@@ -107,12 +112,14 @@ mod tests {
             metrics: OperatorMetrics { records_in, records_out, ..Default::default() },
             watermark: None,
             idle: false,
+            changelog: None,
         }
     }
 
     #[test]
     fn each_stage_says_what_went_through_it() {
         let mut window = stage(StageKind::Operator, "WindowAggregate", 12_345, 30);
+        window.changelog = Some("[I]".into());
         window.metrics.late_records_dropped = 7;
         window.metrics.state_rows = 18;
         let mut assigner = stage(StageKind::WatermarkAssigner, "WatermarkAssigner", 12_345, 12_345);
@@ -131,6 +138,7 @@ mod tests {
         assert_eq!(b[1].detail.as_deref(), Some("event_time: event_time - INTERVAL '5' SECOND"));
         assert_eq!(b[2].counts, ["12,345 in → 30 out", "7 late dropped", "18 rows in state"]);
         assert!(b[2].dropped_late && !b[0].dropped_late);
+        assert_eq!(b[2].changelog.as_deref(), Some("changelogMode=[I]"));
         assert_eq!(b[3].counts, ["30 written"]);
         assert_eq!(boxes(&[stage(StageKind::WatermarkAssigner, "WatermarkAssigner", 0, 0)], 0)[0].counts, ["no watermark yet"]);
         let idle = Stage { idle: true, ..stage(StageKind::WatermarkAssigner, "WatermarkAssigner", 0, 0) };

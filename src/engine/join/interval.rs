@@ -19,7 +19,7 @@ use super::{Condition, JoinIo, JoinKeys, Side, TwoInputOperator};
 use crate::engine::eval::EvalError;
 use crate::engine::operator::OperatorMetrics;
 use crate::engine::watermark::{END_OF_INPUT, NO_WATERMARK};
-use crate::plan::logical::{Join, JoinKind, JoinStrategy};
+use crate::plan::logical::{Join, JoinKind, TimeBounds};
 use crate::types::{Batch, ColumnData, DataType, RowKind, Value};
 
 /// Rows of one side by their time, each with whether it has joined yet (for outer padding).
@@ -51,10 +51,8 @@ pub struct IntervalJoin {
 }
 
 impl IntervalJoin {
-    pub fn new(join: &Join, left_types: Vec<DataType>, right_types: Vec<DataType>) -> Self {
-        let JoinStrategy::Interval { left_time, right_time, lower, upper } = join.strategy else {
-            unreachable!("the planner builds an IntervalJoin only for an interval strategy")
-        };
+    pub fn new(join: &Join, bounds: TimeBounds, left_types: Vec<DataType>, right_types: Vec<DataType>) -> Self {
+        let TimeBounds { left_time, right_time, lower, upper } = bounds;
         IntervalJoin {
             kind: join.kind,
             keys: JoinKeys::new(join, &left_types),

@@ -12,7 +12,7 @@ use hashbrown::HashMap;
 use super::{Condition, JoinIo, JoinKeys, Side, TwoInputOperator};
 use crate::engine::eval::EvalError;
 use crate::engine::operator::{LateRecord, OperatorMetrics, LATE_RECORDS_KEPT};
-use crate::plan::logical::{Join, JoinKind, JoinStrategy};
+use crate::plan::logical::{Join, JoinKind};
 use crate::types::{Batch, ColumnData, DataType, RowKind, Value};
 
 /// One window's rows of one key: the left's, the right's, and whether the key holds a NULL.
@@ -35,17 +35,15 @@ pub struct WindowJoin {
 }
 
 impl WindowJoin {
-    pub fn new(join: &Join, left_types: Vec<DataType>, right_types: Vec<DataType>) -> Self {
-        let JoinStrategy::Window { left_end, right_end } = join.strategy else {
-            unreachable!("the planner builds a WindowJoin only for a window strategy")
-        };
+    /// `end_columns`: each input's `window_end` column.
+    pub fn new(join: &Join, end_columns: [usize; 2], left_types: Vec<DataType>, right_types: Vec<DataType>) -> Self {
         WindowJoin {
             kind: join.kind,
             keys: JoinKeys::new(join, &left_types),
             condition: Condition::new(join, &left_types, &right_types),
             io: JoinIo::new(&left_types, &right_types),
             types: [left_types, right_types],
-            end_columns: [left_end, right_end],
+            end_columns,
             windows: BTreeMap::new(),
             late: VecDeque::new(),
         }

@@ -221,7 +221,7 @@ mod tests {
         // The file has Zeppelin's structure, interpreter lines kept.
         let v: Value = serde_json::from_str(&zpln).unwrap();
         assert_eq!(v["name"], "Sensors");
-        assert_eq!(v["paragraphs"][2]["text"], seed::WALKTHROUGH[1]);
+        assert_eq!(v["paragraphs"][2]["text"], seed::walkthrough()[1]);
         assert!(v["paragraphs"][2]["text"].as_str().unwrap().starts_with("%flink.ssql(type=update)\n"));
         assert_eq!(v["paragraphs"][2]["config"]["results"]["0"]["graph"]["mode"], "multiBarChart");
         assert_eq!(v["paragraphs"][5]["config"]["results"]["0"]["graph"]["mode"], "scatterChart");

@@ -1,0 +1,304 @@
+//! Physical plans: what runs. The logical plan says what a query computes; lowering it
+//! ([`lower`]) decides how, as Flink's optimizer does between its logical and its
+//! `StreamPhysical*` nodes:
+//!
+//! - which operator each node becomes (append-only or retracting Top-N, deduplication,
+//!   sliced or session windows, regular, interval or window joins, a filter and projection
+//!   fused into one `Calc`);
+//! - each node's **changelog mode** (`[I]`, `[I,UB,UA]`, `[I,UA]`, …), inferred as Flink's
+//!   `FlinkChangelogModeInferenceProgram` does ([`changelog`]);
+//! - whether the plan can run at all: an operator that needs an insert-only input refuses an
+//!   updating one here, naming where the query asks for it.
+//!
+//! The engine's `Pipeline` is then built from the physical plan without further choices, and
+//! `EXPLAIN` prints it ([`explain`]) without building anything. The walkthrough's query
+//!
+//! ```text
+//! SELECT status, COUNT(*) AS num, HOP_ROWTIME(event_time, INTERVAL '10' SECOND, INTERVAL '1' MINUTE) AS hop_time
+//! FROM sensor_data GROUP BY HOP(event_time, INTERVAL '10' SECOND, INTERVAL '1' MINUTE), status
+//! ```
+//!
+//! lowers to (`EXPLAIN CHANGELOG_MODE`)
+//!
+//! ```text
+//! Calc(select=[$0 AS status, $1 AS num, $4 AS hop_time], changelogMode=[I])
+//! +- WindowAggregate(groupBy=[status], window=[HOP(slide=[10 s], size=[1 min]) on event_time], select=[COUNT(*)], changelogMode=[I])
+//!    +- Calc(select=[$2 AS status, $3 AS event_time], changelogMode=[I])
+//!       +- TableSourceScan(table=[sensor_data], fields=[…], watermark=[…], changelogMode=[I])
+//! ```
+//!
+//! while the same query grouped by `status` alone becomes a `GroupAggregate` whose result
+//! updates (`[I,UA]`, or `[I,UB,UA]` when its reader needs the old rows), which a window
+//! aggregate above it would refuse.
+//!
+//! One file per concern rather than per node: the nodes are plain data (this file), and what
+//! is done with them — lowering, the changelog passes, printing — each reads every node kind.
+
+pub mod changelog;
+pub mod explain;
+pub mod lower;
+
+use std::sync::Arc;
+
+pub use changelog::ChangelogMode;
+pub use lower::lower;
+
+use super::catalog::TableDef;
+use super::expr::Expr;
+use super::logical::{AggCall, Join, OverWindow, Schema, SortKey, TimeBounds, WindowSpec};
+use crate::types::Value;
+
+/// A node of the physical plan, with its output schema and changelog mode.
+#[derive(Clone, Debug)]
+pub struct PhysicalPlan {
+    pub node: PhysicalNode,
+    pub schema: Schema,
+    pub changelog: ChangelogMode,
+}
+
+/// Where a query's rows come from: a table's connector, or constant rows.
+#[derive(Clone, Debug)]
+pub enum Source {
+    Table(Arc<TableDef>),
+    /// `VALUES`: rows of the plan's column types, read by an in-memory bounded source.
+    Values {
+        rows: Arc<Vec<Vec<Value>>>,
+        schema: Schema,
+    },
+}
+
+impl Source {
+    /// The name EXPLAIN and the jobs panel show.
+    pub fn name(&self) -> &str {
+        match self {
+            Source::Table(t) => &t.name,
+            Source::Values { .. } => "Values",
+        }
+    }
+
+    pub fn table(&self) -> Option<&Arc<TableDef>> {
+        match self {
+            Source::Table(t) => Some(t),
+            Source::Values { .. } => None,
+        }
+    }
+
+    fn same(&self, other: &Source) -> bool {
+        match (self, other) {
+            (Source::Table(a), Source::Table(b)) => a.name == b.name,
+            (Source::Values { rows: a, .. }, Source::Values { rows: b, .. }) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// How a Top-N keeps its rows, as Flink's `RankProcessStrategy` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RankProcess {
+    /// Over an insert-only input (`AppendOnlyTopNFunction`).
+    AppendFast,
+    /// Over an updating input (`RetractableTopNFunction`): needs the input's `-U` rows.
+    Retract,
+}
+
+impl RankProcess {
+    pub fn sql(self) -> &'static str {
+        match self {
+            RankProcess::AppendFast => "AppendFastStrategy",
+            RankProcess::Retract => "RetractStrategy",
+        }
+    }
+}
+
+/// How a window aggregate assigns rows to windows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WindowAssignment {
+    /// Tumbling, hopping and cumulating windows, computed over slices
+    /// (`SlicingWindowAggProcessor`).
+    Sliced,
+    /// Session windows, merged per key (`MergingWindowProcessor`).
+    Session { gap: i64 },
+}
+
+/// A join's operator, chosen from what its ON clause says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinOperator {
+    /// `StreamingJoinOperator`: both inputs kept for ever; an updating result when a side is
+    /// outer or an input updates.
+    Regular,
+    /// `RowTimeIntervalJoin`: rows are kept only while the other side's watermark can still
+    /// bring a partner; the output stays append-only and keeps both time attributes.
+    Interval(TimeBounds),
+    /// `WindowJoinOperator`: a window's rows are joined once the watermark passes its end
+    /// (`left_end`, `right_end`: each input's `window_end`).
+    Window { left_end: usize, right_end: usize },
+}
+
+#[derive(Clone, Debug)]
+pub enum PhysicalNode {
+    TableSourceScan {
+        table: Arc<TableDef>,
+    },
+    Values {
+        rows: Arc<Vec<Vec<Value>>>,
+    },
+    /// A filter, a projection, or a projection over a filter, as one operator.
+    Calc {
+        input: Box<PhysicalPlan>,
+        predicate: Option<Expr>,
+        projection: Option<Vec<Expr>>,
+    },
+    /// `GROUP BY` without a window: an updating result.
+    GroupAggregate {
+        input: Box<PhysicalPlan>,
+        keys: usize,
+        aggs: Vec<AggCall>,
+    },
+    WindowAggregate {
+        input: Box<PhysicalPlan>,
+        keys: usize,
+        aggs: Vec<AggCall>,
+        spec: WindowSpec,
+        time_column: usize,
+        assignment: WindowAssignment,
+        /// The window is over `PROCTIME()`: the clock, not the data, fires it.
+        proctime: bool,
+    },
+    OverAggregate {
+        input: Box<PhysicalPlan>,
+        window: OverWindow,
+        aggs: Vec<AggCall>,
+    },
+    /// Top-N: the rows numbered `range` within each partition.
+    Rank {
+        input: Box<PhysicalPlan>,
+        partition: Vec<usize>,
+        order: Vec<SortKey>,
+        range: (u64, u64),
+        output_number: bool,
+        process: RankProcess,
+    },
+    /// `ROW_NUMBER() … ORDER BY rowtime = 1` (`RowTimeDeduplicateFunction`).
+    Deduplicate {
+        input: Box<PhysicalPlan>,
+        partition: Vec<usize>,
+        keep_last: bool,
+        time_column: usize,
+    },
+    /// Top-N per window, once the window ends (`WindowRankOperator`).
+    WindowRank {
+        input: Box<PhysicalPlan>,
+        partition: Vec<usize>,
+        order: Vec<SortKey>,
+        range: (u64, u64),
+        output_number: bool,
+        end_column: usize,
+    },
+    WindowDeduplicate {
+        input: Box<PhysicalPlan>,
+        partition: Vec<usize>,
+        order: Vec<SortKey>,
+        keep_last: bool,
+        time_column: usize,
+        end_column: usize,
+    },
+    WindowTableFunction {
+        input: Box<PhysicalPlan>,
+        spec: WindowSpec,
+        time_column: usize,
+    },
+    Union {
+        inputs: Vec<PhysicalPlan>,
+    },
+    Join {
+        left: Box<PhysicalPlan>,
+        right: Box<PhysicalPlan>,
+        join: Join,
+        operator: JoinOperator,
+    },
+}
+
+impl PhysicalPlan {
+    /// The node's inputs, left to right.
+    pub fn inputs(&self) -> Vec<&PhysicalPlan> {
+        match &self.node {
+            PhysicalNode::TableSourceScan { .. } | PhysicalNode::Values { .. } => Vec::new(),
+            PhysicalNode::Calc { input, .. }
+            | PhysicalNode::GroupAggregate { input, .. }
+            | PhysicalNode::WindowAggregate { input, .. }
+            | PhysicalNode::OverAggregate { input, .. }
+            | PhysicalNode::Rank { input, .. }
+            | PhysicalNode::Deduplicate { input, .. }
+            | PhysicalNode::WindowRank { input, .. }
+            | PhysicalNode::WindowDeduplicate { input, .. }
+            | PhysicalNode::WindowTableFunction { input, .. } => vec![input],
+            PhysicalNode::Union { inputs } => inputs.iter().collect(),
+            PhysicalNode::Join { left, right, .. } => vec![left, right],
+        }
+    }
+
+    /// The operator's name as Flink's EXPLAIN writes it.
+    pub fn name(&self) -> &'static str {
+        match &self.node {
+            PhysicalNode::TableSourceScan { .. } => "TableSourceScan",
+            PhysicalNode::Values { .. } => "Values",
+            PhysicalNode::Calc { .. } => "Calc",
+            PhysicalNode::GroupAggregate { .. } => "GroupAggregate",
+            PhysicalNode::WindowAggregate { .. } => "WindowAggregate",
+            PhysicalNode::OverAggregate { .. } => "OverAggregate",
+            PhysicalNode::Rank { .. } => "Rank",
+            PhysicalNode::Deduplicate { .. } => "Deduplicate",
+            PhysicalNode::WindowRank { .. } => "WindowRank",
+            PhysicalNode::WindowDeduplicate { .. } => "WindowDeduplicate",
+            PhysicalNode::WindowTableFunction { .. } => "WindowTableFunction",
+            PhysicalNode::Union { .. } => "Union",
+            PhysicalNode::Join { operator: JoinOperator::Regular, .. } => "Join",
+            PhysicalNode::Join { operator: JoinOperator::Interval(_), .. } => "IntervalJoin",
+            PhysicalNode::Join { operator: JoinOperator::Window { .. }, .. } => "WindowJoin",
+        }
+    }
+
+    /// The sources the plan reads, each once and in the order first read (a table scanned
+    /// twice, as in a self-join, is read once, as Flink reuses a source).
+    pub fn sources(&self) -> Vec<Source> {
+        let mut out: Vec<Source> = Vec::new();
+        self.visit(&mut |p| {
+            let source = match &p.node {
+                PhysicalNode::TableSourceScan { table } => Source::Table(table.clone()),
+                PhysicalNode::Values { rows } => Source::Values { rows: rows.clone(), schema: p.schema.clone() },
+                _ => return,
+            };
+            if !out.iter().any(|s| s.same(&source)) {
+                out.push(source);
+            }
+        });
+        out
+    }
+
+    /// The position of the source a leaf reads in [`Self::sources`].
+    pub fn source_index(sources: &[Source], leaf: &PhysicalPlan) -> Option<usize> {
+        let source = match &leaf.node {
+            PhysicalNode::TableSourceScan { table } => Source::Table(table.clone()),
+            PhysicalNode::Values { rows } => Source::Values { rows: rows.clone(), schema: Schema::default() },
+            _ => return None,
+        };
+        sources.iter().position(|s| s.same(&source))
+    }
+
+    /// Whether a window of the plan is over processing time.
+    pub fn uses_processing_time(&self) -> bool {
+        let mut found = false;
+        self.visit(&mut |p| found |= matches!(p.node, PhysicalNode::WindowAggregate { proctime: true, .. }));
+        found
+    }
+
+    /// Every node, parents before their inputs, inputs left to right.
+    pub fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a PhysicalPlan)) {
+        // An explicit stack: plans nest as deep as the query's text does.
+        let mut stack = vec![self];
+        while let Some(p) = stack.pop() {
+            f(p);
+            stack.extend(p.inputs().into_iter().rev());
+        }
+    }
+}
