@@ -17,7 +17,6 @@ pub mod pipeline;
 pub mod rank;
 pub mod regex;
 pub mod similar;
-pub mod temporal;
 pub mod union;
 pub mod watermark;
 pub mod window;

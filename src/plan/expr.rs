@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+pub use super::functions::Function;
 use crate::types::{SqlType, Value};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -110,64 +111,6 @@ impl BinaryOp {
             BinaryOp::Concat => "||",
         }
     }
-}
-
-/// Built-in scalar functions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Function {
-    Upper,
-    Lower,
-    CharLength,
-    /// `TRIM([BOTH] [chars FROM] s)`: argument 1 (optional) is the set of characters removed.
-    Trim,
-    TrimLeading,
-    TrimTrailing,
-    /// `REGEXP(s, re)`: whether some substring matches (Java's `find`).
-    Regexp,
-    /// `REGEXP_EXTRACT(s, re [, group])`: the group (default 0) of the first match.
-    RegexpExtract,
-    /// `REGEXP_REPLACE(s, re, replacement)`: every match replaced by the literal replacement.
-    RegexpReplace,
-    Concat,
-    Replace,
-    Substring,
-    Position,
-    Abs,
-    Round,
-    Floor,
-    Ceil,
-    Power,
-    Sqrt,
-    Mod,
-    Ln,
-    Log10,
-    Exp,
-    Coalesce,
-    NullIf,
-    If,
-    /// Truncate a timestamp to a unit (`FLOOR(ts TO MINUTE)`); argument 1 is the unit in ms.
-    FloorTime,
-    CeilTime,
-    /// Timestamp plus an interval in ms.
-    TimestampAddMs,
-    /// The current processing time (an injected clock, fixed for a batch).
-    Proctime,
-    CurrentTimestamp,
-    /// `LOCALTIMESTAMP`: the clock as a TIMESTAMP(3).
-    LocalTimestamp,
-    CurrentDate,
-    /// `EXTRACT(unit FROM t)`, `YEAR(t)`, …: argument 0 is the unit's name as a literal.
-    Extract,
-    /// `DATE_FORMAT(ts, 'yyyy-MM-dd')` with Java's `SimpleDateFormat` letters.
-    DateFormat,
-    /// `TO_TIMESTAMP(s [, pattern])`: NULL when `s` does not fit.
-    ToTimestamp,
-    /// `TO_DATE(s [, pattern])`.
-    ToDate,
-    /// `TIMESTAMPADD(unit, n, t)`: argument 0 is the unit's name as a literal.
-    TimestampAdd,
-    /// `TIMESTAMPDIFF(unit, a, b)`: argument 0 is the unit's name as a literal.
-    TimestampDiff,
 }
 
 impl Expr {
@@ -348,8 +291,12 @@ impl fmt::Display for Expr {
                     None => Ok(()),
                 }
             }
+            // An operator kept as a function (`a IS DISTINCT FROM b`) prints as the operator.
+            ExprKind::Call { func, args } if func.name().contains(' ') && args.len() == 2 => {
+                write!(f, "{} {} {}", args[0], func.name(), args[1])
+            }
             ExprKind::Call { func, args } => {
-                write!(f, "{}(", format!("{func:?}").to_uppercase())?;
+                write!(f, "{}(", func.name())?;
                 for (i, e) in args.iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;

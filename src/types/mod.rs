@@ -2,6 +2,7 @@
 //! columnar batches of changes that flow between streaming operators.
 
 mod batch;
+pub mod calendar;
 mod cast;
 mod data_type;
 mod time;

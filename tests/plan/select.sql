@@ -56,7 +56,7 @@ Source: TableSourceScan(sensor_data)
 SELECT UPPER(status) AS s, CHAR_LENGTH(status) AS n, COALESCE(status, 'none') AS c FROM sensor_data WHERE status LIKE 'W%';
 ----
 == Optimized Physical Plan ==
-Calc(select=[UPPER($2) AS s, CHARLENGTH($2) AS n, COALESCE($2, 'none') AS c], where=[$2 LIKE 'W%'])
+Calc(select=[UPPER($2) AS s, CHAR_LENGTH($2) AS n, COALESCE($2, 'none') AS c], where=[$2 LIKE 'W%'])
 +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
