@@ -236,7 +236,8 @@ mod tests {
     }
 }
 
-#[cfg(test)]
+// proptest's random source does not build for wasm32: the property tests run natively.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests {
     use super::*;
     use proptest::prelude::*;
