@@ -10,6 +10,11 @@
 //! - paragraph properties become `SET` statements (`parallelism`, batch paragraphs);
 //! - interactive `SELECT`s, which a deployed job has nobody to show to, become comments unless
 //!   asked for; `%md` paragraphs become comments.
+//!
+//! Credentials never leave: every paragraph first goes through the page's one redaction
+//! ([`crate::views::note::redact`]), so a script from the page or from `sluice export` has
+//! `'<redacted>'` for a secret's value, or is refused (with where and why) when the value
+//! cannot be told apart. [`zpln`] does the same for a Zeppelin note.
 
 use std::fmt::Write;
 
@@ -19,6 +24,7 @@ use crate::plan::sink::narrowed_columns;
 use crate::plan::Planner;
 use crate::session::Session;
 use crate::sql::{dialect::FlinkDialect, SqlError, Statement};
+use crate::views::note::{redact, NoteDoc};
 
 /// The start of comment lines the export writes on its own; reading the script back as a note
 /// leaves them out.
@@ -86,17 +92,36 @@ pub fn flink_script(note_name: &str, paragraphs: &[&str], options: &ExportOption
     flink_script_of(note_name, &numbered, options)
 }
 
+/// The note as a `.zpln` file, credentials redacted; refused (with the paragraph, line and why)
+/// when a credential's value cannot be told apart.
+pub fn zpln(note: &NoteDoc) -> Result<String, String> {
+    let (note, _) = redact::for_sharing(note)?;
+    Ok(crate::views::note::zeppelin::to_zpln(&note))
+}
+
 /// Chosen paragraphs as one Flink SQL script, each given with its number in the note.
 pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &ExportOptions) -> Result<String, ExportError> {
     // A scratch session follows the note's DDL, so INSERTs are checked against their sinks.
     let mut scratch = Session::empty();
     let mut out = String::new();
+    let note_name = redact::redact(note_name).text;
     let _ = writeln!(out, "-- Flink SQL script exported by Sluice from the note \"{}\".", note_name.replace('\n', " "));
     let _ = writeln!(out, "-- Apache Flink runs it as is, e.g. `./bin/sql-client.sh -f <this file>`.");
     let mut parallelism: Option<String> = None;
     let mut batch = false;
     for &(number, text) in paragraphs {
         let fail = |error: SqlError| ExportError { paragraph: number, error };
+        // Before anything reads it (an error message may quote the text).
+        let redacted = redact::redact(text);
+        if let Some(unsure) = redacted.unsure {
+            let at = crate::sql::Location { line: u32::try_from(unsure.line).unwrap_or(u32::MAX), column: 1 };
+            let why = format!(
+                "the value of credential option `{}` {}, so it cannot be left out safely; quote the value or remove it first",
+                unsure.key, unsure.why
+            );
+            return Err(fail(SqlError::new(why).at(at)));
+        }
+        let text = redacted.text.as_str();
         let head = header(text).map_err(|e| fail(SqlError::new(e).at(crate::sql::Location { line: 1, column: 1 })))?;
         let interpreter = head.as_ref().map_or("flink.ssql", |h| h.interpreter.as_str());
         let _ = writeln!(

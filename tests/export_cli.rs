@@ -1,5 +1,6 @@
-//! `sluice export` on the command line: chosen paragraphs keep their numbers, and what a
-//! paragraph needs must be among the chosen ones.
+//! `sluice export` on the command line: chosen paragraphs keep their numbers, what a
+//! paragraph needs must be among the chosen ones, and credentials never leave (the same
+//! redaction as the page's downloads).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::process::Command;
@@ -15,11 +16,15 @@ INSERT INTO b SELECT x FROM a;
 ";
 
 fn export(args: &[&str]) -> (i32, String, String) {
+    export_note(NOTE, args)
+}
+
+fn export_note(note: &str, args: &[&str]) -> (i32, String, String) {
     // Tests run in parallel: each call has its own file.
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     let path = std::env::temp_dir().join(format!("sluice-export-{}-{}.sql", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
-    std::fs::write(&path, NOTE).unwrap();
+    std::fs::write(&path, note).unwrap();
     let mut all: Vec<&str> = vec!["export"];
     all.extend(args);
     let p = path.to_string_lossy().into_owned();
@@ -63,4 +68,52 @@ fn a_note_exported_as_zeppelin_reads_back_the_same() {
     let (_, from_sql, _) = export(&["--paragraphs", "1,3,4"]);
     let body = |s: &str| s.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
     assert_eq!(body(&String::from_utf8_lossy(&from_zpln.stdout)), body(&from_sql));
+}
+
+/// A note holding an access key in a Kinesis table, and a `%md` paragraph whose stray quote
+/// comes before another key (a tokenizer would lose its place there).
+const SECRET_NOTE: &str = "%md
+It's the kinesis note; the old key was 'aws.credentials.basic.secretkey' = 'OLDwJalrXUt'
+%flink.ssql
+CREATE TABLE s (x BIGINT) WITH (
+  'connector' = 'kinesis',
+  'stream' = 's',
+  'aws.region' = 'us-east-1',
+  'format' = 'json',
+  'aws.credentials.provider' = 'BASIC',
+  'aws.credentials.basic.accesskeyid' = 'AKIAEXAMPLE',
+  'aws.credentials.basic.secretkey' = 'wJalrXUtnFEMI'
+);
+";
+
+#[test]
+fn exports_carry_no_credentials() {
+    for args in [&[][..], &["--with-queries"], &["--kinesis", "current:123456789012"], &["--zpln"]] {
+        let (code, out, err) = export_note(SECRET_NOTE, args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        for secret in ["wJalrXUtnFEMI", "AKIAEXAMPLE", "OLDwJalrXUt"] {
+            assert!(!out.contains(secret) && !err.contains(secret), "{args:?} leaks {secret}:\n{out}");
+        }
+        assert!(out.contains("<redacted>"), "{args:?}: {out}");
+        assert!(out.contains("us-east-1"), "{args:?}: other options stay: {out}");
+    }
+    // A stray quote in the SQL paragraph itself: the script is refused (it does not parse),
+    // and neither the script nor the error holds the key.
+    let stray = "%flink.ssql\nSELECT 'it's broken;\nCREATE TABLE t (x INT) WITH ('password' = 'hunter2');\n";
+    for args in [&[][..], &["--zpln"]] {
+        let (_, out, err) = export_note(stray, args);
+        assert!(!out.contains("hunter2") && !err.contains("hunter2"), "{args:?}: {out}{err}");
+    }
+}
+
+#[test]
+fn a_credential_whose_value_cannot_be_told_apart_refuses_the_export() {
+    let note = "%flink.ssql\nCREATE TABLE t (x INT) WITH ('connector' = 'kinesis', 'format' = 'json',\n'password' = hunter2);\n";
+    for args in [&[][..], &["--zpln"]] {
+        let (code, out, err) = export_note(note, args);
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert!(out.is_empty() && !err.contains("hunter2"), "{args:?}: {out}{err}");
+        // Where (the paragraph's line 3, after its interpreter line) and why.
+        assert!(err.contains("paragraph 1") && err.contains("3") && err.contains("`password` is not a quoted string"), "{args:?}: {err}");
+    }
 }

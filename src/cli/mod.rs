@@ -234,11 +234,20 @@ fn export(parser: &mut Parser) -> i32 {
     if zeppelin {
         // The note as a Zeppelin note (Managed Service for Apache Flink Studio imports these):
         // paragraph text kept exactly, as the studio's own export keeps it.
-        use crate::views::note::{zeppelin::to_zpln, NoteDoc, ParagraphDoc};
+        // Credentials redacted, as the page's download (or refused with where and why).
+        use crate::views::note::{NoteDoc, ParagraphDoc};
         let paragraphs = texts.iter().map(|(n, t)| ParagraphDoc::new(format!("paragraph_{n}"), *t)).collect();
-        // A closed stdout (`| head`) is not worth a panic: write and ignore the error.
-        let _ = writeln!(std::io::stdout(), "{}", to_zpln(&NoteDoc { name, paragraphs }));
-        return 0;
+        return match crate::export::zpln(&NoteDoc { name, paragraphs }) {
+            Ok(zpln) => {
+                // A closed stdout (`| head`) is not worth a panic: write and ignore the error.
+                let _ = writeln!(std::io::stdout(), "{zpln}");
+                0
+            }
+            Err(e) => {
+                eprintln!("{path}: {e}");
+                1
+            }
+        };
     }
     match flink_script_of(&name, &texts, &options) {
         Ok(script) => {

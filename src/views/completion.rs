@@ -54,6 +54,11 @@ pub fn complete(text: &str, caret: usize, tables: &[TableInfo], functions: &[&st
     if caret > text.len() || !text.is_char_boundary(caret) {
         return None;
     }
+    // After whitespace no word is being typed (not even inside an unclosed quoted name, which no
+    // candidate starts with): nothing to offer, and no need to read a pasted paragraph whole.
+    if text[..caret].chars().next_back().is_none_or(char::is_whitespace) {
+        return None;
+    }
     let tokens = tokenize(text);
     // The token that ends at the caret (or holds it) is the word being typed.
     let current = tokens.iter().rposition(|t| t.start < caret && caret <= t.end);
@@ -250,6 +255,10 @@ mod tests {
         assert_eq!(complete("SELECT ", 7, &catalog(), FUNCTIONS), None);
         assert_eq!(complete("-- cur", 6, &catalog(), FUNCTIONS), None);
         assert_eq!(complete("%flink.ssql", 11, &catalog(), FUNCTIONS), None);
+        // After whitespace, even inside an unclosed quoted name, nothing is being typed.
+        assert_eq!(complete("SELECT `sensor ", 15, &catalog(), FUNCTIONS), None);
+        assert_eq!(complete("SELECT\n", 7, &catalog(), FUNCTIONS), None);
+        assert_eq!(complete("", 0, &catalog(), FUNCTIONS), None);
     }
 
     #[test]

@@ -194,8 +194,10 @@ pub const KEYWORDS: &[&str] = &[
     "ZONE",
 ];
 
+/// A binary search ([`KEYWORDS`] is sorted and upper case): the tokenizer asks for every word,
+/// and a pasted paragraph can hold a hundred thousand.
 pub fn is_keyword(word: &str) -> bool {
-    KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
+    KEYWORDS.binary_search_by(|k| k.bytes().cmp(word.bytes().map(|b| b.to_ascii_uppercase()))).is_ok()
 }
 
 /// The byte range of the interpreter line, when the paragraph starts with one (after blank
@@ -210,6 +212,12 @@ fn interpreter_line(text: &str) -> Option<(usize, usize)> {
 }
 
 pub fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_first(text, usize::MAX)
+}
+
+/// The first `max` tokens of `text` (all of them when it has fewer): the editor colours only
+/// the first [`MAX_COLOURED_TOKENS`], so it reads no further.
+pub fn tokenize_first(text: &str, max: usize) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut at = 0;
     if let Some((start, end)) = interpreter_line(text) {
@@ -220,7 +228,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         at = end;
     }
     let bytes = text.as_bytes();
-    while at < text.len() {
+    while at < text.len() && tokens.len() < max {
         let rest = &text[at..];
         // Every arm consumes at least one character, so the loop ends.
         let (kind, len) = match bytes[at] {
@@ -312,7 +320,7 @@ pub fn offset_of(text: &str, location: Location) -> Option<usize> {
 pub fn to_html(text: &str, error: Option<Location>, caret: Option<usize>) -> String {
     let error_at = error.and_then(|l| offset_of(text, l));
     let mut html = String::with_capacity(text.len() * 2);
-    let mut tokens = tokenize(text);
+    let mut tokens = tokenize_first(text, MAX_COLOURED_TOKENS + 1);
     if tokens.len() > MAX_COLOURED_TOKENS {
         let rest = tokens[MAX_COLOURED_TOKENS].start;
         tokens.truncate(MAX_COLOURED_TOKENS);
@@ -407,6 +415,27 @@ mod tests {
         assert!(html.matches("<span").count() <= MAX_COLOURED_TOKENS + 1, "{} spans", html.matches("<span").count());
         assert_eq!(html.matches("caret-mark").count(), 1, "the caret is still marked");
         assert!(html.ends_with("*a *a<span class=\"caret-mark\"></span> \n"), "{}", &html[html.len() - 80..]);
+    }
+
+    #[test]
+    fn keywords_are_found_by_binary_search_in_any_case() {
+        assert!(KEYWORDS.windows(2).all(|w| w[0] < w[1]), "KEYWORDS must stay sorted for is_keyword");
+        assert!(KEYWORDS.iter().all(|k| k.bytes().all(|b| !b.is_ascii_lowercase())), "and upper case");
+        for k in KEYWORDS {
+            assert!(is_keyword(k) && is_keyword(&k.to_ascii_lowercase()), "{k}");
+        }
+        for word in ["", "SELECTS", "SELEC", "sensor_data", "ünï", "a"] {
+            assert!(!is_keyword(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn the_first_tokens_are_the_start_of_all_of_them() {
+        let sql = "%flink.ssql\nSELECT a, COUNT(*) FROM t -- x\nWHERE 'it''s' = b";
+        let all = tokenize(sql);
+        for n in 0..all.len() + 2 {
+            assert_eq!(tokenize_first(sql, n), all[..n.min(all.len()).max(1)], "{n}");
+        }
     }
 
     #[test]

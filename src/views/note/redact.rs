@@ -131,6 +131,19 @@ fn value_of(text: &str, after: usize) -> Result<Option<(usize, usize)>, &'static
     }
 }
 
+/// A key as a message may show it. Every quote is tried as a key's start, so a "key" may be
+/// text between two values' quotes, holding a secret (`'password'="S3CRET"''token'/*`): only a
+/// plain option name is shown.
+fn shown_key(key: &str) -> String {
+    let key = key.replace('\n', " ");
+    let plain = key.len() <= 128 && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b' '));
+    if plain {
+        key
+    } else {
+        "(a quoted text that is not a plain option name)".to_string()
+    }
+}
+
 /// `text` with the value of every credential option replaced by `'<redacted>'`; never fails
 /// (see the module's comment for what happens when unsure).
 pub fn redact(text: &str) -> Redacted {
@@ -155,7 +168,7 @@ pub fn redact(text: &str) -> Redacted {
             }
             Err(why) => {
                 let line = text[..start].matches('\n').count() + 1;
-                unsure = Some((start, Unsure { line, key: key.replace("''", "'").replace('\n', " "), why }));
+                unsure = Some((start, Unsure { line, key: shown_key(key), why }));
                 break;
             }
         }
@@ -289,6 +302,16 @@ mod tests {
         let (saved, notes) = for_storage(&note);
         assert_eq!(saved.paragraphs[0].text, "SELECT 1\n<redacted>");
         assert_eq!(notes.len(), 1);
+    }
+
+    #[test]
+    fn an_unsure_message_does_not_show_a_secret_read_as_a_key() {
+        // The quotes of a value and the next key read as one key, whose value is unclear.
+        let r = redact("'aws.credentials.basic.secretkey'=\"S3CRET\"''password'/*");
+        assert!(!r.text.contains("S3CRET"), "{}", r.text);
+        let unsure = r.unsure.unwrap();
+        assert!(!unsure.to_string().contains("S3CRET"), "{unsure}");
+        assert_eq!(redact("'aws.credentials.\nbasic.secretkey' = x").unsure.unwrap().key, "aws.credentials. basic.secretkey");
     }
 
     #[test]
