@@ -38,7 +38,9 @@ fn run_case(name: &str) -> Result<(), String> {
     let case = Case::load(name, &file)?;
     // A case with an input of its own has its table too (`table.sql`, `{input}`: the input's path).
     let table = match file("table.sql") {
-        Some(table) => format!("{};\n", table.trim().trim_end_matches(';').replace("{input}", &dir.join("input.jsonl").display().to_string())),
+        Some(table) => {
+            format!("{};\n", table.trim().trim_end_matches(';').replace("{input}", &dir.join("input.jsonl").display().to_string()))
+        }
         None => sensor_table(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sensor_input.jsonl")),
     };
     let script = format!("{table}{};\n", case.query.trim().trim_end_matches(';'));
