@@ -1,6 +1,7 @@
-//! The hostile-input corpus, natively: every file under `tests/hostile/<parser>/` and the big
-//! generated cases go through their parser; each must give a result or a clear error, never a
-//! panic or a stack overflow. `tests/wasm_hostile.rs` runs the same cases in wasm.
+//! The hostile-input corpus, natively: every case under `tests/hostile/<parser>/` and the big
+//! generated cases go through their parser; each must give a result or a clear error (and what
+//! its `.expect` file or its JSON says, where it has one), never a panic or a stack overflow.
+//! `tests/wasm_hostile.rs` runs the same cases in wasm (all but `cli/`).
 //! Also: the command line's own findings (issue 14), and proptest over deep and long records.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -28,8 +29,8 @@ fn files_on_disk() -> Vec<(String, String, PathBuf)> {
 }
 
 /// Runs one case, turning a panic into a failure that names it.
-fn run(parser: &str, name: &str, bytes: &[u8]) -> Result<hostile::Outcome, String> {
-    std::panic::catch_unwind(|| hostile::check(parser, name, bytes)).map_err(|panic| {
+fn run(parser: &str, name: &str, bytes: &[u8], expect: Option<&[u8]>) -> Result<hostile::Outcome, String> {
+    std::panic::catch_unwind(|| hostile::check(parser, name, bytes, expect)).map_err(|panic| {
         let message = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));
         format!("tests/hostile/{parser}/{name}: {}", message.unwrap_or_default())
     })
@@ -37,21 +38,31 @@ fn run(parser: &str, name: &str, bytes: &[u8]) -> Result<hostile::Outcome, Strin
 
 #[test]
 fn every_checked_in_case_gives_a_result_or_a_clear_error() {
-    let mut crashes = Vec::new();
-    for (parser, name, path) in files_on_disk() {
-        match run(&parser, &name, &std::fs::read(&path).unwrap()) {
-            Ok(outcome) => println!("{parser}/{name}: {outcome:?}"),
-            Err(crash) => crashes.push(crash),
+    let files = files_on_disk();
+    assert!(hostile::WITH_EXPECT.iter().all(|f| files.iter().any(|(parser, ..)| parser == f)), "a folder of WITH_EXPECT is gone");
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for (parser, name, path) in files.iter().filter(|(_, name, _)| hostile::is_case(name)) {
+        cases += 1;
+        let expect = std::fs::read(path.with_file_name(hostile::expect_name(name))).ok();
+        match run(parser, name, &std::fs::read(path).unwrap(), expect.as_deref()) {
+            Ok(outcome) => println!("{parser}/{name}: {}", format!("{outcome:?}").chars().take(300).collect::<String>()),
+            Err(failure) => failures.push(failure),
         }
     }
-    assert!(crashes.is_empty(), "{} cases crashed:\n{}", crashes.len(), crashes.join("\n"));
+    assert!(failures.is_empty(), "{} of {cases} cases failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn repetition_expands() {
+    assert_eq!(hostile::expand("a{{3*b\\n}}c{{x}}"), "ab\nb\nb\nc{{x}}");
 }
 
 #[test]
 fn every_generated_case_gives_a_result_or_a_clear_error() {
     let mut crashes = Vec::new();
     for (parser, name, bytes) in hostile::generated() {
-        match run(parser, &name, &bytes) {
+        match run(parser, &name, &bytes, None) {
             Ok(outcome) => println!("{parser}/{name}: {}", format!("{outcome:?}").chars().take(300).collect::<String>()),
             Err(crash) => crashes.push(crash),
         }

@@ -1,8 +1,10 @@
 //! The hostile-input corpus in wasm, in headless Chromium as the page runs it (a 1 MiB stack,
 //! where about 10,000 levels of recursion used to kill the tab): the same cases as
-//! `tests/hostile_input.rs`, read through `include_bytes!`, each a result or a clear error.
+//! `tests/hostile_input.rs` but `cli/`, read through `include_bytes!`, each a result or a clear
+//! error, and what its `.expect` file or its JSON (LIKE and regex cases, run by a `Session`) says.
 //!
-//! Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm_hostile`.
+//! Run with `CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=$PWD/tests/wasm/webdriver.json
+//! cargo test --target wasm32-unknown-unknown --test wasm_hostile`.
 #![cfg(target_arch = "wasm32")]
 
 #[path = "common/hostile.rs"]
@@ -15,10 +17,12 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 fn every_checked_in_case_gives_a_result_or_a_clear_error() {
     assert!(hostile::CASES.len() > 40, "the case list is empty: see tests/hostile/README.md");
-    for (parser, name, bytes) in hostile::CASES {
+    for (parser, name, bytes) in hostile::CASES.iter().filter(|(_, name, _)| hostile::is_case(name)) {
+        let expect_name = hostile::expect_name(name);
+        let expect = hostile::CASES.iter().find(|(p, n, _)| p == parser && *n == expect_name).map(|(.., b)| *b);
         // A panic aborts the test (wasm cannot catch it); the case's name is printed first.
         wasm_bindgen_test::console_log!("{parser}/{name}");
-        let _ = hostile::check(parser, name, bytes);
+        let _ = hostile::check(parser, name, bytes, expect);
     }
 }
 
@@ -26,6 +30,6 @@ fn every_checked_in_case_gives_a_result_or_a_clear_error() {
 fn every_generated_case_gives_a_result_or_a_clear_error() {
     for (parser, name, bytes) in hostile::generated() {
         wasm_bindgen_test::console_log!("{parser}/{name}");
-        let _ = hostile::check(parser, &name, &bytes);
+        let _ = hostile::check(parser, &name, &bytes, None);
     }
 }

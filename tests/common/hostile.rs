@@ -3,8 +3,12 @@
 //! folder's cases, and the cases too big to check in, generated here.
 //!
 //! A case passes when its parser gives a result or an error and does not panic, overflow its
-//! stack or hang. To add a parser, add a folder and an arm to [`check`]; [`CASES`] lists the
-//! files for wasm (which cannot read the disk) and the native runner keeps it in step.
+//! stack or hang; in the folders of [`WITH_EXPECT`] it must also give what the `.expect` file
+//! beside it says, and a LIKE or regex case (a JSON file: values, a query, its `rows` or its
+//! `error`) must give its rows or fail with its error. A case that does not is a panic naming
+//! why, which the runners report with the case's name. To add a parser, add a folder and an
+//! arm to [`check`]; [`CASES`] lists the files for wasm (which cannot read the disk) and the
+//! native runner keeps it in step.
 #![allow(dead_code)]
 
 use sluice::connectors::format::csv::{CsvDecoder, CsvOptions};
@@ -13,17 +17,26 @@ use sluice::connectors::format::raw::RawDecoder;
 use sluice::connectors::kinesis::client::KinesisClient;
 use sluice::connectors::kinesis::transport::{block_on, Reply, Transport};
 use sluice::types::{DataType, Field, SqlType};
+use sluice::views::markdown;
+use sluice::views::note::{script, share, zeppelin, NoteDoc};
 
 /// What a parser made of a case: a short description of the result, or its error.
 pub type Outcome = Result<String, String>;
 
-/// Runs one case through the parser its folder names.
-pub fn check(parser: &str, name: &str, bytes: &[u8]) -> Outcome {
+/// Runs one case through the parser its folder names; `expect` is the `.expect` file beside it
+/// (folders of [`WITH_EXPECT`] only). Panics, naming why, when the case gives the wrong answer.
+pub fn check(parser: &str, name: &str, bytes: &[u8], expect: Option<&[u8]>) -> Outcome {
+    if WITH_EXPECT.contains(&parser) {
+        let expect = expect.unwrap_or_else(|| panic!("no {} beside it", expect_name(name)));
+        let text = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap_or_else(|e| panic!("not UTF-8: {e}"));
+        return page(parser, name, &expand(&text(bytes)), &text(expect));
+    }
     match parser {
         "json" => json(bytes),
         "csv" => csv(bytes),
         "raw" => raw(bytes),
         "kinesis" => kinesis(name, bytes),
+        "like" | "regex" => pattern(bytes),
         #[cfg(not(target_arch = "wasm32"))]
         "cli" => cli(bytes),
         other => panic!("tests/hostile/{other}/ has no parser: add an arm to check() in tests/common/hostile.rs"),
@@ -32,6 +45,20 @@ pub fn check(parser: &str, name: &str, bytes: &[u8]) -> Outcome {
 
 /// Folders whose parser does not exist in wasm (the command line).
 pub const NATIVE_ONLY: &[&str] = &["cli"];
+
+/// Folders whose cases each have a `.expect` file beside them, with the same stem.
+pub const WITH_EXPECT: &[&str] = &["markdown", "share", "zpln", "sql-script"];
+
+/// Whether `name` is a case (not a `.expect` file, which belongs to its case).
+pub fn is_case(name: &str) -> bool {
+    !name.ends_with(".expect")
+}
+
+/// The name of the `.expect` file beside case `name`: its stem and `.expect`.
+pub fn expect_name(name: &str) -> String {
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    format!("{stem}.expect")
+}
 
 /// The walkthrough's table, plus a nested row so ROW decoding is exercised too.
 pub fn sensor_fields() -> Vec<Field> {
@@ -130,6 +157,178 @@ fn cli(bytes: &[u8]) -> Outcome {
     }
 }
 
+/// `{{N*text}}` → `text` repeated N times (`\n` in `text` a line break), so a 3 MB case stays a
+/// line in git.
+pub fn expand(input: &str) -> String {
+    let mut out = String::new();
+    let mut rest = input;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let (Some(star), Some(end)) = (after.find('*'), after.find("}}")) else {
+            out.push_str("{{");
+            rest = after;
+            continue;
+        };
+        match after[..star].parse::<usize>() {
+            Ok(n) if star < end => {
+                out.push_str(&after[star + 1..end].replace("\\n", "\n").repeat(n));
+                rest = &after[end + 2..];
+            }
+            _ => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What one of the page's parsers gave: the rendered HTML or the note read, or the error.
+enum Page {
+    Html(String),
+    Note(NoteDoc),
+    Error(String),
+}
+
+fn ids() -> impl FnMut() -> String {
+    let mut n = 0;
+    move || {
+        n += 1;
+        format!("paragraph_{n}")
+    }
+}
+
+/// A case of the page's parsers (`%md` rendering, `#share=` links, `.zpln` and `.sql` imports),
+/// checked against its `.expect` lines.
+fn page(parser: &str, name: &str, input: &str, expect: &str) -> Outcome {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let note = |r: Result<NoteDoc, String>| r.map_or_else(Page::Error, Page::Note);
+    let outcome = match parser {
+        "markdown" => Page::Html(markdown::to_html(input)),
+        "share" => {
+            // A `.json` case is a note's JSON, deflated and encoded here; a `.link` is the fragment.
+            let link = if name.ends_with(".json") {
+                URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(input.as_bytes(), 6))
+            } else {
+                input.to_string()
+            };
+            match share::decode(&link, ids()) {
+                // A shared note renders its markdown as it opens: render it as the page does.
+                Ok(shared) => {
+                    for p in &shared.note.paragraphs {
+                        if sluice::views::note::is_markdown(&p.text) {
+                            markdown::to_html(sluice::views::note::body(&p.text));
+                        }
+                    }
+                    Page::Note(shared.note)
+                }
+                Err(e) => Page::Error(e),
+            }
+        }
+        "zpln" => note(zeppelin::from_zpln(input, name, ids())),
+        "sql-script" => note(script::from_sql(input, name, ids())),
+        other => panic!("tests/hostile/{other}/ is not one of the page's parsers"),
+    };
+    if let Err(why) = expectations(&outcome, expect) {
+        panic!("{why}");
+    }
+    match outcome {
+        Page::Html(html) => Ok(format!("{} bytes of HTML", html.len())),
+        Page::Note(note) => Ok(format!("a note of {} paragraphs", note.paragraphs.len())),
+        Page::Error(e) => Err(e),
+    }
+}
+
+/// Checks every line of a `.expect` file: `error: S`, `paragraphs: N`, `contains: S`,
+/// `count: S = N`.
+fn expectations(outcome: &Page, expect: &str) -> Result<(), String> {
+    for line in expect.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (what, arg) = line.split_once(": ").ok_or_else(|| format!("bad expectation `{line}`"))?;
+        match (what, outcome) {
+            ("error", Page::Error(e)) if e.contains(arg) => {}
+            ("error", Page::Error(e)) => return Err(format!("error `{e}` does not contain `{arg}`")),
+            ("error", _) => return Err(format!("expected an error containing `{arg}`, and it was accepted")),
+            (_, Page::Error(e)) => return Err(format!("expected `{line}`, got the error `{e}`")),
+            ("paragraphs", Page::Note(n)) => {
+                if n.paragraphs.len().to_string() != arg {
+                    return Err(format!("{} paragraphs, expected {arg}", n.paragraphs.len()));
+                }
+            }
+            ("contains", Page::Html(html)) => {
+                if !html.contains(arg) {
+                    return Err(format!("the HTML does not contain `{arg}`"));
+                }
+            }
+            ("count", Page::Html(html)) => {
+                let (needle, n) = arg.rsplit_once(" = ").ok_or_else(|| format!("bad count `{arg}`"))?;
+                let found = html.matches(needle).count();
+                if found.to_string() != n {
+                    return Err(format!("`{needle}` appears {found} times, expected {n}"));
+                }
+            }
+            _ => return Err(format!("`{line}` does not apply to this case")),
+        }
+    }
+    Ok(())
+}
+
+/// A LIKE, SIMILAR TO or regular-expression case: `values` (strings, nulls, or `{"repeat":
+/// "ab", "times": n, "then": "c"}` for long ones) in a table `t (s STRING)`, a `query` run to
+/// its end through a [`Session`](sluice::session::Session) as the page runs it, and the `rows`
+/// it must give or the `error` it must fail with. How fast pathological patterns are is
+/// printed by `sluice bench` (the "patterns" lines), never timed here.
+fn pattern(bytes: &[u8]) -> Outcome {
+    use serde_json::{json, Value};
+    use sluice::session::{Outcome as Done, Session};
+    let case: Value = serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("not a case's JSON: {e}"));
+    let value = |spec: &Value| match spec {
+        Value::Object(o) if o.contains_key("repeat") => {
+            let unit = o["repeat"].as_str().expect("repeat is a string");
+            let times = o["times"].as_u64().expect("times is a number") as usize;
+            Value::String(unit.repeat(times) + o.get("then").and_then(Value::as_str).unwrap_or(""))
+        }
+        other => other.clone(),
+    };
+    let lines: Vec<String> = case["values"].as_array().expect("values").iter().map(|v| json!({ "s": value(v) }).to_string()).collect();
+    let mut session = Session::empty();
+    session.add_file("/hostile/t.jsonl", (lines.join("\n") + "\n").into_bytes());
+    let script = format!(
+        "CREATE TABLE t (s STRING) WITH ('connector'='filesystem', 'path'='/hostile/t.jsonl', 'format'='json');\n{};\n",
+        case["query"].as_str().expect("query")
+    );
+    // The rows of every change, each an object by column as `sluice run` prints them.
+    let result = session.execute(&script, 0).map_err(|e| e.to_string()).and_then(|outcomes| {
+        let mut rows = Vec::new();
+        for outcome in outcomes {
+            let Done::Query { job, columns, .. } = outcome else { continue };
+            let mut changes = Vec::new();
+            session.run_to_end(job, &mut |c| changes.extend(c))?;
+            for change in changes {
+                let mut row = serde_json::Map::new();
+                for (column, v) in columns.iter().zip(&change.row) {
+                    let mut text = String::new();
+                    v.write_json(&mut text);
+                    row.insert(column.name.clone(), serde_json::from_str(&text).unwrap_or(Value::String(text)));
+                }
+                rows.push(Value::Object(row));
+            }
+        }
+        Ok(Value::Array(rows))
+    });
+    match (case.get("rows"), case.get("error").and_then(Value::as_str), result) {
+        (Some(rows), None, Ok(got)) if &got == rows => Ok(format!("{} rows as expected", got.as_array().map_or(0, Vec::len))),
+        (Some(rows), None, Ok(got)) => panic!("rows differ:\n  expected {rows}\n  got      {got}"),
+        (Some(_), None, Err(e)) => panic!("failed: {e}"),
+        (None, Some(error), Err(e)) if e.contains(error) => Err(e),
+        (None, Some(error), Err(e)) => panic!("expected the error `{error}`, got: {e}"),
+        (None, Some(error), Ok(got)) => panic!("expected the error `{error}`, got rows {got}"),
+        _ => panic!("a case has `rows` or `error`"),
+    }
+}
+
 /// Cases too big to check in: (parser, name, bytes).
 pub fn generated() -> Vec<(&'static str, String, Vec<u8>)> {
     let nest = |prefix: &str, open: &str, middle: &str, close: &str, n: usize, suffix: &str| {
@@ -211,8 +410,77 @@ pub const CASES: &[(&str, &str, &[u8])] = &[
     ("kinesis", "400_unknown_error.json", include_bytes!("../hostile/kinesis/400_unknown_error.json")),
     ("kinesis", "500_deep_error.json", include_bytes!("../hostile/kinesis/500_deep_error.json")),
     ("kinesis", "502_bad_gateway.html", include_bytes!("../hostile/kinesis/502_bad_gateway.html")),
+    ("like", "backslash_and_line_breaks.json", include_bytes!("../hostile/like/backslash_and_line_breaks.json")),
+    ("like", "escape.json", include_bytes!("../hostile/like/escape.json")),
+    ("like", "escape_at_end.json", include_bytes!("../hostile/like/escape_at_end.json")),
+    ("like", "escape_not_one_char.json", include_bytes!("../hostile/like/escape_not_one_char.json")),
+    ("like", "percent_chain_200.json", include_bytes!("../hostile/like/percent_chain_200.json")),
+    ("like", "percent_chain_long.json", include_bytes!("../hostile/like/percent_chain_long.json")),
+    ("like", "similar_to.json", include_bytes!("../hostile/like/similar_to.json")),
+    ("like", "similar_to_bad_pattern.json", include_bytes!("../hostile/like/similar_to_bad_pattern.json")),
+    ("like", "similar_to_pathological.json", include_bytes!("../hostile/like/similar_to_pathological.json")),
+    ("markdown", "alternating-emphasis.expect", include_bytes!("../hostile/markdown/alternating-emphasis.expect")),
+    ("markdown", "alternating-emphasis.md", include_bytes!("../hostile/markdown/alternating-emphasis.md")),
+    ("markdown", "backticks.expect", include_bytes!("../hostile/markdown/backticks.expect")),
+    ("markdown", "backticks.md", include_bytes!("../hostile/markdown/backticks.md")),
+    ("markdown", "deep-quotes.expect", include_bytes!("../hostile/markdown/deep-quotes.expect")),
+    ("markdown", "deep-quotes.md", include_bytes!("../hostile/markdown/deep-quotes.md")),
+    ("markdown", "fences.expect", include_bytes!("../hostile/markdown/fences.expect")),
+    ("markdown", "fences.md", include_bytes!("../hostile/markdown/fences.md")),
+    ("markdown", "long-list.expect", include_bytes!("../hostile/markdown/long-list.expect")),
+    ("markdown", "long-list.md", include_bytes!("../hostile/markdown/long-list.md")),
+    ("markdown", "nested-links.expect", include_bytes!("../hostile/markdown/nested-links.expect")),
+    ("markdown", "nested-links.md", include_bytes!("../hostile/markdown/nested-links.md")),
+    ("markdown", "script.expect", include_bytes!("../hostile/markdown/script.expect")),
+    ("markdown", "script.md", include_bytes!("../hostile/markdown/script.md")),
+    ("markdown", "unclosed-links.expect", include_bytes!("../hostile/markdown/unclosed-links.expect")),
+    ("markdown", "unclosed-links.md", include_bytes!("../hostile/markdown/unclosed-links.md")),
+    ("markdown", "unclosed-stars.expect", include_bytes!("../hostile/markdown/unclosed-stars.expect")),
+    ("markdown", "unclosed-stars.md", include_bytes!("../hostile/markdown/unclosed-stars.md")),
+    ("markdown", "unclosed-underscores.expect", include_bytes!("../hostile/markdown/unclosed-underscores.expect")),
+    ("markdown", "unclosed-underscores.md", include_bytes!("../hostile/markdown/unclosed-underscores.md")),
     ("raw", "empty.bin", include_bytes!("../hostile/raw/empty.bin")),
     ("raw", "invalid_utf8.bin", include_bytes!("../hostile/raw/invalid_utf8.bin")),
     ("raw", "nul_bytes.bin", include_bytes!("../hostile/raw/nul_bytes.bin")),
+    ("regex", "backreference_budget.json", include_bytes!("../hostile/regex/backreference_budget.json")),
+    ("regex", "java_flags.json", include_bytes!("../hostile/regex/java_flags.json")),
+    ("regex", "nested_repetition.json", include_bytes!("../hostile/regex/nested_repetition.json")),
+    ("regex", "unsupported_property.json", include_bytes!("../hostile/regex/unsupported_property.json")),
+    ("share", "deep-json.expect", include_bytes!("../hostile/share/deep-json.expect")),
+    ("share", "deep-json.json", include_bytes!("../hostile/share/deep-json.json")),
+    ("share", "deflate-bomb.expect", include_bytes!("../hostile/share/deflate-bomb.expect")),
+    ("share", "deflate-bomb.json", include_bytes!("../hostile/share/deflate-bomb.json")),
+    ("share", "huge-link.expect", include_bytes!("../hostile/share/huge-link.expect")),
+    ("share", "huge-link.link", include_bytes!("../hostile/share/huge-link.link")),
+    ("share", "huge-markdown.expect", include_bytes!("../hostile/share/huge-markdown.expect")),
+    ("share", "huge-markdown.json", include_bytes!("../hostile/share/huge-markdown.json")),
+    ("share", "long-paragraph.expect", include_bytes!("../hostile/share/long-paragraph.expect")),
+    ("share", "long-paragraph.json", include_bytes!("../hostile/share/long-paragraph.json")),
+    ("share", "many-paragraphs.expect", include_bytes!("../hostile/share/many-paragraphs.expect")),
+    ("share", "many-paragraphs.json", include_bytes!("../hostile/share/many-paragraphs.json")),
+    ("share", "not-base64.expect", include_bytes!("../hostile/share/not-base64.expect")),
+    ("share", "not-base64.link", include_bytes!("../hostile/share/not-base64.link")),
+    ("share", "wrong-shape.expect", include_bytes!("../hostile/share/wrong-shape.expect")),
+    ("share", "wrong-shape.json", include_bytes!("../hostile/share/wrong-shape.json")),
+    ("sql-script", "long-statement.expect", include_bytes!("../hostile/sql-script/long-statement.expect")),
+    ("sql-script", "long-statement.sql", include_bytes!("../hostile/sql-script/long-statement.sql")),
+    ("sql-script", "many-marks.expect", include_bytes!("../hostile/sql-script/many-marks.expect")),
+    ("sql-script", "many-marks.sql", include_bytes!("../hostile/sql-script/many-marks.sql")),
+    ("sql-script", "many-statements.expect", include_bytes!("../hostile/sql-script/many-statements.expect")),
+    ("sql-script", "many-statements.sql", include_bytes!("../hostile/sql-script/many-statements.sql")),
+    ("sql-script", "unclosed-comment.expect", include_bytes!("../hostile/sql-script/unclosed-comment.expect")),
+    ("sql-script", "unclosed-comment.sql", include_bytes!("../hostile/sql-script/unclosed-comment.sql")),
+    ("sql-script", "unclosed-quote.expect", include_bytes!("../hostile/sql-script/unclosed-quote.expect")),
+    ("sql-script", "unclosed-quote.sql", include_bytes!("../hostile/sql-script/unclosed-quote.sql")),
+    ("zpln", "deep-config.expect", include_bytes!("../hostile/zpln/deep-config.expect")),
+    ("zpln", "deep-config.zpln", include_bytes!("../hostile/zpln/deep-config.zpln")),
+    ("zpln", "deep-json.expect", include_bytes!("../hostile/zpln/deep-json.expect")),
+    ("zpln", "deep-json.zpln", include_bytes!("../hostile/zpln/deep-json.zpln")),
+    ("zpln", "long-paragraph.expect", include_bytes!("../hostile/zpln/long-paragraph.expect")),
+    ("zpln", "long-paragraph.zpln", include_bytes!("../hostile/zpln/long-paragraph.zpln")),
+    ("zpln", "many-paragraphs.expect", include_bytes!("../hostile/zpln/many-paragraphs.expect")),
+    ("zpln", "many-paragraphs.zpln", include_bytes!("../hostile/zpln/many-paragraphs.zpln")),
+    ("zpln", "too-big.expect", include_bytes!("../hostile/zpln/too-big.expect")),
+    ("zpln", "too-big.zpln", include_bytes!("../hostile/zpln/too-big.zpln")),
     // END CASES
 ];
