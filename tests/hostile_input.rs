@@ -167,6 +167,28 @@ fn a_300000_deep_record_stops_the_job_cleanly_or_is_skipped() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// An operator chain of 100,000 terms (`x + x + …`): sqlparser reads it in a loop but builds a
+/// tree one level per operator, which overflowed the stack from about 300 terms. It is refused,
+/// naming where, and chains up to the bound (100 operators, nested parentheses counted together)
+/// still run; a CASE's branches and a list's elements each start a chain of their own.
+#[test]
+fn a_long_operator_chain_is_a_clear_error_not_a_stack_overflow() {
+    let chain = |n: usize, op: &str| vec!["x"; n].join(op);
+    let run = common::sluice_run(&format!("SELECT {} AS n FROM (VALUES (1)) AS t(x);\n", chain(100_000, " + ")));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("1:") && run.stderr.contains("more than 100 operators in one chain"), "{}", run.stderr);
+    let run = common::sluice_run(&format!("SELECT x FROM (VALUES (1)) AS t(x) WHERE {};\n", chain(50_000, " = 1 OR ")));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("overflow"), "{}", run.stderr);
+    let run = common::sluice_run(&format!("SELECT {} AS n FROM (VALUES (1)) AS t(x);\n", chain(101, " + ")));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.changes[0].1["n"], 101);
+    let branches: Vec<String> = (0..300).map(|i| format!("WHEN x = {i} THEN x + {i}")).collect();
+    let run = common::sluice_run(&format!("SELECT CASE {} ELSE 0 END AS n FROM (VALUES (1)) AS t(x);\n", branches.join(" ")));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.changes[0].1["n"], 2);
+}
+
 /// proptest over the record decoders with deep and long inputs: the bound is exact (Jackson's
 /// 1000 levels and 1000-digit numbers) and nothing panics, whatever surrounds the nesting.
 mod deep_and_long {

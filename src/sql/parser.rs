@@ -46,6 +46,7 @@ pub fn parse_script(text: &str) -> Result<Vec<Located>, SqlError> {
             statement_set = None;
             continue;
         }
+        check_chain_depth(&parser)?;
         let statement = parse_statement(&mut parser).map_err(|e| match e {
             StatementError::Parser(e) => parser_error(e, text),
             StatementError::Sql(e) => e,
@@ -65,6 +66,77 @@ pub fn parse_script(text: &str) -> Result<Vec<Located>, SqlError> {
         out.push(Located { statement, location, text });
     }
     Ok(out)
+}
+
+/// How deep the expression tree of one statement may grow: the most operands an operator chain
+/// (`a + b + c …`, `x OR y OR z …`) may hold, counting chains nested in parentheses together.
+const MAX_CHAIN_DEPTH: usize = 100;
+
+/// Refuses a statement whose expressions would nest deeper than [`MAX_CHAIN_DEPTH`], before
+/// sqlparser builds them. sqlparser reads an operator chain in a loop, but it builds a left-deep
+/// tree, one level per operator, and everything after it (spans, binding, evaluation, dropping
+/// the tree) walks that tree recursively: 300 `+` overflowed the stack natively, fewer would
+/// in the page. Parentheses are bounded by the parser's recursion limit; chains are not, so they
+/// are counted here, on the tokens, without recursion: per parenthesis level, the operators since
+/// the last `,` or clause keyword (a CASE branch, a list element or a new clause starts a new
+/// tree), summed over the open levels.
+fn check_chain_depth(parser: &Parser) -> Result<(), SqlError> {
+    let mut levels: Vec<usize> = vec![0];
+    let mut depth = 0;
+    for i in 0.. {
+        let token = parser.peek_nth_token_ref(i);
+        let current = levels.last_mut().expect("the outermost level is never popped");
+        match &token.token {
+            Token::EOF | Token::SemiColon => break,
+            Token::LParen | Token::LBracket => levels.push(0),
+            Token::RParen | Token::RBracket => {
+                if levels.len() > 1 {
+                    levels.pop();
+                }
+            }
+            Token::Comma => *current = 0,
+            Token::Plus
+            | Token::Minus
+            | Token::Mul
+            | Token::Div
+            | Token::Mod
+            | Token::StringConcat
+            | Token::Eq
+            | Token::DoubleEq
+            | Token::Neq
+            | Token::Lt
+            | Token::Gt
+            | Token::LtEq
+            | Token::GtEq
+            | Token::Caret
+            | Token::Ampersand
+            | Token::Pipe => *current += 1,
+            Token::Word(w) if w.quote_style.is_none() => match w.keyword {
+                Keyword::AND | Keyword::OR | Keyword::NOT | Keyword::LIKE | Keyword::IS | Keyword::BETWEEN | Keyword::IN => *current += 1,
+                Keyword::SELECT
+                | Keyword::FROM
+                | Keyword::WHERE
+                | Keyword::GROUP
+                | Keyword::HAVING
+                | Keyword::ORDER
+                | Keyword::ON
+                | Keyword::CASE
+                | Keyword::WHEN
+                | Keyword::THEN
+                | Keyword::ELSE
+                | Keyword::END => *current = 0,
+                _ => {}
+            },
+            _ => {}
+        }
+        depth = depth.max(levels.iter().sum::<usize>());
+        if depth > MAX_CHAIN_DEPTH {
+            return Err(SqlError::new(format!("the expression is too long: more than {MAX_CHAIN_DEPTH} operators in one chain"))
+                .at(location_of(token))
+                .hint("split it with parentheses or over several columns, or use IN (…) for a list of values"));
+        }
+    }
+    Ok(())
 }
 
 pub(super) enum StatementError {
