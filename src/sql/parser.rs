@@ -85,16 +85,15 @@ fn check_chain_depth(parser: &Parser) -> Result<(), SqlError> {
     let mut depth = 0;
     for i in 0.. {
         let token = parser.peek_nth_token_ref(i);
-        let current = levels.last_mut().expect("the outermost level is never popped");
+        // The outermost level is never popped, so `top` always names an open level.
+        let top = levels.len() - 1;
         match &token.token {
             Token::EOF | Token::SemiColon => break,
             Token::LParen | Token::LBracket => levels.push(0),
-            Token::RParen | Token::RBracket => {
-                if levels.len() > 1 {
-                    levels.pop();
-                }
+            Token::RParen | Token::RBracket if top > 0 => {
+                levels.pop();
             }
-            Token::Comma => *current = 0,
+            Token::Comma => levels[top] = 0,
             Token::Plus
             | Token::Minus
             | Token::Mul
@@ -110,9 +109,11 @@ fn check_chain_depth(parser: &Parser) -> Result<(), SqlError> {
             | Token::GtEq
             | Token::Caret
             | Token::Ampersand
-            | Token::Pipe => *current += 1,
+            | Token::Pipe => levels[top] += 1,
             Token::Word(w) if w.quote_style.is_none() => match w.keyword {
-                Keyword::AND | Keyword::OR | Keyword::NOT | Keyword::LIKE | Keyword::IS | Keyword::BETWEEN | Keyword::IN => *current += 1,
+                Keyword::AND | Keyword::OR | Keyword::NOT | Keyword::LIKE | Keyword::IS | Keyword::BETWEEN | Keyword::IN => {
+                    levels[top] += 1
+                }
                 Keyword::SELECT
                 | Keyword::FROM
                 | Keyword::WHERE
@@ -124,7 +125,7 @@ fn check_chain_depth(parser: &Parser) -> Result<(), SqlError> {
                 | Keyword::WHEN
                 | Keyword::THEN
                 | Keyword::ELSE
-                | Keyword::END => *current = 0,
+                | Keyword::END => levels[top] = 0,
                 _ => {}
             },
             _ => {}
