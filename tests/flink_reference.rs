@@ -365,3 +365,42 @@ fn in_subquery_matches_flink() {
 fn not_in_subquery_matches_flink() {
     check_case("not_in_subquery_anti");
 }
+
+/// `SELECT 1 AS n, …` without FROM: one row from a one-row, zero-column VALUES, then the job ends.
+#[test]
+fn select_without_from_matches_flink() {
+    check_case("select_without_from");
+}
+
+/// A bare `VALUES` query: Flink names its columns EXPR$0, EXPR$1.
+#[test]
+fn values_query_matches_flink() {
+    check_case("values_query");
+}
+
+/// `SELECT * … LIMIT 10` over the stream: the first ten rows to arrive. At parallelism 1 over
+/// the file read in order (as generate.py runs Flink) they are the file's first ten; with
+/// more parallel readers Flink's ten could differ from run to run.
+#[test]
+fn limit_without_order_matches_flink() {
+    check_case("limit_10");
+}
+
+/// `LIMIT 5 OFFSET 3` after a filter: rows 4 to 8 of those that pass it.
+#[test]
+fn limit_with_offset_matches_flink() {
+    check_case("limit_offset_filtered");
+}
+
+/// `FETCH FIRST 4 ROWS ONLY`, the standard spelling of LIMIT.
+#[test]
+fn fetch_first_matches_flink() {
+    check_case("fetch_first");
+}
+
+/// `ORDER BY current_temperature DESC, event_time LIMIT 5`: a Top-N over the whole stream,
+/// deleting each row that falls out of the top five (Flink's `SortLimit`).
+#[test]
+fn order_by_limit_matches_flink() {
+    check_case("order_by_limit_hottest");
+}

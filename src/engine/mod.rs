@@ -10,6 +10,7 @@ pub mod eval;
 pub mod group_aggregate;
 pub mod group_table;
 pub mod join;
+pub mod limit;
 pub mod operator;
 pub mod over_aggregate;
 pub mod pipeline;
