@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod rank;
 pub mod regex;
 pub mod temporal;
+pub mod temporal_sort;
 pub mod union;
 pub mod watermark;
 pub mod window;

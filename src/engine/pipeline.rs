@@ -14,6 +14,7 @@ use super::operator::{run_chain, LateRecord, Operator, OperatorMetrics};
 use super::over_aggregate::OverAggregate;
 use super::rank::{AppendOnlyTopN, Deduplicate, RetractableTopN};
 use super::regex::{Regex, RegexError};
+use super::temporal_sort::TemporalSort;
 use super::union::Union;
 use super::watermark::{combine_at_arrival, combine_channels, Progress, WatermarkAssigner, END_OF_INPUT, NO_WATERMARK};
 use super::window::rank::{WindowRank, WindowRankKind};
@@ -607,6 +608,10 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
         PhysicalNode::WindowTableFunction { input, spec, time_column } => {
             let assigner = SliceAssigner::new(*spec).ok_or_else(|| BuildError(format!("{spec} cannot be sliced")))?;
             one_input(input, Box::new(WindowTableFunction::new(assigner, *time_column)))
+        }
+        PhysicalNode::TemporalSort { input, order } => {
+            let time_column = order.first().map(|k| k.column).ok_or_else(|| BuildError("ORDER BY without a key".into()))?;
+            one_input(input, Box::new(TemporalSort::new(time_column, order, types(input))))
         }
         PhysicalNode::Limit { input, offset, fetch } => one_input(input, Box::new(Limit::new(*offset, *fetch))),
         PhysicalNode::Union { inputs: branches } => {

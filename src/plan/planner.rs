@@ -1076,9 +1076,23 @@ fn order_and_limit(plan: Plan, query: &ast::Query) -> Result<Plan> {
             let exprs = fields.iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
             Ok(project(ranked, exprs, fields))
         }
-        (false, None) => Err(SqlError::new("Sort on a non-time-attribute field is not supported.")
-            .at(query.order_by.as_ref().map_or(location, at))
-            .hint("add LIMIT n to keep the first rows in that order (a Top-N), or sort in the reader")),
+        (false, None) => {
+            let location = query.order_by.as_ref().map_or(location, at);
+            // As Flink's `StreamPhysicalTemporalSortRule`: the first key must be a time
+            // attribute, ascending; a later key may be anything.
+            let time = &plan.schema.fields[order[0].column].ty;
+            if order[0].descending || !(time.rowtime || time.proctime) {
+                return Err(SqlError::new("Sort on a non-time-attribute field is not supported.")
+                    .at(location)
+                    .hint("order by an event-time attribute ascending first, or add LIMIT n (a Top-N)"));
+            }
+            if time.proctime {
+                return Err(SqlError::new("ORDER BY a processing-time attribute is not supported yet")
+                    .at(location)
+                    .hint("order by an event-time attribute (a column with WATERMARK FOR)"));
+            }
+            Ok(Plan { schema: plan.schema.clone(), node: Node::TemporalSort { input: Box::new(plan), order, location } })
+        }
     }
 }
 
@@ -1099,12 +1113,13 @@ fn sort_keys(plan: &Plan, order_by: &ast::OrderBy) -> Result<Vec<SortKey>> {
                 ast::Value::Number(n, _) => n.parse::<usize>().ok().filter(|p| (1..=plan.schema.len()).contains(p)).map(|p| p - 1),
                 _ => None,
             },
-            _ => Binder::new(&plan.schema.fields).bind(&o.expr)?.as_column(),
+            // A column the SELECT leaves out is not found here either (not yet supported).
+            _ => Binder::new(&plan.schema.fields).bind(&o.expr).ok().and_then(|e| e.as_column()),
         };
         let column = position.ok_or_else(|| {
-            SqlError::new(format!("ORDER BY `{}` must name a column of the SELECT list", o.expr))
-                .at(at(&o.expr))
-                .hint("add the expression to the SELECT list with an alias and order by that")
+            SqlError::new(format!("ORDER BY `{}` must name a column of the SELECT list", o.expr)).at(at(&o.expr)).hint(
+                "Sluice does not yet order by what the SELECT leaves out: add it to the SELECT list (with an alias) and order by that",
+            )
         })?;
         // Flink sorts NULL as the smallest value unless told otherwise.
         keys.push(SortKey { column, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });

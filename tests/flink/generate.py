@@ -159,6 +159,8 @@ WHERE sensor_id < 30 AND sensor_id NOT IN (SELECT sensor_id FROM sensor_data WHE
     "order_by_limit_hottest": """SELECT sensor_id, current_temperature, event_time FROM sensor_data
 ORDER BY current_temperature DESC, event_time LIMIT 5""",
     "order_by_rowtime": """SELECT sensor_id, current_temperature, event_time FROM sensor_data WHERE sensor_id = 42 ORDER BY event_time""",
+    "order_by_rowtime_then_id": """SELECT sensor_id, status, event_time FROM sensor_data WHERE sensor_id < 40
+ORDER BY event_time, sensor_id DESC""",
 }
 
 # Settings some cases need beyond the common ones. A join's two inputs are read from one source

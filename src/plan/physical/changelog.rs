@@ -146,6 +146,7 @@ fn satisfy(plan: &mut PhysicalPlan, required: UpdateKind) -> bool {
         | PhysicalNode::WindowRank { input, .. }
         | PhysicalNode::WindowDeduplicate { input, .. }
         | PhysicalNode::Limit { input, .. }
+        | PhysicalNode::TemporalSort { input, .. }
         | PhysicalNode::Deduplicate { input, .. } => {
             if !satisfy(input, UpdateKind::None) {
                 return false;

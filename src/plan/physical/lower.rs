@@ -143,6 +143,11 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
             }
             node(PhysicalNode::Limit { input: Box::new(input), offset: *offset, fetch: *fetch }, ChangelogMode::INSERT_ONLY)
         }
+        Node::TemporalSort { input, order, location } => {
+            let input = lower_node(input)?;
+            insert_only(&input, "ORDER BY a time attribute", *location)?;
+            node(PhysicalNode::TemporalSort { input: Box::new(input), order: order.clone() }, ChangelogMode::INSERT_ONLY)
+        }
         Node::Union { inputs } => {
             let inputs = inputs.iter().map(lower_node).collect::<Result<Vec<_>, _>>()?;
             let mode = inputs.iter().fold(ChangelogMode::INSERT_ONLY, |m, i| m.union(i.changelog));

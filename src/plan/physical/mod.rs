@@ -214,6 +214,11 @@ pub enum PhysicalNode {
         offset: u64,
         fetch: u64,
     },
+    /// `ORDER BY rowtime, …` without LIMIT over an insert-only input (`RowTimeSortOperator`).
+    TemporalSort {
+        input: Box<PhysicalPlan>,
+        order: Vec<SortKey>,
+    },
     Union {
         inputs: Vec<PhysicalPlan>,
     },
@@ -239,7 +244,8 @@ impl PhysicalPlan {
             | PhysicalNode::WindowRank { input, .. }
             | PhysicalNode::WindowDeduplicate { input, .. }
             | PhysicalNode::WindowTableFunction { input, .. }
-            | PhysicalNode::Limit { input, .. } => vec![input],
+            | PhysicalNode::Limit { input, .. }
+            | PhysicalNode::TemporalSort { input, .. } => vec![input],
             PhysicalNode::Union { inputs } => inputs.iter().collect(),
             PhysicalNode::Join { left, right, .. } => vec![left, right],
         }
@@ -260,6 +266,7 @@ impl PhysicalPlan {
             PhysicalNode::WindowDeduplicate { .. } => "WindowDeduplicate",
             PhysicalNode::WindowTableFunction { .. } => "WindowTableFunction",
             PhysicalNode::Limit { .. } => "Limit",
+            PhysicalNode::TemporalSort { .. } => "TemporalSort",
             PhysicalNode::Union { .. } => "Union",
             PhysicalNode::Join { operator: JoinOperator::Regular, .. } => "Join",
             PhysicalNode::Join { operator: JoinOperator::Interval(_), .. } => "IntervalJoin",
