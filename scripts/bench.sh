@@ -2,6 +2,8 @@
 # Prints Sluice's benchmark figures (they check nothing; see issue 3's targets):
 #   engine   Q1 over N decoded records, natively              (target >= 20 M records/s)
 #   decoder  the JSON decoder on the same records as lines
+#   fuzz     each parser of outside input over generated hostile inputs, 3 s each: executions/s
+#            and crashes found (must be 0)
 #   run      `sluice run` over the records as an N-line JSONL file (target <= 1.5 s, <= 200 MB)
 #   wasm     Q1 over N decoded records in headless Chromium      (target >= 10 M records/s); the JSON
 #            decoder; the page path, generator → JSON → decoder → Q1 (target >= 1 M records/s)
@@ -18,6 +20,7 @@ N=${N:-5000000}
 cargo build --quiet --profile native
 BIN=target/native/sluice
 "$BIN" bench "$N"
+"$BIN" bench --fuzz 3
 
 DATA=$(mktemp -d)
 trap 'rm -rf "$DATA"' EXIT

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Every test tier, cheapest first, stopping at the first that fails:
+#   gates    cargo fmt --check; cargo clippy --all-targets -D warnings natively and for wasm32
+#            (clippy shares the build cache with the tiers after it)
 #   native   cargo test (engine, SQL, golden tests against Flink via the `sluice` binary)
 #   kinesis  sluice run and sluice proxy against a Kinesis API server (moto on 127.0.0.1):
 #            tests/kinesis_moto.rs, tests/kinesis_proxy.rs
 #   flink    a note exported by `sluice export` runs on real Apache Flink 2.3 with Sluice's rows
 #   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
 #   build    trunk build --release into dist/ (the page exactly as served)
-#   e2e      dist/ served on loopback, the walkthrough driven in Chromium (tests/e2e/run.mjs)
+#   e2e      dist/ served on loopback, the studio driven in Chromium area by area (tests/e2e/run.mjs,
+#            tests/e2e/areas/*.mjs over tests/e2e/harness.mjs), then hostile input with long
+#            tasks measured (tests/e2e/hostile.mjs)
 #   e2e-kinesis  the page against moto, through `sluice proxy --serve dist` and direct
 #            (tests/e2e/kinesis.mjs)
 # Installs what is missing first (scripts/setup.sh). Exits non-zero if any tier fails.
@@ -66,6 +70,14 @@ tier() {
   fi
   TIMES+=("$name: ${took}s")
   bold "==> $name passed in ${took}s"
+}
+
+# The hygiene gates: formatting as rustfmt.toml says, and no clippy warning on either target
+# (the wasm32 build has code the native one does not: src/ui/, the wasm tests).
+gates() {
+  cargo fmt --check
+  cargo clippy --all-targets -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 }
 
 wasm_tests() {
@@ -216,6 +228,8 @@ e2e() {
   echo "serving dist/ at $url"
   local rc=0
   node tests/e2e/run.mjs "$url" || rc=$?
+  # Hostile input: no crash, no long task over 200 ms (a fresh page of its own).
+  node tests/e2e/hostile.mjs "$url" || rc=$?
   kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=
@@ -226,6 +240,7 @@ e2e() {
 }
 
 tier setup run_setup
+tier gates gates
 tier native cargo test --no-fail-fast
 tier kinesis kinesis_tests
 tier flink "$FLINK_VENV/bin/python" tests/flink_export/check.py "$REPO/target/debug/sluice"

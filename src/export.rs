@@ -20,9 +20,9 @@ use crate::plan::Planner;
 use crate::session::Session;
 use crate::sql::{dialect::FlinkDialect, SqlError, Statement};
 
-/// The start of comment lines the export writes on its own (not the note's text), so reading
-/// the script back as a note can leave them out.
-pub const DERIVED: &str = "-- sluice: ";
+/// The start of comment lines the export writes on its own; reading the script back as a note
+/// leaves them out.
+pub use crate::views::note::script::DERIVED;
 
 /// How Kinesis tables' `WITH` options are spelled in the script.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -343,15 +343,22 @@ fn rename_kinesis_options(text: &str, naming: &KinesisOptions) -> String {
 mod tests {
     use super::*;
 
-    const SENSOR_DATA: &str = "%flink.ssql\n\nCREATE TABLE sensor_data (\n    sensor_id INTEGER,\n    current_temperature DOUBLE,\n    status VARCHAR(6),\n    event_time TIMESTAMP(3),\n    WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND\n)\nPARTITIONED BY (sensor_id)\nWITH (\n    'connector' = 'kinesis',\n    'stream' = 'my-input-stream',\n    'aws.region' = 'us-east-1',\n    'scan.stream.initpos' = 'LATEST',\n    'format' = 'json',\n    'json.timestamp-format.standard' = 'ISO-8601'\n)";
-    const SENSOR_STATE: &str = "%flink.ssql\n\nCREATE TABLE sensor_state (\n    status VARCHAR(6),\n    num INTEGER,\n    avg_current_temperature DOUBLE,\n    hop_time TIMESTAMP(3)\n)\nWITH (\n'connector' = 'kinesis',\n'stream' = 'my-output-stream',\n'aws.region' = 'us-east-1',\n'scan.stream.initpos' = 'LATEST',\n'format' = 'json',\n'json.timestamp-format.standard' = 'ISO-8601');";
-    const INSERT: &str = "%flink.ssql(type=update)\n\nINSERT INTO sensor_state\nSELECT sensor_data.status,\n    COUNT(*) AS num,\n    AVG(sensor_data.current_temperature) AS avg_current_temperature,\n    HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time\nFROM sensor_data\nGROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;";
+    // The walkthrough (src/views/note/walkthrough.sql): step 2's table, step 5's sink table and INSERT.
+    fn sensor_data() -> &'static str {
+        crate::views::note::seed::walkthrough()[0]
+    }
+    fn sensor_state() -> &'static str {
+        crate::views::note::seed::walkthrough()[3]
+    }
+    fn insert() -> &'static str {
+        crate::views::note::seed::walkthrough()[4]
+    }
 
     #[test]
     fn the_walkthrough_insert_gets_its_cast_and_nothing_else_changes() {
         let script = flink_script(
             "Sensors",
-            &[SENSOR_DATA, SENSOR_STATE, "%flink.ssql(type=update)\n\nSELECT * FROM sensor_data;", INSERT],
+            &[sensor_data(), sensor_state(), "%flink.ssql(type=update)\n\nSELECT * FROM sensor_data;", insert()],
             &ExportOptions::default(),
         )
         .unwrap();
@@ -387,7 +394,7 @@ mod tests {
     #[test]
     fn generator_fed_tables_say_what_feeds_them_in_production() {
         let options = ExportOptions { generator_streams: vec!["my-input-stream".into()], ..ExportOptions::default() };
-        let script = flink_script("n", &[SENSOR_DATA, SENSOR_STATE], &options).unwrap();
+        let script = flink_script("n", &[sensor_data(), sensor_state()], &options).unwrap();
         assert_eq!(script.matches("Sluice's sensor generator feeds `my-input-stream`").count(), 1, "{script}");
     }
 
@@ -405,7 +412,7 @@ mod tests {
             include_queries: true,
             generator_streams: Vec::new(),
         };
-        let script = flink_script("n", &[SENSOR_DATA], &options).unwrap();
+        let script = flink_script("n", &[sensor_data()], &options).unwrap();
         assert!(script.contains("'stream.arn' = 'arn:aws:kinesis:us-east-1:123456789012:stream/my-input-stream'"), "{script}");
         assert!(script.contains("'source.init.position' = 'LATEST'"), "{script}");
         let back = flink_script("n", &[&script], &ExportOptions { kinesis: KinesisOptions::Legacy, ..ExportOptions::default() }).unwrap();
@@ -423,7 +430,7 @@ mod tests {
         assert!(script.contains("-- # Sensors"));
         assert!(script.contains("SET 'execution.runtime-mode' = 'batch';\nSET 'parallelism.default' = '2';"), "{script}");
         let err =
-            flink_script("n", &[SENSOR_DATA, "INSERT INTO nowhere SELECT * FROM sensor_data"], &ExportOptions::default()).unwrap_err();
+            flink_script("n", &[sensor_data(), "INSERT INTO nowhere SELECT * FROM sensor_data"], &ExportOptions::default()).unwrap_err();
         assert_eq!(err.paragraph, 2);
         assert!(err.to_string().contains("nowhere"), "{err}");
     }
@@ -437,5 +444,31 @@ mod tests {
         let err = flink_script("n", &["%md\nhi", "%flink.ssql(type=update\nSELECT 1"], &ExportOptions::default()).unwrap_err();
         assert_eq!(err.paragraph, 2);
         assert!(err.to_string().contains("no closing `)`"), "{err}");
+    }
+
+    // Export then import: the note comes back (views/note/script.rs reads what this writes).
+    /// What survives a script: the text, with every statement ending in `;`.
+    fn normalized(texts: &[&str]) -> Vec<String> {
+        texts.iter().map(|t| t.trim_end().trim_end_matches(';').to_string()).collect()
+    }
+
+    #[test]
+    fn an_exported_note_reads_back_with_flinks_cast() {
+        let mut texts: Vec<&str> = crate::views::note::seed::walkthrough();
+        texts.insert(0, "%md\n# Sensors\n\nThe *tour*.");
+        // As the page exports it: the generator feeds my-input-stream (a comment the script adds).
+        let options =
+            ExportOptions { include_queries: true, generator_streams: vec!["my-input-stream".into()], ..ExportOptions::default() };
+        let sql = flink_script("Sensors", &texts, &options).unwrap();
+        assert!(sql.contains("CAST(COUNT(*) AS INT) AS num"));
+        assert!(sql.contains("sensor generator feeds `my-input-stream`"));
+        let back = crate::views::note::script::from_sql(&sql, "whatever.sql", crate::views::note::test_ids()).unwrap();
+        assert_eq!(back.name, "Sensors");
+        let back_texts: Vec<&str> = back.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        // Only the INSERT (the last paragraph) is rewritten; the window query keeps its COUNT(*).
+        let insert = texts[5].replace("COUNT(*) AS num", "CAST(COUNT(*) AS INT) AS num");
+        let mut expected = texts.clone();
+        expected[5] = &insert;
+        assert_eq!(normalized(&back_texts), normalized(&expected));
     }
 }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use crate::connectors::{self, Decoder, Files, LocalStreams, ReadMode, SensorGenerator, Sink, Source, SourceStatus};
 use crate::engine::Pipeline;
-use crate::plan::bind::FUNCTION_NAMES;
+use crate::plan::functions;
 use crate::plan::physical::{self, changelog::RootReader, Source as PlanSource};
 use crate::plan::planner::plan_create_table;
 use crate::plan::{Catalog, PhysicalPlan, Plan, Planner};
@@ -484,10 +484,11 @@ impl Session {
             }
             Statement::ShowTables => Ok(name_table("table name", self.catalog.tables().map(|t| t.name.clone()).collect())),
             Statement::ShowViews => Ok(name_table("view name", self.catalog.views().map(|v| v.name.clone()).collect())),
-            Statement::ShowFunctions => Ok(name_table("function name", FUNCTION_NAMES.iter().map(|s| s.to_string()).collect())),
+            Statement::ShowFunctions => Ok(name_table("function name", functions::names().iter().map(|s| s.to_string()).collect())),
             Statement::ShowJobs => Ok(self.show_jobs()),
             Statement::StopJob { id, savepoint, drain, location } => self.stop_job_statement(id, *savepoint, *drain, *location),
             Statement::Describe(name) => self.describe(&name.value, located.location),
+            Statement::DescribeFunction { name, extended, location } => describe_function(name, *extended, *location),
             Statement::Explain { statement: inner, changelog_mode } => match &inner.statement {
                 Statement::Query(q) => {
                     let plan = Planner::new(&self.catalog).plan_query(q)?;
@@ -1165,6 +1166,40 @@ fn done(message: String) -> Outcome {
 
 fn info(name: &str, ty: DataType) -> ColumnInfo {
     ColumnInfo { name: name.to_string(), ty: SqlType::nullable(ty) }
+}
+
+/// `DESCRIBE FUNCTION [EXTENDED] name`: Flink's `info name | info value` rows (is system
+/// function, is temporary; EXTENDED adds kind, is deterministic and signature), and Sluice's
+/// description and example after them.
+fn describe_function(name: &str, extended: bool, location: crate::sql::Location) -> Result<Outcome, SqlError> {
+    let s = |x: &str| Value::Str(x.into());
+    let (kind, deterministic, syntax, description, example) = if let Some(f) = functions::lookup(name) {
+        let d = f.def();
+        ("SCALAR", d.deterministic, d.syntax, d.description.to_string(), Some(d.example))
+    } else if let Some(f) = functions::NON_SCALAR.iter().find(|f| f.name.eq_ignore_ascii_case(name)) {
+        (f.kind, true, f.syntax, f.description.to_string(), None)
+    } else {
+        let mut err = SqlError::new(format!("function {name} does not exist")).at(location);
+        err = match functions::suggestions(name).as_slice() {
+            [] => err.hint("SHOW FUNCTIONS lists the functions Sluice knows"),
+            names => err.hint(format!("did you mean {}?", names.join(", "))),
+        };
+        return Err(err);
+    };
+    let mut rows = vec![vec![s("is system function"), s("true")], vec![s("is temporary"), s("false")]];
+    if extended {
+        rows.push(vec![s("kind"), s(kind)]);
+        rows.push(vec![s("is deterministic"), s(if deterministic { "true" } else { "false" })]);
+        rows.push(vec![s("signature"), s(syntax)]);
+    }
+    rows.push(vec![s("description"), s(&description)]);
+    if let Some(example) = example {
+        rows.push(vec![s("example"), s(example)]);
+    }
+    Ok(Outcome::Table {
+        columns: vec![info("info name", DataType::Varchar(STRING_LENGTH)), info("info value", DataType::Varchar(STRING_LENGTH))],
+        rows,
+    })
 }
 
 fn name_table(header: &str, names: Vec<String>) -> Outcome {

@@ -15,25 +15,10 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The walkthrough's table, as a reader types it in the studio.
-const CREATE_SENSOR_DATA: &str = "%flink.ssql
-
-CREATE TABLE sensor_data (
-    sensor_id INTEGER,
-    current_temperature DOUBLE,
-    status VARCHAR(6),
-    event_time TIMESTAMP(3),
-    WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
-)
-PARTITIONED BY (sensor_id)
-WITH (
-    'connector' = 'kinesis',
-    'stream' = 'my-input-stream',
-    'aws.region' = 'us-east-1',
-    'scan.stream.initpos' = 'LATEST',
-    'format' = 'json',
-    'json.timestamp-format.standard' = 'ISO-8601'
-)";
+/// The walkthrough's table, as a reader types it in the studio (src/views/note/walkthrough.sql).
+fn create_sensor_data() -> &'static str {
+    sluice::views::note::seed::walkthrough()[0]
+}
 
 const GROUP_BY_STATUS: &str = "SELECT status, COUNT(*) AS num FROM sensor_data GROUP BY status";
 
@@ -43,7 +28,7 @@ const T0: i64 = 1_714_521_600_000;
 
 fn session_with_table() -> Session {
     let mut session = Session::new();
-    let outcomes = session.execute(CREATE_SENSOR_DATA, T0).unwrap_or_else(|e| panic!("CREATE TABLE failed: {e}"));
+    let outcomes = session.execute(create_sensor_data(), T0).unwrap_or_else(|e| panic!("CREATE TABLE failed: {e}"));
     assert!(matches!(outcomes.as_slice(), [Outcome::Done { .. }]), "CREATE TABLE gave {outcomes:?}");
     session
 }
@@ -221,9 +206,9 @@ fn a_bad_statement_reports_line_and_column_and_the_session_goes_on() {
 
     // Running the same CREATE TABLE again changes nothing; another definition under the same
     // name is an error, and neither disturbs the first table.
-    session.execute(CREATE_SENSOR_DATA, now).expect("the same CREATE TABLE again is a no-op");
+    session.execute(create_sensor_data(), now).expect("the same CREATE TABLE again is a no-op");
     let err = session
-        .execute(&CREATE_SENSOR_DATA.replace("status VARCHAR(6)", "status STRING"), now)
+        .execute(&create_sensor_data().replace("status VARCHAR(6)", "status STRING"), now)
         .expect_err("a different sensor_data is rejected");
     assert!(err.to_string().contains("already exists"), "{err}");
     assert_eq!(session.tables().len(), 1);

@@ -90,6 +90,8 @@ fn run_bench(records: u64) -> Result<(), String> {
         read as f64 / seconds / 1e6
     ));
 
+    patterns_bench();
+
     // The JSON decoder on the same records.
     let path = std::env::temp_dir().join(format!("sluice-bench-{}.jsonl", std::process::id()));
     let path_text = path.to_string_lossy().to_string();
@@ -110,6 +112,47 @@ fn run_bench(records: u64) -> Result<(), String> {
         data.len() as f64 / best / 1e6
     ));
     Ok(())
+}
+
+/// LIKE and REGEXP over 200-character values: a plain pattern next to a pathological one (issue
+/// 14: `%a%a%a%a%a%a%a%a%b` used to take more than 30 s on one value).
+fn patterns_bench() {
+    use crate::engine::like::LikePattern;
+    use crate::engine::regex::Regex;
+    let values: Vec<String> = (0..2_000).map(|i| "a".repeat(199) + if i % 2 == 0 { "b" } else { "c" }).collect();
+    // The best of three passes, so a cold first pass does not count.
+    let time_per_row = |f: &dyn Fn(&str) -> bool| {
+        let mut best = (f64::INFINITY, 0);
+        for _ in 0..3 {
+            let start = Instant::now();
+            let mut hits = 0;
+            for v in &values {
+                hits += usize::from(f(v));
+            }
+            let ns = start.elapsed().as_nanos() as f64 / values.len() as f64;
+            if ns < best.0 {
+                best = (ns, hits);
+            }
+        }
+        best
+    };
+    for (plain, evil) in [("a%", "%a%a%a%a%a%a%a%a%b"), ("%b", "%a_a%a_a%a_a%a_a%b")] {
+        let (p, e) = (LikePattern::new(plain, None), LikePattern::new(evil, None));
+        let (Ok(p), Ok(e)) = (p, e) else { continue };
+        let (plain_ns, _) = time_per_row(&|v| p.matches(v));
+        let (evil_ns, hits) = time_per_row(&|v| e.matches(v));
+        say(format!(
+            "patterns LIKE '{evil}' over 200-character values: {evil_ns:.0} ns/row ({hits} matches); '{plain}': {plain_ns:.0} ns/row"
+        ));
+    }
+    for (plain, evil) in [("^a+b$", "^(a|aa)*b$"), ("a*c", "(a*)*c")] {
+        let (Ok(p), Ok(e)) = (Regex::new(plain), Regex::new(evil)) else { continue };
+        let (plain_ns, _) = time_per_row(&|v| p.is_match(v).unwrap_or(false));
+        let (evil_ns, hits) = time_per_row(&|v| e.is_match(v).unwrap_or(false));
+        say(format!(
+            "patterns REGEXP '{evil}' over 200-character values: {evil_ns:.0} ns/row ({hits} matches); '{plain}': {plain_ns:.0} ns/row"
+        ));
+    }
 }
 
 /// Prints a figure line; a closed stdout (`sluice bench | head -1`) is not an error worth a panic.

@@ -2,11 +2,17 @@
 //! engine as the page and prints each query's changes as JSON lines; `sluice proxy` lets the page
 //! reach real Kinesis streams.
 
+mod args;
 pub mod bench;
+mod fuzz;
 mod proxy;
 mod run;
 
-const USAGE: &str = "\
+use std::ffi::OsString;
+
+use args::*;
+
+const OVERVIEW: &str = "\
 usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
                   [--metrics S] [--table] [--kinesis-endpoint URL|aws|local]
                   NOTE.zpln|SCRIPT.sql
@@ -15,119 +21,189 @@ usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S]
                                    print the note as a Flink SQL script Apache Flink runs unchanged
        sluice gen RECORDS FILE     write the benchmark's sensor records as JSON lines
        sluice bench [RECORDS]      print engine and decoder throughput (default 5,000,000)
+       sluice bench --fuzz [SECONDS]
+                                   run the parsers over hostile inputs, print executions/s and crashes
        sluice proxy [--port N] [--bind ADDR] [--endpoint URL] [--region R] [--profile NAME]
                     [--allow-origin ORIGIN]… [--allow-stream STREAM]… [--max-body BYTES] [--serve DIR]
                                    let the page call Kinesis through this machine's AWS keys
 
-`run` runs a Flink SQL script or a note. Tables with 'connector' = 'filesystem' are bounded
-inputs read in file order; every SELECT prints its result changes to stdout, one JSON line each:
-  {\"op\":\"+I\",\"row\":{\"col\":value,…}}
-Kinesis tables read local streams; --generator feeds one with the built-in sensor generator,
-and then the queries run live until they end, --exit-when-idle, --duration or Ctrl-C;
---table shows them as tables redrawn in place instead of JSON lines.
-A Kinesis table reads and writes a real stream when it has 'aws.endpoint', or when
---kinesis-endpoint (or AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL) names one; `aws` means
-https://kinesis.<aws.region>.amazonaws.com. Credentials come from AWS_ACCESS_KEY_ID,
-AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the shared files' profile (AWS_PROFILE).
+`sluice COMMAND --help` says more about each. Flags take `--name value` or `--name=value`;
+`--` ends the flags. Errors go to stderr as line:column: message, and the exit code is 1
+(2 for a wrong command line).";
 
-`proxy` listens on 127.0.0.1:4599 and forwards the page's Kinesis calls (ListShards,
-GetShardIterator, GetRecords, PutRecords, DescribeStreamSummary; nothing else) to
-https://kinesis.<region>.amazonaws.com or --endpoint, signed with the credentials above
-(--profile picks a profile). Pages may call it from its own origin and --allow-origin (default
-http://127.0.0.1:8080 and http://localhost:8080); --allow-stream limits it to those streams;
-bodies over --max-body (8 MiB) are refused; --serve dist serves the built studio as well.
-Errors go to stderr as line:column: message, and the exit code is 1.";
+const EXPORT_HELP: &str = "\
+usage: sluice export [--kinesis legacy|current:ACCOUNT_ID] [--with-queries] [--paragraphs 1,3,4]
+                     [--generator STREAM]… [--zpln] NOTE.zpln|NOTE.sql
+
+Prints the note as a Flink SQL script Apache Flink runs unchanged (--zpln: as a Zeppelin note).
+--kinesis picks the Kinesis connector the script uses, --with-queries keeps the SELECTs,
+--paragraphs picks paragraphs by number (from 1), --generator names streams `sluice run
+--generator` would feed (their tables get a comment).";
+
+const GEN_HELP: &str = "\
+usage: sluice gen RECORDS FILE
+
+Writes the benchmark's sensor records as JSON lines.";
+
+const BENCH_HELP: &str = "\
+usage: sluice bench [RECORDS]
+       sluice bench --fuzz [SECONDS]
+
+Prints engine and decoder throughput over RECORDS generated records (default 5,000,000).
+--fuzz runs each parser of outside input over generated hostile inputs for SECONDS (default 3)
+each and prints executions per second and the crashes found.";
 
 pub fn main() -> i32 {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["run", rest @ ..] => match run::parse_run_args(rest) {
-            Ok((options, path)) => run::run_note(&path, &options),
-            Err(e) => {
-                eprintln!("error: {e}\n{USAGE}");
-                2
-            }
+    main_with(std::env::args_os().skip(1))
+}
+
+/// The command line from its arguments (the program's name left out).
+pub fn main_with(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let mut parser = Parser::from_args(args);
+    let command = match next(&mut parser) {
+        Ok(Some(Value(command))) => command,
+        Ok(Some(Short('h') | Long("help"))) => return help(OVERVIEW),
+        Ok(Some(other)) => return usage_error(&unexpected(other), OVERVIEW),
+        Ok(None) => return usage_error("no command", OVERVIEW),
+        Err(e) => return usage_error(&e, OVERVIEW),
+    };
+    match command.to_str() {
+        Some("run") => match run::parse_run_args(&mut parser) {
+            Ok(Parsed::Run((options, path))) => run::run_note(&path, &options),
+            Ok(Parsed::Help) => help(run::HELP),
+            Err(e) => usage_error(&e, run::HELP),
         },
-        ["gen", n, path] => match n.replace('_', "").parse() {
-            Ok(n) => bench::generate(n, path),
-            Err(_) => {
-                eprintln!("error: `{n}` is not a number of records");
-                2
-            }
+        Some("export") => export(&mut parser),
+        Some("gen") => match parse_gen(&mut parser) {
+            Ok(Parsed::Run((n, path))) => bench::generate(n, &path),
+            Ok(Parsed::Help) => help(GEN_HELP),
+            Err(e) => usage_error(&e, GEN_HELP),
         },
-        ["export", rest @ ..] => export(rest),
-        ["proxy", rest @ ..] => proxy::proxy(rest),
-        ["bench"] => bench::bench(5_000_000),
-        ["bench", n] => match n.replace('_', "").parse() {
-            Ok(n) => bench::bench(n),
-            Err(_) => {
-                eprintln!("error: `{n}` is not a number of records");
-                2
-            }
+        Some("bench") => match parse_bench(&mut parser) {
+            Ok(Parsed::Run(Bench::Engine(n))) => bench::bench(n),
+            Ok(Parsed::Run(Bench::Fuzz(seconds))) => fuzz::fuzz(seconds),
+            Ok(Parsed::Help) => help(BENCH_HELP),
+            Err(e) => usage_error(&e, BENCH_HELP),
         },
-        ["--help" | "-h" | "help"] => {
-            println!("{USAGE}");
-            0
-        }
-        _ => {
-            eprintln!("{USAGE}");
-            2
-        }
+        Some("proxy") => proxy::proxy(&mut parser),
+        Some("help") => help(OVERVIEW),
+        _ => usage_error(&format!("unknown command `{}`", command.to_string_lossy()), OVERVIEW),
     }
 }
 
-fn export(args: &[&str]) -> i32 {
+/// Prints a help text to stdout; a closed stdout is not worth a panic.
+fn help(text: &str) -> i32 {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{text}");
+    0
+}
+
+/// A wrong command line: what is wrong, then how the command is used.
+fn usage_error(error: &str, usage: &str) -> i32 {
+    eprintln!("error: {error}\n{usage}");
+    2
+}
+
+/// A count of records (`5_000_000` allowed).
+fn records(value: OsString) -> Result<u64, String> {
+    let text = utf8(value, "the number of records")?;
+    text.replace('_', "").parse().map_err(|_| format!("`{text}` is not a number of records"))
+}
+
+fn parse_gen(parser: &mut Parser) -> Result<Parsed<(u64, String)>, String> {
+    let (mut n, mut path) = (None, None);
+    while let Some(arg) = next(parser)? {
+        match arg {
+            Short('h') | Long("help") => return Ok(Parsed::Help),
+            Value(v) if n.is_none() => n = Some(records(v)?),
+            Value(v) if path.is_none() => path = Some(utf8(v, "the file")?),
+            other => return Err(unexpected(other)),
+        }
+    }
+    match (n, path) {
+        (Some(n), Some(path)) => Ok(Parsed::Run((n, path))),
+        _ => Err("gen takes a number of records and a file".into()),
+    }
+}
+
+enum Bench {
+    Engine(u64),
+    Fuzz(f64),
+}
+
+fn parse_bench(parser: &mut Parser) -> Result<Parsed<Bench>, String> {
+    let (mut n, mut fuzz) = (None, false);
+    while let Some(arg) = next(parser)? {
+        match arg {
+            Short('h') | Long("help") => return Ok(Parsed::Help),
+            Long("fuzz") => fuzz = true,
+            Value(v) if n.is_none() => n = Some(utf8(v, "bench")?),
+            other => return Err(unexpected(other)),
+        }
+    }
+    if fuzz {
+        let seconds = match n {
+            None => 3.0,
+            Some(s) => s.parse::<f64>().ok().filter(|s| s.is_finite() && *s > 0.0).ok_or(format!("`{s}` is not a number of seconds"))?,
+        };
+        return Ok(Parsed::Run(Bench::Fuzz(seconds)));
+    }
+    Ok(Parsed::Run(Bench::Engine(match n {
+        None => 5_000_000,
+        Some(n) => records(n.into())?,
+    })))
+}
+
+fn export(parser: &mut Parser) -> i32 {
     use crate::export::{flink_script_of, read_note, ExportOptions, KinesisOptions};
     use std::io::Write;
     let mut options = ExportOptions::default();
     let mut file = None;
     let mut chosen: Option<Vec<usize>> = None;
     let mut zeppelin = false;
-    let mut args = args.iter();
-    while let Some(&arg) = args.next() {
-        match arg {
-            "--with-queries" => options.include_queries = true,
-            "--zpln" => zeppelin = true,
-            "--generator" => match args.next() {
-                // The streams `sluice run --generator` would feed: their tables get a comment.
-                Some(stream) => options.generator_streams.push(stream.split('=').next().unwrap_or(stream).to_string()),
-                None => {
-                    eprintln!("error: --generator takes the name of a stream the generator feeds");
-                    return 2;
+    let parsed = (|| -> Result<Parsed<()>, String> {
+        while let Some(arg) = next(parser)? {
+            match arg {
+                Short('h') | Long("help") => return Ok(Parsed::Help),
+                Long("with-queries") => options.include_queries = true,
+                Long("zpln") => zeppelin = true,
+                Long("generator") => {
+                    // The streams `sluice run --generator` would feed: their tables get a comment.
+                    let stream = text(parser, "--generator").map_err(|_| "--generator takes the name of a stream the generator feeds")?;
+                    options.generator_streams.push(stream.split('=').next().unwrap_or(&stream).to_string());
                 }
-            },
-            "--paragraphs" => {
-                let list = args.next().copied().unwrap_or("");
-                match list.split(',').map(|n| n.trim().parse::<usize>().ok().filter(|n| *n > 0)).collect::<Option<Vec<_>>>() {
-                    Some(numbers) if !numbers.is_empty() => chosen = Some(numbers),
-                    _ => {
-                        eprintln!("error: --paragraphs takes paragraph numbers from 1, e.g. 1,2,5; not `{list}`");
-                        return 2;
+                Long("paragraphs") => {
+                    let list = text(parser, "--paragraphs").unwrap_or_default();
+                    match list.split(',').map(|n| n.trim().parse::<usize>().ok().filter(|n| *n > 0)).collect::<Option<Vec<_>>>() {
+                        Some(numbers) if !numbers.is_empty() => chosen = Some(numbers),
+                        _ => return Err(format!("--paragraphs takes paragraph numbers from 1, e.g. 1,2,5; not `{list}`")),
                     }
                 }
-            }
-            "--kinesis" => {
-                options.kinesis = match args.next().copied() {
-                    Some("legacy") => KinesisOptions::Legacy,
-                    Some(current) if current.starts_with("current:") => {
-                        KinesisOptions::Current { account_id: current["current:".len()..].to_string() }
-                    }
-                    other => {
-                        eprintln!("error: --kinesis takes `legacy` or `current:ACCOUNT_ID`, not {}", other.unwrap_or("nothing"));
-                        return 2;
+                Long("kinesis") => {
+                    let value = text(parser, "--kinesis").ok();
+                    options.kinesis = match value.as_deref() {
+                        Some("legacy") => KinesisOptions::Legacy,
+                        Some(current) if current.starts_with("current:") => {
+                            KinesisOptions::Current { account_id: current["current:".len()..].to_string() }
+                        }
+                        other => {
+                            return Err(format!("--kinesis takes `legacy` or `current:ACCOUNT_ID`, not {}", other.unwrap_or("nothing")))
+                        }
                     }
                 }
-            }
-            path if file.is_none() && !path.starts_with("--") => file = Some(path),
-            other => {
-                eprintln!("error: unexpected argument `{other}`\n{USAGE}");
-                return 2;
+                Value(path) if file.is_none() => file = Some(utf8(path, "the note's path")?),
+                other => return Err(unexpected(other)),
             }
         }
+        Ok(Parsed::Run(()))
+    })();
+    match parsed {
+        Ok(Parsed::Run(())) => {}
+        Ok(Parsed::Help) => return help(EXPORT_HELP),
+        Err(e) => return usage_error(&e, EXPORT_HELP),
     }
-    let Some(path) = file else {
-        eprintln!("{USAGE}");
-        return 2;
+    let Some(path) = file.as_deref() else {
+        return usage_error("no note to export", EXPORT_HELP);
     };
     let content = match std::fs::read_to_string(path) {
         Ok(c) => c,

@@ -2,15 +2,26 @@
 
 use std::path::PathBuf;
 
+use super::args::*;
 use crate::proxy::{Proxy, ProxyConfig};
 
-pub fn proxy(args: &[&str]) -> i32 {
-    let config = match parse_proxy_args(args) {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("error: {e}\n{}", super::USAGE);
-            return 2;
-        }
+pub const HELP: &str = "\
+usage: sluice proxy [--port N] [--bind ADDR] [--endpoint URL] [--region R] [--profile NAME]
+                    [--allow-origin ORIGIN]… [--allow-stream STREAM]… [--max-body BYTES] [--serve DIR]
+
+Lets the page call Kinesis through this machine's AWS keys: listens on 127.0.0.1:4599 and
+forwards the page's Kinesis calls (ListShards, GetShardIterator, GetRecords, PutRecords,
+DescribeStreamSummary; nothing else) to https://kinesis.<region>.amazonaws.com or --endpoint,
+signed with the credentials `sluice run --help` describes (--profile picks a profile). Pages may
+call it from its own origin and --allow-origin (default http://127.0.0.1:8080 and
+http://localhost:8080); --allow-stream limits it to those streams; bodies over --max-body
+(8 MiB) are refused; --serve dist serves the built studio as well.";
+
+pub fn proxy(parser: &mut Parser) -> i32 {
+    let config = match parse_proxy_args(parser) {
+        Ok(Parsed::Run(config)) => config,
+        Ok(Parsed::Help) => return super::help(HELP),
+        Err(e) => return super::usage_error(&e, HELP),
     };
     let proxy = match Proxy::bind(&config) {
         Ok(proxy) => proxy,
@@ -26,38 +37,30 @@ pub fn proxy(args: &[&str]) -> i32 {
     0
 }
 
-fn parse_proxy_args(args: &[&str]) -> Result<ProxyConfig, String> {
+fn parse_proxy_args(parser: &mut Parser) -> Result<Parsed<ProxyConfig>, String> {
     let mut config = ProxyConfig::default();
-    let mut args = args.iter();
-    while let Some(&flag) = args.next() {
-        let mut value = || args.next().copied().ok_or_else(|| format!("{flag} needs a value"));
-        match flag {
-            "--port" => {
-                let port = value()?;
-                config.port = port.parse().map_err(|_| format!("--port takes a port number, not `{port}`"))?;
-            }
-            "--bind" => config.bind = value()?.to_string(),
-            "--endpoint" => {
-                let url = value()?;
+    while let Some(arg) = next(parser)? {
+        match arg {
+            Short('h') | Long("help") => return Ok(Parsed::Help),
+            Long("port") => config.port = number(parser, "--port", "a port number")?,
+            Long("bind") => config.bind = text(parser, "--bind")?,
+            Long("endpoint") => {
+                let url = text(parser, "--endpoint")?;
                 if !url.starts_with("http://") && !url.starts_with("https://") {
                     return Err(format!("--endpoint takes an http:// or https:// URL, not `{url}`"));
                 }
-                config.endpoint = Some(url.to_string());
+                config.endpoint = Some(url);
             }
-            "--region" => config.region = Some(value()?.to_string()),
-            "--profile" => config.profile = Some(value()?.to_string()),
-            "--allow-origin" => config.allowed_origins.push(value()?.to_string()),
-            "--allow-stream" => config.allowed_streams.push(value()?.to_string()),
-            "--max-body" => {
-                let bytes = value()?;
-                config.max_body =
-                    bytes.replace('_', "").parse().map_err(|_| format!("--max-body takes a number of bytes, not `{bytes}`"))?;
-            }
-            "--serve" => config.serve = Some(PathBuf::from(value()?)),
-            other => return Err(format!("unexpected argument `{other}`")),
+            Long("region") => config.region = Some(text(parser, "--region")?),
+            Long("profile") => config.profile = Some(text(parser, "--profile")?),
+            Long("allow-origin") => config.allowed_origins.push(text(parser, "--allow-origin")?),
+            Long("allow-stream") => config.allowed_streams.push(text(parser, "--allow-stream")?),
+            Long("max-body") => config.max_body = number(parser, "--max-body", "a number of bytes")?,
+            Long("serve") => config.serve = Some(PathBuf::from(parser.value().map_err(|_| "--serve needs a value")?)),
+            other => return Err(unexpected(other)),
         }
     }
-    Ok(config)
+    Ok(Parsed::Run(config))
 }
 
 #[cfg(test)]
@@ -66,7 +69,7 @@ mod tests {
 
     #[test]
     fn flags_fill_the_config_and_repeat_where_lists() {
-        let config = parse_proxy_args(&[
+        let config = parse(&[
             "--port",
             "0",
             "--endpoint",
@@ -85,6 +88,7 @@ mod tests {
             "work",
         ])
         .unwrap();
+        let Parsed::Run(config) = config else { panic!("not --help") };
         assert_eq!(config.port, 0);
         assert_eq!(config.allowed_origins, ["http://a:1", "http://b:2"]);
         assert_eq!(config.allowed_streams, ["in"]);
@@ -93,11 +97,23 @@ mod tests {
         assert_eq!(config.bind, "127.0.0.1");
     }
 
+    fn parse(args: &[&str]) -> Result<Parsed<ProxyConfig>, String> {
+        parse_proxy_args(&mut Parser::from_args(args.iter().copied()))
+    }
+
     #[test]
     fn bad_flags_say_what_is_wrong() {
-        assert!(parse_proxy_args(&["--port", "http"]).unwrap_err().contains("port number"));
-        assert!(parse_proxy_args(&["--endpoint", "kinesis.example"]).unwrap_err().contains("http://"));
-        assert!(parse_proxy_args(&["--allow-origin"]).unwrap_err().contains("needs a value"));
-        assert!(parse_proxy_args(&["--verbose"]).unwrap_err().contains("`--verbose`"));
+        let error = |args: &[&str]| parse(args).err().unwrap_or_default();
+        assert!(error(&["--port", "http"]).contains("port number"));
+        assert!(error(&["--endpoint", "kinesis.example"]).contains("http://"));
+        assert!(error(&["--allow-origin"]).contains("needs a value"));
+        assert!(error(&["--verbose"]).contains("`--verbose`"));
+    }
+
+    #[test]
+    fn equals_values_and_help_are_understood() {
+        let Ok(Parsed::Run(config)) = parse(&["--port=0", "--allow-stream=in"]) else { panic!("--name=value refused") };
+        assert_eq!((config.port, config.allowed_streams), (0, vec!["in".to_string()]));
+        assert!(matches!(parse(&["--port", "1", "--help"]), Ok(Parsed::Help)));
     }
 }

@@ -3,6 +3,7 @@
 
 use std::io::{BufWriter, Write};
 
+use super::args::*;
 use crate::connectors::kinesis::remote::{DefaultEndpoint, KinesisRemote};
 use crate::session::{Change, ColumnInfo, Outcome, Session};
 use crate::views::{ResultMode, ResultTable};
@@ -39,20 +40,36 @@ pub struct RunOptions {
     pub kinesis_endpoint: Option<String>,
 }
 
+pub const HELP: &str = "\
+usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
+                  [--metrics S] [--table] [--kinesis-endpoint URL|aws|local]
+                  NOTE.zpln|SCRIPT.sql
+
+Runs a Flink SQL script or a note. Tables with 'connector' = 'filesystem' are bounded
+inputs read in file order; every SELECT prints its result changes to stdout, one JSON line each:
+  {\"op\":\"+I\",\"row\":{\"col\":value,…}}
+Kinesis tables read local streams; --generator feeds one with the built-in sensor generator,
+and then the queries run live until they end, --exit-when-idle, --duration or Ctrl-C;
+--table shows them as tables redrawn in place instead of JSON lines.
+A Kinesis table reads and writes a real stream when it has 'aws.endpoint', or when
+--kinesis-endpoint (or AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL) names one; `aws` means
+https://kinesis.<aws.region>.amazonaws.com. Credentials come from AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the shared files' profile (AWS_PROFILE).";
+
 /// Parses `run`'s flags; returns the options and the note's path.
-pub fn parse_run_args(args: &[&str]) -> Result<(RunOptions, String), String> {
+pub fn parse_run_args(parser: &mut Parser) -> Result<Parsed<(RunOptions, String)>, String> {
     let mut options = RunOptions { seed: 1, ..RunOptions::default() };
     let mut path = None;
-    let mut args = args.iter();
-    let seconds = |flag: &str, v: Option<&&str>| -> Result<f64, String> {
-        v.and_then(|v| v.parse::<f64>().ok())
+    let seconds = |parser: &mut Parser, flag: &str| -> Result<f64, String> {
+        Some(number::<f64>(parser, flag, "a number of seconds")?)
             .filter(|s| s.is_finite() && *s >= 0.0)
             .ok_or_else(|| format!("{flag} takes a number of seconds"))
     };
-    while let Some(&arg) = args.next() {
+    while let Some(arg) = next(parser)? {
         match arg {
-            "--generator" => {
-                let spec = args.next().ok_or("--generator takes STREAM or STREAM=RATE")?;
+            Short('h') | Long("help") => return Ok(Parsed::Help),
+            Long("generator") => {
+                let spec = text(parser, "--generator").map_err(|_| "--generator takes STREAM or STREAM=RATE")?;
                 let (stream, rate) = match spec.split_once('=') {
                     Some((s, r)) => (
                         s,
@@ -61,24 +78,25 @@ pub fn parse_run_args(args: &[&str]) -> Result<(RunOptions, String), String> {
                             .filter(|r| r.is_finite() && *r > 0.0)
                             .ok_or_else(|| format!("`{r}` is not a rate (records per second)"))?,
                     ),
-                    None => (*spec, crate::session::DEFAULT_GENERATOR_RATE),
+                    None => (spec.as_str(), crate::session::DEFAULT_GENERATOR_RATE),
                 };
                 options.generators.push((stream.to_string(), rate));
             }
-            "--seed" => options.seed = args.next().and_then(|v| v.parse().ok()).ok_or("--seed takes a number")?,
-            "--exit-when-idle" => options.exit_when_idle = Some(seconds(arg, args.next())?),
-            "--duration" => options.duration = Some(seconds(arg, args.next())?),
-            "--metrics" => options.metrics_every = Some(seconds(arg, args.next())?).filter(|s| *s > 0.0),
-            "--table" => options.table = true,
-            "--kinesis-endpoint" => {
-                let url = args.next().ok_or("--kinesis-endpoint takes a URL, `aws` (the region's endpoint) or `local`")?;
-                options.kinesis_endpoint = Some(url.to_string());
+            Long("seed") => options.seed = number(parser, "--seed", "a number")?,
+            Long("exit-when-idle") => options.exit_when_idle = Some(seconds(parser, "--exit-when-idle")?),
+            Long("duration") => options.duration = Some(seconds(parser, "--duration")?),
+            Long("metrics") => options.metrics_every = Some(seconds(parser, "--metrics")?).filter(|s| *s > 0.0),
+            Long("table") => options.table = true,
+            Long("kinesis-endpoint") => {
+                let url = text(parser, "--kinesis-endpoint")
+                    .map_err(|_| "--kinesis-endpoint takes a URL, `aws` (the region's endpoint) or `local`")?;
+                options.kinesis_endpoint = Some(url);
             }
-            p if path.is_none() && !p.starts_with("--") => path = Some(p.to_string()),
-            other => return Err(format!("unexpected argument `{other}`")),
+            Value(p) if path.is_none() => path = Some(utf8(p, "the note's path")?),
+            other => return Err(unexpected(other)),
         }
     }
-    Ok((options, path.ok_or("no note or script to run")?))
+    Ok(Parsed::Run((options, path.ok_or("no note or script to run")?)))
 }
 
 fn wall_clock_ms() -> i64 {
@@ -360,7 +378,7 @@ fn write_change(out: &mut String, change: &Change, columns: &[ColumnInfo]) {
         }
         out.push_str(&serde_json::to_string(&c.name).unwrap_or_default());
         out.push(':');
-        out.push_str(&v.to_json().to_string());
+        v.write_json(out);
     }
     out.push_str("}}\n");
 }

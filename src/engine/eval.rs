@@ -7,8 +7,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::temporal;
+use super::like::{escape_char, LikeError, LikePattern};
+use super::similar::SimilarPattern;
 use crate::plan::expr::{BinaryOp, Expr, ExprKind, Function};
+use crate::plan::functions::{Eval, Kernel};
 use crate::types::{cast_value, Batch, Column, ColumnData, DataType, StrColumn, Value};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -128,18 +130,12 @@ pub fn eval(expr: &Expr, batch: &Batch, ctx: &EvalContext) -> Result<Column> {
             }
             out
         }
-        ExprKind::Like { arg, pattern, negated } => {
-            let a = eval(arg, batch, ctx)?;
-            let p = eval(pattern, batch, ctx)?;
-            let (ColumnData::Str(s), ColumnData::Str(ps)) = (&a.data, &p.data) else {
-                return Err(EvalError("LIKE needs strings".into()));
-            };
-            let v = (0..n).map(|i| like(s.get(i), ps.get(i)) != *negated).collect();
-            Column { data: ColumnData::Bool(v), validity: merge_validity(&a, &p, n) }
+        ExprKind::Like { arg, pattern, escape, negated, similar } => {
+            like_column(arg, pattern, escape.as_deref(), *negated, *similar, batch, ctx)?
         }
         ExprKind::Call { func, args } => {
             let cols: Vec<Column> = args.iter().map(|e| eval(e, batch, ctx)).collect::<Result<_>>()?;
-            call(*func, &cols, args, &expr.ty.data_type, n, ctx)?
+            call(*func, &cols, args, &expr.ty.data_type, batch, ctx)?
         }
     })
 }
@@ -403,48 +399,202 @@ pub fn cast_column(c: &Column, from: &DataType, to: &DataType, try_cast: bool) -
     Ok(out)
 }
 
-fn like(s: &str, pattern: &str) -> bool {
-    fn go(s: &[char], p: &[char]) -> bool {
-        match p.split_first() {
-            None => s.is_empty(),
-            Some(('%', rest)) => (0..=s.len()).any(|k| go(&s[k..], rest)),
-            Some(('_', rest)) => !s.is_empty() && go(&s[1..], rest),
-            Some((c, rest)) => s.first() == Some(c) && go(&s[1..], rest),
-        }
-    }
-    let s: Vec<char> = s.chars().collect();
-    let p: Vec<char> = pattern.chars().collect();
-    go(&s, &p)
+/// A compiled LIKE or SIMILAR TO pattern.
+enum PatternMatcher {
+    Like(LikePattern),
+    Similar(SimilarPattern),
 }
 
-/// Scalar functions, evaluated row by row over their argument columns (they are rare on hot
-/// paths; arithmetic and comparisons above are the vectorised ones).
-fn call(func: Function, cols: &[Column], args: &[Expr], ty: &DataType, n: usize, ctx: &EvalContext) -> Result<Column> {
-    use Function as F;
-    if let F::Proctime | F::CurrentTimestamp | F::LocalTimestamp = func {
-        return Ok(constant(&Value::Timestamp(ctx.now_ms), ty, n));
+/// `[NOT] LIKE` / `[NOT] SIMILAR TO`: each distinct (pattern, escape) is compiled once (a
+/// constant pattern once per batch, without materialising it), NULL in any operand gives NULL.
+/// A bad pattern or escape stops the job with Calcite's message, as Flink's generated code does.
+fn like_column(
+    arg: &Expr,
+    pattern: &Expr,
+    escape: Option<&Expr>,
+    negated: bool,
+    similar: bool,
+    batch: &Batch,
+    ctx: &EvalContext,
+) -> Result<Column> {
+    let n = batch.len();
+    let a = eval(arg, batch, ctx)?;
+    let op = if similar { "SIMILAR TO" } else { "LIKE" };
+    let ColumnData::Str(s) = &a.data else {
+        return Err(EvalError(format!("{op} needs strings")));
+    };
+    let compile = |p: &str, e: Option<&str>| -> Result<PatternMatcher> {
+        let fail = |err: LikeError| EvalError(format!("{op} '{p}': {err}"));
+        let e = e.map(escape_char).transpose().map_err(fail)?;
+        Ok(if similar {
+            PatternMatcher::Similar(SimilarPattern::new(p, e).map_err(fail)?)
+        } else {
+            PatternMatcher::Like(LikePattern::new(p, e).map_err(fail)?)
+        })
+    };
+    let run = |m: &PatternMatcher, text: &str, p: &str| -> Result<bool> {
+        match m {
+            PatternMatcher::Like(l) => Ok(l.matches(text)),
+            PatternMatcher::Similar(r) => {
+                r.matches(text).map_err(|err| EvalError(format!("{op} '{p}': {err} (value {})", quoted_value(text))))
+            }
+        }
+    };
+    let literal = |e: &Expr| match &e.kind {
+        ExprKind::Literal(Value::Str(v)) => Some(Some(v.clone())),
+        ExprKind::Literal(Value::Null) => Some(None),
+        _ => None,
+    };
+    // None: not a constant; Some(None): NULL; Some(Some(escape)), where no ESCAPE is None.
+    let constant_escape = match escape {
+        None => Some(Some(None)),
+        Some(e) => literal(e).map(|v| v.map(Some)),
+    };
+    if let (Some(p), Some(e)) = (literal(pattern), constant_escape) {
+        // The hot path: one pattern for the whole batch.
+        let (Some(p), Some(e)) = (p, e) else { return Ok(constant(&Value::Null, &DataType::Boolean, n)) };
+        let m = compile(&p, e.as_deref())?;
+        let mut v = Vec::with_capacity(n);
+        for i in 0..n {
+            v.push(a.is_valid(i) && run(&m, s.get(i), &p)? != negated);
+        }
+        return Ok(Column { data: ColumnData::Bool(v), validity: a.validity.clone() });
     }
-    if func == F::CurrentDate {
-        return Ok(constant(&Value::Date(ctx.now_ms.div_euclid(86_400_000) as i32), ty, n));
+    let p = eval(pattern, batch, ctx)?;
+    let e = escape.map(|e| eval(e, batch, ctx)).transpose()?;
+    let text_of = |c: &Column, i: usize| match &c.data {
+        ColumnData::Str(x) if c.is_valid(i) => Some(x.get(i).to_string()),
+        _ => None,
+    };
+    let mut out = Column::empty(&DataType::Boolean, n);
+    let mut compiled: Option<(String, Option<String>, PatternMatcher)> = None;
+    for i in 0..n {
+        let pat = text_of(&p, i);
+        let esc = e.as_ref().map(|c| text_of(c, i));
+        let (Some(pat), true, true) = (pat, a.is_valid(i), esc.as_ref().is_none_or(Option::is_some)) else {
+            out.push_null();
+            continue;
+        };
+        let esc = esc.flatten();
+        if compiled.as_ref().is_none_or(|(cp, ce, _)| *cp != pat || *ce != esc) {
+            compiled = Some((pat.clone(), esc.clone(), compile(&pat, esc.as_deref())?));
+        }
+        let Some((_, _, m)) = &compiled else { unreachable!("compiled just above") };
+        out.push(&Value::Bool(run(m, s.get(i), &pat)? != negated));
     }
-    if let F::Regexp | F::RegexpExtract | F::RegexpReplace = func {
-        return regexp_call(func, cols, args, ty, n);
-    }
+    Ok(out)
+}
+
+/// Scalar functions, evaluated row by row over their argument columns by the function
+/// table's evaluator (`plan/functions/`); the engine's own kernels below. (Functions are rare
+/// on hot paths; arithmetic and comparisons above are the vectorised ones.)
+fn call(func: Function, cols: &[Column], args: &[Expr], ty: &DataType, batch: &Batch, ctx: &EvalContext) -> Result<Column> {
+    let n = batch.len();
+    let (f, strict) = match func.def().eval {
+        Eval::Strict(f) => (f, true),
+        Eval::Lenient(f) => (f, false),
+        Eval::Kernel(k) => return kernel(k, func, cols, args, ty, batch, ctx),
+        Eval::Rewrite(_) => return Err(EvalError(format!("{} should have been rewritten when the query was planned", func.name()))),
+    };
     let mut out = Column::empty(ty, n);
     let mut row = Vec::with_capacity(cols.len());
     for i in 0..n {
         row.clear();
         row.extend(cols.iter().zip(args).map(|(c, a)| c.value(i, &a.ty.data_type)));
-        out.push(&scalar(func, &row)?);
+        if strict && row.iter().any(Value::is_null) {
+            out.push_null();
+            continue;
+        }
+        out.push(&f(&row).map_err(|m| EvalError(format!("{}: {m}", func.name())))?);
     }
     Ok(out)
 }
 
-/// REGEXP, REGEXP_EXTRACT and REGEXP_REPLACE, compiling each distinct pattern once per run
-/// of equal patterns. As in Flink, a pattern Java would reject gives NULL (REGEXP: FALSE); a
-/// pattern Java accepts but Sluice's matcher does not is an error naming the construct.
-fn regexp_call(func: Function, cols: &[Column], args: &[Expr], ty: &DataType, n: usize) -> Result<Column> {
+/// The functions that need the engine: the clock, the watermark, random numbers, the regex
+/// matcher.
+fn kernel(k: Kernel, func: Function, cols: &[Column], args: &[Expr], ty: &DataType, batch: &Batch, ctx: &EvalContext) -> Result<Column> {
+    let n = batch.len();
+    const MS_PER_DAY: i64 = 86_400_000;
+    match k {
+        Kernel::Now => return Ok(constant(&Value::Timestamp(ctx.now_ms), ty, n)),
+        Kernel::CurrentDate => return Ok(constant(&Value::Date(ctx.now_ms.div_euclid(MS_PER_DAY) as i32), ty, n)),
+        Kernel::CurrentTime => {
+            // TIME(0): whole seconds.
+            let ms = ctx.now_ms.rem_euclid(MS_PER_DAY);
+            return Ok(constant(&Value::Time((ms - ms % 1000) as i32), ty, n));
+        }
+        Kernel::CurrentWatermark => {
+            let mut out = Column::empty(ty, n);
+            for i in 0..n {
+                match batch.arrival_watermark(i) {
+                    i64::MIN => out.push_null(),
+                    w => out.push(&Value::Timestamp(w)),
+                }
+            }
+            return Ok(out);
+        }
+        Kernel::UnixTimestamp if cols.is_empty() => return Ok(constant(&Value::Int(ctx.now_ms.div_euclid(1000)), ty, n)),
+        Kernel::Regexp
+        | Kernel::RegexpExtract
+        | Kernel::RegexpReplace
+        | Kernel::RegexpCount
+        | Kernel::RegexpInstr
+        | Kernel::RegexpSubstr => return regexp_call(k, func, cols, args, ty, n),
+        _ => {}
+    }
+    let mut out = Column::empty(ty, n);
+    let mut rng = random::Source::new(ctx.now_ms);
+    let mut seeded: Option<random::JavaRandom> = None;
+    let mut row = Vec::with_capacity(cols.len());
+    for i in 0..n {
+        row.clear();
+        row.extend(cols.iter().zip(args).map(|(c, a)| c.value(i, &a.ty.data_type)));
+        let value = match k {
+            Kernel::UnixTimestamp => match (&row[0], row.get(1)) {
+                (Value::Str(s), None) => parse_seconds(s, "yyyy-MM-dd HH:mm:ss")?,
+                (Value::Str(s), Some(Value::Str(p))) => parse_seconds(s, p)?,
+                _ => Value::Null,
+            },
+            // A seed makes Java's `new Random(seed)` sequence, as Flink's RAND(seed).
+            Kernel::Rand => match row.first() {
+                Some(Value::Int(seed)) => Value::Double(seeded.get_or_insert_with(|| random::JavaRandom::new(*seed)).next_double()),
+                _ => Value::Double(rng.next_double()),
+            },
+            Kernel::RandInteger => {
+                let (seed, bound) = match row.as_slice() {
+                    [Value::Int(bound)] => (None, *bound),
+                    [Value::Int(seed), Value::Int(bound)] => (Some(*seed), *bound),
+                    _ => (None, 0),
+                };
+                if bound <= 0 {
+                    return Err(EvalError(format!("RAND_INTEGER: the bound must be positive, not {bound}")));
+                }
+                let bound = bound.min(i32::MAX as i64) as i32;
+                Value::Int(match seed {
+                    Some(seed) => seeded.get_or_insert_with(|| random::JavaRandom::new(seed)).next_int(bound),
+                    None => (rng.next_double() * bound as f64) as i32,
+                } as i64)
+            }
+            Kernel::Uuid => Value::Str(rng.uuid().into()),
+            _ => Value::Null,
+        };
+        out.push(&value);
+    }
+    Ok(out)
+}
+
+fn parse_seconds(text: &str, pattern: &str) -> Result<Value> {
+    let t = crate::types::calendar::parse(text, pattern).map_err(|m| EvalError(format!("UNIX_TIMESTAMP: {m}")))?;
+    // Flink's value for text that does not fit: Long.MIN_VALUE.
+    Ok(Value::Int(t.map_or(i64::MIN, |t| t.div_euclid(1000))))
+}
+
+/// The REGEXP family, compiling each distinct pattern once per run of equal patterns. As in
+/// Flink, a pattern Java would reject gives NULL (REGEXP: FALSE); a pattern Java accepts but
+/// Sluice's matcher does not is an error naming the construct.
+fn regexp_call(k: Kernel, func: Function, cols: &[Column], args: &[Expr], ty: &DataType, n: usize) -> Result<Column> {
     use crate::engine::regex::{group_text, Regex, RegexError};
+    let name = func.name();
     let mut out = Column::empty(ty, n);
     let mut compiled: Option<(Arc<str>, std::result::Result<Regex, RegexError>)> = None;
     let mut row = Vec::with_capacity(cols.len());
@@ -462,233 +612,153 @@ fn regexp_call(func: Function, cols: &[Column], args: &[Expr], ty: &DataType, n:
         let re = match re {
             Ok(re) => re,
             Err(RegexError::Invalid(_)) => {
-                out.push(&if func == Function::Regexp { Value::Bool(false) } else { Value::Null });
+                out.push(&if k == Kernel::Regexp { Value::Bool(false) } else { Value::Null });
                 continue;
             }
-            Err(e) => return Err(EvalError(format!("{}: {e} (pattern '{pattern}')", func_name(func)))),
+            Err(e) => return Err(EvalError(format!("{name}: {e} (pattern '{pattern}')"))),
         };
-        let fail = |e: RegexError| EvalError(format!("{}: {e} (pattern '{pattern}')", func_name(func)));
-        let value = match func {
-            Function::Regexp => Value::Bool(re.is_match(text).map_err(fail)?),
-            Function::RegexpExtract => {
-                let group = match row.get(2) {
-                    None => 0,
-                    Some(Value::Int(g)) => *g,
-                    Some(_) => {
-                        out.push_null();
-                        continue;
-                    }
-                };
-                let chars: Vec<char> = text.chars().collect();
-                let found = re.find_at(&chars, 0).map_err(fail)?;
-                // A group index out of range is an exception in Java, which Flink turns into NULL.
-                match found {
-                    Some(caps) if group >= 0 && (group as usize) <= re.groups() => {
-                        group_text(&chars, &caps, group as usize).map_or(Value::Null, |t| Value::Str(t.into()))
-                    }
-                    _ => Value::Null,
-                }
-            }
-            _ => match &row[2] {
+        let fail = |e: RegexError| EvalError(format!("{name}: {e} (pattern '{pattern}', value {})", quoted_value(text)));
+        let value = match k {
+            Kernel::Regexp => Value::Bool(re.is_match(text).map_err(fail)?),
+            Kernel::RegexpReplace => match &row[2] {
                 Value::Str(replacement) => Value::Str(re.replace_all(text, replacement).map_err(fail)?.into()),
                 _ => Value::Null,
             },
+            Kernel::RegexpCount => {
+                let chars: Vec<char> = text.chars().collect();
+                let (mut count, mut from) = (0i64, 0usize);
+                while from <= chars.len() {
+                    let Some(caps) = re.find_at(&chars, from).map_err(fail)? else { break };
+                    let Some(Some((start, end))) = caps.first().copied() else { break };
+                    count += 1;
+                    from = if end > start { end } else { end + 1 };
+                }
+                Value::Int(count)
+            }
+            _ => {
+                let chars: Vec<char> = text.chars().collect();
+                let found = re.find_at(&chars, 0).map_err(fail)?;
+                match k {
+                    Kernel::RegexpInstr => Value::Int(found.and_then(|c| c.first().copied().flatten()).map_or(0, |(s, _)| s as i64 + 1)),
+                    Kernel::RegexpSubstr => {
+                        found.and_then(|caps| group_text(&chars, &caps, 0)).map_or(Value::Null, |t| Value::Str(t.into()))
+                    }
+                    _ => {
+                        let group = match row.get(2) {
+                            None => 0,
+                            Some(Value::Int(g)) => *g,
+                            Some(_) => {
+                                out.push_null();
+                                continue;
+                            }
+                        };
+                        // A group index out of range is an exception in Java, which Flink turns into NULL.
+                        match found {
+                            Some(caps) if group >= 0 && (group as usize) <= re.groups() => {
+                                group_text(&chars, &caps, group as usize).map_or(Value::Null, |t| Value::Str(t.into()))
+                            }
+                            _ => Value::Null,
+                        }
+                    }
+                }
+            }
         };
         out.push(&value);
     }
     Ok(out)
 }
 
-fn unit_of(name: &str) -> Result<temporal::Unit> {
-    temporal::Unit::parse(name).ok_or_else(|| EvalError(format!("unknown time unit {name}")))
-}
-
-fn func_name(func: Function) -> &'static str {
-    match func {
-        Function::Regexp => "REGEXP",
-        Function::RegexpExtract => "REGEXP_EXTRACT",
-        _ => "REGEXP_REPLACE",
+/// A value for an error message: quoted, and cut after 100 characters.
+fn quoted_value(text: &str) -> String {
+    match text.char_indices().nth(100) {
+        Some((at, _)) => format!("'{}…' ({} characters)", &text[..at], text.chars().count()),
+        None => format!("'{text}'"),
     }
 }
 
-fn scalar(func: Function, a: &[Value]) -> Result<Value> {
-    use Function as F;
-    use Value as V;
-    let null_in = a.iter().any(Value::is_null);
-    if null_in && !matches!(func, F::Coalesce | F::NullIf | F::If | F::Concat) {
-        return Ok(V::Null);
+/// Random numbers for RAND, RAND_INTEGER and UUID.
+mod random {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    /// Java's `java.util.Random`: what Flink's seeded RAND(seed) and RAND_INTEGER(seed, n)
+    /// draw from, so a seeded call gives Flink's very numbers.
+    pub struct JavaRandom(i64);
+
+    impl JavaRandom {
+        const MULTIPLIER: i64 = 0x5DEECE66D;
+        const MASK: i64 = (1 << 48) - 1;
+        pub fn new(seed: i64) -> JavaRandom {
+            JavaRandom((seed ^ Self::MULTIPLIER) & Self::MASK)
+        }
+        fn next(&mut self, bits: u32) -> i32 {
+            self.0 = (self.0.wrapping_mul(Self::MULTIPLIER).wrapping_add(0xB)) & Self::MASK;
+            (self.0 >> (48 - bits)) as i32
+        }
+        pub fn next_double(&mut self) -> f64 {
+            let high = (self.next(26) as i64) << 27;
+            (high + self.next(27) as i64) as f64 * (1.0 / (1u64 << 53) as f64)
+        }
+        pub fn next_int(&mut self, bound: i32) -> i32 {
+            if bound & (bound - 1) == 0 {
+                return ((bound as i64 * self.next(31) as i64) >> 31) as i32;
+            }
+            loop {
+                let bits = self.next(31);
+                let value = bits % bound;
+                if bits - value + (bound - 1) >= 0 {
+                    return value;
+                }
+            }
+        }
     }
-    let s = |i: usize| match &a[i] {
-        V::Str(s) => s.clone(),
-        _ => "".into(),
-    };
-    let int = |i: usize| match a[i] {
-        V::Int(x) => x,
-        _ => 0,
-    };
-    let dbl = |i: usize| a[i].as_f64().unwrap_or(0.0);
-    Ok(match func {
-        F::Upper => V::Str(s(0).to_uppercase().into()),
-        F::Lower => V::Str(s(0).to_lowercase().into()),
-        F::Trim | F::TrimLeading | F::TrimTrailing => {
-            // The second argument is a set of characters, as Flink's trim reads it.
-            let set: Arc<str> = if a.len() > 1 { s(1) } else { " ".into() };
-            let text = s(0);
-            let strip = |c: char| set.contains(c);
-            V::Str(
-                match func {
-                    F::Trim => text.trim_matches(strip),
-                    F::TrimLeading => text.trim_start_matches(strip),
-                    _ => text.trim_end_matches(strip),
-                }
-                .into(),
-            )
-        }
-        F::CharLength => V::Int(s(0).chars().count() as i64),
-        F::Concat => {
-            if null_in {
-                return Ok(V::Null);
-            }
-            V::Str(a.iter().map(|v| v.to_string()).collect::<String>().into())
-        }
-        F::Replace => V::Str(s(0).replace(&*s(1), &s(2)).into()),
-        F::Substring => {
-            let chars: Vec<char> = s(0).chars().collect();
-            let start = int(1);
-            let len = if a.len() > 2 { int(2) } else { i64::MAX / 2 };
-            if len < 0 {
-                return Err(EvalError("SUBSTRING's length must not be negative".into()));
-            }
-            // SQL positions are 1-based; a start before 1 eats into the length.
-            let from = (start - 1).max(0) as usize;
-            let to = (start - 1).saturating_add(len).clamp(0, chars.len() as i64) as usize;
-            V::Str(chars.get(from.min(chars.len())..to.max(from.min(chars.len()))).unwrap_or(&[]).iter().collect::<String>().into())
-        }
-        F::Position => V::Int(s(1).find(&*s(0)).map_or(0, |b| s(1)[..b].chars().count() as i64 + 1)),
-        F::Abs => match &a[0] {
-            V::Int(x) => V::Int(x.wrapping_abs()),
-            V::Double(x) => V::Double(x.abs()),
-            V::Decimal(x, sc) => V::Decimal(x.abs(), *sc),
-            v => v.clone(),
-        },
-        F::Floor | F::Ceil => match &a[0] {
-            V::Double(x) => V::Double(if func == F::Floor { x.floor() } else { x.ceil() }),
-            V::Decimal(x, sc) => {
-                let p = 10i128.pow(*sc as u32);
-                let q = if func == F::Floor { x.div_euclid(p) } else { -(-x).div_euclid(p) };
-                V::Decimal(q * p, *sc)
-            }
-            v => v.clone(),
-        },
-        F::Round => {
-            let digits = if a.len() > 1 { int(1) } else { 0 };
-            match &a[0] {
-                V::Double(x) => {
-                    let p = 10f64.powi(digits as i32);
-                    V::Double((x * p).round() / p)
-                }
-                V::Decimal(x, sc) => {
-                    let drop = (*sc as i64 - digits).max(0) as u32;
-                    let p = 10i128.pow(drop);
-                    let q = x / p;
-                    let r = (x % p).abs() * 2;
-                    V::Decimal((q + if r >= p { x.signum() } else { 0 }) * p, *sc)
-                }
-                V::Int(x) if digits < 0 => {
-                    let p = 10i64.pow((-digits) as u32);
-                    V::Int((x + x.signum() * p / 2) / p * p)
-                }
-                v => v.clone(),
-            }
-        }
-        F::Power => V::Double(dbl(0).powf(dbl(1))),
-        F::Sqrt => V::Double(dbl(0).sqrt()),
-        F::Ln => V::Double(dbl(0).ln()),
-        F::Log10 => V::Double(dbl(0).log10()),
-        F::Exp => V::Double(dbl(0).exp()),
-        F::Coalesce => a.iter().find(|v| !v.is_null()).cloned().unwrap_or(V::Null),
-        F::NullIf => {
-            if a[0] == a[1] {
-                V::Null
-            } else {
-                a[0].clone()
-            }
-        }
-        F::If => {
-            if a[0] == V::Bool(true) {
-                a[1].clone()
-            } else {
-                a[2].clone()
-            }
-        }
-        F::FloorTime | F::CeilTime => {
-            let (V::Timestamp(t), V::Int(unit)) = (&a[0], &a[1]) else { return Ok(V::Null) };
-            let floor = t.div_euclid(*unit) * unit;
-            V::Timestamp(if func == F::CeilTime && floor != *t { floor + unit } else { floor })
-        }
-        F::TimestampAddMs => match (&a[0], &a[1]) {
-            (V::Timestamp(t), V::Int(ms)) => V::Timestamp(t + ms),
-            _ => V::Null,
-        },
-        F::Extract => match (&a[0], &a[1]) {
-            (V::Str(unit), V::Timestamp(t)) => V::Int(temporal::extract(unit_of(unit)?, *t)),
-            _ => V::Null,
-        },
-        F::DateFormat => match (&a[0], &a[1]) {
-            (V::Timestamp(t), V::Str(p)) => V::Str(temporal::format(*t, p).map_err(|m| EvalError(format!("DATE_FORMAT: {m}")))?.into()),
-            _ => V::Null,
-        },
-        F::ToTimestamp | F::ToDate => {
-            let default = if func == F::ToDate { "yyyy-MM-dd" } else { "yyyy-MM-dd HH:mm:ss" };
-            let pattern = if a.len() > 1 { s(1) } else { default.into() };
-            let name = if func == F::ToDate { "TO_DATE" } else { "TO_TIMESTAMP" };
-            match temporal::parse(&s(0), &pattern).map_err(|m| EvalError(format!("{name}: {m}")))? {
-                Some(t) if func == F::ToDate => V::Date(t.div_euclid(86_400_000) as i32),
-                Some(t) => V::Timestamp(t),
-                None => V::Null,
-            }
-        }
-        F::TimestampAdd => {
-            let unit = unit_of(&s(0))?;
-            match &a[2] {
-                V::Timestamp(t) => temporal::add(unit, int(1), *t).map_or(V::Null, V::Timestamp),
-                V::Date(d) => {
-                    temporal::add(unit, int(1), *d as i64 * 86_400_000).map_or(V::Null, |t| V::Date(t.div_euclid(86_400_000) as i32))
-                }
-                _ => V::Null,
-            }
-        }
-        F::TimestampDiff => {
-            let ms = |v: &V| match v {
-                V::Timestamp(t) => Some(*t),
-                V::Date(d) => Some(*d as i64 * 86_400_000),
-                _ => None,
-            };
-            match (ms(&a[1]), ms(&a[2])) {
-                (Some(x), Some(y)) => temporal::diff(unit_of(&s(0))?, x, y).map_or(V::Null, |d| V::Int(d as i32 as i64)),
-                _ => V::Null,
-            }
-        }
-        F::Mod
-        | F::Proctime
-        | F::CurrentTimestamp
-        | F::LocalTimestamp
-        | F::CurrentDate
-        | F::Regexp
-        | F::RegexpExtract
-        | F::RegexpReplace => V::Null,
-    })
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    /// An unseeded source (splitmix64), different for every batch and run.
+    pub struct Source(u64);
 
-    #[test]
-    fn like_matches_sql_wildcards() {
-        assert!(like("WARNING", "WARN%"));
-        assert!(like("OK", "_K"));
-        assert!(!like("OK", "_"));
-        assert!(like("", "%"));
+    static COUNTER: AtomicU64 = AtomicU64::new(0x853c_49e6_748f_ea9b);
+
+    impl Source {
+        pub fn new(now_ms: i64) -> Source {
+            Source(COUNTER.fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed) ^ now_ms as u64)
+        }
+        fn next_u64(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+        pub fn next_double(&mut self) -> f64 {
+            (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        }
+        /// A version 4 UUID, as `java.util.UUID.randomUUID()` prints it.
+        pub fn uuid(&mut self) -> String {
+            let (a, b) = (self.next_u64(), self.next_u64());
+            let a = (a & !0xF000) | 0x4000;
+            let b = (b & !(0b11 << 62)) | (0b10 << 62);
+            format!("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFFF, b >> 48, b & 0xFFFF_FFFF_FFFF)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn seeded_numbers_are_javas() {
+            // new java.util.Random(42): nextInt(100) gives 30 then 63; nextDouble() starts 0.7275636800328681.
+            let mut r = JavaRandom::new(42);
+            assert_eq!(r.next_int(100), 30);
+            assert_eq!(r.next_int(100), 63);
+            assert_eq!(JavaRandom::new(42).next_double(), 0.7275636800328681);
+        }
+
+        #[test]
+        fn uuids_have_version_4_shape() {
+            let u = Source::new(0).uuid();
+            assert_eq!(u.len(), 36);
+            assert_eq!(&u[14..15], "4");
+            assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
+        }
     }
 }

@@ -652,21 +652,22 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
     }
 }
 
-/// A constant pattern of REGEXP/REGEXP_EXTRACT/REGEXP_REPLACE that Java accepts but Sluice's
+/// A constant pattern of a REGEXP function that Java accepts but Sluice's
 /// matcher cannot run is rejected before the query starts, naming the construct.
 fn unsupported_regexes(e: &Expr) -> Result<(), BuildError> {
-    use crate::plan::expr::{ExprKind, Function};
+    use crate::plan::expr::ExprKind;
     let mut result = Ok(());
     e.visit(&mut |x| {
-        if let ExprKind::Call { func: func @ (Function::Regexp | Function::RegexpExtract | Function::RegexpReplace), args } = &x.kind {
+        if let ExprKind::Call { func, args } = &x.kind {
+            if !func.kernel().is_some_and(|k| k.is_regex()) {
+                return;
+            }
             if let Some(ExprKind::Literal(crate::types::Value::Str(pattern))) = args.get(1).map(|a| &a.kind) {
                 if let Err(RegexError::Unsupported(m)) = Regex::new(pattern) {
-                    let name = format!("{func:?}")
-                        .to_uppercase()
-                        .replace("REGEXPEXTRACT", "REGEXP_EXTRACT")
-                        .replace("REGEXPREPLACE", "REGEXP_REPLACE");
-                    result =
-                        Err(BuildError(format!("{name}('{pattern}'): the regular expression construct {m} is not supported by Sluice")));
+                    result = Err(BuildError(format!(
+                        "{}('{pattern}'): the regular expression construct {m} is not supported by Sluice",
+                        func.name()
+                    )));
                 }
             }
         }

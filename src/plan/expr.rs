@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+pub use super::functions::Function;
 use crate::types::{SqlType, Value};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -47,10 +48,13 @@ pub enum ExprKind {
         list: Vec<Expr>,
         negated: bool,
     },
+    /// `arg [NOT] LIKE pattern [ESCAPE escape]`, or SIMILAR TO when `similar`.
     Like {
         arg: Box<Expr>,
         pattern: Box<Expr>,
+        escape: Option<Box<Expr>>,
         negated: bool,
+        similar: bool,
     },
     Call {
         func: Function,
@@ -109,64 +113,6 @@ impl BinaryOp {
     }
 }
 
-/// Built-in scalar functions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Function {
-    Upper,
-    Lower,
-    CharLength,
-    /// `TRIM([BOTH] [chars FROM] s)`: argument 1 (optional) is the set of characters removed.
-    Trim,
-    TrimLeading,
-    TrimTrailing,
-    /// `REGEXP(s, re)`: whether some substring matches (Java's `find`).
-    Regexp,
-    /// `REGEXP_EXTRACT(s, re [, group])`: the group (default 0) of the first match.
-    RegexpExtract,
-    /// `REGEXP_REPLACE(s, re, replacement)`: every match replaced by the literal replacement.
-    RegexpReplace,
-    Concat,
-    Replace,
-    Substring,
-    Position,
-    Abs,
-    Round,
-    Floor,
-    Ceil,
-    Power,
-    Sqrt,
-    Mod,
-    Ln,
-    Log10,
-    Exp,
-    Coalesce,
-    NullIf,
-    If,
-    /// Truncate a timestamp to a unit (`FLOOR(ts TO MINUTE)`); argument 1 is the unit in ms.
-    FloorTime,
-    CeilTime,
-    /// Timestamp plus an interval in ms.
-    TimestampAddMs,
-    /// The current processing time (an injected clock, fixed for a batch).
-    Proctime,
-    CurrentTimestamp,
-    /// `LOCALTIMESTAMP`: the clock as a TIMESTAMP(3).
-    LocalTimestamp,
-    CurrentDate,
-    /// `EXTRACT(unit FROM t)`, `YEAR(t)`, …: argument 0 is the unit's name as a literal.
-    Extract,
-    /// `DATE_FORMAT(ts, 'yyyy-MM-dd')` with Java's `SimpleDateFormat` letters.
-    DateFormat,
-    /// `TO_TIMESTAMP(s [, pattern])`: NULL when `s` does not fit.
-    ToTimestamp,
-    /// `TO_DATE(s [, pattern])`.
-    ToDate,
-    /// `TIMESTAMPADD(unit, n, t)`: argument 0 is the unit's name as a literal.
-    TimestampAdd,
-    /// `TIMESTAMPDIFF(unit, a, b)`: argument 0 is the unit's name as a literal.
-    TimestampDiff,
-}
-
 impl Expr {
     pub fn column(index: usize, ty: SqlType) -> Expr {
         Expr { kind: ExprKind::Column(index), ty }
@@ -207,9 +153,12 @@ impl Expr {
                 arg.visit_columns(f);
                 list.iter().for_each(|e| e.visit_columns(f));
             }
-            ExprKind::Like { arg, pattern, .. } => {
+            ExprKind::Like { arg, pattern, escape, .. } => {
                 arg.visit_columns(f);
                 pattern.visit_columns(f);
+                if let Some(e) = escape {
+                    e.visit_columns(f);
+                }
             }
             ExprKind::Call { args, .. } => args.iter().for_each(|e| e.visit_columns(f)),
         }
@@ -240,9 +189,12 @@ impl Expr {
                 arg.visit(f);
                 list.iter().for_each(|e| e.visit(f));
             }
-            ExprKind::Like { arg, pattern, .. } => {
+            ExprKind::Like { arg, pattern, escape, .. } => {
                 arg.visit(f);
                 pattern.visit(f);
+                if let Some(e) = escape {
+                    e.visit(f);
+                }
             }
             ExprKind::Call { args, .. } => args.iter().for_each(|e| e.visit(f)),
         }
@@ -280,9 +232,12 @@ impl Expr {
                 arg.remap_in_place(map);
                 list.iter_mut().for_each(|e| e.remap_in_place(map));
             }
-            ExprKind::Like { arg, pattern, .. } => {
+            ExprKind::Like { arg, pattern, escape, .. } => {
                 arg.remap_in_place(map);
                 pattern.remap_in_place(map);
+                if let Some(e) = escape {
+                    e.remap_in_place(map);
+                }
             }
             ExprKind::Call { args, .. } => args.iter_mut().for_each(|e| e.remap_in_place(map)),
         }
@@ -328,11 +283,20 @@ impl fmt::Display for Expr {
                 }
                 f.write_str(")")
             }
-            ExprKind::Like { arg, pattern, negated } => {
-                write!(f, "{arg} {}LIKE {pattern}", if *negated { "NOT " } else { "" })
+            ExprKind::Like { arg, pattern, escape, negated, similar } => {
+                let op = if *similar { "SIMILAR TO" } else { "LIKE" };
+                write!(f, "{arg} {}{op} {pattern}", if *negated { "NOT " } else { "" })?;
+                match escape {
+                    Some(e) => write!(f, " ESCAPE {e}"),
+                    None => Ok(()),
+                }
+            }
+            // An operator kept as a function (`a IS DISTINCT FROM b`) prints as the operator.
+            ExprKind::Call { func, args } if func.name().contains(' ') && args.len() == 2 => {
+                write!(f, "{} {} {}", args[0], func.name(), args[1])
             }
             ExprKind::Call { func, args } => {
-                write!(f, "{}(", format!("{func:?}").to_uppercase())?;
+                write!(f, "{}(", func.name())?;
                 for (i, e) in args.iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;

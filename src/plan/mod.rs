@@ -7,6 +7,7 @@
 pub mod bind;
 pub mod catalog;
 pub mod expr;
+pub mod functions;
 pub mod join;
 pub mod logical;
 pub mod physical;

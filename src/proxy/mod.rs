@@ -171,9 +171,11 @@ fn handle(mut request: Request, shared: &Shared, transport: &mut impl Transport)
     response.add_header(header_of("Vary", "Origin"));
     let status = response.status_code().0;
     let method = request.method().to_string();
-    let _ = request.respond(response);
+    // Logged before answering: once a caller has its answer, the line is already written, so
+    // every answered request has its line even if the proxy is stopped straight after.
     let why = note.why.map(|w| format!(": {w}")).unwrap_or_default();
     eprintln!("sluice proxy: {method} {} -> {status} in {} ms{why}", note.subject, started.elapsed().as_millis());
+    let _ = request.respond(response);
 }
 
 type Answer = Response<std::io::Cursor<Vec<u8>>>;

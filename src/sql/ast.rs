@@ -57,6 +57,12 @@ pub enum Statement {
         location: Location,
     },
     Describe(Ident),
+    /// `DESCRIBE FUNCTION [EXTENDED] name`.
+    DescribeFunction {
+        name: String,
+        extended: bool,
+        location: Location,
+    },
     /// `EXPLAIN [CHANGELOG_MODE] <query or INSERT>`.
     Explain {
         statement: Box<Located>,

@@ -50,6 +50,16 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
         return Ok(Some(Statement::Reset { key: Some(key) }));
     }
     if parser.parse_keyword(Keyword::DESCRIBE) || parser.parse_keyword(Keyword::DESC) {
+        if parse_word(parser, "FUNCTION") {
+            let extended = parse_word(parser, "EXTENDED");
+            let location = super::parser::location_of(&parser.peek_token());
+            let token = parser.next_token();
+            let name = match &token.token {
+                Token::Word(w) => w.value.clone(),
+                _ => return Err(unexpected(&token, "a function name")),
+            };
+            return Ok(Some(Statement::DescribeFunction { name, extended, location }));
+        }
         let name = parser.parse_object_name(false)?;
         return Ok(Some(Statement::Describe(super::parser::single_ident(&name)?)));
     }

@@ -52,6 +52,23 @@ impl Dialect for FlinkDialect {
         true
     }
 
+    /// `x [NOT] BETWEEN SYMMETRIC a AND b`, which sqlparser lacks: `(x BETWEEN a AND b) OR (x
+    /// BETWEEN b AND a)` (under NOT for NOT BETWEEN), the same three-valued result as Flink's;
+    /// `BETWEEN ASYMMETRIC` is the plain BETWEEN.
+    fn parse_infix(&self, parser: &mut Parser, expr: &Expr, _precedence: u8) -> Option<Result<Expr, ParserError>> {
+        let negated = parser.peek_keyword(Keyword::NOT);
+        let at = usize::from(negated);
+        let is = |i: usize, k: Keyword| matches!(&parser.peek_nth_token_ref(i).token, Token::Word(w) if w.keyword == k);
+        let symmetric = is(at + 1, Keyword::SYMMETRIC);
+        if !(is(at, Keyword::BETWEEN) && (symmetric || is(at + 1, Keyword::ASYMMETRIC))) {
+            return None;
+        }
+        for _ in 0..at + 2 {
+            parser.next_token();
+        }
+        Some(parse_symmetric_between(parser, expr, negated, symmetric))
+    }
+
     fn parse_prefix(&self, parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
         if let Some(trim) = parse_trim_side_from(parser) {
             return Some(trim);
@@ -160,4 +177,26 @@ pub fn table_arg(expr: &Expr) -> Option<(TableArg, Vec<Expr>)> {
         _ => return None,
     };
     Some((data, exprs.collect()))
+}
+
+fn parse_symmetric_between(parser: &mut Parser, expr: &Expr, negated: bool, symmetric: bool) -> Result<Expr, ParserError> {
+    let precedence = FlinkDialect.prec_value(sqlparser::dialect::Precedence::Between);
+    let low = parser.parse_subexpr(precedence)?;
+    parser.expect_keyword_is(Keyword::AND)?;
+    let high = parser.parse_subexpr(precedence)?;
+    if !symmetric {
+        return Ok(Expr::Between { expr: Box::new(expr.clone()), negated, low: Box::new(low), high: Box::new(high) });
+    }
+    let between = |low: &Expr, high: &Expr| Expr::Between {
+        expr: Box::new(expr.clone()),
+        negated: false,
+        low: Box::new(low.clone()),
+        high: Box::new(high.clone()),
+    };
+    let either = Expr::Nested(Box::new(Expr::BinaryOp {
+        left: Box::new(between(&low, &high)),
+        op: sqlparser::ast::BinaryOperator::Or,
+        right: Box::new(between(&high, &low)),
+    }));
+    Ok(if negated { Expr::UnaryOp { op: sqlparser::ast::UnaryOperator::Not, expr: Box::new(either) } } else { either })
 }

@@ -81,10 +81,11 @@ fn parse_as(s: &str, to: &DataType) -> Option<Value> {
         },
         t if t.is_integer() => Value::Int(fit_integer(s.parse::<i128>().ok()?, t)?),
         T::Float | T::Double => Value::Double(s.parse().ok()?),
-        T::Decimal { .. } => {
-            let d: f64 = s.parse().ok()?;
-            cast_value(&Value::Double(d), &T::Double, to)?
-        }
+        // Exactly, as Flink's BigDecimal; a form with an exponent through a double.
+        T::Decimal { precision, scale } => match parse_decimal(s, *precision, *scale) {
+            Some(u) => Value::Decimal(u, *scale),
+            None => cast_value(&Value::Double(s.parse().ok()?), &T::Double, to)?,
+        },
         T::Date => Value::Date(time::parse_date(s)?),
         T::Time(_) => Value::Time(time::parse_time(s)?),
         T::Timestamp(_) | T::TimestampLtz(_) => Value::Timestamp(time::parse_timestamp(s)?),
@@ -104,4 +105,34 @@ fn fit_integer(v: i128, to: &DataType) -> Option<i64> {
 
 fn fit_decimal(unscaled: i128, precision: u8) -> Option<i128> {
     (unscaled.unsigned_abs() < 10u128.pow(precision as u32)).then_some(unscaled)
+}
+
+/// A plain decimal literal (`-12.345`, no exponent) as an unscaled value of `scale` digits,
+/// rounded half up on the first dropped digit as `BigDecimal.setScale(HALF_UP)`; `None` when it
+/// is not such a literal or does not fit `precision` digits.
+pub fn parse_decimal(text: &str, precision: u8, scale: u8) -> Option<i128> {
+    let (neg, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() && frac.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut u: i128 = 0;
+    for b in int.bytes() {
+        u = u.checked_mul(10)?.checked_add((b - b'0') as i128)?;
+    }
+    let fb = frac.as_bytes();
+    for i in 0..scale as usize {
+        u = u.checked_mul(10)?.checked_add(fb.get(i).map_or(0, |b| (b - b'0') as i128))?;
+    }
+    // Round half up on the first dropped digit, as BigDecimal.setScale(HALF_UP).
+    if fb.get(scale as usize).is_some_and(|&b| b >= b'5') {
+        u += 1;
+    }
+    if u >= 10i128.checked_pow(precision as u32)? {
+        return None;
+    }
+    Some(if neg { -u } else { u })
 }

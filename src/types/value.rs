@@ -58,6 +58,29 @@ impl Value {
             other => J::String(other.to_string()),
         }
     }
+
+    /// [`Self::to_json`] as text, except that a DECIMAL keeps every digit (`to_json` holds
+    /// numbers as doubles): what downloads and `sluice run` write.
+    pub fn write_json(&self, out: &mut String) {
+        match self {
+            Value::Decimal(..) => {
+                use std::fmt::Write;
+                let _ = write!(out, "{self}");
+            }
+            // Rows nest as deep as their SQL type, which the SQL parser bounds.
+            Value::Row(fields) => {
+                out.push('[');
+                for (i, v) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    v.write_json(out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_json().to_string()),
+        }
+    }
 }
 
 impl fmt::Display for Value {
@@ -109,6 +132,9 @@ mod tests {
     fn values_render_like_flink() {
         assert_eq!(Value::Decimal(-12345, 2).to_string(), "-123.45");
         assert_eq!(Value::Decimal(5, 3).to_string(), "0.005");
+        let mut json = String::new();
+        Value::Row(vec![Value::Decimal(12_345_678_901_234_567_890_123, 3), Value::Null]).write_json(&mut json);
+        assert_eq!(json, "[12345678901234567890.123,null]");
         assert_eq!(Value::Double(2.0).to_string(), "2.0");
         assert_eq!(Value::Timestamp(0).to_json(), serde_json::json!("1970-01-01T00:00:00.000"));
         assert_eq!(Value::Double(135.18427600000015).to_json().to_string(), "135.18427600000015");

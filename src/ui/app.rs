@@ -72,10 +72,22 @@ fn Studio(theme: Theme, mode: PageMode, problem: Option<String>) -> impl IntoVie
     // Autosave: every change of a name, a paragraph's text or its view settings. A failed save
     // says so once, and again only after a save has worked.
     let save_failed = StoredValue::new(false);
+    let cut_told = StoredValue::new(Vec::<String>::new());
     Effect::new(move |_| {
         let saved = notebook.to_saved();
         match storage::save(&saved) {
-            Ok(()) => save_failed.set_value(false),
+            Ok((written, cut)) => {
+                save_failed.set_value(false);
+                notebook.seen.update_value(|s| {
+                    s.record(written.notes);
+                });
+                // A paragraph saved without part of its text (a credential that could not be
+                // redacted): said once, until it changes.
+                if !cut.is_empty() && cut != cut_told.get_value() {
+                    notebook.warn(cut.join(" "));
+                }
+                cut_told.set_value(cut);
+            }
             Err(e) if !save_failed.get_value() => {
                 save_failed.set_value(true);
                 notebook.warn(e);

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::with_session;
-use crate::plan::bind::FUNCTION_NAMES;
+use crate::plan::functions;
 use crate::sql::Location;
 use crate::views::completion::{self, Completion};
 use crate::views::highlight;
@@ -51,9 +51,11 @@ pub fn Editor(
         }
     });
 
+    // Also called on blur, which fires when a focused editor leaves the page, after its
+    // signals are gone: hence `try_`.
     let close = move || {
-        if popup.with_untracked(Option::is_some) {
-            popup.set(None);
+        if popup.try_with_untracked(Option::is_some) == Some(true) {
+            popup.try_set(None);
         }
     };
     // Offers completions for the word at the caret (closes the popup when there are none).
@@ -62,7 +64,7 @@ pub fn Editor(
         let value = ta.value();
         let caret = completion::byte_offset(&value, ta.selection_start().ok().flatten().unwrap_or(0) as usize);
         let tables = with_session(|s| s.tables());
-        let found = completion::complete(&value, caret, &tables, FUNCTION_NAMES);
+        let found = completion::complete(&value, caret, &tables, functions::names());
         selected.set(0);
         popup.set(found);
     };

@@ -21,7 +21,9 @@ const FASTEST_BUDGET_MS: f64 = 25.0;
 
 #[component]
 pub fn EmbedPage(shared: Shared) -> impl IntoView {
-    let open_link = format!("{}#share={}", page_base(), share::encode(&shared.note, None).fragment_value);
+    // The note came from a link, so it was redacted when shared; a note that cannot be shared
+    // again gets no "open" link.
+    let open_link = share::encode(&shared.note, None).map(|e| format!("{}#share={}", page_base(), e.fragment_value)).unwrap_or_default();
     let show = shared.show.unwrap_or(shared.note.paragraphs.len().saturating_sub(1));
     let name = shared.note.name.clone();
     let note = NoteState::from_doc(shared.note);

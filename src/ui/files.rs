@@ -4,9 +4,6 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Files larger than this are refused on import: a note is a few kilobytes.
-const MAX_IMPORT_BYTES: f64 = 5.0 * 1024.0 * 1024.0;
-
 /// Offers `text` as a file named `file_name`.
 pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     let fail = |what: &str| format!("could not download {file_name}: {what}");
@@ -49,8 +46,8 @@ pub fn read_picked(input: &web_sys::HtmlInputElement, done: impl FnOnce(Result<(
         return done(Err("no file was picked".into()));
     };
     let name = file.name();
-    if file.size() > MAX_IMPORT_BYTES {
-        return done(Err(format!("{name} is {:.1} MB; a note file is at most 5 MB", file.size() / 1_048_576.0)));
+    if let Err(e) = crate::views::note::limits::check_import_size(&name, file.size() as usize) {
+        return done(Err(e));
     }
     let reader = match web_sys::FileReader::new() {
         Ok(r) => r,

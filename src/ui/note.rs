@@ -8,7 +8,7 @@ use super::notebook::{NoteState, Notebook};
 use super::paragraph::{Paragraph, ParagraphActions, Status};
 use super::share::SharePanel;
 use crate::export::{flink_script, ExportOptions};
-use crate::views::note::{seed, zeppelin};
+use crate::views::note::{redact, seed, zeppelin};
 
 #[component]
 pub fn NoteView(notebook: Notebook, note: NoteState, tick: RwSignal<u64>) -> impl IntoView {
@@ -29,6 +29,11 @@ pub fn NoteView(notebook: Notebook, note: NoteState, tick: RwSignal<u64>) -> imp
     let export = move |zpln: bool| {
         let doc = note.to_doc();
         let stem = files::file_stem(&doc.name);
+        // Credentials never leave in a download: redacted, or the export refused with why.
+        let doc = match redact::for_sharing(&doc) {
+            Ok((doc, _)) => doc,
+            Err(e) => return notebook.warn(format!("{} cannot be exported: {e}", doc.name)),
+        };
         let result = if zpln {
             files::download(&format!("{stem}.zpln"), "application/json", &zeppelin::to_zpln(&doc))
         } else {

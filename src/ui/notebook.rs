@@ -8,8 +8,9 @@ use leptos::prelude::*;
 
 use super::paragraph::{ParagraphState, Status};
 use super::{now_ms, storage};
+use crate::views::note::merge::{self, Merged};
 use crate::views::note::storage::{SavedNotebook, VERSION};
-use crate::views::note::{seed, NoteDoc, ParagraphDoc};
+use crate::views::note::{redact, seed, NoteDoc, ParagraphDoc};
 
 thread_local! {
     static NEXT_KEY: Cell<u32> = const { Cell::new(1) };
@@ -60,6 +61,33 @@ impl NoteState {
     /// Tracked, so autosave follows every change.
     pub fn to_doc(self) -> NoteDoc {
         NoteDoc { name: self.name.get(), paragraphs: self.paragraphs.get().iter().map(|p| p.to_doc()).collect() }
+    }
+
+    fn to_doc_untracked(self) -> NoteDoc {
+        untrack(|| self.to_doc())
+    }
+
+    /// Becomes `doc` (another tab's version) in place: paragraphs are matched by id, so the
+    /// views, outputs and jobs of those that stay are kept.
+    fn take_doc(&self, doc: NoteDoc) {
+        if self.name.get_untracked() != doc.name {
+            self.name.set(doc.name);
+        }
+        let old = self.paragraphs.get_untracked();
+        let next: Vec<ParagraphState> = doc
+            .paragraphs
+            .into_iter()
+            .map(|d| match old.iter().find(|p| p.doc_id.get_value() == d.id) {
+                Some(p) => {
+                    p.take_doc(d);
+                    *p
+                }
+                None => owned(|| ParagraphState::from_doc(next_key(), d)),
+            })
+            .collect();
+        let removed: Vec<ParagraphState> = old.iter().filter(|p| !next.iter().any(|q| q.id == p.id)).copied().collect();
+        self.paragraphs.set(next);
+        removed.iter().for_each(ParagraphState::discard);
     }
 
     pub fn add_paragraph(&self, text: &str) {
@@ -135,6 +163,9 @@ pub struct Notebook {
     pub notes: RwSignal<Vec<NoteState>>,
     pub current: RwSignal<u32>,
     pub notice: RwSignal<Option<Notice>>,
+    /// The versions of the notes this tab last wrote or read in storage: what a save from
+    /// another tab is merged against.
+    pub seen: StoredValue<merge::Seen>,
 }
 
 impl Notebook {
@@ -149,9 +180,66 @@ impl Notebook {
                 (vec![seed::sensors(new_paragraph_id)], 0, Some(Notice { text: capitalized(&why), error: true }))
             }
         };
+        let seen = StoredValue::new(merge::Seen::new(docs.clone()));
         let notes: Vec<NoteState> = docs.into_iter().map(NoteState::from_doc).collect();
         let current = notes.get(current).or(notes.first()).map_or(0, |n| n.key);
-        Notebook { notes: RwSignal::new(notes), current: RwSignal::new(current), notice: RwSignal::new(notice) }
+        let notebook = Notebook { notes: RwSignal::new(notes), current: RwSignal::new(current), notice: RwSignal::new(notice), seen };
+        storage::on_other_tab_save(move |saved| match saved {
+            Ok(saved) => notebook.merge_from_other_tab(saved),
+            Err(why) => {
+                notebook.warn(format!("another tab saved notes this tab cannot read ({why}); this tab's notes are kept as they are"))
+            }
+        });
+        notebook
+    }
+
+    /// Merges what another tab saved into this tab's notes ([`merge::merge`]), and says what
+    /// came from it.
+    pub fn merge_from_other_tab(&self, theirs: SavedNotebook) {
+        let old = self.notes.get_untracked();
+        let mine: Vec<NoteDoc> = old.iter().map(|n| redact::for_storage(&n.to_doc_untracked()).0).collect();
+        let base = self.seen.with_value(|s| s.base_for(theirs.based_on));
+        let merged = merge::merge(&base, &mine, &theirs.notes, new_paragraph_id);
+        self.seen.update_value(|s| {
+            s.record(theirs.notes);
+        });
+        if merged.is_unchanged(old.len()) {
+            return;
+        }
+        let current = self.current.get_untracked();
+        let mut kept = vec![false; old.len()];
+        let mut notes = Vec::with_capacity(merged.notes.len());
+        for m in merged.notes {
+            match m {
+                Merged::Mine(i) => {
+                    kept[i] = true;
+                    notes.push(old[i]);
+                }
+                // Updated in place: an open note keeps its views (and a focused editor).
+                Merged::Theirs(doc, Some(i)) => {
+                    kept[i] = true;
+                    old[i].take_doc(doc);
+                    notes.push(old[i]);
+                }
+                Merged::Theirs(doc, None) => notes.push(NoteState::from_doc(doc)),
+            }
+        }
+        if notes.is_empty() {
+            notes.push(NoteState::from_doc(seed::blank("Untitled note", new_paragraph_id)));
+        }
+        let next_current = notes.iter().find(|n| n.key == current).unwrap_or(&notes[0]).key;
+        self.notes.set(notes);
+        if next_current != current {
+            self.current.set(next_current);
+        }
+        for (i, note) in old.iter().enumerate() {
+            if !kept[i] {
+                note.discard();
+            }
+        }
+        if let Some(notice) = merged.notice {
+            self.tell(notice);
+        }
     }
 
     /// What autosave writes (tracked).
@@ -161,6 +249,7 @@ impl Notebook {
             version: VERSION,
             current: notes.iter().position(|n| n.key == current).unwrap_or(0),
             notes: notes.iter().map(|n| n.to_doc()).collect(),
+            based_on: self.seen.with_value(merge::Seen::latest),
         })
     }
 

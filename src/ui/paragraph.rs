@@ -103,6 +103,23 @@ impl ParagraphState {
         }
     }
 
+    /// Takes another tab's saved text and view settings, keeping its output. A text that saves
+    /// as the same (credentials redacted) is left as it is, so a secret typed here stays here.
+    pub fn take_doc(&self, doc: ParagraphDoc) {
+        if crate::views::note::redact::redact(&self.text.get_untracked()).text != doc.text {
+            self.text.set(doc.text);
+        }
+        if self.view.get_untracked() != doc.settings.view {
+            self.view.set(doc.settings.view);
+        }
+        if self.chart_columns.get_untracked() != doc.settings.chart {
+            self.chart_columns.set(doc.settings.chart);
+        }
+        if self.collapsed.get_untracked() != doc.settings.collapsed {
+            self.collapsed.set(doc.settings.collapsed);
+        }
+    }
+
     pub fn is_running(&self) -> bool {
         self.status.get_untracked() == Status::Running
     }

@@ -28,15 +28,17 @@ pub fn forget_fragment() {
 pub fn SharePanel(note: NoteState) -> impl IntoView {
     let embedded = RwSignal::new(None::<usize>);
     let encoded = move |show: Option<usize>| share::encode(&note.to_doc(), show);
-    let share_link = move || format!("{}#share={}", page_base(), encoded(None).fragment_value);
+    // A note whose credentials cannot be told apart gets no links, and says why.
+    let refused = move || encoded(None).err().map(|e| format!("No link for this note: {e}."));
+    let share_link = move || encoded(None).map(|e| format!("{}#share={}", page_base(), e.fragment_value)).unwrap_or_default();
     let embed_link = move || {
         let n = note.paragraphs.with(Vec::len);
         let show = embedded.get().unwrap_or(n.saturating_sub(1));
-        format!("{}#embed={}", page_base(), encoded(Some(show)).fragment_value)
+        encoded(Some(show)).map(|e| format!("{}#embed={}", page_base(), e.fragment_value)).unwrap_or_default()
     };
     let embed_code = move || format!("<iframe src=\"{}\" width=\"100%\" height=\"420\" style=\"border:0\"></iframe>", embed_link());
     let redacted = move || {
-        let n = encoded(None).redacted;
+        let n = encoded(None).map_or(0, |e| e.redacted);
         (n > 0)
             .then(|| format!("{n} credential value{} left out of the link (shown as '<redacted>').", if n == 1 { " is" } else { "s are" }))
     };
@@ -64,6 +66,9 @@ pub fn SharePanel(note: NoteState) -> impl IntoView {
             <label>"Link to this note (opens read-only, with “Make a copy”)"
                 <input readonly data-testid="share-link" prop:value=share_link on:focus=select_all />
             </label>
+            <Show when=move || refused().is_some()>
+                <div class="message error" data-testid="share-refused">{move || refused().unwrap_or_default()}</div>
+            </Show>
             <Show when=move || redacted().is_some()>
                 <div class="message warning" data-testid="share-redacted">{move || redacted().unwrap_or_default()}</div>
             </Show>

@@ -1,6 +1,10 @@
 //! The notebook and the theme choice in the browser's `localStorage`. Storage can be missing
 //! (some privacy modes), full, or hold text this page cannot read; each case comes back as a
-//! message for the person, never a panic.
+//! message for the person, never a panic. Another tab's save arrives as the window's `storage`
+//! event ([`on_other_tab_save`]); the notebook merges it ([`crate::views::note::merge`]).
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 
 use crate::views::note::storage::{SavedNotebook, KEY};
 
@@ -49,10 +53,37 @@ pub fn load() -> Loaded {
     }
 }
 
-pub fn save(saved: &SavedNotebook) -> Result<(), String> {
-    local_storage()?
-        .set_item(KEY, &saved.to_json())
-        .map_err(|_| "your notes could not be saved: localStorage is full or refused the write. Export notes you want to keep.".to_string())
+/// Writes the notebook, redacted ([`SavedNotebook::for_storage`]); returns what was written
+/// and a sentence for each paragraph whose text had to be cut.
+pub fn save(saved: &SavedNotebook) -> Result<(SavedNotebook, Vec<String>), String> {
+    let (written, cut) = saved.for_storage();
+    local_storage()?.set_item(KEY, &written.to_json()).map_err(|_| {
+        "your notes could not be saved: localStorage is full or refused the write. Export notes you want to keep.".to_string()
+    })?;
+    Ok((written, cut))
+}
+
+/// Calls `saved` with the notebook in storage each time another tab of this page saves (the
+/// browser tells every other tab of the origin; never the tab that wrote). Text this page cannot
+/// read comes as the reason.
+///
+/// It reads what storage holds now, not the event's `newValue`: when two tabs save at once, an
+/// event can arrive after a newer save, and merging the newest keeps both tabs converging.
+pub fn on_other_tab_save(saved: impl Fn(Result<SavedNotebook, String>) + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+        let key = js_sys::Reflect::get(&event, &"key".into()).ok().and_then(|v| v.as_string());
+        if key.as_deref() != Some(KEY) {
+            return;
+        }
+        // A removed notebook (cleared storage) is not a change to merge.
+        if let Some(text) = local_storage().ok().and_then(|s| s.get_item(KEY).ok().flatten()) {
+            saved(SavedNotebook::from_json(&text));
+        }
+    });
+    let _ = window.add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+    // The listener lives as long as the page.
+    listener.forget();
 }
 
 /// The theme the person chose (`light` or `dark`), if any.

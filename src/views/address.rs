@@ -108,7 +108,7 @@ mod tests {
     #[test]
     fn share_and_embed_links_carry_a_note() {
         let note = seed::sensors(ids());
-        let value = share::encode(&note, Some(2)).fragment_value;
+        let value = share::encode(&note, Some(2)).unwrap().fragment_value;
         let shared = Shared { note: note.clone(), show: Some(2) };
         assert_eq!(read("", &format!("#share={value}"), ids()).mode, PageMode::Shared(shared.clone()));
         assert_eq!(read("", &format!("#embed={value}"), ids()).mode, PageMode::Embed(shared.clone()));

@@ -111,7 +111,8 @@ pub fn complete(text: &str, caret: usize, tables: &[TableInfo], functions: &[&st
         candidates.extend(functions.iter().filter(|f| matches(f)).map(|f| Candidate {
             text: in_case_of(prefix, f),
             kind: CandidateKind::Function,
-            detail: "function".into(),
+            // The call's form, from the function table: `LPAD(string, length, pad)`.
+            detail: crate::plan::functions::lookup(f).map_or_else(|| "function".into(), |d| d.def().syntax.to_string()),
         }));
         candidates.extend(KEYWORDS.iter().filter(|k| matches(k)).map(|k| Candidate {
             text: in_case_of(prefix, k),

@@ -1,6 +1,11 @@
 //! A result's rows as files a person downloads: CSV (RFC 4180, a header row of column names)
 //! and JSON (a list of objects, keys in column order, values as Flink's JSON format writes
 //! them).
+//!
+//! Downloads are opened in spreadsheets, and results carry strangers' text: a text cell that
+//! starts with `=`, `+`, `-`, `@`, a tab or a carriage return would run as a formula, so it gets
+//! OWASP's guard (a leading `'`, the cell quoted). Numbers are left as they are: `-3` is data.
+//! DECIMAL values are written with their exact digits in JSON, never through a double.
 
 use crate::session::ColumnInfo;
 use crate::types::Value;
@@ -18,16 +23,32 @@ pub fn to_csv<'a>(columns: &[ColumnInfo], rows: impl IntoIterator<Item = &'a Vec
         }
         out.push_str("\r\n");
     };
-    line(&mut columns.iter().map(|c| c.name.clone()), &mut out);
+    line(&mut columns.iter().map(|c| defuse_formula(&c.name)), &mut out);
     for row in rows {
         // NULL is an empty field, as most CSV readers expect.
-        line(&mut row.iter().map(|v| if v.is_null() { String::new() } else { v.to_string() }), &mut out);
+        line(
+            &mut row.iter().map(|v| match v {
+                Value::Null => String::new(),
+                Value::Str(s) => defuse_formula(s),
+                v => v.to_string(),
+            }),
+            &mut out,
+        );
     }
     out
 }
 
+/// Text a spreadsheet would read as a formula, prefixed with `'` (OWASP's CSV injection guard).
+fn defuse_formula(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ') {
+    if text.contains([',', '"', '\n', '\r']) || text.starts_with([' ', '\'']) || text.ends_with(' ') {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
         text.to_string()
@@ -45,7 +66,7 @@ pub fn to_json<'a>(columns: &[ColumnInfo], rows: impl IntoIterator<Item = &'a Ve
             }
             out.push_str(key);
             out.push_str(": ");
-            out.push_str(&value.to_json().to_string());
+            value.write_json(&mut out);
         }
         out.push('}');
     }
@@ -79,5 +100,30 @@ mod tests {
         let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(parsed[0]["avg"], 71.5);
         assert_eq!(to_json(&columns(), &Vec::new()), "[]\n");
+    }
+
+    #[test]
+    fn csv_text_that_looks_like_a_formula_is_defused_numbers_are_not() {
+        let columns = vec![
+            ColumnInfo { name: "=cmd".into(), ty: SqlType::nullable(DataType::Varchar(20)) },
+            ColumnInfo { name: "n".into(), ty: SqlType::nullable(DataType::Int) },
+            ColumnInfo { name: "d".into(), ty: SqlType::nullable(DataType::Double) },
+        ];
+        let rows: Vec<Vec<Value>> = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\ry", "ok", "a=b"]
+            .iter()
+            .map(|s| vec![Value::Str((*s).into()), Value::Int(-3), Value::Double(-1.5)])
+            .collect();
+        assert_eq!(
+            to_csv(&columns, &rows),
+            "\"'=cmd\",n,d\r\n\"'=1+2\",-3,-1.5\r\n\"'+SUM(A1)\",-3,-1.5\r\n\"'-2+3\",-3,-1.5\r\n\"'@cmd\",-3,-1.5\r\n\
+             \"'\tx\",-3,-1.5\r\n\"'\ry\",-3,-1.5\r\nok,-3,-1.5\r\na=b,-3,-1.5\r\n"
+        );
+    }
+
+    #[test]
+    fn json_writes_decimals_with_every_digit() {
+        let columns = vec![ColumnInfo { name: "d".into(), ty: SqlType::nullable(DataType::Decimal { precision: 38, scale: 10 }) }];
+        let rows = vec![vec![Value::Decimal(12_345_678_901_234_567_890_123_456_789_012_345_678, 10)], vec![Value::Decimal(-5, 3)]];
+        assert_eq!(to_json(&columns, &rows), "[\n  {\"d\": 1234567890123456789012345678.9012345678},\n  {\"d\": -0.005}\n]\n");
     }
 }

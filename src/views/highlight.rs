@@ -305,10 +305,21 @@ pub fn offset_of(text: &str, location: Location) -> Option<usize> {
 /// The HTML the editor shows under its textarea: each token in a span of its class, the
 /// token at `error` (a parser or binder location) also marked as the error, and an empty
 /// marker at byte `caret` so the page can place the completion popup there.
+///
+/// Only the first [`MAX_COLOURED_TOKENS`] tokens get a span each; the rest is plain text. A
+/// paragraph pasted from elsewhere can hold hundreds of thousands of tokens, and laying out a
+/// span per token then holds the page for seconds at every keystroke.
 pub fn to_html(text: &str, error: Option<Location>, caret: Option<usize>) -> String {
     let error_at = error.and_then(|l| offset_of(text, l));
     let mut html = String::with_capacity(text.len() * 2);
-    for token in tokenize(text) {
+    let mut tokens = tokenize(text);
+    if tokens.len() > MAX_COLOURED_TOKENS {
+        let rest = tokens[MAX_COLOURED_TOKENS].start;
+        tokens.truncate(MAX_COLOURED_TOKENS);
+        // Plain, as whitespace is: no span.
+        tokens.push(Token { kind: TokenKind::Whitespace, start: rest, end: text.len() });
+    }
+    for token in tokens {
         let piece = &text[token.start..token.end];
         // The error's token; whitespace or the end of the text gets a one-space mark instead.
         let is_error = error_at.is_some_and(|e| e >= token.start && e < token.end) && token.kind != TokenKind::Whitespace;
@@ -362,6 +373,9 @@ pub fn to_html(text: &str, error: Option<Location>, caret: Option<usize>) -> Str
     html
 }
 
+/// Tokens the editor colours in one paragraph (a long SQL paragraph has a few hundred).
+pub const MAX_COLOURED_TOKENS: usize = 2000;
+
 const CARET_MARK: &str = r#"<span class="caret-mark"></span>"#;
 const ERROR_SPACE: &str = r#"<span class="tok-error" data-testid="error-mark"> </span>"#;
 
@@ -383,6 +397,16 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<(TokenKind, &str)> {
         tokenize(text).into_iter().filter(|t| t.kind != Whitespace).map(|t| (t.kind, &text[t.start..t.end])).collect()
+    }
+
+    #[test]
+    fn a_huge_paragraph_is_coloured_only_at_its_start() {
+        // 240,000 tokens made 240,000 spans: seconds of layout at every keystroke.
+        let text = format!("%md\n{}", "*a ".repeat(80_000));
+        let html = to_html(&text, None, Some(text.len() - 1));
+        assert!(html.matches("<span").count() <= MAX_COLOURED_TOKENS + 1, "{} spans", html.matches("<span").count());
+        assert_eq!(html.matches("caret-mark").count(), 1, "the caret is still marked");
+        assert!(html.ends_with("*a *a<span class=\"caret-mark\"></span> \n"), "{}", &html[html.len() - 80..]);
     }
 
     #[test]

@@ -65,10 +65,12 @@ pub fn aws_env(endpoint: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The walkthrough note (steps 2 and 5) with its streams renamed and its start position set.
+/// The walkthrough note (src/views/note/walkthrough.sql), steps 2 and 5 only (its tables and
+/// the INSERT, not the two SELECTs), with its streams renamed and its start position set.
 pub fn note(input: &str, output: &str, initpos: &str) -> PathBuf {
-    let text = std::fs::read_to_string(repo().join("tests/kinesis/walkthrough_q1.sql"))
-        .unwrap()
+    let steps = sluice::views::note::seed::walkthrough();
+    let text = [steps[0], steps[3], steps[4]]
+        .join("\n\n")
         .replace("my-input-stream", input)
         .replace("my-output-stream", output)
         .replace("'scan.stream.initpos' = 'LATEST'", &format!("'scan.stream.initpos' = '{initpos}'"));

@@ -18,6 +18,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WALKTHROUGH } from './harness.mjs';
 
 const [proxyUrl, motoUrl, python, sluice] = process.argv.slice(2);
 if (!sluice) {
@@ -79,46 +80,15 @@ function rowsFromStream(stream) {
   return out === '' ? [] : out.split('\n').map((l) => rowKey(JSON.parse(l))).sort();
 }
 
-// The walkthrough's steps 2, 4 and 5, reading the backlog the sender already wrote.
-const createInput = `%flink.ssql
-CREATE TABLE sensor_data (
-    sensor_id INTEGER,
-    current_temperature DOUBLE,
-    status VARCHAR(6),
-    event_time TIMESTAMP(3),
-    WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
-)
-PARTITIONED BY (sensor_id)
-WITH (
-    'connector' = 'kinesis',
-    'stream' = 'my-input-stream',
-    'aws.region' = 'us-east-1',
-    'scan.stream.initpos' = 'TRIM_HORIZON',
-    'format' = 'json',
-    'json.timestamp-format.standard' = 'ISO-8601'
-)`;
-const createOutput = (stream) => `%flink.ssql
-CREATE TABLE sensor_state (
-    status VARCHAR(6),
-    num INTEGER,
-    avg_current_temperature DOUBLE,
-    hop_time TIMESTAMP(3)
-)
-WITH (
-'connector' = 'kinesis',
-'stream' = '${stream}',
-'aws.region' = 'us-east-1',
-'scan.stream.initpos' = 'LATEST',
-'format' = 'json',
-'json.timestamp-format.standard' = 'ISO-8601');`;
-const INSERT = `%flink.ssql(type=update)
-INSERT INTO sensor_state
-SELECT sensor_data.status,
-    COUNT(*) AS num,
-    AVG(sensor_data.current_temperature) AS avg_current_temperature,
-    HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
-FROM sensor_data
-GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;`;
+// The walkthrough's steps 2 and 5 (src/views/note/walkthrough.sql, the note the page starts
+// from), reading the backlog the sender already wrote.
+const replaced = (text, from, to) => {
+  if (!text.includes(from)) throw new Error(`the walkthrough no longer holds ${from}`);
+  return text.replace(from, to);
+};
+const createInput = replaced(WALKTHROUGH[0], "'scan.stream.initpos' = 'LATEST'", "'scan.stream.initpos' = 'TRIM_HORIZON'");
+const createOutput = (stream) => replaced(WALKTHROUGH[3], "'stream' = 'my-output-stream'", `'stream' = '${stream}'`);
+const INSERT = WALKTHROUGH[4];
 const COUNT = `%flink.ssql(type=single)
 SELECT COUNT(*) AS records FROM sensor_data;`;
 

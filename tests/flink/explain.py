@@ -43,7 +43,14 @@ def explain(name):
         query = f.read().strip().rstrip(";")
     env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
     env.get_config().set("parallelism.default", "1")
-    env.execute_sql(TABLE)
+    # A case with an input of its own has its table in `table.sql` (see generate.py).
+    table_file = os.path.join(folder, "table.sql")
+    if os.path.isfile(table_file):
+        with open(table_file) as f:
+            table = f.read().replace("{input}", os.path.join(folder, "input.jsonl"))
+    else:
+        table = TABLE
+    env.execute_sql(table)
     plan = optimized_physical_plan(env.explain_sql(query, ExplainDetail.CHANGELOG_MODE))
     with open(os.path.join(folder, "explain_changelog.txt"), "w") as f:
         f.write(plan)

@@ -21,46 +21,37 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 INPUT = os.path.join(REPO, "tests", "data", "sensor_input.jsonl")
 
-SENSOR_DATA = """%flink.ssql
+WALKTHROUGH = os.path.join(REPO, "src", "views", "note", "walkthrough.sql")
 
-CREATE TABLE sensor_data (
-    sensor_id INTEGER,
-    current_temperature DOUBLE,
-    status VARCHAR(6),
-    event_time TIMESTAMP(3),
-    WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
-)
-WITH (
-    'connector' = 'filesystem',
-    'path' = '{input}',
-    'format' = 'json',
-    'json.timestamp-format.standard' = 'ISO-8601'
-)
-"""
 
-SENSOR_STATE = """%flink.ssql
+def paragraphs(text):
+    """The walkthrough file's paragraphs: a line starting with `%` begins one (as the seed note reads it)."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("%"):
+            out.append(line)
+        elif out:
+            out[-1] += line
+    return [p.rstrip() for p in out]
 
-CREATE TABLE sensor_state (
-    status VARCHAR(6),
-    num INTEGER,
-    avg_current_temperature DOUBLE,
-    hop_time TIMESTAMP(3)
-)
-WITH (
-'connector' = 'filesystem',
-'path' = '{output}',
-'format' = 'json',
-'json.timestamp-format.standard' = 'ISO-8601');
-"""
 
-QUERY = """SELECT sensor_data.status,
-    COUNT(*) AS num,
-    AVG(sensor_data.current_temperature) AS avg_current_temperature,
-    HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
-FROM sensor_data
-GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status"""
+def with_options(paragraph, options):
+    """The paragraph's CREATE TABLE with its WITH (...) options replaced, and without PARTITIONED BY
+    (a partitioned filesystem table would read and write directories per sensor)."""
+    head = paragraph[: paragraph.index("WITH (")].replace("PARTITIONED BY (sensor_id)\n", "")
+    return head + "WITH (\n" + ",\n".join(f"    '{k}' = '{v}'" for k, v in options) + "\n)\n"
 
-INSERT = "%flink.ssql(type=update)\n\nINSERT INTO sensor_state\n" + QUERY + ";\n"
+
+# Steps 2 and 5 of the walkthrough (src/views/note/walkthrough.sql), the note the page starts from:
+# the source table, the sink table and the INSERT. Filesystem options stand in for Kinesis.
+STEPS = paragraphs(open(WALKTHROUGH, encoding="utf-8").read())
+assert len(STEPS) == 5, f"{WALKTHROUGH}: expected the walkthrough's 5 paragraphs, found {len(STEPS)}"
+FILE_FORMAT = [("format", "json"), ("json.timestamp-format.standard", "ISO-8601")]
+SENSOR_DATA = with_options(STEPS[0], [("connector", "filesystem"), ("path", "{input}")] + FILE_FORMAT)
+SENSOR_STATE = with_options(STEPS[3], [("connector", "filesystem"), ("path", "{output}")] + FILE_FORMAT)
+INSERT = STEPS[4] + "\n"
+assert INSERT.startswith("%flink.ssql(type=update)\n\nINSERT INTO sensor_state\n"), INSERT
+QUERY = INSERT.split("INSERT INTO sensor_state\n", 1)[1].rstrip().rstrip(";")
 
 
 def fail(message):

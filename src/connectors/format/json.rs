@@ -6,12 +6,28 @@
 //! Conversions follow Flink's `JsonToRowDataConverters`: numbers in strings are accepted for
 //! numeric columns, non-string values are kept as their JSON text in string columns, unknown
 //! fields are ignored, missing fields are NULL unless `json.fail-on-missing-field` is set.
+//!
+//! Records come from strangers (a shared stream), so the scanner never recurses on input and
+//! bounds what it reads as Jackson's `StreamReadConstraints` bound Flink (the defaults of
+//! Jackson 2.20.1, which Flink 2.3's flink-dist shades; read from its classes): nesting depth,
+//! number length, string and name length; document length and token count are unbounded. A
+//! repeated key keeps its last value, as Jackson's tree and parser do.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use super::bool_option;
-use crate::types::{days_from_civil, parse_date, parse_time, Batch, Column, ColumnData, DataType, Field, Value};
+use crate::types::{days_from_civil, parse_date, parse_decimal, parse_time, Batch, Column, ColumnData, DataType, Field, Value};
+
+/// Deepest nesting of objects and arrays in a record, the outer object counting as 1: Jackson's
+/// `StreamReadConstraints.DEFAULT_MAX_DEPTH`.
+pub const MAX_NESTING_DEPTH: usize = 1000;
+/// Longest number literal, in characters: Jackson's `DEFAULT_MAX_NUM_LEN`.
+pub const MAX_NUMBER_LENGTH: usize = 1000;
+/// Longest string value, in bytes: Jackson's `DEFAULT_MAX_STRING_LEN` (counted there in chars).
+pub const MAX_STRING_LENGTH: usize = 20_000_000;
+/// Longest object key, in bytes: Jackson's `DEFAULT_MAX_NAME_LEN`.
+pub const MAX_NAME_LENGTH: usize = 50_000;
 
 /// `json.timestamp-format.standard`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,7 +107,9 @@ impl JsonDecoder {
     /// is counted and skipped; otherwise its error is returned. Either way a bad record leaves
     /// nothing behind: values written before the error are taken back.
     pub fn decode(&mut self, record: &[u8]) -> Result<(), DecodeError> {
-        let mut p = Parser { s: record, i: 0 };
+        // Jackson skips a UTF-8 byte order mark before the record.
+        let start = if record.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+        let mut p = Parser { s: record, i: start, depth: 0 };
         p.ws();
         let result = if p.peek() == Some(b'{') {
             decode_object(&mut p, &self.fields, &mut self.columns, &mut self.seen, &self.options).and_then(|()| {
@@ -144,6 +162,10 @@ type Failure = (usize, String);
 
 /// Reads one object into one new row of `columns` (one per field). On error the columns may
 /// hold part of the row; the caller truncates them.
+///
+/// A value that is well-formed JSON but does not convert (`"hot"` for a DOUBLE) fails the
+/// record, or with `json.ignore-parse-errors` makes just that field NULL, as Flink's
+/// `JsonToRowDataConverters` wraps each field's converter; malformed JSON always fails the record.
 fn decode_object(
     p: &mut Parser<'_>,
     fields: &[Field],
@@ -151,7 +173,7 @@ fn decode_object(
     seen: &mut [bool],
     options: &JsonOptions,
 ) -> Result<(), Failure> {
-    p.expect(b'{')?;
+    p.open(b'{')?;
     seen.iter_mut().for_each(|s| *s = false);
     p.ws();
     if p.peek() == Some(b'}') {
@@ -161,7 +183,6 @@ fn decode_object(
         let mut expected = 0;
         loop {
             p.ws();
-            let key_at = p.i;
             let key = p.key()?;
             p.ws();
             p.expect(b':')?;
@@ -173,13 +194,26 @@ fn decode_object(
             };
             match idx {
                 Some(idx) => {
-                    if seen[idx] {
-                        return Err((key_at, format!("field `{}` appears twice", fields[idx].name)));
-                    }
+                    let column = &mut columns[idx];
+                    // A repeated key replaces the value read before (Jackson keeps the last).
+                    let row = column.len() - seen[idx] as usize;
+                    column.truncate(row);
                     seen[idx] = true;
                     expected = idx + 1;
-                    decode_value(p, &fields[idx].ty.data_type, &mut columns[idx], options)
-                        .map_err(|(o, m)| (o, format!("field `{}`: {m}", fields[idx].name)))?;
+                    let (start, depth) = (p.i, p.depth);
+                    if let Err((o, m)) = decode_value(p, &fields[idx].ty.data_type, column, options) {
+                        let failure = (o, format!("field `{}`: {m}", fields[idx].name));
+                        // An array or object where a value was wanted fails the record in Flink
+                        // too (its parser is left inside the value), as does malformed JSON.
+                        if !options.ignore_parse_errors || matches!(p.s.get(start), Some(b'[' | b'{')) {
+                            return Err(failure);
+                        }
+                        // A scalar that does not convert: NULL.
+                        (p.i, p.depth) = (start, depth);
+                        p.skip_value().map_err(|_| failure)?;
+                        column.truncate(row);
+                        column.push_null();
+                    }
                 }
                 None => p.skip_value()?,
             }
@@ -191,6 +225,7 @@ fn decode_object(
             }
         }
     }
+    p.depth -= 1;
     for (i, s) in seen.iter().enumerate() {
         if !s {
             if options.fail_on_missing_field {
@@ -200,6 +235,22 @@ fn decode_object(
         }
     }
     Ok(())
+}
+
+/// A JSON value's text without the whitespace between its tokens, as Jackson writes a tree.
+fn compact(value: &[u8]) -> String {
+    let mut out = Vec::with_capacity(value.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in value {
+        if in_string {
+            out.push(b);
+            (in_string, escaped) = (escaped || b != b'"', !escaped && b == b'\\');
+        } else if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            out.push(b);
+            in_string = b == b'"';
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Marks the row just appended to `column` as not NULL.
@@ -235,10 +286,10 @@ fn decode_value(p: &mut Parser<'_>, ty: &DataType, column: &mut Column, options:
             if p.peek() == Some(b'"') {
                 v.push(&p.string()?);
             } else {
-                // Flink keeps a non-string value as its JSON text.
+                // Flink keeps a non-string value as its JSON text, written without whitespace.
                 let start = p.i;
                 p.skip_value()?;
-                v.push(&String::from_utf8_lossy(&p.s[start..p.i]));
+                v.push(&compact(&p.s[start..p.i]));
             }
             valid(column);
         }
@@ -262,7 +313,9 @@ fn decode_value(p: &mut Parser<'_>, ty: &DataType, column: &mut Column, options:
                         Ok(n) => n,
                         // Jackson's canConvertToInt accepts a fractional number and truncates it.
                         Err(_) if !quoted => match text.parse::<f64>() {
-                            Ok(d) if d.is_finite() => d.trunc() as i64,
+                            // 2^63: past it `as` would saturate and the error name i64::MAX.
+                            Ok(d) if d.abs() < 2f64.powi(63) => d.trunc() as i64,
+                            Ok(d) if d.is_finite() => return Err((at, format!("`{text}` is out of range for {ty}"))),
                             _ => return Err((at, format!("`{text}` is not a number"))),
                         },
                         Err(_) => return Err((at, format!("`{text}` is not an integer"))),
@@ -391,37 +444,17 @@ pub fn parse_json_timestamp(s: &str, standard: TimestampStandard, ltz: bool) -> 
     Ok(days * 86_400_000 + time)
 }
 
-fn parse_decimal(text: &str, precision: u8, scale: u8) -> Option<i128> {
-    let (neg, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if int.is_empty() && frac.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let mut u: i128 = 0;
-    for b in int.bytes() {
-        u = u.checked_mul(10)?.checked_add((b - b'0') as i128)?;
-    }
-    let fb = frac.as_bytes();
-    for i in 0..scale as usize {
-        u = u.checked_mul(10)?.checked_add(fb.get(i).map_or(0, |b| (b - b'0') as i128))?;
-    }
-    // Round half up on the first dropped digit, as BigDecimal.setScale(HALF_UP).
-    if fb.get(scale as usize).is_some_and(|&b| b >= b'5') {
-        u += 1;
-    }
-    if u >= 10i128.checked_pow(precision as u32)? {
-        return None;
-    }
-    Some(if neg { -u } else { u })
+#[cold]
+fn too_long(at: usize, what: &str, len: usize, max: usize) -> Failure {
+    (at, format!("a {what} of {len} bytes exceeds the maximum of {max}"))
 }
 
 /// A cursor over one record's bytes.
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    /// Objects and arrays open at `i` (bounded by [`MAX_NESTING_DEPTH`]).
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -454,6 +487,28 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Reads the `{` or `[` that opens a container, one level deeper.
+    #[inline(always)]
+    fn open(&mut self, b: u8) -> Result<(), Failure> {
+        self.expect(b)?;
+        self.depth += 1;
+        if self.depth > MAX_NESTING_DEPTH {
+            return Err(self.too_deep());
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn too_deep(&self) -> Failure {
+        (
+            self.i - 1,
+            format!(
+                "nesting depth {} exceeds the maximum of {MAX_NESTING_DEPTH} objects and arrays (Flink's JSON parser, Jackson, stops there too)",
+                self.depth
+            ),
+        )
+    }
+
     #[cold]
     fn expected(&self, b: u8) -> (usize, String) {
         (self.i, format!("expected `{}`", b as char))
@@ -471,6 +526,16 @@ impl<'a> Parser<'a> {
     /// An object key's bytes, borrowed unless it has escapes.
     #[inline(always)]
     fn key(&mut self) -> Result<Cow<'a, [u8]>, Failure> {
+        let start = self.i;
+        let key = self.key_bytes()?;
+        if key.len() > MAX_NAME_LENGTH {
+            return Err(too_long(start, "key", key.len(), MAX_NAME_LENGTH));
+        }
+        Ok(key)
+    }
+
+    #[inline(always)]
+    fn key_bytes(&mut self) -> Result<Cow<'a, [u8]>, Failure> {
         if self.peek() == Some(b'"') {
             let body = self.i + 1;
             let mut j = body;
@@ -524,6 +589,9 @@ impl<'a> Parser<'a> {
         while let Some(&b) = self.s.get(self.i) {
             match b {
                 b'"' => {
+                    if self.i - body > MAX_STRING_LENGTH {
+                        return Err(too_long(start, "string", self.i - body, MAX_STRING_LENGTH));
+                    }
                     let text = std::str::from_utf8(&self.s[body..self.i]).map_err(|_| (body, "the string is not UTF-8".to_string()))?;
                     self.i += 1;
                     return Ok(Cow::Borrowed(text));
@@ -573,6 +641,9 @@ impl<'a> Parser<'a> {
                 _ => out.push(b),
             }
         }
+        if out.len() > MAX_STRING_LENGTH {
+            return Err(too_long(body - 1, "string", out.len(), MAX_STRING_LENGTH));
+        }
         String::from_utf8(out).map(Cow::Owned).map_err(|_| (body, "the string is not UTF-8".into()))
     }
 
@@ -597,6 +668,9 @@ impl<'a> Parser<'a> {
         if self.i == start {
             return Err((start, "expected a number".into()));
         }
+        if self.i - start > MAX_NUMBER_LENGTH {
+            return Err((start, format!("a number of {} characters exceeds the maximum of {MAX_NUMBER_LENGTH}", self.i - start)));
+        }
         // Only ASCII was consumed.
         Ok((Cow::Borrowed(std::str::from_utf8(&self.s[start..self.i]).unwrap_or_default()), false))
     }
@@ -609,40 +683,73 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Skips any JSON value, checking its structure.
+    /// Skips any JSON value, checking its structure. Iterative: the open containers are a stack
+    /// of bits (object or array), at most [`MAX_NESTING_DEPTH`] deep in all.
     fn skip_value(&mut self) -> Result<(), (usize, String)> {
-        self.ws();
-        match self.peek() {
-            Some(b'"') => self.string().map(|_| ()),
-            Some(b'{') | Some(b'[') => {
-                let close = if self.next() == Some(b'{') { b'}' } else { b'[' + 2 };
-                self.ws();
-                if self.peek() == Some(close) {
-                    self.i += 1;
+        let base = self.depth;
+        // Bit `k` set: the container at depth `base + k + 1` is an object.
+        let mut objects = [0u64; MAX_NESTING_DEPTH.div_ceil(64)];
+        loop {
+            // A value, or the opening of a container.
+            self.ws();
+            match self.peek() {
+                Some(c @ (b'{' | b'[')) => {
+                    self.open(c)?;
+                    let k = self.depth - base - 1;
+                    let is_object = c == b'{';
+                    if is_object {
+                        objects[k / 64] |= 1 << (k % 64);
+                    } else {
+                        objects[k / 64] &= !(1 << (k % 64));
+                    }
+                    self.ws();
+                    let close = if is_object { b'}' } else { b']' };
+                    if self.peek() == Some(close) {
+                        self.i += 1;
+                        self.depth -= 1;
+                    } else {
+                        if is_object {
+                            self.member_name()?;
+                        }
+                        continue;
+                    }
+                }
+                Some(b'"') => self.string().map(|_| ())?,
+                Some(b't') => self.literal(b"true")?,
+                Some(b'f') => self.literal(b"false")?,
+                Some(b'n') => self.literal(b"null")?,
+                Some(_) => self.number_or_string().map(|_| ())?,
+                None => return Err((self.i, "the record ends where a value should be".into())),
+            }
+            // After a value: close containers until one continues with `,` (or none is open).
+            loop {
+                if self.depth == base {
                     return Ok(());
                 }
-                loop {
-                    self.ws();
-                    if close == b'}' {
-                        self.string()?;
-                        self.ws();
-                        self.expect(b':')?;
+                let k = self.depth - base - 1;
+                let is_object = objects[k / 64] & (1 << (k % 64)) != 0;
+                let close = if is_object { b'}' } else { b']' };
+                self.ws();
+                match self.next() {
+                    Some(b',') => {
+                        if is_object {
+                            self.ws();
+                            self.member_name()?;
+                        }
+                        break;
                     }
-                    self.skip_value()?;
-                    self.ws();
-                    match self.next() {
-                        Some(b',') => continue,
-                        Some(c) if c == close => return Ok(()),
-                        _ => return Err((self.i.saturating_sub(1), format!("expected `,` or `{}`", close as char))),
-                    }
+                    Some(c) if c == close => self.depth -= 1,
+                    _ => return Err((self.i.saturating_sub(1), format!("expected `,` or `{}`", close as char))),
                 }
             }
-            Some(b't') => self.literal(b"true"),
-            Some(b'f') => self.literal(b"false"),
-            Some(b'n') => self.literal(b"null"),
-            Some(_) => self.number_or_string().map(|_| ()),
-            None => Err((self.i, "the record ends where a value should be".into())),
         }
+    }
+
+    /// An object member's `"name":` inside a skipped value.
+    fn member_name(&mut self) -> Result<(), Failure> {
+        self.key()?;
+        self.ws();
+        self.expect(b':')
     }
 }
 
@@ -864,6 +971,96 @@ mod tests {
         d.decode(br#"{"sensor_id": 5}"#).unwrap();
         assert_eq!(d.skipped(), 1);
         assert_eq!(rows(&mut d).len(), 1);
+    }
+
+    /// `{"x": [[[…]]]}` with `arrays` arrays: nesting depth `arrays + 1`.
+    fn deep_record(key: &str, arrays: usize, open: &str, close: &str) -> Vec<u8> {
+        format!(r#"{{"sensor_id": 1, "{key}": {}{}}}"#, open.repeat(arrays), close.repeat(arrays)).into_bytes()
+    }
+
+    #[test]
+    fn a_record_nested_300000_deep_is_an_error_not_a_stack_overflow() {
+        for (key, open, close) in [("unknown", "[", "]"), ("unknown", "{\"a\":", "}"), ("status", "[", "]")] {
+            let mut d = JsonDecoder::new(&sensor_fields(), iso());
+            let e = d.decode(&deep_record(key, 300_000, open, close)).unwrap_err();
+            assert!(e.message.contains("nesting depth 1001 exceeds the maximum of 1000"), "{e}");
+            assert!(e.to_string().starts_with(r#"cannot decode JSON record `{"sensor_id": 1,"#), "{e}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_bounded_at_jacksons_1000() {
+        let mut d = JsonDecoder::new(&sensor_fields(), iso());
+        d.decode(&deep_record("unknown", 999, "[", "]")).unwrap();
+        d.decode(&deep_record("status", 999, "[", "]")).unwrap();
+        assert!(d.decode(&deep_record("unknown", 1000, "[", "]")).is_err());
+        let r = rows(&mut d);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1][2], Value::Str(format!("{}{}", "[".repeat(999), "]".repeat(999)).into()));
+    }
+
+    #[test]
+    fn ignore_parse_errors_skips_a_too_deep_record() {
+        let mut d = JsonDecoder::new(&sensor_fields(), JsonOptions { ignore_parse_errors: true, ..iso() });
+        d.decode(&deep_record("unknown", 300_000, "[", "]")).unwrap();
+        d.decode(br#"{"sensor_id": 2}"#).unwrap();
+        assert_eq!(d.skipped(), 1);
+        assert_eq!(rows(&mut d).len(), 1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_as_jackson_does() {
+        let mut d = JsonDecoder::new(&sensor_fields(), iso());
+        d.decode(b"\xef\xbb\xbf{\"sensor_id\": 5}").unwrap();
+        assert_eq!(rows(&mut d)[0][0], Value::Int(5));
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_the_last_value_as_jackson_does() {
+        let mut d = JsonDecoder::new(&sensor_fields(), iso());
+        d.decode(br#"{"sensor_id": 1, "status": "OK", "sensor_id": 2, "status": null, "x": {"a": 1, "a": 2}}"#).unwrap();
+        d.decode(br#"{"status": null, "status": "ERROR"}"#).unwrap();
+        let r = rows(&mut d);
+        assert_eq!(r[0][..3], [Value::Int(2), Value::Null, Value::Null]);
+        assert_eq!(r[1][..3], [Value::Null, Value::Null, Value::Str("ERROR".into())]);
+    }
+
+    #[test]
+    fn ignore_parse_errors_nulls_a_field_that_does_not_convert() {
+        let mut d = JsonDecoder::new(&sensor_fields(), JsonOptions { ignore_parse_errors: true, ..iso() });
+        d.decode(br#"{"sensor_id": 2, "current_temperature": "hot", "status": "OK", "event_time": "yesterday"}"#).unwrap();
+        d.decode(br#"{"sensor_id": 99999999999, "status": {"a": [1, " x\" "]}}"#).unwrap();
+        // An array or object for a number, and malformed JSON, still skip the whole record.
+        d.decode(br#"{"sensor_id": 3, "current_temperature": {"a": [1, 2]}, "status": "OK"}"#).unwrap();
+        d.decode(br#"{"sensor_id": 4, "current_temperature": [1, 2, "status": "OK"}"#).unwrap();
+        assert_eq!(d.skipped(), 2);
+        let r = rows(&mut d);
+        assert_eq!(
+            r,
+            vec![
+                vec![Value::Int(2), Value::Null, Value::Str("OK".into()), Value::Null],
+                vec![Value::Null, Value::Null, Value::Str(r#"{"a":[1," x\" "]}"#.into()), Value::Null],
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_strings_and_keys_are_bounded_like_jackson() {
+        let mut d = JsonDecoder::new(&sensor_fields(), iso());
+        let long = "1".repeat(MAX_NUMBER_LENGTH + 1);
+        let e = d.decode(format!(r#"{{"current_temperature": {long}}}"#).as_bytes()).unwrap_err();
+        assert!(e.message.contains("a number of 1001 characters exceeds the maximum of 1000"), "{e}");
+        let e = d.decode(format!(r#"{{"x": {long}}}"#).as_bytes()).unwrap_err();
+        assert!(e.message.contains("exceeds the maximum of 1000"), "{e}");
+        let key = "k".repeat(MAX_NAME_LENGTH + 1);
+        let e = d.decode(format!(r#"{{"{key}": 1}}"#).as_bytes()).unwrap_err();
+        assert!(e.message.contains("a key of 50001 bytes exceeds the maximum of 50000"), "{e}");
+        let text = "s".repeat(MAX_STRING_LENGTH + 1);
+        let e = d.decode(format!(r#"{{"x": "{text}"}}"#).as_bytes()).unwrap_err();
+        assert!(e.message.contains("a string of 20000001 bytes exceeds the maximum of 20000000"), "{e}");
+        d.decode(format!(r#"{{"current_temperature": {}}}"#, "1".repeat(MAX_NUMBER_LENGTH)).as_bytes()).unwrap();
+        let e = d.decode(br#"{"sensor_id": 99999999999999999999999999999}"#).unwrap_err();
+        assert!(e.message.contains("`99999999999999999999999999999` is out of range for INT"), "{e}");
     }
 
     #[test]

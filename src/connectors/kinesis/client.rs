@@ -4,6 +4,11 @@
 //!
 //! Errors are sorted by what the caller should do about them ([`KinesisError::is_retryable`]),
 //! not by HTTP status alone.
+//!
+//! Answers are outside input (a proxy, a test server or a broken middlebox may send anything):
+//! they are bounded in size ([`MAX_REPLY_BYTES`]), in nesting (serde_json's limit of 128), in
+//! records per page (what was asked) and in bytes per record (Kinesis's 1 MiB), and anything else
+//! is an error that names the call and what was wrong with its answer.
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -11,6 +16,13 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::transport::Transport;
+
+/// Largest answer read: a `GetRecords` page holds at most 10 MiB of data, 13.4 MiB as base64.
+pub const MAX_REPLY_BYTES: usize = 32 << 20;
+/// Largest record Kinesis stores (data and partition key): 1 MiB.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+/// Longest part of an unexpected answer quoted in an error.
+const QUOTED_CHARS: usize = 200;
 
 /// A stream, as the table names it: `stream` (a name) or `stream.arn`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -217,13 +229,25 @@ impl<T: Transport> KinesisClient<T> {
             next_shard_iterator: Option<String>,
             millis_behind_latest: Option<i64>,
         }
-        let answer: Answer = self.call("GetRecords", &json!({ "ShardIterator": iterator, "Limit": limit.clamp(1, 10_000) })).await?;
+        let limit = limit.clamp(1, 10_000);
+        let answer: Answer = self.call("GetRecords", &json!({ "ShardIterator": iterator, "Limit": limit })).await?;
+        let bad = |message: String| KinesisError::Server { status: 200, message: format!("GetRecords answered {message}") };
+        if answer.records.len() > limit {
+            return Err(bad(format!("{} records, {limit} were asked for", answer.records.len())));
+        }
         let mut records = Vec::with_capacity(answer.records.len());
         for r in answer.records {
-            let data = BASE64.decode(r.data.as_bytes()).map_err(|e| KinesisError::Server {
-                status: 200,
-                message: format!("record {} has data that is not base64: {e}", r.sequence_number),
-            })?;
+            // Checked before decoding: base64 is 4 characters for 3 bytes.
+            if r.data.len() / 4 * 3 > MAX_RECORD_BYTES {
+                return Err(bad(format!(
+                    "record {} with {} characters of base64, more than Kinesis's {MAX_RECORD_BYTES}-byte records hold",
+                    quoted(&r.sequence_number),
+                    r.data.len()
+                )));
+            }
+            let data = BASE64
+                .decode(r.data.as_bytes())
+                .map_err(|e| bad(format!("record {} with data that is not base64 ({e})", quoted(&r.sequence_number))))?;
             records.push(ShardRecord {
                 sequence_number: r.sequence_number,
                 partition_key: r.partition_key,
@@ -276,8 +300,15 @@ impl<T: Transport> KinesisClient<T> {
     }
 
     async fn call<R: for<'de> Deserialize<'de>>(&mut self, action: &str, body: &Value) -> Result<R, KinesisError> {
+        // Invariant: a `serde_json::Value` always serializes (its keys are strings).
         let bytes = serde_json::to_vec(body).expect("a JSON value always serializes");
         let reply = self.transport.send(action, &bytes).await.map_err(KinesisError::Network)?;
+        if reply.body.len() > MAX_REPLY_BYTES {
+            return Err(KinesisError::Server {
+                status: reply.status,
+                message: format!("{action} answered {} bytes, more than the {MAX_REPLY_BYTES} read", reply.body.len()),
+            });
+        }
         if reply.status == 200 {
             return serde_json::from_slice(&reply.body).map_err(|e| KinesisError::Server {
                 status: 200,
@@ -297,7 +328,7 @@ pub fn classify(status: u16, body: &[u8]) -> KinesisError {
         .as_ref()
         .and_then(|v| v.get("message").or_else(|| v.get("Message")))
         .and_then(Value::as_str)
-        .map(str::to_string)
+        .map(quoted)
         .unwrap_or_else(|| snippet(body));
     match kind.as_deref() {
         Some("ProvisionedThroughputExceededException" | "LimitExceededException" | "ThrottlingException") => {
@@ -313,8 +344,16 @@ pub fn classify(status: u16, body: &[u8]) -> KinesisError {
 
 /// The start of an unexpected body, for error messages.
 fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
+    let text = String::from_utf8_lossy(&body[..body.len().min(QUOTED_CHARS)]);
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text from an answer, shortened to [`QUOTED_CHARS`] characters for an error message.
+fn quoted(text: &str) -> String {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -373,6 +412,49 @@ mod tests {
         assert!(matches!(classify(500, b"<html>oops</html>"), KinesisError::Server { status: 500, .. }));
         let denied = classify(400, br#"{"__type":"AccessDeniedException","message":"no"}"#);
         assert!(!denied.is_retryable());
+    }
+
+    /// What `GetRecords` makes of one hostile answer.
+    fn records_from(status: u16, body: &[u8]) -> Result<RecordsPage, KinesisError> {
+        let reply = Reply { status, body: body.to_vec() };
+        block_on(KinesisClient::new(Scripted { replies: vec![reply], asked: vec![] }).get_records("it", 2))
+    }
+
+    fn message(e: KinesisError) -> String {
+        e.to_string()
+    }
+
+    #[test]
+    fn hostile_answers_are_errors_that_name_the_call() {
+        let deep = format!(r#"{{"Records": [], "More": {}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+        let html = b"<html><body><h1>502 Bad Gateway</h1></body></html>";
+        let e = message(records_from(200, html).unwrap_err());
+        assert!(e.contains("GetRecords answered with something that is not its JSON") && e.contains("502 Bad Gateway"), "{e}");
+        assert!(matches!(records_from(502, html), Err(KinesisError::Server { status: 502, .. })));
+        // serde_json skips an unknown field without recursing, and bounds a known one at 128.
+        assert!(records_from(200, deep.as_bytes()).is_ok());
+        let deep_known = format!(r#"{{"Records": {}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+        let e = message(records_from(200, deep_known.as_bytes()).unwrap_err());
+        assert!(e.contains("GetRecords answered with something that is not its JSON"), "{e}");
+        let e = message(records_from(500, deep_known.as_bytes()).unwrap_err());
+        assert!(e.starts_with("the server answered 500: {\"Records\": [[[["), "{e}");
+        let e = message(records_from(200, br#"{"Records": "many"}"#).unwrap_err());
+        assert!(e.contains("GetRecords") && e.contains("invalid type"), "{e}");
+        let e = message(records_from(200, br#"{"Records": [{"SequenceNumber": "1", "PartitionKey": "k", "Data": "eyJh"#).unwrap_err());
+        assert!(e.contains("GetRecords") && e.contains("EOF"), "{e}");
+        let record = |data: &str| format!(r#"{{"SequenceNumber": "7", "PartitionKey": "k", "Data": "{data}"}}"#);
+        let e = message(records_from(200, format!(r#"{{"Records": [{}]}}"#, record("not base64!")).as_bytes()).unwrap_err());
+        assert!(e.contains("GetRecords answered record 7 with data that is not base64"), "{e}");
+        let big = "A".repeat(MAX_RECORD_BYTES / 3 * 4 + 8);
+        let e = message(records_from(200, format!(r#"{{"Records": [{}]}}"#, record(&big)).as_bytes()).unwrap_err());
+        assert!(e.contains("more than Kinesis's 1048576-byte records hold"), "{e}");
+        let three = [record("eA=="), record("eA=="), record("eA==")].join(",");
+        let e = message(records_from(200, format!(r#"{{"Records": [{three}]}}"#).as_bytes()).unwrap_err());
+        assert!(e.contains("GetRecords answered 3 records, 2 were asked for"), "{e}");
+        let e = message(records_from(200, &vec![b' '; MAX_REPLY_BYTES + 1]).unwrap_err());
+        assert!(e.contains("more than the 33554432 read"), "{e}");
+        let long = format!(r#"{{"__type": "AccessDeniedException", "message": "{}"}}"#, "x".repeat(10_000));
+        assert!(message(records_from(400, long.as_bytes()).unwrap_err()).len() < 300);
     }
 
     #[test]

@@ -68,7 +68,7 @@ impl Transport for HttpTransport {
         let body = response
             .body_mut()
             .with_config()
-            .limit(64 << 20)
+            .limit(super::client::MAX_REPLY_BYTES as u64 + 1)
             .read_to_vec()
             .map_err(|e| format!("{action} to {}: reading the answer: {e}", self.endpoint.url))?;
         Ok(Reply { status, body })

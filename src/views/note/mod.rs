@@ -1,8 +1,13 @@
 //! A note as the studio keeps it: its name and its paragraphs' text and view settings, never
 //! their results. The page autosaves these ([`storage`]), and they travel as Zeppelin notes
-//! ([`zeppelin`]) and as Flink SQL scripts ([`script`]). Plain Rust, so the formats are tested
+//! ([`zeppelin`]) and as Flink SQL scripts ([`script`]); whatever leaves the tab is redacted
+//! first ([`redact`]), whatever comes in is bounded ([`limits`]), and a save from another tab is
+//! merged ([`merge`]). Plain Rust, so the formats are tested
 //! natively.
 
+pub mod limits;
+pub mod merge;
+pub mod redact;
 pub mod script;
 pub mod seed;
 pub mod share;

@@ -1,71 +1,32 @@
 //! The notes the studio starts from: on a first visit, "Sensors", which is the walkthrough
-//! (SEED-WALKTHROUGH.md steps 2–5, the SQL verbatim, one paragraph per statement, not yet run);
+//! (SEED-WALKTHROUGH.md steps 2–5, the SQL verbatim in `walkthrough.sql`, one paragraph per
+//! statement, not yet run);
 //! "Watermarks and late data", a lesson the Notes panel adds; and the blank note "New note"
 //! makes.
 
 use super::{NoteDoc, ParagraphDoc};
 
+/// The walkthrough's paragraphs as one file: step 2's source table, step 3's raw stream, step 4's
+/// sliding window, step 5's sink table and the job writing to it. A line starting with `%` begins
+/// a paragraph. The tests (native, wasm, Kinesis, the Flink export check, the page's end-to-end
+/// tests) read this same file, so the walkthrough is written once.
+pub const WALKTHROUGH_SQL: &str = include_str!("walkthrough.sql");
+
 /// The walkthrough's paragraphs, in order.
-pub const WALKTHROUGH: [&str; 5] = [
-    // Step 2: the source table.
-    "%flink.ssql
+pub fn walkthrough() -> Vec<&'static str> {
+    paragraphs(WALKTHROUGH_SQL)
+}
 
-CREATE TABLE sensor_data (
-    sensor_id INTEGER,
-    current_temperature DOUBLE,
-    status VARCHAR(6),
-    event_time TIMESTAMP(3),
-    WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
-)
-PARTITIONED BY (sensor_id)
-WITH (
-    'connector' = 'kinesis',
-    'stream' = 'my-input-stream',
-    'aws.region' = 'us-east-1',
-    'scan.stream.initpos' = 'LATEST',
-    'format' = 'json',
-    'json.timestamp-format.standard' = 'ISO-8601'
-)",
-    // Step 3: the raw stream.
-    "%flink.ssql(type=update)
-
-SELECT * FROM sensor_data;",
-    // Step 4: a sliding event-time window.
-    "%flink.ssql(type=update)
-
-SELECT sensor_data.status,
-       COUNT(*) AS num,
-       AVG(sensor_data.current_temperature) AS avg_current_temperature,
-       HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
-  FROM sensor_data
- GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;",
-    // Step 5: the sink table …
-    "%flink.ssql
-
-CREATE TABLE sensor_state (
-    status VARCHAR(6),
-    num INTEGER,
-    avg_current_temperature DOUBLE,
-    hop_time TIMESTAMP(3)
-)
-WITH (
-'connector' = 'kinesis',
-'stream' = 'my-output-stream',
-'aws.region' = 'us-east-1',
-'scan.stream.initpos' = 'LATEST',
-'format' = 'json',
-'json.timestamp-format.standard' = 'ISO-8601');",
-    // … and the job that writes the windows to it.
-    "%flink.ssql(type=update)
-
-INSERT INTO sensor_state
-SELECT sensor_data.status,
-    COUNT(*) AS num,
-    AVG(sensor_data.current_temperature) AS avg_current_temperature,
-    HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
-FROM sensor_data
-GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;",
-];
+/// A script's paragraphs: each starts at a line beginning with `%` and runs to the next one,
+/// trailing blank lines left out.
+pub fn paragraphs(text: &str) -> Vec<&str> {
+    let mut starts: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).filter(|&i| text[i..].starts_with('%')).collect();
+    if text.starts_with('%') {
+        starts.insert(0, 0);
+    }
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    starts.iter().zip(ends).map(|(&a, b)| text[a..b].trim_end()).collect()
+}
 
 /// "Watermarks and late data": a lesson on the virtual clock, with the generator made untidy
 /// by its own `SET`s (`sluice.generator.*`, the Streams panel's knobs) so it runs as written.
@@ -157,10 +118,34 @@ pub const NEW_PARAGRAPH: &str = "%flink.ssql\n\n";
 
 /// The "Sensors" note; `new_id` gives each paragraph its id.
 pub fn sensors(mut new_id: impl FnMut() -> String) -> NoteDoc {
-    NoteDoc { name: "Sensors".into(), paragraphs: WALKTHROUGH.iter().map(|text| ParagraphDoc::new(new_id(), *text)).collect() }
+    NoteDoc { name: "Sensors".into(), paragraphs: walkthrough().into_iter().map(|text| ParagraphDoc::new(new_id(), text)).collect() }
 }
 
 /// A note with one empty paragraph.
 pub fn blank(name: &str, mut new_id: impl FnMut() -> String) -> NoteDoc {
     NoteDoc { name: name.into(), paragraphs: vec![ParagraphDoc::new(new_id(), "")] }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_walkthrough_file_is_the_five_paragraphs_of_steps_2_to_5() {
+        let texts = walkthrough();
+        assert_eq!(texts.len(), 5, "{texts:#?}");
+        assert!(texts[0].starts_with("%flink.ssql\n\nCREATE TABLE sensor_data ("), "{}", texts[0]);
+        assert_eq!(texts[1], "%flink.ssql(type=update)\n\nSELECT * FROM sensor_data;");
+        assert!(texts[3].starts_with("%flink.ssql\n\nCREATE TABLE sensor_state ("), "{}", texts[3]);
+        assert!(
+            texts[4].starts_with("%flink.ssql(type=update)\n\nINSERT INTO sensor_state\n") && texts[4].ends_with("sensor_data.status;")
+        );
+    }
+
+    #[test]
+    fn a_paragraph_starts_at_a_percent_line_and_loses_trailing_blank_lines() {
+        assert_eq!(paragraphs("%md\n# A\n\n%flink.ssql\n\nSELECT 1\n\n\n"), ["%md\n# A", "%flink.ssql\n\nSELECT 1"]);
+        assert_eq!(paragraphs("SELECT 1\n%md\nx"), ["%md\nx"], "text before the first % line is not a paragraph");
+        assert!(paragraphs("").is_empty());
+    }
 }

@@ -1,7 +1,8 @@
 //! The notebook as the page saves it in `localStorage`: every note's text and view settings,
 //! and which note is open. Results and running jobs are never saved. Reading is defensive: the
 //! stored text may come from an older page, another tab or a hand edit, so anything that does
-//! not fit gives an error that says what is wrong instead of a broken page.
+//! not fit gives an error that says what is wrong instead of a broken page. What is written is
+//! [`SavedNotebook::for_storage`]: credential values redacted, as for a link.
 
 use serde::{Deserialize, Serialize};
 
@@ -18,12 +19,32 @@ pub struct SavedNotebook {
     /// Index of the open note.
     pub current: usize,
     pub notes: Vec<NoteDoc>,
+    /// The fingerprint ([`super::merge::fingerprint`]) of the notes the writing tab last saw
+    /// before this save, so another tab knows what to merge it against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub based_on: Option<u64>,
 }
 
 impl SavedNotebook {
     pub fn to_json(&self) -> String {
         // Serializing plain structs of strings, bools and enums cannot fail.
         serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The notebook as it may be written: every note through [`super::redact::for_storage`],
+    /// with a sentence for each paragraph whose text had to be cut.
+    pub fn for_storage(&self) -> (SavedNotebook, Vec<String>) {
+        let mut cut = Vec::new();
+        let notes = self
+            .notes
+            .iter()
+            .map(|n| {
+                let (note, why) = super::redact::for_storage(n);
+                cut.extend(why);
+                note
+            })
+            .collect();
+        (SavedNotebook { version: self.version, current: self.current, notes, based_on: self.based_on }, cut)
     }
 
     /// Reads what [`SavedNotebook::to_json`] wrote.
@@ -59,7 +80,7 @@ mod tests {
         sensors.paragraphs[1].settings.chart =
             Some(ChartColumns { keys: "status".into(), values: "current_temperature".into(), aggregate: Aggregate::Avg, groups: None });
         sensors.paragraphs[2].settings.collapsed = true;
-        let saved = SavedNotebook { version: VERSION, current: 1, notes: vec![sensors, seed::blank("Scratch", ids())] };
+        let saved = SavedNotebook { version: VERSION, current: 1, notes: vec![sensors, seed::blank("Scratch", ids())], based_on: Some(7) };
         assert_eq!(SavedNotebook::from_json(&saved.to_json()).unwrap(), saved);
     }
 

@@ -97,6 +97,7 @@ fn note_id(note: &NoteDoc) -> String {
 /// Reads a Zeppelin note. `file_name` names the note when the file has no `name`; `new_id`
 /// gives ids to paragraphs that have none.
 pub fn from_zpln(text: &str, file_name: &str, mut new_id: impl FnMut() -> String) -> Result<NoteDoc, String> {
+    super::limits::check_import_size(file_name, text.len())?;
     let value: Value = serde_json::from_str(text).map_err(|e| format!("{file_name} is not JSON: {e}"))?;
     let Value::Object(note) = value else {
         return Err(format!("{file_name} is not a Zeppelin note: it holds a JSON {}, not an object", kind(&value)));
@@ -110,6 +111,7 @@ pub fn from_zpln(text: &str, file_name: &str, mut new_id: impl FnMut() -> String
         Some(Value::String(n)) if !n.trim().is_empty() => n.clone(),
         _ => file_stem(file_name),
     };
+    super::limits::check_paragraph_count(file_name, paragraphs.len())?;
     let mut out = Vec::with_capacity(paragraphs.len());
     for (i, p) in paragraphs.iter().enumerate() {
         let Value::Object(p) = p else {
@@ -127,7 +129,9 @@ pub fn from_zpln(text: &str, file_name: &str, mut new_id: impl FnMut() -> String
         let settings = p.get("config").map(|c| settings_of(c, &text)).unwrap_or_default();
         out.push(ParagraphDoc { id, text, settings });
     }
-    Ok(NoteDoc { name, paragraphs: out })
+    let note = NoteDoc { name, paragraphs: out };
+    super::limits::check_note(file_name, &note)?;
+    Ok(note)
 }
 
 /// View settings from a paragraph's Zeppelin config; what does not fit is ignored.
@@ -221,7 +225,7 @@ mod tests {
         // The file has Zeppelin's structure, interpreter lines kept.
         let v: Value = serde_json::from_str(&zpln).unwrap();
         assert_eq!(v["name"], "Sensors");
-        assert_eq!(v["paragraphs"][2]["text"], seed::WALKTHROUGH[1]);
+        assert_eq!(v["paragraphs"][2]["text"], seed::walkthrough()[1]);
         assert!(v["paragraphs"][2]["text"].as_str().unwrap().starts_with("%flink.ssql(type=update)\n"));
         assert_eq!(v["paragraphs"][2]["config"]["results"]["0"]["graph"]["mode"], "multiBarChart");
         assert_eq!(v["paragraphs"][5]["config"]["results"]["0"]["graph"]["mode"], "scatterChart");
@@ -252,6 +256,23 @@ mod tests {
         assert_eq!(err(r#"{"paragraphs": 3}"#), "n.zpln is not a Zeppelin note: its \"paragraphs\" is a number, not a list");
         assert_eq!(err(r#"{"paragraphs": [{"text": 3}]}"#), "n.zpln: paragraph 1's \"text\" is a number, not a string");
         assert_eq!(err(r#"{"paragraphs": ["x"]}"#), "n.zpln: paragraph 1 is a string, not an object");
+    }
+
+    #[test]
+    fn hostile_files_are_refused_by_their_limit() {
+        let err = |text: &str| from_zpln(text, "n.zpln", ids()).unwrap_err();
+        assert!(err(&"[".repeat(100_000)).contains("recursion limit exceeded"), "serde_json's depth limit is on");
+        let many = format!(r#"{{"paragraphs": [{}{{}}]}}"#, "{},".repeat(1000));
+        assert_eq!(err(&many), "n.zpln has 1001 paragraphs; a note has at most 1000");
+        let long = format!(r#"{{"paragraphs": [{{"text": "{}"}}]}}"#, "x".repeat(300 << 10));
+        assert_eq!(err(&long), "n.zpln: paragraph 1 holds 300 KB of text; a paragraph holds at most 256 KB");
+        assert_eq!(err(&" ".repeat(6 << 20)), "n.zpln is 6.0 MB; a note file is at most 5 MB");
+        let script = |text: &str| super::super::script::from_sql(text, "s.sql", ids()).unwrap_err();
+        assert_eq!(script(&"SELECT 1;".repeat(1001)), "s.sql has 1001 paragraphs; a note has at most 1000");
+        assert_eq!(
+            script(&format!("SELECT '{}'", "x".repeat(300 << 10))),
+            "s.sql: paragraph 1 holds 300 KB of text; a paragraph holds at most 256 KB"
+        );
     }
 
     #[test]

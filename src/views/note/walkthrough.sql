@@ -17,6 +17,19 @@ WITH (
     'json.timestamp-format.standard' = 'ISO-8601'
 )
 
+%flink.ssql(type=update)
+
+SELECT * FROM sensor_data;
+
+%flink.ssql(type=update)
+
+SELECT sensor_data.status,
+       COUNT(*) AS num,
+       AVG(sensor_data.current_temperature) AS avg_current_temperature,
+       HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
+  FROM sensor_data
+ GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;
+
 %flink.ssql
 
 CREATE TABLE sensor_state (

@@ -1,0 +1,65 @@
+//! What users see of the function table (`src/plan/functions/`): SHOW FUNCTIONS lists Flink's
+//! names and aliases, DESCRIBE FUNCTION explains one, errors and EXPLAIN use SQL names (never
+//! Rust's), and an unknown name's error suggests the closest ones.
+#![cfg(not(target_arch = "wasm32"))]
+
+use sluice::session::{Outcome, Session};
+
+fn table(session: &mut Session, sql: &str) -> Vec<Vec<String>> {
+    match session.execute(sql, 0).unwrap_or_else(|e| panic!("{sql}: {e}")).pop() {
+        Some(Outcome::Table { rows, .. }) => rows.iter().map(|r| r.iter().map(ToString::to_string).collect()).collect(),
+        other => panic!("{sql} gave {other:?}"),
+    }
+}
+
+fn error(session: &mut Session, sql: &str) -> String {
+    match session.execute(sql, 0) {
+        Ok(o) => panic!("{sql} should fail, gave {o:?}"),
+        Err(e) => format!("{e} {}", e.hint.clone().unwrap_or_default()),
+    }
+}
+
+#[test]
+fn show_functions_lists_every_name_and_alias() {
+    let mut session = Session::empty();
+    let names: Vec<String> = table(&mut session, "SHOW FUNCTIONS").into_iter().map(|r| r[0].clone()).collect();
+    for n in ["CEIL", "CEILING", "CHARACTER_LENGTH", "SUBSTR", "CURRENT_ROW_TIMESTAMP", "LPAD", "SHA256", "GREATEST", "COUNT", "HOP"] {
+        assert!(names.iter().any(|x| x == n), "SHOW FUNCTIONS lacks {n}");
+    }
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+}
+
+#[test]
+fn describe_function_prints_flinks_rows_and_the_help() {
+    let mut session = Session::empty();
+    let rows = table(&mut session, "DESCRIBE FUNCTION EXTENDED lpad");
+    let get = |k: &str| rows.iter().find(|r| r[0] == k).map(|r| r[1].clone());
+    assert_eq!(get("is system function").as_deref(), Some("true"));
+    assert_eq!(get("kind").as_deref(), Some("SCALAR"));
+    assert_eq!(get("is deterministic").as_deref(), Some("true"));
+    assert_eq!(get("signature").as_deref(), Some("LPAD(string, length, pad)"));
+    assert!(get("example").is_some_and(|e| e.contains("'??hi'")));
+    let rand = table(&mut session, "DESC FUNCTION EXTENDED RAND");
+    assert!(rand.iter().any(|r| r[0] == "is deterministic" && r[1] == "false"));
+    assert!(table(&mut session, "DESCRIBE FUNCTION COUNT").iter().any(|r| r[0] == "description"));
+    let err = error(&mut session, "DESCRIBE FUNCTION lpadd");
+    assert!(err.contains("does not exist") && err.contains("LPAD"), "{err}");
+}
+
+#[test]
+fn errors_and_explain_use_sql_names() {
+    let mut session = Session::empty();
+    let err = error(&mut session, "SELECT CHAR_LENGTH(x, 'b') FROM (VALUES ('a')) AS t(x)");
+    assert!(err.contains("CHAR_LENGTH takes 1 argument, got 2"), "{err}");
+    let err = error(&mut session, "SELECT UPPPER(x) FROM (VALUES ('a')) AS t(x)");
+    assert!(err.contains("no function named UPPPER") && err.contains("did you mean UPPER"), "{err}");
+    let Some(Outcome::Text(plan)) =
+        session.execute("EXPLAIN SELECT TO_TIMESTAMP(x), CHAR_LENGTH(x) FROM (VALUES ('2021-05-19 11:20:00')) AS t(x)", 0).unwrap().pop()
+    else {
+        panic!("EXPLAIN gives text")
+    };
+    assert!(plan.contains("TO_TIMESTAMP(") && plan.contains("CHAR_LENGTH("), "{plan}");
+    assert!(!plan.contains("TOTIMESTAMP") && !plan.contains("CHARLENGTH"), "{plan}");
+}

@@ -1,0 +1,113 @@
+# What the binder and planner refuse, with a place and a hint.
+
+CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),
+  event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
+WITH ('connector' = 'filesystem', 'path' = '/plan/sensor_input.jsonl', 'format' = 'json',
+  'json.timestamp-format.standard' = 'ISO-8601');
+----
+Table `sensor_data` has been created.
+
+# Unknown names, with a suggestion.
+SELECT sensor, status FROM sensor_data;
+----
+error: 1:8: column `sensor` not found
+  hint: did you mean `sensor_id`?
+
+SELECT s.sensor_id FROM sensor_data AS d;
+----
+error: 1:8: table or alias `s` is not in the FROM clause
+
+SELECT * FROM sensor_date;
+----
+error: 1:15: table `sensor_date` not found
+  hint: did you mean `sensor_data`?
+
+SELECT UNKNOWN_FN(sensor_id) FROM sensor_data;
+----
+error: 1:8: no function named UNKNOWN_FN
+  hint: SHOW FUNCTIONS lists the functions Sluice knows
+
+# Type errors.
+SELECT status + 1 FROM sensor_data;
+----
+error: 1:8: cannot apply `+` to VARCHAR(6) and INT NOT NULL
+
+SELECT SUM(status) FROM sensor_data;
+----
+error: 1:8: SUM needs a numeric argument, not VARCHAR(6)
+
+SELECT sensor_id FROM sensor_data WHERE status;
+----
+error: 1:41: WHERE must be a boolean condition, not VARCHAR(6)
+
+# Grouping errors.
+SELECT sensor_id, COUNT(*) FROM sensor_data GROUP BY status;
+----
+error: 1:8: expression `sensor_id` is not being grouped
+  hint: add it to GROUP BY, or aggregate it (e.g. MAX(…))
+
+SELECT sensor_id FROM sensor_data WHERE COUNT(*) > 1;
+----
+error: 1:41: aggregate COUNT is not allowed here
+  hint: aggregates belong in the SELECT list or HAVING of a grouped query
+
+# Shapes a streaming query cannot have.
+SELECT * FROM sensor_data ORDER BY current_temperature;
+----
+error: 1:36: ORDER BY on an unbounded stream is not supported
+  hint: streaming results have no final order; remove ORDER BY, or use a Top-N (ROW_NUMBER() OVER …) query
+
+SELECT * FROM sensor_data LIMIT 10;
+----
+error: 1:1: LIMIT is not supported on an unbounded stream yet
+
+CREATE VIEW latest AS SELECT status, MAX(event_time) AS event_time FROM sensor_data GROUP BY status;
+----
+View `latest` has been created.
+
+# A window over an updating result.
+SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE latest, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end;
+----
+error: 1:79: the window's time column must be a time attribute, but `event_time` is TIMESTAMP(3)
+  hint: declare event time with WATERMARK FOR in CREATE TABLE, or processing time with a `pt AS PROCTIME()` column
+
+SELECT status, COUNT(*) AS n FROM latest GROUP BY TUMBLE(event_time, INTERVAL '1' MINUTE), status;
+----
+error: 1:58: the window's time column must be a time attribute, but `event_time` is TIMESTAMP(3)
+  hint: declare event time with WATERMARK FOR in CREATE TABLE, or processing time with a `pt AS PROCTIME()` column
+
+CREATE VIEW last_reading AS SELECT sensor_id, status, event_time FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY sensor_id ORDER BY event_time DESC) AS rn FROM sensor_data) WHERE rn = 1;
+----
+View `last_reading` has been created.
+
+# A window aggregate over an updating result (keep-last deduplication keeps its time attribute).
+# Flink refuses it at planning (a window aggregate cannot consume updates); so does lowering to the
+# physical plan, at the GROUP BY.
+SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE last_reading, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end;
+----
+error: 1:129: a window aggregation cannot consume an updating result (e.g. the output of a GROUP BY without a window)
+  hint: window the aggregation below, or read the table directly
+
+# A subquery as a window's table argument.
+SELECT * FROM TABLE(TUMBLE(TABLE (SELECT * FROM sensor_data), DESCRIPTOR(event_time), INTERVAL '1' MINUTE));
+----
+error: 1:35: TUMBLE(TABLE (SELECT …)) is not Flink SQL: a table argument must be a table or view name
+  hint: name the query: WITH w AS (SELECT …) SELECT … FROM TABLE(TUMBLE(TABLE w, …)), or CREATE VIEW
+
+SELECT status, TUMBLE_START(event_time, INTERVAL '1' MINUTE) FROM sensor_data GROUP BY status;
+----
+error: 1:16: TUMBLE_START needs a GROUP BY TUMBLE(…) window
+
+SELECT * FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(status), INTERVAL '1' MINUTE));
+----
+error: 1:58: the window's time column must be a time attribute, but `status` is VARCHAR(6)
+  hint: declare event time with WATERMARK FOR in CREATE TABLE, or processing time with a `pt AS PROCTIME()` column
+
+# Syntax errors carry the place too.
+SELECT sensor_id FROM sensor_data WHERE;
+----
+error: 1:40: expected an expression, found ;
+
+SELEC 1;
+----
+error: 1:1: expected an SQL statement, found SELEC
