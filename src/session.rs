@@ -96,7 +96,8 @@ pub struct JobInfo {
     pub state_rows: u64,
     /// Records skipped as unreadable (`json.ignore-parse-errors`, `csv.ignore-parse-errors`).
     pub skipped_records: u64,
-    /// The job ended by itself (its bounded inputs ended), rather than being stopped or failing.
+    /// The job ended by itself (its bounded inputs ended, or its LIMIT has its rows), rather
+    /// than being stopped or failing.
     pub finished: bool,
 }
 
@@ -891,7 +892,7 @@ impl Session {
             Ok(())
         })();
         match result {
-            Ok(()) if job.inputs.iter().all(|x| x.ended) => {
+            Ok(()) if job.inputs.iter().all(|x| x.ended) || job.pipeline.is_complete() => {
                 job.running = false;
                 job.finished = true;
                 StepResult::Done

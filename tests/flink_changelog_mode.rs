@@ -7,8 +7,9 @@
 //! its mode. Mapping of Flink's nodes:
 //!
 //! - `TableSourceScan`, `Values` → a source;
-//! - `Rank`, and Sluice's `Deduplicate` (Flink 2.3 explains a row-time deduplication as a
-//!   `Rank` ordered by `ROWTIME`) → `Rank`;
+//! - `Rank`, `SortLimit` (`ORDER BY … LIMIT`, a rank over one partition) and Sluice's
+//!   `Deduplicate` (Flink 2.3 explains a row-time deduplication as a `Rank` ordered by
+//!   `ROWTIME`) → `Rank`;
 //! - `GroupAggregate`, `OverAggregate`, `WindowRank`,
 //!   `WindowDeduplicate`, `WindowTableFunction`, `Union`, `Join`, `IntervalJoin`, `WindowJoin`
 //!   → Sluice's node of that name;
@@ -57,6 +58,9 @@ fn comparable(name: &str) -> Option<&str> {
         // Flink 2.3 explains a row-time deduplication as a `Rank` with `rankEnd=1` ordered by
         // `ROWTIME`; Sluice names it `Deduplicate`, as Flink's operator is named.
         "Deduplicate" => Some("Rank"),
+        // `ORDER BY … LIMIT n`: Flink's `StreamExecSortLimit` is a `StreamExecRank` over one
+        // partition whose row number is not output; Sluice plans it as that `Rank`.
+        "SortLimit" => Some("Rank"),
         other => Some(other),
     }
 }

@@ -597,3 +597,37 @@ fn switching_the_kinesis_access_stops_the_jobs_on_real_streams_and_keeps_the_rec
     session.advance(2_000);
     assert_eq!(session.job(again).unwrap().records_in, 5);
 }
+
+/// A notebook's `SELECT * … LIMIT 10` on a live stream shows ten rows, and its job finishes
+/// once it has them (nothing upstream can take a row back), while the generator runs on; an
+/// `ORDER BY … LIMIT` keeps running, since a hotter reading may still come.
+#[test]
+fn a_limit_on_a_live_stream_shows_its_rows_and_finishes() {
+    let mut session = Session::new();
+    session.execute(TABLE, 0).unwrap();
+    session.set_generator("my-input-stream", true, 200.0);
+    let start = |session: &mut Session, sql: &str| match session.execute(sql, 0).unwrap().pop() {
+        Some(Outcome::Query { job, .. }) => job,
+        other => panic!("expected a query, got {other:?}"),
+    };
+    let first = start(&mut session, "SELECT sensor_id, status FROM sensor_data WHERE sensor_id < 50 LIMIT 10");
+    let top = start(&mut session, "SELECT sensor_id, current_temperature FROM sensor_data ORDER BY current_temperature DESC LIMIT 3");
+    let mut changes = Vec::new();
+    let mut finished_at = None;
+    for t in (250..=5_000).step_by(250) {
+        session.advance(t);
+        changes.extend(session.take_changes(first));
+        let job = session.job(first).unwrap();
+        if job.finished && finished_at.is_none() {
+            finished_at = Some(t);
+        }
+    }
+    assert_eq!(changes.len(), 10, "{changes:?}");
+    assert!(changes.iter().all(|c| c.kind == sluice::types::RowKind::Insert));
+    assert!(changes.iter().all(|c| matches!(c.row[0], Value::Int(id) if id < 50)));
+    let job = session.job(first).unwrap();
+    assert!(job.finished && !job.running && job.error.is_none(), "the LIMIT job ends by itself: {job:?}");
+    assert!(finished_at.is_some_and(|t| t < 5_000), "it finished as soon as it had ten rows: {finished_at:?}");
+    let top = session.job(top).unwrap();
+    assert!(top.running && !top.finished, "an ORDER BY … LIMIT keeps updating its top rows");
+}

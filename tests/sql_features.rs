@@ -386,3 +386,40 @@ fn create_view_after_another_statement_parses() {
         ok(&records(), "CREATE TEMPORARY VIEW ok_rows AS SELECT sensor_id FROM sensor_data WHERE status = 'OK';\nSELECT * FROM ok_rows;");
     assert_eq!(changes.len(), 5);
 }
+
+/// What Flink 2.3 refuses in ORDER BY / OFFSET on a stream, with its own messages (checked
+/// with PyFlink 2.3: `StreamExecSort` and `StreamExecLimit` raise them); ordering by a column
+/// the SELECT leaves out, which Flink takes, is refused saying so.
+#[test]
+fn order_by_and_offset_refusals_give_flinks_message_or_say_what_is_missing() {
+    for query in [
+        "SELECT * FROM sensor_data ORDER BY current_temperature;",
+        "SELECT * FROM sensor_data ORDER BY event_time DESC;",
+        "SELECT sensor_id, event_time FROM sensor_data ORDER BY sensor_id, event_time;",
+    ] {
+        let err = rejected(&records(), query);
+        assert!(err.contains("Sort on a non-time-attribute field is not supported."), "{query}: {err}");
+    }
+    for query in ["SELECT sensor_id FROM sensor_data ORDER BY event_time;", "SELECT * FROM sensor_data ORDER BY 9 LIMIT 2;"] {
+        let err = rejected(&records(), query);
+        assert!(err.contains("must name a column of the SELECT list"), "{query}: {err}");
+    }
+    let err = rejected(&records(), "SELECT * FROM sensor_data OFFSET 3 ROWS;");
+    assert!(err.contains("FETCH is missed, which on streaming table is not supported currently."), "{err}");
+}
+
+/// ORDER BY names a SELECT item by alias or position; OFFSET skips rows of the Top-N.
+#[test]
+fn order_by_limit_takes_aliases_positions_and_offsets() {
+    let changes = ok(&records(), "SELECT sensor_id AS id, current_temperature AS t FROM sensor_data ORDER BY t DESC, 1 LIMIT 2 OFFSET 1;");
+    let rows = final_rows(&changes);
+    let all: Vec<(i64, f64)> = {
+        let mut v: Vec<(i64, f64)> =
+            records().iter().map(|r| (r["sensor_id"].as_i64().unwrap(), r["current_temperature"].as_f64().unwrap())).collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    };
+    let mut got: Vec<(i64, f64)> = rows.iter().map(|r| (r["id"].as_i64().unwrap(), r["t"].as_f64().unwrap())).collect();
+    got.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    assert_eq!(got, all[1..3].to_vec());
+}

@@ -40,7 +40,12 @@ macro_rules! cases {
 cases! {
     interval_join_self,
     join_full_of_aggregates,
+    limit_10,
+    limit_offset_filtered,
+    order_by_limit_hottest,
+    order_by_rowtime_then_id,
     q1_hop_legacy,
+    select_without_from,
 }
 
 /// Extra files a listed case's `case.json` names (an ordered changelog, variants of the rows):

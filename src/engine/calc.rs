@@ -48,6 +48,10 @@ impl Operator for Calc {
         self.context.now_ms = now_ms;
     }
 
+    fn is_stateless(&self) -> bool {
+        true
+    }
+
     fn name(&self) -> String {
         match (&self.predicate, &self.projection) {
             (Some(p), None) => format!("Filter({p})"),

@@ -55,6 +55,19 @@ pub trait Operator {
     fn next_timer(&self) -> Option<i64> {
         None
     }
+
+    /// Whether the operator will emit nothing more, whatever it is given (a LIMIT that has
+    /// its rows). A job whose result operator is complete is finished.
+    fn is_complete(&self) -> bool {
+        false
+    }
+
+    /// Whether the operator emits only rows computed from the batch it is given, keeping no
+    /// state and firing nothing on a watermark (a filter or projection): after a complete
+    /// operator, it emits nothing more either.
+    fn is_stateless(&self) -> bool {
+        false
+    }
 }
 
 /// Runs `batches` through `chain` in order, appending what comes out of the last operator to

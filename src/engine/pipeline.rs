@@ -9,10 +9,12 @@ use super::calc::Calc;
 use super::eval::{eval, EvalContext, EvalError};
 use super::group_aggregate::GroupAggregate;
 use super::join::{IntervalJoin, RegularJoin, Side, TwoInputOperator, WindowJoin};
+use super::limit::Limit;
 use super::operator::{run_chain, LateRecord, Operator, OperatorMetrics};
 use super::over_aggregate::OverAggregate;
 use super::rank::{AppendOnlyTopN, Deduplicate, RetractableTopN};
 use super::regex::{Regex, RegexError};
+use super::temporal_sort::TemporalSort;
 use super::union::Union;
 use super::watermark::{combine_at_arrival, combine_channels, Progress, WatermarkAssigner, END_OF_INPUT, NO_WATERMARK};
 use super::window::rank::{WindowRank, WindowRankKind};
@@ -467,6 +469,17 @@ impl Pipeline {
         self.inputs.get(input).filter(|i| i.watermark.is_some()).map(|i| i.watermark(None))
     }
 
+    /// Whether the query's result will change no more, whatever its inputs bring: its last
+    /// stateful operator is complete (a LIMIT that has its rows over an input that only
+    /// inserts), with only filters and projections after it. A job over unbounded inputs
+    /// then finishes, as a notebook's `SELECT * … LIMIT 10` does once it shows ten rows.
+    pub fn is_complete(&self) -> bool {
+        let chain = match &self.root {
+            Stage::Source { chain, .. } | Stage::Join { chain, .. } | Stage::Union { chain, .. } => chain,
+        };
+        chain.iter().rev().find(|o| !o.is_stateless()).is_some_and(|o| o.is_complete())
+    }
+
     pub fn records_out(&self) -> u64 {
         self.records_out
     }
@@ -596,6 +609,11 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
             let assigner = SliceAssigner::new(*spec).ok_or_else(|| BuildError(format!("{spec} cannot be sliced")))?;
             one_input(input, Box::new(WindowTableFunction::new(assigner, *time_column)))
         }
+        PhysicalNode::TemporalSort { input, order } => {
+            let time_column = order.first().map(|k| k.column).ok_or_else(|| BuildError("ORDER BY without a key".into()))?;
+            one_input(input, Box::new(TemporalSort::new(time_column, order, types(input))))
+        }
+        PhysicalNode::Limit { input, offset, fetch } => one_input(input, Box::new(Limit::new(*offset, *fetch))),
         PhysicalNode::Union { inputs: branches } => {
             let mut stages = branches.iter().map(|b| build(b, sources)).collect::<Result<Vec<_>, _>>()?;
             // Branches that each read the same one input without joins run as one operator,

@@ -94,6 +94,23 @@ pub enum Node {
         /// Where the window table function is called, for errors found when it is lowered.
         location: Location,
     },
+    /// `LIMIT fetch OFFSET offset` without ORDER BY: the rows numbered `offset + 1 ..=
+    /// offset + fetch` in arrival order (Flink's `Limit`, run as a first-N rank).
+    Limit {
+        input: Box<Plan>,
+        offset: u64,
+        fetch: u64,
+        /// Where the LIMIT (or FETCH) is written, for errors found when it is lowered.
+        location: Location,
+    },
+    /// `ORDER BY rowtime [ASC] [, …]` without LIMIT: the input's rows in event-time order as
+    /// the watermark passes them (Flink's `TemporalSort`). `order[0]` is the time attribute.
+    TemporalSort {
+        input: Box<Plan>,
+        order: Vec<SortKey>,
+        /// Where the ORDER BY is written, for errors found when it is lowered.
+        location: Location,
+    },
     /// Two inputs joined: the left's columns, then the right's (an outer side's columns
     /// nullable). How state is kept and when rows come out depends on the [`JoinStrategy`].
     Join {
@@ -343,6 +360,8 @@ impl Plan {
             | Node::Aggregate { input, .. }
             | Node::Over { input, .. }
             | Node::Rank { input, .. }
+            | Node::Limit { input, .. }
+            | Node::TemporalSort { input, .. }
             | Node::WindowTvf { input, .. } => input.scanned_tables(),
             Node::Union { inputs } => inputs.iter().flat_map(Plan::scanned_tables).collect(),
             Node::Join { left, right, .. } => left.scanned_tables().into_iter().chain(right.scanned_tables()).collect(),

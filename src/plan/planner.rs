@@ -144,15 +144,8 @@ impl<'a> Planner<'a> {
                 self.ctes.push((cte.alias.name.value.clone(), plan));
             }
         }
-        if let Some(order_by) = &query.order_by {
-            return Err(SqlError::new("ORDER BY on an unbounded stream is not supported")
-                .at(at(order_by))
-                .hint("streaming results have no final order; remove ORDER BY, or use a Top-N (ROW_NUMBER() OVER …) query"));
-        }
-        if query.limit_clause.is_some() || query.fetch.is_some() {
-            return Err(SqlError::new("LIMIT is not supported on an unbounded stream yet").at(at(query)));
-        }
         let plan = self.plan_set_expr(&query.body)?;
+        let plan = order_and_limit(plan, query)?;
         self.ctes.truncate(ctes_before);
         Ok(plan)
     }
@@ -205,12 +198,13 @@ impl<'a> Planner<'a> {
 
     /// A SELECT without its DISTINCT.
     fn plan_select_all(&mut self, select: &ast::Select) -> Result<Plan> {
-        if select.from.is_empty() {
-            return Err(SqlError::new("a streaming query needs a FROM clause").at(at(select)));
-        }
         // `FROM a, b WHERE …` is an inner join on the WHERE clause, as Flink plans it.
         let comma_join = select.from.len() > 1;
-        let (mut input, tvf) = if comma_join || !select.from[0].joins.is_empty() {
+        let (mut input, tvf) = if select.from.is_empty() {
+            // `SELECT 1 AS n`: one row of no columns under the projection, as Calcite plans
+            // it (`Values(tuples=[[{ 0 }]])`): a bounded, one-shot result.
+            (Plan { schema: Schema::default(), node: Node::Values { rows: Arc::new(vec![Vec::new()]) } }, None)
+        } else if comma_join || !select.from[0].joins.is_empty() {
             let mut joined: Option<Plan> = None;
             for from in &select.from {
                 let mut plan = self.plan_join_input(&from.relation)?;
@@ -234,7 +228,6 @@ impl<'a> Planner<'a> {
         } else {
             self.plan_table_factor(&select.from[0].relation)?
         };
-        let from = &select.from[0];
         let mut scope = input.schema.fields.clone();
         if let Some(tvf) = &tvf {
             // A cascaded window's input (an earlier window's result) has its own window
@@ -317,7 +310,7 @@ impl<'a> Planner<'a> {
         if over && !aggregates {
             if tvf.is_some() {
                 return Err(SqlError::new("OVER aggregation over a window table function is not supported yet")
-                    .at(at(&from.relation))
+                    .at(select.from.first().map_or_else(|| at(select), |from| at(&from.relation)))
                     .hint("read the table directly: SELECT …, COUNT(*) OVER w FROM t WINDOW w AS (…)"));
             }
             return self.plan_over(input, &scope, select);
@@ -1009,6 +1002,131 @@ pub fn scan_table(table: &Arc<TableDef>) -> Plan {
 /// `VALUES (…), (…)`: a bounded table of constant rows, each value cast to its column's type.
 /// Column types follow Flink: the common type of each column's values, strings `CHAR(n)` when
 /// all have one length and `VARCHAR(longest)` otherwise, `NOT NULL` unless a value is NULL.
+/// A query's `ORDER BY`, `LIMIT`/`FETCH` and `OFFSET` over its body, as Flink's planner takes
+/// them on a stream:
+///
+/// - `LIMIT n [OFFSET m]` (or `[OFFSET m ROWS] FETCH FIRST n ROWS ONLY`) alone → a
+///   [`Node::Limit`]: the first rows to arrive (`StreamPhysicalLimit`);
+/// - `ORDER BY … LIMIT n` → a Top-N over one partition whose row number nobody reads
+///   (`StreamPhysicalSortLimit`, run as a rank): an updating result;
+/// - `ORDER BY` alone is refused unless Flink would sort by a time attribute.
+fn order_and_limit(plan: Plan, query: &ast::Query) -> Result<Plan> {
+    let (mut fetch, mut offset) = (None, 0u64);
+    let count = |e: &ast::Expr, what: &str| -> Result<u64> {
+        let bound = Binder::new(&[]).bind(e)?;
+        match constant(&bound) {
+            Some(crate::types::Value::Int(n)) if n >= 0 => Ok(n as u64),
+            _ => Err(SqlError::new(format!("{what} takes a non-negative integer literal; `{e}` is not one")).at(at(e))),
+        }
+    };
+    match &query.limit_clause {
+        None => {}
+        Some(ast::LimitClause::LimitOffset { limit, offset: o, limit_by }) => {
+            if !limit_by.is_empty() {
+                return Err(SqlError::new("LIMIT … BY is not Flink SQL").at(at(query)));
+            }
+            if let Some(limit) = limit {
+                fetch = Some(count(limit, "LIMIT")?);
+            }
+            if let Some(o) = o {
+                offset = count(&o.value, "OFFSET")?;
+            }
+        }
+        Some(ast::LimitClause::OffsetCommaLimit { .. }) => {
+            return Err(SqlError::new("LIMIT start, count is not supported by Flink SQL")
+                .at(at(query))
+                .hint("write LIMIT count OFFSET start"));
+        }
+    }
+    if let Some(f) = &query.fetch {
+        if f.with_ties || f.percent {
+            return Err(SqlError::new("FETCH … PERCENT and WITH TIES are not supported by Flink SQL").at(at(query)));
+        }
+        fetch = Some(match &f.quantity {
+            Some(q) => count(q, "FETCH")?,
+            None => 1,
+        });
+    }
+    let order = match &query.order_by {
+        None => Vec::new(),
+        Some(order_by) => sort_keys(&plan, order_by)?,
+    };
+    let location = at(query);
+    match (order.is_empty(), fetch) {
+        (true, None) if offset > 0 => Err(SqlError::new("FETCH is missed, which on streaming table is not supported currently.")
+            .at(location)
+            .hint("add LIMIT n (or FETCH NEXT n ROWS ONLY) after the OFFSET")),
+        (true, None) => Ok(plan),
+        (true, Some(fetch)) => {
+            Ok(Plan { schema: plan.schema.clone(), node: Node::Limit { input: Box::new(plan), offset, fetch, location } })
+        }
+        (false, Some(fetch)) => {
+            let fields = plan.schema.fields.clone();
+            let mut ranked_fields = fields.clone();
+            ranked_fields.push(SchemaField { name: "w0$o0".into(), ty: SqlType::not_null(DataType::BigInt), qualifier: None });
+            let rank = logical::Rank {
+                partition: Vec::new(),
+                order,
+                range: Some((offset.saturating_add(1), offset.saturating_add(fetch))),
+                output_number: false,
+                strategy: RankStrategy::TopN,
+                location,
+            };
+            let ranked = Plan { schema: Schema { fields: ranked_fields }, node: Node::Rank { input: Box::new(plan), rank } };
+            let exprs = fields.iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
+            Ok(project(ranked, exprs, fields))
+        }
+        (false, None) => {
+            let location = query.order_by.as_ref().map_or(location, at);
+            // As Flink's `StreamPhysicalTemporalSortRule`: the first key must be a time
+            // attribute, ascending; a later key may be anything.
+            let time = &plan.schema.fields[order[0].column].ty;
+            if order[0].descending || !(time.rowtime || time.proctime) {
+                return Err(SqlError::new("Sort on a non-time-attribute field is not supported.")
+                    .at(location)
+                    .hint("order by an event-time attribute ascending first, or add LIMIT n (a Top-N)"));
+            }
+            if time.proctime {
+                return Err(SqlError::new("ORDER BY a processing-time attribute is not supported yet")
+                    .at(location)
+                    .hint("order by an event-time attribute (a column with WATERMARK FOR)"));
+            }
+            Ok(Plan { schema: plan.schema.clone(), node: Node::TemporalSort { input: Box::new(plan), order, location } })
+        }
+    }
+}
+
+/// The columns of `plan`'s output an ORDER BY names (by name, alias or 1-based position).
+fn sort_keys(plan: &Plan, order_by: &ast::OrderBy) -> Result<Vec<SortKey>> {
+    let ast::OrderByKind::Expressions(items) = &order_by.kind else {
+        return Err(SqlError::new("ORDER BY ALL is not Flink SQL").at(at(order_by)));
+    };
+    let mut keys = Vec::with_capacity(items.len());
+    for o in items {
+        let descending = match &o.options.sort {
+            None | Some(ast::OrderBySort::Asc) => false,
+            Some(ast::OrderBySort::Desc) => true,
+            Some(ast::OrderBySort::Using(_)) => return Err(SqlError::new("ORDER BY … USING is not Flink SQL").at(at(&o.expr))),
+        };
+        let position = match &o.expr {
+            ast::Expr::Value(v) => match &v.value {
+                ast::Value::Number(n, _) => n.parse::<usize>().ok().filter(|p| (1..=plan.schema.len()).contains(p)).map(|p| p - 1),
+                _ => None,
+            },
+            // A column the SELECT leaves out is not found here either (not yet supported).
+            _ => Binder::new(&plan.schema.fields).bind(&o.expr).ok().and_then(|e| e.as_column()),
+        };
+        let column = position.ok_or_else(|| {
+            SqlError::new(format!("ORDER BY `{}` must name a column of the SELECT list", o.expr)).at(at(&o.expr)).hint(
+                "Sluice does not yet order by what the SELECT leaves out: add it to the SELECT list (with an alias) and order by that",
+            )
+        })?;
+        // Flink sorts NULL as the smallest value unless told otherwise.
+        keys.push(SortKey { column, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
+    }
+    Ok(keys)
+}
+
 fn plan_values(values: &ast::Values, location: Location) -> Result<Plan> {
     use crate::types::Value;
     let rows: Vec<&Vec<ast::Expr>> = values.rows.iter().map(|r| &r.content).collect();

@@ -224,7 +224,11 @@ fn mark_used(plan: &mut Plan, used: &[bool]) -> Result<()> {
             let all = vec![true; input.schema.len()];
             mark_used(input, &all)
         }
-        Node::Aggregate { input, .. } | Node::Over { input, .. } | Node::WindowTvf { input, .. } => {
+        Node::Aggregate { input, .. }
+        | Node::Over { input, .. }
+        | Node::WindowTvf { input, .. }
+        | Node::Limit { input, .. }
+        | Node::TemporalSort { input, .. } => {
             let all = vec![true; input.schema.len()];
             mark_used(input, &all)
         }

@@ -151,6 +151,16 @@ WHERE rn <= 2""",
 WHERE sensor_id IN (SELECT sensor_id FROM sensor_data WHERE current_temperature > 175) AND status = 'OK'""",
     "not_in_subquery_anti": """SELECT sensor_id, status, event_time FROM sensor_data
 WHERE sensor_id < 30 AND sensor_id NOT IN (SELECT sensor_id FROM sensor_data WHERE status = 'ERROR' AND current_temperature > 179)""",
+    "select_without_from": """SELECT 1 AS n, CAST('2021-05-19 11:20:00' AS TIMESTAMP(3)) AS ts, 'a' || 'b' AS s, 7 / 2 AS half""",
+    "values_query": "VALUES (1, 'a'), (2, 'bb'), (3, 'a')",
+    "limit_10": "SELECT * FROM sensor_data LIMIT 10",
+    "limit_offset_filtered": """SELECT sensor_id, status, event_time FROM sensor_data WHERE status = 'ERROR' LIMIT 5 OFFSET 3""",
+    "fetch_first": """SELECT sensor_id, current_temperature FROM sensor_data WHERE sensor_id < 5 FETCH FIRST 4 ROWS ONLY""",
+    "order_by_limit_hottest": """SELECT sensor_id, current_temperature, event_time FROM sensor_data
+ORDER BY current_temperature DESC, event_time LIMIT 5""",
+    "order_by_rowtime": """SELECT sensor_id, current_temperature, event_time FROM sensor_data WHERE sensor_id = 42 ORDER BY event_time""",
+    "order_by_rowtime_then_id": """SELECT sensor_id, status, event_time FROM sensor_data WHERE sensor_id < 40
+ORDER BY event_time, sensor_id DESC""",
 }
 
 # Cases over an input and a table of their own: the lines are written to the case's folder as

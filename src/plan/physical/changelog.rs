@@ -145,6 +145,8 @@ fn satisfy(plan: &mut PhysicalPlan, required: UpdateKind) -> bool {
         PhysicalNode::WindowAggregate { input, .. }
         | PhysicalNode::WindowRank { input, .. }
         | PhysicalNode::WindowDeduplicate { input, .. }
+        | PhysicalNode::Limit { input, .. }
+        | PhysicalNode::TemporalSort { input, .. }
         | PhysicalNode::Deduplicate { input, .. } => {
             if !satisfy(input, UpdateKind::None) {
                 return false;

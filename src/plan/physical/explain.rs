@@ -148,6 +148,8 @@ fn describe(plan: &PhysicalPlan) -> String {
         PhysicalNode::WindowTableFunction { input, spec, time_column } => {
             format!("WindowTableFunction(window=[{spec} on {}])", field(&input.schema, *time_column))
         }
+        PhysicalNode::TemporalSort { input, order: keys } => format!("TemporalSort(orderBy=[{}])", order(&input.schema, keys)),
+        PhysicalNode::Limit { offset, fetch, .. } => format!("Limit(offset=[{offset}], fetch=[{fetch}])"),
         PhysicalNode::Union { .. } => format!("Union(all=[true], union=[{}])", names(&plan.schema)),
         PhysicalNode::Join { left, right, join, operator } => {
             let mut on: Vec<String> = join

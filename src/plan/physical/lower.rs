@@ -134,6 +134,20 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
             let mode = input.changelog;
             node(PhysicalNode::WindowTableFunction { input: Box::new(input), spec: *spec, time_column: *time_column }, mode)
         }
+        Node::Limit { input, offset, fetch, location } => {
+            let input = lower_node(input)?;
+            if !input.changelog.is_insert_only() {
+                return Err(SqlError::new(format!("LIMIT over an updating result {UPDATING_EXAMPLE} is not supported yet"))
+                    .at(*location)
+                    .hint("rank it instead: ORDER BY … LIMIT n, or ROW_NUMBER() OVER (ORDER BY …) <= n"));
+            }
+            node(PhysicalNode::Limit { input: Box::new(input), offset: *offset, fetch: *fetch }, ChangelogMode::INSERT_ONLY)
+        }
+        Node::TemporalSort { input, order, location } => {
+            let input = lower_node(input)?;
+            insert_only(&input, "ORDER BY a time attribute", *location)?;
+            node(PhysicalNode::TemporalSort { input: Box::new(input), order: order.clone() }, ChangelogMode::INSERT_ONLY)
+        }
         Node::Union { inputs } => {
             let inputs = inputs.iter().map(lower_node).collect::<Result<Vec<_>, _>>()?;
             let mode = inputs.iter().fold(ChangelogMode::INSERT_ONLY, |m, i| m.union(i.changelog));

@@ -207,6 +207,18 @@ pub enum PhysicalNode {
         spec: WindowSpec,
         time_column: usize,
     },
+    /// `LIMIT` without ORDER BY over an insert-only input: the first rows to arrive
+    /// (`AppendOnlyFirstNFunction`).
+    Limit {
+        input: Box<PhysicalPlan>,
+        offset: u64,
+        fetch: u64,
+    },
+    /// `ORDER BY rowtime, …` without LIMIT over an insert-only input (`RowTimeSortOperator`).
+    TemporalSort {
+        input: Box<PhysicalPlan>,
+        order: Vec<SortKey>,
+    },
     Union {
         inputs: Vec<PhysicalPlan>,
     },
@@ -231,7 +243,9 @@ impl PhysicalPlan {
             | PhysicalNode::Deduplicate { input, .. }
             | PhysicalNode::WindowRank { input, .. }
             | PhysicalNode::WindowDeduplicate { input, .. }
-            | PhysicalNode::WindowTableFunction { input, .. } => vec![input],
+            | PhysicalNode::WindowTableFunction { input, .. }
+            | PhysicalNode::Limit { input, .. }
+            | PhysicalNode::TemporalSort { input, .. } => vec![input],
             PhysicalNode::Union { inputs } => inputs.iter().collect(),
             PhysicalNode::Join { left, right, .. } => vec![left, right],
         }
@@ -251,6 +265,8 @@ impl PhysicalPlan {
             PhysicalNode::WindowRank { .. } => "WindowRank",
             PhysicalNode::WindowDeduplicate { .. } => "WindowDeduplicate",
             PhysicalNode::WindowTableFunction { .. } => "WindowTableFunction",
+            PhysicalNode::Limit { .. } => "Limit",
+            PhysicalNode::TemporalSort { .. } => "TemporalSort",
             PhysicalNode::Union { .. } => "Union",
             PhysicalNode::Join { operator: JoinOperator::Regular, .. } => "Join",
             PhysicalNode::Join { operator: JoinOperator::Interval(_), .. } => "IntervalJoin",
