@@ -341,7 +341,20 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
     // Shown in the bar of a collapsed paragraph: its first line that is not the interpreter's.
     let summary =
         move || p.text.with(|t| t.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('%')).unwrap_or("(empty)").to_string());
-    let rendered = move || p.text.with(|t| markdown::to_html(crate::views::note::body(t)));
+    // A `%md` paragraph's rendering follows its text one task later, once per burst of edits:
+    // rendering and laying out a large paragraph in the task of the keystroke (which also
+    // redraws the editor) held the page for over 200 ms.
+    let rendered = RwSignal::new(String::new());
+    let pending: std::rc::Rc<std::cell::Cell<Option<gloo_timers::callback::Timeout>>> = Default::default();
+    Effect::new(move |_| {
+        if !markdown.get() {
+            return;
+        }
+        let text = p.text.get();
+        let render = gloo_timers::callback::Timeout::new(0, move || rendered.set(markdown::to_html(crate::views::note::body(&text))));
+        // Replacing the pending render cancels it.
+        pending.set(Some(render));
+    });
     let collapsed = move || p.collapsed.get();
 
     view! {
