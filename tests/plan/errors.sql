@@ -54,12 +54,21 @@ error: 1:41: aggregate COUNT is not allowed here
 # Shapes a streaming query cannot have.
 SELECT * FROM sensor_data ORDER BY current_temperature;
 ----
-error: 1:36: ORDER BY on an unbounded stream is not supported
-  hint: streaming results have no final order; remove ORDER BY, or use a Top-N (ROW_NUMBER() OVER …) query
+error: 1:36: Sort on a non-time-attribute field is not supported.
+  hint: order by an event-time attribute ascending first, or add LIMIT n (a Top-N)
 
+# LIMIT was refused here until it was planned as Flink plans it (a first-n Limit); kept as a plan.
 SELECT * FROM sensor_data LIMIT 10;
 ----
-error: 1:1: LIMIT is not supported on an unbounded stream yet
+== Optimized Physical Plan ==
+Limit(offset=[0], fetch=[10])
++- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Limit
+  -> Collect(result)
 
 CREATE VIEW latest AS SELECT status, MAX(event_time) AS event_time FROM sensor_data GROUP BY status;
 ----
