@@ -6,6 +6,7 @@
 // RATE is the generator's records per second (default 50000); CHART the live chart's kind (bar,
 // line, area, pie or scatter; default bar). scripts/bench.sh runs it against the built page.
 import { chromium } from 'playwright-core';
+import { CHROMIUM } from './harness.mjs';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,9 +20,7 @@ if (!url) {
 }
 
 const context = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-')), {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  ...CHROMIUM,
   deviceScaleFactor: 2,
   viewport: { width: 1400, height: 1000 },
 });

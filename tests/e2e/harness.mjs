@@ -18,6 +18,22 @@ export let url = '';
 export function configure(address) {
   url = address;
 }
+/** Debian's Chromium, headless, with the flags this closed network needs (TOOLCHAIN.md): every
+ * browser the e2e scripts start is launched with these. */
+export const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
 export const here = path.dirname(fileURLToPath(import.meta.url));
 export const shots = path.join(here, 'screenshots');
 mkdirSync(shots, { recursive: true });
@@ -94,17 +110,7 @@ export async function openPage({ navigate = true } = {}) {
   await closePage();
   profile = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-'));
   context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    ...CHROMIUM,
     deviceScaleFactor: 2,
     viewport: { width: 1400, height: 1000 },
   });
@@ -357,9 +363,7 @@ export async function canvasFacts(i) {
 export async function freshPage(address) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-fresh-'));
   const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    ...CHROMIUM,
     viewport: { width: 1400, height: 1000 },
   });
   const pg = ctx.pages()[0] ?? (await ctx.newPage());

@@ -13,6 +13,7 @@
 // Prints `ok - name` / `not ok - name: reason`, then `N passed, M failed`; exits 1 if any failed.
 // Screenshots go to tests/e2e/screenshots/hostile-*.png.
 import { chromium } from 'playwright-core';
+import { CHROMIUM } from './harness.mjs';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,17 +64,7 @@ function within(ms, what, promise) {
 
 const profile = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-hostile-'));
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  ...CHROMIUM,
   viewport: { width: 1400, height: 1000 },
 });
 // Every page records its long tasks from its first script on.

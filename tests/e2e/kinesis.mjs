@@ -18,7 +18,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WALKTHROUGH } from './harness.mjs';
+import { CHROMIUM, WALKTHROUGH } from './harness.mjs';
 
 const [proxyUrl, motoUrl, python, sluice] = process.argv.slice(2);
 if (!sluice) {
@@ -94,9 +94,7 @@ SELECT COUNT(*) AS records FROM sensor_data;`;
 
 const profile = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-kinesis-profile-'));
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  ...CHROMIUM,
   viewport: { width: 1400, height: 1000 },
 });
 const page = context.pages()[0] ?? (await context.newPage());
