@@ -3,6 +3,7 @@
 //! [`Session::execute`], time moves on through [`Session::advance`], and result changes come
 //! out through [`Session::take_changes`]. No web types here; the page drives it from a timer.
 
+pub mod budget;
 pub mod clock;
 pub mod timeline;
 pub mod topology;
@@ -17,6 +18,7 @@ use crate::plan::planner::plan_create_table;
 use crate::plan::{Catalog, PhysicalPlan, Plan, Planner};
 use crate::sql::{Located, SqlError, Statement};
 use crate::types::{Batch, DataType, RowKind, SqlType, Value, STRING_LENGTH};
+pub use budget::{Budget, Deadline, SpentWhen, Unlimited};
 
 pub type JobId = u32;
 
@@ -104,8 +106,16 @@ pub struct JobInfo {
 /// Changes kept per query job until the view takes them; older ones are dropped (and counted)
 /// so a result nobody reads cannot grow without bound.
 pub const MAX_PENDING_CHANGES: usize = 100_000;
-/// Records a job reads per step, so one busy job cannot starve the page.
-const RECORDS_PER_STEP: usize = 8192;
+/// The most records a job reads per input in one step.
+const MAX_RECORDS_PER_STEP: usize = 8192;
+/// Records a new job reads per input in its first step; the step grows from there while steps
+/// are fast, so a job of costly rows (a pathological pattern) never starts with a long one.
+const FIRST_RECORDS_PER_STEP: usize = 256;
+/// The real time one step aims at: a few of them fit in the page's frame budget.
+const TARGET_STEP_MS: f64 = 4.0;
+/// The most steps one job takes in one [`Session::advance`]: enough to keep up with a fast
+/// generator, and a bound even without a time budget.
+const MAX_STEPS_PER_ADVANCE: usize = 64;
 
 /// The studio's state: catalog, settings, local streams with their generators, and jobs.
 pub struct Session {
@@ -128,6 +138,9 @@ pub struct Session {
     remote_messages: Vec<String>,
     /// Lines `print` sinks of finished batch jobs wrote, until [`Session::take_printed`].
     printed: Vec<String>,
+    /// The job [`Session::advance_within`] steps first (the one after the last it stepped), so a
+    /// budget spent on one slow job leaves the others their turn in the next advance.
+    first_to_step: JobId,
 }
 
 struct AttachedGenerator {
@@ -196,6 +209,7 @@ impl Session {
             remote: None,
             remote_messages: Vec::new(),
             printed: Vec::new(),
+            first_to_step: 0,
         }
     }
 
@@ -767,6 +781,7 @@ impl Session {
             started_ms: self.now_ms,
             streams,
             savepoint: None,
+            step_size: StepSize::default(),
         });
         Ok(id)
     }
@@ -778,8 +793,18 @@ impl Session {
         table.bytes().fold(seed ^ 0xCBF2_9CE4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01B3))
     }
 
-    /// Moves time on to `now_ms`: generators produce their records, jobs consume them.
+    /// Moves time on to `now_ms`: generators produce their records, jobs consume them (up to
+    /// [`MAX_STEPS_PER_ADVANCE`] steps each, without a time limit).
     pub fn advance(&mut self, now_ms: i64) {
+        self.advance_within(now_ms, &mut Unlimited);
+    }
+
+    /// [`Session::advance`] that gives its caller the time back once `budget` is spent: the jobs
+    /// then read the rest of their input in the next advance, in order, so what they produce is
+    /// what an unlimited advance would have produced. The jobs take one step each in turn,
+    /// starting after the last job stepped, so a slow job does not starve the others. At least
+    /// one step is taken, so every advance makes progress.
+    pub fn advance_within(&mut self, now_ms: i64, budget: &mut dyn Budget) {
         self.now_ms = now_ms;
         self.pump_remote();
         for g in &mut self.generators {
@@ -791,17 +816,46 @@ impl Session {
                 stream.put_record(record.partition_key, record.to_json().into_bytes(), now_ms);
             });
         }
-        for i in 0..self.jobs.len() {
-            if self.jobs[i].running {
-                // Keep up with a fast generator, but give the page its frame back eventually.
-                for _ in 0..64 {
-                    if self.step_job(i) == StepResult::Idle {
-                        break;
-                    }
+        self.step_jobs(budget);
+        self.pump_remote();
+    }
+
+    /// Steps the running jobs round-robin until each is idle or has taken its steps, or the
+    /// budget is spent.
+    fn step_jobs(&mut self, budget: &mut dyn Budget) {
+        let count = self.jobs.len();
+        let start = self.jobs.iter().position(|j| j.id >= self.first_to_step).unwrap_or(0);
+        let mut busy: Vec<bool> = self.jobs.iter().map(|j| j.running).collect();
+        for _ in 0..MAX_STEPS_PER_ADVANCE {
+            let mut stepped = false;
+            for k in 0..count {
+                let i = (start + k) % count;
+                if !busy[i] {
+                    continue;
+                }
+                stepped = true;
+                busy[i] = self.timed_step(i, budget) == StepResult::Progress;
+                // The next advance starts with the job after this one.
+                self.first_to_step = self.jobs.get(i + 1).map_or(0, |j| j.id);
+                if budget.spent() {
+                    return;
                 }
             }
+            if !stepped {
+                return;
+            }
         }
-        self.pump_remote();
+    }
+
+    /// One step of job `i`, timed on the budget's clock to size the job's next step.
+    fn timed_step(&mut self, i: usize, budget: &mut dyn Budget) -> StepResult {
+        let records_before = self.jobs[i].pipeline.records_in();
+        let started = budget.real_ms();
+        let result = self.step_job(i);
+        let took_ms = budget.real_ms() - started;
+        let job = &mut self.jobs[i];
+        job.step_size.after_step(job.pipeline.records_in() - records_before, took_ms);
+        result
     }
 
     /// Runs job `job` until its bounded input ends (or it fails or stops), handing each batch of
@@ -813,7 +867,7 @@ impl Session {
             input.read_without_pacing();
         }
         loop {
-            let step = self.step_job(i);
+            let step = self.timed_step(i, &mut Unlimited);
             on_changes(self.take_changes(job));
             match step {
                 StepResult::Progress => {}
@@ -838,6 +892,7 @@ impl Session {
         // so a stream joined with sensor metadata meets a complete table rather than padding
         // rows it must retract. Flink gives no order; this is one it may take.
         let first = job.inputs.iter().filter(|x| !x.ended).map(|x| x.read_rank).min().unwrap_or(0);
+        let records = job.step_size.records();
         let mut out = Vec::new();
         let mut status = StepResult::Idle;
         let result = (|| -> Result<(), String> {
@@ -847,7 +902,7 @@ impl Session {
                 }
                 let read = match &mut input.feed {
                     Feed::Values(values) => {
-                        let (batch, read) = values.poll(RECORDS_PER_STEP);
+                        let (batch, read) = values.poll(records);
                         if !batch.is_empty() {
                             job.pipeline.push_input(n, batch, &mut out).map_err(|e| e.to_string())?;
                         }
@@ -855,7 +910,7 @@ impl Session {
                     }
                     Feed::Records { source, decoder } => {
                         let mut decode_error = None;
-                        let read = source.poll(&self.streams, now, RECORDS_PER_STEP, &mut |record: &[u8]| {
+                        let read = source.poll(&self.streams, now, records, &mut |record: &[u8]| {
                             if decode_error.is_none() {
                                 if let Err(e) = decoder.decode(record) {
                                     decode_error = Some(e);
@@ -1046,6 +1101,42 @@ struct Job {
     /// Set by `STOP JOB … WITH SAVEPOINT`: the stopped job keeps its operators' state and its
     /// sources' positions under this path, until a run of the same statement resumes it.
     savepoint: Option<String>,
+    /// How many records the job reads per input in its next step.
+    step_size: StepSize,
+}
+
+/// Records per step, sized from how long the last steps took: a step of costly rows (a
+/// pathological pattern over long values) shrinks the next one toward [`TARGET_STEP_MS`], and
+/// fast steps let it grow back, at most doubling each time, up to [`MAX_RECORDS_PER_STEP`].
+#[derive(Clone, Copy, Debug)]
+struct StepSize(usize);
+
+impl Default for StepSize {
+    fn default() -> Self {
+        StepSize(FIRST_RECORDS_PER_STEP)
+    }
+}
+
+impl StepSize {
+    fn records(self) -> usize {
+        self.0
+    }
+
+    /// A step read `records` records in `took_ms` of real time.
+    fn after_step(&mut self, records: u64, took_ms: f64) {
+        if records == 0 {
+            // Nothing to learn from: the step had no input (or only timers fired).
+            return;
+        }
+        let grown = (self.0 * 2).min(MAX_RECORDS_PER_STEP);
+        self.0 = if took_ms > 0.0 && took_ms.is_finite() {
+            // The records the target time holds at this step's cost per record.
+            let fitting = TARGET_STEP_MS * records as f64 / took_ms;
+            (fitting as usize).clamp(1, grown)
+        } else {
+            grown
+        };
+    }
 }
 
 impl Job {
