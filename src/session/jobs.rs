@@ -68,9 +68,9 @@ impl Session {
 
     /// Runs a batch job to its end and removes it; returns its final rows (the changelog
     /// folded: what a batch query outputs).
-    pub(super) fn finish_batch_job(&mut self, job: JobId) -> Result<Vec<Vec<Value>>, String> {
+    pub(super) fn finish_batch_job(&mut self, job: JobId) -> Result<Vec<Vec<Value>>, SqlError> {
         let mut changes = Vec::new();
-        let result = self.run_to_end(job, &mut |c| changes.extend(c));
+        let result = self.run_job_to_end(job, &mut |c| changes.extend(c));
         // The job goes, but what it printed stays for the page to show.
         if let Some(JobSink::Table { sink, .. }) = self.jobs.iter_mut().find(|j| j.id == job).map(|j| &mut j.sink) {
             self.printed.append(&mut sink.take_printed());
@@ -81,7 +81,7 @@ impl Session {
     }
 
     pub(super) fn start_job(&mut self, plan: &PhysicalPlan, located: &Located, sink: JobSink, mode: ReadMode) -> Result<JobId, SqlError> {
-        let mut pipeline = Pipeline::new(plan).map_err(|e| SqlError::new(e.0).at(located.location))?;
+        let mut pipeline = Pipeline::new(plan)?;
         let duration = |key: &str| -> Result<Option<i64>, SqlError> {
             let Some(text) = self.config.get(key) else { return Ok(None) };
             let ms = crate::types::parse_duration(text).ok_or_else(|| {
@@ -108,13 +108,12 @@ impl Session {
                 }
             };
             if let Some(remote) = &mut self.remote {
-                remote.attach_source(&table, &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
+                remote.attach_source(&table, &mut self.streams).map_err(SqlError::connector)?;
             }
             streams.extend(connectors::local_stream_name(&table));
-            let source =
-                connectors::open_source(&table, &self.streams, &self.files, mode).map_err(|m| SqlError::new(m).at(located.location))?;
+            let source = connectors::open_source(&table, &self.streams, &self.files, mode).map_err(SqlError::connector)?;
             let decoder = connectors::decoder_for(&table, &pipeline.source_fields_of(i), self.datagen_seed(&table.name))
-                .map_err(|m| SqlError::new(m).at(located.location))?;
+                .map_err(SqlError::connector)?;
             let read_rank = if source.is_bounded() { 1 } else { 2 };
             inputs.push(JobInput { feed: Feed::Records { source, decoder }, ended: false, read_rank });
         }
@@ -214,7 +213,11 @@ impl Session {
     /// Runs job `job` until its bounded input ends (or it fails or stops), handing each batch of
     /// changes to `on_changes`. Used by the native runner.
     pub fn run_to_end(&mut self, job: JobId, on_changes: &mut dyn FnMut(Vec<Change>)) -> Result<(), String> {
-        let Some(i) = self.jobs.iter().position(|j| j.id == job) else { return Err(format!("no job {job}")) };
+        self.run_job_to_end(job, on_changes).map_err(|e| e.to_string())
+    }
+
+    fn run_job_to_end(&mut self, job: JobId, on_changes: &mut dyn FnMut(Vec<Change>)) -> Result<(), SqlError> {
+        let Some(i) = self.jobs.iter().position(|j| j.id == job) else { return Err(SqlError::runtime(format!("no job {job}"))) };
         // Nobody moves the clock while this runs, so a bounded source must not wait for it.
         for input in &mut self.jobs[i].inputs {
             input.read_without_pacing();
@@ -248,7 +251,7 @@ impl Session {
         let records = job.step_size.records();
         let mut out = Vec::new();
         let mut status = StepResult::Idle;
-        let result = (|| -> Result<(), String> {
+        let result = (|| -> Result<(), SqlError> {
             for (n, input) in job.inputs.iter_mut().enumerate() {
                 if input.ended || input.read_rank > first {
                     continue;
@@ -257,7 +260,7 @@ impl Session {
                     Feed::Values(values) => {
                         let (batch, read) = values.poll(records);
                         if !batch.is_empty() {
-                            job.pipeline.push_input(n, batch, &mut out).map_err(|e| e.to_string())?;
+                            job.pipeline.push_input(n, batch, &mut out)?;
                         }
                         read
                     }
@@ -270,17 +273,17 @@ impl Session {
                                 }
                             }
                         });
-                        let read = read?;
+                        let read = read.map_err(SqlError::connector)?;
                         // Rows decoded before a bad record still count, as they would in Flink.
                         let batch = decoder.finish();
                         if !batch.is_empty() {
-                            job.pipeline.push_input(n, batch, &mut out).map_err(|e| e.to_string())?;
+                            job.pipeline.push_input(n, batch, &mut out)?;
                         }
                         if let Some(e) = decode_error {
-                            job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now)?;
+                            job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now).map_err(SqlError::connector)?;
                             out.clear();
                             let name = job.pipeline.sources().get(n).map_or_else(String::new, |s| s.name().to_string());
-                            return Err(format!("a record of `{name}` could not be read: {e}"));
+                            return Err(SqlError::runtime(format!("a record of `{name}` could not be read: {e}")));
                         }
                         read
                     }
@@ -288,15 +291,15 @@ impl Session {
                 match read {
                     SourceStatus::Ended => {
                         input.ended = true;
-                        job.pipeline.end_of_input_of(n, &mut out).map_err(|e| e.to_string())?;
+                        job.pipeline.end_of_input_of(n, &mut out)?;
                         status = StepResult::Progress;
                     }
                     SourceStatus::Idle => {}
                     _ => status = StepResult::Progress,
                 }
             }
-            job.pipeline.on_processing_time(&mut out).map_err(|e| e.to_string())?;
-            job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now)?;
+            job.pipeline.on_processing_time(&mut out)?;
+            job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now).map_err(SqlError::connector)?;
             Ok(())
         })();
         match result {
@@ -362,7 +365,7 @@ impl Session {
             records_out: j.pipeline.records_out(),
             late_records_dropped: j.pipeline.late_records_dropped(),
             watermark: j.pipeline.watermark().filter(|w| *w > i64::MIN && *w < i64::MAX),
-            error: j.error.clone(),
+            error: j.error.as_ref().map(SqlError::to_string),
             started_ms: j.started_ms,
             state_rows: j.pipeline.operator_metrics().iter().map(|(_, m)| m.state_rows).sum(),
             skipped_records: j.inputs.iter().map(JobInput::skipped).sum(),
@@ -391,7 +394,7 @@ pub(super) struct Job {
     pub(super) finished: bool,
     /// Stopped (STOP JOB, the jobs panel, another Kinesis access) before its input ended.
     pub(super) stopped: bool,
-    pub(super) error: Option<String>,
+    pub(super) error: Option<SqlError>,
     pub(super) started_ms: i64,
     /// The streams the job reads and writes (a remote one failing fails the job).
     pub(super) streams: Vec<String>,

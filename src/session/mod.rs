@@ -10,6 +10,7 @@
 
 pub mod budget;
 pub mod clock;
+mod errors;
 mod jobs;
 mod statements;
 mod streams;

@@ -60,7 +60,7 @@ impl Session {
                 .hint(format!("use CREATE TABLE IF NOT EXISTS, or DROP TABLE {name} first")));
         }
         let table = plan_create_table(ddl)?;
-        let warnings = connectors::validate_table(&table).map_err(|m| SqlError::new(m).at(located.location))?;
+        let warnings = connectors::validate_table(&table).map_err(SqlError::connector)?;
         if let Some(stream) = connectors::local_stream_name(&table) {
             self.streams.get_or_create(&stream);
         }
@@ -178,7 +178,7 @@ impl Session {
         let columns: Vec<ColumnInfo> = plan.schema.fields.iter().map(|f| ColumnInfo { name: f.name.clone(), ty: f.ty.clone() }).collect();
         if self.is_batch() {
             let job = self.start_job(&physical, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Batch)?;
-            let rows = self.finish_batch_job(job).map_err(|m| SqlError::new(m).at(located.location))?;
+            let rows = self.finish_batch_job(job)?;
             return Ok(Outcome::Table { columns, rows });
         }
         let job = match self.resume_from_savepoint(located) {
@@ -197,13 +197,13 @@ impl Session {
         let plan = Planner::new(&self.catalog).plan_query(query)?;
         let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(located.location))?;
         let physical = physical::lower(&plan, crate::plan::sink::reader(&target))?;
-        let sink = connectors::open_sink(&target, &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
+        let sink = connectors::open_sink(&target, &mut self.streams).map_err(SqlError::connector)?;
         if let Some(remote) = &mut self.remote {
-            remote.attach_sink(&target, &mut self.streams).map_err(|m| SqlError::new(m).at(located.location))?;
+            remote.attach_sink(&target, &mut self.streams).map_err(SqlError::connector)?;
         }
         if self.is_batch() {
             let job = self.start_job(&physical, located, JobSink::Table { sink, table: target.name.clone() }, ReadMode::Batch)?;
-            self.finish_batch_job(job).map_err(|m| SqlError::new(m).at(located.location))?;
+            self.finish_batch_job(job)?;
             return Ok(Outcome::Done { message: format!("Inserted the batch result into `{}`.", target.name), warnings });
         }
         if let Some(resumed) = self.resume_from_savepoint(located) {

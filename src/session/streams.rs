@@ -5,6 +5,7 @@ use super::{
     GeneratorInfo, JobId, Session, StreamInfo, GENERATOR_LATE_KEY, GENERATOR_OUT_OF_ORDER_KEY, LATE_BOUND_MS, OUT_OF_ORDER_DELAY_MS,
 };
 use crate::connectors::{self, SensorGenerator};
+use crate::sql::SqlError;
 
 impl Session {
     /// Feeds `stream` from a new sensor generator (created running).
@@ -90,7 +91,7 @@ impl Session {
                 connectors::RemoteEvent::Failed { stream, error } => {
                     for job in self.jobs.iter_mut().filter(|j| j.running && j.streams.contains(&stream)) {
                         job.running = false;
-                        job.error = Some(error.clone());
+                        job.error = Some(SqlError::connector(error.clone()));
                     }
                     self.remote_messages.push(error);
                 }
