@@ -11,5 +11,5 @@ mod parser;
 
 pub use ast::{Located, Statement};
 pub use ddl::parse_type_text;
-pub use error::{Location, Result, SqlError};
+pub use error::{ErrorKind, Location, Result, SqlError};
 pub use parser::parse_script;

@@ -8,10 +8,14 @@ use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use super::ast::{Located, Statement};
 use super::dialect::FlinkDialect;
-use super::{ddl, Location, SqlError};
+use super::{ddl, ErrorKind, Location, SqlError};
 
 /// Parses a script of `;`-separated statements.
 pub fn parse_script(text: &str) -> Result<Vec<Located>, SqlError> {
+    parse_statements(text).map_err(|e| e.kind(ErrorKind::Parse))
+}
+
+fn parse_statements(text: &str) -> Result<Vec<Located>, SqlError> {
     let dialect = FlinkDialect;
     let mut parser = Parser::new(&dialect).with_recursion_limit(64).try_with_sql(text).map_err(|e| parser_error(e, text))?;
     let lines = LineIndex::new(text);
