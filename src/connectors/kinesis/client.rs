@@ -304,7 +304,7 @@ impl<T: Transport> KinesisClient<T> {
         let bytes = serde_json::to_vec(body).expect("a JSON value always serializes");
         let reply = self.transport.send(action, &bytes).await.map_err(KinesisError::Network)?;
         if reply.body.len() > MAX_REPLY_BYTES {
-            let message = format!("{action} answered {} bytes, more than the {MAX_REPLY_BYTES} read", reply.body.len());
+            let message = format!("{action} answered more than {MAX_REPLY_BYTES} bytes, the most Sluice reads");
             return Err(match reply.status {
                 200 => KinesisError::Malformed(message),
                 status => KinesisError::Server { status, message },
@@ -470,7 +470,7 @@ mod tests {
         let e = message(records_from(200, format!(r#"{{"Records": [{three}]}}"#).as_bytes()).unwrap_err());
         assert!(e.contains("GetRecords answered 3 records, 2 were asked for"), "{e}");
         let e = records_from(200, &vec![b' '; MAX_REPLY_BYTES + 1]).unwrap_err();
-        assert!(e.to_string().contains("more than the 33554432 read") && !e.is_retryable(), "{e}");
+        assert!(e.to_string().contains("GetRecords answered more than 33554432 bytes") && !e.is_retryable(), "{e}");
         // A 200 answer that is not Kinesis JSON is not asked for again (it would come back the same).
         assert!(matches!(records_from(200, html), Err(KinesisError::Malformed(_))));
         assert!(!records_from(200, br#"{"Records": [{"SequenceNumber": 1}]}"#).unwrap_err().is_retryable());
