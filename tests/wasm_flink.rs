@@ -70,7 +70,11 @@ fn changes(query: &str) -> Result<Vec<flink_case::Change>, String> {
                 .map(|(col, v)| {
                     let json = match v {
                         Value::Timestamp(_) => serde_json::Value::String(v.to_string()),
-                        v => v.to_json(),
+                        v => {
+                            let mut text = String::new();
+                            v.write_json(&mut text);
+                            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+                        }
                     };
                     (col.name.clone(), json)
                 })

@@ -42,29 +42,24 @@ impl Value {
         }
     }
 
-    /// The value as Flink's JSON format writes it (and as `sluice run` prints result rows).
-    pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::Value as J;
-        match self {
-            Value::Null => J::Null,
-            Value::Bool(b) => J::Bool(*b),
-            Value::Int(i) => J::from(*i),
-            Value::Double(d) => serde_json::Number::from_f64(*d).map_or(J::Null, J::Number),
-            Value::Decimal(..) => {
-                // Decimals print as JSON numbers with their exact digits.
-                serde_json::from_str(&self.to_string()).unwrap_or(J::Null)
-            }
-            Value::Row(fields) => J::Array(fields.iter().map(Value::to_json).collect()),
-            other => J::String(other.to_string()),
-        }
-    }
-
-    /// [`Self::to_json`] as text, except that a DECIMAL keeps every digit (`to_json` holds
-    /// numbers as doubles): what downloads and `sluice run` write.
+    /// The value as JSON text, every digit of a DECIMAL kept (`1.50`, with its scale): what
+    /// downloads and `sluice run` write. There is no `serde_json::Value` form: it would hold a
+    /// DECIMAL as a double. Sinks write Flink's JSON format instead (`format::json::JsonEncoder`).
     pub fn write_json(&self, out: &mut String) {
+        use std::fmt::Write;
         match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Value::Double(d) => match serde_json::Number::from_f64(*d) {
+                Some(n) => {
+                    let _ = write!(out, "{n}");
+                }
+                None => out.push_str("null"),
+            },
             Value::Decimal(..) => {
-                use std::fmt::Write;
                 let _ = write!(out, "{self}");
             }
             // Rows nest as deep as their SQL type, which the SQL parser bounds.
@@ -78,7 +73,7 @@ impl Value {
                 }
                 out.push(']');
             }
-            other => out.push_str(&other.to_json().to_string()),
+            other => out.push_str(&serde_json::Value::String(other.to_string()).to_string()),
         }
     }
 }
@@ -136,7 +131,14 @@ mod tests {
         Value::Row(vec![Value::Decimal(12_345_678_901_234_567_890_123, 3), Value::Null]).write_json(&mut json);
         assert_eq!(json, "[12345678901234567890.123,null]");
         assert_eq!(Value::Double(2.0).to_string(), "2.0");
-        assert_eq!(Value::Timestamp(0).to_json(), serde_json::json!("1970-01-01T00:00:00.000"));
-        assert_eq!(Value::Double(135.18427600000015).to_json().to_string(), "135.18427600000015");
+        let json = |v: Value| {
+            let mut out = String::new();
+            v.write_json(&mut out);
+            out
+        };
+        assert_eq!(json(Value::Timestamp(0)), r#""1970-01-01T00:00:00.000""#);
+        assert_eq!(json(Value::Double(135.18427600000015)), "135.18427600000015");
+        assert_eq!(json(Value::Double(f64::NAN)), "null");
+        assert_eq!(json(Value::Row(vec![Value::Str("a\"b".into()), Value::Bool(true), Value::Int(-3)])), r#"["a\"b",true,-3]"#);
     }
 }

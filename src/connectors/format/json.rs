@@ -43,11 +43,18 @@ pub struct JsonOptions {
     pub timestamp_standard: TimestampStandard,
     pub fail_on_missing_field: bool,
     pub ignore_parse_errors: bool,
+    /// `json.encode.decimal-as-plain-number`: DECIMALs written `100` rather than `1E+2`.
+    pub decimal_as_plain_number: bool,
 }
 
 impl Default for JsonOptions {
     fn default() -> Self {
-        JsonOptions { timestamp_standard: TimestampStandard::Sql, fail_on_missing_field: false, ignore_parse_errors: false }
+        JsonOptions {
+            timestamp_standard: TimestampStandard::Sql,
+            fail_on_missing_field: false,
+            ignore_parse_errors: false,
+            decimal_as_plain_number: false,
+        }
     }
 }
 
@@ -65,7 +72,8 @@ impl JsonOptions {
         if fail_on_missing_field && ignore_parse_errors {
             return Err("'json.fail-on-missing-field' and 'json.ignore-parse-errors' cannot both be true".into());
         }
-        Ok(JsonOptions { timestamp_standard, fail_on_missing_field, ignore_parse_errors })
+        let decimal_as_plain_number = bool_option(options, "json.encode.decimal-as-plain-number")?;
+        Ok(JsonOptions { timestamp_standard, fail_on_missing_field, ignore_parse_errors, decimal_as_plain_number })
     }
 }
 
@@ -789,9 +797,7 @@ impl JsonEncoder {
                 let _ = write!(out, "{i}");
             }
             Value::Double(d) => write_java_double(*d, out),
-            Value::Decimal(..) => {
-                let _ = write!(out, "{value}");
-            }
+            Value::Decimal(unscaled, scale) => write_java_decimal(*unscaled, *scale, self.options.decimal_as_plain_number, out),
             Value::Str(s) => write_json_string(s, out),
             Value::Date(_) | Value::Time(_) => {
                 let _ = write!(out, "\"{value}\"");
@@ -839,6 +845,54 @@ pub fn format_json_timestamp(ms: i64, standard: TimestampStandard, ltz: bool) ->
         text.push('Z');
     }
     text
+}
+
+/// A DECIMAL as Flink's JSON format writes it, every digit kept: Jackson takes the `BigDecimal`
+/// without its trailing zeros (`1.50` → `1.5`, `100` → `1E+2`, `0.00` → `0`) and prints it with
+/// `BigDecimal.toString` (scientific when the exponent is positive or the number is below
+/// 10⁻⁶), or `toPlainString` under `json.encode.decimal-as-plain-number`. Checked on Flink 2.3.
+pub fn write_java_decimal(unscaled: i128, scale: u8, plain: bool, out: &mut Vec<u8>) {
+    use std::io::Write;
+    if unscaled == 0 {
+        out.push(b'0');
+        return;
+    }
+    let (mut digits_of, mut scale) = (unscaled.unsigned_abs(), i32::from(scale));
+    while digits_of % 10 == 0 {
+        digits_of /= 10;
+        scale -= 1;
+    }
+    if unscaled < 0 {
+        out.push(b'-');
+    }
+    let digits = digits_of.to_string();
+    let len = digits.len() as i32;
+    // The exponent of the first digit: `BigDecimal`'s "adjusted exponent".
+    let adjusted = len - 1 - scale;
+    if scale <= 0 && plain {
+        out.extend_from_slice(digits.as_bytes());
+        out.extend(std::iter::repeat_n(b'0', (-scale) as usize));
+    } else if scale >= 0 && (adjusted >= -6 || plain) {
+        if scale >= len {
+            out.extend_from_slice(b"0.");
+            out.extend(std::iter::repeat_n(b'0', (scale - len) as usize));
+            out.extend_from_slice(digits.as_bytes());
+        } else {
+            let point = (len - scale) as usize;
+            out.extend_from_slice(&digits.as_bytes()[..point]);
+            if scale > 0 {
+                out.push(b'.');
+                out.extend_from_slice(&digits.as_bytes()[point..]);
+            }
+        }
+    } else {
+        out.extend_from_slice(&digits.as_bytes()[..1]);
+        if len > 1 {
+            out.push(b'.');
+            out.extend_from_slice(&digits.as_bytes()[1..]);
+        }
+        let _ = write!(out, "E{}{adjusted}", if adjusted > 0 { "+" } else { "" });
+    }
 }
 
 /// A double as Java's `Double.toString` (which Jackson uses) prints it: `93.11`, `100.0`,
@@ -1092,6 +1146,49 @@ mod tests {
             write_java_double(d, &mut out);
             assert_eq!(String::from_utf8(out).unwrap(), s);
         }
+    }
+
+    /// What Flink 2.3's JSON format wrote for these DECIMALs into a filesystem sink (PyFlink,
+    /// `INSERT INTO s VALUES (CAST('1.50' AS DECIMAL(10,2)), …)`).
+    #[test]
+    fn decimals_are_written_as_flink_writes_them() {
+        let cases = [
+            ((150, 2), "1.5"),
+            ((0, 2), "0"),
+            ((-150, 2), "-1.5"),
+            ((10010, 2), "100.1"),
+            ((1234567890, 2), "12345678.9"),
+            ((100, 0), "1E+2"),
+            ((0, 0), "0"),
+            ((1234567, 0), "1234567"),
+            ((-10, 0), "-1E+1"),
+            ((12345678901234567890, 0), "1.234567890123456789E+19"),
+            ((1, 4), "0.0001"),
+            ((1, 18), "1E-18"),
+            ((100, 9), "1E-7"),
+            ((1000, 9), "0.000001"),
+            ((123456789120000000, 9), "123456789.12"),
+            ((-10, 9), "-1E-8"),
+        ];
+        for ((unscaled, scale), flink) in cases {
+            let mut out = Vec::new();
+            write_java_decimal(unscaled, scale, false, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), flink, "{unscaled} scale {scale}");
+        }
+        // `json.encode.decimal-as-plain-number`: `toPlainString` of the same stripped value.
+        for ((unscaled, scale), plain) in
+            [((100, 0), "100"), ((12345678901234567890, 0), "12345678901234567890"), ((1, 18), "0.000000000000000001"), ((150, 2), "1.5")]
+        {
+            let mut out = Vec::new();
+            write_java_decimal(unscaled, scale, true, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), plain, "{unscaled} scale {scale}");
+        }
+        let fields = [Field { name: "d".into(), ty: SqlType::nullable(DataType::Decimal { precision: 10, scale: 2 }) }];
+        let mut out = Vec::new();
+        JsonEncoder::new(&fields, JsonOptions::default()).encode(&[Value::Decimal(150, 2)], &mut out);
+        assert_eq!(out, br#"{"d":1.5}"#);
+        let plain = JsonOptions::from_table_options(&[("json.encode.decimal-as-plain-number".into(), "true".into())]).unwrap();
+        assert!(plain.decimal_as_plain_number);
     }
 
     #[test]
