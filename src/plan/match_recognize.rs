@@ -25,6 +25,7 @@ use sqlparser::ast::{self, VisitMut, VisitorMut};
 use super::bind::{self, aggregate_function, aggregate_type, function_args, function_name, Binder, FnArg};
 use super::expr::Expr;
 use super::logical::{AggFunc, Node, Plan, Schema, SchemaField, SortKey};
+use crate::sql::within::WITHIN_SYMBOL;
 use crate::sql::{Location, SqlError};
 use crate::types::{DataType, SqlType};
 
@@ -219,7 +220,12 @@ pub fn plan(input: Plan, factor: &ast::TableFactor, location: Location) -> Resul
     };
 
     let mut defines: Vec<Option<CepExpr>> = vec![None; variables.len()];
+    let mut within = None;
     for s in symbols {
+        if s.symbol.value == WITHIN_SYMBOL {
+            within = Some(within_ms(&s.definition)?);
+            continue;
+        }
         // A definition of a variable the pattern does not use is ignored, as in Flink.
         let Some(v) = variables.iter().position(|n| *n == s.symbol.value) else { continue };
         let bound = bind_cep(&s.definition, &scope, &variables, Clause::Define)?;
@@ -242,8 +248,20 @@ pub fn plan(input: Plan, factor: &ast::TableFactor, location: Location) -> Resul
             f.qualifier = Some(a.name.value.clone());
         }
     }
-    let spec = MatchSpec { partition, order, variables, pattern: terms, defines, measures: bound_measures, skip, within: None };
+    let spec = MatchSpec { partition, order, variables, pattern: terms, defines, measures: bound_measures, skip, within };
     Ok(Plan { schema: Schema { fields }, node: Node::Match { input: Box::new(input), spec: Box::new(spec), location } })
+}
+
+/// `WITHIN INTERVAL …`: a positive interval of milliseconds or more.
+fn within_ms(e: &ast::Expr) -> Result<i64> {
+    let loc = bind::location(ast::Spanned::span(e));
+    let bound = Binder::new(&[]).bind(e)?;
+    match bind::interval_ms(&bound) {
+        Some(ms) if ms > 0 => Ok(ms),
+        _ => {
+            Err(SqlError::new(format!("WITHIN takes a positive time interval, not `{e}`")).at(loc).hint("e.g. WITHIN INTERVAL '10' MINUTE"))
+        }
+    }
 }
 
 fn unsupported_pattern(p: &ast::MatchRecognizePattern, location: Location) -> SqlError {

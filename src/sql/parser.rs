@@ -13,7 +13,11 @@ use super::{ddl, Location, SqlError};
 /// Parses a script of `;`-separated statements.
 pub fn parse_script(text: &str) -> Result<Vec<Located>, SqlError> {
     let dialect = FlinkDialect;
-    let mut parser = Parser::new(&dialect).with_recursion_limit(64).try_with_sql(text).map_err(|e| parser_error(e, text))?;
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, text)
+        .tokenize_with_location()
+        .map_err(|e| parser_error(ParserError::from(e), text))?;
+    let tokens = super::within::move_within(tokens);
+    let mut parser = Parser::new(&dialect).with_recursion_limit(64).with_tokens_with_locations(tokens);
     let lines = LineIndex::new(text);
     let mut out = Vec::new();
     // Inside `EXECUTE STATEMENT SET BEGIN … END`: where it began. Its INSERTs run as jobs like

@@ -202,6 +202,15 @@ ORDER BY event_time, sensor_id DESC""",
     PATTERN (A B? C{1,2}? D)
     DEFINE A AS A.status = 'WARNING', B AS B.status = 'WARNING', C AS C.status = 'OK', D AS D.current_temperature > C.current_temperature
   )""",
+    "match_within": """SELECT * FROM sensor_data
+  MATCH_RECOGNIZE (
+    PARTITION BY sensor_id
+    ORDER BY event_time
+    MEASURES FIRST(A.event_time) AS a_time, LAST(C.event_time) AS c_time, COUNT(B.sensor_id) AS nb, MATCH_ROWTIME() AS mt
+    AFTER MATCH SKIP TO NEXT ROW
+    PATTERN (A B*? C) WITHIN INTERVAL '40' SECOND
+    DEFINE A AS A.status = 'ERROR', B AS B.status <> 'ERROR', C AS C.status = 'ERROR'
+  )""",
 }
 
 # Cases over an input and a table of their own: the lines are written to the case's folder as
