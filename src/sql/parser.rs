@@ -16,7 +16,11 @@ pub fn parse_script(text: &str) -> Result<Vec<Located>, SqlError> {
     let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, text)
         .tokenize_with_location()
         .map_err(|e| parser_error(ParserError::from(e), text))?;
-    let tokens = super::within::move_within(tokens);
+    let tokens = super::within::move_within(tokens).map_err(|(token, message)| {
+        SqlError::new(message)
+            .at(location_of(&token))
+            .hint("Flink's MATCH_RECOGNIZE takes no groups: write the pattern as a sequence of variables")
+    })?;
     let mut parser = Parser::new(&dialect).with_recursion_limit(64).with_tokens_with_locations(tokens);
     let lines = LineIndex::new(text);
     let mut out = Vec::new();

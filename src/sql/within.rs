@@ -22,8 +22,13 @@ fn next_solid(tokens: &[TokenWithSpan], mut i: usize) -> usize {
     i
 }
 
-/// Moves every `PATTERN (…) WITHIN … DEFINE` interval behind its DEFINE.
-pub fn move_within(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+/// How deep a pattern's parentheses may nest: sqlparser reads them recursively, and Flink takes
+/// no group at all (see `plan::match_recognize`), so a deeper pattern is refused here.
+pub const MAX_PATTERN_NESTING: usize = 16;
+
+/// Moves every `PATTERN (…) WITHIN … DEFINE` interval behind its DEFINE, and refuses a pattern
+/// nested deeper than [`MAX_PATTERN_NESTING`] (the token where it goes too deep).
+pub fn move_within(mut tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, (TokenWithSpan, String)> {
     let mut i = 0;
     while i < tokens.len() {
         if !is_word(&tokens[i].token, "PATTERN") {
@@ -40,9 +45,15 @@ pub fn move_within(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         let mut close = open;
         while close < tokens.len() {
             match tokens[close].token {
-                Token::LParen => depth += 1,
+                Token::LParen => {
+                    depth += 1;
+                    if depth > MAX_PATTERN_NESTING + 1 {
+                        let message = format!("the pattern nests parentheses more than {MAX_PATTERN_NESTING} deep");
+                        return Err((tokens[close].clone(), message));
+                    }
+                }
                 Token::RParen => {
-                    depth -= 1;
+                    depth = depth.saturating_sub(1);
                     if depth == 0 {
                         break;
                     }
@@ -77,5 +88,31 @@ pub fn move_within(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         tokens.splice(at..at, inserted);
         i = at;
     }
-    tokens
+    Ok(tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sql::parser::parse_script;
+
+    fn query(pattern: &str, within: &str) -> String {
+        format!("SELECT * FROM t MATCH_RECOGNIZE (ORDER BY ts MEASURES A.x AS x PATTERN ({pattern}){within} DEFINE A AS A.x > 0)")
+    }
+
+    #[test]
+    fn within_moves_behind_define_as_the_reserved_symbol() {
+        let text = query("A B", " WITHIN INTERVAL '10' SECOND");
+        let parsed = parse_script(&text).map_err(|e| e.message).expect("parses");
+        let shown = format!("{:?}", parsed[0].statement);
+        assert!(shown.contains("\"$within\""), "{shown}");
+    }
+
+    /// sqlparser reads a pattern's parentheses recursively: a deep one must be refused first.
+    #[test]
+    fn a_deeply_nested_pattern_is_an_error_not_a_stack_overflow() {
+        let n = 100_000;
+        let text = query(&format!("{}A{}", "(".repeat(n), ")".repeat(n)), "");
+        let err = parse_script(&text).err().expect("refused");
+        assert!(err.message.contains("nests parentheses"), "{}", err.message);
+    }
 }
