@@ -112,7 +112,7 @@ mod tests {
     fn a_deeply_nested_pattern_is_an_error_not_a_stack_overflow() {
         let n = 100_000;
         let text = query(&format!("{}A{}", "(".repeat(n), ")".repeat(n)), "");
-        let err = parse_script(&text).err().expect("refused");
+        let err = parse_script(&text).expect_err("refused");
         assert!(err.message.contains("nests parentheses"), "{}", err.message);
     }
 }
