@@ -211,6 +211,15 @@ ORDER BY event_time, sensor_id DESC""",
     PATTERN (A B*? C) WITHIN INTERVAL '40' SECOND
     DEFINE A AS A.status = 'ERROR', B AS B.status <> 'ERROR', C AS C.status = 'ERROR'
   )""",
+    "match_no_partition": """SELECT * FROM sensor_data
+  MATCH_RECOGNIZE (
+    ORDER BY event_time
+    MEASURES FIRST(A.sensor_id) AS first_a, COUNT(A.sensor_id) AS na, B.sensor_id AS b_id,
+      LAST(C.event_time) AS c_time, SUM(C.current_temperature) AS c_sum
+    AFTER MATCH SKIP PAST LAST ROW
+    PATTERN (A*? B C{3})
+    DEFINE A AS A.current_temperature > 150, B AS B.current_temperature < 20, C AS C.status = 'OK'
+  )""",
 }
 
 # Cases over an input and a table of their own: the lines are written to the case's folder as
