@@ -42,6 +42,7 @@ cases! {
     join_full_of_aggregates,
     limit_10,
     limit_offset_filtered,
+    match_ok_then_error,
     order_by_limit_hottest,
     order_by_rowtime_then_id,
     q1_hop_legacy,

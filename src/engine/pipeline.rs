@@ -613,6 +613,9 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
             let time_column = order.first().map(|k| k.column).ok_or_else(|| BuildError("ORDER BY without a key".into()))?;
             one_input(input, Box::new(TemporalSort::new(time_column, order, types(input))))
         }
+        PhysicalNode::Match { input, spec } => {
+            one_input(input, Box::new(super::cep::CepOperator::new(spec.clone(), types(input), types(plan))))
+        }
         PhysicalNode::Limit { input, offset, fetch } => one_input(input, Box::new(Limit::new(*offset, *fetch))),
         PhysicalNode::Union { inputs: branches } => {
             let mut stages = branches.iter().map(|b| build(b, sources)).collect::<Result<Vec<_>, _>>()?;

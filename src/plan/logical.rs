@@ -111,6 +111,14 @@ pub enum Node {
         /// Where the ORDER BY is written, for errors found when it is lowered.
         location: Location,
     },
+    /// `MATCH_RECOGNIZE`: one row per match of the pattern, the partition columns then the
+    /// measures (Flink's `Match`).
+    Match {
+        input: Box<Plan>,
+        spec: Box<super::match_recognize::MatchSpec>,
+        /// Where MATCH_RECOGNIZE is written, for errors found when it is lowered.
+        location: Location,
+    },
     /// Two inputs joined: the left's columns, then the right's (an outer side's columns
     /// nullable). How state is kept and when rows come out depends on the [`JoinStrategy`].
     Join {
@@ -362,6 +370,7 @@ impl Plan {
             | Node::Rank { input, .. }
             | Node::Limit { input, .. }
             | Node::TemporalSort { input, .. }
+            | Node::Match { input, .. }
             | Node::WindowTvf { input, .. } => input.scanned_tables(),
             Node::Union { inputs } => inputs.iter().flat_map(Plan::scanned_tables).collect(),
             Node::Join { left, right, .. } => left.scanned_tables().into_iter().chain(right.scanned_tables()).collect(),

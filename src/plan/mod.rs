@@ -10,6 +10,7 @@ pub mod expr;
 pub mod functions;
 pub mod join;
 pub mod logical;
+pub mod match_recognize;
 pub mod physical;
 pub mod planner;
 pub mod rank;

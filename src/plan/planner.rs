@@ -750,6 +750,13 @@ impl<'a> Planner<'a> {
                 };
                 Ok((plan, Some(tvf)))
             }
+            TableFactor::MatchRecognize { table, .. } => {
+                let (input, tvf) = self.plan_table_factor(table)?;
+                if tvf.is_some() {
+                    return Err(SqlError::new("MATCH_RECOGNIZE over a window table function is not supported yet").at(at(factor)));
+                }
+                Ok((super::match_recognize::plan(input, factor, at(factor))?, None))
+            }
             other => Err(SqlError::new(format!("`{other}` in FROM is not supported")).at(at(factor))),
         }
     }

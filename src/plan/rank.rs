@@ -228,7 +228,8 @@ fn mark_used(plan: &mut Plan, used: &[bool]) -> Result<()> {
         | Node::Over { input, .. }
         | Node::WindowTvf { input, .. }
         | Node::Limit { input, .. }
-        | Node::TemporalSort { input, .. } => {
+        | Node::TemporalSort { input, .. }
+        | Node::Match { input, .. } => {
             let all = vec![true; input.schema.len()];
             mark_used(input, &all)
         }

@@ -52,6 +52,11 @@ impl Dialect for FlinkDialect {
         true
     }
 
+    /// `t MATCH_RECOGNIZE (…)`, planned by `plan::match_recognize`.
+    fn supports_match_recognize(&self) -> bool {
+        true
+    }
+
     /// `x [NOT] BETWEEN SYMMETRIC a AND b`, which sqlparser lacks: `(x BETWEEN a AND b) OR (x
     /// BETWEEN b AND a)` (under NOT for NOT BETWEEN), the same three-valued result as Flink's;
     /// `BETWEEN ASYMMETRIC` is the plain BETWEEN.

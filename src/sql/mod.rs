@@ -8,6 +8,7 @@ mod ddl;
 pub mod dialect;
 mod error;
 mod parser;
+pub mod within;
 
 pub use ast::{Located, Statement};
 pub use ddl::parse_type_text;

@@ -17,7 +17,15 @@ pub fn parse_script(text: &str) -> Result<Vec<Located>, SqlError> {
 
 fn parse_statements(text: &str) -> Result<Vec<Located>, SqlError> {
     let dialect = FlinkDialect;
-    let mut parser = Parser::new(&dialect).with_recursion_limit(64).try_with_sql(text).map_err(|e| parser_error(e, text))?;
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, text)
+        .tokenize_with_location()
+        .map_err(|e| parser_error(ParserError::from(e), text))?;
+    let tokens = super::within::move_within(tokens).map_err(|(token, message)| {
+        SqlError::new(message)
+            .at(location_of(&token))
+            .hint("Flink's MATCH_RECOGNIZE takes no groups: write the pattern as a sequence of variables")
+    })?;
+    let mut parser = Parser::new(&dialect).with_recursion_limit(64).with_tokens_with_locations(tokens);
     let lines = LineIndex::new(text);
     let mut out = Vec::new();
     // Inside `EXECUTE STATEMENT SET BEGIN … END`: where it began. Its INSERTs run as jobs like

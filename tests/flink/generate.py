@@ -161,6 +161,78 @@ ORDER BY current_temperature DESC, event_time LIMIT 5""",
     "order_by_rowtime": """SELECT sensor_id, current_temperature, event_time FROM sensor_data WHERE sensor_id = 42 ORDER BY event_time""",
     "order_by_rowtime_then_id": """SELECT sensor_id, status, event_time FROM sensor_data WHERE sensor_id < 40
 ORDER BY event_time, sensor_id DESC""",
+    "match_ok_then_error": """SELECT * FROM sensor_data
+  MATCH_RECOGNIZE (
+    PARTITION BY sensor_id
+    ORDER BY event_time
+    MEASURES A.event_time AS ok_time, B.event_time AS error_time,
+      A.current_temperature AS ok_temp, B.current_temperature AS error_temp
+    ONE ROW PER MATCH
+    AFTER MATCH SKIP PAST LAST ROW
+    PATTERN (A B)
+    DEFINE A AS A.status = 'OK', B AS B.status = 'ERROR' AND B.current_temperature > A.current_temperature + 80
+  )""",
+    "match_reluctant_aggregates": """SELECT * FROM sensor_data
+  MATCH_RECOGNIZE (
+    PARTITION BY sensor_id
+    ORDER BY event_time
+    MEASURES MATCH_ROWTIME() AS mt, FIRST(A.event_time) AS start_time, LAST(B.event_time) AS last_b,
+      AVG(B.current_temperature) AS avg_b, COUNT(B.sensor_id) AS nb, SUM(A.current_temperature) AS s,
+      MIN(B.current_temperature) AS min_b, MAX(current_temperature) AS max_all, C.status AS c_status
+    PATTERN (A B+? C)
+    DEFINE A AS A.status = 'OK', B AS B.status <> 'OK' AND AVG(B.current_temperature) < 150, C AS C.status = 'OK'
+  )""",
+    "match_times_skip_last": """SELECT * FROM sensor_data
+  MATCH_RECOGNIZE (
+    PARTITION BY status
+    ORDER BY event_time
+    MEASURES FIRST(B.current_temperature, 1) AS second_b, LAST(B.current_temperature, 1) AS before_last_b,
+      FIRST(A.sensor_id) AS a_id, LAST(C.sensor_id) AS c_id, COUNT(*) AS n
+    AFTER MATCH SKIP TO LAST B
+    PATTERN (A B{2,} C)
+    DEFINE A AS A.current_temperature < 60, B AS B.current_temperature > LAST(B.current_temperature, 1) OR LAST(B.current_temperature, 1) IS NULL,
+      C AS C.current_temperature < A.current_temperature + 20
+  )""",
+    "match_optional_skip_first": """SELECT * FROM sensor_data
+  MATCH_RECOGNIZE (
+    PARTITION BY sensor_id
+    ORDER BY event_time
+    MEASURES A.event_time AS a_time, B.event_time AS b_time, C.event_time AS c_time, D.event_time AS d_time
+    AFTER MATCH SKIP TO FIRST D
+    PATTERN (A B? C{1,2}? D)
+    DEFINE A AS A.status = 'WARNING', B AS B.status = 'WARNING', C AS C.status = 'OK', D AS D.current_temperature > C.current_temperature
+  )""",
+    "match_within": """SELECT * FROM sensor_data
+  MATCH_RECOGNIZE (
+    PARTITION BY sensor_id
+    ORDER BY event_time
+    MEASURES FIRST(A.event_time) AS a_time, LAST(C.event_time) AS c_time, COUNT(B.sensor_id) AS nb, MATCH_ROWTIME() AS mt
+    AFTER MATCH SKIP TO NEXT ROW
+    PATTERN (A B*? C) WITHIN INTERVAL '40' SECOND
+    DEFINE A AS A.status = 'ERROR', B AS B.status <> 'ERROR', C AS C.status = 'ERROR'
+  )""",
+    "match_no_partition": """SELECT * FROM sensor_data
+  MATCH_RECOGNIZE (
+    ORDER BY event_time
+    MEASURES FIRST(A.sensor_id) AS first_a, COUNT(A.sensor_id) AS na, B.sensor_id AS b_id,
+      LAST(C.event_time) AS c_time, SUM(C.current_temperature) AS c_sum
+    AFTER MATCH SKIP PAST LAST ROW
+    PATTERN (A*? B C{3})
+    DEFINE A AS A.current_temperature > 150, B AS B.current_temperature < 20, C AS C.status = 'OK'
+  )""",
+    "match_then_tumble": """WITH alerts AS (
+  SELECT sensor_id, mt, error_temp - ok_temp AS jump FROM sensor_data
+    MATCH_RECOGNIZE (
+      PARTITION BY sensor_id
+      ORDER BY event_time
+      MEASURES MATCH_ROWTIME() AS mt, A.current_temperature AS ok_temp, B.current_temperature AS error_temp
+      AFTER MATCH SKIP PAST LAST ROW
+      PATTERN (A B)
+      DEFINE A AS A.status = 'OK', B AS B.status = 'ERROR' AND B.current_temperature > A.current_temperature + 80
+    ))
+SELECT window_start, window_end, COUNT(*) AS alerts, MAX(jump) AS biggest_jump
+FROM TABLE(TUMBLE(TABLE alerts, DESCRIPTOR(mt), INTERVAL '1' MINUTE))
+GROUP BY window_start, window_end""",
 }
 
 # Cases over an input and a table of their own: the lines are written to the case's folder as

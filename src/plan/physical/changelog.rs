@@ -147,6 +147,7 @@ fn satisfy(plan: &mut PhysicalPlan, required: UpdateKind) -> bool {
         | PhysicalNode::WindowDeduplicate { input, .. }
         | PhysicalNode::Limit { input, .. }
         | PhysicalNode::TemporalSort { input, .. }
+        | PhysicalNode::Match { input, .. }
         | PhysicalNode::Deduplicate { input, .. } => {
             if !satisfy(input, UpdateKind::None) {
                 return false;

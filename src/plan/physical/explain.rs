@@ -149,6 +149,7 @@ fn describe(plan: &PhysicalPlan) -> String {
             format!("WindowTableFunction(window=[{spec} on {}])", field(&input.schema, *time_column))
         }
         PhysicalNode::TemporalSort { input, order: keys } => format!("TemporalSort(orderBy=[{}])", order(&input.schema, keys)),
+        PhysicalNode::Match { input, spec } => crate::plan::match_recognize::explain(spec, &input.schema),
         PhysicalNode::Limit { offset, fetch, .. } => format!("Limit(offset=[{offset}], fetch=[{fetch}])"),
         PhysicalNode::Union { .. } => format!("Union(all=[true], union=[{}])", names(&plan.schema)),
         PhysicalNode::Join { left, right, join, operator } => {

@@ -148,6 +148,11 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
             insert_only(&input, "ORDER BY a time attribute", *location)?;
             node(PhysicalNode::TemporalSort { input: Box::new(input), order: order.clone() }, ChangelogMode::INSERT_ONLY)
         }
+        Node::Match { input, spec, location } => {
+            let input = lower_node(input)?;
+            insert_only(&input, "MATCH_RECOGNIZE", *location)?;
+            node(PhysicalNode::Match { input: Box::new(input), spec: Arc::new((**spec).clone()) }, ChangelogMode::INSERT_ONLY)
+        }
         Node::Union { inputs } => {
             let inputs = inputs.iter().map(lower_node).collect::<Result<Vec<_>, _>>()?;
             let mode = inputs.iter().fold(ChangelogMode::INSERT_ONLY, |m, i| m.union(i.changelog));

@@ -46,6 +46,7 @@ pub use lower::lower;
 use super::catalog::TableDef;
 use super::expr::Expr;
 use super::logical::{AggCall, Join, OverWindow, Schema, SortKey, TimeBounds, WindowSpec};
+use super::match_recognize::MatchSpec;
 use crate::types::Value;
 
 /// A node of the physical plan, with its output schema and changelog mode.
@@ -219,6 +220,11 @@ pub enum PhysicalNode {
         input: Box<PhysicalPlan>,
         order: Vec<SortKey>,
     },
+    /// `MATCH_RECOGNIZE` over an insert-only input (`CepOperator`).
+    Match {
+        input: Box<PhysicalPlan>,
+        spec: Arc<MatchSpec>,
+    },
     Union {
         inputs: Vec<PhysicalPlan>,
     },
@@ -245,7 +251,8 @@ impl PhysicalPlan {
             | PhysicalNode::WindowDeduplicate { input, .. }
             | PhysicalNode::WindowTableFunction { input, .. }
             | PhysicalNode::Limit { input, .. }
-            | PhysicalNode::TemporalSort { input, .. } => vec![input],
+            | PhysicalNode::TemporalSort { input, .. }
+            | PhysicalNode::Match { input, .. } => vec![input],
             PhysicalNode::Union { inputs } => inputs.iter().collect(),
             PhysicalNode::Join { left, right, .. } => vec![left, right],
         }
@@ -267,6 +274,7 @@ impl PhysicalPlan {
             PhysicalNode::WindowTableFunction { .. } => "WindowTableFunction",
             PhysicalNode::Limit { .. } => "Limit",
             PhysicalNode::TemporalSort { .. } => "TemporalSort",
+            PhysicalNode::Match { .. } => "Match",
             PhysicalNode::Union { .. } => "Union",
             PhysicalNode::Join { operator: JoinOperator::Regular, .. } => "Join",
             PhysicalNode::Join { operator: JoinOperator::Interval(_), .. } => "IntervalJoin",
