@@ -84,11 +84,13 @@ pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
             Some(WatermarkSpec { rowtime, expr, text: wm.expr.to_string() })
         }
     };
-    for key in ddl.primary_key.iter().chain(&ddl.partitioned_by) {
+    check_primary_key(ddl, &columns)?;
+    for key in &ddl.partitioned_by {
         if !columns.iter().any(|c| c.name == key.value) {
             return Err(SqlError::new(format!("`{}` is not a column of the table", key.value)).at(bind::location(key.span)));
         }
     }
+    // Flink makes a key column NOT NULL, whatever the DDL said.
     for key in &ddl.primary_key {
         if let Some(c) = columns.iter_mut().find(|c| c.name == key.value) {
             c.ty.nullable = false;
@@ -103,6 +105,39 @@ pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
         options: ddl.options.clone(),
         comment: ddl.comment.clone(),
     })
+}
+
+/// A primary key names physical columns of the table, each once (Flink's
+/// `SchemaBuilderUtil.setPrimaryKey` and `Schema.primaryKey`, with their messages).
+fn check_primary_key(ddl: &CreateTable, columns: &[TableColumn]) -> Result<()> {
+    for (i, key) in ddl.primary_key.iter().enumerate() {
+        let at = bind::location(key.span);
+        let Some(column) = columns.iter().find(|c| c.name == key.value) else {
+            let names = columns.iter().map(|c| c.name.as_str());
+            let mut err = SqlError::new(format!("Primary key column '{}' is not defined in the schema", key.value)).at(at);
+            if let Some(c) = bind::closest(&key.value, names) {
+                err = err.hint(format!("did you mean `{c}`?"));
+            }
+            return Err(err);
+        };
+        if !matches!(column.kind, ColumnKind::Physical) {
+            return Err(SqlError::new(format!(
+                "Could not create a PRIMARY KEY with column '{}'.\nA PRIMARY KEY constraint must be declared on physical columns.",
+                key.value
+            ))
+            .at(at));
+        }
+        if ddl.primary_key[..i].iter().any(|k| k.value == key.value) {
+            let names: Vec<&str> = ddl.primary_key.iter().map(|k| k.value.as_str()).collect();
+            return Err(SqlError::new(format!(
+                "Invalid primary key 'PK_{}'. A primary key must not contain duplicate columns. Found: [{}]",
+                names.join("_"),
+                key.value
+            ))
+            .at(at));
+        }
+    }
+    Ok(())
 }
 
 pub struct Planner<'a> {
