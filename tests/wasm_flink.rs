@@ -46,6 +46,7 @@ cases! {
     order_by_rowtime_then_id,
     q1_hop_legacy,
     select_without_from,
+    temporal_join_last_error,
 }
 
 /// Extra files a listed case's `case.json` names (an ordered changelog, variants of the rows):

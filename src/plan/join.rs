@@ -13,7 +13,7 @@
 //! What is left of the condition is evaluated on each candidate pair.
 
 use super::expr::{BinaryOp, Expr, ExprKind};
-use super::logical::{Join, JoinKind, Node, Plan, Schema, SchemaField, TimeBounds};
+use super::logical::{Join, JoinKind, Node, Plan, RankStrategy, Schema, SchemaField, TemporalTimes, TimeBounds};
 use crate::sql::{Location, SqlError};
 use crate::types::DataType;
 
@@ -79,7 +79,7 @@ pub fn plan_join(left: Plan, right: Plan, kind: JoinKind, condition: Option<Expr
     if !kind.left_only() {
         fields.extend(side(&right.schema.fields, kind.left_outer()));
     }
-    let join = Join { kind, left_keys, right_keys, condition, time_bounds, window_ends, location };
+    let join = Join { kind, left_keys, right_keys, condition, time_bounds, window_ends, temporal: None, location };
     Ok(Plan { schema: Schema { fields }, node: Node::Join { left: Box::new(left), right: Box::new(right), join } })
 }
 
@@ -254,4 +254,116 @@ fn is_windowed(plan: &Plan) -> bool {
         }
         _ => false,
     }
+}
+
+/// `left [LEFT] JOIN right FOR SYSTEM_TIME AS OF left.t ON …` over a versioned table, as
+/// Flink's `TemporalJoinRewriteWithUniqueKeyRule` and `StreamPhysicalTemporalJoinRule` accept
+/// it: an inner or left join, `t` a left event-time attribute, `right` keyed (a primary key, or
+/// the partition of a deduplication on its time attribute, `key`) and holding a time
+/// attribute, and its key within the ON clause's equalities. `key` is `None` when `right` has
+/// none.
+pub fn plan_temporal_join(
+    left: Plan,
+    right: Plan,
+    kind: JoinKind,
+    condition: Option<Expr>,
+    as_of: &Expr,
+    key: Option<Vec<usize>>,
+    location: Location,
+) -> Result<Plan, SqlError> {
+    if !matches!(kind, JoinKind::Inner | JoinKind::Left) {
+        return Err(SqlError::new(format!(
+            "Unsupported join type {} for a temporal join: only INNER JOIN and LEFT JOIN are supported",
+            kind.sql()
+        ))
+        .at(location));
+    }
+    if !as_of.ty.data_type.is_timestamp() {
+        return Err(SqlError::new(format!(
+            "The system time period specification expects Timestamp type but is '{}'",
+            as_of.ty.clone().with_nullable(true)
+        ))
+        .at(location));
+    }
+    let Some(left_time) = as_of.as_column().filter(|_| as_of.ty.rowtime) else {
+        let what = if as_of.ty.proctime {
+            "a processing-time temporal join (a lookup join) is not supported yet"
+        } else {
+            "FOR SYSTEM_TIME AS OF needs an event-time attribute of the left input"
+        };
+        return Err(SqlError::new(format!("{what}: `{as_of}`"))
+            .at(location)
+            .hint("write FOR SYSTEM_TIME AS OF l.t where t is the left table's WATERMARK column"));
+    };
+    let Some(right_time) = right.schema.fields.iter().position(|f| f.ty.rowtime) else {
+        return Err(SqlError::new(
+            "Event-Time Temporal Table Join requires both primary key and row time attribute in versioned table, but no row time attribute can be found.",
+        )
+        .at(location));
+    };
+    let mut plan = plan_join(left, right, kind, condition, location)?;
+    let Node::Join { join, left, right } = &mut plan.node else {
+        return Err(SqlError::new("a temporal join did not plan as a join").at(location));
+    };
+    let Some(key) = key.filter(|k| !k.is_empty()) else {
+        return Err(SqlError::new(
+            "Temporal Table Join requires primary key in versioned table, but no primary key can be found.",
+        )
+        .at(location)
+        .hint("read a table with PRIMARY KEY (…) NOT ENFORCED, or a view keeping the last row per key: ROW_NUMBER() OVER (PARTITION BY k ORDER BY rowtime DESC) = 1"));
+    };
+    if join.right_keys.is_empty() {
+        return Err(SqlError::new("Currently the join key in Temporal Table Join can not be empty.").at(location));
+    }
+    if !key.iter().all(|k| join.right_keys.contains(k)) {
+        let names: Vec<&str> = key.iter().filter_map(|&k| right.schema.fields.get(k)).map(|f| f.name.as_str()).collect();
+        return Err(SqlError::new("Temporal Table Join requires primary key in versioned table, but no primary key can be found.")
+            .at(location)
+            .hint(format!("the ON clause must equate the versioned table's key [{}]", names.join(", "))));
+    }
+    // Time bounds or window columns are ordinary conditions here.
+    if let Some(b) = join.time_bounds.take() {
+        return Err(SqlError::new(format!(
+            "a temporal join cannot also bound `{}` by time",
+            left.schema.fields.get(b.left_time).map_or("", |f| f.name.as_str())
+        ))
+        .at(location));
+    }
+    join.window_ends = None;
+    join.temporal = Some(TemporalTimes { left_time, right_time });
+    // Flink keeps the left's time attribute: a window may follow the join.
+    if let Some(f) = plan.schema.fields.get_mut(left_time) {
+        f.ty.rowtime = true;
+    }
+    Ok(plan)
+}
+
+/// The key a versioned table's rows are unique on, as Flink finds it: a table's primary key, or
+/// the partition of a deduplication keeping the last row on its time attribute, through the
+/// filters and projections above it. `None` when there is none.
+pub fn versioned_key(plan: &Plan) -> Option<Vec<usize>> {
+    let mut projections: Vec<&[Expr]> = Vec::new();
+    let mut node = plan;
+    let mut key = loop {
+        match &node.node {
+            Node::Filter { input, .. } => node = input,
+            Node::Project { input, exprs } => {
+                projections.push(exprs);
+                node = input;
+            }
+            Node::Rank { rank, .. } if matches!(rank.strategy, RankStrategy::Deduplicate { keep_last: true, .. }) => {
+                break rank.partition.clone()
+            }
+            Node::Scan { table } if !table.primary_key.is_empty() => {
+                let positions: Option<Vec<usize>> =
+                    table.primary_key.iter().map(|k| table.columns.iter().position(|c| &c.name == k)).collect();
+                break positions?;
+            }
+            _ => return None,
+        }
+    };
+    for exprs in projections.iter().rev() {
+        key = key.iter().map(|k| exprs.iter().position(|e| e.as_column() == Some(*k))).collect::<Option<Vec<usize>>>()?;
+    }
+    Some(key)
 }

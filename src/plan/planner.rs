@@ -140,6 +140,14 @@ fn check_primary_key(ddl: &CreateTable, columns: &[TableColumn]) -> Result<()> {
     Ok(())
 }
 
+/// The `FOR SYSTEM_TIME AS OF` expression of a table in FROM, if it has one.
+fn system_time_as_of(factor: &TableFactor) -> Option<&ast::Expr> {
+    match factor {
+        TableFactor::Table { version: Some(ast::TableVersion::ForSystemTimeAsOf(e)), .. } => Some(e),
+        _ => None,
+    }
+}
+
 pub struct Planner<'a> {
     catalog: &'a Catalog,
     ctes: Vec<(String, Plan)>,
@@ -245,7 +253,10 @@ impl<'a> Planner<'a> {
                 let mut plan = self.plan_join_input(&from.relation)?;
                 for join in &from.joins {
                     let right = self.plan_join_input(&join.relation)?;
-                    plan = self.plan_join(plan, right, &join.join_operator, at(&join.relation))?;
+                    plan = match system_time_as_of(&join.relation) {
+                        Some(as_of) => self.plan_temporal_join(plan, right, &join.join_operator, as_of, at(&join.relation))?,
+                        None => self.plan_join(plan, right, &join.join_operator, at(&join.relation))?,
+                    };
                 }
                 joined = Some(match joined {
                     None => plan,
@@ -261,6 +272,11 @@ impl<'a> Planner<'a> {
             }
             (joined.expect("FROM has items"), None)
         } else {
+            if system_time_as_of(&select.from[0].relation).is_some() {
+                return Err(SqlError::new("FOR SYSTEM_TIME AS OF reads a versioned table in a join only")
+                    .at(at(&select.from[0].relation))
+                    .hint("FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.event_time AS r ON o.currency = r.currency"));
+            }
             self.plan_table_factor(&select.from[0].relation)?
         };
         let mut scope = input.schema.fields.clone();
@@ -756,6 +772,32 @@ impl<'a> Planner<'a> {
         join::plan_join(left, right, kind, on, location)
     }
 
+    /// `JOIN versioned FOR SYSTEM_TIME AS OF l.t ON …` ([`join::plan_temporal_join`]).
+    fn plan_temporal_join(
+        &mut self,
+        left: Plan,
+        right: Plan,
+        op: &ast::JoinOperator,
+        as_of: &ast::Expr,
+        location: Location,
+    ) -> Result<Plan> {
+        use ast::JoinOperator as J;
+        let (kind, constraint) = match op {
+            J::Join(c) | J::Inner(c) => (JoinKind::Inner, c),
+            J::Left(c) | J::LeftOuter(c) => (JoinKind::Left, c),
+            J::Right(c) | J::RightOuter(c) => (JoinKind::Right, c),
+            J::FullOuter(c) => (JoinKind::Full, c),
+            _ => return Err(SqlError::new("a temporal join is written [LEFT] JOIN … FOR SYSTEM_TIME AS OF … ON …").at(location)),
+        };
+        let on = match constraint {
+            ast::JoinConstraint::On(e) => Some(self.bind_join_condition(&left, &right, e)?),
+            _ => None,
+        };
+        let time = Binder::new(&left.schema.fields).bind(as_of)?;
+        let key = join::versioned_key(&right);
+        join::plan_temporal_join(left, right, kind, on, &time, key, location)
+    }
+
     fn bind_join_condition(&self, left: &Plan, right: &Plan, e: &ast::Expr) -> Result<Expr> {
         let scope: Vec<SchemaField> = left.schema.fields.iter().chain(&right.schema.fields).cloned().collect();
         Binder::new(&scope).bind_predicate(e, "ON")
@@ -763,6 +805,11 @@ impl<'a> Planner<'a> {
 
     fn plan_table_factor(&mut self, factor: &TableFactor) -> Result<(Plan, Option<WindowTvf>)> {
         match factor {
+            TableFactor::Table { version: Some(v), .. } if system_time_as_of(factor).is_none() => {
+                Err(SqlError::new(format!("`{v}` is not Flink SQL"))
+                    .at(at(factor))
+                    .hint("Flink reads a version with JOIN t FOR SYSTEM_TIME AS OF l.rowtime"))
+            }
             TableFactor::Table { name, alias, args: None, .. } => {
                 let ident = name.0.last().and_then(|p| p.as_ident()).map(|i| i.value.clone()).unwrap_or_default();
                 let qualifier = alias.as_ref().map_or(ident.clone(), |a| a.name.value.clone());
