@@ -224,3 +224,97 @@ impl TwoInputOperator for TemporalJoin {
         self.condition.set_now(now_ms);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::Location;
+    use crate::types::BatchBuilder;
+
+    const LEFT: [DataType; 2] = [DataType::Int, DataType::Timestamp(3)];
+    const RIGHT: [DataType; 3] = [DataType::Int, DataType::Int, DataType::Timestamp(3)];
+
+    fn join(kind: JoinKind) -> TemporalJoin {
+        let join = Join {
+            kind,
+            left_keys: vec![0],
+            right_keys: vec![0],
+            condition: None,
+            time_bounds: None,
+            window_ends: None,
+            temporal: Some(TemporalTimes { left_time: 1, right_time: 2 }),
+            location: Location::default(),
+        };
+        TemporalJoin::new(&join, TemporalTimes { left_time: 1, right_time: 2 }, LEFT.to_vec(), RIGHT.to_vec())
+    }
+
+    fn one(types: &[DataType], kind: RowKind, row: &[Value]) -> Batch {
+        let mut b = BatchBuilder::new(types);
+        b.push(kind, row, 0);
+        b.finish()
+    }
+
+    /// Feeds `(side, kind, key, value, time, watermark)` rows; returns the output as
+    /// `(left time, right value or None)`.
+    fn run(op: &mut TemporalJoin, rows: &[(Side, RowKind, i64, i64, i64, i64)]) -> Vec<(i64, Option<i64>)> {
+        for &(side, kind, key, value, time, wm) in rows {
+            let batch = match side {
+                Side::Left => one(&LEFT, kind, &[Value::Int(key), Value::Timestamp(time)]),
+                Side::Right => one(&RIGHT, kind, &[Value::Int(key), Value::Int(value), Value::Timestamp(time)]),
+            };
+            op.join_row(side, &batch, 0, wm).unwrap();
+        }
+        op.fire(i64::MAX).unwrap();
+        let mut out = Vec::new();
+        op.io.output.emit(&mut op.io.metrics, &mut out);
+        let types = [LEFT.as_slice(), RIGHT.as_slice()].concat();
+        out.iter()
+            .flat_map(|b| (0..b.len()).map(|i| b.row(i, &types)))
+            .map(|r| {
+                let Value::Timestamp(t) = r[1] else { panic!("left time") };
+                (t, if let Value::Int(v) = r[3] { Some(v) } else { None })
+            })
+            .collect()
+    }
+
+    use RowKind::{Delete, Insert, UpdateAfter, UpdateBefore};
+    use Side::{Left, Right};
+
+    #[test]
+    fn each_left_row_joins_the_version_as_of_its_time_once_the_watermark_reaches_it() {
+        let mut op = join(JoinKind::Inner);
+        let out = run(
+            &mut op,
+            &[
+                (Right, Insert, 1, 10, 1_000, 0),
+                (Left, Insert, 1, 0, 2_000, 0),
+                (Right, UpdateBefore, 1, 10, 1_000, 0),
+                (Right, UpdateAfter, 1, 20, 3_000, 0),
+                (Left, Insert, 1, 0, 3_500, 0),
+                // Before any version of its key: nothing to join.
+                (Left, Insert, 1, 0, 500, 0),
+            ],
+        );
+        assert_eq!(out, [(2_000, Some(10)), (3_500, Some(20))]);
+    }
+
+    #[test]
+    fn a_late_left_row_joins_what_the_state_still_holds_and_a_deletion_joins_nothing() {
+        let mut op = join(JoinKind::Left);
+        let out = run(
+            &mut op,
+            &[
+                (Right, Insert, 1, 10, 1_000, 0),
+                (Right, UpdateAfter, 1, 20, 3_000, 0),
+                (Left, Insert, 1, 0, 4_000, 0),
+                // The watermark passes 4 s: the left row joins, and the 1 s version goes (the
+                // 3 s one is the latest at the watermark).
+                (Left, Insert, 1, 0, 1_500, 5_000),
+                (Left, Insert, 1, 0, 3_200, 5_000),
+                (Right, Delete, 1, 20, 6_000, 5_500),
+                (Left, Insert, 1, 0, 7_000, 5_500),
+            ],
+        );
+        assert_eq!(out, [(4_000, Some(20)), (1_500, None), (3_200, Some(20)), (7_000, None)]);
+    }
+}
