@@ -14,6 +14,7 @@ CREATE TABLE unkeyed (sensor_id INT, status STRING, event_time TIMESTAMP(3), WAT
   WITH ('connector'='datagen');
 CREATE VIEW latest AS SELECT sensor_id, status, event_time FROM (
   SELECT *, ROW_NUMBER() OVER (PARTITION BY sensor_id ORDER BY event_time DESC) AS rn FROM sensor_data) WHERE rn = 1;
+CREATE VIEW fixed AS SELECT * FROM (VALUES (1, 'lab'), (2, 'roof')) AS t(sensor_id, room);
 ";
 
 fn explain(query: &str) -> Result<String, String> {
@@ -66,4 +67,22 @@ fn flinks_refusals_of_a_temporal_join() {
     assert!(full.unwrap_err().contains("only INNER JOIN and LEFT JOIN"));
     let alone = explain("SELECT * FROM keyed FOR SYSTEM_TIME AS OF TIMESTAMP '2021-05-19 11:20:00'");
     assert!(alone.unwrap_err().contains("in a join only"));
+}
+
+/// Flink 2.3 runs a processing-time lookup only against a lookup source (JDBC, HBase, …); over
+/// a file, a keyed table or VALUES it refuses the join, and so does Sluice.
+#[test]
+fn a_processing_time_temporal_join_is_refused_as_flink_refuses_it() {
+    let no_key = "Temporal Table Join requires primary key in versioned table, but no primary key can be found.";
+    let cases = [
+        (
+            "SELECT o.sensor_id FROM sensor_data o JOIN keyed FOR SYSTEM_TIME AS OF o.pt AS r ON o.sensor_id = r.sensor_id",
+            "Processing-time temporal join is not supported yet.",
+        ),
+        ("SELECT o.sensor_id FROM sensor_data o LEFT JOIN unkeyed FOR SYSTEM_TIME AS OF o.pt AS r ON o.sensor_id = r.sensor_id", no_key),
+        ("SELECT o.sensor_id FROM sensor_data o JOIN fixed FOR SYSTEM_TIME AS OF o.pt AS r ON o.sensor_id = r.sensor_id", no_key),
+    ];
+    for (query, message) in cases {
+        assert_eq!(explain(query).unwrap_err(), message, "{query}");
+    }
 }

@@ -285,22 +285,13 @@ pub fn plan_temporal_join(
         ))
         .at(location));
     }
-    let Some(left_time) = as_of.as_column().filter(|_| as_of.ty.rowtime) else {
-        let what = if as_of.ty.proctime {
-            "a processing-time temporal join (a lookup join) is not supported yet"
-        } else {
-            "FOR SYSTEM_TIME AS OF needs an event-time attribute of the left input"
-        };
-        return Err(SqlError::new(format!("{what}: `{as_of}`"))
+    let Some(left_time) = as_of.as_column().filter(|_| as_of.ty.rowtime || as_of.ty.proctime) else {
+        return Err(SqlError::new(format!("FOR SYSTEM_TIME AS OF needs a time attribute of the left input, not `{as_of}`"))
             .at(location)
             .hint("write FOR SYSTEM_TIME AS OF l.t where t is the left table's WATERMARK column"));
     };
-    let Some(right_time) = right.schema.fields.iter().position(|f| f.ty.rowtime) else {
-        return Err(SqlError::new(
-            "Event-Time Temporal Table Join requires both primary key and row time attribute in versioned table, but no row time attribute can be found.",
-        )
-        .at(location));
-    };
+    let proctime = as_of.ty.proctime;
+    let right_time = right.schema.fields.iter().position(|f| f.ty.rowtime);
     let mut plan = plan_join(left, right, kind, condition, location)?;
     let Node::Join { join, left, right } = &mut plan.node else {
         return Err(SqlError::new("a temporal join did not plan as a join").at(location));
@@ -321,6 +312,19 @@ pub fn plan_temporal_join(
             .at(location)
             .hint(format!("the ON clause must equate the versioned table's key [{}]", names.join(", "))));
     }
+    // Flink 2.3 has no processing-time temporal join over a versioned table; a lookup join
+    // needs a lookup source (JDBC, HBase, …), which neither a file nor VALUES is.
+    if proctime {
+        return Err(SqlError::new("Processing-time temporal join is not supported yet.")
+            .at(location)
+            .hint("join FOR SYSTEM_TIME AS OF the left table's event-time (WATERMARK) column"));
+    }
+    let Some(right_time) = right_time else {
+        return Err(SqlError::new(
+            "Event-Time Temporal Table Join requires both primary key and row time attribute in versioned table, but no row time attribute can be found.",
+        )
+        .at(location));
+    };
     // Time bounds or window columns are ordinary conditions here.
     if let Some(b) = join.time_bounds.take() {
         return Err(SqlError::new(format!(
