@@ -268,7 +268,6 @@ pub fn plan_temporal_join(
     kind: JoinKind,
     condition: Option<Expr>,
     as_of: &Expr,
-    key: Option<Vec<usize>>,
     location: Location,
 ) -> Result<Plan, SqlError> {
     if !matches!(kind, JoinKind::Inner | JoinKind::Left) {
@@ -291,6 +290,16 @@ pub fn plan_temporal_join(
             .hint("write FOR SYSTEM_TIME AS OF l.t where t is the left table's WATERMARK column"));
     };
     let proctime = as_of.ty.proctime;
+    let versioned = versioned_key(&right);
+    if versioned.filtered_source && !proctime {
+        return Err(SqlError::new(
+            "Filter is not allowed for right changelog input of event time temporal join, it will corrupt the versioning of data. \
+             Please consider removing the filter before joining.",
+        )
+        .at(location)
+        .hint("filter the versioned table's rows below a deduplication (ROW_NUMBER() … = 1), or filter the join's result"));
+    }
+    let key = versioned.key;
     let right_time = right.schema.fields.iter().position(|f| f.ty.rowtime);
     let mut plan = plan_join(left, right, kind, condition, location)?;
     let Node::Join { join, left, right } = &mut plan.node else {
@@ -342,32 +351,51 @@ pub fn plan_temporal_join(
     Ok(plan)
 }
 
-/// The key a versioned table's rows are unique on, as Flink finds it: a table's primary key, or
-/// the partition of a deduplication keeping the last row on its time attribute, through the
-/// filters and projections above it. `None` when there is none.
-pub fn versioned_key(plan: &Plan) -> Option<Vec<usize>> {
+/// What the right side of a temporal join offers as a versioned table.
+struct Versioned {
+    /// The key its rows are unique on, as Flink finds it: a table's primary key, or the
+    /// partition of a deduplication keeping the last row on its time attribute, through the
+    /// filters and projections above it. `None` when there is none.
+    key: Option<Vec<usize>>,
+    /// A filter lies between the join and the table read (Flink's
+    /// `EventTimeTemporalJoinRewriteRule` refuses it: it would drop versions, not rows).
+    filtered_source: bool,
+}
+
+fn versioned_key(plan: &Plan) -> Versioned {
+    let mut filtered = false;
     let mut projections: Vec<&[Expr]> = Vec::new();
     let mut node = plan;
     let mut key = loop {
         match &node.node {
-            Node::Filter { input, .. } => node = input,
+            Node::Filter { input, .. } => {
+                filtered = true;
+                node = input;
+            }
             Node::Project { input, exprs } => {
                 projections.push(exprs);
                 node = input;
             }
             Node::Rank { rank, .. } if matches!(rank.strategy, RankStrategy::Deduplicate { keep_last: true, .. }) => {
-                break rank.partition.clone()
+                break rank.partition.clone();
             }
-            Node::Scan { table } if !table.primary_key.is_empty() => {
+            Node::Scan { table } => {
                 let positions: Option<Vec<usize>> =
                     table.primary_key.iter().map(|k| table.columns.iter().position(|c| &c.name == k)).collect();
-                break positions?;
+                match positions {
+                    Some(p) if !p.is_empty() => break p,
+                    _ => return Versioned { key: None, filtered_source: filtered },
+                }
             }
-            _ => return None,
+            _ => return Versioned { key: None, filtered_source: false },
         }
     };
+    let filtered_source = filtered && matches!(node.node, Node::Scan { .. });
     for exprs in projections.iter().rev() {
-        key = key.iter().map(|k| exprs.iter().position(|e| e.as_column() == Some(*k))).collect::<Option<Vec<usize>>>()?;
+        match key.iter().map(|k| exprs.iter().position(|e| e.as_column() == Some(*k))).collect::<Option<Vec<usize>>>() {
+            Some(k) => key = k,
+            None => return Versioned { key: None, filtered_source },
+        }
     }
-    Some(key)
+    Versioned { key: Some(key), filtered_source }
 }

@@ -250,6 +250,11 @@ impl<'a> Planner<'a> {
         } else if comma_join || !select.from[0].joins.is_empty() {
             let mut joined: Option<Plan> = None;
             for from in &select.from {
+                if system_time_as_of(&from.relation).is_some() {
+                    return Err(SqlError::new("FOR SYSTEM_TIME AS OF reads a versioned table in a JOIN … ON only")
+                        .at(at(&from.relation))
+                        .hint("FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.event_time AS r ON o.currency = r.currency"));
+                }
                 let mut plan = self.plan_join_input(&from.relation)?;
                 for join in &from.joins {
                     let right = self.plan_join_input(&join.relation)?;
@@ -794,8 +799,7 @@ impl<'a> Planner<'a> {
             _ => None,
         };
         let time = Binder::new(&left.schema.fields).bind(as_of)?;
-        let key = join::versioned_key(&right);
-        join::plan_temporal_join(left, right, kind, on, &time, key, location)
+        join::plan_temporal_join(left, right, kind, on, &time, location)
     }
 
     fn bind_join_condition(&self, left: &Plan, right: &Plan, e: &ast::Expr) -> Result<Expr> {
