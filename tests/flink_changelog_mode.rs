@@ -11,7 +11,8 @@
 //!   `Deduplicate` (Flink 2.3 explains a row-time deduplication as a `Rank` ordered by
 //!   `ROWTIME`) → `Rank`;
 //! - `GroupAggregate`, `OverAggregate`, `WindowRank`,
-//!   `WindowDeduplicate`, `WindowTableFunction`, `Union`, `Join`, `IntervalJoin`, `WindowJoin`
+//!   `WindowDeduplicate`, `WindowTableFunction`, `Union`, `Join`, `IntervalJoin`, `WindowJoin`,
+//!   `TemporalJoin`
 //!   → Sluice's node of that name;
 //! - `WindowAggregate`, `GlobalWindowAggregate` (the second phase of Flink's two-phase window
 //!   aggregate), `GroupWindowAggregate` (the legacy `GROUP BY HOP(…)`) → `WindowAggregate`;

@@ -47,11 +47,13 @@ cases! {
     order_by_rowtime_then_id,
     q1_hop_legacy,
     select_without_from,
+    temporal_join_last_error,
 }
 
 /// Extra files a listed case's `case.json` names (an ordered changelog, variants of the rows):
-/// (case, file name, text). None of the listed cases needs one today.
-const EXTRA_FILES: &[(&str, &str, &str)] = &[];
+/// (case, file name, text).
+const EXTRA_FILES: &[(&str, &str, &str)] =
+    &[("temporal_join_last_error", "expected_run2.jsonl", include_str!("flink/temporal_join_last_error/expected_run2.jsonl"))];
 
 /// Runs `query` over the reference input to its end: its changes, each row as JSON by column.
 fn changes(query: &str) -> Result<Vec<flink_case::Change>, String> {

@@ -166,7 +166,7 @@ impl Sink {
                 let kind = b.kind(i);
                 if kind != RowKind::Insert {
                     return Err(format!(
-                        "the sink is append-only but the query produces updates ({}); write a windowed aggregation, or an upsert sink (not supported yet)",
+                        "the sink is append-only but the query produces updates ({}); write a windowed aggregation, or into a print or blackhole table",
                         kind.short()
                     ));
                 }

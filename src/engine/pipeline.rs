@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::calc::Calc;
 use super::eval::{eval, EvalContext, EvalError};
 use super::group_aggregate::GroupAggregate;
-use super::join::{IntervalJoin, RegularJoin, Side, TwoInputOperator, WindowJoin};
+use super::join::{IntervalJoin, RegularJoin, Side, TemporalJoin, TwoInputOperator, WindowJoin};
 use super::limit::Limit;
 use super::operator::{run_chain, LateRecord, Operator, OperatorMetrics};
 use super::over_aggregate::OverAggregate;
@@ -647,6 +647,7 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
                 JoinOperator::Window { left_end, right_end } => {
                     Box::new(WindowJoin::new(join, [*left_end, *right_end], left_types, right_types))
                 }
+                JoinOperator::Temporal(times) => Box::new(TemporalJoin::new(join, *times, left_types, right_types)),
             };
             let left = build(left, sources)?;
             let right = build(right, sources)?;

@@ -13,7 +13,7 @@
 //! What is left of the condition is evaluated on each candidate pair.
 
 use super::expr::{BinaryOp, Expr, ExprKind};
-use super::logical::{Join, JoinKind, Node, Plan, Schema, SchemaField, TimeBounds};
+use super::logical::{Join, JoinKind, Node, Plan, RankStrategy, Schema, SchemaField, TemporalTimes, TimeBounds};
 use crate::sql::{Location, SqlError};
 use crate::types::DataType;
 
@@ -79,7 +79,7 @@ pub fn plan_join(left: Plan, right: Plan, kind: JoinKind, condition: Option<Expr
     if !kind.left_only() {
         fields.extend(side(&right.schema.fields, kind.left_outer()));
     }
-    let join = Join { kind, left_keys, right_keys, condition, time_bounds, window_ends, location };
+    let join = Join { kind, left_keys, right_keys, condition, time_bounds, window_ends, temporal: None, location };
     Ok(Plan { schema: Schema { fields }, node: Node::Join { left: Box::new(left), right: Box::new(right), join } })
 }
 
@@ -254,4 +254,148 @@ fn is_windowed(plan: &Plan) -> bool {
         }
         _ => false,
     }
+}
+
+/// `left [LEFT] JOIN right FOR SYSTEM_TIME AS OF left.t ON …` over a versioned table, as
+/// Flink's `TemporalJoinRewriteWithUniqueKeyRule` and `StreamPhysicalTemporalJoinRule` accept
+/// it: an inner or left join, `t` a left event-time attribute, `right` keyed (a primary key, or
+/// the partition of a deduplication on its time attribute, `key`) and holding a time
+/// attribute, and its key within the ON clause's equalities. `key` is `None` when `right` has
+/// none.
+pub fn plan_temporal_join(
+    left: Plan,
+    right: Plan,
+    kind: JoinKind,
+    condition: Option<Expr>,
+    as_of: &Expr,
+    location: Location,
+) -> Result<Plan, SqlError> {
+    if !matches!(kind, JoinKind::Inner | JoinKind::Left) {
+        return Err(SqlError::new(format!(
+            "Unsupported join type {} for a temporal join: only INNER JOIN and LEFT JOIN are supported",
+            kind.sql()
+        ))
+        .at(location));
+    }
+    if !as_of.ty.data_type.is_timestamp() {
+        return Err(SqlError::new(format!(
+            "The system time period specification expects Timestamp type but is '{}'",
+            as_of.ty.clone().with_nullable(true)
+        ))
+        .at(location));
+    }
+    let Some(left_time) = as_of.as_column().filter(|_| as_of.ty.rowtime || as_of.ty.proctime) else {
+        return Err(SqlError::new(format!("FOR SYSTEM_TIME AS OF needs a time attribute of the left input, not `{as_of}`"))
+            .at(location)
+            .hint("write FOR SYSTEM_TIME AS OF l.t where t is the left table's WATERMARK column"));
+    };
+    let proctime = as_of.ty.proctime;
+    let versioned = versioned_key(&right);
+    if versioned.filtered_source && !proctime {
+        return Err(SqlError::new(
+            "Filter is not allowed for right changelog input of event time temporal join, it will corrupt the versioning of data. \
+             Please consider removing the filter before joining.",
+        )
+        .at(location)
+        .hint("filter the versioned table's rows below a deduplication (ROW_NUMBER() … = 1), or filter the join's result"));
+    }
+    let key = versioned.key;
+    let right_time = right.schema.fields.iter().position(|f| f.ty.rowtime);
+    let mut plan = plan_join(left, right, kind, condition, location)?;
+    let Node::Join { join, left, right } = &mut plan.node else {
+        return Err(SqlError::new("a temporal join did not plan as a join").at(location));
+    };
+    let Some(key) = key.filter(|k| !k.is_empty()) else {
+        return Err(SqlError::new(
+            "Temporal Table Join requires primary key in versioned table, but no primary key can be found.",
+        )
+        .at(location)
+        .hint("read a table with PRIMARY KEY (…) NOT ENFORCED, or a view keeping the last row per key: ROW_NUMBER() OVER (PARTITION BY k ORDER BY rowtime DESC) = 1"));
+    };
+    if join.right_keys.is_empty() {
+        return Err(SqlError::new("Currently the join key in Temporal Table Join can not be empty.").at(location));
+    }
+    if !key.iter().all(|k| join.right_keys.contains(k)) {
+        let names: Vec<&str> = key.iter().filter_map(|&k| right.schema.fields.get(k)).map(|f| f.name.as_str()).collect();
+        return Err(SqlError::new("Temporal Table Join requires primary key in versioned table, but no primary key can be found.")
+            .at(location)
+            .hint(format!("the ON clause must equate the versioned table's key [{}]", names.join(", "))));
+    }
+    // Flink 2.3 has no processing-time temporal join over a versioned table; a lookup join
+    // needs a lookup source (JDBC, HBase, …), which neither a file nor VALUES is.
+    if proctime {
+        return Err(SqlError::new("Processing-time temporal join is not supported yet.")
+            .at(location)
+            .hint("join FOR SYSTEM_TIME AS OF the left table's event-time (WATERMARK) column"));
+    }
+    let Some(right_time) = right_time else {
+        return Err(SqlError::new(
+            "Event-Time Temporal Table Join requires both primary key and row time attribute in versioned table, but no row time attribute can be found.",
+        )
+        .at(location));
+    };
+    // Time bounds or window columns are ordinary conditions here.
+    if let Some(b) = join.time_bounds.take() {
+        return Err(SqlError::new(format!(
+            "a temporal join cannot also bound `{}` by time",
+            left.schema.fields.get(b.left_time).map_or("", |f| f.name.as_str())
+        ))
+        .at(location));
+    }
+    join.window_ends = None;
+    join.temporal = Some(TemporalTimes { left_time, right_time });
+    // Flink keeps the left's time attribute: a window may follow the join.
+    if let Some(f) = plan.schema.fields.get_mut(left_time) {
+        f.ty.rowtime = true;
+    }
+    Ok(plan)
+}
+
+/// What the right side of a temporal join offers as a versioned table.
+struct Versioned {
+    /// The key its rows are unique on, as Flink finds it: a table's primary key, or the
+    /// partition of a deduplication keeping the last row on its time attribute, through the
+    /// filters and projections above it. `None` when there is none.
+    key: Option<Vec<usize>>,
+    /// A filter lies between the join and the table read (Flink's
+    /// `EventTimeTemporalJoinRewriteRule` refuses it: it would drop versions, not rows).
+    filtered_source: bool,
+}
+
+fn versioned_key(plan: &Plan) -> Versioned {
+    let mut filtered = false;
+    let mut projections: Vec<&[Expr]> = Vec::new();
+    let mut node = plan;
+    let mut key = loop {
+        match &node.node {
+            Node::Filter { input, .. } => {
+                filtered = true;
+                node = input;
+            }
+            Node::Project { input, exprs } => {
+                projections.push(exprs);
+                node = input;
+            }
+            Node::Rank { rank, .. } if matches!(rank.strategy, RankStrategy::Deduplicate { keep_last: true, .. }) => {
+                break rank.partition.clone();
+            }
+            Node::Scan { table } => {
+                let positions: Option<Vec<usize>> =
+                    table.primary_key.iter().map(|k| table.columns.iter().position(|c| &c.name == k)).collect();
+                match positions {
+                    Some(p) if !p.is_empty() => break p,
+                    _ => return Versioned { key: None, filtered_source: filtered },
+                }
+            }
+            _ => return Versioned { key: None, filtered_source: false },
+        }
+    };
+    let filtered_source = filtered && matches!(node.node, Node::Scan { .. });
+    for exprs in projections.iter().rev() {
+        match key.iter().map(|k| exprs.iter().position(|e| e.as_column() == Some(*k))).collect::<Option<Vec<usize>>>() {
+            Some(k) => key = k,
+            None => return Versioned { key: None, filtered_source },
+        }
+    }
+    Versioned { key: Some(key), filtered_source }
 }

@@ -145,8 +145,21 @@ pub struct Join {
     /// The inputs' `window_end` columns, when both inputs are windowed and the ON clause
     /// equates their `window_start` and `window_end` (those equalities are then not keys).
     pub window_ends: Option<(usize, usize)>,
+    /// `JOIN versioned FOR SYSTEM_TIME AS OF l.t`: an event-time temporal join (the left's
+    /// time attribute and the versioned table's); the keys then hold the versioned table's
+    /// primary key.
+    pub temporal: Option<TemporalTimes>,
     /// Where the join is written, for errors found when it is lowered.
     pub location: Location,
+}
+
+/// An event-time temporal join's time attributes: the left row's time picks the version of
+/// the right (the latest whose `right_time` is at or before it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TemporalTimes {
+    pub left_time: usize,
+    /// Within the right input.
+    pub right_time: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -84,11 +84,13 @@ pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
             Some(WatermarkSpec { rowtime, expr, text: wm.expr.to_string() })
         }
     };
-    for key in ddl.primary_key.iter().chain(&ddl.partitioned_by) {
+    check_primary_key(ddl, &columns)?;
+    for key in &ddl.partitioned_by {
         if !columns.iter().any(|c| c.name == key.value) {
             return Err(SqlError::new(format!("`{}` is not a column of the table", key.value)).at(bind::location(key.span)));
         }
     }
+    // Flink makes a key column NOT NULL, whatever the DDL said.
     for key in &ddl.primary_key {
         if let Some(c) = columns.iter_mut().find(|c| c.name == key.value) {
             c.ty.nullable = false;
@@ -103,6 +105,47 @@ pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
         options: ddl.options.clone(),
         comment: ddl.comment.clone(),
     })
+}
+
+/// A primary key names physical columns of the table, each once (Flink's
+/// `SchemaBuilderUtil.setPrimaryKey` and `Schema.primaryKey`, with their messages).
+fn check_primary_key(ddl: &CreateTable, columns: &[TableColumn]) -> Result<()> {
+    for (i, key) in ddl.primary_key.iter().enumerate() {
+        let at = bind::location(key.span);
+        let Some(column) = columns.iter().find(|c| c.name == key.value) else {
+            let names = columns.iter().map(|c| c.name.as_str());
+            let mut err = SqlError::new(format!("Primary key column '{}' is not defined in the schema", key.value)).at(at);
+            if let Some(c) = bind::closest(&key.value, names) {
+                err = err.hint(format!("did you mean `{c}`?"));
+            }
+            return Err(err);
+        };
+        if !matches!(column.kind, ColumnKind::Physical) {
+            return Err(SqlError::new(format!(
+                "Could not create a PRIMARY KEY with column '{}'.\nA PRIMARY KEY constraint must be declared on physical columns.",
+                key.value
+            ))
+            .at(at));
+        }
+        if ddl.primary_key[..i].iter().any(|k| k.value == key.value) {
+            let names: Vec<&str> = ddl.primary_key.iter().map(|k| k.value.as_str()).collect();
+            return Err(SqlError::new(format!(
+                "Invalid primary key 'PK_{}'. A primary key must not contain duplicate columns. Found: [{}]",
+                names.join("_"),
+                key.value
+            ))
+            .at(at));
+        }
+    }
+    Ok(())
+}
+
+/// The `FOR SYSTEM_TIME AS OF` expression of a table in FROM, if it has one.
+fn system_time_as_of(factor: &TableFactor) -> Option<&ast::Expr> {
+    match factor {
+        TableFactor::Table { version: Some(ast::TableVersion::ForSystemTimeAsOf(e)), .. } => Some(e),
+        _ => None,
+    }
 }
 
 pub struct Planner<'a> {
@@ -207,10 +250,18 @@ impl<'a> Planner<'a> {
         } else if comma_join || !select.from[0].joins.is_empty() {
             let mut joined: Option<Plan> = None;
             for from in &select.from {
+                if system_time_as_of(&from.relation).is_some() {
+                    return Err(SqlError::new("FOR SYSTEM_TIME AS OF reads a versioned table in a JOIN … ON only")
+                        .at(at(&from.relation))
+                        .hint("FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.event_time AS r ON o.currency = r.currency"));
+                }
                 let mut plan = self.plan_join_input(&from.relation)?;
                 for join in &from.joins {
                     let right = self.plan_join_input(&join.relation)?;
-                    plan = self.plan_join(plan, right, &join.join_operator, at(&join.relation))?;
+                    plan = match system_time_as_of(&join.relation) {
+                        Some(as_of) => self.plan_temporal_join(plan, right, &join.join_operator, as_of, at(&join.relation))?,
+                        None => self.plan_join(plan, right, &join.join_operator, at(&join.relation))?,
+                    };
                 }
                 joined = Some(match joined {
                     None => plan,
@@ -226,6 +277,11 @@ impl<'a> Planner<'a> {
             }
             (joined.expect("FROM has items"), None)
         } else {
+            if system_time_as_of(&select.from[0].relation).is_some() {
+                return Err(SqlError::new("FOR SYSTEM_TIME AS OF reads a versioned table in a join only")
+                    .at(at(&select.from[0].relation))
+                    .hint("FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.event_time AS r ON o.currency = r.currency"));
+            }
             self.plan_table_factor(&select.from[0].relation)?
         };
         let mut scope = input.schema.fields.clone();
@@ -721,6 +777,31 @@ impl<'a> Planner<'a> {
         join::plan_join(left, right, kind, on, location)
     }
 
+    /// `JOIN versioned FOR SYSTEM_TIME AS OF l.t ON …` ([`join::plan_temporal_join`]).
+    fn plan_temporal_join(
+        &mut self,
+        left: Plan,
+        right: Plan,
+        op: &ast::JoinOperator,
+        as_of: &ast::Expr,
+        location: Location,
+    ) -> Result<Plan> {
+        use ast::JoinOperator as J;
+        let (kind, constraint) = match op {
+            J::Join(c) | J::Inner(c) => (JoinKind::Inner, c),
+            J::Left(c) | J::LeftOuter(c) => (JoinKind::Left, c),
+            J::Right(c) | J::RightOuter(c) => (JoinKind::Right, c),
+            J::FullOuter(c) => (JoinKind::Full, c),
+            _ => return Err(SqlError::new("a temporal join is written [LEFT] JOIN … FOR SYSTEM_TIME AS OF … ON …").at(location)),
+        };
+        let on = match constraint {
+            ast::JoinConstraint::On(e) => Some(self.bind_join_condition(&left, &right, e)?),
+            _ => None,
+        };
+        let time = Binder::new(&left.schema.fields).bind(as_of)?;
+        join::plan_temporal_join(left, right, kind, on, &time, location)
+    }
+
     fn bind_join_condition(&self, left: &Plan, right: &Plan, e: &ast::Expr) -> Result<Expr> {
         let scope: Vec<SchemaField> = left.schema.fields.iter().chain(&right.schema.fields).cloned().collect();
         Binder::new(&scope).bind_predicate(e, "ON")
@@ -728,6 +809,11 @@ impl<'a> Planner<'a> {
 
     fn plan_table_factor(&mut self, factor: &TableFactor) -> Result<(Plan, Option<WindowTvf>)> {
         match factor {
+            TableFactor::Table { version: Some(v), .. } if system_time_as_of(factor).is_none() => {
+                Err(SqlError::new(format!("`{v}` is not Flink SQL"))
+                    .at(at(factor))
+                    .hint("Flink reads a version with JOIN t FOR SYSTEM_TIME AS OF l.rowtime"))
+            }
             TableFactor::Table { name, alias, args: None, .. } => {
                 let ident = name.0.last().and_then(|p| p.as_ident()).map(|i| i.value.clone()).unwrap_or_default();
                 let qualifier = alias.as_ref().map_or(ident.clone(), |a| a.name.value.clone());

@@ -163,6 +163,9 @@ impl Session {
                 let plan = Planner::new(&self.catalog).plan_query(query)?;
                 let (plan, _) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(inner.location))?;
                 let physical = physical::lower(&plan, crate::plan::sink::reader(&target))?;
+                if !self.is_batch() {
+                    crate::plan::sink::check_changes(&physical, &target).map_err(|e| e.or_at(inner.location))?;
+                }
                 Ok(Outcome::Text(topology::explain(&physical, Some(&target.name), changelog_mode)))
             }
             _ => Err(SqlError::new("EXPLAIN takes a query or an INSERT").at(at)),
@@ -197,6 +200,10 @@ impl Session {
         let plan = Planner::new(&self.catalog).plan_query(query)?;
         let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(located.location))?;
         let physical = physical::lower(&plan, crate::plan::sink::reader(&target))?;
+        // A batch result is final rows: any sink takes them.
+        if !self.is_batch() {
+            crate::plan::sink::check_changes(&physical, &target).map_err(|e| e.or_at(located.location))?;
+        }
         let sink = connectors::open_sink(&target, &mut self.streams).map_err(SqlError::connector)?;
         if let Some(remote) = &mut self.remote {
             remote.attach_sink(&target, &mut self.streams).map_err(SqlError::connector)?;

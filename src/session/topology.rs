@@ -126,6 +126,7 @@ fn operator_name(node: &PhysicalPlan) -> String {
         PhysicalNode::Join { join, operator: JoinOperator::Regular, .. } => format!("Join({})", join.kind.sql()),
         PhysicalNode::Join { join, operator: JoinOperator::Interval(_), .. } => format!("IntervalJoin({})", join.kind.sql()),
         PhysicalNode::Join { join, operator: JoinOperator::Window { .. }, .. } => format!("WindowJoin({})", join.kind.sql()),
+        PhysicalNode::Join { join, operator: JoinOperator::Temporal(_), .. } => format!("TemporalJoin({})", join.kind.sql()),
         _ => node.name().to_string(),
     }
 }

@@ -6,7 +6,7 @@
 use sqlparser::ast::Ident;
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
-use sqlparser::tokenizer::{Token, Tokenizer};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use super::ast::{ColumnDef, ColumnKind, CreateTable, Statement, WatermarkDef};
 use super::dialect::FlinkDialect;
@@ -190,15 +190,9 @@ fn parse_table_element(parser: &mut Parser, table: &mut CreateTable) -> Result<(
     }
     if parser.parse_keywords(&[Keyword::PRIMARY, Keyword::KEY]) {
         parser.expect_token(&Token::LParen)?;
-        table.primary_key = parser.parse_comma_separated(|p| p.parse_identifier())?;
+        let key = parser.parse_comma_separated(|p| p.parse_identifier())?;
         parser.expect_token(&Token::RParen)?;
-        if !parser.parse_keywords(&[Keyword::NOT, Keyword::ENFORCED]) {
-            return Err(SqlError::new("Flink supports only PRIMARY KEY … NOT ENFORCED")
-                .at(location_of(&parser.peek_token()))
-                .hint("add NOT ENFORCED: Flink does not check primary keys, it relies on them")
-                .into());
-        }
-        return Ok(());
+        return set_primary_key(parser, table, key, &start);
     }
     let name = parser.parse_identifier()?;
     let kind = if parser.parse_keyword(Keyword::AS) {
@@ -213,12 +207,33 @@ fn parse_table_element(parser: &mut Parser, table: &mut CreateTable) -> Result<(
             ColumnKind::Physical(ty)
         }
     };
+    let key_start = parser.peek_token();
     if parser.parse_keywords(&[Keyword::PRIMARY, Keyword::KEY]) {
-        parser.expect_keywords(&[Keyword::NOT, Keyword::ENFORCED])?;
-        table.primary_key = vec![name.clone()];
+        set_primary_key(parser, table, vec![name.clone()], &key_start)?;
     }
     let comment = if parser.parse_keyword(Keyword::COMMENT) { Some(parse_quoted(parser, "a quoted comment")?) } else { None };
     table.columns.push(ColumnDef { name, kind, comment, location: location_of(&start) });
+    Ok(())
+}
+
+/// Reads what follows a primary key's columns, as Flink's `SqlConstraintValidator` checks it:
+/// only `NOT ENFORCED` (an absent mode means ENFORCED), and one key per table.
+fn set_primary_key(parser: &mut Parser, table: &mut CreateTable, key: Vec<Ident>, start: &TokenWithSpan) -> Result<(), StatementError> {
+    let mode = parser.peek_token();
+    if !parser.parse_keywords(&[Keyword::NOT, Keyword::ENFORCED]) {
+        return Err(SqlError::new(
+            "Flink doesn't support ENFORCED mode for PRIMARY KEY constraint. ENFORCED/NOT ENFORCED controls if the constraint \
+             checks are performed on the incoming/outgoing data. Flink does not own the data therefore the only supported mode \
+             is the NOT ENFORCED mode",
+        )
+        .at(location_of(&mode))
+        .hint("write PRIMARY KEY (…) NOT ENFORCED")
+        .into());
+    }
+    if !table.primary_key.is_empty() {
+        return Err(SqlError::new("Duplicate primary key definition").at(location_of(start)).into());
+    }
+    table.primary_key = key;
     Ok(())
 }
 

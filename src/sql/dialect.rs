@@ -36,6 +36,11 @@ impl Dialect for FlinkDialect {
         ch.is_alphanumeric() || ch == '_' || ch == '$'
     }
 
+    /// `FOR SYSTEM_TIME AS OF` after a table name (temporal joins).
+    fn supports_table_versioning(&self) -> bool {
+        true
+    }
+
     fn supports_group_by_expr(&self) -> bool {
         true
     }

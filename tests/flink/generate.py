@@ -235,6 +235,24 @@ FROM TABLE(TUMBLE(TABLE alerts, DESCRIPTOR(mt), INTERVAL '1' MINUTE))
 GROUP BY window_start, window_end""",
 }
 
+# Event-time temporal joins over a versioned view (a deduplication keeping each sensor's last
+# ERROR reading), written as a CTE so the case needs no table of its own.
+LAST_ERROR = """WITH last_error AS (
+  SELECT sensor_id, current_temperature, event_time FROM (
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY sensor_id ORDER BY event_time DESC) AS rn
+    FROM sensor_data WHERE status = 'ERROR')
+  WHERE rn = 1)
+"""
+CASES["temporal_join_last_error"] = LAST_ERROR + """SELECT o.sensor_id, o.event_time, o.current_temperature,
+  e.current_temperature AS error_temperature, e.event_time AS error_time
+FROM sensor_data o JOIN last_error FOR SYSTEM_TIME AS OF o.event_time AS e ON o.sensor_id = e.sensor_id
+WHERE o.sensor_id < 20"""
+CASES["temporal_join_left_last_error"] = LAST_ERROR + """SELECT o.sensor_id, o.event_time, o.status,
+  e.current_temperature AS error_temperature, e.event_time AS error_time
+FROM sensor_data o LEFT JOIN last_error FOR SYSTEM_TIME AS OF o.event_time AS e
+  ON o.sensor_id = e.sensor_id AND e.current_temperature > 170
+WHERE o.sensor_id < 10"""
+
 # Cases over an input and a table of their own: the lines are written to the case's folder as
 # `input.jsonl`, the table to `table.sql` with `{input}` standing for the input's path.
 OWN_TABLE = """CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status STRING, event_time TIMESTAMP(3))
@@ -277,6 +295,8 @@ SETTINGS = {
     "join_full_of_aggregates": {"execution.buffer-timeout": "0 ms"},
     "in_subquery_semi": {"execution.buffer-timeout": "0 ms"},
     "not_in_subquery_anti": {"execution.buffer-timeout": "0 ms"},
+    "temporal_join_last_error": {"execution.buffer-timeout": "0 ms"},
+    "temporal_join_left_last_error": {"execution.buffer-timeout": "0 ms"},
 }
 
 # Cases whose final rows are the test, not their number of changes, and why.

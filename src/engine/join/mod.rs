@@ -9,13 +9,17 @@
 //! - [`regular`]: `StreamingJoinOperator`, both inputs kept for ever, retractions right.
 //! - [`interval`]: `RowTimeIntervalJoin`, rows kept while a partner can still come.
 //! - [`window`]: `WindowJoinOperator`, a window's rows joined when it fires.
+//! - [`temporal`]: `TemporalRowTimeJoinOperator`, each left row joined with the right's
+//!   version as of its time, once the watermark reaches it.
 
 pub mod interval;
 pub mod regular;
+pub mod temporal;
 pub mod window;
 
 pub use interval::IntervalJoin;
 pub use regular::RegularJoin;
+pub use temporal::TemporalJoin;
 pub use window::WindowJoin;
 
 use super::eval::{eval, selection, EvalContext, EvalError};

@@ -197,6 +197,14 @@ fn satisfy(plan: &mut PhysicalPlan, required: UpdateKind) -> bool {
             }
             merged
         }
+        // A temporal join reads the versioned side's new rows alone (`+U`, not `-U`): a
+        // version replaces the one before it.
+        PhysicalNode::Join { left, right, operator: JoinOperator::Temporal(_), .. } => {
+            if !satisfy(left, UpdateKind::None) || !satisfy(right, only_after_or_none(right.changelog)) {
+                return false;
+            }
+            required
+        }
         PhysicalNode::Join { left, right, join, .. } => {
             let keys = [join.left_keys.clone(), join.right_keys.clone()];
             for (side, input) in [left, right].into_iter().enumerate() {

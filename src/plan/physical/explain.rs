@@ -63,7 +63,7 @@ fn agg_name(a: &AggCall, input: &Schema) -> String {
 }
 
 /// One node's operator and attributes, `Name(key=[…], …)`.
-fn describe(plan: &PhysicalPlan) -> String {
+pub fn describe(plan: &PhysicalPlan) -> String {
     let field = |s: &Schema, i: usize| s.fields.get(i).map_or_else(|| format!("${i}"), |f| f.name.clone());
     let list = |s: &Schema, cols: &[usize]| cols.iter().map(|&i| field(s, i)).collect::<Vec<_>>().join(", ");
     let order = |s: &Schema, keys: &[crate::plan::logical::SortKey]| {

@@ -164,10 +164,13 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
             // As Flink's `StreamPhysicalIntervalJoinRule` and `StreamPhysicalWindowJoinRule`:
             // time bounds between two event-time attributes make an interval join, equal
             // windows a window join, anything else a regular join.
-            let operator = match (join.time_bounds, join.window_ends) {
-                (Some(bounds), _) => JoinOperator::Interval(bounds),
-                (None, Some((left_end, right_end))) => JoinOperator::Window { left_end, right_end },
-                (None, None) => JoinOperator::Regular,
+            // `FOR SYSTEM_TIME AS OF` a left event-time attribute makes an event-time temporal
+            // join (`StreamPhysicalTemporalJoinRule`).
+            let operator = match (join.temporal, join.time_bounds, join.window_ends) {
+                (Some(times), _, _) => JoinOperator::Temporal(times),
+                (None, Some(bounds), _) => JoinOperator::Interval(bounds),
+                (None, None, Some((left_end, right_end))) => JoinOperator::Window { left_end, right_end },
+                (None, None, None) => JoinOperator::Regular,
             };
             let mode = match operator {
                 JoinOperator::Regular => {
@@ -188,6 +191,12 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
                     for side in [&left, &right] {
                         insert_only(side, "a window join", join.location)?;
                     }
+                    ChangelogMode::INSERT_ONLY
+                }
+                // The versioned side may update and delete; the probe side is a stream of
+                // facts, each joined once.
+                JoinOperator::Temporal(_) => {
+                    insert_only(&left, "the left input of a temporal join", join.location)?;
                     ChangelogMode::INSERT_ONLY
                 }
             };

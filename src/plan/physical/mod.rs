@@ -45,7 +45,7 @@ pub use lower::lower;
 
 use super::catalog::TableDef;
 use super::expr::Expr;
-use super::logical::{AggCall, Join, OverWindow, Schema, SortKey, TimeBounds, WindowSpec};
+use super::logical::{AggCall, Join, OverWindow, Schema, SortKey, TemporalTimes, TimeBounds, WindowSpec};
 use super::match_recognize::MatchSpec;
 use crate::types::Value;
 
@@ -133,6 +133,9 @@ pub enum JoinOperator {
     /// `WindowJoinOperator`: a window's rows are joined once the watermark passes its end
     /// (`left_end`, `right_end`: each input's `window_end`).
     Window { left_end: usize, right_end: usize },
+    /// `TemporalRowTimeJoinOperator`: each left row joined with the right's version as of its
+    /// time once the watermark reaches it; append-only, keeps the left's time attribute.
+    Temporal(TemporalTimes),
 }
 
 #[derive(Clone, Debug)]
@@ -279,6 +282,7 @@ impl PhysicalPlan {
             PhysicalNode::Join { operator: JoinOperator::Regular, .. } => "Join",
             PhysicalNode::Join { operator: JoinOperator::Interval(_), .. } => "IntervalJoin",
             PhysicalNode::Join { operator: JoinOperator::Window { .. }, .. } => "WindowJoin",
+            PhysicalNode::Join { operator: JoinOperator::Temporal(_), .. } => "TemporalJoin",
         }
     }
 

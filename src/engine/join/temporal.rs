@@ -1,0 +1,320 @@
+//! The event-time temporal join (Flink's `TemporalRowTimeJoinOperator` with its
+//! `TemporalRowTimeJoinHelper`): each left row joins the version of the right (a versioned
+//! table: a primary-keyed changelog, or a deduplication keeping the last row per key) that was
+//! current at the left row's time — the right row of its key with the largest time at or
+//! before it.
+//!
+//! Per key, as Flink keeps it:
+//! - left rows wait, in arrival order, until the combined watermark reaches their time;
+//! - right rows are kept by their time (a later row with the same time replaces the earlier);
+//! - one timer, at the smallest time registered since it last fired (a left row's or a right
+//!   row's). When the watermark reaches it, every waiting left row at or before the watermark
+//!   is joined, in arrival order, with the version as of its time (none if that version is a
+//!   deletion, or the ON clause's other conditions fail: then a LEFT JOIN pads it with NULLs,
+//!   an inner join drops it); then the versions before the latest one at or before the
+//!   watermark are forgotten, and the timer is set again at the smallest time still waiting.
+//!
+//! Nothing is dropped as late: a left row behind the watermark waits for the next timer and
+//! joins what the state still holds (so it may find no version). Rows come out just before
+//! the watermark that released them, as Flink emits them from its timer before forwarding
+//! the watermark.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use hashbrown::HashMap;
+
+use super::{Condition, JoinIo, JoinKeys, Side, TwoInputOperator};
+use crate::engine::eval::EvalError;
+use crate::engine::operator::OperatorMetrics;
+use crate::engine::watermark::NO_WATERMARK;
+use crate::plan::logical::{Join, JoinKind, TemporalTimes};
+use crate::types::{Batch, ColumnData, DataType, RowKind, Value};
+
+/// One key's state.
+#[derive(Default)]
+struct KeyState {
+    /// Waiting left rows: arrival number, time, row.
+    left: Vec<(u64, i64, Vec<Value>)>,
+    /// The right's versions by time: whether it is a row (not a deletion), and its values.
+    right: BTreeMap<i64, (bool, Vec<Value>)>,
+    /// The key's one timer.
+    timer: Option<i64>,
+}
+
+pub struct TemporalJoin {
+    left_outer: bool,
+    keys: JoinKeys,
+    condition: Condition,
+    types: [Vec<DataType>; 2],
+    times: TemporalTimes,
+    state: HashMap<u32, KeyState>,
+    /// Every key's timer, in firing order.
+    timers: BTreeSet<(i64, u32)>,
+    /// Left rows whose key holds a NULL: they match nothing (a LEFT JOIN pads them when the
+    /// watermark reaches them).
+    unmatched: Vec<(u64, i64, Vec<Value>)>,
+    next_left: u64,
+    /// The combined watermark before the current one: what released rows are stamped with.
+    before: i64,
+    io: JoinIo,
+}
+
+impl TemporalJoin {
+    pub fn new(join: &Join, times: TemporalTimes, left_types: Vec<DataType>, right_types: Vec<DataType>) -> Self {
+        TemporalJoin {
+            left_outer: join.kind == JoinKind::Left,
+            keys: JoinKeys::new(join, &left_types),
+            condition: Condition::new(join, &left_types, &right_types),
+            io: JoinIo::new(&left_types, &right_types),
+            types: [left_types, right_types],
+            times,
+            state: HashMap::new(),
+            timers: BTreeSet::new(),
+            unmatched: Vec::new(),
+            next_left: 0,
+            before: NO_WATERMARK,
+        }
+    }
+
+    fn time_of(batch: &Batch, column: usize, i: usize) -> Result<i64, EvalError> {
+        match &batch.columns[column].data {
+            ColumnData::Int(v) if batch.columns[column].is_valid(i) => Ok(v[i]),
+            ColumnData::Int(_) => Err(EvalError("a temporal join's time attribute is NULL".into())),
+            _ => Err(EvalError("a temporal join's time attribute is not a timestamp".into())),
+        }
+    }
+
+    /// Registers `time` for `key` if it is smaller than the key's timer (Flink's
+    /// `registerSmallestTimer`).
+    fn register(&mut self, key: u32, time: i64) {
+        let state = self.state.entry(key).or_default();
+        match state.timer {
+            Some(t) if t <= time => {}
+            old => {
+                if let Some(t) = old {
+                    self.timers.remove(&(t, key));
+                }
+                state.timer = Some(time);
+                self.timers.insert((time, key));
+            }
+        }
+    }
+
+    /// Fires every timer at or before `wm`, in time order.
+    fn fire_timers(&mut self, wm: i64) -> Result<(), EvalError> {
+        if wm > self.before {
+            self.release_unmatched(wm);
+        }
+        while let Some(&(time, key)) = self.timers.first() {
+            if time > wm {
+                break;
+            }
+            self.timers.pop_first();
+            let Some(mut state) = self.state.remove(&key) else { continue };
+            state.timer = None;
+            self.emit_and_clean(&mut state, wm)?;
+            let waiting = state.left.iter().map(|(_, t, _)| *t).min();
+            let keep = !state.left.is_empty() || !state.right.is_empty();
+            if keep {
+                self.state.insert(key, state);
+            }
+            if let Some(t) = waiting {
+                self.register(key, t);
+            }
+        }
+        Ok(())
+    }
+
+    /// `emitResultAndCleanUpState`: joins the key's left rows at or before `wm`, then forgets
+    /// the versions no later row can need.
+    fn emit_and_clean(&mut self, state: &mut KeyState, wm: i64) -> Result<(), EvalError> {
+        let (due, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut state.left).into_iter().partition(|(_, t, _)| *t <= wm);
+        state.left = waiting;
+        for (_, time, row) in due {
+            let version = state.right.range(..=time).next_back().map(|(_, v)| v);
+            let joined = match version {
+                Some((true, right)) => self.condition.matches(Side::Left, &row, std::iter::once(right.as_slice()))?.first() == Some(&true),
+                _ => false,
+            };
+            match version {
+                Some((_, right)) if joined => self.io.output.push(RowKind::Insert, Some(&row), Some(right), self.before),
+                _ if self.left_outer => self.io.output.push(RowKind::Insert, Some(&row), None, self.before),
+                _ => {}
+            }
+        }
+        // Keep the latest version at or before the watermark, and every later one.
+        if let Some(&keep_from) = state.right.range(..=wm).next_back().map(|(t, _)| t) {
+            state.right = state.right.split_off(&keep_from);
+        }
+        Ok(())
+    }
+
+    fn release_unmatched(&mut self, wm: i64) {
+        if self.unmatched.is_empty() {
+            return;
+        }
+        let (due, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.unmatched).into_iter().partition(|(_, t, _)| *t <= wm);
+        self.unmatched = waiting;
+        if self.left_outer {
+            for (_, _, row) in due {
+                self.io.output.push(RowKind::Insert, Some(&row), None, self.before);
+            }
+        }
+    }
+
+    fn advance(&mut self, wm: i64) -> Result<(), EvalError> {
+        if wm > self.before {
+            self.fire_timers(wm)?;
+            self.before = wm;
+        }
+        Ok(())
+    }
+}
+
+impl TwoInputOperator for TemporalJoin {
+    fn name(&self) -> String {
+        format!("TemporalJoin({})", if self.left_outer { JoinKind::Left.sql() } else { JoinKind::Inner.sql() })
+    }
+
+    fn io(&mut self) -> &mut JoinIo {
+        &mut self.io
+    }
+
+    fn join_row(&mut self, side: Side, batch: &Batch, i: usize, wm: i64) -> Result<(), EvalError> {
+        self.advance(wm)?;
+        let (key, null) = self.keys.key(side, batch, i);
+        match side {
+            Side::Left => {
+                let time = Self::time_of(batch, self.times.left_time, i)?;
+                let row = batch.row(i, &self.types[0]);
+                let seq = self.next_left;
+                self.next_left += 1;
+                if null {
+                    self.unmatched.push((seq, time, row));
+                } else {
+                    self.state.entry(key).or_default().left.push((seq, time, row));
+                    self.register(key, time);
+                }
+            }
+            Side::Right => {
+                // `-U` rows never reach the join (it reads `+U` alone); a NULL key matches nothing.
+                let kind = batch.kind(i);
+                if null || kind == RowKind::UpdateBefore {
+                    return Ok(());
+                }
+                let time = Self::time_of(batch, self.times.right_time, i)?;
+                let row = batch.row(i, &self.types[1]);
+                self.state.entry(key).or_default().right.insert(time, (kind != RowKind::Delete, row));
+                self.register(key, time);
+            }
+        }
+        Ok(())
+    }
+
+    fn fire(&mut self, wm: i64) -> Result<(), EvalError> {
+        self.advance(wm)
+    }
+
+    fn metrics(&self) -> OperatorMetrics {
+        let rows: usize = self.state.values().map(|s| s.left.len() + s.right.len()).sum::<usize>() + self.unmatched.len();
+        OperatorMetrics { state_rows: rows as u64, ..self.io.metrics.clone() }
+    }
+
+    fn set_now(&mut self, now_ms: i64) {
+        self.condition.set_now(now_ms);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::Location;
+    use crate::types::BatchBuilder;
+
+    const LEFT: [DataType; 2] = [DataType::Int, DataType::Timestamp(3)];
+    const RIGHT: [DataType; 3] = [DataType::Int, DataType::Int, DataType::Timestamp(3)];
+
+    fn join(kind: JoinKind) -> TemporalJoin {
+        let join = Join {
+            kind,
+            left_keys: vec![0],
+            right_keys: vec![0],
+            condition: None,
+            time_bounds: None,
+            window_ends: None,
+            temporal: Some(TemporalTimes { left_time: 1, right_time: 2 }),
+            location: Location::default(),
+        };
+        TemporalJoin::new(&join, TemporalTimes { left_time: 1, right_time: 2 }, LEFT.to_vec(), RIGHT.to_vec())
+    }
+
+    fn one(types: &[DataType], kind: RowKind, row: &[Value]) -> Batch {
+        let mut b = BatchBuilder::new(types);
+        b.push(kind, row, 0);
+        b.finish()
+    }
+
+    /// Feeds `(side, kind, key, value, time, watermark)` rows; returns the output as
+    /// `(left time, right value or None)`.
+    fn run(op: &mut TemporalJoin, rows: &[(Side, RowKind, i64, i64, i64, i64)]) -> Vec<(i64, Option<i64>)> {
+        for &(side, kind, key, value, time, wm) in rows {
+            let batch = match side {
+                Side::Left => one(&LEFT, kind, &[Value::Int(key), Value::Timestamp(time)]),
+                Side::Right => one(&RIGHT, kind, &[Value::Int(key), Value::Int(value), Value::Timestamp(time)]),
+            };
+            op.join_row(side, &batch, 0, wm).unwrap();
+        }
+        op.fire(i64::MAX).unwrap();
+        let mut out = Vec::new();
+        op.io.output.emit(&mut op.io.metrics, &mut out);
+        let types = [LEFT.as_slice(), RIGHT.as_slice()].concat();
+        out.iter()
+            .flat_map(|b| (0..b.len()).map(|i| b.row(i, &types)))
+            .map(|r| {
+                let Value::Timestamp(t) = r[1] else { panic!("left time") };
+                (t, if let Value::Int(v) = r[3] { Some(v) } else { None })
+            })
+            .collect()
+    }
+
+    use RowKind::{Delete, Insert, UpdateAfter, UpdateBefore};
+    use Side::{Left, Right};
+
+    #[test]
+    fn each_left_row_joins_the_version_as_of_its_time_once_the_watermark_reaches_it() {
+        let mut op = join(JoinKind::Inner);
+        let out = run(
+            &mut op,
+            &[
+                (Right, Insert, 1, 10, 1_000, 0),
+                (Left, Insert, 1, 0, 2_000, 0),
+                (Right, UpdateBefore, 1, 10, 1_000, 0),
+                (Right, UpdateAfter, 1, 20, 3_000, 0),
+                (Left, Insert, 1, 0, 3_500, 0),
+                // Before any version of its key: nothing to join.
+                (Left, Insert, 1, 0, 500, 0),
+            ],
+        );
+        assert_eq!(out, [(2_000, Some(10)), (3_500, Some(20))]);
+    }
+
+    #[test]
+    fn a_late_left_row_joins_what_the_state_still_holds_and_a_deletion_joins_nothing() {
+        let mut op = join(JoinKind::Left);
+        let out = run(
+            &mut op,
+            &[
+                (Right, Insert, 1, 10, 1_000, 0),
+                (Right, UpdateAfter, 1, 20, 3_000, 0),
+                (Left, Insert, 1, 0, 4_000, 0),
+                // The watermark passes 4 s: the left row joins, and the 1 s version goes (the
+                // 3 s one is the latest at the watermark).
+                (Left, Insert, 1, 0, 1_500, 5_000),
+                (Left, Insert, 1, 0, 3_200, 5_000),
+                (Right, Delete, 1, 20, 6_000, 5_500),
+                (Left, Insert, 1, 0, 7_000, 5_500),
+            ],
+        );
+        assert_eq!(out, [(4_000, Some(20)), (1_500, None), (3_200, Some(20)), (7_000, None)]);
+    }
+}
