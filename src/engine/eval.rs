@@ -176,7 +176,7 @@ pub fn constant(v: &Value, ty: &DataType, n: usize) -> Column {
             }
             ColumnData::Str(c)
         }
-        (Value::Row(_), _) => {
+        (Value::Row(_) | Value::Bytes(_) | Value::Array(_) | Value::Map(_), _) => {
             let mut c = Column::empty(ty, n);
             for _ in 0..n {
                 c.push(v);

@@ -1261,10 +1261,9 @@ pub(crate) fn cast_if_needed(e: Expr, to: &DataType) -> std::result::Result<Expr
 pub fn cast(arg: Expr, to: SqlType, try_cast: bool) -> std::result::Result<Expr, String> {
     use DataType as T;
     let from = &arg.ty.data_type;
-    let ok = from == &to.data_type
-        || *from == T::Null
+    let ok = crate::types::castable(from, &to.data_type)
         || (from.is_numeric() && to.data_type.is_numeric())
-        || from.is_string()
+        || (from.is_string() && !to.data_type.is_collection() && !matches!(to.data_type, T::Row(_)))
         || to.data_type.is_string()
         || (from.is_timestamp() && (to.data_type.is_timestamp() || matches!(to.data_type, T::Date | T::Time(_))))
         || (*from == T::Date && to.data_type.is_timestamp())

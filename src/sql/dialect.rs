@@ -9,8 +9,8 @@
 //! syntax (`CREATE TABLE` with `WATERMARK FOR`, computed columns, …) is read in [`super::ddl`].
 
 use sqlparser::ast::{
-    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, ObjectName, ObjectNamePart,
-    TrimWhereField,
+    CastKind, DataType, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, ObjectName,
+    ObjectNamePart, TrimWhereField,
 };
 use sqlparser::dialect::Dialect;
 use sqlparser::keywords::Keyword;
@@ -73,6 +73,9 @@ impl Dialect for FlinkDialect {
         if let Some(trim) = parse_trim_side_from(parser) {
             return Some(trim);
         }
+        if let Some(cast) = parse_cast(parser) {
+            return Some(cast);
+        }
         // `TABLE t` only appears as a function argument; elsewhere TABLE is not an expression.
         if !parser.peek_keyword(Keyword::TABLE) {
             return None;
@@ -91,6 +94,33 @@ impl Dialect for FlinkDialect {
         parser.next_token();
         Some(parse_table_arg(parser))
     }
+}
+
+/// `CAST(x AS type)` and `TRY_CAST(…)` with Flink's type names, which sqlparser does not all
+/// read (`MAP<STRING, INT>`, `INT ARRAY`, `MULTISET<…>`, `BYTES`): the type is read by the DDL's
+/// type reader and handed on as a custom type holding its Flink text, which the binder reads back.
+fn parse_cast(parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+    let kind = match &parser.peek_token_ref().token {
+        Token::Word(w) if w.keyword == Keyword::CAST => CastKind::Cast,
+        Token::Word(w) if w.keyword == Keyword::TRY_CAST => CastKind::TryCast,
+        _ => return None,
+    };
+    if parser.peek_nth_token_ref(1).token != Token::LParen {
+        return None;
+    }
+    parser.next_token();
+    parser.next_token();
+    Some((|| {
+        let expr = parser.parse_expr()?;
+        parser.expect_keyword_is(Keyword::AS)?;
+        let ty = super::ddl::parse_type(parser).map_err(|e| match e {
+            super::parser::StatementError::Sql(e) => ParserError::ParserError(e.to_string()),
+            super::parser::StatementError::Parser(e) => e,
+        })?;
+        parser.expect_token(&Token::RParen)?;
+        let name = ObjectName::from(Ident::new(ty.to_string()));
+        Ok(Expr::Cast { kind, expr: Box::new(expr), data_type: DataType::Custom(name, vec![]), format: None })
+    })())
 }
 
 /// `TRIM(LEADING FROM s)`: a side without characters, which sqlparser does not read (it
