@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use super::calc::Calc;
+use super::correlate::Correlate;
 use super::eval::{eval, EvalContext, EvalError};
 use super::group_aggregate::GroupAggregate;
 use super::join::{IntervalJoin, RegularJoin, Side, TwoInputOperator, WindowJoin};
@@ -612,6 +613,10 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
         PhysicalNode::TemporalSort { input, order } => {
             let time_column = order.first().map(|k| k.column).ok_or_else(|| BuildError("ORDER BY without a key".into()))?;
             one_input(input, Box::new(TemporalSort::new(time_column, order, types(input))))
+        }
+        PhysicalNode::Correlate { input, unnest } => {
+            let added = types(plan)[input.schema.len()..].to_vec();
+            one_input(input, Box::new(Correlate::new(unnest.clone(), added)))
         }
         PhysicalNode::Limit { input, offset, fetch } => one_input(input, Box::new(Limit::new(*offset, *fetch))),
         PhysicalNode::Union { inputs: branches } => {

@@ -149,6 +149,17 @@ fn describe(plan: &PhysicalPlan) -> String {
             format!("WindowTableFunction(window=[{spec} on {}])", field(&input.schema, *time_column))
         }
         PhysicalNode::TemporalSort { input, order: keys } => format!("TemporalSort(orderBy=[{}])", order(&input.schema, keys)),
+        PhysicalNode::Correlate { input, unnest } => {
+            let arg = match unnest.arg.as_column() {
+                Some(i) => field(&input.schema, i),
+                None => unnest.arg.to_string(),
+            };
+            format!(
+                "Correlate(invocation=[$UNNEST_ROWS$1({arg})], select=[{}], joinType=[{}])",
+                names(&plan.schema),
+                if unnest.left_outer { "LEFT" } else { "INNER" }
+            )
+        }
         PhysicalNode::Limit { offset, fetch, .. } => format!("Limit(offset=[{offset}], fetch=[{fetch}])"),
         PhysicalNode::Union { .. } => format!("Union(all=[true], union=[{}])", names(&plan.schema)),
         PhysicalNode::Join { left, right, join, operator } => {

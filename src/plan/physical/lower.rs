@@ -148,6 +148,12 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
             insert_only(&input, "ORDER BY a time attribute", *location)?;
             node(PhysicalNode::TemporalSort { input: Box::new(input), order: order.clone() }, ChangelogMode::INSERT_ONLY)
         }
+        // A correlate emits the kinds of change its input does, one per element.
+        Node::Correlate { input, unnest } => {
+            let input = lower_node(input)?;
+            let mode = input.changelog;
+            node(PhysicalNode::Correlate { input: Box::new(input), unnest: unnest.clone() }, mode)
+        }
         Node::Union { inputs } => {
             let inputs = inputs.iter().map(lower_node).collect::<Result<Vec<_>, _>>()?;
             let mode = inputs.iter().fold(ChangelogMode::INSERT_ONLY, |m, i| m.union(i.changelog));

@@ -45,7 +45,7 @@ pub use lower::lower;
 
 use super::catalog::TableDef;
 use super::expr::Expr;
-use super::logical::{AggCall, Join, OverWindow, Schema, SortKey, TimeBounds, WindowSpec};
+use super::logical::{AggCall, Join, OverWindow, Schema, SortKey, TimeBounds, Unnest, WindowSpec};
 use crate::types::Value;
 
 /// A node of the physical plan, with its output schema and changelog mode.
@@ -219,6 +219,12 @@ pub enum PhysicalNode {
         input: Box<PhysicalPlan>,
         order: Vec<SortKey>,
     },
+    /// `UNNEST` of a column's collection beside each input row (Flink's
+    /// `StreamPhysicalCorrelate` with the UNNEST table function).
+    Correlate {
+        input: Box<PhysicalPlan>,
+        unnest: Unnest,
+    },
     Union {
         inputs: Vec<PhysicalPlan>,
     },
@@ -245,7 +251,8 @@ impl PhysicalPlan {
             | PhysicalNode::WindowDeduplicate { input, .. }
             | PhysicalNode::WindowTableFunction { input, .. }
             | PhysicalNode::Limit { input, .. }
-            | PhysicalNode::TemporalSort { input, .. } => vec![input],
+            | PhysicalNode::TemporalSort { input, .. }
+            | PhysicalNode::Correlate { input, .. } => vec![input],
             PhysicalNode::Union { inputs } => inputs.iter().collect(),
             PhysicalNode::Join { left, right, .. } => vec![left, right],
         }
@@ -267,6 +274,7 @@ impl PhysicalPlan {
             PhysicalNode::WindowTableFunction { .. } => "WindowTableFunction",
             PhysicalNode::Limit { .. } => "Limit",
             PhysicalNode::TemporalSort { .. } => "TemporalSort",
+            PhysicalNode::Correlate { .. } => "Correlate",
             PhysicalNode::Union { .. } => "Union",
             PhysicalNode::Join { operator: JoinOperator::Regular, .. } => "Join",
             PhysicalNode::Join { operator: JoinOperator::Interval(_), .. } => "IntervalJoin",
