@@ -37,6 +37,24 @@ macro_rules! cases {
     )*};
 }
 
+/// Cases with an input and a table of their own (`input.jsonl`, `table.sql`).
+macro_rules! own_input_cases {
+    ($($name:ident),* $(,)?) => {$(
+        #[wasm_bindgen_test]
+        fn $name() {
+            let files: [(&str, &str); 6] = [
+                ("query.sql", include_str!(concat!("flink/", stringify!($name), "/query.sql"))),
+                ("meta.json", include_str!(concat!("flink/", stringify!($name), "/meta.json"))),
+                ("case.json", include_str!(concat!("flink/", stringify!($name), "/case.json"))),
+                ("expected_exact.jsonl", include_str!(concat!("flink/", stringify!($name), "/expected_exact.jsonl"))),
+                ("table.sql", include_str!(concat!("flink/", stringify!($name), "/table.sql"))),
+                ("input.jsonl", include_str!(concat!("flink/", stringify!($name), "/input.jsonl"))),
+            ];
+            check_case(stringify!($name), &files);
+        }
+    )*};
+}
+
 cases! {
     interval_join_self,
     join_full_of_aggregates,
@@ -50,16 +68,31 @@ cases! {
     temporal_join_last_error,
 }
 
+own_input_cases! {
+    json_collections_cardinality,
+    unnest_cross_join,
+}
+
 /// Extra files a listed case's `case.json` names (an ordered changelog, variants of the rows):
 /// (case, file name, text).
 const EXTRA_FILES: &[(&str, &str, &str)] =
     &[("temporal_join_last_error", "expected_run2.jsonl", include_str!("flink/temporal_join_last_error/expected_run2.jsonl"))];
 
-/// Runs `query` over the reference input to its end: its changes, each row as JSON by column.
-fn changes(query: &str) -> Result<Vec<flink_case::Change>, String> {
+/// Runs `query` over the reference input (or a case's own `table.sql` and `input.jsonl`) to its
+/// end: its changes, each row as JSON by column.
+fn changes(query: &str, own: Option<(String, String)>) -> Result<Vec<flink_case::Change>, String> {
     let mut session = Session::empty();
-    session.add_file("/reference/input.jsonl", INPUT.as_bytes().to_vec());
-    session.execute(TABLE, 0).map_err(|e| format!("CREATE TABLE: {e}"))?;
+    let table = match own {
+        Some((table, input)) => {
+            session.add_file("/case/input.jsonl", input.into_bytes());
+            table.replace("{input}", "/case/input.jsonl")
+        }
+        None => {
+            session.add_file("/reference/input.jsonl", INPUT.as_bytes().to_vec());
+            TABLE.to_string()
+        }
+    };
+    session.execute(&table, 0).map_err(|e| format!("CREATE TABLE: {e}"))?;
     let outcomes = session.execute(query, 0).map_err(|e| e.to_string())?;
     let Some(Outcome::Query { job, columns, .. }) = outcomes.into_iter().last() else { return Err("the query started no job".into()) };
     let mut changes = Vec::new();
@@ -94,7 +127,8 @@ fn check_case(name: &str, files: &[(&str, &str)]) {
         let extra = || EXTRA_FILES.iter().find(|(c, n, _)| *c == name && *n == f).map(|(_, _, text)| *text);
         listed.or_else(extra).map(str::to_string)
     };
-    let result = flink_case::Case::load(name, &file).and_then(|case| case.check(&changes(&case.query)?));
+    let own = file("table.sql").zip(file("input.jsonl"));
+    let result = flink_case::Case::load(name, &file).and_then(|case| case.check(&changes(&case.query, own)?));
     if let Err(e) = result {
         panic!("tests/flink/{name} differs in wasm: {e}");
     }

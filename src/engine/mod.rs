@@ -7,6 +7,7 @@
 pub mod accumulator;
 pub mod calc;
 pub mod cep;
+pub mod correlate;
 pub mod eval;
 pub mod group_aggregate;
 pub mod group_table;

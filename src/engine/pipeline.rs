@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use super::calc::Calc;
+use super::correlate::Correlate;
 use super::eval::{eval, EvalContext, EvalError};
 use super::group_aggregate::GroupAggregate;
 use super::join::{IntervalJoin, RegularJoin, Side, TemporalJoin, TwoInputOperator, WindowJoin};
@@ -615,6 +616,10 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
         }
         PhysicalNode::Match { input, spec } => {
             one_input(input, Box::new(super::cep::CepOperator::new(spec.clone(), types(input), types(plan))))
+        }
+        PhysicalNode::Correlate { input, unnest } => {
+            let added = types(plan)[input.schema.len()..].to_vec();
+            one_input(input, Box::new(Correlate::new(unnest.clone(), added)))
         }
         PhysicalNode::Limit { input, offset, fetch } => one_input(input, Box::new(Limit::new(*offset, *fetch))),
         PhysicalNode::Union { inputs: branches } => {

@@ -706,6 +706,11 @@ impl<'a> Binder<'a> {
                 extract(&unit, arg).map_err(|m| SqlError::new(m).at(at(e)))
             }
             E::Function(f) => self.bind_function(f, e),
+            E::Array(array) => {
+                let elements = array.elem.iter().map(|x| self.bind(x)).collect::<Result<Vec<_>>>()?;
+                call(builtin("ARRAY"), elements).map_err(|m| SqlError::new(m).at(at(e)))
+            }
+            E::CompoundFieldAccess { root, access_chain } => self.bind_access(root, access_chain, e),
             other => Err(SqlError::new(format!("`{other}` is not supported")).at(at(e))),
         }
     }
@@ -786,19 +791,24 @@ impl<'a> Binder<'a> {
             [q, name, ..] => return self.resolve(Some(q), name, e),
             _ => return Err(SqlError::new(format!("cannot resolve `{e}`")).at(at(e))),
         };
-        fields.iter().try_fold(column, |value, field| {
-            let DataType::Row(row_fields) = &value.ty.data_type else {
-                return Err(SqlError::new(format!("`{field}` is not a field: the value before it is {}, not a ROW", value.ty)).at(at(e)));
+        fields.iter().try_fold(column, |value, field| field_of(value, field, e))
+    }
+
+    /// `ARRAY[…]`'s elements, `value[i]`, `value['key']` and `value.field` after any
+    /// expression (`ROW(1, 'x').EXPR$1`, `MAP['a', 1]['a']`).
+    fn bind_access(&mut self, root: &ast::Expr, chain: &[ast::AccessExpr], e: &ast::Expr) -> Result<Expr> {
+        let mut value = self.bind(root)?;
+        for access in chain {
+            value = match access {
+                ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
+                    let index = self.bind(index)?;
+                    call(Function::of(&functions::ITEM), vec![value, index]).map_err(|m| SqlError::new(m).at(at(e)))?
+                }
+                ast::AccessExpr::Dot(ast::Expr::Identifier(field)) => field_of(value, field, e)?,
+                other => return Err(SqlError::new(format!("`{other}` is not supported")).at(at(e))),
             };
-            let Some(index) = row_fields.iter().position(|f| f.name == field.value) else {
-                let names: Vec<&str> = row_fields.iter().map(|f| f.name.as_str()).collect();
-                return Err(SqlError::new(format!("the ROW has no field `{field}`"))
-                    .at(at(e))
-                    .hint(format!("its fields are: {}", names.join(", "))));
-            };
-            let ty = row_fields[index].ty.clone().with_nullable(row_fields[index].ty.nullable || value.ty.nullable);
-            Ok(Expr { kind: ExprKind::Field { arg: Box::new(value), index, name: field.value.clone() }, ty: ty.plain() })
-        })
+        }
+        Ok(value)
     }
 
     fn resolve(&self, qualifier: Option<&ast::Ident>, ident: &ast::Ident, e: &ast::Expr) -> Result<Expr> {
@@ -1261,10 +1271,9 @@ pub(crate) fn cast_if_needed(e: Expr, to: &DataType) -> std::result::Result<Expr
 pub fn cast(arg: Expr, to: SqlType, try_cast: bool) -> std::result::Result<Expr, String> {
     use DataType as T;
     let from = &arg.ty.data_type;
-    let ok = from == &to.data_type
-        || *from == T::Null
+    let ok = crate::types::castable(from, &to.data_type)
         || (from.is_numeric() && to.data_type.is_numeric())
-        || from.is_string()
+        || (from.is_string() && !to.data_type.is_collection() && !matches!(to.data_type, T::Row(_)))
         || to.data_type.is_string()
         || (from.is_timestamp() && (to.data_type.is_timestamp() || matches!(to.data_type, T::Date | T::Time(_))))
         || (*from == T::Date && to.data_type.is_timestamp())
@@ -1374,6 +1383,21 @@ fn unify_in_list(arg: Expr, items: Vec<Expr>) -> (Expr, Vec<Expr>) {
 /// Types a scalar function call, coercing its arguments (the function table's rule).
 pub fn call(func: Function, args: Vec<Expr>) -> std::result::Result<Expr, String> {
     functions::bind_call(func, args)
+}
+
+/// A ROW value's field `field`.
+fn field_of(value: Expr, field: &ast::Ident, e: &ast::Expr) -> Result<Expr> {
+    let DataType::Row(row_fields) = &value.ty.data_type else {
+        return Err(SqlError::new(format!("`{field}` is not a field: the value before it is {}, not a ROW", value.ty)).at(at(e)));
+    };
+    let Some(index) = row_fields.iter().position(|f| f.name == field.value) else {
+        let names: Vec<&str> = row_fields.iter().map(|f| f.name.as_str()).collect();
+        return Err(SqlError::new(format!("the ROW has no field `{field}`"))
+            .at(at(e))
+            .hint(format!("its fields are: {}", names.join(", "))));
+    };
+    let ty = row_fields[index].ty.clone().with_nullable(row_fields[index].ty.nullable || value.ty.nullable);
+    Ok(Expr { kind: ExprKind::Field { arg: Box::new(value), index, name: field.value.clone() }, ty: ty.plain() })
 }
 
 /// A function the binder names itself.

@@ -119,6 +119,13 @@ pub enum Node {
         /// Where MATCH_RECOGNIZE is written, for errors found when it is lowered.
         location: Location,
     },
+    /// `CROSS JOIN UNNEST(collection)` / `LEFT JOIN UNNEST(…) ON TRUE` (Calcite's `Correlate`
+    /// over Flink's UNNEST table function): each input row's columns followed by one row per
+    /// element of its collection.
+    Correlate {
+        input: Box<Plan>,
+        unnest: Unnest,
+    },
     /// Two inputs joined: the left's columns, then the right's (an outer side's columns
     /// nullable). How state is kept and when rows come out depends on the [`JoinStrategy`].
     Join {
@@ -126,6 +133,19 @@ pub enum Node {
         right: Box<Plan>,
         join: Join,
     },
+}
+
+/// What `UNNEST` expands and how, for [`Node::Correlate`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unnest {
+    /// The ARRAY, MAP or MULTISET, over the input's columns.
+    pub arg: Expr,
+    /// `WITH ORDINALITY`: a last column numbering the elements from 1.
+    pub ordinality: bool,
+    /// `LEFT JOIN … ON TRUE`: a row with no (or a NULL) collection is kept once, padded with NULLs.
+    pub left_outer: bool,
+    /// The elements are ROWs whose fields become columns (Flink's expansion of ARRAY<ROW<…>>).
+    pub expand_rows: bool,
 }
 
 /// A join's type, keys and condition, with what the ON clause says about time: the facts
@@ -384,6 +404,7 @@ impl Plan {
             | Node::Limit { input, .. }
             | Node::TemporalSort { input, .. }
             | Node::Match { input, .. }
+            | Node::Correlate { input, .. }
             | Node::WindowTvf { input, .. } => input.scanned_tables(),
             Node::Union { inputs } => inputs.iter().flat_map(Plan::scanned_tables).collect(),
             Node::Join { left, right, .. } => left.scanned_tables().into_iter().chain(right.scanned_tables()).collect(),

@@ -15,6 +15,7 @@ pub mod physical;
 pub mod planner;
 pub mod rank;
 pub mod sink;
+pub mod unnest;
 
 pub use catalog::{Catalog, TableDef};
 pub use expr::Expr;

@@ -15,6 +15,7 @@ use super::expr::{BinaryOp, Expr, ExprKind};
 use super::join;
 use super::logical::{self, AggCall, JoinKind, Node, OverWindow, Plan, RankStrategy, Schema, SchemaField, SortKey, WindowAgg, WindowSpec};
 use super::rank;
+use super::unnest;
 use crate::sql::ast::{ColumnKind as AstColumnKind, CreateTable};
 use crate::sql::dialect::TableArg;
 use crate::sql::{Location, SqlError};
@@ -255,8 +256,24 @@ impl<'a> Planner<'a> {
                         .at(at(&from.relation))
                         .hint("FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.event_time AS r ON o.currency = r.currency"));
                 }
+                // `t, UNNEST(t.tags)`: the UNNEST reads the row on its left.
+                if let Some(left) = joined.take_if(|_| unnest::is_unnest(&from.relation)) {
+                    let mut plan = unnest::correlate(left, &from.relation, None, at(&from.relation))?;
+                    if std::ptr::eq(from, select.from.last().expect("FROM has items")) {
+                        if let Some(w) = &select.selection {
+                            let predicate = Binder::new(&plan.schema.fields).bind_predicate(w, "WHERE")?;
+                            plan = Plan { schema: plan.schema.clone(), node: Node::Filter { input: Box::new(plan), predicate } };
+                        }
+                    }
+                    joined = Some(plan);
+                    continue;
+                }
                 let mut plan = self.plan_join_input(&from.relation)?;
                 for join in &from.joins {
+                    if unnest::is_unnest(&join.relation) {
+                        plan = unnest::correlate(plan, &join.relation, Some(&join.join_operator), at(&join.relation))?;
+                        continue;
+                    }
                     let right = self.plan_join_input(&join.relation)?;
                     plan = match system_time_as_of(&join.relation) {
                         Some(as_of) => self.plan_temporal_join(plan, right, &join.join_operator, as_of, at(&join.relation))?,

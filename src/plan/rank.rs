@@ -227,6 +227,7 @@ fn mark_used(plan: &mut Plan, used: &[bool]) -> Result<()> {
         Node::Aggregate { input, .. }
         | Node::Over { input, .. }
         | Node::WindowTvf { input, .. }
+        | Node::Correlate { input, .. }
         | Node::Limit { input, .. }
         | Node::TemporalSort { input, .. }
         | Node::Match { input, .. } => {

@@ -9,8 +9,8 @@
 //! syntax (`CREATE TABLE` with `WATERMARK FOR`, computed columns, …) is read in [`super::ddl`].
 
 use sqlparser::ast::{
-    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, ObjectName, ObjectNamePart,
-    TrimWhereField,
+    AccessExpr, CastKind, DataType, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident,
+    ObjectName, ObjectNamePart, Subscript, TrimWhereField,
 };
 use sqlparser::dialect::Dialect;
 use sqlparser::keywords::Keyword;
@@ -83,6 +83,12 @@ impl Dialect for FlinkDialect {
         if let Some(trim) = parse_trim_side_from(parser) {
             return Some(trim);
         }
+        if let Some(cast) = parse_cast(parser) {
+            return Some(cast);
+        }
+        if let Some(map) = parse_map_constructor(parser) {
+            return Some(map);
+        }
         // `TABLE t` only appears as a function argument; elsewhere TABLE is not an expression.
         if !parser.peek_keyword(Keyword::TABLE) {
             return None;
@@ -101,6 +107,69 @@ impl Dialect for FlinkDialect {
         parser.next_token();
         Some(parse_table_arg(parser))
     }
+}
+
+/// `CAST(x AS type)` and `TRY_CAST(…)` with Flink's type names, which sqlparser does not all
+/// read (`MAP<STRING, INT>`, `INT ARRAY`, `MULTISET<…>`, `BYTES`): the type is read by the DDL's
+/// type reader and handed on as a custom type holding its Flink text, which the binder reads back.
+fn parse_cast(parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+    let kind = match &parser.peek_token_ref().token {
+        Token::Word(w) if w.keyword == Keyword::CAST => CastKind::Cast,
+        Token::Word(w) if w.keyword == Keyword::TRY_CAST => CastKind::TryCast,
+        _ => return None,
+    };
+    if parser.peek_nth_token_ref(1).token != Token::LParen {
+        return None;
+    }
+    parser.next_token();
+    parser.next_token();
+    Some((|| {
+        let expr = parser.parse_expr()?;
+        parser.expect_keyword_is(Keyword::AS)?;
+        let ty = super::ddl::parse_type(parser).map_err(|e| match e {
+            super::parser::StatementError::Sql(e) => ParserError::ParserError(e.to_string()),
+            super::parser::StatementError::Parser(e) => e,
+        })?;
+        parser.expect_token(&Token::RParen)?;
+        let name = ObjectName::from(Ident::new(ty.to_string()));
+        Ok(Expr::Cast { kind, expr: Box::new(expr), data_type: DataType::Custom(name, vec![]), format: None })
+    })())
+}
+
+/// `MAP[k1, v1, k2, v2]`, Flink's map constructor, which sqlparser does not read: a call of the
+/// function `MAP` with the keys and values, then any `[key]` subscripts after it.
+fn parse_map_constructor(parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+    let is_map = matches!(&parser.peek_token_ref().token, Token::Word(w) if w.keyword == Keyword::MAP);
+    if !is_map || parser.peek_nth_token_ref(1).token != Token::LBracket {
+        return None;
+    }
+    parser.next_token();
+    parser.next_token();
+    Some((|| {
+        let args = parser.parse_comma_separated(Parser::parse_expr)?;
+        parser.expect_token(&Token::RBracket)?;
+        let call = Expr::Function(Function {
+            name: ObjectName::from(Ident::new("MAP")),
+            uses_odbc_syntax: false,
+            parameters: FunctionArguments::None,
+            args: FunctionArguments::List(FunctionArgumentList {
+                duplicate_treatment: None,
+                args: args.into_iter().map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a))).collect(),
+                clauses: vec![],
+            }),
+            filter: None,
+            null_treatment: None,
+            over: None,
+            within_group: vec![],
+        });
+        let mut chain = Vec::new();
+        while parser.consume_token(&Token::LBracket) {
+            let index = parser.parse_expr()?;
+            parser.expect_token(&Token::RBracket)?;
+            chain.push(AccessExpr::Subscript(Subscript::Index { index }));
+        }
+        Ok(if chain.is_empty() { call } else { Expr::CompoundFieldAccess { root: Box::new(call), access_chain: chain } })
+    })())
 }
 
 /// `TRIM(LEADING FROM s)`: a side without characters, which sqlparser does not read (it

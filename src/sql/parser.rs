@@ -339,6 +339,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn flinks_collection_and_binary_types_parse_in_both_spellings() {
+        let ty = |t: &str| crate::sql::parse_type_text(t).map(|t| t.to_string()).unwrap_or_else(|e| format!("error: {e}"));
+        assert_eq!(ty("ARRAY<ARRAY<INT>>"), "ARRAY<ARRAY<INT>>");
+        assert_eq!(ty("INT NOT NULL ARRAY NOT NULL"), "ARRAY<INT NOT NULL> NOT NULL");
+        assert_eq!(ty("MAP<STRING, ARRAY<INT>>"), "MAP<STRING, ARRAY<INT>>");
+        assert_eq!(ty("ROW<a INT, b MAP<INT, ROW<c BYTES>>>"), "ROW<`a` INT, `b` MAP<INT, ROW<`c` BYTES>>>");
+        assert_eq!(ty("STRING MULTISET"), "MULTISET<STRING>");
+        assert_eq!(ty("BINARY(4)"), "BINARY(4)");
+        assert_eq!(ty("VARBINARY(10)"), "VARBINARY(10)");
+        assert!(ty("ARRAY<INT>>").starts_with("error"));
+        assert!(ty(&format!("{}INT{}", "ARRAY<".repeat(100), ">".repeat(100))).contains("nested at most 64"));
+        let statements = parse_script("SELECT CAST(x AS MAP<STRING, INT ARRAY>), TRY_CAST(y AS BYTES) FROM t").unwrap();
+        assert_eq!(statements.len(), 1);
+    }
+
+    #[test]
     fn statement_sets_hold_inserts() {
         let script = "EXECUTE STATEMENT SET\nBEGIN\nINSERT INTO a SELECT * FROM t;\nINSERT INTO b SELECT * FROM t;\nEND;\nSELECT 1";
         let statements = parse_script(script).unwrap();

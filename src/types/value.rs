@@ -4,6 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use base64::Engine as _;
+
 use super::time;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +26,12 @@ pub enum Value {
     /// Milliseconds since the epoch (TIMESTAMP and TIMESTAMP_LTZ).
     Timestamp(i64),
     Row(Vec<Value>),
+    /// BINARY, VARBINARY and BYTES.
+    Bytes(Arc<[u8]>),
+    /// ARRAY's elements in order.
+    Array(Vec<Value>),
+    /// MAP's entries in insertion order (keys distinct); a MULTISET's elements with their counts.
+    Map(Vec<(Value, Value)>),
 }
 
 impl Value {
@@ -62,8 +70,20 @@ impl Value {
             Value::Decimal(..) => {
                 let _ = write!(out, "{self}");
             }
-            // Rows nest as deep as their SQL type, which the SQL parser bounds.
-            Value::Row(fields) => {
+            // Rows and collections nest as deep as their SQL type, which the SQL parser bounds.
+            Value::Map(entries) => {
+                out.push('{');
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&serde_json::Value::String(k.to_string()).to_string());
+                    out.push(':');
+                    v.write_json(out);
+                }
+                out.push('}');
+            }
+            Value::Row(fields) | Value::Array(fields) => {
                 out.push('[');
                 for (i, v) in fields.iter().enumerate() {
                     if i > 0 {
@@ -105,18 +125,39 @@ impl fmt::Display for Value {
             Value::Date(d) => f.write_str(&time::format_date(*d)),
             Value::Time(t) => f.write_str(&time::format_time(*t)),
             Value::Timestamp(ms) => f.write_str(&time::format_timestamp(*ms)),
-            Value::Row(fields) => {
-                f.write_str("(")?;
-                for (i, v) in fields.iter().enumerate() {
+            Value::Row(fields) => write_list(f, "(", fields, ")"),
+            Value::Array(items) => write_list(f, "[", items, "]"),
+            Value::Map(entries) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in entries.iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{v}")?;
+                    write!(f, "{k}={v}")?;
                 }
-                f.write_str(")")
+                f.write_str("}")
+            }
+            Value::Bytes(b) => {
+                f.write_str("x'")?;
+                for byte in b.iter() {
+                    write!(f, "{byte:02x}")?;
+                }
+                f.write_str("'")
             }
         }
     }
+}
+
+/// `(a, b)` / `[a, b]`: what Flink's result printer writes for a ROW and an ARRAY.
+fn write_list(f: &mut fmt::Formatter<'_>, open: &str, items: &[Value], close: &str) -> fmt::Result {
+    f.write_str(open)?;
+    for (i, v) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{v}")?;
+    }
+    f.write_str(close)
 }
 
 #[cfg(test)]
@@ -140,5 +181,18 @@ mod tests {
         assert_eq!(json(Value::Double(135.18427600000015)), "135.18427600000015");
         assert_eq!(json(Value::Double(f64::NAN)), "null");
         assert_eq!(json(Value::Row(vec![Value::Str("a\"b".into()), Value::Bool(true), Value::Int(-3)])), r#"["a\"b",true,-3]"#);
+    }
+
+    #[test]
+    fn collections_print_as_flinks_result_printer_does() {
+        let array = Value::Array(vec![Value::Str("x".into()), Value::Null]);
+        assert_eq!(array.to_string(), "[x, NULL]");
+        let map = Value::Map(vec![(Value::Str("a".into()), Value::Int(1)), (Value::Str("b".into()), Value::Int(2))]);
+        assert_eq!(map.to_string(), "{a=1, b=2}");
+        assert_eq!(Value::Row(vec![Value::Int(1), Value::Str("x".into())]).to_string(), "(1, x)");
+        assert_eq!(Value::Bytes(Arc::from(&b"ab"[..])).to_string(), "x'6162'");
+        let mut json = String::new();
+        Value::Array(vec![map, Value::Bytes(Arc::from(&b"ab"[..]))]).write_json(&mut json);
+        assert_eq!(json, r#"[{"a":1,"b":2},"YWI="]"#);
     }
 }

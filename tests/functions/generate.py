@@ -212,6 +212,60 @@ CASES = {
         ("INTERVAL", "TIMESTAMP '2020-02-29 00:00:00' + INTERVAL '1:30' HOUR TO MINUTE"),
         ("INTERVAL", "TIMESTAMP '2020-02-29 00:00:00' + INTERVAL '2-10' YEAR TO MONTH"),
     ],
+    "collection": [
+        ("ARRAY", "ARRAY[1, 2, 3]"), ("ARRAY", "ARRAY['a', CAST(NULL AS STRING)]"), ("ARRAY", "ARRAY[1, 2.5]"),
+        ("MAP", "MAP['a', 1, 'b', 2]"), ("MAP", "MAP[1, 'x']"),
+        ("ROW", "ROW(1, 'x')"), ("ROW", "ROW(1, CAST(NULL AS INT)).EXPR$1"),
+        ("ITEM", "ARRAY[10, 20, 30][2]"), ("ITEM", "ARRAY[10, 20, 30][4]"), ("ITEM", "ARRAY[10, 20, 30][0]"), ("ITEM", "MAP['a', 1]['a']"),
+        ("ITEM", "MAP['a', 1]['z']"), ("ITEM", f"ARRAY[10, 20][{I}]"),
+        ("CARDINALITY", "CARDINALITY(ARRAY[1, 2, 3])"), ("CARDINALITY", "CARDINALITY(MAP['a', 1])"),
+        ("CARDINALITY", "CARDINALITY(CAST(NULL AS ARRAY<INT>))"),
+        ("ELEMENT", "ELEMENT(ARRAY[5])"), ("ELEMENT", "ELEMENT(CAST(NULL AS ARRAY<INT>))"), ("ELEMENT", "ELEMENT(ARRAY[1, 2])"),
+        ("ARRAY_APPEND", "ARRAY_APPEND(ARRAY[1, 2], 3)"), ("ARRAY_APPEND", f"ARRAY_APPEND(ARRAY[1, 2], {I})"),
+        ("ARRAY_APPEND", "ARRAY_APPEND(CAST(NULL AS ARRAY<INT>), 3)"),
+        ("ARRAY_PREPEND", "ARRAY_PREPEND(ARRAY[1, 2], 0)"), ("ARRAY_PREPEND", f"ARRAY_PREPEND(ARRAY[1, 2], {I})"),
+        ("ARRAY_CONTAINS", "ARRAY_CONTAINS(ARRAY[1, 2], 2)"), ("ARRAY_CONTAINS", "ARRAY_CONTAINS(ARRAY[1, 2], 3)"),
+        ("ARRAY_CONTAINS", f"ARRAY_CONTAINS(ARRAY[1, {I}], {I})"), ("ARRAY_CONTAINS", f"ARRAY_CONTAINS(ARRAY[1, 2], {I})"),
+        ("ARRAY_DISTINCT", "ARRAY_DISTINCT(ARRAY[1, 2, 1, 3, 2])"), ("ARRAY_DISTINCT", f"ARRAY_DISTINCT(ARRAY[{I}, 1, {I}])"),
+        ("ARRAY_POSITION", "ARRAY_POSITION(ARRAY[1, 2, 1], 1)"), ("ARRAY_POSITION", "ARRAY_POSITION(ARRAY[1, 2], 5)"),
+        ("ARRAY_POSITION", f"ARRAY_POSITION(ARRAY[1, 2], {I})"),
+        ("ARRAY_REMOVE", "ARRAY_REMOVE(ARRAY[1, 2, 1, 3], 1)"), ("ARRAY_REMOVE", f"ARRAY_REMOVE(ARRAY[1, {I}, 2], {I})"),
+        ("ARRAY_REVERSE", "ARRAY_REVERSE(ARRAY[1, 2, 3])"), ("ARRAY_REVERSE", "ARRAY_REVERSE(CAST(NULL AS ARRAY<INT>))"),
+        ("ARRAY_SLICE", "ARRAY_SLICE(ARRAY[1, 2, 3, 4], 2, 3)"), ("ARRAY_SLICE", "ARRAY_SLICE(ARRAY[1, 2, 3, 4], -2)"),
+        ("ARRAY_SLICE", "ARRAY_SLICE(ARRAY[1, 2, 3, 4], 3, 1)"), ("ARRAY_SLICE", "ARRAY_SLICE(ARRAY[1, 2, 3, 4], 0, 2)"),
+        ("ARRAY_SLICE", "ARRAY_SLICE(ARRAY[1, 2, 3, 4], 2)"),
+        ("ARRAY_SORT", "ARRAY_SORT(ARRAY[3, 1, 2])"), ("ARRAY_SORT", "ARRAY_SORT(ARRAY[3, 1, 2], FALSE)"),
+        ("ARRAY_SORT", f"ARRAY_SORT(ARRAY[3, {I}, 1])"), ("ARRAY_SORT", f"ARRAY_SORT(ARRAY[3, {I}, 1], TRUE, FALSE)"),
+        ("ARRAY_SORT", "ARRAY_SORT(ARRAY['b', 'a'])"),
+        ("ARRAY_UNION", "ARRAY_UNION(ARRAY[1, 2, 2], ARRAY[3, 1])"), ("ARRAY_UNION", "ARRAY_UNION(ARRAY[1], CAST(NULL AS ARRAY<INT>))"),
+        ("ARRAY_CONCAT", "ARRAY_CONCAT(ARRAY[1, 2], ARRAY[2, 3])"), ("ARRAY_CONCAT", "ARRAY_CONCAT(ARRAY[1], ARRAY[2], ARRAY[3])"),
+        ("ARRAY_CONCAT", "ARRAY_CONCAT(ARRAY[1], CAST(NULL AS ARRAY<INT>))"),
+        ("ARRAY_EXCEPT", "ARRAY_EXCEPT(ARRAY[1, 2, 2, 3], ARRAY[2])"), ("ARRAY_EXCEPT", f"ARRAY_EXCEPT(ARRAY[1, {I}], ARRAY[1])"),
+        ("ARRAY_INTERSECT", "ARRAY_INTERSECT(ARRAY[1, 2, 2, 3], ARRAY[2, 3, 4])"), ("ARRAY_INTERSECT", "ARRAY_INTERSECT(ARRAY[1], ARRAY[2])"),
+        ("ARRAY_MAX", "ARRAY_MAX(ARRAY[3, 7, 1])"), ("ARRAY_MAX", f"ARRAY_MAX(ARRAY[3, {I}, 1])"), ("ARRAY_MAX", "ARRAY_MAX(ARRAY['a', 'c'])"),
+        ("ARRAY_MIN", "ARRAY_MIN(ARRAY[3, 7, 1])"), ("ARRAY_MIN", "ARRAY_MIN(ARRAY[2.5, 1.5])"),
+        ("ARRAY_JOIN", "ARRAY_JOIN(ARRAY['a', 'b', 'c'], ',')"), ("ARRAY_JOIN", f"ARRAY_JOIN(ARRAY['a', {S}, 'c'], ',')"),
+        ("ARRAY_JOIN", f"ARRAY_JOIN(ARRAY['a', {S}, 'c'], ',', '?')"),
+        ("MAP_KEYS", "MAP_KEYS(MAP['a', 1, 'b', 2])"), ("MAP_VALUES", "MAP_VALUES(MAP['a', 1, 'b', 2])"),
+        ("MAP_ENTRIES", "MAP_ENTRIES(MAP['a', 1])"),
+        ("MAP_FROM_ARRAYS", "MAP_FROM_ARRAYS(ARRAY['a', 'b'], ARRAY[1, 2])"), ("MAP_FROM_ARRAYS", "MAP_FROM_ARRAYS(ARRAY['a', 'b'], ARRAY[1])"),
+        ("MAP_UNION", "MAP_UNION(MAP['a', 1, 'b', 2], MAP['b', 3])"),
+        ("SPLIT", "SPLIT('a,b,,c', ',')"), ("SPLIT", "SPLIT('abc', '')"), ("SPLIT", f"SPLIT({S}, ',')"), ("SPLIT", "SPLIT('a::b', '::')"),
+        ("STR_TO_MAP", "STR_TO_MAP('a=1,b=2')"), ("STR_TO_MAP", "STR_TO_MAP('a:1;b', ';', ':')"), ("STR_TO_MAP", f"STR_TO_MAP({S})"),
+        ("REGEXP_EXTRACT_ALL", "REGEXP_EXTRACT_ALL('a1b22c333', '[0-9]+')"), ("REGEXP_EXTRACT_ALL", "REGEXP_EXTRACT_ALL('k1=v1;k2=v2', '(k[0-9])=(v[0-9])', 2)"),
+        ("REGEXP_EXTRACT_ALL", "REGEXP_EXTRACT_ALL('abc', 'x')"),
+        ("CAST", "CAST(ARRAY[1, 2] AS STRING)"), ("CAST", "CAST(ARRAY[1, 2] AS ARRAY<BIGINT>)"), ("CAST", "CAST(MAP['a', 1] AS STRING)"),
+        ("CARDINALITY", "CARDINALITY(ARRAY[1])"), ("ARRAY_CONTAINS", "ARRAY_CONTAINS(1, 2)"),
+    ],
+    "binary": [
+        ("CAST", "CAST('ab' AS BYTES)"), ("CAST", "CAST(CAST('héllo' AS BYTES) AS STRING)"), ("CAST", "CAST('ab' AS BINARY(3))"),
+        ("CAST", "CAST('abc' AS VARBINARY(2))"),
+        ("UNHEX", "UNHEX('6869')"), ("UNHEX", "UNHEX('7')"), ("UNHEX", "UNHEX('zz')"), ("UNHEX", f"UNHEX({S})"),
+        ("ENCODE", "ENCODE('héllo', 'UTF-8')"), ("ENCODE", "ENCODE('hi', 'US-ASCII')"), ("ENCODE", f"ENCODE({S}, 'UTF-8')"),
+        ("DECODE", "DECODE(ENCODE('héllo', 'UTF-8'), 'UTF-8')"), ("DECODE", "DECODE(UNHEX('6869'), 'ISO-8859-1')"),
+        ("TO_BASE64", "TO_BASE64(CAST('hi' AS BYTES))"), ("HEX", "HEX(CAST('hi' AS BYTES))"),
+        ("CHAR_LENGTH", "CHAR_LENGTH(CAST('ab' AS BYTES))"),
+    ],
     "aggregate": [
         ("COUNT", "COUNT(x)", "(VALUES (1), (2), (CAST(NULL AS INT))) AS t(x)"),
         ("COUNT", "COUNT(*)", "(VALUES (1), (2), (CAST(NULL AS INT))) AS t(x)"),
@@ -230,10 +284,33 @@ CASES = {
 }
 
 
+def printed(gateway, v):
+    """A value inside a collection as Flink's result printer writes it: `[1, NULL]`, `{a=1}`,
+    `(1, x)`, `x'6869'`."""
+    from py4j.java_collections import JavaArray, JavaMap, JavaList
+    if v is None:
+        return "NULL"
+    if isinstance(v, (bytes, bytearray)):
+        return "x'" + bytes(v).hex() + "'"
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (JavaArray, JavaList, list)):
+        return "[" + ", ".join(printed(gateway, x) for x in v) + "]"
+    if isinstance(v, (JavaMap, dict)):
+        return "{" + ", ".join(f"{printed(gateway, k)}={printed(gateway, x)}" for k, x in v.items()) + "}"
+    if hasattr(v, "getArity"):
+        return "(" + ", ".join(printed(gateway, v.getField(i)) for i in range(v.getArity())) + ")"
+    return java_text(gateway, v)
+
+
 def java_text(gateway, v):
-    """A Java value as `String.valueOf` prints it (py4j hands primitives over as Python's)."""
+    """A Java value as `String.valueOf` prints it (py4j hands primitives over as Python's);
+    arrays, maps, rows and bytes as Flink's result printer writes them."""
+    from py4j.java_collections import JavaArray, JavaMap, JavaList
     if v is None:
         return None
+    if isinstance(v, (bytes, bytearray, JavaArray, JavaMap, JavaList)) or hasattr(v, "getArity"):
+        return printed(gateway, v)
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):

@@ -386,9 +386,108 @@ fn decode_value(p: &mut Parser<'_>, ty: &DataType, column: &mut Column, options:
             v.push(ms);
             valid(column);
         }
+        (t, ColumnData::Values(v)) if t.is_binary() || t.is_collection() => {
+            v.push(decode_composite(p, t, options)?);
+            valid(column);
+        }
         _ => return Err((at, format!("a JSON value cannot be read as {ty}"))),
     }
     Ok(())
+}
+
+/// A value of a type held as [`Value`]s, as Flink's `JsonToRowDataConverters` reads it: bytes
+/// from base64 text, an ARRAY from a JSON array, a MAP from an object (keys converted from
+/// their text), a MULTISET from an object of element to count. Elements go through
+/// [`decode_value`], so this recurses once per level of the column's SQL type (bounded by the
+/// type reader), never by the record's own nesting.
+fn decode_composite(p: &mut Parser<'_>, ty: &DataType, options: &JsonOptions) -> Result<Value, Failure> {
+    use base64::Engine as _;
+    let at = p.i;
+    let one = |p: &mut Parser<'_>, ty: &DataType| -> Result<Value, Failure> {
+        let mut cell = Column::empty(ty, 1);
+        decode_value(p, ty, &mut cell, options)?;
+        Ok(cell.value(0, ty))
+    };
+    match ty {
+        t if t.is_binary() => {
+            let text = p.string_value(ty)?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(text.as_bytes())
+                .map_err(|e| (at, format!("`{text}` is not base64 for {ty}: {e}")))?;
+            Ok(Value::Bytes(bytes.into()))
+        }
+        DataType::Array(element) => {
+            if p.peek() != Some(b'[') {
+                return Err((at, format!("expected an array for {ty}")));
+            }
+            p.open(b'[')?;
+            let mut items = Vec::new();
+            p.ws();
+            if p.peek() == Some(b']') {
+                p.i += 1;
+            } else {
+                loop {
+                    p.ws();
+                    items.push(one(p, &element.data_type)?);
+                    p.ws();
+                    match p.next() {
+                        Some(b',') => continue,
+                        Some(b']') => break,
+                        _ => return Err((p.i.saturating_sub(1), "expected `,` or `]`".into())),
+                    }
+                }
+            }
+            p.depth -= 1;
+            Ok(Value::Array(items))
+        }
+        DataType::Map(..) | DataType::Multiset(_) => {
+            let (key_ty, value_ty) = match ty {
+                DataType::Map(k, v) => (k.data_type.clone(), v.data_type.clone()),
+                DataType::Multiset(e) => (e.data_type.clone(), DataType::Int),
+                _ => unreachable!("matched MAP or MULTISET above"),
+            };
+            if p.peek() != Some(b'{') {
+                return Err((at, format!("expected an object for {ty}")));
+            }
+            p.open(b'{')?;
+            let mut entries: Vec<(Value, Value)> = Vec::new();
+            p.ws();
+            if p.peek() == Some(b'}') {
+                p.i += 1;
+            } else {
+                loop {
+                    p.ws();
+                    let key_at = p.i;
+                    let key = String::from_utf8_lossy(&p.key()?).into_owned();
+                    let key = if key_ty.is_string() {
+                        Value::Str(key.into())
+                    } else {
+                        let text = Value::Str(key.as_str().into());
+                        crate::types::cast_value(&text, &DataType::Varchar(crate::types::STRING_LENGTH), &key_ty)
+                            .ok_or_else(|| (key_at, format!("key `{key}` is not a {key_ty}")))?
+                    };
+                    p.ws();
+                    p.expect(b':')?;
+                    p.ws();
+                    let value = one(p, &value_ty)?;
+                    // A repeated key keeps its last value, as Jackson's tree does.
+                    match entries.iter_mut().find(|(k, _)| *k == key) {
+                        Some(entry) => entry.1 = value,
+                        None => entries.push((key, value)),
+                    }
+                    p.ws();
+                    match p.next() {
+                        Some(b',') => continue,
+                        Some(b'}') => break,
+                        _ => return Err((p.i.saturating_sub(1), "expected `,` or `}`".into())),
+                    }
+                }
+            }
+            p.depth -= 1;
+            Ok(Value::Map(entries))
+        }
+        _ => Err((at, format!("a JSON value cannot be read as {ty}"))),
+    }
 }
 
 /// The common timestamp layout `yyyy-MM-dd?HH:mm:ss[.f…]` read straight from bytes; `None`
@@ -822,6 +921,42 @@ impl JsonEncoder {
                 }
                 out.push(b'}');
             }
+            // As Flink's `RowDataToJsonConverters`: bytes in base64, an array as a JSON array,
+            // a map (and a multiset, element to count) as an object keyed by the keys' text.
+            Value::Bytes(b) => {
+                use base64::Engine as _;
+                write_json_string(&base64::engine::general_purpose::STANDARD.encode(b), out);
+            }
+            Value::Array(items) => {
+                let element = match ty {
+                    DataType::Array(t) => t.data_type.clone(),
+                    _ => DataType::Null,
+                };
+                out.push(b'[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    self.write_value(v, &element, out);
+                }
+                out.push(b']');
+            }
+            Value::Map(entries) => {
+                let value_ty = match ty {
+                    DataType::Map(_, v) => v.data_type.clone(),
+                    _ => DataType::Int,
+                };
+                out.push(b'{');
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_json_string(&k.to_string(), out);
+                    out.push(b':');
+                    self.write_value(v, &value_ty, out);
+                }
+                out.push(b'}');
+            }
         }
     }
 }
@@ -1040,6 +1175,36 @@ mod tests {
             assert!(e.message.contains("nesting depth 1001 exceeds the maximum of 1000"), "{e}");
             assert!(e.to_string().starts_with(r#"cannot decode JSON record `{"sensor_id": 1,"#), "{e}");
         }
+    }
+
+    #[test]
+    fn arrays_maps_multisets_and_bytes_read_and_write_as_flinks_json_format() {
+        let ty = |t: &str| crate::sql::parse_type_text(t).unwrap();
+        let fields = vec![
+            Field { name: "tags".into(), ty: ty("ARRAY<STRING>") },
+            Field { name: "m".into(), ty: ty("MAP<INT, ARRAY<DOUBLE>>") },
+            Field { name: "s".into(), ty: ty("MULTISET<STRING>") },
+            Field { name: "b".into(), ty: ty("BYTES") },
+        ];
+        let mut d = JsonDecoder::new(&fields, JsonOptions::default());
+        let record = br#"{"tags": ["a", null, "b"], "m": {"1": [1.5], "2": [], "1": [2]}, "s": {"x": 2}, "b": "YWI="}"#;
+        d.decode(record).unwrap();
+        d.decode(br#"{"tags": [], "m": null}"#).unwrap();
+        assert!(d.decode(br#"{"tags": "a"}"#).is_err(), "a string is not an array");
+        assert!(d.decode(br#"{"m": {"x": []}}"#).is_err(), "x is not an INT key");
+        let r = rows(&mut d);
+        let s = |t: &str| Value::Str(t.into());
+        assert_eq!(r[0][0], Value::Array(vec![s("a"), Value::Null, s("b")]));
+        assert_eq!(
+            r[0][1],
+            Value::Map(vec![(Value::Int(1), Value::Array(vec![Value::Double(2.0)])), (Value::Int(2), Value::Array(vec![]))])
+        );
+        assert_eq!(r[0][2], Value::Map(vec![(s("x"), Value::Int(2))]));
+        assert_eq!(r[0][3], Value::Bytes((*b"ab").into()));
+        assert_eq!(r[1], vec![Value::Array(vec![]), Value::Null, Value::Null, Value::Null]);
+        let mut out = Vec::new();
+        JsonEncoder::new(&fields, JsonOptions::default()).encode(&r[0], &mut out);
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"tags":["a",null,"b"],"m":{"1":[2.0],"2":[]},"s":{"x":2},"b":"YWI="}"#);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! completion read their names and help text from here.
 //!
 //! The shape is DataFusion's (`datafusion/functions/src/string/upper.rs`): a family per file
-//! (`string.rs`, `math.rs`, `temporal.rs`, `conditional.rs`, `hash.rs`), each function one
+//! (`string.rs`, `math.rs`, `temporal.rs`, `conditional.rs`, `hash.rs`, `collection.rs`,
+//! `binary.rs`), each function one
 //! [`FunctionDef`] entry holding its typing rule and its evaluator side by side. Adding a
 //! function is adding one entry. Flink's reference is `docs/data/sql_functions.yml` and its
 //! `BuiltInFunctionDefinitions`; the behaviour each entry copies is Flink's runtime class
@@ -18,6 +19,8 @@
 //! `engine/regex.rs` — name an engine [`Kernel`]; a handful are rewritten by the binder into
 //! other expressions ([`Eval::Rewrite`], e.g. `MOD(a, b)` is `a % b`).
 
+mod binary;
+mod collection;
 mod conditional;
 mod hash;
 mod math;
@@ -33,6 +36,7 @@ use std::sync::OnceLock;
 use super::expr::Expr;
 use crate::types::{SqlType, Value};
 
+pub use collection::ITEM;
 pub use conditional::IS_DISTINCT_FROM;
 pub use non_scalar::{NonScalar, NON_SCALAR};
 pub use temporal::{CEIL_TIME, EXTRACT, FLOOR_TIME, TIMESTAMP_ADD_MS};
@@ -45,6 +49,8 @@ pub enum Family {
     Temporal,
     Conditional,
     Hash,
+    Collection,
+    Binary,
 }
 
 impl Family {
@@ -55,6 +61,8 @@ impl Family {
             Family::Temporal => "temporal",
             Family::Conditional => "conditional",
             Family::Hash => "hash",
+            Family::Collection => "collection",
+            Family::Binary => "binary",
         }
     }
 }
@@ -92,6 +100,7 @@ pub enum Kernel {
     Uuid,
     Regexp,
     RegexpExtract,
+    RegexpExtractAll,
     RegexpReplace,
     RegexpCount,
     RegexpInstr,
@@ -105,6 +114,7 @@ impl Kernel {
             self,
             Kernel::Regexp
                 | Kernel::RegexpExtract
+                | Kernel::RegexpExtractAll
                 | Kernel::RegexpReplace
                 | Kernel::RegexpCount
                 | Kernel::RegexpInstr
@@ -182,7 +192,15 @@ impl fmt::Debug for Function {
     }
 }
 
-const FAMILIES: &[&[FunctionDef]] = &[math::FUNCTIONS, string::FUNCTIONS, temporal::FUNCTIONS, conditional::FUNCTIONS, hash::FUNCTIONS];
+const FAMILIES: &[&[FunctionDef]] = &[
+    math::FUNCTIONS,
+    string::FUNCTIONS,
+    temporal::FUNCTIONS,
+    conditional::FUNCTIONS,
+    hash::FUNCTIONS,
+    collection::FUNCTIONS,
+    binary::FUNCTIONS,
+];
 
 /// Every scalar function the table lists (the binder's own forms left out).
 pub fn all() -> impl Iterator<Item = &'static FunctionDef> {

@@ -150,6 +150,17 @@ pub fn describe(plan: &PhysicalPlan) -> String {
         }
         PhysicalNode::TemporalSort { input, order: keys } => format!("TemporalSort(orderBy=[{}])", order(&input.schema, keys)),
         PhysicalNode::Match { input, spec } => crate::plan::match_recognize::explain(spec, &input.schema),
+        PhysicalNode::Correlate { input, unnest } => {
+            let arg = match unnest.arg.as_column() {
+                Some(i) => field(&input.schema, i),
+                None => unnest.arg.to_string(),
+            };
+            format!(
+                "Correlate(invocation=[$UNNEST_ROWS$1({arg})], select=[{}], joinType=[{}])",
+                names(&plan.schema),
+                if unnest.left_outer { "LEFT" } else { "INNER" }
+            )
+        }
         PhysicalNode::Limit { offset, fetch, .. } => format!("Limit(offset=[{offset}], fetch=[{fetch}])"),
         PhysicalNode::Union { .. } => format!("Union(all=[true], union=[{}])", names(&plan.schema)),
         PhysicalNode::Join { left, right, join, operator } => {

@@ -153,6 +153,12 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
             insert_only(&input, "MATCH_RECOGNIZE", *location)?;
             node(PhysicalNode::Match { input: Box::new(input), spec: Arc::new((**spec).clone()) }, ChangelogMode::INSERT_ONLY)
         }
+        // A correlate emits the kinds of change its input does, one per element.
+        Node::Correlate { input, unnest } => {
+            let input = lower_node(input)?;
+            let mode = input.changelog;
+            node(PhysicalNode::Correlate { input: Box::new(input), unnest: unnest.clone() }, mode)
+        }
         Node::Union { inputs } => {
             let inputs = inputs.iter().map(lower_node).collect::<Result<Vec<_>, _>>()?;
             let mode = inputs.iter().fold(ChangelogMode::INSERT_ONLY, |m, i| m.union(i.changelog));

@@ -45,7 +45,7 @@ pub use lower::lower;
 
 use super::catalog::TableDef;
 use super::expr::Expr;
-use super::logical::{AggCall, Join, OverWindow, Schema, SortKey, TemporalTimes, TimeBounds, WindowSpec};
+use super::logical::{AggCall, Join, OverWindow, Schema, SortKey, TemporalTimes, TimeBounds, Unnest, WindowSpec};
 use super::match_recognize::MatchSpec;
 use crate::types::Value;
 
@@ -228,6 +228,12 @@ pub enum PhysicalNode {
         input: Box<PhysicalPlan>,
         spec: Arc<MatchSpec>,
     },
+    /// `UNNEST` of a column's collection beside each input row (Flink's
+    /// `StreamPhysicalCorrelate` with the UNNEST table function).
+    Correlate {
+        input: Box<PhysicalPlan>,
+        unnest: Unnest,
+    },
     Union {
         inputs: Vec<PhysicalPlan>,
     },
@@ -256,6 +262,7 @@ impl PhysicalPlan {
             | PhysicalNode::Limit { input, .. }
             | PhysicalNode::TemporalSort { input, .. }
             | PhysicalNode::Match { input, .. } => vec![input],
+            | PhysicalNode::Correlate { input, .. } => vec![input],
             PhysicalNode::Union { inputs } => inputs.iter().collect(),
             PhysicalNode::Join { left, right, .. } => vec![left, right],
         }
@@ -278,6 +285,7 @@ impl PhysicalPlan {
             PhysicalNode::Limit { .. } => "Limit",
             PhysicalNode::TemporalSort { .. } => "TemporalSort",
             PhysicalNode::Match { .. } => "Match",
+            PhysicalNode::Correlate { .. } => "Correlate",
             PhysicalNode::Union { .. } => "Union",
             PhysicalNode::Join { operator: JoinOperator::Regular, .. } => "Join",
             PhysicalNode::Join { operator: JoinOperator::Interval(_), .. } => "IntervalJoin",
