@@ -6,7 +6,9 @@
 //! `TABLE (SELECT …)`, for cascading windows) wherever an
 //! expression may start and represents it as a call of the reserved function [`TABLE_ARG`];
 //! [`table_arg`] turns that call back into its parts for the planner. Statement-level Flink
-//! syntax (`CREATE TABLE` with `WATERMARK FOR`, computed columns, …) is read in [`super::ddl`].
+//! syntax (`CREATE TABLE` with `WATERMARK FOR`, computed columns, …) is read in [`super::ddl`];
+//! the SQL/JSON functions' clauses (`RETURNING`, `ON EMPTY`, `KEY … VALUE`, `IS JSON`) in
+//! [`super::json`].
 
 use sqlparser::ast::{
     Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, ObjectName, ObjectNamePart,
@@ -56,6 +58,9 @@ impl Dialect for FlinkDialect {
     /// BETWEEN b AND a)` (under NOT for NOT BETWEEN), the same three-valued result as Flink's;
     /// `BETWEEN ASYMMETRIC` is the plain BETWEEN.
     fn parse_infix(&self, parser: &mut Parser, expr: &Expr, _precedence: u8) -> Option<Result<Expr, ParserError>> {
+        if let Some(is_json) = super::json::parse_is_json(parser, expr) {
+            return Some(is_json);
+        }
         let negated = parser.peek_keyword(Keyword::NOT);
         let at = usize::from(negated);
         let is = |i: usize, k: Keyword| matches!(&parser.peek_nth_token_ref(i).token, Token::Word(w) if w.keyword == k);
@@ -72,6 +77,9 @@ impl Dialect for FlinkDialect {
     fn parse_prefix(&self, parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
         if let Some(trim) = parse_trim_side_from(parser) {
             return Some(trim);
+        }
+        if let Some(json) = super::json::parse_json_call(parser) {
+            return Some(json);
         }
         // `TABLE t` only appears as a function argument; elsewhere TABLE is not an expression.
         if !parser.peek_keyword(Keyword::TABLE) {

@@ -5,7 +5,7 @@
 //! completion read their names and help text from here.
 //!
 //! The shape is DataFusion's (`datafusion/functions/src/string/upper.rs`): a family per file
-//! (`string.rs`, `math.rs`, `temporal.rs`, `conditional.rs`, `hash.rs`), each function one
+//! (`string.rs`, `math.rs`, `temporal.rs`, `conditional.rs`, `hash.rs`, `json.rs`), each function one
 //! [`FunctionDef`] entry holding its typing rule and its evaluator side by side. Adding a
 //! function is adding one entry. Flink's reference is `docs/data/sql_functions.yml` and its
 //! `BuiltInFunctionDefinitions`; the behaviour each entry copies is Flink's runtime class
@@ -20,6 +20,7 @@
 
 mod conditional;
 mod hash;
+mod json;
 mod math;
 mod non_scalar;
 mod printf;
@@ -45,6 +46,7 @@ pub enum Family {
     Temporal,
     Conditional,
     Hash,
+    Json,
 }
 
 impl Family {
@@ -55,6 +57,7 @@ impl Family {
             Family::Temporal => "temporal",
             Family::Conditional => "conditional",
             Family::Hash => "hash",
+            Family::Json => "json",
         }
     }
 }
@@ -182,7 +185,8 @@ impl fmt::Debug for Function {
     }
 }
 
-const FAMILIES: &[&[FunctionDef]] = &[math::FUNCTIONS, string::FUNCTIONS, temporal::FUNCTIONS, conditional::FUNCTIONS, hash::FUNCTIONS];
+const FAMILIES: &[&[FunctionDef]] =
+    &[math::FUNCTIONS, string::FUNCTIONS, temporal::FUNCTIONS, conditional::FUNCTIONS, hash::FUNCTIONS, json::FUNCTIONS];
 
 /// Every scalar function the table lists (the binder's own forms left out).
 pub fn all() -> impl Iterator<Item = &'static FunctionDef> {
