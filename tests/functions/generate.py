@@ -180,6 +180,10 @@ CASES = {
         ("CAST", "CAST(CAST(1.0E10 AS DOUBLE) AS STRING)"),
         ("TRY_CAST", "TRY_CAST('x' AS INT)"), ("TRY_CAST", "TRY_CAST('42' AS BIGINT)"), ("TRY_CAST", "TRY_CAST('2019-02-29' AS DATE)"),
     ],
+    "catalog": [
+        ("CURRENT_DATABASE", "CURRENT_DATABASE()"), ("CURRENT_DATABASE", "CHAR_LENGTH(CURRENT_DATABASE())"),
+        ("CURRENT_CATALOG", "CURRENT_CATALOG"), ("CURRENT_DATABASE", "CURRENT_DATABASE(1)"),
+    ],
     "hash": [
         ("MD5", "MD5('')"), ("MD5", "MD5('hello')"), ("MD5", "MD5('héllo')"), ("MD5", f"MD5({S})"),
         ("SHA1", "SHA1('hello')"), ("SHA1", f"SHA1({S})"),
@@ -211,6 +215,11 @@ CASES = {
         ("INTERVAL", "TIMESTAMP '2020-02-29 00:00:00' + INTERVAL '10 00:00:00.004' DAY TO SECOND"),
         ("INTERVAL", "TIMESTAMP '2020-02-29 00:00:00' + INTERVAL '1:30' HOUR TO MINUTE"),
         ("INTERVAL", "TIMESTAMP '2020-02-29 00:00:00' + INTERVAL '2-10' YEAR TO MONTH"),
+        ("INTERVAL", "TIMESTAMP '2020-03-31 10:00:00' + INTERVAL '1' MONTH"), ("INTERVAL", "TIMESTAMP '2020-03-31 10:00:00' - INTERVAL '1' MONTH"),
+        ("INTERVAL", "DATE '2020-02-29' + INTERVAL '1' YEAR"), ("INTERVAL", "INTERVAL '1-1' YEAR TO MONTH + DATE '2019-01-31'"),
+        ("INTERVAL", "TIMESTAMP '2020-01-31 00:00:00.123' + INTERVAL '-2-1' YEAR TO MONTH"), ("INTERVAL", f"{TS} + INTERVAL '1' MONTH"),
+        ("CASE", "CASE 'b' WHEN 'a', 'b' THEN 1 WHEN 'c' THEN 2 END"), ("CASE", f"CASE {I} WHEN 1, 2 THEN 'x' ELSE 'y' END"),
+        ("CASE", "CASE 2 WHEN 1, 2, 3 THEN 10 ELSE 20 END"),
     ],
     "json": [
         ("JSON_VALUE", """JSON_VALUE('{"a": 1}', '$.a')"""), ("JSON_VALUE", """JSON_VALUE('{"a": "x"}', '$.a')"""),
