@@ -5,7 +5,7 @@
 //! completion read their names and help text from here.
 //!
 //! The shape is DataFusion's (`datafusion/functions/src/string/upper.rs`): a family per file
-//! (`string.rs`, `math.rs`, `temporal.rs`, `conditional.rs`, `hash.rs`, `json.rs`), each function one
+//! (`string.rs`, `math.rs`, `temporal.rs`, `conditional.rs`, `hash.rs`, `json.rs`, `catalog.rs`), each function one
 //! [`FunctionDef`] entry holding its typing rule and its evaluator side by side. Adding a
 //! function is adding one entry. Flink's reference is `docs/data/sql_functions.yml` and its
 //! `BuiltInFunctionDefinitions`; the behaviour each entry copies is Flink's runtime class
@@ -18,6 +18,7 @@
 //! `engine/regex.rs` — name an engine [`Kernel`]; a handful are rewritten by the binder into
 //! other expressions ([`Eval::Rewrite`], e.g. `MOD(a, b)` is `a % b`).
 
+mod catalog;
 mod conditional;
 mod hash;
 mod json;
@@ -47,6 +48,7 @@ pub enum Family {
     Conditional,
     Hash,
     Json,
+    Catalog,
 }
 
 impl Family {
@@ -58,6 +60,7 @@ impl Family {
             Family::Conditional => "conditional",
             Family::Hash => "hash",
             Family::Json => "json",
+            Family::Catalog => "catalog",
         }
     }
 }
@@ -185,8 +188,15 @@ impl fmt::Debug for Function {
     }
 }
 
-const FAMILIES: &[&[FunctionDef]] =
-    &[math::FUNCTIONS, string::FUNCTIONS, temporal::FUNCTIONS, conditional::FUNCTIONS, hash::FUNCTIONS, json::FUNCTIONS];
+const FAMILIES: &[&[FunctionDef]] = &[
+    math::FUNCTIONS,
+    string::FUNCTIONS,
+    temporal::FUNCTIONS,
+    conditional::FUNCTIONS,
+    hash::FUNCTIONS,
+    json::FUNCTIONS,
+    catalog::FUNCTIONS,
+];
 
 /// Every scalar function the table lists (the binder's own forms left out).
 pub fn all() -> impl Iterator<Item = &'static FunctionDef> {
