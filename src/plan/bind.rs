@@ -535,6 +535,9 @@ impl<'a> Binder<'a> {
                 }
             }
             E::BinaryOp { left, op, right } => {
+                if let Some(shifted) = self.bind_year_month_shift(left, op, right, e) {
+                    return shifted;
+                }
                 let (l, r) = (self.bind(left)?, self.bind(right)?);
                 let op = binary_op(op).ok_or_else(|| SqlError::new(format!("operator `{op}` is not supported")).at(at(e)))?;
                 binary(op, l, r).map_err(|m| SqlError::new(m).at(at(e)))
@@ -611,9 +614,22 @@ impl<'a> Binder<'a> {
                 let mut whens = Vec::new();
                 for cw in conditions {
                     let cond = match &operand {
+                        // `WHEN a, b` (the dialect's tuple): `o = a OR o = b`.
                         Some(o) => {
-                            let v = self.bind(&cw.condition)?;
-                            binary(BinaryOp::Eq, o.clone(), v).map_err(|m| SqlError::new(m).at(at(&cw.condition)))?
+                            let values = match &cw.condition {
+                                ast::Expr::Tuple(values) => values.iter().collect(),
+                                one => vec![one],
+                            };
+                            let mut cond: Option<Expr> = None;
+                            for value in values {
+                                let v = self.bind(value)?;
+                                let eq = binary(BinaryOp::Eq, o.clone(), v).map_err(|m| SqlError::new(m).at(at(value)))?;
+                                cond = Some(match cond {
+                                    None => eq,
+                                    Some(c) => binary(BinaryOp::Or, c, eq).map_err(|m| SqlError::new(m).at(at(&cw.condition)))?,
+                                });
+                            }
+                            cond.ok_or_else(|| SqlError::new("WHEN needs a value").at(at(&cw.condition)))?
                         }
                         None => self.bind_predicate(&cw.condition, "a CASE WHEN condition")?,
                     };
@@ -779,6 +795,32 @@ impl<'a> Binder<'a> {
             return Err(SqlError::new(format!("no function named {name}")).at(at(e)).hint(hint));
         };
         call(func, bound).map_err(|m| SqlError::new(m).at(at(e)))
+    }
+
+    /// `t ± INTERVAL 'y-m' YEAR TO MONTH` (or `'n' YEAR`, `'n' MONTH`, and `INTERVAL … + t`):
+    /// `TIMESTAMPADD(MONTH, ±months, t)`, which clamps to the month's last day as Flink does
+    /// (`2020-03-31` + 1 month is `2020-04-30`). Year-month intervals have no type of their own
+    /// yet, so this is the one place they may appear.
+    fn bind_year_month_shift(
+        &mut self,
+        left: &ast::Expr,
+        op: &ast::BinaryOperator,
+        right: &ast::Expr,
+        e: &ast::Expr,
+    ) -> Option<Result<Expr>> {
+        let (time, months) = match (year_month_months(left), year_month_months(right), op) {
+            (None, Some(m), ast::BinaryOperator::Plus) => (left, m),
+            (None, Some(m), ast::BinaryOperator::Minus) => (left, m.map(|m| -m)),
+            (Some(m), None, ast::BinaryOperator::Plus) => (right, m),
+            _ => return None,
+        };
+        Some((|| {
+            let months = months.map_err(|m| SqlError::new(m).at(at(e)))?;
+            let time = self.bind(time)?;
+            let unit = unit_literal("MONTH", "TIMESTAMPADD").map_err(|m| SqlError::new(m).at(at(e)))?;
+            let args = vec![unit, Expr::literal(Value::Int(months), SqlType::not_null(DataType::Int)), time];
+            call(builtin("TIMESTAMPADD"), args).map_err(|m| SqlError::new(m).at(at(e)))
+        })())
     }
 
     /// `a.b.c`: a table's column and its ROW fields (`t.loc.lat`), or a column and its fields
@@ -1112,7 +1154,46 @@ fn time_unit_ms(f: &ast::DateTimeField) -> Option<i64> {
     })
 }
 
-/// `INTERVAL '10' SECOND` → 10 000 ms. Year-month intervals are not supported yet.
+/// The months of a year-month interval literal (`INTERVAL '2-10' YEAR TO MONTH` is 34,
+/// `INTERVAL '-1' YEAR` is -12), or `None` for any other expression.
+fn year_month_months(e: &ast::Expr) -> Option<std::result::Result<i64, String>> {
+    use ast::DateTimeField as F;
+    let ast::Expr::Interval(interval) = e else { return None };
+    let is_year = |f: &F| matches!(f, F::Year | F::Years);
+    let is_month = |f: &F| matches!(f, F::Month | F::Months);
+    let leading = interval.leading_field.as_ref()?;
+    let range = match &interval.last_field {
+        None if is_year(leading) => 0,
+        None if is_month(leading) => 1,
+        Some(last) if is_year(leading) && is_month(last) => 2,
+        _ => return None,
+    };
+    let text = match interval.value.as_ref() {
+        ast::Expr::Value(v) => match &v.value {
+            ast::Value::SingleQuotedString(s) | ast::Value::Number(s, _) => s.trim().to_string(),
+            _ => return Some(Err(format!("invalid interval value {}", interval.value))),
+        },
+        _ => return Some(Err(format!("invalid interval value {}", interval.value))),
+    };
+    let bad = || format!("invalid interval value '{text}' for {interval}");
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, text.strip_prefix('+').unwrap_or(&text)),
+    };
+    let number = |s: &str| s.parse::<u32>().map(i64::from).map_err(|_| bad());
+    let months = match range {
+        0 => number(body).map(|y| y * 12),
+        1 => number(body),
+        _ => match body.split_once('-') {
+            Some((y, m)) => number(y).and_then(|y| number(m).and_then(|m| if m < 12 { Ok(y * 12 + m) } else { Err(bad()) })),
+            None => Err(bad()),
+        },
+    };
+    Some(months.map(|m| if negative { -m } else { m }))
+}
+
+/// `INTERVAL '10' SECOND` → 10 000 ms. Year-month intervals exist only added to a timestamp
+/// (see `bind_year_month_shift`).
 fn bind_interval(interval: &ast::Interval) -> std::result::Result<Expr, String> {
     let text = match interval.value.as_ref() {
         ast::Expr::Value(v) => match &v.value {

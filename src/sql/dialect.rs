@@ -6,10 +6,13 @@
 //! `TABLE (SELECT …)`, for cascading windows) wherever an
 //! expression may start and represents it as a call of the reserved function [`TABLE_ARG`];
 //! [`table_arg`] turns that call back into its parts for the planner. Statement-level Flink
-//! syntax (`CREATE TABLE` with `WATERMARK FOR`, computed columns, …) is read in [`super::ddl`].
+//! syntax (`CREATE TABLE` with `WATERMARK FOR`, computed columns, …) is read in [`super::ddl`];
+//! the SQL/JSON functions' clauses (`RETURNING`, `ON EMPTY`, `KEY … VALUE`, `IS JSON`) in
+//! [`super::json`].
 
+use sqlparser::ast::helpers::attached_token::AttachedToken;
 use sqlparser::ast::{
-    AccessExpr, CastKind, DataType, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident,
+    AccessExpr, CaseWhen, CastKind, DataType, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident,
     ObjectName, ObjectNamePart, Subscript, TrimWhereField,
 };
 use sqlparser::dialect::Dialect;
@@ -66,6 +69,9 @@ impl Dialect for FlinkDialect {
     /// BETWEEN b AND a)` (under NOT for NOT BETWEEN), the same three-valued result as Flink's;
     /// `BETWEEN ASYMMETRIC` is the plain BETWEEN.
     fn parse_infix(&self, parser: &mut Parser, expr: &Expr, _precedence: u8) -> Option<Result<Expr, ParserError>> {
+        if let Some(is_json) = super::json::parse_is_json(parser, expr) {
+            return Some(is_json);
+        }
         let negated = parser.peek_keyword(Keyword::NOT);
         let at = usize::from(negated);
         let is = |i: usize, k: Keyword| matches!(&parser.peek_nth_token_ref(i).token, Token::Word(w) if w.keyword == k);
@@ -88,6 +94,12 @@ impl Dialect for FlinkDialect {
         }
         if let Some(map) = parse_map_constructor(parser) {
             return Some(map);
+        }
+        if let Some(json) = super::json::parse_json_call(parser) {
+            return Some(json);
+        }
+        if let Some(case) = parse_simple_case(parser) {
+            return Some(case);
         }
         // `TABLE t` only appears as a function argument; elsewhere TABLE is not an expression.
         if !parser.peek_keyword(Keyword::TABLE) {
@@ -193,6 +205,39 @@ fn parse_trim_side_from(parser: &mut Parser) -> Option<Result<Expr, ParserError>
         let expr = parser.parse_expr()?;
         parser.expect_token(&Token::RParen)?;
         Ok(Expr::Trim { expr: Box::new(expr), trim_where: Some(side), trim_what: None, trim_characters: None })
+    })())
+}
+
+/// A simple CASE, `CASE x WHEN a, b THEN … [ELSE …] END`: Flink allows several values in one
+/// WHEN, which sqlparser does not read. They travel as a tuple condition, which the binder
+/// compares with `x` as `x = a OR x = b` (Calcite's expansion); one value stays as it is.
+fn parse_simple_case(parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+    if !parser.peek_keyword(Keyword::CASE) || matches!(&parser.peek_nth_token_ref(1).token, Token::Word(w) if w.keyword == Keyword::WHEN) {
+        return None;
+    }
+    parser.next_token();
+    Some((|| {
+        let operand = parser.parse_expr()?;
+        let mut conditions = Vec::new();
+        while parser.parse_keyword(Keyword::WHEN) {
+            let mut values = parser.parse_comma_separated(Parser::parse_expr)?;
+            let condition = if values.len() == 1 { values.remove(0) } else { Expr::Tuple(values) };
+            parser.expect_keyword_is(Keyword::THEN)?;
+            let result = parser.parse_expr()?;
+            conditions.push(CaseWhen { condition, result });
+        }
+        if conditions.is_empty() {
+            parser.expect_keyword_is(Keyword::WHEN)?;
+        }
+        let else_result = if parser.parse_keyword(Keyword::ELSE) { Some(Box::new(parser.parse_expr()?)) } else { None };
+        parser.expect_keyword_is(Keyword::END)?;
+        Ok(Expr::Case {
+            case_token: AttachedToken::empty(),
+            end_token: AttachedToken::empty(),
+            operand: Some(Box::new(operand)),
+            conditions,
+            else_result,
+        })
     })())
 }
 

@@ -7,6 +7,7 @@ pub mod ast;
 mod ddl;
 pub mod dialect;
 mod error;
+mod json;
 mod parser;
 pub mod within;
 

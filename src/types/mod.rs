@@ -6,6 +6,7 @@ pub mod calendar;
 mod cast;
 mod data_type;
 mod time;
+mod time_zone;
 mod value;
 
 pub use batch::{Batch, BatchBuilder, Column, ColumnData, RowKind, StrColumn};
@@ -15,4 +16,5 @@ pub use time::{
     civil_from_days, days_from_civil, format_date, format_time, format_timestamp, parse_date, parse_duration, parse_time, parse_timestamp,
     write_timestamp,
 };
+pub use time_zone::{instant_of_local, java_time_zone, offset_at};
 pub use value::Value;

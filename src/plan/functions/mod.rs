@@ -5,7 +5,7 @@
 //! completion read their names and help text from here.
 //!
 //! The shape is DataFusion's (`datafusion/functions/src/string/upper.rs`): a family per file
-//! (`string.rs`, `math.rs`, `temporal.rs`, `conditional.rs`, `hash.rs`, `collection.rs`,
+//! (`string.rs`, `math.rs`, `temporal.rs`, `conditional.rs`, `hash.rs`, `collection.rs`, `json.rs`, `catalog.rs`,
 //! `binary.rs`), each function one
 //! [`FunctionDef`] entry holding its typing rule and its evaluator side by side. Adding a
 //! function is adding one entry. Flink's reference is `docs/data/sql_functions.yml` and its
@@ -21,8 +21,10 @@
 
 mod binary;
 mod collection;
+mod catalog;
 mod conditional;
 mod hash;
+mod json;
 mod math;
 mod non_scalar;
 mod printf;
@@ -51,6 +53,8 @@ pub enum Family {
     Hash,
     Collection,
     Binary,
+    Json,
+    Catalog,
 }
 
 impl Family {
@@ -63,6 +67,8 @@ impl Family {
             Family::Hash => "hash",
             Family::Collection => "collection",
             Family::Binary => "binary",
+            Family::Json => "json",
+            Family::Catalog => "catalog",
         }
     }
 }
@@ -200,6 +206,8 @@ const FAMILIES: &[&[FunctionDef]] = &[
     hash::FUNCTIONS,
     collection::FUNCTIONS,
     binary::FUNCTIONS,
+    json::FUNCTIONS,
+    catalog::FUNCTIONS,
 ];
 
 /// Every scalar function the table lists (the binder's own forms left out).
