@@ -38,6 +38,7 @@ macro_rules! cases {
 }
 
 cases! {
+    agg_filter_tumble,
     interval_join_self,
     join_full_of_aggregates,
     limit_10,
@@ -46,6 +47,7 @@ cases! {
     order_by_rowtime_then_id,
     q1_hop_legacy,
     select_without_from,
+    tumble_grouping_sets,
 }
 
 /// Extra files a listed case's `case.json` names (an ordered changelog, variants of the rows):

@@ -19,6 +19,8 @@ use crate::types::{cast_value, Batch, ColumnData, DataType, Value};
 
 pub struct Accumulators {
     aggs: Vec<Acc>,
+    /// Per aggregate, its `FILTER (WHERE …)` column: a row is accumulated only where it is TRUE.
+    filters: Vec<Option<usize>>,
     groups: usize,
     /// Arrival order of accumulated values (FIRST_VALUE/LAST_VALUE across merged sessions).
     sequence: u64,
@@ -78,6 +80,11 @@ enum Acc {
     },
 }
 
+/// A `FILTER (WHERE …)` column's verdict on a row (the planner makes it `IS TRUE(…)`).
+fn is_true(col: &crate::types::Column, row: usize) -> bool {
+    col.is_valid(row) && matches!(&col.data, ColumnData::Bool(v) if v[row])
+}
+
 enum SumKind {
     Int { sum: Vec<i64>, ty: DataType },
     Double { sum: Vec<f64> },
@@ -102,7 +109,8 @@ impl Accumulators {
                 }
             })
             .collect();
-        Accumulators { aggs, groups: 0, sequence: 0 }
+        let filters = calls.iter().map(|c| c.filter).collect();
+        Accumulators { aggs, filters, groups: 0, sequence: 0 }
     }
 
     pub fn len(&self) -> usize {
@@ -133,39 +141,14 @@ impl Accumulators {
     pub fn accumulate_rows(&mut self, gids: &[u32], rows: &[u32], batch: &Batch) {
         let first_seq = self.sequence;
         self.sequence += rows.len() as u64;
-        for a in &mut self.aggs {
-            match a {
-                Acc::Count { arg: None, n } => {
-                    for &g in gids {
-                        n[g as usize] += 1;
-                    }
-                }
-                Acc::Count { arg: Some(c), n } => {
-                    let col = &batch.columns[*c];
-                    for (&g, &r) in gids.iter().zip(rows) {
-                        n[g as usize] += col.is_valid(r as usize) as i64;
-                    }
-                }
-                Acc::Sum { arg, kind, n, .. } => {
-                    let col = &batch.columns[*arg];
-                    match (kind, &col.data) {
-                        (SumKind::Double { sum }, ColumnData::Double(v)) if col.validity.is_none() => {
-                            for (&g, &r) in gids.iter().zip(rows) {
-                                sum[g as usize] += v[r as usize];
-                                n[g as usize] += 1;
-                            }
-                        }
-                        (kind, _) => {
-                            for (&g, &r) in gids.iter().zip(rows) {
-                                add_sum(kind, n, g as usize, &col.data, col.is_valid(r as usize), r as usize, 1);
-                            }
-                        }
-                    }
-                }
-                other => {
-                    for (i, (&g, &r)) in gids.iter().zip(rows).enumerate() {
-                        other.update_row(g as usize, batch, r as usize, false, first_seq + i as u64);
-                    }
+        for (a, filter) in self.aggs.iter_mut().zip(&self.filters) {
+            match filter {
+                None => a.accumulate(gids, rows, batch, first_seq),
+                Some(f) => {
+                    let col = &batch.columns[*f];
+                    let (gids, rows): (Vec<u32>, Vec<u32>) =
+                        gids.iter().zip(rows).filter(|(_, &r)| is_true(col, r as usize)).map(|(&g, &r)| (g, r)).unzip();
+                    a.accumulate(&gids, &rows, batch, first_seq);
                 }
             }
         }
@@ -175,8 +158,10 @@ impl Accumulators {
     pub fn update(&mut self, g: u32, batch: &Batch, row: usize, retract: bool) {
         let seq = self.sequence;
         self.sequence += 1;
-        for a in &mut self.aggs {
-            a.update_row(g as usize, batch, row, retract, seq);
+        for (a, filter) in self.aggs.iter_mut().zip(&self.filters) {
+            if filter.is_none_or(|f| is_true(&batch.columns[f], row)) {
+                a.update_row(g as usize, batch, row, retract, seq);
+            }
         }
     }
 
@@ -245,6 +230,44 @@ fn new_acc(c: &AggCall, retracting: bool) -> Acc {
 }
 
 impl Acc {
+    /// Accumulates `rows` of `batch` into groups `gids` (same length): inserts only.
+    fn accumulate(&mut self, gids: &[u32], rows: &[u32], batch: &Batch, first_seq: u64) {
+        match self {
+            Acc::Count { arg: None, n } => {
+                for &g in gids {
+                    n[g as usize] += 1;
+                }
+            }
+            Acc::Count { arg: Some(c), n } => {
+                let col = &batch.columns[*c];
+                for (&g, &r) in gids.iter().zip(rows) {
+                    n[g as usize] += col.is_valid(r as usize) as i64;
+                }
+            }
+            Acc::Sum { arg, kind, n, .. } => {
+                let col = &batch.columns[*arg];
+                match (kind, &col.data) {
+                    (SumKind::Double { sum }, ColumnData::Double(v)) if col.validity.is_none() => {
+                        for (&g, &r) in gids.iter().zip(rows) {
+                            sum[g as usize] += v[r as usize];
+                            n[g as usize] += 1;
+                        }
+                    }
+                    (kind, _) => {
+                        for (&g, &r) in gids.iter().zip(rows) {
+                            add_sum(kind, n, g as usize, &col.data, col.is_valid(r as usize), r as usize, 1);
+                        }
+                    }
+                }
+            }
+            other => {
+                for (i, (&g, &r)) in gids.iter().zip(rows).enumerate() {
+                    other.update_row(g as usize, batch, r as usize, false, first_seq + i as u64);
+                }
+            }
+        }
+    }
+
     fn push_group(&mut self) {
         match self {
             Acc::Count { n, .. } => n.push(0),
@@ -780,7 +803,15 @@ mod tests {
     use crate::types::{Column, SqlType};
 
     fn call(func: AggFunc, distinct: bool, ty: DataType, out: DataType) -> AggCall {
-        AggCall { func, arg: Some(0), distinct, separator: None, ty: SqlType::nullable(out), arg_ty: Some(SqlType::nullable(ty)) }
+        AggCall {
+            func,
+            arg: Some(0),
+            distinct,
+            separator: None,
+            ty: SqlType::nullable(out),
+            arg_ty: Some(SqlType::nullable(ty)),
+            filter: None,
+        }
     }
 
     fn ints(v: &[i64]) -> Batch {

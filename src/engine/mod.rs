@@ -7,6 +7,7 @@
 pub mod accumulator;
 pub mod calc;
 pub mod eval;
+pub mod expand;
 pub mod group_aggregate;
 pub mod group_table;
 pub mod join;

@@ -40,6 +40,9 @@ pub struct AggContext {
     /// Aggregate calls, with arguments bound over the input scope.
     pub calls: Vec<BoundAgg>,
     pub window: Option<WindowBinding>,
+    /// `GROUPING SETS`, `ROLLUP`, `CUBE`: the sets over `keys`, whose expand id `$e` is the
+    /// aggregate's key after them.
+    pub grouping: Option<super::grouping::GroupingSets>,
 }
 
 /// An aggregate call found while binding: function, argument, DISTINCT, result type.
@@ -51,6 +54,8 @@ pub struct BoundAgg {
     pub ty: SqlType,
     /// LISTAGG's separator.
     pub separator: Option<String>,
+    /// `FILTER (WHERE c)` as `c IS TRUE`, bound over the input scope.
+    pub filter: Option<Expr>,
 }
 
 /// How window properties are referred to in the query.
@@ -196,6 +201,9 @@ impl<'a> Binder<'a> {
         // An aggregate call.
         if let ast::Expr::Function(f) = e {
             let name = function_name(f);
+            if matches!(name.as_str(), "GROUPING" | "GROUPING_ID" | "GROUP_ID") {
+                return self.bind_grouping(e, f, &name).map(Some);
+            }
             if let Some(func) = aggregate_function(&name) {
                 return self.bind_aggregate_call(e, f, func).map(Some);
             }
@@ -208,7 +216,8 @@ impl<'a> Binder<'a> {
         if let Ok(plain) = (Binder { scope, agg: None, over: None }).bind_plain(e) {
             let agg = self.agg.as_ref().expect("called only with an aggregate context");
             if let Some(i) = agg.keys.iter().position(|k| *k == plain) {
-                return Ok(Some(Expr::column(i, plain.ty.plain())));
+                let nullable = agg.grouping.as_ref().is_some_and(|g| g.nullable(i));
+                return Ok(Some(Expr::column(i, plain.ty.plain().with_nullable(plain.ty.nullable || nullable))));
             }
             if let (Some(col), Some(w)) = (plain.as_column(), &agg.window) {
                 if let Some(pos) = w.tvf_columns.and_then(|cols| cols.iter().position(|&c| c == col)) {
@@ -223,6 +232,42 @@ impl<'a> Binder<'a> {
             }
         }
         Ok(None)
+    }
+
+    /// `GROUPING(k, …)`, `GROUPING_ID(k, …)`: which of the grouped expressions `k` the row's
+    /// grouping set leaves out, as bits; `GROUP_ID()`: which copy of a repeated grouping set
+    /// (always 0: Sluice refuses repeated sets). `BIGINT NOT NULL`, as Flink types them.
+    fn bind_grouping(&mut self, e: &ast::Expr, f: &ast::Function, name: &str) -> Result<Expr> {
+        let (args, _) = function_args(f)?;
+        let zero = Expr::literal(Value::Int(0), SqlType::not_null(DataType::BigInt));
+        if name == "GROUP_ID" {
+            if !args.is_empty() {
+                return Err(SqlError::new("GROUP_ID takes no arguments: GROUP_ID()").at(at(e)));
+            }
+            return Ok(zero);
+        }
+        if args.is_empty() {
+            return Err(SqlError::new(format!("{name} needs at least one grouped expression, e.g. {name}(status)")).at(at(e)));
+        }
+        let scope = self.scope;
+        let agg = self.agg.as_ref().expect("called only with an aggregate context");
+        let mut keys = Vec::new();
+        for a in &args {
+            let FnArg::Expr(a) = a else {
+                return Err(SqlError::new(format!("{name} takes grouped expressions, not *")).at(at(e)));
+            };
+            let plain = (Binder { scope, agg: None, over: None }).bind_plain(a)?;
+            let Some(k) = agg.keys.iter().position(|k| *k == plain) else {
+                return Err(SqlError::new(format!("Argument to {name} operator must be a grouped expression"))
+                    .at(at(a))
+                    .hint("pass an expression of the GROUP BY clause"));
+            };
+            keys.push(k);
+        }
+        Ok(match &agg.grouping {
+            Some(sets) => sets.grouping(&keys, agg.keys.len()),
+            None => zero,
+        })
     }
 
     fn bind_aggregate_call(&mut self, e: &ast::Expr, f: &ast::Function, func: AggFunc) -> Result<Expr> {
@@ -246,9 +291,6 @@ impl<'a> Binder<'a> {
 
     /// An aggregate call's function, argument, DISTINCT and result type.
     fn bound_aggregate(&self, e: &ast::Expr, f: &ast::Function, func: AggFunc) -> Result<BoundAgg> {
-        if f.filter.is_some() {
-            return Err(SqlError::new("aggregate FILTER (WHERE …) is not supported yet").at(at(e)));
-        }
         if !f.within_group.is_empty() {
             return Err(SqlError::new("WITHIN GROUP is not supported").at(at(e)));
         }
@@ -267,7 +309,15 @@ impl<'a> Binder<'a> {
             _ => return Err(SqlError::new(format!("{} takes one argument", function_name(f))).at(at(e))),
         };
         let ty = aggregate_type(func, arg.as_ref().map(|a| &a.ty)).map_err(|m| SqlError::new(m).at(at(e)))?;
-        Ok(BoundAgg { func, arg, distinct, ty, separator })
+        let filter = match &f.filter {
+            Some(condition) => {
+                let bound = Binder::new(self.scope).bind_predicate(condition, "FILTER")?;
+                let ty = SqlType::not_null(DataType::Boolean);
+                Some(Expr { kind: ExprKind::IsBool { arg: Box::new(bound), value: true, negated: false }, ty })
+            }
+            None => None,
+        };
+        Ok(BoundAgg { func, arg, distinct, ty, separator, filter })
     }
 
     /// `agg(…) OVER w`: registers the aggregate and checks its window against the query's one.
@@ -285,6 +335,12 @@ impl<'a> Binder<'a> {
                     .hint("OVER windows compute COUNT, SUM, AVG, MIN, MAX, … per row"),
             });
         };
+        if f.filter.is_some() {
+            // Calcite reads `agg(…) FILTER (…) OVER w` as OVER applied to a filtered call.
+            return Err(SqlError::new("OVER must be applied to aggregate function")
+                .at(at(e))
+                .hint("Flink takes no FILTER (WHERE …) in an OVER aggregate: use CASE WHEN … THEN x END as its argument"));
+        }
         let Some(over) = &f.over else { unreachable!("bind_over_call is only called for OVER calls") };
         let over_ctx = self.over.as_ref().expect("called only with an OVER context");
         let spec = resolve_window(over, &over_ctx.named, at(e))?;

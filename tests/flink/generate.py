@@ -161,6 +161,34 @@ ORDER BY current_temperature DESC, event_time LIMIT 5""",
     "order_by_rowtime": """SELECT sensor_id, current_temperature, event_time FROM sensor_data WHERE sensor_id = 42 ORDER BY event_time""",
     "order_by_rowtime_then_id": """SELECT sensor_id, status, event_time FROM sensor_data WHERE sensor_id < 40
 ORDER BY event_time, sensor_id DESC""",
+    "grouping_sets_status_band": """SELECT status, sensor_id / 25 AS band, COUNT(*) AS n, MAX(current_temperature) AS hottest,
+  GROUPING(status) AS g_status, GROUPING_ID(status, sensor_id / 25) AS gid, GROUP_ID() AS g
+FROM sensor_data GROUP BY GROUPING SETS ((status), (sensor_id / 25), ())""",
+    "rollup_status_sensor": """SELECT status, sensor_id, COUNT(*) AS n, SUM(sensor_id) AS ids, GROUPING(sensor_id) AS g_sensor
+FROM sensor_data WHERE sensor_id < 12 GROUP BY ROLLUP (status, sensor_id)""",
+    "cube_status_band": """SELECT status, sensor_id / 25 AS band, COUNT(*) AS n, AVG(current_temperature) AS avg_temp,
+  GROUPING_ID(sensor_id / 25, status) AS gid
+FROM sensor_data GROUP BY CUBE (status, sensor_id / 25) HAVING COUNT(*) > 500""",
+    "tumble_grouping_sets": """SELECT window_start, window_end, status, COUNT(*) AS n, MAX(current_temperature) AS hottest,
+  GROUPING(status) AS g_status
+FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+GROUP BY window_start, window_end, GROUPING SETS ((status), ())""",
+    "hop_rollup": """SELECT window_start, status, sensor_id, COUNT(*) AS n
+FROM TABLE(HOP(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND, INTERVAL '30' SECOND))
+WHERE sensor_id < 5
+GROUP BY window_start, window_end, status, ROLLUP (sensor_id)""",
+    "agg_filter_group": """SELECT status, COUNT(*) FILTER (WHERE current_temperature > 100) AS hot,
+  SUM(sensor_id) FILTER (WHERE sensor_id < 10) AS low_ids, COUNT(DISTINCT sensor_id) FILTER (WHERE current_temperature < 20) AS cold_sensors,
+  MAX(current_temperature) FILTER (WHERE sensor_id = 7) AS max7, COUNT(*) AS n
+FROM sensor_data GROUP BY status""",
+    "agg_filter_tumble": """SELECT window_start, status, COUNT(*) FILTER (WHERE current_temperature > 100) AS hot,
+  AVG(current_temperature) FILTER (WHERE sensor_id < 10) AS avg_low, MIN(sensor_id) FILTER (WHERE status <> 'OK') AS first_bad
+FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+GROUP BY window_start, window_end, status""",
+    "agg_filter_global_hop": """SELECT window_end, COUNT(*) FILTER (WHERE status = 'ERROR') AS errors, COUNT(*) AS n,
+  MAX(current_temperature) FILTER (WHERE sensor_id = 3) AS max3
+FROM TABLE(HOP(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND, INTERVAL '20' SECOND))
+GROUP BY window_start, window_end""",
 }
 
 # Cases over an input and a table of their own: the lines are written to the case's folder as

@@ -120,3 +120,25 @@ error: 1:40: expected an expression, found ;
 SELEC 1;
 ----
 error: 1:1: expected an SQL statement, found SELEC
+
+# Grouping sets: a set listed twice (Flink runs it as a union told apart by GROUP_ID()), and
+# GROUPING of an expression that is not grouped.
+SELECT status, COUNT(*) FROM sensor_data GROUP BY GROUPING SETS ((status), (status), ());
+----
+error: 1:67: grouping set 2 is listed twice; Sluice does not run repeated grouping sets yet
+  hint: list each grouping set once (Flink tells copies apart with GROUP_ID())
+
+SELECT status, GROUPING(sensor_id) FROM sensor_data GROUP BY ROLLUP (status);
+----
+error: 1:25: Argument to GROUPING operator must be a grouped expression
+  hint: pass an expression of the GROUP BY clause
+
+SELECT status, COUNT(*) FILTER (WHERE sensor_id) FROM sensor_data GROUP BY status;
+----
+error: 1:39: FILTER must be a boolean condition, not INT
+
+# Flink refuses FILTER on an OVER aggregate.
+SELECT sensor_id, COUNT(*) FILTER (WHERE status = 'OK') OVER (PARTITION BY sensor_id ORDER BY event_time ROWS BETWEEN 5 PRECEDING AND CURRENT ROW) AS c FROM sensor_data;
+----
+error: 1:19: OVER must be applied to aggregate function
+  hint: Flink takes no FILTER (WHERE …) in an OVER aggregate: use CASE WHEN … THEN x END as its argument

@@ -35,6 +35,13 @@ pub static NON_SCALAR: &[NonScalar] = &[
     agg("FIRST_VALUE", "FIRST_VALUE(expression)", "The first value seen."),
     agg("LAST_VALUE", "LAST_VALUE(expression)", "The last value seen."),
     agg("LISTAGG", "LISTAGG(expression[, separator])", "The strings joined by separator (',' by default)."),
+    agg(
+        "GROUPING",
+        "GROUPING(expression[, expression …])",
+        "With GROUPING SETS, ROLLUP or CUBE: a bit per argument, 1 where the row's grouping set leaves it out.",
+    ),
+    agg("GROUPING_ID", "GROUPING_ID(expression[, expression …])", "The same bits as GROUPING, read as one number."),
+    agg("GROUP_ID", "GROUP_ID()", "Which copy of a repeated grouping set the row comes from (0 for the first)."),
     window(
         "ROW_NUMBER",
         "OVER WINDOW",

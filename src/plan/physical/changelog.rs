@@ -174,7 +174,7 @@ fn satisfy(plan: &mut PhysicalPlan, required: UpdateKind) -> bool {
             }
             provided_of(input)
         }
-        PhysicalNode::WindowTableFunction { input, .. } => {
+        PhysicalNode::WindowTableFunction { input, .. } | PhysicalNode::Expand { input, .. } => {
             if !satisfy(input, required) {
                 return false;
             }
