@@ -11,7 +11,7 @@
 //! merges those counts and feeds the inner accumulator only the values new to the target.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use crate::plan::logical::{AggCall, AggFunc};
@@ -77,6 +77,17 @@ enum Acc {
         ty: DataType,
         seen: Vec<BTreeMap<SortKey, i64>>,
         inner: Box<Acc>,
+    },
+    /// LAG: the last `offset + 1` values (NULLs too) and the last row's default, as Flink's
+    /// `LagAggFunction` keeps them. Only OVER windows without a frame use it: never retracted
+    /// or merged.
+    Lag {
+        arg: usize,
+        ty: DataType,
+        offset: usize,
+        default: Option<usize>,
+        buffers: Vec<VecDeque<Value>>,
+        defaults: Vec<Value>,
     },
 }
 
@@ -220,6 +231,9 @@ fn new_acc(c: &AggCall, retracting: bool) -> Acc {
         AggFunc::FirstValue | AggFunc::LastValue => {
             Acc::FirstLast { arg, last: c.func == AggFunc::LastValue, ty: arg_ty, values: Vec::new(), history: retracting.then(Vec::new) }
         }
+        AggFunc::Lag { offset, default } => {
+            Acc::Lag { arg, ty: arg_ty, offset: offset as usize, default, buffers: Vec::new(), defaults: Vec::new() }
+        }
         AggFunc::ListAgg => Acc::ListAgg {
             arg,
             separator: c.separator.clone().unwrap_or_else(|| ",".to_string()),
@@ -306,6 +320,10 @@ impl Acc {
                 seen.push(BTreeMap::new());
                 inner.push_group();
             }
+            Acc::Lag { buffers, defaults, .. } => {
+                buffers.push(VecDeque::new());
+                defaults.push(Value::Null);
+            }
         }
     }
 
@@ -346,6 +364,10 @@ impl Acc {
             Acc::Distinct { seen, inner, .. } => {
                 seen[g].clear();
                 inner.reset(g);
+            }
+            Acc::Lag { buffers, defaults, .. } => {
+                buffers[g].clear();
+                defaults[g] = Value::Null;
             }
         }
     }
@@ -395,6 +417,14 @@ impl Acc {
             Acc::Distinct { arg, ty, seen, inner } => {
                 Acc::Distinct { arg: *arg, ty: ty.clone(), seen: vec![take(&mut seen[g])], inner: Box::new(inner.take_group(g)) }
             }
+            Acc::Lag { arg, ty, offset, default, buffers, defaults } => Acc::Lag {
+                arg: *arg,
+                ty: ty.clone(),
+                offset: *offset,
+                default: *default,
+                buffers: vec![take(&mut buffers[g])],
+                defaults: vec![std::mem::replace(&mut defaults[g], Value::Null)],
+            },
         }
     }
 
@@ -434,6 +464,19 @@ impl Acc {
             Acc::ListAgg { arg, .. } => {
                 let v = batch.columns[*arg].value(row, &DataType::Varchar(0));
                 self.update_value(g, &v, retract, seq);
+            }
+            Acc::Lag { arg, ty, offset, default, buffers, defaults } => {
+                if retract {
+                    return;
+                }
+                let buffer = &mut buffers[g];
+                buffer.push_back(batch.columns[*arg].value(row, ty));
+                while buffer.len() > *offset + 1 {
+                    buffer.pop_front();
+                }
+                if let Some(d) = default {
+                    defaults[g] = batch.columns[*d].value(row, ty);
+                }
             }
         }
     }
@@ -527,6 +570,8 @@ impl Acc {
                     },
                 }
             }
+            // LAG reads whole rows (`update_row`), NULLs included.
+            Acc::Lag { .. } => {}
             Acc::Distinct { seen, inner, .. } => {
                 let key = SortKey(v.clone());
                 let count = seen[g].entry(key.clone()).or_insert(0);
@@ -648,6 +693,10 @@ impl Acc {
             Acc::FirstLast { values, .. } => values[g].as_ref().map_or(Value::Null, |(_, v)| v.clone()),
             Acc::ListAgg { joined, .. } => joined[g].as_ref().map_or(Value::Null, |s| Value::Str(s.as_str().into())),
             Acc::Distinct { inner, .. } => inner.result(g),
+            Acc::Lag { offset, buffers, defaults, .. } => match buffers[g].len() == offset + 1 {
+                true => buffers[g].front().cloned().unwrap_or(Value::Null),
+                false => defaults[g].clone(),
+            },
         }
     }
 }

@@ -56,6 +56,8 @@ pub struct BoundAgg {
     pub separator: Option<String>,
     /// `FILTER (WHERE c)` as `c IS TRUE`, bound over the input scope.
     pub filter: Option<Expr>,
+    /// LAG's default value, bound over the input scope.
+    pub default: Option<Expr>,
 }
 
 /// How window properties are referred to in the query.
@@ -271,6 +273,11 @@ impl<'a> Binder<'a> {
     }
 
     fn bind_aggregate_call(&mut self, e: &ast::Expr, f: &ast::Function, func: AggFunc) -> Result<Expr> {
+        if matches!(func, AggFunc::Lag { .. }) {
+            return Err(SqlError::new("OVER clause is necessary for window functions")
+                .at(at(e))
+                .hint("LAG(x) OVER (PARTITION BY k ORDER BY event_time)"));
+        }
         if f.over.is_some() {
             return Err(SqlError::new("OVER aggregates cannot be mixed with GROUP BY or plain aggregates in one SELECT")
                 .at(at(e))
@@ -295,6 +302,9 @@ impl<'a> Binder<'a> {
             return Err(SqlError::new("WITHIN GROUP is not supported").at(at(e)));
         }
         let (args, distinct) = function_args(f)?;
+        if let AggFunc::Lag { .. } = func {
+            return self.bound_lag(e, &args);
+        }
         let mut separator = None;
         let (func, arg) = match (func, args.as_slice()) {
             (AggFunc::Count, [FnArg::Star] | []) if !distinct => (AggFunc::CountStar, None),
@@ -317,7 +327,65 @@ impl<'a> Binder<'a> {
             }
             None => None,
         };
-        Ok(BoundAgg { func, arg, distinct, ty, separator, filter })
+        Ok(BoundAgg { func, arg, distinct, ty, separator, filter, default: None })
+    }
+
+    /// `LAG(value[, offset[, default]])`, typed as Flink's `LagAggFunction`: the value's type,
+    /// NOT NULL only when the value and a default are; the default must be of the value's kind.
+    fn bound_lag(&self, e: &ast::Expr, args: &[FnArg]) -> Result<BoundAgg> {
+        let usage = || SqlError::new("LAG takes a value, an optional offset literal and an optional default, e.g. LAG(x, 1, 0)").at(at(e));
+        let exprs: Vec<&ast::Expr> =
+            args.iter().map(|a| if let FnArg::Expr(x) = a { Ok(&**x) } else { Err(usage()) }).collect::<Result<_>>()?;
+        let (value, offset, default) = match exprs.as_slice() {
+            [v] => (*v, None, None),
+            [v, o] => (*v, Some(*o), None),
+            [v, o, d] => (*v, Some(*o), Some(*d)),
+            _ => return Err(usage()),
+        };
+        let arg = self.bind_aggregate_arg(value)?;
+        let offset_ty = SqlType::not_null(DataType::Int);
+        let offset = match offset {
+            None => 1,
+            Some(o) => match self.bind_aggregate_arg(o)?.kind {
+                ExprKind::Literal(Value::Int(n)) if (0..=i64::from(i32::MAX)).contains(&n) => n as u32,
+                ExprKind::Literal(Value::Int(n)) => return Err(SqlError::new(format!("Offset({n}) should be positive.")).at(at(o))),
+                _ => return Err(SqlError::new("LAG's offset must be an integer literal").at(at(o))),
+            },
+        };
+        let default = default.map(|d| self.bind_aggregate_arg(d)).transpose()?;
+        if let Some(d) = default.as_ref().filter(|d| d.ty.data_type != DataType::Null) {
+            // Flink compares the Java classes the two types convert to.
+            let class = |t: &DataType| match t {
+                DataType::Char(_) | DataType::Varchar(_) => std::mem::discriminant(&DataType::Varchar(0)),
+                DataType::Decimal { .. } => std::mem::discriminant(&DataType::Decimal { precision: 0, scale: 0 }),
+                DataType::Timestamp(_) => std::mem::discriminant(&DataType::Timestamp(0)),
+                other => std::mem::discriminant(other),
+            };
+            if class(&d.ty.data_type) != class(&arg.ty.data_type) {
+                return Err(SqlError::new(format!("Please explicitly cast default value {} to {offset_ty}.", d.ty))
+                    .at(at(e))
+                    .hint(format!("CAST the default AS {}", arg.ty.data_type)));
+            }
+        }
+        // Stored as the value's type (a CHAR default for a VARCHAR value, another DECIMAL scale).
+        let default = default.map(|d| match d.ty.data_type == arg.ty.data_type {
+            true => d,
+            false => {
+                let ty = arg.ty.plain().with_nullable(d.ty.nullable);
+                Expr { kind: ExprKind::Cast { arg: Box::new(d), try_cast: false }, ty }
+            }
+        });
+        let not_null = !arg.ty.nullable && default.as_ref().is_some_and(|d| !d.ty.nullable);
+        let ty = arg.ty.plain().with_nullable(!not_null);
+        Ok(BoundAgg {
+            func: AggFunc::Lag { offset, default: None },
+            arg: Some(arg),
+            distinct: false,
+            ty,
+            separator: None,
+            filter: None,
+            default,
+        })
     }
 
     /// `agg(…) OVER w`: registers the aggregate and checks its window against the query's one.
@@ -329,6 +397,14 @@ impl<'a> Binder<'a> {
                     SqlError::new(format!("{name}() OVER … is only supported in a Top-N query")).at(at(e)).hint(format!(
                         "SELECT * FROM (SELECT …, {name}() OVER (PARTITION BY k ORDER BY x DESC) AS rownum FROM t) WHERE rownum <= 3"
                     ))
+                }
+                "LEAD" | "CUME_DIST" | "PERCENT_RANK" | "NTILE" => {
+                    SqlError::new(format!("{name} Function is not supported in stream mode.")).at(at(e)).hint(match name.as_str() {
+                        "LEAD" => {
+                            "LAG(x) OVER (PARTITION BY k ORDER BY event_time) looks back; a later row is not known when a row is emitted"
+                        }
+                        _ => "Flink runs no distribution function over a stream",
+                    })
                 }
                 _ => SqlError::new(format!("`{name}` is not an aggregate function, so it cannot be used with OVER"))
                     .at(at(e))
@@ -344,6 +420,12 @@ impl<'a> Binder<'a> {
         let Some(over) = &f.over else { unreachable!("bind_over_call is only called for OVER calls") };
         let over_ctx = self.over.as_ref().expect("called only with an OVER context");
         let spec = resolve_window(over, &over_ctx.named, at(e))?;
+        if matches!(func, AggFunc::Lag { .. }) && spec.window_frame.is_some() {
+            // Calcite's check for ranking functions, which LAG is to it.
+            return Err(SqlError::new("ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions")
+                .at(at(e))
+                .hint("LAG reads the partition's earlier rows: leave out the frame, OVER (PARTITION BY k ORDER BY event_time)"));
+        }
         let window = self.bind_over_window(&spec, e)?;
         let call = self.bound_aggregate(e, f, func)?;
         let ty = call.ty.clone();
@@ -1006,6 +1088,7 @@ pub fn aggregate_function(name: &str) -> Option<AggFunc> {
         "FIRST_VALUE" => AggFunc::FirstValue,
         "LAST_VALUE" => AggFunc::LastValue,
         "LISTAGG" => AggFunc::ListAgg,
+        "LAG" => AggFunc::Lag { offset: 1, default: None },
         _ => return None,
     })
 }
@@ -1035,7 +1118,9 @@ pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Resu
             }
             SqlType::nullable(t.data_type.clone())
         }
-        (AggFunc::Min | AggFunc::Max | AggFunc::FirstValue | AggFunc::LastValue, Some(t)) => SqlType::nullable(t.data_type.clone()),
+        (AggFunc::Min | AggFunc::Max | AggFunc::FirstValue | AggFunc::LastValue | AggFunc::Lag { .. }, Some(t)) => {
+            SqlType::nullable(t.data_type.clone())
+        }
         // Calcite types these like AVG: the argument's type (DECIMAL(38, max(6, s)) for decimals).
         (AggFunc::VarPop | AggFunc::VarSamp | AggFunc::StddevPop | AggFunc::StddevSamp, Some(t)) => match &t.data_type {
             DataType::Decimal { scale, .. } => SqlType::nullable(DataType::Decimal { precision: 38, scale: (*scale).max(6) }),

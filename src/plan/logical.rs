@@ -279,6 +279,12 @@ pub enum AggFunc {
     FirstValue,
     LastValue,
     ListAgg,
+    /// `LAG(value[, offset[, default]]) OVER w`: the value `offset` rows back in the partition
+    /// (Flink's `LagAggFunction`); `default` is the input column read when there is none.
+    Lag {
+        offset: u32,
+        default: Option<usize>,
+    },
 }
 
 impl AggFunc {
@@ -297,6 +303,7 @@ impl AggFunc {
             AggFunc::FirstValue => "FIRST_VALUE",
             AggFunc::LastValue => "LAST_VALUE",
             AggFunc::ListAgg => "LISTAGG",
+            AggFunc::Lag { .. } => "LAG",
         }
     }
 }

@@ -517,7 +517,12 @@ impl<'a> Planner<'a> {
             .calls
             .iter()
             .map(|call| AggCall {
-                func: call.func,
+                func: match call.func {
+                    logical::AggFunc::Lag { offset, .. } => {
+                        logical::AggFunc::Lag { offset, default: call.default.as_ref().map(&mut column_of) }
+                    }
+                    func => func,
+                },
                 arg: call.arg.as_ref().map(&mut column_of),
                 distinct: call.distinct,
                 separator: call.separator.clone(),

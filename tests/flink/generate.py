@@ -189,6 +189,17 @@ GROUP BY window_start, window_end, status""",
   MAX(current_temperature) FILTER (WHERE sensor_id = 3) AS max3
 FROM TABLE(HOP(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND, INTERVAL '20' SECOND))
 GROUP BY window_start, window_end""",
+    "over_lag": """SELECT sensor_id, event_time, current_temperature,
+  LAG(current_temperature) OVER (PARTITION BY sensor_id ORDER BY event_time) AS before_t,
+  LAG(status, 2, 'none') OVER (PARTITION BY sensor_id ORDER BY event_time) AS status_2_back,
+  COUNT(*) OVER (PARTITION BY sensor_id ORDER BY event_time) AS seen
+FROM sensor_data WHERE sensor_id < 10""",
+    "over_lag_offset_default": """SELECT sensor_id, event_time,
+  LAG(current_temperature, 3, CAST(-1 AS DOUBLE)) OVER w AS three_back,
+  LAG(sensor_id, 0) OVER w AS same_id,
+  current_temperature - LAG(current_temperature, 1, current_temperature) OVER w AS delta
+FROM sensor_data WHERE status <> 'OK'
+WINDOW w AS (PARTITION BY sensor_id ORDER BY event_time)""",
 }
 
 # Cases over an input and a table of their own: the lines are written to the case's folder as

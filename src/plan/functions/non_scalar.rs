@@ -48,6 +48,12 @@ pub static NON_SCALAR: &[NonScalar] = &[
         "ROW_NUMBER() OVER (PARTITION BY … ORDER BY …)",
         "Each row's number in its partition, from 1 (Top-N and deduplication).",
     ),
+    window(
+        "LAG",
+        "OVER WINDOW",
+        "LAG(expression[, offset[, default]]) OVER (PARTITION BY … ORDER BY rowtime)",
+        "The value offset rows back in the partition (1 by default), or default (NULL) when there is none.",
+    ),
     window("RANK", "OVER WINDOW", "RANK() OVER (PARTITION BY … ORDER BY …)", "Each row's rank in its partition, with gaps after ties."),
     window("DENSE_RANK", "OVER WINDOW", "DENSE_RANK() OVER (PARTITION BY … ORDER BY …)", "Each row's rank in its partition, without gaps."),
     window("TUMBLE", "TABLE", "TUMBLE(TABLE t, DESCRIPTOR(ts), size) | GROUP BY TUMBLE(ts, size)", "Fixed-size, non-overlapping windows."),
