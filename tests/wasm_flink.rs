@@ -56,6 +56,7 @@ macro_rules! own_input_cases {
 }
 
 cases! {
+    agg_filter_tumble,
     interval_join_self,
     join_full_of_aggregates,
     limit_10,
@@ -66,6 +67,7 @@ cases! {
     q1_hop_legacy,
     select_without_from,
     temporal_join_last_error,
+    tumble_grouping_sets,
 }
 
 own_input_cases! {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::calc::Calc;
 use super::correlate::Correlate;
 use super::eval::{eval, EvalContext, EvalError};
+use super::expand::Expand;
 use super::group_aggregate::GroupAggregate;
 use super::join::{IntervalJoin, RegularJoin, Side, TemporalJoin, TwoInputOperator, WindowJoin};
 use super::limit::Limit;
@@ -553,6 +554,10 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
         PhysicalNode::Calc { input, predicate, projection } => {
             predicate.iter().chain(projection.iter().flatten()).try_for_each(unsupported_regexes)?;
             one_input(input, Box::new(Calc::new(predicate.clone(), projection.clone())))
+        }
+        PhysicalNode::Expand { input, projects } => {
+            projects.iter().flatten().try_for_each(unsupported_regexes)?;
+            one_input(input, Box::new(Expand::new(projects.clone())))
         }
         PhysicalNode::GroupAggregate { input, keys, aggs } => {
             let key_types = &types(input)[..*keys];

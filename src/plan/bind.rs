@@ -40,6 +40,9 @@ pub struct AggContext {
     /// Aggregate calls, with arguments bound over the input scope.
     pub calls: Vec<BoundAgg>,
     pub window: Option<WindowBinding>,
+    /// `GROUPING SETS`, `ROLLUP`, `CUBE`: the sets over `keys`, whose expand id `$e` is the
+    /// aggregate's key after them.
+    pub grouping: Option<super::grouping::GroupingSets>,
 }
 
 /// An aggregate call found while binding: function, argument, DISTINCT, result type.
@@ -51,6 +54,10 @@ pub struct BoundAgg {
     pub ty: SqlType,
     /// LISTAGG's separator.
     pub separator: Option<String>,
+    /// `FILTER (WHERE c)` as `c IS TRUE`, bound over the input scope.
+    pub filter: Option<Expr>,
+    /// LAG's default value, bound over the input scope.
+    pub default: Option<Expr>,
 }
 
 /// How window properties are referred to in the query.
@@ -196,6 +203,9 @@ impl<'a> Binder<'a> {
         // An aggregate call.
         if let ast::Expr::Function(f) = e {
             let name = function_name(f);
+            if matches!(name.as_str(), "GROUPING" | "GROUPING_ID" | "GROUP_ID") {
+                return self.bind_grouping(e, f, &name).map(Some);
+            }
             if let Some(func) = aggregate_function(&name) {
                 return self.bind_aggregate_call(e, f, func).map(Some);
             }
@@ -208,7 +218,8 @@ impl<'a> Binder<'a> {
         if let Ok(plain) = (Binder { scope, agg: None, over: None }).bind_plain(e) {
             let agg = self.agg.as_ref().expect("called only with an aggregate context");
             if let Some(i) = agg.keys.iter().position(|k| *k == plain) {
-                return Ok(Some(Expr::column(i, plain.ty.plain())));
+                let nullable = agg.grouping.as_ref().is_some_and(|g| g.nullable(i));
+                return Ok(Some(Expr::column(i, plain.ty.plain().with_nullable(plain.ty.nullable || nullable))));
             }
             if let (Some(col), Some(w)) = (plain.as_column(), &agg.window) {
                 if let Some(pos) = w.tvf_columns.and_then(|cols| cols.iter().position(|&c| c == col)) {
@@ -225,7 +236,48 @@ impl<'a> Binder<'a> {
         Ok(None)
     }
 
+    /// `GROUPING(k, …)`, `GROUPING_ID(k, …)`: which of the grouped expressions `k` the row's
+    /// grouping set leaves out, as bits; `GROUP_ID()`: which copy of a repeated grouping set
+    /// (always 0: Sluice refuses repeated sets). `BIGINT NOT NULL`, as Flink types them.
+    fn bind_grouping(&mut self, e: &ast::Expr, f: &ast::Function, name: &str) -> Result<Expr> {
+        let (args, _) = function_args(f)?;
+        let zero = Expr::literal(Value::Int(0), SqlType::not_null(DataType::BigInt));
+        if name == "GROUP_ID" {
+            if !args.is_empty() {
+                return Err(SqlError::new("GROUP_ID takes no arguments: GROUP_ID()").at(at(e)));
+            }
+            return Ok(zero);
+        }
+        if args.is_empty() {
+            return Err(SqlError::new(format!("{name} needs at least one grouped expression, e.g. {name}(status)")).at(at(e)));
+        }
+        let scope = self.scope;
+        let agg = self.agg.as_ref().expect("called only with an aggregate context");
+        let mut keys = Vec::new();
+        for a in &args {
+            let FnArg::Expr(a) = a else {
+                return Err(SqlError::new(format!("{name} takes grouped expressions, not *")).at(at(e)));
+            };
+            let plain = (Binder { scope, agg: None, over: None }).bind_plain(a)?;
+            let Some(k) = agg.keys.iter().position(|k| *k == plain) else {
+                return Err(SqlError::new(format!("Argument to {name} operator must be a grouped expression"))
+                    .at(at(a))
+                    .hint("pass an expression of the GROUP BY clause"));
+            };
+            keys.push(k);
+        }
+        Ok(match &agg.grouping {
+            Some(sets) => sets.grouping(&keys, agg.keys.len()),
+            None => zero,
+        })
+    }
+
     fn bind_aggregate_call(&mut self, e: &ast::Expr, f: &ast::Function, func: AggFunc) -> Result<Expr> {
+        if matches!(func, AggFunc::Lag { .. }) {
+            return Err(SqlError::new("OVER clause is necessary for window functions")
+                .at(at(e))
+                .hint("LAG(x) OVER (PARTITION BY k ORDER BY event_time)"));
+        }
         if f.over.is_some() {
             return Err(SqlError::new("OVER aggregates cannot be mixed with GROUP BY or plain aggregates in one SELECT")
                 .at(at(e))
@@ -246,13 +298,13 @@ impl<'a> Binder<'a> {
 
     /// An aggregate call's function, argument, DISTINCT and result type.
     fn bound_aggregate(&self, e: &ast::Expr, f: &ast::Function, func: AggFunc) -> Result<BoundAgg> {
-        if f.filter.is_some() {
-            return Err(SqlError::new("aggregate FILTER (WHERE …) is not supported yet").at(at(e)));
-        }
         if !f.within_group.is_empty() {
             return Err(SqlError::new("WITHIN GROUP is not supported").at(at(e)));
         }
         let (args, distinct) = function_args(f)?;
+        if let AggFunc::Lag { .. } = func {
+            return self.bound_lag(e, &args);
+        }
         let mut separator = None;
         let (func, arg) = match (func, args.as_slice()) {
             (AggFunc::Count, [FnArg::Star] | []) if !distinct => (AggFunc::CountStar, None),
@@ -267,7 +319,73 @@ impl<'a> Binder<'a> {
             _ => return Err(SqlError::new(format!("{} takes one argument", function_name(f))).at(at(e))),
         };
         let ty = aggregate_type(func, arg.as_ref().map(|a| &a.ty)).map_err(|m| SqlError::new(m).at(at(e)))?;
-        Ok(BoundAgg { func, arg, distinct, ty, separator })
+        let filter = match &f.filter {
+            Some(condition) => {
+                let bound = Binder::new(self.scope).bind_predicate(condition, "FILTER")?;
+                let ty = SqlType::not_null(DataType::Boolean);
+                Some(Expr { kind: ExprKind::IsBool { arg: Box::new(bound), value: true, negated: false }, ty })
+            }
+            None => None,
+        };
+        Ok(BoundAgg { func, arg, distinct, ty, separator, filter, default: None })
+    }
+
+    /// `LAG(value[, offset[, default]])`, typed as Flink's `LagAggFunction`: the value's type,
+    /// NOT NULL only when the value and a default are; the default must be of the value's kind.
+    fn bound_lag(&self, e: &ast::Expr, args: &[FnArg]) -> Result<BoundAgg> {
+        let usage = || SqlError::new("LAG takes a value, an optional offset literal and an optional default, e.g. LAG(x, 1, 0)").at(at(e));
+        let exprs: Vec<&ast::Expr> =
+            args.iter().map(|a| if let FnArg::Expr(x) = a { Ok(&**x) } else { Err(usage()) }).collect::<Result<_>>()?;
+        let (value, offset, default) = match exprs.as_slice() {
+            [v] => (*v, None, None),
+            [v, o] => (*v, Some(*o), None),
+            [v, o, d] => (*v, Some(*o), Some(*d)),
+            _ => return Err(usage()),
+        };
+        let arg = self.bind_aggregate_arg(value)?;
+        let offset_ty = SqlType::not_null(DataType::Int);
+        let offset = match offset {
+            None => 1,
+            Some(o) => match self.bind_aggregate_arg(o)?.kind {
+                ExprKind::Literal(Value::Int(n)) if (0..=i64::from(i32::MAX)).contains(&n) => n as u32,
+                ExprKind::Literal(Value::Int(n)) => return Err(SqlError::new(format!("Offset({n}) should be positive.")).at(at(o))),
+                _ => return Err(SqlError::new("LAG's offset must be an integer literal").at(at(o))),
+            },
+        };
+        let default = default.map(|d| self.bind_aggregate_arg(d)).transpose()?;
+        if let Some(d) = default.as_ref().filter(|d| d.ty.data_type != DataType::Null) {
+            // Flink compares the Java classes the two types convert to.
+            let class = |t: &DataType| match t {
+                DataType::Char(_) | DataType::Varchar(_) => std::mem::discriminant(&DataType::Varchar(0)),
+                DataType::Decimal { .. } => std::mem::discriminant(&DataType::Decimal { precision: 0, scale: 0 }),
+                DataType::Timestamp(_) => std::mem::discriminant(&DataType::Timestamp(0)),
+                other => std::mem::discriminant(other),
+            };
+            if class(&d.ty.data_type) != class(&arg.ty.data_type) {
+                return Err(SqlError::new(format!("Please explicitly cast default value {} to {offset_ty}.", d.ty))
+                    .at(at(e))
+                    .hint(format!("CAST the default AS {}", arg.ty.data_type)));
+            }
+        }
+        // Stored as the value's type (a CHAR default for a VARCHAR value, another DECIMAL scale).
+        let default = default.map(|d| match d.ty.data_type == arg.ty.data_type {
+            true => d,
+            false => {
+                let ty = arg.ty.plain().with_nullable(d.ty.nullable);
+                Expr { kind: ExprKind::Cast { arg: Box::new(d), try_cast: false }, ty }
+            }
+        });
+        let not_null = !arg.ty.nullable && default.as_ref().is_some_and(|d| !d.ty.nullable);
+        let ty = arg.ty.plain().with_nullable(!not_null);
+        Ok(BoundAgg {
+            func: AggFunc::Lag { offset, default: None },
+            arg: Some(arg),
+            distinct: false,
+            ty,
+            separator: None,
+            filter: None,
+            default,
+        })
     }
 
     /// `agg(…) OVER w`: registers the aggregate and checks its window against the query's one.
@@ -280,14 +398,34 @@ impl<'a> Binder<'a> {
                         "SELECT * FROM (SELECT …, {name}() OVER (PARTITION BY k ORDER BY x DESC) AS rownum FROM t) WHERE rownum <= 3"
                     ))
                 }
+                "LEAD" | "CUME_DIST" | "PERCENT_RANK" | "NTILE" => {
+                    SqlError::new(format!("{name} Function is not supported in stream mode.")).at(at(e)).hint(match name.as_str() {
+                        "LEAD" => {
+                            "LAG(x) OVER (PARTITION BY k ORDER BY event_time) looks back; a later row is not known when a row is emitted"
+                        }
+                        _ => "Flink runs no distribution function over a stream",
+                    })
+                }
                 _ => SqlError::new(format!("`{name}` is not an aggregate function, so it cannot be used with OVER"))
                     .at(at(e))
                     .hint("OVER windows compute COUNT, SUM, AVG, MIN, MAX, … per row"),
             });
         };
+        if f.filter.is_some() {
+            // Calcite reads `agg(…) FILTER (…) OVER w` as OVER applied to a filtered call.
+            return Err(SqlError::new("OVER must be applied to aggregate function")
+                .at(at(e))
+                .hint("Flink takes no FILTER (WHERE …) in an OVER aggregate: use CASE WHEN … THEN x END as its argument"));
+        }
         let Some(over) = &f.over else { unreachable!("bind_over_call is only called for OVER calls") };
         let over_ctx = self.over.as_ref().expect("called only with an OVER context");
         let spec = resolve_window(over, &over_ctx.named, at(e))?;
+        if matches!(func, AggFunc::Lag { .. }) && spec.window_frame.is_some() {
+            // Calcite's check for ranking functions, which LAG is to it.
+            return Err(SqlError::new("ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions")
+                .at(at(e))
+                .hint("LAG reads the partition's earlier rows: leave out the frame, OVER (PARTITION BY k ORDER BY event_time)"));
+        }
         let window = self.bind_over_window(&spec, e)?;
         let call = self.bound_aggregate(e, f, func)?;
         let ty = call.ty.clone();
@@ -1002,6 +1140,7 @@ pub fn aggregate_function(name: &str) -> Option<AggFunc> {
         "FIRST_VALUE" => AggFunc::FirstValue,
         "LAST_VALUE" => AggFunc::LastValue,
         "LISTAGG" => AggFunc::ListAgg,
+        "LAG" => AggFunc::Lag { offset: 1, default: None },
         _ => return None,
     })
 }
@@ -1031,7 +1170,9 @@ pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Resu
             }
             SqlType::nullable(t.data_type.clone())
         }
-        (AggFunc::Min | AggFunc::Max | AggFunc::FirstValue | AggFunc::LastValue, Some(t)) => SqlType::nullable(t.data_type.clone()),
+        (AggFunc::Min | AggFunc::Max | AggFunc::FirstValue | AggFunc::LastValue | AggFunc::Lag { .. }, Some(t)) => {
+            SqlType::nullable(t.data_type.clone())
+        }
         // Calcite types these like AVG: the argument's type (DECIMAL(38, max(6, s)) for decimals).
         (AggFunc::VarPop | AggFunc::VarSamp | AggFunc::StddevPop | AggFunc::StddevSamp, Some(t)) => match &t.data_type {
             DataType::Decimal { scale, .. } => SqlType::nullable(DataType::Decimal { precision: 38, scale: (*scale).max(6) }),

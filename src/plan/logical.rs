@@ -67,6 +67,13 @@ pub enum Node {
         aggs: Vec<AggCall>,
         window: Option<WindowAgg>,
     },
+    /// `GROUPING SETS`, `ROLLUP`, `CUBE` below their one aggregate (Flink's `Expand`): each
+    /// input row once per project list, in order; a list is column references, NULLs for the
+    /// keys its grouping set leaves out, and its expand id (`$e`) as a literal.
+    Expand {
+        input: Box<Plan>,
+        projects: Vec<Vec<Expr>>,
+    },
     /// `UNION ALL`: every input's rows, in the first input's column names. The inputs have
     /// equal column types (the planner casts them to their common type).
     Union {
@@ -313,6 +320,12 @@ pub enum AggFunc {
     FirstValue,
     LastValue,
     ListAgg,
+    /// `LAG(value[, offset[, default]]) OVER w`: the value `offset` rows back in the partition
+    /// (Flink's `LagAggFunction`); `default` is the input column read when there is none.
+    Lag {
+        offset: u32,
+        default: Option<usize>,
+    },
 }
 
 impl AggFunc {
@@ -331,6 +344,7 @@ impl AggFunc {
             AggFunc::FirstValue => "FIRST_VALUE",
             AggFunc::LastValue => "LAST_VALUE",
             AggFunc::ListAgg => "LISTAGG",
+            AggFunc::Lag { .. } => "LAG",
         }
     }
 }
@@ -347,6 +361,8 @@ pub struct AggCall {
     pub ty: SqlType,
     /// The input's type.
     pub arg_ty: Option<SqlType>,
+    /// `FILTER (WHERE …)`: the input column (`IS TRUE(condition)`) that admits a row.
+    pub filter: Option<usize>,
 }
 
 /// An event-time window an aggregate groups by.
@@ -399,6 +415,7 @@ impl Plan {
             Node::Filter { input, .. }
             | Node::Project { input, .. }
             | Node::Aggregate { input, .. }
+            | Node::Expand { input, .. }
             | Node::Over { input, .. }
             | Node::Rank { input, .. }
             | Node::Limit { input, .. }

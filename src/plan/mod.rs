@@ -8,6 +8,7 @@ pub mod bind;
 pub mod catalog;
 pub mod expr;
 pub mod functions;
+pub mod grouping;
 pub mod join;
 pub mod logical;
 pub mod match_recognize;

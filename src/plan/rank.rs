@@ -225,6 +225,7 @@ fn mark_used(plan: &mut Plan, used: &[bool]) -> Result<()> {
             mark_used(input, &all)
         }
         Node::Aggregate { input, .. }
+        | Node::Expand { input, .. }
         | Node::Over { input, .. }
         | Node::WindowTvf { input, .. }
         | Node::Correlate { input, .. }

@@ -233,6 +233,45 @@ ORDER BY event_time, sensor_id DESC""",
 SELECT window_start, window_end, COUNT(*) AS alerts, MAX(jump) AS biggest_jump
 FROM TABLE(TUMBLE(TABLE alerts, DESCRIPTOR(mt), INTERVAL '1' MINUTE))
 GROUP BY window_start, window_end""",
+    "grouping_sets_status_band": """SELECT status, sensor_id / 25 AS band, COUNT(*) AS n, MAX(current_temperature) AS hottest,
+  GROUPING(status) AS g_status, GROUPING_ID(status, sensor_id / 25) AS gid, GROUP_ID() AS g
+FROM sensor_data GROUP BY GROUPING SETS ((status), (sensor_id / 25), ())""",
+    "rollup_status_sensor": """SELECT status, sensor_id, COUNT(*) AS n, SUM(sensor_id) AS ids, GROUPING(sensor_id) AS g_sensor
+FROM sensor_data WHERE sensor_id < 12 GROUP BY ROLLUP (status, sensor_id)""",
+    "cube_status_band": """SELECT status, sensor_id / 25 AS band, COUNT(*) AS n, AVG(current_temperature) AS avg_temp,
+  GROUPING_ID(sensor_id / 25, status) AS gid
+FROM sensor_data GROUP BY CUBE (status, sensor_id / 25) HAVING COUNT(*) > 500""",
+    "tumble_grouping_sets": """SELECT window_start, window_end, status, COUNT(*) AS n, MAX(current_temperature) AS hottest,
+  GROUPING(status) AS g_status
+FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+GROUP BY window_start, window_end, GROUPING SETS ((status), ())""",
+    "hop_rollup": """SELECT window_start, status, sensor_id, COUNT(*) AS n
+FROM TABLE(HOP(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND, INTERVAL '30' SECOND))
+WHERE sensor_id < 5
+GROUP BY window_start, window_end, status, ROLLUP (sensor_id)""",
+    "agg_filter_group": """SELECT status, COUNT(*) FILTER (WHERE current_temperature > 100) AS hot,
+  SUM(sensor_id) FILTER (WHERE sensor_id < 10) AS low_ids, COUNT(DISTINCT sensor_id) FILTER (WHERE current_temperature < 20) AS cold_sensors,
+  MAX(current_temperature) FILTER (WHERE sensor_id = 7) AS max7, COUNT(*) AS n
+FROM sensor_data GROUP BY status""",
+    "agg_filter_tumble": """SELECT window_start, status, COUNT(*) FILTER (WHERE current_temperature > 100) AS hot,
+  AVG(current_temperature) FILTER (WHERE sensor_id < 10) AS avg_low, MIN(sensor_id) FILTER (WHERE status <> 'OK') AS first_bad
+FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+GROUP BY window_start, window_end, status""",
+    "agg_filter_global_hop": """SELECT window_end, COUNT(*) FILTER (WHERE status = 'ERROR') AS errors, COUNT(*) AS n,
+  MAX(current_temperature) FILTER (WHERE sensor_id = 3) AS max3
+FROM TABLE(HOP(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND, INTERVAL '20' SECOND))
+GROUP BY window_start, window_end""",
+    "over_lag": """SELECT sensor_id, event_time, current_temperature,
+  LAG(current_temperature) OVER (PARTITION BY sensor_id ORDER BY event_time) AS before_t,
+  LAG(status, 2, 'none') OVER (PARTITION BY sensor_id ORDER BY event_time) AS status_2_back,
+  COUNT(*) OVER (PARTITION BY sensor_id ORDER BY event_time) AS seen
+FROM sensor_data WHERE sensor_id < 10""",
+    "over_lag_offset_default": """SELECT sensor_id, event_time,
+  LAG(current_temperature, 3, CAST(-1 AS DOUBLE)) OVER w AS three_back,
+  LAG(sensor_id, 0) OVER w AS same_id,
+  current_temperature - LAG(current_temperature, 1, current_temperature) OVER w AS delta
+FROM sensor_data WHERE status <> 'OK'
+WINDOW w AS (PARTITION BY sensor_id ORDER BY event_time)""",
 }
 
 # Event-time temporal joins over a versioned view (a deduplication keeping each sensor's last

@@ -175,7 +175,7 @@ fn satisfy(plan: &mut PhysicalPlan, required: UpdateKind) -> bool {
             }
             provided_of(input)
         }
-        PhysicalNode::WindowTableFunction { input, .. } | PhysicalNode::Correlate { input, .. } => {
+        PhysicalNode::WindowTableFunction { input, .. } | PhysicalNode::Correlate { input, .. } | PhysicalNode::Expand { input, .. } => {
             if !satisfy(input, required) {
                 return false;
             }

@@ -50,6 +50,11 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
             let mode = input.changelog;
             node(PhysicalNode::Calc { input: Box::new(input), predicate, projection: Some(exprs.clone()) }, mode)
         }
+        Node::Expand { input, projects } => {
+            let input = lower_node(input)?;
+            let mode = input.changelog;
+            node(PhysicalNode::Expand { input: Box::new(input), projects: projects.clone() }, mode)
+        }
         Node::Aggregate { input, keys, aggs, window: None } => {
             let input = lower_node(input)?;
             let mode = ChangelogMode::of_group_aggregate(input.changelog);

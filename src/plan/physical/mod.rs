@@ -152,6 +152,11 @@ pub enum PhysicalNode {
         predicate: Option<Expr>,
         projection: Option<Vec<Expr>>,
     },
+    /// Each input row once per project list (`GROUPING SETS`, `ROLLUP`, `CUBE`).
+    Expand {
+        input: Box<PhysicalPlan>,
+        projects: Vec<Vec<Expr>>,
+    },
     /// `GROUP BY` without a window: an updating result.
     GroupAggregate {
         input: Box<PhysicalPlan>,
@@ -251,6 +256,7 @@ impl PhysicalPlan {
         match &self.node {
             PhysicalNode::TableSourceScan { .. } | PhysicalNode::Values { .. } => Vec::new(),
             PhysicalNode::Calc { input, .. }
+            | PhysicalNode::Expand { input, .. }
             | PhysicalNode::GroupAggregate { input, .. }
             | PhysicalNode::WindowAggregate { input, .. }
             | PhysicalNode::OverAggregate { input, .. }
@@ -274,6 +280,7 @@ impl PhysicalPlan {
             PhysicalNode::TableSourceScan { .. } => "TableSourceScan",
             PhysicalNode::Values { .. } => "Values",
             PhysicalNode::Calc { .. } => "Calc",
+            PhysicalNode::Expand { .. } => "Expand",
             PhysicalNode::GroupAggregate { .. } => "GroupAggregate",
             PhysicalNode::WindowAggregate { .. } => "WindowAggregate",
             PhysicalNode::OverAggregate { .. } => "OverAggregate",
