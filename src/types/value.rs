@@ -93,6 +93,12 @@ impl Value {
                 }
                 out.push(']');
             }
+            // Flink's JSON format writes bytes as base64 text.
+            Value::Bytes(b) => {
+                out.push('"');
+                out.push_str(&base64::engine::general_purpose::STANDARD.encode(b));
+                out.push('"');
+            }
             other => out.push_str(&serde_json::Value::String(other.to_string()).to_string()),
         }
     }

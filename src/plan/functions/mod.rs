@@ -20,8 +20,8 @@
 //! other expressions ([`Eval::Rewrite`], e.g. `MOD(a, b)` is `a % b`).
 
 mod binary;
-mod collection;
 mod catalog;
+mod collection;
 mod conditional;
 mod hash;
 mod json;

@@ -268,7 +268,7 @@ impl PhysicalPlan {
             | PhysicalNode::Limit { input, .. }
             | PhysicalNode::TemporalSort { input, .. }
             | PhysicalNode::Match { input, .. } => vec![input],
-            | PhysicalNode::Correlate { input, .. } => vec![input],
+            PhysicalNode::Correlate { input, .. } => vec![input],
             PhysicalNode::Union { inputs } => inputs.iter().collect(),
             PhysicalNode::Join { left, right, .. } => vec![left, right],
         }
