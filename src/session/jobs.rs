@@ -273,12 +273,20 @@ impl Session {
                                 }
                             }
                         });
-                        let read = read.map_err(SqlError::connector)?;
-                        // Rows decoded before a bad record still count, as they would in Flink.
+                        // Rows decoded before a bad record still count, as they would in Flink,
+                        // whether the format or the source (a record without usable data) found it.
                         let batch = decoder.finish();
                         if !batch.is_empty() {
                             job.pipeline.push_input(n, batch, &mut out)?;
                         }
+                        let read = match read {
+                            Ok(read) => read,
+                            Err(e) => {
+                                job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now).map_err(SqlError::connector)?;
+                                out.clear();
+                                return Err(SqlError::connector(e));
+                            }
+                        };
                         if let Some(e) = decode_error {
                             job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now).map_err(SqlError::connector)?;
                             out.clear();

@@ -97,8 +97,29 @@ mod tests {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let server = std::thread::spawn(move || {
             let (mut socket, _) = listener.accept().unwrap();
-            let mut request = [0u8; 4096];
-            let _ = socket.read(&mut request);
+            // Read the whole request first: closing a socket with unread bytes resets it, and
+            // the client would see a reset instead of the answer.
+            let mut request = Vec::new();
+            let mut chunk = [0u8; 4096];
+            loop {
+                let Ok(n) = socket.read(&mut chunk) else { break };
+                request.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&request);
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let body = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + body {
+                        break;
+                    }
+                }
+                if n == 0 {
+                    break;
+                }
+            }
             let length = MAX_REPLY_BYTES + 100;
             let _ = write!(socket, "HTTP/1.1 200 OK\r\nContent-Length: {length}\r\n\r\n");
             let _ = socket.write_all(&vec![b' '; length]);
