@@ -423,3 +423,30 @@ fn order_by_limit_takes_aliases_positions_and_offsets() {
     got.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     assert_eq!(got, all[1..3].to_vec());
 }
+
+#[test]
+fn unnest_passes_an_updating_inputs_changes_on_per_element() {
+    // OK ends with 5 rows and ERROR with 1; each count's row becomes two, [c, c * 10], and each
+    // update of a count retracts both rows of the old count.
+    let changes = ok(
+        &records(),
+        "SELECT s, x FROM (SELECT status AS s, COUNT(*) AS c FROM sensor_data GROUP BY status) CROSS JOIN UNNEST(ARRAY[c, c * 10]) AS t(x);",
+    );
+    let mut rows = final_rows(&changes);
+    rows.sort_by_key(|r| (r["s"].to_string(), r["x"].as_i64()));
+    assert_eq!(
+        rows,
+        vec![json!({"s": "ERROR", "x": 1}), json!({"s": "ERROR", "x": 10}), json!({"s": "OK", "x": 5}), json!({"s": "OK", "x": 50})]
+    );
+    assert!(ops(&changes).contains(&"-U"), "the count's updates are passed on: {:?}", ops(&changes));
+}
+
+#[test]
+fn unnest_refuses_what_flink_refuses() {
+    let e = rejected(&records(), "SELECT x FROM sensor_data LEFT JOIN UNNEST(ARRAY[1, 2]) AS t(x) ON x > 1;");
+    assert!(e.contains("must be `ON TRUE`"), "{e}");
+    let e = rejected(&records(), "SELECT x FROM sensor_data CROSS JOIN UNNEST(status) AS t(x);");
+    assert!(e.contains("UNNEST needs an ARRAY, MAP or MULTISET"), "{e}");
+    let e = rejected(&records(), "SELECT x FROM sensor_data CROSS JOIN UNNEST(ARRAY[1]) AS t(x, y);");
+    assert!(e.contains("gives 1 columns, but the alias names 2"), "{e}");
+}

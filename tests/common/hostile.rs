@@ -70,6 +70,9 @@ pub fn sensor_fields() -> Vec<Field> {
         ("event_time", DataType::Timestamp(3)),
         ("price", DataType::Decimal { precision: 10, scale: 2 }),
         ("nested", DataType::Row(inner)),
+        ("tags", DataType::Array(Box::new(SqlType::nullable(DataType::Array(Box::new(SqlType::nullable(DataType::Varchar(6)))))))),
+        ("attrs", DataType::Map(Box::new(SqlType::not_null(DataType::Varchar(6))), Box::new(SqlType::nullable(DataType::Int)))),
+        ("payload", DataType::Varbinary(i32::MAX as u32)),
     ]
     .into_iter()
     .map(|(n, t)| Field { name: n.into(), ty: SqlType::nullable(t) })
@@ -353,6 +356,24 @@ pub fn generated() -> Vec<(&'static str, String, Vec<u8>)> {
         ("json", "unclosed_300000_deep".into(), nest(r#"{"x": "#, "[", "", "", 300_000, "")),
         ("json", "number_100000_digits".into(), format!(r#"{{"sensor_id": {}}}"#, "7".repeat(100_000)).into_bytes()),
         ("json", "key_100000_long".into(), format!(r#"{{"{}": 1}}"#, "k".repeat(100_000)).into_bytes()),
+        ("json", "array_column_300000_deep".into(), nest(r#"{"tags": "#, "[", "", "]", 300_000, "}")),
+        ("json", "map_column_300000_deep".into(), nest(r#"{"attrs": "#, r#"{"a": "#, "1", "}", 300_000, "}")),
+        (
+            "json",
+            "array_column_1000000_elements".into(),
+            format!(r#"{{"tags": [[{}]]}}"#, vec![r#""x""#; 1_000_000].join(",")).into_bytes(),
+        ),
+        (
+            "json",
+            "map_column_200000_keys".into(),
+            format!(r#"{{"attrs": {{{}}}}}"#, (0..200_000).map(|i| format!(r#""k{i}": {i}"#)).collect::<Vec<_>>().join(",")).into_bytes(),
+        ),
+        (
+            "json",
+            "map_column_200000_repeated_keys".into(),
+            format!(r#"{{"attrs": {{{}}}}}"#, vec![r#""k": 1"#; 200_000].join(",")).into_bytes(),
+        ),
+        ("json", "bytes_column_not_base64".into(), br#"{"payload": "%%%"}"#.to_vec()),
         ("json", "100000_repeated_keys".into(), format!("{{{}}}", vec![r#""status": "OK""#; 100_000].join(",")).into_bytes()),
         ("csv", "1000000_fields".into(), ",".repeat(1_000_000).into_bytes()),
         ("csv", "unclosed_quote_1000000_long".into(), format!("1,\"{}", "x".repeat(1_000_000)).into_bytes()),

@@ -451,6 +451,8 @@ fn decode_composite(p: &mut Parser<'_>, ty: &DataType, options: &JsonOptions) ->
             }
             p.open(b'{')?;
             let mut entries: Vec<(Value, Value)> = Vec::new();
+            // Where each key's entry is, so a record of many keys reads in linear time.
+            let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
             p.ws();
             if p.peek() == Some(b'}') {
                 p.i += 1;
@@ -458,22 +460,25 @@ fn decode_composite(p: &mut Parser<'_>, ty: &DataType, options: &JsonOptions) ->
                 loop {
                     p.ws();
                     let key_at = p.i;
-                    let key = String::from_utf8_lossy(&p.key()?).into_owned();
+                    let text = String::from_utf8_lossy(&p.key()?).into_owned();
                     let key = if key_ty.is_string() {
-                        Value::Str(key.into())
+                        Value::Str(text.as_str().into())
                     } else {
-                        let text = Value::Str(key.as_str().into());
-                        crate::types::cast_value(&text, &DataType::Varchar(crate::types::STRING_LENGTH), &key_ty)
-                            .ok_or_else(|| (key_at, format!("key `{key}` is not a {key_ty}")))?
+                        let value = Value::Str(text.as_str().into());
+                        crate::types::cast_value(&value, &DataType::Varchar(crate::types::STRING_LENGTH), &key_ty)
+                            .ok_or_else(|| (key_at, format!("key `{text}` is not a {key_ty}")))?
                     };
                     p.ws();
                     p.expect(b':')?;
                     p.ws();
                     let value = one(p, &value_ty)?;
                     // A repeated key keeps its last value, as Jackson's tree does.
-                    match entries.iter_mut().find(|(k, _)| *k == key) {
-                        Some(entry) => entry.1 = value,
-                        None => entries.push((key, value)),
+                    match index.entry(text) {
+                        std::collections::hash_map::Entry::Occupied(e) => entries[*e.get()].1 = value,
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(entries.len());
+                            entries.push((key, value));
+                        }
                     }
                     p.ws();
                     match p.next() {

@@ -63,15 +63,38 @@ fn order(a: &Value, b: &Value) -> Ordering {
     }
 }
 
+/// A value's identity for deduplication: values of one SQL type are equal exactly when these
+/// are (as Java's `equals`, NaN equals NaN). Hashing it keeps arrays and maps read from outside
+/// (a million elements) linear.
+fn identity(v: &Value) -> String {
+    format!("{v:?}")
+}
+
 /// The distinct values of `values`, first occurrences in order.
 fn distinct<'a>(values: impl Iterator<Item = &'a Value>) -> Vec<Value> {
-    let mut out: Vec<Value> = Vec::new();
-    for v in values {
-        if !out.contains(v) {
-            out.push(v.clone());
+    let mut seen = std::collections::HashSet::new();
+    values.filter(|v| seen.insert(identity(v))).cloned().collect()
+}
+
+/// Whether `haystack` holds `needle`, each compared by [`identity`], for many needles at once.
+fn holder(haystack: &[Value]) -> std::collections::HashSet<String> {
+    haystack.iter().map(identity).collect()
+}
+
+/// Map entries with distinct keys, a repeated key keeping its last value at its first place.
+fn map_of(pairs: impl Iterator<Item = (Value, Value)>) -> Value {
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut m: Vec<(Value, Value)> = Vec::new();
+    for (k, v) in pairs {
+        match index.entry(identity(&k)) {
+            std::collections::hash_map::Entry::Occupied(e) => m[*e.get()].1 = v,
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(m.len());
+                m.push((k, v));
+            }
         }
     }
-    out
+    Value::Map(m)
 }
 
 /// `fn(array, element)`: the element cast to the array's element type.
@@ -289,16 +312,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         "MAP['a', 1] = {a=1}",
         (2, usize::MAX),
         constructor_map,
-        Eval::Lenient(|a| {
-            let mut m: Vec<(Value, Value)> = Vec::with_capacity(a.len() / 2);
-            for pair in a.chunks_exact(2) {
-                match m.iter_mut().find(|(k, _)| *k == pair[0]) {
-                    Some(e) => e.1 = pair[1].clone(),
-                    None => m.push((pair[0].clone(), pair[1].clone())),
-                }
-            }
-            Ok(Value::Map(m))
-        })
+        Eval::Lenient(|a| Ok(map_of(a.chunks_exact(2).map(|p| (p[0].clone(), p[1].clone())))))
     ),
     def!(
         "ROW",
@@ -510,7 +524,10 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         "ARRAY_EXCEPT(ARRAY[1, 2, 2], ARRAY[2]) = [1]",
         (2, 2),
         same_arrays,
-        Eval::Strict(|a| Ok(Value::Array(distinct(items(a, 0).iter().filter(|x| !items(a, 1).contains(x))))))
+        Eval::Strict(|a| {
+            let other = holder(items(a, 1));
+            Ok(Value::Array(distinct(items(a, 0).iter().filter(|x| !other.contains(&identity(x))))))
+        })
     ),
     def!(
         "ARRAY_INTERSECT",
@@ -520,7 +537,10 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         "ARRAY_INTERSECT(ARRAY[1, 2, 3], ARRAY[2, 3, 4]) = [2, 3]",
         (2, 2),
         same_arrays,
-        Eval::Strict(|a| Ok(Value::Array(distinct(items(a, 0).iter().filter(|x| items(a, 1).contains(x))))))
+        Eval::Strict(|a| {
+            let other = holder(items(a, 1));
+            Ok(Value::Array(distinct(items(a, 0).iter().filter(|x| other.contains(&identity(x))))))
+        })
     ),
     def!(
         "ARRAY_MAX",
@@ -619,14 +639,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
             if k.len() != v.len() {
                 return Err(format!("the key array has {} elements and the value array {}", k.len(), v.len()));
             }
-            let mut m: Vec<(Value, Value)> = Vec::with_capacity(k.len());
-            for (key, value) in k.iter().zip(v) {
-                match m.iter_mut().find(|(x, _)| x == key) {
-                    Some(e) => e.1 = value.clone(),
-                    None => m.push((key.clone(), value.clone())),
-                }
-            }
-            Ok(Value::Map(m))
+            Ok(map_of(k.iter().cloned().zip(v.iter().cloned())))
         })
     ),
     def!(
@@ -646,18 +659,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
             }
             Ok(a[0].ty.plain().with_nullable(any_nullable(a)))
         },
-        Eval::Strict(|a| {
-            let mut m: Vec<(Value, Value)> = Vec::new();
-            for i in 0..a.len() {
-                for (k, v) in entries(a, i) {
-                    match m.iter_mut().find(|(x, _)| x == k) {
-                        Some(e) => e.1 = v.clone(),
-                        None => m.push((k.clone(), v.clone())),
-                    }
-                }
-            }
-            Ok(Value::Map(m))
-        })
+        Eval::Strict(|a| { Ok(map_of((0..a.len()).flat_map(|i| entries(a, i).iter().cloned()))) })
     ),
     def!(
         "SPLIT",
@@ -687,19 +689,13 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         Eval::Strict(|a| {
             let list = if a.len() > 1 { text(a, 1) } else { "," };
             let kv = if a.len() > 2 { text(a, 2) } else { "=" };
-            let mut m: Vec<(Value, Value)> = Vec::new();
-            for entry in split(text(a, 0), list, true) {
-                let Value::Str(entry) = entry else { continue };
-                let (k, v) = match entry.split_once(kv) {
+            Ok(map_of(split(text(a, 0), list, true).into_iter().map(|entry| match &entry {
+                Value::Str(s) => match s.split_once(kv) {
                     Some((k, v)) => (str_value(k), str_value(v)),
-                    None => (Value::Str(entry.clone()), Value::Null),
-                };
-                match m.iter_mut().find(|(x, _)| *x == k) {
-                    Some(e) => e.1 = v,
-                    None => m.push((k, v)),
-                }
-            }
-            Ok(Value::Map(m))
+                    None => (entry.clone(), Value::Null),
+                },
+                _ => (entry.clone(), Value::Null),
+            })))
         })
     ),
 ];
