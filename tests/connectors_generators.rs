@@ -253,9 +253,8 @@ fn sinks_and_sources_are_used_the_right_way_round() {
 
 #[test]
 fn sluice_run_prints_a_bounded_datagen_table_at_once_to_stdout() {
-    let dir = std::env::temp_dir().join(format!("sluice-datagen-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let script = dir.join("print.sql");
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("print.sql");
     std::fs::write(
         &script,
         "CREATE TABLE g (id INT) WITH ('connector' = 'datagen', 'rows-per-second' = '1', 'number-of-rows' = '4',

@@ -20,10 +20,8 @@ fn export(args: &[&str]) -> (i32, String, String) {
 }
 
 fn export_note(note: &str, args: &[&str]) -> (i32, String, String) {
-    // Tests run in parallel: each call has its own file.
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let path = std::env::temp_dir().join(format!("sluice-export-{}-{}.sql", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+    // Tests run in parallel: each call has its own file, removed when it is dropped.
+    let path = tempfile::Builder::new().prefix("sluice-export-").suffix(".sql").tempfile().unwrap().into_temp_path();
     std::fs::write(&path, note).unwrap();
     let mut all: Vec<&str> = vec!["export"];
     all.extend(args);
@@ -62,7 +60,7 @@ fn a_note_exported_as_zeppelin_reads_back_the_same() {
     assert_eq!(texts.len(), 3);
     assert!(texts[2].starts_with("%flink.ssql(parallelism=1)\nINSERT INTO b SELECT x FROM a;"), "{texts:?}");
     // And the Zeppelin note exports to the same Flink script as the SQL note it came from.
-    let path = std::env::temp_dir().join(format!("sluice-export-{}.zpln", std::process::id()));
+    let path = tempfile::Builder::new().prefix("sluice-export-").suffix(".zpln").tempfile().unwrap().into_temp_path();
     std::fs::write(&path, &zpln).unwrap();
     let from_zpln = Command::new(env!("CARGO_BIN_EXE_sluice")).args(["export", path.to_str().unwrap()]).output().unwrap();
     let (_, from_sql, _) = export(&["--paragraphs", "1,3,4"]);

@@ -32,7 +32,8 @@ fn the_walkthrough_insert_reads_and_writes_kinesis_with_the_files_rows() {
     server.tool(&server.endpoint, &["create", "my-input-stream", "4"]);
     server.tool(&server.endpoint, &["create", "my-output-stream", "2"]);
     // The walkthrough's tables read from LATEST: start the query, then the sender.
-    let (child, lines) = start_sluice(&note("my-input-stream", "my-output-stream", "LATEST"), &server.endpoint);
+    let note = note("my-input-stream", "my-output-stream", "LATEST");
+    let (child, lines) = start_sluice(&note, &server.endpoint);
     wait_for(&lines, "kinesis: reading `my-input-stream`: 4 shards from LATEST", Duration::from_secs(30));
     let path = repo().join(SENSOR_RECORDS);
     server.tool(&server.endpoint, &["put", "my-input-stream", path.to_str().unwrap(), "--batch", SENDER_BATCH, "--flush-record"]);
@@ -59,7 +60,8 @@ fn throttling_expired_iterators_and_server_errors_change_no_row() {
     let mut first = String::new();
     BufReader::new(proxy.stdout.take().unwrap()).read_line(&mut first).unwrap();
     let proxy_url = first.trim().strip_prefix("listening on ").expect("the proxy says where it listens").to_string();
-    let (child, lines) = start_sluice(&note("faulty-input", "faulty-output", "TRIM_HORIZON"), &proxy_url);
+    let note = note("faulty-input", "faulty-output", "TRIM_HORIZON");
+    let (child, lines) = start_sluice(&note, &proxy_url);
     let stderr = finish(child, &lines);
     let faults = Command::new(&server.python)
         .args([

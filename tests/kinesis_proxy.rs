@@ -110,7 +110,8 @@ fn the_walkthrough_insert_runs_through_the_proxy_with_the_files_rows() {
     server.tool(&server.endpoint, &["create", "proxied-input", "4"]);
     server.tool(&server.endpoint, &["create", "proxied-output", "2"]);
     let proxy = Proxy::start(&server.endpoint, &["--allow-stream", "proxied-input", "--allow-stream", "proxied-output"]);
-    let (child, lines) = start_sluice(&note("proxied-input", "proxied-output", "LATEST"), &proxy.url);
+    let note = note("proxied-input", "proxied-output", "LATEST");
+    let (child, lines) = start_sluice(&note, &proxy.url);
     wait_for(&lines, "kinesis: reading `proxied-input`: 4 shards from LATEST", Duration::from_secs(30));
     let path = repo().join(SENSOR_RECORDS);
     server.tool(&proxy.url, &["put", "proxied-input", path.to_str().unwrap(), "--batch", SENDER_BATCH, "--flush-record"]);
@@ -214,8 +215,8 @@ fn the_proxy_refuses_other_actions_origins_streams_iterators_and_large_bodies() 
 #[ignore = "needs the Kinesis server of scripts/test.sh's kinesis tier"]
 fn the_proxy_serves_the_built_studio_on_its_own_origin() {
     let server = server();
-    let dist = std::env::temp_dir().join(format!("sluice-proxy-serve-{}", std::process::id()));
-    std::fs::create_dir_all(&dist).unwrap();
+    let dist_dir = tempfile::tempdir().unwrap();
+    let dist = dist_dir.path();
     std::fs::write(dist.join("index.html"), "<!doctype html><title>Sluice</title>").unwrap();
     std::fs::write(dist.join("sluice_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     let proxy = Proxy::start(&server.endpoint, &["--serve", dist.to_str().unwrap()]);
@@ -244,7 +245,8 @@ fn a_proxy_restarted_mid_query_changes_no_row() {
     let allow = ["--allow-stream", "restart-input", "--allow-stream", "restart-output"];
     let proxy = Proxy::start(&server.endpoint, &allow);
     let port = proxy.url.trim_end_matches('/').rsplit(':').next().expect("the proxy's URL has a port").to_string();
-    let (child, lines) = start_sluice(&note("restart-input", "restart-output", "LATEST"), &proxy.url);
+    let note = note("restart-input", "restart-output", "LATEST");
+    let (child, lines) = start_sluice(&note, &proxy.url);
     wait_for(&lines, "kinesis: reading `restart-input`: 4 shards from LATEST", Duration::from_secs(30));
     // The sender writes to moto directly, all through the restart.
     let sender = {

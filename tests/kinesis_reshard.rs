@@ -19,7 +19,8 @@ fn a_reshard_while_reading_loses_no_record_and_repeats_none() {
     let server = kinesalite();
     server.tool(&server.endpoint, &["create", "reshard-input", "2"]);
     server.tool(&server.endpoint, &["create", "reshard-output", "1"]);
-    let (child, lines) = start_sluice(&note("reshard-input", "reshard-output", "LATEST"), &server.endpoint);
+    let note = note("reshard-input", "reshard-output", "LATEST");
+    let (child, lines) = start_sluice(&note, &server.endpoint);
     wait_for(&lines, "kinesis: reading `reshard-input`: 2 shards from LATEST", Duration::from_secs(30));
     let path = repo().join(SENSOR_RECORDS);
     let path = path.to_str().unwrap();

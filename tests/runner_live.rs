@@ -15,17 +15,19 @@ SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPT
 GROUP BY window_start, window_end;
 ";
 
-fn note_file(name: &str) -> String {
-    let path = std::env::temp_dir().join(format!("sluice-live-{}-{name}.sql", std::process::id()));
-    std::fs::write(&path, NOTE).unwrap();
-    path.to_string_lossy().into_owned()
+/// The note in a file removed when the value is dropped: keep it while `sluice` may read it.
+fn note_file(name: &str) -> tempfile::TempPath {
+    let file = tempfile::Builder::new().prefix(&format!("sluice-live-{name}-")).suffix(".sql").tempfile().unwrap();
+    std::fs::write(file.path(), NOTE).unwrap();
+    file.into_temp_path()
 }
 
 #[test]
 fn a_generator_fed_note_runs_live_until_its_duration() {
     let started = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_sluice"))
-        .args(["run", "--generator", "my-input-stream=200", "--duration", "3.5", &note_file("duration")])
+        .args(["run", "--generator", "my-input-stream=200", "--duration", "3.5"])
+        .arg(note_file("duration").as_os_str())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -41,11 +43,16 @@ fn a_generator_fed_note_runs_live_until_its_duration() {
 
 #[test]
 fn an_idle_note_exits_when_idle() {
-    let out = Command::new(env!("CARGO_BIN_EXE_sluice")).args(["run", "--exit-when-idle", "0.5", &note_file("idle")]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .args(["run", "--exit-when-idle", "0.5"])
+        .arg(note_file("idle").as_os_str())
+        .output()
+        .unwrap();
     // Without a generator the note has nothing to run live: it ends at once.
     assert!(out.status.success());
     let out = Command::new(env!("CARGO_BIN_EXE_sluice"))
-        .args(["run", "--generator", "other-stream", "--exit-when-idle", "0.5", &note_file("idle2")])
+        .args(["run", "--generator", "other-stream", "--exit-when-idle", "0.5"])
+        .arg(note_file("idle2").as_os_str())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -54,8 +61,10 @@ fn an_idle_note_exits_when_idle() {
 
 #[test]
 fn ctrl_c_stops_cleanly_with_metrics() {
+    let note = note_file("sigint");
     let child = Command::new(env!("CARGO_BIN_EXE_sluice"))
-        .args(["run", "--generator", "my-input-stream=100", &note_file("sigint")])
+        .args(["run", "--generator", "my-input-stream=100"])
+        .arg(note.as_os_str())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -79,7 +88,7 @@ fn bad_flags_are_explained() {
 
 #[test]
 fn table_mode_redraws_the_current_rows() {
-    let path = std::env::temp_dir().join(format!("sluice-live-{}-table.sql", std::process::id()));
+    let path = tempfile::Builder::new().prefix("sluice-live-table-").suffix(".sql").tempfile().unwrap().into_temp_path();
     std::fs::write(&path, NOTE.replace(
         "SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' SECOND))\nGROUP BY window_start, window_end;",
         "SELECT status, COUNT(*) AS num FROM sensor_data GROUP BY status;",

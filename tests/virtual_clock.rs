@@ -5,7 +5,7 @@
 
 use sluice::connectors::Disorder;
 use sluice::session::clock::{Speed, Step, VirtualClock};
-use sluice::session::{Change, JobId, Outcome, Session};
+use sluice::session::{Change, JobId, Outcome, Session, SpentWhen, Unlimited};
 use sluice::types::Value;
 
 const TABLE: &str = "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),
@@ -99,16 +99,21 @@ fn pausing_and_stepping_give_the_results_of_an_unpaused_run() {
     while clock.now_ms() < START_MS + 40_000 {
         jitter = jitter.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         real += 16.0 + (jitter >> 58) as f64;
-        clock.tick(&mut running, real, &mut || false);
+        clock.tick(&mut running, real, &mut Unlimited);
         seen_running.take(&mut running, &jobs);
     }
     clock.set_speed(Speed::Fastest);
     while clock.now_ms() < stepped_until + 20_000 {
         let mut budget = 3;
-        clock.tick(&mut running, real, &mut || {
-            budget -= 1;
-            budget == 0
-        });
+        // Spent after its third question, and from then on (the jobs' steps ask too).
+        clock.tick(
+            &mut running,
+            real,
+            &mut SpentWhen(|| {
+                budget -= 1;
+                budget <= 0
+            }),
+        );
         seen_running.take(&mut running, &jobs);
     }
 

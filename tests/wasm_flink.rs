@@ -37,16 +37,42 @@ macro_rules! cases {
     )*};
 }
 
+/// Cases with an input and a table of their own (`input.jsonl`, `table.sql`).
+macro_rules! own_input_cases {
+    ($($name:ident),* $(,)?) => {$(
+        #[wasm_bindgen_test]
+        fn $name() {
+            let files: [(&str, &str); 6] = [
+                ("query.sql", include_str!(concat!("flink/", stringify!($name), "/query.sql"))),
+                ("meta.json", include_str!(concat!("flink/", stringify!($name), "/meta.json"))),
+                ("case.json", include_str!(concat!("flink/", stringify!($name), "/case.json"))),
+                ("expected_exact.jsonl", include_str!(concat!("flink/", stringify!($name), "/expected_exact.jsonl"))),
+                ("table.sql", include_str!(concat!("flink/", stringify!($name), "/table.sql"))),
+                ("input.jsonl", include_str!(concat!("flink/", stringify!($name), "/input.jsonl"))),
+            ];
+            check_case(stringify!($name), &files);
+        }
+    )*};
+}
+
 cases! {
+    agg_filter_tumble,
     interval_join_self,
     join_full_of_aggregates,
     limit_10,
     limit_offset_filtered,
+    match_ok_then_error,
     order_by_limit_hottest,
     order_by_rowtime_then_id,
     q1_hop_legacy,
     select_without_from,
     temporal_join_last_error,
+    tumble_grouping_sets,
+}
+
+own_input_cases! {
+    json_collections_cardinality,
+    unnest_cross_join,
 }
 
 /// Extra files a listed case's `case.json` names (an ordered changelog, variants of the rows):
@@ -54,11 +80,21 @@ cases! {
 const EXTRA_FILES: &[(&str, &str, &str)] =
     &[("temporal_join_last_error", "expected_run2.jsonl", include_str!("flink/temporal_join_last_error/expected_run2.jsonl"))];
 
-/// Runs `query` over the reference input to its end: its changes, each row as JSON by column.
-fn changes(query: &str) -> Result<Vec<flink_case::Change>, String> {
+/// Runs `query` over the reference input (or a case's own `table.sql` and `input.jsonl`) to its
+/// end: its changes, each row as JSON by column.
+fn changes(query: &str, own: Option<(String, String)>) -> Result<Vec<flink_case::Change>, String> {
     let mut session = Session::empty();
-    session.add_file("/reference/input.jsonl", INPUT.as_bytes().to_vec());
-    session.execute(TABLE, 0).map_err(|e| format!("CREATE TABLE: {e}"))?;
+    let table = match own {
+        Some((table, input)) => {
+            session.add_file("/case/input.jsonl", input.into_bytes());
+            table.replace("{input}", "/case/input.jsonl")
+        }
+        None => {
+            session.add_file("/reference/input.jsonl", INPUT.as_bytes().to_vec());
+            TABLE.to_string()
+        }
+    };
+    session.execute(&table, 0).map_err(|e| format!("CREATE TABLE: {e}"))?;
     let outcomes = session.execute(query, 0).map_err(|e| e.to_string())?;
     let Some(Outcome::Query { job, columns, .. }) = outcomes.into_iter().last() else { return Err("the query started no job".into()) };
     let mut changes = Vec::new();
@@ -72,7 +108,11 @@ fn changes(query: &str) -> Result<Vec<flink_case::Change>, String> {
                 .map(|(col, v)| {
                     let json = match v {
                         Value::Timestamp(_) => serde_json::Value::String(v.to_string()),
-                        v => v.to_json(),
+                        v => {
+                            let mut text = String::new();
+                            v.write_json(&mut text);
+                            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+                        }
                     };
                     (col.name.clone(), json)
                 })
@@ -89,7 +129,8 @@ fn check_case(name: &str, files: &[(&str, &str)]) {
         let extra = || EXTRA_FILES.iter().find(|(c, n, _)| *c == name && *n == f).map(|(_, _, text)| *text);
         listed.or_else(extra).map(str::to_string)
     };
-    let result = flink_case::Case::load(name, &file).and_then(|case| case.check(&changes(&case.query)?));
+    let own = file("table.sql").zip(file("input.jsonl"));
+    let result = flink_case::Case::load(name, &file).and_then(|case| case.check(&changes(&case.query, own)?));
     if let Err(e) = result {
         panic!("tests/flink/{name} differs in wasm: {e}");
     }

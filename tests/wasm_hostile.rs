@@ -33,3 +33,21 @@ fn every_generated_case_gives_a_result_or_a_clear_error() {
         let _ = hostile::check(parser, &name, &bytes, None);
     }
 }
+
+/// The page's Kinesis transport reads an answer as it arrives and stops one byte past the bound,
+/// so a server sending more than 32 MiB is refused without all of it held in the tab (before,
+/// the whole body was read, then measured). A `data:` URL stands in for the server.
+#[wasm_bindgen_test]
+async fn the_page_reads_a_kinesis_answer_no_further_than_its_bound() {
+    use sluice::connectors::kinesis::client::{KinesisClient, MAX_REPLY_BYTES};
+    use sluice::connectors::kinesis::transport::Transport;
+    use sluice::ui::fetch_transport::FetchTransport;
+    // The transport fetches the URL with `/` added: Kinesis answers at the root.
+    let reply = FetchTransport::proxy("data:text/plain,short").send("GetRecords", b"{}").await.unwrap();
+    assert_eq!((reply.status, reply.body.as_slice()), (200, &b"short/"[..]));
+    let huge = format!("data:text/plain,{}", "x".repeat(MAX_REPLY_BYTES + 1000));
+    let reply = FetchTransport::proxy(&huge).send("GetRecords", b"{}").await.unwrap();
+    assert_eq!(reply.body.len(), MAX_REPLY_BYTES + 1, "read no further than one byte past the bound");
+    let e = KinesisClient::new(FetchTransport::proxy(&huge)).get_records("it", 10).await.unwrap_err();
+    assert!(e.to_string().contains("GetRecords answered more than 33554432 bytes") && !e.is_retryable(), "{e}");
+}

@@ -91,6 +91,7 @@ fn run_bench(records: u64) -> Result<(), String> {
     ));
 
     patterns_bench();
+    budget_bench()?;
 
     // The JSON decoder on the same records.
     let path = std::env::temp_dir().join(format!("sluice-bench-{}.jsonl", std::process::id()));
@@ -153,6 +154,49 @@ fn patterns_bench() {
             "patterns REGEXP '{evil}' over 200-character values: {evil_ns:.0} ns/row ({hits} matches); '{plain}': {plain_ns:.0} ns/row"
         ));
     }
+}
+
+/// A job over records whose every row is costly (LIKE with many `%` over long values, issue 14):
+/// the longest single `Session::advance` without a time budget, and with the page's 25 ms one
+/// (its steps resized by their cost), until the job has read every record.
+fn budget_bench() -> Result<(), String> {
+    use crate::session::{Deadline, Outcome, Session};
+    const RECORDS: usize = 16_384;
+    const VALUE_CHARS: usize = 4_000;
+    const FRAME_MS: f64 = 25.0;
+    let epoch = Instant::now();
+    let clock = move || epoch.elapsed().as_secs_f64() * 1000.0;
+    let value = "a".repeat(VALUE_CHARS - 1) + "c";
+    let pattern = "%a%a%a%a%a%a%a%a%a%a%a%a%a%a%a%a%b";
+    for budgeted in [false, true] {
+        let mut session = Session::empty();
+        let table = "CREATE TABLE t (s STRING) WITH ('connector' = 'kinesis', 'stream' = 's', 'format' = 'json')";
+        session.execute(table, 0).map_err(|e| e.to_string())?;
+        let query = format!("SELECT CHAR_LENGTH(s) AS n FROM t WHERE s LIKE '{pattern}'");
+        let Some(Outcome::Query { job, .. }) = session.execute(&query, 0).map_err(|e| e.to_string())?.pop() else {
+            return Err("the crafted query did not start".into());
+        };
+        for i in 0..RECORDS {
+            session.put_record("s", &i.to_string(), format!("{{\"s\": \"{value}\"}}").into_bytes())?;
+        }
+        let (mut longest, mut advances, started) = (0.0f64, 0, clock());
+        while session.job(job).is_some_and(|j| j.running && j.records_in < RECORDS as u64) {
+            let before = clock();
+            if budgeted {
+                session.advance_within(1_000, &mut Deadline::new(clock, FRAME_MS));
+            } else {
+                session.advance(1_000);
+            }
+            longest = longest.max(clock() - before);
+            advances += 1;
+        }
+        say(format!(
+            "budget   LIKE '{pattern}' over {RECORDS} {VALUE_CHARS}-character values, {}: longest advance {longest:.1} ms, {advances} advances, {:.0} ms in all",
+            if budgeted { "25 ms budget" } else { "no budget" },
+            clock() - started
+        ));
+    }
+    Ok(())
 }
 
 /// Prints a figure line; a closed stdout (`sluice bench | head -1`) is not an error worth a panic.

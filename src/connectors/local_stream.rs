@@ -22,6 +22,10 @@ pub struct StreamRecord {
     pub data: Vec<u8>,
     /// When the record was put (the page's clock), as Kinesis's ApproximateArrivalTimestamp.
     pub arrival_ms: i64,
+    /// For a record mirrored from a real stream whose data could not be taken (its `Data` not
+    /// base64, say): where it was and why, and `data` is empty. A reader skips it where its
+    /// format ignores parse errors and stops on it otherwise ([`super::source::Source::poll`]).
+    pub fault: Option<Arc<str>>,
 }
 
 #[derive(Default)]
@@ -128,7 +132,7 @@ impl LocalStream {
             }
             self.outbox.push((partition_key.to_string(), data.clone()));
         }
-        self.append(partition_key, data, arrival_ms)
+        self.append(partition_key, data, arrival_ms, None)
     }
 
     /// Appends a record read from the real Kinesis stream this one mirrors (not forwarded back):
@@ -141,13 +145,24 @@ impl LocalStream {
         data: Vec<u8>,
         arrival_ms: i64,
     ) -> (usize, u64) {
+        self.mirrored_through(shard_id, sequence_number);
+        self.append(partition_key, data, arrival_ms, None)
+    }
+
+    /// Appends, in its place, a record of the real stream whose data could not be taken: readers
+    /// meet `fault` (saying which record and why) where its data would be.
+    pub fn mirror_faulty_record(&mut self, shard_id: &str, sequence_number: &str, partition_key: &str, fault: &str, arrival_ms: i64) {
+        self.mirrored_through(shard_id, sequence_number);
+        self.append(partition_key, Vec::new(), arrival_ms, Some(fault.into()));
+    }
+
+    fn mirrored_through(&mut self, shard_id: &str, sequence_number: &str) {
         match self.mirrored_up_to.get_mut(shard_id) {
             Some(last) => sequence_number.clone_into(last),
             None => {
                 self.mirrored_up_to.insert(shard_id.to_string(), sequence_number.to_string());
             }
         }
-        self.append(partition_key, data, arrival_ms)
     }
 
     /// Whether the stream mirrors a real Kinesis stream (see [`LocalStream::mirror_remote`]).
@@ -204,7 +219,7 @@ impl LocalStream {
         std::mem::take(&mut self.outbox)
     }
 
-    fn append(&mut self, partition_key: &str, data: Vec<u8>, arrival_ms: i64) -> (usize, u64) {
+    fn append(&mut self, partition_key: &str, data: Vec<u8>, arrival_ms: i64, fault: Option<Arc<str>>) -> (usize, u64) {
         let (key, shard) = match self.key_shards.get_key_value(partition_key) {
             Some((key, &shard)) => (key.clone(), shard),
             None => {
@@ -220,8 +235,8 @@ impl LocalStream {
         let sequence_number = self.next_sequence;
         self.next_sequence += 1;
         self.total_records += 1;
-        self.bytes += data.len() + partition_key.len();
-        self.shards[shard].records.push_back(StreamRecord { sequence_number, partition_key: key, data, arrival_ms });
+        self.bytes += data.len() + partition_key.len() + fault.as_ref().map_or(0, |f| f.len());
+        self.shards[shard].records.push_back(StreamRecord { sequence_number, partition_key: key, data, arrival_ms, fault });
         self.trim();
         (shard, sequence_number)
     }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::format::bool_option;
 use super::local_stream::{LocalStreams, StartPosition, StreamReader};
 use crate::plan::catalog::TableDef;
 use crate::types::parse_timestamp;
@@ -17,7 +18,7 @@ pub enum SourceStatus {
 }
 
 pub enum Source {
-    Local(StreamReader),
+    Local(LocalSource),
     /// A file the page was given (or a test put in memory), read line by line.
     Memory(MemoryFile),
     #[cfg(not(target_arch = "wasm32"))]
@@ -32,20 +33,7 @@ impl Source {
     pub fn poll(&mut self, streams: &LocalStreams, now_ms: i64, max: usize, out: &mut dyn FnMut(&[u8])) -> Result<SourceStatus, String> {
         match self {
             Source::Datagen(g) => Ok(g.poll(now_ms, max, out)),
-            Source::Local(reader) => {
-                let mut n = 0;
-                reader.poll(streams, max, &mut |r| {
-                    n += 1;
-                    out(&r.data)
-                });
-                Ok(if reader.is_done(streams) {
-                    SourceStatus::Ended
-                } else if n == 0 {
-                    SourceStatus::Idle
-                } else {
-                    SourceStatus::Progress
-                })
-            }
+            Source::Local(local) => local.poll(streams, max, out),
             Source::Memory(file) => Ok(file.poll(max, out)),
             #[cfg(not(target_arch = "wasm32"))]
             Source::File(file) => file.poll(max, out),
@@ -54,7 +42,7 @@ impl Source {
 
     pub fn is_bounded(&self) -> bool {
         match self {
-            Source::Local(reader) => reader.is_bounded(),
+            Source::Local(local) => local.reader.is_bounded(),
             Source::Memory(_) => true,
             #[cfg(not(target_arch = "wasm32"))]
             Source::File(_) => true,
@@ -69,6 +57,65 @@ impl Source {
             if g.is_bounded() {
                 g.stop_pacing();
             }
+        }
+    }
+}
+
+/// A local stream read by a job, and what it does with a record mirrored from Kinesis that came
+/// without usable data ([`super::local_stream::StreamRecord::fault`]): skipped where the table's
+/// format ignores parse errors (`json.ignore-parse-errors`, `csv.ignore-parse-errors`), as any
+/// record the format cannot read; otherwise the job stops on it, the error naming the record.
+pub struct LocalSource {
+    reader: StreamReader,
+    skip_faults: bool,
+    skipped: u64,
+}
+
+impl LocalSource {
+    fn new(reader: StreamReader, table: &TableDef) -> Self {
+        let key = match table.option("format") {
+            Some("csv") => Some("csv.ignore-parse-errors"),
+            Some("raw") => None,
+            _ => Some("json.ignore-parse-errors"),
+        };
+        // A bad value is the decoder's error to report; here it skips nothing.
+        let skip_faults = key.is_some_and(|key| bool_option(&table.options, key).unwrap_or(false));
+        LocalSource { reader, skip_faults, skipped: 0 }
+    }
+
+    fn poll(&mut self, streams: &LocalStreams, max: usize, out: &mut dyn FnMut(&[u8])) -> Result<SourceStatus, String> {
+        let (mut n, mut fault) = (0, None::<std::sync::Arc<str>>);
+        let skip_faults = self.skip_faults;
+        let skipped = &mut self.skipped;
+        self.reader.poll(streams, max, &mut |r| {
+            n += 1;
+            match &r.fault {
+                // After a fault the job stops: what follows is not handed over.
+                _ if fault.is_some() => {}
+                None => out(&r.data),
+                Some(_) if skip_faults => *skipped += 1,
+                Some(f) => fault = Some(f.clone()),
+            }
+        });
+        if let Some(fault) = fault {
+            return Err(format!("a record could not be read: {fault}"));
+        }
+        Ok(if self.reader.is_done(streams) {
+            SourceStatus::Ended
+        } else if n == 0 {
+            SourceStatus::Idle
+        } else {
+            SourceStatus::Progress
+        })
+    }
+}
+
+impl Source {
+    /// Records without usable data that the source skipped (see [`LocalSource`]).
+    pub fn skipped(&self) -> u64 {
+        match self {
+            Source::Local(local) => local.skipped,
+            _ => 0,
         }
     }
 }
@@ -168,9 +215,9 @@ pub fn open_source(table: &TableDef, streams: &LocalStreams, files: &Files, mode
             }
             let start = start_position(table)?;
             if mode == ReadMode::Batch {
-                return Ok(Source::Local(StreamReader::snapshot(streams, &name)));
+                return Ok(Source::Local(LocalSource::new(StreamReader::snapshot(streams, &name), table)));
             }
-            Ok(Source::Local(StreamReader::new(streams, &name, start)))
+            Ok(Source::Local(LocalSource::new(StreamReader::new(streams, &name, start), table)))
         }
         "filesystem" => {
             let path = table.option("path").ok_or("a filesystem table needs 'path'")?;

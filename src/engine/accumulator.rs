@@ -11,7 +11,7 @@
 //! merges those counts and feeds the inner accumulator only the values new to the target.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use crate::plan::logical::{AggCall, AggFunc};
@@ -19,6 +19,8 @@ use crate::types::{cast_value, Batch, ColumnData, DataType, Value};
 
 pub struct Accumulators {
     aggs: Vec<Acc>,
+    /// Per aggregate, its `FILTER (WHERE …)` column: a row is accumulated only where it is TRUE.
+    filters: Vec<Option<usize>>,
     groups: usize,
     /// Arrival order of accumulated values (FIRST_VALUE/LAST_VALUE across merged sessions).
     sequence: u64,
@@ -76,6 +78,22 @@ enum Acc {
         seen: Vec<BTreeMap<SortKey, i64>>,
         inner: Box<Acc>,
     },
+    /// LAG: the last `offset + 1` values (NULLs too) and the last row's default, as Flink's
+    /// `LagAggFunction` keeps them. Only OVER windows without a frame use it: never retracted
+    /// or merged.
+    Lag {
+        arg: usize,
+        ty: DataType,
+        offset: usize,
+        default: Option<usize>,
+        buffers: Vec<VecDeque<Value>>,
+        defaults: Vec<Value>,
+    },
+}
+
+/// A `FILTER (WHERE …)` column's verdict on a row (the planner makes it `IS TRUE(…)`).
+fn is_true(col: &crate::types::Column, row: usize) -> bool {
+    col.is_valid(row) && matches!(&col.data, ColumnData::Bool(v) if v[row])
 }
 
 enum SumKind {
@@ -102,7 +120,8 @@ impl Accumulators {
                 }
             })
             .collect();
-        Accumulators { aggs, groups: 0, sequence: 0 }
+        let filters = calls.iter().map(|c| c.filter).collect();
+        Accumulators { aggs, filters, groups: 0, sequence: 0 }
     }
 
     pub fn len(&self) -> usize {
@@ -133,39 +152,14 @@ impl Accumulators {
     pub fn accumulate_rows(&mut self, gids: &[u32], rows: &[u32], batch: &Batch) {
         let first_seq = self.sequence;
         self.sequence += rows.len() as u64;
-        for a in &mut self.aggs {
-            match a {
-                Acc::Count { arg: None, n } => {
-                    for &g in gids {
-                        n[g as usize] += 1;
-                    }
-                }
-                Acc::Count { arg: Some(c), n } => {
-                    let col = &batch.columns[*c];
-                    for (&g, &r) in gids.iter().zip(rows) {
-                        n[g as usize] += col.is_valid(r as usize) as i64;
-                    }
-                }
-                Acc::Sum { arg, kind, n, .. } => {
-                    let col = &batch.columns[*arg];
-                    match (kind, &col.data) {
-                        (SumKind::Double { sum }, ColumnData::Double(v)) if col.validity.is_none() => {
-                            for (&g, &r) in gids.iter().zip(rows) {
-                                sum[g as usize] += v[r as usize];
-                                n[g as usize] += 1;
-                            }
-                        }
-                        (kind, _) => {
-                            for (&g, &r) in gids.iter().zip(rows) {
-                                add_sum(kind, n, g as usize, &col.data, col.is_valid(r as usize), r as usize, 1);
-                            }
-                        }
-                    }
-                }
-                other => {
-                    for (i, (&g, &r)) in gids.iter().zip(rows).enumerate() {
-                        other.update_row(g as usize, batch, r as usize, false, first_seq + i as u64);
-                    }
+        for (a, filter) in self.aggs.iter_mut().zip(&self.filters) {
+            match filter {
+                None => a.accumulate(gids, rows, batch, first_seq),
+                Some(f) => {
+                    let col = &batch.columns[*f];
+                    let (gids, rows): (Vec<u32>, Vec<u32>) =
+                        gids.iter().zip(rows).filter(|(_, &r)| is_true(col, r as usize)).map(|(&g, &r)| (g, r)).unzip();
+                    a.accumulate(&gids, &rows, batch, first_seq);
                 }
             }
         }
@@ -175,8 +169,10 @@ impl Accumulators {
     pub fn update(&mut self, g: u32, batch: &Batch, row: usize, retract: bool) {
         let seq = self.sequence;
         self.sequence += 1;
-        for a in &mut self.aggs {
-            a.update_row(g as usize, batch, row, retract, seq);
+        for (a, filter) in self.aggs.iter_mut().zip(&self.filters) {
+            if filter.is_none_or(|f| is_true(&batch.columns[f], row)) {
+                a.update_row(g as usize, batch, row, retract, seq);
+            }
         }
     }
 
@@ -235,6 +231,9 @@ fn new_acc(c: &AggCall, retracting: bool) -> Acc {
         AggFunc::FirstValue | AggFunc::LastValue => {
             Acc::FirstLast { arg, last: c.func == AggFunc::LastValue, ty: arg_ty, values: Vec::new(), history: retracting.then(Vec::new) }
         }
+        AggFunc::Lag { offset, default } => {
+            Acc::Lag { arg, ty: arg_ty, offset: offset as usize, default, buffers: Vec::new(), defaults: Vec::new() }
+        }
         AggFunc::ListAgg => Acc::ListAgg {
             arg,
             separator: c.separator.clone().unwrap_or_else(|| ",".to_string()),
@@ -245,6 +244,44 @@ fn new_acc(c: &AggCall, retracting: bool) -> Acc {
 }
 
 impl Acc {
+    /// Accumulates `rows` of `batch` into groups `gids` (same length): inserts only.
+    fn accumulate(&mut self, gids: &[u32], rows: &[u32], batch: &Batch, first_seq: u64) {
+        match self {
+            Acc::Count { arg: None, n } => {
+                for &g in gids {
+                    n[g as usize] += 1;
+                }
+            }
+            Acc::Count { arg: Some(c), n } => {
+                let col = &batch.columns[*c];
+                for (&g, &r) in gids.iter().zip(rows) {
+                    n[g as usize] += col.is_valid(r as usize) as i64;
+                }
+            }
+            Acc::Sum { arg, kind, n, .. } => {
+                let col = &batch.columns[*arg];
+                match (kind, &col.data) {
+                    (SumKind::Double { sum }, ColumnData::Double(v)) if col.validity.is_none() => {
+                        for (&g, &r) in gids.iter().zip(rows) {
+                            sum[g as usize] += v[r as usize];
+                            n[g as usize] += 1;
+                        }
+                    }
+                    (kind, _) => {
+                        for (&g, &r) in gids.iter().zip(rows) {
+                            add_sum(kind, n, g as usize, &col.data, col.is_valid(r as usize), r as usize, 1);
+                        }
+                    }
+                }
+            }
+            other => {
+                for (i, (&g, &r)) in gids.iter().zip(rows).enumerate() {
+                    other.update_row(g as usize, batch, r as usize, false, first_seq + i as u64);
+                }
+            }
+        }
+    }
+
     fn push_group(&mut self) {
         match self {
             Acc::Count { n, .. } => n.push(0),
@@ -282,6 +319,10 @@ impl Acc {
             Acc::Distinct { seen, inner, .. } => {
                 seen.push(BTreeMap::new());
                 inner.push_group();
+            }
+            Acc::Lag { buffers, defaults, .. } => {
+                buffers.push(VecDeque::new());
+                defaults.push(Value::Null);
             }
         }
     }
@@ -323,6 +364,10 @@ impl Acc {
             Acc::Distinct { seen, inner, .. } => {
                 seen[g].clear();
                 inner.reset(g);
+            }
+            Acc::Lag { buffers, defaults, .. } => {
+                buffers[g].clear();
+                defaults[g] = Value::Null;
             }
         }
     }
@@ -372,6 +417,14 @@ impl Acc {
             Acc::Distinct { arg, ty, seen, inner } => {
                 Acc::Distinct { arg: *arg, ty: ty.clone(), seen: vec![take(&mut seen[g])], inner: Box::new(inner.take_group(g)) }
             }
+            Acc::Lag { arg, ty, offset, default, buffers, defaults } => Acc::Lag {
+                arg: *arg,
+                ty: ty.clone(),
+                offset: *offset,
+                default: *default,
+                buffers: vec![take(&mut buffers[g])],
+                defaults: vec![std::mem::replace(&mut defaults[g], Value::Null)],
+            },
         }
     }
 
@@ -411,6 +464,19 @@ impl Acc {
             Acc::ListAgg { arg, .. } => {
                 let v = batch.columns[*arg].value(row, &DataType::Varchar(0));
                 self.update_value(g, &v, retract, seq);
+            }
+            Acc::Lag { arg, ty, offset, default, buffers, defaults } => {
+                if retract {
+                    return;
+                }
+                let buffer = &mut buffers[g];
+                buffer.push_back(batch.columns[*arg].value(row, ty));
+                while buffer.len() > *offset + 1 {
+                    buffer.pop_front();
+                }
+                if let Some(d) = default {
+                    defaults[g] = batch.columns[*d].value(row, ty);
+                }
             }
         }
     }
@@ -504,6 +570,8 @@ impl Acc {
                     },
                 }
             }
+            // LAG reads whole rows (`update_row`), NULLs included.
+            Acc::Lag { .. } => {}
             Acc::Distinct { seen, inner, .. } => {
                 let key = SortKey(v.clone());
                 let count = seen[g].entry(key.clone()).or_insert(0);
@@ -625,6 +693,10 @@ impl Acc {
             Acc::FirstLast { values, .. } => values[g].as_ref().map_or(Value::Null, |(_, v)| v.clone()),
             Acc::ListAgg { joined, .. } => joined[g].as_ref().map_or(Value::Null, |s| Value::Str(s.as_str().into())),
             Acc::Distinct { inner, .. } => inner.result(g),
+            Acc::Lag { offset, buffers, defaults, .. } => match buffers[g].len() == offset + 1 {
+                true => buffers[g].front().cloned().unwrap_or(Value::Null),
+                false => defaults[g].clone(),
+            },
         }
     }
 }
@@ -780,7 +852,15 @@ mod tests {
     use crate::types::{Column, SqlType};
 
     fn call(func: AggFunc, distinct: bool, ty: DataType, out: DataType) -> AggCall {
-        AggCall { func, arg: Some(0), distinct, separator: None, ty: SqlType::nullable(out), arg_ty: Some(SqlType::nullable(ty)) }
+        AggCall {
+            func,
+            arg: Some(0),
+            distinct,
+            separator: None,
+            ty: SqlType::nullable(out),
+            arg_ty: Some(SqlType::nullable(ty)),
+            filter: None,
+        }
     }
 
     fn ints(v: &[i64]) -> Batch {

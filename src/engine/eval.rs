@@ -176,7 +176,7 @@ pub fn constant(v: &Value, ty: &DataType, n: usize) -> Column {
             }
             ColumnData::Str(c)
         }
-        (Value::Row(_), _) => {
+        (Value::Row(_) | Value::Bytes(_) | Value::Array(_) | Value::Map(_), _) => {
             let mut c = Column::empty(ty, n);
             for _ in 0..n {
                 c.push(v);
@@ -536,6 +536,7 @@ fn kernel(k: Kernel, func: Function, cols: &[Column], args: &[Expr], ty: &DataTy
         Kernel::UnixTimestamp if cols.is_empty() => return Ok(constant(&Value::Int(ctx.now_ms.div_euclid(1000)), ty, n)),
         Kernel::Regexp
         | Kernel::RegexpExtract
+        | Kernel::RegexpExtractAll
         | Kernel::RegexpReplace
         | Kernel::RegexpCount
         | Kernel::RegexpInstr
@@ -624,6 +625,29 @@ fn regexp_call(k: Kernel, func: Function, cols: &[Column], args: &[Expr], ty: &D
                 Value::Str(replacement) => Value::Str(re.replace_all(text, replacement).map_err(fail)?.into()),
                 _ => Value::Null,
             },
+            Kernel::RegexpExtractAll => {
+                let group = match row.get(2) {
+                    None => 1,
+                    Some(Value::Int(g)) => *g,
+                    Some(_) => {
+                        out.push_null();
+                        continue;
+                    }
+                };
+                if group < 0 || group as usize > re.groups() {
+                    out.push_null();
+                    continue;
+                }
+                let chars: Vec<char> = text.chars().collect();
+                let (mut found, mut from) = (Vec::new(), 0usize);
+                while from <= chars.len() {
+                    let Some(caps) = re.find_at(&chars, from).map_err(fail)? else { break };
+                    let Some(Some((start, end))) = caps.first().copied() else { break };
+                    found.push(group_text(&chars, &caps, group as usize).map_or(Value::Null, |t| Value::Str(t.into())));
+                    from = if end > start { end } else { end + 1 };
+                }
+                Value::Array(found)
+            }
             Kernel::RegexpCount => {
                 let chars: Vec<char> = text.chars().collect();
                 let (mut count, mut from) = (0i64, 0usize);

@@ -194,7 +194,15 @@ mod tests {
     use crate::types::SqlType;
 
     fn count_star() -> AggCall {
-        AggCall { func: AggFunc::Count, arg: None, distinct: false, separator: None, ty: SqlType::not_null(DataType::BigInt), arg_ty: None }
+        AggCall {
+            func: AggFunc::Count,
+            arg: None,
+            distinct: false,
+            separator: None,
+            ty: SqlType::not_null(DataType::BigInt),
+            arg_ty: None,
+            filter: None,
+        }
     }
 
     fn batch(keys: impl Iterator<Item = String>) -> Batch {

@@ -103,6 +103,8 @@ fn hash_value(h: &mut impl Hasher, c: &Column, row: usize) {
         ColumnData::Decimal(v) => h.write_i128(v[row]),
         ColumnData::Str(v) => h.write(v.get_bytes(row)),
         ColumnData::Row(fields) => fields.iter().for_each(|f| hash_value(h, f, row)),
+        // Collections and bytes as keys are rare: hashed by their printed form.
+        ColumnData::Values(v) => h.write(v[row].to_string().as_bytes()),
     }
 }
 
@@ -123,6 +125,7 @@ fn value_equal(a: &Column, i: usize, b: &Column, j: usize) -> bool {
         (ColumnData::Decimal(x), ColumnData::Decimal(y)) => x[i] == y[j],
         (ColumnData::Str(x), ColumnData::Str(y)) => x.get_bytes(i) == y.get_bytes(j),
         (ColumnData::Row(x), ColumnData::Row(y)) => x.iter().zip(y).all(|(p, q)| value_equal(p, i, q, j)),
+        (ColumnData::Values(x), ColumnData::Values(y)) => x[i] == y[j],
         _ => false,
     }
 }
@@ -140,6 +143,7 @@ pub fn append_value(dst: &mut Column, src: &Column, row: usize) {
         (ColumnData::Double(d), ColumnData::Double(s)) => d.push(s[row]),
         (ColumnData::Decimal(d), ColumnData::Decimal(s)) => d.push(s[row]),
         (ColumnData::Str(d), ColumnData::Str(s)) => d.push(s.get(row)),
+        (ColumnData::Values(d), ColumnData::Values(s)) => d.push(s[row].clone()),
         (ColumnData::Row(d), ColumnData::Row(s)) => {
             for (df, sf) in d.iter_mut().zip(s) {
                 append_value(df, sf, row);

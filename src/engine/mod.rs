@@ -6,7 +6,10 @@
 
 pub mod accumulator;
 pub mod calc;
+pub mod cep;
+pub mod correlate;
 pub mod eval;
+pub mod expand;
 pub mod group_aggregate;
 pub mod group_table;
 pub mod join;

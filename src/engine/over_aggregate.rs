@@ -409,6 +409,7 @@ mod tests {
             separator: None,
             ty: SqlType::not_null(DataType::BigInt),
             arg_ty: None,
+            filter: None,
         }
     }
 

@@ -6,7 +6,9 @@
 use std::sync::Arc;
 
 use super::calc::Calc;
+use super::correlate::Correlate;
 use super::eval::{eval, EvalContext, EvalError};
+use super::expand::Expand;
 use super::group_aggregate::GroupAggregate;
 use super::join::{IntervalJoin, RegularJoin, Side, TemporalJoin, TwoInputOperator, WindowJoin};
 use super::limit::Limit;
@@ -553,6 +555,10 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
             predicate.iter().chain(projection.iter().flatten()).try_for_each(unsupported_regexes)?;
             one_input(input, Box::new(Calc::new(predicate.clone(), projection.clone())))
         }
+        PhysicalNode::Expand { input, projects } => {
+            projects.iter().flatten().try_for_each(unsupported_regexes)?;
+            one_input(input, Box::new(Expand::new(projects.clone())))
+        }
         PhysicalNode::GroupAggregate { input, keys, aggs } => {
             let key_types = &types(input)[..*keys];
             one_input(input, Box::new(GroupAggregate::new(key_types, aggs, !input.changelog.is_insert_only())))
@@ -612,6 +618,13 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
         PhysicalNode::TemporalSort { input, order } => {
             let time_column = order.first().map(|k| k.column).ok_or_else(|| BuildError("ORDER BY without a key".into()))?;
             one_input(input, Box::new(TemporalSort::new(time_column, order, types(input))))
+        }
+        PhysicalNode::Match { input, spec } => {
+            one_input(input, Box::new(super::cep::CepOperator::new(spec.clone(), types(input), types(plan))))
+        }
+        PhysicalNode::Correlate { input, unnest } => {
+            let added = types(plan)[input.schema.len()..].to_vec();
+            one_input(input, Box::new(Correlate::new(unnest.clone(), added)))
         }
         PhysicalNode::Limit { input, offset, fetch } => one_input(input, Box::new(Limit::new(*offset, *fetch))),
         PhysicalNode::Union { inputs: branches } => {

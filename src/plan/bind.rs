@@ -40,6 +40,9 @@ pub struct AggContext {
     /// Aggregate calls, with arguments bound over the input scope.
     pub calls: Vec<BoundAgg>,
     pub window: Option<WindowBinding>,
+    /// `GROUPING SETS`, `ROLLUP`, `CUBE`: the sets over `keys`, whose expand id `$e` is the
+    /// aggregate's key after them.
+    pub grouping: Option<super::grouping::GroupingSets>,
 }
 
 /// An aggregate call found while binding: function, argument, DISTINCT, result type.
@@ -51,6 +54,10 @@ pub struct BoundAgg {
     pub ty: SqlType,
     /// LISTAGG's separator.
     pub separator: Option<String>,
+    /// `FILTER (WHERE c)` as `c IS TRUE`, bound over the input scope.
+    pub filter: Option<Expr>,
+    /// LAG's default value, bound over the input scope.
+    pub default: Option<Expr>,
 }
 
 /// How window properties are referred to in the query.
@@ -196,6 +203,9 @@ impl<'a> Binder<'a> {
         // An aggregate call.
         if let ast::Expr::Function(f) = e {
             let name = function_name(f);
+            if matches!(name.as_str(), "GROUPING" | "GROUPING_ID" | "GROUP_ID") {
+                return self.bind_grouping(e, f, &name).map(Some);
+            }
             if let Some(func) = aggregate_function(&name) {
                 return self.bind_aggregate_call(e, f, func).map(Some);
             }
@@ -208,7 +218,8 @@ impl<'a> Binder<'a> {
         if let Ok(plain) = (Binder { scope, agg: None, over: None }).bind_plain(e) {
             let agg = self.agg.as_ref().expect("called only with an aggregate context");
             if let Some(i) = agg.keys.iter().position(|k| *k == plain) {
-                return Ok(Some(Expr::column(i, plain.ty.plain())));
+                let nullable = agg.grouping.as_ref().is_some_and(|g| g.nullable(i));
+                return Ok(Some(Expr::column(i, plain.ty.plain().with_nullable(plain.ty.nullable || nullable))));
             }
             if let (Some(col), Some(w)) = (plain.as_column(), &agg.window) {
                 if let Some(pos) = w.tvf_columns.and_then(|cols| cols.iter().position(|&c| c == col)) {
@@ -225,7 +236,48 @@ impl<'a> Binder<'a> {
         Ok(None)
     }
 
+    /// `GROUPING(k, …)`, `GROUPING_ID(k, …)`: which of the grouped expressions `k` the row's
+    /// grouping set leaves out, as bits; `GROUP_ID()`: which copy of a repeated grouping set
+    /// (always 0: Sluice refuses repeated sets). `BIGINT NOT NULL`, as Flink types them.
+    fn bind_grouping(&mut self, e: &ast::Expr, f: &ast::Function, name: &str) -> Result<Expr> {
+        let (args, _) = function_args(f)?;
+        let zero = Expr::literal(Value::Int(0), SqlType::not_null(DataType::BigInt));
+        if name == "GROUP_ID" {
+            if !args.is_empty() {
+                return Err(SqlError::new("GROUP_ID takes no arguments: GROUP_ID()").at(at(e)));
+            }
+            return Ok(zero);
+        }
+        if args.is_empty() {
+            return Err(SqlError::new(format!("{name} needs at least one grouped expression, e.g. {name}(status)")).at(at(e)));
+        }
+        let scope = self.scope;
+        let agg = self.agg.as_ref().expect("called only with an aggregate context");
+        let mut keys = Vec::new();
+        for a in &args {
+            let FnArg::Expr(a) = a else {
+                return Err(SqlError::new(format!("{name} takes grouped expressions, not *")).at(at(e)));
+            };
+            let plain = (Binder { scope, agg: None, over: None }).bind_plain(a)?;
+            let Some(k) = agg.keys.iter().position(|k| *k == plain) else {
+                return Err(SqlError::new(format!("Argument to {name} operator must be a grouped expression"))
+                    .at(at(a))
+                    .hint("pass an expression of the GROUP BY clause"));
+            };
+            keys.push(k);
+        }
+        Ok(match &agg.grouping {
+            Some(sets) => sets.grouping(&keys, agg.keys.len()),
+            None => zero,
+        })
+    }
+
     fn bind_aggregate_call(&mut self, e: &ast::Expr, f: &ast::Function, func: AggFunc) -> Result<Expr> {
+        if matches!(func, AggFunc::Lag { .. }) {
+            return Err(SqlError::new("OVER clause is necessary for window functions")
+                .at(at(e))
+                .hint("LAG(x) OVER (PARTITION BY k ORDER BY event_time)"));
+        }
         if f.over.is_some() {
             return Err(SqlError::new("OVER aggregates cannot be mixed with GROUP BY or plain aggregates in one SELECT")
                 .at(at(e))
@@ -246,13 +298,13 @@ impl<'a> Binder<'a> {
 
     /// An aggregate call's function, argument, DISTINCT and result type.
     fn bound_aggregate(&self, e: &ast::Expr, f: &ast::Function, func: AggFunc) -> Result<BoundAgg> {
-        if f.filter.is_some() {
-            return Err(SqlError::new("aggregate FILTER (WHERE …) is not supported yet").at(at(e)));
-        }
         if !f.within_group.is_empty() {
             return Err(SqlError::new("WITHIN GROUP is not supported").at(at(e)));
         }
         let (args, distinct) = function_args(f)?;
+        if let AggFunc::Lag { .. } = func {
+            return self.bound_lag(e, &args);
+        }
         let mut separator = None;
         let (func, arg) = match (func, args.as_slice()) {
             (AggFunc::Count, [FnArg::Star] | []) if !distinct => (AggFunc::CountStar, None),
@@ -267,7 +319,73 @@ impl<'a> Binder<'a> {
             _ => return Err(SqlError::new(format!("{} takes one argument", function_name(f))).at(at(e))),
         };
         let ty = aggregate_type(func, arg.as_ref().map(|a| &a.ty)).map_err(|m| SqlError::new(m).at(at(e)))?;
-        Ok(BoundAgg { func, arg, distinct, ty, separator })
+        let filter = match &f.filter {
+            Some(condition) => {
+                let bound = Binder::new(self.scope).bind_predicate(condition, "FILTER")?;
+                let ty = SqlType::not_null(DataType::Boolean);
+                Some(Expr { kind: ExprKind::IsBool { arg: Box::new(bound), value: true, negated: false }, ty })
+            }
+            None => None,
+        };
+        Ok(BoundAgg { func, arg, distinct, ty, separator, filter, default: None })
+    }
+
+    /// `LAG(value[, offset[, default]])`, typed as Flink's `LagAggFunction`: the value's type,
+    /// NOT NULL only when the value and a default are; the default must be of the value's kind.
+    fn bound_lag(&self, e: &ast::Expr, args: &[FnArg]) -> Result<BoundAgg> {
+        let usage = || SqlError::new("LAG takes a value, an optional offset literal and an optional default, e.g. LAG(x, 1, 0)").at(at(e));
+        let exprs: Vec<&ast::Expr> =
+            args.iter().map(|a| if let FnArg::Expr(x) = a { Ok(&**x) } else { Err(usage()) }).collect::<Result<_>>()?;
+        let (value, offset, default) = match exprs.as_slice() {
+            [v] => (*v, None, None),
+            [v, o] => (*v, Some(*o), None),
+            [v, o, d] => (*v, Some(*o), Some(*d)),
+            _ => return Err(usage()),
+        };
+        let arg = self.bind_aggregate_arg(value)?;
+        let offset_ty = SqlType::not_null(DataType::Int);
+        let offset = match offset {
+            None => 1,
+            Some(o) => match self.bind_aggregate_arg(o)?.kind {
+                ExprKind::Literal(Value::Int(n)) if (0..=i64::from(i32::MAX)).contains(&n) => n as u32,
+                ExprKind::Literal(Value::Int(n)) => return Err(SqlError::new(format!("Offset({n}) should be positive.")).at(at(o))),
+                _ => return Err(SqlError::new("LAG's offset must be an integer literal").at(at(o))),
+            },
+        };
+        let default = default.map(|d| self.bind_aggregate_arg(d)).transpose()?;
+        if let Some(d) = default.as_ref().filter(|d| d.ty.data_type != DataType::Null) {
+            // Flink compares the Java classes the two types convert to.
+            let class = |t: &DataType| match t {
+                DataType::Char(_) | DataType::Varchar(_) => std::mem::discriminant(&DataType::Varchar(0)),
+                DataType::Decimal { .. } => std::mem::discriminant(&DataType::Decimal { precision: 0, scale: 0 }),
+                DataType::Timestamp(_) => std::mem::discriminant(&DataType::Timestamp(0)),
+                other => std::mem::discriminant(other),
+            };
+            if class(&d.ty.data_type) != class(&arg.ty.data_type) {
+                return Err(SqlError::new(format!("Please explicitly cast default value {} to {offset_ty}.", d.ty))
+                    .at(at(e))
+                    .hint(format!("CAST the default AS {}", arg.ty.data_type)));
+            }
+        }
+        // Stored as the value's type (a CHAR default for a VARCHAR value, another DECIMAL scale).
+        let default = default.map(|d| match d.ty.data_type == arg.ty.data_type {
+            true => d,
+            false => {
+                let ty = arg.ty.plain().with_nullable(d.ty.nullable);
+                Expr { kind: ExprKind::Cast { arg: Box::new(d), try_cast: false }, ty }
+            }
+        });
+        let not_null = !arg.ty.nullable && default.as_ref().is_some_and(|d| !d.ty.nullable);
+        let ty = arg.ty.plain().with_nullable(!not_null);
+        Ok(BoundAgg {
+            func: AggFunc::Lag { offset, default: None },
+            arg: Some(arg),
+            distinct: false,
+            ty,
+            separator: None,
+            filter: None,
+            default,
+        })
     }
 
     /// `agg(…) OVER w`: registers the aggregate and checks its window against the query's one.
@@ -280,14 +398,34 @@ impl<'a> Binder<'a> {
                         "SELECT * FROM (SELECT …, {name}() OVER (PARTITION BY k ORDER BY x DESC) AS rownum FROM t) WHERE rownum <= 3"
                     ))
                 }
+                "LEAD" | "CUME_DIST" | "PERCENT_RANK" | "NTILE" => {
+                    SqlError::new(format!("{name} Function is not supported in stream mode.")).at(at(e)).hint(match name.as_str() {
+                        "LEAD" => {
+                            "LAG(x) OVER (PARTITION BY k ORDER BY event_time) looks back; a later row is not known when a row is emitted"
+                        }
+                        _ => "Flink runs no distribution function over a stream",
+                    })
+                }
                 _ => SqlError::new(format!("`{name}` is not an aggregate function, so it cannot be used with OVER"))
                     .at(at(e))
                     .hint("OVER windows compute COUNT, SUM, AVG, MIN, MAX, … per row"),
             });
         };
+        if f.filter.is_some() {
+            // Calcite reads `agg(…) FILTER (…) OVER w` as OVER applied to a filtered call.
+            return Err(SqlError::new("OVER must be applied to aggregate function")
+                .at(at(e))
+                .hint("Flink takes no FILTER (WHERE …) in an OVER aggregate: use CASE WHEN … THEN x END as its argument"));
+        }
         let Some(over) = &f.over else { unreachable!("bind_over_call is only called for OVER calls") };
         let over_ctx = self.over.as_ref().expect("called only with an OVER context");
         let spec = resolve_window(over, &over_ctx.named, at(e))?;
+        if matches!(func, AggFunc::Lag { .. }) && spec.window_frame.is_some() {
+            // Calcite's check for ranking functions, which LAG is to it.
+            return Err(SqlError::new("ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions")
+                .at(at(e))
+                .hint("LAG reads the partition's earlier rows: leave out the frame, OVER (PARTITION BY k ORDER BY event_time)"));
+        }
         let window = self.bind_over_window(&spec, e)?;
         let call = self.bound_aggregate(e, f, func)?;
         let ty = call.ty.clone();
@@ -535,6 +673,9 @@ impl<'a> Binder<'a> {
                 }
             }
             E::BinaryOp { left, op, right } => {
+                if let Some(shifted) = self.bind_year_month_shift(left, op, right, e) {
+                    return shifted;
+                }
                 let (l, r) = (self.bind(left)?, self.bind(right)?);
                 let op = binary_op(op).ok_or_else(|| SqlError::new(format!("operator `{op}` is not supported")).at(at(e)))?;
                 binary(op, l, r).map_err(|m| SqlError::new(m).at(at(e)))
@@ -611,9 +752,22 @@ impl<'a> Binder<'a> {
                 let mut whens = Vec::new();
                 for cw in conditions {
                     let cond = match &operand {
+                        // `WHEN a, b` (the dialect's tuple): `o = a OR o = b`.
                         Some(o) => {
-                            let v = self.bind(&cw.condition)?;
-                            binary(BinaryOp::Eq, o.clone(), v).map_err(|m| SqlError::new(m).at(at(&cw.condition)))?
+                            let values = match &cw.condition {
+                                ast::Expr::Tuple(values) => values.iter().collect(),
+                                one => vec![one],
+                            };
+                            let mut cond: Option<Expr> = None;
+                            for value in values {
+                                let v = self.bind(value)?;
+                                let eq = binary(BinaryOp::Eq, o.clone(), v).map_err(|m| SqlError::new(m).at(at(value)))?;
+                                cond = Some(match cond {
+                                    None => eq,
+                                    Some(c) => binary(BinaryOp::Or, c, eq).map_err(|m| SqlError::new(m).at(at(&cw.condition)))?,
+                                });
+                            }
+                            cond.ok_or_else(|| SqlError::new("WHEN needs a value").at(at(&cw.condition)))?
                         }
                         None => self.bind_predicate(&cw.condition, "a CASE WHEN condition")?,
                     };
@@ -706,6 +860,11 @@ impl<'a> Binder<'a> {
                 extract(&unit, arg).map_err(|m| SqlError::new(m).at(at(e)))
             }
             E::Function(f) => self.bind_function(f, e),
+            E::Array(array) => {
+                let elements = array.elem.iter().map(|x| self.bind(x)).collect::<Result<Vec<_>>>()?;
+                call(builtin("ARRAY"), elements).map_err(|m| SqlError::new(m).at(at(e)))
+            }
+            E::CompoundFieldAccess { root, access_chain } => self.bind_access(root, access_chain, e),
             other => Err(SqlError::new(format!("`{other}` is not supported")).at(at(e))),
         }
     }
@@ -776,6 +935,32 @@ impl<'a> Binder<'a> {
         call(func, bound).map_err(|m| SqlError::new(m).at(at(e)))
     }
 
+    /// `t ± INTERVAL 'y-m' YEAR TO MONTH` (or `'n' YEAR`, `'n' MONTH`, and `INTERVAL … + t`):
+    /// `TIMESTAMPADD(MONTH, ±months, t)`, which clamps to the month's last day as Flink does
+    /// (`2020-03-31` + 1 month is `2020-04-30`). Year-month intervals have no type of their own
+    /// yet, so this is the one place they may appear.
+    fn bind_year_month_shift(
+        &mut self,
+        left: &ast::Expr,
+        op: &ast::BinaryOperator,
+        right: &ast::Expr,
+        e: &ast::Expr,
+    ) -> Option<Result<Expr>> {
+        let (time, months) = match (year_month_months(left), year_month_months(right), op) {
+            (None, Some(m), ast::BinaryOperator::Plus) => (left, m),
+            (None, Some(m), ast::BinaryOperator::Minus) => (left, m.map(|m| -m)),
+            (Some(m), None, ast::BinaryOperator::Plus) => (right, m),
+            _ => return None,
+        };
+        Some((|| {
+            let months = months.map_err(|m| SqlError::new(m).at(at(e)))?;
+            let time = self.bind(time)?;
+            let unit = unit_literal("MONTH", "TIMESTAMPADD").map_err(|m| SqlError::new(m).at(at(e)))?;
+            let args = vec![unit, Expr::literal(Value::Int(months), SqlType::not_null(DataType::Int)), time];
+            call(builtin("TIMESTAMPADD"), args).map_err(|m| SqlError::new(m).at(at(e)))
+        })())
+    }
+
     /// `a.b.c`: a table's column and its ROW fields (`t.loc.lat`), or a column and its fields
     /// (`loc.lat`), as Calcite resolves them: a known table qualifier first.
     fn resolve_path(&self, parts: &[ast::Ident], e: &ast::Expr) -> Result<Expr> {
@@ -786,19 +971,24 @@ impl<'a> Binder<'a> {
             [q, name, ..] => return self.resolve(Some(q), name, e),
             _ => return Err(SqlError::new(format!("cannot resolve `{e}`")).at(at(e))),
         };
-        fields.iter().try_fold(column, |value, field| {
-            let DataType::Row(row_fields) = &value.ty.data_type else {
-                return Err(SqlError::new(format!("`{field}` is not a field: the value before it is {}, not a ROW", value.ty)).at(at(e)));
+        fields.iter().try_fold(column, |value, field| field_of(value, field, e))
+    }
+
+    /// `ARRAY[…]`'s elements, `value[i]`, `value['key']` and `value.field` after any
+    /// expression (`ROW(1, 'x').EXPR$1`, `MAP['a', 1]['a']`).
+    fn bind_access(&mut self, root: &ast::Expr, chain: &[ast::AccessExpr], e: &ast::Expr) -> Result<Expr> {
+        let mut value = self.bind(root)?;
+        for access in chain {
+            value = match access {
+                ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
+                    let index = self.bind(index)?;
+                    call(Function::of(&functions::ITEM), vec![value, index]).map_err(|m| SqlError::new(m).at(at(e)))?
+                }
+                ast::AccessExpr::Dot(ast::Expr::Identifier(field)) => field_of(value, field, e)?,
+                other => return Err(SqlError::new(format!("`{other}` is not supported")).at(at(e))),
             };
-            let Some(index) = row_fields.iter().position(|f| f.name == field.value) else {
-                let names: Vec<&str> = row_fields.iter().map(|f| f.name.as_str()).collect();
-                return Err(SqlError::new(format!("the ROW has no field `{field}`"))
-                    .at(at(e))
-                    .hint(format!("its fields are: {}", names.join(", "))));
-            };
-            let ty = row_fields[index].ty.clone().with_nullable(row_fields[index].ty.nullable || value.ty.nullable);
-            Ok(Expr { kind: ExprKind::Field { arg: Box::new(value), index, name: field.value.clone() }, ty: ty.plain() })
-        })
+        }
+        Ok(value)
     }
 
     fn resolve(&self, qualifier: Option<&ast::Ident>, ident: &ast::Ident, e: &ast::Expr) -> Result<Expr> {
@@ -950,6 +1140,7 @@ pub fn aggregate_function(name: &str) -> Option<AggFunc> {
         "FIRST_VALUE" => AggFunc::FirstValue,
         "LAST_VALUE" => AggFunc::LastValue,
         "LISTAGG" => AggFunc::ListAgg,
+        "LAG" => AggFunc::Lag { offset: 1, default: None },
         _ => return None,
     })
 }
@@ -979,7 +1170,9 @@ pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Resu
             }
             SqlType::nullable(t.data_type.clone())
         }
-        (AggFunc::Min | AggFunc::Max | AggFunc::FirstValue | AggFunc::LastValue, Some(t)) => SqlType::nullable(t.data_type.clone()),
+        (AggFunc::Min | AggFunc::Max | AggFunc::FirstValue | AggFunc::LastValue | AggFunc::Lag { .. }, Some(t)) => {
+            SqlType::nullable(t.data_type.clone())
+        }
         // Calcite types these like AVG: the argument's type (DECIMAL(38, max(6, s)) for decimals).
         (AggFunc::VarPop | AggFunc::VarSamp | AggFunc::StddevPop | AggFunc::StddevSamp, Some(t)) => match &t.data_type {
             DataType::Decimal { scale, .. } => SqlType::nullable(DataType::Decimal { precision: 38, scale: (*scale).max(6) }),
@@ -1102,7 +1295,46 @@ fn time_unit_ms(f: &ast::DateTimeField) -> Option<i64> {
     })
 }
 
-/// `INTERVAL '10' SECOND` → 10 000 ms. Year-month intervals are not supported yet.
+/// The months of a year-month interval literal (`INTERVAL '2-10' YEAR TO MONTH` is 34,
+/// `INTERVAL '-1' YEAR` is -12), or `None` for any other expression.
+fn year_month_months(e: &ast::Expr) -> Option<std::result::Result<i64, String>> {
+    use ast::DateTimeField as F;
+    let ast::Expr::Interval(interval) = e else { return None };
+    let is_year = |f: &F| matches!(f, F::Year | F::Years);
+    let is_month = |f: &F| matches!(f, F::Month | F::Months);
+    let leading = interval.leading_field.as_ref()?;
+    let range = match &interval.last_field {
+        None if is_year(leading) => 0,
+        None if is_month(leading) => 1,
+        Some(last) if is_year(leading) && is_month(last) => 2,
+        _ => return None,
+    };
+    let text = match interval.value.as_ref() {
+        ast::Expr::Value(v) => match &v.value {
+            ast::Value::SingleQuotedString(s) | ast::Value::Number(s, _) => s.trim().to_string(),
+            _ => return Some(Err(format!("invalid interval value {}", interval.value))),
+        },
+        _ => return Some(Err(format!("invalid interval value {}", interval.value))),
+    };
+    let bad = || format!("invalid interval value '{text}' for {interval}");
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, text.strip_prefix('+').unwrap_or(&text)),
+    };
+    let number = |s: &str| s.parse::<u32>().map(i64::from).map_err(|_| bad());
+    let months = match range {
+        0 => number(body).map(|y| y * 12),
+        1 => number(body),
+        _ => match body.split_once('-') {
+            Some((y, m)) => number(y).and_then(|y| number(m).and_then(|m| if m < 12 { Ok(y * 12 + m) } else { Err(bad()) })),
+            None => Err(bad()),
+        },
+    };
+    Some(months.map(|m| if negative { -m } else { m }))
+}
+
+/// `INTERVAL '10' SECOND` → 10 000 ms. Year-month intervals exist only added to a timestamp
+/// (see `bind_year_month_shift`).
 fn bind_interval(interval: &ast::Interval) -> std::result::Result<Expr, String> {
     let text = match interval.value.as_ref() {
         ast::Expr::Value(v) => match &v.value {
@@ -1261,10 +1493,9 @@ pub(crate) fn cast_if_needed(e: Expr, to: &DataType) -> std::result::Result<Expr
 pub fn cast(arg: Expr, to: SqlType, try_cast: bool) -> std::result::Result<Expr, String> {
     use DataType as T;
     let from = &arg.ty.data_type;
-    let ok = from == &to.data_type
-        || *from == T::Null
+    let ok = crate::types::castable(from, &to.data_type)
         || (from.is_numeric() && to.data_type.is_numeric())
-        || from.is_string()
+        || (from.is_string() && !to.data_type.is_collection() && !matches!(to.data_type, T::Row(_)))
         || to.data_type.is_string()
         || (from.is_timestamp() && (to.data_type.is_timestamp() || matches!(to.data_type, T::Date | T::Time(_))))
         || (*from == T::Date && to.data_type.is_timestamp())
@@ -1374,6 +1605,21 @@ fn unify_in_list(arg: Expr, items: Vec<Expr>) -> (Expr, Vec<Expr>) {
 /// Types a scalar function call, coercing its arguments (the function table's rule).
 pub fn call(func: Function, args: Vec<Expr>) -> std::result::Result<Expr, String> {
     functions::bind_call(func, args)
+}
+
+/// A ROW value's field `field`.
+fn field_of(value: Expr, field: &ast::Ident, e: &ast::Expr) -> Result<Expr> {
+    let DataType::Row(row_fields) = &value.ty.data_type else {
+        return Err(SqlError::new(format!("`{field}` is not a field: the value before it is {}, not a ROW", value.ty)).at(at(e)));
+    };
+    let Some(index) = row_fields.iter().position(|f| f.name == field.value) else {
+        let names: Vec<&str> = row_fields.iter().map(|f| f.name.as_str()).collect();
+        return Err(SqlError::new(format!("the ROW has no field `{field}`"))
+            .at(at(e))
+            .hint(format!("its fields are: {}", names.join(", "))));
+    };
+    let ty = row_fields[index].ty.clone().with_nullable(row_fields[index].ty.nullable || value.ty.nullable);
+    Ok(Expr { kind: ExprKind::Field { arg: Box::new(value), index, name: field.value.clone() }, ty: ty.plain() })
 }
 
 /// A function the binder names itself.

@@ -67,6 +67,13 @@ pub enum Node {
         aggs: Vec<AggCall>,
         window: Option<WindowAgg>,
     },
+    /// `GROUPING SETS`, `ROLLUP`, `CUBE` below their one aggregate (Flink's `Expand`): each
+    /// input row once per project list, in order; a list is column references, NULLs for the
+    /// keys its grouping set leaves out, and its expand id (`$e`) as a literal.
+    Expand {
+        input: Box<Plan>,
+        projects: Vec<Vec<Expr>>,
+    },
     /// `UNION ALL`: every input's rows, in the first input's column names. The inputs have
     /// equal column types (the planner casts them to their common type).
     Union {
@@ -111,6 +118,21 @@ pub enum Node {
         /// Where the ORDER BY is written, for errors found when it is lowered.
         location: Location,
     },
+    /// `MATCH_RECOGNIZE`: one row per match of the pattern, the partition columns then the
+    /// measures (Flink's `Match`).
+    Match {
+        input: Box<Plan>,
+        spec: Box<super::match_recognize::MatchSpec>,
+        /// Where MATCH_RECOGNIZE is written, for errors found when it is lowered.
+        location: Location,
+    },
+    /// `CROSS JOIN UNNEST(collection)` / `LEFT JOIN UNNEST(…) ON TRUE` (Calcite's `Correlate`
+    /// over Flink's UNNEST table function): each input row's columns followed by one row per
+    /// element of its collection.
+    Correlate {
+        input: Box<Plan>,
+        unnest: Unnest,
+    },
     /// Two inputs joined: the left's columns, then the right's (an outer side's columns
     /// nullable). How state is kept and when rows come out depends on the [`JoinStrategy`].
     Join {
@@ -118,6 +140,19 @@ pub enum Node {
         right: Box<Plan>,
         join: Join,
     },
+}
+
+/// What `UNNEST` expands and how, for [`Node::Correlate`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unnest {
+    /// The ARRAY, MAP or MULTISET, over the input's columns.
+    pub arg: Expr,
+    /// `WITH ORDINALITY`: a last column numbering the elements from 1.
+    pub ordinality: bool,
+    /// `LEFT JOIN … ON TRUE`: a row with no (or a NULL) collection is kept once, padded with NULLs.
+    pub left_outer: bool,
+    /// The elements are ROWs whose fields become columns (Flink's expansion of ARRAY<ROW<…>>).
+    pub expand_rows: bool,
 }
 
 /// A join's type, keys and condition, with what the ON clause says about time: the facts
@@ -285,6 +320,12 @@ pub enum AggFunc {
     FirstValue,
     LastValue,
     ListAgg,
+    /// `LAG(value[, offset[, default]]) OVER w`: the value `offset` rows back in the partition
+    /// (Flink's `LagAggFunction`); `default` is the input column read when there is none.
+    Lag {
+        offset: u32,
+        default: Option<usize>,
+    },
 }
 
 impl AggFunc {
@@ -303,6 +344,7 @@ impl AggFunc {
             AggFunc::FirstValue => "FIRST_VALUE",
             AggFunc::LastValue => "LAST_VALUE",
             AggFunc::ListAgg => "LISTAGG",
+            AggFunc::Lag { .. } => "LAG",
         }
     }
 }
@@ -319,6 +361,8 @@ pub struct AggCall {
     pub ty: SqlType,
     /// The input's type.
     pub arg_ty: Option<SqlType>,
+    /// `FILTER (WHERE …)`: the input column (`IS TRUE(condition)`) that admits a row.
+    pub filter: Option<usize>,
 }
 
 /// An event-time window an aggregate groups by.
@@ -371,10 +415,13 @@ impl Plan {
             Node::Filter { input, .. }
             | Node::Project { input, .. }
             | Node::Aggregate { input, .. }
+            | Node::Expand { input, .. }
             | Node::Over { input, .. }
             | Node::Rank { input, .. }
             | Node::Limit { input, .. }
             | Node::TemporalSort { input, .. }
+            | Node::Match { input, .. }
+            | Node::Correlate { input, .. }
             | Node::WindowTvf { input, .. } => input.scanned_tables(),
             Node::Union { inputs } => inputs.iter().flat_map(Plan::scanned_tables).collect(),
             Node::Join { left, right, .. } => left.scanned_tables().into_iter().chain(right.scanned_tables()).collect(),

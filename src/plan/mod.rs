@@ -8,12 +8,15 @@ pub mod bind;
 pub mod catalog;
 pub mod expr;
 pub mod functions;
+pub mod grouping;
 pub mod join;
 pub mod logical;
+pub mod match_recognize;
 pub mod physical;
 pub mod planner;
 pub mod rank;
 pub mod sink;
+pub mod unnest;
 
 pub use catalog::{Catalog, TableDef};
 pub use expr::Expr;

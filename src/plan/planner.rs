@@ -12,9 +12,11 @@ use sqlparser::ast::{self, GroupByExpr, SelectItem, SetExpr, TableFactor};
 use super::bind::{self, function_args, function_name, interval_ms, AggContext, Binder, FnArg, OverContext, WindowBinding};
 use super::catalog::{Catalog, ColumnKind, TableColumn, TableDef, ViewDef, WatermarkSpec};
 use super::expr::{BinaryOp, Expr, ExprKind};
+use super::grouping::{self, GroupItem, GroupingSets};
 use super::join;
 use super::logical::{self, AggCall, JoinKind, Node, OverWindow, Plan, RankStrategy, Schema, SchemaField, SortKey, WindowAgg, WindowSpec};
 use super::rank;
+use super::unnest;
 use crate::sql::ast::{ColumnKind as AstColumnKind, CreateTable};
 use crate::sql::dialect::TableArg;
 use crate::sql::{Location, SqlError};
@@ -255,8 +257,24 @@ impl<'a> Planner<'a> {
                         .at(at(&from.relation))
                         .hint("FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.event_time AS r ON o.currency = r.currency"));
                 }
+                // `t, UNNEST(t.tags)`: the UNNEST reads the row on its left.
+                if let Some(left) = joined.take_if(|_| unnest::is_unnest(&from.relation)) {
+                    let mut plan = unnest::correlate(left, &from.relation, None, at(&from.relation))?;
+                    if std::ptr::eq(from, select.from.last().expect("FROM has items")) {
+                        if let Some(w) = &select.selection {
+                            let predicate = Binder::new(&plan.schema.fields).bind_predicate(w, "WHERE")?;
+                            plan = Plan { schema: plan.schema.clone(), node: Node::Filter { input: Box::new(plan), predicate } };
+                        }
+                    }
+                    joined = Some(plan);
+                    continue;
+                }
                 let mut plan = self.plan_join_input(&from.relation)?;
                 for join in &from.joins {
+                    if unnest::is_unnest(&join.relation) {
+                        plan = unnest::correlate(plan, &join.relation, Some(&join.join_operator), at(&join.relation))?;
+                        continue;
+                    }
                     let right = self.plan_join_input(&join.relation)?;
                     plan = match system_time_as_of(&join.relation) {
                         Some(as_of) => self.plan_temporal_join(plan, right, &join.join_operator, as_of, at(&join.relation))?,
@@ -572,12 +590,18 @@ impl<'a> Planner<'a> {
             .calls
             .iter()
             .map(|call| AggCall {
-                func: call.func,
+                func: match call.func {
+                    logical::AggFunc::Lag { offset, .. } => {
+                        logical::AggFunc::Lag { offset, default: call.default.as_ref().map(&mut column_of) }
+                    }
+                    func => func,
+                },
                 arg: call.arg.as_ref().map(&mut column_of),
                 distinct: call.distinct,
                 separator: call.separator.clone(),
                 ty: call.ty.clone(),
                 arg_ty: call.arg.as_ref().map(|a| a.ty.clone()),
+                filter: call.filter.as_ref().map(&mut column_of),
             })
             .collect();
         let pre = project(input, pre_exprs, pre_fields);
@@ -601,10 +625,18 @@ impl<'a> Planner<'a> {
         group_exprs: &[ast::Expr],
         select: &ast::Select,
     ) -> Result<Plan> {
-        let mut ctx = AggContext { keys: Vec::new(), calls: Vec::new(), window: None };
+        let mut ctx = AggContext { keys: Vec::new(), calls: Vec::new(), window: None, grouping: None };
         let mut window_time_column: Option<usize> = None;
         let mut grouped_window_columns = [false; 3];
-        for g in group_exprs {
+        let items = grouping::group_items(group_exprs, at(select))?;
+        let flat: Vec<&ast::Expr> = items
+            .iter()
+            .flat_map(|item| match item {
+                GroupItem::Plain(e) => vec![*e],
+                GroupItem::Sets(sets) => sets.iter().flatten().copied().collect(),
+            })
+            .collect();
+        for g in flat {
             if let ast::Expr::Function(f) = g {
                 let name = function_name(f);
                 if matches!(name.as_str(), "HOP" | "TUMBLE" | "SESSION" | "CUMULATE") {
@@ -646,6 +678,9 @@ impl<'a> Planner<'a> {
             ctx.window = Some(WindowBinding { spec: tvf.spec, legacy: None, tvf_columns: Some(tvf.columns), proctime: tvf.proctime });
             window_time_column = Some(tvf.time_column);
         }
+        if items.iter().any(|i| matches!(i, GroupItem::Sets(_))) {
+            ctx.grouping = self.grouping_sets(&items, &ctx.keys, &scope)?;
+        }
 
         // Bind the SELECT list and HAVING above the aggregate.
         let mut outputs = Vec::new();
@@ -679,14 +714,19 @@ impl<'a> Planner<'a> {
         let mut calls = Vec::new();
         for call in &ctx.calls {
             let arg = &call.arg;
-            let arg_index = arg.as_ref().map(|a| match pre_exprs.iter().position(|p| p == a) {
-                Some(i) => i,
+            // Under grouping sets the Expand nulls the keys, so an argument equal to a key
+            // reads a copy of its own, as in Flink's Expand.
+            let shared = if ctx.grouping.is_some() { ctx.keys.len() } else { 0 };
+            let mut column_of = |a: &Expr| match pre_exprs.iter().skip(shared).position(|p| p == a) {
+                Some(i) => shared + i,
                 None => {
                     pre_exprs.push(a.clone());
                     pre_fields.push(SchemaField { name: format!("$f{}", pre_fields.len()), ty: a.ty.clone(), qualifier: None });
                     pre_exprs.len() - 1
                 }
-            });
+            };
+            let arg_index = arg.as_ref().map(&mut column_of);
+            let filter = call.filter.as_ref().map(&mut column_of);
             calls.push(AggCall {
                 func: call.func,
                 arg: arg_index,
@@ -694,6 +734,7 @@ impl<'a> Planner<'a> {
                 separator: call.separator.clone(),
                 ty: call.ty.clone(),
                 arg_ty: arg.as_ref().map(|a| a.ty.clone()),
+                filter,
             });
         }
         let window = match (&ctx.window, window_time_column) {
@@ -708,8 +749,20 @@ impl<'a> Planner<'a> {
             }
             _ => None,
         };
-        let keys = ctx.keys.len();
-        let pre = project(input, pre_exprs, pre_fields);
+        let mut keys = ctx.keys.len();
+        let mut pre = project(input, pre_exprs, pre_fields);
+        let mut window = window;
+        if let Some(sets) = &ctx.grouping {
+            // The expand id `$e` follows the keys, as one more key of the aggregate.
+            pre = sets.expand(pre);
+            let shift = |a: usize| if a >= keys { a + 1 } else { a };
+            calls.iter_mut().for_each(|c| (c.arg, c.filter) = (c.arg.map(shift), c.filter.map(shift)));
+            if let Some(w) = &mut window {
+                w.time_column += 1;
+            }
+            ctx.keys.push(Expr::column(keys, SqlType::not_null(DataType::BigInt)));
+            keys += 1;
+        }
 
         let mut agg_fields: Vec<SchemaField> =
             pre.schema.fields[..keys].iter().map(|f| SchemaField { ty: f.ty.plain(), ..f.clone() }).collect();
@@ -731,6 +784,49 @@ impl<'a> Planner<'a> {
         let exprs: Vec<Expr> = outputs.iter().map(|o| ctx.finish(o)).collect();
         let fields = exprs.iter().zip(names).map(|(e, name)| SchemaField { name, ty: e.ty.clone(), qualifier: None }).collect();
         Ok(project(plan, exprs, fields))
+    }
+
+    /// The grouping sets of a GROUP BY with GROUPING SETS, ROLLUP or CUBE, as positions in
+    /// `keys`; `None` when they come to one set (then it is a plain GROUP BY, as in Flink).
+    fn grouping_sets(&self, items: &[GroupItem], keys: &[Expr], scope: &[SchemaField]) -> Result<Option<GroupingSets>> {
+        let position = |e: &ast::Expr| -> Result<Option<usize>> {
+            let key = Binder::new(scope).bind(e)?;
+            Ok(keys.iter().position(|k| *k == key))
+        };
+        let mut crossed = Vec::new();
+        for item in items {
+            match item {
+                GroupItem::Plain(e) => {
+                    // A window (or its columns) is grouped in every set, outside `$e`.
+                    if let Some(k) = position(e).ok().flatten() {
+                        crossed.push(vec![vec![k]]);
+                    }
+                }
+                GroupItem::Sets(sets) => {
+                    let mut item_sets = Vec::new();
+                    for set in sets {
+                        let mut members = Vec::new();
+                        for e in set {
+                            members.push(position(e)?.ok_or_else(|| {
+                                SqlError::new("a window is grouped outside GROUPING SETS, ROLLUP and CUBE")
+                                    .at(at(*e))
+                                    .hint("GROUP BY window_start, window_end, GROUPING SETS (…)")
+                            })?);
+                        }
+                        item_sets.push(members);
+                    }
+                    crossed.push(item_sets);
+                }
+            }
+        }
+        let sets = GroupingSets::cross(keys.len(), &crossed);
+        if let Some(i) = sets.repeated() {
+            let location = group_location(items).unwrap_or_default();
+            return Err(SqlError::new(format!("grouping set {} is listed twice; Sluice does not run repeated grouping sets yet", i + 1))
+                .at(location)
+                .hint("list each grouping set once (Flink tells copies apart with GROUP_ID())"));
+        }
+        Ok((sets.sets.len() > 1).then_some(sets))
     }
 
     /// One side of a join: a table, a derived table, or a window table function's rows.
@@ -835,6 +931,13 @@ impl<'a> Planner<'a> {
                     None => plan,
                 };
                 Ok((plan, Some(tvf)))
+            }
+            TableFactor::MatchRecognize { table, .. } => {
+                let (input, tvf) = self.plan_table_factor(table)?;
+                if tvf.is_some() {
+                    return Err(SqlError::new("MATCH_RECOGNIZE over a window table function is not supported yet").at(at(factor)));
+                }
+                Ok((super::match_recognize::plan(input, factor, at(factor))?, None))
             }
             other => Err(SqlError::new(format!("`{other}` in FROM is not supported")).at(at(factor))),
         }
@@ -942,6 +1045,14 @@ impl<'a> Planner<'a> {
 }
 
 /// Arguments of a window TVF by position or by name (`SIZE => …`), in `expected` order.
+/// Where the first GROUPING SETS, ROLLUP or CUBE of a GROUP BY is written.
+fn group_location(items: &[GroupItem]) -> Option<Location> {
+    items.iter().find_map(|i| match i {
+        GroupItem::Sets(sets) => sets.iter().flatten().next().map(|e| at(*e)),
+        GroupItem::Plain(_) => None,
+    })
+}
+
 fn tvf_args(f: &ast::Function, expected: &[&str]) -> std::result::Result<Vec<Option<ast::Expr>>, String> {
     let mut out = vec![None; expected.len()];
     let ast::FunctionArguments::List(list) = &f.args else { return Err("missing arguments".into()) };
@@ -1387,6 +1498,7 @@ fn set_difference(left: Plan, right: Plan, intersect: bool) -> Result<Plan> {
             separator: None,
             ty: count_ty.clone(),
             arg_ty: Some(SqlType::not_null(DataType::BigInt)),
+            filter: None,
         })
         .collect();
     for name in ["$left", "$right"] {

@@ -225,10 +225,13 @@ fn mark_used(plan: &mut Plan, used: &[bool]) -> Result<()> {
             mark_used(input, &all)
         }
         Node::Aggregate { input, .. }
+        | Node::Expand { input, .. }
         | Node::Over { input, .. }
         | Node::WindowTvf { input, .. }
+        | Node::Correlate { input, .. }
         | Node::Limit { input, .. }
-        | Node::TemporalSort { input, .. } => {
+        | Node::TemporalSort { input, .. }
+        | Node::Match { input, .. } => {
             let all = vec![true; input.schema.len()];
             mark_used(input, &all)
         }

@@ -60,18 +60,21 @@ fn content_type(path: &Path) -> &'static str {
 mod tests {
     use super::*;
 
-    fn dist() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("sluice-proxy-dist-{}", std::process::id()));
+    /// A built page in a directory removed when the value is dropped.
+    fn dist() -> tempfile::TempDir {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
         std::fs::create_dir_all(dir.join("assets")).unwrap();
         std::fs::write(dir.join("index.html"), "<html></html>").unwrap();
         std::fs::write(dir.join("sluice-1a2b.wasm"), b"\0asm").unwrap();
         std::fs::write(dir.join("assets/style.css"), "body{}").unwrap();
-        dir
+        temp
     }
 
     #[test]
     fn serves_the_page_its_files_and_app_routes() {
-        let root = dist();
+        let dist = dist();
+        let root = dist.path().to_path_buf();
         assert_eq!(lookup(&root, "/"), Lookup::File { path: root.join("index.html"), content_type: "text/html; charset=utf-8" });
         assert_eq!(
             lookup(&root, "/sluice-1a2b.wasm?v=1"),
@@ -87,7 +90,8 @@ mod tests {
 
     #[test]
     fn nothing_outside_the_directory_is_served() {
-        let root = dist();
+        let dist = dist();
+        let root = dist.path().to_path_buf();
         for url in ["/../etc/passwd", "/assets/../../x", "/%2e%2e/x", "/.git/config", "/C:/x"] {
             assert_eq!(lookup(&root, url), Lookup::Forbidden, "{url}");
         }

@@ -9,7 +9,7 @@
 //! depend on how time was cut (records carry the watermark in force when they arrived), so the
 //! same seed and the same steps give the same results as an unpaused run.
 
-use super::Session;
+use super::{Budget, Session, Unlimited};
 
 /// How fast virtual time runs against real time.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -102,9 +102,9 @@ impl VirtualClock {
 
     /// The page's timer fired at `real_now_ms` (any monotonic ms): moves the session on by the
     /// real time since the last tick × the speed. At [`Speed::Fastest`] it moves on a second at
-    /// a time until `out_of_time` says the tick's budget is spent (it is asked after each
-    /// second, so every tick makes progress).
-    pub fn tick(&mut self, session: &mut Session, real_now_ms: f64, out_of_time: &mut dyn FnMut() -> bool) {
+    /// a time until `budget` is spent (it is asked after each second, so every tick makes
+    /// progress). The jobs' steps stop when the budget is spent too, and go on in the next tick.
+    pub fn tick(&mut self, session: &mut Session, real_now_ms: f64, budget: &mut dyn Budget) {
         let gap = self.last_real_ms.map_or(0.0, |last| (real_now_ms - last).clamp(0.0, MAX_REAL_GAP_MS));
         self.last_real_ms = Some(real_now_ms);
         if self.paused {
@@ -116,12 +116,12 @@ impl VirtualClock {
                 let whole = self.owed_ms.floor();
                 self.owed_ms -= whole;
                 if whole >= 1.0 {
-                    self.advance_to(session, self.now_ms + whole as i64);
+                    self.advance_to(session, self.now_ms + whole as i64, budget);
                 }
             }
             Speed::Fastest => loop {
-                self.advance_to(session, self.now_ms + MAX_ADVANCE_MS);
-                if out_of_time() {
+                self.advance_to(session, self.now_ms + MAX_ADVANCE_MS, budget);
+                if budget.spent() {
                     break;
                 }
             },
@@ -136,9 +136,9 @@ impl VirtualClock {
                 let due = session
                     .next_record_due_ms()
                     .ok_or("no generator is running, so there is no next record: start one in the Streams panel")?;
-                self.advance_to(session, due);
+                self.advance_to(session, due, &mut Unlimited);
             }
-            Step::Second => self.advance_to(session, self.now_ms + 1_000),
+            Step::Second => self.advance_to(session, self.now_ms + 1_000, &mut Unlimited),
             Step::WindowFiring => {
                 if session.next_window_firing().is_none() && session.next_record_due_ms().is_some() {
                     // A query started while paused has seen no record yet: the next one opens its window.
@@ -153,8 +153,8 @@ impl VirtualClock {
                         return Err("no window fired within an hour of event time: is anything feeding the query?".into());
                     }
                     match session.next_record_due_ms() {
-                        Some(due) => self.advance_to(session, due),
-                        None => self.advance_to(session, self.now_ms + 1_000),
+                        Some(due) => self.advance_to(session, due, &mut Unlimited),
+                        None => self.advance_to(session, self.now_ms + 1_000, &mut Unlimited),
                     }
                 }
             }
@@ -164,14 +164,14 @@ impl VirtualClock {
 
     /// Advances the session to `target_ms` in pieces of at most [`MAX_ADVANCE_MS`]; a target
     /// at or before now still advances once, so what is due now happens.
-    fn advance_to(&mut self, session: &mut Session, target_ms: i64) {
+    fn advance_to(&mut self, session: &mut Session, target_ms: i64, budget: &mut dyn Budget) {
         if target_ms <= self.now_ms {
-            session.advance(self.now_ms);
+            session.advance_within(self.now_ms, budget);
             return;
         }
         while self.now_ms < target_ms {
             self.now_ms = (self.now_ms + MAX_ADVANCE_MS).min(target_ms);
-            session.advance(self.now_ms);
+            session.advance_within(self.now_ms, budget);
         }
     }
 }
@@ -185,7 +185,7 @@ mod tests {
         let mut session = Session::new();
         let mut clock = VirtualClock::new(1_000_000);
         clock.start(&mut session);
-        let mut never = || false;
+        let mut never = Unlimited;
         clock.tick(&mut session, 50.0, &mut never);
         assert_eq!(clock.now_ms(), 1_000_000, "the first tick only notes the real time");
         clock.tick(&mut session, 150.0, &mut never);
@@ -214,7 +214,7 @@ mod tests {
         clock.set_speed(Speed::Times(f64::NAN));
         assert_eq!(clock.speed(), Speed::Times(1.0));
         let mut session = Session::new();
-        let mut never = || false;
+        let mut never = Unlimited;
         clock.tick(&mut session, 0.0, &mut never);
         clock.tick(&mut session, 3_600_000.0, &mut never);
         assert_eq!(clock.now_ms(), 1_000);
@@ -226,10 +226,14 @@ mod tests {
         let mut clock = VirtualClock::new(0);
         clock.set_speed(Speed::Fastest);
         let mut seconds = 0;
-        clock.tick(&mut session, 0.0, &mut || {
-            seconds += 1;
-            seconds == 30
-        });
+        clock.tick(
+            &mut session,
+            0.0,
+            &mut crate::session::SpentWhen(|| {
+                seconds += 1;
+                seconds == 30
+            }),
+        );
         assert_eq!(clock.now_ms(), 30_000);
     }
 

@@ -237,72 +237,182 @@ fn set_primary_key(parser: &mut Parser, table: &mut CreateTable, key: Vec<Ident>
     Ok(())
 }
 
-/// Reads a Flink type: `INT`, `VARCHAR(6)`, `TIMESTAMP(3)`, `ROW<a INT, b STRING>`, … and an
+/// Reads a Flink type: `INT`, `VARCHAR(6)`, `TIMESTAMP(3)`, `ROW<a INT, b STRING>`,
+/// `ARRAY<INT>` / `INT ARRAY`, `MAP<STRING, INT>`, `MULTISET<STRING>`, `BYTES`, … each with an
 /// optional `NOT NULL`/`NULL`.
 pub(super) fn parse_type(parser: &mut Parser) -> Result<SqlType, StatementError> {
-    let token = parser.next_token();
-    let Token::Word(word) = &token.token else {
-        return Err(unexpected(&token, "a type such as INT, DOUBLE, STRING or TIMESTAMP(3)"));
-    };
-    let name = word.value.to_ascii_uppercase();
-    let data_type = match name.as_str() {
-        "BOOLEAN" | "BOOL" => DataType::Boolean,
-        "TINYINT" => DataType::TinyInt,
-        "SMALLINT" => DataType::SmallInt,
-        "INT" | "INTEGER" => DataType::Int,
-        "BIGINT" => DataType::BigInt,
-        "FLOAT" | "REAL" => DataType::Float,
-        "DOUBLE" => {
-            let _ = parser.parse_keyword(Keyword::PRECISION);
-            DataType::Double
+    let mut reader = TypeReader { pending_gt: false, depth: 0 };
+    let ty = reader.parse(parser)?;
+    if reader.pending_gt {
+        return Err(unexpected(&parser.peek_token(), "a type, not a `>` without its `<`"));
+    }
+    Ok(ty)
+}
+
+/// How deep types may nest (`ARRAY<ARRAY<…>>`): the reader recurses once per level.
+const MAX_TYPE_DEPTH: usize = 64;
+
+/// Reads one type, nested ones inside it. The tokenizer reads the `>>` that closes two nested
+/// types (`ARRAY<ARRAY<INT>>`) as one shift token: the inner type takes it and leaves the
+/// outer's `>` pending.
+struct TypeReader {
+    pending_gt: bool,
+    depth: usize,
+}
+
+impl TypeReader {
+    fn parse(&mut self, parser: &mut Parser) -> Result<SqlType, StatementError> {
+        self.depth += 1;
+        if self.depth > MAX_TYPE_DEPTH {
+            return Err(unexpected(&parser.peek_token(), &format!("a type nested at most {MAX_TYPE_DEPTH} deep")));
         }
-        "DECIMAL" | "DEC" | "NUMERIC" => {
-            let args = parse_type_args(parser)?;
-            let precision = args.first().copied().unwrap_or(10);
-            let scale = args.get(1).copied().unwrap_or(0);
-            if !(1..=38).contains(&precision) || scale > precision {
-                return Err(SqlError::new(format!(
-                    "DECIMAL({precision}, {scale}) is out of range: precision is 1..38 and scale at most the precision"
-                ))
-                .at(location_of(&token))
-                .into());
+        let result = self.parse_nested(parser);
+        self.depth -= 1;
+        result
+    }
+
+    fn parse_nested(&mut self, parser: &mut Parser) -> Result<SqlType, StatementError> {
+        let token = parser.next_token();
+        let Token::Word(word) = &token.token else {
+            return Err(unexpected(&token, "a type such as INT, DOUBLE, STRING or TIMESTAMP(3)"));
+        };
+        let name = word.value.to_ascii_uppercase();
+        let data_type = match name.as_str() {
+            "BOOLEAN" | "BOOL" => DataType::Boolean,
+            "TINYINT" => DataType::TinyInt,
+            "SMALLINT" => DataType::SmallInt,
+            "INT" | "INTEGER" => DataType::Int,
+            "BIGINT" => DataType::BigInt,
+            "FLOAT" | "REAL" => DataType::Float,
+            "DOUBLE" => {
+                let _ = parser.parse_keyword(Keyword::PRECISION);
+                DataType::Double
             }
-            DataType::Decimal { precision: precision as u8, scale: scale as u8 }
-        }
-        "CHAR" | "CHARACTER" => DataType::Char(one_arg(parser, 1)?),
-        "VARCHAR" => DataType::Varchar(one_arg(parser, 1)?),
-        "STRING" => DataType::Varchar(crate::types::STRING_LENGTH),
-        "DATE" => DataType::Date,
-        "TIME" => {
-            let p = one_arg(parser, 0)?;
-            let _ = parser.parse_keywords(&[Keyword::WITHOUT, Keyword::TIME, Keyword::ZONE]);
-            DataType::Time(p.min(9) as u8)
-        }
-        "TIMESTAMP" => {
-            let p = one_arg(parser, 6)?.min(9) as u8;
-            if parser.parse_keywords(&[Keyword::WITH, Keyword::LOCAL, Keyword::TIME, Keyword::ZONE]) {
-                DataType::TimestampLtz(p)
-            } else {
+            "DECIMAL" | "DEC" | "NUMERIC" => {
+                let args = parse_type_args(parser)?;
+                let precision = args.first().copied().unwrap_or(10);
+                let scale = args.get(1).copied().unwrap_or(0);
+                if !(1..=38).contains(&precision) || scale > precision {
+                    return Err(SqlError::new(format!(
+                        "DECIMAL({precision}, {scale}) is out of range: precision is 1..38 and scale at most the precision"
+                    ))
+                    .at(location_of(&token))
+                    .into());
+                }
+                DataType::Decimal { precision: precision as u8, scale: scale as u8 }
+            }
+            "CHAR" | "CHARACTER" => DataType::Char(one_arg(parser, 1)?),
+            "VARCHAR" => DataType::Varchar(one_arg(parser, 1)?),
+            "STRING" => DataType::Varchar(crate::types::STRING_LENGTH),
+            "DATE" => DataType::Date,
+            "TIME" => {
+                let p = one_arg(parser, 0)?;
                 let _ = parser.parse_keywords(&[Keyword::WITHOUT, Keyword::TIME, Keyword::ZONE]);
-                DataType::Timestamp(p)
+                DataType::Time(p.min(9) as u8)
+            }
+            "TIMESTAMP" => {
+                let p = one_arg(parser, 6)?.min(9) as u8;
+                if parser.parse_keywords(&[Keyword::WITH, Keyword::LOCAL, Keyword::TIME, Keyword::ZONE]) {
+                    DataType::TimestampLtz(p)
+                } else {
+                    let _ = parser.parse_keywords(&[Keyword::WITHOUT, Keyword::TIME, Keyword::ZONE]);
+                    DataType::Timestamp(p)
+                }
+            }
+            "TIMESTAMP_LTZ" => DataType::TimestampLtz(one_arg(parser, 6)?.min(9) as u8),
+            "ROW" => DataType::Row(self.parse_row_fields(parser)?),
+            "BINARY" => DataType::Binary(one_arg(parser, 1)?),
+            "VARBINARY" => DataType::Varbinary(one_arg(parser, 1)?),
+            "BYTES" => DataType::Varbinary(crate::types::STRING_LENGTH),
+            "ARRAY" => {
+                parser.expect_token(&Token::Lt)?;
+                let element = self.parse(parser)?;
+                self.close_angle(parser)?;
+                DataType::Array(Box::new(element))
+            }
+            "MULTISET" => {
+                parser.expect_token(&Token::Lt)?;
+                let element = self.parse(parser)?;
+                self.close_angle(parser)?;
+                DataType::Multiset(Box::new(element))
+            }
+            "MAP" => {
+                parser.expect_token(&Token::Lt)?;
+                let key = self.parse(parser)?;
+                parser.expect_token(&Token::Comma)?;
+                let value = self.parse(parser)?;
+                self.close_angle(parser)?;
+                DataType::Map(Box::new(key), Box::new(value))
+            }
+            other => {
+                return Err(SqlError::new(format!("unknown or unsupported type `{other}`"))
+                    .at(location_of(&token))
+                    .hint("Sluice supports BOOLEAN, TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s), CHAR(n), VARCHAR(n), STRING, BINARY(n), VARBINARY(n), BYTES, DATE, TIME, TIMESTAMP(p), TIMESTAMP_LTZ(p), ROW<…>, ARRAY<…>, MAP<…, …> and MULTISET<…>")
+                    .into())
+            }
+        };
+        let mut ty = SqlType::nullable(data_type);
+        // A `>>` just read closes the enclosing type too: what follows is the enclosing type's.
+        if self.pending_gt {
+            return Ok(ty);
+        }
+        loop {
+            if parser.parse_keywords(&[Keyword::NOT, Keyword::NULL]) {
+                ty.nullable = false;
+            } else if parser.parse_keyword(Keyword::NULL) {
+                ty.nullable = true;
+            } else if parser.parse_keyword(Keyword::ARRAY) {
+                // `INT ARRAY`, `INT NOT NULL ARRAY`: Flink's postfix forms.
+                ty = SqlType::nullable(DataType::Array(Box::new(ty)));
+            } else if parser.parse_keyword(Keyword::MULTISET) {
+                ty = SqlType::nullable(DataType::Multiset(Box::new(ty)));
+            } else {
+                break;
             }
         }
-        "TIMESTAMP_LTZ" => DataType::TimestampLtz(one_arg(parser, 6)?.min(9) as u8),
-        "ROW" => DataType::Row(parse_row_fields(parser)?),
-        other => {
-            return Err(SqlError::new(format!("unknown or unsupported type `{other}`"))
-                .at(location_of(&token))
-                .hint("Sluice supports BOOLEAN, TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s), CHAR(n), VARCHAR(n), STRING, DATE, TIME, TIMESTAMP(p), TIMESTAMP_LTZ(p) and ROW<…>")
-                .into())
+        Ok(ty)
+    }
+
+    /// The `>` closing `ARRAY<`, `MAP<`, `ROW<`: a pending one, a `>`, or half of a `>>`.
+    fn close_angle(&mut self, parser: &mut Parser) -> Result<(), StatementError> {
+        if std::mem::take(&mut self.pending_gt) {
+            return Ok(());
         }
-    };
-    let nullable = if parser.parse_keywords(&[Keyword::NOT, Keyword::NULL]) {
-        false
-    } else {
-        let _ = parser.parse_keyword(Keyword::NULL);
-        true
-    };
-    Ok(SqlType::nullable(data_type).with_nullable(nullable))
+        if parser.consume_token(&Token::ShiftRight) {
+            self.pending_gt = true;
+            return Ok(());
+        }
+        parser.expect_token(&Token::Gt)?;
+        Ok(())
+    }
+
+    fn parse_row_fields(&mut self, parser: &mut Parser) -> Result<Vec<Field>, StatementError> {
+        let angle = if parser.consume_token(&Token::Lt) {
+            true
+        } else {
+            parser.expect_token(&Token::LParen)?;
+            false
+        };
+        let mut fields = Vec::new();
+        loop {
+            let name: Ident = parser.parse_identifier()?;
+            let ty = self.parse(parser)?;
+            if !self.pending_gt && parser.parse_keyword(Keyword::COMMENT) {
+                parse_quoted(parser, "a quoted comment")?;
+            }
+            fields.push(Field { name: name.value, ty });
+            if !self.pending_gt && parser.consume_token(&Token::Comma) {
+                continue;
+            }
+            if angle {
+                self.close_angle(parser)?;
+            } else {
+                parser.expect_token(&Token::RParen)?;
+            }
+            break;
+        }
+        Ok(fields)
+    }
 }
 
 fn parse_type_args(parser: &mut Parser) -> Result<Vec<u32>, StatementError> {
@@ -333,35 +443,6 @@ fn one_arg(parser: &mut Parser, default: u32) -> Result<u32, StatementError> {
         return Err(unexpected(&parser.peek_token(), "one length or precision"));
     }
     Ok(args.first().copied().unwrap_or(default))
-}
-
-fn parse_row_fields(parser: &mut Parser) -> Result<Vec<Field>, StatementError> {
-    let (open, close) = if parser.consume_token(&Token::Lt) {
-        (Token::Lt, Token::Gt)
-    } else {
-        parser.expect_token(&Token::LParen)?;
-        (Token::LParen, Token::RParen)
-    };
-    let _ = open;
-    let mut fields = Vec::new();
-    loop {
-        let name: Ident = parser.parse_identifier()?;
-        let ty = parse_type(parser)?;
-        if parser.parse_keyword(Keyword::COMMENT) {
-            parse_quoted(parser, "a quoted comment")?;
-        }
-        fields.push(Field { name: name.value, ty });
-        if parser.consume_token(&Token::Comma) {
-            continue;
-        }
-        // `ROW<a ROW<b INT>>` ends in `>>`, which the tokenizer reads as one shift token.
-        if close == Token::Gt && parser.peek_token_ref().token == Token::ShiftRight {
-            return Err(unexpected(&parser.peek_token(), "`> >` (write nested ROW types with a space between the closing brackets)"));
-        }
-        parser.expect_token(&close)?;
-        break;
-    }
-    Ok(fields)
 }
 
 /// Parses a type from text, e.g. the type of a `CAST` as sqlparser prints it.

@@ -6,11 +6,14 @@
 //! `TABLE (SELECT …)`, for cascading windows) wherever an
 //! expression may start and represents it as a call of the reserved function [`TABLE_ARG`];
 //! [`table_arg`] turns that call back into its parts for the planner. Statement-level Flink
-//! syntax (`CREATE TABLE` with `WATERMARK FOR`, computed columns, …) is read in [`super::ddl`].
+//! syntax (`CREATE TABLE` with `WATERMARK FOR`, computed columns, …) is read in [`super::ddl`];
+//! the SQL/JSON functions' clauses (`RETURNING`, `ON EMPTY`, `KEY … VALUE`, `IS JSON`) in
+//! [`super::json`].
 
+use sqlparser::ast::helpers::attached_token::AttachedToken;
 use sqlparser::ast::{
-    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, ObjectName, ObjectNamePart,
-    TrimWhereField,
+    AccessExpr, CaseWhen, CastKind, DataType, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident,
+    ObjectName, ObjectNamePart, Subscript, TrimWhereField,
 };
 use sqlparser::dialect::Dialect;
 use sqlparser::keywords::Keyword;
@@ -57,10 +60,18 @@ impl Dialect for FlinkDialect {
         true
     }
 
+    /// `t MATCH_RECOGNIZE (…)`, planned by `plan::match_recognize`.
+    fn supports_match_recognize(&self) -> bool {
+        true
+    }
+
     /// `x [NOT] BETWEEN SYMMETRIC a AND b`, which sqlparser lacks: `(x BETWEEN a AND b) OR (x
     /// BETWEEN b AND a)` (under NOT for NOT BETWEEN), the same three-valued result as Flink's;
     /// `BETWEEN ASYMMETRIC` is the plain BETWEEN.
     fn parse_infix(&self, parser: &mut Parser, expr: &Expr, _precedence: u8) -> Option<Result<Expr, ParserError>> {
+        if let Some(is_json) = super::json::parse_is_json(parser, expr) {
+            return Some(is_json);
+        }
         let negated = parser.peek_keyword(Keyword::NOT);
         let at = usize::from(negated);
         let is = |i: usize, k: Keyword| matches!(&parser.peek_nth_token_ref(i).token, Token::Word(w) if w.keyword == k);
@@ -77,6 +88,18 @@ impl Dialect for FlinkDialect {
     fn parse_prefix(&self, parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
         if let Some(trim) = parse_trim_side_from(parser) {
             return Some(trim);
+        }
+        if let Some(cast) = parse_cast(parser) {
+            return Some(cast);
+        }
+        if let Some(map) = parse_map_constructor(parser) {
+            return Some(map);
+        }
+        if let Some(json) = super::json::parse_json_call(parser) {
+            return Some(json);
+        }
+        if let Some(case) = parse_simple_case(parser) {
+            return Some(case);
         }
         // `TABLE t` only appears as a function argument; elsewhere TABLE is not an expression.
         if !parser.peek_keyword(Keyword::TABLE) {
@@ -96,6 +119,69 @@ impl Dialect for FlinkDialect {
         parser.next_token();
         Some(parse_table_arg(parser))
     }
+}
+
+/// `CAST(x AS type)` and `TRY_CAST(…)` with Flink's type names, which sqlparser does not all
+/// read (`MAP<STRING, INT>`, `INT ARRAY`, `MULTISET<…>`, `BYTES`): the type is read by the DDL's
+/// type reader and handed on as a custom type holding its Flink text, which the binder reads back.
+fn parse_cast(parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+    let kind = match &parser.peek_token_ref().token {
+        Token::Word(w) if w.keyword == Keyword::CAST => CastKind::Cast,
+        Token::Word(w) if w.keyword == Keyword::TRY_CAST => CastKind::TryCast,
+        _ => return None,
+    };
+    if parser.peek_nth_token_ref(1).token != Token::LParen {
+        return None;
+    }
+    parser.next_token();
+    parser.next_token();
+    Some((|| {
+        let expr = parser.parse_expr()?;
+        parser.expect_keyword_is(Keyword::AS)?;
+        let ty = super::ddl::parse_type(parser).map_err(|e| match e {
+            super::parser::StatementError::Sql(e) => ParserError::ParserError(e.to_string()),
+            super::parser::StatementError::Parser(e) => e,
+        })?;
+        parser.expect_token(&Token::RParen)?;
+        let name = ObjectName::from(Ident::new(ty.to_string()));
+        Ok(Expr::Cast { kind, expr: Box::new(expr), data_type: DataType::Custom(name, vec![]), format: None })
+    })())
+}
+
+/// `MAP[k1, v1, k2, v2]`, Flink's map constructor, which sqlparser does not read: a call of the
+/// function `MAP` with the keys and values, then any `[key]` subscripts after it.
+fn parse_map_constructor(parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+    let is_map = matches!(&parser.peek_token_ref().token, Token::Word(w) if w.keyword == Keyword::MAP);
+    if !is_map || parser.peek_nth_token_ref(1).token != Token::LBracket {
+        return None;
+    }
+    parser.next_token();
+    parser.next_token();
+    Some((|| {
+        let args = parser.parse_comma_separated(Parser::parse_expr)?;
+        parser.expect_token(&Token::RBracket)?;
+        let call = Expr::Function(Function {
+            name: ObjectName::from(Ident::new("MAP")),
+            uses_odbc_syntax: false,
+            parameters: FunctionArguments::None,
+            args: FunctionArguments::List(FunctionArgumentList {
+                duplicate_treatment: None,
+                args: args.into_iter().map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a))).collect(),
+                clauses: vec![],
+            }),
+            filter: None,
+            null_treatment: None,
+            over: None,
+            within_group: vec![],
+        });
+        let mut chain = Vec::new();
+        while parser.consume_token(&Token::LBracket) {
+            let index = parser.parse_expr()?;
+            parser.expect_token(&Token::RBracket)?;
+            chain.push(AccessExpr::Subscript(Subscript::Index { index }));
+        }
+        Ok(if chain.is_empty() { call } else { Expr::CompoundFieldAccess { root: Box::new(call), access_chain: chain } })
+    })())
 }
 
 /// `TRIM(LEADING FROM s)`: a side without characters, which sqlparser does not read (it
@@ -119,6 +205,39 @@ fn parse_trim_side_from(parser: &mut Parser) -> Option<Result<Expr, ParserError>
         let expr = parser.parse_expr()?;
         parser.expect_token(&Token::RParen)?;
         Ok(Expr::Trim { expr: Box::new(expr), trim_where: Some(side), trim_what: None, trim_characters: None })
+    })())
+}
+
+/// A simple CASE, `CASE x WHEN a, b THEN … [ELSE …] END`: Flink allows several values in one
+/// WHEN, which sqlparser does not read. They travel as a tuple condition, which the binder
+/// compares with `x` as `x = a OR x = b` (Calcite's expansion); one value stays as it is.
+fn parse_simple_case(parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+    if !parser.peek_keyword(Keyword::CASE) || matches!(&parser.peek_nth_token_ref(1).token, Token::Word(w) if w.keyword == Keyword::WHEN) {
+        return None;
+    }
+    parser.next_token();
+    Some((|| {
+        let operand = parser.parse_expr()?;
+        let mut conditions = Vec::new();
+        while parser.parse_keyword(Keyword::WHEN) {
+            let mut values = parser.parse_comma_separated(Parser::parse_expr)?;
+            let condition = if values.len() == 1 { values.remove(0) } else { Expr::Tuple(values) };
+            parser.expect_keyword_is(Keyword::THEN)?;
+            let result = parser.parse_expr()?;
+            conditions.push(CaseWhen { condition, result });
+        }
+        if conditions.is_empty() {
+            parser.expect_keyword_is(Keyword::WHEN)?;
+        }
+        let else_result = if parser.parse_keyword(Keyword::ELSE) { Some(Box::new(parser.parse_expr()?)) } else { None };
+        parser.expect_keyword_is(Keyword::END)?;
+        Ok(Expr::Case {
+            case_token: AttachedToken::empty(),
+            end_token: AttachedToken::empty(),
+            operand: Some(Box::new(operand)),
+            conditions,
+            else_result,
+        })
     })())
 }
 

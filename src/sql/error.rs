@@ -1,4 +1,7 @@
-//! The error every rejected statement produces: where (line:column), what, and a hint.
+//! Sluice's one error type: every rejected statement and every failed job says what kind of
+//! problem it is, where (line:column, when the text is to blame), what, and a hint. Errors of
+//! other layers (connectors' messages, the engine's `EvalError`) become one at the session's
+//! door; the kind never changes the text a user reads.
 
 use std::fmt;
 
@@ -15,8 +18,25 @@ impl fmt::Display for Location {
     }
 }
 
+/// What kind of problem an error is, for whoever handles it (the text says the rest).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The text is not SQL in Flink's dialect.
+    Parse,
+    /// The statement is SQL but cannot run as written: an unknown name, a wrong type, a
+    /// setting's bad value, a query shape Flink refuses.
+    #[default]
+    Plan,
+    /// A connector or format cannot be opened, read or written: a missing file, a bad option,
+    /// a stream that failed.
+    Connector,
+    /// A job failed while it ran: an expression that fails on a row, a record that cannot be read.
+    Runtime,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SqlError {
+    pub kind: ErrorKind,
     /// Where the problem is, when it can be pinned to a place in the text.
     pub location: Option<Location>,
     pub message: String,
@@ -25,8 +45,21 @@ pub struct SqlError {
 }
 
 impl SqlError {
+    /// A statement that cannot run as written ([`ErrorKind::Plan`]).
     pub fn new(message: impl Into<String>) -> Self {
-        SqlError { location: None, message: message.into(), hint: None }
+        SqlError { kind: ErrorKind::Plan, location: None, message: message.into(), hint: None }
+    }
+    /// A connector's refusal or failure, from its message.
+    pub fn connector(message: impl Into<String>) -> Self {
+        SqlError::new(message).kind(ErrorKind::Connector)
+    }
+    /// A job's failure while it ran, from its message.
+    pub fn runtime(message: impl Into<String>) -> Self {
+        SqlError::new(message).kind(ErrorKind::Runtime)
+    }
+    pub fn kind(mut self, kind: ErrorKind) -> Self {
+        self.kind = kind;
+        self
     }
     pub fn at(mut self, location: Location) -> Self {
         if location.line > 0 {

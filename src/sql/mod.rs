@@ -7,9 +7,11 @@ pub mod ast;
 mod ddl;
 pub mod dialect;
 mod error;
+mod json;
 mod parser;
+pub mod within;
 
 pub use ast::{Located, Statement};
 pub use ddl::parse_type_text;
-pub use error::{Location, Result, SqlError};
+pub use error::{ErrorKind, Location, Result, SqlError};
 pub use parser::parse_script;

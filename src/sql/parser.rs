@@ -8,12 +8,24 @@ use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use super::ast::{Located, Statement};
 use super::dialect::FlinkDialect;
-use super::{ddl, Location, SqlError};
+use super::{ddl, ErrorKind, Location, SqlError};
 
 /// Parses a script of `;`-separated statements.
 pub fn parse_script(text: &str) -> Result<Vec<Located>, SqlError> {
+    parse_statements(text).map_err(|e| e.kind(ErrorKind::Parse))
+}
+
+fn parse_statements(text: &str) -> Result<Vec<Located>, SqlError> {
     let dialect = FlinkDialect;
-    let mut parser = Parser::new(&dialect).with_recursion_limit(64).try_with_sql(text).map_err(|e| parser_error(e, text))?;
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, text)
+        .tokenize_with_location()
+        .map_err(|e| parser_error(ParserError::from(e), text))?;
+    let tokens = super::within::move_within(tokens).map_err(|(token, message)| {
+        SqlError::new(message)
+            .at(location_of(&token))
+            .hint("Flink's MATCH_RECOGNIZE takes no groups: write the pattern as a sequence of variables")
+    })?;
+    let mut parser = Parser::new(&dialect).with_recursion_limit(64).with_tokens_with_locations(tokens);
     let lines = LineIndex::new(text);
     let mut out = Vec::new();
     // Inside `EXECUTE STATEMENT SET BEGIN … END`: where it began. Its INSERTs run as jobs like
@@ -325,6 +337,22 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flinks_collection_and_binary_types_parse_in_both_spellings() {
+        let ty = |t: &str| crate::sql::parse_type_text(t).map(|t| t.to_string()).unwrap_or_else(|e| format!("error: {e}"));
+        assert_eq!(ty("ARRAY<ARRAY<INT>>"), "ARRAY<ARRAY<INT>>");
+        assert_eq!(ty("INT NOT NULL ARRAY NOT NULL"), "ARRAY<INT NOT NULL> NOT NULL");
+        assert_eq!(ty("MAP<STRING, ARRAY<INT>>"), "MAP<STRING, ARRAY<INT>>");
+        assert_eq!(ty("ROW<a INT, b MAP<INT, ROW<c BYTES>>>"), "ROW<`a` INT, `b` MAP<INT, ROW<`c` BYTES>>>");
+        assert_eq!(ty("STRING MULTISET"), "MULTISET<STRING>");
+        assert_eq!(ty("BINARY(4)"), "BINARY(4)");
+        assert_eq!(ty("VARBINARY(10)"), "VARBINARY(10)");
+        assert!(ty("ARRAY<INT>>").starts_with("error"));
+        assert!(ty(&format!("{}INT{}", "ARRAY<".repeat(100), ">".repeat(100))).contains("nested at most 64"));
+        let statements = parse_script("SELECT CAST(x AS MAP<STRING, INT ARRAY>), TRY_CAST(y AS BYTES) FROM t").unwrap();
+        assert_eq!(statements.len(), 1);
+    }
 
     #[test]
     fn statement_sets_hold_inserts() {

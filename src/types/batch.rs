@@ -93,6 +93,9 @@ pub enum ColumnData {
     Decimal(Vec<i128>),
     Str(StrColumn),
     Row(Vec<Column>),
+    /// BINARY/VARBINARY, ARRAY, MAP and MULTISET: one value per row (`Value::Null` where NULL).
+    /// Scalar columns never take this form, so their hot paths stay unboxed.
+    Values(Vec<Value>),
 }
 
 /// One column: values plus, when any may be NULL, a validity flag per row (`true` = not NULL).
@@ -115,6 +118,7 @@ impl Column {
             DataType::Decimal { .. } => ColumnData::Decimal(Vec::with_capacity(capacity)),
             DataType::Char(_) | DataType::Varchar(_) => ColumnData::Str(StrColumn::with_capacity(capacity, capacity * 8)),
             DataType::Row(fields) => ColumnData::Row(fields.iter().map(|f| Column::empty(&f.ty.data_type, capacity)).collect()),
+            t if t.is_binary() || t.is_collection() => ColumnData::Values(Vec::with_capacity(capacity)),
             _ => ColumnData::Int(Vec::with_capacity(capacity)),
         };
         Column { data, validity: None }
@@ -127,6 +131,7 @@ impl Column {
             ColumnData::Double(v) => v.len(),
             ColumnData::Decimal(v) => v.len(),
             ColumnData::Str(v) => v.len(),
+            ColumnData::Values(v) => v.len(),
             ColumnData::Row(fields) => match &self.validity {
                 Some(valid) => valid.len(),
                 None => fields.first().map_or(0, Column::len),
@@ -146,6 +151,7 @@ impl Column {
             ColumnData::Double(v) => v.truncate(len),
             ColumnData::Decimal(v) => v.truncate(len),
             ColumnData::Str(v) => v.truncate(len),
+            ColumnData::Values(v) => v.truncate(len),
             ColumnData::Row(fields) => fields.iter_mut().for_each(|f| f.truncate(len)),
         }
         if let Some(v) = &mut self.validity {
@@ -196,6 +202,10 @@ impl Column {
                 }
                 true
             }
+            (ColumnData::Values(v), value @ (Value::Bytes(_) | Value::Array(_) | Value::Map(_))) => {
+                v.push(value.clone());
+                true
+            }
             _ => {
                 self.push_null();
                 return;
@@ -212,6 +222,7 @@ impl Column {
             ColumnData::Double(v) => v.push(0.0),
             ColumnData::Decimal(v) => v.push(0),
             ColumnData::Str(v) => v.push(""),
+            ColumnData::Values(v) => v.push(Value::Null),
             ColumnData::Row(fields) => fields.iter_mut().for_each(Column::push_null),
         }
         self.mark(before, false);
@@ -248,6 +259,7 @@ impl Column {
                 _ => Value::Decimal(v[i], 0),
             },
             ColumnData::Str(v) => Value::Str(Arc::from(v.get(i))),
+            ColumnData::Values(v) => v[i].clone(),
             ColumnData::Row(fields) => {
                 let types: Vec<&DataType> = match ty {
                     DataType::Row(f) => f.iter().map(|f| &f.ty.data_type).collect(),
@@ -273,6 +285,7 @@ impl Column {
                 ColumnData::Str(out)
             }
             ColumnData::Row(fields) => ColumnData::Row(fields.iter().map(|f| f.gather(indices)).collect()),
+            ColumnData::Values(v) => ColumnData::Values(indices.iter().map(|&i| v[i as usize].clone()).collect()),
         };
         let validity = self.validity.as_ref().map(|v| indices.iter().map(|&i| v[i as usize]).collect());
         Column { data, validity }
@@ -288,6 +301,7 @@ impl Column {
             (ColumnData::Decimal(a), ColumnData::Decimal(b)) => a.extend_from_slice(b),
             (ColumnData::Str(a), ColumnData::Str(b)) => b.iter().for_each(|s| a.push(s)),
             (ColumnData::Row(a), ColumnData::Row(b)) => a.iter_mut().zip(b).for_each(|(a, b)| a.extend(b)),
+            (ColumnData::Values(a), ColumnData::Values(b)) => a.extend_from_slice(b),
             _ => {
                 for _ in 0..other.len() {
                     self.push_null();

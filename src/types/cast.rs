@@ -15,6 +15,8 @@ pub fn cast_value(v: &Value, from: &DataType, to: &DataType) -> Option<Value> {
         (_, t) if t.is_string() => {
             let s = match (v, from) {
                 (Value::Double(d), T::Float) => format!("{}", *d as f32),
+                // Bytes read as UTF-8 text, as Flink's CAST(bytes AS STRING).
+                (Value::Bytes(b), _) => String::from_utf8_lossy(b).into_owned(),
                 (Value::Timestamp(ms), _) => time::format_timestamp(*ms).replace('T', " "),
                 _ => v.to_string(),
             };
@@ -23,6 +25,30 @@ pub fn cast_value(v: &Value, from: &DataType, to: &DataType) -> Option<Value> {
                 _ => s,
             };
             Value::Str(s.into())
+        }
+        (Value::Str(s), t) if t.is_binary() => fit_bytes(s.as_bytes(), t),
+        (Value::Bytes(b), t) if t.is_binary() => fit_bytes(b, t),
+        (Value::Array(items), T::Array(to_elem)) => {
+            let T::Array(from_elem) = from else { return None };
+            Value::Array(items.iter().map(|v| cast_value(v, &from_elem.data_type, &to_elem.data_type)).collect::<Option<_>>()?)
+        }
+        (Value::Map(entries), T::Map(kt, vt)) => {
+            let T::Map(kf, vf) = from else { return None };
+            Value::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| Some((cast_value(k, &kf.data_type, &kt.data_type)?, cast_value(v, &vf.data_type, &vt.data_type)?)))
+                    .collect::<Option<_>>()?,
+            )
+        }
+        (Value::Map(entries), T::Multiset(to_elem)) => {
+            let T::Multiset(from_elem) = from else { return None };
+            Value::Map(
+                entries
+                    .iter()
+                    .map(|(k, n)| Some((cast_value(k, &from_elem.data_type, &to_elem.data_type)?, n.clone())))
+                    .collect::<Option<_>>()?,
+            )
         }
         (Value::Str(s), t) => parse_as(s.trim(), t)?,
         (Value::Int(i), t) if t.is_integer() => Value::Int(fit_integer(*i as i128, t)?),
@@ -69,6 +95,43 @@ pub fn cast_value(v: &Value, from: &DataType, to: &DataType) -> Option<Value> {
         (Value::Date(d), T::Timestamp(_) | T::TimestampLtz(_)) => Value::Timestamp(*d as i64 * 86_400_000),
         _ => return None,
     })
+}
+
+/// The casts between binary strings and collections Flink allows (the scalar rules are the
+/// binder's): bytes between binary types, and a collection to one of the same kind whose
+/// elements cast. Recurses once per level of the types, which the type reader bounds.
+pub fn castable(from: &DataType, to: &DataType) -> bool {
+    use DataType as T;
+    match (from, to) {
+        _ if from == to || *from == T::Null => true,
+        (f, t) if f.is_binary() && t.is_binary() => true,
+        (f, t) if f.is_string() && t.is_binary() => true,
+        (T::Array(a), T::Array(b)) | (T::Multiset(a), T::Multiset(b)) => element_castable(&a.data_type, &b.data_type),
+        (T::Map(ka, va), T::Map(kb, vb)) => {
+            element_castable(&ka.data_type, &kb.data_type) && element_castable(&va.data_type, &vb.data_type)
+        }
+        _ => false,
+    }
+}
+
+fn element_castable(from: &DataType, to: &DataType) -> bool {
+    castable(from, to)
+        || (from.is_numeric() && to.is_numeric())
+        || (from.is_string() && !to.is_collection() && !matches!(to, DataType::Row(_)))
+        || (to.is_string() && !from.is_collection())
+}
+
+/// Bytes fitted to `BINARY(n)` (zero-padded or cut) or `VARBINARY(n)` (cut), as Flink's cast.
+fn fit_bytes(bytes: &[u8], to: &DataType) -> Value {
+    match *to {
+        DataType::Binary(n) => {
+            let mut v = bytes.to_vec();
+            v.resize(n as usize, 0);
+            Value::Bytes(v.into())
+        }
+        DataType::Varbinary(n) if bytes.len() > n as usize => Value::Bytes(bytes[..n as usize].into()),
+        _ => Value::Bytes(bytes.into()),
+    }
 }
 
 fn parse_as(s: &str, to: &DataType) -> Option<Value> {

@@ -30,6 +30,16 @@ pub enum DataType {
     /// `TIMESTAMP_LTZ(p)`: an instant, stored as milliseconds since the epoch (shown in UTC).
     TimestampLtz(u8),
     Row(Vec<Field>),
+    /// `BINARY(n)`: bytes of a fixed length.
+    Binary(u32),
+    /// `VARBINARY(n)`; `BYTES` is `VARBINARY(2147483647)`, as in Flink.
+    Varbinary(u32),
+    /// `ARRAY<T>` (or `T ARRAY`): an ordered list; Flink indexes it from 1.
+    Array(Box<SqlType>),
+    /// `MAP<K, V>`: entries in insertion order, keys distinct.
+    Map(Box<SqlType>, Box<SqlType>),
+    /// `MULTISET<T>`: each distinct element with its count (Flink's `MAP<T, INT NOT NULL>`).
+    Multiset(Box<SqlType>),
     /// A day-time interval (`INTERVAL '5' SECOND`), stored as milliseconds.
     Interval,
     /// The type of a bare `NULL` literal before it meets a context.
@@ -91,6 +101,13 @@ impl DataType {
     pub fn is_string(&self) -> bool {
         matches!(self, DataType::Char(_) | DataType::Varchar(_))
     }
+    pub fn is_binary(&self) -> bool {
+        matches!(self, DataType::Binary(_) | DataType::Varbinary(_))
+    }
+    /// ARRAY, MAP and MULTISET: values a column holds as [`crate::types::Value`]s.
+    pub fn is_collection(&self) -> bool {
+        matches!(self, DataType::Array(_) | DataType::Map(..) | DataType::Multiset(_))
+    }
     pub fn is_timestamp(&self) -> bool {
         matches!(self, DataType::Timestamp(_) | DataType::TimestampLtz(_))
     }
@@ -134,6 +151,12 @@ impl fmt::Display for DataType {
                 }
                 f.write_str(">")
             }
+            DataType::Binary(n) => write!(f, "BINARY({n})"),
+            DataType::Varbinary(n) if *n == STRING_LENGTH => f.write_str("BYTES"),
+            DataType::Varbinary(n) => write!(f, "VARBINARY({n})"),
+            DataType::Array(t) => write!(f, "ARRAY<{t}>"),
+            DataType::Map(k, v) => write!(f, "MAP<{k}, {v}>"),
+            DataType::Multiset(t) => write!(f, "MULTISET<{t}>"),
             DataType::Interval => f.write_str("INTERVAL SECOND(3)"),
             DataType::Null => f.write_str("NULL"),
         }
@@ -167,5 +190,10 @@ mod tests {
         assert_eq!(SqlType::nullable(DataType::Varchar(STRING_LENGTH)).to_string(), "STRING");
         assert_eq!(SqlType::nullable(DataType::Timestamp(3)).as_rowtime().to_string(), "TIMESTAMP(3) *ROWTIME*");
         assert_eq!(SqlType::not_null(DataType::Timestamp(3)).as_rowtime().to_string(), "TIMESTAMP(3) NOT NULL *ROWTIME*");
+        let int = SqlType::not_null(DataType::Int);
+        assert_eq!(SqlType::not_null(DataType::Array(Box::new(int.clone()))).to_string(), "ARRAY<INT NOT NULL> NOT NULL");
+        let key = Box::new(SqlType::not_null(DataType::Char(1)));
+        assert_eq!(SqlType::nullable(DataType::Map(key, Box::new(int))).to_string(), "MAP<CHAR(1) NOT NULL, INT NOT NULL>");
+        assert_eq!(SqlType::nullable(DataType::Varbinary(STRING_LENGTH)).to_string(), "BYTES");
     }
 }

@@ -6,13 +6,15 @@ pub mod calendar;
 mod cast;
 mod data_type;
 mod time;
+mod time_zone;
 mod value;
 
 pub use batch::{Batch, BatchBuilder, Column, ColumnData, RowKind, StrColumn};
-pub use cast::{cast_value, parse_decimal};
+pub use cast::{cast_value, castable, parse_decimal};
 pub use data_type::{DataType, Field, SqlType, STRING_LENGTH};
 pub use time::{
     civil_from_days, days_from_civil, format_date, format_time, format_timestamp, parse_date, parse_duration, parse_time, parse_timestamp,
     write_timestamp,
 };
+pub use time_zone::{instant_of_local, java_time_zone, offset_at};
 pub use value::Value;

@@ -4,6 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use base64::Engine as _;
+
 use super::time;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +26,12 @@ pub enum Value {
     /// Milliseconds since the epoch (TIMESTAMP and TIMESTAMP_LTZ).
     Timestamp(i64),
     Row(Vec<Value>),
+    /// BINARY, VARBINARY and BYTES.
+    Bytes(Arc<[u8]>),
+    /// ARRAY's elements in order.
+    Array(Vec<Value>),
+    /// MAP's entries in insertion order (keys distinct); a MULTISET's elements with their counts.
+    Map(Vec<(Value, Value)>),
 }
 
 impl Value {
@@ -42,33 +50,40 @@ impl Value {
         }
     }
 
-    /// The value as Flink's JSON format writes it (and as `sluice run` prints result rows).
-    pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::Value as J;
-        match self {
-            Value::Null => J::Null,
-            Value::Bool(b) => J::Bool(*b),
-            Value::Int(i) => J::from(*i),
-            Value::Double(d) => serde_json::Number::from_f64(*d).map_or(J::Null, J::Number),
-            Value::Decimal(..) => {
-                // Decimals print as JSON numbers with their exact digits.
-                serde_json::from_str(&self.to_string()).unwrap_or(J::Null)
-            }
-            Value::Row(fields) => J::Array(fields.iter().map(Value::to_json).collect()),
-            other => J::String(other.to_string()),
-        }
-    }
-
-    /// [`Self::to_json`] as text, except that a DECIMAL keeps every digit (`to_json` holds
-    /// numbers as doubles): what downloads and `sluice run` write.
+    /// The value as JSON text, every digit of a DECIMAL kept (`1.50`, with its scale): what
+    /// downloads and `sluice run` write. There is no `serde_json::Value` form: it would hold a
+    /// DECIMAL as a double. Sinks write Flink's JSON format instead (`format::json::JsonEncoder`).
     pub fn write_json(&self, out: &mut String) {
+        use std::fmt::Write;
         match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Value::Double(d) => match serde_json::Number::from_f64(*d) {
+                Some(n) => {
+                    let _ = write!(out, "{n}");
+                }
+                None => out.push_str("null"),
+            },
             Value::Decimal(..) => {
-                use std::fmt::Write;
                 let _ = write!(out, "{self}");
             }
-            // Rows nest as deep as their SQL type, which the SQL parser bounds.
-            Value::Row(fields) => {
+            // Rows and collections nest as deep as their SQL type, which the SQL parser bounds.
+            Value::Map(entries) => {
+                out.push('{');
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&serde_json::Value::String(k.to_string()).to_string());
+                    out.push(':');
+                    v.write_json(out);
+                }
+                out.push('}');
+            }
+            Value::Row(fields) | Value::Array(fields) => {
                 out.push('[');
                 for (i, v) in fields.iter().enumerate() {
                     if i > 0 {
@@ -78,7 +93,13 @@ impl Value {
                 }
                 out.push(']');
             }
-            other => out.push_str(&other.to_json().to_string()),
+            // Flink's JSON format writes bytes as base64 text.
+            Value::Bytes(b) => {
+                out.push('"');
+                out.push_str(&base64::engine::general_purpose::STANDARD.encode(b));
+                out.push('"');
+            }
+            other => out.push_str(&serde_json::Value::String(other.to_string()).to_string()),
         }
     }
 }
@@ -110,18 +131,39 @@ impl fmt::Display for Value {
             Value::Date(d) => f.write_str(&time::format_date(*d)),
             Value::Time(t) => f.write_str(&time::format_time(*t)),
             Value::Timestamp(ms) => f.write_str(&time::format_timestamp(*ms)),
-            Value::Row(fields) => {
-                f.write_str("(")?;
-                for (i, v) in fields.iter().enumerate() {
+            Value::Row(fields) => write_list(f, "(", fields, ")"),
+            Value::Array(items) => write_list(f, "[", items, "]"),
+            Value::Map(entries) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in entries.iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{v}")?;
+                    write!(f, "{k}={v}")?;
                 }
-                f.write_str(")")
+                f.write_str("}")
+            }
+            Value::Bytes(b) => {
+                f.write_str("x'")?;
+                for byte in b.iter() {
+                    write!(f, "{byte:02x}")?;
+                }
+                f.write_str("'")
             }
         }
     }
+}
+
+/// `(a, b)` / `[a, b]`: what Flink's result printer writes for a ROW and an ARRAY.
+fn write_list(f: &mut fmt::Formatter<'_>, open: &str, items: &[Value], close: &str) -> fmt::Result {
+    f.write_str(open)?;
+    for (i, v) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{v}")?;
+    }
+    f.write_str(close)
 }
 
 #[cfg(test)]
@@ -136,7 +178,27 @@ mod tests {
         Value::Row(vec![Value::Decimal(12_345_678_901_234_567_890_123, 3), Value::Null]).write_json(&mut json);
         assert_eq!(json, "[12345678901234567890.123,null]");
         assert_eq!(Value::Double(2.0).to_string(), "2.0");
-        assert_eq!(Value::Timestamp(0).to_json(), serde_json::json!("1970-01-01T00:00:00.000"));
-        assert_eq!(Value::Double(135.18427600000015).to_json().to_string(), "135.18427600000015");
+        let json = |v: Value| {
+            let mut out = String::new();
+            v.write_json(&mut out);
+            out
+        };
+        assert_eq!(json(Value::Timestamp(0)), r#""1970-01-01T00:00:00.000""#);
+        assert_eq!(json(Value::Double(135.18427600000015)), "135.18427600000015");
+        assert_eq!(json(Value::Double(f64::NAN)), "null");
+        assert_eq!(json(Value::Row(vec![Value::Str("a\"b".into()), Value::Bool(true), Value::Int(-3)])), r#"["a\"b",true,-3]"#);
+    }
+
+    #[test]
+    fn collections_print_as_flinks_result_printer_does() {
+        let array = Value::Array(vec![Value::Str("x".into()), Value::Null]);
+        assert_eq!(array.to_string(), "[x, NULL]");
+        let map = Value::Map(vec![(Value::Str("a".into()), Value::Int(1)), (Value::Str("b".into()), Value::Int(2))]);
+        assert_eq!(map.to_string(), "{a=1, b=2}");
+        assert_eq!(Value::Row(vec![Value::Int(1), Value::Str("x".into())]).to_string(), "(1, x)");
+        assert_eq!(Value::Bytes(Arc::from(&b"ab"[..])).to_string(), "x'6162'");
+        let mut json = String::new();
+        Value::Array(vec![map, Value::Bytes(Arc::from(&b"ab"[..]))]).write_json(&mut json);
+        assert_eq!(json, r#"[{"a":1,"b":2},"YWI="]"#);
     }
 }

@@ -13,6 +13,7 @@ use super::share::SharedNoteView;
 use super::sidebar::Sidebar;
 use super::theme::{Theme, ThemeToggle};
 use super::{real_ms, storage, with_clock};
+use crate::session::Deadline;
 use crate::views::address::{self, PageMode};
 
 /// How often the page moves time on: generators produce, jobs consume. Small steps keep each
@@ -59,7 +60,7 @@ fn Studio(theme: Theme, mode: PageMode, problem: Option<String>) -> impl IntoVie
     // a slower one redraws. Both intervals live as long as the page.
     gloo_timers::callback::Interval::new(ENGINE_TICK_MS, move || {
         let start = real_ms();
-        with_clock(|c, s| c.tick(s, start, &mut || real_ms() - start > FASTEST_BUDGET_MS));
+        with_clock(|c, s| c.tick(s, start, &mut Deadline::new(real_ms, FASTEST_BUDGET_MS)));
         notebook.pull_changes();
     })
     .forget();

@@ -10,6 +10,7 @@ use super::paragraph::Status;
 use super::result::ResultView;
 use super::share::page_base;
 use super::{real_ms, with_clock};
+use crate::session::Deadline;
 use crate::views::markdown;
 use crate::views::note::share::{self, Shared};
 use crate::views::note::{body, is_markdown};
@@ -35,7 +36,7 @@ pub fn EmbedPage(shared: Shared) -> impl IntoView {
     provide_context(super::RedrawTick(tick));
     gloo_timers::callback::Interval::new(ENGINE_TICK_MS, move || {
         let start = real_ms();
-        with_clock(|c, s| c.tick(s, start, &mut || real_ms() - start > FASTEST_BUDGET_MS));
+        with_clock(|c, s| c.tick(s, start, &mut Deadline::new(real_ms, FASTEST_BUDGET_MS)));
         note.pull_changes();
     })
     .forget();

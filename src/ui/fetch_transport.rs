@@ -7,6 +7,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::connectors::kinesis::client::MAX_REPLY_BYTES;
 use crate::connectors::kinesis::credentials::Credentials;
 use crate::connectors::kinesis::sign::sigv4_headers;
 use crate::connectors::kinesis::transport::{Reply, Transport};
@@ -61,10 +62,40 @@ impl Transport for FetchTransport {
             .map_err(|e| fail("no answer (is the endpoint up, and does it allow this page's origin?): ", e))?;
         let response: web_sys::Response = response.dyn_into().map_err(|e| fail("", e))?;
         let status = response.status();
-        let buffer =
-            JsFuture::from(response.array_buffer().map_err(|e| fail("", e))?).await.map_err(|e| fail("reading the answer: ", e))?;
-        Ok(Reply { status, body: js_sys::Uint8Array::new(&buffer).to_vec() })
+        let body = read_bounded(&response).await.map_err(|e| fail("reading the answer: ", e))?;
+        Ok(Reply { status, body })
     }
+}
+
+/// The body, read chunk by chunk as it arrives and no further than one byte past
+/// [`MAX_REPLY_BYTES`] (the client refuses such an answer): a server or proxy sending gigabytes
+/// never has them held in the tab. A `Content-Length` over the bound is refused before reading.
+async fn read_bounded(response: &web_sys::Response) -> Result<Vec<u8>, JsValue> {
+    let limit = MAX_REPLY_BYTES + 1;
+    let declared = response.headers().get("content-length").ok().flatten().and_then(|l| l.trim().parse::<u64>().ok());
+    let Some(stream) = response.body() else { return Ok(Vec::new()) };
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    if declared.is_some_and(|l| l > MAX_REPLY_BYTES as u64) {
+        let _ = reader.cancel();
+        // Only the length matters to the client: one byte more than it reads.
+        return Ok(vec![0; limit]);
+    }
+    let mut body = Vec::with_capacity(declared.map_or(0, |l| l as usize));
+    while body.len() < limit {
+        let chunk = JsFuture::from(reader.read()).await?;
+        if js_sys::Reflect::get(&chunk, &"done".into())?.is_truthy() {
+            break;
+        }
+        let bytes: js_sys::Uint8Array = js_sys::Reflect::get(&chunk, &"value".into())?.dyn_into()?;
+        let take = (bytes.length() as usize).min(limit - body.len());
+        let start = body.len();
+        body.resize(start + take, 0);
+        bytes.subarray(0, take as u32).copy_to(&mut body[start..]);
+    }
+    if body.len() >= limit {
+        let _ = reader.cancel();
+    }
+    Ok(body)
 }
 
 fn describe(e: &JsValue) -> String {

@@ -9,7 +9,7 @@ mod data_files;
 mod editor;
 mod embed;
 mod explain;
-mod fetch_transport;
+pub mod fetch_transport;
 mod files;
 mod note;
 mod notebook;

@@ -132,10 +132,17 @@ fn kinesis(name: &str, bytes: &[u8]) -> Outcome {
     let status = name.split('_').next().and_then(|s| s.parse().ok()).unwrap_or(200);
     let mut client = KinesisClient::new(Replay(Some(Reply { status, body: bytes.to_vec() })));
     match block_on(client.get_records("iterator", 2)) {
-        Ok(page) => Ok(format!("{} records", page.records.len())),
+        Ok(page) => {
+            let faults: Vec<&str> = page.records.iter().filter_map(|r| r.fault.as_deref()).collect();
+            assert!(faults.iter().all(|f| f.len() < 1000), "a fault of {faults:?}");
+            Ok(format!("{} records, {} without usable data", page.records.len(), faults.len()))
+        }
         Err(e) => {
             let text = e.to_string();
             assert!(text.len() < 1000, "an error message of {} bytes", text.len());
+            // A 200 answer that is not Kinesis JSON comes back the same if asked again: it must
+            // stop the reader, not be retried for ever.
+            assert!(status != 200 || !e.is_retryable(), "a 200 answer retried: {text}");
             Err(text)
         }
     }
@@ -352,6 +359,12 @@ pub fn generated() -> Vec<(&'static str, String, Vec<u8>)> {
         ("kinesis", "200_reply_300000_deep".into(), nest(r#"{"Records": "#, "[", "", "]", 300_000, "}")),
         ("kinesis", "500_error_300000_deep".into(), nest("", "[", "", "]", 300_000, "")),
         ("kinesis", "200_20000_records_for_2_asked".into(), records(20_000)),
+        (
+            "kinesis",
+            "200_record_of_2_MiB".into(),
+            format!(r#"{{"Records": [{{"SequenceNumber": "1", "PartitionKey": "k", "Data": "{}"}}]}}"#, "A".repeat(2 << 20)).into_bytes(),
+        ),
+        ("kinesis", "200_reply_of_33_MiB".into(), vec![b' '; 33 << 20]),
     ]
 }
 
@@ -396,8 +409,12 @@ pub const CASES: &[(&str, &str, &[u8])] = &[
     ("json", "unclosed_object.json", include_bytes!("../hostile/json/unclosed_object.json")),
     ("json", "unclosed_string.json", include_bytes!("../hostile/json/unclosed_string.json")),
     ("json", "whitespace_only.json", include_bytes!("../hostile/json/whitespace_only.json")),
+    ("kinesis", "200_array_instead_of_object.json", include_bytes!("../hostile/kinesis/200_array_instead_of_object.json")),
+    ("kinesis", "200_arrival_is_a_string.json", include_bytes!("../hostile/kinesis/200_arrival_is_a_string.json")),
     ("kinesis", "200_arrival_out_of_range.json", include_bytes!("../hostile/kinesis/200_arrival_out_of_range.json")),
     ("kinesis", "200_bad_base64.json", include_bytes!("../hostile/kinesis/200_bad_base64.json")),
+    ("kinesis", "200_bad_base64_beside_a_good_record.json", include_bytes!("../hostile/kinesis/200_bad_base64_beside_a_good_record.json")),
+    ("kinesis", "200_captive_portal.html", include_bytes!("../hostile/kinesis/200_captive_portal.html")),
     ("kinesis", "200_empty_body.json", include_bytes!("../hostile/kinesis/200_empty_body.json")),
     ("kinesis", "200_html_page.html", include_bytes!("../hostile/kinesis/200_html_page.html")),
     ("kinesis", "200_invalid_utf8.json", include_bytes!("../hostile/kinesis/200_invalid_utf8.json")),
@@ -410,6 +427,7 @@ pub const CASES: &[(&str, &str, &[u8])] = &[
     ("kinesis", "400_unknown_error.json", include_bytes!("../hostile/kinesis/400_unknown_error.json")),
     ("kinesis", "500_deep_error.json", include_bytes!("../hostile/kinesis/500_deep_error.json")),
     ("kinesis", "502_bad_gateway.html", include_bytes!("../hostile/kinesis/502_bad_gateway.html")),
+    ("kinesis", "503_service_unavailable.html", include_bytes!("../hostile/kinesis/503_service_unavailable.html")),
     ("like", "backslash_and_line_breaks.json", include_bytes!("../hostile/like/backslash_and_line_breaks.json")),
     ("like", "escape.json", include_bytes!("../hostile/like/escape.json")),
     ("like", "escape_at_end.json", include_bytes!("../hostile/like/escape_at_end.json")),

@@ -67,14 +67,15 @@ pub fn aws_env(endpoint: &str) -> Vec<(&'static str, String)> {
 
 /// The walkthrough note (src/views/note/walkthrough.sql), steps 2 and 5 only (its tables and
 /// the INSERT, not the two SELECTs), with its streams renamed and its start position set.
-pub fn note(input: &str, output: &str, initpos: &str) -> PathBuf {
+/// The note's file is removed when the value is dropped: keep it while `sluice` runs.
+pub fn note(input: &str, output: &str, initpos: &str) -> tempfile::TempPath {
     let steps = sluice::views::note::seed::walkthrough();
     let text = [steps[0], steps[3], steps[4]]
         .join("\n\n")
         .replace("my-input-stream", input)
         .replace("my-output-stream", output)
         .replace("'scan.stream.initpos' = 'LATEST'", &format!("'scan.stream.initpos' = '{initpos}'"));
-    let path = std::env::temp_dir().join(format!("sluice-kinesis-{}-{input}.sql", std::process::id()));
+    let path = tempfile::Builder::new().prefix(&format!("sluice-kinesis-{input}-")).suffix(".sql").tempfile().unwrap().into_temp_path();
     std::fs::write(&path, text).unwrap();
     path
 }
@@ -165,7 +166,7 @@ pub fn rows_from_file() -> Vec<(String, i64, String, String)> {
          FROM sensor_data GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;",
         repo().join(SENSOR_RECORDS).display()
     );
-    let path = std::env::temp_dir().join(format!("sluice-kinesis-file-{}.sql", std::process::id()));
+    let path = tempfile::Builder::new().prefix("sluice-kinesis-file-").suffix(".sql").tempfile().unwrap().into_temp_path();
     std::fs::write(&path, script).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_sluice")).arg("run").arg(&path).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

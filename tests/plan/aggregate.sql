@@ -98,3 +98,38 @@ Source: TableSourceScan(sensor_data)
   -> Calc
   -> GroupAggregate
   -> Collect(result)
+
+# GROUPING SETS, ROLLUP and CUBE: one aggregate over Flink's Expand, keyed by the expand id $e.
+SELECT status, sensor_id / 25 AS band, COUNT(*) AS n, GROUPING_ID(status, sensor_id / 25) AS gid
+FROM sensor_data GROUP BY GROUPING SETS ((status), (sensor_id / 25), ());
+----
+== Optimized Physical Plan ==
+Calc(select=[$0 AS status, $1 AS band, $3 AS n, CASE WHEN ($2 = 1) THEN 1 WHEN ($2 = 2) THEN 2 ELSE 3 END AS gid])
++- GroupAggregate(groupBy=[status, $k1, $e], select=[COUNT(*)])
+   +- Expand(projects=[{$0 AS status, NULL AS $k1, 1 AS $e}, {NULL AS status, $1 AS $k1, 2 AS $e}, {NULL AS status, NULL AS $k1, 3 AS $e}])
+      +- Calc(select=[$2 AS status, ($0 / 25) AS $k1])
+         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Calc
+  -> Expand
+  -> GroupAggregate
+  -> Calc
+  -> Collect(result)
+
+# An aggregate's FILTER (WHERE …) is an `IS TRUE` column below the aggregate.
+SELECT status, COUNT(*) FILTER (WHERE current_temperature > 100) AS hot FROM sensor_data GROUP BY status;
+----
+== Optimized Physical Plan ==
+GroupAggregate(groupBy=[status], select=[COUNT(*) FILTER $f1])
++- Calc(select=[$2 AS status, ($1 > 100.0) IS TRUE AS $f1])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Calc
+  -> GroupAggregate
+  -> Collect(result)

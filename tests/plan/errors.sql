@@ -120,3 +120,61 @@ error: 1:40: expected an expression, found ;
 SELEC 1;
 ----
 error: 1:1: expected an SQL statement, found SELEC
+
+# Grouping sets: a set listed twice (Flink runs it as a union told apart by GROUP_ID()), and
+# GROUPING of an expression that is not grouped.
+SELECT status, COUNT(*) FROM sensor_data GROUP BY GROUPING SETS ((status), (status), ());
+----
+error: 1:67: grouping set 2 is listed twice; Sluice does not run repeated grouping sets yet
+  hint: list each grouping set once (Flink tells copies apart with GROUP_ID())
+
+SELECT status, GROUPING(sensor_id) FROM sensor_data GROUP BY ROLLUP (status);
+----
+error: 1:25: Argument to GROUPING operator must be a grouped expression
+  hint: pass an expression of the GROUP BY clause
+
+SELECT status, COUNT(*) FILTER (WHERE sensor_id) FROM sensor_data GROUP BY status;
+----
+error: 1:39: FILTER must be a boolean condition, not INT
+
+# Flink refuses FILTER on an OVER aggregate.
+SELECT sensor_id, COUNT(*) FILTER (WHERE status = 'OK') OVER (PARTITION BY sensor_id ORDER BY event_time ROWS BETWEEN 5 PRECEDING AND CURRENT ROW) AS c FROM sensor_data;
+----
+error: 1:19: OVER must be applied to aggregate function
+  hint: Flink takes no FILTER (WHERE …) in an OVER aggregate: use CASE WHEN … THEN x END as its argument
+
+# OVER functions Flink refuses on a stream, and LAG's rules (no frame, a default of the value's kind).
+SELECT sensor_id, LEAD(current_temperature) OVER (PARTITION BY sensor_id ORDER BY event_time) AS next_t FROM sensor_data;
+----
+error: 1:19: LEAD Function is not supported in stream mode.
+  hint: LAG(x) OVER (PARTITION BY k ORDER BY event_time) looks back; a later row is not known when a row is emitted
+
+SELECT sensor_id, CUME_DIST() OVER (PARTITION BY sensor_id ORDER BY event_time) AS c FROM sensor_data;
+----
+error: 1:19: CUME_DIST Function is not supported in stream mode.
+  hint: Flink runs no distribution function over a stream
+
+SELECT sensor_id, NTILE(4) OVER (PARTITION BY sensor_id ORDER BY event_time) AS c FROM sensor_data;
+----
+error: 1:19: NTILE Function is not supported in stream mode.
+  hint: Flink runs no distribution function over a stream
+
+SELECT sensor_id, PERCENT_RANK() OVER (PARTITION BY sensor_id ORDER BY event_time) AS c FROM sensor_data;
+----
+error: 1:19: PERCENT_RANK Function is not supported in stream mode.
+  hint: Flink runs no distribution function over a stream
+
+SELECT sensor_id, LAG(current_temperature) OVER (PARTITION BY sensor_id ORDER BY event_time ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS before_t FROM sensor_data;
+----
+error: 1:19: ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions
+  hint: LAG reads the partition's earlier rows: leave out the frame, OVER (PARTITION BY k ORDER BY event_time)
+
+SELECT sensor_id, LAG(current_temperature, 2, 0.0) OVER (PARTITION BY sensor_id ORDER BY event_time) AS before_t FROM sensor_data;
+----
+error: 1:19: Please explicitly cast default value DECIMAL(1, 1) NOT NULL to INT NOT NULL.
+  hint: CAST the default AS DOUBLE
+
+SELECT status, LAG(sensor_id) FROM sensor_data GROUP BY status;
+----
+error: 1:16: OVER clause is necessary for window functions
+  hint: LAG(x) OVER (PARTITION BY k ORDER BY event_time)

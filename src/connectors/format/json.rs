@@ -43,11 +43,18 @@ pub struct JsonOptions {
     pub timestamp_standard: TimestampStandard,
     pub fail_on_missing_field: bool,
     pub ignore_parse_errors: bool,
+    /// `json.encode.decimal-as-plain-number`: DECIMALs written `100` rather than `1E+2`.
+    pub decimal_as_plain_number: bool,
 }
 
 impl Default for JsonOptions {
     fn default() -> Self {
-        JsonOptions { timestamp_standard: TimestampStandard::Sql, fail_on_missing_field: false, ignore_parse_errors: false }
+        JsonOptions {
+            timestamp_standard: TimestampStandard::Sql,
+            fail_on_missing_field: false,
+            ignore_parse_errors: false,
+            decimal_as_plain_number: false,
+        }
     }
 }
 
@@ -65,7 +72,8 @@ impl JsonOptions {
         if fail_on_missing_field && ignore_parse_errors {
             return Err("'json.fail-on-missing-field' and 'json.ignore-parse-errors' cannot both be true".into());
         }
-        Ok(JsonOptions { timestamp_standard, fail_on_missing_field, ignore_parse_errors })
+        let decimal_as_plain_number = bool_option(options, "json.encode.decimal-as-plain-number")?;
+        Ok(JsonOptions { timestamp_standard, fail_on_missing_field, ignore_parse_errors, decimal_as_plain_number })
     }
 }
 
@@ -378,9 +386,108 @@ fn decode_value(p: &mut Parser<'_>, ty: &DataType, column: &mut Column, options:
             v.push(ms);
             valid(column);
         }
+        (t, ColumnData::Values(v)) if t.is_binary() || t.is_collection() => {
+            v.push(decode_composite(p, t, options)?);
+            valid(column);
+        }
         _ => return Err((at, format!("a JSON value cannot be read as {ty}"))),
     }
     Ok(())
+}
+
+/// A value of a type held as [`Value`]s, as Flink's `JsonToRowDataConverters` reads it: bytes
+/// from base64 text, an ARRAY from a JSON array, a MAP from an object (keys converted from
+/// their text), a MULTISET from an object of element to count. Elements go through
+/// [`decode_value`], so this recurses once per level of the column's SQL type (bounded by the
+/// type reader), never by the record's own nesting.
+fn decode_composite(p: &mut Parser<'_>, ty: &DataType, options: &JsonOptions) -> Result<Value, Failure> {
+    use base64::Engine as _;
+    let at = p.i;
+    let one = |p: &mut Parser<'_>, ty: &DataType| -> Result<Value, Failure> {
+        let mut cell = Column::empty(ty, 1);
+        decode_value(p, ty, &mut cell, options)?;
+        Ok(cell.value(0, ty))
+    };
+    match ty {
+        t if t.is_binary() => {
+            let text = p.string_value(ty)?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(text.as_bytes())
+                .map_err(|e| (at, format!("`{text}` is not base64 for {ty}: {e}")))?;
+            Ok(Value::Bytes(bytes.into()))
+        }
+        DataType::Array(element) => {
+            if p.peek() != Some(b'[') {
+                return Err((at, format!("expected an array for {ty}")));
+            }
+            p.open(b'[')?;
+            let mut items = Vec::new();
+            p.ws();
+            if p.peek() == Some(b']') {
+                p.i += 1;
+            } else {
+                loop {
+                    p.ws();
+                    items.push(one(p, &element.data_type)?);
+                    p.ws();
+                    match p.next() {
+                        Some(b',') => continue,
+                        Some(b']') => break,
+                        _ => return Err((p.i.saturating_sub(1), "expected `,` or `]`".into())),
+                    }
+                }
+            }
+            p.depth -= 1;
+            Ok(Value::Array(items))
+        }
+        DataType::Map(..) | DataType::Multiset(_) => {
+            let (key_ty, value_ty) = match ty {
+                DataType::Map(k, v) => (k.data_type.clone(), v.data_type.clone()),
+                DataType::Multiset(e) => (e.data_type.clone(), DataType::Int),
+                _ => unreachable!("matched MAP or MULTISET above"),
+            };
+            if p.peek() != Some(b'{') {
+                return Err((at, format!("expected an object for {ty}")));
+            }
+            p.open(b'{')?;
+            let mut entries: Vec<(Value, Value)> = Vec::new();
+            p.ws();
+            if p.peek() == Some(b'}') {
+                p.i += 1;
+            } else {
+                loop {
+                    p.ws();
+                    let key_at = p.i;
+                    let key = String::from_utf8_lossy(&p.key()?).into_owned();
+                    let key = if key_ty.is_string() {
+                        Value::Str(key.into())
+                    } else {
+                        let text = Value::Str(key.as_str().into());
+                        crate::types::cast_value(&text, &DataType::Varchar(crate::types::STRING_LENGTH), &key_ty)
+                            .ok_or_else(|| (key_at, format!("key `{key}` is not a {key_ty}")))?
+                    };
+                    p.ws();
+                    p.expect(b':')?;
+                    p.ws();
+                    let value = one(p, &value_ty)?;
+                    // A repeated key keeps its last value, as Jackson's tree does.
+                    match entries.iter_mut().find(|(k, _)| *k == key) {
+                        Some(entry) => entry.1 = value,
+                        None => entries.push((key, value)),
+                    }
+                    p.ws();
+                    match p.next() {
+                        Some(b',') => continue,
+                        Some(b'}') => break,
+                        _ => return Err((p.i.saturating_sub(1), "expected `,` or `}`".into())),
+                    }
+                }
+            }
+            p.depth -= 1;
+            Ok(Value::Map(entries))
+        }
+        _ => Err((at, format!("a JSON value cannot be read as {ty}"))),
+    }
 }
 
 /// The common timestamp layout `yyyy-MM-dd?HH:mm:ss[.f…]` read straight from bytes; `None`
@@ -789,9 +896,7 @@ impl JsonEncoder {
                 let _ = write!(out, "{i}");
             }
             Value::Double(d) => write_java_double(*d, out),
-            Value::Decimal(..) => {
-                let _ = write!(out, "{value}");
-            }
+            Value::Decimal(unscaled, scale) => write_java_decimal(*unscaled, *scale, self.options.decimal_as_plain_number, out),
             Value::Str(s) => write_json_string(s, out),
             Value::Date(_) | Value::Time(_) => {
                 let _ = write!(out, "\"{value}\"");
@@ -813,6 +918,42 @@ impl JsonEncoder {
                     write_json_string(&f.name, out);
                     out.push(b':');
                     self.write_value(v, &f.ty.data_type, out);
+                }
+                out.push(b'}');
+            }
+            // As Flink's `RowDataToJsonConverters`: bytes in base64, an array as a JSON array,
+            // a map (and a multiset, element to count) as an object keyed by the keys' text.
+            Value::Bytes(b) => {
+                use base64::Engine as _;
+                write_json_string(&base64::engine::general_purpose::STANDARD.encode(b), out);
+            }
+            Value::Array(items) => {
+                let element = match ty {
+                    DataType::Array(t) => t.data_type.clone(),
+                    _ => DataType::Null,
+                };
+                out.push(b'[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    self.write_value(v, &element, out);
+                }
+                out.push(b']');
+            }
+            Value::Map(entries) => {
+                let value_ty = match ty {
+                    DataType::Map(_, v) => v.data_type.clone(),
+                    _ => DataType::Int,
+                };
+                out.push(b'{');
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_json_string(&k.to_string(), out);
+                    out.push(b':');
+                    self.write_value(v, &value_ty, out);
                 }
                 out.push(b'}');
             }
@@ -839,6 +980,54 @@ pub fn format_json_timestamp(ms: i64, standard: TimestampStandard, ltz: bool) ->
         text.push('Z');
     }
     text
+}
+
+/// A DECIMAL as Flink's JSON format writes it, every digit kept: Jackson takes the `BigDecimal`
+/// without its trailing zeros (`1.50` → `1.5`, `100` → `1E+2`, `0.00` → `0`) and prints it with
+/// `BigDecimal.toString` (scientific when the exponent is positive or the number is below
+/// 10⁻⁶), or `toPlainString` under `json.encode.decimal-as-plain-number`. Checked on Flink 2.3.
+pub fn write_java_decimal(unscaled: i128, scale: u8, plain: bool, out: &mut Vec<u8>) {
+    use std::io::Write;
+    if unscaled == 0 {
+        out.push(b'0');
+        return;
+    }
+    let (mut digits_of, mut scale) = (unscaled.unsigned_abs(), i32::from(scale));
+    while digits_of % 10 == 0 {
+        digits_of /= 10;
+        scale -= 1;
+    }
+    if unscaled < 0 {
+        out.push(b'-');
+    }
+    let digits = digits_of.to_string();
+    let len = digits.len() as i32;
+    // The exponent of the first digit: `BigDecimal`'s "adjusted exponent".
+    let adjusted = len - 1 - scale;
+    if scale <= 0 && plain {
+        out.extend_from_slice(digits.as_bytes());
+        out.extend(std::iter::repeat_n(b'0', (-scale) as usize));
+    } else if scale >= 0 && (adjusted >= -6 || plain) {
+        if scale >= len {
+            out.extend_from_slice(b"0.");
+            out.extend(std::iter::repeat_n(b'0', (scale - len) as usize));
+            out.extend_from_slice(digits.as_bytes());
+        } else {
+            let point = (len - scale) as usize;
+            out.extend_from_slice(&digits.as_bytes()[..point]);
+            if scale > 0 {
+                out.push(b'.');
+                out.extend_from_slice(&digits.as_bytes()[point..]);
+            }
+        }
+    } else {
+        out.extend_from_slice(&digits.as_bytes()[..1]);
+        if len > 1 {
+            out.push(b'.');
+            out.extend_from_slice(&digits.as_bytes()[1..]);
+        }
+        let _ = write!(out, "E{}{adjusted}", if adjusted > 0 { "+" } else { "" });
+    }
 }
 
 /// A double as Java's `Double.toString` (which Jackson uses) prints it: `93.11`, `100.0`,
@@ -989,6 +1178,36 @@ mod tests {
     }
 
     #[test]
+    fn arrays_maps_multisets_and_bytes_read_and_write_as_flinks_json_format() {
+        let ty = |t: &str| crate::sql::parse_type_text(t).unwrap();
+        let fields = vec![
+            Field { name: "tags".into(), ty: ty("ARRAY<STRING>") },
+            Field { name: "m".into(), ty: ty("MAP<INT, ARRAY<DOUBLE>>") },
+            Field { name: "s".into(), ty: ty("MULTISET<STRING>") },
+            Field { name: "b".into(), ty: ty("BYTES") },
+        ];
+        let mut d = JsonDecoder::new(&fields, JsonOptions::default());
+        let record = br#"{"tags": ["a", null, "b"], "m": {"1": [1.5], "2": [], "1": [2]}, "s": {"x": 2}, "b": "YWI="}"#;
+        d.decode(record).unwrap();
+        d.decode(br#"{"tags": [], "m": null}"#).unwrap();
+        assert!(d.decode(br#"{"tags": "a"}"#).is_err(), "a string is not an array");
+        assert!(d.decode(br#"{"m": {"x": []}}"#).is_err(), "x is not an INT key");
+        let r = rows(&mut d);
+        let s = |t: &str| Value::Str(t.into());
+        assert_eq!(r[0][0], Value::Array(vec![s("a"), Value::Null, s("b")]));
+        assert_eq!(
+            r[0][1],
+            Value::Map(vec![(Value::Int(1), Value::Array(vec![Value::Double(2.0)])), (Value::Int(2), Value::Array(vec![]))])
+        );
+        assert_eq!(r[0][2], Value::Map(vec![(s("x"), Value::Int(2))]));
+        assert_eq!(r[0][3], Value::Bytes((*b"ab").into()));
+        assert_eq!(r[1], vec![Value::Array(vec![]), Value::Null, Value::Null, Value::Null]);
+        let mut out = Vec::new();
+        JsonEncoder::new(&fields, JsonOptions::default()).encode(&r[0], &mut out);
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"tags":["a",null,"b"],"m":{"1":[2.0],"2":[]},"s":{"x":2},"b":"YWI="}"#);
+    }
+
+    #[test]
     fn nesting_is_bounded_at_jacksons_1000() {
         let mut d = JsonDecoder::new(&sensor_fields(), iso());
         d.decode(&deep_record("unknown", 999, "[", "]")).unwrap();
@@ -1092,6 +1311,49 @@ mod tests {
             write_java_double(d, &mut out);
             assert_eq!(String::from_utf8(out).unwrap(), s);
         }
+    }
+
+    /// What Flink 2.3's JSON format wrote for these DECIMALs into a filesystem sink (PyFlink,
+    /// `INSERT INTO s VALUES (CAST('1.50' AS DECIMAL(10,2)), …)`).
+    #[test]
+    fn decimals_are_written_as_flink_writes_them() {
+        let cases = [
+            ((150, 2), "1.5"),
+            ((0, 2), "0"),
+            ((-150, 2), "-1.5"),
+            ((10010, 2), "100.1"),
+            ((1234567890, 2), "12345678.9"),
+            ((100, 0), "1E+2"),
+            ((0, 0), "0"),
+            ((1234567, 0), "1234567"),
+            ((-10, 0), "-1E+1"),
+            ((12345678901234567890, 0), "1.234567890123456789E+19"),
+            ((1, 4), "0.0001"),
+            ((1, 18), "1E-18"),
+            ((100, 9), "1E-7"),
+            ((1000, 9), "0.000001"),
+            ((123456789120000000, 9), "123456789.12"),
+            ((-10, 9), "-1E-8"),
+        ];
+        for ((unscaled, scale), flink) in cases {
+            let mut out = Vec::new();
+            write_java_decimal(unscaled, scale, false, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), flink, "{unscaled} scale {scale}");
+        }
+        // `json.encode.decimal-as-plain-number`: `toPlainString` of the same stripped value.
+        for ((unscaled, scale), plain) in
+            [((100, 0), "100"), ((12345678901234567890, 0), "12345678901234567890"), ((1, 18), "0.000000000000000001"), ((150, 2), "1.5")]
+        {
+            let mut out = Vec::new();
+            write_java_decimal(unscaled, scale, true, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), plain, "{unscaled} scale {scale}");
+        }
+        let fields = [Field { name: "d".into(), ty: SqlType::nullable(DataType::Decimal { precision: 10, scale: 2 }) }];
+        let mut out = Vec::new();
+        JsonEncoder::new(&fields, JsonOptions::default()).encode(&[Value::Decimal(150, 2)], &mut out);
+        assert_eq!(out, br#"{"d":1.5}"#);
+        let plain = JsonOptions::from_table_options(&[("json.encode.decimal-as-plain-number".into(), "true".into())]).unwrap();
+        assert!(plain.decimal_as_plain_number);
     }
 
     #[test]

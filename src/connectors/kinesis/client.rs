@@ -6,9 +6,11 @@
 //! not by HTTP status alone.
 //!
 //! Answers are outside input (a proxy, a test server or a broken middlebox may send anything):
-//! they are bounded in size ([`MAX_REPLY_BYTES`]), in nesting (serde_json's limit of 128), in
-//! records per page (what was asked) and in bytes per record (Kinesis's 1 MiB), and anything else
-//! is an error that names the call and what was wrong with its answer.
+//! they are bounded in size ([`MAX_REPLY_BYTES`]), in nesting (serde_json's limit of 128) and in
+//! records per page (what was asked); a `200` answer that is not the call's JSON is
+//! [`KinesisError::Malformed`], which retrying will not fix. One record whose `Data` is not
+//! base64, or holds more than Kinesis's 1 MiB, does not spoil its page: it comes back with a
+//! [`ShardRecord::fault`], for the reading job to skip or stop on as its format says.
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -55,6 +57,9 @@ pub enum KinesisError {
     Network(String),
     /// Any other 4xx (bad credentials, access denied, invalid argument): retrying won't help.
     Rejected { kind: String, message: String },
+    /// A `200` answer that is not the call's JSON (an HTML page, a wrong shape, cut short, too
+    /// large): a server or middlebox that does not speak Kinesis; asking again gets the same.
+    Malformed(String),
 }
 
 impl KinesisError {
@@ -72,6 +77,7 @@ impl std::fmt::Display for KinesisError {
             KinesisError::Server { status, message } => write!(f, "the server answered {status}: {message}"),
             KinesisError::Network(m) => write!(f, "no answer from the Kinesis endpoint: {m}"),
             KinesisError::Rejected { kind, message } => write!(f, "{kind}: {message}"),
+            KinesisError::Malformed(m) => write!(f, "{m}"),
         }
     }
 }
@@ -104,6 +110,9 @@ pub struct ShardRecord {
     pub data: Vec<u8>,
     /// `ApproximateArrivalTimestamp`, in ms since the epoch.
     pub arrival_ms: i64,
+    /// Why the record's `Data` could not be taken (not base64, larger than Kinesis stores);
+    /// `data` is then empty. A record-level error, like a record its format cannot parse.
+    pub fault: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -231,28 +240,18 @@ impl<T: Transport> KinesisClient<T> {
         }
         let limit = limit.clamp(1, 10_000);
         let answer: Answer = self.call("GetRecords", &json!({ "ShardIterator": iterator, "Limit": limit })).await?;
-        let bad = |message: String| KinesisError::Server { status: 200, message: format!("GetRecords answered {message}") };
         if answer.records.len() > limit {
-            return Err(bad(format!("{} records, {limit} were asked for", answer.records.len())));
+            return Err(KinesisError::Malformed(format!("GetRecords answered {} records, {limit} were asked for", answer.records.len())));
         }
         let mut records = Vec::with_capacity(answer.records.len());
         for r in answer.records {
-            // Checked before decoding: base64 is 4 characters for 3 bytes.
-            if r.data.len() / 4 * 3 > MAX_RECORD_BYTES {
-                return Err(bad(format!(
-                    "record {} with {} characters of base64, more than Kinesis's {MAX_RECORD_BYTES}-byte records hold",
-                    quoted(&r.sequence_number),
-                    r.data.len()
-                )));
-            }
-            let data = BASE64
-                .decode(r.data.as_bytes())
-                .map_err(|e| bad(format!("record {} with data that is not base64 ({e})", quoted(&r.sequence_number))))?;
+            let (data, fault) = decode_data(&r.data);
             records.push(ShardRecord {
                 sequence_number: r.sequence_number,
                 partition_key: r.partition_key,
                 data,
                 arrival_ms: r.approximate_arrival_timestamp.map_or(0, |s| (s * 1000.0).round() as i64),
+                fault,
             });
         }
         Ok(RecordsPage {
@@ -281,10 +280,11 @@ impl<T: Transport> KinesisClient<T> {
         stream.put_into(&mut body);
         let answer: Answer = self.call("PutRecords", &body).await?;
         if answer.records.len() != entries.len() {
-            return Err(KinesisError::Server {
-                status: 200,
-                message: format!("PutRecords answered for {} records, {} were sent", answer.records.len(), entries.len()),
-            });
+            return Err(KinesisError::Malformed(format!(
+                "PutRecords answered for {} records, {} were sent",
+                answer.records.len(),
+                entries.len()
+            )));
         }
         Ok(answer
             .records
@@ -304,18 +304,31 @@ impl<T: Transport> KinesisClient<T> {
         let bytes = serde_json::to_vec(body).expect("a JSON value always serializes");
         let reply = self.transport.send(action, &bytes).await.map_err(KinesisError::Network)?;
         if reply.body.len() > MAX_REPLY_BYTES {
-            return Err(KinesisError::Server {
-                status: reply.status,
-                message: format!("{action} answered {} bytes, more than the {MAX_REPLY_BYTES} read", reply.body.len()),
+            let message = format!("{action} answered more than {MAX_REPLY_BYTES} bytes, the most Sluice reads");
+            return Err(match reply.status {
+                200 => KinesisError::Malformed(message),
+                status => KinesisError::Server { status, message },
             });
         }
         if reply.status == 200 {
-            return serde_json::from_slice(&reply.body).map_err(|e| KinesisError::Server {
-                status: 200,
-                message: format!("{action} answered with something that is not its JSON ({e}): {}", snippet(&reply.body)),
+            return serde_json::from_slice(&reply.body).map_err(|e| {
+                KinesisError::Malformed(format!("{action} answered with something that is not its JSON ({e}): {}", snippet(&reply.body)))
             });
         }
         Err(classify(reply.status, &reply.body))
+    }
+}
+
+/// A record's `Data`, decoded, or why it cannot be: base64 that is not, or that holds more than
+/// Kinesis's [`MAX_RECORD_BYTES`] (checked before decoding: 4 characters for 3 bytes).
+fn decode_data(base64: &str) -> (Vec<u8>, Option<String>) {
+    if base64.len() / 4 * 3 > MAX_RECORD_BYTES {
+        let fault = format!("its Data is {} characters of base64, more than Kinesis's {MAX_RECORD_BYTES}-byte records hold", base64.len());
+        return (Vec::new(), Some(fault));
+    }
+    match BASE64.decode(base64.as_bytes()) {
+        Ok(data) => (data, None),
+        Err(e) => (Vec::new(), Some(format!("its Data is not base64 ({e})"))),
     }
 }
 
@@ -443,16 +456,24 @@ mod tests {
         let e = message(records_from(200, br#"{"Records": [{"SequenceNumber": "1", "PartitionKey": "k", "Data": "eyJh"#).unwrap_err());
         assert!(e.contains("GetRecords") && e.contains("EOF"), "{e}");
         let record = |data: &str| format!(r#"{{"SequenceNumber": "7", "PartitionKey": "k", "Data": "{data}"}}"#);
-        let e = message(records_from(200, format!(r#"{{"Records": [{}]}}"#, record("not base64!")).as_bytes()).unwrap_err());
-        assert!(e.contains("GetRecords answered record 7 with data that is not base64"), "{e}");
+        // A record whose Data cannot be taken spoils neither the page nor the records beside it.
         let big = "A".repeat(MAX_RECORD_BYTES / 3 * 4 + 8);
-        let e = message(records_from(200, format!(r#"{{"Records": [{}]}}"#, record(&big)).as_bytes()).unwrap_err());
-        assert!(e.contains("more than Kinesis's 1048576-byte records hold"), "{e}");
+        let page = records_from(200, format!(r#"{{"Records": [{}, {}]}}"#, record("not base64!"), record(&big)).as_bytes()).unwrap();
+        let faults: Vec<_> = page.records.iter().map(|r| r.fault.as_deref().unwrap_or_default()).collect();
+        assert!(faults[0].starts_with("its Data is not base64 (Invalid"), "{faults:?}");
+        assert!(faults[1].contains("more than Kinesis's 1048576-byte records hold"), "{faults:?}");
+        assert!(page.records.iter().all(|r| r.data.is_empty()));
+        let page = records_from(200, format!(r#"{{"Records": [{}, {}]}}"#, record("eA=="), record("%%%")).as_bytes()).unwrap();
+        assert_eq!((page.records[0].data.as_slice(), page.records[0].fault.is_none()), (&b"x"[..], true));
+        assert!(page.records[1].fault.is_some());
         let three = [record("eA=="), record("eA=="), record("eA==")].join(",");
         let e = message(records_from(200, format!(r#"{{"Records": [{three}]}}"#).as_bytes()).unwrap_err());
         assert!(e.contains("GetRecords answered 3 records, 2 were asked for"), "{e}");
-        let e = message(records_from(200, &vec![b' '; MAX_REPLY_BYTES + 1]).unwrap_err());
-        assert!(e.contains("more than the 33554432 read"), "{e}");
+        let e = records_from(200, &vec![b' '; MAX_REPLY_BYTES + 1]).unwrap_err();
+        assert!(e.to_string().contains("GetRecords answered more than 33554432 bytes") && !e.is_retryable(), "{e}");
+        // A 200 answer that is not Kinesis JSON is not asked for again (it would come back the same).
+        assert!(matches!(records_from(200, html), Err(KinesisError::Malformed(_))));
+        assert!(!records_from(200, br#"{"Records": [{"SequenceNumber": 1}]}"#).unwrap_err().is_retryable());
         let long = format!(r#"{{"__type": "AccessDeniedException", "message": "{}"}}"#, "x".repeat(10_000));
         assert!(message(records_from(400, long.as_bytes()).unwrap_err()).len() < 300);
     }

@@ -214,8 +214,9 @@ source_profile = default
 
     #[test]
     fn profiles_come_from_the_credentials_file_then_the_config_file() {
-        let dir = std::env::temp_dir().join(format!("sluice-aws-profiles-{}", std::process::id()));
-        let files = files(&dir);
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        let files = files(dir);
         let (work, source) = files.credentials("work").unwrap().unwrap();
         assert_eq!((work.access_key_id.as_str(), work.secret_access_key.as_str()), ("AKIDWORK", "work-secret"));
         assert_eq!(work.session_token.as_deref(), Some("token"));
@@ -229,8 +230,8 @@ source_profile = default
 
     #[test]
     fn a_profile_that_assumes_a_role_is_refused_with_what_to_do() {
-        let dir = std::env::temp_dir().join(format!("sluice-aws-roles-{}", std::process::id()));
-        let err = files(&dir).credentials("assumed").unwrap_err();
+        let dir = tempfile::tempdir().unwrap();
+        let err = files(dir.path()).credentials("assumed").unwrap_err();
         assert!(err.contains("role_arn") && err.contains("export-credentials --profile assumed"), "{err}");
     }
 

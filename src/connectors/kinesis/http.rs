@@ -4,7 +4,10 @@
 //! HTTPS needs Sluice built with the `tls` feature; plain `http://` is for local test servers
 //! (moto, kinesalite) and `sluice proxy`.
 
+use std::io::Read as _;
 use std::time::{Duration, SystemTime};
+
+use super::client::MAX_REPLY_BYTES;
 
 use super::sign::sigv4_headers;
 use super::transport::{Reply, Transport};
@@ -65,12 +68,45 @@ impl Transport for HttpTransport {
         }
         let mut response = request.send(body).map_err(|e| format!("{action} to {}: {e}", self.endpoint.url))?;
         let status = response.status().as_u16();
-        let body = response
+        // At most one byte past the bound is read, so the client sees the answer is too large
+        // (an error reading it would be taken for a network failure and retried).
+        let mut body = Vec::new();
+        response
             .body_mut()
-            .with_config()
-            .limit(super::client::MAX_REPLY_BYTES as u64 + 1)
-            .read_to_vec()
+            .as_reader()
+            .take(MAX_REPLY_BYTES as u64 + 1)
+            .read_to_end(&mut body)
             .map_err(|e| format!("{action} to {}: reading the answer: {e}", self.endpoint.url))?;
         Ok(Reply { status, body })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read as _, Write as _};
+
+    use super::*;
+    use crate::connectors::kinesis::client::{KinesisClient, KinesisError};
+    use crate::connectors::kinesis::transport::block_on;
+
+    /// An answer past the bound is cut one byte after it and refused by the client as too large,
+    /// not an error reading it (which was taken for a network failure and retried for ever).
+    #[test]
+    fn an_answer_past_the_bound_is_cut_and_refused_not_retried() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let server = std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().unwrap();
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request);
+            let length = MAX_REPLY_BYTES + 100;
+            let _ = write!(socket, "HTTP/1.1 200 OK\r\nContent-Length: {length}\r\n\r\n");
+            let _ = socket.write_all(&vec![b' '; length]);
+        });
+        let credentials = Credentials { access_key_id: "k".into(), secret_access_key: "s".into(), session_token: None };
+        let transport = HttpTransport::new(Endpoint { url, region: "us-east-1".into() }, credentials).unwrap();
+        let e = block_on(KinesisClient::new(transport).get_records("it", 10)).unwrap_err();
+        assert!(matches!(&e, KinesisError::Malformed(m) if m.contains("more than 33554432 bytes")), "{e:?}");
+        let _ = server.join();
     }
 }

@@ -30,7 +30,7 @@ pub mod writer;
 
 use super::local_stream::{LocalStreams, StartPosition};
 use crate::plan::catalog::TableDef;
-use client::{IteratorStart, StreamRef};
+use client::{IteratorStart, ShardRecord, StreamRef};
 use poller::{PolledRecord, StreamPoller};
 
 /// Something a person watching a job should know about its remote streams.
@@ -96,6 +96,15 @@ pub fn mirror_poller(
 pub fn mirror(streams: &mut LocalStreams, name: &str, records: impl IntoIterator<Item = PolledRecord>) {
     let stream = streams.get_or_create(name);
     for PolledRecord { shard_id, record } in records {
-        stream.mirror_record(&shard_id, &record.sequence_number, &record.partition_key, record.data, record.arrival_ms);
+        let ShardRecord { sequence_number, partition_key, data, arrival_ms, fault } = record;
+        match fault {
+            None => {
+                stream.mirror_record(&shard_id, &sequence_number, &partition_key, data, arrival_ms);
+            }
+            Some(fault) => {
+                let fault = format!("Kinesis stream `{name}`, shard `{shard_id}`, sequence number {sequence_number}: {fault}");
+                stream.mirror_faulty_record(&shard_id, &sequence_number, &partition_key, &fault, arrival_ms);
+            }
+        }
     }
 }

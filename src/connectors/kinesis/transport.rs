@@ -23,7 +23,8 @@ pub struct Reply {
 
 pub trait Transport {
     /// Sends one request. `Err` means no answer at all (connection refused, reset, timed out):
-    /// the caller may retry.
+    /// the caller may retry. A body longer than [`super::client::MAX_REPLY_BYTES`] is read no
+    /// further than one byte past it (the client then refuses it).
     fn send(&mut self, action: &str, body: &[u8]) -> impl Future<Output = Result<Reply, String>>;
 }
 

@@ -5,7 +5,8 @@
 //! completion read their names and help text from here.
 //!
 //! The shape is DataFusion's (`datafusion/functions/src/string/upper.rs`): a family per file
-//! (`string.rs`, `math.rs`, `temporal.rs`, `conditional.rs`, `hash.rs`), each function one
+//! (`string.rs`, `math.rs`, `temporal.rs`, `conditional.rs`, `hash.rs`, `collection.rs`, `json.rs`, `catalog.rs`,
+//! `binary.rs`), each function one
 //! [`FunctionDef`] entry holding its typing rule and its evaluator side by side. Adding a
 //! function is adding one entry. Flink's reference is `docs/data/sql_functions.yml` and its
 //! `BuiltInFunctionDefinitions`; the behaviour each entry copies is Flink's runtime class
@@ -18,8 +19,12 @@
 //! `engine/regex.rs` — name an engine [`Kernel`]; a handful are rewritten by the binder into
 //! other expressions ([`Eval::Rewrite`], e.g. `MOD(a, b)` is `a % b`).
 
+mod binary;
+mod catalog;
+mod collection;
 mod conditional;
 mod hash;
+mod json;
 mod math;
 mod non_scalar;
 mod printf;
@@ -33,6 +38,7 @@ use std::sync::OnceLock;
 use super::expr::Expr;
 use crate::types::{SqlType, Value};
 
+pub use collection::ITEM;
 pub use conditional::IS_DISTINCT_FROM;
 pub use non_scalar::{NonScalar, NON_SCALAR};
 pub use temporal::{CEIL_TIME, EXTRACT, FLOOR_TIME, TIMESTAMP_ADD_MS};
@@ -45,6 +51,10 @@ pub enum Family {
     Temporal,
     Conditional,
     Hash,
+    Collection,
+    Binary,
+    Json,
+    Catalog,
 }
 
 impl Family {
@@ -55,6 +65,10 @@ impl Family {
             Family::Temporal => "temporal",
             Family::Conditional => "conditional",
             Family::Hash => "hash",
+            Family::Collection => "collection",
+            Family::Binary => "binary",
+            Family::Json => "json",
+            Family::Catalog => "catalog",
         }
     }
 }
@@ -92,6 +106,7 @@ pub enum Kernel {
     Uuid,
     Regexp,
     RegexpExtract,
+    RegexpExtractAll,
     RegexpReplace,
     RegexpCount,
     RegexpInstr,
@@ -105,6 +120,7 @@ impl Kernel {
             self,
             Kernel::Regexp
                 | Kernel::RegexpExtract
+                | Kernel::RegexpExtractAll
                 | Kernel::RegexpReplace
                 | Kernel::RegexpCount
                 | Kernel::RegexpInstr
@@ -182,7 +198,17 @@ impl fmt::Debug for Function {
     }
 }
 
-const FAMILIES: &[&[FunctionDef]] = &[math::FUNCTIONS, string::FUNCTIONS, temporal::FUNCTIONS, conditional::FUNCTIONS, hash::FUNCTIONS];
+const FAMILIES: &[&[FunctionDef]] = &[
+    math::FUNCTIONS,
+    string::FUNCTIONS,
+    temporal::FUNCTIONS,
+    conditional::FUNCTIONS,
+    hash::FUNCTIONS,
+    collection::FUNCTIONS,
+    binary::FUNCTIONS,
+    json::FUNCTIONS,
+    catalog::FUNCTIONS,
+];
 
 /// Every scalar function the table lists (the binder's own forms left out).
 pub fn all() -> impl Iterator<Item = &'static FunctionDef> {

@@ -497,15 +497,27 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         name: "TO_BASE64",
         aliases: &[],
         family: S,
-        syntax: "TO_BASE64(string)",
+        syntax: "TO_BASE64(string) | TO_BASE64(binary)",
         returns: "STRING",
         description: "string's UTF-8 bytes in base64.",
         example: "TO_BASE64('hello world') = 'aGVsbG8gd29ybGQ='",
         arity: (1, 1),
         deterministic: true,
         listed: true,
-        typing: strings_to_string,
-        eval: Eval::Strict(|a| Ok(str_value(base64::engine::general_purpose::STANDARD.encode(text(a, 0))))),
+        // Of a string's UTF-8 bytes or of BYTES.
+        typing: |d, a| {
+            if a[0].ty.data_type.is_binary() {
+                return Ok(string(a[0].ty.nullable));
+            }
+            strings_to_string(d, a)
+        },
+        eval: Eval::Strict(|a| {
+            let bytes = match &a[0] {
+                Value::Bytes(b) => b,
+                _ => text(a, 0).as_bytes(),
+            };
+            Ok(str_value(base64::engine::general_purpose::STANDARD.encode(bytes)))
+        }),
     },
     FunctionDef {
         name: "FROM_BASE64",
@@ -734,6 +746,15 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         Kernel::RegexpExtract,
     ),
     regexp_def(
+        "REGEXP_EXTRACT_ALL",
+        "REGEXP_EXTRACT_ALL(string, regex[, group])",
+        "ARRAY<STRING>",
+        "The text of group (default 1; 0: the whole match) in every match of regex in string; NULL if regex has no such group.",
+        "REGEXP_EXTRACT_ALL('k1=v1;k2=v2', '(k[0-9])=(v[0-9])', 2) = [v1, v2]",
+        (2, 3),
+        Kernel::RegexpExtractAll,
+    ),
+    regexp_def(
         "REGEXP_REPLACE",
         "REGEXP_REPLACE(string, regex, replacement)",
         "STRING",
@@ -798,13 +819,14 @@ const fn regexp_def(
 }
 
 fn regexp_typing(d: &FunctionDef, a: &mut [super::Expr]) -> Result<SqlType, String> {
-    let kinds: &[Arg] = if d.name == "REGEXP_EXTRACT" { &[Arg::Str, Arg::Str, Arg::Int] } else { &[Arg::Str] };
+    let kinds: &[Arg] = if d.name.starts_with("REGEXP_EXTRACT") { &[Arg::Str, Arg::Str, Arg::Int] } else { &[Arg::Str] };
     check(d, a, kinds)?;
     let nullable = a.iter().any(|x| x.ty.nullable);
     Ok(match d.eval {
         Eval::Kernel(Kernel::Regexp) => SqlType::nullable(DataType::Boolean).with_nullable(nullable),
         Eval::Kernel(Kernel::RegexpCount | Kernel::RegexpInstr) => SqlType::nullable(DataType::Int),
         Eval::Kernel(Kernel::RegexpReplace) => string(nullable),
+        Eval::Kernel(Kernel::RegexpExtractAll) => SqlType::nullable(DataType::Array(Box::new(string(true)))),
         // NULL when nothing matches, the group did not take part, or the regex is invalid.
         _ => string(true),
     })

@@ -14,6 +14,44 @@ use crate::types::{DataType, SqlType, Value};
 const T: Family = Family::Temporal;
 const MS_PER_DAY: i64 = 86_400_000;
 
+/// `yyyy-MM-dd HH:mm:ss` read as Java's lenient `SimpleDateFormat` reads it: fields of any
+/// number of digits after optional white space, out-of-range values rolling over (month 13 is January of the next
+/// year), text after the seconds ignored. Milliseconds since the epoch, as if in UTC.
+fn lenient_date_time(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut fields = [0i64; 6];
+    for (k, field) in fields.iter_mut().enumerate() {
+        if k > 0 {
+            let sep = [b'-', b'-', b' ', b':', b':'][k - 1];
+            if b.get(i) != Some(&sep) {
+                return None;
+            }
+            i += 1;
+        }
+        while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() && i - start < 18 {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        *field = s[start..i].parse().ok()?;
+    }
+    let [y, mo, d, h, mi, sec] = fields;
+    let months = y.checked_mul(12)?.checked_add(mo - 1)?;
+    let (year, month) = (months.div_euclid(12), months.rem_euclid(12) + 1);
+    if !(-1_000_000..=1_000_000).contains(&year) {
+        return None;
+    }
+    let days = crate::types::days_from_civil(year, month as u32, 1) + d - 1;
+    let seconds = h.checked_mul(3600)?.checked_add(mi.checked_mul(60)?)?.checked_add(sec)?;
+    days.checked_mul(MS_PER_DAY)?.checked_add(seconds.checked_mul(1000)?)
+}
+
 /// A timestamp or date argument as milliseconds since the epoch.
 fn ms(v: &Value) -> Option<i64> {
     match v {
@@ -361,6 +399,25 @@ pub static FUNCTIONS: &[FunctionDef] = &[
                 (Some(x), Some(y)) => calendar::diff(u, x, y).map_or(Value::Null, |d| Value::Int(d as i32 as i64)),
                 _ => Value::Null,
             })
+        }),
+    },
+    FunctionDef {
+        name: "CONVERT_TZ",
+        aliases: &[],
+        family: T,
+        syntax: "CONVERT_TZ(string, from_zone, to_zone)",
+        returns: "STRING",
+        description: "The date-time text string ('yyyy-MM-dd HH:mm:ss') read in from_zone and written in to_zone; zones are IANA names ('America/Los_Angeles'), Java's short IDs ('PST') or offsets ('GMT-08:00'), an unknown one is GMT; NULL when string is not a date-time.",
+        example: "CONVERT_TZ('1970-01-01 00:00:00', 'UTC', 'America/Los_Angeles') = '1969-12-31 16:00:00'",
+        arity: (3, 3),
+        deterministic: true,
+        listed: true,
+        typing: |d, a| returns_nullable(d, a, &[Arg::Str, Arg::Str, Arg::Str], DataType::Varchar(crate::types::STRING_LENGTH)),
+        eval: Eval::Strict(|a| {
+            let Some(local) = lenient_date_time(text(a, 0)) else { return Ok(Value::Null) };
+            let utc = crate::types::instant_of_local(&crate::types::java_time_zone(text(a, 1)), local);
+            let shown = utc + crate::types::offset_at(&crate::types::java_time_zone(text(a, 2)), utc);
+            Ok(str_value(calendar::format(shown, "yyyy-MM-dd HH:mm:ss")?))
         }),
     },
 ];

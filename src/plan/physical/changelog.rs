@@ -147,6 +147,7 @@ fn satisfy(plan: &mut PhysicalPlan, required: UpdateKind) -> bool {
         | PhysicalNode::WindowDeduplicate { input, .. }
         | PhysicalNode::Limit { input, .. }
         | PhysicalNode::TemporalSort { input, .. }
+        | PhysicalNode::Match { input, .. }
         | PhysicalNode::Deduplicate { input, .. } => {
             if !satisfy(input, UpdateKind::None) {
                 return false;
@@ -174,7 +175,7 @@ fn satisfy(plan: &mut PhysicalPlan, required: UpdateKind) -> bool {
             }
             provided_of(input)
         }
-        PhysicalNode::WindowTableFunction { input, .. } => {
+        PhysicalNode::WindowTableFunction { input, .. } | PhysicalNode::Correlate { input, .. } | PhysicalNode::Expand { input, .. } => {
             if !satisfy(input, required) {
                 return false;
             }

@@ -56,9 +56,13 @@ fn names(s: &Schema) -> String {
 }
 
 fn agg_name(a: &AggCall, input: &Schema) -> String {
-    match a.arg.and_then(|i| input.fields.get(i)) {
+    let call = match a.arg.and_then(|i| input.fields.get(i)) {
         Some(f) => format!("{}({}{})", a.func.name(), if a.distinct { "DISTINCT " } else { "" }, f.name),
         None => "COUNT(*)".to_string(),
+    };
+    match a.filter.and_then(|i| input.fields.get(i)) {
+        Some(f) => format!("{call} FILTER {}", f.name),
+        None => call,
     }
 }
 
@@ -95,6 +99,16 @@ pub fn describe(plan: &PhysicalPlan) -> String {
                 parts.push(format!("where=[{p}]"));
             }
             format!("Calc({})", parts.join(", "))
+        }
+        PhysicalNode::Expand { projects, .. } => {
+            let lists: Vec<String> = projects
+                .iter()
+                .map(|exprs| {
+                    let items: Vec<String> = exprs.iter().zip(&plan.schema.fields).map(|(e, f)| format!("{e} AS {}", f.name)).collect();
+                    format!("{{{}}}", items.join(", "))
+                })
+                .collect();
+            format!("Expand(projects=[{}])", lists.join(", "))
         }
         PhysicalNode::GroupAggregate { input, keys, aggs } => {
             let keys: Vec<usize> = (0..*keys).collect();
@@ -149,6 +163,18 @@ pub fn describe(plan: &PhysicalPlan) -> String {
             format!("WindowTableFunction(window=[{spec} on {}])", field(&input.schema, *time_column))
         }
         PhysicalNode::TemporalSort { input, order: keys } => format!("TemporalSort(orderBy=[{}])", order(&input.schema, keys)),
+        PhysicalNode::Match { input, spec } => crate::plan::match_recognize::explain(spec, &input.schema),
+        PhysicalNode::Correlate { input, unnest } => {
+            let arg = match unnest.arg.as_column() {
+                Some(i) => field(&input.schema, i),
+                None => unnest.arg.to_string(),
+            };
+            format!(
+                "Correlate(invocation=[$UNNEST_ROWS$1({arg})], select=[{}], joinType=[{}])",
+                names(&plan.schema),
+                if unnest.left_outer { "LEFT" } else { "INNER" }
+            )
+        }
         PhysicalNode::Limit { offset, fetch, .. } => format!("Limit(offset=[{offset}], fetch=[{fetch}])"),
         PhysicalNode::Union { .. } => format!("Union(all=[true], union=[{}])", names(&plan.schema)),
         PhysicalNode::Join { left, right, join, operator } => {

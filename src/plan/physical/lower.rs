@@ -50,6 +50,11 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
             let mode = input.changelog;
             node(PhysicalNode::Calc { input: Box::new(input), predicate, projection: Some(exprs.clone()) }, mode)
         }
+        Node::Expand { input, projects } => {
+            let input = lower_node(input)?;
+            let mode = input.changelog;
+            node(PhysicalNode::Expand { input: Box::new(input), projects: projects.clone() }, mode)
+        }
         Node::Aggregate { input, keys, aggs, window: None } => {
             let input = lower_node(input)?;
             let mode = ChangelogMode::of_group_aggregate(input.changelog);
@@ -147,6 +152,17 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
             let input = lower_node(input)?;
             insert_only(&input, "ORDER BY a time attribute", *location)?;
             node(PhysicalNode::TemporalSort { input: Box::new(input), order: order.clone() }, ChangelogMode::INSERT_ONLY)
+        }
+        Node::Match { input, spec, location } => {
+            let input = lower_node(input)?;
+            insert_only(&input, "MATCH_RECOGNIZE", *location)?;
+            node(PhysicalNode::Match { input: Box::new(input), spec: Arc::new((**spec).clone()) }, ChangelogMode::INSERT_ONLY)
+        }
+        // A correlate emits the kinds of change its input does, one per element.
+        Node::Correlate { input, unnest } => {
+            let input = lower_node(input)?;
+            let mode = input.changelog;
+            node(PhysicalNode::Correlate { input: Box::new(input), unnest: unnest.clone() }, mode)
         }
         Node::Union { inputs } => {
             let inputs = inputs.iter().map(lower_node).collect::<Result<Vec<_>, _>>()?;

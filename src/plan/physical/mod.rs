@@ -45,7 +45,8 @@ pub use lower::lower;
 
 use super::catalog::TableDef;
 use super::expr::Expr;
-use super::logical::{AggCall, Join, OverWindow, Schema, SortKey, TemporalTimes, TimeBounds, WindowSpec};
+use super::logical::{AggCall, Join, OverWindow, Schema, SortKey, TemporalTimes, TimeBounds, Unnest, WindowSpec};
+use super::match_recognize::MatchSpec;
 use crate::types::Value;
 
 /// A node of the physical plan, with its output schema and changelog mode.
@@ -151,6 +152,11 @@ pub enum PhysicalNode {
         predicate: Option<Expr>,
         projection: Option<Vec<Expr>>,
     },
+    /// Each input row once per project list (`GROUPING SETS`, `ROLLUP`, `CUBE`).
+    Expand {
+        input: Box<PhysicalPlan>,
+        projects: Vec<Vec<Expr>>,
+    },
     /// `GROUP BY` without a window: an updating result.
     GroupAggregate {
         input: Box<PhysicalPlan>,
@@ -222,6 +228,17 @@ pub enum PhysicalNode {
         input: Box<PhysicalPlan>,
         order: Vec<SortKey>,
     },
+    /// `MATCH_RECOGNIZE` over an insert-only input (`CepOperator`).
+    Match {
+        input: Box<PhysicalPlan>,
+        spec: Arc<MatchSpec>,
+    },
+    /// `UNNEST` of a column's collection beside each input row (Flink's
+    /// `StreamPhysicalCorrelate` with the UNNEST table function).
+    Correlate {
+        input: Box<PhysicalPlan>,
+        unnest: Unnest,
+    },
     Union {
         inputs: Vec<PhysicalPlan>,
     },
@@ -239,6 +256,7 @@ impl PhysicalPlan {
         match &self.node {
             PhysicalNode::TableSourceScan { .. } | PhysicalNode::Values { .. } => Vec::new(),
             PhysicalNode::Calc { input, .. }
+            | PhysicalNode::Expand { input, .. }
             | PhysicalNode::GroupAggregate { input, .. }
             | PhysicalNode::WindowAggregate { input, .. }
             | PhysicalNode::OverAggregate { input, .. }
@@ -248,7 +266,9 @@ impl PhysicalPlan {
             | PhysicalNode::WindowDeduplicate { input, .. }
             | PhysicalNode::WindowTableFunction { input, .. }
             | PhysicalNode::Limit { input, .. }
-            | PhysicalNode::TemporalSort { input, .. } => vec![input],
+            | PhysicalNode::TemporalSort { input, .. }
+            | PhysicalNode::Match { input, .. } => vec![input],
+            PhysicalNode::Correlate { input, .. } => vec![input],
             PhysicalNode::Union { inputs } => inputs.iter().collect(),
             PhysicalNode::Join { left, right, .. } => vec![left, right],
         }
@@ -260,6 +280,7 @@ impl PhysicalPlan {
             PhysicalNode::TableSourceScan { .. } => "TableSourceScan",
             PhysicalNode::Values { .. } => "Values",
             PhysicalNode::Calc { .. } => "Calc",
+            PhysicalNode::Expand { .. } => "Expand",
             PhysicalNode::GroupAggregate { .. } => "GroupAggregate",
             PhysicalNode::WindowAggregate { .. } => "WindowAggregate",
             PhysicalNode::OverAggregate { .. } => "OverAggregate",
@@ -270,6 +291,8 @@ impl PhysicalPlan {
             PhysicalNode::WindowTableFunction { .. } => "WindowTableFunction",
             PhysicalNode::Limit { .. } => "Limit",
             PhysicalNode::TemporalSort { .. } => "TemporalSort",
+            PhysicalNode::Match { .. } => "Match",
+            PhysicalNode::Correlate { .. } => "Correlate",
             PhysicalNode::Union { .. } => "Union",
             PhysicalNode::Join { operator: JoinOperator::Regular, .. } => "Join",
             PhysicalNode::Join { operator: JoinOperator::Interval(_), .. } => "IntervalJoin",

@@ -1,0 +1,555 @@
+//! `MATCH_RECOGNIZE`: the clause checked and bound as Flink's planner takes it
+//! (`FlinkLogicalMatch` → `StreamPhysicalMatch` → `StreamExecMatch`, whose
+//! `CommonExecMatch.PatternVisitor` turns the pattern into a CEP `Pattern`, and whose
+//! `MatchCodeGenerator` compiles DEFINE and MEASURES).
+//!
+//! What Flink 2.3 takes, and so what Sluice takes: PARTITION BY columns; ORDER BY an event-time
+//! attribute ascending first (then any columns); a pattern that is a sequence of distinct
+//! variables, each with an optional quantifier (`* + ? {n} {n,} {n,m} {,m}` and the reluctant
+//! forms except `??`); DEFINE conditions over the current row and the rows already mapped to
+//! any variable; MEASURES over the match; ONE ROW PER MATCH; every AFTER MATCH SKIP; WITHIN.
+//! What Flink refuses is refused here with Flink's words: alternation ("branching patterns"),
+//! groups, PERMUTE, `{- -}`, `??`, a greedy quantifier on the last variable, repeated
+//! variables, PREV/NEXT ("physical offsets"), ALL ROWS PER MATCH.
+//!
+//! Expressions of DEFINE and MEASURES read the match through *navigations*: every column
+//! reference (`A.temp`, `temp`, `LAST(A.temp, 1)`, `FIRST(temp)`), aggregate (`AVG(A.temp)`)
+//! and `MATCH_ROWTIME()` becomes one slot, and the bound expression reads the slots as its
+//! columns. The engine (`engine::cep`) fills the slots from the partial match.
+
+use std::fmt;
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{self, VisitMut, VisitorMut};
+
+use super::bind::{self, aggregate_function, aggregate_type, function_args, function_name, Binder, FnArg};
+use super::expr::Expr;
+use super::logical::{AggFunc, Node, Plan, Schema, SchemaField, SortKey};
+use crate::sql::within::WITHIN_SYMBOL;
+use crate::sql::{Location, SqlError};
+use crate::types::{DataType, SqlType};
+
+type Result<T> = std::result::Result<T, SqlError>;
+
+/// The most states a pattern may compile to (a `{n,m}` quantifier is `m` states): a pattern
+/// is outside input, and the NFA's size is bounded by it.
+pub const MAX_PATTERN_STATES: u64 = 10_000;
+
+/// A bound `MATCH_RECOGNIZE` clause.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatchSpec {
+    /// Input columns the rows are partitioned by (none: one partition).
+    pub partition: Vec<usize>,
+    /// The ORDER BY: an ascending event-time attribute first.
+    pub order: Vec<SortKey>,
+    /// The pattern's variables, in pattern order.
+    pub variables: Vec<String>,
+    pub pattern: Vec<PatternTerm>,
+    /// Each variable's DEFINE condition (none: every row qualifies).
+    pub defines: Vec<Option<CepExpr>>,
+    /// The MEASURES, in order, with their names.
+    pub measures: Vec<(String, CepExpr)>,
+    pub skip: AfterMatch,
+    /// `WITHIN INTERVAL …` in milliseconds.
+    pub within: Option<i64>,
+}
+
+impl MatchSpec {
+    pub fn time_column(&self) -> usize {
+        self.order[0].column
+    }
+}
+
+/// One variable of the pattern with its quantifier, as `CommonExecMatch.applyQuantifier`
+/// leaves it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PatternTerm {
+    pub variable: usize,
+    pub kind: TermKind,
+    /// The quantifier admits no row at all (`?`, `*`, `{0,m}`).
+    pub optional: bool,
+    /// Greedy: the loop proceeds only when the row does not qualify (Flink's GREEDY property,
+    /// given to a greedy quantifier that is not `?` or `{n}`).
+    pub greedy: bool,
+    /// What the SQL wrote, for EXPLAIN.
+    pub min: u32,
+    pub max: Option<u32>,
+    pub reluctant: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TermKind {
+    /// One row (`A`, `A?`).
+    Single,
+    /// `times(from, to)` consecutive: `from` rows, then up to `to - from` more (`{n}`, `{n,m}`).
+    Times { from: u32, to: u32 },
+    /// `timesOrMore(from)` consecutive, a loop after `from` rows (`+`, `*`, `{n,}`).
+    Looping { from: u32 },
+}
+
+impl fmt::Display for PatternTerm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let q = match (self.min, self.max) {
+            (1, Some(1)) => String::new(),
+            (0, Some(1)) => "?".into(),
+            (0, None) => "*".into(),
+            (1, None) => "+".into(),
+            (n, None) => format!("{{{n},}}"),
+            (n, Some(m)) if n == m => format!("{{{n}}}"),
+            (n, Some(m)) => format!("{{{n},{m}}}"),
+        };
+        write!(f, "{q}{}", if self.reluctant { "?" } else { "" })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AfterMatch {
+    PastLastRow,
+    ToNextRow,
+    ToFirst(usize),
+    ToLast(usize),
+}
+
+/// An expression of DEFINE or MEASURES: `expr`'s column `i` is `navigations[i]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CepExpr {
+    pub expr: Expr,
+    pub navigations: Vec<Navigation>,
+    /// Each slot's type.
+    pub types: Vec<SqlType>,
+    /// The SQL text, for EXPLAIN.
+    pub text: String,
+}
+
+/// Where a slot's value comes from. In DEFINE the rows of the variable being defined include
+/// the current row (running semantics); in MEASURES they are the match's (final semantics).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Navigation {
+    /// `LAST(v.column, offset)` or `FIRST(v.column, offset)`; `variable` none: the rows of
+    /// every variable (a bare column). NULL when there is no such row.
+    Row { variable: Option<usize>, column: usize, first: bool, offset: u32 },
+    /// An aggregate over the rows of `variable` (every variable when none); `column` none is
+    /// `COUNT(*)`.
+    Aggregate { func: AggFunc, variable: Option<usize>, column: Option<usize>, ty: SqlType },
+    /// `MATCH_ROWTIME()`: the time the match is emitted at.
+    MatchRowtime,
+}
+
+/// Plans `input MATCH_RECOGNIZE (…)`.
+pub fn plan(input: Plan, factor: &ast::TableFactor, location: Location) -> Result<Plan> {
+    let ast::TableFactor::MatchRecognize {
+        partition_by,
+        order_by,
+        measures,
+        rows_per_match,
+        after_match_skip,
+        pattern,
+        symbols,
+        alias,
+        ..
+    } = factor
+    else {
+        return Err(SqlError::new("not a MATCH_RECOGNIZE clause").at(location));
+    };
+    let scope = input.schema.fields.clone();
+    if matches!(rows_per_match, Some(ast::RowsPerMatch::AllRows(_))) {
+        return Err(SqlError::new("All rows per match mode is not supported yet.").at(location).hint("use ONE ROW PER MATCH"));
+    }
+    let mut partition = Vec::new();
+    for p in partition_by {
+        let bound = Binder::new(&scope).bind(p)?;
+        let column = bound
+            .as_column()
+            .ok_or_else(|| SqlError::new("PARTITION BY of MATCH_RECOGNIZE takes columns").at(bind::location(ast::Spanned::span(p))))?;
+        partition.push(column);
+    }
+    let order = order_keys(&scope, order_by, location)?;
+
+    // The pattern: a sequence of variables with quantifiers.
+    let mut variables: Vec<String> = Vec::new();
+    let mut terms = Vec::new();
+    let items: Vec<&ast::MatchRecognizePattern> = match pattern {
+        ast::MatchRecognizePattern::Concat(items) => items.iter().collect(),
+        other => vec![other],
+    };
+    let mut states: u64 = 0;
+    for item in items {
+        let (symbol, quantifier) = match item {
+            ast::MatchRecognizePattern::Symbol(s) => (s, None),
+            ast::MatchRecognizePattern::Repetition(inner, q) => match inner.as_ref() {
+                ast::MatchRecognizePattern::Symbol(s) => (s, Some(q)),
+                other => return Err(unsupported_pattern(other, location)),
+            },
+            other => return Err(unsupported_pattern(other, location)),
+        };
+        let name = match symbol {
+            ast::MatchRecognizeSymbol::Named(i) => i.value.clone(),
+            _ => return Err(SqlError::new(format!("`{symbol}` in a pattern is not supported by Flink")).at(location)),
+        };
+        if variables.contains(&name) {
+            return Err(SqlError::new("Pattern variables must be unique. That might change in the future.")
+                .at(location)
+                .hint(format!("`{name}` appears twice in the pattern")));
+        }
+        variables.push(name);
+        let term = quantified(variables.len() - 1, quantifier, location)?;
+        states += match term.kind {
+            TermKind::Single => 1,
+            TermKind::Times { to, .. } => u64::from(to),
+            TermKind::Looping { from } => u64::from(from) + 1,
+        };
+        if states > MAX_PATTERN_STATES {
+            return Err(SqlError::new(format!("the pattern is too large (over {MAX_PATTERN_STATES} states)"))
+                .at(location)
+                .hint("use a smaller {n,m} quantifier"));
+        }
+        terms.push(term);
+    }
+    if terms.last().is_some_and(|t| t.greedy) {
+        return Err(SqlError::new(
+            "Greedy quantifiers are not allowed as the last element of a Pattern yet. Finish your pattern with either a simple variable or reluctant quantifier.",
+        )
+        .at(location));
+    }
+
+    let skip = match after_match_skip {
+        None | Some(ast::AfterMatchSkip::ToNextRow) => AfterMatch::ToNextRow,
+        Some(ast::AfterMatchSkip::PastLastRow) => AfterMatch::PastLastRow,
+        Some(ast::AfterMatchSkip::ToFirst(v)) => AfterMatch::ToFirst(variable(&variables, v, location)?),
+        Some(ast::AfterMatchSkip::ToLast(v)) => AfterMatch::ToLast(variable(&variables, v, location)?),
+    };
+
+    let mut defines: Vec<Option<CepExpr>> = vec![None; variables.len()];
+    let mut within = None;
+    for s in symbols {
+        if s.symbol.value == WITHIN_SYMBOL {
+            within = Some(within_ms(&s.definition)?);
+            continue;
+        }
+        // A definition of a variable the pattern does not use is ignored, as in Flink.
+        let Some(v) = variables.iter().position(|n| *n == s.symbol.value) else { continue };
+        let bound = bind_cep(&s.definition, &scope, &variables, Clause::Define)?;
+        if !matches!(bound.expr.ty.data_type, DataType::Boolean | DataType::Null) {
+            return Err(SqlError::new(format!("DEFINE {} must be a boolean condition, not {}", s.symbol.value, bound.expr.ty))
+                .at(bind::location(ast::Spanned::span(&s.definition))));
+        }
+        defines[v] = Some(bound);
+    }
+
+    let mut fields: Vec<SchemaField> = partition.iter().map(|&c| scope[c].clone()).collect();
+    let mut bound_measures = Vec::new();
+    for m in measures {
+        let bound = bind_cep(&m.expr, &scope, &variables, Clause::Measures)?;
+        fields.push(SchemaField { name: m.alias.value.clone(), ty: bound.expr.ty.clone(), qualifier: None });
+        bound_measures.push((m.alias.value.clone(), bound));
+    }
+    if let Some(a) = alias {
+        for f in &mut fields {
+            f.qualifier = Some(a.name.value.clone());
+        }
+    }
+    let spec = MatchSpec { partition, order, variables, pattern: terms, defines, measures: bound_measures, skip, within };
+    Ok(Plan { schema: Schema { fields }, node: Node::Match { input: Box::new(input), spec: Box::new(spec), location } })
+}
+
+/// `WITHIN INTERVAL …`: a positive interval of milliseconds or more.
+fn within_ms(e: &ast::Expr) -> Result<i64> {
+    let loc = bind::location(ast::Spanned::span(e));
+    let bound = Binder::new(&[]).bind(e)?;
+    match bind::interval_ms(&bound) {
+        Some(ms) if ms > 0 => Ok(ms),
+        _ => {
+            Err(SqlError::new(format!("WITHIN takes a positive time interval, not `{e}`")).at(loc).hint("e.g. WITHIN INTERVAL '10' MINUTE"))
+        }
+    }
+}
+
+fn unsupported_pattern(p: &ast::MatchRecognizePattern, location: Location) -> SqlError {
+    let message = match p {
+        ast::MatchRecognizePattern::Alternation(_) => {
+            format!("Expression not supported: {p}. Currently, CEP doesn't support branching patterns.")
+        }
+        ast::MatchRecognizePattern::Permute(_) => "Currently, CEP doesn't support PERMUTE patterns.".to_string(),
+        ast::MatchRecognizePattern::Exclude(_) => "Currently, CEP doesn't support '{-' '-}' patterns.".to_string(),
+        _ => format!("Expression not supported: {p} Group patterns are not supported yet."),
+    };
+    SqlError::new(message).at(location).hint("write the pattern as a sequence of variables, each with an optional quantifier")
+}
+
+fn variable(variables: &[String], v: &ast::Ident, location: Location) -> Result<usize> {
+    variables.iter().position(|n| *n == v.value).ok_or_else(|| SqlError::new(format!("Unknown pattern '{}'", v.value)).at(location))
+}
+
+/// A quantifier as `CommonExecMatch.applyQuantifier` translates it.
+fn quantified(variable: usize, q: Option<&ast::RepetitionQuantifier>, location: Location) -> Result<PatternTerm> {
+    use ast::RepetitionQuantifier as Q;
+    let (q, reluctant) = match q {
+        Some(Q::Reluctant(inner)) => (Some(inner.as_ref()), true),
+        other => (other, false),
+    };
+    let (min, max) = match q {
+        None => (1, Some(1)),
+        Some(Q::ZeroOrMore) => (0, None),
+        Some(Q::OneOrMore) => (1, None),
+        Some(Q::AtMostOne) => (0, Some(1)),
+        Some(Q::Exactly(n)) => (*n, Some(*n)),
+        Some(Q::AtLeast(n)) => (*n, None),
+        Some(Q::AtMost(m)) => (0, Some(*m)),
+        Some(Q::Range(n, m)) => (*n, Some(*m)),
+        Some(Q::Reluctant(_)) => return Err(SqlError::new("a quantifier may be made reluctant only once").at(location)),
+    };
+    if max == Some(0) || max.is_some_and(|m| m < min) {
+        return Err(SqlError::new(format!("the quantifier {{{min},{}}} matches no row", max.unwrap_or(0))).at(location));
+    }
+    let optional = min == 0;
+    let kind = match max {
+        Some(1) => TermKind::Single,
+        Some(to) => TermKind::Times { from: min.max(1), to },
+        None => TermKind::Looping { from: min.max(1) },
+    };
+    let single_or_exact = min == 0 && max == Some(1) || max == Some(min);
+    if reluctant && min == 0 && max == Some(1) {
+        return Err(SqlError::new("Reluctant optional variables are not supported yet.").at(location));
+    }
+    let greedy = !reluctant && !single_or_exact;
+    Ok(PatternTerm { variable, kind, optional, greedy, min, max, reluctant })
+}
+
+/// The ORDER BY of MATCH_RECOGNIZE, checked as `StreamExecMatch.checkOrderKeys` checks it.
+fn order_keys(scope: &[SchemaField], order_by: &[ast::OrderByExpr], location: Location) -> Result<Vec<SortKey>> {
+    let Some(first) = order_by.first() else {
+        return Err(SqlError::new("You must specify either rowtime or proctime for order by.")
+            .at(location)
+            .hint("ORDER BY the table's event-time attribute (its WATERMARK FOR column)"));
+    };
+    let mut keys = Vec::new();
+    for o in order_by {
+        let bound = Binder::new(scope).bind(&o.expr)?;
+        let loc = bind::location(ast::Spanned::span(&o.expr));
+        let column = bound.as_column().ok_or_else(|| SqlError::new("ORDER BY of MATCH_RECOGNIZE takes columns").at(loc))?;
+        let descending = matches!(o.options.sort, Some(ast::OrderBySort::Desc));
+        keys.push(SortKey { column, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
+    }
+    let time = &scope[keys[0].column].ty;
+    let loc = bind::location(ast::Spanned::span(&first.expr));
+    if !time.is_time_attribute() {
+        return Err(SqlError::new("You must specify either rowtime or proctime for order by as the first one.").at(loc));
+    }
+    if keys[0].descending {
+        return Err(SqlError::new("Primary sort order of a streaming table must be ascending on time.").at(loc));
+    }
+    if time.proctime {
+        return Err(SqlError::new("MATCH_RECOGNIZE ordered by processing time is not supported yet")
+            .at(loc)
+            .hint("order by an event-time attribute (a column with WATERMARK FOR)"));
+    }
+    Ok(keys)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Clause {
+    Define,
+    Measures,
+}
+
+/// Binds a DEFINE or MEASURES expression: its navigations become slots `$cep0`, `$cep1`, …
+fn bind_cep(e: &ast::Expr, scope: &[SchemaField], variables: &[String], clause: Clause) -> Result<CepExpr> {
+    let mut rewritten = e.clone();
+    let mut finder = Navigations { scope, variables, clause, found: Vec::new() };
+    if let ControlFlow::Break(err) = rewritten.visit(&mut finder) {
+        return Err(err);
+    }
+    let slots: Vec<SchemaField> = finder
+        .found
+        .iter()
+        .enumerate()
+        .map(|(i, (_, ty))| SchemaField { name: format!("$cep{i}"), ty: ty.clone(), qualifier: None })
+        .collect();
+    let expr = Binder::new(&slots).bind(&rewritten)?;
+    let (navigations, types) = finder.found.into_iter().unzip();
+    Ok(CepExpr { expr, navigations, types, text: e.to_string() })
+}
+
+struct Navigations<'a> {
+    scope: &'a [SchemaField],
+    variables: &'a [String],
+    clause: Clause,
+    found: Vec<(Navigation, SqlType)>,
+}
+
+impl Navigations<'_> {
+    fn slot(&mut self, nav: Navigation, ty: SqlType) -> ast::Expr {
+        let i = match self.found.iter().position(|(n, _)| *n == nav) {
+            Some(i) => i,
+            None => {
+                self.found.push((nav, ty));
+                self.found.len() - 1
+            }
+        };
+        ast::Expr::Identifier(ast::Ident::new(format!("$cep{i}")))
+    }
+
+    /// `v.column` or `column`: the variable (if named) and the column.
+    fn column_ref(&self, e: &ast::Expr) -> Result<(Option<usize>, usize)> {
+        let loc = bind::location(ast::Spanned::span(e));
+        let (var, name) = match e {
+            ast::Expr::Identifier(c) => (None, c),
+            ast::Expr::CompoundIdentifier(parts) if parts.len() == 2 => {
+                let v = self.variables.iter().position(|n| *n == parts[0].value).ok_or_else(|| {
+                    SqlError::new(format!("Unknown pattern '{}'", parts[0].value))
+                        .at(loc)
+                        .hint(format!("the pattern's variables are: {}", self.variables.join(", ")))
+                })?;
+                (Some(v), &parts[1])
+            }
+            _ => {
+                return Err(
+                    SqlError::new(format!("`{e}`: navigations take a column, such as A.temperature or LAST(A.temperature, 1)")).at(loc)
+                )
+            }
+        };
+        let column = self.scope.iter().position(|f| f.name == name.value).ok_or_else(|| {
+            let all: Vec<&str> = self.scope.iter().map(|f| f.name.as_str()).collect();
+            SqlError::new(format!("column `{}` not found", name.value)).at(loc).hint(format!("the columns are: {}", all.join(", ")))
+        })?;
+        Ok((var, column))
+    }
+
+    fn navigation(&mut self, e: &ast::Expr) -> Result<Option<ast::Expr>> {
+        let loc = bind::location(ast::Spanned::span(e));
+        match e {
+            ast::Expr::Identifier(_) | ast::Expr::CompoundIdentifier(_) => {
+                let (variable, column) = self.column_ref(e)?;
+                let ty = self.scope[column].ty.plain().with_nullable(true);
+                Ok(Some(self.slot(Navigation::Row { variable, column, first: false, offset: 0 }, ty)))
+            }
+            ast::Expr::Function(f) => {
+                let name = function_name(f);
+                let (args, distinct) = function_args(f).map_err(|err| err.or_at(loc))?;
+                match name.as_str() {
+                    "PREV" | "NEXT" => Err(match self.clause {
+                        Clause::Define => SqlError::new("Flink does not support physical offsets within partition.")
+                            .at(loc)
+                            .hint("read earlier rows of a variable with LAST(A.col, n) or FIRST(A.col, n)"),
+                        Clause::Measures => SqlError::new(format!("Cannot use PREV/NEXT in MEASURE '{e}'")).at(loc),
+                    }),
+                    "FIRST" | "LAST" => {
+                        let (arg, offset) = match args.as_slice() {
+                            [FnArg::Expr(a)] => (a, 0),
+                            [FnArg::Expr(a), FnArg::Expr(n)] => (a, offset_literal(n, loc)?),
+                            _ => return Err(SqlError::new(format!("{name} takes a column and an optional offset")).at(loc)),
+                        };
+                        let (variable, column) = self.column_ref(arg)?;
+                        let ty = self.scope[column].ty.plain().with_nullable(true);
+                        Ok(Some(self.slot(Navigation::Row { variable, column, first: name == "FIRST", offset }, ty)))
+                    }
+                    "MATCH_ROWTIME" => {
+                        if self.clause == Clause::Define || !args.is_empty() {
+                            return Err(SqlError::new("MATCH_ROWTIME() is only allowed in MEASURES, without arguments").at(loc));
+                        }
+                        let ty = SqlType::not_null(DataType::Timestamp(3)).as_rowtime();
+                        Ok(Some(self.slot(Navigation::MatchRowtime, ty)))
+                    }
+                    _ => {
+                        let Some(func) = aggregate_function(&name) else { return Ok(None) };
+                        if distinct || f.over.is_some() || f.filter.is_some() {
+                            return Err(SqlError::new(format!("{name} in MATCH_RECOGNIZE takes a plain argument")).at(loc));
+                        }
+                        if !matches!(func, AggFunc::Count | AggFunc::Sum | AggFunc::Avg | AggFunc::Min | AggFunc::Max) {
+                            return Err(SqlError::new(format!("{name} in MATCH_RECOGNIZE is not supported yet"))
+                                .at(loc)
+                                .hint("COUNT, SUM, AVG, MIN and MAX are"));
+                        }
+                        let (func, variable, column) = match args.as_slice() {
+                            [FnArg::Star] | [] if func == AggFunc::Count => (AggFunc::CountStar, None, None),
+                            [FnArg::Expr(a)] => match a.as_ref() {
+                                ast::Expr::QualifiedWildcard(..) | ast::Expr::Wildcard(_) if func == AggFunc::Count => {
+                                    (AggFunc::CountStar, None, None)
+                                }
+                                _ => {
+                                    let (v, c) = self.column_ref(a)?;
+                                    (func, v, Some(c))
+                                }
+                            },
+                            _ => return Err(SqlError::new(format!("{name} takes one argument")).at(loc)),
+                        };
+                        let arg_ty = column.map(|c| self.scope[c].ty.plain());
+                        let ty = aggregate_type(func, arg_ty.as_ref()).map_err(|m| SqlError::new(m).at(loc))?;
+                        Ok(Some(self.slot(Navigation::Aggregate { func, variable, column, ty: ty.clone() }, ty)))
+                    }
+                }
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+fn offset_literal(e: &ast::Expr, loc: Location) -> Result<u32> {
+    match e {
+        ast::Expr::Value(v) => match &v.value {
+            ast::Value::Number(n, _) => n.parse::<u32>().ok(),
+            _ => None,
+        },
+        _ => None,
+    }
+    .ok_or_else(|| SqlError::new(format!("the offset `{e}` must be a non-negative integer literal")).at(loc))
+}
+
+impl VisitorMut for Navigations<'_> {
+    type Break = SqlError;
+
+    fn pre_visit_expr(&mut self, expr: &mut ast::Expr) -> ControlFlow<SqlError> {
+        match self.navigation(expr) {
+            Ok(Some(slot)) => {
+                *expr = slot;
+                ControlFlow::Continue(())
+            }
+            Ok(None) => ControlFlow::Continue(()),
+            Err(e) => ControlFlow::Break(e),
+        }
+    }
+}
+
+impl Navigation {
+    pub fn describe(&self, variables: &[String], input: &Schema) -> String {
+        let var = |v: &Option<usize>| v.map_or_else(|| "*".to_string(), |v| variables[v].clone());
+        let col = |c: usize| input.fields.get(c).map_or_else(|| format!("${c}"), |f| f.name.clone());
+        match self {
+            Navigation::Row { variable, column, first, offset } => {
+                format!("{}({}.{}, {offset})", if *first { "FIRST" } else { "LAST" }, var(variable), col(*column))
+            }
+            Navigation::Aggregate { func, variable, column, .. } => match column {
+                Some(c) => format!("{}({}.{})", func.name(), var(variable), col(*c)),
+                None => "COUNT(*)".to_string(),
+            },
+            Navigation::MatchRowtime => "MATCH_ROWTIME()".to_string(),
+        }
+    }
+}
+
+/// EXPLAIN's line for a `Match` node, in the shape of Flink's.
+pub fn explain(spec: &MatchSpec, input: &Schema) -> String {
+    let name = |c: usize| input.fields.get(c).map_or_else(|| format!("${c}"), |f| f.name.clone());
+    let partition: Vec<String> = spec.partition.iter().map(|&c| name(c)).collect();
+    let order: Vec<String> =
+        spec.order.iter().map(|k| format!("{} {}", name(k.column), if k.descending { "DESC" } else { "ASC" })).collect();
+    let measures: Vec<String> = spec.measures.iter().map(|(n, m)| format!("FINAL({}) AS {n}", m.text)).collect();
+    let skip = match &spec.skip {
+        AfterMatch::PastLastRow => "SKIP PAST LAST ROW".to_string(),
+        AfterMatch::ToNextRow => "SKIP TO NEXT ROW".to_string(),
+        AfterMatch::ToFirst(v) => format!("SKIP TO FIRST {}", spec.variables[*v]),
+        AfterMatch::ToLast(v) => format!("SKIP TO LAST {}", spec.variables[*v]),
+    };
+    let pattern: Vec<String> = spec.pattern.iter().map(|t| format!("{}{t}", spec.variables[t.variable])).collect();
+    let within = spec.within.map_or_else(String::new, |ms| format!(" WITHIN {ms} ms"));
+    let define: Vec<String> =
+        spec.defines.iter().enumerate().filter_map(|(v, d)| d.as_ref().map(|d| format!("{} AS {}", spec.variables[v], d.text))).collect();
+    let partition = if partition.is_empty() { String::new() } else { format!("partitionBy=[{}], ", partition.join(", ")) };
+    format!(
+        "Match({partition}orderBy=[{}], measures=[{}], rowsPerMatch=[ONE ROW PER MATCH], after=[{skip}], pattern=[({}){within}], define=[{{{}}}])",
+        order.join(", "),
+        measures.join(", "),
+        pattern.join(" "),
+        define.join(", ")
+    )
+}

@@ -1,0 +1,408 @@
+//! What each kind of statement does: DDL, SET and RESET, SHOW and DESCRIBE, EXPLAIN, and the
+//! queries and INSERTs that start jobs. One function per statement kind; `execute_statement`
+//! only picks one.
+
+use std::collections::VecDeque;
+
+use super::jobs::{flink_job_id, job_status, parse_job_id, JobSink};
+use super::streams::percent;
+use super::{
+    normalized, topology, ColumnInfo, Outcome, Session, GENERATOR_KEYS, GENERATOR_LATE_KEY, GENERATOR_OUT_OF_ORDER_KEY, IDLE_TIMEOUT_KEY,
+    STATE_TTL_KEY,
+};
+use crate::connectors::{self, ReadMode};
+use crate::plan::functions;
+use crate::plan::physical::{self, changelog::RootReader};
+use crate::plan::planner::plan_create_table;
+use crate::plan::Planner;
+use crate::sql::ast::CreateTable;
+use crate::sql::{Located, Location, SqlError, Statement};
+use crate::types::{DataType, SqlType, Value, STRING_LENGTH};
+use sqlparser::ast::Query;
+
+/// Savepoints are kept in the session (a stopped job's state), named like Flink's paths.
+pub(super) const SAVEPOINT_PREFIX: &str = "sluice-savepoints/savepoint-";
+
+impl Session {
+    /// Runs one statement: picks the function for its kind.
+    pub(super) fn execute_statement(&mut self, located: &Located) -> Result<Outcome, SqlError> {
+        let at = located.location;
+        match &located.statement {
+            Statement::CreateTable(ddl) => self.create_table(ddl, located),
+            Statement::CreateView { name, query, if_not_exists, .. } => self.create_view(&name.value, query, *if_not_exists, located),
+            Statement::Drop { name, if_exists, view } => self.drop(&name.value, *if_exists, *view, at),
+            Statement::Set { key: None, .. } => Ok(self.show_settings()),
+            Statement::Set { key: Some(key), value } => self.set(key, value.as_deref().unwrap_or_default(), at),
+            Statement::Reset { key } => Ok(self.reset(key.as_deref())),
+            Statement::ShowTables => Ok(name_table("table name", self.catalog.tables().map(|t| t.name.clone()).collect())),
+            Statement::ShowViews => Ok(name_table("view name", self.catalog.views().map(|v| v.name.clone()).collect())),
+            Statement::ShowFunctions => Ok(name_table("function name", functions::names().iter().map(|s| s.to_string()).collect())),
+            Statement::ShowJobs => Ok(self.show_jobs()),
+            Statement::StopJob { id, savepoint, drain, location } => self.stop_job_statement(id, *savepoint, *drain, *location),
+            Statement::Describe(name) => self.describe(&name.value, at),
+            Statement::DescribeFunction { name, extended, location } => describe_function(name, *extended, *location),
+            Statement::Explain { statement: inner, changelog_mode } => self.explain(inner, *changelog_mode, at),
+            Statement::Query(query) => self.query(query, located),
+            Statement::Insert { table, query } => self.insert(&table.value, query, located),
+        }
+    }
+
+    /// `CREATE TABLE`: the table goes into the catalog (and its local stream is made). Running
+    /// the same definition again changes nothing.
+    fn create_table(&mut self, ddl: &CreateTable, located: &Located) -> Result<Outcome, SqlError> {
+        let name = &ddl.name.value;
+        if self.catalog.contains(name) {
+            if ddl.if_not_exists || self.definitions.get(name) == Some(&normalized(&located.text)) {
+                return Ok(done(format!("Table `{name}` already exists as defined here; nothing changed.")));
+            }
+            return Err(SqlError::new(format!("table `{name}` already exists"))
+                .at(located.location)
+                .hint(format!("use CREATE TABLE IF NOT EXISTS, or DROP TABLE {name} first")));
+        }
+        let table = plan_create_table(ddl)?;
+        let warnings = connectors::validate_table(&table).map_err(SqlError::connector)?;
+        if let Some(stream) = connectors::local_stream_name(&table) {
+            self.streams.get_or_create(&stream);
+        }
+        self.catalog.add_table(table);
+        self.definitions.insert(name.clone(), normalized(&located.text));
+        Ok(Outcome::Done { message: format!("Table `{name}` has been created."), warnings })
+    }
+
+    /// `CREATE VIEW`: the view's query is planned now, so a broken one is refused here.
+    fn create_view(&mut self, name: &str, query: &Query, if_not_exists: bool, located: &Located) -> Result<Outcome, SqlError> {
+        if self.catalog.contains(name) {
+            if if_not_exists || self.definitions.get(name) == Some(&normalized(&located.text)) {
+                return Ok(done(format!("View `{name}` already exists as defined here; nothing changed.")));
+            }
+            return Err(SqlError::new(format!("`{name}` already exists")).at(located.location));
+        }
+        let view = crate::plan::planner::plan_view(&self.catalog, name, query)?;
+        self.catalog.add_view(view);
+        self.definitions.insert(name.to_string(), normalized(&located.text));
+        Ok(done(format!("View `{name}` has been created.")))
+    }
+
+    /// `DROP TABLE` and `DROP VIEW [IF EXISTS]`.
+    fn drop(&mut self, name: &str, if_exists: bool, view: bool, at: Location) -> Result<Outcome, SqlError> {
+        let dropped = if view { self.catalog.drop_view(name) } else { self.catalog.drop_table(name) };
+        if dropped {
+            self.definitions.remove(name);
+        }
+        match (dropped, if_exists) {
+            (true, _) => Ok(done(format!("{} `{name}` has been dropped.", if view { "View" } else { "Table" }))),
+            (false, true) => Ok(done(format!("`{name}` does not exist; nothing changed."))),
+            (false, false) => Err(SqlError::new(format!("{} `{name}` does not exist", if view { "view" } else { "table" }))
+                .at(at)
+                .hint("use DROP … IF EXISTS to ignore a missing one")),
+        }
+    }
+
+    /// `SET` alone: the session's settings.
+    fn show_settings(&self) -> Outcome {
+        Outcome::Table {
+            columns: vec![info("key", DataType::Varchar(STRING_LENGTH)), info("value", DataType::Varchar(STRING_LENGTH))],
+            rows: self.config.iter().map(|(k, v)| vec![Value::Str(k.as_str().into()), Value::Str(v.as_str().into())]).collect(),
+        }
+    }
+
+    /// `SET 'key' = 'value'`: the settings Sluice reads are checked here, the rest kept as given.
+    fn set(&mut self, key: &str, value: &str, at: Location) -> Result<Outcome, SqlError> {
+        let invalid = match key {
+            STATE_TTL_KEY | IDLE_TIMEOUT_KEY => {
+                crate::types::parse_duration(value).is_none().then_some("a duration such as '1 h', '30 min' or '500 ms'")
+            }
+            "execution.runtime-mode" => {
+                (!["streaming", "batch"].iter().any(|m| value.eq_ignore_ascii_case(m))).then_some("'streaming' or 'batch'")
+            }
+            GENERATOR_OUT_OF_ORDER_KEY | GENERATOR_LATE_KEY => percent(value).is_none().then_some("a percentage from 0 to 100"),
+            _ => None,
+        };
+        if let Some(expected) = invalid {
+            return Err(SqlError::new(format!("'{key}' = '{value}' is not valid: expected {expected}")).at(at));
+        }
+        self.config.insert(key.to_string(), value.to_string());
+        if key.starts_with(GENERATOR_KEYS) {
+            self.apply_generator_settings();
+        }
+        Ok(done(format!("Session property `{key}` set to '{value}'.")))
+    }
+
+    /// `RESET ['key']`.
+    fn reset(&mut self, key: Option<&str>) -> Outcome {
+        let generators_touched = match key {
+            Some(k) => k.starts_with(GENERATOR_KEYS),
+            None => self.config.keys().any(|k| k.starts_with(GENERATOR_KEYS)),
+        };
+        match key {
+            Some(k) => {
+                self.config.remove(k);
+            }
+            None => self.config.clear(),
+        }
+        if generators_touched {
+            self.apply_generator_settings();
+        }
+        done("Session properties have been reset.".to_string())
+    }
+
+    /// `EXPLAIN [CHANGELOG_MODE]` of a query or an INSERT: the physical plan as a tree.
+    fn explain(&self, inner: &Located, changelog_mode: bool, at: Location) -> Result<Outcome, SqlError> {
+        match &inner.statement {
+            Statement::Query(q) => {
+                let plan = Planner::new(&self.catalog).plan_query(q)?;
+                // A bare query has no sink to ask for `-U` rows: Flink explains it as if
+                // its reader took `+U` rows alone.
+                let physical = physical::lower(&plan, RootReader::UpdateAfterSuffices)?;
+                Ok(Outcome::Text(topology::explain(&physical, None, changelog_mode)))
+            }
+            Statement::Insert { table, query } => {
+                let Some(target) = self.catalog.table(&table.value).cloned() else {
+                    return Err(SqlError::new(format!("sink table `{}` not found", table.value)).at(inner.location));
+                };
+                let plan = Planner::new(&self.catalog).plan_query(query)?;
+                let (plan, _) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(inner.location))?;
+                let physical = physical::lower(&plan, crate::plan::sink::reader(&target))?;
+                if !self.is_batch() {
+                    crate::plan::sink::check_changes(&physical, &target).map_err(|e| e.or_at(inner.location))?;
+                }
+                Ok(Outcome::Text(topology::explain(&physical, Some(&target.name), changelog_mode)))
+            }
+            _ => Err(SqlError::new("EXPLAIN takes a query or an INSERT").at(at)),
+        }
+    }
+
+    /// A query: a job whose changes wait for the view (streaming), or its final rows (batch).
+    /// With a savepoint set, the job stopped with it goes on instead.
+    fn query(&mut self, query: &Query, located: &Located) -> Result<Outcome, SqlError> {
+        let plan = Planner::new(&self.catalog).plan_query(query)?;
+        // The page's result and the runner's output read every kind of change.
+        let physical = physical::lower(&plan, RootReader::NeedsUpdateBefore)?;
+        let columns: Vec<ColumnInfo> = plan.schema.fields.iter().map(|f| ColumnInfo { name: f.name.clone(), ty: f.ty.clone() }).collect();
+        if self.is_batch() {
+            let job = self.start_job(&physical, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Batch)?;
+            let rows = self.finish_batch_job(job)?;
+            return Ok(Outcome::Table { columns, rows });
+        }
+        let job = match self.resume_from_savepoint(located) {
+            Some(resumed) => resumed?,
+            None => self.start_job(&physical, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Streaming)?,
+        };
+        Ok(Outcome::Query { job, columns, warnings: Vec::new() })
+    }
+
+    /// `INSERT INTO table query`: a job writing to the table's sink (in batch mode, run to its
+    /// end here).
+    fn insert(&mut self, table: &str, query: &Query, located: &Located) -> Result<Outcome, SqlError> {
+        let Some(target) = self.catalog.table(table).cloned() else {
+            return Err(SqlError::new(format!("sink table `{table}` not found")).at(located.location));
+        };
+        let plan = Planner::new(&self.catalog).plan_query(query)?;
+        let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(located.location))?;
+        let physical = physical::lower(&plan, crate::plan::sink::reader(&target))?;
+        // A batch result is final rows: any sink takes them.
+        if !self.is_batch() {
+            crate::plan::sink::check_changes(&physical, &target).map_err(|e| e.or_at(located.location))?;
+        }
+        let sink = connectors::open_sink(&target, &mut self.streams).map_err(SqlError::connector)?;
+        if let Some(remote) = &mut self.remote {
+            remote.attach_sink(&target, &mut self.streams).map_err(SqlError::connector)?;
+        }
+        if self.is_batch() {
+            let job = self.start_job(&physical, located, JobSink::Table { sink, table: target.name.clone() }, ReadMode::Batch)?;
+            self.finish_batch_job(job)?;
+            return Ok(Outcome::Done { message: format!("Inserted the batch result into `{}`.", target.name), warnings });
+        }
+        if let Some(resumed) = self.resume_from_savepoint(located) {
+            return Ok(Outcome::Insert { job: resumed?, target: target.name.clone(), warnings });
+        }
+        let mut job_streams: Vec<String> = connectors::local_stream_name(&target).into_iter().collect();
+        let job = self.start_job(&physical, located, JobSink::Table { sink, table: target.name.clone() }, ReadMode::Streaming)?;
+        if let Some(j) = self.jobs.iter_mut().find(|j| j.id == job) {
+            j.streams.append(&mut job_streams);
+        }
+        Ok(Outcome::Insert { job, target: target.name.clone(), warnings })
+    }
+
+    /// `SHOW JOBS`: Flink's SQL client columns. A job's id is its Sluice number in Flink's
+    /// 32-hex-digit form; its name is its statement.
+    pub(super) fn show_jobs(&self) -> Outcome {
+        let columns = vec![
+            info("job id", DataType::Varchar(STRING_LENGTH)),
+            info("job name", DataType::Varchar(STRING_LENGTH)),
+            info("status", DataType::Varchar(STRING_LENGTH)),
+            info("start time", DataType::TimestampLtz(3)),
+        ];
+        let rows = self
+            .jobs
+            .iter()
+            .map(|j| {
+                vec![
+                    Value::Str(flink_job_id(j.id).into()),
+                    Value::Str(j.sql.trim().into()),
+                    Value::Str(job_status(j).into()),
+                    Value::Timestamp(j.started_ms),
+                ]
+            })
+            .collect();
+        Outcome::Table { columns, rows }
+    }
+
+    /// `STOP JOB '<id>' [WITH SAVEPOINT]`: cancels a running job (Flink without a savepoint
+    /// cancels it too). With a savepoint the job keeps its state and its sources' positions, and
+    /// the same statement run with `SET 'execution.savepoint.path'` continues where it stopped.
+    pub(super) fn stop_job_statement(
+        &mut self,
+        id: &str,
+        savepoint: bool,
+        drain: bool,
+        location: crate::sql::Location,
+    ) -> Result<Outcome, SqlError> {
+        if drain {
+            return Err(SqlError::new("STOP JOB … WITH DRAIN is not supported: it would fire every window as if the input had ended")
+                .at(location)
+                .hint(format!("STOP JOB '{id}' WITH SAVEPOINT keeps the job's state to resume it later")));
+        }
+        let wanted = parse_job_id(id);
+        let Some(job) = self.jobs.iter_mut().find(|j| Some(j.id) == wanted) else {
+            let ids: Vec<String> = self.jobs.iter().filter(|j| j.running).map(|j| format!("'{}'", flink_job_id(j.id))).collect();
+            let err = SqlError::new(format!("there is no job '{id}'")).at(location);
+            return Err(if ids.is_empty() {
+                err.hint("no job is running; SHOW JOBS lists them")
+            } else {
+                err.hint(format!("running jobs: {}", ids.join(", ")))
+            });
+        };
+        if !job.running {
+            return Err(SqlError::new(format!("job '{id}' is not running (it is {})", job_status(job)))
+                .at(location)
+                .hint("SHOW JOBS lists the jobs and their status"));
+        }
+        job.stop();
+        if savepoint {
+            let path = format!("{SAVEPOINT_PREFIX}{}", flink_job_id(job.id));
+            job.savepoint = Some(path.clone());
+            return Ok(done(format!(
+                "Job '{}' has been stopped with savepoint '{path}'. SET 'execution.savepoint.path' = '{path}' and run the same statement to resume it.",
+                flink_job_id(job.id)
+            )));
+        }
+        Ok(done(format!("Job '{}' has been stopped.", flink_job_id(job.id))))
+    }
+
+    pub(super) fn describe(&self, name: &str, location: crate::sql::Location) -> Result<Outcome, SqlError> {
+        let columns = vec![
+            info("name", DataType::Varchar(STRING_LENGTH)),
+            info("type", DataType::Varchar(STRING_LENGTH)),
+            info("null", DataType::Boolean),
+            info("key", DataType::Varchar(STRING_LENGTH)),
+            info("extras", DataType::Varchar(STRING_LENGTH)),
+            info("watermark", DataType::Varchar(STRING_LENGTH)),
+        ];
+        let s = |x: &str| Value::Str(x.into());
+        if let Some(t) = self.catalog.table(name) {
+            let rows = t
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    // As Flink 2.3 prints it: the type with its time marker but without NOT NULL
+                    // (that is the `null` column), expressions with quoted identifiers.
+                    let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+                    let key = if t.primary_key.contains(&c.name) { format!("PRI({})", t.primary_key.join(", ")) } else { String::new() };
+                    let extras = match &c.kind {
+                        crate::plan::catalog::ColumnKind::Computed(e) => {
+                            format!("AS {}", c.expr_text.as_deref().map_or_else(|| e.to_string(), |t| quote_identifiers(t, &names)))
+                        }
+                        crate::plan::catalog::ColumnKind::Metadata { key, is_virtual } => {
+                            format!("METADATA FROM '{key}'{}", if *is_virtual { " VIRTUAL" } else { "" })
+                        }
+                        _ => String::new(),
+                    };
+                    let wm = t.watermark.as_ref().filter(|w| w.rowtime == i).map_or(String::new(), |w| quote_identifiers(&w.text, &names));
+                    vec![
+                        s(&c.name),
+                        s(&c.ty.clone().with_nullable(true).to_string()),
+                        Value::Bool(c.ty.nullable),
+                        s(&key),
+                        s(&extras),
+                        s(&wm),
+                    ]
+                })
+                .collect();
+            return Ok(Outcome::Table { columns, rows });
+        }
+        if let Some(v) = self.catalog.view(name) {
+            let rows = v
+                .columns
+                .iter()
+                .map(|(n, t)| vec![s(n), s(&t.plain().with_nullable(true).to_string()), Value::Bool(t.nullable), s(""), s(""), s("")])
+                .collect();
+            return Ok(Outcome::Table { columns, rows });
+        }
+        Err(SqlError::new(format!("table or view `{name}` not found")).at(location))
+    }
+}
+
+pub(super) fn done(message: String) -> Outcome {
+    Outcome::Done { message, warnings: Vec::new() }
+}
+
+pub(super) fn info(name: &str, ty: DataType) -> ColumnInfo {
+    ColumnInfo { name: name.to_string(), ty: SqlType::nullable(ty) }
+}
+
+/// `DESCRIBE FUNCTION [EXTENDED] name`: Flink's `info name | info value` rows (is system
+/// function, is temporary; EXTENDED adds kind, is deterministic and signature), and Sluice's
+/// description and example after them.
+pub(super) fn describe_function(name: &str, extended: bool, location: crate::sql::Location) -> Result<Outcome, SqlError> {
+    let s = |x: &str| Value::Str(x.into());
+    let (kind, deterministic, syntax, description, example) = if let Some(f) = functions::lookup(name) {
+        let d = f.def();
+        ("SCALAR", d.deterministic, d.syntax, d.description.to_string(), Some(d.example))
+    } else if let Some(f) = functions::NON_SCALAR.iter().find(|f| f.name.eq_ignore_ascii_case(name)) {
+        (f.kind, true, f.syntax, f.description.to_string(), None)
+    } else {
+        let mut err = SqlError::new(format!("function {name} does not exist")).at(location);
+        err = match functions::suggestions(name).as_slice() {
+            [] => err.hint("SHOW FUNCTIONS lists the functions Sluice knows"),
+            names => err.hint(format!("did you mean {}?", names.join(", "))),
+        };
+        return Err(err);
+    };
+    let mut rows = vec![vec![s("is system function"), s("true")], vec![s("is temporary"), s("false")]];
+    if extended {
+        rows.push(vec![s("kind"), s(kind)]);
+        rows.push(vec![s("is deterministic"), s(if deterministic { "true" } else { "false" })]);
+        rows.push(vec![s("signature"), s(syntax)]);
+    }
+    rows.push(vec![s("description"), s(&description)]);
+    if let Some(example) = example {
+        rows.push(vec![s("example"), s(example)]);
+    }
+    Ok(Outcome::Table {
+        columns: vec![info("info name", DataType::Varchar(STRING_LENGTH)), info("info value", DataType::Varchar(STRING_LENGTH))],
+        rows,
+    })
+}
+
+pub(super) fn name_table(header: &str, names: Vec<String>) -> Outcome {
+    Outcome::Table {
+        columns: vec![info(header, DataType::Varchar(STRING_LENGTH))],
+        rows: names.into_iter().map(|n| vec![Value::Str(n.into())]).collect(),
+    }
+}
+
+/// SQL text with the table's column names in backquotes, as Flink prints expressions
+/// (`event_time - INTERVAL '5' SECOND` → `` `event_time` - INTERVAL '5' SECOND ``).
+pub(super) fn quote_identifiers(text: &str, columns: &[&str]) -> String {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let Ok(tokens) = Tokenizer::new(&crate::sql::dialect::FlinkDialect, text).tokenize() else { return text.to_string() };
+    tokens
+        .iter()
+        .map(|t| match t {
+            Token::Word(w) if w.quote_style.is_none() && columns.contains(&w.value.as_str()) => format!("`{}`", w.value),
+            t => t.to_string(),
+        })
+        .collect()
+}

@@ -1,0 +1,172 @@
+//! The local streams, the sensor generators that feed them, and the real Kinesis streams
+//! mirrored into them (`switch_remote` changes how those are reached).
+
+use super::{
+    GeneratorInfo, JobId, Session, StreamInfo, GENERATOR_LATE_KEY, GENERATOR_OUT_OF_ORDER_KEY, LATE_BOUND_MS, OUT_OF_ORDER_DELAY_MS,
+};
+use crate::connectors::{self, SensorGenerator};
+use crate::sql::SqlError;
+
+impl Session {
+    /// Feeds `stream` from a new sensor generator (created running).
+    pub fn attach_generator(&mut self, stream: &str, seed: u64, records_per_second: f64) {
+        self.streams.get_or_create(stream);
+        let mut generator = SensorGenerator::new(seed);
+        generator.set_rate(records_per_second);
+        self.generators.push(AttachedGenerator { stream: stream.to_string(), generator, running: true, rate: records_per_second });
+    }
+
+    /// Sets how far the readings of the generators feeding `stream` stray from the order they
+    /// are sent in (the teaching knob for watermarks and late data); `Disorder::default()` is the
+    /// walkthrough's in-order stream. Returns false when no generator feeds `stream`.
+    pub fn set_generator_disorder(&mut self, stream: &str, disorder: connectors::Disorder) -> bool {
+        let mut found = false;
+        for g in self.generators.iter_mut().filter(|g| g.stream == stream) {
+            g.generator.set_disorder(disorder);
+            found = true;
+        }
+        found
+    }
+
+    /// Applies the `sluice.generator.*` settings to every generator (unset: in order). Only a
+    /// SET or RESET of one of them calls this, so other settings leave the panel's knobs alone.
+    pub(super) fn apply_generator_settings(&mut self) {
+        let share = |key: &str| self.config.get(key).and_then(|v| percent(v)).unwrap_or(0.0) / 100.0;
+        let disorder = connectors::Disorder {
+            out_of_order_share: share(GENERATOR_OUT_OF_ORDER_KEY),
+            max_delay_ms: OUT_OF_ORDER_DELAY_MS,
+            late_share: share(GENERATOR_LATE_KEY),
+            late_bound_ms: LATE_BOUND_MS,
+        };
+        for g in &mut self.generators {
+            g.generator.set_disorder(disorder);
+        }
+    }
+
+    /// Plugs real streams in, or replaces the way they are reached (`None`: every stream is
+    /// local), and returns the jobs this stopped. From then on, a Kinesis table the remote knows
+    /// reads and writes its real stream, mirrored into the local stream of the same name.
+    ///
+    /// A running job that reads or writes a real stream is stopped, with a message: its reader
+    /// goes with the old access, and what it wrote would pile up for a writer that is gone. What
+    /// it wrote before is handed to the old writers, which finish sending it. With no access
+    /// left, mirrors become plain local streams holding what they mirrored.
+    pub fn switch_remote(&mut self, remote: Option<Box<dyn connectors::RemoteStreams>>) -> Vec<JobId> {
+        self.pump_remote();
+        let remote_streams: Vec<String> =
+            self.streams.names().filter(|n| self.streams.get(n).is_some_and(|s| s.is_remote())).cloned().collect();
+        let mut stopped = Vec::new();
+        for job in self.jobs.iter_mut().filter(|j| j.running && j.streams.iter().any(|s| remote_streams.contains(s))) {
+            job.stop();
+            stopped.push(job.id);
+        }
+        if !stopped.is_empty() {
+            let ids: Vec<String> = stopped.iter().map(|id| id.to_string()).collect();
+            self.remote_messages.push(format!(
+                "stopped job {}: it used real Kinesis streams through the access just replaced; run it again to use the new one",
+                ids.join(", ")
+            ));
+        }
+        for name in &remote_streams {
+            if let Some(stream) = self.streams.get_mut(name) {
+                stream.stop_forwarding();
+                if remote.is_none() {
+                    stream.stop_mirroring();
+                }
+            }
+        }
+        self.remote = remote;
+        stopped
+    }
+
+    /// Moves records between the remote streams and the local ones; a remote stream that
+    /// failed fails the jobs reading or writing it.
+    pub fn pump_remote(&mut self) {
+        let Some(remote) = &mut self.remote else { return };
+        let mut events = Vec::new();
+        remote.pump(&mut self.streams, &mut events);
+        for event in events {
+            match event {
+                connectors::RemoteEvent::Info(message) => self.remote_messages.push(message),
+                connectors::RemoteEvent::Failed { stream, error } => {
+                    for job in self.jobs.iter_mut().filter(|j| j.running && j.streams.contains(&stream)) {
+                        job.running = false;
+                        job.error = Some(SqlError::connector(error.clone()));
+                    }
+                    self.remote_messages.push(error);
+                }
+            }
+        }
+    }
+
+    /// Records written to remote streams that Kinesis has not stored yet.
+    pub fn remote_pending_writes(&self) -> usize {
+        self.remote.as_ref().map_or(0, |r| r.pending_writes())
+    }
+
+    /// Progress and trouble the remote streams reported since the last call.
+    pub fn take_remote_messages(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.remote_messages)
+    }
+
+    /// When a running generator's next reading is due (the virtual clock's "one record" step).
+    /// A generator that has not produced yet makes its first reading at the next advance: now.
+    pub fn next_record_due_ms(&self) -> Option<i64> {
+        self.generators.iter().filter(|g| g.running).map(|g| g.generator.next_due_ms().unwrap_or(self.now_ms)).min()
+    }
+
+    pub fn streams(&self) -> Vec<StreamInfo> {
+        self.streams
+            .names()
+            .filter_map(|name| {
+                let stream = self.streams.get(name)?;
+                let generator = self
+                    .generators
+                    .iter()
+                    .find(|g| &g.stream == name)
+                    .map(|g| GeneratorInfo { running: g.running, records_per_second: g.rate });
+                Some(StreamInfo {
+                    name: name.clone(),
+                    shards: stream.shard_count(),
+                    records: stream.record_count() as u64,
+                    generator,
+                    kinesis_mirror: stream.is_mirror(),
+                })
+            })
+            .collect()
+    }
+
+    /// Puts one record on a local stream (as Kinesis's PutRecord does); returns its shard and
+    /// sequence number.
+    pub fn put_record(&mut self, stream: &str, partition_key: &str, data: Vec<u8>) -> Result<(usize, u64), String> {
+        let now = self.now_ms;
+        let s = self.streams.get_mut(stream).ok_or_else(|| format!("local stream `{stream}` does not exist"))?;
+        Ok(s.put_record(partition_key, data, now))
+    }
+
+    /// Starts or stops the generator feeding `stream` and sets its rate.
+    pub fn set_generator(&mut self, stream: &str, running: bool, records_per_second: f64) {
+        let rate = if records_per_second.is_finite() { records_per_second.clamp(0.0, 1_000_000.0) } else { 0.0 };
+        for g in self.generators.iter_mut().filter(|g| g.stream == stream) {
+            if !running {
+                // Restarting later begins at that moment instead of back-filling the pause.
+                g.generator.pause();
+            }
+            g.running = running;
+            g.rate = rate;
+            g.generator.set_rate(rate);
+        }
+    }
+}
+
+pub(super) struct AttachedGenerator {
+    pub(super) stream: String,
+    pub(super) generator: SensorGenerator,
+    pub(super) running: bool,
+    pub(super) rate: f64,
+}
+
+/// `'30'` or `'30%'` → 30.0, when it is a percentage from 0 to 100.
+pub(super) fn percent(text: &str) -> Option<f64> {
+    text.trim().trim_end_matches('%').trim().parse::<f64>().ok().filter(|p| (0.0..=100.0).contains(p))
+}

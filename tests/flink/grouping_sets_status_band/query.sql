@@ -1,0 +1,3 @@
+SELECT status, sensor_id / 25 AS band, COUNT(*) AS n, MAX(current_temperature) AS hottest,
+  GROUPING(status) AS g_status, GROUPING_ID(status, sensor_id / 25) AS gid, GROUP_ID() AS g
+FROM sensor_data GROUP BY GROUPING SETS ((status), (sensor_id / 25), ())

@@ -1,0 +1,1 @@
+SELECT id, tag FROM orders CROSS JOIN UNNEST(tags) AS t(tag)
