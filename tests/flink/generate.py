@@ -291,6 +291,13 @@ CASES["temporal_join_left_last_error"] = LAST_ERROR + """SELECT o.sensor_id, o.e
 FROM sensor_data o LEFT JOIN last_error FOR SYSTEM_TIME AS OF o.event_time AS e
   ON o.sensor_id = e.sensor_id AND e.current_temperature > 170
 WHERE o.sensor_id < 10"""
+CASES["temporal_join_then_tumble"] = LAST_ERROR.rstrip().rstrip(")") + """),
+joined AS (
+  SELECT o.sensor_id, o.event_time, e.current_temperature AS error_temperature
+  FROM sensor_data o JOIN last_error FOR SYSTEM_TIME AS OF o.event_time AS e ON o.sensor_id = e.sensor_id)
+SELECT window_start, window_end, COUNT(*) AS n, MAX(error_temperature) AS hottest_error
+FROM TABLE(TUMBLE(TABLE joined, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+GROUP BY window_start, window_end"""
 
 # Cases over an input and a table of their own: the lines are written to the case's folder as
 # `input.jsonl`, the table to `table.sql` with `{input}` standing for the input's path.
@@ -361,6 +368,7 @@ SETTINGS = {
     "not_in_subquery_anti": {"execution.buffer-timeout": "0 ms"},
     "temporal_join_last_error": {"execution.buffer-timeout": "0 ms"},
     "temporal_join_left_last_error": {"execution.buffer-timeout": "0 ms"},
+    "temporal_join_then_tumble": {"execution.buffer-timeout": "0 ms"},
 }
 
 # Cases whose final rows are the test, not their number of changes, and why.

@@ -33,8 +33,8 @@ use crate::types::{Batch, ColumnData, DataType, RowKind, Value};
 /// One key's state.
 #[derive(Default)]
 struct KeyState {
-    /// Waiting left rows: arrival number, time, row.
-    left: Vec<(u64, i64, Vec<Value>)>,
+    /// Waiting left rows in arrival order: time, row.
+    left: Vec<(i64, Vec<Value>)>,
     /// The right's versions by time: whether it is a row (not a deletion), and its values.
     right: BTreeMap<i64, (bool, Vec<Value>)>,
     /// The key's one timer.
@@ -52,8 +52,7 @@ pub struct TemporalJoin {
     timers: BTreeSet<(i64, u32)>,
     /// Left rows whose key holds a NULL: they match nothing (a LEFT JOIN pads them when the
     /// watermark reaches them).
-    unmatched: Vec<(u64, i64, Vec<Value>)>,
-    next_left: u64,
+    unmatched: Vec<(i64, Vec<Value>)>,
     /// The combined watermark before the current one: what released rows are stamped with.
     before: i64,
     io: JoinIo,
@@ -71,7 +70,6 @@ impl TemporalJoin {
             state: HashMap::new(),
             timers: BTreeSet::new(),
             unmatched: Vec::new(),
-            next_left: 0,
             before: NO_WATERMARK,
         }
     }
@@ -113,7 +111,7 @@ impl TemporalJoin {
             let Some(mut state) = self.state.remove(&key) else { continue };
             state.timer = None;
             self.emit_and_clean(&mut state, wm)?;
-            let waiting = state.left.iter().map(|(_, t, _)| *t).min();
+            let waiting = state.left.iter().map(|(t, _)| *t).min();
             let keep = !state.left.is_empty() || !state.right.is_empty();
             if keep {
                 self.state.insert(key, state);
@@ -128,9 +126,9 @@ impl TemporalJoin {
     /// `emitResultAndCleanUpState`: joins the key's left rows at or before `wm`, then forgets
     /// the versions no later row can need.
     fn emit_and_clean(&mut self, state: &mut KeyState, wm: i64) -> Result<(), EvalError> {
-        let (due, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut state.left).into_iter().partition(|(_, t, _)| *t <= wm);
+        let (due, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut state.left).into_iter().partition(|(t, _)| *t <= wm);
         state.left = waiting;
-        for (_, time, row) in due {
+        for (time, row) in due {
             let version = state.right.range(..=time).next_back().map(|(_, v)| v);
             let joined = match version {
                 Some((true, right)) => self.condition.matches(Side::Left, &row, std::iter::once(right.as_slice()))?.first() == Some(&true),
@@ -153,10 +151,10 @@ impl TemporalJoin {
         if self.unmatched.is_empty() {
             return;
         }
-        let (due, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.unmatched).into_iter().partition(|(_, t, _)| *t <= wm);
+        let (due, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.unmatched).into_iter().partition(|(t, _)| *t <= wm);
         self.unmatched = waiting;
         if self.left_outer {
-            for (_, _, row) in due {
+            for (_, row) in due {
                 self.io.output.push(RowKind::Insert, Some(&row), None, self.before);
             }
         }
@@ -187,12 +185,10 @@ impl TwoInputOperator for TemporalJoin {
             Side::Left => {
                 let time = Self::time_of(batch, self.times.left_time, i)?;
                 let row = batch.row(i, &self.types[0]);
-                let seq = self.next_left;
-                self.next_left += 1;
                 if null {
-                    self.unmatched.push((seq, time, row));
+                    self.unmatched.push((time, row));
                 } else {
-                    self.state.entry(key).or_default().left.push((seq, time, row));
+                    self.state.entry(key).or_default().left.push((time, row));
                     self.register(key, time);
                 }
             }
