@@ -12,7 +12,7 @@ use sqlparser::ast::{self, GroupByExpr, SelectItem, SetExpr, TableFactor};
 use super::bind::{self, function_args, function_name, interval_ms, AggContext, Binder, FnArg, OverContext, WindowBinding};
 use super::catalog::{Catalog, ColumnKind, TableColumn, TableDef, ViewDef, WatermarkSpec};
 use super::expr::{BinaryOp, Expr, ExprKind};
-use super::grouping::{self, GroupItem, GroupingSets};
+use super::grouping::{self, GroupItem, GroupingSets, MAX_GROUPING_KEYS};
 use super::join;
 use super::logical::{self, AggCall, JoinKind, Node, OverWindow, Plan, RankStrategy, Schema, SchemaField, SortKey, WindowAgg, WindowSpec};
 use super::rank;
@@ -748,6 +748,11 @@ impl<'a> Planner<'a> {
                     crossed.push(item_sets);
                 }
             }
+        }
+        if keys.len() > MAX_GROUPING_KEYS {
+            // The expand id `$e` keeps a bit per key in a BIGINT.
+            return Err(SqlError::new(format!("GROUPING SETS, ROLLUP and CUBE group by at most {MAX_GROUPING_KEYS} expressions"))
+                .at(group_location(items).unwrap_or_default()));
         }
         let sets = GroupingSets::cross(keys.len(), &crossed);
         if let Some(i) = sets.repeated() {
