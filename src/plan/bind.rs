@@ -251,6 +251,9 @@ impl<'a> Binder<'a> {
         if args.is_empty() {
             return Err(SqlError::new(format!("{name} needs at least one grouped expression, e.g. {name}(status)")).at(at(e)));
         }
+        if args.len() > super::grouping::MAX_GROUPING_KEYS {
+            return Err(SqlError::new(format!("{name} takes at most {} arguments", super::grouping::MAX_GROUPING_KEYS)).at(at(e)));
+        }
         let scope = self.scope;
         let agg = self.agg.as_ref().expect("called only with an aggregate context");
         let mut keys = Vec::new();

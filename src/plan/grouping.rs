@@ -18,6 +18,10 @@ use super::logical::{Node, Plan, Schema, SchemaField};
 use crate::sql::{Location, SqlError};
 use crate::types::{DataType, SqlType, Value};
 
+/// More keys than this under grouping sets, or arguments of one GROUPING_ID, do not fit the
+/// bits of a BIGINT.
+pub const MAX_GROUPING_KEYS: usize = 63;
+
 /// More grouping sets than this (a `CUBE` of 13 columns) is refused rather than expanded.
 pub const MAX_GROUPING_SETS: usize = 4096;
 

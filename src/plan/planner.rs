@@ -12,7 +12,7 @@ use sqlparser::ast::{self, GroupByExpr, SelectItem, SetExpr, TableFactor};
 use super::bind::{self, function_args, function_name, interval_ms, AggContext, Binder, FnArg, OverContext, WindowBinding};
 use super::catalog::{Catalog, ColumnKind, TableColumn, TableDef, ViewDef, WatermarkSpec};
 use super::expr::{BinaryOp, Expr, ExprKind};
-use super::grouping::{self, GroupItem, GroupingSets};
+use super::grouping::{self, GroupItem, GroupingSets, MAX_GROUPING_KEYS};
 use super::join;
 use super::logical::{self, AggCall, JoinKind, Node, OverWindow, Plan, RankStrategy, Schema, SchemaField, SortKey, WindowAgg, WindowSpec};
 use super::rank;
@@ -336,10 +336,8 @@ impl<'a> Planner<'a> {
                         let right = self.plan_subquery(subquery)?;
                         input = join::plan_in_subquery(input, right, column, negated, at(&c))?;
                     }
-                    ast::Expr::Exists { .. } => {
-                        return Err(SqlError::new("EXISTS subqueries are not supported yet")
-                            .at(at(&c))
-                            .hint("write it as x IN (SELECT y FROM … WHERE …)"))
+                    ast::Expr::Exists { ref subquery, negated } => {
+                        input = self.plan_exists(input, subquery, negated, at(&c))?;
                     }
                     other => rest.push(other),
                 }
@@ -368,7 +366,7 @@ impl<'a> Planner<'a> {
         let aggregates = !group_exprs.is_empty()
             || select.having.is_some()
             || select.projection.iter().any(|item| match item {
-                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => bind::contains_aggregate(e),
+                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => contains_outer_aggregate(e),
                 _ => false,
             });
         let over = select.projection.iter().any(|item| match item {
@@ -388,6 +386,11 @@ impl<'a> Planner<'a> {
                     .hint("read the table directly: SELECT …, COUNT(*) OVER w FROM t WINDOW w AS (…)"));
             }
             return self.plan_over(input, &scope, select);
+        }
+        if !aggregates && tvf.is_none() && select.projection.iter().any(has_scalar_subquery) {
+            let (joined, items) = self.plan_scalar_subqueries(input, &select.projection)?;
+            let scope = joined.schema.fields.clone();
+            return self.plan_projection(joined, &scope, &items);
         }
         if !aggregates {
             if let Some(tvf) = &tvf {
@@ -819,6 +822,11 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+        if keys.len() > MAX_GROUPING_KEYS {
+            // The expand id `$e` keeps a bit per key in a BIGINT.
+            return Err(SqlError::new(format!("GROUPING SETS, ROLLUP and CUBE group by at most {MAX_GROUPING_KEYS} expressions"))
+                .at(group_location(items).unwrap_or_default()));
+        }
         let sets = GroupingSets::cross(keys.len(), &crossed);
         if let Some(i) = sets.repeated() {
             let location = group_location(items).unwrap_or_default();
@@ -827,6 +835,172 @@ impl<'a> Planner<'a> {
                 .hint("list each grouping set once (Flink tells copies apart with GROUP_ID())"));
         }
         Ok((sets.sets.len() > 1).then_some(sets))
+    }
+
+    /// `[NOT] EXISTS (SELECT … FROM t WHERE …)` as Flink decorrelates it: a semi- (anti-) join
+    /// of `input` with the subquery's FROM, filtered by the conditions that read only it; the
+    /// conditions that read the outer query's columns are the join's condition (none: every
+    /// row has a partner once the subquery has any row).
+    fn plan_exists(&mut self, input: Plan, subquery: &ast::Query, negated: bool, location: Location) -> Result<Plan> {
+        let simple = match subquery.body.as_ref() {
+            SetExpr::Select(s)
+                if s.having.is_none()
+                    && s.distinct.is_none()
+                    && matches!(&s.group_by, GroupByExpr::Expressions(g, m) if g.is_empty() && m.is_empty())
+                    && !s.projection.iter().any(|item| match item {
+                        SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => bind::contains_aggregate(e),
+                        _ => false,
+                    }) =>
+            {
+                Some(s)
+            }
+            _ => None,
+        };
+        let (Some(select), None, None) = (simple, &subquery.with, &subquery.order_by) else {
+            return Err(SqlError::new("EXISTS takes a plain SELECT … FROM … WHERE … here (no aggregate, set operation, WITH or ORDER BY)")
+                .at(location)
+                .hint(
+                    "move the aggregate into a derived table: EXISTS (SELECT 1 FROM (SELECT k, COUNT(*) AS n FROM t GROUP BY k) WHERE …)",
+                ));
+        };
+        // The subquery's FROM, all its columns, under the conditions that read only them.
+        let mut from = (**select).clone();
+        from.selection = None;
+        from.projection = vec![SelectItem::Wildcard(ast::WildcardAdditionalOptions::default())];
+        let mut right = self.plan_select(&from)?;
+        let (mut own, mut correlated) = (Vec::new(), Vec::new());
+        for c in select.selection.clone().map(split_ast_and).unwrap_or_default() {
+            match Binder::new(&right.schema.fields).bind_predicate(&c, "WHERE") {
+                Ok(bound) => own.push(bound),
+                Err(_) => correlated.push(c),
+            }
+        }
+        if let Some(predicate) = own.into_iter().reduce(|a, b| Expr {
+            ty: SqlType::nullable(DataType::Boolean),
+            kind: ExprKind::Binary { op: BinaryOp::And, left: Box::new(a), right: Box::new(b) },
+        }) {
+            right = Plan { schema: right.schema.clone(), node: Node::Filter { input: Box::new(right), predicate } };
+        }
+        if correlated.is_empty() {
+            // Flink joins such a subquery through a global MIN(TRUE) aggregate (an updating
+            // right side); Sluice does not plan that shape yet.
+            return Err(SqlError::new("EXISTS over a subquery that reads no column of the outer query is not supported yet")
+                .at(location)
+                .hint("correlate it (… WHERE t.k = outer.k), or join with (SELECT COUNT(*) AS n FROM …) and test n > 0"));
+        }
+        let condition = correlated
+            .into_iter()
+            .reduce(|a, b| ast::Expr::BinaryOp { left: Box::new(a), op: ast::BinaryOperator::And, right: Box::new(b) })
+            .map(|c| self.bind_join_condition(&input, &right, &c))
+            .transpose()?;
+        join::plan_join(input, right, if negated { JoinKind::Anti } else { JoinKind::Semi }, condition, location)
+    }
+
+    /// Scalar subqueries of a SELECT list, `(SELECT MAX(x) FROM t WHERE t.k = s.k)`, as Flink
+    /// decorrelates them: `input` LEFT JOIN the subquery's aggregate grouped by the inner sides
+    /// of its correlating equalities, on those equalities. Each subquery becomes a column
+    /// `$sqN` of the joined rows, which the rewritten SELECT items read.
+    fn plan_scalar_subqueries(&mut self, mut input: Plan, items: &[SelectItem]) -> Result<(Plan, Vec<SelectItem>)> {
+        let mut items = items.to_vec();
+        let mut queries: Vec<(ast::Query, Location)> = Vec::new();
+        for (position, item) in items.iter_mut().enumerate() {
+            let unnamed = matches!(item, SelectItem::UnnamedExpr(_));
+            let expr = match item {
+                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => e,
+                _ => {
+                    return Err(SqlError::new("`*` cannot be combined with a scalar subquery yet").at(at(&*item)).hint("list the columns"))
+                }
+            };
+            let original = expr.clone();
+            let _ = ast::visit_expressions_mut(expr, |e: &mut ast::Expr| {
+                if let ast::Expr::Subquery(q) = e {
+                    let name = format!("$sq{}", queries.len());
+                    queries.push(((**q).clone(), at(&*e)));
+                    *e = ast::Expr::Identifier(ast::Ident::new(name));
+                }
+                std::ops::ControlFlow::<()>::Continue(())
+            });
+            if unnamed {
+                let alias = ast::Ident::new(column_name(&original, position));
+                *item = SelectItem::ExprWithAlias { expr: expr.clone(), alias };
+            }
+        }
+        for (n, (query, location)) in queries.iter().enumerate() {
+            input = self.join_scalar_subquery(input, query, n, *location)?;
+        }
+        Ok((input, items))
+    }
+
+    fn join_scalar_subquery(&mut self, input: Plan, query: &ast::Query, n: usize, location: Location) -> Result<Plan> {
+        let unsupported = |why: &str| {
+            SqlError::new(format!("this scalar subquery is not supported yet: {why}"))
+                .at(location)
+                .hint("a scalar subquery here is SELECT agg(…) FROM t WHERE t.k = outer.k [AND …]")
+        };
+        let select = match query.body.as_ref() {
+            SetExpr::Select(s) if query.with.is_none() && query.order_by.is_none() => s,
+            _ => return Err(unsupported("it is not a plain SELECT")),
+        };
+        let item = match select.projection.as_slice() {
+            [SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }] => e.clone(),
+            _ => return Err(unsupported("it must select one value")),
+        };
+        let plain_group = matches!(&select.group_by, GroupByExpr::Expressions(g, m) if g.is_empty() && m.is_empty());
+        if !bind::contains_aggregate(&item) || !plain_group || select.having.is_some() || select.distinct.is_some() {
+            return Err(unsupported("its value must be one aggregate without GROUP BY"));
+        }
+        if item.to_string().to_ascii_uppercase().contains("COUNT") {
+            // Calcite turns a missing group's COUNT into 0, not NULL; Sluice does not yet.
+            return Err(unsupported("COUNT in a correlated scalar subquery"));
+        }
+        let mut from = (**select).clone();
+        from.selection = None;
+        from.projection = vec![SelectItem::Wildcard(ast::WildcardAdditionalOptions::default())];
+        let inner = self.plan_select(&from)?;
+        let (mut own, mut keys) = (Vec::new(), Vec::new());
+        for c in select.selection.clone().map(split_ast_and).unwrap_or_default() {
+            if Binder::new(&inner.schema.fields).bind(&c).is_ok() {
+                own.push(c);
+                continue;
+            }
+            let ast::Expr::BinaryOp { left, op: ast::BinaryOperator::Eq, right } = &c else {
+                return Err(unsupported("a condition on the outer query must be an equality inner = outer"));
+            };
+            let binds_inner = |e: &ast::Expr| Binder::new(&inner.schema.fields).bind(e).is_ok();
+            let binds_outer = |e: &ast::Expr| Binder::new(&input.schema.fields).bind(e).is_ok();
+            match (binds_inner(left), binds_inner(right)) {
+                (true, false) if binds_outer(right) => keys.push(((**left).clone(), (**right).clone())),
+                (false, true) if binds_outer(left) => keys.push(((**right).clone(), (**left).clone())),
+                _ => return Err(unsupported("a condition on the outer query must be an equality inner = outer")),
+            }
+        }
+        if keys.is_empty() {
+            return Err(unsupported("it reads no column of the outer query"));
+        }
+        let key_name = |i: usize| ast::Ident::new(format!("$sq{n}k{i}"));
+        let mut grouped = (**select).clone();
+        grouped.selection =
+            own.into_iter().reduce(|a, b| ast::Expr::BinaryOp { left: Box::new(a), op: ast::BinaryOperator::And, right: Box::new(b) });
+        grouped.projection = keys
+            .iter()
+            .enumerate()
+            .map(|(i, (inner, _))| SelectItem::ExprWithAlias { expr: inner.clone(), alias: key_name(i) })
+            .chain([SelectItem::ExprWithAlias { expr: item, alias: ast::Ident::new(format!("$sq{n}")) }])
+            .collect();
+        grouped.group_by = GroupByExpr::Expressions(keys.iter().map(|(inner, _)| inner.clone()).collect(), Vec::new());
+        let right = with_qualifier(self.plan_select(&grouped)?, &format!("$sq{n}"));
+        let condition = keys
+            .iter()
+            .enumerate()
+            .map(|(i, (_, outer))| ast::Expr::BinaryOp {
+                left: Box::new(outer.clone()),
+                op: ast::BinaryOperator::Eq,
+                right: Box::new(ast::Expr::Identifier(key_name(i))),
+            })
+            .reduce(|a, b| ast::Expr::BinaryOp { left: Box::new(a), op: ast::BinaryOperator::And, right: Box::new(b) })
+            .expect("keys is not empty");
+        let condition = self.bind_join_condition(&input, &right, &condition)?;
+        join::plan_join(input, right, JoinKind::Left, Some(condition), location)
     }
 
     /// One side of a join: a table, a derived table, or a window table function's rows.
@@ -1096,6 +1270,29 @@ fn window_table_function(input: Plan, tvf: &WindowTvf) -> Plan {
 }
 
 /// Whether a SELECT item is `ROW_NUMBER()`/`RANK()`/`DENSE_RANK()` with OVER.
+/// Whether an expression aggregates, leaving out the aggregates of its scalar subqueries.
+fn contains_outer_aggregate(e: &ast::Expr) -> bool {
+    let mut outer = e.clone();
+    let _ = ast::visit_expressions_mut(&mut outer, |x: &mut ast::Expr| {
+        if matches!(x, ast::Expr::Subquery(_)) {
+            *x = ast::Expr::Value(ast::Value::Null.into());
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    bind::contains_aggregate(&outer)
+}
+
+/// Whether a SELECT item holds a scalar subquery `(SELECT …)`.
+fn has_scalar_subquery(item: &SelectItem) -> bool {
+    let (SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) = item else { return false };
+    let mut found = false;
+    let _ = ast::visit_expressions(e, |x: &ast::Expr| {
+        found |= matches!(x, ast::Expr::Subquery(_));
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    found
+}
+
 fn is_ranking_item(item: &SelectItem) -> bool {
     match item {
         SelectItem::UnnamedExpr(ast::Expr::Function(f)) | SelectItem::ExprWithAlias { expr: ast::Expr::Function(f), .. } => {

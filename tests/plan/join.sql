@@ -187,5 +187,16 @@ Source: Values
 
 SELECT sensor_id FROM sensor_data d WHERE EXISTS (SELECT 1 FROM sensors s WHERE s.id = d.sensor_id);
 ----
-error: 1:51: EXISTS subqueries are not supported yet
-  hint: write it as x IN (SELECT y FROM … WHERE …)
+== Optimized Physical Plan ==
+Calc(select=[$0 AS sensor_id])
++- Join(joinType=[LeftSemiJoin], where=[=(sensor_id, id)], select=[sensor_id, current_temperature, status, event_time])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+   +- Values(tuples=[[{ 1, boiler }, { 2, pump }, { 11, spare }]])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(sensor_data.event_time: event_time - INTERVAL '5' SECOND)
+Source: Values
+  -> Join(LeftSemiJoin)
+  -> Calc
+  -> Collect(result)
