@@ -184,6 +184,18 @@ fn a_300000_deep_statement_is_refused_in_one_pass() {
 }
 
 #[test]
+fn a_long_chain_of_colons_or_casts_is_refused_before_planning() {
+    // Found by `sluice bench --fuzz`: `"status": "status": …` parsed into a chain one level deep
+    // per colon, which the planner walked recursively until the stack overflowed.
+    let mut session = sluice::session::Session::empty();
+    session.execute("CREATE TABLE t (status STRING) WITH ('connector' = 'datagen')", 0).unwrap();
+    for chain in [r#""status": "#.repeat(30_000), "status::STRING".repeat(30_000)] {
+        let e = session.plan_query(&format!("SELECT {chain} status, COUNT(*) FROM t GROUP BY status")).unwrap_err().to_string();
+        assert!(e.contains("more than 100 operators in one chain"), "{e}");
+    }
+}
+
+#[test]
 fn a_long_operator_chain_is_a_clear_error_not_a_stack_overflow() {
     let chain = |n: usize, op: &str| vec!["x"; n].join(op);
     let run = common::sluice_run(&format!("SELECT {} AS n FROM (VALUES (1)) AS t(x);\n", chain(100_000, " + ")));

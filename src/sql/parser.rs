@@ -114,7 +114,10 @@ fn check_chain_depth(tokens: &[TokenWithSpan]) -> Result<(), SqlError> {
             | Token::GtEq
             | Token::Caret
             | Token::Ampersand
-            | Token::Pipe => {
+            | Token::Pipe
+            // `a:b` (semi-structured access) and `x::T` (casts) chain one level per use too.
+            | Token::Colon
+            | Token::DoubleColon => {
                 levels[top] += 1;
                 total += 1;
             }
