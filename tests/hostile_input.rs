@@ -172,6 +172,30 @@ fn a_300000_deep_record_stops_the_job_cleanly_or_is_skipped() {
 /// naming where, and chains up to the bound (100 operators, nested parentheses counted together)
 /// still run; a CASE's branches and a list's elements each start a chain of their own.
 #[test]
+fn a_300000_deep_statement_is_refused_in_one_pass() {
+    // Found by `sluice bench --fuzz`'s SQL parser: the chain check peeked each token from the
+    // statement's start and summed every open level, so 16,000 parentheses took 16 s (debug) and
+    // a 256 KiB paragraph of them would freeze the tab for minutes; this test never ended.
+    for (open, close) in [("(", ")"), ("[", "]"), ("(", "")] {
+        let text = format!("SELECT {}1{} FROM t", open.repeat(300_000), close.repeat(300_000));
+        let e = sluice::sql::parse_script(&text).unwrap_err().to_string();
+        assert!(e.contains("nested too deeply") || e.contains("Expected"), "{e}");
+    }
+}
+
+#[test]
+fn a_long_chain_of_colons_or_casts_is_refused_before_planning() {
+    // Found by `sluice bench --fuzz`: `"status": "status": …` parsed into a chain one level deep
+    // per colon, which the planner walked recursively until the stack overflowed.
+    let mut session = sluice::session::Session::empty();
+    session.execute("CREATE TABLE t (status STRING) WITH ('connector' = 'datagen')", 0).unwrap();
+    for chain in [r#""status": "#.repeat(30_000), "status::STRING".repeat(30_000)] {
+        let e = session.plan_query(&format!("SELECT {chain} status, COUNT(*) FROM t GROUP BY status")).unwrap_err().to_string();
+        assert!(e.contains("more than 100 operators in one chain"), "{e}");
+    }
+}
+
+#[test]
 fn a_long_operator_chain_is_a_clear_error_not_a_stack_overflow() {
     let chain = |n: usize, op: &str| vec!["x"; n].join(op);
     let run = common::sluice_run(&format!("SELECT {} AS n FROM (VALUES (1)) AS t(x);\n", chain(100_000, " + ")));

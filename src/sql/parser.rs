@@ -4,7 +4,7 @@
 use sqlparser::ast::{self, Statement as SqlStatement};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{Token, TokenWithSpan};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use super::ast::{Located, Statement};
 use super::dialect::FlinkDialect;
@@ -17,15 +17,15 @@ pub fn parse_script(text: &str) -> Result<Vec<Located>, SqlError> {
 
 fn parse_statements(text: &str) -> Result<Vec<Located>, SqlError> {
     let dialect = FlinkDialect;
-    let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, text)
-        .tokenize_with_location()
-        .map_err(|e| parser_error(ParserError::from(e), text))?;
+    let tokens = Tokenizer::new(&dialect, text).tokenize_with_location().map_err(|e| parser_error(ParserError::from(e), text))?;
     let tokens = super::within::move_within(tokens).map_err(|(token, message)| {
         SqlError::new(message)
             .at(location_of(&token))
             .hint("Flink's MATCH_RECOGNIZE takes no groups: write the pattern as a sequence of variables")
     })?;
-    let mut parser = Parser::new(&dialect).with_recursion_limit(64).with_tokens_with_locations(tokens);
+    // Kept for the depth check, which reads them in one pass (sqlparser's peeking is linear in
+    // how far it looks, so peeking through a statement was quadratic).
+    let mut parser = Parser::new(&dialect).with_recursion_limit(64).with_tokens_with_locations(tokens.clone());
     let lines = LineIndex::new(text);
     let mut out = Vec::new();
     // Inside `EXECUTE STATEMENT SET BEGIN … END`: where it began. Its INSERTs run as jobs like
@@ -58,7 +58,7 @@ fn parse_statements(text: &str) -> Result<Vec<Located>, SqlError> {
             statement_set = None;
             continue;
         }
-        check_chain_depth(&parser)?;
+        check_chain_depth(tokens.get(parser.index()..).unwrap_or_default())?;
         let statement = parse_statement(&mut parser).map_err(|e| match e {
             StatementError::Parser(e) => parser_error(e, text),
             StatementError::Sql(e) => e,
@@ -92,20 +92,22 @@ const MAX_CHAIN_DEPTH: usize = 100;
 /// are counted here, on the tokens, without recursion: per parenthesis level, the operators since
 /// the last `,` or clause keyword (a CASE branch, a list element or a new clause starts a new
 /// tree), summed over the open levels.
-fn check_chain_depth(parser: &Parser) -> Result<(), SqlError> {
+/// `tokens` start at the statement; linear in its length, whatever its nesting.
+fn check_chain_depth(tokens: &[TokenWithSpan]) -> Result<(), SqlError> {
     let mut levels: Vec<usize> = vec![0];
+    // The sum of `levels`, kept as they change.
+    let mut total = 0;
     let mut depth = 0;
-    for i in 0.. {
-        let token = parser.peek_nth_token_ref(i);
+    for token in tokens.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))) {
         // The outermost level is never popped, so `top` always names an open level.
         let top = levels.len() - 1;
         match &token.token {
             Token::EOF | Token::SemiColon => break,
             Token::LParen | Token::LBracket => levels.push(0),
             Token::RParen | Token::RBracket if top > 0 => {
-                levels.pop();
+                total -= levels.pop().unwrap_or(0);
             }
-            Token::Comma => levels[top] = 0,
+            Token::Comma => total -= std::mem::take(&mut levels[top]),
             Token::Plus
             | Token::Minus
             | Token::Mul
@@ -121,10 +123,17 @@ fn check_chain_depth(parser: &Parser) -> Result<(), SqlError> {
             | Token::GtEq
             | Token::Caret
             | Token::Ampersand
-            | Token::Pipe => levels[top] += 1,
+            | Token::Pipe
+            // `a:b` (semi-structured access) and `x::T` (casts) chain one level per use too.
+            | Token::Colon
+            | Token::DoubleColon => {
+                levels[top] += 1;
+                total += 1;
+            }
             Token::Word(w) if w.quote_style.is_none() => match w.keyword {
                 Keyword::AND | Keyword::OR | Keyword::NOT | Keyword::LIKE | Keyword::IS | Keyword::BETWEEN | Keyword::IN => {
-                    levels[top] += 1
+                    levels[top] += 1;
+                    total += 1;
                 }
                 Keyword::SELECT
                 | Keyword::FROM
@@ -137,12 +146,12 @@ fn check_chain_depth(parser: &Parser) -> Result<(), SqlError> {
                 | Keyword::WHEN
                 | Keyword::THEN
                 | Keyword::ELSE
-                | Keyword::END => levels[top] = 0,
+                | Keyword::END => total -= std::mem::take(&mut levels[top]),
                 _ => {}
             },
             _ => {}
         }
-        depth = depth.max(levels.iter().sum::<usize>());
+        depth = depth.max(total);
         if depth > MAX_CHAIN_DEPTH {
             return Err(SqlError::new(format!("the expression is too long: more than {MAX_CHAIN_DEPTH} operators in one chain"))
                 .at(location_of(token))

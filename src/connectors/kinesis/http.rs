@@ -97,27 +97,22 @@ mod tests {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let server = std::thread::spawn(move || {
             let (mut socket, _) = listener.accept().unwrap();
-            // Read the whole request first: closing a socket with unread bytes resets it, and
-            // the client would see a reset instead of the answer.
+            // The whole request is read first: closing with some of it unread would reset the
+            // connection under the client while it still reads the answer.
             let mut request = Vec::new();
             let mut chunk = [0u8; 4096];
-            loop {
-                let Ok(n) = socket.read(&mut chunk) else { break };
-                request.extend_from_slice(&chunk[..n]);
-                let text = String::from_utf8_lossy(&request);
-                if let Some(end) = text.find("\r\n\r\n") {
-                    let body = text[..end]
-                        .lines()
-                        .find_map(|l| {
-                            l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                        })
-                        .unwrap_or(0);
-                    if request.len() >= end + 4 + body {
-                        break;
-                    }
-                }
-                if n == 0 {
-                    break;
+            let complete = |r: &[u8]| {
+                let text = String::from_utf8_lossy(r);
+                let Some((head, body)) = text.split_once("\r\n\r\n") else { return false };
+                let length = head
+                    .lines()
+                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)));
+                body.len() >= length.unwrap_or(0)
+            };
+            while !complete(&request) {
+                match socket.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&chunk[..n]),
                 }
             }
             let length = MAX_REPLY_BYTES + 100;
