@@ -93,10 +93,12 @@ impl RemoteStreams for Scripted {
 /// Runs `SELECT a FROM t` over a Kinesis table holding `records`; returns the rows the job gave
 /// and its error.
 fn read(records: &[&str], ignore_parse_errors: bool) -> (Vec<i64>, Option<String>) {
-    read_from(records, None, ignore_parse_errors)
+    let (rows, error, _) = read_from(records, None, ignore_parse_errors);
+    (rows, error)
 }
 
-fn read_from(records: &[&str], garbage: Option<&'static str>, ignore_parse_errors: bool) -> (Vec<i64>, Option<String>) {
+/// [`read`], from a stream that may hold `garbage`, with the count of records the job skipped.
+fn read_from(records: &[&str], garbage: Option<&'static str>, ignore_parse_errors: bool) -> (Vec<i64>, Option<String>, u64) {
     let mut session = Session::empty();
     let remote = Scripted { records: records.iter().map(|r| r.to_string()).collect(), garbage, readers: vec![], now_ms: 1_000_000 };
     session.switch_remote(Some(Box::new(remote)));
@@ -118,7 +120,8 @@ fn read_from(records: &[&str], garbage: Option<&'static str>, ignore_parse_error
             }
         }
     }
-    (rows, session.job(job).unwrap().error)
+    let info = session.job(job).unwrap();
+    (rows, info.error, info.skipped_records)
 }
 
 fn data(json: &str) -> String {
@@ -128,9 +131,10 @@ fn data(json: &str) -> String {
 #[test]
 fn a_record_that_is_not_base64_is_skipped_under_ignore_parse_errors() {
     let (one, three) = (data(r#"{"a": 1}"#), data(r#"{"a": 3}"#));
-    let (rows, error) = read(&[&one, "%%% not base64 %%%", &three], true);
+    let (rows, error, skipped) = read_from(&[&one, "%%% not base64 %%%", &three], None, true);
     assert_eq!(error, None);
     assert_eq!(rows, [1, 3], "the records beside the bad one are read");
+    assert_eq!(skipped, 1, "the jobs panel counts the record skipped");
 }
 
 #[test]
@@ -162,7 +166,7 @@ fn an_answer_that_is_not_kinesis_json_stops_the_job_instead_of_being_asked_for_a
         r#"{"Records": [{"SequenceNumber": "1", "Data": "eA=="#,
         r#"{"Records": {"a": 1}}"#,
     ] {
-        let (rows, error) = read_from(&[], Some(garbage), true);
+        let (rows, error, _) = read_from(&[], Some(garbage), true);
         assert!(rows.is_empty());
         let error = error.unwrap_or_else(|| panic!("the job goes on after {garbage:?}"));
         assert!(error.contains("GetRecords answered with something that is not its JSON"), "{error}");

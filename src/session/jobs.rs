@@ -486,10 +486,11 @@ impl JobInput {
         }
     }
 
-    /// Records the decoder skipped as unreadable.
+    /// Records skipped as unreadable: by the decoder, or by the source (a Kinesis record whose
+    /// data could not be taken at all).
     pub(super) fn skipped(&self) -> u64 {
         match &self.feed {
-            Feed::Records { decoder, .. } => decoder.skipped(),
+            Feed::Records { decoder, source } => decoder.skipped() + source.skipped(),
             Feed::Values(_) => 0,
         }
     }
