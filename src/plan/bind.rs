@@ -306,6 +306,10 @@ impl<'a> Binder<'a> {
             return self.bound_lag(e, &args);
         }
         let mut separator = None;
+        let func = match func {
+            AggFunc::ArrayAgg { .. } => AggFunc::ArrayAgg { ignore_nulls: ignores_nulls(f) },
+            func => func,
+        };
         let (func, arg) = match (func, args.as_slice()) {
             (AggFunc::Count, [FnArg::Star] | []) if !distinct => (AggFunc::CountStar, None),
             (AggFunc::ListAgg, [FnArg::Expr(a), FnArg::Expr(sep)]) => {
@@ -1140,6 +1144,8 @@ pub fn aggregate_function(name: &str) -> Option<AggFunc> {
         "FIRST_VALUE" => AggFunc::FirstValue,
         "LAST_VALUE" => AggFunc::LastValue,
         "LISTAGG" => AggFunc::ListAgg,
+        "ARRAY_AGG" => AggFunc::ArrayAgg { ignore_nulls: false },
+        "COLLECT" => AggFunc::Collect,
         "LAG" => AggFunc::Lag { offset: 1, default: None },
         _ => return None,
     })
@@ -1158,6 +1164,19 @@ pub fn contains_aggregate(e: &ast::Expr) -> bool {
         std::ops::ControlFlow::<()>::Continue(())
     });
     found
+}
+
+/// `ARRAY_AGG(x IGNORE NULLS)` (after the argument, or after the call): whether NULLs are left
+/// out; RESPECT NULLS, the default, keeps them.
+fn ignores_nulls(f: &ast::Function) -> bool {
+    let inside = match &f.args {
+        ast::FunctionArguments::List(list) => list.clauses.iter().find_map(|c| match c {
+            ast::FunctionArgumentClause::IgnoreOrRespectNulls(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    };
+    matches!(inside.or(f.null_treatment.as_ref()), Some(ast::NullTreatment::IgnoreNulls))
 }
 
 /// Flink's result type of an aggregate.
@@ -1185,6 +1204,11 @@ pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Resu
             }
             SqlType::nullable(DataType::Varchar(crate::types::STRING_LENGTH))
         }
+        // ArrayAggFunction's output: ARRAY of the argument's type; NULL when there is no value.
+        // (NOT NULL when the argument is: a group has a row, and Flink types it so).
+        (AggFunc::ArrayAgg { .. }, Some(t)) => SqlType::not_null(DataType::Array(Box::new(t.clone()))).with_nullable(t.nullable),
+        // CollectAggFunction's output: an empty MULTISET when there is no value.
+        (AggFunc::Collect, Some(t)) => SqlType::not_null(DataType::Multiset(Box::new(t.clone()))),
         (_, None) => return Err(format!("{} needs an argument", func.name())),
     })
 }

@@ -320,6 +320,13 @@ pub enum AggFunc {
     FirstValue,
     LastValue,
     ListAgg,
+    /// `ARRAY_AGG(x [RESPECT | IGNORE NULLS])`: the values in arrival order as an ARRAY, NULL
+    /// for none (Flink's `ArrayAggFunction`; RESPECT NULLS, the default, keeps NULL elements).
+    ArrayAgg {
+        ignore_nulls: bool,
+    },
+    /// `COLLECT(x)`: the non-NULL values as a MULTISET (Flink's `CollectAggFunction`).
+    Collect,
     /// `LAG(value[, offset[, default]]) OVER w`: the value `offset` rows back in the partition
     /// (Flink's `LagAggFunction`); `default` is the input column read when there is none.
     Lag {
@@ -344,6 +351,8 @@ impl AggFunc {
             AggFunc::FirstValue => "FIRST_VALUE",
             AggFunc::LastValue => "LAST_VALUE",
             AggFunc::ListAgg => "LISTAGG",
+            AggFunc::ArrayAgg { .. } => "ARRAY_AGG",
+            AggFunc::Collect => "COLLECT",
             AggFunc::Lag { .. } => "LAG",
         }
     }
