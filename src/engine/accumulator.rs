@@ -112,11 +112,13 @@ enum ItemsKind {
     Array { ignore_nulls: bool },
     /// COLLECT: a MULTISET of the non-NULL values (each with its count), empty when none.
     Multiset,
+    /// JSON_ARRAYAGG over JSON texts: `[a,b]`, `[]` when empty; a NULL is `null` unless ABSENT ON NULL.
+    Json { absent_on_null: bool },
 }
 
 impl ItemsKind {
     fn keeps(self, v: &Value) -> bool {
-        !v.is_null() || matches!(self, ItemsKind::Array { ignore_nulls: false })
+        !v.is_null() || matches!(self, ItemsKind::Array { ignore_nulls: false } | ItemsKind::Json { absent_on_null: false })
     }
 }
 
@@ -260,6 +262,9 @@ fn new_acc(c: &AggCall, retracting: bool) -> Acc {
         }
         AggFunc::ArrayAgg { ignore_nulls } => {
             Acc::Items { arg, ty: arg_ty, kind: ItemsKind::Array { ignore_nulls }, items: Vec::new(), pending: Vec::new() }
+        }
+        AggFunc::JsonArrayAgg { absent_on_null } => {
+            Acc::Items { arg, ty: arg_ty, kind: ItemsKind::Json { absent_on_null }, items: Vec::new(), pending: Vec::new() }
         }
         AggFunc::Collect => Acc::Items { arg, ty: arg_ty, kind: ItemsKind::Multiset, items: Vec::new(), pending: Vec::new() },
         AggFunc::ListAgg => Acc::ListAgg {
@@ -769,6 +774,20 @@ impl Acc {
                     }
                 }
                 Value::Map(counted)
+            }
+            Acc::Items { kind: ItemsKind::Json { .. }, items, .. } => {
+                let mut out = String::from("[");
+                for (i, v) in items[g].iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    match v {
+                        Value::Str(s) => out.push_str(s),
+                        _ => out.push_str("null"),
+                    }
+                }
+                out.push(']');
+                Value::Str(out.into())
             }
             Acc::Distinct { inner, .. } => inner.result(g),
             Acc::Lag { offset, buffers, defaults, .. } => match buffers[g].len() == offset + 1 {

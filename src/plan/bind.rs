@@ -316,6 +316,11 @@ impl<'a> Binder<'a> {
                 separator = Some(listagg_separator(sep)?);
                 (func, Some(self.bind_aggregate_arg(a)?))
             }
+            // The parser's fixed shape (`sql/json.rs`): the ON NULL behaviour, then JSON_STRING(v).
+            (AggFunc::JsonArrayAgg { .. }, [FnArg::Expr(behaviour), FnArg::Expr(a)]) => {
+                let absent_on_null = behaviour.to_string() != "'NULL'";
+                (AggFunc::JsonArrayAgg { absent_on_null }, Some(self.bind_aggregate_arg(a)?))
+            }
             (_, [FnArg::Expr(a)]) => (func, Some(self.bind_aggregate_arg(a)?)),
             (AggFunc::ListAgg, _) => {
                 return Err(SqlError::new("LISTAGG takes a value and an optional separator literal, e.g. LISTAGG(status, ';')").at(at(e)))
@@ -1146,6 +1151,7 @@ pub fn aggregate_function(name: &str) -> Option<AggFunc> {
         "LISTAGG" => AggFunc::ListAgg,
         "ARRAY_AGG" => AggFunc::ArrayAgg { ignore_nulls: false },
         "COLLECT" => AggFunc::Collect,
+        "JSON_ARRAYAGG" => AggFunc::JsonArrayAgg { absent_on_null: true },
         "LAG" => AggFunc::Lag { offset: 1, default: None },
         _ => return None,
     })
@@ -1209,6 +1215,7 @@ pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Resu
         (AggFunc::ArrayAgg { .. }, Some(t)) => SqlType::not_null(DataType::Array(Box::new(t.clone()))).with_nullable(t.nullable),
         // CollectAggFunction's output: an empty MULTISET when there is no value.
         (AggFunc::Collect, Some(t)) => SqlType::not_null(DataType::Multiset(Box::new(t.clone()))),
+        (AggFunc::JsonArrayAgg { .. }, Some(_)) => SqlType::not_null(DataType::Varchar(2000)),
         (_, None) => return Err(format!("{} needs an argument", func.name())),
     })
 }

@@ -327,6 +327,11 @@ pub enum AggFunc {
     },
     /// `COLLECT(x)`: the non-NULL values as a MULTISET (Flink's `CollectAggFunction`).
     Collect,
+    /// `JSON_ARRAYAGG(v [NULL | ABSENT ON NULL])` over `JSON_STRING(v)`: a JSON array text of the
+    /// values in arrival order (Flink's `JsonArrayAggFunction`).
+    JsonArrayAgg {
+        absent_on_null: bool,
+    },
     /// `LAG(value[, offset[, default]]) OVER w`: the value `offset` rows back in the partition
     /// (Flink's `LagAggFunction`); `default` is the input column read when there is none.
     Lag {
@@ -353,6 +358,7 @@ impl AggFunc {
             AggFunc::ListAgg => "LISTAGG",
             AggFunc::ArrayAgg { .. } => "ARRAY_AGG",
             AggFunc::Collect => "COLLECT",
+            AggFunc::JsonArrayAgg { .. } => "JSON_ARRAYAGG",
             AggFunc::Lag { .. } => "LAG",
         }
     }
