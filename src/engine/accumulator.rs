@@ -114,11 +114,17 @@ enum ItemsKind {
     Multiset,
     /// JSON_ARRAYAGG over JSON texts: `[a,b]`, `[]` when empty; a NULL is `null` unless ABSENT ON NULL.
     Json { absent_on_null: bool },
+    /// JSON_OBJECTAGG over `ROW(key, JSON text)`: `{"a":1}`, keys sorted, `{}` when empty.
+    JsonObject { absent_on_null: bool },
 }
 
 impl ItemsKind {
     fn keeps(self, v: &Value) -> bool {
-        !v.is_null() || matches!(self, ItemsKind::Array { ignore_nulls: false } | ItemsKind::Json { absent_on_null: false })
+        match (self, v) {
+            (ItemsKind::JsonObject { absent_on_null }, Value::Row(kv)) => kv.get(1).is_some_and(|v| !v.is_null()) || !absent_on_null,
+            (ItemsKind::JsonObject { .. }, _) => false,
+            _ => !v.is_null() || matches!(self, ItemsKind::Array { ignore_nulls: false } | ItemsKind::Json { absent_on_null: false }),
+        }
     }
 }
 
@@ -265,6 +271,9 @@ fn new_acc(c: &AggCall, retracting: bool) -> Acc {
         }
         AggFunc::JsonArrayAgg { absent_on_null } => {
             Acc::Items { arg, ty: arg_ty, kind: ItemsKind::Json { absent_on_null }, items: Vec::new(), pending: Vec::new() }
+        }
+        AggFunc::JsonObjectAgg { absent_on_null } => {
+            Acc::Items { arg, ty: arg_ty, kind: ItemsKind::JsonObject { absent_on_null }, items: Vec::new(), pending: Vec::new() }
         }
         AggFunc::Collect => Acc::Items { arg, ty: arg_ty, kind: ItemsKind::Multiset, items: Vec::new(), pending: Vec::new() },
         AggFunc::ListAgg => Acc::ListAgg {
@@ -789,6 +798,7 @@ impl Acc {
                 out.push(']');
                 Value::Str(out.into())
             }
+            Acc::Items { kind: ItemsKind::JsonObject { .. }, items, .. } => json_object_text(&items[g]),
             Acc::Distinct { inner, .. } => inner.result(g),
             Acc::Lag { offset, buffers, defaults, .. } => match buffers[g].len() == offset + 1 {
                 true => buffers[g].front().cloned().unwrap_or(Value::Null),
@@ -796,6 +806,32 @@ impl Acc {
             },
         }
     }
+}
+
+/// JSON_OBJECTAGG's text of `ROW(key, JSON text)` values: keys in Java's order, as Jackson
+/// writes Flink's object; a repeated key keeps its last value (Flink fails the job instead).
+fn json_object_text(items: &[Value]) -> Value {
+    use crate::plan::functions::json::document::write_string;
+    let mut members: BTreeMap<Vec<u16>, (&str, Option<&str>)> = BTreeMap::new();
+    for item in items {
+        if let Value::Row(kv) = item {
+            if let [Value::Str(k), v] = kv.as_slice() {
+                let text = if let Value::Str(t) = v { Some(&**t) } else { None };
+                members.insert(k.encode_utf16().collect(), (k, text));
+            }
+        }
+    }
+    let mut out = String::from("{");
+    for (i, (k, v)) in members.values().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(k, &mut out);
+        out.push(':');
+        out.push_str(v.unwrap_or("null"));
+    }
+    out.push('}');
+    Value::Str(out.into())
 }
 
 /// Adds `v` to a group's values, or takes back its first occurrence (waiting in `pending` when

@@ -321,6 +321,10 @@ impl<'a> Binder<'a> {
                 let absent_on_null = behaviour.to_string() != "'NULL'";
                 (AggFunc::JsonArrayAgg { absent_on_null }, Some(self.bind_aggregate_arg(a)?))
             }
+            (AggFunc::JsonObjectAgg { .. }, [FnArg::Expr(behaviour), FnArg::Expr(a)]) => {
+                let absent_on_null = behaviour.to_string() == "'ABSENT'";
+                (AggFunc::JsonObjectAgg { absent_on_null }, Some(self.bind_aggregate_arg(a)?))
+            }
             (_, [FnArg::Expr(a)]) => (func, Some(self.bind_aggregate_arg(a)?)),
             (AggFunc::ListAgg, _) => {
                 return Err(SqlError::new("LISTAGG takes a value and an optional separator literal, e.g. LISTAGG(status, ';')").at(at(e)))
@@ -1152,6 +1156,7 @@ pub fn aggregate_function(name: &str) -> Option<AggFunc> {
         "ARRAY_AGG" => AggFunc::ArrayAgg { ignore_nulls: false },
         "COLLECT" => AggFunc::Collect,
         "JSON_ARRAYAGG" => AggFunc::JsonArrayAgg { absent_on_null: true },
+        "JSON_OBJECTAGG" => AggFunc::JsonObjectAgg { absent_on_null: false },
         "LAG" => AggFunc::Lag { offset: 1, default: None },
         _ => return None,
     })
@@ -1216,6 +1221,16 @@ pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Resu
         // CollectAggFunction's output: an empty MULTISET when there is no value.
         (AggFunc::Collect, Some(t)) => SqlType::not_null(DataType::Multiset(Box::new(t.clone()))),
         (AggFunc::JsonArrayAgg { .. }, Some(_)) => SqlType::not_null(DataType::Varchar(2000)),
+        (AggFunc::JsonObjectAgg { .. }, Some(t)) => {
+            let key = match &t.data_type {
+                DataType::Row(fields) => fields.first().map(|f| &f.ty),
+                _ => None,
+            };
+            if let Some(key) = key.filter(|k| !k.data_type.is_string() || k.nullable) {
+                return Err(format!("JSON_OBJECTAGG keys must be strings that are never NULL, not {key}"));
+            }
+            SqlType::not_null(DataType::Varchar(2000))
+        }
         (_, None) => return Err(format!("{} needs an argument", func.name())),
     })
 }

@@ -332,6 +332,11 @@ pub enum AggFunc {
     JsonArrayAgg {
         absent_on_null: bool,
     },
+    /// `JSON_OBJECTAGG([KEY] k VALUE v [NULL | ABSENT ON NULL])` over `ROW(k, JSON_STRING(v))`: a
+    /// JSON object text, keys sorted (Flink's `JsonObjectAggFunction`).
+    JsonObjectAgg {
+        absent_on_null: bool,
+    },
     /// `LAG(value[, offset[, default]]) OVER w`: the value `offset` rows back in the partition
     /// (Flink's `LagAggFunction`); `default` is the input column read when there is none.
     Lag {
@@ -359,6 +364,7 @@ impl AggFunc {
             AggFunc::ArrayAgg { .. } => "ARRAY_AGG",
             AggFunc::Collect => "COLLECT",
             AggFunc::JsonArrayAgg { .. } => "JSON_ARRAYAGG",
+            AggFunc::JsonObjectAgg { .. } => "JSON_OBJECTAGG",
             AggFunc::Lag { .. } => "LAG",
         }
     }
