@@ -24,6 +24,8 @@ INPUT = os.path.join(os.path.dirname(HERE), "data", "sensor_input.jsonl")
 CASES = {
     "select_distinct": "SELECT DISTINCT status FROM sensor_data",
     "count_distinct": "SELECT status, COUNT(DISTINCT sensor_id) AS sensors FROM sensor_data GROUP BY status",
+    "group_array_agg": """SELECT status, ARRAY_AGG(DISTINCT sensor_id) AS sensors, ARRAY_AGG(sensor_id) FILTER (WHERE current_temperature > 120) AS hot
+FROM sensor_data GROUP BY status""",
     "group_having_int_avg": """SELECT status, AVG(sensor_id) AS avg_id, SUM(sensor_id) AS sum_id, MIN(current_temperature) AS coldest
 FROM sensor_data GROUP BY status HAVING COUNT(*) > 100""",
     "tumble_statistics": """SELECT window_start, status, STDDEV_POP(current_temperature) AS sd, VAR_SAMP(current_temperature) AS var_s,
