@@ -72,6 +72,16 @@ enum Acc {
         joined: Vec<Option<String>>,
         items: Option<Vec<Vec<Arc<str>>>>,
     },
+    /// ARRAY_AGG and COLLECT: the values in arrival order. A retraction takes back the first
+    /// equal value; one that finds none waits in `pending` until a merge brings the value, as
+    /// the `retractList` of Flink's `ArrayAggFunction` does.
+    Items {
+        arg: usize,
+        ty: DataType,
+        kind: ItemsKind,
+        items: Vec<Vec<Value>>,
+        pending: Vec<Vec<Value>>,
+    },
     Distinct {
         arg: usize,
         ty: DataType,
@@ -94,6 +104,28 @@ enum Acc {
 /// A `FILTER (WHERE …)` column's verdict on a row (the planner makes it `IS TRUE(…)`).
 fn is_true(col: &crate::types::Column, row: usize) -> bool {
     col.is_valid(row) && matches!(&col.data, ColumnData::Bool(v) if v[row])
+}
+
+#[derive(Clone, Copy)]
+enum ItemsKind {
+    /// ARRAY_AGG: an ARRAY, NULL when empty; NULL elements unless IGNORE NULLS.
+    Array { ignore_nulls: bool },
+    /// COLLECT: a MULTISET of the non-NULL values (each with its count), empty when none.
+    Multiset,
+    /// JSON_ARRAYAGG over JSON texts: `[a,b]`, `[]` when empty; a NULL is `null` unless ABSENT ON NULL.
+    Json { absent_on_null: bool },
+    /// JSON_OBJECTAGG over `ROW(key, JSON text)`: `{"a":1}`, keys sorted, `{}` when empty.
+    JsonObject { absent_on_null: bool },
+}
+
+impl ItemsKind {
+    fn keeps(self, v: &Value) -> bool {
+        match (self, v) {
+            (ItemsKind::JsonObject { absent_on_null }, Value::Row(kv)) => kv.get(1).is_some_and(|v| !v.is_null()) || !absent_on_null,
+            (ItemsKind::JsonObject { .. }, _) => false,
+            _ => !v.is_null() || matches!(self, ItemsKind::Array { ignore_nulls: false } | ItemsKind::Json { absent_on_null: false }),
+        }
+    }
 }
 
 enum SumKind {
@@ -234,6 +266,16 @@ fn new_acc(c: &AggCall, retracting: bool) -> Acc {
         AggFunc::Lag { offset, default } => {
             Acc::Lag { arg, ty: arg_ty, offset: offset as usize, default, buffers: Vec::new(), defaults: Vec::new() }
         }
+        AggFunc::ArrayAgg { ignore_nulls } => {
+            Acc::Items { arg, ty: arg_ty, kind: ItemsKind::Array { ignore_nulls }, items: Vec::new(), pending: Vec::new() }
+        }
+        AggFunc::JsonArrayAgg { absent_on_null } => {
+            Acc::Items { arg, ty: arg_ty, kind: ItemsKind::Json { absent_on_null }, items: Vec::new(), pending: Vec::new() }
+        }
+        AggFunc::JsonObjectAgg { absent_on_null } => {
+            Acc::Items { arg, ty: arg_ty, kind: ItemsKind::JsonObject { absent_on_null }, items: Vec::new(), pending: Vec::new() }
+        }
+        AggFunc::Collect => Acc::Items { arg, ty: arg_ty, kind: ItemsKind::Multiset, items: Vec::new(), pending: Vec::new() },
         AggFunc::ListAgg => Acc::ListAgg {
             arg,
             separator: c.separator.clone().unwrap_or_else(|| ",".to_string()),
@@ -316,6 +358,10 @@ impl Acc {
                     i.push(Vec::new());
                 }
             }
+            Acc::Items { items, pending, .. } => {
+                items.push(Vec::new());
+                pending.push(Vec::new());
+            }
             Acc::Distinct { seen, inner, .. } => {
                 seen.push(BTreeMap::new());
                 inner.push_group();
@@ -360,6 +406,10 @@ impl Acc {
                 if let Some(i) = items {
                     i[g].clear();
                 }
+            }
+            Acc::Items { items, pending, .. } => {
+                items[g].clear();
+                pending[g].clear();
             }
             Acc::Distinct { seen, inner, .. } => {
                 seen[g].clear();
@@ -414,6 +464,13 @@ impl Acc {
                 joined: vec![take(&mut joined[g])],
                 items: items.as_mut().map(|i| vec![take(&mut i[g])]),
             },
+            Acc::Items { arg, ty, kind, items, pending } => Acc::Items {
+                arg: *arg,
+                ty: ty.clone(),
+                kind: *kind,
+                items: vec![take(&mut items[g])],
+                pending: vec![take(&mut pending[g])],
+            },
             Acc::Distinct { arg, ty, seen, inner } => {
                 Acc::Distinct { arg: *arg, ty: ty.clone(), seen: vec![take(&mut seen[g])], inner: Box::new(inner.take_group(g)) }
             }
@@ -464,6 +521,13 @@ impl Acc {
             Acc::ListAgg { arg, .. } => {
                 let v = batch.columns[*arg].value(row, &DataType::Varchar(0));
                 self.update_value(g, &v, retract, seq);
+            }
+            // ARRAY_AGG keeps NULLs, which `update_value` skips.
+            Acc::Items { arg, ty, kind, items, pending } => {
+                let v = batch.columns[*arg].value(row, ty);
+                if kind.keeps(&v) {
+                    update_items(&mut items[g], &mut pending[g], v, retract);
+                }
             }
             Acc::Lag { arg, ty, offset, default, buffers, defaults } => {
                 if retract {
@@ -570,6 +634,7 @@ impl Acc {
                     },
                 }
             }
+            Acc::Items { items, pending, .. } => update_items(&mut items[g], &mut pending[g], v.clone(), retract),
             // LAG reads whole rows (`update_row`), NULLs included.
             Acc::Lag { .. } => {}
             Acc::Distinct { seen, inner, .. } => {
@@ -654,6 +719,14 @@ impl Acc {
                     }
                 }
             }
+            (Acc::Items { items, pending, .. }, Acc::Items { items: oi, pending: op, .. }) => {
+                // ArrayAggFunction.merge: append, then settle the retractions waiting on either side.
+                items[d].extend(oi[s].iter().cloned());
+                let waiting: Vec<Value> = pending[d].drain(..).chain(op[s].iter().cloned()).collect();
+                for v in waiting {
+                    update_items(&mut items[d], &mut pending[d], v, true);
+                }
+            }
             (Acc::Distinct { seen, inner, .. }, Acc::Distinct { seen: os, .. }) => {
                 for (k, c) in &os[s] {
                     let count = seen[d].entry(k.clone()).or_insert(0);
@@ -692,12 +765,84 @@ impl Acc {
             Acc::Variance { func, out, n, m2, .. } => variance_result(*func, out, n[g], m2[g]),
             Acc::FirstLast { values, .. } => values[g].as_ref().map_or(Value::Null, |(_, v)| v.clone()),
             Acc::ListAgg { joined, .. } => joined[g].as_ref().map_or(Value::Null, |s| Value::Str(s.as_str().into())),
+            Acc::Items { kind: ItemsKind::Array { .. }, items, .. } => match items[g].is_empty() {
+                true => Value::Null,
+                false => Value::Array(items[g].clone()),
+            },
+            Acc::Items { kind: ItemsKind::Multiset, items, .. } => {
+                // Each distinct value once, in order of first arrival, with its count.
+                let mut index: BTreeMap<SortKey, usize> = BTreeMap::new();
+                let mut counted: Vec<(Value, Value)> = Vec::new();
+                for v in &items[g] {
+                    let i = *index.entry(SortKey(v.clone())).or_insert_with(|| {
+                        counted.push((v.clone(), Value::Int(0)));
+                        counted.len() - 1
+                    });
+                    if let Value::Int(n) = &mut counted[i].1 {
+                        *n += 1;
+                    }
+                }
+                Value::Map(counted)
+            }
+            Acc::Items { kind: ItemsKind::Json { .. }, items, .. } => {
+                let mut out = String::from("[");
+                for (i, v) in items[g].iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    match v {
+                        Value::Str(s) => out.push_str(s),
+                        _ => out.push_str("null"),
+                    }
+                }
+                out.push(']');
+                Value::Str(out.into())
+            }
+            Acc::Items { kind: ItemsKind::JsonObject { .. }, items, .. } => json_object_text(&items[g]),
             Acc::Distinct { inner, .. } => inner.result(g),
             Acc::Lag { offset, buffers, defaults, .. } => match buffers[g].len() == offset + 1 {
                 true => buffers[g].front().cloned().unwrap_or(Value::Null),
                 false => defaults[g].clone(),
             },
         }
+    }
+}
+
+/// JSON_OBJECTAGG's text of `ROW(key, JSON text)` values: keys in Java's order, as Jackson
+/// writes Flink's object; a repeated key keeps its last value (Flink fails the job instead).
+fn json_object_text(items: &[Value]) -> Value {
+    use crate::plan::functions::json::document::write_string;
+    let mut members: BTreeMap<Vec<u16>, (&str, Option<&str>)> = BTreeMap::new();
+    for item in items {
+        if let Value::Row(kv) = item {
+            if let [Value::Str(k), v] = kv.as_slice() {
+                let text = if let Value::Str(t) = v { Some(&**t) } else { None };
+                members.insert(k.encode_utf16().collect(), (k, text));
+            }
+        }
+    }
+    let mut out = String::from("{");
+    for (i, (k, v)) in members.values().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(k, &mut out);
+        out.push(':');
+        out.push_str(v.unwrap_or("null"));
+    }
+    out.push('}');
+    Value::Str(out.into())
+}
+
+/// Adds `v` to a group's values, or takes back its first occurrence (waiting in `pending` when
+/// there is none).
+fn update_items(items: &mut Vec<Value>, pending: &mut Vec<Value>, v: Value, retract: bool) {
+    if !retract {
+        items.push(v);
+    } else if let Some(i) = items.iter().position(|x| *x == v) {
+        items.remove(i);
+    } else {
+        pending.push(v);
     }
 }
 
@@ -977,5 +1122,65 @@ mod tests {
         assert_eq!(result(&a, g), Value::Str("a|b|a".into()));
         a.update(g, &b, 0, true);
         assert_eq!(result(&a, g), Value::Str("b|a".into()));
+    }
+
+    fn ints_with_null(v: &[Option<i64>]) -> Batch {
+        let mut col = Column::empty(&DataType::Int, v.len());
+        for x in v {
+            col.push(&x.map_or(Value::Null, Value::Int));
+        }
+        Batch::new(vec![col], v.len())
+    }
+
+    #[test]
+    fn array_agg_keeps_nulls_in_order_and_takes_back_the_first_equal_value() {
+        let out = DataType::Array(Box::new(SqlType::nullable(DataType::Int)));
+        let mut a = Accumulators::new(&[call(AggFunc::ArrayAgg { ignore_nulls: false }, false, DataType::Int, out)], true);
+        let g = a.add_group();
+        let b = ints_with_null(&[Some(1), None, Some(3), Some(1)]);
+        for r in 0..4 {
+            a.update(g, &b, r, false);
+        }
+        assert_eq!(result(&a, g), Value::Array(vec![Value::Int(1), Value::Null, Value::Int(3), Value::Int(1)]));
+        a.update(g, &b, 3, true);
+        a.update(g, &b, 1, true);
+        assert_eq!(result(&a, g), Value::Array(vec![Value::Int(3), Value::Int(1)]));
+        a.update(g, &b, 0, true);
+        a.update(g, &b, 2, true);
+        assert_eq!(result(&a, g), Value::Null, "an emptied ARRAY_AGG is NULL");
+    }
+
+    #[test]
+    fn array_agg_ignore_nulls_skips_them_and_a_retraction_before_its_value_waits_for_the_merge() {
+        let out = DataType::Array(Box::new(SqlType::nullable(DataType::Int)));
+        let calls = [call(AggFunc::ArrayAgg { ignore_nulls: true }, false, DataType::Int, out)];
+        let b = ints_with_null(&[Some(1), None, Some(2)]);
+        let mut early = Accumulators::new(&calls, true);
+        let e = early.add_group();
+        early.update(e, &b, 2, true);
+        early.update(e, &b, 1, false);
+        assert_eq!(result(&early, e), Value::Null);
+        let mut late = Accumulators::new(&calls, true);
+        let l = late.add_group();
+        late.update(l, &b, 0, false);
+        late.update(l, &b, 2, false);
+        early.merge(e, &late, l);
+        assert_eq!(result(&early, e), Value::Array(vec![Value::Int(1)]), "the waiting retraction of 2 settles on merge");
+    }
+
+    #[test]
+    fn collect_counts_non_null_values_in_first_arrival_order_and_is_empty_without_values() {
+        let out = DataType::Multiset(Box::new(SqlType::nullable(DataType::Int)));
+        let mut a = Accumulators::new(&[call(AggFunc::Collect, false, DataType::Int, out)], true);
+        let g = a.add_group();
+        let b = ints_with_null(&[Some(2), None, Some(1), Some(2)]);
+        a.update(g, &b, 1, false);
+        assert_eq!(result(&a, g), Value::Map(vec![]));
+        for r in [0, 2, 3] {
+            a.update(g, &b, r, false);
+        }
+        assert_eq!(result(&a, g), Value::Map(vec![(Value::Int(2), Value::Int(2)), (Value::Int(1), Value::Int(1))]));
+        a.update(g, &b, 0, true);
+        assert_eq!(result(&a, g), Value::Map(vec![(Value::Int(1), Value::Int(1)), (Value::Int(2), Value::Int(1))]));
     }
 }

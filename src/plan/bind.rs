@@ -309,11 +309,24 @@ impl<'a> Binder<'a> {
             return self.bound_lag(e, &args);
         }
         let mut separator = None;
+        let func = match func {
+            AggFunc::ArrayAgg { .. } => AggFunc::ArrayAgg { ignore_nulls: ignores_nulls(f) },
+            func => func,
+        };
         let (func, arg) = match (func, args.as_slice()) {
             (AggFunc::Count, [FnArg::Star] | []) if !distinct => (AggFunc::CountStar, None),
             (AggFunc::ListAgg, [FnArg::Expr(a), FnArg::Expr(sep)]) => {
                 separator = Some(listagg_separator(sep)?);
                 (func, Some(self.bind_aggregate_arg(a)?))
+            }
+            // The parser's fixed shape (`sql/json.rs`): the ON NULL behaviour, then JSON_STRING(v).
+            (AggFunc::JsonArrayAgg { .. }, [FnArg::Expr(behaviour), FnArg::Expr(a)]) => {
+                let absent_on_null = behaviour.to_string() != "'NULL'";
+                (AggFunc::JsonArrayAgg { absent_on_null }, Some(self.bind_aggregate_arg(a)?))
+            }
+            (AggFunc::JsonObjectAgg { .. }, [FnArg::Expr(behaviour), FnArg::Expr(a)]) => {
+                let absent_on_null = behaviour.to_string() == "'ABSENT'";
+                (AggFunc::JsonObjectAgg { absent_on_null }, Some(self.bind_aggregate_arg(a)?))
             }
             (_, [FnArg::Expr(a)]) => (func, Some(self.bind_aggregate_arg(a)?)),
             (AggFunc::ListAgg, _) => {
@@ -1143,6 +1156,10 @@ pub fn aggregate_function(name: &str) -> Option<AggFunc> {
         "FIRST_VALUE" => AggFunc::FirstValue,
         "LAST_VALUE" => AggFunc::LastValue,
         "LISTAGG" => AggFunc::ListAgg,
+        "ARRAY_AGG" => AggFunc::ArrayAgg { ignore_nulls: false },
+        "COLLECT" => AggFunc::Collect,
+        "JSON_ARRAYAGG" => AggFunc::JsonArrayAgg { absent_on_null: true },
+        "JSON_OBJECTAGG" => AggFunc::JsonObjectAgg { absent_on_null: false },
         "LAG" => AggFunc::Lag { offset: 1, default: None },
         _ => return None,
     })
@@ -1161,6 +1178,19 @@ pub fn contains_aggregate(e: &ast::Expr) -> bool {
         std::ops::ControlFlow::<()>::Continue(())
     });
     found
+}
+
+/// `ARRAY_AGG(x IGNORE NULLS)` (after the argument, or after the call): whether NULLs are left
+/// out; RESPECT NULLS, the default, keeps them.
+fn ignores_nulls(f: &ast::Function) -> bool {
+    let inside = match &f.args {
+        ast::FunctionArguments::List(list) => list.clauses.iter().find_map(|c| match c {
+            ast::FunctionArgumentClause::IgnoreOrRespectNulls(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    };
+    matches!(inside.or(f.null_treatment.as_ref()), Some(ast::NullTreatment::IgnoreNulls))
 }
 
 /// Flink's result type of an aggregate.
@@ -1187,6 +1217,22 @@ pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Resu
                 return Err(format!("LISTAGG needs a string argument, not {t}; CAST it to STRING"));
             }
             SqlType::nullable(DataType::Varchar(crate::types::STRING_LENGTH))
+        }
+        // ArrayAggFunction's output: ARRAY of the argument's type; NULL when there is no value.
+        // (NOT NULL when the argument is: a group has a row, and Flink types it so).
+        (AggFunc::ArrayAgg { .. }, Some(t)) => SqlType::not_null(DataType::Array(Box::new(t.clone()))).with_nullable(t.nullable),
+        // CollectAggFunction's output: an empty MULTISET when there is no value.
+        (AggFunc::Collect, Some(t)) => SqlType::not_null(DataType::Multiset(Box::new(t.clone()))),
+        (AggFunc::JsonArrayAgg { .. }, Some(_)) => SqlType::not_null(DataType::Varchar(2000)),
+        (AggFunc::JsonObjectAgg { .. }, Some(t)) => {
+            let key = match &t.data_type {
+                DataType::Row(fields) => fields.first().map(|f| &f.ty),
+                _ => None,
+            };
+            if let Some(key) = key.filter(|k| !k.data_type.is_string() || k.nullable) {
+                return Err(format!("JSON_OBJECTAGG keys must be strings that are never NULL, not {key}"));
+            }
+            SqlType::not_null(DataType::Varchar(2000))
         }
         (_, None) => return Err(format!("{} needs an argument", func.name())),
     })

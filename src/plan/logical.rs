@@ -320,6 +320,23 @@ pub enum AggFunc {
     FirstValue,
     LastValue,
     ListAgg,
+    /// `ARRAY_AGG(x [RESPECT | IGNORE NULLS])`: the values in arrival order as an ARRAY, NULL
+    /// for none (Flink's `ArrayAggFunction`; RESPECT NULLS, the default, keeps NULL elements).
+    ArrayAgg {
+        ignore_nulls: bool,
+    },
+    /// `COLLECT(x)`: the non-NULL values as a MULTISET (Flink's `CollectAggFunction`).
+    Collect,
+    /// `JSON_ARRAYAGG(v [NULL | ABSENT ON NULL])` over `JSON_STRING(v)`: a JSON array text of the
+    /// values in arrival order (Flink's `JsonArrayAggFunction`).
+    JsonArrayAgg {
+        absent_on_null: bool,
+    },
+    /// `JSON_OBJECTAGG([KEY] k VALUE v [NULL | ABSENT ON NULL])` over `ROW(k, JSON_STRING(v))`: a
+    /// JSON object text, keys sorted (Flink's `JsonObjectAggFunction`).
+    JsonObjectAgg {
+        absent_on_null: bool,
+    },
     /// `LAG(value[, offset[, default]]) OVER w`: the value `offset` rows back in the partition
     /// (Flink's `LagAggFunction`); `default` is the input column read when there is none.
     Lag {
@@ -344,6 +361,10 @@ impl AggFunc {
             AggFunc::FirstValue => "FIRST_VALUE",
             AggFunc::LastValue => "LAST_VALUE",
             AggFunc::ListAgg => "LISTAGG",
+            AggFunc::ArrayAgg { .. } => "ARRAY_AGG",
+            AggFunc::Collect => "COLLECT",
+            AggFunc::JsonArrayAgg { .. } => "JSON_ARRAYAGG",
+            AggFunc::JsonObjectAgg { .. } => "JSON_OBJECTAGG",
             AggFunc::Lag { .. } => "LAG",
         }
     }

@@ -60,6 +60,11 @@ impl Dialect for FlinkDialect {
         true
     }
 
+    /// `ARRAY_AGG(x IGNORE NULLS)`, `ARRAY_AGG(x RESPECT NULLS)`.
+    fn supports_window_function_null_treatment_arg(&self) -> bool {
+        true
+    }
+
     /// `t MATCH_RECOGNIZE (…)`, planned by `plan::match_recognize`.
     fn supports_match_recognize(&self) -> bool {
         true

@@ -7,6 +7,8 @@
 //! JSON_EXISTS(json, path [{TRUE | FALSE | UNKNOWN | ERROR} ON ERROR])
 //! JSON_OBJECT([[KEY] k VALUE v, …] [{NULL | ABSENT} ON NULL])
 //! JSON_ARRAY([v, …] [{NULL | ABSENT} ON NULL])
+//! JSON_ARRAYAGG(v [{NULL | ABSENT} ON NULL])
+//! JSON_OBJECTAGG([KEY] k VALUE v [{NULL | ABSENT} ON NULL])
 //! x IS [NOT] JSON [VALUE | SCALAR | ARRAY | OBJECT]
 //! ```
 //!
@@ -81,8 +83,10 @@ fn call(name: &str, args: Vec<Expr>) -> Expr {
 /// one starts here.
 pub fn parse_json_call(parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
     let name = word_at(parser, 0)?;
-    if !matches!(name.as_str(), "JSON_VALUE" | "JSON_QUERY" | "JSON_EXISTS" | "JSON_OBJECT" | "JSON_ARRAY")
-        || parser.peek_nth_token_ref(1).token != Token::LParen
+    if !matches!(
+        name.as_str(),
+        "JSON_VALUE" | "JSON_QUERY" | "JSON_EXISTS" | "JSON_OBJECT" | "JSON_ARRAY" | "JSON_ARRAYAGG" | "JSON_OBJECTAGG"
+    ) || parser.peek_nth_token_ref(1).token != Token::LParen
     {
         return None;
     }
@@ -94,6 +98,8 @@ pub fn parse_json_call(parser: &mut Parser) -> Option<Result<Expr, ParserError>>
             "JSON_QUERY" => json_query(parser)?,
             "JSON_EXISTS" => json_exists(parser)?,
             "JSON_OBJECT" => json_object(parser)?,
+            "JSON_ARRAYAGG" => json_arrayagg(parser)?,
+            "JSON_OBJECTAGG" => json_objectagg(parser)?,
             _ => json_array(parser)?,
         };
         parser.expect_token(&Token::RParen)?;
@@ -270,6 +276,29 @@ fn json_array(parser: &mut Parser) -> Result<Vec<Expr>, ParserError> {
     Ok(args)
 }
 
+/// `v [{NULL | ABSENT} ON NULL]`: the behaviour, then the value as JSON text — Flink's
+/// `WrapJsonAggFunctionArgumentsRule` hands the aggregate `JSON_STRING(v)` the same way.
+fn json_arrayagg(parser: &mut Parser) -> Result<Vec<Expr>, ParserError> {
+    let value = parser.parse_expr()?;
+    let behaviour = on_null(parser).unwrap_or("ABSENT");
+    Ok(vec![text(behaviour), call("JSON_STRING", vec![value])])
+}
+
+/// `[KEY] k VALUE v [{NULL | ABSENT} ON NULL]`: the behaviour, then `ROW(k, JSON_STRING(v))`, so
+/// the aggregate reads one column as every other aggregate does.
+fn json_objectagg(parser: &mut Parser) -> Result<Vec<Expr>, ParserError> {
+    if word_at(parser, 0).as_deref() == Some("KEY") && word_at(parser, 1).as_deref() != Some("VALUE") {
+        parser.next_token();
+    }
+    let key = parser.parse_expr()?;
+    if !words(parser, &["VALUE"]) {
+        return expected(parser, "VALUE");
+    }
+    let value = parser.parse_expr()?;
+    let behaviour = on_null(parser).unwrap_or("NULL");
+    Ok(vec![text(behaviour), call("ROW", vec![key, call("JSON_STRING", vec![value])])])
+}
+
 /// `expr IS [NOT] JSON [VALUE | SCALAR | ARRAY | OBJECT]` when it follows: `IS_JSON(expr,
 /// 'VALUE')`, under NOT for `IS NOT JSON`.
 pub fn parse_is_json(parser: &mut Parser, expr: &Expr) -> Option<Result<Expr, ParserError>> {
@@ -317,6 +346,10 @@ mod tests {
         );
         assert_eq!(expr("JSON_EXISTS(j, '$.a' UNKNOWN ON ERROR)"), "JSON_EXISTS(j, '$.a', 'UNKNOWN')");
         assert_eq!(expr("JSON_OBJECT(KEY 'a' VALUE 1, 'b' VALUE x ABSENT ON NULL)"), "JSON_OBJECT('ABSENT', 'a', 1, 'b', x)");
+        assert_eq!(expr("JSON_ARRAYAGG(v NULL ON NULL)"), "JSON_ARRAYAGG('NULL', JSON_STRING(v))");
+        assert_eq!(expr("JSON_ARRAYAGG(v)"), "JSON_ARRAYAGG('ABSENT', JSON_STRING(v))");
+        assert_eq!(expr("JSON_OBJECTAGG(KEY k VALUE v)"), "JSON_OBJECTAGG('NULL', ROW(k, JSON_STRING(v)))");
+        assert_eq!(expr("JSON_OBJECTAGG(k VALUE v ABSENT ON NULL)"), "JSON_OBJECTAGG('ABSENT', ROW(k, JSON_STRING(v)))");
         assert_eq!(expr("JSON_ARRAY()"), "JSON_ARRAY('ABSENT')");
         assert_eq!(expr("JSON_ARRAY(1, NULL NULL ON NULL)"), "JSON_ARRAY('NULL', 1, NULL)");
         assert_eq!(expr("s IS NOT JSON OBJECT"), "NOT (IS_JSON(s, 'OBJECT'))");

@@ -24,6 +24,12 @@ INPUT = os.path.join(os.path.dirname(HERE), "data", "sensor_input.jsonl")
 CASES = {
     "select_distinct": "SELECT DISTINCT status FROM sensor_data",
     "count_distinct": "SELECT status, COUNT(DISTINCT sensor_id) AS sensors FROM sensor_data GROUP BY status",
+    "tumble_json_arrayagg": """SELECT window_start, status, JSON_ARRAYAGG(sensor_id) AS ids, ARRAY_AGG(current_temperature) AS temps
+FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND))
+WHERE sensor_id < 6
+GROUP BY window_start, window_end, status""",
+    "group_array_agg": """SELECT status, ARRAY_AGG(DISTINCT sensor_id) AS sensors, ARRAY_AGG(sensor_id) FILTER (WHERE current_temperature > 120) AS hot
+FROM sensor_data GROUP BY status""",
     "group_having_int_avg": """SELECT status, AVG(sensor_id) AS avg_id, SUM(sensor_id) AS sum_id, MIN(current_temperature) AS coldest
 FROM sensor_data GROUP BY status HAVING COUNT(*) > 100""",
     "tumble_statistics": """SELECT window_start, status, STDDEV_POP(current_temperature) AS sd, VAR_SAMP(current_temperature) AS var_s,

@@ -422,6 +422,15 @@ CASES = {
         ("VARIANCE", "VARIANCE(x)", "(VALUES (CAST(1 AS DOUBLE)), (2), (4)) AS t(x)"),
         ("FIRST_VALUE", "FIRST_VALUE(x)", "(VALUES (3), (1)) AS t(x)"), ("LAST_VALUE", "LAST_VALUE(x)", "(VALUES (3), (1)) AS t(x)"),
         ("LISTAGG", "LISTAGG(x)", "(VALUES ('a'), ('b')) AS t(x)"), ("LISTAGG", "LISTAGG(x, ';')", "(VALUES ('a'), ('b')) AS t(x)"),
+        ("ARRAY_AGG", "ARRAY_AGG(x)", "(VALUES (2), (1), (2)) AS t(x)"),
+        ("ARRAY_AGG", "ARRAY_AGG(x RESPECT NULLS)", "(VALUES (1), (CAST(NULL AS INT)), (3)) AS t(x)"),
+        ("ARRAY_AGG", "ARRAY_AGG(x IGNORE NULLS)", "(VALUES (1), (CAST(NULL AS INT)), (3)) AS t(x)"),
+        ("ARRAY_AGG", "ARRAY_AGG(DISTINCT x)", "(VALUES ('a'), ('b'), ('a')) AS t(x)"),
+        ("ARRAY_AGG", "ARRAY_AGG(x)", "(VALUES (CAST(NULL AS STRING))) AS t(x)"),
+        ("ARRAY_AGG", "ARRAY_AGG(x IGNORE NULLS)", "(VALUES (CAST(NULL AS STRING))) AS t(x)"),
+        ("COLLECT", "COLLECT(x)", "(VALUES (1), (CAST(NULL AS INT)), (2), (1)) AS t(x)"),
+        ("COLLECT", "COLLECT(x)", "(VALUES (CAST(NULL AS INT))) AS t(x)"),
+        ("COLLECT", "COLLECT(DISTINCT x)", "(VALUES ('a'), ('b'), ('a')) AS t(x)"),
     ],
 }
 

@@ -11,7 +11,7 @@
 //! `sql/json.rs`, which turns every call into a fixed shape of arguments: see each entry's
 //! typing. `JSON_QUERY … RETURNING ARRAY<…>` waits for the ARRAY type.
 
-mod document;
+pub(crate) mod document;
 mod path;
 
 use super::typing::{check, str_value, text, Arg};

@@ -24,7 +24,7 @@ mod catalog;
 mod collection;
 mod conditional;
 mod hash;
-mod json;
+pub(crate) mod json;
 mod math;
 mod non_scalar;
 mod printf;

@@ -36,6 +36,22 @@ pub static NON_SCALAR: &[NonScalar] = &[
     agg("LAST_VALUE", "LAST_VALUE(expression)", "The last value seen."),
     agg("LISTAGG", "LISTAGG(expression[, separator])", "The strings joined by separator (',' by default)."),
     agg(
+        "ARRAY_AGG",
+        "ARRAY_AGG([DISTINCT] expression [RESPECT NULLS | IGNORE NULLS])",
+        "The values as an ARRAY in arrival order (NULL elements kept unless IGNORE NULLS); NULL when there are none.",
+    ),
+    agg("COLLECT", "COLLECT([DISTINCT] expression)", "The non-NULL values as a MULTISET."),
+    agg(
+        "JSON_ARRAYAGG",
+        "JSON_ARRAYAGG(expression [NULL | ABSENT ON NULL])",
+        "The values as a JSON array text; NULLs left out unless NULL ON NULL.",
+    ),
+    agg(
+        "JSON_OBJECTAGG",
+        "JSON_OBJECTAGG([KEY] key VALUE value [NULL | ABSENT ON NULL])",
+        "The key/value pairs as a JSON object text, keys sorted; a NULL value is null unless ABSENT ON NULL.",
+    ),
+    agg(
         "GROUPING",
         "GROUPING(expression[, expression …])",
         "With GROUPING SETS, ROLLUP or CUBE: a bit per argument, 1 where the row's grouping set leaves it out.",
