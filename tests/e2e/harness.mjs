@@ -3,8 +3,9 @@
 // and helpers that drive the page through the DOM contract's selectors (data-testid / data-table
 // / data-stream / data-name / data-type / data-column / data-current / data-op attributes).
 //
-// `page` is the page of the area running now: `openPage()` gives each area a fresh browser
-// profile (no saved notes, so the first visit opens the Sensors walkthrough note). Any uncaught
+// `page` is the page of the area running now: `openPage()` gives each area (or each test: see
+// `freshSensors`, `freshBlankNote`, `freshSteps`) a fresh browser profile (no saved notes, so the
+// first visit opens the Sensors walkthrough note). Any uncaught
 // page error or console error fails the test it happened in (a wasm panic kills the whole app,
 // so it must never pass unnoticed). Screenshots go to tests/e2e/screenshots/.
 import { chromium } from 'playwright-core';
@@ -140,13 +141,62 @@ export async function closePage() {
 }
 
 
+// ---------------------------------------------------------------------------------------------
+// A fresh page per test: each test of an area may start with one of these, so it sets up what it
+// needs itself and can fail, or run, alone (no earlier test's state to inherit).
+
+/** A fresh browser profile (clean storage) with the studio open on the first-visit Sensors note,
+ * its CREATE TABLE sensor_data run (paragraph 0): the table, and my-input-stream fed by its
+ * generator, are there. */
+export async function freshSensors() {
+  await openPage();
+  await paragraph(0).locator('[data-testid=run]').click();
+  await waitForStatus(0, /done/i, "the Sensors note's CREATE TABLE");
+  return page;
+}
+
+/** A fresh profile with a blank note made by New and open (the Sensors note stays first). */
+export async function freshBlankNote() {
+  await openPage();
+  await page.locator('[data-testid=new-note]').click();
+  await until(async () => (await currentNoteName()) !== 'Sensors' && (await paragraphs().count()) === 1, { what: 'the new blank note to open' });
+  return page;
+}
+
+/** Walkthrough step 2 typed into a blank note of a fresh profile: CREATE TABLE sensor_data run in
+ * paragraph 0 (its generator then feeds my-input-stream). */
+export async function freshTable() {
+  await freshBlankNote();
+  await runInParagraph(0, CREATE_TABLE);
+  await waitForStatus(0, /done/i, 'the CREATE TABLE paragraph to be done');
+  return page;
+}
+
+/** Walkthrough steps 2–4 typed into a blank note of a fresh profile: CREATE TABLE in paragraph 0,
+ * then SELECT * and the GROUP BY running with rows. Returns their paragraph indices. */
+export async function freshSteps() {
+  await freshTable();
+  const selectAll = await addParagraph();
+  await runInParagraph(selectAll, SELECT_ALL);
+  await waitForRows(selectAll, 'rows in the SELECT * result table');
+  const groupBy = await addParagraph();
+  await runInParagraph(groupBy, GROUP_BY);
+  await waitForRows(groupBy, 'rows in the GROUP BY result table');
+  return { selectAll, groupBy };
+}
+
+
 const results = [];
 /** How many tests passed and failed so far. */
 export function summary() {
   const passed = results.filter(Boolean).length;
   return { passed, failed: results.length - passed };
 }
+/** SLUICE_E2E_ONLY=TEXT runs only the tests whose name contains TEXT (the others are neither run
+ * nor counted). */
+const only = process.env.SLUICE_E2E_ONLY ?? '';
 export async function test(name, shot, body) {
+  if (only && !name.includes(only)) return;
   let failure = null;
   try {
     await body();
