@@ -3,7 +3,9 @@
 //   node tests/e2e/run.mjs http://127.0.0.1:PORT/ [AREA…]
 //
 // Runs every area of tests/e2e/areas/ in the order below, or only the areas named. Each area
-// starts from a fresh browser profile (tests/e2e/harness.mjs: `openPage`), so it can run alone.
+// starts from a fresh browser profile (tests/e2e/harness.mjs: `openPage`), so it can run alone; the
+// notebook area's tests each start from one of their own. SLUICE_E2E_ONLY=TEXT runs only the
+// tests whose name contains TEXT.
 // Prints `ok - name` / `not ok - name: reason` per test, then `N passed, M failed`; exits 1 if
 // any failed. Screenshots of each step go to tests/e2e/screenshots/ (taken even when a step
 // fails). Standalone scripts beside this one (kinesis.mjs, bench.mjs) use the same harness idea
