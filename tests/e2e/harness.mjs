@@ -4,10 +4,10 @@
 // / data-stream / data-name / data-type / data-column / data-current / data-op attributes).
 //
 // `page` is the page of the area running now: `openPage()` gives each area (or each test: see
-// `freshSensors`, `freshBlankNote`, `freshSteps`) a fresh browser profile (no saved notes, so the
-// first visit opens the Sensors walkthrough note). Any uncaught
-// page error or console error fails the test it happened in (a wasm panic kills the whole app,
-// so it must never pass unnoticed). Screenshots go to tests/e2e/screenshots/.
+// `freshSensors`, `freshBlankNote`, `freshTable`, `freshSteps`) a fresh browser context of one
+// shared Chromium (a new profile: no saved notes, so the first visit opens the Sensors
+// walkthrough note). Any uncaught page error or console error fails the test it happened in (a
+// wasm panic kills the whole app, so it must never pass unnoticed). Screenshots go to tests/e2e/screenshots/.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -102,20 +102,22 @@ export const numberIn = (text) => {
 
 export let page = null;
 let context = null;
-let profile = null;
+/** One Chromium for every `openPage` of a run: a new context of it is a fresh profile (its own
+ * empty storage and cache) at about half the cost of launching a browser for each test. */
+let browser = null;
 /** Errors the page reported since the last test took them. */
 let pageErrors = [];
 
-/** A fresh browser profile and its page, the area's `page`; `navigate` opens the studio in it. */
+/** A fresh browser context (a profile with clean storage) and its page, the area's `page`;
+ * `navigate` opens the studio in it. */
 export async function openPage({ navigate = true } = {}) {
   await closePage();
-  profile = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-'));
-  context = await chromium.launchPersistentContext(profile, {
-    ...CHROMIUM,
+  if (!browser || !browser.isConnected()) browser = await chromium.launch(CHROMIUM);
+  context = await browser.newContext({
     deviceScaleFactor: 2,
     viewport: { width: 1400, height: 1000 },
   });
-  page = context.pages()[0] ?? (await context.newPage());
+  page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
   page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
   page.on('console', (msg) => {
@@ -134,12 +136,16 @@ export async function openPage({ navigate = true } = {}) {
 
 export async function closePage() {
   if (context) await context.close().catch(() => {});
-  if (profile) rmSync(profile, { recursive: true, force: true });
   context = null;
-  profile = null;
   page = null;
 }
 
+/** Closes the page and the browser `openPage` started (run.mjs, at the end). */
+export async function closeBrowser() {
+  await closePage();
+  if (browser) await browser.close().catch(() => {});
+  browser = null;
+}
 
 // ---------------------------------------------------------------------------------------------
 // A fresh page per test: each test of an area may start with one of these, so it sets up what it

@@ -10,7 +10,7 @@
 // any failed. Screenshots of each step go to tests/e2e/screenshots/ (taken even when a step
 // fails). Standalone scripts beside this one (kinesis.mjs, bench.mjs) use the same harness idea
 // but need servers of their own; scripts/test.sh runs them in their own tiers.
-import { configure, summary } from './harness.mjs';
+import { closeBrowser, configure, summary } from './harness.mjs';
 
 /** The areas, in the order a full run takes them (the notebook first: it is the walkthrough). */
 const AREAS = ['notebook', 'clock', 'share', 'plan', 'watermarks', 'files', 'streams', 'cep'];
@@ -33,6 +33,7 @@ for (const area of only.length > 0 ? AREAS.filter((a) => only.includes(a)) : ARE
   await run();
 }
 
+await closeBrowser();
 const { passed, failed } = summary();
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
