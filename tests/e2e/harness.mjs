@@ -3,10 +3,11 @@
 // and helpers that drive the page through the DOM contract's selectors (data-testid / data-table
 // / data-stream / data-name / data-type / data-column / data-current / data-op attributes).
 //
-// `page` is the page of the area running now: `openPage()` gives each area a fresh browser
-// profile (no saved notes, so the first visit opens the Sensors walkthrough note). Any uncaught
-// page error or console error fails the test it happened in (a wasm panic kills the whole app,
-// so it must never pass unnoticed). Screenshots go to tests/e2e/screenshots/.
+// `page` is the page of the area running now: `openPage()` gives each area (or each test: see
+// `freshSensors`, `freshBlankNote`, `freshTable`, `freshSteps`) a fresh browser context of one
+// shared Chromium (a new profile: no saved notes, so the first visit opens the Sensors
+// walkthrough note). Any uncaught page error or console error fails the test it happened in (a
+// wasm panic kills the whole app, so it must never pass unnoticed). Screenshots go to tests/e2e/screenshots/.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -101,20 +102,22 @@ export const numberIn = (text) => {
 
 export let page = null;
 let context = null;
-let profile = null;
+/** One Chromium for every `openPage` of a run: a new context of it is a fresh profile (its own
+ * empty storage and cache) at about half the cost of launching a browser for each test. */
+let browser = null;
 /** Errors the page reported since the last test took them. */
 let pageErrors = [];
 
-/** A fresh browser profile and its page, the area's `page`; `navigate` opens the studio in it. */
+/** A fresh browser context (a profile with clean storage) and its page, the area's `page`;
+ * `navigate` opens the studio in it. */
 export async function openPage({ navigate = true } = {}) {
   await closePage();
-  profile = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-'));
-  context = await chromium.launchPersistentContext(profile, {
-    ...CHROMIUM,
+  if (!browser || !browser.isConnected()) browser = await chromium.launch(CHROMIUM);
+  context = await browser.newContext({
     deviceScaleFactor: 2,
     viewport: { width: 1400, height: 1000 },
   });
-  page = context.pages()[0] ?? (await context.newPage());
+  page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
   page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
   page.on('console', (msg) => {
@@ -133,10 +136,59 @@ export async function openPage({ navigate = true } = {}) {
 
 export async function closePage() {
   if (context) await context.close().catch(() => {});
-  if (profile) rmSync(profile, { recursive: true, force: true });
   context = null;
-  profile = null;
   page = null;
+}
+
+/** Closes the page and the browser `openPage` started (run.mjs, at the end). */
+export async function closeBrowser() {
+  await closePage();
+  if (browser) await browser.close().catch(() => {});
+  browser = null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A fresh page per test: each test of an area may start with one of these, so it sets up what it
+// needs itself and can fail, or run, alone (no earlier test's state to inherit).
+
+/** A fresh browser profile (clean storage) with the studio open on the first-visit Sensors note,
+ * its CREATE TABLE sensor_data run (paragraph 0): the table, and my-input-stream fed by its
+ * generator, are there. */
+export async function freshSensors() {
+  await openPage();
+  await paragraph(0).locator('[data-testid=run]').click();
+  await waitForStatus(0, /done/i, "the Sensors note's CREATE TABLE");
+  return page;
+}
+
+/** A fresh profile with a blank note made by New and open (the Sensors note stays first). */
+export async function freshBlankNote() {
+  await openPage();
+  await page.locator('[data-testid=new-note]').click();
+  await until(async () => (await currentNoteName()) !== 'Sensors' && (await paragraphs().count()) === 1, { what: 'the new blank note to open' });
+  return page;
+}
+
+/** Walkthrough step 2 typed into a blank note of a fresh profile: CREATE TABLE sensor_data run in
+ * paragraph 0 (its generator then feeds my-input-stream). */
+export async function freshTable() {
+  await freshBlankNote();
+  await runInParagraph(0, CREATE_TABLE);
+  await waitForStatus(0, /done/i, 'the CREATE TABLE paragraph to be done');
+  return page;
+}
+
+/** Walkthrough steps 2–4 typed into a blank note of a fresh profile: CREATE TABLE in paragraph 0,
+ * then SELECT * and the GROUP BY running with rows. Returns their paragraph indices. */
+export async function freshSteps() {
+  await freshTable();
+  const selectAll = await addParagraph();
+  await runInParagraph(selectAll, SELECT_ALL);
+  await waitForRows(selectAll, 'rows in the SELECT * result table');
+  const groupBy = await addParagraph();
+  await runInParagraph(groupBy, GROUP_BY);
+  await waitForRows(groupBy, 'rows in the GROUP BY result table');
+  return { selectAll, groupBy };
 }
 
 
@@ -146,7 +198,11 @@ export function summary() {
   const passed = results.filter(Boolean).length;
   return { passed, failed: results.length - passed };
 }
+/** SLUICE_E2E_ONLY=TEXT runs only the tests whose name contains TEXT (the others are neither run
+ * nor counted). */
+const only = process.env.SLUICE_E2E_ONLY ?? '';
 export async function test(name, shot, body) {
+  if (only && !name.includes(only)) return;
   let failure = null;
   try {
     await body();

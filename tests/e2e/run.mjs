@@ -3,12 +3,14 @@
 //   node tests/e2e/run.mjs http://127.0.0.1:PORT/ [AREA…]
 //
 // Runs every area of tests/e2e/areas/ in the order below, or only the areas named. Each area
-// starts from a fresh browser profile (tests/e2e/harness.mjs: `openPage`), so it can run alone.
+// starts from a fresh browser profile (tests/e2e/harness.mjs: `openPage`), so it can run alone; the
+// notebook area's tests each start from one of their own. SLUICE_E2E_ONLY=TEXT runs only the
+// tests whose name contains TEXT.
 // Prints `ok - name` / `not ok - name: reason` per test, then `N passed, M failed`; exits 1 if
 // any failed. Screenshots of each step go to tests/e2e/screenshots/ (taken even when a step
 // fails). Standalone scripts beside this one (kinesis.mjs, bench.mjs) use the same harness idea
 // but need servers of their own; scripts/test.sh runs them in their own tiers.
-import { configure, summary } from './harness.mjs';
+import { closeBrowser, configure, summary } from './harness.mjs';
 
 /** The areas, in the order a full run takes them (the notebook first: it is the walkthrough). */
 const AREAS = ['notebook', 'clock', 'share', 'plan', 'watermarks', 'files', 'streams', 'cep'];
@@ -31,6 +33,7 @@ for (const area of only.length > 0 ? AREAS.filter((a) => only.includes(a)) : ARE
   await run();
 }
 
+await closeBrowser();
 const { passed, failed } = summary();
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

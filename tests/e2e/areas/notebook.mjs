@@ -1,8 +1,9 @@
-// End-to-end area `notebook`: The walkthrough in a blank note as a person would type it (steps 1–5), then in that same note:
-// the editor, charts, single mode, late data, generator knobs, notes and paragraph actions,
-// markdown, the changelog, import/export, reloads, run all and the dark theme. These tests build
-// on each other's state, so they share the area's one fresh page, in order.
-// Starts from a fresh browser profile; run alone with `node tests/e2e/run.mjs URL notebook`.
+// End-to-end area `notebook`: the walkthrough in a blank note as a person would type it (steps
+// 1–5), the editor, charts, single mode, late data, generator knobs, notes and paragraph actions,
+// markdown, the changelog, import/export, reloads, run all and the dark theme.
+// Each test starts from a fresh browser profile of its own and sets up what it needs (the harness's
+// `freshSensors`, `freshTable`, `freshSteps`), so any one can fail, or run, alone: the area with
+// `node tests/e2e/run.mjs URL notebook`, one test with SLUICE_E2E_ONLY=part-of-its-name.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,10 @@ import {
   currentNoteName,
   downloadOf,
   errorOf,
+  freshBlankNote,
+  freshSensors,
+  freshSteps,
+  freshTable,
   growth,
   here,
   inputStream,
@@ -55,11 +60,8 @@ import {
 } from '../harness.mjs';
 
 export default async function () {
-  await openPage({ navigate: false });
-  let selectAll = -1; // paragraph indices, set by the steps that create them
-  let groupBy = -1;
-
   await test('page loads and the note shows a paragraph', null, async () => {
+    await openPage({ navigate: false });
     const response = await page.goto(url, { waitUntil: 'load', timeout: LOAD_TIMEOUT });
     check(response && response.ok(), `GET ${url} answered ${response?.status()}`);
     try {
@@ -71,6 +73,7 @@ export default async function () {
   });
 
   await test('first visit: the Sensors note is the walkthrough, one paragraph per step, not yet run', 'first-visit.png', async () => {
+    await openPage();
     check((await currentNoteName()) === 'Sensors', `the open note is "${await currentNoteName()}", not "Sensors"`);
     check(JSON.stringify(await noteNames()) === JSON.stringify(['Sensors']), `the notes list reads ${JSON.stringify(await noteNames())}`);
     const texts = await noteTexts();
@@ -83,6 +86,7 @@ export default async function () {
   });
 
   await test('New makes a blank note with one empty paragraph, and opens it', null, async () => {
+    await openPage();
     await page.locator('[data-testid=new-note]').click();
     await until(async () => (await noteItems().count()) === 2, { what: 'a second note in the list' });
     await until(async () => (await currentNoteName()) !== 'Sensors', { what: 'the new note to open' });
@@ -93,6 +97,7 @@ export default async function () {
   });
 
   await test('step1: CREATE TABLE puts sensor_data with its columns and watermark in the catalog', 'step1.png', async () => {
+    await freshBlankNote();
     await runInParagraph(0, CREATE_TABLE);
     await waitForStatus(0, /done/i, 'the CREATE TABLE paragraph to be done');
     const error = await errorOf(0);
@@ -116,6 +121,7 @@ export default async function () {
   });
 
   await test('step2: my-input-stream is local and generator-fed; the generator stops, restarts and speeds up', 'step2.png', async () => {
+    await freshTable();
     await until(async () => (await inputStream().count()) === 1, { what: 'my-input-stream in [data-testid=streams]' });
     const kind = await inputStream().locator('[data-testid=stream-kind]').innerText();
     check(/local/i.test(kind), `stream-kind reads "${kind}"`);
@@ -148,7 +154,8 @@ export default async function () {
   });
 
   await test('step3: SELECT * streams rows into the result table, and pause freezes them', 'step3.png', async () => {
-    selectAll = await addParagraph();
+    await freshTable();
+    const selectAll = await addParagraph();
     await runInParagraph(selectAll, SELECT_ALL);
     await waitForStatus(selectAll, /running/i, 'the SELECT * paragraph to be running');
     const first = await waitForRows(selectAll, 'rows in the SELECT * result table');
@@ -186,7 +193,8 @@ export default async function () {
   });
 
   await test('step4: GROUP BY status counts grow, and its bar chart is sharp and live', 'step4.png', async () => {
-    groupBy = await addParagraph();
+    await freshTable();
+    const groupBy = await addParagraph();
     await runInParagraph(groupBy, GROUP_BY);
     await waitForStatus(groupBy, /running/i, 'the GROUP BY paragraph to be running');
     const first = await waitForRows(groupBy, 'rows in the GROUP BY result table');
@@ -236,6 +244,7 @@ export default async function () {
   });
 
   await test('step5: an unknown column shows a located error and the note keeps running', 'step5.png', async () => {
+    const { selectAll, groupBy } = await freshSteps();
     const bad = await addParagraph();
     await runInParagraph(bad, BAD);
     const error = paragraph(bad).locator('[data-testid=error]');
@@ -272,6 +281,17 @@ export default async function () {
   // ---------------------------------------------------------------------------------------------
   // The editor and the charts
 
+  /** A fresh Sensors note with the GROUP BY of step 4 added and running, every status counted
+   * (the charts' legends and tooltips name all three). Returns its paragraph index. */
+  async function groupByRunning() {
+    await freshSensors();
+    const groupBy = await addParagraph();
+    await runInParagraph(groupBy, GROUP_BY);
+    await waitForStatus(groupBy, /running/i, 'the GROUP BY paragraph to be running');
+    await until(async () => (await resultOf(groupBy))?.rows.length === 3, { timeout: 20_000, what: 'a GROUP BY row for each of the 3 statuses' });
+    return groupBy;
+  }
+
   /** Facts about paragraph `i`'s editor: the textarea and the highlighted copy under it. */
   async function editorFacts(i) {
     return paragraph(i).evaluate((p) => {
@@ -292,6 +312,7 @@ export default async function () {
   }
 
   await test('editor: SQL is highlighted under the textarea, aligned as it wraps and scrolls', 'editor.png', async () => {
+    await freshSensors();
     const i = await addParagraph();
     const long = 'x'.repeat(30) + ' + 1 '.repeat(60);
     const sql = `%flink.ssql(type=update)\n-- readings per status\nSELECT status, COUNT(*) AS num, ${long} AS wide\nFROM sensor_data\nWHERE current_temperature > 100.5 AND status <> 'OK'\nGROUP BY status`;
@@ -335,6 +356,7 @@ export default async function () {
   });
 
   await test('editor: completion offers catalog columns at the caret; arrows, Enter, Tab and Esc work', 'completion.png', async () => {
+    await freshSensors();
     const i = await addParagraph();
     const editor = paragraph(i).locator('textarea[data-testid=editor]');
     const popup = paragraph(i).locator('[data-testid=completion]');
@@ -376,6 +398,7 @@ export default async function () {
   });
 
   await test('editor: an error is underlined at its line:column', 'error-mark.png', async () => {
+    await freshSensors();
     const i = await addParagraph();
     await runInParagraph(i, '%flink.ssql\nSELECT status,\n    nope\nFROM sensor_data');
     await waitForStatus(i, /fail/i, 'the bad query to fail');
@@ -438,7 +461,7 @@ export default async function () {
   }
 
   await test('charts: a running GROUP BY switches to line, area, pie and scatter, with legend and tooltips', 'charts.png', async () => {
-    check(groupBy >= 0, 'the GROUP BY paragraph of step 4 is not there');
+    const groupBy = await groupByRunning();
     const p = paragraph(groupBy);
     check(/running/i.test(await statusOf(groupBy)), `the GROUP BY paragraph is ${await statusOf(groupBy)}, not running`);
     const kinds = {};
@@ -490,12 +513,13 @@ export default async function () {
     await sleep(1500);
     const b = await chartFacts(groupBy);
     check(a.hash !== b.hash, 'the line chart did not change in 1.5 s while counts grow');
-    // Back to one bar per status, as later tests expect.
+    // Back to one bar per status.
     await p.locator('[data-testid=chart-aggregate]').selectOption('avg');
     await p.locator('[data-testid=view-table]').click();
   });
 
   await test('charts: the chart downloads as a PNG', null, async () => {
+    const groupBy = await groupByRunning();
     const p = paragraph(groupBy);
     await p.locator('[data-testid=view-bar]').click();
     await p.locator('canvas[data-testid=bar-chart]').waitFor({ state: 'visible' });
@@ -511,6 +535,7 @@ export default async function () {
   });
 
   await test('single mode renders the template with the row, refreshInterval and parallelism are honoured', 'single.png', async () => {
+    await freshSensors();
     const i = await addParagraph();
     await runInParagraph(i, `%flink.ssql(type=single, template=<h1 class="x">{0} readings</h1><small>max {1}</small><img src=x onerror="window.__pwned = 1">, refreshInterval=500, parallelism=2)
   SELECT COUNT(*) AS n, MAX(current_temperature) AS hottest FROM sensor_data`);
@@ -531,6 +556,7 @@ export default async function () {
   });
 
   await test('late data: a job counts the records it dropped and shows which they were', 'late.png', async () => {
+    await freshSensors();
     // A watermark ahead of event time makes every next reading late for its 1-second window.
     const ddl = await addParagraph();
     await runInParagraph(ddl, `%flink.ssql
@@ -560,6 +586,7 @@ export default async function () {
   });
 
   await test("generator knobs make late readings the walkthrough's window drops; print sinks show their lines", 'knobs.png', async () => {
+    await freshSensors();
     const stream = page.locator('[data-testid=streams] [data-stream=my-input-stream]');
     const late = stream.locator('input[data-testid=generator-late]');
     await late.fill('30');
@@ -591,9 +618,10 @@ export default async function () {
   });
 
   // ---------------------------------------------------------------------------------------------
-  // Notes, paragraph actions and results (in the note steps 1–5 ran in)
+  // Notes, paragraph actions and results (in a note steps 2–4 ran in)
 
   await test('notes: rename, duplicate (text, no results), switch and delete', 'notes.png', async () => {
+    const { groupBy } = await freshSteps();
     const name = page.locator('[data-testid=note-name]');
     await name.fill('Scratch');
     await name.press('Enter');
@@ -625,6 +653,7 @@ export default async function () {
   });
 
   await test('paragraph actions: move up and down, collapse, stop, clear output', 'actions.png', async () => {
+    const { selectAll } = await freshSteps();
     const n = await paragraphs().count();
     const last = await textOf(n - 1);
     const before = await textOf(n - 2);
@@ -657,6 +686,7 @@ export default async function () {
   });
 
   await test('%md paragraphs render headings, lists, bold, italic, links and code, escaping HTML', 'markdown.png', async () => {
+    await openPage();
     const i = await addParagraph();
     await runInParagraph(i, MARKDOWN);
     const md = paragraph(i).locator('[data-testid=markdown]');
@@ -686,6 +716,7 @@ export default async function () {
   });
 
   await test('results: changelog view with +I/-U/+U, counters, CSV and JSON downloads', 'changelog.png', async () => {
+    const { groupBy } = await freshSteps();
     const p = paragraph(groupBy);
     await p.locator('[data-testid=view-changelog]').click();
     const log = p.locator('table[data-testid=changelog]');
@@ -726,10 +757,10 @@ export default async function () {
   // ---------------------------------------------------------------------------------------------
   // Files
 
-  const exported = {};
-
   await test('export .zpln then import it gives the same note; .sql too', 'import.png', async () => {
+    await openPage();
     await openNote('Sensors');
+    const notes = await noteItems().count();
     const texts = await noteTexts();
     // A view setting to carry along.
     await paragraph(1).locator('[data-testid=collapse]').click();
@@ -744,10 +775,9 @@ export default async function () {
       check(p.text === WALKTHROUGH[i], `paragraphs[${i}].text differs: ${JSON.stringify(p.text)}`);
       check(typeof p.id === 'string' && p.id && p.config && typeof p.config === 'object', `paragraphs[${i}] lacks id or config`);
     });
-    exported.zpln = zpln;
 
     await page.locator('[data-testid=import-file]').setInputFiles({ name: zpln.name, mimeType: 'application/json', buffer: Buffer.from(zpln.text) });
-    await until(async () => (await noteItems().count()) === 3, { what: 'the imported note in the list' });
+    await until(async () => (await noteItems().count()) === notes + 1, { what: 'the imported note in the list' });
     check((await currentNoteName()) === 'Sensors', `the imported note is named "${await currentNoteName()}"`);
     // Paragraph 2 came back collapsed, so compare texts with it expanded.
     check((await paragraph(1).locator('[data-testid=editor]').count()) === 0, 'the collapsed paragraph came back expanded');
@@ -761,7 +791,7 @@ export default async function () {
     // For Flink: the walkthrough's narrowing INSERT gets its explicit CAST.
     check(sql.text.includes('CAST(COUNT(*) AS INT) AS num'), 'the script does not CAST COUNT(*) for the INT sink column');
     await page.locator('[data-testid=import-file]').setInputFiles({ name: 'Sensors-script.sql', mimeType: 'text/plain', buffer: Buffer.from(sql.text) });
-    await until(async () => (await noteItems().count()) === 4, { what: 'the imported script in the list' });
+    await until(async () => (await noteItems().count()) === notes + 2, { what: 'the imported script in the list' });
     check((await currentNoteName()) === 'Sensors', `the script came back named "${await currentNoteName()}"`);
     const norm = (ts) => JSON.stringify(ts.map((t) => t.trimEnd().replace(/;$/, '')));
     const expected = texts.map((t, i) => (i === 4 ? t.replace('COUNT(*) AS num', 'CAST(COUNT(*) AS INT) AS num') : t));
@@ -769,6 +799,7 @@ export default async function () {
   });
 
   await test('bad import files say what is wrong and change nothing', null, async () => {
+    await openPage();
     const before = await noteNames();
     const cases = [
       ['broken.zpln', '{"name": "x", paragraphs', /broken\.zpln is not JSON/],
@@ -787,7 +818,31 @@ export default async function () {
   // ---------------------------------------------------------------------------------------------
   // Reloads
 
+  /** A fresh profile whose second note, "Scratch", holds steps 2–4 (the GROUP BY's chart set to
+   * status/num as step 4 sets it, then back in the table view) and a collapsed markdown
+   * paragraph. Returns the paragraph indices. */
+  async function scratchNote() {
+    const steps = await freshSteps();
+    const name = page.locator('[data-testid=note-name]');
+    await name.fill('Scratch');
+    await name.press('Enter');
+    await until(async () => (await noteNames()).includes('Scratch'), { what: 'the list to show the renamed note' });
+    const p = paragraph(steps.groupBy);
+    await p.locator('[data-testid=view-bar]').click();
+    await p.locator('canvas[data-testid=bar-chart]').waitFor({ state: 'visible' });
+    await p.locator('[data-testid=chart-x]').selectOption('status');
+    await p.locator('[data-testid=chart-y]').selectOption('num');
+    await p.locator('[data-testid=view-table]').click();
+    const md = await addParagraph();
+    await runInParagraph(md, MARKDOWN);
+    await paragraph(md).locator('[data-testid=markdown]').waitFor();
+    await paragraph(md).locator('[data-testid=collapse]').click();
+    await until(async () => (await paragraph(md).locator('[data-testid=editor]').count()) === 0, { what: 'the markdown editor to hide' });
+    return steps;
+  }
+
   await test('reload: notes, texts and view settings come back; jobs do not', 'reload.png', async () => {
+    const { groupBy } = await scratchNote();
     await openNote('Scratch');
     const texts = await noteTexts();
     const names = await noteNames();
@@ -815,6 +870,7 @@ export default async function () {
   });
 
   await test('unreadable saved notes give a clear message and a fresh start', null, async () => {
+    await openPage();
     const broken = '{"version": 1, "current": 0, "notes": [{"name": 5}]}';
     await page.evaluate((b) => localStorage.setItem('sluice.notebook', b), broken);
     await page.reload({ waitUntil: 'load' });
@@ -832,6 +888,7 @@ export default async function () {
   });
 
   await test('run all runs the walkthrough top to bottom; stop all cancels its jobs', 'run-all.png', async () => {
+    await openPage();
     check((await currentNoteName()) === 'Sensors', 'the Sensors note is not open');
     await page.locator('[data-testid=run-all]').click();
     await waitForStatus(1, /running/i, 'SELECT * to run');
@@ -849,6 +906,7 @@ export default async function () {
   });
 
   await test('dark theme follows the system until toggled, is remembered, and fits 1280×800', 'dark.png', async () => {
+    await openPage();
     await page.setViewportSize({ width: 1280, height: 800 });
     const background = () => page.evaluate(() => {
       const [r, g, b] = getComputedStyle(document.documentElement).backgroundColor.match(/\d+/g).map(Number);
