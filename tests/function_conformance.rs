@@ -27,6 +27,8 @@ struct Case {
     values: Option<Vec<Option<String>>>,
     /// Flink's error, when it refused.
     error: Option<String>,
+    /// The session time zone (`table.local-time-zone`) the case ran in, when not UTC's default.
+    zone: Option<String>,
 }
 
 fn cases() -> Vec<Case> {
@@ -36,18 +38,20 @@ fn cases() -> Vec<Case> {
     files.sort();
     let mut out = Vec::new();
     for path in files {
-        let family = path.file_stem().unwrap().to_string_lossy().to_string();
+        let file = path.file_stem().unwrap().to_string_lossy().to_string();
         for line in std::fs::read_to_string(&path).unwrap().lines().filter(|l| !l.trim().is_empty()) {
             let j: Json = serde_json::from_str(line).unwrap_or_else(|e| panic!("{}: {e}: {line}", path.display()));
             let text = |k: &str| j.get(k).and_then(Json::as_str).map(str::to_string);
+            let zone = text("zone");
             out.push(Case {
-                family: family.clone(),
+                family: zone.as_ref().map_or_else(|| file.clone(), |z| format!("{file} in {z}")),
                 function: text("function").unwrap(),
                 sql: text("sql").unwrap(),
                 from: text("from").unwrap_or_else(|| ONE.to_string()),
                 ty: text("type"),
                 values: j.get("values").and_then(Json::as_array).map(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect()),
                 error: text("error"),
+                zone,
             });
         }
     }
@@ -60,6 +64,9 @@ fn sluice(case: &Case) -> Result<(String, Vec<Value>), String> {
     let sql = format!("SELECT {} AS v FROM {}", case.sql, case.from);
     // The processing-time clock reads the real time, as Flink's does.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+    if let Some(zone) = &case.zone {
+        session.execute(&format!("SET 'table.local-time-zone' = '{zone}'"), now).map_err(|e| e.to_string())?;
+    }
     let outcome = session.execute(&sql, now).map_err(|e| e.to_string())?.pop();
     let Some(Outcome::Query { job, columns, .. }) = outcome else { return Err(format!("not a query: {outcome:?}")) };
     let mut rows: Vec<Value> = Vec::new();

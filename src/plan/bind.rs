@@ -1538,8 +1538,34 @@ pub(crate) fn cast_if_needed(e: Expr, to: &DataType) -> std::result::Result<Expr
     cast(e, SqlType::nullable(to.clone()).with_nullable(nullable), false)
 }
 
-/// Builds a cast, checking it is one Flink allows.
+/// Builds a cast, checking it is one Flink allows. Outside UTC, a cast between TIMESTAMP_LTZ and
+/// a zone-less type goes through the wall-clock TIMESTAMP of the session's zone, as Flink's does.
 pub fn cast(arg: Expr, to: SqlType, try_cast: bool) -> std::result::Result<Expr, String> {
+    use DataType as T;
+    let local = |t: &T| matches!(t, T::Timestamp(_) | T::Date | T::Time(_)) || t.is_string();
+    let ltz_from = matches!(arg.ty.data_type, T::TimestampLtz(_)) && local(&to.data_type);
+    let ltz_to = matches!(to.data_type, T::TimestampLtz(_)) && local(&arg.ty.data_type);
+    if !ltz_from && !ltz_to {
+        return plain_cast(arg, to, try_cast);
+    }
+    let zone = super::local_time_zone::current();
+    if zone == super::local_time_zone::DEFAULT {
+        return plain_cast(arg, to, try_cast);
+    }
+    let zone = Expr::literal(Value::Str(zone.as_str().into()), SqlType::not_null(T::Varchar(crate::types::STRING_LENGTH)));
+    if ltz_from {
+        let p = if let T::TimestampLtz(p) = arg.ty.data_type { p } else { 3 };
+        let ty = SqlType::nullable(T::Timestamp(p)).with_nullable(arg.ty.nullable);
+        let local = Expr { kind: ExprKind::Call { func: Function::of(&functions::LTZ_TO_TIMESTAMP), args: vec![arg, zone] }, ty };
+        return plain_cast(local, to, try_cast);
+    }
+    let p = if let T::TimestampLtz(p) = to.data_type { p } else { 3 };
+    let local = plain_cast(arg, SqlType::nullable(T::Timestamp(p)).with_nullable(to.nullable), try_cast)?;
+    Ok(Expr { kind: ExprKind::Call { func: Function::of(&functions::TIMESTAMP_TO_LTZ), args: vec![local, zone] }, ty: to })
+}
+
+/// A cast that ignores the session zone.
+fn plain_cast(arg: Expr, to: SqlType, try_cast: bool) -> std::result::Result<Expr, String> {
     use DataType as T;
     let from = &arg.ty.data_type;
     let ok = crate::types::castable(from, &to.data_type)

@@ -10,6 +10,7 @@ pub mod expr;
 pub mod functions;
 pub mod grouping;
 pub mod join;
+pub mod local_time_zone;
 pub mod logical;
 pub mod match_recognize;
 pub mod physical;

@@ -153,6 +153,8 @@ fn system_time_as_of(factor: &TableFactor) -> Option<&ast::Expr> {
 pub struct Planner<'a> {
     catalog: &'a Catalog,
     ctes: Vec<(String, Plan)>,
+    /// The session time zone (`table.local-time-zone`) the query's casts read.
+    time_zone: String,
 }
 
 /// A window table function in FROM: its window and the scope positions of its three columns.
@@ -166,11 +168,18 @@ struct WindowTvf {
 
 impl<'a> Planner<'a> {
     pub fn new(catalog: &'a Catalog) -> Self {
-        Planner { catalog, ctes: Vec::new() }
+        Planner { catalog, ctes: Vec::new(), time_zone: super::local_time_zone::DEFAULT.to_string() }
+    }
+
+    /// Plans in the session time zone `zone` (a Java zone ID, as `table.local-time-zone` takes).
+    pub fn with_time_zone(mut self, zone: &str) -> Self {
+        self.time_zone = zone.to_string();
+        self
     }
 
     /// Plans a whole query (not a part of one): rankings must have been bounded by now.
     pub fn plan_query(&mut self, query: &ast::Query) -> Result<Plan> {
+        let _zone = super::local_time_zone::enter(&self.time_zone);
         let plan = self.plan_subquery(query)?;
         rank::finish(plan)
     }

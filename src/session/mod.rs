@@ -159,6 +159,8 @@ pub const SAVEPOINT_PATH_KEY: &str = "execution.savepoint.path";
 
 /// Keyed state not written for this long may be forgotten (Flink's option).
 const STATE_TTL_KEY: &str = "table.exec.state.ttl";
+/// Flink's session time zone: how TIMESTAMP_LTZ values convert to and from zone-less ones.
+const LOCAL_TIME_ZONE_KEY: &str = "table.local-time-zone";
 
 /// An input without a record for this long turns idle (Flink's option; see `engine::watermark::Progress`).
 const IDLE_TIMEOUT_KEY: &str = "table.exec.source.idle-timeout";
@@ -276,12 +278,18 @@ impl Session {
         self.batch_paragraph || self.config.get("execution.runtime-mode").is_some_and(|m| m.eq_ignore_ascii_case("batch"))
     }
 
+    /// A planner in the session's time zone (`SET 'table.local-time-zone'`).
+    fn planner(&self) -> Planner<'_> {
+        let zone = self.config.get(LOCAL_TIME_ZONE_KEY).map_or(crate::plan::local_time_zone::DEFAULT, String::as_str);
+        Planner::new(&self.catalog).with_time_zone(zone)
+    }
+
     /// Plans a single query without running it (benchmarks and tools build their own pipeline).
     pub fn plan_query(&self, sql: &str) -> Result<Plan, SqlError> {
         let statements = crate::sql::parse_script(sql)?;
         match statements.as_slice() {
             [located] => match &located.statement {
-                Statement::Query(q) => Planner::new(&self.catalog).plan_query(q).map_err(|e| e.or_at(located.location)),
+                Statement::Query(q) => self.planner().plan_query(q).map_err(|e| e.or_at(located.location)),
                 _ => Err(SqlError::new("expected a query").at(located.location)),
             },
             _ => Err(SqlError::new("expected exactly one query")),

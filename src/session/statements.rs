@@ -14,7 +14,6 @@ use crate::connectors::{self, ReadMode};
 use crate::plan::functions;
 use crate::plan::physical::{self, changelog::RootReader};
 use crate::plan::planner::plan_create_table;
-use crate::plan::Planner;
 use crate::sql::ast::CreateTable;
 use crate::sql::{Located, Location, SqlError, Statement};
 use crate::types::{DataType, SqlType, Value, STRING_LENGTH};
@@ -150,7 +149,7 @@ impl Session {
     fn explain(&self, inner: &Located, changelog_mode: bool, at: Location) -> Result<Outcome, SqlError> {
         match &inner.statement {
             Statement::Query(q) => {
-                let plan = Planner::new(&self.catalog).plan_query(q)?;
+                let plan = self.planner().plan_query(q)?;
                 // A bare query has no sink to ask for `-U` rows: Flink explains it as if
                 // its reader took `+U` rows alone.
                 let physical = physical::lower(&plan, RootReader::UpdateAfterSuffices)?;
@@ -160,7 +159,7 @@ impl Session {
                 let Some(target) = self.catalog.table(&table.value).cloned() else {
                     return Err(SqlError::new(format!("sink table `{}` not found", table.value)).at(inner.location));
                 };
-                let plan = Planner::new(&self.catalog).plan_query(query)?;
+                let plan = self.planner().plan_query(query)?;
                 let (plan, _) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(inner.location))?;
                 let physical = physical::lower(&plan, crate::plan::sink::reader(&target))?;
                 if !self.is_batch() {
@@ -175,7 +174,7 @@ impl Session {
     /// A query: a job whose changes wait for the view (streaming), or its final rows (batch).
     /// With a savepoint set, the job stopped with it goes on instead.
     fn query(&mut self, query: &Query, located: &Located) -> Result<Outcome, SqlError> {
-        let plan = Planner::new(&self.catalog).plan_query(query)?;
+        let plan = self.planner().plan_query(query)?;
         // The page's result and the runner's output read every kind of change.
         let physical = physical::lower(&plan, RootReader::NeedsUpdateBefore)?;
         let columns: Vec<ColumnInfo> = plan.schema.fields.iter().map(|f| ColumnInfo { name: f.name.clone(), ty: f.ty.clone() }).collect();
@@ -197,7 +196,7 @@ impl Session {
         let Some(target) = self.catalog.table(table).cloned() else {
             return Err(SqlError::new(format!("sink table `{table}` not found")).at(located.location));
         };
-        let plan = Planner::new(&self.catalog).plan_query(query)?;
+        let plan = self.planner().plan_query(query)?;
         let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(located.location))?;
         let physical = physical::lower(&plan, crate::plan::sink::reader(&target))?;
         // A batch result is final rows: any sink takes them.

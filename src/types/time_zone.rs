@@ -101,6 +101,20 @@ pub fn instant_of_local(zone: &TimeZone, local_ms: i64) -> i64 {
     }
 }
 
+/// The instant of the wall-clock time `local_ms` in `zone` as `java.time`'s
+/// `LocalDateTime.atZone(zone).toInstant()` resolves it (Flink's casts to TIMESTAMP_LTZ): in a
+/// gap the offset before it (the time moves forward by the gap), in a fold the earlier offset.
+pub fn instant_of_local_java_time(zone: &TimeZone, local_ms: i64) -> i64 {
+    let offset = |o: Offset| i64::from(o.seconds()) * 1000;
+    let Ok(guess) = jiff::Timestamp::from_millisecond(local_ms) else { return local_ms };
+    let civil = TimeZone::UTC.to_datetime(guess);
+    match zone.to_ambiguous_timestamp(civil).offset() {
+        AmbiguousOffset::Unambiguous { offset: o } => local_ms - offset(o),
+        AmbiguousOffset::Gap { before, .. } => local_ms - offset(before),
+        AmbiguousOffset::Fold { before, .. } => local_ms - offset(before),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -449,9 +449,18 @@ def printed(gateway, v):
         return "[" + ", ".join(printed(gateway, x) for x in v) + "]"
     if isinstance(v, (JavaMap, dict)):
         return "{" + ", ".join(f"{printed(gateway, k)}={printed(gateway, x)}" for k, x in v.items()) + "}"
-    if hasattr(v, "getArity"):
+    if is_row(v):
         return "(" + ", ".join(printed(gateway, v.getField(i)) for i in range(v.getArity())) + ")"
     return java_text(gateway, v)
+
+
+def is_row(v):
+    """Whether a Java value is a Flink Row; py4j raises (not AttributeError) when asked for a
+    method a LocalDateTime or Instant lacks, so `hasattr` cannot tell."""
+    try:
+        return v.getClass().getName() == "org.apache.flink.types.Row"
+    except Exception:  # noqa: BLE001 - a Python value
+        return False
 
 
 def java_text(gateway, v):
@@ -460,7 +469,7 @@ def java_text(gateway, v):
     from py4j.java_collections import JavaArray, JavaMap, JavaList
     if v is None:
         return None
-    if isinstance(v, (bytes, bytearray, JavaArray, JavaMap, JavaList)) or hasattr(v, "getArity"):
+    if isinstance(v, (bytes, bytearray, JavaArray, JavaMap, JavaList)) or is_row(v):
         return printed(gateway, v)
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -469,6 +478,34 @@ def java_text(gateway, v):
     if isinstance(v, (int, str, decimal.Decimal)):
         return str(v)
     return v.toString()
+
+
+# The cases whose value depends on the session time zone ('table.local-time-zone'), each run in
+# every zone of ZONES; the records carry the zone. Instants around Los Angeles's DST changes of
+# 2020 (spring forward 2020-03-08 02:00 PST = 10:00 UTC, fall back 2020-11-01 02:00 PDT = 09:00
+# UTC) and Kolkata's half-hour offset.
+ZONES = ["UTC", "America/Los_Angeles", "Asia/Kolkata"]
+LTZ = "CAST(NULL AS TIMESTAMP_LTZ(3))"
+ZONED_CASES = [
+    ("CAST", "CAST(TO_TIMESTAMP_LTZ(0, 3) AS STRING)"),
+    ("CAST", "CAST(TO_TIMESTAMP_LTZ(1583661599000, 3) AS STRING)"),
+    ("CAST", "CAST(TO_TIMESTAMP_LTZ(1583661600000, 3) AS STRING)"),
+    ("CAST", "CAST(TO_TIMESTAMP_LTZ(1604219400000, 3) AS STRING)"),
+    ("CAST", "CAST(TO_TIMESTAMP_LTZ(1604223000000, 3) AS STRING)"),
+    ("CAST", "CAST(TO_TIMESTAMP_LTZ(1583661600000, 3) AS TIMESTAMP(3))"),
+    ("CAST", "CAST(TO_TIMESTAMP_LTZ(-1, 3) AS TIMESTAMP(3))"),
+    ("CAST", f"CAST({LTZ} AS TIMESTAMP(3))"),
+    ("CAST", f"CAST({LTZ} AS STRING)"),
+    ("CAST", "CAST(TIMESTAMP '2020-03-08 01:59:59' AS TIMESTAMP_LTZ(3))"),
+    ("CAST", "CAST(TIMESTAMP '2020-03-08 02:30:00' AS TIMESTAMP_LTZ(3))"),
+    ("CAST", "CAST(TIMESTAMP '2020-11-01 01:30:00' AS TIMESTAMP_LTZ(3))"),
+    ("CAST", "CAST(TIMESTAMP '1970-01-01 00:00:00' AS TIMESTAMP_LTZ(3))"),
+    ("CAST", f"CAST({TS} AS TIMESTAMP_LTZ(3))"),
+    ("CAST", "CAST('2020-03-08 02:30:00' AS TIMESTAMP_LTZ(3))"),
+    ("CAST", "CAST('2020-02-29 23:59:59.999' AS TIMESTAMP_LTZ(3))"),
+    ("CAST", "CAST(CAST(TIMESTAMP '2020-02-29 12:00:00' AS TIMESTAMP_LTZ(3)) AS STRING)"),
+    ("CAST", "CAST(TO_TIMESTAMP_LTZ(1583661600000, 3) AS DATE)"),
+]
 
 
 def first_line(e):
@@ -552,7 +589,17 @@ def main():
     t_env.get_config().set("table.local-time-zone", "UTC")
     t_env.get_config().set("parallelism.default", "1")
     gateway = get_gateway()
-    families = sys.argv[1:] or list(CASES)
+    families = sys.argv[1:] or [*CASES, "local_time_zone"]
+    if "local_time_zone" in families:
+        families.remove("local_time_zone")
+        path = os.path.join(HERE, "local_time_zone.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            for zone in ZONES:
+                t_env.get_config().set("table.local-time-zone", zone)
+                for record in run_family(t_env, gateway, ZONED_CASES):
+                    f.write(json.dumps({"zone": zone, **record}, ensure_ascii=False) + "\n")
+        t_env.get_config().set("table.local-time-zone", "UTC")
+        print(f"{path}: {len(ZONES) * len(ZONED_CASES)} cases")
     for family in families:
         path = os.path.join(HERE, f"{family}.jsonl")
         with open(path, "w", encoding="utf-8") as f:

@@ -41,7 +41,7 @@ use crate::types::{SqlType, Value};
 pub use collection::ITEM;
 pub use conditional::IS_DISTINCT_FROM;
 pub use non_scalar::{NonScalar, NON_SCALAR};
-pub use temporal::{CEIL_TIME, EXTRACT, FLOOR_TIME, TIMESTAMP_ADD_MS};
+pub use temporal::{CEIL_TIME, EXTRACT, FLOOR_TIME, LTZ_TO_TIMESTAMP, TIMESTAMP_ADD_MS, TIMESTAMP_TO_LTZ};
 
 /// Which part of Flink's function reference a function belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -475,6 +475,52 @@ pub static TIMESTAMP_ADD_MS: FunctionDef = FunctionDef {
     }),
 };
 
+/// A TIMESTAMP_LTZ as the wall-clock TIMESTAMP it shows in a zone: the binder's form of
+/// `CAST(ltz AS TIMESTAMP)` (and of LTZ to STRING, DATE, TIME) when the session zone is not UTC.
+pub static LTZ_TO_TIMESTAMP: FunctionDef = FunctionDef {
+    name: "LTZ_TO_TIMESTAMP",
+    aliases: &[],
+    family: T,
+    syntax: "LTZ_TO_TIMESTAMP(ltz, zone)",
+    returns: "TIMESTAMP of ltz's precision",
+    description: "The wall-clock time of the instant ltz in zone.",
+    example: "LTZ_TO_TIMESTAMP(TO_TIMESTAMP_LTZ(0, 3), 'America/Los_Angeles') = 1969-12-31 16:00:00.000",
+    arity: (2, 2),
+    deterministic: true,
+    listed: false,
+    typing: |_, a| {
+        let p = if let DataType::TimestampLtz(p) = a[0].ty.data_type { p } else { 3 };
+        Ok(SqlType::nullable(DataType::Timestamp(p)).with_nullable(a[0].ty.nullable))
+    },
+    eval: Eval::Strict(|a| {
+        let Value::Timestamp(t) = a[0] else { return Ok(Value::Null) };
+        Ok(Value::Timestamp(t.saturating_add(crate::types::offset_at(&crate::types::java_time_zone(text(a, 1)), t))))
+    }),
+};
+
+/// A wall-clock TIMESTAMP read in a zone as a TIMESTAMP_LTZ, as `java.time` resolves gaps and
+/// folds: the binder's form of `CAST(ts AS TIMESTAMP_LTZ)` when the session zone is not UTC.
+pub static TIMESTAMP_TO_LTZ: FunctionDef = FunctionDef {
+    name: "TIMESTAMP_TO_LTZ",
+    aliases: &[],
+    family: T,
+    syntax: "TIMESTAMP_TO_LTZ(timestamp, zone)",
+    returns: "TIMESTAMP_LTZ of timestamp's precision",
+    description: "The instant at which zone's clocks show timestamp.",
+    example: "TIMESTAMP_TO_LTZ(TIMESTAMP '1970-01-01 00:00:00', 'Asia/Kolkata') = 1969-12-31 18:30:00.000 UTC",
+    arity: (2, 2),
+    deterministic: true,
+    listed: false,
+    typing: |_, a| {
+        let p = if let DataType::Timestamp(p) = a[0].ty.data_type { p } else { 3 };
+        Ok(SqlType::nullable(DataType::TimestampLtz(p)).with_nullable(a[0].ty.nullable))
+    },
+    eval: Eval::Strict(|a| {
+        let Value::Timestamp(t) = a[0] else { return Ok(Value::Null) };
+        Ok(Value::Timestamp(crate::types::instant_of_local_java_time(&crate::types::java_time_zone(text(a, 1)), t)))
+    }),
+};
+
 /// EXTRACT as the binder builds it (the same entry as the listed one).
 pub static EXTRACT: &FunctionDef = &FUNCTIONS[9];
 
