@@ -297,8 +297,8 @@ fn union_errors_name_the_problem() {
         "CREATE TABLE other (x INT) WITH ('connector'='filesystem', 'path'='/nonexistent.jsonl', 'format'='json');\nSELECT sensor_id FROM sensor_data UNION ALL SELECT x FROM other;",
     );
     assert!(err.contains("/nonexistent.jsonl"), "a union reads both tables, and says which is missing: {err}");
-    let err = rejected(&records(), "SELECT status FROM sensor_data INTERSECT ALL SELECT status FROM sensor_data;");
-    assert!(err.contains("INTERSECT ALL is not supported"), "{err}");
+    let err = rejected(&records(), "SELECT status FROM sensor_data INTERSECT ALL SELECT status, sensor_id FROM sensor_data;");
+    assert!(err.contains("INTERSECT needs the same number of columns"), "{err}");
 }
 
 #[test]

@@ -136,6 +136,12 @@ SELECT sensor_id FROM sensor_data WHERE status = 'WARNING' AND current_temperatu
     "except_sensors": """SELECT sensor_id, status FROM sensor_data WHERE sensor_id < 20
 EXCEPT
 SELECT sensor_id, status FROM sensor_data WHERE current_temperature > 175""",
+    "intersect_all_sensors": """SELECT sensor_id FROM sensor_data WHERE status = 'ERROR'
+INTERSECT ALL
+SELECT sensor_id FROM sensor_data WHERE status = 'WARNING' AND current_temperature > 140""",
+    "except_all_sensors": """SELECT sensor_id, status FROM sensor_data WHERE sensor_id < 20
+EXCEPT ALL
+SELECT sensor_id, status FROM sensor_data WHERE current_temperature > 175""",
     "union_all_values": """SELECT sensor_id, status FROM sensor_data WHERE sensor_id < 3
 UNION ALL
 SELECT id, label FROM (VALUES (500, 'EXTRA'), (501, 'MORE')) AS v(id, label)""",
@@ -384,10 +390,14 @@ SETTINGS = {
     "not_exists_anti": {"execution.buffer-timeout": "0 ms"},
     "exists_two_keys": {"execution.buffer-timeout": "0 ms"},
     "scalar_subquery_max": {"execution.buffer-timeout": "0 ms"},
+    "intersect_all_sensors": {"execution.buffer-timeout": "0 ms"},
+    "except_all_sensors": {"execution.buffer-timeout": "0 ms"},
 }
 
 # Cases whose final rows are the test, not their number of changes, and why.
 CHANGES_NOT_COMPARED = {
+    "intersect_all_sensors": "how many copies come and go depends on how the two branches' rows interleave, which "
+    "varies between Flink runs even with buffer-timeout 0 (8766 and 8788 -U seen; Sluice, reading them in order, 8950)",
     "join_full_of_aggregates": "how many padded rows a FULL JOIN of two updating inputs emits and retracts "
     "depends on how the inputs' changes interleave, which varies between Flink runs (2697, 2699 and 2702 +I seen)",
     "intersect_sensors": "Flink plans INTERSECT as a semi-join under a DISTINCT, Sluice as counts per distinct row: "
