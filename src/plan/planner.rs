@@ -1038,11 +1038,13 @@ impl<'a> Planner<'a> {
         let on = match constraint {
             None | Some(ast::JoinConstraint::None) => None,
             Some(ast::JoinConstraint::On(e)) => Some(self.bind_join_condition(&left, &right, e)?),
-            Some(_) => {
-                return Err(SqlError::new("JOIN … USING and NATURAL JOIN are not supported yet")
-                    .at(location)
-                    .hint("spell the condition out: JOIN r ON l.id = r.id"))
+            Some(ast::JoinConstraint::Using(names)) => {
+                let names =
+                    names.iter().map(|n| n.0.last().and_then(|p| p.as_ident()).map(|i| i.value.clone()).unwrap_or_default()).collect();
+                return join::plan_using_join(left, right, kind, Some(names), location);
             }
+            Some(ast::JoinConstraint::Natural) => return join::plan_using_join(left, right, kind, None, location),
+            Some(_) => return Err(SqlError::new("this join constraint is not Flink SQL").at(location).hint("write JOIN r ON l.id = r.id")),
         };
         join::plan_join(left, right, kind, on, location)
     }

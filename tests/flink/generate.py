@@ -105,6 +105,7 @@ ON s.sensor_id = m.id""",
     "join_values_left": """SELECT s.sensor_id, m.room, s.status, s.event_time
 FROM sensor_data AS s LEFT JOIN (VALUES (1, 'lab'), (3, 'roof')) AS m(id, room) ON s.sensor_id = m.id
 WHERE s.sensor_id < 6""",
+    "join_using_values": """SELECT * FROM sensor_data AS s JOIN (VALUES (1, 'lab'), (3, 'roof')) AS m(sensor_id, room) USING (sensor_id)""",
     "join_full_of_aggregates": """SELECT a.sensor_id AS error_sensor, a.errors, b.sensor_id AS warning_sensor, b.warnings FROM
   (SELECT sensor_id, COUNT(*) AS errors FROM sensor_data WHERE status = 'ERROR' AND sensor_id < 40 GROUP BY sensor_id) a
   FULL JOIN (SELECT sensor_id, COUNT(*) AS warnings FROM sensor_data WHERE status = 'WARNING' AND sensor_id > 20 GROUP BY sensor_id) b
