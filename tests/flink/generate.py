@@ -397,6 +397,8 @@ SETTINGS = {
 
 # Cases whose final rows are the test, not their number of changes, and why.
 CHANGES_NOT_COMPARED = {
+    "except_all_sensors": "as intersect_all_sensors: the copies that come and go depend on how the two branches' rows "
+    "interleave (Flink: 56 +I, 46275 -U, 48115 +U; Sluice, reading them in order: 57, 46428, 48267)",
     "intersect_all_sensors": "how many copies come and go depends on how the two branches' rows interleave, which "
     "varies between Flink runs even with buffer-timeout 0 (8766 and 8788 -U seen; Sluice, reading them in order, 8950)",
     "join_full_of_aggregates": "how many padded rows a FULL JOIN of two updating inputs emits and retracts "
