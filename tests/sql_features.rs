@@ -317,6 +317,9 @@ fn using_and_natural_joins_give_flinks_columns() {
     assert_eq!(rows, [json!({"k": 2, "a": "b", "c": "c"}), json!({"k": 3, "a": null, "c": "d"})]);
     let err = rejected(&records(), &format!("SELECT * FROM {x} JOIN {y} USING (z);"));
     assert!(err.contains("`z` of USING is not in the join's left input"), "{err}");
+    // Flink reads `x.k` as the left's own value; Sluice refuses it rather than give the merged one.
+    let err = rejected(&records(), &format!("SELECT x.k FROM {x} FULL JOIN {y} USING (k);"));
+    assert!(err.contains("column `k` not found"), "{err}");
 }
 
 #[test]
