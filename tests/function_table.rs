@@ -63,3 +63,28 @@ fn errors_and_explain_use_sql_names() {
     assert!(plan.contains("TO_TIMESTAMP(") && plan.contains("CHAR_LENGTH("), "{plan}");
     assert!(!plan.contains("TOTIMESTAMP") && !plan.contains("CHARLENGTH"), "{plan}");
 }
+
+#[test]
+fn create_function_is_read_and_refused_naming_its_language() {
+    let mut session = Session::empty();
+    // Flink's default language is JAVA; the error is at the function's name.
+    let e = session.execute("SELECT 1;\n  CREATE FUNCTION myfn AS 'com.example.Missing'", 0).unwrap_err();
+    assert!(e.message.contains("'myfn'") && e.message.contains("JAVA") && e.message.contains("com.example.Missing"), "{e}");
+    assert_eq!(e.location.map(|l| (l.line, l.column)), Some((2, 19)), "{e}");
+    let err = error(&mut session, "CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS cat.db.f AS 'x.Y' LANGUAGE scala USING JAR '/a.jar'");
+    assert!(err.contains("'cat.db.f'") && err.contains("SCALA") && err.contains("SQL expression"), "{err}");
+    let err = error(&mut session, "CREATE TEMPORARY FUNCTION py AS 'mod.fn' LANGUAGE PYTHON");
+    assert!(err.contains("Python") && err.contains("issue 19"), "{err}");
+    let err = error(&mut session, "CREATE FUNCTION f AS 'x.Y' LANGUAGE RUST");
+    assert!(err.contains("JAVA, SCALA or PYTHON"), "{err}");
+    // No user function can exist, so DROP finds none, in Flink's words.
+    let err = error(&mut session, "DROP TEMPORARY SYSTEM FUNCTION nope");
+    assert!(err.contains("Could not drop temporary system function. A function named 'nope' doesn't exist."), "{err}");
+    let err = error(&mut session, "DROP FUNCTION upper");
+    assert!(err.contains("does not exist") && err.contains("built-in"), "{err}");
+    assert!(matches!(session.execute("DROP TEMPORARY FUNCTION IF EXISTS nope", 0).unwrap().pop(), Some(Outcome::Done { .. })));
+    // Other DROPs and SHOW FUNCTIONS are untouched; SHOW USER FUNCTIONS lists none.
+    session.execute("CREATE VIEW v AS SELECT 1 AS x FROM (VALUES (1)) AS t(y); DROP VIEW v", 0).unwrap();
+    assert!(table(&mut session, "SHOW USER FUNCTIONS").is_empty());
+    assert!(table(&mut session, "SHOW FUNCTIONS").iter().any(|r| r[0] == "UPPER"));
+}

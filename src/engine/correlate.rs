@@ -5,7 +5,8 @@
 //! each as often as it holds them; `WITH ORDINALITY` numbers them from 1. An empty or NULL
 //! collection drops the row, or with LEFT keeps it once with NULLs. The output rows keep their
 //! input row's kind and arrival watermark, so the operator passes on any changelog and keeps no
-//! state.
+//! state. With `replicate` it is Flink's `$REPLICATE_ROWS$` instead: a row out as many times as
+//! its count column says (for INTERSECT ALL / EXCEPT ALL).
 
 use super::eval::{eval, EvalContext, EvalError};
 use super::operator::{Operator, OperatorMetrics};
@@ -36,6 +37,7 @@ impl Correlate {
             out.push(values);
         };
         match collection {
+            Value::Int(n) if self.unnest.replicate => (0..n.max(0)).for_each(|_| push(Vec::new())),
             Value::Array(items) => {
                 for item in items {
                     match item {

@@ -399,3 +399,87 @@ fn versioned_key(plan: &Plan) -> Versioned {
     }
     Versioned { key: Some(key), filtered_source }
 }
+
+/// `left JOIN right USING (c, …)` and `NATURAL JOIN` (`names` None: the columns both sides
+/// have), as Calcite expands them: the equalities as the condition, then a projection with each
+/// USING column once and first (the left's value, the right's for RIGHT JOIN,
+/// `COALESCE(l, r)` for FULL JOIN), then the left's other columns, then the right's. The USING
+/// columns lose their qualifiers: `l.c` is refused rather than read from the wrong side.
+pub fn plan_using_join(left: Plan, right: Plan, kind: JoinKind, names: Option<Vec<String>>, location: Location) -> Result<Plan, SqlError> {
+    let names = names.unwrap_or_else(|| {
+        left.schema.fields.iter().filter(|l| right.schema.fields.iter().any(|r| r.name == l.name)).map(|f| f.name.clone()).collect()
+    });
+    let split = left.schema.len();
+    let find = |fields: &[SchemaField], name: &str, side: &str| -> Result<usize, SqlError> {
+        let mut at = fields.iter().enumerate().filter(|(_, f)| f.name == name).map(|(i, _)| i);
+        match (at.next(), at.next()) {
+            (Some(i), None) => Ok(i),
+            (None, _) => Err(SqlError::new(format!("column `{name}` of USING is not in the join's {side} input")).at(location)),
+            (Some(_), Some(_)) => {
+                Err(SqlError::new(format!("column `{name}` of USING is ambiguous in the join's {side} input")).at(location))
+            }
+        }
+    };
+    let mut pairs: Vec<(usize, usize)> = Vec::with_capacity(names.len());
+    for name in &names {
+        if pairs.iter().any(|&(l, _)| left.schema.fields[l].name == *name) {
+            return Err(SqlError::new(format!("column `{name}` appears more than once in USING")).at(location));
+        }
+        pairs.push((find(&left.schema.fields, name, "left")?, find(&right.schema.fields, name, "right")?));
+    }
+    let boolean = crate::types::SqlType::nullable(DataType::Boolean);
+    let condition = pairs
+        .iter()
+        .map(|&(l, r)| Expr {
+            kind: ExprKind::Binary {
+                op: BinaryOp::Eq,
+                left: Box::new(Expr::column(l, left.schema.fields[l].ty.clone())),
+                right: Box::new(Expr::column(split + r, right.schema.fields[r].ty.clone())),
+            },
+            ty: boolean.clone(),
+        })
+        .reduce(|a, b| Expr { kind: ExprKind::Binary { op: BinaryOp::And, left: Box::new(a), right: Box::new(b) }, ty: boolean.clone() });
+    let joined = plan_join(left, right, kind, condition, location)?;
+    let fields = &joined.schema.fields;
+    let column = |i: usize| Expr::column(i, fields[i].ty.clone());
+    let (mut exprs, mut out) = (Vec::new(), Vec::new());
+    for &(l, r) in &pairs {
+        let (lf, rf) = (&fields[l], &fields[split + r]);
+        let mut ty = match kind {
+            JoinKind::Right => rf.ty.clone(),
+            _ => lf.ty.clone(),
+        }
+        .plain();
+        let expr = match kind {
+            JoinKind::Inner => {
+                // Both sides hold the same non-NULL value: not null if either is.
+                ty.nullable = lf.ty.nullable && rf.ty.nullable;
+                Expr { kind: column(l).kind, ty: ty.clone() }
+            }
+            JoinKind::Right => column(split + r),
+            JoinKind::Full => {
+                ty.nullable = lf.ty.nullable && rf.ty.nullable;
+                let present = Expr {
+                    kind: ExprKind::IsNull { arg: Box::new(column(l)), negated: true },
+                    ty: crate::types::SqlType::not_null(DataType::Boolean),
+                };
+                Expr {
+                    kind: ExprKind::Case { whens: vec![(present, column(l))], otherwise: Some(Box::new(column(split + r))) },
+                    ty: ty.clone(),
+                }
+            }
+            _ => column(l),
+        };
+        exprs.push(expr);
+        out.push(SchemaField { name: lf.name.clone(), ty, qualifier: None });
+    }
+    for (i, f) in fields.iter().enumerate() {
+        let used = if i < split { pairs.iter().any(|&(l, _)| l == i) } else { pairs.iter().any(|&(_, r)| split + r == i) };
+        if !used {
+            exprs.push(column(i));
+            out.push(f.clone());
+        }
+    }
+    let input = Box::new(joined);
+    Ok(Plan { schema: Schema { fields: out }, node: Node::Project { input, exprs } })
+}

@@ -153,6 +153,9 @@ pub struct Unnest {
     pub left_outer: bool,
     /// The elements are ROWs whose fields become columns (Flink's expansion of ARRAY<ROW<…>>).
     pub expand_rows: bool,
+    /// Not UNNEST but Flink's `$REPLICATE_ROWS$` (INTERSECT ALL / EXCEPT ALL): `arg` is a BIGINT
+    /// count, each input row comes out that many times and no column is added.
+    pub replicate: bool,
 }
 
 /// A join's type, keys and condition, with what the ON clause says about time: the facts

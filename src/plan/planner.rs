@@ -225,14 +225,14 @@ impl<'a> Planner<'a> {
                 left,
                 right,
             } => {
-                if !matches!(set_quantifier, ast::SetQuantifier::Distinct | ast::SetQuantifier::None) {
-                    return Err(SqlError::new(format!("{op} {set_quantifier} is not supported yet"))
-                        .at(at(body))
-                        .hint(format!("{op} (without ALL) is")));
-                }
+                let all = match set_quantifier {
+                    ast::SetQuantifier::Distinct | ast::SetQuantifier::None => false,
+                    ast::SetQuantifier::All => true,
+                    other => return Err(SqlError::new(format!("{op} {other} is not supported")).at(at(body))),
+                };
                 let (l, r) = (self.plan_set_expr(left)?, self.plan_set_expr(right)?);
                 let intersect = matches!(op, ast::SetOperator::Intersect);
-                set_difference(l, r, intersect).map_err(|e| e.or_at(at(body)))
+                set_difference(l, r, intersect, all).map_err(|e| e.or_at(at(body)))
             }
             SetExpr::Values(values) => plan_values(values, at(body)),
             other => Err(SqlError::new(format!("`{other}` is not supported")).at(at(body))),
@@ -1047,11 +1047,13 @@ impl<'a> Planner<'a> {
         let on = match constraint {
             None | Some(ast::JoinConstraint::None) => None,
             Some(ast::JoinConstraint::On(e)) => Some(self.bind_join_condition(&left, &right, e)?),
-            Some(_) => {
-                return Err(SqlError::new("JOIN … USING and NATURAL JOIN are not supported yet")
-                    .at(location)
-                    .hint("spell the condition out: JOIN r ON l.id = r.id"))
+            Some(ast::JoinConstraint::Using(names)) => {
+                let names =
+                    names.iter().map(|n| n.0.last().and_then(|p| p.as_ident()).map(|i| i.value.clone()).unwrap_or_default()).collect();
+                return join::plan_using_join(left, right, kind, Some(names), location);
             }
+            Some(ast::JoinConstraint::Natural) => return join::plan_using_join(left, right, kind, None, location),
+            Some(_) => return Err(SqlError::new("this join constraint is not Flink SQL").at(location).hint("write JOIN r ON l.id = r.id")),
         };
         join::plan_join(left, right, kind, on, location)
     }
@@ -1672,7 +1674,9 @@ fn union_all(left: Plan, right: Plan) -> Result<Plan> {
 /// that `right` has (or has not). Each side's rows are tagged, unioned, and counted per distinct
 /// row; a row is kept while its counts say so. The result is an updating table with the rows
 /// Flink's semi-/anti-join plan gives; its intermediate changes may differ.
-fn set_difference(left: Plan, right: Plan, intersect: bool) -> Result<Plan> {
+/// With `all` (bag semantics) it is Flink's plan: a row comes out `min(left, right)` times
+/// (INTERSECT ALL) or `left - right` times (EXCEPT ALL), through `$REPLICATE_ROWS$`.
+fn set_difference(left: Plan, right: Plan, intersect: bool, all: bool) -> Result<Plan> {
     use crate::types::Value;
     let n = left.schema.len();
     let tag = |plan: Plan, (l, r): (i64, i64)| -> Plan {
@@ -1722,6 +1726,9 @@ fn set_difference(left: Plan, right: Plan, intersect: bool) -> Result<Plan> {
             ty: SqlType::nullable(DataType::Boolean),
         }
     };
+    if all {
+        return Ok(replicate(counted, n, intersect));
+    }
     let right_test = compare(n + 1, if intersect { BinaryOp::Gt } else { BinaryOp::Eq });
     let predicate = Expr {
         kind: ExprKind::Binary { op: BinaryOp::And, left: Box::new(compare(n, BinaryOp::Gt)), right: Box::new(right_test) },
@@ -1730,6 +1737,37 @@ fn set_difference(left: Plan, right: Plan, intersect: bool) -> Result<Plan> {
     let filtered = Plan { schema: counted.schema.clone(), node: Node::Filter { input: Box::new(counted), predicate } };
     let exprs = fields[..n].iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
     Ok(project(filtered, exprs, fields[..n].to_vec()))
+}
+
+/// The end of INTERSECT ALL / EXCEPT ALL over `counted` (`n` columns, then the left's and the
+/// right's counts): each row's number of copies, rows with none dropped, the rest replicated.
+fn replicate(counted: Plan, n: usize, intersect: bool) -> Plan {
+    use crate::types::Value;
+    let count_ty = SqlType::nullable(DataType::BigInt);
+    let column = |i: usize| Expr::column(i, count_ty.clone());
+    let binary = |op: BinaryOp, left: Expr, right: Expr, ty: SqlType| Expr {
+        kind: ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) },
+        ty,
+    };
+    let copies = if intersect {
+        // IF(left > right, right, left), as Flink's Calc writes it.
+        let test = binary(BinaryOp::Gt, column(n), column(n + 1), SqlType::nullable(DataType::Boolean));
+        Expr { kind: ExprKind::Case { whens: vec![(test, column(n + 1))], otherwise: Some(Box::new(column(n))) }, ty: count_ty.clone() }
+    } else {
+        binary(BinaryOp::Subtract, column(n), column(n + 1), count_ty.clone())
+    };
+    let mut fields = counted.schema.fields[..n].to_vec();
+    let mut exprs: Vec<Expr> = fields.iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
+    exprs.push(copies);
+    fields.push(SchemaField { name: "$copies".into(), ty: count_ty.clone(), qualifier: None });
+    let counts = project(counted, exprs, fields.clone());
+    let zero = Expr::literal(Value::Int(0), SqlType::not_null(DataType::BigInt));
+    let predicate = binary(BinaryOp::Gt, column(n), zero, SqlType::nullable(DataType::Boolean));
+    let kept = Plan { schema: counts.schema.clone(), node: Node::Filter { input: Box::new(counts), predicate } };
+    let unnest = logical::Unnest { arg: column(n), ordinality: false, left_outer: false, expand_rows: false, replicate: true };
+    let copied = Plan { schema: kept.schema.clone(), node: Node::Correlate { input: Box::new(kept), unnest } };
+    let exprs = fields[..n].iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
+    project(copied, exprs, fields[..n].to_vec())
 }
 
 /// `SELECT DISTINCT …`: as Flink plans it, a group aggregate keyed by every selected column

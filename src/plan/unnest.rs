@@ -110,7 +110,7 @@ pub fn correlate(left: Plan, factor: &TableFactor, op: Option<&ast::JoinOperator
         ty: ty.plain().with_nullable(ty.nullable || nullable_side),
         qualifier: qualifier.clone(),
     }));
-    let unnest = Unnest { arg, ordinality: with_ordinality, left_outer, expand_rows };
+    let unnest = Unnest { arg, ordinality: with_ordinality, left_outer, expand_rows, replicate: false };
     let plan = Plan { schema: Schema { fields }, node: Node::Correlate { input: Box::new(left), unnest } };
     match condition {
         None => Ok(plan),

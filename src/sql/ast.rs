@@ -47,6 +47,19 @@ pub enum Statement {
     ShowTables,
     ShowViews,
     ShowFunctions,
+    /// `SHOW USER FUNCTIONS`: the functions created by CREATE FUNCTION (none can be, yet).
+    ShowUserFunctions,
+    /// `CREATE [TEMPORARY] [SYSTEM] FUNCTION [IF NOT EXISTS] name AS 'class' [LANGUAGE …]`,
+    /// read so it can be refused naming its language (Sluice runs no Java, Scala or Python).
+    CreateFunction(Box<CreateFunction>),
+    /// `DROP [TEMPORARY] [SYSTEM] FUNCTION [IF EXISTS] name`.
+    DropFunction {
+        name: String,
+        if_exists: bool,
+        temporary: bool,
+        system: bool,
+        location: Location,
+    },
     /// `SHOW JOBS`, as Flink's SQL client lists the cluster's jobs.
     ShowJobs,
     /// `STOP JOB '<id>' [WITH SAVEPOINT] [WITH DRAIN]`.
@@ -69,6 +82,20 @@ pub enum Statement {
         /// `CHANGELOG_MODE`: each operator's changelog mode, as Flink's `ExplainDetail.CHANGELOG_MODE`.
         changelog_mode: bool,
     },
+}
+
+#[derive(Clone, Debug)]
+pub struct CreateFunction {
+    /// As written, dotted parts joined (`cat.db.f`).
+    pub name: String,
+    pub class: String,
+    /// Upper-cased; `JAVA` when the statement names none, as in Flink.
+    pub language: String,
+    pub if_not_exists: bool,
+    pub temporary: bool,
+    pub system: bool,
+    /// Where the name is.
+    pub location: Location,
 }
 
 #[derive(Clone, Debug)]

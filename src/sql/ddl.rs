@@ -8,7 +8,7 @@ use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
-use super::ast::{ColumnDef, ColumnKind, CreateTable, Statement, WatermarkDef};
+use super::ast::{ColumnDef, ColumnKind, CreateFunction, CreateTable, Statement, WatermarkDef};
 use super::dialect::FlinkDialect;
 use super::parser::{location_of, unexpected, StatementError};
 use super::SqlError;
@@ -22,6 +22,13 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
         if parser.parse_keyword(Keyword::TABLE) {
             return Ok(Some(Statement::CreateTable(Box::new(parse_create_table(parser, temporary)?))));
         }
+        let system = parse_word(parser, "SYSTEM");
+        if system || parse_word(parser, "FUNCTION") {
+            if system && !parse_word(parser, "FUNCTION") {
+                return Err(unexpected(&parser.peek_token(), "FUNCTION"));
+            }
+            return Ok(Some(Statement::CreateFunction(Box::new(parse_create_function(parser, temporary, system)?))));
+        }
         // Give back CREATE [TEMPORARY] for sqlparser (CREATE VIEW, …). `prev_token` steps back
         // over the keywords, not over the whitespace before them, so the index may stay past
         // `start`; only never before it.
@@ -30,6 +37,9 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
         }
         debug_assert!(parser.index() >= start);
         return Ok(None);
+    }
+    if let Some(statement) = parse_drop_function(parser)? {
+        return Ok(Some(statement));
     }
     if parser.parse_keyword(Keyword::SET) {
         if at_end(parser) {
@@ -87,12 +97,74 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
             Token::Word(w) if w.keyword == Keyword::TABLES => Statement::ShowTables,
             Token::Word(w) if w.keyword == Keyword::VIEWS => Statement::ShowViews,
             Token::Word(w) if w.keyword == Keyword::FUNCTIONS => Statement::ShowFunctions,
+            Token::Word(w) if w.keyword == Keyword::USER && parse_word(parser, "FUNCTIONS") => Statement::ShowUserFunctions,
             Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("JOBS") => Statement::ShowJobs,
             _ => return Err(unexpected(&what, "TABLES, VIEWS, FUNCTIONS or JOBS")),
         };
         return Ok(Some(statement));
     }
     Ok(None)
+}
+
+/// `CREATE [TEMPORARY] [SYSTEM] FUNCTION` read; the rest:
+/// `[IF NOT EXISTS] name AS 'class' [LANGUAGE JAVA|SCALA|PYTHON] [USING JAR '…' [, JAR '…']*]`.
+fn parse_create_function(parser: &mut Parser, temporary: bool, system: bool) -> Result<CreateFunction, StatementError> {
+    let if_not_exists = parser.parse_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS]);
+    let location = location_of(&parser.peek_token());
+    let name = function_name(parser)?;
+    if !parser.parse_keyword(Keyword::AS) {
+        return Err(unexpected(&parser.peek_token(), "AS 'the function's class'"));
+    }
+    let class = parse_quoted(parser, "the function's class in quotes, e.g. 'com.example.MyFunction'")?;
+    let mut language = "JAVA".to_string();
+    if parse_word(parser, "LANGUAGE") {
+        let token = parser.next_token();
+        language = match &token.token {
+            Token::Word(w) if w.quote_style.is_none() && ["JAVA", "SCALA", "PYTHON"].iter().any(|l| w.value.eq_ignore_ascii_case(l)) => {
+                w.value.to_ascii_uppercase()
+            }
+            _ => return Err(unexpected(&token, "JAVA, SCALA or PYTHON")),
+        };
+    }
+    if parser.parse_keyword(Keyword::USING) {
+        loop {
+            if !parse_word(parser, "JAR") {
+                return Err(unexpected(&parser.peek_token(), "JAR 'path'"));
+            }
+            parse_quoted(parser, "the jar's path in quotes")?;
+            if !parser.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+    }
+    Ok(CreateFunction { name, class, language, if_not_exists, temporary, system, location })
+}
+
+/// `DROP [TEMPORARY] [SYSTEM] FUNCTION [IF EXISTS] name`, if one starts here (looked at
+/// before anything is consumed, so other DROPs go to sqlparser untouched).
+fn parse_drop_function(parser: &mut Parser) -> Result<Option<Statement>, StatementError> {
+    let is = |parser: &Parser, n: usize, word: &str| matches!(&parser.peek_nth_token_ref(n).token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word));
+    if !is(parser, 0, "DROP") {
+        return Ok(None);
+    }
+    let temporary = is(parser, 1, "TEMPORARY");
+    let system = is(parser, 1 + usize::from(temporary), "SYSTEM");
+    if !is(parser, 1 + usize::from(temporary) + usize::from(system), "FUNCTION") {
+        return Ok(None);
+    }
+    for _ in 0..2 + usize::from(temporary) + usize::from(system) {
+        parser.next_token();
+    }
+    let if_exists = parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
+    let location = location_of(&parser.peek_token());
+    let name = function_name(parser)?;
+    Ok(Some(Statement::DropFunction { name, if_exists, temporary, system, location }))
+}
+
+/// A function's name as written, `[catalog.][database.]name`, its parts joined by dots.
+fn function_name(parser: &mut Parser) -> Result<String, StatementError> {
+    let name = parser.parse_object_name(false)?;
+    Ok(name.0.iter().map(|part| part.to_string()).collect::<Vec<_>>().join("."))
 }
 
 /// Consumes `word` (a keyword sqlparser does not know) if it comes next.

@@ -170,7 +170,8 @@ pub fn describe(plan: &PhysicalPlan) -> String {
                 None => unnest.arg.to_string(),
             };
             format!(
-                "Correlate(invocation=[$UNNEST_ROWS$1({arg})], select=[{}], joinType=[{}])",
+                "Correlate(invocation=[{}({arg})], select=[{}], joinType=[{}])",
+                if unnest.replicate { "$REPLICATE_ROWS$1" } else { "$UNNEST_ROWS$1" },
                 names(&plan.schema),
                 if unnest.left_outer { "LEFT" } else { "INNER" }
             )
