@@ -1,6 +1,7 @@
 // End-to-end area `cep`: a MATCH_RECOGNIZE alert running live in the page (issue 16): per
 // sensor, an OK reading directly followed by an ERROR reading hotter by more than 80 degrees.
 // Starts from a fresh browser profile; run alone with `node tests/e2e/run.mjs URL cep`.
+import { readFileSync } from 'node:fs';
 import {
   addParagraph,
   check,
@@ -18,18 +19,8 @@ import {
 /** A DOUBLE as the table shows it (digits, maybe a thousands separator and a fraction). */
 const decimal = (text) => Number(String(text).replace(/,/g, ''));
 
-const ALERT = `%flink.ssql(type=append)
-SELECT * FROM sensor_data
-  MATCH_RECOGNIZE (
-    PARTITION BY sensor_id
-    ORDER BY event_time
-    MEASURES A.event_time AS ok_time, B.event_time AS error_time,
-      A.current_temperature AS ok_temp, B.current_temperature AS error_temp
-    ONE ROW PER MATCH
-    AFTER MATCH SKIP PAST LAST ROW
-    PATTERN (A B)
-    DEFINE A AS A.status = 'OK', B AS B.status = 'ERROR' AND B.current_temperature > A.current_temperature + 80
-  )`;
+// The query the golden case `match_ok_then_error` proves against Flink 2.3, run live here.
+const ALERT = `%flink.ssql(type=append)\n${readFileSync(new URL('../../flink/match_ok_then_error/query.sql', import.meta.url), 'utf8').trim()}`;
 
 export default async function () {
   await openPage({ navigate: true });
