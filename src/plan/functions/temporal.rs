@@ -521,8 +521,28 @@ pub static TIMESTAMP_TO_LTZ: FunctionDef = FunctionDef {
     }),
 };
 
-/// EXTRACT as the binder builds it (the same entry as the listed one).
-pub static EXTRACT: &FunctionDef = &FUNCTIONS[9];
+/// EXTRACT as the binder builds it (the same entry as the listed one), found by name when
+/// compiling, so adding an entry anywhere in the table cannot make it point at another.
+pub static EXTRACT: &FunctionDef = &FUNCTIONS[index_of("EXTRACT")];
+
+/// The index of the entry named `name`; a name that is not there fails the build.
+const fn index_of(name: &str) -> usize {
+    let mut i = 0;
+    while i < FUNCTIONS.len() {
+        let (a, b) = (FUNCTIONS[i].name.as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("no such entry in the temporal function table")
+}
 
 fn floor_ceil_time(a: &[Value], ceil: bool) -> Value {
     let (Value::Timestamp(t), Value::Int(unit)) = (&a[0], &a[1]) else { return Value::Null };
