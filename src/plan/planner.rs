@@ -1558,7 +1558,10 @@ fn plan_values(values: &ast::Values, location: Location) -> Result<Plan> {
     for c in 0..width {
         let column: Vec<Expr> = cells.iter().map(|r| r[c].clone()).collect();
         let mut ty = bind::common_type(&column).map_err(|m| SqlError::new(format!("VALUES column {}: {m}", c + 1)).at(location))?;
-        if ty.data_type.is_string() {
+        // String literals alone make CHAR(n) (VARCHAR(n) if their lengths differ), as Calcite types
+        // them; a cell with a wider type of its own (`CAST(NULL AS STRING)`, a column) keeps it.
+        let literals_only = column.iter().all(|e| matches!(e.ty.data_type, DataType::Char(_) | DataType::Null));
+        if ty.data_type.is_string() && literals_only {
             let lengths: Vec<u32> = column
                 .iter()
                 .filter_map(|e| match &e.kind {
