@@ -91,27 +91,32 @@ pub fn offset_at(zone: &TimeZone, utc_ms: i64) -> i64 {
 /// `zone`, as Java's lenient `GregorianCalendar` resolves it: with the standard offset — in a
 /// gap (spring forward) the offset before it, in a fold (fall back) the one after it.
 pub fn instant_of_local(zone: &TimeZone, local_ms: i64) -> i64 {
-    let offset = |o: Offset| i64::from(o.seconds()) * 1000;
-    let Ok(guess) = jiff::Timestamp::from_millisecond(local_ms) else { return local_ms };
-    let civil = TimeZone::UTC.to_datetime(guess);
-    match zone.to_ambiguous_timestamp(civil).offset() {
-        AmbiguousOffset::Unambiguous { offset: o } => local_ms - offset(o),
-        AmbiguousOffset::Gap { before, .. } => local_ms - offset(before),
-        AmbiguousOffset::Fold { after, .. } => local_ms - offset(after),
-    }
+    instant_of_wall_clock(zone, local_ms, Fold::Later)
 }
 
 /// The instant of the wall-clock time `local_ms` in `zone` as `java.time`'s
 /// `LocalDateTime.atZone(zone).toInstant()` resolves it (Flink's casts to TIMESTAMP_LTZ): in a
 /// gap the offset before it (the time moves forward by the gap), in a fold the earlier offset.
 pub fn instant_of_local_java_time(zone: &TimeZone, local_ms: i64) -> i64 {
+    instant_of_wall_clock(zone, local_ms, Fold::Earlier)
+}
+
+/// Which of a fold's two offsets a wall-clock time in it takes (the two Java APIs differ).
+enum Fold {
+    Earlier,
+    Later,
+}
+
+/// The instant of a wall-clock time: a gap takes the offset before it (both Java APIs agree), a
+/// fold the offset `fold` names.
+fn instant_of_wall_clock(zone: &TimeZone, local_ms: i64, fold: Fold) -> i64 {
     let offset = |o: Offset| i64::from(o.seconds()) * 1000;
     let Ok(guess) = jiff::Timestamp::from_millisecond(local_ms) else { return local_ms };
     let civil = TimeZone::UTC.to_datetime(guess);
     match zone.to_ambiguous_timestamp(civil).offset() {
         AmbiguousOffset::Unambiguous { offset: o } => local_ms - offset(o),
         AmbiguousOffset::Gap { before, .. } => local_ms - offset(before),
-        AmbiguousOffset::Fold { before, .. } => local_ms - offset(before),
+        AmbiguousOffset::Fold { before, after } => local_ms - offset(if matches!(fold, Fold::Earlier) { before } else { after }),
     }
 }
 
