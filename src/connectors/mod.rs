@@ -10,6 +10,7 @@ mod decoder;
 mod filesystem;
 pub mod format;
 pub mod generator;
+pub mod kafka;
 pub mod kinesis;
 pub mod local_stream;
 mod print;

@@ -1,0 +1,14 @@
+//! Kafka topics: `'connector' = 'kafka'` and `'upsert-kafka'`.
+//!
+//! As with Kinesis, queries never read a real cluster directly: a topic is a local topic
+//! (partitions of records at offsets), and a real topic is *mirrored* into the local topic of the
+//! same name, so every query reads Kafka the same way whether the records came from the sensor
+//! generator, a file, `sluice run` against a broker, or the page through `sluice proxy`.
+//!
+//! [`record::KafkaRecord`] is what every layer hands the next: the wire client decodes fetched
+//! batches into it, local topics store it, sources decode its key and value with the table's
+//! formats and read its metadata columns from it.
+
+pub mod record;
+
+pub use record::{KafkaRecord, TimestampType};
