@@ -9,6 +9,16 @@
 //! batches into it, local topics store it, sources decode its key and value with the table's
 //! formats and read its metadata columns from it.
 
+pub mod metadata;
+pub mod options;
+pub mod partitioner;
 pub mod record;
+pub mod remote;
+pub mod sink;
+pub mod source;
+pub mod topic;
 
+pub use partitioner::{murmur2, partition_for_key, SinkPartitioner};
 pub use record::{KafkaRecord, TimestampType};
+pub use remote::RemoteTopics;
+pub use topic::{LocalTopic, LocalTopics, ProducerRecord, TopicEnd, TopicReader, TopicRecord, TopicStart};
