@@ -10,5 +10,7 @@
 //! formats and read its metadata columns from it.
 
 pub mod record;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod wire;
 
 pub use record::{KafkaRecord, TimestampType};
