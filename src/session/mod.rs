@@ -19,6 +19,7 @@ pub mod topology;
 
 use std::collections::BTreeMap;
 
+use crate::connectors::kafka::LocalTopics;
 use crate::connectors::{self, Files, LocalStreams};
 use crate::plan::{Catalog, Plan, Planner};
 use crate::sql::{Located, SqlError, Statement};
@@ -119,6 +120,8 @@ pub struct Session {
     catalog: Catalog,
     config: BTreeMap<String, String>,
     streams: LocalStreams,
+    /// Kafka's local topics, beside the Kinesis-like local streams.
+    topics: LocalTopics,
     files: Files,
     generators: Vec<AttachedGenerator>,
     jobs: Vec<Job>,
@@ -133,6 +136,8 @@ pub struct Session {
     remote: Option<Box<dyn connectors::RemoteStreams>>,
     /// What the remote streams reported, until [`Session::take_remote_messages`].
     remote_messages: Vec<String>,
+    /// Real Kafka topics mirrored into `topics` (see [`connectors::kafka::RemoteTopics`]).
+    remote_topics: Option<Box<dyn connectors::kafka::RemoteTopics>>,
     /// Lines `print` sinks of finished batch jobs wrote, until [`Session::take_printed`].
     printed: Vec<String>,
     /// The job [`Session::advance_within`] steps first (the one after the last it stepped), so a
@@ -199,6 +204,7 @@ impl Session {
             catalog: Catalog::default(),
             config: BTreeMap::new(),
             streams: LocalStreams::default(),
+            topics: LocalTopics::default(),
             files: Files::default(),
             generators: Vec::new(),
             jobs: Vec::new(),
@@ -208,6 +214,7 @@ impl Session {
             now_ms: 0,
             remote: None,
             remote_messages: Vec::new(),
+            remote_topics: None,
             printed: Vec::new(),
             first_to_step: 0,
         }

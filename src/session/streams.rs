@@ -4,6 +4,7 @@
 use super::{
     GeneratorInfo, JobId, Session, StreamInfo, GENERATOR_LATE_KEY, GENERATOR_OUT_OF_ORDER_KEY, LATE_BOUND_MS, OUT_OF_ORDER_DELAY_MS,
 };
+use crate::connectors::kafka::{LocalTopics, ProducerRecord, RemoteTopics};
 use crate::connectors::{self, SensorGenerator};
 use crate::sql::SqlError;
 
@@ -79,12 +80,63 @@ impl Session {
         stopped
     }
 
-    /// Moves records between the remote streams and the local ones; a remote stream that
-    /// failed fails the jobs reading or writing it.
+    /// Plugs real Kafka topics in, or replaces the way they are reached (`None`: every topic is
+    /// local), and returns the jobs this stopped, as [`Session::switch_remote`] does for Kinesis.
+    pub fn switch_remote_topics(&mut self, remote: Option<Box<dyn RemoteTopics>>) -> Vec<JobId> {
+        self.pump_remote();
+        let remote_topics: Vec<String> =
+            self.topics.names().filter(|n| self.topics.get(n).is_some_and(|t| t.is_remote())).cloned().collect();
+        let mut stopped = Vec::new();
+        for job in self.jobs.iter_mut().filter(|j| j.running && j.streams.iter().any(|s| remote_topics.contains(s))) {
+            job.stop();
+            stopped.push(job.id);
+        }
+        if !stopped.is_empty() {
+            let ids: Vec<String> = stopped.iter().map(|id| id.to_string()).collect();
+            self.remote_messages.push(format!(
+                "stopped job {}: it used real Kafka topics through the access just replaced; run it again to use the new one",
+                ids.join(", ")
+            ));
+        }
+        for name in &remote_topics {
+            if let Some(topic) = self.topics.get_mut(name) {
+                topic.stop_forwarding();
+                if remote.is_none() {
+                    topic.stop_mirroring();
+                }
+            }
+        }
+        self.remote_topics = remote;
+        stopped
+    }
+
+    /// The local topics (Kafka tables read and write these; real topics are mirrored here).
+    pub fn local_topics(&self) -> &LocalTopics {
+        &self.topics
+    }
+
+    pub fn local_topics_mut(&mut self) -> &mut LocalTopics {
+        &mut self.topics
+    }
+
+    /// Produces one record on a local topic, stamped with the session's clock unless it has a
+    /// timestamp; returns its partition and offset.
+    pub fn produce(&mut self, topic: &str, record: ProducerRecord) -> Result<(i32, i64), String> {
+        let now = self.now_ms;
+        let t = self.topics.get_mut(topic).ok_or_else(|| format!("local topic `{topic}` does not exist"))?;
+        t.produce(record, now)
+    }
+
+    /// Moves records between the remote streams and topics and the local ones; a remote stream
+    /// or topic that failed fails the jobs reading or writing it.
     pub fn pump_remote(&mut self) {
-        let Some(remote) = &mut self.remote else { return };
         let mut events = Vec::new();
-        remote.pump(&mut self.streams, &mut events);
+        if let Some(remote) = &mut self.remote_topics {
+            remote.pump(&mut self.topics, &mut events);
+        }
+        if let Some(remote) = &mut self.remote {
+            remote.pump(&mut self.streams, &mut events);
+        }
         for event in events {
             match event {
                 connectors::RemoteEvent::Info(message) => self.remote_messages.push(message),
@@ -99,9 +151,9 @@ impl Session {
         }
     }
 
-    /// Records written to remote streams that Kinesis has not stored yet.
+    /// Records written to remote streams or topics that Kinesis or Kafka has not stored yet.
     pub fn remote_pending_writes(&self) -> usize {
-        self.remote.as_ref().map_or(0, |r| r.pending_writes())
+        self.remote.as_ref().map_or(0, |r| r.pending_writes()) + self.remote_topics.as_ref().map_or(0, |r| r.pending_writes())
     }
 
     /// Progress and trouble the remote streams reported since the last call.

@@ -9,8 +9,14 @@
 //! batches into it, local topics store it, sources decode its key and value with the table's
 //! formats and read its metadata columns from it.
 
+pub mod partitioner;
 pub mod record;
+pub mod remote;
+pub mod topic;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod wire;
 
+pub use partitioner::{murmur2, partition_for_key, SinkPartitioner};
 pub use record::{KafkaRecord, TimestampType};
+pub use remote::RemoteTopics;
+pub use topic::{LocalTopic, LocalTopics, ProducerRecord, TopicEnd, TopicReader, TopicRecord, TopicStart};
