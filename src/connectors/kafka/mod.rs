@@ -9,6 +9,8 @@
 //! batches into it, local topics store it, sources decode its key and value with the table's
 //! formats and read its metadata columns from it.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod mirror;
 pub mod partitioner;
 pub mod record;
 pub mod remote;
