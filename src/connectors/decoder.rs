@@ -4,6 +4,8 @@ use super::datagen::{DatagenDecoder, DatagenOptions};
 use super::format::csv::{CsvDecoder, CsvOptions};
 use super::format::json::{JsonDecoder, JsonOptions};
 use super::format::raw::{self, RawDecoder};
+use super::kafka::options::KafkaTable;
+use super::kafka::source::{KafkaDecoder, RecordRef};
 use crate::plan::catalog::TableDef;
 use crate::types::{Batch, Field};
 
@@ -12,6 +14,8 @@ pub enum Decoder {
     Csv(CsvDecoder),
     Raw(RawDecoder),
     Datagen(DatagenDecoder),
+    /// A Kafka table's key, value and metadata.
+    Kafka(Box<KafkaDecoder>),
 }
 
 impl Decoder {
@@ -25,6 +29,27 @@ impl Decoder {
                 Ok(())
             }
             Decoder::Datagen(d) => d.decode(record),
+            Decoder::Kafka(_) => Err("a Kafka table reads Kafka records, not bytes".into()),
+        }
+    }
+
+    /// Decodes one record a source handed over (bytes, or a Kafka record with its metadata).
+    pub fn decode_record(&mut self, record: RecordRef<'_>) -> Result<(), String> {
+        match (self, record) {
+            (Decoder::Kafka(d), RecordRef::Kafka { topic, record, split }) => d.decode(topic, record, split),
+            (Decoder::Kafka(_), RecordRef::Bytes(_)) => Err("a Kafka table reads Kafka records, not bytes".into()),
+            (d, RecordRef::Bytes(bytes)) => d.decode(bytes),
+            // A value read as bytes by a table that is not Kafka's (never built so).
+            (d, RecordRef::Kafka { record, .. }) => record.value.as_deref().map_or(Ok(()), |v| d.decode(v)),
+        }
+    }
+
+    /// The split (Kafka topic partition) of each row the last [`Decoder::finish`] returned,
+    /// when the source has splits that keep their own watermarks.
+    pub fn take_splits(&mut self) -> Option<Vec<u32>> {
+        match self {
+            Decoder::Kafka(d) => Some(d.take_splits()),
+            _ => None,
         }
     }
 
@@ -34,6 +59,7 @@ impl Decoder {
             Decoder::Csv(d) => d.finish(),
             Decoder::Raw(d) => d.finish(),
             Decoder::Datagen(d) => d.finish(),
+            Decoder::Kafka(d) => d.finish(),
         }
     }
 
@@ -42,6 +68,7 @@ impl Decoder {
         match self {
             Decoder::Json(d) => d.skipped(),
             Decoder::Csv(d) => d.skipped(),
+            Decoder::Kafka(d) => d.skipped(),
             Decoder::Raw(_) | Decoder::Datagen(_) => 0,
         }
     }
@@ -52,12 +79,20 @@ pub fn decoder_for(table: &TableDef, fields: &[Field], seed: u64) -> Result<Deco
     if table.connector() == "datagen" {
         return Ok(Decoder::Datagen(DatagenDecoder::new(fields, &DatagenOptions::from_table(table)?, seed)));
     }
-    match table.option("format") {
-        Some("csv") => Ok(Decoder::Csv(CsvDecoder::new(fields, CsvOptions::from_table_options(&table.options)?))),
-        Some("raw") => {
-            raw::check(fields, &table.options)?;
+    if matches!(table.connector(), "kafka" | "upsert-kafka") {
+        return Ok(Decoder::Kafka(Box::new(KafkaDecoder::new(&KafkaTable::from_table(table)?, fields)?)));
+    }
+    decoder_for_format(table.option("format").unwrap_or("json"), fields, &table.options)
+}
+
+/// The decoder of `format` for `fields`, with the format's options (`json.*`, `csv.*`, `raw.*`).
+pub fn decoder_for_format(format: &str, fields: &[Field], options: &[(String, String)]) -> Result<Decoder, String> {
+    match format {
+        "csv" => Ok(Decoder::Csv(CsvDecoder::new(fields, CsvOptions::from_table_options(options)?))),
+        "raw" => {
+            raw::check(fields, options)?;
             Ok(Decoder::Raw(RawDecoder::new(fields)))
         }
-        _ => Ok(Decoder::Json(JsonDecoder::new(fields, JsonOptions::from_table_options(&table.options)?))),
+        _ => Ok(Decoder::Json(JsonDecoder::new(fields, JsonOptions::from_table_options(options)?))),
     }
 }

@@ -19,11 +19,12 @@ mod source;
 mod table;
 mod values;
 
-pub use decoder::{decoder_for, Decoder};
+pub use decoder::{decoder_for, decoder_for_format, Decoder};
 pub use generator::{Disorder, SensorGenerator, SensorRecord};
+pub use kafka::source::RecordRef;
 pub use kinesis::{RemoteEvent, RemoteStreams};
 pub use local_stream::{LocalStream, LocalStreams, StartPosition, StreamReader, StreamRecord};
 pub use sink::{open_sink, Sink, MAX_PRINTED_LINES};
 pub use source::{open_source, start_position, Files, MemoryFile, ReadMode, Source, SourceStatus};
-pub use table::{local_stream_name, validate_table, CONNECTORS};
+pub use table::{local_stream_name, local_topic_names, validate_table, CONNECTORS};
 pub use values::ValuesSource;

@@ -3,6 +3,7 @@
 
 use super::format::csv::{CsvEncoder, CsvOptions};
 use super::format::json::JsonEncoder;
+use super::kafka::LocalTopics;
 use super::local_stream::LocalStreams;
 use crate::plan::catalog::TableDef;
 use crate::types::{Batch, DataType, Field, RowKind, Value};
@@ -51,6 +52,8 @@ enum Target {
     Blackhole,
     #[cfg(not(target_arch = "wasm32"))]
     File(super::filesystem::FileSink),
+    /// A Kafka table's local topic: the Kafka sink encodes key, value and metadata itself.
+    Kafka(Box<super::kafka::sink::KafkaSink>),
 }
 
 /// The options Flink's `print` and `blackhole` sinks take; others are rejected as Flink does.
@@ -76,7 +79,7 @@ pub fn check_sink_options(table: &TableDef) -> Result<(), String> {
     Ok(())
 }
 
-pub fn open_sink(table: &TableDef, streams: &mut LocalStreams) -> Result<Sink, String> {
+pub fn open_sink(table: &TableDef, streams: &mut LocalStreams, topics: &mut LocalTopics) -> Result<Sink, String> {
     let fields: Vec<Field> = table.physical_columns().map(|(_, c)| Field { name: c.name.clone(), ty: c.ty.plain() }).collect();
     let partition_columns = table.partitioned_by.iter().filter_map(|p| fields.iter().position(|f| &f.name == p)).collect();
     let target = match table.connector() {
@@ -99,10 +102,11 @@ pub fn open_sink(table: &TableDef, streams: &mut LocalStreams) -> Result<Sink, S
             check_sink_options(table)?;
             Target::Blackhole
         }
+        "kafka" | "upsert-kafka" => Target::Kafka(Box::new(super::kafka::sink::KafkaSink::open(table, topics)?)),
         "datagen" => return Err("Connector 'datagen' can only be used as a source. It cannot be used as a sink.".into()),
         other => return Err(format!("connector '{other}' cannot be written to yet")),
     };
-    if matches!(target, Target::Print { .. } | Target::Blackhole) {
+    if matches!(target, Target::Print { .. } | Target::Blackhole | Target::Kafka(_)) {
         return Ok(Sink { target, encoder: Encoder::None, partition_columns, buffer: Vec::new() });
     }
     let encoder = match table.option("format") {
@@ -125,8 +129,16 @@ impl Sink {
         }
     }
 
-    pub fn write(&mut self, batches: &[Batch], types: &[DataType], streams: &mut LocalStreams, now_ms: i64) -> Result<(), String> {
+    pub fn write(
+        &mut self,
+        batches: &[Batch],
+        types: &[DataType],
+        streams: &mut LocalStreams,
+        topics: &mut LocalTopics,
+        now_ms: i64,
+    ) -> Result<(), String> {
         match &mut self.target {
+            Target::Kafka(kafka) => return kafka.write(batches, types, topics, now_ms),
             // A changelog sink: updates and deletions are printed with their kind, as in Flink.
             Target::Print { identifier, to_stderr, lines } => {
                 #[cfg(not(target_arch = "wasm32"))]
@@ -185,7 +197,7 @@ impl Sink {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     Target::File(f) => f.write_line(&self.buffer)?,
-                    Target::Print { .. } | Target::Blackhole => {}
+                    Target::Print { .. } | Target::Blackhole | Target::Kafka(_) => {}
                 }
             }
         }

@@ -3,6 +3,8 @@
 use std::sync::Arc;
 
 use super::format::bool_option;
+use super::kafka::source::RecordRef;
+use super::kafka::LocalTopics;
 use super::local_stream::{LocalStreams, StartPosition, StreamReader};
 use crate::plan::catalog::TableDef;
 use crate::types::parse_timestamp;
@@ -25,18 +27,37 @@ pub enum Source {
     File(super::filesystem::FileSource),
     /// Flink's `datagen`: rows made up on the session clock.
     Datagen(super::datagen::DatagenSource),
+    /// A Kafka table's local topics.
+    Kafka(Box<super::kafka::source::KafkaSource>),
 }
 
 impl Source {
-    /// Reads up to `max` records due by `now_ms` (the session clock), handing each one's bytes
-    /// to `out`.
-    pub fn poll(&mut self, streams: &LocalStreams, now_ms: i64, max: usize, out: &mut dyn FnMut(&[u8])) -> Result<SourceStatus, String> {
+    /// Reads up to `max` records due by `now_ms` (the session clock), handing each to `out`.
+    pub fn poll(
+        &mut self,
+        streams: &LocalStreams,
+        topics: &LocalTopics,
+        now_ms: i64,
+        max: usize,
+        out: &mut dyn FnMut(RecordRef<'_>),
+    ) -> Result<SourceStatus, String> {
+        let bytes = &mut |b: &[u8]| out(RecordRef::Bytes(b));
         match self {
-            Source::Datagen(g) => Ok(g.poll(now_ms, max, out)),
-            Source::Local(local) => local.poll(streams, max, out),
-            Source::Memory(file) => Ok(file.poll(max, out)),
+            Source::Datagen(g) => Ok(g.poll(now_ms, max, bytes)),
+            Source::Local(local) => local.poll(streams, max, bytes),
+            Source::Memory(file) => Ok(file.poll(max, bytes)),
             #[cfg(not(target_arch = "wasm32"))]
-            Source::File(file) => file.poll(max, out),
+            Source::File(file) => file.poll(max, bytes),
+            Source::Kafka(kafka) => kafka.poll(topics, max, out),
+        }
+    }
+
+    /// For a source of splits with watermarks of their own (Kafka's partitions): how many it
+    /// reads now, and `scan.watermark.idle-timeout`.
+    pub fn splits(&self) -> Option<(usize, Option<i64>)> {
+        match self {
+            Source::Kafka(kafka) => Some((kafka.split_count(), kafka.idle_timeout_ms())),
+            _ => None,
         }
     }
 
@@ -47,6 +68,7 @@ impl Source {
             #[cfg(not(target_arch = "wasm32"))]
             Source::File(_) => true,
             Source::Datagen(g) => g.is_bounded(),
+            Source::Kafka(kafka) => kafka.is_bounded(),
         }
     }
 
@@ -206,8 +228,18 @@ pub fn start_position(table: &TableDef) -> Result<StartPosition, String> {
     })
 }
 
-pub fn open_source(table: &TableDef, streams: &LocalStreams, files: &Files, mode: ReadMode) -> Result<Source, String> {
+pub fn open_source(
+    table: &TableDef,
+    streams: &LocalStreams,
+    topics: &LocalTopics,
+    files: &Files,
+    mode: ReadMode,
+) -> Result<Source, String> {
     match table.connector() {
+        "kafka" | "upsert-kafka" => {
+            let options = super::kafka::options::KafkaTable::from_table(table)?;
+            Ok(Source::Kafka(Box::new(super::kafka::source::KafkaSource::open(options, topics, mode == ReadMode::Batch)?)))
+        }
         "kinesis" => {
             let name = super::table::local_stream_name(table).ok_or("the table names no stream")?;
             if streams.get(&name).is_none() {

@@ -4,7 +4,7 @@
 use crate::plan::catalog::TableDef;
 
 /// The connectors Sluice knows, as `'connector' = '…'` spells them.
-pub const CONNECTORS: &[&str] = &["kinesis", "filesystem", "datagen", "print", "blackhole"];
+pub const CONNECTORS: &[&str] = &["kinesis", "kafka", "upsert-kafka", "filesystem", "datagen", "print", "blackhole"];
 
 /// Checks a table's options; returns warnings (options accepted but without effect).
 pub fn validate_table(table: &TableDef) -> Result<Vec<String>, String> {
@@ -39,6 +39,11 @@ pub fn validate_table(table: &TableDef) -> Result<Vec<String>, String> {
         }
         "print" | "blackhole" => {
             super::sink::check_sink_options(table)?;
+            return Ok(warnings);
+        }
+        // Kafka checks its options, formats and metadata columns as Flink's factories do.
+        "kafka" | "upsert-kafka" => {
+            super::kafka::options::KafkaTable::from_table(table)?;
             return Ok(warnings);
         }
         other => {
@@ -85,6 +90,14 @@ pub fn validate_table(table: &TableDef) -> Result<Vec<String>, String> {
         }
     }
     Ok(warnings)
+}
+
+/// The local topics a Kafka table names (none for a `topic-pattern`).
+pub fn local_topic_names(table: &TableDef) -> Vec<String> {
+    if !matches!(table.connector(), "kafka" | "upsert-kafka") {
+        return Vec::new();
+    }
+    table.option("topic").map(|t| t.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()).unwrap_or_default()
 }
 
 /// The local stream a Kinesis table reads or writes: its `stream` option, or the name at the

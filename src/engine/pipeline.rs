@@ -522,18 +522,28 @@ fn complete_row(table: &TableDef, context: &EvalContext, physical: Batch) -> Res
     if !has_other {
         return Ok(physical);
     }
-    let mut decoded = physical.columns.into_iter();
+    // A source that reads metadata (Kafka's) decodes it after the physical columns, in table
+    // order; the others leave metadata columns NULL.
+    let physical_count = table.physical_columns().count();
+    let kinds = physical.kinds;
+    let mut columns = physical.columns;
+    let mut metadata = columns.split_off(physical_count.min(columns.len())).into_iter();
+    let mut decoded = columns.into_iter();
     let mut row = Batch::new(Vec::new(), n);
     for c in &table.columns {
         let column = match &c.kind {
             ColumnKind::Physical => decoded.next().unwrap_or_else(|| Column::empty(&c.ty.data_type, 0)),
             ColumnKind::Computed(e) => eval(e, &row, context)?,
-            ColumnKind::Metadata { .. } => super::eval::constant(&crate::types::Value::Null, &c.ty.data_type, n),
+            ColumnKind::Metadata { .. } => match metadata.next() {
+                Some(column) if column.len() == n => column,
+                _ => super::eval::constant(&crate::types::Value::Null, &c.ty.data_type, n),
+            },
         };
         let mut columns = std::mem::take(&mut row.columns);
         columns.push(column);
         row = Batch::new(columns, n);
     }
+    row.kinds = kinds;
     Ok(row)
 }
 

@@ -17,7 +17,18 @@ use crate::sql::SqlError;
 use crate::types::DataType;
 
 pub fn fit_to_sink(plan: Plan, sink: &TableDef) -> Result<(Plan, Vec<String>), SqlError> {
-    let targets: Vec<_> = sink.columns.iter().filter(|c| matches!(c.kind, ColumnKind::Physical)).collect();
+    // A Kafka sink also writes its persisted metadata columns (`timestamp`, `headers`), as
+    // Flink's sink schema holds every column but computed and VIRTUAL ones.
+    let writes_metadata = matches!(sink.connector(), "kafka" | "upsert-kafka");
+    let targets: Vec<_> = sink
+        .columns
+        .iter()
+        .filter(|c| match c.kind {
+            ColumnKind::Physical => true,
+            ColumnKind::Metadata { is_virtual, .. } => writes_metadata && !is_virtual,
+            ColumnKind::Computed(_) => false,
+        })
+        .collect();
     if targets.len() != plan.schema.len() {
         return Err(SqlError::new(format!(
             "the query gives {} columns but sink `{}` has {} ({})",

@@ -10,6 +10,7 @@ use super::{
     Budget, Change, JobId, JobInfo, Session, Unlimited, DATAGEN_SEED_KEY, IDLE_TIMEOUT_KEY, MAX_PENDING_CHANGES, SAVEPOINT_PATH_KEY,
     STATE_TTL_KEY,
 };
+use crate::connectors::kafka::LocalTopics;
 use crate::connectors::{self, Decoder, LocalStreams, ReadMode, Sink, Source, SourceStatus};
 use crate::engine::Pipeline;
 use crate::plan::physical::Source as PlanSource;
@@ -110,8 +111,12 @@ impl Session {
             if let Some(remote) = &mut self.remote {
                 remote.attach_source(&table, &mut self.streams).map_err(SqlError::connector)?;
             }
+            if let Some(remote) = &mut self.remote_topics {
+                remote.attach_source(&table, &mut self.topics).map_err(SqlError::connector)?;
+            }
             streams.extend(connectors::local_stream_name(&table));
-            let source = connectors::open_source(&table, &self.streams, &self.files, mode).map_err(SqlError::connector)?;
+            streams.extend(connectors::local_topic_names(&table));
+            let source = connectors::open_source(&table, &self.streams, &self.topics, &self.files, mode).map_err(SqlError::connector)?;
             let decoder = connectors::decoder_for(&table, &pipeline.source_fields_of(i), self.datagen_seed(&table.name))
                 .map_err(SqlError::connector)?;
             let read_rank = if source.is_bounded() { 1 } else { 2 };
@@ -266,9 +271,9 @@ impl Session {
                     }
                     Feed::Records { source, decoder } => {
                         let mut decode_error = None;
-                        let read = source.poll(&self.streams, now, records, &mut |record: &[u8]| {
+                        let read = source.poll(&self.streams, &self.topics, now, records, &mut |record| {
                             if decode_error.is_none() {
-                                if let Err(e) = decoder.decode(record) {
+                                if let Err(e) = decoder.decode_record(record) {
                                     decode_error = Some(e);
                                 }
                             }
@@ -282,13 +287,17 @@ impl Session {
                         let read = match read {
                             Ok(read) => read,
                             Err(e) => {
-                                job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now).map_err(SqlError::connector)?;
+                                job.sink
+                                    .write(&out, job.pipeline.output_types(), &mut self.streams, &mut self.topics, now)
+                                    .map_err(SqlError::connector)?;
                                 out.clear();
                                 return Err(SqlError::connector(e));
                             }
                         };
                         if let Some(e) = decode_error {
-                            job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now).map_err(SqlError::connector)?;
+                            job.sink
+                                .write(&out, job.pipeline.output_types(), &mut self.streams, &mut self.topics, now)
+                                .map_err(SqlError::connector)?;
                             out.clear();
                             let name = job.pipeline.sources().get(n).map_or_else(String::new, |s| s.name().to_string());
                             return Err(SqlError::runtime(format!("a record of `{name}` could not be read: {e}")));
@@ -307,7 +316,7 @@ impl Session {
                 }
             }
             job.pipeline.on_processing_time(&mut out)?;
-            job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, now).map_err(SqlError::connector)?;
+            job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, &mut self.topics, now).map_err(SqlError::connector)?;
             Ok(())
         })();
         match result {
@@ -504,7 +513,14 @@ pub(super) enum JobSink {
 }
 
 impl JobSink {
-    pub(super) fn write(&mut self, batches: &[Batch], types: &[DataType], streams: &mut LocalStreams, now_ms: i64) -> Result<(), String> {
+    pub(super) fn write(
+        &mut self,
+        batches: &[Batch],
+        types: &[DataType],
+        streams: &mut LocalStreams,
+        topics: &mut LocalTopics,
+        now_ms: i64,
+    ) -> Result<(), String> {
         match self {
             JobSink::Collect { changes, dropped } => {
                 for b in batches {
@@ -518,7 +534,7 @@ impl JobSink {
                 }
                 Ok(())
             }
-            JobSink::Table { sink, .. } => sink.write(batches, types, streams, now_ms),
+            JobSink::Table { sink, .. } => sink.write(batches, types, streams, topics, now_ms),
         }
     }
 }

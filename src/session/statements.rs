@@ -68,6 +68,9 @@ impl Session {
         if let Some(stream) = connectors::local_stream_name(&table) {
             self.streams.get_or_create(&stream);
         }
+        for topic in connectors::local_topic_names(&table) {
+            self.topics.get_or_create(&topic);
+        }
         self.catalog.add_table(table);
         self.definitions.insert(name.clone(), normalized(&located.text));
         Ok(Outcome::Done { message: format!("Table `{name}` has been created."), warnings })
@@ -208,9 +211,12 @@ impl Session {
         if !self.is_batch() {
             crate::plan::sink::check_changes(&physical, &target).map_err(|e| e.or_at(located.location))?;
         }
-        let sink = connectors::open_sink(&target, &mut self.streams).map_err(SqlError::connector)?;
+        let sink = connectors::open_sink(&target, &mut self.streams, &mut self.topics).map_err(SqlError::connector)?;
         if let Some(remote) = &mut self.remote {
             remote.attach_sink(&target, &mut self.streams).map_err(SqlError::connector)?;
+        }
+        if let Some(remote) = &mut self.remote_topics {
+            remote.attach_sink(&target, &mut self.topics).map_err(SqlError::connector)?;
         }
         if self.is_batch() {
             let job = self.start_job(&physical, located, JobSink::Table { sink, table: target.name.clone() }, ReadMode::Batch)?;
@@ -220,7 +226,8 @@ impl Session {
         if let Some(resumed) = self.resume_from_savepoint(located) {
             return Ok(Outcome::Insert { job: resumed?, target: target.name.clone(), warnings });
         }
-        let mut job_streams: Vec<String> = connectors::local_stream_name(&target).into_iter().collect();
+        let mut job_streams: Vec<String> =
+            connectors::local_stream_name(&target).into_iter().chain(connectors::local_topic_names(&target)).collect();
         let job = self.start_job(&physical, located, JobSink::Table { sink, table: target.name.clone() }, ReadMode::Streaming)?;
         if let Some(j) = self.jobs.iter_mut().find(|j| j.id == job) {
             j.streams.append(&mut job_streams);

@@ -9,11 +9,15 @@
 //! batches into it, local topics store it, sources decode its key and value with the table's
 //! formats and read its metadata columns from it.
 
+pub mod metadata;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod mirror;
+pub mod options;
 pub mod partitioner;
 pub mod record;
 pub mod remote;
+pub mod sink;
+pub mod source;
 pub mod topic;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod wire;
