@@ -6,7 +6,8 @@
       sends FILE's JSON lines as the walkthrough's sender does, with its put_record replaced by
       a produce: key = sensor_id (so Kafka's default partitioner, murmur2 of the key, picks the
       partition), value = the line; --flush-record then sends one record a day later in event
-      time, so the watermark passes every window of the data; --lines A:B sends only lines A
+      time to every partition, so each partition's watermark (Flink's Kafka source keeps one per
+      partition and emits their minimum) passes every window of the data; --lines A:B sends only lines A
       (from 0) up to B
   kafka_tool.py read TOPIC
       prints every record's value of every partition (from the earliest offset), one line each
@@ -45,7 +46,8 @@ def put(topic, path, flush_record=False, lines_range=None):
         producer.send(topic, key=str(json.loads(line)["sensor_id"]).encode(), value=line.encode())
     producer.flush()
     if flush_record:
-        producer.send(topic, key=b"0", value=json.dumps(FLUSH_RECORD).encode())
+        for p in sorted(producer.partitions_for(topic)):
+            producer.send(topic, key=b"0", value=json.dumps(FLUSH_RECORD).encode(), partition=p)
         producer.flush()
     producer.close()
     took = time.time() - started
