@@ -16,6 +16,7 @@ pub mod options;
 pub mod partitioner;
 pub mod record;
 pub mod remote;
+pub mod remote_start;
 pub mod sink;
 pub mod source;
 pub mod topic;

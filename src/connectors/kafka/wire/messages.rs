@@ -30,8 +30,7 @@ pub const SASL_HANDSHAKE: (i16, i16) = (17, 1);
 pub const SASL_AUTHENTICATE: (i16, i16) = (36, 0);
 
 /// ListOffsets' special timestamps.
-pub const LATEST: i64 = -1;
-pub const EARLIEST: i64 = -2;
+pub use crate::connectors::kafka::remote_start::{EARLIEST, LATEST};
 
 /// Kafka's name for an error code (`Errors.java`), for messages people read.
 pub fn error_name(code: i16) -> String {
