@@ -4,6 +4,7 @@
 use std::io::{BufWriter, Write};
 
 use super::args::*;
+use crate::connectors::kafka::mirror::{KafkaAccess, KafkaRemote};
 use crate::connectors::kinesis::remote::{DefaultEndpoint, KinesisRemote};
 use crate::session::{Change, ColumnInfo, Outcome, Session};
 use crate::views::{ResultMode, ResultTable};
@@ -18,6 +19,16 @@ fn kinesis_endpoint(options: &RunOptions) -> DefaultEndpoint {
         Some("aws") => DefaultEndpoint::Regional,
         Some(url) => DefaultEndpoint::Url(url.to_string()),
         None => DefaultEndpoint::from_env(),
+    }
+}
+
+/// Which Kafka tables are real: `--kafka`, else `SLUICE_KAFKA`, else none (local topics).
+fn kafka_access(options: &RunOptions) -> KafkaAccess {
+    let given = options.kafka.clone().or_else(|| std::env::var("SLUICE_KAFKA").ok().filter(|v| !v.is_empty()));
+    match given.as_deref() {
+        None | Some("local") => KafkaAccess::Local,
+        Some("tables") => KafkaAccess::Tables,
+        Some(servers) => KafkaAccess::Bootstrap(servers.to_string()),
     }
 }
 
@@ -38,12 +49,15 @@ pub struct RunOptions {
     /// `--kinesis-endpoint`: the Kinesis that tables without 'aws.endpoint' use (`None`: from
     /// the environment, else local streams).
     pub kinesis_endpoint: Option<String>,
+    /// `--kafka`: `tables` (each Kafka table's own 'properties.bootstrap.servers'), servers
+    /// for every Kafka table, or `local` (`None`: `SLUICE_KAFKA`, else local topics).
+    pub kafka: Option<String>,
 }
 
 pub const HELP: &str = "\
 usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
                   [--metrics S] [--table] [--kinesis-endpoint URL|aws|local]
-                  NOTE.zpln|SCRIPT.sql
+                  [--kafka HOST:PORT,…|tables|local] NOTE.zpln|SCRIPT.sql
 
 Runs a Flink SQL script or a note. Tables with 'connector' = 'filesystem' are bounded
 inputs read in file order; every SELECT prints its result changes to stdout, one JSON line each:
@@ -54,7 +68,10 @@ and then the queries run live until they end, --exit-when-idle, --duration or Ct
 A Kinesis table reads and writes a real stream when it has 'aws.endpoint', or when
 --kinesis-endpoint (or AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL) names one; `aws` means
 https://kinesis.<aws.region>.amazonaws.com. Credentials come from AWS_ACCESS_KEY_ID,
-AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the shared files' profile (AWS_PROFILE).";
+AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the shared files' profile (AWS_PROFILE).
+Kafka tables read and write local topics unless --kafka (or SLUICE_KAFKA) says otherwise:
+`tables` uses each table's 'properties.bootstrap.servers', HOST:PORT,… uses those servers for
+every Kafka table (its other 'properties.*', SASL included, still apply).";
 
 /// Parses `run`'s flags; returns the options and the note's path.
 pub fn parse_run_args(parser: &mut Parser) -> Result<Parsed<(RunOptions, String)>, String> {
@@ -92,6 +109,10 @@ pub fn parse_run_args(parser: &mut Parser) -> Result<Parsed<(RunOptions, String)
                     .map_err(|_| "--kinesis-endpoint takes a URL, `aws` (the region's endpoint) or `local`")?;
                 options.kinesis_endpoint = Some(url);
             }
+            Long("kafka") => {
+                let v = text(parser, "--kafka").map_err(|_| "--kafka takes HOST:PORT,…, `tables` or `local`")?;
+                options.kafka = Some(v);
+            }
             Value(p) if path.is_none() => path = Some(utf8(p, "the note's path")?),
             other => return Err(unexpected(other)),
         }
@@ -124,6 +145,7 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
     };
     let mut session = Session::empty();
     session.switch_remote(Some(Box::new(KinesisRemote::new(kinesis_endpoint(options)))));
+    session.switch_remote_topics(Some(Box::new(KafkaRemote::new(kafka_access(options)))));
     // CURRENT_TIMESTAMP, PROCTIME() and the generators read the machine's clock (UTC: the
     // runner has no time zone).
     let now = wall_clock_ms();

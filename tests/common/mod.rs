@@ -1,6 +1,7 @@
 //! Shared by the tests that drive the `sluice` binary: run a script, read its JSON lines.
 #![allow(dead_code)]
 
+pub mod kafka;
 pub mod kinesis;
 
 use std::path::{Path, PathBuf};
