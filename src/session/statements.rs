@@ -11,10 +11,12 @@ use super::{
     STATE_TTL_KEY,
 };
 use crate::connectors::{self, ReadMode};
+use crate::plan::catalog::TableDef;
 use crate::plan::functions;
 use crate::plan::physical::{self, changelog::RootReader};
 use crate::plan::planner::plan_create_table;
-use crate::sql::ast::{CreateFunction, CreateTable};
+use crate::plan::sink::{SinkPlan, SinkSettings};
+use crate::sql::ast::{ConflictStrategy, CreateFunction, CreateTable};
 use crate::sql::{Located, Location, SqlError, Statement};
 use crate::types::{DataType, SqlType, Value, STRING_LENGTH};
 use sqlparser::ast::Query;
@@ -47,7 +49,7 @@ impl Session {
             Statement::DescribeFunction { name, extended, location } => describe_function(name, *extended, *location),
             Statement::Explain { statement: inner, changelog_mode } => self.explain(inner, *changelog_mode, at),
             Statement::Query(query) => self.query(query, located),
-            Statement::Insert { table, query } => self.insert(&table.value, query, located),
+            Statement::Insert { table, query, on_conflict } => self.insert(&table.value, query, *on_conflict, located),
         }
     }
 
@@ -163,17 +165,15 @@ impl Session {
                 let physical = physical::lower(&plan, RootReader::UpdateAfterSuffices)?;
                 Ok(Outcome::Text(topology::explain(&physical, None, changelog_mode)))
             }
-            Statement::Insert { table, query } => {
+            Statement::Insert { table, query, on_conflict } => {
                 let Some(target) = self.catalog.table(&table.value).cloned() else {
                     return Err(SqlError::new(format!("sink table `{}` not found", table.value)).at(inner.location));
                 };
                 let plan = self.planner().plan_query(query)?;
                 let (plan, _) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(inner.location))?;
-                let physical = physical::lower(&plan, crate::plan::sink::reader(&target))?;
-                if !self.is_batch() {
-                    crate::plan::sink::check_changes(&physical, &target).map_err(|e| e.or_at(inner.location))?;
-                }
-                Ok(Outcome::Text(topology::explain(&physical, Some(&target.name), changelog_mode)))
+                let planned = self.plan_insert(&plan, &target, *on_conflict).map_err(|e| e.or_at(inner.location))?;
+                let attributes = planned.explain_attributes();
+                Ok(Outcome::Text(topology::explain(&planned.physical, Some((&target.name, &attributes)), changelog_mode)))
             }
             _ => Err(SqlError::new("EXPLAIN takes a query or an INSERT").at(at)),
         }
@@ -198,20 +198,39 @@ impl Session {
         Ok(Outcome::Query { job, columns, warnings: Vec::new() })
     }
 
+    /// An INSERT's physical plan and its sink's conflict handling, under the session's settings
+    /// (a batch result is final rows: any sink takes them).
+    fn plan_insert(
+        &self,
+        plan: &crate::plan::logical::Plan,
+        target: &TableDef,
+        on_conflict: Option<ConflictStrategy>,
+    ) -> Result<SinkPlan, SqlError> {
+        let settings = SinkSettings::from_config(|k| self.config.get(k).map(String::as_str))?;
+        crate::plan::sink::plan_insert(plan, target, on_conflict, settings, self.is_batch())
+    }
+
     /// `INSERT INTO table query`: a job writing to the table's sink (in batch mode, run to its
     /// end here).
-    fn insert(&mut self, table: &str, query: &Query, located: &Located) -> Result<Outcome, SqlError> {
+    fn insert(
+        &mut self,
+        table: &str,
+        query: &Query,
+        on_conflict: Option<ConflictStrategy>,
+        located: &Located,
+    ) -> Result<Outcome, SqlError> {
         let Some(target) = self.catalog.table(table).cloned() else {
             return Err(SqlError::new(format!("sink table `{table}` not found")).at(located.location));
         };
         let plan = self.planner().plan_query(query)?;
         let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(located.location))?;
-        let physical = physical::lower(&plan, crate::plan::sink::reader(&target))?;
-        // A batch result is final rows: any sink takes them.
-        if !self.is_batch() {
-            crate::plan::sink::check_changes(&physical, &target).map_err(|e| e.or_at(located.location))?;
+        let planned = self.plan_insert(&plan, &target, on_conflict).map_err(|e| e.or_at(located.location))?;
+        let physical = planned.physical;
+        let mut sink = connectors::open_sink(&target, &mut self.streams, &mut self.topics).map_err(SqlError::connector)?;
+        if let Some(m) = planned.materialize {
+            let types = physical.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
+            sink.materialize_upserts(m.primary_key, m.upsert_key, types);
         }
-        let sink = connectors::open_sink(&target, &mut self.streams, &mut self.topics).map_err(SqlError::connector)?;
         if let Some(remote) = &mut self.remote {
             remote.attach_sink(&target, &mut self.streams).map_err(SqlError::connector)?;
         }

@@ -23,6 +23,7 @@ fn parse_statements(text: &str) -> Result<Vec<Located>, SqlError> {
             .at(location_of(&token))
             .hint("Flink's MATCH_RECOGNIZE takes no groups: write the pattern as a sequence of variables")
     })?;
+    let tokens = super::on_conflict::rewrite(tokens);
     // Kept for the depth check, which reads them in one pass (sqlparser's peeking is linear in
     // how far it looks, so peeking through a statement was quadratic).
     let mut parser = Parser::new(&dialect).with_recursion_limit(64).with_tokens_with_locations(tokens.clone());
@@ -229,7 +230,8 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
                 return Err(SqlError::new("INSERT INTO with a column list is not supported yet")
                     .hint("select the columns in the sink's order instead"));
             }
-            Statement::Insert { table, query }
+            let on_conflict = super::on_conflict::strategy(insert.on.as_ref())?;
+            Statement::Insert { table, query, on_conflict }
         }
         SqlStatement::CreateView(view) => Statement::CreateView {
             name: single_ident(&view.name)?,
