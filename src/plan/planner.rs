@@ -179,6 +179,7 @@ impl<'a> Planner<'a> {
 
     /// Plans a whole query (not a part of one): rankings must have been bounded by now.
     pub fn plan_query(&mut self, query: &ast::Query) -> Result<Plan> {
+        super::local_time_zone::check(&self.time_zone).map_err(|e| SqlError::new(e).at(at(query)))?;
         let _zone = super::local_time_zone::enter(&self.time_zone);
         let plan = self.plan_subquery(query)?;
         rank::finish(plan)
