@@ -38,15 +38,18 @@ pub struct RunOptions {
     /// `--kinesis-endpoint`: the Kinesis that tables without 'aws.endpoint' use (`None`: from
     /// the environment, else local streams).
     pub kinesis_endpoint: Option<String>,
+    /// `--threads`: threads that decode files (`None`: every core).
+    pub threads: Option<usize>,
 }
 
 pub const HELP: &str = "\
 usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
-                  [--metrics S] [--table] [--kinesis-endpoint URL|aws|local]
+                  [--metrics S] [--table] [--kinesis-endpoint URL|aws|local] [--threads N]
                   NOTE.zpln|SCRIPT.sql
 
 Runs a Flink SQL script or a note. Tables with 'connector' = 'filesystem' are bounded
-inputs read in file order; every SELECT prints its result changes to stdout, one JSON line each:
+inputs read in file order (JSON and CSV files decoded on --threads threads, every core by
+default, with the same results as one); every SELECT prints its result changes to stdout, one JSON line each:
   {\"op\":\"+I\",\"row\":{\"col\":value,…}}
 Kinesis tables read local streams; --generator feeds one with the built-in sensor generator,
 and then the queries run live until they end, --exit-when-idle, --duration or Ctrl-C;
@@ -87,6 +90,12 @@ pub fn parse_run_args(parser: &mut Parser) -> Result<Parsed<(RunOptions, String)
             Long("duration") => options.duration = Some(seconds(parser, "--duration")?),
             Long("metrics") => options.metrics_every = Some(seconds(parser, "--metrics")?).filter(|s| *s > 0.0),
             Long("table") => options.table = true,
+            Long("threads") => {
+                options.threads = Some(number::<usize>(parser, "--threads", "a number of threads")?)
+                    .filter(|n| *n > 0)
+                    .ok_or("--threads takes a number of threads (1 or more)")
+                    .map(Some)?
+            }
             Long("kinesis-endpoint") => {
                 let url = text(parser, "--kinesis-endpoint")
                     .map_err(|_| "--kinesis-endpoint takes a URL, `aws` (the region's endpoint) or `local`")?;
@@ -123,6 +132,11 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
         }
     };
     let mut session = Session::empty();
+    let mut reading = crate::connectors::FileReading::all_cores();
+    if let Some(threads) = options.threads {
+        reading.threads = threads;
+    }
+    session.set_file_reading(reading);
     session.switch_remote(Some(Box::new(KinesisRemote::new(kinesis_endpoint(options)))));
     // CURRENT_TIMESTAMP, PROCTIME() and the generators read the machine's clock (UTC: the
     // runner has no time zone).
