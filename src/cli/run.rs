@@ -396,3 +396,24 @@ fn write_change(out: &mut String, change: &Change, columns: &[ColumnInfo]) {
     }
     out.push_str("}}\n");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<RunOptions, String> {
+        match parse_run_args(&mut Parser::from_iter(std::iter::once("run").chain(args.iter().copied())))? {
+            Parsed::Run((options, _)) => Ok(options),
+            Parsed::Help => Err("help".into()),
+        }
+    }
+
+    #[test]
+    fn threads_default_to_every_core_and_take_a_positive_count() {
+        assert_eq!(parse(&["q.sql"]).unwrap().threads, None);
+        assert_eq!(parse(&["--threads", "3", "q.sql"]).unwrap().threads, Some(3));
+        assert_eq!(parse(&["--threads=1", "q.sql"]).unwrap().threads, Some(1));
+        assert!(parse(&["--threads", "0", "q.sql"]).unwrap_err().contains("1 or more"));
+        assert!(parse(&["--threads", "many", "q.sql"]).unwrap_err().contains("--threads takes a number"));
+    }
+}
