@@ -52,15 +52,18 @@ pub struct RunOptions {
     /// `--kafka`: `tables` (each Kafka table's own 'properties.bootstrap.servers'), servers
     /// for every Kafka table, or `local` (`None`: `SLUICE_KAFKA`, else local topics).
     pub kafka: Option<String>,
+    /// `--threads`: threads that decode files (`None`: every core).
+    pub threads: Option<usize>,
 }
 
 pub const HELP: &str = "\
 usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
                   [--metrics S] [--table] [--kinesis-endpoint URL|aws|local]
-                  [--kafka HOST:PORT,…|tables|local] NOTE.zpln|SCRIPT.sql
+                  [--kafka HOST:PORT,…|tables|local] [--threads N] NOTE.zpln|SCRIPT.sql
 
 Runs a Flink SQL script or a note. Tables with 'connector' = 'filesystem' are bounded
-inputs read in file order; every SELECT prints its result changes to stdout, one JSON line each:
+inputs read in file order (JSON and CSV files decoded on --threads threads, every core by
+default, with the same results as one); every SELECT prints its result changes to stdout, one JSON line each:
   {\"op\":\"+I\",\"row\":{\"col\":value,…}}
 Kinesis tables read local streams; --generator feeds one with the built-in sensor generator,
 and then the queries run live until they end, --exit-when-idle, --duration or Ctrl-C;
@@ -104,6 +107,12 @@ pub fn parse_run_args(parser: &mut Parser) -> Result<Parsed<(RunOptions, String)
             Long("duration") => options.duration = Some(seconds(parser, "--duration")?),
             Long("metrics") => options.metrics_every = Some(seconds(parser, "--metrics")?).filter(|s| *s > 0.0),
             Long("table") => options.table = true,
+            Long("threads") => {
+                options.threads = Some(number::<usize>(parser, "--threads", "a number of threads")?)
+                    .filter(|n| *n > 0)
+                    .ok_or("--threads takes a number of threads (1 or more)")
+                    .map(Some)?
+            }
             Long("kinesis-endpoint") => {
                 let url = text(parser, "--kinesis-endpoint")
                     .map_err(|_| "--kinesis-endpoint takes a URL, `aws` (the region's endpoint) or `local`")?;
@@ -144,6 +153,11 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
         }
     };
     let mut session = Session::empty();
+    let mut reading = crate::connectors::FileReading::all_cores();
+    if let Some(threads) = options.threads {
+        reading.threads = threads;
+    }
+    session.set_file_reading(reading);
     session.switch_remote(Some(Box::new(KinesisRemote::new(kinesis_endpoint(options)))));
     session.switch_remote_topics(Some(Box::new(KafkaRemote::new(kafka_access(options)))));
     // CURRENT_TIMESTAMP, PROCTIME() and the generators read the machine's clock (UTC: the
@@ -403,4 +417,25 @@ fn write_change(out: &mut String, change: &Change, columns: &[ColumnInfo]) {
         v.write_json(out);
     }
     out.push_str("}}\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<RunOptions, String> {
+        match parse_run_args(&mut Parser::from_iter(std::iter::once("run").chain(args.iter().copied())))? {
+            Parsed::Run((options, _)) => Ok(options),
+            Parsed::Help => Err("help".into()),
+        }
+    }
+
+    #[test]
+    fn threads_default_to_every_core_and_take_a_positive_count() {
+        assert_eq!(parse(&["q.sql"]).unwrap().threads, None);
+        assert_eq!(parse(&["--threads", "3", "q.sql"]).unwrap().threads, Some(3));
+        assert_eq!(parse(&["--threads=1", "q.sql"]).unwrap().threads, Some(1));
+        assert!(parse(&["--threads", "0", "q.sql"]).unwrap_err().contains("1 or more"));
+        assert!(parse(&["--threads", "many", "q.sql"]).unwrap_err().contains("--threads takes a number"));
+    }
 }

@@ -116,6 +116,13 @@ impl Session {
             }
             streams.extend(connectors::local_stream_name(&table));
             streams.extend(connectors::local_topic_names(&table));
+            #[cfg(not(target_arch = "wasm32"))]
+            if let Some(file) = connectors::open_parallel(&table, &pipeline.source_fields_of(i), &self.files, self.file_reading)
+                .map_err(SqlError::connector)?
+            {
+                inputs.push(JobInput { feed: Feed::Parallel(file), ended: false, read_rank: 1 });
+                continue;
+            }
             let source = connectors::open_source(&table, &self.streams, &self.topics, &self.files, mode).map_err(SqlError::connector)?;
             let decoder = connectors::decoder_for(&table, &pipeline.source_fields_of(i), self.datagen_seed(&table.name))
                 .map_err(SqlError::connector)?;
@@ -271,6 +278,27 @@ impl Session {
                             job.pipeline.push_input(n, batch, &mut out)?;
                         }
                         read
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    Feed::Parallel(file) => {
+                        let polled = file.poll();
+                        if !polled.batch.is_empty() {
+                            job.pipeline.push_input(n, polled.batch, &mut out)?;
+                        }
+                        if let Some(e) = polled.error {
+                            job.sink
+                                .write(&out, job.pipeline.output_types(), &mut self.streams, &mut self.topics, now)
+                                .map_err(SqlError::connector)?;
+                            out.clear();
+                            return Err(match e {
+                                connectors::ReadError::File(e) => SqlError::connector(e),
+                                connectors::ReadError::Record(e) => {
+                                    let name = job.pipeline.sources().get(n).map_or_else(String::new, |s| s.name().to_string());
+                                    SqlError::runtime(format!("a record of `{name}` could not be read: {e}"))
+                                }
+                            });
+                        }
+                        polled.status
                     }
                     Feed::Records { source, decoder } => {
                         let mut decode_error = None;
@@ -486,6 +514,9 @@ pub(super) enum Feed {
     Records { source: Source, decoder: Decoder },
     /// VALUES rows, columns already.
     Values(connectors::ValuesSource),
+    /// A file decoded on several threads (natively, see `Session::set_file_reading`).
+    #[cfg(not(target_arch = "wasm32"))]
+    Parallel(connectors::ParallelFile),
 }
 
 impl JobInput {
@@ -493,6 +524,8 @@ impl JobInput {
         match &self.feed {
             Feed::Records { source, .. } => source.is_bounded(),
             Feed::Values(_) => true,
+            #[cfg(not(target_arch = "wasm32"))]
+            Feed::Parallel(_) => true,
         }
     }
 
@@ -508,6 +541,8 @@ impl JobInput {
         match &self.feed {
             Feed::Records { decoder, source } => decoder.skipped() + source.skipped(),
             Feed::Values(_) => 0,
+            #[cfg(not(target_arch = "wasm32"))]
+            Feed::Parallel(file) => file.skipped(),
         }
     }
 }

@@ -143,6 +143,9 @@ pub struct Session {
     /// The job [`Session::advance_within`] steps first (the one after the last it stepped), so a
     /// budget spent on one slow job leaves the others their turn in the next advance.
     first_to_step: JobId,
+    /// How files on disk are read (natively): on one thread unless the runner asks for more.
+    #[cfg(not(target_arch = "wasm32"))]
+    file_reading: connectors::FileReading,
 }
 
 impl Default for Session {
@@ -217,6 +220,8 @@ impl Session {
             remote_topics: None,
             printed: Vec::new(),
             first_to_step: 0,
+            #[cfg(not(target_arch = "wasm32"))]
+            file_reading: connectors::FileReading::default(),
         }
     }
 
@@ -262,6 +267,13 @@ impl Session {
             }
         }
         Ok(outcomes)
+    }
+
+    /// How jobs started from now on read files on disk: `sluice run` decodes them on every core;
+    /// the rows, their order and so every result stay those of one thread.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn set_file_reading(&mut self, reading: connectors::FileReading) {
+        self.file_reading = reading;
     }
 
     /// Sets the processing-time clock (ms since the epoch) without moving generators or jobs.
