@@ -172,6 +172,10 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
                     let _ = writeln!(out, "{t}");
                     continue;
                 }
+                Outcome::Diagnosis(d) => {
+                    let _ = writeln!(out, "{}", crate::views::diagnosis::render(&d));
+                    continue;
+                }
                 Outcome::Query { job, columns, .. } => (job, columns),
                 Outcome::Insert { job, warnings, .. } => {
                     for w in warnings {
@@ -348,6 +352,11 @@ fn print_metrics(session: &Session, seconds: f64) {
             j.late_records_dropped,
             if j.running { "running" } else { "ended" }
         );
+        if let Some(d) = session.diagnose(j.id).filter(|d| d.event_time) {
+            for line in crate::views::diagnosis::render(&d).lines() {
+                eprintln!("  {line}");
+            }
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 
 use std::collections::VecDeque;
 
+use super::diagnosis::WatermarkSamples;
 use super::{
     Budget, Change, JobId, JobInfo, Session, Unlimited, DATAGEN_SEED_KEY, IDLE_TIMEOUT_KEY, MAX_PENDING_CHANGES, SAVEPOINT_PATH_KEY,
     STATE_TTL_KEY,
@@ -134,6 +135,7 @@ impl Session {
             streams,
             savepoint: None,
             step_size: StepSize::default(),
+            samples: WatermarkSamples::default(),
         });
         Ok(id)
     }
@@ -164,11 +166,18 @@ impl Session {
                 continue;
             }
             let Some(stream) = self.streams.get_mut(&g.stream) else { continue };
+            let scenario = g.generator.scenario().map(|s| s.scenario);
             g.generator.generate_until(now_ms, &mut |record| {
+                if scenario.is_some_and(|s| s.silences_shard(stream.shard_for(record.partition_key))) {
+                    return;
+                }
                 stream.put_record(record.partition_key, record.to_json().into_bytes(), now_ms);
             });
         }
         self.step_jobs(budget);
+        for job in self.jobs.iter_mut().filter(|j| j.running) {
+            job.samples.note(now_ms, job.pipeline.watermark());
+        }
         self.pump_remote();
     }
 
@@ -411,6 +420,8 @@ pub(super) struct Job {
     pub(super) savepoint: Option<String>,
     /// How many records the job reads per input in its next step.
     pub(super) step_size: StepSize,
+    /// Its watermark now and then, for how fast event time moves (the diagnosis).
+    pub(super) samples: WatermarkSamples,
 }
 
 /// Records per step, sized from how long the last steps took: a step of costly rows (a

@@ -9,6 +9,7 @@ pub mod address;
 pub mod changelog;
 pub mod chart;
 pub mod completion;
+pub mod diagnosis;
 pub mod download;
 pub mod highlight;
 pub mod markdown;
