@@ -205,6 +205,9 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
     }
     let _ = out.flush();
     if live.is_empty() && options.generators.is_empty() {
+        if options.metrics_every.is_some() {
+            print_ledgers(&session);
+        }
         return 0;
     }
     run_live(&mut session, &live, options, &mut out)
@@ -287,6 +290,9 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
     let _ = out.flush();
     let flushed = flush_remote(session);
     print_metrics(session, started.elapsed().as_secs_f64());
+    if options.metrics_every.is_some() {
+        print_ledgers(session);
+    }
     eprintln!("stopped: {reason}");
     if flushed {
         0
@@ -356,6 +362,19 @@ fn print_metrics(session: &Session, seconds: f64) {
             for line in crate::views::diagnosis::render(&d).lines() {
                 eprintln!("  {line}");
             }
+        }
+    }
+}
+
+/// Rows of each job's late ledger printed at the end.
+const LEDGER_ROWS: usize = 20;
+
+/// Every job's late ledger (with `--metrics`, at the end): the records dropped as late, the
+/// windows they missed, and the delay that would have kept them.
+fn print_ledgers(session: &Session) {
+    for j in session.jobs().iter().filter(|j| j.late_records_dropped > 0) {
+        if let Some(ledger) = session.late_ledger(j.id) {
+            eprint!("{}", crate::views::late_ledger::render(&ledger, LEDGER_ROWS));
         }
     }
 }

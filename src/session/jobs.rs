@@ -7,6 +7,7 @@
 use std::collections::VecDeque;
 
 use super::diagnosis::WatermarkSamples;
+use super::ledger::Recording;
 use super::{
     Budget, Change, JobId, JobInfo, Session, Unlimited, DATAGEN_SEED_KEY, IDLE_TIMEOUT_KEY, MAX_PENDING_CHANGES, SAVEPOINT_PATH_KEY,
     STATE_TTL_KEY,
@@ -120,6 +121,8 @@ impl Session {
         }
         let id = self.next_job;
         self.next_job += 1;
+        // A job that waits for event time records what it reads, for the late ledger's what-if.
+        let event_time = pipeline.watermark().is_some();
         self.jobs.push(Job {
             id,
             sql: located.text.clone(),
@@ -136,6 +139,7 @@ impl Session {
             savepoint: None,
             step_size: StepSize::default(),
             samples: WatermarkSamples::default(),
+            recording: Recording::new(event_time),
         });
         Ok(id)
     }
@@ -269,6 +273,7 @@ impl Session {
                     Feed::Values(values) => {
                         let (batch, read) = values.poll(records);
                         if !batch.is_empty() {
+                            job.recording.keep(n, now, &batch);
                             job.pipeline.push_input(n, batch, &mut out)?;
                         }
                         read
@@ -286,6 +291,7 @@ impl Session {
                         // whether the format or the source (a record without usable data) found it.
                         let batch = decoder.finish();
                         if !batch.is_empty() {
+                            job.recording.keep(n, now, &batch);
                             job.pipeline.push_input(n, batch, &mut out)?;
                         }
                         let read = match read {
@@ -422,6 +428,8 @@ pub(super) struct Job {
     pub(super) step_size: StepSize,
     /// Its watermark now and then, for how fast event time moves (the diagnosis).
     pub(super) samples: WatermarkSamples,
+    /// What it read, for what-if replays under another delay (the late ledger).
+    pub(super) recording: Recording,
 }
 
 /// Records per step, sized from how long the last steps took: a step of costly rows (a

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod diagnosis;
 mod errors;
 mod jobs;
+pub mod ledger;
 mod statements;
 mod streams;
 pub mod timeline;

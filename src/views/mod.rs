@@ -12,6 +12,7 @@ pub mod completion;
 pub mod diagnosis;
 pub mod download;
 pub mod highlight;
+pub mod late_ledger;
 pub mod markdown;
 pub mod note;
 pub mod plan_graph;
