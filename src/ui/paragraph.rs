@@ -404,6 +404,8 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
                 <Show when=has_output>
                     <ResultView p=p file_stem=Signal::derive(move || actions.file_stem.run(p.id)) />
                 </Show>
+                <super::why_empty::WhyEmpty p=p />
+                <super::late_ledger::LateLedgerPanel p=p />
             </Show>
         </section>
     }
