@@ -208,6 +208,10 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
                     let _ = writeln!(out, "{t}");
                     continue;
                 }
+                Outcome::Diagnosis(d) => {
+                    let _ = writeln!(out, "{}", crate::views::diagnosis::render(&d));
+                    continue;
+                }
                 Outcome::Query { job, columns, .. } => (job, columns),
                 Outcome::Insert { job, warnings, .. } => {
                     for w in warnings {
@@ -237,6 +241,9 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
     }
     let _ = out.flush();
     if live.is_empty() && options.generators.is_empty() {
+        if options.metrics_every.is_some() {
+            print_ledgers(&session);
+        }
         return 0;
     }
     run_live(&mut session, &live, options, &mut out)
@@ -319,6 +326,9 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
     let _ = out.flush();
     let flushed = flush_remote(session);
     print_metrics(session, started.elapsed().as_secs_f64());
+    if options.metrics_every.is_some() {
+        print_ledgers(session);
+    }
     eprintln!("stopped: {reason}");
     if flushed {
         0
@@ -384,6 +394,24 @@ fn print_metrics(session: &Session, seconds: f64) {
             j.late_records_dropped,
             if j.running { "running" } else { "ended" }
         );
+        if let Some(d) = session.diagnose(j.id).filter(|d| d.event_time) {
+            for line in crate::views::diagnosis::render(&d).lines() {
+                eprintln!("  {line}");
+            }
+        }
+    }
+}
+
+/// Rows of each job's late ledger printed at the end.
+const LEDGER_ROWS: usize = 20;
+
+/// Every job's late ledger (with `--metrics`, at the end): the records dropped as late, the
+/// windows they missed, and the delay that would have kept them.
+fn print_ledgers(session: &Session) {
+    for j in session.jobs().iter().filter(|j| j.late_records_dropped > 0) {
+        if let Some(ledger) = session.late_ledger(j.id) {
+            eprint!("{}", crate::views::late_ledger::render(&ledger, LEDGER_ROWS));
+        }
     }
 }
 

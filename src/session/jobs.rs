@@ -6,6 +6,8 @@
 
 use std::collections::VecDeque;
 
+use super::diagnosis::WatermarkSamples;
+use super::ledger::Recording;
 use super::{
     Budget, Change, JobId, JobInfo, Session, Unlimited, DATAGEN_SEED_KEY, IDLE_TIMEOUT_KEY, MAX_PENDING_CHANGES, SAVEPOINT_PATH_KEY,
     STATE_TTL_KEY,
@@ -134,6 +136,8 @@ impl Session {
         }
         let id = self.next_job;
         self.next_job += 1;
+        // A job that waits for event time records what it reads, for the late ledger's what-if.
+        let event_time = pipeline.watermark().is_some();
         self.jobs.push(Job {
             id,
             sql: located.text.clone(),
@@ -149,6 +153,8 @@ impl Session {
             streams,
             savepoint: None,
             step_size: StepSize::default(),
+            samples: WatermarkSamples::default(),
+            recording: Recording::new(event_time),
         });
         Ok(id)
     }
@@ -179,11 +185,18 @@ impl Session {
                 continue;
             }
             let Some(stream) = self.streams.get_mut(&g.stream) else { continue };
+            let scenario = g.generator.scenario().map(|s| s.scenario);
             g.generator.generate_until(now_ms, &mut |record| {
+                if scenario.is_some_and(|s| s.silences_shard(stream.shard_for(record.partition_key))) {
+                    return;
+                }
                 stream.put_record(record.partition_key, record.to_json().into_bytes(), now_ms);
             });
         }
         self.step_jobs(budget);
+        for job in self.jobs.iter_mut().filter(|j| j.running) {
+            job.samples.note(now_ms, job.pipeline.watermark());
+        }
         self.pump_remote();
     }
 
@@ -275,6 +288,7 @@ impl Session {
                     Feed::Values(values) => {
                         let (batch, read) = values.poll(records);
                         if !batch.is_empty() {
+                            job.recording.keep(n, now, &batch);
                             job.pipeline.push_input(n, batch, &mut out)?;
                         }
                         read
@@ -317,6 +331,7 @@ impl Session {
                             job.pipeline.set_input_splits(n, count, idle_timeout);
                         }
                         if !batch.is_empty() {
+                            job.recording.keep(n, now, &batch);
                             job.pipeline.push_input_splits(n, batch, splits.as_deref(), &mut out)?;
                         }
                         let read = match read {
@@ -455,6 +470,10 @@ pub(super) struct Job {
     pub(super) savepoint: Option<String>,
     /// How many records the job reads per input in its next step.
     pub(super) step_size: StepSize,
+    /// Its watermark now and then, for how fast event time moves (the diagnosis).
+    pub(super) samples: WatermarkSamples,
+    /// What it read, for what-if replays under another delay (the late ledger).
+    pub(super) recording: Recording,
 }
 
 /// Records per step, sized from how long the last steps took: a step of costly rows (a

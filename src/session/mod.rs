@@ -10,8 +10,10 @@
 
 pub mod budget;
 pub mod clock;
+pub mod diagnosis;
 mod errors;
 mod jobs;
+pub mod ledger;
 mod statements;
 mod streams;
 pub mod timeline;
@@ -57,6 +59,9 @@ pub enum Outcome {
     Query { job: JobId, columns: Vec<ColumnInfo>, warnings: Vec<String> },
     /// An `INSERT INTO` job is running, writing to `target`.
     Insert { job: JobId, target: String, warnings: Vec<String> },
+    /// `EXPLAIN JOB '<id>'`: why the job's windows have or have not fired
+    /// (`views::diagnosis::render` says it in words).
+    Diagnosis(Box<diagnosis::Diagnosis>),
 }
 
 /// A table in the catalog, as the catalog panel shows it.
@@ -86,6 +91,8 @@ pub struct StreamInfo {
 pub struct GeneratorInfo {
     pub running: bool,
     pub records_per_second: f64,
+    /// The "break it" scenario started on it, if any, and when.
+    pub scenario: Option<connectors::ActiveScenario>,
 }
 
 /// A running (or stopped) job, as the jobs panel shows it.
@@ -185,6 +192,10 @@ const GENERATOR_KEYS: &str = "sluice.generator.";
 pub const GENERATOR_OUT_OF_ORDER_KEY: &str = "sluice.generator.out-of-order-percent";
 
 pub const GENERATOR_LATE_KEY: &str = "sluice.generator.late-percent";
+
+/// The "break it" scenario the generators play (`idle-shard`, `late-burst`, `clock-behind`,
+/// `duplicates`, `paused-producer`; see `connectors::Scenario`), from the moment it is set.
+pub const GENERATOR_SCENARIO_KEY: &str = "sluice.generator.scenario";
 
 pub const OUT_OF_ORDER_DELAY_MS: i64 = 3_000;
 

@@ -7,8 +7,8 @@ use std::collections::VecDeque;
 use super::jobs::{flink_job_id, job_status, parse_job_id, JobSink};
 use super::streams::percent;
 use super::{
-    normalized, topology, ColumnInfo, Outcome, Session, GENERATOR_KEYS, GENERATOR_LATE_KEY, GENERATOR_OUT_OF_ORDER_KEY, IDLE_TIMEOUT_KEY,
-    STATE_TTL_KEY,
+    normalized, topology, ColumnInfo, Outcome, Session, GENERATOR_KEYS, GENERATOR_LATE_KEY, GENERATOR_OUT_OF_ORDER_KEY,
+    GENERATOR_SCENARIO_KEY, IDLE_TIMEOUT_KEY, STATE_TTL_KEY,
 };
 use crate::connectors::{self, ReadMode};
 use crate::plan::catalog::TableDef;
@@ -48,6 +48,7 @@ impl Session {
             Statement::Describe(name) => self.describe(&name.value, at),
             Statement::DescribeFunction { name, extended, location } => describe_function(name, *extended, *location),
             Statement::Explain { statement: inner, changelog_mode } => self.explain(inner, *changelog_mode, at),
+            Statement::ExplainJob { id, location } => self.explain_job(id, *location),
             Statement::Query(query) => self.query(query, located),
             Statement::Insert { table, query, on_conflict } => self.insert(&table.value, query, *on_conflict, located),
         }
@@ -125,6 +126,9 @@ impl Session {
                 (!["streaming", "batch"].iter().any(|m| value.eq_ignore_ascii_case(m))).then_some("'streaming' or 'batch'")
             }
             GENERATOR_OUT_OF_ORDER_KEY | GENERATOR_LATE_KEY => percent(value).is_none().then_some("a percentage from 0 to 100"),
+            GENERATOR_SCENARIO_KEY => connectors::Scenario::parse(value)
+                .is_none()
+                .then_some("one of 'idle-shard', 'late-burst', 'clock-behind', 'duplicates', 'paused-producer'"),
             _ => None,
         };
         if let Some(expected) = invalid {
@@ -281,6 +285,20 @@ impl Session {
     /// `STOP JOB '<id>' [WITH SAVEPOINT]`: cancels a running job (Flink without a savepoint
     /// cancels it too). With a savepoint the job keeps its state and its sources' positions, and
     /// the same statement run with `SET 'execution.savepoint.path'` continues where it stopped.
+    /// `EXPLAIN JOB '<id>'`: the job's watermarks, pending windows and what holds them back.
+    fn explain_job(&self, id: &str, location: Location) -> Result<Outcome, SqlError> {
+        let diagnosis = parse_job_id(id).and_then(|job| self.diagnose(job));
+        diagnosis.map(|d| Outcome::Diagnosis(Box::new(d))).ok_or_else(|| {
+            let ids: Vec<String> = self.jobs.iter().map(|j| format!("'{}'", j.id)).collect();
+            let err = SqlError::new(format!("there is no job '{id}'")).at(location);
+            if ids.is_empty() {
+                err.hint("no job has run yet; SHOW JOBS lists them")
+            } else {
+                err.hint(format!("jobs: {}", ids.join(", ")))
+            }
+        })
+    }
+
     pub(super) fn stop_job_statement(
         &mut self,
         id: &str,

@@ -2,7 +2,8 @@
 //! mirrored into them (`switch_remote` changes how those are reached).
 
 use super::{
-    GeneratorInfo, JobId, Session, StreamInfo, GENERATOR_LATE_KEY, GENERATOR_OUT_OF_ORDER_KEY, LATE_BOUND_MS, OUT_OF_ORDER_DELAY_MS,
+    GeneratorInfo, JobId, Session, StreamInfo, GENERATOR_LATE_KEY, GENERATOR_OUT_OF_ORDER_KEY, GENERATOR_SCENARIO_KEY, LATE_BOUND_MS,
+    OUT_OF_ORDER_DELAY_MS,
 };
 use crate::connectors::kafka::{LocalTopics, ProducerRecord, RemoteTopics};
 use crate::connectors::{self, SensorGenerator};
@@ -29,6 +30,18 @@ impl Session {
         found
     }
 
+    /// Starts a "break it" scenario on the generators feeding `stream` now (`None`: they behave
+    /// again). Returns false when no generator feeds `stream`.
+    pub fn break_stream(&mut self, stream: &str, scenario: Option<connectors::Scenario>) -> bool {
+        let now = self.now_ms;
+        let mut found = false;
+        for g in self.generators.iter_mut().filter(|g| g.stream == stream) {
+            g.generator.set_scenario(scenario, now);
+            found = true;
+        }
+        found
+    }
+
     /// Applies the `sluice.generator.*` settings to every generator (unset: in order). Only a
     /// SET or RESET of one of them calls this, so other settings leave the panel's knobs alone.
     pub(super) fn apply_generator_settings(&mut self) {
@@ -39,8 +52,13 @@ impl Session {
             late_share: share(GENERATOR_LATE_KEY),
             late_bound_ms: LATE_BOUND_MS,
         };
+        let scenario = self.config.get(GENERATOR_SCENARIO_KEY).and_then(|v| connectors::Scenario::parse(v));
+        let now = self.now_ms;
         for g in &mut self.generators {
             g.generator.set_disorder(disorder);
+            if g.generator.scenario().map(|s| s.scenario) != scenario {
+                g.generator.set_scenario(scenario, now);
+            }
         }
     }
 
@@ -172,11 +190,11 @@ impl Session {
             .names()
             .filter_map(|name| {
                 let stream = self.streams.get(name)?;
-                let generator = self
-                    .generators
-                    .iter()
-                    .find(|g| &g.stream == name)
-                    .map(|g| GeneratorInfo { running: g.running, records_per_second: g.rate });
+                let generator = self.generators.iter().find(|g| &g.stream == name).map(|g| GeneratorInfo {
+                    running: g.running,
+                    records_per_second: g.rate,
+                    scenario: g.generator.scenario(),
+                });
                 Some(StreamInfo {
                     name: name.clone(),
                     shards: stream.shard_count(),

@@ -101,6 +101,12 @@ pub enum Statement {
         extended: bool,
         location: Location,
     },
+    /// `EXPLAIN JOB '<id>'`: a running job's watermarks, pending windows and what holds them
+    /// back (Sluice's; Flink has no such statement).
+    ExplainJob {
+        id: String,
+        location: Location,
+    },
     /// `EXPLAIN [CHANGELOG_MODE] <query or INSERT>`.
     Explain {
         statement: Box<Located>,

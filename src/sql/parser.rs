@@ -184,6 +184,12 @@ fn parse_statement(parser: &mut Parser) -> Result<Statement, StatementError> {
     if parser.parse_keyword(Keyword::EXPLAIN) {
         // Flink also accepts `EXPLAIN PLAN FOR`, and details before the statement
         // (`EXPLAIN CHANGELOG_MODE, ESTIMATED_COST SELECT …`); Sluice gives CHANGELOG_MODE.
+        // `EXPLAIN JOB '<id>'` (Sluice's): why a running job's windows have or have not fired.
+        if ddl::parse_word(parser, "JOB") {
+            let location = location_of(&parser.peek_token());
+            let id = ddl::parse_quoted(parser, "the job id in quotes, e.g. EXPLAIN JOB '1'")?;
+            return Ok(Statement::ExplainJob { id, location });
+        }
         let _ = parser.parse_keywords(&[Keyword::PLAN, Keyword::FOR]);
         let mut changelog_mode = false;
         loop {

@@ -3,6 +3,7 @@
 //! show comes from [`crate::session::Session`] and [`crate::views`].
 
 mod app;
+mod break_it;
 mod chart;
 mod clock;
 mod data_files;
@@ -11,6 +12,7 @@ mod embed;
 mod explain;
 pub mod fetch_transport;
 mod files;
+mod late_ledger;
 mod note;
 mod notebook;
 mod notes_panel;
@@ -24,6 +26,7 @@ mod sidebar;
 mod storage;
 mod theme;
 mod timeline;
+mod why_empty;
 
 use std::cell::RefCell;
 

@@ -188,6 +188,7 @@ impl ParagraphState {
                     self.set_output(output);
                 }
                 Outcome::Text(t) => self.text_output.set(Some(t)),
+                Outcome::Diagnosis(d) => self.text_output.set(Some(crate::views::diagnosis::render(&d))),
                 Outcome::Query { job, columns, warnings } => {
                     messages.extend(warnings.into_iter().map(|w| format!("warning: {w}")));
                     self.set_output(Output::new(columns, mode, RESULT_ROWS));
@@ -403,6 +404,8 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
                 <Show when=has_output>
                     <ResultView p=p file_stem=Signal::derive(move || actions.file_stem.run(p.id)) />
                 </Show>
+                <super::why_empty::WhyEmpty p=p />
+                <super::late_ledger::LateLedgerPanel p=p />
             </Show>
         </section>
     }

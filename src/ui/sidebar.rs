@@ -194,6 +194,7 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
                         <div class="error small">{move || rate_error.get().unwrap_or_default()}</div>
                     </Show>
                     <DisorderControls stream=stream.clone() />
+                    <super::break_it::BreakItButtons stream=stream.clone() tick=tick />
                 }
             }</Show>
         </div>
