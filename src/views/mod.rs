@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod note;
 pub mod plan_graph;
 pub mod properties;
+pub mod sample;
 pub mod table;
 pub mod timeline;
 
