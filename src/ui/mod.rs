@@ -18,6 +18,7 @@ mod output;
 mod page_remote;
 mod paragraph;
 mod result;
+mod sample;
 mod settings;
 mod share;
 mod sidebar;
