@@ -10,6 +10,7 @@ pub mod changelog;
 pub mod chart;
 pub mod completion;
 pub mod download;
+pub mod exercise;
 pub mod highlight;
 pub mod markdown;
 pub mod note;
