@@ -8,6 +8,7 @@ mod clock;
 mod data_files;
 mod editor;
 mod embed;
+mod exercise;
 mod explain;
 pub mod fetch_transport;
 mod files;
