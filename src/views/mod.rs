@@ -17,6 +17,7 @@ pub mod note;
 pub mod plan_graph;
 pub mod properties;
 pub mod sample;
+pub mod strategies;
 pub mod table;
 pub mod timeline;
 
