@@ -303,6 +303,11 @@ impl Session {
         self.files.add(path, data);
     }
 
+    /// The content the session holds for `path` (given by [`Session::add_file`]).
+    pub fn file(&self, path: &str) -> Option<std::sync::Arc<[u8]>> {
+        self.files.get(path)
+    }
+
     /// Whether queries run in batch mode: `%flink.bsql`, or `SET 'execution.runtime-mode' = 'batch'`.
     pub fn is_batch(&self) -> bool {
         self.batch_paragraph || self.config.get("execution.runtime-mode").is_some_and(|m| m.eq_ignore_ascii_case("batch"))

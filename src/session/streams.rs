@@ -206,6 +206,20 @@ impl Session {
             .collect()
     }
 
+    /// The data of the last `max` records of stream `name` (local or a mirror), in arrival
+    /// order: a sample to infer a table from.
+    pub fn stream_sample(&self, name: &str, max: usize) -> Option<Vec<Vec<u8>>> {
+        let stream = self.streams.get(name)?;
+        Some(stream.recent(max).into_iter().map(|r| r.data.to_vec()).collect())
+    }
+
+    /// The last `max` records of stream `name` as (arrival ms, partition key, data), in arrival
+    /// order: what a replay puts on a stream of its own.
+    pub fn stream_records(&self, name: &str, max: usize) -> Option<Vec<(i64, String, Vec<u8>)>> {
+        let stream = self.streams.get(name)?;
+        Some(stream.recent(max).into_iter().map(|r| (r.arrival_ms, r.partition_key.to_string(), r.data.to_vec())).collect())
+    }
+
     /// Puts one record on a local stream (as Kinesis's PutRecord does); returns its shard and
     /// sequence number.
     pub fn put_record(&mut self, stream: &str, partition_key: &str, data: Vec<u8>) -> Result<(usize, u64), String> {

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use super::editor::Editor;
+use super::exercise::ExerciseCheck;
 use super::output::{remove_output, set_output, with_output, with_output_mut, Output, RESULT_ROWS};
 use super::result::ResultView;
 use super::{now_ms, with_session};
@@ -152,7 +153,8 @@ impl ParagraphState {
         self.text_output.set(None);
         remove_output(self.id);
         let text = self.text.get_untracked();
-        if is_markdown(&text) {
+        // An exercise is checked by its own button, never run as SQL.
+        if is_markdown(&text) || crate::views::exercise::is_exercise(&text) {
             self.status.set(Status::Done);
             self.version.update(|v| *v += 1);
             return;
@@ -390,6 +392,9 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
             </Show>
             <Show when=move || markdown.get() && p.text.with(|t| !crate::views::note::body(t).trim().is_empty())>
                 <div class="markdown" data-testid="markdown" inner_html=rendered></div>
+            </Show>
+            <Show when=move || p.text.with(|t| crate::views::exercise::is_exercise(t))>
+                <ExerciseCheck p=p />
             </Show>
             <Show when=move || !collapsed()>
                 <Show when=move || p.error.with(Option::is_some)>
