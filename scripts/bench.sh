@@ -12,7 +12,8 @@
 #            decoder; the page path, generator → JSON → decoder → Q1 (target >= 1 M records/s)
 #   page     first render (target < 1 s) and frame times at 50,000 records/s (target p95 < 16 ms)
 #   proxy    PutRecords of 500 records by boto3 to moto, straight and through `sluice proxy`
-# N defaults to 5,000,000 (`N=1000000 scripts/bench.sh` for a quick look).
+# N defaults to 5,000,000 (`N=1000000 scripts/bench.sh` for a quick look); `ONLY=run` prints the
+# run and peers lines alone.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
@@ -22,8 +23,10 @@ run_setup >/dev/null
 N=${N:-5000000}
 cargo build --quiet --profile native
 BIN=target/native/sluice
-"$BIN" bench "$N"
-"$BIN" bench --fuzz 3
+if [ "${ONLY:-}" != run ]; then
+  "$BIN" bench "$N"
+  "$BIN" bench --fuzz 3
+fi
 
 DATA=$(mktemp -d)
 trap 'rm -rf "$DATA"' EXIT
@@ -74,6 +77,7 @@ for threads in 1 "$CORES"; do
 done
 peer "Apache Flink 2.3 (PyFlink, parallelism 1; the Python process only)" \
   "$FLINK_VENV/bin/python" scripts/bench_peers.py flink "$DATA/input.jsonl" "$DATA/peer.jsonl"
+[ "${ONLY:-}" = run ] && exit 0
 
 SLUICE_BENCH_RECORDS=$N CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$REPO/tests/wasm/webdriver.json" \
