@@ -12,6 +12,9 @@ pub mod budget;
 pub mod clock;
 mod errors;
 mod jobs;
+pub mod mirror;
+pub mod protocol;
+pub mod server;
 mod statements;
 mod streams;
 pub mod timeline;
@@ -30,21 +33,21 @@ use streams::AttachedGenerator;
 pub type JobId = u32;
 
 /// A result column: its name and its Flink type (shown in result headers).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ColumnInfo {
     pub name: String,
     pub ty: SqlType,
 }
 
 /// One change of a continuous query's result.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Change {
     pub kind: RowKind,
     pub row: Vec<Value>,
 }
 
 /// What running one statement produced.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     /// DDL, SET and the like: a short confirmation.
     Done { message: String, warnings: Vec<String> },
@@ -59,7 +62,7 @@ pub enum Outcome {
 }
 
 /// A table in the catalog, as the catalog panel shows it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TableInfo {
     pub name: String,
     pub columns: Vec<ColumnInfo>,
@@ -71,7 +74,7 @@ pub struct TableInfo {
 }
 
 /// A local (in-page) stream, as the catalog panel shows it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StreamInfo {
     pub name: String,
     pub shards: usize,
@@ -81,14 +84,14 @@ pub struct StreamInfo {
     pub kinesis_mirror: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GeneratorInfo {
     pub running: bool,
     pub records_per_second: f64,
 }
 
 /// A running (or stopped) job, as the jobs panel shows it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobInfo {
     pub id: JobId,
     pub sql: String,
