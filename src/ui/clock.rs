@@ -29,6 +29,8 @@ fn speed_value(speed: Speed) -> String {
 pub fn ClockBar(tick: RwSignal<u64>, on_moved: Callback<()>) -> impl IntoView {
     // Moves when the person changes the clock, so what it shows follows at once.
     let changed = RwSignal::new(0u64);
+    // Requests sent and not yet answered (the session may be in its worker): `data-busy`.
+    let pending = RwSignal::new(0u32);
     let problem = RwSignal::new(None::<String>);
     let paused = move || {
         changed.get();
@@ -43,10 +45,16 @@ pub fn ClockBar(tick: RwSignal<u64>, on_moved: Callback<()>) -> impl IntoView {
     let toggle = move |_| {
         let request = if with_mirror(|m| m.is_paused()) { SessionRequest::Resume } else { SessionRequest::Pause };
         problem.set(None);
-        ask(request, move |_| changed.update(|n| *n += 1));
+        pending.update(|n| *n += 1);
+        ask(request, move |_| {
+            pending.update(|n| *n -= 1);
+            changed.update(|n| *n += 1);
+        });
     };
     let step = move |step: Step| {
+        pending.update(|n| *n += 1);
         ask(SessionRequest::Step(step), move |reply| {
+            pending.update(|n| *n -= 1);
             if let SessionReply::Stepped(result) = reply {
                 problem.set(result.err());
             }
@@ -57,7 +65,11 @@ pub fn ClockBar(tick: RwSignal<u64>, on_moved: Callback<()>) -> impl IntoView {
     let set_speed = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         let speed = if value == "max" { Speed::Fastest } else { Speed::Times(value.parse().unwrap_or(1.0)) };
-        ask(SessionRequest::SetSpeed(speed), move |_| changed.update(|n| *n += 1));
+        pending.update(|n| *n += 1);
+        ask(SessionRequest::SetSpeed(speed), move |_| {
+            pending.update(|n| *n -= 1);
+            changed.update(|n| *n += 1);
+        });
     };
     let current_speed = move || {
         changed.get();
@@ -74,7 +86,8 @@ pub fn ClockBar(tick: RwSignal<u64>, on_moved: Callback<()>) -> impl IntoView {
         .collect_view();
 
     view! {
-        <div class="clock" data-testid="clock" data-paused=move || paused().to_string() data-engine=if host::in_worker() { "worker" } else { "page" }>
+        <div class="clock" data-testid="clock" data-paused=move || paused().to_string() data-engine=if host::in_worker() { "worker" } else { "page" }
+            data-busy=move || (pending.get() > 0).to_string()>
             <span class="clock-time" data-testid="clock-time" title="The session's virtual time: generators stamp records with it">{time}</span>
             <button class="ghost small" data-testid="clock-pause" title="Pause or resume the clock for generators and every running query" on:click=toggle>
                 {move || if paused() { "▶ Resume" } else { "❚❚ Pause" }}
