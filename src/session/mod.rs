@@ -14,6 +14,9 @@ pub mod diagnosis;
 mod errors;
 mod jobs;
 pub mod ledger;
+pub mod mirror;
+pub mod protocol;
+pub mod server;
 mod statements;
 mod streams;
 pub mod timeline;
@@ -33,21 +36,21 @@ use streams::AttachedGenerator;
 pub type JobId = u32;
 
 /// A result column: its name and its Flink type (shown in result headers).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ColumnInfo {
     pub name: String,
     pub ty: SqlType,
 }
 
 /// One change of a continuous query's result.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Change {
     pub kind: RowKind,
     pub row: Vec<Value>,
 }
 
 /// What running one statement produced.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     /// DDL, SET and the like: a short confirmation.
     Done { message: String, warnings: Vec<String> },
@@ -65,7 +68,7 @@ pub enum Outcome {
 }
 
 /// A table in the catalog, as the catalog panel shows it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TableInfo {
     pub name: String,
     pub columns: Vec<ColumnInfo>,
@@ -77,7 +80,7 @@ pub struct TableInfo {
 }
 
 /// A local (in-page) stream, as the catalog panel shows it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StreamInfo {
     pub name: String,
     pub shards: usize,
@@ -87,7 +90,7 @@ pub struct StreamInfo {
     pub kinesis_mirror: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GeneratorInfo {
     pub running: bool,
     pub records_per_second: f64,
@@ -96,7 +99,7 @@ pub struct GeneratorInfo {
 }
 
 /// A running (or stopped) job, as the jobs panel shows it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobInfo {
     pub id: JobId,
     pub sql: String,
