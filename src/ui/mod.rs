@@ -24,6 +24,7 @@ mod settings;
 mod share;
 mod sidebar;
 mod storage;
+mod strategies;
 mod theme;
 mod timeline;
 
