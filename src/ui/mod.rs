@@ -26,6 +26,7 @@ mod settings;
 mod share;
 mod sidebar;
 mod storage;
+mod strategies;
 mod theme;
 mod timeline;
 mod why_empty;
