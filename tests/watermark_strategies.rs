@@ -51,6 +51,10 @@ fn a_longer_delay_keeps_every_late_record_and_answers_later() {
     // … and each window's row comes about 20 s later.
     let (fast, slow) = (own.median_latency_ms().unwrap(), patient.median_latency_ms().unwrap());
     assert!(slow - fast >= 15_000 && slow - fast <= 25_000, "median latency {fast} ms vs {slow} ms");
+    // The chart draws both: full completeness for the patient run, and its longer latency.
+    let svg = strategies::chart_svg(&c);
+    assert!(svg.contains("data-completeness=\"1.000\"") && svg.contains(&format!("data-latency-ms=\"{slow}\"")), "{svg}");
+    assert!(strategies::summary(patient).starts_with("delay 25 s: ") && strategies::summary(patient).contains(" 0 late (100.0 % counted)"));
     // The patient run counts at least as many readings in every window both have fired (its
     // newest windows have not fired yet: it waits 20 s longer).
     let mut both = 0;

@@ -28,6 +28,7 @@ mod settings;
 mod share;
 mod sidebar;
 mod storage;
+mod strategies;
 mod theme;
 mod timeline;
 mod why_empty;

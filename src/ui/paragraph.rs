@@ -10,6 +10,7 @@ use super::exercise::ExerciseCheck;
 use super::host::{ask, send};
 use super::output::{remove_output, set_output, with_output, with_output_mut, Output, RESULT_ROWS};
 use super::result::ResultView;
+use super::strategies::StrategiesPanel;
 use super::with_mirror;
 use crate::session::protocol::{SessionReply, SessionRequest};
 use crate::session::{Change, JobId, Outcome};
@@ -401,6 +402,7 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
         pending.set(Some(render));
     });
     let collapsed = move || p.collapsed.get();
+    let comparing = RwSignal::new(false);
 
     view! {
         <section class="paragraph" data-testid="paragraph" data-status=move || p.status.get().label()
@@ -420,6 +422,8 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
                 <span class="tools">
                     <button class="ghost icon" data-testid="move-up" title="Move up" on:click=move |_| actions.move_by.run((p.id, -1))>"↑"</button>
                     <button class="ghost icon" data-testid="move-down" title="Move down" on:click=move |_| actions.move_by.run((p.id, 1))>"↓"</button>
+                    <button class="ghost icon" data-testid="compare-watermarks" title="Compare two watermark delays on this query's records"
+                        class:active=move || comparing.get() on:click=move |_| comparing.update(|c| *c = !*c)>"⇆"</button>
                     <button class="ghost icon" data-testid="clear-output" title="Clear output" on:click=move |_| p.clear_output()>"⌫"</button>
                     <button class="ghost icon" data-testid="collapse" title=move || if collapsed() { "Expand" } else { "Collapse" }
                         aria-expanded=move || (!collapsed()).to_string()
@@ -434,6 +438,9 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
             </Show>
             <Show when=move || markdown.get() && p.text.with(|t| !crate::views::note::body(t).trim().is_empty())>
                 <div class="markdown" data-testid="markdown" inner_html=rendered></div>
+            </Show>
+            <Show when=move || comparing.get() && !collapsed()>
+                <StrategiesPanel p=p />
             </Show>
             <Show when=move || p.text.with(|t| crate::views::exercise::is_exercise(t))>
                 <ExerciseCheck p=p />
