@@ -14,12 +14,16 @@
 use serde::{Deserialize, Serialize};
 
 use super::clock::{Speed, Step};
+use super::diagnosis::Diagnosis;
+use super::ledger::{Ledger, WhatIf};
 use super::timeline::TimelineSample;
 use super::topology::Stage;
 use super::{Change, JobId, JobInfo, Outcome, StreamInfo, TableInfo};
-use crate::connectors::Disorder;
+use crate::connectors::{Disorder, Scenario};
 use crate::engine::operator::LateRecord;
 use crate::sql::Location;
+use crate::views::exercise::Verdict;
+use crate::views::strategies::Comparison;
 
 /// What the page asks of the session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -82,6 +86,63 @@ pub enum SessionRequest {
         job: JobId,
         max_records: usize,
     },
+    /// Why a job's windows wait (what `EXPLAIN JOB` says). Replies [`SessionReply::Diagnosis`].
+    Diagnose {
+        job: JobId,
+    },
+    /// A job's late records with the windows they missed. Replies [`SessionReply::LateLedger`].
+    LateLedger {
+        job: JobId,
+    },
+    /// The job's recorded input replayed under another WATERMARK delay. Replies
+    /// [`SessionReply::WhatIf`].
+    WhatIfDelay {
+        job: JobId,
+        delay_ms: i64,
+    },
+    /// A generator-fed stream starts going wrong one way, or (`None`) behaves again.
+    BreakStream {
+        stream: String,
+        scenario: Option<Scenario>,
+    },
+    /// A paragraph's query replayed over its stream's recorded records under each delay.
+    /// Replies [`SessionReply::Strategies`].
+    CompareStrategies {
+        query: String,
+        delays_ms: Vec<i64>,
+    },
+    /// A learner's query checked against an `%exercise` paragraph's text, in a session of its
+    /// own (the exercise's files are also given to this session, so the note's paragraphs run).
+    /// Replies [`SessionReply::ExerciseChecked`].
+    CheckExercise {
+        exercise: String,
+        query: String,
+    },
+    /// Gives this session the files of an `%exercise` paragraph's text (or of the exercise
+    /// course, when `None`), so the note's own paragraphs read them.
+    AddExerciseFiles {
+        exercise: Option<String>,
+    },
+    /// A CREATE TABLE proposed from a sample of a stream's or a file's records. Replies
+    /// [`SessionReply::Proposed`].
+    TableFromSample(SampleOf),
+}
+
+/// What a CREATE TABLE proposal samples.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SampleOf {
+    /// A local stream (or a Kinesis mirror), by name.
+    Stream(String),
+    /// A file the session holds, by name.
+    File(String),
+}
+
+/// A proposed CREATE TABLE: the statement, its table and the records it was made from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Proposed {
+    pub table: String,
+    pub ddl: String,
+    pub records: usize,
 }
 
 /// How the page reaches Kinesis (the settings' choice). Keys travel only between the page and
@@ -126,6 +187,12 @@ pub enum SessionReply {
     LateRecords(Vec<LateRecord>),
     Stages(Option<Vec<Stage>>),
     Timeline(Result<TimelineSample, String>),
+    Diagnosis(Option<Diagnosis>),
+    LateLedger(Option<Ledger>),
+    WhatIf(Result<WhatIf, String>),
+    Strategies(Result<Comparison, String>),
+    ExerciseChecked(Verdict),
+    Proposed(Result<Proposed, String>),
 }
 
 /// What the views read, as of one moment of the session.

@@ -6,9 +6,10 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use super::clock::VirtualClock;
-use super::protocol::{ExecError, Published, RemoteAccess, SessionReply, SessionRequest};
+use super::protocol::{ExecError, Proposed, Published, RemoteAccess, SampleOf, SessionReply, SessionRequest};
 use super::{Budget, Change, JobId, Session, TableInfo, MAX_PENDING_CHANGES};
 use crate::connectors::RemoteStreams;
+use crate::views::{exercise, sample, strategies};
 
 /// Changes one publication carries at most, over all jobs; the rest wait for the next (a query
 /// that emits millions of rows at once never sends the page more than it decodes in a few ms).
@@ -98,6 +99,32 @@ impl SessionServer {
             SessionRequest::LateRecords { job } => return SessionReply::LateRecords(s.late_records(job)),
             SessionRequest::JobStages { job } => return SessionReply::Stages(s.job_stages(job)),
             SessionRequest::TimelineSample { job, max_records } => return SessionReply::Timeline(s.timeline_sample(job, max_records)),
+            SessionRequest::Diagnose { job } => return SessionReply::Diagnosis(s.diagnose(job)),
+            SessionRequest::LateLedger { job } => return SessionReply::LateLedger(s.late_ledger(job)),
+            SessionRequest::WhatIfDelay { job, delay_ms } => return SessionReply::WhatIf(s.what_if_delay(job, delay_ms)),
+            SessionRequest::BreakStream { stream, scenario } => {
+                s.break_stream(&stream, scenario);
+            }
+            SessionRequest::CompareStrategies { query, delays_ms } => {
+                return SessionReply::Strategies(strategies::compare(s, &query, &delays_ms));
+            }
+            SessionRequest::CheckExercise { exercise: text, query } => {
+                let verdict = match exercise::parse(&text) {
+                    Ok(ex) => {
+                        add_files(s, &ex.files);
+                        exercise::check(&ex, &query)
+                    }
+                    Err(e) => exercise::Verdict { passed: false, hint: format!("this exercise cannot be read: {e}"), rows: 0, late: 0 },
+                };
+                return SessionReply::ExerciseChecked(verdict);
+            }
+            SessionRequest::AddExerciseFiles { exercise: None } => add_files(s, &exercise::course::files()),
+            SessionRequest::AddExerciseFiles { exercise: Some(text) } => {
+                if let Ok(ex) = exercise::parse(&text) {
+                    add_files(s, &ex.files);
+                }
+            }
+            SessionRequest::TableFromSample(of) => return SessionReply::Proposed(propose(s, &of)),
         }
         SessionReply::Done
     }
@@ -148,6 +175,26 @@ impl SessionServer {
             remote_messages: s.take_remote_messages(),
         }
     }
+}
+
+/// Files (name, content) for `filesystem` tables, as an exercise gives them.
+fn add_files<N: AsRef<str>, C: AsRef<str>>(s: &mut Session, files: &[(N, C)]) {
+    for (name, content) in files {
+        s.add_file(name.as_ref(), content.as_ref().as_bytes().to_vec());
+    }
+}
+
+/// A CREATE TABLE proposal; a CSV file's rows (without their header line) become a file of
+/// their own that the proposed table reads.
+fn propose(s: &mut Session, of: &SampleOf) -> Result<Proposed, String> {
+    let proposal = match of {
+        SampleOf::Stream(name) => sample::from_stream(s, name),
+        SampleOf::File(path) => sample::from_file(s, path),
+    }?;
+    if let Some((path, data)) = proposal.rows_file {
+        s.add_file(&path, data);
+    }
+    Ok(Proposed { table: proposal.table, ddl: proposal.ddl, records: proposal.records })
 }
 
 #[cfg(test)]
@@ -268,5 +315,82 @@ mod tests {
         let seen: Vec<Value> = seen.into_iter().map(|c| c.row[0].clone()).collect();
         assert_eq!(seen.len(), want.len());
         assert!(seen == want, "the changes came out of order");
+    }
+
+    /// The teaching views' questions and mutations through messages, as the page's worker
+    /// answers them: EXPLAIN JOB's diagnosis (its causes and remedies), the late ledger and a
+    /// what-if replay, a break-it scenario, two watermark strategies, an exercise check and a
+    /// CREATE TABLE from a sample all cross as bytes and answer what the session itself says.
+    #[test]
+    fn the_teaching_questions_cross_as_messages() {
+        use crate::connectors::Scenario;
+        use crate::views::exercise::{self, course};
+        const KINESIS: &str = "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),
+    event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
+  WITH ('connector' = 'kinesis', 'stream' = 'my-input-stream', 'format' = 'json',
+        'json.timestamp-format.standard' = 'ISO-8601')";
+        const TUMBLE: &str = "SELECT window_start, window_end, COUNT(*) AS n
+  FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND)) GROUP BY window_start, window_end";
+        let mut server = SessionServer::new(0);
+        let mut mirror = SessionMirror::new(0);
+        let mut ask = |server: &mut SessionServer, request| ask(server, &mut mirror, request);
+        ask(&mut server, SessionRequest::StartClock { start_ms: 1_621_423_200_000, paused: true });
+        ask(&mut server, SessionRequest::Execute { sql: KINESIS.into() });
+        let SessionReply::Executed(Ok(outcomes)) = ask(&mut server, SessionRequest::Execute { sql: TUMBLE.into() }) else { panic!() };
+        let Outcome::Query { job, .. } = outcomes[0] else { panic!("{outcomes:?}") };
+        for _ in 0..20 {
+            ask(&mut server, SessionRequest::Step(Step::Second));
+        }
+        let stream = "my-input-stream".to_string();
+        ask(&mut server, SessionRequest::BreakStream { stream: stream.clone(), scenario: Some(Scenario::LateBurst) });
+        for _ in 0..40 {
+            ask(&mut server, SessionRequest::Step(Step::Second));
+        }
+        let s = server.session();
+        let (ledger, diagnosis, what_if) = (s.late_ledger(job), s.diagnose(job), s.what_if_delay(job, 20_000));
+        let proposal = sample::from_stream(s, &stream).unwrap();
+        assert!(ledger.as_ref().is_some_and(|l| l.dropped > 0), "{ledger:?}");
+        assert!(diagnosis.as_ref().is_some_and(|d| !d.remedies.is_empty()), "{diagnosis:?}");
+        assert_eq!(ask(&mut server, SessionRequest::LateLedger { job }), SessionReply::LateLedger(ledger));
+        assert_eq!(ask(&mut server, SessionRequest::Diagnose { job }), SessionReply::Diagnosis(diagnosis.clone()));
+        assert_eq!(ask(&mut server, SessionRequest::WhatIfDelay { job, delay_ms: 20_000 }), SessionReply::WhatIf(what_if));
+        // EXPLAIN JOB's outcome carries the same diagnosis.
+        let explain = SessionRequest::Execute { sql: format!("EXPLAIN JOB '{}'", diagnosis.as_ref().unwrap().job_id) };
+        let SessionReply::Executed(Ok(outcomes)) = ask(&mut server, explain) else { panic!() };
+        assert!(matches!(&outcomes[0], Outcome::Diagnosis(d) if d.job == job), "{outcomes:?}");
+        let active = mirror_scenario(&mut server, &stream);
+        assert_eq!(active, Some(Scenario::LateBurst));
+
+        let compare = SessionRequest::CompareStrategies { query: TUMBLE.into(), delays_ms: vec![2_000, 15_000] };
+        let SessionReply::Strategies(Ok(c)) = ask(&mut server, compare) else { panic!("no comparison") };
+        assert_eq!(c.runs.iter().map(|r| r.delay_ms).collect::<Vec<_>>(), [2_000, 15_000]);
+        assert!(c.runs[0].late >= c.runs[1].late);
+
+        let SessionReply::Proposed(Ok(p)) = ask(&mut server, SessionRequest::TableFromSample(SampleOf::Stream(stream.clone()))) else {
+            panic!("no proposal")
+        };
+        assert_eq!((p.table, p.ddl, p.records), (proposal.table, proposal.ddl, proposal.records));
+        let missing = ask(&mut server, SessionRequest::TableFromSample(SampleOf::File("nope.csv".into())));
+        assert!(matches!(missing, SessionReply::Proposed(Err(e)) if e.contains("nope.csv")));
+
+        let texts = course::paragraphs();
+        let (i, text) = texts.iter().enumerate().find(|(_, t)| exercise::is_exercise(t)).unwrap();
+        let ex = exercise::parse(text).unwrap();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let start = exercise::learner_query(&refs, i).unwrap().to_string();
+        for query in [start, ex.solution.clone().unwrap()] {
+            let want = exercise::check(&ex, &query);
+            let got = ask(&mut server, SessionRequest::CheckExercise { exercise: text.clone(), query });
+            assert_eq!(got, SessionReply::ExerciseChecked(want));
+        }
+        // The exercise's files are the page session's now, for the note's own paragraphs.
+        assert!(ex.files.iter().all(|(name, _)| server.session().file(name).is_some()));
+    }
+
+    /// The scenario the mirror shows on `stream`, after one more publication.
+    fn mirror_scenario(server: &mut SessionServer, stream: &str) -> Option<crate::connectors::Scenario> {
+        let mut mirror = SessionMirror::new(0);
+        mirror.apply(decode(&encode(&server.publish()).unwrap()).unwrap());
+        mirror.stream(stream).and_then(|s| s.generator).and_then(|g| g.scenario).map(|a| a.scenario)
     }
 }

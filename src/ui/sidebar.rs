@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::data_files::DataFiles;
-use super::sample::{SampleOf, TableFromSample};
 use super::host::{ask, send};
+use super::sample::{SampleOf, TableFromSample};
 use super::settings::KinesisAccess;
 use super::with_mirror;
 use crate::session::protocol::{SessionReply, SessionRequest};
