@@ -53,7 +53,10 @@ pub fn decoder_for(table: &TableDef, fields: &[Field], seed: u64) -> Result<Deco
         return Ok(Decoder::Datagen(DatagenDecoder::new(fields, &DatagenOptions::from_table(table)?, seed)));
     }
     match table.option("format") {
-        Some("csv") => Ok(Decoder::Csv(CsvDecoder::new(fields, CsvOptions::from_table_options(&table.options)?))),
+        Some("csv") => {
+            crate::connectors::format::csv::check_fields(fields)?;
+            Ok(Decoder::Csv(CsvDecoder::new(fields, CsvOptions::from_table_options(&table.options)?)))
+        }
         Some("raw") => {
             raw::check(fields, &table.options)?;
             Ok(Decoder::Raw(RawDecoder::new(fields)))
