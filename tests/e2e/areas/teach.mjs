@@ -41,7 +41,7 @@ const jobOf = async (p) => Number(((await p.locator('.job-line').innerText()).ma
 export default async function () {
   await openPage({ navigate: true });
 
-  await test('a one-minute window that has not fired says why, in the words EXPLAIN JOB uses', 'why-empty.png', async () => {
+  await test('a one-minute window that has not fired says why, in the words EXPLAIN JOB uses', null, async () => {
     const { pg, close } = await freshAtStart();
     try {
       const q = await addParagraph(pg);
@@ -75,7 +75,7 @@ GROUP BY window_start, window_end`, pg);
     }
   });
 
-  await test('a burst of late records from the Streams panel fills the late ledger, and the delay slider replays them kept', 'late-ledger.png', async () => {
+  await test('a burst of late records from the Streams panel fills the late ledger, and the delay slider replays them kept', null, async () => {
     const { pg, close } = await freshAtStart();
     try {
       const q = await addParagraph(pg);
