@@ -13,6 +13,7 @@ pub mod clock;
 pub mod diagnosis;
 mod errors;
 mod jobs;
+mod late_table;
 pub mod ledger;
 mod statements;
 mod streams;
