@@ -357,6 +357,38 @@ impl Pipeline {
 
     /// Runs a batch of input `input`'s source rows (physical columns only) through the query.
     pub fn push_input(&mut self, input: usize, physical: Batch, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        self.push_input_splits(input, physical, None, out)
+    }
+
+    /// Input `input`'s source reads `count` splits whose watermarks are kept apart and combined
+    /// (Kafka's partitions, see `engine::split_watermark`); `idle_timeout_ms` is the table's
+    /// `scan.watermark.idle-timeout`, else `table.exec.source.idle-timeout` applies per split.
+    pub fn set_input_splits(&mut self, input: usize, count: usize, idle_timeout_ms: Option<i64>) {
+        let session_timeout = self.idle_timeout_ms;
+        if let Some(w) = self.inputs.get_mut(input).and_then(|i| i.watermark.as_mut()) {
+            w.per_split(count, idle_timeout_ms.or(session_timeout));
+        }
+    }
+
+    /// Input `input`'s splits: each one's own watermark and whether it is idle (empty when the
+    /// input keeps one watermark).
+    pub fn input_split_watermarks(&self, input: usize) -> Vec<(i64, bool)> {
+        self.inputs
+            .get(input)
+            .and_then(|i| i.watermark.as_ref())
+            .and_then(|w| w.split_watermarks())
+            .map(|s| s.splits().collect())
+            .unwrap_or_default()
+    }
+
+    /// [`Self::push_input`] for a source of splits: row `i` came from split `splits[i]`.
+    pub fn push_input_splits(
+        &mut self,
+        input: usize,
+        physical: Batch,
+        splits: Option<&[u32]>,
+        out: &mut Vec<Batch>,
+    ) -> Result<(), EvalError> {
         self.records_in += physical.len() as u64;
         let i = &mut self.inputs[input];
         i.records_in += physical.len() as u64;
@@ -371,7 +403,10 @@ impl Pipeline {
             // every window fires once the clock has passed its end.
             batch.arrival_watermarks = Some(vec![self.context.now_ms - 1; batch.len()]);
         } else if let Some(w) = &mut self.inputs[input].watermark {
-            w.assign(&mut batch)?;
+            match splits {
+                Some(splits) => w.assign_splits(&mut batch, splits, self.context.now_ms)?,
+                None => w.assign(&mut batch)?,
+            }
         }
         let before = out.len();
         self.root.push(input, batch, out)?;
@@ -396,10 +431,19 @@ impl Pipeline {
     /// Marks the inputs that have had no record for the idle timeout as idle; true if one
     /// turned idle just now.
     fn detect_idleness(&mut self) -> bool {
-        let Some(timeout) = self.idle_timeout_ms else { return false };
         let now = self.context.now_ms;
         let mut changed = false;
-        for input in self.inputs.iter_mut().filter(|i| !i.ended && !i.idle) {
+        // A source of splits is idle when all its splits are (each with its own timeout).
+        for input in self.inputs.iter_mut().filter(|i| !i.ended) {
+            let Some(splits) = input.watermark.as_mut().and_then(|w| w.split_watermarks_mut()) else { continue };
+            if splits.detect_idleness(now) {
+                changed = true;
+            }
+            input.idle = splits.all_idle();
+        }
+        let Some(timeout) = self.idle_timeout_ms else { return changed };
+        let split_source = |i: &Input| i.watermark.as_ref().is_some_and(|w| w.split_watermarks().is_some());
+        for input in self.inputs.iter_mut().filter(|i| !i.ended && !i.idle && !split_source(i)) {
             // The timeout counts from when the query first saw the clock, as Flink's counts
             // from when the operator opened.
             let since = *input.last_record_ms.get_or_insert(now);

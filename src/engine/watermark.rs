@@ -5,6 +5,7 @@
 //! `types::batch`), which is what later operators compare against to decide lateness.
 
 use super::eval::{eval, EvalContext, EvalError};
+use super::split_watermark::SplitWatermarks;
 use crate::plan::Expr;
 use crate::types::{Batch, ColumnData};
 
@@ -17,15 +18,50 @@ pub struct WatermarkAssigner {
     expr: Expr,
     current: i64,
     context: EvalContext,
+    /// Set for a source whose splits keep watermarks of their own (Kafka's partitions).
+    splits: Option<SplitWatermarks>,
 }
 
 impl WatermarkAssigner {
     pub fn new(expr: Expr) -> Self {
-        WatermarkAssigner { expr, current: NO_WATERMARK, context: EvalContext::default() }
+        WatermarkAssigner { expr, current: NO_WATERMARK, context: EvalContext::default(), splits: None }
     }
 
     pub fn current(&self) -> i64 {
-        self.current
+        self.splits.as_ref().map_or(self.current, SplitWatermarks::current)
+    }
+
+    /// From now on the watermark is kept per split and combined (see [`SplitWatermarks`]).
+    pub fn per_split(&mut self, splits: usize, idle_timeout_ms: Option<i64>) {
+        match &mut self.splits {
+            Some(s) => s.set_split_count(splits),
+            None => self.splits = Some(SplitWatermarks::new(splits, idle_timeout_ms)),
+        }
+    }
+
+    pub fn split_watermarks(&self) -> Option<&SplitWatermarks> {
+        self.splits.as_ref()
+    }
+
+    pub fn split_watermarks_mut(&mut self) -> Option<&mut SplitWatermarks> {
+        self.splits.as_mut()
+    }
+
+    /// Stamps `batch`, whose row `i` came from split `splits[i]`, with arrival watermarks, and
+    /// advances each split's watermark past its rows; `now_ms` is when they arrived.
+    pub fn assign_splits(&mut self, batch: &mut Batch, splits: &[u32], now_ms: i64) -> Result<(), EvalError> {
+        let Some(state) = &mut self.splits else { return self.assign(batch) };
+        let candidates = eval(&self.expr, batch, &self.context)?;
+        let ColumnData::Int(values) = &candidates.data else {
+            return Err(EvalError("the watermark expression did not give a timestamp".into()));
+        };
+        let mut stamps = Vec::with_capacity(batch.len());
+        for (i, &v) in values.iter().enumerate() {
+            let split = splits.get(i).copied().unwrap_or(0);
+            stamps.push(state.on_record(split, candidates.is_valid(i).then_some(v), now_ms));
+        }
+        batch.arrival_watermarks = Some(stamps);
+        Ok(())
     }
 
     /// Stamps `batch` with arrival watermarks and advances the watermark past it.
@@ -51,6 +87,9 @@ impl WatermarkAssigner {
     /// Forces the watermark (end of input, idleness handling).
     pub fn advance_to(&mut self, watermark: i64) {
         self.current = self.current.max(watermark);
+        if let Some(s) = &mut self.splits {
+            s.advance_to(watermark);
+        }
     }
 }
 

@@ -119,6 +119,9 @@ impl Session {
             let source = connectors::open_source(&table, &self.streams, &self.topics, &self.files, mode).map_err(SqlError::connector)?;
             let decoder = connectors::decoder_for(&table, &pipeline.source_fields_of(i), self.datagen_seed(&table.name))
                 .map_err(SqlError::connector)?;
+            if let Some((count, idle_timeout)) = source.splits() {
+                pipeline.set_input_splits(i, count, idle_timeout);
+            }
             let read_rank = if source.is_bounded() { 1 } else { 2 };
             inputs.push(JobInput { feed: Feed::Records { source, decoder }, ended: false, read_rank });
         }
@@ -281,8 +284,12 @@ impl Session {
                         // Rows decoded before a bad record still count, as they would in Flink,
                         // whether the format or the source (a record without usable data) found it.
                         let batch = decoder.finish();
+                        let splits = decoder.take_splits();
+                        if let Some((count, idle_timeout)) = source.splits() {
+                            job.pipeline.set_input_splits(n, count, idle_timeout);
+                        }
                         if !batch.is_empty() {
-                            job.pipeline.push_input(n, batch, &mut out)?;
+                            job.pipeline.push_input_splits(n, batch, splits.as_deref(), &mut out)?;
                         }
                         let read = match read {
                             Ok(read) => read,
