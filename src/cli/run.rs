@@ -129,6 +129,15 @@ pub fn parse_run_args(parser: &mut Parser) -> Result<Parsed<(RunOptions, String)
     Ok(Parsed::Run((options, path.ok_or("no note or script to run")?)))
 }
 
+/// A remote stream's or topic's message: Kafka's already say `kafka: `, Kinesis's get `kinesis: `.
+fn print_remote(message: &str) {
+    if message.starts_with("kafka: ") {
+        eprintln!("{message}");
+    } else {
+        eprintln!("kinesis: {message}");
+    }
+}
+
 fn wall_clock_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
@@ -271,7 +280,7 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
         }
         session.advance(wall_clock_ms());
         for message in session.take_remote_messages() {
-            eprintln!("kinesis: {message}");
+            print_remote(&message);
         }
         let mut changed = false;
         for ((job, columns), table) in live.iter().zip(&mut tables) {
@@ -344,7 +353,7 @@ fn flush_remote(session: &mut Session) -> bool {
     loop {
         session.pump_remote();
         for message in session.take_remote_messages() {
-            eprintln!("kinesis: {message}");
+            print_remote(&message);
         }
         let pending = session.remote_pending_writes();
         if pending == 0 {
