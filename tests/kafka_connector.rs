@@ -196,3 +196,24 @@ fn a_sink_cannot_write_read_only_metadata() {
         "{error}"
     );
 }
+
+#[test]
+fn the_generator_feeds_a_topic_keyed_by_sensor_and_the_streams_panel_lists_it() {
+    let mut session = Session::empty();
+    session.attach_topic_generator("readings", 1, 100.0);
+    session.advance(1_000);
+    session.advance(3_000);
+    let info = session.streams().into_iter().find(|s| s.name == "readings").expect("the topic is listed");
+    assert!(info.kafka_topic && !info.kafka_mirror);
+    assert_eq!(info.shards, 4, "a local topic has four partitions unless created otherwise");
+    assert!(info.records >= 150, "{info:?}");
+    assert!(info.generator.is_some_and(|g| g.running));
+    let topics = session.local_topics();
+    let mut used = [0; 4];
+    TopicReader::new(topics, "readings", &TopicStart::Earliest).poll(topics, 1_000, &mut |r| {
+        let key = r.key.as_deref().expect("keyed by sensor id");
+        assert_eq!(r.partition, sluice::connectors::kafka::partition_for_key(key, 4), "Kafka's partitioner placed it");
+        used[r.partition as usize] += 1;
+    });
+    assert!(used.iter().all(|&n| n > 0), "sensors spread over the partitions: {used:?}");
+}
