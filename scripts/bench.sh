@@ -4,12 +4,16 @@
 #   decoder  the JSON decoder on the same records as lines
 #   fuzz     each parser of outside input over generated hostile inputs, 3 s each: executions/s
 #            and crashes found (must be 0)
-#   run      `sluice run` over the records as an N-line JSONL file (target <= 1.5 s, <= 200 MB)
+#   run      `sluice run` over the records as an N-line JSONL file, on one thread and on every core
+#            (issue 17's targets: <= 0.55 s on 2 cores, peak < 64 MiB)
+#   peers    the same query over the same file, same rows checked, wall time and peak memory:
+#            DuckDB (PyPI, a venv made here) on 1 thread and on all, Apache Flink 2.3 (PyFlink)
 #   wasm     Q1 over N decoded records in headless Chromium      (target >= 10 M records/s); the JSON
 #            decoder; the page path, generator → JSON → decoder → Q1 (target >= 1 M records/s)
 #   page     first render (target < 1 s) and frame times at 50,000 records/s (target p95 < 16 ms)
 #   proxy    PutRecords of 500 records by boto3 to moto, straight and through `sluice proxy`
-# N defaults to 5,000,000 (`N=1000000 scripts/bench.sh` for a quick look).
+# N defaults to 5,000,000 (`N=1000000 scripts/bench.sh` for a quick look); `ONLY=run` prints the
+# run and peers lines alone.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
@@ -19,8 +23,10 @@ run_setup >/dev/null
 N=${N:-5000000}
 cargo build --quiet --profile native
 BIN=target/native/sluice
-"$BIN" bench "$N"
-"$BIN" bench --fuzz 3
+if [ "${ONLY:-}" != run ]; then
+  "$BIN" bench "$N"
+  "$BIN" bench --fuzz 3
+fi
 
 DATA=$(mktemp -d)
 trap 'rm -rf "$DATA"' EXIT
@@ -35,12 +41,43 @@ SELECT sensor_data.status, COUNT(*) AS num, AVG(sensor_data.current_temperature)
   FROM sensor_data
  GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;
 SQL
-for run in 1 2 3; do
-  /usr/bin/time -f "run      sluice run, Q1 over a $N-line JSONL file ($(du -m "$DATA/input.jsonl" | cut -f1) MB): %e s wall, %M KB peak (run $run)" \
-    "$BIN" run "$DATA/q1.sql" >"$DATA/out.jsonl" 2>"$DATA/err.txt" || { cat "$DATA/err.txt"; exit 1; }
-  tail -1 "$DATA/err.txt"
+MB=$(du -m "$DATA/input.jsonl" | cut -f1)
+CORES=$(nproc)
+for threads in 1 "$CORES"; do
+  for run in 1 2 3; do
+    /usr/bin/time -f "run      sluice run --threads $threads, Q1 over a $N-line JSONL file ($MB MB): %e s wall, %U+%S s CPU, %M KB peak (run $run)" \
+      "$BIN" run --threads "$threads" "$DATA/q1.sql" >"$DATA/out.jsonl" 2>"$DATA/err.txt" || { cat "$DATA/err.txt"; exit 1; }
+    tail -1 "$DATA/err.txt"
+  done
 done
 echo "         ($(wc -l <"$DATA/out.jsonl") result rows)"
+
+# Peers, same query and file in the same run; each one's rows are checked against Sluice's.
+DUCKDB_VENV=${SLUICE_DUCKDB_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/duckdb-venv}
+if ! "$DUCKDB_VENV/bin/python" -c "import duckdb" 2>/dev/null; then
+  python3 -m venv "$DUCKDB_VENV"
+  "$DUCKDB_VENV/bin/pip" install -q --disable-pip-version-check duckdb==2.0.0
+fi
+peer() { # label, then the command
+  local label=$1
+  shift
+  /usr/bin/time -f "peers    $label, Q1 over the same file: %e s wall, %U+%S s CPU, %M KB peak" "$@" >"$DATA/peer.txt" 2>"$DATA/err.txt" \
+    || { cat "$DATA/peer.txt" "$DATA/err.txt"; return 0; }
+  tail -1 "$DATA/err.txt"
+  echo "         ($(cat "$DATA/peer.txt"); $(python3 scripts/bench_peers.py compare "$DATA/out.jsonl" "$DATA/peer.jsonl") as sluice)"
+}
+DUCKDB_VERSION=$("$DUCKDB_VENV/bin/python" -c 'import duckdb; print(duckdb.__version__)')
+for threads in 1 "$CORES"; do
+  for run in 1 2; do
+    peer "duckdb $DUCKDB_VERSION, Flink's late drops spelled out, $threads thread(s) (run $run)" \
+      "$DUCKDB_VENV/bin/python" scripts/bench_peers.py duckdb "$DATA/input.jsonl" "$threads" "$DATA/peer.jsonl"
+    peer "duckdb $DUCKDB_VERSION, windows only (late rows kept), $threads thread(s) (run $run)" \
+      "$DUCKDB_VENV/bin/python" scripts/bench_peers.py duckdb-windows "$DATA/input.jsonl" "$threads" "$DATA/peer.jsonl"
+  done
+done
+peer "Apache Flink 2.3 (PyFlink, parallelism 1; the Python process only)" \
+  "$FLINK_VENV/bin/python" scripts/bench_peers.py flink "$DATA/input.jsonl" "$DATA/peer.jsonl"
+[ "${ONLY:-}" = run ] && exit 0
 
 SLUICE_BENCH_RECORDS=$N CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$REPO/tests/wasm/webdriver.json" \

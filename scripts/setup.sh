@@ -61,3 +61,19 @@ if ! "$KINESIS_VENV/bin/python" -c "import boto3, moto.server" 2>/dev/null || [ 
   python3 -m venv "$KINESIS_VENV"
   "$KINESIS_VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==5.2.5" "boto3==1.44.8"
 fi
+
+# The kafka tier's broker: tansu, a Kafka-compatible broker written in Rust, from crates.io
+# (~12 minutes cold on 2 cores, once; `dynostore` gives it in-memory storage), and kafka-python
+# for the tests' producer and reader (the walkthrough's sender with a produce call).
+TANSU_ROOT=${SLUICE_TANSU_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/tansu-0.6.0}
+if [ ! -x "$TANSU_ROOT/bin/tansu" ]; then
+  say "installing the tansu 0.6.0 Kafka broker into $TANSU_ROOT (about 12 minutes, once)"
+  cargo install tansu --version 0.6.0 --locked --features dynostore --root "$TANSU_ROOT"
+fi
+KAFKA_VENV=${SLUICE_KAFKA_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/kafka-venv}
+if ! "$KAFKA_VENV/bin/python" -c "import kafka" 2>/dev/null; then
+  say "installing kafka-python from PyPI into $KAFKA_VENV (once)"
+  rm -rf "$KAFKA_VENV"
+  python3 -m venv "$KAFKA_VENV"
+  "$KAFKA_VENV/bin/pip" install -q --disable-pip-version-check "kafka-python==3.0.12"
+fi

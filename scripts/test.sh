@@ -5,6 +5,8 @@
 #   native   cargo test (engine, SQL, golden tests against Flink via the `sluice` binary)
 #   kinesis  sluice run and sluice proxy against a Kinesis API server (moto on 127.0.0.1):
 #            tests/kinesis_moto.rs, tests/kinesis_proxy.rs
+#   kafka    the Kafka wire client, sluice run and sluice proxy against a Kafka-protocol broker
+#            (tansu on 127.0.0.1, in memory): tests/kafka_*.rs
 #   flink    a note exported by `sluice export` runs on real Apache Flink 2.3 with Sluice's rows
 #   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
 #   build    trunk build --release into dist/ (the page exactly as served)
@@ -25,9 +27,13 @@ TIMES=()
 SERVER_PID=
 MOTO_PID=
 KINESALITE_PID=
+TANSU_PID=
 PROXY_PID=
 # The Python with moto and boto3 that scripts/setup.sh installs.
 KINESIS_VENV=${SLUICE_KINESIS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/kinesis-venv}
+# The broker and the kafka-python that scripts/setup.sh installs.
+TANSU=${SLUICE_TANSU_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/tansu-0.6.0}/bin/tansu
+KAFKA_VENV=${SLUICE_KAFKA_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/kafka-venv}
 
 cleanup() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -38,6 +44,7 @@ cleanup() {
   stop_proxy
   stop_moto
   stop_kinesalite
+  stop_tansu
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -163,6 +170,54 @@ kinesis_tests() {
   return "$rc"
 }
 
+stop_tansu() {
+  if [ -n "$TANSU_PID" ] && kill -0 "$TANSU_PID" 2>/dev/null; then
+    kill "$TANSU_PID" 2>/dev/null || true
+    wait "$TANSU_PID" 2>/dev/null || true
+  fi
+  TANSU_PID=
+  [ -n "${TANSU_LOG:-}" ] && rm -f "$TANSU_LOG"
+  TANSU_LOG=
+}
+
+# tansu on a free loopback port, records in memory; sets KAFKA_BOOTSTRAP.
+start_tansu() {
+  local port i
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  TANSU_LOG=$(mktemp)
+  "$TANSU" broker --listener-url "tcp://127.0.0.1:$port" --advertised-listener-url "tcp://127.0.0.1:$port" \
+    --storage-engine memory://tansu/ >"$TANSU_LOG" 2>&1 &
+  TANSU_PID=$!
+  for i in $(seq 1 100); do
+    if python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2)' "$port" 2>/dev/null; then
+      KAFKA_BOOTSTRAP="127.0.0.1:$port"
+      echo "tansu listening on $KAFKA_BOOTSTRAP"
+      return 0
+    fi
+    kill -0 "$TANSU_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "kafka: tansu did not start:" >&2
+  cat "$TANSU_LOG" >&2
+  stop_tansu
+  return 1
+}
+
+# The broker for tests/kafka_*.rs (a test that restarts a broker starts its own from $TANSU).
+kafka_tests() {
+  start_tansu || return 1
+  local rc=0 tests=() f
+  for f in tests/kafka_*.rs; do tests+=(--test "$(basename "$f" .rs)"); done
+  SLUICE_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" SLUICE_KAFKA_PYTHON="$KAFKA_VENV/bin/python" SLUICE_TANSU="$TANSU" \
+    cargo test "${tests[@]}" -- --ignored --test-threads 1 || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "kafka: tansu's log:" >&2
+    tail -n 40 "$TANSU_LOG" >&2
+  fi
+  stop_tansu
+  return "$rc"
+}
+
 stop_proxy() {
   if [ -n "$PROXY_PID" ] && kill -0 "$PROXY_PID" 2>/dev/null; then
     kill "$PROXY_PID" 2>/dev/null || true
@@ -243,6 +298,7 @@ tier setup run_setup
 tier gates gates
 tier native cargo test --no-fail-fast
 tier kinesis kinesis_tests
+tier kafka kafka_tests
 tier flink "$FLINK_VENV/bin/python" tests/flink_export/check.py "$REPO/target/debug/sluice"
 tier wasm wasm_tests
 tier build trunk build --release

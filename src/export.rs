@@ -167,7 +167,7 @@ pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &
                     }
                     continue;
                 }
-                Statement::Insert { table, query } => {
+                Statement::Insert { table, query, .. } => {
                     let target = scratch.catalog().table(&table.value).cloned().ok_or_else(|| {
                         fail(SqlError::new(format!("sink table `{}` is not created earlier in the note", table.value)).at(located.location))
                     })?;

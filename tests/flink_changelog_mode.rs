@@ -47,6 +47,10 @@ fn session(case: &Path) -> Session {
     };
     let mut session = Session::new();
     session.execute(&table, 0).unwrap();
+    // An INSERT case's sink.
+    if let Some(sink) = read(&case.join("sink.sql")) {
+        session.execute(&sink, 0).unwrap();
+    }
     session
 }
 

@@ -11,7 +11,7 @@ mod flink_case;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use common::{sensor_table, sluice_run};
+use common::{sensor_table, sluice_run, sluice_run_text};
 use flink_case::Case;
 
 fn cases_dir() -> PathBuf {
@@ -43,6 +43,15 @@ fn run_case(name: &str) -> Result<(), String> {
         }
         None => sensor_table(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sensor_input.jsonl")),
     };
+    // An INSERT case writes into the print sink of its `sink.sql`: what it prints is compared.
+    if let Some(sink) = file("sink.sql") {
+        let script = format!("{table}{};\n{};\n", sink.trim().trim_end_matches(';'), case.query.trim().trim_end_matches(';'));
+        let (stdout, stderr, code) = sluice_run_text(&script);
+        if code != 0 {
+            return Err(format!("sluice run failed:\n{stderr}"));
+        }
+        return case.check_printed(&stdout);
+    }
     let script = format!("{table}{};\n", case.query.trim().trim_end_matches(';'));
     let run = sluice_run(&script);
     if run.code != 0 {

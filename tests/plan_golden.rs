@@ -96,6 +96,7 @@ fn outcome_text(outcome: Outcome, out: &mut Vec<String>) {
             }
         }
         Outcome::Text(text) => out.extend(text.trim_end().lines().map(str::to_string)),
+        Outcome::Diagnosis(d) => out.extend(sluice::views::diagnosis::render(&d).trim_end().lines().map(str::to_string)),
         Outcome::Query { columns, warnings, .. } => {
             out.push(format!("query started: {}", columns.iter().map(|c| format!("{} {}", c.name, c.ty)).collect::<Vec<_>>().join(", ")));
             out.extend(warnings.into_iter().map(|w| format!("warning: {w}")));

@@ -132,3 +132,70 @@ fn a_batch_result_goes_into_an_insert_only_sink() {
     s.execute("SET 'execution.runtime-mode' = 'batch'", 0).unwrap();
     s.execute("INSERT INTO stream_sink SELECT status, COUNT(*) FROM src GROUP BY status", 0).unwrap();
 }
+
+/// Flink 2.3's `ON CONFLICT` rules (checked with PyFlink's EXPLAIN): DO DEDUPLICATE puts Flink's
+/// `SinkUpsertMaterializer` in front of a sink keyed otherwise than the result, reading `-U`
+/// rows even into a `blackhole`; a key within the result's needs none; the clause is refused for
+/// an insert-only result; `table.exec.sink.upsert-materialize` and
+/// `table.exec.sink.require-on-conflict` switch it as they do in Flink.
+#[test]
+fn on_conflict_do_deduplicate_materializes_a_sink_keyed_otherwise_than_the_result() {
+    let mut s = session();
+    s.execute(
+        "CREATE TABLE wide_blackhole (status STRING, id INT, n BIGINT, PRIMARY KEY (status) NOT ENFORCED) WITH ('connector'='blackhole')",
+        0,
+    )
+    .unwrap();
+    let grouped = "SELECT status, id, COUNT(*) FROM src GROUP BY status, id";
+    let plan = explain(&mut s, &format!("INSERT INTO wide {grouped} ON CONFLICT DO DEDUPLICATE")).unwrap();
+    assert!(plan.starts_with("== Optimized Physical Plan ==\nSink(table=[wide], fields=[status, id, n], upsertMaterialize=[true], conflictStrategy=[DEDUPLICATE], changelogMode=[NONE])"), "{plan}");
+    let plan = explain(&mut s, &format!("INSERT INTO wide_blackhole {grouped} ON CONFLICT DO DEDUPLICATE")).unwrap();
+    assert!(plan.contains("upsertMaterialize=[true]") && plan.contains("changelogMode=[I,UB,UA])"), "{plan}");
+    // The result's key is the sink's: nothing to materialize, the clause is shown.
+    let plan =
+        explain(&mut s, "INSERT INTO keyed_print SELECT status, COUNT(*) FROM src GROUP BY status ON CONFLICT DO DEDUPLICATE").unwrap();
+    assert!(plan.contains("fields=[status, n], conflictStrategy=[DEDUPLICATE], changelogMode=[NONE])"), "{plan}");
+    s.execute(&format!("INSERT INTO wide {grouped} ON CONFLICT DO DEDUPLICATE"), 0).unwrap();
+
+    let e = s.execute("INSERT INTO wide SELECT status, id, CAST(1 AS BIGINT) FROM src ON CONFLICT DO DEDUPLICATE", 0).unwrap_err();
+    assert_eq!(
+        e.message,
+        "ON CONFLICT clause is only allowed for upsert sinks. The sink 'default_catalog.default_database.wide' is not an upsert sink because it only accepts INSERT (append-only) changes."
+    );
+
+    s.execute("SET 'table.exec.sink.require-on-conflict' = 'false'", 0).unwrap();
+    let plan = explain(&mut s, &format!("INSERT INTO wide {grouped}")).unwrap();
+    assert!(plan.contains("fields=[status, id, n], upsertMaterialize=[true], changelogMode=[NONE])"), "{plan}");
+    s.execute("SET 'table.exec.sink.require-on-conflict' = 'true'", 0).unwrap();
+    s.execute("SET 'table.exec.sink.upsert-materialize' = 'NONE'", 0).unwrap();
+    let plan = explain(&mut s, &format!("INSERT INTO wide {grouped}")).unwrap();
+    assert!(plan.contains("fields=[status, id, n], changelogMode=[NONE])"), "{plan}");
+    s.execute("SET 'table.exec.sink.upsert-materialize' = 'FORCE'", 0).unwrap();
+    let plan = explain(&mut s, "INSERT INTO keyed_print SELECT status, COUNT(*) FROM src GROUP BY status").unwrap();
+    assert!(plan.contains("fields=[status, n], upsertMaterialize=[true], changelogMode=[NONE])"), "{plan}");
+    s.execute("SET 'table.exec.sink.upsert-materialize' = 'SOMETIMES'", 0).unwrap();
+    let e = s.execute("INSERT INTO keyed_print SELECT status, COUNT(*) FROM src GROUP BY status", 0).unwrap_err();
+    assert!(e.message.contains("is not one of NONE, AUTO, FORCE"), "{e}");
+}
+
+#[test]
+fn on_conflict_do_nothing_and_do_error_need_watermarks_and_are_refused_as_not_there_yet() {
+    let mut s = session();
+    let grouped = "SELECT status, id, COUNT(*) FROM src GROUP BY status, id";
+    for strategy in ["NOTHING", "ERROR"] {
+        let e = s.execute(&format!("INSERT INTO wide {grouped} ON CONFLICT DO {strategy}"), 0).unwrap_err();
+        assert_eq!(
+            e.message,
+            format!(
+                "ON CONFLICT DO {strategy} requires all source tables to define watermarks, but the following source(s) do not: default_catalog.default_database.src. Please add a WATERMARK declaration to these tables."
+            )
+        );
+    }
+    s.execute("CREATE TABLE timed (status STRING, id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector'='datagen')", 0)
+        .unwrap();
+    let e = s.execute("INSERT INTO wide SELECT status, id, COUNT(*) FROM timed GROUP BY status, id ON CONFLICT DO NOTHING", 0).unwrap_err();
+    assert!(e.message.starts_with("ON CONFLICT DO NOTHING is not supported yet"), "{e}");
+    // PostgreSQL's forms are not Flink's.
+    let e = s.execute(&format!("INSERT INTO wide {grouped} ON CONFLICT DO UPDATE SET n = 1"), 0).unwrap_err();
+    assert!(e.message.contains("DO DEDUPLICATE, DO NOTHING or DO ERROR"), "{e}");
+}

@@ -109,6 +109,28 @@ fn table_mode_redraws_the_current_rows() {
 }
 
 #[test]
+fn metrics_say_why_windows_wait_and_the_ledger_comes_at_the_end() {
+    let path = tempfile::Builder::new().prefix("sluice-live-ledger-").suffix(".sql").tempfile().unwrap().into_temp_path();
+    // Sensor 42's clock runs 30 s behind: its readings fall in windows that fired long ago.
+    std::fs::write(
+        &path,
+        NOTE.replace("%flink.ssql(type=update)", "SET 'sluice.generator.scenario' = 'clock-behind';\n\n%flink.ssql(type=update)"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .args(["run", "--generator", "my-input-stream=200", "--duration", "3", "--metrics", "1", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("  Inputs:\n    sensor_data: watermark"), "the diagnosis: {stderr}");
+    assert!(stderr.contains("window waits for the watermark") || stderr.contains("windows wait for the watermark"), "{stderr}");
+    assert!(stderr.contains("break-it scenario since"), "{stderr}");
+    assert!(stderr.contains("dropped as late under a watermark delay of 1 s."), "the ledger: {stderr}");
+    assert!(stderr.contains(") missed ["), "each listed with the window it missed: {stderr}");
+}
+
+#[test]
 fn a_generator_fed_kafka_topic_runs_live_through_an_insert_into_another_topic() {
     // The walkthrough on local topics: the generator feeds `readings`, an INSERT counts its
     // readings per second into `counts`, and a query reads `counts` back.

@@ -8,6 +8,7 @@ use crate::proxy::{Proxy, ProxyConfig};
 pub const HELP: &str = "\
 usage: sluice proxy [--port N] [--bind ADDR] [--endpoint URL] [--region R] [--profile NAME]
                     [--allow-origin ORIGIN]… [--allow-stream STREAM]… [--max-body BYTES] [--serve DIR]
+                    [--kafka HOST:PORT,…] [--kafka-property KEY=VALUE]… [--allow-topic TOPIC]…
 
 Lets the page call Kinesis through this machine's AWS keys: listens on 127.0.0.1:4599 and
 forwards the page's Kinesis calls (ListShards, GetShardIterator, GetRecords, PutRecords,
@@ -15,7 +16,12 @@ DescribeStreamSummary; nothing else) to https://kinesis.<region>.amazonaws.com o
 signed with the credentials `sluice run --help` describes (--profile picks a profile). Pages may
 call it from its own origin and --allow-origin (default http://127.0.0.1:8080 and
 http://localhost:8080); --allow-stream limits it to those streams; bodies over --max-body
-(8 MiB) are refused; --serve dist serves the built studio as well.";
+(8 MiB) are refused; --serve dist serves the built studio as well.
+With --kafka it also answers the page's Kafka requests (POST /kafka/partitions, offsets, fetch,
+produce, committed, commit) against those brokers, with the Kafka client settings given by
+--kafka-property (e.g. security.protocol=SASL_PLAINTEXT, sasl.mechanism=SCRAM-SHA-256,
+sasl.jaas.config=…: the secrets stay here); --allow-topic limits it to those topics. A proxy
+for Kafka alone needs no AWS credentials.";
 
 pub fn proxy(parser: &mut Parser) -> i32 {
     let config = match parse_proxy_args(parser) {
@@ -55,6 +61,13 @@ fn parse_proxy_args(parser: &mut Parser) -> Result<Parsed<ProxyConfig>, String> 
             Long("profile") => config.profile = Some(text(parser, "--profile")?),
             Long("allow-origin") => config.allowed_origins.push(text(parser, "--allow-origin")?),
             Long("allow-stream") => config.allowed_streams.push(text(parser, "--allow-stream")?),
+            Long("kafka") => config.kafka = Some(text(parser, "--kafka")?),
+            Long("kafka-property") => {
+                let kv = text(parser, "--kafka-property")?;
+                let (k, v) = kv.split_once('=').ok_or("--kafka-property takes KEY=VALUE (a Kafka client property)")?;
+                config.kafka_properties.push((k.trim().to_string(), v.to_string()));
+            }
+            Long("allow-topic") => config.allowed_topics.push(text(parser, "--allow-topic")?),
             Long("max-body") => config.max_body = number(parser, "--max-body", "a number of bytes")?,
             Long("serve") => config.serve = Some(PathBuf::from(parser.value().map_err(|_| "--serve needs a value")?)),
             other => return Err(unexpected(other)),

@@ -4,6 +4,7 @@
 use std::io::{BufWriter, Write};
 
 use super::args::*;
+use crate::connectors::kafka::mirror::{KafkaAccess, KafkaRemote};
 use crate::connectors::kinesis::remote::{DefaultEndpoint, KinesisRemote};
 use crate::session::{Change, ColumnInfo, Outcome, Session};
 use crate::views::{ResultMode, ResultTable};
@@ -18,6 +19,16 @@ fn kinesis_endpoint(options: &RunOptions) -> DefaultEndpoint {
         Some("aws") => DefaultEndpoint::Regional,
         Some(url) => DefaultEndpoint::Url(url.to_string()),
         None => DefaultEndpoint::from_env(),
+    }
+}
+
+/// Which Kafka tables are real: `--kafka`, else `SLUICE_KAFKA`, else none (local topics).
+fn kafka_access(options: &RunOptions) -> KafkaAccess {
+    let given = options.kafka.clone().or_else(|| std::env::var("SLUICE_KAFKA").ok().filter(|v| !v.is_empty()));
+    match given.as_deref() {
+        None | Some("local") => KafkaAccess::Local,
+        Some("tables") => KafkaAccess::Tables,
+        Some(servers) => KafkaAccess::Bootstrap(servers.to_string()),
     }
 }
 
@@ -38,15 +49,21 @@ pub struct RunOptions {
     /// `--kinesis-endpoint`: the Kinesis that tables without 'aws.endpoint' use (`None`: from
     /// the environment, else local streams).
     pub kinesis_endpoint: Option<String>,
+    /// `--kafka`: `tables` (each Kafka table's own 'properties.bootstrap.servers'), servers
+    /// for every Kafka table, or `local` (`None`: `SLUICE_KAFKA`, else local topics).
+    pub kafka: Option<String>,
+    /// `--threads`: threads that decode files (`None`: every core).
+    pub threads: Option<usize>,
 }
 
 pub const HELP: &str = "\
 usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
                   [--metrics S] [--table] [--kinesis-endpoint URL|aws|local]
-                  NOTE.zpln|SCRIPT.sql
+                  [--kafka HOST:PORT,…|tables|local] [--threads N] NOTE.zpln|SCRIPT.sql
 
 Runs a Flink SQL script or a note. Tables with 'connector' = 'filesystem' are bounded
-inputs read in file order; every SELECT prints its result changes to stdout, one JSON line each:
+inputs read in file order (JSON and CSV files decoded on --threads threads, every core by
+default, with the same results as one); every SELECT prints its result changes to stdout, one JSON line each:
   {\"op\":\"+I\",\"row\":{\"col\":value,…}}
 Kinesis tables read local streams and Kafka tables local topics; --generator feeds a stream
 (or, as kafka:TOPIC, a topic) with the built-in sensor generator, and then the queries run live until they end, --exit-when-idle, --duration or Ctrl-C;
@@ -54,7 +71,10 @@ Kinesis tables read local streams and Kafka tables local topics; --generator fee
 A Kinesis table reads and writes a real stream when it has 'aws.endpoint', or when
 --kinesis-endpoint (or AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL) names one; `aws` means
 https://kinesis.<aws.region>.amazonaws.com. Credentials come from AWS_ACCESS_KEY_ID,
-AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the shared files' profile (AWS_PROFILE).";
+AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the shared files' profile (AWS_PROFILE).
+Kafka tables read and write local topics unless --kafka (or SLUICE_KAFKA) says otherwise:
+`tables` uses each table's 'properties.bootstrap.servers', HOST:PORT,… uses those servers for
+every Kafka table (its other 'properties.*', SASL included, still apply).";
 
 /// Parses `run`'s flags; returns the options and the note's path.
 pub fn parse_run_args(parser: &mut Parser) -> Result<Parsed<(RunOptions, String)>, String> {
@@ -87,10 +107,20 @@ pub fn parse_run_args(parser: &mut Parser) -> Result<Parsed<(RunOptions, String)
             Long("duration") => options.duration = Some(seconds(parser, "--duration")?),
             Long("metrics") => options.metrics_every = Some(seconds(parser, "--metrics")?).filter(|s| *s > 0.0),
             Long("table") => options.table = true,
+            Long("threads") => {
+                options.threads = Some(number::<usize>(parser, "--threads", "a number of threads")?)
+                    .filter(|n| *n > 0)
+                    .ok_or("--threads takes a number of threads (1 or more)")
+                    .map(Some)?
+            }
             Long("kinesis-endpoint") => {
                 let url = text(parser, "--kinesis-endpoint")
                     .map_err(|_| "--kinesis-endpoint takes a URL, `aws` (the region's endpoint) or `local`")?;
                 options.kinesis_endpoint = Some(url);
+            }
+            Long("kafka") => {
+                let v = text(parser, "--kafka").map_err(|_| "--kafka takes HOST:PORT,…, `tables` or `local`")?;
+                options.kafka = Some(v);
             }
             Value(p) if path.is_none() => path = Some(utf8(p, "the note's path")?),
             other => return Err(unexpected(other)),
@@ -123,7 +153,13 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
         }
     };
     let mut session = Session::empty();
+    let mut reading = crate::connectors::FileReading::all_cores();
+    if let Some(threads) = options.threads {
+        reading.threads = threads;
+    }
+    session.set_file_reading(reading);
     session.switch_remote(Some(Box::new(KinesisRemote::new(kinesis_endpoint(options)))));
+    session.switch_remote_topics(Some(Box::new(KafkaRemote::new(kafka_access(options)))));
     // CURRENT_TIMESTAMP, PROCTIME() and the generators read the machine's clock (UTC: the
     // runner has no time zone).
     let now = wall_clock_ms();
@@ -175,6 +211,10 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
                     let _ = writeln!(out, "{t}");
                     continue;
                 }
+                Outcome::Diagnosis(d) => {
+                    let _ = writeln!(out, "{}", crate::views::diagnosis::render(&d));
+                    continue;
+                }
                 Outcome::Query { job, columns, .. } => (job, columns),
                 Outcome::Insert { job, warnings, .. } => {
                     for w in warnings {
@@ -204,6 +244,9 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
     }
     let _ = out.flush();
     if live.is_empty() && options.generators.is_empty() {
+        if options.metrics_every.is_some() {
+            print_ledgers(&session);
+        }
         return 0;
     }
     run_live(&mut session, &live, options, &mut out)
@@ -286,6 +329,9 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
     let _ = out.flush();
     let flushed = flush_remote(session);
     print_metrics(session, started.elapsed().as_secs_f64());
+    if options.metrics_every.is_some() {
+        print_ledgers(session);
+    }
     eprintln!("stopped: {reason}");
     if flushed {
         0
@@ -351,6 +397,24 @@ fn print_metrics(session: &Session, seconds: f64) {
             j.late_records_dropped,
             if j.running { "running" } else { "ended" }
         );
+        if let Some(d) = session.diagnose(j.id).filter(|d| d.event_time) {
+            for line in crate::views::diagnosis::render(&d).lines() {
+                eprintln!("  {line}");
+            }
+        }
+    }
+}
+
+/// Rows of each job's late ledger printed at the end.
+const LEDGER_ROWS: usize = 20;
+
+/// Every job's late ledger (with `--metrics`, at the end): the records dropped as late, the
+/// windows they missed, and the delay that would have kept them.
+fn print_ledgers(session: &Session) {
+    for j in session.jobs().iter().filter(|j| j.late_records_dropped > 0) {
+        if let Some(ledger) = session.late_ledger(j.id) {
+            eprint!("{}", crate::views::late_ledger::render(&ledger, LEDGER_ROWS));
+        }
     }
 }
 
@@ -384,4 +448,25 @@ fn write_change(out: &mut String, change: &Change, columns: &[ColumnInfo]) {
         v.write_json(out);
     }
     out.push_str("}}\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<RunOptions, String> {
+        match parse_run_args(&mut Parser::from_iter(std::iter::once("run").chain(args.iter().copied())))? {
+            Parsed::Run((options, _)) => Ok(options),
+            Parsed::Help => Err("help".into()),
+        }
+    }
+
+    #[test]
+    fn threads_default_to_every_core_and_take_a_positive_count() {
+        assert_eq!(parse(&["q.sql"]).unwrap().threads, None);
+        assert_eq!(parse(&["--threads", "3", "q.sql"]).unwrap().threads, Some(3));
+        assert_eq!(parse(&["--threads=1", "q.sql"]).unwrap().threads, Some(1));
+        assert!(parse(&["--threads", "0", "q.sql"]).unwrap_err().contains("1 or more"));
+        assert!(parse(&["--threads", "many", "q.sql"]).unwrap_err().contains("--threads takes a number"));
+    }
 }

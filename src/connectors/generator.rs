@@ -9,6 +9,8 @@
 
 use std::fmt::Write;
 
+use super::scenario::{ActiveScenario, Scenario};
+
 /// One reading, as the walkthrough's Python sender makes it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SensorRecord {
@@ -143,6 +145,10 @@ pub struct SensorGenerator {
     /// unrounded, so the readings' times do not depend on how time was cut into calls (the
     /// virtual clock's determinism).
     next_due_us: Option<f64>,
+    /// A "break it" scenario, if one was started.
+    scenario: Option<ActiveScenario>,
+    /// Readings made so far (which ones a duplicating producer sends twice).
+    made: u64,
 }
 
 /// A generator that fell further behind than this (a sleeping tab) skips ahead instead of
@@ -157,7 +163,18 @@ impl SensorGenerator {
             disorder: Disorder::default(),
             records_per_second: 10.0,
             next_due_us: None,
+            scenario: None,
+            made: 0,
         }
+    }
+
+    /// Starts `scenario` at `now_ms` (`None`: back to a well-behaved producer).
+    pub fn set_scenario(&mut self, scenario: Option<Scenario>, now_ms: i64) {
+        self.scenario = scenario.map(|scenario| ActiveScenario { scenario, since_ms: now_ms });
+    }
+
+    pub fn scenario(&self) -> Option<ActiveScenario> {
+        self.scenario
     }
 
     pub fn set_disorder(&mut self, disorder: Disorder) {
@@ -225,8 +242,20 @@ impl SensorGenerator {
         };
         while due <= now_us as f64 {
             let event_time_us = self.event_time_us(due as i64);
-            let record = self.reading(event_time_us);
-            out(record);
+            let mut record = self.reading(event_time_us);
+            self.made += 1;
+            let due_ms = (due as i64).div_euclid(1000);
+            match self.scenario {
+                None => out(record),
+                Some(s) if s.drops(due_ms) => {}
+                Some(s) => {
+                    record.event_time_us -= s.backdates_ms(record.sensor_id, due_ms) * 1000;
+                    if s.duplicates(self.made, due_ms) {
+                        out(record.clone());
+                    }
+                    out(record);
+                }
+            }
             due += interval_us;
         }
         self.next_due_us = Some(due);
@@ -383,6 +412,59 @@ mod tests {
         // A delay drawn as 0 ms is in order, so the measured share is a little under 30 %.
         assert!((disordered - 0.3).abs() < 0.02, "out-of-order share {disordered}");
     }
+
+    /// Every second up to 40 s (within the generator's catch-up bound).
+    fn seconds() -> Vec<i64> {
+        (1..=40).map(|s| s * 1_000).collect()
+    }
+
+    fn scenario_run(scenario: Scenario, steps: &[i64]) -> Vec<SensorRecord> {
+        let mut g = SensorGenerator::new(4);
+        g.set_rate(10.0);
+        let mut out = Vec::new();
+        g.generate_until(0, &mut |r| out.push(r));
+        g.set_scenario(Some(scenario), 10_000);
+        for &t in steps {
+            g.generate_until(t, &mut |r| out.push(r));
+        }
+        out
+    }
+
+    #[test]
+    fn scenarios_act_by_due_time_so_how_time_is_cut_changes_nothing() {
+        let fine: Vec<i64> = (0..=40_000).step_by(370).chain([40_000]).collect();
+        for s in Scenario::ALL {
+            assert!(scenario_run(s, &seconds()) == scenario_run(s, &fine), "{}", s.name());
+        }
+    }
+
+    #[test]
+    fn each_scenario_breaks_the_stream_its_own_way() {
+        let plain = scenario_run(Scenario::IdleShard, &seconds());
+        let sent_ms = |r: &SensorRecord| r.event_time_us / 1000;
+        // A paused producer sends nothing for 20 s from 10 s on, then goes on.
+        let paused = scenario_run(Scenario::PausedProducer, &seconds());
+        assert!(paused.iter().all(|r| !(10_000..30_000).contains(&sent_ms(r))));
+        assert!(paused.iter().any(|r| sent_ms(r) >= 30_000));
+        // A late burst stamps 5 s of readings 15 s back: behind a 10 s-late watermark.
+        let burst = scenario_run(Scenario::LateBurst, &seconds());
+        let behind = burst.windows(2).filter(|w| sent_ms(&w[1]) + 10_000 < sent_ms(&w[0])).count();
+        assert_eq!(behind, 1, "the burst starts with one jump back");
+        assert_eq!(burst.len(), plain.len());
+        // Sensor 42 alone runs 30 s behind.
+        let slow = scenario_run(Scenario::ClockBehind, &seconds());
+        for (a, b) in plain.iter().zip(&slow) {
+            let back = if b.sensor_id == SLOW_CLOCK_SENSOR_FOR_TESTS && sent_ms(a) >= 10_000 { 30_000_000 } else { 0 };
+            assert_eq!(a.event_time_us - b.event_time_us, back);
+        }
+        // One in four readings after 10 s comes twice.
+        let dup = scenario_run(Scenario::Duplicates, &seconds());
+        let twice = dup.windows(2).filter(|w| w[0] == w[1]).count();
+        assert_eq!(dup.len(), plain.len() + twice);
+        assert_eq!(twice, plain.iter().filter(|r| sent_ms(r) >= 10_000).count() / 4);
+    }
+
+    const SLOW_CLOCK_SENSOR_FOR_TESTS: u32 = super::super::scenario::SLOW_CLOCK_SENSOR;
 
     #[test]
     fn hundredths_are_written_as_the_float_formatter_writes_them() {

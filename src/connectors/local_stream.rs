@@ -101,6 +101,11 @@ impl LocalStream {
         self.shards.iter().map(|s| s.records.len()).sum()
     }
 
+    /// Per shard: records ever put on it, and when its newest record arrived.
+    pub fn shard_summary(&self) -> Vec<(u64, Option<i64>)> {
+        self.shards.iter().map(|s| (s.end_index(), s.records.back().map(|r| r.arrival_ms))).collect()
+    }
+
     /// Records ever put.
     pub fn total_records(&self) -> u64 {
         self.total_records

@@ -1,10 +1,13 @@
 //! Sinks an `INSERT INTO` job writes to: local streams (JSON records, partition key from
-//! `PARTITIONED BY`), natively files, and Flink's `print` and `blackhole`.
+//! `PARTITIONED BY`), natively files, and Flink's `print` and `blackhole`. An upsert sink whose
+//! primary key is not the result's upsert key first runs Flink's `SinkUpsertMaterializer`
+//! ([`Sink::materialize_upserts`]), whatever its connector.
 
 use super::format::csv::{CsvEncoder, CsvOptions};
 use super::format::json::JsonEncoder;
 use super::kafka::LocalTopics;
 use super::local_stream::LocalStreams;
+use crate::engine::sink_upsert_materializer::SinkUpsertMaterializer;
 use crate::plan::catalog::TableDef;
 use crate::types::{Batch, DataType, Field, RowKind, Value};
 
@@ -14,6 +17,9 @@ pub struct Sink {
     /// Positions of the `PARTITIONED BY` columns among the written columns.
     partition_columns: Vec<usize>,
     buffer: Vec<u8>,
+    /// Turns the result's changes into an upsert view by the sink's primary key before they
+    /// are written (`INSERT … ON CONFLICT DO DEDUPLICATE`).
+    materializer: Option<Box<SinkUpsertMaterializer>>,
 }
 
 /// How a row becomes a record: the table's `format`.
@@ -107,7 +113,7 @@ pub fn open_sink(table: &TableDef, streams: &mut LocalStreams, topics: &mut Loca
         other => return Err(format!("connector '{other}' cannot be written to yet")),
     };
     if matches!(target, Target::Print { .. } | Target::Blackhole | Target::Kafka(_)) {
-        return Ok(Sink { target, encoder: Encoder::None, partition_columns, buffer: Vec::new() });
+        return Ok(Sink { target, encoder: Encoder::None, partition_columns, buffer: Vec::new(), materializer: None });
     }
     let encoder = match table.option("format") {
         Some("csv") => Encoder::Csv(CsvEncoder::new(&fields, CsvOptions::from_table_options(&table.options)?)),
@@ -117,10 +123,16 @@ pub fn open_sink(table: &TableDef, streams: &mut LocalStreams, topics: &mut Loca
         }
         _ => Encoder::Json(JsonEncoder::new(&fields, super::format::json::JsonOptions::from_table_options(&table.options)?)),
     };
-    Ok(Sink { target, encoder, partition_columns, buffer: Vec::with_capacity(256) })
+    Ok(Sink { target, encoder, partition_columns, buffer: Vec::with_capacity(256), materializer: None })
 }
 
 impl Sink {
+    /// Makes the sink write an upsert view of its input by `primary_key` (columns of the
+    /// written rows), versions told apart by `upsert_key` (or whole rows without one).
+    pub fn materialize_upserts(&mut self, primary_key: Vec<usize>, upsert_key: Option<Vec<usize>>, types: Vec<DataType>) {
+        self.materializer = Some(Box::new(SinkUpsertMaterializer::new(primary_key, upsert_key, types)));
+    }
+
     /// Lines a `print` sink wrote since the last call.
     pub fn take_printed(&mut self) -> Vec<String> {
         match &mut self.target {
@@ -137,6 +149,14 @@ impl Sink {
         topics: &mut LocalTopics,
         now_ms: i64,
     ) -> Result<(), String> {
+        let materialized;
+        let batches = match &mut self.materializer {
+            Some(m) => {
+                materialized = m.process(batches);
+                &materialized[..]
+            }
+            None => batches,
+        };
         match &mut self.target {
             Target::Kafka(kafka) => return kafka.write(batches, types, topics, now_ms),
             // A changelog sink: updates and deletions are printed with their kind, as in Flink.

@@ -179,7 +179,8 @@ impl MemoryFile {
                 return SourceStatus::Ended;
             }
             let rest = &self.data[self.pos..];
-            let len = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+            // memchr: SIMD where the target has it, word-at-a-time otherwise (3–4× a byte loop on ~100-byte lines).
+            let len = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
             self.pos += len + 1;
             let mut line = &rest[..len];
             while let [head @ .., b'\r'] = line {

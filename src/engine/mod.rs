@@ -21,6 +21,7 @@ pub mod pipeline;
 pub mod rank;
 pub mod regex;
 pub mod similar;
+pub mod sink_upsert_materializer;
 pub mod split_watermark;
 pub mod temporal_sort;
 pub mod union;

@@ -21,6 +21,9 @@ pub struct LateRecord {
     pub event_time: i64,
     /// The watermark in force when the record arrived.
     pub watermark: i64,
+    /// The windows (start, end) it would have counted in, all already fired, for a window
+    /// operator; empty where the operator has no windows (an OVER aggregate, a sort).
+    pub missed: Vec<(i64, i64)>,
 }
 
 /// At most this many late records are kept per operator for display.
@@ -48,6 +51,17 @@ pub trait Operator {
     /// The most recent records dropped as late (oldest first).
     fn late_records(&self) -> Vec<LateRecord> {
         Vec::new()
+    }
+
+    /// The windows (start, end) that hold data and wait for the watermark to pass their end,
+    /// earliest end first, at most `limit` of them (the diagnosis of an empty result).
+    fn pending_windows(&self, _limit: usize) -> Vec<(i64, i64)> {
+        Vec::new()
+    }
+
+    /// How many windows wait for the watermark (see [`Self::pending_windows`]).
+    fn pending_window_count(&self) -> usize {
+        0
     }
 
     /// The watermark at which this operator fires next (a pending window's end − 1), if it

@@ -288,7 +288,10 @@ impl Pipeline {
         let inputs = sources
             .into_iter()
             .map(|source| Input {
-                watermark: source.table().and_then(|t| t.watermark.as_ref()).map(|w| WatermarkAssigner::new(w.expr.clone())),
+                watermark: source
+                    .table()
+                    .and_then(|t| t.watermark.as_ref())
+                    .map(|w| WatermarkAssigner::with_rowtime(w.expr.clone(), w.rowtime)),
                 source,
                 ended: false,
                 records_in: 0,
@@ -513,6 +516,51 @@ impl Pipeline {
     /// Input `input`'s own watermark, if its table declares one.
     pub fn input_watermark(&self, input: usize) -> Option<i64> {
         self.inputs.get(input).filter(|i| i.watermark.is_some()).map(|i| i.watermark(None))
+    }
+
+    /// When input `input` last had a record (processing time), if it had one.
+    pub fn input_last_record_ms(&self, input: usize) -> Option<i64> {
+        self.inputs.get(input).filter(|i| i.records_in > 0).and_then(|i| i.last_record_ms)
+    }
+
+    /// Whether bounded input `input` has ended (its watermark is then +∞).
+    pub fn input_ended(&self, input: usize) -> bool {
+        self.inputs.get(input).is_some_and(|i| i.ended)
+    }
+
+    /// The delay input `input`'s WATERMARK expression gives (rowtime − watermark), once it
+    /// has seen a row.
+    pub fn input_watermark_delay(&self, input: usize) -> Option<i64> {
+        self.inputs.get(input).and_then(|i| i.watermark.as_ref()).and_then(WatermarkAssigner::delay_ms)
+    }
+
+    /// A what-if: every input's watermark lags `shift_ms` more than its expression says
+    /// (before any row is pushed).
+    pub fn shift_watermarks(&mut self, shift_ms: i64) {
+        for w in self.inputs.iter_mut().filter_map(|i| i.watermark.as_mut()) {
+            w.set_shift(shift_ms);
+        }
+    }
+
+    /// `table.exec.source.idle-timeout` as set, if any.
+    pub fn idle_timeout(&self) -> Option<i64> {
+        self.idle_timeout_ms
+    }
+
+    /// The windows waiting for the watermark, earliest end first (at most `limit`), and how
+    /// many there are in all.
+    pub fn pending_windows(&self, limit: usize) -> (Vec<(i64, i64)>, usize) {
+        let (mut windows, mut count) = (Vec::new(), 0);
+        self.root.visit(&mut |o| {
+            if let OperatorRef::One(o) = o {
+                windows.extend(o.pending_windows(limit));
+                count += o.pending_window_count();
+            }
+        });
+        windows.sort_by_key(|&(start, end)| (end, start));
+        windows.dedup();
+        windows.truncate(limit);
+        (windows, count)
     }
 
     /// Whether the query's result will change no more, whatever its inputs bring: its last

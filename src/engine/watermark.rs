@@ -20,11 +20,43 @@ pub struct WatermarkAssigner {
     context: EvalContext,
     /// Set for a source whose splits keep watermarks of their own (Kafka's partitions).
     splits: Option<SplitWatermarks>,
+    /// The rowtime column, when known: the delay the expression gives is measured on it.
+    rowtime: Option<usize>,
+    /// The rowtime minus the expression's value, as last measured: `event_time - INTERVAL
+    /// '5' SECOND` gives 5,000 (the diagnosis says "a delay of 5 s").
+    delay_ms: Option<i64>,
+    /// Subtracted from every value of the expression: a what-if replay under another delay
+    /// (0 in a job).
+    shift_ms: i64,
 }
 
 impl WatermarkAssigner {
     pub fn new(expr: Expr) -> Self {
-        WatermarkAssigner { expr, current: NO_WATERMARK, context: EvalContext::default(), splits: None }
+        WatermarkAssigner {
+            expr,
+            current: NO_WATERMARK,
+            context: EvalContext::default(),
+            splits: None,
+            rowtime: None,
+            delay_ms: None,
+            shift_ms: 0,
+        }
+    }
+
+    /// An assigner that also measures its delay against the rowtime column `rowtime`.
+    pub fn with_rowtime(expr: Expr, rowtime: usize) -> Self {
+        WatermarkAssigner { rowtime: Some(rowtime), ..Self::new(expr) }
+    }
+
+    /// The delay the expression gives (rowtime − watermark candidate), once a row was seen.
+    pub fn delay_ms(&self) -> Option<i64> {
+        self.delay_ms.map(|d| d.saturating_add(self.shift_ms))
+    }
+
+    /// Lowers every watermark by `shift_ms` more (a what-if replay's longer delay; negative:
+    /// shorter).
+    pub fn set_shift(&mut self, shift_ms: i64) {
+        self.shift_ms = shift_ms;
     }
 
     pub fn current(&self) -> i64 {
@@ -58,7 +90,7 @@ impl WatermarkAssigner {
         let mut stamps = Vec::with_capacity(batch.len());
         for (i, &v) in values.iter().enumerate() {
             let split = splits.get(i).copied().unwrap_or(0);
-            stamps.push(state.on_record(split, candidates.is_valid(i).then_some(v), now_ms));
+            stamps.push(state.on_record(split, candidates.is_valid(i).then_some(v.saturating_sub(self.shift_ms)), now_ms));
         }
         batch.arrival_watermarks = Some(stamps);
         Ok(())
@@ -70,10 +102,20 @@ impl WatermarkAssigner {
         let ColumnData::Int(values) = &candidates.data else {
             return Err(EvalError("the watermark expression did not give a timestamp".into()));
         };
+        if let Some(rowtime) = self.rowtime.and_then(|c| batch.columns.get(c)) {
+            if let ColumnData::Int(times) = &rowtime.data {
+                // The last row where both are set: the expression's delay as it stands now.
+                let both = (0..values.len().min(times.len())).rev().find(|&i| candidates.is_valid(i) && rowtime.is_valid(i));
+                if let Some(i) = both {
+                    self.delay_ms = Some(times[i].saturating_sub(values[i]));
+                }
+            }
+        }
         let mut stamps = Vec::with_capacity(batch.len());
         let mut wm = self.current;
         for (i, &v) in values.iter().enumerate() {
             stamps.push(wm);
+            let v = v.saturating_sub(self.shift_ms);
             // A NULL rowtime produces no watermark (Flink skips it).
             if v > wm && candidates.is_valid(i) {
                 wm = v;

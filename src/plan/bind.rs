@@ -1306,7 +1306,7 @@ fn literal(v: &ast::Value) -> std::result::Result<Expr, String> {
     Ok(match v {
         ast::Value::Number(n, _) => number_literal(n)?,
         ast::Value::SingleQuotedString(s) => {
-            Expr::literal(Value::Str(s.as_str().into()), SqlType::not_null(DataType::Char(s.chars().count().max(1) as u32)))
+            Expr::literal(Value::Str(s.as_str().into()), SqlType::not_null(DataType::Char(s.chars().count() as u32)))
         }
         ast::Value::Boolean(b) => Expr::literal(Value::Bool(*b), SqlType::not_null(DataType::Boolean)),
         ast::Value::Null => Expr::literal(Value::Null, SqlType::nullable(DataType::Null)),
@@ -1508,6 +1508,32 @@ fn numeric_common(a: &DataType, b: &DataType) -> Option<DataType> {
     })
 }
 
+/// The least restrictive of two numeric types, as Calcite finds it for CASE, COALESCE,
+/// GREATEST, VALUES and ARRAY (not for arithmetic, whose decimal result grows by a digit): a
+/// DECIMAL keeps the larger integer part and the larger scale, an integer counting as a DECIMAL
+/// of its digits (INT: DECIMAL(10, 0)).
+fn numeric_least_restrictive(a: &DataType, b: &DataType) -> Option<DataType> {
+    use DataType as T;
+    let digits = |t: &DataType| match t {
+        T::TinyInt => Some(3u8),
+        T::SmallInt => Some(5),
+        T::Int => Some(10),
+        T::BigInt => Some(19),
+        _ => None,
+    };
+    match (a, b) {
+        (T::Decimal { precision: p1, scale: s1 }, T::Decimal { precision: p2, scale: s2 }) => {
+            let scale = *s1.max(s2);
+            Some(T::Decimal { precision: ((p1 - s1).max(p2 - s2) + scale).min(38), scale })
+        }
+        (T::Decimal { precision, scale }, y) | (y, T::Decimal { precision, scale }) if y.is_integer() => {
+            let int = (precision - scale).max(digits(y)?);
+            Some(T::Decimal { precision: (int + scale).min(38), scale: *scale })
+        }
+        _ => numeric_common(a, b),
+    }
+}
+
 /// The common type of several expressions (CASE branches, COALESCE arguments).
 pub fn common_type(exprs: &[Expr]) -> std::result::Result<SqlType, String> {
     let mut ty = DataType::Null;
@@ -1519,7 +1545,7 @@ pub fn common_type(exprs: &[Expr]) -> std::result::Result<SqlType, String> {
             ty
         } else if ty.is_string() && t.is_string() {
             DataType::Varchar(crate::types::STRING_LENGTH)
-        } else if let Some(c) = numeric_common(&ty, t) {
+        } else if let Some(c) = numeric_least_restrictive(&ty, t) {
             c
         } else if ty.is_timestamp() && t.is_timestamp() {
             ty
@@ -1660,6 +1686,19 @@ pub fn binary(op: BinaryOp, left: Expr, right: Expr) -> std::result::Result<Expr
             let ty = match (&common, op) {
                 (T::Decimal { scale, .. }, BinaryOp::Multiply) => T::Decimal { precision: 38, scale: (*scale * 2).min(18) },
                 (T::Decimal { .. }, BinaryOp::Divide) => T::Double,
+                // Calcite types an integer MOD as its divisor (the remainder is smaller than it).
+                (c, BinaryOp::Modulo) if c.is_integer() && rt.is_integer() => rt.clone(),
+                // Flink's `findModuloDecimalType`: the smaller integer part, the larger scale.
+                (T::Decimal { scale, .. }, BinaryOp::Modulo) => {
+                    let int = |t: &T| match t {
+                        T::Decimal { precision, scale } => Some(precision - scale),
+                        t => Some([3, 5, 10, 19][t.integer_rank()? as usize - 1]),
+                    };
+                    match (int(&lt), int(&rt)) {
+                        (Some(a), Some(b)) => T::Decimal { precision: (a.min(b) + scale).min(38), scale: *scale },
+                        _ => common,
+                    }
+                }
                 _ => common,
             };
             Ok(make(l, r, ty))

@@ -13,6 +13,14 @@ thread_local! {
     static ZONE: RefCell<String> = RefCell::new(DEFAULT.to_string());
 }
 
+/// Flink's refusal of a `table.local-time-zone` it cannot use (every query then fails to plan).
+pub fn check(zone: &str) -> Result<(), String> {
+    if crate::types::is_session_zone(zone) {
+        return Ok(());
+    }
+    Err("Invalid time zone. The value should be a Time Zone Database (TZDB) ID such as 'America/Los_Angeles' to include daylight saving time. Fixed offsets are supported using 'GMT-03:00' or 'GMT+03:00'. Or use 'UTC' without time zone and daylight saving time.".to_string())
+}
+
 /// The zone of the query being planned.
 pub fn current() -> String {
     ZONE.with(|z| z.borrow().clone())

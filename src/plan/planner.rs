@@ -179,6 +179,7 @@ impl<'a> Planner<'a> {
 
     /// Plans a whole query (not a part of one): rankings must have been bounded by now.
     pub fn plan_query(&mut self, query: &ast::Query) -> Result<Plan> {
+        super::local_time_zone::check(&self.time_zone).map_err(|e| SqlError::new(e).at(at(query)))?;
         let _zone = super::local_time_zone::enter(&self.time_zone);
         let plan = self.plan_subquery(query)?;
         rank::finish(plan)
@@ -891,11 +892,39 @@ impl<'a> Planner<'a> {
             right = Plan { schema: right.schema.clone(), node: Node::Filter { input: Box::new(right), predicate } };
         }
         if correlated.is_empty() {
-            // Flink joins such a subquery through a global MIN(TRUE) aggregate (an updating
-            // right side); Sluice does not plan that shape yet.
-            return Err(SqlError::new("EXISTS over a subquery that reads no column of the outer query is not supported yet")
-                .at(location)
-                .hint("correlate it (… WHERE t.k = outer.k), or join with (SELECT COUNT(*) AS n FROM …) and test n > 0"));
+            // As Flink: a semi- (anti-) join on TRUE with `SELECT MIN(TRUE) AS m FROM … WHERE m
+            // IS NOT NULL`, a one-row updating input whose row exists once the subquery has one.
+            let mut any = (**select).clone();
+            any.projection = vec![SelectItem::ExprWithAlias {
+                expr: ast::Expr::Function(ast::Function {
+                    name: ast::ObjectName::from(vec![ast::Ident::new("MIN")]),
+                    uses_odbc_syntax: false,
+                    parameters: ast::FunctionArguments::None,
+                    args: ast::FunctionArguments::List(ast::FunctionArgumentList {
+                        duplicate_treatment: None,
+                        args: vec![ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(ast::Expr::Value(
+                            ast::Value::Boolean(true).into(),
+                        )))],
+                        clauses: Vec::new(),
+                    }),
+                    filter: None,
+                    null_treatment: None,
+                    over: None,
+                    within_group: Vec::new(),
+                }),
+                alias: ast::Ident::new("$m"),
+            }];
+            let any = self.plan_select(&any)?;
+            let m = Expr::column(0, any.schema.fields[0].ty.clone());
+            let predicate = Expr { ty: SqlType::not_null(DataType::Boolean), kind: ExprKind::IsNull { arg: Box::new(m), negated: true } };
+            let exists = Plan {
+                schema: Schema::default(),
+                node: Node::Project {
+                    input: Box::new(Plan { schema: any.schema.clone(), node: Node::Filter { input: Box::new(any), predicate } }),
+                    exprs: Vec::new(),
+                },
+            };
+            return join::plan_join(input, exists, if negated { JoinKind::Anti } else { JoinKind::Semi }, None, location);
         }
         let condition = correlated
             .into_iter()

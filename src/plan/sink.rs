@@ -4,15 +4,18 @@
 //! `INSERT INTO sensor_state SELECT … COUNT(*) …` does into `num INTEGER`, is accepted with a
 //! warning naming the column, where Flink 2.3 rejects it; an explicit CAST is inserted.
 //!
-//! [`check_changes`] refuses what Flink's planner refuses between an updating result and its
+//! [`plan_insert`] refuses what Flink's planner refuses between an updating result and its
 //! sink: a connector that writes only inserts (`filesystem`, `kinesis`: their formats are
-//! insert-only), and a sink whose `PRIMARY KEY` is not the result's upsert key.
+//! insert-only), and a sink whose `PRIMARY KEY` is not the result's upsert key without an
+//! `ON CONFLICT` clause; with `ON CONFLICT DO DEDUPLICATE` it asks for Flink's
+//! `SinkUpsertMaterializer` ([`UpsertMaterialize`]).
 
 use super::bind::cast;
 use super::catalog::{ColumnKind, TableDef};
 use super::expr::Expr;
 use super::logical::{Node, Plan, Schema, SchemaField};
 use super::physical::{explain, PhysicalNode, PhysicalPlan};
+use crate::sql::ast::ConflictStrategy;
 use crate::sql::SqlError;
 use crate::types::DataType;
 
@@ -120,50 +123,229 @@ fn accepts_updates(sink: &TableDef) -> bool {
     matches!(sink.connector(), "print" | "blackhole" | "upsert-kafka")
 }
 
+/// The setting that says when an upsert sink's rows are materialized (Flink's option).
+pub const UPSERT_MATERIALIZE_KEY: &str = "table.exec.sink.upsert-materialize";
+/// The setting that makes Flink 2.3 ask for `ON CONFLICT` when the keys differ (default true).
+pub const REQUIRE_ON_CONFLICT_KEY: &str = "table.exec.sink.require-on-conflict";
+
+/// `table.exec.sink.upsert-materialize`: `NONE`, `AUTO` (the default: when the result's upsert
+/// key is not within the sink's primary key) or `FORCE` (whenever the sink has a primary key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaterializeMode {
+    None,
+    Auto,
+    Force,
+}
+
+/// The session settings an INSERT's sink plan reads.
+#[derive(Clone, Copy, Debug)]
+pub struct SinkSettings {
+    pub materialize: MaterializeMode,
+    pub require_on_conflict: bool,
+}
+
+impl SinkSettings {
+    /// Reads the settings from the session's (`get` gives a setting's value), refusing a value
+    /// Flink refuses.
+    pub fn from_config<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<SinkSettings, SqlError> {
+        let materialize = match get(UPSERT_MATERIALIZE_KEY).map(|v| v.trim().to_ascii_uppercase()) {
+            None => MaterializeMode::Auto,
+            Some(v) if v == "AUTO" => MaterializeMode::Auto,
+            Some(v) if v == "NONE" => MaterializeMode::None,
+            Some(v) if v == "FORCE" => MaterializeMode::Force,
+            Some(v) => {
+                return Err(SqlError::new(format!("'{UPSERT_MATERIALIZE_KEY}' = '{v}' is not one of NONE, AUTO, FORCE")));
+            }
+        };
+        let require_on_conflict = match get(REQUIRE_ON_CONFLICT_KEY).map(|v| v.trim().to_ascii_lowercase()) {
+            None => true,
+            Some(v) if v == "true" => true,
+            Some(v) if v == "false" => false,
+            Some(v) => return Err(SqlError::new(format!("'{REQUIRE_ON_CONFLICT_KEY}' = '{v}' is not true or false"))),
+        };
+        Ok(SinkSettings { materialize, require_on_conflict })
+    }
+}
+
+impl Default for SinkSettings {
+    fn default() -> Self {
+        SinkSettings { materialize: MaterializeMode::Auto, require_on_conflict: true }
+    }
+}
+
+/// How an upsert sink's rows are put in order before they are written (Flink's
+/// `upsertMaterialize=[true]`): by the sink's primary key, versions told apart by the result's
+/// upsert key. `engine::sink_upsert_materializer` runs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpsertMaterialize {
+    /// The primary key's columns in the result.
+    pub primary_key: Vec<usize>,
+    /// The result's upsert key, where Sluice derives it; `None`: rows are compared whole.
+    pub upsert_key: Option<Vec<usize>>,
+    pub strategy: ConflictStrategy,
+}
+
+/// What an INSERT writes: the physical plan, and the sink's conflict handling as EXPLAIN shows it.
+pub struct SinkPlan {
+    pub physical: PhysicalPlan,
+    pub strategy: Option<ConflictStrategy>,
+    pub materialize: Option<UpsertMaterialize>,
+}
+
+impl SinkPlan {
+    /// The attributes Flink's EXPLAIN writes after a sink's fields.
+    pub fn explain_attributes(&self) -> String {
+        let mut out = String::new();
+        if self.materialize.is_some() {
+            out.push_str(", upsertMaterialize=[true]");
+        }
+        if let Some(s) = self.strategy {
+            out.push_str(&format!(", conflictStrategy=[{}]", s.sql()));
+        }
+        out
+    }
+}
+
+/// Plans an `INSERT INTO sink` of `plan` (already fitted to the sink's columns): lowers it for
+/// what the sink reads, refuses what Flink's planner refuses between an updating result and its
+/// sink, and decides whether the rows are materialized by the sink's primary key, as Flink's
+/// `FlinkChangelogModeInferenceProgram.analyzeUpsertMaterializeStrategy` does. In batch mode a
+/// result is its final rows: any sink takes them.
+pub fn plan_insert(
+    plan: &Plan,
+    sink: &TableDef,
+    on_conflict: Option<ConflictStrategy>,
+    settings: SinkSettings,
+    batch: bool,
+) -> Result<SinkPlan, SqlError> {
+    let physical = super::physical::lower(plan, reader(sink))?;
+    if batch {
+        return Ok(SinkPlan { physical, strategy: on_conflict, materialize: None });
+    }
+    check_changes(&physical, sink)?;
+    let materialize = upsert_materialize(&physical, sink, on_conflict, settings)?;
+    // The materializer takes back retracted rows: it reads `-U` rows whatever the sink reads.
+    let physical = if materialize.is_some() && reader(sink) != super::physical::changelog::RootReader::NeedsUpdateBefore {
+        super::physical::lower(plan, super::physical::changelog::RootReader::NeedsUpdateBefore)?
+    } else {
+        physical
+    };
+    if let Some(m) = &materialize {
+        if m.strategy != ConflictStrategy::Deduplicate {
+            return Err(SqlError::new(format!(
+                "ON CONFLICT DO {} is not supported yet: it keeps rows until the watermark passes them and then resolves \
+                 each primary key's conflicts (Flink's WatermarkCompactingSinkMaterializer)",
+                m.strategy.sql()
+            ))
+            .hint("write ON CONFLICT DO DEDUPLICATE, or make the sink's PRIMARY KEY the columns the query groups by"));
+        }
+    }
+    Ok(SinkPlan { physical, strategy: on_conflict, materialize })
+}
+
+/// Whether the sink is an append sink for this result, as its connector's `getChangelogMode`
+/// answers Flink: an insert-only result makes `print` and `blackhole` append sinks too, while
+/// `upsert-kafka` is an upsert sink whatever it is given. (No sink Sluice has is a retract
+/// sink to Flink 2.3's conflict checks: `print` takes `ON CONFLICT` with or without a key.)
+fn is_append_sink(plan: &PhysicalPlan, sink: &TableDef) -> bool {
+    sink.connector() != "upsert-kafka" && (plan.changelog.is_insert_only() || !accepts_updates(sink))
+}
+
+/// Whether the sink's rows are materialized, with Flink's validation of `ON CONFLICT`.
+fn upsert_materialize(
+    plan: &PhysicalPlan,
+    sink: &TableDef,
+    on_conflict: Option<ConflictStrategy>,
+    settings: SinkSettings,
+) -> Result<Option<UpsertMaterialize>, SqlError> {
+    let qualified = format!("default_catalog.default_database.{}", sink.name);
+    let append = is_append_sink(plan, sink);
+    if on_conflict.is_some() && append {
+        return Err(SqlError::new(format!(
+            "ON CONFLICT clause is only allowed for upsert sinks. The sink '{qualified}' is not an upsert sink because it only \
+             accepts INSERT (append-only) changes."
+        ))
+        .hint("ON CONFLICT is for an updating result (a GROUP BY) written by key; leave it out here"));
+    }
+    if let Some(strategy @ (ConflictStrategy::Nothing | ConflictStrategy::Error)) = on_conflict {
+        let without: Vec<String> = plan
+            .sources()
+            .iter()
+            .filter_map(|s| s.table())
+            .filter(|t| t.watermark.is_none())
+            .map(|t| format!("default_catalog.default_database.{}", t.name))
+            .collect();
+        if !without.is_empty() {
+            return Err(SqlError::new(format!(
+                "ON CONFLICT DO {} requires all source tables to define watermarks, but the following source(s) do not: {}. \
+                 Please add a WATERMARK declaration to these tables.",
+                strategy.sql(),
+                without.join(", ")
+            )));
+        }
+    }
+    let primary_key: Vec<usize> = sink.primary_key.iter().filter_map(|k| plan.schema.fields.iter().position(|f| &f.name == k)).collect();
+    if primary_key.is_empty() || append {
+        return Ok(None);
+    }
+    let key = upsert_key(plan);
+    let materialize = |strategy| Some(UpsertMaterialize { primary_key: primary_key.clone(), upsert_key: key.clone(), strategy });
+    let input_is_append = plan.changelog.is_insert_only();
+    match settings.materialize {
+        MaterializeMode::None => return Ok(None),
+        MaterializeMode::Force => return Ok(materialize(on_conflict.unwrap_or(ConflictStrategy::Deduplicate))),
+        MaterializeMode::Auto => {}
+    }
+    let deduplicate = on_conflict.is_none_or(|s| s == ConflictStrategy::Deduplicate);
+    if input_is_append && deduplicate {
+        return Ok(None);
+    }
+    // Where Sluice does not derive the upsert key (a Top-N, a join) it does not check it, and
+    // materializes only when asked to.
+    let differs = match &key {
+        Some(key) => {
+            let names: Vec<&str> = key.iter().filter_map(|&c| plan.schema.fields.get(c)).map(|f| f.name.as_str()).collect();
+            key.is_empty() || !names.iter().all(|n| sink.primary_key.iter().any(|p| p == n))
+        }
+        None => on_conflict.is_some() && !input_is_append,
+    };
+    if settings.require_on_conflict && differs && on_conflict.is_none() {
+        let names: Vec<&str> = key.iter().flatten().filter_map(|&c| plan.schema.fields.get(c)).map(|f| f.name.as_str()).collect();
+        // Flink 2.3 writes an empty upsert key as nothing at all (`upsert key: .`).
+        let shown = if names.is_empty() { String::new() } else { format!("[{}]", names.join(", ")) };
+        return Err(SqlError::new(format!(
+            "The query has an upsert key that differs from the primary key of the sink table '{qualified}'. Primary key: [{}], \
+             upsert key: {shown}. This can lead to non-deterministic results when multiple records with different upsert keys map \
+             to the same primary key. Please specify an ON CONFLICT clause to define how conflicts should be handled: ON CONFLICT \
+             DO DEDUPLICATE (update to the latest record, state intensive, since we need to keep the entire history), or ON \
+             CONFLICT DO ERROR (fail on conflict), or ON CONFLICT DO NOTHING (keep first record).",
+            sink.primary_key.join(", ")
+        ))
+        .hint("add ON CONFLICT DO DEDUPLICATE, or make the sink's PRIMARY KEY the columns the query groups by"));
+    }
+    Ok(if differs { materialize(on_conflict.unwrap_or(ConflictStrategy::Deduplicate)) } else { None })
+}
+
 /// Refuses an updating result for a sink that cannot take it, as Flink's
 /// `FlinkChangelogModeInferenceProgram` and its sink checks (`StreamPhysicalSink`) do, with
-/// their messages: an insert-only sink names the node whose changes it cannot consume; a sink
-/// with a primary key needs a result whose upsert key lies within it (Flink 2.3 asks for an
-/// `ON CONFLICT` clause otherwise, which Sluice does not parse).
-pub fn check_changes(plan: &PhysicalPlan, sink: &TableDef) -> Result<(), SqlError> {
-    if plan.changelog.is_insert_only() {
+/// their messages: an insert-only sink names the node whose changes it cannot consume.
+fn check_changes(plan: &PhysicalPlan, sink: &TableDef) -> Result<(), SqlError> {
+    if plan.changelog.is_insert_only() || accepts_updates(sink) {
         return Ok(());
     }
     let qualified = format!("default_catalog.default_database.{}", sink.name);
-    if !accepts_updates(sink) {
-        let producer = producer_of_changes(plan);
-        let mode = producer.changelog;
-        let changes = match (mode.update_after, mode.delete) {
-            (true, true) => "update and delete",
-            (true, false) => "update",
-            _ => "delete",
-        };
-        return Err(SqlError::new(format!(
-            "Table sink '{qualified}' doesn't support consuming {changes} changes which is produced by node {}",
-            explain::describe(producer)
-        ))
-        .hint("write into a 'print' or 'blackhole' table, or make the result append-only (a window aggregation instead of a GROUP BY)"));
-    }
-    if sink.primary_key.is_empty() {
-        return Ok(());
-    }
-    let Some(key) = upsert_key(plan) else { return Ok(()) };
-    let primary: Vec<&str> = sink.primary_key.iter().map(String::as_str).collect();
-    let names: Vec<&str> = key.iter().filter_map(|&c| plan.schema.fields.get(c)).map(|f| f.name.as_str()).collect();
-    let within = !key.is_empty() && names.iter().all(|n| primary.contains(n));
-    if within {
-        return Ok(());
-    }
-    let shown = if names.is_empty() { String::new() } else { format!("[{}]", names.join(", ")) };
+    let producer = producer_of_changes(plan);
+    let mode = producer.changelog;
+    let changes = match (mode.update_after, mode.delete) {
+        (true, true) => "update and delete",
+        (true, false) => "update",
+        _ => "delete",
+    };
     Err(SqlError::new(format!(
-        "The query has an upsert key that differs from the primary key of the sink table '{qualified}'. Primary key: [{}], \
-         upsert key: {shown}. This can lead to non-deterministic results when multiple records with different upsert keys map \
-         to the same primary key. Please specify an ON CONFLICT clause to define how conflicts should be handled: ON CONFLICT \
-         DO DEDUPLICATE (update to the latest record, state intensive, since we need to keep the entire history), or ON \
-         CONFLICT DO ERROR (fail on conflict), or ON CONFLICT DO NOTHING (keep first record).",
-        primary.join(", ")
+        "Table sink '{qualified}' doesn't support consuming {changes} changes which is produced by node {}",
+        explain::describe(producer)
     ))
-    .hint("make the sink's PRIMARY KEY the columns the query groups by (Sluice does not parse ON CONFLICT yet)"))
+    .hint("write into a 'print' or 'blackhole' table, or make the result append-only (a window aggregation instead of a GROUP BY)"))
 }
 
 /// The node whose updates reach the root: below the filters, projections and unions that only

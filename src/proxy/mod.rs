@@ -8,9 +8,16 @@
 //! headers only for the allowed origins. With `--serve DIR` it also serves the built app, so the
 //! page and its proxy share one origin.
 //!
+//! With `--kafka HOST:PORT,…` it also answers the page's Kafka requests (`POST /kafka/…`,
+//! [`kafka`]): the page names a topic, the proxy speaks Kafka's protocol to the broker with its
+//! own settings (`--kafka-property`, SASL credentials included), for allowed topics only
+//! (`--allow-topic`). Without AWS credentials it still serves Kafka (and answers Kinesis calls
+//! with an error saying so).
+//!
 //! Every request gets one log line on stderr — method, action, stream, status, milliseconds —
 //! and nothing else: no headers, no bodies, so neither the keys nor a signature ever show.
 
+pub mod kafka;
 pub mod policy;
 pub mod static_files;
 
@@ -21,6 +28,7 @@ use std::time::Instant;
 
 use tiny_http::{Header, Method, Request, Response, Server};
 
+use crate::connectors::kafka::wire::{ClientConfig, KafkaClient};
 use crate::connectors::kinesis::credentials::{standard_region, Credentials};
 use crate::connectors::kinesis::http::{Endpoint, HttpTransport};
 use crate::connectors::kinesis::transport::{block_on, Transport};
@@ -49,6 +57,12 @@ pub struct ProxyConfig {
     pub allowed_streams: Vec<String>,
     pub max_body: usize,
     pub serve: Option<PathBuf>,
+    /// `--kafka`: the bootstrap servers the page's Kafka requests go to (`None`: no Kafka).
+    pub kafka: Option<String>,
+    /// `--kafka-property key=value`: the client's settings (SASL, timeouts), kept here.
+    pub kafka_properties: Vec<(String, String)>,
+    /// `--allow-topic`: topic names; empty means every topic.
+    pub allowed_topics: Vec<String>,
 }
 
 impl Default for ProxyConfig {
@@ -63,6 +77,9 @@ impl Default for ProxyConfig {
             allowed_streams: Vec::new(),
             max_body: policy::DEFAULT_MAX_BODY,
             serve: None,
+            kafka: None,
+            kafka_properties: Vec::new(),
+            allowed_topics: Vec::new(),
         }
     }
 }
@@ -72,13 +89,22 @@ struct Shared {
     policy: Policy,
     issued: Mutex<IssuedTokens>,
     serve: Option<PathBuf>,
+    allowed_topics: Vec<String>,
+    /// Why Kinesis calls are not forwarded (no AWS credentials), when they are not.
+    no_kinesis: Option<String>,
+}
+
+/// One worker's connections upstream.
+struct Upstream {
+    kinesis: Option<HttpTransport>,
+    kafka: Option<KafkaClient>,
 }
 
 /// A bound proxy, not yet answering.
 pub struct Proxy {
     server: Arc<Server>,
     shared: Arc<Shared>,
-    transports: Vec<HttpTransport>,
+    upstreams: Vec<Upstream>,
     /// `http://127.0.0.1:4599`: where the page (or `--serve`'s app) reaches it.
     pub url: String,
     /// Lines worth printing at start: where it listens, where it forwards, whose keys.
@@ -88,11 +114,35 @@ pub struct Proxy {
 impl Proxy {
     /// Finds the credentials, checks the endpoint and binds the port; errors say what to fix.
     pub fn bind(config: &ProxyConfig) -> Result<Proxy, String> {
-        let (credentials, source) = Credentials::from_standard_sources(config.profile.as_deref())?;
+        let kafka_config = match &config.kafka {
+            None => None,
+            Some(servers) => {
+                let get = |k: &str| {
+                    if k == "bootstrap.servers" {
+                        return Some(servers.as_str());
+                    }
+                    config.kafka_properties.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str())
+                };
+                Some(ClientConfig::from_properties(get).map_err(|e| format!("--kafka: {e}"))?)
+            }
+        };
+        // Kinesis needs AWS credentials; a proxy for Kafka alone does not.
+        let credentials = match Credentials::from_standard_sources(config.profile.as_deref()) {
+            Ok(c) => Some(c),
+            Err(_) if kafka_config.is_some() => None,
+            Err(e) => return Err(e),
+        };
         let region = config.region.clone().or_else(|| standard_region(config.profile.as_deref())).unwrap_or_else(|| "us-east-1".into());
         let url = config.endpoint.clone().unwrap_or_else(|| format!("https://kinesis.{region}.amazonaws.com"));
         let endpoint = Endpoint { url: url.clone(), region: region.clone() };
-        let transports = (0..WORKERS).map(|_| HttpTransport::new(endpoint.clone(), credentials.clone())).collect::<Result<Vec<_>, _>>()?;
+        let mut upstreams = Vec::with_capacity(WORKERS);
+        for _ in 0..WORKERS {
+            let kinesis = match &credentials {
+                Some((c, _)) => Some(HttpTransport::new(endpoint.clone(), c.clone())?),
+                None => None,
+            };
+            upstreams.push(Upstream { kinesis, kafka: kafka_config.clone().map(KafkaClient::new) });
+        }
         if let Some(dir) = &config.serve {
             if !dir.join("index.html").is_file() {
                 return Err(format!("--serve {}: no index.html there (build the app first: trunk build --release)", dir.display()));
@@ -113,7 +163,23 @@ impl Proxy {
             origins.extend(config.allowed_origins.iter().map(|o| o.trim_end_matches('/').to_string()));
         }
         let mut banner = vec![format!("listening on {own}")];
-        banner.push(format!("forwarding {} to {url} ({region}), signed with {source}", policy::FORWARDED_ACTIONS.join(", ")));
+        let no_kinesis = match &credentials {
+            Some((_, source)) => {
+                banner.push(format!("forwarding {} to {url} ({region}), signed with {source}", policy::FORWARDED_ACTIONS.join(", ")));
+                None
+            }
+            None => {
+                banner.push("no AWS credentials: Kinesis calls are refused, Kafka is served".into());
+                Some("sluice proxy has no AWS credentials (it was started for Kafka only)".to_string())
+            }
+        };
+        if let (Some(servers), Some(c)) = (&config.kafka, &kafka_config) {
+            let auth = c.sasl.as_ref().map_or("no SASL".to_string(), |s| format!("SASL {}", s.mechanism()));
+            banner.push(format!("Kafka at {servers} ({auth}) for /kafka/{{{}}}", kafka::ROUTES.join(",")));
+            if !config.allowed_topics.is_empty() {
+                banner.push(format!("topics allowed: {}", config.allowed_topics.join(", ")));
+            }
+        }
         banner.push(format!("pages allowed from {}", origins.join(", ")));
         if !config.allowed_streams.is_empty() {
             banner.push(format!("streams allowed: {}", config.allowed_streams.join(", ")));
@@ -128,21 +194,23 @@ impl Proxy {
             policy: Policy { allowed_origins: origins, allowed_streams: config.allowed_streams.clone(), max_body: config.max_body },
             issued: Mutex::new(IssuedTokens::new(ISSUED_TOKENS)),
             serve: config.serve.clone(),
+            allowed_topics: config.allowed_topics.clone(),
+            no_kinesis,
         };
-        Ok(Proxy { server: Arc::new(server), shared: Arc::new(shared), transports, url: own, banner })
+        Ok(Proxy { server: Arc::new(server), shared: Arc::new(shared), upstreams, url: own, banner })
     }
 
     /// Answers requests until the process ends.
     pub fn run(self) {
         let workers: Vec<_> = self
-            .transports
+            .upstreams
             .into_iter()
-            .map(|mut transport| {
+            .map(|mut upstream| {
                 let server = self.server.clone();
                 let shared = self.shared.clone();
                 std::thread::spawn(move || {
                     while let Ok(request) = server.recv() {
-                        handle(request, &shared, &mut transport);
+                        handle(request, &shared, &mut upstream);
                     }
                 })
             })
@@ -154,13 +222,21 @@ impl Proxy {
 }
 
 /// One request, answered and logged.
-fn handle(mut request: Request, shared: &Shared, transport: &mut impl Transport) {
+fn handle(mut request: Request, shared: &Shared, upstream: &mut Upstream) {
     let started = Instant::now();
     let origin = header(&request, "Origin");
     let allowed_origin = origin.as_deref().filter(|o| shared.policy.origin_allowed(o)).map(str::to_string);
     let (mut response, note) = match request.method() {
         Method::Options => preflight(&request, shared, origin.as_deref()),
-        Method::Post => forward(&mut request, shared, origin.as_deref(), transport),
+        Method::Post if request.url().starts_with("/kafka/") => kafka_route(&mut request, shared, origin.as_deref(), upstream),
+        Method::Post => match (&mut upstream.kinesis, &shared.no_kinesis) {
+            (Some(transport), _) => forward(&mut request, shared, origin.as_deref(), transport),
+            (None, why) => {
+                let why = why.clone().unwrap_or_default();
+                let refused = Refusal { status: 503, kind: "ServiceUnavailable", message: why.clone() };
+                (refusal(&refused), Note::because("Kinesis -", why))
+            }
+        },
         Method::Get | Method::Head => serve_file(&request, shared),
         _ => (text(405, "sluice proxy answers POST (Kinesis), OPTIONS (CORS) and GET (--serve)"), Note::of("-")),
     };
@@ -261,6 +337,36 @@ fn forward(request: &mut Request, shared: &Shared, origin: Option<&str>, transpo
             (refusal(&refused), Note::because(what, e))
         }
     }
+}
+
+/// A Kafka request (`POST /kafka/<route>`): origin and size checked as for Kinesis, then
+/// [`kafka::answer`].
+fn kafka_route(request: &mut Request, shared: &Shared, origin: Option<&str>, upstream: &mut Upstream) -> (Answer, Note) {
+    let route = request.url().trim_start_matches("/kafka/").split('?').next().unwrap_or("").to_string();
+    let json_answer = |status: u16, body: Vec<u8>| {
+        Response::from_data(body).with_status_code(status).with_header(header_of("Content-Type", "application/json"))
+    };
+    let refuse = |status: u16, message: String| {
+        let body = serde_json::json!({ "error": message, "retriable": false }).to_string().into_bytes();
+        (json_answer(status, body), Note::because(format!("kafka {route} -"), message))
+    };
+    if let Err(refused) = shared.policy.check_origin(origin) {
+        return refuse(refused.status, refused.message);
+    }
+    let Some(client) = &mut upstream.kafka else {
+        return refuse(503, "sluice proxy was started without --kafka".into());
+    };
+    let body = match read_body(request, &shared.policy) {
+        Ok(body) => body,
+        Err(refused) => return refuse(refused.status, refused.message),
+    };
+    let a = kafka::answer(&route, &body, client, &shared.allowed_topics);
+    let subject = format!("kafka {route} {}", a.topic);
+    let note = match a.why {
+        Some(why) => Note::because(subject, why),
+        None => Note::of(subject),
+    };
+    (json_answer(a.status, a.body), note)
 }
 
 /// The body, up to the policy's limit: a larger one is refused before it is read whole (by its

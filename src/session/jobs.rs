@@ -6,6 +6,8 @@
 
 use std::collections::VecDeque;
 
+use super::diagnosis::WatermarkSamples;
+use super::ledger::Recording;
 use super::{
     Budget, Change, JobId, JobInfo, Session, Unlimited, DATAGEN_SEED_KEY, IDLE_TIMEOUT_KEY, MAX_PENDING_CHANGES, SAVEPOINT_PATH_KEY,
     STATE_TTL_KEY,
@@ -116,6 +118,13 @@ impl Session {
             }
             streams.extend(connectors::local_stream_name(&table));
             streams.extend(connectors::local_topic_names(&table));
+            #[cfg(not(target_arch = "wasm32"))]
+            if let Some(file) = connectors::open_parallel(&table, &pipeline.source_fields_of(i), &self.files, self.file_reading)
+                .map_err(SqlError::connector)?
+            {
+                inputs.push(JobInput { feed: Feed::Parallel(file), ended: false, read_rank: 1 });
+                continue;
+            }
             let source = connectors::open_source(&table, &self.streams, &self.topics, &self.files, mode).map_err(SqlError::connector)?;
             let decoder = connectors::decoder_for(&table, &pipeline.source_fields_of(i), self.datagen_seed(&table.name))
                 .map_err(SqlError::connector)?;
@@ -127,6 +136,8 @@ impl Session {
         }
         let id = self.next_job;
         self.next_job += 1;
+        // A job that waits for event time records what it reads, for the late ledger's what-if.
+        let event_time = pipeline.watermark().is_some();
         self.jobs.push(Job {
             id,
             sql: located.text.clone(),
@@ -142,6 +153,8 @@ impl Session {
             streams,
             savepoint: None,
             step_size: StepSize::default(),
+            samples: WatermarkSamples::default(),
+            recording: Recording::new(event_time),
         });
         Ok(id)
     }
@@ -185,11 +198,18 @@ impl Session {
                 continue;
             }
             let Some(stream) = self.streams.get_mut(&g.stream) else { continue };
+            let scenario = g.generator.scenario().map(|s| s.scenario);
             g.generator.generate_until(now_ms, &mut |record| {
+                if scenario.is_some_and(|s| s.silences_shard(stream.shard_for(record.partition_key))) {
+                    return;
+                }
                 stream.put_record(record.partition_key, record.to_json().into_bytes(), now_ms);
             });
         }
         self.step_jobs(budget);
+        for job in self.jobs.iter_mut().filter(|j| j.running) {
+            job.samples.note(now_ms, job.pipeline.watermark());
+        }
         self.pump_remote();
     }
 
@@ -281,9 +301,31 @@ impl Session {
                     Feed::Values(values) => {
                         let (batch, read) = values.poll(records);
                         if !batch.is_empty() {
+                            job.recording.keep(n, now, &batch);
                             job.pipeline.push_input(n, batch, &mut out)?;
                         }
                         read
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    Feed::Parallel(file) => {
+                        let polled = file.poll();
+                        if !polled.batch.is_empty() {
+                            job.pipeline.push_input(n, polled.batch, &mut out)?;
+                        }
+                        if let Some(e) = polled.error {
+                            job.sink
+                                .write(&out, job.pipeline.output_types(), &mut self.streams, &mut self.topics, now)
+                                .map_err(SqlError::connector)?;
+                            out.clear();
+                            return Err(match e {
+                                connectors::ReadError::File(e) => SqlError::connector(e),
+                                connectors::ReadError::Record(e) => {
+                                    let name = job.pipeline.sources().get(n).map_or_else(String::new, |s| s.name().to_string());
+                                    SqlError::runtime(format!("a record of `{name}` could not be read: {e}"))
+                                }
+                            });
+                        }
+                        polled.status
                     }
                     Feed::Records { source, decoder } => {
                         let mut decode_error = None;
@@ -302,6 +344,7 @@ impl Session {
                             job.pipeline.set_input_splits(n, count, idle_timeout);
                         }
                         if !batch.is_empty() {
+                            job.recording.keep(n, now, &batch);
                             job.pipeline.push_input_splits(n, batch, splits.as_deref(), &mut out)?;
                         }
                         let read = match read {
@@ -440,6 +483,10 @@ pub(super) struct Job {
     pub(super) savepoint: Option<String>,
     /// How many records the job reads per input in its next step.
     pub(super) step_size: StepSize,
+    /// Its watermark now and then, for how fast event time moves (the diagnosis).
+    pub(super) samples: WatermarkSamples,
+    /// What it read, for what-if replays under another delay (the late ledger).
+    pub(super) recording: Recording,
 }
 
 /// Records per step, sized from how long the last steps took: a step of costly rows (a
@@ -499,6 +546,9 @@ pub(super) enum Feed {
     Records { source: Source, decoder: Decoder },
     /// VALUES rows, columns already.
     Values(connectors::ValuesSource),
+    /// A file decoded on several threads (natively, see `Session::set_file_reading`).
+    #[cfg(not(target_arch = "wasm32"))]
+    Parallel(connectors::ParallelFile),
 }
 
 impl JobInput {
@@ -506,6 +556,8 @@ impl JobInput {
         match &self.feed {
             Feed::Records { source, .. } => source.is_bounded(),
             Feed::Values(_) => true,
+            #[cfg(not(target_arch = "wasm32"))]
+            Feed::Parallel(_) => true,
         }
     }
 
@@ -521,6 +573,8 @@ impl JobInput {
         match &self.feed {
             Feed::Records { decoder, source } => decoder.skipped() + source.skipped(),
             Feed::Values(_) => 0,
+            #[cfg(not(target_arch = "wasm32"))]
+            Feed::Parallel(file) => file.skipped(),
         }
     }
 }

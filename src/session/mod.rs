@@ -10,8 +10,10 @@
 
 pub mod budget;
 pub mod clock;
+pub mod diagnosis;
 mod errors;
 mod jobs;
+pub mod ledger;
 mod statements;
 mod streams;
 pub mod timeline;
@@ -57,6 +59,9 @@ pub enum Outcome {
     Query { job: JobId, columns: Vec<ColumnInfo>, warnings: Vec<String> },
     /// An `INSERT INTO` job is running, writing to `target`.
     Insert { job: JobId, target: String, warnings: Vec<String> },
+    /// `EXPLAIN JOB '<id>'`: why the job's windows have or have not fired
+    /// (`views::diagnosis::render` says it in words).
+    Diagnosis(Box<diagnosis::Diagnosis>),
 }
 
 /// A table in the catalog, as the catalog panel shows it.
@@ -90,6 +95,8 @@ pub struct StreamInfo {
 pub struct GeneratorInfo {
     pub running: bool,
     pub records_per_second: f64,
+    /// The "break it" scenario started on it, if any, and when.
+    pub scenario: Option<connectors::ActiveScenario>,
 }
 
 /// A running (or stopped) job, as the jobs panel shows it.
@@ -147,6 +154,9 @@ pub struct Session {
     /// The job [`Session::advance_within`] steps first (the one after the last it stepped), so a
     /// budget spent on one slow job leaves the others their turn in the next advance.
     first_to_step: JobId,
+    /// How files on disk are read (natively): on one thread unless the runner asks for more.
+    #[cfg(not(target_arch = "wasm32"))]
+    file_reading: connectors::FileReading,
 }
 
 impl Default for Session {
@@ -187,6 +197,10 @@ pub const GENERATOR_OUT_OF_ORDER_KEY: &str = "sluice.generator.out-of-order-perc
 
 pub const GENERATOR_LATE_KEY: &str = "sluice.generator.late-percent";
 
+/// The "break it" scenario the generators play (`idle-shard`, `late-burst`, `clock-behind`,
+/// `duplicates`, `paused-producer`; see `connectors::Scenario`), from the moment it is set.
+pub const GENERATOR_SCENARIO_KEY: &str = "sluice.generator.scenario";
+
 pub const OUT_OF_ORDER_DELAY_MS: i64 = 3_000;
 
 pub const LATE_BOUND_MS: i64 = 10_000;
@@ -221,6 +235,8 @@ impl Session {
             remote_topics: None,
             printed: Vec::new(),
             first_to_step: 0,
+            #[cfg(not(target_arch = "wasm32"))]
+            file_reading: connectors::FileReading::default(),
         }
     }
 
@@ -268,6 +284,13 @@ impl Session {
         Ok(outcomes)
     }
 
+    /// How jobs started from now on read files on disk: `sluice run` decodes them on every core;
+    /// the rows, their order and so every result stay those of one thread.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn set_file_reading(&mut self, reading: connectors::FileReading) {
+        self.file_reading = reading;
+    }
+
     /// Sets the processing-time clock (ms since the epoch) without moving generators or jobs.
     pub fn set_now(&mut self, now_ms: i64) {
         self.now_ms = now_ms;
@@ -282,6 +305,11 @@ impl Session {
     /// with that path read it (the page cannot read paths; natively this overrides the disk).
     pub fn add_file(&mut self, path: &str, data: Vec<u8>) {
         self.files.add(path, data);
+    }
+
+    /// The content the session holds for `path` (given by [`Session::add_file`]).
+    pub fn file(&self, path: &str) -> Option<std::sync::Arc<[u8]>> {
+        self.files.get(path)
     }
 
     /// Whether queries run in batch mode: `%flink.bsql`, or `SET 'execution.runtime-mode' = 'batch'`.

@@ -7,14 +7,16 @@ use std::collections::VecDeque;
 use super::jobs::{flink_job_id, job_status, parse_job_id, JobSink};
 use super::streams::percent;
 use super::{
-    normalized, topology, ColumnInfo, Outcome, Session, GENERATOR_KEYS, GENERATOR_LATE_KEY, GENERATOR_OUT_OF_ORDER_KEY, IDLE_TIMEOUT_KEY,
-    STATE_TTL_KEY,
+    normalized, topology, ColumnInfo, Outcome, Session, GENERATOR_KEYS, GENERATOR_LATE_KEY, GENERATOR_OUT_OF_ORDER_KEY,
+    GENERATOR_SCENARIO_KEY, IDLE_TIMEOUT_KEY, STATE_TTL_KEY,
 };
 use crate::connectors::{self, ReadMode};
+use crate::plan::catalog::TableDef;
 use crate::plan::functions;
 use crate::plan::physical::{self, changelog::RootReader};
 use crate::plan::planner::plan_create_table;
-use crate::sql::ast::{CreateFunction, CreateTable};
+use crate::plan::sink::{SinkPlan, SinkSettings};
+use crate::sql::ast::{ConflictStrategy, CreateFunction, CreateTable};
 use crate::sql::{Located, Location, SqlError, Statement};
 use crate::types::{DataType, SqlType, Value, STRING_LENGTH};
 use sqlparser::ast::Query;
@@ -46,8 +48,9 @@ impl Session {
             Statement::Describe(name) => self.describe(&name.value, at),
             Statement::DescribeFunction { name, extended, location } => describe_function(name, *extended, *location),
             Statement::Explain { statement: inner, changelog_mode } => self.explain(inner, *changelog_mode, at),
+            Statement::ExplainJob { id, location } => self.explain_job(id, *location),
             Statement::Query(query) => self.query(query, located),
-            Statement::Insert { table, query } => self.insert(&table.value, query, located),
+            Statement::Insert { table, query, on_conflict } => self.insert(&table.value, query, *on_conflict, located),
         }
     }
 
@@ -123,6 +126,9 @@ impl Session {
                 (!["streaming", "batch"].iter().any(|m| value.eq_ignore_ascii_case(m))).then_some("'streaming' or 'batch'")
             }
             GENERATOR_OUT_OF_ORDER_KEY | GENERATOR_LATE_KEY => percent(value).is_none().then_some("a percentage from 0 to 100"),
+            GENERATOR_SCENARIO_KEY => connectors::Scenario::parse(value)
+                .is_none()
+                .then_some("one of 'idle-shard', 'late-burst', 'clock-behind', 'duplicates', 'paused-producer'"),
             _ => None,
         };
         if let Some(expected) = invalid {
@@ -163,17 +169,15 @@ impl Session {
                 let physical = physical::lower(&plan, RootReader::UpdateAfterSuffices)?;
                 Ok(Outcome::Text(topology::explain(&physical, None, changelog_mode)))
             }
-            Statement::Insert { table, query } => {
+            Statement::Insert { table, query, on_conflict } => {
                 let Some(target) = self.catalog.table(&table.value).cloned() else {
                     return Err(SqlError::new(format!("sink table `{}` not found", table.value)).at(inner.location));
                 };
                 let plan = self.planner().plan_query(query)?;
                 let (plan, _) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(inner.location))?;
-                let physical = physical::lower(&plan, crate::plan::sink::reader(&target))?;
-                if !self.is_batch() {
-                    crate::plan::sink::check_changes(&physical, &target).map_err(|e| e.or_at(inner.location))?;
-                }
-                Ok(Outcome::Text(topology::explain(&physical, Some(&target.name), changelog_mode)))
+                let planned = self.plan_insert(&plan, &target, *on_conflict).map_err(|e| e.or_at(inner.location))?;
+                let attributes = planned.explain_attributes();
+                Ok(Outcome::Text(topology::explain(&planned.physical, Some((&target.name, &attributes)), changelog_mode)))
             }
             _ => Err(SqlError::new("EXPLAIN takes a query or an INSERT").at(at)),
         }
@@ -198,20 +202,39 @@ impl Session {
         Ok(Outcome::Query { job, columns, warnings: Vec::new() })
     }
 
+    /// An INSERT's physical plan and its sink's conflict handling, under the session's settings
+    /// (a batch result is final rows: any sink takes them).
+    fn plan_insert(
+        &self,
+        plan: &crate::plan::logical::Plan,
+        target: &TableDef,
+        on_conflict: Option<ConflictStrategy>,
+    ) -> Result<SinkPlan, SqlError> {
+        let settings = SinkSettings::from_config(|k| self.config.get(k).map(String::as_str))?;
+        crate::plan::sink::plan_insert(plan, target, on_conflict, settings, self.is_batch())
+    }
+
     /// `INSERT INTO table query`: a job writing to the table's sink (in batch mode, run to its
     /// end here).
-    fn insert(&mut self, table: &str, query: &Query, located: &Located) -> Result<Outcome, SqlError> {
+    fn insert(
+        &mut self,
+        table: &str,
+        query: &Query,
+        on_conflict: Option<ConflictStrategy>,
+        located: &Located,
+    ) -> Result<Outcome, SqlError> {
         let Some(target) = self.catalog.table(table).cloned() else {
             return Err(SqlError::new(format!("sink table `{table}` not found")).at(located.location));
         };
         let plan = self.planner().plan_query(query)?;
         let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(located.location))?;
-        let physical = physical::lower(&plan, crate::plan::sink::reader(&target))?;
-        // A batch result is final rows: any sink takes them.
-        if !self.is_batch() {
-            crate::plan::sink::check_changes(&physical, &target).map_err(|e| e.or_at(located.location))?;
+        let planned = self.plan_insert(&plan, &target, on_conflict).map_err(|e| e.or_at(located.location))?;
+        let physical = planned.physical;
+        let mut sink = connectors::open_sink(&target, &mut self.streams, &mut self.topics).map_err(SqlError::connector)?;
+        if let Some(m) = planned.materialize {
+            let types = physical.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
+            sink.materialize_upserts(m.primary_key, m.upsert_key, types);
         }
-        let sink = connectors::open_sink(&target, &mut self.streams, &mut self.topics).map_err(SqlError::connector)?;
         if let Some(remote) = &mut self.remote {
             remote.attach_sink(&target, &mut self.streams).map_err(SqlError::connector)?;
         }
@@ -262,6 +285,20 @@ impl Session {
     /// `STOP JOB '<id>' [WITH SAVEPOINT]`: cancels a running job (Flink without a savepoint
     /// cancels it too). With a savepoint the job keeps its state and its sources' positions, and
     /// the same statement run with `SET 'execution.savepoint.path'` continues where it stopped.
+    /// `EXPLAIN JOB '<id>'`: the job's watermarks, pending windows and what holds them back.
+    fn explain_job(&self, id: &str, location: Location) -> Result<Outcome, SqlError> {
+        let diagnosis = parse_job_id(id).and_then(|job| self.diagnose(job));
+        diagnosis.map(|d| Outcome::Diagnosis(Box::new(d))).ok_or_else(|| {
+            let ids: Vec<String> = self.jobs.iter().map(|j| format!("'{}'", j.id)).collect();
+            let err = SqlError::new(format!("there is no job '{id}'")).at(location);
+            if ids.is_empty() {
+                err.hint("no job has run yet; SHOW JOBS lists them")
+            } else {
+                err.hint(format!("jobs: {}", ids.join(", ")))
+            }
+        })
+    }
+
     pub(super) fn stop_job_statement(
         &mut self,
         id: &str,

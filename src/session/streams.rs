@@ -2,7 +2,8 @@
 //! mirrored into them (`switch_remote` changes how those are reached).
 
 use super::{
-    GeneratorInfo, JobId, Session, StreamInfo, GENERATOR_LATE_KEY, GENERATOR_OUT_OF_ORDER_KEY, LATE_BOUND_MS, OUT_OF_ORDER_DELAY_MS,
+    GeneratorInfo, JobId, Session, StreamInfo, GENERATOR_LATE_KEY, GENERATOR_OUT_OF_ORDER_KEY, GENERATOR_SCENARIO_KEY, LATE_BOUND_MS,
+    OUT_OF_ORDER_DELAY_MS,
 };
 use crate::connectors::kafka::{LocalTopics, ProducerRecord, RemoteTopics};
 use crate::connectors::{self, SensorGenerator};
@@ -51,6 +52,18 @@ impl Session {
         found
     }
 
+    /// Starts a "break it" scenario on the generators feeding `stream` now (`None`: they behave
+    /// again). Returns false when no generator feeds `stream`.
+    pub fn break_stream(&mut self, stream: &str, scenario: Option<connectors::Scenario>) -> bool {
+        let now = self.now_ms;
+        let mut found = false;
+        for g in self.generators.iter_mut().filter(|g| g.stream == stream) {
+            g.generator.set_scenario(scenario, now);
+            found = true;
+        }
+        found
+    }
+
     /// Applies the `sluice.generator.*` settings to every generator (unset: in order). Only a
     /// SET or RESET of one of them calls this, so other settings leave the panel's knobs alone.
     pub(super) fn apply_generator_settings(&mut self) {
@@ -61,8 +74,13 @@ impl Session {
             late_share: share(GENERATOR_LATE_KEY),
             late_bound_ms: LATE_BOUND_MS,
         };
+        let scenario = self.config.get(GENERATOR_SCENARIO_KEY).and_then(|v| connectors::Scenario::parse(v));
+        let now = self.now_ms;
         for g in &mut self.generators {
             g.generator.set_disorder(disorder);
+            if g.generator.scenario().map(|s| s.scenario) != scenario {
+                g.generator.set_scenario(scenario, now);
+            }
         }
     }
 
@@ -192,10 +210,11 @@ impl Session {
     /// The local streams, then the local Kafka topics, with what feeds them.
     pub fn streams(&self) -> Vec<StreamInfo> {
         let generator = |name: &str, topic: bool| {
-            self.generators
-                .iter()
-                .find(|g| g.stream == name && g.topic == topic)
-                .map(|g| GeneratorInfo { running: g.running, records_per_second: g.rate })
+            self.generators.iter().find(|g| g.stream == name && g.topic == topic).map(|g| GeneratorInfo {
+                running: g.running,
+                records_per_second: g.rate,
+                scenario: g.generator.scenario(),
+            })
         };
         let streams = self.streams.names().filter_map(|name| {
             let stream = self.streams.get(name)?;
@@ -222,6 +241,20 @@ impl Session {
             })
         });
         streams.chain(topics).collect()
+    }
+
+    /// The data of the last `max` records of stream `name` (local or a mirror), in arrival
+    /// order: a sample to infer a table from.
+    pub fn stream_sample(&self, name: &str, max: usize) -> Option<Vec<Vec<u8>>> {
+        let stream = self.streams.get(name)?;
+        Some(stream.recent(max).into_iter().map(|r| r.data.to_vec()).collect())
+    }
+
+    /// The last `max` records of stream `name` as (arrival ms, partition key, data), in arrival
+    /// order: what a replay puts on a stream of its own.
+    pub fn stream_records(&self, name: &str, max: usize) -> Option<Vec<(i64, String, Vec<u8>)>> {
+        let stream = self.streams.get(name)?;
+        Some(stream.recent(max).into_iter().map(|r| (r.arrival_ms, r.partition_key.to_string(), r.data.to_vec())).collect())
     }
 
     /// Puts one record on a local stream (as Kinesis's PutRecord does); returns its shard and

@@ -162,11 +162,12 @@ pub fn planned_stages(plan: &PhysicalPlan, sink: Option<&str>) -> Vec<Stage> {
 
 /// EXPLAIN's whole text: the optimized physical plan (with changelog modes for
 /// `EXPLAIN CHANGELOG_MODE`), then the stages records flow through.
-pub fn explain(plan: &PhysicalPlan, sink: Option<&str>, changelog: bool) -> String {
+/// `sink` is the INSERT's table and what Flink writes after the sink's fields.
+pub fn explain(plan: &PhysicalPlan, sink: Option<(&str, &str)>, changelog: bool) -> String {
     format!(
         "== Optimized Physical Plan ==\n{}\n{}",
         physical::explain::explain(plan, sink, changelog),
-        explain_execution(&planned_stages(plan, sink))
+        explain_execution(&planned_stages(plan, sink.map(|(table, _)| table)))
     )
 }
 

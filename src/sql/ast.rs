@@ -16,6 +16,29 @@ pub struct Located {
     pub text: String,
 }
 
+/// What an upsert sink does when rows with different upsert keys reach one primary key
+/// (Flink's `SinkConflictStrategy`, written `INSERT … ON CONFLICT DO …`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConflictStrategy {
+    /// Keep every version and show the latest (`SinkUpsertMaterializer`).
+    Deduplicate,
+    /// Keep the first row.
+    Nothing,
+    /// Fail the job.
+    Error,
+}
+
+impl ConflictStrategy {
+    /// The word EXPLAIN and errors show.
+    pub fn sql(self) -> &'static str {
+        match self {
+            ConflictStrategy::Deduplicate => "DEDUPLICATE",
+            ConflictStrategy::Nothing => "NOTHING",
+            ConflictStrategy::Error => "ERROR",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Statement {
     CreateTable(Box<CreateTable>),
@@ -34,6 +57,8 @@ pub enum Statement {
     Insert {
         table: Ident,
         query: Box<Query>,
+        /// `ON CONFLICT DO …`, Flink 2.3's answer to a sink key the query's upsert key is not.
+        on_conflict: Option<ConflictStrategy>,
     },
     /// `SET` (list all), `SET 'k' = 'v'`.
     Set {
@@ -74,6 +99,12 @@ pub enum Statement {
     DescribeFunction {
         name: String,
         extended: bool,
+        location: Location,
+    },
+    /// `EXPLAIN JOB '<id>'`: a running job's watermarks, pending windows and what holds them
+    /// back (Sluice's; Flink has no such statement).
+    ExplainJob {
+        id: String,
         location: Location,
     },
     /// `EXPLAIN [CHANGELOG_MODE] <query or INSERT>`.

@@ -168,7 +168,7 @@ fn function_name(parser: &mut Parser) -> Result<String, StatementError> {
 }
 
 /// Consumes `word` (a keyword sqlparser does not know) if it comes next.
-fn parse_word(parser: &mut Parser, word: &str) -> bool {
+pub(super) fn parse_word(parser: &mut Parser, word: &str) -> bool {
     match &parser.peek_token_ref().token {
         Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word) => {
             parser.next_token();
@@ -182,7 +182,7 @@ fn at_end(parser: &Parser) -> bool {
     matches!(parser.peek_token_ref().token, Token::SemiColon | Token::EOF)
 }
 
-fn parse_quoted(parser: &mut Parser, what: &str) -> Result<String, StatementError> {
+pub(super) fn parse_quoted(parser: &mut Parser, what: &str) -> Result<String, StatementError> {
     let token = parser.next_token();
     match token.token {
         Token::SingleQuotedString(s) => Ok(s),

@@ -8,6 +8,7 @@ mod ddl;
 pub mod dialect;
 mod error;
 mod json;
+pub mod on_conflict;
 mod parser;
 pub mod within;
 

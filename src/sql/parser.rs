@@ -23,6 +23,7 @@ fn parse_statements(text: &str) -> Result<Vec<Located>, SqlError> {
             .at(location_of(&token))
             .hint("Flink's MATCH_RECOGNIZE takes no groups: write the pattern as a sequence of variables")
     })?;
+    let tokens = super::on_conflict::rewrite(tokens);
     // Kept for the depth check, which reads them in one pass (sqlparser's peeking is linear in
     // how far it looks, so peeking through a statement was quadratic).
     let mut parser = Parser::new(&dialect).with_recursion_limit(64).with_tokens_with_locations(tokens.clone());
@@ -183,6 +184,12 @@ fn parse_statement(parser: &mut Parser) -> Result<Statement, StatementError> {
     if parser.parse_keyword(Keyword::EXPLAIN) {
         // Flink also accepts `EXPLAIN PLAN FOR`, and details before the statement
         // (`EXPLAIN CHANGELOG_MODE, ESTIMATED_COST SELECT …`); Sluice gives CHANGELOG_MODE.
+        // `EXPLAIN JOB '<id>'` (Sluice's): why a running job's windows have or have not fired.
+        if ddl::parse_word(parser, "JOB") {
+            let location = location_of(&parser.peek_token());
+            let id = ddl::parse_quoted(parser, "the job id in quotes, e.g. EXPLAIN JOB '1'")?;
+            return Ok(Statement::ExplainJob { id, location });
+        }
         let _ = parser.parse_keywords(&[Keyword::PLAN, Keyword::FOR]);
         let mut changelog_mode = false;
         loop {
@@ -229,7 +236,8 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
                 return Err(SqlError::new("INSERT INTO with a column list is not supported yet")
                     .hint("select the columns in the sink's order instead"));
             }
-            Statement::Insert { table, query }
+            let on_conflict = super::on_conflict::strategy(insert.on.as_ref())?;
+            Statement::Insert { table, query, on_conflict }
         }
         SqlStatement::CreateView(view) => Statement::CreateView {
             name: single_ident(&view.name)?,

@@ -3,6 +3,33 @@
 
 use super::{time, DataType, Value};
 
+/// A DOUBLE as Java's `Double.toString` writes it (Flink's CAST to STRING): plain digits from
+/// 0.001 up to 10^7 (`100.0`), else scientific (`1.0E10`, `1.5E-4`); the shortest digits that
+/// read back as the same number.
+pub fn java_double_text(d: f64) -> String {
+    java_text(d.is_nan(), d.is_infinite(), d < 0.0, d == 0.0, d.abs() >= 1e-3 && d.abs() < 1e7, format!("{d}"), format!("{d:e}"))
+}
+
+/// A FLOAT as Java's `Float.toString` writes it.
+pub fn java_float_text(f: f32) -> String {
+    java_text(f.is_nan(), f.is_infinite(), f < 0.0, f == 0.0, f.abs() >= 1e-3 && f.abs() < 1e7, format!("{f}"), format!("{f:e}"))
+}
+
+fn java_text(nan: bool, infinite: bool, negative: bool, zero: bool, plain_range: bool, plain: String, scientific: String) -> String {
+    if nan {
+        return "NaN".into();
+    }
+    if infinite {
+        return if negative { "-Infinity".into() } else { "Infinity".into() };
+    }
+    if zero || plain_range {
+        return if plain.contains('.') { plain } else { format!("{plain}.0") };
+    }
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let mantissa = if mantissa.contains('.') { mantissa.to_string() } else { format!("{mantissa}.0") };
+    format!("{mantissa}E{exponent}")
+}
+
 pub fn cast_value(v: &Value, from: &DataType, to: &DataType) -> Option<Value> {
     use DataType as T;
     if v.is_null() {
@@ -14,7 +41,8 @@ pub fn cast_value(v: &Value, from: &DataType, to: &DataType) -> Option<Value> {
     Some(match (v, to) {
         (_, t) if t.is_string() => {
             let s = match (v, from) {
-                (Value::Double(d), T::Float) => format!("{}", *d as f32),
+                (Value::Double(d), T::Float) => java_float_text(*d as f32),
+                (Value::Double(d), _) => java_double_text(*d),
                 // Bytes read as UTF-8 text, as Flink's CAST(bytes AS STRING).
                 (Value::Bytes(b), _) => String::from_utf8_lossy(b).into_owned(),
                 (Value::Timestamp(ms), _) => time::format_timestamp(*ms).replace('T', " "),
@@ -198,4 +226,27 @@ pub fn parse_decimal(text: &str, precision: u8, scale: u8) -> Option<i128> {
         return None;
     }
     Some(if neg { -u } else { u })
+}
+
+#[cfg(test)]
+mod java_text_tests {
+    #[test]
+    fn doubles_print_as_java_prints_them() {
+        for (d, text) in [
+            (1.0e10, "1.0E10"),
+            (100.0, "100.0"),
+            (0.5, "0.5"),
+            (1.5e-4, "1.5E-4"),
+            (-2.5e7, "-2.5E7"),
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (1234567.0, "1234567.0"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Infinity"),
+            (0.001, "0.001"),
+        ] {
+            assert_eq!(super::java_double_text(d), text);
+        }
+        assert_eq!(super::java_float_text(1.0e10), "1.0E10");
+    }
 }

@@ -16,5 +16,5 @@ pub use time::{
     civil_from_days, days_from_civil, format_date, format_time, format_timestamp, parse_date, parse_duration, parse_time, parse_timestamp,
     write_timestamp,
 };
-pub use time_zone::{instant_of_local, instant_of_local_java_time, java_time_zone, offset_at};
+pub use time_zone::{instant_of_local, instant_of_local_java_time, is_session_zone, java_time_zone, offset_at};
 pub use value::Value;

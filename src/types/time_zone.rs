@@ -56,6 +56,28 @@ pub fn java_time_zone(id: &str) -> TimeZone {
     }
 }
 
+/// Whether Flink takes `id` as `table.local-time-zone` (its `TableConfig.validateTimeZone`:
+/// `java.util.TimeZone` and `java.time.ZoneId` must read the ID as the same zone). A TZDB name
+/// as Java spells it, `UTC`, or a `GMT+hh:mm` offset passes; the old three-letter IDs (`PST`,
+/// `EST`), other cases (`utc`) and IDs Java does not know fail.
+pub fn is_session_zone(id: &str) -> bool {
+    if SHORT_IDS.iter().any(|(k, _)| *k == id) || FIXED_SHORT_IDS.iter().any(|(k, _)| *k == id) {
+        return false;
+    }
+    if let Some(rest) = id.strip_prefix("GMT").filter(|r| !r.is_empty()) {
+        // `ZoneOffset.of` takes +h, +hh, +hh:mm and +hhmm, hours up to 18.
+        let body = rest.get(1..).unwrap_or("");
+        let shape = match body.len() {
+            1 | 2 => body.bytes().all(|b| b.is_ascii_digit()),
+            4 => body.bytes().all(|b| b.is_ascii_digit()),
+            5 => body.as_bytes()[2] == b':' && body.bytes().enumerate().all(|(i, b)| i == 2 || b.is_ascii_digit()),
+            _ => false,
+        };
+        return shape && custom_offset(id).is_some_and(|s| s.abs() <= 18 * 3600);
+    }
+    matches!(TimeZone::get(id), Ok(tz) if tz.iana_name() == Some(id))
+}
+
 fn fixed(seconds: i32) -> TimeZone {
     Offset::from_seconds(seconds).map_or(TimeZone::UTC, TimeZone::fixed)
 }
@@ -123,6 +145,18 @@ fn instant_of_wall_clock(zone: &TimeZone, local_ms: i64, fold: Fold) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn session_zones_are_the_ids_flink_takes() {
+        for ok in ["UTC", "GMT", "America/Los_Angeles", "Asia/Kolkata", "Etc/UTC", "GMT-03:00", "GMT+8", "GMT+0830", "GMT+18:00", "CET"] {
+            assert!(is_session_zone(ok), "{ok}");
+        }
+        for bad in
+            ["Foo/Bar", "PST", "EST", "utc", "america/los_angeles", "GMT+8:30", "GMT+19", "UTC+8", "Z", "+08:00", "", "GMT+", "GMT+18:30"]
+        {
+            assert!(!is_session_zone(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn ids_resolve_as_java_resolves_them() {

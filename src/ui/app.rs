@@ -43,6 +43,8 @@ fn Studio(theme: Theme, mode: PageMode, problem: Option<String>) -> impl IntoVie
     let notebook = Notebook::load();
     let tick = RwSignal::new(0u64);
     provide_context(super::RedrawTick(tick));
+    // Panels that write into the open note (a CREATE TABLE from a sample) find it here.
+    provide_context(notebook);
     let shared = match mode {
         PageMode::Shared(shared) => Some(shared),
         PageMode::Broken(why) => {

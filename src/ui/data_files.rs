@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use super::sample::{SampleOf, TableFromSample};
 use super::with_session;
 use crate::views::plan_graph::thousands;
 
@@ -69,6 +70,7 @@ pub fn DataFiles() -> impl IntoView {
                     <li data-testid="data-file" data-name=file.0.clone()>
                         <span class="stream-name">{file.0.clone()}</span>
                         <span class="stream-meta">{format!("{} bytes", thousands(file.1 as u64))}</span>
+                        <TableFromSample of=SampleOf::File(file.0.clone()) />
                     </li>
                 </For>
             </ul>

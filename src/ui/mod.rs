@@ -3,14 +3,17 @@
 //! show comes from [`crate::session::Session`] and [`crate::views`].
 
 mod app;
+mod break_it;
 mod chart;
 mod clock;
 mod data_files;
 mod editor;
 mod embed;
+mod exercise;
 mod explain;
 pub mod fetch_transport;
 mod files;
+mod late_ledger;
 mod note;
 mod notebook;
 mod notes_panel;
@@ -18,12 +21,15 @@ mod output;
 mod page_remote;
 mod paragraph;
 mod result;
+mod sample;
 mod settings;
 mod share;
 mod sidebar;
 mod storage;
+mod strategies;
 mod theme;
 mod timeline;
+mod why_empty;
 
 use std::cell::RefCell;
 

@@ -12,6 +12,8 @@ use crate::views::note::seed;
 
 #[component]
 pub fn NoteView(notebook: Notebook, note: NoteState, tick: RwSignal<u64>) -> impl IntoView {
+    // An exercise's check reads the query above it from its note.
+    provide_context(note);
     let actions = ParagraphActions {
         remove: Callback::new(move |key| note.remove_paragraph(key)),
         move_by: Callback::new(move |(key, by)| note.move_paragraph(key, by)),

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 
 use super::files;
 use super::notebook::{new_paragraph_id, NoteState, Notebook};
+use crate::views::exercise::course;
 use crate::views::note::{script, seed, zeppelin};
 
 /// Reads an imported file into a note: `.sql` as a script, anything else as a Zeppelin note.
@@ -65,6 +66,11 @@ pub fn NotesPanel(notebook: Notebook) -> impl IntoView {
                 on:click=move |_| { notebook.add(seed::sensors(new_paragraph_id)); }>"+ Sensors walkthrough"</button>
             <button class="ghost small walkthrough" data-testid="load-watermarks" title="A new note: a lesson on watermarks and late data, with the virtual clock"
                 on:click=move |_| { notebook.add(seed::watermarks(new_paragraph_id)); }>"+ Watermarks and late data"</button>
+            <button class="ghost small walkthrough" data-testid="load-exercises" title="A new note: five exercises that check themselves (TUMBLE, HOP, watermarks, a join, MATCH_RECOGNIZE)"
+                on:click=move |_| {
+                    super::with_session(|s| course::files().iter().for_each(|(name, content)| s.add_file(name, content.as_bytes().to_vec())));
+                    notebook.add(course::note(new_paragraph_id));
+                }>"+ Exercises: event time"</button>
         </section>
     }
 }

@@ -6,8 +6,10 @@
 use leptos::prelude::*;
 
 use super::editor::Editor;
+use super::exercise::ExerciseCheck;
 use super::output::{remove_output, set_output, with_output, with_output_mut, Output, RESULT_ROWS};
 use super::result::ResultView;
+use super::strategies::StrategiesPanel;
 use super::{now_ms, with_session};
 use crate::session::{Change, JobId, Outcome};
 use crate::sql::Location;
@@ -152,7 +154,8 @@ impl ParagraphState {
         self.text_output.set(None);
         remove_output(self.id);
         let text = self.text.get_untracked();
-        if is_markdown(&text) {
+        // An exercise is checked by its own button, never run as SQL.
+        if is_markdown(&text) || crate::views::exercise::is_exercise(&text) {
             self.status.set(Status::Done);
             self.version.update(|v| *v += 1);
             return;
@@ -188,6 +191,7 @@ impl ParagraphState {
                     self.set_output(output);
                 }
                 Outcome::Text(t) => self.text_output.set(Some(t)),
+                Outcome::Diagnosis(d) => self.text_output.set(Some(crate::views::diagnosis::render(&d))),
                 Outcome::Query { job, columns, warnings } => {
                     messages.extend(warnings.into_iter().map(|w| format!("warning: {w}")));
                     self.set_output(Output::new(columns, mode, RESULT_ROWS));
@@ -356,6 +360,7 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
         pending.set(Some(render));
     });
     let collapsed = move || p.collapsed.get();
+    let comparing = RwSignal::new(false);
 
     view! {
         <section class="paragraph" data-testid="paragraph" data-status=move || p.status.get().label()
@@ -375,6 +380,8 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
                 <span class="tools">
                     <button class="ghost icon" data-testid="move-up" title="Move up" on:click=move |_| actions.move_by.run((p.id, -1))>"↑"</button>
                     <button class="ghost icon" data-testid="move-down" title="Move down" on:click=move |_| actions.move_by.run((p.id, 1))>"↓"</button>
+                    <button class="ghost icon" data-testid="compare-watermarks" title="Compare two watermark delays on this query's records"
+                        class:active=move || comparing.get() on:click=move |_| comparing.update(|c| *c = !*c)>"⇆"</button>
                     <button class="ghost icon" data-testid="clear-output" title="Clear output" on:click=move |_| p.clear_output()>"⌫"</button>
                     <button class="ghost icon" data-testid="collapse" title=move || if collapsed() { "Expand" } else { "Collapse" }
                         aria-expanded=move || (!collapsed()).to_string()
@@ -390,6 +397,12 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
             <Show when=move || markdown.get() && p.text.with(|t| !crate::views::note::body(t).trim().is_empty())>
                 <div class="markdown" data-testid="markdown" inner_html=rendered></div>
             </Show>
+            <Show when=move || comparing.get() && !collapsed()>
+                <StrategiesPanel p=p />
+            </Show>
+            <Show when=move || p.text.with(|t| crate::views::exercise::is_exercise(t))>
+                <ExerciseCheck p=p />
+            </Show>
             <Show when=move || !collapsed()>
                 <Show when=move || p.error.with(Option::is_some)>
                     <pre class="error" data-testid="error">{move || p.error.get().unwrap_or_default()}</pre>
@@ -403,6 +416,8 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
                 <Show when=has_output>
                     <ResultView p=p file_stem=Signal::derive(move || actions.file_stem.run(p.id)) />
                 </Show>
+                <super::why_empty::WhyEmpty p=p />
+                <super::late_ledger::LateLedgerPanel p=p />
             </Show>
         </section>
     }

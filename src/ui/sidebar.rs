@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::data_files::DataFiles;
+use super::sample::{SampleOf, TableFromSample};
 use super::settings::KinesisAccess;
 use super::with_session;
 use crate::session::{StreamInfo, TableInfo};
@@ -180,6 +181,7 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
                 <span>{move || format!("{} {}{}", shards(), unit(), if shards() == 1 { "" } else { "s" })}</span>
                 <span><span data-testid="stream-records">{records}</span>" records"</span>
             </div>
+            <TableFromSample of=SampleOf::Stream(name.clone()) />
             <Show when=can_attach>
                 <div class="generator">
                     <button data-testid="generator-attach" on:click=attach.clone()>"Feed with the sensor generator"</button>
@@ -205,6 +207,7 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
                         <div class="error small">{move || rate_error.get().unwrap_or_default()}</div>
                     </Show>
                     <DisorderControls stream=stream.clone() />
+                    <super::break_it::BreakItButtons stream=stream.clone() tick=tick />
                 }
             }</Show>
         </div>

@@ -97,3 +97,22 @@ pub fn set_theme(theme: &str) {
         let _ = storage.set_item(THEME_KEY, theme);
     }
 }
+
+const EXERCISES_KEY: &str = "sluice.exercises.solved";
+
+/// The ids of the exercises solved in this browser.
+pub fn exercises_solved() -> Vec<String> {
+    let Some(text) = local_storage().ok().and_then(|s| s.get_item(EXERCISES_KEY).ok().flatten()) else { return Vec::new() };
+    serde_json::from_str::<Vec<String>>(&text).unwrap_or_default()
+}
+
+/// Remembers that exercise `id` was solved (kept when storage refuses: progress is a nicety).
+pub fn mark_exercise_solved(id: &str) {
+    let mut solved = exercises_solved();
+    if !solved.iter().any(|s| s == id) {
+        solved.push(id.to_string());
+        if let (Ok(storage), Ok(text)) = (local_storage(), serde_json::to_string(&solved)) {
+            let _ = storage.set_item(EXERCISES_KEY, &text);
+        }
+    }
+}

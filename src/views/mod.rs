@@ -9,12 +9,17 @@ pub mod address;
 pub mod changelog;
 pub mod chart;
 pub mod completion;
+pub mod diagnosis;
 pub mod download;
+pub mod exercise;
 pub mod highlight;
+pub mod late_ledger;
 pub mod markdown;
 pub mod note;
 pub mod plan_graph;
 pub mod properties;
+pub mod sample;
+pub mod strategies;
 pub mod table;
 pub mod timeline;
 

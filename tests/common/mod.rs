@@ -1,6 +1,7 @@
 //! Shared by the tests that drive the `sluice` binary: run a script, read its JSON lines.
 #![allow(dead_code)]
 
+pub mod kafka;
 pub mod kinesis;
 
 use std::path::{Path, PathBuf};
@@ -37,11 +38,7 @@ pub fn sensor_table(input: &Path) -> String {
 
 /// Runs `script` with `sluice run` and parses its output.
 pub fn sluice_run(script: &str) -> Run {
-    let dir = temp_dir("run");
-    let path = dir.join("script.sql");
-    std::fs::write(&path, script).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_sluice")).arg("run").arg(&path).output().expect("sluice runs");
-    let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
+    let (stdout, stderr, code) = sluice_run_text(script);
     let changes = stdout
         .lines()
         .map(|l| {
@@ -49,8 +46,18 @@ pub fn sluice_run(script: &str) -> Run {
             (v["op"].as_str().expect("op").to_string(), v["row"].as_object().expect("row").clone())
         })
         .collect();
+    Run { changes, stderr, code }
+}
+
+/// Runs `script` with `sluice run`: its stdout, its stderr and its exit code.
+pub fn sluice_run_text(script: &str) -> (String, String, i32) {
+    let dir = temp_dir("run");
+    let path = dir.join("script.sql");
+    std::fs::write(&path, script).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_sluice")).arg("run").arg(&path).output().expect("sluice runs");
     let _ = std::fs::remove_dir_all(&dir);
-    Run { changes, stderr: String::from_utf8_lossy(&output.stderr).into_owned(), code: output.status.code().unwrap_or(-1) }
+    let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
+    (stdout, String::from_utf8_lossy(&output.stderr).into_owned(), output.status.code().unwrap_or(-1))
 }
 
 /// Runs `queries` over a `sensor_data` table holding `records` (written as JSON lines).

@@ -51,6 +51,11 @@ def explain(name):
     else:
         table = TABLE
     env.execute_sql(table)
+    # An INSERT case has its sink table in `sink.sql`.
+    sink_file = os.path.join(folder, "sink.sql")
+    if os.path.isfile(sink_file):
+        with open(sink_file) as f:
+            env.execute_sql(f.read())
     plan = optimized_physical_plan(env.explain_sql(query, ExplainDetail.CHANGELOG_MODE))
     with open(os.path.join(folder, "explain_changelog.txt"), "w") as f:
         f.write(plan)

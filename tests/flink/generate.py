@@ -424,6 +424,63 @@ CHANGES_NOT_COMPARED = {
     "the same rows through different intermediate changes",
 }
 
+# INSERT cases: a print sink (its DDL in the case's `sink.sql`) receives the query's changes;
+# `printed.txt` holds the lines Flink's print sink wrote, in order, which `sluice run` must
+# print too. The lines are read from a child process's stdout, where the TaskManager (Flink's
+# JVM, started by PyFlink) writes them.
+GROUPED_BY_SENSOR_SINK = """CREATE TABLE status_latest (sensor_id INT, status STRING, n BIGINT, PRIMARY KEY (status) NOT ENFORCED)
+  WITH ('connector'='print')"""
+SINK_CASES = {
+    "upsert_sink_deduplicate": (GROUPED_BY_SENSOR_SINK, """INSERT INTO status_latest
+SELECT sensor_id, status, COUNT(*) FROM sensor_data WHERE sensor_id < 3 GROUP BY sensor_id, status
+ON CONFLICT DO DEDUPLICATE"""),
+    "upsert_sink_deduplicate_having": (GROUPED_BY_SENSOR_SINK, """INSERT INTO status_latest
+SELECT sensor_id, status, COUNT(*) FROM sensor_data WHERE sensor_id < 6 GROUP BY sensor_id, status HAVING COUNT(*) <= 3
+ON CONFLICT DO DEDUPLICATE"""),
+    "upsert_sink_key_within": ("""CREATE TABLE status_counts (status STRING, n BIGINT, PRIMARY KEY (status) NOT ENFORCED)
+  WITH ('connector'='print')""", """INSERT INTO status_counts SELECT status, COUNT(*) FROM sensor_data WHERE sensor_id < 3 GROUP BY status"""),
+}
+for _name, (_sink, _insert) in SINK_CASES.items():
+    CASES[_name] = _insert
+
+
+def run_sink_child(name):
+    """In a child process: runs the INSERT, its print sink writing to this process's stdout."""
+    from pyflink.table import EnvironmentSettings, TableEnvironment
+
+    env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+    env.get_config().set("parallelism.default", "1")
+    env.get_config().set("pipeline.auto-watermark-interval", "0")
+    for key, value in SETTINGS.get(name, {}).items():
+        env.get_config().set(key, value)
+    env.execute_sql(TABLE)
+    sink, insert = SINK_CASES[name]
+    env.execute_sql(sink)
+    env.execute_sql(insert).wait()
+
+
+def run_sink(name):
+    import subprocess
+
+    sink, insert = SINK_CASES[name]
+    child = subprocess.run([sys.executable, os.path.abspath(__file__), "--sink-child", name],
+                           stdout=subprocess.PIPE, check=True, text=True)
+    lines = [l for l in child.stdout.splitlines() if l[:2] in ("+I", "-U", "+U", "-D")]
+    out = os.path.join(HERE, name)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "sink.sql"), "w") as f:
+        f.write(sink.strip() + "\n")
+    with open(os.path.join(out, "query.sql"), "w") as f:
+        f.write(insert.strip() + "\n")
+    with open(os.path.join(out, "printed.txt"), "w") as f:
+        f.write("".join(l + "\n" for l in lines))
+    ops = {op: sum(1 for l in lines if l.startswith(op)) for op in ("+I", "-U", "+U", "-D")}
+    meta = {"flink_version": "2.3.0", "generated_by": "tests/flink/generate.py", "printed_lines": len(lines), "ops": ops}
+    with open(os.path.join(out, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+    print(f"{name}: {len(lines)} printed lines, {ops}")
+
+
 TABLE = f"""CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),
     event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
   WITH ('connector'='filesystem', 'path'='{INPUT}', 'format'='json', 'json.timestamp-format.standard'='ISO-8601')"""
@@ -538,9 +595,15 @@ def run(name, query):
 
 
 def main():
+    if sys.argv[1:2] == ["--sink-child"]:
+        run_sink_child(sys.argv[2])
+        return
     names = sys.argv[1:] or list(CASES)
     for name in names:
-        run(name, CASES[name])
+        if name in SINK_CASES:
+            run_sink(name)
+        else:
+            run(name, CASES[name])
 
 
 if __name__ == "__main__":

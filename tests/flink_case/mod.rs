@@ -9,6 +9,9 @@
 //! - `expected_exact.jsonl`: the final rows Apache Flink 2.3 produced (a multiset);
 //! - `meta.json` (written by `generate.py`): Flink's columns in order, and its count of each change
 //!   kind, compared unless `changes_not_compared` says why not;
+//! - for an INSERT case, `sink.sql` (the print sink `query.sql` writes into) and `printed.txt`
+//!   (every line Flink's print sink wrote, in order, compared line by line; `meta.json` then
+//!   counts the lines per change kind);
 //! - `case.json` (written by hand): what the case tests (`about`), and optionally `tolerance` (the
 //!   relative tolerance on doubles, default 1e-9: Flink sums window slices in another order),
 //!   `changelog` (a file of every change in Flink's emission order, `{"op":…,"row":…}`, compared
@@ -90,6 +93,24 @@ impl<'a> Case<'a> {
         let need = |f: &str| file(f).ok_or(format!("{f} is missing"));
         let meta = serde_json::from_str(&need("meta.json")?).map_err(|e| format!("meta.json: {e}"))?;
         Ok(Case { name, query: need("query.sql")?, notes: Notes::parse(&need("case.json")?)?, meta, file })
+    }
+
+    /// Checks what an INSERT case's print sink wrote against Flink's lines (`printed.txt`), line
+    /// by line in order; the error names the first line that differs.
+    pub fn check_printed(&self, printed: &str) -> Result<(), String> {
+        let expected = (self.file)("printed.txt").ok_or("printed.txt is missing")?;
+        let (got, want): (Vec<&str>, Vec<&str>) = (printed.lines().collect(), expected.lines().collect());
+        if let Some(at) = (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i)) {
+            return Err(format!(
+                "printed line {} is {:?}, Flink printed {:?} ({} lines printed, Flink {})",
+                at + 1,
+                got.get(at).copied().unwrap_or("nothing"),
+                want.get(at).copied().unwrap_or("nothing"),
+                got.len(),
+                want.len()
+            ));
+        }
+        Ok(())
     }
 
     /// Checks a run's changes against the case; the error says what differs.

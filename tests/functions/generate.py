@@ -505,7 +505,53 @@ ZONED_CASES = [
     ("CAST", "CAST('2020-02-29 23:59:59.999' AS TIMESTAMP_LTZ(3))"),
     ("CAST", "CAST(CAST(TIMESTAMP '2020-02-29 12:00:00' AS TIMESTAMP_LTZ(3)) AS STRING)"),
     ("CAST", "CAST(TO_TIMESTAMP_LTZ(1583661600000, 3) AS DATE)"),
+    ("FROM_UNIXTIME", "FROM_UNIXTIME(0)"),
+    ("FROM_UNIXTIME", "FROM_UNIXTIME(1583661599)"),
+    ("FROM_UNIXTIME", "FROM_UNIXTIME(1583661600, 'yyyy-MM-dd HH:mm')"),
+    ("FROM_UNIXTIME", "FROM_UNIXTIME(1604219400)"),
+    ("FROM_UNIXTIME", "FROM_UNIXTIME(1604223000)"),
+    ("FROM_UNIXTIME", f"FROM_UNIXTIME({I})"),
+    ("UNIX_TIMESTAMP", "UNIX_TIMESTAMP('1970-01-01 00:00:00')"),
+    ("UNIX_TIMESTAMP", "UNIX_TIMESTAMP('2020-03-08 01:59:59')"),
+    ("UNIX_TIMESTAMP", "UNIX_TIMESTAMP('2020-03-08 02:30:00')"),
+    ("UNIX_TIMESTAMP", "UNIX_TIMESTAMP('2020-11-01 01:30:00')"),
+    ("UNIX_TIMESTAMP", "UNIX_TIMESTAMP('2020/02/29', 'yyyy/MM/dd')"),
+    ("UNIX_TIMESTAMP", "UNIX_TIMESTAMP('nonsense')"),
+    ("UNIX_TIMESTAMP", f"UNIX_TIMESTAMP({S})"),
+    ("DATE_FORMAT", "DATE_FORMAT(TO_TIMESTAMP_LTZ(1583661600000, 3), 'yyyy-MM-dd HH:mm:ss')"),
+    ("DATE_FORMAT", "DATE_FORMAT(TO_TIMESTAMP_LTZ(1604219400000, 3), 'yyyy-MM-dd HH:mm:ss.SSS')"),
+    ("DATE_FORMAT", "DATE_FORMAT(TO_TIMESTAMP_LTZ(0, 3), 'yyyy-MM-dd HH:mm')"),
+    ("DATE_FORMAT", f"DATE_FORMAT({LTZ}, 'yyyy-MM-dd')"),
+    ("DATE_FORMAT", "DATE_FORMAT(TIMESTAMP '2020-03-08 02:30:00', 'yyyy-MM-dd HH:mm')"),
+    ("TO_TIMESTAMP", "TO_TIMESTAMP('2020-03-08 02:30:00')"),
+    ("TO_TIMESTAMP_LTZ", "TO_TIMESTAMP_LTZ('2020-03-08 02:30:00', 'yyyy-MM-dd HH:mm:ss')"),
+    ("TO_TIMESTAMP_LTZ", "TO_TIMESTAMP_LTZ('1970-01-01 00:00:00.000')"),
+    ("TO_TIMESTAMP_LTZ", "TO_TIMESTAMP_LTZ('1970-01-01 00:00:00', 'yyyy-MM-dd HH:mm:ss', 'Asia/Kolkata')"),
+    ("TO_TIMESTAMP_LTZ", "TO_TIMESTAMP_LTZ('2020-11-01 01:30:00', 'yyyy-MM-dd HH:mm:ss', 'America/Los_Angeles')"),
+    ("TO_TIMESTAMP_LTZ", "TO_TIMESTAMP_LTZ('not a time', 'yyyy-MM-dd HH:mm:ss')"),
+    ("TO_TIMESTAMP_LTZ", "CAST(TO_TIMESTAMP_LTZ('1970-01-01 00:00:00', 'yyyy-MM-dd HH:mm:ss') AS STRING)"),
+    # The clock in the session zone, read so the value does not depend on when the case runs:
+    # consistency between the clock functions (the date and hour agree with LOCALTIMESTAMP).
+    ("CURRENT_DATE", "TIMESTAMPDIFF(SECOND, CAST(CURRENT_DATE AS TIMESTAMP), LOCALTIMESTAMP) / 86400"),
+    ("LOCALTIMESTAMP", "CAST(CURRENT_TIMESTAMP AS STRING) = CAST(LOCALTIMESTAMP AS STRING)"),
+    ("LOCALTIMESTAMP", "TIMESTAMPDIFF(MINUTE, TO_TIMESTAMP(FROM_UNIXTIME(UNIX_TIMESTAMP())), LOCALTIMESTAMP)"),
+    ("CURRENT_TIME", "HOUR(CURRENT_TIME) = HOUR(LOCALTIMESTAMP)"),
+    ("LOCALTIME", "MINUTE(LOCALTIME) = MINUTE(LOCALTIMESTAMP)"),
 ]
+
+# Clock cases whose value is the zone's offset now: run only in zones without daylight saving
+# time (their golden value would change with the season).
+FIXED_ZONES = ["UTC", "Asia/Kolkata", "GMT-03:00"]
+CLOCK_CASES = [
+    # The offset in quarter hours: LOCALTIMESTAMP's wall clock against the epoch seconds.
+    ("LOCALTIMESTAMP", "(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', LOCALTIMESTAMP) - UNIX_TIMESTAMP() + 30) / 900"),
+    # The offset in quarter hours east, 0 to 95: CURRENT_TIME's minute of the day against UTC's.
+    ("CURRENT_TIME", "MOD(HOUR(CURRENT_TIME) * 60 + MINUTE(CURRENT_TIME) - MOD(UNIX_TIMESTAMP() / 60, 1440) + 2880 + 7, 1440) / 15"),
+    ("CURRENT_DATE", "TIMESTAMPDIFF(MINUTE, CAST(CURRENT_DATE AS TIMESTAMP), LOCALTIMESTAMP) - HOUR(LOCALTIMESTAMP) * 60 - MINUTE(LOCALTIMESTAMP)"),
+]
+
+# An unknown session time zone: Flink refuses every query at plan time.
+BAD_ZONES = ["Foo/Bar", "PST", "utc", "GMT+8:30"]
 
 
 def first_line(e):
@@ -597,6 +643,14 @@ def main():
             for zone in ZONES:
                 t_env.get_config().set("table.local-time-zone", zone)
                 for record in run_family(t_env, gateway, ZONED_CASES):
+                    f.write(json.dumps({"zone": zone, **record}, ensure_ascii=False) + "\n")
+            for zone in FIXED_ZONES:
+                t_env.get_config().set("table.local-time-zone", zone)
+                for record in run_family(t_env, gateway, CLOCK_CASES):
+                    f.write(json.dumps({"zone": zone, **record}, ensure_ascii=False) + "\n")
+            for zone in BAD_ZONES:
+                t_env.get_config().set("table.local-time-zone", zone)
+                for record in run_family(t_env, gateway, [("CAST", "CAST(TO_TIMESTAMP_LTZ(0, 3) AS STRING)"), ("ABS", "ABS(-1)")]):
                     f.write(json.dumps({"zone": zone, **record}, ensure_ascii=False) + "\n")
         t_env.get_config().set("table.local-time-zone", "UTC")
         print(f"{path}: {len(ZONES) * len(ZONED_CASES)} cases")

@@ -10,13 +10,18 @@
 //! formats and read its metadata columns from it.
 
 pub mod metadata;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod mirror;
 pub mod options;
 pub mod partitioner;
 pub mod record;
 pub mod remote;
+pub mod remote_start;
 pub mod sink;
 pub mod source;
 pub mod topic;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod wire;
 
 pub use partitioner::{murmur2, partition_for_key, SinkPartitioner};
 pub use record::{KafkaRecord, TimestampType};

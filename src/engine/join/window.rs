@@ -129,7 +129,7 @@ impl WindowJoin {
             if self.late.len() == LATE_RECORDS_KEPT {
                 self.late.pop_front();
             }
-            self.late.push_back(LateRecord { row, event_time: end - 1, watermark: wm });
+            self.late.push_back(LateRecord { row, event_time: end - 1, watermark: wm, missed: Vec::new() });
             return Ok(());
         }
         let (key, null) = self.keys.key(side, batch, i);

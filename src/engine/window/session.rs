@@ -126,7 +126,8 @@ impl Operator for SessionWindowAggregate {
                 end = end.max(s.end);
             }
             if merged.is_empty() && end - 1 <= self.watermark {
-                self.late.record(&batch, i, &self.input_types, ts, self.watermark);
+                let missed = vec![(ts, ts.saturating_add(self.gap))];
+                self.late.record_missing(&batch, i, &self.input_types, ts, self.watermark, missed);
                 continue;
             }
             let acc = match merged.first() {
@@ -173,6 +174,24 @@ impl Operator for SessionWindowAggregate {
 
     fn late_records(&self) -> Vec<LateRecord> {
         self.late.recent()
+    }
+
+    fn pending_windows(&self, limit: usize) -> Vec<(i64, i64)> {
+        let mut out: Vec<(i64, i64)> = Vec::with_capacity(limit.min(self.timers.len()));
+        for &(end, _, start) in &self.timers {
+            if out.len() == limit {
+                break;
+            }
+            // One entry per distinct session bounds: many keys share a window.
+            if out.last() != Some(&(start, end)) {
+                out.push((start, end));
+            }
+        }
+        out
+    }
+
+    fn pending_window_count(&self) -> usize {
+        self.timers.len()
     }
 
     fn next_timer(&self) -> Option<i64> {

@@ -158,7 +158,8 @@ impl Operator for SliceWindowAggregate {
             }
             let slice_end = self.assigner.slice_end(ts);
             if self.assigner.last_window_end(slice_end) - 1 <= self.watermark {
-                self.late.record(&batch, i, &self.input_types, ts, self.watermark);
+                let missed = self.assigner.window_ends(slice_end).map(|e| (self.assigner.window_start(e), e)).collect();
+                self.late.record_missing(&batch, i, &self.input_types, ts, self.watermark, missed);
                 continue;
             }
             if slice_end != run_slice {
@@ -213,6 +214,14 @@ impl Operator for SliceWindowAggregate {
 
     fn late_records(&self) -> Vec<LateRecord> {
         self.late.recent()
+    }
+
+    fn pending_windows(&self, limit: usize) -> Vec<(i64, i64)> {
+        self.pending.iter().take(limit).map(|&e| (self.assigner.window_start(e), e)).collect()
+    }
+
+    fn pending_window_count(&self) -> usize {
+        self.pending.len()
     }
 
     fn next_timer(&self) -> Option<i64> {

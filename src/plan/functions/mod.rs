@@ -270,7 +270,7 @@ pub fn bind_call(func: Function, mut args: Vec<Expr>) -> Result<Expr, String> {
         return rewrite(args);
     }
     let ty = (def.typing)(def, &mut args)?;
-    Ok(Expr { kind: super::expr::ExprKind::Call { func, args }, ty })
+    temporal::in_session_zone(Expr { kind: super::expr::ExprKind::Call { func, args }, ty })
 }
 
 #[cfg(test)]

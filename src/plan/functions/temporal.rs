@@ -1,7 +1,9 @@
 //! Temporal functions (Flink's reference, "temporal"): the clock, EXTRACT and its shorthands,
 //! formatting and parsing with Java's `SimpleDateFormat` letters, epoch conversions and
-//! calendar arithmetic. The session time zone is UTC (DIFFERENCES.md), so TIMESTAMP and
-//! TIMESTAMP_LTZ values share one representation: milliseconds since the epoch.
+//! calendar arithmetic. TIMESTAMP and TIMESTAMP_LTZ values share one representation:
+//! milliseconds since the epoch (a wall clock read as UTC, or an instant). Where Flink reads
+//! the session time zone (`table.local-time-zone`), the binder passes it as a constant argument
+//! ([`in_session_zone`]), so evaluation stays pure.
 
 use super::typing::{check, int, returns, returns_nullable, str_value, string, text, Arg};
 
@@ -57,6 +59,7 @@ fn ms(v: &Value) -> Option<i64> {
     match v {
         Value::Timestamp(t) => Some(*t),
         Value::Date(d) => Some(*d as i64 * MS_PER_DAY),
+        Value::Time(t) => Some(i64::from(*t)),
         _ => None,
     }
 }
@@ -76,6 +79,10 @@ fn date_to_timestamp(e: &mut Expr) -> Result<(), String> {
 
 /// `YEAR(t)`, `HOUR(t)`, …: one field of a timestamp or date, a BIGINT.
 fn field_typing(d: &FunctionDef, a: &mut [Expr]) -> Result<SqlType, String> {
+    if matches!(a[0].ty.data_type, DataType::Time(_)) && matches!(d.name, "HOUR" | "MINUTE" | "SECOND") {
+        // A time of day: the field of its milliseconds since midnight.
+        return Ok(SqlType::nullable(DataType::BigInt).with_nullable(a[0].ty.nullable));
+    }
     check(d, a, &[Arg::Time])?;
     if a[0].ty.data_type == DataType::Date && matches!(d.name, "HOUR" | "MINUTE" | "SECOND") {
         return Err(format!("cannot extract {} from a DATE", d.name));
@@ -124,7 +131,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         family: T,
         syntax: "LOCALTIMESTAMP",
         returns: "TIMESTAMP(3) NOT NULL",
-        description: "The processing-time clock as a local date-time (UTC).",
+        description: "The processing-time clock on the session time zone's wall clock.",
         example: "LOCALTIMESTAMP = 2021-05-19 11:20:00.000",
         arity: (0, 0),
         deterministic: false,
@@ -156,7 +163,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         family: T,
         syntax: "CURRENT_DATE",
         returns: "DATE NOT NULL",
-        description: "Today's date by the processing-time clock (UTC).",
+        description: "Today's date by the processing-time clock in the session time zone.",
         example: "CURRENT_DATE = 2021-05-19",
         arity: (0, 0),
         deterministic: false,
@@ -170,7 +177,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         family: T,
         syntax: "CURRENT_TIME | LOCALTIME",
         returns: "TIME(0) NOT NULL",
-        description: "The time of day by the processing-time clock (UTC).",
+        description: "The time of day by the processing-time clock in the session time zone.",
         example: "CURRENT_TIME = 11:20:00",
         arity: (0, 0),
         deterministic: false,
@@ -206,7 +213,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         family: T,
         syntax: "UNIX_TIMESTAMP() | UNIX_TIMESTAMP(string[, format])",
         returns: "BIGINT",
-        description: "Seconds since the epoch: now, or of string read with format ('yyyy-MM-dd HH:mm:ss' by default); -9223372036854775808 if it does not fit.",
+        description: "Seconds since the epoch: now, or of string read with format ('yyyy-MM-dd HH:mm:ss' by default) in the session time zone; -9223372036854775808 if it does not fit.",
         example: "UNIX_TIMESTAMP('1970-01-01 00:01:00') = 60",
         arity: (0, 2),
         deterministic: true,
@@ -225,7 +232,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         family: T,
         syntax: "FROM_UNIXTIME(seconds[, format])",
         returns: "STRING",
-        description: "seconds since the epoch as text in format ('yyyy-MM-dd HH:mm:ss' by default), in UTC.",
+        description: "seconds since the epoch as text in format ('yyyy-MM-dd HH:mm:ss' by default), in the session time zone.",
         example: "FROM_UNIXTIME(44) = '1970-01-01 00:00:44'",
         arity: (1, 2),
         deterministic: true,
@@ -241,14 +248,21 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         name: "TO_TIMESTAMP_LTZ",
         aliases: &[],
         family: T,
-        syntax: "TO_TIMESTAMP_LTZ(epoch[, precision])",
+        syntax: "TO_TIMESTAMP_LTZ(epoch[, precision]) | TO_TIMESTAMP_LTZ(string[, format[, zone]])",
         returns: "TIMESTAMP_LTZ(3), or TIMESTAMP_LTZ(precision) above 3",
-        description: "An instant from an epoch count in units of 10^-precision seconds: 0 seconds, 3 milliseconds (the default).",
+        description: "An instant from an epoch count in units of 10^-precision seconds (0 seconds, 3 milliseconds: the default), or from string read with format ('yyyy-MM-dd HH:mm:ss.SSS' by default) in zone (UTC by default, whatever the session's); NULL if it does not fit.",
         example: "TO_TIMESTAMP_LTZ(1621423200, 0) = 2021-05-19 11:20:00",
-        arity: (1, 2),
+        arity: (1, 3),
         deterministic: true,
         listed: true,
         typing: |d, a| {
+            if a[0].ty.data_type.is_string() {
+                check(d, a, &[Arg::Str, Arg::Str, Arg::Str])?;
+                return Ok(SqlType::nullable(DataType::TimestampLtz(3)));
+            }
+            if a.len() > 2 {
+                return Err(format!("TO_TIMESTAMP_LTZ takes 3 arguments only with a string: {}", d.syntax));
+            }
             check(d, a, &[Arg::Num, Arg::Int])?;
             let precision = match a.get(1).map(|p| &p.kind) {
                 None => 3,
@@ -258,6 +272,12 @@ pub static FUNCTIONS: &[FunctionDef] = &[
             Ok(SqlType::nullable(DataType::TimestampLtz(precision.max(3))))
         },
         eval: Eval::Strict(|a| {
+            if let Value::Str(s) = &a[0] {
+                let pattern = if a.len() > 1 { text(a, 1) } else { "yyyy-MM-dd HH:mm:ss.SSS" };
+                let zone = crate::types::java_time_zone(if a.len() > 2 { text(a, 2) } else { "UTC" });
+                let Ok(Some(local)) = calendar::parse(s, pattern) else { return Ok(Value::Null) };
+                return Ok(Value::Timestamp(crate::types::instant_of_local_java_time(&zone, local)));
+            }
             // epoch × 10^-precision seconds, kept in milliseconds (finer digits are cut).
             let precision = if a.len() > 1 { int(a, 1) } else { 3 };
             let ms_per_unit = 10f64.powi(3 - precision as i32);
@@ -311,6 +331,11 @@ pub static FUNCTIONS: &[FunctionDef] = &[
             }
             check(d, a, &[Arg::Time, Arg::Str])?;
             date_to_timestamp(&mut a[0])?;
+            if let (DataType::TimestampLtz(p), Some(_)) = (&a[0].ty.data_type, session_zone()) {
+                // An instant is formatted as the session zone's clocks show it.
+                let ty = SqlType::nullable(DataType::Timestamp(*p)).with_nullable(a[0].ty.nullable);
+                a[0] = cast(a[0].clone(), ty, false)?;
+            }
             Ok(string(true))
         },
         eval: Eval::Strict(|a| ms(&a[0]).map_or(Ok(Value::Null), |t| calendar::format(t, text(a, 1)).map(str_value))),
@@ -520,6 +545,103 @@ pub static TIMESTAMP_TO_LTZ: FunctionDef = FunctionDef {
         Ok(Value::Timestamp(crate::types::instant_of_local_java_time(&crate::types::java_time_zone(text(a, 1)), t)))
     }),
 };
+
+/// `UNIX_TIMESTAMP(string, format)` outside UTC: the binder's form, with the session zone the
+/// text's wall clock is read in.
+static UNIX_TIMESTAMP_IN_ZONE: FunctionDef = FunctionDef {
+    name: "UNIX_TIMESTAMP",
+    aliases: &[],
+    family: T,
+    syntax: "UNIX_TIMESTAMP(string, format, zone)",
+    returns: "BIGINT",
+    description: "Seconds since the epoch of string read with format on zone's clocks; -9223372036854775808 if it does not fit.",
+    example: "UNIX_TIMESTAMP('1970-01-01 05:30:00', 'yyyy-MM-dd HH:mm:ss', 'Asia/Kolkata') = 0",
+    arity: (3, 3),
+    deterministic: true,
+    listed: false,
+    typing: |d, a| returns(d, a, &[Arg::Str], DataType::BigInt),
+    eval: Eval::Strict(|a| {
+        let local = calendar::parse(text(a, 0), text(a, 1)).map_err(|m| format!("UNIX_TIMESTAMP: {m}"))?;
+        let zone = crate::types::java_time_zone(text(a, 2));
+        // Flink's value for text that does not fit: Long.MIN_VALUE.
+        Ok(Value::Int(local.map_or(i64::MIN, |t| crate::types::instant_of_local(&zone, t).div_euclid(1000))))
+    }),
+};
+
+/// `FROM_UNIXTIME(seconds, format)` outside UTC: the binder's form, with the session zone
+/// whose clocks the text shows.
+static FROM_UNIXTIME_IN_ZONE: FunctionDef = FunctionDef {
+    name: "FROM_UNIXTIME",
+    aliases: &[],
+    family: T,
+    syntax: "FROM_UNIXTIME(seconds, format, zone)",
+    returns: "STRING",
+    description: "seconds since the epoch as text in format, on zone's clocks.",
+    example: "FROM_UNIXTIME(0, 'yyyy-MM-dd HH:mm:ss', 'Asia/Kolkata') = '1970-01-01 05:30:00'",
+    arity: (3, 3),
+    deterministic: true,
+    listed: false,
+    typing: |d, a| returns_nullable(d, a, &[Arg::Int, Arg::Str, Arg::Str], DataType::Varchar(crate::types::STRING_LENGTH)),
+    eval: Eval::Strict(|a| {
+        let t = int(a, 0).checked_mul(1000).ok_or("the time is out of range")?;
+        let shown = t.saturating_add(crate::types::offset_at(&crate::types::java_time_zone(text(a, 2)), t));
+        Ok(str_value(calendar::format(shown, text(a, 1))?))
+    }),
+};
+
+/// The session time zone as a constant argument, or `None` in UTC (where every function here
+/// already computes as Flink does).
+fn session_zone() -> Option<Expr> {
+    let zone = crate::plan::local_time_zone::current();
+    (zone != crate::plan::local_time_zone::DEFAULT)
+        .then(|| Expr::literal(Value::Str(zone.as_str().into()), SqlType::not_null(DataType::Varchar(crate::types::STRING_LENGTH))))
+}
+
+fn entry(name: &str) -> &'static FunctionDef {
+    &FUNCTIONS[index_of(name)]
+}
+
+/// A bound call as Flink computes it in the session time zone: the clock's local forms read
+/// the zone's wall clock, and the functions between epoch numbers and text take the zone as a
+/// constant argument. Calls of other functions, and every call in UTC, are left as they are.
+pub(super) fn in_session_zone(call: Expr) -> Result<Expr, String> {
+    use crate::plan::expr::ExprKind;
+    let Some(zone) = session_zone() else { return Ok(call) };
+    let ExprKind::Call { func, args } = &call.kind else { return Ok(call) };
+    let def = func.def();
+    // By name: the binder's own forms (listed: false) share some names and are left alone.
+    let is = |name: &str| def.listed && def.name == name;
+    let string_literal = |s: &str| Expr::literal(str_value(s), SqlType::not_null(DataType::Varchar(crate::types::STRING_LENGTH)));
+    let make = |def: &'static FunctionDef, args: Vec<Expr>| Expr {
+        kind: ExprKind::Call { func: super::Function::of(def), args },
+        ty: call.ty.clone(),
+    };
+    if is("LOCALTIMESTAMP") || is("CURRENT_DATE") || is("CURRENT_TIME") {
+        // The clock's instant, as the session zone's clocks show it.
+        let now = Expr {
+            kind: ExprKind::Call { func: super::Function::of(entry("CURRENT_TIMESTAMP")), args: Vec::new() },
+            ty: SqlType::not_null(DataType::TimestampLtz(3)),
+        };
+        return cast(now, call.ty.clone(), false);
+    }
+    if is("UNIX_TIMESTAMP") && !args.is_empty() {
+        let mut args = args.clone();
+        if args.len() == 1 {
+            args.push(string_literal("yyyy-MM-dd HH:mm:ss"));
+        }
+        args.push(zone);
+        return Ok(make(&UNIX_TIMESTAMP_IN_ZONE, args));
+    }
+    if is("FROM_UNIXTIME") {
+        let mut args = args.clone();
+        if args.len() == 1 {
+            args.push(string_literal("yyyy-MM-dd HH:mm:ss"));
+        }
+        args.push(zone);
+        return Ok(make(&FROM_UNIXTIME_IN_ZONE, args));
+    }
+    Ok(call)
+}
 
 /// EXTRACT as the binder builds it (the same entry as the listed one), found by name when
 /// compiling, so adding an entry anywhere in the table cannot make it point at another.

@@ -14,13 +14,14 @@ pub struct Line {
 }
 
 /// The plan's lines, root first (depth 0), each input after its parent, left before right.
-/// `sink` names the table an INSERT writes; `changelog` adds the changelog modes.
-pub fn lines(plan: &PhysicalPlan, sink: Option<&str>, changelog: bool) -> Vec<Line> {
+/// `sink` names the table an INSERT writes, with what Flink writes after its fields
+/// (`, upsertMaterialize=[true], conflictStrategy=[DEDUPLICATE]`); `changelog` adds the modes.
+pub fn lines(plan: &PhysicalPlan, sink: Option<(&str, &str)>, changelog: bool) -> Vec<Line> {
     let mut out = Vec::new();
     let base = usize::from(sink.is_some());
-    if let Some(table) = sink {
+    if let Some((table, attributes)) = sink {
         let mode = if changelog { ", changelogMode=[NONE]" } else { "" };
-        out.push(Line { depth: 0, text: format!("Sink(table=[{table}], fields=[{}]{mode})", names(&plan.schema)) });
+        out.push(Line { depth: 0, text: format!("Sink(table=[{table}], fields=[{}]{attributes}{mode})", names(&plan.schema)) });
     }
     // An explicit stack: plans nest as deep as the query's text does.
     let mut stack = vec![(plan, base)];
@@ -38,7 +39,7 @@ pub fn lines(plan: &PhysicalPlan, sink: Option<&str>, changelog: bool) -> Vec<Li
 }
 
 /// The tree as text, Flink's `+- ` under each parent.
-pub fn explain(plan: &PhysicalPlan, sink: Option<&str>, changelog: bool) -> String {
+pub fn explain(plan: &PhysicalPlan, sink: Option<(&str, &str)>, changelog: bool) -> String {
     let mut out = String::new();
     for line in lines(plan, sink, changelog) {
         if line.depth > 0 {

@@ -97,6 +97,14 @@ SELECT window_start, window_end,
 - Wait longer: drop the table, create it with `INTERVAL '15' SECOND`, and run the query again.
   Late readings now make it into their windows, and every window fires 10 s later. That is the
   trade: completeness against latency.
+- Open **Why do windows fire when they do?** under the query: the watermark, each input's, the
+  windows waiting and how long until each fires. `EXPLAIN JOB '<id>'` (the id is in the
+  paragraph's bar) says the same.
+- Open **… records dropped as late**: each late reading with the window it missed and by how much.
+  Drag the delay slider: the same readings are replayed under that delay, and you see which of
+  them would have counted and how much later the results would come.
+- **Break it** from the Streams panel: an idle shard, a burst of late records, a sensor whose
+  clock runs behind, duplicated records, a paused producer. Watch the query explain each.
 - Put the generator back in order in a new paragraph:
 
 ```sql

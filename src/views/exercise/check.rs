@@ -1,0 +1,195 @@
+//! Checks a learner's query against an exercise: the exercise's files and setup in a session of
+//! their own (the page's session is not touched), the query run as a streaming job until its
+//! bounded inputs end, its changelog applied to a final table, and that table compared with the
+//! expected rows and assertions. The verdict's hint names the first difference.
+
+use super::{Assertion, Exercise};
+use crate::session::{Outcome, Session};
+use crate::types::{RowKind, Value};
+
+/// The session clock an exercise starts at (2021-05-19 11:20:00, the walkthrough's morning).
+const START_MS: i64 = 1_621_423_200_000;
+/// Most clock steps (of a second) a learner's job is given to finish.
+const MAX_STEPS: usize = 3_600;
+/// Most result rows kept (a query that returns more is wrong anyway).
+const MAX_ROWS: usize = 100_000;
+
+/// Pass or fail, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    pub passed: bool,
+    /// One sentence: what was checked, or the first difference.
+    pub hint: String,
+    /// Rows in the learner's final result, and records it dropped as late.
+    pub rows: usize,
+    pub late: u64,
+}
+
+impl Verdict {
+    fn fail(hint: impl Into<String>) -> Verdict {
+        Verdict { passed: false, hint: hint.into(), rows: 0, late: 0 }
+    }
+}
+
+/// Runs `query` (a paragraph's text: an interpreter line, statements, the last one a query) for
+/// `exercise`.
+pub fn check(exercise: &Exercise, query: &str) -> Verdict {
+    let mut session = Session::empty();
+    session.set_now(START_MS);
+    for (name, content) in &exercise.files {
+        session.add_file(name, content.as_bytes().to_vec());
+    }
+    if !exercise.setup.trim().is_empty() {
+        if let Err(e) = session.execute(&exercise.setup, START_MS) {
+            return Verdict::fail(format!("the exercise itself is broken (its setup fails: {e}); tell its author"));
+        }
+    }
+    let outcomes = match session.execute(query, START_MS) {
+        Ok(o) => o,
+        Err(e) => return Verdict::fail(format!("your query does not run: {e}")),
+    };
+    let (columns, rows, late) = match outcomes.into_iter().last() {
+        Some(Outcome::Table { columns, rows }) => (columns, rows, 0),
+        Some(Outcome::Query { job, columns, .. }) => {
+            let mut table: Vec<Vec<Value>> = Vec::new();
+            let mut now = START_MS;
+            for _ in 0..MAX_STEPS {
+                now += 1000;
+                session.advance(now);
+                for change in session.take_changes(job) {
+                    apply(&mut table, change.kind, change.row);
+                }
+                if table.len() > MAX_ROWS {
+                    return Verdict::fail(format!("your query returns more than {MAX_ROWS} rows"));
+                }
+                if session.job(job).is_none_or(|j| !j.running) {
+                    break;
+                }
+            }
+            let Some(info) = session.job(job) else { return Verdict::fail("your query's job went away") };
+            if let Some(e) = info.error {
+                return Verdict::fail(format!("your query failed: {e}"));
+            }
+            session.stop_job(job);
+            (columns, table, info.late_records_dropped)
+        }
+        _ => return Verdict::fail("the last statement of your paragraph must be a query (SELECT …)"),
+    };
+    let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+    let verdict = |passed: bool, hint: String| Verdict { passed, hint, rows: rows.len(), late };
+    for assertion in &exercise.assertions {
+        match *assertion {
+            Assertion::Late(want) if late != want => {
+                return verdict(
+                    false,
+                    format!("{late} record{} dropped as late; the exercise wants {want}", if late == 1 { " was" } else { "s were" }),
+                )
+            }
+            Assertion::Rows(want) if rows.len() != want => {
+                return verdict(false, format!("your result has {} rows; the exercise wants {want}", rows.len()))
+            }
+            _ => {}
+        }
+    }
+    if let Some(expected) = &exercise.expect_rows {
+        let same_columns =
+            expected.columns.len() == names.len() && expected.columns.iter().zip(&names).all(|(a, b)| a.eq_ignore_ascii_case(b));
+        if !same_columns {
+            return verdict(
+                false,
+                format!("your result's columns are {}; the exercise expects {}", names.join(", "), expected.columns.join(", ")),
+            );
+        }
+        let mut theirs: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|v| canonical(&v.to_string())).collect()).collect();
+        let mut missing = Vec::new();
+        for row in &expected.rows {
+            let want: Vec<String> = row.iter().map(|c| canonical(c)).collect();
+            match theirs.iter().position(|r| *r == want) {
+                Some(i) => {
+                    theirs.swap_remove(i);
+                }
+                None => missing.push(row),
+            }
+        }
+        let shown = |cells: &[String]| -> String {
+            expected.columns.iter().zip(cells).map(|(c, v)| format!("{c} = {v}")).collect::<Vec<_>>().join(", ")
+        };
+        let matched = expected.rows.len() - missing.len();
+        if let Some(row) = missing.first() {
+            return verdict(
+                false,
+                format!("{matched} of {} expected rows match; the first one missing is ({})", expected.rows.len(), shown(row)),
+            );
+        }
+        if let Some(extra) = rows.iter().find(|r| {
+            let cells: Vec<String> = r.iter().map(|v| canonical(&v.to_string())).collect();
+            theirs.contains(&cells)
+        }) {
+            let cells: Vec<String> = extra.iter().map(|v| v.to_string()).collect();
+            return verdict(
+                false,
+                format!(
+                    "every expected row is there, but {} more {}: the first is ({})",
+                    theirs.len(),
+                    if theirs.len() == 1 { "is too" } else { "are too" },
+                    shown(&cells)
+                ),
+            );
+        }
+    }
+    let late_text = match late {
+        0 => "none late".to_string(),
+        1 => "1 late".to_string(),
+        n => format!("{n} late"),
+    };
+    verdict(true, format!("{} row{}, {late_text}: as expected", rows.len(), if rows.len() == 1 { "" } else { "s" }))
+}
+
+/// Applies one change of the changelog to the final table.
+fn apply(table: &mut Vec<Vec<Value>>, kind: RowKind, row: Vec<Value>) {
+    match kind {
+        RowKind::Insert | RowKind::UpdateAfter => table.push(row),
+        RowKind::UpdateBefore | RowKind::Delete => {
+            if let Some(i) = table.iter().position(|r| *r == row) {
+                table.remove(i);
+            }
+        }
+    }
+}
+
+/// A cell as compared: timestamps by their instant, numbers by value, `NULL` and booleans in
+/// any case, other text as written.
+fn canonical(cell: &str) -> String {
+    let cell = cell.trim();
+    if cell.eq_ignore_ascii_case("null") {
+        return "NULL".into();
+    }
+    if cell.eq_ignore_ascii_case("true") || cell.eq_ignore_ascii_case("false") {
+        return cell.to_ascii_lowercase();
+    }
+    if cell.len() >= 19 {
+        if let Some(ms) = crate::types::parse_timestamp(cell) {
+            return format!("ts:{ms}");
+        }
+    }
+    if let Ok(x) = cell.parse::<f64>() {
+        if x.is_finite() {
+            return format!("n:{}", (x * 1e6).round() / 1e6);
+        }
+    }
+    cell.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_compare_by_value() {
+        assert_eq!(canonical("2021-05-19 11:20:00"), canonical("2021-05-19T11:20:00.000"));
+        assert_eq!(canonical("2.50"), canonical("2.5"));
+        assert_eq!(canonical("TRUE"), canonical("true"));
+        assert_ne!(canonical("2.5"), canonical("2.6"));
+        assert_eq!(canonical(" OK "), "OK");
+    }
+}
