@@ -102,6 +102,10 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
         let info = info.clone();
         move || info().map(|i| i.shards).unwrap_or(0)
     };
+    let unit = {
+        let info = info.clone();
+        move || if info().is_some_and(|i| i.kafka_topic) { "partition" } else { "shard" }
+    };
     let generator = {
         let info = info.clone();
         move || info().and_then(|i| i.generator)
@@ -135,12 +139,15 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
     // the streams are local again.
     let has_generator = {
         let info = info.clone();
-        move || info().is_some_and(|i| i.generator.is_some() && !i.kinesis_mirror)
+        move || info().is_some_and(|i| i.generator.is_some() && !i.kinesis_mirror && !i.kafka_mirror)
     };
     let kind = {
         let info = info.clone();
         move || match info() {
             Some(i) if i.kinesis_mirror => "Kinesis mirror",
+            Some(i) if i.kafka_mirror => "Kafka mirror",
+            Some(i) if i.kafka_topic && i.generator.is_some() => "Kafka topic · generator-fed",
+            Some(i) if i.kafka_topic => "Kafka topic",
             Some(i) if i.generator.is_some() => "local · generator-fed",
             _ => "local",
         }
@@ -149,7 +156,7 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
     // Any local stream can be fed by a generator of its own (a mirror holds real records only).
     let can_attach = {
         let info = info.clone();
-        move || info().is_some_and(|i| i.generator.is_none() && !i.kinesis_mirror)
+        move || info().is_some_and(|i| i.generator.is_none() && !i.kinesis_mirror && !i.kafka_mirror)
     };
     let attach = {
         let name = name.clone();
@@ -157,7 +164,11 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
             with_session(|s| {
                 // Each stream's generator has its own seed, so two streams carry different readings.
                 let seed = 1 + s.streams().iter().filter(|x| x.generator.is_some()).count() as u64;
-                s.attach_generator(&name, seed, crate::session::DEFAULT_GENERATOR_RATE);
+                if s.streams().iter().any(|x| x.name == name && x.kafka_topic) {
+                    s.attach_topic_generator(&name, seed, crate::session::DEFAULT_GENERATOR_RATE);
+                } else {
+                    s.attach_generator(&name, seed, crate::session::DEFAULT_GENERATOR_RATE);
+                }
             });
             tick.update(|t| *t += 1);
         }
@@ -167,7 +178,7 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
             <div class="stream-name">{name.clone()}</div>
             <div class="stream-meta">
                 <span class="badge" data-testid="stream-kind">{kind}</span>
-                <span>{move || format!("{} shard{}", shards(), if shards() == 1 { "" } else { "s" })}</span>
+                <span>{move || format!("{} {}{}", shards(), unit(), if shards() == 1 { "" } else { "s" })}</span>
                 <span><span data-testid="stream-records">{records}</span>" records"</span>
             </div>
             <TableFromSample of=SampleOf::Stream(name.clone()) />
