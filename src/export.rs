@@ -177,7 +177,11 @@ pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &
                 }
                 Statement::CreateTable(ddl) => {
                     scratch.execute_one(located).map_err(fail)?;
-                    let fed = scratch.catalog().table(&ddl.name.value).and_then(|t| crate::connectors::local_stream_name(t));
+                    // A Kafka table's topic is fed as `kafka:TOPIC` (as `sluice run --generator` names it).
+                    let fed = scratch.catalog().table(&ddl.name.value).and_then(|t| {
+                        crate::connectors::local_stream_name(t)
+                            .or_else(|| crate::connectors::local_topic_names(t).first().map(|topic| format!("kafka:{topic}")))
+                    });
                     if let Some(stream) = fed.filter(|s| options.generator_streams.contains(s)) {
                         let _ = writeln!(
                             out,
@@ -421,6 +425,16 @@ mod tests {
         let options = ExportOptions { generator_streams: vec!["my-input-stream".into()], ..ExportOptions::default() };
         let script = flink_script("n", &[sensor_data(), sensor_state()], &options).unwrap();
         assert_eq!(script.matches("Sluice's sensor generator feeds `my-input-stream`").count(), 1, "{script}");
+    }
+
+    #[test]
+    fn kafka_tables_keep_flinks_option_names_and_say_what_feeds_their_topic() {
+        let ddl = "CREATE TABLE readings (sensor_id INT, ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp') WITH ('connector' = 'kafka', \
+                   'topic' = 'readings', 'properties.bootstrap.servers' = 'b-1.msk:9092', 'format' = 'json', 'scan.startup.mode' = 'earliest-offset')";
+        let options = ExportOptions { generator_streams: vec!["kafka:readings".into()], ..ExportOptions::default() };
+        let script = flink_script("n", &[ddl], &options).unwrap();
+        assert!(script.contains(&format!("{ddl};")), "{script}");
+        assert!(script.contains("Sluice's sensor generator feeds `kafka:readings`"), "{script}");
     }
 
     #[test]

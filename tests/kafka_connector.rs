@@ -196,3 +196,58 @@ fn a_sink_cannot_write_read_only_metadata() {
         "{error}"
     );
 }
+
+#[test]
+fn the_generator_feeds_a_topic_keyed_by_sensor_and_the_streams_panel_lists_it() {
+    let mut session = Session::empty();
+    session.attach_topic_generator("readings", 1, 100.0);
+    session.advance(1_000);
+    session.advance(3_000);
+    let info = session.streams().into_iter().find(|s| s.name == "readings").expect("the topic is listed");
+    assert!(info.kafka_topic && !info.kafka_mirror);
+    assert_eq!(info.shards, 4, "a local topic has four partitions unless created otherwise");
+    assert!(info.records >= 150, "{info:?}");
+    assert!(info.generator.is_some_and(|g| g.running));
+    let topics = session.local_topics();
+    let mut used = [0; 4];
+    TopicReader::new(topics, "readings", &TopicStart::Earliest).poll(topics, 1_000, &mut |r| {
+        let key = r.key.as_deref().expect("keyed by sensor id");
+        assert_eq!(r.partition, sluice::connectors::kafka::partition_for_key(key, 4), "Kafka's partitioner placed it");
+        used[r.partition as usize] += 1;
+    });
+    assert!(used.iter().all(|&n| n > 0), "sensors spread over the partitions: {used:?}");
+}
+
+#[test]
+fn an_upsert_kafka_sink_writes_updates_by_key_and_deletes_as_tombstones() {
+    let mut session = Session::empty();
+    session
+        .execute(
+            "CREATE TABLE per_count (cnt BIGINT, keys BIGINT, PRIMARY KEY (cnt) NOT ENFORCED) WITH ('connector' = 'upsert-kafka', \
+             'topic' = 'out', 'properties.bootstrap.servers' = 'h:1', 'key.format' = 'json', 'value.format' = 'json')",
+            0,
+        )
+        .unwrap();
+    // Key `a` is counted once, then twice: the group for count 1 empties and is deleted.
+    session
+        .execute(
+            "INSERT INTO per_count SELECT cnt, COUNT(*) FROM (SELECT k, COUNT(*) AS cnt FROM (VALUES ('a'), ('a')) AS v(k) GROUP BY k) GROUP BY cnt",
+            0,
+        )
+        .unwrap();
+    for t in 1..5 {
+        session.advance(t * 1_000);
+    }
+    let topics = session.local_topics();
+    let mut got = Vec::new();
+    TopicReader::new(topics, "out", &TopicStart::Earliest).poll(topics, 100, &mut |r| {
+        got.push((r.offset, String::from_utf8(r.key.clone().unwrap()).unwrap(), r.value.clone().map(|v| String::from_utf8(v).unwrap())));
+    });
+    got.sort();
+    let deleted: Vec<_> = got.iter().filter(|(_, _, v)| v.is_none()).map(|(_, k, _)| k.clone()).collect();
+    assert_eq!(deleted, [r#"{"cnt":1}"#], "{got:?}");
+    let last = got.iter().rev().find(|(_, k, _)| k == r#"{"cnt":2}"#).and_then(|(_, _, v)| v.clone());
+    assert_eq!(last.as_deref(), Some(r#"{"cnt":2,"keys":1}"#), "{got:?}");
+    let read = session.execute("SELECT * FROM per_count", 0).unwrap_err().message;
+    assert!(read.starts_with("reading an 'upsert-kafka' table is not there yet"), "{read}");
+}

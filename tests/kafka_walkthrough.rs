@@ -1,16 +1,21 @@
 //! `sluice run` against a real Kafka-protocol broker (tansu): kafka-python produces the seed's
 //! sensor records into a 4-partition topic as the walkthrough's sender would (its `put_record`
 //! replaced by a produce, key = sensor_id), the walkthrough's HOP INSERT INTO runs with its
-//! tables on Kafka topics, and reading the output topic back with kafka-python gives exactly the
-//! rows `sluice run` computes from the same records in a file — again with the broker restarted
-//! while the query reads.
+//! tables on Kafka topics, and reading the output topic back with kafka-python gives the windows
+//! `sluice run` computes from the same records in a file, each with at least the file's count —
+//! again with the broker restarted while the query reads.
 //!
-//! Why the file's rows: the records of one sensor share a key, so a partition; Flink's Kafka
-//! source keeps a watermark per partition and emits their minimum, so a record is late only
-//! behind the slowest partition — never more than in the file, where one watermark follows every
-//! record. The seed's late records are late within their own sensor's order as well, so both
-//! drop the same ones (the check below would show any row that differs). The flush record, a day
-//! later, goes to every partition, so every window fires.
+//! Why "at least" and not the same rows: Flink's Kafka source keeps a watermark per partition and
+//! emits their minimum. The records of one sensor share a key, so a partition, and within a
+//! partition they arrive in the file's order; so when a record arrives, its own partition's
+//! watermark is at most the file's watermark at that record, and the emitted minimum at most
+//! that. A record late on Kafka is therefore late in the file too, but not the other way round:
+//! records the file drops can be counted on Kafka (how many depends on how the partitions'
+//! records interleave as they are fetched, so no exact count is expected). Every window the file
+//! has is there with at least its count; a window the file lacks holds only records the file
+//! dropped. The flush record, a day later, goes to every partition, so
+//! every window fires. Kinesis tables keep one watermark per table (DIFFERENCES.md, "Sources"),
+//! which is why tests/kinesis_moto.rs expects the file's rows exactly.
 //!
 //! The broker is started by `scripts/test.sh`'s `kafka` tier; these tests are `#[ignore]`d
 //! without it.
@@ -21,7 +26,26 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::kafka::*;
-use common::kinesis::{assert_same_rows, finish, row_key, rows_from_file, stderr_lines, wait_for, SENSOR_RECORDS};
+use common::kinesis::{finish, row_key, rows_from_file, stderr_lines, wait_for, EXPECTED_ROWS, SENSOR_RECORDS};
+
+type Row = (String, i64, String, String);
+
+/// Every window (status, hop_time) of the file, each once and counting at least the file's
+/// records.
+fn assert_files_windows_with_at_least_its_counts(got: &[Row], file: &[Row]) {
+    assert_eq!(file.len(), EXPECTED_ROWS, "the file's rows (tests/flink/q1_hop_legacy)");
+    let window = |r: &Row| (r.0.clone(), r.3.clone());
+    let mut got_windows: Vec<_> = got.iter().map(window).collect();
+    got_windows.sort();
+    got_windows.dedup();
+    assert_eq!(got_windows.len(), got.len(), "a window written twice");
+    let missing: Vec<_> = file.iter().filter(|f| !got.iter().any(|g| window(g) == window(f))).collect();
+    assert!(missing.is_empty(), "windows of the file missing from the topic: {missing:#?}");
+    let fewer: Vec<_> = file.iter().filter(|f| got.iter().any(|g| window(g) == window(f) && g.1 < f.1)).collect();
+    assert!(fewer.is_empty(), "windows counting fewer records than the file: {fewer:#?}");
+    let same = got.iter().filter(|g| file.contains(g)).count();
+    eprintln!("{same} of {} rows equal the file's; the others count records the file dropped as late", file.len());
+}
 
 /// The walkthrough's tables and INSERT (steps 1, 4 and 5 of src/views/note/walkthrough.sql) with
 /// their Kinesis options replaced by Kafka's: the same columns, watermark, format and query.
@@ -52,7 +76,7 @@ fn start_sluice(note: &std::path::Path) -> (std::process::Child, std::sync::mpsc
     (child, lines)
 }
 
-fn rows_from_topic(b: &Broker, topic: &str) -> Vec<(String, i64, String, String)> {
+fn rows_from_topic(b: &Broker, topic: &str) -> Vec<Row> {
     let mut rows: Vec<_> = b.tool(&["read", topic]).lines().map(|l| row_key(&serde_json::from_str(l).unwrap())).collect();
     rows.sort();
     rows
@@ -71,12 +95,12 @@ fn the_walkthrough_insert_reads_and_writes_kafka_with_the_files_rows() {
     b.tool(&["put", &input, repo().join(SENSOR_RECORDS).to_str().unwrap(), "--flush-record"]);
     let stderr = finish(child, &lines);
     assert!(stderr.iter().any(|l| l.contains("job 1: 10004 records in")), "every record read once: {stderr:#?}");
-    assert_same_rows(&rows_from_topic(&b, &output), &rows_from_file());
+    assert_files_windows_with_at_least_its_counts(&rows_from_topic(&b, &output), &rows_from_file());
 }
 
 #[test]
 #[ignore = "needs the Kafka broker of scripts/test.sh's kafka tier"]
-fn a_broker_restart_mid_query_changes_no_row() {
+fn a_broker_restart_mid_query_loses_and_repeats_no_record() {
     let pb = private_broker();
     let b = &pb.broker;
     let (input, output) = (topic("restart-in"), topic("restart-out"));
@@ -92,5 +116,5 @@ fn a_broker_restart_mid_query_changes_no_row() {
     b.tool(&["put", &input, path.to_str().unwrap(), "--lines", "5000:100000", "--flush-record"]);
     let stderr = finish(child, &lines);
     assert!(stderr.iter().any(|l| l.contains("job 1: 10004 records in")), "every record read once: {stderr:#?}");
-    assert_same_rows(&rows_from_topic(b, &output), &rows_from_file());
+    assert_files_windows_with_at_least_its_counts(&rows_from_topic(b, &output), &rows_from_file());
 }

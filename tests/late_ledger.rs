@@ -113,3 +113,33 @@ fn a_paused_producer_leaves_the_window_waiting_and_the_diagnosis_says_until_when
     assert!(text.contains("its producer is paused for another 5 s"), "{text}");
     assert!(text.contains("break-it scenario since 2021-05-19 11:20:20.000: the producer sends nothing for 20 s"), "{text}");
 }
+
+#[test]
+fn queries_read_the_ledger_with_late_records() {
+    let (mut session, job) = started(Scenario::LateBurst);
+    let dropped = session.late_ledger(job).unwrap().dropped as i64;
+    let count = format!("SELECT window_start, COUNT(*) AS late, MAX(late_by_ms) AS worst FROM late_records('{job}') GROUP BY window_start");
+    session.execute("SET 'execution.runtime-mode' = 'batch'", START_MS + 60_000).unwrap();
+    let Some(Outcome::Table { columns, rows }) = session.execute(&count, START_MS + 60_000).unwrap().pop() else {
+        panic!("a batch query gives a table")
+    };
+    assert_eq!(columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["window_start", "late", "worst"]);
+    let total: i64 = rows.iter().map(|r| r[1].to_string().parse::<i64>().unwrap()).sum();
+    assert_eq!(total, dropped);
+    let ledger = session.late_ledger(job).unwrap();
+    let worst = ledger.entries.iter().map(|e| e.late_by_ms).max().unwrap();
+    assert!(rows.iter().any(|r| r[2].to_string() == worst.to_string()));
+    // A job without late records gives no rows; an unknown one is an error naming the jobs.
+    session.execute("RESET 'execution.runtime-mode'", START_MS).unwrap();
+    let Some(Outcome::Query { job: plain, .. }) = session.execute("SELECT * FROM sensor_data", START_MS).unwrap().pop() else {
+        panic!("a query")
+    };
+    session.execute("SET 'execution.runtime-mode' = 'batch'", START_MS).unwrap();
+    let Some(Outcome::Table { rows, .. }) = session.execute(&format!("SELECT * FROM late_records('{plain}')"), START_MS).unwrap().pop()
+    else {
+        panic!("a table")
+    };
+    assert!(rows.is_empty(), "{rows:?}");
+    let err = session.execute("SELECT * FROM late_records('77')", START_MS).unwrap_err().to_string();
+    assert!(err.contains("late_records('77'): there is no job '77'"), "{err}");
+}

@@ -129,3 +129,38 @@ fn metrics_say_why_windows_wait_and_the_ledger_comes_at_the_end() {
     assert!(stderr.contains("dropped as late under a watermark delay of 1 s."), "the ledger: {stderr}");
     assert!(stderr.contains(") missed ["), "each listed with the window it missed: {stderr}");
 }
+
+#[test]
+fn a_generator_fed_kafka_topic_runs_live_through_an_insert_into_another_topic() {
+    // The walkthrough on local topics: the generator feeds `readings`, an INSERT counts its
+    // readings per second into `counts`, and a query reads `counts` back.
+    let note = "%flink.ssql
+CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),
+    event_time TIMESTAMP(3), `partition` INT METADATA VIRTUAL, WATERMARK FOR event_time AS event_time - INTERVAL '1' SECOND)
+  WITH ('connector' = 'kafka', 'topic' = 'readings', 'properties.bootstrap.servers' = 'localhost:9092',
+        'scan.startup.mode' = 'earliest-offset', 'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601',
+        'scan.watermark.idle-timeout' = '1 s');
+CREATE TABLE counts (window_start TIMESTAMP(3), n BIGINT)
+  WITH ('connector' = 'kafka', 'topic' = 'counts', 'properties.bootstrap.servers' = 'localhost:9092',
+        'scan.startup.mode' = 'earliest-offset', 'format' = 'json');
+
+%flink.ssql
+INSERT INTO counts SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' SECOND))
+GROUP BY window_start, window_end;
+
+%flink.ssql(type=update)
+SELECT n FROM counts;
+";
+    let file = tempfile::Builder::new().prefix("sluice-live-kafka-").suffix(".sql").tempfile().unwrap();
+    std::fs::write(file.path(), note).unwrap();
+    let path = file.into_temp_path();
+    let out = Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .args(["run", "--generator", "kafka:readings=200", "--duration", "4"])
+        .arg(path.as_os_str())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let counts: Vec<i64> = rows.iter().map(|r| r["row"]["n"].as_i64().unwrap()).collect();
+    assert!(counts.iter().any(|n| (190..=210).contains(n)), "a full second at 200 records/s went through both topics: {counts:?}");
+}

@@ -65,8 +65,8 @@ Runs a Flink SQL script or a note. Tables with 'connector' = 'filesystem' are bo
 inputs read in file order (JSON and CSV files decoded on --threads threads, every core by
 default, with the same results as one); every SELECT prints its result changes to stdout, one JSON line each:
   {\"op\":\"+I\",\"row\":{\"col\":value,…}}
-Kinesis tables read local streams; --generator feeds one with the built-in sensor generator,
-and then the queries run live until they end, --exit-when-idle, --duration or Ctrl-C;
+Kinesis tables read local streams and Kafka tables local topics; --generator feeds a stream
+(or, as kafka:TOPIC, a topic) with the built-in sensor generator, and then the queries run live until they end, --exit-when-idle, --duration or Ctrl-C;
 --table shows them as tables redrawn in place instead of JSON lines.
 A Kinesis table reads and writes a real stream when it has 'aws.endpoint', or when
 --kinesis-endpoint (or AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL) names one; `aws` means
@@ -129,6 +129,15 @@ pub fn parse_run_args(parser: &mut Parser) -> Result<Parsed<(RunOptions, String)
     Ok(Parsed::Run((options, path.ok_or("no note or script to run")?)))
 }
 
+/// A remote stream's or topic's message: Kafka's already say `kafka: `, Kinesis's get `kinesis: `.
+fn print_remote(message: &str) {
+    if message.starts_with("kafka: ") {
+        eprintln!("{message}");
+    } else {
+        eprintln!("kinesis: {message}");
+    }
+}
+
 fn wall_clock_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
@@ -165,7 +174,10 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
     let now = wall_clock_ms();
     session.set_now(now);
     for (stream, rate) in &options.generators {
-        session.attach_generator(stream, options.seed, *rate);
+        match stream.strip_prefix("kafka:") {
+            Some(topic) => session.attach_topic_generator(topic, options.seed, *rate),
+            None => session.attach_generator(stream, options.seed, *rate),
+        }
     }
     // Queries still running after their first pass (unbounded sources), with their columns.
     let mut live: Vec<(crate::session::JobId, Vec<ColumnInfo>)> = Vec::new();
@@ -271,7 +283,7 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
         }
         session.advance(wall_clock_ms());
         for message in session.take_remote_messages() {
-            eprintln!("kinesis: {message}");
+            print_remote(&message);
         }
         let mut changed = false;
         for ((job, columns), table) in live.iter().zip(&mut tables) {
@@ -344,7 +356,7 @@ fn flush_remote(session: &mut Session) -> bool {
     loop {
         session.pump_remote();
         for message in session.take_remote_messages() {
-            eprintln!("kinesis: {message}");
+            print_remote(&message);
         }
         let pending = session.remote_pending_writes();
         if pending == 0 {

@@ -88,7 +88,10 @@ pub fn decoder_for(table: &TableDef, fields: &[Field], seed: u64) -> Result<Deco
 /// The decoder of `format` for `fields`, with the format's options (`json.*`, `csv.*`, `raw.*`).
 pub fn decoder_for_format(format: &str, fields: &[Field], options: &[(String, String)]) -> Result<Decoder, String> {
     match format {
-        "csv" => Ok(Decoder::Csv(CsvDecoder::new(fields, CsvOptions::from_table_options(options)?))),
+        "csv" => {
+            crate::connectors::format::csv::check_fields(fields)?;
+            Ok(Decoder::Csv(CsvDecoder::new(fields, CsvOptions::from_table_options(options)?)))
+        }
         "raw" => {
             raw::check(fields, options)?;
             Ok(Decoder::Raw(RawDecoder::new(fields)))

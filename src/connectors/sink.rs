@@ -116,7 +116,10 @@ pub fn open_sink(table: &TableDef, streams: &mut LocalStreams, topics: &mut Loca
         return Ok(Sink { target, encoder: Encoder::None, partition_columns, buffer: Vec::new(), materializer: None });
     }
     let encoder = match table.option("format") {
-        Some("csv") => Encoder::Csv(CsvEncoder::new(&fields, CsvOptions::from_table_options(&table.options)?)),
+        Some("csv") => {
+            super::format::csv::check_fields(&fields)?;
+            Encoder::Csv(CsvEncoder::new(&fields, CsvOptions::from_table_options(&table.options)?))
+        }
         Some("raw") => {
             super::format::raw::check(&fields, &table.options)?;
             Encoder::Raw

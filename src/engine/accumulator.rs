@@ -24,6 +24,11 @@ pub struct Accumulators {
     groups: usize,
     /// Arrival order of accumulated values (FIRST_VALUE/LAST_VALUE across merged sessions).
     sequence: u64,
+    /// Whether an aggregate can fail the job (JSON_OBJECTAGG's repeated key): only then are the
+    /// groups an update touched checked, so other aggregates pay nothing.
+    may_fail: bool,
+    /// The first failure seen, for the operator to raise ([`Accumulators::take_failure`]).
+    failure: Option<String>,
 }
 
 enum Acc {
@@ -116,6 +121,8 @@ enum ItemsKind {
     Json { absent_on_null: bool },
     /// JSON_OBJECTAGG over `ROW(key, JSON text)`: `{"a":1}`, keys sorted, `{}` when empty.
     JsonObject { absent_on_null: bool },
+    /// PERCENTILE over the non-NULL numbers (the percentage's bits): a DOUBLE, NULL when empty.
+    Percentile { percentage_bits: u64 },
 }
 
 impl ItemsKind {
@@ -153,7 +160,8 @@ impl Accumulators {
             })
             .collect();
         let filters = calls.iter().map(|c| c.filter).collect();
-        Accumulators { aggs, filters, groups: 0, sequence: 0 }
+        let may_fail = calls.iter().any(|c| matches!(c.func, AggFunc::JsonObjectAgg { .. }));
+        Accumulators { aggs, filters, groups: 0, sequence: 0, may_fail, failure: None }
     }
 
     pub fn len(&self) -> usize {
@@ -195,6 +203,31 @@ impl Accumulators {
                 }
             }
         }
+        if self.may_fail {
+            for &g in gids {
+                self.check(g as usize);
+            }
+        }
+    }
+
+    /// The failure an update caused (JSON_OBJECTAGG's repeated key, as Flink's
+    /// `JsonObjectAggFunction` raises it), taken once: the operator fails the job with it.
+    pub fn take_failure(&mut self) -> Option<String> {
+        self.failure.take()
+    }
+
+    fn check(&mut self, g: usize) {
+        if self.failure.is_some() {
+            return;
+        }
+        for a in &self.aggs {
+            if let Acc::Items { kind: ItemsKind::JsonObject { .. }, items, .. } = a {
+                if let Some(key) = repeated_key(&items[g]) {
+                    self.failure = Some(format!("Key '{key}' is already present. Duplicate keys are not allowed in JSON_OBJECTAGG. Please ensure that keys are unique."));
+                    return;
+                }
+            }
+        }
     }
 
     /// Accumulates (or, with `retract`, takes back) one row.
@@ -205,6 +238,9 @@ impl Accumulators {
             if filter.is_none_or(|f| is_true(&batch.columns[f], row)) {
                 a.update_row(g as usize, batch, row, retract, seq);
             }
+        }
+        if self.may_fail && !retract {
+            self.check(g as usize);
         }
     }
 
@@ -276,6 +312,9 @@ fn new_acc(c: &AggCall, retracting: bool) -> Acc {
             Acc::Items { arg, ty: arg_ty, kind: ItemsKind::JsonObject { absent_on_null }, items: Vec::new(), pending: Vec::new() }
         }
         AggFunc::Collect => Acc::Items { arg, ty: arg_ty, kind: ItemsKind::Multiset, items: Vec::new(), pending: Vec::new() },
+        AggFunc::Percentile { percentage_bits } => {
+            Acc::Items { arg, ty: arg_ty, kind: ItemsKind::Percentile { percentage_bits }, items: Vec::new(), pending: Vec::new() }
+        }
         AggFunc::ListAgg => Acc::ListAgg {
             arg,
             separator: c.separator.clone().unwrap_or_else(|| ",".to_string()),
@@ -502,7 +541,7 @@ impl Acc {
                 let v = batch.columns[*arg].value(row, ty);
                 self.update_value(g, &v, retract, seq);
             }
-            Acc::Variance { arg, n, mean, m2, .. } => {
+            Acc::Variance { arg, arg_ty, n, mean, m2, .. } => {
                 let col = &batch.columns[*arg];
                 if !col.is_valid(row) {
                     return;
@@ -510,7 +549,8 @@ impl Acc {
                 let x = match &col.data {
                     ColumnData::Double(v) => v[row],
                     ColumnData::Int(v) => v[row] as f64,
-                    _ => col.value(row, &DataType::Null).as_f64().unwrap_or(0.0),
+                    // By the argument's type: a DECIMAL's digits at its scale.
+                    _ => col.value(row, arg_ty).as_f64().unwrap_or(0.0),
                 };
                 welford(&mut n[g], &mut mean[g], &mut m2[g], x, retract);
             }
@@ -752,9 +792,12 @@ impl Acc {
                     SumKind::Int { sum, ty } => Value::Int(if *avg { wrap(sum[g] / n[g], ty) } else { sum[g] }),
                     SumKind::Decimal { sum, scale } => {
                         if *avg {
-                            let q = sum[g] / n[g] as i128;
-                            let r = (sum[g] % n[g] as i128).abs() * 2;
-                            Value::Decimal(q + if r >= n[g] as i128 { sum[g].signum() } else { 0 }, *scale)
+                            // Flink's DECIMAL average: scale max(6, s), rounded half up.
+                            let out = (*scale).max(6);
+                            let total = sum[g].saturating_mul(10i128.pow(u32::from(out - *scale)));
+                            let count = n[g] as i128;
+                            let (q, r) = (total / count, (total % count).abs() * 2);
+                            Value::Decimal(q + if r >= count { total.signum() } else { 0 }, out)
                         } else {
                             Value::Decimal(sum[g], *scale)
                         }
@@ -799,6 +842,9 @@ impl Acc {
                 Value::Str(out.into())
             }
             Acc::Items { kind: ItemsKind::JsonObject { .. }, items, .. } => json_object_text(&items[g]),
+            Acc::Items { kind: ItemsKind::Percentile { percentage_bits }, items, .. } => {
+                percentile(&items[g], f64::from_bits(*percentage_bits)).map_or(Value::Null, Value::Double)
+            }
             Acc::Distinct { inner, .. } => inner.result(g),
             Acc::Lag { offset, buffers, defaults, .. } => match buffers[g].len() == offset + 1 {
                 true => buffers[g].front().cloned().unwrap_or(Value::Null),
@@ -808,8 +854,34 @@ impl Acc {
     }
 }
 
+/// The exact percentile `p` of the numbers among `items`, as Flink's `PercentileAggFunction`
+/// computes it: sorted, at position `p × (n − 1)`, interpolated between its two neighbours.
+fn percentile(items: &[Value], p: f64) -> Option<f64> {
+    let mut values: Vec<f64> = items.iter().filter_map(Value::as_f64).collect();
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let position = (values.len() - 1) as f64 * p;
+    let (lower, higher) = (position.floor() as usize, position.ceil() as usize);
+    let (low, high) = (values[lower.min(values.len() - 1)], values[higher.min(values.len() - 1)]);
+    Some(if lower == higher { low } else { (higher as f64 - position) * low + (position - lower as f64) * high })
+}
+
+/// A key two of a group's `ROW(key, JSON text)` values share (JSON_OBJECTAGG refuses it).
+fn repeated_key(items: &[Value]) -> Option<&str> {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items.iter().find_map(|item| match item {
+        Value::Row(kv) => match kv.first() {
+            Some(Value::Str(k)) if !seen.insert(&**k) => Some(&**k),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
 /// JSON_OBJECTAGG's text of `ROW(key, JSON text)` values: keys in Java's order, as Jackson
-/// writes Flink's object; a repeated key keeps its last value (Flink fails the job instead).
+/// writes Flink's object (a repeated key has failed the job before: [`repeated_key`]).
 fn json_object_text(items: &[Value]) -> Value {
     use crate::plan::functions::json::document::write_string;
     let mut members: BTreeMap<Vec<u16>, (&str, Option<&str>)> = BTreeMap::new();

@@ -143,6 +143,9 @@ impl Operator for GroupAggregate {
             self.last_access[gi] = self.now;
             let before = (self.row_counts[gi] > 0).then(|| self.result(g));
             self.accumulators.update(g, &batch, i, retract);
+            if let Some(failure) = self.accumulators.take_failure() {
+                return Err(EvalError(failure));
+            }
             self.row_counts[gi] += if retract { -1 } else { 1 };
             let wm = batch.arrival_watermark(i);
             if self.row_counts[gi] == 0 {

@@ -328,6 +328,16 @@ impl<'a> Binder<'a> {
                 let absent_on_null = behaviour.to_string() == "'ABSENT'";
                 (AggFunc::JsonObjectAgg { absent_on_null }, Some(self.bind_aggregate_arg(a)?))
             }
+            (AggFunc::Percentile { .. }, [FnArg::Expr(a), FnArg::Expr(p)]) => {
+                let percentage = percentile_percentage(p).map_err(|m| SqlError::new(m).at(at(e)))?;
+                (AggFunc::Percentile { percentage_bits: percentage.to_bits() }, Some(self.bind_aggregate_arg(a)?))
+            }
+            (AggFunc::Percentile { .. }, [_, _, _]) => {
+                return Err(SqlError::new("PERCENTILE's frequency argument is not supported yet (DIFFERENCES.md)").at(at(e)))
+            }
+            (AggFunc::Percentile { .. }, _) => {
+                return Err(SqlError::new("PERCENTILE takes a value and a percentage literal, e.g. PERCENTILE(temperature, 0.9)").at(at(e)))
+            }
             (_, [FnArg::Expr(a)]) => (func, Some(self.bind_aggregate_arg(a)?)),
             (AggFunc::ListAgg, _) => {
                 return Err(SqlError::new("LISTAGG takes a value and an optional separator literal, e.g. LISTAGG(status, ';')").at(at(e)))
@@ -1158,6 +1168,7 @@ pub fn aggregate_function(name: &str) -> Option<AggFunc> {
         "LISTAGG" => AggFunc::ListAgg,
         "ARRAY_AGG" => AggFunc::ArrayAgg { ignore_nulls: false },
         "COLLECT" => AggFunc::Collect,
+        "PERCENTILE" => AggFunc::Percentile { percentage_bits: 0 },
         "JSON_ARRAYAGG" => AggFunc::JsonArrayAgg { absent_on_null: true },
         "JSON_OBJECTAGG" => AggFunc::JsonObjectAgg { absent_on_null: false },
         "LAG" => AggFunc::Lag { offset: 1, default: None },
@@ -1193,6 +1204,25 @@ fn ignores_nulls(f: &ast::Function) -> bool {
     matches!(inside.or(f.null_treatment.as_ref()), Some(ast::NullTreatment::IgnoreNulls))
 }
 
+/// PERCENTILE's percentage: a numeric literal from 0 to 1 (Flink also takes an ARRAY of them).
+fn percentile_percentage(p: &ast::Expr) -> std::result::Result<f64, String> {
+    let text = match p {
+        ast::Expr::Value(v) => match &v.value {
+            ast::Value::Number(n, _) => n.to_string(),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    };
+    match text.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        Ok(x) => Err(format!("PERCENTILE's percentage must be between 0.0 and 1.0, not {x}")),
+        Err(_) if matches!(p, ast::Expr::Array(_)) => {
+            Err("PERCENTILE over an ARRAY of percentages is not supported yet (DIFFERENCES.md)".into())
+        }
+        Err(_) => Err(format!("PERCENTILE's percentage must be a numeric literal between 0.0 and 1.0, not {p}")),
+    }
+}
+
 /// Flink's result type of an aggregate.
 pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Result<SqlType, String> {
     Ok(match (func, arg) {
@@ -1201,7 +1231,12 @@ pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Resu
             if !t.data_type.is_numeric() {
                 return Err(format!("{} needs a numeric argument, not {t}", func.name()));
             }
-            SqlType::nullable(t.data_type.clone())
+            match (&t.data_type, func) {
+                // Flink's `findSumAggType` and `findAvgAggType`.
+                (DataType::Decimal { scale, .. }, AggFunc::Sum) => SqlType::nullable(DataType::Decimal { precision: 38, scale: *scale }),
+                (DataType::Decimal { scale, .. }, _) => SqlType::nullable(DataType::Decimal { precision: 38, scale: (*scale).max(6) }),
+                (d, _) => SqlType::nullable(d.clone()),
+            }
         }
         (AggFunc::Min | AggFunc::Max | AggFunc::FirstValue | AggFunc::LastValue | AggFunc::Lag { .. }, Some(t)) => {
             SqlType::nullable(t.data_type.clone())
@@ -1216,13 +1251,25 @@ pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Resu
             if !t.data_type.is_string() && t.data_type != DataType::Null {
                 return Err(format!("LISTAGG needs a string argument, not {t}; CAST it to STRING"));
             }
-            SqlType::nullable(DataType::Varchar(crate::types::STRING_LENGTH))
+            // Calcite types LISTAGG as its argument (the joined text may be longer: Flink's
+            // types do not bound it either).
+            if t.data_type == DataType::Null {
+                SqlType::nullable(DataType::Varchar(crate::types::STRING_LENGTH))
+            } else {
+                t.clone()
+            }
         }
         // ArrayAggFunction's output: ARRAY of the argument's type; NULL when there is no value.
         // (NOT NULL when the argument is: a group has a row, and Flink types it so).
         (AggFunc::ArrayAgg { .. }, Some(t)) => SqlType::not_null(DataType::Array(Box::new(t.clone()))).with_nullable(t.nullable),
         // CollectAggFunction's output: an empty MULTISET when there is no value.
         (AggFunc::Collect, Some(t)) => SqlType::not_null(DataType::Multiset(Box::new(t.clone()))),
+        (AggFunc::Percentile { .. }, Some(t)) => {
+            if !t.data_type.is_numeric() && t.data_type != DataType::Null {
+                return Err(format!("PERCENTILE needs a numeric argument, not {t}"));
+            }
+            SqlType::nullable(DataType::Double)
+        }
         (AggFunc::JsonArrayAgg { .. }, Some(_)) => SqlType::not_null(DataType::Varchar(2000)),
         (AggFunc::JsonObjectAgg { .. }, Some(t)) => {
             let key = match &t.data_type {

@@ -330,6 +330,12 @@ pub enum AggFunc {
     },
     /// `COLLECT(x)`: the non-NULL values as a MULTISET (Flink's `CollectAggFunction`).
     Collect,
+    /// `PERCENTILE(x, p)`: the exact percentile of the non-NULL values at the literal `p` in
+    /// [0, 1], interpolated linearly (Flink's `PercentileAggFunction`); `p`'s bits, so the
+    /// function stays `Eq`.
+    Percentile {
+        percentage_bits: u64,
+    },
     /// `JSON_ARRAYAGG(v [NULL | ABSENT ON NULL])` over `JSON_STRING(v)`: a JSON array text of the
     /// values in arrival order (Flink's `JsonArrayAggFunction`).
     JsonArrayAgg {
@@ -366,6 +372,7 @@ impl AggFunc {
             AggFunc::ListAgg => "LISTAGG",
             AggFunc::ArrayAgg { .. } => "ARRAY_AGG",
             AggFunc::Collect => "COLLECT",
+            AggFunc::Percentile { .. } => "PERCENTILE",
             AggFunc::JsonArrayAgg { .. } => "JSON_ARRAYAGG",
             AggFunc::JsonObjectAgg { .. } => "JSON_OBJECTAGG",
             AggFunc::Lag { .. } => "LAG",

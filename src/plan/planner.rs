@@ -349,6 +349,14 @@ impl<'a> Planner<'a> {
                     ast::Expr::Exists { ref subquery, negated } => {
                         input = self.plan_exists(input, subquery, negated, at(&c))?;
                     }
+                    ref other if has_scalar_subquery(&SelectItem::UnnamedExpr(other.clone())) => {
+                        if tvf.is_some() {
+                            return Err(SqlError::new("a scalar subquery in the WHERE of a window table function is not supported yet")
+                                .at(at(&c))
+                                .hint("filter in an outer query"));
+                        }
+                        input = self.filter_by_scalar_subqueries(input, c)?;
+                    }
                     other => rest.push(other),
                 }
             }
@@ -934,6 +942,59 @@ impl<'a> Planner<'a> {
         join::plan_join(input, right, if negated { JoinKind::Anti } else { JoinKind::Semi }, condition, location)
     }
 
+    /// A WHERE condition reading uncorrelated scalar subqueries, `x > (SELECT AVG(x) + 50 FROM
+    /// t)`, as Flink decorrelates it: `input` joined on TRUE with each subquery's one row (an
+    /// aggregate without GROUP BY, updating as its input grows), filtered by the condition, and
+    /// projected back to `input`'s columns. Flink keeps the condition inside its join; the
+    /// rows and their changes are the same.
+    fn filter_by_scalar_subqueries(&mut self, input: Plan, condition: ast::Expr) -> Result<Plan> {
+        let location = at(&condition);
+        let mut condition = condition;
+        let mut queries: Vec<(ast::Query, Location)> = Vec::new();
+        let _ = ast::visit_expressions_mut(&mut condition, |e: &mut ast::Expr| {
+            if let ast::Expr::Subquery(q) = e {
+                let name = format!("$sqw{}", queries.len());
+                queries.push(((**q).clone(), at(&*e)));
+                *e = ast::Expr::Identifier(ast::Ident::new(name));
+            }
+            std::ops::ControlFlow::<()>::Continue(())
+        });
+        let original = input.schema.clone();
+        let mut joined = input;
+        for (n, (query, at_query)) in queries.iter().enumerate() {
+            let one_row = match query.body.as_ref() {
+                SetExpr::Select(s) => {
+                    matches!(&s.group_by, GroupByExpr::Expressions(g, m) if g.is_empty() && m.is_empty())
+                        && s.having.is_none()
+                        && matches!(s.projection.as_slice(), [SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }] if bind::contains_aggregate(e))
+                }
+                _ => false,
+            };
+            if !one_row {
+                return Err(SqlError::new(
+                    "this scalar subquery is not supported yet: in a WHERE it must be one aggregate without GROUP BY",
+                )
+                .at(*at_query)
+                .hint("a scalar subquery here is (SELECT agg(…) FROM t [WHERE …])"));
+            }
+            let sub = self.plan_subquery(query).map_err(|e| {
+                SqlError::new(format!(
+                    "this scalar subquery is not supported yet: in a WHERE it must not read the outer query's columns ({})",
+                    e.message
+                ))
+                .at(*at_query)
+                .hint("a scalar subquery here is (SELECT agg(…) FROM t [WHERE …])")
+            })?;
+            let mut sub = with_qualifier(sub, &format!("$sqw{n}"));
+            sub.schema.fields[0].name = format!("$sqw{n}");
+            joined = join::plan_join(joined, sub, JoinKind::Inner, None, *at_query)?;
+        }
+        let predicate = Binder::new(&joined.schema.fields).bind_predicate(&condition, "WHERE").map_err(|e| e.or_at(location))?;
+        let filtered = Plan { schema: joined.schema.clone(), node: Node::Filter { input: Box::new(joined), predicate } };
+        let exprs = original.fields.iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
+        Ok(Plan { schema: original, node: Node::Project { input: Box::new(filtered), exprs } })
+    }
+
     /// Scalar subqueries of a SELECT list, `(SELECT MAX(x) FROM t WHERE t.k = s.k)`, as Flink
     /// decorrelates them: `input` LEFT JOIN the subquery's aggregate grouped by the inner sides
     /// of its correlating equalities, on those equalities. Each subquery becomes a column
@@ -952,9 +1013,12 @@ impl<'a> Planner<'a> {
             let original = expr.clone();
             let _ = ast::visit_expressions_mut(expr, |e: &mut ast::Expr| {
                 if let ast::Expr::Subquery(q) = e {
-                    let name = format!("$sq{}", queries.len());
+                    let name = ast::Expr::Identifier(ast::Ident::new(format!("$sq{}", queries.len())));
+                    // A missing group's COUNT is 0, not the LEFT JOIN's NULL: Calcite's
+                    // decorrelation wraps a bare COUNT so.
+                    let count = counts_only(q);
                     queries.push(((**q).clone(), at(&*e)));
-                    *e = ast::Expr::Identifier(ast::Ident::new(name));
+                    *e = if count { coalesce_zero(name) } else { name };
                 }
                 std::ops::ControlFlow::<()>::Continue(())
             });
@@ -987,9 +1051,10 @@ impl<'a> Planner<'a> {
         if !bind::contains_aggregate(&item) || !plain_group || select.having.is_some() || select.distinct.is_some() {
             return Err(unsupported("its value must be one aggregate without GROUP BY"));
         }
-        if item.to_string().to_ascii_uppercase().contains("COUNT") {
-            // Calcite turns a missing group's COUNT into 0, not NULL; Sluice does not yet.
-            return Err(unsupported("COUNT in a correlated scalar subquery"));
+        if !counts_only(query) && item.to_string().to_ascii_uppercase().contains("COUNT") {
+            // Calcite turns a missing group's bare COUNT into 0 ([`coalesce_zero`]); an
+            // expression over a COUNT would need the expression evaluated at 0.
+            return Err(unsupported("COUNT inside an expression in a correlated scalar subquery"));
         }
         let mut from = (**select).clone();
         from.selection = None;
@@ -1323,6 +1388,32 @@ fn contains_outer_aggregate(e: &ast::Expr) -> bool {
 }
 
 /// Whether a SELECT item holds a scalar subquery `(SELECT …)`.
+/// Whether a scalar subquery's one value is a bare `COUNT(…)`.
+fn counts_only(query: &ast::Query) -> bool {
+    let SetExpr::Select(s) = query.body.as_ref() else { return false };
+    matches!(s.projection.as_slice(), [SelectItem::UnnamedExpr(ast::Expr::Function(f)) | SelectItem::ExprWithAlias { expr: ast::Expr::Function(f), .. }]
+        if f.over.is_none() && f.name.to_string().eq_ignore_ascii_case("COUNT"))
+}
+
+/// `COALESCE(e, 0)`.
+fn coalesce_zero(e: ast::Expr) -> ast::Expr {
+    let arg = |e| ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e));
+    ast::Expr::Function(ast::Function {
+        name: ast::ObjectName::from(vec![ast::Ident::new("COALESCE")]),
+        uses_odbc_syntax: false,
+        parameters: ast::FunctionArguments::None,
+        args: ast::FunctionArguments::List(ast::FunctionArgumentList {
+            duplicate_treatment: None,
+            args: vec![arg(e), arg(ast::Expr::Value(ast::Value::Number("0".into(), false).into()))],
+            clauses: Vec::new(),
+        }),
+        filter: None,
+        null_treatment: None,
+        over: None,
+        within_group: Vec::new(),
+    })
+}
+
 fn has_scalar_subquery(item: &SelectItem) -> bool {
     let (SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) = item else { return false };
     let mut found = false;

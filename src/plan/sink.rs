@@ -300,14 +300,15 @@ fn upsert_materialize(
     if input_is_append && deduplicate {
         return Ok(None);
     }
-    // Where Sluice does not derive the upsert key (a Top-N, a join) it does not check it, and
-    // materializes only when asked to.
+    // Where Sluice does not derive the upsert key of an updating result (a Top-N, a join) it
+    // does not check it, and materializes only when asked to. An insert-only result has none
+    // (reaching here with ON CONFLICT DO NOTHING or DO ERROR, which Flink materializes).
     let differs = match &key {
         Some(key) => {
             let names: Vec<&str> = key.iter().filter_map(|&c| plan.schema.fields.get(c)).map(|f| f.name.as_str()).collect();
             key.is_empty() || !names.iter().all(|n| sink.primary_key.iter().any(|p| p == n))
         }
-        None => on_conflict.is_some() && !input_is_append,
+        None => input_is_append || on_conflict.is_some(),
     };
     if settings.require_on_conflict && differs && on_conflict.is_none() {
         let names: Vec<&str> = key.iter().flatten().filter_map(|&c| plan.schema.fields.get(c)).map(|f| f.name.as_str()).collect();

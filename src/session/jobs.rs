@@ -12,7 +12,7 @@ use super::{
     Budget, Change, JobId, JobInfo, Session, Unlimited, DATAGEN_SEED_KEY, IDLE_TIMEOUT_KEY, MAX_PENDING_CHANGES, SAVEPOINT_PATH_KEY,
     STATE_TTL_KEY,
 };
-use crate::connectors::kafka::LocalTopics;
+use crate::connectors::kafka::{LocalTopics, ProducerRecord};
 use crate::connectors::{self, Decoder, LocalStreams, ReadMode, Sink, Source, SourceStatus};
 use crate::engine::Pipeline;
 use crate::plan::physical::Source as PlanSource;
@@ -182,6 +182,19 @@ impl Session {
         self.pump_remote();
         for g in &mut self.generators {
             if !g.running {
+                continue;
+            }
+            if g.topic {
+                let Some(topic) = self.topics.get_mut(&g.stream) else { continue };
+                g.generator.generate_until(now_ms, &mut |record| {
+                    let reading = ProducerRecord {
+                        key: Some(record.partition_key.as_bytes().to_vec()),
+                        value: Some(record.to_json().into_bytes()),
+                        ..ProducerRecord::default()
+                    };
+                    // Without a partition the default partitioner picks one: never refused.
+                    let _ = topic.produce(reading, now_ms);
+                });
                 continue;
             }
             let Some(stream) = self.streams.get_mut(&g.stream) else { continue };

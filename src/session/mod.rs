@@ -13,6 +13,7 @@ pub mod clock;
 pub mod diagnosis;
 mod errors;
 mod jobs;
+mod late_table;
 pub mod ledger;
 pub mod mirror;
 pub mod protocol;
@@ -88,6 +89,10 @@ pub struct StreamInfo {
     pub generator: Option<GeneratorInfo>,
     /// The stream mirrors a real Kinesis stream: it holds that stream's records.
     pub kinesis_mirror: bool,
+    /// A local Kafka topic (its `shards` are partitions), listed after the local streams.
+    pub kafka_topic: bool,
+    /// The topic mirrors a real Kafka topic: it holds that topic's records.
+    pub kafka_mirror: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

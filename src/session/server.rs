@@ -70,7 +70,12 @@ impl SessionServer {
             SessionRequest::AttachGenerator { stream, records_per_second } => {
                 // Each stream's generator has its own seed, so two streams carry different readings.
                 let seed = 1 + s.streams().iter().filter(|x| x.generator.is_some()).count() as u64;
-                s.attach_generator(&stream, seed, records_per_second);
+                // A local Kafka topic's generator writes keyed records, one partition per key.
+                if s.streams().iter().any(|x| x.name == stream && x.kafka_topic) {
+                    s.attach_topic_generator(&stream, seed, records_per_second);
+                } else {
+                    s.attach_generator(&stream, seed, records_per_second);
+                }
             }
             SessionRequest::AddFile { name, data } => {
                 let size = data.len();

@@ -186,6 +186,8 @@ impl Session {
     /// A query: a job whose changes wait for the view (streaming), or its final rows (batch).
     /// With a savepoint set, the job stopped with it goes on instead.
     fn query(&mut self, query: &Query, located: &Located) -> Result<Outcome, SqlError> {
+        let swapped = self.with_late_records(query)?;
+        let query = swapped.as_ref().unwrap_or(query);
         let plan = self.planner().plan_query(query)?;
         // The page's result and the runner's output read every kind of change.
         let physical = physical::lower(&plan, RootReader::NeedsUpdateBefore)?;
@@ -226,6 +228,8 @@ impl Session {
         let Some(target) = self.catalog.table(table).cloned() else {
             return Err(SqlError::new(format!("sink table `{table}` not found")).at(located.location));
         };
+        let swapped = self.with_late_records(query)?;
+        let query = swapped.as_ref().unwrap_or(query);
         let plan = self.planner().plan_query(query)?;
         let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(located.location))?;
         let planned = self.plan_insert(&plan, &target, on_conflict).map_err(|e| e.or_at(located.location))?;

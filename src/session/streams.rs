@@ -15,7 +15,29 @@ impl Session {
         self.streams.get_or_create(stream);
         let mut generator = SensorGenerator::new(seed);
         generator.set_rate(records_per_second);
-        self.generators.push(AttachedGenerator { stream: stream.to_string(), generator, running: true, rate: records_per_second });
+        self.generators.push(AttachedGenerator {
+            stream: stream.to_string(),
+            topic: false,
+            generator,
+            running: true,
+            rate: records_per_second,
+        });
+    }
+
+    /// Feeds local Kafka topic `topic` from a new sensor generator (created running): each
+    /// reading is a record keyed by its sensor id (so Kafka's partitioner spreads sensors over
+    /// partitions) with the reading as its JSON value, stamped with the session's clock.
+    pub fn attach_topic_generator(&mut self, topic: &str, seed: u64, records_per_second: f64) {
+        self.topics.get_or_create(topic);
+        let mut generator = SensorGenerator::new(seed);
+        generator.set_rate(records_per_second);
+        self.generators.push(AttachedGenerator {
+            stream: topic.to_string(),
+            topic: true,
+            generator,
+            running: true,
+            rate: records_per_second,
+        });
     }
 
     /// Sets how far the readings of the generators feeding `stream` stray from the order they
@@ -185,25 +207,40 @@ impl Session {
         self.generators.iter().filter(|g| g.running).map(|g| g.generator.next_due_ms().unwrap_or(self.now_ms)).min()
     }
 
+    /// The local streams, then the local Kafka topics, with what feeds them.
     pub fn streams(&self) -> Vec<StreamInfo> {
-        self.streams
-            .names()
-            .filter_map(|name| {
-                let stream = self.streams.get(name)?;
-                let generator = self.generators.iter().find(|g| &g.stream == name).map(|g| GeneratorInfo {
-                    running: g.running,
-                    records_per_second: g.rate,
-                    scenario: g.generator.scenario(),
-                });
-                Some(StreamInfo {
-                    name: name.clone(),
-                    shards: stream.shard_count(),
-                    records: stream.record_count() as u64,
-                    generator,
-                    kinesis_mirror: stream.is_mirror(),
-                })
+        let generator = |name: &str, topic: bool| {
+            self.generators.iter().find(|g| g.stream == name && g.topic == topic).map(|g| GeneratorInfo {
+                running: g.running,
+                records_per_second: g.rate,
+                scenario: g.generator.scenario(),
             })
-            .collect()
+        };
+        let streams = self.streams.names().filter_map(|name| {
+            let stream = self.streams.get(name)?;
+            Some(StreamInfo {
+                name: name.clone(),
+                shards: stream.shard_count(),
+                records: stream.record_count() as u64,
+                generator: generator(name, false),
+                kinesis_mirror: stream.is_mirror(),
+                kafka_topic: false,
+                kafka_mirror: false,
+            })
+        });
+        let topics = self.topics.names().filter_map(|name| {
+            let topic = self.topics.get(name)?;
+            Some(StreamInfo {
+                name: name.clone(),
+                shards: topic.partition_count(),
+                records: topic.record_count() as u64,
+                generator: generator(name, true),
+                kinesis_mirror: false,
+                kafka_topic: true,
+                kafka_mirror: topic.is_mirror(),
+            })
+        });
+        streams.chain(topics).collect()
     }
 
     /// The data of the last `max` records of stream `name` (local or a mirror), in arrival
@@ -244,7 +281,9 @@ impl Session {
 }
 
 pub(super) struct AttachedGenerator {
+    /// The local stream it feeds, or the local topic when `topic` is set.
     pub(super) stream: String,
+    pub(super) topic: bool,
     pub(super) generator: SensorGenerator,
     pub(super) running: bool,
     pub(super) rate: f64,

@@ -104,6 +104,10 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
         let info = info.clone();
         move || info().map(|i| i.shards).unwrap_or(0)
     };
+    let unit = {
+        let info = info.clone();
+        move || if info().is_some_and(|i| i.kafka_topic) { "partition" } else { "shard" }
+    };
     let generator = {
         let info = info.clone();
         move || info().and_then(|i| i.generator)
@@ -138,12 +142,15 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
     // the streams are local again.
     let has_generator = {
         let info = info.clone();
-        move || info().is_some_and(|i| i.generator.is_some() && !i.kinesis_mirror)
+        move || info().is_some_and(|i| i.generator.is_some() && !i.kinesis_mirror && !i.kafka_mirror)
     };
     let kind = {
         let info = info.clone();
         move || match info() {
             Some(i) if i.kinesis_mirror => "Kinesis mirror",
+            Some(i) if i.kafka_mirror => "Kafka mirror",
+            Some(i) if i.kafka_topic && i.generator.is_some() => "Kafka topic · generator-fed",
+            Some(i) if i.kafka_topic => "Kafka topic",
             Some(i) if i.generator.is_some() => "local · generator-fed",
             _ => "local",
         }
@@ -152,7 +159,7 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
     // Any local stream can be fed by a generator of its own (a mirror holds real records only).
     let can_attach = {
         let info = info.clone();
-        move || info().is_some_and(|i| i.generator.is_none() && !i.kinesis_mirror)
+        move || info().is_some_and(|i| i.generator.is_none() && !i.kinesis_mirror && !i.kafka_mirror)
     };
     let attach = {
         let name = name.clone();
@@ -167,7 +174,7 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
             <div class="stream-name">{name.clone()}</div>
             <div class="stream-meta">
                 <span class="badge" data-testid="stream-kind">{kind}</span>
-                <span>{move || format!("{} shard{}", shards(), if shards() == 1 { "" } else { "s" })}</span>
+                <span>{move || format!("{} {}{}", shards(), unit(), if shards() == 1 { "" } else { "s" })}</span>
                 <span><span data-testid="stream-records">{records}</span>" records"</span>
             </div>
             <TableFromSample of=SampleOf::Stream(name.clone()) />

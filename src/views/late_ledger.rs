@@ -43,7 +43,8 @@ pub fn render(ledger: &Ledger, shown: usize) -> String {
         let _ = writeln!(out, "  {}", entry_line(e));
     }
     let listed = ledger.entries.len().min(shown) as u64;
-    if ledger.dropped > listed {
+    // With none listed here (the page lists them itself), no "… and N more".
+    if shown > 0 && ledger.dropped > listed {
         let _ = writeln!(out, "  … and {} more", ledger.dropped - listed);
     }
     out

@@ -298,6 +298,19 @@ WHERE EXISTS (SELECT * FROM sensor_data w WHERE w.sensor_id = s.sensor_id AND w.
 FROM sensor_data s WHERE sensor_id < 4""",
 }
 
+# Subqueries Flink decorrelates into joins with an aggregate: uncorrelated EXISTS (a join with a
+# global MIN(TRUE)), a scalar subquery in WHERE (a join with a one-row aggregate), and COUNT in a
+# correlated scalar subquery (a missing group counts 0).
+CASES["exists_uncorrelated"] = """SELECT sensor_id, status, event_time FROM sensor_data
+WHERE sensor_id < 3 AND EXISTS (SELECT 1 FROM sensor_data WHERE current_temperature > 179.5)"""
+CASES["not_exists_uncorrelated"] = """SELECT sensor_id, status, event_time FROM sensor_data
+WHERE sensor_id < 3 AND NOT EXISTS (SELECT 1 FROM sensor_data WHERE current_temperature > 179.5)"""
+CASES["scalar_subquery_where"] = """SELECT sensor_id, current_temperature, event_time FROM sensor_data
+WHERE sensor_id < 3 AND current_temperature > (SELECT MAX(current_temperature) - 10 FROM sensor_data WHERE sensor_id = 7)"""
+CASES["scalar_subquery_count"] = """SELECT sensor_id, current_temperature,
+  (SELECT COUNT(*) FROM sensor_data t WHERE t.sensor_id = s.sensor_id AND t.status = 'ERROR' AND t.current_temperature > 179) AS hot_errors
+FROM sensor_data s WHERE sensor_id < 6"""
+
 # Event-time temporal joins over a versioned view (a deduplication keeping each sensor's last
 # ERROR reading), written as a CTE so the case needs no table of its own.
 LAST_ERROR = """WITH last_error AS (
@@ -397,6 +410,11 @@ SETTINGS = {
     "not_exists_anti": {"execution.buffer-timeout": "0 ms"},
     "exists_two_keys": {"execution.buffer-timeout": "0 ms"},
     "scalar_subquery_max": {"execution.buffer-timeout": "0 ms"},
+    "exists_uncorrelated": {"execution.buffer-timeout": "0 ms"},
+    "not_exists_uncorrelated": {"execution.buffer-timeout": "0 ms"},
+    "scalar_subquery_where": {"execution.buffer-timeout": "0 ms"},
+    "scalar_subquery_where": "Flink puts a SINGLE_VALUE_RETRACT aggregate over the subquery's value (Calcite cannot prove MAX(x) - 10 one row), an upsert input to its join, which then emits a row and deletes it where Sluice, joining the aggregate's retracting rows, does not (Flink: 12 +I, 1 -D; Sluice: 11 +I): the same final rows",
+    "scalar_subquery_count": {"execution.buffer-timeout": "0 ms"},
     "intersect_all_sensors": {"execution.buffer-timeout": "0 ms"},
     "except_all_sensors": {"execution.buffer-timeout": "0 ms"},
 }
@@ -420,6 +438,7 @@ CHANGES_NOT_COMPARED = {
     "not_exists_anti": "as not_in_subquery_anti (NOT EXISTS is the same anti-join)",
     "scalar_subquery_max": "how many NULL-padded rows the LEFT JOIN emits and retracts depends on whether a record "
     "reaches the join's left or its right input first",
+    "scalar_subquery_count": "as scalar_subquery_max: how many padded rows the LEFT JOIN emits and retracts depends on whether a record reaches the join's left or its right input first (Flink: 688 +I; Sluice 689)",
     "except_sensors": "Flink plans EXCEPT as an anti-join under a DISTINCT, Sluice as counts per distinct row: "
     "the same rows through different intermediate changes",
 }

@@ -431,6 +431,42 @@ CASES = {
         ("COLLECT", "COLLECT(x)", "(VALUES (1), (CAST(NULL AS INT)), (2), (1)) AS t(x)"),
         ("COLLECT", "COLLECT(x)", "(VALUES (CAST(NULL AS INT))) AS t(x)"),
         ("COLLECT", "COLLECT(DISTINCT x)", "(VALUES ('a'), ('b'), ('a')) AS t(x)"),
+        ("AVG", "AVG(x)", "(VALUES (1.25), (2.0), (CAST(NULL AS DECIMAL(3, 2)))) AS t(x)"),
+        ("AVG", "AVG(x)", "(VALUES (CAST(-1 AS DECIMAL(10, 0))), (-2)) AS t(x)"),
+        ("SUM", "SUM(x)", "(VALUES (1.25), (2.0)) AS t(x)"),
+        ("STDDEV_POP", "STDDEV_POP(x)", "(VALUES (1), (2), (4)) AS t(x)"),
+        ("STDDEV_SAMP", "STDDEV_SAMP(x)", "(VALUES (CAST(1.5 AS DOUBLE)), (2), (4)) AS t(x)"),
+        ("LISTAGG", "LISTAGG(x)", "(VALUES (CAST('a' AS STRING)), (CAST(NULL AS STRING)), ('bc')) AS t(x)"),
+        ("LISTAGG", "LISTAGG(x, '--')", "(VALUES ('ab'), ('c')) AS t(x) GROUP BY 1 + 1"),
+        # The grouping functions, each query's rows narrowed to one by HAVING (row order is free).
+        ("GROUPING", "GROUPING(x)", "(VALUES (1, 'a')) AS t(x, y) GROUP BY GROUPING SETS ((x), ()) HAVING GROUPING(x) = 1"),
+        ("GROUPING", "GROUPING(x)", "(VALUES (1, 'a')) AS t(x, y) GROUP BY ROLLUP (x) HAVING x IS NOT NULL"),
+        ("GROUPING", "GROUPING(y)", "(VALUES (1, 'a'), (2, 'b')) AS t(x, y) GROUP BY CUBE (x, y) HAVING x = 2 AND y IS NULL"),
+        ("GROUPING_ID", "GROUPING_ID(x, y)", "(VALUES (1, 'a')) AS t(x, y) GROUP BY CUBE (x, y) HAVING x IS NULL AND y IS NOT NULL"),
+        ("GROUPING_ID", "GROUPING_ID(x, y)", "(VALUES (1, 'a')) AS t(x, y) GROUP BY ROLLUP (x, y) HAVING GROUPING_ID(x, y) = 3"),
+        ("GROUPING_ID", "GROUPING_ID(y)", "(VALUES (1, 'a')) AS t(x, y) GROUP BY x, y"),
+        ("GROUP_ID", "GROUP_ID()", "(VALUES (1)) AS t(x) GROUP BY x"),
+        ("GROUP_ID", "GROUP_ID()", "(VALUES (1)) AS t(x) GROUP BY GROUPING SETS ((x), (x)) HAVING GROUP_ID() = 1"),
+    ],
+    # Flink 2.3's PERCENTILE aggregate (its own family: regenerating `aggregate` takes minutes).
+    "percentile": [
+        ("PERCENTILE", "PERCENTILE(x, 0.5)", "(VALUES (1), (2), (3), (4)) AS t(x)"),
+        ("PERCENTILE", "PERCENTILE(x, 0)", "(VALUES (3), (1), (2)) AS t(x)"),
+        ("PERCENTILE", "PERCENTILE(x, 1.0)", "(VALUES (3), (1), (2)) AS t(x)"),
+        ("PERCENTILE", "PERCENTILE(x, 0.3)", "(VALUES (40), (CAST(NULL AS INT)), (10), (20)) AS t(x)"),
+        ("PERCENTILE", "PERCENTILE(x, 0.25)", "(VALUES (1.5), (2.5), (-0.5)) AS t(x)"),
+        ("PERCENTILE", "PERCENTILE(x, 0.75)", "(VALUES (CAST(0.1 AS DOUBLE)), (0.2), (0.7), (0.7)) AS t(x)"),
+        ("PERCENTILE", "PERCENTILE(x, 0.5)", "(VALUES (CAST(NULL AS INT))) AS t(x)"),
+        ("PERCENTILE", "PERCENTILE(x, 0.5)", "(VALUES (7)) AS t(x)"),
+        ("PERCENTILE", "PERCENTILE(x, 1.5)", "(VALUES (7)) AS t(x)"),
+        ("PERCENTILE", "PERCENTILE(x, 0.5)", "(VALUES ('a')) AS t(x)"),
+    ],
+    # ROW_NUMBER as Top-N (the form streaming runs), each narrowed to one row. RANK and
+    # DENSE_RANK are left out: Flink's streaming planner refuses them, as Sluice does, and these
+    # cases run in batch mode.
+    "ranking": [
+        ("ROW_NUMBER", "x * 10 + rn", "(SELECT x, ROW_NUMBER() OVER (ORDER BY x DESC) AS rn FROM (VALUES (1), (3), (2)) AS t(x)) WHERE rn <= 1"),
+        ("ROW_NUMBER", "x * 10 + rn", "(SELECT x, ROW_NUMBER() OVER (PARTITION BY MOD(x, 2) ORDER BY x) AS rn FROM (VALUES (1), (3), (2), (5)) AS t(x)) WHERE rn = 2 AND MOD(x, 2) = 1"),
     ],
 }
 

@@ -3,7 +3,8 @@
 //! Options as Flink spells them: `csv.field-delimiter` (one character, `,`),
 //! `csv.quote-character` (`"`; a doubled quote inside quotes is a quote),
 //! `csv.disable-quote-character`, `csv.null-literal`, `csv.allow-comments`,
-//! `csv.ignore-parse-errors`. An empty
+//! `csv.ignore-parse-errors`. BYTES are base64 text, as Jackson (Flink's CSV library) reads
+//! and writes binary. An empty
 //! field is NULL for every type but strings. A record with the wrong number of fields, or a
 //! field that is not of its column's type, is an error naming the record and the field — unless
 //! `csv.ignore-parse-errors` is set: then, as in Flink, such fields are NULL (a record that cannot
@@ -22,11 +23,20 @@ pub struct CsvOptions {
     pub ignore_parse_errors: bool,
     /// `csv.allow-comments`: lines starting with `#` are not records.
     pub allow_comments: bool,
+    /// `csv.array-element-delimiter`: between an ARRAY's elements (`;`).
+    pub array_delimiter: String,
 }
 
 impl Default for CsvOptions {
     fn default() -> Self {
-        CsvOptions { delimiter: ',', quote: Some('"'), null_literal: None, ignore_parse_errors: false, allow_comments: false }
+        CsvOptions {
+            delimiter: ',',
+            quote: Some('"'),
+            null_literal: None,
+            ignore_parse_errors: false,
+            allow_comments: false,
+            array_delimiter: ";".into(),
+        }
     }
 }
 
@@ -77,7 +87,52 @@ impl CsvOptions {
             null_literal: get("csv.null-literal").map(str::to_string),
             ignore_parse_errors: bool_option(options, "csv.ignore-parse-errors")?,
             allow_comments: bool_option(options, "csv.allow-comments")?,
+            array_delimiter: get("csv.array-element-delimiter").unwrap_or(";").to_string(),
         })
+    }
+}
+
+/// Flink's csv format refuses a MAP or MULTISET column when the table is used ("Unsupported
+/// type 'MAP<STRING, INT>' for field 'm'."); ARRAYs of them too.
+pub fn check_fields(fields: &[Field]) -> Result<(), String> {
+    for f in fields {
+        let mut ty = &f.ty;
+        while let DataType::Array(inner) = &ty.data_type {
+            ty = inner;
+        }
+        if matches!(ty.data_type, DataType::Map(..) | DataType::Multiset(_)) {
+            return Err(format!("Unsupported type '{}' for field '{}'.", f.ty.plain(), f.name));
+        }
+    }
+    Ok(())
+}
+
+/// One field's text as a value of `ty`: an ARRAY's elements split at the array delimiter (an
+/// empty field is an empty ARRAY, an empty element NULL), BYTES from base64, others by CAST.
+/// `None` when the text is not of the type.
+fn field_value(text: &str, ty: &DataType, options: &CsvOptions) -> Option<Value> {
+    use base64::Engine as _;
+    match ty {
+        _ if ty.is_string() => Some(Value::Str(text.into())),
+        // Jackson's CSV reads binary as base64 text, as Flink's format does.
+        _ if ty.is_binary() => base64::engine::general_purpose::STANDARD.decode(text.trim()).ok().map(|b| Value::Bytes(b.into())),
+        DataType::Array(element) => {
+            if text.is_empty() {
+                return Some(Value::Array(Vec::new()));
+            }
+            let items = text
+                .split(options.array_delimiter.as_str())
+                .map(|t| {
+                    if t.is_empty() && !element.data_type.is_string() {
+                        Some(Value::Null)
+                    } else {
+                        field_value(t, &element.data_type, options)
+                    }
+                })
+                .collect::<Option<Vec<Value>>>()?;
+            Some(Value::Array(items))
+        }
+        _ => cast_value(&Value::Str(text.into()), &DataType::Varchar(STRING_LENGTH), ty),
     }
 }
 
@@ -181,9 +236,14 @@ impl CsvDecoder {
             let text = self.parts.get(i).map(String::as_str);
             let value = match text {
                 None => Value::Null,
-                Some(t) if self.options.null_literal.as_deref() == Some(t) || (t.is_empty() && !ty.is_string()) => Value::Null,
-                Some(t) if ty.is_string() => Value::Str(t.into()),
-                Some(t) => match cast_value(&Value::Str(t.into()), &DataType::Varchar(STRING_LENGTH), ty) {
+                // Flink reads an empty field as NULL but for strings, BYTES and ARRAYs (empty ones).
+                Some(t)
+                    if self.options.null_literal.as_deref() == Some(t)
+                        || (t.is_empty() && !ty.is_string() && !ty.is_binary() && !matches!(ty, DataType::Array(_))) =>
+                {
+                    Value::Null
+                }
+                Some(t) => match field_value(t, ty, &self.options) {
                     Some(v) => v,
                     None if lenient => {
                         flawed = true;
@@ -227,6 +287,25 @@ impl CsvEncoder {
         CsvEncoder { fields: fields.to_vec(), options }
     }
 
+    /// One value's text (an ARRAY element's too): NULL as the null literal, BYTES as base64.
+    fn scalar_text(&self, value: &Value, ty: &DataType) -> String {
+        match value {
+            Value::Null => self.options.null_literal.clone().unwrap_or_default(),
+            Value::Double(d) => {
+                let mut b = Vec::new();
+                write_java_double(if matches!(ty, DataType::Float) { *d as f32 as f64 } else { *d }, &mut b);
+                String::from_utf8_lossy(&b).into_owned()
+            }
+            Value::Bool(b) => b.to_string(),
+            Value::Bytes(b) => {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD.encode(b)
+            }
+            Value::Timestamp(ms) => format_json_timestamp(*ms, TimestampStandard::Sql, matches!(ty, DataType::TimestampLtz(_))),
+            other => other.to_string(),
+        }
+    }
+
     pub fn encode(&self, row: &[Value], out: &mut Vec<u8>) {
         let mut text = String::new();
         for (i, (value, field)) in row.iter().zip(&self.fields).enumerate() {
@@ -237,17 +316,17 @@ impl CsvEncoder {
             // Jackson, which Flink's csv writer uses, quotes text (strings, dates, times) that
             // holds any character up to the delimiter or quote, so `2021-05-19 11:20:00` is
             // quoted for its space; numbers and booleans never are.
-            let is_text = matches!(value, Value::Str(_) | Value::Date(_) | Value::Time(_) | Value::Timestamp(_));
+            let is_text = matches!(value, Value::Str(_) | Value::Date(_) | Value::Time(_) | Value::Timestamp(_) | Value::Array(_));
             let shown = match value {
-                Value::Null => self.options.null_literal.clone().unwrap_or_default(),
-                Value::Double(d) => {
-                    let mut b = Vec::new();
-                    write_java_double(if matches!(ty, DataType::Float) { *d as f32 as f64 } else { *d }, &mut b);
-                    String::from_utf8_lossy(&b).into_owned()
+                Value::Array(items) => {
+                    let element = match ty {
+                        DataType::Array(e) => e.data_type.clone(),
+                        _ => DataType::Null,
+                    };
+                    let texts: Vec<String> = items.iter().map(|v| self.scalar_text(v, &element)).collect();
+                    texts.join(&self.options.array_delimiter)
                 }
-                Value::Bool(b) => b.to_string(),
-                Value::Timestamp(ms) => format_json_timestamp(*ms, TimestampStandard::Sql, matches!(ty, DataType::TimestampLtz(_))),
-                other => other.to_string(),
+                v => self.scalar_text(v, ty),
             };
             let needs_quotes = self.options.quote.is_some_and(|q| {
                 let min_safe = (q as u32).max(self.options.delimiter as u32).max('\n' as u32) + 1;
@@ -384,5 +463,45 @@ mod tests {
     fn options_are_checked() {
         assert!(CsvOptions::from_table_options(&[("csv.field-delimiter".into(), ";;".into())]).unwrap_err().contains("single character"));
         assert!(CsvOptions::from_table_options(&[("csv.nope".into(), "1".into())]).is_err());
+    }
+
+    /// What Flink 2.3's csv format read and wrote (PyFlink, filesystem connector): BYTES as
+    /// base64, ARRAYs split at `;`, an empty field an empty BYTES or ARRAY; MAP refused.
+    #[test]
+    fn bytes_and_arrays_as_flink_reads_and_writes_them() {
+        let field = |name: &str, ty: DataType| Field { name: name.into(), ty: SqlType::nullable(ty) };
+        let array = |t: DataType| DataType::Array(Box::new(SqlType::nullable(t)));
+        let fields = vec![
+            field("b", DataType::Varbinary(STRING_LENGTH)),
+            field("a", array(DataType::Int)),
+            field("s", array(DataType::Varchar(STRING_LENGTH))),
+        ];
+        let types: Vec<DataType> = fields.iter().map(|f| f.ty.data_type.clone()).collect();
+        let mut d = CsvDecoder::new(&fields, CsvOptions::default());
+        for line in ["aGk=,1;2;3,x;y", ",,", "AAEC,7,"] {
+            d.decode(line.as_bytes()).unwrap();
+        }
+        let b = d.finish();
+        let shown: Vec<String> = (0..b.len()).map(|i| format!("{:?}", b.row(i, &types))).collect();
+        let bytes = |b: &[u8]| Value::Bytes(b.into());
+        let ints = |v: &[i64]| Value::Array(v.iter().map(|x| Value::Int(*x)).collect());
+        let strs = |v: &[&str]| Value::Array(v.iter().map(|x| Value::Str((*x).into())).collect());
+        assert_eq!(
+            shown,
+            [
+                format!("{:?}", vec![bytes(b"hi"), ints(&[1, 2, 3]), strs(&["x", "y"])]),
+                format!("{:?}", vec![bytes(b""), ints(&[]), strs(&[])]),
+                format!("{:?}", vec![bytes(&[0, 1, 2]), ints(&[7]), strs(&[])]),
+            ]
+        );
+        let e = CsvEncoder::new(&fields, CsvOptions::default());
+        let mut out = Vec::new();
+        e.encode(&[bytes(&[0, 1, 255]), Value::Array(vec![Value::Int(1), Value::Null]), strs(&["a,b", "c;d", ""])], &mut out);
+        assert_eq!(String::from_utf8(out).unwrap(), r#"AAH/,1;,"a,b;c;d;""#);
+        let map = vec![field(
+            "m",
+            DataType::Map(Box::new(SqlType::nullable(DataType::Varchar(STRING_LENGTH))), Box::new(SqlType::nullable(DataType::Int))),
+        )];
+        assert_eq!(check_fields(&map).unwrap_err(), "Unsupported type 'MAP<STRING, INT>' for field 'm'.");
     }
 }

@@ -206,6 +206,21 @@ impl KafkaTable {
         let mut supported: Vec<String> =
             (if upsert { UPSERT_KAFKA_OPTIONS } else { KAFKA_OPTIONS }).iter().map(|s| s.to_string()).collect();
         let known_format = |name: &str| -> Result<&'static [&'static str], String> {
+            if matches!(
+                name,
+                "debezium-json"
+                    | "canal-json"
+                    | "maxwell-json"
+                    | "ogg-json"
+                    | "avro"
+                    | "avro-confluent"
+                    | "debezium-avro-confluent"
+                    | "protobuf"
+            ) {
+                return Err(format!(
+                    "format '{name}' is one of Flink's but Sluice does not read or write it yet (it has json, csv and raw)"
+                ));
+            }
             format_options(name).ok_or_else(|| {
                 format!(
                     "Could not find any factory for identifier '{name}' that implements 'org.apache.flink.table.factories.DeserializationFormatFactory' in the classpath.\n\nAvailable factory identifiers are:\n\ncsv\njson\nraw"

@@ -143,6 +143,9 @@ impl Operator for SessionWindowAggregate {
                 }
             }
             self.accumulators.update(acc, &batch, i, false);
+            if let Some(failure) = self.accumulators.take_failure() {
+                return Err(EvalError(failure));
+            }
             self.sessions[key as usize].push(Session { start, end, acc });
             self.timers.insert((end, key, start));
         }

@@ -186,6 +186,9 @@ impl Operator for SliceWindowAggregate {
             rows.push(i as u32);
         }
         flush(&mut self.slices, run_slice, &mut gids, &mut rows, &batch);
+        if let Some(failure) = self.slices.values_mut().find_map(|s| s.accumulators.take_failure()) {
+            return Err(EvalError(failure));
+        }
         if !emit.is_empty() {
             out.push(emit.finish());
         }

@@ -42,6 +42,11 @@ pub static NON_SCALAR: &[NonScalar] = &[
     ),
     agg("COLLECT", "COLLECT([DISTINCT] expression)", "The non-NULL values as a MULTISET."),
     agg(
+        "PERCENTILE",
+        "PERCENTILE(expression, percentage)",
+        "The exact percentile (0.0 to 1.0) of the non-NULL values, interpolated linearly.",
+    ),
+    agg(
         "JSON_ARRAYAGG",
         "JSON_ARRAYAGG(expression [NULL | ABSENT ON NULL])",
         "The values as a JSON array text; NULLs left out unless NULL ON NULL.",

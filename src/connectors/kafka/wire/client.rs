@@ -169,9 +169,10 @@ impl KafkaClient {
             let reply = self.call(node, &messages::list_offsets(topic, &items))?;
             let parts =
                 messages::list_offsets_reply(&mut Decoder::new(&reply)).map_err(|e| WireError::Protocol(format!("list offsets: {e}")))?;
-            for (p, err, off) in parts {
+            for (p, err, ts, off) in parts {
                 self.check(node, err, topic, p)?;
-                out.push((p, off));
+                // Asked for a timestamp, none found: -1 (read from the end, below).
+                out.push((p, if timestamp >= 0 && ts < 0 { -1 } else { off }));
             }
         }
         // A timestamp after every record gives -1: reading starts at the end.

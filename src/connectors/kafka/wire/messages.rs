@@ -146,17 +146,18 @@ pub fn list_offsets(topic: &str, partitions: &[(i32, i64)]) -> Request {
     Request { api: LIST_OFFSETS, body: e.buf }
 }
 
-/// (partition, error code, offset; -1 when no record is at or after the timestamp).
-pub fn list_offsets_reply(d: &mut Decoder) -> Result<Vec<(i32, i16, i64)>, DecodeError> {
+/// (partition, error code, timestamp, offset). Asked for a timestamp with no record at or after
+/// it, Kafka answers timestamp -1 and offset -1 (tansu: timestamp -1, offset 0).
+pub fn list_offsets_reply(d: &mut Decoder) -> Result<Vec<(i32, i16, i64, i64)>, DecodeError> {
     let mut out = Vec::new();
     for _ in 0..d.array_len("topics")? {
         let _name = d.string("name")?;
         for _ in 0..d.array_len("partitions")? {
             let p = d.i32("partition_index")?;
             let err = d.i16("error_code")?;
-            let _ts = d.i64("timestamp")?;
+            let ts = d.i64("timestamp")?;
             let off = d.i64("offset")?;
-            out.push((p, err, off));
+            out.push((p, err, ts, off));
         }
     }
     Ok(out)
