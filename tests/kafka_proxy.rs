@@ -6,6 +6,8 @@
 //! The broker is started by `scripts/test.sh`'s `kafka` tier; these tests are `#[ignore]`d
 //! without it.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use std::process::{Child, Command, Stdio};

@@ -6,6 +6,8 @@
 //! The broker is started by `scripts/test.sh`'s `kafka` tier (`SLUICE_KAFKA_BOOTSTRAP`,
 //! `SLUICE_KAFKA_PYTHON`, `SLUICE_TANSU`); these tests are `#[ignore]`d without it.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use std::collections::HashMap;
