@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::host::ask;
 use super::with_mirror;
 use crate::connectors::Scenario;
-use crate::session::protocol::SessionRequest;
+use crate::views::host::protocol::SessionRequest;
 
 #[component]
 pub fn BreakItButtons(stream: String, tick: RwSignal<u64>) -> impl IntoView {

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use super::host::{self, ask, send};
 use super::{now_ms, with_mirror};
 use crate::session::clock::{Speed, Step, SPEEDS};
-use crate::session::protocol::{SessionReply, SessionRequest};
 use crate::views::address::Address;
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 
 /// Sets the clock as the address asks (`?start=`, `?paused`) and sets the session to it.
 pub fn start(address: &Address) {

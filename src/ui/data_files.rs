@@ -9,7 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::host;
 use super::sample::{SampleOf, TableFromSample};
-use crate::session::protocol::SessionReply;
+use crate::views::host::protocol::SessionReply;
 use crate::views::plan_graph::thousands;
 
 /// The page holds a file whole in its memory: beyond this, use `sluice run` on it.

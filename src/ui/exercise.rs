@@ -9,8 +9,8 @@ use super::host::{ask, send};
 use super::notebook::NoteState;
 use super::paragraph::ParagraphState;
 use super::storage;
-use crate::session::protocol::{SessionReply, SessionRequest};
 use crate::views::exercise::{self, Verdict};
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 
 #[component]
 pub fn ExerciseCheck(p: ParagraphState) -> impl IntoView {

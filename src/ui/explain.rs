@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::host::ask;
 use super::paragraph::ParagraphState;
 use super::{now_ms, RedrawTick};
-use crate::session::protocol::{SessionReply, SessionRequest};
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 use crate::views::plan_graph;
 
 #[component]

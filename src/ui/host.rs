@@ -1,6 +1,6 @@
 //! Where the page's session runs, behind one switch: in a Web Worker (the default), so the page's
 //! thread only draws, or on the page's own thread (`?engine=page`, or when the worker cannot
-//! start). Either way the views talk to it the same way, through [`crate::session::protocol`]:
+//! start). Either way the views talk to it the same way, through [`crate::views::host::protocol`]:
 //!
 //! - read what it last published from the [`SessionMirror`] ([`with_mirror`]);
 //! - change it with [`send`], or ask it something and get the answer later with [`ask`] (at
@@ -19,10 +19,10 @@ use wasm_bindgen::JsCast;
 use super::page_remote::{Access, PageRemote};
 use super::{real_ms, wall_clock_ms};
 use crate::connectors::RemoteStreams;
-use crate::session::mirror::SessionMirror;
-use crate::session::protocol::{decode, encode, FromSession, RemoteAccess, SessionReply, SessionRequest, ToSession};
-use crate::session::server::SessionServer;
 use crate::session::Deadline;
+use crate::views::host::mirror::SessionMirror;
+use crate::views::host::protocol::{decode, encode, FromSession, RemoteAccess, SessionReply, SessionRequest, ToSession};
+use crate::views::host::server::SessionServer;
 
 /// At "as fast as possible", the share of each engine tick the clock may spend moving on when
 /// the session shares the page's thread (the worker has its own, see `worker.rs`).

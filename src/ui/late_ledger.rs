@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use super::host::ask;
 use super::paragraph::ParagraphState;
 use super::RedrawTick;
-use crate::session::protocol::{SessionReply, SessionRequest};
 use crate::views::diagnosis::duration;
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 use crate::views::late_ledger;
 
 /// Ledger records listed (the newest).

@@ -34,8 +34,8 @@ pub enum Access {
 
 impl Access {
     /// The access the settings chose, as it crossed to the session's side.
-    pub fn from_protocol(access: &crate::session::protocol::RemoteAccess) -> Access {
-        use crate::session::protocol::RemoteAccess;
+    pub fn from_protocol(access: &crate::views::host::protocol::RemoteAccess) -> Access {
+        use crate::views::host::protocol::RemoteAccess;
         match access {
             RemoteAccess::Local => Access::Local,
             RemoteAccess::Proxy { url } => Access::Proxy { url: url.clone() },

@@ -12,10 +12,10 @@ use super::output::{remove_output, set_output, with_output, with_output_mut, Out
 use super::result::ResultView;
 use super::strategies::StrategiesPanel;
 use super::with_mirror;
-use crate::session::protocol::{SessionReply, SessionRequest};
 use crate::session::{Change, JobId, Outcome};
 use crate::sql::Location;
 use crate::types::RowKind;
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 use crate::views::markdown;
 use crate::views::note::{is_markdown, ChartColumns, ParagraphDoc, ViewKind, ViewSettings};
 use crate::views::properties::ParagraphProperties;

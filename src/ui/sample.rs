@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::host::ask;
 use super::notebook::Notebook;
-pub use crate::session::protocol::SampleOf;
-use crate::session::protocol::{SessionReply, SessionRequest};
+pub use crate::views::host::protocol::SampleOf;
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 
 #[component]
 pub fn TableFromSample(of: SampleOf) -> impl IntoView {

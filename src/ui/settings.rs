@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use super::host::ask;
 use super::with_mirror;
-use crate::session::protocol::{RemoteAccess as Access, SessionReply, SessionRequest};
+use crate::views::host::protocol::{RemoteAccess as Access, SessionReply, SessionRequest};
 
 /// Messages kept on screen (the newest).
 const MESSAGES_SHOWN: usize = 12;

@@ -8,8 +8,8 @@ use super::host::{ask, send};
 use super::sample::{SampleOf, TableFromSample};
 use super::settings::KinesisAccess;
 use super::with_mirror;
-use crate::session::protocol::{SessionReply, SessionRequest};
 use crate::session::{StreamInfo, TableInfo};
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 use crate::views::plan_graph::thousands;
 
 #[component]

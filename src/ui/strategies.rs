@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::host::ask;
 use super::paragraph::ParagraphState;
-use crate::session::protocol::{SessionReply, SessionRequest};
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 use crate::views::strategies::{self, Comparison};
 
 /// Rows of each result shown.

@@ -13,8 +13,8 @@ use super::output::with_output;
 use super::paragraph::ParagraphState;
 use super::theme::Theme;
 use super::RedrawTick;
-use crate::session::protocol::{SessionReply, SessionRequest};
 use crate::types::Value;
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 use crate::views::timeline::{Timeline, MAX_RECORDS};
 
 const CSS_HEIGHT: f64 = 320.0;

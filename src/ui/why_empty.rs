@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use super::host::ask;
 use super::paragraph::ParagraphState;
 use super::{with_mirror, RedrawTick};
-use crate::session::protocol::{SessionReply, SessionRequest};
 use crate::views::diagnosis;
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 
 #[component]
 pub fn WhyEmpty(p: ParagraphState) -> impl IntoView {

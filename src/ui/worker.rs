@@ -9,9 +9,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{real_ms, wall_clock_ms};
-use crate::session::protocol::{decode, encode, FromSession, SessionReply, SessionRequest, ToSession};
-use crate::session::server::SessionServer;
 use crate::session::Deadline;
+use crate::views::host::protocol::{decode, encode, FromSession, SessionReply, SessionRequest, ToSession};
+use crate::views::host::server::SessionServer;
 
 /// How often the worker moves time on and publishes, as the page's engine tick did.
 const ENGINE_TICK_MS: u32 = 40;

@@ -13,14 +13,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::clock::{Speed, Step};
-use super::diagnosis::Diagnosis;
-use super::ledger::{Ledger, WhatIf};
-use super::timeline::TimelineSample;
-use super::topology::Stage;
-use super::{Change, JobId, JobInfo, Outcome, StreamInfo, TableInfo};
 use crate::connectors::{Disorder, Scenario};
 use crate::engine::operator::LateRecord;
+use crate::session::clock::{Speed, Step};
+use crate::session::diagnosis::Diagnosis;
+use crate::session::ledger::{Ledger, WhatIf};
+use crate::session::timeline::TimelineSample;
+use crate::session::topology::Stage;
+use crate::session::{Change, JobId, JobInfo, Outcome, StreamInfo, TableInfo};
 use crate::sql::Location;
 use crate::views::exercise::Verdict;
 use crate::views::strategies::Comparison;

@@ -5,10 +5,10 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::clock::VirtualClock;
 use super::protocol::{ExecError, Proposed, Published, RemoteAccess, SampleOf, SessionReply, SessionRequest};
-use super::{Budget, Change, JobId, Session, TableInfo, MAX_PENDING_CHANGES};
 use crate::connectors::RemoteStreams;
+use crate::session::clock::VirtualClock;
+use crate::session::{Budget, Change, JobId, Session, TableInfo, MAX_PENDING_CHANGES};
 use crate::views::{exercise, sample, strategies};
 
 /// Changes one publication carries at most, over all jobs; the rest wait for the next (a query
@@ -204,11 +204,11 @@ fn propose(s: &mut Session, of: &SampleOf) -> Result<Proposed, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::clock::Step;
     use super::super::mirror::SessionMirror;
     use super::super::protocol::{decode, encode, FromSession, ToSession};
-    use super::super::Outcome;
     use super::*;
+    use crate::session::clock::Step;
+    use crate::session::Outcome;
     use crate::types::Value;
 
     const FILE: &[u8] = b"1,0.5,OK\n2,NaN,ERROR\n3,-1.25,OK\n1,2.0,OK\n";

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use super::clock::Speed;
 use super::protocol::Published;
-use super::{Change, JobId, JobInfo, StreamInfo, TableInfo, MAX_PENDING_CHANGES};
+use crate::session::clock::Speed;
+use crate::session::{Change, JobId, JobInfo, StreamInfo, TableInfo, MAX_PENDING_CHANGES};
 
 #[derive(Clone, Debug)]
 pub struct SessionMirror {
