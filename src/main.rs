@@ -6,6 +6,13 @@ fn main() {
     sluice::ui::mount();
 }
 
+/// The page's session worker calls this once it has loaded this module (see `src/ui/host.rs`).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn worker_main() {
+    sluice::ui::worker_main();
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     std::process::exit(sluice::cli::main());

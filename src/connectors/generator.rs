@@ -103,7 +103,7 @@ impl Rng {
 
 /// How far readings' event times stray from the moment they are sent. The default is none:
 /// the walkthrough's in-order stream.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Disorder {
     /// Share (0 … 1) of readings stamped up to `max_delay_ms` earlier than sent.
     pub out_of_order_share: f64,

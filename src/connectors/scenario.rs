@@ -8,10 +8,10 @@
 //! only the idle shard needs the stream, which the session knows
 //! ([`Scenario::silences_shard`]).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One way a producer goes wrong.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scenario {
     /// The sensors whose partition keys map to the stream's first shard go quiet.
@@ -92,7 +92,7 @@ impl Scenario {
 }
 
 /// A scenario and the moment (ms since the epoch, the session's clock) it started.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActiveScenario {
     pub scenario: Scenario,
     pub since_ms: i64,

@@ -4,7 +4,7 @@ use super::eval::EvalError;
 use crate::types::Value;
 
 /// What an operator reports for the jobs panel and EXPLAIN's live counts.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OperatorMetrics {
     pub records_in: u64,
     pub records_out: u64,
@@ -14,7 +14,7 @@ pub struct OperatorMetrics {
 }
 
 /// A record an operator dropped because it arrived behind the watermark.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LateRecord {
     /// The operator's input row.
     pub row: Vec<Value>,

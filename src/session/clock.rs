@@ -12,7 +12,7 @@
 use super::{Budget, Session, Unlimited};
 
 /// How fast virtual time runs against real time.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Speed {
     /// Virtual ms per real ms, within [`MIN_SPEED`] … [`MAX_SPEED`].
     Times(f64),
@@ -35,7 +35,7 @@ const MAX_REAL_GAP_MS: f64 = 1_000.0;
 const MAX_STEP_TO_FIRING_MS: i64 = 3_600_000;
 
 /// What one press of a step button moves the clock by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Step {
     /// To the moment the next generated record is due.
     Record,

@@ -11,7 +11,7 @@
 
 use std::collections::VecDeque;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::jobs::{flink_job_id, job_status, Job};
 use super::{JobId, Session};
@@ -31,7 +31,7 @@ pub const PROPOSED_IDLE_TIMEOUT_MS: i64 = 5_000;
 const SAMPLES_KEPT: usize = 16;
 
 /// A job's event-time state and what holds it back.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Diagnosis {
     pub job: JobId,
     /// The job id as SHOW JOBS prints it.
@@ -61,7 +61,7 @@ pub struct Diagnosis {
 }
 
 /// One input (table or VALUES) of the job.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InputDiagnosis {
     pub name: String,
     /// Its own watermark, if it declares one (`None` also before its first record).
@@ -80,7 +80,7 @@ pub struct InputDiagnosis {
     pub cause: Option<Cause>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StreamDiagnosis {
     pub name: String,
     pub shards: Vec<ShardDiagnosis>,
@@ -89,7 +89,7 @@ pub struct StreamDiagnosis {
     pub scenario: Option<ActiveScenario>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShardDiagnosis {
     pub shard: usize,
     /// Records ever put on the shard.
@@ -99,8 +99,8 @@ pub struct ShardDiagnosis {
 }
 
 /// Why an input holds the watermark back.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Cause {
     /// It has had no record at all, so its watermark has not started.
     NoRecordsYet,
@@ -115,8 +115,8 @@ pub enum Cause {
 }
 
 /// Something the user can do.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Remedy {
     /// `SET 'table.exec.source.idle-timeout'`: the quiet input `input` would stop holding the
     /// others back.
@@ -132,7 +132,7 @@ pub enum Remedy {
 }
 
 /// A window that holds data and waits for the watermark.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PendingWindow {
     pub start: i64,
     pub end: i64,

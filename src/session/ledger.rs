@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::jobs::Job;
 use super::{JobId, Session};
@@ -56,7 +56,7 @@ impl Recording {
 }
 
 /// One late record.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LedgerEntry {
     /// The row as the operator saw it, each value as SQL prints it.
     pub row: Vec<String>,
@@ -71,7 +71,7 @@ pub struct LedgerEntry {
 }
 
 /// A job's late records.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ledger {
     pub job: JobId,
     /// Every record dropped as late, listed or not.
@@ -83,7 +83,7 @@ pub struct Ledger {
 }
 
 /// The same recorded input under another WATERMARK delay.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WhatIf {
     pub job: JobId,
     pub delay_ms: i64,

@@ -34,21 +34,21 @@ use streams::AttachedGenerator;
 pub type JobId = u32;
 
 /// A result column: its name and its Flink type (shown in result headers).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ColumnInfo {
     pub name: String,
     pub ty: SqlType,
 }
 
 /// One change of a continuous query's result.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Change {
     pub kind: RowKind,
     pub row: Vec<Value>,
 }
 
 /// What running one statement produced.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     /// DDL, SET and the like: a short confirmation.
     Done { message: String, warnings: Vec<String> },
@@ -66,7 +66,7 @@ pub enum Outcome {
 }
 
 /// A table in the catalog, as the catalog panel shows it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TableInfo {
     pub name: String,
     pub columns: Vec<ColumnInfo>,
@@ -78,7 +78,7 @@ pub struct TableInfo {
 }
 
 /// A local (in-page) stream, as the catalog panel shows it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StreamInfo {
     pub name: String,
     pub shards: usize,
@@ -92,7 +92,7 @@ pub struct StreamInfo {
     pub kafka_mirror: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GeneratorInfo {
     pub running: bool,
     pub records_per_second: f64,
@@ -101,7 +101,7 @@ pub struct GeneratorInfo {
 }
 
 /// A running (or stopped) job, as the jobs panel shows it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobInfo {
     pub id: JobId,
     pub sql: String,

@@ -9,7 +9,7 @@ use crate::plan::catalog::ColumnKind;
 use crate::types::ColumnData;
 
 /// One look at a job for its timeline.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimelineSample {
     /// The session's clock (ms since the epoch).
     pub now_ms: i64,

@@ -8,7 +8,7 @@ use crate::engine::operator::OperatorMetrics;
 use crate::engine::Pipeline;
 use crate::plan::physical::{self, JoinOperator, PhysicalNode, PhysicalPlan, RankProcess, Source, WindowAssignment};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StageKind {
     Source,
     WatermarkAssigner,
@@ -17,7 +17,7 @@ pub enum StageKind {
 }
 
 /// One stage of a job and what went through it so far.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Stage {
     pub kind: StageKind,
     /// `TableSourceScan(sensor_data)`, `WindowAggregate`, `Sink(sensor_state)`, …

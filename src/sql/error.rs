@@ -6,7 +6,7 @@
 use std::fmt;
 
 /// A 1-based position in the SQL text the user typed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     pub line: u32,
     pub column: u32,

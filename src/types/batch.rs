@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::{DataType, Value};
 
 /// The kind of change a row carries, with Flink's short names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum RowKind {
     Insert,
     UpdateBefore,

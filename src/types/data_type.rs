@@ -6,7 +6,7 @@
 use std::fmt;
 
 /// A logical SQL type without nullability.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum DataType {
     Boolean,
     TinyInt,
@@ -48,7 +48,7 @@ pub enum DataType {
 
 pub const STRING_LENGTH: u32 = i32::MAX as u32;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Field {
     pub name: String,
     pub ty: SqlType,
@@ -56,7 +56,7 @@ pub struct Field {
 
 /// A column's full type: the logical type, whether it may be NULL, and whether it is an
 /// event-time attribute (a rowtime column that windows and watermarks can use).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SqlType {
     pub data_type: DataType,
     pub nullable: bool,

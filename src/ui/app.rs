@@ -12,8 +12,7 @@ use super::notes_panel::NotesPanel;
 use super::share::SharedNoteView;
 use super::sidebar::Sidebar;
 use super::theme::{Theme, ThemeToggle};
-use super::{real_ms, storage, with_clock};
-use crate::session::Deadline;
+use super::{host, storage};
 use crate::views::address::{self, PageMode};
 
 /// How often the page moves time on: generators produce, jobs consume. Small steps keep each
@@ -21,8 +20,6 @@ use crate::views::address::{self, PageMode};
 const ENGINE_TICK_MS: u32 = 40;
 /// How often the views redraw what changed (tables, charts, panels).
 const VIEW_TICK_MS: u32 = 250;
-/// At "as fast as possible", the share of each engine tick the clock may spend moving on.
-const FASTEST_BUDGET_MS: f64 = 25.0;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -31,6 +28,7 @@ pub fn App() -> impl IntoView {
     let search = location.as_ref().and_then(|l| l.search().ok()).unwrap_or_default();
     let hash = location.as_ref().and_then(|l| l.hash().ok()).unwrap_or_default();
     let address = address::read(&search, &hash, new_paragraph_id);
+    host::start(host::wants_page(&search));
     super::clock::start(&address);
     match address.mode {
         PageMode::Embed(shared) => view! { <EmbedPage shared=shared /> }.into_any(),
@@ -61,8 +59,7 @@ fn Studio(theme: Theme, mode: PageMode, problem: Option<String>) -> impl IntoVie
     // The clock: move the session on and hand every paragraph of every note its new changes;
     // a slower one redraws. Both intervals live as long as the page.
     gloo_timers::callback::Interval::new(ENGINE_TICK_MS, move || {
-        let start = real_ms();
-        with_clock(|c, s| c.tick(s, start, &mut Deadline::new(real_ms, FASTEST_BUDGET_MS)));
+        host::tick();
         notebook.pull_changes();
     })
     .forget();

@@ -3,21 +3,20 @@
 
 use leptos::prelude::*;
 
-use super::with_session;
+use super::host::ask;
+use super::with_mirror;
 use crate::connectors::Scenario;
+use crate::views::host::protocol::SessionRequest;
 
 #[component]
 pub fn BreakItButtons(stream: String, tick: RwSignal<u64>) -> impl IntoView {
     let stream = StoredValue::new(stream);
     let active = move || {
         tick.get();
-        stream.with_value(|name| {
-            with_session(|s| s.streams().into_iter().find(|x| &x.name == name).and_then(|x| x.generator).and_then(|g| g.scenario))
-        })
+        stream.with_value(|name| with_mirror(|m| m.stream(name)).and_then(|x| x.generator).and_then(|g| g.scenario))
     };
     let start = move |scenario: Option<Scenario>| {
-        stream.with_value(|name| with_session(|s| s.break_stream(name, scenario)));
-        tick.update(|t| *t += 1);
+        ask(SessionRequest::BreakStream { stream: stream.get_value(), scenario }, move |_| tick.update(|t| *t += 1));
     };
     view! {
         <div class="break-it" data-testid="break-it">

@@ -4,19 +4,16 @@
 
 use leptos::prelude::*;
 
-use super::{now_ms, with_clock};
-use crate::session::clock::{Speed, Step, VirtualClock, SPEEDS};
+use super::host::{self, ask, send};
+use super::{now_ms, with_mirror};
+use crate::session::clock::{Speed, Step, SPEEDS};
 use crate::views::address::Address;
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 
 /// Sets the clock as the address asks (`?start=`, `?paused`) and sets the session to it.
 pub fn start(address: &Address) {
-    with_clock(|clock, session| {
-        *clock = VirtualClock::new(address.clock_start_ms.unwrap_or_else(super::wall_clock_ms));
-        if address.clock_paused {
-            clock.pause();
-        }
-        clock.start(session);
-    });
+    let start_ms = address.clock_start_ms.unwrap_or_else(super::wall_clock_ms);
+    send(SessionRequest::StartClock { start_ms, paused: address.clock_paused });
 }
 
 fn speed_value(speed: Speed) -> String {
@@ -32,10 +29,13 @@ fn speed_value(speed: Speed) -> String {
 pub fn ClockBar(tick: RwSignal<u64>, on_moved: Callback<()>) -> impl IntoView {
     // Moves when the person changes the clock, so what it shows follows at once.
     let changed = RwSignal::new(0u64);
+    // Requests sent and not yet answered (the session may be in its worker): `data-busy`.
+    let pending = RwSignal::new(0u32);
     let problem = RwSignal::new(None::<String>);
     let paused = move || {
         changed.get();
-        with_clock(|c, _| c.is_paused())
+        tick.get();
+        with_mirror(|m| m.is_paused())
     };
     let time = move || {
         tick.get();
@@ -43,24 +43,37 @@ pub fn ClockBar(tick: RwSignal<u64>, on_moved: Callback<()>) -> impl IntoView {
         crate::types::format_timestamp(now_ms()).replace('T', " ")
     };
     let toggle = move |_| {
-        with_clock(|c, _| if c.is_paused() { c.resume() } else { c.pause() });
+        let request = if with_mirror(|m| m.is_paused()) { SessionRequest::Resume } else { SessionRequest::Pause };
         problem.set(None);
-        changed.update(|n| *n += 1);
+        pending.update(|n| *n += 1);
+        ask(request, move |_| {
+            pending.update(|n| *n -= 1);
+            changed.update(|n| *n += 1);
+        });
     };
     let step = move |step: Step| {
-        problem.set(with_clock(|c, s| c.step(s, step)).err());
-        changed.update(|n| *n += 1);
-        on_moved.run(());
+        pending.update(|n| *n += 1);
+        ask(SessionRequest::Step(step), move |reply| {
+            pending.update(|n| *n -= 1);
+            if let SessionReply::Stepped(result) = reply {
+                problem.set(result.err());
+            }
+            changed.update(|n| *n += 1);
+            on_moved.run(());
+        });
     };
     let set_speed = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         let speed = if value == "max" { Speed::Fastest } else { Speed::Times(value.parse().unwrap_or(1.0)) };
-        with_clock(|c, _| c.set_speed(speed));
-        changed.update(|n| *n += 1);
+        pending.update(|n| *n += 1);
+        ask(SessionRequest::SetSpeed(speed), move |_| {
+            pending.update(|n| *n -= 1);
+            changed.update(|n| *n += 1);
+        });
     };
     let current_speed = move || {
         changed.get();
-        speed_value(with_clock(|c, _| c.speed()))
+        speed_value(with_mirror(|m| m.speed()))
     };
     let options = SPEEDS
         .iter()
@@ -73,7 +86,8 @@ pub fn ClockBar(tick: RwSignal<u64>, on_moved: Callback<()>) -> impl IntoView {
         .collect_view();
 
     view! {
-        <div class="clock" data-testid="clock" data-paused=move || paused().to_string()>
+        <div class="clock" data-testid="clock" data-paused=move || paused().to_string() data-engine=if host::in_worker() { "worker" } else { "page" }
+            data-busy=move || (pending.get() > 0).to_string()>
             <span class="clock-time" data-testid="clock-time" title="The session's virtual time: generators stamp records with it">{time}</span>
             <button class="ghost small" data-testid="clock-pause" title="Pause or resume the clock for generators and every running query" on:click=toggle>
                 {move || if paused() { "▶ Resume" } else { "❚❚ Pause" }}

@@ -7,8 +7,9 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use super::host;
 use super::sample::{SampleOf, TableFromSample};
-use super::with_session;
+use crate::views::host::protocol::SessionReply;
 use crate::views::plan_graph::thousands;
 
 /// The page holds a file whole in its memory: beyond this, use `sluice run` on it.
@@ -20,20 +21,21 @@ pub fn DataFiles() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let add = move |list: web_sys::FileList| {
         for file in (0..list.length()).filter_map(|i| list.get(i)) {
-            wasm_bindgen_futures::spawn_local(async move {
-                let name = file.name();
-                match read_file(&file).await {
-                    Ok(data) => {
-                        let size = data.len();
-                        with_session(|s| s.add_file(&name, data));
-                        files.update(|f| {
-                            f.retain(|(n, _)| n != &name);
-                            f.push((name, size));
-                        });
-                        error.set(None);
-                    }
-                    Err(e) => error.set(Some(e)),
+            if let Err(e) = check_size(&file) {
+                error.set(Some(e));
+                continue;
+            }
+            // Read by the session's side (the worker), not on the page's thread.
+            host::add_file(file, move |reply| match reply {
+                SessionReply::FileAdded(Ok((name, size))) => {
+                    files.update(|f| {
+                        f.retain(|(n, _)| n != &name);
+                        f.push((name, size));
+                    });
+                    error.set(None);
                 }
+                SessionReply::FileAdded(Err(e)) => error.set(Some(e)),
+                _ => {}
             });
         }
     };
@@ -78,16 +80,24 @@ pub fn DataFiles() -> impl IntoView {
     }
 }
 
-/// The file's bytes, or an error saying which file and why.
-async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let name = file.name();
+/// A file over the page's bound is refused before it is handed over.
+fn check_size(file: &web_sys::File) -> Result<(), String> {
     if file.size() > MAX_FILE_BYTES {
         return Err(format!(
-            "{name} is {:.0} MB: the page reads files up to {:.0} MB (sluice run reads any size)",
+            "{} is {:.0} MB: the page reads files up to {:.0} MB (sluice run reads any size)",
+            file.name(),
             file.size() / 1_048_576.0,
             MAX_FILE_BYTES / 1_048_576.0
         ));
     }
+    Ok(())
+}
+
+/// The file's bytes, or an error saying which file and why (in the session's worker, or on the
+/// page's thread when the session runs there).
+pub(super) async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let name = file.name();
+    check_size(file)?;
     // A file deleted or changed since it was picked, or a dropped folder, ends here.
     let buffer = JsFuture::from(file.array_buffer()).await.map_err(|e| format!("{name} could not be read: {}", describe(&e)))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())

@@ -12,7 +12,7 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::with_session;
+use super::with_mirror;
 use crate::plan::functions;
 use crate::sql::Location;
 use crate::views::completion::{self, Completion};
@@ -63,7 +63,7 @@ pub fn Editor(
         let Some(ta) = textarea.get_untracked() else { return };
         let value = ta.value();
         let caret = completion::byte_offset(&value, ta.selection_start().ok().flatten().unwrap_or(0) as usize);
-        let tables = with_session(|s| s.tables());
+        let tables = with_mirror(|m| m.tables().to_vec());
         let found = completion::complete(&value, caret, &tables, functions::names());
         selected.set(0);
         popup.set(found);

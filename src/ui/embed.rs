@@ -9,8 +9,7 @@ use super::output::with_output;
 use super::paragraph::Status;
 use super::result::ResultView;
 use super::share::page_base;
-use super::{real_ms, with_clock};
-use crate::session::Deadline;
+use super::{host, with_mirror};
 use crate::views::markdown;
 use crate::views::note::share::{self, Shared};
 use crate::views::note::{body, is_markdown};
@@ -18,7 +17,6 @@ use crate::views::note::{body, is_markdown};
 /// Engine and view ticks, as the studio's (see `app.rs`).
 const ENGINE_TICK_MS: u32 = 40;
 const VIEW_TICK_MS: u32 = 250;
-const FASTEST_BUDGET_MS: f64 = 25.0;
 
 #[component]
 pub fn EmbedPage(shared: Shared) -> impl IntoView {
@@ -35,8 +33,7 @@ pub fn EmbedPage(shared: Shared) -> impl IntoView {
     let tick = RwSignal::new(0u64);
     provide_context(super::RedrawTick(tick));
     gloo_timers::callback::Interval::new(ENGINE_TICK_MS, move || {
-        let start = real_ms();
-        with_clock(|c, s| c.tick(s, start, &mut Deadline::new(real_ms, FASTEST_BUDGET_MS)));
+        host::tick();
         note.pull_changes();
     })
     .forget();
@@ -47,19 +44,7 @@ pub fn EmbedPage(shared: Shared) -> impl IntoView {
     .forget();
     // The setup paragraphs, then the shown one, once the page has drawn.
     let setup_failed = RwSignal::new(None::<String>);
-    request_animation_frame(move || {
-        for (i, q) in paragraphs.iter().take(show + 1).enumerate() {
-            q.run();
-            if q.status.get_untracked() == Status::Failed && i < show {
-                setup_failed.set(Some(format!(
-                    "Paragraph {} of the note, which this one needs, failed: {}",
-                    i + 1,
-                    q.error.get_untracked().unwrap_or_default()
-                )));
-                return;
-            }
-        }
-    });
+    request_animation_frame(move || run_from(paragraphs, 0, show, setup_failed));
 
     let text = p.text.get_untracked();
     let shown = if is_markdown(&text) {
@@ -73,7 +58,7 @@ pub fn EmbedPage(shared: Shared) -> impl IntoView {
     };
     let job_line = move || {
         tick.get();
-        let info = with_clock(|_, s| p.job.get().and_then(|job| s.job(job)))?;
+        let info = with_mirror(|m| p.job.get().and_then(|job| m.job(job)))?;
         Some(format!("{} in · {} out · {} late dropped", info.records_in, info.records_out, info.late_records_dropped))
     };
     view! {
@@ -101,4 +86,24 @@ pub fn EmbedPage(shared: Shared) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// Runs paragraph `i` and, once the session has answered, the next, up to `show`; a setup
+/// paragraph that fails stops the rest.
+fn run_from(paragraphs: Vec<super::paragraph::ParagraphState>, i: usize, show: usize, setup_failed: RwSignal<Option<String>>) {
+    let Some(q) = paragraphs.get(i).copied() else { return };
+    if i > show {
+        return;
+    }
+    q.run_then(move || {
+        if q.status.get_untracked() == Status::Failed && i < show {
+            setup_failed.set(Some(format!(
+                "Paragraph {} of the note, which this one needs, failed: {}",
+                i + 1,
+                q.error.get_untracked().unwrap_or_default()
+            )));
+            return;
+        }
+        run_from(paragraphs, i + 1, show, setup_failed);
+    });
 }

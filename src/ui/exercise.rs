@@ -5,22 +5,25 @@
 
 use leptos::prelude::*;
 
+use super::host::{ask, send};
 use super::notebook::NoteState;
 use super::paragraph::ParagraphState;
-use super::{storage, with_session};
+use super::storage;
 use crate::views::exercise::{self, Verdict};
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 
 #[component]
 pub fn ExerciseCheck(p: ParagraphState) -> impl IntoView {
     let parsed = Memo::new(move |_| p.text.with(|t| exercise::parse(t)));
     // The files its tables read, for the page's session (added again if the text changes them).
     Effect::new(move |_| {
-        if let Ok(ex) = parsed.get() {
-            with_session(|s| ex.files.iter().for_each(|(name, content)| s.add_file(name, content.as_bytes().to_vec())));
+        if parsed.with(Result::is_ok) {
+            send(SessionRequest::AddExerciseFiles { exercise: Some(p.text.get_untracked()) });
         }
     });
     let verdict = RwSignal::new(None::<Verdict>);
     let solved = RwSignal::new(false);
+    let checking = RwSignal::new(false);
     Effect::new(move |_| {
         if let Ok(ex) = parsed.get() {
             solved.set(storage::exercises_solved().contains(&ex.id));
@@ -33,15 +36,22 @@ pub fn ExerciseCheck(p: ParagraphState) -> impl IntoView {
         let texts: Vec<String> = note.paragraphs.with_untracked(|ps| ps.iter().map(|q| q.text.get_untracked()).collect());
         let index = note.paragraphs.with_untracked(|ps| ps.iter().position(|q| q.id == p.id)).unwrap_or(0);
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let result = match exercise::learner_query(&refs, index) {
-            Some(query) => exercise::check(&ex, query),
-            None => Verdict { passed: false, hint: "there is no query above this check to check".into(), rows: 0, late: 0 },
+        let Some(query) = exercise::learner_query(&refs, index) else {
+            let hint = "there is no query above this check to check".into();
+            return verdict.set(Some(Verdict { passed: false, hint, rows: 0, late: 0 }));
         };
-        if result.passed {
-            storage::mark_exercise_solved(&ex.id);
-            solved.set(true);
-        }
-        verdict.set(Some(result));
+        // Checked by the session's side (its own session, off the page's thread).
+        checking.set(true);
+        let request = SessionRequest::CheckExercise { exercise: p.text.get_untracked(), query: query.to_string() };
+        ask(request, move |reply| {
+            let SessionReply::ExerciseChecked(result) = reply else { return };
+            if result.passed {
+                storage::mark_exercise_solved(&ex.id);
+                solved.try_set(true);
+            }
+            checking.try_set(false);
+            verdict.try_set(Some(result));
+        });
     };
     view! {
         <div class="exercise" data-testid="exercise">
@@ -55,7 +65,7 @@ pub fn ExerciseCheck(p: ParagraphState) -> impl IntoView {
                         </Show>
                         <span class="spacer"></span>
                         <button class="primary" data-testid="exercise-check" title="Run the query above over this exercise's records and compare"
-                            on:click=run_check>"Check my answer"</button>
+                            prop:disabled=move || checking.get() on:click=run_check>"Check my answer"</button>
                     </div>
                 }.into_any(),
             }}

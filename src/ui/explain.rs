@@ -4,20 +4,29 @@
 
 use leptos::prelude::*;
 
+use super::host::ask;
 use super::paragraph::ParagraphState;
-use super::{with_session, RedrawTick};
+use super::{now_ms, RedrawTick};
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 use crate::views::plan_graph;
 
 #[component]
 pub fn PlanGraphView(p: ParagraphState) -> impl IntoView {
     let tick = use_context::<RedrawTick>();
-    let boxes = move || {
+    // Asked of the session at each redraw; shown when it answers.
+    let stages = RwSignal::new(None);
+    Effect::new(move |_| {
         if let Some(RedrawTick(t)) = tick {
             t.get();
         }
-        let job = p.job.get()?;
-        with_session(|s| s.job_stages(job).map(|stages| plan_graph::boxes(&stages, s.now_ms())))
-    };
+        let Some(job) = p.job.get() else { return stages.set(None) };
+        ask(SessionRequest::JobStages { job }, move |reply| {
+            if let SessionReply::Stages(s) = reply {
+                stages.try_set(s);
+            }
+        });
+    });
+    let boxes = move || stages.with(|s: &Option<Vec<_>>| s.as_ref().map(|stages| plan_graph::boxes(stages, now_ms())));
     view! {
         {move || match boxes() {
             None => view! { <div class="kept" data-testid="plan-none">"The plan shows while the query runs: run the paragraph."</div> }.into_any(),

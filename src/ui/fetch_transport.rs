@@ -55,9 +55,16 @@ impl Transport for FetchTransport {
         init.set_headers(&request_headers);
         init.set_body(&js_sys::Uint8Array::from(body));
         let request = web_sys::Request::new_with_str_and_init(&self.url, &init).map_err(|e| fail("", e))?;
-        let window = web_sys::window().ok_or_else(|| format!("{action}: no window to fetch from"))?;
+        // The page's window, or the worker's scope when the session runs in one.
+        let fetched = match web_sys::window() {
+            Some(window) => window.fetch_with_request(&request),
+            None => js_sys::global()
+                .dyn_into::<web_sys::WorkerGlobalScope>()
+                .map_err(|_| format!("{action}: nothing to fetch from"))?
+                .fetch_with_request(&request),
+        };
         // A refused connection or a CORS refusal both end here, as a TypeError without detail.
-        let response = JsFuture::from(window.fetch_with_request(&request))
+        let response = JsFuture::from(fetched)
             .await
             .map_err(|e| fail("no answer (is the endpoint up, and does it allow this page's origin?): ", e))?;
         let response: web_sys::Response = response.dyn_into().map_err(|e| fail("", e))?;

@@ -4,9 +4,11 @@
 
 use leptos::prelude::*;
 
+use super::host::ask;
 use super::paragraph::ParagraphState;
-use super::{with_session, RedrawTick};
+use super::RedrawTick;
 use crate::views::diagnosis::duration;
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 use crate::views::late_ledger;
 
 /// Ledger records listed (the newest).
@@ -15,24 +17,36 @@ const SHOWN: usize = 20;
 #[component]
 pub fn LateLedgerPanel(p: ParagraphState) -> impl IntoView {
     let tick = use_context::<RedrawTick>();
-    let ledger = move || {
+    // Asked of the session at each redraw; shown when it answers.
+    let ledger = RwSignal::new(None);
+    Effect::new(move |_| {
         if let Some(RedrawTick(t)) = tick {
             t.get();
         }
-        let job = p.job.get()?;
-        with_session(|s| s.late_ledger(job)).filter(|l| l.dropped > 0)
-    };
+        let Some(job) = p.job.get() else { return ledger.set(None) };
+        ask(SessionRequest::LateLedger { job }, move |reply| {
+            if let SessionReply::LateLedger(l) = reply {
+                ledger.try_set(l.filter(|l| l.dropped > 0));
+            }
+        });
+    });
     // The delay the slider asks for, and what the replay under it said.
     let delay = RwSignal::new(None::<i64>);
     let what_if = RwSignal::new(None::<Result<String, String>>);
     let replay = move |ms: i64| {
         delay.set(Some(ms));
         let Some(job) = p.job.get_untracked() else { return };
-        let result = with_session(|s| s.what_if_delay(job, ms)).map(|w| late_ledger::render_what_if(&w));
-        what_if.set(Some(result));
+        ask(SessionRequest::WhatIfDelay { job, delay_ms: ms }, move |reply| {
+            if let SessionReply::WhatIf(w) = reply {
+                // A later move of the slider wins over this answer.
+                if delay.get_untracked() == Some(ms) {
+                    what_if.try_set(Some(w.map(|w| late_ledger::render_what_if(&w))));
+                }
+            }
+        });
     };
     view! {
-        {move || ledger().map(|l| {
+        {move || ledger.get().map(|l| {
             let current = l.delay_ms.unwrap_or(0);
             let needed = l.entries.iter().map(|e| e.late_by_ms).max().unwrap_or(0);
             // Up to the delay that would keep every listed record, and some room past it.

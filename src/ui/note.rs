@@ -23,9 +23,11 @@ pub fn NoteView(notebook: Notebook, note: NoteState, tick: RwSignal<u64>) -> imp
         }),
     };
     let run_all = move |_| {
-        if let Some(failed) = note.run_all() {
-            notebook.warn(format!("Run all stopped at paragraph {failed}, which failed; the paragraphs after it did not run."));
-        }
+        note.run_all(move |failed| {
+            if let Some(failed) = failed {
+                notebook.warn(format!("Run all stopped at paragraph {failed}, which failed; the paragraphs after it did not run."));
+            }
+        });
     };
     let any_running = move || note.paragraphs.with(|ps| ps.iter().any(|p| p.status.get() == Status::Running));
     let export = move |zpln: bool| {
@@ -42,7 +44,7 @@ pub fn NoteView(notebook: Notebook, note: NoteState, tick: RwSignal<u64>) -> imp
             // queries stay, so the script reads back as the same note.
             let texts: Vec<&str> = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
             let generator_streams =
-                crate::ui::with_session(|s| s.streams().into_iter().filter(|st| st.generator.is_some()).map(|st| st.name).collect());
+                crate::ui::with_mirror(|m| m.streams().iter().filter(|st| st.generator.is_some()).map(|st| st.name.clone()).collect());
             let options = ExportOptions { include_queries: true, generator_streams, ..ExportOptions::default() };
             flink_script(&doc.name, &texts, &options)
                 .map_err(|e| format!("{} cannot be exported for Flink: {e}", doc.name))

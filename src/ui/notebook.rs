@@ -115,16 +115,10 @@ impl NoteState {
         });
     }
 
-    /// Runs every paragraph top to bottom, stopping at the first that fails; returns the
-    /// failed paragraph's position (from 1).
-    pub fn run_all(&self) -> Option<usize> {
-        for (i, p) in self.paragraphs.get_untracked().iter().enumerate() {
-            p.run();
-            if p.status.get_untracked() == Status::Failed {
-                return Some(i + 1);
-            }
-        }
-        None
+    /// Runs every paragraph top to bottom, each once the session has answered the one before,
+    /// stopping at the first that fails; then `done` with the failed paragraph's position (from 1).
+    pub fn run_all(&self, done: impl FnOnce(Option<usize>) + 'static) {
+        run_from(self.paragraphs.get_untracked(), 0, Box::new(done));
     }
 
     pub fn stop_all(&self) {
@@ -331,4 +325,16 @@ fn capitalized(text: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// Runs paragraph `i`, then (once answered) the rest; the chain goes through the session's
+/// replies, so it never nests however many paragraphs a note has.
+fn run_from(paragraphs: Vec<ParagraphState>, i: usize, done: Box<dyn FnOnce(Option<usize>)>) {
+    let Some(p) = paragraphs.get(i).copied() else { return done(None) };
+    p.run_then(move || {
+        if p.status.get_untracked() == Status::Failed {
+            return done(Some(i + 1));
+        }
+        run_from(paragraphs, i + 1, done);
+    });
 }

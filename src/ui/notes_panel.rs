@@ -68,7 +68,7 @@ pub fn NotesPanel(notebook: Notebook) -> impl IntoView {
                 on:click=move |_| { notebook.add(seed::watermarks(new_paragraph_id)); }>"+ Watermarks and late data"</button>
             <button class="ghost small walkthrough" data-testid="load-exercises" title="A new note: five exercises that check themselves (TUMBLE, HOP, watermarks, a join, MATCH_RECOGNIZE)"
                 on:click=move |_| {
-                    super::with_session(|s| course::files().iter().for_each(|(name, content)| s.add_file(name, content.as_bytes().to_vec())));
+                    super::host::send(crate::views::host::protocol::SessionRequest::AddExerciseFiles { exercise: None });
                     notebook.add(course::note(new_paragraph_id));
                 }>"+ Exercises: event time"</button>
         </section>

@@ -33,6 +33,24 @@ pub enum Access {
 }
 
 impl Access {
+    /// The access the settings chose, as it crossed to the session's side.
+    pub fn from_protocol(access: &crate::views::host::protocol::RemoteAccess) -> Access {
+        use crate::views::host::protocol::RemoteAccess;
+        match access {
+            RemoteAccess::Local => Access::Local,
+            RemoteAccess::Proxy { url } => Access::Proxy { url: url.clone() },
+            RemoteAccess::Direct { endpoint, region, access_key_id, secret_access_key, session_token } => Access::Direct {
+                endpoint: endpoint.clone(),
+                region: region.clone(),
+                credentials: Credentials {
+                    access_key_id: access_key_id.clone(),
+                    secret_access_key: secret_access_key.clone(),
+                    session_token: session_token.clone(),
+                },
+            },
+        }
+    }
+
     /// The transport for `table`'s stream, and where it goes (for messages); `None` keeps the
     /// table on a local stream.
     fn transport_for(&self, table: &TableDef) -> Option<(FetchTransport, String)> {

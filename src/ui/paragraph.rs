@@ -7,13 +7,15 @@ use leptos::prelude::*;
 
 use super::editor::Editor;
 use super::exercise::ExerciseCheck;
+use super::host::{ask, send};
 use super::output::{remove_output, set_output, with_output, with_output_mut, Output, RESULT_ROWS};
 use super::result::ResultView;
 use super::strategies::StrategiesPanel;
-use super::{now_ms, with_session};
+use super::with_mirror;
 use crate::session::{Change, JobId, Outcome};
 use crate::sql::Location;
 use crate::types::RowKind;
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 use crate::views::markdown;
 use crate::views::note::{is_markdown, ChartColumns, ParagraphDoc, ViewKind, ViewSettings};
 use crate::views::properties::ParagraphProperties;
@@ -70,6 +72,8 @@ pub struct ParagraphState {
     /// … and as they apply to the current result.
     pub chart: RwSignal<Option<ChartSpec>>,
     pub collapsed: RwSignal<bool>,
+    /// Runs started: an answer to an older run than the latest is not shown (its job stops).
+    runs: StoredValue<u64>,
 }
 
 impl ParagraphState {
@@ -93,6 +97,7 @@ impl ParagraphState {
             chart_columns: RwSignal::new(doc.settings.chart),
             chart: RwSignal::new(None),
             collapsed: RwSignal::new(doc.settings.collapsed),
+            runs: StoredValue::new(0),
         }
     }
 
@@ -129,7 +134,7 @@ impl ParagraphState {
     /// Stops the paragraph's job, if it has one running.
     pub fn stop(&self) {
         if let Some(job) = self.job.get_untracked() {
-            with_session(|s| s.stop_job(job));
+            send(SessionRequest::StopJob { job });
             if self.status.get_untracked() == Status::Running {
                 self.status.set(Status::Stopped);
             }
@@ -145,6 +150,12 @@ impl ParagraphState {
     /// Runs the paragraph: SQL goes to the session (a previous job of this paragraph stops
     /// first); markdown just renders.
     pub fn run(&self) {
+        self.run_then(|| {});
+    }
+
+    /// Runs the paragraph, then `done` once the session has answered (its status is then
+    /// Done, Running or Failed).
+    pub fn run_then(&self, done: impl FnOnce() + 'static) {
         self.stop();
         self.paused.set(false);
         self.job.set(None);
@@ -158,23 +169,43 @@ impl ParagraphState {
         if is_markdown(&text) || crate::views::exercise::is_exercise(&text) {
             self.status.set(Status::Done);
             self.version.update(|v| *v += 1);
-            return;
+            return done();
         }
         let properties = match ParagraphProperties::parse(&text) {
             Ok(p) => p,
             Err(e) => {
                 self.error_at.set(Some(Location { line: 1, column: 1 }));
-                return self.fail(format!("1:1: {e}"));
+                self.fail(format!("1:1: {e}"));
+                return done();
             }
         };
         let mode = properties.mode;
         self.properties.set(properties);
-        let outcomes = match with_session(|s| s.execute(&text, now_ms())) {
-            Ok(o) => o,
-            Err(e) => {
-                self.error_at.set(e.location);
-                return self.fail(e.to_string());
+        // Running until the session answers; a second run meanwhile stops this one's job.
+        self.status.set(Status::Running);
+        let p = *self;
+        self.runs.update_value(|n| *n += 1);
+        let run = self.runs.get_value();
+        ask(SessionRequest::Execute { sql: text }, move |reply| {
+            // The paragraph was removed, or run again, while the session ran it.
+            if p.runs.try_get_value() != Some(run) {
+                stop_jobs(&reply);
+            } else {
+                p.executed(reply, mode);
             }
+            done();
+        });
+    }
+
+    /// Shows what the session answered to running the paragraph.
+    fn executed(&self, reply: SessionReply, mode: ResultMode) {
+        let outcomes = match reply {
+            SessionReply::Executed(Ok(o)) => o,
+            SessionReply::Executed(Err(e)) => {
+                self.error_at.set(e.location);
+                return self.fail(e.message);
+            }
+            other => return self.fail(format!("the session answered {other:?} to a run")),
         };
         let mut messages = Vec::new();
         let mut status = Status::Done;
@@ -285,7 +316,7 @@ impl ParagraphState {
     /// Applies the job's new changes to the output (called on every engine tick).
     pub fn pull_changes(&self) {
         let Some(job) = self.job.get_untracked() else { return };
-        let (changes, info) = with_session(|s| (s.take_changes(job), s.job(job)));
+        let (changes, info) = with_mirror(|m| (m.take_changes(job), m.job(job)));
         if !changes.is_empty() {
             with_output_mut(self.id, |o| {
                 if let Some(o) = o {
@@ -313,6 +344,17 @@ impl ParagraphState {
     }
 }
 
+/// Stops the jobs an answer nobody shows started.
+fn stop_jobs(reply: &SessionReply) {
+    if let SessionReply::Executed(Ok(outcomes)) = reply {
+        for outcome in outcomes {
+            if let Outcome::Query { job, .. } | Outcome::Insert { job, .. } = outcome {
+                send(SessionRequest::StopJob { job: *job });
+            }
+        }
+    }
+}
+
 /// What a paragraph's bar can ask of its note.
 #[derive(Clone, Copy)]
 pub struct ParagraphActions {
@@ -333,7 +375,7 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
     let job_line = move || {
         tick.get();
         let job = p.job.get()?;
-        let info = with_session(|s| s.job(job))?;
+        let info = with_mirror(|m| m.job(job))?;
         let wm = info.watermark.map(crate::types::format_timestamp).unwrap_or_else(|| "—".into());
         // Accepted and exported as Flink's `parallelism.default`; the page runs one task.
         let parallelism = p.properties.with(|p| p.parallelism).map(|n| format!(" · parallelism {n}")).unwrap_or_default();

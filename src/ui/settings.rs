@@ -7,9 +7,9 @@
 
 use leptos::prelude::*;
 
-use super::page_remote::{Access, PageRemote};
-use super::with_session;
-use crate::connectors::kinesis::credentials::Credentials;
+use super::host::ask;
+use super::with_mirror;
+use crate::views::host::protocol::{RemoteAccess as Access, SessionReply, SessionRequest};
 
 /// Messages kept on screen (the newest).
 const MESSAGES_SHOWN: usize = 12;
@@ -30,7 +30,7 @@ pub fn KinesisAccess(tick: RwSignal<u64>) -> impl IntoView {
     // The remote streams' reports, taken from the session as they come.
     Effect::new(move |_| {
         tick.get();
-        let new = with_session(|s| s.take_remote_messages());
+        let new = with_mirror(|m| m.take_remote_messages());
         if !new.is_empty() {
             messages.update(|m| {
                 m.extend(new);
@@ -58,37 +58,28 @@ pub fn KinesisAccess(tick: RwSignal<u64>) -> impl IntoView {
                     return;
                 }
                 let token = session_token.get_untracked().trim().to_string();
-                let credentials =
-                    Credentials { access_key_id: key, secret_access_key: secret, session_token: (!token.is_empty()).then_some(token) };
-                Access::Direct { endpoint: endpoint.get_untracked(), region: region.get_untracked().trim().to_string(), credentials }
+                Access::Direct {
+                    endpoint: endpoint.get_untracked(),
+                    region: region.get_untracked().trim().to_string(),
+                    access_key_id: key,
+                    secret_access_key: secret,
+                    session_token: (!token.is_empty()).then_some(token),
+                }
             }
             _ => Access::Local,
         };
         in_use.set(describe(&access));
         error.set(None);
-        let remote = !matches!(access, Access::Local);
-        let stopped = with_session(|s| {
-            s.switch_remote(remote.then(|| Box::new(PageRemote::new(access)) as Box<dyn crate::connectors::RemoteStreams>));
-            // A real stream is read as it is: the sensor generator must not slip readings into
-            // its mirror (nor, unasked, into a real stream). It stays stopped until started again.
-            let running: Vec<(String, f64)> = if remote {
-                s.streams()
-                    .into_iter()
-                    .filter_map(|st| st.generator.filter(|g| g.running).map(|g| (st.name, g.records_per_second)))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            for (name, rate) in &running {
-                s.set_generator(name, false, *rate);
+        // The session stops running sensor generators when Kinesis tables read real streams.
+        ask(SessionRequest::UseRemote(access), move |reply| {
+            let SessionReply::RemoteInUse { stopped_generators } = reply else { return };
+            if !stopped_generators.is_empty() {
+                let names: Vec<String> = stopped_generators.into_iter().map(|name| format!("`{name}`")).collect();
+                messages.update(|m| {
+                    m.push(format!("stopped the sensor generator on {}: Kinesis tables now read real streams", names.join(", ")))
+                });
             }
-            running
         });
-        if !stopped.is_empty() {
-            let names: Vec<String> = stopped.into_iter().map(|(name, _)| format!("`{name}`")).collect();
-            messages
-                .update(|m| m.push(format!("stopped the sensor generator on {}: Kinesis tables now read real streams", names.join(", "))));
-        }
     };
 
     let text_input = |testid: &'static str, label: &'static str, value: RwSignal<String>, kind: &'static str| {

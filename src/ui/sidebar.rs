@@ -4,10 +4,12 @@
 use leptos::prelude::*;
 
 use super::data_files::DataFiles;
+use super::host::{ask, send};
 use super::sample::{SampleOf, TableFromSample};
 use super::settings::KinesisAccess;
-use super::with_session;
+use super::with_mirror;
 use crate::session::{StreamInfo, TableInfo};
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 use crate::views::plan_graph::thousands;
 
 #[component]
@@ -16,15 +18,15 @@ pub fn Sidebar(tick: RwSignal<u64>) -> impl IntoView {
     // the user is typing in is never replaced under them.
     let tables = move || {
         tick.get();
-        with_session(|s| s.tables())
+        with_mirror(|m| m.tables().to_vec())
     };
     let stream_names = move || {
         tick.get();
-        with_session(|s| s.streams().into_iter().map(|s| s.name).collect::<Vec<_>>())
+        with_mirror(|m| m.streams().iter().map(|s| s.name.clone()).collect::<Vec<_>>())
     };
     let job_ids = move || {
         tick.get();
-        with_session(|s| s.jobs().into_iter().map(|j| j.id).collect::<Vec<_>>())
+        with_mirror(|m| m.jobs().iter().map(|j| j.id).collect::<Vec<_>>())
     };
 
     view! {
@@ -115,8 +117,9 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
         let generator = generator.clone();
         move |_| {
             if let Some(g) = generator() {
-                with_session(|s| s.set_generator(&name, !g.running, g.records_per_second));
-                tick.update(|t| *t += 1);
+                let request =
+                    SessionRequest::SetGenerator { stream: name.clone(), running: !g.running, records_per_second: g.records_per_second };
+                ask(request, move |_| tick.update(|t| *t += 1));
             }
         }
     };
@@ -129,7 +132,7 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
                 Ok(rate) if rate.is_finite() && rate > 0.0 && rate <= 100_000.0 => {
                     rate_error.set(None);
                     let running = generator().is_some_and(|g| g.running);
-                    with_session(|s| s.set_generator(&name, running, rate));
+                    send(SessionRequest::SetGenerator { stream: name.clone(), running, records_per_second: rate });
                 }
                 _ => rate_error.set(Some(format!("`{text}` is not a rate: give records per second, from 0.1 to 100000"))),
             }
@@ -161,16 +164,9 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
     let attach = {
         let name = name.clone();
         move |_| {
-            with_session(|s| {
-                // Each stream's generator has its own seed, so two streams carry different readings.
-                let seed = 1 + s.streams().iter().filter(|x| x.generator.is_some()).count() as u64;
-                if s.streams().iter().any(|x| x.name == name && x.kafka_topic) {
-                    s.attach_topic_generator(&name, seed, crate::session::DEFAULT_GENERATOR_RATE);
-                } else {
-                    s.attach_generator(&name, seed, crate::session::DEFAULT_GENERATOR_RATE);
-                }
-            });
-            tick.update(|t| *t += 1);
+            let request =
+                SessionRequest::AttachGenerator { stream: name.clone(), records_per_second: crate::session::DEFAULT_GENERATOR_RATE };
+            ask(request, move |_| tick.update(|t| *t += 1));
         }
     };
     view! {
@@ -216,7 +212,7 @@ fn StreamEntry(name: String, tick: RwSignal<u64>) -> impl IntoView {
 
 /// What the session says of local stream `name` now (untracked).
 fn stream_info(name: &str) -> Option<StreamInfo> {
-    with_session(|s| s.streams().into_iter().find(|s| s.name == name))
+    with_mirror(|m| m.stream(name))
 }
 
 /// The generator's teaching knobs: a share of readings out of order (up to 3 s, within the
@@ -236,7 +232,7 @@ fn DisorderControls(stream: String) -> impl IntoView {
         shares.update(|s| if which == 0 { s.0 = percent / 100.0 } else { s.1 = percent / 100.0 });
         let (out_of_order_share, late_share) = shares.get_untracked();
         let disorder = crate::connectors::Disorder { out_of_order_share, max_delay_ms: 3_000, late_share, late_bound_ms: 10_000 };
-        stream.with_value(|name| with_session(|s| s.set_generator_disorder(name, disorder)));
+        send(SessionRequest::SetGeneratorDisorder { stream: stream.get_value(), disorder });
     };
     view! {
         <div class="generator disorder">
@@ -263,7 +259,7 @@ pub fn PrintedPanel(tick: RwSignal<u64>) -> impl IntoView {
     let lines = RwSignal::new(Vec::<String>::new());
     Effect::new(move |_| {
         tick.get();
-        let new = with_session(|s| s.take_printed());
+        let new = with_mirror(|m| m.take_printed());
         if !new.is_empty() {
             lines.update(|l| {
                 l.extend(new);
@@ -289,25 +285,36 @@ const PRINTED_SHOWN: usize = 200;
 fn JobEntry(id: u32, tick: RwSignal<u64>) -> impl IntoView {
     let info = move || {
         tick.get();
-        with_session(|s| s.job(id))
+        with_mirror(|m| m.job(id))
     };
     let stop = move |_| {
-        with_session(|s| s.stop_job(id));
-        tick.update(|t| *t += 1);
+        ask(SessionRequest::StopJob { job: id }, move |_| tick.update(|t| *t += 1));
     };
     // The records the job dropped as late (the newest first), shown on request: which rows they
     // were, their event time and the watermark that had passed them.
     let show_late = RwSignal::new(false);
     let late_count = move || {
         tick.get();
-        with_session(|s| s.job(id)).map_or(0, |j| j.late_records_dropped)
+        with_mirror(|m| m.job(id)).map_or(0, |j| j.late_records_dropped)
     };
+    // Asked of the session at each redraw while shown; listed when it answers.
+    let late = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        if !show_late.get() {
+            return;
+        }
+        tick.get();
+        ask(SessionRequest::LateRecords { job: id }, move |reply| {
+            if let SessionReply::LateRecords(records) = reply {
+                late.try_set(records);
+            }
+        });
+    });
     let late_list = move || {
         if !show_late.get() {
             return None;
         }
-        tick.get();
-        let records = with_session(|s| s.late_records(id));
+        let records = late.get();
         Some(view! {
             <ul class="late-records" data-testid="late-records">
                 {records

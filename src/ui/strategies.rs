@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 
+use super::host::ask;
 use super::paragraph::ParagraphState;
-use super::with_session;
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 use crate::views::strategies::{self, Comparison};
 
 /// Rows of each result shown.
@@ -23,12 +24,16 @@ pub fn StrategiesPanel(p: ParagraphState) -> impl IntoView {
                 _ => Err(format!("`{text}` is not a delay: give seconds, from 0 to 3600")),
             }
         };
-        let outcome = delay(first.get_untracked()).and_then(|a| {
-            let b = delay(second.get_untracked())?;
-            let text = p.text.get_untracked();
-            with_session(|s| strategies::compare(s, &text, &[a, b]))
-        });
-        result.set(Some(outcome));
+        let delays = delay(first.get_untracked()).and_then(|a| Ok(vec![a, delay(second.get_untracked())?]));
+        match delays {
+            Err(e) => result.set(Some(Err(e))),
+            // Replayed by the session's side; shown when it answers.
+            Ok(delays_ms) => ask(SessionRequest::CompareStrategies { query: p.text.get_untracked(), delays_ms }, move |reply| {
+                if let SessionReply::Strategies(r) = reply {
+                    result.try_set(Some(r));
+                }
+            }),
+        }
     };
     view! {
         <div class="strategies" data-testid="strategies">

@@ -8,11 +8,13 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
+use super::host::ask;
 use super::output::with_output;
 use super::paragraph::ParagraphState;
 use super::theme::Theme;
-use super::{with_session, RedrawTick};
+use super::RedrawTick;
 use crate::types::Value;
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 use crate::views::timeline::{Timeline, MAX_RECORDS};
 
 const CSS_HEIGHT: f64 = 320.0;
@@ -69,19 +71,29 @@ pub fn TimelineView(p: ParagraphState) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let late_marked = RwSignal::new(String::new());
     let plotted = RwSignal::new(0usize);
+    // Asked of the session at each redraw; drawn when it answers.
+    let sample = RwSignal::new(None);
     Effect::new(move |_| {
         if let Some(RedrawTick(t)) = tick {
             t.get();
         }
-        let dark = Theme::dark_in_context();
         let Some(job) = p.job.get() else {
-            problem.set(Some("The timeline shows while the query runs: run the paragraph.".into()));
+            sample.set(Some(Err("The timeline shows while the query runs: run the paragraph.".to_string())));
             return;
         };
-        let sample = match with_session(|s| s.timeline_sample(job, MAX_RECORDS)) {
+        ask(SessionRequest::TimelineSample { job, max_records: MAX_RECORDS }, move |reply| {
+            if let SessionReply::Timeline(s) = reply {
+                sample.try_set(Some(s.map_err(|why| format!("No timeline: {why}."))));
+            }
+        });
+    });
+    Effect::new(move |_| {
+        let dark = Theme::dark_in_context();
+        let Some(sample) = sample.get() else { return };
+        let sample = match sample {
             Ok(sample) => sample,
             Err(why) => {
-                problem.set(Some(format!("No timeline: {why}.")));
+                problem.set(Some(why));
                 return;
             }
         };

@@ -13,6 +13,7 @@ pub mod diagnosis;
 pub mod download;
 pub mod exercise;
 pub mod highlight;
+pub mod host;
 pub mod late_ledger;
 pub mod markdown;
 pub mod note;

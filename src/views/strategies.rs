@@ -16,7 +16,7 @@ pub const MAX_RECORDS: usize = 5_000;
 const MAX_ROWS: usize = 10_000;
 
 /// One strategy's run.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StrategyRun {
     pub delay_ms: i64,
     /// The final result (changes applied), in the order rows came.
@@ -46,7 +46,7 @@ impl StrategyRun {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Comparison {
     pub table: String,
     pub columns: Vec<String>,

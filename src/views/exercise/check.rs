@@ -15,7 +15,7 @@ const MAX_STEPS: usize = 3_600;
 const MAX_ROWS: usize = 100_000;
 
 /// Pass or fail, and why.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Verdict {
     pub passed: bool,
     /// One sentence: what was checked, or the first difference.

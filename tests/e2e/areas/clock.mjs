@@ -37,8 +37,12 @@ export default async function () {
       check((await clockTime(a)) === '2021-05-19 11:20:00.000', `the paused clock moved to ${await clockTime(a)}`);
       check((await a.locator('[data-testid=stream-records]').first().innerText()).trim() === '1', 'the paused generator made more than its first record');
       // Every kind of step; the clock only moves when told.
+      // Each step is answered by the engine's worker: wait for it before the next.
       const press = async (id, n) => {
-        for (let k = 0; k < n; k++) await a.locator(`[data-testid=${id}]`).click();
+        for (let k = 0; k < n; k++) {
+          await a.locator(`[data-testid=${id}]`).click();
+          await until(async () => (await a.locator('[data-testid=clock]').getAttribute('data-busy')) === 'false', { what: `the ${id} step to be answered` });
+        }
       };
       await press('clock-step-window', 1);
       const firstFiring = await clockTime(a);

@@ -49,6 +49,8 @@ export default async function () {
     const marked = ((await timeline.getAttribute('data-late')) ?? '').split(',').filter(Boolean); // in arrival order
     const job = page.locator('[data-testid=jobs] [data-job]').filter({ hasText: 'window_start' }).last();
     await job.locator('[data-testid=late-toggle]').click();
+    // Listed once the engine (in its worker) answers.
+    await until(async () => (await job.locator('[data-testid=late-records] li').count()) > 0, { what: 'the late records to be listed' });
     const listed = (await job.locator('[data-testid=late-records] li').evaluateAll((lis) => lis.map((li) => li.querySelector('.late-time').textContent.trim()))).sort();
     check(marked.length > 0, 'the timeline marks no late record');
     // The panel lists the newest 20; fewer means it lists them all.
