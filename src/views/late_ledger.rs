@@ -66,7 +66,8 @@ pub fn render_what_if(w: &WhatIf) -> String {
     if w.would_drop > 0 {
         let _ = writeln!(out, "  {} records that count today would be dropped as late", w.would_drop);
     }
-    let _ = writeln!(out, "  result changes: {} → {} ({} rows differ)", w.rows_now, w.rows_then, w.rows_changed);
+    let differ = if w.rows_changed == 1 { "row differs" } else { "rows differ" };
+    let _ = writeln!(out, "  result changes: {} → {} ({} {differ})", w.rows_now, w.rows_then, w.rows_changed);
     let when = match w.latency_change_event_ms {
         0 => "at the same time".to_string(),
         ms if ms > 0 => format!("{} later in event time", duration(ms)),
