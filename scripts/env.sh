@@ -10,9 +10,9 @@ export TRUNK_SKIP_VERSION_CHECK=true
 # Runs scripts/setup.sh, one copy at a time even when serve.sh and test.sh start together.
 run_setup() {
   if command -v flock >/dev/null 2>&1; then
-    flock "${TMPDIR:-/tmp}/sluice-setup.lock" "$REPO/scripts/setup.sh"
+    flock "${TMPDIR:-/tmp}/sluice-setup.lock" "$REPO/scripts/setup.sh" "$@"
   else
-    "$REPO/scripts/setup.sh"
+    "$REPO/scripts/setup.sh" "$@"
   fi
 }
 

@@ -7,6 +7,6 @@ cd "$REPO"
 . scripts/env.sh
 
 PORT=${PORT:-8080}
-run_setup
+run_setup app
 echo "serve: http://127.0.0.1:$PORT/ (first release build takes a minute or two)"
 exec trunk serve --release --address 127.0.0.1 --port "$PORT"

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs whatever Sluice's build and tests need and is missing; does nothing twice.
 # Works on a fresh Debian machine that has only rustup's toolchain (see README).
+# `setup.sh app` installs only what building and serving the page needs (scripts/serve.sh);
+# without it, everything the test tiers need too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+FOR=${1:-tests}
+case "$FOR" in app | tests) ;; *) echo "usage: scripts/setup.sh [app|tests]" >&2; exit 2 ;; esac
 
 TRUNK_VERSION=0.21.14
 # Must equal the `wasm-bindgen` pinned in Cargo.toml (and so in Cargo.lock).
@@ -28,7 +32,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --force
 fi
 
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+if [ "$FOR" = tests ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
   say "installing Debian's chromium and chromium-driver"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver
@@ -41,6 +45,9 @@ if [ ! -x tests/e2e/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_module
   say "installing node tools (playwright-core, binaryen)"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# The page needs nothing more; the rest is for the test tiers.
+[ "$FOR" = app ] && exit 0
 
 # Apache Flink 2.3 (PyFlink, ~850 MB with its Java jars) for the export tier: a note exported by
 # Sluice must run unchanged on real Flink. Kept outside the repo so clean clones share it.
