@@ -524,19 +524,8 @@ impl Producer {
 
 #[cfg(test)]
 mod tests {
+    use super::super::remote_start::tests::table;
     use super::*;
-
-    fn table(options: &[(&str, &str)]) -> TableDef {
-        TableDef {
-            name: "t".into(),
-            columns: vec![],
-            watermark: None,
-            primary_key: vec![],
-            partitioned_by: vec![],
-            options: options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            comment: None,
-        }
-    }
 
     #[test]
     fn tables_are_local_until_the_runner_is_given_kafka() {

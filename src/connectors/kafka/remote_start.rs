@@ -97,10 +97,11 @@ pub fn table_topics(table: &TableDef) -> Result<Vec<String>, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn table(options: &[(&str, &str)]) -> TableDef {
+    /// A columnless table with `options` (the Kafka modules' tests read only options).
+    pub(in crate::connectors::kafka) fn table(options: &[(&str, &str)]) -> TableDef {
         TableDef {
             name: "t".into(),
             columns: vec![],
