@@ -8,6 +8,8 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
+use super::remote_link::RemoteLink;
+
 /// Shards a local stream has unless created otherwise.
 pub const DEFAULT_SHARDS: usize = 2;
 /// Bytes of record data a stream keeps before dropping its oldest records (Kinesis keeps
@@ -52,16 +54,14 @@ pub struct LocalStream {
     bytes: usize,
     retention_bytes: usize,
     total_records: u64,
-    /// Set when a real Kinesis stream is mirrored into this one: its records come in through
-    /// [`LocalStream::mirror_record`] only.
-    mirrored: bool,
+    /// The real Kinesis stream this one mirrors (its records then come in through
+    /// [`LocalStream::mirror_record`] only) or forwards to ([`LocalStream::take_outbox`]): a
+    /// put record's partition key and data.
+    remote: RemoteLink<(String, Vec<u8>)>,
     /// For a mirror, per Kinesis shard id, the sequence number of the last record mirrored from
     /// that shard: where a new reader of the real stream goes on (records dropped by retention
     /// since count too, as they were mirrored).
     mirrored_up_to: BTreeMap<String, String>,
-    /// Set when records put here go on to a real Kinesis stream ([`LocalStream::take_outbox`]).
-    forwarded: bool,
-    outbox: Vec<(String, Vec<u8>)>,
     /// Shards of recently seen partition keys, and the key shared by their records: producers
     /// reuse a few keys (the generator's are its 99 sensor ids), and an MD5 per record was a
     /// tenth of the page's ingest time.
@@ -80,10 +80,8 @@ impl LocalStream {
             bytes: 0,
             retention_bytes: DEFAULT_RETENTION_BYTES,
             total_records: 0,
-            mirrored: false,
+            remote: RemoteLink::default(),
             mirrored_up_to: BTreeMap::new(),
-            forwarded: false,
-            outbox: Vec::new(),
             key_shards: hashbrown::HashMap::new(),
         }
     }
@@ -130,14 +128,10 @@ impl LocalStream {
     /// the record is also queued for it; on one mirrored from Kinesis it is only queued (it
     /// comes back through the mirror, as any reader of the real stream would see it).
     pub fn put_record(&mut self, partition_key: &str, data: Vec<u8>, arrival_ms: i64) -> (usize, u64) {
-        if self.forwarded {
-            if self.mirrored {
-                self.outbox.push((partition_key.to_string(), data));
-                return (self.shard_for(partition_key), 0);
-            }
-            self.outbox.push((partition_key.to_string(), data.clone()));
+        match self.remote.route((partition_key.to_string(), data)) {
+            Some((_, data)) => self.append(partition_key, data, arrival_ms, None),
+            None => (self.shard_for(partition_key), 0),
         }
-        self.append(partition_key, data, arrival_ms, None)
     }
 
     /// Appends a record read from the real Kinesis stream this one mirrors (not forwarded back):
@@ -172,7 +166,7 @@ impl LocalStream {
 
     /// Whether the stream mirrors a real Kinesis stream (see [`LocalStream::mirror_remote`]).
     pub fn is_mirror(&self) -> bool {
-        self.mirrored
+        self.remote.is_mirror()
     }
 
     /// Per Kinesis shard id, the sequence number of the last record mirrored from that shard.
@@ -185,43 +179,42 @@ impl LocalStream {
     /// access was chosen) is dropped as retention drops old records: a mirror holds the real
     /// stream's records only, so a query from TRIM_HORIZON reads those and no others.
     pub fn mirror_remote(&mut self) {
-        if !self.mirrored {
+        if !self.remote.is_mirror() {
             for shard in &mut self.shards {
                 shard.first_index += shard.records.len() as u64;
                 shard.records.clear();
             }
             self.bytes = 0;
         }
-        self.mirrored = true;
+        self.remote.mirror();
     }
 
     /// From now on, records put here are also queued for a real Kinesis stream.
     pub fn forward_puts(&mut self) {
-        self.forwarded = true;
+        self.remote.forward();
     }
 
     /// Whether the stream mirrors or forwards to a real Kinesis stream.
     pub fn is_remote(&self) -> bool {
-        self.mirrored || self.forwarded
+        self.remote.is_remote()
     }
 
     /// Puts here stay here again (see [`LocalStream::forward_puts`]).
     pub fn stop_forwarding(&mut self) {
-        self.forwarded = false;
-        self.outbox.clear();
+        self.remote.stop_forwarding();
     }
 
     /// The stream is a plain local stream again: it keeps the records it mirrored, as local
     /// ones, and forgets where the real stream's shards were read up to, so mirroring it again
     /// starts over from an empty mirror (see [`LocalStream::mirror_remote`]).
     pub fn stop_mirroring(&mut self) {
-        self.mirrored = false;
+        self.remote.stop_mirroring();
         self.mirrored_up_to.clear();
     }
 
     /// The records put since the last call, for the real Kinesis stream, in order.
     pub fn take_outbox(&mut self) -> Vec<(String, Vec<u8>)> {
-        std::mem::take(&mut self.outbox)
+        self.remote.take_outbox()
     }
 
     fn append(&mut self, partition_key: &str, data: Vec<u8>, arrival_ms: i64, fault: Option<Arc<str>>) -> (usize, u64) {

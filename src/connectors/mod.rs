@@ -16,6 +16,7 @@ pub mod local_stream;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel_file;
 mod print;
+mod remote_link;
 pub mod scenario;
 mod sink;
 mod source;

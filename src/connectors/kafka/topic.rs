@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use super::partitioner::StickyPartitioner;
 use super::record::{KafkaRecord, TimestampType};
+use crate::connectors::remote_link::RemoteLink;
 
 /// Partitions a local topic has unless created otherwise.
 pub const DEFAULT_PARTITIONS: usize = 4;
@@ -89,12 +90,9 @@ pub struct LocalTopic {
     retention_records: usize,
     total_records: u64,
     sticky: StickyPartitioner,
-    /// Set when a real topic is mirrored into this one: its records come in through
-    /// [`LocalTopic::mirror_record`] only.
-    mirrored: bool,
-    /// Set when records produced here go on to a real topic ([`LocalTopic::take_outbox`]).
-    forwarded: bool,
-    outbox: Vec<ProducerRecord>,
+    /// The real topic this one mirrors (its records then come in through
+    /// [`LocalTopic::mirror_record`] only) or forwards to ([`LocalTopic::take_outbox`]).
+    remote: RemoteLink<ProducerRecord>,
 }
 
 impl LocalTopic {
@@ -109,9 +107,7 @@ impl LocalTopic {
             retention_records: usize::MAX,
             total_records: 0,
             sticky: StickyPartitioner::new(name),
-            mirrored: false,
-            forwarded: false,
-            outbox: Vec::new(),
+            remote: RemoteLink::default(),
         }
     }
 
@@ -183,16 +179,11 @@ impl LocalTopic {
             }
             None => self.partition_for(record.key.as_deref(), size),
         };
-        if self.forwarded {
-            let queued = ProducerRecord { partition: Some(partition), timestamp_ms: Some(record.timestamp_ms.unwrap_or(now_ms)), ..record };
-            if self.mirrored {
-                self.outbox.push(queued);
-                return Ok((partition, -1));
-            }
-            self.outbox.push(queued.clone());
-            return Ok(self.append_produced(partition, queued, now_ms));
-        }
-        Ok(self.append_produced(partition, record, now_ms))
+        let record = ProducerRecord { partition: Some(partition), timestamp_ms: Some(record.timestamp_ms.unwrap_or(now_ms)), ..record };
+        Ok(match self.remote.route(record) {
+            Some(record) => self.append_produced(partition, record, now_ms),
+            None => (partition, -1),
+        })
     }
 
     fn append_produced(&mut self, partition: i32, record: ProducerRecord, now_ms: i64) -> (i32, i64) {
@@ -249,7 +240,7 @@ impl LocalTopic {
     /// producers left here before is dropped: a mirror holds the real topic's records only, at
     /// their real offsets.
     pub fn mirror_remote(&mut self) {
-        if !self.mirrored {
+        if !self.remote.is_mirror() {
             for p in &mut self.partitions {
                 p.first_index += p.records.len() as u64;
                 p.records.clear();
@@ -258,39 +249,38 @@ impl LocalTopic {
             }
             self.bytes = 0;
         }
-        self.mirrored = true;
+        self.remote.mirror();
     }
 
     /// Whether the topic mirrors a real topic.
     pub fn is_mirror(&self) -> bool {
-        self.mirrored
+        self.remote.is_mirror()
     }
 
     /// From now on, records produced here are also queued for a real topic.
     pub fn forward_produced(&mut self) {
-        self.forwarded = true;
+        self.remote.forward();
     }
 
     /// Whether the topic mirrors or forwards to a real topic.
     pub fn is_remote(&self) -> bool {
-        self.mirrored || self.forwarded
+        self.remote.is_remote()
     }
 
     /// Produced records stay here again.
     pub fn stop_forwarding(&mut self) {
-        self.forwarded = false;
-        self.outbox.clear();
+        self.remote.stop_forwarding();
     }
 
     /// The topic is a plain local topic again, keeping what it mirrored.
     pub fn stop_mirroring(&mut self) {
-        self.mirrored = false;
+        self.remote.stop_mirroring();
     }
 
     /// The records produced since the last call, for the real topic, in order, each with the
     /// partition the default partitioner (or the producer) chose and its timestamp.
     pub fn take_outbox(&mut self) -> Vec<ProducerRecord> {
-        std::mem::take(&mut self.outbox)
+        self.remote.take_outbox()
     }
 
     fn append(&mut self, record: KafkaRecord) {
