@@ -80,14 +80,15 @@ export function check(cond, message) {
   if (!cond) throw new Failure(message);
 }
 
-/** Polls `fn` until it returns a truthy value or `timeout` passes; returns the last value. */
+/** Polls `fn` until it returns a truthy value or `timeout` passes; returns the last value.
+ *  `what` (a text, or a function giving one when the wait times out) names what was awaited. */
 export async function until(fn, { timeout = STEP_TIMEOUT, every = 100, what = 'condition' } = {}) {
   const end = Date.now() + timeout;
   let last;
   for (;;) {
     last = await fn();
     if (last) return last;
-    if (Date.now() > end) throw new Failure(`timed out after ${timeout} ms waiting for ${what}`);
+    if (Date.now() > end) throw new Failure(`timed out after ${timeout} ms waiting for ${typeof what === 'function' ? what() : what}`);
     await sleep(every);
   }
 }
@@ -252,6 +253,16 @@ export async function textOf(i) {
 
 export async function allStatuses() {
   return paragraphs().evaluateAll((ps) => ps.map((p) => p.querySelector('[data-testid=status]')?.textContent.trim()));
+}
+
+/** Waits until the paragraphs' statuses are `expected` in order: run all and stop all go on
+ *  asynchronously, so the last paragraphs settle a moment after the one a test waited for. */
+export async function statusesBecome(expected, what) {
+  const want = JSON.stringify(expected);
+  let seen = '';
+  await until(async () => (seen = JSON.stringify(await allStatuses())) === want, {
+    what: () => `statuses ${what} to be ${want} (last seen ${seen})`,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

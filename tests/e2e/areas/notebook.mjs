@@ -48,6 +48,7 @@ import {
   runInParagraph,
   shots,
   sleep,
+  statusesBecome,
   statusOf,
   summary,
   test,
@@ -892,8 +893,7 @@ export default async function () {
     check((await currentNoteName()) === 'Sensors', 'the Sensors note is not open');
     await page.locator('[data-testid=run-all]').click();
     await waitForStatus(1, /running/i, 'SELECT * to run');
-    const statuses = await allStatuses();
-    check(JSON.stringify(statuses) === JSON.stringify(['done', 'running', 'running', 'done', 'running']), `statuses after run all: ${JSON.stringify(statuses)}`);
+    await statusesBecome(['done', 'running', 'running', 'done', 'running'], 'after run all');
     for (const t of ['sensor_data', 'sensor_state']) {
       await until(async () => (await page.locator(`[data-testid=catalog] [data-table=${t}]`).count()) === 1, { what: `${t} in the catalog` });
     }
@@ -902,7 +902,7 @@ export default async function () {
     await waitForRows(1, 'rows in the SELECT * result');
     await page.locator('[data-testid=stop-all]').click();
     await until(async () => (await allStatuses()).filter((s) => s === 'running').length === 0, { what: 'every job to stop' });
-    check(JSON.stringify(await allStatuses()) === JSON.stringify(['done', 'stopped', 'stopped', 'done', 'stopped']), `statuses after stop all: ${JSON.stringify(await allStatuses())}`);
+    await statusesBecome(['done', 'stopped', 'stopped', 'done', 'stopped'], 'after stop all');
   });
 
   await test('dark theme follows the system until toggled, is remembered, and fits 1280×800', 'dark.png', async () => {

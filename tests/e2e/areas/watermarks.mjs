@@ -14,6 +14,7 @@ import {
   runInParagraph,
   shots,
   sleep,
+  statusesBecome,
   test,
   until,
   waitForStatus,
@@ -28,7 +29,7 @@ export default async function () {
     const query = 5;
     await page.locator('[data-testid=run-all]').click();
     await waitForStatus(query, /running/i, 'the lesson\'s window query to run');
-    check(JSON.stringify(await allStatuses()) === JSON.stringify(['done', 'done', 'done', 'done', 'done', 'running', 'done']), `statuses after run all: ${JSON.stringify(await allStatuses())}`);
+    await statusesBecome(['done', 'done', 'done', 'done', 'done', 'running', 'done'], 'after run all');
     // The first 5-second window fires once the watermark, 5 s behind, passes its end.
     await until(async () => (await resultOf(query))?.rows.length > 0, { timeout: 20_000, what: 'a window to fire' });
     const dropped = async () => {
