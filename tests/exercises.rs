@@ -46,7 +46,7 @@ fn a_hint_names_the_first_difference() {
     );
     assert_eq!(
         hint("hop"),
-        "3 of 7 expected rows match; the first one missing is (window_start = 2021-05-19 11:19:55, window_end = 2021-05-19 11:20:05, max_temp = 35.5)"
+        "your result has 3 windows ending by 11:20:30; the exercise wants 6: the first one missing is 11:19:55 – 11:20:05"
     );
     assert_eq!(hint("watermark"), "1 record was dropped as late; the exercise wants 0");
     assert_eq!(
@@ -70,4 +70,38 @@ fn an_answer_written_differently_still_passes_and_extra_rows_are_named() {
     assert_eq!(too_many.hint, "every expected row is there, but 1 more is too: the first is (location = cellar, temperature = 24.5)");
     let broken = exercise::check(ex, "SELECT nope FROM readings");
     assert!(!broken.passed && broken.hint.starts_with("your query does not run:") && broken.hint.contains("nope"), "{}", broken.hint);
+}
+
+/// The issue's own example, "3 windows by 11:21; none late": windows counted by their
+/// `window_end` over the exercise's records, the hint naming the windows it saw.
+#[test]
+fn windows_by_a_time_and_none_late_are_checked_over_the_records() {
+    let readings = sluice::views::exercise::course::files()[0].1;
+    let table = "CREATE TABLE r (sensor_id INT, temperature DOUBLE, status STRING, event_time TIMESTAMP(3), \
+                 WATERMARK FOR event_time AS event_time - INTERVAL 'DELAY' SECOND) \
+                 WITH ('connector' = 'filesystem', 'path' = 'readings.jsonl', 'format' = 'json', \
+                 'json.timestamp-format.standard' = 'ISO-8601')";
+    let text = format!("%exercise\nid: by\n[records readings.jsonl]\n{readings}[expect]\nwindows: 3 by 11:21; late: none\n");
+    let ex = exercise::parse(&text).unwrap();
+    let query = |delay: &str, size: &str| {
+        format!(
+            "{};\nSELECT window_start, window_end, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE r, DESCRIPTOR(event_time), INTERVAL '{size}' SECOND)) GROUP BY window_start, window_end",
+            table.replace("DELAY", delay)
+        )
+    };
+    let passed = exercise::check(&ex, &query("10", "10"));
+    assert!(passed.passed, "{}", passed.hint);
+    assert_eq!(
+        exercise::check(&ex, &query("10", "20")).hint,
+        "your result has 2 windows ending by 11:21:00 (their ends: 11:20:20, 11:20:40); the exercise wants 3"
+    );
+    assert_eq!(exercise::check(&ex, &query("2", "10")).hint, "1 record was dropped as late; the exercise wants 0");
+    // Only windows ending by the time count.
+    let by_earlier = exercise::parse(&text.replace("by 11:21", "by 2021-05-19 11:20:20")).unwrap();
+    assert_eq!(
+        exercise::check(&by_earlier, &query("10", "10")).hint,
+        "your result has 2 windows ending by 2021-05-19 11:20:20 (their ends: 11:20:10, 11:20:20); the exercise wants 3"
+    );
+    let no_windows = exercise::check(&ex, &format!("{};\nSELECT sensor_id FROM r", table.replace("DELAY", "10")));
+    assert!(!no_windows.passed && no_windows.hint.contains("no window_end column"), "{}", no_windows.hint);
 }

@@ -3,7 +3,7 @@
 //! bounded inputs end, its changelog applied to a final table, and that table compared with the
 //! expected rows and assertions. The verdict's hint names the first difference.
 
-use super::{Assertion, Exercise};
+use super::{Assertion, EventTime, Exercise, ExpectedRows};
 use crate::session::{Outcome, Session};
 use crate::types::{RowKind, Value};
 
@@ -88,6 +88,12 @@ pub fn check(exercise: &Exercise, query: &str) -> Verdict {
             Assertion::Rows(want) if rows.len() != want => {
                 return verdict(false, format!("your result has {} rows; the exercise wants {want}", rows.len()))
             }
+            Assertion::Windows { count, by } => {
+                let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(Value::to_string).collect()).collect();
+                if let Err(hint) = windows_by(&names, &cells, exercise.expect_rows.as_ref(), count, by) {
+                    return verdict(false, hint);
+                }
+            }
             _ => {}
         }
     }
@@ -143,6 +149,79 @@ pub fn check(exercise: &Exercise, query: &str) -> Verdict {
         n => format!("{n} late"),
     };
     verdict(true, format!("{} row{}, {late_text}: as expected", rows.len(), if rows.len() == 1 { "" } else { "s" }))
+}
+
+/// Checks `windows: count by T` over the final result: its distinct windows (the
+/// `window_start`/`window_end` pairs, or `window_end` alone) ending at or before `T`. The hint
+/// names the first window the expected rows have and the result lacks (when the exercise has
+/// expected rows with a `window_end`), else the windows counted.
+fn windows_by(
+    names: &[String],
+    rows: &[Vec<String>],
+    expected: Option<&ExpectedRows>,
+    count: usize,
+    by: Option<EventTime>,
+) -> Result<(), String> {
+    let Some(mut windows) = windows_of(names, rows) else {
+        return Err(format!(
+            "your result has no window_end column, so its windows cannot be counted (its columns are {})",
+            names.join(", ")
+        ));
+    };
+    let first_end = windows.first().map(|w| w.0);
+    let limit = |first_end: Option<i64>| match by {
+        None => i64::MAX,
+        Some(EventTime::At(ms)) => ms,
+        Some(EventTime::OfDay(ms)) => first_end.map_or(i64::MIN, |first| first.div_euclid(MS_PER_DAY) * MS_PER_DAY + ms as i64),
+    };
+    let mine = limit(first_end);
+    windows.retain(|w| w.0 <= mine);
+    if windows.len() == count {
+        return Ok(());
+    }
+    let by_text = match by {
+        None => String::new(),
+        Some(EventTime::OfDay(ms)) => format!(" ending by {}", time_of(ms as i64)),
+        Some(EventTime::At(ms)) => {
+            format!(" ending by {} {}", crate::types::format_date(ms.div_euclid(MS_PER_DAY) as i32), time_of(ms))
+        }
+    };
+    let counted = format!("your result has {} window{}{by_text}", windows.len(), if windows.len() == 1 { "" } else { "s" });
+    let wanted = expected.and_then(|e| windows_of(&e.columns, &e.rows)).unwrap_or_default();
+    let theirs = limit(wanted.first().map(|w| w.0));
+    let missing = wanted.iter().filter(|w| w.0 <= theirs).find(|w| !windows.contains(w));
+    if let Some((end, start)) = missing {
+        let start = start.map(|s| format!("{} – ", time_of(s))).unwrap_or_default();
+        return Err(format!("{counted}; the exercise wants {count}: the first one missing is {start}{}", time_of(*end)));
+    }
+    let ends: Vec<String> = windows.iter().map(|w| time_of(w.0)).collect();
+    let listed = match ends.len() {
+        0 => String::new(),
+        n if n <= 8 => format!(" (their ends: {})", ends.join(", ")),
+        n => format!(" (their ends: {}, … {})", ends[..3].join(", "), ends[n - 1]),
+    };
+    Err(format!("{counted}{listed}; the exercise wants {count}"))
+}
+
+/// The distinct windows of a result, ordered by their end: `(window_end, window_start)`, or
+/// `None` when it has no `window_end` column. Cells that are not timestamps are skipped.
+fn windows_of(names: &[String], rows: &[Vec<String>]) -> Option<Vec<(i64, Option<i64>)>> {
+    let column = |name: &str| names.iter().position(|n| n.eq_ignore_ascii_case(name));
+    let end = column("window_end")?;
+    let start = column("window_start");
+    let instant = |row: &Vec<String>, i: usize| row.get(i).and_then(|c| crate::types::parse_timestamp(c));
+    let mut windows: Vec<(i64, Option<i64>)> =
+        rows.iter().filter_map(|r| Some((instant(r, end)?, start.and_then(|s| instant(r, s))))).collect();
+    windows.sort_unstable();
+    windows.dedup();
+    Some(windows)
+}
+
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// A window end's time of day, `HH:MM:SS`.
+fn time_of(ms: i64) -> String {
+    crate::types::format_time(ms.rem_euclid(MS_PER_DAY) as i32)
 }
 
 /// Applies one change of the changelog to the final table.

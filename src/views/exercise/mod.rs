@@ -14,10 +14,20 @@
 //! window_start        | readings
 //! 2021-05-19 11:20:00 | 3
 //! [expect]
-//! late: 0
+//! windows: 3 by 11:21; late: none
 //! [solution]
 //! SELECT …
 //! ```
+//!
+//! `[expect]` lines (several on one line, split by `;`):
+//! - `late: N` (or `late: none`): records the query dropped as late.
+//! - `rows: N`: rows in the final result.
+//! - `windows: N by T` (or `windows: N`): the result holds N distinct windows (its
+//!   `window_start`/`window_end` pairs, or `window_end` alone) whose `window_end` is at or before
+//!   `T`, an event time: `HH:MM[:SS]` on the day of the result's first `window_end`, or a whole
+//!   `YYYY-MM-DD HH:MM:SS`. Checked over the exercise's own records run to their end, so a window
+//!   that has fired is one in the final result — the same every run (no wall clock; the session
+//!   clock starts at 2021-05-19 11:20:00). Without `by`, every window counts.
 //!
 //! [`check`] runs the learner's query over the same records in a session of its own and says
 //! pass or fail, with a hint naming the first difference. Rows compare as a set with repeats, in
@@ -64,6 +74,53 @@ pub enum Assertion {
     Late(u64),
     /// `rows: N`: rows in the final result.
     Rows(usize),
+    /// `windows: N by T`: distinct windows in the final result ending at or before `by`.
+    Windows { count: usize, by: Option<EventTime> },
+}
+
+/// The `T` of `windows: N by T`: a whole timestamp, or a time of day on the day of the
+/// result's first window end.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum EventTime {
+    /// Milliseconds since the epoch.
+    At(i64),
+    /// Milliseconds of the day.
+    OfDay(i32),
+}
+
+impl EventTime {
+    fn parse(text: &str) -> Option<EventTime> {
+        let text = text.trim();
+        if let Some(ms) = crate::types::parse_timestamp(text) {
+            return Some(EventTime::At(ms));
+        }
+        crate::types::parse_time(text).map(EventTime::OfDay)
+    }
+}
+
+/// Reads one `[expect]` clause (`late: N`, `rows: N`, `windows: N [by T]`).
+fn parse_assertion(clause: &str) -> Result<Assertion, String> {
+    const FORMS: &str = "`late: N`, `rows: N` or `windows: N by HH:MM`";
+    let (key, value) = clause.split_once(':').ok_or_else(|| format!("`{clause}` is not {FORMS}"))?;
+    let value = value.trim();
+    let count = |text: &str| text.trim().parse::<u64>().map_err(|_| format!("`{}` is not a count", text.trim()));
+    match key.trim() {
+        "late" if value.eq_ignore_ascii_case("none") => Ok(Assertion::Late(0)),
+        "late" => Ok(Assertion::Late(count(value)?)),
+        "rows" => Ok(Assertion::Rows(count(value)? as usize)),
+        "windows" => {
+            let (n, by) = match value.split_once(" by ") {
+                Some((n, by)) => {
+                    let at = EventTime::parse(by)
+                        .ok_or_else(|| format!("`{}` is not an event time (HH:MM, HH:MM:SS or YYYY-MM-DD HH:MM:SS)", by.trim()))?;
+                    (n, Some(at))
+                }
+                None => (value, None),
+            };
+            Ok(Assertion::Windows { count: count(n)? as usize, by })
+        }
+        other => Err(format!("`{other}` is not something an exercise can expect (late, rows, windows)")),
+    }
 }
 
 /// Whether a paragraph is an exercise (`%exercise`).
@@ -155,13 +212,8 @@ pub fn parse(text: &str) -> Result<Exercise, String> {
                 if trimmed.is_empty() {
                     continue;
                 }
-                let (key, value) = trimmed.split_once(':').ok_or_else(|| at(format!("`{trimmed}` is not `late: N` or `rows: N`")))?;
-                let value = value.trim();
-                let number = || value.parse::<u64>().map_err(|_| at(format!("`{value}` is not a count")));
-                match key.trim() {
-                    "late" => ex.assertions.push(Assertion::Late(number()?)),
-                    "rows" => ex.assertions.push(Assertion::Rows(number()? as usize)),
-                    other => return Err(at(format!("`{other}` is not something an exercise can expect (late, rows)"))),
+                for clause in trimmed.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+                    ex.assertions.push(parse_assertion(clause).map_err(at)?);
                 }
             }
         }
@@ -215,6 +267,23 @@ mod tests {
         assert!(parse("%exercise\nid: t\n[expect rows]\na | b\n1\n").unwrap_err().contains("line 5: this row has 1 cells"));
         assert!(parse("%exercise\nid: t\n[expect]\nsoon: 3\n").unwrap_err().contains("`soon`"));
         assert!(parse("%exercise\n[expect]\nlate: 0\n").unwrap_err().contains("no `id"));
+        assert!(parse("%exercise\nid: t\n[expect]\nwindows: 3 by noon\n").unwrap_err().contains("line 4: `noon` is not an event time"));
+        assert!(parse("%exercise\nid: t\n[expect]\nwindows: three\n").unwrap_err().contains("`three` is not a count"));
+    }
+
+    #[test]
+    fn windows_by_a_time_and_none_late_read_as_the_issue_writes_them() {
+        let ex =
+            parse("%exercise\nid: t\n[expect]\nwindows: 3 by 11:21; late: none\nwindows: 2 by 2021-05-19 11:20:20\nwindows: 9\n").unwrap();
+        assert_eq!(
+            ex.assertions,
+            [
+                Assertion::Windows { count: 3, by: Some(EventTime::OfDay(40_860_000)) },
+                Assertion::Late(0),
+                Assertion::Windows { count: 2, by: Some(EventTime::At(1_621_423_220_000)) },
+                Assertion::Windows { count: 9, by: None },
+            ]
+        );
     }
 
     #[test]
