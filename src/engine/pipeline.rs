@@ -14,7 +14,7 @@ use super::join::{IntervalJoin, RegularJoin, Side, TemporalJoin, TwoInputOperato
 use super::limit::Limit;
 use super::operator::{run_chain, LateRecord, Operator, OperatorMetrics};
 use super::over_aggregate::OverAggregate;
-use super::rank::{AppendOnlyTopN, Deduplicate, RetractableTopN};
+use super::rank::{AppendOnlyTopN, Deduplicate, ProcTimeDeduplicate, RetractableTopN};
 use super::regex::{Regex, RegexError};
 use super::temporal_sort::TemporalSort;
 use super::union::Union;
@@ -690,8 +690,11 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
             };
             one_input(input, operator)
         }
-        PhysicalNode::Deduplicate { input, partition, keep_last, time_column } => {
+        PhysicalNode::Deduplicate { input, partition, keep_last, time_column, proctime: false } => {
             one_input(input, Box::new(Deduplicate::new(*keep_last, *time_column, partition.clone(), types(input))))
+        }
+        PhysicalNode::Deduplicate { input, partition, keep_last, time_column, proctime: true } => {
+            one_input(input, Box::new(ProcTimeDeduplicate::new(*keep_last, *time_column, partition.clone(), types(input))))
         }
         PhysicalNode::WindowRank { input, partition, order, range: (start, end), end_column, .. } => one_input(
             input,

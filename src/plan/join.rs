@@ -376,7 +376,7 @@ fn versioned_key(plan: &Plan) -> Versioned {
                 projections.push(exprs);
                 node = input;
             }
-            Node::Rank { rank, .. } if matches!(rank.strategy, RankStrategy::Deduplicate { keep_last: true, .. }) => {
+            Node::Rank { rank, .. } if matches!(rank.strategy, RankStrategy::Deduplicate { keep_last: true, proctime: false, .. }) => {
                 break rank.partition.clone();
             }
             Node::Scan { table } => {

@@ -259,8 +259,9 @@ pub struct Rank {
 pub enum RankStrategy {
     /// Top-N over an append-only input (`AppendOnlyTopNFunction`): an updating result.
     TopN,
-    /// `ROW_NUMBER() … ORDER BY rowtime = 1` (`RowTimeDeduplicate…Function`).
-    Deduplicate { keep_last: bool, time_column: usize },
+    /// `ROW_NUMBER() … ORDER BY rowtime = 1` (`RowTimeDeduplicate…Function`), or ordered by a
+    /// processing-time attribute (`ProcTimeDeduplicate…Function`, `proctime`).
+    Deduplicate { keep_last: bool, time_column: usize, proctime: bool },
     /// Top-N per window over a window's rows (`WindowRankOperator`): final rows, once the
     /// window ends. `end_column` is the input's `window_end`.
     WindowTopN { end_column: usize },

@@ -4,8 +4,8 @@
 //! query reading it then supplies one (`rn <= 3`, `rn = 1`, `rn BETWEEN 2 AND 3`), and with it
 //! the operator Flink would run:
 //!
-//! - ordered by one event-time attribute and kept to `rn = 1` → deduplication (keep the first
-//!   row for `ASC`, the last for `DESC`);
+//! - ordered by one time attribute (event or processing time) and kept to `rn = 1` →
+//!   deduplication (keep the first row for `ASC`, the last for `DESC`);
 //! - partitioned by the `window_start` and `window_end` of a window table function or window
 //!   aggregate → the per-window form of either, which emits final rows when the window ends;
 //! - anything else → Top-N, an updating result.
@@ -77,25 +77,26 @@ pub fn absorb_filter(input: &mut Plan, predicate: Expr) -> Result<Option<Expr>> 
     rank.range = Some((start, end));
     let fields = &rank_input.schema.fields;
     let time_order = match rank.order.as_slice() {
-        [key] if fields[key.column].ty.rowtime => Some((key.column, key.descending)),
-        [key] if fields[key.column].ty.proctime && (start, end) == (1, 1) => {
-            return Err(SqlError::new("deduplication on processing time is not supported yet")
-                .at(rank.location)
-                .hint("order by an event-time attribute (a column with WATERMARK FOR)"))
-        }
+        [key] if fields[key.column].ty.rowtime => Some((key.column, key.descending, false)),
+        [key] if fields[key.column].ty.proctime => Some((key.column, key.descending, true)),
         _ => None,
     };
     let window = window_bounds(rank_input).filter(|(s, e)| rank.partition.contains(s) && rank.partition.contains(e));
     rank.strategy = match (window, time_order, (start, end)) {
-        (Some((s, e)), Some((time_column, keep_last)), (1, 1)) => {
+        (Some((s, e)), Some((time_column, keep_last, false)), (1, 1)) => {
             rank.partition.retain(|c| *c != s && *c != e);
             RankStrategy::WindowDeduplicate { end_column: e, keep_last, time_column }
+        }
+        (Some(_), Some((_, _, true)), (1, 1)) => {
+            return Err(SqlError::new("window deduplication on processing time is not supported yet")
+                .at(rank.location)
+                .hint("order by the window's event-time attribute (a column with WATERMARK FOR)"))
         }
         (Some((s, e)), _, _) => {
             rank.partition.retain(|c| *c != s && *c != e);
             RankStrategy::WindowTopN { end_column: e }
         }
-        (None, Some((time_column, keep_last)), (1, 1)) => RankStrategy::Deduplicate { keep_last, time_column },
+        (None, Some((time_column, keep_last, proctime)), (1, 1)) => RankStrategy::Deduplicate { keep_last, time_column, proctime },
         (None, _, _) => RankStrategy::TopN,
     };
     Ok(if rest.is_empty() { None } else { Some(predicate_of(rest)) })

@@ -84,6 +84,20 @@ WHERE rn = 1""",
   SELECT *, ROW_NUMBER() OVER (PARTITION BY sensor_id ORDER BY event_time DESC) AS rn
   FROM sensor_data)
 WHERE rn = 1""",
+    # Deduplication over an updating input (the latest reading of each sensor, then the latest
+    # of those per status): Flink plans it as a Rank, not a Deduplicate.
+    "dedup_last_over_updating": """SELECT sensor_id, status, event_time FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY status ORDER BY event_time DESC) AS rn2 FROM (
+    SELECT sensor_id, status, event_time FROM (
+      SELECT *, ROW_NUMBER() OVER (PARTITION BY sensor_id ORDER BY event_time DESC) AS rn FROM sensor_data)
+    WHERE rn = 1))
+WHERE rn2 = 1""",
+    "dedup_first_over_updating": """SELECT sensor_id, status, event_time FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY status ORDER BY event_time ASC) AS rn2 FROM (
+    SELECT sensor_id, status, event_time FROM (
+      SELECT *, ROW_NUMBER() OVER (PARTITION BY sensor_id ORDER BY event_time DESC) AS rn FROM sensor_data)
+    WHERE rn = 1))
+WHERE rn2 = 1""",
     "window_topn_after_agg": """SELECT * FROM (
   SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY num DESC, hottest DESC) AS rn
   FROM (

@@ -1,14 +1,16 @@
 //! Ranking a stream: Top-N and deduplication without windows, as Flink's
-//! `AppendOnlyTopNFunction`, `RetractableTopNFunction` and `RowTimeDeduplicate…Function`s
+//! `AppendOnlyTopNFunction`, `RetractableTopNFunction`, `RowTimeDeduplicate…Function`s and `ProcTimeDeduplicate…Function`s
 //! compute them. Their per-window
 //! forms live in [`super::window::rank`].
 
 pub mod buffer;
 pub mod deduplicate;
+pub mod proctime_deduplicate;
 pub mod retract;
 pub mod top_n;
 
 pub use deduplicate::Deduplicate;
+pub use proctime_deduplicate::ProcTimeDeduplicate;
 pub use retract::RetractableTopN;
 pub use top_n::AppendOnlyTopN;
 

@@ -143,10 +143,11 @@ pub fn describe(plan: &PhysicalPlan) -> String {
             order(&input.schema, keys),
             names(&plan.schema)
         ),
-        PhysicalNode::Deduplicate { input, partition, keep_last, .. } => format!(
-            "Deduplicate(keep=[{}], key=[{}], order=[ROWTIME])",
+        PhysicalNode::Deduplicate { input, partition, keep_last, proctime, .. } => format!(
+            "Deduplicate(keep=[{}], key=[{}], order=[{}])",
             if *keep_last { "LastRow" } else { "FirstRow" },
-            list(&input.schema, partition)
+            list(&input.schema, partition),
+            if *proctime { "PROCTIME" } else { "ROWTIME" }
         ),
         PhysicalNode::WindowRank { input, partition, order: keys, range: (start, end), .. } => format!(
             "WindowRank(rankType=[ROW_NUMBER], rankRange=[rankStart={start}, rankEnd={end}], partitionBy=[{}], orderBy=[{}], select=[{}])",

@@ -96,14 +96,21 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
                     .at(rank.location)
                     .hint("add WHERE rn <= N in the query that reads it")
             })?;
-            if rank.strategy != RankStrategy::TopN && !input.changelog.is_insert_only() {
-                return Err(SqlError::new(format!("deduplication over an updating result {UPDATING_EXAMPLE} is not supported yet"))
+            let updating = !input.changelog.is_insert_only();
+            if matches!(rank.strategy, RankStrategy::WindowTopN { .. } | RankStrategy::WindowDeduplicate { .. }) && updating {
+                return Err(SqlError::new(format!("a window ranking over an updating result {UPDATING_EXAMPLE} is not supported"))
                     .at(rank.location));
             }
             let partition = rank.partition.clone();
             let order = rank.order.clone();
             let input = Box::new(input);
             match rank.strategy {
+                // Flink turns a deduplication into a Deduplicate only over an insert-only input;
+                // over an updating one it stays a Top-1 `Rank` (RetractStrategy).
+                RankStrategy::TopN | RankStrategy::Deduplicate { .. } if updating => node(
+                    PhysicalNode::Rank { input, partition, order, range, output_number: rank.output_number, process: RankProcess::Retract },
+                    ChangelogMode::ALL,
+                ),
                 RankStrategy::TopN => {
                     let process = if input.changelog.is_insert_only() { RankProcess::AppendFast } else { RankProcess::Retract };
                     node(
@@ -113,9 +120,11 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
                 }
                 // Keeping the first row by event time emits each key's row once its watermark
                 // has passed; keeping the last replaces it with every newer one (Flink 2.3).
-                RankStrategy::Deduplicate { keep_last, time_column } => {
+                // On processing time, the first row is emitted at once and the last replaces it
+                // at once (`ProcTimeDeduplicate…Function`).
+                RankStrategy::Deduplicate { keep_last, time_column, proctime } => {
                     let mode = if keep_last { ChangelogMode::ALL } else { ChangelogMode::INSERT_ONLY };
-                    node(PhysicalNode::Deduplicate { input, partition, keep_last, time_column }, mode)
+                    node(PhysicalNode::Deduplicate { input, partition, keep_last, time_column, proctime }, mode)
                 }
                 RankStrategy::WindowTopN { end_column } => node(
                     PhysicalNode::WindowRank { input, partition, order, range, output_number: rank.output_number, end_column },

@@ -187,12 +187,14 @@ pub enum PhysicalNode {
         output_number: bool,
         process: RankProcess,
     },
-    /// `ROW_NUMBER() … ORDER BY rowtime = 1` (`RowTimeDeduplicateFunction`).
+    /// `ROW_NUMBER() … ORDER BY rowtime = 1` (`RowTimeDeduplicateFunction`), or ordered by a
+    /// processing-time attribute (`ProcTimeDeduplicate…Function`, `proctime`).
     Deduplicate {
         input: Box<PhysicalPlan>,
         partition: Vec<usize>,
         keep_last: bool,
         time_column: usize,
+        proctime: bool,
     },
     /// Top-N per window, once the window ends (`WindowRankOperator`).
     WindowRank {
