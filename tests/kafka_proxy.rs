@@ -1,7 +1,8 @@
 //! `sluice proxy --kafka`: the page's Kafka requests over HTTP, answered by the proxy against a
 //! real Kafka-protocol broker (tansu) — partitions, offsets, fetch, produce and group offsets for
 //! allowed topics from allowed origins, one log line per request, without AWS credentials, and
-//! with what kafka-python wrote and reads.
+//! with what kafka-python wrote and reads; and the page's own reader and writer of real topics
+//! (the code its tasks run) over real HTTP to the proxy.
 //!
 //! The broker is started by `scripts/test.sh`'s `kafka` tier; these tests are `#[ignore]`d
 //! without it.
@@ -19,6 +20,12 @@ use serde_json::{json, Value};
 
 use common::kafka::*;
 use common::kinesis::stderr_lines;
+use sluice::connectors::kafka::proxy_api::ProxyClient;
+use sluice::connectors::kafka::proxy_reader::ProxyReader;
+use sluice::connectors::kafka::proxy_writer::ProxyWriter;
+use sluice::connectors::kafka::remote_start::RemoteStart;
+use sluice::connectors::kafka::{partition_for_key, LocalTopics, ProducerRecord, TopicReader};
+use sluice::connectors::kinesis::transport::{block_on, Reply, Transport};
 
 struct Proxy {
     child: Child,
@@ -168,4 +175,109 @@ fn an_unreachable_broker_answers_502_retriable_and_sasl_secrets_never_show() {
     assert!(log.iter().any(|l| l.contains("SASL PLAIN")), "{log:#?}");
     assert!(log.iter().all(|l| !l.contains("proxy-sasl-secret-77")), "{log:#?}");
     assert!(!reply.to_string().contains("proxy-sasl-secret-77"));
+}
+
+/// The page's side of the proxy over real HTTP (the page uses `fetch`; the requests are the same).
+struct PageHttp {
+    url: String,
+    agent: ureq::Agent,
+    requests: usize,
+}
+
+impl Transport for PageHttp {
+    async fn send(&mut self, route: &str, body: &[u8]) -> Result<Reply, String> {
+        self.requests += 1;
+        let mut response = self
+            .agent
+            .post(&format!("{}/kafka/{route}", self.url))
+            .header("content-type", "application/json")
+            .send(body)
+            .map_err(|e| e.to_string())?;
+        let status = response.status().as_u16();
+        let body = response.body_mut().read_to_vec().map_err(|e| e.to_string())?;
+        Ok(Reply { status, body })
+    }
+}
+
+fn page_client(proxy: &Proxy) -> ProxyClient<PageHttp> {
+    let agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(30))).build().into();
+    ProxyClient::new(PageHttp { url: proxy.url.clone(), agent, requests: 0 }, &proxy.url)
+}
+
+/// What the page runs for a Kafka table in proxy mode: its reader mirrors a real 4-partition
+/// topic into the local topic of the same name at the real offsets, and its writer produces what
+/// a sink put on a forwarded local topic, each record where Kafka's partitioner puts its key.
+/// The proxy logs exactly one line per request the page made.
+#[test]
+#[ignore = "needs the Kafka broker of scripts/test.sh's kafka tier"]
+fn the_pages_reader_and_writer_mirror_and_produce_through_the_proxy() {
+    let b = broker();
+    let (input, output) = (topic("page-in"), topic("page-out"));
+    b.tool(&["create", &input, "4"]);
+    b.tool(&["create", &output, "3"]);
+    b.tool(&["put", &input, repo().join("tests/data/sensor_input.jsonl").to_str().unwrap(), "--lines", "0:300"]);
+    let proxy = Proxy::start(&b.bootstrap, &["--allow-topic", &input, "--allow-topic", &output]);
+    let mut client = page_client(&proxy);
+
+    let mut topics = LocalTopics::default();
+    let local = topics.get_or_create(&input);
+    local.mirror_remote();
+    let mut reader = ProxyReader::new(&input, RemoteStart::Earliest, local.mirrored_up_to());
+    let (mut out, mut log) = (Vec::new(), Vec::new());
+    for _ in 0..100 {
+        block_on(reader.poll(&mut client, 0, &mut out, &mut log)).unwrap();
+        for r in out.drain(..) {
+            assert!(topics.get_mut(&input).unwrap().mirror_record(r).unwrap());
+        }
+        if topics.get(&input).unwrap().record_count() == 300 {
+            break;
+        }
+    }
+    assert!(log[0].starts_with(&format!("kafka: reading `{input}`: 4 partitions from earliest-offset through {}", proxy.url)), "{log:?}");
+    let theirs: Vec<Value> = b.tool(&["records", &input]).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mirror = topics.get(&input).unwrap();
+    assert_eq!(mirror.record_count(), theirs.len());
+    let mut reader_all = TopicReader::snapshot(&topics, &input);
+    let mut mine = Vec::new();
+    reader_all.poll(&topics, usize::MAX, &mut |r| {
+        mine.push(json!([r.partition, r.offset, String::from_utf8(r.value.clone().unwrap()).unwrap()]));
+    });
+    let mut theirs: Vec<Value> = theirs.iter().map(|r| json!([r["partition"], r["offset"], r["value"]])).collect();
+    mine.sort_by_key(|v| v.to_string());
+    theirs.sort_by_key(|v| v.to_string());
+    assert_eq!(mine, theirs, "the mirror holds the real records at their partitions and offsets");
+
+    // A sink's records on a forwarded local topic of 4 partitions, to a real topic of 3.
+    let produced: Vec<ProducerRecord> = (0..40)
+        .map(|i| ProducerRecord {
+            partition: Some(i % 4),
+            key: Some(format!("k{i}").into_bytes()),
+            value: Some(format!("v{i}").into_bytes()),
+            headers: vec![("h".into(), Some(b"x".to_vec()))],
+            timestamp_ms: Some(1_621_500_000_000 + i as i64),
+        })
+        .collect();
+    let mut writer = ProxyWriter::new(&output);
+    writer.push(4, produced.clone());
+    let mut stored = 0;
+    for _ in 0..20 {
+        stored += block_on(writer.poll(&mut client, 0, &mut log)).unwrap().0;
+        if writer.pending() == 0 {
+            break;
+        }
+    }
+    assert_eq!(stored, 40);
+    let written: Vec<Value> = b.tool(&["records", &output]).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(written.len(), 40);
+    for r in &written {
+        let key = r["key"].as_str().unwrap();
+        assert_eq!(r["partition"].as_i64().unwrap() as i32, partition_for_key(key.as_bytes(), 3), "{r}");
+        assert_eq!(r["value"].as_str().unwrap(), key.replace('k', "v"));
+        assert_eq!(r["headers"], json!([["h", "x"]]));
+    }
+
+    let requests = client.transport().requests;
+    let lines = proxy.stop();
+    let logged = lines.iter().filter(|l| l.starts_with("sluice proxy: POST kafka ")).count();
+    assert_eq!(logged, requests, "one log line per request: {lines:#?}");
 }

@@ -6,25 +6,24 @@
 //! Every route is `POST /kafka/<route>` with a JSON body and a JSON answer; bytes travel as
 //! base64. Errors answer `{"error": "…", "retriable": bool}` with status 400 (a request the proxy
 //! refuses), 403 (a topic not allowed), 502 (the broker failed or could not be reached: the page
-//! backs off and asks again, as the native fetcher does).
+//! backs off and asks again, as the native fetcher does). The records and answers are
+//! `connectors::kafka::proxy_api`'s, which the page's client reads.
 //!
 //! | route | body | answer |
 //! |---|---|---|
 //! | `partitions` | `{"topic"}` | `{"partitions": [0, 1, …]}` |
 //! | `offsets` | `{"topic", "partitions": [..], "at": "earliest" \| "latest" \| ms}` | `{"offsets": [[p, offset], …]}` |
-//! | `fetch` | `{"topic", "positions": [[p, offset], …]}` | `{"partitions": [{"partition", "next_offset", "high_watermark", "error_code", "records": [..]}]}` |
+//! | `fetch` | `{"topic", "positions": [[p, offset], …]}` | `{"partitions": [{"partition", "next_offset", "high_watermark", "error_code", "error", "retriable", "records": [..]}]}` |
 //! | `produce` | `{"topic", "partition", "records": [{"key", "value", "timestamp", "headers"}]}` | `{"base_offset"}` |
 //! | `committed` | `{"topic", "group", "partitions": [..]}` | `{"offsets": [[p, offset or null], …]}` |
 //! | `commit` | `{"topic", "group", "offsets": [[p, offset], …]}` | `{}` |
 
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::connectors::kafka::wire::messages::{EARLIEST, LATEST};
+use crate::connectors::kafka::proxy_api::{unbase64, WireRecord};
+use crate::connectors::kafka::wire::messages::{self, EARLIEST, LATEST};
 use crate::connectors::kafka::wire::{KafkaClient, ProduceRecord, WireError};
-use crate::connectors::kafka::KafkaRecord;
 
 /// The routes under `/kafka/`.
 pub const ROUTES: [&str; 6] = ["partitions", "offsets", "fetch", "produce", "committed", "commit"];
@@ -77,44 +76,6 @@ struct CommitRequest {
     topic: String,
     group: String,
     offsets: Vec<(i32, i64)>,
-}
-
-/// A record as it travels between the proxy and the page.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct WireRecord {
-    #[serde(default)]
-    pub partition: i32,
-    #[serde(default)]
-    pub offset: i64,
-    #[serde(default)]
-    pub timestamp: i64,
-    #[serde(default)]
-    pub timestamp_type: String,
-    pub key: Option<String>,
-    pub value: Option<String>,
-    #[serde(default)]
-    pub headers: Vec<(String, Option<String>)>,
-    #[serde(default)]
-    pub leader_epoch: Option<i32>,
-}
-
-impl WireRecord {
-    pub fn from_record(r: &KafkaRecord) -> WireRecord {
-        WireRecord {
-            partition: r.partition,
-            offset: r.offset,
-            timestamp: r.timestamp_ms,
-            timestamp_type: r.timestamp_type.name().to_string(),
-            key: r.key.as_ref().map(|k| B64.encode(k)),
-            value: r.value.as_ref().map(|v| B64.encode(v)),
-            headers: r.headers.iter().map(|(k, v)| (k.clone(), v.as_ref().map(|v| B64.encode(v)))).collect(),
-            leader_epoch: r.leader_epoch,
-        }
-    }
-}
-
-fn unbase64(s: &Option<String>, what: &str) -> Result<Option<Vec<u8>>, String> {
-    s.as_ref().map(|s| B64.decode(s).map_err(|_| format!("{what} is not base64"))).transpose()
 }
 
 /// Answers `POST /kafka/<route>` with `body`, for a page allowed to read `allowed` topics.
@@ -195,6 +156,8 @@ fn fetch(body: &[u8], client: &mut KafkaClient) -> Result<Value, Failure> {
                 "next_offset": p.next_offset,
                 "high_watermark": p.high_watermark,
                 "error_code": p.error_code,
+                "error": (p.error_code != 0).then(|| messages::error_name(p.error_code)),
+                "retriable": messages::is_retriable(p.error_code),
                 "records": p.records.iter().map(WireRecord::from_record).collect::<Vec<_>>(),
             })
         })

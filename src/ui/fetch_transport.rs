@@ -1,6 +1,7 @@
 //! The page's Kinesis transport: each request one `fetch`, either to `sluice proxy` (unsigned:
 //! the proxy signs with the keys of the machine it runs on) or straight to Kinesis, signed here
-//! with the keys typed into the settings, which live only in this value.
+//! with the keys typed into the settings, which live only in this value. Also the page's way to
+//! `sluice proxy`'s Kafka routes ([`FetchTransport::kafka_proxy`]: `POST /kafka/<route>`, JSON).
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -15,17 +16,24 @@ use crate::connectors::kinesis::transport::{Reply, Transport};
 pub struct FetchTransport {
     url: String,
     signing: Option<(String, Credentials)>,
+    /// Requests go to `sluice proxy`'s Kafka routes: the action is the route.
+    kafka: bool,
 }
 
 impl FetchTransport {
     /// Requests to `sluice proxy` at `url`.
     pub fn proxy(url: &str) -> FetchTransport {
-        FetchTransport { url: root_url(url), signing: None }
+        FetchTransport { url: root_url(url), signing: None, kafka: false }
+    }
+
+    /// Kafka requests to `sluice proxy --kafka` at `url` (`/kafka/<route>`).
+    pub fn kafka_proxy(url: &str) -> FetchTransport {
+        FetchTransport { url: root_url(url), signing: None, kafka: true }
     }
 
     /// Requests to Kinesis at `url`, signed for `region`.
     pub fn direct(url: &str, region: &str, credentials: Credentials) -> FetchTransport {
-        FetchTransport { url: root_url(url), signing: Some((region.to_string(), credentials)) }
+        FetchTransport { url: root_url(url), signing: Some((region.to_string(), credentials)), kafka: false }
     }
 }
 
@@ -36,16 +44,18 @@ fn root_url(url: &str) -> String {
 
 impl Transport for FetchTransport {
     async fn send(&mut self, action: &str, body: &[u8]) -> Result<Reply, String> {
-        let fail = |what: &str, e: JsValue| format!("{action} to {}: {what}{}", self.url, describe(&e));
+        let url = if self.kafka { format!("{}kafka/{action}", self.url) } else { self.url.clone() };
+        let fail = |what: &str, e: JsValue| format!("{action} to {url}: {what}{}", describe(&e));
         let target = format!("Kinesis_20131202.{action}");
-        let headers = [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", target.as_str())];
+        let kinesis_headers = [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", target.as_str())];
+        let headers: &[(&str, &str)] = if self.kafka { &[("content-type", "application/json")] } else { &kinesis_headers };
         let request_headers = web_sys::Headers::new().map_err(|e| fail("", e))?;
-        for (name, value) in headers {
+        for &(name, value) in headers {
             request_headers.set(name, value).map_err(|e| fail("", e))?;
         }
         if let Some((region, credentials)) = &self.signing {
             let time = UNIX_EPOCH + Duration::from_millis(js_sys::Date::now().max(0.0) as u64);
-            for (name, value) in sigv4_headers(&self.url, region, credentials, &headers, body, time)? {
+            for (name, value) in sigv4_headers(&self.url, region, credentials, &kinesis_headers, body, time)? {
                 request_headers.set(&name, &value).map_err(|e| fail("", e))?;
             }
         }
@@ -54,7 +64,7 @@ impl Transport for FetchTransport {
         init.set_mode(web_sys::RequestMode::Cors);
         init.set_headers(&request_headers);
         init.set_body(&js_sys::Uint8Array::from(body));
-        let request = web_sys::Request::new_with_str_and_init(&self.url, &init).map_err(|e| fail("", e))?;
+        let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(|e| fail("", e))?;
         // The page's window, or the worker's scope when the session runs in one.
         let fetched = match web_sys::window() {
             Some(window) => window.fetch_with_request(&request),

@@ -16,13 +16,15 @@ use std::collections::{HashMap, VecDeque};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::page_kafka::PageTopics;
 use super::page_remote::{Access, PageRemote};
 use super::{real_ms, wall_clock_ms};
+use crate::connectors::kafka::RemoteTopics;
 use crate::connectors::RemoteStreams;
 use crate::session::Deadline;
 use crate::views::host::mirror::SessionMirror;
-use crate::views::host::protocol::{decode, encode, FromSession, RemoteAccess, SessionReply, SessionRequest, ToSession};
-use crate::views::host::server::SessionServer;
+use crate::views::host::protocol::{decode, encode, FromSession, RemoteAccess, SessionReply, SessionRequest, ToSession, TopicAccess};
+use crate::views::host::server::{RemoteFactory, SessionServer};
 
 /// At "as fast as possible", the share of each engine tick the clock may spend moving on when
 /// the session shares the page's thread (the worker has its own, see `worker.rs`).
@@ -146,7 +148,7 @@ fn serve_on_page(message: ToSession, file: Option<web_sys::File>, on_reply: OnRe
     }
     let served = HOST.with(|h| match &mut *h.borrow_mut() {
         Some(Host::Page(server)) => {
-            let reply = server.handle(message.request, &mut page_remote);
+            let reply = server.handle(message.request, &mut PageRemotes);
             Some((reply, server.publish()))
         }
         _ => None,
@@ -159,9 +161,21 @@ fn serve_on_page(message: ToSession, file: Option<web_sys::File>, on_reply: OnRe
     }
 }
 
-/// The page's remote streams for `access` (`fetch`, from whichever thread holds the session).
-pub fn page_remote(access: &RemoteAccess) -> Option<Box<dyn RemoteStreams>> {
-    Some(Box::new(PageRemote::new(Access::from_protocol(access))))
+/// The page's remote streams and topics for an access (`fetch`, from whichever thread holds the
+/// session).
+pub struct PageRemotes;
+
+impl RemoteFactory for PageRemotes {
+    fn streams(&mut self, access: &RemoteAccess) -> Option<Box<dyn RemoteStreams>> {
+        Some(Box::new(PageRemote::new(Access::from_protocol(access))))
+    }
+
+    fn topics(&mut self, access: &TopicAccess) -> Option<Box<dyn RemoteTopics>> {
+        match access {
+            TopicAccess::Local => None,
+            TopicAccess::Proxy { url } => Some(Box::new(PageTopics::new(url))),
+        }
+    }
 }
 
 /// Sends one request to the worker: its bytes (transferred, not copied) and the file, if any.

@@ -20,6 +20,7 @@ mod note;
 mod notebook;
 mod notes_panel;
 mod output;
+mod page_kafka;
 mod page_remote;
 mod paragraph;
 mod result;

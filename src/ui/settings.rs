@@ -1,6 +1,8 @@
 //! The Kinesis access setting, at the top of the Streams panel: **local** (in-page streams, the
 //! default), **proxy** (`sluice proxy` signs for the page) or **direct** (the page signs with keys
-//! typed here). Below it, what the remote streams report: reading started, back-offs, errors.
+//! typed here). Below it, what the remote streams and topics report: reading started, back-offs,
+//! errors. Then the Kafka access setting: **local** topics (the default) or real topics
+//! **through `sluice proxy --kafka`**, which holds the broker's address and any SASL secret.
 //!
 //! Typed keys live in this component's signals and in the session's remote, in memory only:
 //! nothing here is saved, exported, put in a URL or logged, and a reload forgets them.
@@ -9,7 +11,7 @@ use leptos::prelude::*;
 
 use super::host::ask;
 use super::with_mirror;
-use crate::views::host::protocol::{RemoteAccess as Access, SessionReply, SessionRequest};
+use crate::views::host::protocol::{RemoteAccess as Access, SessionReply, SessionRequest, TopicAccess};
 
 /// Messages kept on screen (the newest).
 const MESSAGES_SHOWN: usize = 12;
@@ -125,6 +127,67 @@ pub fn KinesisAccess(tick: RwSignal<u64>) -> impl IntoView {
                     <li>{entry.1}</li>
                 </For>
             </ul>
+        </div>
+    }
+}
+
+/// Where Kafka tables read and write: local topics, or real ones through `sluice proxy --kafka`.
+#[component]
+pub fn KafkaAccess() -> impl IntoView {
+    let mode = RwSignal::new("local".to_string());
+    let proxy_url = RwSignal::new(default_proxy_url());
+    let in_use = RwSignal::new("local topics".to_string());
+    let error = RwSignal::new(None::<String>);
+    let apply = move |_| {
+        let access = match mode.get_untracked().as_str() {
+            "proxy" => {
+                let url = proxy_url.get_untracked().trim().to_string();
+                if !url.starts_with("http://") && !url.starts_with("https://") {
+                    error.set(Some(format!("the proxy URL must start with http:// or https://, not `{url}`")));
+                    return;
+                }
+                TopicAccess::Proxy { url }
+            }
+            _ => TopicAccess::Local,
+        };
+        let described = match &access {
+            TopicAccess::Local => "local topics".to_string(),
+            TopicAccess::Proxy { url } => format!("real topics through sluice proxy at {url}"),
+        };
+        in_use.set(described.clone());
+        error.set(None);
+        ask(SessionRequest::UseKafka(access), move |reply| {
+            let SessionReply::RemoteInUse { stopped_generators } = reply else { return };
+            if !stopped_generators.is_empty() {
+                let names: Vec<String> = stopped_generators.into_iter().map(|name| format!("`{name}`")).collect();
+                in_use.set(format!("{described} (the sensor generator on {} stopped)", names.join(", ")));
+            }
+        });
+    };
+    view! {
+        <div class="kinesis-access kafka-access" data-testid="kafka-access">
+            <label class="setting">
+                <span>"Kafka"</span>
+                <select data-testid="kafka-mode" on:change=move |ev| mode.set(event_target_value(&ev))>
+                    <option value="local" selected=true>"local topics"</option>
+                    <option value="proxy">"through sluice proxy"</option>
+                </select>
+            </label>
+            <Show when=move || mode.get() == "proxy">
+                <label class="setting">
+                    <span>"proxy URL"</span>
+                    <input type="url" data-testid="kafka-proxy-url" autocomplete="off" spellcheck="false"
+                        prop:value=move || proxy_url.get() on:input=move |ev| proxy_url.set(event_target_value(&ev)) />
+                </label>
+                <p class="hint">"The proxy (sluice proxy --kafka HOST:PORT) holds the broker and its credentials."</p>
+            </Show>
+            <button class="small" data-testid="kafka-apply" on:click=apply>"Use"</button>
+            <p class="hint" data-testid="kafka-status">
+                {move || format!("Kafka tables use {}; queries started from now on.", in_use.get())}
+            </p>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="error" data-testid="kafka-error">{move || error.get().unwrap_or_default()}</p>
+            </Show>
         </div>
     }
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::data_files::DataFiles;
 use super::host::{ask, send};
 use super::sample::{SampleOf, TableFromSample};
-use super::settings::KinesisAccess;
+use super::settings::{KafkaAccess, KinesisAccess};
 use super::with_mirror;
 use crate::session::{StreamInfo, TableInfo};
 use crate::views::host::protocol::{SessionReply, SessionRequest};
@@ -43,6 +43,7 @@ pub fn Sidebar(tick: RwSignal<u64>) -> impl IntoView {
             <section class="panel" data-testid="streams">
                 <h2>"Streams"</h2>
                 <KinesisAccess tick=tick />
+                <KafkaAccess />
                 <For each=stream_names key=|n| n.clone() let:name>
                     <StreamEntry name=name tick=tick />
                 </For>

@@ -67,7 +67,7 @@ fn receive(data: JsValue) {
 fn serve(id: u64, request: SessionRequest) {
     let (reply, published) = SERVER.with(|s| {
         let mut s = s.borrow_mut();
-        let reply = s.handle(request, &mut super::host::page_remote);
+        let reply = s.handle(request, &mut super::host::PageRemotes);
         (reply, s.publish())
     });
     post(&FromSession::Published(published));

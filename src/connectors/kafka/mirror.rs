@@ -34,7 +34,8 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::partitioner::partition_for_key;
+pub use super::backoff::Backoff;
+use super::partitioner::real_partition;
 use super::remote::RemoteTopics;
 use super::remote_start::{table_topics, RemoteStart};
 use super::topic::{LocalTopics, ProducerRecord};
@@ -225,32 +226,6 @@ impl Drop for KafkaRemote {
     }
 }
 
-/// Waits between failed calls: Kafka's reconnect back-off, doubling from `base` to `max`.
-#[derive(Clone, Debug)]
-pub struct Backoff {
-    attempt: u32,
-    base: Duration,
-    max: Duration,
-}
-
-impl Backoff {
-    pub fn new(base: Duration, max: Duration) -> Self {
-        Backoff { attempt: 0, base, max }
-    }
-    /// The wait before the next attempt after a failure.
-    pub fn failed(&mut self) -> Duration {
-        let d = super::wire::conn::backoff(self.attempt, self.base, self.max);
-        self.attempt = self.attempt.saturating_add(1);
-        d
-    }
-    pub fn succeeded(&mut self) {
-        self.attempt = 0;
-    }
-    pub fn failures(&self) -> u32 {
-        self.attempt
-    }
-}
-
 struct Fetcher {
     topic: String,
     client: KafkaClient,
@@ -401,18 +376,6 @@ impl Fetcher {
     }
 }
 
-/// The real topic's partition for a record produced on a local topic of `local` partitions: when
-/// the counts agree, the local choice (the sink's partitioner ran over the same count); otherwise
-/// a keyed record goes where Kafka's default partitioner puts it among the real topic's `n`, and
-/// a record without a key keeps its local partition wrapped into range.
-fn real_partition(r: &ProducerRecord, local: i32, n: i32) -> i32 {
-    match (&r.key, r.partition) {
-        (_, Some(p)) if local == n && (0..n).contains(&p) => p,
-        (Some(key), _) => partition_for_key(key, n as usize),
-        (None, p) => p.unwrap_or(0).rem_euclid(n.max(1)),
-    }
-}
-
 struct Producer {
     topic: String,
     client: KafkaClient,
@@ -537,14 +500,5 @@ mod tests {
         assert_eq!(given.bootstrap, vec![("127.0.0.1".into(), 1234)]);
         let kinesis = table(&[("connector", "kinesis")]);
         assert_eq!(KafkaRemote::new(KafkaAccess::Tables).config_for(&kinesis).unwrap(), None);
-    }
-
-    #[test]
-    fn back_off_doubles_to_its_bound_and_resets_on_success() {
-        let mut b = Backoff::new(Duration::from_millis(50), Duration::from_millis(1000));
-        let waits: Vec<u128> = (0..7).map(|_| b.failed().as_millis()).collect();
-        assert_eq!(waits, [50, 100, 200, 400, 800, 1000, 1000]);
-        b.succeeded();
-        assert_eq!(b.failed(), Duration::from_millis(50));
     }
 }

@@ -8,12 +8,20 @@
 //! [`record::KafkaRecord`] is what every layer hands the next: the wire client decodes fetched
 //! batches into it, local topics store it, sources decode its key and value with the table's
 //! formats and read its metadata columns from it.
+//!
+//! A real topic is reached natively by the wire client (`mirror.rs` over `wire/`), and from the
+//! page through `sluice proxy`'s HTTP routes (`proxy_api.rs`, read by `proxy_reader.rs` and
+//! written by `proxy_writer.rs`, run by the page's tasks in `ui/page_kafka.rs`).
 
+pub mod backoff;
 pub mod metadata;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod mirror;
 pub mod options;
 pub mod partitioner;
+pub mod proxy_api;
+pub mod proxy_reader;
+pub mod proxy_writer;
 pub mod record;
 pub mod remote;
 pub mod remote_start;

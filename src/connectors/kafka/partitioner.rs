@@ -12,6 +12,8 @@
 //!   partition i mod n; Sluice runs one subtask, so partition 0) and `round-robin` (Kafka's
 //!   `RoundRobinPartitioner`).
 
+use super::topic::ProducerRecord;
+
 /// Kafka's `Utils.murmur2`: the 32-bit MurmurHash2 with Kafka's seed, as a Java `int`.
 pub fn murmur2(data: &[u8]) -> i32 {
     const SEED: u32 = 0x9747_b28c;
@@ -54,6 +56,18 @@ pub fn to_positive(n: i32) -> i32 {
 pub fn partition_for_key(key: &[u8], partitions: usize) -> i32 {
     let n = partitions.max(1) as i64;
     (i64::from(to_positive(murmur2(key))) % n) as i32
+}
+
+/// The real topic's partition for a record produced on a local topic of `local` partitions: when
+/// the counts agree, the local choice (the sink's partitioner ran over the same count); otherwise
+/// a keyed record goes where Kafka's default partitioner puts it among the real topic's `n`, and
+/// a record without a key keeps its local partition wrapped into range.
+pub fn real_partition(r: &ProducerRecord, local: i32, n: i32) -> i32 {
+    match (&r.key, r.partition) {
+        (_, Some(p)) if local == n && (0..n).contains(&p) => p,
+        (Some(key), _) => partition_for_key(key, n as usize),
+        (None, p) => p.unwrap_or(0).rem_euclid(n.max(1)),
+    }
 }
 
 /// Kafka producer's default `batch.size`: the bytes a sticky partition takes before switching.

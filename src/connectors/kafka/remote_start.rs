@@ -1,5 +1,5 @@
 //! Where reading a real Kafka topic starts (Flink's `scan.startup.mode`, resolved against the
-//! real topic by whoever reads it: natively `mirror.rs`, in the page `ui/page_kafka.rs` through
+//! real topic by whoever reads it: natively `mirror.rs`, in the page `proxy_reader.rs` through
 //! `sluice proxy`), and which topics a table names. Local topics read from `TopicStart` instead:
 //! a local topic has no committed group offsets.
 

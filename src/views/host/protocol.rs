@@ -73,6 +73,8 @@ pub enum SessionRequest {
     },
     /// Where Kinesis tables read and write from now on. Replies [`SessionReply::RemoteInUse`].
     UseRemote(RemoteAccess),
+    /// Where Kafka tables read and write from now on. Replies [`SessionReply::RemoteInUse`].
+    UseKafka(TopicAccess),
     /// Replies [`SessionReply::LateRecords`].
     LateRecords {
         job: JobId,
@@ -164,6 +166,15 @@ impl std::fmt::Debug for RemoteAccess {
     }
 }
 
+/// How the page reaches Kafka (the settings' choice): local topics, or real topics through
+/// `sluice proxy --kafka`, which holds the broker's address and any SASL secret: the page names
+/// only topics.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TopicAccess {
+    Local,
+    Proxy { url: String },
+}
+
 /// A statement that failed: the message as the page shows it, and where in the text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExecError {
@@ -179,8 +190,8 @@ pub enum SessionReply {
     Stepped(Result<(), String>),
     /// The name and size of the file now held, or why it could not be read.
     FileAdded(Result<(String, usize), String>),
-    /// The local streams whose sensor generators were stopped because Kinesis tables now read
-    /// real streams.
+    /// The local streams (or topics) whose sensor generators were stopped because Kinesis (or
+    /// Kafka) tables now read real ones.
     RemoteInUse {
         stopped_generators: Vec<String>,
     },

@@ -5,7 +5,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::protocol::{ExecError, Proposed, Published, RemoteAccess, SampleOf, SessionReply, SessionRequest};
+use super::protocol::{ExecError, Proposed, Published, RemoteAccess, SampleOf, SessionReply, SessionRequest, TopicAccess};
+use crate::connectors::kafka::RemoteTopics;
 use crate::connectors::RemoteStreams;
 use crate::session::clock::VirtualClock;
 use crate::session::{Budget, Change, JobId, Session, TableInfo, MAX_PENDING_CHANGES};
@@ -15,9 +16,25 @@ use crate::views::{exercise, sample, strategies};
 /// that emits millions of rows at once never sends the page more than it decodes in a few ms).
 pub const MAX_CHANGES_PUBLISHED: usize = 20_000;
 
-/// Makes the page's remote streams for an access (`None`: local streams only). The page's one
-/// is `fetch`-based (`src/ui/page_remote.rs`); tests pass none.
-pub type RemoteFactory<'a> = &'a mut dyn FnMut(&RemoteAccess) -> Option<Box<dyn RemoteStreams>>;
+/// Makes the page's remote streams and topics for an access (`None`: local ones only). The
+/// page's are `fetch`-based (`src/ui/page_remote.rs`, `src/ui/page_kafka.rs`); tests pass
+/// [`LocalOnly`].
+pub trait RemoteFactory {
+    fn streams(&mut self, access: &RemoteAccess) -> Option<Box<dyn RemoteStreams>>;
+    fn topics(&mut self, access: &TopicAccess) -> Option<Box<dyn RemoteTopics>>;
+}
+
+/// No remote streams or topics: everything stays local.
+pub struct LocalOnly;
+
+impl RemoteFactory for LocalOnly {
+    fn streams(&mut self, _: &RemoteAccess) -> Option<Box<dyn RemoteStreams>> {
+        None
+    }
+    fn topics(&mut self, _: &TopicAccess) -> Option<Box<dyn RemoteTopics>> {
+        None
+    }
+}
 
 pub struct SessionServer {
     session: Session,
@@ -44,7 +61,7 @@ impl SessionServer {
     }
 
     /// Answers one request.
-    pub fn handle(&mut self, request: SessionRequest, remote: RemoteFactory<'_>) -> SessionReply {
+    pub fn handle(&mut self, request: SessionRequest, remote: &mut dyn RemoteFactory) -> SessionReply {
         let s = &mut self.session;
         match request {
             SessionRequest::StartClock { start_ms, paused } => {
@@ -87,18 +104,14 @@ impl SessionServer {
             }
             SessionRequest::UseRemote(access) => {
                 let is_remote = !matches!(access, RemoteAccess::Local);
-                s.switch_remote(if is_remote { remote(&access) } else { None });
-                // A real stream is read as it is: the sensor generator must not slip readings into
-                // its mirror (nor, unasked, into a real stream). It stays stopped until started again.
-                let mut stopped_generators = Vec::new();
-                if is_remote {
-                    for st in s.streams() {
-                        if let Some(g) = st.generator.filter(|g| g.running) {
-                            s.set_generator(&st.name, false, g.records_per_second);
-                            stopped_generators.push(st.name);
-                        }
-                    }
-                }
+                s.switch_remote(if is_remote { remote.streams(&access) } else { None });
+                let stopped_generators = if is_remote { stop_generators(s, false) } else { Vec::new() };
+                return SessionReply::RemoteInUse { stopped_generators };
+            }
+            SessionRequest::UseKafka(access) => {
+                let is_remote = !matches!(access, TopicAccess::Local);
+                s.switch_remote_topics(if is_remote { remote.topics(&access) } else { None });
+                let stopped_generators = if is_remote { stop_generators(s, true) } else { Vec::new() };
                 return SessionReply::RemoteInUse { stopped_generators };
             }
             SessionRequest::LateRecords { job } => return SessionReply::LateRecords(s.late_records(job)),
@@ -182,6 +195,20 @@ impl SessionServer {
     }
 }
 
+/// Stops the running sensor generators of local topics (`topics`) or streams, and names them: a
+/// real stream or topic is read as it is, so a generator must not slip readings into its mirror
+/// (nor, unasked, into the real one). They stay stopped until started again.
+fn stop_generators(s: &mut Session, topics: bool) -> Vec<String> {
+    let mut stopped = Vec::new();
+    for st in s.streams().into_iter().filter(|st| st.kafka_topic == topics) {
+        if let Some(g) = st.generator.filter(|g| g.running) {
+            s.set_generator(&st.name, false, g.records_per_second);
+            stopped.push(st.name);
+        }
+    }
+    stopped
+}
+
 /// Files (name, content) for `filesystem` tables, as an exercise gives them.
 fn add_files<N: AsRef<str>, C: AsRef<str>>(s: &mut Session, files: &[(N, C)]) {
     for (name, content) in files {
@@ -223,7 +250,7 @@ mod tests {
     /// publication after it applied to the mirror (as the worker sends it before the reply).
     fn ask(server: &mut SessionServer, mirror: &mut SessionMirror, request: SessionRequest) -> SessionReply {
         let sent: ToSession = decode(&encode(&ToSession { id: 7, request }).unwrap()).unwrap();
-        let reply = server.handle(sent.request, &mut |_| None);
+        let reply = server.handle(sent.request, &mut LocalOnly);
         for message in [FromSession::Published(server.publish()), FromSession::Reply { id: sent.id, reply }] {
             match decode(&encode(&message).unwrap()).unwrap() {
                 FromSession::Published(p) => mirror.apply(p),
@@ -310,7 +337,7 @@ mod tests {
         let Outcome::Query { job, .. } = outcomes[0] else { panic!() };
         let mut seen = Vec::new();
         for _ in 0..20 {
-            server.handle(SessionRequest::Step(Step::Second), &mut |_| None);
+            server.handle(SessionRequest::Step(Step::Second), &mut LocalOnly);
             let p = server.publish();
             assert!(p.changes.iter().map(|(_, c)| c.len()).sum::<usize>() <= MAX_CHANGES_PUBLISHED);
             mirror.apply(decode(&encode(&p).unwrap()).unwrap());
