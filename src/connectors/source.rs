@@ -237,11 +237,9 @@ pub fn open_source(
     mode: ReadMode,
 ) -> Result<Source, String> {
     match table.connector() {
-        "upsert-kafka" => Err(
-            "reading an 'upsert-kafka' table is not there yet (Flink normalizes its upsert changelog per key, ChangelogNormalize); Sluice writes upsert-kafka tables, with tombstones for deletes"
-                .into(),
-        ),
-        "kafka" => {
+        // An `upsert-kafka` table reads its records as an upsert changelog: the planner puts
+        // `ChangelogNormalize` over it.
+        "kafka" | "upsert-kafka" => {
             let options = super::kafka::options::KafkaTable::from_table(table)?;
             Ok(Source::Kafka(Box::new(super::kafka::source::KafkaSource::open(options, topics, mode == ReadMode::Batch)?)))
         }

@@ -7,6 +7,7 @@
 pub mod accumulator;
 pub mod calc;
 pub mod cep;
+pub mod changelog_normalize;
 pub mod correlate;
 pub mod eval;
 pub mod expand;

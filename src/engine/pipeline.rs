@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use super::calc::Calc;
+use super::changelog_normalize::ChangelogNormalize;
 use super::correlate::Correlate;
 use super::eval::{eval, EvalContext, EvalError};
 use super::expand::Expand;
@@ -673,6 +674,9 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
         PhysicalNode::Calc { input, predicate, projection } => {
             predicate.iter().chain(projection.iter().flatten()).try_for_each(unsupported_regexes)?;
             one_input(input, Box::new(Calc::new(predicate.clone(), projection.clone())))
+        }
+        PhysicalNode::ChangelogNormalize { input, key } => {
+            one_input(input, Box::new(ChangelogNormalize::new(key.clone(), types(input), plan.changelog.update_before)))
         }
         PhysicalNode::Expand { input, projects } => {
             projects.iter().flatten().try_for_each(unsupported_regexes)?;

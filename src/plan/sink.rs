@@ -385,6 +385,7 @@ fn upsert_key(plan: &PhysicalPlan) -> Option<Vec<usize>> {
             }
             PhysicalNode::GroupAggregate { keys, .. } => break (0..*keys).collect::<Vec<usize>>(),
             PhysicalNode::Deduplicate { partition, .. } => break partition.clone(),
+            PhysicalNode::ChangelogNormalize { key, .. } => break key.clone(),
             _ => return None,
         }
     };

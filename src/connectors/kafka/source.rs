@@ -194,11 +194,9 @@ impl KafkaDecoder {
                     return Ok(());
                 }
                 self.value_rows += 1;
-                if self.upsert {
-                    RowKind::UpdateAfter
-                } else {
-                    RowKind::Insert
-                }
+                // A value is an insert, as the value format reads it (Flink's upsert source
+                // keeps the format's kind; `ChangelogNormalize` makes it `+I` or `+U`).
+                RowKind::Insert
             }
             // A tombstone: nothing on a `kafka` table, a delete on an `upsert-kafka` one.
             None if self.upsert => RowKind::Delete,
@@ -250,7 +248,7 @@ impl KafkaDecoder {
             for (column, &p) in key.columns.into_iter().zip(&positions) {
                 let column = match &spread {
                     None => column,
-                    Some(rows) => spread_rows(&column, rows, &self.physical[p]),
+                    Some(rows) => spread_rows(&column, rows, &self.physical[p], None),
                 };
                 if let Some(slot) = columns.get_mut(p) {
                     *slot = Some(column);
@@ -261,7 +259,9 @@ impl KafkaDecoder {
         for (column, &p) in value.columns.into_iter().zip(&self.value_fields) {
             let column = match &spread {
                 None => column,
-                Some(rows) => spread_rows(&column, rows, &self.physical[p]),
+                // A row without a value (a tombstone) keeps what its key gave the field, as
+                // Flink writes the key's fields first and the value's only when there is one.
+                Some(rows) => spread_rows(&column, rows, &self.physical[p], columns.get(p).and_then(Option::as_ref)),
             };
             if let Some(slot) = columns.get_mut(p) {
                 *slot = Some(column);
@@ -323,13 +323,15 @@ fn spread_of(has: &[bool]) -> Option<Vec<Option<u32>>> {
     )
 }
 
-/// `column`'s rows placed at the rows that have a value; NULL elsewhere.
-fn spread_rows(column: &Column, rows: &[Option<u32>], ty: &DataType) -> Column {
+/// `column`'s rows placed at the rows that have a value; elsewhere `otherwise`'s row (the key's
+/// value of the field), or NULL.
+fn spread_rows(column: &Column, rows: &[Option<u32>], ty: &DataType, otherwise: Option<&Column>) -> Column {
     let mut out = Column::empty(ty, rows.len());
-    for r in rows {
-        match r {
-            Some(i) => out.push(&column.value(*i as usize, ty)),
-            None => out.push_null(),
+    for (at, r) in rows.iter().enumerate() {
+        match (r, otherwise) {
+            (Some(i), _) => out.push(&column.value(*i as usize, ty)),
+            (None, Some(other)) if other.len() == rows.len() => out.push(&other.value(at, ty)),
+            (None, _) => out.push_null(),
         }
     }
     out

@@ -20,6 +20,7 @@
 use std::fmt;
 
 use super::{JoinOperator, PhysicalNode, PhysicalPlan, RankProcess};
+use crate::plan::catalog::TableDef;
 use crate::plan::expr::Expr;
 
 /// The kinds of change a node emits.
@@ -37,6 +38,29 @@ impl ChangelogMode {
     pub const INSERT_ONLY: ChangelogMode = ChangelogMode { insert: true, update_before: false, update_after: false, delete: false };
     /// Every kind: what a node that may do anything provides before pass 2 (`ALL_CHANGES`).
     pub const ALL: ChangelogMode = ChangelogMode { insert: true, update_before: true, update_after: true, delete: true };
+
+    /// An upsert source's (`upsert-kafka`): each record a new row of its key or a delete,
+    /// `[UA,D]`; `ChangelogNormalize` makes it complete.
+    pub const UPSERT: ChangelogMode = ChangelogMode { insert: false, update_before: false, update_after: true, delete: true };
+
+    /// What a table's source emits, as its connector's and format's `getChangelogMode` answer
+    /// Flink: `upsert-kafka` is an upsert source, a table in a changelog format (`debezium-json`,
+    /// `canal-json`, `maxwell-json`) emits every kind, any other only inserts.
+    pub fn of_source(table: &TableDef) -> ChangelogMode {
+        if table.connector() == "upsert-kafka" {
+            return ChangelogMode::UPSERT;
+        }
+        let format = table.option("value.format").or(table.option("format"));
+        if format.is_some_and(is_changelog_format) {
+            return ChangelogMode::ALL;
+        }
+        ChangelogMode::INSERT_ONLY
+    }
+
+    /// An upsert changelog: updates without their old rows (Flink's `isUpsertSource`).
+    pub fn is_upsert(self) -> bool {
+        self.update_after && !self.update_before
+    }
 
     /// Only inserts: a reader never sees a row change or go.
     pub fn is_insert_only(self) -> bool {
@@ -62,6 +86,11 @@ impl ChangelogMode {
     pub fn of_group_aggregate(input: ChangelogMode) -> ChangelogMode {
         ChangelogMode { insert: true, update_before: true, update_after: true, delete: !input.is_insert_only() }
     }
+}
+
+/// The formats that read a change stream (each record an insert, update or delete).
+pub fn is_changelog_format(format: &str) -> bool {
+    matches!(format, "debezium-json" | "canal-json" | "maxwell-json")
 }
 
 impl fmt::Display for ChangelogMode {
@@ -127,7 +156,25 @@ pub fn assign_update_kinds(plan: &mut PhysicalPlan, reader: RootReader) {
 /// overwrites.
 fn satisfy(plan: &mut PhysicalPlan, required: UpdateKind) -> bool {
     let provided = match &mut plan.node {
-        PhysicalNode::TableSourceScan { .. } | PhysicalNode::Values { .. } => UpdateKind::None,
+        PhysicalNode::Values { .. } => UpdateKind::None,
+        // A source tells its updates as its format does: an upsert source `+U` alone, a
+        // changelog format `-U` and `+U` (Flink drops the `-U` rows of such a source for a
+        // reader content with `+U`; Sluice keeps them, so it asks for both).
+        PhysicalNode::TableSourceScan { .. } => {
+            let mode = plan.changelog;
+            match (mode.updates(), mode.is_upsert()) {
+                (false, _) => UpdateKind::None,
+                (true, true) => UpdateKind::OnlyAfter,
+                (true, false) => UpdateKind::BeforeAndAfter,
+            }
+        }
+        // It reads `+U` rows alone and gives whatever its reader asks.
+        PhysicalNode::ChangelogNormalize { input, .. } => {
+            if !satisfy(input, UpdateKind::OnlyAfter) {
+                return false;
+            }
+            required
+        }
         PhysicalNode::GroupAggregate { input, .. } => {
             let child = before_after_or_none(input.changelog);
             if !satisfy(input, child) {

@@ -101,6 +101,7 @@ pub fn describe(plan: &PhysicalPlan) -> String {
             }
             format!("Calc({})", parts.join(", "))
         }
+        PhysicalNode::ChangelogNormalize { input, key } => format!("ChangelogNormalize(key=[{}])", list(&input.schema, key)),
         PhysicalNode::Expand { projects, .. } => {
             let lists: Vec<String> = projects
                 .iter()

@@ -34,7 +34,20 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
     let schema = plan.schema.clone();
     let node = |node: PhysicalNode, changelog: ChangelogMode| PhysicalPlan { node, schema: schema.clone(), changelog };
     Ok(match &plan.node {
-        Node::Scan { table } => node(PhysicalNode::TableSourceScan { table: table.clone() }, ChangelogMode::INSERT_ONLY),
+        Node::Scan { table } => {
+            let mode = ChangelogMode::of_source(table);
+            let scan = node(PhysicalNode::TableSourceScan { table: table.clone() }, mode);
+            // An upsert source is normalized per primary key before anything reads it, as
+            // Flink's `StreamPhysicalTableSourceScanRule` puts `ChangelogNormalize` over it.
+            if !mode.is_upsert() {
+                return Ok(scan);
+            }
+            let key: Vec<usize> = table.primary_key.iter().filter_map(|k| schema.fields.iter().position(|f| &f.name == k)).collect();
+            if key.len() != table.primary_key.len() || key.is_empty() {
+                return Err(SqlError::new(format!("the upsert table `{}` needs a PRIMARY KEY of its columns", table.name)));
+            }
+            node(PhysicalNode::ChangelogNormalize { input: Box::new(scan), key }, ChangelogMode::ALL)
+        }
         Node::Values { rows } => node(PhysicalNode::Values { rows: Arc::clone(rows) }, ChangelogMode::INSERT_ONLY),
         Node::Filter { input, predicate } => {
             let input = lower_node(input)?;

@@ -146,6 +146,12 @@ pub enum PhysicalNode {
     Values {
         rows: Arc<Vec<Vec<Value>>>,
     },
+    /// An upsert source's changelog made complete per primary key (`key`: its columns), as
+    /// Flink puts `ChangelogNormalize` over an `upsert-kafka` scan.
+    ChangelogNormalize {
+        input: Box<PhysicalPlan>,
+        key: Vec<usize>,
+    },
     /// A filter, a projection, or a projection over a filter, as one operator.
     Calc {
         input: Box<PhysicalPlan>,
@@ -258,6 +264,7 @@ impl PhysicalPlan {
         match &self.node {
             PhysicalNode::TableSourceScan { .. } | PhysicalNode::Values { .. } => Vec::new(),
             PhysicalNode::Calc { input, .. }
+            | PhysicalNode::ChangelogNormalize { input, .. }
             | PhysicalNode::Expand { input, .. }
             | PhysicalNode::GroupAggregate { input, .. }
             | PhysicalNode::WindowAggregate { input, .. }
@@ -282,6 +289,7 @@ impl PhysicalPlan {
             PhysicalNode::TableSourceScan { .. } => "TableSourceScan",
             PhysicalNode::Values { .. } => "Values",
             PhysicalNode::Calc { .. } => "Calc",
+            PhysicalNode::ChangelogNormalize { .. } => "ChangelogNormalize",
             PhysicalNode::Expand { .. } => "Expand",
             PhysicalNode::GroupAggregate { .. } => "GroupAggregate",
             PhysicalNode::WindowAggregate { .. } => "WindowAggregate",
