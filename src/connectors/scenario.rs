@@ -5,7 +5,7 @@
 //! A scenario starts at a moment of the session's clock and acts on the readings by their due
 //! time, never on how time was cut into calls, so a run under one seed and one clock is the
 //! same for everybody. The generator applies it ([`super::SensorGenerator::set_scenario`]);
-//! only the idle shard needs the stream, which the session knows
+//! only the idle shard needs the stream or topic, which the session knows
 //! ([`Scenario::silences_shard`]).
 
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scenario {
-    /// The sensors whose partition keys map to the stream's first shard go quiet.
+    /// The sensors whose partition keys map to the stream's first shard (a topic's partition 0)
+    /// go quiet.
     IdleShard,
     /// For [`LATE_BURST_MS`], every reading is stamped [`LATE_BURST_BEHIND_MS`] in the past.
     LateBurst,
@@ -68,7 +69,7 @@ impl Scenario {
     /// What it does, in a sentence.
     pub fn describe(self) -> String {
         match self {
-            Scenario::IdleShard => "the sensors on shard 0 stop sending; the other shard goes on".to_string(),
+            Scenario::IdleShard => "the sensors on shard 0 (a topic's partition 0) stop sending; the others go on".to_string(),
             Scenario::LateBurst => {
                 format!("for {} s every reading is stamped {} s in the past", LATE_BURST_MS / 1000, LATE_BURST_BEHIND_MS / 1000)
             }

@@ -189,13 +189,18 @@ impl Session {
             }
             if g.topic {
                 let Some(topic) = self.topics.get_mut(&g.stream) else { continue };
+                let scenario = g.generator.scenario().map(|s| s.scenario);
                 g.generator.generate_until(now_ms, &mut |record| {
-                    let reading = ProducerRecord {
-                        key: Some(record.partition_key.as_bytes().to_vec()),
-                        value: Some(record.to_json().into_bytes()),
-                        ..ProducerRecord::default()
-                    };
-                    // Without a partition the default partitioner picks one: never refused.
+                    let key = record.partition_key.as_bytes().to_vec();
+                    let value = record.to_json().into_bytes();
+                    // The default partitioner's choice, so an idle shard is a quiet partition.
+                    let partition = topic.partition_for(Some(&key), key.len() + value.len());
+                    if scenario.is_some_and(|s| s.silences_shard(partition as usize)) {
+                        return;
+                    }
+                    let reading =
+                        ProducerRecord { partition: Some(partition), key: Some(key), value: Some(value), ..ProducerRecord::default() };
+                    // The partition is the topic's own: never refused.
                     let _ = topic.produce(reading, now_ms);
                 });
                 continue;

@@ -23,7 +23,7 @@ use crate::session::topology::Stage;
 use crate::session::{Change, JobId, JobInfo, Outcome, StreamInfo, TableInfo};
 use crate::sql::Location;
 use crate::views::exercise::Verdict;
-use crate::views::strategies::Comparison;
+use crate::views::strategies::{Comparison, Strategy};
 
 /// What the page asks of the session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -107,11 +107,11 @@ pub enum SessionRequest {
         stream: String,
         scenario: Option<Scenario>,
     },
-    /// A paragraph's query replayed over its stream's recorded records under each delay.
-    /// Replies [`SessionReply::Strategies`].
+    /// A paragraph's query replayed over its stream's (or topic's) recorded records under each
+    /// strategy (watermark delays or idle timeouts). Replies [`SessionReply::Strategies`].
     CompareStrategies {
         query: String,
-        delays_ms: Vec<i64>,
+        strategies: Vec<Strategy>,
     },
     /// A learner's query checked against an `%exercise` paragraph's text, in a session of its
     /// own (the exercise's files are also given to this session, so the note's paragraphs run).

@@ -123,8 +123,8 @@ impl SessionServer {
             SessionRequest::BreakStream { stream, scenario } => {
                 s.break_stream(&stream, scenario);
             }
-            SessionRequest::CompareStrategies { query, delays_ms } => {
-                return SessionReply::Strategies(strategies::compare(s, &query, &delays_ms));
+            SessionRequest::CompareStrategies { query, strategies } => {
+                return SessionReply::Strategies(strategies::compare(s, &query, &strategies));
             }
             SessionRequest::CheckExercise { exercise: text, query } => {
                 let verdict = match exercise::parse(&text) {
@@ -237,6 +237,7 @@ mod tests {
     use crate::session::clock::Step;
     use crate::session::Outcome;
     use crate::types::Value;
+    use crate::views::strategies::Strategy;
 
     const FILE: &[u8] = b"1,0.5,OK\n2,NaN,ERROR\n3,-1.25,OK\n1,2.0,OK\n";
     const TABLE: &str =
@@ -393,9 +394,10 @@ mod tests {
         let active = mirror_scenario(&mut server, &stream);
         assert_eq!(active, Some(Scenario::LateBurst));
 
-        let compare = SessionRequest::CompareStrategies { query: TUMBLE.into(), delays_ms: vec![2_000, 15_000] };
+        let delays = vec![Strategy::Delay(2_000), Strategy::Delay(15_000)];
+        let compare = SessionRequest::CompareStrategies { query: TUMBLE.into(), strategies: delays.clone() };
         let SessionReply::Strategies(Ok(c)) = ask(&mut server, compare) else { panic!("no comparison") };
-        assert_eq!(c.runs.iter().map(|r| r.delay_ms).collect::<Vec<_>>(), [2_000, 15_000]);
+        assert_eq!(c.runs.iter().map(|r| r.strategy).collect::<Vec<_>>(), delays);
         assert!(c.runs[0].late >= c.runs[1].late);
 
         let SessionReply::Proposed(Ok(p)) = ask(&mut server, SessionRequest::TableFromSample(SampleOf::Stream(stream.clone()))) else {
