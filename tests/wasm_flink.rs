@@ -57,13 +57,16 @@ macro_rules! own_input_cases {
 
 cases! {
     agg_filter_tumble,
+    exists_uncorrelated,
     interval_join_self,
     join_full_of_aggregates,
     limit_10,
     limit_offset_filtered,
     match_ok_then_error,
+    match_subset_aggregates,
     order_by_limit_hottest,
     order_by_rowtime_then_id,
+    scalar_subquery_count,
     q1_hop_legacy,
     select_without_from,
     temporal_join_last_error,

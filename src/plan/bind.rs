@@ -315,7 +315,7 @@ impl<'a> Binder<'a> {
     }
 
     /// An aggregate call's function, argument, DISTINCT and result type.
-    fn bound_aggregate(&self, e: &ast::Expr, f: &ast::Function, func: AggFunc) -> Result<BoundAgg> {
+    pub fn bound_aggregate(&self, e: &ast::Expr, f: &ast::Function, func: AggFunc) -> Result<BoundAgg> {
         if !f.within_group.is_empty() {
             return Err(SqlError::new("WITHIN GROUP is not supported").at(at(e)));
         }

@@ -8,9 +8,13 @@
 //! variables, each with an optional quantifier (`* + ? {n} {n,} {n,m} {,m}` and the reluctant
 //! forms except `??`); DEFINE conditions over the current row and the rows already mapped to
 //! any variable; MEASURES over the match; ONE ROW PER MATCH; every AFTER MATCH SKIP; WITHIN.
-//! What Flink refuses is refused here with Flink's words: alternation ("branching patterns"),
-//! groups, PERMUTE, `{- -}`, `??`, a greedy quantifier on the last variable, repeated
-//! variables, PREV/NEXT ("physical offsets"), ALL ROWS PER MATCH.
+//! `SUBSET` union variables read in MEASURES; aggregates (any Flink takes outside OVER) over an
+//! expression of one variable's columns, in DEFINE and MEASURES; `MATCH_PROCTIME()`; ORDER BY a
+//! processing-time attribute. What Flink refuses is refused here with Flink's words: alternation
+//! ("branching patterns"), groups, PERMUTE, `{- -}`, `??`, a greedy quantifier on the last
+//! variable, repeated variables, PREV/NEXT ("physical offsets"), ALL ROWS PER MATCH,
+//! `CLASSIFIER()`, DISTINCT and FILTER in aggregates, an aggregate over two variables, a SUBSET
+//! in DEFINE (checked on Flink 2.3: `tests/plan/match_recognize.sql`).
 //!
 //! Expressions of DEFINE and MEASURES read the match through *navigations*: every column
 //! reference (`A.temp`, `temp`, `LAST(A.temp, 1)`, `FIRST(temp)`), aggregate (`AVG(A.temp)`)
@@ -22,10 +26,10 @@ use std::ops::ControlFlow;
 
 use sqlparser::ast::{self, VisitMut, VisitorMut};
 
-use super::bind::{self, aggregate_function, aggregate_type, function_args, function_name, Binder, FnArg};
+use super::bind::{self, aggregate_function, function_args, function_name, Binder, FnArg};
 use super::expr::Expr;
-use super::logical::{AggFunc, Node, Plan, Schema, SchemaField, SortKey};
-use crate::sql::within::WITHIN_SYMBOL;
+use super::logical::{AggCall, AggFunc, Node, Plan, Schema, SchemaField, SortKey};
+use crate::sql::within::{SUBSET_SYMBOL, WITHIN_SYMBOL};
 use crate::sql::{Location, SqlError};
 use crate::types::{DataType, SqlType};
 
@@ -52,6 +56,11 @@ pub struct MatchSpec {
     pub skip: AfterMatch,
     /// `WITHIN INTERVAL …` in milliseconds.
     pub within: Option<i64>,
+    /// `SUBSET S = (A, B)`: each union variable's name and variables, for EXPLAIN.
+    pub subsets: Vec<(String, Vec<usize>)>,
+    /// Ordered by a processing-time attribute: rows are taken as they arrive, at the clock's
+    /// time, none late (`CepOperator` without a comparator).
+    pub proctime: bool,
 }
 
 impl MatchSpec {
@@ -125,14 +134,60 @@ pub struct CepExpr {
 /// the current row (running semantics); in MEASURES they are the match's (final semantics).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Navigation {
-    /// `LAST(v.column, offset)` or `FIRST(v.column, offset)`; `variable` none: the rows of
-    /// every variable (a bare column). NULL when there is no such row.
-    Row { variable: Option<usize>, column: usize, first: bool, offset: u32 },
-    /// An aggregate over the rows of `variable` (every variable when none); `column` none is
-    /// `COUNT(*)`.
-    Aggregate { func: AggFunc, variable: Option<usize>, column: Option<usize>, ty: SqlType },
+    /// `LAST(v.column, offset)` or `FIRST(v.column, offset)`. NULL when there is no such row.
+    Row { rows: Rows, column: usize, first: bool, offset: u32 },
+    /// An aggregate over some rows of the match.
+    Aggregate(Box<CepAggregate>),
     /// `MATCH_ROWTIME()`: the time the match is emitted at.
     MatchRowtime,
+    /// `MATCH_PROCTIME()`: the processing time the match is emitted at.
+    MatchProctime,
+}
+
+/// The rows of the match a navigation reads.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rows {
+    /// A bare column (`temp`, `SUM(temp)`): every row.
+    All,
+    /// `A.temp`: the rows of variable `A`.
+    Variable(usize),
+    /// `S.temp` for `SUBSET S = (A, B)`: in SQL the rows of any of its variables; in Flink 2.3
+    /// (and so here) none, see [`Rows::contains`].
+    Subset { name: String, variables: Vec<usize> },
+}
+
+impl Rows {
+    pub fn contains(&self, variable: usize) -> bool {
+        match self {
+            Rows::All => true,
+            Rows::Variable(v) => *v == variable,
+            // Flink 2.3's `MatchCodeGenerator` looks a union variable's name up in the match,
+            // which maps only pattern variables to rows: a SUBSET reads no row (its FIRST/LAST
+            // are NULL, COUNT 0), and so it does here (DIFFERENCES.md).
+            Rows::Subset { .. } => false,
+        }
+    }
+
+    fn describe(&self, variables: &[String]) -> String {
+        match self {
+            Rows::All => "*".to_string(),
+            Rows::Variable(v) => variables[*v].clone(),
+            Rows::Subset { name, .. } => name.clone(),
+        }
+    }
+}
+
+/// An aggregate of MEASURES or DEFINE (`SUM(B.temp * 2)`): `call` reads column 0 of a batch
+/// holding `arg` evaluated over the rows (none for `COUNT(*)`), as `MatchCodeGenerator`'s
+/// generated aggregate functions read their argument expressions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CepAggregate {
+    pub rows: Rows,
+    pub call: AggCall,
+    /// The argument, bound over the input's columns.
+    pub arg: Option<Expr>,
+    /// The SQL text, for the plan view.
+    pub text: String,
 }
 
 /// Plans `input MATCH_RECOGNIZE (…)`.
@@ -164,6 +219,7 @@ pub fn plan(input: Plan, factor: &ast::TableFactor, location: Location) -> Resul
         partition.push(column);
     }
     let order = order_keys(&scope, order_by, location)?;
+    let proctime = scope[order[0].column].ty.proctime;
 
     // The pattern: a sequence of variables with quantifiers.
     let mut variables: Vec<String> = Vec::new();
@@ -221,14 +277,22 @@ pub fn plan(input: Plan, factor: &ast::TableFactor, location: Location) -> Resul
 
     let mut defines: Vec<Option<CepExpr>> = vec![None; variables.len()];
     let mut within = None;
+    let mut subsets = Vec::new();
+    for s in symbols.iter().filter(|s| s.symbol.value == SUBSET_SYMBOL) {
+        subsets.push(subset(&s.definition, &variables, &subsets)?);
+    }
+    let names = Names { variables: &variables, subsets: &subsets };
     for s in symbols {
         if s.symbol.value == WITHIN_SYMBOL {
             within = Some(within_ms(&s.definition)?);
             continue;
         }
+        if s.symbol.value == SUBSET_SYMBOL {
+            continue;
+        }
         // A definition of a variable the pattern does not use is ignored, as in Flink.
         let Some(v) = variables.iter().position(|n| *n == s.symbol.value) else { continue };
-        let bound = bind_cep(&s.definition, &scope, &variables, Clause::Define)?;
+        let bound = bind_cep(&s.definition, &scope, &names, Clause::Define)?;
         if !matches!(bound.expr.ty.data_type, DataType::Boolean | DataType::Null) {
             return Err(SqlError::new(format!("DEFINE {} must be a boolean condition, not {}", s.symbol.value, bound.expr.ty))
                 .at(bind::location(ast::Spanned::span(&s.definition))));
@@ -239,7 +303,7 @@ pub fn plan(input: Plan, factor: &ast::TableFactor, location: Location) -> Resul
     let mut fields: Vec<SchemaField> = partition.iter().map(|&c| scope[c].clone()).collect();
     let mut bound_measures = Vec::new();
     for m in measures {
-        let bound = bind_cep(&m.expr, &scope, &variables, Clause::Measures)?;
+        let bound = bind_cep(&m.expr, &scope, &names, Clause::Measures)?;
         fields.push(SchemaField { name: m.alias.value.clone(), ty: bound.expr.ty.clone(), qualifier: None });
         bound_measures.push((m.alias.value.clone(), bound));
     }
@@ -248,8 +312,54 @@ pub fn plan(input: Plan, factor: &ast::TableFactor, location: Location) -> Resul
             f.qualifier = Some(a.name.value.clone());
         }
     }
-    let spec = MatchSpec { partition, order, variables, pattern: terms, defines, measures: bound_measures, skip, within };
+    let spec =
+        MatchSpec { partition, order, variables, pattern: terms, defines, measures: bound_measures, skip, within, subsets, proctime };
     Ok(Plan { schema: Schema { fields }, node: Node::Match { input: Box::new(input), spec: Box::new(spec), location } })
+}
+
+/// The pattern's variables and the SUBSET union variables, by name.
+struct Names<'a> {
+    variables: &'a [String],
+    subsets: &'a [(String, Vec<usize>)],
+}
+
+impl Names<'_> {
+    fn rows(&self, name: &ast::Ident, loc: Location) -> Result<Rows> {
+        if let Some(v) = self.variables.iter().position(|n| *n == name.value) {
+            return Ok(Rows::Variable(v));
+        }
+        if let Some((n, vs)) = self.subsets.iter().find(|(n, _)| *n == name.value) {
+            return Ok(Rows::Subset { name: n.clone(), variables: vs.clone() });
+        }
+        Err(SqlError::new(format!("Unknown pattern '{}'", name.value))
+            .at(loc)
+            .hint(format!("the pattern's variables are: {}", self.variables.join(", "))))
+    }
+}
+
+/// One `SUBSET` item, `S = (A, B)`, as the token pass (`sql::within`) leaves it.
+fn subset(e: &ast::Expr, variables: &[String], known: &[(String, Vec<usize>)]) -> Result<(String, Vec<usize>)> {
+    let loc = bind::location(ast::Spanned::span(e));
+    let usage = || SqlError::new(format!("`{e}`: a SUBSET item is a name and its variables, e.g. SUBSET S = (A, B)")).at(loc);
+    let ast::Expr::BinaryOp { left, op: ast::BinaryOperator::Eq, right } = e else { return Err(usage()) };
+    let ast::Expr::Identifier(name) = left.as_ref() else { return Err(usage()) };
+    let members: Vec<&ast::Expr> = match right.as_ref() {
+        ast::Expr::Tuple(items) => items.iter().collect(),
+        ast::Expr::Nested(item) => vec![item.as_ref()],
+        _ => return Err(usage()),
+    };
+    if variables.contains(&name.value) || known.iter().any(|(n, _)| *n == name.value) {
+        return Err(SqlError::new(format!("Pattern variable '{}' has already been defined", name.value)).at(loc));
+    }
+    let mut of = Vec::new();
+    for m in members {
+        let ast::Expr::Identifier(v) = m else { return Err(usage()) };
+        let v = variable(variables, v, loc)?;
+        if !of.contains(&v) {
+            of.push(v);
+        }
+    }
+    Ok((name.value.clone(), of))
 }
 
 /// `WITHIN INTERVAL …`: a positive interval of milliseconds or more.
@@ -338,11 +448,6 @@ fn order_keys(scope: &[SchemaField], order_by: &[ast::OrderByExpr], location: Lo
     if keys[0].descending {
         return Err(SqlError::new("Primary sort order of a streaming table must be ascending on time.").at(loc));
     }
-    if time.proctime {
-        return Err(SqlError::new("MATCH_RECOGNIZE ordered by processing time is not supported yet")
-            .at(loc)
-            .hint("order by an event-time attribute (a column with WATERMARK FOR)"));
-    }
     Ok(keys)
 }
 
@@ -353,9 +458,9 @@ enum Clause {
 }
 
 /// Binds a DEFINE or MEASURES expression: its navigations become slots `$cep0`, `$cep1`, …
-fn bind_cep(e: &ast::Expr, scope: &[SchemaField], variables: &[String], clause: Clause) -> Result<CepExpr> {
+fn bind_cep(e: &ast::Expr, scope: &[SchemaField], names: &Names<'_>, clause: Clause) -> Result<CepExpr> {
     let mut rewritten = e.clone();
-    let mut finder = Navigations { scope, variables, clause, found: Vec::new() };
+    let mut finder = Navigations { scope, names, clause, found: Vec::new() };
     if let ControlFlow::Break(err) = rewritten.visit(&mut finder) {
         return Err(err);
     }
@@ -372,7 +477,7 @@ fn bind_cep(e: &ast::Expr, scope: &[SchemaField], variables: &[String], clause: 
 
 struct Navigations<'a> {
     scope: &'a [SchemaField],
-    variables: &'a [String],
+    names: &'a Names<'a>,
     clause: Clause,
     found: Vec<(Navigation, SqlType)>,
 }
@@ -389,19 +494,23 @@ impl Navigations<'_> {
         ast::Expr::Identifier(ast::Ident::new(format!("$cep{i}")))
     }
 
-    /// `v.column` or `column`: the variable (if named) and the column.
-    fn column_ref(&self, e: &ast::Expr) -> Result<(Option<usize>, usize)> {
+    /// The rows `name` stands for (a variable; a SUBSET only in MEASURES, as Flink).
+    fn rows(&self, name: &ast::Ident, loc: Location) -> Result<Rows> {
+        let rows = self.names.rows(name, loc)?;
+        if self.clause == Clause::Define && matches!(rows, Rows::Subset { .. }) {
+            return Err(SqlError::new(format!("Table '{}' not found", name.value))
+                .at(loc)
+                .hint("Flink reads a SUBSET only in MEASURES; name the variables in DEFINE"));
+        }
+        Ok(rows)
+    }
+
+    /// `v.column` or `column`: the rows (of the named variable or subset) and the column.
+    fn column_ref(&self, e: &ast::Expr) -> Result<(Rows, usize)> {
         let loc = bind::location(ast::Spanned::span(e));
         let (var, name) = match e {
-            ast::Expr::Identifier(c) => (None, c),
-            ast::Expr::CompoundIdentifier(parts) if parts.len() == 2 => {
-                let v = self.variables.iter().position(|n| *n == parts[0].value).ok_or_else(|| {
-                    SqlError::new(format!("Unknown pattern '{}'", parts[0].value))
-                        .at(loc)
-                        .hint(format!("the pattern's variables are: {}", self.variables.join(", ")))
-                })?;
-                (Some(v), &parts[1])
-            }
+            ast::Expr::Identifier(c) => (Rows::All, c),
+            ast::Expr::CompoundIdentifier(parts) if parts.len() == 2 => (self.rows(&parts[0], loc)?, &parts[1]),
             _ => {
                 return Err(
                     SqlError::new(format!("`{e}`: navigations take a column, such as A.temperature or LAST(A.temperature, 1)")).at(loc)
@@ -419,9 +528,9 @@ impl Navigations<'_> {
         let loc = bind::location(ast::Spanned::span(e));
         match e {
             ast::Expr::Identifier(_) | ast::Expr::CompoundIdentifier(_) => {
-                let (variable, column) = self.column_ref(e)?;
+                let (rows, column) = self.column_ref(e)?;
                 let ty = self.scope[column].ty.plain().with_nullable(true);
-                Ok(Some(self.slot(Navigation::Row { variable, column, first: false, offset: 0 }, ty)))
+                Ok(Some(self.slot(Navigation::Row { rows, column, first: false, offset: 0 }, ty)))
             }
             ast::Expr::Function(f) => {
                 let name = function_name(f);
@@ -439,48 +548,132 @@ impl Navigations<'_> {
                             [FnArg::Expr(a), FnArg::Expr(n)] => (a, offset_literal(n, loc)?),
                             _ => return Err(SqlError::new(format!("{name} takes a column and an optional offset")).at(loc)),
                         };
-                        let (variable, column) = self.column_ref(arg)?;
+                        let (rows, column) = self.column_ref(arg)?;
                         let ty = self.scope[column].ty.plain().with_nullable(true);
-                        Ok(Some(self.slot(Navigation::Row { variable, column, first: name == "FIRST", offset }, ty)))
+                        Ok(Some(self.slot(Navigation::Row { rows, column, first: name == "FIRST", offset }, ty)))
                     }
-                    "MATCH_ROWTIME" => {
+                    "MATCH_ROWTIME" | "MATCH_PROCTIME" => {
                         if self.clause == Clause::Define || !args.is_empty() {
-                            return Err(SqlError::new("MATCH_ROWTIME() is only allowed in MEASURES, without arguments").at(loc));
+                            return Err(SqlError::new(format!("{name}() is only allowed in MEASURES, without arguments")).at(loc));
                         }
-                        let ty = SqlType::not_null(DataType::Timestamp(3)).as_rowtime();
-                        Ok(Some(self.slot(Navigation::MatchRowtime, ty)))
+                        Ok(Some(if name == "MATCH_ROWTIME" {
+                            self.slot(Navigation::MatchRowtime, SqlType::not_null(DataType::Timestamp(3)).as_rowtime())
+                        } else {
+                            let mut ty = SqlType::not_null(DataType::TimestampLtz(3));
+                            ty.proctime = true;
+                            self.slot(Navigation::MatchProctime, ty)
+                        }))
                     }
+                    "CLASSIFIER" => Err(SqlError::new("Unsupported call: CLASSIFIER() ")
+                        .at(loc)
+                        .hint("Flink 2.3 cannot translate CLASSIFIER(); a measure per variable (A.col IS NOT NULL) tells which matched")),
                     _ => {
                         let Some(func) = aggregate_function(&name) else { return Ok(None) };
-                        if distinct || f.over.is_some() || f.filter.is_some() {
-                            return Err(SqlError::new(format!("{name} in MATCH_RECOGNIZE takes a plain argument")).at(loc));
-                        }
-                        if !matches!(func, AggFunc::Count | AggFunc::Sum | AggFunc::Avg | AggFunc::Min | AggFunc::Max) {
-                            return Err(SqlError::new(format!("{name} in MATCH_RECOGNIZE is not supported yet"))
-                                .at(loc)
-                                .hint("COUNT, SUM, AVG, MIN and MAX are"));
-                        }
-                        let (func, variable, column) = match args.as_slice() {
-                            [FnArg::Star] | [] if func == AggFunc::Count => (AggFunc::CountStar, None, None),
-                            [FnArg::Expr(a)] => match a.as_ref() {
-                                ast::Expr::QualifiedWildcard(..) | ast::Expr::Wildcard(_) if func == AggFunc::Count => {
-                                    (AggFunc::CountStar, None, None)
-                                }
-                                _ => {
-                                    let (v, c) = self.column_ref(a)?;
-                                    (func, v, Some(c))
-                                }
-                            },
-                            _ => return Err(SqlError::new(format!("{name} takes one argument")).at(loc)),
-                        };
-                        let arg_ty = column.map(|c| self.scope[c].ty.plain());
-                        let ty = aggregate_type(func, arg_ty.as_ref()).map_err(|m| SqlError::new(m).at(loc))?;
-                        Ok(Some(self.slot(Navigation::Aggregate { func, variable, column, ty: ty.clone() }, ty)))
+                        let aggregate = self.aggregate(e, f, func, distinct, loc)?;
+                        let ty = aggregate.call.ty.clone();
+                        Ok(Some(self.slot(Navigation::Aggregate(Box::new(aggregate)), ty)))
                     }
                 }
             }
             _ => Ok(None),
         }
+    }
+
+    /// An aggregate call: its argument may be any expression over the columns of one variable
+    /// (or SUBSET, or of every row when unqualified), as Calcite validates it.
+    fn aggregate(&self, e: &ast::Expr, f: &ast::Function, func: AggFunc, distinct: bool, loc: Location) -> Result<CepAggregate> {
+        if distinct {
+            return Err(SqlError::new(format!("DISTINCT/ALL not allowed with {e} function"))
+                .at(loc)
+                .hint("Flink takes no DISTINCT aggregate in MATCH_RECOGNIZE"));
+        }
+        if f.over.is_some() {
+            return Err(SqlError::new(format!("`{e}`: OVER is not allowed in MATCH_RECOGNIZE")).at(loc));
+        }
+        if matches!(func, AggFunc::Lag { .. }) {
+            return Err(SqlError::new("OVER clause is necessary for window functions").at(loc));
+        }
+        // Strip the variable from each column (`B.temp * 2` → `temp * 2`), noting which it was.
+        let mut call = e.clone();
+        let mut strip = StripVariables { found: Vec::new() };
+        let _ = call.visit(&mut strip);
+        let ast::Expr::Function(stripped) = &call else { return Err(SqlError::new("not an aggregate call").at(loc)) };
+        // `COUNT(*)`, `COUNT(A.*)`: the rows, no argument.
+        let (args, _) = function_args(f).map_err(|err| err.or_at(loc))?;
+        let star = match args.as_slice() {
+            [FnArg::Star] | [] if func == AggFunc::Count => Some(None),
+            [FnArg::Expr(a)] if func == AggFunc::Count => match a.as_ref() {
+                ast::Expr::Wildcard(_) => Some(None),
+                ast::Expr::QualifiedWildcard(ast::ObjectName(parts), _) if parts.len() == 1 => parts[0].as_ident().map(|i| Some(i.clone())),
+                _ => None,
+            },
+            _ => None,
+        };
+        let mut qualifiers: Vec<Option<String>> = strip.found;
+        if let Some(Some(v)) = &star {
+            qualifiers.push(Some(v.value.clone()));
+        }
+        qualifiers.dedup();
+        qualifiers.sort();
+        qualifiers.dedup();
+        if qualifiers.len() > 1 {
+            return Err(SqlError::new(format!("Multiple pattern variables in '{e}'"))
+                .at(loc)
+                .hint("aggregate the columns of one variable, e.g. SUM(B.temp) - SUM(A.temp)"));
+        }
+        let rows = match qualifiers.first() {
+            Some(Some(v)) => self.rows(&ast::Ident::new(v.clone()), loc)?,
+            _ => Rows::All,
+        };
+        let bound = match star {
+            Some(_) => bind::BoundAgg {
+                func: AggFunc::CountStar,
+                arg: None,
+                distinct: false,
+                ty: SqlType::not_null(DataType::BigInt),
+                separator: None,
+                filter: None,
+                default: None,
+            },
+            None => Binder::new(self.scope).bound_aggregate(&call, stripped, func)?,
+        };
+        if f.filter.is_some() {
+            return Err(SqlError::new(format!("Unsupported call: FILTER({}, BOOLEAN) ", bound.ty))
+                .at(loc)
+                .hint("Flink takes no FILTER (WHERE …) in MATCH_RECOGNIZE; write the condition into the argument with CASE"));
+        }
+        let call = AggCall {
+            func: bound.func,
+            arg: bound.arg.as_ref().map(|_| 0),
+            distinct: false,
+            separator: bound.separator,
+            ty: bound.ty,
+            arg_ty: bound.arg.as_ref().map(|a| a.ty.clone()),
+            filter: None,
+        };
+        Ok(CepAggregate { rows, call, arg: bound.arg, text: e.to_string() })
+    }
+}
+
+/// Rewrites `v.column` to `column` inside an aggregate's argument, collecting each `v` (none for
+/// a bare column).
+struct StripVariables {
+    found: Vec<Option<String>>,
+}
+
+impl VisitorMut for StripVariables {
+    type Break = ();
+
+    fn pre_visit_expr(&mut self, expr: &mut ast::Expr) -> ControlFlow<()> {
+        match expr {
+            ast::Expr::CompoundIdentifier(parts) if parts.len() == 2 => {
+                self.found.push(Some(parts[0].value.clone()));
+                *expr = ast::Expr::Identifier(parts[1].clone());
+            }
+            ast::Expr::Identifier(_) => self.found.push(None),
+            _ => {}
+        }
+        ControlFlow::Continue(())
     }
 }
 
@@ -512,17 +705,14 @@ impl VisitorMut for Navigations<'_> {
 
 impl Navigation {
     pub fn describe(&self, variables: &[String], input: &Schema) -> String {
-        let var = |v: &Option<usize>| v.map_or_else(|| "*".to_string(), |v| variables[v].clone());
         let col = |c: usize| input.fields.get(c).map_or_else(|| format!("${c}"), |f| f.name.clone());
         match self {
-            Navigation::Row { variable, column, first, offset } => {
-                format!("{}({}.{}, {offset})", if *first { "FIRST" } else { "LAST" }, var(variable), col(*column))
+            Navigation::Row { rows, column, first, offset } => {
+                format!("{}({}.{}, {offset})", if *first { "FIRST" } else { "LAST" }, rows.describe(variables), col(*column))
             }
-            Navigation::Aggregate { func, variable, column, .. } => match column {
-                Some(c) => format!("{}({}.{})", func.name(), var(variable), col(*c)),
-                None => "COUNT(*)".to_string(),
-            },
+            Navigation::Aggregate(a) => a.text.clone(),
             Navigation::MatchRowtime => "MATCH_ROWTIME()".to_string(),
+            Navigation::MatchProctime => "MATCH_PROCTIME()".to_string(),
         }
     }
 }
@@ -542,11 +732,17 @@ pub fn explain(spec: &MatchSpec, input: &Schema) -> String {
     };
     let pattern: Vec<String> = spec.pattern.iter().map(|t| format!("{}{t}", spec.variables[t.variable])).collect();
     let within = spec.within.map_or_else(String::new, |ms| format!(" WITHIN {ms} ms"));
+    let subsets: Vec<String> = spec
+        .subsets
+        .iter()
+        .map(|(n, vs)| format!("{n} = ({})", vs.iter().map(|&v| spec.variables[v].as_str()).collect::<Vec<_>>().join(", ")))
+        .collect();
+    let subset = if subsets.is_empty() { String::new() } else { format!("subset=[{}], ", subsets.join(", ")) };
     let define: Vec<String> =
         spec.defines.iter().enumerate().filter_map(|(v, d)| d.as_ref().map(|d| format!("{} AS {}", spec.variables[v], d.text))).collect();
     let partition = if partition.is_empty() { String::new() } else { format!("partitionBy=[{}], ", partition.join(", ")) };
     format!(
-        "Match({partition}orderBy=[{}], measures=[{}], rowsPerMatch=[ONE ROW PER MATCH], after=[{skip}], pattern=[({}){within}], define=[{{{}}}])",
+        "Match({partition}orderBy=[{}], measures=[{}], rowsPerMatch=[ONE ROW PER MATCH], after=[{skip}], pattern=[({}){within}], {subset}define=[{{{}}}])",
         order.join(", "),
         measures.join(", "),
         pattern.join(" "),

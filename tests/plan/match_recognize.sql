@@ -97,3 +97,61 @@ SELECT * FROM sensor_data MATCH_RECOGNIZE (PARTITION BY sensor_id ORDER BY event
 ----
 error: 1:96: Unknown pattern 'Z'
   hint: the pattern's variables are: A, B
+
+# SUBSET, aggregates over an expression of one variable's columns, aggregates beyond COUNT/SUM/AVG/MIN/MAX, MATCH_PROCTIME().
+SELECT * FROM sensor_data MATCH_RECOGNIZE (PARTITION BY sensor_id ORDER BY event_time MEASURES LAST(S.event_time) AS t, SUM(B.current_temperature * 2) AS s2, LISTAGG(B.status, '|') AS l, MATCH_PROCTIME() AS p PATTERN (A B+? C) SUBSET S = (A, C) DEFINE A AS A.status = 'OK', B AS STDDEV_POP(B.current_temperature - 1) < 10, C AS C.status = 'OK');
+----
+== Optimized Physical Plan ==
+Match(partitionBy=[sensor_id], orderBy=[event_time ASC], measures=[FINAL(LAST(S.event_time)) AS t, FINAL(SUM(B.current_temperature * 2)) AS s2, FINAL(LISTAGG(B.status, '|')) AS l, FINAL(MATCH_PROCTIME()) AS p], rowsPerMatch=[ONE ROW PER MATCH], after=[SKIP TO NEXT ROW], pattern=[(A B+? C)], subset=[S = (A, C)], define=[{A AS A.status = 'OK', B AS STDDEV_POP(B.current_temperature - 1) < 10, C AS C.status = 'OK'}])
++- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Match
+  -> Collect(result)
+
+# What Flink 2.3 refuses (its words, checked on it): CLASSIFIER(), DISTINCT and FILTER in aggregates, two variables in one aggregate, a SUBSET in DEFINE.
+SELECT * FROM sensor_data MATCH_RECOGNIZE (PARTITION BY sensor_id ORDER BY event_time MEASURES CLASSIFIER() AS c PATTERN (A B) DEFINE A AS A.status = 'OK');
+----
+error: 1:96: Unsupported call: CLASSIFIER()
+  hint: Flink 2.3 cannot translate CLASSIFIER(); a measure per variable (A.col IS NOT NULL) tells which matched
+
+SELECT * FROM sensor_data MATCH_RECOGNIZE (PARTITION BY sensor_id ORDER BY event_time MEASURES COUNT(DISTINCT B.status) AS n PATTERN (A B) DEFINE A AS A.status = 'OK');
+----
+error: 1:96: DISTINCT/ALL not allowed with COUNT(DISTINCT B.status) function
+  hint: Flink takes no DISTINCT aggregate in MATCH_RECOGNIZE
+
+SELECT * FROM sensor_data MATCH_RECOGNIZE (PARTITION BY sensor_id ORDER BY event_time MEASURES COUNT(*) FILTER (WHERE current_temperature > 100) AS n PATTERN (A B) DEFINE A AS A.status = 'OK');
+----
+error: 1:96: Unsupported call: FILTER(BIGINT NOT NULL, BOOLEAN)
+  hint: Flink takes no FILTER (WHERE …) in MATCH_RECOGNIZE; write the condition into the argument with CASE
+
+SELECT * FROM sensor_data MATCH_RECOGNIZE (PARTITION BY sensor_id ORDER BY event_time MEASURES SUM(B.current_temperature - A.current_temperature) AS d PATTERN (A B) DEFINE A AS A.status = 'OK');
+----
+error: 1:96: Multiple pattern variables in 'SUM(B.current_temperature - A.current_temperature)'
+  hint: aggregate the columns of one variable, e.g. SUM(B.temp) - SUM(A.temp)
+
+SELECT * FROM sensor_data MATCH_RECOGNIZE (PARTITION BY sensor_id ORDER BY event_time MEASURES A.event_time AS t PATTERN (A B) SUBSET S = (A, B) DEFINE A AS A.status = 'OK', B AS AVG(S.current_temperature) > 50);
+----
+error: 1:180: Table 'S' not found
+  hint: Flink reads a SUBSET only in MEASURES; name the variables in DEFINE
+
+# ORDER BY a processing-time attribute: rows are taken as they arrive.
+CREATE VIEW with_proctime AS SELECT sensor_id, status, event_time, PROCTIME() AS pt FROM sensor_data;
+----
+View `with_proctime` has been created.
+
+SELECT * FROM with_proctime MATCH_RECOGNIZE (PARTITION BY sensor_id ORDER BY pt MEASURES A.event_time AS t, MATCH_PROCTIME() AS p PATTERN (A B) DEFINE A AS A.status = 'OK');
+----
+== Optimized Physical Plan ==
+Match(partitionBy=[sensor_id], orderBy=[pt ASC], measures=[FINAL(A.event_time) AS t, FINAL(MATCH_PROCTIME()) AS p], rowsPerMatch=[ONE ROW PER MATCH], after=[SKIP TO NEXT ROW], pattern=[(A B)], define=[{A AS A.status = 'OK'}])
++- Calc(select=[$0 AS sensor_id, $2 AS status, $3 AS event_time, PROCTIME() AS pt])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Calc
+  -> Match
+  -> Collect(result)

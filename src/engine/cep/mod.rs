@@ -25,14 +25,13 @@ use std::sync::Arc;
 
 use nfa::{path_rows, Conditions, Event, Match, Nfa, NfaError, NfaState, PathNode};
 
-use super::accumulator::SortKey as Ordered;
+use super::accumulator::{Accumulators, SortKey as Ordered};
 use super::eval::{eval, EvalContext, EvalError};
 use super::operator::{emit_rows, LateRecord, Operator, OperatorMetrics};
 use super::rank::buffer::RankOrder;
 use super::watermark::NO_WATERMARK;
 use super::window::late::LateLog;
-use crate::plan::logical::AggFunc;
-use crate::plan::match_recognize::{CepExpr, MatchSpec, Navigation};
+use crate::plan::match_recognize::{CepAggregate, CepExpr, MatchSpec, Navigation, Rows};
 use crate::types::{Batch, BatchBuilder, ColumnData, DataType, RowKind, Value};
 
 /// One partition's buffered rows and automaton.
@@ -52,6 +51,9 @@ pub struct CepOperator {
     index: BTreeMap<Vec<Ordered>, usize>,
     next_seq: u64,
     watermark: i64,
+    /// The processing-time clock (`MATCH_PROCTIME()`, and the time of every row when the
+    /// ORDER BY is a processing-time attribute).
+    now: i64,
     buffered: u64,
     late: LateLog,
     metrics: OperatorMetrics,
@@ -71,6 +73,7 @@ impl CepOperator {
             index: BTreeMap::new(),
             next_seq: 0,
             watermark: NO_WATERMARK,
+            now: 0,
             buffered: 0,
             late: LateLog::default(),
             metrics: OperatorMetrics::default(),
@@ -82,6 +85,13 @@ impl CepOperator {
     fn advance(&mut self, watermark: i64, out: &mut BatchBuilder) -> Result<(), EvalError> {
         let emitted_under = self.watermark;
         self.watermark = watermark;
+        self.run_due(watermark, true, emitted_under, out)
+    }
+
+    /// Feeds each partition's rows up to `limit` into its automaton, oldest first; then, with
+    /// `then_advance`, advances its time to `limit` (event time: `onEventTime`'s step 3; the
+    /// processing-time `onProcessingTime` has none).
+    fn run_due(&mut self, watermark: i64, then_advance: bool, emitted_under: i64, out: &mut BatchBuilder) -> Result<(), EvalError> {
         for p in 0..self.partitions.len() {
             let due = self.partitions[p].pending.first_key_value().is_some_and(|(t, _)| *t <= watermark);
             if !due && !self.partitions[p].nfa.is_active() {
@@ -105,13 +115,15 @@ impl CepOperator {
                 for row in rows {
                     let event = Rc::new(Event { seq: self.next_seq, time, row });
                     self.next_seq += 1;
-                    let mut conditions = Defines { spec: &self.spec, types: &self.input_types };
+                    let mut conditions = Defines { spec: &self.spec, types: &self.input_types, now: self.now };
                     let matches = self.partitions[p].nfa.process(&self.nfa, &self.spec.skip, &mut conditions, &event);
                     self.emit(p, matches, time, emitted_under, out)?;
                 }
             }
-            let released = self.partitions[p].nfa.advance_time(&self.nfa, &self.spec.skip, watermark);
-            self.emit(p, released, watermark, emitted_under, out)?;
+            if then_advance {
+                let released = self.partitions[p].nfa.advance_time(&self.nfa, &self.spec.skip, watermark);
+                self.emit(p, released, watermark, emitted_under, out)?;
+            }
         }
         self.metrics.state_rows = self.buffered + self.partitions.iter().map(|p| p.nfa.held() as u64).sum::<u64>();
         Ok(())
@@ -136,8 +148,11 @@ impl CepOperator {
             let rows = path_rows(Some(&m));
             let mut row = self.partitions[partition].key.clone();
             for (_, measure) in &self.spec.measures {
-                let slots =
-                    measure.navigations.iter().map(|n| navigate(n, &rows, None, time, &self.input_types)).collect::<Result<Vec<_>, _>>()?;
+                let slots = measure
+                    .navigations
+                    .iter()
+                    .map(|n| navigate(n, &rows, None, time, self.now, &self.input_types))
+                    .collect::<Result<Vec<_>, _>>()?;
                 row.push(evaluate(measure, slots)?);
             }
             out.push(RowKind::Insert, &row, emitted_under);
@@ -151,6 +166,7 @@ impl CepOperator {
 struct Defines<'a> {
     spec: &'a MatchSpec,
     types: &'a [DataType],
+    now: i64,
 }
 
 impl Conditions for Defines<'_> {
@@ -162,7 +178,7 @@ impl Conditions for Defines<'_> {
         let slots = define
             .navigations
             .iter()
-            .map(|n| navigate(n, &rows, Some((variable, event)), event.time, self.types))
+            .map(|n| navigate(n, &rows, Some((variable, event)), event.time, self.now, self.types))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(matches!(evaluate(define, slots)?, Value::Bool(true)))
     }
@@ -175,12 +191,13 @@ fn navigate(
     rows: &[(usize, &Event)],
     current: Option<(usize, &Event)>,
     time: i64,
+    now: i64,
     types: &[DataType],
 ) -> Result<Value, EvalError> {
-    let of = |variable: Option<usize>| -> Vec<&Event> {
-        let mut list: Vec<&Event> = rows.iter().filter(|(v, _)| variable.is_none_or(|x| x == *v)).map(|(_, e)| *e).collect();
+    let of = |wanted: &Rows| -> Vec<&Event> {
+        let mut list: Vec<&Event> = rows.iter().filter(|(v, _)| wanted.contains(*v)).map(|(_, e)| *e).collect();
         if let Some((v, e)) = current {
-            if variable.is_none_or(|x| x == v) {
+            if wanted.contains(v) {
                 list.push(e);
             }
         }
@@ -188,58 +205,41 @@ fn navigate(
     };
     Ok(match nav {
         Navigation::MatchRowtime => Value::Timestamp(time),
-        Navigation::Row { variable, column, first, offset } => {
-            let list = of(*variable);
+        Navigation::MatchProctime => Value::Timestamp(now),
+        Navigation::Row { rows, column, first, offset } => {
+            let list = of(rows);
             let offset = *offset as usize;
             let at = if *first { Some(offset) } else { list.len().checked_sub(offset + 1) };
             at.and_then(|i| list.get(i)).map_or(Value::Null, |e| e.row[*column].clone())
         }
-        Navigation::Aggregate { func, variable, column, ty } => {
-            let list = of(*variable);
-            let values: Vec<&Value> = match column {
-                Some(c) => list.iter().map(|e| &e.row[*c]).filter(|v| !v.is_null()).collect(),
-                None => Vec::new(),
-            };
-            match func {
-                AggFunc::CountStar => Value::Int(list.len() as i64),
-                AggFunc::Count => Value::Int(values.len() as i64),
-                AggFunc::Min | AggFunc::Max => {
-                    let best = values.iter().map(|v| Ordered((*v).clone())).reduce(|a, b| {
-                        let b_wins = if *func == AggFunc::Min { b < a } else { b > a };
-                        if b_wins {
-                            b
-                        } else {
-                            a
-                        }
-                    });
-                    best.map_or(Value::Null, |o| o.0)
-                }
-                AggFunc::Sum | AggFunc::Avg => {
-                    if values.is_empty() {
-                        return Ok(Value::Null);
-                    }
-                    let ty = column.and_then(|c| types.get(c));
-                    match ty {
-                        Some(DataType::Double | DataType::Float) => {
-                            let sum: f64 = values.iter().filter_map(|v| v.as_f64()).sum();
-                            let r = if *func == AggFunc::Avg { sum / values.len() as f64 } else { sum };
-                            Value::Double(r)
-                        }
-                        Some(t) if t.is_integer() => {
-                            let sum = values.iter().map(|v| if let Value::Int(i) = v { *i } else { 0 }).fold(0i64, i64::wrapping_add);
-                            Value::Int(if *func == AggFunc::Avg { sum / values.len() as i64 } else { sum })
-                        }
-                        _ => return Err(EvalError(format!("{} of {} in MATCH_RECOGNIZE is not supported yet", func.name(), ty_name(ty)))),
-                    }
-                }
-                other => return Err(EvalError(format!("{} in MATCH_RECOGNIZE is not supported yet ({ty})", other.name()))),
-            }
-        }
+        Navigation::Aggregate(a) => aggregate(a, &of(&a.rows), types)?,
     })
 }
 
-fn ty_name(ty: Option<&DataType>) -> String {
-    ty.map_or_else(|| "this type".to_string(), |t| t.to_string())
+/// An aggregate over `events`: its argument evaluated over them as one batch, then fed to the
+/// same accumulator a GROUP BY uses (so every aggregate and type is computed as there).
+fn aggregate(a: &CepAggregate, events: &[&Event], types: &[DataType]) -> Result<Value, EvalError> {
+    let mut acc = Accumulators::new(std::slice::from_ref(&a.call), false);
+    let group = acc.add_group();
+    if !events.is_empty() {
+        let mut b = BatchBuilder::new(types);
+        for e in events {
+            b.push(RowKind::Insert, &e.row, NO_WATERMARK);
+        }
+        let input = b.finish();
+        let batch = match &a.arg {
+            Some(arg) => Batch::new(vec![eval(arg, &input, &EvalContext::default())?], input.len()),
+            None => input,
+        };
+        let rows: Vec<u32> = (0..batch.len() as u32).collect();
+        acc.accumulate_rows(&vec![group; rows.len()], &rows, &batch);
+    }
+    if let Some(failure) = acc.take_failure() {
+        return Err(EvalError(failure));
+    }
+    let mut out = Vec::with_capacity(1);
+    acc.results(group, &mut out);
+    Ok(out.pop().unwrap_or(Value::Null))
 }
 
 /// Evaluates a bound expression over its slots (a one-row batch).
@@ -252,6 +252,45 @@ fn evaluate(e: &CepExpr, slots: Vec<Value>) -> Result<Value, EvalError> {
     Ok(column.value(0, &e.expr.ty.data_type))
 }
 
+impl CepOperator {
+    /// Buffers `row` of its partition at `time`.
+    fn buffer(&mut self, row: Vec<Value>, time: i64) {
+        let key: Vec<Value> = self.spec.partition.iter().map(|&c| row[c].clone()).collect();
+        let ordered: Vec<Ordered> = key.iter().cloned().map(Ordered).collect();
+        let p = match self.index.get(&ordered) {
+            Some(&p) => p,
+            None => {
+                self.partitions.push(Partition { key, pending: BTreeMap::new(), nfa: NfaState::new(&self.nfa) });
+                self.index.insert(ordered, self.partitions.len() - 1);
+                self.partitions.len() - 1
+            }
+        };
+        self.partitions[p].pending.entry(time).or_default().push(row);
+        self.buffered += 1;
+    }
+
+    /// ORDER BY a processing-time attribute (`CepOperator.processElement` with
+    /// `isProcessingTime`): each row is taken at the clock's time as it arrives, after
+    /// `advanceTime` to it; rows arriving at one time are sorted by the further ORDER BY keys
+    /// (Flink buffers them for a timer at that time). Nothing is late, and WITHIN drops partial
+    /// matches only when a later row comes.
+    fn process_in_proctime(&mut self, batch: Batch, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        let mut emit = BatchBuilder::new(&self.output_types);
+        for i in 0..batch.len() {
+            if !batch.kind(i).is_accumulate() {
+                return Err(EvalError("MATCH_RECOGNIZE over an updating input is not supported".into()));
+            }
+            self.watermark = self.watermark.max(batch.arrival_watermark(i));
+            let row = batch.row(i, &self.input_types);
+            self.buffer(row, self.now);
+        }
+        self.run_due(self.now, false, self.watermark, &mut emit)?;
+        self.metrics.state_rows = self.buffered + self.partitions.iter().map(|p| p.nfa.held() as u64).sum::<u64>();
+        emit_rows(emit, &mut self.metrics, out);
+        Ok(())
+    }
+}
+
 impl Operator for CepOperator {
     fn name(&self) -> String {
         "Match".to_string()
@@ -260,6 +299,9 @@ impl Operator for CepOperator {
     fn process(&mut self, batch: Batch, out: &mut Vec<Batch>) -> Result<(), EvalError> {
         self.metrics.records_in += batch.len() as u64;
         let mut emit = BatchBuilder::new(&self.output_types);
+        if self.spec.proctime {
+            return self.process_in_proctime(batch, out);
+        }
         let time_column = self.spec.time_column();
         let ColumnData::Int(times) = &batch.columns[time_column].data else {
             return Err(EvalError("the MATCH_RECOGNIZE time attribute is not a timestamp".into()));
@@ -279,26 +321,24 @@ impl Operator for CepOperator {
                 continue;
             }
             let row = batch.row(i, &self.input_types);
-            let key: Vec<Value> = self.spec.partition.iter().map(|&c| row[c].clone()).collect();
-            let ordered: Vec<Ordered> = key.iter().cloned().map(Ordered).collect();
-            let p = match self.index.get(&ordered) {
-                Some(&p) => p,
-                None => {
-                    self.partitions.push(Partition { key, pending: BTreeMap::new(), nfa: NfaState::new(&self.nfa) });
-                    self.index.insert(ordered, self.partitions.len() - 1);
-                    self.partitions.len() - 1
-                }
-            };
-            self.partitions[p].pending.entry(ts).or_default().push(row);
-            self.buffered += 1;
+            self.buffer(row, ts);
         }
         emit_rows(emit, &mut self.metrics, out);
         self.metrics.late_records_dropped = self.late.dropped;
         Ok(())
     }
 
+    fn set_now(&mut self, now_ms: i64) {
+        self.now = now_ms;
+    }
+
     fn on_watermark(&mut self, watermark: i64, out: &mut Vec<Batch>) -> Result<(), EvalError> {
         if watermark <= self.watermark {
+            return Ok(());
+        }
+        if self.spec.proctime {
+            // Processing time: no row waits for a watermark, none is late.
+            self.watermark = watermark;
             return Ok(());
         }
         let mut emit = BatchBuilder::new(&self.output_types);
@@ -316,6 +356,9 @@ impl Operator for CepOperator {
     }
 
     fn next_timer(&self) -> Option<i64> {
+        if self.spec.proctime {
+            return None;
+        }
         self.partitions.iter().filter_map(|p| p.pending.keys().next().copied()).min()
     }
 }
