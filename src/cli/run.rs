@@ -54,12 +54,15 @@ pub struct RunOptions {
     pub kafka: Option<String>,
     /// `--threads`: threads that decode files (`None`: every core).
     pub threads: Option<usize>,
+    /// `--drain`: when the live run stops, stop its jobs as `STOP JOB … WITH DRAIN` does,
+    /// firing every window still waiting for the watermark.
+    pub drain: bool,
 }
 
 pub const HELP: &str = "\
 usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
                   [--metrics S] [--table] [--kinesis-endpoint URL|aws|local]
-                  [--kafka HOST:PORT,…|tables|local] [--threads N] NOTE.zpln|SCRIPT.sql
+                  [--kafka HOST:PORT,…|tables|local] [--threads N] [--drain] NOTE.zpln|SCRIPT.sql
 
 Runs a Flink SQL script or a note. Tables with 'connector' = 'filesystem' are bounded
 inputs read in file order (JSON and CSV files decoded on --threads threads, every core by
@@ -67,7 +70,8 @@ default, with the same results as one); every SELECT prints its result changes t
   {\"op\":\"+I\",\"row\":{\"col\":value,…}}
 Kinesis tables read local streams and Kafka tables local topics; --generator feeds a stream
 (or, as kafka:TOPIC, a topic) with the built-in sensor generator, and then the queries run live until they end, --exit-when-idle, --duration or Ctrl-C;
---table shows them as tables redrawn in place instead of JSON lines.
+--table shows them as tables redrawn in place instead of JSON lines; with --drain, stopping
+drains the jobs first (STOP JOB … WITH DRAIN): every window still waiting fires.
 A Kinesis table reads and writes a real stream when it has 'aws.endpoint', or when
 --kinesis-endpoint (or AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL) names one; `aws` means
 https://kinesis.<aws.region>.amazonaws.com. Credentials come from AWS_ACCESS_KEY_ID,
@@ -107,6 +111,7 @@ pub fn parse_run_args(parser: &mut Parser) -> Result<Parsed<(RunOptions, String)
             Long("duration") => options.duration = Some(seconds(parser, "--duration")?),
             Long("metrics") => options.metrics_every = Some(seconds(parser, "--metrics")?).filter(|s| *s > 0.0),
             Long("table") => options.table = true,
+            Long("drain") => options.drain = true,
             Long("threads") => {
                 options.threads = Some(number::<usize>(parser, "--threads", "a number of threads")?)
                     .filter(|n| *n > 0)
@@ -277,14 +282,7 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
     let mut line = String::with_capacity(256);
     let mut tables: Vec<ResultTable> =
         live.iter().map(|(_, columns)| ResultTable::new(columns.clone(), ResultMode::Update, TABLE_ROWS)).collect();
-    let reason = loop {
-        if stop.load(std::sync::atomic::Ordering::SeqCst) {
-            break "interrupted";
-        }
-        session.advance(wall_clock_ms());
-        for message in session.take_remote_messages() {
-            print_remote(&message);
-        }
+    let mut print_changes = |session: &mut Session, out: &mut dyn Write| {
         let mut changed = false;
         for ((job, columns), table) in live.iter().zip(&mut tables) {
             let changes = session.take_changes(*job);
@@ -307,6 +305,16 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
             }
         }
         let _ = out.flush();
+    };
+    let reason = loop {
+        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            break "interrupted";
+        }
+        session.advance(wall_clock_ms());
+        for message in session.take_remote_messages() {
+            print_remote(&message);
+        }
+        print_changes(session, out);
         let jobs = session.jobs();
         if let Some(failed) = jobs.iter().find(|j| j.error.is_some()) {
             eprintln!("error: job {} failed: {}", failed.id, failed.error.clone().unwrap_or_default());
@@ -335,6 +343,14 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     };
+    if options.drain {
+        for job in session.jobs().into_iter().filter(|j| j.running) {
+            if let Err(e) = session.drain_job(job.id) {
+                eprintln!("error: job {} failed while draining: {e}", job.id);
+            }
+        }
+        print_changes(session, out);
+    }
     let _ = out.flush();
     let flushed = flush_remote(session);
     print_metrics(session, started.elapsed().as_secs_f64());

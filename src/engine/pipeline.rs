@@ -55,6 +55,8 @@ struct Input {
     last_record_ms: Option<i64>,
     /// No record for `table.exec.source.idle-timeout` (see [`Progress`]).
     idle: bool,
+    /// `STOP JOB … WITH DRAIN`: its event-time watermark is +∞ (Flink's `MAX_WATERMARK`).
+    drained: bool,
 }
 
 impl Input {
@@ -64,6 +66,9 @@ impl Input {
         }
         if let Some(now) = processing_time {
             return now - 1;
+        }
+        if self.drained {
+            return END_OF_INPUT;
         }
         self.watermark.as_ref().map_or(NO_WATERMARK, WatermarkAssigner::current)
     }
@@ -298,6 +303,7 @@ impl Pipeline {
                 records_in: 0,
                 last_record_ms: None,
                 idle: false,
+                drained: false,
             })
             .collect();
         Ok(Pipeline {
@@ -510,6 +516,20 @@ impl Pipeline {
         i.idle = false;
         if let Some(w) = &mut i.watermark {
             w.advance_to(END_OF_INPUT);
+        }
+        let before = out.len();
+        self.advance(out)?;
+        self.records_out += out[before..].iter().map(|b| b.len() as u64).sum::<u64>();
+        Ok(())
+    }
+
+    /// `STOP JOB … WITH DRAIN`: every input sends Flink's `MAX_WATERMARK`, so every pending
+    /// event-time window and timer fires; processing-time ones do not (Flink fires no
+    /// processing-time timer on a drain either). The job is stopped after this.
+    pub fn drain(&mut self, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        for i in &mut self.inputs {
+            i.drained = true;
+            i.idle = false;
         }
         let before = out.len();
         self.advance(out)?;

@@ -431,6 +431,25 @@ impl Session {
         }
     }
 
+    /// `STOP JOB … WITH DRAIN`, Flink's stop-with-drain: the job reads nothing more, every
+    /// input's watermark goes to +∞ so every pending event-time window and timer fires into
+    /// the job's sink, and then the job stops. A job that is not running is left as it is.
+    /// An error firing the windows or writing them fails the job and is returned.
+    pub fn drain_job(&mut self, job: JobId) -> Result<(), SqlError> {
+        let now = self.now_ms;
+        let Some(j) = self.jobs.iter_mut().find(|j| j.id == job && j.running) else { return Ok(()) };
+        j.pipeline.set_now(now);
+        let mut out = Vec::new();
+        let result = j.pipeline.drain(&mut out).map_err(SqlError::from).and_then(|()| {
+            j.sink.write(&out, j.pipeline.output_types(), &mut self.streams, &mut self.topics, now).map_err(SqlError::connector)
+        });
+        j.stop();
+        if let Err(e) = &result {
+            j.error = Some(e.clone());
+        }
+        result
+    }
+
     /// Late records the job's operators dropped (the most recent ones).
     pub fn late_records(&self, job: JobId) -> Vec<crate::engine::operator::LateRecord> {
         self.jobs.iter().find(|j| j.id == job).map(|j| j.pipeline.late_records()).unwrap_or_default()

@@ -313,10 +313,14 @@ impl Session {
         drain: bool,
         location: crate::sql::Location,
     ) -> Result<Outcome, SqlError> {
-        if drain {
-            return Err(SqlError::new("STOP JOB … WITH DRAIN is not supported: it would fire every window as if the input had ended")
+        if drain && savepoint {
+            // Flink restores a drained savepoint with its windows fired and its watermark
+            // starting over; Sluice resumes a job's operators as they stopped (watermark +∞).
+            return Err(SqlError::new("STOP JOB … WITH SAVEPOINT WITH DRAIN is not supported: a drained job cannot be resumed here")
                 .at(location)
-                .hint(format!("STOP JOB '{id}' WITH SAVEPOINT keeps the job's state to resume it later")));
+                .hint(format!(
+                    "STOP JOB '{id}' WITH DRAIN fires every pending window and ends the job; STOP JOB '{id}' WITH SAVEPOINT keeps its state to resume it"
+                )));
         }
         let wanted = parse_job_id(id);
         let Some(job) = self.jobs.iter_mut().find(|j| Some(j.id) == wanted) else {
@@ -332,6 +336,11 @@ impl Session {
             return Err(SqlError::new(format!("job '{id}' is not running (it is {})", job_status(job)))
                 .at(location)
                 .hint("SHOW JOBS lists the jobs and their status"));
+        }
+        if drain {
+            let id = job.id;
+            self.drain_job(id)?;
+            return Ok(done(format!("Job '{}' has been drained and stopped.", flink_job_id(id))));
         }
         job.stop();
         if savepoint {

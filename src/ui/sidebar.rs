@@ -291,6 +291,10 @@ fn JobEntry(id: u32, tick: RwSignal<u64>) -> impl IntoView {
     let stop = move |_| {
         ask(SessionRequest::StopJob { job: id }, move |_| tick.update(|t| *t += 1));
     };
+    // Flink's stop-with-drain: every window still waiting for the watermark fires first.
+    let drain = move |_| {
+        ask(SessionRequest::DrainJob { job: id }, move |_| tick.update(|t| *t += 1));
+    };
     // The records the job dropped as late (the newest first), shown on request: which rows they
     // were, their event time and the watermark that had passed them.
     let show_late = RwSignal::new(false);
@@ -359,7 +363,10 @@ fn JobEntry(id: u32, tick: RwSignal<u64>) -> impl IntoView {
                     <div class="job-head">
                         <span class=format!("status status-{state}")>{state}</span>
                         " job " {j.id}
-                        {j.running.then(|| view! { <button class="ghost small" on:click=stop>"Stop"</button> })}
+                        {j.running.then(|| view! {
+                            <button class="ghost small" on:click=stop>"Stop"</button>
+                            <button class="ghost small" data-testid="drain-job" title="STOP JOB … WITH DRAIN: fire every window still waiting, then stop" on:click=drain>"Drain"</button>
+                        })}
                     </div>
                     <div class="job-sql" title=j.sql.clone()>{first_line}</div>
                     <div class="job-stats" data-testid="job-counts">

@@ -46,6 +46,10 @@ pub enum SessionRequest {
     StopJob {
         job: JobId,
     },
+    /// `STOP JOB … WITH DRAIN`: fires every pending event-time window, then stops the job.
+    DrainJob {
+        job: JobId,
+    },
     SetGenerator {
         stream: String,
         running: bool,

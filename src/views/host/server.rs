@@ -80,6 +80,10 @@ impl SessionServer {
                 return SessionReply::Executed(result.map_err(|e| ExecError { location: e.location, message: e.to_string() }));
             }
             SessionRequest::StopJob { job } => s.stop_job(job),
+            // A failure is the job's error, shown in the jobs panel.
+            SessionRequest::DrainJob { job } => {
+                let _ = s.drain_job(job);
+            }
             SessionRequest::SetGenerator { stream, running, records_per_second } => s.set_generator(&stream, running, records_per_second),
             SessionRequest::SetGeneratorDisorder { stream, disorder } => {
                 s.set_generator_disorder(&stream, disorder);
