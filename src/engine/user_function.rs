@@ -9,7 +9,7 @@
 
 use super::eval::{EvalContext, EvalError};
 use crate::plan::expr::Expr;
-use crate::plan::functions::user::{no_host, UserFunction, UserFunctionError, UserFunctionHost};
+use crate::plan::functions::user::{no_host, UserFunction, UserFunctionError, UserFunctionHost, UserFunctionKind};
 use crate::types::{cast_value, Column, DataType, Value};
 
 /// The host of `ctx`, or the error saying none runs Python here.
@@ -32,6 +32,9 @@ pub fn call_scalar(
     ctx: &EvalContext,
 ) -> Result<Column, EvalError> {
     let host = host(f, ctx)?;
+    if f.kind != UserFunctionKind::Scalar {
+        return Err(EvalError(format!("{} is a table function: call it in FROM as LATERAL TABLE({}(…))", f.name, f.name)));
+    }
     let values = argument_values(columns, args, rows);
     let results = host.call_scalar(f, &values, rows).map_err(|e| failed(f, &values, e))?;
     if results.len() != rows {

@@ -164,6 +164,12 @@ impl<'a> Binder<'a> {
         self
     }
 
+    /// Lets calls name the user-defined functions of `catalog`, if there is one.
+    pub fn with_catalog_opt(mut self, catalog: Option<&'a Catalog>) -> Self {
+        self.catalog = catalog;
+        self
+    }
+
     /// A plain binder over `scope` that sees the same user-defined functions as this one.
     fn plain(&self, scope: &'a [SchemaField]) -> Binder<'a> {
         Binder { scope, agg: None, over: None, catalog: self.catalog }

@@ -269,7 +269,7 @@ impl<'a> Planner<'a> {
                 }
                 // `t, UNNEST(t.tags)`: the UNNEST reads the row on its left.
                 if let Some(left) = joined.take_if(|_| unnest::is_unnest(&from.relation)) {
-                    let mut plan = unnest::correlate(left, &from.relation, None, at(&from.relation))?;
+                    let mut plan = unnest::correlate(left, &from.relation, None, at(&from.relation), Some(self.catalog))?;
                     if std::ptr::eq(from, select.from.last().expect("FROM has items")) {
                         if let Some(w) = &select.selection {
                             let predicate = Binder::new(&plan.schema.fields).with_catalog(self.catalog).bind_predicate(w, "WHERE")?;
@@ -282,7 +282,7 @@ impl<'a> Planner<'a> {
                 let mut plan = self.plan_join_input(&from.relation)?;
                 for join in &from.joins {
                     if unnest::is_unnest(&join.relation) {
-                        plan = unnest::correlate(plan, &join.relation, Some(&join.join_operator), at(&join.relation))?;
+                        plan = unnest::correlate(plan, &join.relation, Some(&join.join_operator), at(&join.relation), Some(self.catalog))?;
                         continue;
                     }
                     let right = self.plan_join_input(&join.relation)?;
