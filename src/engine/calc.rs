@@ -48,6 +48,10 @@ impl Operator for Calc {
         self.context.now_ms = now_ms;
     }
 
+    fn set_user_functions(&mut self, host: &std::rc::Rc<dyn crate::plan::functions::user::UserFunctionHost>) {
+        self.context.user_functions = Some(host.clone());
+    }
+
     fn is_stateless(&self) -> bool {
         true
     }

@@ -5,11 +5,13 @@
 //! Runtime failures (a failing CAST, division by zero) are [`EvalError`]s, never panics.
 
 use std::fmt;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use super::like::{escape_char, LikeError, LikePattern};
 use super::similar::SimilarPattern;
 use crate::plan::expr::{BinaryOp, Expr, ExprKind, Function};
+use crate::plan::functions::user::UserFunctionHost;
 use crate::plan::functions::{Eval, Kernel};
 use crate::types::{cast_value, Batch, Column, ColumnData, DataType, StrColumn, Value};
 
@@ -24,10 +26,18 @@ impl fmt::Display for EvalError {
 
 type Result<T> = std::result::Result<T, EvalError>;
 
-/// What an expression may read besides the batch: the processing-time clock.
-#[derive(Clone, Copy, Debug, Default)]
+/// What an expression may read besides the batch: the processing-time clock, and the host
+/// that runs user-defined functions (none natively).
+#[derive(Clone, Default)]
 pub struct EvalContext {
     pub now_ms: i64,
+    pub user_functions: Option<Rc<dyn UserFunctionHost>>,
+}
+
+impl fmt::Debug for EvalContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EvalContext").field("now_ms", &self.now_ms).field("user_functions", &self.user_functions.is_some()).finish()
+    }
 }
 
 pub fn eval(expr: &Expr, batch: &Batch, ctx: &EvalContext) -> Result<Column> {
@@ -136,6 +146,10 @@ pub fn eval(expr: &Expr, batch: &Batch, ctx: &EvalContext) -> Result<Column> {
         ExprKind::Call { func, args } => {
             let cols: Vec<Column> = args.iter().map(|e| eval(e, batch, ctx)).collect::<Result<_>>()?;
             call(*func, &cols, args, &expr.ty.data_type, batch, ctx)?
+        }
+        ExprKind::UserCall { func, args } => {
+            let cols: Vec<Column> = args.iter().map(|e| eval(e, batch, ctx)).collect::<Result<_>>()?;
+            super::user_function::call_scalar(func, &cols, args, &expr.ty.data_type, n, ctx)?
         }
     })
 }

@@ -25,6 +25,7 @@ pub mod sink_upsert_materializer;
 pub mod split_watermark;
 pub mod temporal_sort;
 pub mod union;
+pub mod user_function;
 pub mod watermark;
 pub mod window;
 

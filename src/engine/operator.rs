@@ -45,6 +45,9 @@ pub trait Operator {
     /// The processing-time clock moved (`PROCTIME()`, `CURRENT_TIMESTAMP`, state expiry).
     fn set_now(&mut self, _now_ms: i64) {}
 
+    /// The host that runs user-defined functions its expressions call.
+    fn set_user_functions(&mut self, _host: &std::rc::Rc<dyn crate::plan::functions::user::UserFunctionHost>) {}
+
     /// `table.exec.state.ttl`: keyed state idle this long (processing time) may be dropped.
     fn set_state_ttl(&mut self, _ttl_ms: Option<i64>) {}
 

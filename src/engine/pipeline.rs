@@ -346,6 +346,23 @@ impl Pipeline {
         self.root.for_each_operator(&mut |op| op.set_now(now_ms), &mut |op| op.set_now(now_ms));
     }
 
+    /// The host that runs the user-defined functions the query calls (the page's Python, a
+    /// test's Rust host); without one, calling such a function fails the job saying so.
+    pub fn set_user_functions(&mut self, host: &std::rc::Rc<dyn crate::plan::functions::user::UserFunctionHost>) {
+        self.context.user_functions = Some(host.clone());
+        for input in &mut self.inputs {
+            if let Some(w) = &mut input.watermark {
+                w.set_user_functions(host);
+            }
+        }
+        self.root.for_each_operator(&mut |op| op.set_user_functions(host), &mut |op| op.set_user_functions(host));
+    }
+
+    /// The host [`Self::set_user_functions`] gave, for a replay of the same query.
+    pub fn user_functions(&self) -> Option<&std::rc::Rc<dyn crate::plan::functions::user::UserFunctionHost>> {
+        self.context.user_functions.as_ref()
+    }
+
     /// The query's event-time watermark: the least of its active inputs' (of all of them
     /// when all are idle, the greatest), or `None` if no input declares one.
     pub fn watermark(&self) -> Option<i64> {

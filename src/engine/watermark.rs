@@ -55,6 +55,11 @@ impl WatermarkAssigner {
 
     /// Lowers every watermark by `shift_ms` more (a what-if replay's longer delay; negative:
     /// shorter).
+    /// The host of user-defined functions the watermark expression calls.
+    pub fn set_user_functions(&mut self, host: &std::rc::Rc<dyn crate::plan::functions::user::UserFunctionHost>) {
+        self.context.user_functions = Some(host.clone());
+    }
+
     pub fn set_shift(&mut self, shift_ms: i64) {
         self.shift_ms = shift_ms;
     }

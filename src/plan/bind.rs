@@ -9,6 +9,7 @@
 use sqlparser::ast::{self, BinaryOperator, UnaryOperator};
 use sqlparser::tokenizer::Span;
 
+use super::catalog::Catalog;
 use super::expr::{BinaryOp, Expr, ExprKind, Function};
 use super::functions;
 use super::logical::{AggFunc, OverFrame, SchemaField, WindowSpec};
@@ -138,20 +139,40 @@ pub struct Binder<'a> {
     pub scope: &'a [SchemaField],
     pub agg: Option<&'a mut AggContext>,
     pub over: Option<&'a mut OverContext>,
+    /// The catalog whose user-defined functions calls may name (after the built-ins, see
+    /// `functions/user.rs`); `None` where only built-ins may be called.
+    pub catalog: Option<&'a Catalog>,
 }
 
 impl<'a> Binder<'a> {
     pub fn new(scope: &'a [SchemaField]) -> Self {
-        Binder { scope, agg: None, over: None }
+        Binder { scope, agg: None, over: None, catalog: None }
     }
 
     pub fn with_aggregates(scope: &'a [SchemaField], agg: &'a mut AggContext) -> Self {
-        Binder { scope, agg: Some(agg), over: None }
+        Binder { scope, agg: Some(agg), over: None, catalog: None }
     }
 
     /// A binder for a SELECT list whose aggregates are OVER aggregates.
     pub fn with_over(scope: &'a [SchemaField], over: &'a mut OverContext) -> Self {
-        Binder { scope, agg: None, over: Some(over) }
+        Binder { scope, agg: None, over: Some(over), catalog: None }
+    }
+
+    /// Lets calls name the user-defined functions of `catalog`.
+    pub fn with_catalog(mut self, catalog: &'a Catalog) -> Self {
+        self.catalog = Some(catalog);
+        self
+    }
+
+    /// Lets calls name the user-defined functions of `catalog`, if there is one.
+    pub fn with_catalog_opt(mut self, catalog: Option<&'a Catalog>) -> Self {
+        self.catalog = catalog;
+        self
+    }
+
+    /// A plain binder over `scope` that sees the same user-defined functions as this one.
+    fn plain(&self, scope: &'a [SchemaField]) -> Binder<'a> {
+        Binder { scope, agg: None, over: None, catalog: self.catalog }
     }
 
     pub fn bind(&mut self, e: &ast::Expr) -> Result<Expr> {
@@ -215,7 +236,7 @@ impl<'a> Binder<'a> {
         }
         // An expression equal to a GROUP BY key (or a window column of a window TVF).
         let scope = self.scope;
-        if let Ok(plain) = (Binder { scope, agg: None, over: None }).bind_plain(e) {
+        if let Ok(plain) = self.plain(scope).bind_plain(e) {
             let agg = self.agg.as_ref().expect("called only with an aggregate context");
             if let Some(i) = agg.keys.iter().position(|k| *k == plain) {
                 let nullable = agg.grouping.as_ref().is_some_and(|g| g.nullable(i));
@@ -261,7 +282,7 @@ impl<'a> Binder<'a> {
             let FnArg::Expr(a) = a else {
                 return Err(SqlError::new(format!("{name} takes grouped expressions, not *")).at(at(e)));
             };
-            let plain = (Binder { scope, agg: None, over: None }).bind_plain(a)?;
+            let plain = self.plain(scope).bind_plain(a)?;
             let Some(k) = agg.keys.iter().position(|k| *k == plain) else {
                 return Err(SqlError::new(format!("Argument to {name} operator must be a grouped expression"))
                     .at(at(a))
@@ -347,7 +368,7 @@ impl<'a> Binder<'a> {
         let ty = aggregate_type(func, arg.as_ref().map(|a| &a.ty)).map_err(|m| SqlError::new(m).at(at(e)))?;
         let filter = match &f.filter {
             Some(condition) => {
-                let bound = Binder::new(self.scope).bind_predicate(condition, "FILTER")?;
+                let bound = self.plain(self.scope).bind_predicate(condition, "FILTER")?;
                 let ty = SqlType::not_null(DataType::Boolean);
                 Some(Expr { kind: ExprKind::IsBool { arg: Box::new(bound), value: true, negated: false }, ty })
             }
@@ -481,7 +502,7 @@ impl<'a> Binder<'a> {
         let streaming_form = "e.g. OVER (PARTITION BY k ORDER BY event_time ROWS BETWEEN 9 PRECEDING AND CURRENT ROW) or RANGE BETWEEN INTERVAL '1' MINUTE PRECEDING AND CURRENT ROW";
         let mut partition = Vec::new();
         for p in &spec.partition_by {
-            partition.push(Binder::new(self.scope).bind(p)?);
+            partition.push(self.plain(self.scope).bind(p)?);
         }
         let order = match spec.order_by.as_slice() {
             [] => {
@@ -505,7 +526,7 @@ impl<'a> Binder<'a> {
                 "rows are aggregated in event-time order; remove DESC (for the top rows by a value, use a Top-N query with ROW_NUMBER())",
             ));
         }
-        let time = Binder::new(self.scope).bind(&order.expr)?;
+        let time = self.plain(self.scope).bind(&order.expr)?;
         let time_column = match time.as_column() {
             Some(i) if time.ty.rowtime => i,
             Some(_) if time.ty.proctime => {
@@ -574,7 +595,7 @@ impl<'a> Binder<'a> {
         };
         let value = match bound {
             None => None,
-            Some(x) => Some((x, Binder::new(self.scope).bind(x)?)),
+            Some(x) => Some((x, self.plain(self.scope).bind(x)?)),
         };
         if rows {
             let n = match &value {
@@ -609,7 +630,7 @@ impl<'a> Binder<'a> {
         if contains_aggregate(a) {
             return Err(SqlError::new("aggregate calls cannot be nested").at(at(a)));
         }
-        Binder::new(self.scope).bind(a)
+        self.plain(self.scope).bind(a)
     }
 
     /// `HOP_START(ts, …)`, `TUMBLE_ROWTIME(ts, …)`, …: a legacy window's property.
@@ -904,6 +925,20 @@ impl<'a> Binder<'a> {
             return Err(SqlError::new(format!("{name}(…) OVER … is only allowed in the SELECT list"))
                 .at(at(e))
                 .hint("compute it in the SELECT list of a subquery and refer to its alias"));
+        }
+        let user = self.catalog.and_then(|c| c.user_function(&name)).cloned();
+        if let Some(uf) = user.filter(|u| u.system || (functions::lookup(&name).is_none() && aggregate_function(&name).is_none())) {
+            // A temporary system function shadows a built-in; another user function is found
+            // only where no built-in has the name (Flink's `FunctionCatalog` order).
+            let (args, _) = function_args(f)?;
+            let mut bound = Vec::with_capacity(args.len());
+            for a in &args {
+                match a {
+                    FnArg::Expr(x) => bound.push(self.bind(x)?),
+                    FnArg::Star => return Err(SqlError::new(format!("{name}(*) is not valid")).at(at(e))),
+                }
+            }
+            return functions::user::bind_call(&uf, bound).map_err(|m| SqlError::new(m).at(at(e)));
         }
         if aggregate_function(&name).is_some() {
             return Err(SqlError::new(format!("aggregate {name} is not allowed here"))

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use sqlparser::ast::Query;
 
 use super::expr::Expr;
+use super::functions::user::UserFunction;
 use crate::types::SqlType;
 
 #[derive(Clone, Debug)]
@@ -73,6 +74,9 @@ impl TableDef {
 pub struct Catalog {
     tables: BTreeMap<String, Arc<TableDef>>,
     views: BTreeMap<String, Arc<ViewDef>>,
+    /// User-defined functions, keyed by their lower-cased name (function names are
+    /// case-insensitive, as Flink normalizes them).
+    functions: BTreeMap<String, Arc<UserFunction>>,
 }
 
 impl Catalog {
@@ -106,5 +110,20 @@ impl Catalog {
     /// Every table and view name, for "did you mean" hints.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.tables.keys().chain(self.views.keys()).map(String::as_str)
+    }
+    /// The user function called `name` (any case).
+    pub fn user_function(&self, name: &str) -> Option<&Arc<UserFunction>> {
+        self.functions.get(&name.to_lowercase())
+    }
+    /// Registers `function`, replacing one of the same name.
+    pub fn add_user_function(&mut self, function: UserFunction) {
+        self.functions.insert(function.name.to_lowercase(), Arc::new(function));
+    }
+    pub fn drop_user_function(&mut self, name: &str) -> Option<Arc<UserFunction>> {
+        self.functions.remove(&name.to_lowercase())
+    }
+    /// The user functions, by name.
+    pub fn user_functions(&self) -> impl Iterator<Item = &Arc<UserFunction>> {
+        self.functions.values()
     }
 }

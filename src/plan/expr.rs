@@ -2,7 +2,9 @@
 //! The engine evaluates these column-at-a-time (`engine::eval`).
 
 use std::fmt;
+use std::sync::Arc;
 
+pub use super::functions::user::UserFunction;
 pub use super::functions::Function;
 use crate::types::{SqlType, Value};
 
@@ -58,6 +60,12 @@ pub enum ExprKind {
     },
     Call {
         func: Function,
+        args: Vec<Expr>,
+    },
+    /// A user-defined scalar function (`plan/functions/user.rs`), evaluated by the session's
+    /// host a batch at a time; `args` are already cast to its parameter types.
+    UserCall {
+        func: Arc<UserFunction>,
         args: Vec<Expr>,
     },
     /// A field of a ROW value: `loc.lat`.
@@ -160,7 +168,7 @@ impl Expr {
                     e.visit_columns(f);
                 }
             }
-            ExprKind::Call { args, .. } => args.iter().for_each(|e| e.visit_columns(f)),
+            ExprKind::Call { args, .. } | ExprKind::UserCall { args, .. } => args.iter().for_each(|e| e.visit_columns(f)),
         }
     }
     /// Calls `f` on this expression and every expression inside it.
@@ -196,7 +204,7 @@ impl Expr {
                     e.visit(f);
                 }
             }
-            ExprKind::Call { args, .. } => args.iter().for_each(|e| e.visit(f)),
+            ExprKind::Call { args, .. } | ExprKind::UserCall { args, .. } => args.iter().for_each(|e| e.visit(f)),
         }
     }
 
@@ -239,7 +247,7 @@ impl Expr {
                     e.remap_in_place(map);
                 }
             }
-            ExprKind::Call { args, .. } => args.iter_mut().for_each(|e| e.remap_in_place(map)),
+            ExprKind::Call { args, .. } | ExprKind::UserCall { args, .. } => args.iter_mut().for_each(|e| e.remap_in_place(map)),
         }
     }
 }
@@ -295,16 +303,19 @@ impl fmt::Display for Expr {
             ExprKind::Call { func, args } if func.name().contains(' ') && args.len() == 2 => {
                 write!(f, "{} {} {}", args[0], func.name(), args[1])
             }
-            ExprKind::Call { func, args } => {
-                write!(f, "{}(", func.name())?;
-                for (i, e) in args.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{e}")?;
-                }
-                f.write_str(")")
-            }
+            ExprKind::Call { func, args } => write_call(f, func.name(), args),
+            ExprKind::UserCall { func, args } => write_call(f, &func.name, args),
         }
     }
+}
+
+fn write_call(f: &mut fmt::Formatter<'_>, name: &str, args: &[Expr]) -> fmt::Result {
+    write!(f, "{name}(")?;
+    for (i, e) in args.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{e}")?;
+    }
+    f.write_str(")")
 }

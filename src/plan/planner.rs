@@ -269,10 +269,10 @@ impl<'a> Planner<'a> {
                 }
                 // `t, UNNEST(t.tags)`: the UNNEST reads the row on its left.
                 if let Some(left) = joined.take_if(|_| unnest::is_unnest(&from.relation)) {
-                    let mut plan = unnest::correlate(left, &from.relation, None, at(&from.relation))?;
+                    let mut plan = unnest::correlate(left, &from.relation, None, at(&from.relation), Some(self.catalog))?;
                     if std::ptr::eq(from, select.from.last().expect("FROM has items")) {
                         if let Some(w) = &select.selection {
-                            let predicate = Binder::new(&plan.schema.fields).bind_predicate(w, "WHERE")?;
+                            let predicate = Binder::new(&plan.schema.fields).with_catalog(self.catalog).bind_predicate(w, "WHERE")?;
                             plan = Plan { schema: plan.schema.clone(), node: Node::Filter { input: Box::new(plan), predicate } };
                         }
                     }
@@ -282,7 +282,7 @@ impl<'a> Planner<'a> {
                 let mut plan = self.plan_join_input(&from.relation)?;
                 for join in &from.joins {
                     if unnest::is_unnest(&join.relation) {
-                        plan = unnest::correlate(plan, &join.relation, Some(&join.join_operator), at(&join.relation))?;
+                        plan = unnest::correlate(plan, &join.relation, Some(&join.join_operator), at(&join.relation), Some(self.catalog))?;
                         continue;
                     }
                     let right = self.plan_join_input(&join.relation)?;
@@ -337,7 +337,7 @@ impl<'a> Planner<'a> {
             for c in split_ast_and(w) {
                 match c {
                     ast::Expr::In { ref expr, target: ast::InTarget::Subquery(ref subquery), negated, .. } => {
-                        let bound = Binder::new(&scope).bind(expr)?;
+                        let bound = Binder::new(&scope).with_catalog(self.catalog).bind(expr)?;
                         let column = bound.as_column().filter(|c| *c < input.schema.len()).ok_or_else(|| {
                             SqlError::new("IN (SELECT …) must compare a column of the FROM clause")
                                 .at(at(&c))
@@ -364,7 +364,7 @@ impl<'a> Planner<'a> {
                 rest.into_iter().reduce(|a, b| ast::Expr::BinaryOp { left: Box::new(a), op: ast::BinaryOperator::And, right: Box::new(b) });
         }
         if let Some(selection) = &selection {
-            let predicate = Binder::new(&scope).bind_predicate(selection, "WHERE")?;
+            let predicate = Binder::new(&scope).with_catalog(self.catalog).bind_predicate(selection, "WHERE")?;
             if reads_beyond(&predicate, real_columns) {
                 return Err(SqlError::new("filtering on window_start/window_end/window_time before the aggregation is not supported yet")
                     .at(at(selection))
@@ -442,12 +442,12 @@ impl<'a> Planner<'a> {
                     }
                 }
                 SelectItem::UnnamedExpr(e) => {
-                    let bound = Binder::new(scope).bind(e)?;
+                    let bound = Binder::new(scope).with_catalog(self.catalog).bind(e)?;
                     fields.push(SchemaField { name: column_name(e, i), ty: bound.ty.clone(), qualifier: None });
                     exprs.push(bound);
                 }
                 SelectItem::ExprWithAlias { expr, alias } => {
-                    let bound = Binder::new(scope).bind(expr)?;
+                    let bound = Binder::new(scope).with_catalog(self.catalog).bind(expr)?;
                     fields.push(SchemaField { name: alias.value.clone(), ty: bound.ty.clone(), qualifier: None });
                     exprs.push(bound);
                 }
@@ -520,7 +520,7 @@ impl<'a> Planner<'a> {
         };
         let mut partition = Vec::new();
         for p in &spec.partition_by {
-            partition.push(column_of(Binder::new(scope).bind(p)?));
+            partition.push(column_of(Binder::new(scope).with_catalog(self.catalog).bind(p)?));
         }
         let mut order = Vec::new();
         for o in &spec.order_by {
@@ -531,7 +531,11 @@ impl<'a> Planner<'a> {
             };
             // Flink sorts NULL as the smallest value unless told otherwise.
             let nulls_first = o.options.nulls_first.unwrap_or(!descending);
-            order.push(SortKey { column: column_of(Binder::new(scope).bind(&o.expr)?), descending, nulls_first });
+            order.push(SortKey {
+                column: column_of(Binder::new(scope).with_catalog(self.catalog).bind(&o.expr)?),
+                descending,
+                nulls_first,
+            });
         }
         let pre = project(input, pre_exprs, pre_fields);
         let number = pre.schema.len();
@@ -557,7 +561,7 @@ impl<'a> Planner<'a> {
             let bound = if std::ptr::eq(e, call) {
                 Expr::column(number, ranked.schema.fields[number].ty.clone())
             } else {
-                Binder::new(scope).bind(e)?
+                Binder::new(scope).with_catalog(self.catalog).bind(e)?
             };
             out_fields.push(SchemaField { name, ty: bound.ty.clone(), qualifier: None });
             exprs.push(bound);
@@ -585,7 +589,7 @@ impl<'a> Planner<'a> {
                 SelectItem::ExprWithAlias { expr, alias } => (expr, alias.value.clone()),
                 other => return Err(SqlError::new(format!("`{other}` is not supported with OVER aggregates")).at(at(item))),
             };
-            outputs.push(Binder::with_over(scope, &mut ctx).bind(e)?);
+            outputs.push(Binder::with_over(scope, &mut ctx).with_catalog(self.catalog).bind(e)?);
             names.push(name);
         }
         let Some(window) = ctx.window.clone() else {
@@ -676,7 +680,7 @@ impl<'a> Planner<'a> {
                     continue;
                 }
             }
-            let key = Binder::new(&scope).bind(g)?;
+            let key = Binder::new(&scope).with_catalog(self.catalog).bind(g)?;
             if let (Some(col), Some(tvf)) = (key.as_column(), &tvf) {
                 if let Some(pos) = tvf.columns.iter().position(|&c| c == col) {
                     grouped_window_columns[pos] = true;
@@ -716,11 +720,11 @@ impl<'a> Planner<'a> {
                         .hint("list the grouped columns and aggregates"))
                 }
             };
-            outputs.push(Binder::with_aggregates(&scope, &mut ctx).bind(e)?);
+            outputs.push(Binder::with_aggregates(&scope, &mut ctx).with_catalog(self.catalog).bind(e)?);
             names.push(name);
         }
         let having = match &select.having {
-            Some(h) => Some(Binder::with_aggregates(&scope, &mut ctx).bind_predicate(h, "HAVING")?),
+            Some(h) => Some(Binder::with_aggregates(&scope, &mut ctx).with_catalog(self.catalog).bind_predicate(h, "HAVING")?),
             None => None,
         };
 
@@ -811,7 +815,7 @@ impl<'a> Planner<'a> {
     /// `keys`; `None` when they come to one set (then it is a plain GROUP BY, as in Flink).
     fn grouping_sets(&self, items: &[GroupItem], keys: &[Expr], scope: &[SchemaField]) -> Result<Option<GroupingSets>> {
         let position = |e: &ast::Expr| -> Result<Option<usize>> {
-            let key = Binder::new(scope).bind(e)?;
+            let key = Binder::new(scope).with_catalog(self.catalog).bind(e)?;
             Ok(keys.iter().position(|k| *k == key))
         };
         let mut crossed = Vec::new();
@@ -888,7 +892,7 @@ impl<'a> Planner<'a> {
         let mut right = self.plan_select(&from)?;
         let (mut own, mut correlated) = (Vec::new(), Vec::new());
         for c in select.selection.clone().map(split_ast_and).unwrap_or_default() {
-            match Binder::new(&right.schema.fields).bind_predicate(&c, "WHERE") {
+            match Binder::new(&right.schema.fields).with_catalog(self.catalog).bind_predicate(&c, "WHERE") {
                 Ok(bound) => own.push(bound),
                 Err(_) => correlated.push(c),
             }
@@ -989,7 +993,10 @@ impl<'a> Planner<'a> {
             sub.schema.fields[0].name = format!("$sqw{n}");
             joined = join::plan_join(joined, sub, JoinKind::Inner, None, *at_query)?;
         }
-        let predicate = Binder::new(&joined.schema.fields).bind_predicate(&condition, "WHERE").map_err(|e| e.or_at(location))?;
+        let predicate = Binder::new(&joined.schema.fields)
+            .with_catalog(self.catalog)
+            .bind_predicate(&condition, "WHERE")
+            .map_err(|e| e.or_at(location))?;
         let filtered = Plan { schema: joined.schema.clone(), node: Node::Filter { input: Box::new(joined), predicate } };
         let exprs = original.fields.iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
         Ok(Plan { schema: original, node: Node::Project { input: Box::new(filtered), exprs } })
@@ -1062,15 +1069,15 @@ impl<'a> Planner<'a> {
         let inner = self.plan_select(&from)?;
         let (mut own, mut keys) = (Vec::new(), Vec::new());
         for c in select.selection.clone().map(split_ast_and).unwrap_or_default() {
-            if Binder::new(&inner.schema.fields).bind(&c).is_ok() {
+            if Binder::new(&inner.schema.fields).with_catalog(self.catalog).bind(&c).is_ok() {
                 own.push(c);
                 continue;
             }
             let ast::Expr::BinaryOp { left, op: ast::BinaryOperator::Eq, right } = &c else {
                 return Err(unsupported("a condition on the outer query must be an equality inner = outer"));
             };
-            let binds_inner = |e: &ast::Expr| Binder::new(&inner.schema.fields).bind(e).is_ok();
-            let binds_outer = |e: &ast::Expr| Binder::new(&input.schema.fields).bind(e).is_ok();
+            let binds_inner = |e: &ast::Expr| Binder::new(&inner.schema.fields).with_catalog(self.catalog).bind(e).is_ok();
+            let binds_outer = |e: &ast::Expr| Binder::new(&input.schema.fields).with_catalog(self.catalog).bind(e).is_ok();
             match (binds_inner(left), binds_inner(right)) {
                 (true, false) if binds_outer(right) => keys.push(((**left).clone(), (**right).clone())),
                 (false, true) if binds_outer(left) => keys.push(((**right).clone(), (**left).clone())),
@@ -1173,13 +1180,13 @@ impl<'a> Planner<'a> {
             ast::JoinConstraint::On(e) => Some(self.bind_join_condition(&left, &right, e)?),
             _ => None,
         };
-        let time = Binder::new(&left.schema.fields).bind(as_of)?;
+        let time = Binder::new(&left.schema.fields).with_catalog(self.catalog).bind(as_of)?;
         join::plan_temporal_join(left, right, kind, on, &time, location)
     }
 
     fn bind_join_condition(&self, left: &Plan, right: &Plan, e: &ast::Expr) -> Result<Expr> {
         let scope: Vec<SchemaField> = left.schema.fields.iter().chain(&right.schema.fields).cloned().collect();
-        Binder::new(&scope).bind_predicate(e, "ON")
+        Binder::new(&scope).with_catalog(self.catalog).bind_predicate(e, "ON")
     }
 
     fn plan_table_factor(&mut self, factor: &TableFactor) -> Result<(Plan, Option<WindowTvf>)> {
@@ -1286,7 +1293,7 @@ impl<'a> Planner<'a> {
             return Err(SqlError::new("PARTITION BY is only allowed for SESSION windows").at(at(data)));
         }
         for p in &partition {
-            Binder::new(scope).bind(p)?;
+            Binder::new(scope).with_catalog(self.catalog).bind(p)?;
         }
         let timecol = args[1].as_ref().ok_or_else(|| SqlError::new(format!("{name} needs DESCRIPTOR(time_column)")).at(at(expr)))?;
         let time_column = descriptor_column(timecol, scope)?;
@@ -1294,7 +1301,7 @@ impl<'a> Planner<'a> {
             match &args[i] {
                 None => Ok(None),
                 Some(e) => {
-                    let bound = Binder::new(scope).bind(e)?;
+                    let bound = Binder::new(scope).with_catalog(self.catalog).bind(e)?;
                     interval_ms(&bound).filter(|ms| *ms >= 0).map(Some).ok_or_else(|| {
                         SqlError::new(format!("{name}'s {what} must be a constant interval such as INTERVAL '10' SECOND")).at(at(e))
                     })

@@ -85,6 +85,9 @@ impl Session {
 
     pub(super) fn start_job(&mut self, plan: &PhysicalPlan, located: &Located, sink: JobSink, mode: ReadMode) -> Result<JobId, SqlError> {
         let mut pipeline = Pipeline::new(plan)?;
+        if let Some(host) = &self.user_function_host {
+            pipeline.set_user_functions(host);
+        }
         let duration = |key: &str| -> Result<Option<i64>, SqlError> {
             let Some(text) = self.config.get(key) else { return Ok(None) };
             let ms = crate::types::parse_duration(text).ok_or_else(|| {

@@ -206,6 +206,9 @@ struct Replayed {
 fn replay(j: &Job, shift_ms: i64) -> Result<Replayed, String> {
     let mut pipeline = Pipeline::new(&j.plan).map_err(|e| e.0)?;
     pipeline.set_idle_timeout(j.pipeline.idle_timeout());
+    if let Some(host) = j.pipeline.user_functions() {
+        pipeline.set_user_functions(host);
+    }
     pipeline.shift_watermarks(shift_ms);
     let types = pipeline.output_types().to_vec();
     let mut rows = Vec::new();

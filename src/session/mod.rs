@@ -19,6 +19,7 @@ mod statements;
 mod streams;
 pub mod timeline;
 pub mod topology;
+mod user_functions;
 
 use std::collections::BTreeMap;
 
@@ -155,6 +156,8 @@ pub struct Session {
     /// The job [`Session::advance_within`] steps first (the one after the last it stepped), so a
     /// budget spent on one slow job leaves the others their turn in the next advance.
     first_to_step: JobId,
+    /// Who runs user-defined (Python) functions: the page's worker or a test; none natively.
+    user_function_host: Option<std::rc::Rc<dyn crate::plan::functions::user::UserFunctionHost>>,
     /// How files on disk are read (natively): on one thread unless the runner asks for more.
     #[cfg(not(target_arch = "wasm32"))]
     file_reading: connectors::FileReading,
@@ -236,6 +239,7 @@ impl Session {
             remote_topics: None,
             printed: Vec::new(),
             first_to_step: 0,
+            user_function_host: None,
             #[cfg(not(target_arch = "wasm32"))]
             file_reading: connectors::FileReading::default(),
         }

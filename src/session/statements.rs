@@ -16,7 +16,7 @@ use crate::plan::functions;
 use crate::plan::physical::{self, changelog::RootReader};
 use crate::plan::planner::plan_create_table;
 use crate::plan::sink::{SinkPlan, SinkSettings};
-use crate::sql::ast::{ConflictStrategy, CreateFunction, CreateTable};
+use crate::sql::ast::{ConflictStrategy, CreateTable};
 use crate::sql::{Located, Location, SqlError, Statement};
 use crate::types::{DataType, SqlType, Value, STRING_LENGTH};
 use sqlparser::ast::Query;
@@ -38,15 +38,18 @@ impl Session {
             Statement::ShowTables => Ok(name_table("table name", self.catalog.tables().map(|t| t.name.clone()).collect())),
             Statement::ShowViews => Ok(name_table("view name", self.catalog.views().map(|v| v.name.clone()).collect())),
             Statement::ShowFunctions => Ok(name_table("function name", functions::names().iter().map(|s| s.to_string()).collect())),
-            Statement::ShowUserFunctions => Ok(name_table("function name", Vec::new())),
-            Statement::CreateFunction(function) => create_function(function),
+            Statement::ShowUserFunctions => Ok(self.show_user_functions()),
+            Statement::CreateFunction(function) => self.create_function(function),
             Statement::DropFunction { name, if_exists, temporary, system, location } => {
-                drop_function(name, *if_exists, *temporary, *system, *location)
+                self.drop_function(name, *if_exists, *temporary, *system, *location)
             }
             Statement::ShowJobs => Ok(self.show_jobs()),
             Statement::StopJob { id, savepoint, drain, location } => self.stop_job_statement(id, *savepoint, *drain, *location),
             Statement::Describe(name) => self.describe(&name.value, at),
-            Statement::DescribeFunction { name, extended, location } => describe_function(name, *extended, *location),
+            Statement::DescribeFunction { name, extended, location } => match self.catalog.user_function(name) {
+                Some(f) if f.system || functions::lookup(name).is_none() => Ok(self.describe_user_function(&f.clone(), *extended)),
+                _ => describe_function(name, *extended, *location),
+            },
             Statement::Explain { statement: inner, changelog_mode } => self.explain(inner, *changelog_mode, at),
             Statement::ExplainJob { id, location } => self.explain_job(id, *location),
             Statement::Query(query) => self.query(query, located),
@@ -407,47 +410,6 @@ pub(super) fn info(name: &str, ty: DataType) -> ColumnInfo {
 /// `DESCRIBE FUNCTION [EXTENDED] name`: Flink's `info name | info value` rows (is system
 /// function, is temporary; EXTENDED adds kind, is deterministic and signature), and Sluice's
 /// description and example after them.
-/// `CREATE FUNCTION`: refused, naming the language. Sluice has no JVM to load a Java or Scala
-/// class in, and Python functions are not there yet, so no user-defined function can exist.
-/// Flink refuses a class it cannot load as "Could not register temporary catalog function
-/// '…' due to implementation errors." (or, for a catalog function, when it is first used:
-/// "Cannot instantiate user-defined function '…'.").
-fn create_function(function: &CreateFunction) -> Result<Outcome, SqlError> {
-    let CreateFunction { name, class, language, location, .. } = function;
-    let (why, hint) = match language.as_str() {
-        "PYTHON" => (
-            format!("Python functions do not run in Sluice yet ('{class}')"),
-            "Python functions arrive with issue 19 (Python paragraphs); until then write the logic as a SQL expression \
-             or a view over the built-in functions (SHOW FUNCTIONS lists them)",
-        ),
-        _ => (
-            format!("Sluice cannot run {language} classes ('{class}'): it has no JVM to load them in"),
-            "write the logic as a SQL expression or a view over the built-in functions (SHOW FUNCTIONS lists them); \
-             `sluice export` keeps the statement for Flink, which loads the class from a jar",
-        ),
-    };
-    Err(SqlError::new(format!("Could not register user-defined function '{name}': {why}.")).at(*location).hint(hint))
-}
-
-/// `DROP FUNCTION`: no user-defined function can exist (see [`create_function`]), so the name
-/// is never there. Flink's messages for a missing one.
-fn drop_function(name: &str, if_exists: bool, temporary: bool, system: bool, location: Location) -> Result<Outcome, SqlError> {
-    if if_exists {
-        return Ok(done(format!("Function `{name}` does not exist; nothing changed.")));
-    }
-    let message = match (temporary, system) {
-        (true, true) => format!("Could not drop temporary system function. A function named '{name}' doesn't exist."),
-        (true, false) => format!("Could not drop temporary catalog function. A function '{name}' doesn't exist."),
-        _ => format!("Function {name} does not exist."),
-    };
-    let hint = if functions::names().iter().any(|f| f.eq_ignore_ascii_case(name)) {
-        format!("{} is a built-in function, which cannot be dropped", name.to_ascii_uppercase())
-    } else {
-        "use DROP FUNCTION IF EXISTS to drop it only if it is there".to_string()
-    };
-    Err(SqlError::new(message).at(location).hint(hint))
-}
-
 pub(super) fn describe_function(name: &str, extended: bool, location: crate::sql::Location) -> Result<Outcome, SqlError> {
     let s = |x: &str| Value::Str(x.into());
     let (kind, deterministic, syntax, description, example) = if let Some(f) = functions::lookup(name) {

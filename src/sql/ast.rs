@@ -72,10 +72,10 @@ pub enum Statement {
     ShowTables,
     ShowViews,
     ShowFunctions,
-    /// `SHOW USER FUNCTIONS`: the functions created by CREATE FUNCTION (none can be, yet).
+    /// `SHOW USER FUNCTIONS`: the functions created by CREATE FUNCTION or registered from Python.
     ShowUserFunctions,
-    /// `CREATE [TEMPORARY] [SYSTEM] FUNCTION [IF NOT EXISTS] name AS 'class' [LANGUAGE …]`,
-    /// read so it can be refused naming its language (Sluice runs no Java, Scala or Python).
+    /// `CREATE [TEMPORARY] [SYSTEM] FUNCTION [IF NOT EXISTS] name AS 'class' [LANGUAGE …]`:
+    /// Python ones are registered; Java and Scala ones refused naming their language.
     CreateFunction(Box<CreateFunction>),
     /// `DROP [TEMPORARY] [SYSTEM] FUNCTION [IF EXISTS] name`.
     DropFunction {

@@ -96,6 +96,9 @@ pub trait TwoInputOperator {
 
     fn set_now(&mut self, _now_ms: i64) {}
 
+    /// The host that runs user-defined functions its condition calls.
+    fn set_user_functions(&mut self, _host: &std::rc::Rc<dyn crate::plan::functions::user::UserFunctionHost>) {}
+
     /// `table.exec.state.ttl`: kept rows not written for this long (processing time) are gone.
     fn set_state_ttl(&mut self, _ttl_ms: Option<i64>) {}
 
@@ -242,6 +245,10 @@ impl Condition {
 
     pub fn set_now(&mut self, now_ms: i64) {
         self.context.now_ms = now_ms;
+    }
+
+    pub fn set_user_functions(&mut self, host: &std::rc::Rc<dyn crate::plan::functions::user::UserFunctionHost>) {
+        self.context.user_functions = Some(host.clone());
     }
 
     /// Whether there is nothing to test (every candidate joins).

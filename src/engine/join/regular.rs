@@ -254,6 +254,10 @@ impl TwoInputOperator for RegularJoin {
         OperatorMetrics { state_rows: rows as u64, ..self.io.metrics.clone() }
     }
 
+    fn set_user_functions(&mut self, host: &std::rc::Rc<dyn crate::plan::functions::user::UserFunctionHost>) {
+        self.condition.set_user_functions(host);
+    }
+
     fn set_now(&mut self, now_ms: i64) {
         self.condition.set_now(now_ms);
         self.now = now_ms;

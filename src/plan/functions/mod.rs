@@ -31,6 +31,7 @@ mod printf;
 mod string;
 mod temporal;
 mod typing;
+pub mod user;
 
 use std::fmt;
 use std::sync::OnceLock;

@@ -170,9 +170,15 @@ pub fn describe(plan: &PhysicalPlan) -> String {
                 Some(i) => field(&input.schema, i),
                 None => unnest.arg.to_string(),
             };
+            let function = match &unnest.arg.kind {
+                crate::plan::expr::ExprKind::UserCall { func, args } => {
+                    let args: Vec<String> = args.iter().map(|a| a.as_column().map_or_else(|| a.to_string(), |i| field(&input.schema, i))).collect();
+                    format!("{}({})", func.name, args.join(", "))
+                }
+                _ => format!("{}({arg})", if unnest.replicate { "$REPLICATE_ROWS$1" } else { "$UNNEST_ROWS$1" }),
+            };
             format!(
-                "Correlate(invocation=[{}({arg})], select=[{}], joinType=[{}])",
-                if unnest.replicate { "$REPLICATE_ROWS$1" } else { "$UNNEST_ROWS$1" },
+                "Correlate(invocation=[{function}], select=[{}], joinType=[{}])",
                 names(&plan.schema),
                 if unnest.left_outer { "LEFT" } else { "INNER" }
             )
