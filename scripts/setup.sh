@@ -46,6 +46,13 @@ if [ ! -x tests/e2e/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_module
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# Pyodide for the page's Python paragraphs (npm's package: core and standard library, nothing
+# from its CDN); Trunk copies its files into dist/pyodide/.
+if [ ! -f python/node_modules/pyodide/pyodide.asm.wasm ] || [ python/package-lock.json -nt python/node_modules/.package-lock.json ]; then
+  say "installing Pyodide (npm, about 14 MB)"
+  (cd python && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # The page needs nothing more; the rest is for the test tiers.
 [ "$FOR" = app ] && exit 0
 

@@ -9,8 +9,8 @@ fn main() {
 /// The page's session worker calls this once it has loaded this module (see `src/ui/host.rs`).
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn worker_main() {
-    sluice::ui::worker_main();
+pub fn worker_main(base: String) {
+    sluice::ui::worker_main(base);
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -146,6 +146,22 @@ fn serve_on_page(message: ToSession, file: Option<web_sys::File>, on_reply: OnRe
         });
         return;
     }
+    if let SessionRequest::RunPython { code } = message.request {
+        let Some(base) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten()) else { return };
+        let edge = super::python::Edge { base, with_server: with_page_server };
+        wasm_bindgen_futures::spawn_local(async move {
+            let run = super::python::run(code, edge).await;
+            let published = HOST.with(|h| match &mut *h.borrow_mut() {
+                Some(Host::Page(server)) => Some(server.publish()),
+                _ => None,
+            });
+            if let Some(p) = published {
+                with_mirror(|m| m.apply(p));
+            }
+            on_reply(SessionReply::PythonRan(run));
+        });
+        return;
+    }
     let served = HOST.with(|h| match &mut *h.borrow_mut() {
         Some(Host::Page(server)) => {
             let reply = server.handle(message.request, &mut PageRemotes);
@@ -159,6 +175,17 @@ fn serve_on_page(message: ToSession, file: Option<web_sys::File>, on_reply: OnRe
         // never nests.
         wasm_bindgen_futures::spawn_local(async move { on_reply(reply) });
     }
+}
+
+/// Python's way to the session when it runs on the page's thread (see `python.rs`).
+fn with_page_server(f: &mut dyn FnMut(&mut SessionServer)) -> bool {
+    HOST.with(|h| match h.try_borrow_mut().as_deref_mut() {
+        Ok(Some(Host::Page(server))) => {
+            f(server);
+            true
+        }
+        _ => false,
+    })
 }
 
 /// The page's remote streams and topics for an access (`fetch`, from whichever thread holds the
@@ -259,7 +286,7 @@ fn spawn_worker() -> Result<web_sys::Worker, String> {
     };
     let glue = link("link[rel=modulepreload]")?;
     let wasm = link("link[rel=preload][as=fetch]")?;
-    let script = format!("import init, {{ worker_main }} from {glue:?};\nawait init({{ module_or_path: {wasm:?} }});\nworker_main();\n");
+    let script = format!("import init, {{ worker_main }} from {glue:?};\nawait init({{ module_or_path: {wasm:?} }});\nworker_main({base:?});\n");
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/javascript");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&script.into()), &options)

@@ -23,6 +23,7 @@ mod output;
 mod page_kafka;
 mod page_remote;
 mod paragraph;
+mod python;
 mod result;
 mod sample;
 mod settings;
@@ -73,7 +74,7 @@ pub fn mount() {
     leptos::mount::mount_to_body(app::App);
 }
 
-/// The session's worker starts here (see `host.rs`).
-pub fn worker_main() {
-    worker::main();
+/// The session's worker starts here (see `host.rs`), told the page's address.
+pub fn worker_main(base: String) {
+    worker::main(base);
 }

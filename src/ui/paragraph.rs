@@ -171,6 +171,9 @@ impl ParagraphState {
             self.version.update(|v| *v += 1);
             return done();
         }
+        if super::python::is_python(&text) {
+            return self.run_python(&text, done);
+        }
         let properties = match ParagraphProperties::parse(&text) {
             Ok(p) => p,
             Err(e) => {
@@ -192,6 +195,44 @@ impl ParagraphState {
                 stop_jobs(&reply);
             } else {
                 p.executed(reply, mode);
+            }
+            done();
+        });
+    }
+
+    /// Runs a Python paragraph where the session is (Python loads with the first one).
+    fn run_python(&self, text: &str, done: impl FnOnce() + 'static) {
+        self.properties.set(ParagraphProperties::default());
+        self.status.set(Status::Running);
+        if !PYTHON_STARTED.get() {
+            self.messages.set(vec![STARTING_PYTHON.to_string()]);
+        }
+        self.version.update(|v| *v += 1);
+        let p = *self;
+        self.runs.update_value(|n| *n += 1);
+        let run = self.runs.get_value();
+        ask(SessionRequest::RunPython { code: super::python::code_of(text) }, move |reply| {
+            if p.runs.try_get_value() != Some(run) {
+                stop_jobs(&reply);
+                return done();
+            }
+            p.messages.set(Vec::new());
+            let SessionReply::PythonRan(ran) = reply else {
+                p.fail(format!("the session answered {reply:?} to a Python run"));
+                return done();
+            };
+            if !ran.error.as_ref().is_some_and(|e| e.message.starts_with("Python could not start")) {
+                PYTHON_STARTED.set(true);
+            }
+            if !ran.printed.is_empty() {
+                p.text_output.set(Some(ran.printed.trim_end().to_string()));
+            }
+            if let Some(e) = ran.error {
+                p.error_at.set(e.location);
+                p.fail(e.message);
+            } else {
+                let mode = ResultMode::from_property(ran.stream_type.as_deref()).unwrap_or_default();
+                p.executed(SessionReply::Executed(Ok(ran.outcomes)), mode);
             }
             done();
         });
@@ -344,9 +385,22 @@ impl ParagraphState {
     }
 }
 
+/// Shown in a Python paragraph while Python loads (the first Python paragraph of the page).
+const STARTING_PYTHON: &str = "Starting Python (Pyodide, ~13 MB the first time): the first Python paragraph loads it…";
+
+thread_local! {
+    /// Whether a Python paragraph has run (Python is loaded where the session runs).
+    static PYTHON_STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Stops the jobs an answer nobody shows started.
 fn stop_jobs(reply: &SessionReply) {
-    if let SessionReply::Executed(Ok(outcomes)) = reply {
+    let outcomes = match reply {
+        SessionReply::Executed(Ok(outcomes)) => Some(outcomes),
+        SessionReply::PythonRan(ran) => Some(&ran.outcomes),
+        _ => None,
+    };
+    if let Some(outcomes) = outcomes {
         for outcome in outcomes {
             if let Outcome::Query { job, .. } | Outcome::Insert { job, .. } = outcome {
                 send(SessionRequest::StopJob { job: *job });

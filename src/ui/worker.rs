@@ -21,10 +21,13 @@ const WORKER_BUDGET_MS: f64 = 32.0;
 
 thread_local! {
     static SERVER: RefCell<SessionServer> = RefCell::new(SessionServer::new(wall_clock_ms()));
+    /// The address the page's files are served at (Python's files are found from it).
+    static BASE: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
-/// Starts the worker's session: called once by the worker's script.
-pub fn main() {
+/// Starts the worker's session: called once by the worker's script, with the page's address.
+pub fn main(base: String) {
+    BASE.with(|b| *b.borrow_mut() = base);
     console_error_panic_hook::set_once();
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| receive(e.data()));
@@ -61,7 +64,28 @@ fn receive(data: JsValue) {
         });
         return;
     }
+    if let SessionRequest::RunPython { code } = request {
+        let edge = super::python::Edge { base: BASE.with(|b| b.borrow().clone()), with_server };
+        wasm_bindgen_futures::spawn_local(async move {
+            let run = super::python::run(code, edge).await;
+            let published = SERVER.with(|s| s.borrow_mut().publish());
+            post(&FromSession::Published(published));
+            post(&FromSession::Reply { id, reply: SessionReply::PythonRan(run) });
+        });
+        return;
+    }
     serve(id, request);
+}
+
+/// Python's way to the session (see `python.rs`): not while a tick holds it.
+fn with_server(f: &mut dyn FnMut(&mut SessionServer)) -> bool {
+    SERVER.with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => {
+            f(&mut s);
+            true
+        }
+        Err(_) => false,
+    })
 }
 
 fn serve(id: u64, request: SessionRequest) {

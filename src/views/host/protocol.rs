@@ -20,7 +20,7 @@ use crate::session::diagnosis::Diagnosis;
 use crate::session::ledger::{Ledger, WhatIf};
 use crate::session::timeline::TimelineSample;
 use crate::session::topology::Stage;
-use crate::session::{Change, JobId, JobInfo, Outcome, StreamInfo, TableInfo};
+use crate::session::{Change, ColumnInfo, JobId, JobInfo, Outcome, StreamInfo, TableInfo};
 use crate::sql::Location;
 use crate::views::exercise::Verdict;
 use crate::views::strategies::{Comparison, Strategy};
@@ -132,6 +132,17 @@ pub enum SessionRequest {
     /// A CREATE TABLE proposed from a sample of a stream's or a file's records. Replies
     /// [`SessionReply::Proposed`].
     TableFromSample(SampleOf),
+    /// Runs a Python paragraph's code (its interpreter line blanked). Only the page's edge runs
+    /// Python (Pyodide, `src/ui/python.rs`), so the server alone answers that it cannot.
+    /// Replies [`SessionReply::PythonRan`].
+    RunPython {
+        code: String,
+    },
+    /// A query's columns, planned but not run (a Python Table's schema). Replies
+    /// [`SessionReply::Columns`].
+    QueryColumns {
+        sql: String,
+    },
 }
 
 /// What a CREATE TABLE proposal samples.
@@ -208,7 +219,21 @@ pub enum SessionReply {
     Strategies(Result<Comparison, String>),
     ExerciseChecked(Verdict),
     Proposed(Result<Proposed, String>),
+    PythonRan(PythonRun),
+    Columns(Result<Vec<ColumnInfo>, ExecError>),
 }
+
+/// What running a Python paragraph did: what it printed, the statements it ran whose results
+/// the paragraph shows (`z.show`'s query, `INSERT` jobs), and its error with the traceback.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PythonRun {
+    pub printed: String,
+    pub outcomes: Vec<Outcome>,
+    /// `z.show(…, stream_type=…)`: how the shown result reads, `update` / `append` / `single`.
+    pub stream_type: Option<String>,
+    pub error: Option<ExecError>,
+}
+
 
 /// What the views read, as of one moment of the session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

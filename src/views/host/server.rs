@@ -5,11 +5,11 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::protocol::{ExecError, Proposed, Published, RemoteAccess, SampleOf, SessionReply, SessionRequest, TopicAccess};
+use super::protocol::{ExecError, Proposed, Published, PythonRun, RemoteAccess, SampleOf, SessionReply, SessionRequest, TopicAccess};
 use crate::connectors::kafka::RemoteTopics;
 use crate::connectors::RemoteStreams;
 use crate::session::clock::VirtualClock;
-use crate::session::{Budget, Change, JobId, Session, TableInfo, MAX_PENDING_CHANGES};
+use crate::session::{Budget, Change, ColumnInfo, JobId, Session, TableInfo, MAX_PENDING_CHANGES};
 use crate::views::{exercise, sample, strategies};
 
 /// Changes one publication carries at most, over all jobs; the rest wait for the next (a query
@@ -53,6 +53,11 @@ impl SessionServer {
 
     pub fn session(&self) -> &Session {
         &self.session
+    }
+
+    /// Who runs the session's user functions from now on (the page's Pyodide, once loaded).
+    pub fn set_user_function_host(&mut self, host: std::rc::Rc<dyn crate::plan::functions::user::UserFunctionHost>) {
+        self.session.set_user_function_host(host);
     }
 
     /// Moves the clock on by the real time since the last tick, within `budget`.
@@ -147,6 +152,15 @@ impl SessionServer {
                 }
             }
             SessionRequest::TableFromSample(of) => return SessionReply::Proposed(propose(s, &of)),
+            SessionRequest::RunPython { .. } => {
+                let message = "Python paragraphs run in the page, where Pyodide runs them: this session has no Python".to_string();
+                let error = Some(ExecError { message, location: None });
+                return SessionReply::PythonRan(PythonRun { printed: String::new(), outcomes: Vec::new(), stream_type: None, error });
+            }
+            SessionRequest::QueryColumns { sql } => {
+                let columns = s.plan_query(&sql).map(|plan| plan.schema.fields.into_iter().map(|f| ColumnInfo { name: f.name, ty: f.ty }).collect());
+                return SessionReply::Columns(columns.map_err(|e| ExecError { location: e.location, message: e.to_string() }));
+            }
         }
         SessionReply::Done
     }
