@@ -6,7 +6,8 @@
 #   kinesis  sluice run and sluice proxy against a Kinesis API server (moto on 127.0.0.1):
 #            tests/kinesis_moto.rs, tests/kinesis_proxy.rs
 #   kafka    the Kafka wire client, sluice run and sluice proxy against a Kafka-protocol broker
-#            (tansu on 127.0.0.1, in memory): tests/kafka_*.rs
+#            (tansu on 127.0.0.1, in memory; one restarted for real keeps its records in moto's S3):
+#            tests/kafka_*.rs
 #   flink    a note exported by `sluice export` runs on real Apache Flink 2.3 with Sluice's rows
 #   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
 #   build    trunk build --release into dist/ (the page exactly as served)
@@ -15,8 +16,11 @@
 #            tasks measured (tests/e2e/hostile.mjs)
 #   e2e-kinesis  the page against moto, through `sluice proxy --serve dist` and direct
 #            (tests/e2e/kinesis.mjs)
+#   e2e-kafka  the page against tansu through `sluice proxy --serve dist --kafka`: the
+#            walkthrough's HOP INSERT between real topics, beside `sluice run` on the same topic
+#            (tests/e2e/kafka.mjs)
 # Installs what is missing first (scripts/setup.sh). Exits non-zero if any tier fails.
-# `scripts/test.sh build e2e-kinesis` runs only those tiers (in the order above).
+# `scripts/test.sh build e2e-kinesis e2e-kafka` runs only those tiers (in the order above).
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
@@ -203,17 +207,20 @@ start_tansu() {
   return 1
 }
 
-# The broker for tests/kafka_*.rs (a test that restarts a broker starts its own from $TANSU).
+# The broker for tests/kafka_*.rs (a test that restarts a broker starts its own from $TANSU; the
+# one whose broker process restarts keeps its records in moto's S3, which outlives the process).
 kafka_tests() {
   start_tansu || return 1
+  start_moto || { stop_tansu; return 1; }
   local rc=0 tests=() f
   for f in tests/kafka_*.rs; do tests+=(--test "$(basename "$f" .rs)"); done
   SLUICE_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" SLUICE_KAFKA_PYTHON="$KAFKA_VENV/bin/python" SLUICE_TANSU="$TANSU" \
-    cargo test "${tests[@]}" -- --ignored --test-threads 1 || rc=$?
+    SLUICE_KAFKA_S3="$MOTO_URL" cargo test "${tests[@]}" -- --ignored --test-threads 1 || rc=$?
   if [ "$rc" -ne 0 ]; then
     echo "kafka: tansu's log:" >&2
     tail -n 40 "$TANSU_LOG" >&2
   fi
+  stop_moto
   stop_tansu
   return "$rc"
 }
@@ -264,6 +271,43 @@ e2e_kinesis() {
   return "$rc"
 }
 
+# The page against tansu: served by `sluice proxy --serve dist --kafka`, which answers its Kafka
+# requests (tests/e2e/kafka.mjs).
+e2e_kafka() {
+  local sluice="${CARGO_TARGET_DIR:-$REPO/target}/debug/sluice"
+  cargo build --bin sluice || return 1
+  start_tansu || return 1
+  PROXY_LOG=$(mktemp)
+  "$sluice" proxy --port 0 --kafka "$KAFKA_BOOTSTRAP" --serve "$REPO/dist" >"$PROXY_LOG" 2>&1 &
+  PROXY_PID=$!
+  local url= i
+  for i in $(seq 1 100); do
+    url=$(sed -n 's/^sluice proxy: listening on \(http:.*\)$/\1/p' "$PROXY_LOG")
+    [ -n "$url" ] && break
+    kill -0 "$PROXY_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$url" ]; then
+    echo "e2e-kafka: sluice proxy did not start:" >&2
+    cat "$PROXY_LOG" >&2
+    stop_proxy
+    stop_tansu
+    return 1
+  fi
+  echo "sluice proxy at $url serving dist/, Kafka at $KAFKA_BOOTSTRAP"
+  local rc=0
+  node tests/e2e/kafka.mjs "$url" "$KAFKA_BOOTSTRAP" "$KAFKA_VENV/bin/python" "$sluice" "$PROXY_LOG" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "e2e-kafka: the proxy's log:" >&2
+    grep -v ' -> 200 ' "$PROXY_LOG" | tail -n 40 >&2
+    echo "e2e-kafka: tansu's log:" >&2
+    tail -n 40 "$TANSU_LOG" >&2
+  fi
+  stop_proxy
+  stop_tansu
+  return "$rc"
+}
+
 e2e() {
   SERVER_LOG=$(mktemp)
   node tests/e2e/serve.mjs "$REPO/dist" 0 >"$SERVER_LOG" 2>&1 &
@@ -304,6 +348,7 @@ tier wasm wasm_tests
 tier build trunk build --release
 tier e2e e2e
 tier e2e-kinesis e2e_kinesis
+tier e2e-kafka e2e_kafka
 
 if [ "${#ONLY[@]}" -gt 0 ]; then
   bold "==> tiers ${ONLY[*]} passed"

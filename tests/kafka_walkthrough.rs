@@ -17,6 +17,10 @@
 //! every window fires. Kinesis tables keep one watermark per table (DIFFERENCES.md, "Sources"),
 //! which is why tests/kinesis_moto.rs expects the file's rows exactly.
 //!
+//! The broker restart comes two ways: a relay in front of the broker cut and reconnected (every
+//! connection dropped, new ones refused: what a client sees), and the broker's own process
+//! stopped and started again on storage that outlives it (tansu on S3, moto's).
+//!
 //! The broker is started by `scripts/test.sh`'s `kafka` tier; these tests are `#[ignore]`d
 //! without it.
 
@@ -29,6 +33,7 @@ use std::time::Duration;
 
 use common::kafka::*;
 use common::kinesis::{finish, row_key, rows_from_file, stderr_lines, wait_for, EXPECTED_ROWS, SENSOR_RECORDS};
+use serde_json::Value;
 
 type Row = (String, i64, String, String);
 
@@ -36,6 +41,11 @@ type Row = (String, i64, String, String);
 /// records.
 fn assert_files_windows_with_at_least_its_counts(got: &[Row], file: &[Row]) {
     assert_eq!(file.len(), EXPECTED_ROWS, "the file's rows (tests/flink/q1_hop_legacy)");
+    assert_windows_with_at_least_counts(got, file);
+}
+
+/// Every window of `file`'s rows, each once in `got` and counting at least as many records.
+fn assert_windows_with_at_least_counts(got: &[Row], file: &[Row]) {
     let window = |r: &Row| (r.0.clone(), r.3.clone());
     let mut got_windows: Vec<_> = got.iter().map(window).collect();
     got_windows.sort();
@@ -67,8 +77,13 @@ fn note(input: &str, output: &str, bootstrap: &str, startup: &str) -> tempfile::
 }
 
 fn start_sluice(note: &std::path::Path) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    start_sluice_idle(note, "6")
+}
+
+/// `sluice run` of `note`, stopping once no record came for `idle` seconds.
+fn start_sluice_idle(note: &std::path::Path, idle: &str) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sluice"))
-        .args(["run", "--exit-when-idle", "6", "--kafka", "tables"])
+        .args(["run", "--exit-when-idle", idle, "--kafka", "tables"])
         .arg(note)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -119,4 +134,58 @@ fn a_broker_restart_mid_query_loses_and_repeats_no_record() {
     let stderr = finish(child, &lines);
     assert!(stderr.iter().any(|l| l.contains("job 1: 10004 records in")), "every record read once: {stderr:#?}");
     assert_files_windows_with_at_least_its_counts(&rows_from_topic(b, &output), &rows_from_file());
+}
+
+/// The walkthrough query's rows over the first `lines` records of the seed's file.
+fn rows_from_file_head(lines: usize) -> Vec<Row> {
+    let text = std::fs::read_to_string(repo().join(SENSOR_RECORDS)).unwrap();
+    let head: String = text.lines().take(lines).map(|l| format!("{l}\n")).collect();
+    let data = tempfile::Builder::new().prefix("sluice-kafka-head-").suffix(".jsonl").tempfile().unwrap().into_temp_path();
+    std::fs::write(&data, head).unwrap();
+    let script = format!(
+        "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6), event_time TIMESTAMP(3),
+             WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
+         WITH ('connector' = 'filesystem', 'path' = '{}', 'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601');
+         SELECT sensor_data.status, COUNT(*) AS num, AVG(sensor_data.current_temperature) AS avg_current_temperature,
+             HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
+         FROM sensor_data GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;",
+        data.display()
+    );
+    let path = tempfile::Builder::new().prefix("sluice-kafka-head-").suffix(".sql").tempfile().unwrap().into_temp_path();
+    std::fs::write(&path, script).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sluice")).arg("run").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut rows: Vec<Row> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| row_key(&serde_json::from_str::<Value>(l).unwrap()["row"])).collect();
+    rows.sort();
+    rows
+}
+
+/// The broker's process itself stopped and started again while the INSERT reads and writes:
+/// tansu keeps its records in S3 here, as a real cluster keeps them on disk, so the restarted
+/// broker has every record and offset, and the query reads each once and writes every window.
+/// (The first 300 records: tansu on S3 stores each record as an object of its own, about 15 a
+/// second, and fetches them one by one.)
+#[test]
+#[ignore = "needs the Kafka broker and moto of scripts/test.sh's kafka tier"]
+fn the_broker_process_restarted_mid_query_loses_and_repeats_no_record() {
+    let db = durable_broker();
+    let b = &db.broker;
+    let (input, output) = (topic("real-restart-in"), topic("real-restart-out"));
+    b.tool(&["create", &input, "4"]);
+    b.tool(&["create", &output, "2"]);
+    let path = repo().join(SENSOR_RECORDS);
+    b.tool(&["put", &input, path.to_str().unwrap(), "--lines", "0:150"]);
+    let note = note(&input, &output, &b.bootstrap, "earliest-offset");
+    let (child, lines) = start_sluice_idle(&note, "30");
+    wait_for(&lines, &format!("kafka: reading `{input}`: 4 partitions from earliest-offset"), Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(500));
+    db.restart(Duration::from_secs(2));
+    b.tool(&["put", &input, path.to_str().unwrap(), "--lines", "150:300", "--flush-record"]);
+    let stderr = finish(child, &lines);
+    assert!(stderr.iter().any(|l| l.contains("job 1: 304 records in")), "every record read once: {stderr:#?}");
+    assert!(stderr.iter().any(|l| l.contains("kafka: `") && l.contains("reconnecting")), "the restart was not seen: {stderr:#?}");
+    let file = rows_from_file_head(300);
+    assert!(file.len() > 10, "{file:?}");
+    assert_windows_with_at_least_counts(&rows_from_topic(b, &output), &file);
 }

@@ -155,3 +155,67 @@ fn pipe(mut from: TcpStream, mut to: TcpStream) {
         let _ = to.shutdown(Shutdown::Both);
     });
 }
+
+/// A tansu of the test's own whose records are kept in S3 (the `kafka` tier's moto at
+/// `SLUICE_KAFKA_S3`, a bucket of its own), so it can really be stopped and started again on the
+/// same port without losing a record: a broker restart as the broker itself goes through it.
+pub struct DurableBroker {
+    pub broker: Broker,
+    port: u16,
+    bucket: String,
+    endpoint: String,
+    child: std::cell::RefCell<Child>,
+}
+
+impl Drop for DurableBroker {
+    fn drop(&mut self) {
+        let child = self.child.get_mut();
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+pub fn durable_broker() -> DurableBroker {
+    let endpoint = std::env::var("SLUICE_KAFKA_S3").expect("SLUICE_KAFKA_S3: run these through scripts/test.sh's `kafka` tier");
+    let python = broker().python;
+    let bucket = topic("tansu").to_lowercase();
+    // moto takes an unsigned CreateBucket.
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let created = agent.put(&format!("{endpoint}/{bucket}")).send_empty().map(|r| r.status().as_u16());
+    assert_eq!(created.ok(), Some(200), "creating bucket {bucket} at {endpoint}");
+    let port = free_port();
+    let child = start_durable(port, &bucket, &endpoint);
+    DurableBroker { broker: Broker { bootstrap: format!("127.0.0.1:{port}"), python }, port, bucket, endpoint, child: child.into() }
+}
+
+fn start_durable(port: u16, bucket: &str, endpoint: &str) -> Child {
+    let tansu = std::env::var("SLUICE_TANSU").expect("SLUICE_TANSU: run these through scripts/test.sh's `kafka` tier");
+    let listener = format!("tcp://127.0.0.1:{port}");
+    let child = Command::new(tansu)
+        .args(["broker", "--listener-url", &listener, "--advertised-listener-url", &listener])
+        .args(["--storage-engine", &format!("s3://{bucket}/")])
+        .envs([("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"), ("AWS_REGION", "us-east-1")])
+        .envs([("AWS_DEFAULT_REGION", "us-east-1"), ("AWS_ENDPOINT", endpoint), ("AWS_ALLOW_HTTP", "true")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tansu starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "tansu did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
+impl DurableBroker {
+    /// Stops the broker's process, waits `down`, and starts a new one on the same port and
+    /// storage.
+    pub fn restart(&self, down: Duration) {
+        let mut child = self.child.borrow_mut();
+        let _ = child.kill();
+        let _ = child.wait();
+        std::thread::sleep(down);
+        *child = start_durable(self.port, &self.bucket, &self.endpoint);
+    }
+}

@@ -1,0 +1,260 @@
+// The page against a real Kafka-protocol broker (tansu) through `sluice proxy --kafka`, in
+// headless Chromium:
+//
+//   node tests/e2e/kafka.mjs PROXY_URL BOOTSTRAP PYTHON SLUICE PROXY_LOG
+//
+// PROXY_URL is `sluice proxy --serve dist --kafka BOOTSTRAP`, which also serves the page; PYTHON
+// has kafka-python (tests/kafka/kafka_tool.py); SLUICE is the native binary; PROXY_LOG is the
+// proxy's stderr. scripts/test.sh's `e2e-kafka` tier starts them. kafka-python produces the seed's
+// sensor records into a 4-partition topic as the walkthrough's sender would (key = sensor_id);
+// `sluice run` runs the walkthrough's HOP INSERT from it into one output topic natively, the page
+// (its Kafka setting on the proxy) into another; both are read back with kafka-python.
+//
+// Why not the file's rows exactly: Flink's Kafka source keeps a watermark per partition and emits
+// their minimum, so records the file drops as late may be counted on Kafka, depending on how the
+// partitions' records interleave as they are fetched (tests/kafka_walkthrough.rs gives the
+// reasoning). What holds for both runs: every window of the file is there once, counting at least
+// the file's records, and every record is read once.
+//
+// Prints `ok - name` / `not ok - name: reason`, then `N passed, M failed`; exits 1 if any failed.
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHROMIUM, WALKTHROUGH } from './harness.mjs';
+
+const [proxyUrl, bootstrap, python, sluice, proxyLog] = process.argv.slice(2);
+if (!proxyLog) {
+  console.error('usage: node tests/e2e/kafka.mjs PROXY_URL BOOTSTRAP PYTHON SLUICE PROXY_LOG');
+  process.exit(2);
+}
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const shots = path.join(here, 'screenshots');
+mkdirSync(shots, { recursive: true });
+const RECORDS = path.join(repo, 'tests/data/sensor_input.jsonl');
+const EXPECTED_ROWS = 317;
+// The file's 10,000 records, plus the sender's record a day later on each of the 4 partitions.
+const RECORDS_IN = 10_004;
+const run = Date.now();
+const INPUT = `e2e-walk-in-${run}`;
+const NATIVE_OUT = `e2e-walk-native-${run}`;
+const PAGE_OUT = `e2e-walk-page-${run}`;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+class Failure extends Error {}
+function check(cond, message) {
+  if (!cond) throw new Failure(message);
+}
+async function until(fn, { timeout = 10_000, every = 200, what = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const last = await fn();
+    if (last) return last;
+    if (Date.now() > end) throw new Failure(`timed out after ${timeout} ms waiting for ${typeof what === 'function' ? await what() : what}`);
+    await sleep(every);
+  }
+}
+
+/** kafka-python against the broker, as the walkthrough's sender and reader. */
+function tool(...args) {
+  return execFileSync(python, [path.join(repo, 'tests/kafka/kafka_tool.py'), ...args], {
+    env: { ...process.env, KAFKA_BOOTSTRAP: bootstrap },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+/** A window result as a comparable row: averages to 9 decimals, as tests/common/kinesis.rs does. */
+const toRow = (r) => ({ status: r.status, num: r.num, avg: r.avg_current_temperature.toFixed(9), hop: String(r.hop_time).replace(' ', 'T') });
+const key = (r) => [r.status, r.num, r.avg, r.hop].join('|');
+const windowOf = (r) => `${r.status}|${r.hop}`;
+
+function rowsFromTopic(topic) {
+  const out = tool('read', topic).trim();
+  return out === '' ? [] : out.split('\n').map((l) => toRow(JSON.parse(l)));
+}
+
+/** The walkthrough's steps 2, 4 and 5 with Kafka's options for Kinesis's, reading the backlog. */
+const kafka = (text, stream, topic) => {
+  for (const from of ["'connector' = 'kinesis'", `'stream' = '${stream}'`]) {
+    if (!text.includes(from)) throw new Error(`the walkthrough no longer holds ${from}`);
+  }
+  return text
+    .replace('PARTITIONED BY (sensor_id)\n', '')
+    .replace("'connector' = 'kinesis'", "'connector' = 'kafka'")
+    .replace(`'stream' = '${stream}'`, `'topic' = '${topic}', 'properties.bootstrap.servers' = '${bootstrap}'`)
+    .replace("'aws.region' = 'us-east-1',", '')
+    .replaceAll("'scan.stream.initpos' = 'LATEST'", "'scan.startup.mode' = 'earliest-offset'");
+};
+const createInput = kafka(WALKTHROUGH[0], 'my-input-stream', INPUT);
+const createOutput = (topic) => kafka(WALKTHROUGH[3], 'my-output-stream', topic);
+const INSERT = WALKTHROUGH[4];
+const COUNT = `%flink.ssql(type=single)
+SELECT COUNT(*) AS records FROM sensor_data;`;
+
+/** What `sluice run` computes for the walkthrough's query over the file. */
+function rowsFromFile() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-kafka-'));
+  const script = path.join(dir, 'q1.sql');
+  writeFileSync(
+    script,
+    `CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6), event_time TIMESTAMP(3),
+       WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
+     WITH ('connector' = 'filesystem', 'path' = '${RECORDS}', 'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601');
+     SELECT sensor_data.status, COUNT(*) AS num, AVG(sensor_data.current_temperature) AS avg_current_temperature,
+       HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
+     FROM sensor_data GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;`,
+  );
+  const out = execFileSync(sluice, ['run', script], { encoding: 'utf8' });
+  return out.trim().split('\n').map((l) => toRow(JSON.parse(l).row));
+}
+
+/** `sluice run` of the same INSERT on the same topic, natively (its own Kafka client). */
+function rowsFromNativeRun() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-kafka-native-'));
+  const note = path.join(dir, 'walk.sql');
+  // A note: each `%flink.ssql` line begins a paragraph, run as the studio runs it.
+  writeFileSync(note, [createInput, createOutput(NATIVE_OUT), INSERT].join('\n\n') + '\n');
+  const out = execFileSync(sluice, ['run', '--exit-when-idle', '6', '--kafka', 'tables', note], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return { rows: rowsFromTopic(NATIVE_OUT), stdout: out };
+}
+
+/** Each window once, every window of the file there counting at least the file's records. */
+function checkAgainstFile(rows, file, who) {
+  const windows = rows.map(windowOf);
+  check(new Set(windows).size === windows.length, `${who}: a window written twice`);
+  const byWindow = new Map(rows.map((r) => [windowOf(r), r]));
+  const missing = file.filter((f) => !byWindow.has(windowOf(f)));
+  check(missing.length === 0, `${who}: windows of the file missing: ${JSON.stringify(missing.slice(0, 5))}`);
+  const fewer = file.filter((f) => byWindow.get(windowOf(f)).num < f.num);
+  check(fewer.length === 0, `${who}: windows counting fewer records than the file: ${JSON.stringify(fewer.slice(0, 5))}`);
+  return rows.filter((r) => file.some((f) => key(f) === key(r))).length;
+}
+
+const profile = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-kafka-profile-'));
+const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, viewport: { width: 1400, height: 1000 } });
+const page = context.pages()[0] ?? (await context.newPage());
+page.setDefaultTimeout(10_000);
+let pageErrors = [];
+page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
+page.on('console', (msg) => {
+  if (msg.type() === 'error' && !/favicon\.ico/.test(msg.location()?.url ?? '')) pageErrors.push(`console error: ${msg.text()}`);
+});
+
+const results = [];
+async function test(name, shot, body) {
+  let failure = null;
+  try {
+    await body();
+  } catch (e) {
+    failure = e instanceof Failure ? e.message : `${e?.name ?? 'Error'}: ${e?.message ?? e}`;
+  }
+  await page.screenshot({ path: path.join(shots, shot), fullPage: true }).catch(() => {});
+  if (pageErrors.length > 0) {
+    failure = [failure, ...pageErrors].filter(Boolean).join(' | ');
+    pageErrors = [];
+  }
+  console.log(failure ? `not ok - ${name}: ${failure.replace(/\s+/g, ' ')}` : `ok - ${name}`);
+  results.push(!failure);
+}
+
+const paragraphs = () => page.locator('[data-testid=paragraph]');
+const statusOf = async (i) => (await paragraphs().nth(i).locator('[data-testid=status]').first().innerText()).trim();
+const errorOf = async (i) => {
+  const e = paragraphs().nth(i).locator('[data-testid=error]');
+  return (await e.count()) ? (await e.first().innerText()).trim() : null;
+};
+
+/** A new note, then each text in its own paragraph, run in turn. */
+async function runNote(texts) {
+  await page.locator('[data-testid=new-note]').click();
+  await until(async () => (await paragraphs().count()) === 1, { what: 'the new note' });
+  for (let i = 0; i < texts.length; i++) {
+    if (i > 0) {
+      await page.locator('[data-testid=add-paragraph]').click();
+      await until(async () => (await paragraphs().count()) === i + 1, { what: `paragraph ${i + 1}` });
+    }
+    const editor = paragraphs().nth(i).locator('textarea[data-testid=editor]');
+    await editor.fill(texts[i]);
+    await editor.press('Shift+Enter');
+    await until(async () => /done|running/i.test(await statusOf(i)) || (await errorOf(i)), { what: `paragraph ${i + 1} to run` });
+    const error = await errorOf(i);
+    check(error === null, `paragraph ${i + 1} failed: ${error}`);
+  }
+}
+
+async function jobCounts() {
+  const texts = await page.locator('[data-testid=jobs] [data-job] [data-testid=job-counts]').allInnerTexts();
+  return texts.map((t) => t.split('·').map((part) => Number(part.replace(/[^\d]/g, ''))));
+}
+
+const file = rowsFromFile();
+check(file.length === EXPECTED_ROWS, `sluice run computes ${file.length} rows from the file`);
+tool('create', INPUT, '4');
+tool('create', NATIVE_OUT, '2');
+tool('create', PAGE_OUT, '2');
+tool('put', INPUT, RECORDS, '--flush-record');
+const native = rowsFromNativeRun();
+
+await test('natively: sluice run of the walkthrough INSERT on the 4-partition topic writes every window of the file', 'kafka-native.png', async () => {
+  const same = checkAgainstFile(native.rows, file, 'sluice run');
+  console.log(`# sluice run: ${native.rows.length} rows, ${same} equal to the file's`);
+});
+
+await test('proxy mode: the walkthrough INSERT in the page reads and writes real topics through sluice proxy', 'kafka-proxy.png', async () => {
+  const response = await page.goto(proxyUrl, { waitUntil: 'load', timeout: 30_000 });
+  check(response && response.ok(), `GET ${proxyUrl} answered ${response?.status()}`);
+  await paragraphs().first().waitFor({ timeout: 30_000 });
+  const panel = page.locator('[data-testid=kafka-access]');
+  await panel.locator('[data-testid=kafka-mode]').selectOption('proxy');
+  await panel.locator('[data-testid=kafka-proxy-url]').fill(proxyUrl);
+  await panel.locator('[data-testid=kafka-apply]').click();
+  check(!(await panel.locator('[data-testid=kafka-error]').count()), 'the Kafka setting was refused');
+  const status = await panel.locator('[data-testid=kafka-status]').innerText();
+  check(status.includes(`real topics through sluice proxy at ${proxyUrl}`), `the status reads ${status}`);
+
+  await runNote([createInput, createOutput(PAGE_OUT), INSERT, COUNT]);
+  // Every record read once: the INSERT job and the COUNT(*) both see all of them.
+  await until(async () => (await jobCounts()).length === 2 && (await jobCounts()).every(([records]) => records === RECORDS_IN), {
+    timeout: 120_000,
+    every: 500,
+    what: async () => `both jobs to read ${RECORDS_IN} records (in, out, late per job: ${JSON.stringify(await jobCounts())})`,
+  });
+  const single = await page.locator('[data-testid=single-value]').innerText();
+  check(Number(single.replace(/[^\d]/g, '')) === RECORDS_IN, `SELECT COUNT(*) shows ${single}`);
+  const messages = await page.locator('[data-testid=kinesis-messages]').innerText();
+  check(messages.includes(`kafka: reading \`${INPUT}\`: 4 partitions from earliest-offset through ${proxyUrl}`), `the Streams panel does not say reading began: ${messages}`);
+
+  // The page's rows, once the INSERT's last windows have been written and the count holds still.
+  let last = -1;
+  const rows = await until(async () => {
+    const got = rowsFromTopic(PAGE_OUT);
+    const settled = got.length >= EXPECTED_ROWS && got.length === last;
+    last = got.length;
+    return settled ? got : null;
+  }, { timeout: 60_000, every: 2_000, what: `the rows in ${PAGE_OUT} to settle (${last} so far)` });
+  const same = checkAgainstFile(rows, file, 'the page');
+  const nativeKeys = new Set(native.rows.map(key));
+  const asNative = rows.filter((r) => nativeKeys.has(key(r))).length;
+  console.log(`# the page: ${rows.length} rows, ${same} equal to the file's, ${asNative} of sluice run's ${native.rows.length} rows`);
+  // Both read the same backlog: any window one has and the other lacks holds only records the
+  // file drops as late, and a window both have counts at least what the file counts.
+  const fileWindows = new Set(file.map(windowOf));
+  const nativeWindows = new Set(native.rows.map(windowOf));
+  const onlyOne = rows.filter((r) => !nativeWindows.has(windowOf(r))).concat(native.rows.filter((r) => !rows.some((p) => windowOf(p) === windowOf(r))));
+  check(onlyOne.every((r) => !fileWindows.has(windowOf(r))), `a window of the file only one run wrote: ${JSON.stringify(onlyOne.slice(0, 5))}`);
+
+  // The proxy logged one line per request, each naming the route and the topic; the table's
+  // 'properties.*' never reached it (the proxy's own broker setting was used).
+  const log = readFileSync(proxyLog, 'utf8').split('\n');
+  check(log.some((l) => l.includes(`POST kafka fetch ${INPUT} -> 200`)), 'no fetch of the input in the proxy log');
+  check(log.some((l) => l.includes(`POST kafka produce ${PAGE_OUT} -> 200`)), 'no produce to the output in the proxy log');
+});
+
+await context.close();
+const passed = results.filter(Boolean).length;
+console.log(`${passed} passed, ${results.length - passed} failed`);
+process.exit(passed === results.length ? 0 : 1);
