@@ -98,6 +98,7 @@ impl LocalSource {
         let key = match table.option("format") {
             Some("csv") => Some("csv.ignore-parse-errors"),
             Some("raw") => None,
+            Some("debezium-json") => Some("debezium-json.ignore-parse-errors"),
             _ => Some("json.ignore-parse-errors"),
         };
         // A bad value is the decoder's error to report; here it skips nothing.

@@ -184,46 +184,61 @@ impl KafkaDecoder {
     }
 
     /// Decodes one record; the error names the record (topic, partition, offset) and the fault.
+    /// A value in a changelog format (`debezium-json`) may give several rows, or none: each
+    /// gets the record's key and metadata.
     pub fn decode(&mut self, topic: &Arc<str>, record: &KafkaRecord, split: u32) -> Result<(), String> {
         let at = |e: String| format!("topic `{topic}`, partition {}, offset {}: {e}", record.partition, record.offset);
-        let kind = match &record.value {
+        let (kind, rows) = match &record.value {
             Some(value) => {
                 let skipped = self.value.skipped();
+                let pending = self.value.pending_rows();
                 self.value.decode(value).map_err(at)?;
                 if self.value.skipped() > skipped {
                     return Ok(());
                 }
-                self.value_rows += 1;
+                let rows = match (pending, self.value.pending_rows()) {
+                    (Some(before), Some(after)) => after.saturating_sub(before) as u32,
+                    _ => 1,
+                };
+                if rows == 0 {
+                    return Ok(());
+                }
+                self.value_rows += rows;
                 // A value is an insert, as the value format reads it (Flink's upsert source
-                // keeps the format's kind; `ChangelogNormalize` makes it `+I` or `+U`).
-                RowKind::Insert
+                // keeps the format's kind; `ChangelogNormalize` makes it `+I` or `+U`); a
+                // changelog format's rows keep the kinds it gave them.
+                (RowKind::Insert, rows)
             }
             // A tombstone: nothing on a `kafka` table, a delete on an `upsert-kafka` one.
-            None if self.upsert => RowKind::Delete,
+            None if self.upsert => (RowKind::Delete, 1),
             None => return Ok(()),
         };
         let mut has_key = false;
         if let (Some((key, _)), Some(bytes)) = (&mut self.key, &record.key) {
             // A null key: the key format reads nothing, so the key fields are NULL.
             let skipped = key.skipped();
-            key.decode(bytes).map_err(at)?;
+            for _ in 0..rows {
+                key.decode(bytes).map_err(at)?;
+            }
             if key.skipped() > skipped {
                 if kind != RowKind::Delete {
-                    self.dropped_values.push(self.value_rows - 1);
+                    self.dropped_values.extend(self.value_rows - rows..self.value_rows);
                 }
                 return Ok(());
             }
             has_key = true;
         }
-        self.has_key.push(has_key);
-        for (key, ty, column) in &mut self.metadata {
-            let value = key.value(topic, record);
-            let value = cast_value(&value, &key.data_type().data_type, ty).unwrap_or(Value::Null);
-            column.push(&value);
+        for _ in 0..rows {
+            self.has_key.push(has_key);
+            for (key, ty, column) in &mut self.metadata {
+                let value = key.value(topic, record);
+                let value = cast_value(&value, &key.data_type().data_type, ty).unwrap_or(Value::Null);
+                column.push(&value);
+            }
+            self.splits.push(split);
+            self.kinds.push(kind);
+            self.has_value.push(kind != RowKind::Delete);
         }
-        self.splits.push(split);
-        self.kinds.push(kind);
-        self.has_value.push(kind != RowKind::Delete);
         Ok(())
     }
 
@@ -238,6 +253,7 @@ impl KafkaDecoder {
             value = value.gather(&keep);
             self.dropped_values.clear();
         }
+        let value_kinds = value.kinds.take();
         self.value_rows = 0;
         let key = self.key.as_mut().map(|(d, positions)| (d.finish(), positions.clone()));
         let mut columns: Vec<Option<Column>> = vec![None; self.physical.len()];
@@ -279,6 +295,8 @@ impl KafkaDecoder {
         if self.upsert {
             batch.kinds = Some(std::mem::take(&mut self.kinds));
         } else {
+            // Every row has a value here: the value format's kinds are the rows' kinds.
+            batch.kinds = value_kinds.filter(|k| k.len() == rows);
             self.kinds.clear();
         }
         self.has_value.clear();
