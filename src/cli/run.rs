@@ -336,6 +336,8 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
         std::thread::sleep(std::time::Duration::from_millis(100));
     };
     let _ = out.flush();
+    // Jobs still running stop here: their Kafka tables commit their group offsets.
+    session.commit_offsets();
     let flushed = flush_remote(session);
     print_metrics(session, started.elapsed().as_secs_f64());
     if options.metrics_every.is_some() {

@@ -61,6 +61,15 @@ impl Source {
         }
     }
 
+    /// A Kafka table's read positions: per topic, per partition, the offset after the last
+    /// record read (what its consumer group commits).
+    pub fn kafka_offsets(&self) -> Vec<(String, std::collections::BTreeMap<i32, i64>)> {
+        match self {
+            Source::Kafka(kafka) => kafka.consumed_offsets().map(|(t, o)| (t.to_string(), o.clone())).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn is_bounded(&self) -> bool {
         match self {
             Source::Local(local) => local.reader.is_bounded(),

@@ -12,7 +12,7 @@
 //! - Each row keeps the *split* (topic partition) it came from, so the table's watermark can be
 //!   kept per partition as Flink's Kafka source keeps it (`engine::split_watermark`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::metadata::MetadataKey;
@@ -39,6 +39,9 @@ pub struct KafkaSource {
     pattern: Option<crate::engine::regex::Regex>,
     /// (topic index, partition) → split number, dense from 0 in the order partitions were seen.
     splits: HashMap<(usize, i32), u32>,
+    /// Per topic (as `readers`), per partition: the offset after the last record read, what a
+    /// consumer group commits.
+    consumed: Vec<BTreeMap<i32, i64>>,
     bounded: bool,
 }
 
@@ -52,7 +55,7 @@ impl KafkaSource {
             Topics::Names(_) => None,
         };
         let bounded = batch || table.end.is_some();
-        let mut source = KafkaSource { table, readers: Vec::new(), pattern, splits: HashMap::new(), bounded };
+        let mut source = KafkaSource { table, readers: Vec::new(), pattern, splits: HashMap::new(), consumed: Vec::new(), bounded };
         for name in source.table.topic_names().to_vec() {
             source.add_reader(&name, topics);
         }
@@ -68,6 +71,7 @@ impl KafkaSource {
             reader = reader.bounded(topics, &super::topic::TopicEnd::Latest);
         }
         self.readers.push((name.into(), reader));
+        self.consumed.push(BTreeMap::new());
     }
 
     /// Topics matching `topic-pattern` that appeared, and partitions that appeared, get readers
@@ -103,6 +107,12 @@ impl KafkaSource {
         self.bounded
     }
 
+    /// Per topic read, per partition read from: the offset after the last record read (the
+    /// position a consumer group commits; partitions not read yet are left out).
+    pub fn consumed_offsets(&self) -> impl Iterator<Item = (&str, &BTreeMap<i32, i64>)> {
+        self.readers.iter().zip(&self.consumed).filter(|(_, c)| !c.is_empty()).map(|((name, _), c)| (name.as_ref(), c))
+    }
+
     /// `scan.watermark.idle-timeout`.
     pub fn idle_timeout_ms(&self) -> Option<i64> {
         self.table.idle_timeout_ms
@@ -112,13 +122,14 @@ impl KafkaSource {
         self.discover(topics);
         let mut n = 0;
         let splits = &mut self.splits;
-        for (t, (name, reader)) in self.readers.iter_mut().enumerate() {
+        for ((t, (name, reader)), consumed) in self.readers.iter_mut().enumerate().zip(&mut self.consumed) {
             if n >= max {
                 break;
             }
             n += reader.poll(topics, max - n, &mut |record| {
                 let next = splits.len() as u32;
                 let split = *splits.entry((t, record.partition)).or_insert(next);
+                consumed.insert(record.partition, record.offset + 1);
                 out(RecordRef::Kafka { topic: name, record, split });
             });
         }
