@@ -352,6 +352,8 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
         print_changes(session, out);
     }
     let _ = out.flush();
+    // Jobs still running stop here: their Kafka tables commit their group offsets.
+    session.commit_offsets();
     let flushed = flush_remote(session);
     print_metrics(session, started.elapsed().as_secs_f64());
     if options.metrics_every.is_some() {

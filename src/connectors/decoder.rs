@@ -2,6 +2,7 @@
 
 use super::datagen::{DatagenDecoder, DatagenOptions};
 use super::format::csv::{CsvDecoder, CsvOptions};
+use super::format::debezium::DebeziumDecoder;
 use super::format::json::{JsonDecoder, JsonOptions};
 use super::format::raw::{self, RawDecoder};
 use super::kafka::options::KafkaTable;
@@ -13,6 +14,8 @@ pub enum Decoder {
     Json(JsonDecoder),
     Csv(CsvDecoder),
     Raw(RawDecoder),
+    /// `debezium-json`: rows with their kinds.
+    Debezium(Box<DebeziumDecoder>),
     Datagen(DatagenDecoder),
     /// A Kafka table's key, value and metadata.
     Kafka(Box<KafkaDecoder>),
@@ -24,6 +27,7 @@ impl Decoder {
         match self {
             Decoder::Json(d) => d.decode(record).map_err(|e| e.to_string()),
             Decoder::Csv(d) => d.decode(record),
+            Decoder::Debezium(d) => d.decode(record),
             Decoder::Raw(d) => {
                 d.decode(record);
                 Ok(())
@@ -53,10 +57,20 @@ impl Decoder {
         }
     }
 
+    /// How many rows a record decoded into, for a format that may give several or none per
+    /// record (a changelog format); `None` for one row per record.
+    pub fn pending_rows(&self) -> Option<usize> {
+        match self {
+            Decoder::Debezium(d) => Some(d.rows()),
+            _ => None,
+        }
+    }
+
     pub fn finish(&mut self) -> Batch {
         match self {
             Decoder::Json(d) => d.finish(),
             Decoder::Csv(d) => d.finish(),
+            Decoder::Debezium(d) => d.finish(),
             Decoder::Raw(d) => d.finish(),
             Decoder::Datagen(d) => d.finish(),
             Decoder::Kafka(d) => d.finish(),
@@ -68,6 +82,7 @@ impl Decoder {
         match self {
             Decoder::Json(d) => d.skipped(),
             Decoder::Csv(d) => d.skipped(),
+            Decoder::Debezium(d) => d.skipped(),
             Decoder::Kafka(d) => d.skipped(),
             Decoder::Raw(_) | Decoder::Datagen(_) => 0,
         }
@@ -96,6 +111,7 @@ pub fn decoder_for_format(format: &str, fields: &[Field], options: &[(String, St
             raw::check(fields, options)?;
             Ok(Decoder::Raw(RawDecoder::new(fields)))
         }
+        "debezium-json" => Ok(Decoder::Debezium(Box::new(DebeziumDecoder::new(fields, options)?))),
         _ => Ok(Decoder::Json(JsonDecoder::new(fields, JsonOptions::from_table_options(options)?))),
     }
 }

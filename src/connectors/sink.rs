@@ -25,6 +25,8 @@ pub struct Sink {
 /// How a row becomes a record: the table's `format`.
 enum Encoder {
     Json(JsonEncoder),
+    /// `debezium-json`: every kind of change, as Debezium's events.
+    Debezium(super::format::debezium::DebeziumEncoder),
     Csv(CsvEncoder),
     Raw,
     /// `print` and `blackhole` take rows, not records.
@@ -32,9 +34,10 @@ enum Encoder {
 }
 
 impl Encoder {
-    fn encode(&self, row: &[Value], out: &mut Vec<u8>) {
+    fn encode(&self, kind: RowKind, row: &[Value], out: &mut Vec<u8>) {
         match self {
             Encoder::Json(e) => e.encode(row, out),
+            Encoder::Debezium(e) => e.encode(kind, row, out),
             Encoder::Csv(e) => e.encode(row, out),
             Encoder::Raw => super::format::raw::encode(row, out),
             Encoder::None => {}
@@ -124,6 +127,7 @@ pub fn open_sink(table: &TableDef, streams: &mut LocalStreams, topics: &mut Loca
             super::format::raw::check(&fields, &table.options)?;
             Encoder::Raw
         }
+        Some("debezium-json") => Encoder::Debezium(super::format::debezium::DebeziumEncoder::new(&fields, &table.options)?),
         _ => Encoder::Json(JsonEncoder::new(&fields, super::format::json::JsonOptions::from_table_options(&table.options)?)),
     };
     Ok(Sink { target, encoder, partition_columns, buffer: Vec::with_capacity(256), materializer: None })
@@ -199,7 +203,7 @@ impl Sink {
         for b in batches {
             for i in 0..b.len() {
                 let kind = b.kind(i);
-                if kind != RowKind::Insert {
+                if kind != RowKind::Insert && !matches!(self.encoder, Encoder::Debezium(_)) {
                     return Err(format!(
                         "the sink is append-only but the query produces updates ({}); write a windowed aggregation, or into a print or blackhole table",
                         kind.short()
@@ -207,7 +211,7 @@ impl Sink {
                 }
                 let row = b.row(i, types);
                 self.buffer.clear();
-                self.encoder.encode(&row, &mut self.buffer);
+                self.encoder.encode(kind, &row, &mut self.buffer);
                 match &mut self.target {
                     Target::Local(name) => {
                         let key: String = if self.partition_columns.is_empty() {

@@ -61,6 +61,15 @@ impl Source {
         }
     }
 
+    /// A Kafka table's read positions: per topic, per partition, the offset after the last
+    /// record read (what its consumer group commits).
+    pub fn kafka_offsets(&self) -> Vec<(String, std::collections::BTreeMap<i32, i64>)> {
+        match self {
+            Source::Kafka(kafka) => kafka.consumed_offsets().map(|(t, o)| (t.to_string(), o.clone())).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn is_bounded(&self) -> bool {
         match self {
             Source::Local(local) => local.reader.is_bounded(),
@@ -98,6 +107,7 @@ impl LocalSource {
         let key = match table.option("format") {
             Some("csv") => Some("csv.ignore-parse-errors"),
             Some("raw") => None,
+            Some("debezium-json") => Some("debezium-json.ignore-parse-errors"),
             _ => Some("json.ignore-parse-errors"),
         };
         // A bad value is the decoder's error to report; here it skips nothing.

@@ -62,7 +62,12 @@ pub fn validate_table(table: &TableDef) -> Result<Vec<String>, String> {
                 table.physical_columns().map(|(_, c)| crate::types::Field { name: c.name.clone(), ty: c.ty.plain() }).collect();
             super::format::raw::check(&fields, &table.options)?;
         }
-        Some(other) => return Err(format!("format '{other}' is not supported yet (use 'json', 'csv' or 'raw')")),
+        Some("debezium-json") => {
+            let fields: Vec<crate::types::Field> =
+                table.physical_columns().map(|(_, c)| crate::types::Field { name: c.name.clone(), ty: c.ty.plain() }).collect();
+            super::format::debezium::DebeziumDecoder::new(&fields, &table.options)?;
+        }
+        Some(other) => return Err(format!("format '{other}' is not supported yet (use 'json', 'csv', 'raw' or 'debezium-json')")),
         None => return Err("the table has no 'format' option; add 'format' = 'json' (or 'csv', 'raw')".into()),
     }
     for (k, _) in &table.options {
@@ -80,6 +85,7 @@ pub fn validate_table(table: &TableDef) -> Result<Vec<String>, String> {
                 | "path"
                 | "format"
         ) || k.starts_with("json.")
+            || k.starts_with("debezium-json.")
             || k.starts_with("csv.")
             || k.starts_with("raw.")
             || k.starts_with("aws.")

@@ -117,10 +117,11 @@ pub fn reader(sink: &TableDef) -> super::physical::changelog::RootReader {
 }
 
 /// Whether the sink's connector takes updates and deletions (`print` writes each change with
-/// its kind, `blackhole` drops them); every other connector's format is insert-only, as Flink's
-/// `json`, `csv` and `raw` are.
+/// its kind, `blackhole` drops them, `debezium-json` writes them as Debezium's events); every
+/// other format is insert-only, as Flink's `json`, `csv` and `raw` are.
 fn accepts_updates(sink: &TableDef) -> bool {
     matches!(sink.connector(), "print" | "blackhole" | "upsert-kafka")
+        || sink.option("value.format").or(sink.option("format")).is_some_and(super::physical::changelog::is_changelog_format)
 }
 
 /// The setting that says when an upsert sink's rows are materialized (Flink's option).

@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 
 use super::diagnosis::WatermarkSamples;
 use super::ledger::Recording;
+use super::offsets::{OffsetCommits, CHECKPOINT_INTERVAL_KEY};
 use super::{
     Budget, Change, JobId, JobInfo, Session, Unlimited, DATAGEN_SEED_KEY, IDLE_TIMEOUT_KEY, MAX_PENDING_CHANGES, SAVEPOINT_PATH_KEY,
     STATE_TTL_KEY,
@@ -101,6 +102,7 @@ impl Session {
             pipeline.set_state_ttl(Some(ttl));
         }
         pipeline.set_idle_timeout(duration(IDLE_TIMEOUT_KEY)?);
+        let checkpoint_interval = duration(CHECKPOINT_INTERVAL_KEY)?;
         pipeline.set_now(self.now_ms);
         let mut inputs = Vec::new();
         let mut streams = Vec::new();
@@ -109,7 +111,7 @@ impl Session {
                 PlanSource::Table(table) => table,
                 PlanSource::Values { rows, schema } => {
                     let values = connectors::ValuesSource::new(rows, schema.fields.iter().map(|f| f.ty.data_type.clone()).collect());
-                    inputs.push(JobInput { feed: Feed::Values(values), ended: false, read_rank: 0 });
+                    inputs.push(JobInput { feed: Feed::Values(values), ended: false, read_rank: 0, offsets: None });
                     continue;
                 }
             };
@@ -125,7 +127,7 @@ impl Session {
             if let Some(file) = connectors::open_parallel(&table, &pipeline.source_fields_of(i), &self.files, self.file_reading)
                 .map_err(SqlError::connector)?
             {
-                inputs.push(JobInput { feed: Feed::Parallel(file), ended: false, read_rank: 1 });
+                inputs.push(JobInput { feed: Feed::Parallel(file), ended: false, read_rank: 1, offsets: None });
                 continue;
             }
             let source = connectors::open_source(&table, &self.streams, &self.topics, &self.files, mode).map_err(SqlError::connector)?;
@@ -135,7 +137,8 @@ impl Session {
                 pipeline.set_input_splits(i, count, idle_timeout);
             }
             let read_rank = if source.is_bounded() { 1 } else { 2 };
-            inputs.push(JobInput { feed: Feed::Records { source, decoder }, ended: false, read_rank });
+            let offsets = OffsetCommits::of(&table, checkpoint_interval, self.now_ms);
+            inputs.push(JobInput { feed: Feed::Records { source, decoder }, ended: false, read_rank, offsets });
         }
         let id = self.next_job;
         self.next_job += 1;
@@ -215,6 +218,7 @@ impl Session {
             });
         }
         self.step_jobs(budget);
+        self.commit_due_offsets();
         for job in self.jobs.iter_mut().filter(|j| j.running) {
             job.samples.note(now_ms, job.pipeline.watermark());
         }
@@ -253,6 +257,10 @@ impl Session {
         let records_before = self.jobs[i].pipeline.records_in();
         let started = budget.real_ms();
         let result = self.step_job(i);
+        // A job whose input ended commits its Kafka offsets as it finishes.
+        if self.jobs[i].finished && result == StepResult::Done {
+            self.commit_offsets_on_stop(i);
+        }
         let took_ms = budget.real_ms() - started;
         let job = &mut self.jobs[i];
         job.step_size.after_step(job.pipeline.records_in() - records_before, took_ms);
@@ -426,8 +434,9 @@ impl Session {
     }
 
     pub fn stop_job(&mut self, job: JobId) {
-        if let Some(j) = self.jobs.iter_mut().find(|j| j.id == job) {
-            j.stop();
+        if let Some(i) = self.jobs.iter().position(|j| j.id == job && j.running) {
+            self.commit_offsets_on_stop(i);
+            self.jobs[i].stop();
         }
     }
 
@@ -563,6 +572,8 @@ pub(super) struct JobInput {
     pub(super) ended: bool,
     /// Inputs of the lowest rank still reading are read first: 0 VALUES, 1 other bounded, 2 the rest.
     pub(super) read_rank: u8,
+    /// When a Kafka table's consumer-group offsets are committed (`offsets.rs`).
+    pub(super) offsets: Option<OffsetCommits>,
 }
 
 /// Where an input's rows come from. A job has a few inputs, each read on every step, so the

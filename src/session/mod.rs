@@ -15,6 +15,7 @@ mod errors;
 mod jobs;
 mod late_table;
 pub mod ledger;
+mod offsets;
 mod statements;
 mod streams;
 pub mod timeline;

@@ -122,7 +122,7 @@ impl Session {
     /// `SET 'key' = 'value'`: the settings Sluice reads are checked here, the rest kept as given.
     fn set(&mut self, key: &str, value: &str, at: Location) -> Result<Outcome, SqlError> {
         let invalid = match key {
-            STATE_TTL_KEY | IDLE_TIMEOUT_KEY => {
+            STATE_TTL_KEY | IDLE_TIMEOUT_KEY | super::offsets::CHECKPOINT_INTERVAL_KEY => {
                 crate::types::parse_duration(value).is_none().then_some("a duration such as '1 h', '30 min' or '500 ms'")
             }
             "execution.runtime-mode" => {
@@ -323,7 +323,7 @@ impl Session {
                 )));
         }
         let wanted = parse_job_id(id);
-        let Some(job) = self.jobs.iter_mut().find(|j| Some(j.id) == wanted) else {
+        let Some(i) = self.jobs.iter().position(|j| Some(j.id) == wanted) else {
             let ids: Vec<String> = self.jobs.iter().filter(|j| j.running).map(|j| format!("'{}'", flink_job_id(j.id))).collect();
             let err = SqlError::new(format!("there is no job '{id}'")).at(location);
             return Err(if ids.is_empty() {
@@ -332,16 +332,22 @@ impl Session {
                 err.hint(format!("running jobs: {}", ids.join(", ")))
             });
         };
-        if !job.running {
-            return Err(SqlError::new(format!("job '{id}' is not running (it is {})", job_status(job)))
+        if !self.jobs[i].running {
+            return Err(SqlError::new(format!("job '{id}' is not running (it is {})", job_status(&self.jobs[i])))
                 .at(location)
                 .hint("SHOW JOBS lists the jobs and their status"));
         }
+        // Its Kafka tables commit their group offsets, as Flink's stop-with-savepoint does
+        // (a drain commits what it read up to the end it drained to).
         if drain {
-            let id = job.id;
-            self.drain_job(id)?;
+            let id = self.jobs[i].id;
+            let drained = self.drain_job(id);
+            self.commit_offsets_on_stop(i);
+            drained?;
             return Ok(done(format!("Job '{}' has been drained and stopped.", flink_job_id(id))));
         }
+        self.commit_offsets_on_stop(i);
+        let job = &mut self.jobs[i];
         job.stop();
         if savepoint {
             let path = format!("{SAVEPOINT_PREFIX}{}", flink_job_id(job.id));

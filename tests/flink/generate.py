@@ -447,6 +447,31 @@ for name, query in {
 
 CASES["json_ignore_parse_errors"] = "SELECT sensor_id, current_temperature, status, event_time FROM sensor_data"
 
+# Debezium change events read as a changelog (`debezium-json` on a file: Flink reads it as on a
+# Kafka topic). A snapshot (`r`), creates, updates (a -U and a +U each) and deletes.
+DEBEZIUM_TABLE = """CREATE TABLE products (id INT, name STRING, weight DOUBLE, PRIMARY KEY (id) NOT ENFORCED)
+  WITH ('connector'='filesystem', 'path'='{input}', 'format'='debezium-json')"""
+DEBEZIUM_INPUT = [
+    '{"before":null,"after":{"id":101,"name":"scooter","weight":3.14},"op":"r","source":{"snapshot":"true"}}',
+    '{"before":null,"after":{"id":102,"name":"car battery","weight":8.1},"op":"r"}',
+    '{"before":null,"after":{"id":103,"name":"drill bits","weight":0.8},"op":"c"}',
+    '{"before":{"id":101,"name":"scooter","weight":3.14},"after":{"id":101,"name":"scooter","weight":5.17},"op":"u"}',
+    '{"before":null,"after":{"id":104,"name":"hammer","weight":0.75},"op":"c","ts_ms":1589362330904}',
+    '{"before":{"id":102,"name":"car battery","weight":8.1},"after":null,"op":"d"}',
+    '{"before":{"id":103,"name":"drill bits","weight":0.8},"after":{"id":103,"name":"hammer","weight":0.8},"op":"u"}',
+    '{"after":{"id":105,"name":"rope","weight":"1.5"},"op":"c"}',
+    '{"before":{"id":104,"name":"hammer","weight":0.75},"after":{"id":104,"name":"hammer","weight":0.5},"op":"u"}',
+    '{"before":{"id":105,"name":"rope","weight":1.5},"after":null,"op":"d"}',
+    '{"before":null,"after":{"id":102,"name":"car battery","weight":7.9},"op":"c"}',
+]
+for name, query in {
+    "debezium_changelog": "SELECT id, name, weight FROM products",
+    "debezium_group_by_name": "SELECT name, COUNT(*) AS n, SUM(weight) AS total FROM products GROUP BY name",
+    "debezium_filter_heavy": "SELECT id, name FROM products WHERE weight > 1",
+}.items():
+    OWN_INPUT[name] = (DEBEZIUM_TABLE, DEBEZIUM_INPUT)
+    CASES[name] = query
+
 # Settings some cases need beyond the common ones. A join's two inputs are read from one source
 # (Flink reuses it) through two network channels; with the default 100 ms buffer timeout the join
 # sees one input run ahead of the other by up to a buffer of records, so which late rows still

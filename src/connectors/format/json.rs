@@ -164,6 +164,75 @@ impl JsonDecoder {
     pub fn skipped(&self) -> u64 {
         self.skipped
     }
+
+    /// Rows decoded and not yet taken by [`JsonDecoder::finish`].
+    pub fn rows(&self) -> usize {
+        self.len
+    }
+
+    /// Takes back the rows decoded after the first `rows` (a record of several rows that
+    /// failed part way, as a changelog format's update).
+    pub fn truncate(&mut self, rows: usize) {
+        if rows < self.len {
+            self.len = rows;
+            for c in &mut self.columns {
+                c.truncate(rows);
+            }
+        }
+    }
+}
+
+/// The raw text of members `names` of the JSON object `record` (each `None` when absent; the
+/// last one when repeated, as Jackson keeps), checking the whole object is well-formed JSON
+/// within the same bounds as the decoder. The error is the byte offset and what is wrong.
+pub fn object_members<'a>(record: &'a [u8], names: &[&str]) -> Result<Vec<Option<&'a [u8]>>, (usize, String)> {
+    let start = if record.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+    let mut p = Parser { s: record, i: start, depth: 0 };
+    let mut found = vec![None; names.len()];
+    p.ws();
+    if p.peek() != Some(b'{') {
+        return Err((p.i, "a record must be a JSON object".into()));
+    }
+    p.open(b'{')?;
+    p.ws();
+    if p.peek() == Some(b'}') {
+        p.i += 1;
+    } else {
+        loop {
+            p.ws();
+            let key = p.key()?;
+            p.ws();
+            p.expect(b':')?;
+            p.ws();
+            let at = p.i;
+            p.skip_value()?;
+            if let Some(k) = names.iter().position(|n| n.as_bytes() == key.as_ref()) {
+                found[k] = Some(&record[at..p.i]);
+            }
+            p.ws();
+            match p.next() {
+                Some(b',') => continue,
+                Some(b'}') => break,
+                _ => return Err((p.i.saturating_sub(1), "expected `,` or `}`".into())),
+            }
+        }
+    }
+    p.ws();
+    if p.i != record.len() {
+        return Err((p.i, "unexpected text after the object".into()));
+    }
+    Ok(found)
+}
+
+/// A JSON value's text as Flink reads it into a STRING column: a string's contents, any other
+/// value's compact JSON text; `None` for `null`.
+pub fn string_of(value: &[u8]) -> Option<String> {
+    let mut p = Parser { s: value, i: 0, depth: 0 };
+    match value.first() {
+        Some(b'n') if value == b"null" => None,
+        Some(b'"') => p.string().ok().map(|s| s.into_owned()),
+        _ => Some(compact(value)),
+    }
 }
 
 type Failure = (usize, String);

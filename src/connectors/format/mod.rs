@@ -1,6 +1,7 @@
 //! Record formats: how bytes on a stream become rows and back.
 
 pub mod csv;
+pub mod debezium;
 pub mod json;
 pub mod raw;
 

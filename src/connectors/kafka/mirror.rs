@@ -25,8 +25,9 @@
 //! twice). Refused credentials, a missing topic or an unsupported option fail the jobs on the
 //! topic.
 //!
-//! Group offsets are committed as Flink commits them, on checkpoint, which for Sluice is when a
-//! job stops ([`KafkaRemote::commit`]): the offsets after the last records the job read.
+//! Group offsets are committed as Flink commits them, on checkpoint: the session calls
+//! [`KafkaRemote::commit`] with the offsets after the last records a job read, at each
+//! `execution.checkpointing.interval` and when the job stops (`session/offsets.rs`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -211,6 +212,10 @@ impl RemoteTopics for KafkaRemote {
             }
         }
         events.extend(self.incoming_events.try_iter());
+    }
+
+    fn commit(&mut self, table: &TableDef, topic: &str, positions: &BTreeMap<i32, i64>) -> Result<(), String> {
+        KafkaRemote::commit(self, table, topic, positions)
     }
 
     fn pending_writes(&self) -> usize {

@@ -158,6 +158,15 @@ fn format_options(format: &str) -> Option<&'static [&'static str]> {
             "csv.write-bigdecimal-in-scientific-notation",
         ]),
         "raw" => Some(&["raw.charset", "raw.endianness"]),
+        "debezium-json" => Some(&[
+            "debezium-json.encode.decimal-as-plain-number",
+            "debezium-json.encode.ignore-null-fields",
+            "debezium-json.ignore-parse-errors",
+            "debezium-json.map-null-key.literal",
+            "debezium-json.map-null-key.mode",
+            "debezium-json.schema-include",
+            "debezium-json.timestamp-format.standard",
+        ]),
         _ => None,
     }
 }
@@ -208,29 +217,34 @@ impl KafkaTable {
         let known_format = |name: &str| -> Result<&'static [&'static str], String> {
             if matches!(
                 name,
-                "debezium-json"
-                    | "canal-json"
-                    | "maxwell-json"
-                    | "ogg-json"
-                    | "avro"
-                    | "avro-confluent"
-                    | "debezium-avro-confluent"
-                    | "protobuf"
+                "canal-json" | "maxwell-json" | "ogg-json" | "avro" | "avro-confluent" | "debezium-avro-confluent" | "protobuf"
             ) {
                 return Err(format!(
-                    "format '{name}' is one of Flink's but Sluice does not read or write it yet (it has json, csv and raw)"
+                    "format '{name}' is one of Flink's but Sluice does not read or write it yet (it has json, csv, raw and debezium-json)"
                 ));
             }
             format_options(name).ok_or_else(|| {
                 format!(
-                    "Could not find any factory for identifier '{name}' that implements 'org.apache.flink.table.factories.DeserializationFormatFactory' in the classpath.\n\nAvailable factory identifiers are:\n\ncsv\njson\nraw"
+                    "Could not find any factory for identifier '{name}' that implements 'org.apache.flink.table.factories.DeserializationFormatFactory' in the classpath.\n\nAvailable factory identifiers are:\n\ncsv\ndebezium-json\njson\nraw"
                 )
             })
         };
         let value_keys = known_format(value)?;
+        let changelog_value = crate::plan::physical::changelog::is_changelog_format(value);
+        // `UpsertKafkaDynamicTableFactory.validateFormat`.
+        if upsert && changelog_value {
+            return Err(format!(
+                "'upsert-kafka' connector doesn't support '{value}' as value format, because '{value}' is not in insert-only mode."
+            ));
+        }
         supported.extend(value_keys.iter().map(|k| format!("{value_prefix}{k}")));
         if let Some(key) = key_format {
             supported.extend(known_format(key)?.iter().map(|k| format!("key.{k}")));
+            if crate::plan::physical::changelog::is_changelog_format(key) {
+                return Err(format!(
+                    "A key format should only deal with INSERT-only records. But {key} has a changelog mode of [I,UB,UA,D]."
+                ));
+            }
         }
         // `helper.validateExcept("properties.")`.
         let unsupported: Vec<&str> = table
@@ -284,7 +298,8 @@ impl KafkaTable {
                     .ok_or_else(|| format!("Could not parse value '{text}' for key 'scan.watermark.idle-timeout'."))?,
             ),
         };
-        if !upsert && !table.primary_key.is_empty() {
+        // `validatePKConstraints`: a key means nothing to an insert-only format.
+        if !upsert && !changelog_value && !table.primary_key.is_empty() {
             return Err(format!(
                 "The Kafka table '{}' with '{value}' format doesn't support defining PRIMARY KEY constraint on the table, because it can't guarantee the semantic of primary key.",
                 summary_name(table)
@@ -295,6 +310,9 @@ impl KafkaTable {
             table.options.iter().filter_map(|(k, v)| k.strip_prefix(prefix).map(|k| (k.to_string(), v.clone()))).collect()
         };
         let value_options = if value_prefix.is_empty() { table.options.clone() } else { strip(value_prefix) };
+        if changelog_value {
+            crate::connectors::format::debezium::check_options(&value_options)?;
+        }
         Ok(KafkaTable {
             upsert,
             topics,

@@ -22,4 +22,10 @@ pub trait RemoteTopics {
     fn pump(&mut self, topics: &mut LocalTopics, events: &mut Vec<RemoteEvent>);
     /// Records handed over for producing that the broker has not acknowledged yet.
     fn pending_writes(&self) -> usize;
+    /// Commits `positions` (per partition, the next offset to read) of `table`'s real `topic`
+    /// for the table's consumer group (`properties.group.id`); nothing for a local topic or a
+    /// table without a group.
+    fn commit(&mut self, _table: &TableDef, _topic: &str, _positions: &std::collections::BTreeMap<i32, i64>) -> Result<(), String> {
+        Ok(())
+    }
 }

@@ -4,7 +4,9 @@
 //! value format, its partition chosen by `sink.partitioner`, its timestamp and headers from the
 //! persisted `timestamp` and `headers` metadata columns when the table has them.
 //!
-//! A `kafka` table takes inserts only (the planner refuses updating results before this). An
+//! A `kafka` table takes inserts only (the planner refuses updating results before this),
+//! unless its value format is a changelog format (`debezium-json` writes each change as an
+//! event of its own). An
 //! `upsert-kafka` table writes `+I` and `+U` rows as records of their key, and `-D` rows as
 //! *tombstones* (the key with a null value), as Flink's upsert sink does; `-U` rows are not
 //! written (Flink's planner sends an upsert sink none).
@@ -14,12 +16,15 @@ use super::options::KafkaTable;
 use super::partitioner::SinkPartitioner;
 use super::topic::{LocalTopics, ProducerRecord};
 use crate::connectors::format::csv::{CsvEncoder, CsvOptions};
+use crate::connectors::format::debezium::DebeziumEncoder;
 use crate::connectors::format::json::{JsonEncoder, JsonOptions};
 use crate::plan::catalog::{ColumnKind, TableDef};
 use crate::types::{Batch, DataType, Field, RowKind, Value};
 
 enum Encoder {
     Json(JsonEncoder),
+    /// `debezium-json`: every kind of change, as Debezium's events.
+    Debezium(DebeziumEncoder),
     Csv(CsvEncoder),
     Raw,
 }
@@ -28,6 +33,7 @@ impl Encoder {
     fn new(format: &str, fields: &[Field], options: &[(String, String)]) -> Result<Self, String> {
         Ok(match format {
             "csv" => Encoder::Csv(CsvEncoder::new(fields, CsvOptions::from_table_options(options)?)),
+            "debezium-json" => Encoder::Debezium(DebeziumEncoder::new(fields, options)?),
             "raw" => {
                 crate::connectors::format::raw::check(fields, options)?;
                 Encoder::Raw
@@ -36,9 +42,10 @@ impl Encoder {
         })
     }
 
-    fn encode(&self, row: &[Value], out: &mut Vec<u8>) {
+    fn encode(&self, kind: RowKind, row: &[Value], out: &mut Vec<u8>) {
         match self {
             Encoder::Json(e) => e.encode(row, out),
+            Encoder::Debezium(e) => e.encode(kind, row, out),
             Encoder::Csv(e) => e.encode(row, out),
             Encoder::Raw => crate::connectors::format::raw::encode(row, out),
         }
@@ -131,8 +138,11 @@ impl KafkaSink {
         for b in batches {
             for i in 0..b.len() {
                 let kind = b.kind(i);
+                let changelog = matches!(self.value.0, Encoder::Debezium(_));
                 let tombstone = match kind {
                     RowKind::Insert | RowKind::UpdateAfter => false,
+                    // A changelog format writes every change as a value of its own.
+                    _ if changelog => false,
                     RowKind::Delete if self.upsert => true,
                     RowKind::UpdateBefore if self.upsert => continue,
                     _ => {
@@ -150,7 +160,7 @@ impl KafkaSink {
                         projected.clear();
                         projected.extend(positions.iter().map(|&p| row[p].clone()));
                         self.buffer.clear();
-                        encoder.encode(&projected, &mut self.buffer);
+                        encoder.encode(RowKind::Insert, &projected, &mut self.buffer);
                         Some(self.buffer.clone())
                     }
                 };
@@ -160,7 +170,7 @@ impl KafkaSink {
                     projected.clear();
                     projected.extend(self.value.1.iter().map(|&p| row[p].clone()));
                     self.buffer.clear();
-                    self.value.0.encode(&projected, &mut self.buffer);
+                    self.value.0.encode(kind, &projected, &mut self.buffer);
                     Some(self.buffer.clone())
                 };
                 let timestamp_ms = self.timestamp_column.and_then(|c| match row[c] {

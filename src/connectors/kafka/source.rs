@@ -12,7 +12,7 @@
 //! - Each row keeps the *split* (topic partition) it came from, so the table's watermark can be
 //!   kept per partition as Flink's Kafka source keeps it (`engine::split_watermark`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::metadata::MetadataKey;
@@ -39,6 +39,9 @@ pub struct KafkaSource {
     pattern: Option<crate::engine::regex::Regex>,
     /// (topic index, partition) → split number, dense from 0 in the order partitions were seen.
     splits: HashMap<(usize, i32), u32>,
+    /// Per topic (as `readers`), per partition: the offset after the last record read, what a
+    /// consumer group commits.
+    consumed: Vec<BTreeMap<i32, i64>>,
     bounded: bool,
 }
 
@@ -52,7 +55,7 @@ impl KafkaSource {
             Topics::Names(_) => None,
         };
         let bounded = batch || table.end.is_some();
-        let mut source = KafkaSource { table, readers: Vec::new(), pattern, splits: HashMap::new(), bounded };
+        let mut source = KafkaSource { table, readers: Vec::new(), pattern, splits: HashMap::new(), consumed: Vec::new(), bounded };
         for name in source.table.topic_names().to_vec() {
             source.add_reader(&name, topics);
         }
@@ -68,6 +71,7 @@ impl KafkaSource {
             reader = reader.bounded(topics, &super::topic::TopicEnd::Latest);
         }
         self.readers.push((name.into(), reader));
+        self.consumed.push(BTreeMap::new());
     }
 
     /// Topics matching `topic-pattern` that appeared, and partitions that appeared, get readers
@@ -103,6 +107,12 @@ impl KafkaSource {
         self.bounded
     }
 
+    /// Per topic read, per partition read from: the offset after the last record read (the
+    /// position a consumer group commits; partitions not read yet are left out).
+    pub fn consumed_offsets(&self) -> impl Iterator<Item = (&str, &BTreeMap<i32, i64>)> {
+        self.readers.iter().zip(&self.consumed).filter(|(_, c)| !c.is_empty()).map(|((name, _), c)| (name.as_ref(), c))
+    }
+
     /// `scan.watermark.idle-timeout`.
     pub fn idle_timeout_ms(&self) -> Option<i64> {
         self.table.idle_timeout_ms
@@ -112,13 +122,14 @@ impl KafkaSource {
         self.discover(topics);
         let mut n = 0;
         let splits = &mut self.splits;
-        for (t, (name, reader)) in self.readers.iter_mut().enumerate() {
+        for ((t, (name, reader)), consumed) in self.readers.iter_mut().enumerate().zip(&mut self.consumed) {
             if n >= max {
                 break;
             }
             n += reader.poll(topics, max - n, &mut |record| {
                 let next = splits.len() as u32;
                 let split = *splits.entry((t, record.partition)).or_insert(next);
+                consumed.insert(record.partition, record.offset + 1);
                 out(RecordRef::Kafka { topic: name, record, split });
             });
         }
@@ -184,46 +195,61 @@ impl KafkaDecoder {
     }
 
     /// Decodes one record; the error names the record (topic, partition, offset) and the fault.
+    /// A value in a changelog format (`debezium-json`) may give several rows, or none: each
+    /// gets the record's key and metadata.
     pub fn decode(&mut self, topic: &Arc<str>, record: &KafkaRecord, split: u32) -> Result<(), String> {
         let at = |e: String| format!("topic `{topic}`, partition {}, offset {}: {e}", record.partition, record.offset);
-        let kind = match &record.value {
+        let (kind, rows) = match &record.value {
             Some(value) => {
                 let skipped = self.value.skipped();
+                let pending = self.value.pending_rows();
                 self.value.decode(value).map_err(at)?;
                 if self.value.skipped() > skipped {
                     return Ok(());
                 }
-                self.value_rows += 1;
+                let rows = match (pending, self.value.pending_rows()) {
+                    (Some(before), Some(after)) => after.saturating_sub(before) as u32,
+                    _ => 1,
+                };
+                if rows == 0 {
+                    return Ok(());
+                }
+                self.value_rows += rows;
                 // A value is an insert, as the value format reads it (Flink's upsert source
-                // keeps the format's kind; `ChangelogNormalize` makes it `+I` or `+U`).
-                RowKind::Insert
+                // keeps the format's kind; `ChangelogNormalize` makes it `+I` or `+U`); a
+                // changelog format's rows keep the kinds it gave them.
+                (RowKind::Insert, rows)
             }
             // A tombstone: nothing on a `kafka` table, a delete on an `upsert-kafka` one.
-            None if self.upsert => RowKind::Delete,
+            None if self.upsert => (RowKind::Delete, 1),
             None => return Ok(()),
         };
         let mut has_key = false;
         if let (Some((key, _)), Some(bytes)) = (&mut self.key, &record.key) {
             // A null key: the key format reads nothing, so the key fields are NULL.
             let skipped = key.skipped();
-            key.decode(bytes).map_err(at)?;
+            for _ in 0..rows {
+                key.decode(bytes).map_err(at)?;
+            }
             if key.skipped() > skipped {
                 if kind != RowKind::Delete {
-                    self.dropped_values.push(self.value_rows - 1);
+                    self.dropped_values.extend(self.value_rows - rows..self.value_rows);
                 }
                 return Ok(());
             }
             has_key = true;
         }
-        self.has_key.push(has_key);
-        for (key, ty, column) in &mut self.metadata {
-            let value = key.value(topic, record);
-            let value = cast_value(&value, &key.data_type().data_type, ty).unwrap_or(Value::Null);
-            column.push(&value);
+        for _ in 0..rows {
+            self.has_key.push(has_key);
+            for (key, ty, column) in &mut self.metadata {
+                let value = key.value(topic, record);
+                let value = cast_value(&value, &key.data_type().data_type, ty).unwrap_or(Value::Null);
+                column.push(&value);
+            }
+            self.splits.push(split);
+            self.kinds.push(kind);
+            self.has_value.push(kind != RowKind::Delete);
         }
-        self.splits.push(split);
-        self.kinds.push(kind);
-        self.has_value.push(kind != RowKind::Delete);
         Ok(())
     }
 
@@ -238,6 +264,7 @@ impl KafkaDecoder {
             value = value.gather(&keep);
             self.dropped_values.clear();
         }
+        let value_kinds = value.kinds.take();
         self.value_rows = 0;
         let key = self.key.as_mut().map(|(d, positions)| (d.finish(), positions.clone()));
         let mut columns: Vec<Option<Column>> = vec![None; self.physical.len()];
@@ -279,6 +306,8 @@ impl KafkaDecoder {
         if self.upsert {
             batch.kinds = Some(std::mem::take(&mut self.kinds));
         } else {
+            // Every row has a value here: the value format's kinds are the rows' kinds.
+            batch.kinds = value_kinds.filter(|k| k.len() == rows);
             self.kinds.clear();
         }
         self.has_value.clear();

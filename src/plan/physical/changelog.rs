@@ -44,8 +44,8 @@ impl ChangelogMode {
     pub const UPSERT: ChangelogMode = ChangelogMode { insert: false, update_before: false, update_after: true, delete: true };
 
     /// What a table's source emits, as its connector's and format's `getChangelogMode` answer
-    /// Flink: `upsert-kafka` is an upsert source, a table in a changelog format (`debezium-json`,
-    /// `canal-json`, `maxwell-json`) emits every kind, any other only inserts.
+    /// Flink: `upsert-kafka` is an upsert source, a table in a changelog format
+    /// (`debezium-json`) emits every kind, any other only inserts.
     pub fn of_source(table: &TableDef) -> ChangelogMode {
         if table.connector() == "upsert-kafka" {
             return ChangelogMode::UPSERT;
@@ -88,9 +88,10 @@ impl ChangelogMode {
     }
 }
 
-/// The formats that read a change stream (each record an insert, update or delete).
+/// The formats that read a change stream (each record an insert, update or delete) that Sluice
+/// has (Flink's `canal-json` and `maxwell-json` are refused by name).
 pub fn is_changelog_format(format: &str) -> bool {
-    matches!(format, "debezium-json" | "canal-json" | "maxwell-json")
+    format == "debezium-json"
 }
 
 impl fmt::Display for ChangelogMode {

@@ -1,0 +1,1 @@
+SELECT name, COUNT(*) AS n, SUM(weight) AS total FROM products GROUP BY name
