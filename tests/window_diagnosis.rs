@@ -122,3 +122,49 @@ fn a_query_without_a_watermark_says_nothing_waits_for_event_time() {
     let err = session.execute("EXPLAIN JOB '99'", START_MS).unwrap_err();
     assert!(err.to_string().contains("there is no job '99'"), "{err}");
 }
+
+/// A Kafka table keeps a watermark per partition: when the idle-shard scenario silences
+/// partition 0 of a generator-fed topic, the diagnosis names that partition (not "more data",
+/// which would not help) and proposes an idle timeout; with one set, the partition turns idle.
+#[test]
+fn a_quiet_partition_of_a_topic_is_named_as_what_holds_the_watermark() {
+    let topic_table = "CREATE TABLE topic_readings (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),
+        event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '2' SECOND)
+      WITH ('connector' = 'kafka', 'topic' = 'readings', 'properties.bootstrap.servers' = 'h:1', 'format' = 'json',
+            'json.timestamp-format.standard' = 'ISO-8601')";
+    let query = "SELECT window_start, window_end, COUNT(*) AS n
+      FROM TABLE(TUMBLE(TABLE topic_readings, DESCRIPTOR(event_time), INTERVAL '5' SECOND)) GROUP BY window_start, window_end";
+    let mut session = Session::empty();
+    session.set_now(START_MS);
+    session.execute(topic_table, START_MS).unwrap();
+    session.attach_topic_generator("readings", 5, 10.0);
+    let job = run(&mut session, query);
+    seconds(&mut session, 0, 20);
+    let before = session.diagnose(job).unwrap();
+    assert_eq!(before.inputs[0].partitions.len(), 4);
+    assert_eq!(before.inputs[0].cause, None, "{before:?}");
+    assert!(session.break_stream("readings", Some(sluice::connectors::Scenario::IdleShard)));
+    seconds(&mut session, 21, 40);
+    let d = session.diagnose(job).unwrap();
+    let input = &d.inputs[0];
+    assert!(matches!(input.cause, Some(Cause::PartitionBehind { partition: 0, behind_ms: Some(ms) }) if ms >= 15_000), "{:?}", input.cause);
+    assert_eq!(d.held_back_by, Some(0));
+    assert!(d.remedies.iter().any(|r| matches!(r, Remedy::IdleTimeout { input, .. } if input == "topic_readings")), "{:?}", d.remedies);
+    let text = sluice::views::diagnosis::render(&d);
+    assert!(text.contains("holds the watermark back: its partition 0 is "), "{text}");
+    assert!(text.contains("partition 0: watermark 2021-05-19 11:20:"), "{text}");
+
+    // With an idle timeout the quiet partition turns idle and holds nothing back.
+    let mut session2 = Session::empty();
+    session2.set_now(START_MS);
+    session2.execute("SET 'table.exec.source.idle-timeout' = '5 s'", START_MS).unwrap();
+    session2.execute(topic_table, START_MS).unwrap();
+    session2.attach_topic_generator("readings", 5, 10.0);
+    let job2 = run(&mut session2, query);
+    seconds(&mut session2, 0, 20);
+    assert!(session2.break_stream("readings", Some(sluice::connectors::Scenario::IdleShard)));
+    seconds(&mut session2, 21, 40);
+    let d2 = session2.diagnose(job2).unwrap();
+    assert!(d2.inputs[0].partitions[0].idle && d2.inputs[0].cause.is_none(), "{:?}", d2.inputs[0]);
+    assert!(d2.watermark.unwrap() > d.watermark.unwrap() + 10_000);
+}

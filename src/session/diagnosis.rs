@@ -76,6 +76,9 @@ pub struct InputDiagnosis {
     pub bounded: bool,
     /// The local stream it reads, with its shards and generator.
     pub stream: Option<StreamDiagnosis>,
+    /// A Kafka input's partitions, each with its own watermark (the input's is the least of
+    /// the partitions not idle); empty for an input of one watermark.
+    pub partitions: Vec<PartitionDiagnosis>,
     /// Why it is where it is, if something is wrong.
     pub cause: Option<Cause>,
 }
@@ -98,6 +101,16 @@ pub struct ShardDiagnosis {
     pub last_arrival_ms: Option<i64>,
 }
 
+/// One partition of a Kafka input: Flink's per-split watermark.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartitionDiagnosis {
+    pub partition: usize,
+    /// `None` before its first record.
+    pub watermark: Option<i64>,
+    /// Turned idle (`scan.watermark.idle-timeout`, else `table.exec.source.idle-timeout`).
+    pub idle: bool,
+}
+
 /// Why an input holds the watermark back.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -112,6 +125,9 @@ pub enum Cause {
     ProducerPaused { until_ms: i64 },
     /// It has records, but its watermark is `behind_ms` behind the next input's.
     Behind { behind_ms: i64 },
+    /// One of its partitions, not idle, holds its watermark `behind_ms` behind the most
+    /// advanced partition's (`None`: that partition has no record yet).
+    PartitionBehind { partition: usize, behind_ms: Option<i64> },
 }
 
 /// Something the user can do.
@@ -185,6 +201,12 @@ impl Session {
             .map(|(n, source)| {
                 let bounded = j.inputs.get(n).is_some_and(|x| x.is_bounded());
                 let stream = source.table().and_then(|t| connectors::local_stream_name(t)).map(|s| self.stream_diagnosis(&s));
+                let partitions = p
+                    .input_split_watermarks(n)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(partition, (w, idle))| PartitionDiagnosis { partition, watermark: real(w), idle })
+                    .collect();
                 InputDiagnosis {
                     name: source.name().to_string(),
                     watermark: p.input_watermark(n).and_then(real),
@@ -196,6 +218,7 @@ impl Session {
                     ended: p.input_ended(n) || j.inputs.get(n).is_some_and(|x| x.ended),
                     bounded,
                     stream,
+                    partitions,
                     cause: None,
                 }
             })
@@ -227,6 +250,8 @@ impl Session {
                 Some(Cause::NoRecordsYet)
             } else if let Some(quiet) = input.last_record_ms.map(|t| now - t).filter(|q| *q >= QUIET_AFTER_MS) {
                 Some(Cause::Quiet { quiet_ms: quiet })
+            } else if let Some(cause) = partition_behind(&input.partitions) {
+                Some(cause)
             } else if Some(n) == holder && active_watermarks.len() > 1 {
                 let own = input.watermark.unwrap_or(i64::MIN);
                 let next = active_watermarks.iter().copied().filter(|w| *w > own).min();
@@ -284,6 +309,19 @@ impl Session {
     }
 }
 
+/// The partition (not idle) holding an input's watermark, when it is [`QUIET_AFTER_MS`] or more
+/// behind the most advanced one, or has no record while others have.
+fn partition_behind(partitions: &[PartitionDiagnosis]) -> Option<Cause> {
+    let active = || partitions.iter().filter(|p| !p.idle);
+    let ahead = active().filter_map(|p| p.watermark).max()?;
+    let least = active().min_by_key(|p| p.watermark.unwrap_or(i64::MIN))?;
+    match least.watermark {
+        None => Some(Cause::PartitionBehind { partition: least.partition, behind_ms: None }),
+        Some(w) if ahead - w >= QUIET_AFTER_MS => Some(Cause::PartitionBehind { partition: least.partition, behind_ms: Some(ahead - w) }),
+        Some(_) => None,
+    }
+}
+
 /// What would move the watermark on, or keep what it dropped.
 fn remedies(d: &Diagnosis) -> Vec<Remedy> {
     let mut out = Vec::new();
@@ -296,8 +334,10 @@ fn remedies(d: &Diagnosis) -> Vec<Remedy> {
             holder.cause,
             Some(Cause::NoRecordsYet | Cause::Quiet { .. } | Cause::GeneratorStopped | Cause::ProducerPaused { .. })
         );
-        // Idleness only helps where inputs meet: a lone input's watermark moves only with records.
-        if quiet && declared > 1 && d.idle_timeout_ms.is_none() {
+        // Idleness only helps where inputs (or a Kafka input's partitions) meet: a lone input's
+        // watermark moves only with records.
+        let partition = matches!(holder.cause, Some(Cause::PartitionBehind { .. }));
+        if ((quiet && declared > 1) || partition) && d.idle_timeout_ms.is_none() {
             out.push(Remedy::IdleTimeout { input: holder.name.clone(), timeout_ms: PROPOSED_IDLE_TIMEOUT_MS });
         }
         if d.pending_total > 0 {

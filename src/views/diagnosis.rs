@@ -136,6 +136,17 @@ fn input_lines(out: &mut String, input: &InputDiagnosis, now: i64, holds: bool) 
     } else if holds {
         out.push_str("    its watermark is the job's: the windows fire as its event time moves on\n");
     }
+    if !input.partitions.is_empty() {
+        let parts: Vec<String> = input
+            .partitions
+            .iter()
+            .map(|p| {
+                let wm = p.watermark.map_or("no watermark yet".to_string(), |w| format!("watermark {}", at(w)));
+                format!("partition {}: {wm}{}", p.partition, if p.idle { ", idle" } else { "" })
+            })
+            .collect();
+        let _ = writeln!(out, "    {}", parts.join("; "));
+    }
     if let Some(stream) = &input.stream {
         let shards: Vec<String> = stream
             .shards
@@ -163,13 +174,20 @@ fn cause_text(cause: &Cause, now: i64) -> String {
         Cause::GeneratorStopped => "the generator feeding its stream is stopped".to_string(),
         Cause::ProducerPaused { until_ms } => format!("its producer is paused for another {}", duration(until_ms - now)),
         Cause::Behind { behind_ms } => format!("its event time is {} behind the next input's", duration(*behind_ms)),
+        Cause::PartitionBehind { partition, behind_ms: Some(ms) } => format!(
+            "its partition {partition} is {} behind its most advanced partition (a partition that is not idle holds the input's watermark)",
+            duration(*ms)
+        ),
+        Cause::PartitionBehind { partition, behind_ms: None } => {
+            format!("its partition {partition} has had no record yet (a partition that is not idle holds the input's watermark)")
+        }
     }
 }
 
 fn remedy(r: &Remedy) -> String {
     match r {
         Remedy::IdleTimeout { input, timeout_ms } => format!(
-            "SET 'table.exec.source.idle-timeout' = '{}': `{input}` would turn idle after that long without a record and stop holding the others back",
+            "SET 'table.exec.source.idle-timeout' = '{}': `{input}` (or its quiet partition) would turn idle after that long without a record and stop holding the others back",
             duration(*timeout_ms)
         ),
         Remedy::SmallerDelay { input, delay_ms } => format!(
