@@ -631,3 +631,31 @@ fn a_limit_on_a_live_stream_shows_its_rows_and_finishes() {
     let top = session.job(top).unwrap();
     assert!(top.running && !top.finished, "an ORDER BY … LIMIT keeps updating its top rows");
 }
+
+/// A TIMESTAMP_LTZ column of a query's result is shown in the session time zone, as Flink's SQL
+/// client shows it: `tests/functions/ltz_display.txt` holds what Flink 2.3 printed for the same
+/// table, input and query with `table.local-time-zone` = 'America/Los_Angeles' (made by
+/// `ltz_display.py`), around the 2020 DST changes.
+#[test]
+fn timestamp_ltz_results_are_shown_in_the_session_zone() {
+    let golden = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/functions/ltz_display.txt")).unwrap();
+    let section = |name: &str| golden.split(&format!("-- {name}\n")).nth(1).unwrap().split("\n-- ").next().unwrap().to_string();
+    // Flink's table: `| +I |  1 | 2020-03-08 01:59:59.000 |`, the LTZ column last.
+    let flink: Vec<String> = section("printed")
+        .lines()
+        .filter(|l| l.starts_with("| +I"))
+        .map(|l| l.trim_end_matches('|').rsplit('|').next().unwrap().trim().to_string())
+        .collect();
+    assert_eq!(flink.len(), 4);
+    let mut session = Session::empty();
+    session.add_file("/ltz/input.jsonl", section("input").into_bytes());
+    session.execute("SET 'table.local-time-zone' = 'America/Los_Angeles'", 0).unwrap();
+    session.execute(&section("table").replace("{input}", "/ltz/input.jsonl"), 0).unwrap();
+    let Some(Outcome::Query { job, columns, .. }) = session.execute(&section("query"), 0).unwrap().pop() else { panic!("not a query") };
+    let mut shown = Vec::new();
+    session.run_to_end(job, &mut |changes| shown.extend(changes.iter().map(|c| columns[1].show(&c.row[1]).replace('T', " ")))).unwrap();
+    assert_eq!(shown, flink);
+    // The value itself stays the instant: in UTC the same rows show the UTC wall clock.
+    let utc = sluice::session::ColumnInfo::new("l", columns[1].ty.clone());
+    assert_eq!(utc.show(&Value::Timestamp(0)), "1970-01-01T00:00:00.000");
+}

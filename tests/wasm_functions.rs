@@ -22,9 +22,11 @@ fn every_function_gives_flinks_values_in_wasm() {
         ("hash", include_str!("functions/hash.jsonl")),
         ("json", include_str!("functions/json.jsonl")),
         ("local_time_zone", include_str!("functions/local_time_zone.jsonl")),
+        ("multiset", include_str!("functions/multiset.jsonl")),
         ("operators", include_str!("functions/operators.jsonl")),
         ("percentile", include_str!("functions/percentile.jsonl")),
         ("ranking", include_str!("functions/ranking.jsonl")),
+        ("streaming", include_str!("functions/streaming.jsonl")),
         ("string", include_str!("functions/string.jsonl")),
         ("temporal", include_str!("functions/temporal.jsonl")),
     ];

@@ -394,7 +394,7 @@ const TABLE_ROWS: usize = 40;
 /// A result as a compact text table: a header, a rule, the rows; columns as wide as they need.
 fn render_table(query: usize, table: &ResultTable) -> String {
     let header: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
-    let rows: Vec<Vec<String>> = table.rows().map(|r| r.iter().map(ToString::to_string).collect()).collect();
+    let rows: Vec<Vec<String>> = table.rows().map(|r| r.iter().zip(&table.columns).map(|(v, c)| c.show(v)).collect()).collect();
     let widths: Vec<usize> = (0..header.len())
         .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].chars().count()]).max().unwrap_or(0))
         .collect();

@@ -422,7 +422,9 @@ impl<'a> Binder<'a> {
                 Expr { kind: ExprKind::Cast { arg: Box::new(d), try_cast: false }, ty }
             }
         });
-        let not_null = !arg.ty.nullable && default.as_ref().is_some_and(|d| !d.ty.nullable);
+        // Calcite's LEAD/LAG type: NOT NULL exactly when a NOT NULL default is given (even
+        // when the value itself may be NULL).
+        let not_null = default.as_ref().is_some_and(|d| !d.ty.nullable);
         let ty = arg.ty.plain().with_nullable(!not_null);
         Ok(BoundAgg {
             func: AggFunc::Lag { offset, default: None },

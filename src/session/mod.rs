@@ -40,6 +40,35 @@ pub type JobId = u32;
 pub struct ColumnInfo {
     pub name: String,
     pub ty: SqlType,
+    /// The session time zone (`table.local-time-zone`) a TIMESTAMP_LTZ column of a query's
+    /// result is shown in; `None` for other columns (shown as they are).
+    #[serde(default)]
+    pub zone: Option<String>,
+}
+
+impl ColumnInfo {
+    pub fn new(name: impl Into<String>, ty: SqlType) -> Self {
+        ColumnInfo { name: name.into(), ty, zone: None }
+    }
+
+    /// A query's result column, shown in the session zone `zone` when it is a TIMESTAMP_LTZ.
+    pub fn of_result(name: impl Into<String>, ty: SqlType, zone: &str) -> Self {
+        let zone = matches!(ty.data_type, crate::types::DataType::TimestampLtz(_)).then(|| zone.to_string());
+        ColumnInfo { name: name.into(), ty, zone }
+    }
+
+    /// `value` as a result table shows it: a TIMESTAMP_LTZ as the wall-clock time in the session
+    /// zone, as Flink's SQL client prints it (the print sink and the JSON format write the
+    /// instant in UTC, as Flink's do); anything else as it prints.
+    pub fn show(&self, value: &Value) -> String {
+        match (value, &self.zone) {
+            (Value::Timestamp(ms), Some(zone)) => {
+                let zone = crate::types::java_time_zone(zone);
+                crate::types::format_timestamp(ms + crate::types::offset_at(&zone, *ms))
+            }
+            _ => value.to_string(),
+        }
+    }
 }
 
 /// One change of a continuous query's result.
@@ -351,7 +380,7 @@ impl Session {
             .tables()
             .map(|t| TableInfo {
                 name: t.name.clone(),
-                columns: t.columns.iter().map(|c| ColumnInfo { name: c.name.clone(), ty: c.ty.clone() }).collect(),
+                columns: t.columns.iter().map(|c| ColumnInfo::new(c.name.clone(), c.ty.clone())).collect(),
                 watermark: t.watermark.as_ref().map(|w| w.text.clone()),
                 connector: t.connector().to_string(),
                 stream: connectors::local_stream_name(t),

@@ -8,7 +8,7 @@ use super::jobs::{flink_job_id, job_status, parse_job_id, JobSink};
 use super::streams::percent;
 use super::{
     normalized, topology, ColumnInfo, Outcome, Session, GENERATOR_KEYS, GENERATOR_LATE_KEY, GENERATOR_OUT_OF_ORDER_KEY,
-    GENERATOR_SCENARIO_KEY, IDLE_TIMEOUT_KEY, STATE_TTL_KEY,
+    GENERATOR_SCENARIO_KEY, IDLE_TIMEOUT_KEY, LOCAL_TIME_ZONE_KEY, STATE_TTL_KEY,
 };
 use crate::connectors::{self, ReadMode};
 use crate::plan::catalog::TableDef;
@@ -194,7 +194,9 @@ impl Session {
         let plan = self.planner().plan_query(query)?;
         // The page's result and the runner's output read every kind of change.
         let physical = physical::lower(&plan, RootReader::NeedsUpdateBefore)?;
-        let columns: Vec<ColumnInfo> = plan.schema.fields.iter().map(|f| ColumnInfo { name: f.name.clone(), ty: f.ty.clone() }).collect();
+        let zone = self.config.get(LOCAL_TIME_ZONE_KEY).map_or(crate::plan::local_time_zone::DEFAULT, String::as_str);
+        let columns: Vec<ColumnInfo> =
+            plan.schema.fields.iter().map(|f| ColumnInfo::of_result(f.name.clone(), f.ty.clone(), zone)).collect();
         if self.is_batch() {
             let job = self.start_job(&physical, located, JobSink::Collect { changes: VecDeque::new(), dropped: 0 }, ReadMode::Batch)?;
             let rows = self.finish_batch_job(job)?;
@@ -419,7 +421,7 @@ pub(super) fn done(message: String) -> Outcome {
 }
 
 pub(super) fn info(name: &str, ty: DataType) -> ColumnInfo {
-    ColumnInfo { name: name.to_string(), ty: SqlType::nullable(ty) }
+    ColumnInfo::new(name, SqlType::nullable(ty))
 }
 
 /// `DESCRIBE FUNCTION [EXTENDED] name`: Flink's `info name | info value` rows (is system

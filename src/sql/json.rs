@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! JSON_VALUE(json, path [RETURNING type] [{NULL | ERROR | DEFAULT e} ON EMPTY] [{…} ON ERROR])
-//! JSON_QUERY(json, path [RETURNING STRING] [WITHOUT [ARRAY] WRAPPER | WITH [CONDITIONAL | UNCONDITIONAL] [ARRAY] WRAPPER]
+//! JSON_QUERY(json, path [RETURNING STRING | ARRAY<STRING>] [WITHOUT [ARRAY] WRAPPER | WITH [CONDITIONAL | UNCONDITIONAL] [ARRAY] WRAPPER]
 //!            [{NULL | ERROR | EMPTY ARRAY | EMPTY OBJECT} ON EMPTY] [{…} ON ERROR])
 //! JSON_EXISTS(json, path [{TRUE | FALSE | UNKNOWN | ERROR} ON ERROR])
 //! JSON_OBJECT([[KEY] k VALUE v, …] [{NULL | ABSENT} ON NULL])
@@ -19,8 +19,8 @@
 //! through here, so the fixed shape is the only one the binder ever sees.
 
 use sqlparser::ast::{
-    CastKind, DataType, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, ObjectName,
-    ObjectNamePart, UnaryOperator, Value,
+    ArrayElemTypeDef, CastKind, DataType, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident,
+    ObjectName, ObjectNamePart, UnaryOperator, Value,
 };
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::Token;
@@ -173,9 +173,18 @@ fn query_behaviour(parser: &mut Parser, what: &str) -> Option<&'static str> {
 
 fn json_query(parser: &mut Parser) -> Result<Vec<Expr>, ParserError> {
     let mut args = common(parser)?;
+    let mut returns_array = false;
     if words(parser, &["RETURNING"]) {
         match parser.parse_data_type()? {
             DataType::String(None) | DataType::Varchar(_) => {}
+            DataType::Array(ArrayElemTypeDef::AngleBracket(element)) => match *element {
+                DataType::String(None) | DataType::Varchar(_) => returns_array = true,
+                other => {
+                    return Err(ParserError::ParserError(format!(
+                        "Unsupported array element type '{other}' for RETURNING ARRAY in JSON_QUERY()."
+                    )))
+                }
+            },
             other => {
                 return Err(ParserError::ParserError(format!(
                     "JSON_QUERY … RETURNING {other} is not supported yet: Sluice's JSON_QUERY returns STRING"
@@ -206,7 +215,8 @@ fn json_query(parser: &mut Parser) -> Result<Vec<Expr>, ParserError> {
     };
     let empty = query_behaviour(parser, "EMPTY").unwrap_or("NULL");
     let error = query_behaviour(parser, "ERROR").unwrap_or("NULL");
-    args.push(text(&format!("{wrapper};{empty};{error}")));
+    let returning = if returns_array { ";ARRAY" } else { "" };
+    args.push(text(&format!("{wrapper};{empty};{error}{returning}")));
     Ok(args)
 }
 

@@ -20,12 +20,19 @@ use crate::views::{download, Aggregate, ChartKind, ChartSpec, ResultMode};
 /// Rows the table and the changelog show (the newest).
 const SHOWN_ROWS: usize = 100;
 
-fn cell(v: &Value) -> AnyView {
+/// One value of `column` (a TIMESTAMP_LTZ in the session zone, as Flink's SQL client shows it).
+fn cell(column: Option<&ColumnInfo>, v: &Value) -> AnyView {
+    let text = || column.map_or_else(|| v.to_string(), |c| c.show(v));
     match v {
         Value::Null => view! { <td class="null">"NULL"</td> }.into_any(),
-        Value::Int(_) | Value::Double(_) | Value::Decimal(..) => view! { <td class="num">{v.to_string()}</td> }.into_any(),
-        v => view! { <td>{v.to_string()}</td> }.into_any(),
+        Value::Int(_) | Value::Double(_) | Value::Decimal(..) => view! { <td class="num">{text()}</td> }.into_any(),
+        _ => view! { <td>{text()}</td> }.into_any(),
     }
+}
+
+/// A row's cells, each shown as its column says.
+fn cells(columns: &[ColumnInfo], row: &[Value]) -> impl IntoView {
+    row.iter().enumerate().map(|(i, v)| cell(columns.get(i), v)).collect_view()
 }
 
 #[component]
@@ -74,7 +81,10 @@ pub fn ResultView(p: ParagraphState, file_stem: Signal<String>) -> impl IntoView
             let table = o.map(|o| &o.table).filter(|t| t.mode() == ResultMode::Single)?;
             Some(match &template {
                 Some(template) => (true, table.single_row().map(|row| render_template(template, row)).unwrap_or_default()),
-                None => (false, table.single_value().map(ToString::to_string).unwrap_or_default()),
+                None => (
+                    false,
+                    table.single_value().map(|v| table.columns.first().map_or_else(|| v.to_string(), |c| c.show(v))).unwrap_or_default(),
+                ),
             })
         })
     };
@@ -175,7 +185,7 @@ fn ResultTableView(p: ParagraphState, columns: Signal<Vec<ColumnInfo>>) -> impl 
         with_output(p.id, |o| {
             let Some(t) = o.map(|o| &o.table) else { return Vec::new() };
             let skip = t.len().saturating_sub(SHOWN_ROWS);
-            t.rows().skip(skip).map(|row| view! { <tr>{row.iter().map(cell).collect_view()}</tr> }).collect::<Vec<_>>()
+            t.rows().skip(skip).map(|row| view! { <tr>{cells(&t.columns, row)}</tr> }).collect::<Vec<_>>()
         })
     };
     view! {
@@ -196,14 +206,14 @@ fn ChangelogView(p: ParagraphState, columns: Signal<Vec<ColumnInfo>>) -> impl In
     let body = move || {
         p.version.get();
         with_output(p.id, |o| {
-            let Some(log) = o.map(|o| &o.changelog) else { return Vec::new() };
+            let Some((log, columns)) = o.map(|o| (&o.changelog, &o.table.columns)) else { return Vec::new() };
             let skip = log.entries().len().saturating_sub(SHOWN_ROWS);
             log.entries()
                 .skip(skip)
                 .map(|change| {
                     let op = change.kind.short();
                     let class = if change.kind.is_accumulate() { "op op-add" } else { "op op-retract" };
-                    view! { <tr data-op=op><td class=class>{op}</td>{change.row.iter().map(cell).collect_view()}</tr> }
+                    view! { <tr data-op=op><td class=class>{op}</td>{cells(columns, &change.row)}</tr> }
                 })
                 .collect::<Vec<_>>()
         })

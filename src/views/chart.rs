@@ -352,8 +352,7 @@ mod tests {
     /// Rows of (sensor_id, current_temperature, status).
     fn readings(rows: &[(i64, f64, &str)]) -> ResultTable {
         let types = [DataType::Int, DataType::Double, DataType::Varchar(6)];
-        let columns =
-            types.iter().enumerate().map(|(i, t)| ColumnInfo { name: format!("c{i}"), ty: SqlType::nullable(t.clone()) }).collect();
+        let columns = types.iter().enumerate().map(|(i, t)| ColumnInfo::new(format!("c{i}"), SqlType::nullable(t.clone()))).collect();
         let mut t = ResultTable::new(columns, ResultMode::Append, 100);
         for &(id, temp, status) in rows {
             t.apply(&[Change { kind: RowKind::Insert, row: vec![Value::Int(id), Value::Double(temp), Value::Str(status.into())] }]);

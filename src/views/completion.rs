@@ -202,7 +202,7 @@ mod tests {
     fn catalog() -> Vec<TableInfo> {
         let table = |name: &str, columns: &[(&str, DataType)]| TableInfo {
             name: name.into(),
-            columns: columns.iter().map(|(n, t)| ColumnInfo { name: (*n).into(), ty: SqlType::nullable(t.clone()) }).collect(),
+            columns: columns.iter().map(|(n, t)| ColumnInfo::new(*n, SqlType::nullable(t.clone()))).collect(),
             watermark: None,
             connector: "kinesis".into(),
             stream: None,

@@ -81,8 +81,8 @@ mod tests {
 
     fn columns() -> Vec<ColumnInfo> {
         vec![
-            ColumnInfo { name: "status".into(), ty: SqlType::nullable(DataType::Varchar(6)) },
-            ColumnInfo { name: "avg".into(), ty: SqlType::nullable(DataType::Double) },
+            ColumnInfo::new("status", SqlType::nullable(DataType::Varchar(6))),
+            ColumnInfo::new("avg", SqlType::nullable(DataType::Double)),
         ]
     }
 
@@ -105,9 +105,9 @@ mod tests {
     #[test]
     fn csv_text_that_looks_like_a_formula_is_defused_numbers_are_not() {
         let columns = vec![
-            ColumnInfo { name: "=cmd".into(), ty: SqlType::nullable(DataType::Varchar(20)) },
-            ColumnInfo { name: "n".into(), ty: SqlType::nullable(DataType::Int) },
-            ColumnInfo { name: "d".into(), ty: SqlType::nullable(DataType::Double) },
+            ColumnInfo::new("=cmd", SqlType::nullable(DataType::Varchar(20))),
+            ColumnInfo::new("n", SqlType::nullable(DataType::Int)),
+            ColumnInfo::new("d", SqlType::nullable(DataType::Double)),
         ];
         let rows: Vec<Vec<Value>> = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\ry", "ok", "a=b"]
             .iter()
@@ -122,7 +122,7 @@ mod tests {
 
     #[test]
     fn json_writes_decimals_with_every_digit() {
-        let columns = vec![ColumnInfo { name: "d".into(), ty: SqlType::nullable(DataType::Decimal { precision: 38, scale: 10 }) }];
+        let columns = vec![ColumnInfo::new("d", SqlType::nullable(DataType::Decimal { precision: 38, scale: 10 }))];
         let rows = vec![vec![Value::Decimal(12_345_678_901_234_567_890_123_456_789_012_345_678, 10)], vec![Value::Decimal(-5, 3)]];
         assert_eq!(to_json(&columns, &rows), "[\n  {\"d\": 1234567890123456789012345678.9012345678},\n  {\"d\": -0.005}\n]\n");
     }

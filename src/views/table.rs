@@ -137,8 +137,8 @@ mod tests {
 
     fn columns() -> Vec<ColumnInfo> {
         vec![
-            ColumnInfo { name: "status".into(), ty: SqlType::nullable(DataType::Varchar(6)) },
-            ColumnInfo { name: "num".into(), ty: SqlType::not_null(DataType::BigInt) },
+            ColumnInfo::new("status", SqlType::nullable(DataType::Varchar(6))),
+            ColumnInfo::new("num", SqlType::not_null(DataType::BigInt)),
         ]
     }
 

@@ -9,7 +9,7 @@
 //!
 //! The clauses (`RETURNING`, `… ON EMPTY`, `WITH WRAPPER`, `ABSENT ON NULL`) are read by
 //! `sql/json.rs`, which turns every call into a fixed shape of arguments: see each entry's
-//! typing. `JSON_QUERY … RETURNING ARRAY<…>` waits for the ARRAY type.
+//! typing.
 
 pub(crate) mod document;
 mod path;
@@ -145,6 +145,7 @@ fn json_query(a: &[Value]) -> Result<Value, String> {
     let (Value::Str(json), Value::Str(spec)) = (&a[0], &a[1]) else { return Ok(Value::Null) };
     let mut parts = text(a, 2).split(';');
     let (wrapper, empty, error) = (parts.next().unwrap_or("WITHOUT"), parts.next().unwrap_or("NULL"), parts.next().unwrap_or("NULL"));
+    let returns_array = parts.next() == Some("ARRAY");
     let outcome = query(json, spec, |mode, found| {
         // The value with its wrapper, as Java objects: a list found by an indefinite path
         // counts as an array.
@@ -165,11 +166,13 @@ fn json_query(a: &[Value]) -> Result<Value, String> {
                 "Strict jsonpath mode requires array or object value, and the actual value is: '{}'",
                 v.scalar_text().unwrap_or_default()
             )),
-            Some(v) => Ok(Some(v.to_json())),
+            Some(Json::Object(_)) if returns_array => Err("The result of JSON_QUERY is not an array".to_string()),
+            Some(v) => Ok(Some(v)),
         }
     });
     let behaviour = match outcome {
-        Ok(Ok(Some(text))) => return Ok(str_value(text)),
+        Ok(Ok(Some(found))) if returns_array => return Ok(string_array(found)),
+        Ok(Ok(Some(found))) => return Ok(str_value(found.to_json())),
         Ok(Ok(None)) => match empty {
             "ERROR" => return Err("Empty result of JSON_QUERY function is not allowed".into()),
             other => other,
@@ -180,10 +183,27 @@ fn json_query(a: &[Value]) -> Result<Value, String> {
         },
     };
     Ok(match behaviour {
+        "EMPTY ARRAY" if returns_array => Value::Array(Vec::new()),
         "EMPTY ARRAY" => str_value("[]"),
-        "EMPTY OBJECT" => str_value("{}"),
+        "EMPTY OBJECT" if !returns_array => str_value("{}"),
         _ => Value::Null,
     })
+}
+
+/// `JSON_QUERY … RETURNING ARRAY<STRING>`: each element of the array found as its text — a
+/// string unquoted, JSON null as NULL, an array or object as JSON text (Flink's conversion).
+fn string_array(found: Json) -> Value {
+    let Json::Array(items) = found else { return Value::Null };
+    Value::Array(
+        items
+            .into_iter()
+            .map(|item| match item {
+                Json::Null => Value::Null,
+                Json::Str(s) => str_value(s.as_ref()),
+                other => str_value(other.scalar_text().unwrap_or_else(|| other.to_json())),
+            })
+            .collect(),
+    )
 }
 
 // ---- JSON_EXISTS -----------------------------------------------------------------------
@@ -432,16 +452,21 @@ pub static FUNCTIONS: &[FunctionDef] = &[
         name: "JSON_QUERY",
         aliases: &[],
         family: J,
-        syntax: "JSON_QUERY(json, path [WITHOUT | WITH [CONDITIONAL | UNCONDITIONAL] [ARRAY] WRAPPER] [{NULL | ERROR | EMPTY ARRAY | EMPTY OBJECT} ON EMPTY] [… ON ERROR])",
-        returns: "STRING",
-        description: "The array or object at path in the JSON text json, as JSON text (keys sorted); WITH WRAPPER puts what was found in an array.",
+        syntax: "JSON_QUERY(json, path [RETURNING STRING | ARRAY<STRING>] [WITHOUT | WITH [CONDITIONAL | UNCONDITIONAL] [ARRAY] WRAPPER] [{NULL | ERROR | EMPTY ARRAY | EMPTY OBJECT} ON EMPTY] [… ON ERROR])",
+        returns: "STRING, or ARRAY<STRING> with RETURNING ARRAY<STRING>",
+        description: "The array or object at path in the JSON text json, as JSON text (keys sorted), or an array's elements as texts; WITH WRAPPER puts what was found in an array.",
         example: "JSON_QUERY('{\"a\": {\"b\": 1}}', '$.a') = '{\"b\":1}'",
         arity: (3, 3),
         deterministic: true,
         listed: true,
         typing: |d, a| {
             check(d, &mut a[..2], &[Arg::Str, Arg::Str])?;
-            Ok(SqlType::nullable(string_type()))
+            // The parser marks `RETURNING ARRAY<STRING>` at the end of the clauses' text.
+            let returns_array = matches!(&a[2].kind, ExprKind::Literal(Value::Str(s)) if s.ends_with(";ARRAY"));
+            Ok(match returns_array {
+                true => SqlType::nullable(DataType::Array(Box::new(SqlType::nullable(string_type())))),
+                false => SqlType::nullable(string_type()),
+            })
         },
         eval: Eval::Lenient(json_query),
     },

@@ -367,14 +367,21 @@ pub static FUNCTIONS: &[FunctionDef] = &[
             let n = len(&a[0].ty.data_type).saturating_add(len(&a[1].ty.data_type)).min(STRING_LENGTH);
             Ok(SqlType::nullable(DataType::Varchar(n)).with_nullable(a.iter().any(|x| x.ty.nullable)))
         },
+        // Flink's `SqlFunctionUtils.overlay`: a start outside the string leaves it as it is, and
+        // the text after the replaced part is kept only for a positive length that ends inside
+        // the string (`FOR 0` drops it, unlike the SQL standard).
         eval: Eval::Strict(|a| {
             let (s, r) = (chars(text(a, 0)), text(a, 1));
-            let len = if a.len() > 3 { int(a, 3) } else { r.chars().count() as i64 };
-            let start = (int(a, 2) - 1).clamp(0, s.len() as i64) as usize;
-            let end = (start as i64 + len.max(0)).clamp(start as i64, s.len() as i64) as usize;
-            let mut out: String = s[..start].iter().collect();
+            let start = int(a, 2);
+            if start <= 0 || start > s.len() as i64 {
+                return Ok(a[0].clone());
+            }
+            let len = if a.len() > 3 { int(a, 3) as i32 as i64 } else { r.chars().count() as i64 };
+            let mut out: String = s[..start as usize - 1].iter().collect();
             out.push_str(r);
-            out.extend(&s[end..]);
+            if len > 0 && start + len <= s.len() as i64 {
+                out.extend(&s[(start - 1 + len) as usize..]);
+            }
             Ok(str_value(out))
         }),
     },
