@@ -879,11 +879,7 @@ impl<'a> Planner<'a> {
             _ => None,
         };
         let (Some(select), None, None) = (simple, &subquery.with, &subquery.order_by) else {
-            return Err(SqlError::new("EXISTS takes a plain SELECT … FROM … WHERE … here (no aggregate, set operation, WITH or ORDER BY)")
-                .at(location)
-                .hint(
-                    "move the aggregate into a derived table: EXISTS (SELECT 1 FROM (SELECT k, COUNT(*) AS n FROM t GROUP BY k) WHERE …)",
-                ));
+            return self.plan_exists_over_query(input, subquery, negated, location);
         };
         // The subquery's FROM, all its columns, under the conditions that read only them.
         let mut from = (**select).clone();
@@ -946,11 +942,137 @@ impl<'a> Planner<'a> {
         join::plan_join(input, right, if negated { JoinKind::Anti } else { JoinKind::Semi }, condition, location)
     }
 
-    /// A WHERE condition reading uncorrelated scalar subqueries, `x > (SELECT AVG(x) + 50 FROM
-    /// t)`, as Flink decorrelates it: `input` joined on TRUE with each subquery's one row (an
-    /// aggregate without GROUP BY, updating as its input grows), filtered by the condition, and
-    /// projected back to `input`'s columns. Flink keeps the condition inside its join; the
-    /// rows and their changes are the same.
+    /// `[NOT] EXISTS` over a subquery that is not a plain SELECT: a grouped one whose WHERE
+    /// correlates by equalities (`… WHERE t.k = s.k GROUP BY g HAVING …`) is a semi- (anti-)
+    /// join with its groups, grouped by the correlating keys too, on those keys, as Calcite
+    /// decorrelates it; one that reads no outer column (an aggregate, a set operation, a WITH)
+    /// is a semi- (anti-) join on TRUE with `MIN(TRUE)` over its rows, as for a plain SELECT.
+    fn plan_exists_over_query(&mut self, input: Plan, subquery: &ast::Query, negated: bool, location: Location) -> Result<Plan> {
+        let kind = if negated { JoinKind::Anti } else { JoinKind::Semi };
+        let unsupported = |why: &str| {
+            SqlError::new(format!("EXISTS over {why} is not supported yet")).at(location).hint(
+                "correlate a grouped subquery by equalities in its WHERE: EXISTS (SELECT g FROM t WHERE t.k = s.k GROUP BY g HAVING …)",
+            )
+        };
+        let grouped = match subquery.body.as_ref() {
+            SetExpr::Select(s) if subquery.with.is_none() && subquery.order_by.is_none() => {
+                matches!(&s.group_by, GroupByExpr::Expressions(g, m) if !g.is_empty() && m.is_empty()).then_some(s)
+            }
+            _ => None,
+        };
+        if let Some(select) = grouped {
+            let mut from = (**select).clone();
+            from.selection = None;
+            from.having = None;
+            from.distinct = None;
+            from.group_by = GroupByExpr::Expressions(Vec::new(), Vec::new());
+            from.projection = vec![SelectItem::Wildcard(ast::WildcardAdditionalOptions::default())];
+            let inner = self.plan_select(&from)?;
+            let (mut own, mut keys) = (Vec::new(), Vec::new());
+            for c in select.selection.clone().map(split_ast_and).unwrap_or_default() {
+                if Binder::new(&inner.schema.fields).bind(&c).is_ok() {
+                    own.push(c);
+                    continue;
+                }
+                let binds_inner = |e: &ast::Expr| Binder::new(&inner.schema.fields).bind(e).is_ok();
+                let binds_outer = |e: &ast::Expr| Binder::new(&input.schema.fields).bind(e).is_ok();
+                match &c {
+                    ast::Expr::BinaryOp { left, op: ast::BinaryOperator::Eq, right } => match (binds_inner(left), binds_inner(right)) {
+                        (true, false) if binds_outer(right) => keys.push(((**left).clone(), (**right).clone())),
+                        (false, true) if binds_outer(left) => keys.push(((**right).clone(), (**left).clone())),
+                        _ => return Err(unsupported("a grouped subquery correlated other than by equalities inner = outer")),
+                    },
+                    _ => return Err(unsupported("a grouped subquery correlated other than by equalities inner = outer")),
+                }
+            }
+            if !keys.is_empty() {
+                let key_name = |i: usize| ast::Ident::new(format!("$ek{i}"));
+                let GroupByExpr::Expressions(groups, _) = &select.group_by else { return Err(unsupported("this GROUP BY")) };
+                let mut by_key = (**select).clone();
+                by_key.selection = own.into_iter().reduce(|a, b| ast::Expr::BinaryOp {
+                    left: Box::new(a),
+                    op: ast::BinaryOperator::And,
+                    right: Box::new(b),
+                });
+                by_key.projection = keys
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (inner, _))| SelectItem::ExprWithAlias { expr: inner.clone(), alias: key_name(i) })
+                    .collect();
+                by_key.distinct = None;
+                by_key.group_by = GroupByExpr::Expressions(
+                    groups.iter().cloned().chain(keys.iter().map(|(inner, _)| inner.clone())).collect(),
+                    Vec::new(),
+                );
+                let right = with_qualifier(self.plan_select(&by_key)?, "$e");
+                let condition = keys
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, outer))| ast::Expr::BinaryOp {
+                        left: Box::new(outer.clone()),
+                        op: ast::BinaryOperator::Eq,
+                        right: Box::new(ast::Expr::Identifier(key_name(i))),
+                    })
+                    .reduce(|a, b| ast::Expr::BinaryOp { left: Box::new(a), op: ast::BinaryOperator::And, right: Box::new(b) });
+                let condition = condition.map(|c| self.bind_join_condition(&input, &right, &c)).transpose()?;
+                return join::plan_join(input, right, kind, condition, location);
+            }
+        }
+        // Uncorrelated: its rows, then `MIN(TRUE) AS $m … WHERE $m IS NOT NULL` (one row once
+        // the subquery has any).
+        let rows = self.plan_subquery(subquery).map_err(|e| {
+            SqlError::new(format!(
+                "EXISTS over a correlated aggregate without GROUP BY, set operation or WITH is not supported yet: {}",
+                e.message
+            ))
+            .at(location)
+            .hint("correlate a grouped subquery by equalities in its WHERE: EXISTS (SELECT g FROM t WHERE t.k = s.k GROUP BY g HAVING …)")
+        })?;
+        let truth = SqlType::not_null(DataType::Boolean);
+        let flags = Plan {
+            schema: Schema { fields: vec![SchemaField { name: "$t".into(), ty: truth.clone(), qualifier: None }] },
+            node: Node::Project {
+                input: Box::new(rows),
+                exprs: vec![Expr { kind: ExprKind::Literal(crate::types::Value::Bool(true)), ty: truth.clone() }],
+            },
+        };
+        let min_ty = SqlType::nullable(DataType::Boolean);
+        let any = Plan {
+            schema: Schema { fields: vec![SchemaField { name: "$m".into(), ty: min_ty.clone(), qualifier: None }] },
+            node: Node::Aggregate {
+                input: Box::new(flags),
+                keys: 0,
+                aggs: vec![AggCall {
+                    func: logical::AggFunc::Min,
+                    arg: Some(0),
+                    distinct: false,
+                    separator: None,
+                    ty: min_ty.clone(),
+                    arg_ty: Some(truth),
+                    filter: None,
+                }],
+                window: None,
+            },
+        };
+        let m = Expr::column(0, min_ty);
+        let predicate = Expr { ty: SqlType::not_null(DataType::Boolean), kind: ExprKind::IsNull { arg: Box::new(m), negated: true } };
+        let exists = Plan {
+            schema: Schema::default(),
+            node: Node::Project {
+                input: Box::new(Plan { schema: any.schema.clone(), node: Node::Filter { input: Box::new(any), predicate } }),
+                exprs: Vec::new(),
+            },
+        };
+        join::plan_join(input, exists, kind, None, location)
+    }
+
+    /// A WHERE condition reading scalar subqueries, as Flink decorrelates them. An uncorrelated
+    /// one, `x > (SELECT AVG(x) + 50 FROM t)`: `input` joined on TRUE with the subquery's one
+    /// row (an aggregate without GROUP BY, updating as its input grows). A correlated one,
+    /// `x > (SELECT AVG(y) FROM t WHERE t.k = s.k)`: `input` LEFT JOIN the aggregate grouped by
+    /// the correlating keys ([`Self::join_scalar_subquery`]). Then filtered by the condition
+    /// and projected back to `input`'s columns. Flink keeps the condition inside its join; the
+    /// rows are the same.
     fn filter_by_scalar_subqueries(&mut self, input: Plan, condition: ast::Expr) -> Result<Plan> {
         let location = at(&condition);
         let mut condition = condition;
@@ -981,15 +1103,27 @@ impl<'a> Planner<'a> {
                 .at(*at_query)
                 .hint("a scalar subquery here is (SELECT agg(…) FROM t [WHERE …])"));
             }
-            let sub = self.plan_subquery(query).map_err(|e| {
-                SqlError::new(format!(
-                    "this scalar subquery is not supported yet: in a WHERE it must not read the outer query's columns ({})",
-                    e.message
-                ))
-                .at(*at_query)
-                .hint("a scalar subquery here is (SELECT agg(…) FROM t [WHERE …])")
-            })?;
-            let mut sub = with_qualifier(sub, &format!("$sqw{n}"));
+            let name = format!("$sqw{n}");
+            let sub = match self.plan_subquery(query) {
+                Ok(sub) => sub,
+                Err(_) if self.reads_outer(query, &joined) => {
+                    // Correlated: a LEFT JOIN with the aggregate grouped by the correlating
+                    // keys, as in a SELECT list; the condition reads the value (at COUNT = 0
+                    // for a key without a group).
+                    joined = self.join_scalar_subquery(joined, query, &name, *at_query)?;
+                    let value = scalar_value(query, &name);
+                    let placeholder = name.clone();
+                    let _ = ast::visit_expressions_mut(&mut condition, |e: &mut ast::Expr| {
+                        if matches!(e, ast::Expr::Identifier(i) if i.value == placeholder) {
+                            *e = value.clone();
+                        }
+                        std::ops::ControlFlow::<()>::Continue(())
+                    });
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let mut sub = with_qualifier(sub, &name);
             sub.schema.fields[0].name = format!("$sqw{n}");
             joined = join::plan_join(joined, sub, JoinKind::Inner, None, *at_query)?;
         }
@@ -1020,12 +1154,9 @@ impl<'a> Planner<'a> {
             let original = expr.clone();
             let _ = ast::visit_expressions_mut(expr, |e: &mut ast::Expr| {
                 if let ast::Expr::Subquery(q) = e {
-                    let name = ast::Expr::Identifier(ast::Ident::new(format!("$sq{}", queries.len())));
-                    // A missing group's COUNT is 0, not the LEFT JOIN's NULL: Calcite's
-                    // decorrelation wraps a bare COUNT so.
-                    let count = counts_only(q);
+                    let value = scalar_value(q, &format!("$sq{}", queries.len()));
                     queries.push(((**q).clone(), at(&*e)));
-                    *e = if count { coalesce_zero(name) } else { name };
+                    *e = value;
                 }
                 std::ops::ControlFlow::<()>::Continue(())
             });
@@ -1035,12 +1166,31 @@ impl<'a> Planner<'a> {
             }
         }
         for (n, (query, location)) in queries.iter().enumerate() {
-            input = self.join_scalar_subquery(input, query, n, *location)?;
+            input = self.join_scalar_subquery(input, query, &format!("$sq{n}"), *location)?;
         }
         Ok((input, items))
     }
 
-    fn join_scalar_subquery(&mut self, input: Plan, query: &ast::Query, n: usize, location: Location) -> Result<Plan> {
+    /// Whether `query`'s WHERE reads a column of `outer` that its own FROM does not have.
+    fn reads_outer(&mut self, query: &ast::Query, outer: &Plan) -> bool {
+        let SetExpr::Select(select) = query.body.as_ref() else { return false };
+        let mut from = (**select).clone();
+        from.selection = None;
+        from.projection = vec![SelectItem::Wildcard(ast::WildcardAdditionalOptions::default())];
+        let Ok(inner) = self.plan_select(&from) else { return false };
+        select.selection.clone().map(split_ast_and).unwrap_or_default().iter().any(|c| {
+            Binder::new(&inner.schema.fields).bind(c).is_err() && {
+                let mut both = inner.schema.fields.clone();
+                both.extend(outer.schema.fields.iter().cloned());
+                Binder::new(&both).bind(c).is_ok()
+            }
+        })
+    }
+
+    /// `input` LEFT JOIN a correlated scalar subquery's aggregate grouped by the inner sides
+    /// of its correlating equalities, on them: its value is column `name`, its keys
+    /// `{name}k0`, `{name}k1`, …
+    fn join_scalar_subquery(&mut self, input: Plan, query: &ast::Query, name: &str, location: Location) -> Result<Plan> {
         let unsupported = |why: &str| {
             SqlError::new(format!("this scalar subquery is not supported yet: {why}"))
                 .at(location)
@@ -1057,11 +1207,6 @@ impl<'a> Planner<'a> {
         let plain_group = matches!(&select.group_by, GroupByExpr::Expressions(g, m) if g.is_empty() && m.is_empty());
         if !bind::contains_aggregate(&item) || !plain_group || select.having.is_some() || select.distinct.is_some() {
             return Err(unsupported("its value must be one aggregate without GROUP BY"));
-        }
-        if !counts_only(query) && item.to_string().to_ascii_uppercase().contains("COUNT") {
-            // Calcite turns a missing group's bare COUNT into 0 ([`coalesce_zero`]); an
-            // expression over a COUNT would need the expression evaluated at 0.
-            return Err(unsupported("COUNT inside an expression in a correlated scalar subquery"));
         }
         let mut from = (**select).clone();
         from.selection = None;
@@ -1087,7 +1232,7 @@ impl<'a> Planner<'a> {
         if keys.is_empty() {
             return Err(unsupported("it reads no column of the outer query"));
         }
-        let key_name = |i: usize| ast::Ident::new(format!("$sq{n}k{i}"));
+        let key_name = |i: usize| ast::Ident::new(format!("{name}k{i}"));
         let mut grouped = (**select).clone();
         grouped.selection =
             own.into_iter().reduce(|a, b| ast::Expr::BinaryOp { left: Box::new(a), op: ast::BinaryOperator::And, right: Box::new(b) });
@@ -1095,10 +1240,10 @@ impl<'a> Planner<'a> {
             .iter()
             .enumerate()
             .map(|(i, (inner, _))| SelectItem::ExprWithAlias { expr: inner.clone(), alias: key_name(i) })
-            .chain([SelectItem::ExprWithAlias { expr: item, alias: ast::Ident::new(format!("$sq{n}")) }])
+            .chain([SelectItem::ExprWithAlias { expr: item, alias: ast::Ident::new(name) }])
             .collect();
         grouped.group_by = GroupByExpr::Expressions(keys.iter().map(|(inner, _)| inner.clone()).collect(), Vec::new());
-        let right = with_qualifier(self.plan_select(&grouped)?, &format!("$sq{n}"));
+        let right = with_qualifier(self.plan_select(&grouped)?, name);
         let condition = keys
             .iter()
             .enumerate()
@@ -1400,6 +1545,44 @@ fn counts_only(query: &ast::Query) -> bool {
     let SetExpr::Select(s) = query.body.as_ref() else { return false };
     matches!(s.projection.as_slice(), [SelectItem::UnnamedExpr(ast::Expr::Function(f)) | SelectItem::ExprWithAlias { expr: ast::Expr::Function(f), .. }]
         if f.over.is_none() && f.name.to_string().eq_ignore_ascii_case("COUNT"))
+}
+
+/// What the outer query reads for a correlated scalar subquery joined as column `name`
+/// ([`Planner::join_scalar_subquery`]): the column; for a value over COUNT, the value a key
+/// without a group gives, as Calcite's decorrelation does (the LEFT JOIN pads such a key with
+/// NULL): a bare COUNT is `COALESCE(c, 0)`, an expression over COUNTs is `CASE WHEN {name}k0 IS
+/// NULL THEN <the value with each COUNT 0 and each other aggregate NULL> ELSE c END`.
+fn scalar_value(query: &ast::Query, name: &str) -> ast::Expr {
+    let column = ast::Expr::Identifier(ast::Ident::new(name));
+    if counts_only(query) {
+        return coalesce_zero(column);
+    }
+    let SetExpr::Select(s) = query.body.as_ref() else { return column };
+    let [SelectItem::UnnamedExpr(item) | SelectItem::ExprWithAlias { expr: item, .. }] = s.projection.as_slice() else { return column };
+    let mut counts = false;
+    let mut empty = item.clone();
+    let _ = ast::visit_expressions_mut(&mut empty, |e: &mut ast::Expr| {
+        if let ast::Expr::Function(f) = e {
+            let fname = bind::function_name(f);
+            if f.over.is_none() && bind::aggregate_function(&fname).is_some() {
+                let count = fname == "COUNT";
+                counts |= count;
+                *e = ast::Expr::Value(if count { ast::Value::Number("0".into(), false) } else { ast::Value::Null }.into());
+            }
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    if !counts {
+        return column;
+    }
+    let missing = ast::Expr::IsNull(Box::new(ast::Expr::Identifier(ast::Ident::new(format!("{name}k0")))));
+    ast::Expr::Case {
+        case_token: ast::helpers::attached_token::AttachedToken::empty(),
+        end_token: ast::helpers::attached_token::AttachedToken::empty(),
+        operand: None,
+        conditions: vec![ast::CaseWhen { condition: missing, result: ast::Expr::Nested(Box::new(empty)) }],
+        else_result: Some(Box::new(column)),
+    }
 }
 
 /// `COALESCE(e, 0)`.

@@ -179,16 +179,16 @@ SELECT status, LAG(sensor_id) FROM sensor_data GROUP BY status;
 error: 1:16: OVER clause is necessary for window functions
   hint: LAG(x) OVER (PARTITION BY k ORDER BY event_time)
 
-# Subqueries Sluice does not decorrelate yet.
-SELECT sensor_id, (SELECT COUNT(*) + 1 FROM sensor_data t WHERE t.sensor_id = s.sensor_id) AS n FROM sensor_data s;
+# Subqueries Sluice does not decorrelate yet: a correlated set operation, a correlation other than by equality.
+SELECT sensor_id FROM sensor_data s WHERE EXISTS (SELECT sensor_id FROM sensor_data t WHERE t.sensor_id = s.sensor_id UNION SELECT 1);
 ----
-error: 1:20: this scalar subquery is not supported yet: COUNT inside an expression in a correlated scalar subquery
-  hint: a scalar subquery here is SELECT agg(…) FROM t WHERE t.k = outer.k [AND …]
+error: 1:51: EXISTS over a correlated aggregate without GROUP BY, set operation or WITH is not supported yet: table or alias `s` is not in the FROM clause
+  hint: correlate a grouped subquery by equalities in its WHERE: EXISTS (SELECT g FROM t WHERE t.k = s.k GROUP BY g HAVING …)
 
-SELECT sensor_id FROM sensor_data s WHERE current_temperature > (SELECT MAX(current_temperature) FROM sensor_data t WHERE t.sensor_id = s.sensor_id);
+SELECT sensor_id FROM sensor_data s WHERE current_temperature > (SELECT MAX(current_temperature) FROM sensor_data t WHERE t.sensor_id < s.sensor_id);
 ----
-error: 1:66: this scalar subquery is not supported yet: in a WHERE it must not read the outer query's columns (table or alias `s` is not in the FROM clause)
-  hint: a scalar subquery here is (SELECT agg(…) FROM t [WHERE …])
+error: 1:66: this scalar subquery is not supported yet: a condition on the outer query must be an equality inner = outer
+  hint: a scalar subquery here is SELECT agg(…) FROM t WHERE t.k = outer.k [AND …]
 
 # The expand id keeps a bit per key in a BIGINT: at most 63 keys under grouping sets.
 SELECT COUNT(*) AS n FROM sensor_data GROUP BY ROLLUP (sensor_id + 0, sensor_id + 1, sensor_id + 2, sensor_id + 3, sensor_id + 4, sensor_id + 5, sensor_id + 6, sensor_id + 7, sensor_id + 8, sensor_id + 9, sensor_id + 10, sensor_id + 11, sensor_id + 12, sensor_id + 13, sensor_id + 14, sensor_id + 15, sensor_id + 16, sensor_id + 17, sensor_id + 18, sensor_id + 19, sensor_id + 20, sensor_id + 21, sensor_id + 22, sensor_id + 23, sensor_id + 24, sensor_id + 25, sensor_id + 26, sensor_id + 27, sensor_id + 28, sensor_id + 29, sensor_id + 30, sensor_id + 31, sensor_id + 32, sensor_id + 33, sensor_id + 34, sensor_id + 35, sensor_id + 36, sensor_id + 37, sensor_id + 38, sensor_id + 39, sensor_id + 40, sensor_id + 41, sensor_id + 42, sensor_id + 43, sensor_id + 44, sensor_id + 45, sensor_id + 46, sensor_id + 47, sensor_id + 48, sensor_id + 49, sensor_id + 50, sensor_id + 51, sensor_id + 52, sensor_id + 53, sensor_id + 54, sensor_id + 55, sensor_id + 56, sensor_id + 57, sensor_id + 58, sensor_id + 59, sensor_id + 60, sensor_id + 61, sensor_id + 62, sensor_id + 63);

@@ -18,6 +18,13 @@
 //! joins what the state still holds (so it may find no version). Rows come out just before
 //! the watermark that released them, as Flink emits them from its timer before forwarding
 //! the watermark.
+//!
+//! With `table.exec.state.ttl` (Flink's `BaseTwoInputStreamOperatorWithStateRetention`, min
+//! retention the TTL, max 1.5 × it, enabled above 1 ms): each key has a processing-time
+//! clean-up timer. A row of the key sets it to now + max unless it is already later than
+//! now + min; when the event timer has fired, the key's remaining state sets it the same way
+//! and a key left without state drops it. When the clock reaches it, the key's left rows,
+//! versions and timer are forgotten: a later left row of the key finds no version.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -39,6 +46,8 @@ struct KeyState {
     right: BTreeMap<i64, (bool, Vec<Value>)>,
     /// The key's one timer.
     timer: Option<i64>,
+    /// The key's processing-time clean-up timer (with a state TTL).
+    cleanup: Option<i64>,
 }
 
 pub struct TemporalJoin {
@@ -55,6 +64,12 @@ pub struct TemporalJoin {
     unmatched: Vec<(i64, Vec<Value>)>,
     /// The combined watermark before the current one: what released rows are stamped with.
     before: i64,
+    /// `table.exec.state.ttl` as Flink's min and max retention times (none: kept for ever).
+    retention: Option<(i64, i64)>,
+    /// Every key's clean-up timer, in firing order.
+    cleanups: BTreeSet<(i64, u32)>,
+    /// The processing-time clock.
+    now: i64,
     io: JoinIo,
 }
 
@@ -71,6 +86,40 @@ impl TemporalJoin {
             timers: BTreeSet::new(),
             unmatched: Vec::new(),
             before: NO_WATERMARK,
+            retention: None,
+            cleanups: BTreeSet::new(),
+            now: 0,
+        }
+    }
+
+    /// `registerProcessingCleanupTimer`: the key's clean-up at now + max retention, unless it
+    /// is already later than now + min retention.
+    fn register_cleanup(&mut self, key: u32) {
+        let Some((min, max)) = self.retention else { return };
+        let Some(state) = self.state.get_mut(&key) else { return };
+        if state.cleanup.is_some_and(|at| self.now.saturating_add(min) <= at) {
+            return;
+        }
+        if let Some(old) = state.cleanup.take() {
+            self.cleanups.remove(&(old, key));
+        }
+        let at = self.now.saturating_add(max);
+        state.cleanup = Some(at);
+        self.cleanups.insert((at, key));
+    }
+
+    /// Fires the clean-up timers at or before the clock (`cleanupState`): those keys' state goes.
+    fn clean_up(&mut self) {
+        while let Some(&(at, key)) = self.cleanups.first() {
+            if at > self.now {
+                break;
+            }
+            self.cleanups.pop_first();
+            if let Some(state) = self.state.remove(&key) {
+                if let Some(t) = state.timer {
+                    self.timers.remove(&(t, key));
+                }
+            }
         }
     }
 
@@ -115,6 +164,10 @@ impl TemporalJoin {
             let keep = !state.left.is_empty() || !state.right.is_empty();
             if keep {
                 self.state.insert(key, state);
+                self.register_cleanup(key);
+            } else if let Some(at) = state.cleanup {
+                // `cleanupLastTimer`: nothing left to clean.
+                self.cleanups.remove(&(at, key));
             }
             if let Some(t) = waiting {
                 self.register(key, t);
@@ -190,6 +243,7 @@ impl TwoInputOperator for TemporalJoin {
                 } else {
                     self.state.entry(key).or_default().left.push((time, row));
                     self.register(key, time);
+                    self.register_cleanup(key);
                 }
             }
             Side::Right => {
@@ -202,6 +256,7 @@ impl TwoInputOperator for TemporalJoin {
                 let row = batch.row(i, &self.types[1]);
                 self.state.entry(key).or_default().right.insert(time, (kind != RowKind::Delete, row));
                 self.register(key, time);
+                self.register_cleanup(key);
             }
         }
         Ok(())
@@ -222,6 +277,13 @@ impl TwoInputOperator for TemporalJoin {
 
     fn set_now(&mut self, now_ms: i64) {
         self.condition.set_now(now_ms);
+        self.now = now_ms;
+        self.clean_up();
+    }
+
+    fn set_state_ttl(&mut self, ttl_ms: Option<i64>) {
+        // Flink cleans state only when the minimum retention is over 1 ms.
+        self.retention = ttl_ms.filter(|&t| t > 1).map(|t| (t, t.saturating_mul(3) / 2));
     }
 }
 
@@ -257,6 +319,12 @@ mod tests {
     /// Feeds `(side, kind, key, value, time, watermark)` rows; returns the output as
     /// `(left time, right value or None)`.
     fn run(op: &mut TemporalJoin, rows: &[(Side, RowKind, i64, i64, i64, i64)]) -> Vec<(i64, Option<i64>)> {
+        feed(op, rows);
+        op.fire(i64::MAX).unwrap();
+        output(op)
+    }
+
+    fn feed(op: &mut TemporalJoin, rows: &[(Side, RowKind, i64, i64, i64, i64)]) {
         for &(side, kind, key, value, time, wm) in rows {
             let batch = match side {
                 Side::Left => one(&LEFT, kind, &[Value::Int(key), Value::Timestamp(time)]),
@@ -264,7 +332,9 @@ mod tests {
             };
             op.join_row(side, &batch, 0, wm).unwrap();
         }
-        op.fire(i64::MAX).unwrap();
+    }
+
+    fn output(op: &mut TemporalJoin) -> Vec<(i64, Option<i64>)> {
         let mut out = Vec::new();
         op.io.output.emit(&mut op.io.metrics, &mut out);
         let types = [LEFT.as_slice(), RIGHT.as_slice()].concat();
@@ -316,5 +386,41 @@ mod tests {
             ],
         );
         assert_eq!(out, [(4_000, Some(20)), (1_500, None), (3_200, Some(20)), (7_000, None)]);
+    }
+
+    /// A version written at `written` (processing time), the watermark past it, then a left
+    /// row at event time 2 s arriving at processing time `probe`: what it joins.
+    fn joined_after_idle(ttl: Option<i64>, touched: Option<i64>, probe: i64) -> Vec<(i64, Option<i64>)> {
+        let mut op = join(JoinKind::Left);
+        op.set_state_ttl(ttl);
+        op.set_now(0);
+        feed(&mut op, &[(Right, Insert, 1, 10, 1_000, 0), (Left, Insert, 1, 0, 1_500, 0)]);
+        op.fire(1_500).unwrap();
+        if let Some(t) = touched {
+            op.set_now(t);
+            feed(&mut op, &[(Left, Insert, 1, 0, 1_600, 1_500)]);
+            op.fire(1_600).unwrap();
+        }
+        let _ = output(&mut op);
+        op.set_now(probe);
+        feed(&mut op, &[(Left, Insert, 1, 0, 2_000, 1_600)]);
+        op.fire(2_500).unwrap();
+        output(&mut op)
+    }
+
+    #[test]
+    fn with_a_state_ttl_an_idle_key_forgets_its_versions_after_one_and_a_half_ttl() {
+        // Without a TTL the version is kept for ever.
+        assert_eq!(joined_after_idle(None, None, 1_000_000), [(2_000, Some(10))]);
+        // TTL 1 s: the key's clean-up is at 1.5 s of processing time.
+        assert_eq!(joined_after_idle(Some(1_000), None, 1_499), [(2_000, Some(10))]);
+        assert_eq!(joined_after_idle(Some(1_000), None, 1_500), [(2_000, None)]);
+        // A row at 0.6 s (0.6 + 1 > 1.5) moves the clean-up to 0.6 + 1.5 = 2.1 s; one at 0.4 s
+        // (0.4 + 1 <= 1.5) does not.
+        assert_eq!(joined_after_idle(Some(1_000), Some(600), 2_000), [(2_000, Some(10))]);
+        assert_eq!(joined_after_idle(Some(1_000), Some(600), 2_100), [(2_000, None)]);
+        assert_eq!(joined_after_idle(Some(1_000), Some(400), 1_500), [(2_000, None)]);
+        // Flink cleans nothing with a TTL of 1 ms.
+        assert_eq!(joined_after_idle(Some(1), None, 1_000_000), [(2_000, Some(10))]);
     }
 }
