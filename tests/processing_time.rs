@@ -70,3 +70,59 @@ fn explain(session: &mut Session, query: &str) -> String {
         other => panic!("EXPLAIN gives a plan, got {other:?}"),
     }
 }
+
+/// Moves the clock to `at` without records and returns the changes.
+fn tick(session: &mut Session, job: JobId, at: i64) -> Vec<String> {
+    put(session, job, at, &[])
+}
+
+#[test]
+fn a_rows_over_window_on_processing_time_emits_each_row_at_once() {
+    let mut session = session();
+    let job =
+        start(&mut session, "SELECT k, v, SUM(v) OVER (PARTITION BY k ORDER BY pt ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS s FROM t");
+    assert_eq!(put(&mut session, job, 1_000, &[("a", 1), ("a", 2), ("b", 5), ("a", 3)]), ["+Ia,1,1", "+Ia,2,3", "+Ib,5,5", "+Ia,3,5"]);
+    assert_eq!(put(&mut session, job, 2_000, &[("a", 10)]), ["+Ia,10,13"]);
+}
+
+#[test]
+fn an_unbounded_over_window_on_processing_time_has_no_peers() {
+    let mut session = session();
+    // The default frame is RANGE UNBOUNDED PRECEDING: on event time, rows of one time are peers
+    // and share a result; Flink's ProcTimeUnboundedPrecedingFunction emits each row as it comes.
+    let job = start(&mut session, "SELECT k, v, COUNT(*) OVER (PARTITION BY k ORDER BY pt) AS n FROM t");
+    assert_eq!(put(&mut session, job, 1_000, &[("a", 1), ("a", 2), ("b", 3)]), ["+Ia,1,1", "+Ia,2,2", "+Ib,3,1"]);
+    assert_eq!(put(&mut session, job, 5_000, &[("a", 4)]), ["+Ia,4,3"]);
+}
+
+#[test]
+fn a_range_over_window_on_processing_time_emits_a_milliseconds_rows_once_the_clock_passes_it() {
+    let mut session = session();
+    let job = start(
+        &mut session,
+        "SELECT k, v, SUM(v) OVER (PARTITION BY k ORDER BY pt RANGE BETWEEN INTERVAL '2' SECOND PRECEDING AND CURRENT ROW) AS s FROM t",
+    );
+    // Held until the clock is past 1 000 ms, then emitted together (they are peers).
+    assert!(put(&mut session, job, 1_000, &[("a", 1), ("a", 2)]).is_empty());
+    assert_eq!(tick(&mut session, job, 1_500), ["+Ia,1,3", "+Ia,2,3"]);
+    assert!(put(&mut session, job, 2_500, &[("a", 4)]).is_empty());
+    // 1 000 ms is within 2 s of 2 500 ms: still in the frame.
+    assert_eq!(tick(&mut session, job, 3_000), ["+Ia,4,7"]);
+    assert!(put(&mut session, job, 4_000, &[("a", 8)]).is_empty());
+    // 1 000 ms is more than 2 s before 4 000 ms: retracted.
+    assert_eq!(tick(&mut session, job, 4_100), ["+Ia,8,12"]);
+}
+
+#[test]
+fn order_by_processing_time_emits_each_milliseconds_rows_sorted_once_the_clock_passes_it() {
+    let mut session = session();
+    let query = "SELECT k, v, pt FROM t ORDER BY pt, v";
+    let job = start(&mut session, query);
+    assert!(put(&mut session, job, 1_000, &[("a", 3), ("b", 1), ("c", 2)]).is_empty());
+    // The rows of 1 000 ms, without their time; d, at 1 001 ms, waits.
+    let rows: Vec<String> =
+        put(&mut session, job, 1_001, &[("d", 0)]).iter().filter_map(|r| Some(r.rsplit_once(',')?.0.to_string())).collect();
+    assert_eq!(rows, ["+Ib,1", "+Ic,2", "+Ia,3"]);
+    assert_eq!(tick(&mut session, job, 1_002).len(), 1);
+    assert!(explain(&mut session, query).contains("TemporalSort(orderBy=[pt ASC, v ASC])"));
+}

@@ -1,4 +1,5 @@
-//! Event-time OVER aggregation: `agg(…) OVER (PARTITION BY k ORDER BY rowtime …)`.
+//! OVER aggregation: `agg(…) OVER (PARTITION BY k ORDER BY rowtime …)`, and its
+//! processing-time forms (`ORDER BY proc_time`, see the end).
 //!
 //! Each input row comes out once, with the aggregates over its frame appended, when the
 //! watermark passes its timestamp; rows of a partition come out in event-time order. This is a
@@ -19,6 +20,17 @@
 //! ROWS emits each row with the frame ending at that row; RANGE gives every row of one
 //! timestamp the same result (its peers are in its frame). Rows are kept in one columnar arena
 //! while buffered or inside a frame and freed as they leave it.
+//!
+//! Ordered by processing time (the row's `PROCTIME()`, the session's clock when it arrived):
+//!
+//! - `UNBOUNDED PRECEDING`, ROWS or RANGE (`ProcTimeUnboundedPrecedingFunction`) and `ROWS
+//!   BETWEEN n PRECEDING` (`ProcTimeRowsBoundedPrecedingFunction`) emit each row at once, with
+//!   the frame ending at it: rows that arrive together are not peers.
+//! - `RANGE BETWEEN INTERVAL … PRECEDING` (`ProcTimeRangeBoundedPrecedingFunction`) holds the
+//!   rows of one millisecond until the clock has passed it (Flink's timer at `t + 1`), then
+//!   emits them together. That is the event-time RANGE above with the watermark at the clock
+//!   minus 1 ms (how the pipeline runs processing-time timers), and Flink's clean-up timer at
+//!   `t + 1.5 × range + 1` one earlier to match; nothing is ever late.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -102,6 +114,8 @@ pub struct OverAggregate {
     agg_types: Vec<DataType>,
     late: LateLog,
     metrics: OperatorMetrics,
+    /// Ordered by processing time (see the module's end).
+    proctime: bool,
 }
 
 /// Rows emitted while handling one batch: arena slots and their aggregate values.
@@ -138,6 +152,39 @@ impl OverAggregate {
             input_types,
             late: LateLog::default(),
             metrics: OperatorMetrics::default(),
+            proctime: false,
+        }
+    }
+
+    /// The same window ordered by processing time.
+    pub fn on_processing_time(mut self) -> Self {
+        self.proctime = true;
+        self
+    }
+
+    /// Processing time, a frame other than bounded RANGE: the row is emitted at once.
+    fn emit_row_now(&mut self, batch: &Batch, i: usize, ts: i64, out: &mut Emitted) {
+        let (p, new) = self.partitions_by_key.find_or_insert(batch, &self.partition_columns, i);
+        if new {
+            self.partitions.push(Partition::default());
+            self.accumulators.add_group();
+        }
+        let slot = self.arena.push(batch, i);
+        if let Mode::BoundedRows { rows: frame_rows } = self.mode {
+            let part = &mut self.partitions[p as usize];
+            if part.frame.len() >= frame_rows {
+                if let Some((_, old)) = part.frame.pop_front() {
+                    self.accumulators.update(p, &self.arena.rows, old as usize, true);
+                    self.arena.free();
+                }
+            }
+            part.frame.push_back((ts, slot));
+            self.accumulators.update(p, &self.arena.rows, slot as usize, false);
+            emit(&self.accumulators, p, &[slot], batch.arrival_watermark(i), out);
+        } else {
+            self.accumulators.update(p, &self.arena.rows, slot as usize, false);
+            emit(&self.accumulators, p, &[slot], batch.arrival_watermark(i), out);
+            self.arena.free();
         }
     }
 
@@ -172,8 +219,10 @@ impl OverAggregate {
                 }
                 // Flink's registerCleanupTimer: move the clean-up point only when it would come
                 // too early for this row, and never delete the timer registered before.
-                let min_cleanup = ts.saturating_add(range).saturating_add(1);
-                let max_cleanup = ts.saturating_add((range as f64 * 1.5) as i64).saturating_add(1);
+                // A processing-time timer at T fires with the watermark at T − 1.
+                let shift = if self.proctime { 0 } else { 1 };
+                let min_cleanup = ts.saturating_add(range).saturating_add(shift);
+                let max_cleanup = ts.saturating_add((range as f64 * 1.5) as i64).saturating_add(shift);
                 if part.cleanup_at.is_none_or(|c| c < min_cleanup) {
                     self.timers.insert((max_cleanup, p));
                     part.cleanup_at = Some(max_cleanup);
@@ -350,7 +399,11 @@ impl Operator for OverAggregate {
             }
             // Flink reads a NULL rowtime as 0.
             let ts = if time.is_valid(i) { t } else { 0 };
-            self.take_row(&batch, i, ts);
+            if self.proctime && !matches!(self.mode, Mode::BoundedRange { .. }) {
+                self.emit_row_now(&batch, i, ts, &mut emitted);
+            } else {
+                self.take_row(&batch, i, ts);
+            }
         }
         self.finish(emitted, out);
         Ok(())

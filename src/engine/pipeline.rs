@@ -721,7 +721,8 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
             one_input(input, operator)
         }
         PhysicalNode::OverAggregate { input, window, aggs } => {
-            one_input(input, Box::new(OverAggregate::new(window.frame, window.partition.clone(), window.time_column, aggs, types(input))))
+            let over = OverAggregate::new(window.frame, window.partition.clone(), window.time_column, aggs, types(input));
+            one_input(input, Box::new(if window.proctime { over.on_processing_time() } else { over }))
         }
         PhysicalNode::Rank { input, partition, order, range, output_number, process } => {
             let (partition, order) = (partition.clone(), order.clone());

@@ -6,6 +6,11 @@
 //! Which rows are late follows Flink's state, not the watermark alone: the operator remembers
 //! the last time it emitted rows for, and drops a row whose time is not after it. A row merely
 //! behind the watermark is still taken and comes out at the next watermark that moves.
+//!
+//! `ORDER BY proc_time [, other columns]` (Flink's `ProcTimeSortOperator`) is the same operator
+//! in a pipeline that runs on processing time (watermark = the clock − 1 ms): the rows that
+//! arrived at one millisecond come out once the clock has passed it (Flink's timer at `t + 1`),
+//! sorted by the other columns; none is late.
 
 use std::collections::BTreeMap;
 

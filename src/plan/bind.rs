@@ -530,12 +530,7 @@ impl<'a> Binder<'a> {
         }
         let time = self.plain(self.scope).bind(&order.expr)?;
         let time_column = match time.as_column() {
-            Some(i) if time.ty.rowtime => i,
-            Some(_) if time.ty.proctime => {
-                return Err(SqlError::new("processing-time OVER windows are not supported yet")
-                    .at(at(&order.expr))
-                    .hint("order the window by an event-time attribute (a column with WATERMARK FOR)"))
-            }
+            Some(i) if time.ty.rowtime || time.ty.proctime => i,
             _ => {
                 return Err(SqlError::new(format!(
                     "OVER windows' ordering in stream mode must be defined on a time attribute, but `{}` is {}",

@@ -282,8 +282,10 @@ pub struct SortKey {
 pub struct OverWindow {
     /// Input columns the rows are partitioned by (none: one partition).
     pub partition: Vec<usize>,
-    /// The event-time attribute the window is ordered by (ascending).
+    /// The time attribute the window is ordered by (ascending).
     pub time_column: usize,
+    /// That attribute is processing time (`PROCTIME()`): rows are ordered by arrival.
+    pub proctime: bool,
     pub frame: OverFrame,
     /// Where the OVER aggregate is written, for errors found when it is lowered.
     pub location: Location,

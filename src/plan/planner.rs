@@ -635,7 +635,8 @@ impl<'a> Planner<'a> {
         for (i, a) in aggs.iter().enumerate() {
             fields.push(SchemaField { name: format!("w0$o{i}"), ty: a.ty.clone(), qualifier: None });
         }
-        let over_window = OverWindow { partition, time_column: window.time_column, frame: window.frame, location: at(select) };
+        let proctime = pre.schema.fields.get(window.time_column).is_some_and(|f| f.ty.proctime);
+        let over_window = OverWindow { partition, time_column: window.time_column, proctime, frame: window.frame, location: at(select) };
         let plan = Plan { schema: Schema { fields }, node: Node::Over { input: Box::new(pre), window: over_window, aggs } };
         let exprs: Vec<Expr> = outputs.iter().map(|o| ctx.finish(o, columns)).collect();
         let fields = exprs.iter().zip(names).map(|(e, name)| SchemaField { name, ty: e.ty.clone(), qualifier: None }).collect();
@@ -1800,11 +1801,6 @@ fn order_and_limit(plan: Plan, query: &ast::Query) -> Result<Plan> {
                 return Err(SqlError::new("Sort on a non-time-attribute field is not supported.")
                     .at(location)
                     .hint("order by an event-time attribute ascending first, or add LIMIT n (a Top-N)"));
-            }
-            if time.proctime {
-                return Err(SqlError::new("ORDER BY a processing-time attribute is not supported yet")
-                    .at(location)
-                    .hint("order by an event-time attribute (a column with WATERMARK FOR)"));
             }
             Ok(Plan { schema: plan.schema.clone(), node: Node::TemporalSort { input: Box::new(plan), order, location } })
         }

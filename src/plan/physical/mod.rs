@@ -338,10 +338,23 @@ impl PhysicalPlan {
         sources.iter().position(|s| s.same(&source))
     }
 
-    /// Whether a window of the plan is over processing time.
+    /// Whether the plan has timers on processing time: a window over it, an OVER aggregate's
+    /// `RANGE … PRECEDING` frame or an ORDER BY ordered by it (rows with one processing time
+    /// are emitted together once the clock has moved on).
     pub fn uses_processing_time(&self) -> bool {
         let mut found = false;
-        self.visit(&mut |p| found |= matches!(p.node, PhysicalNode::WindowAggregate { proctime: true, .. }));
+        self.visit(&mut |p| {
+            found |= match &p.node {
+                PhysicalNode::WindowAggregate { proctime, .. } => *proctime,
+                PhysicalNode::OverAggregate { window, .. } => {
+                    window.proctime && matches!(window.frame, super::logical::OverFrame::Range { preceding: Some(_) })
+                }
+                PhysicalNode::TemporalSort { input, order } => {
+                    order.first().is_some_and(|k| input.schema.fields.get(k.column).is_some_and(|f| f.ty.proctime))
+                }
+                _ => false,
+            }
+        });
         found
     }
 
