@@ -254,3 +254,28 @@ fn without_a_host_calling_a_python_function_says_where_python_runs() {
     session.set_user_function_host(Rc::new(TestHost::default()));
     assert_eq!(table_rows(session.execute("%flink.bsql\nSELECT c_to_f(100.0E0)", 0).unwrap()), ["212.0"]);
 }
+
+/// `sluice run` over a note with a Python or a Scala paragraph says so, naming the paragraph.
+#[test]
+fn sluice_run_says_where_python_and_scala_paragraphs_run() {
+    let run = |note: &str| {
+        let path = tempfile::Builder::new().prefix("sluice-python-").suffix(".sql").tempfile().unwrap().into_temp_path();
+        std::fs::write(&path, note).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sluice")).arg("run").arg(&path).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (code, err) = run("%flink.ssql\nSELECT 1 AS x;\n%flink.pyflink\nst_env.execute_sql('SELECT 1')\n");
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains(":3:1: Python paragraphs run in the page (Pyodide); `sluice run` cannot run this %flink.pyflink paragraph"),
+        "{err}"
+    );
+    let (code, err) = run("%flink\nval t = stenv.from(\"x\")\n");
+    assert_eq!(code, Some(1));
+    assert!(err.contains("Scala paragraphs are not supported"), "{err}");
+    // The same from the session the page uses.
+    let mut session = Session::empty();
+    assert_eq!(session.execute("%flink(parallelism=1)\nval x = 1", 0).unwrap_err().message, "Scala paragraphs are not supported");
+    let err = session.execute("%flink.ipyflink\nz.show(t)", 0).unwrap_err();
+    assert!(err.message.starts_with("Python paragraphs run in the page"), "{err}");
+}
