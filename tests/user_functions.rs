@@ -340,3 +340,17 @@ fn the_python_udf_note_gives_flinks_rows() {
     }
     assert!(host.calls.borrow().len() < 100, "{} host calls for 10,000 records", host.calls.borrow().len());
 }
+
+/// SHOW FUNCTIONS lists the user's functions among the built-ins, as Flink does; hosts type
+/// their signatures from the text PyFlink prints for a type.
+#[test]
+fn show_functions_lists_user_functions_and_types_read_as_flink_writes_them() {
+    let (mut session, _) = session_with_host();
+    session.execute("CREATE TEMPORARY FUNCTION c_to_f AS 'conv.c_to_f' LANGUAGE PYTHON", 0).unwrap();
+    let names = table_rows(session.execute("SHOW FUNCTIONS", 0).unwrap());
+    assert!(names.contains(&"c_to_f".to_string()) && names.contains(&"UPPER".to_string()));
+    use sluice::plan::functions::user::parse_data_type;
+    assert_eq!(parse_data_type("DOUBLE"), Ok(DataType::Double));
+    assert_eq!(parse_data_type("ROW<word STRING, n INT>").map(|t| t.to_string()), Ok("ROW<`word` STRING, `n` INT>".to_string()));
+    assert!(parse_data_type("NOT A TYPE").is_err());
+}
