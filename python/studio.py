@@ -274,6 +274,12 @@ def _name(name):
     return "`" + str(name).replace("`", "``") + "`"
 
 
+def _identifier(name):
+    """A function's name as CREATE FUNCTION takes it: plain when it is a plain identifier."""
+    name = str(name)
+    return name if name.isidentifier() and name.isascii() else _name(name)
+
+
 class Expression:
     def __init__(self, sql, name=None):
         self.sql, self.name = sql, name
@@ -388,8 +394,8 @@ def lit(value, data_type=None):
 
 
 def call(f, *args):
-    name = f.name if isinstance(f, UserDefinedFunction) else str(f)
-    return Expression(f"{_name(name)}({', '.join(_sql_of(a) for a in args)})")
+    name = (f.registered or f.name) if isinstance(f, UserDefinedFunction) else str(f)
+    return Expression(f"{_identifier(name)}({', '.join(_sql_of(a) for a in args)})")
 
 
 def call_sql(sql):
@@ -745,7 +751,8 @@ class TableEnvironment:
                 raise TypeError(f"decorate `{name}` with @udf(result_type=...) first: the engine needs its result type")
             raise TypeError(f"`{name}` is not a function")
         _FUNCTIONS[function.target] = function
-        _answer(sluice_bridge.execute(f"CREATE {scope}FUNCTION {_name(name)} AS '{function.target}' LANGUAGE PYTHON", None))
+        function.registered = name
+        _answer(sluice_bridge.execute(f"CREATE {scope}FUNCTION {_identifier(name)} AS '{function.target}' LANGUAGE PYTHON", None))
 
     def drop_temporary_function(self, name):
         _answer(sluice_bridge.execute(f"DROP TEMPORARY FUNCTION IF EXISTS {_name(name)}", None))
@@ -817,6 +824,8 @@ class UserDefinedFunction:
         self.result_type = result_type
         self.deterministic = deterministic
         self.name = name or getattr(func, "__name__", "f")
+        # The name SQL calls it by, once registered.
+        self.registered = None
         self.target = f"__studio__.{self.name}"
         if hasattr(func, "open") and hasattr(func, "eval"):
             func.open(None)
@@ -939,11 +948,17 @@ def _traceback(e, skip_studio=False):
     return "".join(lines).rstrip()
 
 
-def _paragraph_line(e):
+def _paragraph_line(e, code):
+    """Where in the paragraph's text the error is: a syntax error's place, or the line of the
+    paragraph's innermost frame (at its first non-blank character)."""
     if isinstance(e, SyntaxError) and e.filename == PARAGRAPH:
         return e.lineno, e.offset or 1
     frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == PARAGRAPH]
-    return (frames[-1].lineno, 1) if frames else (None, None)
+    if not frames:
+        return None, None
+    line = frames[-1].lineno
+    text = code.splitlines()[line - 1] if 0 < line <= len(code.splitlines()) else ""
+    return line, len(text) - len(text.lstrip()) + 1
 
 
 _globals = {"__name__": "__main__"}
@@ -960,7 +975,7 @@ def _sluice_run(code):
         compiled = compile(code, PARAGRAPH, "exec")
         exec(compiled, _globals)
     except BaseException as e:  # noqa: BLE001 - everything a paragraph raises is its error
-        line, column = _paragraph_line(e)
+        line, column = _paragraph_line(e, code)
         error = {"traceback": _traceback(e) if not isinstance(e, SyntaxError) else "".join(traceback.format_exception_only(type(e), e)).rstrip(), "line": line, "column": column}
     finally:
         sys.stdout, sys.stderr = saved

@@ -286,7 +286,8 @@ fn spawn_worker() -> Result<web_sys::Worker, String> {
     };
     let glue = link("link[rel=modulepreload]")?;
     let wasm = link("link[rel=preload][as=fetch]")?;
-    let script = format!("import init, {{ worker_main }} from {glue:?};\nawait init({{ module_or_path: {wasm:?} }});\nworker_main({base:?});\n");
+    let script =
+        format!("import init, {{ worker_main }} from {glue:?};\nawait init({{ module_or_path: {wasm:?} }});\nworker_main({base:?});\n");
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/javascript");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&script.into()), &options)

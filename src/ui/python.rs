@@ -72,7 +72,12 @@ thread_local! {
 
 /// Runs a Python paragraph's `code`, starting Python first if this is the first.
 pub async fn run(code: String, edge: Edge) -> PythonRun {
-    let failed = |message: String| PythonRun { printed: String::new(), outcomes: Vec::new(), stream_type: None, error: Some(ExecError { message, location: None }) };
+    let failed = |message: String| PythonRun {
+        printed: String::new(),
+        outcomes: Vec::new(),
+        stream_type: None,
+        error: Some(ExecError { message, location: None }),
+    };
     let runtime = match runtime(&edge).await {
         Ok(r) => r,
         Err(e) => return failed(format!("Python could not start: {e}")),
@@ -103,7 +108,10 @@ pub async fn run(code: String, edge: Edge) -> PythonRun {
     let error = parsed.get("error").filter(|e| !e.is_null()).map(|e| {
         let line = e["line"].as_u64().and_then(|l| u32::try_from(l).ok());
         let column = e["column"].as_u64().and_then(|c| u32::try_from(c).ok()).unwrap_or(1);
-        ExecError { message: e["traceback"].as_str().unwrap_or("Python failed").to_string(), location: line.map(|line| Location { line, column }) }
+        ExecError {
+            message: e["traceback"].as_str().unwrap_or("Python failed").to_string(),
+            location: line.map(|line| Location { line, column }),
+        }
     });
     if error.is_some() {
         // As a failed SQL paragraph: what it started goes with it.
@@ -148,8 +156,10 @@ async fn runtime(edge: &Edge) -> Result<JsValue, String> {
 /// `import(base + "python/runtime.mjs")` and its `start`, with the bridge.
 fn start(base: &str) -> Result<js_sys::Promise, String> {
     let url = web_sys::Url::new_with_base("python/runtime.mjs", base).map_err(|e| js_error(&e))?.href();
-    let import = js_sys::Function::new_with_args("url, base, bridge, progress", "return import(url).then((m) => m.start(base, bridge, progress));");
-    let progress = Closure::<dyn Fn(String)>::new(|text: String| web_sys::console::info_1(&format!("Sluice: {text}").into())).into_js_value();
+    let import =
+        js_sys::Function::new_with_args("url, base, bridge, progress", "return import(url).then((m) => m.start(base, bridge, progress));");
+    let progress =
+        Closure::<dyn Fn(String)>::new(|text: String| web_sys::console::info_1(&format!("Sluice: {text}").into())).into_js_value();
     let args = js_sys::Array::of4(&url.into(), &base.into(), &bridge()?, &progress);
     let answer = import.apply(&JsValue::NULL, &args).map_err(|e| js_error(&e))?;
     answer.dyn_into::<js_sys::Promise>().map_err(|_| "python/runtime.mjs gave no promise".to_string())
@@ -159,7 +169,10 @@ fn start(base: &str) -> Result<js_sys::Promise, String> {
 fn bridge() -> Result<JsValue, String> {
     let object = js_sys::Object::new();
     let set = |name: &str, f: JsValue| js_sys::Reflect::set(&object, &name.into(), &f).map(|_| ()).map_err(|e| js_error(&e));
-    set("execute", Closure::<dyn Fn(String, JsValue) -> String>::new(|sql: String, show: JsValue| execute(&sql, show.as_string())).into_js_value())?;
+    set(
+        "execute",
+        Closure::<dyn Fn(String, JsValue) -> String>::new(|sql: String, show: JsValue| execute(&sql, show.as_string())).into_js_value(),
+    )?;
     set("columns", Closure::<dyn Fn(String) -> String>::new(|sql: String| columns(&sql)).into_js_value())?;
     set("stop", Closure::<dyn Fn(u32)>::new(|job: u32| stop(job)).into_js_value())?;
     Ok(object.into())
@@ -255,7 +268,16 @@ fn value_json(v: &Value) -> Json {
         Value::Bool(b) => Json::Bool(*b),
         Value::Int(i) => json!(i),
         Value::Double(d) if d.is_finite() => json!(d),
-        Value::Double(d) => tagged("f", json!(if d.is_nan() { "nan" } else if *d > 0.0 { "inf" } else { "-inf" })),
+        Value::Double(d) => tagged(
+            "f",
+            json!(if d.is_nan() {
+                "nan"
+            } else if *d > 0.0 {
+                "inf"
+            } else {
+                "-inf"
+            }),
+        ),
         Value::Decimal(..) => tagged("dec", json!(v.to_string())),
         Value::Str(s) => Json::String(s.to_string()),
         Value::Date(d) => tagged("date", json!(d)),
@@ -264,7 +286,9 @@ fn value_json(v: &Value) -> Json {
         Value::Row(fields) => tagged("row", Json::Array(fields.iter().map(value_json).collect())),
         Value::Bytes(b) => tagged("bytes", json!(b.as_ref())),
         Value::Array(items) => Json::Array(items.iter().map(value_json).collect()),
-        Value::Map(entries) => tagged("map", Json::Array(entries.iter().map(|(k, x)| Json::Array(vec![value_json(k), value_json(x)])).collect())),
+        Value::Map(entries) => {
+            tagged("map", Json::Array(entries.iter().map(|(k, x)| Json::Array(vec![value_json(k), value_json(x)])).collect()))
+        }
     }
 }
 
@@ -280,10 +304,16 @@ fn value_from_json(j: &Json, ty: Option<&DataType>) -> Result<Value, String> {
         },
         Json::String(s) => Value::Str(s.as_str().into()),
         Json::Array(items) => match ty {
-            Some(DataType::Row(fields)) => {
-                Value::Row(items.iter().enumerate().map(|(i, x)| value_from_json(x, fields.get(i).map(|f| &f.ty.data_type))).collect::<Result<_, _>>()?)
+            Some(DataType::Row(fields)) => Value::Row(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| value_from_json(x, fields.get(i).map(|f| &f.ty.data_type)))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Some(DataType::Array(element)) => {
+                Value::Array(items.iter().map(|x| value_from_json(x, Some(&element.data_type))).collect::<Result<_, _>>()?)
             }
-            Some(DataType::Array(element)) => Value::Array(items.iter().map(|x| value_from_json(x, Some(&element.data_type))).collect::<Result<_, _>>()?),
             _ => Value::Array(items.iter().map(|x| value_from_json(x, None)).collect::<Result<_, _>>()?),
         },
         Json::Object(o) => {
@@ -361,7 +391,8 @@ impl PyodideHost {
             .call3(&JsValue::NULL, &f.target.as_str().into(), &columns.to_string().into(), &JsValue::from(rows as u32))
             .map_err(|e| UserFunctionError::new(js_error(&e)))?;
         let text = answer.as_string().ok_or_else(|| UserFunctionError::new("Python answered no text"))?;
-        let json: Json = serde_json::from_str(&text).map_err(|e| UserFunctionError::new(format!("Python's answer could not be read: {e}")))?;
+        let json: Json =
+            serde_json::from_str(&text).map_err(|e| UserFunctionError::new(format!("Python's answer could not be read: {e}")))?;
         if let Some(error) = json.get("error") {
             let message = error["message"].as_str().unwrap_or("the function failed").to_string();
             return Err(match error["row"].as_u64() {
@@ -379,7 +410,8 @@ impl PyodideHost {
 impl UserFunctionHost for PyodideHost {
     fn describe(&self, target: &str) -> Result<UserSignature, String> {
         let answer = self.describe.call1(&JsValue::NULL, &target.into()).map_err(|e| js_error(&e))?;
-        let json: Json = serde_json::from_str(&answer.as_string().unwrap_or_default()).map_err(|e| format!("Python's answer could not be read: {e}"))?;
+        let json: Json =
+            serde_json::from_str(&answer.as_string().unwrap_or_default()).map_err(|e| format!("Python's answer could not be read: {e}"))?;
         if let Some(e) = json.get("error") {
             return Err(e.as_str().unwrap_or("no such function").to_string());
         }
@@ -402,7 +434,11 @@ impl UserFunctionHost for PyodideHost {
         if results.len() != rows {
             return Err(UserFunctionError::new(format!("`{}` gave {} results for {rows} rows", f.name, results.len())));
         }
-        results.iter().enumerate().map(|(row, r)| value_from_json(r, Some(&f.result)).map_err(|e| UserFunctionError::at_row(row, e))).collect()
+        results
+            .iter()
+            .enumerate()
+            .map(|(row, r)| value_from_json(r, Some(&f.result)).map_err(|e| UserFunctionError::at_row(row, e)))
+            .collect()
     }
 
     fn call_table(&self, f: &UserFunction, args: &[Vec<Value>], rows: usize) -> Result<Vec<Vec<Vec<Value>>>, UserFunctionError> {

@@ -234,7 +234,6 @@ pub struct PythonRun {
     pub error: Option<ExecError>,
 }
 
-
 /// What the views read, as of one moment of the session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Published {

@@ -158,7 +158,8 @@ impl SessionServer {
                 return SessionReply::PythonRan(PythonRun { printed: String::new(), outcomes: Vec::new(), stream_type: None, error });
             }
             SessionRequest::QueryColumns { sql } => {
-                let columns = s.plan_query(&sql).map(|plan| plan.schema.fields.into_iter().map(|f| ColumnInfo { name: f.name, ty: f.ty }).collect());
+                let columns =
+                    s.plan_query(&sql).map(|plan| plan.schema.fields.into_iter().map(|f| ColumnInfo { name: f.name, ty: f.ty }).collect());
                 return SessionReply::Columns(columns.map_err(|e| ExecError { location: e.location, message: e.to_string() }));
             }
         }
