@@ -159,7 +159,7 @@ impl SessionServer {
             }
             SessionRequest::QueryColumns { sql } => {
                 let columns =
-                    s.plan_query(&sql).map(|plan| plan.schema.fields.into_iter().map(|f| ColumnInfo { name: f.name, ty: f.ty }).collect());
+                    s.plan_query(&sql).map(|plan| plan.schema.fields.into_iter().map(|f| ColumnInfo::new(f.name, f.ty)).collect());
                 return SessionReply::Columns(columns.map_err(|e| ExecError { location: e.location, message: e.to_string() }));
             }
         }
