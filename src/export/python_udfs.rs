@@ -271,6 +271,28 @@ impl UserFunctionHost for NotePython {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        /// Any text built from the pieces the reader looks for: functions or none, never a panic.
+        #[test]
+        fn any_python_reads_without_panic(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just("@udf("), Just("@udtf("), Just("@udf"), Just("def f("), Just("g = udf("), Just("result_type="),
+                    Just("result_types="), Just("input_types="), Just("DataTypes.DOUBLE()"), Just("DataTypes.DECIMAL(1, 2)"),
+                    Just("'STRING'"), Just("("), Just(")"), Just("["), Just("]"), Just(","), Just("="), Just("\n"), Just(" "),
+                    Just("é"), Just(".create_temporary_function("), Just("\"x\""), Just("deterministic=False"),
+                ],
+                0..60,
+            )
+        ) {
+            let code: String = pieces.concat();
+            let _ = NotePython::read([code.as_str()]);
+            let _ = registrations(&code);
+        }
+    }
 
     #[test]
     fn decorators_and_udf_calls_give_signatures() {
