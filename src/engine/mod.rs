@@ -26,6 +26,7 @@ pub mod split_watermark;
 pub mod temporal_sort;
 pub mod union;
 pub mod watermark;
+pub mod watermark_compacting_materializer;
 pub mod window;
 
 pub use pipeline::Pipeline;
