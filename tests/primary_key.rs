@@ -179,7 +179,7 @@ fn on_conflict_do_deduplicate_materializes_a_sink_keyed_otherwise_than_the_resul
 }
 
 #[test]
-fn on_conflict_do_nothing_and_do_error_need_watermarks_and_are_refused_as_not_there_yet() {
+fn on_conflict_do_nothing_and_do_error_need_watermarks() {
     let mut s = session();
     let grouped = "SELECT status, id, COUNT(*) FROM src GROUP BY status, id";
     for strategy in ["NOTHING", "ERROR"] {
@@ -193,9 +193,54 @@ fn on_conflict_do_nothing_and_do_error_need_watermarks_and_are_refused_as_not_th
     }
     s.execute("CREATE TABLE timed (status STRING, id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector'='datagen')", 0)
         .unwrap();
-    let e = s.execute("INSERT INTO wide SELECT status, id, COUNT(*) FROM timed GROUP BY status, id ON CONFLICT DO NOTHING", 0).unwrap_err();
-    assert!(e.message.starts_with("ON CONFLICT DO NOTHING is not supported yet"), "{e}");
+    let plan =
+        explain(&mut s, "INSERT INTO wide SELECT status, id, COUNT(*) FROM timed GROUP BY status, id ON CONFLICT DO NOTHING").unwrap();
+    assert!(plan.contains("upsertMaterialize=[true], conflictStrategy=[NOTHING]"), "{plan}");
     // PostgreSQL's forms are not Flink's.
     let e = s.execute(&format!("INSERT INTO wide {grouped} ON CONFLICT DO UPDATE SET n = 1"), 0).unwrap_err();
     assert!(e.message.contains("DO DEDUPLICATE, DO NOTHING or DO ERROR"), "{e}");
+}
+
+/// `ON CONFLICT DO ERROR` (Flink's `WatermarkCompactingSinkMaterializer`): rows wait for the
+/// watermark; once it passes them, a primary key holding two distinct rows fails the job,
+/// naming the key. `DO NOTHING` keeps the first row instead.
+#[test]
+fn on_conflict_do_error_fails_the_job_naming_the_conflicting_key() {
+    let run = |strategy: &str| {
+        let mut s = session();
+        s.execute(
+            "CREATE TABLE r (status STRING, id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts)
+             WITH ('connector' = 'kinesis', 'stream' = 'r', 'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601')",
+            0,
+        )
+        .unwrap();
+        let outcome = s
+            .execute(&format!("INSERT INTO wide SELECT status, id, COUNT(*) FROM r GROUP BY status, id ON CONFLICT DO {strategy}"), 0)
+            .unwrap()
+            .pop();
+        let Some(Outcome::Insert { job, .. }) = outcome else { panic!("{outcome:?}") };
+        let put = |s: &mut Session, id: i64, second: i64| {
+            let record = format!("{{\"status\": \"OK\", \"id\": {id}, \"ts\": \"2021-05-19T11:20:{second:02}\"}}");
+            s.put_record("r", "k", record.into_bytes()).unwrap();
+            s.advance(second * 1000);
+        };
+        put(&mut s, 1, 1);
+        // Sensor 1's row waits for the watermark to pass 11:20:01; the next record moves it.
+        put(&mut s, 1, 2);
+        put(&mut s, 2, 3);
+        put(&mut s, 2, 4);
+        (s.job(job).unwrap(), s.take_printed())
+    };
+    let (job, printed) = run("ERROR");
+    assert_eq!(printed, ["+I[OK, 1, 1]", "+U[OK, 1, 2]"]);
+    let error = job.error.expect("the job failed");
+    assert!(
+        error.contains(
+            "Primary key constraint violation: multiple distinct records with the same primary key detected. Conflicting key: [status=OK]. Use ON CONFLICT DO NOTHING to keep the first record."
+        ),
+        "{error}"
+    );
+    let (job, printed) = run("NOTHING");
+    assert!(job.error.is_none());
+    assert_eq!(printed, ["+I[OK, 1, 1]", "+U[OK, 1, 2]"]);
 }

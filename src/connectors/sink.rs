@@ -1,13 +1,15 @@
 //! Sinks an `INSERT INTO` job writes to: local streams (JSON records, partition key from
 //! `PARTITIONED BY`), natively files, and Flink's `print` and `blackhole`. An upsert sink whose
 //! primary key is not the result's upsert key first runs Flink's `SinkUpsertMaterializer`
-//! ([`Sink::materialize_upserts`]), whatever its connector.
+//! ([`Sink::materialize_upserts`]), or with `ON CONFLICT DO NOTHING | DO ERROR` its
+//! `WatermarkCompactingSinkMaterializer` ([`Sink::compact_upserts`]), whatever its connector.
 
 use super::format::csv::{CsvEncoder, CsvOptions};
 use super::format::json::JsonEncoder;
 use super::kafka::LocalTopics;
 use super::local_stream::LocalStreams;
 use crate::engine::sink_upsert_materializer::SinkUpsertMaterializer;
+use crate::engine::watermark_compacting_materializer::WatermarkCompactingMaterializer;
 use crate::plan::catalog::TableDef;
 use crate::types::{Batch, DataType, Field, RowKind, Value};
 
@@ -18,8 +20,15 @@ pub struct Sink {
     partition_columns: Vec<usize>,
     buffer: Vec<u8>,
     /// Turns the result's changes into an upsert view by the sink's primary key before they
-    /// are written (`INSERT … ON CONFLICT DO DEDUPLICATE`).
-    materializer: Option<Box<SinkUpsertMaterializer>>,
+    /// are written (`INSERT … ON CONFLICT …`).
+    materializer: Option<Box<Materializer>>,
+}
+
+enum Materializer {
+    /// `ON CONFLICT DO DEDUPLICATE`.
+    Deduplicate(SinkUpsertMaterializer),
+    /// `ON CONFLICT DO NOTHING | DO ERROR`.
+    Compact(WatermarkCompactingMaterializer),
 }
 
 /// How a row becomes a record: the table's `format`.
@@ -137,7 +146,34 @@ impl Sink {
     /// Makes the sink write an upsert view of its input by `primary_key` (columns of the
     /// written rows), versions told apart by `upsert_key` (or whole rows without one).
     pub fn materialize_upserts(&mut self, primary_key: Vec<usize>, upsert_key: Option<Vec<usize>>, types: Vec<DataType>) {
-        self.materializer = Some(Box::new(SinkUpsertMaterializer::new(primary_key, upsert_key, types)));
+        self.materializer = Some(Box::new(Materializer::Deduplicate(SinkUpsertMaterializer::new(primary_key, upsert_key, types))));
+    }
+
+    /// Makes the sink hold its input's changes until the watermark passes them and then write,
+    /// per primary key, what they compact to (`ON CONFLICT DO NOTHING`, or `DO ERROR` when
+    /// `error_on_conflict`: a key with several rows then fails the write).
+    pub fn compact_upserts(
+        &mut self,
+        primary_key: Vec<usize>,
+        primary_key_names: Vec<String>,
+        upsert_key: Option<Vec<usize>>,
+        error_on_conflict: bool,
+        types: Vec<DataType>,
+    ) {
+        self.materializer = Some(Box::new(Materializer::Compact(WatermarkCompactingMaterializer::new(
+            primary_key,
+            primary_key_names,
+            upsert_key,
+            error_on_conflict,
+            types,
+        ))));
+    }
+
+    /// The job's watermark now (`None`: it has none), before its changes are written.
+    pub fn set_watermark(&mut self, watermark: Option<i64>) {
+        if let Some(Materializer::Compact(m)) = self.materializer.as_deref_mut() {
+            m.set_watermark(watermark.unwrap_or(i64::MIN));
+        }
     }
 
     /// Lines a `print` sink wrote since the last call.
@@ -157,9 +193,13 @@ impl Sink {
         now_ms: i64,
     ) -> Result<(), String> {
         let materialized;
-        let batches = match &mut self.materializer {
-            Some(m) => {
+        let batches = match self.materializer.as_deref_mut() {
+            Some(Materializer::Deduplicate(m)) => {
                 materialized = m.process(batches);
+                &materialized[..]
+            }
+            Some(Materializer::Compact(m)) => {
+                materialized = m.process(batches)?;
                 &materialized[..]
             }
             None => batches,

@@ -28,6 +28,7 @@ pub mod temporal_sort;
 pub mod union;
 pub mod user_function;
 pub mod watermark;
+pub mod watermark_compacting_materializer;
 pub mod window;
 
 pub use pipeline::Pipeline;

@@ -231,16 +231,6 @@ pub fn plan_insert(
     } else {
         physical
     };
-    if let Some(m) = &materialize {
-        if m.strategy != ConflictStrategy::Deduplicate {
-            return Err(SqlError::new(format!(
-                "ON CONFLICT DO {} is not supported yet: it keeps rows until the watermark passes them and then resolves \
-                 each primary key's conflicts (Flink's WatermarkCompactingSinkMaterializer)",
-                m.strategy.sql()
-            ))
-            .hint("write ON CONFLICT DO DEDUPLICATE, or make the sink's PRIMARY KEY the columns the query groups by"));
-        }
-    }
     Ok(SinkPlan { physical, strategy: on_conflict, materialize })
 }
 

@@ -395,6 +395,7 @@ impl Session {
                 }
             }
             job.pipeline.on_processing_time(&mut out)?;
+            job.sink.set_watermark(job.pipeline.watermark());
             job.sink.write(&out, job.pipeline.output_types(), &mut self.streams, &mut self.topics, now).map_err(SqlError::connector)?;
             Ok(())
         })();
@@ -450,6 +451,7 @@ impl Session {
         j.pipeline.set_now(now);
         let mut out = Vec::new();
         let result = j.pipeline.drain(&mut out).map_err(SqlError::from).and_then(|()| {
+            j.sink.set_watermark(j.pipeline.watermark());
             j.sink.write(&out, j.pipeline.output_types(), &mut self.streams, &mut self.topics, now).map_err(SqlError::connector)
         });
         j.stop();
@@ -625,6 +627,14 @@ pub(super) enum JobSink {
 }
 
 impl JobSink {
+    /// The job's watermark now: it releases the rows an `ON CONFLICT DO NOTHING | DO ERROR`
+    /// sink holds.
+    pub(super) fn set_watermark(&mut self, watermark: Option<i64>) {
+        if let JobSink::Table { sink, .. } = self {
+            sink.set_watermark(watermark);
+        }
+    }
+
     pub(super) fn write(
         &mut self,
         batches: &[Batch],

@@ -249,7 +249,13 @@ impl Session {
         let mut sink = connectors::open_sink(&target, &mut self.streams, &mut self.topics).map_err(SqlError::connector)?;
         if let Some(m) = planned.materialize {
             let types = physical.schema.fields.iter().map(|f| f.ty.data_type.clone()).collect();
-            sink.materialize_upserts(m.primary_key, m.upsert_key, types);
+            match m.strategy {
+                ConflictStrategy::Deduplicate => sink.materialize_upserts(m.primary_key, m.upsert_key, types),
+                strategy => {
+                    let names = m.primary_key.iter().filter_map(|&c| physical.schema.fields.get(c)).map(|f| f.name.clone()).collect();
+                    sink.compact_upserts(m.primary_key, names, m.upsert_key, strategy == ConflictStrategy::Error, types);
+                }
+            }
         }
         if let Some(remote) = &mut self.remote {
             remote.attach_sink(&target, &mut self.streams).map_err(SqlError::connector)?;

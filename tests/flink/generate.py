@@ -562,6 +562,15 @@ ON CONFLICT DO DEDUPLICATE"""),
     "upsert_sink_deduplicate_having": (GROUPED_BY_SENSOR_SINK, """INSERT INTO status_latest
 SELECT sensor_id, status, COUNT(*) FROM sensor_data WHERE sensor_id < 6 GROUP BY sensor_id, status HAVING COUNT(*) <= 3
 ON CONFLICT DO DEDUPLICATE"""),
+    # Flink 2.3's WatermarkCompactingSinkMaterializer: each status's rows are held until the
+    # watermark passes them; with two sensors under one status, DO NOTHING keeps the first.
+    "upsert_sink_nothing": (GROUPED_BY_SENSOR_SINK, """INSERT INTO status_latest
+SELECT sensor_id, status, COUNT(*) FROM sensor_data WHERE sensor_id < 3 GROUP BY sensor_id, status
+ON CONFLICT DO NOTHING"""),
+    # One sensor: no conflict, so DO ERROR writes what the watermark releases.
+    "upsert_sink_error_no_conflict": (GROUPED_BY_SENSOR_SINK, """INSERT INTO status_latest
+SELECT sensor_id, status, COUNT(*) FROM sensor_data WHERE sensor_id = 1 GROUP BY sensor_id, status
+ON CONFLICT DO ERROR"""),
     "upsert_sink_key_within": ("""CREATE TABLE status_counts (status STRING, n BIGINT, PRIMARY KEY (status) NOT ENFORCED)
   WITH ('connector'='print')""", """INSERT INTO status_counts SELECT status, COUNT(*) FROM sensor_data WHERE sensor_id < 3 GROUP BY status"""),
 }

@@ -1,0 +1,3 @@
+INSERT INTO status_latest
+SELECT sensor_id, status, COUNT(*) FROM sensor_data WHERE sensor_id = 1 GROUP BY sensor_id, status
+ON CONFLICT DO ERROR
