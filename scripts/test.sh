@@ -87,11 +87,8 @@ gates() {
   cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 }
 
-# Under load (~20 on 2 cores) loading a debug test module took ChromeDriver past the runner's
-# default 20 s and failed before any test ran; 300 s leaves room (a hung test still times out).
 wasm_tests() {
   CHROMEDRIVER=/usr/bin/chromedriver \
-    WASM_BINDGEN_TEST_DRIVER_TIMEOUT="${WASM_BINDGEN_TEST_DRIVER_TIMEOUT:-300}" \
     WASM_BINDGEN_TEST_WEBDRIVER_JSON="$REPO/tests/wasm/webdriver.json" \
     cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
 }
