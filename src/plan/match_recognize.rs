@@ -553,7 +553,8 @@ impl Navigations<'_> {
                         Ok(Some(self.slot(Navigation::Row { rows, column, first: name == "FIRST", offset }, ty)))
                     }
                     "MATCH_ROWTIME" | "MATCH_PROCTIME" => {
-                        if self.clause == Clause::Define || !args.is_empty() {
+                        // Flink 2.3 takes MATCH_PROCTIME() in DEFINE too (the clock when the row is taken).
+                        if (self.clause == Clause::Define && name == "MATCH_ROWTIME") || !args.is_empty() {
                             return Err(SqlError::new(format!("{name}() is only allowed in MEASURES, without arguments")).at(loc));
                         }
                         Ok(Some(if name == "MATCH_ROWTIME" {
@@ -592,6 +593,17 @@ impl Navigations<'_> {
         }
         if matches!(func, AggFunc::Lag { .. }) {
             return Err(SqlError::new("OVER clause is necessary for window functions").at(loc));
+        }
+        if let AggFunc::JsonObjectAgg { .. } = func {
+            // Checked on Flink 2.3: its MATCH_RECOGNIZE aggregates find no accumulate method. The
+            // parser's fixed shape (`sql/json.rs`) puts the ON NULL behaviour first.
+            let absent = matches!(function_args(f), Ok((a, _)) if matches!(a.first(), Some(FnArg::Expr(b)) if b.to_string() == "'ABSENT'"));
+            let variant = if absent { "ABSENT" } else { "NULL" };
+            return Err(SqlError::new(format!(
+                "Could not find an implementation method 'accumulate' in class 'org.apache.flink.table.runtime.functions.aggregate.JsonObjectAggFunction' for function 'JSON_OBJECTAGG_{variant}_ON_NULL'"
+            ))
+            .at(loc)
+            .hint("Flink 2.3 cannot run JSON_OBJECTAGG in MATCH_RECOGNIZE; JSON_ARRAYAGG and LISTAGG work"));
         }
         // Strip the variable from each column (`B.temp * 2` → `temp * 2`), noting which it was.
         let mut call = e.clone();

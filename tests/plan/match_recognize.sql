@@ -155,3 +155,21 @@ Source: TableSourceScan(sensor_data)
   -> Calc
   -> Match
   -> Collect(result)
+
+# Flink 2.3 cannot run JSON_OBJECTAGG in MATCH_RECOGNIZE; it takes MATCH_PROCTIME() in DEFINE.
+SELECT * FROM sensor_data MATCH_RECOGNIZE (PARTITION BY sensor_id ORDER BY event_time MEASURES JSON_OBJECTAGG(KEY B.status VALUE B.current_temperature) AS j PATTERN (A B) DEFINE A AS A.status = 'OK');
+----
+error: 1:115: Could not find an implementation method 'accumulate' in class 'org.apache.flink.table.runtime.functions.aggregate.JsonObjectAggFunction' for function 'JSON_OBJECTAGG_NULL_ON_NULL'
+  hint: Flink 2.3 cannot run JSON_OBJECTAGG in MATCH_RECOGNIZE; JSON_ARRAYAGG and LISTAGG work
+
+SELECT * FROM sensor_data MATCH_RECOGNIZE (PARTITION BY sensor_id ORDER BY event_time MEASURES A.event_time AS t PATTERN (A B) DEFINE A AS MATCH_PROCTIME() IS NOT NULL);
+----
+== Optimized Physical Plan ==
+Match(partitionBy=[sensor_id], orderBy=[event_time ASC], measures=[FINAL(A.event_time) AS t], rowsPerMatch=[ONE ROW PER MATCH], after=[SKIP TO NEXT ROW], pattern=[(A B)], define=[{A AS MATCH_PROCTIME() IS NOT NULL}])
++- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Match
+  -> Collect(result)
