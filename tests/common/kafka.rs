@@ -179,10 +179,13 @@ pub fn durable_broker() -> DurableBroker {
     let endpoint = std::env::var("SLUICE_KAFKA_S3").expect("SLUICE_KAFKA_S3: run these through scripts/test.sh's `kafka` tier");
     let python = broker().python;
     let bucket = topic("tansu").to_lowercase();
-    // moto takes an unsigned CreateBucket.
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let created = agent.put(&format!("{endpoint}/{bucket}")).send_empty().map(|r| r.status().as_u16());
-    assert_eq!(created.ok(), Some(200), "creating bucket {bucket} at {endpoint}");
+    // moto takes an unsigned CreateBucket: one plain HTTP/1.1 request.
+    let host = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let mut conn = TcpStream::connect(host).expect("moto listens");
+    write!(conn, "PUT /{bucket} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    let _ = conn.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "creating bucket {bucket} at {endpoint}: {answer}");
     let port = free_port();
     let child = start_durable(port, &bucket, &endpoint);
     DurableBroker { broker: Broker { bootstrap: format!("127.0.0.1:{port}"), python }, port, bucket, endpoint, child: child.into() }

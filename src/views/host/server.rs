@@ -440,6 +440,81 @@ mod tests {
         assert!(ex.files.iter().all(|(name, _)| server.session().file(name).is_some()));
     }
 
+    /// A Kafka access chosen in the page plugs the factory's real topics into the session: a
+    /// Kafka table's query attaches to them (Kinesis tables do not), the sensor generator of a
+    /// local topic stops while one on a local stream keeps running, and back to local topics the
+    /// session lets them go.
+    #[test]
+    fn choosing_kafka_through_the_proxy_plugs_real_topics_in_and_stops_topic_generators() {
+        use crate::connectors::kafka::{LocalTopics, RemoteTopics};
+        use crate::connectors::RemoteEvent;
+        use crate::plan::catalog::TableDef;
+        use std::cell::RefCell;
+        use std::rc::Rc;
+
+        /// Remembers the tables attached and whether it was dropped.
+        struct Recording(Rc<RefCell<Vec<String>>>);
+        impl RemoteTopics for Recording {
+            fn attach_source(&mut self, table: &TableDef, topics: &mut LocalTopics) -> Result<bool, String> {
+                let kafka = table.connector() == "kafka";
+                if kafka {
+                    self.0.borrow_mut().push(format!("source {}", table.name));
+                    topics.get_or_create(table.option("topic").unwrap_or("")).mirror_remote();
+                }
+                Ok(kafka)
+            }
+            fn attach_sink(&mut self, _: &TableDef, _: &mut LocalTopics) -> Result<bool, String> {
+                Ok(false)
+            }
+            fn pump(&mut self, _: &mut LocalTopics, _: &mut Vec<RemoteEvent>) {}
+            fn pending_writes(&self) -> usize {
+                0
+            }
+        }
+        impl Drop for Recording {
+            fn drop(&mut self) {
+                self.0.borrow_mut().push("dropped".into());
+            }
+        }
+        struct Factory(Rc<RefCell<Vec<String>>>);
+        impl RemoteFactory for Factory {
+            fn streams(&mut self, _: &RemoteAccess) -> Option<Box<dyn RemoteStreams>> {
+                None
+            }
+            fn topics(&mut self, access: &TopicAccess) -> Option<Box<dyn RemoteTopics>> {
+                self.0.borrow_mut().push(format!("{access:?}"));
+                Some(Box::new(Recording(self.0.clone())))
+            }
+        }
+
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let mut factory = Factory(seen.clone());
+        let mut server = SessionServer::new(0);
+        let mut run = |server: &mut SessionServer, request| server.handle(request, &mut factory);
+        run(&mut server, SessionRequest::StartClock { start_ms: 1_621_423_200_000, paused: true });
+        for sql in [
+            "CREATE TABLE k (sensor_id INT) WITH ('connector' = 'kafka', 'topic' = 'sensors', 'properties.bootstrap.servers' = 'b:9092', 'scan.startup.mode' = 'earliest-offset', 'format' = 'json')",
+            "CREATE TABLE s (sensor_id INT) WITH ('connector' = 'kinesis', 'stream' = 'readings', 'format' = 'json')",
+        ] {
+            assert!(matches!(run(&mut server, SessionRequest::Execute { sql: sql.into() }), SessionReply::Executed(Ok(_))));
+        }
+        for stream in ["sensors", "readings"] {
+            run(&mut server, SessionRequest::AttachGenerator { stream: stream.into(), records_per_second: 5.0 });
+        }
+        let url = "http://127.0.0.1:4599".to_string();
+        let reply = run(&mut server, SessionRequest::UseKafka(TopicAccess::Proxy { url: url.clone() }));
+        assert_eq!(reply, SessionReply::RemoteInUse { stopped_generators: vec!["sensors".into()] });
+        let running = |server: &SessionServer, name: &str| {
+            server.session().streams().iter().any(|s| s.name == name && s.generator.as_ref().is_some_and(|g| g.running))
+        };
+        assert!(!running(&server, "sensors") && running(&server, "readings"));
+        for sql in ["SELECT * FROM k", "SELECT * FROM s"] {
+            assert!(matches!(run(&mut server, SessionRequest::Execute { sql: sql.into() }), SessionReply::Executed(Ok(_))));
+        }
+        run(&mut server, SessionRequest::UseKafka(TopicAccess::Local));
+        assert_eq!(*seen.borrow(), [format!("Proxy {{ url: \"{url}\" }}"), "source k".into(), "dropped".into()]);
+    }
+
     /// The scenario the mirror shows on `stream`, after one more publication.
     fn mirror_scenario(server: &mut SessionServer, stream: &str) -> Option<crate::connectors::Scenario> {
         let mut mirror = SessionMirror::new(0);
