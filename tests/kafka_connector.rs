@@ -259,3 +259,46 @@ fn an_upsert_kafka_sink_writes_updates_by_key_and_deletes_as_tombstones() {
     }
     assert_eq!(live, [vec![Value::Int(2), Value::Int(1)]]);
 }
+
+#[test]
+fn avro_keys_and_values_are_written_as_avro_binary_and_read_back() {
+    let mut session = Session::empty();
+    session
+        .execute(
+            &table(
+                "id BIGINT NOT NULL, name STRING, temp DOUBLE, ts TIMESTAMP(3)",
+                ", 'topic' = 'av', 'scan.startup.mode' = 'earliest-offset', 'key.format' = 'avro', 'key.fields' = 'id', \
+                 'value.format' = 'avro', 'value.fields-include' = 'EXCEPT_KEY'",
+            ),
+            0,
+        )
+        .unwrap();
+    session
+        .execute("INSERT INTO t SELECT id, name, temp, TIMESTAMP '2021-05-19 11:20:00.978' FROM (VALUES (CAST(7 AS BIGINT), 'a', 1.5), (CAST(-1 AS BIGINT), CAST(NULL AS STRING), CAST(NULL AS DOUBLE))) AS v(id, name, temp)", 0)
+        .unwrap();
+    for t in 1..4 {
+        session.advance(t * 1_000);
+    }
+    let topics = session.local_topics();
+    let mut records = Vec::new();
+    TopicReader::new(topics, "av", &TopicStart::Earliest)
+        .poll(topics, 10, &mut |r| records.push((r.key.clone().unwrap(), r.value.clone().unwrap())));
+    records.sort();
+    // The key: a NOT NULL long, zig-zag 7 = 14; the value: name as union 1 + string, temp as
+    // union 1 + 8 bytes, ts as union 1 + long millis.
+    let (key, value) = records.iter().find(|(k, _)| k == &[14]).expect("the record of id 7");
+    assert_eq!(key, &[14]);
+    assert_eq!(&value[..3], &[2, 2, b'a']);
+    assert_eq!(&value[3..12], &[2, 0, 0, 0, 0, 0, 0, 0xf8, 0x3f]);
+    assert_eq!(value.len(), 12 + 1 + 6, "{value:?}");
+    let got = rows(&mut session, "SELECT * FROM t");
+    let mut rows: Vec<Vec<Value>> = got.into_iter().map(|(_, r)| r).collect();
+    rows.sort_by_key(|r| r[0].to_string());
+    assert_eq!(rows[0], vec![Value::Int(-1), Value::Null, Value::Null, Value::Timestamp(1_621_423_200_978)]);
+    assert_eq!(rows[1], vec![Value::Int(7), Value::Str("a".into()), Value::Double(1.5), Value::Timestamp(1_621_423_200_978)]);
+    let confluent = create_error(&table("a INT", ", 'topic' = 'x', 'format' = 'avro-confluent'"));
+    assert!(confluent.starts_with("format 'avro-confluent' needs a Confluent Schema Registry"), "{confluent}");
+    let nested = session.execute(&table("a ARRAY<INT>", ", 'topic' = 'y', 'format' = 'avro'").replace("TABLE t", "TABLE n"), 0);
+    let nested = nested.and_then(|_| session.execute("SELECT * FROM n", 0)).err().map(|e| e.message).unwrap_or_default();
+    assert!(nested.contains("scalar types only"), "{nested}");
+}

@@ -1,6 +1,7 @@
 //! The decoder a table's `format` calls for (or, for `datagen`, the maker of its rows).
 
 use super::datagen::{DatagenDecoder, DatagenOptions};
+use super::format::avro::AvroDecoder;
 use super::format::csv::{CsvDecoder, CsvOptions};
 use super::format::debezium::DebeziumDecoder;
 use super::format::json::{JsonDecoder, JsonOptions};
@@ -14,6 +15,8 @@ pub enum Decoder {
     Json(JsonDecoder),
     Csv(CsvDecoder),
     Raw(RawDecoder),
+    /// `avro` (Kafka keys and values).
+    Avro(AvroDecoder),
     /// `debezium-json`: rows with their kinds.
     Debezium(Box<DebeziumDecoder>),
     Datagen(DatagenDecoder),
@@ -28,6 +31,7 @@ impl Decoder {
             Decoder::Json(d) => d.decode(record).map_err(|e| e.to_string()),
             Decoder::Csv(d) => d.decode(record),
             Decoder::Debezium(d) => d.decode(record),
+            Decoder::Avro(d) => d.decode(record),
             Decoder::Raw(d) => {
                 d.decode(record);
                 Ok(())
@@ -71,6 +75,7 @@ impl Decoder {
             Decoder::Json(d) => d.finish(),
             Decoder::Csv(d) => d.finish(),
             Decoder::Debezium(d) => d.finish(),
+            Decoder::Avro(d) => d.finish(),
             Decoder::Raw(d) => d.finish(),
             Decoder::Datagen(d) => d.finish(),
             Decoder::Kafka(d) => d.finish(),
@@ -84,7 +89,7 @@ impl Decoder {
             Decoder::Csv(d) => d.skipped(),
             Decoder::Debezium(d) => d.skipped(),
             Decoder::Kafka(d) => d.skipped(),
-            Decoder::Raw(_) | Decoder::Datagen(_) => 0,
+            Decoder::Raw(_) | Decoder::Avro(_) | Decoder::Datagen(_) => 0,
         }
     }
 }
@@ -112,6 +117,10 @@ pub fn decoder_for_format(format: &str, fields: &[Field], options: &[(String, St
             Ok(Decoder::Raw(RawDecoder::new(fields)))
         }
         "debezium-json" => Ok(Decoder::Debezium(Box::new(DebeziumDecoder::new(fields, options)?))),
+        "avro" => {
+            super::format::avro::check(fields, options)?;
+            Ok(Decoder::Avro(AvroDecoder::new(fields)))
+        }
         _ => Ok(Decoder::Json(JsonDecoder::new(fields, JsonOptions::from_table_options(options)?))),
     }
 }

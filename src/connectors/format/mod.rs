@@ -1,5 +1,6 @@
 //! Record formats: how bytes on a stream become rows and back.
 
+pub mod avro;
 pub mod csv;
 pub mod debezium;
 pub mod json;

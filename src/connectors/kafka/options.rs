@@ -158,6 +158,7 @@ fn format_options(format: &str) -> Option<&'static [&'static str]> {
             "csv.write-bigdecimal-in-scientific-notation",
         ]),
         "raw" => Some(&["raw.charset", "raw.endianness"]),
+        "avro" => Some(crate::connectors::format::avro::OPTIONS),
         "debezium-json" => Some(&[
             "debezium-json.encode.decimal-as-plain-number",
             "debezium-json.encode.ignore-null-fields",
@@ -215,17 +216,19 @@ impl KafkaTable {
         let mut supported: Vec<String> =
             (if upsert { UPSERT_KAFKA_OPTIONS } else { KAFKA_OPTIONS }).iter().map(|s| s.to_string()).collect();
         let known_format = |name: &str| -> Result<&'static [&'static str], String> {
-            if matches!(
-                name,
-                "canal-json" | "maxwell-json" | "ogg-json" | "avro" | "avro-confluent" | "debezium-avro-confluent" | "protobuf"
-            ) {
+            if matches!(name, "avro-confluent" | "debezium-avro-confluent") {
                 return Err(format!(
-                    "format '{name}' is one of Flink's but Sluice does not read or write it yet (it has json, csv, raw and debezium-json)"
+                    "format '{name}' needs a Confluent Schema Registry (each record carries a schema id), which Sluice does not reach; use 'avro' (Avro binary of the schema Flink derives from the columns, no registry)"
+                ));
+            }
+            if matches!(name, "canal-json" | "maxwell-json" | "ogg-json" | "protobuf") {
+                return Err(format!(
+                    "format '{name}' is one of Flink's but Sluice does not read or write it yet (it has json, csv, raw, avro and debezium-json)"
                 ));
             }
             format_options(name).ok_or_else(|| {
                 format!(
-                    "Could not find any factory for identifier '{name}' that implements 'org.apache.flink.table.factories.DeserializationFormatFactory' in the classpath.\n\nAvailable factory identifiers are:\n\ncsv\ndebezium-json\njson\nraw"
+                    "Could not find any factory for identifier '{name}' that implements 'org.apache.flink.table.factories.DeserializationFormatFactory' in the classpath.\n\nAvailable factory identifiers are:\n\navro\ncsv\ndebezium-json\njson\nraw"
                 )
             })
         };

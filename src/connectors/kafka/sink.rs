@@ -15,6 +15,7 @@ use super::metadata::MetadataKey;
 use super::options::KafkaTable;
 use super::partitioner::SinkPartitioner;
 use super::topic::{LocalTopics, ProducerRecord};
+use crate::connectors::format::avro::AvroEncoder;
 use crate::connectors::format::csv::{CsvEncoder, CsvOptions};
 use crate::connectors::format::debezium::DebeziumEncoder;
 use crate::connectors::format::json::{JsonEncoder, JsonOptions};
@@ -23,6 +24,7 @@ use crate::types::{Batch, DataType, Field, RowKind, Value};
 
 enum Encoder {
     Json(JsonEncoder),
+    Avro(AvroEncoder),
     /// `debezium-json`: every kind of change, as Debezium's events.
     Debezium(DebeziumEncoder),
     Csv(CsvEncoder),
@@ -34,6 +36,10 @@ impl Encoder {
         Ok(match format {
             "csv" => Encoder::Csv(CsvEncoder::new(fields, CsvOptions::from_table_options(options)?)),
             "debezium-json" => Encoder::Debezium(DebeziumEncoder::new(fields, options)?),
+            "avro" => {
+                crate::connectors::format::avro::check(fields, options)?;
+                Encoder::Avro(AvroEncoder::new(fields))
+            }
             "raw" => {
                 crate::connectors::format::raw::check(fields, options)?;
                 Encoder::Raw
@@ -46,6 +52,7 @@ impl Encoder {
         match self {
             Encoder::Json(e) => e.encode(row, out),
             Encoder::Debezium(e) => e.encode(kind, row, out),
+            Encoder::Avro(e) => e.encode(row, out),
             Encoder::Csv(e) => e.encode(row, out),
             Encoder::Raw => crate::connectors::format::raw::encode(row, out),
         }
