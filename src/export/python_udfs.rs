@@ -271,8 +271,11 @@ impl UserFunctionHost for NotePython {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // proptest's random source does not build for wasm32: the property test runs natively.
+    #[cfg(not(target_arch = "wasm32"))]
     use proptest::prelude::*;
 
+    #[cfg(not(target_arch = "wasm32"))]
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(500))]
         /// Any text built from the pieces the reader looks for: functions or none, never a panic.
