@@ -289,11 +289,17 @@ pub fn run_query(query: &str, batches: &[Batch], clock: &dyn Fn() -> f64) -> Res
 /// sensor generator (at `rate` records/s of the clock) writes JSON records into the local
 /// stream, and Q1 reads, decodes and aggregates them. Returns (records read, seconds).
 pub fn run_page_path(rate: f64, clock_seconds: i64, clock: &dyn Fn() -> f64) -> Result<(u64, f64), String> {
+    run_page_path_recording(rate, clock_seconds, true, clock)
+}
+
+/// [`run_page_path`] with the what-if recording on or off (its cost, for `sluice bench`).
+pub fn run_page_path_recording(rate: f64, clock_seconds: i64, record: bool, clock: &dyn Fn() -> f64) -> Result<(u64, f64), String> {
     use crate::session::Outcome;
     const TABLE: &str = "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),
         event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
       WITH ('connector' = 'kinesis', 'stream' = 'my-input-stream', 'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601')";
     let mut session = Session::new();
+    session.set_what_if_recording(record);
     session.execute(TABLE, 0).map_err(|e| e.to_string())?;
     let Some(Outcome::Query { job, .. }) = session.execute(Q1, 0).map_err(|e| e.to_string())?.pop() else {
         return Err("Q1 started no job".into());

@@ -105,3 +105,36 @@ fn windows_by_a_time_and_none_late_are_checked_over_the_records() {
     let no_windows = exercise::check(&ex, &format!("{};\nSELECT sensor_id FROM r", table.replace("DELAY", "10")));
     assert!(!no_windows.passed && no_windows.hint.contains("no window_end column"), "{}", no_windows.hint);
 }
+
+/// The course's expected rows are what Apache Flink 2.3 produced over the same records
+/// (`tests/flink/course.py` wrote `tests/flink/course.jsonl`), with a watermark after every
+/// record as Sluice emits them. The watermark exercise's starting query drops its straggler in
+/// Flink under its default periodic watermark (200 ms) as well, so the exercise teaches the same
+/// thing there.
+#[test]
+fn the_course_expects_the_rows_real_flink_produced() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/flink/course.jsonl")).unwrap();
+    let runs: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let flink = |exercise: &str, query: &str, interval: &str| -> Vec<Vec<String>> {
+        let run = runs
+            .iter()
+            .find(|r| r["exercise"] == exercise && r["query"] == query && r["interval"] == interval)
+            .unwrap_or_else(|| panic!("no Flink run of {exercise}'s {query} at interval {interval}"));
+        let mut rows: Vec<Vec<String>> = serde_json::from_value(run["rows"].clone()).unwrap();
+        rows.sort();
+        rows
+    };
+    let exercises = course_exercises();
+    for (ex, _) in &exercises {
+        let mut expected = ex.expect_rows.clone().unwrap().rows;
+        expected.sort();
+        assert_eq!(expected, flink(&ex.id, "solution", "0"), "{}: the course's rows are not Flink's", ex.id);
+    }
+    // The starting query of the watermark exercise loses its straggler per record and periodically.
+    let (watermark, start) = exercises.iter().find(|(e, _)| e.id == "watermark").unwrap();
+    let counts = |rows: Vec<Vec<String>>| rows.into_iter().map(|r| r[2].clone()).collect::<Vec<_>>();
+    assert_eq!(counts(flink("watermark", "start", "0")), ["6", "4", "5"]);
+    assert_eq!(counts(flink("watermark", "start", "200")), ["6", "4", "5"]);
+    let ours = exercise::check(watermark, start);
+    assert_eq!((ours.rows, ours.late), (3, 1), "Sluice drops the straggler as Flink does per record");
+}

@@ -143,3 +143,23 @@ fn queries_read_the_ledger_with_late_records() {
     let err = session.execute("SELECT * FROM late_records('77')", START_MS).unwrap_err().to_string();
     assert!(err.contains("late_records('77'): there is no job '77'"), "{err}");
 }
+
+/// `sluice bench` measures the what-if's recording by turning it off: the ledger still lists
+/// the late records (the operators keep them), only the replay is gone, and it says why.
+#[test]
+fn without_the_recording_the_ledger_stays_and_the_what_if_says_why_it_cannot_replay() {
+    let mut session = Session::new();
+    session.set_what_if_recording(false);
+    session.execute(TABLE, START_MS).unwrap();
+    let Some(Outcome::Query { job, .. }) = session.execute(TUMBLE, START_MS).unwrap().pop() else { panic!("a query") };
+    for s in 0..=20 {
+        session.advance(START_MS + s * 1_000);
+    }
+    session.break_stream("my-input-stream", Some(Scenario::LateBurst));
+    for s in 21..=40 {
+        session.advance(START_MS + s * 1_000);
+    }
+    assert!(session.late_ledger(job).unwrap().dropped > 0);
+    let e = session.what_if_delay(job, 30_000).unwrap_err();
+    assert!(e.contains("did not record its input"), "{e}");
+}

@@ -128,6 +128,10 @@ fn metrics_say_why_windows_wait_and_the_ledger_comes_at_the_end() {
     assert!(stderr.contains("break-it scenario since"), "{stderr}");
     assert!(stderr.contains("dropped as late under a watermark delay of 1 s."), "the ledger: {stderr}");
     assert!(stderr.contains(") missed ["), "each listed with the window it missed: {stderr}");
+    // The what-if under the delay the ledger names: every listed record would have counted.
+    let needed = stderr.split("A delay of ").nth(1).and_then(|r| r.split(" would have kept").next()).expect("the ledger names a delay");
+    assert!(stderr.contains(&format!("Under a delay of {needed} instead of 1 s, replaying the ")), "the what-if: {stderr}");
+    assert!(stderr.contains(" of today's late records would have counted"), "{stderr}");
 }
 
 #[test]

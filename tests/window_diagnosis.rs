@@ -153,6 +153,14 @@ fn a_quiet_partition_of_a_topic_is_named_as_what_holds_the_watermark() {
     let text = sluice::views::diagnosis::render(&d);
     assert!(text.contains("holds the watermark back: its partition 0 is "), "{text}");
     assert!(text.contains("partition 0: watermark 2021-05-19 11:20:"), "{text}");
+    // The timeline draws the same partitions: each record's partition, each partition's watermark.
+    let sample = session.timeline_sample(job, 1_000).unwrap();
+    assert_eq!(sample.partitions.len(), sample.records.len());
+    assert!(!sample.records.is_empty() && (0..4).all(|p| sample.partitions.contains(&p)), "{:?}", sample.partitions);
+    let expected: Vec<(Option<i64>, bool)> = input.partitions.iter().map(|p| (p.watermark, p.idle)).collect();
+    assert_eq!(sample.partition_watermarks, expected);
+    let quiet_since = sample.records.iter().zip(&sample.partitions).filter(|(_, &p)| p == 0).map(|(r, _)| r.0).max().unwrap();
+    assert!(quiet_since <= START_MS + 21_000, "partition 0 got records until {quiet_since}");
 
     // With an idle timeout the quiet partition turns idle and holds nothing back.
     let mut session2 = Session::empty();

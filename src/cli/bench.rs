@@ -98,11 +98,26 @@ fn run_bench(records: u64) -> Result<(), String> {
         ));
     }
 
-    // The page's path (generator → JSON → local stream → decoder → Q1), natively.
-    let (read, seconds) = crate::workload::run_page_path(90_000.0, 20, &clock)?;
+    // The page's path (generator → JSON → local stream → decoder → Q1), natively, with and
+    // without the what-if's recording (each job copies what it reads, up to 100,000 rows).
+    let mut best = [(0, f64::INFINITY); 2];
+    for _ in 0..3 {
+        for (i, record) in [true, false].into_iter().enumerate() {
+            let (read, seconds) = crate::workload::run_page_path_recording(90_000.0, 20, record, &clock)?;
+            if seconds < best[i].1 {
+                best[i] = (read, seconds);
+            }
+        }
+    }
+    let [(read, seconds), (read_off, seconds_off)] = best;
     say(format!(
-        "page path generator → JSON → decoder → Q1, natively: {read} records in {seconds:.3} s, {:.2} M records/s",
+        "page path generator → JSON → decoder → Q1, natively: {read} records in {seconds:.3} s, {:.2} M records/s (best of 3)",
         read as f64 / seconds / 1e6
+    ));
+    say(format!(
+        "page path without the what-if recording: {read_off} records in {seconds_off:.3} s, {:.2} M records/s: recording costs {:+.1} %",
+        read_off as f64 / seconds_off / 1e6,
+        (seconds / seconds_off - 1.0) * 100.0
     ));
 
     patterns_bench();

@@ -436,11 +436,19 @@ fn print_metrics(session: &Session, seconds: f64) {
 const LEDGER_ROWS: usize = 20;
 
 /// Every job's late ledger (with `--metrics`, at the end): the records dropped as late, the
-/// windows they missed, and the delay that would have kept them.
+/// windows they missed, the delay that would have kept them, and the what-if under that delay
+/// (the page's slider, here at the one delay that keeps every listed record).
 fn print_ledgers(session: &Session) {
     for j in session.jobs().iter().filter(|j| j.late_records_dropped > 0) {
         if let Some(ledger) = session.late_ledger(j.id) {
             eprint!("{}", crate::views::late_ledger::render(&ledger, LEDGER_ROWS));
+            let needed = ledger.entries.iter().map(|e| e.late_by_ms).max();
+            if let (Some(delay), Some(late_by)) = (ledger.delay_ms, needed) {
+                match session.what_if_delay(j.id, delay.saturating_add(late_by)) {
+                    Ok(what_if) => eprint!("{}", crate::views::late_ledger::render_what_if(&what_if)),
+                    Err(why) => eprintln!("no what-if for job {}: {why}", j.id),
+                }
+            }
         }
     }
 }

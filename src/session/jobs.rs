@@ -160,7 +160,7 @@ impl Session {
             savepoint: None,
             step_size: StepSize::default(),
             samples: WatermarkSamples::default(),
-            recording: Recording::new(event_time),
+            recording: Recording::new(event_time && !self.no_what_if_recording),
         });
         Ok(id)
     }

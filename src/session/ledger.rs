@@ -131,7 +131,7 @@ impl Session {
         let j = self.jobs.iter().find(|j| j.id == job).ok_or_else(|| format!("there is no job '{job}'"))?;
         let current = job_delay(j).ok_or_else(|| format!("job {job} has no event-time watermark to change (or has read no row yet)"))?;
         if !j.recording.on {
-            return Err(format!("job {job} did not record its input (it does not wait for event time)"));
+            return Err(format!("job {job} did not record its input (it does not wait for event time, or its session records none)"));
         }
         let base = replay(j, 0)?;
         let other = replay(j, delay_ms - current)?;

@@ -171,6 +171,9 @@ pub struct Session {
     jobs: Vec<Job>,
     /// Set while a `%flink.bsql` paragraph runs.
     batch_paragraph: bool,
+    /// Whether new event-time jobs record what they read for the what-if (on unless a
+    /// benchmark measures the cost of it, see [`Session::set_what_if_recording`]).
+    no_what_if_recording: bool,
     /// The statement text that created each table or view (whitespace collapsed), so running
     /// the same paragraph again is not an error.
     definitions: BTreeMap<String, String>,
@@ -251,6 +254,13 @@ impl Session {
         session
     }
 
+    /// Whether jobs started from now on record what they read (up to `ledger::RECORDED_ROWS`
+    /// rows) so the late ledger's what-if can replay it. On by default; `sluice bench` turns it
+    /// off to print what it costs.
+    pub fn set_what_if_recording(&mut self, on: bool) {
+        self.no_what_if_recording = !on;
+    }
+
     /// A session without streams or generators (the native runner's starting point).
     pub fn empty() -> Self {
         Session {
@@ -262,6 +272,7 @@ impl Session {
             generators: Vec::new(),
             jobs: Vec::new(),
             batch_paragraph: false,
+            no_what_if_recording: false,
             definitions: BTreeMap::new(),
             next_job: 1,
             now_ms: 0,

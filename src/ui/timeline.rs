@@ -1,7 +1,8 @@
 //! The timeline of a paragraph's running query, drawn with plotters-canvas: records by event
 //! time (up) against arrival on the clock (across), the watermark as a line, the windows in its
 //! result as bands of event time that light up when they fire, and the records the engine
-//! dropped as late as red crosses. What to plot is [`crate::views::timeline`].
+//! dropped as late as red crosses; a Kafka table's partitions each as a thin line of its own
+//! colour, labelled with its number. What to plot is [`crate::views::timeline`].
 
 use leptos::prelude::*;
 use plotters::prelude::*;
@@ -48,6 +49,16 @@ const DARK: Ink = Ink {
 
 const LATE: RGBColor = RGBColor(0xd6, 0x3b, 0x3b);
 
+/// A partition's line colour (cycled), readable on both themes.
+const PARTITION_COLOURS: [RGBColor; 6] = [
+    RGBColor(0xe0, 0x7b, 0x00),
+    RGBColor(0x0d, 0x94, 0x88),
+    RGBColor(0xdb, 0x27, 0x77),
+    RGBColor(0x65, 0xa3, 0x0d),
+    RGBColor(0x0e, 0x74, 0x90),
+    RGBColor(0x92, 0x40, 0x0e),
+];
+
 /// `[start, end)` of the windows in the paragraph's result (its `window_start`, `window_end`).
 fn fired_windows(p: ParagraphState) -> Vec<(i64, i64)> {
     with_output(p.id, |o| {
@@ -71,6 +82,9 @@ pub fn TimelineView(p: ParagraphState) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let late_marked = RwSignal::new(String::new());
     let plotted = RwSignal::new(0usize);
+    // `partition:watermark ms` (or `none`), `:idle` when idle, comma-separated: for tests and
+    // for the legend.
+    let partitions = RwSignal::new(String::new());
     // Asked of the session at each redraw; drawn when it answers.
     let sample = RwSignal::new(None);
     Effect::new(move |_| {
@@ -103,16 +117,30 @@ pub fn TimelineView(p: ParagraphState) -> impl IntoView {
         let drawn = timeline.with_value(|t| {
             late_marked.set(t.late_event_times().iter().map(|t| crate::types::format_timestamp(*t)).collect::<Vec<_>>().join(","));
             plotted.set(t.dots.len());
+            partitions.set(
+                t.partitions
+                    .iter()
+                    .map(|p| {
+                        let wm = p.watermark.map_or("none".to_string(), |w| w.to_string());
+                        format!("{}:{wm}{}", p.partition, if p.idle { ":idle" } else { "" })
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
             draw(&canvas, t, dark)
         });
         problem.set(drawn.err());
     });
     view! {
-        <div class="timeline" data-testid="timeline" data-late=move || late_marked.get() data-records=move || plotted.get().to_string()>
+        <div class="timeline" data-testid="timeline" data-late=move || late_marked.get() data-records=move || plotted.get().to_string()
+            data-partitions=move || partitions.get()>
             <div class="timeline-legend">
                 <span class="legend-record">"● record"</span>
                 <span class="legend-late">"✕ dropped as late"</span>
                 <span class="legend-watermark">"— watermark"</span>
+                <Show when=move || partitions.with(|p| !p.is_empty())>
+                    <span class="legend-partitions" data-testid="timeline-partitions">"┄ each partition's watermark (P0, P1, …)"</span>
+                </Show>
                 <span class="legend-window">"▭ fired window"</span>
                 <span class="muted">"event time ↑ · arrival on the clock →"</span>
             </div>
@@ -185,6 +213,20 @@ fn draw(canvas: &HtmlCanvasElement, t: &Timeline, dark: bool) -> Result<(), Stri
     let line: Vec<(i64, i64)> =
         t.watermark.iter().copied().filter(|(at, _)| *at >= x0).chain(t.watermark.back().map(|&(_, w)| (x1, w))).collect();
     chart.draw_series(LineSeries::new(line, ink.watermark.stroke_width(px(2.0) as u32))).map_err(err)?;
+    // Each partition's own watermark, thin, ending at the clock with its number (`idle` when
+    // it no longer holds the job's watermark).
+    for p in &t.partitions {
+        let colour = PARTITION_COLOURS[p.partition as usize % PARTITION_COLOURS.len()];
+        let line: Vec<(i64, i64)> =
+            p.points.iter().copied().filter(|(at, _)| *at >= x0).chain(p.points.back().map(|&(_, w)| (x1, w))).collect();
+        chart.draw_series(LineSeries::new(line, colour.mix(0.8).stroke_width(px(1.0) as u32))).map_err(err)?;
+        if let Some(&(_, w)) = p.points.back().filter(|(_, w)| *w > y0 && *w < y1) {
+            let label = format!("P{}{}", p.partition, if p.idle { " idle" } else { "" });
+            chart
+                .draw_series(std::iter::once(Text::new(label, (x1 - (x1 - x0) / 16, w), font(10.0).into_font().color(&colour))))
+                .map_err(err)?;
+        }
+    }
     chart
         .draw_series(
             t.dots.iter().filter(|d| !d.late).map(|d| Circle::new((d.arrival_ms, d.event_time_ms), px(2.0), ink.record.mix(0.7).filled())),

@@ -104,7 +104,10 @@ impl Recorded {
 /// Runs `query` (a paragraph's text) once per strategy over the newest records of the stream
 /// or local topic its one table reads.
 pub fn compare(session: &Session, query: &str, strategies: &[Strategy]) -> Result<Comparison, String> {
-    let sql = crate::views::note::body(query).trim().trim_end_matches(';').to_string();
+    // The paragraph's last statement (it may declare its table first, as a lesson's does).
+    let body = crate::views::note::body(query);
+    let statements = crate::sql::parse_script(body).map_err(|e| e.to_string())?;
+    let sql = statements.last().map_or_else(String::new, |s| s.text.trim().trim_end_matches(';').to_string());
     let plan = session.plan_query(&sql).map_err(|e| e.to_string())?;
     let tables = plan.scanned_tables();
     let [table] = tables.as_slice() else {

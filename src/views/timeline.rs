@@ -1,7 +1,8 @@
 //! A running query's timeline, as the page plots it: each record by its event time (up) against
 //! when it arrived (across), the watermark as a line, the windows the query fired as spans of
-//! event time, and the records the engine dropped as late marked. Plain Rust and capped, so the
-//! page only draws.
+//! event time, and the records the engine dropped as late marked; for a Kafka table, one thinner
+//! line per partition (each keeps its own watermark, the job's is the least of those not idle).
+//! Plain Rust and capped, so the page only draws.
 
 use std::collections::VecDeque;
 
@@ -17,6 +18,19 @@ pub struct Dot {
     pub event_time_ms: i64,
     /// The engine dropped this record as late.
     pub late: bool,
+    /// Its topic partition (a Kafka table's records).
+    pub partition: Option<u32>,
+}
+
+/// One partition's watermark line.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PartitionLine {
+    pub partition: u32,
+    /// (clock, watermark) where it moved, oldest first; the last point is its watermark now.
+    pub points: VecDeque<(i64, i64)>,
+    /// Its watermark now (`None`: no record yet).
+    pub watermark: Option<i64>,
+    pub idle: bool,
 }
 
 /// A window the query fired: its event-time span, and when the watermark fired it (on the
@@ -35,6 +49,8 @@ pub struct Timeline {
     pub watermark: VecDeque<(i64, i64)>,
     pub windows: Vec<Span>,
     pub now_ms: i64,
+    /// A Kafka table's partitions, each with its own line (empty for a stream).
+    pub partitions: Vec<PartitionLine>,
 }
 
 impl Timeline {
@@ -42,10 +58,28 @@ impl Timeline {
     pub fn update(&mut self, sample: TimelineSample, fired_windows: &[(i64, i64)]) {
         self.now_ms = sample.now_ms;
         let skip = sample.records.len().saturating_sub(MAX_RECORDS);
-        self.dots =
-            sample.records[skip..].iter().map(|&(arrival_ms, event_time_ms)| Dot { arrival_ms, event_time_ms, late: false }).collect();
+        self.dots = sample.records[skip..]
+            .iter()
+            .enumerate()
+            .map(|(i, &(arrival_ms, event_time_ms))| Dot {
+                arrival_ms,
+                event_time_ms,
+                late: false,
+                partition: sample.partitions.get(skip + i).copied(),
+            })
+            .collect();
         mark_late(&mut self.dots, &sample.late);
-        self.watermark = watermark_line(&self.dots, sample.watermark);
+        self.watermark = watermark_line(self.dots.iter(), sample.watermark);
+        self.partitions = sample
+            .partition_watermarks
+            .iter()
+            .enumerate()
+            .map(|(p, &(watermark, idle))| {
+                let partition = p as u32;
+                let points = watermark_line(self.dots.iter().filter(|d| d.partition == Some(partition)), watermark);
+                PartitionLine { partition, points, watermark, idle }
+            })
+            .collect();
         let mut spans: Vec<(i64, i64)> = fired_windows.to_vec();
         spans.sort_unstable();
         spans.dedup();
@@ -80,10 +114,10 @@ impl Timeline {
 /// less the job's current lag behind it (what `WATERMARK FOR t AS t - INTERVAL …` gives: the
 /// lag is that interval), ending at the job's watermark now. One point per move, at most
 /// [`MAX_WATERMARKS`].
-fn watermark_line(dots: &[Dot], watermark: Option<i64>) -> VecDeque<(i64, i64)> {
+fn watermark_line<'a>(dots: impl Iterator<Item = &'a Dot> + Clone, watermark: Option<i64>) -> VecDeque<(i64, i64)> {
     let mut line = VecDeque::new();
     let Some(current) = watermark else { return line };
-    let Some(max_event) = dots.iter().map(|d| d.event_time_ms).max() else { return line };
+    let Some(max_event) = dots.clone().map(|d| d.event_time_ms).max() else { return line };
     let lag = max_event - current;
     let mut highest = i64::MIN;
     for d in dots {
@@ -117,7 +151,14 @@ mod tests {
     use super::*;
 
     fn sample(now_ms: i64, watermark: Option<i64>, records: &[(i64, i64)], late: &[(i64, i64)]) -> TimelineSample {
-        TimelineSample { now_ms, watermark, records: records.to_vec(), late: late.to_vec() }
+        TimelineSample {
+            now_ms,
+            watermark,
+            records: records.to_vec(),
+            late: late.to_vec(),
+            partitions: Vec::new(),
+            partition_watermarks: Vec::new(),
+        }
     }
 
     #[test]
@@ -149,6 +190,22 @@ mod tests {
                 Span { start_ms: 5_000, end_ms: 10_000, fired_at_ms: Some(15_000) }
             ]
         );
+    }
+
+    #[test]
+    fn each_partition_gets_its_own_line_ending_at_its_own_watermark() {
+        let mut t = Timeline::default();
+        // Partition 0 stops at event time 3_000; partition 1 goes on to 12_000. 2 s delay.
+        let records = [(1_000, 1_000), (1_500, 1_500), (3_000, 3_000), (6_000, 6_000), (12_000, 12_000)];
+        let mut s = sample(12_500, Some(1_000), &records, &[]);
+        s.partitions = vec![0, 1, 0, 1, 1];
+        s.partition_watermarks = vec![(Some(1_000), false), (Some(10_000), false)];
+        t.update(s, &[]);
+        assert_eq!(t.partitions.len(), 2);
+        assert_eq!(t.partitions[0].points.iter().copied().collect::<Vec<_>>(), [(1_000, -1_000), (3_000, 1_000)]);
+        assert_eq!(t.partitions[1].points.iter().copied().collect::<Vec<_>>(), [(1_500, -500), (6_000, 4_000), (12_000, 10_000)]);
+        assert_eq!((t.partitions[0].watermark, t.partitions[1].watermark), (Some(1_000), Some(10_000)));
+        assert_eq!(t.dots[1].partition, Some(1));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 // End-to-end area `teach`: event time made teachable. A windowed query that shows nothing says
 // why (the same text EXPLAIN JOB gives); a break-it scenario from the Streams panel drops records
 // as late, and the paragraph's late ledger lists them, with a delay slider whose replay keeps them.
+// A local Kafka topic of 4 partitions, one gone quiet: the timeline draws each partition's
+// watermark and EXPLAIN JOB names the partition that holds the job's back.
 // Starts from fresh browser profiles at 11:20:00; run alone with `node tests/e2e/run.mjs URL teach`.
 import path from 'node:path';
 import {
@@ -129,6 +131,52 @@ GROUP BY window_start, window_end`, pg);
       check(/results come [\d.]+ s later in event time/.test(said), said);
       await p.locator('[data-testid=view-table]').click();
       await p.screenshot({ path: path.join(shots, 'late-ledger.png') });
+    } finally {
+      await close();
+    }
+  });
+
+  await test("a topic's quiet partition: the timeline draws each partition's watermark and EXPLAIN JOB names the one holding it back", 'partitions.png', async () => {
+    const { pg, close } = await freshPage(`${url}?start=${START}`);
+    try {
+      const q = await addParagraph(pg);
+      const p = paragraph(q, pg);
+      await runInParagraph(q, `%flink.ssql(type=append)
+CREATE TABLE topic_readings (
+  sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6), event_time TIMESTAMP(3),
+  WATERMARK FOR event_time AS event_time - INTERVAL '2' SECOND
+) WITH ('connector' = 'kafka', 'topic' = 'four-partitions', 'properties.bootstrap.servers' = 'localhost:9092',
+  'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601');
+SELECT window_start, window_end, COUNT(*) AS n
+  FROM TABLE(TUMBLE(TABLE topic_readings, DESCRIPTOR(event_time), INTERVAL '5' SECOND))
+ GROUP BY window_start, window_end;`, pg);
+      await until(async () => /running/i.test(await p.locator('[data-testid=status]').innerText()), { what: 'the topic query to run' });
+      const topic = pg.locator('[data-testid=streams] [data-stream=four-partitions]');
+      await topic.locator('[data-testid=generator-attach]').click();
+      await pg.locator('[data-testid=clock-speed]').selectOption('10');
+      await until(async () => (await rowsIn(pg, q)).length >= 2, { timeout: 30_000, what: 'windows over the topic to fire' });
+      await topic.locator('[data-testid=break-idle-shard]').click();
+      await sleep(3_000);
+      await pg.locator('[data-testid=clock-pause]').click();
+      await sleep(600);
+
+      await p.locator('[data-testid=view-timeline]').click();
+      const timeline = p.locator('[data-testid=timeline]');
+      await until(async () => ((await timeline.getAttribute('data-partitions')) ?? '').split(',').length === 4, { what: 'four partition lines' });
+      const lines = (await timeline.getAttribute('data-partitions')).split(',').map((x) => x.split(':'));
+      const wm = lines.map(([, w]) => Number(w));
+      check(lines.map(([n]) => n).join() === '0,1,2,3', `partitions: ${lines}`);
+      check(wm.slice(1).every((w) => w >= wm[0] + 10_000), `partition 0's watermark is behind the others: ${wm}`);
+      check(await timeline.locator('[data-testid=timeline-partitions]').isVisible(), 'the legend names the partition lines');
+      await p.screenshot({ path: path.join(shots, 'partitions.png') });
+
+      const e = await addParagraph(pg);
+      await runInParagraph(e, `EXPLAIN JOB '${await jobOf(p)}'`, pg);
+      const explained = paragraph(e, pg).locator('.text-output');
+      await until(async () => (await explained.count()) > 0, { what: 'EXPLAIN JOB to answer' });
+      const answer = await explained.innerText();
+      check(/holds the watermark back: its partition 0 is [\d.]+ (s|min)/.test(answer), `EXPLAIN JOB names partition 0: ${answer}`);
+      check(answer.includes("SET 'table.exec.source.idle-timeout' = '5 s'"), `it proposes an idle timeout: ${answer}`);
     } finally {
       await close();
     }
