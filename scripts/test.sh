@@ -7,7 +7,8 @@
 #            tests/kinesis_moto.rs, tests/kinesis_proxy.rs
 #   kafka    the Kafka wire client, sluice run and sluice proxy against a Kafka-protocol broker
 #            (tansu on 127.0.0.1, in memory): tests/kafka_*.rs
-#   flink    a note exported by `sluice export` runs on real Apache Flink 2.3 with Sluice's rows
+#   flink    notes exported by `sluice export` (a SQL script; a PyFlink program with a Python UDF)
+#            run on real Apache Flink 2.3 with Sluice's rows
 #   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
 #   build    trunk build --release into dist/ (the page exactly as served)
 #   e2e      dist/ served on loopback, the studio driven in Chromium area by area (tests/e2e/run.mjs,
@@ -299,7 +300,12 @@ tier gates gates
 tier native cargo test --no-fail-fast
 tier kinesis kinesis_tests
 tier kafka kafka_tests
-tier flink "$FLINK_VENV/bin/python" tests/flink_export/check.py "$REPO/target/debug/sluice"
+flink_exports() {
+  "$FLINK_VENV/bin/python" tests/flink_export/check.py "$REPO/target/debug/sluice" &&
+    "$FLINK_VENV/bin/python" tests/flink_export/check_python.py "$REPO/target/debug/sluice"
+}
+
+tier flink flink_exports
 tier wasm wasm_tests
 tier build trunk build --release
 tier e2e e2e

@@ -24,7 +24,11 @@ use crate::plan::sink::narrowed_columns;
 use crate::plan::Planner;
 use crate::session::Session;
 use crate::sql::{dialect::FlinkDialect, SqlError, Statement};
-use crate::views::note::{redact, NoteDoc};
+use crate::views::note::{body, is_python, redact, NoteDoc};
+use python_udfs::NotePython;
+
+pub mod pyflink;
+pub mod python_udfs;
 
 /// The start of comment lines the export writes on its own; reading the script back as a note
 /// leaves them out.
@@ -99,10 +103,46 @@ pub fn zpln(note: &NoteDoc) -> Result<String, String> {
     Ok(crate::views::note::zeppelin::to_zpln(&note))
 }
 
+/// A paragraph redacted before anything reads it (an error message may quote the text), or
+/// the error saying which credential's value cannot be told apart.
+fn redacted_paragraph(number: usize, text: &str) -> Result<String, ExportError> {
+    let redacted = redact::redact(text);
+    if let Some(unsure) = redacted.unsure {
+        let at = crate::sql::Location { line: u32::try_from(unsure.line).unwrap_or(u32::MAX), column: 1 };
+        let why = format!(
+            "the value of credential option `{}` {}, so it cannot be left out safely; quote the value or remove it first",
+            unsure.key, unsure.why
+        );
+        return Err(ExportError { paragraph: number, error: SqlError::new(why).at(at) });
+    }
+    Ok(redacted.text)
+}
+
+/// A scratch session that follows the note's DDL, so INSERTs are checked against their sinks;
+/// it knows the Python functions the note's Python paragraphs define (`python_udfs.rs`), so
+/// queries calling them are typed.
+fn scratch_session(paragraphs: &[(usize, &str)]) -> (Session, std::rc::Rc<NotePython>) {
+    let python = std::rc::Rc::new(NotePython::read(paragraphs.iter().filter(|(_, t)| is_python(t)).map(|(_, t)| body(t))));
+    let mut scratch = Session::empty();
+    scratch.set_user_function_host(python.clone());
+    (scratch, python)
+}
+
+/// Registers in `scratch` the functions a Python paragraph registers
+/// (`st_env.create_temporary_function("name", func)`).
+fn follow_python(scratch: &mut Session, python: &NotePython, code: &str) {
+    for r in python_udfs::registrations(code) {
+        if let Some(signature) = python.signature(&r.python_name) {
+            let mut f = crate::plan::functions::user::UserFunction::new(&r.sql_name, &r.python_name, signature.clone());
+            f.system = r.system;
+            let _ = scratch.register_user_function(f);
+        }
+    }
+}
+
 /// Chosen paragraphs as one Flink SQL script, each given with its number in the note.
 pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &ExportOptions) -> Result<String, ExportError> {
-    // A scratch session follows the note's DDL, so INSERTs are checked against their sinks.
-    let mut scratch = Session::empty();
+    let (mut scratch, python) = scratch_session(paragraphs);
     let mut out = String::new();
     let note_name = redact::redact(note_name).text;
     let _ = writeln!(out, "-- Flink SQL script exported by Sluice from the note \"{}\".", note_name.replace('\n', " "));
@@ -111,17 +151,11 @@ pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &
     let mut batch = false;
     for &(number, text) in paragraphs {
         let fail = |error: SqlError| ExportError { paragraph: number, error };
-        // Before anything reads it (an error message may quote the text).
-        let redacted = redact::redact(text);
-        if let Some(unsure) = redacted.unsure {
-            let at = crate::sql::Location { line: u32::try_from(unsure.line).unwrap_or(u32::MAX), column: 1 };
-            let why = format!(
-                "the value of credential option `{}` {}, so it cannot be left out safely; quote the value or remove it first",
-                unsure.key, unsure.why
-            );
-            return Err(fail(SqlError::new(why).at(at)));
+        let redacted = redacted_paragraph(number, text)?;
+        let text = redacted.as_str();
+        if is_python(text) {
+            follow_python(&mut scratch, &python, body(text));
         }
-        let text = redacted.text.as_str();
         let head = header(text).map_err(|e| fail(SqlError::new(e).at(crate::sql::Location { line: 1, column: 1 })))?;
         let interpreter = head.as_ref().map_or("flink.ssql", |h| h.interpreter.as_str());
         let _ = writeln!(
@@ -139,7 +173,8 @@ pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &
             }
             "flink.ssql" | "flink.bsql" | "ssql" | "bsql" => {}
             other => {
-                let _ = writeln!(out, "-- (a %{other} paragraph: not SQL, left out)");
+                let why = if is_python(text) { "Python: `sluice export --pyflink` keeps it" } else { "not SQL" };
+                let _ = writeln!(out, "-- (a %{other} paragraph: {why}; left out)");
                 continue;
             }
         }
@@ -157,52 +192,91 @@ pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &
         let body = blank_header(text);
         let statements = crate::sql::parse_script(&body).map_err(fail)?;
         for located in &statements {
-            let statement_text = located.text.trim().trim_end_matches(';').trim_end();
-            let exported = match &located.statement {
-                Statement::Query(_) if !options.include_queries => {
+            let mut notes = Vec::new();
+            let exported = export_statement(&mut scratch, located, options, &mut notes).map_err(fail)?;
+            for note in notes {
+                let _ = writeln!(out, "{DERIVED}{note}");
+            }
+            match exported {
+                Exported::Query(text) if !options.include_queries => {
                     let _ =
                         writeln!(out, "-- An interactive query (the studio shows its result; a deployed job has no one to show it to):");
-                    for line in statement_text.lines() {
+                    for line in text.lines() {
                         let _ = writeln!(out, "-- {line}");
                     }
-                    continue;
                 }
-                Statement::Insert { table, query, .. } => {
-                    let target = scratch.catalog().table(&table.value).cloned().ok_or_else(|| {
-                        fail(SqlError::new(format!("sink table `{}` is not created earlier in the note", table.value)).at(located.location))
-                    })?;
-                    let plan = Planner::new(scratch.catalog()).plan_query(query).map_err(|e| fail(e.or_at(located.location)))?;
-                    let narrowed = narrowed_columns(&plan, &target);
-                    cast_select_items(statement_text, &narrowed).map_err(|m| fail(SqlError::new(m).at(located.location)))?
+                Exported::Query(text) | Exported::Statement(text) => {
+                    let _ = writeln!(out, "{text};");
                 }
-                Statement::CreateTable(ddl) => {
-                    scratch.execute_one(located).map_err(fail)?;
-                    // A Kafka table's topic is fed as `kafka:TOPIC` (as `sluice run --generator` names it).
-                    let fed = scratch.catalog().table(&ddl.name.value).and_then(|t| {
-                        crate::connectors::local_stream_name(t)
-                            .or_else(|| crate::connectors::local_topic_names(t).first().map(|topic| format!("kafka:{topic}")))
-                    });
-                    if let Some(stream) = fed.filter(|s| options.generator_streams.contains(s)) {
-                        let _ = writeln!(
-                            out,
-                            "{DERIVED}In the studio, Sluice's sensor generator feeds `{stream}`. In production a producer must\n\
-                             {DERIVED}write it (the walkthrough's Python sender does). Flink's datagen cannot stand in: it draws\n\
-                             {DERIVED}each field on its own, so it can neither tie `status` to the temperature nor stamp event\n\
-                             {DERIVED}time from the clock."
-                        );
-                    }
-                    rename_kinesis_options(statement_text, &options.kinesis)
-                }
-                Statement::CreateView { .. } | Statement::Drop { .. } => {
-                    scratch.execute_one(located).map_err(fail)?;
-                    statement_text.to_string()
-                }
-                _ => statement_text.to_string(),
-            };
-            let _ = writeln!(out, "{exported};");
+            }
         }
     }
     Ok(out)
+}
+
+/// What one SQL statement of a note becomes in an exported program.
+pub(crate) enum Exported {
+    /// The statement to run, rewritten where Flink needs it.
+    Statement(String),
+    /// An interactive query, as written: the studio shows its result; a deployed program
+    /// prints it, if asked to keep queries.
+    Query(String),
+}
+
+/// One statement of a SQL paragraph for Flink: the narrowing `CAST`s an INSERT needs, Kinesis
+/// options renamed; DDL followed in `scratch` so later INSERTs are checked against their
+/// sinks. `notes` gets the comment lines (without their `-- ` or `# `) the export adds.
+pub(crate) fn export_statement(
+    scratch: &mut Session,
+    located: &crate::sql::Located,
+    options: &ExportOptions,
+    notes: &mut Vec<String>,
+) -> Result<Exported, SqlError> {
+    let statement_text = located.text.trim().trim_end_matches(';').trim_end();
+    Ok(Exported::Statement(match &located.statement {
+        Statement::Query(_) => return Ok(Exported::Query(statement_text.to_string())),
+        Statement::Insert { table, query, .. } => {
+            let target = scratch.catalog().table(&table.value).cloned().ok_or_else(|| {
+                SqlError::new(format!("sink table `{}` is not created earlier in the note", table.value)).at(located.location)
+            })?;
+            let plan = Planner::new(scratch.catalog()).plan_query(query).map_err(|e| e.or_at(located.location))?;
+            let narrowed = narrowed_columns(&plan, &target);
+            cast_select_items(statement_text, &narrowed).map_err(|m| SqlError::new(m).at(located.location))?
+        }
+        Statement::CreateTable(ddl) => {
+            scratch.execute_one(located)?;
+            // A Kafka table's topic is fed as `kafka:TOPIC` (as `sluice run --generator` names it).
+            let fed = scratch.catalog().table(&ddl.name.value).and_then(|t| {
+                crate::connectors::local_stream_name(t)
+                    .or_else(|| crate::connectors::local_topic_names(t).first().map(|topic| format!("kafka:{topic}")))
+            });
+            if let Some(stream) = fed.filter(|s| options.generator_streams.contains(s)) {
+                notes.extend([
+                    format!("In the studio, Sluice's sensor generator feeds `{stream}`. In production a producer must"),
+                    "write it (the walkthrough's Python sender does). Flink's datagen cannot stand in: it draws".to_string(),
+                    "each field on its own, so it can neither tie `status` to the temperature nor stamp event".to_string(),
+                    "time from the clock.".to_string(),
+                ]);
+            }
+            rename_kinesis_options(statement_text, &options.kinesis)
+        }
+        Statement::CreateView { .. } | Statement::Drop { .. } => {
+            scratch.execute_one(located)?;
+            statement_text.to_string()
+        }
+        // A Python function is registered so queries calling it are typed (its types come from
+        // the note's Python, `python_udfs.rs`); a JVM one is kept for Flink, which loads it.
+        Statement::CreateFunction(f) if f.language == "PYTHON" => {
+            scratch.execute_one(located)?;
+            statement_text.to_string()
+        }
+        Statement::DropFunction { .. } => {
+            // Whether Sluice knew the function or not, Flink is to drop it.
+            let _ = scratch.execute_one(located);
+            statement_text.to_string()
+        }
+        _ => statement_text.to_string(),
+    }))
 }
 
 /// A note read from a file: a Zeppelin `.zpln`/`note.json` (read as the studio imports it) or a

@@ -128,6 +128,78 @@ pub fn pipeline_for(query: &str) -> Result<Pipeline, String> {
     Pipeline::new(&plan).map_err(|e| e.0)
 }
 
+/// Q1 with the temperature converted by a user function (`c_to_f`, Celsius → Fahrenheit): what
+/// a Python UDF in the walkthrough's query costs the engine besides Python itself.
+pub const Q1_USER_FUNCTION: &str = "SELECT sensor_data.status,
+       COUNT(*) AS num,
+       AVG(c_to_f(sensor_data.current_temperature)) AS avg_temperature_f,
+       HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
+  FROM sensor_data
+ GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status";
+
+/// `c_to_f` computed in Rust: a host with no Python behind it, so a benchmark over it measures
+/// the seam (a batch's argument column to values and back, one call per batch).
+pub struct FahrenheitHost;
+
+impl crate::plan::functions::user::UserFunctionHost for FahrenheitHost {
+    fn describe(&self, _: &str) -> Result<crate::plan::functions::user::UserSignature, String> {
+        use crate::plan::functions::user::{UserFunctionKind, UserSignature};
+        Ok(UserSignature {
+            kind: UserFunctionKind::Scalar,
+            params: Some(vec![DataType::Double]),
+            result: DataType::Double,
+            deterministic: true,
+        })
+    }
+    fn call_scalar(
+        &self,
+        _: &crate::plan::functions::user::UserFunction,
+        args: &[Vec<Value>],
+        rows: usize,
+    ) -> Result<Vec<Value>, crate::plan::functions::user::UserFunctionError> {
+        Ok((0..rows)
+            .map(|r| match args.first().and_then(|a| a.get(r)) {
+                Some(Value::Double(c)) => Value::Double(c * 9.0 / 5.0 + 32.0),
+                _ => Value::Null,
+            })
+            .collect())
+    }
+    fn call_table(
+        &self,
+        f: &crate::plan::functions::user::UserFunction,
+        _: &[Vec<Value>],
+        _: usize,
+    ) -> Result<Vec<Vec<Vec<Value>>>, crate::plan::functions::user::UserFunctionError> {
+        Err(crate::plan::functions::user::UserFunctionError::new(format!("{} is not a table function", f.name)))
+    }
+}
+
+/// [`Q1_USER_FUNCTION`] over `batches`, `c_to_f` run by [`FahrenheitHost`].
+pub fn run_user_function_query(batches: &[Batch], clock: &dyn Fn() -> f64) -> Result<EngineRun, String> {
+    let host: std::rc::Rc<dyn crate::plan::functions::user::UserFunctionHost> = std::rc::Rc::new(FahrenheitHost);
+    let mut session = Session::empty();
+    session.set_user_function_host(host.clone());
+    session.execute(&SENSOR_TABLE.replace("{path}", "/dev/null"), 0).map_err(|e| e.to_string())?;
+    session.execute("CREATE TEMPORARY FUNCTION c_to_f AS 'udfs.c_to_f' LANGUAGE PYTHON", 0).map_err(|e| e.to_string())?;
+    let plan = session.plan_query(Q1_USER_FUNCTION).map_err(|e| e.to_string())?;
+    let plan =
+        crate::plan::physical::lower(&plan, crate::plan::physical::changelog::RootReader::NeedsUpdateBefore).map_err(|e| e.to_string())?;
+    let mut pipeline = Pipeline::new(&plan).map_err(|e| e.0)?;
+    pipeline.set_user_functions(&host);
+    let mut result_rows = 0;
+    let start = clock();
+    let mut out = Vec::new();
+    for b in batches.iter().cloned() {
+        pipeline.push(b, &mut out).map_err(|e| e.to_string())?;
+        result_rows += out.iter().map(Batch::len).sum::<usize>();
+        out.clear();
+    }
+    pipeline.end_of_input(&mut out).map_err(|e| e.to_string())?;
+    let seconds = clock() - start;
+    result_rows += out.iter().map(Batch::len).sum::<usize>();
+    Ok(EngineRun { seconds, result_rows, late_dropped: pipeline.late_records_dropped() })
+}
+
 /// The workload's first `records` records as decoded batches of `batch_rows`.
 pub fn decoded_batches(records: u64, batch_rows: usize) -> Vec<Batch> {
     let types: Vec<DataType> = sensor_fields().iter().map(|f| f.ty.data_type.clone()).collect();

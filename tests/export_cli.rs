@@ -115,3 +115,37 @@ fn a_credential_whose_value_cannot_be_told_apart_refuses_the_export() {
         assert!(err.contains("paragraph 1") && err.contains("3") && err.contains("`password` is not a quoted string"), "{args:?}: {err}");
     }
 }
+
+/// A note with a Python paragraph prints as a PyFlink program; `--sql` keeps the SQL script,
+/// which says where the Python went.
+#[test]
+fn a_note_with_python_exports_as_a_pyflink_program() {
+    let note = "%flink.pyflink
+@udf(result_type=DataTypes.DOUBLE())
+def c_to_f(c):
+    return c * 9.0 / 5.0 + 32.0
+
+st_env.create_temporary_function(\"c_to_f\", c_to_f)
+%flink.ssql
+CREATE TABLE a (x DOUBLE) WITH ('connector'='filesystem','path'='/tmp/a','format'='json');
+%flink.ssql
+CREATE TABLE b (x INT) WITH ('connector'='filesystem','path'='/tmp/b','format'='json');
+%flink.ssql
+INSERT INTO b SELECT COUNT(*) FROM a WHERE c_to_f(x) > 50;
+";
+    let (code, program, err) = export_note(note, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(program.starts_with("# PyFlink program exported by Sluice"), "{program}");
+    assert!(
+        program.contains("def c_to_f(c):\n    return c * 9.0 / 5.0 + 32.0\n\nst_env.create_temporary_function(\"c_to_f\", c_to_f)"),
+        "{program}"
+    );
+    assert!(
+        program.contains("_jobs.append(t_env.execute_sql(\"INSERT INTO b SELECT CAST(COUNT(*) AS INT) FROM a WHERE c_to_f(x) > 50\"))"),
+        "{program}"
+    );
+    let (code, script, err) = export_note(note, &["--sql"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(script.contains("-- (a %flink.pyflink paragraph: Python: `sluice export --pyflink` keeps it; left out)"), "{script}");
+    assert!(script.contains("INSERT INTO b SELECT CAST(COUNT(*) AS INT) FROM a WHERE c_to_f(x) > 50;"), "{script}");
+}

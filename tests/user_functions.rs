@@ -254,3 +254,103 @@ fn without_a_host_calling_a_python_function_says_where_python_runs() {
     session.set_user_function_host(Rc::new(TestHost::default()));
     assert_eq!(table_rows(session.execute("%flink.bsql\nSELECT c_to_f(100.0E0)", 0).unwrap()), ["212.0"]);
 }
+
+/// `sluice run` over a note with a Python or a Scala paragraph says so, naming the paragraph.
+#[test]
+fn sluice_run_says_where_python_and_scala_paragraphs_run() {
+    let run = |note: &str| {
+        let path = tempfile::Builder::new().prefix("sluice-python-").suffix(".sql").tempfile().unwrap().into_temp_path();
+        std::fs::write(&path, note).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sluice")).arg("run").arg(&path).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (code, err) = run("%flink.ssql\nSELECT 1 AS x;\n%flink.pyflink\nst_env.execute_sql('SELECT 1')\n");
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains(":3:1: Python paragraphs run in the page (Pyodide); `sluice run` cannot run this %flink.pyflink paragraph"),
+        "{err}"
+    );
+    let (code, err) = run("%flink\nval t = stenv.from(\"x\")\n");
+    assert_eq!(code, Some(1));
+    assert!(err.contains("Scala paragraphs are not supported"), "{err}");
+    // The same from the session the page uses.
+    let mut session = Session::empty();
+    assert_eq!(session.execute("%flink(parallelism=1)\nval x = 1", 0).unwrap_err().message, "Scala paragraphs are not supported");
+    let err = session.execute("%flink.ipyflink\nz.show(t)", 0).unwrap_err();
+    assert!(err.message.starts_with("Python paragraphs run in the page"), "{err}");
+}
+
+/// The flink tier's note (`tests/flink_export/python_udf_note.sql`: Celsius → Fahrenheit with
+/// PyFlink's @udf, in the walkthrough's HOP query over the reference input) gives the rows real
+/// PyFlink 2.3 wrote running its export (`python_udf_rows.jsonl`, from `check_python.py
+/// --write`); the Python paragraph's registration is done here by a Rust host, as the page's
+/// worker does it with Pyodide.
+#[test]
+fn the_python_udf_note_gives_flinks_rows() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/flink_export");
+    let input = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/sensor_input.jsonl");
+    let note =
+        std::fs::read_to_string(format!("{dir}/python_udf_note.sql")).unwrap().replace("{input}", input).replace("{output}", "/nowhere");
+    let (_, paragraphs) = sluice::export::read_note("python_udf_note.sql", &note).unwrap();
+    let host = Rc::new(TestHost::default());
+    let mut session = Session::empty();
+    session.set_user_function_host(host.clone());
+    let mut rows: Vec<(String, i64, f64, String)> = Vec::new();
+    for paragraph in &paragraphs {
+        if sluice::views::note::is_python(paragraph) {
+            for r in sluice::export::python_udfs::registrations(sluice::views::note::body(paragraph)) {
+                let target = format!("conv.{}", r.python_name);
+                session.register_user_function(UserFunction::new(&r.sql_name, &target, host.describe(&target).unwrap())).unwrap();
+            }
+            continue;
+        }
+        let Some((_, query)) = paragraph.split_once("INSERT INTO sensor_state_f") else {
+            session.execute(paragraph, 0).unwrap();
+            continue;
+        };
+        let Some(Outcome::Query { job, .. }) = session.execute(query.trim().trim_end_matches(';'), 0).unwrap().pop() else {
+            panic!("the INSERT's query starts a job")
+        };
+        session
+            .run_to_end(job, &mut |changes| {
+                for c in changes {
+                    let [status, num, avg, hop_time] = &c.row[..] else { panic!("{:?}", c.row) };
+                    let (Value::Int(num), Value::Double(avg)) = (num, avg) else { panic!("{:?}", c.row) };
+                    rows.push((status.to_string(), *num, *avg, hop_time.to_string()));
+                }
+            })
+            .unwrap();
+    }
+    let flink: Vec<serde_json::Value> = std::fs::read_to_string(format!("{dir}/python_udf_rows.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), flink.len(), "Sluice gives {} rows, Flink wrote {}", rows.len(), flink.len());
+    for f in &flink {
+        let (status, num, avg, hop) = (
+            f["status"].as_str().unwrap(),
+            f["num"].as_i64().unwrap(),
+            f["avg_temperature_f"].as_f64().unwrap(),
+            f["hop_time"].as_str().unwrap(),
+        );
+        let found =
+            rows.iter().position(|(s, n, a, h)| s == status && *n == num && h == hop && (a - avg).abs() <= 1e-9 * avg.abs().max(1.0));
+        assert!(found.map(|i| rows.swap_remove(i)).is_some(), "Flink wrote {f}, Sluice has no such row");
+    }
+    assert!(host.calls.borrow().len() < 100, "{} host calls for 10,000 records", host.calls.borrow().len());
+}
+
+/// SHOW FUNCTIONS lists the user's functions among the built-ins, as Flink does; hosts type
+/// their signatures from the text PyFlink prints for a type.
+#[test]
+fn show_functions_lists_user_functions_and_types_read_as_flink_writes_them() {
+    let (mut session, _) = session_with_host();
+    session.execute("CREATE TEMPORARY FUNCTION c_to_f AS 'conv.c_to_f' LANGUAGE PYTHON", 0).unwrap();
+    let names = table_rows(session.execute("SHOW FUNCTIONS", 0).unwrap());
+    assert!(names.contains(&"c_to_f".to_string()) && names.contains(&"UPPER".to_string()));
+    use sluice::plan::functions::user::parse_data_type;
+    assert_eq!(parse_data_type("DOUBLE"), Ok(DataType::Double));
+    assert_eq!(parse_data_type("ROW<word STRING, n INT>").map(|t| t.to_string()), Ok("ROW<`word` STRING, `n` INT>".to_string()));
+    assert!(parse_data_type("NOT A TYPE").is_err());
+}

@@ -66,6 +66,21 @@ fn run_bench(records: u64) -> Result<(), String> {
         best.late_dropped
     ));
 
+    // Q1 through a user function whose host is Rust: the cost of the Python seam itself.
+    let mut udf: Option<EngineRun> = None;
+    for _ in 0..3 {
+        let run = crate::workload::run_user_function_query(&batches, &clock)?;
+        if udf.as_ref().is_none_or(|b| run.seconds < b.seconds) {
+            udf = Some(run);
+        }
+    }
+    let udf = udf.expect("three runs");
+    say(format!(
+        "engine   Q1 with AVG(c_to_f(t)), c_to_f a user function on a Rust host (one call per batch): {:.3} s, {:.1} M records/s (best of 3)",
+        udf.seconds,
+        records as f64 / udf.seconds / 1e6
+    ));
+
     for (name, query) in [("interval join", crate::workload::INTERVAL_JOIN), ("Top-N   ", crate::workload::TOP_N)] {
         let mut best: Option<EngineRun> = None;
         for _ in 0..3 {

@@ -18,8 +18,9 @@ usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S]
                   [--kafka HOST:PORT,…|tables|local] [--threads N]
                   NOTE.zpln|SCRIPT.sql
        sluice export [--kinesis legacy|current:ACCOUNT_ID] [--with-queries] [--paragraphs 1,3,4]
-                     [--generator STREAM]… [--zpln] NOTE.zpln|NOTE.sql
-                                   print the note as a Flink SQL script Apache Flink runs unchanged
+                     [--generator STREAM]… [--zpln|--pyflink|--sql] NOTE.zpln|NOTE.sql
+                                   print the note as a Flink SQL script (or, with Python in it, a
+                                   PyFlink program) Apache Flink runs unchanged
        sluice gen RECORDS FILE     write the benchmark's sensor records as JSON lines
        sluice bench [RECORDS]      print engine and decoder throughput (default 5,000,000)
        sluice bench --fuzz [SECONDS]
@@ -34,9 +35,11 @@ usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S]
 
 const EXPORT_HELP: &str = "\
 usage: sluice export [--kinesis legacy|current:ACCOUNT_ID] [--with-queries] [--paragraphs 1,3,4]
-                     [--generator STREAM]… [--zpln] NOTE.zpln|NOTE.sql
+                     [--generator STREAM]… [--zpln|--pyflink|--sql] NOTE.zpln|NOTE.sql
 
 Prints the note as a Flink SQL script Apache Flink runs unchanged (--zpln: as a Zeppelin note).
+A note with Python paragraphs (%flink.pyflink) or Python functions prints as a PyFlink program
+(a .py script, `python note.py`) instead; --pyflink and --sql choose either way.
 --kinesis picks the Kinesis connector the script uses, --with-queries keeps the SELECTs,
 --paragraphs picks paragraphs by number (from 1), --generator names streams `sluice run
 --generator` would feed (their tables get a comment).";
@@ -162,12 +165,15 @@ fn export(parser: &mut Parser) -> i32 {
     let mut file = None;
     let mut chosen: Option<Vec<usize>> = None;
     let mut zeppelin = false;
+    let mut pyflink: Option<bool> = None;
     let parsed = (|| -> Result<Parsed<()>, String> {
         while let Some(arg) = next(parser)? {
             match arg {
                 Short('h') | Long("help") => return Ok(Parsed::Help),
                 Long("with-queries") => options.include_queries = true,
                 Long("zpln") => zeppelin = true,
+                Long("pyflink") => pyflink = Some(true),
+                Long("sql") => pyflink = Some(false),
                 Long("generator") => {
                     // The streams `sluice run --generator` would feed: their tables get a comment.
                     let stream = text(parser, "--generator").map_err(|_| "--generator takes the name of a stream the generator feeds")?;
@@ -250,7 +256,13 @@ fn export(parser: &mut Parser) -> i32 {
             }
         };
     }
-    match flink_script_of(&name, &texts, &options) {
+    let all: Vec<&str> = texts.iter().map(|(_, t)| *t).collect();
+    let program = if pyflink.unwrap_or_else(|| crate::export::pyflink::has_python(&all)) {
+        crate::export::pyflink::pyflink_program(&name, &texts, &options)
+    } else {
+        flink_script_of(&name, &texts, &options)
+    };
+    match program {
         Ok(script) => {
             let _ = write!(std::io::stdout(), "{script}");
             0

@@ -15,6 +15,7 @@ mod errors;
 mod jobs;
 mod late_table;
 pub mod ledger;
+pub mod paragraph;
 mod statements;
 mod streams;
 pub mod timeline;
@@ -251,8 +252,14 @@ impl Session {
 
     /// Runs every statement in `sql` (a paragraph may hold several, separated by `;`).
     /// `now_ms` is the local wall-clock time in ms since the epoch. A leading Zeppelin
-    /// interpreter line (`%flink.ssql(type=update)`) is ignored, keeping line numbers.
+    /// interpreter line (`%flink.ssql(type=update)`) is ignored, keeping line numbers; a Python
+    /// (`%flink.pyflink`) or Scala (`%flink`) paragraph is refused, saying where it runs
+    /// ([`paragraph::refusal`]). Python code in the page calls this for its SQL
+    /// (`st_env.execute_sql`), and gets the outcomes a SQL paragraph gets.
     pub fn execute(&mut self, sql: &str, now_ms: i64) -> Result<Vec<Outcome>, SqlError> {
+        if let Some(refusal) = paragraph::refusal(sql) {
+            return Err(refusal);
+        }
         self.now_ms = now_ms;
         self.batch_paragraph = sql.trim_start().starts_with("%flink.bsql");
         let result = self.execute_paragraph(sql);

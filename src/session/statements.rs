@@ -37,7 +37,14 @@ impl Session {
             Statement::Reset { key } => Ok(self.reset(key.as_deref())),
             Statement::ShowTables => Ok(name_table("table name", self.catalog.tables().map(|t| t.name.clone()).collect())),
             Statement::ShowViews => Ok(name_table("view name", self.catalog.views().map(|v| v.name.clone()).collect())),
-            Statement::ShowFunctions => Ok(name_table("function name", functions::names().iter().map(|s| s.to_string()).collect())),
+            Statement::ShowFunctions => {
+                // Flink lists the user's functions among the built-ins.
+                let mut names: Vec<String> = functions::names().iter().map(|s| s.to_string()).collect();
+                names.extend(self.catalog.user_functions().map(|f| f.name.clone()));
+                names.sort_unstable();
+                names.dedup();
+                Ok(name_table("function name", names))
+            }
             Statement::ShowUserFunctions => Ok(self.show_user_functions()),
             Statement::CreateFunction(function) => self.create_function(function),
             Statement::DropFunction { name, if_exists, temporary, system, location } => {

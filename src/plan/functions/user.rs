@@ -177,6 +177,12 @@ pub trait UserFunctionHost {
     fn call_table(&self, f: &UserFunction, args: &[Vec<Value>], rows: usize) -> Result<Vec<Vec<Vec<Value>>>, UserFunctionError>;
 }
 
+/// A type as Flink's SQL (and PyFlink's `str(DataTypes.…)`) writes it: `DOUBLE`,
+/// `DECIMAL(10, 2)`, `ROW<word STRING, n INT>`; for hosts building a [`UserSignature`].
+pub fn parse_data_type(text: &str) -> Result<DataType, String> {
+    crate::sql::parse_type_text(text).map(|t| t.data_type).map_err(|e| e.message)
+}
+
 /// The error for calling a Python function where no host runs Python (`sluice run`).
 pub fn no_host(name: &str) -> String {
     format!("Python functions run in the page (Pyodide); `sluice run` cannot call `{name}`")

@@ -106,18 +106,17 @@ impl ParagraphDoc {
     }
 }
 
-/// The interpreter a paragraph's first line names: `%flink.ssql(type=update)` → `flink.ssql`.
-/// `None` when the text has no `%` line (Sluice then runs it as streaming SQL).
-pub fn interpreter(text: &str) -> Option<&str> {
-    let line = text.trim_start().lines().next()?.trim();
-    let name = line.strip_prefix('%')?;
-    let end = name.find(|c: char| c == '(' || c.is_whitespace()).unwrap_or(name.len());
-    Some(&name[..end])
-}
+pub use crate::session::paragraph::{interpreter, paragraph_kind, ParagraphKind};
 
 /// Whether a paragraph is markdown (`%md`), which renders instead of running SQL.
 pub fn is_markdown(text: &str) -> bool {
     interpreter(text) == Some("md")
+}
+
+/// Whether a paragraph is Python (`%flink.pyflink`, `%flink.ipyflink`), which the page runs
+/// with Pyodide.
+pub fn is_python(text: &str) -> bool {
+    paragraph_kind(text) == ParagraphKind::Python
 }
 
 /// A paragraph's text after its interpreter line.

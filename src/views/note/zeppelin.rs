@@ -8,7 +8,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{is_markdown, ChartColumns, NoteDoc, ParagraphDoc, ViewKind, ViewSettings};
+use super::{is_markdown, paragraph_kind, ChartColumns, NoteDoc, ParagraphDoc, ParagraphKind, ViewKind, ViewSettings};
 use crate::views::Aggregate;
 
 /// The note as a `.zpln` file.
@@ -32,6 +32,13 @@ pub fn to_zpln(note: &NoteDoc) -> String {
 
 fn paragraph_json(p: &ParagraphDoc) -> Value {
     let md = is_markdown(&p.text);
+    // The editor Zeppelin opens the paragraph in.
+    let language = match paragraph_kind(&p.text) {
+        ParagraphKind::Python => "python",
+        ParagraphKind::Scala => "scala",
+        _ if md => "markdown",
+        _ => "sql",
+    };
     let s = &p.settings;
     let mut graph = Map::new();
     graph.insert("mode".into(), json!(zeppelin_mode(s.view)));
@@ -48,12 +55,12 @@ fn paragraph_json(p: &ParagraphDoc) -> Value {
         "enabled": true,
         "results": { "0": { "graph": Value::Object(graph) } },
         "editorSetting": {
-            "language": if md { "markdown" } else { "sql" },
+            "language": language,
             "editOnDblClick": md,
             "completionKey": "TAB",
             "completionSupport": !md
         },
-        "editorMode": if md { "ace/mode/markdown" } else { "ace/mode/sql" },
+        "editorMode": format!("ace/mode/{language}"),
         "editorHide": s.collapsed,
         "tableHide": s.collapsed && !md
     });
@@ -232,6 +239,31 @@ mod tests {
         assert_eq!(v["paragraphs"][5]["config"]["results"]["0"]["graph"]["groups"][0]["name"], "hop_time");
         assert!(v["config"].is_object() && v["info"].is_object());
         assert_eq!(v["id"].as_str().unwrap().len(), 9);
+    }
+
+    /// Studio's Python paragraphs keep their text (interpreter line and properties included)
+    /// and open in Zeppelin's Python editor; a Scala paragraph in its Scala editor.
+    #[test]
+    fn python_paragraphs_go_to_zeppelin_and_back() {
+        let texts = [
+            "%flink.pyflink\n@udf(result_type=DataTypes.DOUBLE())\ndef c_to_f(c):\n    return c * 9 / 5 + 32\n\nst_env.create_temporary_function('c_to_f', c_to_f)",
+            "%flink.ipyflink\nz.show(st_env.from_path('sensor_data'), stream_type='update')",
+            "%flink.pyflink(parallelism=1)\nprint('hi')",
+            "%flink\nval t = stenv.from(\"sensor_data\")",
+        ];
+        let note = NoteDoc {
+            name: "Python".into(),
+            paragraphs: texts.iter().enumerate().map(|(i, t)| ParagraphDoc::new(format!("paragraph_{i}"), *t)).collect(),
+        };
+        let zpln = to_zpln(&note);
+        assert_eq!(from_zpln(&zpln, "x.zpln", ids()).unwrap(), note);
+        let v: Value = serde_json::from_str(&zpln).unwrap();
+        for i in 0..3 {
+            assert_eq!(v["paragraphs"][i]["config"]["editorSetting"]["language"], "python");
+            assert_eq!(v["paragraphs"][i]["config"]["editorMode"], "ace/mode/python");
+        }
+        assert_eq!(v["paragraphs"][3]["config"]["editorMode"], "ace/mode/scala");
+        assert!(texts.iter().take(3).all(|t| crate::views::note::is_python(t)));
     }
 
     #[test]
