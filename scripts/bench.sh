@@ -93,6 +93,8 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA" "$SERVER_LOG"' EXIT
 for _ in $(seq 1 50); do grep -q '^listening on' "$SERVER_LOG" && break; sleep 0.1; done
 node tests/e2e/bench.mjs "$(sed -n 's/^listening on \(http:.*\)$/\1/p' "$SERVER_LOG")" 50000
+# Python in the page: records/s through a trivial Python UDF (and without it), Pyodide's start.
+node tests/e2e/python_bench.mjs "$(sed -n 's/^listening on \(http:.*\)$/\1/p' "$SERVER_LOG")" 200000
 
 # PutRecords through `sluice proxy`: the walkthrough's records sent by boto3 in calls of 500, to
 # moto straight and through the proxy (which reads, checks, signs and forwards each call).

@@ -19,7 +19,8 @@ use serde_json::{json, Value as Json};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::plan::functions::user::{UserFunction, UserFunctionError, UserFunctionHost, UserFunctionKind, UserSignature};
+use crate::plan::functions::user::{parse_data_type, UserFunction, UserFunctionError, UserFunctionHost, UserFunctionKind, UserSignature};
+use crate::session::paragraph::{paragraph_kind, ParagraphKind};
 use crate::session::{ColumnInfo, Outcome};
 use crate::sql::Location;
 use crate::types::{DataType, Value};
@@ -37,11 +38,9 @@ pub struct Edge {
     pub with_server: WithServer,
 }
 
-/// Whether `text` is a Python paragraph (its interpreter line says so).
+/// Whether `text` is a Python paragraph (`%flink.pyflink`, `%flink.ipyflink`).
 pub fn is_python(text: &str) -> bool {
-    let first = text.trim_start().lines().next().unwrap_or("").trim();
-    let interpreter = first.split(['(', ' ']).next().unwrap_or("");
-    matches!(interpreter, "%flink.pyflink" | "%flink.ipyflink" | "%pyflink" | "%python")
+    paragraph_kind(text) == ParagraphKind::Python
 }
 
 /// The paragraph's code with its interpreter line blanked, so Python's line numbers are the
@@ -416,7 +415,7 @@ impl UserFunctionHost for PyodideHost {
             return Err(e.as_str().unwrap_or("no such function").to_string());
         }
         let ok = &json["ok"];
-        let ty = |text: &str| crate::sql::parse_type_text(text).map(|t| t.data_type).map_err(|e| format!("`{text}`: {e}"));
+        let ty = |text: &str| parse_data_type(text).map_err(|e| format!("`{text}`: {e}"));
         let params = match ok["params"].as_array() {
             Some(p) => Some(p.iter().map(|t| ty(t.as_str().unwrap_or(""))).collect::<Result<Vec<_>, _>>()?),
             None => None,

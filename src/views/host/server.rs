@@ -515,6 +515,27 @@ mod tests {
         assert_eq!(*seen.borrow(), [format!("Proxy {{ url: \"{url}\" }}"), "source k".into(), "dropped".into()]);
     }
 
+    /// A Python Table's schema is its query planned, not run (no job starts); a bad query's
+    /// error keeps its place. Python itself runs only at the page's edge: the server says so.
+    #[test]
+    fn python_asks_for_a_querys_columns_and_runs_only_at_the_edge() {
+        let mut server = SessionServer::new(0);
+        let mut mirror = SessionMirror::new(0);
+        ask(&mut server, &mut mirror, SessionRequest::AddFile { name: "r.csv".into(), data: FILE.to_vec() });
+        ask(&mut server, &mut mirror, SessionRequest::Execute { sql: TABLE.into() });
+        let columns = ask(&mut server, &mut mirror, SessionRequest::QueryColumns { sql: QUERIES[0].into() });
+        let SessionReply::Columns(Ok(columns)) = columns else { panic!("{columns:?}") };
+        let named: Vec<String> = columns.iter().map(|c| format!("{} {}", c.name, c.ty)).collect();
+        assert_eq!(named, ["status STRING", "n BIGINT NOT NULL", "total DOUBLE"]);
+        assert!(mirror.jobs().is_empty(), "planning a query started {:?}", mirror.jobs());
+        let bad = ask(&mut server, &mut mirror, SessionRequest::QueryColumns { sql: "SELECT nope FROM r".into() });
+        let SessionReply::Columns(Err(e)) = bad else { panic!("{bad:?}") };
+        assert!(e.message.contains("nope") && e.location.is_some(), "{e:?}");
+        let ran = ask(&mut server, &mut mirror, SessionRequest::RunPython { code: "print(1)".into() });
+        let SessionReply::PythonRan(PythonRun { error: Some(e), outcomes, .. }) = ran else { panic!("{ran:?}") };
+        assert!(e.message.contains("Python paragraphs run in the page") && outcomes.is_empty(), "{e:?}");
+    }
+
     /// The scenario the mirror shows on `stream`, after one more publication.
     fn mirror_scenario(server: &mut SessionServer, stream: &str) -> Option<crate::connectors::Scenario> {
         let mut mirror = SessionMirror::new(0);

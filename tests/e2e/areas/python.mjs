@@ -91,6 +91,13 @@ async function textOutput(i) {
 export default async function () {
   await test('a Python UDF (Celsius → Fahrenheit) defined in a Python paragraph is called by the walkthrough HOP query', 'python-udf-hop.png', async () => {
     await freshTable();
+    const requested = [];
+    page.context().on('request', (r) => requested.push(r.url()));
+    // A SQL query runs without Python: nothing of it is fetched until a Python paragraph runs.
+    const sql = await addParagraph();
+    await runInParagraph(sql, '%flink.ssql(type=update)\n\nSELECT status, COUNT(*) AS n FROM sensor_data GROUP BY status');
+    await waitForRows(sql, 'rows of a SQL paragraph');
+    check(!requested.some((u) => /pyodide|python\//.test(u)), `Python was fetched before a Python paragraph ran: ${requested.filter((u) => /pyodide|python\//.test(u))}`);
     const udf = await addParagraph();
     await runInParagraph(udf, UDF);
     // Python loads now, not before: the paragraph says so while it waits.
@@ -100,6 +107,7 @@ export default async function () {
       throw new Error(`${e.message}: status ${await statusOf(udf)}, error ${await errorOf(udf)}`);
     });
     check((await textOutput(udf)).includes("tables: ['sensor_data']"), `the paragraph printed ${JSON.stringify(await textOutput(udf))}`);
+    check(requested.some((u) => u.endsWith('/pyodide/pyodide.asm.wasm')), `Pyodide's wasm was not fetched by the run: ${requested.filter((u) => !u.startsWith('data:'))}`);
     const hop = await addParagraph();
     await runInParagraph(hop, HOP_F);
     await waitForStatus(hop, /running/i, 'the HOP query to run');
