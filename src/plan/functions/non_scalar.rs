@@ -43,8 +43,8 @@ pub static NON_SCALAR: &[NonScalar] = &[
     agg("COLLECT", "COLLECT([DISTINCT] expression)", "The non-NULL values as a MULTISET."),
     agg(
         "PERCENTILE",
-        "PERCENTILE(expression, percentage)",
-        "The exact percentile (0.0 to 1.0) of the non-NULL values, interpolated linearly.",
+        "PERCENTILE(expression, percentage [, frequency]) | PERCENTILE(expression, ARRAY[percentage, …] [, frequency])",
+        "The exact percentile (0.0 to 1.0) of the non-NULL values, interpolated linearly; an ARRAY of percentiles for an ARRAY of percentages; each value counted frequency times.",
     ),
     agg(
         "JSON_ARRAYAGG",
