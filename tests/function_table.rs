@@ -93,3 +93,39 @@ fn create_function_refuses_jvm_languages_and_keeps_python_ones() {
     assert!(table(&mut session, "SHOW USER FUNCTIONS").is_empty());
     assert!(table(&mut session, "SHOW FUNCTIONS").iter().any(|r| r[0] == "UPPER"));
 }
+
+/// SHOW FUNCTIONS speaks Flink's names: it lists every named function of Flink 2.3's reference
+/// (`tests/functions/flink_functions.txt`), and each name it lists is one Flink knows — in what
+/// Flink 2.3's own SHOW FUNCTIONS printed (`tests/functions/show_functions.txt`, written by
+/// `generate.py`) or in the reference. An unknown name's error offers the closest of them.
+#[test]
+fn show_functions_lists_flinks_names_and_no_others() {
+    let read = |f: &str| std::fs::read_to_string(format!("{}/tests/functions/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let listed = |text: &str| -> std::collections::BTreeSet<String> {
+        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| l.to_uppercase()).collect()
+    };
+    let (reference, flinks_show) = (listed(&read("flink_functions.txt")), listed(&read("show_functions.txt")));
+    let mut session = Session::empty();
+    let ours: std::collections::BTreeSet<String> = table(&mut session, "SHOW FUNCTIONS").into_iter().map(|r| r[0].to_uppercase()).collect();
+    let missing: Vec<&String> = reference.iter().filter(|n| !ours.contains(*n)).collect();
+    assert!(missing.is_empty(), "SHOW FUNCTIONS lacks Flink's {missing:?}");
+    // Flink's window syntax, documented on its window pages rather than in the function list.
+    let windows = ["TUMBLE", "HOP", "SESSION", "CUMULATE"];
+    let window_syntax = |n: &str| windows.iter().any(|w| n == *w || ["_START", "_END", "_ROWTIME"].iter().any(|s| n == format!("{w}{s}")));
+    // Calcite's standard name Flink accepts without listing it (checked with Flink 2.3).
+    let unlisted = ["STDDEV"];
+    let invented: Vec<&String> = ours
+        .iter()
+        .filter(|n| !reference.contains(*n) && !flinks_show.contains(*n) && !window_syntax(n) && !unlisted.contains(&n.as_str()))
+        .collect();
+    assert!(invented.is_empty(), "SHOW FUNCTIONS lists names Flink does not know: {invented:?}");
+    for (typo, meant) in [
+        ("JSON_VALU", "JSON_VALUE"),
+        ("PERCENTIL", "PERCENTILE"),
+        ("ARRAY_CONTAIN", "ARRAY_CONTAINS"),
+        ("CURRENT_WATERMAK", "CURRENT_WATERMARK"),
+    ] {
+        let err = error(&mut session, &format!("SELECT {typo}(x) FROM (VALUES ('a')) AS t(x)"));
+        assert!(err.contains(&format!("no function named {typo}")) && err.contains(meant), "{typo}: {err}");
+    }
+}

@@ -14,7 +14,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
-use crate::plan::logical::{AggCall, AggFunc};
+use crate::plan::logical::{AggCall, AggFunc, Percentages};
 use crate::types::{cast_value, Batch, ColumnData, DataType, Value};
 
 pub struct Accumulators {
@@ -121,8 +121,9 @@ enum ItemsKind {
     Json { absent_on_null: bool },
     /// JSON_OBJECTAGG over `ROW(key, JSON text)`: `{"a":1}`, keys sorted, `{}` when empty.
     JsonObject { absent_on_null: bool },
-    /// PERCENTILE over the non-NULL numbers (the percentage's bits): a DOUBLE, NULL when empty.
-    Percentile { percentage_bits: u64 },
+    /// PERCENTILE over the non-NULL numbers (or `ROW(number, frequency)`s): a DOUBLE or an
+    /// ARRAY<DOUBLE>, NULL when empty.
+    Percentile { percentages: Percentages },
 }
 
 impl ItemsKind {
@@ -312,8 +313,8 @@ fn new_acc(c: &AggCall, retracting: bool) -> Acc {
             Acc::Items { arg, ty: arg_ty, kind: ItemsKind::JsonObject { absent_on_null }, items: Vec::new(), pending: Vec::new() }
         }
         AggFunc::Collect => Acc::Items { arg, ty: arg_ty, kind: ItemsKind::Multiset, items: Vec::new(), pending: Vec::new() },
-        AggFunc::Percentile { percentage_bits } => {
-            Acc::Items { arg, ty: arg_ty, kind: ItemsKind::Percentile { percentage_bits }, items: Vec::new(), pending: Vec::new() }
+        AggFunc::Percentile { percentages } => {
+            Acc::Items { arg, ty: arg_ty, kind: ItemsKind::Percentile { percentages }, items: Vec::new(), pending: Vec::new() }
         }
         AggFunc::ListAgg => Acc::ListAgg {
             arg,
@@ -842,9 +843,7 @@ impl Acc {
                 Value::Str(out.into())
             }
             Acc::Items { kind: ItemsKind::JsonObject { .. }, items, .. } => json_object_text(&items[g]),
-            Acc::Items { kind: ItemsKind::Percentile { percentage_bits }, items, .. } => {
-                percentile(&items[g], f64::from_bits(*percentage_bits)).map_or(Value::Null, Value::Double)
-            }
+            Acc::Items { kind: ItemsKind::Percentile { percentages }, items, .. } => percentiles(&items[g], percentages),
             Acc::Distinct { inner, .. } => inner.result(g),
             Acc::Lag { offset, buffers, defaults, .. } => match buffers[g].len() == offset + 1 {
                 true => buffers[g].front().cloned().unwrap_or(Value::Null),
@@ -854,18 +853,54 @@ impl Acc {
     }
 }
 
-/// The exact percentile `p` of the numbers among `items`, as Flink's `PercentileAggFunction`
-/// computes it: sorted, at position `p × (n − 1)`, interpolated between its two neighbours.
-fn percentile(items: &[Value], p: f64) -> Option<f64> {
-    let mut values: Vec<f64> = items.iter().filter_map(Value::as_f64).collect();
+/// PERCENTILE's result over a group's `items` (numbers, or `ROW(number, frequency)`s): the
+/// exact percentile at each percentage as Flink's `PercentileAggFunction` computes it — the
+/// values sorted (each repeated by its frequency; a NULL or non-positive frequency leaves the
+/// value out), at the 1-based position `p × (n − 1) + 1`, interpolated between its two
+/// neighbours. NULL when there is no value.
+fn percentiles(items: &[Value], percentages: &Percentages) -> Value {
+    let mut values: Vec<(f64, i64)> = items
+        .iter()
+        .filter_map(|item| match item {
+            Value::Row(pair) => match pair.as_slice() {
+                [v, Value::Int(n)] if *n > 0 => v.as_f64().map(|v| (v, *n)),
+                _ => None,
+            },
+            v => v.as_f64().map(|v| (v, 1)),
+        })
+        .collect();
     if values.is_empty() {
-        return None;
+        return Value::Null;
     }
-    values.sort_by(f64::total_cmp);
-    let position = (values.len() - 1) as f64 * p;
-    let (lower, higher) = (position.floor() as usize, position.ceil() as usize);
-    let (low, high) = (values[lower.min(values.len() - 1)], values[higher.min(values.len() - 1)]);
-    Some(if lower == higher { low } else { (higher as f64 - position) * low + (position - lower as f64) * high })
+    values.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let count: i64 = values.iter().map(|(_, n)| n).sum();
+    // The value at a position of the sorted values with their repeats, without expanding them.
+    let at = |position: i64| {
+        let mut seen = 0;
+        for (v, n) in &values {
+            seen += n;
+            if position < seen {
+                return *v;
+            }
+        }
+        values[values.len() - 1].0
+    };
+    // Flink's arithmetic to the last bit: 1-based positions, and no interpolation between two
+    // positions of the same value.
+    let one = |p: f64| {
+        let position = p * (count - 1) as f64 + 1.0;
+        let (lower, higher) = (position.floor() as i64, position.ceil() as i64);
+        let (low, high) = (at(lower - 1), at(higher - 1));
+        if lower == higher || low == high {
+            low
+        } else {
+            (higher as f64 - position) * low + (position - lower as f64) * high
+        }
+    };
+    match percentages.is_array() {
+        true => Value::Array(percentages.values().map(|p| Value::Double(one(p))).collect()),
+        false => percentages.values().next().map_or(Value::Null, |p| Value::Double(one(p))),
+    }
 }
 
 /// A key two of a group's `ROW(key, JSON text)` values share (JSON_OBJECTAGG refuses it).

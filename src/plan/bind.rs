@@ -12,7 +12,7 @@ use sqlparser::tokenizer::Span;
 use super::catalog::Catalog;
 use super::expr::{BinaryOp, Expr, ExprKind, Function};
 use super::functions;
-use super::logical::{AggFunc, OverFrame, SchemaField, WindowSpec};
+use super::logical::{AggFunc, OverFrame, Percentages, SchemaField, WindowSpec};
 use crate::sql::{parse_type_text, Location, SqlError};
 use crate::types::{DataType, SqlType, Value};
 
@@ -350,11 +350,22 @@ impl<'a> Binder<'a> {
                 (AggFunc::JsonObjectAgg { absent_on_null }, Some(self.bind_aggregate_arg(a)?))
             }
             (AggFunc::Percentile { .. }, [FnArg::Expr(a), FnArg::Expr(p)]) => {
-                let percentage = percentile_percentage(p).map_err(|m| SqlError::new(m).at(at(e)))?;
-                (AggFunc::Percentile { percentage_bits: percentage.to_bits() }, Some(self.bind_aggregate_arg(a)?))
+                let percentages = percentile_percentages(p).map_err(|m| SqlError::new(m).at(at(e)))?;
+                (AggFunc::Percentile { percentages }, Some(self.bind_aggregate_arg(a)?))
             }
-            (AggFunc::Percentile { .. }, [_, _, _]) => {
-                return Err(SqlError::new("PERCENTILE's frequency argument is not supported yet (DIFFERENCES.md)").at(at(e)))
+            (AggFunc::Percentile { .. }, [FnArg::Expr(a), FnArg::Expr(p), FnArg::Expr(frequency)]) => {
+                let percentages = percentile_percentages(p).map_err(|m| SqlError::new(m).at(at(e)))?;
+                let (a, frequency) = (self.bind_aggregate_arg(a)?, self.bind_aggregate_arg(frequency)?);
+                if !matches!(
+                    frequency.ty.data_type,
+                    DataType::TinyInt | DataType::SmallInt | DataType::Int | DataType::BigInt | DataType::Null
+                ) {
+                    return Err(SqlError::new(format!("PERCENTILE's frequency must be an integer, not {}", frequency.ty)).at(at(e)));
+                }
+                // One argument for the accumulator: each value with its frequency.
+                let row = functions::lookup("ROW").ok_or_else(|| SqlError::new("ROW is missing from the function table"))?;
+                let pair = functions::bind_call(row, vec![a, frequency]).map_err(|m| SqlError::new(m).at(at(e)))?;
+                (AggFunc::Percentile { percentages }, Some(pair))
             }
             (AggFunc::Percentile { .. }, _) => {
                 return Err(SqlError::new("PERCENTILE takes a value and a percentage literal, e.g. PERCENTILE(temperature, 0.9)").at(at(e)))
@@ -1200,7 +1211,7 @@ pub fn aggregate_function(name: &str) -> Option<AggFunc> {
         "LISTAGG" => AggFunc::ListAgg,
         "ARRAY_AGG" => AggFunc::ArrayAgg { ignore_nulls: false },
         "COLLECT" => AggFunc::Collect,
-        "PERCENTILE" => AggFunc::Percentile { percentage_bits: 0 },
+        "PERCENTILE" => AggFunc::Percentile { percentages: Percentages::new(&[], false)? },
         "JSON_ARRAYAGG" => AggFunc::JsonArrayAgg { absent_on_null: true },
         "JSON_OBJECTAGG" => AggFunc::JsonObjectAgg { absent_on_null: false },
         "LAG" => AggFunc::Lag { offset: 1, default: None },
@@ -1236,7 +1247,20 @@ fn ignores_nulls(f: &ast::Function) -> bool {
     matches!(inside.or(f.null_treatment.as_ref()), Some(ast::NullTreatment::IgnoreNulls))
 }
 
-/// PERCENTILE's percentage: a numeric literal from 0 to 1 (Flink also takes an ARRAY of them).
+/// PERCENTILE's percentages: a numeric literal from 0 to 1, or an ARRAY of them.
+fn percentile_percentages(p: &ast::Expr) -> std::result::Result<Percentages, String> {
+    let (items, array): (Vec<&ast::Expr>, bool) = match p {
+        ast::Expr::Array(a) => (a.elem.iter().collect(), true),
+        p => (vec![p], false),
+    };
+    if array && items.is_empty() {
+        return Err("PERCENTILE's ARRAY of percentages is empty".into());
+    }
+    let values = items.into_iter().map(percentile_percentage).collect::<std::result::Result<Vec<f64>, String>>()?;
+    Percentages::new(&values, array).ok_or_else(|| format!("PERCENTILE takes at most {} percentages", Percentages::MAX))
+}
+
+/// One percentage: a numeric literal from 0 to 1.
 fn percentile_percentage(p: &ast::Expr) -> std::result::Result<f64, String> {
     let text = match p {
         ast::Expr::Value(v) => match &v.value {
@@ -1248,9 +1272,6 @@ fn percentile_percentage(p: &ast::Expr) -> std::result::Result<f64, String> {
     match text.parse::<f64>() {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
         Ok(x) => Err(format!("PERCENTILE's percentage must be between 0.0 and 1.0, not {x}")),
-        Err(_) if matches!(p, ast::Expr::Array(_)) => {
-            Err("PERCENTILE over an ARRAY of percentages is not supported yet (DIFFERENCES.md)".into())
-        }
         Err(_) => Err(format!("PERCENTILE's percentage must be a numeric literal between 0.0 and 1.0, not {p}")),
     }
 }
@@ -1296,11 +1317,19 @@ pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Resu
         (AggFunc::ArrayAgg { .. }, Some(t)) => SqlType::not_null(DataType::Array(Box::new(t.clone()))).with_nullable(t.nullable),
         // CollectAggFunction's output: an empty MULTISET when there is no value.
         (AggFunc::Collect, Some(t)) => SqlType::not_null(DataType::Multiset(Box::new(t.clone()))),
-        (AggFunc::Percentile { .. }, Some(t)) => {
-            if !t.data_type.is_numeric() && t.data_type != DataType::Null {
-                return Err(format!("PERCENTILE needs a numeric argument, not {t}"));
+        (AggFunc::Percentile { percentages }, Some(t)) => {
+            // With a frequency the argument is ROW(value, frequency).
+            let value = match &t.data_type {
+                DataType::Row(fields) => fields.first().map_or(&DataType::Null, |f| &f.ty.data_type),
+                other => other,
+            };
+            if !value.is_numeric() && *value != DataType::Null {
+                return Err(format!("PERCENTILE needs a numeric argument, not {value}"));
             }
-            SqlType::nullable(DataType::Double)
+            match percentages.is_array() {
+                true => SqlType::nullable(DataType::Array(Box::new(SqlType::nullable(DataType::Double)))),
+                false => SqlType::nullable(DataType::Double),
+            }
         }
         (AggFunc::JsonArrayAgg { .. }, Some(_)) => SqlType::not_null(DataType::Varchar(2000)),
         (AggFunc::JsonObjectAgg { .. }, Some(t)) => {

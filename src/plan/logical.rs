@@ -311,6 +311,38 @@ impl fmt::Display for OverFrame {
     }
 }
 
+/// PERCENTILE's literal percentages, held by value so the aggregate stays `Copy` and `Eq`:
+/// one (`PERCENTILE(x, 0.5)`, a DOUBLE result) or an ARRAY of up to [`Percentages::MAX`] (an
+/// ARRAY<DOUBLE> result).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Percentages {
+    bits: [u64; Percentages::MAX],
+    len: u8,
+    array: bool,
+}
+
+impl Percentages {
+    pub const MAX: usize = 16;
+
+    /// `None` when there are more than [`Percentages::MAX`].
+    pub fn new(values: &[f64], array: bool) -> Option<Percentages> {
+        let mut bits = [0; Percentages::MAX];
+        for (b, v) in bits.iter_mut().zip(values) {
+            *b = v.to_bits();
+        }
+        (values.len() <= Percentages::MAX).then_some(Percentages { bits, len: values.len() as u8, array })
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.bits[..self.len as usize].iter().map(|b| f64::from_bits(*b))
+    }
+
+    /// Whether the percentages came as an ARRAY (the result is then an ARRAY<DOUBLE>).
+    pub fn is_array(&self) -> bool {
+        self.array
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AggFunc {
     CountStar,
@@ -333,11 +365,11 @@ pub enum AggFunc {
     },
     /// `COLLECT(x)`: the non-NULL values as a MULTISET (Flink's `CollectAggFunction`).
     Collect,
-    /// `PERCENTILE(x, p)`: the exact percentile of the non-NULL values at the literal `p` in
-    /// [0, 1], interpolated linearly (Flink's `PercentileAggFunction`); `p`'s bits, so the
-    /// function stays `Eq`.
+    /// `PERCENTILE(x, p[, frequency])`: the exact percentile of the non-NULL values at the
+    /// literal `p` in [0, 1] (or at each of an ARRAY of them), interpolated linearly (Flink's
+    /// `PercentileAggFunction`). With a frequency the argument is `ROW(x, frequency)`.
     Percentile {
-        percentage_bits: u64,
+        percentages: Percentages,
     },
     /// `JSON_ARRAYAGG(v [NULL | ABSENT ON NULL])` over `JSON_STRING(v)`: a JSON array text of the
     /// values in arrival order (Flink's `JsonArrayAggFunction`).

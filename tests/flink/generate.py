@@ -489,6 +489,25 @@ for name, query in {
 }.items():
     OWN_INPUT[name] = (DEBEZIUM_TABLE, DEBEZIUM_INPUT)
     CASES[name] = query
+# The JSON format's `json.timestamp-format.standard`: 'SQL' (the default) reads `2021-05-19
+# 11:20:00.978` and, for TIMESTAMP_LTZ, `… 11:20:00Z`; 'ISO-8601' reads `2021-05-19T11:20:00.978`
+# and `…T11:20:00Z`. A text in the other standard does not convert (NULL under
+# json.ignore-parse-errors); `json.fail-on-missing-field` false (the default) reads a missing
+# field as NULL.
+TIMESTAMPS_TABLE = """CREATE TABLE readings (id INT, ts TIMESTAMP(3), ltz TIMESTAMP_LTZ(3))
+  WITH ('connector'='filesystem', 'path'='{input}', 'format'='json', 'json.timestamp-format.standard'='%s',
+        'json.ignore-parse-errors'='true')"""
+TIMESTAMPS_INPUT = [
+    '{"id": 1, "ts": "2021-05-19 11:20:00.978", "ltz": "2021-05-19 11:20:00.978Z"}',
+    '{"id": 2, "ts": "2021-05-19 11:20:00", "ltz": "2021-05-19 11:20:00Z"}',
+    '{"id": 3, "ts": "2021-05-19T11:20:00.978", "ltz": "2021-05-19T11:20:00.978Z"}',
+    '{"id": 4, "ts": "2021-05-19T11:20:00", "ltz": "2021-05-19T11:20:00Z"}',
+    '{"id": 5, "ts": "2020-02-29 23:59:59.5"}',
+    '{"id": 6, "ts": "2020-02-29T23:59:59.5", "ltz": "2020-02-29 23:59:59"}',
+]
+for name, standard in {"json_timestamps_sql": "SQL", "json_timestamps_iso": "ISO-8601"}.items():
+    OWN_INPUT[name] = (TIMESTAMPS_TABLE % standard, TIMESTAMPS_INPUT)
+    CASES[name] = "SELECT id, ts, CAST(ltz AS STRING) AS ltz_utc FROM readings"
 
 # Settings some cases need beyond the common ones. A join's two inputs are read from one source
 # (Flink reuses it) through two network channels; with the default 100 ms buffer timeout the join

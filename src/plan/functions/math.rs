@@ -113,7 +113,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     },
     FunctionDef {
         name: "POWER",
-        aliases: &["POW"],
+        aliases: &[],
         family: A,
         syntax: "POWER(numeric1, numeric2)",
         returns: "DOUBLE",

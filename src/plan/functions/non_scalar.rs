@@ -43,8 +43,8 @@ pub static NON_SCALAR: &[NonScalar] = &[
     agg("COLLECT", "COLLECT([DISTINCT] expression)", "The non-NULL values as a MULTISET."),
     agg(
         "PERCENTILE",
-        "PERCENTILE(expression, percentage)",
-        "The exact percentile (0.0 to 1.0) of the non-NULL values, interpolated linearly.",
+        "PERCENTILE(expression, percentage [, frequency]) | PERCENTILE(expression, ARRAY[percentage, …] [, frequency])",
+        "The exact percentile (0.0 to 1.0) of the non-NULL values, interpolated linearly; an ARRAY of percentiles for an ARRAY of percentages; each value counted frequency times.",
     ),
     agg(
         "JSON_ARRAYAGG",
@@ -77,6 +77,17 @@ pub static NON_SCALAR: &[NonScalar] = &[
     ),
     window("RANK", "OVER WINDOW", "RANK() OVER (PARTITION BY … ORDER BY …)", "Each row's rank in its partition, with gaps after ties."),
     window("DENSE_RANK", "OVER WINDOW", "DENSE_RANK() OVER (PARTITION BY … ORDER BY …)", "Each row's rank in its partition, without gaps."),
+    // Flink documents these and its streaming planner refuses them ("… Function is not
+    // supported in stream mode."), as Sluice does: listed so their names are known.
+    window(
+        "LEAD",
+        "OVER WINDOW",
+        "LEAD(expression[, offset[, default]]) OVER (PARTITION BY … ORDER BY …)",
+        "The value offset rows ahead in the partition; Flink runs it in batch mode only (a stream's later rows are not known yet).",
+    ),
+    window("CUME_DIST", "OVER WINDOW", "CUME_DIST() OVER (PARTITION BY … ORDER BY …)", "The cumulative distribution of each row; Flink runs it in batch mode only."),
+    window("PERCENT_RANK", "OVER WINDOW", "PERCENT_RANK() OVER (PARTITION BY … ORDER BY …)", "Each row's relative rank; Flink runs it in batch mode only."),
+    window("NTILE", "OVER WINDOW", "NTILE(n) OVER (PARTITION BY … ORDER BY …)", "The bucket (1 to n) of each row; Flink runs it in batch mode only."),
     window("TUMBLE", "TABLE", "TUMBLE(TABLE t, DESCRIPTOR(ts), size) | GROUP BY TUMBLE(ts, size)", "Fixed-size, non-overlapping windows."),
     window(
         "HOP",

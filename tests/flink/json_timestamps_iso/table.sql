@@ -1,0 +1,3 @@
+CREATE TABLE readings (id INT, ts TIMESTAMP(3), ltz TIMESTAMP_LTZ(3))
+  WITH ('connector'='filesystem', 'path'='{input}', 'format'='json', 'json.timestamp-format.standard'='ISO-8601',
+        'json.ignore-parse-errors'='true')
