@@ -13,7 +13,7 @@
 import { closeBrowser, configure, summary } from './harness.mjs';
 
 /** The areas, in the order a full run takes them (the notebook first: it is the walkthrough). */
-const AREAS = ['notebook', 'clock', 'share', 'plan', 'watermarks', 'files', 'streams', 'cep', 'sample', 'exercises', 'strategies', 'teach', 'python'];
+const AREAS = ['notebook', 'clock', 'share', 'plan', 'watermarks', 'files', 'streams', 'functions', 'cep', 'sample', 'exercises', 'strategies', 'teach', 'python'];
 
 const [url, ...only] = process.argv.slice(2);
 if (!url || !/^https?:\/\//.test(url)) {
