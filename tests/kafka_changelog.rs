@@ -378,9 +378,9 @@ fn an_upsert_kafka_table_is_the_versioned_table_of_a_temporal_join() {
     );
     assert_eq!(
         got,
-        // Released as the watermark passes them, per key in timer order (GBP's timer, at its
-        // first version's time, fires before EUR's); order 7 waits for a watermark past 10:02:10.
-        // Order 4 (GBP at 10:00:35) finds the tombstone's deletion at 10:00:05.
+        // Released as the watermark passes them, key by key in the order their timers fire
+        // (so 4 before 3); order 7 waits for a watermark past 10:02:10. Order 4 (GBP at
+        // 10:00:35) finds the tombstone's deletion at 10:00:05.
         [
             "+I[1, 1.1, 2021-05-19T10:00:00.000]",
             "+I[2, NULL, NULL]",
