@@ -33,11 +33,13 @@ fn cases_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/flink")
 }
 
-/// A session with the case's table: its own `table.sql` over its `input.jsonl`, or else the table
-/// of `tests/flink/generate.py` over the reference input.
+/// A session with the case's tables: its own `table.sql` over its `input.jsonl` (and `{dir}`'s
+/// files), or else the table of `tests/flink/generate.py` over the reference input.
 fn session(case: &Path) -> Session {
     let table = match read(&case.join("table.sql")) {
-        Some(table) => table.replace("{input}", &case.join("input.jsonl").display().to_string()),
+        Some(table) => {
+            table.replace("{input}", &case.join("input.jsonl").display().to_string()).replace("{dir}", &case.display().to_string())
+        }
         None => format!(
             "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),
             event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
@@ -46,7 +48,10 @@ fn session(case: &Path) -> Session {
         ),
     };
     let mut session = Session::new();
-    session.execute(&table, 0).unwrap();
+    // `table.sql` may create several tables, `;` between them.
+    for statement in table.split(';').filter(|s| !s.trim().is_empty()) {
+        session.execute(statement, 0).unwrap();
+    }
     // An INSERT case's sink.
     if let Some(sink) = read(&case.join("sink.sql")) {
         session.execute(&sink, 0).unwrap();

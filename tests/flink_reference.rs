@@ -36,11 +36,17 @@ fn run_case(name: &str) -> Result<(), String> {
     let dir = cases_dir().join(name);
     let file = |f: &str| std::fs::read_to_string(dir.join(f)).ok();
     let case = Case::load(name, &file)?;
-    // A case with an input of its own has its table too (`table.sql`, `{input}`: the input's path).
+    // A case with an input of its own has its tables too (`table.sql`, `{input}`: the input's
+    // path, `{dir}`: the case's folder, where other files it reads are).
     let table = match file("table.sql") {
-        Some(table) => {
-            format!("{};\n", table.trim().trim_end_matches(';').replace("{input}", &dir.join("input.jsonl").display().to_string()))
-        }
+        Some(table) => format!(
+            "{};\n",
+            table
+                .trim()
+                .trim_end_matches(';')
+                .replace("{input}", &dir.join("input.jsonl").display().to_string())
+                .replace("{dir}", &dir.display().to_string())
+        ),
         None => sensor_table(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sensor_input.jsonl")),
     };
     // An INSERT case writes into the print sink of its `sink.sql`: what it prints is compared.

@@ -313,3 +313,81 @@ fn a_debezium_json_file_is_copied_into_another_as_flink_writes_it() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An `upsert-kafka` table as the versioned table of an event-time temporal join (Flink's
+/// docs: a primary key and a watermark make it one). ChangelogNormalize turns each record
+/// into +I/-U/+U per key and a tombstone into a -D of the key's last row, so the deletion
+/// carries that row's time: from then on the key has no version.
+#[test]
+fn an_upsert_kafka_table_is_the_versioned_table_of_a_temporal_join() {
+    let mut session = Session::empty();
+    // One partition each: no quiet partition holds the watermark back.
+    session.local_topics_mut().create("rates", 1);
+    session.local_topics_mut().create("orders", 1);
+    session
+        .execute(
+            "CREATE TABLE rates (currency STRING, rate DOUBLE, update_time TIMESTAMP(3), \
+               WATERMARK FOR update_time AS update_time - INTERVAL '5' SECOND, PRIMARY KEY (currency) NOT ENFORCED) \
+             WITH ('connector' = 'upsert-kafka', 'topic' = 'rates', 'properties.bootstrap.servers' = 'h:1', \
+               'key.format' = 'json', 'value.format' = 'json')",
+            0,
+        )
+        .unwrap();
+    session
+        .execute(
+            "CREATE TABLE orders (order_id INT, currency STRING, order_time TIMESTAMP(3), \
+               WATERMARK FOR order_time AS order_time - INTERVAL '5' SECOND) \
+             WITH ('connector' = 'kafka', 'topic' = 'orders', 'properties.bootstrap.servers' = 'h:1', \
+               'scan.startup.mode' = 'earliest-offset', 'format' = 'json')",
+            0,
+        )
+        .unwrap();
+    let rate = |currency: &str, rate: Option<f64>, time: &str| {
+        let key = format!(r#"{{"currency":"{currency}"}}"#);
+        let value = rate.map(|r| format!(r#"{{"currency":"{currency}","rate":{r},"update_time":"2021-05-19 {time}"}}"#));
+        record(&key, value.as_deref())
+    };
+    for r in [
+        rate("EUR", Some(1.10), "10:00:00"),
+        rate("GBP", Some(1.30), "10:00:05"),
+        rate("EUR", Some(1.12), "10:00:20"),
+        // A tombstone: GBP's -D carries its last row, time 10:00:05.
+        rate("GBP", None, ""),
+        rate("EUR", Some(1.15), "10:01:00"),
+        rate("GBP", Some(1.28), "10:01:10"),
+        rate("CHF", Some(1.05), "10:02:00"),
+    ] {
+        session.produce("rates", r).unwrap();
+    }
+    for (id, currency, time) in [
+        (1, "EUR", "10:00:02"),
+        (2, "GBP", "10:00:04"),
+        (3, "EUR", "10:00:25"),
+        (4, "GBP", "10:00:35"),
+        (5, "EUR", "10:01:05"),
+        (6, "GBP", "10:01:15"),
+        (7, "CHF", "10:02:10"),
+    ] {
+        let value = format!(r#"{{"order_id":{id},"currency":"{currency}","order_time":"2021-05-19 {time}"}}"#);
+        session.produce("orders", ProducerRecord { partition: Some(0), value: Some(value.into_bytes()), ..Default::default() }).unwrap();
+    }
+    let got = changes(
+        &mut session,
+        "SELECT o.order_id, r.rate, r.update_time FROM orders AS o \
+         LEFT JOIN rates FOR SYSTEM_TIME AS OF o.order_time AS r ON o.currency = r.currency",
+    );
+    assert_eq!(
+        got,
+        // Released as the watermark passes them, key by key in the order their timers fire
+        // (so 4 before 3); order 7 waits for a watermark past 10:02:10. Order 4 (GBP at
+        // 10:00:35) finds the tombstone's deletion at 10:00:05.
+        [
+            "+I[1, 1.1, 2021-05-19T10:00:00.000]",
+            "+I[2, NULL, NULL]",
+            "+I[4, NULL, NULL]",
+            "+I[3, 1.12, 2021-05-19T10:00:20.000]",
+            "+I[5, 1.15, 2021-05-19T10:01:00.000]",
+            "+I[6, 1.28, 2021-05-19T10:01:10.000]",
+        ]
+    );
+}

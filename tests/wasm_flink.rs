@@ -75,29 +75,41 @@ cases! {
 
 own_input_cases! {
     json_collections_cardinality,
+    temporal_join_debezium_rates,
+    temporal_join_left_debezium_rates,
     unnest_cross_join,
 }
 
 /// Extra files a listed case's `case.json` names (an ordered changelog, variants of the rows):
 /// (case, file name, text).
-const EXTRA_FILES: &[(&str, &str, &str)] =
-    &[("temporal_join_last_error", "expected_run2.jsonl", include_str!("flink/temporal_join_last_error/expected_run2.jsonl"))];
+const EXTRA_FILES: &[(&str, &str, &str)] = &[
+    ("temporal_join_last_error", "expected_run2.jsonl", include_str!("flink/temporal_join_last_error/expected_run2.jsonl")),
+    ("temporal_join_debezium_rates", "rates.jsonl", include_str!("flink/temporal_join_debezium_rates/rates.jsonl")),
+    ("temporal_join_left_debezium_rates", "rates.jsonl", include_str!("flink/temporal_join_left_debezium_rates/rates.jsonl")),
+];
 
-/// Runs `query` over the reference input (or a case's own `table.sql` and `input.jsonl`) to its
-/// end: its changes, each row as JSON by column.
-fn changes(query: &str, own: Option<(String, String)>) -> Result<Vec<flink_case::Change>, String> {
+/// Runs `query` over the reference input (or a case's own `table.sql` and `input.jsonl`, and
+/// the other files of its folder `{dir}` names, `(name, text)`) to its end: its changes, each
+/// row as JSON by column.
+fn changes(query: &str, own: Option<(String, String)>, others: &[(&str, &str)]) -> Result<Vec<flink_case::Change>, String> {
     let mut session = Session::empty();
     let table = match own {
         Some((table, input)) => {
             session.add_file("/case/input.jsonl", input.into_bytes());
-            table.replace("{input}", "/case/input.jsonl")
+            for (name, text) in others {
+                session.add_file(&format!("/case/{name}"), text.as_bytes().to_vec());
+            }
+            table.replace("{input}", "/case/input.jsonl").replace("{dir}", "/case")
         }
         None => {
             session.add_file("/reference/input.jsonl", INPUT.as_bytes().to_vec());
             TABLE.to_string()
         }
     };
-    session.execute(&table, 0).map_err(|e| format!("CREATE TABLE: {e}"))?;
+    // `table.sql` may create several tables, `;` between them.
+    for statement in table.split(';').filter(|s| !s.trim().is_empty()) {
+        session.execute(statement, 0).map_err(|e| format!("CREATE TABLE: {e}"))?;
+    }
     let outcomes = session.execute(query, 0).map_err(|e| e.to_string())?;
     let Some(Outcome::Query { job, columns, .. }) = outcomes.into_iter().last() else { return Err("the query started no job".into()) };
     let mut changes = Vec::new();
@@ -133,7 +145,12 @@ fn check_case(name: &str, files: &[(&str, &str)]) {
         listed.or_else(extra).map(str::to_string)
     };
     let own = file("table.sql").zip(file("input.jsonl"));
-    let result = flink_case::Case::load(name, &file).and_then(|case| case.check(&changes(&case.query, own)?));
+    let others: Vec<(&str, &str)> = EXTRA_FILES
+        .iter()
+        .filter(|(c, n, _)| *c == name && n.ends_with(".jsonl") && !n.starts_with("expected"))
+        .map(|(_, n, t)| (*n, *t))
+        .collect();
+    let result = flink_case::Case::load(name, &file).and_then(|case| case.check(&changes(&case.query, own, &others)?));
     if let Err(e) = result {
         panic!("tests/flink/{name} differs in wasm: {e}");
     }

@@ -47,10 +47,13 @@ def explain(name):
     table_file = os.path.join(folder, "table.sql")
     if os.path.isfile(table_file):
         with open(table_file) as f:
-            table = f.read().replace("{input}", os.path.join(folder, "input.jsonl"))
+            table = f.read().replace("{input}", os.path.join(folder, "input.jsonl")).replace("{dir}", folder)
     else:
         table = TABLE
-    env.execute_sql(table)
+    # `table.sql` may create several tables, `;` between them.
+    for statement in table.split(";"):
+        if statement.strip():
+            env.execute_sql(statement)
     # An INSERT case has its sink table in `sink.sql`.
     sink_file = os.path.join(folder, "sink.sql")
     if os.path.isfile(sink_file):

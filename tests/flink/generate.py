@@ -509,6 +509,58 @@ for name, standard in {"json_timestamps_sql": "SQL", "json_timestamps_iso": "ISO
     OWN_INPUT[name] = (TIMESTAMPS_TABLE % standard, TIMESTAMPS_INPUT)
     CASES[name] = "SELECT id, ts, CAST(ltz AS STRING) AS ltz_utc FROM readings"
 
+# An event-time temporal join on a versioned table read from a changelog source, Flink's docs'
+# own example: orders (this case's `input.jsonl`) converted at the rate of their currency as of
+# the order's time, the rates a `debezium-json` table with a primary key and a watermark (its
+# events in `rates.jsonl`; `{dir}` in `table.sql` stands for the case's folder). The rates are
+# updated (a -U and a +U), GBP is deleted at 10:00:40 (the delete's before image carries the
+# deletion's time) and created again; orders 8-10 arrive behind the orders' watermark. The two
+# tables are two sources that Flink reads in either order, so the late orders are chosen so no
+# version they need can have been cleaned before they arrive: their rows do not depend on it.
+RATES_TABLES = """CREATE TABLE orders (order_id INT, currency STRING, amount DOUBLE, order_time TIMESTAMP(3),
+    WATERMARK FOR order_time AS order_time - INTERVAL '5' SECOND)
+  WITH ('connector'='filesystem', 'path'='{input}', 'format'='json');
+CREATE TABLE rates (currency STRING, rate DOUBLE, update_time TIMESTAMP(3),
+    WATERMARK FOR update_time AS update_time - INTERVAL '5' SECOND, PRIMARY KEY (currency) NOT ENFORCED)
+  WITH ('connector'='filesystem', 'path'='{dir}/rates.jsonl', 'format'='debezium-json')"""
+ORDERS_INPUT = [
+    '{"order_id": 1, "currency": "EUR", "amount": 100.0, "order_time": "2021-05-19 10:00:02"}',
+    '{"order_id": 2, "currency": "GBP", "amount": 20.0, "order_time": "2021-05-19 10:00:03"}',
+    '{"order_id": 3, "currency": "JPY", "amount": 5000.0, "order_time": "2021-05-19 10:00:10"}',
+    '{"order_id": 4, "currency": "EUR", "amount": 40.0, "order_time": "2021-05-19 10:00:25"}',
+    '{"order_id": 5, "currency": "GBP", "amount": 60.0, "order_time": "2021-05-19 10:00:35"}',
+    '{"order_id": 6, "currency": "GBP", "amount": 70.0, "order_time": "2021-05-19 10:00:45"}',
+    '{"order_id": 7, "currency": "EUR", "amount": 10.0, "order_time": "2021-05-19 10:00:50"}',
+    '{"order_id": 8, "currency": "EUR", "amount": 30.0, "order_time": "2021-05-19 10:00:22"}',
+    '{"order_id": 9, "currency": "GBP", "amount": 15.0, "order_time": "2021-05-19 10:00:04"}',
+    '{"order_id": 10, "currency": "JPY", "amount": 800.0, "order_time": "2021-05-19 10:00:40"}',
+    '{"order_id": 11, "currency": "EUR", "amount": 50.0, "order_time": "2021-05-19 10:01:05"}',
+    '{"order_id": 12, "currency": "GBP", "amount": 25.0, "order_time": "2021-05-19 10:01:15"}',
+    '{"order_id": 13, "currency": "USD", "amount": 5.0, "order_time": "2021-05-19 10:01:20"}',
+]
+RATES_EVENTS = [
+    '{"before":null,"after":{"currency":"EUR","rate":1.10,"update_time":"2021-05-19 10:00:00"},"op":"r"}',
+    '{"before":null,"after":{"currency":"JPY","rate":0.0091,"update_time":"2021-05-19 10:00:00"},"op":"r"}',
+    '{"before":null,"after":{"currency":"GBP","rate":1.30,"update_time":"2021-05-19 10:00:05"},"op":"c"}',
+    '{"before":{"currency":"EUR","rate":1.10,"update_time":"2021-05-19 10:00:00"},"after":{"currency":"EUR","rate":1.12,"update_time":"2021-05-19 10:00:20"},"op":"u"}',
+    '{"before":{"currency":"JPY","rate":0.0091,"update_time":"2021-05-19 10:00:00"},"after":{"currency":"JPY","rate":0.0090,"update_time":"2021-05-19 10:00:30"},"op":"u"}',
+    '{"before":{"currency":"GBP","rate":1.30,"update_time":"2021-05-19 10:00:40"},"after":null,"op":"d"}',
+    '{"before":{"currency":"EUR","rate":1.12,"update_time":"2021-05-19 10:00:20"},"after":{"currency":"EUR","rate":1.15,"update_time":"2021-05-19 10:01:00"},"op":"u"}',
+    '{"before":null,"after":{"currency":"GBP","rate":1.28,"update_time":"2021-05-19 10:01:10"},"op":"c"}',
+    '{"before":null,"after":{"currency":"CHF","rate":1.05,"update_time":"2021-05-19 10:01:30"},"op":"c"}',
+]
+# Files a case reads beyond `input.jsonl`, written to its folder.
+OWN_FILES = {}
+for name, query in {
+    "temporal_join_debezium_rates": """SELECT o.order_id, o.order_time, o.amount * r.rate AS converted, r.rate, r.update_time
+FROM orders AS o JOIN rates FOR SYSTEM_TIME AS OF o.order_time AS r ON o.currency = r.currency""",
+    "temporal_join_left_debezium_rates": """SELECT o.order_id, o.currency, o.order_time, r.rate, r.update_time
+FROM orders AS o LEFT JOIN rates FOR SYSTEM_TIME AS OF o.order_time AS r ON o.currency = r.currency""",
+}.items():
+    OWN_INPUT[name] = (RATES_TABLES, ORDERS_INPUT)
+    OWN_FILES[name] = {"rates.jsonl": RATES_EVENTS}
+    CASES[name] = query
+
 # Settings some cases need beyond the common ones. A join's two inputs are read from one source
 # (Flink reuses it) through two network channels; with the default 100 ms buffer timeout the join
 # sees one input run ahead of the other by up to a buffer of records, so which late rows still
@@ -708,7 +760,13 @@ def run(name, query):
         with open(os.path.join(out, "table.sql"), "w") as f:
             f.write(template + "\n")
         table = template.replace("{input}", os.path.join(out, "input.jsonl"))
-    env.execute_sql(table)
+    for file, lines in OWN_FILES.get(name, {}).items():
+        with open(os.path.join(out, file), "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+    # `table.sql` may create several tables, `;` between them.
+    for statement in table.replace("{dir}", out).split(";"):
+        if statement.strip():
+            env.execute_sql(statement)
     result = env.execute_sql(query)
     schema = result.get_resolved_schema()
     names = schema.get_column_names()

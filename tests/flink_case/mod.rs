@@ -5,7 +5,8 @@
 //! A case is its folder's files:
 //! - `query.sql`: the query, run over a `sensor_data` table reading `tests/data/sensor_input.jsonl`,
 //!   or, for a case with an input of its own, over the table of its `table.sql` (`{input}` stands
-//!   for the path of its `input.jsonl`; natively only);
+//!   for the path of its `input.jsonl`, `{dir}` for its folder, where any other file it reads is;
+//!   it may create several tables, `;` between them; natively only);
 //! - `expected_exact.jsonl`: the final rows Apache Flink 2.3 produced (a multiset);
 //! - `meta.json` (written by `generate.py`): Flink's columns in order, and its count of each change
 //!   kind, compared unless `changes_not_compared` says why not;
