@@ -241,6 +241,8 @@ export async function runInParagraph(i, text, pg = page) {
 
 /** Adds a paragraph at the end of the note (of page `pg`); returns its index. */
 export async function addParagraph(pg = page) {
+  // Every note has a paragraph: on a page just loaded, count them once the note is drawn.
+  await paragraphs(pg).first().waitFor({ timeout: LOAD_TIMEOUT });
   const before = await paragraphs(pg).count();
   await pg.locator('[data-testid=add-paragraph]').click();
   await until(async () => (await paragraphs(pg).count()) === before + 1, { what: `paragraph ${before + 1} to appear` });
