@@ -1,4 +1,4 @@
-//! One TCP connection to one broker: size-prefixed frames, correlation ids, a timeout on every
+//! One TCP connection to one broker (TLS over it with `SSL` / `SASL_SSL`): size-prefixed frames, correlation ids, a timeout on every
 //! read and write, a bound on a reply's size, and the SASL exchange before the first request.
 //!
 //! A connection that fails in any way is dropped by its owner ([`super::client::KafkaClient`])
@@ -12,10 +12,11 @@ use super::codec::{Decoder, Encoder};
 use super::config::{ClientConfig, Sasl};
 use super::messages::{self, error_name, Request};
 use super::sasl::Scram;
+use super::tls::Stream;
 use super::WireError;
 
 pub struct Connection {
-    stream: TcpStream,
+    stream: Stream,
     addr: String,
     correlation: i32,
     client_id: String,
@@ -36,6 +37,10 @@ impl Connection {
         stream.set_read_timeout(Some(config.request_timeout)).map_err(io)?;
         stream.set_write_timeout(Some(config.request_timeout)).map_err(io)?;
         let _ = stream.set_nodelay(true);
+        let stream = match &config.tls {
+            None => Stream::Plain(stream),
+            Some(tls) => Stream::Tls(Box::new(tls.connect(host, &addr, stream)?)),
+        };
         let mut conn = Connection { stream, addr, correlation: 0, client_id: config.client_id.clone(), max_reply: config.max_reply_bytes };
         if let Some(sasl) = &config.sasl {
             conn.authenticate(sasl)?;
@@ -57,6 +62,7 @@ impl Connection {
         let io = |addr: &str, e: std::io::Error| WireError::Io(format!("{addr}: {e}"));
         self.stream.write_all(&head.buf).map_err(|e| io(&self.addr, e))?;
         self.stream.write_all(&request.body).map_err(|e| io(&self.addr, e))?;
+        self.stream.flush().map_err(|e| io(&self.addr, e))?;
         let mut len = [0u8; 4];
         self.stream.read_exact(&mut len).map_err(|e| io(&self.addr, e))?;
         let len = i32::from_be_bytes(len);
