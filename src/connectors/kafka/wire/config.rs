@@ -6,7 +6,8 @@
 //! `fetch.max.bytes`, `max.partition.fetch.bytes`, `reconnect.backoff.ms`,
 //! `reconnect.backoff.max.ms`, `security.protocol` (PLAINTEXT, SASL_PLAINTEXT, SSL, SASL_SSL),
 //! `sasl.mechanism` (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) with the user and password of
-//! `sasl.jaas.config` (`… required username="…" password="…";`), and for TLS the `ssl.truststore.*`
+//! `sasl.jaas.config` (`… required username="…" password="…";`), or AWS_MSK_IAM (MSK's
+//! `IAMLoginModule required;`, optionally `awsProfileName="…"`: [`super::msk_iam`]), and for TLS the `ssl.truststore.*`
 //! and `ssl.endpoint.identification.algorithm` of [`super::tls`]. Refused with a reason: GSSAPI,
 //! OAUTHBEARER, JKS and PKCS12 truststores, client certificates. Other `properties.*` are
 //! accepted and have no effect here (they may matter to real Flink, which the export keeps them
@@ -19,8 +20,20 @@ use super::tls::Tls;
 /// SASL credentials; they never leave the process that holds them (the runner or the proxy).
 #[derive(Clone, PartialEq, Eq)]
 pub enum Sasl {
-    Plain { username: String, password: String },
-    Scram { sha512: bool, username: String, password: String },
+    Plain {
+        username: String,
+        password: String,
+    },
+    Scram {
+        sha512: bool,
+        username: String,
+        password: String,
+    },
+    /// `AWS_MSK_IAM`: AWS credentials from the environment or the shared files (`profile`, the
+    /// JAAS line's `awsProfileName`), read when a connection authenticates.
+    MskIam {
+        profile: Option<String>,
+    },
 }
 
 impl Sasl {
@@ -29,6 +42,7 @@ impl Sasl {
             Sasl::Plain { .. } => "PLAIN",
             Sasl::Scram { sha512: false, .. } => "SCRAM-SHA-256",
             Sasl::Scram { sha512: true, .. } => "SCRAM-SHA-512",
+            Sasl::MskIam { .. } => "AWS_MSK_IAM",
         }
     }
 }
@@ -121,6 +135,11 @@ impl ClientConfig {
 
 fn sasl<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Result<Sasl, String> {
     let mechanism = get("sasl.mechanism").unwrap_or("GSSAPI").to_ascii_uppercase();
+    if mechanism == "AWS_MSK_IAM" {
+        // MSK's `IAMLoginModule required;`, optionally with awsProfileName="…".
+        let profile = get("sasl.jaas.config").and_then(|jaas| jaas_value(jaas, "awsProfileName"));
+        return Ok(Sasl::MskIam { profile });
+    }
     let jaas = get("sasl.jaas.config").ok_or("'properties.sasl.jaas.config' is required with SASL")?;
     let username = jaas_value(jaas, "username").ok_or("'properties.sasl.jaas.config' has no username=\"…\"")?;
     let password = jaas_value(jaas, "password").ok_or("'properties.sasl.jaas.config' has no password=\"…\"")?;
@@ -128,9 +147,9 @@ fn sasl<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Result<Sasl, String> {
         "PLAIN" => Ok(Sasl::Plain { username, password }),
         "SCRAM-SHA-256" => Ok(Sasl::Scram { sha512: false, username, password }),
         "SCRAM-SHA-512" => Ok(Sasl::Scram { sha512: true, username, password }),
-        other => {
-            Err(format!("'properties.sasl.mechanism' = '{other}': Sluice's Kafka client speaks PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512"))
-        }
+        other => Err(format!(
+            "'properties.sasl.mechanism' = '{other}': Sluice's Kafka client speaks PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and AWS_MSK_IAM"
+        )),
     }
 }
 
@@ -189,11 +208,11 @@ mod tests {
         let e = config(&[
             ("bootstrap.servers", "b:1"),
             ("security.protocol", "SASL_PLAINTEXT"),
-            ("sasl.mechanism", "AWS_MSK_IAM"),
+            ("sasl.mechanism", "OAUTHBEARER"),
             ("sasl.jaas.config", r#"x required username="a" password="b";"#),
         ])
         .unwrap_err();
-        assert!(e.contains("PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512"), "{e}");
+        assert!(e.contains("PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and AWS_MSK_IAM"), "{e}");
         assert!(config(&[("bootstrap.servers", "nohost")]).unwrap_err().contains("not host:port"));
     }
 
@@ -209,5 +228,13 @@ mod tests {
         ])
         .unwrap();
         assert!(c.sasl.is_some() && c.tls.is_some());
+        let c = config(&[
+            ("bootstrap.servers", "b-1.x.kafka.us-east-1.amazonaws.com:9098"),
+            ("security.protocol", "SASL_SSL"),
+            ("sasl.mechanism", "AWS_MSK_IAM"),
+            ("sasl.jaas.config", r#"software.amazon.msk.auth.iam.IAMLoginModule required awsProfileName="dev";"#),
+        ])
+        .unwrap();
+        assert_eq!(c.sasl, Some(Sasl::MskIam { profile: Some("dev".into()) }));
     }
 }

@@ -25,18 +25,21 @@
 //! always in the native build: behind a feature the test command would have to build the crate
 //! twice, and they cost about 40 s once cold and ~1 MB of binary.
 //!
-//! What it does not do: GSSAPI, OAUTHBEARER and MSK IAM; client certificates; transactions and
+//! SASL: PLAIN, SCRAM ([`sasl`]) and MSK's AWS_MSK_IAM ([`msk_iam`], signed by `aws-sigv4`).
+//!
+//! What it does not do: GSSAPI and OAUTHBEARER; client certificates; transactions and
 //! idempotent producing (Flink's `exactly-once` delivery); snappy, lz4 and zstd batches.
 //!
 //! The layers: [`codec`] (primitive types), [`records`] (batches), [`messages`] (requests and
-//! replies), [`tls`] (TLS settings and stream), [`conn`] (one connection, SASL), [`client`]
-//! (brokers, leaders, reconnects), [`config`] (`properties.*`).
+//! replies), [`tls`] (TLS settings and stream), [`sasl`] and [`msk_iam`], [`conn`] (one
+//! connection, SASL), [`client`] (brokers, leaders, reconnects), [`config`] (`properties.*`).
 
 pub mod client;
 pub mod codec;
 pub mod config;
 pub mod conn;
 pub mod messages;
+pub mod msk_iam;
 pub mod records;
 pub mod sasl;
 pub mod tls;
