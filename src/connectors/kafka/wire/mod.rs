@@ -23,7 +23,7 @@
 //!
 //! TLS (`SSL`, `SASL_SSL`) is rustls over ring ([`tls`]), the crates ureq's `tls` feature uses,
 //! always in the native build: behind a feature the test command would have to build the crate
-//! twice, and they cost about 40 s once cold and ~1 MB of binary.
+//! twice, and they compile once, cold, in under 45 s (2 cores).
 //!
 //! SASL: PLAIN, SCRAM ([`sasl`]) and MSK's AWS_MSK_IAM ([`msk_iam`], signed by `aws-sigv4`).
 //!
