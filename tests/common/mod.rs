@@ -3,6 +3,8 @@
 
 pub mod kafka;
 pub mod kinesis;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The tests' kafka-python side of a Kafka broker (bootstrap servers from KAFKA_BOOTSTRAP).
+"""The tests' kafka-python side of a Kafka broker (bootstrap servers from KAFKA_BOOTSTRAP;
+over TLS trusting the PEM file KAFKA_SSL_CAFILE when it is set).
 
   kafka_tool.py create TOPIC PARTITIONS
   kafka_tool.py put TOPIC FILE [--flush-record] [--lines A:B]
@@ -26,10 +27,14 @@ from kafka.admin import NewTopic
 
 FLUSH_RECORD = {"sensor_id": 0, "current_temperature": 0.0, "status": "OK", "event_time": "2021-05-20T12:00:00.000000"}
 BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+# KAFKA_SSL_CAFILE: the broker listens in TLS (SSL) with a certificate this PEM file trusts.
+CONN = {"bootstrap_servers": BOOTSTRAP}
+if os.environ.get("KAFKA_SSL_CAFILE"):
+    CONN.update(security_protocol="SSL", ssl_cafile=os.environ["KAFKA_SSL_CAFILE"])
 
 
 def create(topic, partitions):
-    admin = KafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    admin = KafkaAdminClient(**CONN)
     admin.create_topics([NewTopic(name=topic, num_partitions=int(partitions), replication_factor=1)])
     admin.close()
 
@@ -38,7 +43,7 @@ def put(topic, path, flush_record=False, lines_range=None):
     # batch_size=1: one record per batch. tansu 0.6 mishandles offsets inside a batch (a fetch from
     # an offset in the middle of one returns nothing; ListOffsets' latest counts batches, not
     # records), so the tests' producer writes what it would see from a producer without linger.
-    producer = KafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all", batch_size=1)
+    producer = KafkaProducer(**CONN, acks="all", batch_size=1)
     with open(path) as f:
         lines = [line.strip() for line in f if line.strip()]
     if lines_range:
@@ -58,7 +63,7 @@ def put(topic, path, flush_record=False, lines_range=None):
 
 
 def consume_all(topic):
-    consumer = KafkaConsumer(bootstrap_servers=BOOTSTRAP, enable_auto_commit=False)
+    consumer = KafkaConsumer(**CONN, enable_auto_commit=False)
     partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
     consumer.assign(partitions)
     consumer.seek_to_beginning(*partitions)
@@ -89,7 +94,7 @@ def records(topic):
 
 
 def committed(group, topic):
-    consumer = KafkaConsumer(bootstrap_servers=BOOTSTRAP, group_id=group, enable_auto_commit=False)
+    consumer = KafkaConsumer(**CONN, group_id=group, enable_auto_commit=False)
     out = {}
     for p in sorted(consumer.partitions_for_topic(topic) or []):
         out[str(p)] = consumer.committed(TopicPartition(topic, p))

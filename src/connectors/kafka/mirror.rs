@@ -128,7 +128,11 @@ impl RemoteTopics for KafkaRemote {
             return Ok(false);
         };
         let start = RemoteStart::from_table(table)?;
-        for name in table_topics(table)? {
+        let names = match table.option("topic-pattern") {
+            Some(pattern) => pattern_topics(pattern, &config)?,
+            None => table_topics(table)?,
+        };
+        for name in names {
             if self.readers.get(&name).is_some_and(|r| r.config == config) {
                 continue;
             }
@@ -221,6 +225,21 @@ impl RemoteTopics for KafkaRemote {
     fn pending_writes(&self) -> usize {
         self.writers.values().map(|w| w.pending.load(Ordering::SeqCst)).sum()
     }
+}
+
+/// The cluster's topics whose whole name matches `topic-pattern`, listed once as the query starts
+/// (Flink lists them again every `scan.topic-partition-discovery.interval`: DIFFERENCES.md).
+fn pattern_topics(pattern: &str, config: &ClientConfig) -> Result<Vec<String>, String> {
+    let regex =
+        crate::engine::regex::Regex::new(pattern).map_err(|e| format!("'topic-pattern' = '{pattern}' is not a regular expression: {e}"))?;
+    let listed = KafkaClient::new(config.clone()).topics().map_err(|e| format!("kafka: listing the topics for 'topic-pattern': {e}"))?;
+    let mut names = Vec::new();
+    for name in listed {
+        if regex.full_match(&name).map_err(|e| format!("'topic-pattern' = '{pattern}': {e}"))? {
+            names.push(name);
+        }
+    }
+    Ok(names)
 }
 
 impl Drop for KafkaRemote {

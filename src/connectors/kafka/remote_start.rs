@@ -82,11 +82,11 @@ impl RemoteStart {
     }
 }
 
-/// The topics a table names (`topic`, a `;` list); `topic-pattern` is not read from a real
-/// cluster.
+/// The topics a table names (`topic`, a `;` list). `topic-pattern` is matched against a real
+/// cluster's topics natively (`mirror.rs`), not through `sluice proxy`.
 pub fn table_topics(table: &TableDef) -> Result<Vec<String>, String> {
     if table.option("topic-pattern").is_some() {
-        return Err("'topic-pattern' is not read from a real Kafka cluster by Sluice; name the topics in 'topic'".into());
+        return Err("'topic-pattern' is read from a real Kafka cluster by `sluice run` only, not through `sluice proxy`; name the topics in 'topic'".into());
     }
     let topics: Vec<String> =
         table.option("topic").unwrap_or("").split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();

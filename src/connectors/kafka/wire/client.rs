@@ -63,41 +63,23 @@ impl KafkaClient {
         Ok(self.partitions.get(topic).cloned().unwrap_or_default())
     }
 
+    /// The names of the cluster's topics, without Kafka's internal ones (as a consumer's
+    /// `exclude.internal.topics` leaves them out), sorted: what `topic-pattern` is matched against.
+    pub fn topics(&mut self) -> Result<Vec<String>, WireError> {
+        let reply = self.metadata_call(&messages::metadata_all())?;
+        let (brokers, topics) =
+            messages::metadata_reply(&mut Decoder::new(&reply)).map_err(|e| WireError::Protocol(format!("metadata: {e}")))?;
+        for b in brokers {
+            self.brokers.insert(b.node_id, (b.host, b.port));
+        }
+        let mut names: Vec<String> = topics.into_iter().filter(|t| t.error_code == 0 && !t.internal).map(|t| t.name).collect();
+        names.sort_unstable();
+        Ok(names)
+    }
+
     /// Asks any broker (known ones first, then the bootstrap list) for `topic`'s metadata.
     fn refresh(&mut self, topic: &str) -> Result<(), WireError> {
-        let req = messages::metadata(&[topic]);
-        let mut candidates: Vec<i32> = self.conns.keys().copied().collect();
-        candidates.extend(self.brokers.keys().copied().filter(|n| !self.conns.contains_key(n)));
-        let mut last = WireError::Io("no broker reachable".into());
-        let mut reply = None;
-        for node in candidates {
-            match self.call(node, &req) {
-                Ok(r) => {
-                    reply = Some(r);
-                    break;
-                }
-                Err(e) => last = e,
-            }
-        }
-        if reply.is_none() {
-            for (host, port) in self.config.bootstrap.clone() {
-                self.conns.remove(&BOOTSTRAP_NODE);
-                match Connection::open(&host, port, &self.config) {
-                    Ok(c) => {
-                        self.conns.insert(BOOTSTRAP_NODE, c);
-                        match self.call(BOOTSTRAP_NODE, &req) {
-                            Ok(r) => {
-                                reply = Some(r);
-                                break;
-                            }
-                            Err(e) => last = e,
-                        }
-                    }
-                    Err(e) => last = e,
-                }
-            }
-        }
-        let reply = reply.ok_or(last)?;
+        let reply = self.metadata_call(&messages::metadata(&[topic]))?;
         let (brokers, topics) =
             messages::metadata_reply(&mut Decoder::new(&reply)).map_err(|e| WireError::Protocol(format!("metadata: {e}")))?;
         for b in brokers {
@@ -116,6 +98,42 @@ impl KafkaClient {
             self.partitions.insert(t.name.clone(), t.partitions.iter().map(|p| p.0).collect());
         }
         Ok(())
+    }
+
+    /// Sends a metadata request to any broker: known ones first, then the bootstrap list.
+    fn metadata_call(&mut self, req: &Request) -> Result<Vec<u8>, WireError> {
+        let mut candidates: Vec<i32> = self.conns.keys().copied().collect();
+        candidates.extend(self.brokers.keys().copied().filter(|n| !self.conns.contains_key(n)));
+        let mut last = WireError::Io("no broker reachable".into());
+        let mut reply = None;
+        for node in candidates {
+            match self.call(node, req) {
+                Ok(r) => {
+                    reply = Some(r);
+                    break;
+                }
+                Err(e) => last = e,
+            }
+        }
+        if reply.is_none() {
+            for (host, port) in self.config.bootstrap.clone() {
+                self.conns.remove(&BOOTSTRAP_NODE);
+                match Connection::open(&host, port, &self.config) {
+                    Ok(c) => {
+                        self.conns.insert(BOOTSTRAP_NODE, c);
+                        match self.call(BOOTSTRAP_NODE, req) {
+                            Ok(r) => {
+                                reply = Some(r);
+                                break;
+                            }
+                            Err(e) => last = e,
+                        }
+                    }
+                    Err(e) => last = e,
+                }
+            }
+        }
+        reply.ok_or(last)
     }
 
     /// Sends `req` to `node`, opening the connection if needed; any failure forgets it.

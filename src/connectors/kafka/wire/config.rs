@@ -4,19 +4,36 @@
 //!
 //! Read: `bootstrap.servers`, `client.id`, `request.timeout.ms`, `fetch.max.wait.ms`,
 //! `fetch.max.bytes`, `max.partition.fetch.bytes`, `reconnect.backoff.ms`,
-//! `reconnect.backoff.max.ms`, `security.protocol` (PLAINTEXT, SASL_PLAINTEXT), `sasl.mechanism`
-//! (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) with the user and password of `sasl.jaas.config`
-//! (`… required username="…" password="…";`). Refused with a reason: SSL and SASL_SSL (no TLS in
-//! the native build), GSSAPI, OAUTHBEARER and AWS_MSK_IAM. Other `properties.*` are accepted and
-//! have no effect here (they may matter to real Flink, which the export keeps them for).
+//! `reconnect.backoff.max.ms`, `security.protocol` (PLAINTEXT, SASL_PLAINTEXT, SSL, SASL_SSL),
+//! `sasl.mechanism` (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) with the user and password of
+//! `sasl.jaas.config` (`… required username="…" password="…";`), or AWS_MSK_IAM (MSK's
+//! `IAMLoginModule required;`, optionally `awsProfileName="…"`: [`super::msk_iam`]), and for TLS the `ssl.truststore.*`
+//! and `ssl.endpoint.identification.algorithm` of [`super::tls`]. Refused with a reason: GSSAPI,
+//! OAUTHBEARER, JKS and PKCS12 truststores, client certificates. Other `properties.*` are
+//! accepted and have no effect here (they may matter to real Flink, which the export keeps them
+//! for).
 
 use std::time::Duration;
+
+use super::tls::Tls;
 
 /// SASL credentials; they never leave the process that holds them (the runner or the proxy).
 #[derive(Clone, PartialEq, Eq)]
 pub enum Sasl {
-    Plain { username: String, password: String },
-    Scram { sha512: bool, username: String, password: String },
+    Plain {
+        username: String,
+        password: String,
+    },
+    Scram {
+        sha512: bool,
+        username: String,
+        password: String,
+    },
+    /// `AWS_MSK_IAM`: AWS credentials from the environment or the shared files (`profile`, the
+    /// JAAS line's `awsProfileName`), read when a connection authenticates.
+    MskIam {
+        profile: Option<String>,
+    },
 }
 
 impl Sasl {
@@ -25,6 +42,7 @@ impl Sasl {
             Sasl::Plain { .. } => "PLAIN",
             Sasl::Scram { sha512: false, .. } => "SCRAM-SHA-256",
             Sasl::Scram { sha512: true, .. } => "SCRAM-SHA-512",
+            Sasl::MskIam { .. } => "AWS_MSK_IAM",
         }
     }
 }
@@ -49,6 +67,8 @@ pub struct ClientConfig {
     /// A reply larger than this is refused (a bound on what one broker reply can cost).
     pub max_reply_bytes: usize,
     pub sasl: Option<Sasl>,
+    /// `SSL` / `SASL_SSL`: every connection is TLS.
+    pub tls: Option<Tls>,
 }
 
 impl ClientConfig {
@@ -57,7 +77,7 @@ impl ClientConfig {
         let servers = get("bootstrap.servers").ok_or("'properties.bootstrap.servers' is required")?;
         let mut bootstrap = Vec::new();
         for s in servers.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let s = s.strip_prefix("PLAINTEXT://").or_else(|| s.strip_prefix("SASL_PLAINTEXT://")).unwrap_or(s);
+            let s = ["PLAINTEXT://", "SASL_PLAINTEXT://", "SSL://", "SASL_SSL://"].iter().find_map(|p| s.strip_prefix(p)).unwrap_or(s);
             let (host, port) = s
                 .rsplit_once(':')
                 .and_then(|(h, p)| Some((h.trim_matches(['[', ']']), p.parse::<i32>().ok()?)))
@@ -90,14 +110,11 @@ impl ClientConfig {
         };
         let fetch_max_bytes = int("fetch.max.bytes", 50 << 20)?.min(64 << 20);
         let protocol = get("security.protocol").unwrap_or("PLAINTEXT").to_ascii_uppercase();
-        let sasl = match protocol.as_str() {
-            "PLAINTEXT" => None,
-            "SASL_PLAINTEXT" => Some(sasl(&get)?),
-            "SSL" | "SASL_SSL" => {
-                return Err(format!(
-                    "'properties.security.protocol' = '{protocol}': Sluice's Kafka client has no TLS; use PLAINTEXT or SASL_PLAINTEXT (for example through a local TLS tunnel)"
-                ))
-            }
+        let (sasl, tls) = match protocol.as_str() {
+            "PLAINTEXT" => (None, None),
+            "SASL_PLAINTEXT" => (Some(sasl(&get)?), None),
+            "SSL" => (None, Some(Tls::from_properties(&get)?)),
+            "SASL_SSL" => (Some(sasl(&get)?), Some(Tls::from_properties(&get)?)),
             other => return Err(format!("'properties.security.protocol': unknown protocol `{other}`")),
         };
         Ok(ClientConfig {
@@ -111,12 +128,18 @@ impl ClientConfig {
             reconnect_backoff_max: ms("reconnect.backoff.max.ms", 1000)?,
             max_reply_bytes: fetch_max_bytes as usize + (1 << 20),
             sasl,
+            tls,
         })
     }
 }
 
 fn sasl<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Result<Sasl, String> {
     let mechanism = get("sasl.mechanism").unwrap_or("GSSAPI").to_ascii_uppercase();
+    if mechanism == "AWS_MSK_IAM" {
+        // MSK's `IAMLoginModule required;`, optionally with awsProfileName="…".
+        let profile = get("sasl.jaas.config").and_then(|jaas| jaas_value(jaas, "awsProfileName"));
+        return Ok(Sasl::MskIam { profile });
+    }
     let jaas = get("sasl.jaas.config").ok_or("'properties.sasl.jaas.config' is required with SASL")?;
     let username = jaas_value(jaas, "username").ok_or("'properties.sasl.jaas.config' has no username=\"…\"")?;
     let password = jaas_value(jaas, "password").ok_or("'properties.sasl.jaas.config' has no password=\"…\"")?;
@@ -124,9 +147,9 @@ fn sasl<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Result<Sasl, String> {
         "PLAIN" => Ok(Sasl::Plain { username, password }),
         "SCRAM-SHA-256" => Ok(Sasl::Scram { sha512: false, username, password }),
         "SCRAM-SHA-512" => Ok(Sasl::Scram { sha512: true, username, password }),
-        other => {
-            Err(format!("'properties.sasl.mechanism' = '{other}': Sluice's Kafka client speaks PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512"))
-        }
+        other => Err(format!(
+            "'properties.sasl.mechanism' = '{other}': Sluice's Kafka client speaks PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and AWS_MSK_IAM"
+        )),
     }
 }
 
@@ -180,16 +203,38 @@ mod tests {
 
     #[test]
     fn what_the_client_cannot_do_is_refused_with_the_reason() {
-        let e = config(&[("bootstrap.servers", "b:1"), ("security.protocol", "SSL")]).unwrap_err();
-        assert!(e.contains("no TLS"), "{e}");
+        let e = config(&[("bootstrap.servers", "b:1"), ("security.protocol", "SSL"), ("ssl.truststore.type", "PKCS12")]).unwrap_err();
+        assert!(e.contains("PEM truststores only"), "{e}");
         let e = config(&[
             ("bootstrap.servers", "b:1"),
             ("security.protocol", "SASL_PLAINTEXT"),
-            ("sasl.mechanism", "AWS_MSK_IAM"),
+            ("sasl.mechanism", "OAUTHBEARER"),
             ("sasl.jaas.config", r#"x required username="a" password="b";"#),
         ])
         .unwrap_err();
-        assert!(e.contains("PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512"), "{e}");
+        assert!(e.contains("PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and AWS_MSK_IAM"), "{e}");
         assert!(config(&[("bootstrap.servers", "nohost")]).unwrap_err().contains("not host:port"));
+    }
+
+    #[test]
+    fn ssl_and_sasl_ssl_connect_over_tls() {
+        let c = config(&[("bootstrap.servers", "SSL://b:9094"), ("security.protocol", "ssl")]).unwrap();
+        assert_eq!((c.bootstrap, c.sasl, c.tls.is_some()), (vec![("b".into(), 9094)], None, true));
+        let c = config(&[
+            ("bootstrap.servers", "b:9096"),
+            ("security.protocol", "SASL_SSL"),
+            ("sasl.mechanism", "PLAIN"),
+            ("sasl.jaas.config", r#"x required username="a" password="b";"#),
+        ])
+        .unwrap();
+        assert!(c.sasl.is_some() && c.tls.is_some());
+        let c = config(&[
+            ("bootstrap.servers", "b-1.x.kafka.us-east-1.amazonaws.com:9098"),
+            ("security.protocol", "SASL_SSL"),
+            ("sasl.mechanism", "AWS_MSK_IAM"),
+            ("sasl.jaas.config", r#"software.amazon.msk.auth.iam.IAMLoginModule required awsProfileName="dev";"#),
+        ])
+        .unwrap();
+        assert_eq!(c.sasl, Some(Sasl::MskIam { profile: Some("dev".into()) }));
     }
 }

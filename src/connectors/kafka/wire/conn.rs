@@ -1,4 +1,4 @@
-//! One TCP connection to one broker: size-prefixed frames, correlation ids, a timeout on every
+//! One TCP connection to one broker (TLS over it with `SSL` / `SASL_SSL`): size-prefixed frames, correlation ids, a timeout on every
 //! read and write, a bound on a reply's size, and the SASL exchange before the first request.
 //!
 //! A connection that fails in any way is dropped by its owner ([`super::client::KafkaClient`])
@@ -6,16 +6,19 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::codec::{Decoder, Encoder};
 use super::config::{ClientConfig, Sasl};
 use super::messages::{self, error_name, Request};
+use super::msk_iam;
 use super::sasl::Scram;
+use super::tls::Stream;
 use super::WireError;
+use crate::connectors::kinesis::credentials::{standard_region, Credentials};
 
 pub struct Connection {
-    stream: TcpStream,
+    stream: Stream,
     addr: String,
     correlation: i32,
     client_id: String,
@@ -36,9 +39,13 @@ impl Connection {
         stream.set_read_timeout(Some(config.request_timeout)).map_err(io)?;
         stream.set_write_timeout(Some(config.request_timeout)).map_err(io)?;
         let _ = stream.set_nodelay(true);
+        let stream = match &config.tls {
+            None => Stream::Plain(stream),
+            Some(tls) => Stream::Tls(Box::new(tls.connect(host, &addr, stream)?)),
+        };
         let mut conn = Connection { stream, addr, correlation: 0, client_id: config.client_id.clone(), max_reply: config.max_reply_bytes };
         if let Some(sasl) = &config.sasl {
-            conn.authenticate(sasl)?;
+            conn.authenticate(sasl, host)?;
         }
         Ok(conn)
     }
@@ -57,6 +64,7 @@ impl Connection {
         let io = |addr: &str, e: std::io::Error| WireError::Io(format!("{addr}: {e}"));
         self.stream.write_all(&head.buf).map_err(|e| io(&self.addr, e))?;
         self.stream.write_all(&request.body).map_err(|e| io(&self.addr, e))?;
+        self.stream.flush().map_err(|e| io(&self.addr, e))?;
         let mut len = [0u8; 4];
         self.stream.read_exact(&mut len).map_err(|e| io(&self.addr, e))?;
         let len = i32::from_be_bytes(len);
@@ -76,7 +84,7 @@ impl Connection {
         Ok(reply)
     }
 
-    fn authenticate(&mut self, sasl: &Sasl) -> Result<(), WireError> {
+    fn authenticate(&mut self, sasl: &Sasl, host: &str) -> Result<(), WireError> {
         let mechanism = sasl.mechanism();
         let reply = self.call(&messages::sasl_handshake(mechanism))?;
         let (err, offered) = messages::sasl_handshake_reply(&mut Decoder::new(&reply)).map_err(|e| self.malformed(e))?;
@@ -99,6 +107,16 @@ impl Connection {
                 let client_final = scram.client_final(&server_first).map_err(|e| self.sasl_failed(e))?;
                 let server_final = self.sasl_step(&client_final)?;
                 scram.verify_server_final(&server_final).map_err(|e| self.sasl_failed(e))?;
+            }
+            Sasl::MskIam { profile } => {
+                let (credentials, _) = Credentials::from_standard_sources(profile.as_deref()).map_err(|e| self.sasl_failed(e))?;
+                let region = msk_iam::region_of_host(host)
+                    .or_else(|| standard_region(profile.as_deref()))
+                    .ok_or_else(|| self.sasl_failed("AWS_MSK_IAM: no region (the broker's host names none; set AWS_REGION)".into()))?;
+                let payload = msk_iam::payload(host, &region, &credentials, SystemTime::now()).map_err(|e| self.sasl_failed(e))?;
+                if self.sasl_step(&payload)?.is_empty() {
+                    return Err(self.sasl_failed("AWS_MSK_IAM: the broker's answer is empty".into()));
+                }
             }
         }
         Ok(())

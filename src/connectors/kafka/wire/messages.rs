@@ -85,6 +85,13 @@ pub fn metadata(topics: &[&str]) -> Request {
     Request { api: METADATA, body: e.buf }
 }
 
+/// Metadata of every topic of the cluster (a null topic array, Metadata v1 and later).
+pub fn metadata_all() -> Request {
+    let mut e = Encoder::new();
+    e.i32(-1);
+    Request { api: METADATA, body: e.buf }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Broker {
     pub node_id: i32,
@@ -96,6 +103,8 @@ pub struct Broker {
 pub struct TopicMetadata {
     pub error_code: i16,
     pub name: String,
+    /// Kafka's own topics (`__consumer_offsets`), which consumers leave out by default.
+    pub internal: bool,
     /// (partition, error code, leader node or -1).
     pub partitions: Vec<(i32, i16, i32)>,
 }
@@ -116,7 +125,7 @@ pub fn metadata_reply(d: &mut Decoder) -> Result<(Vec<Broker>, Vec<TopicMetadata
     for _ in 0..n {
         let error_code = d.i16("error_code")?;
         let name = d.string("name")?;
-        let _internal = d.bool("is_internal")?;
+        let internal = d.bool("is_internal")?;
         let np = d.array_len("partitions")?;
         let mut partitions = Vec::with_capacity(np);
         for _ in 0..np {
@@ -130,7 +139,7 @@ pub fn metadata_reply(d: &mut Decoder) -> Result<(Vec<Broker>, Vec<TopicMetadata
             partitions.push((index, error, leader));
         }
         partitions.sort_unstable();
-        topics.push(TopicMetadata { error_code, name, partitions });
+        topics.push(TopicMetadata { error_code, name, internal, partitions });
     }
     Ok((brokers, topics))
 }
