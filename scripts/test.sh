@@ -236,30 +236,36 @@ stop_proxy() {
   PROXY_LOG=
 }
 
+# Starts `sluice proxy` (the command line after the tier's NAME, logging to $PROXY_LOG) and waits
+# until it listens; sets PROXY_URL, or says why it did not start (as NAME) and returns 1.
+start_proxy() {
+  local name=$1 i
+  shift
+  PROXY_LOG=$(mktemp)
+  "$@" >"$PROXY_LOG" 2>&1 &
+  PROXY_PID=$!
+  PROXY_URL=
+  for i in $(seq 1 100); do
+    PROXY_URL=$(sed -n 's/^sluice proxy: listening on \(http:.*\)$/\1/p' "$PROXY_LOG")
+    [ -n "$PROXY_URL" ] && return 0
+    kill -0 "$PROXY_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "$name: sluice proxy did not start:" >&2
+  cat "$PROXY_LOG" >&2
+  stop_proxy
+  return 1
+}
+
 # The page against moto: served by `sluice proxy --serve dist` in proxy mode, and signing itself
 # in direct mode (tests/e2e/kinesis.mjs).
 e2e_kinesis() {
   local sluice="${CARGO_TARGET_DIR:-$REPO/target}/debug/sluice"
   cargo build --bin sluice || return 1
   start_moto || return 1
-  PROXY_LOG=$(mktemp)
-  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
-    "$sluice" proxy --port 0 --endpoint "$MOTO_URL" --serve "$REPO/dist" >"$PROXY_LOG" 2>&1 &
-  PROXY_PID=$!
-  local url= i
-  for i in $(seq 1 100); do
-    url=$(sed -n 's/^sluice proxy: listening on \(http:.*\)$/\1/p' "$PROXY_LOG")
-    [ -n "$url" ] && break
-    kill -0 "$PROXY_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ -z "$url" ]; then
-    echo "e2e-kinesis: sluice proxy did not start:" >&2
-    cat "$PROXY_LOG" >&2
-    stop_proxy
-    stop_moto
-    return 1
-  fi
+  start_proxy e2e-kinesis env AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+    "$sluice" proxy --port 0 --endpoint "$MOTO_URL" --serve "$REPO/dist" || { stop_moto; return 1; }
+  local url=$PROXY_URL
   echo "sluice proxy at $url serving dist/, forwarding to $MOTO_URL"
   local rc=0
   node tests/e2e/kinesis.mjs "$url" "$MOTO_URL" "$KINESIS_VENV/bin/python" "$sluice" || rc=$?
@@ -278,23 +284,8 @@ e2e_kafka() {
   local sluice="${CARGO_TARGET_DIR:-$REPO/target}/debug/sluice"
   cargo build --bin sluice || return 1
   start_tansu || return 1
-  PROXY_LOG=$(mktemp)
-  "$sluice" proxy --port 0 --kafka "$KAFKA_BOOTSTRAP" --serve "$REPO/dist" >"$PROXY_LOG" 2>&1 &
-  PROXY_PID=$!
-  local url= i
-  for i in $(seq 1 100); do
-    url=$(sed -n 's/^sluice proxy: listening on \(http:.*\)$/\1/p' "$PROXY_LOG")
-    [ -n "$url" ] && break
-    kill -0 "$PROXY_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ -z "$url" ]; then
-    echo "e2e-kafka: sluice proxy did not start:" >&2
-    cat "$PROXY_LOG" >&2
-    stop_proxy
-    stop_tansu
-    return 1
-  fi
+  start_proxy e2e-kafka "$sluice" proxy --port 0 --kafka "$KAFKA_BOOTSTRAP" --serve "$REPO/dist" || { stop_tansu; return 1; }
+  local url=$PROXY_URL
   echo "sluice proxy at $url serving dist/, Kafka at $KAFKA_BOOTSTRAP"
   local rc=0
   node tests/e2e/kafka.mjs "$url" "$KAFKA_BOOTSTRAP" "$KAFKA_VENV/bin/python" "$sluice" "$PROXY_LOG" || rc=$?

@@ -186,18 +186,7 @@ pub fn run_user_function_query(batches: &[Batch], clock: &dyn Fn() -> f64) -> Re
         crate::plan::physical::lower(&plan, crate::plan::physical::changelog::RootReader::NeedsUpdateBefore).map_err(|e| e.to_string())?;
     let mut pipeline = Pipeline::new(&plan).map_err(|e| e.0)?;
     pipeline.set_user_functions(&host);
-    let mut result_rows = 0;
-    let start = clock();
-    let mut out = Vec::new();
-    for b in batches.iter().cloned() {
-        pipeline.push(b, &mut out).map_err(|e| e.to_string())?;
-        result_rows += out.iter().map(Batch::len).sum::<usize>();
-        out.clear();
-    }
-    pipeline.end_of_input(&mut out).map_err(|e| e.to_string())?;
-    let seconds = clock() - start;
-    result_rows += out.iter().map(Batch::len).sum::<usize>();
-    Ok(EngineRun { seconds, result_rows, late_dropped: pipeline.late_records_dropped() })
+    timed_run(&mut pipeline, batches.iter().cloned(), clock)
 }
 
 /// The workload's first `records` records as decoded batches of `batch_rows`.
@@ -270,7 +259,12 @@ pub fn run_q1(batches: &[Batch], clock: &dyn Fn() -> f64) -> Result<EngineRun, S
 /// Runs `query` over `batches` (cloned, so the caller can repeat), timed with `clock` (seconds).
 pub fn run_query(query: &str, batches: &[Batch], clock: &dyn Fn() -> f64) -> Result<EngineRun, String> {
     let mut pipeline = pipeline_for(query)?;
-    let input = batches.to_vec();
+    timed_run(&mut pipeline, batches.to_vec(), clock)
+}
+
+/// Pushes `input` through `pipeline` and ends it, timed with `clock` from the first batch taken
+/// (an iterator that clones as it goes times the clones too).
+fn timed_run(pipeline: &mut Pipeline, input: impl IntoIterator<Item = Batch>, clock: &dyn Fn() -> f64) -> Result<EngineRun, String> {
     let mut result_rows = 0;
     let start = clock();
     let mut out = Vec::new();

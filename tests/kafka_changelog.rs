@@ -1,6 +1,8 @@
 //! Kafka tables read as changelogs: an `upsert-kafka` table normalized per key as Flink's
 //! `ChangelogNormalize` does, and the CDC format `debezium-json` on Kafka and file tables.
 
+#[path = "common/changes.rs"]
+mod changes;
 #[cfg(not(target_arch = "wasm32"))]
 mod common;
 
@@ -8,22 +10,17 @@ use sluice::connectors::kafka::ProducerRecord;
 use sluice::session::{Outcome, Session};
 use sluice::types::{RowKind, Value};
 
+use changes::query_changes;
+
 /// Every change a streaming query emits over a few seconds of the session clock.
 fn changes(session: &mut Session, sql: &str) -> Vec<String> {
-    let job = match session.execute(sql, 0).unwrap().pop() {
-        Some(Outcome::Query { job, .. }) => job,
-        other => panic!("expected a streaming query, got {other:?}"),
-    };
-    let mut out = Vec::new();
-    for t in 1..5 {
-        session.advance(t * 1_000);
-        for c in session.take_changes(job) {
-            let values: Vec<String> = c.row.iter().map(Value::to_string).collect();
-            out.push(format!("{}[{}]", c.kind.short(), values.join(", ")));
-        }
-    }
-    assert_eq!(session.job(job).unwrap().error, None);
-    out
+    query_changes(session, sql)
+        .into_iter()
+        .map(|(kind, row)| {
+            let values: Vec<String> = row.iter().map(Value::to_string).collect();
+            format!("{}[{}]", kind.short(), values.join(", "))
+        })
+        .collect()
 }
 
 fn explain(session: &mut Session, sql: &str) -> String {

@@ -1,8 +1,12 @@
 //! The `kafka` and `upsert-kafka` connectors over local topics: Flink 2.3's option checks and
 //! messages, key and value formats, metadata columns, and what sinks write.
 
+#[path = "common/changes.rs"]
+mod changes;
+
+use changes::query_changes;
 use sluice::connectors::kafka::{LocalTopics, ProducerRecord, TopicReader, TopicStart};
-use sluice::session::{Outcome, Session};
+use sluice::session::Session;
 use sluice::types::{RowKind, Value};
 
 fn create_error(sql: &str) -> String {
@@ -91,20 +95,6 @@ fn metadata_keys_and_types_are_checked_as_flink_checks_them() {
     );
 }
 
-fn rows(session: &mut Session, sql: &str) -> Vec<(RowKind, Vec<Value>)> {
-    let job = match session.execute(sql, 0).unwrap().pop() {
-        Some(Outcome::Query { job, .. }) => job,
-        other => panic!("expected a streaming query, got {other:?}"),
-    };
-    let mut out = Vec::new();
-    for t in 1..5 {
-        session.advance(t * 1_000);
-        out.extend(session.take_changes(job).into_iter().map(|c| (c.kind, c.row)));
-    }
-    assert_eq!(session.job(job).unwrap().error, None);
-    out
-}
-
 #[test]
 fn key_value_and_metadata_columns_read_from_the_record() {
     let mut session = Session::empty();
@@ -134,7 +124,7 @@ fn key_value_and_metadata_columns_read_from_the_record() {
         .unwrap();
     // A tombstone gives no row on a `kafka` table.
     session.produce("in", ProducerRecord { partition: Some(2), key: Some(br#"{"id": 7}"#.to_vec()), ..Default::default() }).unwrap();
-    let got = rows(&mut session, "SELECT * FROM t");
+    let got = query_changes(&mut session, "SELECT * FROM t");
     assert_eq!(got.len(), 1, "{got:?}");
     let (kind, row) = &got[0];
     assert_eq!(*kind, RowKind::Insert);
@@ -249,7 +239,7 @@ fn an_upsert_kafka_sink_writes_updates_by_key_and_deletes_as_tombstones() {
     let last = got.iter().rev().find(|(_, k, _)| k == r#"{"cnt":2}"#).and_then(|(_, _, v)| v.clone());
     assert_eq!(last.as_deref(), Some(r#"{"cnt":2,"keys":1}"#), "{got:?}");
     // Read back, the topic is the table's final rows: count 1 was deleted.
-    let read = rows(&mut session, "SELECT * FROM per_count");
+    let read = query_changes(&mut session, "SELECT * FROM per_count");
     let mut live: Vec<Vec<Value>> = Vec::new();
     for (kind, row) in read {
         match kind {
@@ -291,7 +281,7 @@ fn avro_keys_and_values_are_written_as_avro_binary_and_read_back() {
     assert_eq!(&value[..3], &[2, 2, b'a']);
     assert_eq!(&value[3..12], &[2, 0, 0, 0, 0, 0, 0, 0xf8, 0x3f]);
     assert_eq!(value.len(), 12 + 1 + 6, "{value:?}");
-    let got = rows(&mut session, "SELECT * FROM t");
+    let got = query_changes(&mut session, "SELECT * FROM t");
     let mut rows: Vec<Vec<Value>> = got.into_iter().map(|(_, r)| r).collect();
     rows.sort_by_key(|r| r[0].to_string());
     assert_eq!(rows[0], vec![Value::Int(-1), Value::Null, Value::Null, Value::Timestamp(1_621_423_200_978)]);

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sluice::connectors::kafka::mirror::{KafkaAccess, KafkaRemote};
+use sluice::connectors::kafka::remote_start::options_table;
 use sluice::connectors::kafka::{LocalTopics, ProducerRecord, RemoteTopics};
 use sluice::connectors::RemoteEvent;
 use sluice::plan::catalog::TableDef;
@@ -22,23 +23,15 @@ use sluice::plan::catalog::TableDef;
 use common::kafka::*;
 
 fn table(topic: &str, options: &[(&str, &str)]) -> TableDef {
-    let mut opts: Vec<(String, String)> = vec![
-        ("connector".into(), "kafka".into()),
-        ("topic".into(), topic.into()),
-        ("properties.bootstrap.servers".into(), "not-used:9092".into()),
-        ("properties.fetch.max.wait.ms".into(), "100".into()),
-        ("properties.reconnect.backoff.max.ms".into(), "200".into()),
+    let mut opts = vec![
+        ("connector", "kafka"),
+        ("topic", topic),
+        ("properties.bootstrap.servers", "not-used:9092"),
+        ("properties.fetch.max.wait.ms", "100"),
+        ("properties.reconnect.backoff.max.ms", "200"),
     ];
-    opts.extend(options.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    TableDef {
-        name: "t".into(),
-        columns: vec![],
-        watermark: None,
-        primary_key: vec![],
-        partitioned_by: vec![],
-        options: opts,
-        comment: None,
-    }
+    opts.extend_from_slice(options);
+    options_table(&opts)
 }
 
 /// Pumps until `done` holds (or fails the test after 30 s); returns the events seen.

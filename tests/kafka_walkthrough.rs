@@ -32,8 +32,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::kafka::*;
-use common::kinesis::{finish, row_key, rows_from_file, stderr_lines, wait_for, EXPECTED_ROWS, SENSOR_RECORDS};
-use serde_json::Value;
+use common::kinesis::{finish, row_key, rows_from_file, stderr_lines, wait_for, walkthrough_rows, EXPECTED_ROWS, SENSOR_RECORDS};
 
 type Row = (String, i64, String, String);
 
@@ -142,23 +141,7 @@ fn rows_from_file_head(lines: usize) -> Vec<Row> {
     let head: String = text.lines().take(lines).map(|l| format!("{l}\n")).collect();
     let data = tempfile::Builder::new().prefix("sluice-kafka-head-").suffix(".jsonl").tempfile().unwrap().into_temp_path();
     std::fs::write(&data, head).unwrap();
-    let script = format!(
-        "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6), event_time TIMESTAMP(3),
-             WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
-         WITH ('connector' = 'filesystem', 'path' = '{}', 'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601');
-         SELECT sensor_data.status, COUNT(*) AS num, AVG(sensor_data.current_temperature) AS avg_current_temperature,
-             HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
-         FROM sensor_data GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;",
-        data.display()
-    );
-    let path = tempfile::Builder::new().prefix("sluice-kafka-head-").suffix(".sql").tempfile().unwrap().into_temp_path();
-    std::fs::write(&path, script).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_sluice")).arg("run").arg(&path).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let mut rows: Vec<Row> =
-        String::from_utf8_lossy(&out.stdout).lines().map(|l| row_key(&serde_json::from_str::<Value>(l).unwrap()["row"])).collect();
-    rows.sort();
-    rows
+    walkthrough_rows(&data)
 }
 
 /// The broker's process itself stopped and started again while the INSERT reads and writes:

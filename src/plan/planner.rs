@@ -995,26 +995,14 @@ impl<'a> Planner<'a> {
                     op: ast::BinaryOperator::And,
                     right: Box::new(b),
                 });
-                by_key.projection = keys
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (inner, _))| SelectItem::ExprWithAlias { expr: inner.clone(), alias: key_name(i) })
-                    .collect();
+                by_key.projection = key_items(&keys, key_name).collect();
                 by_key.distinct = None;
                 by_key.group_by = GroupByExpr::Expressions(
                     groups.iter().cloned().chain(keys.iter().map(|(inner, _)| inner.clone())).collect(),
                     Vec::new(),
                 );
                 let right = with_qualifier(self.plan_select(&by_key)?, "$e");
-                let condition = keys
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (_, outer))| ast::Expr::BinaryOp {
-                        left: Box::new(outer.clone()),
-                        op: ast::BinaryOperator::Eq,
-                        right: Box::new(ast::Expr::Identifier(key_name(i))),
-                    })
-                    .reduce(|a, b| ast::Expr::BinaryOp { left: Box::new(a), op: ast::BinaryOperator::And, right: Box::new(b) });
+                let condition = key_equalities(&keys, key_name);
                 let condition = condition.map(|c| self.bind_join_condition(&input, &right, &c)).transpose()?;
                 return join::plan_join(input, right, kind, condition, location);
             }
@@ -1237,24 +1225,11 @@ impl<'a> Planner<'a> {
         let mut grouped = (**select).clone();
         grouped.selection =
             own.into_iter().reduce(|a, b| ast::Expr::BinaryOp { left: Box::new(a), op: ast::BinaryOperator::And, right: Box::new(b) });
-        grouped.projection = keys
-            .iter()
-            .enumerate()
-            .map(|(i, (inner, _))| SelectItem::ExprWithAlias { expr: inner.clone(), alias: key_name(i) })
-            .chain([SelectItem::ExprWithAlias { expr: item, alias: ast::Ident::new(name) }])
-            .collect();
+        grouped.projection =
+            key_items(&keys, key_name).chain([SelectItem::ExprWithAlias { expr: item, alias: ast::Ident::new(name) }]).collect();
         grouped.group_by = GroupByExpr::Expressions(keys.iter().map(|(inner, _)| inner.clone()).collect(), Vec::new());
         let right = with_qualifier(self.plan_select(&grouped)?, name);
-        let condition = keys
-            .iter()
-            .enumerate()
-            .map(|(i, (_, outer))| ast::Expr::BinaryOp {
-                left: Box::new(outer.clone()),
-                op: ast::BinaryOperator::Eq,
-                right: Box::new(ast::Expr::Identifier(key_name(i))),
-            })
-            .reduce(|a, b| ast::Expr::BinaryOp { left: Box::new(a), op: ast::BinaryOperator::And, right: Box::new(b) })
-            .expect("keys is not empty");
+        let condition = key_equalities(&keys, key_name).expect("keys is not empty");
         let condition = self.bind_join_condition(&input, &right, &condition)?;
         join::plan_join(input, right, JoinKind::Left, Some(condition), location)
     }
@@ -1916,6 +1891,25 @@ fn constant(e: &Expr) -> Option<crate::types::Value> {
 }
 
 /// The top-level AND-ed conditions of a WHERE clause.
+/// A correlated subquery's grouping keys projected as its output: `inner AS key_name(i)` for
+/// each correlation `(inner, outer)`.
+fn key_items<'k>(keys: &'k [(ast::Expr, ast::Expr)], key_name: impl Fn(usize) -> ast::Ident + 'k) -> impl Iterator<Item = SelectItem> + 'k {
+    keys.iter().enumerate().map(move |(i, (inner, _))| SelectItem::ExprWithAlias { expr: inner.clone(), alias: key_name(i) })
+}
+
+/// The join condition back to the outer query of a subquery whose keys are [`key_items`]:
+/// `outer = key_name(i)` for each correlation `(inner, outer)`, ANDed; `None` without keys.
+fn key_equalities(keys: &[(ast::Expr, ast::Expr)], key_name: impl Fn(usize) -> ast::Ident) -> Option<ast::Expr> {
+    keys.iter()
+        .enumerate()
+        .map(|(i, (_, outer))| ast::Expr::BinaryOp {
+            left: Box::new(outer.clone()),
+            op: ast::BinaryOperator::Eq,
+            right: Box::new(ast::Expr::Identifier(key_name(i))),
+        })
+        .reduce(|a, b| ast::Expr::BinaryOp { left: Box::new(a), op: ast::BinaryOperator::And, right: Box::new(b) })
+}
+
 fn split_ast_and(e: ast::Expr) -> Vec<ast::Expr> {
     match e {
         ast::Expr::BinaryOp { left, op: ast::BinaryOperator::And, right } => {

@@ -131,17 +131,9 @@ mod tests {
     use super::*;
 
     fn table(options: &[(&str, &str)]) -> TableDef {
-        let mut opts = vec![("connector".to_string(), "kafka".to_string())];
-        opts.extend(options.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        TableDef {
-            name: "t".into(),
-            columns: vec![],
-            watermark: None,
-            primary_key: vec![],
-            partitioned_by: vec![],
-            options: opts,
-            comment: None,
-        }
+        let mut opts = vec![("connector", "kafka")];
+        opts.extend_from_slice(options);
+        crate::connectors::kafka::remote_start::options_table(&opts)
     }
 
     #[test]

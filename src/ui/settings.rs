@@ -45,11 +45,7 @@ pub fn KinesisAccess(tick: RwSignal<u64>) -> impl IntoView {
     let apply = move |_| {
         let access = match mode.get_untracked().as_str() {
             "proxy" => {
-                let url = proxy_url.get_untracked().trim().to_string();
-                if !url.starts_with("http://") && !url.starts_with("https://") {
-                    error.set(Some(format!("the proxy URL must start with http:// or https://, not `{url}`")));
-                    return;
-                }
+                let Some(url) = proxy_url_checked(proxy_url, error) else { return };
                 Access::Proxy { url }
             }
             "direct" => {
@@ -76,22 +72,10 @@ pub fn KinesisAccess(tick: RwSignal<u64>) -> impl IntoView {
         ask(SessionRequest::UseRemote(access), move |reply| {
             let SessionReply::RemoteInUse { stopped_generators } = reply else { return };
             if !stopped_generators.is_empty() {
-                let names: Vec<String> = stopped_generators.into_iter().map(|name| format!("`{name}`")).collect();
-                messages.update(|m| {
-                    m.push(format!("stopped the sensor generator on {}: Kinesis tables now read real streams", names.join(", ")))
-                });
+                let names = quoted_names(stopped_generators);
+                messages.update(|m| m.push(format!("stopped the sensor generator on {names}: Kinesis tables now read real streams")));
             }
         });
-    };
-
-    let text_input = |testid: &'static str, label: &'static str, value: RwSignal<String>, kind: &'static str| {
-        view! {
-            <label class="setting">
-                <span>{label}</span>
-                <input type=kind data-testid=testid autocomplete="off" spellcheck="false"
-                    prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
-            </label>
-        }
     };
 
     view! {
@@ -141,11 +125,7 @@ pub fn KafkaAccess() -> impl IntoView {
     let apply = move |_| {
         let access = match mode.get_untracked().as_str() {
             "proxy" => {
-                let url = proxy_url.get_untracked().trim().to_string();
-                if !url.starts_with("http://") && !url.starts_with("https://") {
-                    error.set(Some(format!("the proxy URL must start with http:// or https://, not `{url}`")));
-                    return;
-                }
+                let Some(url) = proxy_url_checked(proxy_url, error) else { return };
                 TopicAccess::Proxy { url }
             }
             _ => TopicAccess::Local,
@@ -159,8 +139,7 @@ pub fn KafkaAccess() -> impl IntoView {
         ask(SessionRequest::UseKafka(access), move |reply| {
             let SessionReply::RemoteInUse { stopped_generators } = reply else { return };
             if !stopped_generators.is_empty() {
-                let names: Vec<String> = stopped_generators.into_iter().map(|name| format!("`{name}`")).collect();
-                in_use.set(format!("{described} (the sensor generator on {} stopped)", names.join(", ")));
+                in_use.set(format!("{described} (the sensor generator on {} stopped)", quoted_names(stopped_generators)));
             }
         });
     };
@@ -174,11 +153,7 @@ pub fn KafkaAccess() -> impl IntoView {
                 </select>
             </label>
             <Show when=move || mode.get() == "proxy">
-                <label class="setting">
-                    <span>"proxy URL"</span>
-                    <input type="url" data-testid="kafka-proxy-url" autocomplete="off" spellcheck="false"
-                        prop:value=move || proxy_url.get() on:input=move |ev| proxy_url.set(event_target_value(&ev)) />
-                </label>
+                {text_input("kafka-proxy-url", "proxy URL", proxy_url, "url")}
                 <p class="hint">"The proxy (sluice proxy --kafka HOST:PORT) holds the broker and its credentials."</p>
             </Show>
             <button class="small" data-testid="kafka-apply" on:click=apply>"Use"</button>
@@ -190,6 +165,32 @@ pub fn KafkaAccess() -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// A labelled text input bound to `value`.
+fn text_input(testid: &'static str, label: &'static str, value: RwSignal<String>, kind: &'static str) -> impl IntoView {
+    view! {
+        <label class="setting">
+            <span>{label}</span>
+            <input type=kind data-testid=testid autocomplete="off" spellcheck="false"
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+        </label>
+    }
+}
+
+/// The typed proxy URL, trimmed; `None`, with the reason in `error`, unless it is http(s).
+fn proxy_url_checked(proxy_url: RwSignal<String>, error: RwSignal<Option<String>>) -> Option<String> {
+    let url = proxy_url.get_untracked().trim().to_string();
+    if !url.starts_with("http://") && !url.starts_with("https://") {
+        error.set(Some(format!("the proxy URL must start with http:// or https://, not `{url}`")));
+        return None;
+    }
+    Some(url)
+}
+
+/// The stopped sensor generators' names, quoted, for a message.
+fn quoted_names(names: Vec<String>) -> String {
+    names.into_iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// What the status line says is in use: never a key.

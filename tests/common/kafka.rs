@@ -77,19 +77,13 @@ pub fn private_broker() -> PrivateBroker {
     let python = broker().python;
     let port = free_port();
     let relay = Relay::start(port);
-    let child = Command::new(tansu)
-        .args(["broker", "--listener-url", &format!("tcp://127.0.0.1:{port}")])
-        .args(["--advertised-listener-url", &format!("tcp://{}", relay.addr)])
-        .args(["--storage-engine", "memory://tansu/"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("tansu starts");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "tansu did not listen on {port}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let child = start_tansu(
+        Command::new(tansu)
+            .args(["broker", "--listener-url", &format!("tcp://127.0.0.1:{port}")])
+            .args(["--advertised-listener-url", &format!("tcp://{}", relay.addr)])
+            .args(["--storage-engine", "memory://tansu/"]),
+        port,
+    );
     PrivateBroker { broker: Broker { bootstrap: relay.addr.clone(), python }, relay, child }
 }
 
@@ -194,15 +188,19 @@ pub fn durable_broker() -> DurableBroker {
 fn start_durable(port: u16, bucket: &str, endpoint: &str) -> Child {
     let tansu = std::env::var("SLUICE_TANSU").expect("SLUICE_TANSU: run these through scripts/test.sh's `kafka` tier");
     let listener = format!("tcp://127.0.0.1:{port}");
-    let child = Command::new(tansu)
-        .args(["broker", "--listener-url", &listener, "--advertised-listener-url", &listener])
-        .args(["--storage-engine", &format!("s3://{bucket}/")])
-        .envs([("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"), ("AWS_REGION", "us-east-1")])
-        .envs([("AWS_DEFAULT_REGION", "us-east-1"), ("AWS_ENDPOINT", endpoint), ("AWS_ALLOW_HTTP", "true")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("tansu starts");
+    start_tansu(
+        Command::new(tansu)
+            .args(["broker", "--listener-url", &listener, "--advertised-listener-url", &listener])
+            .args(["--storage-engine", &format!("s3://{bucket}/")])
+            .envs([("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"), ("AWS_REGION", "us-east-1")])
+            .envs([("AWS_DEFAULT_REGION", "us-east-1"), ("AWS_ENDPOINT", endpoint), ("AWS_ALLOW_HTTP", "true")]),
+        port,
+    )
+}
+
+/// Starts the tansu `broker` command quietly and waits (20 s at most) until it listens on `port`.
+fn start_tansu(broker: &mut Command, port: u16) -> Child {
+    let child = broker.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("tansu starts");
     let deadline = Instant::now() + Duration::from_secs(20);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "tansu did not listen on {port}");

@@ -157,6 +157,11 @@ pub fn row_key(row: &Value) -> (String, i64, String, String) {
 
 /// What `sluice run` computes for the walkthrough's query over the records in the file.
 pub fn rows_from_file() -> Vec<(String, i64, String, String)> {
+    walkthrough_rows(&repo().join(SENSOR_RECORDS))
+}
+
+/// What `sluice run` computes for the walkthrough's query over the JSON lines at `data`, sorted.
+pub fn walkthrough_rows(data: &Path) -> Vec<(String, i64, String, String)> {
     let script = format!(
         "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6), event_time TIMESTAMP(3),
              WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
@@ -164,9 +169,9 @@ pub fn rows_from_file() -> Vec<(String, i64, String, String)> {
          SELECT sensor_data.status, COUNT(*) AS num, AVG(sensor_data.current_temperature) AS avg_current_temperature,
              HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
          FROM sensor_data GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;",
-        repo().join(SENSOR_RECORDS).display()
+        data.display()
     );
-    let path = tempfile::Builder::new().prefix("sluice-kinesis-file-").suffix(".sql").tempfile().unwrap().into_temp_path();
+    let path = tempfile::Builder::new().prefix("sluice-walkthrough-").suffix(".sql").tempfile().unwrap().into_temp_path();
     std::fs::write(&path, script).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_sluice")).arg("run").arg(&path).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

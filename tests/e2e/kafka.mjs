@@ -17,46 +17,24 @@
 // the file's records, and every record is read once.
 //
 // Prints `ok - name` / `not ok - name: reason`, then `N passed, M failed`; exits 1 if any failed.
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CHROMIUM, WALKTHROUGH } from './harness.mjs';
+import { WALKTHROUGH } from './harness.mjs';
+import { EXPECTED_ROWS, RECORDS, check, remotePage, repo, until, walkthroughRowsFromFile } from './remote_harness.mjs';
 
 const [proxyUrl, bootstrap, python, sluice, proxyLog] = process.argv.slice(2);
 if (!proxyLog) {
   console.error('usage: node tests/e2e/kafka.mjs PROXY_URL BOOTSTRAP PYTHON SLUICE PROXY_LOG');
   process.exit(2);
 }
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const shots = path.join(here, 'screenshots');
-mkdirSync(shots, { recursive: true });
-const RECORDS = path.join(repo, 'tests/data/sensor_input.jsonl');
-const EXPECTED_ROWS = 317;
 // The file's 10,000 records, plus the sender's record a day later on each of the 4 partitions.
 const RECORDS_IN = 10_004;
 const run = Date.now();
 const INPUT = `e2e-walk-in-${run}`;
 const NATIVE_OUT = `e2e-walk-native-${run}`;
 const PAGE_OUT = `e2e-walk-page-${run}`;
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-class Failure extends Error {}
-function check(cond, message) {
-  if (!cond) throw new Failure(message);
-}
-async function until(fn, { timeout = 10_000, every = 200, what = 'condition' } = {}) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const last = await fn();
-    if (last) return last;
-    if (Date.now() > end) throw new Failure(`timed out after ${timeout} ms waiting for ${typeof what === 'function' ? await what() : what}`);
-    await sleep(every);
-  }
-}
 
 /** kafka-python against the broker, as the walkthrough's sender and reader. */
 function tool(...args) {
@@ -97,19 +75,7 @@ SELECT COUNT(*) AS records FROM sensor_data;`;
 
 /** What `sluice run` computes for the walkthrough's query over the file. */
 function rowsFromFile() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-kafka-'));
-  const script = path.join(dir, 'q1.sql');
-  writeFileSync(
-    script,
-    `CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6), event_time TIMESTAMP(3),
-       WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
-     WITH ('connector' = 'filesystem', 'path' = '${RECORDS}', 'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601');
-     SELECT sensor_data.status, COUNT(*) AS num, AVG(sensor_data.current_temperature) AS avg_current_temperature,
-       HOP_ROWTIME(event_time, INTERVAL '10' second, INTERVAL '1' minute) as hop_time
-     FROM sensor_data GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' minute), sensor_data.status;`,
-  );
-  const out = execFileSync(sluice, ['run', script], { encoding: 'utf8' });
-  return out.trim().split('\n').map((l) => toRow(JSON.parse(l).row));
+  return walkthroughRowsFromFile(sluice, 'sluice-e2e-kafka-').map(toRow);
 }
 
 /** `sluice run` of the same INSERT on the same topic, natively (its own Kafka client). */
@@ -134,57 +100,7 @@ function checkAgainstFile(rows, file, who) {
   return rows.filter((r) => file.some((f) => key(f) === key(r))).length;
 }
 
-const profile = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-kafka-profile-'));
-const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, viewport: { width: 1400, height: 1000 } });
-const page = context.pages()[0] ?? (await context.newPage());
-page.setDefaultTimeout(10_000);
-let pageErrors = [];
-page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
-page.on('console', (msg) => {
-  if (msg.type() === 'error' && !/favicon\.ico/.test(msg.location()?.url ?? '')) pageErrors.push(`console error: ${msg.text()}`);
-});
-
-const results = [];
-async function test(name, shot, body) {
-  let failure = null;
-  try {
-    await body();
-  } catch (e) {
-    failure = e instanceof Failure ? e.message : `${e?.name ?? 'Error'}: ${e?.message ?? e}`;
-  }
-  await page.screenshot({ path: path.join(shots, shot), fullPage: true }).catch(() => {});
-  if (pageErrors.length > 0) {
-    failure = [failure, ...pageErrors].filter(Boolean).join(' | ');
-    pageErrors = [];
-  }
-  console.log(failure ? `not ok - ${name}: ${failure.replace(/\s+/g, ' ')}` : `ok - ${name}`);
-  results.push(!failure);
-}
-
-const paragraphs = () => page.locator('[data-testid=paragraph]');
-const statusOf = async (i) => (await paragraphs().nth(i).locator('[data-testid=status]').first().innerText()).trim();
-const errorOf = async (i) => {
-  const e = paragraphs().nth(i).locator('[data-testid=error]');
-  return (await e.count()) ? (await e.first().innerText()).trim() : null;
-};
-
-/** A new note, then each text in its own paragraph, run in turn. */
-async function runNote(texts) {
-  await page.locator('[data-testid=new-note]').click();
-  await until(async () => (await paragraphs().count()) === 1, { what: 'the new note' });
-  for (let i = 0; i < texts.length; i++) {
-    if (i > 0) {
-      await page.locator('[data-testid=add-paragraph]').click();
-      await until(async () => (await paragraphs().count()) === i + 1, { what: `paragraph ${i + 1}` });
-    }
-    const editor = paragraphs().nth(i).locator('textarea[data-testid=editor]');
-    await editor.fill(texts[i]);
-    await editor.press('Shift+Enter');
-    await until(async () => /done|running/i.test(await statusOf(i)) || (await errorOf(i)), { what: `paragraph ${i + 1} to run` });
-    const error = await errorOf(i);
-    check(error === null, `paragraph ${i + 1} failed: ${error}`);
-  }
-}
+const { page, test, paragraphs, statusOf, runNote, finish } = await remotePage('sluice-e2e-kafka-profile-');
 
 async function jobCounts() {
   const texts = await page.locator('[data-testid=jobs] [data-job] [data-testid=job-counts]').allInnerTexts();
@@ -254,7 +170,4 @@ await test('proxy mode: the walkthrough INSERT in the page reads and writes real
   check(log.some((l) => l.includes(`POST kafka produce ${PAGE_OUT} -> 200`)), 'no produce to the output in the proxy log');
 });
 
-await context.close();
-const passed = results.filter(Boolean).length;
-console.log(`${passed} passed, ${results.length - passed} failed`);
-process.exit(passed === results.length ? 0 : 1);
+await finish();

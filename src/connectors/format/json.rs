@@ -193,30 +193,14 @@ pub fn object_members<'a>(record: &'a [u8], names: &[&str]) -> Result<Vec<Option
     if p.peek() != Some(b'{') {
         return Err((p.i, "a record must be a JSON object".into()));
     }
-    p.open(b'{')?;
-    p.ws();
-    if p.peek() == Some(b'}') {
-        p.i += 1;
-    } else {
-        loop {
-            p.ws();
-            let key = p.key()?;
-            p.ws();
-            p.expect(b':')?;
-            p.ws();
-            let at = p.i;
-            p.skip_value()?;
-            if let Some(k) = names.iter().position(|n| n.as_bytes() == key.as_ref()) {
-                found[k] = Some(&record[at..p.i]);
-            }
-            p.ws();
-            match p.next() {
-                Some(b',') => continue,
-                Some(b'}') => break,
-                _ => return Err((p.i.saturating_sub(1), "expected `,` or `}`".into())),
-            }
+    p.members(|p, key, _| {
+        let at = p.i;
+        p.skip_value()?;
+        if let Some(k) = names.iter().position(|n| n.as_bytes() == key.as_ref()) {
+            found[k] = Some(&record[at..p.i]);
         }
-    }
+        Ok(())
+    })?;
     p.ws();
     if p.i != record.len() {
         return Err((p.i, "unexpected text after the object".into()));
@@ -250,59 +234,42 @@ fn decode_object(
     seen: &mut [bool],
     options: &JsonOptions,
 ) -> Result<(), Failure> {
-    p.open(b'{')?;
     seen.iter_mut().for_each(|s| *s = false);
-    p.ws();
-    if p.peek() == Some(b'}') {
-        p.i += 1;
-    } else {
-        // Records usually list fields in table order: try the next one first.
-        let mut expected = 0;
-        loop {
-            p.ws();
-            let key = p.key()?;
-            p.ws();
-            p.expect(b':')?;
-            p.ws();
-            let idx = if fields.get(expected).is_some_and(|f| f.name.as_bytes() == key.as_ref()) {
-                Some(expected)
-            } else {
-                fields.iter().position(|f| f.name.as_bytes() == key.as_ref())
-            };
-            match idx {
-                Some(idx) => {
-                    let column = &mut columns[idx];
-                    // A repeated key replaces the value read before (Jackson keeps the last).
-                    let row = column.len() - seen[idx] as usize;
-                    column.truncate(row);
-                    seen[idx] = true;
-                    expected = idx + 1;
-                    let (start, depth) = (p.i, p.depth);
-                    if let Err((o, m)) = decode_value(p, &fields[idx].ty.data_type, column, options) {
-                        let failure = (o, format!("field `{}`: {m}", fields[idx].name));
-                        // An array or object where a value was wanted fails the record in Flink
-                        // too (its parser is left inside the value), as does malformed JSON.
-                        if !options.ignore_parse_errors || matches!(p.s.get(start), Some(b'[' | b'{')) {
-                            return Err(failure);
-                        }
-                        // A scalar that does not convert: NULL.
-                        (p.i, p.depth) = (start, depth);
-                        p.skip_value().map_err(|_| failure)?;
-                        column.truncate(row);
-                        column.push_null();
+    // Records usually list fields in table order: try the next one first.
+    let mut expected = 0;
+    p.members(|p, key, _| {
+        let idx = if fields.get(expected).is_some_and(|f| f.name.as_bytes() == key.as_ref()) {
+            Some(expected)
+        } else {
+            fields.iter().position(|f| f.name.as_bytes() == key.as_ref())
+        };
+        match idx {
+            Some(idx) => {
+                let column = &mut columns[idx];
+                // A repeated key replaces the value read before (Jackson keeps the last).
+                let row = column.len() - seen[idx] as usize;
+                column.truncate(row);
+                seen[idx] = true;
+                expected = idx + 1;
+                let (start, depth) = (p.i, p.depth);
+                if let Err((o, m)) = decode_value(p, &fields[idx].ty.data_type, column, options) {
+                    let failure = (o, format!("field `{}`: {m}", fields[idx].name));
+                    // An array or object where a value was wanted fails the record in Flink
+                    // too (its parser is left inside the value), as does malformed JSON.
+                    if !options.ignore_parse_errors || matches!(p.s.get(start), Some(b'[' | b'{')) {
+                        return Err(failure);
                     }
+                    // A scalar that does not convert: NULL.
+                    (p.i, p.depth) = (start, depth);
+                    p.skip_value().map_err(|_| failure)?;
+                    column.truncate(row);
+                    column.push_null();
                 }
-                None => p.skip_value()?,
             }
-            p.ws();
-            match p.next() {
-                Some(b',') => continue,
-                Some(b'}') => break,
-                _ => return Err((p.i.saturating_sub(1), "expected `,` or `}`".into())),
-            }
+            None => p.skip_value()?,
         }
-    }
-    p.depth -= 1;
+        Ok(())
+    })?;
     for (i, s) in seen.iter().enumerate() {
         if !s {
             if options.fail_on_missing_field {
@@ -518,46 +485,29 @@ fn decode_composite(p: &mut Parser<'_>, ty: &DataType, options: &JsonOptions) ->
             if p.peek() != Some(b'{') {
                 return Err((at, format!("expected an object for {ty}")));
             }
-            p.open(b'{')?;
             let mut entries: Vec<(Value, Value)> = Vec::new();
             // Where each key's entry is, so a record of many keys reads in linear time.
             let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-            p.ws();
-            if p.peek() == Some(b'}') {
-                p.i += 1;
-            } else {
-                loop {
-                    p.ws();
-                    let key_at = p.i;
-                    let text = String::from_utf8_lossy(&p.key()?).into_owned();
-                    let key = if key_ty.is_string() {
-                        Value::Str(text.as_str().into())
-                    } else {
-                        let value = Value::Str(text.as_str().into());
-                        crate::types::cast_value(&value, &DataType::Varchar(crate::types::STRING_LENGTH), &key_ty)
-                            .ok_or_else(|| (key_at, format!("key `{text}` is not a {key_ty}")))?
-                    };
-                    p.ws();
-                    p.expect(b':')?;
-                    p.ws();
-                    let value = one(p, &value_ty)?;
-                    // A repeated key keeps its last value, as Jackson's tree does.
-                    match index.entry(text) {
-                        std::collections::hash_map::Entry::Occupied(e) => entries[*e.get()].1 = value,
-                        std::collections::hash_map::Entry::Vacant(e) => {
-                            e.insert(entries.len());
-                            entries.push((key, value));
-                        }
-                    }
-                    p.ws();
-                    match p.next() {
-                        Some(b',') => continue,
-                        Some(b'}') => break,
-                        _ => return Err((p.i.saturating_sub(1), "expected `,` or `}`".into())),
+            p.members(|p, key, key_at| {
+                let text = String::from_utf8_lossy(&key).into_owned();
+                let key = if key_ty.is_string() {
+                    Value::Str(text.as_str().into())
+                } else {
+                    let value = Value::Str(text.as_str().into());
+                    crate::types::cast_value(&value, &DataType::Varchar(crate::types::STRING_LENGTH), &key_ty)
+                        .ok_or_else(|| (key_at, format!("key `{text}` is not a {key_ty}")))?
+                };
+                let value = one(p, &value_ty)?;
+                // A repeated key keeps its last value, as Jackson's tree does.
+                match index.entry(text) {
+                    std::collections::hash_map::Entry::Occupied(e) => entries[*e.get()].1 = value,
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(entries.len());
+                        entries.push((key, value));
                     }
                 }
-            }
-            p.depth -= 1;
+                Ok(())
+            })?;
             Ok(Value::Map(entries))
         }
         _ => Err((at, format!("a JSON value cannot be read as {ty}"))),
@@ -702,6 +652,36 @@ impl<'a> Parser<'a> {
         } else {
             Err((self.i, format!("expected `{}`", String::from_utf8_lossy(word))))
         }
+    }
+
+    /// Reads an object (from its `{`, one level deeper while inside) calling `member` with the
+    /// parser at each member's value, the member's key and where the key starts; `member` reads
+    /// or skips the value.
+    #[inline(always)]
+    fn members(&mut self, mut member: impl FnMut(&mut Self, Cow<'a, [u8]>, usize) -> Result<(), Failure>) -> Result<(), Failure> {
+        self.open(b'{')?;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+        } else {
+            loop {
+                self.ws();
+                let key_at = self.i;
+                let key = self.key()?;
+                self.ws();
+                self.expect(b':')?;
+                self.ws();
+                member(self, key, key_at)?;
+                self.ws();
+                match self.next() {
+                    Some(b',') => continue,
+                    Some(b'}') => break,
+                    _ => return Err((self.i.saturating_sub(1), "expected `,` or `}`".into())),
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(())
     }
 
     /// An object key's bytes, borrowed unless it has escapes.

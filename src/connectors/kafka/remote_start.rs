@@ -96,21 +96,28 @@ pub fn table_topics(table: &TableDef) -> Result<Vec<String>, String> {
     Ok(topics)
 }
 
+/// A columnless table `t` with `options`: what the Kafka connector reads of a table is its options
+/// alone, so its tests (here, the session's offset commits, tests/kafka_mirror.rs) build tables
+/// with this.
+pub fn options_table(options: &[(&str, &str)]) -> TableDef {
+    TableDef {
+        name: "t".into(),
+        columns: vec![],
+        watermark: None,
+        primary_key: vec![],
+        partitioned_by: vec![],
+        options: options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        comment: None,
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
 
     /// A columnless table with `options` (the Kafka modules' tests read only options).
     pub(in crate::connectors::kafka) fn table(options: &[(&str, &str)]) -> TableDef {
-        TableDef {
-            name: "t".into(),
-            columns: vec![],
-            watermark: None,
-            primary_key: vec![],
-            partitioned_by: vec![],
-            options: options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            comment: None,
-        }
+        options_table(options)
     }
 
     #[test]
