@@ -114,8 +114,12 @@ await test('proxy mode: the walkthrough INSERT through sluice proxy writes the f
   await paragraphs().first().waitFor({ timeout: 30_000 });
   const status = await chooseAccess('proxy', { 'kinesis-proxy-url': proxyUrl });
   check(status.includes(`sluice proxy at ${proxyUrl}`), `the status reads ${status}`);
-  const messages = await page.locator('[data-testid=kinesis-messages]').innerText();
-  check(/stopped the sensor generator on `my-input-stream`/.test(messages), `the generator was not stopped: ${messages}`);
+  // The worker's reply lists what the change stopped: it may come a moment after the status.
+  let messages = '';
+  await until(
+    async () => /stopped the sensor generator on `my-input-stream`/.test((messages = await page.locator('[data-testid=kinesis-messages]').innerText())),
+    { what: () => `the generator to be stopped (messages: ${messages})` },
+  );
   await insertRoundTrip('my-output-stream', expected);
 });
 
