@@ -25,6 +25,8 @@ use crate::plan::catalog::TableDef;
 
 #[derive(Default)]
 struct Reader {
+    /// The real topic's partition count, once learned and until the local topic takes it.
+    partitions: Option<usize>,
     records: Vec<KafkaRecord>,
     stopped: bool,
 }
@@ -85,9 +87,14 @@ impl RemoteTopics for PageTopics {
             let (events, mut client) = (self.events.clone(), self.client());
             wasm_bindgen_futures::spawn_local(async move {
                 let (mut out, mut log) = (Vec::new(), Vec::new());
+                let mut told_partitions = false;
                 while !shared.borrow().stopped {
                     let result = reader.poll(&mut client, js_sys::Date::now() as i64, &mut out, &mut log).await;
                     events.borrow_mut().extend(log.drain(..).map(RemoteEvent::Info));
+                    if let (false, Some(n)) = (told_partitions, reader.partition_count()) {
+                        shared.borrow_mut().partitions = Some(n);
+                        told_partitions = true;
+                    }
                     shared.borrow_mut().records.append(&mut out);
                     match result {
                         Ok(next) => nap(next, 100).await,
@@ -157,8 +164,14 @@ impl RemoteTopics for PageTopics {
 
     fn pump(&mut self, topics: &mut LocalTopics, events: &mut Vec<RemoteEvent>) {
         for (name, reader) in &self.readers {
-            let records = std::mem::take(&mut reader.borrow_mut().records);
+            let (partitions, records) = {
+                let mut reader = reader.borrow_mut();
+                (reader.partitions.take(), std::mem::take(&mut reader.records))
+            };
             let Some(topic) = topics.get_mut(name) else { continue };
+            if let Some(n) = partitions {
+                topic.mirror_partitions(n);
+            }
             for record in records {
                 if let Err(error) = topic.mirror_record(record) {
                     reader.borrow_mut().stopped = true;

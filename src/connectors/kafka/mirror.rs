@@ -68,8 +68,14 @@ pub struct KafkaRemote {
     incoming_events: Receiver<RemoteEvent>,
 }
 
+/// What a fetcher thread sends the session: first the real topic's partition count, then records.
+enum Fetched {
+    Partitions(usize),
+    Records(Vec<KafkaRecord>),
+}
+
 struct Reader {
-    records: Receiver<Vec<KafkaRecord>>,
+    records: Receiver<Fetched>,
     stop: Arc<AtomicBool>,
     config: ClientConfig,
 }
@@ -194,7 +200,14 @@ impl RemoteTopics for KafkaRemote {
     fn pump(&mut self, topics: &mut LocalTopics, events: &mut Vec<RemoteEvent>) {
         for (name, reader) in &self.readers {
             let Some(topic) = topics.get_mut(name) else { continue };
-            while let Ok(batch) = reader.records.try_recv() {
+            while let Ok(fetched) = reader.records.try_recv() {
+                let batch = match fetched {
+                    Fetched::Partitions(n) => {
+                        topic.mirror_partitions(n);
+                        continue;
+                    }
+                    Fetched::Records(batch) => batch,
+                };
                 for record in batch {
                     if let Err(error) = topic.mirror_record(record) {
                         events.push(RemoteEvent::Failed { stream: name.clone(), error: format!("kafka: {error}") });
@@ -255,7 +268,7 @@ struct Fetcher {
     client: KafkaClient,
     start: RemoteStart,
     resume: BTreeMap<i32, i64>,
-    records: Sender<Vec<KafkaRecord>>,
+    records: Sender<Fetched>,
     events: Sender<RemoteEvent>,
     stop: Arc<AtomicBool>,
 }
@@ -303,6 +316,9 @@ impl Fetcher {
         };
         backoff.succeeded();
         self.info(format!("kafka: reading `{topic}`: {} partitions from {}", positions.len(), self.start.describe()));
+        if self.records.send(Fetched::Partitions(positions.len())).is_err() {
+            return;
+        }
         while !self.stop.load(Ordering::SeqCst) {
             let asked: Vec<(i32, i64)> = positions.iter().map(|(&p, &o)| (p, o)).collect();
             match self.client.fetch(&topic, &asked) {
@@ -340,7 +356,7 @@ impl Fetcher {
                         positions.insert(part.partition, part.next_offset);
                         batch.extend(part.records);
                     }
-                    if !batch.is_empty() && self.records.send(batch).is_err() {
+                    if !batch.is_empty() && self.records.send(Fetched::Records(batch)).is_err() {
                         return;
                     }
                 }

@@ -47,6 +47,11 @@ impl ProxyReader {
         self.positions.clone().unwrap_or_default()
     }
 
+    /// How many partitions the real topic has, once reading has started.
+    pub fn partition_count(&self) -> Option<usize> {
+        self.positions.as_ref().map(BTreeMap::len)
+    }
+
     /// One step: finds where each partition starts, or fetches once. Records go to `out`,
     /// progress and trouble to `log`; answers when to step again (ms, the caller's clock), or
     /// the error that ends reading.

@@ -89,7 +89,8 @@ impl KafkaSource {
             }
         }
         for (t, (name, _)) in self.readers.iter().enumerate() {
-            let Some(topic) = topics.get(name) else { continue };
+            // A new mirror's partitions are the real topic's only once its reader learned them.
+            let Some(topic) = topics.get(name).filter(|t| t.partitions_known()) else { continue };
             for p in 0..topic.partition_count() as i32 {
                 let next = self.splits.len() as u32;
                 self.splits.entry((t, p)).or_insert(next);

@@ -93,6 +93,10 @@ pub struct LocalTopic {
     /// The real topic this one mirrors (its records then come in through
     /// [`LocalTopic::mirror_record`] only) or forwards to ([`LocalTopic::take_outbox`]).
     remote: RemoteLink<ProducerRecord>,
+    /// Whether `partitions` is the topic's real count: false for a new mirror until its reader
+    /// learns the real topic's ([`LocalTopic::mirror_partitions`]), so sources do not hold their
+    /// watermark back for partitions the real topic does not have.
+    partitions_known: bool,
 }
 
 impl LocalTopic {
@@ -108,6 +112,7 @@ impl LocalTopic {
             total_records: 0,
             sticky: StickyPartitioner::new(name),
             remote: RemoteLink::default(),
+            partitions_known: true,
         }
     }
 
@@ -117,6 +122,12 @@ impl LocalTopic {
 
     pub fn partition_count(&self) -> usize {
         self.partitions.len()
+    }
+
+    /// Whether [`LocalTopic::partition_count`] is the topic's real count (a new mirror's is not
+    /// until its reader learned the real topic's).
+    pub fn partitions_known(&self) -> bool {
+        self.partitions_known
     }
 
     /// Records the topic holds now.
@@ -248,8 +259,22 @@ impl LocalTopic {
                 p.end_offset = 0;
             }
             self.bytes = 0;
+            self.partitions_known = false;
         }
         self.remote.mirror();
+    }
+
+    /// The real topic this one mirrors has `n` partitions: the topic takes that count (keeping
+    /// any partition it already mirrored records into) and its partitions are known from now on.
+    pub fn mirror_partitions(&mut self, n: usize) {
+        let held = self.partitions.iter().rposition(|p| p.end_offset > 0 || !p.records.is_empty()).map_or(0, |i| i + 1);
+        let n = n.clamp(1, MAX_PARTITIONS).max(held);
+        if n < self.partitions.len() {
+            self.partitions.truncate(n);
+        } else {
+            self.partitions.resize_with(n, Partition::default);
+        }
+        self.partitions_known = true;
     }
 
     /// Whether the topic mirrors a real topic.
@@ -641,6 +666,34 @@ mod tests {
         let mut r = TopicReader::new(&topics, "in", &TopicStart::Offsets(BTreeMap::from([(2, 41)])));
         assert_eq!(read(&mut r, &topics, 100), [(2, 45, 3)], "the generated record is gone; offset 41 reads from 45");
         assert_eq!(r.positions(&topics).get(&2), Some(&46));
+    }
+
+    #[test]
+    fn a_new_mirror_takes_the_real_topics_partition_count_keeping_what_it_holds() {
+        let mut topics = LocalTopics::default();
+        let t = topics.get_or_create("in");
+        assert!(t.partitions_known(), "a local topic's partitions are its own");
+        t.mirror_remote();
+        assert!(!t.partitions_known(), "until the reader learns the real topic's");
+        t.mirror_partitions(1);
+        assert_eq!((t.partition_count(), t.partitions_known()), (1, true));
+        t.mirror_partitions(6);
+        assert_eq!(t.partition_count(), 6);
+        let record = KafkaRecord {
+            partition: 4,
+            offset: 9,
+            timestamp_ms: 0,
+            timestamp_type: TimestampType::CreateTime,
+            key: None,
+            value: Some(vec![1]),
+            headers: vec![],
+            leader_epoch: None,
+        };
+        assert_eq!(t.mirror_record(record), Ok(true));
+        t.mirror_partitions(2);
+        assert_eq!(t.partition_count(), 5, "a partition holding mirrored records stays");
+        t.mirror_partitions(0);
+        assert_eq!(t.partition_count(), 5);
     }
 
     #[test]
