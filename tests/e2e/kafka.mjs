@@ -179,7 +179,7 @@ await test('proxy mode: the walkthrough INSERT in the page reads and writes real
 // file's (the Kinesis variant's), which the 4-partition runs above cannot promise. The tables get
 // their own names: the session keeps the first test's.
 await test('proxy mode: on a one-partition topic the walkthrough INSERT in the page writes exactly the file\'s rows', 'kafka-one-partition.png', async () => {
-  const own = (text) => text.replaceAll('sensor_data', 'sensor_one');
+  const own = (text) => text.replaceAll('sensor_data', 'sensor_one').replaceAll('sensor_state', 'sensor_one_state');
   const before = (await jobCounts()).length;
   await runNote([own(kafka(WALKTHROUGH[0], 'my-input-stream', ONE_IN)), own(createOutput(ONE_OUT)), own(INSERT)]);
   await until(async () => (await jobCounts()).slice(before).some(([records]) => records === 10_001), {
