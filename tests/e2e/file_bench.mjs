@@ -28,6 +28,7 @@ if (!url || !file) {
   process.exit(2);
 }
 const base = url.endsWith('/') ? url : `${url}/`;
+const duckdbPackage = JSON.parse(readFileSync(new URL('./node_modules/@duckdb/duckdb-wasm/package.json', import.meta.url), 'utf8')).version;
 const mb = (f) => (statSync(f).size / 1e6).toFixed(0);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function until(fn, what, timeout = 300_000, every = 20) {
@@ -220,8 +221,8 @@ const peer = await page.evaluate(async (sql) => {
   return { rows, total: (done - t0) / 1000 };
 }, DUCKDB_Q1);
 console.log(
-  `wasm-file duckdb-wasm ${duck.version} (${duck.bundle} bundle), same page, same file: ${peer.total.toFixed(2)} s ` +
-    `from the file to the rows (${compare(sluiceRows, sorted(peer.rows))}; ` +
+  `wasm-file duckdb-wasm ${duckdbPackage} (DuckDB ${duck.version}, ${duck.bundle} bundle), same page, same file: ${peer.total.toFixed(2)} s ` +
+    `from the file to the rows, ${(peer.total / sluice.total).toFixed(1)}× sluice's (${compare(sluiceRows, sorted(peer.rows))}; ` +
     `its start ${duck.start.toFixed(2)} s not counted)`,
 );
 await page.close();
