@@ -128,7 +128,8 @@ async function handOverAndRun(pg, f) {
     if (/failed/i.test(status)) throw new Error(`Q1 failed: ${await paragraph(pg).locator('[data-testid=error]').first().innerText()}`);
     return /done/i.test(status);
   }, 'Q1 over the file to end');
-  // The rows shown may still change after "done" (they are redrawn on the page's view tick).
+  // A guard: the rows shown must not change after "done" (a job's end redraws at once); if they do,
+  // the time counts to their last change.
   await sleep(1000);
   const seen = await pg.evaluate(() => {
     window.__seen.stop = true;
