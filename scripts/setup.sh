@@ -39,10 +39,12 @@ if [ "$FOR" = tests ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromed
 fi
 
 # Node tools: playwright-core drives the browser, binaryen supplies the wasm-opt Trunk uses,
-# kinesalite is the Kinesis API server that reshards (the kinesis tier).
+# kinesalite is the Kinesis API server that reshards (the kinesis tier), duckdb-wasm the file
+# bench's peer in the page (scripts/bench.sh).
 if [ ! -x tests/e2e/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/kinesalite ] \
+   || [ ! -d tests/e2e/node_modules/@duckdb/duckdb-wasm ] \
    || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
-  say "installing node tools (playwright-core, binaryen)"
+  say "installing node tools (playwright-core, binaryen, kinesalite, duckdb-wasm)"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -372,14 +372,24 @@ impl ParagraphState {
             }
         }
         if let Some(info) = info {
-            if let Some(e) = info.error {
-                if self.status.get_untracked() != Status::Failed {
+            let ended = if let Some(e) = info.error {
+                let now = self.status.get_untracked() != Status::Failed;
+                if now {
                     self.error.set(Some(format!("the job failed: {e}")));
                     self.status.set(Status::Failed);
                 }
+                now
             } else if !info.running && self.status.get_untracked() == Status::Running {
                 // Stopped elsewhere (the Jobs panel, STOP JOB, another Kinesis access) or done.
                 self.status.set(if info.finished { Status::Done } else { Status::Stopped });
+                true
+            } else {
+                false
+            };
+            // The job's last rows and counts show with its end, not at the next view tick.
+            if ended {
+                self.dirty.set_value(true);
+                self.redraw();
             }
         }
     }
@@ -428,6 +438,8 @@ pub fn Paragraph(state: ParagraphState, tick: RwSignal<u64>, actions: ParagraphA
     };
     let job_line = move || {
         tick.get();
+        // Redrawn with the rows too (a job's end redraws at once).
+        p.version.get();
         let job = p.job.get()?;
         let info = with_mirror(|m| m.job(job))?;
         let wm = info.watermark.map(crate::types::format_timestamp).unwrap_or_else(|| "—".into());

@@ -1,8 +1,10 @@
 // A tiny static file server for the built page (dist/), for the end-to-end tests.
 //
-//   node tests/e2e/serve.mjs [DIR] [PORT]
+//   node tests/e2e/serve.mjs [DIR] [PORT] [/PREFIX/=DIR2]…
 //
-// DIR defaults to dist/ at the repository root; PORT 0 (the default) picks a free one. Binds
+// DIR defaults to dist/ at the repository root; PORT 0 (the default) picks a free one. Each
+// /PREFIX/=DIR2 serves DIR2's files under /PREFIX/ too (the file bench serves DuckDB-WASM's npm
+// files next to the page, so both load in the same page from one origin). Binds
 // 127.0.0.1 only. Once listening it prints exactly one line to stdout,
 //   listening on http://127.0.0.1:PORT/
 // which scripts/test.sh waits for. Serves `application/wasm` so the browser can stream-compile.
@@ -15,6 +17,17 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(process.argv[2] ?? path.join(here, '..', '..', 'dist'));
 const port = Number(process.argv[3] ?? process.env.PORT ?? 0);
 const host = '127.0.0.1';
+/** [url prefix, directory], the page's root last. */
+const roots = [];
+for (const mount of process.argv.slice(4)) {
+  const at = mount.indexOf('=');
+  if (!mount.startsWith('/') || !mount.slice(0, at).endsWith('/') || at < 2) {
+    console.error(`serve.mjs: ${mount}: expected /PREFIX/=DIR`);
+    process.exit(2);
+  }
+  roots.push([mount.slice(0, at), path.resolve(mount.slice(at + 1))]);
+}
+roots.push(['/', root]);
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -52,9 +65,10 @@ async function resolveFile(urlPath) {
     return null;
   }
   if (rel.includes('\0')) return null;
-  const file = path.resolve(root, '.' + path.posix.normalize('/' + rel));
+  const [prefix, dir] = roots.find(([prefix]) => rel.startsWith(prefix));
+  const file = path.resolve(dir, '.' + path.posix.normalize('/' + rel.slice(prefix.length)));
   // Never serve anything outside the root (../ tricks are normalized away above; belt and braces).
-  if (file !== root && !file.startsWith(root + path.sep)) return null;
+  if (file !== dir && !file.startsWith(dir + path.sep)) return null;
   try {
     const stat = await fs.stat(file);
     if (stat.isDirectory()) {
