@@ -24,6 +24,7 @@ mod page_kafka;
 mod page_remote;
 mod paragraph;
 mod python;
+mod remotes;
 mod result;
 mod sample;
 mod settings;
@@ -64,8 +65,7 @@ pub(crate) fn wall_clock_ms() -> i64 {
     (utc - offset_minutes * 60_000.0) as i64
 }
 
-/// Mounts the studio, when this module runs in a page; in the session's worker (the same
-/// module loaded again) it does nothing: the worker's script calls [`worker_main`].
+/// Mounts the studio (the page module's `main`).
 pub fn mount() {
     if web_sys::window().is_none() {
         return;
@@ -74,7 +74,19 @@ pub fn mount() {
     leptos::mount::mount_to_body(app::App);
 }
 
-/// The session's worker starts here (see `host.rs`), told the page's address.
+/// The worker module's session starts here in a Web Worker (see `host.rs`), told the page's
+/// address.
 pub fn worker_main(base: String) {
     worker::main(base);
+}
+
+/// The worker module's session starts here on the page's thread; it sends its messages to
+/// `on_message` (see `worker.rs`).
+pub fn start_on_page(base: String, on_message: js_sys::Function) {
+    worker::start_on_page(base, on_message);
+}
+
+/// A request (its bytes and a file, if any) to the worker module's session on the page's thread.
+pub fn handle_on_page(bytes: wasm_bindgen::JsValue, file: wasm_bindgen::JsValue) {
+    worker::receive_on_page(bytes, file);
 }
