@@ -1,7 +1,12 @@
 //! The studio in the page (Leptos, client-side rendered). Browser-only code lives here: the
-//! clock, the timer that moves the session on, storage, files, and the views. Everything they
-//! show comes from [`crate::session::Session`] — in a Web Worker, read through the mirror of
-//! what it publishes (`host.rs`) — and [`crate::views`].
+//! clock, storage, files, and the views. Everything they show comes from
+//! [`crate::session::Session`] — in a Web Worker, read through the mirror of what it publishes
+//! (`host.rs`) — and [`crate::views`].
+//!
+//! Two wasm modules link this: the page module ([`mount`], `src/main.rs`) and the worker module
+//! (`src/worker_main.rs`: [`worker_main`], [`start_on_page`], [`handle_on_page`] → `worker.rs`,
+//! `python.rs`, `remotes.rs` and the Kinesis and Kafka tasks). Each keeps only what its entry
+//! points reach, so nothing the page module calls may reach the parser, planner or engine.
 
 mod app;
 mod break_it;
