@@ -11,7 +11,8 @@
 #   flink    notes exported by `sluice export` (a SQL script; a PyFlink program with a Python UDF)
 #            run on real Apache Flink 2.3 with Sluice's rows
 #   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
-#   build    trunk build --release into dist/ (the page exactly as served)
+#   build    trunk build --release into dist/ (the page exactly as served: the page module and the
+#            worker module), checking the page module links no sqlparser
 #   e2e      dist/ served on loopback, the studio driven in Chromium area by area (tests/e2e/run.mjs,
 #            tests/e2e/areas/*.mjs over tests/e2e/harness.mjs), then hostile input with long
 #            tasks measured (tests/e2e/hostile.mjs)
@@ -300,6 +301,18 @@ e2e_kafka() {
   return "$rc"
 }
 
+# The page exactly as served. Its module must not link the engine (issue 17: the worker module,
+# `sluice-worker`, holds it): the page's wasm before wasm-opt still has its function names, and
+# none may be sqlparser's.
+build() {
+  trunk build --release
+  local page="${CARGO_TARGET_DIR:-$REPO/target}/wasm-bindgen/release/sluice_bg.wasm"
+  if grep -q sqlparser "$page"; then
+    echo "build: the page's module ($page) links sqlparser: something the page calls reaches the parser, or a #[wasm_bindgen] export of the library roots the engine" >&2
+    return 1
+  fi
+}
+
 e2e() {
   SERVER_LOG=$(mktemp)
   node tests/e2e/serve.mjs "$REPO/dist" 0 >"$SERVER_LOG" 2>&1 &
@@ -342,7 +355,7 @@ flink_exports() {
 
 tier flink flink_exports
 tier wasm wasm_tests
-tier build trunk build --release
+tier build build
 tier e2e e2e
 tier e2e-kinesis e2e_kinesis
 tier e2e-kafka e2e_kafka

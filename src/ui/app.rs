@@ -15,8 +15,8 @@ use super::theme::{Theme, ThemeToggle};
 use super::{host, storage};
 use crate::views::address::{self, PageMode};
 
-/// How often the page moves time on: generators produce, jobs consume. Small steps keep each
-/// one short, so a fast generator never holds a frame for long.
+/// How often the page hands paragraphs the changes the session published (it publishes as often,
+/// see `worker.rs`).
 const ENGINE_TICK_MS: u32 = 40;
 /// How often the views redraw what changed (tables, charts, panels).
 const VIEW_TICK_MS: u32 = 250;
@@ -56,10 +56,9 @@ fn Studio(theme: Theme, mode: PageMode, problem: Option<String>) -> impl IntoVie
     }
     let shared_closed = RwSignal::new(shared.is_none());
 
-    // The clock: move the session on and hand every paragraph of every note its new changes;
-    // a slower one redraws. Both intervals live as long as the page.
+    // Hand every paragraph of every note its new changes; a slower one redraws. Both intervals
+    // live as long as the page.
     gloo_timers::callback::Interval::new(ENGINE_TICK_MS, move || {
-        host::tick();
         notebook.pull_changes();
     })
     .forget();

@@ -9,7 +9,7 @@ use super::output::with_output;
 use super::paragraph::Status;
 use super::result::ResultView;
 use super::share::page_base;
-use super::{host, with_mirror};
+use super::with_mirror;
 use crate::views::markdown;
 use crate::views::note::share::{self, Shared};
 use crate::views::note::{body, is_markdown};
@@ -33,7 +33,6 @@ pub fn EmbedPage(shared: Shared) -> impl IntoView {
     let tick = RwSignal::new(0u64);
     provide_context(super::RedrawTick(tick));
     gloo_timers::callback::Interval::new(ENGINE_TICK_MS, move || {
-        host::tick();
         note.pull_changes();
     })
     .forget();

@@ -3,12 +3,15 @@
 //! start). Either way the views talk to it the same way, through [`crate::views::host::protocol`]:
 //!
 //! - read what it last published from the [`SessionMirror`] ([`with_mirror`]);
-//! - change it with [`send`], or ask it something and get the answer later with [`ask`] (at
-//!   once on the page's thread, a message later from the worker: callers never assume which).
+//! - change it with [`send`], or ask it something and get the answer later with [`ask`] (a
+//!   message later, wherever it runs: callers never assume when).
 //!
-//! The worker is this same wasm module loaded a second time, by a module script made here (a
-//! `Blob`) that imports the page's wasm-bindgen glue and calls the exported `worker_main`
-//! (`src/ui/worker.rs`); it needs no headers and no SharedArrayBuffer, so any static host serves it.
+//! The session is not in this module at all: it is the worker module (`src/worker_main.rs`,
+//! built by Trunk beside the page's as `sluice-worker.js` and `sluice-worker_bg.wasm`), which the
+//! page's thread never waits for before drawing. A worker loads it through a module script made
+//! here (a `Blob`) that imports its glue and calls its `worker_main` (`src/ui/worker.rs`); it
+//! needs no headers and no SharedArrayBuffer, so any static host serves it. On the page's thread
+//! the page imports the same glue itself and exchanges the same bytes by function calls.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
@@ -16,27 +19,38 @@ use std::collections::{HashMap, VecDeque};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::page_kafka::PageTopics;
-use super::page_remote::{Access, PageRemote};
-use super::{real_ms, wall_clock_ms};
-use crate::connectors::kafka::RemoteTopics;
-use crate::connectors::RemoteStreams;
-use crate::session::Deadline;
+use super::wall_clock_ms;
 use crate::views::host::mirror::SessionMirror;
-use crate::views::host::protocol::{decode, encode, FromSession, RemoteAccess, SessionReply, SessionRequest, ToSession, TopicAccess};
-use crate::views::host::server::{RemoteFactory, SessionServer};
+use crate::views::host::protocol::{decode, encode, FromSession, SessionReply, SessionRequest, ToSession};
 
-/// At "as fast as possible", the share of each engine tick the clock may spend moving on when
-/// the session shares the page's thread (the worker has its own, see `worker.rs`).
-const PAGE_BUDGET_MS: f64 = 25.0;
+/// The worker module's files, beside the page's own glue (Trunk does not hash a worker's names).
+const WORKER_GLUE: &str = "sluice-worker.js";
+const WORKER_WASM: &str = "sluice-worker_bg.wasm";
 
 type OnReply = Box<dyn FnOnce(SessionReply)>;
 
-enum Host {
-    /// The session on the page's thread.
-    Page(Box<SessionServer>),
-    /// The session in a worker; requests wait in `queued` until it says it is ready.
-    Worker { worker: web_sys::Worker, ready: bool, queued: VecDeque<(ToSession, Option<web_sys::File>)> },
+/// The way to the session.
+enum Link {
+    /// The worker module in a Web Worker.
+    Worker(web_sys::Worker),
+    /// The worker module on the page's thread: its function that takes requests, once loaded.
+    Page(Option<js_sys::Function>),
+}
+
+/// The session as the page sees it; requests wait in `queued` until it is ready.
+struct Host {
+    link: Link,
+    ready: bool,
+    queued: VecDeque<(ToSession, Option<web_sys::File>)>,
+    module: WorkerModule,
+}
+
+/// Where the worker module is served, and the address the page's files are served at.
+#[derive(Clone)]
+struct WorkerModule {
+    glue: String,
+    wasm: String,
+    base: String,
 }
 
 thread_local! {
@@ -48,19 +62,27 @@ thread_local! {
 
 /// Starts the session: in a worker unless `on_page` (or the worker cannot be made).
 pub fn start(on_page: bool) {
-    let host = if on_page {
+    let module = match worker_module() {
+        Ok(m) => m,
+        Err(why) => return web_sys::console::error_1(&format!("Sluice's engine cannot be found: {why}").into()),
+    };
+    let worker = if on_page {
         None
     } else {
-        match spawn_worker() {
-            Ok(worker) => Some(Host::Worker { worker, ready: false, queued: VecDeque::new() }),
+        match spawn_worker(&module) {
+            Ok(worker) => Some(worker),
             Err(why) => {
                 web_sys::console::warn_1(&format!("Sluice runs its engine on the page's thread: {why}").into());
                 None
             }
         }
     };
-    let host = host.unwrap_or_else(|| Host::Page(Box::new(SessionServer::new(wall_clock_ms()))));
-    HOST.with(|h| *h.borrow_mut() = Some(host));
+    let on_page = worker.is_none();
+    let link = worker.map_or(Link::Page(None), Link::Worker);
+    HOST.with(|h| *h.borrow_mut() = Some(Host { link, ready: false, queued: VecDeque::new(), module: module.clone() }));
+    if on_page {
+        load_on_page(module);
+    }
 }
 
 /// `?engine=page` in the address keeps the session on the page's thread (tests run both ways).
@@ -70,7 +92,7 @@ pub fn wants_page(search: &str) -> bool {
 
 /// Whether the session runs in a worker (the page shows it in the clock bar's title).
 pub fn in_worker() -> bool {
-    HOST.with(|h| matches!(&*h.borrow(), Some(Host::Worker { .. })))
+    HOST.with(|h| matches!(&*h.borrow(), Some(Host { link: Link::Worker(_), .. })))
 }
 
 /// Runs `f` with what the session last published.
@@ -93,135 +115,50 @@ pub fn ask(request: SessionRequest, on_reply: impl FnOnce(SessionReply) + 'stati
     submit(request, None, Box::new(on_reply));
 }
 
-/// Hands the session a file for `filesystem` tables: the worker reads its bytes itself.
+/// Hands the session a file for `filesystem` tables: the session's side reads its bytes itself.
 pub fn add_file(file: web_sys::File, on_reply: impl FnOnce(SessionReply) + 'static) {
     submit(SessionRequest::ReadFile { name: file.name() }, Some(file), Box::new(on_reply));
-}
-
-/// The page's engine tick: moves the session on when it runs on this thread (the worker ticks
-/// itself and publishes as it goes).
-pub fn tick() {
-    let published = HOST.with(|h| match &mut *h.borrow_mut() {
-        Some(Host::Page(server)) => {
-            server.tick(real_ms(), &mut Deadline::new(real_ms, PAGE_BUDGET_MS));
-            Some(server.publish())
-        }
-        _ => None,
-    });
-    if let Some(p) = published {
-        with_mirror(|m| m.apply(p));
-    }
 }
 
 fn submit(request: SessionRequest, file: Option<web_sys::File>, on_reply: OnReply) {
     let id = NEXT_ID.with(|n| n.replace(n.get() + 1));
     let message = ToSession { id, request };
-    let on_page = HOST.with(|h| match &mut *h.borrow_mut() {
-        Some(Host::Worker { worker, ready, queued }) => {
-            WAITING.with(|w| w.borrow_mut().insert(id, on_reply));
-            if *ready {
-                post(worker, &message, file.as_ref());
-            } else {
-                queued.push_back((message, file));
-            }
-            None
-        }
-        _ => Some((message, file, on_reply)),
+    WAITING.with(|w| w.borrow_mut().insert(id, on_reply));
+    HOST.with(|h| match &mut *h.borrow_mut() {
+        Some(host) if host.ready => post(&host.link, &message, file.as_ref()),
+        Some(host) => host.queued.push_back((message, file)),
+        None => web_sys::console::error_1(&"Sluice's engine did not start: the request is dropped".into()),
     });
-    // On the page's thread: served now, outside the borrow (the reply may ask again).
-    if let Some((message, file, on_reply)) = on_page {
-        serve_on_page(message, file, on_reply);
-    }
 }
 
-/// Serves one request with the session on the page's thread; a file is read first.
-fn serve_on_page(message: ToSession, file: Option<web_sys::File>, on_reply: OnReply) {
-    if let (SessionRequest::ReadFile { name }, Some(file)) = (&message.request, file) {
-        let name = name.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            match super::data_files::read_file(&file).await {
-                Ok(data) => serve_on_page(ToSession { id: message.id, request: SessionRequest::AddFile { name, data } }, None, on_reply),
-                Err(e) => on_reply(SessionReply::FileAdded(Err(e))),
-            }
-        });
-        return;
-    }
-    if let SessionRequest::RunPython { code } = message.request {
-        let Some(base) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten()) else { return };
-        let edge = super::python::Edge { base, with_server: with_page_server };
-        wasm_bindgen_futures::spawn_local(async move {
-            let run = super::python::run(code, edge).await;
-            let published = HOST.with(|h| match &mut *h.borrow_mut() {
-                Some(Host::Page(server)) => Some(server.publish()),
-                _ => None,
-            });
-            if let Some(p) = published {
-                with_mirror(|m| m.apply(p));
-            }
-            on_reply(SessionReply::PythonRan(run));
-        });
-        return;
-    }
-    let served = HOST.with(|h| match &mut *h.borrow_mut() {
-        Some(Host::Page(server)) => {
-            let reply = server.handle(message.request, &mut PageRemotes);
-            Some((reply, server.publish()))
-        }
-        _ => None,
-    });
-    if let Some((reply, published)) = served {
-        with_mirror(|m| m.apply(published));
-        // Later, as from the worker: a chain of requests (a note's paragraphs run in turn)
-        // never nests.
-        wasm_bindgen_futures::spawn_local(async move { on_reply(reply) });
-    }
-}
-
-/// Python's way to the session when it runs on the page's thread (see `python.rs`).
-fn with_page_server(f: &mut dyn FnMut(&mut SessionServer)) -> bool {
-    HOST.with(|h| match h.try_borrow_mut().as_deref_mut() {
-        Ok(Some(Host::Page(server))) => {
-            f(server);
-            true
-        }
-        _ => false,
-    })
-}
-
-/// The page's remote streams and topics for an access (`fetch`, from whichever thread holds the
-/// session).
-pub struct PageRemotes;
-
-impl RemoteFactory for PageRemotes {
-    fn streams(&mut self, access: &RemoteAccess) -> Option<Box<dyn RemoteStreams>> {
-        Some(Box::new(PageRemote::new(Access::from_protocol(access))))
-    }
-
-    fn topics(&mut self, access: &TopicAccess) -> Option<Box<dyn RemoteTopics>> {
-        match access {
-            TopicAccess::Local => None,
-            TopicAccess::Proxy { url } => Some(Box::new(PageTopics::new(url))),
-        }
-    }
-}
-
-/// Sends one request to the worker: its bytes (transferred, not copied) and the file, if any.
-fn post(worker: &web_sys::Worker, message: &ToSession, file: Option<&web_sys::File>) {
+/// Sends one request: to a worker its bytes (transferred, not copied) and the file, if any; on
+/// the page's thread, the same to the worker module's function.
+fn post(link: &Link, message: &ToSession, file: Option<&web_sys::File>) {
     let bytes = match encode(message) {
         Ok(b) => b,
         Err(e) => return web_sys::console::error_1(&e.into()),
     };
     let array = js_sys::Uint8Array::from(bytes.as_slice());
-    let parts = js_sys::Array::of1(&array);
-    if let Some(file) = file {
-        parts.push(file);
-    }
-    if let Err(e) = worker.post_message_with_transfer(&parts, &js_sys::Array::of1(&array.buffer())) {
+    let sent = match link {
+        Link::Worker(worker) => {
+            let parts = js_sys::Array::of1(&array);
+            if let Some(file) = file {
+                parts.push(file);
+            }
+            worker.post_message_with_transfer(&parts, &js_sys::Array::of1(&array.buffer()))
+        }
+        Link::Page(Some(handle)) => {
+            let file = file.map_or(JsValue::UNDEFINED, |f| f.clone().into());
+            handle.call2(&JsValue::NULL, &array, &file).map(|_| ())
+        }
+        Link::Page(None) => Err("Sluice's engine is not loaded yet".into()),
+    };
+    if let Err(e) = sent {
         web_sys::console::error_1(&e);
     }
 }
 
-/// What the worker sent: publications go to the mirror, replies to whoever asked.
+/// What the session sent: publications go to the mirror, replies to whoever asked.
 fn receive(data: JsValue) {
     let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>().map(js_sys::Uint8Array::to_vec) else { return };
     let message = match decode::<FromSession>(&bytes) {
@@ -229,14 +166,7 @@ fn receive(data: JsValue) {
         Err(e) => return web_sys::console::error_1(&e.into()),
     };
     match message {
-        FromSession::Ready => HOST.with(|h| {
-            if let Some(Host::Worker { worker, ready, queued }) = &mut *h.borrow_mut() {
-                *ready = true;
-                for (message, file) in queued.drain(..) {
-                    post(worker, &message, file.as_ref());
-                }
-            }
-        }),
+        FromSession::Ready => become_ready(None),
         FromSession::Published(p) => with_mirror(|m| m.apply(p)),
         FromSession::Reply { id, reply } => {
             if let Some(on_reply) = WAITING.with(|w| w.borrow_mut().remove(&id)) {
@@ -246,46 +176,91 @@ fn receive(data: JsValue) {
     }
 }
 
+/// The session takes requests from now on (on the page's thread, through `handle`): what
+/// waited is sent, in order.
+fn become_ready(handle: Option<js_sys::Function>) {
+    HOST.with(|h| {
+        if let Some(host) = &mut *h.borrow_mut() {
+            if let Some(handle) = handle {
+                host.link = Link::Page(Some(handle));
+            }
+            host.ready = true;
+            for (message, file) in host.queued.drain(..) {
+                post(&host.link, &message, file.as_ref());
+            }
+        }
+    });
+}
+
 /// The worker failed to start (its script or the wasm would not load): the session moves to the
 /// page's thread, and what was waiting for the worker is served there.
 fn fall_back(why: String) {
-    let queued = HOST.with(|h| {
-        let mut h = h.borrow_mut();
-        match &mut *h {
-            Some(Host::Worker { worker, ready: false, queued }) => {
+    let module = HOST.with(|h| match &mut *h.borrow_mut() {
+        Some(host @ Host { link: Link::Worker(_), ready: false, .. }) => {
+            if let Link::Worker(worker) = &host.link {
                 worker.terminate();
-                let queued = std::mem::take(queued);
-                *h = Some(Host::Page(Box::new(SessionServer::new(wall_clock_ms()))));
-                Some(queued)
             }
-            _ => None,
+            host.link = Link::Page(None);
+            Some(host.module.clone())
         }
+        _ => None,
     });
-    let Some(queued) = queued else {
+    let Some(module) = module else {
         return web_sys::console::error_1(&format!("Sluice's engine worker failed: {why}").into());
     };
     web_sys::console::warn_1(&format!("Sluice's engine worker did not start ({why}); the engine runs on the page's thread").into());
-    for (message, file) in queued {
-        let on_reply = WAITING.with(|w| w.borrow_mut().remove(&message.id)).unwrap_or_else(|| Box::new(|_| {}));
-        serve_on_page(message, file, on_reply);
-    }
+    load_on_page(module);
 }
 
-/// The worker: a module script that loads the page's own glue and wasm and calls `worker_main`.
-fn spawn_worker() -> Result<web_sys::Worker, String> {
+/// Loads the worker module on the page's thread and starts its session there, then sends it
+/// what waited. Its messages come back through a function that defers them, as a worker's
+/// would come later: a reply that asks again never nests in the call that sent.
+fn load_on_page(module: WorkerModule) {
+    let on_message = Closure::<dyn FnMut(JsValue)>::new(|data: JsValue| wasm_bindgen_futures::spawn_local(async move { receive(data) }));
+    let load = js_sys::Function::new_with_args(
+        "glue, wasm, base, onMessage",
+        "return import(glue).then(async (m) => { await m.default({ module_or_path: wasm }); m.start_on_page(base, onMessage); return m.handle_on_page; });",
+    );
+    let loaded = js_sys::Array::of4(&module.glue.into(), &module.wasm.into(), &module.base.into(), on_message.as_ref());
+    on_message.forget();
+    let promise = match load.apply(&JsValue::NULL, &loaded).map(js_sys::Promise::from) {
+        Ok(p) => p,
+        Err(e) => return web_sys::console::error_1(&e),
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await.map(|f| f.dyn_into::<js_sys::Function>()) {
+            Ok(Ok(handle)) => become_ready(Some(handle)),
+            Ok(Err(_)) => web_sys::console::error_1(&"Sluice's engine module has no `handle_on_page`".into()),
+            Err(e) => web_sys::console::error_1(&format!("Sluice's engine could not be loaded: {e:?}").into()),
+        }
+    });
+}
+
+/// The worker module's addresses, found beside the page's own glue (`link[rel=modulepreload]`,
+/// which Trunk writes), with the page's glue's name as a version so a cached engine from another
+/// build of the page is not reused.
+fn worker_module() -> Result<WorkerModule, String> {
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let base = document.base_uri().ok().flatten().ok_or("no base address")?;
-    let link = |selector: &str| -> Result<String, String> {
-        let href = document
-            .query_selector(selector)
-            .ok()
-            .flatten()
-            .and_then(|e| e.get_attribute("href"))
-            .ok_or_else(|| format!("the page has no {selector}"))?;
-        web_sys::Url::new_with_base(&href, &base).map(|u| u.href()).map_err(|_| format!("`{href}` is not an address"))
+    let href = document
+        .query_selector("link[rel=modulepreload]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute("href"))
+        .ok_or("the page has no link[rel=modulepreload]")?;
+    let page_glue = web_sys::Url::new_with_base(&href, &base).map_err(|_| format!("`{href}` is not an address"))?;
+    let version = page_glue.pathname().rsplit('/').next().unwrap_or_default().to_string();
+    let beside = |file: &str| -> Result<String, String> {
+        let url = web_sys::Url::new_with_base(file, &page_glue.href()).map_err(|_| format!("`{file}` is not an address"))?;
+        url.set_search(&format!("v={version}"));
+        Ok(url.href())
     };
-    let glue = link("link[rel=modulepreload]")?;
-    let wasm = link("link[rel=preload][as=fetch]")?;
+    Ok(WorkerModule { glue: beside(WORKER_GLUE)?, wasm: beside(WORKER_WASM)?, base })
+}
+
+/// The worker: a module script that loads the worker module and calls its `worker_main`.
+fn spawn_worker(module: &WorkerModule) -> Result<web_sys::Worker, String> {
+    let WorkerModule { glue, wasm, base } = module;
     let script =
         format!("import init, {{ worker_main }} from {glue:?};\nawait init({{ module_or_path: {wasm:?} }});\nworker_main({base:?});\n");
     let options = web_sys::BlobPropertyBag::new();

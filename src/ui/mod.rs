@@ -1,7 +1,12 @@
 //! The studio in the page (Leptos, client-side rendered). Browser-only code lives here: the
-//! clock, the timer that moves the session on, storage, files, and the views. Everything they
-//! show comes from [`crate::session::Session`] — in a Web Worker, read through the mirror of
-//! what it publishes (`host.rs`) — and [`crate::views`].
+//! clock, storage, files, and the views. Everything they show comes from
+//! [`crate::session::Session`] — in a Web Worker, read through the mirror of what it publishes
+//! (`host.rs`) — and [`crate::views`].
+//!
+//! Two wasm modules link this: the page module ([`mount`], `src/main.rs`) and the worker module
+//! (`src/worker_main.rs`: [`worker_main`], [`start_on_page`], [`handle_on_page`] → `worker.rs`,
+//! `python.rs`, `remotes.rs` and the Kinesis and Kafka tasks). Each keeps only what its entry
+//! points reach, so nothing the page module calls may reach the parser, planner or engine.
 
 mod app;
 mod break_it;
@@ -24,6 +29,7 @@ mod page_kafka;
 mod page_remote;
 mod paragraph;
 mod python;
+mod remotes;
 mod result;
 mod sample;
 mod settings;
@@ -64,8 +70,7 @@ pub(crate) fn wall_clock_ms() -> i64 {
     (utc - offset_minutes * 60_000.0) as i64
 }
 
-/// Mounts the studio, when this module runs in a page; in the session's worker (the same
-/// module loaded again) it does nothing: the worker's script calls [`worker_main`].
+/// Mounts the studio (the page module's `main`).
 pub fn mount() {
     if web_sys::window().is_none() {
         return;
@@ -74,7 +79,19 @@ pub fn mount() {
     leptos::mount::mount_to_body(app::App);
 }
 
-/// The session's worker starts here (see `host.rs`), told the page's address.
+/// The worker module's session starts here in a Web Worker (see `host.rs`), told the page's
+/// address.
 pub fn worker_main(base: String) {
     worker::main(base);
+}
+
+/// The worker module's session starts here on the page's thread; it sends its messages to
+/// `on_message` (see `worker.rs`).
+pub fn start_on_page(base: String, on_message: js_sys::Function) {
+    worker::start_on_page(base, on_message);
+}
+
+/// A request (its bytes and a file, if any) to the worker module's session on the page's thread.
+pub fn handle_on_page(bytes: wasm_bindgen::JsValue, file: wasm_bindgen::JsValue) {
+    worker::receive_on_page(bytes, file);
 }

@@ -7,7 +7,7 @@ use super::files;
 use super::notebook::{NoteState, Notebook};
 use super::paragraph::{Paragraph, ParagraphActions, Status};
 use super::share::SharePanel;
-use crate::export::{flink_script, ExportOptions};
+use crate::views::host::protocol::{SessionReply, SessionRequest};
 use crate::views::note::seed;
 
 #[component]
@@ -35,24 +35,29 @@ pub fn NoteView(notebook: Notebook, note: NoteState, tick: RwSignal<u64>) -> imp
         let stem = files::file_stem(&doc.name);
         // Credentials never leave in a download: both exports redact them (the same function as
         // `sluice export`), or refuse the note with why.
-        let result = if zpln {
-            crate::export::zpln(&doc)
+        if zpln {
+            let result = crate::export::zpln(&doc)
                 .map_err(|e| format!("{} cannot be exported: {e}", doc.name))
-                .and_then(|zpln| files::download(&format!("{stem}.zpln"), "application/json", &zpln))
-        } else {
-            // For Flink: what it would refuse is rewritten (the narrowing CAST); the studio's
-            // queries stay, so the script reads back as the same note.
-            let texts: Vec<&str> = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
-            let generator_streams =
-                crate::ui::with_mirror(|m| m.streams().iter().filter(|st| st.generator.is_some()).map(|st| st.name.clone()).collect());
-            let options = ExportOptions { include_queries: true, generator_streams, ..ExportOptions::default() };
-            flink_script(&doc.name, &texts, &options)
-                .map_err(|e| format!("{} cannot be exported for Flink: {e}", doc.name))
-                .and_then(|script| files::download(&format!("{stem}.sql"), "application/sql", &script))
-        };
-        if let Err(e) = result {
-            notebook.warn(e);
+                .and_then(|zpln| files::download(&format!("{stem}.zpln"), "application/json", &zpln));
+            if let Err(e) = result {
+                notebook.warn(e);
+            }
+            return;
         }
+        // For Flink: what it would refuse is rewritten (the narrowing CAST); the studio's
+        // queries stay, so the script reads back as the same note. The session's side writes it
+        // (it parses and plans the SQL, which the page module does not hold).
+        let paragraphs = doc.paragraphs.iter().map(|p| p.text.clone()).collect();
+        let name = doc.name.clone();
+        super::host::ask(SessionRequest::ExportScript { note_name: doc.name, paragraphs }, move |reply| {
+            let SessionReply::Exported(script) = reply else { return };
+            let result = script
+                .map_err(|e| format!("{name} cannot be exported for Flink: {e}"))
+                .and_then(|script| files::download(&format!("{stem}.sql"), "application/sql", &script));
+            if let Err(e) = result {
+                notebook.warn(e);
+            }
+        });
     };
     let sharing = RwSignal::new(false);
     let rename = move |ev: leptos::ev::Event| {

@@ -125,7 +125,7 @@ fn stop_jobs(edge: &Edge, outcomes: &[Outcome]) {
         if let Outcome::Query { job, .. } | Outcome::Insert { job, .. } = o {
             let job = *job;
             (edge.with_server)(&mut |server| {
-                server.handle(SessionRequest::StopJob { job }, &mut super::host::PageRemotes);
+                server.handle(SessionRequest::StopJob { job }, &mut super::remotes::PageRemotes);
             });
         }
     }
@@ -181,7 +181,7 @@ fn bridge() -> Result<JsValue, String> {
 fn serve(request: SessionRequest) -> Result<SessionReply, String> {
     let Some(edge) = EDGE.with(|e| e.borrow().clone()) else { return Err("Python has no session".into()) };
     let mut reply = None;
-    let free = (edge.with_server)(&mut |server| reply = Some(server.handle(request.clone(), &mut super::host::PageRemotes)));
+    let free = (edge.with_server)(&mut |server| reply = Some(server.handle(request.clone(), &mut super::remotes::PageRemotes)));
     match reply {
         Some(r) if free => Ok(r),
         _ => Err("the session is busy: a Python function that a query calls cannot run statements".into()),

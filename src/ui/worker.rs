@@ -1,7 +1,13 @@
-//! The session's side of the page, in a Web Worker: a [`SessionServer`] moved on by its own
-//! timer, answering the page's requests and publishing after every tick and every request
-//! (the publication first, so a reply finds the mirror up to date). A file the page hands over
-//! is read here, so its bytes never pass through the page's thread.
+//! The session's side of the page, in the worker module (`src/worker_main.rs`): a
+//! [`SessionServer`] moved on by its own timer, answering the page's requests and publishing
+//! after every tick and every request (the publication first, so a reply finds the mirror up to
+//! date). A file the page hands over is read here, so its bytes never pass through the page's
+//! thread.
+//!
+//! It runs in a Web Worker ([`main`]: messages are `postMessage`d both ways), or, with
+//! `?engine=page` or when no worker can start, on the page's own thread ([`start_on_page`]: the
+//! page calls [`receive_on_page`] and is called back with each message). Either way the page
+//! and this side exchange the same bytes ([`crate::views::host::protocol`]).
 
 use std::cell::RefCell;
 
@@ -9,52 +15,82 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{real_ms, wall_clock_ms};
-use crate::session::Deadline;
+use crate::export::{flink_script, ExportOptions};
+use crate::session::{Deadline, Session};
 use crate::views::host::protocol::{decode, encode, FromSession, SessionReply, SessionRequest, ToSession};
 use crate::views::host::server::SessionServer;
 
-/// How often the worker moves time on and publishes, as the page's engine tick did.
+/// How often the session moves time on and publishes.
 const ENGINE_TICK_MS: u32 = 40;
 /// At "as fast as possible", the share of each tick the clock may spend moving on: the rest is
 /// for the page's requests, which wait between ticks.
 const WORKER_BUDGET_MS: f64 = 32.0;
+/// The same on the page's thread, which also draws.
+const PAGE_BUDGET_MS: f64 = 25.0;
+
+/// Where this side's messages go.
+enum Outlet {
+    /// The page, from a worker.
+    Worker(web_sys::DedicatedWorkerGlobalScope),
+    /// The page's function that takes them, on the same thread.
+    Page(js_sys::Function),
+}
 
 thread_local! {
     static SERVER: RefCell<SessionServer> = RefCell::new(SessionServer::new(wall_clock_ms()));
     /// The address the page's files are served at (Python's files are found from it).
     static BASE: RefCell<String> = const { RefCell::new(String::new()) };
+    static OUTLET: RefCell<Option<Outlet>> = const { RefCell::new(None) };
 }
 
-/// Starts the worker's session: called once by the worker's script, with the page's address.
+/// Starts the session in a worker: called once by the worker's script, with the page's address.
 pub fn main(base: String) {
-    BASE.with(|b| *b.borrow_mut() = base);
-    console_error_panic_hook::set_once();
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| receive(e.data()));
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
+        let parts: js_sys::Array = e.data().unchecked_into();
+        receive(parts.get(0), parts.get(1));
+    });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    gloo_timers::callback::Interval::new(ENGINE_TICK_MS, || {
+    start(base, Outlet::Worker(scope), WORKER_BUDGET_MS);
+    post(&FromSession::Ready);
+}
+
+/// Starts the session on the page's thread: `on_message` takes each message's bytes (a
+/// `Uint8Array`). The page sends with [`receive_on_page`] from now on.
+pub fn start_on_page(base: String, on_message: js_sys::Function) {
+    start(base, Outlet::Page(on_message), PAGE_BUDGET_MS);
+}
+
+/// One request from the page on the same thread: its bytes and the file, if any.
+pub fn receive_on_page(bytes: JsValue, file: JsValue) {
+    receive(bytes, file);
+}
+
+fn start(base: String, outlet: Outlet, budget_ms: f64) {
+    console_error_panic_hook::set_once();
+    BASE.with(|b| *b.borrow_mut() = base);
+    OUTLET.with(|o| *o.borrow_mut() = Some(outlet));
+    gloo_timers::callback::Interval::new(ENGINE_TICK_MS, move || {
         let published = SERVER.with(|s| {
             let mut s = s.borrow_mut();
-            s.tick(real_ms(), &mut Deadline::new(real_ms, WORKER_BUDGET_MS));
+            s.tick(real_ms(), &mut Deadline::new(real_ms, budget_ms));
             s.publish()
         });
         post(&FromSession::Published(published));
     })
     .forget();
-    post(&FromSession::Ready);
 }
 
-/// One request from the page: `[bytes, file?]`.
-fn receive(data: JsValue) {
-    let parts: js_sys::Array = data.unchecked_into();
-    let Some(bytes) = parts.get(0).dyn_ref::<js_sys::Uint8Array>().map(js_sys::Uint8Array::to_vec) else { return };
+/// One request from the page: its bytes and the file that came with it, if any.
+fn receive(bytes: JsValue, file: JsValue) {
+    let Some(bytes) = bytes.dyn_ref::<js_sys::Uint8Array>().map(js_sys::Uint8Array::to_vec) else { return };
     let message = match decode::<ToSession>(&bytes) {
         Ok(m) => m,
         Err(e) => return web_sys::console::error_1(&e.into()),
     };
     let ToSession { id, request } = message;
-    if let (SessionRequest::ReadFile { name }, Ok(file)) = (&request, parts.get(1).dyn_into::<web_sys::File>()) {
+    if let (SessionRequest::ReadFile { name }, Ok(file)) = (&request, file.dyn_into::<web_sys::File>()) {
         let name = name.clone();
         wasm_bindgen_futures::spawn_local(async move {
             match super::data_files::read_file(&file).await {
@@ -74,7 +110,21 @@ fn receive(data: JsValue) {
         });
         return;
     }
+    if let SessionRequest::ExportScript { note_name, paragraphs } = request {
+        let script = SERVER.with(|s| export_script(s.borrow().session(), &note_name, &paragraphs));
+        post(&FromSession::Reply { id, reply: SessionReply::Exported(script) });
+        return;
+    }
     serve(id, request);
+}
+
+/// The note as a Flink SQL script: queries kept (the SQL client shows them), and the streams
+/// the session's generators feed named in a comment.
+fn export_script(session: &Session, note_name: &str, paragraphs: &[String]) -> Result<String, String> {
+    let generator_streams = session.streams().iter().filter(|st| st.generator.is_some()).map(|st| st.name.clone()).collect();
+    let options = ExportOptions { include_queries: true, generator_streams, ..ExportOptions::default() };
+    let texts: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+    flink_script(note_name, &texts, &options).map_err(|e| e.to_string())
 }
 
 /// Python's way to the session (see `python.rs`): not while a tick holds it.
@@ -91,22 +141,27 @@ fn with_server(f: &mut dyn FnMut(&mut SessionServer)) -> bool {
 fn serve(id: u64, request: SessionRequest) {
     let (reply, published) = SERVER.with(|s| {
         let mut s = s.borrow_mut();
-        let reply = s.handle(request, &mut super::host::PageRemotes);
+        let reply = s.handle(request, &mut super::remotes::PageRemotes);
         (reply, s.publish())
     });
     post(&FromSession::Published(published));
     post(&FromSession::Reply { id, reply });
 }
 
-/// Sends `message` to the page, its bytes transferred rather than copied.
+/// Sends `message` to the page: from a worker its bytes transferred rather than copied; on the
+/// page's thread handed to the page's function (which defers its work, so nothing nests).
 fn post(message: &FromSession) {
     let bytes = match encode(message) {
         Ok(b) => b,
         Err(e) => return web_sys::console::error_1(&e.into()),
     };
-    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let array = js_sys::Uint8Array::from(bytes.as_slice());
-    if let Err(e) = scope.post_message_with_transfer(&array, &js_sys::Array::of1(&array.buffer())) {
+    let sent = OUTLET.with(|o| match &*o.borrow() {
+        Some(Outlet::Worker(scope)) => scope.post_message_with_transfer(&array, &js_sys::Array::of1(&array.buffer())),
+        Some(Outlet::Page(on_message)) => on_message.call1(&JsValue::NULL, &array).map(|_| ()),
+        None => Ok(()),
+    });
+    if let Err(e) = sent {
         web_sys::console::error_1(&e);
     }
 }

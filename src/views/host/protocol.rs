@@ -143,6 +143,14 @@ pub enum SessionRequest {
     QueryColumns {
         sql: String,
     },
+    /// A note's paragraphs as a Flink SQL script (`crate::export::flink_script`, queries kept,
+    /// generator-fed streams named). The export is a layer above this one, so the worker
+    /// module's edge answers it (`src/ui/worker.rs`); the server alone answers that it cannot.
+    /// Replies [`SessionReply::Exported`].
+    ExportScript {
+        note_name: String,
+        paragraphs: Vec<String>,
+    },
 }
 
 /// What a CREATE TABLE proposal samples.
@@ -221,6 +229,8 @@ pub enum SessionReply {
     Proposed(Result<Proposed, String>),
     PythonRan(PythonRun),
     Columns(Result<Vec<ColumnInfo>, ExecError>),
+    /// The script, or why the note cannot be exported (naming the paragraph).
+    Exported(Result<String, String>),
 }
 
 /// What running a Python paragraph did: what it printed, the statements it ran whose results

@@ -157,6 +157,9 @@ impl SessionServer {
                 let error = Some(ExecError { message, location: None });
                 return SessionReply::PythonRan(PythonRun { printed: String::new(), outcomes: Vec::new(), stream_type: None, error });
             }
+            SessionRequest::ExportScript { .. } => {
+                return SessionReply::Exported(Err("notes are exported by the page's engine module: this session cannot".into()));
+            }
             SessionRequest::QueryColumns { sql } => {
                 let columns =
                     s.plan_query(&sql).map(|plan| plan.schema.fields.into_iter().map(|f| ColumnInfo::new(f.name, f.ty)).collect());
