@@ -1,5 +1,5 @@
 //! The session's side of the page, in a Web Worker: a [`SessionServer`] moved on by its own
-//! timer, answering the page's requests and publishing after every tick and every request
+//! ticks (on a 40 ms beat, back to back while behind: `views::host::pacing`), answering the page's requests and publishing after every tick and every request
 //! (the publication first, so a reply finds the mirror up to date). A file the page hands over
 //! is read here, so its bytes never pass through the page's thread.
 
@@ -9,20 +9,20 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{real_ms, wall_clock_ms};
-use crate::session::Deadline;
+use crate::session::{Budget, Deadline};
+use crate::views::host::pacing::{Next, Pacer, TICK_MS};
 use crate::views::host::protocol::{decode, encode, FromSession, SessionReply, SessionRequest, ToSession};
 use crate::views::host::server::SessionServer;
-
-/// How often the worker moves time on and publishes, as the page's engine tick did.
-const ENGINE_TICK_MS: u32 = 40;
-/// At "as fast as possible", the share of each tick the clock may spend moving on: the rest is
-/// for the page's requests, which wait between ticks.
-const WORKER_BUDGET_MS: f64 = 32.0;
 
 thread_local! {
     static SERVER: RefCell<SessionServer> = RefCell::new(SessionServer::new(wall_clock_ms()));
     /// The address the page's files are served at (Python's files are found from it).
     static BASE: RefCell<String> = const { RefCell::new(String::new()) };
+    /// When the next tick runs and whether a tick publishes (see `pacing`).
+    static PACER: RefCell<Pacer> = RefCell::new(Pacer::new());
+    /// A channel to itself: a message posted on it runs the next tick after the messages already
+    /// queued (the page's requests), without `setTimeout`'s clamping of nested timers.
+    static AT_ONCE: Option<web_sys::MessagePort> = at_once_port();
 }
 
 /// Starts the worker's session: called once by the worker's script, with the page's address.
@@ -33,16 +33,54 @@ pub fn main(base: String) {
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| receive(e.data()));
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    gloo_timers::callback::Interval::new(ENGINE_TICK_MS, || {
-        let published = SERVER.with(|s| {
-            let mut s = s.borrow_mut();
-            s.tick(real_ms(), &mut Deadline::new(real_ms, WORKER_BUDGET_MS));
-            s.publish()
-        });
-        post(&FromSession::Published(published));
-    })
-    .forget();
+    schedule(Next::After(TICK_MS));
     post(&FromSession::Ready);
+}
+
+/// One tick of the session's clock, then the next one scheduled: on the 40 ms beat while the
+/// session keeps up, at once while it is behind (its budget spent).
+fn tick() {
+    let published = SERVER.with(|s| {
+        let mut s = s.borrow_mut();
+        let started = real_ms();
+        let mut deadline = Deadline::new(real_ms, PACER.with(|p| p.borrow().budget_ms(started)));
+        s.tick(started, &mut deadline);
+        let spent = deadline.spent();
+        let (publish, next) = PACER.with(|p| p.borrow_mut().ticked(started, real_ms(), spent));
+        schedule(next);
+        publish.then(|| s.publish())
+    });
+    if let Some(published) = published {
+        post(&FromSession::Published(published));
+    }
+}
+
+/// Runs [`tick`] when `next` says.
+fn schedule(next: Next) {
+    match next {
+        Next::AtOnce => match AT_ONCE.with(|port| port.as_ref().map(|p| p.post_message(&JsValue::NULL))) {
+            Some(Ok(())) => {}
+            // No channel: a timer of 0 (browsers may stretch it to 4 ms).
+            failed => {
+                if let Some(Err(e)) = failed {
+                    web_sys::console::error_1(&e);
+                }
+                gloo_timers::callback::Timeout::new(0, tick).forget();
+            }
+        },
+        Next::After(ms) => {
+            gloo_timers::callback::Timeout::new(ms.round() as u32, tick).forget();
+        }
+    }
+}
+
+/// The sending end of a channel whose receiving end ticks.
+fn at_once_port() -> Option<web_sys::MessagePort> {
+    let channel = web_sys::MessageChannel::new().map_err(|e| web_sys::console::error_1(&e)).ok()?;
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|_: web_sys::MessageEvent| tick());
+    channel.port1().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    Some(channel.port2())
 }
 
 /// One request from the page: `[bytes, file?]`.
