@@ -128,6 +128,11 @@ impl LocalStream {
     /// the record is also queued for it; on one mirrored from Kinesis it is only queued (it
     /// comes back through the mirror, as any reader of the real stream would see it).
     pub fn put_record(&mut self, partition_key: &str, data: Vec<u8>, arrival_ms: i64) -> (usize, u64) {
+        // Most streams are only local: no key copied for a queue that is not there (the page's
+        // generator writes every record here).
+        if !self.remote.is_remote() {
+            return self.append(partition_key, data, arrival_ms, None);
+        }
         match self.remote.route((partition_key.to_string(), data)) {
             Some((_, data)) => self.append(partition_key, data, arrival_ms, None),
             None => (self.shard_for(partition_key), 0),

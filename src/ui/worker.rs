@@ -1,5 +1,6 @@
 //! The session's side of the page, in the worker module (`src/worker_main.rs`): a
-//! [`SessionServer`] moved on by its own timer, answering the page's requests and publishing
+//! [`SessionServer`] moved on by its own ticks (in a worker on a 40 ms beat, back to back while
+//! behind: `views::host::pacing`), answering the page's requests and publishing
 //! after every tick and every request (the publication first, so a reply finds the mirror up to
 //! date). A file the page hands over is read here, so its bytes never pass through the page's
 //! thread.
@@ -16,16 +17,13 @@ use wasm_bindgen::JsCast;
 
 use super::{real_ms, wall_clock_ms};
 use crate::export::{flink_script, ExportOptions};
-use crate::session::{Deadline, Session};
+use crate::session::{Budget, Deadline, Session};
+use crate::views::host::pacing::{Next, Pacer, TICK_MS};
 use crate::views::host::protocol::{decode, encode, FromSession, SessionReply, SessionRequest, ToSession};
 use crate::views::host::server::SessionServer;
 
-/// How often the session moves time on and publishes.
-const ENGINE_TICK_MS: u32 = 40;
-/// At "as fast as possible", the share of each tick the clock may spend moving on: the rest is
-/// for the page's requests, which wait between ticks.
-const WORKER_BUDGET_MS: f64 = 32.0;
-/// The same on the page's thread, which also draws.
+/// On the page's thread (which also draws), the session ticks on the beat alone, each tick
+/// spending at most this long moving on; the rest of the beat is the page's.
 const PAGE_BUDGET_MS: f64 = 25.0;
 
 /// Where this side's messages go.
@@ -41,6 +39,11 @@ thread_local! {
     /// The address the page's files are served at (Python's files are found from it).
     static BASE: RefCell<String> = const { RefCell::new(String::new()) };
     static OUTLET: RefCell<Option<Outlet>> = const { RefCell::new(None) };
+    /// In a worker: when the next tick runs and whether a tick publishes (see `pacing`).
+    static PACER: RefCell<Pacer> = RefCell::new(Pacer::new());
+    /// In a worker: a channel to itself; a message posted on it runs the next tick after the
+    /// messages already queued (the page's requests), without `setTimeout`'s clamping.
+    static AT_ONCE: Option<web_sys::MessagePort> = at_once_port();
 }
 
 /// Starts the session in a worker: called once by the worker's script, with the page's address.
@@ -52,14 +55,24 @@ pub fn main(base: String) {
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    start(base, Outlet::Worker(scope), WORKER_BUDGET_MS);
+    start(base, Outlet::Worker(scope));
+    schedule(Next::After(TICK_MS));
     post(&FromSession::Ready);
 }
 
 /// Starts the session on the page's thread: `on_message` takes each message's bytes (a
 /// `Uint8Array`). The page sends with [`receive_on_page`] from now on.
 pub fn start_on_page(base: String, on_message: js_sys::Function) {
-    start(base, Outlet::Page(on_message), PAGE_BUDGET_MS);
+    start(base, Outlet::Page(on_message));
+    gloo_timers::callback::Interval::new(TICK_MS as u32, || {
+        let published = SERVER.with(|s| {
+            let mut s = s.borrow_mut();
+            s.tick(real_ms(), &mut Deadline::new(real_ms, PAGE_BUDGET_MS));
+            s.publish()
+        });
+        post(&FromSession::Published(published));
+    })
+    .forget();
 }
 
 /// One request from the page on the same thread: its bytes and the file, if any.
@@ -67,19 +80,56 @@ pub fn receive_on_page(bytes: JsValue, file: JsValue) {
     receive(bytes, file);
 }
 
-fn start(base: String, outlet: Outlet, budget_ms: f64) {
+fn start(base: String, outlet: Outlet) {
     console_error_panic_hook::set_once();
     BASE.with(|b| *b.borrow_mut() = base);
     OUTLET.with(|o| *o.borrow_mut() = Some(outlet));
-    gloo_timers::callback::Interval::new(ENGINE_TICK_MS, move || {
-        let published = SERVER.with(|s| {
-            let mut s = s.borrow_mut();
-            s.tick(real_ms(), &mut Deadline::new(real_ms, budget_ms));
-            s.publish()
-        });
+}
+
+/// One tick of the worker's session clock, then the next one scheduled: on the 40 ms beat while the
+/// session keeps up, at once while it is behind (its budget spent).
+fn tick() {
+    let published = SERVER.with(|s| {
+        let mut s = s.borrow_mut();
+        let started = real_ms();
+        let mut deadline = Deadline::new(real_ms, PACER.with(|p| p.borrow().budget_ms(started)));
+        s.tick(started, &mut deadline);
+        let spent = deadline.spent();
+        let (publish, next) = PACER.with(|p| p.borrow_mut().ticked(started, real_ms(), spent));
+        schedule(next);
+        publish.then(|| s.publish())
+    });
+    if let Some(published) = published {
         post(&FromSession::Published(published));
-    })
-    .forget();
+    }
+}
+
+/// Runs [`tick`] when `next` says.
+fn schedule(next: Next) {
+    match next {
+        Next::AtOnce => match AT_ONCE.with(|port| port.as_ref().map(|p| p.post_message(&JsValue::NULL))) {
+            Some(Ok(())) => {}
+            // No channel: a timer of 0 (browsers may stretch it to 4 ms).
+            failed => {
+                if let Some(Err(e)) = failed {
+                    web_sys::console::error_1(&e);
+                }
+                gloo_timers::callback::Timeout::new(0, tick).forget();
+            }
+        },
+        Next::After(ms) => {
+            gloo_timers::callback::Timeout::new(ms.round() as u32, tick).forget();
+        }
+    }
+}
+
+/// The sending end of a channel whose receiving end ticks.
+fn at_once_port() -> Option<web_sys::MessagePort> {
+    let channel = web_sys::MessageChannel::new().map_err(|e| web_sys::console::error_1(&e)).ok()?;
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|_: web_sys::MessageEvent| tick());
+    channel.port1().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    Some(channel.port2())
 }
 
 /// One request from the page: its bytes and the file that came with it, if any.

@@ -5,5 +5,6 @@
 //! served on the page's own thread when no worker can start.
 
 pub mod mirror;
+pub mod pacing;
 pub mod protocol;
 pub mod server;
