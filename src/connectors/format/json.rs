@@ -105,13 +105,15 @@ pub struct JsonDecoder {
     seen: Vec<bool>,
     /// Which fields' names are [`plain_name`]s.
     plain: Vec<bool>,
+    /// The last timestamp's date and day number, kept between records (see [`NO_DAY`]).
+    day: (i64, i64),
 }
 
 impl JsonDecoder {
     pub fn new(fields: &[Field], options: JsonOptions) -> Self {
         let columns = fields.iter().map(|f| Column::empty(&f.ty.data_type, 1024)).collect();
         let plain = fields.iter().map(|f| plain_name(&f.name)).collect();
-        JsonDecoder { fields: fields.to_vec(), options, columns, len: 0, skipped: 0, seen: vec![false; fields.len()], plain }
+        JsonDecoder { fields: fields.to_vec(), options, columns, len: 0, skipped: 0, seen: vec![false; fields.len()], plain, day: NO_DAY }
     }
 
     /// Decodes one record and appends it as a row. With `json.ignore-parse-errors` a bad record
@@ -120,7 +122,7 @@ impl JsonDecoder {
     pub fn decode(&mut self, record: &[u8]) -> Result<(), DecodeError> {
         // Jackson skips a UTF-8 byte order mark before the record.
         let start = if record.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
-        let mut p = Parser { s: record, i: start, depth: 0 };
+        let mut p = Parser { s: record, i: start, depth: 0, day: self.day };
         p.ws();
         let result = if p.peek() == Some(b'{') {
             decode_object(&mut p, &self.fields, &mut self.columns, &self.plain, &mut self.seen, &self.options).and_then(|()| {
@@ -134,6 +136,7 @@ impl JsonDecoder {
         } else {
             Err((p.i, "a record must be a JSON object".into()))
         };
+        self.day = p.day;
         match result {
             Ok(()) => {
                 self.len += 1;
@@ -190,7 +193,7 @@ impl JsonDecoder {
 /// within the same bounds as the decoder. The error is the byte offset and what is wrong.
 pub fn object_members<'a>(record: &'a [u8], names: &[&str]) -> Result<Vec<Option<&'a [u8]>>, (usize, String)> {
     let start = if record.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
-    let mut p = Parser { s: record, i: start, depth: 0 };
+    let mut p = Parser { s: record, i: start, depth: 0, day: NO_DAY };
     let mut found = vec![None; names.len()];
     p.ws();
     if p.peek() != Some(b'{') {
@@ -214,7 +217,7 @@ pub fn object_members<'a>(record: &'a [u8], names: &[&str]) -> Result<Vec<Option
 /// A JSON value's text as Flink reads it into a STRING column: a string's contents, any other
 /// value's compact JSON text; `None` for `null`.
 pub fn string_of(value: &[u8]) -> Option<String> {
-    let mut p = Parser { s: value, i: 0, depth: 0 };
+    let mut p = Parser { s: value, i: 0, depth: 0, day: NO_DAY };
     match value.first() {
         Some(b'n') if value == b"null" => None,
         Some(b'"') => p.string().ok().map(|s| s.into_owned()),
@@ -469,7 +472,7 @@ fn decode_value(p: &mut Parser<'_>, ty: &DataType, column: &mut Column, options:
                 Some(ms) => ms,
                 None => {
                     let s = p.string_value(ty)?;
-                    match fast_timestamp(s.as_bytes(), options.timestamp_standard, ltz) {
+                    match fast_timestamp(s.as_bytes(), options.timestamp_standard, ltz, &mut p.day) {
                         Some(ms) => ms,
                         None => parse_json_timestamp(&s, options.timestamp_standard, ltz).map_err(|m| (at, m))?,
                     }
@@ -573,7 +576,7 @@ fn decode_composite(p: &mut Parser<'_>, ty: &DataType, options: &JsonOptions) ->
 /// The common timestamp layout `yyyy-MM-dd?HH:mm:ss[.f…]` read straight from bytes; `None`
 /// sends anything else to the general parser (which also explains what is wrong).
 #[inline]
-fn fast_timestamp(b: &[u8], standard: TimestampStandard, ltz: bool) -> Option<i64> {
+fn fast_timestamp(b: &[u8], standard: TimestampStandard, ltz: bool, day: &mut (i64, i64)) -> Option<i64> {
     let b = if ltz { b.strip_suffix(b"Z")? } else { b };
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
         return None;
@@ -606,7 +609,12 @@ fn fast_timestamp(b: &[u8], standard: TimestampStandard, ltz: bool) -> Option<i6
     if !(1..=12).contains(&m) || d < 1 || d > month_days || h > 23 || mi > 59 || sec > 59 {
         return None;
     }
-    let days = days_from_civil(y, m as u32, d as u32);
+    // Records of a file or stream mostly share their date: its day number is kept.
+    let date = (y * 100 + m) * 100 + d;
+    if day.0 != date {
+        *day = (date, days_from_civil(y, m as u32, d as u32));
+    }
+    let days = day.1;
     Some(days * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000 + ms)
 }
 
@@ -636,12 +644,17 @@ fn too_long(at: usize, what: &str, len: usize, max: usize) -> Failure {
     (at, format!("a {what} of {len} bytes exceeds the maximum of {max}"))
 }
 
+/// A date (`(y·100 + m)·100 + d`) and its day number, for [`fast_timestamp`]; none yet.
+const NO_DAY: (i64, i64) = (-1, 0);
+
 /// A cursor over one record's bytes.
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
     /// Objects and arrays open at `i` (bounded by [`MAX_NESTING_DEPTH`]).
     depth: usize,
+    /// The last timestamp's date and day number (see [`NO_DAY`]).
+    day: (i64, i64),
 }
 
 impl<'a> Parser<'a> {
@@ -863,7 +876,7 @@ impl<'a> Parser<'a> {
         // `yyyy-MM-ddTHH:mm:ss.fffffffffZ` is 30 bytes.
         let window = self.s.get(body..)?;
         let len = window.iter().take(31).position(|&b| b == b'"')?;
-        let ms = fast_timestamp(&window[..len], standard, ltz)?;
+        let ms = fast_timestamp(&window[..len], standard, ltz, &mut self.day)?;
         self.i = body + len + 1;
         Some(ms)
     }
@@ -1489,6 +1502,18 @@ mod tests {
             let expected = parse_json_timestamp(text, options.timestamp_standard, ltz).unwrap();
             let got = decode_one(ty.clone(), options.clone(), &format!("\"{text}\"")).unwrap();
             assert_eq!(got, Value::Timestamp(expected), "{text}");
+        }
+        // One decoder over changing dates (it keeps the last date's day number).
+        let fields = [Field { name: "t".into(), ty: SqlType::nullable(DataType::Timestamp(3)) }];
+        let mut d = JsonDecoder::new(&fields, iso());
+        let texts = ["2021-05-19T23:59:59.999", "2021-05-20T00:00:00", "2021-05-19T11:20:00", "1969-12-31T00:00:01", "2021-05-19T00:00:00"];
+        for text in texts {
+            d.decode(format!("{{\"t\": \"{text}\"}}").as_bytes()).unwrap();
+        }
+        let b = d.finish();
+        for (i, text) in texts.iter().enumerate() {
+            let expected = parse_json_timestamp(text, TimestampStandard::Iso8601, false).unwrap();
+            assert_eq!(b.row(i, &[DataType::Timestamp(3)])[0], Value::Timestamp(expected), "{text}");
         }
         // Escaped, too long, or in the other standard: the general path reads (or refuses) them.
         let escaped = decode_one(DataType::Timestamp(3), iso(), r#""2021-05-19T11:20:00\u002e978""#).unwrap();
