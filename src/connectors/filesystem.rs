@@ -20,20 +20,32 @@ impl FileSource {
 
     pub fn poll(&mut self, max: usize, out: &mut dyn FnMut(&[u8])) -> Result<SourceStatus, String> {
         for _ in 0..max {
-            self.line.clear();
-            let n = self.reader.read_until(b'\n', &mut self.line).map_err(|e| format!("reading '{}': {e}", self.path))?;
-            if n == 0 {
+            let buffered = self.reader.fill_buf().map_err(|e| format!("reading '{}': {e}", self.path))?;
+            if buffered.is_empty() {
                 return Ok(SourceStatus::Ended);
             }
-            let mut record = self.line.as_slice();
-            while let [rest @ .., b'\n' | b'\r'] = record {
-                record = rest;
+            // A line whole in the buffer is handed over from there, without a copy.
+            if let Some(i) = memchr::memchr(b'\n', buffered) {
+                emit(&buffered[..i], out);
+                self.reader.consume(i + 1);
+                continue;
             }
-            if !record.iter().all(u8::is_ascii_whitespace) {
-                out(record);
-            }
+            self.line.clear();
+            self.reader.read_until(b'\n', &mut self.line).map_err(|e| format!("reading '{}': {e}", self.path))?;
+            emit(&self.line, out);
         }
         Ok(SourceStatus::Progress)
+    }
+}
+
+/// Hands `line` to `out` without its line break (any trailing `\n`s and `\r`s), unless blank.
+fn emit(line: &[u8], out: &mut dyn FnMut(&[u8])) {
+    let mut record = line;
+    while let [rest @ .., b'\n' | b'\r'] = record {
+        record = rest;
+    }
+    if !record.iter().all(u8::is_ascii_whitespace) {
+        out(record);
     }
 }
 

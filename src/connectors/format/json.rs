@@ -103,12 +103,17 @@ pub struct JsonDecoder {
     skipped: u64,
     /// Which fields this record set (reused between records).
     seen: Vec<bool>,
+    /// Which fields' names are [`plain_name`]s.
+    plain: Vec<bool>,
+    /// The last timestamp's date and day number, kept between records (see [`NO_DAY`]).
+    day: (i64, i64),
 }
 
 impl JsonDecoder {
     pub fn new(fields: &[Field], options: JsonOptions) -> Self {
         let columns = fields.iter().map(|f| Column::empty(&f.ty.data_type, 1024)).collect();
-        JsonDecoder { fields: fields.to_vec(), options, columns, len: 0, skipped: 0, seen: vec![false; fields.len()] }
+        let plain = fields.iter().map(|f| plain_name(&f.name)).collect();
+        JsonDecoder { fields: fields.to_vec(), options, columns, len: 0, skipped: 0, seen: vec![false; fields.len()], plain, day: NO_DAY }
     }
 
     /// Decodes one record and appends it as a row. With `json.ignore-parse-errors` a bad record
@@ -117,10 +122,10 @@ impl JsonDecoder {
     pub fn decode(&mut self, record: &[u8]) -> Result<(), DecodeError> {
         // Jackson skips a UTF-8 byte order mark before the record.
         let start = if record.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
-        let mut p = Parser { s: record, i: start, depth: 0 };
+        let mut p = Parser { s: record, i: start, depth: 0, day: self.day };
         p.ws();
         let result = if p.peek() == Some(b'{') {
-            decode_object(&mut p, &self.fields, &mut self.columns, &mut self.seen, &self.options).and_then(|()| {
+            decode_object(&mut p, &self.fields, &mut self.columns, &self.plain, &mut self.seen, &self.options).and_then(|()| {
                 p.ws();
                 if p.i == record.len() {
                     Ok(())
@@ -131,6 +136,7 @@ impl JsonDecoder {
         } else {
             Err((p.i, "a record must be a JSON object".into()))
         };
+        self.day = p.day;
         match result {
             Ok(()) => {
                 self.len += 1;
@@ -187,7 +193,7 @@ impl JsonDecoder {
 /// within the same bounds as the decoder. The error is the byte offset and what is wrong.
 pub fn object_members<'a>(record: &'a [u8], names: &[&str]) -> Result<Vec<Option<&'a [u8]>>, (usize, String)> {
     let start = if record.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
-    let mut p = Parser { s: record, i: start, depth: 0 };
+    let mut p = Parser { s: record, i: start, depth: 0, day: NO_DAY };
     let mut found = vec![None; names.len()];
     p.ws();
     if p.peek() != Some(b'{') {
@@ -211,7 +217,7 @@ pub fn object_members<'a>(record: &'a [u8], names: &[&str]) -> Result<Vec<Option
 /// A JSON value's text as Flink reads it into a STRING column: a string's contents, any other
 /// value's compact JSON text; `None` for `null`.
 pub fn string_of(value: &[u8]) -> Option<String> {
-    let mut p = Parser { s: value, i: 0, depth: 0 };
+    let mut p = Parser { s: value, i: 0, depth: 0, day: NO_DAY };
     match value.first() {
         Some(b'n') if value == b"null" => None,
         Some(b'"') => p.string().ok().map(|s| s.into_owned()),
@@ -220,6 +226,27 @@ pub fn string_of(value: &[u8]) -> Option<String> {
 }
 
 type Failure = (usize, String);
+
+/// `a == b` for the short byte strings that keys are, eight bytes at a time, inline (a slice
+/// comparison calls `memcmp`, which cost more than the comparing for keys of a few bytes).
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or_default());
+    if !(&mut x).zip(&mut y).all(|(p, q)| word(p) == word(q)) {
+        return false;
+    }
+    x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
+}
+
+/// Whether a field's name, written as is between quotes, is read by [`Parser::key`] as that
+/// very name: no quote or backslash in it, and not too long to be a key.
+fn plain_name(name: &str) -> bool {
+    name.len() <= MAX_NAME_LENGTH && !name.bytes().any(|b| b == b'"' || b == b'\\')
+}
 
 /// Reads one object into one new row of `columns` (one per field). On error the columns may
 /// hold part of the row; the caller truncates them.
@@ -231,45 +258,66 @@ fn decode_object(
     p: &mut Parser<'_>,
     fields: &[Field],
     columns: &mut [Column],
+    plain: &[bool],
     seen: &mut [bool],
     options: &JsonOptions,
 ) -> Result<(), Failure> {
     seen.iter_mut().for_each(|s| *s = false);
-    // Records usually list fields in table order: try the next one first.
+    // Records usually list fields in table order: try the next one first, straight on the
+    // record's bytes.
     let mut expected = 0;
-    p.members(|p, key, _| {
-        let idx = if fields.get(expected).is_some_and(|f| f.name.as_bytes() == key.as_ref()) {
-            Some(expected)
-        } else {
-            fields.iter().position(|f| f.name.as_bytes() == key.as_ref())
-        };
-        match idx {
-            Some(idx) => {
-                let column = &mut columns[idx];
-                // A repeated key replaces the value read before (Jackson keeps the last).
-                let row = column.len() - seen[idx] as usize;
-                column.truncate(row);
-                seen[idx] = true;
-                expected = idx + 1;
-                let (start, depth) = (p.i, p.depth);
-                if let Err((o, m)) = decode_value(p, &fields[idx].ty.data_type, column, options) {
-                    let failure = (o, format!("field `{}`: {m}", fields[idx].name));
-                    // An array or object where a value was wanted fails the record in Flink
-                    // too (its parser is left inside the value), as does malformed JSON.
-                    if !options.ignore_parse_errors || matches!(p.s.get(start), Some(b'[' | b'{')) {
-                        return Err(failure);
+    p.open(b'{')?;
+    p.ws();
+    if p.peek() == Some(b'}') {
+        p.i += 1;
+    } else {
+        loop {
+            p.ws();
+            let idx = if plain.get(expected) == Some(&true) && p.plain_key_is(&fields[expected].name) {
+                Some(expected)
+            } else {
+                let key = p.key()?;
+                fields.iter().position(|f| f.name.as_bytes() == key.as_ref())
+            };
+            p.ws();
+            p.expect(b':')?;
+            p.ws();
+            match idx {
+                Some(idx) => {
+                    let column = &mut columns[idx];
+                    // A repeated key replaces the value read before (Jackson keeps the last).
+                    if seen[idx] {
+                        column.truncate(column.len() - 1);
                     }
-                    // A scalar that does not convert: NULL.
-                    (p.i, p.depth) = (start, depth);
-                    p.skip_value().map_err(|_| failure)?;
-                    column.truncate(row);
-                    column.push_null();
+                    let row = column.len();
+                    seen[idx] = true;
+                    expected = idx + 1;
+                    let (start, depth) = (p.i, p.depth);
+                    if let Err((o, m)) = decode_value(p, &fields[idx].ty.data_type, column, options) {
+                        let failure = (o, format!("field `{}`: {m}", fields[idx].name));
+                        // An array or object where a value was wanted fails the record in Flink
+                        // too (its parser is left inside the value), as does malformed JSON.
+                        if !options.ignore_parse_errors || matches!(p.s.get(start), Some(b'[' | b'{')) {
+                            return Err(failure);
+                        }
+                        // A scalar that does not convert: NULL.
+                        (p.i, p.depth) = (start, depth);
+                        p.skip_value().map_err(|_| failure)?;
+                        column.truncate(row);
+                        column.push_null();
+                    }
                 }
+                None => p.skip_value()?,
             }
-            None => p.skip_value()?,
+            p.ws();
+            match p.next() {
+                Some(b',') => continue,
+                Some(b'}') => break,
+                _ => return Err((p.i.saturating_sub(1), "expected `,` or `}`".into())),
+            }
         }
-        Ok(())
-    })?;
+    }
+    p.depth -= 1;
     for (i, s) in seen.iter().enumerate() {
         if !s {
             if options.fail_on_missing_field {
@@ -323,7 +371,8 @@ fn decode_value(p: &mut Parser<'_>, ty: &DataType, column: &mut Column, options:
                 return Err((at, format!("expected an object for {ty}")));
             }
             let mut seen = vec![false; fields.len()];
-            decode_object(p, fields, children, &mut seen, options)?;
+            let plain: Vec<bool> = fields.iter().map(|f| plain_name(&f.name)).collect();
+            decode_object(p, fields, children, &plain, &mut seen, options)?;
             valid(column);
         }
         (DataType::Char(_) | DataType::Varchar(_), ColumnData::Str(v)) => {
@@ -379,13 +428,18 @@ fn decode_value(p: &mut Parser<'_>, ty: &DataType, column: &mut Column, options:
             valid(column);
         }
         (DataType::Float | DataType::Double, ColumnData::Double(v)) => {
-            let (text, _) = p.number_or_string()?;
-            let text = text.trim();
-            let d = match text {
-                "NaN" => f64::NAN,
-                "Infinity" => f64::INFINITY,
-                "-Infinity" => f64::NEG_INFINITY,
-                _ => text.parse::<f64>().map_err(|_| (at, format!("`{text}` is not a number")))?,
+            let d = match p.short_decimal() {
+                Some(d) => d,
+                None => {
+                    let (text, _) = p.number_or_string()?;
+                    let text = text.trim();
+                    match text {
+                        "NaN" => f64::NAN,
+                        "Infinity" => f64::INFINITY,
+                        "-Infinity" => f64::NEG_INFINITY,
+                        _ => text.parse::<f64>().map_err(|_| (at, format!("`{text}` is not a number")))?,
+                    }
+                }
             };
             v.push(if matches!(ty, DataType::Float) { d as f32 as f64 } else { d });
             valid(column);
@@ -413,11 +467,16 @@ fn decode_value(p: &mut Parser<'_>, ty: &DataType, column: &mut Column, options:
             valid(column);
         }
         (DataType::Timestamp(_) | DataType::TimestampLtz(_), ColumnData::Int(v)) => {
-            let s = p.string_value(ty)?;
             let ltz = matches!(ty, DataType::TimestampLtz(_));
-            let ms = match fast_timestamp(s.as_bytes(), options.timestamp_standard, ltz) {
+            let ms = match p.quoted_timestamp(options.timestamp_standard, ltz) {
                 Some(ms) => ms,
-                None => parse_json_timestamp(&s, options.timestamp_standard, ltz).map_err(|m| (at, m))?,
+                None => {
+                    let s = p.string_value(ty)?;
+                    match fast_timestamp(s.as_bytes(), options.timestamp_standard, ltz, &mut p.day) {
+                        Some(ms) => ms,
+                        None => parse_json_timestamp(&s, options.timestamp_standard, ltz).map_err(|m| (at, m))?,
+                    }
+                }
             };
             v.push(ms);
             valid(column);
@@ -517,7 +576,7 @@ fn decode_composite(p: &mut Parser<'_>, ty: &DataType, options: &JsonOptions) ->
 /// The common timestamp layout `yyyy-MM-dd?HH:mm:ss[.f…]` read straight from bytes; `None`
 /// sends anything else to the general parser (which also explains what is wrong).
 #[inline]
-fn fast_timestamp(b: &[u8], standard: TimestampStandard, ltz: bool) -> Option<i64> {
+fn fast_timestamp(b: &[u8], standard: TimestampStandard, ltz: bool, day: &mut (i64, i64)) -> Option<i64> {
     let b = if ltz { b.strip_suffix(b"Z")? } else { b };
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
         return None;
@@ -550,7 +609,12 @@ fn fast_timestamp(b: &[u8], standard: TimestampStandard, ltz: bool) -> Option<i6
     if !(1..=12).contains(&m) || d < 1 || d > month_days || h > 23 || mi > 59 || sec > 59 {
         return None;
     }
-    let days = days_from_civil(y, m as u32, d as u32);
+    // Records of a file or stream mostly share their date: its day number is kept.
+    let date = (y * 100 + m) * 100 + d;
+    if day.0 != date {
+        *day = (date, days_from_civil(y, m as u32, d as u32));
+    }
+    let days = day.1;
     Some(days * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000 + ms)
 }
 
@@ -580,12 +644,17 @@ fn too_long(at: usize, what: &str, len: usize, max: usize) -> Failure {
     (at, format!("a {what} of {len} bytes exceeds the maximum of {max}"))
 }
 
+/// A date (`(y·100 + m)·100 + d`) and its day number, for [`fast_timestamp`]; none yet.
+const NO_DAY: (i64, i64) = (-1, 0);
+
 /// A cursor over one record's bytes.
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
     /// Objects and arrays open at `i` (bounded by [`MAX_NESTING_DEPTH`]).
     depth: usize,
+    /// The last timestamp's date and day number (see [`NO_DAY`]).
+    day: (i64, i64),
 }
 
 impl<'a> Parser<'a> {
@@ -695,6 +764,23 @@ impl<'a> Parser<'a> {
         Ok(key)
     }
 
+    /// Whether the object key at the parser is `name` written as is (no escapes), reading it if
+    /// so. `name` must be [`plain_name`].
+    #[inline(always)]
+    fn plain_key_is(&mut self, name: &str) -> bool {
+        let name = name.as_bytes();
+        let end = self.i + 1 + name.len();
+        if self.s.get(self.i) == Some(&b'"')
+            && self.s.get(end) == Some(&b'"')
+            && self.s.get(self.i + 1..end).is_some_and(|k| same_bytes(k, name))
+        {
+            self.i = end + 1;
+            true
+        } else {
+            false
+        }
+    }
+
     #[inline(always)]
     fn key_bytes(&mut self) -> Result<Cow<'a, [u8]>, Failure> {
         if self.peek() == Some(b'"') {
@@ -740,6 +826,59 @@ impl<'a> Parser<'a> {
         }
         self.i = j;
         Some(if negative { -n } else { n })
+    }
+
+    /// A number written `-?d+(.d+)?` with at most 15 digits, read straight from bytes as the
+    /// nearest double; `None` (and nothing consumed) for anything else. Exact: the digits as an
+    /// integer (< 2^53) and the power of ten (≤ 10^22) are both doubles, and one IEEE division
+    /// rounds correctly, so this is what `str::parse::<f64>` gives for the same text.
+    #[inline(always)]
+    fn short_decimal(&mut self) -> Option<f64> {
+        const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+        let mut j = self.i;
+        let negative = self.s.get(j) == Some(&b'-');
+        j += negative as usize;
+        let (mut m, mut digits, mut fraction) = (0u64, 0usize, 0usize);
+        let mut dot = false;
+        loop {
+            match self.s.get(j) {
+                Some(&c @ b'0'..=b'9') => {
+                    m = m * 10 + (c - b'0') as u64;
+                    digits += 1;
+                    fraction += dot as usize;
+                    if digits > 15 {
+                        return None;
+                    }
+                }
+                Some(b'.') if !dot && digits > 0 => dot = true,
+                _ => break,
+            }
+            j += 1;
+        }
+        // What `number_or_string` would read on: an exponent, a sign, a second dot.
+        if digits == 0 || (dot && fraction == 0) || matches!(self.s.get(j), Some(b'-' | b'+' | b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.i = j;
+        let d = m as f64 / POW10[fraction];
+        Some(if negative { -d } else { d })
+    }
+
+    /// A timestamp string in the common layout (see [`fast_timestamp`]) read straight from the
+    /// record's bytes; `None` (and nothing consumed) for anything else. Such a string holds only
+    /// digits and separators, so there is no escape to undo and it is its own text.
+    #[inline(always)]
+    fn quoted_timestamp(&mut self, standard: TimestampStandard, ltz: bool) -> Option<i64> {
+        if self.peek() != Some(b'"') {
+            return None;
+        }
+        let body = self.i + 1;
+        // `yyyy-MM-ddTHH:mm:ss.fffffffffZ` is 30 bytes.
+        let window = self.s.get(body..)?;
+        let len = window.iter().take(31).position(|&b| b == b'"')?;
+        let ms = fast_timestamp(&window[..len], standard, ltz, &mut self.day)?;
+        self.i = body + len + 1;
+        Some(ms)
     }
 
     /// A string literal, borrowed unless it has escapes.
@@ -1286,6 +1425,119 @@ mod tests {
         let mut d = JsonDecoder::new(&sensor_fields(), iso());
         d.decode(b"\xef\xbb\xbf{\"sensor_id\": 5}").unwrap();
         assert_eq!(rows(&mut d)[0][0], Value::Int(5));
+    }
+
+    /// The column of `{"x": <text>}` read as `ty`: its value, or the error's message.
+    fn decode_one(ty: DataType, options: JsonOptions, text: &str) -> Result<Value, String> {
+        let fields = [Field { name: "x".into(), ty: SqlType::nullable(ty.clone()) }];
+        let mut d = JsonDecoder::new(&fields, options);
+        d.decode(format!("{{\"x\": {text}}}").as_bytes()).map_err(|e| e.message)?;
+        Ok(d.finish().row(0, &[ty])[0].clone())
+    }
+
+    #[test]
+    fn doubles_read_straight_from_bytes_are_what_str_parse_gives() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "-0.0",
+            "0.1",
+            "118.7",
+            "-56.75",
+            "00012.50",
+            "1.",
+            ".5",
+            "-",
+            "1e3",
+            "1.5E-3",
+            "1.2.3",
+            "1-2",
+            "123456789012345",
+            "1234567890123456",
+            "0.123456789012345",
+            "9007199254740993",
+            "99999999999999.9",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        // Every digit count up to 17 and every place of the point, digits from a fixed LCG.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for digits in 1..=17 {
+            for point in 0..=digits {
+                for _ in 0..40 {
+                    x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                    let mut t: String = (0..digits).map(|k| char::from(b'0' + ((x >> (k * 3 % 61)) % 10) as u8)).collect();
+                    if point < digits {
+                        t.insert(digits - point, '.');
+                    }
+                    if x >> 63 == 1 {
+                        t.insert(0, '-');
+                    }
+                    texts.push(t);
+                }
+            }
+        }
+        for text in texts {
+            let expected = text.parse::<f64>().ok();
+            match decode_one(DataType::Double, JsonOptions::default(), &text) {
+                Ok(Value::Double(d)) => assert_eq!(Some(d.to_bits()), expected.map(f64::to_bits), "`{text}`"),
+                other => assert!(expected.is_none(), "`{text}`: {other:?}, parse gives {expected:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn timestamps_read_straight_from_bytes_match_the_general_parser() {
+        let sql = JsonOptions::default();
+        for (text, options, ltz) in [
+            ("2021-05-19T11:20:00.978328", iso(), false),
+            ("2021-05-19T11:20:00", iso(), false),
+            ("2021-05-19T11:20:00.9", iso(), false),
+            ("2021-05-19 11:20:00.038", sql.clone(), false),
+            ("2021-05-19T11:20:00.038Z", iso(), true),
+            ("2024-02-29T23:59:59.999999999", iso(), false),
+        ] {
+            let ty = if ltz { DataType::TimestampLtz(3) } else { DataType::Timestamp(3) };
+            let expected = parse_json_timestamp(text, options.timestamp_standard, ltz).unwrap();
+            let got = decode_one(ty.clone(), options.clone(), &format!("\"{text}\"")).unwrap();
+            assert_eq!(got, Value::Timestamp(expected), "{text}");
+        }
+        // One decoder over changing dates (it keeps the last date's day number).
+        let fields = [Field { name: "t".into(), ty: SqlType::nullable(DataType::Timestamp(3)) }];
+        let mut d = JsonDecoder::new(&fields, iso());
+        let texts = ["2021-05-19T23:59:59.999", "2021-05-20T00:00:00", "2021-05-19T11:20:00", "1969-12-31T00:00:01", "2021-05-19T00:00:00"];
+        for text in texts {
+            d.decode(format!("{{\"t\": \"{text}\"}}").as_bytes()).unwrap();
+        }
+        let b = d.finish();
+        for (i, text) in texts.iter().enumerate() {
+            let expected = parse_json_timestamp(text, TimestampStandard::Iso8601, false).unwrap();
+            assert_eq!(b.row(i, &[DataType::Timestamp(3)])[0], Value::Timestamp(expected), "{text}");
+        }
+        // Escaped, too long, or in the other standard: the general path reads (or refuses) them.
+        let escaped = decode_one(DataType::Timestamp(3), iso(), r#""2021-05-19T11:20:00\u002e978""#).unwrap();
+        assert_eq!(escaped.to_string(), "2021-05-19T11:20:00.978");
+        assert!(decode_one(DataType::Timestamp(3), iso(), r#""2021-05-19T11:20:00.1234567890""#).is_err());
+        assert!(decode_one(DataType::Timestamp(3), iso(), r#""2021-05-19 11:20:00""#).unwrap_err().contains("ISO-8601"));
+        assert!(decode_one(DataType::Timestamp(3), sql, r#""2021-05-19T11:20:00""#).unwrap_err().contains("SQL"));
+        assert!(decode_one(DataType::Timestamp(3), iso(), r#""2021-02-29T11:20:00""#).is_err());
+        assert!(decode_one(DataType::Timestamp(3), iso(), r#""2021-05-19T11:20:00"#).is_err());
+    }
+
+    #[test]
+    fn keys_match_fields_however_they_are_written() {
+        let fields: Vec<Field> = ["a\"b", "c\\d", "ab", "sensor_id"]
+            .iter()
+            .map(|n| Field { name: n.to_string(), ty: SqlType::nullable(DataType::Int) })
+            .collect();
+        let mut d = JsonDecoder::new(&fields, JsonOptions::default());
+        d.decode(br#"{"a\"b": 1, "c\\d": 2, "a\u0062": 3, "sensor_idx": 9, "sensor_id": 4}"#).unwrap();
+        d.decode(br#"{"sensor_i": 8, "ab": 5, "a\"b": 6}"#).unwrap();
+        let b = d.finish();
+        let types = [DataType::Int, DataType::Int, DataType::Int, DataType::Int];
+        assert_eq!(b.row(0, &types), vec![Value::Int(1), Value::Int(2), Value::Int(3), Value::Int(4)]);
+        assert_eq!(b.row(1, &types), vec![Value::Int(6), Value::Null, Value::Int(5), Value::Null]);
     }
 
     #[test]

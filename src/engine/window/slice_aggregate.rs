@@ -148,7 +148,7 @@ impl Operator for SliceWindowAggregate {
             let arrival = batch.arrival_watermark(i);
             if arrival > self.watermark {
                 if arrival >= self.next_due {
-                    flush(&mut self.slices, run_slice, &mut gids, &mut rows, &batch);
+                    flush(&mut self.slices, run_slice, &self.key_columns, &mut gids, &mut rows, &batch);
                     self.fire(arrival, &mut emit);
                 }
                 self.watermark = arrival;
@@ -156,14 +156,15 @@ impl Operator for SliceWindowAggregate {
             if !time.is_valid(i) {
                 continue;
             }
-            let slice_end = self.assigner.slice_end(ts);
+            // Rows come mostly in time order: most fall in the run's slice.
+            let slice_end = if self.assigner.in_slice(ts, run_slice) { run_slice } else { self.assigner.slice_end(ts) };
             if self.assigner.last_window_end(slice_end) - 1 <= self.watermark {
                 let missed = self.assigner.window_ends(slice_end).map(|e| (self.assigner.window_start(e), e)).collect();
                 self.late.record_missing(&batch, i, &self.input_types, ts, self.watermark, missed);
                 continue;
             }
             if slice_end != run_slice {
-                flush(&mut self.slices, run_slice, &mut gids, &mut rows, &batch);
+                flush(&mut self.slices, run_slice, &self.key_columns, &mut gids, &mut rows, &batch);
                 run_slice = slice_end;
                 if !self.slices.contains_key(&slice_end) {
                     self.slices.insert(
@@ -175,17 +176,9 @@ impl Operator for SliceWindowAggregate {
                     self.update_next_due();
                 }
             }
-            // Invariant: the run's slice was inserted above and slices are only removed in `fire`,
-            // which flushes the run first.
-            let slice = self.slices.get_mut(&run_slice).expect("the current slice exists");
-            let (g, new) = slice.groups.find_or_insert(&batch, &self.key_columns, i);
-            if new {
-                slice.accumulators.add_group();
-            }
-            gids.push(g);
             rows.push(i as u32);
         }
-        flush(&mut self.slices, run_slice, &mut gids, &mut rows, &batch);
+        flush(&mut self.slices, run_slice, &self.key_columns, &mut gids, &mut rows, &batch);
         if let Some(failure) = self.slices.values_mut().find_map(|s| s.accumulators.take_failure()) {
             return Err(EvalError(failure));
         }
@@ -232,11 +225,31 @@ impl Operator for SliceWindowAggregate {
     }
 }
 
-fn flush(slices: &mut BTreeMap<i64, Slice>, slice_end: i64, gids: &mut Vec<u32>, rows: &mut Vec<u32>, batch: &Batch) {
-    if gids.is_empty() {
+/// Accumulates `rows` of `batch` (a run of rows of one slice, in order) into the slice ending at
+/// `slice_end`: each row's group is found (or added) in row order, then the run is accumulated
+/// at once. The slice is looked up once per run, not once per row.
+fn flush(
+    slices: &mut BTreeMap<i64, Slice>,
+    slice_end: i64,
+    key_columns: &[usize],
+    gids: &mut Vec<u32>,
+    rows: &mut Vec<u32>,
+    batch: &Batch,
+) {
+    if rows.is_empty() {
         return;
     }
+    // The run's slice was inserted when the run began; slices are only removed in `fire`,
+    // which flushes the run first.
     if let Some(slice) = slices.get_mut(&slice_end) {
+        gids.clear();
+        for &i in rows.iter() {
+            let (g, new) = slice.groups.find_or_insert(batch, key_columns, i as usize);
+            if new {
+                slice.accumulators.add_group();
+            }
+            gids.push(g);
+        }
         slice.accumulators.accumulate_rows(gids, rows, batch);
     }
     gids.clear();

@@ -41,6 +41,17 @@ impl SliceAssigner {
         (ts - offset).div_euclid(size).saturating_mul(size).saturating_add(offset).saturating_add(size)
     }
 
+    /// Whether `ts` falls in the slice ending at `slice_end` (a slice end this assigner gave):
+    /// what `slice_end(ts) == slice_end` says, without a division away from the ends of time.
+    #[inline]
+    pub fn in_slice(&self, ts: i64, slice_end: i64) -> bool {
+        let size = self.slice_size();
+        match slice_end.checked_sub(size) {
+            Some(start) if slice_end < i64::MAX - size => start <= ts && ts < slice_end,
+            _ => self.slice_end(ts) == slice_end,
+        }
+    }
+
     /// The ends of every window the slice ending at `slice_end` belongs to, ascending.
     pub fn window_ends(&self, slice_end: i64) -> impl Iterator<Item = i64> {
         let (step, last) = match self.spec {
@@ -84,6 +95,11 @@ mod tests {
         assert_eq!(a.window_ends(20_000).collect::<Vec<_>>(), vec![20_000, 30_000, 40_000, 50_000, 60_000, 70_000]);
         assert_eq!(a.window_start(70_000), 10_000);
         assert_eq!(a.slice_end(-1), 0);
+        for ts in [-10_001, -10_000, -1, 0, 9_999, 10_000, 15_486, 19_999, 20_000] {
+            for end in [-10_000, 0, 10_000, 20_000, 30_000] {
+                assert_eq!(a.in_slice(ts, end), a.slice_end(ts) == end, "{ts} in the slice ending {end}");
+            }
+        }
     }
 
     #[test]
