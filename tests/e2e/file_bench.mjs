@@ -54,21 +54,11 @@ FROM sensor_data GROUP BY HOP(event_time, INTERVAL '10' second, INTERVAL '1' min
 // out with regexp_extract: DuckDB-WASM's read_json is its JSON extension, which it fetches from
 // the network (offline here it fails), and its own JSON inserter reads arrays, not JSON lines.
 const field = (key, quoted) => `regexp_extract(line, '"${key}" *: *${quoted ? '"([^"]*)"' : '([^,} ]*)'}', 1)`;
-const DUCKDB_Q1 = `
-WITH records AS (
+const DUCKDB_Q1 = readFileSync(path.join(import.meta.dirname, '../../scripts/q1_duckdb.sql'), 'utf8').replace('{records}', `
   SELECT ${field('status', true)} AS status, CAST(${field('current_temperature', false)} AS DOUBLE) AS t,
          epoch_ms(CAST(${field('event_time', true)} AS TIMESTAMP)) AS ms, ordinality AS i
     FROM read_csv('input.jsonl', columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '', header = false)
-         WITH ORDINALITY
-), stamped AS (
-  SELECT status, t, ms - ms % 10000 AS slice,
-         max(ms) OVER (ORDER BY i ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) - 5000 AS wm
-    FROM records
-)
-SELECT status, count(*) AS num, avg(t) AS avg_t, slice - back + 60000 - 1 AS hop_ms
-  FROM stamped, range(0, 60000, 10000) AS hops(back)
- WHERE wm IS NULL OR slice - back + 60000 - 1 > wm
- GROUP BY status, slice - back`;
+         WITH ORDINALITY`);
 
 const profile = mkdtempSync(path.join(os.tmpdir(), 'sluice-file-bench-'));
 const context = await chromium.launchPersistentContext(profile, {
