@@ -18,6 +18,13 @@ pub struct Credentials {
     pub session_token: Option<String>,
 }
 
+impl Credentials {
+    /// The same credentials as aws-sigv4's signer takes them (through `.into()`, an identity).
+    pub fn for_signing(&self) -> aws_credential_types::Credentials {
+        aws_credential_types::Credentials::new(&self.access_key_id, &self.secret_access_key, self.session_token.clone(), None, "sluice")
+    }
+}
+
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Credentials({}, secret hidden)", self.access_key_id)

@@ -21,14 +21,7 @@ pub fn sigv4_headers(
     body: &[u8],
     time: SystemTime,
 ) -> Result<Vec<(String, String)>, String> {
-    let identity = aws_credential_types::Credentials::new(
-        &credentials.access_key_id,
-        &credentials.secret_access_key,
-        credentials.session_token.clone(),
-        None,
-        "sluice",
-    )
-    .into();
+    let identity = credentials.for_signing().into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region(region)

@@ -22,14 +22,7 @@ const EXPIRES: Duration = Duration::from_secs(15 * 60);
 
 /// The authentication message for the broker at `host`.
 pub fn payload(host: &str, region: &str, credentials: &Credentials, time: SystemTime) -> Result<Vec<u8>, String> {
-    let identity = aws_credential_types::Credentials::new(
-        &credentials.access_key_id,
-        &credentials.secret_access_key,
-        credentials.session_token.clone(),
-        None,
-        "sluice",
-    )
-    .into();
+    let identity = credentials.for_signing().into();
     let mut settings = SigningSettings::default();
     settings.signature_location = SignatureLocation::QueryParams;
     settings.expires_in = Some(EXPIRES);
