@@ -98,6 +98,9 @@ export const numberIn = (text) => {
   return digits === '' ? NaN : Number(digits);
 };
 
+/** A number as a result table shows it: maybe a sign, thousands separators and a fraction. */
+export const shownNumber = (text) => Number(String(text).replace(/,/g, ''));
+
 // ---------------------------------------------------------------------------------------------
 // Browser and page
 
@@ -309,6 +312,12 @@ export async function errorOf(i) {
 }
 
 /** Waits until paragraph `i`'s status matches `re`; fails with its error text if it failed. */
+/** The late records paragraph `i`'s job line says its job dropped (NaN until it says). */
+export async function lateDropped(i) {
+  const line = await paragraph(i).locator('.job-line').innerText();
+  return Number((line.match(/([\d,]+) late dropped/) ?? [])[1]?.replace(/,/g, '') ?? NaN);
+}
+
 export async function waitForStatus(i, re, what) {
   try {
     await until(async () => re.test(await statusOf(i)), { what });

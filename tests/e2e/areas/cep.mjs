@@ -11,13 +11,11 @@ import {
   paragraph,
   resultOf,
   runInParagraph,
+  shownNumber,
   test,
   until,
   waitForStatus,
 } from '../harness.mjs';
-
-/** A DOUBLE as the table shows it (digits, maybe a thousands separator and a fraction). */
-const decimal = (text) => Number(String(text).replace(/,/g, ''));
 
 // The query the golden case `match_ok_then_error` proves against Flink 2.3, run live here.
 const ALERT = `%flink.ssql(type=append)\n${readFileSync(new URL('../../flink/match_ok_then_error/query.sql', import.meta.url), 'utf8').trim()}`;
@@ -37,7 +35,7 @@ export default async function () {
     const columns = result.headers.map((h) => h.column).join(',');
     check(columns === 'sensor_id,ok_time,error_time,ok_temp,error_temp', `the alert's columns are ${columns}`);
     for (const row of result.rows) {
-      const [okTemp, errorTemp] = [decimal(row[3]), decimal(row[4])];
+      const [okTemp, errorTemp] = [shownNumber(row[3]), shownNumber(row[4])];
       check(errorTemp > okTemp + 80, `an alert whose ERROR reading (${row[4]}) is not 80 degrees hotter than its OK one (${row[3]})`);
       check(row[1] < row[2], `an alert whose OK reading (${row[1]}) is not before its ERROR one (${row[2]})`);
     }

@@ -11,13 +11,11 @@ import {
   paragraph,
   resultOf,
   runInParagraph,
+  shownNumber,
   test,
   until,
   waitForStatus,
 } from '../harness.mjs';
-
-/** A number as the table shows it (maybe with thousands separators). */
-const number = (text) => Number(String(text).replace(/,/g, ''));
 
 /** Runs `sql` in a new paragraph and waits for `status`; returns the paragraph's index. */
 async function run(sql, status, what) {
@@ -56,7 +54,7 @@ export default async function () {
     check(columns === 'status,temperature,has_id', `the columns are ${columns}`);
     for (const [status, temperature, hasId] of result.rows) {
       check(/^(OK|WARNING|ERROR)$/.test(status), `JSON_VALUE gave the status ${JSON.stringify(status)}`);
-      check(Number.isFinite(number(temperature)), `JSON_VALUE … RETURNING DOUBLE gave ${JSON.stringify(temperature)}`);
+      check(Number.isFinite(shownNumber(temperature)), `JSON_VALUE … RETURNING DOUBLE gave ${JSON.stringify(temperature)}`);
       check(/^true$/i.test(hasId), `JSON_EXISTS gave ${JSON.stringify(hasId)}`);
     }
     await paragraph(query).locator('[data-testid=stop]').click();

@@ -12,6 +12,7 @@ import {
   closePage,
   currentNoteName,
   freshPage,
+  lateDropped,
   openPage,
   page,
   paragraph,
@@ -44,10 +45,7 @@ export default async function () {
     const query = 5;
     await page.locator('[data-testid=run-all]').click();
     await waitForStatus(query, /running/i, "the lesson's window query to run");
-    const dropped = async () => {
-      const line = await paragraph(query).locator('.job-line').innerText();
-      return Number((line.match(/([\d,]+) late dropped/) ?? [])[1]?.replace(/,/g, '') ?? NaN);
-    };
+    const dropped = () => lateDropped(query);
     await until(async () => (await dropped()) > 0 && (await resultOf(query))?.rows.length > 2, { timeout: 30_000, what: 'windows and a late reading' });
     await paragraph(query).locator('[data-testid=compare-watermarks]').click();
     const panel = paragraph(query).locator('[data-testid=strategies]');

@@ -7,6 +7,7 @@ import {
   check,
   closePage,
   currentNoteName,
+  lateDropped,
   openPage,
   page,
   paragraph,
@@ -32,10 +33,7 @@ export default async function () {
     await statusesBecome(['done', 'done', 'done', 'done', 'done', 'running', 'done'], 'after run all');
     // The first 5-second window fires once the watermark, 5 s behind, passes its end.
     await until(async () => (await resultOf(query))?.rows.length > 0, { timeout: 20_000, what: 'a window to fire' });
-    const dropped = async () => {
-      const line = await paragraph(query).locator('.job-line').innerText();
-      return Number((line.match(/([\d,]+) late dropped/) ?? [])[1]?.replace(/,/g, '') ?? NaN);
-    };
+    const dropped = () => lateDropped(query);
     await until(async () => (await dropped()) > 0, { timeout: 20_000, what: 'a late reading to be dropped' });
     await paragraph(query).locator('[data-testid=view-plan]').click();
     await until(async () => /late dropped/.test(await paragraph(query).locator('[data-testid=plan-graph]').innerText()), { what: 'the plan to show the late records' });
