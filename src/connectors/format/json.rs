@@ -125,7 +125,7 @@ impl JsonDecoder {
         let mut p = Parser { s: record, i: start, depth: 0, day: self.day };
         p.ws();
         let result = if p.peek() == Some(b'{') {
-            decode_object(&mut p, &self.fields, &mut self.columns, &self.plain, &mut self.seen, &self.options).and_then(|()| {
+            decode_object(&mut p, &self.fields, &mut self.columns, self.len, &self.plain, &mut self.seen, &self.options).and_then(|()| {
                 p.ws();
                 if p.i == record.len() {
                     Ok(())
@@ -248,8 +248,8 @@ fn plain_name(name: &str) -> bool {
     name.len() <= MAX_NAME_LENGTH && !name.bytes().any(|b| b == b'"' || b == b'\\')
 }
 
-/// Reads one object into one new row of `columns` (one per field). On error the columns may
-/// hold part of the row; the caller truncates them.
+/// Reads one object into one new row of `columns` (one per field), which hold `rows` rows
+/// before it. On error the columns may hold part of the row; the caller truncates them.
 ///
 /// A value that is well-formed JSON but does not convert (`"hot"` for a DOUBLE) fails the
 /// record, or with `json.ignore-parse-errors` makes just that field NULL, as Flink's
@@ -258,6 +258,7 @@ fn decode_object(
     p: &mut Parser<'_>,
     fields: &[Field],
     columns: &mut [Column],
+    rows: usize,
     plain: &[bool],
     seen: &mut [bool],
     options: &JsonOptions,
@@ -287,9 +288,8 @@ fn decode_object(
                     let column = &mut columns[idx];
                     // A repeated key replaces the value read before (Jackson keeps the last).
                     if seen[idx] {
-                        column.truncate(column.len() - 1);
+                        column.truncate(rows);
                     }
-                    let row = column.len();
                     seen[idx] = true;
                     expected = idx + 1;
                     let (start, depth) = (p.i, p.depth);
@@ -303,7 +303,7 @@ fn decode_object(
                         // A scalar that does not convert: NULL.
                         (p.i, p.depth) = (start, depth);
                         p.skip_value().map_err(|_| failure)?;
-                        column.truncate(row);
+                        column.truncate(rows);
                         column.push_null();
                     }
                 }
@@ -372,7 +372,8 @@ fn decode_value(p: &mut Parser<'_>, ty: &DataType, column: &mut Column, options:
             }
             let mut seen = vec![false; fields.len()];
             let plain: Vec<bool> = fields.iter().map(|f| plain_name(&f.name)).collect();
-            decode_object(p, fields, children, &plain, &mut seen, options)?;
+            let rows = children.first().map_or(0, Column::len);
+            decode_object(p, fields, children, rows, &plain, &mut seen, options)?;
             valid(column);
         }
         (DataType::Char(_) | DataType::Varchar(_), ColumnData::Str(v)) => {
