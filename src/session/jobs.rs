@@ -123,8 +123,8 @@ impl Session {
             }
             streams.extend(connectors::local_stream_name(&table));
             streams.extend(connectors::local_topic_names(&table));
-            #[cfg(not(target_arch = "wasm32"))]
-            if let Some(file) = connectors::open_parallel(&table, &pipeline.source_fields_of(i), &self.files, self.file_reading)
+            let pool = self.decode_pool.as_ref();
+            if let Some(file) = connectors::open_parallel(&table, &pipeline.source_fields_of(i), &self.files, self.file_reading, pool)
                 .map_err(SqlError::connector)?
             {
                 inputs.push(JobInput { feed: Feed::Parallel(file), ended: false, read_rank: 1, offsets: None });
@@ -322,7 +322,6 @@ impl Session {
                         }
                         read
                     }
-                    #[cfg(not(target_arch = "wasm32"))]
                     Feed::Parallel(file) => {
                         let polled = file.poll();
                         if !polled.batch.is_empty() {
@@ -586,8 +585,8 @@ pub(super) enum Feed {
     Records { source: Source, decoder: Decoder },
     /// VALUES rows, columns already.
     Values(connectors::ValuesSource),
-    /// A file decoded on several threads (natively, see `Session::set_file_reading`).
-    #[cfg(not(target_arch = "wasm32"))]
+    /// A file decoded on several threads or decode workers (see `Session::set_file_reading`,
+    /// `Session::set_decode_pool`).
     Parallel(connectors::ParallelFile),
 }
 
@@ -596,7 +595,6 @@ impl JobInput {
         match &self.feed {
             Feed::Records { source, .. } => source.is_bounded(),
             Feed::Values(_) => true,
-            #[cfg(not(target_arch = "wasm32"))]
             Feed::Parallel(_) => true,
         }
     }
@@ -613,7 +611,6 @@ impl JobInput {
         match &self.feed {
             Feed::Records { decoder, source } => decoder.skipped() + source.skipped(),
             Feed::Values(_) => 0,
-            #[cfg(not(target_arch = "wasm32"))]
             Feed::Parallel(file) => file.skipped(),
         }
     }
