@@ -341,7 +341,9 @@ fn read_at_most<R: ReadAt + ?Sized>(source: &R, offset: u64, buf: &mut [u8]) -> 
     }
     Ok(done)
 }
-#[cfg(test)]
+
+// The tests read files on disk, as only the native build does.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::connectors::format::json::{JsonDecoder, JsonOptions};
