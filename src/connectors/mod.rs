@@ -22,7 +22,7 @@ mod source;
 mod table;
 mod values;
 
-pub use decoder::{decoder_for, decoder_for_format, Decoder};
+pub use decoder::{decoder_for, decoder_for_format, takes_projection, Decoder};
 pub use generator::{Disorder, SensorGenerator, SensorRecord};
 pub use kafka::source::RecordRef;
 pub use kinesis::{RemoteEvent, RemoteStreams};

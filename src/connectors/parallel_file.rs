@@ -66,6 +66,7 @@ impl FileReading {
 pub fn open_parallel(
     table: &TableDef,
     fields: &[Field],
+    read: Option<&[bool]>,
     files: &Files,
     reading: FileReading,
     pool: Option<&Arc<dyn DecodePool>>,
@@ -78,7 +79,7 @@ pub fn open_parallel(
         // The edge gives a pool only where decoders can run beside the session (the page's
         // decode workers, even one of them: decoding then leaves the session's thread).
         let Some(pool) = pool else { return Ok(None) };
-        let spec = DecoderSpec::of(table, fields);
+        let spec = DecoderSpec::of(table, fields, read);
         // The spec is checked here, so a bad option is the job's error before any chunk is sent.
         spec.decoder()?;
         let plan = ChunkPlan::new(data.len() as u64, reading.chunk_bytes);
@@ -87,7 +88,12 @@ pub fn open_parallel(
     }
     #[cfg(not(target_arch = "wasm32"))]
     if reading.threads > 1 {
-        let decoders = (0..reading.threads).map(|_| super::decoder::decoder_for(table, fields, 0)).collect::<Result<Vec<_>, _>>()?;
+        let decoder = || {
+            let mut decoder = super::decoder::decoder_for(table, fields, 0)?;
+            read.inspect(|read| decoder.project(read));
+            Ok::<_, String>(decoder)
+        };
+        let decoders = (0..reading.threads).map(|_| decoder()).collect::<Result<Vec<_>, _>>()?;
         return ParallelFile::open(path, decoders, reading.chunk_bytes).map(Some);
     }
     Ok(None)
@@ -513,7 +519,7 @@ mod tests {
     fn pooled(content: &str, pool: &Arc<FakePool>, chunk: usize) -> (Read, Option<ReadError>, u32) {
         let data: Arc<[u8]> = content.as_bytes().into();
         let plan = ChunkPlan::new(data.len() as u64, chunk);
-        let spec = DecoderSpec { format: "json".into(), fields: fields(), options: vec![] };
+        let spec = DecoderSpec { format: "json".into(), fields: fields(), options: vec![], read: None };
         let pool_dyn: Arc<dyn DecodePool> = pool.clone();
         let mut file = ParallelFile::new(plan, Box::new(PoolDecoders::new(pool_dyn, spec, data, plan)));
         let mut batches = Vec::new();

@@ -124,15 +124,20 @@ impl Session {
             streams.extend(connectors::local_stream_name(&table));
             streams.extend(connectors::local_topic_names(&table));
             let pool = self.decode_pool.as_ref();
-            if let Some(file) = connectors::open_parallel(&table, &pipeline.source_fields_of(i), &self.files, self.file_reading, pool)
+            // Only the columns the query reads are decoded, where the source takes that.
+            let read = pipeline.source_fields_read_of(i).filter(|_| connectors::takes_projection(&table));
+            if let Some(file) = connectors::open_parallel(&table, &pipeline.source_fields_of(i), read, &self.files, self.file_reading, pool)
                 .map_err(SqlError::connector)?
             {
                 inputs.push(JobInput { feed: Feed::Parallel(file), ended: false, read_rank: 1, offsets: None });
                 continue;
             }
             let source = connectors::open_source(&table, &self.streams, &self.topics, &self.files, mode).map_err(SqlError::connector)?;
-            let decoder = connectors::decoder_for(&table, &pipeline.source_fields_of(i), self.datagen_seed(&table.name))
+            let mut decoder = connectors::decoder_for(&table, &pipeline.source_fields_of(i), self.datagen_seed(&table.name))
                 .map_err(SqlError::connector)?;
+            if let Some(read) = read {
+                decoder.project(read);
+            }
             if let Some((count, idle_timeout)) = source.splits() {
                 pipeline.set_input_splits(i, count, idle_timeout);
             }

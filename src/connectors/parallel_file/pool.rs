@@ -18,16 +18,22 @@ pub struct DecoderSpec {
     pub format: String,
     pub fields: Vec<Field>,
     pub options: Vec<(String, String)>,
+    /// Which fields the query reads (`None`: all), see [`Decoder::project`].
+    pub read: Option<Vec<bool>>,
 }
 
 impl DecoderSpec {
-    pub fn of(table: &TableDef, fields: &[Field]) -> Self {
+    pub fn of(table: &TableDef, fields: &[Field], read: Option<&[bool]>) -> Self {
         let format = table.option("format").unwrap_or("json").to_string();
-        DecoderSpec { format, fields: fields.to_vec(), options: table.options.clone() }
+        DecoderSpec { format, fields: fields.to_vec(), options: table.options.clone(), read: read.map(<[bool]>::to_vec) }
     }
 
     pub fn decoder(&self) -> Result<Decoder, String> {
-        decoder_for_format(&self.format, &self.fields, &self.options)
+        let mut decoder = decoder_for_format(&self.format, &self.fields, &self.options)?;
+        if let Some(read) = &self.read {
+            decoder.project(read);
+        }
+        Ok(decoder)
     }
 }
 
