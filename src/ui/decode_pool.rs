@@ -4,7 +4,7 @@
 //! (`connectors::parallel_file`: the same chunks, rows and errors as one thread).
 //!
 //! The session's worker starts them lazily, on the first read that uses them:
-//! `navigator.hardwareConcurrency − 1` of them (at least 1, at most [`MAX_WORKERS`]), loaded
+//! `navigator.hardwareConcurrency − 1` of them when that is 2 or more (at most [`MAX_WORKERS`]), loaded
 //! from the worker module's own glue and wasm, and keeps them for every later read. Chunk `c`
 //! goes to worker `c mod n`. Messages are bytes both ways, transferred, not copied: to a worker
 //! a [`ToDecoder`] and the chunk's lines; back a [`FromDecoder`] and the rows
@@ -12,7 +12,7 @@
 //! serves it. A chunk back while the session waits for it wakes the session's tick
 //! (`worker.rs`), so a read neither spins nor waits for the next beat.
 //!
-//! With one core, no `Worker` in workers, or the session on the page's thread, there is no pool
+//! With one or two cores, no `Worker` in workers, or the session on the page's thread, there is no pool
 //! and files are read on the session's thread as before.
 
 use std::cell::RefCell;
@@ -84,9 +84,11 @@ thread_local! {
     static POOL: RefCell<Option<Pool>> = const { RefCell::new(None) };
 }
 
-/// Makes the pool of at most `most` workers ready to start (nothing starts yet), if this worker
-/// can start workers and the machine has a core to spare: returns its size.
-pub fn install(glue: String, wasm: String, most: usize, wake: fn()) -> Option<usize> {
+/// Makes the pool ready to start (nothing starts yet), if this worker can start workers: returns
+/// its size. `asked` (the address's `decode-workers`, for tests and benchmarks) says how many, 0
+/// for none; otherwise one per core but this one's, when that is at least 2 (on 2 cores, one
+/// decode worker beside the session's was slower than none in `file_bench.mjs`: README).
+pub fn install(glue: String, wasm: String, asked: Option<usize>, wake: fn()) -> Option<usize> {
     let global = js_sys::global();
     if !js_sys::Reflect::has(&global, &"Worker".into()).unwrap_or(false) || glue.is_empty() {
         return None;
@@ -96,10 +98,14 @@ pub fn install(glue: String, wasm: String, most: usize, wake: fn()) -> Option<us
         .ok()
         .and_then(|n| n.as_f64())
         .unwrap_or(1.0) as usize;
-    if cores < 2 || most == 0 {
+    let size = match asked {
+        Some(n) => n.min(MAX_WORKERS),
+        None if cores >= 3 => (cores - 1).min(MAX_WORKERS),
+        None => 0,
+    };
+    if size == 0 {
         return None;
     }
-    let size = (cores - 1).clamp(1, most.min(MAX_WORKERS));
     POOL.with(|p| {
         *p.borrow_mut() = Some(Pool {
             glue,

@@ -14,8 +14,8 @@
 //! (`decode_pool.rs`) when the machine has a core to spare; a chunk coming back while a read waits
 //! for it wakes the next tick at once ([`wake`]). For tests and benchmarks, `decode-chunk=<bytes>`
 //! in the page's address sets the chunk size (1 MiB by default; tests make it small so a small
-//! file is really split), and `decode-workers=<n>` the most decode workers (0: none, the file is
-//! decoded on the session's thread as before).
+//! file is really split), and `decode-workers=<n>` how many decode workers, whatever the cores
+//! (0: none, the file is decoded on the session's thread as before).
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -75,8 +75,7 @@ pub fn main(base: String, glue: String, wasm: String) {
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    let most = number_in(&base, "decode-workers").unwrap_or(super::decode_pool::MAX_WORKERS);
-    if let Some(threads) = super::decode_pool::install(glue, wasm, most, wake) {
+    if let Some(threads) = super::decode_pool::install(glue, wasm, number_in(&base, "decode-workers"), wake) {
         let chunk_bytes = number_in(&base, "decode-chunk").filter(|&n| n > 0).unwrap_or(FileReading::default().chunk_bytes);
         let reading = FileReading { threads, chunk_bytes };
         let pool: Arc<dyn DecodePool> = Arc::new(super::decode_pool::PagePool);

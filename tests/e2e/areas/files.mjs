@@ -117,11 +117,12 @@ export default async function () {
   await test('a file decoded in chunks on decode workers gives the one-thread rows, late drops and record error', 'files-decoded-in-chunks.png', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-chunks-'));
     const files = [readingsFile(dir, 'big.jsonl', 3000), readingsFile(dir, 'bad.jsonl', 900, 700)];
-    // 4 KiB chunks (`decode-chunk`, for tests): the 250 KB file is some 60 chunks.
-    const chunked = await readThrough(`${url}?decode-chunk=4096`, files);
+    // 4 KiB chunks and 2 decode workers whatever the cores (`decode-chunk`, `decode-workers`: for
+    // tests): the 250 KB file is some 60 chunks.
+    const chunked = await readThrough(`${url}?decode-chunk=4096&decode-workers=2`, files);
     // The decode workers the session's worker started (nested workers, named by the pool).
     const names = await Promise.all(page.workers().map((w) => w.evaluate(() => self.name).catch(() => '')));
-    check(names.some((n) => /^sluice-decode-/.test(n)), `no decode worker ran: the page's workers are named ${JSON.stringify(names)}`);
+    check(names.filter((n) => /^sluice-decode-/.test(n)).length === 2, `not 2 decode workers: the page's workers are named ${JSON.stringify(names)}`);
     const oneThread = await readThrough(`${url}?engine=page`, files);
     check(chunked.rows.length === 16 && oneThread.rows.length === 16, `windows: ${chunked.rows.length} in chunks, ${oneThread.rows.length} on one thread`);
     check(JSON.stringify(chunked.rows) === JSON.stringify(oneThread.rows), `in chunks ${JSON.stringify(chunked.rows)}\non one thread ${JSON.stringify(oneThread.rows)}`);
