@@ -12,11 +12,18 @@ use wasm_bindgen::prelude::*;
 #[cfg(target_arch = "wasm32")]
 fn main() {}
 
-/// Starts the session in a Web Worker, told the page's address.
+/// Starts the session in a Web Worker, told the page's address and this module's glue and wasm.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
-pub fn worker_main(base: String) {
-    sluice::ui::worker_main(base);
+pub fn worker_main(base: String, glue: String, wasm: String) {
+    sluice::ui::worker_main(base, glue, wasm);
+}
+
+/// Starts one of the session's decode workers (in a worker the session's worker started).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen]
+pub fn decode_main() {
+    sluice::ui::decode_main();
 }
 
 /// Starts the session on the page's thread; its messages go to `on_message`.

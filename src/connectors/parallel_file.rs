@@ -348,7 +348,7 @@ fn read_at_most<R: ReadAt + ?Sized>(source: &R, offset: u64, buf: &mut [u8]) -> 
     Ok(done)
 }
 
-// The tests read files on disk, as only the native build does.
+// Files on disk and threads: native only (the pool's tests need neither, but compare with them).
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;

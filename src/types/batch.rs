@@ -80,6 +80,22 @@ impl StrColumn {
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.len()).map(|i| self.get(i))
     }
+    /// The offsets (`len() + 1` of them, or none when empty) and the bytes they cut.
+    pub fn parts(&self) -> (&[u32], &[u8]) {
+        (&self.offsets, &self.bytes)
+    }
+    /// A column from [`StrColumn::parts`]: the offsets must start at 0, never go back, end at
+    /// the bytes' end and cut the UTF-8 bytes only between characters.
+    pub fn from_parts(offsets: Vec<u32>, bytes: Vec<u8>) -> Result<Self, String> {
+        let text = std::str::from_utf8(&bytes).map_err(|e| format!("a string that is not UTF-8: {e}"))?;
+        if offsets.first() != Some(&0) || offsets.last().map(|&o| o as usize) != Some(bytes.len()) {
+            return Err("string offsets that do not span the strings' bytes".into());
+        }
+        if offsets.windows(2).any(|w| w[0] > w[1]) || !offsets.iter().all(|&o| text.is_char_boundary(o as usize)) {
+            return Err("string offsets that go back or cut a character".into());
+        }
+        Ok(StrColumn { offsets, bytes })
+    }
 }
 
 /// The physical values of one column.

@@ -2,6 +2,7 @@
 //! columnar batches of changes that flow between streaming operators.
 
 mod batch;
+mod batch_codec;
 pub mod calendar;
 mod cast;
 mod data_type;
@@ -10,6 +11,7 @@ mod time_zone;
 mod value;
 
 pub use batch::{Batch, BatchBuilder, Column, ColumnData, RowKind, StrColumn};
+pub use batch_codec::{decode_batch, encode_batch};
 pub use cast::{cast_value, castable, parse_decimal};
 pub use data_type::{DataType, Field, SqlType, STRING_LENGTH};
 pub use time::{

@@ -262,7 +262,7 @@ fn worker_module() -> Result<WorkerModule, String> {
 fn spawn_worker(module: &WorkerModule) -> Result<web_sys::Worker, String> {
     let WorkerModule { glue, wasm, base } = module;
     let script =
-        format!("import init, {{ worker_main }} from {glue:?};\nawait init({{ module_or_path: {wasm:?} }});\nworker_main({base:?});\n");
+        format!("import init, {{ worker_main }} from {glue:?};\nawait init({{ module_or_path: {wasm:?} }});\nworker_main({base:?}, {glue:?}, {wasm:?});\n");
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/javascript");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&script.into()), &options)

@@ -5,6 +5,7 @@
 //!
 //! Two wasm modules link this: the page module ([`mount`], `src/main.rs`) and the worker module
 //! (`src/worker_main.rs`: [`worker_main`], [`start_on_page`], [`handle_on_page`] → `worker.rs`,
+//! [`decode_main`] → `decode_worker.rs`,
 //! `python.rs`, `remotes.rs` and the Kinesis and Kafka tasks). Each keeps only what its entry
 //! points reach, so nothing the page module calls may reach the parser, planner or engine.
 
@@ -13,6 +14,8 @@ mod break_it;
 mod chart;
 mod clock;
 mod data_files;
+mod decode_pool;
+mod decode_worker;
 mod editor;
 mod embed;
 mod exercise;
@@ -80,9 +83,14 @@ pub fn mount() {
 }
 
 /// The worker module's session starts here in a Web Worker (see `host.rs`), told the page's
-/// address.
-pub fn worker_main(base: String) {
-    worker::main(base);
+/// address and the worker module's glue and wasm (which its decode workers load).
+pub fn worker_main(base: String, glue: String, wasm: String) {
+    worker::main(base, glue, wasm);
+}
+
+/// A decode worker of the session's worker starts here (see `decode_pool.rs`).
+pub fn decode_main() {
+    decode_worker::main();
 }
 
 /// The worker module's session starts here on the page's thread; it sends its messages to

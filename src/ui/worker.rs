@@ -9,13 +9,22 @@
 //! `?engine=page` or when no worker can start, on the page's own thread ([`start_on_page`]: the
 //! page calls [`receive_on_page`] and is called back with each message). Either way the page
 //! and this side exchange the same bytes ([`crate::views::host::protocol`]).
+//!
+//! In a worker, a file the page gave is decoded by decode workers this worker starts
+//! (`decode_pool.rs`) when the machine has a core to spare; a chunk coming back while a read waits
+//! for it wakes the next tick at once ([`wake`]). For tests and benchmarks, `decode-chunk=<bytes>`
+//! in the page's address sets the chunk size (1 MiB by default; tests make it small so a small
+//! file is really split), and `decode-workers=<n>` how many decode workers, whatever the cores
+//! (0: none, the file is decoded on the session's thread as before).
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{real_ms, wall_clock_ms};
+use crate::connectors::{DecodePool, FileReading};
 use crate::export::{flink_script, ExportOptions};
 use crate::session::{Budget, Deadline, Session};
 use crate::views::host::pacing::{Next, Pacer, TICK_MS};
@@ -44,10 +53,21 @@ thread_local! {
     /// In a worker: a channel to itself; a message posted on it runs the next tick after the
     /// messages already queued (the page's requests), without `setTimeout`'s clamping.
     static AT_ONCE: Option<web_sys::MessagePort> = at_once_port();
+    /// In a worker: the timer of the next tick while it waits for the beat (`None` while a tick
+    /// is due at once), so [`wake`] can bring it forward.
+    static NEXT_TICK: RefCell<Option<gloo_timers::callback::Timeout>> = const { RefCell::new(None) };
 }
 
-/// Starts the session in a worker: called once by the worker's script, with the page's address.
-pub fn main(base: String) {
+/// The number `<key>=<n>` in the page's address says, if any (`decode-chunk` and
+/// `decode-workers`, for tests and benchmarks).
+fn number_in(base: &str, key: &str) -> Option<usize> {
+    let query = base.split_once('?')?.1.split('#').next()?;
+    query.split('&').find_map(|pair| pair.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
+}
+
+/// Starts the session in a worker: called once by the worker's script, with the page's address
+/// and the worker module's glue and wasm (its decode workers load them).
+pub fn main(base: String, glue: String, wasm: String) {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
         let parts: js_sys::Array = e.data().unchecked_into();
@@ -55,6 +75,12 @@ pub fn main(base: String) {
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
+    if let Some(threads) = super::decode_pool::install(glue, wasm, number_in(&base, "decode-workers"), wake) {
+        let chunk_bytes = number_in(&base, "decode-chunk").filter(|&n| n > 0).unwrap_or(FileReading::default().chunk_bytes);
+        let reading = FileReading { threads, chunk_bytes };
+        let pool: Arc<dyn DecodePool> = Arc::new(super::decode_pool::PagePool);
+        SERVER.with(|s| s.borrow_mut().set_file_decoding(reading, Some(pool)));
+    }
     start(base, Outlet::Worker(scope));
     schedule(Next::After(TICK_MS));
     post(&FromSession::Ready);
@@ -89,6 +115,10 @@ fn start(base: String, outlet: Outlet) {
 /// One tick of the worker's session clock, then the next one scheduled: on the 40 ms beat while the
 /// session keeps up, at once while it is behind (its budget spent).
 fn tick() {
+    // The timer that ran this (if one did) has fired: its closure has run and is gone.
+    if let Some(fired) = NEXT_TICK.with(|t| t.borrow_mut().take()) {
+        fired.forget();
+    }
     let published = SERVER.with(|s| {
         let mut s = s.borrow_mut();
         let started = real_ms();
@@ -101,6 +131,16 @@ fn tick() {
     });
     if let Some(published) = published {
         post(&FromSession::Published(published));
+    }
+}
+
+/// Brings the next tick forward to now if it waits for the beat (a chunk a read waits for is
+/// back); the tick's publication still keeps to the beat (`Pacer::wake`).
+fn wake() {
+    if let Some(timer) = NEXT_TICK.with(|t| t.borrow_mut().take()) {
+        timer.cancel();
+        PACER.with(|p| p.borrow_mut().wake());
+        schedule(Next::AtOnce);
     }
 }
 
@@ -118,7 +158,8 @@ fn schedule(next: Next) {
             }
         },
         Next::After(ms) => {
-            gloo_timers::callback::Timeout::new(ms.round() as u32, tick).forget();
+            let timer = gloo_timers::callback::Timeout::new(ms.round() as u32, tick);
+            NEXT_TICK.with(|t| *t.borrow_mut() = Some(timer));
         }
     }
 }

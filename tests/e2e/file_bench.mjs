@@ -16,6 +16,8 @@
 // makes 50 MB and 100 MB ones). Part 3 is traced (CDP Tracing, the Performance panel's record):
 // for each main-thread task over 50 ms it says how much of it the thread ran and how much it
 // waited for a core, which on a loaded machine is most of it; TRACE=FILE keeps the trace.
+// PAGE_QUERY=... is added to the page's address: `decode-workers=0` reads files on the
+// session's thread alone (as before the page's decode workers), for a before/after in one build.
 import { chromium } from 'playwright-core';
 import { CHROMIUM } from './harness.mjs';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -83,7 +85,7 @@ async function tabWithQ1(name) {
   const pg = await context.newPage();
   pg.setDefaultTimeout(60_000);
   pg.on('pageerror', (e) => console.error(`# page error: ${e.message}`));
-  await pg.goto(base, { waitUntil: 'load' });
+  await pg.goto(process.env.PAGE_QUERY ? `${base}?${process.env.PAGE_QUERY}` : base, { waitUntil: 'load' });
   const items = pg.locator('[data-testid=notes] [data-testid=note-item]');
   await until(async () => (await items.count()) > 0, 'the notes list', 60_000, 100);
   const before = await items.count();

@@ -29,6 +29,8 @@ pub struct Pacer {
     published_ms: Option<f64>,
     /// The last tick spent its whole budget.
     behind: bool,
+    /// The next tick was brought forward (a decoded chunk a read waited for came back).
+    woken: bool,
 }
 
 impl Pacer {
@@ -46,12 +48,20 @@ impl Pacer {
         }
     }
 
+    /// The next tick runs before its beat, woken by something it waited for: it publishes only
+    /// if a beat has passed since the last publication, as a tick that is behind does, so
+    /// wake-ups (one per decoded chunk a read waits for) never flood the page.
+    pub fn wake(&mut self) {
+        self.woken = true;
+    }
+
     /// A tick that started at `started_ms` ended at `now_ms`, having spent its whole budget or
     /// not. Returns whether to publish now, and when the next tick runs.
     pub fn ticked(&mut self, started_ms: f64, now_ms: f64, spent: bool) -> (bool, Next) {
         self.behind = spent;
-        // Keeping up, every tick publishes (they are a beat apart); behind, one a beat.
-        let publish = !spent || self.published_ms.is_none_or(|at| now_ms - at >= TICK_MS);
+        let woken = std::mem::take(&mut self.woken);
+        // Keeping up, every tick publishes (they are a beat apart); behind or woken early, one a beat.
+        let publish = (!spent && !woken) || self.published_ms.is_none_or(|at| now_ms - at >= TICK_MS);
         if publish {
             self.published_ms = Some(now_ms);
         }
@@ -109,6 +119,21 @@ mod tests {
         assert!(published.len() >= 15, "{published:?}");
         assert!(published.windows(2).all(|p| p[1] - p[0] >= TICK_MS && p[1] - p[0] < TICK_MS + 5.0), "{published:?}");
         assert!(ticks.iter().all(|t| (MIN_BUDGET_MS..=BUDGET_MS).contains(&t.1)));
+    }
+
+    #[test]
+    fn woken_ticks_publish_once_a_beat_and_keep_the_beat() {
+        let mut pacer = Pacer::new();
+        assert_eq!(pacer.ticked(0.0, 5.0, false), (true, Next::After(35.0)));
+        // Woken three times before the next beat (chunks back): no publication until a beat passed.
+        for (start, end) in [(10.0, 12.0), (20.0, 22.0), (30.0, 33.0)] {
+            pacer.wake();
+            assert_eq!(pacer.ticked(start, end, false), (false, Next::After(start + TICK_MS - end)));
+        }
+        pacer.wake();
+        assert_eq!(pacer.ticked(44.0, 46.0, false), (true, Next::After(38.0)));
+        // A tick on the beat publishes as before.
+        assert_eq!(pacer.ticked(84.0, 86.0, false), (true, Next::After(38.0)));
     }
 
     #[test]

@@ -60,6 +60,17 @@ impl SessionServer {
         self.session.set_user_function_host(host);
     }
 
+    /// How the session reads the files the page gives it: in `reading`'s chunks through `pool`
+    /// (the page's decode workers), or on its own thread with no pool.
+    pub fn set_file_decoding(
+        &mut self,
+        reading: crate::connectors::FileReading,
+        pool: Option<std::sync::Arc<dyn crate::connectors::DecodePool>>,
+    ) {
+        self.session.set_file_reading(reading);
+        self.session.set_decode_pool(pool);
+    }
+
     /// Moves the clock on by the real time since the last tick, within `budget`.
     pub fn tick(&mut self, real_now_ms: f64, budget: &mut dyn Budget) {
         self.clock.tick(&mut self.session, real_now_ms, budget);
