@@ -585,4 +585,12 @@ mod tests {
         assert!(parse(&["--threads", "0", "q.sql"]).unwrap_err().contains("1 or more"));
         assert!(parse(&["--threads", "many", "q.sql"]).unwrap_err().contains("--threads takes a number"));
     }
+
+    #[test]
+    fn jobs_default_to_every_core_and_take_a_positive_count() {
+        assert_eq!(parse(&["q.sql"]).unwrap().jobs, None);
+        assert_eq!(parse(&["--jobs", "1", "q.sql"]).unwrap().jobs, Some(1));
+        assert_eq!(parse(&["--jobs=4", "q.sql"]).unwrap().jobs, Some(4));
+        assert!(parse(&["--jobs", "0", "q.sql"]).unwrap_err().contains("1 or more"));
+    }
 }
