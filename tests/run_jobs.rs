@@ -119,11 +119,16 @@ fn a_failing_query_stops_the_script_where_it_would_one_after_the_other() {
     assert_eq!(many.lines().filter(|l| l.contains("\"a\":")).count(), 2);
 }
 
+/// Rows the INSERT's file holds before it runs.
+const BEFORE: i64 = 100_000;
+
 #[test]
 fn an_insert_is_a_barrier_for_the_queries_around_it() {
     let dir = temp_dir("jobs-insert");
     let target = dir.join("out.json");
-    std::fs::write(&target, "{\"sensor_id\":0,\"status\":\"OK\"}\n").unwrap();
+    // Enough rows before the INSERT that the query before it is still reading them if the
+    // INSERT did not wait for it.
+    let before: String = (0..BEFORE).map(|i| format!("{{\"sensor_id\":{i},\"status\":\"OK\"}}\n")).collect();
     let script = format!(
         "{}\
          CREATE TABLE written (sensor_id INT, status STRING) WITH ('connector' = 'filesystem', 'path' = '{}', 'format' = 'json');\n\
@@ -135,14 +140,15 @@ fn an_insert_is_a_barrier_for_the_queries_around_it() {
     );
     let inserted = std::fs::read_to_string(sensor_input()).unwrap().lines().filter(|l| l.contains("\"sensor_id\":3,")).count() as i64;
     assert!(inserted > 0);
-    for flags in [&["--jobs", "1"][..], &["--jobs", "2"], &[]] {
-        std::fs::write(&target, "{\"sensor_id\":0,\"status\":\"OK\"}\n").unwrap();
+    // One decoding thread: the file is read as it grows, not up to its length when opened.
+    for flags in [&["--jobs", "1"][..], &["--jobs", "2"], &["--jobs", "2", "--threads", "1"], &[]] {
+        std::fs::write(&target, &before).unwrap();
         let (out, err, code) = run(&dir, &script, flags);
         assert_eq!(code, 0, "{flags:?}: {err}");
         let last = |column: &str| {
             out.lines().rev().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()).find_map(|v| v["row"][column].as_i64())
         };
-        assert_eq!(last("before_insert"), Some(1), "{flags:?}: {out}");
-        assert_eq!(last("after_insert"), Some(1 + inserted), "{flags:?}: the SELECT after the INSERT reads its rows: {out}");
+        assert_eq!(last("before_insert"), Some(BEFORE), "{flags:?}: the SELECT before the INSERT reads none of its rows");
+        assert_eq!(last("after_insert"), Some(BEFORE + inserted), "{flags:?}: the SELECT after the INSERT reads its rows: {out}");
     }
 }
