@@ -82,6 +82,16 @@ impl Decoder {
         }
     }
 
+    /// Decodes only the fields `read` marks, where the format takes a projection (JSON, CSV);
+    /// the others decode every field. See [`takes_projection`] for which tables get one.
+    pub fn project(&mut self, read: &[bool]) {
+        match self {
+            Decoder::Json(d) => d.project(read),
+            Decoder::Csv(d) => d.project(read),
+            _ => {}
+        }
+    }
+
     /// Records skipped because the format's `*.ignore-parse-errors` is set.
     pub fn skipped(&self) -> u64 {
         match self {
@@ -92,6 +102,14 @@ impl Decoder {
             Decoder::Raw(_) | Decoder::Avro(_) | Decoder::Datagen(_) => 0,
         }
     }
+}
+
+/// Whether `table`'s source takes the query's projection into its format, so that fields no
+/// query reads are not decoded (and a bad value there is no error): a filesystem table's, as
+/// Flink's `FileSystemTableSource` pushes projections into a projectable format. Flink's Kafka
+/// and Kinesis sources do not, so their formats decode every field.
+pub fn takes_projection(table: &TableDef) -> bool {
+    table.connector() == "filesystem"
 }
 
 /// The decoder for `table`'s records; `seed` makes `datagen` rows repeatable.

@@ -13,7 +13,6 @@ pub mod generator;
 pub mod kafka;
 pub mod kinesis;
 pub mod local_stream;
-#[cfg(not(target_arch = "wasm32"))]
 mod parallel_file;
 mod print;
 mod remote_link;
@@ -23,13 +22,15 @@ mod source;
 mod table;
 mod values;
 
-pub use decoder::{decoder_for, decoder_for_format, Decoder};
+pub use decoder::{decoder_for, decoder_for_format, takes_projection, Decoder};
 pub use generator::{Disorder, SensorGenerator, SensorRecord};
 pub use kafka::source::RecordRef;
 pub use kinesis::{RemoteEvent, RemoteStreams};
 pub use local_stream::{LocalStream, LocalStreams, StartPosition, StreamReader, StreamRecord};
-#[cfg(not(target_arch = "wasm32"))]
-pub use parallel_file::{open_parallel, FileReading, ParallelFile, Polled, ReadError};
+pub use parallel_file::{
+    decode_lines, open_parallel, read_chunk, Chunk, ChunkDecoders, ChunkPlan, DecodePool, Decoded, DecoderSpec, FileReading, ParallelFile,
+    Polled, ReadError,
+};
 pub use scenario::{ActiveScenario, Scenario};
 pub use sink::{open_sink, Sink, MAX_PRINTED_LINES};
 pub use source::{open_source, start_position, Files, MemoryFile, ReadMode, Source, SourceStatus};

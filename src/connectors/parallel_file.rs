@@ -1,40 +1,43 @@
-//! A `filesystem` table's file decoded on every core (natively, `sluice run`): the file is cut
-//! into line-aligned chunks, worker threads decode them into columnar batches, and the job takes
-//! the batches in file order. Operators see the very rows, in the very order, that the
-//! single-threaded [`super::filesystem::FileSource`] gives, so watermarks, window firings and
-//! late drops do not change; only the decoding (most of a file query's work) is spread out.
+//! A `filesystem` table's file decoded on several cores: the file is cut into line-aligned
+//! chunks, decoders elsewhere turn them into columnar batches, and the job takes the batches in
+//! file order. Operators see the very rows, in the very order, that the single-threaded source
+//! gives (`filesystem::FileSource` natively, [`super::MemoryFile`] in the page), so watermarks,
+//! window firings and late drops do not change; only the decoding (most of a file query's work)
+//! is spread out. Flink reads a file split by split on parallel source tasks; here one source
+//! keeps the order a single Flink reader would see.
 //!
-//! Chunk `c` covers bytes `[c·size, (c+1)·size)` and owns the lines that *start* there (a line
-//! starts at byte 0 or after a `\n`): a worker reads the byte before its range to know whether
-//! the range starts a line, and reads on past the range's end to finish its last line. Worker
-//! `w` of `n` decodes chunks `w, w+n, w+2n, …` and hands them over a channel that holds
-//! [`IN_FLIGHT`] chunks, so memory stays at about `n × (IN_FLIGHT + 1)` chunks whatever the
-//! file's size, and the job reads worker `c mod n`'s channel for chunk `c`: file order with no
-//! reordering buffer. Flink reads a file split by split on parallel source tasks; here one
-//! source keeps the order a single Flink reader would see.
-//!
-//! Threads are spawned, not scoped (`std::thread::scope`): a job is stepped by the session a
-//! batch at a time, so the workers outlive each step; dropping the reader stops and joins them.
+//! This file holds what every way of decoding shares: the chunk plan ([`ChunkPlan`], [`read_chunk`]),
+//! how a chunk's lines are decoded ([`decode_lines`]), and the in-order hand-over with its
+//! skipped counts and error rules ([`ParallelFile`]). *Who* decodes chunk `c` is a backend,
+//! [`ChunkDecoders`]:
+//! - natively, threads of this process (`threads.rs`): asking for a chunk waits for it;
+//! - in the page, a pool of decode workers the page's edge provides (`pool.rs`, [`DecodePool`]):
+//!   a chunk not back yet is "nothing yet" ([`SourceStatus::Idle`]), and the job is polled again
+//!   on a later step.
 
-use std::fs::File;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+mod pool;
+#[cfg(not(target_arch = "wasm32"))]
+mod threads;
+
 use std::sync::Arc;
-use std::thread::JoinHandle;
 
-use super::decoder::{decoder_for, Decoder};
+use super::decoder::Decoder;
 use super::source::{Files, SourceStatus};
 use crate::plan::catalog::TableDef;
 use crate::types::{Batch, Field};
 
-/// Decoded chunks a worker may have waiting for the job, besides the one it is decoding.
+pub use pool::{DecodePool, DecoderSpec, PoolDecoders};
+#[cfg(not(target_arch = "wasm32"))]
+pub use threads::ThreadDecoders;
+
+/// Decoded chunks a decoder may have waiting for the job, besides the one it is decoding.
 pub const IN_FLIGHT: usize = 2;
 
-/// How far a worker reads at a time past its range to finish the last line it owns.
+/// How far a reader reads at a time past a chunk's range to finish the last line it owns.
 const EXTEND_BYTES: usize = 64 * 1024;
 
-/// How `sluice run` reads files: on how many threads, in chunks of how many bytes. One thread
-/// (the default, and the page's only choice) is the single-threaded source and decoder.
+/// How a session reads files: with how many decoders, in chunks of how many bytes. One decoder
+/// (the default) is the single-threaded source and decoder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FileReading {
     pub threads: usize,
@@ -49,29 +52,79 @@ impl Default for FileReading {
 
 impl FileReading {
     /// Every core the machine offers (`std::thread::available_parallelism`), 1 MiB chunks.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn all_cores() -> Self {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         FileReading { threads, ..FileReading::default() }
     }
 }
 
-/// A parallel reader for `table` when `reading` asks for more than one thread and the table is a
-/// file on disk in `json` or `csv` (what decoding dominates); `None` otherwise (the caller then
-/// reads it on one thread).
-pub fn open_parallel(table: &TableDef, fields: &[Field], files: &Files, reading: FileReading) -> Result<Option<ParallelFile>, String> {
-    if reading.threads <= 1 || table.connector() != "filesystem" || !matches!(table.option("format"), Some("json" | "csv") | None) {
+/// A parallel reader for `table` when the table is a file in `json` or `csv` (what decoding
+/// dominates): a file the session holds (given by the page) goes to `pool` when there is one;
+/// a file on disk (natively) to `reading.threads` threads when that is more than one.
+/// `None` otherwise (the caller then reads it on one thread).
+pub fn open_parallel(
+    table: &TableDef,
+    fields: &[Field],
+    read: Option<&[bool]>,
+    files: &Files,
+    reading: FileReading,
+    pool: Option<&Arc<dyn DecodePool>>,
+) -> Result<Option<ParallelFile>, String> {
+    if table.connector() != "filesystem" || !matches!(table.option("format"), Some("json" | "csv") | None) {
         return Ok(None);
     }
     let path = table.option("path").ok_or("a filesystem table needs 'path'")?;
-    if files.get(path).is_some() {
-        return Ok(None);
+    if let Some(data) = files.get(path) {
+        // The edge gives a pool only where decoders can run beside the session (the page's
+        // decode workers, even one of them: decoding then leaves the session's thread).
+        let Some(pool) = pool else { return Ok(None) };
+        let spec = DecoderSpec::of(table, fields, read);
+        // The spec is checked here, so a bad option is the job's error before any chunk is sent.
+        spec.decoder()?;
+        let plan = ChunkPlan::new(data.len() as u64, reading.chunk_bytes);
+        let decoders = PoolDecoders::new(pool.clone(), spec, data, plan);
+        return Ok(Some(ParallelFile::new(plan, Box::new(decoders))));
     }
-    let decoders = (0..reading.threads).map(|_| decoder_for(table, fields, 0)).collect::<Result<Vec<_>, _>>()?;
-    ParallelFile::open(path, decoders, reading.chunk_bytes).map(Some)
+    #[cfg(not(target_arch = "wasm32"))]
+    if reading.threads > 1 {
+        let decoder = || {
+            let mut decoder = super::decoder::decoder_for(table, fields, 0)?;
+            read.inspect(|read| decoder.project(read));
+            Ok::<_, String>(decoder)
+        };
+        let decoders = (0..reading.threads).map(|_| decoder()).collect::<Result<Vec<_>, _>>()?;
+        return ParallelFile::open(path, decoders, reading.chunk_bytes).map(Some);
+    }
+    Ok(None)
+}
+
+/// How a file of `len` bytes is cut: chunk `c` covers bytes `[c·chunk, (c+1)·chunk)` and owns
+/// the lines that *start* there (a line starts at byte 0 or after a `\n`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChunkPlan {
+    pub len: u64,
+    pub chunk: u64,
+}
+
+impl ChunkPlan {
+    pub fn new(len: u64, chunk_bytes: usize) -> Self {
+        ChunkPlan { len, chunk: chunk_bytes.max(1) as u64 }
+    }
+
+    pub fn chunks(&self) -> u64 {
+        self.len.div_ceil(self.chunk)
+    }
+
+    /// The bytes chunk `c` covers (its lines may run on past the end).
+    pub fn range(&self, c: u64) -> (u64, u64) {
+        let start = c.saturating_mul(self.chunk).min(self.len);
+        (start, start.saturating_add(self.chunk).min(self.len))
+    }
 }
 
 /// What went wrong reading a file in parallel: the file itself, or a record in it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ReadError {
     /// Reading the file failed (the connector's error).
     File(String),
@@ -80,10 +133,27 @@ pub enum ReadError {
 }
 
 /// One chunk's rows, the records it skipped as unreadable, and the error that ended it.
-struct Decoded {
-    batch: Batch,
-    skipped: u64,
-    error: Option<ReadError>,
+#[derive(Debug, PartialEq)]
+pub struct Decoded {
+    pub batch: Batch,
+    pub skipped: u64,
+    pub error: Option<ReadError>,
+}
+
+/// A backend's answer for one chunk.
+pub enum Chunk {
+    /// Decoded.
+    Ready(Decoded),
+    /// Not back yet: ask again later.
+    Pending,
+    /// Will never come (a decoder died): the read ends with this error.
+    Lost(String),
+}
+
+/// Who decodes the chunks. The job asks for chunks `0, 1, 2, …` in order, each until it is
+/// [`Chunk::Ready`]; a backend decodes ahead as it likes.
+pub trait ChunkDecoders: Send {
+    fn take(&mut self, c: u64) -> Chunk;
 }
 
 /// The next rows of the file, in order; `error` (after `batch`'s rows, which still count, as
@@ -94,10 +164,9 @@ pub struct Polled {
     pub error: Option<ReadError>,
 }
 
+/// The in-order hand-over of a file's decoded chunks to the job.
 pub struct ParallelFile {
-    results: Vec<Receiver<Decoded>>,
-    workers: Vec<JoinHandle<()>>,
-    stop: Arc<AtomicBool>,
+    decoders: Box<dyn ChunkDecoders>,
     next: u64,
     chunks: u64,
     skipped: u64,
@@ -105,54 +174,34 @@ pub struct ParallelFile {
 }
 
 impl ParallelFile {
-    /// Starts one worker per decoder on the file at `path`, cut into `chunk_bytes` chunks.
-    pub fn open(path: &str, decoders: Vec<Decoder>, chunk_bytes: usize) -> Result<Self, String> {
-        let file = File::open(path).map_err(|e| format!("cannot open '{path}': {e}"))?;
-        let len = file.metadata().map_err(|e| format!("reading '{path}': {e}"))?.len();
-        let chunk = chunk_bytes.max(1) as u64;
-        let chunks = len.div_ceil(chunk);
-        let file = Arc::new(file);
-        let stop = Arc::new(AtomicBool::new(false));
-        let count = decoders.len().max(1) as u64;
-        let mut results = Vec::new();
-        let mut workers = Vec::new();
-        for (w, decoder) in decoders.into_iter().enumerate() {
-            let (tx, rx) = sync_channel(IN_FLIGHT);
-            let worker = Worker {
-                file: file.clone(),
-                path: path.to_string(),
-                decoder,
-                first: w as u64,
-                step: count,
-                chunks,
-                chunk,
-                len,
-                stop: stop.clone(),
-            };
-            let handle = std::thread::Builder::new()
-                .name(format!("sluice-decode-{w}"))
-                .spawn(move || worker.run(tx))
-                .map_err(|e| format!("cannot start a thread to read '{path}': {e}"))?;
-            results.push(rx);
-            workers.push(handle);
-        }
-        Ok(ParallelFile { results, workers, stop, next: 0, chunks, skipped: 0, ended: chunks == 0 })
+    /// The file of `plan`, its chunks decoded by `decoders`.
+    pub fn new(plan: ChunkPlan, decoders: Box<dyn ChunkDecoders>) -> Self {
+        let chunks = plan.chunks();
+        ParallelFile { decoders, next: 0, chunks, skipped: 0, ended: chunks == 0 }
     }
 
-    /// The next chunk's rows, in file order (waiting for its worker if need be).
+    /// Reads the file at `path` on one thread per decoder, cut into `chunk_bytes` chunks.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn open(path: &str, decoders: Vec<Decoder>, chunk_bytes: usize) -> Result<Self, String> {
+        let (plan, threads) = ThreadDecoders::open(path, decoders, chunk_bytes)?;
+        Ok(ParallelFile::new(plan, Box::new(threads)))
+    }
+
+    /// The next chunk's rows, in file order: [`SourceStatus::Idle`] with no rows while the
+    /// chunk is not back from its decoder.
     pub fn poll(&mut self) -> Polled {
+        let nothing = |status, error| Polled { batch: Batch::new(Vec::new(), 0), status, error };
         if self.ended || self.next >= self.chunks {
             self.ended = true;
-            return Polled { batch: Batch::new(Vec::new(), 0), status: SourceStatus::Ended, error: None };
+            return nothing(SourceStatus::Ended, None);
         }
-        let worker = (self.next % self.results.len().max(1) as u64) as usize;
-        let received = self.results.get(worker).and_then(|rx| rx.recv().ok());
-        let Some(decoded) = received else {
-            // A worker stops early only after sending an error, which ends the read before
-            // this: it died (a panic in a decoder would be a bug).
-            self.ended = true;
-            let error = Some(ReadError::File("a decoding thread stopped unexpectedly".into()));
-            return Polled { batch: Batch::new(Vec::new(), 0), status: SourceStatus::Ended, error };
+        let decoded = match self.decoders.take(self.next) {
+            Chunk::Ready(decoded) => decoded,
+            Chunk::Pending => return nothing(SourceStatus::Idle, None),
+            Chunk::Lost(why) => {
+                self.ended = true;
+                return nothing(SourceStatus::Ended, Some(ReadError::File(why)));
+            }
         };
         self.next += 1;
         self.skipped += decoded.skipped;
@@ -169,57 +218,9 @@ impl ParallelFile {
     }
 }
 
-impl Drop for ParallelFile {
-    fn drop(&mut self) {
-        // Workers blocked on a full channel see it closed; the others stop before their next chunk.
-        self.stop.store(true, Ordering::Relaxed);
-        self.results.clear();
-        for handle in self.workers.drain(..) {
-            let _ = handle.join();
-        }
-    }
-}
-
-/// One decoding thread: chunks `first, first + step, …` of the file.
-struct Worker {
-    file: Arc<File>,
-    path: String,
-    decoder: Decoder,
-    first: u64,
-    step: u64,
-    chunks: u64,
-    chunk: u64,
-    len: u64,
-    stop: Arc<AtomicBool>,
-}
-
-impl Worker {
-    fn run(mut self, tx: SyncSender<Decoded>) {
-        let mut buf = Vec::new();
-        let mut c = self.first;
-        while c < self.chunks && !self.stop.load(Ordering::Relaxed) {
-            let start = c * self.chunk;
-            let end = (start + self.chunk).min(self.len);
-            let decoded = match read_chunk(&self.file, start, end, self.len, &mut buf) {
-                Ok(lines) => decode_lines(&buf[lines], &mut self.decoder),
-                Err(e) => Decoded {
-                    batch: Batch::new(Vec::new(), 0),
-                    skipped: 0,
-                    error: Some(ReadError::File(format!("reading '{}': {e}", self.path))),
-                },
-            };
-            let failed = decoded.error.is_some();
-            if tx.send(decoded).is_err() || failed {
-                return;
-            }
-            c += self.step;
-        }
-    }
-}
-
 /// Decodes the lines of `data` as the single-threaded source hands them over: split at `\n`,
 /// trailing `\r`s dropped, blank lines skipped; stops at the first record in error.
-fn decode_lines(data: &[u8], decoder: &mut Decoder) -> Decoded {
+pub fn decode_lines(data: &[u8], decoder: &mut Decoder) -> Decoded {
     let skipped_before = decoder.skipped();
     let mut error = None;
     for_each_line(data, |line| {
@@ -234,7 +235,7 @@ fn decode_lines(data: &[u8], decoder: &mut Decoder) -> Decoded {
     Decoded { batch, skipped: decoder.skipped() - skipped_before, error }
 }
 
-/// Hands each record of `data` (whole lines) to `out`, as [`super::filesystem::FileSource`] cuts them.
+/// Hands each record of `data` (whole lines) to `out`, as the single-threaded sources cut them.
 fn for_each_line(data: &[u8], mut out: impl FnMut(&[u8])) {
     let mut from = 0;
     while from < data.len() {
@@ -250,18 +251,53 @@ fn for_each_line(data: &[u8], mut out: impl FnMut(&[u8])) {
     }
 }
 
-/// Reads into `buf` the lines that start in `[start, end)` of a file of `len` bytes (the last
-/// one read on to its end), and returns where they are in `buf`. `buf` is only ever grown, never
-/// cleared: its bytes past the returned range are stale, and zeroing a chunk's worth of buffer
-/// for every chunk cost as much as a tenth of the read.
-fn read_chunk(file: &File, start: u64, end: u64, len: u64, buf: &mut Vec<u8>) -> std::io::Result<std::ops::Range<usize>> {
+/// Bytes read at an offset: a file on disk, or bytes in memory.
+pub trait ReadAt {
+    /// Fills as much of `buf` as there is from `offset` (0 at the end).
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize>;
+}
+
+impl ReadAt for [u8] {
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        let from = usize::try_from(offset).unwrap_or(usize::MAX).min(self.len());
+        let n = buf.len().min(self.len() - from);
+        buf[..n].copy_from_slice(&self[from..from + n]);
+        Ok(n)
+    }
+}
+
+#[cfg(unix)]
+impl ReadAt for std::fs::File {
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        std::os::unix::fs::FileExt::read_at(self, buf, offset)
+    }
+}
+
+#[cfg(windows)]
+impl ReadAt for std::fs::File {
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        std::os::windows::fs::FileExt::seek_read(self, buf, offset)
+    }
+}
+
+/// Reads into `buf` the lines chunk `c` of `plan` owns (the last one read on to its end), and
+/// returns where they are in `buf`. A reader reads the byte before the chunk to know whether the
+/// chunk starts a line, and on past its end to finish its last line. `buf` is only ever grown,
+/// never cleared: its bytes past the returned range are stale, and zeroing a chunk's worth of
+/// buffer for every chunk cost as much as a tenth of the read.
+pub fn read_chunk<R: ReadAt + ?Sized>(source: &R, plan: ChunkPlan, c: u64, buf: &mut Vec<u8>) -> std::io::Result<std::ops::Range<usize>> {
+    let (start, end) = plan.range(c);
+    let len = plan.len;
+    if start >= end {
+        return Ok(0..0);
+    }
     // The byte before the range says whether the range starts a line.
     let from = start.saturating_sub(1);
     let want = (end - from) as usize;
     if buf.len() < want {
         buf.resize(want, 0);
     }
-    let mut filled = read_at_most(file, from, &mut buf[..want])?;
+    let mut filled = read_at_most(source, from, &mut buf[..want])?;
     let first = if start == 0 {
         0
     } else {
@@ -285,7 +321,7 @@ fn read_chunk(file: &File, start: u64, end: u64, len: u64, buf: &mut Vec<u8>) ->
         if buf.len() < filled + n {
             buf.resize(filled + n, 0);
         }
-        let got = read_at_most(file, pos, &mut buf[filled..filled + n])?;
+        let got = read_at_most(source, pos, &mut buf[filled..filled + n])?;
         if got == 0 {
             break;
         }
@@ -299,11 +335,11 @@ fn read_chunk(file: &File, start: u64, end: u64, len: u64, buf: &mut Vec<u8>) ->
     Ok(first..filled)
 }
 
-/// Fills `buf` from `offset`, short only at the end of the file.
-fn read_at_most(file: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+/// Fills `buf` from `offset`, short only at the end of the source.
+fn read_at_most<R: ReadAt + ?Sized>(source: &R, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut done = 0;
     while done < buf.len() {
-        let n = read_at(file, offset + done as u64, &mut buf[done..])?;
+        let n = source.read_at(offset + done as u64, &mut buf[done..])?;
         if n == 0 {
             break;
         }
@@ -312,17 +348,8 @@ fn read_at_most(file: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<usi
     Ok(done)
 }
 
-#[cfg(unix)]
-fn read_at(file: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
-    std::os::unix::fs::FileExt::read_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_at(file: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
-    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
-}
-
-#[cfg(test)]
+// The tests read files on disk, as only the native build does.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::connectors::format::json::{JsonDecoder, JsonOptions};
@@ -349,8 +376,11 @@ mod tests {
         batches.iter().flat_map(|b| (0..b.len()).map(|i| b.row(i, &types)).collect::<Vec<_>>()).collect()
     }
 
+    /// A read's rows, skipped count and record error.
+    type Read = (Vec<Vec<Value>>, u64, Option<String>);
+
     /// What the single-threaded source and decoder give: rows, skipped count, first error.
-    fn serial(path: &str, ignore_errors: bool) -> (Vec<Vec<Value>>, u64, Option<String>) {
+    fn serial(path: &str, ignore_errors: bool) -> Read {
         let mut source = crate::connectors::filesystem::FileSource::open(path).unwrap();
         let mut d = decoder(ignore_errors);
         let mut error = None;
@@ -367,7 +397,7 @@ mod tests {
         (rows(&[batch]), d.skipped(), error)
     }
 
-    fn parallel(path: &str, threads: usize, chunk: usize, ignore_errors: bool) -> (Vec<Vec<Value>>, u64, Option<String>) {
+    fn parallel(path: &str, threads: usize, chunk: usize, ignore_errors: bool) -> Read {
         let mut file = ParallelFile::open(path, (0..threads).map(|_| decoder(ignore_errors)).collect(), chunk).unwrap();
         let mut batches = Vec::new();
         loop {
@@ -422,6 +452,136 @@ mod tests {
                 assert_eq!(parallel(path, 2, chunk, true), skipping, "{chunk}-byte chunks");
             }
         });
+    }
+
+    /// A pool that decodes what it is given at once but answers in its own time: chunk `c` is
+    /// back only after it has been asked for `late(c)` times, and `lost` never comes back.
+    struct FakePool {
+        size: usize,
+        late: fn(u64) -> u32,
+        lost: Option<u64>,
+        ignore_errors: bool,
+        state: std::sync::Mutex<FakeState>,
+    }
+
+    #[derive(Default)]
+    struct FakeState {
+        next_read: u64,
+        done: std::collections::HashMap<(u64, u64), (Decoded, u32)>,
+        closed: Vec<u64>,
+        most_waiting: usize,
+    }
+
+    impl FakePool {
+        fn new(size: usize, late: fn(u64) -> u32, lost: Option<u64>, ignore_errors: bool) -> Arc<FakePool> {
+            Arc::new(FakePool { size, late, lost, ignore_errors, state: Default::default() })
+        }
+    }
+
+    impl DecodePool for FakePool {
+        fn size(&self) -> usize {
+            self.size
+        }
+        fn open(&self, spec: &DecoderSpec) -> u64 {
+            assert_eq!(spec.fields, fields());
+            let mut state = self.state.lock().unwrap();
+            state.next_read += 1;
+            state.next_read
+        }
+        fn submit(&self, read: u64, c: u64, lines: &[u8]) {
+            // A fresh decoder per chunk, as a decode worker that has not seen this read may use.
+            let decoded = decode_lines(lines, &mut decoder(self.ignore_errors));
+            let mut state = self.state.lock().unwrap();
+            state.done.insert((read, c), (decoded, (self.late)(c)));
+            let waiting = state.done.len();
+            state.most_waiting = state.most_waiting.max(waiting);
+        }
+        fn take(&self, read: u64, c: u64) -> Option<Result<Decoded, String>> {
+            if self.lost == Some(c) {
+                return Some(Err("a decode worker stopped".into()));
+            }
+            let mut state = self.state.lock().unwrap();
+            let (_, wait) = state.done.get_mut(&(read, c)).expect("asked for a chunk never submitted");
+            if *wait > 0 {
+                *wait -= 1;
+                return None;
+            }
+            state.done.remove(&(read, c)).map(|(d, _)| Ok(d))
+        }
+        fn close(&self, read: u64) {
+            let mut state = self.state.lock().unwrap();
+            state.done.retain(|(r, _), _| *r != read);
+            state.closed.push(read);
+        }
+    }
+
+    /// Reads `content` through `pool` as a job does: polling again while nothing is back.
+    fn pooled(content: &str, pool: &Arc<FakePool>, chunk: usize) -> (Read, Option<ReadError>, u32) {
+        let data: Arc<[u8]> = content.as_bytes().into();
+        let plan = ChunkPlan::new(data.len() as u64, chunk);
+        let spec = DecoderSpec { format: "json".into(), fields: fields(), options: vec![], read: None };
+        let pool_dyn: Arc<dyn DecodePool> = pool.clone();
+        let mut file = ParallelFile::new(plan, Box::new(PoolDecoders::new(pool_dyn, spec, data, plan)));
+        let mut batches = Vec::new();
+        let mut idle = 0;
+        loop {
+            let polled = file.poll();
+            if polled.status == SourceStatus::Idle {
+                assert!(polled.batch.is_empty() && polled.error.is_none());
+                idle += 1;
+                continue;
+            }
+            batches.push(polled.batch);
+            match polled.error {
+                Some(ReadError::Record(e)) => return ((rows(&batches), file.skipped(), Some(e)), None, idle),
+                Some(e) => return ((rows(&batches), file.skipped(), None), Some(e), idle),
+                None if polled.status == SourceStatus::Ended => return ((rows(&batches), file.skipped(), None), None, idle),
+                None => {}
+            }
+        }
+    }
+
+    #[test]
+    fn a_pool_answering_late_and_out_of_order_gives_the_single_threaded_rows_in_order() {
+        with_file(AWKWARD, |path| {
+            let expected = serial(path, false);
+            // Later chunks come back first: chunk c waits 7 - c % 8 asks.
+            let pool = FakePool::new(3, |c| 7 - (c % 8) as u32, None, false);
+            for chunk in 1..=AWKWARD.len() + 1 {
+                let (got, error, idle) = pooled(AWKWARD, &pool, chunk);
+                assert_eq!((got, error), (expected.clone(), None), "{chunk}-byte chunks");
+                assert!(idle > 0);
+            }
+            let state = pool.state.lock().unwrap();
+            // Every read closed, nothing left behind, and never more than the window in flight.
+            assert_eq!(state.closed.len(), AWKWARD.len() + 1);
+            assert!(state.done.is_empty());
+            assert!(state.most_waiting <= 3 * (IN_FLIGHT + 1), "{}", state.most_waiting);
+        });
+    }
+
+    #[test]
+    fn a_pool_keeps_the_rows_before_a_bad_record_its_error_and_the_skipped_count() {
+        let content = "{\"a\":1}\n{\"a\":2}\n{\"a\":\n{\"a\":4}\n";
+        with_file(content, |path| {
+            let expected = serial(path, false);
+            let skipping = serial(path, true);
+            for chunk in 1..=content.len() {
+                let pool = FakePool::new(2, |c| (c % 3) as u32, None, false);
+                assert_eq!(pooled(content, &pool, chunk).0, expected, "{chunk}-byte chunks");
+                let pool = FakePool::new(2, |c| (c % 3) as u32, None, true);
+                assert_eq!(pooled(content, &pool, chunk).0, skipping, "{chunk}-byte chunks");
+            }
+        });
+    }
+
+    #[test]
+    fn a_chunk_the_pool_loses_ends_the_read_with_a_file_error_after_the_rows_before_it() {
+        let content = "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n{\"a\":4}\n";
+        let pool = FakePool::new(2, |_| 1, Some(2), false);
+        let ((rows, _, _), error, _) = pooled(content, &pool, 8);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(error, Some(ReadError::File("a decode worker stopped".into())));
     }
 
     #[test]

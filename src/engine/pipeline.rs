@@ -47,6 +47,9 @@ pub struct Pipeline {
 /// One source of a query (a table, or VALUES rows), with its watermark.
 struct Input {
     source: Source,
+    /// Which of its table's physical columns the plan reads (see
+    /// [`PhysicalPlan::physical_columns_read`]).
+    read: Option<Vec<bool>>,
     watermark: Option<WatermarkAssigner>,
     /// Set once a bounded input has ended: its watermark is then +∞.
     ended: bool,
@@ -291,9 +294,12 @@ impl Pipeline {
     pub fn new(plan: &PhysicalPlan) -> Result<Pipeline, BuildError> {
         let sources = plan.sources();
         let root = build(plan, &sources)?;
+        let read = plan.physical_columns_read(&sources);
         let inputs = sources
             .into_iter()
-            .map(|source| Input {
+            .zip(read)
+            .map(|(source, read)| Input {
+                read,
                 watermark: source
                     .table()
                     .and_then(|t| t.watermark.as_ref())
@@ -336,6 +342,12 @@ impl Pipeline {
             Some(Source::Values { schema, .. }) => schema.fields.iter().map(|f| Field { name: f.name.clone(), ty: f.ty.plain() }).collect(),
             None => Vec::new(),
         }
+    }
+
+    /// Which of [`Self::source_fields_of`] the plan reads (`None`: all). A source that takes
+    /// projections (a filesystem table's format, as in Flink) need decode only those.
+    pub fn source_fields_read_of(&self, input: usize) -> Option<&[bool]> {
+        self.inputs.get(input).and_then(|i| i.read.as_deref())
     }
 
     /// The columns the first input's source must decode.

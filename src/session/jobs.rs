@@ -123,16 +123,21 @@ impl Session {
             }
             streams.extend(connectors::local_stream_name(&table));
             streams.extend(connectors::local_topic_names(&table));
-            #[cfg(not(target_arch = "wasm32"))]
-            if let Some(file) = connectors::open_parallel(&table, &pipeline.source_fields_of(i), &self.files, self.file_reading)
+            let pool = self.decode_pool.as_ref();
+            // Only the columns the query reads are decoded, where the source takes that.
+            let read = pipeline.source_fields_read_of(i).filter(|_| connectors::takes_projection(&table));
+            if let Some(file) = connectors::open_parallel(&table, &pipeline.source_fields_of(i), read, &self.files, self.file_reading, pool)
                 .map_err(SqlError::connector)?
             {
                 inputs.push(JobInput { feed: Feed::Parallel(file), ended: false, read_rank: 1, offsets: None });
                 continue;
             }
             let source = connectors::open_source(&table, &self.streams, &self.topics, &self.files, mode).map_err(SqlError::connector)?;
-            let decoder = connectors::decoder_for(&table, &pipeline.source_fields_of(i), self.datagen_seed(&table.name))
+            let mut decoder = connectors::decoder_for(&table, &pipeline.source_fields_of(i), self.datagen_seed(&table.name))
                 .map_err(SqlError::connector)?;
+            if let Some(read) = read {
+                decoder.project(read);
+            }
             if let Some((count, idle_timeout)) = source.splits() {
                 pipeline.set_input_splits(i, count, idle_timeout);
             }
@@ -322,7 +327,6 @@ impl Session {
                         }
                         read
                     }
-                    #[cfg(not(target_arch = "wasm32"))]
                     Feed::Parallel(file) => {
                         let polled = file.poll();
                         if !polled.batch.is_empty() {
@@ -587,8 +591,8 @@ pub(super) enum Feed {
     Records { source: Source, decoder: Decoder },
     /// VALUES rows, columns already.
     Values(connectors::ValuesSource),
-    /// A file decoded on several threads (natively, see `Session::set_file_reading`).
-    #[cfg(not(target_arch = "wasm32"))]
+    /// A file decoded on several threads or decode workers (see `Session::set_file_reading`,
+    /// `Session::set_decode_pool`).
     Parallel(connectors::ParallelFile),
 }
 
@@ -597,7 +601,6 @@ impl JobInput {
         match &self.feed {
             Feed::Records { source, .. } => source.is_bounded(),
             Feed::Values(_) => true,
-            #[cfg(not(target_arch = "wasm32"))]
             Feed::Parallel(_) => true,
         }
     }
@@ -614,7 +617,6 @@ impl JobInput {
         match &self.feed {
             Feed::Records { decoder, source } => decoder.skipped() + source.skipped(),
             Feed::Values(_) => 0,
-            #[cfg(not(target_arch = "wasm32"))]
             Feed::Parallel(file) => file.skipped(),
         }
     }

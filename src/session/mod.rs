@@ -195,9 +195,11 @@ pub struct Session {
     first_to_step: JobId,
     /// Who runs user-defined (Python) functions: the page's worker or a test; none natively.
     user_function_host: Option<std::rc::Rc<dyn crate::plan::functions::user::UserFunctionHost>>,
-    /// How files on disk are read (natively): on one thread unless the runner asks for more.
-    #[cfg(not(target_arch = "wasm32"))]
+    /// How files are read: on one thread unless the runner (threads) or the page (decode
+    /// workers) asks for more.
     file_reading: connectors::FileReading,
+    /// Decoders elsewhere for files the session holds (the page's decode workers).
+    decode_pool: Option<std::sync::Arc<dyn connectors::DecodePool>>,
 }
 
 impl Default for Session {
@@ -285,8 +287,8 @@ impl Session {
             printed: Vec::new(),
             first_to_step: 0,
             user_function_host: None,
-            #[cfg(not(target_arch = "wasm32"))]
             file_reading: connectors::FileReading::default(),
+            decode_pool: None,
         }
     }
 
@@ -348,11 +350,17 @@ impl Session {
         Ok(outcomes)
     }
 
-    /// How jobs started from now on read files on disk: `sluice run` decodes them on every core;
-    /// the rows, their order and so every result stay those of one thread.
-    #[cfg(not(target_arch = "wasm32"))]
+    /// How jobs started from now on read files: `sluice run` decodes files on disk on every
+    /// core; the rows, their order and so every result stay those of one thread.
     pub fn set_file_reading(&mut self, reading: connectors::FileReading) {
         self.file_reading = reading;
+    }
+
+    /// Decoders for the files the session holds (given by content): jobs started from now on
+    /// read such a file in `file_reading`'s chunks through `pool` when it has more than one
+    /// decoder (the page's decode workers), with the rows and order of one thread.
+    pub fn set_decode_pool(&mut self, pool: Option<std::sync::Arc<dyn connectors::DecodePool>>) {
+        self.decode_pool = pool;
     }
 
     /// Sets the processing-time clock (ms since the epoch) without moving generators or jobs.

@@ -465,6 +465,32 @@ for name, query in {
 
 CASES["json_ignore_parse_errors"] = "SELECT sensor_id, current_temperature, status, event_time FROM sensor_data"
 
+# Flink pushes a query's projection into a filesystem table's format: a field no query reads is
+# not decoded, so a bad or missing value there is no error (with neither 'ignore-parse-errors'
+# nor a lenient 'fail-on-missing-field'); a query that reads no column (COUNT(*)) still reads the
+# first; a computed column nobody reads needs nothing decoded.
+STRICT_TABLE = """CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status STRING, event_time TIMESTAMP(3),
+    warmer AS current_temperature + 1)
+  WITH ('connector'='filesystem', 'path'='{input}', 'format'='%s', 'json.timestamp-format.standard'='ISO-8601',
+        'json.fail-on-missing-field'='true')"""
+STRICT_CSV_TABLE = """CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status STRING, event_time TIMESTAMP(3),
+    warmer AS current_temperature + 1)
+  WITH ('connector'='filesystem', 'path'='{input}', 'format'='csv')"""
+STRICT_INPUT = [
+    '{"sensor_id": 1, "current_temperature": "hot", "status": "OK", "event_time": "2021-05-19T11:20:00.978"}',
+    '{"sensor_id": 2, "status": "WARN", "event_time": "2021-05-19T11:20:01"}',
+    '{"sensor_id": 3, "current_temperature": 70.5, "status": "OK", "event_time": "2021-05-19T11:20:02"}',
+]
+STRICT_CSV_INPUT = ["1,hot,OK,2021-05-19 11:20:00.978", "2,,WARN,2021-05-19 11:20:01", "3,70.5,OK,2021-05-19 11:20:02"]
+for name, table, lines, query in [
+    ("json_projection_unread_fields", STRICT_TABLE % "json", STRICT_INPUT, "SELECT sensor_id, status, event_time FROM sensor_data"),
+    ("json_projection_count_star", STRICT_TABLE % "json", STRICT_INPUT, "SELECT COUNT(*) AS n FROM sensor_data"),
+    ("json_projection_filter", STRICT_TABLE % "json", STRICT_INPUT, "SELECT status FROM sensor_data WHERE sensor_id > 1"),
+    ("csv_projection_unread_fields", STRICT_CSV_TABLE, STRICT_CSV_INPUT, "SELECT sensor_id, status FROM sensor_data"),
+]:
+    OWN_INPUT[name] = (table, lines)
+    CASES[name] = query
+
 # Debezium change events read as a changelog (`debezium-json` on a file: Flink reads it as on a
 # Kafka topic). A snapshot (`r`), creates, updates (a -U and a +U each) and deletes.
 DEBEZIUM_TABLE = """CREATE TABLE products (id INT, name STRING, weight DOUBLE, PRIMARY KEY (id) NOT ENFORCED)

@@ -185,12 +185,21 @@ pub struct CsvDecoder {
     skipped: u64,
     parts: Vec<String>,
     row: Vec<Value>,
+    /// Which fields the query reads (`None`: all); see [`CsvDecoder::project`].
+    read: Option<Vec<bool>>,
 }
 
 impl CsvDecoder {
     pub fn new(fields: &[Field], options: CsvOptions) -> Self {
         let columns = fields.iter().map(|f| Column::empty(&f.ty.data_type, 1024)).collect();
-        CsvDecoder { fields: fields.to_vec(), options, columns, len: 0, skipped: 0, parts: Vec::new(), row: Vec::new() }
+        CsvDecoder { fields: fields.to_vec(), options, columns, len: 0, skipped: 0, parts: Vec::new(), row: Vec::new(), read: None }
+    }
+
+    /// Converts only the fields `read` marks, as Flink's CSV format does under a projection
+    /// pushed into the scan: the others are split out of the line but left NULL, so a bad value
+    /// there is no error (a line of the wrong length still is).
+    pub fn project(&mut self, read: &[bool]) {
+        self.read = (read.len() == self.fields.len() && read.contains(&false)).then(|| read.to_vec());
     }
 
     /// Decodes one line; a bad one is skipped and counted, or returned as an error.
@@ -234,8 +243,13 @@ impl CsvDecoder {
         for (i, field) in self.fields.iter().enumerate() {
             let ty = &field.ty.data_type;
             let text = self.parts.get(i).map(String::as_str);
+            let unread = self.read.as_ref().is_some_and(|r| r.get(i) == Some(&false));
             let value = match text {
                 None => Value::Null,
+                Some(_) if unread => {
+                    self.row.push(Value::Null);
+                    continue;
+                }
                 // Flink reads an empty field as NULL but for strings, BYTES and ARRAYs (empty ones).
                 Some(t)
                     if self.options.null_literal.as_deref() == Some(t)

@@ -105,6 +105,8 @@ pub struct JsonDecoder {
     seen: Vec<bool>,
     /// Which fields' names are [`plain_name`]s.
     plain: Vec<bool>,
+    /// Which fields the query reads (`None`: all); see [`JsonDecoder::project`].
+    read: Option<Vec<bool>>,
     /// The last timestamp's date and day number, kept between records (see [`NO_DAY`]).
     day: (i64, i64),
 }
@@ -113,7 +115,24 @@ impl JsonDecoder {
     pub fn new(fields: &[Field], options: JsonOptions) -> Self {
         let columns = fields.iter().map(|f| Column::empty(&f.ty.data_type, 1024)).collect();
         let plain = fields.iter().map(|f| plain_name(&f.name)).collect();
-        JsonDecoder { fields: fields.to_vec(), options, columns, len: 0, skipped: 0, seen: vec![false; fields.len()], plain, day: NO_DAY }
+        JsonDecoder {
+            fields: fields.to_vec(),
+            options,
+            columns,
+            len: 0,
+            skipped: 0,
+            seen: vec![false; fields.len()],
+            plain,
+            read: None,
+            day: NO_DAY,
+        }
+    }
+
+    /// Decodes only the fields `read` marks, as Flink's JSON format does under a projection
+    /// pushed into the scan: the others' values are skipped like unknown keys' (still checked to
+    /// be JSON) and left NULL, so a bad or missing value there is no error.
+    pub fn project(&mut self, read: &[bool]) {
+        self.read = (read.len() == self.fields.len() && read.contains(&false)).then(|| read.to_vec());
     }
 
     /// Decodes one record and appends it as a row. With `json.ignore-parse-errors` a bad record
@@ -125,7 +144,8 @@ impl JsonDecoder {
         let mut p = Parser { s: record, i: start, depth: 0, day: self.day };
         p.ws();
         let result = if p.peek() == Some(b'{') {
-            decode_object(&mut p, &self.fields, &mut self.columns, &self.plain, &mut self.seen, &self.options).and_then(|()| {
+            let top = Object { fields: &self.fields, plain: &self.plain, read: self.read.as_deref() };
+            decode_object(&mut p, top, &mut self.columns, self.len, &mut self.seen, &self.options).and_then(|()| {
                 p.ws();
                 if p.i == record.len() {
                     Ok(())
@@ -248,20 +268,30 @@ fn plain_name(name: &str) -> bool {
     name.len() <= MAX_NAME_LENGTH && !name.bytes().any(|b| b == b'"' || b == b'\\')
 }
 
-/// Reads one object into one new row of `columns` (one per field). On error the columns may
-/// hold part of the row; the caller truncates them.
+/// An object's fields, which of their names are plain, and which are read (`None`: all).
+#[derive(Clone, Copy)]
+struct Object<'a> {
+    fields: &'a [Field],
+    plain: &'a [bool],
+    read: Option<&'a [bool]>,
+}
+
+/// Reads one object into one new row of `columns` (one per field), which hold `rows` rows
+/// before it. On error the columns may hold part of the row; the caller truncates them.
 ///
 /// A value that is well-formed JSON but does not convert (`"hot"` for a DOUBLE) fails the
 /// record, or with `json.ignore-parse-errors` makes just that field NULL, as Flink's
 /// `JsonToRowDataConverters` wraps each field's converter; malformed JSON always fails the record.
 fn decode_object(
     p: &mut Parser<'_>,
-    fields: &[Field],
+    object: Object<'_>,
     columns: &mut [Column],
-    plain: &[bool],
+    rows: usize,
     seen: &mut [bool],
     options: &JsonOptions,
 ) -> Result<(), Failure> {
+    let Object { fields, plain, read } = object;
+    let unread = |i: usize| read.is_some_and(|r| r.get(i) == Some(&false));
     seen.iter_mut().for_each(|s| *s = false);
     // Records usually list fields in table order: try the next one first, straight on the
     // record's bytes.
@@ -283,13 +313,16 @@ fn decode_object(
             p.expect(b':')?;
             p.ws();
             match idx {
+                Some(idx) if unread(idx) => {
+                    expected = idx + 1;
+                    p.skip_value()?;
+                }
                 Some(idx) => {
                     let column = &mut columns[idx];
                     // A repeated key replaces the value read before (Jackson keeps the last).
                     if seen[idx] {
-                        column.truncate(column.len() - 1);
+                        column.truncate(rows);
                     }
-                    let row = column.len();
                     seen[idx] = true;
                     expected = idx + 1;
                     let (start, depth) = (p.i, p.depth);
@@ -303,7 +336,7 @@ fn decode_object(
                         // A scalar that does not convert: NULL.
                         (p.i, p.depth) = (start, depth);
                         p.skip_value().map_err(|_| failure)?;
-                        column.truncate(row);
+                        column.truncate(rows);
                         column.push_null();
                     }
                 }
@@ -320,7 +353,7 @@ fn decode_object(
     p.depth -= 1;
     for (i, s) in seen.iter().enumerate() {
         if !s {
-            if options.fail_on_missing_field {
+            if options.fail_on_missing_field && !unread(i) {
                 return Err((p.i, format!("field `{}` is missing ('json.fail-on-missing-field' is true)", fields[i].name)));
             }
             columns[i].push_null();
@@ -372,7 +405,8 @@ fn decode_value(p: &mut Parser<'_>, ty: &DataType, column: &mut Column, options:
             }
             let mut seen = vec![false; fields.len()];
             let plain: Vec<bool> = fields.iter().map(|f| plain_name(&f.name)).collect();
-            decode_object(p, fields, children, &plain, &mut seen, options)?;
+            let rows = children.first().map_or(0, Column::len);
+            decode_object(p, Object { fields, plain: &plain, read: None }, children, rows, &mut seen, options)?;
             valid(column);
         }
         (DataType::Char(_) | DataType::Varchar(_), ColumnData::Str(v)) => {
@@ -1309,6 +1343,33 @@ mod tests {
         let types: Vec<DataType> = fields.iter().map(|f| f.ty.data_type.clone()).collect();
         let b = decoder.finish();
         (0..b.len()).map(|i| b.row(i, &types)).collect()
+    }
+
+    #[test]
+    fn a_field_the_query_does_not_read_is_skipped_even_when_bad_or_missing() {
+        let strict = JsonOptions { fail_on_missing_field: true, ..iso() };
+        let mut d = JsonDecoder::new(&sensor_fields(), strict.clone());
+        d.project(&[true, false, true, false]);
+        d.decode(br#"{"sensor_id": 1, "current_temperature": "hot", "status": "OK", "event_time": "yesterday"}"#).unwrap();
+        d.decode(br#"{"status": "WARN", "sensor_id": 2, "current_temperature": 1.5, "current_temperature": [1]}"#).unwrap();
+        let null = Value::Null;
+        assert_eq!(
+            rows(&mut d),
+            vec![
+                vec![Value::Int(1), null.clone(), Value::Str("OK".into()), null.clone()],
+                vec![Value::Int(2), null.clone(), Value::Str("WARN".into()), null.clone()],
+            ]
+        );
+        // A field it reads still fails the record, missing or bad; malformed JSON anywhere does.
+        assert!(d.decode(br#"{"sensor_id": 3, "current_temperature": 1.5}"#).is_err());
+        assert!(d.decode(br#"{"sensor_id": "x", "status": "OK"}"#).is_err());
+        assert!(d.decode(br#"{"sensor_id": 4, "status": "OK", "event_time": [1, }"#).is_err());
+        // Reading every field is no projection: as before.
+        let mut all = JsonDecoder::new(&sensor_fields(), strict);
+        all.project(&[true; 4]);
+        assert!(all
+            .decode(br#"{"sensor_id": 1, "current_temperature": "hot", "status": "OK", "event_time": "2021-05-19T11:20:00"}"#)
+            .is_err());
     }
 
     #[test]

@@ -328,6 +328,81 @@ impl PhysicalPlan {
         out
     }
 
+    /// For each of [`Self::sources`] (same order), which of its table's *physical* columns the
+    /// plan reads: those a `Calc` right over a scan of it names (in its filter and projection),
+    /// every one when anything else reads the scan, and those the table's watermark and the
+    /// computed columns read need (the first, when that is none). Flink pushes the same
+    /// projection into the scan (`PushProjectIntoTableSourceScanRule`), and a filesystem table's
+    /// format then decodes only these: a bad or missing value in a column no query reads is no
+    /// error. `None` for VALUES.
+    pub fn physical_columns_read(&self, sources: &[Source]) -> Vec<Option<Vec<bool>>> {
+        let mut read: Vec<Vec<bool>> = sources
+            .iter()
+            .map(|s| match s {
+                Source::Table(t) => vec![false; t.columns.len()],
+                Source::Values { .. } => Vec::new(),
+            })
+            .collect();
+        let mut mark = |scan: &PhysicalPlan, calc: Option<(&Option<Expr>, &Vec<Expr>)>| {
+            let Some(columns) = Self::source_index(sources, scan).and_then(|i| read.get_mut(i)) else { return };
+            match calc {
+                // A scan's rows are its table's columns in table order, as the Calc's columns.
+                Some((predicate, projection)) if scan.schema.fields.len() == columns.len() => {
+                    for e in predicate.iter().chain(projection) {
+                        e.visit_columns(&mut |c| {
+                            if let Some(x) = columns.get_mut(c) {
+                                *x = true;
+                            }
+                        });
+                    }
+                }
+                _ => columns.iter_mut().for_each(|x| *x = true),
+            }
+        };
+        if self.inputs().is_empty() {
+            mark(self, None);
+        }
+        self.visit(&mut |p| {
+            for input in p.inputs().into_iter().filter(|i| i.inputs().is_empty()) {
+                match &p.node {
+                    PhysicalNode::Calc { predicate, projection: Some(projection), .. } => mark(input, Some((predicate, projection))),
+                    _ => mark(input, None),
+                }
+            }
+        });
+        sources
+            .iter()
+            .zip(read)
+            .map(|(source, mut read)| {
+                let Source::Table(table) = source else { return None };
+                let mark = |read: &mut Vec<bool>, c: usize| {
+                    if let Some(x) = read.get_mut(c) {
+                        *x = true;
+                    }
+                };
+                if let Some(w) = &table.watermark {
+                    mark(&mut read, w.rowtime);
+                    w.expr.visit_columns(&mut |c| mark(&mut read, c));
+                }
+                // A computed column reads the columns before it: last to first, what it needs
+                // is marked before those columns are looked at.
+                for (k, column) in table.columns.iter().enumerate().rev() {
+                    if let (Some(true), super::catalog::ColumnKind::Computed(e)) = (read.get(k), &column.kind) {
+                        e.visit_columns(&mut |c| mark(&mut read, c));
+                    }
+                }
+                let physical = table.columns.iter().zip(&read).filter(|(c, _)| matches!(c.kind, super::catalog::ColumnKind::Physical));
+                let mut physical: Vec<bool> = physical.map(|(_, &r)| r).collect();
+                // Reading no column at all (`COUNT(*)`, `SELECT 1`), Flink's scan still reads its
+                // first: a bad value there fails the query, elsewhere it does not.
+                if let (false, Some(first)) = (physical.contains(&true), physical.first_mut()) {
+                    *first = true;
+                }
+                Some(physical)
+            })
+            .collect()
+    }
+
     /// The position of the source a leaf reads in [`Self::sources`].
     pub fn source_index(sources: &[Source], leaf: &PhysicalPlan) -> Option<usize> {
         let source = match &leaf.node {

@@ -1,0 +1,1 @@
+SELECT status FROM sensor_data WHERE sensor_id > 1

@@ -1,0 +1,1 @@
+SELECT sensor_id, status, event_time FROM sensor_data
