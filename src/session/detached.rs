@@ -124,9 +124,7 @@ impl Session {
 /// An input that ends and that nothing else in the session feeds.
 fn bounded_and_local(input: &JobInput) -> bool {
     match &input.feed {
-        Feed::Values(_) => true,
-        #[cfg(not(target_arch = "wasm32"))]
-        Feed::Parallel(_) => true,
+        Feed::Values(_) | Feed::Parallel(_) => true,
         Feed::Records { source, .. } => match source {
             #[cfg(not(target_arch = "wasm32"))]
             Source::File(_) => true,
