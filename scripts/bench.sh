@@ -5,7 +5,8 @@
 #   fuzz     each parser of outside input over generated hostile inputs, 3 s each: executions/s
 #            and crashes found (must be 0)
 #   run      `sluice run` over the records as an N-line JSONL file, on one thread and on every core
-#            (issue 17's targets: <= 0.55 s on 2 cores, peak < 64 MiB)
+#            (issue 17's targets: <= 0.55 s on 2 cores, peak < 64 MiB); three independent queries
+#            over the file with --jobs 1 and side by side on every core (same output, md5 checked)
 #   peers    the same query over the same file, same rows checked, wall time and peak memory:
 #            DuckDB (PyPI, a venv made here) on 1 thread and on all, Apache Flink 2.3 (PyFlink)
 #   wasm     Q1 over N decoded records in headless Chromium      (target >= 10 M records/s); the JSON
@@ -54,6 +55,28 @@ for threads in 1 "$CORES"; do
   done
 done
 echo "         ($(wc -l <"$DATA/out.jsonl") result rows)"
+# Three independent queries over the same file (Q1, a TUMBLE count, a filter count): one after the
+# other (--jobs 1), then side by side on every core sharing the decoding threads; same output.
+cp "$DATA/q1.sql" "$DATA/three.sql"
+cat >>"$DATA/three.sql" <<SQL
+SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+ GROUP BY window_start, window_end;
+SELECT window_start, COUNT(*) AS hot FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+ WHERE current_temperature > 100 GROUP BY window_start, window_end;
+SQL
+for jobs in 1 "$CORES"; do
+  for run in 1 2 3; do
+    /usr/bin/time -f "run      sluice run --jobs $jobs, 3 independent queries over the same $N-line file: %e s wall, %U+%S s CPU, %M KB peak (run $run)" \
+      "$BIN" run --jobs "$jobs" "$DATA/three.sql" >"$DATA/three-$jobs.jsonl" 2>"$DATA/err.txt" || { cat "$DATA/err.txt"; exit 1; }
+    tail -1 "$DATA/err.txt"
+  done
+done
+if [ "$(md5sum <"$DATA/three-1.jsonl")" = "$(md5sum <"$DATA/three-$CORES.jsonl")" ]; then
+  echo "         ($(wc -l <"$DATA/three-1.jsonl") lines, the same md5 both ways)"
+else
+  echo "run      --jobs 1 and --jobs $CORES printed different output" >&2
+  exit 1
+fi
 
 # Peers, same query and file in the same run; each one's rows are checked against Sluice's.
 DUCKDB_VENV=${SLUICE_DUCKDB_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/duckdb-venv}

@@ -18,6 +18,8 @@ struct Run {
     late_dropped: u64,
     skipped: u64,
     error: Option<String>,
+    /// The late ledger's what-if under a minute more delay: a replay of what the job recorded.
+    what_if: String,
 }
 
 fn run(ddl: &str, query: &str, reading: FileReading) -> Run {
@@ -36,6 +38,7 @@ fn run(ddl: &str, query: &str, reading: FileReading) -> Run {
         late_dropped: info.late_records_dropped,
         skipped: info.skipped_records,
         error: result.err(),
+        what_if: format!("{:?}", session.what_if_delay(job, 65_000)),
     }
 }
 
@@ -80,6 +83,7 @@ fn compare(path: &std::path::Path, format: &str) {
     }
     let q1 = run(&ddl, QUERIES[0], FileReading { threads: 3, chunk_bytes: 333 });
     assert!(q1.late_dropped > 0, "the reference input has late records");
+    assert!(q1.what_if.contains("records_replayed: 10000"), "the what-if replays every record read: {}", q1.what_if);
 }
 
 #[test]

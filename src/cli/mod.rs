@@ -4,6 +4,7 @@
 
 mod args;
 pub mod bench;
+mod concurrent;
 mod fuzz;
 mod proxy;
 mod run;
@@ -15,7 +16,7 @@ use args::*;
 const OVERVIEW: &str = "\
 usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
                   [--metrics S] [--table] [--kinesis-endpoint URL|aws|local]
-                  [--kafka HOST:PORT,…|tables|local] [--threads N]
+                  [--kafka HOST:PORT,…|tables|local] [--threads N] [--jobs N]
                   NOTE.zpln|SCRIPT.sql
        sluice export [--kinesis legacy|current:ACCOUNT_ID] [--with-queries] [--paragraphs 1,3,4]
                      [--generator STREAM]… [--zpln|--pyflink|--sql] NOTE.zpln|NOTE.sql

@@ -1,12 +1,17 @@
 //! `sluice run SCRIPT.sql`: statement by statement, queries run to the end of their bounded
-//! input, changes printed as JSON lines (the contract tests and benchmarks rely on).
+//! input before the next statement starts, changes printed as JSON lines (the contract tests and
+//! benchmarks rely on). Independent queries run side by side, printing the same
+//! (`concurrent.rs`).
 
+use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 
 use super::args::*;
+use super::concurrent::{self, Concurrent};
 use crate::connectors::kafka::mirror::{KafkaAccess, KafkaRemote};
 use crate::connectors::kinesis::remote::{DefaultEndpoint, KinesisRemote};
-use crate::session::{Change, ColumnInfo, Outcome, Session};
+use crate::session::{Change, ColumnInfo, JobInfo, Outcome, Session};
+use crate::sql::Statement;
 use crate::views::{ResultMode, ResultTable};
 
 /// Longest wait, when stopping, for Kinesis to store what the sinks wrote.
@@ -52,8 +57,12 @@ pub struct RunOptions {
     /// `--kafka`: `tables` (each Kafka table's own 'properties.bootstrap.servers'), servers
     /// for every Kafka table, or `local` (`None`: `SLUICE_KAFKA`, else local topics).
     pub kafka: Option<String>,
-    /// `--threads`: threads that decode files (`None`: every core).
+    /// `--threads`: threads that decode files (`None`: every core); queries running at once
+    /// share them.
     pub threads: Option<usize>,
+    /// `--jobs`: independent queries that run at once, each on a thread of its own (`None`:
+    /// every core; 1: one after the other on the main thread).
+    pub jobs: Option<usize>,
     /// `--drain`: when the live run stops, stop its jobs as `STOP JOB … WITH DRAIN` does,
     /// firing every window still waiting for the watermark.
     pub drain: bool,
@@ -62,12 +71,17 @@ pub struct RunOptions {
 pub const HELP: &str = "\
 usage: sluice run [--generator STREAM[=RATE]]… [--seed N] [--exit-when-idle S] [--duration S]
                   [--metrics S] [--table] [--kinesis-endpoint URL|aws|local]
-                  [--kafka HOST:PORT,…|tables|local] [--threads N] [--drain] NOTE.zpln|SCRIPT.sql
+                  [--kafka HOST:PORT,…|tables|local] [--threads N] [--jobs N] [--drain]
+                  NOTE.zpln|SCRIPT.sql
 
 Runs a Flink SQL script or a note. Tables with 'connector' = 'filesystem' are bounded
 inputs read in file order (JSON and CSV files decoded on --threads threads, every core by
 default, with the same results as one); every SELECT prints its result changes to stdout, one JSON line each:
   {\"op\":\"+I\",\"row\":{\"col\":value,…}}
+Statements run in order. A SELECT whose inputs are all files, VALUES or bounded datagen runs
+on a thread of its own while the next statements go on, up to --jobs at once (every core by
+default; --jobs 1 runs one after the other); they share the --threads, and the output is the
+same, in statement order. INSERTs and other queries wait for those before them to end.
 Kinesis tables read local streams and Kafka tables local topics; --generator feeds a stream
 (or, as kafka:TOPIC, a topic) with the built-in sensor generator, and then the queries run live until they end, --exit-when-idle, --duration or Ctrl-C;
 --table shows them as tables redrawn in place instead of JSON lines; with --drain, stopping
@@ -116,6 +130,12 @@ pub fn parse_run_args(parser: &mut Parser) -> Result<Parsed<(RunOptions, String)
                 options.threads = Some(number::<usize>(parser, "--threads", "a number of threads")?)
                     .filter(|n| *n > 0)
                     .ok_or("--threads takes a number of threads (1 or more)")
+                    .map(Some)?
+            }
+            Long("jobs") => {
+                options.jobs = Some(number::<usize>(parser, "--jobs", "a number of queries")?)
+                    .filter(|n| *n > 0)
+                    .ok_or("--jobs takes a number of queries to run at once (1 or more)")
                     .map(Some)?
             }
             Long("kinesis-endpoint") => {
@@ -167,10 +187,10 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
         }
     };
     let mut session = Session::empty();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = options.threads.unwrap_or(cores);
     let mut reading = crate::connectors::FileReading::all_cores();
-    if let Some(threads) = options.threads {
-        reading.threads = threads;
-    }
+    reading.threads = threads;
     session.set_file_reading(reading);
     session.switch_remote(Some(Box::new(KinesisRemote::new(kinesis_endpoint(options)))));
     session.switch_remote_topics(Some(Box::new(KafkaRemote::new(kafka_access(options)))));
@@ -184,6 +204,10 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
             None => session.attach_generator(stream, options.seed, *rate),
         }
     }
+    // Independent queries run side by side (`--jobs`, every core by default); the output is
+    // what running them one after the other prints.
+    let limit = if concurrent::allowed(&paragraphs) { options.jobs.unwrap_or(cores) } else { 1 };
+    let mut elsewhere = Concurrent::new(limit, threads);
     // Queries still running after their first pass (unbounded sources), with their columns.
     let mut live: Vec<(crate::session::JobId, Vec<ColumnInfo>)> = Vec::new();
     let stdout = std::io::stdout();
@@ -197,46 +221,78 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
             (false, None) => format!("{path}: {e}"),
         };
         let lines_here = paragraph.matches('\n').count();
-        let outcomes = match session.execute(paragraph, now) {
-            Ok(o) => o,
-            Err(e) => {
-                let _ = out.flush();
-                eprintln!("{}", place(&e, e.location));
+        // Statement by statement: each one's job runs to the end of its bounded input before
+        // the next statement starts (an INSERT's file is written before a later query opens it).
+        let statements = match session.start_paragraph(paragraph, now) {
+            Ok(s) => s,
+            Err(e) => return elsewhere.fail(&mut out, place(&e, e.location)),
+        };
+        for (k, located) in statements.iter().enumerate() {
+            let query = matches!(located.statement, Statement::Query(_));
+            // An INSERT writes what later statements read: whatever runs elsewhere ends first.
+            if matches!(located.statement, Statement::Insert { .. }) && elsewhere.drain(&mut out).is_err() {
                 return 1;
             }
-        };
-        for outcome in outcomes {
+            if query && elsewhere.side_by_side() {
+                if elsewhere.wait_for_place(&mut out).is_err() {
+                    return 1;
+                }
+                session.set_file_reading(crate::connectors::FileReading {
+                    threads: elsewhere.file_threads(concurrent::queries_ahead(&statements[k..])),
+                    ..reading
+                });
+            }
+            let outcome = session.execute_one(located);
+            session.set_file_reading(reading);
+            let outcome = match outcome {
+                Ok(o) => o,
+                Err(e) => return elsewhere.fail(&mut out, place(&e, e.location)),
+            };
             let (job, columns) = match outcome {
                 Outcome::Done { message, warnings } => {
                     for w in warnings {
-                        eprintln!("warning: {w}");
+                        elsewhere.stderr(format!("warning: {w}"));
                     }
-                    eprintln!("{message}");
+                    elsewhere.stderr(message);
                     continue;
                 }
                 Outcome::Table { columns, rows } => {
+                    let mut text = String::new();
                     for row in rows {
                         let change = Change { kind: crate::types::RowKind::Insert, row };
-                        let _ = writeln!(out, "{}", change_json(&change, &columns));
+                        write_change(&mut text, &change, &columns);
                     }
+                    elsewhere.stdout(&mut out, text);
                     continue;
                 }
                 Outcome::Text(t) => {
-                    let _ = writeln!(out, "{t}");
+                    elsewhere.stdout(&mut out, format!("{t}\n"));
                     continue;
                 }
                 Outcome::Diagnosis(d) => {
-                    let _ = writeln!(out, "{}", crate::views::diagnosis::render(&d));
+                    elsewhere.stdout(&mut out, format!("{}\n", crate::views::diagnosis::render(&d)));
                     continue;
                 }
-                Outcome::Query { job, columns, .. } => (job, columns),
+                Outcome::Query { job, columns, .. } => {
+                    if let Some(detached) = elsewhere.side_by_side().then(|| session.detach_job(job)).flatten() {
+                        if let Err(e) = elsewhere.spawn(detached, columns, place(&"", None)) {
+                            return elsewhere.fail(&mut out, place(&format!("error: {e}"), None));
+                        }
+                        continue;
+                    }
+                    (job, columns)
+                }
                 Outcome::Insert { job, warnings, .. } => {
                     for w in warnings {
-                        eprintln!("warning: {w}");
+                        elsewhere.stderr(format!("warning: {w}"));
                     }
                     (job, Vec::new())
                 }
             };
+            // Not independent: it runs here, after every query running elsewhere.
+            if elsewhere.drain(&mut out).is_err() {
+                return 1;
+            }
             let mut line = String::with_capacity(256);
             let result = session.run_to_end(job, &mut |changes| {
                 for c in changes {
@@ -254,21 +310,31 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
                 live.push((job, columns));
             }
         }
+        session.end_paragraph();
         first_line += lines_here;
+    }
+    if elsewhere.drain(&mut out).is_err() {
+        return 1;
     }
     let _ = out.flush();
     if live.is_empty() && options.generators.is_empty() {
         if options.metrics_every.is_some() {
-            print_ledgers(&session);
+            print_ledgers(&session, &elsewhere);
         }
         return 0;
     }
-    run_live(&mut session, &live, options, &mut out)
+    run_live(&mut session, &live, options, &mut out, &elsewhere)
 }
 
 /// Runs the jobs on unbounded sources in real time until they end, the note has been idle or
 /// running long enough, or Ctrl-C; prints their changes as they come.
-fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInfo>)], options: &RunOptions, out: &mut impl Write) -> i32 {
+fn run_live(
+    session: &mut Session,
+    live: &[(crate::session::JobId, Vec<ColumnInfo>)],
+    options: &RunOptions,
+    out: &mut impl Write,
+    elsewhere: &Concurrent,
+) -> i32 {
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     {
         let stop = stop.clone();
@@ -338,7 +404,7 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
         if let Some(every) = options.metrics_every {
             if last_metrics.elapsed().as_secs_f64() >= every {
                 last_metrics = std::time::Instant::now();
-                print_metrics(session, started.elapsed().as_secs_f64());
+                print_metrics(session, elsewhere, started.elapsed().as_secs_f64());
             }
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
@@ -355,9 +421,9 @@ fn run_live(session: &mut Session, live: &[(crate::session::JobId, Vec<ColumnInf
     // Jobs still running stop here: their Kafka tables commit their group offsets.
     session.commit_offsets();
     let flushed = flush_remote(session);
-    print_metrics(session, started.elapsed().as_secs_f64());
+    print_metrics(session, elsewhere, started.elapsed().as_secs_f64());
     if options.metrics_every.is_some() {
-        print_ledgers(session);
+        print_ledgers(session, elsewhere);
     }
     eprintln!("stopped: {reason}");
     if flushed {
@@ -412,45 +478,67 @@ fn render_table(query: usize, table: &ResultTable) -> String {
     out
 }
 
-fn print_metrics(session: &Session, seconds: f64) {
-    for j in session.jobs() {
-        let wm = j.watermark.map(crate::types::format_timestamp).unwrap_or_else(|| "none".into());
-        eprintln!(
-            "job {}: {} records in ({:.0}/s), {} out, {} late dropped, watermark {wm}, {}",
-            j.id,
-            j.records_in,
-            j.records_in as f64 / seconds.max(0.001),
-            j.records_out,
-            j.late_records_dropped,
-            if j.running { "running" } else { "ended" }
-        );
-        if let Some(d) = session.diagnose(j.id).filter(|d| d.event_time) {
-            for line in crate::views::diagnosis::render(&d).lines() {
-                eprintln!("  {line}");
-            }
+/// Every job's metrics, in job order: those that ran here and those that ran elsewhere.
+fn print_metrics(session: &Session, elsewhere: &Concurrent, seconds: f64) {
+    let mut text: BTreeMap<crate::session::JobId, String> =
+        session.jobs().iter().map(|j| (j.id, job_metrics(session, j, seconds))).collect();
+    text.extend(elsewhere.metrics(session.now_ms(), seconds));
+    for lines in text.values() {
+        eprint!("{lines}");
+    }
+}
+
+/// A job's metrics line, and why its windows wait if it waits for event time.
+pub(super) fn job_metrics(session: &Session, j: &JobInfo, seconds: f64) -> String {
+    let wm = j.watermark.map(crate::types::format_timestamp).unwrap_or_else(|| "none".into());
+    let mut text = format!(
+        "job {}: {} records in ({:.0}/s), {} out, {} late dropped, watermark {wm}, {}\n",
+        j.id,
+        j.records_in,
+        j.records_in as f64 / seconds.max(0.001),
+        j.records_out,
+        j.late_records_dropped,
+        if j.running { "running" } else { "ended" }
+    );
+    if let Some(d) = session.diagnose(j.id).filter(|d| d.event_time) {
+        for line in crate::views::diagnosis::render(&d).lines() {
+            text.push_str(&format!("  {line}\n"));
         }
     }
+    text
 }
 
 /// Rows of each job's late ledger printed at the end.
 const LEDGER_ROWS: usize = 20;
 
-/// Every job's late ledger (with `--metrics`, at the end): the records dropped as late, the
-/// windows they missed, the delay that would have kept them, and the what-if under that delay
-/// (the page's slider, here at the one delay that keeps every listed record).
-fn print_ledgers(session: &Session) {
-    for j in session.jobs().iter().filter(|j| j.late_records_dropped > 0) {
-        if let Some(ledger) = session.late_ledger(j.id) {
-            eprint!("{}", crate::views::late_ledger::render(&ledger, LEDGER_ROWS));
-            let needed = ledger.entries.iter().map(|e| e.late_by_ms).max();
-            if let (Some(delay), Some(late_by)) = (ledger.delay_ms, needed) {
-                match session.what_if_delay(j.id, delay.saturating_add(late_by)) {
-                    Ok(what_if) => eprint!("{}", crate::views::late_ledger::render_what_if(&what_if)),
-                    Err(why) => eprintln!("no what-if for job {}: {why}", j.id),
-                }
+/// Every job's late ledger (with `--metrics`, at the end), in job order: the records dropped
+/// as late, the windows they missed, the delay that would have kept them, and the what-if under
+/// that delay (the page's slider, here at the one delay that keeps every listed record).
+fn print_ledgers(session: &Session, elsewhere: &Concurrent) {
+    let mut text: BTreeMap<crate::session::JobId, String> = session.jobs().iter().map(|j| (j.id, job_ledger(session, j))).collect();
+    text.extend(elsewhere.ledgers());
+    for ledger in text.values() {
+        eprint!("{ledger}");
+    }
+}
+
+/// A job's late ledger and what-if, as [`print_ledgers`] prints them (nothing without late records).
+pub(super) fn job_ledger(session: &Session, j: &JobInfo) -> String {
+    let mut text = String::new();
+    if j.late_records_dropped == 0 {
+        return text;
+    }
+    if let Some(ledger) = session.late_ledger(j.id) {
+        text.push_str(&crate::views::late_ledger::render(&ledger, LEDGER_ROWS));
+        let needed = ledger.entries.iter().map(|e| e.late_by_ms).max();
+        if let (Some(delay), Some(late_by)) = (ledger.delay_ms, needed) {
+            match session.what_if_delay(j.id, delay.saturating_add(late_by)) {
+                Ok(what_if) => text.push_str(&crate::views::late_ledger::render_what_if(&what_if)),
+                Err(why) => text.push_str(&format!("no what-if for job {}: {why}\n", j.id)),
             }
         }
     }
+    text
 }
 
 /// An error's text without its leading `line:column: ` (the runner prints its own).
@@ -462,15 +550,8 @@ fn strip_location(text: &str) -> &str {
     }
 }
 
-fn change_json(change: &Change, columns: &[ColumnInfo]) -> String {
-    let mut s = String::new();
-    write_change(&mut s, change, columns);
-    s.pop();
-    s
-}
-
 /// `{"op":"+I","row":{"col":value,…}}` with keys in column order, and a newline.
-fn write_change(out: &mut String, change: &Change, columns: &[ColumnInfo]) {
+pub(super) fn write_change(out: &mut String, change: &Change, columns: &[ColumnInfo]) {
     out.push_str("{\"op\":\"");
     out.push_str(change.kind.short());
     out.push_str("\",\"row\":{");
@@ -503,5 +584,13 @@ mod tests {
         assert_eq!(parse(&["--threads=1", "q.sql"]).unwrap().threads, Some(1));
         assert!(parse(&["--threads", "0", "q.sql"]).unwrap_err().contains("1 or more"));
         assert!(parse(&["--threads", "many", "q.sql"]).unwrap_err().contains("--threads takes a number"));
+    }
+
+    #[test]
+    fn jobs_default_to_every_core_and_take_a_positive_count() {
+        assert_eq!(parse(&["q.sql"]).unwrap().jobs, None);
+        assert_eq!(parse(&["--jobs", "1", "q.sql"]).unwrap().jobs, Some(1));
+        assert_eq!(parse(&["--jobs=4", "q.sql"]).unwrap().jobs, Some(4));
+        assert!(parse(&["--jobs", "0", "q.sql"]).unwrap_err().contains("1 or more"));
     }
 }

@@ -330,6 +330,7 @@ impl Session {
                     Feed::Parallel(file) => {
                         let polled = file.poll();
                         if !polled.batch.is_empty() {
+                            job.recording.keep(n, now, &polled.batch);
                             job.pipeline.push_input(n, polled.batch, &mut out)?;
                         }
                         if let Some(e) = polled.error {

@@ -6,10 +6,11 @@
 //! The door is this file; behind it, `statements.rs` runs each kind of statement (DDL, SET,
 //! SHOW, DESCRIBE, EXPLAIN, queries and INSERT), `jobs.rs` keeps the jobs (start, step, stop,
 //! savepoints), and `streams.rs` the local streams, their generators and the real Kinesis
-//! streams mirrored into them.
+//! streams mirrored into them; `detached.rs` lets a query job go to another thread.
 
 pub mod budget;
 pub mod clock;
+mod detached;
 pub mod diagnosis;
 mod errors;
 mod jobs;
@@ -31,7 +32,9 @@ use crate::plan::{Catalog, Plan, Planner};
 use crate::sql::{Located, SqlError, Statement};
 use crate::types::{RowKind, SqlType, Value};
 pub use budget::{Budget, Deadline, SpentWhen, Unlimited};
+pub use detached::DetachedJob;
 use jobs::{Job, JobSink};
+pub use late_table::LATE_RECORDS;
 use streams::AttachedGenerator;
 
 pub type JobId = u32;
@@ -300,24 +303,32 @@ impl Session {
     /// ([`paragraph::refusal`]). Python code in the page calls this for its SQL
     /// (`st_env.execute_sql`), and gets the outcomes a SQL paragraph gets.
     pub fn execute(&mut self, sql: &str, now_ms: i64) -> Result<Vec<Outcome>, SqlError> {
+        let result = self.start_paragraph(sql, now_ms).and_then(|statements| self.execute_paragraph(&statements));
+        self.end_paragraph();
+        result
+    }
+
+    /// Starts running paragraph `sql` statement by statement (the native runner, which runs each
+    /// statement's job before the next statement starts): sets the clock and the paragraph's mode
+    /// (`%flink.bsql`: batch) and returns its statements, for [`Session::execute_one`] one at a
+    /// time; [`Session::end_paragraph`] ends it. Refused as [`Session::execute`] refuses it.
+    pub fn start_paragraph(&mut self, sql: &str, now_ms: i64) -> Result<Vec<Located>, SqlError> {
         if let Some(refusal) = paragraph::refusal(sql) {
             return Err(refusal);
         }
         self.now_ms = now_ms;
         self.batch_paragraph = sql.trim_start().starts_with("%flink.bsql");
-        let result = self.execute_paragraph(sql);
-        self.batch_paragraph = false;
-        result
+        paragraph::statements(sql)
     }
 
-    fn execute_paragraph(&mut self, sql: &str) -> Result<Vec<Outcome>, SqlError> {
-        let text = blank_interpreter_line(sql);
-        let statements = crate::sql::parse_script(&text)?;
-        if statements.is_empty() {
-            return Err(SqlError::new("there is no statement to run").hint("type a SQL statement, e.g. SELECT * FROM sensor_data"));
-        }
+    /// Ends the paragraph [`Session::start_paragraph`] started (back to streaming mode).
+    pub fn end_paragraph(&mut self) {
+        self.batch_paragraph = false;
+    }
+
+    fn execute_paragraph(&mut self, statements: &[Located]) -> Result<Vec<Outcome>, SqlError> {
         let mut outcomes = Vec::new();
-        for located in &statements {
+        for located in statements {
             match self.execute_one(located) {
                 Ok(o) => outcomes.push(o),
                 Err(e) => {
@@ -418,20 +429,4 @@ impl Session {
 /// A statement's text with runs of whitespace collapsed and no trailing `;`.
 fn normalized(text: &str) -> String {
     text.trim().trim_end_matches(';').split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Replaces a leading `%interpreter(…)` line with spaces, so positions stay where the user
-/// sees them.
-fn blank_interpreter_line(text: &str) -> String {
-    let trimmed = text.trim_start();
-    if !trimmed.starts_with('%') {
-        return text.to_string();
-    }
-    let lead = text.len() - trimmed.len();
-    let end = trimmed.find('\n').map_or(text.len(), |i| lead + i);
-    let mut out = String::with_capacity(text.len());
-    out.push_str(&text[..lead]);
-    out.extend(text[lead..end].chars().map(|_| ' '));
-    out.push_str(&text[end..]);
-    out
 }

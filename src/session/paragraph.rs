@@ -64,6 +64,36 @@ pub(super) fn refusal(text: &str) -> Option<crate::sql::SqlError> {
     }
 }
 
+/// The statements of paragraph `sql`, positioned as the user sees them (a leading interpreter
+/// line blanked, not removed); a paragraph the session does not run ([`refusal`]) or one without
+/// a statement is an error.
+pub fn statements(sql: &str) -> Result<Vec<crate::sql::Located>, crate::sql::SqlError> {
+    if let Some(refusal) = refusal(sql) {
+        return Err(refusal);
+    }
+    let statements = crate::sql::parse_script(&blank_interpreter_line(sql))?;
+    if statements.is_empty() {
+        return Err(crate::sql::SqlError::new("there is no statement to run").hint("type a SQL statement, e.g. SELECT * FROM sensor_data"));
+    }
+    Ok(statements)
+}
+
+/// Replaces a leading `%interpreter(…)` line with spaces, so positions stay where the user
+/// sees them.
+fn blank_interpreter_line(text: &str) -> String {
+    let trimmed = text.trim_start();
+    if !trimmed.starts_with('%') {
+        return text.to_string();
+    }
+    let lead = text.len() - trimmed.len();
+    let end = trimmed.find('\n').map_or(text.len(), |i| lead + i);
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..lead]);
+    out.extend(text[lead..end].chars().map(|_| ' '));
+    out.push_str(&text[end..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
