@@ -11,8 +11,9 @@
 #   flink    notes exported by `sluice export` (a SQL script; a PyFlink program with a Python UDF)
 #            run on real Apache Flink 2.3 with Sluice's rows
 #   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
-#   build    trunk build --release into dist/ (the page exactly as served: the page module and the
-#            worker module), checking the page module links no sqlparser
+#   build    trunk build --release into dist/ (the page exactly as served: the page module, built
+#            for size, and the worker module, built for speed), checking the page module links no
+#            sqlparser and no function table, and printing both modules' sizes
 #   e2e      dist/ served on loopback, the studio driven in Chromium area by area (tests/e2e/run.mjs,
 #            tests/e2e/areas/*.mjs over tests/e2e/harness.mjs), then hostile input with long
 #            tasks measured (tests/e2e/hostile.mjs)
@@ -311,6 +312,16 @@ build() {
     echo "build: the page's module ($page) links sqlparser: something the page calls reaches the parser, or a #[wasm_bindgen] export of the library roots the engine" >&2
     return 1
   fi
+  # The built-in function table (its help text: LPAD's example is one line of it) belongs to the
+  # worker module; the editor's completion asks the session for function names (issue 17).
+  if grep -qF "LPAD('hi', 4, '??')" "$page"; then
+    echo "build: the page's module ($page) links the function table (src/plan/functions): something the page calls reaches plan::functions; ask the session instead (SessionRequest::Functions)" >&2
+    return 1
+  fi
+  local wasm
+  for wasm in dist/*_bg.wasm; do
+    echo "build: $wasm $(wc -c <"$wasm") bytes, $(gzip -9 <"$wasm" | wc -c) gzip -9"
+  done
 }
 
 e2e() {

@@ -12,11 +12,30 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::with_mirror;
-use crate::plan::functions;
+use super::{host, with_mirror};
 use crate::sql::Location;
 use crate::views::completion::{self, Completion};
 use crate::views::highlight;
+use crate::views::host::protocol::{SessionReply, SessionRequest};
+
+/// Asks the session for the functions completion offers, unless the mirror's list is fresh;
+/// `on_new` runs when a new list has arrived.
+fn refresh_functions(on_new: impl FnOnce() + 'static) {
+    let ask = with_mirror(|m| {
+        let stale = !m.functions_fresh();
+        m.asked_functions();
+        stale
+    });
+    if !ask {
+        return;
+    }
+    host::ask(SessionRequest::Functions, move |reply| {
+        if let SessionReply::Functions(list) = reply {
+            with_mirror(|m| m.set_functions(list));
+            on_new();
+        }
+    });
+}
 
 #[component]
 pub fn Editor(
@@ -32,6 +51,8 @@ pub fn Editor(
     let selected = RwSignal::new(0usize);
     // Where the popup sits (CSS px in the editor box), measured from a mark at the caret.
     let popup_at = RwSignal::new((0.0_f64, 0.0_f64));
+    // Bumped when the session's list of functions arrives.
+    let functions_arrived = RwSignal::new(0u64);
 
     // The highlighted copy: redrawn when the text, the error or the popup changes. Set by hand
     // rather than through `inner_html` so the caret mark can be measured right after.
@@ -63,11 +84,25 @@ pub fn Editor(
         let Some(ta) = textarea.get_untracked() else { return };
         let value = ta.value();
         let caret = completion::byte_offset(&value, ta.selection_start().ok().flatten().unwrap_or(0) as usize);
-        let tables = with_mirror(|m| m.tables().to_vec());
-        let found = completion::complete(&value, caret, &tables, functions::names());
+        let found = with_mirror(|m| completion::complete(&value, caret, m.tables(), m.functions()));
         selected.set(0);
         popup.set(found);
+        // The functions as of the last paragraph run; a new list re-offers (below).
+        refresh_functions(move || {
+            functions_arrived.try_update(|n| *n += 1);
+        });
     };
+    // A new list of functions while a word is typed here: what it completes to is offered again.
+    Effect::new(move |previous: Option<()>| {
+        functions_arrived.track();
+        let typing_here = textarea.get_untracked().is_some_and(|ta| {
+            let ta: &web_sys::Element = ta.as_ref();
+            document().active_element().is_some_and(|e| &e == ta)
+        });
+        if previous.is_some() && typing_here {
+            suggest();
+        }
+    });
     let accept = move |index: usize| {
         let (Some(ta), Some(c)) = (textarea.get_untracked(), popup.get_untracked()) else { return };
         let Some(choice) = c.candidates.get(index) else { return };
@@ -140,6 +175,8 @@ pub fn Editor(
                 on:keydown=on_keydown
                 on:scroll=move |_| sync_scroll()
                 on:blur=move |_| close()
+                // The functions are likely wanted soon: asked now, when the list is stale.
+                on:focus=move |_| refresh_functions(|| {})
                 on:click=move |_| close()
             ></textarea>
             <Show when=move || popup.with(Option::is_some)>

@@ -121,6 +121,13 @@ pub fn add_file(file: web_sys::File, on_reply: impl FnOnce(SessionReply) + 'stat
 }
 
 fn submit(request: SessionRequest, file: Option<web_sys::File>, on_reply: OnReply) {
+    // Not `with_mirror`: a caller inside one must not make this panic (the list of functions
+    // would then be asked again only after the next run).
+    MIRROR.with(|m| {
+        if let Ok(mut m) = m.try_borrow_mut() {
+            m.sent(&request);
+        }
+    });
     let id = NEXT_ID.with(|n| n.replace(n.get() + 1));
     let message = ToSession { id, request };
     WAITING.with(|w| w.borrow_mut().insert(id, on_reply));

@@ -6,7 +6,10 @@
 //! name or by an alias the paragraph gives it); elsewhere the columns of the tables the
 //! paragraph names come first, then functions, keywords and tables.
 
+use serde::{Deserialize, Serialize};
+
 use super::highlight::{tokenize, TokenKind, KEYWORDS};
+use crate::plan::functions::user::UserFunction;
 use crate::session::TableInfo;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,12 +48,35 @@ pub struct Completion {
     pub candidates: Vec<Candidate>,
 }
 
+/// A function completion can offer: its name and what shows beside it (a built-in's call form,
+/// a user function's signature). The session's side makes the list ([`function_hints`]); the
+/// page only holds it, so the page's module never links the function table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionHint {
+    pub name: String,
+    pub detail: String,
+}
+
+/// The functions completion offers: the session's user functions first (a `TEMPORARY SYSTEM`
+/// one shadows the built-in of its name), then every built-in name and alias with its call form
+/// from the function table (`LPAD(string, length, pad)`).
+pub fn function_hints(user: &[UserFunction]) -> Vec<FunctionHint> {
+    let user = user
+        .iter()
+        .map(|f| FunctionHint { name: f.name.clone(), detail: format!("{} · Python {} function", f.signature(), f.kind.name()) });
+    let built_in = crate::plan::functions::names().iter().map(|name| FunctionHint {
+        name: name.to_string(),
+        detail: crate::plan::functions::lookup(name).map_or_else(|| "function".into(), |d| d.def().syntax.to_string()),
+    });
+    user.chain(built_in).collect()
+}
+
 /// At most this many choices show; typing more narrows them.
 const MAX_CANDIDATES: usize = 12;
 
 /// The completion at byte `caret` of `text`, or `None` when there is nothing worth offering
 /// (no word before the caret, inside a string or comment, or the word is already complete).
-pub fn complete(text: &str, caret: usize, tables: &[TableInfo], functions: &[&str]) -> Option<Completion> {
+pub fn complete(text: &str, caret: usize, tables: &[TableInfo], functions: &[FunctionHint]) -> Option<Completion> {
     if caret > text.len() || !text.is_char_boundary(caret) {
         return None;
     }
@@ -113,11 +139,10 @@ pub fn complete(text: &str, caret: usize, tables: &[TableInfo], functions: &[&st
         for t in tables.iter().filter(|t| !named.iter().any(|n| n.name == t.name)) {
             candidates.extend(t.columns.iter().filter(|c| matches(&c.name)).map(|c| column(t, c)));
         }
-        candidates.extend(functions.iter().filter(|f| matches(f)).map(|f| Candidate {
-            text: in_case_of(prefix, f),
+        candidates.extend(functions.iter().filter(|f| matches(&f.name)).map(|f| Candidate {
+            text: in_case_of(prefix, &f.name),
             kind: CandidateKind::Function,
-            // The call's form, from the function table: `LPAD(string, length, pad)`.
-            detail: crate::plan::functions::lookup(f).map_or_else(|| "function".into(), |d| d.def().syntax.to_string()),
+            detail: f.detail.clone(),
         }));
         candidates.extend(KEYWORDS.iter().filter(|k| matches(k)).map(|k| Candidate {
             text: in_case_of(prefix, k),
@@ -220,17 +245,44 @@ mod tests {
         c.as_ref().map(|c| c.candidates.iter().map(|c| c.text.as_str()).collect()).unwrap_or_default()
     }
 
-    const FUNCTIONS: &[&str] = &["COUNT", "CURRENT_TIMESTAMP", "SUM"];
+    const FUNCTIONS: &[FunctionHint] = &[];
+
+    fn functions() -> Vec<FunctionHint> {
+        ["COUNT", "CURRENT_TIMESTAMP", "SUM"].iter().map(|n| FunctionHint { name: n.to_string(), detail: "function".into() }).collect()
+    }
 
     #[test]
     fn columns_of_named_tables_come_first_then_functions_and_keywords() {
         let text = "SELECT cur FROM sensor_data";
-        let c = complete(text, 10, &catalog(), FUNCTIONS);
+        let c = complete(text, 10, &catalog(), &functions());
         assert_eq!(texts(&c), ["current_temperature", "current_timestamp", "current"]);
         let c = c.unwrap();
         assert_eq!((c.start, c.end), (7, 10));
         assert_eq!(c.candidates[0].kind, CandidateKind::Column);
         assert_eq!(c.candidates[0].detail, "DOUBLE · sensor_data");
+    }
+
+    #[test]
+    fn functions_show_their_call_form_and_user_functions_come_first_with_their_signature() {
+        use crate::plan::functions::user::{UserFunctionKind, UserSignature};
+        let c_to_f = UserFunction::new(
+            "c_to_f",
+            "udfs.c_to_f",
+            UserSignature {
+                kind: UserFunctionKind::Scalar,
+                params: Some(vec![DataType::Double]),
+                result: DataType::Double,
+                deterministic: true,
+            },
+        );
+        let hints = function_hints(&[c_to_f]);
+        let c = complete("SELECT c", 8, &[], &hints).unwrap();
+        assert_eq!(c.candidates[0].text, "c_to_f");
+        assert_eq!(c.candidates[0].detail, "c_to_f(DOUBLE) → DOUBLE · Python scalar function");
+        let c = complete("SELECT LPA", 10, &[], &hints).unwrap();
+        assert_eq!((c.candidates[0].text.as_str(), c.candidates[0].detail.as_str()), ("LPAD", "LPAD(string, length, pad)"));
+        // An aggregate has no entry in the scalar table: it still shows, as a function.
+        assert!(hints.iter().any(|h| h.name == "COUNT" && h.detail == "function"));
     }
 
     #[test]

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::protocol::Published;
+use super::protocol::{Published, SessionRequest};
 use crate::session::clock::Speed;
 use crate::session::{Change, JobId, JobInfo, StreamInfo, TableInfo, MAX_PENDING_CHANGES};
+use crate::views::completion::FunctionHint;
 
 #[derive(Clone, Debug)]
 pub struct SessionMirror {
@@ -21,6 +22,11 @@ pub struct SessionMirror {
     remote_messages: Vec<String>,
     /// Publications applied so far (views that poll can tell whether anything arrived).
     publications: u64,
+    /// The functions completion offers, as the session last answered
+    /// ([`SessionRequest::Functions`]).
+    functions: Vec<FunctionHint>,
+    /// Whether `functions` was asked after the last request that could change it.
+    functions_fresh: bool,
 }
 
 impl SessionMirror {
@@ -37,6 +43,8 @@ impl SessionMirror {
             printed: Vec::new(),
             remote_messages: Vec::new(),
             publications: 0,
+            functions: Vec::new(),
+            functions_fresh: false,
         }
     }
 
@@ -102,6 +110,34 @@ impl SessionMirror {
     /// The job's changes published since the last take, oldest first.
     pub fn take_changes(&mut self, job: JobId) -> Vec<Change> {
         self.changes.remove(&job).unwrap_or_default()
+    }
+
+    /// The functions completion offers (empty until first answered).
+    pub fn functions(&self) -> &[FunctionHint] {
+        &self.functions
+    }
+
+    /// Whether the list of functions needs no asking: it was asked after the last request that
+    /// could create or drop a function (the session answers requests in order).
+    pub fn functions_fresh(&self) -> bool {
+        self.functions_fresh
+    }
+
+    /// The list of functions has just been asked for.
+    pub fn asked_functions(&mut self) {
+        self.functions_fresh = true;
+    }
+
+    pub fn set_functions(&mut self, functions: Vec<FunctionHint>) {
+        self.functions = functions;
+    }
+
+    /// A request is on its way to the session: one that can change the functions makes the list
+    /// stale.
+    pub fn sent(&mut self, request: &SessionRequest) {
+        if request.may_change_functions() {
+            self.functions_fresh = false;
+        }
     }
 
     pub fn take_printed(&mut self) -> Vec<String> {

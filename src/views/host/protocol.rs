@@ -22,6 +22,7 @@ use crate::session::timeline::TimelineSample;
 use crate::session::topology::Stage;
 use crate::session::{Change, ColumnInfo, JobId, JobInfo, Outcome, StreamInfo, TableInfo};
 use crate::sql::Location;
+use crate::views::completion::FunctionHint;
 use crate::views::exercise::Verdict;
 use crate::views::strategies::{Comparison, Strategy};
 
@@ -151,6 +152,19 @@ pub enum SessionRequest {
         note_name: String,
         paragraphs: Vec<String>,
     },
+    /// The functions the editor's completion offers: the session's user functions, then the
+    /// built-ins with their call forms (the page's module does not link the function table).
+    /// Replies [`SessionReply::Functions`].
+    Functions,
+}
+
+impl SessionRequest {
+    /// Whether the request can create or drop a user function (a paragraph's statements, a
+    /// Python paragraph's `create_temporary_function`): the page's list of functions is then
+    /// asked again.
+    pub fn may_change_functions(&self) -> bool {
+        matches!(self, SessionRequest::Execute { .. } | SessionRequest::RunPython { .. })
+    }
 }
 
 /// What a CREATE TABLE proposal samples.
@@ -231,6 +245,7 @@ pub enum SessionReply {
     Columns(Result<Vec<ColumnInfo>, ExecError>),
     /// The script, or why the note cannot be exported (naming the paragraph).
     Exported(Result<String, String>),
+    Functions(Vec<FunctionHint>),
 }
 
 /// What running a Python paragraph did: what it printed, the statements it ran whose results

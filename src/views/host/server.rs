@@ -10,7 +10,7 @@ use crate::connectors::kafka::RemoteTopics;
 use crate::connectors::RemoteStreams;
 use crate::session::clock::VirtualClock;
 use crate::session::{Budget, Change, ColumnInfo, JobId, Session, TableInfo, MAX_PENDING_CHANGES};
-use crate::views::{exercise, sample, strategies};
+use crate::views::{completion, exercise, sample, strategies};
 
 /// Changes one publication carries at most, over all jobs; the rest wait for the next (a query
 /// that emits millions of rows at once never sends the page more than it decodes in a few ms).
@@ -176,6 +176,7 @@ impl SessionServer {
                     s.plan_query(&sql).map(|plan| plan.schema.fields.into_iter().map(|f| ColumnInfo::new(f.name, f.ty)).collect());
                 return SessionReply::Columns(columns.map_err(|e| ExecError { location: e.location, message: e.to_string() }));
             }
+            SessionRequest::Functions => return SessionReply::Functions(completion::function_hints(&s.user_functions())),
         }
         SessionReply::Done
     }
@@ -548,6 +549,33 @@ mod tests {
         let ran = ask(&mut server, &mut mirror, SessionRequest::RunPython { code: "print(1)".into() });
         let SessionReply::PythonRan(PythonRun { error: Some(e), outcomes, .. }) = ran else { panic!("{ran:?}") };
         assert!(e.message.contains("Python paragraphs run in the page") && outcomes.is_empty(), "{e:?}");
+    }
+
+    /// The editor's completion asks the session for its functions (the page's module has no
+    /// function table): the built-ins with their call forms, and a user function once a paragraph
+    /// creates it, first, with its signature; the mirror keeps the list until a paragraph runs.
+    #[test]
+    fn the_page_asks_for_functions_user_ones_included_after_create_function() {
+        let mut server = SessionServer::new(0);
+        server.set_user_function_host(std::rc::Rc::new(crate::workload::FahrenheitHost));
+        let mut mirror = SessionMirror::new(0);
+        let functions = |server: &mut SessionServer, mirror: &mut SessionMirror| {
+            assert!(!mirror.functions_fresh());
+            mirror.asked_functions();
+            let SessionReply::Functions(list) = ask(server, mirror, SessionRequest::Functions) else { panic!("not a list of functions") };
+            mirror.set_functions(list);
+            assert!(mirror.functions_fresh());
+            mirror.functions().to_vec()
+        };
+        let before = functions(&mut server, &mut mirror);
+        assert!(before.iter().any(|f| f.name == "LPAD" && f.detail == "LPAD(string, length, pad)"), "{before:?}");
+        assert!(!before.iter().any(|f| f.name == "c_to_f"));
+        let create = SessionRequest::Execute { sql: "CREATE TEMPORARY FUNCTION c_to_f AS 'udfs.c_to_f' LANGUAGE PYTHON".into() };
+        mirror.sent(&create);
+        assert!(matches!(ask(&mut server, &mut mirror, create), SessionReply::Executed(Ok(_))));
+        let after = functions(&mut server, &mut mirror);
+        assert_eq!((after[0].name.as_str(), after[0].detail.as_str()), ("c_to_f", "c_to_f(DOUBLE) → DOUBLE · Python scalar function"));
+        assert_eq!(after.len(), before.len() + 1);
     }
 
     /// The scenario the mirror shows on `stream`, after one more publication.

@@ -362,6 +362,14 @@ export default async function () {
     const editor = paragraph(i).locator('textarea[data-testid=editor]');
     const popup = paragraph(i).locator('[data-testid=completion]');
     const items = () => popup.locator('[data-testid=completion-item] .completion-text').allInnerTexts();
+    // Built-in functions, with their call forms: the session's side lists them for the page.
+    await editor.fill('%flink.ssql\nSELECT lpa');
+    await editor.press('End');
+    await editor.press('Control+Space');
+    await popup.waitFor({ state: 'visible' });
+    const lpad = await until(async () => ((await items()).includes('lpad') ? await popup.locator('[data-testid=completion-item]').first().innerText() : null), { what: 'LPAD among the completions for "lpa"' });
+    check(lpad.includes('lpad') && lpad.includes('LPAD(string, length, pad)'), `the first completion for "lpa" is ${JSON.stringify(lpad)}`);
+    await editor.press('Escape');
     await editor.fill('%flink.ssql\nSELECT ');
     await editor.press('End');
     await editor.pressSequentially('current_t');

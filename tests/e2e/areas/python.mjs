@@ -109,6 +109,22 @@ export default async function () {
     check((await textOutput(udf)).includes("tables: ['sensor_data']"), `the paragraph printed ${JSON.stringify(await textOutput(udf))}`);
     check(requested.some((u) => u.endsWith('/pyodide/pyodide.asm.wasm')), `Pyodide's wasm was not fetched by the run: ${requested.filter((u) => !u.startsWith('data:'))}`);
     const hop = await addParagraph();
+    // The editor's completion now offers the user function, first, with its signature (the
+    // session's side answers: the page's module has no function table).
+    const editor = paragraph(hop).locator('textarea[data-testid=editor]');
+    await editor.fill('%flink.ssql\nSELECT ');
+    await editor.press('End');
+    await editor.pressSequentially('c_to');
+    const popup = paragraph(hop).locator('[data-testid=completion]');
+    await popup.waitFor({ state: 'visible' });
+    const offered = await until(async () => {
+      const texts = await popup.locator('[data-testid=completion-item] .completion-text').allInnerTexts();
+      return texts.includes('c_to_f') ? texts : null;
+    }, { what: 'c_to_f among the completions for "c_to"' });
+    check(offered[0] === 'c_to_f', `completion offers ${JSON.stringify(offered)} for "c_to"`);
+    const detail = await popup.locator('[data-testid=completion-item] .completion-detail').first().innerText();
+    check(detail.includes('c_to_f(DOUBLE) → DOUBLE'), `c_to_f's completion says ${JSON.stringify(detail)}`);
+    await editor.press('Escape');
     await runInParagraph(hop, HOP_F);
     await waitForStatus(hop, /running/i, 'the HOP query to run');
     const result = await until(async () => {
