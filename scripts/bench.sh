@@ -9,8 +9,7 @@
 #            over the file with --jobs 1 and side by side on every core (same output, md5 checked)
 #   peers    the same query over the same file, same rows checked, wall time and peak memory:
 #            DuckDB (PyPI, a venv made here) on 1 thread and on all, Apache Flink 2.3 (PyFlink)
-#   wasm     (built with the `worker` profile, as the page's worker module ships)
-#            Q1 over N decoded records in headless Chromium      (target >= 10 M records/s); the JSON
+#   wasm     Q1 over N decoded records in headless Chromium      (target >= 10 M records/s); the JSON
 #            decoder; the page path, generator → JSON → decoder → Q1 (target >= 1 M records/s)
 #   page     first render (target < 1 s) and frame times at 50,000 records/s (target p95 < 16 ms)
 #   wasm-file Q1 over a 50 MB JSON-lines file handed to the page, and DuckDB-WASM (npm) in the same
@@ -108,7 +107,7 @@ peer "Apache Flink 2.3 (PyFlink, parallelism 1; the Python process only)" \
 
 SLUICE_BENCH_RECORDS=$N CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$REPO/tests/wasm/webdriver.json" \
-  cargo test --profile worker --target wasm32-unknown-unknown --features bench --test wasm_engine_bench -- --nocapture 2>&1 \
+  cargo test --release --target wasm32-unknown-unknown --features bench --test wasm_engine_bench -- --nocapture 2>&1 \
   | grep -E "wasm engine|wasm decoder|wasm page path|error|panicked" || true
 
 # The page: time to first render, and frame times at 50,000 records/s with a live table and a
