@@ -11,8 +11,8 @@
 #   flink    notes exported by `sluice export` (a SQL script; a PyFlink program with a Python UDF)
 #            run on real Apache Flink 2.3 with Sluice's rows
 #   wasm     the engine compiled to wasm32, tested in headless Chromium (tests/wasm_engine.rs)
-#   build    trunk build --release into dist/ (the page exactly as served: the page module, built
-#            for size, and the worker module, built for speed), checking the page module links no
+#   build    trunk build --release into dist/ (the page exactly as served: the page module and the
+#            worker module, both built for size), checking the page module links no
 #            sqlparser and no function table, and printing both modules' sizes
 #   e2e      dist/ served on loopback, the studio driven in Chromium area by area (tests/e2e/run.mjs,
 #            tests/e2e/areas/*.mjs over tests/e2e/harness.mjs), then hostile input with long
