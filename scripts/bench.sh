@@ -47,12 +47,18 @@ SELECT sensor_data.status, COUNT(*) AS num, AVG(sensor_data.current_temperature)
 SQL
 MB=$(du -m "$DATA/input.jsonl" | cut -f1)
 CORES=$(nproc)
-for threads in 1 "$CORES"; do
+# Three timed runs of `sluice run ARGS…`, its changes to OUT: wall, CPU and peak memory.
+runs() { # label, output file, then run's arguments
+  local label=$1 out=$2 run
+  shift 2
   for run in 1 2 3; do
-    /usr/bin/time -f "run      sluice run --threads $threads, Q1 over a $N-line JSONL file ($MB MB): %e s wall, %U+%S s CPU, %M KB peak (run $run)" \
-      "$BIN" run --threads "$threads" "$DATA/q1.sql" >"$DATA/out.jsonl" 2>"$DATA/err.txt" || { cat "$DATA/err.txt"; exit 1; }
+    /usr/bin/time -f "run      $label: %e s wall, %U+%S s CPU, %M KB peak (run $run)" \
+      "$BIN" run "$@" >"$out" 2>"$DATA/err.txt" || { cat "$DATA/err.txt"; exit 1; }
     tail -1 "$DATA/err.txt"
   done
+}
+for threads in 1 "$CORES"; do
+  runs "sluice run --threads $threads, Q1 over a $N-line JSONL file ($MB MB)" "$DATA/out.jsonl" --threads "$threads" "$DATA/q1.sql"
 done
 echo "         ($(wc -l <"$DATA/out.jsonl") result rows)"
 # Three independent queries over the same file (Q1, a TUMBLE count, a filter count): one after the
@@ -65,11 +71,7 @@ SELECT window_start, COUNT(*) AS hot FROM TABLE(TUMBLE(TABLE sensor_data, DESCRI
  WHERE current_temperature > 100 GROUP BY window_start, window_end;
 SQL
 for jobs in 1 "$CORES"; do
-  for run in 1 2 3; do
-    /usr/bin/time -f "run      sluice run --jobs $jobs, 3 independent queries over the same $N-line file: %e s wall, %U+%S s CPU, %M KB peak (run $run)" \
-      "$BIN" run --jobs "$jobs" "$DATA/three.sql" >"$DATA/three-$jobs.jsonl" 2>"$DATA/err.txt" || { cat "$DATA/err.txt"; exit 1; }
-    tail -1 "$DATA/err.txt"
-  done
+  runs "sluice run --jobs $jobs, 3 independent queries over the same $N-line file" "$DATA/three-$jobs.jsonl" --jobs "$jobs" "$DATA/three.sql"
 done
 if [ "$(md5sum <"$DATA/three-1.jsonl")" = "$(md5sum <"$DATA/three-$CORES.jsonl")" ]; then
   echo "         ($(wc -l <"$DATA/three-1.jsonl") lines, the same md5 both ways)"
