@@ -278,16 +278,7 @@ impl Pool {
 
 /// Worker `w`: a module script that loads the worker module and calls its `decode_main`.
 fn spawn(glue: &str, wasm: &str, w: usize) -> Result<web_sys::Worker, String> {
-    let script = format!("import init, {{ decode_main }} from {glue:?};\nawait init({{ module_or_path: {wasm:?} }});\ndecode_main();\n");
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/javascript");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&script.into()), &options)
-        .map_err(|_| "the decode worker's script could not be made")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "the decode worker's script has no address")?;
-    let worker_options = web_sys::WorkerOptions::new();
-    worker_options.set_type(web_sys::WorkerType::Module);
-    worker_options.set_name(&format!("sluice-decode-{w}"));
-    let worker = web_sys::Worker::new_with_options(&url, &worker_options).map_err(|e| format!("no decode worker: {e:?}"))?;
+    let worker = super::host::module_worker(glue, wasm, "decode_main()", "decode worker", Some(&format!("sluice-decode-{w}")))?;
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
         let parts: js_sys::Array = e.data().unchecked_into();
         let bytes = |i: u32| parts.get(i).dyn_ref::<js_sys::Uint8Array>().map(js_sys::Uint8Array::to_vec).unwrap_or_default();

@@ -265,19 +265,30 @@ fn worker_module() -> Result<WorkerModule, String> {
     Ok(WorkerModule { glue: beside(WORKER_GLUE)?, wasm: beside(WORKER_WASM)?, base })
 }
 
-/// The worker: a module script that loads the worker module and calls its `worker_main`.
-fn spawn_worker(module: &WorkerModule) -> Result<web_sys::Worker, String> {
-    let WorkerModule { glue, wasm, base } = module;
-    let script =
-        format!("import init, {{ worker_main }} from {glue:?};\nawait init({{ module_or_path: {wasm:?} }});\nworker_main({base:?}, {glue:?}, {wasm:?});\n");
+/// A module worker running `call` (`entry(args…)`, an export of the worker module) once the
+/// worker module at `glue` / `wasm` is loaded: the script is made here, as a `Blob`, so it works
+/// from any static host. `what` names the worker in errors; `name` is its name in the browser's
+/// tools.
+pub(super) fn module_worker(glue: &str, wasm: &str, call: &str, what: &str, name: Option<&str>) -> Result<web_sys::Worker, String> {
+    let entry = call.split('(').next().unwrap_or(call);
+    let script = format!("import init, {{ {entry} }} from {glue:?};\nawait init({{ module_or_path: {wasm:?} }});\n{call};\n");
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/javascript");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&script.into()), &options)
-        .map_err(|_| "the worker's script could not be made")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "the worker's script has no address")?;
+        .map_err(|_| format!("the {what}'s script could not be made"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| format!("the {what}'s script has no address"))?;
     let worker_options = web_sys::WorkerOptions::new();
     worker_options.set_type(web_sys::WorkerType::Module);
-    let worker = web_sys::Worker::new_with_options(&url, &worker_options).map_err(|e| format!("no worker: {e:?}"))?;
+    if let Some(name) = name {
+        worker_options.set_name(name);
+    }
+    web_sys::Worker::new_with_options(&url, &worker_options).map_err(|e| format!("no {what}: {e:?}"))
+}
+
+/// The worker: a module script that loads the worker module and calls its `worker_main`.
+fn spawn_worker(module: &WorkerModule) -> Result<web_sys::Worker, String> {
+    let WorkerModule { glue, wasm, base } = module;
+    let worker = module_worker(glue, wasm, &format!("worker_main({base:?}, {glue:?}, {wasm:?})"), "worker", None)?;
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| receive(e.data()));
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
