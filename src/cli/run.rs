@@ -190,8 +190,7 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
     let mut session = Session::empty();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = options.threads.unwrap_or(cores);
-    let mut reading = crate::connectors::FileReading::all_cores();
-    reading.threads = threads;
+    let reading = crate::connectors::FileReading { threads, ..Default::default() };
     session.set_file_reading(reading);
     session.switch_remote(Some(Box::new(KinesisRemote::new(kinesis_endpoint(options)))));
     session.switch_remote_topics(Some(Box::new(KafkaRemote::new(kafka_access(options)))));

@@ -84,7 +84,7 @@ impl Decoder {
 
     /// Decodes only the fields `read` marks, where the format takes a projection (JSON, CSV);
     /// the others decode every field. See [`takes_projection`] for which tables get one.
-    pub fn project(&mut self, read: &[bool]) {
+    fn project(&mut self, read: &[bool]) {
         match self {
             Decoder::Json(d) => d.project(read),
             Decoder::Csv(d) => d.project(read),
@@ -112,33 +112,39 @@ pub fn takes_projection(table: &TableDef) -> bool {
     table.connector() == "filesystem"
 }
 
-/// The decoder for `table`'s records; `seed` makes `datagen` rows repeatable.
-pub fn decoder_for(table: &TableDef, fields: &[Field], seed: u64) -> Result<Decoder, String> {
+/// The decoder for `table`'s records; `read`, the fields the query reads where the caller pushes
+/// a projection into the format (see [`takes_projection`]); `seed` makes `datagen` rows repeatable.
+pub fn decoder_for(table: &TableDef, fields: &[Field], read: Option<&[bool]>, seed: u64) -> Result<Decoder, String> {
     if table.connector() == "datagen" {
         return Ok(Decoder::Datagen(DatagenDecoder::new(fields, &DatagenOptions::from_table(table)?, seed)));
     }
     if matches!(table.connector(), "kafka" | "upsert-kafka") {
         return Ok(Decoder::Kafka(Box::new(KafkaDecoder::new(&KafkaTable::from_table(table)?, fields)?)));
     }
-    decoder_for_format(table.option("format").unwrap_or("json"), fields, &table.options)
+    decoder_for_format(table.option("format").unwrap_or("json"), fields, &table.options, read)
 }
 
-/// The decoder of `format` for `fields`, with the format's options (`json.*`, `csv.*`, `raw.*`).
-pub fn decoder_for_format(format: &str, fields: &[Field], options: &[(String, String)]) -> Result<Decoder, String> {
-    match format {
+/// The decoder of `format` for `fields`, with the format's options (`json.*`, `csv.*`, `raw.*`),
+/// decoding only the fields `read` marks where the format takes a projection.
+pub fn decoder_for_format(format: &str, fields: &[Field], options: &[(String, String)], read: Option<&[bool]>) -> Result<Decoder, String> {
+    let mut decoder = match format {
         "csv" => {
             crate::connectors::format::csv::check_fields(fields)?;
-            Ok(Decoder::Csv(CsvDecoder::new(fields, CsvOptions::from_table_options(options)?)))
+            Decoder::Csv(CsvDecoder::new(fields, CsvOptions::from_table_options(options)?))
         }
         "raw" => {
             raw::check(fields, options)?;
-            Ok(Decoder::Raw(RawDecoder::new(fields)))
+            Decoder::Raw(RawDecoder::new(fields))
         }
-        "debezium-json" => Ok(Decoder::Debezium(Box::new(DebeziumDecoder::new(fields, options)?))),
+        "debezium-json" => Decoder::Debezium(Box::new(DebeziumDecoder::new(fields, options)?)),
         "avro" => {
             super::format::avro::check(fields, options)?;
-            Ok(Decoder::Avro(AvroDecoder::new(fields)))
+            Decoder::Avro(AvroDecoder::new(fields))
         }
-        _ => Ok(Decoder::Json(JsonDecoder::new(fields, JsonOptions::from_table_options(options)?))),
+        _ => Decoder::Json(JsonDecoder::new(fields, JsonOptions::from_table_options(options)?)),
+    };
+    if let Some(read) = read {
+        decoder.project(read);
     }
+    Ok(decoder)
 }

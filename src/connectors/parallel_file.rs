@@ -50,15 +50,6 @@ impl Default for FileReading {
     }
 }
 
-impl FileReading {
-    /// Every core the machine offers (`std::thread::available_parallelism`), 1 MiB chunks.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn all_cores() -> Self {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        FileReading { threads, ..FileReading::default() }
-    }
-}
-
 /// A parallel reader for `table` when the table is a file in `json` or `csv` (what decoding
 /// dominates): a file the session holds (given by the page) goes to `pool` when there is one;
 /// a file on disk (natively) to `reading.threads` threads when that is more than one.
@@ -88,12 +79,7 @@ pub fn open_parallel(
     }
     #[cfg(not(target_arch = "wasm32"))]
     if reading.threads > 1 {
-        let decoder = || {
-            let mut decoder = super::decoder::decoder_for(table, fields, 0)?;
-            read.inspect(|read| decoder.project(read));
-            Ok::<_, String>(decoder)
-        };
-        let decoders = (0..reading.threads).map(|_| decoder()).collect::<Result<Vec<_>, _>>()?;
+        let decoders = (0..reading.threads).map(|_| super::decoder::decoder_for(table, fields, read, 0)).collect::<Result<Vec<_>, _>>()?;
         return ParallelFile::open(path, decoders, reading.chunk_bytes).map(Some);
     }
     Ok(None)

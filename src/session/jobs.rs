@@ -133,11 +133,8 @@ impl Session {
                 continue;
             }
             let source = connectors::open_source(&table, &self.streams, &self.topics, &self.files, mode).map_err(SqlError::connector)?;
-            let mut decoder = connectors::decoder_for(&table, &pipeline.source_fields_of(i), self.datagen_seed(&table.name))
+            let decoder = connectors::decoder_for(&table, &pipeline.source_fields_of(i), read, self.datagen_seed(&table.name))
                 .map_err(SqlError::connector)?;
-            if let Some(read) = read {
-                decoder.project(read);
-            }
             if let Some((count, idle_timeout)) = source.splits() {
                 pipeline.set_input_splits(i, count, idle_timeout);
             }

@@ -49,7 +49,7 @@ impl Session {
         // steps, so the records it has read are the newest `records_in`.
         let read = usize::try_from(j.pipeline.records_in()).unwrap_or(usize::MAX).min(max_records);
         // The job's own decoding, so event times are exactly those its operators compared.
-        let mut decoder = connectors::decoder_for(table, &j.pipeline.source_fields(), 0)?;
+        let mut decoder = connectors::decoder_for(table, &j.pipeline.source_fields(), None, 0)?;
         let mut arrivals = Vec::new();
         let mut partitions = Vec::new();
         if let Some(stream_name) = connectors::local_stream_name(table) {

@@ -12,8 +12,8 @@
 
 use crate::types::{cast_value, Batch, Column, DataType, Field, Value, STRING_LENGTH};
 
-use super::bool_option;
 use super::json::{format_json_timestamp, write_java_double, TimestampStandard};
+use super::{bool_option, Projection};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CsvOptions {
@@ -185,21 +185,30 @@ pub struct CsvDecoder {
     skipped: u64,
     parts: Vec<String>,
     row: Vec<Value>,
-    /// Which fields the query reads (`None`: all); see [`CsvDecoder::project`].
-    read: Option<Vec<bool>>,
+    /// Which fields the query reads; see [`CsvDecoder::project`].
+    read: Projection,
 }
 
 impl CsvDecoder {
     pub fn new(fields: &[Field], options: CsvOptions) -> Self {
         let columns = fields.iter().map(|f| Column::empty(&f.ty.data_type, 1024)).collect();
-        CsvDecoder { fields: fields.to_vec(), options, columns, len: 0, skipped: 0, parts: Vec::new(), row: Vec::new(), read: None }
+        CsvDecoder {
+            fields: fields.to_vec(),
+            options,
+            columns,
+            len: 0,
+            skipped: 0,
+            parts: Vec::new(),
+            row: Vec::new(),
+            read: Projection::default(),
+        }
     }
 
     /// Converts only the fields `read` marks, as Flink's CSV format does under a projection
     /// pushed into the scan: the others are split out of the line but left NULL, so a bad value
     /// there is no error (a line of the wrong length still is).
     pub fn project(&mut self, read: &[bool]) {
-        self.read = (read.len() == self.fields.len() && read.contains(&false)).then(|| read.to_vec());
+        self.read = Projection::new(read, self.fields.len());
     }
 
     /// Decodes one line; a bad one is skipped and counted, or returned as an error.
@@ -243,10 +252,9 @@ impl CsvDecoder {
         for (i, field) in self.fields.iter().enumerate() {
             let ty = &field.ty.data_type;
             let text = self.parts.get(i).map(String::as_str);
-            let unread = self.read.as_ref().is_some_and(|r| r.get(i) == Some(&false));
             let value = match text {
                 None => Value::Null,
-                Some(_) if unread => {
+                Some(_) if self.read.skips(i) => {
                     self.row.push(Value::Null);
                     continue;
                 }

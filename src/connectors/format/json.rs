@@ -16,7 +16,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::bool_option;
+use super::{bool_option, Projection};
 use crate::types::{days_from_civil, parse_date, parse_decimal, parse_time, Batch, Column, ColumnData, DataType, Field, Value};
 
 /// Deepest nesting of objects and arrays in a record, the outer object counting as 1: Jackson's
@@ -105,8 +105,8 @@ pub struct JsonDecoder {
     seen: Vec<bool>,
     /// Which fields' names are [`plain_name`]s.
     plain: Vec<bool>,
-    /// Which fields the query reads (`None`: all); see [`JsonDecoder::project`].
-    read: Option<Vec<bool>>,
+    /// Which fields the query reads; see [`JsonDecoder::project`].
+    read: Projection,
     /// The last timestamp's date and day number, kept between records (see [`NO_DAY`]).
     day: (i64, i64),
 }
@@ -123,7 +123,7 @@ impl JsonDecoder {
             skipped: 0,
             seen: vec![false; fields.len()],
             plain,
-            read: None,
+            read: Projection::default(),
             day: NO_DAY,
         }
     }
@@ -132,7 +132,7 @@ impl JsonDecoder {
     /// pushed into the scan: the others' values are skipped like unknown keys' (still checked to
     /// be JSON) and left NULL, so a bad or missing value there is no error.
     pub fn project(&mut self, read: &[bool]) {
-        self.read = (read.len() == self.fields.len() && read.contains(&false)).then(|| read.to_vec());
+        self.read = Projection::new(read, self.fields.len());
     }
 
     /// Decodes one record and appends it as a row. With `json.ignore-parse-errors` a bad record
@@ -144,7 +144,7 @@ impl JsonDecoder {
         let mut p = Parser { s: record, i: start, depth: 0, day: self.day };
         p.ws();
         let result = if p.peek() == Some(b'{') {
-            let top = Object { fields: &self.fields, plain: &self.plain, read: self.read.as_deref() };
+            let top = Object { fields: &self.fields, plain: &self.plain, read: &self.read };
             decode_object(&mut p, top, &mut self.columns, self.len, &mut self.seen, &self.options).and_then(|()| {
                 p.ws();
                 if p.i == record.len() {
@@ -268,12 +268,12 @@ fn plain_name(name: &str) -> bool {
     name.len() <= MAX_NAME_LENGTH && !name.bytes().any(|b| b == b'"' || b == b'\\')
 }
 
-/// An object's fields, which of their names are plain, and which are read (`None`: all).
+/// An object's fields, which of their names are plain, and which are read.
 #[derive(Clone, Copy)]
 struct Object<'a> {
     fields: &'a [Field],
     plain: &'a [bool],
-    read: Option<&'a [bool]>,
+    read: &'a Projection,
 }
 
 /// Reads one object into one new row of `columns` (one per field), which hold `rows` rows
@@ -291,7 +291,6 @@ fn decode_object(
     options: &JsonOptions,
 ) -> Result<(), Failure> {
     let Object { fields, plain, read } = object;
-    let unread = |i: usize| read.is_some_and(|r| r.get(i) == Some(&false));
     seen.iter_mut().for_each(|s| *s = false);
     // Records usually list fields in table order: try the next one first, straight on the
     // record's bytes.
@@ -313,7 +312,7 @@ fn decode_object(
             p.expect(b':')?;
             p.ws();
             match idx {
-                Some(idx) if unread(idx) => {
+                Some(idx) if read.skips(idx) => {
                     expected = idx + 1;
                     p.skip_value()?;
                 }
@@ -353,7 +352,7 @@ fn decode_object(
     p.depth -= 1;
     for (i, s) in seen.iter().enumerate() {
         if !s {
-            if options.fail_on_missing_field && !unread(i) {
+            if options.fail_on_missing_field && !read.skips(i) {
                 return Err((p.i, format!("field `{}` is missing ('json.fail-on-missing-field' is true)", fields[i].name)));
             }
             columns[i].push_null();
@@ -406,7 +405,7 @@ fn decode_value(p: &mut Parser<'_>, ty: &DataType, column: &mut Column, options:
             let mut seen = vec![false; fields.len()];
             let plain: Vec<bool> = fields.iter().map(|f| plain_name(&f.name)).collect();
             let rows = children.first().map_or(0, Column::len);
-            decode_object(p, Object { fields, plain: &plain, read: None }, children, rows, &mut seen, options)?;
+            decode_object(p, Object { fields, plain: &plain, read: &Projection::default() }, children, rows, &mut seen, options)?;
             valid(column);
         }
         (DataType::Char(_) | DataType::Varchar(_), ColumnData::Str(v)) => {

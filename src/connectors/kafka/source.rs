@@ -172,10 +172,10 @@ impl KafkaDecoder {
                     .into_iter()
                     .map(|f| Field { name: f.name.strip_prefix(table.key_prefix.as_str()).unwrap_or(&f.name).to_string(), ty: f.ty })
                     .collect();
-                Some((Box::new(decoder_for_format(&spec.name, &fields, &spec.options)?), table.key_fields.clone()))
+                Some((Box::new(decoder_for_format(&spec.name, &fields, &spec.options, None)?), table.key_fields.clone()))
             }
         };
-        let value = Box::new(decoder_for_format(&table.value.name, &project(&table.value_fields), &table.value.options)?);
+        let value = Box::new(decoder_for_format(&table.value.name, &project(&table.value_fields), &table.value.options, None)?);
         let metadata =
             table.metadata.iter().map(|m| (m.key, m.field.ty.data_type.clone(), Column::empty(&m.field.ty.data_type, 64))).collect();
         Ok(KafkaDecoder {

@@ -29,11 +29,7 @@ impl DecoderSpec {
     }
 
     pub fn decoder(&self) -> Result<Decoder, String> {
-        let mut decoder = decoder_for_format(&self.format, &self.fields, &self.options)?;
-        if let Some(read) = &self.read {
-            decoder.project(read);
-        }
-        Ok(decoder)
+        decoder_for_format(&self.format, &self.fields, &self.options, self.read.as_deref())
     }
 }
 

@@ -177,7 +177,6 @@ impl ChunkDecoders for ThreadDecoders {
             }
             // Rather than wait, decode the next unclaimed chunk here: `c` itself when no helper
             // has it (always so on one thread), else one the job needs soon.
-            state.next = c;
             if let Some(k) = shared.claim(&mut state) {
                 drop(state);
                 let decoded = self.own.decode(shared.plan, k);
