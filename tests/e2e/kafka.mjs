@@ -22,7 +22,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WALKTHROUGH } from './harness.mjs';
-import { EXPECTED_ROWS, RECORDS, check, remotePage, repo, until, walkthroughRowsFromFile } from './remote_harness.mjs';
+import { EXPECTED_ROWS, RECORDS, check, remotePage, repo, singleValueShows, until, walkthroughRowsFromFile } from './remote_harness.mjs';
 
 const [proxyUrl, bootstrap, python, sluice, proxyLog] = process.argv.slice(2);
 if (!proxyLog) {
@@ -144,8 +144,7 @@ await test('proxy mode: the walkthrough INSERT in the page reads and writes real
     every: 500,
     what: async () => `both jobs to read ${RECORDS_IN} records (in, out, late per job: ${JSON.stringify(await jobCounts())})`,
   });
-  const single = await page.locator('[data-testid=single-value]').innerText();
-  check(Number(single.replace(/[^\d]/g, '')) === RECORDS_IN, `SELECT COUNT(*) shows ${single}`);
+  await singleValueShows(page, RECORDS_IN);
   const messages = await page.locator('[data-testid=kinesis-messages]').innerText();
   check(messages.includes(`kafka: reading \`${INPUT}\`: 4 partitions from earliest-offset through ${proxyUrl}`), `the Streams panel does not say reading began: ${messages}`);
 

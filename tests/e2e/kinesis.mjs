@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { WALKTHROUGH } from './harness.mjs';
-import { EXPECTED_ROWS, RECORDS, check, remotePage, repo, sleep, until, walkthroughRowsFromFile } from './remote_harness.mjs';
+import { EXPECTED_ROWS, RECORDS, check, remotePage, repo, singleValueShows, sleep, until, walkthroughRowsFromFile } from './remote_harness.mjs';
 
 const [proxyUrl, motoUrl, python, sluice] = process.argv.slice(2);
 if (!sluice) {
@@ -86,8 +86,7 @@ async function insertRoundTrip(output, expected) {
     every: 500,
     what: async () => `both jobs to read ${RECORDS_IN} records (in, out, late per job: ${JSON.stringify(await jobCounts())})`,
   });
-  const single = await page.locator('[data-testid=single-value]').innerText();
-  check(Number(single.replace(/[^\d]/g, '')) === RECORDS_IN, `SELECT COUNT(*) shows ${single}`);
+  await singleValueShows(page, RECORDS_IN);
   const rows = await until(async () => {
     const got = rowsFromStream(output);
     return got.length >= EXPECTED_ROWS ? got : null;
@@ -172,8 +171,7 @@ await test('choosing an access again goes on where the mirror stopped: a TRIM_HO
   const counts = await jobCounts();
   check(counts.every(([records]) => records === RECORDS_IN), `jobs read ${JSON.stringify(counts)}, expected ${RECORDS_IN} records each`);
   check((await began(', 4 going on after the last record read before')) === 2, `the new readers did not resume: ${await messages()}`);
-  const single = await page.locator('[data-testid=single-value]').innerText();
-  check(Number(single.replace(/[^\d]/g, '')) === RECORDS_IN, `SELECT COUNT(*) shows ${single}`);
+  await singleValueShows(page, RECORDS_IN);
   const input = page.locator('[data-testid=streams] [data-stream=my-input-stream]');
   const held = await input.locator('[data-testid=stream-records]').innerText();
   check(Number(held.replace(/[^\d]/g, '')) === RECORDS_IN, `the mirror holds ${held} records`);

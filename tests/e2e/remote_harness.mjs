@@ -32,6 +32,18 @@ export async function until(fn, { timeout = 10_000, every = 200, what = 'conditi
   }
 }
 
+/** Waits for the `type=single` paragraph on `page` to show `expected`. A job's counts may run a
+ * publication or two ahead of its view: a publication carries at most 20,000 changes (the
+ * session's `MAX_CHANGES_PUBLISHED`) and a COUNT(*) without mini-batch changes twice per record,
+ * so a big fetch's changes reach the view over several 40 ms beats. */
+export async function singleValueShows(page, expected, timeout = 10_000) {
+  const shown = async () => (await page.locator('[data-testid=single-value]').innerText()).trim();
+  await until(async () => Number((await shown()).replace(/[^\d]/g, '')) === expected, {
+    timeout,
+    what: async () => `SELECT COUNT(*) to show ${expected} (it shows ${await shown()})`,
+  });
+}
+
 /** What `sluice run` (the binary `sluice`) computes for the walkthrough's query over the file:
  * its rows as printed, in order. */
 export function walkthroughRowsFromFile(sluice, tmpPrefix) {
