@@ -110,7 +110,7 @@ peer "Apache Flink 2.3 (PyFlink, parallelism 1; the Python process only)" \
 SLUICE_BENCH_RECORDS=$N CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$REPO/tests/wasm/webdriver.json" \
   cargo test --release --target wasm32-unknown-unknown --features bench --test wasm_engine_bench -- --nocapture 2>&1 \
-  | grep -E "wasm engine|wasm decoder|wasm page path|error|panicked" || true
+  | grep -E "wasm engine|wasm decoder|wasm codec|wasm page path|error|panicked" || true
 
 # The page: time to first render, and frame times at 50,000 records/s with a live table and a
 # live bar chart (target p95 < 16 ms), in headless Chromium against the release build.

@@ -244,6 +244,19 @@ pub fn decode_json_lines(data: &[u8], batch_rows: usize, clock: &dyn Fn() -> f64
     Ok(clock() - start)
 }
 
+/// The decode pool's hand-over of `batches` (each a decoded chunk): encoded to bytes in the decode
+/// worker, decoded back in the engine's worker — what sharing memory (SharedArrayBuffer) could
+/// save at most. Returns seconds, timed with `clock`.
+pub fn batch_codec_round_trip(batches: &[Batch], clock: &dyn Fn() -> f64) -> Result<f64, String> {
+    let types: Vec<DataType> = sensor_fields().iter().map(|f| f.ty.data_type.clone()).collect();
+    let start = clock();
+    for batch in batches {
+        let bytes = crate::types::encode_batch(batch);
+        std::hint::black_box(crate::types::decode_batch(&bytes, &types)?);
+    }
+    Ok(clock() - start)
+}
+
 /// What one run of Q1 over decoded batches did.
 pub struct EngineRun {
     pub seconds: f64,

@@ -4,7 +4,7 @@
 use std::io::{BufWriter, Write};
 use std::time::Instant;
 
-use crate::workload::{decode_json_lines, decoded_batches, run_q1, EngineRun, Workload};
+use crate::workload::{batch_codec_round_trip, decode_json_lines, decoded_batches, run_q1, EngineRun, Workload};
 
 /// `sluice gen N FILE`: the workload as JSON lines, as the reference input writes them.
 pub fn generate(records: u64, path: &str) -> i32 {
@@ -141,6 +141,23 @@ fn run_bench(records: u64) -> Result<(), String> {
         best,
         records as f64 / best / 1e6,
         data.len() as f64 / best / 1e6
+    ));
+    codec_bench(records, best, &clock)
+}
+
+/// A decoded chunk's trip from a decode worker to the engine's worker (bytes and back, as the
+/// page's decode pool does), beside the decoding it follows: what SharedArrayBuffer could save.
+fn codec_bench(records: u64, decoding_seconds: f64, clock: &dyn Fn() -> f64) -> Result<(), String> {
+    // A 1 MiB chunk of these lines holds about 10,000 records.
+    let batches = decoded_batches(records, 10_000);
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        best = best.min(batch_codec_round_trip(&batches, clock)?);
+    }
+    say(format!(
+        "codec    decoded chunks → bytes → batches, {records} records: {best:.3} s, {:.1} M records/s, {:.0} % of decoding them",
+        records as f64 / best / 1e6,
+        best / decoding_seconds * 100.0
     ));
     Ok(())
 }
