@@ -1066,13 +1066,12 @@ impl<'a> Planner<'a> {
         let location = at(&condition);
         let mut condition = condition;
         let mut queries: Vec<(ast::Query, Location)> = Vec::new();
-        let _ = ast::visit_expressions_mut(&mut condition, |e: &mut ast::Expr| {
+        crate::sql::walk::rewrite_exprs(&mut condition, |e: &mut ast::Expr| {
             if let ast::Expr::Subquery(q) = e {
                 let name = format!("$sqw{}", queries.len());
                 queries.push(((**q).clone(), at(&*e)));
                 *e = ast::Expr::Identifier(ast::Ident::new(name));
             }
-            std::ops::ControlFlow::<()>::Continue(())
         });
         let original = input.schema.clone();
         let mut joined = input;
@@ -1102,11 +1101,10 @@ impl<'a> Planner<'a> {
                     joined = self.join_scalar_subquery(joined, query, &name, *at_query)?;
                     let value = scalar_value(query, &name);
                     let placeholder = name.clone();
-                    let _ = ast::visit_expressions_mut(&mut condition, |e: &mut ast::Expr| {
+                    crate::sql::walk::rewrite_exprs(&mut condition, |e: &mut ast::Expr| {
                         if matches!(e, ast::Expr::Identifier(i) if i.value == placeholder) {
                             *e = value.clone();
                         }
-                        std::ops::ControlFlow::<()>::Continue(())
                     });
                     continue;
                 }
@@ -1141,13 +1139,12 @@ impl<'a> Planner<'a> {
                 }
             };
             let original = expr.clone();
-            let _ = ast::visit_expressions_mut(expr, |e: &mut ast::Expr| {
+            crate::sql::walk::rewrite_exprs(expr, |e: &mut ast::Expr| {
                 if let ast::Expr::Subquery(q) = e {
                     let value = scalar_value(q, &format!("$sq{}", queries.len()));
                     queries.push(((**q).clone(), at(&*e)));
                     *e = value;
                 }
-                std::ops::ControlFlow::<()>::Continue(())
             });
             if unnamed {
                 let alias = ast::Ident::new(column_name(&original, position));
@@ -1506,11 +1503,10 @@ fn window_table_function(input: Plan, tvf: &WindowTvf) -> Plan {
 /// Whether an expression aggregates, leaving out the aggregates of its scalar subqueries.
 fn contains_outer_aggregate(e: &ast::Expr) -> bool {
     let mut outer = e.clone();
-    let _ = ast::visit_expressions_mut(&mut outer, |x: &mut ast::Expr| {
+    crate::sql::walk::rewrite_exprs(&mut outer, |x: &mut ast::Expr| {
         if matches!(x, ast::Expr::Subquery(_)) {
             *x = ast::Expr::Value(ast::Value::Null.into());
         }
-        std::ops::ControlFlow::<()>::Continue(())
     });
     bind::contains_aggregate(&outer)
 }
@@ -1537,7 +1533,7 @@ fn scalar_value(query: &ast::Query, name: &str) -> ast::Expr {
     let [SelectItem::UnnamedExpr(item) | SelectItem::ExprWithAlias { expr: item, .. }] = s.projection.as_slice() else { return column };
     let mut counts = false;
     let mut empty = item.clone();
-    let _ = ast::visit_expressions_mut(&mut empty, |e: &mut ast::Expr| {
+    crate::sql::walk::rewrite_exprs(&mut empty, |e: &mut ast::Expr| {
         if let ast::Expr::Function(f) = e {
             let fname = bind::function_name(f);
             if f.over.is_none() && bind::aggregate_function(&fname).is_some() {
@@ -1546,7 +1542,6 @@ fn scalar_value(query: &ast::Query, name: &str) -> ast::Expr {
                 *e = ast::Expr::Value(if count { ast::Value::Number("0".into(), false) } else { ast::Value::Null }.into());
             }
         }
-        std::ops::ControlFlow::<()>::Continue(())
     });
     if !counts {
         return column;
@@ -1583,7 +1578,7 @@ fn coalesce_zero(e: ast::Expr) -> ast::Expr {
 fn has_scalar_subquery(item: &SelectItem) -> bool {
     let (SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) = item else { return false };
     let mut found = false;
-    let _ = ast::visit_expressions(e, |x: &ast::Expr| {
+    crate::sql::walk::search(e, |x: &ast::Expr| {
         found |= matches!(x, ast::Expr::Subquery(_));
         std::ops::ControlFlow::<()>::Continue(())
     });
