@@ -1256,8 +1256,7 @@ impl<'a> Planner<'a> {
             J::FullOuter(c) => (JoinKind::Full, Some(c)),
             J::CrossJoin(_) => (JoinKind::Inner, None),
             other => {
-                let text = format!("{other:?}");
-                let name = text.split('(').next().unwrap_or("this join").to_uppercase();
+                let name = unsupported_join_name(other);
                 return Err(SqlError::new(format!("{name} joins are not supported in Flink SQL streaming queries"))
                     .at(location)
                     .hint("use [INNER | LEFT | RIGHT | FULL] JOIN … ON …, or WHERE [NOT] EXISTS / IN for a semi- or anti-join"));
@@ -1496,6 +1495,32 @@ fn window_table_function(input: Plan, tvf: &WindowTvf) -> Plan {
     Plan {
         schema: Schema { fields },
         node: Node::WindowTvf { input: Box::new(input), spec: tvf.spec, time_column: tvf.time_column, location: tvf.location },
+    }
+}
+
+/// The SQL words of a join Flink has no streaming form of, as sqlparser read them (its dialects'
+/// SEMI, ANTI, APPLY, ASOF, STRAIGHT_JOIN and ARRAY joins).
+fn unsupported_join_name(op: &ast::JoinOperator) -> &'static str {
+    use ast::JoinOperator as J;
+    match op {
+        J::Semi(_) => "SEMI",
+        J::LeftSemi(_) => "LEFT SEMI",
+        J::RightSemi(_) => "RIGHT SEMI",
+        J::Anti(_) => "ANTI",
+        J::LeftAnti(_) => "LEFT ANTI",
+        J::RightAnti(_) => "RIGHT ANTI",
+        J::CrossApply => "CROSS APPLY",
+        J::OuterApply => "OUTER APPLY",
+        J::AsOf { .. } => "ASOF",
+        J::StraightJoin(_) => "STRAIGHT_JOIN",
+        J::ArrayJoin => "ARRAY",
+        J::LeftArrayJoin => "LEFT ARRAY",
+        J::InnerArrayJoin => "INNER ARRAY",
+        J::Join(_) | J::Inner(_) => "INNER",
+        J::Left(_) | J::LeftOuter(_) => "LEFT",
+        J::Right(_) | J::RightOuter(_) => "RIGHT",
+        J::FullOuter(_) => "FULL",
+        J::CrossJoin(_) => "CROSS",
     }
 }
 
