@@ -318,6 +318,14 @@ build() {
     echo "build: the page's module ($page) links the function table (src/plan/functions): something the page calls reaches plan::functions; ask the session instead (SessionRequest::Functions)" >&2
     return 1
   fi
+  # sqlparser's Parser::parse_statement reads every statement of every dialect; Sluice picks the
+  # few it runs by their first word (src/sql/parser.rs), which keeps the rest out of the worker
+  # module (issue 17: ~110 KB gzip). A message of sqlparser's CREATE COLLATION parser marks them.
+  local worker="${CARGO_TARGET_DIR:-$REPO/target}/wasm-bindgen/release/sluice-worker_bg.wasm"
+  if grep -qF "after CREATE COLLATION name" "$worker"; then
+    echo "build: the worker module ($worker) links sqlparser's parser of every statement: something calls Parser::parse_statement (or parse_create); dispatch on the first word instead (src/sql/parser.rs)" >&2
+    return 1
+  fi
   local wasm
   for wasm in dist/*_bg.wasm; do
     echo "build: $wasm $(wc -c <"$wasm") bytes, $(gzip -9 <"$wasm" | wc -c) gzip -9"

@@ -334,6 +334,14 @@ fn join_errors_name_the_problem() {
     assert!(err.contains("types must match"), "{err}");
     let err = rejected(&records(), "SELECT a.status FROM sensor_data a JOIN sensor_data b ON a.sensor_id = c.sensor_id;");
     assert!(err.contains("`c` is not in the FROM clause"), "{err}");
+    // Joins of other dialects that sqlparser reads are named in SQL's words, not Rust's.
+    let err = rejected(&records(), "SELECT a.status FROM sensor_data a LEFT SEMI JOIN sensor_data b ON a.sensor_id = b.sensor_id;");
+    assert!(err.contains("LEFT SEMI joins are not supported"), "{err}");
+    let err = rejected(
+        &records(),
+        "SELECT a.status FROM sensor_data a ASOF JOIN sensor_data b MATCH_CONDITION (a.event_time >= b.event_time) ON a.sensor_id = b.sensor_id;",
+    );
+    assert!(err.contains("ASOF joins are not supported"), "{err}");
     // A regular join materializes time attributes: no window over its result, as in Flink.
     let err = rejected(
         &records(),

@@ -1158,7 +1158,7 @@ pub(super) fn resolve_window(over: &ast::WindowType, named: &[ast::NamedWindowDe
 /// Whether an expression contains an `… OVER …` call.
 pub fn contains_over(e: &ast::Expr) -> bool {
     let mut found = false;
-    let _ = ast::visit_expressions(e, |x: &ast::Expr| {
+    crate::sql::walk::search(e, |x: &ast::Expr| {
         if let ast::Expr::Function(f) = x {
             found |= f.over.is_some();
         }
@@ -1223,7 +1223,7 @@ pub fn aggregate_function(name: &str) -> Option<AggFunc> {
 /// enough for deciding whether a query aggregates).
 pub fn contains_aggregate(e: &ast::Expr) -> bool {
     let mut found = false;
-    let _ = ast::visit_expressions(e, |x: &ast::Expr| {
+    crate::sql::walk::search(e, |x: &ast::Expr| {
         if let ast::Expr::Function(f) = x {
             if aggregate_function(&function_name(f)).is_some() && f.over.is_none() {
                 found = true;

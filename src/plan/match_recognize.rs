@@ -22,13 +22,13 @@
 //! columns. The engine (`engine::cep`) fills the slots from the partial match.
 
 use std::fmt;
-use std::ops::ControlFlow;
 
-use sqlparser::ast::{self, VisitMut, VisitorMut};
+use sqlparser::ast;
 
 use super::bind::{self, aggregate_function, function_args, function_name, Binder, FnArg};
 use super::expr::Expr;
 use super::logical::{AggCall, AggFunc, Node, Plan, Schema, SchemaField, SortKey};
+use crate::sql::walk;
 use crate::sql::within::{SUBSET_SYMBOL, WITHIN_SYMBOL};
 use crate::sql::{Location, SqlError};
 use crate::types::{DataType, SqlType};
@@ -461,9 +461,10 @@ enum Clause {
 fn bind_cep(e: &ast::Expr, scope: &[SchemaField], names: &Names<'_>, clause: Clause) -> Result<CepExpr> {
     let mut rewritten = e.clone();
     let mut finder = Navigations { scope, names, clause, found: Vec::new() };
-    if let ControlFlow::Break(err) = rewritten.visit(&mut finder) {
-        return Err(err);
-    }
+    walk::rewrite(&mut rewritten, |n| match n {
+        walk::Node::Enter(e) => finder.visit_expr(e),
+        _ => Ok(()),
+    })?;
     let slots: Vec<SchemaField> = finder
         .found
         .iter()
@@ -608,7 +609,12 @@ impl Navigations<'_> {
         // Strip the variable from each column (`B.temp * 2` → `temp * 2`), noting which it was.
         let mut call = e.clone();
         let mut strip = StripVariables { found: Vec::new() };
-        let _ = call.visit(&mut strip);
+        let _ = walk::rewrite(&mut call, |n| {
+            if let walk::Node::Enter(e) = n {
+                strip.visit_expr(e);
+            }
+            Ok(())
+        });
         let ast::Expr::Function(stripped) = &call else { return Err(SqlError::new("not an aggregate call").at(loc)) };
         // `COUNT(*)`, `COUNT(A.*)`: the rows, no argument.
         let (args, _) = function_args(f).map_err(|err| err.or_at(loc))?;
@@ -673,10 +679,8 @@ struct StripVariables {
     found: Vec<Option<String>>,
 }
 
-impl VisitorMut for StripVariables {
-    type Break = ();
-
-    fn pre_visit_expr(&mut self, expr: &mut ast::Expr) -> ControlFlow<()> {
+impl StripVariables {
+    fn visit_expr(&mut self, expr: &mut ast::Expr) {
         match expr {
             ast::Expr::CompoundIdentifier(parts) if parts.len() == 2 => {
                 self.found.push(Some(parts[0].value.clone()));
@@ -685,7 +689,6 @@ impl VisitorMut for StripVariables {
             ast::Expr::Identifier(_) => self.found.push(None),
             _ => {}
         }
-        ControlFlow::Continue(())
     }
 }
 
@@ -700,18 +703,13 @@ fn offset_literal(e: &ast::Expr, loc: Location) -> Result<u32> {
     .ok_or_else(|| SqlError::new(format!("the offset `{e}` must be a non-negative integer literal")).at(loc))
 }
 
-impl VisitorMut for Navigations<'_> {
-    type Break = SqlError;
-
-    fn pre_visit_expr(&mut self, expr: &mut ast::Expr) -> ControlFlow<SqlError> {
-        match self.navigation(expr) {
-            Ok(Some(slot)) => {
-                *expr = slot;
-                ControlFlow::Continue(())
-            }
-            Ok(None) => ControlFlow::Continue(()),
-            Err(e) => ControlFlow::Break(e),
+impl Navigations<'_> {
+    /// An expression, before its children: a navigation becomes its slot.
+    fn visit_expr(&mut self, expr: &mut ast::Expr) -> Result<()> {
+        if let Some(slot) = self.navigation(expr)? {
+            *expr = slot;
         }
+        Ok(())
     }
 }
 

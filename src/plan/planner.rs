@@ -1066,13 +1066,12 @@ impl<'a> Planner<'a> {
         let location = at(&condition);
         let mut condition = condition;
         let mut queries: Vec<(ast::Query, Location)> = Vec::new();
-        let _ = ast::visit_expressions_mut(&mut condition, |e: &mut ast::Expr| {
+        crate::sql::walk::rewrite_exprs(&mut condition, |e: &mut ast::Expr| {
             if let ast::Expr::Subquery(q) = e {
                 let name = format!("$sqw{}", queries.len());
                 queries.push(((**q).clone(), at(&*e)));
                 *e = ast::Expr::Identifier(ast::Ident::new(name));
             }
-            std::ops::ControlFlow::<()>::Continue(())
         });
         let original = input.schema.clone();
         let mut joined = input;
@@ -1102,11 +1101,10 @@ impl<'a> Planner<'a> {
                     joined = self.join_scalar_subquery(joined, query, &name, *at_query)?;
                     let value = scalar_value(query, &name);
                     let placeholder = name.clone();
-                    let _ = ast::visit_expressions_mut(&mut condition, |e: &mut ast::Expr| {
+                    crate::sql::walk::rewrite_exprs(&mut condition, |e: &mut ast::Expr| {
                         if matches!(e, ast::Expr::Identifier(i) if i.value == placeholder) {
                             *e = value.clone();
                         }
-                        std::ops::ControlFlow::<()>::Continue(())
                     });
                     continue;
                 }
@@ -1141,13 +1139,12 @@ impl<'a> Planner<'a> {
                 }
             };
             let original = expr.clone();
-            let _ = ast::visit_expressions_mut(expr, |e: &mut ast::Expr| {
+            crate::sql::walk::rewrite_exprs(expr, |e: &mut ast::Expr| {
                 if let ast::Expr::Subquery(q) = e {
                     let value = scalar_value(q, &format!("$sq{}", queries.len()));
                     queries.push(((**q).clone(), at(&*e)));
                     *e = value;
                 }
-                std::ops::ControlFlow::<()>::Continue(())
             });
             if unnamed {
                 let alias = ast::Ident::new(column_name(&original, position));
@@ -1259,8 +1256,7 @@ impl<'a> Planner<'a> {
             J::FullOuter(c) => (JoinKind::Full, Some(c)),
             J::CrossJoin(_) => (JoinKind::Inner, None),
             other => {
-                let text = format!("{other:?}");
-                let name = text.split('(').next().unwrap_or("this join").to_uppercase();
+                let name = unsupported_join_name(other);
                 return Err(SqlError::new(format!("{name} joins are not supported in Flink SQL streaming queries"))
                     .at(location)
                     .hint("use [INNER | LEFT | RIGHT | FULL] JOIN … ON …, or WHERE [NOT] EXISTS / IN for a semi- or anti-join"));
@@ -1502,15 +1498,40 @@ fn window_table_function(input: Plan, tvf: &WindowTvf) -> Plan {
     }
 }
 
+/// The SQL words of a join Flink has no streaming form of, as sqlparser read them (its dialects'
+/// SEMI, ANTI, APPLY, ASOF, STRAIGHT_JOIN and ARRAY joins).
+fn unsupported_join_name(op: &ast::JoinOperator) -> &'static str {
+    use ast::JoinOperator as J;
+    match op {
+        J::Semi(_) => "SEMI",
+        J::LeftSemi(_) => "LEFT SEMI",
+        J::RightSemi(_) => "RIGHT SEMI",
+        J::Anti(_) => "ANTI",
+        J::LeftAnti(_) => "LEFT ANTI",
+        J::RightAnti(_) => "RIGHT ANTI",
+        J::CrossApply => "CROSS APPLY",
+        J::OuterApply => "OUTER APPLY",
+        J::AsOf { .. } => "ASOF",
+        J::StraightJoin(_) => "STRAIGHT_JOIN",
+        J::ArrayJoin => "ARRAY",
+        J::LeftArrayJoin => "LEFT ARRAY",
+        J::InnerArrayJoin => "INNER ARRAY",
+        J::Join(_) | J::Inner(_) => "INNER",
+        J::Left(_) | J::LeftOuter(_) => "LEFT",
+        J::Right(_) | J::RightOuter(_) => "RIGHT",
+        J::FullOuter(_) => "FULL",
+        J::CrossJoin(_) => "CROSS",
+    }
+}
+
 /// Whether a SELECT item is `ROW_NUMBER()`/`RANK()`/`DENSE_RANK()` with OVER.
 /// Whether an expression aggregates, leaving out the aggregates of its scalar subqueries.
 fn contains_outer_aggregate(e: &ast::Expr) -> bool {
     let mut outer = e.clone();
-    let _ = ast::visit_expressions_mut(&mut outer, |x: &mut ast::Expr| {
+    crate::sql::walk::rewrite_exprs(&mut outer, |x: &mut ast::Expr| {
         if matches!(x, ast::Expr::Subquery(_)) {
             *x = ast::Expr::Value(ast::Value::Null.into());
         }
-        std::ops::ControlFlow::<()>::Continue(())
     });
     bind::contains_aggregate(&outer)
 }
@@ -1537,7 +1558,7 @@ fn scalar_value(query: &ast::Query, name: &str) -> ast::Expr {
     let [SelectItem::UnnamedExpr(item) | SelectItem::ExprWithAlias { expr: item, .. }] = s.projection.as_slice() else { return column };
     let mut counts = false;
     let mut empty = item.clone();
-    let _ = ast::visit_expressions_mut(&mut empty, |e: &mut ast::Expr| {
+    crate::sql::walk::rewrite_exprs(&mut empty, |e: &mut ast::Expr| {
         if let ast::Expr::Function(f) = e {
             let fname = bind::function_name(f);
             if f.over.is_none() && bind::aggregate_function(&fname).is_some() {
@@ -1546,7 +1567,6 @@ fn scalar_value(query: &ast::Query, name: &str) -> ast::Expr {
                 *e = ast::Expr::Value(if count { ast::Value::Number("0".into(), false) } else { ast::Value::Null }.into());
             }
         }
-        std::ops::ControlFlow::<()>::Continue(())
     });
     if !counts {
         return column;
@@ -1583,7 +1603,7 @@ fn coalesce_zero(e: ast::Expr) -> ast::Expr {
 fn has_scalar_subquery(item: &SelectItem) -> bool {
     let (SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) = item else { return false };
     let mut found = false;
-    let _ = ast::visit_expressions(e, |x: &ast::Expr| {
+    crate::sql::walk::search(e, |x: &ast::Expr| {
         found |= matches!(x, ast::Expr::Subquery(_));
         std::ops::ControlFlow::<()>::Continue(())
     });

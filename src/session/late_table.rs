@@ -13,15 +13,13 @@
 //! | late_by_ms     | BIGINT       | how much larger a delay would have kept it            |
 //! | record         | STRING       | the row the operator dropped, its values joined by ", " |
 
-use std::ops::ControlFlow;
-
 use sqlparser::ast::{
     Expr, FunctionArg, FunctionArgExpr, Ident, ObjectNamePart, Query, TableAlias, TableAliasColumnDef, TableFactor, Value as SqlValue,
-    VisitMut, VisitorMut,
 };
 
 use super::jobs::parse_job_id;
 use super::Session;
+use crate::sql::walk;
 use crate::sql::SqlError;
 use crate::types::format_timestamp;
 
@@ -36,9 +34,10 @@ impl Session {
     pub(super) fn with_late_records(&self, query: &Query) -> Result<Option<Query>, SqlError> {
         let mut query = query.clone();
         let mut swap = Swap { session: self, swapped: false };
-        if let ControlFlow::Break(e) = query.visit(&mut swap) {
-            return Err(e);
-        }
+        walk::rewrite(&mut query, |n| match n {
+            walk::Node::TableFactor(factor) => swap.table_factor(factor),
+            _ => Ok(()),
+        })?;
         Ok(swap.swapped.then_some(query))
     }
 
@@ -90,14 +89,13 @@ struct Swap<'a> {
     swapped: bool,
 }
 
-impl VisitorMut for Swap<'_> {
-    type Break = SqlError;
-
-    fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<SqlError> {
-        let TableFactor::Table { name, args: Some(args), alias, .. } = factor else { return ControlFlow::Continue(()) };
+impl Swap<'_> {
+    /// A table factor, before its children: a `late_records(…)` call becomes its ledger's rows.
+    fn table_factor(&mut self, factor: &mut TableFactor) -> Result<(), SqlError> {
+        let TableFactor::Table { name, args: Some(args), alias, .. } = factor else { return Ok(()) };
         let called = matches!(name.0.as_slice(), [ObjectNamePart::Identifier(i)] if i.value.eq_ignore_ascii_case(LATE_RECORDS));
         if !called {
-            return ControlFlow::Continue(());
+            return Ok(());
         }
         let id = match args.args.as_slice() {
             [FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))] => match &v.value {
@@ -108,16 +106,12 @@ impl VisitorMut for Swap<'_> {
             _ => None,
         };
         let Some(id) = id else {
-            return ControlFlow::Break(SqlError::new(format!("{LATE_RECORDS} takes one job id, e.g. {LATE_RECORDS}('1')")));
+            return Err(SqlError::new(format!("{LATE_RECORDS} takes one job id, e.g. {LATE_RECORDS}('1')")));
         };
-        let sql = match self.session.late_records_sql(&id) {
-            Ok(sql) => sql,
-            Err(e) => return ControlFlow::Break(e),
-        };
-        let subquery = match crate::sql::parse_script(&sql).map(|mut s| s.pop().map(|l| l.statement)) {
-            Ok(Some(crate::sql::Statement::Query(q))) => q,
-            Ok(_) => return ControlFlow::Break(SqlError::new(format!("{LATE_RECORDS}('{id}') could not be read"))),
-            Err(e) => return ControlFlow::Break(e),
+        let sql = self.session.late_records_sql(&id)?;
+        let subquery = match crate::sql::parse_script(&sql)?.pop().map(|l| l.statement) {
+            Some(crate::sql::Statement::Query(q)) => q,
+            _ => return Err(SqlError::new(format!("{LATE_RECORDS}('{id}') could not be read"))),
         };
         let alias = alias.take().unwrap_or_else(|| TableAlias {
             explicit: true,
@@ -127,6 +121,6 @@ impl VisitorMut for Swap<'_> {
         });
         *factor = TableFactor::Derived { lateral: false, subquery, alias: Some(alias), sample: None };
         self.swapped = true;
-        ControlFlow::Continue(())
+        Ok(())
     }
 }

@@ -10,6 +10,7 @@ mod error;
 mod json;
 pub mod on_conflict;
 mod parser;
+pub mod walk;
 pub mod within;
 
 pub use ast::{Located, Statement};

@@ -216,9 +216,137 @@ fn parse_statement(parser: &mut Parser) -> Result<Statement, StatementError> {
     if let Some(statement) = ddl::parse_flink_statement(parser)? {
         return Ok(statement);
     }
-    let statement = parser.parse_statement()?;
+    let statement = sqlparser_statement(parser)?;
     convert(statement).map_err(|e| StatementError::Sql(e.or_at(location_of(&first))))
 }
+
+/// The statements sqlparser reads for Sluice, chosen here by their first word: a query, INSERT,
+/// CREATE VIEW and DROP. sqlparser's own `Parser::parse_statement` reads every statement of
+/// every dialect it knows (ALTER, MERGE, GRANT, CREATE PROCEDURE, …): calling it linked all of
+/// those parsers into the worker module, about 110 KB gzip of it (issue 17), only for
+/// [`convert`] to refuse what they read. A statement of those kinds is refused here by its first
+/// two words; a word that starts no statement gets sqlparser's own error.
+fn sqlparser_statement(parser: &mut Parser) -> Result<SqlStatement, StatementError> {
+    let first = parser.next_token();
+    let second = parser.peek_token();
+    let keyword = match &first.token {
+        Token::LParen => Keyword::SELECT,
+        Token::Word(w) => w.keyword,
+        _ => return Ok(parser.expected("an SQL statement", first)?),
+    };
+    match keyword {
+        Keyword::SELECT | Keyword::WITH | Keyword::VALUES | Keyword::FROM => {
+            parser.prev_token();
+            Ok(SqlStatement::Query(parser.parse_query()?))
+        }
+        Keyword::INSERT => Ok(parser.parse_insert(first)?),
+        Keyword::DROP => Ok(parser.parse_drop()?),
+        Keyword::CREATE => {
+            // As sqlparser's `parse_create` reads the words before VIEW.
+            let or_replace = parser.parse_keywords(&[Keyword::OR, Keyword::REPLACE]);
+            let or_alter = parser.parse_keywords(&[Keyword::OR, Keyword::ALTER]);
+            let temporary = parser.parse_one_of_keywords(&[Keyword::TEMP, Keyword::TEMPORARY]).is_some();
+            let word = |n: usize| match &parser.peek_nth_token_ref(n).token {
+                Token::Word(w) => w.keyword,
+                _ => Keyword::NoKeyword,
+            };
+            let view = matches!(
+                (word(0), word(1), word(2)),
+                (Keyword::VIEW | Keyword::MATERIALIZED, _, _)
+                    | (Keyword::SECURE, Keyword::VIEW, _)
+                    | (Keyword::SECURE, Keyword::MATERIALIZED, Keyword::VIEW)
+            );
+            if !view {
+                return Err(not_supported(&first, &second));
+            }
+            Ok(SqlStatement::CreateView(parser.parse_create_view(or_alter, or_replace, temporary, None)?))
+        }
+        k if OTHER_STATEMENTS.contains(&k) => Err(not_supported(&first, &second)),
+        _ => Ok(parser.expected("an SQL statement", first)?),
+    }
+}
+
+/// The first words of the statements sqlparser reads for some dialect and Sluice does not run
+/// (those of `Parser::parse_statement` that Flink's dialect enables, less the ones above and
+/// those [`ddl`] reads).
+const OTHER_STATEMENTS: &[Keyword] = &[
+    Keyword::KILL,
+    Keyword::FLUSH,
+    Keyword::EXPLAIN,
+    Keyword::DESC,
+    Keyword::DESCRIBE,
+    Keyword::ANALYZE,
+    Keyword::CASE,
+    Keyword::IF,
+    Keyword::WHILE,
+    Keyword::RAISE,
+    Keyword::TRUNCATE,
+    Keyword::ATTACH,
+    Keyword::MSCK,
+    Keyword::CACHE,
+    Keyword::DISCARD,
+    Keyword::DECLARE,
+    Keyword::FETCH,
+    Keyword::DELETE,
+    Keyword::REPLACE,
+    Keyword::UNCACHE,
+    Keyword::UPDATE,
+    Keyword::ALTER,
+    Keyword::CALL,
+    Keyword::COPY,
+    Keyword::OPEN,
+    Keyword::CLOSE,
+    Keyword::SET,
+    Keyword::SHOW,
+    Keyword::USE,
+    Keyword::GRANT,
+    Keyword::DENY,
+    Keyword::REVOKE,
+    Keyword::START,
+    Keyword::BEGIN,
+    Keyword::END,
+    Keyword::SAVEPOINT,
+    Keyword::RELEASE,
+    Keyword::COMMIT,
+    Keyword::RAISERROR,
+    Keyword::THROW,
+    Keyword::ROLLBACK,
+    Keyword::ABORT,
+    Keyword::ASSERT,
+    Keyword::DEALLOCATE,
+    Keyword::EXECUTE,
+    Keyword::EXEC,
+    Keyword::PREPARE,
+    Keyword::MERGE,
+    Keyword::PRAGMA,
+    Keyword::UNLOAD,
+    Keyword::RENAME,
+    Keyword::LOAD,
+    Keyword::LOCK,
+    Keyword::PRINT,
+    Keyword::WAITFOR,
+    Keyword::RETURN,
+    Keyword::EXPORT,
+    Keyword::VACUUM,
+    Keyword::RESET,
+    Keyword::REFRESH,
+];
+
+/// "`UPDATE sensors` statements are not supported": the statement named by its first two words,
+/// keywords in capitals.
+fn not_supported(first: &TokenWithSpan, second: &TokenWithSpan) -> StatementError {
+    let word = |t: &Token| match t {
+        Token::Word(w) if w.keyword != Keyword::NoKeyword && w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+        t => t.to_string(),
+    };
+    let head = match second.token {
+        Token::EOF | Token::SemiColon => word(&first.token),
+        _ => format!("{} {}", word(&first.token), word(&second.token)),
+    };
+    StatementError::Sql(SqlError::new(format!("`{head}` statements are not supported")).at(location_of(first)).hint(SUPPORTED))
+}
+
+const SUPPORTED: &str = "Sluice runs CREATE TABLE/VIEW, DROP, SELECT, INSERT INTO, SET, RESET, SHOW, DESCRIBE and EXPLAIN";
 
 /// Maps the sqlparser statements Sluice runs onto [`Statement`].
 fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
@@ -263,8 +391,7 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
         other => {
             let text = other.to_string();
             let head: String = text.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
-            return Err(SqlError::new(format!("`{head}` statements are not supported"))
-                .hint("Sluice runs CREATE TABLE/VIEW, DROP, SELECT, INSERT INTO, SET, RESET, SHOW, DESCRIBE and EXPLAIN"));
+            return Err(SqlError::new(format!("`{head}` statements are not supported")).hint(SUPPORTED));
         }
     })
 }
@@ -382,6 +509,41 @@ mod tests {
         assert!(err.message.contains("only INSERT INTO"), "{err}");
         let err = parse_script("EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT 1;").unwrap_err();
         assert!(err.message.contains("no END") && err.location.is_some(), "{err}");
+    }
+
+    #[test]
+    fn sqlparser_reads_queries_inserts_views_and_drops() {
+        let kinds: Vec<&str> = parse_script(
+            "(SELECT 1); WITH w AS (SELECT 1) SELECT * FROM w; VALUES (1); INSERT INTO a SELECT * FROM t; \
+             CREATE VIEW v AS SELECT 1; CREATE OR REPLACE TEMPORARY VIEW v AS SELECT 1; DROP VIEW v; DROP TABLE IF EXISTS t",
+        )
+        .unwrap()
+        .iter()
+        .map(|l| match &l.statement {
+            Statement::Query(_) => "query",
+            Statement::Insert { .. } => "insert",
+            Statement::CreateView { temporary: true, .. } => "temporary view",
+            Statement::CreateView { .. } => "view",
+            Statement::Drop { view: true, .. } => "drop view",
+            Statement::Drop { if_exists: true, .. } => "drop table if exists",
+            _ => "other",
+        })
+        .collect();
+        assert_eq!(kinds, ["query", "query", "query", "insert", "view", "temporary view", "drop view", "drop table if exists"]);
+    }
+
+    #[test]
+    fn other_statements_are_refused_by_their_first_words() {
+        let err = |sql: &str| parse_script(sql).map(|_| ()).unwrap_err();
+        let e = err("update sensors set x = 1");
+        assert_eq!(e.message, "`UPDATE sensors` statements are not supported");
+        assert_eq!(e.location, Some(Location { line: 1, column: 1 }));
+        assert_eq!(err("SELECT 1;\n  ALTER TABLE t ADD c INT").message, "`ALTER TABLE` statements are not supported");
+        assert_eq!(err("CREATE INDEX i ON t (a)").message, "`CREATE INDEX` statements are not supported");
+        assert_eq!(err("COMMIT").message, "`COMMIT` statements are not supported");
+        assert_eq!(err("REPLACE INTO t SELECT * FROM s").message, "`REPLACE INTO` statements are not supported");
+        let e = err("SELEC 1");
+        assert_eq!((e.message.as_str(), e.location), ("expected an SQL statement, found SELEC", Some(Location { line: 1, column: 1 })));
     }
 
     #[test]
