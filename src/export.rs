@@ -244,7 +244,11 @@ pub(crate) fn export_statement(
             cast_select_items(statement_text, &narrowed).map_err(|m| SqlError::new(m).at(located.location))?
         }
         Statement::CreateTable(ddl) => {
-            scratch.execute_one(located)?;
+            // CREATE TABLE … AS: its table is made for the statements after it, nothing run.
+            match &ddl.query {
+                Some(query) => drop(scratch.define_table_as(ddl, query, located)?),
+                None => drop(scratch.execute_one(located)?),
+            }
             // A Kafka table's topic is fed as `kafka:TOPIC` (as `sluice run --generator` names it).
             let fed = scratch.catalog().table(&ddl.name.value).and_then(|t| {
                 crate::connectors::local_stream_name(t)

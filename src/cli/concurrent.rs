@@ -304,11 +304,7 @@ fn looks_at_jobs(located: &Located) -> bool {
 
 /// Queries from the first of `statements` up to the next INSERT (the next barrier one can see).
 pub fn queries_ahead(statements: &[Located]) -> usize {
-    statements
-        .iter()
-        .take_while(|s| !matches!(s.statement, Statement::Insert { .. }))
-        .filter(|s| matches!(s.statement, Statement::Query(_)))
-        .count()
+    statements.iter().take_while(|s| !s.statement.writes_a_table()).filter(|s| matches!(s.statement, Statement::Query(_))).count()
 }
 
 #[cfg(test)]

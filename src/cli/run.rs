@@ -230,8 +230,8 @@ pub fn run_note(path: &str, options: &RunOptions) -> i32 {
         };
         for (k, located) in statements.iter().enumerate() {
             let query = matches!(located.statement, Statement::Query(_));
-            // An INSERT writes what later statements read: whatever runs elsewhere ends first.
-            if matches!(located.statement, Statement::Insert { .. }) && elsewhere.drain(&mut out).is_err() {
+            // An INSERT (or CREATE TABLE … AS) writes what later statements read: whatever runs elsewhere ends first.
+            if located.statement.writes_a_table() && elsewhere.drain(&mut out).is_err() {
                 return 1;
             }
             if query && elsewhere.side_by_side() {

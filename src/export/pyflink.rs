@@ -146,7 +146,7 @@ pub fn pyflink_program(note_name: &str, paragraphs: &[(usize, &str)], options: &
                 Exported::Query(sql) => {
                     let _ = writeln!(out, "t_env.execute_sql({}).print()", python_string(&sql));
                 }
-                Exported::Statement(sql) if matches!(located.statement, Statement::Insert { .. }) => {
+                Exported::Statement(sql) if located.statement.writes_a_table() => {
                     let _ = writeln!(out, "_jobs.append(t_env.execute_sql({}))", python_string(&sql));
                 }
                 Exported::Statement(sql) => {

@@ -29,7 +29,10 @@ impl Session {
     pub(super) fn execute_statement(&mut self, located: &Located) -> Result<Outcome, SqlError> {
         let at = located.location;
         match &located.statement {
-            Statement::CreateTable(ddl) => self.create_table(ddl, located),
+            Statement::CreateTable(ddl) => match &ddl.query {
+                Some(query) => self.create_table_as(ddl, query, located),
+                None => self.create_table(ddl, located),
+            },
             Statement::CreateView { name, query, if_not_exists, .. } => self.create_view(&name.value, query, *if_not_exists, located),
             Statement::Drop { name, if_exists, view } => self.drop(&name.value, *if_exists, *view, at),
             Statement::Set { key: None, .. } => Ok(self.show_settings()),
@@ -76,6 +79,81 @@ impl Session {
                 .at(located.location)
                 .hint(format!("use CREATE TABLE IF NOT EXISTS, or DROP TABLE {name} first")));
         }
+        self.add_table(ddl, located)
+    }
+
+    /// `CREATE TABLE … AS query` (CTAS): the table is made with the query's columns, then the
+    /// query runs into it as `INSERT INTO` would. As in Flink 2.3 the table stays when the
+    /// INSERT cannot run (a sink that takes no updates, say), and with IF NOT EXISTS an existing
+    /// table is written as it is.
+    fn create_table_as(&mut self, ddl: &CreateTable, query: &Query, located: &Located) -> Result<Outcome, SqlError> {
+        if !(ddl.if_not_exists && self.catalog.contains(&ddl.name.value)) {
+            self.define_table_as(ddl, query, located)?;
+        }
+        self.insert(&ddl.name.value, query, None, located)
+    }
+
+    /// The table of `CREATE TABLE … AS query`, made but not written (a note's export follows
+    /// the note's tables without running anything): its columns are the query's, named and
+    /// typed as its result (the time attributes' markers dropped: the table stores timestamps).
+    pub(crate) fn define_table_as(&mut self, ddl: &CreateTable, query: &Query, located: &Located) -> Result<Outcome, SqlError> {
+        let name = &ddl.name.value;
+        if self.catalog.contains(name) {
+            return Err(SqlError::new(format!("table `{name}` already exists"))
+                .at(located.location)
+                .hint(format!("use CREATE TABLE IF NOT EXISTS … AS to write into it, or DROP TABLE {name} first")));
+        }
+        let table = self.table_for_query(ddl, query, located)?;
+        self.add_table(&table, located)
+    }
+
+    /// The table `CREATE TABLE … AS query` writes: an existing one under IF NOT EXISTS, else one
+    /// with the query's columns (not added to the catalog).
+    fn target_of(&self, ddl: &CreateTable, query: &Query, located: &Located) -> Result<TableDef, SqlError> {
+        match self.catalog.table(&ddl.name.value) {
+            Some(existing) if ddl.if_not_exists => Ok(TableDef::clone(existing)),
+            _ => plan_create_table(&self.table_for_query(ddl, query, located)?),
+        }
+    }
+
+    /// `ddl` with the query's columns: named and typed as its result, the time attributes'
+    /// markers dropped (the table stores timestamps).
+    fn table_for_query(&self, ddl: &CreateTable, query: &Query, located: &Located) -> Result<CreateTable, SqlError> {
+        if ddl.temporary {
+            // Flink 2.3's words.
+            return Err(SqlError::new("CREATE TABLE AS SELECT syntax does not support to create temporary table yet").at(located.location));
+        }
+        if !ddl.columns.is_empty() || ddl.watermark.is_some() || !ddl.primary_key.is_empty() {
+            return Err(SqlError::new("CREATE TABLE … AS with columns, a watermark or a primary key of its own is not supported yet")
+                .at(located.location)
+                .hint("leave them out: the table takes the query's columns (or CREATE TABLE with them, then INSERT INTO)"));
+        }
+        let plan = self.planner().plan_query(query)?;
+        let mut table = ddl.clone();
+        let mut names: Vec<String> = Vec::new();
+        for f in &plan.schema.fields {
+            // Calcite's way with a repeated name: `sensor_id`, `sensor_id0`, `sensor_id1`, …
+            let mut column = f.name.clone();
+            let mut n = 0;
+            while names.iter().any(|c| c.eq_ignore_ascii_case(&column)) {
+                column = format!("{}{n}", f.name);
+                n += 1;
+            }
+            names.push(column.clone());
+            let ty = SqlType { rowtime: false, proctime: false, ..f.ty.clone() };
+            table.columns.push(crate::sql::ast::ColumnDef {
+                name: sqlparser::ast::Ident::new(column),
+                kind: crate::sql::ast::ColumnKind::Physical(ty),
+                comment: None,
+                location: located.location,
+            });
+        }
+        Ok(table)
+    }
+
+    /// A planned table into the catalog (and its local stream or topics made).
+    fn add_table(&mut self, ddl: &CreateTable, located: &Located) -> Result<Outcome, SqlError> {
+        let name = &ddl.name.value;
         let table = plan_create_table(ddl)?;
         let warnings = connectors::validate_table(&table).map_err(SqlError::connector)?;
         if let Some(stream) = connectors::local_stream_name(&table) {
@@ -183,14 +261,34 @@ impl Session {
                 let Some(target) = self.catalog.table(&table.value).cloned() else {
                     return Err(SqlError::new(format!("sink table `{}` not found", table.value)).at(inner.location));
                 };
-                let plan = self.planner().plan_query(query)?;
-                let (plan, _) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(inner.location))?;
-                let planned = self.plan_insert(&plan, &target, *on_conflict).map_err(|e| e.or_at(inner.location))?;
-                let attributes = planned.explain_attributes();
-                Ok(Outcome::Text(topology::explain(&planned.physical, Some((&target.name, &attributes)), changelog_mode)))
+                self.explain_insert(&target, query, *on_conflict, inner.location, changelog_mode)
             }
-            _ => Err(SqlError::new("EXPLAIN takes a query or an INSERT").at(at)),
+            // As Flink, CREATE TABLE … AS is explained as the INSERT it runs (nothing is created).
+            Statement::CreateTable(ddl) => match &ddl.query {
+                Some(query) => {
+                    let target = self.target_of(ddl, query, inner)?;
+                    self.explain_insert(&target, query, None, inner.location, changelog_mode)
+                }
+                None => Err(SqlError::new("EXPLAIN takes a query, an INSERT or a CREATE TABLE … AS").at(at)),
+            },
+            _ => Err(SqlError::new("EXPLAIN takes a query, an INSERT or a CREATE TABLE … AS").at(at)),
         }
+    }
+
+    /// EXPLAIN of an INSERT of `query` into `target`: the plan under the sink.
+    fn explain_insert(
+        &self,
+        target: &TableDef,
+        query: &Query,
+        on_conflict: Option<ConflictStrategy>,
+        at: Location,
+        changelog_mode: bool,
+    ) -> Result<Outcome, SqlError> {
+        let plan = self.planner().plan_query(query)?;
+        let (plan, _) = crate::plan::sink::fit_to_sink(plan, target).map_err(|e| e.or_at(at))?;
+        let planned = self.plan_insert(&plan, target, on_conflict).map_err(|e| e.or_at(at))?;
+        let attributes = planned.explain_attributes();
+        Ok(Outcome::Text(topology::explain(&planned.physical, Some((&target.name, &attributes)), changelog_mode)))
     }
 
     /// A query: a job whose changes wait for the view (streaming), or its final rows (batch).

@@ -28,6 +28,17 @@ pub enum ConflictStrategy {
     Error,
 }
 
+impl Statement {
+    /// Whether the statement starts a job writing into a table: an INSERT, or CREATE TABLE … AS.
+    pub fn writes_a_table(&self) -> bool {
+        match self {
+            Statement::Insert { .. } => true,
+            Statement::CreateTable(ddl) => ddl.query.is_some(),
+            _ => false,
+        }
+    }
+}
+
 impl ConflictStrategy {
     /// The word EXPLAIN and errors show.
     pub fn sql(self) -> &'static str {
@@ -140,6 +151,9 @@ pub struct CreateTable {
     pub partitioned_by: Vec<Ident>,
     pub options: Vec<(String, String)>,
     pub comment: Option<String>,
+    /// `CREATE TABLE … AS query` (CTAS): the table takes the query's columns and the query runs
+    /// into it as an INSERT.
+    pub query: Option<Box<Query>>,
 }
 
 #[derive(Clone, Debug)]

@@ -203,15 +203,19 @@ fn parse_create_table(parser: &mut Parser, temporary: bool) -> Result<CreateTabl
         partitioned_by: Vec::new(),
         options: Vec::new(),
         comment: None,
+        query: None,
     };
-    parser.expect_token(&Token::LParen)?;
-    loop {
-        parse_table_element(parser, &mut table)?;
-        if parser.consume_token(&Token::Comma) {
-            continue;
+    // CREATE TABLE … AS query may leave its columns to the query.
+    let columns = parser.consume_token(&Token::LParen);
+    if columns {
+        loop {
+            parse_table_element(parser, &mut table)?;
+            if parser.consume_token(&Token::Comma) {
+                continue;
+            }
+            parser.expect_token(&Token::RParen)?;
+            break;
         }
-        parser.expect_token(&Token::RParen)?;
-        break;
     }
     loop {
         if parser.parse_keyword(Keyword::COMMENT) {
@@ -240,6 +244,11 @@ fn parse_create_table(parser: &mut Parser, temporary: bool) -> Result<CreateTabl
         } else {
             break;
         }
+    }
+    if parser.parse_keyword(Keyword::AS) {
+        table.query = Some(parser.parse_query()?);
+    } else if !columns {
+        return Err(unexpected(&parser.peek_token(), "`(` and the table's columns, or AS and a query"));
     }
     Ok(table)
 }

@@ -257,7 +257,14 @@ fn sqlparser_statement(parser: &mut Parser) -> Result<SqlStatement, StatementErr
                     | (Keyword::SECURE, Keyword::MATERIALIZED, Keyword::VIEW)
             );
             if !view {
-                return Err(not_supported(&first, &second));
+                // Named by the words read and the kind after them: `CREATE OR REPLACE TABLE`.
+                let next = parser.peek_token();
+                let mut head = vec![word_of(&first.token)];
+                head.extend(or_replace.then(|| "OR REPLACE".to_string()));
+                head.extend(or_alter.then(|| "OR ALTER".to_string()));
+                head.extend(temporary.then(|| "TEMPORARY".to_string()));
+                head.extend((!matches!(next.token, Token::EOF | Token::SemiColon)).then(|| word_of(&next.token)));
+                return Err(refused(&first, &head.join(" ")));
             }
             Ok(SqlStatement::CreateView(parser.parse_create_view(or_alter, or_replace, temporary, None)?))
         }
@@ -335,15 +342,24 @@ const OTHER_STATEMENTS: &[Keyword] = &[
 /// "`UPDATE sensors` statements are not supported": the statement named by its first two words,
 /// keywords in capitals.
 fn not_supported(first: &TokenWithSpan, second: &TokenWithSpan) -> StatementError {
-    let word = |t: &Token| match t {
+    let head = match second.token {
+        Token::EOF | Token::SemiColon => word_of(&first.token),
+        _ => format!("{} {}", word_of(&first.token), word_of(&second.token)),
+    };
+    refused(first, &head)
+}
+
+/// "`head` statements are not supported", at the statement's first token.
+fn refused(first: &TokenWithSpan, head: &str) -> StatementError {
+    StatementError::Sql(SqlError::new(format!("`{head}` statements are not supported")).at(location_of(first)).hint(SUPPORTED))
+}
+
+/// A token as a statement's name shows it: keywords in capitals.
+fn word_of(t: &Token) -> String {
+    match t {
         Token::Word(w) if w.keyword != Keyword::NoKeyword && w.quote_style.is_none() => w.value.to_ascii_uppercase(),
         t => t.to_string(),
-    };
-    let head = match second.token {
-        Token::EOF | Token::SemiColon => word(&first.token),
-        _ => format!("{} {}", word(&first.token), word(&second.token)),
-    };
-    StatementError::Sql(SqlError::new(format!("`{head}` statements are not supported")).at(location_of(first)).hint(SUPPORTED))
+    }
 }
 
 const SUPPORTED: &str = "Sluice runs CREATE TABLE/VIEW, DROP, SELECT, INSERT INTO, SET, RESET, SHOW, DESCRIBE and EXPLAIN";
@@ -540,6 +556,7 @@ mod tests {
         assert_eq!(e.location, Some(Location { line: 1, column: 1 }));
         assert_eq!(err("SELECT 1;\n  ALTER TABLE t ADD c INT").message, "`ALTER TABLE` statements are not supported");
         assert_eq!(err("CREATE INDEX i ON t (a)").message, "`CREATE INDEX` statements are not supported");
+        assert_eq!(err("create or replace table t AS SELECT 1").message, "`CREATE OR REPLACE TABLE` statements are not supported");
         assert_eq!(err("COMMIT").message, "`COMMIT` statements are not supported");
         assert_eq!(err("REPLACE INTO t SELECT * FROM s").message, "`REPLACE INTO` statements are not supported");
         let e = err("SELEC 1");

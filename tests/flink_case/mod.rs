@@ -10,7 +10,8 @@
 //! - `expected_exact.jsonl`: the final rows Apache Flink 2.3 produced (a multiset);
 //! - `meta.json` (written by `generate.py`): Flink's columns in order, and its count of each change
 //!   kind, compared unless `changes_not_compared` says why not;
-//! - for an INSERT case, `sink.sql` (the print sink `query.sql` writes into) and `printed.txt`
+//! - for an INSERT case, `sink.sql` (the print sink `query.sql` writes into; none for a
+//!   CREATE TABLE … AS, which makes its own) and `printed.txt`
 //!   (every line Flink's print sink wrote, in order, compared line by line; `meta.json` then
 //!   counts the lines per change kind);
 //! - `case.json` (written by hand): what the case tests (`about`), and optionally `tolerance` (the
