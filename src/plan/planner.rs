@@ -1313,10 +1313,15 @@ impl<'a> Planner<'a> {
                     .at(at(factor))
                     .hint("Flink reads a version with JOIN t FOR SYSTEM_TIME AS OF l.rowtime"))
             }
-            TableFactor::Table { name, alias, args: None, .. } => {
+            TableFactor::Table { name, alias, args: None, with_hints, .. } => {
                 let ident = name.0.last().and_then(|p| p.as_ident()).map(|i| i.value.clone()).unwrap_or_default();
                 let qualifier = alias.as_ref().map_or(ident.clone(), |a| a.name.value.clone());
-                let plan = self.scan(&ident, at(factor))?;
+                let plan = if with_hints.is_empty() {
+                    self.scan(&ident, at(factor))?
+                } else {
+                    let options = crate::sql::hints::options(with_hints).map_err(|m| SqlError::new(m).at(at(factor)))?;
+                    self.scan_with_options(&ident, options, at(factor))?
+                };
                 Ok((with_qualifier(plan, &qualifier), None))
             }
             TableFactor::Derived { subquery, alias, .. } => {
@@ -1365,6 +1370,29 @@ impl<'a> Planner<'a> {
             return Err(err);
         };
         Ok(scan_table(table))
+    }
+
+    /// A table read with `/*+ OPTIONS(…) */`: its options, those given replacing its own of the
+    /// same key, for this one reference (the session checks them as the connector does when the
+    /// job opens it). As in Flink, a view or a WITH query takes no options.
+    fn scan_with_options(&self, name: &str, options: Vec<(String, String)>, location: Location) -> Result<Plan> {
+        if self.ctes.iter().any(|(n, _)| n == name) || self.catalog.view(name).is_some() {
+            // Flink 2.3's words.
+            return Err(SqlError::new(format!(
+                "View '`default_catalog`.`default_database`.`{name}`' cannot be enriched with new options. Hints can only be applied to tables."
+            ))
+            .at(location));
+        }
+        let plan = self.scan(name, location)?;
+        let Node::Scan { table } = &plan.node else { return Ok(plan) };
+        let mut hinted = TableDef::clone(table);
+        for (key, value) in options {
+            match hinted.options.iter_mut().find(|(k, _)| *k == key) {
+                Some(option) => option.1 = value,
+                None => hinted.options.push((key, value)),
+            }
+        }
+        Ok(scan_table(&Arc::new(hinted)))
     }
 
     fn plan_window_tvf(&mut self, expr: &ast::Expr) -> Result<(Plan, WindowTvf)> {

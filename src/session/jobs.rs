@@ -115,6 +115,8 @@ impl Session {
                     continue;
                 }
             };
+            // Checked when created; again here for the options a query's hint gives it.
+            connectors::validate_table(&table).map_err(SqlError::connector)?;
             if let Some(remote) = &mut self.remote {
                 remote.attach_source(&table, &mut self.streams).map_err(SqlError::connector)?;
             }

@@ -7,6 +7,7 @@ pub mod ast;
 mod ddl;
 pub mod dialect;
 mod error;
+pub mod hints;
 mod json;
 pub mod on_conflict;
 mod parser;

@@ -24,6 +24,7 @@ fn parse_statements(text: &str) -> Result<Vec<Located>, SqlError> {
             .hint("Flink's MATCH_RECOGNIZE takes no groups: write the pattern as a sequence of variables")
     })?;
     let tokens = super::on_conflict::rewrite(tokens);
+    let tokens = super::hints::rewrite(tokens).map_err(|(token, message)| SqlError::new(message).at(location_of(&token)))?;
     // Kept for the depth check, which reads them in one pass (sqlparser's peeking is linear in
     // how far it looks, so peeking through a statement was quadratic).
     let mut parser = Parser::new(&dialect).with_recursion_limit(64).with_tokens_with_locations(tokens.clone());

@@ -487,6 +487,11 @@ for name, table, lines, query in [
     ("json_projection_count_star", STRICT_TABLE % "json", STRICT_INPUT, "SELECT COUNT(*) AS n FROM sensor_data"),
     ("json_projection_filter", STRICT_TABLE % "json", STRICT_INPUT, "SELECT status FROM sensor_data WHERE sensor_id > 1"),
     ("csv_projection_unread_fields", STRICT_CSV_TABLE, STRICT_CSV_INPUT, "SELECT sensor_id, status FROM sensor_data"),
+    # Dynamic table options: the strict table read leniently for this one query (a value that does
+    # not convert is null, a line that is no JSON skipped, a missing field null).
+    ("hint_options_lenient_json", STRICT_TABLE % "json", STRICT_INPUT + ["not json"],
+     "SELECT s.sensor_id, s.current_temperature, s.warmer FROM sensor_data "
+     "/*+ OPTIONS('json.ignore-parse-errors'='true', 'json.fail-on-missing-field'='false') */ AS s"),
 ]:
     OWN_INPUT[name] = (table, lines)
     CASES[name] = query

@@ -86,7 +86,8 @@ impl Source {
 
     fn same(&self, other: &Source) -> bool {
         match (self, other) {
-            (Source::Table(a), Source::Table(b)) => a.name == b.name,
+            // One table read with a hint's options is another source (`/*+ OPTIONS(…) */`).
+            (Source::Table(a), Source::Table(b)) => a.name == b.name && a.options == b.options,
             (Source::Values { rows: a, .. }, Source::Values { rows: b, .. }) => Arc::ptr_eq(a, b),
             _ => false,
         }
