@@ -41,6 +41,9 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
     if let Some(statement) = parse_drop_function(parser)? {
         return Ok(Some(statement));
     }
+    if let Some(statement) = parse_drop_temporary(parser)? {
+        return Ok(Some(statement));
+    }
     if parser.parse_keyword(Keyword::SET) {
         if at_end(parser) {
             return Ok(Some(Statement::Set { key: None, value: None }));
@@ -159,6 +162,24 @@ fn parse_drop_function(parser: &mut Parser) -> Result<Option<Statement>, Stateme
     let location = location_of(&parser.peek_token());
     let name = function_name(parser)?;
     Ok(Some(Statement::DropFunction { name, if_exists, temporary, system, location }))
+}
+
+/// `DROP TEMPORARY TABLE|VIEW [IF EXISTS] name` (sqlparser reads no TEMPORARY there).
+fn parse_drop_temporary(parser: &mut Parser) -> Result<Option<Statement>, StatementError> {
+    let is = |parser: &Parser, n: usize, word: &str| matches!(&parser.peek_nth_token_ref(n).token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word));
+    if !(is(parser, 0, "DROP") && is(parser, 1, "TEMPORARY")) {
+        return Ok(None);
+    }
+    let view = is(parser, 2, "VIEW");
+    if !view && !is(parser, 2, "TABLE") {
+        return Ok(None);
+    }
+    for _ in 0..3 {
+        parser.next_token();
+    }
+    let if_exists = parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
+    let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+    Ok(Some(Statement::Drop { name, if_exists, view }))
 }
 
 /// A function's name as written, `[catalog.][database.]name`, its parts joined by dots.

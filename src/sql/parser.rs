@@ -550,6 +550,19 @@ mod tests {
     }
 
     #[test]
+    fn drop_temporary_drops_a_table_or_a_view() {
+        let drops: Vec<(String, bool, bool)> = parse_script("DROP TEMPORARY TABLE IF EXISTS t; drop temporary view v; DROP TABLE u")
+            .unwrap()
+            .into_iter()
+            .map(|l| match l.statement {
+                Statement::Drop { name, if_exists, view } => (name.value, if_exists, view),
+                _ => panic!("a DROP"),
+            })
+            .collect();
+        assert_eq!(drops, [("t".to_string(), true, false), ("v".to_string(), false, true), ("u".to_string(), false, false)]);
+    }
+
+    #[test]
     fn other_statements_are_refused_by_their_first_words() {
         let err = |sql: &str| parse_script(sql).map(|_| ()).unwrap_err();
         let e = err("update sensors set x = 1");
