@@ -9,6 +9,11 @@ use super::expr::Expr;
 use super::functions::user::UserFunction;
 use crate::types::SqlType;
 
+/// The catalog Flink's sessions start in, and Sluice's only one.
+pub const DEFAULT_CATALOG: &str = "default_catalog";
+/// The database Flink's sessions start in, and Sluice's only one.
+pub const DEFAULT_DATABASE: &str = "default_database";
+
 #[derive(Clone, Debug)]
 pub struct TableDef {
     pub name: String,
@@ -28,6 +33,8 @@ pub struct TableColumn {
     pub kind: ColumnKind,
     /// A computed column's expression as SQL text (`DESCRIBE` shows it).
     pub expr_text: Option<String>,
+    /// `COMMENT '…'` after the column.
+    pub comment: Option<String>,
 }
 
 #[derive(Clone, Debug)]

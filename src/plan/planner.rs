@@ -52,7 +52,7 @@ pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
             AstColumnKind::Computed(e) => Some(e.to_string()),
             _ => None,
         };
-        columns.push(TableColumn { name: c.name.value.clone(), ty, kind, expr_text });
+        columns.push(TableColumn { name: c.name.value.clone(), ty, kind, expr_text, comment: c.comment.clone() });
     }
     let watermark = match &ddl.watermark {
         None => None,

@@ -11,12 +11,12 @@ use super::{
     GENERATOR_SCENARIO_KEY, IDLE_TIMEOUT_KEY, LOCAL_TIME_ZONE_KEY, STATE_TTL_KEY,
 };
 use crate::connectors::{self, ReadMode};
-use crate::plan::catalog::TableDef;
+use crate::plan::catalog::{ColumnKind, TableDef, DEFAULT_CATALOG, DEFAULT_DATABASE};
 use crate::plan::functions;
 use crate::plan::physical::{self, changelog::RootReader};
 use crate::plan::planner::plan_create_table;
 use crate::plan::sink::{SinkPlan, SinkSettings};
-use crate::sql::ast::{ConflictStrategy, CreateTable};
+use crate::sql::ast::{ConflictStrategy, CreateTable, ShowLike};
 use crate::sql::{Located, Location, SqlError, Statement};
 use crate::types::{DataType, SqlType, Value, STRING_LENGTH};
 use sqlparser::ast::Query;
@@ -38,7 +38,21 @@ impl Session {
             Statement::Set { key: None, .. } => Ok(self.show_settings()),
             Statement::Set { key: Some(key), value } => self.set(key, value.as_deref().unwrap_or_default(), at),
             Statement::Reset { key } => Ok(self.reset(key.as_deref())),
-            Statement::ShowTables => Ok(name_table("table name", self.catalog.tables().map(|t| t.name.clone()).collect())),
+            Statement::ShowTables { like } => {
+                // Flink lists the views among the tables.
+                let mut names: Vec<String> =
+                    self.catalog.tables().map(|t| t.name.clone()).chain(self.catalog.views().map(|v| v.name.clone())).collect();
+                names.sort_unstable();
+                Ok(name_table("table name", filter_like(names, like.as_ref(), |n| n)?))
+            }
+            Statement::ShowColumns { table, like } => self.show_columns(&table.value, like.as_ref(), at),
+            Statement::ShowCreateTable(name) => self.show_create_table(&name.value, at),
+            Statement::ShowCatalogs { databases, current } => {
+                let (column, name) = if *databases { ("database name", DEFAULT_DATABASE) } else { ("catalog name", DEFAULT_CATALOG) };
+                let header = if *current { format!("current {column}") } else { column.to_string() };
+                Ok(name_table(&header, vec![name.to_string()]))
+            }
+            Statement::Use { catalog, database, location } => use_catalog(catalog.as_deref(), database.as_deref(), *location),
             Statement::ShowViews => Ok(name_table("view name", self.catalog.views().map(|v| v.name.clone()).collect())),
             Statement::ShowFunctions => {
                 // Flink lists the user's functions among the built-ins.
@@ -473,6 +487,79 @@ impl Session {
         Ok(done(format!("Job '{}' has been stopped.", flink_job_id(job.id))))
     }
 
+    /// `SHOW COLUMNS FROM t [[NOT] LIKE 'p']`: DESCRIBE's rows whose name matches.
+    fn show_columns(&self, name: &str, like: Option<&ShowLike>, at: Location) -> Result<Outcome, SqlError> {
+        match self.describe(name, at)? {
+            Outcome::Table { columns, rows } => {
+                let rows = filter_like(rows, like, |r| match r.first() {
+                    Some(Value::Str(s)) => s,
+                    _ => "",
+                })?;
+                Ok(Outcome::Table { columns, rows })
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// `SHOW CREATE TABLE t`: the table's DDL as Flink 2.3 prints it (qualified name, types in
+    /// full, the primary key as a named constraint, options sorted), in one `result` cell.
+    fn show_create_table(&self, name: &str, at: Location) -> Result<Outcome, SqlError> {
+        let Some(t) = self.catalog.table(name) else {
+            return Err(SqlError::new(format!(
+                "Could not execute SHOW CREATE TABLE. Table with identifier `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}` does not exist."
+            ))
+            .at(at));
+        };
+        let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        let mut lines: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| {
+                let mut line = match &c.kind {
+                    ColumnKind::Computed(e) => {
+                        format!(
+                            "`{}` AS {}",
+                            c.name,
+                            c.expr_text.as_deref().map_or_else(|| e.to_string(), |t| quote_identifiers(t, &names))
+                        )
+                    }
+                    ColumnKind::Metadata { key, is_virtual } => format!(
+                        "`{}` {} METADATA{}{}",
+                        c.name,
+                        ddl_type(&c.ty),
+                        if *key == c.name { String::new() } else { format!(" FROM '{key}'") },
+                        if *is_virtual { " VIRTUAL" } else { "" }
+                    ),
+                    _ => format!("`{}` {}", c.name, ddl_type(&c.ty)),
+                };
+                if let Some(comment) = &c.comment {
+                    let _ = std::fmt::Write::write_fmt(&mut line, format_args!(" COMMENT '{}'", comment.replace('\'', "''")));
+                }
+                line
+            })
+            .collect();
+        if let Some(w) = &t.watermark {
+            lines.push(format!("WATERMARK FOR `{}` AS {}", t.columns[w.rowtime].name, quote_identifiers(&w.text, &names)));
+        }
+        if !t.primary_key.is_empty() {
+            let columns: Vec<String> = t.primary_key.iter().map(|k| format!("`{k}`")).collect();
+            lines.push(format!("CONSTRAINT `PK_{}` PRIMARY KEY ({}) NOT ENFORCED", t.primary_key.join("_"), columns.join(", ")));
+        }
+        let mut text = format!("CREATE TABLE `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{}` (\n  {}\n)\n", t.name, lines.join(",\n  "));
+        if let Some(comment) = &t.comment {
+            text.push_str(&format!("COMMENT '{}'\n", comment.replace('\'', "''")));
+        }
+        if !t.partitioned_by.is_empty() {
+            let columns: Vec<String> = t.partitioned_by.iter().map(|k| format!("`{k}`")).collect();
+            text.push_str(&format!("PARTITIONED BY ({})\n", columns.join(", ")));
+        }
+        let mut options: Vec<&(String, String)> = t.options.iter().collect();
+        options.sort();
+        let options: Vec<String> = options.iter().map(|(k, v)| format!("'{k}' = '{}'", v.replace('\'', "''"))).collect();
+        text.push_str(&format!("WITH (\n  {}\n)\n", options.join(",\n  ")));
+        Ok(Outcome::Table { columns: vec![info("result", DataType::Varchar(STRING_LENGTH))], rows: vec![vec![Value::Str(text.into())]] })
+    }
+
     pub(super) fn describe(&self, name: &str, location: crate::sql::Location) -> Result<Outcome, SqlError> {
         let columns = vec![
             info("name", DataType::Varchar(STRING_LENGTH)),
@@ -484,6 +571,12 @@ impl Session {
         ];
         let s = |x: &str| Value::Str(x.into());
         if let Some(t) = self.catalog.table(name) {
+            // Flink adds a `comment` column when a column has one.
+            let commented = t.columns.iter().any(|c| c.comment.is_some());
+            let mut columns = columns;
+            if commented {
+                columns.push(info("comment", DataType::Varchar(STRING_LENGTH)));
+            }
             let rows = t
                 .columns
                 .iter()
@@ -497,20 +590,27 @@ impl Session {
                         crate::plan::catalog::ColumnKind::Computed(e) => {
                             format!("AS {}", c.expr_text.as_deref().map_or_else(|| e.to_string(), |t| quote_identifiers(t, &names)))
                         }
-                        crate::plan::catalog::ColumnKind::Metadata { key, is_virtual } => {
-                            format!("METADATA FROM '{key}'{}", if *is_virtual { " VIRTUAL" } else { "" })
-                        }
+                        // `METADATA` alone when the key is the column's name, as Flink prints it.
+                        crate::plan::catalog::ColumnKind::Metadata { key, is_virtual } => format!(
+                            "METADATA{}{}",
+                            if *key == c.name { String::new() } else { format!(" FROM '{key}'") },
+                            if *is_virtual { " VIRTUAL" } else { "" }
+                        ),
                         _ => String::new(),
                     };
                     let wm = t.watermark.as_ref().filter(|w| w.rowtime == i).map_or(String::new(), |w| quote_identifiers(&w.text, &names));
-                    vec![
+                    let mut row = vec![
                         s(&c.name),
                         s(&c.ty.clone().with_nullable(true).to_string()),
                         Value::Bool(c.ty.nullable),
                         s(&key),
                         s(&extras),
                         s(&wm),
-                    ]
+                    ];
+                    if commented {
+                        row.push(s(c.comment.as_deref().unwrap_or_default()));
+                    }
+                    row
                 })
                 .collect();
             return Ok(Outcome::Table { columns, rows });
@@ -567,6 +667,67 @@ pub(super) fn describe_function(name: &str, extended: bool, location: crate::sql
         columns: vec![info("info name", DataType::Varchar(STRING_LENGTH)), info("info value", DataType::Varchar(STRING_LENGTH))],
         rows,
     })
+}
+
+/// The names a SHOW statement's `[NOT] LIKE` keeps (SQL's `%` and `_`, case-sensitive as Flink's).
+fn filter_like<T>(items: Vec<T>, like: Option<&ShowLike>, name: impl Fn(&T) -> &str) -> Result<Vec<T>, SqlError> {
+    let Some(like) = like else { return Ok(items) };
+    let pattern = crate::engine::like::LikePattern::new(&like.pattern, None)
+        .map_err(|e| SqlError::new(format!("LIKE '{}': {e}", like.pattern)).at(like.location))?;
+    Ok(items.into_iter().filter(|item| pattern.matches(name(item)) != like.not).collect())
+}
+
+/// `USE CATALOG name` / `USE [catalog.]database`: Sluice has Flink's default ones; another name
+/// is refused with Flink's message.
+fn use_catalog(catalog: Option<&str>, database: Option<&str>, at: Location) -> Result<Outcome, SqlError> {
+    if let Some(c) = catalog.filter(|c| *c != DEFAULT_CATALOG) {
+        return Err(SqlError::new(format!("A catalog with name [{c}] does not exist."))
+            .at(at)
+            .hint(format!("Sluice has one catalog, `{DEFAULT_CATALOG}`, with one database, `{DEFAULT_DATABASE}`")));
+    }
+    if let Some(d) = database.filter(|d| *d != DEFAULT_DATABASE) {
+        return Err(SqlError::new(format!("A database with name [{d}] does not exist in the catalog: [{DEFAULT_CATALOG}]."))
+            .at(at)
+            .hint(format!("Sluice has one catalog, `{DEFAULT_CATALOG}`, with one database, `{DEFAULT_DATABASE}`")));
+    }
+    Ok(done("OK".to_string()))
+}
+
+/// A type as Flink's SHOW CREATE TABLE writes it: `STRING` as `VARCHAR(2147483647)`, `BYTES` as
+/// `VARBINARY(2147483647)`, `TIMESTAMP_LTZ(p)` as `TIMESTAMP(p) WITH LOCAL TIME ZONE`, nested
+/// types too (names in backquotes left alone), no time-attribute marker.
+fn ddl_type(ty: &SqlType) -> String {
+    let text = SqlType { rowtime: false, proctime: false, ..ty.clone() }.to_string();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text.as_str();
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            let end = rest[1..].find('`').map_or(rest.len(), |e| e + 2);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+        } else if c.is_ascii_alphabetic() || c == '_' {
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            let word = &rest[..end];
+            rest = &rest[end..];
+            match word {
+                "STRING" => out.push_str("VARCHAR(2147483647)"),
+                "BYTES" => out.push_str("VARBINARY(2147483647)"),
+                "TIMESTAMP_LTZ" => {
+                    // `(p)` follows; the zone words come after it.
+                    let close = rest.find(')').map_or(0, |e| e + 1);
+                    out.push_str("TIMESTAMP");
+                    out.push_str(&rest[..close]);
+                    out.push_str(" WITH LOCAL TIME ZONE");
+                    rest = &rest[close..];
+                }
+                w => out.push_str(w),
+            }
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
 }
 
 pub(super) fn name_table(header: &str, names: Vec<String>) -> Outcome {

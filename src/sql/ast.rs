@@ -80,8 +80,30 @@ pub enum Statement {
     Reset {
         key: Option<String>,
     },
-    ShowTables,
+    /// `SHOW TABLES [FROM|IN db] [[NOT] LIKE 'pattern']`: Flink lists views among the tables.
+    ShowTables {
+        like: Option<ShowLike>,
+    },
     ShowViews,
+    /// `SHOW COLUMNS FROM|IN table [[NOT] LIKE 'pattern']`: DESCRIBE's columns and the comment.
+    ShowColumns {
+        table: Ident,
+        like: Option<ShowLike>,
+    },
+    /// `SHOW CREATE TABLE name`: the table's DDL as Flink prints it.
+    ShowCreateTable(Ident),
+    /// `SHOW CATALOGS`, `SHOW DATABASES`, `SHOW CURRENT CATALOG`, `SHOW CURRENT DATABASE`: Sluice
+    /// has Flink's default ones.
+    ShowCatalogs {
+        databases: bool,
+        current: bool,
+    },
+    /// `USE CATALOG name` (`catalog`) or `USE [catalog.]database`.
+    Use {
+        catalog: Option<String>,
+        database: Option<String>,
+        location: Location,
+    },
     ShowFunctions,
     /// `SHOW USER FUNCTIONS`: the functions created by CREATE FUNCTION or registered from Python.
     ShowUserFunctions,
@@ -137,6 +159,14 @@ pub struct CreateFunction {
     pub temporary: bool,
     pub system: bool,
     /// Where the name is.
+    pub location: Location,
+}
+
+/// A SHOW statement's `[NOT] LIKE 'pattern'` (SQL's `%` and `_`).
+#[derive(Clone, Debug)]
+pub struct ShowLike {
+    pub not: bool,
+    pub pattern: String,
     pub location: Location,
 }
 

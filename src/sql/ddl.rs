@@ -8,7 +8,7 @@ use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
-use super::ast::{ColumnDef, ColumnKind, CreateFunction, CreateTable, Statement, WatermarkDef};
+use super::ast::{ColumnDef, ColumnKind, CreateFunction, CreateTable, ShowLike, Statement, WatermarkDef};
 use super::dialect::FlinkDialect;
 use super::parser::{location_of, unexpected, StatementError};
 use super::SqlError;
@@ -97,16 +97,71 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
     if parser.parse_keyword(Keyword::SHOW) {
         let what = parser.next_token();
         let statement = match &what.token {
-            Token::Word(w) if w.keyword == Keyword::TABLES => Statement::ShowTables,
+            Token::Word(w) if w.keyword == Keyword::TABLES => {
+                // `FROM|IN db`: the one database there is (USE checks a name; SHOW lists it).
+                if parser.parse_one_of_keywords(&[Keyword::FROM, Keyword::IN]).is_some() {
+                    parser.parse_object_name(false)?;
+                }
+                Statement::ShowTables { like: parse_show_like(parser)? }
+            }
             Token::Word(w) if w.keyword == Keyword::VIEWS => Statement::ShowViews,
             Token::Word(w) if w.keyword == Keyword::FUNCTIONS => Statement::ShowFunctions,
             Token::Word(w) if w.keyword == Keyword::USER && parse_word(parser, "FUNCTIONS") => Statement::ShowUserFunctions,
             Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("JOBS") => Statement::ShowJobs,
-            _ => return Err(unexpected(&what, "TABLES, VIEWS, FUNCTIONS or JOBS")),
+            Token::Word(w) if w.keyword == Keyword::COLUMNS => {
+                if parser.parse_one_of_keywords(&[Keyword::FROM, Keyword::IN]).is_none() {
+                    return Err(unexpected(&parser.peek_token(), "FROM and a table"));
+                }
+                let table = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+                Statement::ShowColumns { table, like: parse_show_like(parser)? }
+            }
+            Token::Word(w) if w.keyword == Keyword::CREATE => {
+                if !parser.parse_keyword(Keyword::TABLE) {
+                    return Err(unexpected(&parser.peek_token(), "TABLE (SHOW CREATE VIEW is not supported yet)"));
+                }
+                Statement::ShowCreateTable(super::parser::single_ident(&parser.parse_object_name(false)?)?)
+            }
+            Token::Word(w) if w.keyword == Keyword::CATALOGS => Statement::ShowCatalogs { databases: false, current: false },
+            Token::Word(w) if w.keyword == Keyword::DATABASES => Statement::ShowCatalogs { databases: true, current: false },
+            Token::Word(w) if w.keyword == Keyword::CURRENT => {
+                let which = parser.next_token();
+                match &which.token {
+                    Token::Word(w) if w.keyword == Keyword::CATALOG => Statement::ShowCatalogs { databases: false, current: true },
+                    Token::Word(w) if w.keyword == Keyword::DATABASE => Statement::ShowCatalogs { databases: true, current: true },
+                    _ => return Err(unexpected(&which, "CATALOG or DATABASE")),
+                }
+            }
+            _ => return Err(unexpected(&what, "TABLES, VIEWS, COLUMNS, CREATE TABLE, FUNCTIONS, JOBS, CATALOGS or DATABASES")),
+        };
+        return Ok(Some(statement));
+    }
+    if parser.parse_keyword(Keyword::USE) {
+        let location = location_of(&parser.peek_token());
+        if parser.parse_keyword(Keyword::CATALOG) {
+            let name = parser.parse_identifier()?;
+            return Ok(Some(Statement::Use { catalog: Some(name.value), database: None, location }));
+        }
+        let mut parts = parser.parse_object_name(false)?.0.into_iter().filter_map(|p| p.as_ident().map(|i| i.value.clone()));
+        let (first, second) = (parts.next(), parts.next());
+        let statement = match (first, second) {
+            (Some(catalog), Some(database)) => Statement::Use { catalog: Some(catalog), database: Some(database), location },
+            (database, None) => Statement::Use { catalog: None, database, location },
+            (None, Some(_)) => return Err(unexpected(&parser.peek_token(), "a database")),
         };
         return Ok(Some(statement));
     }
     Ok(None)
+}
+
+/// A SHOW statement's `[NOT] LIKE 'pattern'`, if it has one.
+fn parse_show_like(parser: &mut Parser) -> Result<Option<ShowLike>, StatementError> {
+    let location = location_of(&parser.peek_token());
+    let not = parser.parse_keywords(&[Keyword::NOT, Keyword::LIKE]);
+    if !not && !parser.parse_keyword(Keyword::LIKE) {
+        return Ok(None);
+    }
+    let pattern = parse_quoted(parser, "a quoted pattern such as 'sensor%'")?;
+    Ok(Some(ShowLike { not, pattern, location }))
 }
 
 /// `CREATE [TEMPORARY] [SYSTEM] FUNCTION` read; the rest:

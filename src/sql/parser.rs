@@ -402,7 +402,7 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
             Statement::Drop { name: single_ident(name)?, if_exists, view }
         }
         SqlStatement::ExplainTable { table_name, .. } => Statement::Describe(single_ident(&table_name)?),
-        SqlStatement::ShowTables { .. } => Statement::ShowTables,
+        SqlStatement::ShowTables { .. } => Statement::ShowTables { like: None },
         SqlStatement::ShowViews { .. } => Statement::ShowViews,
         SqlStatement::ShowFunctions { .. } => Statement::ShowFunctions,
         other => {

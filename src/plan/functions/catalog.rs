@@ -6,8 +6,7 @@ use super::typing::str_value;
 use super::{Eval, Family, FunctionDef};
 use crate::types::{DataType, SqlType, STRING_LENGTH};
 
-/// The database Flink's sessions start in, and Sluice's only one.
-pub const DEFAULT_DATABASE: &str = "default_database";
+use crate::plan::catalog::DEFAULT_DATABASE;
 
 pub static FUNCTIONS: &[FunctionDef] = &[FunctionDef {
     name: "CURRENT_DATABASE",
