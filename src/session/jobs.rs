@@ -219,7 +219,7 @@ impl Session {
                 if scenario.is_some_and(|s| s.silences_shard(stream.shard_for(record.partition_key))) {
                     return;
                 }
-                stream.put_record(record.partition_key, json.json(&record).to_vec(), now_ms);
+                stream.put_record(record.partition_key, json.json(&record), now_ms);
             });
         }
         self.step_jobs(budget);
