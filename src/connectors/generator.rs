@@ -7,7 +7,7 @@
 //! allows `late_bound_ms`), so a class can watch watermarks hold windows open and drop what comes
 //! too late.
 
-use std::fmt::Write;
+use std::io::Write;
 
 use super::scenario::{ActiveScenario, Scenario};
 
@@ -34,25 +34,111 @@ impl SensorRecord {
     /// The record as the sender writes it:
     /// `{"sensor_id": 77, "current_temperature": 93.11, "status": "OK", "event_time": "2021-05-19T11:20:00.978328"}`.
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(112);
-        // Pushed piece by piece rather than through `write!`: this runs for every generated
-        // record, and only the temperature needs the float formatter (shortest round trip).
-        out.push_str("{\"sensor_id\": ");
-        out.push_str(self.partition_key);
-        out.push_str(", \"current_temperature\": ");
-        write_hundredths(&mut out, self.current_temperature);
-        out.push_str(", \"status\": \"");
-        out.push_str(self.status);
-        out.push_str("\", \"event_time\": \"");
-        let ms = self.event_time_us.div_euclid(1000);
-        let micros = self.event_time_us.rem_euclid(1000) as u32;
-        crate::types::write_timestamp(&mut out, ms);
-        for digit in [micros / 100, micros / 10 % 10, micros % 10] {
-            out.push(char::from(b'0' + digit as u8));
-        }
-        out.push_str("\"}");
-        out
+        let mut out = Vec::with_capacity(112);
+        RecordWriter::default().write(self, &mut out);
+        // The writer writes ASCII only.
+        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
+}
+
+/// Writes readings as the sender's JSON ([`SensorRecord::to_json`]) into a byte buffer, keeping
+/// the text of the last reading's date: the page's generator writes every record through one, so
+/// a record costs no allocation, no formatter and no calendar arithmetic (writing the timestamp
+/// through the general formatter was a twelfth of the page's ingest time).
+#[derive(Clone, Debug, Default)]
+pub struct RecordWriter {
+    /// A day (since the epoch) and its `YYYY-MM-DDT`.
+    date: Option<(i64, [u8; 11])>,
+    /// What [`RecordWriter::json`] wrote last.
+    text: Vec<u8>,
+}
+
+const MS_PER_DAY: i64 = 86_400_000;
+
+impl RecordWriter {
+    /// `r`'s JSON, in the writer's own buffer (valid until the next call).
+    pub fn json(&mut self, r: &SensorRecord) -> &[u8] {
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        self.write(r, &mut text);
+        self.text = text;
+        &self.text
+    }
+
+    /// Appends `r`'s JSON to `out`, byte for byte what [`SensorRecord::to_json`] makes.
+    pub fn write(&mut self, r: &SensorRecord, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"sensor_id\": ");
+        out.extend_from_slice(r.partition_key.as_bytes());
+        out.extend_from_slice(b", \"current_temperature\": ");
+        write_hundredths(out, r.current_temperature);
+        out.extend_from_slice(b", \"status\": \"");
+        out.extend_from_slice(r.status.as_bytes());
+        out.extend_from_slice(b"\", \"event_time\": \"");
+        self.write_time(out, r.event_time_us);
+    }
+
+    /// `us` as `2021-05-19T11:20:00.978328` (the milliseconds as [`crate::types::write_timestamp`]
+    /// writes them, then the microseconds), and the record's closing `"}`: one copy of 28 bytes.
+    fn write_time(&mut self, out: &mut Vec<u8>, us: i64) {
+        let ms = us.div_euclid(1000);
+        let micros = us.rem_euclid(1000) as u64;
+        let day = ms.div_euclid(MS_PER_DAY);
+        let date = match self.date {
+            Some((d, text)) if d == day => text,
+            _ => {
+                let (y, m, d) = crate::types::civil_from_days(day);
+                if !(0..=9999).contains(&y) {
+                    // Years the fixed layout does not hold: the general writer's text.
+                    let mut text = String::new();
+                    crate::types::write_timestamp(&mut text, ms);
+                    out.extend_from_slice(text.as_bytes());
+                    push_digits(out, micros, 3);
+                    out.extend_from_slice(b"\"}");
+                    return;
+                }
+                let mut text = *b"0000-00-00T";
+                put_digits(&mut text[0..4], y as u64);
+                put_digits(&mut text[5..7], m as u64);
+                put_digits(&mut text[8..10], d as u64);
+                self.date = Some((day, text));
+                text
+            }
+        };
+        let t = ms.rem_euclid(MS_PER_DAY) as u64;
+        let mut text = *b"0000-00-00T00:00:00.000000\"}";
+        text[..11].copy_from_slice(&date);
+        put_digits(&mut text[11..13], t / 3_600_000);
+        put_digits(&mut text[14..16], t / 60_000 % 60);
+        put_digits(&mut text[17..19], t / 1000 % 60);
+        put_digits(&mut text[20..23], t % 1000);
+        put_digits(&mut text[23..26], micros);
+        out.extend_from_slice(&text);
+    }
+}
+
+/// Fills `slot` with `v`'s last `slot.len()` decimal digits, zero-padded. Forced inline: the
+/// worker module is built for size, where a call per field was a twentieth of the page's ingest.
+#[inline(always)]
+fn put_digits(slot: &mut [u8], mut v: u64) {
+    for b in slot.iter_mut().rev() {
+        *b = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+}
+
+/// Appends `v`'s last `width` (at most 20) decimal digits, zero-padded.
+#[inline(always)]
+fn push_digits(out: &mut Vec<u8>, v: u64, width: usize) {
+    let mut buf = [0u8; 20];
+    let slot = &mut buf[..width.min(20)];
+    put_digits(slot, v);
+    out.extend_from_slice(slot);
+}
+
+/// Appends `v` in decimal, as `{v}` would.
+fn push_u64(out: &mut Vec<u8>, v: u64) {
+    let digits = v.checked_ilog10().map_or(1, |d| d as usize + 1);
+    push_digits(out, v, digits);
 }
 
 /// Sensor ids are uniform from 1 to this (the walkthrough's distribution).
@@ -61,7 +147,7 @@ const MAX_SENSOR_ID: u32 = 99;
 /// Writes `v`, a temperature rounded to hundredths, exactly as `{:?}` would (the shortest text
 /// that reads back as `v`: `93.11`, `12.5`, `100.0`) without the float formatter, which was the
 /// largest single cost of making a record. Anything else goes to the formatter.
-fn write_hundredths(out: &mut String, v: f64) {
+fn write_hundredths(out: &mut Vec<u8>, v: f64) {
     let hundredths = (v * 100.0).round();
     if !(0.0..1e15).contains(&hundredths) || hundredths / 100.0 != v {
         let _ = write!(out, "{v:?}");
@@ -69,11 +155,11 @@ fn write_hundredths(out: &mut String, v: f64) {
     }
     let hundredths = hundredths as u64;
     let (whole, fraction) = (hundredths / 100, hundredths % 100);
-    let _ = write!(out, "{whole}");
-    out.push('.');
-    out.push(char::from(b'0' + (fraction / 10) as u8));
+    push_u64(out, whole);
+    out.push(b'.');
+    out.push(b'0' + (fraction / 10) as u8);
     if fraction % 10 != 0 {
-        out.push(char::from(b'0' + (fraction % 10) as u8));
+        out.push(b'0' + (fraction % 10) as u8);
     }
 }
 
@@ -470,14 +556,47 @@ mod tests {
     fn hundredths_are_written_as_the_float_formatter_writes_them() {
         for cents in 0..=100_000u32 {
             let v = cents as f64 / 100.0;
-            let mut fast = String::new();
+            let mut fast = Vec::new();
             write_hundredths(&mut fast, v);
-            assert_eq!(fast, format!("{v:?}"), "{cents}");
+            assert_eq!(fast, format!("{v:?}").as_bytes(), "{cents}");
         }
         for v in [0.125, 1e20, f64::NAN, -3.25] {
-            let mut fast = String::new();
+            let mut fast = Vec::new();
             write_hundredths(&mut fast, v);
-            assert_eq!(fast, format!("{v:?}"));
+            assert_eq!(fast, format!("{v:?}").as_bytes());
+        }
+    }
+
+    /// The sender's JSON spelled with the general formatters, as the generator wrote it before
+    /// [`RecordWriter`].
+    fn formatted_json(r: &SensorRecord) -> String {
+        let mut time = String::new();
+        crate::types::write_timestamp(&mut time, r.event_time_us.div_euclid(1000));
+        format!(
+            "{{\"sensor_id\": {}, \"current_temperature\": {:?}, \"status\": \"{}\", \"event_time\": \"{time}{:03}\"}}",
+            r.partition_key,
+            r.current_temperature,
+            r.status,
+            r.event_time_us.rem_euclid(1000)
+        )
+    }
+
+    #[test]
+    fn one_writer_reused_across_days_and_back_in_time_writes_what_the_formatters_write() {
+        let mut g = SensorGenerator::new(13);
+        let mut writer = RecordWriter::default();
+        let day_us = 86_400_000_000;
+        let midnight = 1_621_382_400_000_000; // 2021-05-19T00:00
+        let mut times = vec![midnight - 1, midnight, midnight + 1, midnight - 1, midnight + day_us - 1, midnight + day_us, midnight];
+        times.extend((0..2_000).map(|i| midnight - 3 * day_us + i * 131_072_003_917));
+        // Before the epoch, the year 0 and before it, the year 9999 and after it.
+        times.extend([-1, 0, -day_us, -62_167_219_200_000_000, -62_167_219_200_000_001, 253_402_300_799_999_999, 253_402_300_800_000_000]);
+        times.extend([i64::MIN, i64::MAX, midnight]);
+        for t in times {
+            let r = g.reading(t);
+            let mut out = Vec::new();
+            writer.write(&r, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), formatted_json(&r), "{t}");
         }
     }
 

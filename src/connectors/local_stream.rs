@@ -16,25 +16,49 @@ pub const DEFAULT_SHARDS: usize = 2;
 /// 24 hours; a tab has less memory).
 pub const DEFAULT_RETENTION_BYTES: usize = 64 << 20;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StreamRecord {
+/// A record as readers see it, borrowed from its stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StreamRecord<'a> {
     /// Grows with arrival across the whole stream.
     pub sequence_number: u64,
-    pub partition_key: Arc<str>,
-    pub data: Vec<u8>,
+    pub partition_key: &'a Arc<str>,
+    pub data: &'a [u8],
     /// When the record was put (the page's clock), as Kinesis's ApproximateArrivalTimestamp.
     pub arrival_ms: i64,
     /// For a record mirrored from a real stream whose data could not be taken (its `Data` not
     /// base64, say): where it was and why, and `data` is empty. A reader skips it where its
     /// format ignores parse errors and stops on it otherwise ([`super::source::Source::poll`]).
-    pub fault: Option<Arc<str>>,
+    pub fault: Option<&'a Arc<str>>,
 }
 
+/// A record held by a shard: its data is `len` bytes at `start` of the shard's chunk number
+/// `chunk`.
+struct Entry {
+    sequence_number: u64,
+    partition_key: Arc<str>,
+    arrival_ms: i64,
+    fault: Option<Arc<str>>,
+    chunk: u64,
+    start: usize,
+    len: usize,
+}
+
+/// Bytes of one chunk of a shard's record data (a larger record gets a chunk of its own size).
+const CHUNK_BYTES: usize = 64 << 10;
+
+/// A shard's records, oldest first. Their data sits end to end in chunks of [`CHUNK_BYTES`]
+/// rather than in an allocation per record: a put copies its bytes to the last chunk, and a
+/// chunk goes when retention has dropped its last record (the page's generator puts every
+/// record here, and an allocation and a free per record were a tenth of its ingest time).
 #[derive(Default)]
 struct Shard {
-    records: VecDeque<StreamRecord>,
+    records: VecDeque<Entry>,
     /// Index (since the shard began) of `records[0]`.
     first_index: u64,
+    /// Chunks of record data, never grown past their capacity (so no bytes move).
+    chunks: VecDeque<Vec<u8>>,
+    /// Number (since the shard began) of `chunks[0]`.
+    first_chunk: u64,
 }
 
 impl Shard {
@@ -42,8 +66,76 @@ impl Shard {
         self.first_index + self.records.len() as u64
     }
 
-    fn get(&self, index: u64) -> Option<&StreamRecord> {
-        index.checked_sub(self.first_index).and_then(|i| self.records.get(i as usize))
+    fn get(&self, index: u64) -> Option<StreamRecord<'_>> {
+        let entry = index.checked_sub(self.first_index).and_then(|i| self.records.get(i as usize))?;
+        Some(self.view(entry))
+    }
+
+    fn view<'a>(&'a self, e: &'a Entry) -> StreamRecord<'a> {
+        let data = match e.chunk.checked_sub(self.first_chunk).and_then(|c| self.chunks.get(c as usize)) {
+            Some(chunk) if e.len > 0 => chunk.get(e.start..e.start + e.len).unwrap_or_default(),
+            _ => &[],
+        };
+        StreamRecord {
+            sequence_number: e.sequence_number,
+            partition_key: &e.partition_key,
+            data,
+            arrival_ms: e.arrival_ms,
+            fault: e.fault.as_ref(),
+        }
+    }
+
+    /// Copies `data` to the last chunk (a new one, `spare` if it is big enough, when it does not
+    /// fit); returns the chunk's number and where in it the data starts.
+    fn store(&mut self, data: &[u8], spare: &mut Option<Vec<u8>>) -> (u64, usize) {
+        let last = self.first_chunk + self.chunks.len().saturating_sub(1) as u64;
+        if data.is_empty() {
+            return (last, 0);
+        }
+        let fits = self.chunks.back().is_some_and(|c| c.capacity() - c.len() >= data.len());
+        if !fits {
+            let size = CHUNK_BYTES.max(data.len());
+            let chunk = match spare.take() {
+                Some(mut c) if c.capacity() >= size => {
+                    c.clear();
+                    c
+                }
+                _ => Vec::with_capacity(size),
+            };
+            self.chunks.push_back(chunk);
+        }
+        let number = self.first_chunk + self.chunks.len() as u64 - 1;
+        match self.chunks.back_mut() {
+            Some(chunk) => {
+                let start = chunk.len();
+                chunk.extend_from_slice(data);
+                (number, start)
+            }
+            None => (number, 0),
+        }
+    }
+
+    /// Drops the oldest record; frees the chunks no record uses any more (keeping one as
+    /// `spare`). Returns the bytes the record counted for.
+    fn pop_oldest(&mut self, spare: &mut Option<Vec<u8>>) -> Option<usize> {
+        let r = self.records.pop_front()?;
+        self.first_index += 1;
+        // The last chunk stays while the shard is empty: the next put fills it on.
+        let keep_from = self.records.front().map_or(self.first_chunk + self.chunks.len().saturating_sub(1) as u64, |e| e.chunk);
+        while self.first_chunk < keep_from {
+            let Some(chunk) = self.chunks.pop_front() else { break };
+            *spare = Some(chunk);
+            self.first_chunk += 1;
+        }
+        Some(r.len + r.partition_key.len())
+    }
+
+    /// Drops every record and its data.
+    fn clear(&mut self) {
+        self.first_index += self.records.len() as u64;
+        self.records.clear();
+        self.first_chunk += self.chunks.len() as u64;
+        self.chunks.clear();
     }
 }
 
@@ -66,6 +158,8 @@ pub struct LocalStream {
     /// reuse a few keys (the generator's are its 99 sensor ids), and an MD5 per record was a
     /// tenth of the page's ingest time.
     key_shards: hashbrown::HashMap<Arc<str>, usize>,
+    /// A chunk freed by retention, for the next shard that needs one.
+    spare_chunk: Option<Vec<u8>>,
 }
 
 /// Keys remembered by [`LocalStream::key_shards`] before it starts over.
@@ -83,6 +177,7 @@ impl LocalStream {
             remote: RemoteLink::default(),
             mirrored_up_to: BTreeMap::new(),
             key_shards: hashbrown::HashMap::new(),
+            spare_chunk: None,
         }
     }
 
@@ -127,14 +222,14 @@ impl LocalStream {
     /// Appends a record; returns its shard and sequence number. On a stream forwarded to Kinesis
     /// the record is also queued for it; on one mirrored from Kinesis it is only queued (it
     /// comes back through the mirror, as any reader of the real stream would see it).
-    pub fn put_record(&mut self, partition_key: &str, data: Vec<u8>, arrival_ms: i64) -> (usize, u64) {
+    pub fn put_record(&mut self, partition_key: &str, data: impl AsRef<[u8]> + Into<Vec<u8>>, arrival_ms: i64) -> (usize, u64) {
         // Most streams are only local: no key copied for a queue that is not there (the page's
         // generator writes every record here).
         if !self.remote.is_remote() {
-            return self.append(partition_key, data, arrival_ms, None);
+            return self.append(partition_key, data.as_ref(), arrival_ms, None);
         }
-        match self.remote.route((partition_key.to_string(), data)) {
-            Some((_, data)) => self.append(partition_key, data, arrival_ms, None),
+        match self.remote.route((partition_key.to_string(), data.into())) {
+            Some((_, data)) => self.append(partition_key, &data, arrival_ms, None),
             None => (self.shard_for(partition_key), 0),
         }
     }
@@ -146,18 +241,18 @@ impl LocalStream {
         shard_id: &str,
         sequence_number: &str,
         partition_key: &str,
-        data: Vec<u8>,
+        data: impl AsRef<[u8]>,
         arrival_ms: i64,
     ) -> (usize, u64) {
         self.mirrored_through(shard_id, sequence_number);
-        self.append(partition_key, data, arrival_ms, None)
+        self.append(partition_key, data.as_ref(), arrival_ms, None)
     }
 
     /// Appends, in its place, a record of the real stream whose data could not be taken: readers
     /// meet `fault` (saying which record and why) where its data would be.
     pub fn mirror_faulty_record(&mut self, shard_id: &str, sequence_number: &str, partition_key: &str, fault: &str, arrival_ms: i64) {
         self.mirrored_through(shard_id, sequence_number);
-        self.append(partition_key, Vec::new(), arrival_ms, Some(fault.into()));
+        self.append(partition_key, &[], arrival_ms, Some(fault.into()));
     }
 
     fn mirrored_through(&mut self, shard_id: &str, sequence_number: &str) {
@@ -186,8 +281,7 @@ impl LocalStream {
     pub fn mirror_remote(&mut self) {
         if !self.remote.is_mirror() {
             for shard in &mut self.shards {
-                shard.first_index += shard.records.len() as u64;
-                shard.records.clear();
+                shard.clear();
             }
             self.bytes = 0;
         }
@@ -222,7 +316,7 @@ impl LocalStream {
         self.remote.take_outbox()
     }
 
-    fn append(&mut self, partition_key: &str, data: Vec<u8>, arrival_ms: i64, fault: Option<Arc<str>>) -> (usize, u64) {
+    fn append(&mut self, partition_key: &str, data: &[u8], arrival_ms: i64, fault: Option<Arc<str>>) -> (usize, u64) {
         let (key, shard) = match self.key_shards.get_key_value(partition_key) {
             Some((key, &shard)) => (key.clone(), shard),
             None => {
@@ -239,14 +333,16 @@ impl LocalStream {
         self.next_sequence += 1;
         self.total_records += 1;
         self.bytes += data.len() + partition_key.len() + fault.as_ref().map_or(0, |f| f.len());
-        self.shards[shard].records.push_back(StreamRecord { sequence_number, partition_key: key, data, arrival_ms, fault });
+        let Some(target) = self.shards.get_mut(shard) else { return (shard, sequence_number) };
+        let (chunk, start) = target.store(data, &mut self.spare_chunk);
+        target.records.push_back(Entry { sequence_number, partition_key: key, arrival_ms, fault, chunk, start, len: data.len() });
         self.trim();
         (shard, sequence_number)
     }
 
     /// The last `n` records in arrival order (for a peek at the stream).
-    pub fn recent(&self, n: usize) -> Vec<&StreamRecord> {
-        let mut all: Vec<&StreamRecord> = self.shards.iter().flat_map(|s| s.records.iter().rev().take(n)).collect();
+    pub fn recent(&self, n: usize) -> Vec<StreamRecord<'_>> {
+        let mut all: Vec<StreamRecord<'_>> = self.shards.iter().flat_map(|s| s.records.iter().rev().take(n).map(|e| s.view(e))).collect();
         all.sort_by_key(|r| r.sequence_number);
         let skip = all.len().saturating_sub(n);
         all.split_off(skip)
@@ -258,9 +354,8 @@ impl LocalStream {
             let Some(shard) = self.shards.iter_mut().filter(|s| !s.records.is_empty()).min_by_key(|s| s.records[0].sequence_number) else {
                 break;
             };
-            let r = shard.records.pop_front().expect("non-empty");
-            shard.first_index += 1;
-            self.bytes -= r.data.len() + r.partition_key.len();
+            let Some(bytes) = shard.pop_oldest(&mut self.spare_chunk) else { break };
+            self.bytes -= bytes;
         }
     }
 }
@@ -350,12 +445,12 @@ impl StreamReader {
     }
 
     /// Hands up to `max` new records to `out`, in arrival order across shards; returns how many.
-    pub fn poll(&mut self, streams: &LocalStreams, max: usize, out: &mut dyn FnMut(&StreamRecord)) -> usize {
+    pub fn poll(&mut self, streams: &LocalStreams, max: usize, out: &mut dyn FnMut(&StreamRecord<'_>)) -> usize {
         let Some(stream) = streams.get(&self.stream) else { return 0 };
         self.next.resize(stream.shards.len(), 0);
         let mut n = 0;
         while n < max {
-            let mut best: Option<(usize, &StreamRecord)> = None;
+            let mut best: Option<(usize, StreamRecord<'_>)> = None;
             for (i, shard) in stream.shards.iter().enumerate() {
                 // Records trimmed by retention before they were read are gone, as in Kinesis.
                 let at = self.next[i].max(shard.first_index);
@@ -370,7 +465,7 @@ impl StreamReader {
                 }
             }
             let Some((i, record)) = best else { break };
-            out(record);
+            out(&record);
             self.next[i] += 1;
             n += 1;
         }
@@ -474,6 +569,73 @@ mod tests {
         let mut got = Vec::new();
         r.poll(&streams, 100, &mut |rec| got.push(rec.data[0]));
         assert_eq!(got, vec![15, 16, 17, 18, 19]);
+    }
+
+    /// Record `i`'s data: mostly a few hundred bytes, now and then empty or larger than a chunk.
+    fn data(i: u64) -> Vec<u8> {
+        let len = match i % 50 {
+            0 => CHUNK_BYTES + 7,
+            1 => 0,
+            n => n as usize * 37,
+        };
+        (0..len).map(|j| (i as usize * 31 + j) as u8).collect()
+    }
+
+    #[test]
+    fn records_keep_their_bytes_across_chunks_and_retention() {
+        let mut streams = LocalStreams::default();
+        streams.get_or_create("in").set_retention_bytes(3 * CHUNK_BYTES);
+        let mut reader = StreamReader::new(&streams, "in", StartPosition::TrimHorizon);
+        let (mut read, mut last) = (0, 0);
+        for i in 0..3_000u64 {
+            let s = streams.get_mut("in").unwrap();
+            if i % 97 == 5 {
+                s.mirror_faulty_record("shardId-000000000000", "1", &format!("k{}", i % 7), "not base64", i as i64);
+            } else {
+                s.put_record(&format!("k{}", i % 7), data(i), i as i64);
+            }
+            if i % 500 == 499 {
+                reader.poll(&streams, usize::MAX, &mut |r| {
+                    let i = r.sequence_number - 1;
+                    assert!(r.sequence_number > last, "in arrival order");
+                    last = r.sequence_number;
+                    if i % 97 == 5 {
+                        assert_eq!((r.data, r.fault.map(|f| &**f)), (&[][..], Some("not base64")));
+                    } else {
+                        assert_eq!((r.data, r.fault), (&data(i)[..], None), "record {i}");
+                    }
+                    assert_eq!((&**r.partition_key, r.arrival_ms), (&*format!("k{}", i % 7), i as i64));
+                    read += 1;
+                });
+            }
+        }
+        let s = streams.get("in").unwrap();
+        assert!(read > 300 && read < 3_000, "retention dropped some records unread: {read}");
+        assert!(s.bytes <= 3 * CHUNK_BYTES);
+        let recent = s.recent(5);
+        assert_eq!(recent.iter().map(|r| r.sequence_number).collect::<Vec<_>>(), [2_996, 2_997, 2_998, 2_999, 3_000]);
+        assert!(recent.iter().all(|r| r.data == data(r.sequence_number - 1)));
+        // Whole chunks go with their last record: a shard holds its records' bytes and at most
+        // two chunks more (the one being filled, the one its oldest record is in).
+        for shard in &s.shards {
+            let held: usize = shard.chunks.iter().map(Vec::capacity).sum();
+            let used: usize = shard.records.iter().map(|e| e.len).sum();
+            assert!(held <= used + 2 * CHUNK_BYTES + 8, "{held} bytes held for {used}");
+        }
+    }
+
+    #[test]
+    fn a_stream_emptied_for_a_mirror_takes_records_again() {
+        let mut s = LocalStream::new("in", 2);
+        for i in 0..100 {
+            s.put_record(&i.to_string(), data(i), 0);
+        }
+        s.mirror_remote();
+        assert_eq!(s.record_count(), 0);
+        s.mirror_record("shardId-000000000000", "7", "3", data(7), 1);
+        s.mirror_record("shardId-000000000000", "8", "4", data(8), 1);
+        let recent: Vec<_> = s.recent(10).iter().map(|r| (r.sequence_number, r.data.to_vec())).collect();
+        assert_eq!(recent, [(101, data(7)), (102, data(8))]);
     }
 
     #[test]

@@ -23,7 +23,7 @@ mod table;
 mod values;
 
 pub use decoder::{decoder_for, decoder_for_format, takes_projection, Decoder};
-pub use generator::{Disorder, SensorGenerator, SensorRecord};
+pub use generator::{Disorder, RecordWriter, SensorGenerator, SensorRecord};
 pub use kafka::source::RecordRef;
 pub use kinesis::{RemoteEvent, RemoteStreams};
 pub use local_stream::{LocalStream, LocalStreams, StartPosition, StreamReader, StreamRecord};

@@ -121,10 +121,10 @@ impl LocalSource {
         let skipped = &mut self.skipped;
         self.reader.poll(streams, max, &mut |r| {
             n += 1;
-            match &r.fault {
+            match r.fault {
                 // After a fault the job stops: what follows is not handed over.
                 _ if fault.is_some() => {}
-                None => out(&r.data),
+                None => out(r.data),
                 Some(_) if skip_faults => *skipped += 1,
                 Some(f) => fault = Some(f.clone()),
             }

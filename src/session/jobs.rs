@@ -197,9 +197,11 @@ impl Session {
             if g.topic {
                 let Some(topic) = self.topics.get_mut(&g.stream) else { continue };
                 let scenario = g.generator.scenario().map(|s| s.scenario);
+                let json = &mut g.json;
                 g.generator.generate_until(now_ms, &mut |record| {
                     let key = record.partition_key.as_bytes().to_vec();
-                    let value = record.to_json().into_bytes();
+                    let mut value = Vec::with_capacity(112);
+                    json.write(&record, &mut value);
                     // The default partitioner's choice, so an idle shard is a quiet partition.
                     let partition = topic.partition_for(Some(&key), key.len() + value.len());
                     if scenario.is_some_and(|s| s.silences_shard(partition as usize)) {
@@ -214,11 +216,12 @@ impl Session {
             }
             let Some(stream) = self.streams.get_mut(&g.stream) else { continue };
             let scenario = g.generator.scenario().map(|s| s.scenario);
+            let json = &mut g.json;
             g.generator.generate_until(now_ms, &mut |record| {
                 if scenario.is_some_and(|s| s.silences_shard(stream.shard_for(record.partition_key))) {
                     return;
                 }
-                stream.put_record(record.partition_key, record.to_json().into_bytes(), now_ms);
+                stream.put_record(record.partition_key, json.json(&record), now_ms);
             });
         }
         self.step_jobs(budget);

@@ -6,7 +6,7 @@ use super::{
     OUT_OF_ORDER_DELAY_MS,
 };
 use crate::connectors::kafka::{LocalTopics, ProducerRecord, RemoteTopics};
-use crate::connectors::{self, SensorGenerator};
+use crate::connectors::{self, RecordWriter, SensorGenerator};
 use crate::sql::SqlError;
 
 impl Session {
@@ -21,6 +21,7 @@ impl Session {
             generator,
             running: true,
             rate: records_per_second,
+            json: RecordWriter::default(),
         });
     }
 
@@ -37,6 +38,7 @@ impl Session {
             generator,
             running: true,
             rate: records_per_second,
+            json: RecordWriter::default(),
         });
     }
 
@@ -287,6 +289,8 @@ pub(super) struct AttachedGenerator {
     pub(super) generator: SensorGenerator,
     pub(super) running: bool,
     pub(super) rate: f64,
+    /// Writes its readings' JSON (keeping the last date's text between records).
+    pub(super) json: RecordWriter,
 }
 
 /// `'30'` or `'30%'` → 30.0, when it is a percentage from 0 to 100.

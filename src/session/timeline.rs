@@ -55,7 +55,7 @@ impl Session {
         if let Some(stream_name) = connectors::local_stream_name(table) {
             let stream = self.streams.get(&stream_name).ok_or_else(|| format!("the stream `{stream_name}` is gone"))?;
             for r in stream.recent(read) {
-                if decoder.decode(&r.data).is_err() {
+                if decoder.decode(r.data).is_err() {
                     // Rows decoded so far stay lined up with their arrivals; a bad record ends the look.
                     break;
                 }

@@ -611,7 +611,7 @@ mod tests {
             mirror(&mut streams, "in", poll_until(&mut client, &mut second, 1_010_000));
             let mut got = Vec::new();
             StreamReader::new(&streams, "in", StartPosition::TrimHorizon)
-                .poll(&streams, 100, &mut |r| got.push(String::from_utf8(r.data.clone()).unwrap()));
+                .poll(&streams, 100, &mut |r| got.push(String::from_utf8(r.data.to_vec()).unwrap()));
             assert_eq!(
                 got,
                 ["p1", "p2", "o1", "p3", "c1", "c2", "c3", "o2", "c4", "o3"],
