@@ -90,6 +90,15 @@ pub enum Statement {
         table: Ident,
         like: Option<ShowLike>,
     },
+    /// `ALTER TABLE [IF EXISTS] name SET (…) | RESET (…) | RENAME TO new`, `ALTER VIEW name RENAME
+    /// TO new`.
+    Alter {
+        name: Ident,
+        view: bool,
+        if_exists: bool,
+        change: AlterChange,
+        location: Location,
+    },
     /// `SHOW CREATE TABLE name`: the table's DDL as Flink prints it.
     ShowCreateTable(Ident),
     /// `SHOW CATALOGS`, `SHOW DATABASES`, `SHOW CURRENT CATALOG`, `SHOW CURRENT DATABASE`: Sluice
@@ -160,6 +169,16 @@ pub struct CreateFunction {
     pub system: bool,
     /// Where the name is.
     pub location: Location,
+}
+
+/// What an ALTER TABLE / VIEW changes.
+#[derive(Clone, Debug)]
+pub enum AlterChange {
+    /// `SET ('k' = 'v', …)`: options added or replaced.
+    Set(Vec<(String, String)>),
+    /// `RESET ('k', …)`: options removed.
+    Reset(Vec<String>),
+    RenameTo(Ident),
 }
 
 /// A SHOW statement's `[NOT] LIKE 'pattern'` (SQL's `%` and `_`).

@@ -8,7 +8,7 @@ use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
-use super::ast::{ColumnDef, ColumnKind, CreateFunction, CreateTable, ShowLike, Statement, WatermarkDef};
+use super::ast::{AlterChange, ColumnDef, ColumnKind, CreateFunction, CreateTable, ShowLike, Statement, WatermarkDef};
 use super::dialect::FlinkDialect;
 use super::parser::{location_of, unexpected, StatementError};
 use super::SqlError;
@@ -135,6 +135,9 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
         };
         return Ok(Some(statement));
     }
+    if parser.parse_keyword(Keyword::ALTER) {
+        return parse_alter(parser).map(Some);
+    }
     if parser.parse_keyword(Keyword::USE) {
         let location = location_of(&parser.peek_token());
         if parser.parse_keyword(Keyword::CATALOG) {
@@ -151,6 +154,59 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
         return Ok(Some(statement));
     }
     Ok(None)
+}
+
+/// `ALTER` read; the rest: `TABLE [IF EXISTS] name SET (…) | RESET (…) | RENAME TO new`, or
+/// `VIEW name RENAME TO new` (what Flink alters in a table's options and names; its column
+/// changes are refused, naming them).
+fn parse_alter(parser: &mut Parser) -> Result<Statement, StatementError> {
+    let view = match parser.parse_one_of_keywords(&[Keyword::TABLE, Keyword::VIEW]) {
+        Some(Keyword::VIEW) => true,
+        Some(_) => false,
+        None => return Err(unexpected(&parser.peek_token(), "TABLE or VIEW")),
+    };
+    let if_exists = !view && parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
+    let location = location_of(&parser.peek_token());
+    let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+    let change = if parser.parse_keywords(&[Keyword::RENAME, Keyword::TO]) {
+        AlterChange::RenameTo(super::parser::single_ident(&parser.parse_object_name(false)?)?)
+    } else if !view && parser.parse_keyword(Keyword::SET) {
+        parser.expect_token(&Token::LParen)?;
+        let mut options = Vec::new();
+        loop {
+            let key = parse_quoted(parser, "a quoted option key")?;
+            if !parser.consume_token(&Token::Eq) {
+                return Err(unexpected(&parser.peek_token(), "`=`"));
+            }
+            options.push((key, parse_quoted(parser, "a quoted option value")?));
+            if !parser.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+        parser.expect_token(&Token::RParen)?;
+        AlterChange::Set(options)
+    } else if !view && parser.parse_keyword(Keyword::RESET) {
+        parser.expect_token(&Token::LParen)?;
+        let mut keys = vec![parse_quoted(parser, "a quoted option key")?];
+        while parser.consume_token(&Token::Comma) {
+            keys.push(parse_quoted(parser, "a quoted option key")?);
+        }
+        parser.expect_token(&Token::RParen)?;
+        AlterChange::Reset(keys)
+    } else {
+        let next = parser.peek_token();
+        let what = if view { "RENAME TO" } else { "SET (…), RESET (…) or RENAME TO" };
+        return Err(match &next.token {
+            Token::Word(w) if !view && [Keyword::ADD, Keyword::MODIFY, Keyword::DROP].contains(&w.keyword) => {
+                SqlError::new(format!("ALTER TABLE … {} is not supported yet", w.value.to_ascii_uppercase()))
+                    .at(location_of(&next))
+                    .hint("Sluice alters a table's options and name; DROP TABLE and CREATE TABLE it again for other columns")
+                    .into()
+            }
+            _ => unexpected(&next, what),
+        });
+    };
+    Ok(Statement::Alter { name, view, if_exists, change, location })
 }
 
 /// A SHOW statement's `[NOT] LIKE 'pattern'`, if it has one.
