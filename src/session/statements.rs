@@ -94,7 +94,14 @@ impl Session {
                 .at(located.location)
                 .hint(format!("use CREATE TABLE IF NOT EXISTS, or DROP TABLE {name} first")));
         }
-        self.add_table(ddl, located)
+        match &ddl.like {
+            Some(like) => {
+                let base = self.catalog.table(&like.source.value).ok_or_else(|| crate::plan::table_like::source_not_found(like))?;
+                let merged = crate::plan::table_like::merge(ddl, base)?;
+                self.add_table(&merged, located)
+            }
+            None => self.add_table(ddl, located),
+        }
     }
 
     /// `CREATE TABLE … AS query` (CTAS): the table is made with the query's columns, then the

@@ -203,6 +203,35 @@ pub struct CreateTable {
     /// `CREATE TABLE … AS query` (CTAS): the table takes the query's columns and the query runs
     /// into it as an INSERT.
     pub query: Option<Box<Query>>,
+    /// `CREATE TABLE … LIKE source [(options)]`: the source's definition merged with this one.
+    pub like: Option<LikeClause>,
+}
+
+/// `LIKE source [(INCLUDING ALL OVERWRITING OPTIONS …)]` of a CREATE TABLE.
+#[derive(Clone, Debug)]
+pub struct LikeClause {
+    pub source: Ident,
+    /// In order; a later one overrides an earlier (`EXCLUDING ALL INCLUDING WATERMARKS`).
+    pub options: Vec<(LikeStrategy, LikeFeature)>,
+    pub location: Location,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LikeStrategy {
+    Including,
+    Excluding,
+    Overwriting,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LikeFeature {
+    All,
+    Constraints,
+    Partitions,
+    Generated,
+    Metadata,
+    Options,
+    Watermarks,
 }
 
 #[derive(Clone, Debug)]

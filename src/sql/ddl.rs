@@ -8,7 +8,10 @@ use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
-use super::ast::{AlterChange, ColumnDef, ColumnKind, CreateFunction, CreateTable, ShowLike, Statement, WatermarkDef};
+use super::ast::{
+    AlterChange, ColumnDef, ColumnKind, CreateFunction, CreateTable, LikeClause, LikeFeature, LikeStrategy, ShowLike, Statement,
+    WatermarkDef,
+};
 use super::dialect::FlinkDialect;
 use super::parser::{location_of, unexpected, StatementError};
 use super::SqlError;
@@ -336,8 +339,9 @@ fn parse_create_table(parser: &mut Parser, temporary: bool) -> Result<CreateTabl
         options: Vec::new(),
         comment: None,
         query: None,
+        like: None,
     };
-    // CREATE TABLE … AS query may leave its columns to the query.
+    // CREATE TABLE … AS query and … LIKE source may leave their columns out.
     let columns = parser.consume_token(&Token::LParen);
     if columns {
         loop {
@@ -379,10 +383,46 @@ fn parse_create_table(parser: &mut Parser, temporary: bool) -> Result<CreateTabl
     }
     if parser.parse_keyword(Keyword::AS) {
         table.query = Some(parser.parse_query()?);
+    } else if parser.parse_keyword(Keyword::LIKE) {
+        table.like = Some(parse_like_clause(parser)?);
     } else if !columns {
-        return Err(unexpected(&parser.peek_token(), "`(` and the table's columns, or AS and a query"));
+        return Err(unexpected(&parser.peek_token(), "`(` and the table's columns, LIKE and a table, or AS and a query"));
     }
     Ok(table)
+}
+
+/// `LIKE` read; the rest: `source [( { INCLUDING | EXCLUDING | OVERWRITING } feature … )]`.
+fn parse_like_clause(parser: &mut Parser) -> Result<LikeClause, StatementError> {
+    let location = location_of(&parser.peek_token());
+    let source = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+    let mut options = Vec::new();
+    if parser.consume_token(&Token::LParen) {
+        while !parser.consume_token(&Token::RParen) {
+            let word = parser.next_token();
+            let strategy = match &word.token {
+                Token::Word(w) if w.value.eq_ignore_ascii_case("INCLUDING") => LikeStrategy::Including,
+                Token::Word(w) if w.value.eq_ignore_ascii_case("EXCLUDING") => LikeStrategy::Excluding,
+                Token::Word(w) if w.value.eq_ignore_ascii_case("OVERWRITING") => LikeStrategy::Overwriting,
+                _ => return Err(unexpected(&word, "INCLUDING, EXCLUDING or OVERWRITING")),
+            };
+            let word = parser.next_token();
+            let feature = match &word.token {
+                Token::Word(w) => match w.value.to_ascii_uppercase().as_str() {
+                    "ALL" => LikeFeature::All,
+                    "CONSTRAINTS" => LikeFeature::Constraints,
+                    "PARTITIONS" => LikeFeature::Partitions,
+                    "GENERATED" => LikeFeature::Generated,
+                    "METADATA" => LikeFeature::Metadata,
+                    "OPTIONS" => LikeFeature::Options,
+                    "WATERMARKS" => LikeFeature::Watermarks,
+                    _ => return Err(unexpected(&word, "ALL, CONSTRAINTS, PARTITIONS, GENERATED, METADATA, OPTIONS or WATERMARKS")),
+                },
+                _ => return Err(unexpected(&word, "ALL, CONSTRAINTS, PARTITIONS, GENERATED, METADATA, OPTIONS or WATERMARKS")),
+            };
+            options.push((strategy, feature));
+        }
+    }
+    Ok(LikeClause { source, options, location })
 }
 
 fn parse_table_element(parser: &mut Parser, table: &mut CreateTable) -> Result<(), StatementError> {

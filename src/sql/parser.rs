@@ -10,6 +10,12 @@ use super::ast::{Located, Statement};
 use super::dialect::FlinkDialect;
 use super::{ddl, ErrorKind, Location, SqlError};
 
+/// One expression as SQL text (a stored computed column's or watermark's, written by sqlparser).
+pub fn parse_expr(text: &str) -> Result<sqlparser::ast::Expr, SqlError> {
+    let dialect = FlinkDialect;
+    Parser::new(&dialect).with_recursion_limit(64).try_with_sql(text).and_then(|mut p| p.parse_expr()).map_err(|e| parser_error(e, text))
+}
+
 /// Parses a script of `;`-separated statements.
 pub fn parse_script(text: &str) -> Result<Vec<Located>, SqlError> {
     parse_statements(text).map_err(|e| e.kind(ErrorKind::Parse))
