@@ -138,7 +138,12 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
         };
         return Ok(Some(statement));
     }
-    if parser.parse_keyword(Keyword::ALTER) {
+    // ALTER TABLE / VIEW; another ALTER is refused by its first words with the others.
+    let altered = |k: Keyword| matches!(&parser.peek_nth_token_ref(1).token, Token::Word(w) if w.keyword == k);
+    if matches!(&parser.peek_token_ref().token, Token::Word(w) if w.keyword == Keyword::ALTER)
+        && (altered(Keyword::TABLE) || altered(Keyword::VIEW))
+    {
+        parser.next_token();
         return parse_alter(parser).map(Some);
     }
     if parser.parse_keyword(Keyword::USE) {

@@ -574,7 +574,8 @@ mod tests {
         let e = err("update sensors set x = 1");
         assert_eq!(e.message, "`UPDATE sensors` statements are not supported");
         assert_eq!(e.location, Some(Location { line: 1, column: 1 }));
-        assert_eq!(err("SELECT 1;\n  ALTER TABLE t ADD c INT").message, "`ALTER TABLE` statements are not supported");
+        assert_eq!(err("SELECT 1;\n  GRANT SELECT ON t TO u").message, "`GRANT SELECT` statements are not supported");
+        assert_eq!(err("ALTER DATABASE d SET ('k' = 'v')").message, "`ALTER DATABASE` statements are not supported");
         assert_eq!(err("CREATE INDEX i ON t (a)").message, "`CREATE INDEX` statements are not supported");
         assert_eq!(err("create or replace table t AS SELECT 1").message, "`CREATE OR REPLACE TABLE` statements are not supported");
         assert_eq!(err("COMMIT").message, "`COMMIT` statements are not supported");
