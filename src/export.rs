@@ -264,7 +264,7 @@ pub(crate) fn export_statement(
             }
             rename_kinesis_options(statement_text, &options.kinesis)
         }
-        Statement::CreateView { .. } | Statement::Drop { .. } => {
+        Statement::CreateView { .. } | Statement::Drop { .. } | Statement::Alter { .. } => {
             scratch.execute_one(located)?;
             statement_text.to_string()
         }

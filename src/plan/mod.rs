@@ -17,6 +17,7 @@ pub mod physical;
 pub mod planner;
 pub mod rank;
 pub mod sink;
+pub mod table_like;
 pub mod unnest;
 
 pub use catalog::{Catalog, TableDef};

@@ -16,7 +16,7 @@ use crate::plan::functions;
 use crate::plan::physical::{self, changelog::RootReader};
 use crate::plan::planner::plan_create_table;
 use crate::plan::sink::{SinkPlan, SinkSettings};
-use crate::sql::ast::{ConflictStrategy, CreateTable, ShowLike};
+use crate::sql::ast::{AlterChange, ConflictStrategy, CreateTable, ShowLike};
 use crate::sql::{Located, Location, SqlError, Statement};
 use crate::types::{DataType, SqlType, Value, STRING_LENGTH};
 use sqlparser::ast::Query;
@@ -47,6 +47,7 @@ impl Session {
             }
             Statement::ShowColumns { table, like } => self.show_columns(&table.value, like.as_ref(), at),
             Statement::ShowCreateTable(name) => self.show_create_table(&name.value, at),
+            Statement::Alter { name, view, if_exists, change, location } => self.alter(&name.value, *view, *if_exists, change, *location),
             Statement::ShowCatalogs { databases, current } => {
                 let (column, name) = if *databases { ("database name", DEFAULT_DATABASE) } else { ("catalog name", DEFAULT_CATALOG) };
                 let header = if *current { format!("current {column}") } else { column.to_string() };
@@ -93,7 +94,14 @@ impl Session {
                 .at(located.location)
                 .hint(format!("use CREATE TABLE IF NOT EXISTS, or DROP TABLE {name} first")));
         }
-        self.add_table(ddl, located)
+        match &ddl.like {
+            Some(like) => {
+                let base = self.catalog.table(&like.source.value).ok_or_else(|| crate::plan::table_like::source_not_found(like))?;
+                let merged = crate::plan::table_like::merge(ddl, base)?;
+                self.add_table(&merged, located)
+            }
+            None => self.add_table(ddl, located),
+        }
     }
 
     /// `CREATE TABLE … AS query` (CTAS): the table is made with the query's columns, then the
@@ -485,6 +493,84 @@ impl Session {
             )));
         }
         Ok(done(format!("Job '{}' has been stopped.", flink_job_id(job.id))))
+    }
+
+    /// `ALTER TABLE … SET | RESET | RENAME TO`, `ALTER VIEW … RENAME TO`: the catalog's entry
+    /// changes (checked as CREATE TABLE checks it); jobs already running keep the table they
+    /// started with, as in Flink.
+    fn alter(&mut self, name: &str, view: bool, if_exists: bool, change: &AlterChange, at: Location) -> Result<Outcome, SqlError> {
+        let qualified = |n: &str| format!("{DEFAULT_CATALOG}.{DEFAULT_DATABASE}.{n}");
+        if view {
+            let (Some(v), AlterChange::RenameTo(to)) = (self.catalog.view(name).cloned(), change) else {
+                return Err(SqlError::new(format!("view `{name}` does not exist")).at(at));
+            };
+            if self.catalog.contains(&to.value) {
+                return Err(
+                    SqlError::new(format!("Could not execute ALTER VIEW {} RENAME TO {}", qualified(name), qualified(&to.value))).at(at)
+                );
+            }
+            self.catalog.drop_view(name);
+            self.catalog.add_view(crate::plan::catalog::ViewDef { name: to.value.clone(), ..crate::plan::catalog::ViewDef::clone(&v) });
+            self.definitions.remove(name);
+            return Ok(done(format!("View `{name}` has been renamed to `{}`.", to.value)));
+        }
+        let Some(table) = self.catalog.table(name).cloned() else {
+            if if_exists {
+                return Ok(done(format!("`{name}` does not exist; nothing changed.")));
+            }
+            if self.catalog.view(name).is_some() {
+                return Err(SqlError::new("ALTER TABLE for a view is not allowed").at(at));
+            }
+            // Flink 2.3's words.
+            return Err(SqlError::new(format!(
+                "Table `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}` doesn't exist or is a temporary table."
+            ))
+            .at(at));
+        };
+        let mut altered = TableDef::clone(&table);
+        match change {
+            AlterChange::Set(options) => {
+                for (key, value) in options {
+                    match altered.options.iter_mut().find(|(k, _)| k == key) {
+                        Some(option) => option.1.clone_from(value),
+                        None => altered.options.push((key.clone(), value.clone())),
+                    }
+                }
+            }
+            AlterChange::Reset(keys) => {
+                if keys.iter().any(|k| k == "connector") {
+                    return Err(SqlError::new("ALTER TABLE RESET does not support changing 'connector'").at(at));
+                }
+                altered.options.retain(|(k, _)| !keys.contains(k));
+            }
+            AlterChange::RenameTo(to) => {
+                if self.catalog.contains(&to.value) {
+                    return Err(SqlError::new(format!(
+                        "Could not execute ALTER TABLE {} RENAME TO {}",
+                        qualified(name),
+                        qualified(&to.value)
+                    ))
+                    .at(at));
+                }
+                altered.name = to.value.clone();
+            }
+        }
+        let warnings = connectors::validate_table(&altered).map_err(SqlError::connector)?;
+        if let Some(stream) = connectors::local_stream_name(&altered) {
+            self.streams.get_or_create(&stream);
+        }
+        for topic in connectors::local_topic_names(&altered) {
+            self.topics.get_or_create(&topic);
+        }
+        let message = match change {
+            AlterChange::RenameTo(to) => format!("Table `{name}` has been renamed to `{}`.", to.value),
+            _ => format!("Table `{name}` has been altered."),
+        };
+        self.catalog.drop_table(name);
+        self.catalog.add_table(altered);
+        // Running the first CREATE TABLE again is no longer "as defined here".
+        self.definitions.remove(name);
+        Ok(Outcome::Done { message, warnings })
     }
 
     /// `SHOW COLUMNS FROM t [[NOT] LIKE 'p']`: DESCRIBE's rows whose name matches.

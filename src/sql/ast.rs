@@ -90,6 +90,15 @@ pub enum Statement {
         table: Ident,
         like: Option<ShowLike>,
     },
+    /// `ALTER TABLE [IF EXISTS] name SET (…) | RESET (…) | RENAME TO new`, `ALTER VIEW name RENAME
+    /// TO new`.
+    Alter {
+        name: Ident,
+        view: bool,
+        if_exists: bool,
+        change: AlterChange,
+        location: Location,
+    },
     /// `SHOW CREATE TABLE name`: the table's DDL as Flink prints it.
     ShowCreateTable(Ident),
     /// `SHOW CATALOGS`, `SHOW DATABASES`, `SHOW CURRENT CATALOG`, `SHOW CURRENT DATABASE`: Sluice
@@ -162,6 +171,16 @@ pub struct CreateFunction {
     pub location: Location,
 }
 
+/// What an ALTER TABLE / VIEW changes.
+#[derive(Clone, Debug)]
+pub enum AlterChange {
+    /// `SET ('k' = 'v', …)`: options added or replaced.
+    Set(Vec<(String, String)>),
+    /// `RESET ('k', …)`: options removed.
+    Reset(Vec<String>),
+    RenameTo(Ident),
+}
+
 /// A SHOW statement's `[NOT] LIKE 'pattern'` (SQL's `%` and `_`).
 #[derive(Clone, Debug)]
 pub struct ShowLike {
@@ -184,6 +203,35 @@ pub struct CreateTable {
     /// `CREATE TABLE … AS query` (CTAS): the table takes the query's columns and the query runs
     /// into it as an INSERT.
     pub query: Option<Box<Query>>,
+    /// `CREATE TABLE … LIKE source [(options)]`: the source's definition merged with this one.
+    pub like: Option<LikeClause>,
+}
+
+/// `LIKE source [(INCLUDING ALL OVERWRITING OPTIONS …)]` of a CREATE TABLE.
+#[derive(Clone, Debug)]
+pub struct LikeClause {
+    pub source: Ident,
+    /// In order; a later one overrides an earlier (`EXCLUDING ALL INCLUDING WATERMARKS`).
+    pub options: Vec<(LikeStrategy, LikeFeature)>,
+    pub location: Location,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LikeStrategy {
+    Including,
+    Excluding,
+    Overwriting,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LikeFeature {
+    All,
+    Constraints,
+    Partitions,
+    Generated,
+    Metadata,
+    Options,
+    Watermarks,
 }
 
 #[derive(Clone, Debug)]

@@ -8,7 +8,10 @@ use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
-use super::ast::{ColumnDef, ColumnKind, CreateFunction, CreateTable, ShowLike, Statement, WatermarkDef};
+use super::ast::{
+    AlterChange, ColumnDef, ColumnKind, CreateFunction, CreateTable, LikeClause, LikeFeature, LikeStrategy, ShowLike, Statement,
+    WatermarkDef,
+};
 use super::dialect::FlinkDialect;
 use super::parser::{location_of, unexpected, StatementError};
 use super::SqlError;
@@ -135,6 +138,14 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
         };
         return Ok(Some(statement));
     }
+    // ALTER TABLE / VIEW; another ALTER is refused by its first words with the others.
+    let altered = |k: Keyword| matches!(&parser.peek_nth_token_ref(1).token, Token::Word(w) if w.keyword == k);
+    if matches!(&parser.peek_token_ref().token, Token::Word(w) if w.keyword == Keyword::ALTER)
+        && (altered(Keyword::TABLE) || altered(Keyword::VIEW))
+    {
+        parser.next_token();
+        return parse_alter(parser).map(Some);
+    }
     if parser.parse_keyword(Keyword::USE) {
         let location = location_of(&parser.peek_token());
         if parser.parse_keyword(Keyword::CATALOG) {
@@ -151,6 +162,59 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
         return Ok(Some(statement));
     }
     Ok(None)
+}
+
+/// `ALTER` read; the rest: `TABLE [IF EXISTS] name SET (…) | RESET (…) | RENAME TO new`, or
+/// `VIEW name RENAME TO new` (what Flink alters in a table's options and names; its column
+/// changes are refused, naming them).
+fn parse_alter(parser: &mut Parser) -> Result<Statement, StatementError> {
+    let view = match parser.parse_one_of_keywords(&[Keyword::TABLE, Keyword::VIEW]) {
+        Some(Keyword::VIEW) => true,
+        Some(_) => false,
+        None => return Err(unexpected(&parser.peek_token(), "TABLE or VIEW")),
+    };
+    let if_exists = !view && parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
+    let location = location_of(&parser.peek_token());
+    let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+    let change = if parser.parse_keywords(&[Keyword::RENAME, Keyword::TO]) {
+        AlterChange::RenameTo(super::parser::single_ident(&parser.parse_object_name(false)?)?)
+    } else if !view && parser.parse_keyword(Keyword::SET) {
+        parser.expect_token(&Token::LParen)?;
+        let mut options = Vec::new();
+        loop {
+            let key = parse_quoted(parser, "a quoted option key")?;
+            if !parser.consume_token(&Token::Eq) {
+                return Err(unexpected(&parser.peek_token(), "`=`"));
+            }
+            options.push((key, parse_quoted(parser, "a quoted option value")?));
+            if !parser.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+        parser.expect_token(&Token::RParen)?;
+        AlterChange::Set(options)
+    } else if !view && parser.parse_keyword(Keyword::RESET) {
+        parser.expect_token(&Token::LParen)?;
+        let mut keys = vec![parse_quoted(parser, "a quoted option key")?];
+        while parser.consume_token(&Token::Comma) {
+            keys.push(parse_quoted(parser, "a quoted option key")?);
+        }
+        parser.expect_token(&Token::RParen)?;
+        AlterChange::Reset(keys)
+    } else {
+        let next = parser.peek_token();
+        let what = if view { "RENAME TO" } else { "SET (…), RESET (…) or RENAME TO" };
+        return Err(match &next.token {
+            Token::Word(w) if !view && [Keyword::ADD, Keyword::MODIFY, Keyword::DROP].contains(&w.keyword) => {
+                SqlError::new(format!("ALTER TABLE … {} is not supported yet", w.value.to_ascii_uppercase()))
+                    .at(location_of(&next))
+                    .hint("Sluice alters a table's options and name; DROP TABLE and CREATE TABLE it again for other columns")
+                    .into()
+            }
+            _ => unexpected(&next, what),
+        });
+    };
+    Ok(Statement::Alter { name, view, if_exists, change, location })
 }
 
 /// A SHOW statement's `[NOT] LIKE 'pattern'`, if it has one.
@@ -280,8 +344,9 @@ fn parse_create_table(parser: &mut Parser, temporary: bool) -> Result<CreateTabl
         options: Vec::new(),
         comment: None,
         query: None,
+        like: None,
     };
-    // CREATE TABLE … AS query may leave its columns to the query.
+    // CREATE TABLE … AS query and … LIKE source may leave their columns out.
     let columns = parser.consume_token(&Token::LParen);
     if columns {
         loop {
@@ -323,10 +388,46 @@ fn parse_create_table(parser: &mut Parser, temporary: bool) -> Result<CreateTabl
     }
     if parser.parse_keyword(Keyword::AS) {
         table.query = Some(parser.parse_query()?);
+    } else if parser.parse_keyword(Keyword::LIKE) {
+        table.like = Some(parse_like_clause(parser)?);
     } else if !columns {
-        return Err(unexpected(&parser.peek_token(), "`(` and the table's columns, or AS and a query"));
+        return Err(unexpected(&parser.peek_token(), "`(` and the table's columns, LIKE and a table, or AS and a query"));
     }
     Ok(table)
+}
+
+/// `LIKE` read; the rest: `source [( { INCLUDING | EXCLUDING | OVERWRITING } feature … )]`.
+fn parse_like_clause(parser: &mut Parser) -> Result<LikeClause, StatementError> {
+    let location = location_of(&parser.peek_token());
+    let source = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+    let mut options = Vec::new();
+    if parser.consume_token(&Token::LParen) {
+        while !parser.consume_token(&Token::RParen) {
+            let word = parser.next_token();
+            let strategy = match &word.token {
+                Token::Word(w) if w.value.eq_ignore_ascii_case("INCLUDING") => LikeStrategy::Including,
+                Token::Word(w) if w.value.eq_ignore_ascii_case("EXCLUDING") => LikeStrategy::Excluding,
+                Token::Word(w) if w.value.eq_ignore_ascii_case("OVERWRITING") => LikeStrategy::Overwriting,
+                _ => return Err(unexpected(&word, "INCLUDING, EXCLUDING or OVERWRITING")),
+            };
+            let word = parser.next_token();
+            let feature = match &word.token {
+                Token::Word(w) => match w.value.to_ascii_uppercase().as_str() {
+                    "ALL" => LikeFeature::All,
+                    "CONSTRAINTS" => LikeFeature::Constraints,
+                    "PARTITIONS" => LikeFeature::Partitions,
+                    "GENERATED" => LikeFeature::Generated,
+                    "METADATA" => LikeFeature::Metadata,
+                    "OPTIONS" => LikeFeature::Options,
+                    "WATERMARKS" => LikeFeature::Watermarks,
+                    _ => return Err(unexpected(&word, "ALL, CONSTRAINTS, PARTITIONS, GENERATED, METADATA, OPTIONS or WATERMARKS")),
+                },
+                _ => return Err(unexpected(&word, "ALL, CONSTRAINTS, PARTITIONS, GENERATED, METADATA, OPTIONS or WATERMARKS")),
+            };
+            options.push((strategy, feature));
+        }
+    }
+    Ok(LikeClause { source, options, location })
 }
 
 fn parse_table_element(parser: &mut Parser, table: &mut CreateTable) -> Result<(), StatementError> {

@@ -17,4 +17,4 @@ pub mod within;
 pub use ast::{Located, Statement};
 pub use ddl::parse_type_text;
 pub use error::{ErrorKind, Location, Result, SqlError};
-pub use parser::parse_script;
+pub use parser::{parse_expr, parse_script};
