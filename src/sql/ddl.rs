@@ -179,20 +179,7 @@ fn parse_alter(parser: &mut Parser) -> Result<Statement, StatementError> {
     let change = if parser.parse_keywords(&[Keyword::RENAME, Keyword::TO]) {
         AlterChange::RenameTo(super::parser::single_ident(&parser.parse_object_name(false)?)?)
     } else if !view && parser.parse_keyword(Keyword::SET) {
-        parser.expect_token(&Token::LParen)?;
-        let mut options = Vec::new();
-        loop {
-            let key = parse_quoted(parser, "a quoted option key")?;
-            if !parser.consume_token(&Token::Eq) {
-                return Err(unexpected(&parser.peek_token(), "`=`"));
-            }
-            options.push((key, parse_quoted(parser, "a quoted option value")?));
-            if !parser.consume_token(&Token::Comma) {
-                break;
-            }
-        }
-        parser.expect_token(&Token::RParen)?;
-        AlterChange::Set(options)
+        AlterChange::Set(parse_options(parser)?)
     } else if !view && parser.parse_keyword(Keyword::RESET) {
         parser.expect_token(&Token::LParen)?;
         let mut keys = vec![parse_quoted(parser, "a quoted option key")?];
@@ -215,6 +202,26 @@ fn parse_alter(parser: &mut Parser) -> Result<Statement, StatementError> {
         });
     };
     Ok(Statement::Alter { name, view, if_exists, change, location })
+}
+
+/// `('key' = 'value', …)`, possibly empty: a table's WITH options, or what ALTER TABLE SETs.
+fn parse_options(parser: &mut Parser) -> Result<Vec<(String, String)>, StatementError> {
+    parser.expect_token(&Token::LParen)?;
+    let mut options = Vec::new();
+    if parser.consume_token(&Token::RParen) {
+        return Ok(options);
+    }
+    loop {
+        let key = parse_quoted(parser, "a quoted option key such as 'connector'")?;
+        if !parser.consume_token(&Token::Eq) {
+            return Err(unexpected(&parser.peek_token(), "`=`"));
+        }
+        options.push((key, parse_quoted(parser, "a quoted option value")?));
+        if !parser.consume_token(&Token::Comma) {
+            parser.expect_token(&Token::RParen)?;
+            return Ok(options);
+        }
+    }
 }
 
 /// A SHOW statement's `[NOT] LIKE 'pattern'`, if it has one.
@@ -366,22 +373,7 @@ fn parse_create_table(parser: &mut Parser, temporary: bool) -> Result<CreateTabl
             table.partitioned_by = parser.parse_comma_separated(|p| p.parse_identifier())?;
             parser.expect_token(&Token::RParen)?;
         } else if parser.parse_keyword(Keyword::WITH) {
-            parser.expect_token(&Token::LParen)?;
-            if !parser.consume_token(&Token::RParen) {
-                loop {
-                    let key = parse_quoted(parser, "a quoted option key such as 'connector'")?;
-                    if !parser.consume_token(&Token::Eq) {
-                        return Err(unexpected(&parser.peek_token(), "`=`"));
-                    }
-                    let value = parse_quoted(parser, "a quoted option value")?;
-                    table.options.push((key, value));
-                    if parser.consume_token(&Token::Comma) {
-                        continue;
-                    }
-                    parser.expect_token(&Token::RParen)?;
-                    break;
-                }
-            }
+            table.options.extend(parse_options(parser)?);
         } else {
             break;
         }
