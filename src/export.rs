@@ -22,6 +22,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use crate::plan::sink::narrowed_columns;
 use crate::plan::Planner;
+use crate::session::paragraph::blank_interpreter_line;
 use crate::session::Session;
 use crate::sql::{dialect::FlinkDialect, SqlError, Statement};
 use crate::views::note::{body, is_python, redact, NoteDoc};
@@ -189,7 +190,7 @@ pub fn flink_script_of(note_name: &str, paragraphs: &[(usize, &str)], options: &
                 parallelism = Some(p);
             }
         }
-        let body = blank_header(text);
+        let body = blank_interpreter_line(text);
         let statements = crate::sql::parse_script(&body).map_err(fail)?;
         for located in &statements {
             let mut notes = Vec::new();
@@ -306,17 +307,6 @@ pub fn read_note(file_name: &str, content: &str) -> Result<(String, Vec<String>)
     }
     paragraphs.retain(|p| !p.trim().is_empty());
     Ok((stem, paragraphs))
-}
-
-/// The paragraph with its interpreter line blanked (positions kept).
-fn blank_header(text: &str) -> String {
-    let trimmed = text.trim_start();
-    if !trimmed.starts_with('%') {
-        return text.to_string();
-    }
-    let lead = text.len() - trimmed.len();
-    let end = trimmed.find('\n').map_or(text.len(), |i| lead + i);
-    format!("{}{}{}", &text[..lead], " ".repeat(text[lead..end].chars().count()), &text[end..])
 }
 
 fn tokens(text: &str) -> Result<Vec<TokenWithSpan>, String> {

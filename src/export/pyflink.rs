@@ -16,10 +16,8 @@
 
 use std::fmt::Write;
 
-use super::{
-    blank_header, export_statement, follow_python, header, redacted_paragraph, scratch_session, ExportError, ExportOptions, Exported,
-};
-use crate::session::paragraph::{paragraph_kind, ParagraphKind};
+use super::{export_statement, follow_python, header, redacted_paragraph, scratch_session, ExportError, ExportOptions, Exported};
+use crate::session::paragraph::{blank_interpreter_line, paragraph_kind, ParagraphKind};
 use crate::sql::{Location, SqlError, Statement};
 use crate::views::note::body;
 
@@ -28,7 +26,7 @@ use crate::views::note::body;
 pub fn has_python(paragraphs: &[&str]) -> bool {
     paragraphs.iter().any(|p| {
         paragraph_kind(p) == ParagraphKind::Python
-            || crate::sql::parse_script(&blank_header(p))
+            || crate::sql::parse_script(&blank_interpreter_line(p))
                 .is_ok_and(|s| s.iter().any(|l| matches!(&l.statement, Statement::CreateFunction(f) if f.language == "PYTHON")))
     })
 }
@@ -120,7 +118,7 @@ pub fn pyflink_program(note_name: &str, paragraphs: &[(usize, &str)], options: &
                 parallelism = Some(p);
             }
         }
-        let statements = crate::sql::parse_script(&blank_header(text)).map_err(fail)?;
+        let statements = crate::sql::parse_script(&blank_interpreter_line(text)).map_err(fail)?;
         for located in &statements {
             if let Statement::CreateFunction(f) = &located.statement {
                 if f.language == "PYTHON" && python.defines(&f.class) {

@@ -80,7 +80,7 @@ pub fn statements(sql: &str) -> Result<Vec<crate::sql::Located>, crate::sql::Sql
 
 /// Replaces a leading `%interpreter(…)` line with spaces, so positions stay where the user
 /// sees them.
-fn blank_interpreter_line(text: &str) -> String {
+pub fn blank_interpreter_line(text: &str) -> String {
     let trimmed = text.trim_start();
     if !trimmed.starts_with('%') {
         return text.to_string();
