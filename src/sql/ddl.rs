@@ -272,13 +272,12 @@ fn parse_create_function(parser: &mut Parser, temporary: bool, system: bool) -> 
 /// `DROP [TEMPORARY] [SYSTEM] FUNCTION [IF EXISTS] name`, if one starts here (looked at
 /// before anything is consumed, so other DROPs go to sqlparser untouched).
 fn parse_drop_function(parser: &mut Parser) -> Result<Option<Statement>, StatementError> {
-    let is = |parser: &Parser, n: usize, word: &str| matches!(&parser.peek_nth_token_ref(n).token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word));
-    if !is(parser, 0, "DROP") {
+    if !word_at(parser, 0, "DROP") {
         return Ok(None);
     }
-    let temporary = is(parser, 1, "TEMPORARY");
-    let system = is(parser, 1 + usize::from(temporary), "SYSTEM");
-    if !is(parser, 1 + usize::from(temporary) + usize::from(system), "FUNCTION") {
+    let temporary = word_at(parser, 1, "TEMPORARY");
+    let system = word_at(parser, 1 + usize::from(temporary), "SYSTEM");
+    if !word_at(parser, 1 + usize::from(temporary) + usize::from(system), "FUNCTION") {
         return Ok(None);
     }
     for _ in 0..2 + usize::from(temporary) + usize::from(system) {
@@ -292,12 +291,11 @@ fn parse_drop_function(parser: &mut Parser) -> Result<Option<Statement>, Stateme
 
 /// `DROP TEMPORARY TABLE|VIEW [IF EXISTS] name` (sqlparser reads no TEMPORARY there).
 fn parse_drop_temporary(parser: &mut Parser) -> Result<Option<Statement>, StatementError> {
-    let is = |parser: &Parser, n: usize, word: &str| matches!(&parser.peek_nth_token_ref(n).token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word));
-    if !(is(parser, 0, "DROP") && is(parser, 1, "TEMPORARY")) {
+    if !(word_at(parser, 0, "DROP") && word_at(parser, 1, "TEMPORARY")) {
         return Ok(None);
     }
-    let view = is(parser, 2, "VIEW");
-    if !view && !is(parser, 2, "TABLE") {
+    let view = word_at(parser, 2, "VIEW");
+    if !view && !word_at(parser, 2, "TABLE") {
         return Ok(None);
     }
     for _ in 0..3 {
@@ -312,6 +310,11 @@ fn parse_drop_temporary(parser: &mut Parser) -> Result<Option<Statement>, Statem
 fn function_name(parser: &mut Parser) -> Result<String, StatementError> {
     let name = parser.parse_object_name(false)?;
     Ok(name.0.iter().map(|part| part.to_string()).collect::<Vec<_>>().join("."))
+}
+
+/// Whether the `n`th token from here is the unquoted word `word` (any case), without consuming it.
+fn word_at(parser: &Parser, n: usize, word: &str) -> bool {
+    matches!(&parser.peek_nth_token_ref(n).token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
 }
 
 /// Consumes `word` (a keyword sqlparser does not know) if it comes next.
@@ -403,17 +406,18 @@ fn parse_like_clause(parser: &mut Parser) -> Result<LikeClause, StatementError> 
                 _ => return Err(unexpected(&word, "INCLUDING, EXCLUDING or OVERWRITING")),
             };
             let word = parser.next_token();
-            let feature = match &word.token {
-                Token::Word(w) => match w.value.to_ascii_uppercase().as_str() {
-                    "ALL" => LikeFeature::All,
-                    "CONSTRAINTS" => LikeFeature::Constraints,
-                    "PARTITIONS" => LikeFeature::Partitions,
-                    "GENERATED" => LikeFeature::Generated,
-                    "METADATA" => LikeFeature::Metadata,
-                    "OPTIONS" => LikeFeature::Options,
-                    "WATERMARKS" => LikeFeature::Watermarks,
-                    _ => return Err(unexpected(&word, "ALL, CONSTRAINTS, PARTITIONS, GENERATED, METADATA, OPTIONS or WATERMARKS")),
-                },
+            let name = match &word.token {
+                Token::Word(w) => w.value.to_ascii_uppercase(),
+                _ => String::new(),
+            };
+            let feature = match name.as_str() {
+                "ALL" => LikeFeature::All,
+                "CONSTRAINTS" => LikeFeature::Constraints,
+                "PARTITIONS" => LikeFeature::Partitions,
+                "GENERATED" => LikeFeature::Generated,
+                "METADATA" => LikeFeature::Metadata,
+                "OPTIONS" => LikeFeature::Options,
+                "WATERMARKS" => LikeFeature::Watermarks,
                 _ => return Err(unexpected(&word, "ALL, CONSTRAINTS, PARTITIONS, GENERATED, METADATA, OPTIONS or WATERMARKS")),
             };
             options.push((strategy, feature));
