@@ -68,6 +68,14 @@ impl TableDef {
     pub fn option(&self, key: &str) -> Option<&str> {
         self.options.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
+    /// Sets option `key` to `value`, replacing the one of that key if there is one (a query's
+    /// `/*+ OPTIONS(…) */`, `ALTER TABLE … SET`).
+    pub fn set_option(&mut self, key: &str, value: &str) {
+        match self.options.iter_mut().find(|(k, _)| k == key) {
+            Some(option) => value.clone_into(&mut option.1),
+            None => self.options.push((key.to_string(), value.to_string())),
+        }
+    }
     pub fn connector(&self) -> &str {
         self.option("connector").unwrap_or("")
     }

@@ -1386,11 +1386,8 @@ impl<'a> Planner<'a> {
         let plan = self.scan(name, location)?;
         let Node::Scan { table } = &plan.node else { return Ok(plan) };
         let mut hinted = TableDef::clone(table);
-        for (key, value) in options {
-            match hinted.options.iter_mut().find(|(k, _)| *k == key) {
-                Some(option) => option.1 = value,
-                None => hinted.options.push((key, value)),
-            }
+        for (key, value) in &options {
+            hinted.set_option(key, value);
         }
         Ok(scan_table(&Arc::new(hinted)))
     }

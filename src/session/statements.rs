@@ -176,7 +176,14 @@ impl Session {
     /// A planned table into the catalog (and its local stream or topics made).
     fn add_table(&mut self, ddl: &CreateTable, located: &Located) -> Result<Outcome, SqlError> {
         let name = &ddl.name.value;
-        let table = plan_create_table(ddl)?;
+        let warnings = self.register_table(plan_create_table(ddl)?)?;
+        self.definitions.insert(name.clone(), normalized(&located.text));
+        Ok(Outcome::Done { message: format!("Table `{name}` has been created."), warnings })
+    }
+
+    /// Puts `table` into the catalog (replacing the one of its name) once its connector has
+    /// checked it, and makes its local stream or topics; returns the connector's warnings.
+    fn register_table(&mut self, table: TableDef) -> Result<Vec<String>, SqlError> {
         let warnings = connectors::validate_table(&table).map_err(SqlError::connector)?;
         if let Some(stream) = connectors::local_stream_name(&table) {
             self.streams.get_or_create(&stream);
@@ -185,8 +192,7 @@ impl Session {
             self.topics.get_or_create(&topic);
         }
         self.catalog.add_table(table);
-        self.definitions.insert(name.clone(), normalized(&located.text));
-        Ok(Outcome::Done { message: format!("Table `{name}` has been created."), warnings })
+        Ok(warnings)
     }
 
     /// `CREATE VIEW`: the view's query is planned now, so a broken one is refused here.
@@ -531,10 +537,7 @@ impl Session {
         match change {
             AlterChange::Set(options) => {
                 for (key, value) in options {
-                    match altered.options.iter_mut().find(|(k, _)| k == key) {
-                        Some(option) => option.1.clone_from(value),
-                        None => altered.options.push((key.clone(), value.clone())),
-                    }
+                    altered.set_option(key, value);
                 }
             }
             AlterChange::Reset(keys) => {
@@ -555,19 +558,15 @@ impl Session {
                 altered.name = to.value.clone();
             }
         }
-        let warnings = connectors::validate_table(&altered).map_err(SqlError::connector)?;
-        if let Some(stream) = connectors::local_stream_name(&altered) {
-            self.streams.get_or_create(&stream);
-        }
-        for topic in connectors::local_topic_names(&altered) {
-            self.topics.get_or_create(&topic);
+        let renamed = altered.name != name;
+        let warnings = self.register_table(altered)?;
+        if renamed {
+            self.catalog.drop_table(name);
         }
         let message = match change {
             AlterChange::RenameTo(to) => format!("Table `{name}` has been renamed to `{}`.", to.value),
             _ => format!("Table `{name}` has been altered."),
         };
-        self.catalog.drop_table(name);
-        self.catalog.add_table(altered);
         // Running the first CREATE TABLE again is no longer "as defined here".
         self.definitions.remove(name);
         Ok(Outcome::Done { message, warnings })
@@ -602,21 +601,9 @@ impl Session {
             .iter()
             .map(|c| {
                 let mut line = match &c.kind {
-                    ColumnKind::Computed(e) => {
-                        format!(
-                            "`{}` AS {}",
-                            c.name,
-                            c.expr_text.as_deref().map_or_else(|| e.to_string(), |t| quote_identifiers(t, &names))
-                        )
-                    }
-                    ColumnKind::Metadata { key, is_virtual } => format!(
-                        "`{}` {} METADATA{}{}",
-                        c.name,
-                        ddl_type(&c.ty),
-                        if *key == c.name { String::new() } else { format!(" FROM '{key}'") },
-                        if *is_virtual { " VIRTUAL" } else { "" }
-                    ),
-                    _ => format!("`{}` {}", c.name, ddl_type(&c.ty)),
+                    ColumnKind::Computed(_) => format!("`{}` {}", c.name, column_extras(c, &names)),
+                    ColumnKind::Metadata { .. } => format!("`{}` {} {}", c.name, ddl_type(&c.ty), column_extras(c, &names)),
+                    ColumnKind::Physical => format!("`{}` {}", c.name, ddl_type(&c.ty)),
                 };
                 if let Some(comment) = &c.comment {
                     let _ = std::fmt::Write::write_fmt(&mut line, format_args!(" COMMENT '{}'", comment.replace('\'', "''")));
@@ -672,18 +659,7 @@ impl Session {
                     // (that is the `null` column), expressions with quoted identifiers.
                     let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
                     let key = if t.primary_key.contains(&c.name) { format!("PRI({})", t.primary_key.join(", ")) } else { String::new() };
-                    let extras = match &c.kind {
-                        crate::plan::catalog::ColumnKind::Computed(e) => {
-                            format!("AS {}", c.expr_text.as_deref().map_or_else(|| e.to_string(), |t| quote_identifiers(t, &names)))
-                        }
-                        // `METADATA` alone when the key is the column's name, as Flink prints it.
-                        crate::plan::catalog::ColumnKind::Metadata { key, is_virtual } => format!(
-                            "METADATA{}{}",
-                            if *key == c.name { String::new() } else { format!(" FROM '{key}'") },
-                            if *is_virtual { " VIRTUAL" } else { "" }
-                        ),
-                        _ => String::new(),
-                    };
+                    let extras = column_extras(c, &names);
                     let wm = t.watermark.as_ref().filter(|w| w.rowtime == i).map_or(String::new(), |w| quote_identifiers(&w.text, &names));
                     let mut row = vec![
                         s(&c.name),
@@ -753,6 +729,21 @@ pub(super) fn describe_function(name: &str, extended: bool, location: crate::sql
         columns: vec![info("info name", DataType::Varchar(STRING_LENGTH)), info("info value", DataType::Varchar(STRING_LENGTH))],
         rows,
     })
+}
+
+/// What DESCRIBE's `extras` and SHOW CREATE TABLE write after a column's type, as Flink 2.3
+/// prints them: `AS expr` (names in backquotes), `METADATA [FROM 'key'] [VIRTUAL]` (`METADATA`
+/// alone when the key is the column's name), nothing for a physical column.
+fn column_extras(c: &crate::plan::catalog::TableColumn, names: &[&str]) -> String {
+    match &c.kind {
+        ColumnKind::Computed(e) => format!("AS {}", c.expr_text.as_deref().map_or_else(|| e.to_string(), |t| quote_identifiers(t, names))),
+        ColumnKind::Metadata { key, is_virtual } => format!(
+            "METADATA{}{}",
+            if *key == c.name { String::new() } else { format!(" FROM '{key}'") },
+            if *is_virtual { " VIRTUAL" } else { "" }
+        ),
+        ColumnKind::Physical => String::new(),
+    }
 }
 
 /// The names a SHOW statement's `[NOT] LIKE` keeps (SQL's `%` and `_`, case-sensitive as Flink's).
