@@ -106,7 +106,7 @@ fn if_not_exists_writes_into_the_existing_table_and_without_it_the_name_is_taken
 fn what_flink_refuses_or_sluice_does_not_run_yet_is_an_error_at_the_statement() {
     let mut s = session();
     let err = s.execute("SELECT 1;\nCREATE TEMPORARY TABLE t WITH ('connector' = 'blackhole') AS SELECT 1", 0).unwrap_err();
-    assert_eq!(err.message, "CREATE TABLE AS SELECT syntax does not support to create temporary table yet");
+    assert_eq!(err.message, "CREATE TABLE AS SELECT syntax does not support to create temporary table yet.");
     assert_eq!(err.location.map(|l| l.line), Some(2));
     let err = s.execute("CREATE TABLE t (extra INT) WITH ('connector' = 'blackhole') AS SELECT 1", 0).unwrap_err();
     assert!(err.message.contains("not supported yet"), "{err}");

@@ -143,7 +143,7 @@ impl Session {
     fn table_for_query(&self, ddl: &CreateTable, query: &Query, located: &Located) -> Result<CreateTable, SqlError> {
         if ddl.temporary {
             // Flink 2.3's words.
-            return Err(SqlError::new("CREATE TABLE AS SELECT syntax does not support to create temporary table yet").at(located.location));
+            return Err(SqlError::new("CREATE TABLE AS SELECT syntax does not support to create temporary table yet.").at(located.location));
         }
         if !ddl.columns.is_empty() || ddl.watermark.is_some() || !ddl.primary_key.is_empty() {
             return Err(SqlError::new("CREATE TABLE … AS with columns, a watermark or a primary key of its own is not supported yet")
