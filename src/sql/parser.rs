@@ -69,6 +69,11 @@ fn parse_statements(text: &str) -> Result<Vec<Located>, SqlError> {
         check_chain_depth(tokens.get(parser.index()..).unwrap_or_default())?;
         let statement = parse_statement(&mut parser).map_err(|e| match e {
             StatementError::Parser(e) => parser_error(e, text),
+            // The end of the text has no token position: point just past it, as for sqlparser's.
+            StatementError::Sql(e) if e.location.is_none() && e.message.ends_with("found the end of the text") => match end_of(text) {
+                Some(end) => e.at(end),
+                None => e,
+            },
             StatementError::Sql(e) => e,
         })?;
         if statement_set.is_some() && !matches!(statement, Statement::Insert { .. }) {
@@ -566,6 +571,31 @@ mod tests {
             })
             .collect();
         assert_eq!(drops, [("t".to_string(), true, false), ("v".to_string(), false, true), ("u".to_string(), false, false)]);
+    }
+
+    #[test]
+    fn broken_like_alter_show_and_use_statements_say_where_and_what_was_expected() {
+        for (sql, expected) in [
+            ("CREATE TABLE t LIKE base (INCLUDING EVERYTHING)", "expected ALL, CONSTRAINTS"),
+            ("CREATE TABLE t LIKE base (KEEPING ALL)", "expected INCLUDING, EXCLUDING or OVERWRITING"),
+            ("CREATE TABLE t LIKE base (INCLUDING ALL", "expected INCLUDING, EXCLUDING or OVERWRITING, found the end"),
+            ("CREATE TABLE t LIKE", "expected identifier"),
+            ("CREATE TABLE t WITH ('connector' = 'datagen')", "LIKE and a table, or AS and a query"),
+            ("ALTER TABLE t SET ('k' 'v')", "expected `=`"),
+            ("ALTER TABLE t SET ('k' = 'v'", "expected )"),
+            ("ALTER TABLE t RESET (k)", "a quoted option key"),
+            ("ALTER TABLE t SWAP", "SET (…), RESET (…) or RENAME TO"),
+            ("ALTER VIEW v SET ('k' = 'v')", "expected RENAME TO"),
+            ("SHOW TABLES LIKE t%", "a quoted pattern"),
+            ("SHOW COLUMNS t", "FROM and a table"),
+            ("SHOW CURRENT TABLE", "CATALOG or DATABASE"),
+            ("SHOW CREATE VIEW v", "SHOW CREATE VIEW is not supported yet"),
+            ("USE CATALOG", "expected identifier"),
+        ] {
+            let e = parse_script(sql).map(|_| ()).unwrap_err();
+            assert!(e.message.contains(expected), "{sql}: {e}");
+            assert!(e.location.is_some(), "{sql}: {e} has no location");
+        }
     }
 
     #[test]
