@@ -1,7 +1,7 @@
 //! ALTER TABLE … SET / RESET / RENAME TO and ALTER VIEW … RENAME TO, as Apache Flink 2.3 runs them
 //! (each message and SHOW CREATE TABLE below is PyFlink 2.3.0's own, for the same statements),
 //! except that Sluice checks the altered options as CREATE TABLE does, where Flink takes any and
-//! fails when the table is read.
+//! fails when the table is read. `tests/flink/statements.py alter` prints Flink's answers again.
 #![cfg(not(target_arch = "wasm32"))]
 
 use sluice::session::{Outcome, Session};

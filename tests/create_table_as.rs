@@ -4,7 +4,7 @@
 //! result (`COUNT(*)` is `BIGINT NOT NULL`, a repeated name gets Calcite's `0` suffix, an
 //! unnamed expression is `EXPR$` and its position); the query then runs into it as an INSERT; the table stays when
 //! that INSERT cannot run; IF NOT EXISTS on an existing table writes into it as it is; a
-//! TEMPORARY one is refused.
+//! TEMPORARY one is refused. `tests/flink/statements.py ctas` prints Flink's answers again.
 #![cfg(not(target_arch = "wasm32"))]
 
 use sluice::export::{flink_script, ExportOptions};

@@ -1,6 +1,7 @@
 //! `CREATE TABLE … LIKE source (options)` as Apache Flink 2.3 merges the two definitions: every
 //! expected DDL and message below is PyFlink 2.3.0's own output (SHOW CREATE TABLE of the new
-//! table, or the ValidationException's message) for the same statements.
+//! table, or the ValidationException's message) for the same statements; `tests/flink/statements.py
+//! like` prints them again.
 #![cfg(not(target_arch = "wasm32"))]
 
 use sluice::session::{Outcome, Session};

@@ -1,6 +1,6 @@
 //! SHOW CREATE TABLE, SHOW COLUMNS, SHOW TABLES [NOT] LIKE, SHOW CATALOGS / DATABASES / CURRENT …
 //! and USE print what Apache Flink 2.3 prints: each expected value below is PyFlink 2.3.0's own
-//! output for the same statements.
+//! output for the same statements (`tests/flink/statements.py show` prints them again).
 #![cfg(not(target_arch = "wasm32"))]
 
 use sluice::session::{Outcome, Session};

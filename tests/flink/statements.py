@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Prints what Apache Flink 2.3 answers to the DDL and SHOW statements whose answers are written
+into tests/show_like_flink.rs, tests/create_table_like.rs, tests/alter_table.rs and
+tests/create_table_as.rs (DESCRIBE of a CTAS table, its errors).
+
+Not part of the test command; run it with the Python of scripts/setup.sh's Flink venv to remake
+or check those expectations:
+
+    ~/.cache/sluice/flink-2.3.0/bin/python tests/flink/statements.py [SESSION ...]
+
+Each session runs its statements in order in a fresh streaming TableEnvironment and prints, per
+statement, `== statement` and then each result row's cells (repr, so a DDL's line breaks show) or
+`ERROR: ` and the first line of Flink's ValidationException message.
+"""
+
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SENSORS = os.path.join(HERE, "..", "data", "sensor_input.jsonl")
+
+SHOW_DDL = [
+    "CREATE TABLE t1 (a INT NOT NULL, b STRING COMMENT 'the b', ts TIMESTAMP(3), c AS a + 1,"
+    " PRIMARY KEY (a) NOT ENFORCED, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)"
+    " COMMENT 'tbl' PARTITIONED BY (b) WITH ('connector'='datagen', 'number-of-rows'='3')",
+    "CREATE TABLE k (id INT, price DECIMAL(10, 2), ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp',"
+    " part INT METADATA FROM 'partition' VIRTUAL, `offset` BIGINT METADATA VIRTUAL, pt AS PROCTIME(), arr ARRAY<STRING>,"
+    " WATERMARK FOR ts AS ts) WITH ('connector'='kafka', 'topic'='x', 'properties.bootstrap.servers'='localhost:9092',"
+    " 'format'='json', 'scan.startup.mode'='earliest-offset')",
+    "CREATE VIEW v1 AS SELECT a, b FROM t1 WHERE a > 1",
+]
+
+LIKE_BASE = (
+    "CREATE TABLE base (id INT, name STRING, ts TIMESTAMP(3), c AS id + 1,"
+    " m TIMESTAMP_LTZ(3) METADATA FROM 'file.modification-time' VIRTUAL, PRIMARY KEY (id) NOT ENFORCED,"
+    " WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) PARTITIONED BY (name)"
+    " WITH ('connector'='filesystem', 'path'='/tmp/x', 'format'='json')"
+)
+LIKE = [
+    "CREATE TABLE l1 WITH ('path'='/tmp/y') LIKE base",
+    "CREATE TABLE l2 (extra STRING) WITH ('connector'='blackhole') LIKE base (EXCLUDING ALL)",
+    "CREATE TABLE l3 (extra STRING, WATERMARK FOR ts AS ts) LIKE base"
+    " (OVERWRITING WATERMARKS EXCLUDING PARTITIONS EXCLUDING CONSTRAINTS)",
+    "CREATE TABLE l4 (WATERMARK FOR ts AS ts) LIKE base",
+    "CREATE TABLE l5 (id INT) LIKE base",
+    "CREATE TABLE l6 WITH ('path'='/tmp/z') LIKE base (INCLUDING OPTIONS)",
+    "CREATE TABLE l7 WITH ('connector'='blackhole') LIKE base (EXCLUDING GENERATED EXCLUDING METADATA EXCLUDING OPTIONS)",
+    "CREATE TABLE l7b LIKE base (EXCLUDING OPTIONS)",
+    "CREATE TABLE l8 LIKE nope",
+    "CREATE TABLE l9 (c AS id + 2) LIKE base (OVERWRITING GENERATED)",
+]
+
+SENSOR_TABLE = (
+    "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),"
+    " event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)"
+    f" WITH ('connector'='filesystem', 'path'='{SENSORS}', 'format'='json', 'json.timestamp-format.standard'='ISO-8601')"
+)
+
+SESSIONS = {
+    # tests/show_like_flink.rs
+    "show": SHOW_DDL + [
+        "SHOW CREATE TABLE t1", "SHOW CREATE TABLE k", "SHOW CREATE TABLE nope",
+        "SHOW COLUMNS FROM t1", "SHOW COLUMNS FROM t1 LIKE '%s'", "SHOW COLUMNS FROM k NOT LIKE '%a%'",
+        "SHOW TABLES", "SHOW TABLES LIKE 't%'", "SHOW TABLES FROM default_database NOT LIKE 't%'", "SHOW VIEWS",
+        "SHOW CATALOGS", "SHOW DATABASES", "SHOW CURRENT CATALOG", "SHOW CURRENT DATABASE",
+        "USE CATALOG default_catalog", "USE default_database", "USE default_catalog.default_database",
+        "USE CATALOG nope", "USE nope",
+    ],
+    # tests/create_table_like.rs: each statement after the base table (SHOW CREATE TABLE of the
+    # table it makes, or its error)
+    "like": [LIKE_BASE] + [s for stmt in LIKE for s in (stmt, "SHOW CREATE TABLE " + stmt.split()[2])],
+    # tests/alter_table.rs
+    "alter": [
+        "CREATE TABLE t1 (a INT, b STRING) WITH ('connector'='datagen', 'number-of-rows'='3')",
+        "CREATE VIEW v1 AS SELECT a FROM t1",
+        "ALTER TABLE t1 SET ('number-of-rows'='5', 'fields.a.min'='1')", "SHOW CREATE TABLE t1",
+        "ALTER TABLE t1 RESET ('fields.a.min')", "ALTER TABLE t1 RESET ('connector')",
+        "ALTER TABLE t1 SET ('bogus'='1')", "SHOW CREATE TABLE t1",
+        "ALTER TABLE t1 RENAME TO t2", "SHOW TABLES", "ALTER TABLE t2 RENAME TO v1",
+        "ALTER VIEW v1 RENAME TO v2", "SHOW TABLES",
+        "ALTER TABLE nope SET ('a'='b')", "ALTER TABLE IF EXISTS nope SET ('a'='b')", "ALTER TABLE v2 SET ('a'='b')",
+    ],
+    # tests/create_table_as.rs (the rows CTAS prints are the golden case ctas_print_counts)
+    "ctas": [
+        SENSOR_TABLE,
+        "CREATE TABLE c1 WITH ('connector'='blackhole') AS SELECT status, COUNT(*) AS n, MAX(event_time) AS last_time"
+        " FROM sensor_data GROUP BY status",
+        "DESCRIBE c1",
+        "CREATE TABLE c2 WITH ('connector'='blackhole') AS SELECT sensor_id, sensor_id, status, event_time, 1 FROM sensor_data",
+        "DESCRIBE c2",
+        "CREATE TABLE c2 WITH ('connector'='blackhole') AS SELECT sensor_id FROM sensor_data",
+        "CREATE TABLE IF NOT EXISTS c2 WITH ('connector'='blackhole') AS SELECT sensor_id FROM sensor_data",
+        "CREATE TEMPORARY TABLE c5 WITH ('connector'='blackhole') AS SELECT sensor_id FROM sensor_data",
+        "CREATE TABLE c6 WITH ('connector'='filesystem', 'path'='/tmp/sluice-ctas-c6', 'format'='json')"
+        " AS SELECT status, COUNT(*) AS n FROM sensor_data GROUP BY status",
+        "DESCRIBE c6",
+        "CREATE TABLE c10 WITH ('connector'='blackhole') AS SELECT sensor_id, PROCTIME() AS pt FROM sensor_data",
+        "DESCRIBE c10",
+    ],
+}
+
+
+def run(name):
+    from pyflink.table import EnvironmentSettings, TableEnvironment
+
+    env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+    env.get_config().set("parallelism.default", "1")
+    print(f"# session {name}")
+    for statement in SESSIONS[name]:
+        print("==", statement)
+        try:
+            result = env.execute_sql(statement)
+            if result.get_job_client() is not None:
+                # CTAS starts a job: its rows are not this script's business.
+                result.get_job_client().cancel()
+                continue
+            with result.collect() as rows:
+                for row in rows:
+                    print("  " + " | ".join(repr(cell) for cell in row))
+        except Exception as e:  # Flink's ValidationException, through py4j
+            # The message is on the line naming the exception.
+            lines = [l for l in str(e).splitlines() if "Exception: " in l]
+            print("ERROR:", lines[0].split("Exception: ", 1)[1] if lines else str(e).splitlines()[0])
+
+
+def main():
+    for name in sys.argv[1:] or list(SESSIONS):
+        run(name)
+
+
+if __name__ == "__main__":
+    main()
