@@ -127,7 +127,8 @@ impl Shard {
             *spare = Some(chunk);
             self.first_chunk += 1;
         }
-        Some(r.len + r.partition_key.len())
+        // What `LocalStream::append` counted for it.
+        Some(r.len + r.partition_key.len() + r.fault.as_ref().map_or(0, |f| f.len()))
     }
 
     /// Drops every record and its data.
@@ -569,6 +570,22 @@ mod tests {
         let mut got = Vec::new();
         r.poll(&streams, 100, &mut |rec| got.push(rec.data[0]));
         assert_eq!(got, vec![15, 16, 17, 18, 19]);
+    }
+
+    #[test]
+    fn retention_forgets_the_bytes_of_faulty_records_it_drops() {
+        let mut streams = LocalStreams::default();
+        let s = streams.get_or_create("in");
+        // Room for five 10-byte records (a 1-byte key and 9 bytes of data).
+        s.set_retention_bytes(50);
+        for i in 0..20u8 {
+            s.mirror_faulty_record("shardId-000000000000", "1", "k", "not base64", i.into());
+        }
+        for i in 0..20u8 {
+            s.put_record("k", vec![i; 9], 0);
+        }
+        // The faulty records are gone and forgotten: five good records fit again.
+        assert_eq!(s.record_count(), 5);
     }
 
     /// Record `i`'s data: mostly a few hundred bytes, now and then empty or larger than a chunk.
