@@ -329,13 +329,16 @@ impl Acc {
     /// Accumulates `rows` of `batch` into groups `gids` (same length): inserts only.
     fn accumulate(&mut self, gids: &[u32], rows: &[u32], batch: &Batch, first_seq: u64) {
         match self {
+            // Slices, not `Vec`s, are indexed per row: a `Vec`'s index is a call in the worker's
+            // size-optimised build.
             Acc::Count { arg: None, n } => {
+                let n = n.as_mut_slice();
                 for &g in gids {
                     n[g as usize] += 1;
                 }
             }
             Acc::Count { arg: Some(c), n } => {
-                let col = &batch.columns[*c];
+                let (col, n) = (&batch.columns[*c], n.as_mut_slice());
                 for (&g, &r) in gids.iter().zip(rows) {
                     n[g as usize] += col.is_valid(r as usize) as i64;
                 }
@@ -344,6 +347,7 @@ impl Acc {
                 let col = &batch.columns[*arg];
                 match (kind, &col.data) {
                     (SumKind::Double { sum }, ColumnData::Double(v)) if col.validity.is_none() => {
+                        let (sum, n, v) = (sum.as_mut_slice(), n.as_mut_slice(), v.as_slice());
                         for (&g, &r) in gids.iter().zip(rows) {
                             sum[g as usize] += v[r as usize];
                             n[g as usize] += 1;

@@ -81,6 +81,7 @@ impl GroupTable {
         }
     }
 
+    #[inline(always)]
     fn hash_row(&self, columns: &[Column], key_columns: &[usize], row: usize) -> u64 {
         let mut h = self.hasher.build_hasher();
         for &c in key_columns {
@@ -90,6 +91,7 @@ impl GroupTable {
     }
 }
 
+#[inline(always)]
 fn hash_value(h: &mut impl Hasher, c: &Column, row: usize) {
     if !c.is_valid(row) {
         h.write_u8(0);
@@ -108,8 +110,15 @@ fn hash_value(h: &mut impl Hasher, c: &Column, row: usize) {
     }
 }
 
+#[inline(always)]
 fn keys_equal(stored: &[Column], g: usize, columns: &[Column], key_columns: &[usize], row: usize) -> bool {
-    stored.iter().zip(key_columns).all(|(s, &c)| value_equal(s, g, &columns[c], row))
+    // A loop, not `Iterator::all`, which stays a call in the worker's size-optimised build.
+    for (s, &c) in stored.iter().zip(key_columns) {
+        if !value_equal(s, g, &columns[c], row) {
+            return false;
+        }
+    }
+    true
 }
 
 fn value_equal(a: &Column, i: usize, b: &Column, j: usize) -> bool {

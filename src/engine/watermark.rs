@@ -116,10 +116,12 @@ impl WatermarkAssigner {
                 }
             }
         }
-        let mut stamps = Vec::with_capacity(batch.len());
+        // Written in place rather than pushed: a push stays a call in the worker's
+        // size-optimised build, and this runs per record.
+        let mut stamps = vec![0; values.len()];
         let mut wm = self.current;
-        for (i, &v) in values.iter().enumerate() {
-            stamps.push(wm);
+        for (i, (stamp, &v)) in stamps.iter_mut().zip(values).enumerate() {
+            *stamp = wm;
             let v = v.saturating_sub(self.shift_ms);
             // A NULL rowtime produces no watermark (Flink skips it).
             if v > wm && candidates.is_valid(i) {
