@@ -454,6 +454,7 @@ impl<'a> Planner<'a> {
                 other => return Err(SqlError::new(format!("`{other}` is not supported")).at(at(item))),
             }
         }
+        unique_names(&mut fields);
         Ok(project(input, exprs, fields))
     }
 
@@ -566,6 +567,7 @@ impl<'a> Planner<'a> {
             out_fields.push(SchemaField { name, ty: bound.ty.clone(), qualifier: None });
             exprs.push(bound);
         }
+        unique_names(&mut out_fields);
         Ok(project(ranked, exprs, out_fields))
     }
 
@@ -639,7 +641,9 @@ impl<'a> Planner<'a> {
         let over_window = OverWindow { partition, time_column: window.time_column, proctime, frame: window.frame, location: at(select) };
         let plan = Plan { schema: Schema { fields }, node: Node::Over { input: Box::new(pre), window: over_window, aggs } };
         let exprs: Vec<Expr> = outputs.iter().map(|o| ctx.finish(o, columns)).collect();
-        let fields = exprs.iter().zip(names).map(|(e, name)| SchemaField { name, ty: e.ty.clone(), qualifier: None }).collect();
+        let mut fields: Vec<SchemaField> =
+            exprs.iter().zip(names).map(|(e, name)| SchemaField { name, ty: e.ty.clone(), qualifier: None }).collect();
+        unique_names(&mut fields);
         Ok(project(plan, exprs, fields))
     }
 
@@ -808,7 +812,9 @@ impl<'a> Planner<'a> {
             plan = Plan { schema: plan.schema.clone(), node: Node::Filter { input: Box::new(plan), predicate } };
         }
         let exprs: Vec<Expr> = outputs.iter().map(|o| ctx.finish(o)).collect();
-        let fields = exprs.iter().zip(names).map(|(e, name)| SchemaField { name, ty: e.ty.clone(), qualifier: None }).collect();
+        let mut fields: Vec<SchemaField> =
+            exprs.iter().zip(names).map(|(e, name)| SchemaField { name, ty: e.ty.clone(), qualifier: None }).collect();
+        unique_names(&mut fields);
         Ok(project(plan, exprs, fields))
     }
 
@@ -2162,6 +2168,23 @@ fn reads_beyond(e: &Expr, columns: usize) -> bool {
     let mut beyond = false;
     e.visit_columns(&mut |i| beyond |= i >= columns);
     beyond
+}
+
+/// Calcite's names for a SELECT list's columns: a name taken by an earlier column gets the first
+/// free suffix 0, 1, … (`SELECT *` over a join with `id` on both sides: `id`, `id0`), so every
+/// column of Flink's result has a name of its own.
+fn unique_names(fields: &mut [SchemaField]) {
+    let mut used: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(fields.len());
+    for f in fields.iter_mut() {
+        if !used.contains(&f.name) {
+            used.insert(f.name.clone());
+            continue;
+        }
+        if let Some(free) = (0..=used.len()).map(|j| format!("{}{j}", f.name)).find(|n| !used.contains(n)) {
+            f.name = free;
+        }
+        used.insert(f.name.clone());
+    }
 }
 
 /// Flink's name for a SELECT item without an alias: the column's name, or `EXPR$n`.
