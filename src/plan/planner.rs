@@ -1363,7 +1363,10 @@ impl<'a> Planner<'a> {
         }
         if let Some(view) = self.catalog.view(name) {
             let mut inner = Planner::new(self.catalog);
-            return inner.plan_subquery(&view.query).map_err(|e| SqlError::new(format!("in view `{name}`: {}", e.message)).at(location));
+            return inner
+                .plan_subquery(&view.query)
+                .and_then(|plan| rename(plan, &view.column_names, None))
+                .map_err(|e| SqlError::new(format!("in view `{name}`: {}", e.message)).at(location));
         }
         let Some(table) = self.catalog.table(name) else {
             let mut err = SqlError::new(format!("table `{name}` not found")).at(location);
@@ -2204,11 +2207,13 @@ fn key_name(k: &Expr, scope: &[SchemaField], i: usize) -> String {
 }
 
 /// A view's columns, for the catalog.
-pub fn plan_view(catalog: &Catalog, name: &str, query: &ast::Query) -> Result<ViewDef> {
-    let plan = Planner::new(catalog).plan_subquery(query)?;
+pub fn plan_view(catalog: &Catalog, name: &str, columns: &[ast::Ident], query: &ast::Query) -> Result<ViewDef> {
+    let column_names: Vec<String> = columns.iter().map(|c| c.value.clone()).collect();
+    let plan = rename(Planner::new(catalog).plan_subquery(query)?, &column_names, None)?;
     Ok(ViewDef {
         name: name.to_string(),
         query: Box::new(query.clone()),
+        column_names,
         columns: plan.schema.fields.iter().map(|f| (f.name.clone(), f.ty.clone())).collect(),
     })
 }

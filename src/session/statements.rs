@@ -19,7 +19,7 @@ use crate::plan::sink::{SinkPlan, SinkSettings};
 use crate::sql::ast::{AlterChange, ConflictStrategy, CreateTable, ShowLike};
 use crate::sql::{Located, Location, SqlError, Statement};
 use crate::types::{DataType, SqlType, Value, STRING_LENGTH};
-use sqlparser::ast::Query;
+use sqlparser::ast::{Ident, Query};
 
 /// Savepoints are kept in the session (a stopped job's state), named like Flink's paths.
 pub(super) const SAVEPOINT_PREFIX: &str = "sluice-savepoints/savepoint-";
@@ -33,7 +33,9 @@ impl Session {
                 Some(query) => self.create_table_as(ddl, query, located),
                 None => self.create_table(ddl, located),
             },
-            Statement::CreateView { name, query, if_not_exists, .. } => self.create_view(&name.value, query, *if_not_exists, located),
+            Statement::CreateView { name, columns, query, if_not_exists, .. } => {
+                self.create_view(&name.value, columns, query, *if_not_exists, located)
+            }
             Statement::Drop { name, if_exists, view } => self.drop(&name.value, *if_exists, *view, at),
             Statement::Set { key: None, .. } => Ok(self.show_settings()),
             Statement::Set { key: Some(key), value } => self.set(key, value.as_deref().unwrap_or_default(), at),
@@ -196,14 +198,21 @@ impl Session {
     }
 
     /// `CREATE VIEW`: the view's query is planned now, so a broken one is refused here.
-    fn create_view(&mut self, name: &str, query: &Query, if_not_exists: bool, located: &Located) -> Result<Outcome, SqlError> {
+    fn create_view(
+        &mut self,
+        name: &str,
+        columns: &[Ident],
+        query: &Query,
+        if_not_exists: bool,
+        located: &Located,
+    ) -> Result<Outcome, SqlError> {
         if self.catalog.contains(name) {
             if if_not_exists || self.definitions.get(name) == Some(&normalized(&located.text)) {
                 return Ok(done(format!("View `{name}` already exists as defined here; nothing changed.")));
             }
             return Err(SqlError::new(format!("`{name}` already exists")).at(located.location));
         }
-        let view = crate::plan::planner::plan_view(&self.catalog, name, query)?;
+        let view = crate::plan::planner::plan_view(&self.catalog, name, columns, query).map_err(|e| e.or_at(located.location))?;
         self.catalog.add_view(view);
         self.definitions.insert(name.to_string(), normalized(&located.text));
         Ok(done(format!("View `{name}` has been created.")))

@@ -55,6 +55,9 @@ pub enum Statement {
     CreateTable(Box<CreateTable>),
     CreateView {
         name: Ident,
+        /// `CREATE VIEW v (a, b) AS …`: the names the view gives its query's columns (empty: the
+        /// query's own).
+        columns: Vec<Ident>,
         query: Box<Query>,
         if_not_exists: bool,
         temporary: bool,

@@ -397,6 +397,7 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
         }
         SqlStatement::CreateView(view) => Statement::CreateView {
             name: single_ident(&view.name)?,
+            columns: view.columns.into_iter().map(|c| c.name).collect(),
             query: view.query,
             if_not_exists: view.if_not_exists,
             temporary: view.temporary,
