@@ -160,6 +160,8 @@ pub struct Planner<'a> {
 /// A window table function in FROM: its window and the scope positions of its three columns.
 struct WindowTvf {
     spec: WindowSpec,
+    /// A SESSION's `PARTITION BY` keys, over the input's columns.
+    partition: Vec<Expr>,
     time_column: usize,
     columns: [usize; 3],
     proctime: bool,
@@ -704,6 +706,15 @@ impl<'a> Planner<'a> {
                 return Err(SqlError::new("a window aggregation must GROUP BY window_start and window_end")
                     .at(at(select))
                     .hint("add `window_start, window_end` to GROUP BY"));
+            }
+            // Flink reads sessions per PARTITION BY key; grouped without one, it assigns the
+            // sessions first and aggregates them in an updating GROUP BY, which Sluice does not
+            // plan: its session aggregate would merge the keys' sessions into one.
+            if let Some(missing) = tvf.partition.iter().find(|p| !ctx.keys.contains(p)) {
+                let name = missing.as_column().map_or_else(|| "the PARTITION BY key".to_string(), |c| format!("`{}`", scope[c].name));
+                return Err(SqlError::new(format!("a SESSION window partitioned by {name} and not grouped by it is not supported yet"))
+                    .at(tvf.location)
+                    .hint(format!("add {name} to GROUP BY (one row per {name} and session), or drop PARTITION BY")));
             }
             ctx.window = Some(WindowBinding { spec: tvf.spec, legacy: None, tvf_columns: Some(tvf.columns), proctime: tvf.proctime });
             window_time_column = Some(tvf.time_column);
@@ -1443,9 +1454,7 @@ impl<'a> Planner<'a> {
         if !partition.is_empty() && name != "SESSION" {
             return Err(SqlError::new("PARTITION BY is only allowed for SESSION windows").at(at(data)));
         }
-        for p in &partition {
-            Binder::new(scope).with_catalog(self.catalog).bind(p)?;
-        }
+        let partition = partition.iter().map(|p| Binder::new(scope).with_catalog(self.catalog).bind(p)).collect::<Result<Vec<Expr>>>()?;
         let timecol = args[1].as_ref().ok_or_else(|| SqlError::new(format!("{name} needs DESCRIPTOR(time_column)")).at(at(expr)))?;
         let time_column = descriptor_column(timecol, scope)?;
         let interval = |i: usize, what: &str| -> Result<Option<i64>> {
@@ -1477,7 +1486,7 @@ impl<'a> Planner<'a> {
         validate_window(&spec).map_err(|m| SqlError::new(m).at(at(expr)))?;
         let n = input.schema.len();
         let proctime = input.schema.fields[time_column].ty.proctime;
-        Ok((input, WindowTvf { spec, time_column, columns: [n, n + 1, n + 2], proctime, location: at(expr) }))
+        Ok((input, WindowTvf { spec, partition, time_column, columns: [n, n + 1, n + 2], proctime, location: at(expr) }))
     }
 }
 

@@ -194,3 +194,12 @@ error: 1:66: this scalar subquery is not supported yet: a condition on the outer
 SELECT COUNT(*) AS n FROM sensor_data GROUP BY ROLLUP (sensor_id + 0, sensor_id + 1, sensor_id + 2, sensor_id + 3, sensor_id + 4, sensor_id + 5, sensor_id + 6, sensor_id + 7, sensor_id + 8, sensor_id + 9, sensor_id + 10, sensor_id + 11, sensor_id + 12, sensor_id + 13, sensor_id + 14, sensor_id + 15, sensor_id + 16, sensor_id + 17, sensor_id + 18, sensor_id + 19, sensor_id + 20, sensor_id + 21, sensor_id + 22, sensor_id + 23, sensor_id + 24, sensor_id + 25, sensor_id + 26, sensor_id + 27, sensor_id + 28, sensor_id + 29, sensor_id + 30, sensor_id + 31, sensor_id + 32, sensor_id + 33, sensor_id + 34, sensor_id + 35, sensor_id + 36, sensor_id + 37, sensor_id + 38, sensor_id + 39, sensor_id + 40, sensor_id + 41, sensor_id + 42, sensor_id + 43, sensor_id + 44, sensor_id + 45, sensor_id + 46, sensor_id + 47, sensor_id + 48, sensor_id + 49, sensor_id + 50, sensor_id + 51, sensor_id + 52, sensor_id + 53, sensor_id + 54, sensor_id + 55, sensor_id + 56, sensor_id + 57, sensor_id + 58, sensor_id + 59, sensor_id + 60, sensor_id + 61, sensor_id + 62, sensor_id + 63);
 ----
 error: 1:56: GROUPING SETS, ROLLUP and CUBE group by at most 63 expressions
+
+# A SESSION window partitioned by a key the aggregate does not group by (window-tvf.md's
+# `SESSION(TABLE Bid PARTITION BY item, …) GROUP BY window_start, window_end`): Flink aggregates
+# the per-key sessions in an updating GROUP BY; Sluice's session aggregate would merge the keys'
+# sessions, so it refuses.
+SELECT window_start, window_end, COUNT(*) AS n FROM TABLE(SESSION(TABLE sensor_data PARTITION BY status, DESCRIPTOR(event_time), INTERVAL '20' SECOND)) GROUP BY window_start, window_end;
+----
+error: 1:59: a SESSION window partitioned by `status` and not grouped by it is not supported yet
+  hint: add `status` to GROUP BY (one row per `status` and session), or drop PARTITION BY
