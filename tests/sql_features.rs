@@ -374,9 +374,13 @@ fn comma_join_is_an_inner_join_on_the_where_clause() {
 
 #[test]
 fn cascading_windows_over_a_view_and_a_cte_not_a_subquery() {
-    // 10-second counts rolled up into 1-minute windows: the same as counting per minute.
-    let inner = "SELECT window_start, window_end, window_time, COUNT(*) AS c \
+    // 10-second counts rolled up into 1-minute windows: the same as counting per minute. The
+    // inner window keeps only window_time: its window_start and window_end would be ambiguous
+    // beside the outer window's, which Flink 2.3 refuses ("Column 'window_start' is ambiguous").
+    let inner = "SELECT window_time, COUNT(*) AS c \
                  FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, window_time";
+    let both = "SELECT window_start, window_end, window_time, COUNT(*) AS c \
+                FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, window_time";
     let expected = [
         json!({"window_start": "2021-05-19T11:20:00.000", "window_end": "2021-05-19T11:21:00.000", "total": 4}),
         json!({"window_start": "2021-05-19T11:21:00.000", "window_end": "2021-05-19T11:22:00.000", "total": 2}),
@@ -389,6 +393,8 @@ fn cascading_windows_over_a_view_and_a_cte_not_a_subquery() {
     };
     assert_eq!(final_rows(&ok(&records(), &format!("CREATE VIEW v AS {inner};\n{}", outer("TABLE v")))), expected);
     assert_eq!(final_rows(&ok(&records(), &format!("WITH v AS ({inner})\n{}", outer("TABLE v")))), expected);
+    let err = rejected(&records(), &format!("WITH v AS ({both})\n{}", outer("TABLE v")));
+    assert!(err.contains("column `window_start` is ambiguous"), "{err}");
     // Flink's parser refuses a subquery as the table argument; so does Sluice, with the way out.
     let err = rejected(&records(), &outer(&format!("TABLE ({inner})")));
     assert!(err.contains("not Flink SQL") && err.contains("WITH w AS"), "{err}");
