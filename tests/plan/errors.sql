@@ -203,3 +203,9 @@ SELECT window_start, window_end, COUNT(*) AS n FROM TABLE(SESSION(TABLE sensor_d
 ----
 error: 1:59: a SESSION window partitioned by `status` and not grouped by it is not supported yet
   hint: add `status` to GROUP BY (one row per `status` and session), or drop PARTITION BY
+
+# window-tvf.md's `OFFSET => INTERVAL …`: Flink's parser takes OFFSET for the keyword and refuses
+# it; the offset is given by position.
+SELECT * FROM TABLE(TUMBLE(DATA => TABLE sensor_data, TIMECOL => DESCRIPTOR(event_time), SIZE => INTERVAL '10' MINUTES, OFFSET => INTERVAL '1' MINUTES));
+----
+error: 1:21: OFFSET is a reserved word, which Flink does not take as an argument's name: give the offset by position, after the size
