@@ -478,3 +478,23 @@ fn unnest_refuses_what_flink_refuses() {
     let e = rejected(&records(), "SELECT x FROM sensor_data CROSS JOIN UNNEST(ARRAY[1]) AS t(x, y);");
     assert!(e.contains("gives 1 columns, but the alias names 2"), "{e}");
 }
+
+/// `AFTER MATCH SKIP TO FIRST A` where A is the match's first row would start the next match
+/// where this one started, forever: Flink 2.3 fails the job with "Could not skip to first
+/// element of a match." (match_recognize.md's own SKIP TO FIRST A example does). Over these
+/// rows SKIP TO LAST A meets a match whose only A is its first row too (A = 30, C = 40 after the
+/// first match), and Flink fails it the same way (both checked with PyFlink 2.3).
+#[test]
+fn skip_to_the_first_row_of_a_match_fails_as_in_flink() {
+    for skip in ["FIRST", "LAST"] {
+        let err = rejected(
+            &records(),
+            &format!(
+                "SELECT * FROM sensor_data MATCH_RECOGNIZE (ORDER BY event_time \
+                 MEASURES SUM(A.current_temperature) AS s, C.current_temperature AS c \
+                 AFTER MATCH SKIP TO {skip} A PATTERN (A+ C) DEFINE A AS SUM(A.current_temperature) < 100);"
+            ),
+        );
+        assert!(err.contains("Could not skip to first element of a match."), "SKIP TO {skip} A: {err}");
+    }
+}
