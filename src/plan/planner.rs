@@ -348,8 +348,12 @@ impl<'a> Planner<'a> {
                                 .at(at(&c))
                                 .hint("compute the value in a subquery in FROM first")
                         })?;
-                        let right = self.plan_subquery(subquery)?;
-                        input = join::plan_in_subquery(input, right, column, negated, at(&c))?;
+                        input = match self.plan_subquery(subquery) {
+                            Ok(right) => join::plan_in_subquery(input, right, column, negated, at(&c))?,
+                            // A subquery that reads the outer row (window-join.md's `L.num IN
+                            // (SELECT num FROM … R WHERE L.window_start = R.window_start …)`).
+                            Err(e) => self.plan_correlated_in(input, column, subquery, negated, at(&c)).map_err(|_| e)?,
+                        };
                     }
                     ast::Expr::Exists { ref subquery, negated } => {
                         input = self.plan_exists(input, subquery, negated, at(&c))?;
@@ -961,6 +965,63 @@ impl<'a> Planner<'a> {
             .map(|c| self.bind_join_condition(&input, &right, &c))
             .transpose()?;
         join::plan_join(input, right, if negated { JoinKind::Anti } else { JoinKind::Semi }, condition, location)
+    }
+
+    /// `x [NOT] IN (SELECT c FROM … WHERE …)` whose WHERE reads the outer row: as Calcite
+    /// decorrelates it, a semi- (anti-) join with the subquery's FROM under its own conditions,
+    /// on `x = c` and the correlating ones. Only a plain SELECT of one column of its FROM; the
+    /// caller reports the subquery's own error for anything else.
+    fn plan_correlated_in(&mut self, input: Plan, column: usize, subquery: &ast::Query, negated: bool, location: Location) -> Result<Plan> {
+        let select = match subquery.body.as_ref() {
+            SetExpr::Select(s)
+                if subquery.with.is_none()
+                    && subquery.order_by.is_none()
+                    && s.having.is_none()
+                    && s.distinct.is_none()
+                    && matches!(&s.group_by, GroupByExpr::Expressions(g, m) if g.is_empty() && m.is_empty()) =>
+            {
+                s
+            }
+            _ => return Err(SqlError::new("a correlated IN subquery must be a plain SELECT").at(location)),
+        };
+        let [SelectItem::UnnamedExpr(selected) | SelectItem::ExprWithAlias { expr: selected, .. }] = select.projection.as_slice() else {
+            return Err(SqlError::new("the subquery of IN must return one column").at(location));
+        };
+        let mut from = (**select).clone();
+        from.selection = None;
+        from.projection = vec![SelectItem::Wildcard(ast::WildcardAdditionalOptions::default())];
+        let mut right = self.plan_select(&from)?;
+        let inner = Binder::new(&right.schema.fields).with_catalog(self.catalog).bind(selected)?;
+        let Some(inner) = inner.as_column() else {
+            return Err(SqlError::new("a correlated IN subquery must select a column of its FROM").at(location));
+        };
+        let (mut own, mut correlated) = (Vec::new(), Vec::new());
+        for c in select.selection.clone().map(split_ast_and).unwrap_or_default() {
+            match Binder::new(&right.schema.fields).with_catalog(self.catalog).bind_predicate(&c, "WHERE") {
+                Ok(bound) => own.push(bound),
+                Err(_) => correlated.push(c),
+            }
+        }
+        let and = |a: Expr, b: Expr| Expr {
+            ty: SqlType::nullable(DataType::Boolean),
+            kind: ExprKind::Binary { op: BinaryOp::And, left: Box::new(a), right: Box::new(b) },
+        };
+        if let Some(predicate) = own.into_iter().reduce(and) {
+            right = Plan { schema: right.schema.clone(), node: Node::Filter { input: Box::new(right), predicate } };
+        }
+        let split = input.schema.len();
+        let mut condition = Expr {
+            ty: SqlType::nullable(DataType::Boolean),
+            kind: ExprKind::Binary {
+                op: BinaryOp::Eq,
+                left: Box::new(Expr::column(column, input.schema.fields[column].ty.clone())),
+                right: Box::new(Expr::column(split + inner, right.schema.fields[inner].ty.clone())),
+            },
+        };
+        for c in &correlated {
+            condition = and(condition, self.bind_join_condition(&input, &right, c)?);
+        }
+        join::plan_join(input, right, if negated { JoinKind::Anti } else { JoinKind::Semi }, Some(condition), location)
     }
 
     /// `[NOT] EXISTS` over a subquery that is not a plain SELECT: a grouped one whose WHERE

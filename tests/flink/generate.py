@@ -630,6 +630,11 @@ for name, word in {"window_join_semi_exists": "EXISTS", "window_join_anti_not_ex
     OWN_INPUT[name] = (WINDOW_JOIN_TABLES, WINDOW_JOIN_LEFT)
     OWN_FILES[name] = {"right.jsonl": WINDOW_JOIN_RIGHT}
     CASES[name] = WINDOW_JOIN_SUBQUERY % word
+# The same with `L.num [NOT] IN (SELECT num … WHERE <same window>)`: a correlated IN.
+for name, word in {"window_join_semi_in": "L.num IN", "window_join_anti_not_in": "L.num NOT IN"}.items():
+    OWN_INPUT[name] = (WINDOW_JOIN_TABLES, WINDOW_JOIN_LEFT)
+    OWN_FILES[name] = {"right.jsonl": WINDOW_JOIN_RIGHT}
+    CASES[name] = (WINDOW_JOIN_SUBQUERY % word).replace("SELECT * FROM (\n    SELECT * FROM TABLE(TUMBLE(TABLE RightTable", "SELECT num FROM (\n    SELECT * FROM TABLE(TUMBLE(TABLE RightTable").replace("L.num = R.num AND ", "")
 
 # joins.md's `SELECT * FROM Orders o, Shipments s`: two columns of one name each keep theirs in
 # Flink's result, the later one with Calcite's suffix (`sensor_id0`), an alias too (`room0`).
