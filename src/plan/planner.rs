@@ -715,13 +715,11 @@ impl<'a> Planner<'a> {
                     .hint("add `window_start, window_end` to GROUP BY"));
             }
             // Flink reads sessions per PARTITION BY key; grouped without one, it assigns the
-            // sessions first and aggregates them in an updating GROUP BY, which Sluice does not
-            // plan: its session aggregate would merge the keys' sessions into one.
-            if let Some(missing) = tvf.partition.iter().find(|p| !ctx.keys.contains(p)) {
-                let name = missing.as_column().map_or_else(|| "the PARTITION BY key".to_string(), |c| format!("`{}`", scope[c].name));
-                return Err(SqlError::new(format!("a SESSION window partitioned by {name} and not grouped by it is not supported yet"))
-                    .at(tvf.location)
-                    .hint(format!("add {name} to GROUP BY (one row per {name} and session), or drop PARTITION BY")));
+            // sessions first (a session WindowTableFunction) and aggregates their rows in an
+            // updating GROUP BY window_start, window_end, …: so does Sluice.
+            if tvf.partition.iter().any(|p| !ctx.keys.contains(p)) {
+                let windowed = window_table_function(input, tvf);
+                return self.plan_aggregate(windowed, scope, None, group_exprs, select);
             }
             ctx.window = Some(WindowBinding { spec: tvf.spec, legacy: None, tvf_columns: Some(tvf.columns), proctime: tvf.proctime });
             window_time_column = Some(tvf.time_column);
@@ -1496,7 +1494,7 @@ impl<'a> Planner<'a> {
         };
         let args = tvf_args(f, expected).map_err(|m| SqlError::new(m).at(at(expr)))?;
         let data = args[0].as_ref().ok_or_else(|| SqlError::new(format!("{name} needs a TABLE argument")).at(at(expr)))?;
-        let Some((table, partition)) = crate::sql::dialect::table_arg(data) else {
+        let Some((table, partition_ast)) = crate::sql::dialect::table_arg(data) else {
             return Err(SqlError::new(format!("{name}'s first argument must be `TABLE name`")).at(at(data)));
         };
         let input = match table {
@@ -1515,10 +1513,14 @@ impl<'a> Planner<'a> {
             }
         };
         let scope = &input.schema.fields;
-        if !partition.is_empty() && name != "SESSION" {
+        if !partition_ast.is_empty() && name != "SESSION" {
             return Err(SqlError::new("PARTITION BY is only allowed for SESSION windows").at(at(data)));
         }
-        let partition = partition.iter().map(|p| Binder::new(scope).with_catalog(self.catalog).bind(p)).collect::<Result<Vec<Expr>>>()?;
+        let partition =
+            partition_ast.iter().map(|p| Binder::new(scope).with_catalog(self.catalog).bind(p)).collect::<Result<Vec<Expr>>>()?;
+        if let Some(p) = partition.iter().position(|p| p.as_column().is_none()) {
+            return Err(SqlError::new("PARTITION BY takes columns of the table").at(at(&partition_ast[p])));
+        }
         let timecol = args[1].as_ref().ok_or_else(|| SqlError::new(format!("{name} needs DESCRIPTOR(time_column)")).at(at(expr)))?;
         let time_column = descriptor_column(timecol, scope)?;
         let interval = |i: usize, what: &str| -> Result<Option<i64>> {
@@ -1609,7 +1611,13 @@ fn window_table_function(input: Plan, tvf: &WindowTvf) -> Plan {
     }
     Plan {
         schema: Schema { fields },
-        node: Node::WindowTvf { input: Box::new(input), spec: tvf.spec, time_column: tvf.time_column, location: tvf.location },
+        node: Node::WindowTvf {
+            input: Box::new(input),
+            spec: tvf.spec,
+            partition: tvf.partition.iter().filter_map(Expr::as_column).collect(),
+            time_column: tvf.time_column,
+            location: tvf.location,
+        },
     }
 }
 

@@ -636,6 +636,16 @@ for name, word in {"window_join_semi_in": "L.num IN", "window_join_anti_not_in":
     OWN_FILES[name] = {"right.jsonl": WINDOW_JOIN_RIGHT}
     CASES[name] = (WINDOW_JOIN_SUBQUERY % word).replace("SELECT * FROM (\n    SELECT * FROM TABLE(TUMBLE(TABLE RightTable", "SELECT num FROM (\n    SELECT * FROM TABLE(TUMBLE(TABLE RightTable").replace("L.num = R.num AND ", "")
 
+# SESSION as a table function (window-tvf.md): each row with its per-key session, held until the
+# session closes (late rows dropped as the session aggregate drops them); and grouped without
+# its PARTITION BY key, where Flink aggregates those rows in an updating GROUP BY.
+CASES["session_tvf_rows"] = """SELECT sensor_id, status, event_time, window_start, window_end, window_time
+FROM TABLE(SESSION(TABLE sensor_data PARTITION BY sensor_id, DESCRIPTOR(event_time), INTERVAL '20' SECOND))
+WHERE sensor_id < 10"""
+CASES["session_tvf_partition_not_grouped"] = """SELECT window_start, window_end, COUNT(*) AS n, MAX(current_temperature) AS hottest
+FROM TABLE(SESSION(TABLE sensor_data PARTITION BY sensor_id, DESCRIPTOR(event_time), INTERVAL '20' SECOND))
+GROUP BY window_start, window_end"""
+
 # joins.md's `SELECT * FROM Orders o, Shipments s`: two columns of one name each keep theirs in
 # Flink's result, the later one with Calcite's suffix (`sensor_id0`), an alias too (`room0`).
 CASES["select_star_join_duplicate_names"] = """SELECT *, s.status AS room

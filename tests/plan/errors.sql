@@ -195,15 +195,6 @@ SELECT COUNT(*) AS n FROM sensor_data GROUP BY ROLLUP (sensor_id + 0, sensor_id 
 ----
 error: 1:56: GROUPING SETS, ROLLUP and CUBE group by at most 63 expressions
 
-# A SESSION window partitioned by a key the aggregate does not group by (window-tvf.md's
-# `SESSION(TABLE Bid PARTITION BY item, …) GROUP BY window_start, window_end`): Flink aggregates
-# the per-key sessions in an updating GROUP BY; Sluice's session aggregate would merge the keys'
-# sessions, so it refuses.
-SELECT window_start, window_end, COUNT(*) AS n FROM TABLE(SESSION(TABLE sensor_data PARTITION BY status, DESCRIPTOR(event_time), INTERVAL '20' SECOND)) GROUP BY window_start, window_end;
-----
-error: 1:59: a SESSION window partitioned by `status` and not grouped by it is not supported yet
-  hint: add `status` to GROUP BY (one row per `status` and session), or drop PARTITION BY
-
 # window-tvf.md's `OFFSET => INTERVAL …`: Flink's parser takes OFFSET for the keyword and refuses
 # it; the offset is given by position.
 SELECT * FROM TABLE(TUMBLE(DATA => TABLE sensor_data, TIMECOL => DESCRIPTOR(event_time), SIZE => INTERVAL '10' MINUTES, OFFSET => INTERVAL '1' MINUTES));

@@ -152,3 +152,34 @@ SELECT * FROM TABLE(TUMBLE(TABLE w, DESCRIPTOR(window_time), INTERVAL '1' MINUTE
 ----
 error: 3:8: column `window_start` is ambiguous
   hint: the window's input has a `window_start` of its own: rename it there
+
+# SESSION as a table function (Flink's WindowTableFunction holding rows per PARTITION BY key until
+# their session closes), and grouped without its PARTITION BY key: the same table function under
+# an updating aggregate, as Flink plans it (window-tvf.md).
+SELECT * FROM TABLE(SESSION(TABLE sensor_data PARTITION BY sensor_id, DESCRIPTOR(event_time), INTERVAL '20' SECOND));
+----
+== Optimized Physical Plan ==
+WindowTableFunction(window=[SESSION(gap=[20 s]) on event_time], partitionKeys=[sensor_id])
++- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> WindowTableFunction
+  -> Collect(result)
+
+SELECT window_start, window_end, COUNT(*) AS n FROM TABLE(SESSION(TABLE sensor_data PARTITION BY status, DESCRIPTOR(event_time), INTERVAL '20' SECOND)) GROUP BY window_start, window_end;
+----
+== Optimized Physical Plan ==
+GroupAggregate(groupBy=[window_start, window_end], select=[COUNT(*)])
++- Calc(select=[$4 AS window_start, $5 AS window_end])
+   +- WindowTableFunction(window=[SESSION(gap=[20 s]) on event_time], partitionKeys=[status])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> WindowTableFunction
+  -> Calc
+  -> GroupAggregate
+  -> Collect(result)
