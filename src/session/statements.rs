@@ -80,7 +80,7 @@ impl Session {
             Statement::Explain { statement: inner, changelog_mode } => self.explain(inner, *changelog_mode, at),
             Statement::ExplainJob { id, location } => self.explain_job(id, *location),
             Statement::Query(query) => self.query(query, located),
-            Statement::Insert { table, query, on_conflict } => self.insert(&table.value, query, *on_conflict, located),
+            Statement::Insert { table, columns, query, on_conflict } => self.insert(&table.value, columns, query, *on_conflict, located),
         }
     }
 
@@ -114,7 +114,7 @@ impl Session {
         if !(ddl.if_not_exists && self.catalog.contains(&ddl.name.value)) {
             self.define_table_as(ddl, query, located)?;
         }
-        self.insert(&ddl.name.value, query, None, located)
+        self.insert(&ddl.name.value, &[], query, None, located)
     }
 
     /// The table of `CREATE TABLE … AS query`, made but not written (a note's export follows
@@ -294,17 +294,17 @@ impl Session {
                 let physical = physical::lower(&plan, RootReader::UpdateAfterSuffices)?;
                 Ok(Outcome::Text(topology::explain(&physical, None, changelog_mode)))
             }
-            Statement::Insert { table, query, on_conflict } => {
+            Statement::Insert { table, columns, query, on_conflict } => {
                 let Some(target) = self.catalog.table(&table.value).cloned() else {
                     return Err(SqlError::new(format!("sink table `{}` not found", table.value)).at(inner.location));
                 };
-                self.explain_insert(&target, query, *on_conflict, inner.location, changelog_mode)
+                self.explain_insert(&target, columns, query, *on_conflict, inner.location, changelog_mode)
             }
             // As Flink, CREATE TABLE … AS is explained as the INSERT it runs (nothing is created).
             Statement::CreateTable(ddl) => match &ddl.query {
                 Some(query) => {
                     let target = self.target_of(ddl, query, inner)?;
-                    self.explain_insert(&target, query, None, inner.location, changelog_mode)
+                    self.explain_insert(&target, &[], query, None, inner.location, changelog_mode)
                 }
                 None => Err(SqlError::new("EXPLAIN takes a query, an INSERT or a CREATE TABLE … AS").at(at)),
             },
@@ -316,13 +316,14 @@ impl Session {
     fn explain_insert(
         &self,
         target: &TableDef,
+        columns: &[Ident],
         query: &Query,
         on_conflict: Option<ConflictStrategy>,
         at: Location,
         changelog_mode: bool,
     ) -> Result<Outcome, SqlError> {
         let plan = self.planner().plan_query(query)?;
-        let (plan, _) = crate::plan::sink::fit_to_sink(plan, target).map_err(|e| e.or_at(at))?;
+        let (plan, _) = crate::plan::sink::fit_to_sink(plan, target, columns).map_err(|e| e.or_at(at))?;
         let planned = self.plan_insert(&plan, target, on_conflict).map_err(|e| e.or_at(at))?;
         let attributes = planned.explain_attributes();
         Ok(Outcome::Text(topology::explain(&planned.physical, Some((&target.name, &attributes)), changelog_mode)))
@@ -368,6 +369,7 @@ impl Session {
     fn insert(
         &mut self,
         table: &str,
+        columns: &[Ident],
         query: &Query,
         on_conflict: Option<ConflictStrategy>,
         located: &Located,
@@ -378,7 +380,7 @@ impl Session {
         let swapped = self.with_late_records(query)?;
         let query = swapped.as_ref().unwrap_or(query);
         let plan = self.planner().plan_query(query)?;
-        let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(located.location))?;
+        let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target, columns).map_err(|e| e.or_at(located.location))?;
         let planned = self.plan_insert(&plan, &target, on_conflict).map_err(|e| e.or_at(located.location))?;
         let physical = planned.physical;
         let mut sink = connectors::open_sink(&target, &mut self.streams, &mut self.topics).map_err(SqlError::connector)?;

@@ -388,12 +388,9 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
             let Some(query) = insert.source else {
                 return Err(SqlError::new("INSERT INTO expects a query"));
             };
-            if !insert.columns.is_empty() {
-                return Err(SqlError::new("INSERT INTO with a column list is not supported yet")
-                    .hint("select the columns in the sink's order instead"));
-            }
+            let columns = insert.columns.iter().map(single_ident).collect::<Result<Vec<ast::Ident>, SqlError>>()?;
             let on_conflict = super::on_conflict::strategy(insert.on.as_ref())?;
-            Statement::Insert { table, query, on_conflict }
+            Statement::Insert { table, columns, query, on_conflict }
         }
         SqlStatement::CreateView(view) => Statement::CreateView {
             name: single_ident(&view.name)?,

@@ -739,6 +739,11 @@ ON CONFLICT DO ERROR"""),
     "ctas_print_counts": (None, """CREATE TABLE status_counts WITH ('connector'='print')
 AS SELECT status, COUNT(*) AS n, MAX(event_time) AS last_time FROM sensor_data WHERE sensor_id < 3 GROUP BY status"""),
 }
+# insert.md's column list: `INSERT INTO T(c, b) SELECT x, y FROM S` writes x to c, y to b and
+# NULL to a.
+SINK_CASES["insert_column_list"] = ("""CREATE TABLE readings (sensor_id INT, status STRING, temperature DOUBLE, note STRING)
+  WITH ('connector'='print')""", """INSERT INTO readings (temperature, status, sensor_id)
+SELECT current_temperature, status, sensor_id FROM sensor_data WHERE sensor_id = 3 AND current_temperature > 150""")
 for _name, (_sink, _insert) in SINK_CASES.items():
     CASES[_name] = _insert
 
