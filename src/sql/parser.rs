@@ -388,6 +388,15 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
             let Some(query) = insert.source else {
                 return Err(SqlError::new("INSERT INTO expects a query"));
             };
+            // Appending instead would write what Flink refuses (insert.md's INSERT OVERWRITE:
+            // "requires that the underlying DynamicTableSink … implements SupportsOverwrite").
+            if insert.overwrite {
+                return Err(SqlError::new(
+                    "INSERT OVERWRITE is not supported: Flink 2.3 runs it only on a sink that can overwrite \
+                     (a filesystem table, in batch mode), and Sluice's sinks only append",
+                )
+                .hint("INSERT INTO appends"));
+            }
             let columns = insert.columns.iter().map(single_ident).collect::<Result<Vec<ast::Ident>, SqlError>>()?;
             let on_conflict = super::on_conflict::strategy(insert.on.as_ref())?;
             Statement::Insert { table, columns, query, on_conflict }

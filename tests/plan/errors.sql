@@ -200,3 +200,10 @@ error: 1:56: GROUPING SETS, ROLLUP and CUBE group by at most 63 expressions
 SELECT * FROM TABLE(TUMBLE(DATA => TABLE sensor_data, TIMECOL => DESCRIPTOR(event_time), SIZE => INTERVAL '10' MINUTES, OFFSET => INTERVAL '1' MINUTES));
 ----
 error: 1:21: OFFSET is a reserved word, which Flink does not take as an argument's name: give the offset by position, after the size
+
+# insert.md's INSERT OVERWRITE: Flink runs it only on a sink that can overwrite (a filesystem
+# table in batch mode) and refuses it on the others; Sluice's sinks only append.
+INSERT OVERWRITE sensor_data SELECT * FROM sensor_data;
+----
+error: 1:1: INSERT OVERWRITE is not supported: Flink 2.3 runs it only on a sink that can overwrite (a filesystem table, in batch mode), and Sluice's sinks only append
+  hint: INSERT INTO appends
