@@ -374,9 +374,13 @@ fn comma_join_is_an_inner_join_on_the_where_clause() {
 
 #[test]
 fn cascading_windows_over_a_view_and_a_cte_not_a_subquery() {
-    // 10-second counts rolled up into 1-minute windows: the same as counting per minute.
-    let inner = "SELECT window_start, window_end, window_time, COUNT(*) AS c \
+    // 10-second counts rolled up into 1-minute windows: the same as counting per minute. The
+    // inner window keeps only window_time: its window_start and window_end would be ambiguous
+    // beside the outer window's, which Flink 2.3 refuses ("Column 'window_start' is ambiguous").
+    let inner = "SELECT window_time, COUNT(*) AS c \
                  FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, window_time";
+    let both = "SELECT window_start, window_end, window_time, COUNT(*) AS c \
+                FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, window_time";
     let expected = [
         json!({"window_start": "2021-05-19T11:20:00.000", "window_end": "2021-05-19T11:21:00.000", "total": 4}),
         json!({"window_start": "2021-05-19T11:21:00.000", "window_end": "2021-05-19T11:22:00.000", "total": 2}),
@@ -389,6 +393,8 @@ fn cascading_windows_over_a_view_and_a_cte_not_a_subquery() {
     };
     assert_eq!(final_rows(&ok(&records(), &format!("CREATE VIEW v AS {inner};\n{}", outer("TABLE v")))), expected);
     assert_eq!(final_rows(&ok(&records(), &format!("WITH v AS ({inner})\n{}", outer("TABLE v")))), expected);
+    let err = rejected(&records(), &format!("WITH v AS ({both})\n{}", outer("TABLE v")));
+    assert!(err.contains("column `window_start` is ambiguous"), "{err}");
     // Flink's parser refuses a subquery as the table argument; so does Sluice, with the way out.
     let err = rejected(&records(), &outer(&format!("TABLE ({inner})")));
     assert!(err.contains("not Flink SQL") && err.contains("WITH w AS"), "{err}");
@@ -471,4 +477,24 @@ fn unnest_refuses_what_flink_refuses() {
     assert!(e.contains("UNNEST needs an ARRAY, MAP or MULTISET"), "{e}");
     let e = rejected(&records(), "SELECT x FROM sensor_data CROSS JOIN UNNEST(ARRAY[1]) AS t(x, y);");
     assert!(e.contains("gives 1 columns, but the alias names 2"), "{e}");
+}
+
+/// `AFTER MATCH SKIP TO FIRST A` where A is the match's first row would start the next match
+/// where this one started, forever: Flink 2.3 fails the job with "Could not skip to first
+/// element of a match." (match_recognize.md's own SKIP TO FIRST A example does). Over these
+/// rows SKIP TO LAST A meets a match whose only A is its first row too (A = 30, C = 40 after the
+/// first match), and Flink fails it the same way (both checked with PyFlink 2.3).
+#[test]
+fn skip_to_the_first_row_of_a_match_fails_as_in_flink() {
+    for skip in ["FIRST", "LAST"] {
+        let err = rejected(
+            &records(),
+            &format!(
+                "SELECT * FROM sensor_data MATCH_RECOGNIZE (ORDER BY event_time \
+                 MEASURES SUM(A.current_temperature) AS s, C.current_temperature AS c \
+                 AFTER MATCH SKIP TO {skip} A PATTERN (A+ C) DEFINE A AS SUM(A.current_temperature) < 100);"
+            ),
+        );
+        assert!(err.contains("Could not skip to first element of a match."), "SKIP TO {skip} A: {err}");
+    }
 }

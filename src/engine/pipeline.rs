@@ -23,7 +23,7 @@ use super::watermark::{combine_at_arrival, combine_channels, Progress, Watermark
 use super::window::rank::{WindowRank, WindowRankKind};
 use super::window::slicing::SliceAssigner;
 use super::window::table_function::WindowTableFunction;
-use super::window::{SessionWindowAggregate, SliceWindowAggregate};
+use super::window::{SessionTableFunction, SessionWindowAggregate, SliceWindowAggregate};
 use crate::plan::catalog::{ColumnKind, TableDef};
 use crate::plan::physical::{JoinOperator, PhysicalNode, PhysicalPlan, RankProcess, Source, WindowAssignment};
 use crate::plan::Expr;
@@ -770,7 +770,10 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
                 types(input),
             )),
         ),
-        PhysicalNode::WindowTableFunction { input, spec, time_column } => {
+        PhysicalNode::WindowTableFunction { input, spec: crate::plan::logical::WindowSpec::Session { gap }, partition, time_column } => {
+            one_input(input, Box::new(SessionTableFunction::new(*gap, partition.clone(), *time_column, types(input))))
+        }
+        PhysicalNode::WindowTableFunction { input, spec, time_column, .. } => {
             let assigner = SliceAssigner::new(*spec).ok_or_else(|| BuildError(format!("{spec} cannot be sliced")))?;
             one_input(input, Box::new(WindowTableFunction::new(assigner, *time_column)))
         }

@@ -61,6 +61,8 @@ pub struct WatermarkSpec {
 pub struct ViewDef {
     pub name: String,
     pub query: Box<Query>,
+    /// The names `CREATE VIEW v (a, b)` gave the query's columns; empty: the query's own.
+    pub column_names: Vec<String>,
     pub columns: Vec<(String, SqlType)>,
 }
 

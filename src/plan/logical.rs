@@ -97,6 +97,8 @@ pub enum Node {
     WindowTvf {
         input: Box<Plan>,
         spec: WindowSpec,
+        /// A SESSION's `PARTITION BY` columns (its sessions are per key).
+        partition: Vec<usize>,
         time_column: usize,
         /// Where the window table function is called, for errors found when it is lowered.
         location: Location,

@@ -160,6 +160,8 @@ pub struct Planner<'a> {
 /// A window table function in FROM: its window and the scope positions of its three columns.
 struct WindowTvf {
     spec: WindowSpec,
+    /// A SESSION's `PARTITION BY` keys, over the input's columns.
+    partition: Vec<Expr>,
     time_column: usize,
     columns: [usize; 3],
     proctime: bool,
@@ -314,12 +316,15 @@ impl<'a> Planner<'a> {
         };
         let mut scope = input.schema.fields.clone();
         if let Some(tvf) = &tvf {
-            // A cascaded window's input (an earlier window's result) has its own window
-            // columns; the new window's columns shadow them, so `GROUP BY window_start,
-            // window_end` means this window. The input's stay reachable as `window_start$in` ….
-            for f in &mut scope {
-                if matches!(f.name.as_str(), "window_start" | "window_end" | "window_time") {
-                    f.name.push_str("$in");
+            // A cascaded window's input (an earlier window's result) may have window columns of
+            // its own: as in Flink, a name both have is ambiguous, in the SELECT list's `*` too
+            // (window-agg.md's cascading example, whose view keeps window_start, is refused).
+            let names = ["window_start", "window_end", "window_time"];
+            if let Some(twice) = scope.iter().find(|f| names.contains(&f.name.as_str())) {
+                if let Some(star) = select.projection.iter().find(|i| matches!(i, SelectItem::Wildcard(_))) {
+                    return Err(SqlError::new(format!("column `{}` is ambiguous", twice.name))
+                        .at(at(star))
+                        .hint(format!("the window's input has a `{}` of its own: rename it there", twice.name)));
                 }
             }
             let [s, e, t] = bind::window_types(false, tvf.proctime);
@@ -343,8 +348,12 @@ impl<'a> Planner<'a> {
                                 .at(at(&c))
                                 .hint("compute the value in a subquery in FROM first")
                         })?;
-                        let right = self.plan_subquery(subquery)?;
-                        input = join::plan_in_subquery(input, right, column, negated, at(&c))?;
+                        input = match self.plan_subquery(subquery) {
+                            Ok(right) => join::plan_in_subquery(input, right, column, negated, at(&c))?,
+                            // A subquery that reads the outer row (window-join.md's `L.num IN
+                            // (SELECT num FROM … R WHERE L.window_start = R.window_start …)`).
+                            Err(e) => self.plan_correlated_in(input, column, subquery, negated, at(&c)).map_err(|_| e)?,
+                        };
                     }
                     ast::Expr::Exists { ref subquery, negated } => {
                         input = self.plan_exists(input, subquery, negated, at(&c))?;
@@ -454,6 +463,7 @@ impl<'a> Planner<'a> {
                 other => return Err(SqlError::new(format!("`{other}` is not supported")).at(at(item))),
             }
         }
+        unique_names(&mut fields);
         Ok(project(input, exprs, fields))
     }
 
@@ -566,6 +576,7 @@ impl<'a> Planner<'a> {
             out_fields.push(SchemaField { name, ty: bound.ty.clone(), qualifier: None });
             exprs.push(bound);
         }
+        unique_names(&mut out_fields);
         Ok(project(ranked, exprs, out_fields))
     }
 
@@ -639,7 +650,9 @@ impl<'a> Planner<'a> {
         let over_window = OverWindow { partition, time_column: window.time_column, proctime, frame: window.frame, location: at(select) };
         let plan = Plan { schema: Schema { fields }, node: Node::Over { input: Box::new(pre), window: over_window, aggs } };
         let exprs: Vec<Expr> = outputs.iter().map(|o| ctx.finish(o, columns)).collect();
-        let fields = exprs.iter().zip(names).map(|(e, name)| SchemaField { name, ty: e.ty.clone(), qualifier: None }).collect();
+        let mut fields: Vec<SchemaField> =
+            exprs.iter().zip(names).map(|(e, name)| SchemaField { name, ty: e.ty.clone(), qualifier: None }).collect();
+        unique_names(&mut fields);
         Ok(project(plan, exprs, fields))
     }
 
@@ -700,6 +713,13 @@ impl<'a> Planner<'a> {
                 return Err(SqlError::new("a window aggregation must GROUP BY window_start and window_end")
                     .at(at(select))
                     .hint("add `window_start, window_end` to GROUP BY"));
+            }
+            // Flink reads sessions per PARTITION BY key; grouped without one, it assigns the
+            // sessions first (a session WindowTableFunction) and aggregates their rows in an
+            // updating GROUP BY window_start, window_end, …: so does Sluice.
+            if tvf.partition.iter().any(|p| !ctx.keys.contains(p)) {
+                let windowed = window_table_function(input, tvf);
+                return self.plan_aggregate(windowed, scope, None, group_exprs, select);
             }
             ctx.window = Some(WindowBinding { spec: tvf.spec, legacy: None, tvf_columns: Some(tvf.columns), proctime: tvf.proctime });
             window_time_column = Some(tvf.time_column);
@@ -808,7 +828,9 @@ impl<'a> Planner<'a> {
             plan = Plan { schema: plan.schema.clone(), node: Node::Filter { input: Box::new(plan), predicate } };
         }
         let exprs: Vec<Expr> = outputs.iter().map(|o| ctx.finish(o)).collect();
-        let fields = exprs.iter().zip(names).map(|(e, name)| SchemaField { name, ty: e.ty.clone(), qualifier: None }).collect();
+        let mut fields: Vec<SchemaField> =
+            exprs.iter().zip(names).map(|(e, name)| SchemaField { name, ty: e.ty.clone(), qualifier: None }).collect();
+        unique_names(&mut fields);
         Ok(project(plan, exprs, fields))
     }
 
@@ -941,6 +963,63 @@ impl<'a> Planner<'a> {
             .map(|c| self.bind_join_condition(&input, &right, &c))
             .transpose()?;
         join::plan_join(input, right, if negated { JoinKind::Anti } else { JoinKind::Semi }, condition, location)
+    }
+
+    /// `x [NOT] IN (SELECT c FROM … WHERE …)` whose WHERE reads the outer row: as Calcite
+    /// decorrelates it, a semi- (anti-) join with the subquery's FROM under its own conditions,
+    /// on `x = c` and the correlating ones. Only a plain SELECT of one column of its FROM; the
+    /// caller reports the subquery's own error for anything else.
+    fn plan_correlated_in(&mut self, input: Plan, column: usize, subquery: &ast::Query, negated: bool, location: Location) -> Result<Plan> {
+        let select = match subquery.body.as_ref() {
+            SetExpr::Select(s)
+                if subquery.with.is_none()
+                    && subquery.order_by.is_none()
+                    && s.having.is_none()
+                    && s.distinct.is_none()
+                    && matches!(&s.group_by, GroupByExpr::Expressions(g, m) if g.is_empty() && m.is_empty()) =>
+            {
+                s
+            }
+            _ => return Err(SqlError::new("a correlated IN subquery must be a plain SELECT").at(location)),
+        };
+        let [SelectItem::UnnamedExpr(selected) | SelectItem::ExprWithAlias { expr: selected, .. }] = select.projection.as_slice() else {
+            return Err(SqlError::new("the subquery of IN must return one column").at(location));
+        };
+        let mut from = (**select).clone();
+        from.selection = None;
+        from.projection = vec![SelectItem::Wildcard(ast::WildcardAdditionalOptions::default())];
+        let mut right = self.plan_select(&from)?;
+        let inner = Binder::new(&right.schema.fields).with_catalog(self.catalog).bind(selected)?;
+        let Some(inner) = inner.as_column() else {
+            return Err(SqlError::new("a correlated IN subquery must select a column of its FROM").at(location));
+        };
+        let (mut own, mut correlated) = (Vec::new(), Vec::new());
+        for c in select.selection.clone().map(split_ast_and).unwrap_or_default() {
+            match Binder::new(&right.schema.fields).with_catalog(self.catalog).bind_predicate(&c, "WHERE") {
+                Ok(bound) => own.push(bound),
+                Err(_) => correlated.push(c),
+            }
+        }
+        let and = |a: Expr, b: Expr| Expr {
+            ty: SqlType::nullable(DataType::Boolean),
+            kind: ExprKind::Binary { op: BinaryOp::And, left: Box::new(a), right: Box::new(b) },
+        };
+        if let Some(predicate) = own.into_iter().reduce(and) {
+            right = Plan { schema: right.schema.clone(), node: Node::Filter { input: Box::new(right), predicate } };
+        }
+        let split = input.schema.len();
+        let mut condition = Expr {
+            ty: SqlType::nullable(DataType::Boolean),
+            kind: ExprKind::Binary {
+                op: BinaryOp::Eq,
+                left: Box::new(Expr::column(column, input.schema.fields[column].ty.clone())),
+                right: Box::new(Expr::column(split + inner, right.schema.fields[inner].ty.clone())),
+            },
+        };
+        for c in &correlated {
+            condition = and(condition, self.bind_join_condition(&input, &right, c)?);
+        }
+        join::plan_join(input, right, if negated { JoinKind::Anti } else { JoinKind::Semi }, Some(condition), location)
     }
 
     /// `[NOT] EXISTS` over a subquery that is not a plain SELECT: a grouped one whose WHERE
@@ -1357,7 +1436,10 @@ impl<'a> Planner<'a> {
         }
         if let Some(view) = self.catalog.view(name) {
             let mut inner = Planner::new(self.catalog);
-            return inner.plan_subquery(&view.query).map_err(|e| SqlError::new(format!("in view `{name}`: {}", e.message)).at(location));
+            return inner
+                .plan_subquery(&view.query)
+                .and_then(|plan| rename(plan, &view.column_names, None))
+                .map_err(|e| SqlError::new(format!("in view `{name}`: {}", e.message)).at(location));
         }
         let Some(table) = self.catalog.table(name) else {
             let mut err = SqlError::new(format!("table `{name}` not found")).at(location);
@@ -1412,7 +1494,7 @@ impl<'a> Planner<'a> {
         };
         let args = tvf_args(f, expected).map_err(|m| SqlError::new(m).at(at(expr)))?;
         let data = args[0].as_ref().ok_or_else(|| SqlError::new(format!("{name} needs a TABLE argument")).at(at(expr)))?;
-        let Some((table, partition)) = crate::sql::dialect::table_arg(data) else {
+        let Some((table, partition_ast)) = crate::sql::dialect::table_arg(data) else {
             return Err(SqlError::new(format!("{name}'s first argument must be `TABLE name`")).at(at(data)));
         };
         let input = match table {
@@ -1431,11 +1513,13 @@ impl<'a> Planner<'a> {
             }
         };
         let scope = &input.schema.fields;
-        if !partition.is_empty() && name != "SESSION" {
+        if !partition_ast.is_empty() && name != "SESSION" {
             return Err(SqlError::new("PARTITION BY is only allowed for SESSION windows").at(at(data)));
         }
-        for p in &partition {
-            Binder::new(scope).with_catalog(self.catalog).bind(p)?;
+        let partition =
+            partition_ast.iter().map(|p| Binder::new(scope).with_catalog(self.catalog).bind(p)).collect::<Result<Vec<Expr>>>()?;
+        if let Some(p) = partition.iter().position(|p| p.as_column().is_none()) {
+            return Err(SqlError::new("PARTITION BY takes columns of the table").at(at(&partition_ast[p])));
         }
         let timecol = args[1].as_ref().ok_or_else(|| SqlError::new(format!("{name} needs DESCRIPTOR(time_column)")).at(at(expr)))?;
         let time_column = descriptor_column(timecol, scope)?;
@@ -1468,7 +1552,7 @@ impl<'a> Planner<'a> {
         validate_window(&spec).map_err(|m| SqlError::new(m).at(at(expr)))?;
         let n = input.schema.len();
         let proctime = input.schema.fields[time_column].ty.proctime;
-        Ok((input, WindowTvf { spec, time_column, columns: [n, n + 1, n + 2], proctime, location: at(expr) }))
+        Ok((input, WindowTvf { spec, partition, time_column, columns: [n, n + 1, n + 2], proctime, location: at(expr) }))
     }
 }
 
@@ -1487,6 +1571,14 @@ fn tvf_args(f: &ast::Function, expected: &[&str]) -> std::result::Result<Vec<Opt
     for (i, a) in list.args.iter().enumerate() {
         let (slot, arg) = match a {
             ast::FunctionArg::Unnamed(x) => (i, x),
+            // Flink's parser reads an unquoted OFFSET as the keyword of `OFFSET n ROWS`, so
+            // window-tvf.md's own `OFFSET => INTERVAL …` fails there ("Incorrect syntax near
+            // the keyword 'OFFSET'"); a query accepted here would fail when exported.
+            ast::FunctionArg::Named { name, .. } if name.quote_style.is_none() && name.value.eq_ignore_ascii_case("OFFSET") => {
+                return Err("OFFSET is a reserved word, which Flink does not take as an argument's name: \
+                            give the offset by position, after the size"
+                    .into())
+            }
             ast::FunctionArg::Named { name, arg, .. } => {
                 let n = name.value.to_ascii_uppercase();
                 let n = if n == "MAX_SIZE" { "SIZE".to_string() } else { n };
@@ -1519,7 +1611,13 @@ fn window_table_function(input: Plan, tvf: &WindowTvf) -> Plan {
     }
     Plan {
         schema: Schema { fields },
-        node: Node::WindowTvf { input: Box::new(input), spec: tvf.spec, time_column: tvf.time_column, location: tvf.location },
+        node: Node::WindowTvf {
+            input: Box::new(input),
+            spec: tvf.spec,
+            partition: tvf.partition.iter().filter_map(Expr::as_column).collect(),
+            time_column: tvf.time_column,
+            location: tvf.location,
+        },
     }
 }
 
@@ -2164,6 +2262,23 @@ fn reads_beyond(e: &Expr, columns: usize) -> bool {
     beyond
 }
 
+/// Calcite's names for a SELECT list's columns: a name taken by an earlier column gets the first
+/// free suffix 0, 1, … (`SELECT *` over a join with `id` on both sides: `id`, `id0`), so every
+/// column of Flink's result has a name of its own.
+fn unique_names(fields: &mut [SchemaField]) {
+    let mut used: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(fields.len());
+    for f in fields.iter_mut() {
+        if !used.contains(&f.name) {
+            used.insert(f.name.clone());
+            continue;
+        }
+        if let Some(free) = (0..=used.len()).map(|j| format!("{}{j}", f.name)).find(|n| !used.contains(n)) {
+            f.name = free;
+        }
+        used.insert(f.name.clone());
+    }
+}
+
 /// Flink's name for a SELECT item without an alias: the column's name, or `EXPR$n`.
 fn column_name(e: &ast::Expr, position: usize) -> String {
     match e {
@@ -2181,11 +2296,13 @@ fn key_name(k: &Expr, scope: &[SchemaField], i: usize) -> String {
 }
 
 /// A view's columns, for the catalog.
-pub fn plan_view(catalog: &Catalog, name: &str, query: &ast::Query) -> Result<ViewDef> {
-    let plan = Planner::new(catalog).plan_subquery(query)?;
+pub fn plan_view(catalog: &Catalog, name: &str, columns: &[ast::Ident], query: &ast::Query) -> Result<ViewDef> {
+    let column_names: Vec<String> = columns.iter().map(|c| c.value.clone()).collect();
+    let plan = rename(Planner::new(catalog).plan_subquery(query)?, &column_names, None)?;
     Ok(ViewDef {
         name: name.to_string(),
         query: Box::new(query.clone()),
+        column_names,
         columns: plan.schema.fields.iter().map(|f| (f.name.clone(), f.ty.clone())).collect(),
     })
 }

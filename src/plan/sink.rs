@@ -11,7 +11,7 @@
 //! `SinkUpsertMaterializer` ([`UpsertMaterialize`]).
 
 use super::bind::cast;
-use super::catalog::{ColumnKind, TableDef};
+use super::catalog::{ColumnKind, TableColumn, TableDef};
 use super::expr::Expr;
 use super::logical::{Node, Plan, Schema, SchemaField};
 use super::physical::{explain, PhysicalNode, PhysicalPlan};
@@ -19,7 +19,10 @@ use crate::sql::ast::ConflictStrategy;
 use crate::sql::SqlError;
 use crate::types::DataType;
 
-pub fn fit_to_sink(plan: Plan, sink: &TableDef) -> Result<(Plan, Vec<String>), SqlError> {
+/// The query's rows as the sink's columns: `columns` (`INSERT INTO t (c, b) …`) names the sink
+/// column each query column goes to, the others NULL, as in Flink; then each value is cast to
+/// its column's type where Flink does.
+pub fn fit_to_sink(plan: Plan, sink: &TableDef, columns: &[sqlparser::ast::Ident]) -> Result<(Plan, Vec<String>), SqlError> {
     // A Kafka sink also writes its persisted metadata columns (`timestamp`, `headers`), as
     // Flink's sink schema holds every column but computed and VIRTUAL ones.
     let writes_metadata = matches!(sink.connector(), "kafka" | "upsert-kafka");
@@ -32,6 +35,7 @@ pub fn fit_to_sink(plan: Plan, sink: &TableDef) -> Result<(Plan, Vec<String>), S
             ColumnKind::Computed(_) => false,
         })
         .collect();
+    let plan = if columns.is_empty() { plan } else { to_target_order(plan, &targets, columns)? };
     if targets.len() != plan.schema.len() {
         return Err(SqlError::new(format!(
             "the query gives {} columns but sink `{}` has {} ({})",
@@ -79,6 +83,39 @@ pub fn fit_to_sink(plan: Plan, sink: &TableDef) -> Result<(Plan, Vec<String>), S
         return Ok((plan, warnings));
     }
     Ok((Plan { schema: Schema { fields }, node: Node::Project { input: Box::new(plan), exprs } }, warnings))
+}
+
+/// `INSERT INTO t (c, b) SELECT x, y …`: the query's columns moved to the positions of the
+/// sink columns named, NULL in the others (Flink's messages where it refuses).
+fn to_target_order(plan: Plan, targets: &[&TableColumn], columns: &[sqlparser::ast::Ident]) -> Result<Plan, SqlError> {
+    if columns.len() != plan.schema.len() {
+        return Err(SqlError::new(format!(
+            "Number of INSERT target columns ({}) does not equal number of source items ({})",
+            columns.len(),
+            plan.schema.len()
+        )));
+    }
+    let mut source: Vec<Option<usize>> = vec![None; targets.len()];
+    for (i, c) in columns.iter().enumerate() {
+        let Some(t) = targets.iter().position(|t| t.name == c.value) else {
+            return Err(SqlError::new(format!("Unknown target column '{}'", c.value)));
+        };
+        if source[t].replace(i).is_some() {
+            return Err(SqlError::new(format!("Target column '{}' is assigned more than once", c.value)));
+        }
+    }
+    let mut exprs = Vec::with_capacity(targets.len());
+    let mut fields = Vec::with_capacity(targets.len());
+    for (target, from) in targets.iter().zip(source) {
+        let expr = match from {
+            Some(i) => Expr::column(i, plan.schema.fields[i].ty.clone()),
+            None if target.ty.nullable => Expr::literal(crate::types::Value::Null, target.ty.clone()),
+            None => return Err(SqlError::new(format!("Column '{}' has no default value and does not allow NULLs", target.name))),
+        };
+        fields.push(SchemaField { name: target.name.clone(), ty: expr.ty.clone(), qualifier: None });
+        exprs.push(expr);
+    }
+    Ok(Plan { schema: Schema { fields }, node: Node::Project { input: Box::new(plan), exprs } })
 }
 
 /// The result columns an `INSERT` narrows into its sink (the integers Flink 2.3 rejects), with

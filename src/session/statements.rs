@@ -19,7 +19,7 @@ use crate::plan::sink::{SinkPlan, SinkSettings};
 use crate::sql::ast::{AlterChange, ConflictStrategy, CreateTable, ShowLike};
 use crate::sql::{Located, Location, SqlError, Statement};
 use crate::types::{DataType, SqlType, Value, STRING_LENGTH};
-use sqlparser::ast::Query;
+use sqlparser::ast::{Ident, Query};
 
 /// Savepoints are kept in the session (a stopped job's state), named like Flink's paths.
 pub(super) const SAVEPOINT_PREFIX: &str = "sluice-savepoints/savepoint-";
@@ -33,7 +33,9 @@ impl Session {
                 Some(query) => self.create_table_as(ddl, query, located),
                 None => self.create_table(ddl, located),
             },
-            Statement::CreateView { name, query, if_not_exists, .. } => self.create_view(&name.value, query, *if_not_exists, located),
+            Statement::CreateView { name, columns, query, if_not_exists, .. } => {
+                self.create_view(&name.value, columns, query, *if_not_exists, located)
+            }
             Statement::Drop { name, if_exists, view } => self.drop(&name.value, *if_exists, *view, at),
             Statement::Set { key: None, .. } => Ok(self.show_settings()),
             Statement::Set { key: Some(key), value } => self.set(key, value.as_deref().unwrap_or_default(), at),
@@ -78,7 +80,7 @@ impl Session {
             Statement::Explain { statement: inner, changelog_mode } => self.explain(inner, *changelog_mode, at),
             Statement::ExplainJob { id, location } => self.explain_job(id, *location),
             Statement::Query(query) => self.query(query, located),
-            Statement::Insert { table, query, on_conflict } => self.insert(&table.value, query, *on_conflict, located),
+            Statement::Insert { table, columns, query, on_conflict } => self.insert(&table.value, columns, query, *on_conflict, located),
         }
     }
 
@@ -112,7 +114,7 @@ impl Session {
         if !(ddl.if_not_exists && self.catalog.contains(&ddl.name.value)) {
             self.define_table_as(ddl, query, located)?;
         }
-        self.insert(&ddl.name.value, query, None, located)
+        self.insert(&ddl.name.value, &[], query, None, located)
     }
 
     /// The table of `CREATE TABLE … AS query`, made but not written (a note's export follows
@@ -196,14 +198,21 @@ impl Session {
     }
 
     /// `CREATE VIEW`: the view's query is planned now, so a broken one is refused here.
-    fn create_view(&mut self, name: &str, query: &Query, if_not_exists: bool, located: &Located) -> Result<Outcome, SqlError> {
+    fn create_view(
+        &mut self,
+        name: &str,
+        columns: &[Ident],
+        query: &Query,
+        if_not_exists: bool,
+        located: &Located,
+    ) -> Result<Outcome, SqlError> {
         if self.catalog.contains(name) {
             if if_not_exists || self.definitions.get(name) == Some(&normalized(&located.text)) {
                 return Ok(done(format!("View `{name}` already exists as defined here; nothing changed.")));
             }
             return Err(SqlError::new(format!("`{name}` already exists")).at(located.location));
         }
-        let view = crate::plan::planner::plan_view(&self.catalog, name, query)?;
+        let view = crate::plan::planner::plan_view(&self.catalog, name, columns, query).map_err(|e| e.or_at(located.location))?;
         self.catalog.add_view(view);
         self.definitions.insert(name.to_string(), normalized(&located.text));
         Ok(done(format!("View `{name}` has been created.")))
@@ -285,17 +294,17 @@ impl Session {
                 let physical = physical::lower(&plan, RootReader::UpdateAfterSuffices)?;
                 Ok(Outcome::Text(topology::explain(&physical, None, changelog_mode)))
             }
-            Statement::Insert { table, query, on_conflict } => {
+            Statement::Insert { table, columns, query, on_conflict } => {
                 let Some(target) = self.catalog.table(&table.value).cloned() else {
                     return Err(SqlError::new(format!("sink table `{}` not found", table.value)).at(inner.location));
                 };
-                self.explain_insert(&target, query, *on_conflict, inner.location, changelog_mode)
+                self.explain_insert(&target, columns, query, *on_conflict, inner.location, changelog_mode)
             }
             // As Flink, CREATE TABLE … AS is explained as the INSERT it runs (nothing is created).
             Statement::CreateTable(ddl) => match &ddl.query {
                 Some(query) => {
                     let target = self.target_of(ddl, query, inner)?;
-                    self.explain_insert(&target, query, None, inner.location, changelog_mode)
+                    self.explain_insert(&target, &[], query, None, inner.location, changelog_mode)
                 }
                 None => Err(SqlError::new("EXPLAIN takes a query, an INSERT or a CREATE TABLE … AS").at(at)),
             },
@@ -307,13 +316,14 @@ impl Session {
     fn explain_insert(
         &self,
         target: &TableDef,
+        columns: &[Ident],
         query: &Query,
         on_conflict: Option<ConflictStrategy>,
         at: Location,
         changelog_mode: bool,
     ) -> Result<Outcome, SqlError> {
         let plan = self.planner().plan_query(query)?;
-        let (plan, _) = crate::plan::sink::fit_to_sink(plan, target).map_err(|e| e.or_at(at))?;
+        let (plan, _) = crate::plan::sink::fit_to_sink(plan, target, columns).map_err(|e| e.or_at(at))?;
         let planned = self.plan_insert(&plan, target, on_conflict).map_err(|e| e.or_at(at))?;
         let attributes = planned.explain_attributes();
         Ok(Outcome::Text(topology::explain(&planned.physical, Some((&target.name, &attributes)), changelog_mode)))
@@ -359,6 +369,7 @@ impl Session {
     fn insert(
         &mut self,
         table: &str,
+        columns: &[Ident],
         query: &Query,
         on_conflict: Option<ConflictStrategy>,
         located: &Located,
@@ -369,7 +380,7 @@ impl Session {
         let swapped = self.with_late_records(query)?;
         let query = swapped.as_ref().unwrap_or(query);
         let plan = self.planner().plan_query(query)?;
-        let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(located.location))?;
+        let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target, columns).map_err(|e| e.or_at(located.location))?;
         let planned = self.plan_insert(&plan, &target, on_conflict).map_err(|e| e.or_at(located.location))?;
         let physical = planned.physical;
         let mut sink = connectors::open_sink(&target, &mut self.streams, &mut self.topics).map_err(SqlError::connector)?;

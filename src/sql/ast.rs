@@ -55,6 +55,9 @@ pub enum Statement {
     CreateTable(Box<CreateTable>),
     CreateView {
         name: Ident,
+        /// `CREATE VIEW v (a, b) AS …`: the names the view gives its query's columns (empty: the
+        /// query's own).
+        columns: Vec<Ident>,
         query: Box<Query>,
         if_not_exists: bool,
         temporary: bool,
@@ -67,6 +70,9 @@ pub enum Statement {
     Query(Box<Query>),
     Insert {
         table: Ident,
+        /// `INSERT INTO t (c, b) …`: the sink columns the query's columns go to, in order (empty:
+        /// all of them, in the sink's order).
+        columns: Vec<Ident>,
         query: Box<Query>,
         /// `ON CONFLICT DO …`, Flink 2.3's answer to a sink key the query's upsert key is not.
         on_conflict: Option<ConflictStrategy>,

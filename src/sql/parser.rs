@@ -388,15 +388,22 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
             let Some(query) = insert.source else {
                 return Err(SqlError::new("INSERT INTO expects a query"));
             };
-            if !insert.columns.is_empty() {
-                return Err(SqlError::new("INSERT INTO with a column list is not supported yet")
-                    .hint("select the columns in the sink's order instead"));
+            // Appending instead would write what Flink refuses (insert.md's INSERT OVERWRITE:
+            // "requires that the underlying DynamicTableSink … implements SupportsOverwrite").
+            if insert.overwrite {
+                return Err(SqlError::new(
+                    "INSERT OVERWRITE is not supported: Flink 2.3 runs it only on a sink that can overwrite \
+                     (a filesystem table, in batch mode), and Sluice's sinks only append",
+                )
+                .hint("INSERT INTO appends"));
             }
+            let columns = insert.columns.iter().map(single_ident).collect::<Result<Vec<ast::Ident>, SqlError>>()?;
             let on_conflict = super::on_conflict::strategy(insert.on.as_ref())?;
-            Statement::Insert { table, query, on_conflict }
+            Statement::Insert { table, columns, query, on_conflict }
         }
         SqlStatement::CreateView(view) => Statement::CreateView {
             name: single_ident(&view.name)?,
+            columns: view.columns.into_iter().map(|c| c.name).collect(),
             query: view.query,
             if_not_exists: view.if_not_exists,
             temporary: view.temporary,

@@ -592,6 +592,66 @@ FROM orders AS o LEFT JOIN rates FOR SYSTEM_TIME AS OF o.order_time AS r ON o.cu
     OWN_FILES[name] = {"rates.jsonl": RATES_EVENTS}
     CASES[name] = query
 
+# Flink's documentation examples that Sluice answered differently (tests/flink/docs_examples.py
+# runs them all; README.md lists what each gave). Their tables are in `table.sql`; a case with no
+# input lines of its own reads only the views or tables it creates there.
+DOCS_SET_VIEWS = """CREATE VIEW t1(s) AS VALUES ('c'), ('a'), ('b'), ('b'), ('c');
+CREATE VIEW t2(s) AS VALUES ('d'), ('e'), ('a'), ('b'), ('b')"""
+# set-ops.md: a view's column list names the columns of its query (VALUES's are EXPR$0).
+OWN_INPUT["view_column_list_union"] = (DOCS_SET_VIEWS, [])
+CASES["view_column_list_union"] = "(SELECT s FROM t1) UNION (SELECT s FROM t2)"
+
+# window-join.md's SEMI and ANTI examples over its LeftTable and RightTable, the rows in time order
+# (the docs' L3 comes after L2 and is late behind a 1 s watermark, so Flink's rows would vary with
+# which source it reads first) and with a second right row joining L3.
+WINDOW_JOIN_TABLES = """CREATE TABLE LeftTable (row_time TIMESTAMP(3), num INT, id STRING, WATERMARK FOR row_time AS row_time - INTERVAL '1' SECOND)
+  WITH ('connector'='filesystem', 'path'='{input}', 'format'='json');
+CREATE TABLE RightTable (row_time TIMESTAMP(3), num INT, id STRING, WATERMARK FOR row_time AS row_time - INTERVAL '1' SECOND)
+  WITH ('connector'='filesystem', 'path'='{dir}/right.jsonl', 'format'='json')"""
+WINDOW_JOIN_LEFT = [
+    '{"row_time": "2020-04-15 12:02:00", "num": 1, "id": "L1"}',
+    '{"row_time": "2020-04-15 12:03:00", "num": 3, "id": "L3"}',
+    '{"row_time": "2020-04-15 12:06:00", "num": 2, "id": "L2"}',
+]
+WINDOW_JOIN_RIGHT = [
+    '{"row_time": "2020-04-15 12:01:00", "num": 2, "id": "R2"}',
+    '{"row_time": "2020-04-15 12:04:00", "num": 3, "id": "R3"}',
+    '{"row_time": "2020-04-15 12:04:30", "num": 3, "id": "R3b"}',
+    '{"row_time": "2020-04-15 12:05:00", "num": 4, "id": "R4"}',
+]
+WINDOW_JOIN_SUBQUERY = """SELECT *
+FROM (
+    SELECT * FROM TABLE(TUMBLE(TABLE LeftTable, DESCRIPTOR(row_time), INTERVAL '5' MINUTES))
+) L WHERE %s (
+  SELECT * FROM (
+    SELECT * FROM TABLE(TUMBLE(TABLE RightTable, DESCRIPTOR(row_time), INTERVAL '5' MINUTES))
+  ) R WHERE L.num = R.num AND L.window_start = R.window_start AND L.window_end = R.window_end)"""
+for name, word in {"window_join_semi_exists": "EXISTS", "window_join_anti_not_exists": "NOT EXISTS"}.items():
+    OWN_INPUT[name] = (WINDOW_JOIN_TABLES, WINDOW_JOIN_LEFT)
+    OWN_FILES[name] = {"right.jsonl": WINDOW_JOIN_RIGHT}
+    CASES[name] = WINDOW_JOIN_SUBQUERY % word
+# The same with `L.num [NOT] IN (SELECT num … WHERE <same window>)`: a correlated IN.
+for name, word in {"window_join_semi_in": "L.num IN", "window_join_anti_not_in": "L.num NOT IN"}.items():
+    OWN_INPUT[name] = (WINDOW_JOIN_TABLES, WINDOW_JOIN_LEFT)
+    OWN_FILES[name] = {"right.jsonl": WINDOW_JOIN_RIGHT}
+    CASES[name] = (WINDOW_JOIN_SUBQUERY % word).replace("SELECT * FROM (\n    SELECT * FROM TABLE(TUMBLE(TABLE RightTable", "SELECT num FROM (\n    SELECT * FROM TABLE(TUMBLE(TABLE RightTable").replace("L.num = R.num AND ", "")
+
+# SESSION as a table function (window-tvf.md): each row with its per-key session, held until the
+# session closes (late rows dropped as the session aggregate drops them); and grouped without
+# its PARTITION BY key, where Flink aggregates those rows in an updating GROUP BY.
+CASES["session_tvf_rows"] = """SELECT sensor_id, status, event_time, window_start, window_end, window_time
+FROM TABLE(SESSION(TABLE sensor_data PARTITION BY sensor_id, DESCRIPTOR(event_time), INTERVAL '20' SECOND))
+WHERE sensor_id < 10"""
+CASES["session_tvf_partition_not_grouped"] = """SELECT window_start, window_end, COUNT(*) AS n, MAX(current_temperature) AS hottest
+FROM TABLE(SESSION(TABLE sensor_data PARTITION BY sensor_id, DESCRIPTOR(event_time), INTERVAL '20' SECOND))
+GROUP BY window_start, window_end"""
+
+# joins.md's `SELECT * FROM Orders o, Shipments s`: two columns of one name each keep theirs in
+# Flink's result, the later one with Calcite's suffix (`sensor_id0`), an alias too (`room0`).
+CASES["select_star_join_duplicate_names"] = """SELECT *, s.status AS room
+FROM sensor_data AS s JOIN (VALUES (1, 'lab'), (3, 'roof')) AS m(sensor_id, room) ON s.sensor_id = m.sensor_id
+WHERE s.sensor_id < 4"""
+
 # Settings some cases need beyond the common ones. A join's two inputs are read from one source
 # (Flink reuses it) through two network channels; with the default 100 ms buffer timeout the join
 # sees one input run ahead of the other by up to a buffer of records, so which late rows still
@@ -679,6 +739,11 @@ ON CONFLICT DO ERROR"""),
     "ctas_print_counts": (None, """CREATE TABLE status_counts WITH ('connector'='print')
 AS SELECT status, COUNT(*) AS n, MAX(event_time) AS last_time FROM sensor_data WHERE sensor_id < 3 GROUP BY status"""),
 }
+# insert.md's column list: `INSERT INTO T(c, b) SELECT x, y FROM S` writes x to c, y to b and
+# NULL to a.
+SINK_CASES["insert_column_list"] = ("""CREATE TABLE readings (sensor_id INT, status STRING, temperature DOUBLE, note STRING)
+  WITH ('connector'='print')""", """INSERT INTO readings (temperature, status, sensor_id)
+SELECT current_temperature, status, sensor_id FROM sensor_data WHERE sensor_id = 3 AND current_temperature > 150""")
 for _name, (_sink, _insert) in SINK_CASES.items():
     CASES[_name] = _insert
 
@@ -791,8 +856,9 @@ def run(name, query):
     table = TABLE
     if name in OWN_INPUT:
         template, lines = OWN_INPUT[name]
-        with open(os.path.join(out, "input.jsonl"), "w", encoding="utf-8") as f:
-            f.write("\n".join(lines) + "\n")
+        if lines:
+            with open(os.path.join(out, "input.jsonl"), "w", encoding="utf-8") as f:
+                f.write("\n".join(lines) + "\n")
         with open(os.path.join(out, "table.sql"), "w") as f:
             f.write(template + "\n")
         table = template.replace("{input}", os.path.join(out, "input.jsonl"))

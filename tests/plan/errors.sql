@@ -194,3 +194,16 @@ error: 1:66: this scalar subquery is not supported yet: a condition on the outer
 SELECT COUNT(*) AS n FROM sensor_data GROUP BY ROLLUP (sensor_id + 0, sensor_id + 1, sensor_id + 2, sensor_id + 3, sensor_id + 4, sensor_id + 5, sensor_id + 6, sensor_id + 7, sensor_id + 8, sensor_id + 9, sensor_id + 10, sensor_id + 11, sensor_id + 12, sensor_id + 13, sensor_id + 14, sensor_id + 15, sensor_id + 16, sensor_id + 17, sensor_id + 18, sensor_id + 19, sensor_id + 20, sensor_id + 21, sensor_id + 22, sensor_id + 23, sensor_id + 24, sensor_id + 25, sensor_id + 26, sensor_id + 27, sensor_id + 28, sensor_id + 29, sensor_id + 30, sensor_id + 31, sensor_id + 32, sensor_id + 33, sensor_id + 34, sensor_id + 35, sensor_id + 36, sensor_id + 37, sensor_id + 38, sensor_id + 39, sensor_id + 40, sensor_id + 41, sensor_id + 42, sensor_id + 43, sensor_id + 44, sensor_id + 45, sensor_id + 46, sensor_id + 47, sensor_id + 48, sensor_id + 49, sensor_id + 50, sensor_id + 51, sensor_id + 52, sensor_id + 53, sensor_id + 54, sensor_id + 55, sensor_id + 56, sensor_id + 57, sensor_id + 58, sensor_id + 59, sensor_id + 60, sensor_id + 61, sensor_id + 62, sensor_id + 63);
 ----
 error: 1:56: GROUPING SETS, ROLLUP and CUBE group by at most 63 expressions
+
+# window-tvf.md's `OFFSET => INTERVAL …`: Flink's parser takes OFFSET for the keyword and refuses
+# it; the offset is given by position.
+SELECT * FROM TABLE(TUMBLE(DATA => TABLE sensor_data, TIMECOL => DESCRIPTOR(event_time), SIZE => INTERVAL '10' MINUTES, OFFSET => INTERVAL '1' MINUTES));
+----
+error: 1:21: OFFSET is a reserved word, which Flink does not take as an argument's name: give the offset by position, after the size
+
+# insert.md's INSERT OVERWRITE: Flink runs it only on a sink that can overwrite (a filesystem
+# table in batch mode) and refuses it on the others; Sluice's sinks only append.
+INSERT OVERWRITE sensor_data SELECT * FROM sensor_data;
+----
+error: 1:1: INSERT OVERWRITE is not supported: Flink 2.3 runs it only on a sink that can overwrite (a filesystem table, in batch mode), and Sluice's sinks only append
+  hint: INSERT INTO appends

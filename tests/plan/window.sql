@@ -136,27 +136,50 @@ Source: TableSourceScan(sensor_data)
   -> WindowTableFunction
   -> Collect(result)
 
-# Cascading windows: a window over another's window_time, through a CTE.
+# Cascading windows: a window over another's window_time, through a CTE whose window_start and
+# window_end are the new window's names too: ambiguous, in GROUP BY as in `*`, as Flink 2.3 says
+# (window-agg.md's cascading example). Golden case cascading_tumble renames them and runs.
 WITH w AS (SELECT window_start, window_end, window_time, status, COUNT(*) AS n
   FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, window_time, status)
 SELECT window_start, SUM(n) AS total FROM TABLE(TUMBLE(TABLE w, DESCRIPTOR(window_time), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end;
 ----
+error: 3:121: column `window_start` is ambiguous
+  hint: qualify it with its table name or alias
+
+WITH w AS (SELECT window_start, window_end, window_time, status, COUNT(*) AS n
+  FROM TABLE(TUMBLE(TABLE sensor_data, DESCRIPTOR(event_time), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, window_time, status)
+SELECT * FROM TABLE(TUMBLE(TABLE w, DESCRIPTOR(window_time), INTERVAL '1' MINUTE));
+----
+error: 3:8: column `window_start` is ambiguous
+  hint: the window's input has a `window_start` of its own: rename it there
+
+# SESSION as a table function (Flink's WindowTableFunction holding rows per PARTITION BY key until
+# their session closes), and grouped without its PARTITION BY key: the same table function under
+# an updating aggregate, as Flink plans it (window-tvf.md).
+SELECT * FROM TABLE(SESSION(TABLE sensor_data PARTITION BY sensor_id, DESCRIPTOR(event_time), INTERVAL '20' SECOND));
+----
 == Optimized Physical Plan ==
-Calc(select=[$1 AS window_start, $0 AS total])
-+- WindowAggregate(groupBy=[], window=[TUMBLE(size=[1 min]) on window_time$in], select=[SUM($f0)])
-   +- Calc(select=[$4 AS $f0, $2 AS window_time$in])
-      +- Calc(select=[$2 AS window_start, $3 AS window_end, $4 AS window_time, $0 AS status, $1 AS n])
-         +- WindowAggregate(groupBy=[status], window=[TUMBLE(size=[10 s]) on event_time], select=[COUNT(*)])
-            +- Calc(select=[$2 AS status, $3 AS event_time])
-               +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+WindowTableFunction(window=[SESSION(gap=[20 s]) on event_time], partitionKeys=[sensor_id])
++- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> WindowTableFunction
+  -> Collect(result)
+
+SELECT window_start, window_end, COUNT(*) AS n FROM TABLE(SESSION(TABLE sensor_data PARTITION BY status, DESCRIPTOR(event_time), INTERVAL '20' SECOND)) GROUP BY window_start, window_end;
+----
+== Optimized Physical Plan ==
+GroupAggregate(groupBy=[window_start, window_end], select=[COUNT(*)])
++- Calc(select=[$4 AS window_start, $5 AS window_end])
+   +- WindowTableFunction(window=[SESSION(gap=[20 s]) on event_time], partitionKeys=[status])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> WindowTableFunction
   -> Calc
-  -> WindowAggregate
-  -> Calc
-  -> Calc
-  -> WindowAggregate
-  -> Calc
+  -> GroupAggregate
   -> Collect(result)

@@ -139,6 +139,7 @@ impl CepOperator {
     ) -> Result<(), EvalError> {
         let matches = matches.map_err(|e| match e {
             NfaError::Condition(e) => e,
+            NfaError::SkipToFirstRow => EvalError("Could not skip to first element of a match.".into()),
             NfaError::Skip(v) => EvalError(format!(
                 "Could not skip to {}. No such element in the found match",
                 self.spec.variables.get(v).map_or("?", String::as_str)

@@ -211,6 +211,9 @@ pub enum NfaError<E> {
     Condition(E),
     /// The variable the skip strategy names has no row in the match.
     Skip(usize),
+    /// The skip strategy would start the next match at this match's first row, so again and
+    /// again (Flink's `SkipToElementStrategy` refuses it).
+    SkipToFirstRow,
 }
 
 impl NfaState {
@@ -304,6 +307,9 @@ impl NfaState {
                 };
                 return Err(NfaError::Skip(v));
             };
+            if matches!(skip, AfterMatch::ToFirst(_) | AfterMatch::ToLast(_)) && rows.iter().map(|(_, e)| e.seq).min() == Some(pruning) {
+                return Err(NfaError::SkipToFirstRow);
+            }
             let prune = |c: &Computation| c.start.is_some_and(|(s, _)| if inclusive { s <= pruning } else { s < pruning });
             partial.remove_where(prune);
             self.completed.remove_where(prune);

@@ -75,6 +75,16 @@ impl WindowJoin {
             });
         }
         match self.kind {
+            // Flink's `WindowJoinOperator.SemiAntiJoinOperator`: a left row comes out once if
+            // some right row of its window joins it (semi), or if none does (anti).
+            JoinKind::Semi | JoinKind::Anti => {
+                let semi = self.kind == JoinKind::Semi;
+                for (left_row, partners) in left.iter().zip(&matched) {
+                    if partners.iter().any(|m| *m) == semi {
+                        self.io.output.push(RowKind::Insert, Some(left_row), None, wm);
+                    }
+                }
+            }
             JoinKind::Right => {
                 for (r, right_row) in right.iter().enumerate() {
                     let mut any = false;

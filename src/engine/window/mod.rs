@@ -8,9 +8,11 @@
 pub mod late;
 pub mod rank;
 pub mod session;
+pub mod session_table_function;
 pub mod slice_aggregate;
 pub mod slicing;
 pub mod table_function;
 
 pub use session::SessionWindowAggregate;
+pub use session_table_function::SessionTableFunction;
 pub use slice_aggregate::SliceWindowAggregate;

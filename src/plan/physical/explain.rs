@@ -162,7 +162,12 @@ pub fn describe(plan: &PhysicalPlan) -> String {
             list(&input.schema, partition),
             field(&input.schema, *time_column)
         ),
-        PhysicalNode::WindowTableFunction { input, spec, time_column } => {
+        PhysicalNode::WindowTableFunction { input, spec, partition, time_column } if !partition.is_empty() => format!(
+            "WindowTableFunction(window=[{spec} on {}], partitionKeys=[{}])",
+            field(&input.schema, *time_column),
+            list(&input.schema, partition)
+        ),
+        PhysicalNode::WindowTableFunction { input, spec, time_column, .. } => {
             format!("WindowTableFunction(window=[{spec} on {}])", field(&input.schema, *time_column))
         }
         PhysicalNode::TemporalSort { input, order: keys } => format!("TemporalSort(orderBy=[{}])", order(&input.schema, keys)),

@@ -149,17 +149,19 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
                 ),
             }
         }
-        Node::WindowTvf { input, spec, time_column, location } => {
+        Node::WindowTvf { input, spec, partition, time_column, location } => {
             let input = lower_node(input)?;
             insert_only(&input, "a window table function", *location)?;
-            if matches!(spec, WindowSpec::Session { .. }) {
-                return Err(SqlError::new(
-                    "SESSION windows are only supported with a window aggregation (GROUP BY window_start, window_end)",
-                )
-                .at(*location));
-            }
             let mode = input.changelog;
-            node(PhysicalNode::WindowTableFunction { input: Box::new(input), spec: *spec, time_column: *time_column }, mode)
+            node(
+                PhysicalNode::WindowTableFunction {
+                    input: Box::new(input),
+                    spec: *spec,
+                    partition: partition.clone(),
+                    time_column: *time_column,
+                },
+                mode,
+            )
         }
         Node::Limit { input, offset, fetch, location } => {
             let input = lower_node(input)?;

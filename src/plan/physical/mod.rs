@@ -223,6 +223,8 @@ pub enum PhysicalNode {
     WindowTableFunction {
         input: Box<PhysicalPlan>,
         spec: WindowSpec,
+        /// A SESSION's `PARTITION BY` columns.
+        partition: Vec<usize>,
         time_column: usize,
     },
     /// `LIMIT` without ORDER BY over an insert-only input: the first rows to arrive
