@@ -68,11 +68,14 @@ pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
             };
             let ty = &columns[rowtime].ty.data_type;
             if !matches!(ty, DataType::Timestamp(p) | DataType::TimestampLtz(p) if *p <= 3) {
+                // Flink 2.3's words.
                 return Err(SqlError::new(format!(
-                    "the rowtime column `{}` must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), not {}",
-                    wm.rowtime.value, columns[rowtime].ty
+                    "Invalid data type of time field for watermark definition. The field must be of type TIMESTAMP(p) or \
+                     TIMESTAMP_LTZ(p), the supported precision 'p' is from 0 to 3, but the time field type is {}",
+                    columns[rowtime].ty
                 ))
-                .at(wm.location));
+                .at(wm.location)
+                .hint(format!("the rowtime column `{}` must be TIMESTAMP(3) or TIMESTAMP_LTZ(3)", wm.rowtime.value)));
             }
             let scope: Vec<SchemaField> =
                 columns.iter().map(|c| SchemaField { name: c.name.clone(), ty: c.ty.clone(), qualifier: None }).collect();
@@ -103,6 +106,7 @@ pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
         columns,
         watermark,
         primary_key: ddl.primary_key.iter().map(|i| i.value.clone()).collect(),
+        primary_key_name: ddl.primary_key_name.as_ref().map(|i| i.value.clone()),
         partitioned_by: ddl.partitioned_by.iter().map(|i| i.value.clone()).collect(),
         options: ddl.options.clone(),
         comment: ddl.comment.clone(),

@@ -16,6 +16,7 @@ use crate::plan::functions;
 use crate::plan::physical::{self, changelog::RootReader};
 use crate::plan::planner::plan_create_table;
 use crate::plan::sink::{SinkPlan, SinkSettings};
+use crate::plan::table_ddl::quote_identifiers;
 use crate::sql::ast::{AlterChange, ConflictStrategy, CreateTable, ShowLike};
 use crate::sql::{Located, Location, SqlError, Statement};
 use crate::types::{DataType, SqlType, Value, STRING_LENGTH};
@@ -546,6 +547,10 @@ impl Session {
                 }
                 altered.options.retain(|(k, _)| !keys.contains(k));
             }
+            AlterChange::Schema { .. } | AlterChange::DropColumns(_) | AlterChange::DropPrimaryKey(_) | AlterChange::DropWatermark => {
+                // A job running on the table keeps the definition it started with.
+                altered = crate::plan::alter_schema::alter_schema(&table, change, at)?;
+            }
             AlterChange::RenameTo(to) => {
                 if self.catalog.contains(&to.value) {
                     return Err(SqlError::new(format!(
@@ -616,7 +621,7 @@ impl Session {
         }
         if !t.primary_key.is_empty() {
             let columns: Vec<String> = t.primary_key.iter().map(|k| format!("`{k}`")).collect();
-            lines.push(format!("CONSTRAINT `PK_{}` PRIMARY KEY ({}) NOT ENFORCED", t.primary_key.join("_"), columns.join(", ")));
+            lines.push(format!("CONSTRAINT `{}` PRIMARY KEY ({}) NOT ENFORCED", t.primary_key_constraint(), columns.join(", ")));
         }
         let mut text = format!("CREATE TABLE `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{}` (\n  {}\n)\n", t.name, lines.join(",\n  "));
         if let Some(comment) = &t.comment {
@@ -812,18 +817,4 @@ pub(super) fn name_table(header: &str, names: Vec<String>) -> Outcome {
         columns: vec![info(header, DataType::Varchar(STRING_LENGTH))],
         rows: names.into_iter().map(|n| vec![Value::Str(n.into())]).collect(),
     }
-}
-
-/// SQL text with the table's column names in backquotes, as Flink prints expressions
-/// (`event_time - INTERVAL '5' SECOND` → `` `event_time` - INTERVAL '5' SECOND ``).
-pub(super) fn quote_identifiers(text: &str, columns: &[&str]) -> String {
-    use sqlparser::tokenizer::{Token, Tokenizer};
-    let Ok(tokens) = Tokenizer::new(&crate::sql::dialect::FlinkDialect, text).tokenize() else { return text.to_string() };
-    tokens
-        .iter()
-        .map(|t| match t {
-            Token::Word(w) if w.quote_style.is_none() && columns.contains(&w.value.as_str()) => format!("`{}`", w.value),
-            t => t.to_string(),
-        })
-        .collect()
 }

@@ -179,6 +179,36 @@ pub enum AlterChange {
     /// `RESET ('k', …)`: options removed.
     Reset(Vec<String>),
     RenameTo(Ident),
+    /// `ADD …` (`modify: false`) or `MODIFY …`: columns, a watermark, a primary key.
+    Schema {
+        modify: bool,
+        change: Box<SchemaChange>,
+    },
+    /// `DROP col` / `DROP (a, b)`.
+    DropColumns(Vec<Ident>),
+    /// `DROP PRIMARY KEY`, or `DROP CONSTRAINT name` (`Some(name)`).
+    DropPrimaryKey(Option<Ident>),
+    DropWatermark,
+}
+
+/// What `ALTER TABLE … ADD` / `MODIFY` names: `col` or `(col, …, WATERMARK FOR …, PRIMARY KEY
+/// (…) NOT ENFORCED)`, each column with where it goes.
+#[derive(Clone, Debug)]
+pub struct SchemaChange {
+    pub columns: Vec<(ColumnDef, ColumnPosition)>,
+    pub watermark: Option<WatermarkDef>,
+    pub primary_key: Vec<Ident>,
+    /// `CONSTRAINT name PRIMARY KEY …`.
+    pub primary_key_name: Option<Ident>,
+}
+
+/// Where ALTER TABLE ADD / MODIFY puts a column.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ColumnPosition {
+    /// Last (ADD) or where it is (MODIFY).
+    Unchanged,
+    First,
+    After(Ident),
 }
 
 /// A SHOW statement's `[NOT] LIKE 'pattern'` (SQL's `%` and `_`).
@@ -197,6 +227,8 @@ pub struct CreateTable {
     pub columns: Vec<ColumnDef>,
     pub watermark: Option<WatermarkDef>,
     pub primary_key: Vec<Ident>,
+    /// `CONSTRAINT name PRIMARY KEY …`; Flink names an unnamed key `PK_` and its columns.
+    pub primary_key_name: Option<Ident>,
     pub partitioned_by: Vec<Ident>,
     pub options: Vec<(String, String)>,
     pub comment: Option<String>,
@@ -205,6 +237,26 @@ pub struct CreateTable {
     pub query: Option<Box<Query>>,
     /// `CREATE TABLE … LIKE source [(options)]`: the source's definition merged with this one.
     pub like: Option<LikeClause>,
+}
+
+impl CreateTable {
+    /// `CREATE TABLE name` and nothing else yet.
+    pub fn named(name: Ident) -> Self {
+        CreateTable {
+            name,
+            if_not_exists: false,
+            temporary: false,
+            columns: Vec::new(),
+            watermark: None,
+            primary_key: Vec::new(),
+            primary_key_name: None,
+            partitioned_by: Vec::new(),
+            options: Vec::new(),
+            comment: None,
+            query: None,
+            like: None,
+        }
+    }
 }
 
 /// `LIKE source [(INCLUDING ALL OVERWRITING OPTIONS …)]` of a CREATE TABLE.

@@ -9,8 +9,8 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use super::ast::{
-    AlterChange, ColumnDef, ColumnKind, CreateFunction, CreateTable, LikeClause, LikeFeature, LikeStrategy, ShowLike, Statement,
-    WatermarkDef,
+    AlterChange, ColumnDef, ColumnKind, ColumnPosition, CreateFunction, CreateTable, LikeClause, LikeFeature, LikeStrategy, SchemaChange,
+    ShowLike, Statement, WatermarkDef,
 };
 use super::dialect::FlinkDialect;
 use super::parser::{location_of, unexpected, StatementError};
@@ -164,9 +164,8 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
     Ok(None)
 }
 
-/// `ALTER` read; the rest: `TABLE [IF EXISTS] name SET (…) | RESET (…) | RENAME TO new`, or
-/// `VIEW name RENAME TO new` (what Flink alters in a table's options and names; its column
-/// changes are refused, naming them).
+/// `ALTER` read; the rest: `TABLE [IF EXISTS] name SET (…) | RESET (…) | RENAME TO new | ADD …
+/// | MODIFY … | DROP …`, or `VIEW name RENAME TO new` (Flink 2.x's forms).
 fn parse_alter(parser: &mut Parser) -> Result<Statement, StatementError> {
     let view = match parser.parse_one_of_keywords(&[Keyword::TABLE, Keyword::VIEW]) {
         Some(Keyword::VIEW) => true,
@@ -188,20 +187,70 @@ fn parse_alter(parser: &mut Parser) -> Result<Statement, StatementError> {
         }
         parser.expect_token(&Token::RParen)?;
         AlterChange::Reset(keys)
+    } else if let Some(keyword) = (!view).then(|| parser.parse_one_of_keywords(&[Keyword::ADD, Keyword::MODIFY])).flatten() {
+        AlterChange::Schema { modify: keyword == Keyword::MODIFY, change: Box::new(parse_schema_change(parser)?) }
+    } else if !view && parser.parse_keyword(Keyword::DROP) {
+        parse_alter_drop(parser)?
     } else {
-        let next = parser.peek_token();
-        let what = if view { "RENAME TO" } else { "SET (…), RESET (…) or RENAME TO" };
-        return Err(match &next.token {
-            Token::Word(w) if !view && [Keyword::ADD, Keyword::MODIFY, Keyword::DROP].contains(&w.keyword) => {
-                SqlError::new(format!("ALTER TABLE … {} is not supported yet", w.value.to_ascii_uppercase()))
-                    .at(location_of(&next))
-                    .hint("Sluice alters a table's options and name; DROP TABLE and CREATE TABLE it again for other columns")
-                    .into()
-            }
-            _ => unexpected(&next, what),
-        });
+        let what = if view { "RENAME TO" } else { "SET (…), RESET (…), RENAME TO, ADD, MODIFY or DROP" };
+        return Err(unexpected(&parser.peek_token(), what));
     };
     Ok(Statement::Alter { name, view, if_exists, change, location })
+}
+
+/// `ALTER TABLE … ADD` / `MODIFY` read; the rest: one column, watermark or primary key, or a
+/// list of them in parentheses; a column may end in `FIRST` or `AFTER col`. Each is read as
+/// CREATE TABLE reads it.
+fn parse_schema_change(parser: &mut Parser) -> Result<SchemaChange, StatementError> {
+    let mut table = CreateTable::named(Ident::new(""));
+    let mut positions = Vec::new();
+    let listed = parser.consume_token(&Token::LParen);
+    loop {
+        let columns = table.columns.len();
+        parse_table_element(parser, &mut table)?;
+        if table.columns.len() > columns {
+            positions.push(if parse_word(parser, "FIRST") {
+                ColumnPosition::First
+            } else if parse_word(parser, "AFTER") {
+                ColumnPosition::After(parser.parse_identifier()?)
+            } else {
+                ColumnPosition::Unchanged
+            });
+        }
+        if !listed {
+            break;
+        }
+        if !parser.consume_token(&Token::Comma) {
+            parser.expect_token(&Token::RParen)?;
+            break;
+        }
+    }
+    Ok(SchemaChange {
+        columns: table.columns.into_iter().zip(positions).collect(),
+        watermark: table.watermark,
+        primary_key: table.primary_key,
+        primary_key_name: table.primary_key_name,
+    })
+}
+
+/// `ALTER TABLE … DROP` read; the rest: `col`, `(col, …)`, `PRIMARY KEY`, `CONSTRAINT name` or
+/// `WATERMARK`.
+fn parse_alter_drop(parser: &mut Parser) -> Result<AlterChange, StatementError> {
+    if parser.parse_keywords(&[Keyword::PRIMARY, Keyword::KEY]) {
+        return Ok(AlterChange::DropPrimaryKey(None));
+    }
+    if parser.parse_keyword(Keyword::CONSTRAINT) {
+        return Ok(AlterChange::DropPrimaryKey(Some(parser.parse_identifier()?)));
+    }
+    if parse_word(parser, "WATERMARK") {
+        return Ok(AlterChange::DropWatermark);
+    }
+    if parser.consume_token(&Token::LParen) {
+        let columns = parser.parse_comma_separated(|p| p.parse_identifier())?;
+        parser.expect_token(&Token::RParen)?;
+        return Ok(AlterChange::DropColumns(columns));
+    }
+    Ok(AlterChange::DropColumns(vec![parser.parse_identifier()?]))
 }
 
 /// `('key' = 'value', …)`, possibly empty: a table's WITH options, or what ALTER TABLE SETs.
@@ -343,19 +392,7 @@ pub(super) fn parse_quoted(parser: &mut Parser, what: &str) -> Result<String, St
 fn parse_create_table(parser: &mut Parser, temporary: bool) -> Result<CreateTable, StatementError> {
     let if_not_exists = parser.parse_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS]);
     let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
-    let mut table = CreateTable {
-        name,
-        if_not_exists,
-        temporary,
-        columns: Vec::new(),
-        watermark: None,
-        primary_key: Vec::new(),
-        partitioned_by: Vec::new(),
-        options: Vec::new(),
-        comment: None,
-        query: None,
-        like: None,
-    };
+    let mut table = CreateTable { if_not_exists, temporary, ..CreateTable::named(name) };
     // CREATE TABLE … AS query and … LIKE source may leave their columns out.
     let columns = parser.consume_token(&Token::LParen);
     if columns {
@@ -439,14 +476,17 @@ fn parse_table_element(parser: &mut Parser, table: &mut CreateTable) -> Result<(
         table.watermark = Some(WatermarkDef { rowtime, expr, location: location_of(&start) });
         return Ok(());
     }
-    if parser.parse_keyword(Keyword::CONSTRAINT) {
-        parser.parse_identifier()?;
-    }
-    if parser.parse_keywords(&[Keyword::PRIMARY, Keyword::KEY]) {
+    let constraint = if parser.parse_keyword(Keyword::CONSTRAINT) { Some(parser.parse_identifier()?) } else { None };
+    if constraint.is_some() || parser.parse_keywords(&[Keyword::PRIMARY, Keyword::KEY]) {
+        if constraint.is_some() {
+            parser.expect_keywords(&[Keyword::PRIMARY, Keyword::KEY])?;
+        }
         parser.expect_token(&Token::LParen)?;
         let key = parser.parse_comma_separated(|p| p.parse_identifier())?;
         parser.expect_token(&Token::RParen)?;
-        return set_primary_key(parser, table, key, &start);
+        set_primary_key(parser, table, key, &start)?;
+        table.primary_key_name = constraint;
+        return Ok(());
     }
     let name = parser.parse_identifier()?;
     let kind = if parser.parse_keyword(Keyword::AS) {

@@ -10,7 +10,8 @@ or check those expectations:
 
 Each session runs its statements in order in a fresh streaming TableEnvironment and prints, per
 statement, `== statement` and then each result row's cells (repr, so a DDL's line breaks show) or
-`ERROR: ` and the first line of Flink's ValidationException message.
+`ERROR: ` and the first line of Flink's ValidationException message (`ERROR+ ` and each further
+line of it).
 """
 
 import os
@@ -50,6 +51,11 @@ LIKE = [
     "CREATE TABLE l9 (c AS id + 2) LIKE base (OVERWRITING GENERATED)",
 ]
 
+ALTER_BASE = (
+    "CREATE TABLE t (a INT, b STRING COMMENT 'bee', ts TIMESTAMP(3), c AS a + 1, p STRING, PRIMARY KEY (a) NOT ENFORCED,"
+    " WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) PARTITIONED BY (p) WITH ('connector'='datagen')"
+)
+
 SENSOR_TABLE = (
     "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),"
     " event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)"
@@ -79,6 +85,33 @@ SESSIONS = {
         "ALTER TABLE t1 RENAME TO t2", "SHOW TABLES", "ALTER TABLE t2 RENAME TO v1",
         "ALTER VIEW v1 RENAME TO v2", "SHOW TABLES",
         "ALTER TABLE nope SET ('a'='b')", "ALTER TABLE IF EXISTS nope SET ('a'='b')", "ALTER TABLE v2 SET ('a'='b')",
+    ],
+    # tests/alter_table.rs: ADD / MODIFY / DROP on a table with every kind of part
+    "alter_schema": [
+        ALTER_BASE,
+        "ALTER TABLE t ADD d INT", "ALTER TABLE t ADD e STRING COMMENT 'the e' FIRST",
+        "ALTER TABLE t ADD (f AS a * 2 AFTER a, g INT NOT NULL)", "SHOW CREATE TABLE t",
+        "ALTER TABLE t MODIFY b VARCHAR(10)", "ALTER TABLE t MODIFY d BIGINT FIRST", "ALTER TABLE t MODIFY c AS a + 2 AFTER ts",
+        "ALTER TABLE t MODIFY (WATERMARK FOR ts AS ts, PRIMARY KEY (a, g) NOT ENFORCED)", "SHOW CREATE TABLE t", "DESCRIBE t",
+        "ALTER TABLE t DROP (e, f)", "ALTER TABLE t DROP PRIMARY KEY", "ALTER TABLE t DROP WATERMARK", "SHOW CREATE TABLE t",
+        "ALTER TABLE t DROP (c, a)", "SHOW CREATE TABLE t",
+        "ALTER TABLE t ADD (x INT, CONSTRAINT my_pk PRIMARY KEY (x) NOT ENFORCED)", "SHOW CREATE TABLE t",
+        "ALTER TABLE t DROP CONSTRAINT PK_x", "ALTER TABLE t DROP CONSTRAINT my_pk", "SHOW CREATE TABLE t",
+    ],
+    # tests/alter_table.rs: each misuse on a fresh ALTER_BASE
+    "alter_schema_errors": [
+        ALTER_BASE,
+        "ALTER TABLE t ADD a INT", "ALTER TABLE t ADD x INT AFTER nope", "ALTER TABLE t ADD (y INT AFTER z, z INT)",
+        "ALTER TABLE t ADD (g INT, g STRING)", "ALTER TABLE t ADD WATERMARK FOR ts AS ts",
+        "ALTER TABLE t ADD PRIMARY KEY (b) NOT ENFORCED", "ALTER TABLE t ADD PRIMARY KEY (b)",
+        "ALTER TABLE t MODIFY nope INT", "ALTER TABLE t MODIFY ts INT",
+        "ALTER TABLE t DROP nope", "ALTER TABLE t DROP (b, b)", "ALTER TABLE t DROP a", "ALTER TABLE t DROP ts", "ALTER TABLE t DROP p",
+        "ALTER TABLE t DROP CONSTRAINT nope",
+        "CREATE TABLE plain (a INT, p INT, PRIMARY KEY (p) NOT ENFORCED) WITH ('connector'='datagen')",
+        "ALTER TABLE plain DROP p", "ALTER TABLE plain MODIFY WATERMARK FOR a AS a", "ALTER TABLE plain DROP WATERMARK",
+        "ALTER TABLE plain DROP PRIMARY KEY", "ALTER TABLE plain MODIFY PRIMARY KEY (a) NOT ENFORCED",
+        "ALTER TABLE plain DROP CONSTRAINT PK_p",
+        "ALTER TABLE nope ADD x INT", "ALTER TABLE IF EXISTS nope DROP x",
     ],
     # tests/create_table_as.rs (the rows CTAS prints are the golden case ctas_print_counts)
     "ctas": [
@@ -121,6 +154,14 @@ def run(name):
             # The message is on the line naming the exception.
             lines = [l for l in str(e).splitlines() if "Exception: " in l]
             print("ERROR:", lines[0].split("Exception: ", 1)[1] if lines else str(e).splitlines()[0])
+            # The message's further lines, up to the stack trace: ALTER TABLE's own words follow
+            # its first line, "Failed to execute ALTER TABLE statement.".
+            text = str(e).splitlines()
+            start = text.index(lines[0]) + 1 if lines else len(text)
+            for line in text[start:]:
+                if line.startswith("\tat ") or line.startswith("Caused by"):
+                    break
+                print("ERROR+", line)
 
 
 def main():
