@@ -63,7 +63,11 @@ pub struct WatermarkSpec {
 pub struct ViewDef {
     pub name: String,
     pub query: Box<Query>,
+    /// Its columns, named as the view names them.
     pub columns: Vec<(String, SqlType)>,
+    /// `CREATE VIEW v (a, b)`: the view's names for the query's columns (none: the query's own).
+    pub aliases: Vec<String>,
+    pub comment: Option<String>,
 }
 
 impl TableDef {

@@ -1361,7 +1361,10 @@ impl<'a> Planner<'a> {
         }
         if let Some(view) = self.catalog.view(name) {
             let mut inner = Planner::new(self.catalog);
-            return inner.plan_subquery(&view.query).map_err(|e| SqlError::new(format!("in view `{name}`: {}", e.message)).at(location));
+            let mut plan =
+                inner.plan_subquery(&view.query).map_err(|e| SqlError::new(format!("in view `{name}`: {}", e.message)).at(location))?;
+            rename_view_columns(&mut plan, &view.aliases);
+            return Ok(plan);
         }
         let Some(table) = self.catalog.table(name) else {
             let mut err = SqlError::new(format!("table `{name}` not found")).at(location);
@@ -2185,13 +2188,33 @@ fn key_name(k: &Expr, scope: &[SchemaField], i: usize) -> String {
 }
 
 /// A view's columns, for the catalog.
-pub fn plan_view(catalog: &Catalog, name: &str, query: &ast::Query) -> Result<ViewDef> {
-    let plan = Planner::new(catalog).plan_subquery(query)?;
+pub fn plan_view(catalog: &Catalog, name: &str, query: &ast::Query, aliases: &[ast::Ident], comment: Option<String>) -> Result<ViewDef> {
+    let mut plan = Planner::new(catalog).plan_subquery(query)?;
+    let aliases: Vec<String> = aliases.iter().map(|a| a.value.clone()).collect();
+    if !aliases.is_empty() && aliases.len() != plan.schema.fields.len() {
+        // Flink 2.3's words.
+        let names: Vec<&str> = plan.schema.fields.iter().map(|f| f.name.as_str()).collect();
+        return Err(SqlError::new(format!(
+            "VIEW definition and input fields not match:\n\tDef fields: [{}].\n\tInput fields: [{}].",
+            aliases.join(", "),
+            names.join(", ")
+        )));
+    }
+    rename_view_columns(&mut plan, &aliases);
     Ok(ViewDef {
         name: name.to_string(),
         query: Box::new(query.clone()),
         columns: plan.schema.fields.iter().map(|f| (f.name.clone(), f.ty.clone())).collect(),
+        aliases,
+        comment,
     })
+}
+
+/// A view's query's columns named as the view names them (`CREATE VIEW v (a, b) AS …`).
+fn rename_view_columns(plan: &mut Plan, aliases: &[String]) {
+    for (field, alias) in plan.schema.fields.iter_mut().zip(aliases) {
+        field.name.clone_from(alias);
+    }
 }
 
 /// The types of a plan's output, for sinks and result headers.

@@ -34,7 +34,20 @@ impl Session {
                 Some(query) => self.create_table_as(ddl, query, located),
                 None => self.create_table(ddl, located),
             },
-            Statement::CreateView { name, query, if_not_exists, .. } => self.create_view(&name.value, query, *if_not_exists, located),
+            Statement::CreateView { name, query, if_not_exists, or_replace, temporary, columns, comment } => {
+                // Flink 2.3 replaces nothing: OR REPLACE of a name its catalog holds fails, in
+                // these words.
+                if *or_replace && self.catalog.contains(&name.value) {
+                    let path = format!("`{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{}`", name.value);
+                    let message = if *temporary {
+                        format!("Temporary table '{path}' already exists")
+                    } else {
+                        format!("Could not execute CreateTable in path {path}")
+                    };
+                    return Err(SqlError::new(message).at(at));
+                }
+                self.create_view(&name.value, query, *if_not_exists, columns, comment.clone(), located)
+            }
             Statement::Drop { name, if_exists, view } => self.drop(&name.value, *if_exists, *view, at),
             Statement::Set { key: None, .. } => Ok(self.show_settings()),
             Statement::Set { key: Some(key), value } => self.set(key, value.as_deref().unwrap_or_default(), at),
@@ -55,7 +68,11 @@ impl Session {
                 Ok(name_table(&header, vec![name.to_string()]))
             }
             Statement::Use { catalog, database, location } => use_catalog(catalog.as_deref(), database.as_deref(), *location),
-            Statement::ShowViews => Ok(name_table("view name", self.catalog.views().map(|v| v.name.clone()).collect())),
+            Statement::ShowViews { like } => {
+                let names = self.catalog.views().map(|v| v.name.clone()).collect();
+                Ok(name_table("view name", filter_like(names, like.as_ref(), |n| n)?))
+            }
+            Statement::ShowCreateView(name) => self.show_create_view(&name.value, at),
             Statement::ShowFunctions => {
                 // Flink lists the user's functions among the built-ins.
                 let mut names: Vec<String> = functions::names().iter().map(|s| s.to_string()).collect();
@@ -197,14 +214,22 @@ impl Session {
     }
 
     /// `CREATE VIEW`: the view's query is planned now, so a broken one is refused here.
-    fn create_view(&mut self, name: &str, query: &Query, if_not_exists: bool, located: &Located) -> Result<Outcome, SqlError> {
+    fn create_view(
+        &mut self,
+        name: &str,
+        query: &Query,
+        if_not_exists: bool,
+        columns: &[sqlparser::ast::Ident],
+        comment: Option<String>,
+        located: &Located,
+    ) -> Result<Outcome, SqlError> {
         if self.catalog.contains(name) {
             if if_not_exists || self.definitions.get(name) == Some(&normalized(&located.text)) {
                 return Ok(done(format!("View `{name}` already exists as defined here; nothing changed.")));
             }
             return Err(SqlError::new(format!("`{name}` already exists")).at(located.location));
         }
-        let view = crate::plan::planner::plan_view(&self.catalog, name, query)?;
+        let view = crate::plan::planner::plan_view(&self.catalog, name, query, columns, comment).map_err(|e| e.or_at(located.location))?;
         self.catalog.add_view(view);
         self.definitions.insert(name.to_string(), normalized(&located.text));
         Ok(done(format!("View `{name}` has been created.")))
@@ -595,9 +620,16 @@ impl Session {
     /// full, the primary key as a named constraint, options sorted), in one `result` cell.
     fn show_create_table(&self, name: &str, at: Location) -> Result<Outcome, SqlError> {
         let Some(t) = self.catalog.table(name) else {
-            return Err(SqlError::new(format!(
-                "Could not execute SHOW CREATE TABLE. Table with identifier `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}` does not exist."
-            ))
+            // Flink 2.3's words.
+            return Err(SqlError::new(if self.catalog.view(name).is_some() {
+                format!(
+                    "SHOW CREATE TABLE is only supported for tables, but `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}` is a view. Please use SHOW CREATE VIEW instead."
+                )
+            } else {
+                format!(
+                    "Could not execute SHOW CREATE TABLE. Table with identifier `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}` does not exist."
+                )
+            })
             .at(at));
         };
         let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
@@ -635,6 +667,32 @@ impl Session {
         options.sort();
         let options: Vec<String> = options.iter().map(|(k, v)| format!("'{k}' = '{}'", v.replace('\'', "''"))).collect();
         text.push_str(&format!("WITH (\n  {}\n)\n", options.join(",\n  ")));
+        Ok(Outcome::Table { columns: vec![info("result", DataType::Varchar(STRING_LENGTH))], rows: vec![vec![Value::Str(text.into())]] })
+    }
+
+    /// `SHOW CREATE VIEW v`: Flink's layout (qualified name, the columns, the comment) around the
+    /// view's query as Sluice keeps it: Flink prints the query as its validator expanded it
+    /// (names qualified, `*` spelled out), which Sluice does not (DIFFERENCES.md).
+    fn show_create_view(&self, name: &str, at: Location) -> Result<Outcome, SqlError> {
+        let Some(v) = self.catalog.view(name) else {
+            // Flink 2.3's words.
+            return Err(SqlError::new(if self.catalog.table(name).is_some() {
+                format!(
+                    "SHOW CREATE VIEW is only supported for views, but `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}` is a table. Please use SHOW CREATE TABLE instead."
+                )
+            } else {
+                format!(
+                    "Could not execute SHOW CREATE VIEW. View with identifier `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}` does not exist."
+                )
+            })
+            .at(at));
+        };
+        let columns: Vec<String> = v.columns.iter().map(|(n, _)| format!("`{n}`")).collect();
+        let mut text = format!("CREATE VIEW `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{}` (\n  {}\n)\n", v.name, columns.join(",\n  "));
+        if let Some(comment) = &v.comment {
+            text.push_str(&format!("COMMENT '{}'\n", comment.replace('\'', "''")));
+        }
+        text.push_str(&format!("AS {}\n", v.query));
         Ok(Outcome::Table { columns: vec![info("result", DataType::Varchar(STRING_LENGTH))], rows: vec![vec![Value::Str(text.into())]] })
     }
 
@@ -690,7 +748,9 @@ impl Session {
                 .collect();
             return Ok(Outcome::Table { columns, rows });
         }
-        Err(SqlError::new(format!("table or view `{name}` not found")).at(location))
+        // Flink 2.3's words.
+        Err(SqlError::new(format!("Tables or views with the identifier '{DEFAULT_CATALOG}.{DEFAULT_DATABASE}.{name}' doesn't exist."))
+            .at(location))
     }
 }
 

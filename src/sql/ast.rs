@@ -53,11 +53,18 @@ impl ConflictStrategy {
 #[derive(Clone, Debug)]
 pub enum Statement {
     CreateTable(Box<CreateTable>),
+    /// `CREATE [OR REPLACE] [TEMPORARY] VIEW [IF NOT EXISTS] name [(columns)] [COMMENT '…'] AS
+    /// query`.
     CreateView {
         name: Ident,
         query: Box<Query>,
         if_not_exists: bool,
+        /// `OR REPLACE`: a view of that name is replaced.
+        or_replace: bool,
         temporary: bool,
+        /// The view's own names for the query's columns, if it gives them.
+        columns: Vec<Ident>,
+        comment: Option<String>,
     },
     Drop {
         name: Ident,
@@ -84,7 +91,10 @@ pub enum Statement {
     ShowTables {
         like: Option<ShowLike>,
     },
-    ShowViews,
+    /// `SHOW VIEWS [FROM|IN db] [[NOT] LIKE 'pattern']`.
+    ShowViews {
+        like: Option<ShowLike>,
+    },
     /// `SHOW COLUMNS FROM|IN table [[NOT] LIKE 'pattern']`: DESCRIBE's columns and the comment.
     ShowColumns {
         table: Ident,
@@ -101,6 +111,8 @@ pub enum Statement {
     },
     /// `SHOW CREATE TABLE name`: the table's DDL as Flink prints it.
     ShowCreateTable(Ident),
+    /// `SHOW CREATE VIEW name`: the view's DDL.
+    ShowCreateView(Ident),
     /// `SHOW CATALOGS`, `SHOW DATABASES`, `SHOW CURRENT CATALOG`, `SHOW CURRENT DATABASE`: Sluice
     /// has Flink's default ones.
     ShowCatalogs {
@@ -136,6 +148,7 @@ pub enum Statement {
         drain: bool,
         location: Location,
     },
+    /// `DESCRIBE | DESC [EXTENDED] name` (EXTENDED shows the same, as in Flink 2.3).
     Describe(Ident),
     /// `DESCRIBE FUNCTION [EXTENDED] name`.
     DescribeFunction {

@@ -21,21 +21,25 @@ use crate::types::{DataType, Field, SqlType};
 pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statement>, StatementError> {
     let start = parser.index();
     if parser.parse_keyword(Keyword::CREATE) {
+        let or_replace = parser.parse_keywords(&[Keyword::OR, Keyword::REPLACE]);
         let temporary = parser.parse_keyword(Keyword::TEMPORARY);
-        if parser.parse_keyword(Keyword::TABLE) {
+        if !or_replace && parser.parse_keyword(Keyword::TABLE) {
             return Ok(Some(Statement::CreateTable(Box::new(parse_create_table(parser, temporary)?))));
         }
-        let system = parse_word(parser, "SYSTEM");
-        if system || parse_word(parser, "FUNCTION") {
+        if parser.parse_keyword(Keyword::VIEW) {
+            return parse_create_view(parser, or_replace, temporary).map(Some);
+        }
+        let system = !or_replace && parse_word(parser, "SYSTEM");
+        if system || (!or_replace && parse_word(parser, "FUNCTION")) {
             if system && !parse_word(parser, "FUNCTION") {
                 return Err(unexpected(&parser.peek_token(), "FUNCTION"));
             }
             return Ok(Some(Statement::CreateFunction(Box::new(parse_create_function(parser, temporary, system)?))));
         }
-        // Give back CREATE [TEMPORARY] for sqlparser (CREATE VIEW, …). `prev_token` steps back
-        // over the keywords, not over the whitespace before them, so the index may stay past
-        // `start`; only never before it.
-        for _ in 0..1 + usize::from(temporary) {
+        // Give back CREATE [OR REPLACE] [TEMPORARY] for sqlparser to refuse by its first words.
+        // `prev_token` steps back over the keywords, not over the whitespace before them, so the
+        // index may stay past `start`; only never before it.
+        for _ in 0..1 + 2 * usize::from(or_replace) + usize::from(temporary) {
             parser.prev_token();
         }
         debug_assert!(parser.index() >= start);
@@ -76,6 +80,10 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
             };
             return Ok(Some(Statement::DescribeFunction { name, extended, location }));
         }
+        // `DESCRIBE EXTENDED t` shows what DESCRIBE does; `DESCRIBE extended` a table of that name.
+        if word_at(parser, 0, "EXTENDED") && matches!(parser.peek_nth_token_ref(1).token, Token::Word(_)) {
+            parser.next_token();
+        }
         let name = parser.parse_object_name(false)?;
         return Ok(Some(Statement::Describe(super::parser::single_ident(&name)?)));
     }
@@ -100,14 +108,18 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
     if parser.parse_keyword(Keyword::SHOW) {
         let what = parser.next_token();
         let statement = match &what.token {
-            Token::Word(w) if w.keyword == Keyword::TABLES => {
+            Token::Word(w) if w.keyword == Keyword::TABLES || w.keyword == Keyword::VIEWS => {
                 // `FROM|IN db`: the one database there is (USE checks a name; SHOW lists it).
                 if parser.parse_one_of_keywords(&[Keyword::FROM, Keyword::IN]).is_some() {
                     parser.parse_object_name(false)?;
                 }
-                Statement::ShowTables { like: parse_show_like(parser)? }
+                let like = parse_show_like(parser)?;
+                if w.keyword == Keyword::VIEWS {
+                    Statement::ShowViews { like }
+                } else {
+                    Statement::ShowTables { like }
+                }
             }
-            Token::Word(w) if w.keyword == Keyword::VIEWS => Statement::ShowViews,
             Token::Word(w) if w.keyword == Keyword::FUNCTIONS => Statement::ShowFunctions,
             Token::Word(w) if w.keyword == Keyword::USER && parse_word(parser, "FUNCTIONS") => Statement::ShowUserFunctions,
             Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("JOBS") => Statement::ShowJobs,
@@ -119,10 +131,17 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
                 Statement::ShowColumns { table, like: parse_show_like(parser)? }
             }
             Token::Word(w) if w.keyword == Keyword::CREATE => {
-                if !parser.parse_keyword(Keyword::TABLE) {
-                    return Err(unexpected(&parser.peek_token(), "TABLE (SHOW CREATE VIEW is not supported yet)"));
+                let view = match parser.parse_one_of_keywords(&[Keyword::TABLE, Keyword::VIEW]) {
+                    Some(Keyword::VIEW) => true,
+                    Some(_) => false,
+                    None => return Err(unexpected(&parser.peek_token(), "TABLE or VIEW")),
+                };
+                let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+                if view {
+                    Statement::ShowCreateView(name)
+                } else {
+                    Statement::ShowCreateTable(name)
                 }
-                Statement::ShowCreateTable(super::parser::single_ident(&parser.parse_object_name(false)?)?)
             }
             Token::Word(w) if w.keyword == Keyword::CATALOGS => Statement::ShowCatalogs { databases: false, current: false },
             Token::Word(w) if w.keyword == Keyword::DATABASES => Statement::ShowCatalogs { databases: true, current: false },
@@ -134,7 +153,9 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
                     _ => return Err(unexpected(&which, "CATALOG or DATABASE")),
                 }
             }
-            _ => return Err(unexpected(&what, "TABLES, VIEWS, COLUMNS, CREATE TABLE, FUNCTIONS, JOBS, CATALOGS or DATABASES")),
+            _ => {
+                return Err(unexpected(&what, "TABLES, VIEWS, COLUMNS, CREATE TABLE, CREATE VIEW, FUNCTIONS, JOBS, CATALOGS or DATABASES"))
+            }
         };
         return Ok(Some(statement));
     }
@@ -251,6 +272,24 @@ fn parse_alter_drop(parser: &mut Parser) -> Result<AlterChange, StatementError> 
         return Ok(AlterChange::DropColumns(columns));
     }
     Ok(AlterChange::DropColumns(vec![parser.parse_identifier()?]))
+}
+
+/// `CREATE [OR REPLACE] [TEMPORARY] VIEW` read; the rest: `[IF NOT EXISTS] name [(column, …)]
+/// [COMMENT '…'] AS query`, Flink's form.
+fn parse_create_view(parser: &mut Parser, or_replace: bool, temporary: bool) -> Result<Statement, StatementError> {
+    let if_not_exists = parser.parse_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS]);
+    let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+    let mut columns = Vec::new();
+    if parser.consume_token(&Token::LParen) {
+        columns = parser.parse_comma_separated(|p| p.parse_identifier())?;
+        parser.expect_token(&Token::RParen)?;
+    }
+    let comment = if parser.parse_keyword(Keyword::COMMENT) { Some(parse_quoted(parser, "a quoted comment")?) } else { None };
+    if !parser.parse_keyword(Keyword::AS) {
+        return Err(unexpected(&parser.peek_token(), "AS and the view's query"));
+    }
+    let query = parser.parse_query()?;
+    Ok(Statement::CreateView { name, query, if_not_exists, or_replace, temporary, columns, comment })
 }
 
 /// `('key' = 'value', …)`, possibly empty: a table's WITH options, or what ALTER TABLE SETs.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints what Apache Flink 2.3 answers to the DDL and SHOW statements whose answers are written
-into tests/show_like_flink.rs, tests/create_table_like.rs, tests/alter_table.rs and
-tests/create_table_as.rs (DESCRIBE of a CTAS table, its errors).
+into tests/show_like_flink.rs, tests/create_table_like.rs, tests/alter_table.rs,
+tests/show_create_view.rs and tests/create_table_as.rs (DESCRIBE of a CTAS table, its errors).
 
 Not part of the test command; run it with the Python of scripts/setup.sh's Flink venv to remake
 or check those expectations:
@@ -112,6 +112,21 @@ SESSIONS = {
         "ALTER TABLE plain DROP PRIMARY KEY", "ALTER TABLE plain MODIFY PRIMARY KEY (a) NOT ENFORCED",
         "ALTER TABLE plain DROP CONSTRAINT PK_p",
         "ALTER TABLE nope ADD x INT", "ALTER TABLE IF EXISTS nope DROP x",
+    ],
+    # tests/show_create_view.rs
+    "views": [
+        "CREATE TABLE t1 (a INT NOT NULL, b STRING COMMENT 'the b', ts TIMESTAMP(3), WATERMARK FOR ts AS ts)"
+        " WITH ('connector'='datagen')",
+        "CREATE VIEW v1 AS SELECT a, b FROM t1 WHERE a > 1",
+        "CREATE VIEW v2 (x, y) AS SELECT a, UPPER(b) FROM t1",
+        "CREATE VIEW v4 COMMENT 'four' AS SELECT COUNT(*) AS n, b FROM t1 GROUP BY b",
+        "CREATE VIEW v6 (x) AS SELECT a, b FROM t1",
+        "SHOW VIEWS", "SHOW VIEWS LIKE 'v_'", "SHOW VIEWS FROM default_database NOT LIKE '%1'",
+        "SHOW CREATE VIEW v1", "SHOW CREATE VIEW v2", "SHOW CREATE VIEW v4",
+        "SHOW CREATE VIEW nope", "SHOW CREATE VIEW t1", "SHOW CREATE TABLE v1",
+        "DESCRIBE v2", "DESCRIBE EXTENDED t1", "DESC EXTENDED v1", "DESCRIBE nope", "DESCRIBE EXTENDED nope",
+        "CREATE OR REPLACE VIEW v1 AS SELECT b FROM t1", "DESCRIBE v1", "CREATE OR REPLACE VIEW t1 AS SELECT 1",
+        "CREATE OR REPLACE TEMPORARY VIEW v7 AS SELECT a FROM t1", "SHOW VIEWS",
     ],
     # tests/create_table_as.rs (the rows CTAS prints are the golden case ctas_print_counts)
     "ctas": [
