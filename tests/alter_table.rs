@@ -5,7 +5,11 @@
 //! `tests/flink/statements.py alter alter_schema alter_schema_errors` prints Flink's answers again.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "common/transcript.rs"]
+mod transcript;
+
 use sluice::session::{Outcome, Session};
+use transcript::{differences, Flink, Flink::*};
 
 fn session() -> Session {
     let mut s = Session::empty();
@@ -71,45 +75,6 @@ fn a_missing_table_or_a_view_is_refused_in_flinks_words() {
     assert!(s.execute("ALTER TABLE IF EXISTS nope SET ('a'='b')", 0).is_ok());
     let err = s.execute("ALTER TABLE v1 SET ('a'='b')", 0).unwrap_err();
     assert_eq!(err.message, "ALTER TABLE for a view is not allowed");
-}
-
-/// What Flink answered a statement: done, a SHOW CREATE TABLE, DESCRIBE's rows (cells joined by
-/// ` | `, NULL as nothing), or an error's message.
-enum Flink {
-    Done,
-    Ddl(&'static str),
-    Rows(&'static [&'static str]),
-    Err(&'static str),
-}
-use Flink::*;
-
-/// Runs `statements` in one session; returns each answer that is not Flink's.
-fn differences(statements: &[(&str, Flink)]) -> Vec<String> {
-    let mut s = Session::empty();
-    let mut failures = Vec::new();
-    for (statement, flink) in statements {
-        let got = match s.execute(statement, 0) {
-            Result::Err(e) => format!("Err({:?})", e.message),
-            Ok(mut outcomes) => match (outcomes.pop(), flink) {
-                (Some(Outcome::Table { rows, .. }), Ddl(_)) => format!("Ddl({:?})", rows[0][0].to_string()),
-                (Some(Outcome::Table { rows, .. }), _) => {
-                    let rows: Vec<String> = rows.iter().map(|r| r.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" | ")).collect();
-                    format!("Rows({rows:?})")
-                }
-                _ => "Done".to_string(),
-            },
-        };
-        let want = match flink {
-            Done => "Done".to_string(),
-            Ddl(d) => format!("Ddl({d:?})"),
-            Rows(r) => format!("Rows({r:?})"),
-            Err(e) => format!("Err({e:?})"),
-        };
-        if got != want {
-            failures.push(format!("{statement}\n  Sluice: {got}\n  Flink:  {want}"));
-        }
-    }
-    failures
 }
 
 /// ADD, MODIFY and DROP of columns, positions, the watermark and the primary key, one after

@@ -18,6 +18,7 @@ pub mod physical;
 pub mod planner;
 pub mod rank;
 pub mod sink;
+pub mod table_as;
 pub mod table_ddl;
 pub mod table_like;
 pub mod unnest;

@@ -104,6 +104,11 @@ impl Session {
     /// the same definition again changes nothing.
     fn create_table(&mut self, ddl: &CreateTable, located: &Located) -> Result<Outcome, SqlError> {
         let name = &ddl.name.value;
+        if ddl.or_replace && self.catalog.contains(name) {
+            // Flink 2.3 replaces a table only with AS; otherwise, in its words:
+            return Err(SqlError::new(format!("Could not execute CreateTable in path `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}`"))
+                .at(located.location));
+        }
         if self.catalog.contains(name) {
             if ddl.if_not_exists || self.definitions.get(name) == Some(&normalized(&located.text)) {
                 return Ok(done(format!("Table `{name}` already exists as defined here; nothing changed.")));
@@ -122,12 +127,13 @@ impl Session {
         }
     }
 
-    /// `CREATE TABLE … AS query` (CTAS): the table is made with the query's columns, then the
+    /// `CREATE [OR REPLACE] TABLE … AS query` (CTAS, RTAS): the table is made with the query's
+    /// columns (and those it declares), replacing one of its name with OR REPLACE, then the
     /// query runs into it as `INSERT INTO` would. As in Flink 2.3 the table stays when the
     /// INSERT cannot run (a sink that takes no updates, say), and with IF NOT EXISTS an existing
     /// table is written as it is.
     fn create_table_as(&mut self, ddl: &CreateTable, query: &Query, located: &Located) -> Result<Outcome, SqlError> {
-        if !(ddl.if_not_exists && self.catalog.contains(&ddl.name.value)) {
+        if ddl.or_replace || !(ddl.if_not_exists && self.catalog.contains(&ddl.name.value)) {
             self.define_table_as(ddl, query, located)?;
         }
         self.insert(&ddl.name.value, query, None, located)
@@ -138,7 +144,7 @@ impl Session {
     /// typed as its result (the time attributes' markers dropped: the table stores timestamps).
     pub(crate) fn define_table_as(&mut self, ddl: &CreateTable, query: &Query, located: &Located) -> Result<Outcome, SqlError> {
         let name = &ddl.name.value;
-        if self.catalog.contains(name) {
+        if self.catalog.contains(name) && !ddl.or_replace {
             return Err(SqlError::new(format!("table `{name}` already exists"))
                 .at(located.location)
                 .hint(format!("use CREATE TABLE IF NOT EXISTS … AS to write into it, or DROP TABLE {name} first")));
@@ -151,7 +157,7 @@ impl Session {
     /// with the query's columns (not added to the catalog).
     fn target_of(&self, ddl: &CreateTable, query: &Query, located: &Located) -> Result<TableDef, SqlError> {
         match self.catalog.table(&ddl.name.value) {
-            Some(existing) if ddl.if_not_exists => Ok(TableDef::clone(existing)),
+            Some(existing) if ddl.if_not_exists && !ddl.or_replace => Ok(TableDef::clone(existing)),
             _ => plan_create_table(&self.table_for_query(ddl, query, located)?),
         }
     }
@@ -159,36 +165,25 @@ impl Session {
     /// `ddl` with the query's columns: named and typed as its result, the time attributes'
     /// markers dropped (the table stores timestamps).
     fn table_for_query(&self, ddl: &CreateTable, query: &Query, located: &Located) -> Result<CreateTable, SqlError> {
-        if ddl.temporary {
-            // Flink 2.3's words.
-            return Err(SqlError::new("CREATE TABLE AS SELECT syntax does not support to create temporary table yet.").at(located.location));
+        // Flink 2.3's words.
+        let refused = match (ddl.or_replace, ddl.if_not_exists, ddl.temporary) {
+            (true, true, _) => Some("CREATE OR REPLACE TABLE AS SELECT syntax does not support IF NOT EXISTS statements yet."),
+            (true, _, true) => Some("CREATE OR REPLACE TABLE AS SELECT syntax does not support temporary table yet."),
+            (false, _, true) => Some("CREATE TABLE AS SELECT syntax does not support to create temporary table yet."),
+            _ => None,
+        };
+        if let Some(message) = refused {
+            return Err(SqlError::new(message).at(located.location));
         }
-        if !ddl.columns.is_empty() || ddl.watermark.is_some() || !ddl.primary_key.is_empty() {
-            return Err(SqlError::new("CREATE TABLE … AS with columns, a watermark or a primary key of its own is not supported yet")
-                .at(located.location)
-                .hint("leave them out: the table takes the query's columns (or CREATE TABLE with them, then INSERT INTO)"));
+        if ddl.or_replace && self.catalog.view(&ddl.name.value).is_some() {
+            return Err(SqlError::new(format!(
+                "Table with identifier '{DEFAULT_CATALOG}.{DEFAULT_DATABASE}.{}' does not exist.",
+                ddl.name.value
+            ))
+            .at(located.location));
         }
         let plan = self.planner().plan_query(query)?;
-        let mut table = ddl.clone();
-        let mut names: Vec<String> = Vec::new();
-        for f in &plan.schema.fields {
-            // Calcite's way with a repeated name: `sensor_id`, `sensor_id0`, `sensor_id1`, …
-            let mut column = f.name.clone();
-            let mut n = 0;
-            while names.iter().any(|c| c.eq_ignore_ascii_case(&column)) {
-                column = format!("{}{n}", f.name);
-                n += 1;
-            }
-            names.push(column.clone());
-            let ty = SqlType { rowtime: false, proctime: false, ..f.ty.clone() };
-            table.columns.push(crate::sql::ast::ColumnDef {
-                name: sqlparser::ast::Ident::new(column),
-                kind: crate::sql::ast::ColumnKind::Physical(ty),
-                comment: None,
-                location: located.location,
-            });
-        }
-        Ok(table)
+        crate::plan::table_as::merge(ddl, &plan.schema.fields, located.location)
     }
 
     /// A planned table into the catalog (and its local stream or topics made).
@@ -315,13 +310,13 @@ impl Session {
                 let Some(target) = self.catalog.table(&table.value).cloned() else {
                     return Err(SqlError::new(format!("sink table `{}` not found", table.value)).at(inner.location));
                 };
-                self.explain_insert(&target, query, *on_conflict, inner.location, changelog_mode)
+                self.explain_insert(&target, query, *on_conflict, inner, changelog_mode)
             }
             // As Flink, CREATE TABLE … AS is explained as the INSERT it runs (nothing is created).
             Statement::CreateTable(ddl) => match &ddl.query {
                 Some(query) => {
                     let target = self.target_of(ddl, query, inner)?;
-                    self.explain_insert(&target, query, None, inner.location, changelog_mode)
+                    self.explain_insert(&target, query, None, inner, changelog_mode)
                 }
                 None => Err(SqlError::new("EXPLAIN takes a query, an INSERT or a CREATE TABLE … AS").at(at)),
             },
@@ -335,10 +330,11 @@ impl Session {
         target: &TableDef,
         query: &Query,
         on_conflict: Option<ConflictStrategy>,
-        at: Location,
+        inner: &Located,
         changelog_mode: bool,
     ) -> Result<Outcome, SqlError> {
-        let plan = self.planner().plan_query(query)?;
+        let at = inner.location;
+        let plan = by_name(self.planner().plan_query(query)?, target, inner);
         let (plan, _) = crate::plan::sink::fit_to_sink(plan, target).map_err(|e| e.or_at(at))?;
         let planned = self.plan_insert(&plan, target, on_conflict).map_err(|e| e.or_at(at))?;
         let attributes = planned.explain_attributes();
@@ -394,7 +390,7 @@ impl Session {
         };
         let swapped = self.with_late_records(query)?;
         let query = swapped.as_ref().unwrap_or(query);
-        let plan = self.planner().plan_query(query)?;
+        let plan = by_name(self.planner().plan_query(query)?, &target, located);
         let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target).map_err(|e| e.or_at(located.location))?;
         let planned = self.plan_insert(&plan, &target, on_conflict).map_err(|e| e.or_at(located.location))?;
         let physical = planned.physical;
@@ -751,6 +747,15 @@ impl Session {
         // Flink 2.3's words.
         Err(SqlError::new(format!("Tables or views with the identifier '{DEFAULT_CATALOG}.{DEFAULT_DATABASE}.{name}' doesn't exist."))
             .at(location))
+    }
+}
+
+/// A CTAS that declares columns writes the query's columns by name (Flink's
+/// `MergeTableAsUtil.maybeRewriteQuery`); other INSERTs write them in order.
+fn by_name(plan: crate::plan::Plan, target: &TableDef, located: &Located) -> crate::plan::Plan {
+    match &located.statement {
+        Statement::CreateTable(ddl) if !ddl.columns.is_empty() => crate::plan::table_as::select_by_name(plan, target),
+        _ => plan,
     }
 }
 

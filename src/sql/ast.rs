@@ -236,6 +236,8 @@ pub struct ShowLike {
 pub struct CreateTable {
     pub name: Ident,
     pub if_not_exists: bool,
+    /// `CREATE OR REPLACE TABLE`: with AS (RTAS) a table of that name is replaced.
+    pub or_replace: bool,
     pub temporary: bool,
     pub columns: Vec<ColumnDef>,
     pub watermark: Option<WatermarkDef>,
@@ -258,6 +260,7 @@ impl CreateTable {
         CreateTable {
             name,
             if_not_exists: false,
+            or_replace: false,
             temporary: false,
             columns: Vec::new(),
             watermark: None,

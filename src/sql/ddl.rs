@@ -23,8 +23,9 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
     if parser.parse_keyword(Keyword::CREATE) {
         let or_replace = parser.parse_keywords(&[Keyword::OR, Keyword::REPLACE]);
         let temporary = parser.parse_keyword(Keyword::TEMPORARY);
-        if !or_replace && parser.parse_keyword(Keyword::TABLE) {
-            return Ok(Some(Statement::CreateTable(Box::new(parse_create_table(parser, temporary)?))));
+        if parser.parse_keyword(Keyword::TABLE) {
+            let table = CreateTable { or_replace, ..parse_create_table(parser, temporary)? };
+            return Ok(Some(Statement::CreateTable(Box::new(table))));
         }
         if parser.parse_keyword(Keyword::VIEW) {
             return parse_create_view(parser, or_replace, temporary).map(Some);

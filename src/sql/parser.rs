@@ -595,7 +595,8 @@ mod tests {
         assert_eq!(err("SELECT 1;\n  GRANT SELECT ON t TO u").message, "`GRANT SELECT` statements are not supported");
         assert_eq!(err("ALTER DATABASE d SET ('k' = 'v')").message, "`ALTER DATABASE` statements are not supported");
         assert_eq!(err("CREATE INDEX i ON t (a)").message, "`CREATE INDEX` statements are not supported");
-        assert_eq!(err("create or replace table t AS SELECT 1").message, "`CREATE OR REPLACE TABLE` statements are not supported");
+        assert_eq!(err("create or replace function f AS 'x'").message, "`CREATE OR REPLACE FUNCTION` statements are not supported");
+        assert_eq!(err("CREATE MATERIALIZED VIEW m AS SELECT 1").message, "`CREATE MATERIALIZED` statements are not supported");
         assert_eq!(err("COMMIT").message, "`COMMIT` statements are not supported");
         assert_eq!(err("REPLACE INTO t SELECT * FROM s").message, "`REPLACE INTO` statements are not supported");
         let e = err("SELEC 1");

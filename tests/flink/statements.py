@@ -128,6 +128,29 @@ SESSIONS = {
         "CREATE OR REPLACE VIEW v1 AS SELECT b FROM t1", "DESCRIBE v1", "CREATE OR REPLACE VIEW t1 AS SELECT 1",
         "CREATE OR REPLACE TEMPORARY VIEW v7 AS SELECT a FROM t1", "SHOW VIEWS",
     ],
+    # tests/create_table_as.rs: CTAS with declared columns, a watermark, a key; RTAS
+    "ctas_declared": [
+        "CREATE TABLE src (a INT, b STRING, ts TIMESTAMP(3)) WITH ('connector'='datagen')",
+        "CREATE VIEW v AS SELECT a FROM src",
+        "CREATE TABLE c1 (x STRING, WATERMARK FOR ts AS ts) WITH ('connector'='blackhole') AS SELECT a, ts FROM src",
+        "SHOW CREATE TABLE c1",
+        "CREATE TABLE c2 (b VARCHAR(20) COMMENT 'bee', a BIGINT) WITH ('connector'='blackhole') AS SELECT a, b FROM src",
+        "SHOW CREATE TABLE c2",
+        "CREATE TABLE c3 (a BIGINT, PRIMARY KEY (a) NOT ENFORCED) WITH ('connector'='blackhole') AS SELECT a, b FROM src",
+        "CREATE TABLE c4 (b INT) WITH ('connector'='blackhole') AS SELECT a, b FROM src",
+        "CREATE TABLE c5 (n INT NOT NULL) WITH ('connector'='blackhole') AS SELECT a FROM src",
+        "CREATE TABLE c6 (x INT, x INT) WITH ('connector'='blackhole') AS SELECT a FROM src",
+        "CREATE TABLE c7 (a INT NOT NULL, PRIMARY KEY (a) NOT ENFORCED) WITH ('connector'='blackhole')"
+        " AS SELECT COALESCE(a, 0) AS a, b FROM src",
+        "SHOW CREATE TABLE c7",
+        "CREATE OR REPLACE TABLE r WITH ('connector'='blackhole') AS SELECT a FROM src", "SHOW CREATE TABLE r",
+        "CREATE OR REPLACE TABLE r (z INT) WITH ('connector'='blackhole') AS SELECT a, b FROM src", "SHOW CREATE TABLE r",
+        "CREATE OR REPLACE TABLE IF NOT EXISTS r WITH ('connector'='blackhole') AS SELECT a FROM src",
+        "CREATE OR REPLACE TEMPORARY TABLE r2 WITH ('connector'='blackhole') AS SELECT a FROM src",
+        "CREATE OR REPLACE TABLE v WITH ('connector'='blackhole') AS SELECT a FROM src",
+        "CREATE OR REPLACE TABLE r3 (a INT) WITH ('connector'='blackhole')", "SHOW CREATE TABLE r3",
+        "CREATE OR REPLACE TABLE r3 (b INT) WITH ('connector'='blackhole')",
+    ],
     # tests/create_table_as.rs (the rows CTAS prints are the golden case ctas_print_counts)
     "ctas": [
         SENSOR_TABLE,
