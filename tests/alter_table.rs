@@ -122,6 +122,7 @@ const SCHEMA_ERRORS: &[(&str, Flink)] = &[
     ("ALTER TABLE t ADD PRIMARY KEY (b)", Err("Flink doesn't support ENFORCED mode for PRIMARY KEY constraint. ENFORCED/NOT ENFORCED controls if the constraint checks are performed on the incoming/outgoing data. Flink does not own the data therefore the only supported mode is the NOT ENFORCED mode")),
     ("ALTER TABLE t MODIFY nope INT", Err("Failed to execute ALTER TABLE statement.\nColumn `nope` does not exist in the table.")),
     ("ALTER TABLE t MODIFY ts INT", Err("Failed to execute ALTER TABLE statement.\nInvalid data type of time field for watermark definition. The field must be of type TIMESTAMP(p) or TIMESTAMP_LTZ(p), the supported precision 'p' is from 0 to 3, but the time field type is INT")),
+    ("ALTER TABLE t MODIFY PRIMARY KEY (a, nope) NOT ENFORCED", Err("Failed to execute ALTER TABLE statement.\nInvalid primary key 'PK_a_nope'. Column 'nope' does not exist.")),
     ("ALTER TABLE t DROP nope", Err("Failed to execute ALTER TABLE statement.\nThe column `nope` does not exist in the base table.")),
     ("ALTER TABLE t DROP (b, b)", Err("Failed to execute ALTER TABLE statement.\nDuplicate column `b`.")),
     ("ALTER TABLE t DROP a", Err("Failed to execute ALTER TABLE statement.\nThe column `a` is referenced by computed column `c`.")),

@@ -138,6 +138,14 @@ fn apply(ddl: &mut CreateTable, table: &TableDef, modify: bool, change: &SchemaC
                 ))
             }
             _ => {
+                if let Some(missing) = change.primary_key.iter().find(|k| !ddl.columns.iter().any(|c| c.name.value == k.value)) {
+                    let names: Vec<&str> = change.primary_key.iter().map(|k| k.value.as_str()).collect();
+                    let constraint = change.primary_key_name.as_ref().map_or_else(|| format!("PK_{}", names.join("_")), |n| n.value.clone());
+                    return Err(error(
+                        &format!("Invalid primary key '{constraint}'. Column '{}' does not exist.", missing.value),
+                        bind::location(missing.span),
+                    ));
+                }
                 ddl.primary_key.clone_from(&change.primary_key);
                 ddl.primary_key_name.clone_from(&change.primary_key_name);
             }
