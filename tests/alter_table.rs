@@ -138,6 +138,11 @@ const SCHEMA_ERRORS: &[(&str, Flink)] = &[
     ("ALTER TABLE plain DROP CONSTRAINT PK_p", Err("Failed to execute ALTER TABLE statement.\nThe current table does not define any primary key.")),
     ("ALTER TABLE nope ADD x INT", Err("Table `default_catalog`.`default_database`.`nope` doesn't exist or is a temporary table.")),
     ("ALTER TABLE IF EXISTS nope DROP x", Done),
+    ("CREATE TABLE q (x INT, y INT, CONSTRAINT my_pk PRIMARY KEY (x) NOT ENFORCED) WITH ('connector'='datagen')", Done),
+    ("SHOW CREATE TABLE q", Ddl("CREATE TABLE `default_catalog`.`default_database`.`q` (\n  `x` INT NOT NULL,\n  `y` INT,\n  CONSTRAINT `my_pk` PRIMARY KEY (`x`) NOT ENFORCED\n)\nWITH (\n  'connector' = 'datagen'\n)\n")),
+    ("ALTER TABLE q DROP CONSTRAINT PK_x", Err("Failed to execute ALTER TABLE statement.\nThe current table does not define a primary key constraint named 'PK_x'. Available constraint name: ['my_pk'].")),
+    ("CREATE TABLE l LIKE q", Done),
+    ("SHOW CREATE TABLE l", Ddl("CREATE TABLE `default_catalog`.`default_database`.`l` (\n  `x` INT NOT NULL,\n  `y` INT,\n  CONSTRAINT `my_pk` PRIMARY KEY (`x`) NOT ENFORCED\n)\nWITH (\n  'connector' = 'datagen'\n)\n")),
 ];
 
 #[test]

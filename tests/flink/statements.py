@@ -112,6 +112,8 @@ SESSIONS = {
         "ALTER TABLE plain DROP PRIMARY KEY", "ALTER TABLE plain MODIFY PRIMARY KEY (a) NOT ENFORCED",
         "ALTER TABLE plain DROP CONSTRAINT PK_p",
         "ALTER TABLE nope ADD x INT", "ALTER TABLE IF EXISTS nope DROP x",
+        "CREATE TABLE q (x INT, y INT, CONSTRAINT my_pk PRIMARY KEY (x) NOT ENFORCED) WITH ('connector'='datagen')",
+        "SHOW CREATE TABLE q", "ALTER TABLE q DROP CONSTRAINT PK_x", "CREATE TABLE l LIKE q", "SHOW CREATE TABLE l",
     ],
     # tests/show_create_view.rs
     "views": [
