@@ -184,13 +184,22 @@ fn schema_errors_point_at_the_element() {
     assert_eq!(err.location.map(|l| (l.line, l.column)), Some((1, 26)), "{err}");
 }
 
-/// Flink takes `ADD d AS a * 3 FIRST` (a computed column may read any physical column); Sluice's
-/// computed columns read the columns before them (DIFFERENCES.md), so it is refused, naming the
-/// column, and the table stays as it was.
+/// As in Flink, a computed column reads the physical and metadata columns wherever they are
+/// declared (`ADD d AS a * 3 FIRST`, `CREATE TABLE x (c AS a + 1, a INT)`), and not other
+/// computed columns (Flink: "Unknown identifier 'c'").
 #[test]
-fn a_computed_column_put_before_what_it_reads_is_refused() {
-    let mut s = session();
-    let err = s.execute("ALTER TABLE t1 ADD d AS a * 3 FIRST", 0).unwrap_err();
-    assert!(err.message.starts_with("Failed to execute ALTER TABLE statement.\n") && err.message.contains('a'), "{err}");
-    assert!(!ddl(&mut s, "t1").contains("`d`"));
+fn a_computed_column_reads_the_stored_columns_wherever_they_are() {
+    let mut s = Session::empty();
+    s.add_file("/in.csv", b"1\n2\n".to_vec());
+    s.execute("CREATE TABLE x (c AS a + 1, a INT) WITH ('connector' = 'filesystem', 'path' = '/in.csv', 'format' = 'csv')", 0).unwrap();
+    s.execute("ALTER TABLE x ADD d AS a * 3 FIRST", 0).unwrap();
+    assert_eq!(
+        ddl(&mut s, "x"),
+        "CREATE TABLE `default_catalog`.`default_database`.`x` (\n  `d` AS `a` * 3,\n  `c` AS `a` + 1,\n  `a` INT\n)\nWITH (\n  'connector' = 'filesystem',\n  'format' = 'csv',\n  'path' = '/in.csv'\n)\n"
+    );
+    let Some(Outcome::Table { rows, .. }) = s.execute("%flink.bsql\nSELECT * FROM x", 0).unwrap().pop() else { panic!("rows") };
+    let rows: Vec<String> = rows.iter().map(|r| r.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")).collect();
+    assert_eq!(rows, ["3,2,1", "6,3,2"]);
+    let err = s.execute("CREATE TABLE y (a INT, c AS a + 1, d AS c + 1) WITH ('connector' = 'datagen')", 0).unwrap_err();
+    assert!(err.message.contains('c') && err.location.is_some(), "{err}");
 }

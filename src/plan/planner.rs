@@ -30,6 +30,19 @@ fn at(e: &impl ast::Spanned) -> Location {
 
 /// Resolves a `CREATE TABLE` against nothing but itself: types, computed columns, watermark.
 pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
+    // Computed columns read the physical and metadata columns, wherever they are declared, and
+    // not each other (Flink's rule): bound against those, then pointed at their places.
+    let (stored, places): (Vec<SchemaField>, Vec<usize>) = ddl
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match &c.kind {
+            AstColumnKind::Physical(ty) | AstColumnKind::Metadata { ty, .. } => {
+                Some((SchemaField { name: c.name.value.clone(), ty: ty.clone(), qualifier: None }, i))
+            }
+            AstColumnKind::Computed(_) => None,
+        })
+        .unzip();
     let mut columns: Vec<TableColumn> = Vec::new();
     for c in &ddl.columns {
         if columns.iter().any(|x| x.name == c.name.value) {
@@ -41,10 +54,7 @@ pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
                 (ty.clone(), ColumnKind::Metadata { key: key.clone().unwrap_or_else(|| c.name.value.clone()), is_virtual: *is_virtual })
             }
             AstColumnKind::Computed(e) => {
-                // Computed columns read the physical and metadata columns declared so far.
-                let scope: Vec<SchemaField> =
-                    columns.iter().map(|c| SchemaField { name: c.name.clone(), ty: c.ty.clone(), qualifier: None }).collect();
-                let bound = Binder::new(&scope).bind(e)?;
+                let bound = Binder::new(&stored).bind(e)?.remap_columns(&|i| places.get(i).copied().unwrap_or(i));
                 (bound.ty.clone(), ColumnKind::Computed(bound))
             }
         };

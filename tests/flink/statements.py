@@ -145,6 +145,8 @@ SESSIONS = {
         "CREATE TABLE c7 (a INT NOT NULL, PRIMARY KEY (a) NOT ENFORCED) WITH ('connector'='blackhole')"
         " AS SELECT COALESCE(a, 0) AS a, b FROM src",
         "SHOW CREATE TABLE c7",
+        "CREATE TABLE c8 (c AS a + 1, d AS c + 1) WITH ('connector'='blackhole') AS SELECT a FROM src",
+        "CREATE TABLE c8 (c AS a + 1) WITH ('connector'='blackhole') AS SELECT a FROM src", "SHOW CREATE TABLE c8",
         "CREATE OR REPLACE TABLE r WITH ('connector'='blackhole') AS SELECT a FROM src", "SHOW CREATE TABLE r",
         "CREATE OR REPLACE TABLE r (z INT) WITH ('connector'='blackhole') AS SELECT a, b FROM src", "SHOW CREATE TABLE r",
         "CREATE OR REPLACE TABLE IF NOT EXISTS r WITH ('connector'='blackhole') AS SELECT a FROM src",
