@@ -1,10 +1,15 @@
-//! ALTER TABLE … SET / RESET / RENAME TO and ALTER VIEW … RENAME TO, as Apache Flink 2.3 runs them
-//! (each message and SHOW CREATE TABLE below is PyFlink 2.3.0's own, for the same statements),
-//! except that Sluice checks the altered options as CREATE TABLE does, where Flink takes any and
-//! fails when the table is read. `tests/flink/statements.py alter` prints Flink's answers again.
+//! ALTER TABLE … SET / RESET / RENAME TO / ADD / MODIFY / DROP and ALTER VIEW … RENAME TO, as
+//! Apache Flink 2.3 runs them (each message, SHOW CREATE TABLE and DESCRIBE below is PyFlink
+//! 2.3.0's own, for the same statements), except that Sluice checks the altered options as CREATE
+//! TABLE does, where Flink takes any and fails when the table is read.
+//! `tests/flink/statements.py alter alter_schema alter_schema_errors` prints Flink's answers again.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "common/transcript.rs"]
+mod transcript;
+
 use sluice::session::{Outcome, Session};
+use transcript::{differences, Flink, Flink::*};
 
 fn session() -> Session {
     let mut s = Session::empty();
@@ -70,6 +75,131 @@ fn a_missing_table_or_a_view_is_refused_in_flinks_words() {
     assert!(s.execute("ALTER TABLE IF EXISTS nope SET ('a'='b')", 0).is_ok());
     let err = s.execute("ALTER TABLE v1 SET ('a'='b')", 0).unwrap_err();
     assert_eq!(err.message, "ALTER TABLE for a view is not allowed");
-    let err = s.execute("ALTER TABLE t1 ADD c INT", 0).unwrap_err();
-    assert_eq!(err.message, "ALTER TABLE … ADD is not supported yet");
+}
+
+/// ADD, MODIFY and DROP of columns, positions, the watermark and the primary key, one after
+/// another on one table.
+const SCHEMA_CHANGES: &[(&str, Flink)] = &[
+    ("CREATE TABLE t (a INT, b STRING COMMENT 'bee', ts TIMESTAMP(3), c AS a + 1, p STRING, PRIMARY KEY (a) NOT ENFORCED, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) PARTITIONED BY (p) WITH ('connector'='datagen')", Done),
+    ("ALTER TABLE t ADD d INT", Done),
+    ("ALTER TABLE t ADD e STRING COMMENT 'the e' FIRST", Done),
+    ("ALTER TABLE t ADD (f AS a * 2 AFTER a, g INT NOT NULL)", Done),
+    ("SHOW CREATE TABLE t", Ddl("CREATE TABLE `default_catalog`.`default_database`.`t` (\n  `e` VARCHAR(2147483647) COMMENT 'the e',\n  `a` INT NOT NULL,\n  `f` AS `a` * 2,\n  `b` VARCHAR(2147483647) COMMENT 'bee',\n  `ts` TIMESTAMP(3),\n  `c` AS `a` + 1,\n  `p` VARCHAR(2147483647),\n  `d` INT,\n  `g` INT NOT NULL,\n  WATERMARK FOR `ts` AS `ts` - INTERVAL '1' SECOND,\n  CONSTRAINT `PK_a` PRIMARY KEY (`a`) NOT ENFORCED\n)\nPARTITIONED BY (`p`)\nWITH (\n  'connector' = 'datagen'\n)\n")),
+    ("ALTER TABLE t MODIFY b VARCHAR(10)", Done),
+    ("ALTER TABLE t MODIFY d BIGINT FIRST", Done),
+    ("ALTER TABLE t MODIFY c AS a + 2 AFTER ts", Done),
+    ("ALTER TABLE t MODIFY (WATERMARK FOR ts AS ts, PRIMARY KEY (a, g) NOT ENFORCED)", Done),
+    ("SHOW CREATE TABLE t", Ddl("CREATE TABLE `default_catalog`.`default_database`.`t` (\n  `d` BIGINT,\n  `e` VARCHAR(2147483647) COMMENT 'the e',\n  `a` INT NOT NULL,\n  `f` AS `a` * 2,\n  `b` VARCHAR(10) COMMENT 'bee',\n  `ts` TIMESTAMP(3),\n  `c` AS `a` + 2,\n  `p` VARCHAR(2147483647),\n  `g` INT NOT NULL,\n  WATERMARK FOR `ts` AS `ts`,\n  CONSTRAINT `PK_a_g` PRIMARY KEY (`a`, `g`) NOT ENFORCED\n)\nPARTITIONED BY (`p`)\nWITH (\n  'connector' = 'datagen'\n)\n")),
+    ("DESCRIBE t", Rows(&["d | BIGINT | TRUE |  |  |  | ", "e | STRING | TRUE |  |  |  | the e", "a | INT | FALSE | PRI(a, g) |  |  | ", "f | INT | FALSE |  | AS `a` * 2 |  | ", "b | VARCHAR(10) | TRUE |  |  |  | bee", "ts | TIMESTAMP(3) *ROWTIME* | TRUE |  |  | `ts` | ", "c | INT | FALSE |  | AS `a` + 2 |  | ", "p | STRING | TRUE |  |  |  | ", "g | INT | FALSE | PRI(a, g) |  |  | "])),
+    ("ALTER TABLE t DROP (e, f)", Done),
+    ("ALTER TABLE t DROP PRIMARY KEY", Done),
+    ("ALTER TABLE t DROP WATERMARK", Done),
+    ("SHOW CREATE TABLE t", Ddl("CREATE TABLE `default_catalog`.`default_database`.`t` (\n  `d` BIGINT,\n  `a` INT NOT NULL,\n  `b` VARCHAR(10) COMMENT 'bee',\n  `ts` TIMESTAMP(3),\n  `c` AS `a` + 2,\n  `p` VARCHAR(2147483647),\n  `g` INT NOT NULL\n)\nPARTITIONED BY (`p`)\nWITH (\n  'connector' = 'datagen'\n)\n")),
+    ("ALTER TABLE t DROP (c, a)", Done),
+    ("SHOW CREATE TABLE t", Ddl("CREATE TABLE `default_catalog`.`default_database`.`t` (\n  `d` BIGINT,\n  `b` VARCHAR(10) COMMENT 'bee',\n  `ts` TIMESTAMP(3),\n  `p` VARCHAR(2147483647),\n  `g` INT NOT NULL\n)\nPARTITIONED BY (`p`)\nWITH (\n  'connector' = 'datagen'\n)\n")),
+    ("ALTER TABLE t ADD (x INT, CONSTRAINT my_pk PRIMARY KEY (x) NOT ENFORCED)", Done),
+    ("SHOW CREATE TABLE t", Ddl("CREATE TABLE `default_catalog`.`default_database`.`t` (\n  `d` BIGINT,\n  `b` VARCHAR(10) COMMENT 'bee',\n  `ts` TIMESTAMP(3),\n  `p` VARCHAR(2147483647),\n  `g` INT NOT NULL,\n  `x` INT NOT NULL,\n  CONSTRAINT `my_pk` PRIMARY KEY (`x`) NOT ENFORCED\n)\nPARTITIONED BY (`p`)\nWITH (\n  'connector' = 'datagen'\n)\n")),
+    ("ALTER TABLE t DROP CONSTRAINT PK_x", Err("Failed to execute ALTER TABLE statement.\nThe current table does not define a primary key constraint named 'PK_x'. Available constraint name: ['my_pk'].")),
+    ("ALTER TABLE t DROP CONSTRAINT my_pk", Done),
+    ("SHOW CREATE TABLE t", Ddl("CREATE TABLE `default_catalog`.`default_database`.`t` (\n  `d` BIGINT,\n  `b` VARCHAR(10) COMMENT 'bee',\n  `ts` TIMESTAMP(3),\n  `p` VARCHAR(2147483647),\n  `g` INT NOT NULL,\n  `x` INT NOT NULL\n)\nPARTITIONED BY (`p`)\nWITH (\n  'connector' = 'datagen'\n)\n")),
+];
+
+#[test]
+fn add_modify_and_drop_change_the_schema_as_flink_does() {
+    let failures = differences(SCHEMA_CHANGES);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Each misuse, in Flink's words; none of them changes the table.
+const SCHEMA_ERRORS: &[(&str, Flink)] = &[
+    ("CREATE TABLE t (a INT, b STRING COMMENT 'bee', ts TIMESTAMP(3), c AS a + 1, p STRING, PRIMARY KEY (a) NOT ENFORCED, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) PARTITIONED BY (p) WITH ('connector'='datagen')", Done),
+    ("ALTER TABLE t ADD a INT", Err("Failed to execute ALTER TABLE statement.\nColumn `a` already exists in the table.")),
+    ("ALTER TABLE t ADD x INT AFTER nope", Err("Failed to execute ALTER TABLE statement.\nReferenced column `nope` by 'AFTER' does not exist in the table.")),
+    ("ALTER TABLE t ADD (y INT AFTER z, z INT)", Err("Failed to execute ALTER TABLE statement.\nReferenced column `z` by 'AFTER' does not exist in the table.")),
+    ("ALTER TABLE t ADD (g INT, g STRING)", Err("Failed to execute ALTER TABLE statement.\nEncounter duplicate column `g`.")),
+    ("ALTER TABLE t ADD WATERMARK FOR ts AS ts", Err("Failed to execute ALTER TABLE statement.\nThe current table has already defined the watermark strategy `ts` AS `ts` - INTERVAL '1' SECOND. You might want to drop it before adding a new one.")),
+    ("ALTER TABLE t ADD PRIMARY KEY (b) NOT ENFORCED", Err("Failed to execute ALTER TABLE statement.\nThe current table has already defined the primary key constraint [`a`]. You might want to drop it before adding a new one.")),
+    ("ALTER TABLE t ADD PRIMARY KEY (b)", Err("Flink doesn't support ENFORCED mode for PRIMARY KEY constraint. ENFORCED/NOT ENFORCED controls if the constraint checks are performed on the incoming/outgoing data. Flink does not own the data therefore the only supported mode is the NOT ENFORCED mode")),
+    ("ALTER TABLE t MODIFY nope INT", Err("Failed to execute ALTER TABLE statement.\nColumn `nope` does not exist in the table.")),
+    ("ALTER TABLE t MODIFY ts INT", Err("Failed to execute ALTER TABLE statement.\nInvalid data type of time field for watermark definition. The field must be of type TIMESTAMP(p) or TIMESTAMP_LTZ(p), the supported precision 'p' is from 0 to 3, but the time field type is INT")),
+    ("ALTER TABLE t MODIFY PRIMARY KEY (a, nope) NOT ENFORCED", Err("Failed to execute ALTER TABLE statement.\nInvalid primary key 'PK_a_nope'. Column 'nope' does not exist.")),
+    ("ALTER TABLE t DROP nope", Err("Failed to execute ALTER TABLE statement.\nThe column `nope` does not exist in the base table.")),
+    ("ALTER TABLE t DROP (b, b)", Err("Failed to execute ALTER TABLE statement.\nDuplicate column `b`.")),
+    ("ALTER TABLE t DROP a", Err("Failed to execute ALTER TABLE statement.\nThe column `a` is referenced by computed column `c`.")),
+    ("ALTER TABLE t DROP ts", Err("Failed to execute ALTER TABLE statement.\nThe column `ts` is referenced by watermark expression.")),
+    ("ALTER TABLE t DROP p", Err("Failed to execute ALTER TABLE statement.\nThe column `p` is used as the partition keys.")),
+    ("ALTER TABLE t DROP CONSTRAINT nope", Err("Failed to execute ALTER TABLE statement.\nThe current table does not define a primary key constraint named 'nope'. Available constraint name: ['PK_a'].")),
+    ("CREATE TABLE plain (a INT, p INT, PRIMARY KEY (p) NOT ENFORCED) WITH ('connector'='datagen')", Done),
+    ("ALTER TABLE plain DROP p", Err("Failed to execute ALTER TABLE statement.\nThe column `p` is used as the primary key.")),
+    ("ALTER TABLE plain MODIFY WATERMARK FOR a AS a", Err("Failed to execute ALTER TABLE statement.\nThe current table does not define any watermark. You might want to add a new one.")),
+    ("ALTER TABLE plain DROP WATERMARK", Err("Failed to execute ALTER TABLE statement.\nThe current table does not define any watermark strategy.")),
+    ("ALTER TABLE plain DROP PRIMARY KEY", Done),
+    ("ALTER TABLE plain MODIFY PRIMARY KEY (a) NOT ENFORCED", Err("Failed to execute ALTER TABLE statement.\nThe current table does not define any primary key constraint. You might want to add a new one.")),
+    ("ALTER TABLE plain DROP CONSTRAINT PK_p", Err("Failed to execute ALTER TABLE statement.\nThe current table does not define any primary key.")),
+    ("ALTER TABLE nope ADD x INT", Err("Table `default_catalog`.`default_database`.`nope` doesn't exist or is a temporary table.")),
+    ("ALTER TABLE IF EXISTS nope DROP x", Done),
+    ("CREATE TABLE q (x INT, y INT, CONSTRAINT my_pk PRIMARY KEY (x) NOT ENFORCED) WITH ('connector'='datagen')", Done),
+    ("SHOW CREATE TABLE q", Ddl("CREATE TABLE `default_catalog`.`default_database`.`q` (\n  `x` INT NOT NULL,\n  `y` INT,\n  CONSTRAINT `my_pk` PRIMARY KEY (`x`) NOT ENFORCED\n)\nWITH (\n  'connector' = 'datagen'\n)\n")),
+    ("ALTER TABLE q DROP CONSTRAINT PK_x", Err("Failed to execute ALTER TABLE statement.\nThe current table does not define a primary key constraint named 'PK_x'. Available constraint name: ['my_pk'].")),
+    ("CREATE TABLE l LIKE q", Done),
+    ("SHOW CREATE TABLE l", Ddl("CREATE TABLE `default_catalog`.`default_database`.`l` (\n  `x` INT NOT NULL,\n  `y` INT,\n  CONSTRAINT `my_pk` PRIMARY KEY (`x`) NOT ENFORCED\n)\nWITH (\n  'connector' = 'datagen'\n)\n")),
+];
+
+#[test]
+fn add_modify_and_drop_refuse_in_flinks_words() {
+    let failures = differences(SCHEMA_ERRORS);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// As in Flink, a job keeps the table it was planned with: dropping a column under a running
+/// query changes what the next query reads, not what the running one reads.
+#[test]
+fn a_running_job_keeps_reading_the_table_as_it_was() {
+    let mut s = Session::empty();
+    s.add_file("/in.csv", b"1,a\n2,b\n".to_vec());
+    s.execute("CREATE TABLE f (n INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '/in.csv', 'format' = 'csv')", 0).unwrap();
+    let Some(Outcome::Query { job, .. }) = s.execute("SELECT * FROM f", 0).unwrap().pop() else { panic!("a query") };
+    s.execute("ALTER TABLE f DROP s", 0).unwrap();
+    s.advance(1);
+    let rows: Vec<usize> = s.take_changes(job).iter().map(|c| c.row.len()).collect();
+    assert_eq!(rows, [2, 2]);
+    let Some(Outcome::Query { columns, .. }) = s.execute("SELECT * FROM f", 0).unwrap().pop() else { panic!("a query") };
+    assert_eq!(columns.len(), 1);
+}
+
+/// Errors point at what they are about: the column, the AFTER reference, the constraint name.
+#[test]
+fn schema_errors_point_at_the_element() {
+    let mut s = session();
+    let err = s.execute("ALTER TABLE t1 ADD (c INT, a INT)", 0).unwrap_err();
+    assert_eq!(err.location.map(|l| (l.line, l.column)), Some((1, 28)), "{err}");
+    let err = s.execute("ALTER TABLE t1 ADD c INT AFTER nope", 0).unwrap_err();
+    assert_eq!(err.location.map(|l| (l.line, l.column)), Some((1, 32)), "{err}");
+    let err = s.execute("ALTER TABLE t1 DROP (b, nope)", 0).unwrap_err();
+    assert_eq!(err.location.map(|l| (l.line, l.column)), Some((1, 25)), "{err}");
+    // The parser's own errors point at the token.
+    let err = s.execute("ALTER TABLE t1 DROP CONSTRAINT", 0).unwrap_err();
+    assert!(err.location.is_some(), "{err}");
+    let err = s.execute("ALTER TABLE t1 ADD c INT LAST", 0).unwrap_err();
+    assert_eq!(err.location.map(|l| (l.line, l.column)), Some((1, 26)), "{err}");
+}
+
+/// As in Flink, a computed column reads the physical and metadata columns wherever they are
+/// declared (`ADD d AS a * 3 FIRST`, `CREATE TABLE x (c AS a + 1, a INT)`), and not other
+/// computed columns (Flink: "Unknown identifier 'c'").
+#[test]
+fn a_computed_column_reads_the_stored_columns_wherever_they_are() {
+    let mut s = Session::empty();
+    s.add_file("/in.csv", b"1\n2\n".to_vec());
+    s.execute("CREATE TABLE x (c AS a + 1, a INT) WITH ('connector' = 'filesystem', 'path' = '/in.csv', 'format' = 'csv')", 0).unwrap();
+    s.execute("ALTER TABLE x ADD d AS a * 3 FIRST", 0).unwrap();
+    assert_eq!(
+        ddl(&mut s, "x"),
+        "CREATE TABLE `default_catalog`.`default_database`.`x` (\n  `d` AS `a` * 3,\n  `c` AS `a` + 1,\n  `a` INT\n)\nWITH (\n  'connector' = 'filesystem',\n  'format' = 'csv',\n  'path' = '/in.csv'\n)\n"
+    );
+    let Some(Outcome::Table { rows, .. }) = s.execute("%flink.bsql\nSELECT * FROM x", 0).unwrap().pop() else { panic!("rows") };
+    let rows: Vec<String> = rows.iter().map(|r| r.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")).collect();
+    assert_eq!(rows, ["3,2,1", "6,3,2"]);
+    let err = s.execute("CREATE TABLE y (a INT, c AS a + 1, d AS c + 1) WITH ('connector' = 'datagen')", 0).unwrap_err();
+    assert!(err.message.contains('c') && err.location.is_some(), "{err}");
 }

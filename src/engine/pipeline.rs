@@ -671,19 +671,26 @@ fn complete_row(table: &TableDef, context: &EvalContext, physical: Batch) -> Res
     let mut columns = physical.columns;
     let mut metadata = columns.split_off(physical_count.min(columns.len())).into_iter();
     let mut decoded = columns.into_iter();
-    let mut row = Batch::new(Vec::new(), n);
+    let null = |ty: &crate::types::DataType| super::eval::constant(&crate::types::Value::Null, ty, n);
+    let mut columns = Vec::with_capacity(table.columns.len());
     for c in &table.columns {
-        let column = match &c.kind {
+        columns.push(match &c.kind {
             ColumnKind::Physical => decoded.next().unwrap_or_else(|| Column::empty(&c.ty.data_type, 0)),
-            ColumnKind::Computed(e) => eval(e, &row, context)?,
+            // Computed once the row holds every physical and metadata column (a computed column
+            // reads those, wherever they are declared, as in Flink).
+            ColumnKind::Computed(_) => null(&c.ty.data_type),
             ColumnKind::Metadata { .. } => match metadata.next() {
                 Some(column) if column.len() == n => column,
-                _ => super::eval::constant(&crate::types::Value::Null, &c.ty.data_type, n),
+                _ => null(&c.ty.data_type),
             },
-        };
-        let mut columns = std::mem::take(&mut row.columns);
-        columns.push(column);
-        row = Batch::new(columns, n);
+        });
+    }
+    let mut row = Batch::new(columns, n);
+    for (k, c) in table.columns.iter().enumerate() {
+        if let ColumnKind::Computed(e) = &c.kind {
+            let column = eval(e, &row, context)?;
+            row.columns[k] = column;
+        }
     }
     row.kinds = kinds;
     Ok(row)

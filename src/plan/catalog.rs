@@ -20,6 +20,8 @@ pub struct TableDef {
     pub columns: Vec<TableColumn>,
     pub watermark: Option<WatermarkSpec>,
     pub primary_key: Vec<String>,
+    /// `CONSTRAINT name PRIMARY KEY …`'s name, if the DDL gave one.
+    pub primary_key_name: Option<String>,
     pub partitioned_by: Vec<String>,
     /// The `WITH` options, in the order they were written.
     pub options: Vec<(String, String)>,
@@ -61,9 +63,11 @@ pub struct WatermarkSpec {
 pub struct ViewDef {
     pub name: String,
     pub query: Box<Query>,
-    /// The names `CREATE VIEW v (a, b)` gave the query's columns; empty: the query's own.
-    pub column_names: Vec<String>,
+    /// Its columns, named as the view names them.
     pub columns: Vec<(String, SqlType)>,
+    /// `CREATE VIEW v (a, b)`: the view's names for the query's columns (none: the query's own).
+    pub aliases: Vec<String>,
+    pub comment: Option<String>,
 }
 
 impl TableDef {
@@ -77,6 +81,11 @@ impl TableDef {
             Some(option) => value.clone_into(&mut option.1),
             None => self.options.push((key.to_string(), value.to_string())),
         }
+    }
+    /// The primary key's constraint name: the one given, else Flink's `PK_` and the key's
+    /// columns joined by `_`.
+    pub fn primary_key_constraint(&self) -> String {
+        self.primary_key_name.clone().unwrap_or_else(|| format!("PK_{}", self.primary_key.join("_")))
     }
     pub fn connector(&self) -> &str {
         self.option("connector").unwrap_or("")

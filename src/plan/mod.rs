@@ -4,6 +4,7 @@
 //! types with [`bind`]; expressions are [`expr::Expr`]. [`physical::lower`] picks the operators,
 //! infers each one's changelog mode and refuses what cannot run.
 
+pub mod alter_schema;
 pub mod bind;
 pub mod catalog;
 pub mod expr;
@@ -17,6 +18,8 @@ pub mod physical;
 pub mod planner;
 pub mod rank;
 pub mod sink;
+pub mod table_as;
+pub mod table_ddl;
 pub mod table_like;
 pub mod unnest;
 

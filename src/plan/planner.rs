@@ -30,6 +30,19 @@ fn at(e: &impl ast::Spanned) -> Location {
 
 /// Resolves a `CREATE TABLE` against nothing but itself: types, computed columns, watermark.
 pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
+    // Computed columns read the physical and metadata columns, wherever they are declared, and
+    // not each other (Flink's rule): bound against those, then pointed at their places.
+    let (stored, places): (Vec<SchemaField>, Vec<usize>) = ddl
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match &c.kind {
+            AstColumnKind::Physical(ty) | AstColumnKind::Metadata { ty, .. } => {
+                Some((SchemaField { name: c.name.value.clone(), ty: ty.clone(), qualifier: None }, i))
+            }
+            AstColumnKind::Computed(_) => None,
+        })
+        .unzip();
     let mut columns: Vec<TableColumn> = Vec::new();
     for c in &ddl.columns {
         if columns.iter().any(|x| x.name == c.name.value) {
@@ -41,10 +54,7 @@ pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
                 (ty.clone(), ColumnKind::Metadata { key: key.clone().unwrap_or_else(|| c.name.value.clone()), is_virtual: *is_virtual })
             }
             AstColumnKind::Computed(e) => {
-                // Computed columns read the physical and metadata columns declared so far.
-                let scope: Vec<SchemaField> =
-                    columns.iter().map(|c| SchemaField { name: c.name.clone(), ty: c.ty.clone(), qualifier: None }).collect();
-                let bound = Binder::new(&scope).bind(e)?;
+                let bound = Binder::new(&stored).bind(e)?.remap_columns(&|i| places.get(i).copied().unwrap_or(i));
                 (bound.ty.clone(), ColumnKind::Computed(bound))
             }
         };
@@ -68,11 +78,14 @@ pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
             };
             let ty = &columns[rowtime].ty.data_type;
             if !matches!(ty, DataType::Timestamp(p) | DataType::TimestampLtz(p) if *p <= 3) {
+                // Flink 2.3's words.
                 return Err(SqlError::new(format!(
-                    "the rowtime column `{}` must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), not {}",
-                    wm.rowtime.value, columns[rowtime].ty
+                    "Invalid data type of time field for watermark definition. The field must be of type TIMESTAMP(p) or \
+                     TIMESTAMP_LTZ(p), the supported precision 'p' is from 0 to 3, but the time field type is {}",
+                    columns[rowtime].ty
                 ))
-                .at(wm.location));
+                .at(wm.location)
+                .hint(format!("the rowtime column `{}` must be TIMESTAMP(3) or TIMESTAMP_LTZ(3)", wm.rowtime.value)));
             }
             let scope: Vec<SchemaField> =
                 columns.iter().map(|c| SchemaField { name: c.name.clone(), ty: c.ty.clone(), qualifier: None }).collect();
@@ -103,6 +116,7 @@ pub fn plan_create_table(ddl: &CreateTable) -> Result<TableDef> {
         columns,
         watermark,
         primary_key: ddl.primary_key.iter().map(|i| i.value.clone()).collect(),
+        primary_key_name: ddl.primary_key_name.as_ref().map(|i| i.value.clone()),
         partitioned_by: ddl.partitioned_by.iter().map(|i| i.value.clone()).collect(),
         options: ddl.options.clone(),
         comment: ddl.comment.clone(),
@@ -1438,7 +1452,7 @@ impl<'a> Planner<'a> {
             let mut inner = Planner::new(self.catalog);
             return inner
                 .plan_subquery(&view.query)
-                .and_then(|plan| rename(plan, &view.column_names, None))
+                .and_then(|plan| rename(plan, &view.aliases, None))
                 .map_err(|e| SqlError::new(format!("in view `{name}`: {}", e.message)).at(location));
         }
         let Some(table) = self.catalog.table(name) else {
@@ -2296,17 +2310,29 @@ fn key_name(k: &Expr, scope: &[SchemaField], i: usize) -> String {
 }
 
 /// A view's columns, for the catalog.
-pub fn plan_view(catalog: &Catalog, name: &str, columns: &[ast::Ident], query: &ast::Query) -> Result<ViewDef> {
-    let column_names: Vec<String> = columns.iter().map(|c| c.value.clone()).collect();
-    let plan = rename(Planner::new(catalog).plan_subquery(query)?, &column_names, None)?;
+pub fn plan_view(catalog: &Catalog, name: &str, query: &ast::Query, aliases: &[ast::Ident], comment: Option<String>) -> Result<ViewDef> {
+    let plan = Planner::new(catalog).plan_subquery(query)?;
+    let aliases: Vec<String> = aliases.iter().map(|a| a.value.clone()).collect();
+    if !aliases.is_empty() && aliases.len() != plan.schema.fields.len() {
+        // Flink 2.3's words.
+        let names: Vec<&str> = plan.schema.fields.iter().map(|f| f.name.as_str()).collect();
+        return Err(SqlError::new(format!(
+            "VIEW definition and input fields not match:\n\tDef fields: [{}].\n\tInput fields: [{}].",
+            aliases.join(", "),
+            names.join(", ")
+        )));
+    }
+    let plan = rename(plan, &aliases, None)?;
     Ok(ViewDef {
         name: name.to_string(),
         query: Box::new(query.clone()),
-        column_names,
         columns: plan.schema.fields.iter().map(|f| (f.name.clone(), f.ty.clone())).collect(),
+        aliases,
+        comment,
     })
 }
 
+/// A view's query's columns named as the view names them (`CREATE VIEW v (a, b) AS …`).
 /// The types of a plan's output, for sinks and result headers.
 pub fn output_types(plan: &Plan) -> Vec<SqlType> {
     plan.schema.types()

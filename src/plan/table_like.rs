@@ -6,12 +6,10 @@
 //! (the new table's win; the default for OPTIONS). The new table's own columns come last.
 //! Messages are Flink's.
 
-use sqlparser::ast::Ident;
-
-use super::catalog::{ColumnKind, TableDef, DEFAULT_CATALOG, DEFAULT_DATABASE};
-use crate::sql::ast::{ColumnDef, ColumnKind as AstColumnKind, CreateTable, LikeClause, LikeFeature, LikeStrategy, WatermarkDef};
-use crate::sql::{parse_expr, Result, SqlError};
-use crate::types::SqlType;
+use super::catalog::{TableDef, DEFAULT_CATALOG, DEFAULT_DATABASE};
+use super::table_ddl::definition;
+use crate::sql::ast::{ColumnDef, ColumnKind as AstColumnKind, CreateTable, LikeClause, LikeFeature, LikeStrategy};
+use crate::sql::{Result, SqlError};
 
 /// Each feature's strategy after the clause's options, in order.
 struct Strategies {
@@ -78,85 +76,63 @@ pub fn merge(ddl: &CreateTable, base: &TableDef) -> Result<CreateTable> {
     let Some(like) = &ddl.like else { return Ok(ddl.clone()) };
     let s = Strategies::of(like)?;
     let at = like.location;
+    let base = definition(base, at)?;
     let declared = |name: &str| ddl.columns.iter().find(|c| c.name.value == name);
     let mut columns: Vec<ColumnDef> = Vec::new();
     let mut placed: Vec<&str> = Vec::new();
     for c in &base.columns {
-        let ident = Ident::new(c.name.clone());
-        let column = match &c.kind {
-            ColumnKind::Physical => {
-                if declared(&c.name).is_some() {
-                    return Err(SqlError::new(format!("A column named '{}' already exists in the base table.", c.name)).at(at));
+        let name = c.name.value.as_str();
+        let (strategy, kind, feature) = match &c.kind {
+            AstColumnKind::Physical(_) => {
+                if declared(name).is_some() {
+                    return Err(SqlError::new(format!("A column named '{name}' already exists in the base table.")).at(at));
                 }
-                let ty = SqlType { rowtime: false, proctime: false, ..c.ty.clone() };
-                ColumnDef { name: ident, kind: AstColumnKind::Physical(ty), comment: c.comment.clone(), location: at }
+                columns.push(c.clone());
+                continue;
             }
-            ColumnKind::Computed(e) => {
-                let Some(column) = kept(ddl, &c.name, s.generated, "generated", "GENERATED", at)? else { continue };
-                let kind = match column {
-                    Some(new) => {
-                        placed.push(&new.name.value);
-                        new.kind.clone()
-                    }
-                    None => AstColumnKind::Computed(Box::new(parse_expr(&c.expr_text.clone().unwrap_or_else(|| e.to_string()))?)),
-                };
-                ColumnDef { name: ident, kind, comment: c.comment.clone(), location: at }
-            }
-            ColumnKind::Metadata { key, is_virtual } => {
-                let Some(column) = kept(ddl, &c.name, s.metadata, "metadata", "METADATA", at)? else { continue };
-                let kind = match column {
-                    Some(new) => {
-                        placed.push(&new.name.value);
-                        new.kind.clone()
-                    }
-                    None => AstColumnKind::Metadata {
-                        ty: SqlType { rowtime: false, proctime: false, ..c.ty.clone() },
-                        key: Some(key.clone()),
-                        is_virtual: *is_virtual,
-                    },
-                };
-                ColumnDef { name: ident, kind, comment: c.comment.clone(), location: at }
-            }
+            AstColumnKind::Computed(_) => (s.generated, "generated", "GENERATED"),
+            AstColumnKind::Metadata { .. } => (s.metadata, "metadata", "METADATA"),
         };
-        columns.push(column);
+        let Some(column) = kept(ddl, name, strategy, kind, feature, at)? else { continue };
+        let kind = match column {
+            Some(new) => {
+                placed.push(&new.name.value);
+                new.kind.clone()
+            }
+            None => c.kind.clone(),
+        };
+        columns.push(ColumnDef { kind, ..c.clone() });
     }
     columns.extend(ddl.columns.iter().filter(|c| !placed.contains(&c.name.value.as_str())).cloned());
 
-    let base_watermark = base.watermark.as_ref().map(|w| -> Result<WatermarkDef> {
-        Ok(WatermarkDef { rowtime: Ident::new(base.columns[w.rowtime].name.clone()), expr: parse_expr(&w.text)?, location: at })
-    });
-    let watermark = match (s.watermarks, &ddl.watermark, base_watermark) {
+    let watermark = match (s.watermarks, &ddl.watermark, base.watermark) {
         (LikeStrategy::Including, Some(_), Some(base)) => {
             return Err(SqlError::new(format!(
                 "There already exists a watermark spec for column '{}' in the base table. You might want to specify EXCLUDING WATERMARKS or OVERWRITING WATERMARKS.",
-                base?.rowtime.value
+                base.rowtime.value
             ))
             .at(at))
         }
         (_, Some(new), _) => Some(new.clone()),
         (LikeStrategy::Excluding, None, _) => None,
-        (_, None, base) => base.transpose()?,
+        (_, None, base) => base,
     };
 
-    let primary_key = match s.constraints {
+    let (primary_key, primary_key_name) = match s.constraints {
         LikeStrategy::Including if !base.primary_key.is_empty() && !ddl.primary_key.is_empty() => {
             return Err(SqlError::new("The base table already has a primary key. You might want to specify EXCLUDING CONSTRAINTS.").at(at))
         }
-        LikeStrategy::Including if ddl.primary_key.is_empty() => base.primary_key.iter().map(|k| Ident::new(k.clone())).collect(),
-        _ => ddl.primary_key.clone(),
+        LikeStrategy::Including if ddl.primary_key.is_empty() => (base.primary_key, base.primary_key_name),
+        _ => (ddl.primary_key.clone(), ddl.primary_key_name.clone()),
     };
 
     // Flink 2.3 keeps the base's partitions even when told to exclude them (checked with
     // PyFlink 2.3.0); the new table's own win.
-    let partitioned_by = if ddl.partitioned_by.is_empty() {
-        base.partitioned_by.iter().map(|k| Ident::new(k.clone())).collect()
-    } else {
-        ddl.partitioned_by.clone()
-    };
+    let partitioned_by = if ddl.partitioned_by.is_empty() { base.partitioned_by } else { ddl.partitioned_by.clone() };
 
     let mut options: Vec<(String, String)> = Vec::new();
     if s.options != LikeStrategy::Excluding {
-        options.extend(base.options.iter().cloned());
+        options.extend(base.options);
     }
     for (key, value) in &ddl.options {
         match options.iter_mut().find(|(k, _)| k == key) {
@@ -175,6 +151,7 @@ pub fn merge(ddl: &CreateTable, base: &TableDef) -> Result<CreateTable> {
         columns,
         watermark,
         primary_key,
+        primary_key_name,
         partitioned_by,
         options,
         comment: ddl.comment.clone().or_else(|| base.comment.clone()),

@@ -16,6 +16,7 @@ use crate::plan::functions;
 use crate::plan::physical::{self, changelog::RootReader};
 use crate::plan::planner::plan_create_table;
 use crate::plan::sink::{SinkPlan, SinkSettings};
+use crate::plan::table_ddl::quote_identifiers;
 use crate::sql::ast::{AlterChange, ConflictStrategy, CreateTable, ShowLike};
 use crate::sql::{Located, Location, SqlError, Statement};
 use crate::types::{DataType, SqlType, Value, STRING_LENGTH};
@@ -33,8 +34,19 @@ impl Session {
                 Some(query) => self.create_table_as(ddl, query, located),
                 None => self.create_table(ddl, located),
             },
-            Statement::CreateView { name, columns, query, if_not_exists, .. } => {
-                self.create_view(&name.value, columns, query, *if_not_exists, located)
+            Statement::CreateView { name, query, if_not_exists, or_replace, temporary, columns, comment } => {
+                // Flink 2.3 replaces nothing: OR REPLACE of a name its catalog holds fails, in
+                // these words.
+                if *or_replace && self.catalog.contains(&name.value) {
+                    let path = format!("`{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{}`", name.value);
+                    let message = if *temporary {
+                        format!("Temporary table '{path}' already exists")
+                    } else {
+                        format!("Could not execute CreateTable in path {path}")
+                    };
+                    return Err(SqlError::new(message).at(at));
+                }
+                self.create_view(&name.value, query, *if_not_exists, columns, comment.clone(), located)
             }
             Statement::Drop { name, if_exists, view } => self.drop(&name.value, *if_exists, *view, at),
             Statement::Set { key: None, .. } => Ok(self.show_settings()),
@@ -56,7 +68,11 @@ impl Session {
                 Ok(name_table(&header, vec![name.to_string()]))
             }
             Statement::Use { catalog, database, location } => use_catalog(catalog.as_deref(), database.as_deref(), *location),
-            Statement::ShowViews => Ok(name_table("view name", self.catalog.views().map(|v| v.name.clone()).collect())),
+            Statement::ShowViews { like } => {
+                let names = self.catalog.views().map(|v| v.name.clone()).collect();
+                Ok(name_table("view name", filter_like(names, like.as_ref(), |n| n)?))
+            }
+            Statement::ShowCreateView(name) => self.show_create_view(&name.value, at),
             Statement::ShowFunctions => {
                 // Flink lists the user's functions among the built-ins.
                 let mut names: Vec<String> = functions::names().iter().map(|s| s.to_string()).collect();
@@ -88,6 +104,11 @@ impl Session {
     /// the same definition again changes nothing.
     fn create_table(&mut self, ddl: &CreateTable, located: &Located) -> Result<Outcome, SqlError> {
         let name = &ddl.name.value;
+        if ddl.or_replace && self.catalog.contains(name) {
+            // Flink 2.3 replaces a table only with AS; otherwise, in its words:
+            return Err(SqlError::new(format!("Could not execute CreateTable in path `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}`"))
+                .at(located.location));
+        }
         if self.catalog.contains(name) {
             if ddl.if_not_exists || self.definitions.get(name) == Some(&normalized(&located.text)) {
                 return Ok(done(format!("Table `{name}` already exists as defined here; nothing changed.")));
@@ -106,12 +127,13 @@ impl Session {
         }
     }
 
-    /// `CREATE TABLE … AS query` (CTAS): the table is made with the query's columns, then the
+    /// `CREATE [OR REPLACE] TABLE … AS query` (CTAS, RTAS): the table is made with the query's
+    /// columns (and those it declares), replacing one of its name with OR REPLACE, then the
     /// query runs into it as `INSERT INTO` would. As in Flink 2.3 the table stays when the
     /// INSERT cannot run (a sink that takes no updates, say), and with IF NOT EXISTS an existing
     /// table is written as it is.
     fn create_table_as(&mut self, ddl: &CreateTable, query: &Query, located: &Located) -> Result<Outcome, SqlError> {
-        if !(ddl.if_not_exists && self.catalog.contains(&ddl.name.value)) {
+        if ddl.or_replace || !(ddl.if_not_exists && self.catalog.contains(&ddl.name.value)) {
             self.define_table_as(ddl, query, located)?;
         }
         self.insert(&ddl.name.value, &[], query, None, located)
@@ -122,7 +144,7 @@ impl Session {
     /// typed as its result (the time attributes' markers dropped: the table stores timestamps).
     pub(crate) fn define_table_as(&mut self, ddl: &CreateTable, query: &Query, located: &Located) -> Result<Outcome, SqlError> {
         let name = &ddl.name.value;
-        if self.catalog.contains(name) {
+        if self.catalog.contains(name) && !ddl.or_replace {
             return Err(SqlError::new(format!("table `{name}` already exists"))
                 .at(located.location)
                 .hint(format!("use CREATE TABLE IF NOT EXISTS … AS to write into it, or DROP TABLE {name} first")));
@@ -135,7 +157,7 @@ impl Session {
     /// with the query's columns (not added to the catalog).
     fn target_of(&self, ddl: &CreateTable, query: &Query, located: &Located) -> Result<TableDef, SqlError> {
         match self.catalog.table(&ddl.name.value) {
-            Some(existing) if ddl.if_not_exists => Ok(TableDef::clone(existing)),
+            Some(existing) if ddl.if_not_exists && !ddl.or_replace => Ok(TableDef::clone(existing)),
             _ => plan_create_table(&self.table_for_query(ddl, query, located)?),
         }
     }
@@ -143,36 +165,25 @@ impl Session {
     /// `ddl` with the query's columns: named and typed as its result, the time attributes'
     /// markers dropped (the table stores timestamps).
     fn table_for_query(&self, ddl: &CreateTable, query: &Query, located: &Located) -> Result<CreateTable, SqlError> {
-        if ddl.temporary {
-            // Flink 2.3's words.
-            return Err(SqlError::new("CREATE TABLE AS SELECT syntax does not support to create temporary table yet.").at(located.location));
+        // Flink 2.3's words.
+        let refused = match (ddl.or_replace, ddl.if_not_exists, ddl.temporary) {
+            (true, true, _) => Some("CREATE OR REPLACE TABLE AS SELECT syntax does not support IF NOT EXISTS statements yet."),
+            (true, _, true) => Some("CREATE OR REPLACE TABLE AS SELECT syntax does not support temporary table yet."),
+            (false, _, true) => Some("CREATE TABLE AS SELECT syntax does not support to create temporary table yet."),
+            _ => None,
+        };
+        if let Some(message) = refused {
+            return Err(SqlError::new(message).at(located.location));
         }
-        if !ddl.columns.is_empty() || ddl.watermark.is_some() || !ddl.primary_key.is_empty() {
-            return Err(SqlError::new("CREATE TABLE … AS with columns, a watermark or a primary key of its own is not supported yet")
-                .at(located.location)
-                .hint("leave them out: the table takes the query's columns (or CREATE TABLE with them, then INSERT INTO)"));
+        if ddl.or_replace && self.catalog.view(&ddl.name.value).is_some() {
+            return Err(SqlError::new(format!(
+                "Table with identifier '{DEFAULT_CATALOG}.{DEFAULT_DATABASE}.{}' does not exist.",
+                ddl.name.value
+            ))
+            .at(located.location));
         }
         let plan = self.planner().plan_query(query)?;
-        let mut table = ddl.clone();
-        let mut names: Vec<String> = Vec::new();
-        for f in &plan.schema.fields {
-            // Calcite's way with a repeated name: `sensor_id`, `sensor_id0`, `sensor_id1`, …
-            let mut column = f.name.clone();
-            let mut n = 0;
-            while names.iter().any(|c| c.eq_ignore_ascii_case(&column)) {
-                column = format!("{}{n}", f.name);
-                n += 1;
-            }
-            names.push(column.clone());
-            let ty = SqlType { rowtime: false, proctime: false, ..f.ty.clone() };
-            table.columns.push(crate::sql::ast::ColumnDef {
-                name: sqlparser::ast::Ident::new(column),
-                kind: crate::sql::ast::ColumnKind::Physical(ty),
-                comment: None,
-                location: located.location,
-            });
-        }
-        Ok(table)
+        crate::plan::table_as::merge(ddl, &plan.schema.fields, located.location)
     }
 
     /// A planned table into the catalog (and its local stream or topics made).
@@ -201,9 +212,10 @@ impl Session {
     fn create_view(
         &mut self,
         name: &str,
-        columns: &[Ident],
         query: &Query,
         if_not_exists: bool,
+        columns: &[sqlparser::ast::Ident],
+        comment: Option<String>,
         located: &Located,
     ) -> Result<Outcome, SqlError> {
         if self.catalog.contains(name) {
@@ -212,7 +224,7 @@ impl Session {
             }
             return Err(SqlError::new(format!("`{name}` already exists")).at(located.location));
         }
-        let view = crate::plan::planner::plan_view(&self.catalog, name, columns, query).map_err(|e| e.or_at(located.location))?;
+        let view = crate::plan::planner::plan_view(&self.catalog, name, query, columns, comment).map_err(|e| e.or_at(located.location))?;
         self.catalog.add_view(view);
         self.definitions.insert(name.to_string(), normalized(&located.text));
         Ok(done(format!("View `{name}` has been created.")))
@@ -298,13 +310,13 @@ impl Session {
                 let Some(target) = self.catalog.table(&table.value).cloned() else {
                     return Err(SqlError::new(format!("sink table `{}` not found", table.value)).at(inner.location));
                 };
-                self.explain_insert(&target, columns, query, *on_conflict, inner.location, changelog_mode)
+                self.explain_insert(&target, columns, query, *on_conflict, inner, changelog_mode)
             }
             // As Flink, CREATE TABLE … AS is explained as the INSERT it runs (nothing is created).
             Statement::CreateTable(ddl) => match &ddl.query {
                 Some(query) => {
                     let target = self.target_of(ddl, query, inner)?;
-                    self.explain_insert(&target, &[], query, None, inner.location, changelog_mode)
+                    self.explain_insert(&target, &[], query, None, inner, changelog_mode)
                 }
                 None => Err(SqlError::new("EXPLAIN takes a query, an INSERT or a CREATE TABLE … AS").at(at)),
             },
@@ -319,10 +331,11 @@ impl Session {
         columns: &[Ident],
         query: &Query,
         on_conflict: Option<ConflictStrategy>,
-        at: Location,
+        inner: &Located,
         changelog_mode: bool,
     ) -> Result<Outcome, SqlError> {
-        let plan = self.planner().plan_query(query)?;
+        let at = inner.location;
+        let plan = by_name(self.planner().plan_query(query)?, target, inner);
         let (plan, _) = crate::plan::sink::fit_to_sink(plan, target, columns).map_err(|e| e.or_at(at))?;
         let planned = self.plan_insert(&plan, target, on_conflict).map_err(|e| e.or_at(at))?;
         let attributes = planned.explain_attributes();
@@ -379,7 +392,7 @@ impl Session {
         };
         let swapped = self.with_late_records(query)?;
         let query = swapped.as_ref().unwrap_or(query);
-        let plan = self.planner().plan_query(query)?;
+        let plan = by_name(self.planner().plan_query(query)?, &target, located);
         let (plan, warnings) = crate::plan::sink::fit_to_sink(plan, &target, columns).map_err(|e| e.or_at(located.location))?;
         let planned = self.plan_insert(&plan, &target, on_conflict).map_err(|e| e.or_at(located.location))?;
         let physical = planned.physical;
@@ -557,6 +570,10 @@ impl Session {
                 }
                 altered.options.retain(|(k, _)| !keys.contains(k));
             }
+            AlterChange::Schema { .. } | AlterChange::DropColumns(_) | AlterChange::DropPrimaryKey(_) | AlterChange::DropWatermark => {
+                // A job running on the table keeps the definition it started with.
+                altered = crate::plan::alter_schema::alter_schema(&table, change, at)?;
+            }
             AlterChange::RenameTo(to) => {
                 if self.catalog.contains(&to.value) {
                     return Err(SqlError::new(format!(
@@ -601,9 +618,16 @@ impl Session {
     /// full, the primary key as a named constraint, options sorted), in one `result` cell.
     fn show_create_table(&self, name: &str, at: Location) -> Result<Outcome, SqlError> {
         let Some(t) = self.catalog.table(name) else {
-            return Err(SqlError::new(format!(
-                "Could not execute SHOW CREATE TABLE. Table with identifier `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}` does not exist."
-            ))
+            // Flink 2.3's words.
+            return Err(SqlError::new(if self.catalog.view(name).is_some() {
+                format!(
+                    "SHOW CREATE TABLE is only supported for tables, but `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}` is a view. Please use SHOW CREATE VIEW instead."
+                )
+            } else {
+                format!(
+                    "Could not execute SHOW CREATE TABLE. Table with identifier `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}` does not exist."
+                )
+            })
             .at(at));
         };
         let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
@@ -627,7 +651,7 @@ impl Session {
         }
         if !t.primary_key.is_empty() {
             let columns: Vec<String> = t.primary_key.iter().map(|k| format!("`{k}`")).collect();
-            lines.push(format!("CONSTRAINT `PK_{}` PRIMARY KEY ({}) NOT ENFORCED", t.primary_key.join("_"), columns.join(", ")));
+            lines.push(format!("CONSTRAINT `{}` PRIMARY KEY ({}) NOT ENFORCED", t.primary_key_constraint(), columns.join(", ")));
         }
         let mut text = format!("CREATE TABLE `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{}` (\n  {}\n)\n", t.name, lines.join(",\n  "));
         if let Some(comment) = &t.comment {
@@ -641,6 +665,32 @@ impl Session {
         options.sort();
         let options: Vec<String> = options.iter().map(|(k, v)| format!("'{k}' = '{}'", v.replace('\'', "''"))).collect();
         text.push_str(&format!("WITH (\n  {}\n)\n", options.join(",\n  ")));
+        Ok(Outcome::Table { columns: vec![info("result", DataType::Varchar(STRING_LENGTH))], rows: vec![vec![Value::Str(text.into())]] })
+    }
+
+    /// `SHOW CREATE VIEW v`: Flink's layout (qualified name, the columns, the comment) around the
+    /// view's query as Sluice keeps it: Flink prints the query as its validator expanded it
+    /// (names qualified, `*` spelled out), which Sluice does not (DIFFERENCES.md).
+    fn show_create_view(&self, name: &str, at: Location) -> Result<Outcome, SqlError> {
+        let Some(v) = self.catalog.view(name) else {
+            // Flink 2.3's words.
+            return Err(SqlError::new(if self.catalog.table(name).is_some() {
+                format!(
+                    "SHOW CREATE VIEW is only supported for views, but `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}` is a table. Please use SHOW CREATE TABLE instead."
+                )
+            } else {
+                format!(
+                    "Could not execute SHOW CREATE VIEW. View with identifier `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}` does not exist."
+                )
+            })
+            .at(at));
+        };
+        let columns: Vec<String> = v.columns.iter().map(|(n, _)| format!("`{n}`")).collect();
+        let mut text = format!("CREATE VIEW `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{}` (\n  {}\n)\n", v.name, columns.join(",\n  "));
+        if let Some(comment) = &v.comment {
+            text.push_str(&format!("COMMENT '{}'\n", comment.replace('\'', "''")));
+        }
+        text.push_str(&format!("AS {}\n", v.query));
         Ok(Outcome::Table { columns: vec![info("result", DataType::Varchar(STRING_LENGTH))], rows: vec![vec![Value::Str(text.into())]] })
     }
 
@@ -696,7 +746,18 @@ impl Session {
                 .collect();
             return Ok(Outcome::Table { columns, rows });
         }
-        Err(SqlError::new(format!("table or view `{name}` not found")).at(location))
+        // Flink 2.3's words.
+        Err(SqlError::new(format!("Tables or views with the identifier '{DEFAULT_CATALOG}.{DEFAULT_DATABASE}.{name}' doesn't exist."))
+            .at(location))
+    }
+}
+
+/// A CTAS that declares columns writes the query's columns by name (Flink's
+/// `MergeTableAsUtil.maybeRewriteQuery`); other INSERTs write them in order.
+fn by_name(plan: crate::plan::Plan, target: &TableDef, located: &Located) -> crate::plan::Plan {
+    match &located.statement {
+        Statement::CreateTable(ddl) if !ddl.columns.is_empty() => crate::plan::table_as::select_by_name(plan, target),
+        _ => plan,
     }
 }
 
@@ -823,18 +884,4 @@ pub(super) fn name_table(header: &str, names: Vec<String>) -> Outcome {
         columns: vec![info(header, DataType::Varchar(STRING_LENGTH))],
         rows: names.into_iter().map(|n| vec![Value::Str(n.into())]).collect(),
     }
-}
-
-/// SQL text with the table's column names in backquotes, as Flink prints expressions
-/// (`event_time - INTERVAL '5' SECOND` → `` `event_time` - INTERVAL '5' SECOND ``).
-pub(super) fn quote_identifiers(text: &str, columns: &[&str]) -> String {
-    use sqlparser::tokenizer::{Token, Tokenizer};
-    let Ok(tokens) = Tokenizer::new(&crate::sql::dialect::FlinkDialect, text).tokenize() else { return text.to_string() };
-    tokens
-        .iter()
-        .map(|t| match t {
-            Token::Word(w) if w.quote_style.is_none() && columns.contains(&w.value.as_str()) => format!("`{}`", w.value),
-            t => t.to_string(),
-        })
-        .collect()
 }

@@ -53,14 +53,18 @@ impl ConflictStrategy {
 #[derive(Clone, Debug)]
 pub enum Statement {
     CreateTable(Box<CreateTable>),
+    /// `CREATE [OR REPLACE] [TEMPORARY] VIEW [IF NOT EXISTS] name [(columns)] [COMMENT '…'] AS
+    /// query`.
     CreateView {
         name: Ident,
-        /// `CREATE VIEW v (a, b) AS …`: the names the view gives its query's columns (empty: the
-        /// query's own).
-        columns: Vec<Ident>,
         query: Box<Query>,
         if_not_exists: bool,
+        /// `OR REPLACE`: a view of that name is replaced.
+        or_replace: bool,
         temporary: bool,
+        /// The view's own names for the query's columns, if it gives them.
+        columns: Vec<Ident>,
+        comment: Option<String>,
     },
     Drop {
         name: Ident,
@@ -90,7 +94,10 @@ pub enum Statement {
     ShowTables {
         like: Option<ShowLike>,
     },
-    ShowViews,
+    /// `SHOW VIEWS [FROM|IN db] [[NOT] LIKE 'pattern']`.
+    ShowViews {
+        like: Option<ShowLike>,
+    },
     /// `SHOW COLUMNS FROM|IN table [[NOT] LIKE 'pattern']`: DESCRIBE's columns and the comment.
     ShowColumns {
         table: Ident,
@@ -107,6 +114,8 @@ pub enum Statement {
     },
     /// `SHOW CREATE TABLE name`: the table's DDL as Flink prints it.
     ShowCreateTable(Ident),
+    /// `SHOW CREATE VIEW name`: the view's DDL.
+    ShowCreateView(Ident),
     /// `SHOW CATALOGS`, `SHOW DATABASES`, `SHOW CURRENT CATALOG`, `SHOW CURRENT DATABASE`: Sluice
     /// has Flink's default ones.
     ShowCatalogs {
@@ -142,6 +151,7 @@ pub enum Statement {
         drain: bool,
         location: Location,
     },
+    /// `DESCRIBE | DESC [EXTENDED] name` (EXTENDED shows the same, as in Flink 2.3).
     Describe(Ident),
     /// `DESCRIBE FUNCTION [EXTENDED] name`.
     DescribeFunction {
@@ -185,6 +195,36 @@ pub enum AlterChange {
     /// `RESET ('k', …)`: options removed.
     Reset(Vec<String>),
     RenameTo(Ident),
+    /// `ADD …` (`modify: false`) or `MODIFY …`: columns, a watermark, a primary key.
+    Schema {
+        modify: bool,
+        change: Box<SchemaChange>,
+    },
+    /// `DROP col` / `DROP (a, b)`.
+    DropColumns(Vec<Ident>),
+    /// `DROP PRIMARY KEY`, or `DROP CONSTRAINT name` (`Some(name)`).
+    DropPrimaryKey(Option<Ident>),
+    DropWatermark,
+}
+
+/// What `ALTER TABLE … ADD` / `MODIFY` names: `col` or `(col, …, WATERMARK FOR …, PRIMARY KEY
+/// (…) NOT ENFORCED)`, each column with where it goes.
+#[derive(Clone, Debug)]
+pub struct SchemaChange {
+    pub columns: Vec<(ColumnDef, ColumnPosition)>,
+    pub watermark: Option<WatermarkDef>,
+    pub primary_key: Vec<Ident>,
+    /// `CONSTRAINT name PRIMARY KEY …`.
+    pub primary_key_name: Option<Ident>,
+}
+
+/// Where ALTER TABLE ADD / MODIFY puts a column.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ColumnPosition {
+    /// Last (ADD) or where it is (MODIFY).
+    Unchanged,
+    First,
+    After(Ident),
 }
 
 /// A SHOW statement's `[NOT] LIKE 'pattern'` (SQL's `%` and `_`).
@@ -199,10 +239,14 @@ pub struct ShowLike {
 pub struct CreateTable {
     pub name: Ident,
     pub if_not_exists: bool,
+    /// `CREATE OR REPLACE TABLE`: with AS (RTAS) a table of that name is replaced.
+    pub or_replace: bool,
     pub temporary: bool,
     pub columns: Vec<ColumnDef>,
     pub watermark: Option<WatermarkDef>,
     pub primary_key: Vec<Ident>,
+    /// `CONSTRAINT name PRIMARY KEY …`; Flink names an unnamed key `PK_` and its columns.
+    pub primary_key_name: Option<Ident>,
     pub partitioned_by: Vec<Ident>,
     pub options: Vec<(String, String)>,
     pub comment: Option<String>,
@@ -211,6 +255,27 @@ pub struct CreateTable {
     pub query: Option<Box<Query>>,
     /// `CREATE TABLE … LIKE source [(options)]`: the source's definition merged with this one.
     pub like: Option<LikeClause>,
+}
+
+impl CreateTable {
+    /// `CREATE TABLE name` and nothing else yet.
+    pub fn named(name: Ident) -> Self {
+        CreateTable {
+            name,
+            if_not_exists: false,
+            or_replace: false,
+            temporary: false,
+            columns: Vec::new(),
+            watermark: None,
+            primary_key: Vec::new(),
+            primary_key_name: None,
+            partitioned_by: Vec::new(),
+            options: Vec::new(),
+            comment: None,
+            query: None,
+            like: None,
+        }
+    }
 }
 
 /// `LIKE source [(INCLUDING ALL OVERWRITING OPTIONS …)]` of a CREATE TABLE.

@@ -9,8 +9,8 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use super::ast::{
-    AlterChange, ColumnDef, ColumnKind, CreateFunction, CreateTable, LikeClause, LikeFeature, LikeStrategy, ShowLike, Statement,
-    WatermarkDef,
+    AlterChange, ColumnDef, ColumnKind, ColumnPosition, CreateFunction, CreateTable, LikeClause, LikeFeature, LikeStrategy, SchemaChange,
+    ShowLike, Statement, WatermarkDef,
 };
 use super::dialect::FlinkDialect;
 use super::parser::{location_of, unexpected, StatementError};
@@ -21,21 +21,26 @@ use crate::types::{DataType, Field, SqlType};
 pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statement>, StatementError> {
     let start = parser.index();
     if parser.parse_keyword(Keyword::CREATE) {
+        let or_replace = parser.parse_keywords(&[Keyword::OR, Keyword::REPLACE]);
         let temporary = parser.parse_keyword(Keyword::TEMPORARY);
         if parser.parse_keyword(Keyword::TABLE) {
-            return Ok(Some(Statement::CreateTable(Box::new(parse_create_table(parser, temporary)?))));
+            let table = CreateTable { or_replace, ..parse_create_table(parser, temporary)? };
+            return Ok(Some(Statement::CreateTable(Box::new(table))));
         }
-        let system = parse_word(parser, "SYSTEM");
-        if system || parse_word(parser, "FUNCTION") {
+        if parser.parse_keyword(Keyword::VIEW) {
+            return parse_create_view(parser, or_replace, temporary).map(Some);
+        }
+        let system = !or_replace && parse_word(parser, "SYSTEM");
+        if system || (!or_replace && parse_word(parser, "FUNCTION")) {
             if system && !parse_word(parser, "FUNCTION") {
                 return Err(unexpected(&parser.peek_token(), "FUNCTION"));
             }
             return Ok(Some(Statement::CreateFunction(Box::new(parse_create_function(parser, temporary, system)?))));
         }
-        // Give back CREATE [TEMPORARY] for sqlparser (CREATE VIEW, …). `prev_token` steps back
-        // over the keywords, not over the whitespace before them, so the index may stay past
-        // `start`; only never before it.
-        for _ in 0..1 + usize::from(temporary) {
+        // Give back CREATE [OR REPLACE] [TEMPORARY] for sqlparser to refuse by its first words.
+        // `prev_token` steps back over the keywords, not over the whitespace before them, so the
+        // index may stay past `start`; only never before it.
+        for _ in 0..1 + 2 * usize::from(or_replace) + usize::from(temporary) {
             parser.prev_token();
         }
         debug_assert!(parser.index() >= start);
@@ -76,6 +81,10 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
             };
             return Ok(Some(Statement::DescribeFunction { name, extended, location }));
         }
+        // `DESCRIBE EXTENDED t` shows what DESCRIBE does; `DESCRIBE extended` a table of that name.
+        if word_at(parser, 0, "EXTENDED") && matches!(parser.peek_nth_token_ref(1).token, Token::Word(_)) {
+            parser.next_token();
+        }
         let name = parser.parse_object_name(false)?;
         return Ok(Some(Statement::Describe(super::parser::single_ident(&name)?)));
     }
@@ -100,14 +109,18 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
     if parser.parse_keyword(Keyword::SHOW) {
         let what = parser.next_token();
         let statement = match &what.token {
-            Token::Word(w) if w.keyword == Keyword::TABLES => {
+            Token::Word(w) if w.keyword == Keyword::TABLES || w.keyword == Keyword::VIEWS => {
                 // `FROM|IN db`: the one database there is (USE checks a name; SHOW lists it).
                 if parser.parse_one_of_keywords(&[Keyword::FROM, Keyword::IN]).is_some() {
                     parser.parse_object_name(false)?;
                 }
-                Statement::ShowTables { like: parse_show_like(parser)? }
+                let like = parse_show_like(parser)?;
+                if w.keyword == Keyword::VIEWS {
+                    Statement::ShowViews { like }
+                } else {
+                    Statement::ShowTables { like }
+                }
             }
-            Token::Word(w) if w.keyword == Keyword::VIEWS => Statement::ShowViews,
             Token::Word(w) if w.keyword == Keyword::FUNCTIONS => Statement::ShowFunctions,
             Token::Word(w) if w.keyword == Keyword::USER && parse_word(parser, "FUNCTIONS") => Statement::ShowUserFunctions,
             Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("JOBS") => Statement::ShowJobs,
@@ -119,10 +132,17 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
                 Statement::ShowColumns { table, like: parse_show_like(parser)? }
             }
             Token::Word(w) if w.keyword == Keyword::CREATE => {
-                if !parser.parse_keyword(Keyword::TABLE) {
-                    return Err(unexpected(&parser.peek_token(), "TABLE (SHOW CREATE VIEW is not supported yet)"));
+                let view = match parser.parse_one_of_keywords(&[Keyword::TABLE, Keyword::VIEW]) {
+                    Some(Keyword::VIEW) => true,
+                    Some(_) => false,
+                    None => return Err(unexpected(&parser.peek_token(), "TABLE or VIEW")),
+                };
+                let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+                if view {
+                    Statement::ShowCreateView(name)
+                } else {
+                    Statement::ShowCreateTable(name)
                 }
-                Statement::ShowCreateTable(super::parser::single_ident(&parser.parse_object_name(false)?)?)
             }
             Token::Word(w) if w.keyword == Keyword::CATALOGS => Statement::ShowCatalogs { databases: false, current: false },
             Token::Word(w) if w.keyword == Keyword::DATABASES => Statement::ShowCatalogs { databases: true, current: false },
@@ -134,7 +154,9 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
                     _ => return Err(unexpected(&which, "CATALOG or DATABASE")),
                 }
             }
-            _ => return Err(unexpected(&what, "TABLES, VIEWS, COLUMNS, CREATE TABLE, FUNCTIONS, JOBS, CATALOGS or DATABASES")),
+            _ => {
+                return Err(unexpected(&what, "TABLES, VIEWS, COLUMNS, CREATE TABLE, CREATE VIEW, FUNCTIONS, JOBS, CATALOGS or DATABASES"))
+            }
         };
         return Ok(Some(statement));
     }
@@ -164,9 +186,8 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
     Ok(None)
 }
 
-/// `ALTER` read; the rest: `TABLE [IF EXISTS] name SET (…) | RESET (…) | RENAME TO new`, or
-/// `VIEW name RENAME TO new` (what Flink alters in a table's options and names; its column
-/// changes are refused, naming them).
+/// `ALTER` read; the rest: `TABLE [IF EXISTS] name SET (…) | RESET (…) | RENAME TO new | ADD …
+/// | MODIFY … | DROP …`, or `VIEW name RENAME TO new` (Flink 2.x's forms).
 fn parse_alter(parser: &mut Parser) -> Result<Statement, StatementError> {
     let view = match parser.parse_one_of_keywords(&[Keyword::TABLE, Keyword::VIEW]) {
         Some(Keyword::VIEW) => true,
@@ -188,20 +209,88 @@ fn parse_alter(parser: &mut Parser) -> Result<Statement, StatementError> {
         }
         parser.expect_token(&Token::RParen)?;
         AlterChange::Reset(keys)
+    } else if let Some(keyword) = (!view).then(|| parser.parse_one_of_keywords(&[Keyword::ADD, Keyword::MODIFY])).flatten() {
+        AlterChange::Schema { modify: keyword == Keyword::MODIFY, change: Box::new(parse_schema_change(parser)?) }
+    } else if !view && parser.parse_keyword(Keyword::DROP) {
+        parse_alter_drop(parser)?
     } else {
-        let next = parser.peek_token();
-        let what = if view { "RENAME TO" } else { "SET (…), RESET (…) or RENAME TO" };
-        return Err(match &next.token {
-            Token::Word(w) if !view && [Keyword::ADD, Keyword::MODIFY, Keyword::DROP].contains(&w.keyword) => {
-                SqlError::new(format!("ALTER TABLE … {} is not supported yet", w.value.to_ascii_uppercase()))
-                    .at(location_of(&next))
-                    .hint("Sluice alters a table's options and name; DROP TABLE and CREATE TABLE it again for other columns")
-                    .into()
-            }
-            _ => unexpected(&next, what),
-        });
+        let what = if view { "RENAME TO" } else { "SET (…), RESET (…), RENAME TO, ADD, MODIFY or DROP" };
+        return Err(unexpected(&parser.peek_token(), what));
     };
     Ok(Statement::Alter { name, view, if_exists, change, location })
+}
+
+/// `ALTER TABLE … ADD` / `MODIFY` read; the rest: one column, watermark or primary key, or a
+/// list of them in parentheses; a column may end in `FIRST` or `AFTER col`. Each is read as
+/// CREATE TABLE reads it.
+fn parse_schema_change(parser: &mut Parser) -> Result<SchemaChange, StatementError> {
+    let mut table = CreateTable::named(Ident::new(""));
+    let mut positions = Vec::new();
+    let listed = parser.consume_token(&Token::LParen);
+    loop {
+        let columns = table.columns.len();
+        parse_table_element(parser, &mut table)?;
+        if table.columns.len() > columns {
+            positions.push(if parse_word(parser, "FIRST") {
+                ColumnPosition::First
+            } else if parse_word(parser, "AFTER") {
+                ColumnPosition::After(parser.parse_identifier()?)
+            } else {
+                ColumnPosition::Unchanged
+            });
+        }
+        if !listed {
+            break;
+        }
+        if !parser.consume_token(&Token::Comma) {
+            parser.expect_token(&Token::RParen)?;
+            break;
+        }
+    }
+    Ok(SchemaChange {
+        columns: table.columns.into_iter().zip(positions).collect(),
+        watermark: table.watermark,
+        primary_key: table.primary_key,
+        primary_key_name: table.primary_key_name,
+    })
+}
+
+/// `ALTER TABLE … DROP` read; the rest: `col`, `(col, …)`, `PRIMARY KEY`, `CONSTRAINT name` or
+/// `WATERMARK`.
+fn parse_alter_drop(parser: &mut Parser) -> Result<AlterChange, StatementError> {
+    if parser.parse_keywords(&[Keyword::PRIMARY, Keyword::KEY]) {
+        return Ok(AlterChange::DropPrimaryKey(None));
+    }
+    if parser.parse_keyword(Keyword::CONSTRAINT) {
+        return Ok(AlterChange::DropPrimaryKey(Some(parser.parse_identifier()?)));
+    }
+    if parse_word(parser, "WATERMARK") {
+        return Ok(AlterChange::DropWatermark);
+    }
+    if parser.consume_token(&Token::LParen) {
+        let columns = parser.parse_comma_separated(|p| p.parse_identifier())?;
+        parser.expect_token(&Token::RParen)?;
+        return Ok(AlterChange::DropColumns(columns));
+    }
+    Ok(AlterChange::DropColumns(vec![parser.parse_identifier()?]))
+}
+
+/// `CREATE [OR REPLACE] [TEMPORARY] VIEW` read; the rest: `[IF NOT EXISTS] name [(column, …)]
+/// [COMMENT '…'] AS query`, Flink's form.
+fn parse_create_view(parser: &mut Parser, or_replace: bool, temporary: bool) -> Result<Statement, StatementError> {
+    let if_not_exists = parser.parse_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS]);
+    let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+    let mut columns = Vec::new();
+    if parser.consume_token(&Token::LParen) {
+        columns = parser.parse_comma_separated(|p| p.parse_identifier())?;
+        parser.expect_token(&Token::RParen)?;
+    }
+    let comment = if parser.parse_keyword(Keyword::COMMENT) { Some(parse_quoted(parser, "a quoted comment")?) } else { None };
+    if !parser.parse_keyword(Keyword::AS) {
+        return Err(unexpected(&parser.peek_token(), "AS and the view's query"));
+    }
+    let query = parser.parse_query()?;
+    Ok(Statement::CreateView { name, query, if_not_exists, or_replace, temporary, columns, comment })
 }
 
 /// `('key' = 'value', …)`, possibly empty: a table's WITH options, or what ALTER TABLE SETs.
@@ -343,19 +432,7 @@ pub(super) fn parse_quoted(parser: &mut Parser, what: &str) -> Result<String, St
 fn parse_create_table(parser: &mut Parser, temporary: bool) -> Result<CreateTable, StatementError> {
     let if_not_exists = parser.parse_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS]);
     let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
-    let mut table = CreateTable {
-        name,
-        if_not_exists,
-        temporary,
-        columns: Vec::new(),
-        watermark: None,
-        primary_key: Vec::new(),
-        partitioned_by: Vec::new(),
-        options: Vec::new(),
-        comment: None,
-        query: None,
-        like: None,
-    };
+    let mut table = CreateTable { if_not_exists, temporary, ..CreateTable::named(name) };
     // CREATE TABLE … AS query and … LIKE source may leave their columns out.
     let columns = parser.consume_token(&Token::LParen);
     if columns {
@@ -439,14 +516,17 @@ fn parse_table_element(parser: &mut Parser, table: &mut CreateTable) -> Result<(
         table.watermark = Some(WatermarkDef { rowtime, expr, location: location_of(&start) });
         return Ok(());
     }
-    if parser.parse_keyword(Keyword::CONSTRAINT) {
-        parser.parse_identifier()?;
-    }
-    if parser.parse_keywords(&[Keyword::PRIMARY, Keyword::KEY]) {
+    let constraint = if parser.parse_keyword(Keyword::CONSTRAINT) { Some(parser.parse_identifier()?) } else { None };
+    if constraint.is_some() || parser.parse_keywords(&[Keyword::PRIMARY, Keyword::KEY]) {
+        if constraint.is_some() {
+            parser.expect_keywords(&[Keyword::PRIMARY, Keyword::KEY])?;
+        }
         parser.expect_token(&Token::LParen)?;
         let key = parser.parse_comma_separated(|p| p.parse_identifier())?;
         parser.expect_token(&Token::RParen)?;
-        return set_primary_key(parser, table, key, &start);
+        set_primary_key(parser, table, key, &start)?;
+        table.primary_key_name = constraint;
+        return Ok(());
     }
     let name = parser.parse_identifier()?;
     let kind = if parser.parse_keyword(Keyword::AS) {

@@ -254,31 +254,18 @@ fn sqlparser_statement(parser: &mut Parser) -> Result<SqlStatement, StatementErr
         Keyword::INSERT => Ok(parser.parse_insert(first)?),
         Keyword::DROP => Ok(parser.parse_drop()?),
         Keyword::CREATE => {
-            // As sqlparser's `parse_create` reads the words before VIEW.
             let or_replace = parser.parse_keywords(&[Keyword::OR, Keyword::REPLACE]);
             let or_alter = parser.parse_keywords(&[Keyword::OR, Keyword::ALTER]);
             let temporary = parser.parse_one_of_keywords(&[Keyword::TEMP, Keyword::TEMPORARY]).is_some();
-            let word = |n: usize| match &parser.peek_nth_token_ref(n).token {
-                Token::Word(w) => w.keyword,
-                _ => Keyword::NoKeyword,
-            };
-            let view = matches!(
-                (word(0), word(1), word(2)),
-                (Keyword::VIEW | Keyword::MATERIALIZED, _, _)
-                    | (Keyword::SECURE, Keyword::VIEW, _)
-                    | (Keyword::SECURE, Keyword::MATERIALIZED, Keyword::VIEW)
-            );
-            if !view {
-                // Named by the words read and the kind after them: `CREATE OR REPLACE TABLE`.
-                let next = parser.peek_token();
-                let mut head = vec![word_of(&first.token)];
-                head.extend(or_replace.then(|| "OR REPLACE".to_string()));
-                head.extend(or_alter.then(|| "OR ALTER".to_string()));
-                head.extend(temporary.then(|| "TEMPORARY".to_string()));
-                head.extend((!matches!(next.token, Token::EOF | Token::SemiColon)).then(|| word_of(&next.token)));
-                return Err(refused(&first, &head.join(" ")));
-            }
-            Ok(SqlStatement::CreateView(parser.parse_create_view(or_alter, or_replace, temporary, None)?))
+            // Flink's CREATE [TEMPORARY] TABLE / VIEW / FUNCTION are read by `ddl`; the rest are
+            // named by the words read and the kind after them: `CREATE OR REPLACE VIEW`.
+            let next = parser.peek_token();
+            let mut head = vec![word_of(&first.token)];
+            head.extend(or_replace.then(|| "OR REPLACE".to_string()));
+            head.extend(or_alter.then(|| "OR ALTER".to_string()));
+            head.extend(temporary.then(|| "TEMPORARY".to_string()));
+            head.extend((!matches!(next.token, Token::EOF | Token::SemiColon)).then(|| word_of(&next.token)));
+            Err(refused(&first, &head.join(" ")))
         }
         k if OTHER_STATEMENTS.contains(&k) => Err(not_supported(&first, &second)),
         _ => Ok(parser.expected("an SQL statement", first)?),
@@ -401,13 +388,6 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
             let on_conflict = super::on_conflict::strategy(insert.on.as_ref())?;
             Statement::Insert { table, columns, query, on_conflict }
         }
-        SqlStatement::CreateView(view) => Statement::CreateView {
-            name: single_ident(&view.name)?,
-            columns: view.columns.into_iter().map(|c| c.name).collect(),
-            query: view.query,
-            if_not_exists: view.if_not_exists,
-            temporary: view.temporary,
-        },
         SqlStatement::Drop { object_type, if_exists, names, .. } => {
             let view = match object_type {
                 ast::ObjectType::Table => false,
@@ -421,7 +401,7 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
         }
         SqlStatement::ExplainTable { table_name, .. } => Statement::Describe(single_ident(&table_name)?),
         SqlStatement::ShowTables { .. } => Statement::ShowTables { like: None },
-        SqlStatement::ShowViews { .. } => Statement::ShowViews,
+        SqlStatement::ShowViews { .. } => Statement::ShowViews { like: None },
         SqlStatement::ShowFunctions { .. } => Statement::ShowFunctions,
         other => {
             let text = other.to_string();
@@ -591,12 +571,19 @@ mod tests {
             ("ALTER TABLE t SET ('k' 'v')", "expected `=`"),
             ("ALTER TABLE t SET ('k' = 'v'", "expected )"),
             ("ALTER TABLE t RESET (k)", "a quoted option key"),
-            ("ALTER TABLE t SWAP", "SET (…), RESET (…) or RENAME TO"),
+            ("ALTER TABLE t SWAP", "SET (…), RESET (…), RENAME TO, ADD, MODIFY or DROP"),
+            ("ALTER TABLE t ADD (a INT", "expected )"),
+            ("ALTER TABLE t ADD a INT LAST", "found `LAST`"),
+            ("ALTER TABLE t MODIFY CONSTRAINT k (a)", "expected PRIMARY"),
+            ("ALTER TABLE t DROP CONSTRAINT", "expected identifier"),
+            ("ALTER TABLE t DROP (a,)", "expected identifier"),
             ("ALTER VIEW v SET ('k' = 'v')", "expected RENAME TO"),
             ("SHOW TABLES LIKE t%", "a quoted pattern"),
             ("SHOW COLUMNS t", "FROM and a table"),
             ("SHOW CURRENT TABLE", "CATALOG or DATABASE"),
-            ("SHOW CREATE VIEW v", "SHOW CREATE VIEW is not supported yet"),
+            ("SHOW CREATE INDEX i", "expected TABLE or VIEW"),
+            ("CREATE VIEW v (a, b) SELECT 1", "expected AS and the view's query"),
+            ("CREATE VIEW v COMMENT x AS SELECT 1", "a quoted comment"),
             ("USE CATALOG", "expected identifier"),
         ] {
             let e = parse_script(sql).map(|_| ()).unwrap_err();
@@ -614,7 +601,8 @@ mod tests {
         assert_eq!(err("SELECT 1;\n  GRANT SELECT ON t TO u").message, "`GRANT SELECT` statements are not supported");
         assert_eq!(err("ALTER DATABASE d SET ('k' = 'v')").message, "`ALTER DATABASE` statements are not supported");
         assert_eq!(err("CREATE INDEX i ON t (a)").message, "`CREATE INDEX` statements are not supported");
-        assert_eq!(err("create or replace table t AS SELECT 1").message, "`CREATE OR REPLACE TABLE` statements are not supported");
+        assert_eq!(err("create or replace function f AS 'x'").message, "`CREATE OR REPLACE FUNCTION` statements are not supported");
+        assert_eq!(err("CREATE MATERIALIZED VIEW m AS SELECT 1").message, "`CREATE MATERIALIZED` statements are not supported");
         assert_eq!(err("COMMIT").message, "`COMMIT` statements are not supported");
         assert_eq!(err("REPLACE INTO t SELECT * FROM s").message, "`REPLACE INTO` statements are not supported");
         let e = err("SELEC 1");

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints what Apache Flink 2.3 answers to the DDL and SHOW statements whose answers are written
-into tests/show_like_flink.rs, tests/create_table_like.rs, tests/alter_table.rs and
-tests/create_table_as.rs (DESCRIBE of a CTAS table, its errors).
+into tests/show_like_flink.rs, tests/create_table_like.rs, tests/alter_table.rs,
+tests/show_create_view.rs and tests/create_table_as.rs (DESCRIBE of a CTAS table, its errors).
 
 Not part of the test command; run it with the Python of scripts/setup.sh's Flink venv to remake
 or check those expectations:
@@ -10,7 +10,8 @@ or check those expectations:
 
 Each session runs its statements in order in a fresh streaming TableEnvironment and prints, per
 statement, `== statement` and then each result row's cells (repr, so a DDL's line breaks show) or
-`ERROR: ` and the first line of Flink's ValidationException message.
+`ERROR: ` and the first line of Flink's ValidationException message (`ERROR+ ` and each further
+line of it).
 """
 
 import os
@@ -50,6 +51,11 @@ LIKE = [
     "CREATE TABLE l9 (c AS id + 2) LIKE base (OVERWRITING GENERATED)",
 ]
 
+ALTER_BASE = (
+    "CREATE TABLE t (a INT, b STRING COMMENT 'bee', ts TIMESTAMP(3), c AS a + 1, p STRING, PRIMARY KEY (a) NOT ENFORCED,"
+    " WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) PARTITIONED BY (p) WITH ('connector'='datagen')"
+)
+
 SENSOR_TABLE = (
     "CREATE TABLE sensor_data (sensor_id INTEGER, current_temperature DOUBLE, status VARCHAR(6),"
     " event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)"
@@ -79,6 +85,75 @@ SESSIONS = {
         "ALTER TABLE t1 RENAME TO t2", "SHOW TABLES", "ALTER TABLE t2 RENAME TO v1",
         "ALTER VIEW v1 RENAME TO v2", "SHOW TABLES",
         "ALTER TABLE nope SET ('a'='b')", "ALTER TABLE IF EXISTS nope SET ('a'='b')", "ALTER TABLE v2 SET ('a'='b')",
+    ],
+    # tests/alter_table.rs: ADD / MODIFY / DROP on a table with every kind of part
+    "alter_schema": [
+        ALTER_BASE,
+        "ALTER TABLE t ADD d INT", "ALTER TABLE t ADD e STRING COMMENT 'the e' FIRST",
+        "ALTER TABLE t ADD (f AS a * 2 AFTER a, g INT NOT NULL)", "SHOW CREATE TABLE t",
+        "ALTER TABLE t MODIFY b VARCHAR(10)", "ALTER TABLE t MODIFY d BIGINT FIRST", "ALTER TABLE t MODIFY c AS a + 2 AFTER ts",
+        "ALTER TABLE t MODIFY (WATERMARK FOR ts AS ts, PRIMARY KEY (a, g) NOT ENFORCED)", "SHOW CREATE TABLE t", "DESCRIBE t",
+        "ALTER TABLE t DROP (e, f)", "ALTER TABLE t DROP PRIMARY KEY", "ALTER TABLE t DROP WATERMARK", "SHOW CREATE TABLE t",
+        "ALTER TABLE t DROP (c, a)", "SHOW CREATE TABLE t",
+        "ALTER TABLE t ADD (x INT, CONSTRAINT my_pk PRIMARY KEY (x) NOT ENFORCED)", "SHOW CREATE TABLE t",
+        "ALTER TABLE t DROP CONSTRAINT PK_x", "ALTER TABLE t DROP CONSTRAINT my_pk", "SHOW CREATE TABLE t",
+    ],
+    # tests/alter_table.rs: each misuse on a fresh ALTER_BASE
+    "alter_schema_errors": [
+        ALTER_BASE,
+        "ALTER TABLE t ADD a INT", "ALTER TABLE t ADD x INT AFTER nope", "ALTER TABLE t ADD (y INT AFTER z, z INT)",
+        "ALTER TABLE t ADD (g INT, g STRING)", "ALTER TABLE t ADD WATERMARK FOR ts AS ts",
+        "ALTER TABLE t ADD PRIMARY KEY (b) NOT ENFORCED", "ALTER TABLE t ADD PRIMARY KEY (b)",
+        "ALTER TABLE t MODIFY nope INT", "ALTER TABLE t MODIFY ts INT", "ALTER TABLE t MODIFY PRIMARY KEY (a, nope) NOT ENFORCED",
+        "ALTER TABLE t DROP nope", "ALTER TABLE t DROP (b, b)", "ALTER TABLE t DROP a", "ALTER TABLE t DROP ts", "ALTER TABLE t DROP p",
+        "ALTER TABLE t DROP CONSTRAINT nope",
+        "CREATE TABLE plain (a INT, p INT, PRIMARY KEY (p) NOT ENFORCED) WITH ('connector'='datagen')",
+        "ALTER TABLE plain DROP p", "ALTER TABLE plain MODIFY WATERMARK FOR a AS a", "ALTER TABLE plain DROP WATERMARK",
+        "ALTER TABLE plain DROP PRIMARY KEY", "ALTER TABLE plain MODIFY PRIMARY KEY (a) NOT ENFORCED",
+        "ALTER TABLE plain DROP CONSTRAINT PK_p",
+        "ALTER TABLE nope ADD x INT", "ALTER TABLE IF EXISTS nope DROP x",
+        "CREATE TABLE q (x INT, y INT, CONSTRAINT my_pk PRIMARY KEY (x) NOT ENFORCED) WITH ('connector'='datagen')",
+        "SHOW CREATE TABLE q", "ALTER TABLE q DROP CONSTRAINT PK_x", "CREATE TABLE l LIKE q", "SHOW CREATE TABLE l",
+    ],
+    # tests/show_create_view.rs
+    "views": [
+        "CREATE TABLE t1 (a INT NOT NULL, b STRING COMMENT 'the b', ts TIMESTAMP(3), WATERMARK FOR ts AS ts)"
+        " WITH ('connector'='datagen')",
+        "CREATE VIEW v1 AS SELECT a, b FROM t1 WHERE a > 1",
+        "CREATE VIEW v2 (x, y) AS SELECT a, UPPER(b) FROM t1",
+        "CREATE VIEW v4 COMMENT 'four' AS SELECT COUNT(*) AS n, b FROM t1 GROUP BY b",
+        "CREATE VIEW v6 (x) AS SELECT a, b FROM t1",
+        "SHOW VIEWS", "SHOW VIEWS LIKE 'v_'", "SHOW VIEWS FROM default_database NOT LIKE '%1'",
+        "SHOW CREATE VIEW v1", "SHOW CREATE VIEW v2", "SHOW CREATE VIEW v4",
+        "SHOW CREATE VIEW nope", "SHOW CREATE VIEW t1", "SHOW CREATE TABLE v1",
+        "DESCRIBE v2", "DESCRIBE EXTENDED t1", "DESC EXTENDED v1", "DESCRIBE nope", "DESCRIBE EXTENDED nope",
+        "CREATE OR REPLACE VIEW v1 AS SELECT b FROM t1", "DESCRIBE v1", "CREATE OR REPLACE VIEW t1 AS SELECT 1",
+        "CREATE OR REPLACE TEMPORARY VIEW v7 AS SELECT a FROM t1", "SHOW VIEWS",
+    ],
+    # tests/create_table_as.rs: CTAS with declared columns, a watermark, a key; RTAS
+    "ctas_declared": [
+        "CREATE TABLE src (a INT, b STRING, ts TIMESTAMP(3)) WITH ('connector'='datagen')",
+        "CREATE VIEW v AS SELECT a FROM src",
+        "CREATE TABLE c1 (x STRING, WATERMARK FOR ts AS ts) WITH ('connector'='blackhole') AS SELECT a, ts FROM src",
+        "SHOW CREATE TABLE c1",
+        "CREATE TABLE c2 (b VARCHAR(20) COMMENT 'bee', a BIGINT) WITH ('connector'='blackhole') AS SELECT a, b FROM src",
+        "SHOW CREATE TABLE c2",
+        "CREATE TABLE c3 (a BIGINT, PRIMARY KEY (a) NOT ENFORCED) WITH ('connector'='blackhole') AS SELECT a, b FROM src",
+        "CREATE TABLE c4 (b INT) WITH ('connector'='blackhole') AS SELECT a, b FROM src",
+        "CREATE TABLE c5 (n INT NOT NULL) WITH ('connector'='blackhole') AS SELECT a FROM src",
+        "CREATE TABLE c6 (x INT, x INT) WITH ('connector'='blackhole') AS SELECT a FROM src",
+        "CREATE TABLE c7 (a INT NOT NULL, PRIMARY KEY (a) NOT ENFORCED) WITH ('connector'='blackhole')"
+        " AS SELECT COALESCE(a, 0) AS a, b FROM src",
+        "SHOW CREATE TABLE c7",
+        "CREATE TABLE c8 (c AS a + 1, d AS c + 1) WITH ('connector'='blackhole') AS SELECT a FROM src",
+        "CREATE TABLE c8 (c AS a + 1) WITH ('connector'='blackhole') AS SELECT a FROM src", "SHOW CREATE TABLE c8",
+        "CREATE OR REPLACE TABLE r WITH ('connector'='blackhole') AS SELECT a FROM src", "SHOW CREATE TABLE r",
+        "CREATE OR REPLACE TABLE r (z INT) WITH ('connector'='blackhole') AS SELECT a, b FROM src", "SHOW CREATE TABLE r",
+        "CREATE OR REPLACE TABLE IF NOT EXISTS r WITH ('connector'='blackhole') AS SELECT a FROM src",
+        "CREATE OR REPLACE TEMPORARY TABLE r2 WITH ('connector'='blackhole') AS SELECT a FROM src",
+        "CREATE OR REPLACE TABLE v WITH ('connector'='blackhole') AS SELECT a FROM src",
+        "CREATE OR REPLACE TABLE r3 (a INT) WITH ('connector'='blackhole')", "SHOW CREATE TABLE r3",
+        "CREATE OR REPLACE TABLE r3 (b INT) WITH ('connector'='blackhole')",
     ],
     # tests/create_table_as.rs (the rows CTAS prints are the golden case ctas_print_counts)
     "ctas": [
@@ -121,6 +196,14 @@ def run(name):
             # The message is on the line naming the exception.
             lines = [l for l in str(e).splitlines() if "Exception: " in l]
             print("ERROR:", lines[0].split("Exception: ", 1)[1] if lines else str(e).splitlines()[0])
+            # The message's further lines, up to the stack trace: ALTER TABLE's own words follow
+            # its first line, "Failed to execute ALTER TABLE statement.".
+            text = str(e).splitlines()
+            start = text.index(lines[0]) + 1 if lines else len(text)
+            for line in text[start:]:
+                if line.startswith("\tat ") or line.startswith("Caused by"):
+                    break
+                print("ERROR+", line)
 
 
 def main():

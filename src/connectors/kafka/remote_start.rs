@@ -105,6 +105,7 @@ pub fn options_table(options: &[(&str, &str)]) -> TableDef {
         columns: vec![],
         watermark: None,
         primary_key: vec![],
+        primary_key_name: None,
         partitioned_by: vec![],
         options: options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         comment: None,

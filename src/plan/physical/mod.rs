@@ -387,8 +387,8 @@ impl PhysicalPlan {
                     mark(&mut read, w.rowtime);
                     w.expr.visit_columns(&mut |c| mark(&mut read, c));
                 }
-                // A computed column reads the columns before it: last to first, what it needs
-                // is marked before those columns are looked at.
+                // A computed column reads physical and metadata columns only (planner.rs's
+                // plan_create_table): marking what the read ones need is one pass.
                 for (k, column) in table.columns.iter().enumerate().rev() {
                     if let (Some(true), super::catalog::ColumnKind::Computed(e)) = (read.get(k), &column.kind) {
                         e.visit_columns(&mut |c| mark(&mut read, c));
