@@ -74,7 +74,18 @@ tier() {
   fi
   bold "==> $name: $*"
   local start=$SECONDS rc=0
-  "$@" || rc=$?
+  # In a subshell with errexit of its own: called as `"$@" || rc=$?`, bash ignores -e inside
+  # the function, and a tier whose last command passed passed whatever failed before it (a
+  # failed `cargo fmt --check`, a trunk build that ran out of disk). The subshell stops what it
+  # started (servers, the proxy) when it ends, passed or not.
+  set +e
+  (
+    set -e
+    trap cleanup EXIT
+    "$@"
+  )
+  rc=$?
+  set -e
   local took=$((SECONDS - start))
   if [ "$rc" -ne 0 ]; then
     TIMES+=("$name: FAILED after ${took}s (exit $rc)")
