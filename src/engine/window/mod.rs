@@ -6,6 +6,7 @@
 //! instead ([`session`]). Both fire once, with final results, and free their state as they go.
 
 pub mod late;
+mod open_sessions;
 pub mod rank;
 pub mod session;
 pub mod session_table_function;
