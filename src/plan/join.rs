@@ -91,15 +91,8 @@ pub fn plan_in_subquery(left: Plan, right: Plan, column: usize, negated: bool, l
         return Err(SqlError::new(format!("the subquery of IN must return one column, not {}", right.schema.len())).at(location));
     }
     let split = left.schema.len();
-    let condition = Expr {
-        ty: crate::types::SqlType::nullable(DataType::Boolean),
-        kind: ExprKind::Binary {
-            op: BinaryOp::Eq,
-            left: Box::new(Expr::column(column, left.schema.fields[column].ty.clone())),
-            right: Box::new(Expr::column(split, right.schema.fields[0].ty.clone())),
-        },
-    };
-    if equi_key(&condition, split, &left.schema, &right.schema).is_none() {
+    let (x, c) = (Expr::column(column, left.schema.fields[column].ty.clone()), Expr::column(split, right.schema.fields[0].ty.clone()));
+    if equi_key(&equals(x.clone(), c.clone()), split, &left.schema, &right.schema).is_none() {
         return Err(SqlError::new(format!(
             "IN compares `{}` ({}) with a subquery column of type {}: their types must match",
             left.schema.fields[column].name, left.schema.fields[column].ty, right.schema.fields[0].ty
@@ -107,7 +100,38 @@ pub fn plan_in_subquery(left: Plan, right: Plan, column: usize, negated: bool, l
         .at(location)
         .hint("CAST one side to the other's type"));
     }
-    plan_join(left, right, if negated { JoinKind::Anti } else { JoinKind::Semi }, Some(condition), location)
+    plan_join(left, right, if negated { JoinKind::Anti } else { JoinKind::Semi }, Some(in_condition(x, c, negated)), location)
+}
+
+fn equals(a: Expr, b: Expr) -> Expr {
+    Expr {
+        ty: crate::types::SqlType::nullable(DataType::Boolean),
+        kind: ExprKind::Binary { op: BinaryOp::Eq, left: Box::new(a), right: Box::new(b) },
+    }
+}
+
+/// The join condition of `x IN (SELECT c …)`: `x = c`. For NOT IN, Calcite's null-aware form
+/// `x = c OR x IS NULL OR c IS NULL` (a term only for a side that can be NULL): a NULL on
+/// either side makes `x NOT IN (…)` unknown, which lets no row through — Flink 2.3 gives no rows
+/// for `x NOT IN (SELECT c …)` once a `c` is NULL, and none for a NULL `x` once there is a `c`.
+pub fn in_condition(x: Expr, c: Expr, negated: bool) -> Expr {
+    let or = |a: Expr, b: Expr| Expr {
+        ty: crate::types::SqlType::nullable(DataType::Boolean),
+        kind: ExprKind::Binary { op: BinaryOp::Or, left: Box::new(a), right: Box::new(b) },
+    };
+    let is_null = |e: &Expr| Expr {
+        ty: crate::types::SqlType::not_null(DataType::Boolean),
+        kind: ExprKind::IsNull { arg: Box::new(e.clone()), negated: false },
+    };
+    let mut condition = equals(x.clone(), c.clone());
+    if negated {
+        for side in [&x, &c] {
+            if side.ty.nullable {
+                condition = or(condition, is_null(side));
+            }
+        }
+    }
+    condition
 }
 
 fn split_and(e: Expr, out: &mut Vec<Expr>) {

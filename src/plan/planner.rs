@@ -1022,14 +1022,11 @@ impl<'a> Planner<'a> {
             right = Plan { schema: right.schema.clone(), node: Node::Filter { input: Box::new(right), predicate } };
         }
         let split = input.schema.len();
-        let mut condition = Expr {
-            ty: SqlType::nullable(DataType::Boolean),
-            kind: ExprKind::Binary {
-                op: BinaryOp::Eq,
-                left: Box::new(Expr::column(column, input.schema.fields[column].ty.clone())),
-                right: Box::new(Expr::column(split + inner, right.schema.fields[inner].ty.clone())),
-            },
-        };
+        let mut condition = join::in_condition(
+            Expr::column(column, input.schema.fields[column].ty.clone()),
+            Expr::column(split + inner, right.schema.fields[inner].ty.clone()),
+            negated,
+        );
         for c in &correlated {
             condition = and(condition, self.bind_join_condition(&input, &right, c)?);
         }

@@ -171,7 +171,7 @@ SELECT sensor_id, status FROM sensor_data WHERE sensor_id NOT IN (SELECT id FROM
 ----
 == Optimized Physical Plan ==
 Calc(select=[$0 AS sensor_id, $2 AS status])
-+- Join(joinType=[LeftAntiJoin], where=[=(sensor_id, id)], select=[sensor_id, current_temperature, status, event_time])
++- Join(joinType=[LeftAntiJoin], where=[(($0 = $4) OR $0 IS NULL)], select=[sensor_id, current_temperature, status, event_time])
    +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
    +- Calc(select=[$0 AS id])
       +- Values(tuples=[[{ 1, boiler }, { 2, pump }, { 11, spare }]])
