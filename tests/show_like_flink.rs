@@ -1,6 +1,6 @@
-//! SHOW CREATE TABLE, SHOW COLUMNS, SHOW TABLES [NOT] LIKE, SHOW CATALOGS / DATABASES / CURRENT …
-//! and USE print what Apache Flink 2.3 prints: each expected value below is PyFlink 2.3.0's own
-//! output for the same statements (`tests/flink/statements.py show` prints them again).
+//! SHOW CREATE TABLE, SHOW COLUMNS, SHOW TABLES [NOT] LIKE, SHOW CATALOGS / DATABASES / CURRENT …,
+//! SHOW [FULL] MODULES, SHOW JARS and USE [MODULES] print what Apache Flink 2.3 prints: each
+//! expected value below is PyFlink 2.3.0's own output for the same statements (`tests/flink/statements.py show` prints them again).
 #![cfg(not(target_arch = "wasm32"))]
 
 use sluice::session::{Outcome, Session};
@@ -94,5 +94,25 @@ fn the_one_catalog_and_database_are_flinks_defaults() {
     assert_eq!(
         s.execute("USE nope", 0).unwrap_err().message,
         "A database with name [nope] does not exist in the catalog: [default_catalog]."
+    );
+}
+
+#[test]
+fn the_one_module_is_flinks_core_and_there_are_no_jars() {
+    let mut s = session();
+    assert_eq!(table(&mut s, "SHOW MODULES"), (vec!["module name".to_string()], vec![vec!["core".to_string()]]));
+    assert_eq!(
+        table(&mut s, "SHOW FULL MODULES"),
+        (vec!["module name".to_string(), "used".to_string()], vec![vec!["core".to_string(), "TRUE".to_string()]])
+    );
+    assert_eq!(table(&mut s, "SHOW JARS"), (vec!["jars".to_string()], Vec::<Vec<String>>::new()));
+    assert!(matches!(s.execute("USE MODULES core", 0).as_deref(), Ok([Outcome::Done { .. }])));
+    assert_eq!(
+        s.execute("USE MODULES hive", 0).unwrap_err().message,
+        "Could not execute USE MODULES: [hive]. No module with name 'hive' exists"
+    );
+    assert_eq!(
+        s.execute("USE MODULES core, core", 0).unwrap_err().message,
+        "Could not execute USE MODULES: [core, core]. Module 'core' appears more than once"
     );
 }

@@ -68,6 +68,13 @@ impl Session {
                 Ok(name_table(&header, vec![name.to_string()]))
             }
             Statement::Use { catalog, database, location } => use_catalog(catalog.as_deref(), database.as_deref(), *location),
+            Statement::ShowModules { full: false } => Ok(name_table("module name", vec![CORE_MODULE.to_string()])),
+            Statement::ShowModules { full: true } => Ok(Outcome::Table {
+                columns: vec![info("module name", DataType::Varchar(STRING_LENGTH)), info("used", DataType::Boolean)],
+                rows: vec![vec![Value::Str(CORE_MODULE.into()), Value::Bool(true)]],
+            }),
+            Statement::ShowJars => Ok(name_table("jars", Vec::new())),
+            Statement::UseModules { names, location } => use_modules(names, *location),
             Statement::ShowViews { like } => {
                 let names = self.catalog.views().map(|v| v.name.clone()).collect();
                 Ok(name_table("view name", filter_like(names, like.as_ref(), |n| n)?))
@@ -838,6 +845,27 @@ fn use_catalog(catalog: Option<&str>, database: Option<&str>, at: Location) -> R
         return Err(SqlError::new(format!("A database with name [{d}] does not exist in the catalog: [{DEFAULT_CATALOG}]."))
             .at(at)
             .hint(format!("Sluice has one catalog, `{DEFAULT_CATALOG}`, with one database, `{DEFAULT_DATABASE}`")));
+    }
+    Ok(done("OK".to_string()))
+}
+
+/// The one module Sluice has: Flink's built-in functions.
+const CORE_MODULE: &str = "core";
+
+/// `USE MODULES …`: `core` alone is there, so only it can be used (Flink's messages otherwise).
+fn use_modules(names: &[String], at: Location) -> Result<Outcome, SqlError> {
+    let refuse = |why: String| {
+        SqlError::new(format!("Could not execute USE MODULES: [{}]. {why}", names.join(", ")))
+            .at(at)
+            .hint("Sluice has one module, `core` (Flink's built-in functions); LOAD MODULE is not supported")
+    };
+    for (i, name) in names.iter().enumerate() {
+        if name != CORE_MODULE {
+            return Err(refuse(format!("No module with name '{name}' exists")));
+        }
+        if names[..i].contains(name) {
+            return Err(refuse(format!("Module '{name}' appears more than once")));
+        }
     }
     Ok(done("OK".to_string()))
 }

@@ -122,6 +122,17 @@ pub enum Statement {
         databases: bool,
         current: bool,
     },
+    /// `SHOW [FULL] MODULES`: Sluice has Flink's `core` module, in use.
+    ShowModules {
+        full: bool,
+    },
+    /// `SHOW JARS`: none (Sluice adds no jars).
+    ShowJars,
+    /// `USE MODULES name, …`: only `core` exists.
+    UseModules {
+        names: Vec<String>,
+        location: Location,
+    },
     /// `USE CATALOG name` (`catalog`) or `USE [catalog.]database`.
     Use {
         catalog: Option<String>,

@@ -144,6 +144,9 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
                     Statement::ShowCreateTable(name)
                 }
             }
+            Token::Word(w) if w.keyword == Keyword::FULL && parse_word(parser, "MODULES") => Statement::ShowModules { full: true },
+            Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("MODULES") => Statement::ShowModules { full: false },
+            Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("JARS") => Statement::ShowJars,
             Token::Word(w) if w.keyword == Keyword::CATALOGS => Statement::ShowCatalogs { databases: false, current: false },
             Token::Word(w) if w.keyword == Keyword::DATABASES => Statement::ShowCatalogs { databases: true, current: false },
             Token::Word(w) if w.keyword == Keyword::CURRENT => {
@@ -155,7 +158,10 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
                 }
             }
             _ => {
-                return Err(unexpected(&what, "TABLES, VIEWS, COLUMNS, CREATE TABLE, CREATE VIEW, FUNCTIONS, JOBS, CATALOGS or DATABASES"))
+                return Err(unexpected(
+                    &what,
+                    "TABLES, VIEWS, COLUMNS, CREATE TABLE, CREATE VIEW, FUNCTIONS, JOBS, MODULES, JARS, CATALOGS or DATABASES",
+                ))
             }
         };
         return Ok(Some(statement));
@@ -173,6 +179,10 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
         if parser.parse_keyword(Keyword::CATALOG) {
             let name = parser.parse_identifier()?;
             return Ok(Some(Statement::Use { catalog: Some(name.value), database: None, location }));
+        }
+        if parse_word(parser, "MODULES") {
+            let names = parser.parse_comma_separated(|p| p.parse_identifier())?;
+            return Ok(Some(Statement::UseModules { names: names.into_iter().map(|n| n.value).collect(), location }));
         }
         let mut parts = parser.parse_object_name(false)?.0.into_iter().filter_map(|p| p.as_ident().map(|i| i.value.clone()));
         let (first, second) = (parts.next(), parts.next());
