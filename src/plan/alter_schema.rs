@@ -12,7 +12,7 @@
 use sqlparser::ast::Ident;
 
 use super::bind;
-use super::catalog::{ColumnKind, TableDef};
+use super::catalog::{default_constraint_name, ColumnKind, TableDef};
 use super::planner::plan_create_table;
 use super::table_ddl::{definition, quote_identifiers};
 use crate::sql::ast::{AlterChange, ColumnDef, ColumnPosition, CreateTable, SchemaChange};
@@ -140,7 +140,7 @@ fn apply(ddl: &mut CreateTable, table: &TableDef, modify: bool, change: &SchemaC
             _ => {
                 if let Some(missing) = change.primary_key.iter().find(|k| !ddl.columns.iter().any(|c| c.name.value == k.value)) {
                     let names: Vec<&str> = change.primary_key.iter().map(|k| k.value.as_str()).collect();
-                    let constraint = change.primary_key_name.as_ref().map_or_else(|| format!("PK_{}", names.join("_")), |n| n.value.clone());
+                    let constraint = change.primary_key_name.as_ref().map_or_else(|| default_constraint_name(&names), |n| n.value.clone());
                     return Err(error(
                         &format!("Invalid primary key '{constraint}'. Column '{}' does not exist.", missing.value),
                         bind::location(missing.span),

@@ -70,6 +70,13 @@ pub struct ViewDef {
     pub comment: Option<String>,
 }
 
+/// Flink's name for a primary key constraint declared without one: `PK_` and the key's columns
+/// joined by `_`.
+pub fn default_constraint_name<S: AsRef<str>>(columns: &[S]) -> String {
+    let names: Vec<&str> = columns.iter().map(AsRef::as_ref).collect();
+    format!("PK_{}", names.join("_"))
+}
+
 impl TableDef {
     pub fn option(&self, key: &str) -> Option<&str> {
         self.options.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
@@ -85,7 +92,7 @@ impl TableDef {
     /// The primary key's constraint name: the one given, else Flink's `PK_` and the key's
     /// columns joined by `_`.
     pub fn primary_key_constraint(&self) -> String {
-        self.primary_key_name.clone().unwrap_or_else(|| format!("PK_{}", self.primary_key.join("_")))
+        self.primary_key_name.clone().unwrap_or_else(|| default_constraint_name(&self.primary_key))
     }
     pub fn connector(&self) -> &str {
         self.option("connector").unwrap_or("")

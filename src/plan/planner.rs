@@ -146,8 +146,8 @@ fn check_primary_key(ddl: &CreateTable, columns: &[TableColumn]) -> Result<()> {
         if ddl.primary_key[..i].iter().any(|k| k.value == key.value) {
             let names: Vec<&str> = ddl.primary_key.iter().map(|k| k.value.as_str()).collect();
             return Err(SqlError::new(format!(
-                "Invalid primary key 'PK_{}'. A primary key must not contain duplicate columns. Found: [{}]",
-                names.join("_"),
+                "Invalid primary key '{}'. A primary key must not contain duplicate columns. Found: [{}]",
+                super::catalog::default_constraint_name(&names),
                 key.value
             ))
             .at(at));
