@@ -585,6 +585,9 @@ mod tests {
             ("CREATE VIEW v (a, b) SELECT 1", "expected AS and the view's query"),
             ("CREATE VIEW v COMMENT x AS SELECT 1", "a quoted comment"),
             ("USE CATALOG", "expected identifier"),
+            ("USE MODULES", "expected identifier"),
+            ("USE MODULES core,", "expected identifier"),
+            ("SHOW FULL TABLES", "expected TABLES, VIEWS, COLUMNS, CREATE TABLE, CREATE VIEW, FUNCTIONS, JOBS, MODULES, JARS"),
         ] {
             let e = parse_script(sql).map(|_| ()).unwrap_err();
             assert!(e.message.contains(expected), "{sql}: {e}");
