@@ -7,8 +7,6 @@
 //! allows `late_bound_ms`), so a class can watch watermarks hold windows open and drop what comes
 //! too late.
 
-use std::io::Write;
-
 use super::scenario::{ActiveScenario, Scenario};
 
 /// One reading, as the walkthrough's Python sender makes it.
@@ -42,103 +40,134 @@ impl SensorRecord {
 }
 
 /// Writes readings as the sender's JSON ([`SensorRecord::to_json`]) into a byte buffer, keeping
-/// the text of the last reading's date: the page's generator writes every record through one, so
-/// a record costs no allocation, no formatter and no calendar arithmetic (writing the timestamp
-/// through the general formatter was a twelfth of the page's ingest time).
+/// the text of the last reading's second: the page's generator writes every record through one,
+/// so a record costs no allocation, no formatter and no calendar arithmetic (writing the timestamp
+/// through the general formatter was a twelfth of the page's ingest time). A record is laid out
+/// in a [`Line`] on the stack and copied out once: the worker is built for size, where each
+/// `extend_from_slice` stays a call that checks the vector's capacity.
 #[derive(Clone, Debug, Default)]
 pub struct RecordWriter {
     /// A day (since the epoch) and its `YYYY-MM-DDT`.
     date: Option<(i64, [u8; 11])>,
-    /// What [`RecordWriter::json`] wrote last.
-    text: Vec<u8>,
+    /// A second (since the epoch) and its `YYYY-MM-DDTHH:MM:SS.`.
+    second: Option<(i64, [u8; 20])>,
 }
 
-const MS_PER_DAY: i64 = 86_400_000;
-
 impl RecordWriter {
-    /// `r`'s JSON, in the writer's own buffer (valid until the next call).
-    pub fn json(&mut self, r: &SensorRecord) -> &[u8] {
-        let mut text = std::mem::take(&mut self.text);
-        text.clear();
-        self.write(r, &mut text);
-        self.text = text;
-        &self.text
-    }
+    /// About the most a record takes: a reading with the generator's own keys and statuses takes
+    /// at most 118 bytes (longer ones are still written whole).
+    pub const MAX_LEN: usize = Line::CAPACITY;
 
     /// Appends `r`'s JSON to `out`, byte for byte what [`SensorRecord::to_json`] makes.
     pub fn write(&mut self, r: &SensorRecord, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"{\"sensor_id\": ");
-        out.extend_from_slice(r.partition_key.as_bytes());
-        out.extend_from_slice(b", \"current_temperature\": ");
-        write_hundredths(out, r.current_temperature);
-        out.extend_from_slice(b", \"status\": \"");
-        out.extend_from_slice(r.status.as_bytes());
-        out.extend_from_slice(b"\", \"event_time\": \"");
-        self.write_time(out, r.event_time_us);
+        let mut line = Line { bytes: [0; Line::CAPACITY], len: 0, out };
+        line.put(b"{\"sensor_id\": ");
+        line.put(r.partition_key.as_bytes());
+        line.put(b", \"current_temperature\": ");
+        write_hundredths(&mut line, r.current_temperature);
+        line.put(b", \"status\": \"");
+        line.put(r.status.as_bytes());
+        line.put(b"\", \"event_time\": \"");
+        self.write_time(&mut line, r.event_time_us);
+        line.finish();
     }
 
     /// `us` as `2021-05-19T11:20:00.978328` (the milliseconds as [`crate::types::write_timestamp`]
-    /// writes them, then the microseconds), and the record's closing `"}`: one copy of 28 bytes.
-    fn write_time(&mut self, out: &mut Vec<u8>, us: i64) {
-        let ms = us.div_euclid(1000);
-        let micros = us.rem_euclid(1000) as u64;
-        let day = ms.div_euclid(MS_PER_DAY);
+    /// writes them, then the microseconds), and the record's closing `"}`.
+    fn write_time(&mut self, line: &mut Line<'_>, us: i64) {
+        let second = us.div_euclid(1_000_000);
+        let prefix = match self.second {
+            Some((s, text)) if s == second => text,
+            _ => match self.second_text(second) {
+                Some(text) => {
+                    self.second = Some((second, text));
+                    text
+                }
+                None => {
+                    // Years the fixed layout does not hold: the general writer's text.
+                    let mut text = String::new();
+                    crate::types::write_timestamp(&mut text, us.div_euclid(1000));
+                    line.put(text.as_bytes());
+                    let mut micros = *b"000\"}";
+                    put_digits(&mut micros[..3], us.rem_euclid(1000) as u32);
+                    line.put(&micros);
+                    return;
+                }
+            },
+        };
+        let mut text = *b"0000-00-00T00:00:00.000000\"}";
+        text[..20].copy_from_slice(&prefix);
+        put_digits(&mut text[20..26], us.rem_euclid(1_000_000) as u32);
+        line.put(&text);
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.` of a second since the epoch, if its year has four digits.
+    fn second_text(&mut self, second: i64) -> Option<[u8; 20]> {
+        let day = second.div_euclid(86_400);
         let date = match self.date {
             Some((d, text)) if d == day => text,
             _ => {
                 let (y, m, d) = crate::types::civil_from_days(day);
                 if !(0..=9999).contains(&y) {
-                    // Years the fixed layout does not hold: the general writer's text.
-                    let mut text = String::new();
-                    crate::types::write_timestamp(&mut text, ms);
-                    out.extend_from_slice(text.as_bytes());
-                    push_digits(out, micros, 3);
-                    out.extend_from_slice(b"\"}");
-                    return;
+                    return None;
                 }
                 let mut text = *b"0000-00-00T";
-                put_digits(&mut text[0..4], y as u64);
-                put_digits(&mut text[5..7], m as u64);
-                put_digits(&mut text[8..10], d as u64);
+                put_digits(&mut text[0..4], y as u32);
+                put_digits(&mut text[5..7], m);
+                put_digits(&mut text[8..10], d);
                 self.date = Some((day, text));
                 text
             }
         };
-        let t = ms.rem_euclid(MS_PER_DAY) as u64;
-        let mut text = *b"0000-00-00T00:00:00.000000\"}";
+        let t = second.rem_euclid(86_400) as u32;
+        let mut text = *b"0000-00-00T00:00:00.";
         text[..11].copy_from_slice(&date);
-        put_digits(&mut text[11..13], t / 3_600_000);
-        put_digits(&mut text[14..16], t / 60_000 % 60);
-        put_digits(&mut text[17..19], t / 1000 % 60);
-        put_digits(&mut text[20..23], t % 1000);
-        put_digits(&mut text[23..26], micros);
-        out.extend_from_slice(&text);
+        put_digits(&mut text[11..13], t / 3600);
+        put_digits(&mut text[14..16], t / 60 % 60);
+        put_digits(&mut text[17..19], t % 60);
+        Some(text)
+    }
+}
+
+/// A record's bytes on the stack, copied to `out` once when finished (or, should a record not
+/// fit, as it fills).
+struct Line<'a> {
+    bytes: [u8; Line::CAPACITY],
+    len: usize,
+    out: &'a mut Vec<u8>,
+}
+
+impl Line<'_> {
+    const CAPACITY: usize = 160;
+
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) {
+        match self.bytes.get_mut(self.len..self.len + bytes.len()) {
+            Some(slot) => {
+                slot.copy_from_slice(bytes);
+                self.len += bytes.len();
+            }
+            None => {
+                self.finish();
+                self.len = 0;
+                self.out.extend_from_slice(bytes);
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        self.out.extend_from_slice(&self.bytes[..self.len]);
     }
 }
 
 /// Fills `slot` with `v`'s last `slot.len()` decimal digits, zero-padded. Forced inline: the
 /// worker module is built for size, where a call per field was a twentieth of the page's ingest.
 #[inline(always)]
-fn put_digits(slot: &mut [u8], mut v: u64) {
+fn put_digits(slot: &mut [u8], mut v: u32) {
     for b in slot.iter_mut().rev() {
         *b = b'0' + (v % 10) as u8;
         v /= 10;
     }
-}
-
-/// Appends `v`'s last `width` (at most 20) decimal digits, zero-padded.
-#[inline(always)]
-fn push_digits(out: &mut Vec<u8>, v: u64, width: usize) {
-    let mut buf = [0u8; 20];
-    let slot = &mut buf[..width.min(20)];
-    put_digits(slot, v);
-    out.extend_from_slice(slot);
-}
-
-/// Appends `v` in decimal, as `{v}` would.
-fn push_u64(out: &mut Vec<u8>, v: u64) {
-    let digits = v.checked_ilog10().map_or(1, |d| d as usize + 1);
-    push_digits(out, v, digits);
 }
 
 /// Sensor ids are uniform from 1 to this (the walkthrough's distribution).
@@ -147,20 +176,28 @@ const MAX_SENSOR_ID: u32 = 99;
 /// Writes `v`, a temperature rounded to hundredths, exactly as `{:?}` would (the shortest text
 /// that reads back as `v`: `93.11`, `12.5`, `100.0`) without the float formatter, which was the
 /// largest single cost of making a record. Anything else goes to the formatter.
-fn write_hundredths(out: &mut Vec<u8>, v: f64) {
-    let hundredths = (v * 100.0).round();
-    if !(0.0..1e15).contains(&hundredths) || hundredths / 100.0 != v {
-        let _ = write!(out, "{v:?}");
+fn write_hundredths(line: &mut Line<'_>, v: f64) {
+    // `floor(x + 0.5)` rather than `round`, a call in the worker: where the two differ the
+    // check below fails and the formatter writes `v`.
+    let hundredths = (v * 100.0 + 0.5).floor();
+    if v.is_sign_negative() || !(0.0..1e9).contains(&hundredths) || hundredths / 100.0 != v {
+        line.put(format!("{v:?}").as_bytes());
         return;
     }
-    let hundredths = hundredths as u64;
+    let hundredths = hundredths as u32;
     let (whole, fraction) = (hundredths / 100, hundredths % 100);
-    push_u64(out, whole);
-    out.push(b'.');
-    out.push(b'0' + (fraction / 10) as u8);
-    if fraction % 10 != 0 {
-        out.push(b'0' + (fraction % 10) as u8);
-    }
+    let mut text = [0u8; 12];
+    let digits = whole.checked_ilog10().map_or(1, |d| d as usize + 1);
+    put_digits(&mut text[..digits], whole);
+    text[digits] = b'.';
+    text[digits + 1] = b'0' + (fraction / 10) as u8;
+    let end = if fraction % 10 != 0 {
+        text[digits + 2] = b'0' + (fraction % 10) as u8;
+        digits + 3
+    } else {
+        digits + 2
+    };
+    line.put(&text[..end]);
 }
 
 /// SplitMix64: small, fast, and good enough for simulated sensors and `datagen`.
@@ -554,16 +591,19 @@ mod tests {
 
     #[test]
     fn hundredths_are_written_as_the_float_formatter_writes_them() {
-        for cents in 0..=100_000u32 {
+        let written = |v: f64| {
+            let mut out = Vec::new();
+            let mut line = Line { bytes: [0; Line::CAPACITY], len: 0, out: &mut out };
+            write_hundredths(&mut line, v);
+            line.finish();
+            out
+        };
+        for cents in (0..=100_000u32).chain([999_999_999, 1_000_000_000, 4_294_967_295]) {
             let v = cents as f64 / 100.0;
-            let mut fast = Vec::new();
-            write_hundredths(&mut fast, v);
-            assert_eq!(fast, format!("{v:?}").as_bytes(), "{cents}");
+            assert_eq!(written(v), format!("{v:?}").as_bytes(), "{cents}");
         }
-        for v in [0.125, 1e20, f64::NAN, -3.25] {
-            let mut fast = Vec::new();
-            write_hundredths(&mut fast, v);
-            assert_eq!(fast, format!("{v:?}").as_bytes());
+        for v in [0.125, 0.005, 0.004999999999999999, 1e20, f64::NAN, f64::INFINITY, -0.0, -3.25, 1e-300] {
+            assert_eq!(written(v), format!("{v:?}").as_bytes());
         }
     }
 
@@ -589,6 +629,8 @@ mod tests {
         let midnight = 1_621_382_400_000_000; // 2021-05-19T00:00
         let mut times = vec![midnight - 1, midnight, midnight + 1, midnight - 1, midnight + day_us - 1, midnight + day_us, midnight];
         times.extend((0..2_000).map(|i| midnight - 3 * day_us + i * 131_072_003_917));
+        // Within a second, across it and back (the writer keeps the last second's text).
+        times.extend((0..60).map(|i| midnight + 59_000_000 + i * 33_337 - (i % 3) * 1_000_000));
         // Before the epoch, the year 0 and before it, the year 9999 and after it.
         times.extend([-1, 0, -day_us, -62_167_219_200_000_000, -62_167_219_200_000_001, 253_402_300_799_999_999, 253_402_300_800_000_000]);
         times.extend([i64::MIN, i64::MAX, midnight]);

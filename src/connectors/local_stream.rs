@@ -66,11 +66,6 @@ impl Shard {
         self.first_index + self.records.len() as u64
     }
 
-    fn get(&self, index: u64) -> Option<StreamRecord<'_>> {
-        let entry = index.checked_sub(self.first_index).and_then(|i| self.records.get(i as usize))?;
-        Some(self.view(entry))
-    }
-
     fn view<'a>(&'a self, e: &'a Entry) -> StreamRecord<'a> {
         let data = match e.chunk.checked_sub(self.first_chunk).and_then(|c| self.chunks.get(c as usize)) {
             Some(chunk) if e.len > 0 => chunk.get(e.start..e.start + e.len).unwrap_or_default(),
@@ -85,16 +80,18 @@ impl Shard {
         }
     }
 
-    /// Copies `data` to the last chunk (a new one, `spare` if it is big enough, when it does not
-    /// fit); returns the chunk's number and where in it the data starts.
-    fn store(&mut self, data: &[u8], spare: &mut Option<Vec<u8>>) -> (u64, usize) {
+    /// Lets `write` append a record's data to the last chunk (a new one, `spare` if it is big
+    /// enough, when fewer than `size` bytes are free in it); returns the chunk's number, where in
+    /// it the data starts and its length. A record longer than `size` still fits: the chunk
+    /// grows (its records keep their offsets).
+    fn store(&mut self, size: usize, write: impl FnOnce(&mut Vec<u8>), spare: &mut Option<Vec<u8>>) -> (u64, usize, usize) {
         let last = self.first_chunk + self.chunks.len().saturating_sub(1) as u64;
-        if data.is_empty() {
-            return (last, 0);
+        if size == 0 {
+            return (last, 0, 0);
         }
-        let fits = self.chunks.back().is_some_and(|c| c.capacity() - c.len() >= data.len());
+        let fits = self.chunks.back().is_some_and(|c| c.capacity() - c.len() >= size);
         if !fits {
-            let size = CHUNK_BYTES.max(data.len());
+            let size = CHUNK_BYTES.max(size);
             let chunk = match spare.take() {
                 Some(mut c) if c.capacity() >= size => {
                     c.clear();
@@ -108,10 +105,10 @@ impl Shard {
         match self.chunks.back_mut() {
             Some(chunk) => {
                 let start = chunk.len();
-                chunk.extend_from_slice(data);
-                (number, start)
+                write(chunk);
+                (number, start, chunk.len() - start)
             }
-            None => (number, 0),
+            None => (number, 0, 0),
         }
     }
 
@@ -235,6 +232,18 @@ impl LocalStream {
         }
     }
 
+    /// [`LocalStream::put_record`] of the data `write` appends to the vector it is given, at most
+    /// about `size` bytes: on a local stream it writes straight into the shard's storage (the
+    /// page's generator writes every record so, without a copy).
+    pub fn put_record_with(&mut self, partition_key: &str, size: usize, arrival_ms: i64, write: impl FnOnce(&mut Vec<u8>)) -> (usize, u64) {
+        if self.remote.is_remote() {
+            let mut data = Vec::with_capacity(size);
+            write(&mut data);
+            return self.put_record(partition_key, data, arrival_ms);
+        }
+        self.append_with(partition_key, size, arrival_ms, None, write)
+    }
+
     /// Appends a record read from the real Kinesis stream this one mirrors (not forwarded back):
     /// record `sequence_number` of the real stream's shard `shard_id`.
     pub fn mirror_record(
@@ -318,6 +327,17 @@ impl LocalStream {
     }
 
     fn append(&mut self, partition_key: &str, data: &[u8], arrival_ms: i64, fault: Option<Arc<str>>) -> (usize, u64) {
+        self.append_with(partition_key, data.len(), arrival_ms, fault, |chunk| chunk.extend_from_slice(data))
+    }
+
+    fn append_with(
+        &mut self,
+        partition_key: &str,
+        size: usize,
+        arrival_ms: i64,
+        fault: Option<Arc<str>>,
+        write: impl FnOnce(&mut Vec<u8>),
+    ) -> (usize, u64) {
         let (key, shard) = match self.key_shards.get_key_value(partition_key) {
             Some((key, &shard)) => (key.clone(), shard),
             None => {
@@ -333,10 +353,10 @@ impl LocalStream {
         let sequence_number = self.next_sequence;
         self.next_sequence += 1;
         self.total_records += 1;
-        self.bytes += data.len() + partition_key.len() + fault.as_ref().map_or(0, |f| f.len());
         let Some(target) = self.shards.get_mut(shard) else { return (shard, sequence_number) };
-        let (chunk, start) = target.store(data, &mut self.spare_chunk);
-        target.records.push_back(Entry { sequence_number, partition_key: key, arrival_ms, fault, chunk, start, len: data.len() });
+        let (chunk, start, len) = target.store(size, write, &mut self.spare_chunk);
+        self.bytes += len + partition_key.len() + fault.as_ref().map_or(0, |f| f.len());
+        target.records.push_back(Entry { sequence_number, partition_key: key, arrival_ms, fault, chunk, start, len });
         self.trim();
         (shard, sequence_number)
     }
@@ -449,26 +469,40 @@ impl StreamReader {
     pub fn poll(&mut self, streams: &LocalStreams, max: usize, out: &mut dyn FnMut(&StreamRecord<'_>)) -> usize {
         let Some(stream) = streams.get(&self.stream) else { return 0 };
         self.next.resize(stream.shards.len(), 0);
+        // Records trimmed by retention before they were read are gone, as in Kinesis.
+        for (next, shard) in self.next.iter_mut().zip(&stream.shards) {
+            *next = (*next).max(shard.first_index);
+        }
+        let end = |i: usize| self.end.as_ref().map_or(u64::MAX, |end| end.get(i).copied().unwrap_or(0));
         let mut n = 0;
         while n < max {
-            let mut best: Option<(usize, StreamRecord<'_>)> = None;
+            // The shard whose next record came first, and when the next record of any other
+            // shard came: the first shard's records before that one go in one run.
+            let (mut first, mut first_sequence, mut others) = (None, u64::MAX, u64::MAX);
             for (i, shard) in stream.shards.iter().enumerate() {
-                // Records trimmed by retention before they were read are gone, as in Kinesis.
-                let at = self.next[i].max(shard.first_index);
-                self.next[i] = at;
-                if self.end.as_ref().is_some_and(|end| at >= end.get(i).copied().unwrap_or(0)) {
+                let at = self.next[i];
+                if at >= end(i) {
                     continue;
                 }
-                if let Some(r) = shard.get(at) {
-                    if best.is_none_or(|(_, b)| r.sequence_number < b.sequence_number) {
-                        best = Some((i, r));
-                    }
+                let Some(entry) = shard.records.get((at - shard.first_index) as usize) else { continue };
+                if entry.sequence_number < first_sequence {
+                    others = first_sequence;
+                    (first, first_sequence) = (Some(i), entry.sequence_number);
+                } else {
+                    others = others.min(entry.sequence_number);
                 }
             }
-            let Some((i, record)) = best else { break };
-            out(&record);
-            self.next[i] += 1;
-            n += 1;
+            let Some(i) = first else { break };
+            let shard = &stream.shards[i];
+            let (from, until) = (self.next[i], end(i).min(self.next[i].saturating_add((max - n) as u64)));
+            for entry in shard.records.range((from - shard.first_index) as usize..) {
+                if self.next[i] >= until || entry.sequence_number > others {
+                    break;
+                }
+                out(&shard.view(entry));
+                self.next[i] += 1;
+            }
+            n += (self.next[i] - from) as usize;
         }
         n
     }
@@ -540,6 +574,33 @@ mod tests {
         assert_eq!(read(&mut horizon, &streams, 4), vec![0, 1, 2, 3]);
         assert_eq!(read(&mut horizon, &streams, 100), vec![4, 5, 6, 7, 8, 9, 10]);
         assert_eq!(read(&mut at, &streams, 100), vec![5, 6, 7, 8, 9, 10]);
+    }
+
+    #[test]
+    fn shards_merge_in_arrival_order_however_the_reads_are_cut() {
+        let mut streams = LocalStreams::default();
+        streams.streams.insert("in".into(), LocalStream::new("in", 3));
+        let s = streams.get_mut("in").unwrap();
+        s.set_retention_bytes(150);
+        let mut reader = StreamReader::new(&streams, "in", StartPosition::TrimHorizon);
+        let (mut got, mut put) = (Vec::new(), 0u64);
+        for (round, max) in [1usize, 2, 3, 5, 8, 13, 1000, 0, 7].into_iter().cycle().take(60).enumerate() {
+            let s = streams.get_mut("in").unwrap();
+            for _ in 0..round % 11 {
+                s.put_record(&format!("k{}", put * 7 % 23), put.to_le_bytes().to_vec(), 0);
+                put += 1;
+            }
+            let before = got.len();
+            let n = reader.poll(&streams, max, &mut |r| got.push((r.sequence_number, u64::from_le_bytes(r.data.try_into().unwrap()))));
+            assert_eq!(n, got.len() - before);
+            assert!(n <= max);
+        }
+        reader.poll(&streams, usize::MAX, &mut |r| got.push((r.sequence_number, u64::from_le_bytes(r.data.try_into().unwrap()))));
+        // In order, nothing twice, and what retention dropped before it was read is all that is missing.
+        assert!(got.windows(2).all(|w| w[0].0 < w[1].0), "{got:?}");
+        assert!(got.iter().all(|(sequence, data)| *sequence == data + 1));
+        assert_eq!(got.last().map(|g| g.1), Some(put - 1));
+        assert!(got.len() < put as usize, "retention dropped some before they were read");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::{
     STATE_TTL_KEY,
 };
 use crate::connectors::kafka::{LocalTopics, ProducerRecord};
-use crate::connectors::{self, Decoder, LocalStreams, ReadMode, Sink, Source, SourceStatus};
+use crate::connectors::{self, Decoder, LocalStreams, ReadMode, RecordWriter, Sink, Source, SourceStatus};
 use crate::engine::Pipeline;
 use crate::plan::physical::Source as PlanSource;
 use crate::plan::PhysicalPlan;
@@ -221,7 +221,7 @@ impl Session {
                 if scenario.is_some_and(|s| s.silences_shard(stream.shard_for(record.partition_key))) {
                     return;
                 }
-                stream.put_record(record.partition_key, json.json(&record), now_ms);
+                stream.put_record_with(record.partition_key, RecordWriter::MAX_LEN, now_ms, |data| json.write(&record, data));
             });
         }
         self.step_jobs(budget);

@@ -656,14 +656,14 @@ fn fast_timestamp(b: &[u8], standard: TimestampStandard, ltz: bool, day: &mut (i
 /// truncated, as Sluice keeps timestamps in milliseconds.
 pub fn parse_json_timestamp(s: &str, standard: TimestampStandard, ltz: bool) -> Result<i64, String> {
     let (sep, name) = match standard {
-        TimestampStandard::Sql => (' ', "SQL"),
-        TimestampStandard::Iso8601 => ('T', "ISO-8601"),
+        TimestampStandard::Sql => (' ', "an SQL"),
+        TimestampStandard::Iso8601 => ('T', "an ISO-8601"),
     };
     let body = if ltz { s.strip_suffix('Z').ok_or_else(|| format!("`{s}` has no `Z` (TIMESTAMP_LTZ wants UTC)"))? } else { s };
     let Some(split) = body.find(sep) else {
         let other = if sep == ' ' { "'ISO-8601'" } else { "'SQL'" };
         return Err(format!(
-            "`{s}` is not a {name} timestamp (yyyy-MM-dd{}HH:mm:ss); if the data is right, set 'json.timestamp-format.standard' = {other}",
+            "`{s}` is not {name} timestamp (yyyy-MM-dd{}HH:mm:ss); if the data is right, set 'json.timestamp-format.standard' = {other}",
             if sep == ' ' { " " } else { "T" }
         ));
     };
@@ -906,9 +906,11 @@ impl<'a> Parser<'a> {
             return None;
         }
         let body = self.i + 1;
-        // `yyyy-MM-ddTHH:mm:ss.fffffffffZ` is 30 bytes.
+        // `yyyy-MM-ddTHH:mm:ss` is 19 bytes, `yyyy-MM-ddTHH:mm:ss.fffffffffZ` 30: the closing
+        // quote is looked for only there (a string with a quote in its first 19 bytes is shorter,
+        // and `fast_timestamp` finds a digit or separator missing there).
         let window = self.s.get(body..)?;
-        let len = window.iter().take(31).position(|&b| b == b'"')?;
+        let len = 19 + window.get(19..)?.iter().take(12).position(|&b| b == b'"')?;
         let ms = fast_timestamp(&window[..len], standard, ltz, &mut self.day)?;
         self.i = body + len + 1;
         Some(ms)
@@ -1583,6 +1585,14 @@ mod tests {
         assert!(decode_one(DataType::Timestamp(3), sql, r#""2021-05-19T11:20:00""#).unwrap_err().contains("SQL"));
         assert!(decode_one(DataType::Timestamp(3), iso(), r#""2021-02-29T11:20:00""#).is_err());
         assert!(decode_one(DataType::Timestamp(3), iso(), r#""2021-05-19T11:20:00"#).is_err());
+        // A short string whose closing quote comes before the 19th byte, then more strings.
+        let fields = [
+            Field { name: "t".into(), ty: SqlType::nullable(DataType::Timestamp(3)) },
+            Field { name: "u".into(), ty: SqlType::nullable(DataType::Varchar(9)) },
+        ];
+        let mut d = JsonDecoder::new(&fields, iso());
+        let err = d.decode(br#"{"t": "2021-05-19", "u": "1:20:00.1"}"#).unwrap_err();
+        assert!(err.message.contains("`2021-05-19` is not an ISO-8601 timestamp"), "{}", err.message);
     }
 
     #[test]
