@@ -655,5 +655,11 @@ mod tests {
             r.to_json(),
             r#"{"sensor_id": 77, "current_temperature": 93.11, "status": "OK", "event_time": "2021-05-19T11:20:00.978328"}"#
         );
+        // Fields longer than the writer's line on the stack are written whole, in order.
+        const LONG: &str = "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz";
+        for (partition_key, status) in [(LONG, "OK"), ("77", LONG), (LONG, LONG)] {
+            let long = SensorRecord { partition_key, status, current_temperature: 0.1 + 0.2, ..r.clone() };
+            assert_eq!(long.to_json(), formatted_json(&long));
+        }
     }
 }

@@ -2,8 +2,9 @@
 
 use super::eval::{eval, selection, EvalContext, EvalError};
 use super::operator::{Operator, OperatorMetrics};
+use crate::plan::expr::ExprKind;
 use crate::plan::Expr;
-use crate::types::Batch;
+use crate::types::{Batch, Column, ColumnData};
 
 pub struct Calc {
     pub predicate: Option<Expr>,
@@ -33,7 +34,38 @@ impl Calc {
         match &self.projection {
             None => Ok(batch),
             Some(exprs) => {
-                let columns = exprs.iter().map(|e| eval(e, &batch, &self.context)).collect::<Result<Vec<_>, _>>()?;
+                // Computed columns first (in order, so the first error is the first expression's),
+                // then the input's columns as they are: moved out of the batch, cloned only for
+                // a column the projection repeats.
+                let computed = exprs
+                    .iter()
+                    .map(|e| match e.kind {
+                        ExprKind::Column(_) => Ok(None),
+                        _ => eval(e, &batch, &self.context).map(Some),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let mut batch = batch;
+                let mut uses = vec![0u32; batch.columns.len()];
+                for e in exprs {
+                    if let ExprKind::Column(i) = e.kind {
+                        uses[i] += 1;
+                    }
+                }
+                let mut columns = Vec::with_capacity(exprs.len());
+                for (column, e) in computed.into_iter().zip(exprs) {
+                    columns.push(match (column, &e.kind) {
+                        (Some(column), _) => column,
+                        (None, &ExprKind::Column(i)) => {
+                            uses[i] -= 1;
+                            if uses[i] == 0 {
+                                std::mem::replace(&mut batch.columns[i], Column::new(ColumnData::Bool(Vec::new())))
+                            } else {
+                                batch.columns[i].clone()
+                            }
+                        }
+                        (None, _) => eval(e, &batch, &self.context)?,
+                    });
+                }
                 let mut out = Batch::new(columns, batch.len());
                 out.kinds = batch.kinds;
                 out.arrival_watermarks = batch.arrival_watermarks;
