@@ -103,7 +103,9 @@ impl Session {
             Statement::Explain { statement: inner, changelog_mode } => self.explain(inner, *changelog_mode, at),
             Statement::ExplainJob { id, location } => self.explain_job(id, *location),
             Statement::Query(query) => self.query(query, located),
-            Statement::Insert { table, columns, query, on_conflict } => self.insert(&table.value, columns, query, *on_conflict, located),
+            Statement::Insert { table, columns, query, on_conflict, options } => {
+                self.insert(&table.value, options, columns, query, *on_conflict, located)
+            }
         }
     }
 
@@ -143,7 +145,7 @@ impl Session {
         if ddl.or_replace || !(ddl.if_not_exists && self.catalog.contains(&ddl.name.value)) {
             self.define_table_as(ddl, query, located)?;
         }
-        self.insert(&ddl.name.value, &[], query, None, located)
+        self.insert(&ddl.name.value, &[], &[], query, None, located)
     }
 
     /// The table of `CREATE TABLE … AS query`, made but not written (a note's export follows
@@ -313,10 +315,8 @@ impl Session {
                 let physical = physical::lower(&plan, RootReader::UpdateAfterSuffices)?;
                 Ok(Outcome::Text(topology::explain(&physical, None, changelog_mode)))
             }
-            Statement::Insert { table, columns, query, on_conflict } => {
-                let Some(target) = self.catalog.table(&table.value).cloned() else {
-                    return Err(SqlError::new(format!("sink table `{}` not found", table.value)).at(inner.location));
-                };
+            Statement::Insert { table, columns, query, on_conflict, options } => {
+                let target = self.sink_table(&table.value, options, inner.location)?;
                 self.explain_insert(&target, columns, query, *on_conflict, inner, changelog_mode)
             }
             // As Flink, CREATE TABLE … AS is explained as the INSERT it runs (nothing is created).
@@ -386,17 +386,33 @@ impl Session {
 
     /// `INSERT INTO table query`: a job writing to the table's sink (in batch mode, run to its
     /// end here).
+    /// An INSERT's table, with the options of its `/*+ OPTIONS(…) */` hint over its own (checked
+    /// as CREATE TABLE checks a table's), for this statement only.
+    fn sink_table(&self, table: &str, options: &[(String, String)], location: Location) -> Result<std::sync::Arc<TableDef>, SqlError> {
+        let Some(target) = self.catalog.table(table).cloned() else {
+            return Err(SqlError::new(format!("sink table `{table}` not found")).at(location));
+        };
+        if options.is_empty() {
+            return Ok(target);
+        }
+        let mut hinted = TableDef::clone(&target);
+        for (key, value) in options {
+            hinted.set_option(key, value);
+        }
+        connectors::validate_table(&hinted).map_err(|e| SqlError::connector(e).or_at(location))?;
+        Ok(std::sync::Arc::new(hinted))
+    }
+
     fn insert(
         &mut self,
         table: &str,
+        options: &[(String, String)],
         columns: &[Ident],
         query: &Query,
         on_conflict: Option<ConflictStrategy>,
         located: &Located,
     ) -> Result<Outcome, SqlError> {
-        let Some(target) = self.catalog.table(table).cloned() else {
-            return Err(SqlError::new(format!("sink table `{table}` not found")).at(located.location));
-        };
+        let target = self.sink_table(table, options, located.location)?;
         let swapped = self.with_late_records(query)?;
         let query = swapped.as_ref().unwrap_or(query);
         let plan = by_name(self.planner().plan_query(query)?, &target, located);

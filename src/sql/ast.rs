@@ -80,6 +80,9 @@ pub enum Statement {
         query: Box<Query>,
         /// `ON CONFLICT DO …`, Flink 2.3's answer to a sink key the query's upsert key is not.
         on_conflict: Option<ConflictStrategy>,
+        /// `INSERT INTO t /*+ OPTIONS('k' = 'v') */`: the sink's options over its own, for this
+        /// statement.
+        options: Vec<(String, String)>,
     },
     /// `SET` (list all), `SET 'k' = 'v'`.
     Set {

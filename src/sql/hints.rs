@@ -15,8 +15,20 @@ use super::dialect::FlinkDialect;
 /// Where a hint cannot be read or used: the comment's token and why.
 pub type HintError = (TokenWithSpan, String);
 
-/// Rewrites every OPTIONS hint after a table's name into sqlparser's table hints.
-pub fn rewrite(mut tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, HintError> {
+/// An OPTIONS hint on an INSERT's table (`INSERT INTO t /*+ OPTIONS(…) */`), which sqlparser's
+/// INSERT has no place for: taken out of the text and given to the statement whose table name
+/// ends at `name` (the span start of the name's last part).
+#[derive(Clone, Debug)]
+pub struct SinkHint {
+    pub name: sqlparser::tokenizer::Location,
+    pub hint: TokenWithSpan,
+    pub options: Vec<(String, String)>,
+}
+
+/// Rewrites every OPTIONS hint after a table's name into sqlparser's table hints, and takes
+/// those on an INSERT's table out as [`SinkHint`]s.
+pub fn rewrite(mut tokens: Vec<TokenWithSpan>) -> Result<(Vec<TokenWithSpan>, Vec<SinkHint>), HintError> {
+    let mut sinks = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         let Token::Whitespace(Whitespace::MultiLineComment(text)) = &tokens[i].token else {
@@ -45,8 +57,12 @@ pub fn rewrite(mut tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, Hin
         while let Some(dot) = start.and_then(prev).filter(|&j| tokens[j].token == Token::Period) {
             start = prev(dot);
         }
-        if start.and_then(prev).is_some_and(|j| matches!(&tokens[j].token, Token::Word(w) if w.keyword == Keyword::INTO)) {
-            return Err((hint, "OPTIONS hints on an INSERT's table are not supported yet: put the options in its CREATE TABLE".into()));
+        if let (Some(name), true) =
+            (before, start.and_then(prev).is_some_and(|j| matches!(&tokens[j].token, Token::Word(w) if w.keyword == Keyword::INTO)))
+        {
+            sinks.push(SinkHint { name: tokens[name].span.start, hint, options });
+            tokens.remove(i);
+            continue;
         }
         tokens.remove(i);
         let at = after_alias(&tokens, i);
@@ -63,7 +79,7 @@ pub fn rewrite(mut tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, Hin
         tokens.splice(at..at, spaced.map(|token| TokenWithSpan { token, span: hint.span }));
         i = at + (tokens.len() - n);
     }
-    Ok(tokens)
+    Ok((tokens, sinks))
 }
 
 /// The position after the table's alias (`AS x`, `x`, `AS x (a, b)`) from `i`, or `i`.
@@ -162,7 +178,7 @@ mod tests {
 
     fn rewritten(sql: &str) -> Result<String, String> {
         let tokens = Tokenizer::new(&FlinkDialect, sql).tokenize_with_location().unwrap();
-        rewrite(tokens).map(|t| t.iter().map(|t| t.token.to_string()).collect()).map_err(|(_, m)| m)
+        rewrite(tokens).map(|(t, _)| t.iter().map(|t| t.token.to_string()).collect()).map_err(|(_, m)| m)
     }
 
     #[test]
@@ -184,9 +200,21 @@ mod tests {
     }
 
     #[test]
+    fn an_options_hint_on_an_inserts_table_is_taken_out_for_the_statement() {
+        let sql = "INSERT INTO db.s /*+ OPTIONS('a'='1') */ SELECT * FROM t /*+ OPTIONS('b'='2') */";
+        let tokens = Tokenizer::new(&FlinkDialect, sql).tokenize_with_location().unwrap();
+        let (tokens, sinks) = rewrite(tokens).unwrap();
+        let text: String = tokens.iter().map(|t| t.token.to_string()).collect();
+        assert_eq!(text, "INSERT INTO db.s  SELECT * FROM t  WITH ( 'b' = '2' )");
+        assert_eq!(sinks.len(), 1);
+        assert_eq!(sinks[0].options, vec![("a".to_string(), "1".to_string())]);
+        // The name's last part: where the parsed INSERT's table starts.
+        assert_eq!((sinks[0].name.line, sinks[0].name.column), (1, 16));
+    }
+
+    #[test]
     fn a_misplaced_or_broken_hint_says_why() {
         assert!(rewritten("SELECT /*+ OPTIONS('a'='1') */ * FROM t").unwrap_err().contains("right after a table's name"));
-        assert!(rewritten("INSERT INTO s /*+ OPTIONS('a'='1') */ SELECT * FROM t").unwrap_err().contains("INSERT's table"));
         assert!(rewritten("FROM t /*+ OPTIONS(a = 1) */").unwrap_err().contains("quoted pairs"));
         assert!(rewritten("FROM t /*+ OPTIONS('a'='1' */").unwrap_err().contains("quoted pairs"));
         assert!(rewritten("FROM t /*+ LOOKUP('a'='1' */").unwrap_err().contains("no closing"));

@@ -30,7 +30,8 @@ fn parse_statements(text: &str) -> Result<Vec<Located>, SqlError> {
             .hint("Flink's MATCH_RECOGNIZE takes no groups: write the pattern as a sequence of variables")
     })?;
     let tokens = super::on_conflict::rewrite(tokens);
-    let tokens = super::hints::rewrite(tokens).map_err(|(token, message)| SqlError::new(message).at(location_of(&token)))?;
+    let (tokens, mut sink_hints) =
+        super::hints::rewrite(tokens).map_err(|(token, message)| SqlError::new(message).at(location_of(&token)))?;
     // Kept for the depth check, which reads them in one pass (sqlparser's peeking is linear in
     // how far it looks, so peeking through a statement was quadratic).
     let mut parser = Parser::new(&dialect).with_recursion_limit(64).with_tokens_with_locations(tokens.clone());
@@ -67,7 +68,7 @@ fn parse_statements(text: &str) -> Result<Vec<Located>, SqlError> {
             continue;
         }
         check_chain_depth(tokens.get(parser.index()..).unwrap_or_default())?;
-        let statement = parse_statement(&mut parser).map_err(|e| match e {
+        let mut statement = parse_statement(&mut parser).map_err(|e| match e {
             StatementError::Parser(e) => parser_error(e, text),
             // The end of the text has no token position: point just past it, as for sqlparser's.
             StatementError::Sql(e) if e.location.is_none() && e.message.ends_with("found the end of the text") => match end_of(text) {
@@ -86,11 +87,30 @@ fn parse_statements(text: &str) -> Result<Vec<Located>, SqlError> {
                 StatementError::Parser(e) => parser_error(e, text),
             });
         }
+        if let Some((table, options)) = insert_options(&mut statement) {
+            if let Some(k) = sink_hints.iter().position(|h| h.name == table) {
+                *options = sink_hints.swap_remove(k).options;
+            }
+        }
         let location = location_of(&start);
         let text = lines.slice(text, location, location_of(&end)).trim().to_string();
         out.push(Located { statement, location, text });
     }
+    // A hint after `INTO name` that no INSERT took (`SELECT … INTO t`, which Flink has not).
+    if let Some(h) = sink_hints.first() {
+        return Err(SqlError::new("an OPTIONS hint after INTO goes on an INSERT's table: INSERT INTO t /*+ OPTIONS('key' = 'value') */ …")
+            .at(location_of(&h.hint)));
+    }
     Ok(out)
+}
+
+/// An INSERT's table name (where it starts) and its hint options, also inside EXPLAIN.
+fn insert_options(statement: &mut Statement) -> Option<(sqlparser::tokenizer::Location, &mut Vec<(String, String)>)> {
+    match statement {
+        Statement::Insert { table, options, .. } => Some((table.span.start, options)),
+        Statement::Explain { statement, .. } => insert_options(&mut statement.statement),
+        _ => None,
+    }
 }
 
 /// How deep the expression tree of one statement may grow: the most operands an operator chain
@@ -386,7 +406,7 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
             }
             let columns = insert.columns.iter().map(single_ident).collect::<Result<Vec<ast::Ident>, SqlError>>()?;
             let on_conflict = super::on_conflict::strategy(insert.on.as_ref())?;
-            Statement::Insert { table, columns, query, on_conflict }
+            Statement::Insert { table, columns, query, on_conflict, options: Vec::new() }
         }
         SqlStatement::Drop { object_type, if_exists, names, .. } => {
             let view = match object_type {

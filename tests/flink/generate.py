@@ -15,6 +15,7 @@ after every record.
 import datetime
 import decimal
 import json
+import re
 import os
 import sys
 
@@ -744,6 +745,11 @@ AS SELECT status, COUNT(*) AS n, MAX(event_time) AS last_time FROM sensor_data W
 SINK_CASES["insert_column_list"] = ("""CREATE TABLE readings (sensor_id INT, status STRING, temperature DOUBLE, note STRING)
   WITH ('connector'='print')""", """INSERT INTO readings (temperature, status, sensor_id)
 SELECT current_temperature, status, sensor_id FROM sensor_data WHERE sensor_id = 3 AND current_temperature > 150""")
+# Dynamic table options on the sink (`INSERT INTO t /*+ OPTIONS(…) */`): the hint's
+# print-identifier over the table's, for this INSERT only.
+SINK_CASES["sink_options_hint"] = ("""CREATE TABLE hot_readings (sensor_id INT, temperature DOUBLE)
+  WITH ('connector'='print', 'print-identifier'='table')""", """INSERT INTO hot_readings /*+ OPTIONS('print-identifier'='hinted') */
+SELECT sensor_id, current_temperature FROM sensor_data WHERE sensor_id = 3 AND current_temperature > 170""")
 for _name, (_sink, _insert) in SINK_CASES.items():
     CASES[_name] = _insert
 
@@ -770,7 +776,9 @@ def run_sink(name):
     sink, insert = SINK_CASES[name]
     child = subprocess.run([sys.executable, os.path.abspath(__file__), "--sink-child", name],
                            stdout=subprocess.PIPE, check=True, text=True)
-    lines = [l for l in child.stdout.splitlines() if l[:2] in ("+I", "-U", "+U", "-D")]
+    # A row's line, after the sink's `print-identifier> ` if it has one.
+    row = re.compile(r"^(?:[^>\n]*> )?([+-][IUD])\[")
+    lines = [l for l in child.stdout.splitlines() if row.match(l)]
     out = os.path.join(HERE, name)
     os.makedirs(out, exist_ok=True)
     if sink:
@@ -780,7 +788,7 @@ def run_sink(name):
         f.write(insert.strip() + "\n")
     with open(os.path.join(out, "printed.txt"), "w") as f:
         f.write("".join(l + "\n" for l in lines))
-    ops = {op: sum(1 for l in lines if l.startswith(op)) for op in ("+I", "-U", "+U", "-D")}
+    ops = {op: sum(1 for l in lines if row.match(l).group(1) == op) for op in ("+I", "-U", "+U", "-D")}
     meta = {"flink_version": "2.3.0", "generated_by": "tests/flink/generate.py", "printed_lines": len(lines), "ops": ops}
     with open(os.path.join(out, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1)

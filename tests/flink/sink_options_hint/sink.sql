@@ -1,0 +1,2 @@
+CREATE TABLE hot_readings (sensor_id INT, temperature DOUBLE)
+  WITH ('connector'='print', 'print-identifier'='table')
