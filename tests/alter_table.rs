@@ -1,8 +1,8 @@
-//! ALTER TABLE … SET / RESET / RENAME TO / ADD / MODIFY / DROP and ALTER VIEW … RENAME TO, as
+//! ALTER TABLE … SET / RESET / RENAME TO / RENAME col TO / ADD / MODIFY / DROP and ALTER VIEW … RENAME TO / AS, as
 //! Apache Flink 2.3 runs them (each message, SHOW CREATE TABLE and DESCRIBE below is PyFlink
 //! 2.3.0's own, for the same statements), except that Sluice checks the altered options as CREATE
 //! TABLE does, where Flink takes any and fails when the table is read.
-//! `tests/flink/statements.py alter alter_schema alter_schema_errors` prints Flink's answers again.
+//! `tests/flink/statements.py alter alter_schema alter_schema_errors alter_rename alter_view` prints Flink's answers again.
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "common/transcript.rs"]
@@ -149,6 +149,71 @@ const SCHEMA_ERRORS: &[(&str, Flink)] = &[
 fn add_modify_and_drop_refuse_in_flinks_words() {
     let failures = differences(SCHEMA_ERRORS);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// RENAME col TO new: the column keeps its place, type and comment; a column something reads
+/// stays; a primary key is renamed with its column and keeps its constraint's name.
+const RENAMES: &[(&str, Flink)] = &[
+    ("CREATE TABLE t (a INT, b STRING COMMENT 'bee', ts TIMESTAMP(3), c AS a + 1, p STRING, PRIMARY KEY (a) NOT ENFORCED, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) PARTITIONED BY (p) WITH ('connector'='datagen')", Done),
+    ("ALTER TABLE t RENAME b TO b2", Done),
+    ("ALTER TABLE t RENAME c TO c2", Done),
+    ("DESCRIBE t", Rows(&["a | INT | FALSE | PRI(a) |  |  | ", "b2 | STRING | TRUE |  |  |  | bee", "ts | TIMESTAMP(3) *ROWTIME* | TRUE |  |  | `ts` - INTERVAL '1' SECOND | ", "c2 | INT | FALSE |  | AS `a` + 1 |  | ", "p | STRING | TRUE |  |  |  | "])),
+    ("SHOW CREATE TABLE t", Ddl("CREATE TABLE `default_catalog`.`default_database`.`t` (\n  `a` INT NOT NULL,\n  `b2` VARCHAR(2147483647) COMMENT 'bee',\n  `ts` TIMESTAMP(3),\n  `c2` AS `a` + 1,\n  `p` VARCHAR(2147483647),\n  WATERMARK FOR `ts` AS `ts` - INTERVAL '1' SECOND,\n  CONSTRAINT `PK_a` PRIMARY KEY (`a`) NOT ENFORCED\n)\nPARTITIONED BY (`p`)\nWITH (\n  'connector' = 'datagen'\n)\n")),
+    ("ALTER TABLE t RENAME a TO a2", Err("Failed to execute ALTER TABLE statement.\nThe column `a` is referenced by computed column `c2`.")),
+    ("ALTER TABLE t RENAME ts TO ts2", Err("Failed to execute ALTER TABLE statement.\nThe column `ts` is referenced by watermark expression.")),
+    ("ALTER TABLE t RENAME p TO p2", Err("Failed to execute ALTER TABLE statement.\nThe column `p` is used as the partition keys.")),
+    ("ALTER TABLE t RENAME nope TO x", Err("Failed to execute ALTER TABLE statement.\nThe column `nope` does not exist in the base table.")),
+    ("ALTER TABLE t RENAME b2 TO a", Err("Failed to execute ALTER TABLE statement.\nThe column `a` already existed in table schema.")),
+    ("ALTER TABLE t RENAME b2 TO `b2`", Err("Failed to execute ALTER TABLE statement.\nThe column `b2` already existed in table schema.")),
+    ("ALTER TABLE nope RENAME b TO x", Err("Table `default_catalog`.`default_database`.`nope` doesn't exist or is a temporary table.")),
+    ("ALTER TABLE IF EXISTS nope RENAME b TO x", Done),
+    ("CREATE VIEW v AS SELECT a FROM t", Done),
+    ("ALTER TABLE v RENAME a TO x", Err("ALTER TABLE for a view is not allowed")),
+    ("CREATE TABLE k (id INT, v STRING, PRIMARY KEY (id) NOT ENFORCED) WITH ('connector'='datagen')", Done),
+    ("ALTER TABLE k RENAME id TO id2", Done),
+    ("SHOW CREATE TABLE k", Ddl("CREATE TABLE `default_catalog`.`default_database`.`k` (\n  `id2` INT NOT NULL,\n  `v` VARCHAR(2147483647),\n  CONSTRAINT `PK_id` PRIMARY KEY (`id2`) NOT ENFORCED\n)\nWITH (\n  'connector' = 'datagen'\n)\n")),
+    ("ALTER TABLE k DROP CONSTRAINT PK_id", Done),
+    ("CREATE TABLE m (id INT, ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' COMMENT 'x') WITH ('connector'='kafka', 'topic'='t', 'properties.bootstrap.servers'='localhost:9092', 'format'='json')", Done),
+    ("ALTER TABLE m RENAME ts TO ts2", Done),
+    ("SHOW CREATE TABLE m", Ddl("CREATE TABLE `default_catalog`.`default_database`.`m` (\n  `id` INT,\n  `ts2` TIMESTAMP(3) WITH LOCAL TIME ZONE METADATA FROM 'timestamp' COMMENT 'x'\n)\nWITH (\n  'connector' = 'kafka',\n  'format' = 'json',\n  'properties.bootstrap.servers' = 'localhost:9092',\n  'topic' = 't'\n)\n")),
+];
+
+#[test]
+fn rename_column_renames_as_flink_does() {
+    let failures = differences(RENAMES);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// ALTER VIEW v AS query: the view takes the new query's columns (names it gave the old one
+/// go) and keeps its comment; a view over it keeps the columns it was created with.
+const VIEW_QUERIES: &[(&str, Flink)] = &[
+    ("CREATE TABLE t (a INT, b STRING) WITH ('connector'='datagen')", Done),
+    ("CREATE VIEW v (x) COMMENT 'the v' AS SELECT a FROM t", Done),
+    ("CREATE VIEW w AS SELECT x FROM v", Done),
+    ("ALTER VIEW v AS SELECT b FROM t", Done),
+    ("DESCRIBE v", Rows(&["b | STRING | TRUE |  |  | "])),
+    ("DESCRIBE w", Rows(&["x | INT | TRUE |  |  | "])),
+    ("ALTER VIEW nov AS SELECT b FROM t", Err("View `default_catalog`.`default_database`.`nov` doesn't exist or is a temporary view.")),
+    ("ALTER VIEW t AS SELECT b FROM t", Err("ALTER VIEW for a table is not allowed")),
+    ("ALTER VIEW v AS SELECT a, b FROM t", Done),
+    ("DESCRIBE v", Rows(&["a | INT | TRUE |  |  | ", "b | STRING | TRUE |  |  | "])),
+];
+
+#[test]
+fn alter_view_as_replaces_the_query_as_flink_does() {
+    let failures = differences(VIEW_QUERIES);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The comment stays (Flink: `COMMENT 'the v'` in SHOW CREATE VIEW); a bad query changes nothing.
+    let mut s = Session::empty();
+    s.execute("CREATE TABLE t (a INT, b STRING) WITH ('connector'='datagen'); CREATE VIEW v (x) COMMENT 'the v' AS SELECT a FROM t", 0)
+        .unwrap();
+    s.execute("ALTER VIEW v AS SELECT b FROM t", 0).unwrap();
+    let Some(Outcome::Table { rows, .. }) = s.execute("SHOW CREATE VIEW v", 0).unwrap().pop() else { panic!("a table") };
+    assert!(rows[0][0].to_string().contains("(\n  `b`\n)\nCOMMENT 'the v'\nAS SELECT b FROM t"), "{}", rows[0][0]);
+    let err = s.execute("ALTER VIEW v AS SELECT nope FROM t", 0).unwrap_err();
+    assert!(err.message.contains("`nope` not found"), "{err}");
+    let Some(Outcome::Table { rows, .. }) = s.execute("DESCRIBE v", 0).unwrap().pop() else { panic!("a table") };
+    assert_eq!(rows.len(), 1);
 }
 
 /// As in Flink, a job keeps the table it was planned with: dropping a column under a running

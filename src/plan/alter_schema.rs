@@ -29,6 +29,7 @@ pub fn alter_schema(table: &TableDef, change: &AlterChange, at: Location) -> Res
     match change {
         AlterChange::Schema { modify, change } => apply(&mut ddl, table, *modify, change)?,
         AlterChange::DropColumns(columns) => drop_columns(&mut ddl, table, columns)?,
+        AlterChange::RenameColumn { from, to } => rename_column(&mut ddl, table, from, to)?,
         AlterChange::DropPrimaryKey(name) => {
             if table.primary_key.is_empty() {
                 return Err(error("The current table does not define any primary key.", at));
@@ -51,7 +52,7 @@ pub fn alter_schema(table: &TableDef, change: &AlterChange, at: Location) -> Res
                 return Err(error("The current table does not define any watermark strategy.", at));
             }
         }
-        AlterChange::Set(_) | AlterChange::Reset(_) | AlterChange::RenameTo(_) => {}
+        AlterChange::Set(_) | AlterChange::Reset(_) | AlterChange::RenameTo(_) | AlterChange::As(_) => {}
     }
     plan_create_table(&ddl).map_err(|e| SqlError { message: format!("{PREFIX}{}", e.message), location: Some(at), ..e })
 }
@@ -166,50 +167,14 @@ fn drop_columns(ddl: &mut CreateTable, table: &TableDef, names: &[Ident]) -> Res
         dropped.push(name);
     }
     let index = |name: &str| table.columns.iter().position(|c| c.name == name);
-    // What each column's computed expression reads (none for the others).
-    let reads: Vec<Vec<usize>> = table
-        .columns
-        .iter()
-        .map(|c| {
-            let mut read = Vec::new();
-            if let ColumnKind::Computed(e) = &c.kind {
-                e.visit_columns(&mut |i| read.push(i));
-            }
-            read.sort_unstable();
-            read.dedup();
-            read
-        })
-        .collect();
-    let mut watermark_reads = Vec::new();
-    if let Some(w) = &table.watermark {
-        watermark_reads.push(w.rowtime);
-        w.expr.visit_columns(&mut |i| watermark_reads.push(i));
-    }
-    dropped.sort_by_key(|d| std::cmp::Reverse(index(&d.value).map_or(0, |i| reads[i].len())));
+    let references = References::of(table);
+    dropped.sort_by_key(|d| std::cmp::Reverse(index(&d.value).map_or(0, |i| references.reads[i].len())));
     let mut gone: Vec<usize> = Vec::new();
     for name in dropped {
-        let column = &name.value;
         let here = bind::location(name.span);
-        let Some(i) = index(column) else {
-            return Err(error(&format!("The column `{column}` does not exist in the base table."), here));
-        };
-        let mut users: Vec<&str> = (0..table.columns.len())
-            .filter(|&k| !gone.contains(&k) && reads[k].contains(&i))
-            .map(|k| table.columns[k].name.as_str())
-            .collect();
-        if !users.is_empty() {
-            users.sort_unstable();
-            let users: Vec<String> = users.iter().map(|u| format!("`{u}`")).collect();
-            return Err(error(&format!("The column `{column}` is referenced by computed column {}.", users.join(", ")), here));
-        }
-        if table.partitioned_by.contains(column) {
-            return Err(error(&format!("The column `{column}` is used as the partition keys."), here));
-        }
-        if watermark_reads.contains(&i) {
-            return Err(error(&format!("The column `{column}` is referenced by watermark expression."), here));
-        }
-        if table.primary_key.contains(column) {
-            return Err(error(&format!("The column `{column}` is used as the primary key."), here));
+        let i = references.check(table, &gone, &name.value, here)?;
+        if table.primary_key.contains(&name.value) {
+            return Err(error(&format!("The column `{}` is used as the primary key.", name.value), here));
         }
         gone.push(i);
     }
@@ -220,4 +185,78 @@ fn drop_columns(ddl: &mut CreateTable, table: &TableDef, names: &[Ident]) -> Res
         .map(|(_, c)| c)
         .collect::<Vec<ColumnDef>>();
     Ok(())
+}
+
+/// `RENAME col TO new`, as Flink's `SqlAlterTableRenameColumnConverter`: a column nothing else
+/// reads (no computed column, partition or watermark; a primary key is renamed with it and
+/// keeps its constraint's name) takes a name no other column has, keeping its place, type and
+/// comment.
+fn rename_column(ddl: &mut CreateTable, table: &TableDef, from: &Ident, to: &Ident) -> Result<()> {
+    References::of(table).check(table, &[], &from.value, bind::location(from.span))?;
+    if table.columns.iter().any(|c| c.name == to.value) {
+        return Err(error(&format!("The column `{}` already existed in table schema.", to.value), bind::location(to.span)));
+    }
+    if let Some(column) = ddl.columns.iter_mut().find(|c| c.name.value == from.value) {
+        column.name = to.clone();
+    }
+    if let Some(key) = ddl.primary_key.iter_mut().find(|k| k.value == from.value) {
+        *key = to.clone();
+        ddl.primary_key_name.get_or_insert_with(|| Ident::new(table.primary_key_constraint()));
+    }
+    Ok(())
+}
+
+/// Which columns each column's computed expression reads, and which the watermark reads (its
+/// rowtime column too): what Flink's `SchemaReferencesManager` keeps.
+struct References {
+    reads: Vec<Vec<usize>>,
+    watermark_reads: Vec<usize>,
+}
+
+impl References {
+    fn of(table: &TableDef) -> Self {
+        let reads = table
+            .columns
+            .iter()
+            .map(|c| {
+                let mut read = Vec::new();
+                if let ColumnKind::Computed(e) = &c.kind {
+                    e.visit_columns(&mut |i| read.push(i));
+                }
+                read.sort_unstable();
+                read.dedup();
+                read
+            })
+            .collect();
+        let mut watermark_reads = Vec::new();
+        if let Some(w) = &table.watermark {
+            watermark_reads.push(w.rowtime);
+            w.expr.visit_columns(&mut |i| watermark_reads.push(i));
+        }
+        References { reads, watermark_reads }
+    }
+
+    /// Flink's `checkReferences`: `column` exists and nothing reads it but the columns in `gone`
+    /// (dropped already); its index. Errors in Flink's words and order.
+    fn check(&self, table: &TableDef, gone: &[usize], column: &str, here: Location) -> Result<usize> {
+        let Some(i) = table.columns.iter().position(|c| c.name == column) else {
+            return Err(error(&format!("The column `{column}` does not exist in the base table."), here));
+        };
+        let mut users: Vec<&str> = (0..table.columns.len())
+            .filter(|&k| !gone.contains(&k) && self.reads[k].contains(&i))
+            .map(|k| table.columns[k].name.as_str())
+            .collect();
+        if !users.is_empty() {
+            users.sort_unstable();
+            let users: Vec<String> = users.iter().map(|u| format!("`{u}`")).collect();
+            return Err(error(&format!("The column `{column}` is referenced by computed column {}.", users.join(", ")), here));
+        }
+        if table.partitioned_by.iter().any(|p| p == column) {
+            return Err(error(&format!("The column `{column}` is used as the partition keys."), here));
+        }
+        if self.watermark_reads.contains(&i) {
+            return Err(error(&format!("The column `{column}` is referenced by watermark expression."), here));
+        }
+        Ok(i)
+    }
 }

@@ -553,6 +553,23 @@ impl Session {
     /// started with, as in Flink.
     fn alter(&mut self, name: &str, view: bool, if_exists: bool, change: &AlterChange, at: Location) -> Result<Outcome, SqlError> {
         let qualified = |n: &str| format!("{DEFAULT_CATALOG}.{DEFAULT_DATABASE}.{n}");
+        if let (true, AlterChange::As(query)) = (view, change) {
+            // Flink 2.3's words.
+            let Some(old) = self.catalog.view(name).cloned() else {
+                let message = if self.catalog.table(name).is_some() {
+                    "ALTER VIEW for a table is not allowed".to_string()
+                } else {
+                    format!("View `{DEFAULT_CATALOG}`.`{DEFAULT_DATABASE}`.`{name}` doesn't exist or is a temporary view.")
+                };
+                return Err(SqlError::new(message).at(at));
+            };
+            // The new query's own columns (names the view gave the old one go) and its comment.
+            let view = crate::plan::planner::plan_view(&self.catalog, name, query, &[], old.comment.clone()).map_err(|e| e.or_at(at))?;
+            self.catalog.drop_view(name);
+            self.catalog.add_view(view);
+            self.definitions.remove(name);
+            return Ok(done(format!("View `{name}` has been altered.")));
+        }
         if view {
             let (Some(v), AlterChange::RenameTo(to)) = (self.catalog.view(name).cloned(), change) else {
                 return Err(SqlError::new(format!("view `{name}` does not exist")).at(at));
@@ -593,7 +610,12 @@ impl Session {
                 }
                 altered.options.retain(|(k, _)| !keys.contains(k));
             }
-            AlterChange::Schema { .. } | AlterChange::DropColumns(_) | AlterChange::DropPrimaryKey(_) | AlterChange::DropWatermark => {
+            AlterChange::Schema { .. }
+            | AlterChange::As(_)
+            | AlterChange::RenameColumn { .. }
+            | AlterChange::DropColumns(_)
+            | AlterChange::DropPrimaryKey(_)
+            | AlterChange::DropWatermark => {
                 // A job running on the table keeps the definition it started with.
                 altered = crate::plan::alter_schema::alter_schema(&table, change, at)?;
             }

@@ -209,6 +209,13 @@ pub enum AlterChange {
     /// `RESET ('k', …)`: options removed.
     Reset(Vec<String>),
     RenameTo(Ident),
+    /// `ALTER VIEW v AS query`: the view's new query.
+    As(Box<sqlparser::ast::Query>),
+    /// `RENAME col TO new`: a column's name.
+    RenameColumn {
+        from: Ident,
+        to: Ident,
+    },
     /// `ADD …` (`modify: false`) or `MODIFY …`: columns, a watermark, a primary key.
     Schema {
         modify: bool,

@@ -196,8 +196,9 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
     Ok(None)
 }
 
-/// `ALTER` read; the rest: `TABLE [IF EXISTS] name SET (…) | RESET (…) | RENAME TO new | ADD …
-/// | MODIFY … | DROP …`, or `VIEW name RENAME TO new` (Flink 2.x's forms).
+/// `ALTER` read; the rest: `TABLE [IF EXISTS] name SET (…) | RESET (…) | RENAME TO new | RENAME
+/// col TO new | ADD … | MODIFY … | DROP …`, or `VIEW name RENAME TO new | AS query` (Flink 2.x's
+/// forms).
 fn parse_alter(parser: &mut Parser) -> Result<Statement, StatementError> {
     let view = match parser.parse_one_of_keywords(&[Keyword::TABLE, Keyword::VIEW]) {
         Some(Keyword::VIEW) => true,
@@ -209,6 +210,12 @@ fn parse_alter(parser: &mut Parser) -> Result<Statement, StatementError> {
     let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
     let change = if parser.parse_keywords(&[Keyword::RENAME, Keyword::TO]) {
         AlterChange::RenameTo(super::parser::single_ident(&parser.parse_object_name(false)?)?)
+    } else if view && parser.parse_keyword(Keyword::AS) {
+        AlterChange::As(parser.parse_query()?)
+    } else if !view && parser.parse_keyword(Keyword::RENAME) {
+        let from = parser.parse_identifier()?;
+        parser.expect_keyword(Keyword::TO)?;
+        AlterChange::RenameColumn { from, to: parser.parse_identifier()? }
     } else if !view && parser.parse_keyword(Keyword::SET) {
         AlterChange::Set(parse_options(parser)?)
     } else if !view && parser.parse_keyword(Keyword::RESET) {
@@ -224,7 +231,7 @@ fn parse_alter(parser: &mut Parser) -> Result<Statement, StatementError> {
     } else if !view && parser.parse_keyword(Keyword::DROP) {
         parse_alter_drop(parser)?
     } else {
-        let what = if view { "RENAME TO" } else { "SET (…), RESET (…), RENAME TO, ADD, MODIFY or DROP" };
+        let what = if view { "RENAME TO or AS" } else { "SET (…), RESET (…), RENAME TO, ADD, MODIFY or DROP" };
         return Err(unexpected(&parser.peek_token(), what));
     };
     Ok(Statement::Alter { name, view, if_exists, change, location })

@@ -116,6 +116,28 @@ SESSIONS = {
         "CREATE TABLE q (x INT, y INT, CONSTRAINT my_pk PRIMARY KEY (x) NOT ENFORCED) WITH ('connector'='datagen')",
         "SHOW CREATE TABLE q", "ALTER TABLE q DROP CONSTRAINT PK_x", "CREATE TABLE l LIKE q", "SHOW CREATE TABLE l",
     ],
+    # tests/alter_table.rs: RENAME col TO new (ALTER_BASE's table, then a key and a metadata column)
+    "alter_rename": [
+        ALTER_BASE,
+        "ALTER TABLE t RENAME b TO b2", "ALTER TABLE t RENAME c TO c2", "DESCRIBE t", "SHOW CREATE TABLE t",
+        "ALTER TABLE t RENAME a TO a2", "ALTER TABLE t RENAME ts TO ts2", "ALTER TABLE t RENAME p TO p2",
+        "ALTER TABLE t RENAME nope TO x", "ALTER TABLE t RENAME b2 TO a", "ALTER TABLE t RENAME b2 TO `b2`",
+        "ALTER TABLE nope RENAME b TO x", "ALTER TABLE IF EXISTS nope RENAME b TO x",
+        "CREATE VIEW v AS SELECT a FROM t", "ALTER TABLE v RENAME a TO x",
+        "CREATE TABLE k (id INT, v STRING, PRIMARY KEY (id) NOT ENFORCED) WITH ('connector'='datagen')",
+        "ALTER TABLE k RENAME id TO id2", "SHOW CREATE TABLE k", "ALTER TABLE k DROP CONSTRAINT PK_id",
+        "CREATE TABLE m (id INT, ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' COMMENT 'x') WITH ('connector'='kafka',"
+        " 'topic'='t', 'properties.bootstrap.servers'='localhost:9092', 'format'='json')",
+        "ALTER TABLE m RENAME ts TO ts2", "SHOW CREATE TABLE m",
+    ],
+    # tests/alter_table.rs: ALTER VIEW … AS
+    "alter_view": [
+        "CREATE TABLE t (a INT, b STRING) WITH ('connector'='datagen')",
+        "CREATE VIEW v (x) COMMENT 'the v' AS SELECT a FROM t", "CREATE VIEW w AS SELECT x FROM v",
+        "ALTER VIEW v AS SELECT b FROM t", "DESCRIBE v", "SHOW CREATE VIEW v", "DESCRIBE w",
+        "ALTER VIEW v AS SELECT nope FROM t", "ALTER VIEW nov AS SELECT b FROM t", "ALTER VIEW t AS SELECT b FROM t",
+        "ALTER VIEW v AS SELECT a, b FROM t", "DESCRIBE v",
+    ],
     # tests/show_create_view.rs
     "views": [
         "CREATE TABLE t1 (a INT NOT NULL, b STRING COMMENT 'the b', ts TIMESTAMP(3), WATERMARK FOR ts AS ts)"
