@@ -129,3 +129,24 @@ fn show_functions_lists_flinks_names_and_no_others() {
         assert!(err.contains(&format!("no function named {typo}")) && err.contains(meant), "{typo}: {err}");
     }
 }
+
+/// `SHOW [USER] FUNCTIONS [FROM|IN db] [NOT] LIKE|ILIKE 'pattern'`, as Flink 2.3 reads it (PyFlink:
+/// any database name lists the same functions; ILIKE ignores case, LIKE does not; SHOW TABLES
+/// takes no ILIKE). Sluice spells every name in capitals where Flink lists some in lower case
+/// (`abs`), so a LIKE pattern in lower case finds what Flink's would in capitals (DIFFERENCES.md).
+#[test]
+fn show_functions_filters_by_like_and_ilike() {
+    let mut session = Session::empty();
+    let names = |s: &mut Session, sql: &str| table(s, sql).into_iter().map(|r| r[0].clone()).collect::<Vec<_>>();
+    assert_eq!(names(&mut session, "SHOW FUNCTIONS LIKE 'AB%'"), ["ABS"]);
+    assert_eq!(names(&mut session, "SHOW FUNCTIONS ILIKE 'ab%'"), ["ABS"]);
+    assert_eq!(names(&mut session, "SHOW FUNCTIONS FROM default_database LIKE 'AB_'"), ["ABS"]);
+    assert_eq!(names(&mut session, "SHOW FUNCTIONS IN default_catalog.default_database LIKE 'AB%'"), ["ABS"]);
+    assert!(names(&mut session, "SHOW FUNCTIONS LIKE 'ab%'").is_empty());
+    let all = names(&mut session, "SHOW FUNCTIONS").len();
+    let without_a = names(&mut session, "SHOW FUNCTIONS NOT ILIKE '%a%'");
+    assert!(!without_a.is_empty() && without_a.len() < all && without_a.iter().all(|n| !n.contains('A')), "{without_a:?}");
+    assert!(names(&mut session, "SHOW USER FUNCTIONS LIKE 'x%'").is_empty());
+    assert!(error(&mut session, "SHOW TABLES ILIKE 'x'").contains("found `ILIKE`"));
+    assert!(error(&mut session, "SHOW FUNCTIONS NOT 'x'").contains("expected LIKE or ILIKE"));
+}

@@ -80,15 +80,16 @@ impl Session {
                 Ok(name_table("view name", filter_like(names, like.as_ref(), |n| n)?))
             }
             Statement::ShowCreateView(name) => self.show_create_view(&name.value, at),
-            Statement::ShowFunctions => {
+            Statement::ShowFunctions { user, like } => {
                 // Flink lists the user's functions among the built-ins.
-                let mut names: Vec<String> = functions::names().iter().map(|s| s.to_string()).collect();
-                names.extend(self.catalog.user_functions().map(|f| f.name.clone()));
-                names.sort_unstable();
-                names.dedup();
-                Ok(name_table("function name", names))
+                let mut names: Vec<String> = self.catalog.user_functions().map(|f| f.name.clone()).collect();
+                if !user {
+                    names.extend(functions::names().iter().map(|s| s.to_string()));
+                    names.sort_unstable();
+                    names.dedup();
+                }
+                Ok(name_table("function name", filter_like(names, like.as_ref(), |n| n)?))
             }
-            Statement::ShowUserFunctions => Ok(self.show_user_functions()),
             Statement::CreateFunction(function) => self.create_function(function),
             Statement::DropFunction { name, if_exists, temporary, system, location } => {
                 self.drop_function(name, *if_exists, *temporary, *system, *location)
@@ -866,9 +867,11 @@ fn column_extras(c: &crate::plan::catalog::TableColumn, names: &[&str]) -> Strin
 /// The names a SHOW statement's `[NOT] LIKE` keeps (SQL's `%` and `_`, case-sensitive as Flink's).
 fn filter_like<T>(items: Vec<T>, like: Option<&ShowLike>, name: impl Fn(&T) -> &str) -> Result<Vec<T>, SqlError> {
     let Some(like) = like else { return Ok(items) };
-    let pattern = crate::engine::like::LikePattern::new(&like.pattern, None)
+    // ILIKE: pattern and names compared in lower case.
+    let fold = |s: &str| if like.ilike { s.to_lowercase() } else { s.to_string() };
+    let pattern = crate::engine::like::LikePattern::new(&fold(&like.pattern), None)
         .map_err(|e| SqlError::new(format!("LIKE '{}': {e}", like.pattern)).at(like.location))?;
-    Ok(items.into_iter().filter(|item| pattern.matches(name(item)) != like.not).collect())
+    Ok(items.into_iter().filter(|item| pattern.matches(&fold(name(item))) != like.not).collect())
 }
 
 /// `USE CATALOG name` / `USE [catalog.]database`: Sluice has Flink's default ones; another name

@@ -10,7 +10,7 @@
 
 use std::rc::Rc;
 
-use super::statements::{done, info, name_table};
+use super::statements::{done, info};
 use super::{Outcome, Session};
 use crate::plan::functions;
 use crate::plan::functions::user::{UserFunction, UserFunctionHost, UserFunctionKind};
@@ -148,11 +148,6 @@ impl Session {
             "use DROP FUNCTION IF EXISTS to drop it only if it is there".to_string()
         };
         Err(SqlError::new(message).at(location).hint(hint))
-    }
-
-    /// `SHOW USER FUNCTIONS`: the names, as Flink lists them (one column).
-    pub(super) fn show_user_functions(&self) -> Outcome {
-        name_table("function name", self.catalog.user_functions().map(|f| f.name.clone()).collect())
     }
 
     /// `DESCRIBE FUNCTION [EXTENDED] f` for a user function: Flink's rows (not a system

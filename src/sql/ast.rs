@@ -142,9 +142,12 @@ pub enum Statement {
         database: Option<String>,
         location: Location,
     },
-    ShowFunctions,
-    /// `SHOW USER FUNCTIONS`: the functions created by CREATE FUNCTION or registered from Python.
-    ShowUserFunctions,
+    /// `SHOW [USER] FUNCTIONS [FROM|IN db] [[NOT] LIKE|ILIKE 'pattern']`: the built-in and user
+    /// functions, or (`user`) only those created by CREATE FUNCTION or registered from Python.
+    ShowFunctions {
+        user: bool,
+        like: Option<ShowLike>,
+    },
     /// `CREATE [TEMPORARY] [SYSTEM] FUNCTION [IF NOT EXISTS] name AS 'class' [LANGUAGE …]`:
     /// Python ones are registered; Java and Scala ones refused naming their language.
     CreateFunction(Box<CreateFunction>),
@@ -252,6 +255,8 @@ pub enum ColumnPosition {
 #[derive(Clone, Debug)]
 pub struct ShowLike {
     pub not: bool,
+    /// `ILIKE` (SHOW FUNCTIONS only, as in Flink): case does not matter.
+    pub ilike: bool,
     pub pattern: String,
     pub location: Location,
 }

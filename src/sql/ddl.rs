@@ -114,22 +114,27 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
                 if parser.parse_one_of_keywords(&[Keyword::FROM, Keyword::IN]).is_some() {
                     parser.parse_object_name(false)?;
                 }
-                let like = parse_show_like(parser)?;
+                let like = parse_show_like(parser, false)?;
                 if w.keyword == Keyword::VIEWS {
                     Statement::ShowViews { like }
                 } else {
                     Statement::ShowTables { like }
                 }
             }
-            Token::Word(w) if w.keyword == Keyword::FUNCTIONS => Statement::ShowFunctions,
-            Token::Word(w) if w.keyword == Keyword::USER && parse_word(parser, "FUNCTIONS") => Statement::ShowUserFunctions,
+            Token::Word(w) if w.keyword == Keyword::FUNCTIONS || (w.keyword == Keyword::USER && parse_word(parser, "FUNCTIONS")) => {
+                // `FROM|IN db`: Flink lists the same functions for any name.
+                if parser.parse_one_of_keywords(&[Keyword::FROM, Keyword::IN]).is_some() {
+                    parser.parse_object_name(false)?;
+                }
+                Statement::ShowFunctions { user: w.keyword == Keyword::USER, like: parse_show_like(parser, true)? }
+            }
             Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("JOBS") => Statement::ShowJobs,
             Token::Word(w) if w.keyword == Keyword::COLUMNS => {
                 if parser.parse_one_of_keywords(&[Keyword::FROM, Keyword::IN]).is_none() {
                     return Err(unexpected(&parser.peek_token(), "FROM and a table"));
                 }
                 let table = super::parser::single_ident(&parser.parse_object_name(false)?)?;
-                Statement::ShowColumns { table, like: parse_show_like(parser)? }
+                Statement::ShowColumns { table, like: parse_show_like(parser, false)? }
             }
             Token::Word(w) if w.keyword == Keyword::CREATE => {
                 let view = match parser.parse_one_of_keywords(&[Keyword::TABLE, Keyword::VIEW]) {
@@ -331,14 +336,20 @@ fn parse_options(parser: &mut Parser) -> Result<Vec<(String, String)>, Statement
 }
 
 /// A SHOW statement's `[NOT] LIKE 'pattern'`, if it has one.
-fn parse_show_like(parser: &mut Parser) -> Result<Option<ShowLike>, StatementError> {
+/// `[NOT] LIKE 'pattern'`, and `[NOT] ILIKE` where `ilike` (Flink's SHOW FUNCTIONS takes it, its
+/// other SHOW statements do not).
+fn parse_show_like(parser: &mut Parser, ilike: bool) -> Result<Option<ShowLike>, StatementError> {
     let location = location_of(&parser.peek_token());
-    let not = parser.parse_keywords(&[Keyword::NOT, Keyword::LIKE]);
-    if !not && !parser.parse_keyword(Keyword::LIKE) {
+    let not = parser.parse_keyword(Keyword::NOT);
+    let words: &[Keyword] = if ilike { &[Keyword::LIKE, Keyword::ILIKE] } else { &[Keyword::LIKE] };
+    let Some(word) = parser.parse_one_of_keywords(words) else {
+        if not {
+            return Err(unexpected(&parser.peek_token(), if ilike { "LIKE or ILIKE" } else { "LIKE" }));
+        }
         return Ok(None);
-    }
+    };
     let pattern = parse_quoted(parser, "a quoted pattern such as 'sensor%'")?;
-    Ok(Some(ShowLike { not, pattern, location }))
+    Ok(Some(ShowLike { not, ilike: word == Keyword::ILIKE, pattern, location }))
 }
 
 /// `CREATE [TEMPORARY] [SYSTEM] FUNCTION` read; the rest:

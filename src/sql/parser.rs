@@ -422,7 +422,7 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
         SqlStatement::ExplainTable { table_name, .. } => Statement::Describe(single_ident(&table_name)?),
         SqlStatement::ShowTables { .. } => Statement::ShowTables { like: None },
         SqlStatement::ShowViews { .. } => Statement::ShowViews { like: None },
-        SqlStatement::ShowFunctions { .. } => Statement::ShowFunctions,
+        SqlStatement::ShowFunctions { .. } => Statement::ShowFunctions { user: false, like: None },
         other => {
             let text = other.to_string();
             let head: String = text.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
