@@ -1403,6 +1403,12 @@ impl<'a> Planner<'a> {
                     .at(at(factor))
                     .hint("Flink reads a version with JOIN t FOR SYSTEM_TIME AS OF l.rowtime"))
             }
+            // Flink parses TABLESAMPLE and plans a Sample it has no operator for, in both modes.
+            TableFactor::Table { sample: Some(_), .. } | TableFactor::Derived { sample: Some(_), .. } => Err(SqlError::new(
+                "Cannot generate a valid execution plan for the given query: TABLESAMPLE (Flink plans a Sample it cannot run). \
+                 This exception indicates that the query uses an unsupported SQL feature.",
+            )
+            .at(at(factor))),
             TableFactor::Table { name, alias, args: None, with_hints, .. } => {
                 let ident = name.0.last().and_then(|p| p.as_ident()).map(|i| i.value.clone()).unwrap_or_default();
                 let qualifier = alias.as_ref().map_or(ident.clone(), |a| a.name.value.clone());

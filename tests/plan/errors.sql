@@ -207,3 +207,9 @@ INSERT OVERWRITE sensor_data SELECT * FROM sensor_data;
 ----
 error: 1:1: INSERT OVERWRITE is not supported: Flink 2.3 runs it only on a sink that can overwrite (a filesystem table, in batch mode), and Sluice's sinks only append
   hint: INSERT INTO appends
+
+# TABLESAMPLE: Flink 2.3 parses it and plans a Sample it has no operator for, streaming and
+# batch alike (PyFlink: "Cannot generate a valid execution plan for the given query").
+SELECT * FROM sensor_data TABLESAMPLE SYSTEM(10);
+----
+error: 1:15: Cannot generate a valid execution plan for the given query: TABLESAMPLE (Flink plans a Sample it cannot run). This exception indicates that the query uses an unsupported SQL feature.
