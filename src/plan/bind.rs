@@ -844,6 +844,10 @@ impl<'a> Binder<'a> {
                 let otherwise = otherwise.map(coerce).transpose().map_err(|m| SqlError::new(m).at(at(e)))?.map(Box::new);
                 Ok(Expr { kind: ExprKind::Case { whens, otherwise }, ty: SqlType::nullable(ty.data_type).with_nullable(nullable) })
             }
+            E::Cast { kind: ast::CastKind::DoubleColon, .. } => {
+                // PyFlink 2.3: "SQL parse failed. Encountered ":"".
+                Err(SqlError::new("`x::type` is not Flink SQL").at(at(e)).hint("write CAST(x AS type)"))
+            }
             E::Cast { kind, expr, data_type, .. } => {
                 let arg = self.bind(expr)?;
                 let target = parse_type_text(&data_type.to_string()).map_err(|err| err.or_at(at(e)))?;

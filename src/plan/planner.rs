@@ -257,6 +257,13 @@ impl<'a> Planner<'a> {
     }
 
     fn plan_select(&mut self, select: &ast::Select) -> Result<Plan> {
+        if let Some((part, instead)) = foreign_select_part(select) {
+            let error = SqlError::new(format!("{part} is not Flink SQL")).at(at(select));
+            return Err(match instead {
+                Some(instead) => error.hint(instead),
+                None => error,
+            });
+        }
         let plan = self.plan_select_all(select)?;
         match &select.distinct {
             None | Some(ast::Distinct::All) => Ok(plan),
@@ -2339,4 +2346,28 @@ pub fn plan_view(catalog: &Catalog, name: &str, query: &ast::Query, aliases: &[a
 /// The types of a plan's output, for sinks and result headers.
 pub fn output_types(plan: &Plan) -> Vec<SqlType> {
     plan.schema.types()
+}
+
+/// A part of a SELECT that sqlparser reads for another dialect and Flink 2.3's parser refuses
+/// (PyFlink: "SQL parse failed. Encountered …"): refused here rather than ignored.
+fn foreign_select_part(select: &ast::Select) -> Option<(&'static str, Option<&'static str>)> {
+    if select.top.is_some() {
+        Some(("SELECT TOP n", Some("write LIMIT n")))
+    } else if !select.lateral_views.is_empty() {
+        Some(("LATERAL VIEW", Some("write CROSS JOIN UNNEST(…) or LATERAL TABLE(…)")))
+    } else if select.prewhere.is_some() {
+        Some(("PREWHERE", None))
+    } else if !select.connect_by.is_empty() {
+        Some(("CONNECT BY", None))
+    } else if !select.cluster_by.is_empty() {
+        Some(("CLUSTER BY", None))
+    } else if !select.distribute_by.is_empty() {
+        Some(("DISTRIBUTE BY", None))
+    } else if !select.sort_by.is_empty() {
+        Some(("SORT BY", Some("write ORDER BY")))
+    } else if select.value_table_mode.is_some() {
+        Some(("SELECT AS STRUCT / AS VALUE", None))
+    } else {
+        None
+    }
 }

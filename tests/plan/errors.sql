@@ -213,3 +213,19 @@ error: 1:1: INSERT OVERWRITE is not supported: Flink 2.3 runs it only on a sink 
 SELECT * FROM sensor_data TABLESAMPLE SYSTEM(10);
 ----
 error: 1:15: Cannot generate a valid execution plan for the given query: TABLESAMPLE (Flink plans a Sample it cannot run). This exception indicates that the query uses an unsupported SQL feature.
+
+# Other dialects' syntax sqlparser reads and Flink 2.3's parser refuses ("SQL parse failed.
+# Encountered …" in PyFlink): refused, never ignored.
+SELECT TOP 1 sensor_id FROM sensor_data;
+----
+error: 1:1: SELECT TOP n is not Flink SQL
+  hint: write LIMIT n
+
+SELECT sensor_id::BIGINT FROM sensor_data;
+----
+error: 1:8: `x::type` is not Flink SQL
+  hint: write CAST(x AS type)
+
+SELECT status FROM sensor_data CLUSTER BY status;
+----
+error: 1:1: CLUSTER BY is not Flink SQL
