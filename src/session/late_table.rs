@@ -71,7 +71,9 @@ impl Session {
                 )
             })
             .collect();
-        let columns = COLUMNS.join(", ");
+        // Backquoted: `watermark` is a reserved word to Flink.
+        let columns: Vec<String> = COLUMNS.iter().map(|c| format!("`{c}`")).collect();
+        let columns = columns.join(", ");
         Ok(if rows.is_empty() {
             // An empty ledger: one typed row of NULLs, filtered out.
             format!(

@@ -11,6 +11,7 @@ pub mod hints;
 mod json;
 pub mod on_conflict;
 mod parser;
+mod reserved;
 pub mod walk;
 pub mod within;
 
