@@ -24,7 +24,7 @@ use super::{Location, SqlError};
 
 /// Refuses `ident` if it is a reserved word written without backquotes, standing as a name.
 pub(super) fn name(ident: &Ident) -> Result<(), SqlError> {
-    if ident.quote_style.is_none() && is_reserved(&ident.value) {
+    if ident.quote_style.is_none() && is_reserved_word(&ident.value) {
         return Err(refusal(ident));
     }
     Ok(())
@@ -33,7 +33,7 @@ pub(super) fn name(ident: &Ident) -> Result<(), SqlError> {
 /// [`name`] for a column read in an expression, where Flink takes the words of [`VALUE_WORDS`]
 /// (as the values they stand for).
 fn column_reference(ident: &Ident) -> Result<(), SqlError> {
-    if ident.quote_style.is_none() && is_reserved(&ident.value) && !contains(VALUE_WORDS, &ident.value) {
+    if ident.quote_style.is_none() && is_reserved_word(&ident.value) && !contains(VALUE_WORDS, &ident.value) {
         return Err(refusal(ident));
     }
     Ok(())
@@ -97,13 +97,15 @@ fn refusal(ident: &Ident) -> SqlError {
         .hint(format!("write `{word}` in backquotes, as Flink asks (Flink 2.3: \"Incorrect syntax near the keyword '{word}'\")"))
 }
 
-fn is_reserved(word: &str) -> bool {
+/// Whether Flink 2.3 refuses `word` (any case) as an unquoted name: what DDL Sluice writes
+/// backquotes.
+pub fn is_reserved_word(word: &str) -> bool {
     contains(RESERVED, word)
 }
 
 /// Whether Flink reserves the word sqlparser read as `keyword` ([`Keyword::NoKeyword`]: none).
 pub(super) fn is_reserved_keyword(keyword: Keyword) -> bool {
-    ALL_KEYWORDS_INDEX.binary_search(&keyword).is_ok_and(|i| ALL_KEYWORDS.get(i).is_some_and(|w| is_reserved(w)))
+    ALL_KEYWORDS_INDEX.binary_search(&keyword).is_ok_and(|i| ALL_KEYWORDS.get(i).is_some_and(|w| is_reserved_word(w)))
 }
 
 /// Whether the upper-cased, sorted `words` hold `word` (in any case).
@@ -585,6 +587,6 @@ mod tests {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
             assert!(list.iter().all(|w| w.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')));
         }
-        assert!(VALUE_WORDS.iter().all(|w| is_reserved(w)));
+        assert!(VALUE_WORDS.iter().all(|w| is_reserved_word(w)));
     }
 }
