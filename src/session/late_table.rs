@@ -12,6 +12,9 @@
 //! | window_end     | TIMESTAMP(3) |                                                       |
 //! | late_by_ms     | BIGINT       | how much larger a delay would have kept it            |
 //! | record         | STRING       | the row the operator dropped, its values joined by ", " |
+//!
+//! `watermark` is a reserved word to Flink: a query names it in backquotes, as it must any column
+//! of that name.
 
 use sqlparser::ast::{
     Expr, FunctionArg, FunctionArgExpr, Ident, ObjectNamePart, Query, TableAlias, TableAliasColumnDef, TableFactor, Value as SqlValue,
