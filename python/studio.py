@@ -752,7 +752,9 @@ class TableEnvironment:
             raise TypeError(f"`{name}` is not a function")
         _FUNCTIONS[function.target] = function
         function.registered = name
-        _answer(sluice_bridge.execute(f"CREATE {scope}FUNCTION {_identifier(name)} AS '{function.target}' LANGUAGE PYTHON", None))
+        # Backquoted: PyFlink registers any name (through Java, not SQL), and a reserved word
+        # (`convert`, `value`) is refused unquoted in Flink's SQL, as in Sluice's.
+        _answer(sluice_bridge.execute(f"CREATE {scope}FUNCTION {_name(name)} AS '{function.target}' LANGUAGE PYTHON", None))
 
     def drop_temporary_function(self, name):
         _answer(sluice_bridge.execute(f"DROP TEMPORARY FUNCTION IF EXISTS {_name(name)}", None))

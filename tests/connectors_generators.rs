@@ -216,10 +216,10 @@ fn print_keeps_flink_lines_for_the_page_and_blackhole_takes_everything() {
     session
         .execute("CREATE TABLE g (id INT, s STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '3', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '9', 'fields.s.length' = '2')", 0)
         .unwrap();
-    session.execute("CREATE TABLE out (id INT, s STRING) WITH ('connector' = 'print', 'print-identifier' = 'out')", 0).unwrap();
+    session.execute("CREATE TABLE shown (id INT, s STRING) WITH ('connector' = 'print', 'print-identifier' = 'out')", 0).unwrap();
     session.execute("CREATE TABLE sink (id INT) WITH ('connector' = 'blackhole')", 0).unwrap();
     session.execute("CREATE TABLE counts (n BIGINT) WITH ('connector' = 'print')", 0).unwrap();
-    session.execute("INSERT INTO out SELECT id, s FROM g", 0).unwrap();
+    session.execute("INSERT INTO shown SELECT id, s FROM g", 0).unwrap();
     let blackhole = job_of(&session.execute("INSERT INTO sink SELECT id FROM g", 0).unwrap());
     session.execute("INSERT INTO counts SELECT COUNT(*) FROM g", 0).unwrap();
     // Rows come at the default 10,000 a second from the first step on.

@@ -85,7 +85,7 @@ fn create_function_refuses_jvm_languages_and_keeps_python_ones() {
     // No user function can exist, so DROP finds none, in Flink's words.
     let err = error(&mut session, "DROP TEMPORARY SYSTEM FUNCTION nope");
     assert!(err.contains("Could not drop temporary system function. A function named 'nope' doesn't exist."), "{err}");
-    let err = error(&mut session, "DROP FUNCTION upper");
+    let err = error(&mut session, "DROP FUNCTION `upper`");
     assert!(err.contains("does not exist") && err.contains("built-in"), "{err}");
     assert!(matches!(session.execute("DROP TEMPORARY FUNCTION IF EXISTS nope", 0).unwrap().pop(), Some(Outcome::Done { .. })));
     // Other DROPs and SHOW FUNCTIONS are untouched; SHOW USER FUNCTIONS lists none.

@@ -69,9 +69,9 @@ fn a_file_given_by_content_is_a_bounded_table() {
 fn current_timestamp_follows_the_sessions_clock() {
     let mut session = Session::empty();
     session.add_file("/one.jsonl", b"{\"x\": 1}".to_vec());
-    session.execute("CREATE TABLE one (x INT) WITH ('connector' = 'filesystem', 'path' = '/one.jsonl', 'format' = 'json')", 0).unwrap();
+    session.execute("CREATE TABLE one_row (x INT) WITH ('connector' = 'filesystem', 'path' = '/one.jsonl', 'format' = 'json')", 0).unwrap();
     session.set_now(1_621_423_209_999);
-    let rows = table_rows(session.execute("%flink.bsql\nSELECT CURRENT_TIMESTAMP AS now FROM one", 1_621_423_209_999).unwrap());
+    let rows = table_rows(session.execute("%flink.bsql\nSELECT CURRENT_TIMESTAMP AS now FROM one_row", 1_621_423_209_999).unwrap());
     assert_eq!(rows[0][0].to_string(), "2021-05-19T11:20:09.999");
 }
 

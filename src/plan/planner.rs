@@ -1595,14 +1595,9 @@ fn tvf_args(f: &ast::Function, expected: &[&str]) -> std::result::Result<Vec<Opt
     for (i, a) in list.args.iter().enumerate() {
         let (slot, arg) = match a {
             ast::FunctionArg::Unnamed(x) => (i, x),
-            // Flink's parser reads an unquoted OFFSET as the keyword of `OFFSET n ROWS`, so
-            // window-tvf.md's own `OFFSET => INTERVAL …` fails there ("Incorrect syntax near
-            // the keyword 'OFFSET'"); a query accepted here would fail when exported.
-            ast::FunctionArg::Named { name, .. } if name.quote_style.is_none() && name.value.eq_ignore_ascii_case("OFFSET") => {
-                return Err("OFFSET is a reserved word, which Flink does not take as an argument's name: \
-                            give the offset by position, after the size"
-                    .into())
-            }
+            // An unquoted OFFSET never gets here: Flink's parser reads it as the keyword of
+            // `OFFSET n ROWS` (window-tvf.md's own `OFFSET => INTERVAL …` fails there), and so
+            // does Sluice's (`sql/reserved.rs`); `` `OFFSET` => … `` is the argument.
             ast::FunctionArg::Named { name, arg, .. } => {
                 let n = name.value.to_ascii_uppercase();
                 let n = if n == "MAX_SIZE" { "SIZE".to_string() } else { n };

@@ -12,6 +12,9 @@
 //! | window_end     | TIMESTAMP(3) |                                                       |
 //! | late_by_ms     | BIGINT       | how much larger a delay would have kept it            |
 //! | record         | STRING       | the row the operator dropped, its values joined by ", " |
+//!
+//! `watermark` is a reserved word to Flink: a query names it in backquotes, as it must any column
+//! of that name.
 
 use sqlparser::ast::{
     Expr, FunctionArg, FunctionArgExpr, Ident, ObjectNamePart, Query, TableAlias, TableAliasColumnDef, TableFactor, Value as SqlValue,
@@ -71,7 +74,9 @@ impl Session {
                 )
             })
             .collect();
-        let columns = COLUMNS.join(", ");
+        // Backquoted: `watermark` is a reserved word to Flink.
+        let columns: Vec<String> = COLUMNS.iter().map(|c| format!("`{c}`")).collect();
+        let columns = columns.join(", ");
         Ok(if rows.is_empty() {
             // An empty ledger: one typed row of NULLs, filtered out.
             format!(

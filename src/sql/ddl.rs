@@ -3,7 +3,7 @@
 //! `PARTITIONED BY` and `WITH`; `SET`/`RESET 'key'`; `DESCRIBE`; `SHOW …`; and Flink's type
 //! names (`STRING`, `TIMESTAMP_LTZ(3)`, `ROW<…>`). Expressions inside them are sqlparser's.
 
-use sqlparser::ast::Ident;
+use sqlparser::ast::{Expr, Ident, ObjectName, ObjectNamePart, Query};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
@@ -81,11 +81,25 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
             };
             return Ok(Some(Statement::DescribeFunction { name, extended, location }));
         }
-        // `DESCRIBE EXTENDED t` shows what DESCRIBE does; `DESCRIBE extended` a table of that name.
+        // Flink's other DESCRIBE statements: `DESCRIBE catalog` is one cut short to Flink, not a
+        // table's name.
+        let other = parser.peek_token();
+        if let Token::Word(w) = &other.token {
+            let kind = w.value.to_ascii_uppercase();
+            if w.quote_style.is_none() && ["CATALOG", "DATABASE", "JOB", "MODEL", "CONNECTION"].contains(&kind.as_str()) {
+                return Err(StatementError::Sql(
+                    SqlError::new(format!("`DESCRIBE {kind}` statements are not supported"))
+                        .at(location_of(&other))
+                        .hint(format!("DESCRIBE `{}` describes a table of that name", w.value)),
+                ));
+            }
+        }
+        // `DESCRIBE EXTENDED t` shows what DESCRIBE does; ``DESCRIBE `extended` `` a table of that
+        // name (unquoted, EXTENDED is a reserved word).
         if word_at(parser, 0, "EXTENDED") && matches!(parser.peek_nth_token_ref(1).token, Token::Word(_)) {
             parser.next_token();
         }
-        let name = parser.parse_object_name(false)?;
+        let name = object_name(parser)?;
         return Ok(Some(Statement::Describe(super::parser::single_ident(&name)?)));
     }
     if parse_word(parser, "STOP") {
@@ -112,7 +126,7 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
             Token::Word(w) if w.keyword == Keyword::TABLES || w.keyword == Keyword::VIEWS => {
                 // `FROM|IN db`: the one database there is (USE checks a name; SHOW lists it).
                 if parser.parse_one_of_keywords(&[Keyword::FROM, Keyword::IN]).is_some() {
-                    parser.parse_object_name(false)?;
+                    object_name(parser)?;
                 }
                 let like = parse_show_like(parser, false)?;
                 if w.keyword == Keyword::VIEWS {
@@ -124,7 +138,7 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
             Token::Word(w) if w.keyword == Keyword::FUNCTIONS || (w.keyword == Keyword::USER && parse_word(parser, "FUNCTIONS")) => {
                 // `FROM|IN db`: Flink lists the same functions for any name.
                 if parser.parse_one_of_keywords(&[Keyword::FROM, Keyword::IN]).is_some() {
-                    parser.parse_object_name(false)?;
+                    object_name(parser)?;
                 }
                 Statement::ShowFunctions { user: w.keyword == Keyword::USER, like: parse_show_like(parser, true)? }
             }
@@ -133,7 +147,7 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
                 if parser.parse_one_of_keywords(&[Keyword::FROM, Keyword::IN]).is_none() {
                     return Err(unexpected(&parser.peek_token(), "FROM and a table"));
                 }
-                let table = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+                let table = super::parser::single_ident(&object_name(parser)?)?;
                 Statement::ShowColumns { table, like: parse_show_like(parser, false)? }
             }
             Token::Word(w) if w.keyword == Keyword::CREATE => {
@@ -142,7 +156,7 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
                     Some(_) => false,
                     None => return Err(unexpected(&parser.peek_token(), "TABLE or VIEW")),
                 };
-                let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+                let name = super::parser::single_ident(&object_name(parser)?)?;
                 if view {
                     Statement::ShowCreateView(name)
                 } else {
@@ -182,14 +196,14 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
     if parser.parse_keyword(Keyword::USE) {
         let location = location_of(&parser.peek_token());
         if parser.parse_keyword(Keyword::CATALOG) {
-            let name = parser.parse_identifier()?;
+            let name = identifier(parser)?;
             return Ok(Some(Statement::Use { catalog: Some(name.value), database: None, location }));
         }
         if parse_word(parser, "MODULES") {
-            let names = parser.parse_comma_separated(|p| p.parse_identifier())?;
+            let names = identifiers(parser)?;
             return Ok(Some(Statement::UseModules { names: names.into_iter().map(|n| n.value).collect(), location }));
         }
-        let mut parts = parser.parse_object_name(false)?.0.into_iter().filter_map(|p| p.as_ident().map(|i| i.value.clone()));
+        let mut parts = object_name(parser)?.0.into_iter().filter_map(|p| p.as_ident().map(|i| i.value.clone()));
         let (first, second) = (parts.next(), parts.next());
         let statement = match (first, second) {
             (Some(catalog), Some(database)) => Statement::Use { catalog: Some(catalog), database: Some(database), location },
@@ -212,15 +226,15 @@ fn parse_alter(parser: &mut Parser) -> Result<Statement, StatementError> {
     };
     let if_exists = !view && parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
     let location = location_of(&parser.peek_token());
-    let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+    let name = super::parser::single_ident(&object_name(parser)?)?;
     let change = if parser.parse_keywords(&[Keyword::RENAME, Keyword::TO]) {
-        AlterChange::RenameTo(super::parser::single_ident(&parser.parse_object_name(false)?)?)
+        AlterChange::RenameTo(super::parser::single_ident(&object_name(parser)?)?)
     } else if view && parser.parse_keyword(Keyword::AS) {
-        AlterChange::As(parser.parse_query()?)
+        AlterChange::As(query(parser)?)
     } else if !view && parser.parse_keyword(Keyword::RENAME) {
-        let from = parser.parse_identifier()?;
+        let from = identifier(parser)?;
         parser.expect_keyword(Keyword::TO)?;
-        AlterChange::RenameColumn { from, to: parser.parse_identifier()? }
+        AlterChange::RenameColumn { from, to: identifier(parser)? }
     } else if !view && parser.parse_keyword(Keyword::SET) {
         AlterChange::Set(parse_options(parser)?)
     } else if !view && parser.parse_keyword(Keyword::RESET) {
@@ -256,7 +270,7 @@ fn parse_schema_change(parser: &mut Parser) -> Result<SchemaChange, StatementErr
             positions.push(if parse_word(parser, "FIRST") {
                 ColumnPosition::First
             } else if parse_word(parser, "AFTER") {
-                ColumnPosition::After(parser.parse_identifier()?)
+                ColumnPosition::After(identifier(parser)?)
             } else {
                 ColumnPosition::Unchanged
             });
@@ -284,34 +298,34 @@ fn parse_alter_drop(parser: &mut Parser) -> Result<AlterChange, StatementError> 
         return Ok(AlterChange::DropPrimaryKey(None));
     }
     if parser.parse_keyword(Keyword::CONSTRAINT) {
-        return Ok(AlterChange::DropPrimaryKey(Some(parser.parse_identifier()?)));
+        return Ok(AlterChange::DropPrimaryKey(Some(identifier(parser)?)));
     }
     if parse_word(parser, "WATERMARK") {
         return Ok(AlterChange::DropWatermark);
     }
     if parser.consume_token(&Token::LParen) {
-        let columns = parser.parse_comma_separated(|p| p.parse_identifier())?;
+        let columns = identifiers(parser)?;
         parser.expect_token(&Token::RParen)?;
         return Ok(AlterChange::DropColumns(columns));
     }
-    Ok(AlterChange::DropColumns(vec![parser.parse_identifier()?]))
+    Ok(AlterChange::DropColumns(vec![identifier(parser)?]))
 }
 
 /// `CREATE [OR REPLACE] [TEMPORARY] VIEW` read; the rest: `[IF NOT EXISTS] name [(column, …)]
 /// [COMMENT '…'] AS query`, Flink's form.
 fn parse_create_view(parser: &mut Parser, or_replace: bool, temporary: bool) -> Result<Statement, StatementError> {
     let if_not_exists = parser.parse_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS]);
-    let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+    let name = super::parser::single_ident(&object_name(parser)?)?;
     let mut columns = Vec::new();
     if parser.consume_token(&Token::LParen) {
-        columns = parser.parse_comma_separated(|p| p.parse_identifier())?;
+        columns = identifiers(parser)?;
         parser.expect_token(&Token::RParen)?;
     }
     let comment = if parser.parse_keyword(Keyword::COMMENT) { Some(parse_quoted(parser, "a quoted comment")?) } else { None };
     if !parser.parse_keyword(Keyword::AS) {
         return Err(unexpected(&parser.peek_token(), "AS and the view's query"));
     }
-    let query = parser.parse_query()?;
+    let query = query(parser)?;
     Ok(Statement::CreateView { name, query, if_not_exists, or_replace, temporary, columns, comment })
 }
 
@@ -419,14 +433,52 @@ fn parse_drop_temporary(parser: &mut Parser) -> Result<Option<Statement>, Statem
         parser.next_token();
     }
     let if_exists = parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
-    let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+    let name = super::parser::single_ident(&object_name(parser)?)?;
     Ok(Some(Statement::Drop { name, if_exists, view }))
 }
 
 /// A function's name as written, `[catalog.][database.]name`, its parts joined by dots.
 fn function_name(parser: &mut Parser) -> Result<String, StatementError> {
+    let name = object_name(parser)?;
+    // The parts' names, without the backquotes a reserved word needs (`` `abs` `` is ABS's name).
+    Ok(name.0.iter().map(|part| part.as_ident().map_or_else(|| part.to_string(), |i| i.value.clone())).collect::<Vec<_>>().join("."))
+}
+
+/// A name: refused if it is a reserved word written without backquotes, as Flink refuses it.
+fn identifier(parser: &mut Parser) -> Result<Ident, StatementError> {
+    let ident = parser.parse_identifier()?;
+    super::reserved::name(&ident)?;
+    Ok(ident)
+}
+
+/// `a, b, …`: names, each read by [`identifier`].
+fn identifiers(parser: &mut Parser) -> Result<Vec<Ident>, StatementError> {
+    let mut names = vec![identifier(parser)?];
+    while parser.consume_token(&Token::Comma) {
+        names.push(identifier(parser)?);
+    }
+    Ok(names)
+}
+
+/// A dotted name (`cat.db.t`), each part checked as [`identifier`]'s.
+fn object_name(parser: &mut Parser) -> Result<ObjectName, StatementError> {
     let name = parser.parse_object_name(false)?;
-    Ok(name.0.iter().map(|part| part.to_string()).collect::<Vec<_>>().join("."))
+    name.0.iter().filter_map(ObjectNamePart::as_ident).try_for_each(super::reserved::name)?;
+    Ok(name)
+}
+
+/// A query (a view's, a CTAS's), its names checked as [`identifier`]'s.
+fn query(parser: &mut Parser) -> Result<Box<Query>, StatementError> {
+    let mut query = parser.parse_query()?;
+    super::reserved::tree(&mut *query)?;
+    Ok(query)
+}
+
+/// An expression (a computed column's, a watermark's), its names checked as [`identifier`]'s.
+fn expr(parser: &mut Parser) -> Result<Expr, StatementError> {
+    let mut expr = parser.parse_expr()?;
+    super::reserved::tree(&mut expr)?;
+    Ok(expr)
 }
 
 /// Whether the `n`th token from here is the unquoted word `word` (any case), without consuming it.
@@ -459,7 +511,7 @@ pub(super) fn parse_quoted(parser: &mut Parser, what: &str) -> Result<String, St
 
 fn parse_create_table(parser: &mut Parser, temporary: bool) -> Result<CreateTable, StatementError> {
     let if_not_exists = parser.parse_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS]);
-    let name = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+    let name = super::parser::single_ident(&object_name(parser)?)?;
     let mut table = CreateTable { if_not_exists, temporary, ..CreateTable::named(name) };
     // CREATE TABLE … AS query and … LIKE source may leave their columns out.
     let columns = parser.consume_token(&Token::LParen);
@@ -478,7 +530,7 @@ fn parse_create_table(parser: &mut Parser, temporary: bool) -> Result<CreateTabl
             table.comment = Some(parse_quoted(parser, "a quoted comment")?);
         } else if parser.parse_keywords(&[Keyword::PARTITIONED, Keyword::BY]) {
             parser.expect_token(&Token::LParen)?;
-            table.partitioned_by = parser.parse_comma_separated(|p| p.parse_identifier())?;
+            table.partitioned_by = identifiers(parser)?;
             parser.expect_token(&Token::RParen)?;
         } else if parser.parse_keyword(Keyword::WITH) {
             table.options.extend(parse_options(parser)?);
@@ -487,7 +539,7 @@ fn parse_create_table(parser: &mut Parser, temporary: bool) -> Result<CreateTabl
         }
     }
     if parser.parse_keyword(Keyword::AS) {
-        table.query = Some(parser.parse_query()?);
+        table.query = Some(query(parser)?);
     } else if parser.parse_keyword(Keyword::LIKE) {
         table.like = Some(parse_like_clause(parser)?);
     } else if !columns {
@@ -499,7 +551,7 @@ fn parse_create_table(parser: &mut Parser, temporary: bool) -> Result<CreateTabl
 /// `LIKE` read; the rest: `source [( { INCLUDING | EXCLUDING | OVERWRITING } feature … )]`.
 fn parse_like_clause(parser: &mut Parser) -> Result<LikeClause, StatementError> {
     let location = location_of(&parser.peek_token());
-    let source = super::parser::single_ident(&parser.parse_object_name(false)?)?;
+    let source = super::parser::single_ident(&object_name(parser)?)?;
     let mut options = Vec::new();
     if parser.consume_token(&Token::LParen) {
         while !parser.consume_token(&Token::RParen) {
@@ -535,30 +587,30 @@ fn parse_table_element(parser: &mut Parser, table: &mut CreateTable) -> Result<(
     let start = parser.peek_token();
     if parse_word(parser, "WATERMARK") {
         parser.expect_keyword(Keyword::FOR)?;
-        let rowtime = parser.parse_identifier()?;
+        let rowtime = identifier(parser)?;
         parser.expect_keyword(Keyword::AS)?;
-        let expr = parser.parse_expr()?;
+        let expr = expr(parser)?;
         if table.watermark.is_some() {
             return Err(SqlError::new("a table can declare only one WATERMARK").at(location_of(&start)).into());
         }
         table.watermark = Some(WatermarkDef { rowtime, expr, location: location_of(&start) });
         return Ok(());
     }
-    let constraint = if parser.parse_keyword(Keyword::CONSTRAINT) { Some(parser.parse_identifier()?) } else { None };
+    let constraint = if parser.parse_keyword(Keyword::CONSTRAINT) { Some(identifier(parser)?) } else { None };
     if constraint.is_some() || parser.parse_keywords(&[Keyword::PRIMARY, Keyword::KEY]) {
         if constraint.is_some() {
             parser.expect_keywords(&[Keyword::PRIMARY, Keyword::KEY])?;
         }
         parser.expect_token(&Token::LParen)?;
-        let key = parser.parse_comma_separated(|p| p.parse_identifier())?;
+        let key = identifiers(parser)?;
         parser.expect_token(&Token::RParen)?;
         set_primary_key(parser, table, key, &start)?;
         table.primary_key_name = constraint;
         return Ok(());
     }
-    let name = parser.parse_identifier()?;
+    let name = identifier(parser)?;
     let kind = if parser.parse_keyword(Keyword::AS) {
-        ColumnKind::Computed(Box::new(parser.parse_expr()?))
+        ColumnKind::Computed(Box::new(expr(parser)?))
     } else {
         let ty = parse_type(parser)?;
         if parser.parse_keyword(Keyword::METADATA) {
@@ -757,7 +809,7 @@ impl TypeReader {
         };
         let mut fields = Vec::new();
         loop {
-            let name: Ident = parser.parse_identifier()?;
+            let name: Ident = identifier(parser)?;
             let ty = self.parse(parser)?;
             if !self.pending_gt && parser.parse_keyword(Keyword::COMMENT) {
                 parse_quoted(parser, "a quoted comment")?;

@@ -16,7 +16,7 @@ use sqlparser::ast::{
     ObjectName, ObjectNamePart, Subscript, TrimWhereField,
 };
 use sqlparser::dialect::Dialect;
-use sqlparser::keywords::Keyword;
+use sqlparser::keywords::{Keyword, RESERVED_FOR_COLUMN_ALIAS, RESERVED_FOR_TABLE_ALIAS};
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::Token;
 
@@ -68,6 +68,20 @@ impl Dialect for FlinkDialect {
     /// `t MATCH_RECOGNIZE (…)`, planned by `plan::match_recognize`.
     fn supports_match_recognize(&self) -> bool {
         true
+    }
+
+    /// `SELECT x word`: a word Flink does not reserve is the item's alias, as in Flink (sqlparser
+    /// would read `view`, `returning`, `analyze` … as the start of some dialect's next clause).
+    /// A reserved word that sqlparser takes as an alias is then refused by name (`reserved.rs`).
+    fn is_select_item_alias(&self, explicit: bool, kw: &Keyword, _parser: &mut Parser) -> bool {
+        explicit || !RESERVED_FOR_COLUMN_ALIAS.contains(kw) || !super::reserved::is_reserved_keyword(*kw)
+    }
+
+    /// `FROM t word`: as for a select item's alias. `GLOBAL` too, which sqlparser would read as
+    /// ClickHouse's `GLOBAL JOIN` and drop when no join follows: as an alias it is refused by
+    /// name, as Flink refuses it.
+    fn is_table_factor_alias(&self, explicit: bool, kw: &Keyword, _parser: &mut Parser) -> bool {
+        explicit || !RESERVED_FOR_TABLE_ALIAS.contains(kw) || !super::reserved::is_reserved_keyword(*kw) || *kw == Keyword::GLOBAL
     }
 
     /// `x [NOT] BETWEEN SYMMETRIC a AND b`, which sqlparser lacks: `(x BETWEEN a AND b) OR (x

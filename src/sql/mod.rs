@@ -11,6 +11,7 @@ pub mod hints;
 mod json;
 pub mod on_conflict;
 mod parser;
+mod reserved;
 pub mod walk;
 pub mod within;
 
@@ -18,3 +19,4 @@ pub use ast::{Located, Statement};
 pub use ddl::parse_type_text;
 pub use error::{ErrorKind, Location, Result, SqlError};
 pub use parser::{parse_expr, parse_script};
+pub use reserved::is_reserved_word;

@@ -386,8 +386,18 @@ const SUPPORTED: &str = "Sluice runs CREATE TABLE/VIEW, DROP, SELECT, INSERT INT
 /// Maps the sqlparser statements Sluice runs onto [`Statement`].
 fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
     Ok(match statement {
-        SqlStatement::Query(query) => Statement::Query(query),
-        SqlStatement::Insert(insert) => {
+        SqlStatement::Query(mut query) => {
+            super::reserved::tree(&mut *query)?;
+            Statement::Query(query)
+        }
+        SqlStatement::Insert(mut insert) => {
+            if let ast::TableObject::TableName(name) = &insert.table {
+                names(name)?;
+            }
+            insert.columns.iter().try_for_each(names)?;
+            if let Some(query) = &mut insert.source {
+                super::reserved::tree(&mut **query)?;
+            }
             let table = match &insert.table {
                 ast::TableObject::TableName(name) => single_ident(name)?,
                 _ => return Err(SqlError::new("INSERT INTO expects a table name")),
@@ -417,6 +427,7 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
             let [name] = names.as_slice() else {
                 return Err(SqlError::new("DROP takes one name"));
             };
+            self::names(name)?;
             Statement::Drop { name: single_ident(name)?, if_exists, view }
         }
         SqlStatement::ExplainTable { table_name, .. } => Statement::Describe(single_ident(&table_name)?),
@@ -429,6 +440,11 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
             return Err(SqlError::new(format!("`{head}` statements are not supported")).hint(SUPPORTED));
         }
     })
+}
+
+/// Refuses a reserved word among a dotted name's parts, as [`super::reserved::name`] does.
+fn names(name: &ast::ObjectName) -> Result<(), SqlError> {
+    name.0.iter().filter_map(ast::ObjectNamePart::as_ident).try_for_each(super::reserved::name)
 }
 
 pub(super) fn single_ident(name: &ast::ObjectName) -> Result<ast::Ident, SqlError> {

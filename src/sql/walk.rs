@@ -15,7 +15,7 @@
 
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{Expr, TableFactor, Visit, VisitMut, Visitor, VisitorMut};
+use sqlparser::ast::{Expr, Ident, TableFactor, Visit, VisitMut, Visitor, VisitorMut};
 
 use super::SqlError;
 
@@ -27,6 +27,9 @@ pub enum Node<'a> {
     Leave(&'a mut Expr),
     /// A table factor (a table, a derived table, a table function call …), before its children.
     TableFactor(&'a mut TableFactor),
+    /// A name, wherever it stands: a column, a table, an alias, a function's … (after the
+    /// expression or table factor that holds it was entered).
+    Ident(&'a mut Ident),
 }
 
 /// Calls `f` on each expression in `node`, each before its children; stops early where `f`
@@ -94,6 +97,10 @@ impl VisitorMut for Rewriter<'_> {
 
     fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
         self.call(Node::TableFactor(factor))
+    }
+
+    fn pre_visit_ident(&mut self, ident: &mut Ident) -> ControlFlow<()> {
+        self.call(Node::Ident(ident))
     }
 }
 
@@ -168,6 +175,7 @@ mod tests {
                 tables.push(f.to_string());
                 Ok(())
             }
+            Node::Ident(_) => Ok(()),
         });
         assert_eq!(result.map_err(|e| e.message), Err("stop at b".to_string()));
         assert_eq!(q.to_string(), "SELECT a, f(b) FROM s AS x, t AS y");

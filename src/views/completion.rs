@@ -109,8 +109,9 @@ pub fn complete(text: &str, caret: usize, tables: &[TableInfo], functions: &[Fun
     let mut candidates = Vec::new();
     let matches =
         |name: &str| name.len() >= prefix.len() && name.is_char_boundary(prefix.len()) && name[..prefix.len()].eq_ignore_ascii_case(prefix);
+    // A name is inserted as a query must write it: backquoted if Flink reserves it (`value`).
     let column = |table: &TableInfo, c: &crate::session::ColumnInfo| Candidate {
-        text: c.name.clone(),
+        text: crate::views::sample::quoted(&c.name),
         kind: CandidateKind::Column,
         detail: format!("{} · {}", c.ty, table.name),
     };
@@ -125,7 +126,7 @@ pub fn complete(text: &str, caret: usize, tables: &[TableInfo], functions: &[Fun
             words.last().is_some_and(|w| ["FROM", "JOIN", "INTO", "TABLE", "DESCRIBE"].iter().any(|k| k.eq_ignore_ascii_case(w)));
         let named: Vec<&TableInfo> = tables.iter().filter(|t| mentions(text, &tokens, &t.name)).collect();
         let table_candidates = tables.iter().filter(|t| matches(&t.name)).map(|t| Candidate {
-            text: t.name.clone(),
+            text: crate::views::sample::quoted(&t.name),
             kind: CandidateKind::Table,
             detail: t.connector.clone(),
         });
@@ -289,6 +290,14 @@ mod tests {
     fn after_from_tables_come_first() {
         let text = "SELECT * FROM sens";
         assert_eq!(texts(&complete(text, text.len(), &catalog(), FUNCTIONS)), ["sensor_data", "sensor_state", "sensor_id"]);
+    }
+
+    #[test]
+    fn a_name_flink_reserves_is_offered_backquoted() {
+        let mut tables = catalog();
+        tables[1].columns.push(ColumnInfo::new("value", SqlType::nullable(DataType::Int)));
+        let text = "SELECT s.va FROM sensor_state AS s";
+        assert_eq!(texts(&complete(text, 11, &tables, FUNCTIONS)), ["`value`"]);
     }
 
     #[test]

@@ -196,10 +196,11 @@ SELECT COUNT(*) AS n FROM sensor_data GROUP BY ROLLUP (sensor_id + 0, sensor_id 
 error: 1:56: GROUPING SETS, ROLLUP and CUBE group by at most 63 expressions
 
 # window-tvf.md's `OFFSET => INTERVAL …`: Flink's parser takes OFFSET for the keyword and refuses
-# it; the offset is given by position.
+# it (a reserved word); `` `OFFSET` => … `` or the offset by position is the argument.
 SELECT * FROM TABLE(TUMBLE(DATA => TABLE sensor_data, TIMECOL => DESCRIPTOR(event_time), SIZE => INTERVAL '10' MINUTES, OFFSET => INTERVAL '1' MINUTES));
 ----
-error: 1:21: OFFSET is a reserved word, which Flink does not take as an argument's name: give the offset by position, after the size
+error: 1:121: `OFFSET` is a reserved word in Flink SQL: it cannot be a name without backquotes
+  hint: write `OFFSET` in backquotes, as Flink asks (Flink 2.3: "Incorrect syntax near the keyword 'OFFSET'")
 
 # insert.md's INSERT OVERWRITE: Flink runs it only on a sink that can overwrite (a filesystem
 # table in batch mode) and refuses it on the others; Sluice's sinks only append.

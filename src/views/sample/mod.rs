@@ -447,75 +447,12 @@ pub fn table_name(source: &str) -> String {
     name
 }
 
-/// Words Flink's SQL parser reserves that records often use as field names.
-const RESERVED: &[&str] = &[
-    "all",
-    "and",
-    "array",
-    "as",
-    "at",
-    "between",
-    "by",
-    "case",
-    "cast",
-    "current",
-    "date",
-    "day",
-    "default",
-    "desc",
-    "end",
-    "from",
-    "function",
-    "group",
-    "hour",
-    "in",
-    "interval",
-    "is",
-    "key",
-    "language",
-    "like",
-    "local",
-    "map",
-    "minute",
-    "month",
-    "not",
-    "null",
-    "of",
-    "on",
-    "or",
-    "order",
-    "over",
-    "partition",
-    "position",
-    "range",
-    "rank",
-    "result",
-    "row",
-    "rows",
-    "second",
-    "select",
-    "start",
-    "system",
-    "table",
-    "time",
-    "timestamp",
-    "to",
-    "uescape",
-    "union",
-    "user",
-    "value",
-    "values",
-    "where",
-    "window",
-    "with",
-    "year",
-];
-
-/// A column or field name as DDL writes it: in backquotes unless a plain identifier.
+/// A column or field name as DDL writes it: in backquotes unless a plain identifier Flink does
+/// not reserve.
 pub fn quoted(name: &str) -> String {
     let plain = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !RESERVED.contains(&name.to_ascii_lowercase().as_str());
+        && !crate::sql::is_reserved_word(name);
     if plain {
         name.to_string()
     } else {
