@@ -19,6 +19,7 @@ fn every_function_gives_flinks_values_in_wasm() {
         ("catalog", include_str!("functions/catalog.jsonl")),
         ("collection", include_str!("functions/collection.jsonl")),
         ("conditional", include_str!("functions/conditional.jsonl")),
+        ("decimal", include_str!("functions/decimal.jsonl")),
         ("hash", include_str!("functions/hash.jsonl")),
         ("json", include_str!("functions/json.jsonl")),
         ("local_time_zone", include_str!("functions/local_time_zone.jsonl")),

@@ -6,6 +6,7 @@ mod batch_codec;
 pub mod calendar;
 mod cast;
 mod data_type;
+pub mod decimal;
 mod time;
 mod time_zone;
 mod value;
