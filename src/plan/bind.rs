@@ -1433,8 +1433,13 @@ fn number_literal(n: &str) -> std::result::Result<Expr, String> {
     if let Some((int, frac)) = n.split_once('.') {
         let digits = format!("{int}{frac}");
         let unscaled: i64 = digits.parse().map_err(|_| out_of_range())?;
-        let scale = u8::try_from(frac.len()).map_err(|_| out_of_range())?;
-        let precision = (digits.trim_start_matches('0').len() as u8).max(scale).max(1);
+        // Calcite counts every digit written (`0.5` is DECIMAL(2, 1), `.5` DECIMAL(1, 1)), at most 38.
+        let scale = frac.len();
+        if scale > usize::from(decimal::MAX_PRECISION) {
+            return Err(format!("Decimal scale must be between 0 and the precision {} (both inclusive).", decimal::MAX_PRECISION));
+        }
+        let precision = digits.len().clamp(1, usize::from(decimal::MAX_PRECISION)) as u8;
+        let scale = scale as u8;
         return Ok(Expr::literal(Value::Decimal(i128::from(unscaled), scale), SqlType::not_null(DataType::Decimal { precision, scale })));
     }
     let v: i64 = n.parse().map_err(|_| out_of_range())?;

@@ -295,6 +295,10 @@ CASES = {
         ("SUM", "SUM(x)", "(VALUES (CAST('99999999999999999999999999999999999999' AS DECIMAL(38, 0))), (CAST(1 AS DECIMAL(38, 0))), (CAST(5 AS DECIMAL(38, 0)))) AS t(x)"),
         ("AVG", "AVG(x)", "(VALUES (CAST('99999999999999999999999999999999999999' AS DECIMAL(38, 0))), (CAST(1 AS DECIMAL(38, 0))), (CAST(5 AS DECIMAL(38, 0)))) AS t(x)"),
         ("AVG", "AVG(x)", "(VALUES (CAST('99999999999999999999999999999999999999' AS DECIMAL(38, 0))), (CAST(-1 AS DECIMAL(38, 0)))) AS t(x)"),
+        # A literal's precision counts every digit written.
+        ("literal", "0.5"), ("literal", "00.5"), ("literal", ".5"), ("literal", "-0.05"), ("literal", "0.5 * 2"),
+        ("literal", "0.0000000000000000000000000000000000001"), ("literal", "0.000000000000000000000000000000000000000001"),
+        ("literal", "12345678901234567890.5"),
         # Strings: CHAR || CHAR is a CHAR of both lengths, else VARCHAR; CHARs of different
         # lengths meet as a VARCHAR of the longest.
         ("||", "'ab' || 'c'"), ("||", "'a' || CAST('b' AS VARCHAR(5))"), ("||", "CAST('a' AS VARCHAR(3)) || CAST('b' AS VARCHAR(5))"),
