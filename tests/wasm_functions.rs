@@ -19,7 +19,6 @@ fn every_function_gives_flinks_values_in_wasm() {
         ("catalog", include_str!("functions/catalog.jsonl")),
         ("collection", include_str!("functions/collection.jsonl")),
         ("conditional", include_str!("functions/conditional.jsonl")),
-        ("decimal", include_str!("functions/decimal.jsonl")),
         ("hash", include_str!("functions/hash.jsonl")),
         ("json", include_str!("functions/json.jsonl")),
         ("local_time_zone", include_str!("functions/local_time_zone.jsonl")),
@@ -30,6 +29,7 @@ fn every_function_gives_flinks_values_in_wasm() {
         ("streaming", include_str!("functions/streaming.jsonl")),
         ("string", include_str!("functions/string.jsonl")),
         ("temporal", include_str!("functions/temporal.jsonl")),
+        ("types", include_str!("functions/types.jsonl")),
     ];
     // The browser's clock (`SystemTime::now` does not exist on wasm32-unknown-unknown).
     let now = js_sys::Date::now() as i64;

@@ -361,10 +361,7 @@ fn wrap_to(v: i64, ty: &DataType) -> i64 {
         DataType::TinyInt => v as i8 as i64,
         DataType::SmallInt => v as i16 as i64,
         DataType::Int => v as i32 as i64,
-        DataType::Timestamp(p) | DataType::TimestampLtz(p) if *p < 3 => {
-            let unit = 10i64.pow(3 - u32::from(*p));
-            v.div_euclid(unit) * unit
-        }
+        DataType::Timestamp(p) | DataType::TimestampLtz(p) => crate::types::truncate_to_precision(v, *p),
         _ => v,
     }
 }
@@ -420,7 +417,8 @@ pub fn cast_column(c: &Column, from: &DataType, to: &DataType, try_cast: bool) -
         (ColumnData::Int(v), t) if from.is_integer() && t.is_integer() && from.integer_rank() <= t.integer_rank() => {
             return Ok(Column { data: ColumnData::Int(v.clone()), validity: c.validity.clone() });
         }
-        (ColumnData::Int(_), t) if from.is_timestamp() && t.is_timestamp() => return Ok(c.clone()),
+        // Below milliseconds each value is cut (`cast_value`).
+        (ColumnData::Int(_), DataType::Timestamp(p) | DataType::TimestampLtz(p)) if from.is_timestamp() && *p >= 3 => return Ok(c.clone()),
         (ColumnData::Str(_), t) if from.is_string() && matches!(t, DataType::Varchar(n) if *n == crate::types::STRING_LENGTH) => {
             return Ok(c.clone())
         }

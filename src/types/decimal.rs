@@ -334,7 +334,7 @@ impl U256 {
         (!carry).then_some(U256(out))
     }
 
-    /// `self - o`, for `self ≥ o`.
+    /// `self - o` modulo 2^256 (exact for `self ≥ o`).
     fn sub(self, o: U256) -> U256 {
         let mut out = [0u64; 4];
         let mut borrow = false;
@@ -378,10 +378,12 @@ impl U256 {
         let mut q = U256::ZERO;
         let mut r = U256::ZERO;
         for bit in (0..256).rev() {
-            // r < d < 2^255 (every divisor here is below 10^77), so the shift keeps every bit.
+            // r < d; a bit shifted out of r makes it larger than any d, and the subtraction
+            // wraps back below 2^256.
+            let carry = r.0[3] >> 63 == 1;
             r = r.shl1();
             r.0[0] |= (self.0[bit / 64] >> (bit % 64)) & 1;
-            if r.cmp(&d) != Ordering::Less {
+            if carry || r.cmp(&d) != Ordering::Less {
                 r = r.sub(d);
                 q.0[bit / 64] |= 1 << (bit % 64);
             }
@@ -442,6 +444,13 @@ mod tests {
                     assert_eq!(wide(op, x, y, ty), fit(fast, ty.0), "{op:?} {x:?} {y:?}");
                 }
             }
+        }
+        // Long division by divisors of more than one limb, one above 2^255 (a bit shifts out).
+        let n = POW10[77].checked_add(POW10[76]).unwrap();
+        for d in [POW10[76].checked_add(U256::ONE).unwrap(), POW10[77].checked_add(U256::ONE).unwrap(), POW10[40]] {
+            let (q, r) = n.div_rem(d);
+            assert_eq!(q.checked_mul(d).and_then(|p| p.checked_add(r)), Some(n));
+            assert_eq!(r.cmp(&d), Ordering::Less);
         }
         assert_eq!(compare((15, 1), (150, 2)), Ordering::Equal);
         assert_eq!(compare((-1, 0), (5, 37)), Ordering::Less);

@@ -239,12 +239,13 @@ CASES = {
         ("CASE", "CASE 'b' WHEN 'a', 'b' THEN 1 WHEN 'c' THEN 2 END"), ("CASE", f"CASE {I} WHEN 1, 2 THEN 'x' ELSE 'y' END"),
         ("CASE", "CASE 2 WHEN 1, 2, 3 THEN 10 ELSE 20 END"),
     ],
-    # DECIMAL arithmetic and aggregates, typed by Flink's LogicalTypeMerging (a product
+    # Flink's result types where simpler ones are easy to get wrong. DECIMAL arithmetic and
+    # aggregates, typed by Flink's LogicalTypeMerging (a product
     # DECIMAL(p1 + p2 + 1, s1 + s2), a quotient of scale max(6, s1 + p2 + 1), …, past 38 digits
     # capped keeping at least 6 fraction digits) and computed exactly, rounded HALF_UP; a value
     # past its precision is NULL (the TRY_CASTs make the results nullable: a NOT NULL one fails
     # Flink's result sink instead). Integers count as DECIMAL(3/5/10/19, 0); a DOUBLE makes DOUBLE.
-    "decimal": [
+    "types": [
         ("+", "1.5 + 1"), ("+", "CAST(1 AS TINYINT) + 1.5"), ("+", "CAST(1.25 AS DECIMAL(3, 2)) + CAST(1.5 AS DECIMAL(38, 37))"),
         ("+", "CAST(0.5 AS DECIMAL(38, 37)) + CAST(1 AS DECIMAL(38, 0))"),
         ("+", "CAST(0.0000005 AS DECIMAL(38, 37)) + CAST(1 AS DECIMAL(38, 0))"),
@@ -311,6 +312,12 @@ CASES = {
         ("INTERVAL", "TIMESTAMP '1970-01-01 00:00:00' - INTERVAL '0.004' SECOND"),
         ("INTERVAL", "CAST(TIMESTAMP '2020-02-29 00:00:00.123' AS TIMESTAMP(1)) + INTERVAL '0.456' SECOND"),
         ("INTERVAL", "TIMESTAMP '2020-02-29 00:00:00.5' + INTERVAL '0.06' SECOND"),
+        ("CAST", "CAST(TIMESTAMP '2020-02-29 00:00:00.123' AS TIMESTAMP(1))"),
+        ("CAST", "CAST(TIMESTAMP '1969-12-31 23:59:59.996' AS TIMESTAMP(2))"),
+        ("CAST", "CAST('2020-02-29 00:00:00.987' AS TIMESTAMP(0))"),
+        ("CAST", "CAST(TIMESTAMP '2020-02-29 00:00:00.987' AS TIMESTAMP_LTZ(0))"),
+        ("CAST", "CAST(CAST(TIMESTAMP '2020-02-29 00:00:00.987' AS TIMESTAMP_LTZ(3)) AS TIMESTAMP_LTZ(1))"),
+        ("CAST", "CAST(ts AS TIMESTAMP(0))", "(VALUES (TIMESTAMP '2020-02-29 00:00:00.987')) AS t(ts)"),
     ],
     "json": [
         ("JSON_VALUE", """JSON_VALUE('{"a": 1}', '$.a')"""), ("JSON_VALUE", """JSON_VALUE('{"a": "x"}', '$.a')"""),
