@@ -13,7 +13,7 @@ use super::similar::SimilarPattern;
 use crate::plan::expr::{BinaryOp, Expr, ExprKind, Function};
 use crate::plan::functions::user::UserFunctionHost;
 use crate::plan::functions::{Eval, Kernel};
-use crate::types::decimal::{self, DecimalOp};
+use crate::types::decimal;
 use crate::types::{cast_value, Batch, Column, ColumnData, DataType, StrColumn, Value};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -297,15 +297,8 @@ fn decimal_arith(
     result_ty: &DataType,
     validity: &mut Option<Vec<bool>>,
 ) -> Result<Vec<i128>> {
-    let decimal_op = match op {
-        BinaryOp::Add => DecimalOp::Add,
-        BinaryOp::Subtract => DecimalOp::Subtract,
-        BinaryOp::Multiply => DecimalOp::Multiply,
-        BinaryOp::Divide => DecimalOp::Divide,
-        _ => DecimalOp::Modulo,
-    };
-    let (Some((_, sx)), Some((_, sy)), Some(ty)) =
-        (decimal::as_decimal(left_ty), decimal::as_decimal(right_ty), decimal::as_decimal(result_ty))
+    let (Some(decimal_op), Some((_, sx)), Some((_, sy)), Some(ty)) =
+        (op.decimal_op(), decimal::as_decimal(left_ty), decimal::as_decimal(right_ty), decimal::as_decimal(result_ty))
     else {
         return Err(EvalError("decimal arithmetic on a non-decimal type".into()));
     };

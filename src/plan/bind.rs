@@ -14,7 +14,7 @@ use super::expr::{BinaryOp, Expr, ExprKind, Function};
 use super::functions;
 use super::logical::{AggFunc, OverFrame, Percentages, SchemaField, WindowSpec};
 use crate::sql::{parse_type_text, Location, SqlError};
-use crate::types::decimal::{self, DecimalOp};
+use crate::types::decimal;
 use crate::types::{DataType, SqlType, Value};
 
 type Result<T> = std::result::Result<T, SqlError>;
@@ -1805,7 +1805,7 @@ pub fn binary(op: BinaryOp, left: Expr, right: Expr) -> std::result::Result<Expr
                 _ => {}
             }
             let common = numeric_common(&lt, &rt).filter(|c| c.is_numeric()).ok_or_else(mismatch)?;
-            if let Some(decimal_op) = decimal_op(op).filter(|_| matches!(common, T::Decimal { .. })) {
+            if let Some(decimal_op) = op.decimal_op().filter(|_| matches!(common, T::Decimal { .. })) {
                 // Exact arithmetic: each side a DECIMAL of its own (an integer one of its digits),
                 // the result typed as Flink's LogicalTypeMerging types it.
                 let own = |t: &T| decimal::as_decimal(if *t == T::Null { &common } else { t });
@@ -1827,18 +1827,6 @@ pub fn binary(op: BinaryOp, left: Expr, right: Expr) -> std::result::Result<Expr
             Ok(make(l, r, ty))
         }
     }
-}
-
-/// The DECIMAL form of an arithmetic operator.
-fn decimal_op(op: BinaryOp) -> Option<DecimalOp> {
-    Some(match op {
-        BinaryOp::Add => DecimalOp::Add,
-        BinaryOp::Subtract => DecimalOp::Subtract,
-        BinaryOp::Multiply => DecimalOp::Multiply,
-        BinaryOp::Divide => DecimalOp::Divide,
-        BinaryOp::Modulo => DecimalOp::Modulo,
-        _ => return None,
-    })
 }
 
 /// A constant divided by a constant zero: Flink's planner reduces constant expressions with
