@@ -29,6 +29,7 @@ fn every_function_gives_flinks_values_in_wasm() {
         ("streaming", include_str!("functions/streaming.jsonl")),
         ("string", include_str!("functions/string.jsonl")),
         ("temporal", include_str!("functions/temporal.jsonl")),
+        ("types", include_str!("functions/types.jsonl")),
     ];
     // The browser's clock (`SystemTime::now` does not exist on wasm32-unknown-unknown).
     let now = js_sys::Date::now() as i64;

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use crate::plan::logical::{AggCall, AggFunc, Percentages};
+use crate::types::decimal::{self, DecimalOp};
 use crate::types::{cast_value, Batch, ColumnData, DataType, Value};
 
 pub struct Accumulators {
@@ -137,9 +138,19 @@ impl ItemsKind {
 }
 
 enum SumKind {
-    Int { sum: Vec<i64>, ty: DataType },
-    Double { sum: Vec<f64> },
-    Decimal { sum: Vec<i128>, scale: u8 },
+    Int {
+        sum: Vec<i64>,
+        ty: DataType,
+    },
+    Double {
+        sum: Vec<f64>,
+    },
+    /// `avg`: the sum of an AVG, which stays NULL once it overflows (see [`add_decimal`]).
+    Decimal {
+        sum: Vec<i128>,
+        scale: u8,
+        avg: bool,
+    },
 }
 
 impl Accumulators {
@@ -282,7 +293,7 @@ fn new_acc(c: &AggCall, retracting: bool) -> Acc {
         AggFunc::Sum | AggFunc::Avg => {
             let kind = match arg_ty {
                 DataType::Float | DataType::Double => SumKind::Double { sum: Vec::new() },
-                DataType::Decimal { scale, .. } => SumKind::Decimal { sum: Vec::new(), scale },
+                DataType::Decimal { scale, .. } => SumKind::Decimal { sum: Vec::new(), scale, avg: c.func == AggFunc::Avg },
                 ty => SumKind::Int { sum: Vec::new(), ty },
             };
             Acc::Sum { arg, kind, avg: c.func == AggFunc::Avg, n: Vec::new() }
@@ -475,7 +486,7 @@ impl Acc {
                 let kind = match kind {
                     SumKind::Int { sum, ty } => SumKind::Int { sum: vec![take(&mut sum[g])], ty: ty.clone() },
                     SumKind::Double { sum } => SumKind::Double { sum: vec![take(&mut sum[g])] },
-                    SumKind::Decimal { sum, scale } => SumKind::Decimal { sum: vec![take(&mut sum[g])], scale: *scale },
+                    SumKind::Decimal { sum, scale, avg } => SumKind::Decimal { sum: vec![take(&mut sum[g])], scale: *scale, avg: *avg },
                 };
                 Acc::Sum { arg: *arg, kind, avg: *avg, n: vec![take(&mut n[g])] }
             }
@@ -604,7 +615,7 @@ impl Acc {
                 match (kind, v) {
                     (SumKind::Double { sum }, _) => sum[g] += sign as f64 * v.as_f64().unwrap_or(0.0),
                     (SumKind::Int { sum, ty }, Value::Int(x)) => sum[g] = wrap(sum[g].wrapping_add(sign * x), ty),
-                    (SumKind::Decimal { sum, .. }, Value::Decimal(x, _)) => sum[g] += sign as i128 * x,
+                    (SumKind::Decimal { sum, avg, .. }, Value::Decimal(x, _)) => sum[g] = add_decimal(sum[g], sign as i128 * x, *avg),
                     _ => {}
                 }
             }
@@ -710,7 +721,7 @@ impl Acc {
                 match (kind, k2) {
                     (SumKind::Int { sum, ty }, SumKind::Int { sum: o, .. }) => sum[d] = wrap(sum[d].wrapping_add(o[s]), ty),
                     (SumKind::Double { sum }, SumKind::Double { sum: o }) => sum[d] += o[s],
-                    (SumKind::Decimal { sum, .. }, SumKind::Decimal { sum: o, .. }) => sum[d] += o[s],
+                    (SumKind::Decimal { sum, avg, .. }, SumKind::Decimal { sum: o, .. }) => sum[d] = add_decimal(sum[d], o[s], *avg),
                     _ => {}
                 }
             }
@@ -795,14 +806,16 @@ impl Acc {
                 match kind {
                     SumKind::Double { sum } => Value::Double(if *avg { sum[g] / n[g] as f64 } else { sum[g] }),
                     SumKind::Int { sum, ty } => Value::Int(if *avg { wrap(sum[g] / n[g], ty) } else { sum[g] }),
-                    SumKind::Decimal { sum, scale } => {
+                    SumKind::Decimal { sum, .. } if sum[g] == DECIMAL_NULL => Value::Null,
+                    SumKind::Decimal { sum, scale, .. } => {
                         if *avg {
-                            // Flink's DECIMAL average: scale max(6, s), rounded half up.
+                            // Flink's DECIMAL average: the sum divided by the count as a
+                            // DECIMAL(38, max(6, s)), rounded half up.
                             let out = (*scale).max(6);
-                            let total = sum[g].saturating_mul(10i128.pow(u32::from(out - *scale)));
-                            let count = n[g] as i128;
-                            let (q, r) = (total / count, (total % count).abs() * 2);
-                            Value::Decimal(q + if r >= count { total.signum() } else { 0 }, out)
+                            match decimal::apply(DecimalOp::Divide, (sum[g], *scale), (i128::from(n[g]), 0), (38, out)) {
+                                Ok(Some(v)) => Value::Decimal(v, out),
+                                _ => Value::Null,
+                            }
                         } else {
                             Value::Decimal(sum[g], *scale)
                         }
@@ -1053,6 +1066,27 @@ fn wrap(v: i64, ty: &DataType) -> i64 {
     }
 }
 
+/// A DECIMAL sum past 38 digits is NULL in Flink (a `DecimalData` cannot hold it), held here
+/// as this value, which no 38-digit sum reaches.
+const DECIMAL_NULL: i128 = i128::MIN;
+
+/// `sum + x` as Flink's DECIMAL SUM and AVG accumulate it: a sum past 38 digits becomes NULL;
+/// SUM then starts again from the next value (its accumulate takes a NULL sum for none yet),
+/// AVG's stays NULL (its sum starts at 0, and NULL + x is NULL).
+fn add_decimal(sum: i128, x: i128, avg: bool) -> i128 {
+    if sum == DECIMAL_NULL || x == DECIMAL_NULL {
+        return match (avg, sum == DECIMAL_NULL) {
+            (true, _) => DECIMAL_NULL,
+            (false, true) => x,
+            (false, false) => sum,
+        };
+    }
+    match sum.checked_add(x) {
+        Some(v) if v.unsigned_abs() < 10u128.pow(u32::from(decimal::MAX_PRECISION)) => v,
+        _ => DECIMAL_NULL,
+    }
+}
+
 fn add_sum(kind: &mut SumKind, n: &mut [i64], g: usize, data: &ColumnData, valid: bool, row: usize, sign: i64) {
     if !valid {
         return;
@@ -1061,7 +1095,7 @@ fn add_sum(kind: &mut SumKind, n: &mut [i64], g: usize, data: &ColumnData, valid
     match (kind, data) {
         (SumKind::Double { sum }, ColumnData::Double(v)) => sum[g] += sign as f64 * v[row],
         (SumKind::Int { sum, ty }, ColumnData::Int(v)) => sum[g] = wrap(sum[g].wrapping_add(sign * v[row]), ty),
-        (SumKind::Decimal { sum, .. }, ColumnData::Decimal(v)) => sum[g] += sign as i128 * v[row],
+        (SumKind::Decimal { sum, avg, .. }, ColumnData::Decimal(v)) => sum[g] = add_decimal(sum[g], sign as i128 * v[row], *avg),
         _ => {}
     }
 }

@@ -14,6 +14,7 @@ use super::expr::{BinaryOp, Expr, ExprKind, Function};
 use super::functions;
 use super::logical::{AggFunc, OverFrame, Percentages, SchemaField, WindowSpec};
 use crate::sql::{parse_type_text, Location, SqlError};
+use crate::types::decimal;
 use crate::types::{DataType, SqlType, Value};
 
 type Result<T> = std::result::Result<T, SqlError>;
@@ -1431,14 +1432,21 @@ fn number_literal(n: &str) -> std::result::Result<Expr, String> {
         let d: f64 = n.parse().map_err(|_| format!("invalid number `{n}`"))?;
         return Ok(Expr::literal(Value::Double(d), SqlType::not_null(DataType::Double)));
     }
+    // Calcite's validator takes an exact literal whose unscaled digits fit a BIGINT, in Flink's words.
+    let out_of_range = || format!("Numeric literal '{n}' out of range");
     if let Some((int, frac)) = n.split_once('.') {
         let digits = format!("{int}{frac}");
-        let unscaled: i128 = digits.parse().map_err(|_| format!("number `{n}` is out of range"))?;
-        let scale = frac.len() as u8;
-        let precision = (digits.trim_start_matches('0').len() as u8).max(scale).max(1);
-        return Ok(Expr::literal(Value::Decimal(unscaled, scale), SqlType::not_null(DataType::Decimal { precision, scale })));
+        let unscaled: i64 = digits.parse().map_err(|_| out_of_range())?;
+        // Calcite counts every digit written (`0.5` is DECIMAL(2, 1), `.5` DECIMAL(1, 1)), at most 38.
+        let scale = frac.len();
+        if scale > usize::from(decimal::MAX_PRECISION) {
+            return Err(format!("Decimal scale must be between 0 and the precision {} (both inclusive).", decimal::MAX_PRECISION));
+        }
+        let precision = digits.len().clamp(1, usize::from(decimal::MAX_PRECISION)) as u8;
+        let scale = scale as u8;
+        return Ok(Expr::literal(Value::Decimal(i128::from(unscaled), scale), SqlType::not_null(DataType::Decimal { precision, scale })));
     }
-    let v: i64 = n.parse().map_err(|_| format!("number `{n}` is out of range for BIGINT"))?;
+    let v: i64 = n.parse().map_err(|_| out_of_range())?;
     let ty = if i32::try_from(v).is_ok() { DataType::Int } else { DataType::BigInt };
     Ok(Expr::literal(Value::Int(v), SqlType::not_null(ty)))
 }
@@ -1656,7 +1664,13 @@ pub fn common_type(exprs: &[Expr]) -> std::result::Result<SqlType, String> {
         } else if *t == DataType::Null || *t == ty {
             ty
         } else if ty.is_string() && t.is_string() {
-            DataType::Varchar(crate::types::STRING_LENGTH)
+            // Strings of different lengths meet as a VARCHAR of the longest, as Flink's type
+            // system (`shouldConvertRaggedUnionTypesToVarying`) has Calcite do.
+            let length = |t: &DataType| match t {
+                DataType::Char(n) | DataType::Varchar(n) => *n,
+                _ => crate::types::STRING_LENGTH,
+            };
+            DataType::Varchar(length(&ty).max(length(t)))
         } else if let Some(c) = numeric_least_restrictive(&ty, t) {
             c
         } else if ty.is_timestamp() && t.is_timestamp() {
@@ -1747,7 +1761,16 @@ pub fn binary(op: BinaryOp, left: Expr, right: Expr) -> std::result::Result<Expr
             if !(lt.is_string() || lt == T::Null) || !(rt.is_string() || rt == T::Null) {
                 return Err(mismatch());
             }
-            Ok(make(left, right, T::Varchar(crate::types::STRING_LENGTH)))
+            // Calcite's DYADIC_STRING_SUM_PRECISION: two CHARs make a CHAR of both lengths, else a
+            // VARCHAR of both (STRING once either is).
+            let ty = match (&lt, &rt) {
+                (T::Char(a), T::Char(b)) => T::Char(a.saturating_add(*b).min(crate::types::STRING_LENGTH)),
+                (T::Char(a) | T::Varchar(a), T::Char(b) | T::Varchar(b)) => {
+                    T::Varchar(a.saturating_add(*b).min(crate::types::STRING_LENGTH))
+                }
+                _ => T::Varchar(crate::types::STRING_LENGTH),
+            };
+            Ok(make(left, right, ty))
         }
         _ if op.is_comparison() => {
             let common = if lt == rt || (lt.is_string() && rt.is_string()) {
@@ -1786,35 +1809,44 @@ pub fn binary(op: BinaryOp, left: Expr, right: Expr) -> std::result::Result<Expr
                 _ => {}
             }
             let common = numeric_common(&lt, &rt).filter(|c| c.is_numeric()).ok_or_else(mismatch)?;
-            if matches!(common, T::Decimal { .. }) && op == BinaryOp::Divide {
-                // A DOUBLE quotient (Flink: a DECIMAL of scale ≥ 6; DIFFERENCES.md): both sides as DOUBLE.
-                let l = cast_if_needed(left, &T::Double)?;
-                let r = cast_if_needed(right, &T::Double)?;
-                return Ok(make(l, r, T::Double));
+            if let Some(decimal_op) = op.decimal_op().filter(|_| matches!(common, T::Decimal { .. })) {
+                // Exact arithmetic: each side a DECIMAL of its own (an integer one of its digits),
+                // the result typed as Flink's LogicalTypeMerging types it.
+                let own = |t: &T| decimal::as_decimal(if *t == T::Null { &common } else { t });
+                let (Some(l_dec), Some(r_dec)) = (own(&lt), own(&rt)) else { return Err(mismatch()) };
+                let (precision, scale) = decimal::result_type(decimal_op, l_dec, r_dec);
+                let l = cast_if_needed(left, &T::Decimal { precision: l_dec.0, scale: l_dec.1 })?;
+                let r = cast_if_needed(right, &T::Decimal { precision: r_dec.0, scale: r_dec.1 })?;
+                refuse_constant_division_by_zero(op, &l, &r)?;
+                return Ok(make(l, r, T::Decimal { precision, scale }));
             }
             let l = cast_if_needed(left, &common)?;
             let r = cast_if_needed(right, &common)?;
-            // Flink widens a decimal product's scale; keep the operands' common scale simple:
+            refuse_constant_division_by_zero(op, &l, &r)?;
             let ty = match (&common, op) {
-                (T::Decimal { scale, .. }, BinaryOp::Multiply) => T::Decimal { precision: 38, scale: (*scale * 2).min(18) },
-                (T::Decimal { .. }, BinaryOp::Divide) => T::Double,
                 // Calcite types an integer MOD as its divisor (the remainder is smaller than it).
                 (c, BinaryOp::Modulo) if c.is_integer() && rt.is_integer() => rt.clone(),
-                // Flink's `findModuloDecimalType`: the smaller integer part, the larger scale.
-                (T::Decimal { scale, .. }, BinaryOp::Modulo) => {
-                    let int = |t: &T| match t {
-                        T::Decimal { precision, scale } => Some(precision - scale),
-                        t => Some([3, 5, 10, 19][t.integer_rank()? as usize - 1]),
-                    };
-                    match (int(&lt), int(&rt)) {
-                        (Some(a), Some(b)) => T::Decimal { precision: (a.min(b) + scale).min(38), scale: *scale },
-                        _ => common,
-                    }
-                }
                 _ => common,
             };
             Ok(make(l, r, ty))
         }
+    }
+}
+
+/// A constant divided by a constant zero: Flink's planner reduces constant expressions with
+/// exact (BigDecimal) arithmetic and fails the statement ("Division by zero") before the job
+/// runs, whatever the type (a DOUBLE too, which gives Infinity at run time for a column).
+fn refuse_constant_division_by_zero(op: BinaryOp, l: &Expr, r: &Expr) -> std::result::Result<(), String> {
+    let zero = |v: &Value| match v {
+        Value::Int(0) | Value::Decimal(0, _) => true,
+        Value::Double(d) => *d == 0.0,
+        _ => false,
+    };
+    match (&l.kind, &r.kind) {
+        (ExprKind::Literal(a), ExprKind::Literal(b)) if matches!(op, BinaryOp::Divide | BinaryOp::Modulo) && !a.is_null() && zero(b) => {
+            Err(decimal::DIVISION_BY_ZERO.to_string())
+        }
+        _ => Ok(()),
     }
 }
 

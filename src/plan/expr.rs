@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 pub use super::functions::user::UserFunction;
 pub use super::functions::Function;
+use crate::types::decimal::DecimalOp;
 use crate::types::{SqlType, Value};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -99,7 +100,18 @@ impl BinaryOp {
         matches!(self, BinaryOp::Eq | BinaryOp::NotEq | BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq)
     }
     pub fn is_arithmetic(self) -> bool {
-        matches!(self, BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide | BinaryOp::Modulo)
+        self.decimal_op().is_some()
+    }
+    /// The arithmetic operator as `types::decimal` computes it over DECIMALs.
+    pub fn decimal_op(self) -> Option<DecimalOp> {
+        Some(match self {
+            BinaryOp::Add => DecimalOp::Add,
+            BinaryOp::Subtract => DecimalOp::Subtract,
+            BinaryOp::Multiply => DecimalOp::Multiply,
+            BinaryOp::Divide => DecimalOp::Divide,
+            BinaryOp::Modulo => DecimalOp::Modulo,
+            _ => return None,
+        })
     }
     pub fn symbol(self) -> &'static str {
         match self {

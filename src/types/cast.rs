@@ -38,6 +38,15 @@ pub fn cast_value(v: &Value, from: &DataType, to: &DataType) -> Option<Value> {
     if from == to {
         return Some(v.clone());
     }
+    match (cast_plain(v, from, to)?, to) {
+        (Value::Timestamp(ms), T::Timestamp(p) | T::TimestampLtz(p)) => Some(Value::Timestamp(time::truncate_to_precision(ms, *p))),
+        (v, _) => Some(v),
+    }
+}
+
+/// `cast_value` before a timestamp is cut to its precision.
+fn cast_plain(v: &Value, from: &DataType, to: &DataType) -> Option<Value> {
+    use DataType as T;
     Some(match (v, to) {
         (_, t) if t.is_string() => {
             let s = match (v, from) {

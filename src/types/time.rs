@@ -105,6 +105,17 @@ fn split_at_byte(b: &[u8], sep: u8) -> Option<(&[u8], &[u8])> {
 
 /// A timestamp in ISO-8601 (`T`) or SQL (space) form, optional fraction of up to 9 digits,
 /// optional trailing `Z` → milliseconds since the epoch (sub-millisecond digits truncated).
+/// Milliseconds since the epoch cut to a TIMESTAMP(`precision`)'s fraction digits, floored as
+/// Flink cuts a value cast to, or computed as, a precision below milliseconds
+/// (`23:59:59.996` as TIMESTAMP(0) is `23:59:59`, before 1970 too).
+pub fn truncate_to_precision(ms: i64, precision: u8) -> i64 {
+    if precision >= 3 {
+        return ms;
+    }
+    let unit = 10i64.pow(3 - u32::from(precision));
+    ms.div_euclid(unit) * unit
+}
+
 pub fn parse_timestamp(s: &str) -> Option<i64> {
     let s = s.trim();
     let s = s.strip_suffix('Z').unwrap_or(s);

@@ -739,6 +739,14 @@ ON CONFLICT DO ERROR"""),
     # CREATE TABLE … AS (CTAS) makes its print sink itself, from the query's columns: no sink.sql.
     "ctas_print_counts": (None, """CREATE TABLE status_counts WITH ('connector'='print')
 AS SELECT status, COUNT(*) AS n, MAX(event_time) AS last_time FROM sensor_data WHERE sensor_id < 3 GROUP BY status"""),
+    # DECIMAL aggregates and arithmetic through an updating aggregate into a CTAS print table:
+    # the table's columns take Flink's DECIMAL types (SUM DECIMAL(38, s), AVG DECIMAL(38, 6), a
+    # product DECIMAL(p1 + p2 + 1, s1 + s2), a quotient of scale max(6, s1 + p2 + 1)), and the
+    # print sink writes every digit of every change.
+    "ctas_print_decimal_aggregates": (None, """CREATE TABLE status_money WITH ('connector'='print')
+AS SELECT status, SUM(t) AS total, AVG(t) AS mean, MAX(t * 1.5) AS top, SUM(t / 7) AS sevenths, MIN(t - 100) AS low
+FROM (SELECT status, CAST(current_temperature AS DECIMAL(10, 2)) AS t FROM sensor_data WHERE sensor_id < 3)
+GROUP BY status"""),
 }
 # insert.md's column list: `INSERT INTO T(c, b) SELECT x, y FROM S` writes x to c, y to b and
 # NULL to a.

@@ -109,7 +109,8 @@ fn same_value(flink: &Option<String>, ty: &str, sluice: &Value) -> bool {
         return (f.is_nan() && s.is_nan()) || f == s || (f - s).abs() <= 1e-14 * f.abs().max(1.0);
     }
     if base.starts_with("DECIMAL") {
-        return *flink == sluice.to_string() || flink.parse::<f64>().ok() == sluice.as_f64();
+        // Digit for digit, scale included: DECIMAL arithmetic is exact in both.
+        return matches!(sluice, Value::Decimal(..)) && plain_decimal(flink).is_some_and(|f| f == sluice.to_string());
     }
     if base.starts_with("MULTISET") {
         // A multiset has no order: Flink prints a Java HashMap's, Sluice the first arrivals'.
@@ -131,6 +132,26 @@ fn same_value(flink: &Option<String>, ty: &str, sluice: &Value) -> bool {
         return matches!(sluice, Value::Time(t) if sluice::types::parse_time(&text) == Some(*t));
     }
     *flink == sluice.to_string()
+}
+
+/// A decimal as Python's `str(Decimal)` writes it (`1E-7`, `-2.50`) in plain digits with its
+/// scale (`0.0000001`, `-2.50`), as Sluice prints a DECIMAL.
+fn plain_decimal(text: &str) -> Option<String> {
+    let (mantissa, exponent) = match text.split_once(['E', 'e']) {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => (text, 0),
+    };
+    let (sign, mantissa) = mantissa.strip_prefix('-').map_or(("", mantissa), |m| ("-", m));
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{int}{frac}");
+    let scale = frac.len() as i32 - exponent;
+    if scale <= 0 {
+        return Some(format!("{sign}{digits}{}", "0".repeat((-scale) as usize)));
+    }
+    let digits = format!("{:0>width$}", digits, width = scale as usize + 1);
+    let (i, f) = digits.split_at(digits.len() - scale as usize);
+    let i = i.trim_start_matches('0');
+    Some(format!("{sign}{}.{f}", if i.is_empty() { "0" } else { i }))
 }
 
 /// Why a case does not match, or `None` when it does.

@@ -171,7 +171,7 @@ error: 1:19: ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions
 
 SELECT sensor_id, LAG(current_temperature, 2, 0.0) OVER (PARTITION BY sensor_id ORDER BY event_time) AS before_t FROM sensor_data;
 ----
-error: 1:19: Please explicitly cast default value DECIMAL(1, 1) NOT NULL to INT NOT NULL.
+error: 1:19: Please explicitly cast default value DECIMAL(2, 1) NOT NULL to INT NOT NULL.
   hint: CAST the default AS DOUBLE
 
 SELECT status, LAG(sensor_id) FROM sensor_data GROUP BY status;

@@ -98,17 +98,15 @@ SELECT sensor_id, status FROM sensor_data UNION ALL VALUES (99, 'TEST');
 ----
 == Optimized Physical Plan ==
 Union(all=[true], union=[sensor_id, status])
-+- Calc(select=[$0 AS sensor_id, CAST($1 AS STRING) AS status])
-   +- Calc(select=[$0 AS sensor_id, $2 AS status])
-      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
-+- Calc(select=[$0 AS EXPR$0, CAST($1 AS STRING NOT NULL) AS EXPR$1])
++- Calc(select=[$0 AS sensor_id, $2 AS status])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
++- Calc(select=[$0 AS EXPR$0, CAST($1 AS VARCHAR(6) NOT NULL) AS EXPR$1])
    +- Values(tuples=[[{ 99, TEST }]])
 .
 == Physical Execution Plan ==
 Source: TableSourceScan(sensor_data)
   -> WatermarkAssigner(sensor_data.event_time: event_time - INTERVAL '5' SECOND)
 Source: Values
-  -> Calc
   -> Calc
   -> Calc
   -> Union
