@@ -392,9 +392,9 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
         }
         SqlStatement::Insert(mut insert) => {
             if let ast::TableObject::TableName(name) = &insert.table {
-                names(name)?;
+                reserved_parts(name)?;
             }
-            insert.columns.iter().try_for_each(names)?;
+            insert.columns.iter().try_for_each(reserved_parts)?;
             if let Some(query) = &mut insert.source {
                 super::reserved::tree(&mut **query)?;
             }
@@ -427,7 +427,7 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
             let [name] = names.as_slice() else {
                 return Err(SqlError::new("DROP takes one name"));
             };
-            self::names(name)?;
+            reserved_parts(name)?;
             Statement::Drop { name: single_ident(name)?, if_exists, view }
         }
         SqlStatement::ExplainTable { table_name, .. } => Statement::Describe(single_ident(&table_name)?),
@@ -443,7 +443,7 @@ fn convert(statement: SqlStatement) -> Result<Statement, SqlError> {
 }
 
 /// Refuses a reserved word among a dotted name's parts, as [`super::reserved::name`] does.
-fn names(name: &ast::ObjectName) -> Result<(), SqlError> {
+fn reserved_parts(name: &ast::ObjectName) -> Result<(), SqlError> {
     name.0.iter().filter_map(ast::ObjectNamePart::as_ident).try_for_each(super::reserved::name)
 }
 
