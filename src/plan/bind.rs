@@ -259,7 +259,7 @@ impl<'a> Binder<'a> {
 
     /// `GROUPING(k, …)`, `GROUPING_ID(k, …)`: which of the grouped expressions `k` the row's
     /// grouping set leaves out, as bits; `GROUP_ID()`: which copy of a repeated grouping set
-    /// (always 0: Sluice refuses repeated sets). `BIGINT NOT NULL`, as Flink types them.
+    /// (0 for the first). `BIGINT NOT NULL`, as Flink types them.
     fn bind_grouping(&mut self, e: &ast::Expr, f: &ast::Function, name: &str) -> Result<Expr> {
         let (args, _) = function_args(f)?;
         let zero = Expr::literal(Value::Int(0), SqlType::not_null(DataType::BigInt));
@@ -267,7 +267,8 @@ impl<'a> Binder<'a> {
             if !args.is_empty() {
                 return Err(SqlError::new("GROUP_ID takes no arguments: GROUP_ID()").at(at(e)));
             }
-            return Ok(zero);
+            let agg = self.agg.as_ref().expect("called only with an aggregate context");
+            return Ok(agg.grouping.as_ref().map_or(zero, |sets| sets.group_id(agg.keys.len())));
         }
         if args.is_empty() {
             return Err(SqlError::new(format!("{name} needs at least one grouped expression, e.g. {name}(status)")).at(at(e)));

@@ -215,10 +215,87 @@ impl<'a> Planner<'a> {
                 self.ctes.push((cte.alias.name.value.clone(), plan));
             }
         }
-        let plan = self.plan_set_expr(&query.body)?;
-        let plan = order_and_limit(plan, query)?;
+        let plan = self.plan_ordered(query)?;
         self.ctes.truncate(ctes_before);
         Ok(plan)
+    }
+
+    /// A query's body with its ORDER BY, LIMIT / FETCH and OFFSET. An ORDER BY item names a
+    /// column of the SELECT list (by name, alias or 1-based position), is an expression over
+    /// them (computed above the body), or reads what the SELECT leaves out: as Calcite plans
+    /// it for Flink, the SELECT then computes it too, as a hidden column that the sort reads
+    /// and a projection above it drops.
+    fn plan_ordered(&mut self, query: &ast::Query) -> Result<Plan> {
+        let plan = self.plan_set_expr(&query.body)?;
+        let Some(order_by) = &query.order_by else {
+            let visible = plan.schema.len();
+            return order_and_limit(plan, Vec::new(), visible, query);
+        };
+        let ast::OrderByKind::Expressions(items) = &order_by.kind else {
+            return Err(SqlError::new("ORDER BY ALL is not Flink SQL").at(at(order_by)));
+        };
+        let visible = plan.schema.fields.clone();
+        let of_output = items.iter().map(|o| order_item_over(&visible, &o.expr)).collect::<Result<Vec<_>>>()?;
+        let hidden: Vec<&ast::Expr> = items.iter().zip(&of_output).filter(|(_, e)| e.is_none()).map(|(o, _)| &o.expr).collect();
+        let mut plan = match (hidden.first(), &*query.body) {
+            (None, _) => plan,
+            (Some(_), SetExpr::Select(select)) if !matches!(select.distinct, Some(ast::Distinct::Distinct)) => {
+                // Named as Calcite names them (the column's name, `EXPR$n`; made unique).
+                let mut extended = (**select).clone();
+                extended.projection.extend(hidden.iter().map(|e| SelectItem::UnnamedExpr((*e).clone())));
+                self.plan_select(&extended)?
+            }
+            // Calcite's words: a DISTINCT's rows are its SELECT list, a set operation's rows
+            // its columns.
+            (Some(e), SetExpr::Select(_)) => {
+                return Err(SqlError::new(format!("Expression '{e}' is not in the select clause"))
+                    .at(at(*e))
+                    .hint("SELECT DISTINCT orders only by what it selects: add it to the SELECT list"))
+            }
+            (Some(e), _) => {
+                return Err(SqlError::new(format!("Column '{e}' not found in any table"))
+                    .at(at(*e))
+                    .hint("a set operation orders only by its own columns (the first SELECT's names)"))
+            }
+        };
+        // The keys: a hidden column is the extended SELECT's, an expression over the output
+        // one more column of a projection above it.
+        let width = plan.schema.len();
+        let mut computed: Vec<Expr> = Vec::new();
+        let mut keys = Vec::with_capacity(items.len());
+        let mut next_hidden = visible.len();
+        for (o, bound) in items.iter().zip(of_output) {
+            let column = match bound {
+                None => {
+                    next_hidden += 1;
+                    next_hidden - 1
+                }
+                Some(e) => match e.as_column() {
+                    Some(c) => c,
+                    None => {
+                        computed.push(e);
+                        width + computed.len() - 1
+                    }
+                },
+            };
+            let descending = match &o.options.sort {
+                None | Some(ast::OrderBySort::Asc) => false,
+                Some(ast::OrderBySort::Desc) => true,
+                Some(ast::OrderBySort::Using(_)) => return Err(SqlError::new("ORDER BY … USING is not Flink SQL").at(at(&o.expr))),
+            };
+            // Flink sorts NULL as the smallest value unless told otherwise.
+            keys.push(SortKey { column, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
+        }
+        if !computed.is_empty() {
+            let mut exprs: Vec<Expr> = plan.schema.fields.iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
+            let mut fields = plan.schema.fields.clone();
+            for (j, e) in computed.into_iter().enumerate() {
+                fields.push(SchemaField { name: format!("$sort_expr{j}"), ty: e.ty.clone(), qualifier: None });
+                exprs.push(e);
+            }
+            plan = project(plan, exprs, fields);
+        }
+        order_and_limit(plan, keys, visible.len(), query)
     }
 
     fn plan_set_expr(&mut self, body: &SetExpr) -> Result<Plan> {
@@ -887,12 +964,11 @@ impl<'a> Planner<'a> {
                 .at(group_location(items).unwrap_or_default()));
         }
         let sets = GroupingSets::cross(keys.len(), &crossed);
-        if let Some(i) = sets.repeated() {
-            let location = group_location(items).unwrap_or_default();
-            return Err(SqlError::new(format!("grouping set {} is listed twice; Sluice does not run repeated grouping sets yet", i + 1))
-                .at(location)
-                .hint("list each grouping set once (Flink tells copies apart with GROUP_ID())"));
-        }
+        sets.check_copies().map_err(|m| {
+            SqlError::new(m)
+                .at(group_location(items).unwrap_or_default())
+                .hint("Flink groups a set listed twice in a second aggregate, which must group by every key or by several sets")
+        })?;
         Ok((sets.sets.len() > 1).then_some(sets))
     }
 
@@ -1855,7 +1931,9 @@ pub fn scan_table(table: &Arc<TableDef>) -> Plan {
 /// - `ORDER BY … LIMIT n` → a Top-N over one partition whose row number nobody reads
 ///   (`StreamPhysicalSortLimit`, run as a rank): an updating result;
 /// - `ORDER BY` alone is refused unless Flink would sort by a time attribute.
-fn order_and_limit(plan: Plan, query: &ast::Query) -> Result<Plan> {
+///
+/// `order` reads `plan`'s columns; those from `visible` on are the sort's own, dropped after it.
+fn order_and_limit(plan: Plan, order: Vec<SortKey>, visible: usize, query: &ast::Query) -> Result<Plan> {
     let (mut fetch, mut offset) = (None, 0u64);
     let count = |e: &ast::Expr, what: &str| -> Result<u64> {
         let bound = Binder::new(&[]).bind(e)?;
@@ -1892,10 +1970,6 @@ fn order_and_limit(plan: Plan, query: &ast::Query) -> Result<Plan> {
             None => 1,
         });
     }
-    let order = match &query.order_by {
-        None => Vec::new(),
-        Some(order_by) => sort_keys(&plan, order_by)?,
-    };
     let location = at(query);
     match (order.is_empty(), fetch) {
         (true, None) if offset > 0 => Err(SqlError::new("FETCH is missed, which on streaming table is not supported currently.")
@@ -1918,8 +1992,7 @@ fn order_and_limit(plan: Plan, query: &ast::Query) -> Result<Plan> {
                 location,
             };
             let ranked = Plan { schema: Schema { fields: ranked_fields }, node: Node::Rank { input: Box::new(plan), rank } };
-            let exprs = fields.iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
-            Ok(project(ranked, exprs, fields))
+            Ok(keep_columns(ranked, &fields[..visible]))
         }
         (false, None) => {
             let location = query.order_by.as_ref().map_or(location, at);
@@ -1931,40 +2004,34 @@ fn order_and_limit(plan: Plan, query: &ast::Query) -> Result<Plan> {
                     .at(location)
                     .hint("order by an event-time attribute ascending first, or add LIMIT n (a Top-N)"));
             }
-            Ok(Plan { schema: plan.schema.clone(), node: Node::TemporalSort { input: Box::new(plan), order, location } })
+            let sorted = Plan { schema: plan.schema.clone(), node: Node::TemporalSort { input: Box::new(plan), order, location } };
+            let fields = sorted.schema.fields[..visible].to_vec();
+            Ok(keep_columns(sorted, &fields))
         }
     }
 }
 
-/// The columns of `plan`'s output an ORDER BY names (by name, alias or 1-based position).
-fn sort_keys(plan: &Plan, order_by: &ast::OrderBy) -> Result<Vec<SortKey>> {
-    let ast::OrderByKind::Expressions(items) = &order_by.kind else {
-        return Err(SqlError::new("ORDER BY ALL is not Flink SQL").at(at(order_by)));
-    };
-    let mut keys = Vec::with_capacity(items.len());
-    for o in items {
-        let descending = match &o.options.sort {
-            None | Some(ast::OrderBySort::Asc) => false,
-            Some(ast::OrderBySort::Desc) => true,
-            Some(ast::OrderBySort::Using(_)) => return Err(SqlError::new("ORDER BY … USING is not Flink SQL").at(at(&o.expr))),
-        };
-        let position = match &o.expr {
-            ast::Expr::Value(v) => match &v.value {
-                ast::Value::Number(n, _) => n.parse::<usize>().ok().filter(|p| (1..=plan.schema.len()).contains(p)).map(|p| p - 1),
-                _ => None,
-            },
-            // A column the SELECT leaves out is not found here either (not yet supported).
-            _ => Binder::new(&plan.schema.fields).bind(&o.expr).ok().and_then(|e| e.as_column()),
-        };
-        let column = position.ok_or_else(|| {
-            SqlError::new(format!("ORDER BY `{}` must name a column of the SELECT list", o.expr)).at(at(&o.expr)).hint(
-                "Sluice does not yet order by what the SELECT leaves out: add it to the SELECT list (with an alias) and order by that",
-            )
-        })?;
-        // Flink sorts NULL as the smallest value unless told otherwise.
-        keys.push(SortKey { column, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
+/// `plan`'s first columns, `fields` (a projection when there are more).
+fn keep_columns(plan: Plan, fields: &[SchemaField]) -> Plan {
+    let exprs = fields.iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
+    project(plan, exprs, fields.to_vec())
+}
+
+/// An ORDER BY item over a query's output `fields`: a 1-based position or a name (an alias
+/// wins over a FROM column, as in Calcite) gives that column, an expression over them the
+/// expression; `None` when it reads anything else (the SELECT's FROM, say).
+fn order_item_over(fields: &[SchemaField], e: &ast::Expr) -> Result<Option<Expr>> {
+    if let ast::Expr::Value(v) = e {
+        if let ast::Value::Number(n, _) = &v.value {
+            let Some(p) = n.parse::<usize>().ok().filter(|p| (1..=fields.len()).contains(p)) else {
+                return Err(SqlError::new("Ordinal out of range")
+                    .at(at(e))
+                    .hint(format!("ORDER BY n names the n-th column of the SELECT list, 1 to {}", fields.len())));
+            };
+            return Ok(Some(Expr::column(p - 1, fields[p - 1].ty.clone())));
+        }
     }
-    Ok(keys)
+    Ok(Binder::new(fields).bind(e).ok())
 }
 
 fn plan_values(values: &ast::Values, location: Location) -> Result<Plan> {
