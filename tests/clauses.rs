@@ -1,6 +1,7 @@
 //! Clauses Flink 2.3 runs that Sluice refused before: ORDER BY what the SELECT list leaves out
 //! (a hidden sort column), LIMIT without ORDER BY over an updating input (a rank with no sort
-//! key), a grouping set listed twice (GROUP_ID() tells the copies apart). Every expectation is
+//! key), a grouping set listed twice (GROUP_ID() tells the copies apart), RANK() / DENSE_RANK()
+//! / ROW_NUMBER() without a Top-N filter (OVER aggregates). Every expectation is
 //! PyFlink 2.3's answer to the same statement over the same records, as
 //! `tests/flink/clauses.py` prints it (the comments name its queries): run it to remake them.
 #![cfg(not(target_arch = "wasm32"))]
@@ -331,4 +332,133 @@ fn a_lone_second_copy_leaving_a_key_out_is_refused_as_in_flink() {
          GROUP BY GROUPING SETS ((status, sensor_id), (status), (), (status))",
     );
     assert!(err.contains("GROUPING SETS are currently not supported."), "{err}");
+}
+
+/// clauses.py's TIES: rows at one time, temperatures out of order.
+fn ties() -> Vec<Value> {
+    vec![
+        rec(1, 30.0, "OK", "20:01.000"),
+        rec(2, 10.0, "OK", "20:01.000"),
+        rec(1, 20.0, "ERROR", "20:05.000"),
+        rec(3, 20.0, "OK", "20:10.000"),
+        rec(2, 5.0, "OK", "20:20.000"),
+        rec(1, 40.0, "OK", "20:20.000"),
+    ]
+}
+
+/// RANK(), DENSE_RANK() and ROW_NUMBER() that no Top-N filter bounds, ordered by the event-time
+/// attribute: Flink's planner runs them as OVER aggregates, each row emitted when the
+/// watermark passes it, and Flink 2.3 gives the count of the frame's rows (ROWS for
+/// ROW_NUMBER, RANGE for the others: rows at one time share the count up to it, DENSE_RANK
+/// too). The same changes as Flink, in order, over RECORDS and over TIES.
+const RANKINGS_OVER_TIME: Cases = &[
+    (
+        // rank_time
+        "SELECT sensor_id, RANK() OVER (ORDER BY event_time) AS r FROM sensor_data",
+        &["+I 1 1", "+I 2 2", "+I 1 3", "+I 1 4", "+I 3 5", "+I 2 6"],
+    ),
+    (
+        // dense_rank_time
+        "SELECT sensor_id, DENSE_RANK() OVER (ORDER BY event_time) AS r FROM sensor_data",
+        &["+I 1 1", "+I 2 2", "+I 1 3", "+I 1 4", "+I 3 5", "+I 2 6"],
+    ),
+    (
+        // rank_partition_time
+        "SELECT sensor_id, RANK() OVER (PARTITION BY sensor_id ORDER BY event_time) AS r FROM sensor_data",
+        &["+I 1 1", "+I 2 1", "+I 1 2", "+I 1 3", "+I 3 1", "+I 2 2"],
+    ),
+    (
+        // dense_rank_partition_time
+        "SELECT sensor_id, DENSE_RANK() OVER (PARTITION BY status ORDER BY event_time) AS r FROM sensor_data",
+        &["+I 1 1", "+I 2 2", "+I 1 1", "+I 1 3", "+I 3 4", "+I 2 5"],
+    ),
+    (
+        // row_number_time
+        "SELECT sensor_id, ROW_NUMBER() OVER (ORDER BY event_time) AS r FROM sensor_data",
+        &["+I 1 1", "+I 2 2", "+I 1 3", "+I 1 4", "+I 3 5", "+I 2 6"],
+    ),
+];
+
+const RANKINGS_OVER_TIME_WITH_TIES: Cases = &[
+    (
+        // ties_rank_time
+        "SELECT sensor_id, RANK() OVER (ORDER BY event_time) AS r FROM sensor_data",
+        &[
+            "+I 1 2", "+I 2 2", "+I 1 3", "+I 3 4", "+I 2 6", "+I 1 6",
+        ],
+    ),
+    (
+        // ties_dense_rank_time
+        "SELECT sensor_id, DENSE_RANK() OVER (ORDER BY event_time) AS r FROM sensor_data",
+        &[
+            "+I 1 2", "+I 2 2", "+I 1 3", "+I 3 4", "+I 2 6", "+I 1 6",
+        ],
+    ),
+    (
+        // ties_row_number_time
+        "SELECT sensor_id, ROW_NUMBER() OVER (ORDER BY event_time) AS r FROM sensor_data",
+        &[
+            "+I 1 1", "+I 2 2", "+I 1 3", "+I 3 4", "+I 2 5", "+I 1 6",
+        ],
+    ),
+    (
+        // ties_rank_partition_time
+        "SELECT sensor_id, RANK() OVER (PARTITION BY status ORDER BY event_time) AS r FROM sensor_data",
+        &[
+            "+I 1 2", "+I 2 2", "+I 1 1", "+I 3 3", "+I 2 5", "+I 1 5",
+        ],
+    ),
+    (
+        // ties_rank_in_view
+        "SELECT r FROM (SELECT sensor_id, RANK() OVER (PARTITION BY sensor_id ORDER BY event_time) AS r FROM sensor_data) WHERE sensor_id = 1",
+        &[
+            "+I 1", "+I 2", "+I 3",
+        ],
+    ),
+];
+
+#[test]
+fn rankings_without_a_top_n_filter_are_flinks_over_aggregates() {
+    for (query, expected) in RANKINGS_OVER_TIME {
+        assert_eq!(changes(&records(), query), *expected, "{query}");
+    }
+    for (query, expected) in RANKINGS_OVER_TIME_WITH_TIES {
+        assert_eq!(changes(&ties(), query), *expected, "{query}");
+    }
+}
+
+/// What Flink 2.3 refuses of these rankings, in its words; ordered by a column that is not a
+/// time attribute Flink runs an updating OVER aggregate Sluice does not have yet
+/// (DIFFERENCES.md), refused saying so.
+#[test]
+fn ranking_refusals_give_flinks_message() {
+    for (query, message) in [
+        (
+            "SELECT sensor_id, RANK() OVER (ORDER BY event_time DESC) AS r FROM sensor_data",
+            "The window can only be ordered in ASCENDING mode.",
+        ),
+        (
+            "SELECT sensor_id, ROW_NUMBER() OVER (PARTITION BY status ORDER BY current_temperature DESC) AS r FROM sensor_data",
+            "The window can only be ordered in ASCENDING mode.",
+        ),
+        (
+            "SELECT sensor_id, RANK() OVER (ORDER BY event_time, current_temperature) AS r FROM sensor_data",
+            "The window can only be ordered by a single time column.",
+        ),
+        (
+            "SELECT sensor_id, RANK() OVER (ORDER BY event_time ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS r FROM sensor_data",
+            "ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions",
+        ),
+        (
+            "SELECT * FROM (SELECT sensor_id, RANK() OVER (ORDER BY event_time) AS r FROM sensor_data) WHERE r <= 2",
+            "RANK() on streaming table is not supported currently",
+        ),
+        (
+            "SELECT sensor_id, RANK() OVER (ORDER BY current_temperature) AS r FROM sensor_data",
+            "RANK() OVER an ORDER BY that is not a time attribute is not supported yet without a Top-N filter",
+        ),
+    ] {
+        let err = refused(query);
+        assert!(err.contains(message), "{query}: {err}");
+    }
 }

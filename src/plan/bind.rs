@@ -1280,7 +1280,7 @@ fn percentile_percentage(p: &ast::Expr) -> std::result::Result<f64, String> {
 /// Flink's result type of an aggregate.
 pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Result<SqlType, String> {
     Ok(match (func, arg) {
-        (AggFunc::CountStar | AggFunc::Count, _) => SqlType::not_null(DataType::BigInt),
+        (AggFunc::CountStar | AggFunc::Count | AggFunc::Ranking(_), _) => SqlType::not_null(DataType::BigInt),
         (AggFunc::Sum | AggFunc::Avg, Some(t)) => {
             if !t.data_type.is_numeric() {
                 return Err(format!("{} needs a numeric argument, not {t}", func.name()));

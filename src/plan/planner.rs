@@ -14,7 +14,9 @@ use super::catalog::{Catalog, ColumnKind, TableColumn, TableDef, ViewDef, Waterm
 use super::expr::{BinaryOp, Expr, ExprKind};
 use super::grouping::{self, GroupItem, GroupingSets, MAX_GROUPING_KEYS};
 use super::join;
-use super::logical::{self, AggCall, JoinKind, Node, OverWindow, Plan, RankStrategy, Schema, SchemaField, SortKey, WindowAgg, WindowSpec};
+use super::logical::{
+    self, AggCall, JoinKind, Node, OverWindow, Plan, RankFunction, RankStrategy, Schema, SchemaField, SortKey, WindowAgg, WindowSpec,
+};
 use super::rank;
 use super::unnest;
 use crate::sql::ast::{ColumnKind as AstColumnKind, CreateTable};
@@ -586,18 +588,22 @@ impl<'a> Planner<'a> {
             return Err(SqlError::new("ROW_NUMBER() must be a whole SELECT item, e.g. ROW_NUMBER() OVER (…) AS rownum").at(at(select)));
         };
         let name = function_name(f);
-        if name != "ROW_NUMBER" {
-            return Err(SqlError::new(format!("{name}() on streaming table is not supported currently"))
-                .at(at(call))
-                .hint("Flink 2.3 ranks a stream with ROW_NUMBER() only"));
-        }
+        // RANK and DENSE_RANK are Flink's OVER aggregates unless a Top-N filter bounds them,
+        // which Flink refuses ([`rank::absorb_filter`], [`rank::finish`]).
+        let function = match name.as_str() {
+            "RANK" => RankFunction::Rank,
+            "DENSE_RANK" => RankFunction::DenseRank,
+            _ => RankFunction::RowNumber,
+        };
         if !matches!(&f.args, ast::FunctionArguments::None) && !matches!(&f.args, ast::FunctionArguments::List(l) if l.args.is_empty()) {
-            return Err(SqlError::new("ROW_NUMBER() takes no arguments").at(at(call)));
+            return Err(SqlError::new(format!("{name}() takes no arguments")).at(at(call)));
         }
         let Some(over) = &f.over else { unreachable!("only OVER calls are ranking items") };
         let spec = bind::resolve_window(over, &select.named_window, at(call))?;
         if spec.window_frame.is_some() {
-            return Err(SqlError::new("ROW_NUMBER() does not take a window frame (ROWS/RANGE …)").at(at(call)));
+            return Err(SqlError::new("ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions")
+                .at(at(call))
+                .hint(format!("leave the frame out: {name}() OVER (PARTITION BY … ORDER BY …)")));
         }
         if spec.order_by.is_empty() {
             return Err(SqlError::new("ROW_NUMBER() needs an ORDER BY in its OVER clause")
@@ -642,7 +648,15 @@ impl<'a> Planner<'a> {
         let number = pre.schema.len();
         let mut fields = pre.schema.fields.clone();
         fields.push(SchemaField { name: "w0$o0".into(), ty: SqlType::not_null(DataType::BigInt), qualifier: None });
-        let rank = logical::Rank { partition, order, range: None, output_number: true, strategy: RankStrategy::TopN, location: at(call) };
+        let rank = logical::Rank {
+            partition,
+            order,
+            range: None,
+            output_number: true,
+            strategy: RankStrategy::TopN,
+            function,
+            location: at(call),
+        };
         let ranked = Plan { schema: Schema { fields }, node: Node::Rank { input: Box::new(pre), rank } };
         let mut exprs = Vec::new();
         let mut out_fields = Vec::new();
@@ -1989,6 +2003,7 @@ fn order_and_limit(plan: Plan, order: Vec<SortKey>, visible: usize, query: &ast:
                 range: Some((offset.saturating_add(1), offset.saturating_add(fetch))),
                 output_number: false,
                 strategy: RankStrategy::TopN,
+                function: RankFunction::RowNumber,
                 location,
             };
             let ranked = Plan { schema: Schema { fields: ranked_fields }, node: Node::Rank { input: Box::new(plan), rank } };

@@ -111,6 +111,11 @@ TIES_QUERIES = {
     "ties_row_number_not_time": "SELECT sensor_id, current_temperature, ROW_NUMBER() OVER (ORDER BY current_temperature) AS r FROM sensor_data",
     "ties_rank_partition_not_time": "SELECT sensor_id, RANK() OVER (PARTITION BY status ORDER BY current_temperature DESC) AS r FROM sensor_data",
     "ties_rank_time_then_other": "SELECT sensor_id, RANK() OVER (ORDER BY event_time, current_temperature) AS r FROM sensor_data",
+    "ties_row_number_desc_not_time": "SELECT sensor_id, ROW_NUMBER() OVER (PARTITION BY status ORDER BY current_temperature DESC) AS r"
+    " FROM sensor_data",
+    "ties_rank_top_n": "SELECT * FROM (SELECT sensor_id, RANK() OVER (ORDER BY event_time) AS r FROM sensor_data) WHERE r <= 2",
+    "ties_rank_in_view": "SELECT r FROM (SELECT sensor_id, RANK() OVER (PARTITION BY sensor_id ORDER BY event_time) AS r FROM sensor_data)"
+    " WHERE sensor_id = 1",
     "ties_sum_time": "SELECT sensor_id, SUM(current_temperature) OVER (ORDER BY event_time) AS s FROM sensor_data",
 }
 ALL = {**QUERIES, **TIES_QUERIES}
