@@ -242,6 +242,20 @@ fn limit_over_an_updating_input_gives_flinks_changes() {
     }
 }
 
+/// `LIMIT 0` keeps no row (Calcite prunes it to an empty result for Flink): over an updating
+/// input, ranked or not, Sluice's retracting rank keeps none either (it panicked ranking an
+/// empty range before).
+#[test]
+fn limit_zero_over_an_updating_input_gives_no_rows() {
+    for query in [
+        // limit_zero_updating, order_limit_zero_updating
+        "SELECT status, n FROM (SELECT status, COUNT(*) AS n FROM sensor_data GROUP BY status) LIMIT 0",
+        "SELECT status FROM (SELECT status, COUNT(*) AS n FROM sensor_data GROUP BY status) ORDER BY n LIMIT 0",
+    ] {
+        assert_eq!(changes(&records(), query), Vec::<String>::new(), "{query}");
+    }
+}
+
 /// A grouping set listed twice: each copy is grouped on its own and GROUP_ID() says which copy
 /// (Flink: a union of aggregates, one per copy; it emits one copy's changes after the other's,
 /// so only the final rows are compared).
@@ -379,6 +393,32 @@ const RANKINGS_OVER_TIME: Cases = &[
     ),
 ];
 
+/// Rankings beside other OVER calls or inside an expression are OVER aggregates of the one
+/// window; a filter on them is then a plain filter (Flink makes a Top-N of a ranking alone).
+const RANKINGS_AMONG_OVER_AGGREGATES: Cases = &[
+    (
+        // rank_with_sum
+        "SELECT sensor_id, RANK() OVER w AS r, SUM(current_temperature) OVER w AS s FROM sensor_data WINDOW w AS (PARTITION BY status ORDER BY event_time)",
+        &[
+            "+I 1 1 10.0", "+I 2 2 30.0", "+I 1 1 30.0", "+I 1 3 70.0", "+I 3 4 120.0", "+I 2 5 180.0",
+        ],
+    ),
+    (
+        // rank_plus_one
+        "SELECT sensor_id, RANK() OVER (ORDER BY event_time) + 1 AS r FROM sensor_data",
+        &[
+            "+I 1 2", "+I 2 3", "+I 1 4", "+I 1 5", "+I 3 6", "+I 2 7",
+        ],
+    ),
+    (
+        // rank_with_sum_filtered
+        "SELECT * FROM (SELECT sensor_id, RANK() OVER w AS r, SUM(current_temperature) OVER w AS s FROM sensor_data WINDOW w AS (ORDER BY event_time)) WHERE r <= 2",
+        &[
+            "+I 1 1 10.0", "+I 2 2 30.0",
+        ],
+    ),
+];
+
 const RANKINGS_OVER_TIME_WITH_TIES: Cases = &[
     (
         // ties_rank_time
@@ -422,6 +462,9 @@ fn rankings_without_a_top_n_filter_are_flinks_over_aggregates() {
     for (query, expected) in RANKINGS_OVER_TIME {
         assert_eq!(changes(&records(), query), *expected, "{query}");
     }
+    for (query, expected) in RANKINGS_AMONG_OVER_AGGREGATES {
+        assert_eq!(changes(&records(), query), *expected, "{query}");
+    }
     for (query, expected) in RANKINGS_OVER_TIME_WITH_TIES {
         assert_eq!(changes(&ties(), query), *expected, "{query}");
     }
@@ -448,6 +491,12 @@ fn ranking_refusals_give_flinks_message() {
         (
             "SELECT sensor_id, RANK() OVER (ORDER BY event_time ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS r FROM sensor_data",
             "ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions",
+        ),
+        (
+            // Flink: "Over Agg: Unsupported use of OVER windows. All aggregates must be computed on
+            // the same window." (ROW_NUMBER's frame is ROWS, SUM's RANGE)
+            "SELECT sensor_id, ROW_NUMBER() OVER w AS r, SUM(current_temperature) OVER w AS s FROM sensor_data WINDOW w AS (ORDER BY event_time)",
+            "all OVER aggregates of a SELECT must be computed on the same window",
         ),
         (
             "SELECT * FROM (SELECT sensor_id, RANK() OVER (ORDER BY event_time) AS r FROM sensor_data) WHERE r <= 2",

@@ -12,7 +12,7 @@ use sqlparser::tokenizer::Span;
 use super::catalog::Catalog;
 use super::expr::{BinaryOp, Expr, ExprKind, Function};
 use super::functions;
-use super::logical::{AggFunc, OverFrame, Percentages, SchemaField, WindowSpec};
+use super::logical::{AggFunc, OverFrame, Percentages, RankFunction, SchemaField, WindowSpec};
 use crate::sql::{parse_type_text, Location, SqlError};
 use crate::types::{DataType, SqlType, Value};
 
@@ -337,6 +337,8 @@ impl<'a> Binder<'a> {
         };
         let (func, arg) = match (func, args.as_slice()) {
             (AggFunc::Count, [FnArg::Star] | []) if !distinct => (AggFunc::CountStar, None),
+            (AggFunc::Ranking(_), []) if !distinct => (func, None),
+            (AggFunc::Ranking(r), _) => return Err(SqlError::new(format!("{}() takes no arguments", r.name())).at(at(e))),
             (AggFunc::ListAgg, [FnArg::Expr(a), FnArg::Expr(sep)]) => {
                 separator = Some(listagg_separator(sep)?);
                 (func, Some(self.bind_aggregate_arg(a)?))
@@ -452,13 +454,16 @@ impl<'a> Binder<'a> {
     /// `agg(…) OVER w`: registers the aggregate and checks its window against the query's one.
     fn bind_over_call(&mut self, f: &ast::Function, e: &ast::Expr) -> Result<Expr> {
         let name = function_name(f);
-        let Some(func) = aggregate_function(&name) else {
+        // A ranking beside other OVER calls (or inside an expression) is one more OVER aggregate,
+        // as Flink plans it; alone as a SELECT item it is planned as a ranking (`rank.rs`).
+        let ranking = match name.as_str() {
+            "ROW_NUMBER" => Some(RankFunction::RowNumber),
+            "RANK" => Some(RankFunction::Rank),
+            "DENSE_RANK" => Some(RankFunction::DenseRank),
+            _ => None,
+        };
+        let Some(func) = ranking.map(AggFunc::Ranking).or_else(|| aggregate_function(&name)) else {
             return Err(match name.as_str() {
-                "ROW_NUMBER" | "RANK" | "DENSE_RANK" => {
-                    SqlError::new(format!("{name}() OVER … is only supported in a Top-N query")).at(at(e)).hint(format!(
-                        "SELECT * FROM (SELECT …, {name}() OVER (PARTITION BY k ORDER BY x DESC) AS rownum FROM t) WHERE rownum <= 3"
-                    ))
-                }
                 "LEAD" | "CUME_DIST" | "PERCENT_RANK" | "NTILE" => {
                     SqlError::new(format!("{name} Function is not supported in stream mode.")).at(at(e)).hint(match name.as_str() {
                         "LEAD" => {
@@ -481,13 +486,21 @@ impl<'a> Binder<'a> {
         let Some(over) = &f.over else { unreachable!("bind_over_call is only called for OVER calls") };
         let over_ctx = self.over.as_ref().expect("called only with an OVER context");
         let spec = resolve_window(over, &over_ctx.named, at(e))?;
-        if matches!(func, AggFunc::Lag { .. }) && spec.window_frame.is_some() {
+        if matches!(func, AggFunc::Lag { .. } | AggFunc::Ranking(_)) && spec.window_frame.is_some() {
             // Calcite's check for ranking functions, which LAG is to it.
-            return Err(SqlError::new("ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions")
-                .at(at(e))
-                .hint("LAG reads the partition's earlier rows: leave out the frame, OVER (PARTITION BY k ORDER BY event_time)"));
+            return Err(SqlError::new("ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions").at(at(e)).hint(
+                if ranking.is_some() {
+                    "leave out the frame: a ranking counts the rows up to the current one"
+                } else {
+                    "LAG reads the partition's earlier rows: leave out the frame, OVER (PARTITION BY k ORDER BY event_time)"
+                },
+            ));
         }
-        let window = self.bind_over_window(&spec, e)?;
+        let mut window = self.bind_over_window(&spec, e)?;
+        if ranking == Some(RankFunction::RowNumber) {
+            // Calcite frames ROW_NUMBER by ROWS; the others keep the default RANGE.
+            window.frame = OverFrame::Rows { preceding: None };
+        }
         let call = self.bound_aggregate(e, f, func)?;
         let ty = call.ty.clone();
         let over_ctx = self.over.as_mut().expect("called only with an OVER context");

@@ -493,7 +493,14 @@ impl<'a> Planner<'a> {
             SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => bind::contains_over(e),
             _ => false,
         });
-        if over && !aggregates && select.projection.iter().any(is_ranking_item) {
+        // A ranking alone (its only OVER call, a whole SELECT item) may become a Top-N or a
+        // deduplication (`rank.rs`); beside other OVER calls it is one of the OVER aggregates.
+        let over_items: Vec<&SelectItem> = select
+            .projection
+            .iter()
+            .filter(|item| matches!(item, SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } if bind::contains_over(e)))
+            .collect();
+        if over && !aggregates && matches!(over_items.as_slice(), [item] if is_ranking_item(item)) {
             if let Some(tvf) = &tvf {
                 input = window_table_function(input, tvf);
             }
@@ -565,25 +572,15 @@ impl<'a> Planner<'a> {
     /// Top-N or a deduplication) comes from the WHERE of the query that reads it
     /// ([`rank::absorb_filter`]).
     fn plan_rank(&self, input: Plan, scope: &[SchemaField], select: &ast::Select) -> Result<Plan> {
-        let mut rank_call: Option<(&ast::Function, &ast::Expr)> = None;
-        for item in &select.projection {
-            if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item {
-                if let ast::Expr::Function(f) = e {
-                    if f.over.is_some() && is_ranking_function(&function_name(f)) {
-                        if rank_call.is_some() {
-                            return Err(SqlError::new("a SELECT can compute only one ROW_NUMBER()").at(at(e)));
-                        }
-                        rank_call = Some((f, e));
-                        continue;
-                    }
-                }
-                if bind::contains_over(e) {
-                    return Err(SqlError::new("OVER aggregates cannot be combined with ROW_NUMBER() in one SELECT")
-                        .at(at(e))
-                        .hint("compute the OVER aggregate in a separate query"));
-                }
+        // The SELECT's one OVER call (`plan_select_all` sends only such SELECTs here).
+        let rank_call = select.projection.iter().find_map(|item| match item {
+            SelectItem::UnnamedExpr(e @ ast::Expr::Function(f)) | SelectItem::ExprWithAlias { expr: e @ ast::Expr::Function(f), .. }
+                if f.over.is_some() && is_ranking_function(&function_name(f)) =>
+            {
+                Some((f, e))
             }
-        }
+            _ => None,
+        });
         let Some((f, call)) = rank_call else {
             return Err(SqlError::new("ROW_NUMBER() must be a whole SELECT item, e.g. ROW_NUMBER() OVER (…) AS rownum").at(at(select)));
         };

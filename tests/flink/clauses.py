@@ -71,6 +71,8 @@ QUERIES = {
     "limit_updating_two": f"SELECT * FROM {COUNTS} LIMIT 2",
     "limit_updating_offset": f"SELECT status, n FROM {COUNTS} LIMIT 1 OFFSET 1",
     "limit_updating_fetch": f"SELECT n FROM {COUNTS} FETCH FIRST 1 ROWS ONLY",
+    "limit_zero_updating": f"SELECT status, n FROM {COUNTS} LIMIT 0",
+    "order_limit_zero_updating": f"SELECT status FROM {COUNTS} ORDER BY n LIMIT 0",
     # 3. a grouping set listed twice
     "group_id_twice": "SELECT status, COUNT(*) AS n, GROUP_ID() AS g FROM sensor_data GROUP BY GROUPING SETS ((status), (status))",
     "group_id_three": "SELECT sensor_id, COUNT(*) AS n, GROUP_ID() AS g, GROUPING(sensor_id) AS gs FROM sensor_data"
@@ -96,6 +98,11 @@ QUERIES = {
     "row_number_time": "SELECT sensor_id, ROW_NUMBER() OVER (ORDER BY event_time) AS r FROM sensor_data",
     "rank_with_sum": "SELECT sensor_id, RANK() OVER w AS r, SUM(current_temperature) OVER w AS s FROM sensor_data"
     " WINDOW w AS (PARTITION BY status ORDER BY event_time)",
+    "rank_plus_one": "SELECT sensor_id, RANK() OVER (ORDER BY event_time) + 1 AS r FROM sensor_data",
+    "row_number_with_sum": "SELECT sensor_id, ROW_NUMBER() OVER w AS r, SUM(current_temperature) OVER w AS s FROM sensor_data"
+    " WINDOW w AS (ORDER BY event_time)",
+    "rank_with_sum_filtered": "SELECT * FROM (SELECT sensor_id, RANK() OVER w AS r, SUM(current_temperature) OVER w AS s"
+    " FROM sensor_data WINDOW w AS (ORDER BY event_time)) WHERE r <= 2",
     "rank_rows_frame": "SELECT sensor_id, RANK() OVER (ORDER BY event_time ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS r FROM sensor_data",
     "rank_time_desc": "SELECT sensor_id, RANK() OVER (ORDER BY event_time DESC) AS r FROM sensor_data",
 }
