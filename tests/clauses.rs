@@ -258,7 +258,7 @@ fn limit_zero_over_an_updating_input_gives_no_rows() {
 
 /// A grouping set listed twice: each copy is grouped on its own and GROUP_ID() says which copy
 /// (Flink: a union of aggregates, one per copy; it emits one copy's changes after the other's,
-/// so only the final rows are compared).
+/// either copy first from run to run, so only the final rows are compared).
 const REPEATED_GROUPING_SETS: Cases = &[
     (
         // group_id_twice
