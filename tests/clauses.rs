@@ -502,6 +502,12 @@ fn ranking_refusals_give_flinks_message() {
             "SELECT * FROM (SELECT sensor_id, RANK() OVER (ORDER BY event_time) AS r FROM sensor_data) WHERE r <= 2",
             "RANK() on streaming table is not supported currently",
         ),
+        ("SELECT sensor_id, RANK() OVER () AS r FROM sensor_data", "RANK or DENSE_RANK functions require ORDER BY clause in window specification"),
+        (
+            "SELECT sensor_id, ROW_NUMBER() OVER (PARTITION BY status) AS r FROM sensor_data",
+            "Over Agg: The window rank function requires order by clause with non-constant fields.",
+        ),
+        ("SELECT RANK() FROM sensor_data GROUP BY status", "OVER clause is necessary for window functions"),
         (
             "SELECT sensor_id, RANK() OVER (ORDER BY current_temperature) AS r FROM sensor_data",
             "RANK() OVER an ORDER BY that is not a time attribute is not supported yet without a Top-N filter",

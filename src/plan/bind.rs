@@ -967,6 +967,12 @@ impl<'a> Binder<'a> {
                 .at(at(e))
                 .hint("aggregates belong in the SELECT list or HAVING of a grouped query"));
         }
+        if matches!(name.as_str(), "ROW_NUMBER" | "RANK" | "DENSE_RANK") {
+            // Calcite's words (PyFlink 2.3: `SELECT RANK() FROM t GROUP BY k`).
+            return Err(SqlError::new("OVER clause is necessary for window functions")
+                .at(at(e))
+                .hint(format!("{name}() OVER (PARTITION BY k ORDER BY event_time)")));
+        }
         if matches!(name.as_str(), "HOP" | "TUMBLE" | "SESSION" | "CUMULATE") {
             return Err(SqlError::new(format!("{name}(…) is only allowed in GROUP BY or as a table function in FROM"))
                 .at(at(e))

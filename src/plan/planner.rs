@@ -603,9 +603,14 @@ impl<'a> Planner<'a> {
                 .hint(format!("leave the frame out: {name}() OVER (PARTITION BY … ORDER BY …)")));
         }
         if spec.order_by.is_empty() {
-            return Err(SqlError::new("ROW_NUMBER() needs an ORDER BY in its OVER clause")
-                .at(at(call))
-                .hint("e.g. ROW_NUMBER() OVER (PARTITION BY k ORDER BY x DESC)"));
+            // Flink's words: Calcite's for RANK and DENSE_RANK, the planner's for ROW_NUMBER.
+            let message = match function {
+                RankFunction::RowNumber => {
+                    "Over Agg: The window rank function requires order by clause with non-constant fields. please re-check the over window statement."
+                }
+                _ => "RANK or DENSE_RANK functions require ORDER BY clause in window specification",
+            };
+            return Err(SqlError::new(message).at(at(call)).hint(format!("e.g. {name}() OVER (PARTITION BY k ORDER BY x DESC)")));
         }
         // Below the ranking: the input's columns, then partition and sort expressions that are
         // not plain columns.

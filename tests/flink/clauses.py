@@ -103,6 +103,9 @@ QUERIES = {
     " WINDOW w AS (ORDER BY event_time)",
     "rank_with_sum_filtered": "SELECT * FROM (SELECT sensor_id, RANK() OVER w AS r, SUM(current_temperature) OVER w AS s"
     " FROM sensor_data WINDOW w AS (ORDER BY event_time)) WHERE r <= 2",
+    "rank_no_order": "SELECT sensor_id, RANK() OVER () AS r FROM sensor_data",
+    "row_number_no_order": "SELECT sensor_id, ROW_NUMBER() OVER (PARTITION BY status) AS r FROM sensor_data",
+    "rank_no_over": "SELECT RANK() FROM sensor_data GROUP BY status",
     "rank_rows_frame": "SELECT sensor_id, RANK() OVER (ORDER BY event_time ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS r FROM sensor_data",
     "rank_time_desc": "SELECT sensor_id, RANK() OVER (ORDER BY event_time DESC) AS r FROM sensor_data",
 }
