@@ -288,7 +288,8 @@ fn new_acc(c: &AggCall, retracting: bool) -> Acc {
     let arg = c.arg.unwrap_or(0);
     let arg_ty = c.arg_ty.as_ref().map(|t| t.data_type.clone()).unwrap_or(DataType::Double);
     match c.func {
-        AggFunc::CountStar => Acc::Count { arg: None, n: Vec::new() },
+        // Flink's streaming OVER ranking counts the frame's rows (see `AggFunc::Ranking`).
+        AggFunc::CountStar | AggFunc::Ranking(_) => Acc::Count { arg: None, n: Vec::new() },
         AggFunc::Count => Acc::Count { arg: c.arg, n: Vec::new() },
         AggFunc::Sum | AggFunc::Avg => {
             let kind = match arg_ty {

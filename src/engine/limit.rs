@@ -6,10 +6,14 @@
 //!
 //! Over an unbounded input the rows are "the first n to arrive": at parallelism 1 over a file
 //! read in order that is the file's first rows, as in Flink.
+//!
+//! Over an updating input (a GROUP BY's result) `StreamExecLimit` runs a
+//! `RetractableTopNFunction` with no sort key and one partition instead: [`RetractableLimit`].
 
 use super::eval::EvalError;
 use super::operator::{Operator, OperatorMetrics};
-use crate::types::Batch;
+use super::rank::RetractableTopN;
+use crate::types::{Batch, DataType};
 
 pub struct Limit {
     /// Rows numbered `start..=end` (1-based) are kept.
@@ -62,6 +66,41 @@ impl Operator for Limit {
 
     fn is_complete(&self) -> bool {
         self.seen >= self.end
+    }
+}
+
+/// `LIMIT n [OFFSET m]` over an updating input: every row is kept in arrival order (the
+/// ranking has no sort key, so all rows tie and keep the order they came in), the first n
+/// after the offset are the result, and a row retracted from them lets the next row in; a
+/// row's update is a retraction and a new row at the end. Its row number, which nobody reads,
+/// is not passed on.
+pub struct RetractableLimit {
+    rank: RetractableTopN,
+}
+
+impl RetractableLimit {
+    pub fn new(offset: u64, fetch: u64, input_types: Vec<DataType>) -> Self {
+        let range = (offset.saturating_add(1), offset.saturating_add(fetch));
+        RetractableLimit { rank: RetractableTopN::new(Vec::new(), Vec::new(), range, false, input_types) }
+    }
+}
+
+impl Operator for RetractableLimit {
+    fn name(&self) -> String {
+        "Limit".to_string()
+    }
+
+    fn process(&mut self, batch: Batch, out: &mut Vec<Batch>) -> Result<(), EvalError> {
+        let start = out.len();
+        self.rank.process(batch, out)?;
+        for ranked in &mut out[start..] {
+            ranked.columns.pop();
+        }
+        Ok(())
+    }
+
+    fn metrics(&self) -> OperatorMetrics {
+        self.rank.metrics()
     }
 }
 

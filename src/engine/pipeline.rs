@@ -12,7 +12,7 @@ use super::eval::{eval, EvalContext, EvalError};
 use super::expand::Expand;
 use super::group_aggregate::GroupAggregate;
 use super::join::{IntervalJoin, RegularJoin, Side, TemporalJoin, TwoInputOperator, WindowJoin};
-use super::limit::Limit;
+use super::limit::{Limit, RetractableLimit};
 use super::operator::{run_chain, LateRecord, Operator, OperatorMetrics};
 use super::over_aggregate::OverAggregate;
 use super::rank::{AppendOnlyTopN, Deduplicate, ProcTimeDeduplicate, RetractableTopN};
@@ -795,7 +795,10 @@ fn build(plan: &PhysicalPlan, sources: &[Source]) -> Result<Stage, BuildError> {
             let added = types(plan)[input.schema.len()..].to_vec();
             one_input(input, Box::new(Correlate::new(unnest.clone(), added)))
         }
-        PhysicalNode::Limit { input, offset, fetch } => one_input(input, Box::new(Limit::new(*offset, *fetch))),
+        PhysicalNode::Limit { input, offset, fetch } if input.changelog.is_insert_only() => {
+            one_input(input, Box::new(Limit::new(*offset, *fetch)))
+        }
+        PhysicalNode::Limit { input, offset, fetch } => one_input(input, Box::new(RetractableLimit::new(*offset, *fetch, types(input)))),
         PhysicalNode::Union { inputs: branches } => {
             let mut stages = branches.iter().map(|b| build(b, sources)).collect::<Result<Vec<_>, _>>()?;
             // Branches that each read the same one input without joins run as one operator,

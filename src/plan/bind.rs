@@ -12,7 +12,7 @@ use sqlparser::tokenizer::Span;
 use super::catalog::Catalog;
 use super::expr::{BinaryOp, Expr, ExprKind, Function};
 use super::functions;
-use super::logical::{AggFunc, OverFrame, Percentages, SchemaField, WindowSpec};
+use super::logical::{AggFunc, OverFrame, Percentages, RankFunction, SchemaField, WindowSpec};
 use crate::sql::{parse_type_text, Location, SqlError};
 use crate::types::decimal;
 use crate::types::{DataType, SqlType, Value};
@@ -260,7 +260,7 @@ impl<'a> Binder<'a> {
 
     /// `GROUPING(k, …)`, `GROUPING_ID(k, …)`: which of the grouped expressions `k` the row's
     /// grouping set leaves out, as bits; `GROUP_ID()`: which copy of a repeated grouping set
-    /// (always 0: Sluice refuses repeated sets). `BIGINT NOT NULL`, as Flink types them.
+    /// (0 for the first). `BIGINT NOT NULL`, as Flink types them.
     fn bind_grouping(&mut self, e: &ast::Expr, f: &ast::Function, name: &str) -> Result<Expr> {
         let (args, _) = function_args(f)?;
         let zero = Expr::literal(Value::Int(0), SqlType::not_null(DataType::BigInt));
@@ -268,7 +268,8 @@ impl<'a> Binder<'a> {
             if !args.is_empty() {
                 return Err(SqlError::new("GROUP_ID takes no arguments: GROUP_ID()").at(at(e)));
             }
-            return Ok(zero);
+            let agg = self.agg.as_ref().expect("called only with an aggregate context");
+            return Ok(agg.grouping.as_ref().map_or(zero, |sets| sets.group_id(agg.keys.len())));
         }
         if args.is_empty() {
             return Err(SqlError::new(format!("{name} needs at least one grouped expression, e.g. {name}(status)")).at(at(e)));
@@ -337,6 +338,8 @@ impl<'a> Binder<'a> {
         };
         let (func, arg) = match (func, args.as_slice()) {
             (AggFunc::Count, [FnArg::Star] | []) if !distinct => (AggFunc::CountStar, None),
+            (AggFunc::Ranking(_), []) if !distinct => (func, None),
+            (AggFunc::Ranking(r), _) => return Err(SqlError::new(format!("{}() takes no arguments", r.name())).at(at(e))),
             (AggFunc::ListAgg, [FnArg::Expr(a), FnArg::Expr(sep)]) => {
                 separator = Some(listagg_separator(sep)?);
                 (func, Some(self.bind_aggregate_arg(a)?))
@@ -452,13 +455,16 @@ impl<'a> Binder<'a> {
     /// `agg(…) OVER w`: registers the aggregate and checks its window against the query's one.
     fn bind_over_call(&mut self, f: &ast::Function, e: &ast::Expr) -> Result<Expr> {
         let name = function_name(f);
-        let Some(func) = aggregate_function(&name) else {
+        // A ranking beside other OVER calls (or inside an expression) is one more OVER aggregate,
+        // as Flink plans it; alone as a SELECT item it is planned as a ranking (`rank.rs`).
+        let ranking = match name.as_str() {
+            "ROW_NUMBER" => Some(RankFunction::RowNumber),
+            "RANK" => Some(RankFunction::Rank),
+            "DENSE_RANK" => Some(RankFunction::DenseRank),
+            _ => None,
+        };
+        let Some(func) = ranking.map(AggFunc::Ranking).or_else(|| aggregate_function(&name)) else {
             return Err(match name.as_str() {
-                "ROW_NUMBER" | "RANK" | "DENSE_RANK" => {
-                    SqlError::new(format!("{name}() OVER … is only supported in a Top-N query")).at(at(e)).hint(format!(
-                        "SELECT * FROM (SELECT …, {name}() OVER (PARTITION BY k ORDER BY x DESC) AS rownum FROM t) WHERE rownum <= 3"
-                    ))
-                }
                 "LEAD" | "CUME_DIST" | "PERCENT_RANK" | "NTILE" => {
                     SqlError::new(format!("{name} Function is not supported in stream mode.")).at(at(e)).hint(match name.as_str() {
                         "LEAD" => {
@@ -481,13 +487,21 @@ impl<'a> Binder<'a> {
         let Some(over) = &f.over else { unreachable!("bind_over_call is only called for OVER calls") };
         let over_ctx = self.over.as_ref().expect("called only with an OVER context");
         let spec = resolve_window(over, &over_ctx.named, at(e))?;
-        if matches!(func, AggFunc::Lag { .. }) && spec.window_frame.is_some() {
+        if matches!(func, AggFunc::Lag { .. } | AggFunc::Ranking(_)) && spec.window_frame.is_some() {
             // Calcite's check for ranking functions, which LAG is to it.
-            return Err(SqlError::new("ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions")
-                .at(at(e))
-                .hint("LAG reads the partition's earlier rows: leave out the frame, OVER (PARTITION BY k ORDER BY event_time)"));
+            return Err(SqlError::new("ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions").at(at(e)).hint(
+                if ranking.is_some() {
+                    "leave out the frame: a ranking counts the rows up to the current one"
+                } else {
+                    "LAG reads the partition's earlier rows: leave out the frame, OVER (PARTITION BY k ORDER BY event_time)"
+                },
+            ));
         }
-        let window = self.bind_over_window(&spec, e)?;
+        let mut window = self.bind_over_window(&spec, e)?;
+        if ranking == Some(RankFunction::RowNumber) {
+            // Calcite frames ROW_NUMBER by ROWS; the others keep the default RANGE.
+            window.frame = OverFrame::Rows { preceding: None };
+        }
         let call = self.bound_aggregate(e, f, func)?;
         let ty = call.ty.clone();
         let over_ctx = self.over.as_mut().expect("called only with an OVER context");
@@ -958,6 +972,12 @@ impl<'a> Binder<'a> {
                 .at(at(e))
                 .hint("aggregates belong in the SELECT list or HAVING of a grouped query"));
         }
+        if matches!(name.as_str(), "ROW_NUMBER" | "RANK" | "DENSE_RANK") {
+            // Calcite's words (PyFlink 2.3: `SELECT RANK() FROM t GROUP BY k`).
+            return Err(SqlError::new("OVER clause is necessary for window functions")
+                .at(at(e))
+                .hint(format!("{name}() OVER (PARTITION BY k ORDER BY event_time)")));
+        }
         if matches!(name.as_str(), "HOP" | "TUMBLE" | "SESSION" | "CUMULATE") {
             return Err(SqlError::new(format!("{name}(…) is only allowed in GROUP BY or as a table function in FROM"))
                 .at(at(e))
@@ -1284,7 +1304,7 @@ fn percentile_percentage(p: &ast::Expr) -> std::result::Result<f64, String> {
 /// Flink's result type of an aggregate.
 pub fn aggregate_type(func: AggFunc, arg: Option<&SqlType>) -> std::result::Result<SqlType, String> {
     Ok(match (func, arg) {
-        (AggFunc::CountStar | AggFunc::Count, _) => SqlType::not_null(DataType::BigInt),
+        (AggFunc::CountStar | AggFunc::Count | AggFunc::Ranking(_), _) => SqlType::not_null(DataType::BigInt),
         (AggFunc::Sum | AggFunc::Avg, Some(t)) => {
             if !t.data_type.is_numeric() {
                 return Err(format!("{} needs a numeric argument, not {t}", func.name()));

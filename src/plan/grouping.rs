@@ -5,6 +5,12 @@
 //! `GROUPING(a)`, `GROUPING_ID(a, b)` and `GROUP_ID()` above the aggregate are CASEs over `$e`,
 //! as Flink's `DecomposeGroupingSetsRule` writes them.
 //!
+//! A set listed twice is grouped once per copy: Calcite plans the copies as a union of
+//! aggregates, the `k`-th copies of the repeated sets in the `k`-th one, with `GROUP_ID()` the
+//! constant `k`; here each copy has an expand id of its own (the copy number above the key
+//! bits), so the one aggregate keeps the copies' groups apart and `GROUP_ID()` is read from
+//! `$e` like `GROUPING()`. The rows are the union's.
+//!
 //! ```text
 //! GROUP BY GROUPING SETS ((status), (band), ())
 //! GroupAggregate(groupBy=[status, band, $e], …)
@@ -111,24 +117,63 @@ impl GroupingSets {
         self.sets.iter().any(|s| !s[key])
     }
 
+    /// Flink's expand id of `set` (a bit per key left out), with the set's copy number above
+    /// those bits when it is listed more than once ([`Self::check_copies`] keeps it in range).
     pub fn expand_id(&self, set: usize) -> i64 {
         let n = self.keys();
-        (0..n).filter(|&k| !self.sets[set][k]).map(|k| 1i64 << (n - 1 - k)).sum()
+        let bits: i64 = (0..n).filter(|&k| !self.sets[set][k]).map(|k| 1i64 << (n - 1 - k)).sum();
+        bits + ((self.copy(set) as i64) << n)
     }
 
-    /// The set listed twice, if any (`GROUP_ID()` tells such copies apart).
-    pub fn repeated(&self) -> Option<usize> {
-        (1..self.sets.len()).find(|&i| self.sets[..i].contains(&self.sets[i]))
+    /// How many times `set` is listed before: `GROUP_ID()` of its rows.
+    pub fn copy(&self, set: usize) -> usize {
+        self.sets[..set].iter().filter(|s| **s == self.sets[set]).count()
+    }
+
+    /// Refuses repeated sets Flink 2.3 cannot run: in Calcite's union the aggregate of the
+    /// `k`-th copies groups by every key with the `k`-th copies as its grouping sets, and one
+    /// holding a single set that leaves a key out is neither a plain GROUP BY nor an `Expand`
+    /// for Flink (`GROUPING SETS (ROLLUP (a, b), (a))`).
+    pub fn check_copies(&self) -> Result<(), String> {
+        let most = (0..self.sets.len()).map(|s| self.copy(s)).max().unwrap_or(0);
+        if most == 0 {
+            return Ok(());
+        }
+        // The copy number sits above the key bits of `$e`, a BIGINT.
+        if self.keys() + (usize::BITS - most.leading_zeros()) as usize > MAX_GROUPING_KEYS {
+            return Err(format!("{} grouping keys and a set listed {} times do not fit the expand id (a BIGINT)", self.keys(), most + 1));
+        }
+        for k in 1..=most {
+            let copies: Vec<usize> = (0..self.sets.len()).filter(|&s| self.copy(s) == k).collect();
+            if let [only] = copies[..] {
+                if self.sets[only].iter().any(|grouped| !grouped) {
+                    return Err("GROUPING SETS are currently not supported.".into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `GROUP_ID()`: which copy of a repeated set the row's group is, as a CASE over `$e` at
+    /// column `e_column` (the constant 0 when no set is repeated).
+    pub fn group_id(&self, e_column: usize) -> Expr {
+        self.case_over_sets(e_column, |s| self.copy(s) as i64)
     }
 
     /// `GROUPING(k…)` / `GROUPING_ID(k…)` (the same thing: bit `m − 1 − j` set when argument
     /// `j` of `m` is not grouped in the row's set), as a CASE over `$e` at column `e_column`.
     pub fn grouping(&self, args: &[usize], e_column: usize) -> Expr {
-        let bigint = SqlType::not_null(DataType::BigInt);
         let value = |set: usize| -> i64 {
             let m = args.len();
             args.iter().enumerate().filter(|(_, &k)| !self.sets[set][k]).map(|(j, _)| 1i64 << (m - 1 - j)).sum()
         };
+        self.case_over_sets(e_column, value)
+    }
+
+    /// `value(set)` of the row's set: a CASE over `$e` at `e_column`, or a constant when every
+    /// set has the same value.
+    fn case_over_sets(&self, e_column: usize, value: impl Fn(usize) -> i64) -> Expr {
+        let bigint = SqlType::not_null(DataType::BigInt);
         let literal = |v: i64| Expr::literal(Value::Int(v), bigint.clone());
         let last = self.sets.len() - 1;
         if (0..last).all(|s| value(s) == value(last)) {
@@ -186,7 +231,7 @@ mod tests {
         let sets = GroupingSets::cross(2, &[vec![vec![0], vec![1], vec![]]]);
         assert_eq!((0..3).map(|s| sets.expand_id(s)).collect::<Vec<_>>(), [1, 2, 3]);
         assert!(sets.nullable(0) && sets.nullable(1));
-        assert_eq!(sets.repeated(), None);
+        assert_eq!(sets.check_copies(), Ok(()));
     }
 
     #[test]
@@ -195,5 +240,17 @@ mod tests {
         let sets = GroupingSets::cross(2, &[vec![vec![0]], vec![vec![1], vec![]]]);
         assert_eq!(sets.sets, [vec![true, true], vec![true, false]]);
         assert!(!sets.nullable(0));
+    }
+
+    #[test]
+    fn a_repeated_set_has_an_expand_id_per_copy() {
+        // GROUPING SETS ((a), (), (a), ()): the second copies above the key bit.
+        let sets = GroupingSets::cross(1, &[vec![vec![0], vec![], vec![0], vec![]]]);
+        assert_eq!((0..4).map(|s| sets.expand_id(s)).collect::<Vec<_>>(), [0, 1, 2, 3]);
+        assert_eq!((0..4).map(|s| sets.copy(s)).collect::<Vec<_>>(), [0, 0, 1, 1]);
+        assert_eq!(sets.check_copies(), Ok(()));
+        // ROLLUP (a, b), (a): the second copy of (a) alone leaves b out, which Flink refuses.
+        let sets = GroupingSets::cross(2, &[vec![vec![0, 1], vec![0], vec![], vec![0]]]);
+        assert_eq!(sets.check_copies(), Err("GROUPING SETS are currently not supported.".into()));
     }
 }

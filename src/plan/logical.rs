@@ -253,6 +253,8 @@ pub struct Rank {
     /// number column holds a constant nobody reads.
     pub output_number: bool,
     pub strategy: RankStrategy,
+    /// ROW_NUMBER, or RANK / DENSE_RANK, which Flink 2.3 runs only as OVER aggregates.
+    pub function: RankFunction,
     /// Where `ROW_NUMBER()` is written, for errors found later.
     pub location: Location,
 }
@@ -389,6 +391,30 @@ pub enum AggFunc {
         offset: u32,
         default: Option<usize>,
     },
+    /// `ROW_NUMBER()`, `RANK()` or `DENSE_RANK()` as an OVER aggregate over a time attribute, a
+    /// ranking no Top-N filter bounds ([`super::rank::finish`]). Flink 2.3 computes each as the
+    /// number of rows in the frame: ROWS for ROW_NUMBER (1, 2, 3, …), RANGE for RANK and
+    /// DENSE_RANK (rows at one time all get the count up to that time, so DENSE_RANK has gaps
+    /// too: PyFlink gives 2, 2, 3 for times t, t, t + 1).
+    Ranking(RankFunction),
+}
+
+/// Which ranking function a [`Rank`] computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RankFunction {
+    RowNumber,
+    Rank,
+    DenseRank,
+}
+
+impl RankFunction {
+    pub fn name(self) -> &'static str {
+        match self {
+            RankFunction::RowNumber => "ROW_NUMBER",
+            RankFunction::Rank => "RANK",
+            RankFunction::DenseRank => "DENSE_RANK",
+        }
+    }
 }
 
 impl AggFunc {
@@ -413,6 +439,7 @@ impl AggFunc {
             AggFunc::JsonArrayAgg { .. } => "JSON_ARRAYAGG",
             AggFunc::JsonObjectAgg { .. } => "JSON_OBJECTAGG",
             AggFunc::Lag { .. } => "LAG",
+            AggFunc::Ranking(f) => f.name(),
         }
     }
 }

@@ -14,7 +14,9 @@ use super::catalog::{Catalog, ColumnKind, TableColumn, TableDef, ViewDef, Waterm
 use super::expr::{BinaryOp, Expr, ExprKind};
 use super::grouping::{self, GroupItem, GroupingSets, MAX_GROUPING_KEYS};
 use super::join;
-use super::logical::{self, AggCall, JoinKind, Node, OverWindow, Plan, RankStrategy, Schema, SchemaField, SortKey, WindowAgg, WindowSpec};
+use super::logical::{
+    self, AggCall, JoinKind, Node, OverWindow, Plan, RankFunction, RankStrategy, Schema, SchemaField, SortKey, WindowAgg, WindowSpec,
+};
 use super::rank;
 use super::unnest;
 use crate::sql::ast::{ColumnKind as AstColumnKind, CreateTable};
@@ -215,10 +217,87 @@ impl<'a> Planner<'a> {
                 self.ctes.push((cte.alias.name.value.clone(), plan));
             }
         }
-        let plan = self.plan_set_expr(&query.body)?;
-        let plan = order_and_limit(plan, query)?;
+        let plan = self.plan_ordered(query)?;
         self.ctes.truncate(ctes_before);
         Ok(plan)
+    }
+
+    /// A query's body with its ORDER BY, LIMIT / FETCH and OFFSET. An ORDER BY item names a
+    /// column of the SELECT list (by name, alias or 1-based position), is an expression over
+    /// them (computed above the body), or reads what the SELECT leaves out: as Calcite plans
+    /// it for Flink, the SELECT then computes it too, as a hidden column that the sort reads
+    /// and a projection above it drops.
+    fn plan_ordered(&mut self, query: &ast::Query) -> Result<Plan> {
+        let plan = self.plan_set_expr(&query.body)?;
+        let Some(order_by) = &query.order_by else {
+            let visible = plan.schema.len();
+            return order_and_limit(plan, Vec::new(), visible, query);
+        };
+        let ast::OrderByKind::Expressions(items) = &order_by.kind else {
+            return Err(SqlError::new("ORDER BY ALL is not Flink SQL").at(at(order_by)));
+        };
+        let visible = plan.schema.fields.clone();
+        let of_output = items.iter().map(|o| order_item_over(&visible, &o.expr)).collect::<Result<Vec<_>>>()?;
+        let hidden: Vec<&ast::Expr> = items.iter().zip(&of_output).filter(|(_, e)| e.is_none()).map(|(o, _)| &o.expr).collect();
+        let mut plan = match (hidden.first(), &*query.body) {
+            (None, _) => plan,
+            (Some(_), SetExpr::Select(select)) if !matches!(select.distinct, Some(ast::Distinct::Distinct)) => {
+                // Named as Calcite names them (the column's name, `EXPR$n`; made unique).
+                let mut extended = (**select).clone();
+                extended.projection.extend(hidden.iter().map(|e| SelectItem::UnnamedExpr((*e).clone())));
+                self.plan_select(&extended)?
+            }
+            // Calcite's words: a DISTINCT's rows are its SELECT list, a set operation's rows
+            // its columns.
+            (Some(e), SetExpr::Select(_)) => {
+                return Err(SqlError::new(format!("Expression '{e}' is not in the select clause"))
+                    .at(at(*e))
+                    .hint("SELECT DISTINCT orders only by what it selects: add it to the SELECT list"))
+            }
+            (Some(e), _) => {
+                return Err(SqlError::new(format!("Column '{e}' not found in any table"))
+                    .at(at(*e))
+                    .hint("a set operation orders only by its own columns (the first SELECT's names)"))
+            }
+        };
+        // The keys: a hidden column is the extended SELECT's, an expression over the output
+        // one more column of a projection above it.
+        let width = plan.schema.len();
+        let mut computed: Vec<Expr> = Vec::new();
+        let mut keys = Vec::with_capacity(items.len());
+        let mut next_hidden = visible.len();
+        for (o, bound) in items.iter().zip(of_output) {
+            let column = match bound {
+                None => {
+                    next_hidden += 1;
+                    next_hidden - 1
+                }
+                Some(e) => match e.as_column() {
+                    Some(c) => c,
+                    None => {
+                        computed.push(e);
+                        width + computed.len() - 1
+                    }
+                },
+            };
+            let descending = match &o.options.sort {
+                None | Some(ast::OrderBySort::Asc) => false,
+                Some(ast::OrderBySort::Desc) => true,
+                Some(ast::OrderBySort::Using(_)) => return Err(SqlError::new("ORDER BY … USING is not Flink SQL").at(at(&o.expr))),
+            };
+            // Flink sorts NULL as the smallest value unless told otherwise.
+            keys.push(SortKey { column, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
+        }
+        if !computed.is_empty() {
+            let mut exprs: Vec<Expr> = plan.schema.fields.iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
+            let mut fields = plan.schema.fields.clone();
+            for (j, e) in computed.into_iter().enumerate() {
+                fields.push(SchemaField { name: format!("$sort_expr{j}"), ty: e.ty.clone(), qualifier: None });
+                exprs.push(e);
+            }
+            plan = project(plan, exprs, fields);
+        }
+        order_and_limit(plan, keys, visible.len(), query)
     }
 
     fn plan_set_expr(&mut self, body: &SetExpr) -> Result<Plan> {
@@ -421,7 +500,14 @@ impl<'a> Planner<'a> {
             SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => bind::contains_over(e),
             _ => false,
         });
-        if over && !aggregates && select.projection.iter().any(is_ranking_item) {
+        // A ranking alone (its only OVER call, a whole SELECT item) may become a Top-N or a
+        // deduplication (`rank.rs`); beside other OVER calls it is one of the OVER aggregates.
+        let over_items: Vec<&SelectItem> = select
+            .projection
+            .iter()
+            .filter(|item| matches!(item, SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } if bind::contains_over(e)))
+            .collect();
+        if over && !aggregates && matches!(over_items.as_slice(), [item] if is_ranking_item(item)) {
             if let Some(tvf) = &tvf {
                 input = window_table_function(input, tvf);
             }
@@ -493,46 +579,45 @@ impl<'a> Planner<'a> {
     /// Top-N or a deduplication) comes from the WHERE of the query that reads it
     /// ([`rank::absorb_filter`]).
     fn plan_rank(&self, input: Plan, scope: &[SchemaField], select: &ast::Select) -> Result<Plan> {
-        let mut rank_call: Option<(&ast::Function, &ast::Expr)> = None;
-        for item in &select.projection {
-            if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item {
-                if let ast::Expr::Function(f) = e {
-                    if f.over.is_some() && is_ranking_function(&function_name(f)) {
-                        if rank_call.is_some() {
-                            return Err(SqlError::new("a SELECT can compute only one ROW_NUMBER()").at(at(e)));
-                        }
-                        rank_call = Some((f, e));
-                        continue;
-                    }
-                }
-                if bind::contains_over(e) {
-                    return Err(SqlError::new("OVER aggregates cannot be combined with ROW_NUMBER() in one SELECT")
-                        .at(at(e))
-                        .hint("compute the OVER aggregate in a separate query"));
-                }
+        // The SELECT's one OVER call (`plan_select_all` sends only such SELECTs here).
+        let rank_call = select.projection.iter().find_map(|item| match item {
+            SelectItem::UnnamedExpr(e @ ast::Expr::Function(f)) | SelectItem::ExprWithAlias { expr: e @ ast::Expr::Function(f), .. }
+                if f.over.is_some() && is_ranking_function(&function_name(f)) =>
+            {
+                Some((f, e))
             }
-        }
+            _ => None,
+        });
         let Some((f, call)) = rank_call else {
             return Err(SqlError::new("ROW_NUMBER() must be a whole SELECT item, e.g. ROW_NUMBER() OVER (…) AS rownum").at(at(select)));
         };
         let name = function_name(f);
-        if name != "ROW_NUMBER" {
-            return Err(SqlError::new(format!("{name}() on streaming table is not supported currently"))
-                .at(at(call))
-                .hint("Flink 2.3 ranks a stream with ROW_NUMBER() only"));
-        }
+        // RANK and DENSE_RANK are Flink's OVER aggregates unless a Top-N filter bounds them,
+        // which Flink refuses ([`rank::absorb_filter`], [`rank::finish`]).
+        let function = match name.as_str() {
+            "RANK" => RankFunction::Rank,
+            "DENSE_RANK" => RankFunction::DenseRank,
+            _ => RankFunction::RowNumber,
+        };
         if !matches!(&f.args, ast::FunctionArguments::None) && !matches!(&f.args, ast::FunctionArguments::List(l) if l.args.is_empty()) {
-            return Err(SqlError::new("ROW_NUMBER() takes no arguments").at(at(call)));
+            return Err(SqlError::new(format!("{name}() takes no arguments")).at(at(call)));
         }
         let Some(over) = &f.over else { unreachable!("only OVER calls are ranking items") };
         let spec = bind::resolve_window(over, &select.named_window, at(call))?;
         if spec.window_frame.is_some() {
-            return Err(SqlError::new("ROW_NUMBER() does not take a window frame (ROWS/RANGE …)").at(at(call)));
+            return Err(SqlError::new("ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions")
+                .at(at(call))
+                .hint(format!("leave the frame out: {name}() OVER (PARTITION BY … ORDER BY …)")));
         }
         if spec.order_by.is_empty() {
-            return Err(SqlError::new("ROW_NUMBER() needs an ORDER BY in its OVER clause")
-                .at(at(call))
-                .hint("e.g. ROW_NUMBER() OVER (PARTITION BY k ORDER BY x DESC)"));
+            // Flink's words: Calcite's for RANK and DENSE_RANK, the planner's for ROW_NUMBER.
+            let message = match function {
+                RankFunction::RowNumber => {
+                    "Over Agg: The window rank function requires order by clause with non-constant fields. please re-check the over window statement."
+                }
+                _ => "RANK or DENSE_RANK functions require ORDER BY clause in window specification",
+            };
+            return Err(SqlError::new(message).at(at(call)).hint(format!("e.g. {name}() OVER (PARTITION BY k ORDER BY x DESC)")));
         }
         // Below the ranking: the input's columns, then partition and sort expressions that are
         // not plain columns.
@@ -572,7 +657,15 @@ impl<'a> Planner<'a> {
         let number = pre.schema.len();
         let mut fields = pre.schema.fields.clone();
         fields.push(SchemaField { name: "w0$o0".into(), ty: SqlType::not_null(DataType::BigInt), qualifier: None });
-        let rank = logical::Rank { partition, order, range: None, output_number: true, strategy: RankStrategy::TopN, location: at(call) };
+        let rank = logical::Rank {
+            partition,
+            order,
+            range: None,
+            output_number: true,
+            strategy: RankStrategy::TopN,
+            function,
+            location: at(call),
+        };
         let ranked = Plan { schema: Schema { fields }, node: Node::Rank { input: Box::new(pre), rank } };
         let mut exprs = Vec::new();
         let mut out_fields = Vec::new();
@@ -894,12 +987,11 @@ impl<'a> Planner<'a> {
                 .at(group_location(items).unwrap_or_default()));
         }
         let sets = GroupingSets::cross(keys.len(), &crossed);
-        if let Some(i) = sets.repeated() {
-            let location = group_location(items).unwrap_or_default();
-            return Err(SqlError::new(format!("grouping set {} is listed twice; Sluice does not run repeated grouping sets yet", i + 1))
-                .at(location)
-                .hint("list each grouping set once (Flink tells copies apart with GROUP_ID())"));
-        }
+        sets.check_copies().map_err(|m| {
+            SqlError::new(m)
+                .at(group_location(items).unwrap_or_default())
+                .hint("Flink groups a set listed twice in a second aggregate, which must group by every key or by several sets")
+        })?;
         Ok((sets.sets.len() > 1).then_some(sets))
     }
 
@@ -1863,7 +1955,9 @@ pub fn scan_table(table: &Arc<TableDef>) -> Plan {
 /// - `ORDER BY … LIMIT n` → a Top-N over one partition whose row number nobody reads
 ///   (`StreamPhysicalSortLimit`, run as a rank): an updating result;
 /// - `ORDER BY` alone is refused unless Flink would sort by a time attribute.
-fn order_and_limit(plan: Plan, query: &ast::Query) -> Result<Plan> {
+///
+/// `order` reads `plan`'s columns; those from `visible` on are the sort's own, dropped after it.
+fn order_and_limit(plan: Plan, order: Vec<SortKey>, visible: usize, query: &ast::Query) -> Result<Plan> {
     let (mut fetch, mut offset) = (None, 0u64);
     let count = |e: &ast::Expr, what: &str| -> Result<u64> {
         let bound = Binder::new(&[]).bind(e)?;
@@ -1900,10 +1994,6 @@ fn order_and_limit(plan: Plan, query: &ast::Query) -> Result<Plan> {
             None => 1,
         });
     }
-    let order = match &query.order_by {
-        None => Vec::new(),
-        Some(order_by) => sort_keys(&plan, order_by)?,
-    };
     let location = at(query);
     match (order.is_empty(), fetch) {
         (true, None) if offset > 0 => Err(SqlError::new("FETCH is missed, which on streaming table is not supported currently.")
@@ -1923,11 +2013,11 @@ fn order_and_limit(plan: Plan, query: &ast::Query) -> Result<Plan> {
                 range: Some((offset.saturating_add(1), offset.saturating_add(fetch))),
                 output_number: false,
                 strategy: RankStrategy::TopN,
+                function: RankFunction::RowNumber,
                 location,
             };
             let ranked = Plan { schema: Schema { fields: ranked_fields }, node: Node::Rank { input: Box::new(plan), rank } };
-            let exprs = fields.iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
-            Ok(project(ranked, exprs, fields))
+            Ok(keep_columns(ranked, &fields[..visible]))
         }
         (false, None) => {
             let location = query.order_by.as_ref().map_or(location, at);
@@ -1939,40 +2029,34 @@ fn order_and_limit(plan: Plan, query: &ast::Query) -> Result<Plan> {
                     .at(location)
                     .hint("order by an event-time attribute ascending first, or add LIMIT n (a Top-N)"));
             }
-            Ok(Plan { schema: plan.schema.clone(), node: Node::TemporalSort { input: Box::new(plan), order, location } })
+            let sorted = Plan { schema: plan.schema.clone(), node: Node::TemporalSort { input: Box::new(plan), order, location } };
+            let fields = sorted.schema.fields[..visible].to_vec();
+            Ok(keep_columns(sorted, &fields))
         }
     }
 }
 
-/// The columns of `plan`'s output an ORDER BY names (by name, alias or 1-based position).
-fn sort_keys(plan: &Plan, order_by: &ast::OrderBy) -> Result<Vec<SortKey>> {
-    let ast::OrderByKind::Expressions(items) = &order_by.kind else {
-        return Err(SqlError::new("ORDER BY ALL is not Flink SQL").at(at(order_by)));
-    };
-    let mut keys = Vec::with_capacity(items.len());
-    for o in items {
-        let descending = match &o.options.sort {
-            None | Some(ast::OrderBySort::Asc) => false,
-            Some(ast::OrderBySort::Desc) => true,
-            Some(ast::OrderBySort::Using(_)) => return Err(SqlError::new("ORDER BY … USING is not Flink SQL").at(at(&o.expr))),
-        };
-        let position = match &o.expr {
-            ast::Expr::Value(v) => match &v.value {
-                ast::Value::Number(n, _) => n.parse::<usize>().ok().filter(|p| (1..=plan.schema.len()).contains(p)).map(|p| p - 1),
-                _ => None,
-            },
-            // A column the SELECT leaves out is not found here either (not yet supported).
-            _ => Binder::new(&plan.schema.fields).bind(&o.expr).ok().and_then(|e| e.as_column()),
-        };
-        let column = position.ok_or_else(|| {
-            SqlError::new(format!("ORDER BY `{}` must name a column of the SELECT list", o.expr)).at(at(&o.expr)).hint(
-                "Sluice does not yet order by what the SELECT leaves out: add it to the SELECT list (with an alias) and order by that",
-            )
-        })?;
-        // Flink sorts NULL as the smallest value unless told otherwise.
-        keys.push(SortKey { column, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
+/// `plan`'s first columns, `fields` (a projection when there are more).
+fn keep_columns(plan: Plan, fields: &[SchemaField]) -> Plan {
+    let exprs = fields.iter().enumerate().map(|(i, f)| Expr::column(i, f.ty.clone())).collect();
+    project(plan, exprs, fields.to_vec())
+}
+
+/// An ORDER BY item over a query's output `fields`: a 1-based position or a name (an alias
+/// wins over a FROM column, as in Calcite) gives that column, an expression over them the
+/// expression; `None` when it reads anything else (the SELECT's FROM, say).
+fn order_item_over(fields: &[SchemaField], e: &ast::Expr) -> Result<Option<Expr>> {
+    if let ast::Expr::Value(v) = e {
+        if let ast::Value::Number(n, _) = &v.value {
+            let Some(p) = n.parse::<usize>().ok().filter(|p| (1..=fields.len()).contains(p)) else {
+                return Err(SqlError::new("Ordinal out of range")
+                    .at(at(e))
+                    .hint(format!("ORDER BY n names the n-th column of the SELECT list, 1 to {}", fields.len())));
+            };
+            return Ok(Some(Expr::column(p - 1, fields[p - 1].ty.clone())));
+        }
     }
-    Ok(keys)
+    Ok(Binder::new(fields).bind(e).ok())
 }
 
 fn plan_values(values: &ast::Values, location: Location) -> Result<Plan> {

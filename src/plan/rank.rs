@@ -10,12 +10,14 @@
 //!   aggregate → the per-window form of either, which emits final rows when the window ends;
 //! - anything else → Top-N, an updating result.
 //!
-//! Once the whole query is planned, [`finish`] rejects a ranking no WHERE bounded (Flink would
-//! try to run it as an OVER aggregate and fail) and notes whether anything reads the row
-//! number: when nothing does, Flink emits a different, shorter changelog.
+//! `RANK()` and `DENSE_RANK()` plan the same way; a WHERE that bounds them is refused, as
+//! Flink 2.3 refuses them in a Top-N. Once the whole query is planned, [`finish`] makes a
+//! ranking no WHERE bounded the OVER aggregate Flink's planner makes of it, and notes whether
+//! anything reads a Top-N's row number: when nothing does, Flink emits a different, shorter
+//! changelog.
 
 use super::expr::{BinaryOp, Expr, ExprKind};
-use super::logical::{Node, Plan, RankStrategy};
+use super::logical::{AggCall, AggFunc, Node, OverFrame, OverWindow, Plan, RankFunction, RankStrategy};
 use crate::sql::SqlError;
 use crate::types::Value;
 
@@ -74,6 +76,11 @@ pub fn absorb_filter(input: &mut Plan, predicate: Expr) -> Result<Option<Expr>> 
         // No condition on the row number: [`finish`] reports the ranking.
         return Ok(Some(predicate_of(rest)));
     };
+    if rank.function != RankFunction::RowNumber {
+        return Err(SqlError::new(format!("{}() on streaming table is not supported currently", rank.function.name()))
+            .at(rank.location)
+            .hint("Flink 2.3 ranks a stream with ROW_NUMBER() only; without the filter it is an OVER aggregate"));
+    }
     rank.range = Some((start, end));
     let fields = &rank_input.schema.fields;
     let time_order = match rank.order.as_slice() {
@@ -184,7 +191,56 @@ pub fn window_bounds(plan: &Plan) -> Option<(usize, usize)> {
     }
 }
 
-/// Checks a planned query's rankings and marks those whose row number nothing reads.
+/// A ranking no Top-N filter bounds, as Flink's planner runs it: an OVER aggregate over the
+/// time attribute it is ordered by ([`AggFunc::Ranking`]: ROWS for ROW_NUMBER, RANGE for RANK
+/// and DENSE_RANK), refused in Flink's words when it is not ordered by one ascending column.
+/// Ordered by another column Flink 2.3 runs it as an updating OVER aggregate
+/// (`NonTime…UnboundedPrecedingFunction`), which Sluice does not have yet.
+fn over_aggregate(plan: &mut Plan) -> Result<Plan> {
+    let schema = plan.schema.clone();
+    let Node::Rank { input, rank } = std::mem::replace(&mut plan.node, Node::Values { rows: Default::default() }) else {
+        unreachable!("called on a ranking")
+    };
+    let order = match rank.order.as_slice() {
+        [one] => *one,
+        _ => return Err(SqlError::new("The window can only be ordered by a single time column.").at(rank.location)),
+    };
+    if order.descending {
+        return Err(SqlError::new("The window can only be ordered in ASCENDING mode.")
+            .at(rank.location)
+            .hint("for the top rows by a value, filter the row number: WHERE rownum <= 3 (a Top-N)"));
+    }
+    let time = &input.schema.fields[order.column].ty;
+    if !(time.rowtime || time.proctime) {
+        let name = rank.function.name();
+        return Err(SqlError::new(format!(
+            "{name}() OVER an ORDER BY that is not a time attribute is not supported yet without a Top-N filter"
+        ))
+        .at(rank.location)
+        .hint(format!(
+            "order by the event-time attribute, or keep the top rows: SELECT * FROM (SELECT …, {name}() OVER (…) AS rownum FROM t) WHERE rownum <= 3"
+        )));
+    }
+    let frame = match rank.function {
+        RankFunction::RowNumber => OverFrame::Rows { preceding: None },
+        RankFunction::Rank | RankFunction::DenseRank => OverFrame::Range { preceding: None },
+    };
+    let window =
+        OverWindow { partition: rank.partition, time_column: order.column, proctime: time.proctime, frame, location: rank.location };
+    let count = AggCall {
+        func: AggFunc::Ranking(rank.function),
+        arg: None,
+        distinct: false,
+        separator: None,
+        ty: crate::types::SqlType::not_null(crate::types::DataType::BigInt),
+        arg_ty: None,
+        filter: None,
+    };
+    Ok(Plan { schema, node: Node::Over { input, window, aggs: vec![count] } })
+}
+
+/// Checks a planned query's rankings and marks those whose row number nothing reads; a ranking
+/// no filter bounds becomes an OVER aggregate ([`over_aggregate`]).
 pub fn finish(mut plan: Plan) -> Result<Plan> {
     let used = vec![true; plan.schema.len()];
     mark_used(&mut plan, &used)?;
@@ -215,12 +271,12 @@ fn mark_used(plan: &mut Plan, used: &[bool]) -> Result<()> {
             }
             mark_used(input, &below)
         }
+        Node::Rank { rank, .. } if rank.range.is_none() => {
+            let over = over_aggregate(plan)?;
+            *plan = over;
+            mark_used(plan, used)
+        }
         Node::Rank { input, rank } => {
-            let Some(_) = rank.range else {
-                return Err(SqlError::new("ROW_NUMBER() in a streaming query must be filtered to a range of row numbers")
-                    .at(rank.location)
-                    .hint("wrap it in a Top-N query: SELECT * FROM (SELECT …, ROW_NUMBER() OVER (PARTITION BY k ORDER BY x DESC) AS rownum FROM t) WHERE rownum <= 3"));
-            };
             rank.output_number = used.last().copied().unwrap_or(true);
             let all = vec![true; input.schema.len()];
             mark_used(input, &all)

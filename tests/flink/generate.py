@@ -344,6 +344,18 @@ CASES["exists_union"] = """SELECT sensor_id, status, event_time FROM sensor_data
 WHERE sensor_id < 3 AND EXISTS (
   SELECT sensor_id FROM sensor_data WHERE current_temperature > 179.9 UNION SELECT sensor_id FROM sensor_data WHERE status = 'NONE')"""
 
+# The clauses of tests/clauses.rs over the reference input: ORDER BY what the SELECT leaves out
+# (a time sort, a Top-N), LIMIT over an updating input, a grouping set listed twice, rankings
+# without a Top-N filter (Flink's OVER aggregates).
+CASES["order_by_hidden_time"] = "SELECT sensor_id, status FROM sensor_data ORDER BY event_time"
+CASES["order_by_hidden_topn"] = "SELECT sensor_id, status FROM sensor_data ORDER BY current_temperature DESC, event_time LIMIT 5"
+CASES["limit_over_group_by"] = "SELECT status, num FROM (SELECT status, COUNT(*) AS num FROM sensor_data GROUP BY status) LIMIT 2"
+CASES["grouping_sets_repeated"] = """SELECT status, sensor_id / 25 AS band, COUNT(*) AS n, MAX(current_temperature) AS hottest, GROUP_ID() AS g
+FROM sensor_data GROUP BY GROUPING SETS ((status), (sensor_id / 25), (status), (sensor_id / 25), ())"""
+CASES["rank_over_event_time"] = """SELECT sensor_id, status, event_time, RANK() OVER w AS r, DENSE_RANK() OVER w AS dr, SUM(current_temperature) OVER w AS total
+FROM sensor_data WHERE sensor_id < 10 WINDOW w AS (PARTITION BY status ORDER BY event_time)"""
+CASES["row_number_over_event_time"] = "SELECT sensor_id, event_time, ROW_NUMBER() OVER (PARTITION BY sensor_id ORDER BY event_time) AS rn FROM sensor_data"
+
 # Event-time temporal joins over a versioned view (a deduplication keeping each sensor's last
 # ERROR reading), written as a CTE so the case needs no table of its own.
 LAST_ERROR = """WITH last_error AS (

@@ -119,6 +119,26 @@ Source: TableSourceScan(sensor_data)
   -> Calc
   -> Collect(result)
 
+# A grouping set listed twice: each copy has an expand id of its own (the copy number above the
+# key bits), and GROUP_ID() is a CASE over $e, so the one aggregate keeps the copies apart.
+SELECT status, COUNT(*) AS n, GROUP_ID() AS g FROM sensor_data GROUP BY GROUPING SETS ((status), (status));
+----
+== Optimized Physical Plan ==
+Calc(select=[$0 AS status, $2 AS n, CASE WHEN ($1 = 0) THEN 0 ELSE 1 END AS g])
++- GroupAggregate(groupBy=[status, $e], select=[COUNT(*)])
+   +- Expand(projects=[{$0 AS status, 0 AS $e}, {$0 AS status, 2 AS $e}])
+      +- Calc(select=[$2 AS status])
+         +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Calc
+  -> Expand
+  -> GroupAggregate
+  -> Calc
+  -> Collect(result)
+
 # An aggregate's FILTER (WHERE …) is an `IS TRUE` column below the aggregate.
 SELECT status, COUNT(*) FILTER (WHERE current_temperature > 100) AS hot FROM sensor_data GROUP BY status;
 ----

@@ -63,3 +63,18 @@ Source: TableSourceScan(sensor_data)
   -> OverAggregate
   -> Calc
   -> Collect(result)
+
+# RANK() without a Top-N filter: Flink's OVER aggregate over the time attribute (RANGE frame).
+SELECT sensor_id, RANK() OVER (PARTITION BY status ORDER BY event_time) AS r FROM sensor_data;
+----
+== Optimized Physical Plan ==
+Calc(select=[$0 AS sensor_id, $4 AS r])
++- OverAggregate(partitionBy=[status], orderBy=[event_time ASC], window=[RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW], select=[RANK() AS w0$o0])
+   +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> OverAggregate
+  -> Calc
+  -> Collect(result)

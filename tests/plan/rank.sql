@@ -151,3 +151,53 @@ Source: TableSourceScan(sensor_data)
   -> WindowTableFunction
   -> WindowDeduplicate
   -> Collect(result)
+
+# ORDER BY a column the SELECT leaves out: a hidden column, sorted (or ranked) by and dropped.
+SELECT status FROM sensor_data ORDER BY event_time;
+----
+== Optimized Physical Plan ==
+Calc(select=[$0 AS status])
++- TemporalSort(orderBy=[event_time ASC])
+   +- Calc(select=[$2 AS status, $3 AS event_time])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Calc
+  -> TemporalSort
+  -> Calc
+  -> Collect(result)
+
+SELECT sensor_id FROM sensor_data ORDER BY current_temperature DESC LIMIT 2;
+----
+== Optimized Physical Plan ==
+Calc(select=[$0 AS sensor_id])
++- Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=2], partitionBy=[], orderBy=[current_temperature DESC], select=[sensor_id, current_temperature, w0$o0])
+   +- Calc(select=[$0 AS sensor_id, $1 AS current_temperature])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Calc
+  -> Rank
+  -> Calc
+  -> Collect(result)
+
+# LIMIT over an updating input: a rank with no sort key (all changes).
+SELECT status, n FROM (SELECT status, COUNT(*) AS n FROM sensor_data GROUP BY status) LIMIT 1;
+----
+== Optimized Physical Plan ==
+Limit(offset=[0], fetch=[1])
++- GroupAggregate(groupBy=[status], select=[COUNT(*)])
+   +- Calc(select=[$2 AS status])
+      +- TableSourceScan(table=[sensor_data], fields=[sensor_id, current_temperature, status, event_time], watermark=[event_time: event_time - INTERVAL '5' SECOND])
+.
+== Physical Execution Plan ==
+Source: TableSourceScan(sensor_data)
+  -> WatermarkAssigner(event_time: event_time - INTERVAL '5' SECOND)
+  -> Calc
+  -> GroupAggregate
+  -> Limit
+  -> Collect(result)

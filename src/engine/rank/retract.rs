@@ -39,8 +39,9 @@ impl RetractableTopN {
             .entries
             .iter()
             .flat_map(|(_, rows)| rows.iter())
-            .skip(self.top.start as usize - 1)
-            .take((self.top.end - self.top.start + 1) as usize)
+            .skip(self.top.start.saturating_sub(1) as usize)
+            // `LIMIT 0` keeps no row numbers (end = start − 1).
+            .take(self.top.end.saturating_add(1).saturating_sub(self.top.start) as usize)
             .cloned()
             .collect()
     }

@@ -193,11 +193,17 @@ fn satisfy(plan: &mut PhysicalPlan, required: UpdateKind) -> bool {
         PhysicalNode::WindowAggregate { input, .. }
         | PhysicalNode::WindowRank { input, .. }
         | PhysicalNode::WindowDeduplicate { input, .. }
-        | PhysicalNode::Limit { input, .. }
         | PhysicalNode::TemporalSort { input, .. }
         | PhysicalNode::Match { input, .. }
         | PhysicalNode::Deduplicate { input, .. } => {
             if !satisfy(input, UpdateKind::None) {
+                return false;
+            }
+            required
+        }
+        // Over an updating input, a rank that keeps every row (`RetractStrategy`).
+        PhysicalNode::Limit { input, .. } => {
+            if !satisfy(input, before_after_or_none(input.changelog)) {
                 return false;
             }
             required

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::{JoinOperator, PhysicalNode, PhysicalPlan};
-use crate::plan::logical::{AggCall, Schema};
+use crate::plan::logical::{AggCall, AggFunc, Schema};
 
 /// One line of the tree: its depth and the operator's text.
 pub struct Line {
@@ -59,6 +59,7 @@ fn names(s: &Schema) -> String {
 fn agg_name(a: &AggCall, input: &Schema) -> String {
     let call = match a.arg.and_then(|i| input.fields.get(i)) {
         Some(f) => format!("{}({}{})", a.func.name(), if a.distinct { "DISTINCT " } else { "" }, f.name),
+        None if matches!(a.func, AggFunc::Ranking(_)) => format!("{}()", a.func.name()),
         None => "COUNT(*)".to_string(),
     };
     match a.filter.and_then(|i| input.fields.get(i)) {

@@ -163,14 +163,12 @@ fn lower_node(plan: &Plan) -> Result<PhysicalPlan, SqlError> {
                 mode,
             )
         }
-        Node::Limit { input, offset, fetch, location } => {
+        // Over an updating input a LIMIT may delete a row it emitted, when a retraction lets
+        // a later row into the first n (Flink's `StreamPhysicalLimit`: all kinds of change).
+        Node::Limit { input, offset, fetch, .. } => {
             let input = lower_node(input)?;
-            if !input.changelog.is_insert_only() {
-                return Err(SqlError::new(format!("LIMIT over an updating result {UPDATING_EXAMPLE} is not supported yet"))
-                    .at(*location)
-                    .hint("rank it instead: ORDER BY … LIMIT n, or ROW_NUMBER() OVER (ORDER BY …) <= n"));
-            }
-            node(PhysicalNode::Limit { input: Box::new(input), offset: *offset, fetch: *fetch }, ChangelogMode::INSERT_ONLY)
+            let mode = if input.changelog.is_insert_only() { ChangelogMode::INSERT_ONLY } else { ChangelogMode::ALL };
+            node(PhysicalNode::Limit { input: Box::new(input), offset: *offset, fetch: *fetch }, mode)
         }
         Node::TemporalSort { input, order, location } => {
             let input = lower_node(input)?;
