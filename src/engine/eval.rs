@@ -357,7 +357,10 @@ fn int_arith(op: BinaryOp, a: &[i64], b: &[i64], l: &Column, r: &Column, ty: &Da
         }
         _ => {}
     }
-    if matches!(ty, DataType::TinyInt | DataType::SmallInt | DataType::Int) {
+    // Only where `wrap_to` changes a value: narrower integers, timestamps below milliseconds.
+    if matches!(ty, DataType::TinyInt | DataType::SmallInt | DataType::Int)
+        || matches!(ty, DataType::Timestamp(p) | DataType::TimestampLtz(p) if *p < 3)
+    {
         out.iter_mut().for_each(|v| *v = wrap_to(*v, ty));
     }
     Ok(out)

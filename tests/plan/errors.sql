@@ -230,4 +230,4 @@ error: 1:8: `x::type` is not Flink SQL
 
 SELECT status FROM sensor_data CLUSTER BY status;
 ----
-error: 1:1: CLUSTER BY is not Flink SQL
+error: 1:40: expected ';' or the end of the statement, found `BY`
