@@ -430,6 +430,16 @@ pub fn cast_column(c: &Column, from: &DataType, to: &DataType, try_cast: bool) -
         (ColumnData::Int(v), t) if from.is_integer() && t.is_integer() && from.integer_rank() <= t.integer_rank() => {
             return Ok(Column { data: ColumnData::Int(v.clone()), validity: c.validity.clone() });
         }
+        // An integer into a DECIMAL with room for all its digits (as arithmetic with a DECIMAL
+        // takes it): every value of the type fits, scaled (checked all the same).
+        (ColumnData::Int(v), DataType::Decimal { precision, scale })
+            if from.is_integer() && decimal::as_decimal(from).is_some_and(|(digits, _)| precision.saturating_sub(*scale) >= digits) =>
+        {
+            let m = 10i128.pow(u32::from(*scale));
+            if let Some(scaled) = v.iter().map(|x| i128::from(*x).checked_mul(m)).collect::<Option<Vec<_>>>() {
+                return Ok(Column { data: ColumnData::Decimal(scaled), validity: c.validity.clone() });
+            }
+        }
         // Below milliseconds each value is cut (`cast_value`).
         (ColumnData::Int(_), DataType::Timestamp(p) | DataType::TimestampLtz(p)) if from.is_timestamp() && *p >= 3 => return Ok(c.clone()),
         (ColumnData::Str(_), t) if from.is_string() && matches!(t, DataType::Varchar(n) if *n == crate::types::STRING_LENGTH) => {

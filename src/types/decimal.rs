@@ -131,8 +131,8 @@ fn fast(op: DecimalOp, (x, sx): (i128, u8), (y, sy): (i128, u8), scale: u8) -> O
     let (exact, from) = match op {
         DecimalOp::Add | DecimalOp::Subtract | DecimalOp::Modulo => {
             let common = sx.max(sy);
-            let a = x.checked_mul(pow10_i128(common - sx)?)?;
-            let b = y.checked_mul(pow10_i128(common - sy)?)?;
+            let a = mul(x, pow10_i128(common - sx)?)?;
+            let b = mul(y, pow10_i128(common - sy)?)?;
             let v = match op {
                 DecimalOp::Add => a.checked_add(b)?,
                 DecimalOp::Subtract => a.checked_sub(b)?,
@@ -140,13 +140,13 @@ fn fast(op: DecimalOp, (x, sx): (i128, u8), (y, sy): (i128, u8), scale: u8) -> O
             };
             (v, common)
         }
-        DecimalOp::Multiply => (x.checked_mul(y)?, sx.checked_add(sy)?),
+        DecimalOp::Multiply => (mul(x, y)?, sx.checked_add(sy)?),
         DecimalOp::Divide => {
             let shift = i32::from(scale) + i32::from(sy) - i32::from(sx);
             let (n, d) = if shift >= 0 {
-                (x.checked_mul(pow10_i128(u8::try_from(shift).ok()?)?)?, y)
+                (mul(x, pow10_i128(u8::try_from(shift).ok()?)?)?, y)
             } else {
-                (x, y.checked_mul(pow10_i128(u8::try_from(-shift).ok()?)?)?)
+                (x, mul(y, pow10_i128(u8::try_from(-shift).ok()?)?)?)
             };
             return round_div_i128(n, d);
         }
@@ -155,9 +155,11 @@ fn fast(op: DecimalOp, (x, sx): (i128, u8), (y, sy): (i128, u8), scale: u8) -> O
 }
 
 /// `v` of scale `from` at scale `to`, rounded HALF_UP; `None` when it overflows an i128.
-pub fn rescale_i128(v: i128, from: u8, to: u8) -> Option<i128> {
-    if to >= from {
-        v.checked_mul(pow10_i128(to - from)?)
+fn rescale_i128(v: i128, from: u8, to: u8) -> Option<i128> {
+    if to == from {
+        Some(v)
+    } else if to > from {
+        mul(v, pow10_i128(to - from)?)
     } else {
         match pow10_i128(from - to) {
             Some(d) => round_div_i128(v, d),
@@ -167,8 +169,34 @@ pub fn rescale_i128(v: i128, from: u8, to: u8) -> Option<i128> {
     }
 }
 
+/// `a * b`, `None` past an i128. Two factors that fit an i64 multiply without the overflow
+/// check (their product is below 2^126), which for an i128 is a call per value.
+fn mul(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
+        _ => a.checked_mul(b),
+    }
+}
+
 /// `n / d` rounded HALF_UP (ties away from zero); `None` for a zero `d` or an overflow.
 fn round_div_i128(n: i128, d: i128) -> Option<i128> {
+    // Within an i64 the division is one instruction rather than a call.
+    if let (Ok(n), Ok(d)) = (i64::try_from(n), i64::try_from(d)) {
+        if let (Some(q), Some(r)) = (n.checked_div(d), n.checked_rem(d)) {
+            let (r, d_abs) = (r.unsigned_abs(), d.unsigned_abs());
+            let up = r >= d_abs - r;
+            return Some(
+                i128::from(q)
+                    + if !up {
+                        0
+                    } else if (n < 0) != (d < 0) {
+                        -1
+                    } else {
+                        1
+                    },
+            );
+        }
+    }
     let (q, r) = (n.checked_div(d)?, n.checked_rem(d)?);
     let (r, d_abs) = (r.unsigned_abs(), d.unsigned_abs());
     if r >= d_abs - r {
@@ -178,13 +206,24 @@ fn round_div_i128(n: i128, d: i128) -> Option<i128> {
     }
 }
 
+/// 10^0 ..= 10^38, the powers of ten an i128 holds (looked up: the fast path runs per value).
+const POW10_I128: [i128; 39] = {
+    let mut table = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
+
 fn pow10_i128(k: u8) -> Option<i128> {
-    10i128.checked_pow(u32::from(k))
+    POW10_I128.get(usize::from(k)).copied()
 }
 
 /// A value that does not fit `precision` digits is Flink's NULL.
 fn fit(v: i128, precision: u8) -> Option<i128> {
-    (v.unsigned_abs() < 10u128.pow(u32::from(precision.min(MAX_PRECISION)))).then_some(v)
+    (v.unsigned_abs() < POW10_I128[usize::from(precision.min(MAX_PRECISION))].unsigned_abs()).then_some(v)
 }
 
 /// `x` of scale `sx` against `y` of scale `sy`, exactly.
