@@ -106,6 +106,14 @@ fn the_one_module_is_flinks_core_and_there_are_no_jars() {
         (vec!["module name".to_string(), "used".to_string()], vec![vec!["core".to_string(), "TRUE".to_string()]])
     );
     assert_eq!(table(&mut s, "SHOW JARS"), (vec!["jars".to_string()], Vec::<Vec<String>>::new()));
+    // PyFlink 2.3 in a fresh session: no models, no materialized tables, and its in-memory
+    // catalog cannot list procedures.
+    assert_eq!(table(&mut s, "SHOW MODELS"), (vec!["model name".to_string()], Vec::<Vec<String>>::new()));
+    assert_eq!(table(&mut s, "SHOW MATERIALIZED TABLES"), (vec!["materialized table".to_string()], Vec::<Vec<String>>::new()));
+    assert_eq!(
+        s.execute("SHOW PROCEDURES", 0).unwrap_err().message,
+        "listProcedures is not implemented for class org.apache.flink.table.catalog.GenericInMemoryCatalog."
+    );
     assert!(matches!(s.execute("USE MODULES core", 0).as_deref(), Ok([Outcome::Done { .. }])));
     assert_eq!(
         s.execute("USE MODULES hive", 0).unwrap_err().message,

@@ -73,7 +73,7 @@ impl Session {
                 columns: vec![info("module name", DataType::Varchar(STRING_LENGTH)), info("used", DataType::Boolean)],
                 rows: vec![vec![Value::Str(CORE_MODULE.into()), Value::Bool(true)]],
             }),
-            Statement::ShowJars => Ok(name_table("jars", Vec::new())),
+            Statement::ShowNone(column) => Ok(name_table(column, Vec::new())),
             Statement::UseModules { names, location } => use_modules(names, *location),
             Statement::ShowViews { like } => {
                 let names = self.catalog.views().map(|v| v.name.clone()).collect();

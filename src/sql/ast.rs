@@ -129,8 +129,9 @@ pub enum Statement {
     ShowModules {
         full: bool,
     },
-    /// `SHOW JARS`: none (Sluice adds no jars).
-    ShowJars,
+    /// `SHOW JARS`, `SHOW MODELS`, `SHOW MATERIALIZED TABLES`: what Flink 2.3 answers in a session
+    /// that has none (Sluice has none of them): an empty table with this column.
+    ShowNone(&'static str),
     /// `USE MODULES name, …`: only `core` exists.
     UseModules {
         names: Vec<String>,

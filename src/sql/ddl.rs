@@ -165,7 +165,18 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
             }
             Token::Word(w) if w.keyword == Keyword::FULL && parse_word(parser, "MODULES") => Statement::ShowModules { full: true },
             Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("MODULES") => Statement::ShowModules { full: false },
-            Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("JARS") => Statement::ShowJars,
+            Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("JARS") => Statement::ShowNone("jars"),
+            Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("MODELS") => Statement::ShowNone("model name"),
+            Token::Word(w) if w.keyword == Keyword::MATERIALIZED && parse_word(parser, "TABLES") => {
+                Statement::ShowNone("materialized table")
+            }
+            // Flink 2.3's in-memory catalog has no procedures to list, in these words.
+            Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("PROCEDURES") => {
+                return Err(StatementError::Sql(
+                    SqlError::new("listProcedures is not implemented for class org.apache.flink.table.catalog.GenericInMemoryCatalog.")
+                        .at(location_of(&what)),
+                ));
+            }
             Token::Word(w) if w.keyword == Keyword::CATALOGS => Statement::ShowCatalogs { databases: false, current: false },
             Token::Word(w) if w.keyword == Keyword::DATABASES => Statement::ShowCatalogs { databases: true, current: false },
             Token::Word(w) if w.keyword == Keyword::CURRENT => {
@@ -179,7 +190,7 @@ pub(super) fn parse_flink_statement(parser: &mut Parser) -> Result<Option<Statem
             _ => {
                 return Err(unexpected(
                     &what,
-                    "TABLES, VIEWS, COLUMNS, CREATE TABLE, CREATE VIEW, FUNCTIONS, JOBS, MODULES, JARS, CATALOGS or DATABASES",
+                    "TABLES, VIEWS, COLUMNS, CREATE TABLE, CREATE VIEW, FUNCTIONS, JOBS, MODULES, JARS, MODELS, MATERIALIZED TABLES, CATALOGS or DATABASES",
                 ))
             }
         };

@@ -71,7 +71,7 @@ SESSIONS = {
         "SHOW CATALOGS", "SHOW DATABASES", "SHOW CURRENT CATALOG", "SHOW CURRENT DATABASE",
         "USE CATALOG default_catalog", "USE default_database", "USE default_catalog.default_database",
         "USE CATALOG nope", "USE nope",
-        "SHOW MODULES", "SHOW FULL MODULES", "SHOW JARS", "USE MODULES core", "USE MODULES hive", "USE MODULES core, core",
+        "SHOW MODULES", "SHOW FULL MODULES", "SHOW JARS", "SHOW MODELS", "SHOW MATERIALIZED TABLES", "SHOW PROCEDURES", "USE MODULES core", "USE MODULES hive", "USE MODULES core, core",
     ],
     # tests/create_table_like.rs: each statement after the base table (SHOW CREATE TABLE of the
     # table it makes, or its error)
