@@ -268,3 +268,25 @@ fn a_computed_column_reads_the_stored_columns_wherever_they_are() {
     let err = s.execute("CREATE TABLE y (a INT, c AS a + 1, d AS c + 1) WITH ('connector' = 'datagen')", 0).unwrap_err();
     assert!(err.message.contains('c') && err.location.is_some(), "{err}");
 }
+
+/// An OPTIONS hint on an INSERT's table is checked as the table's own options are, and one that
+/// no INSERT takes says where it belongs; neither starts a job or changes the table.
+#[test]
+fn a_bad_or_misplaced_sink_hint_is_refused_with_a_reason() {
+    let mut s = Session::empty();
+    s.execute(
+        "CREATE TABLE src (a INT) WITH ('connector'='datagen', 'number-of-rows'='3'); CREATE TABLE snk (a INT) WITH ('connector'='print')",
+        0,
+    )
+    .unwrap();
+    let err = s.execute("INSERT INTO snk /*+ OPTIONS('foo'='bar') */ SELECT a FROM src", 0).unwrap_err();
+    assert!(err.message.contains("Unsupported options found for 'print'") && err.message.contains("foo"), "{err}");
+    let err = s.execute("INSERT INTO snk /*+ OPTIONS('connector'='nope') */ SELECT a FROM src", 0).unwrap_err();
+    assert!(err.message.contains("nope"), "{err}");
+    let err = s.execute("INSERT INTO snk /*+ OPTIONS('a' = ) */ SELECT a FROM src", 0).unwrap_err();
+    assert!(err.message.contains("quoted pairs"), "{err}");
+    let err = s.execute("SELECT a INTO snk /*+ OPTIONS('a'='1') */ FROM src", 0).unwrap_err();
+    assert!(err.message.contains("goes on an INSERT's table"), "{err}");
+    assert!(!ddl(&mut s, "snk").contains("foo"));
+    assert!(s.jobs().is_empty());
+}

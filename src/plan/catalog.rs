@@ -89,6 +89,12 @@ impl TableDef {
             None => self.options.push((key.to_string(), value.to_string())),
         }
     }
+    /// `options` over the table's own (a hint's `OPTIONS(…)`, `ALTER TABLE … SET (…)`).
+    pub fn set_options(&mut self, options: &[(String, String)]) {
+        for (key, value) in options {
+            self.set_option(key, value);
+        }
+    }
     /// The primary key's constraint name: the one given, else Flink's `PK_` and the key's
     /// columns joined by `_`.
     pub fn primary_key_constraint(&self) -> String {

@@ -1584,9 +1584,7 @@ impl<'a> Planner<'a> {
         let plan = self.scan(name, location)?;
         let Node::Scan { table } = &plan.node else { return Ok(plan) };
         let mut hinted = TableDef::clone(table);
-        for (key, value) in &options {
-            hinted.set_option(key, value);
-        }
+        hinted.set_options(&options);
         Ok(scan_table(&Arc::new(hinted)))
     }
 

@@ -397,9 +397,7 @@ impl Session {
             return Ok(target);
         }
         let mut hinted = TableDef::clone(&target);
-        for (key, value) in options {
-            hinted.set_option(key, value);
-        }
+        hinted.set_options(options);
         connectors::validate_table(&hinted).map_err(|e| SqlError::connector(e).or_at(location))?;
         Ok(std::sync::Arc::new(hinted))
     }
@@ -601,9 +599,7 @@ impl Session {
         let mut altered = TableDef::clone(&table);
         match change {
             AlterChange::Set(options) => {
-                for (key, value) in options {
-                    altered.set_option(key, value);
-                }
+                altered.set_options(options);
             }
             AlterChange::Reset(keys) => {
                 if keys.iter().any(|k| k == "connector") {
